@@ -1,0 +1,28 @@
+#!/usr/bin/env node
+/**
+ * The `postfach` command. Each sub-command lives in cli/commands/<name>.ts and exports `register(program)`;
+ * the command-line contract is in ../shared/DESIGN.md and README.md.
+ */
+import { Command, CommanderError } from 'commander';
+import { ExitCode } from './exit-codes.js';
+
+const program = new Command();
+program
+  .name('postfach')
+  .description('OSCI-Postfach: OSCI-Zustellungen abrufen, prüfen, speichern und exportieren')
+  .showHelpAfterError()
+  .exitOverride();
+
+const registrations: Array<(program: Command) => void> = [];
+for (const register of registrations) register(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    // help and version exit with code 0; everything else commander reports is a usage error
+    process.exitCode = error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+  } else {
+    throw error;
+  }
+}
