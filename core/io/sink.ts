@@ -1,0 +1,47 @@
+/**
+ * Where a stream of bytes is written when its size is not known to be small: in memory up to a threshold, in a
+ * SecureSpool beyond it. The decoded message keeps the resulting sources; `SpoolScope.release()` deletes every
+ * spool created for it.
+ */
+import { bufferSource, type ByteSource } from './byte-source.js';
+import { SecureSpool } from './secure-spool.js';
+
+/** Data up to this size stays in memory; larger data goes to an encrypted spool file. */
+export const MEMORY_THRESHOLD = 4 * 1024 * 1024;
+
+export class SpoolScope {
+  private readonly spools: SecureSpool[] = [];
+  /** Counts spools created (tests assert that large data took the spool path). */
+  spoolCount = 0;
+
+  async newSpool(): Promise<SecureSpool> {
+    const s = await SecureSpool.create();
+    this.spools.push(s);
+    this.spoolCount++;
+    return s;
+  }
+
+  /**
+   * Writes the chunks into memory or a spool, chosen by the expected size (an upper bound, e.g. the ciphertext
+   * length for a decryption).
+   */
+  async sink(expectedSize: number, chunks: AsyncIterable<Buffer>, threshold = MEMORY_THRESHOLD): Promise<ByteSource> {
+    if (expectedSize <= threshold) {
+      const parts: Buffer[] = [];
+      let total = 0;
+      for await (const c of chunks) {
+        parts.push(c);
+        total += c.length;
+      }
+      return bufferSource(Buffer.concat(parts, total));
+    }
+    const spool = await this.newSpool();
+    for await (const c of chunks) await spool.write(c);
+    return spool.finish();
+  }
+
+  async release(): Promise<void> {
+    const all = this.spools.splice(0);
+    await Promise.all(all.map((s) => s.release()));
+  }
+}

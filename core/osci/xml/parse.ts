@@ -1,0 +1,123 @@
+/**
+ * Hardened XML parsing for everything OSCI: @xmldom/xmldom 0.9 with every parse error fatal, any DOCTYPE refused
+ * (no entity expansion, no external entities), size and nesting depth limited, and an Id index that refuses
+ * duplicate Id values document-wide (the defence against signature wrapping).
+ */
+import { DOMParser, onErrorStopParsing, type Document, type Element, type Node } from '@xmldom/xmldom';
+import { osciError } from '../errors.js';
+
+export const MAX_XML_BYTES = 64 * 1024 * 1024;
+export const MAX_DEPTH = 100;
+
+export interface ParsedXml {
+  readonly document: Document;
+  readonly root: Element;
+  /** Every element carrying an `Id` attribute, by value. */
+  readonly ids: ReadonlyMap<string, Element>;
+}
+
+export interface ParseOptions {
+  readonly maxBytes?: number;
+  readonly maxDepth?: number;
+  /** What the XML is (for error details), e.g. "inner SOAP envelope". */
+  readonly what?: string;
+}
+
+const ELEMENT_NODE = 1;
+
+export function parseXml(input: Buffer | string, options: ParseOptions = {}): ParsedXml {
+  const what = options.what ?? 'XML';
+  const maxBytes = options.maxBytes ?? MAX_XML_BYTES;
+  const size = typeof input === 'string' ? Buffer.byteLength(input) : input.length;
+  if (size > maxBytes) throw osciError('hostile-xml', `${what}: ${size} bytes exceed the limit of ${maxBytes}`);
+  let text = typeof input === 'string' ? input : input.toString('utf8');
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  if (/<!DOCTYPE/i.test(text) || /<!ENTITY/i.test(text)) {
+    throw osciError('hostile-xml', `${what}: DOCTYPE/ENTITY declarations are refused`);
+  }
+  let document: Document;
+  try {
+    document = new DOMParser({ onError: onErrorStopParsing }).parseFromString(text, 'text/xml');
+  } catch (error) {
+    const message = error instanceof Error ? error.message.split('\n')[0]!.slice(0, 200) : 'parse error';
+    throw osciError('malformed', `${what}: not well-formed XML (${message})`, { cause: error });
+  }
+  if (document.doctype !== null) throw osciError('hostile-xml', `${what}: DOCTYPE is refused`);
+  const root = document.documentElement;
+  if (!root) throw osciError('malformed', `${what}: no root element`);
+  const ids = indexIds(root, options.maxDepth ?? MAX_DEPTH, what);
+  return { document, root, ids };
+}
+
+/** Walks the tree iteratively (no recursion on hostile depth), checks depth and collects Ids. */
+function indexIds(root: Element, maxDepth: number, what: string): Map<string, Element> {
+  const ids = new Map<string, Element>();
+  const stack: Array<[Node, number]> = [[root, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (depth > maxDepth) throw osciError('hostile-xml', `${what}: nesting deeper than ${maxDepth} levels`);
+    const el = node as Element;
+    const id = el.getAttribute('Id');
+    if (id !== null && el.hasAttribute('Id')) {
+      if (ids.has(id)) throw osciError('hostile-xml', `${what}: duplicate Id "${id.slice(0, 80)}" (possible signature wrapping)`);
+      ids.set(id, el);
+    }
+    for (let c = node.lastChild; c; c = c.previousSibling) {
+      if (c.nodeType === ELEMENT_NODE) stack.push([c, depth + 1]);
+    }
+  }
+  return ids;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// DOM helpers: navigation by namespace URI and local name only.
+
+export function isElement(node: Node | null | undefined, ns?: string, local?: string): node is Element {
+  if (!node || node.nodeType !== ELEMENT_NODE) return false;
+  const el = node as Element;
+  return (ns === undefined || el.namespaceURI === ns) && (local === undefined || el.localName === local);
+}
+
+export function childElements(parent: Node, ns?: string, local?: string): Element[] {
+  const out: Element[] = [];
+  for (let c = parent.firstChild; c; c = c.nextSibling) if (isElement(c, ns, local)) out.push(c);
+  return out;
+}
+
+export function firstChild(parent: Node, ns: string, local: string): Element | undefined {
+  for (let c = parent.firstChild; c; c = c.nextSibling) if (isElement(c, ns, local)) return c;
+  return undefined;
+}
+
+export function requireChild(parent: Element, ns: string, local: string, what?: string): Element {
+  const el = firstChild(parent, ns, local);
+  if (!el) throw osciError('malformed', `${what ?? parent.localName}: missing element ${local}`);
+  return el;
+}
+
+/** Text content of an element (concatenated text and CDATA of its descendants). */
+export function textOf(el: Element): string {
+  return el.textContent ?? '';
+}
+
+/** Attribute without namespace, or undefined. */
+export function attr(el: Element, name: string): string | undefined {
+  return el.hasAttribute(name) ? (el.getAttribute(name) ?? undefined) : undefined;
+}
+
+export function attrNS(el: Element, ns: string, local: string): string | undefined {
+  return el.hasAttributeNS(ns, local) ? (el.getAttributeNS(ns, local) ?? undefined) : undefined;
+}
+
+/** Decodes base64 element text (whitespace ignored); malformed input is an error. */
+export function base64Text(el: Element, what: string): Buffer {
+  const s = textOf(el).replace(/\s+/g, '');
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(s) || s.length % 4 !== 0) throw osciError('malformed', `${what}: invalid base64`);
+  return Buffer.from(s, 'base64');
+}
+
+/** Is `node` inside `ancestor` (or equal to it)? */
+export function isWithin(node: Node, ancestor: Node): boolean {
+  for (let n: Node | null = node; n; n = n.parentNode) if (n === ancestor) return true;
+  return false;
+}
