@@ -1,0 +1,164 @@
+/**
+ * The front end's side of the service: starts it over a channel (worker thread or utility process), sends calls,
+ * matches results by id, passes events on, and reports a crashed or stopped service as a clear PostfachError to
+ * every open and later call instead of leaving them hanging.
+ */
+import { PostfachError } from '../errors.js';
+import type { PostfachBridge, Unsubscribe } from './api-types.js';
+import type { EventName } from './contract.js';
+import { serviceToHostSchema, type HostToService, type ServiceOptions } from './service-protocol.js';
+import { isEventName, parseEventPayload } from './validate.js';
+import { errorFromJson, failure, type CallResult } from './wire.js';
+
+/** One way of talking to a running service process. */
+export interface ServiceChannel {
+  post(message: HostToService): void;
+  onMessage(listener: (message: unknown) => void): void;
+  /** Called once when the service has ended, for whatever reason. */
+  onExit(listener: (reason: string) => void): void;
+  /** Ends the service without waiting for it. */
+  kill(): void;
+}
+
+const serviceStopped = (reason: string): PostfachError =>
+  new PostfachError(
+    'service-stopped',
+    {
+      de: 'Der Hintergrunddienst des Programms wurde beendet. Bitte starten Sie das Programm neu.',
+      en: 'The background service of the program has stopped. Please restart the program.',
+    },
+    reason,
+  );
+
+export class ServiceHost {
+  private nextId = 0;
+  private readonly pending = new Map<number, (result: CallResult<unknown>) => void>();
+  private readonly listeners = new Map<EventName, Set<(payload: unknown) => void>>();
+  private readonly exitListeners = new Set<(reason: string) => void>();
+  private exited: string | undefined;
+
+  private constructor(private readonly channel: ServiceChannel) {
+    channel.onExit((reason) => this.handleExit(reason));
+  }
+
+  /** Starts the service on the channel and resolves once it has answered `init`. */
+  static start(channel: ServiceChannel, options: ServiceOptions, readyTimeoutMs = 30_000): Promise<ServiceHost> {
+    const host = new ServiceHost(channel);
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      const settle = (error?: PostfachError): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        if (error === undefined) resolve(host);
+        else {
+          channel.kill();
+          reject(error);
+        }
+      };
+      const timer = setTimeout(() => settle(serviceStopped(`no ready within ${readyTimeoutMs} ms`)), readyTimeoutMs);
+      host.exitListeners.add((reason) => settle(serviceStopped(`ended before ready: ${reason}`)));
+      channel.onMessage((raw) => {
+        const parsed = serviceToHostSchema.safeParse(raw);
+        if (!parsed.success) return; // a service that speaks nonsense is ended below by the timeout or its exit
+        const message = parsed.data;
+        switch (message.type) {
+          case 'ready':
+            settle();
+            return;
+          case 'fatal':
+            if (!settled) settle(errorFromJson(message.error));
+            else {
+              host.handleExit(`fatal: ${message.error.kind}: ${message.error.detail}`);
+              channel.kill();
+            }
+            return;
+          case 'result': {
+            const complete = host.pending.get(message.id);
+            host.pending.delete(message.id);
+            complete?.(message.result);
+            return;
+          }
+          case 'event':
+            host.deliver(message.event, message.payload);
+            return;
+        }
+      });
+      channel.post({ type: 'init', options });
+    });
+  }
+
+  /** Sends one call; never rejects: failures come back as a failure envelope. */
+  invoke(method: string, input: unknown): Promise<CallResult<unknown>> {
+    if (this.exited !== undefined) return Promise.resolve(failure(serviceStopped(this.exited)));
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      this.pending.set(id, resolve);
+      try {
+        this.channel.post({ type: 'call', id, method, input });
+      } catch (error) {
+        // e.g. input that cannot be cloned (functions): report, do not throw across the transport
+        this.pending.delete(id);
+        resolve(failure(error));
+      }
+    });
+  }
+
+  on(event: EventName, listener: (payload: unknown) => void): Unsubscribe {
+    let set = this.listeners.get(event);
+    if (set === undefined) this.listeners.set(event, (set = new Set()));
+    set.add(listener);
+    return () => set.delete(listener);
+  }
+
+  onExit(listener: (reason: string) => void): Unsubscribe {
+    this.exitListeners.add(listener);
+    return () => this.exitListeners.delete(listener);
+  }
+
+  get running(): boolean {
+    return this.exited === undefined;
+  }
+
+  /** The host as a PostfachBridge, for `createApiClient` in Node (CLI, tests). */
+  asBridge(): PostfachBridge {
+    return {
+      call: (method, input) => this.invoke(method, input) as Promise<CallResult<never>>,
+      on: (event, listener) => this.on(event, listener as (payload: unknown) => void),
+    } satisfies PostfachBridge;
+  }
+
+  /** Asks the service to stop; ends it after `graceMs` if it does not. */
+  async close(graceMs = 2_000): Promise<void> {
+    if (this.exited !== undefined) return;
+    const ended = new Promise<void>((resolve) => this.exitListeners.add(() => resolve()));
+    try {
+      this.channel.post({ type: 'shutdown' });
+    } catch {
+      // the channel is already gone; kill below
+    }
+    const timer = setTimeout(() => this.channel.kill(), graceMs);
+    await ended;
+    clearTimeout(timer);
+  }
+
+  private deliver(event: string, payload: unknown): void {
+    if (!isEventName(event)) return;
+    let checked: unknown;
+    try {
+      checked = parseEventPayload(event, payload);
+    } catch {
+      return;
+    }
+    for (const listener of this.listeners.get(event) ?? []) listener(checked);
+  }
+
+  private handleExit(reason: string): void {
+    if (this.exited !== undefined) return;
+    this.exited = reason;
+    const stopped = failure(serviceStopped(reason));
+    for (const complete of this.pending.values()) complete(stopped);
+    this.pending.clear();
+    for (const listener of this.exitListeners) listener(reason);
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * The service's message loop: receives `init`, then `call`s; answers each call with a `result` carrying either the
+ * validated output or a serialised PostfachError; forwards the handlers' events. Transport-agnostic: the entry
+ * point (service-entry.ts) connects it to a worker thread's parentPort or an Electron utility process's parentPort,
+ * and tests connect it to a MessageChannel.
+ */
+import { PostfachError } from '../errors.js';
+import type { ServiceContext, ServiceHandlers } from './api-types.js';
+import type { HandlerInput, ServiceMethodName } from './contract.js';
+import { hostToServiceSchema, type ServiceOptions, type ServiceToHost } from './service-protocol.js';
+import { describeIssues, isMethodName, isServiceMethod, parseEventPayload, parseMethodInput, parseMethodOutput, unknownMethodError } from './validate.js';
+import { failure, success } from './wire.js';
+
+export interface ServicePort {
+  post(message: ServiceToHost): void;
+  onMessage(listener: (message: unknown) => void): void;
+}
+
+export type HandlersFactory = (options: ServiceOptions) => ServiceHandlers;
+
+export function runService(port: ServicePort, createHandlers: HandlersFactory, onShutdown: () => void): void {
+  let handlers: ServiceHandlers | undefined;
+
+  const context: ServiceContext = {
+    emit(event, payload) {
+      // An event that does not fit its schema is a bug in a handler: fail loudly here, not in every UI.
+      const checked = parseEventPayload(event, payload);
+      port.post({ type: 'event', event, payload: checked });
+    },
+  };
+
+  const answer = async (id: number, method: string, input: unknown): Promise<void> => {
+    try {
+      if (handlers === undefined) throw new Error('call before init');
+      if (!isMethodName(method) || !isServiceMethod(method)) throw unknownMethodError(method);
+      const value = await invoke(handlers, method, parseMethodInput(method, input), context);
+      port.post({ type: 'result', id, result: success(parseMethodOutput(method, value)) });
+    } catch (error) {
+      port.post({ type: 'result', id, result: failure(error) });
+    }
+  };
+
+  port.onMessage((raw) => {
+    const parsed = hostToServiceSchema.safeParse(raw);
+    if (!parsed.success) {
+      const error = new PostfachError(
+        'service-protocol',
+        { de: 'Interner Übertragungsfehler im Programm.', en: 'Internal transmission error in the program.' },
+        `host message refused: ${describeIssues(parsed.error)}`,
+      );
+      port.post({ type: 'fatal', error: error.toJSON() });
+      return;
+    }
+    const message = parsed.data;
+    switch (message.type) {
+      case 'init':
+        try {
+          handlers = createHandlers(message.options);
+          port.post({ type: 'ready' });
+        } catch (error) {
+          port.post({ type: 'fatal', error: failure(error).error });
+        }
+        return;
+      case 'call':
+        void answer(message.id, message.method, message.input);
+        return;
+      case 'shutdown':
+        onShutdown();
+        return;
+    }
+  });
+}
+
+/** Calls one handler; the generic keeps each handler's input and output types tied to its method. */
+function invoke<M extends ServiceMethodName>(handlers: ServiceHandlers, method: M, input: HandlerInput<M>, context: ServiceContext): unknown {
+  const handler = handlers[method] as (input: HandlerInput<M>, context: ServiceContext) => unknown;
+  return handler(input, context);
+}
