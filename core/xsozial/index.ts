@@ -1,0 +1,21 @@
+/** core/xsozial: reading XSozial-basis applications and any other XÖV/XML message into the shared view model. */
+export { readDelivery, summarize, openDocument, documentSource, readDocumentBytes, type ReadOptions } from './read-delivery.js';
+export type {
+  DeliveryView,
+  DeliverySummary,
+  DeliveryKind,
+  DocumentView,
+  DocumentLocation,
+  SummaryCard,
+  CardSection,
+  Field,
+  TreeNode,
+  BenefitSummary,
+} from './view.js';
+export { TEST_BANNER } from './view.js';
+export type { DisplayValue, ValueFlag, ValueKind } from './values.js';
+export { formatBytes, ibanIsValid, groupIban } from './values.js';
+export type { Label, XsdLabels } from './labels.js';
+export { humanise } from './labels.js';
+export { bytesSource, fileSource, toByteSource, type XmlSource, type XmlByteSource, type XmlByteRange } from './source.js';
+export { DEFAULT_LIMITS, type XmlLimits } from './xml-stream.js';

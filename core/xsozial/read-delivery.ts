@@ -1,0 +1,128 @@
+/**
+ * The entry points of core/xsozial: read a delivered XML into the view model, summarise it cheaply for the
+ * mailbox list, and stream an inline document's decoded bytes again later.
+ */
+import { createHash } from 'node:crypto';
+import { buildView, child, classify, displayName, headerFacts, text, type BuildOptions } from './build-view.js';
+import { Base64StreamDecoder } from './base64-stream.js';
+import { documentMissing } from './errors.js';
+import { toByteSource, type XmlByteSource, type XmlSource } from './source.js';
+import type { DeliverySummary, DeliveryView, DocumentView } from './view.js';
+import { parseXmlSource, XmlStreamParser, type XmlLimits } from './xml-stream.js';
+
+export interface ReadOptions extends BuildOptions {
+  readonly limits?: Partial<XmlLimits>;
+}
+
+/** Reads the whole content (streaming; inline documents are hashed and measured, never kept). */
+export async function readDelivery(source: XmlSource, options: ReadOptions = {}): Promise<DeliveryView> {
+  const bytes = toByteSource(source);
+  const { root } = await parseXmlSource(bytes, options.limits ? { limits: options.limits } : {});
+  return buildView(root, bytes.size, options);
+}
+
+/** Applicants, benefit, date and test flag, read up to the end of the case data (the documents are skipped). */
+export async function summarize(source: XmlSource, options: Pick<ReadOptions, 'limits'> = {}): Promise<DeliverySummary> {
+  const { root } = await parseXmlSource(toByteSource(source), {
+    ...(options.limits ? { limits: options.limits } : {}),
+    // depth: root = 0, xsozial = 1, vorgang = 2 (the stack depth after the element closed)
+    stopAfter: (el, depth) => (el.local === 'vorgang' && depth === 2) || (el.local === 'xsozial' && depth === 1),
+  });
+  const kind = classify(root);
+  const facts = headerFacts(root);
+  const persons = (child(child(root, 'xsozial'), 'vorgang')?.children ?? []).filter((c) => c.local === 'person');
+  const flagged = persons.filter((p) => ['true', '1'].includes(text(child(p, 'antragsteller'))));
+  const applicants = kind === 'xsozial-application' ? (flagged.length > 0 ? flagged : persons.slice(0, 1)).map(displayName).filter((n) => n !== '') : [];
+  return {
+    kind,
+    applicants,
+    test: facts.test,
+    ...(facts.benefit ? { benefit: facts.benefit } : {}),
+    ...(facts.applicationDate ? { applicationDate: facts.applicationDate.raw, applicationDateDisplay: facts.applicationDate.display } : {}),
+    ...(facts.messageId ? { messageId: facts.messageId } : {}),
+    ...(facts.product ? { product: facts.product } : {}),
+    ...(facts.standard ? { standard: facts.standard } : {}),
+    ...(facts.version ? { version: facts.version } : {}),
+  };
+}
+
+/**
+ * The decoded bytes of an inline document, streamed from the same source the view was read from: directly from
+ * its byte range where it has one, otherwise by reading the XML again up to that document. The SHA-256 is checked
+ * at the end, so a source that changed underneath ends in an error rather than in wrong bytes.
+ */
+export async function* openDocument(source: XmlSource, doc: DocumentView): AsyncGenerator<Buffer> {
+  if (doc.problem?.kind === 'document-invalid') throw documentMissing(`document ${doc.ordinal}: content is not valid base64`);
+  const bytes = toByteSource(source);
+  const hash = createHash('sha256');
+  let size = 0;
+  const chunks = doc.location.kind === 'range' ? fromRange(bytes, doc.location.start, doc.location.end) : byReparse(bytes, doc.ordinal);
+  for await (const chunk of chunks) {
+    hash.update(chunk);
+    size += chunk.length;
+    yield chunk;
+  }
+  if (size !== doc.size || hash.digest('hex') !== doc.sha256) {
+    throw documentMissing(`document ${doc.ordinal}: ${size} bytes read, ${doc.size} expected, or SHA-256 differs`);
+  }
+}
+
+/** A re-readable source of a document's decoded bytes (size known from the view). */
+export function documentSource(source: XmlSource, doc: DocumentView): XmlByteSource {
+  return {
+    size: doc.size,
+    async *stream(range) {
+      if (!range || (range.start === 0 && range.end === doc.size)) {
+        yield* openDocument(source, doc);
+        return;
+      }
+      let offset = 0;
+      for await (const chunk of openDocument(source, doc)) {
+        const from = Math.max(range.start - offset, 0);
+        const to = Math.min(range.end - offset, chunk.length);
+        if (to > from) yield chunk.subarray(from, to);
+        offset += chunk.length;
+        if (offset >= range.end) return;
+      }
+    },
+  };
+}
+
+/** Reads a whole document into memory (for small documents and the PDF export's page import). */
+export async function readDocumentBytes(source: XmlSource, doc: DocumentView): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const chunk of openDocument(source, doc)) parts.push(chunk);
+  return Buffer.concat(parts, doc.size);
+}
+
+async function* fromRange(bytes: XmlByteSource, start: number, end: number): AsyncGenerator<Buffer> {
+  if (end > bytes.size) throw documentMissing(`byte range ${start}-${end} beyond the source of ${bytes.size} bytes`);
+  const decoder = new Base64StreamDecoder();
+  for await (const chunk of bytes.stream({ start, end })) {
+    const out = decoder.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length).toString('latin1'));
+    if (decoder.invalid) throw documentMissing(`byte range ${start}-${end}: ${decoder.invalid}`);
+    if (out.length > 0) yield out;
+  }
+  decoder.end();
+  if (decoder.invalid) throw documentMissing(`byte range ${start}-${end}: ${decoder.invalid}`);
+}
+
+async function* byReparse(bytes: XmlByteSource, ordinal: number): AsyncGenerator<Buffer> {
+  const queue: Buffer[] = [];
+  let finished = false;
+  const parser = new XmlStreamParser({
+    onBinaryChunk: (n, chunk) => {
+      if (n === ordinal) queue.push(chunk);
+    },
+    onBinaryEnd: (binary) => {
+      if (binary.ordinal === ordinal) finished = true;
+    },
+    stopAfter: () => finished,
+  });
+  for await (const chunk of bytes.stream()) {
+    parser.write(chunk);
+    while (queue.length > 0) yield queue.shift()!;
+    if (finished || parser.done) break;
+  }
+  if (!finished) throw documentMissing(`inline content ${ordinal} not found when reading the source again`);
+}

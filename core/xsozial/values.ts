@@ -1,0 +1,132 @@
+/**
+ * How single values are shown: dates exactly as written (never shifted through a time zone), booleans Ja/Nein,
+ * amounts in German notation, IBANs grouped in fours and checked (ISO 13616, mod 97), empty values
+ * "keine Angabe". The raw value is always kept beside the display text for copying.
+ */
+import type { ValueType } from './labels.js';
+
+export type ValueKind = 'text' | 'date' | 'datetime' | 'boolean' | 'amount' | 'iban' | 'code' | 'reference' | 'empty' | 'document';
+
+export interface ValueFlag {
+  readonly kind: 'iban-invalid' | 'mime-mismatch' | 'document-invalid' | 'reference-unresolved';
+  readonly de: string;
+  readonly en: string;
+}
+
+export interface DisplayValue {
+  readonly kind: ValueKind;
+  /** German display text. */
+  readonly display: string;
+  /** The value as written (trimmed), for copying. */
+  readonly raw: string;
+  readonly flag?: ValueFlag;
+  /** For code values: the code, the list it belongs to and the text where known. */
+  readonly code?: { readonly code: string; readonly listURI?: string; readonly listVersionID?: string; readonly text?: string };
+}
+
+export const EMPTY_DISPLAY = 'keine Angabe';
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})(Z|[+-]\d{2}:\d{2})?$/;
+const DATETIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$/;
+const IBAN_SHAPE = /^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$/;
+
+export function formatValue(rawText: string, hint: ValueType | undefined): DisplayValue {
+  const raw = rawText.trim();
+  if (raw === '') return { kind: 'empty', display: EMPTY_DISPLAY, raw };
+  // labelled IBANs are always checked; elsewhere only a value with valid check digits is taken for an IBAN
+  if (hint === 'iban' || (hint === undefined && ibanIsValid(raw))) {
+    const iban = formatIban(raw);
+    if (iban) return iban;
+  }
+  if (raw === 'true' || raw === 'false' || (hint === 'boolean' && (raw === '1' || raw === '0'))) {
+    return { kind: 'boolean', display: raw === 'true' || raw === '1' ? 'Ja' : 'Nein', raw };
+  }
+  const date = formatDate(raw);
+  if (date) return { kind: 'date', display: date, raw };
+  const dateTime = formatDateTime(raw);
+  if (dateTime) return { kind: 'datetime', display: dateTime, raw };
+  if (hint === 'amount' && /^-?\d+(?:\.\d+)?$/.test(raw)) return { kind: 'amount', display: formatAmount(raw), raw };
+  return { kind: 'text', display: raw, raw };
+}
+
+/** "2025-11-20+01:00" → "20.11.2025" (the offset is not applied: the date is the one written). */
+export function formatDate(raw: string): string | undefined {
+  const m = DATE.exec(raw);
+  if (!m || !validDay(m[1]!, m[2]!, m[3]!)) return undefined;
+  return `${m[3]}.${m[2]}.${m[1]}`;
+}
+
+/** "2024-05-02T10:15:00.000+02:00" → "02.05.2024, 10:15:00 Uhr (UTC+02:00)", local time as written. */
+export function formatDateTime(raw: string): string | undefined {
+  const m = DATETIME.exec(raw);
+  if (!m || !validDay(m[1]!, m[2]!, m[3]!) || Number(m[4]) > 24 || Number(m[5]) > 59) return undefined;
+  const seconds = m[6] ?? '00';
+  const zone = m[7] === undefined ? '' : m[7] === 'Z' ? ' (UTC)' : ` (UTC${m[7]})`;
+  return `${m[3]}.${m[2]}.${m[1]}, ${m[4]}:${m[5]}:${seconds} Uhr${zone}`;
+}
+
+function validDay(y: string, mo: string, d: string): boolean {
+  const month = Number(mo);
+  const day = Number(d);
+  if (month < 1 || month > 12 || day < 1) return false;
+  const days = new Date(Date.UTC(Number(y), month, 0)).getUTCDate();
+  return day <= days;
+}
+
+/** "1234.5" → "1.234,50 €". */
+export function formatAmount(raw: string): string {
+  const negative = raw.startsWith('-');
+  const [int, frac = ''] = raw.replace('-', '').split('.');
+  const grouped = int!.replace(/\B(?=(\d{3})+(?!\d))/g, '.');
+  return `${negative ? '−' : ''}${grouped},${(frac + '00').slice(0, Math.max(2, frac.length))} €`;
+}
+
+/** IBAN check digits per ISO 13616 (mod 97 = 1). */
+export function ibanIsValid(iban: string): boolean {
+  const compact = iban.replace(/\s+/g, '').toUpperCase();
+  if (!IBAN_SHAPE.test(compact)) return false;
+  const rearranged = compact.slice(4) + compact.slice(0, 4);
+  let remainder = 0;
+  for (const ch of rearranged) {
+    const digits = /[A-Z]/.test(ch) ? String(ch.charCodeAt(0) - 55) : ch;
+    for (const d of digits) remainder = (remainder * 10 + Number(d)) % 97;
+  }
+  return remainder === 1;
+}
+
+export function groupIban(iban: string): string {
+  return iban.replace(/\s+/g, '').toUpperCase().replace(/(.{4})(?=.)/g, '$1 ');
+}
+
+function formatIban(raw: string): DisplayValue | undefined {
+  const compact = raw.replace(/\s+/g, '').toUpperCase();
+  if (!/^[A-Z]{2}[0-9A-Z]+$/.test(compact)) return undefined;
+  const valid = ibanIsValid(compact);
+  return {
+    kind: 'iban',
+    display: groupIban(compact),
+    raw,
+    ...(valid
+      ? {}
+      : {
+          flag: {
+            kind: 'iban-invalid',
+            de: 'IBAN ungültig (Prüfziffer stimmt nicht) – bitte bei der antragstellenden Person nachfragen',
+            en: 'Invalid IBAN (check digits do not match)',
+          },
+        }),
+  };
+}
+
+/** 1536 → "1,5 KB" (German decimal comma, 1 KB = 1024 bytes). */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} Byte`;
+  const units = ['KB', 'MB', 'GB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${value.toFixed(1).replace('.', ',')} ${units[unit]}`;
+}

@@ -1,0 +1,361 @@
+/**
+ * Streaming, hardened XML reading with sax (strict, namespace-aware). It builds a light element tree and never
+ * keeps inline binary content: an `inhalt` element (the XSozial/XÖV document content), or any text that grows
+ * past 64 KiB of pure base64, is decoded piecewise, hashed and measured instead, and its exact byte range in the
+ * source is remembered so the document can be streamed again later without parsing.
+ *
+ * Refused: DOCTYPE (and with it every entity declaration), encodings other than UTF-8, invalid UTF-8, nesting
+ * deeper than `maxDepth`, text nodes over `maxTextLength`, more than `maxElements` elements.
+ */
+import { createHash, type Hash } from 'node:crypto';
+import sax from 'sax';
+import { Base64StreamDecoder } from './base64-stream.js';
+import { badEncoding, emptyXml, hostileXml, limitExceeded, malformedXml } from './errors.js';
+import { MAGIC_LENGTH } from './magic.js';
+import type { XmlByteRange, XmlByteSource } from './source.js';
+
+export interface RawAttribute {
+  readonly name: string;
+  readonly local: string;
+  readonly ns: string;
+  readonly value: string;
+}
+
+export interface BinaryContent {
+  /** 0-based position among the binary contents of the message, in document order. */
+  readonly ordinal: number;
+  size: number;
+  sha256: string;
+  /** First bytes of the decoded content (for the magic-byte check). */
+  head: Uint8Array;
+  /** Why the content is not valid base64, if it is not. */
+  invalid?: string;
+  /** Byte range of the base64 text in the source, when it can be read back directly (no entities, no CDATA). */
+  range?: XmlByteRange;
+}
+
+export interface RawElement {
+  readonly name: string;
+  readonly local: string;
+  readonly ns: string;
+  readonly attributes: readonly RawAttribute[];
+  readonly children: RawElement[];
+  /** Direct text content (concatenated); empty for binary content. */
+  text: string;
+  binary?: BinaryContent;
+}
+
+export interface XmlLimits {
+  readonly maxDepth: number;
+  readonly maxElements: number;
+  /** Longest text node that is kept as text (binary content is not counted). */
+  readonly maxTextLength: number;
+  /** All kept text together. */
+  readonly maxTotalText: number;
+}
+
+export const DEFAULT_LIMITS: XmlLimits = {
+  maxDepth: 100,
+  maxElements: 500_000,
+  maxTextLength: 1024 * 1024,
+  maxTotalText: 32 * 1024 * 1024,
+};
+
+/** Text beyond this many characters that is pure base64 is treated as binary content. */
+const BINARY_SWITCH = 64 * 1024;
+const BASE64_ONLY = /^[A-Za-z0-9+/=\s]*$/;
+
+export interface XmlStreamOptions {
+  readonly limits?: Partial<XmlLimits>;
+  /** Called with each closed element; returning true stops reading (the rest of the source is not looked at). */
+  readonly stopAfter?: (element: RawElement, depth: number) => boolean;
+  /** Receives the decoded bytes of binary contents as they are read. */
+  readonly onBinaryChunk?: (ordinal: number, bytes: Buffer) => void;
+  /** Receives a binary content once it is complete. */
+  readonly onBinaryEnd?: (binary: BinaryContent) => void;
+}
+
+interface OpenBinary {
+  readonly content: BinaryContent;
+  readonly decoder: Base64StreamDecoder;
+  readonly hash: Hash;
+  readonly charStart: number;
+  readonly byteStart: number;
+  textChars: number;
+  clean: boolean;
+}
+
+export class XmlStreamParser {
+  private readonly parser: sax.SAXParser;
+  private readonly limits: XmlLimits;
+  private readonly stack: RawElement[] = [];
+  private readonly binaries = new Map<RawElement, OpenBinary>();
+  private readonly allBinaries: BinaryContent[] = [];
+  private rootElement: RawElement | undefined;
+  private elementCount = 0;
+  private totalText = 0;
+  private carry: Buffer = Buffer.alloc(0);
+  private bytesSeen = 0;
+  private started = false;
+  private doctypeTail = '';
+  // mapping of sax character positions to source byte offsets within the current chunk
+  private chunkText = '';
+  private chunkCharStart = 0;
+  private chunkByteStart = 0;
+  private mappedChars = 0;
+  private mappedBytes = 0;
+  private stopped = false;
+  private readonly decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+  constructor(private readonly options: XmlStreamOptions = {}) {
+    this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    const parser = sax.parser(true, { xmlns: true, position: true, trim: false, normalize: false });
+    parser.onerror = (error: Error) => {
+      throw malformedXml(`${firstLine(error.message)} (line ${parser.line + 1}, column ${parser.column + 1})`);
+    };
+    parser.ondoctype = () => {
+      throw hostileXml(`DOCTYPE declaration at line ${parser.line + 1}`);
+    };
+    parser.onopentag = (tag) => this.open(tag as sax.QualifiedTag);
+    parser.onclosetag = () => this.close();
+    parser.ontext = (text: string) => this.text(text);
+    parser.oncdata = (text: string) => this.cdata(text);
+    this.parser = parser;
+  }
+
+  get done(): boolean {
+    return this.stopped;
+  }
+
+  /** Feeds the next bytes of the source. */
+  write(bytes: Uint8Array): void {
+    if (this.stopped) return;
+    let data = this.carry.length > 0 ? Buffer.concat([this.carry, bytes]) : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+    let byteStart = this.bytesSeen - this.carry.length;
+    this.bytesSeen += bytes.length;
+    if (!this.started) {
+      if (data.length < 4) {
+        this.carry = Buffer.from(data);
+        return;
+      }
+      this.started = true;
+      if ((data[0] === 0xfe && data[1] === 0xff) || (data[0] === 0xff && data[1] === 0xfe)) {
+        throw badEncoding('UTF-16 byte order mark; only UTF-8 is accepted');
+      }
+      if (data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf) {
+        data = data.subarray(3);
+        byteStart += 3;
+      }
+    }
+    const cut = utf8CutPoint(data);
+    this.carry = Buffer.from(data.subarray(cut));
+    let text: string;
+    try {
+      text = this.decoder.decode(data.subarray(0, cut));
+    } catch {
+      throw badEncoding(`invalid UTF-8 sequence between byte ${byteStart} and ${byteStart + cut}`);
+    }
+    if (this.chunkCharStart === 0 && this.chunkText === '' && text.length > 0) checkDeclaredEncoding(text);
+    this.feed(text, byteStart);
+  }
+
+  /** Ends the source; returns the root element. */
+  end(): { root: RawElement; binaries: readonly BinaryContent[] } {
+    if (!this.stopped) {
+      if (!this.started && this.carry.length > 0) {
+        const tail = this.carry;
+        this.carry = Buffer.alloc(0);
+        this.started = true;
+        this.write(tail);
+      }
+      if (this.carry.length > 0) throw badEncoding(`incomplete UTF-8 sequence at the end (byte ${this.bytesSeen - this.carry.length})`);
+      if (this.rootElement === undefined) throw emptyXml(`no root element in ${this.bytesSeen} bytes`);
+      this.parser.close();
+    }
+    if (this.rootElement === undefined) throw emptyXml(`no root element in ${this.bytesSeen} bytes`);
+    return { root: this.rootElement, binaries: this.allBinaries };
+  }
+
+  private feed(text: string, byteStart: number): void {
+    if (text.length === 0) return;
+    if (this.rootElement === undefined) {
+      const window = this.doctypeTail + text;
+      if (window.includes('<!DOCTYPE') || window.includes('<!ENTITY')) throw hostileXml('DOCTYPE declaration before the root element');
+      this.doctypeTail = window.slice(-9);
+    }
+    this.chunkText = text;
+    this.chunkCharStart = this.parser.position;
+    this.chunkByteStart = byteStart;
+    this.mappedChars = 0;
+    this.mappedBytes = 0;
+    this.parser.write(text);
+  }
+
+  /** Source byte offset of the character at the parser's current position (inside the current chunk). */
+  private currentByteOffset(): number {
+    const k = Math.max(0, Math.min(this.chunkText.length, this.parser.position - this.chunkCharStart));
+    if (k < this.mappedChars) {
+      this.mappedChars = 0;
+      this.mappedBytes = 0;
+    }
+    this.mappedBytes += Buffer.byteLength(this.chunkText.slice(this.mappedChars, k));
+    this.mappedChars = k;
+    return this.chunkByteStart + this.mappedBytes;
+  }
+
+  private open(tag: sax.QualifiedTag): void {
+    if (this.stopped) return;
+    this.elementCount += 1;
+    if (this.elementCount > this.limits.maxElements) throw limitExceeded(`more than ${this.limits.maxElements} elements`);
+    if (this.stack.length + 1 > this.limits.maxDepth) throw limitExceeded(`nesting deeper than ${this.limits.maxDepth} levels`);
+    const attributes: RawAttribute[] = [];
+    for (const a of Object.values(tag.attributes)) {
+      if (a.name === 'xmlns' || a.prefix === 'xmlns') continue;
+      attributes.push({ name: a.name, local: a.local, ns: a.uri, value: a.value });
+    }
+    const element: RawElement = { name: tag.name, local: tag.local, ns: tag.uri, attributes, children: [], text: '' };
+    const parent = this.stack[this.stack.length - 1];
+    if (parent) {
+      parent.children.push(element);
+      const parentBinary = this.binaries.get(parent);
+      if (parentBinary) this.failBinary(parentBinary, 'element inside binary content');
+    } else if (this.rootElement === undefined) {
+      this.rootElement = element;
+    }
+    this.stack.push(element);
+    if (tag.local === 'inhalt' && !tag.isSelfClosing) this.startBinary(element, '');
+  }
+
+  private startBinary(element: RawElement, textSoFar: string): void {
+    const content: BinaryContent = { ordinal: this.allBinaries.length, size: 0, sha256: '', head: new Uint8Array(0) };
+    this.allBinaries.push(content);
+    element.binary = content;
+    // the byte offset is that of the element's content start; for a late switch the text so far is ASCII base64
+    const charStart = this.parser.position - textSoFar.length;
+    const byteStart = this.currentByteOffset() - textSoFar.length;
+    const open: OpenBinary = {
+      content,
+      decoder: new Base64StreamDecoder(),
+      hash: createHash('sha256'),
+      charStart,
+      byteStart,
+      textChars: 0,
+      clean: true,
+    };
+    this.binaries.set(element, open);
+    if (textSoFar.length > 0) this.binaryText(open, textSoFar);
+  }
+
+  private binaryText(open: OpenBinary, text: string): void {
+    open.textChars += text.length;
+    const bytes = open.decoder.push(text);
+    if (open.decoder.invalid !== undefined) {
+      this.failBinary(open, open.decoder.invalid);
+      return;
+    }
+    if (bytes.length === 0) return;
+    const c = open.content;
+    if (c.head.length < MAGIC_LENGTH) {
+      c.head = Buffer.concat([c.head, bytes.subarray(0, MAGIC_LENGTH - c.head.length)]);
+    }
+    c.size += bytes.length;
+    open.hash.update(bytes);
+    this.options.onBinaryChunk?.(c.ordinal, bytes);
+  }
+
+  private failBinary(open: OpenBinary, reason: string): void {
+    if (open.content.invalid === undefined) open.content.invalid = reason;
+    open.clean = false;
+  }
+
+  private text(text: string): void {
+    if (this.stopped) return;
+    const element = this.stack[this.stack.length - 1];
+    if (!element) return; // whitespace outside the root
+    const open = this.binaries.get(element);
+    if (open) {
+      this.binaryText(open, text);
+      return;
+    }
+    const length = element.text.length + text.length;
+    if (length > BINARY_SWITCH && element.children.length === 0 && BASE64_ONLY.test(element.text) && BASE64_ONLY.test(text)) {
+      const soFar = element.text;
+      this.totalText -= soFar.length;
+      element.text = '';
+      this.startBinary(element, soFar);
+      const late = this.binaries.get(element);
+      if (late) this.binaryText(late, text);
+      return;
+    }
+    if (length > this.limits.maxTextLength) throw limitExceeded(`text node longer than ${this.limits.maxTextLength} characters`);
+    this.totalText += text.length;
+    if (this.totalText > this.limits.maxTotalText) throw limitExceeded(`more than ${this.limits.maxTotalText} characters of text`);
+    element.text += text;
+  }
+
+  private cdata(text: string): void {
+    if (this.stopped) return;
+    const element = this.stack[this.stack.length - 1];
+    const open = element ? this.binaries.get(element) : undefined;
+    if (open) open.clean = false; // the raw span no longer equals the text
+    this.text(text);
+  }
+
+  private close(): void {
+    if (this.stopped) return;
+    const element = this.stack.pop();
+    if (!element) return;
+    const open = this.binaries.get(element);
+    if (open) {
+      this.binaries.delete(element);
+      open.decoder.end();
+      if (open.decoder.invalid !== undefined) this.failBinary(open, open.decoder.invalid);
+      const c = open.content;
+      c.sha256 = open.hash.digest('hex');
+      const charEnd = this.parser.startTagPosition - 1;
+      if (open.clean && charEnd - open.charStart === open.textChars) {
+        c.range = { start: open.byteStart, end: open.byteStart + open.textChars };
+      }
+      this.options.onBinaryEnd?.(c);
+    }
+    if (this.options.stopAfter?.(element, this.stack.length)) this.stopped = true;
+  }
+}
+
+/** Reads a whole source through a parser. */
+export async function parseXmlSource(
+  source: XmlByteSource,
+  options: XmlStreamOptions = {},
+): Promise<{ root: RawElement; binaries: readonly BinaryContent[]; stoppedEarly: boolean }> {
+  const parser = new XmlStreamParser(options);
+  for await (const chunk of source.stream()) {
+    parser.write(chunk);
+    if (parser.done) break;
+  }
+  const stoppedEarly = parser.done;
+  return { ...parser.end(), stoppedEarly };
+}
+
+/** Where to cut a byte chunk so that no UTF-8 sequence is split (the rest is carried to the next chunk). */
+function utf8CutPoint(data: Uint8Array): number {
+  const n = data.length;
+  for (let back = 1; back <= Math.min(3, n); back++) {
+    const b = data[n - back]!;
+    if ((b & 0xc0) === 0x80) continue; // continuation byte: look further back
+    if (b < 0x80) return n;
+    const need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : 2;
+    return back < need ? n - back : n;
+  }
+  return n;
+}
+
+function checkDeclaredEncoding(text: string): void {
+  const decl = /^\s*<\?xml[^?]*?encoding\s*=\s*["']([^"']*)["']/.exec(text.slice(0, 200));
+  if (decl && !/^utf-?8$/i.test(decl[1]!)) {
+    throw badEncoding(`declared encoding ${JSON.stringify(decl[1]!.slice(0, 40))}; only UTF-8 is accepted`);
+  }
+}
+
+function firstLine(message: string): string {
+  return (message.split('\n')[0] ?? message).slice(0, 200);
+}
