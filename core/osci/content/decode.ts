@@ -1,0 +1,343 @@
+/**
+ * The content layer ("Inhaltsebene", PROTOCOL.md §6): ContentPackage → ContentContainers (plain, or encrypted for
+ * the mailbox's cipher key), their Contents (Base64Content, href attachments, nested containers, tolerated
+ * inline XML), attachment keys from ds:MgmtData, and author signatures (base64 transform over decoded bytes,
+ * C14N for href Contents, `cid:` over attachment plaintext, quirk Q10 for nested EncryptedData).
+ *
+ * Attachments are decrypted as streams into memory or encrypted spools; the key of an EncryptedKey is picked by
+ * comparing the certificate behind its RetrievalMethod (or inline) with the given keys, DER byte for byte.
+ * A container that cannot be decrypted is reported per container (the rest of the message stays readable).
+ */
+import { createHash, type X509Certificate } from 'node:crypto';
+import type { Element } from '@xmldom/xmldom';
+import type { KeyEntry } from '../../pki/pkcs12.js';
+import { bufferSource, readAll, type ByteSource } from '../../io/byte-source.js';
+import type { SpoolScope } from '../../io/sink.js';
+import { PostfachError } from '../../errors.js';
+import { osciError } from '../errors.js';
+import { symmetricAlgorithm } from '../crypto/algorithms.js';
+import { unwrapKey } from '../crypto/rsa-key-transport.js';
+import { decryptSymmetric, ivLengthFor } from '../crypto/symmetric.js';
+import { parseEncryptedData, type EncryptedDataInfo } from '../crypto/xmlenc.js';
+import type { OsciMessage } from '../messages/model.js';
+import { certificateResolver } from '../signature/message-signature.js';
+import { evaluateTrust, type TrustAnchors, type TrustResult } from '../signature/trust.js';
+import { verifySignature, type ReferenceResult } from '../signature/verify.js';
+import { canonicalize } from '../xml/c14n.js';
+import { NS } from '../xml/namespaces.js';
+import { attr, base64Text, childElements, firstChild, isWithin, parseXml, type ParsedXml } from '../xml/parse.js';
+
+export interface ContentEncryptionInfo {
+  readonly encryptedDataId: string | undefined;
+  readonly symmetric: string;
+  readonly ivLength: number;
+  readonly ivLengthElement: number | undefined;
+  readonly keyTransport: string;
+  readonly oaepDigest: string | undefined;
+  readonly mgf: string | undefined;
+  readonly weak: boolean;
+  /** Number of EncryptedKeys (readers). */
+  readonly readers: number;
+}
+
+export interface ContentSignatureInfo {
+  readonly valid: boolean;
+  readonly signer: X509Certificate | undefined;
+  readonly signerSubject: string | undefined;
+  /** `trusted` = chains to a CA local IT configured; `unknown-issuer`; `invalid` = signature not valid. */
+  readonly trust: 'trusted' | 'unknown-issuer' | 'invalid';
+  readonly trustDetail: TrustResult;
+  readonly signatureMethod: string;
+  readonly references: readonly ReferenceResult[];
+  readonly weak: boolean;
+  readonly failure: { readonly kind: string; readonly detail: string } | undefined;
+}
+
+export type ContentItem =
+  | {
+      readonly kind: 'Base64Content';
+      readonly id: string | undefined;
+      readonly data: ByteSource;
+      readonly length: number;
+      readonly sha256: string;
+    }
+  | {
+      readonly kind: 'attachment';
+      /** Id of the osci:Content carrying href. */
+      readonly id: string | undefined;
+      readonly href: string;
+      readonly contentId: string;
+      readonly encrypted: boolean;
+      readonly encryption: ContentEncryptionInfo | undefined;
+      /** Plaintext attachment bytes. */
+      readonly data: ByteSource;
+      readonly length: number;
+      readonly sha256: string;
+    }
+  | {
+      readonly kind: 'nested-container';
+      readonly id: string | undefined;
+      readonly container: ContainerResult;
+    }
+  | {
+      readonly kind: 'inline-xml';
+      readonly id: string | undefined;
+      /** Canonical form of the inline subtree. */
+      readonly data: ByteSource;
+      readonly length: number;
+      readonly sha256: string;
+    };
+
+export interface ContainerResult {
+  readonly id: string | undefined;
+  readonly origin: 'plain' | 'encrypted';
+  /** Decrypted plaintext of the container document (encrypted containers only). */
+  readonly plaintext: Buffer | undefined;
+  readonly encryption: ContentEncryptionInfo | undefined;
+  readonly contents: readonly ContentItem[];
+  /** Nested xenc:EncryptedData (other than attachment keys), decrypted where possible. */
+  readonly nestedEncrypted: readonly EncryptedContainerResult[];
+  readonly signatures: readonly ContentSignatureInfo[];
+}
+
+export interface EncryptedContainerResult {
+  readonly encryptedDataId: string | undefined;
+  readonly container: ContainerResult | undefined;
+  readonly error: PostfachError | undefined;
+}
+
+export interface ContentResult {
+  /** In document order: plain containers and encrypted ones. */
+  readonly items: ReadonlyArray<{ readonly kind: 'plain'; readonly container: ContainerResult } | ({ readonly kind: 'encrypted' } & EncryptedContainerResult)>;
+  /** Flattened containers (depth first) for convenience. */
+  readonly allContainers: readonly ContainerResult[];
+  /** First failure (decryption or signature), if any. */
+  readonly firstError: PostfachError | undefined;
+}
+
+export interface ContentOptions {
+  /** Cipher keys that may open containers (the mailbox key, other readers). */
+  readonly keys: readonly KeyEntry[];
+  /** CAs local IT configured as trusted for author signatures. */
+  readonly authorAnchors?: TrustAnchors;
+  readonly scope: SpoolScope;
+}
+
+interface Ctx {
+  readonly message: OsciMessage;
+  readonly options: ContentOptions;
+  /** cid → plaintext (decrypted where a MgmtData key was found). */
+  readonly plaintextAttachments: Map<string, Promise<{ data: ByteSource; encryption: ContentEncryptionInfo | undefined }>>;
+  readonly resolveCertificate: (uri: string) => X509Certificate | undefined;
+  errors: PostfachError[];
+}
+
+const hex = (b: Buffer) => b.toString('hex');
+
+async function sha256Of(src: ByteSource): Promise<string> {
+  const h = createHash('sha256');
+  for await (const c of src.stream()) h.update(c);
+  return hex(h.digest());
+}
+
+function encryptionInfo(info: EncryptedDataInfo, keyIndex: number): ContentEncryptionInfo {
+  const alg = symmetricAlgorithm(info.symmetric.algorithm);
+  const ek = info.encryptedKeys[keyIndex];
+  return {
+    encryptedDataId: info.id,
+    symmetric: alg.uri,
+    ivLength: ivLengthFor(alg, info.symmetric.ivLengthElement),
+    ivLengthElement: info.symmetric.ivLengthElement,
+    keyTransport: ek ? ek.method.algorithm : 'MgmtData',
+    oaepDigest: ek?.method.digest,
+    mgf: ek?.method.mgf,
+    weak: alg.weak || (ek?.method.algorithm.endsWith('rsa-1_5') ?? false),
+    readers: info.encryptedKeys.length,
+  };
+}
+
+/** Certificates a content EncryptedKey may point to: cipher certificates of NonIntermediaryCertificates. */
+function recipientCertificate(ctx: Ctx, ek: EncryptedDataInfo['encryptedKeys'][number]): Buffer | undefined {
+  if (ek.certificateDer) return ek.certificateDer;
+  if (!ek.retrievalUri?.startsWith('#')) return undefined;
+  const target = ctx.message.xml.ids.get(ek.retrievalUri.slice(1));
+  const entry = ctx.message.nonIntermediaryCertificates.find((e) => e.element === target && e.role.startsWith('Cipher'));
+  return entry?.certificate.raw;
+}
+
+async function decryptEncryptedContainer(el: Element, ctx: Ctx, depth: number): Promise<EncryptedContainerResult> {
+  const id = attr(el, 'Id');
+  try {
+    const info = parseEncryptedData(el, `content EncryptedData ${id ?? ''}`.trim());
+    const alg = symmetricAlgorithm(info.symmetric.algorithm);
+    let chosen: { index: number; key: KeyEntry } | undefined;
+    info.encryptedKeys.forEach((ek, index) => {
+      if (chosen) return;
+      const der = recipientCertificate(ctx, ek);
+      const key = der ? ctx.options.keys.find((k) => k.certificateDer.equals(der)) : undefined;
+      if (key) chosen = { index, key };
+    });
+    if (!chosen) throw osciError('no-matching-key', `content EncryptedData ${id ?? ''}: not encrypted for any of the given keys`);
+    const ek = info.encryptedKeys[chosen.index]!;
+    const symKey = unwrapKey(chosen.key.privateKey, ek.method, ek.cipherValue, alg.keyLength, 'content-decryption', `EncryptedData ${id ?? ''}`);
+    if (!info.cipherValue) throw osciError('malformed', `content EncryptedData ${id ?? ''}: CipherValue missing`);
+    const plainSrc = await decryptSymmetric(info.symmetric, symKey, bufferSource(info.cipherValue), ctx.options.scope, 'content-decryption', `EncryptedData ${id ?? ''}`);
+    const plaintext = await readAll(plainSrc, 512 * 1024 * 1024);
+    const doc = parseXml(plaintext, { what: `decrypted container ${id ?? ''}` });
+    if (doc.root.namespaceURI !== NS.osci || doc.root.localName !== 'ContentContainer') {
+      throw osciError('malformed', `EncryptedData ${id ?? ''}: plaintext is not an osci:ContentContainer`);
+    }
+    const container = await decodeContainer(doc.root, doc, ctx, 'encrypted', plaintext, encryptionInfo(info, chosen.index), depth);
+    return { encryptedDataId: id, container, error: undefined };
+  } catch (error) {
+    if (!(error instanceof PostfachError)) throw error;
+    const e = error.kind === 'malformed' || error.kind === 'hostile-xml' || error.kind === 'no-matching-key' || error.kind === 'unsupported-algorithm' ? error : error;
+    ctx.errors.push(e);
+    return { encryptedDataId: id, container: undefined, error: e };
+  }
+}
+
+/** Registers the attachment keys (EncryptedData with CipherReference cid: + MgmtData) of a container. */
+function registerAttachmentKeys(container: Element, ctx: Ctx): Set<Element> {
+  const keyElements = new Set<Element>();
+  for (const ed of childElements(container, NS.xenc, 'EncryptedData')) {
+    const cd = firstChild(ed, NS.xenc, 'CipherData');
+    const ref = cd ? firstChild(cd, NS.xenc, 'CipherReference') : undefined;
+    const uri = ref ? attr(ref, 'URI') : undefined;
+    if (!uri?.startsWith('cid:')) continue;
+    const info = parseEncryptedData(ed, `attachment EncryptedData ${attr(ed, 'Id') ?? ''}`.trim());
+    if (!info.mgmtDataKey) throw osciError('malformed', `attachment EncryptedData for ${uri.slice(0, 80)} without MgmtData key`);
+    keyElements.add(ed);
+    const cid = uri.slice(4);
+    const part = ctx.message.attachments.get(cid);
+    if (!part) throw osciError('malformed', `encrypted attachment ${cid.slice(0, 80)} missing from the message`);
+    const mgmtKey = info.mgmtDataKey;
+    ctx.plaintextAttachments.set(
+      cid,
+      (async () => {
+        const cipher = await part.decoded();
+        const data = await decryptSymmetric(info.symmetric, mgmtKey, cipher, ctx.options.scope, 'content-decryption', `attachment ${cid.slice(0, 60)}`);
+        return { data, encryption: encryptionInfo(info, -1) };
+      })(),
+    );
+  }
+  return keyElements;
+}
+
+async function attachmentPlaintext(cid: string, ctx: Ctx): Promise<{ data: ByteSource; encryption: ContentEncryptionInfo | undefined }> {
+  const known = ctx.plaintextAttachments.get(cid);
+  if (known) return known;
+  const part = ctx.message.attachments.get(cid);
+  if (!part) throw osciError('malformed', `attachment ${cid.slice(0, 80)} referenced but missing`);
+  return { data: await part.decoded(), encryption: undefined };
+}
+
+async function decodeContainer(
+  container: Element,
+  doc: ParsedXml,
+  ctx: Ctx,
+  origin: 'plain' | 'encrypted',
+  plaintext: Buffer | undefined,
+  encryption: ContentEncryptionInfo | undefined,
+  depth: number,
+): Promise<ContainerResult> {
+  if (depth > 20) throw osciError('hostile-xml', 'content containers nested deeper than 20 levels');
+  const attachmentKeys = registerAttachmentKeys(container, ctx);
+  const contents: ContentItem[] = [];
+  for (const content of childElements(container, NS.osci, 'Content')) {
+    const href = attr(content, 'href');
+    const contentId = attr(content, 'Id');
+    const b64 = firstChild(content, NS.osci, 'Base64Content');
+    const nested = firstChild(content, NS.osci, 'ContentContainer');
+    if (href !== undefined) {
+      if (!href.startsWith('cid:')) throw osciError('malformed', 'Content href is not a cid: reference');
+      const cid = href.slice(4);
+      const { data, encryption: enc } = await attachmentPlaintext(cid, ctx);
+      contents.push({ kind: 'attachment', id: contentId, href, contentId: cid, encrypted: enc !== undefined, encryption: enc, data, length: data.size, sha256: await sha256Of(data) });
+    } else if (b64) {
+      const data = bufferSource(base64Text(b64, 'Base64Content'));
+      contents.push({ kind: 'Base64Content', id: attr(b64, 'Id'), data, length: data.size, sha256: await sha256Of(data) });
+    } else if (nested) {
+      contents.push({ kind: 'nested-container', id: contentId, container: await decodeContainer(nested, doc, ctx, 'plain', undefined, undefined, depth + 1) });
+    } else {
+      // inline XML (allowed by the schema, not written by the library): the canonical subtree is the payload
+      const inner = childElements(content)[0];
+      const bytes = Buffer.from(inner ? canonicalize(inner) : (content.textContent ?? ''), 'utf8');
+      const data = bufferSource(bytes);
+      contents.push({ kind: 'inline-xml', id: contentId, data, length: bytes.length, sha256: await sha256Of(data) });
+    }
+  }
+  const nestedEncrypted: EncryptedContainerResult[] = [];
+  for (const ed of childElements(container, NS.xenc, 'EncryptedData')) {
+    if (attachmentKeys.has(ed)) continue;
+    nestedEncrypted.push(await decryptEncryptedContainer(ed, ctx, depth + 1));
+  }
+
+  const signatures: ContentSignatureInfo[] = [];
+  for (const sig of childElements(container, NS.ds, 'Signature')) {
+    const r = await verifySignature(sig, {
+      resolveId: (id) => {
+        const target = doc.ids.get(id);
+        // references resolve inside this container only
+        return target && isWithin(target, container) ? target : undefined;
+      },
+      resolveCid: async (cid) => (await attachmentPlaintext(cid, ctx)).data,
+      resolveCertificate: ctx.resolveCertificate,
+      allowNestedEncryptedDataQuirk: true,
+    });
+    const trustDetail = r.signer ? evaluateTrust(r.signer, ctx.options.authorAnchors) : 'untrusted';
+    if (r.failure) ctx.errors.push(osciError(r.failure.kind as 'digest-mismatch', `content signature: ${r.failure.detail}`));
+    signatures.push({
+      valid: r.valid,
+      signer: r.signer,
+      signerSubject: r.signer ? rfc2253(r.signer) : undefined,
+      trust: !r.valid ? 'invalid' : trustDetail === 'untrusted' ? 'unknown-issuer' : 'trusted',
+      trustDetail,
+      signatureMethod: r.signatureMethod,
+      references: r.references,
+      weak: r.weak,
+      failure: r.failure,
+    });
+  }
+  return { id: attr(container, 'Id'), origin, plaintext, encryption, contents, nestedEncrypted, signatures };
+}
+
+/** Subject as `C=de,O=…,CN=…` (the order Node prints, joined by commas). */
+export function rfc2253(cert: X509Certificate): string {
+  return cert.subject.split('\n').join(',');
+}
+
+export async function decodeContent(message: OsciMessage, options: ContentOptions): Promise<ContentResult> {
+  const ctx: Ctx = {
+    message,
+    options,
+    plaintextAttachments: new Map(),
+    resolveCertificate: certificateResolver(message),
+    errors: [],
+  };
+  const items: Array<ContentResult['items'][number]> = [];
+  const pkg = message.contentPackage;
+  if (pkg) {
+    for (const child of childElements(pkg)) {
+      if (child.namespaceURI === NS.xenc && child.localName === 'EncryptedData') {
+        items.push({ kind: 'encrypted', ...(await decryptEncryptedContainer(child, ctx, 1)) });
+      } else if (child.namespaceURI === NS.osci && child.localName === 'ContentContainer') {
+        items.push({ kind: 'plain', container: await decodeContainer(child, message.xml, ctx, 'plain', undefined, undefined, 1) });
+      } else {
+        throw osciError('malformed', `unexpected element ${child.localName} in ContentPackage`);
+      }
+    }
+  }
+  const allContainers: ContainerResult[] = [];
+  const walk = (c: ContainerResult) => {
+    allContainers.push(c);
+    for (const item of c.contents) if (item.kind === 'nested-container') walk(item.container);
+    for (const n of c.nestedEncrypted) if (n.container) walk(n.container);
+  };
+  for (const item of items) {
+    if (item.kind === 'plain') walk(item.container);
+    else if (item.container) walk(item.container);
+  }
+  // every attachment must be referenced by some Content href (Governikus rule, PROTOCOL.md §6.1) — reported, not fatal
+  return { items, allContainers, firstError: ctx.errors[0] };
+}

@@ -1,0 +1,166 @@
+/**
+ * XML-DSig verification as OSCI uses it (PROTOCOL.md §5, §6.2), with our own reference loop: xml-crypto serves only
+ * as the inclusive C14N engine. References resolve by Id in the document at hand (`#id`) or to MIME attachments
+ * (`cid:`, digest over the bytes as transported, or over the decrypted plaintext for content signatures); a
+ * base64 transform hashes the decoded element text. The signer certificate comes from ds:RetrievalMethod, which
+ * the caller resolves to certificate elements only, or from an inline ds:X509Data.
+ */
+import { createHash, X509Certificate } from 'node:crypto';
+import type { Element } from '@xmldom/xmldom';
+import type { ByteSource } from '../../io/byte-source.js';
+import { osciError, type OsciErrorKind } from '../errors.js';
+import { digestAlgorithm, signatureAlgorithm, TRANSFORM_BASE64 } from '../crypto/algorithms.js';
+import { verifySignatureValue } from '../crypto/signature-primitives.js';
+import { C14N_URI, canonicalize } from '../xml/c14n.js';
+import { NS } from '../xml/namespaces.js';
+import { attr, base64Text, childElements, firstChild, requireChild, textOf } from '../xml/parse.js';
+
+export interface ReferenceResult {
+  readonly uri: string;
+  readonly digestMethod: string;
+  readonly transforms: readonly string[];
+  readonly ok: boolean;
+  /** Set when the digest matched only the reference implementation's form of a nested EncryptedData (Q10). */
+  readonly quirk?: 'Q10';
+}
+
+export interface SignatureResult {
+  /** Signature value and every digest verify. */
+  readonly valid: boolean;
+  readonly signatureMethod: string;
+  readonly references: readonly ReferenceResult[];
+  readonly signer: X509Certificate | undefined;
+  /** Id of the certificate element behind ds:RetrievalMethod, if used. */
+  readonly keyInfoRef: string | undefined;
+  /** A weak algorithm (SHA-1, RIPEMD-160) was used. */
+  readonly weak: boolean;
+  /** Why it is not valid: `digest-mismatch` or `signature-invalid` (value does not verify). */
+  readonly failure: { readonly kind: OsciErrorKind; readonly detail: string } | undefined;
+}
+
+export interface VerifyContext {
+  /** Resolves `#id` references (the Id index of the document the signature lives in). */
+  resolveId(id: string): Element | undefined;
+  /** Resolves `cid:` references to the bytes that are hashed. */
+  resolveCid(cid: string): Promise<ByteSource | undefined>;
+  /** Resolves ds:RetrievalMethod URIs (`#id`) to a certificate; must refuse anything but certificate elements. */
+  resolveCertificate(uri: string): X509Certificate | undefined;
+  /** Accept the reference implementation's digest form for nested xenc:EncryptedData (quirk Q10). */
+  readonly allowNestedEncryptedDataQuirk?: boolean;
+  /** Decoded bytes of a base64-transform target, when the caller holds them elsewhere (large payloads). */
+  base64Bytes?(element: Element): Promise<ByteSource | undefined>;
+}
+
+async function hashSource(source: ByteSource, hash: string): Promise<Buffer> {
+  const h = createHash(hash);
+  for await (const chunk of source.stream()) h.update(chunk);
+  return h.digest();
+}
+
+/** The reference implementation's digest form of a nested EncryptedData (quirk Q10): no inherited declarations. */
+function q10Form(el: Element): string {
+  const canon = canonicalize(el);
+  // drop the xmlns declarations on the apex start tag that are inherited (ds, osci, soap, xenc, xsi)
+  const end = canon.indexOf('>');
+  const startTag = canon.slice(0, end).replace(/ xmlns:(ds|osci|soap|xenc|xsi)="[^"]*"/g, '');
+  return startTag + canon.slice(end);
+}
+
+export async function verifySignature(signature: Element, ctx: VerifyContext): Promise<SignatureResult> {
+  const what = 'signature';
+  if (signature.namespaceURI !== NS.ds || signature.localName !== 'Signature') throw osciError('malformed', `${what}: not a ds:Signature`);
+  const signedInfo = requireChild(signature, NS.ds, 'SignedInfo', what);
+  const c14nEl = requireChild(signedInfo, NS.ds, 'CanonicalizationMethod', what);
+  if (attr(c14nEl, 'Algorithm') !== C14N_URI) {
+    throw osciError('unsupported-algorithm', `${what}: canonicalization ${String(attr(c14nEl, 'Algorithm')).slice(0, 100)} (only inclusive C14N 1.0)`);
+  }
+  const sigMethod = attr(requireChild(signedInfo, NS.ds, 'SignatureMethod', what), 'Algorithm') ?? '';
+  const sigAlg = signatureAlgorithm(sigMethod);
+  let weak = sigAlg.weak;
+
+  const references: ReferenceResult[] = [];
+  let firstBad: string | undefined;
+  for (const ref of childElements(signedInfo, NS.ds, 'Reference')) {
+    const uri = attr(ref, 'URI');
+    if (uri === undefined) throw osciError('malformed', `${what}: Reference without URI`);
+    const digestUri = attr(requireChild(ref, NS.ds, 'DigestMethod', what), 'Algorithm') ?? '';
+    const dAlg = digestAlgorithm(digestUri);
+    weak ||= dAlg.weak;
+    const expected = base64Text(requireChild(ref, NS.ds, 'DigestValue', what), `${what}: DigestValue`);
+    const transformsEl = firstChild(ref, NS.ds, 'Transforms');
+    const transforms = transformsEl ? childElements(transformsEl, NS.ds, 'Transform').map((t) => attr(t, 'Algorithm') ?? '') : [];
+    for (const t of transforms) {
+      if (t !== C14N_URI && t !== TRANSFORM_BASE64) throw osciError('unsupported-algorithm', `${what}: transform ${t.slice(0, 100)}`);
+    }
+    let ok = false;
+    let quirk: 'Q10' | undefined;
+    if (uri.startsWith('cid:')) {
+      const src = await ctx.resolveCid(uri.slice(4));
+      if (!src) throw osciError('malformed', `${what}: reference ${uri.slice(0, 80)} to a missing attachment`);
+      ok = (await hashSource(src, dAlg.hash)).equals(expected);
+    } else if (uri.startsWith('#') && uri.length > 1) {
+      const target = ctx.resolveId(uri.slice(1));
+      if (!target) throw osciError('malformed', `${what}: reference ${uri.slice(0, 80)} to a missing element`);
+      if (transforms.includes(TRANSFORM_BASE64)) {
+        const held = ctx.base64Bytes ? await ctx.base64Bytes(target) : undefined;
+        const digest = held
+          ? await hashSource(held, dAlg.hash)
+          : createHash(dAlg.hash).update(base64Text(target, `${what}: ${uri.slice(0, 60)}`)).digest();
+        ok = digest.equals(expected);
+      } else {
+        ok = createHash(dAlg.hash).update(canonicalize(target), 'utf8').digest().equals(expected);
+        if (!ok && ctx.allowNestedEncryptedDataQuirk && target.namespaceURI === NS.xenc && target.localName === 'EncryptedData') {
+          ok = createHash(dAlg.hash).update(q10Form(target), 'utf8').digest().equals(expected);
+          if (ok) quirk = 'Q10';
+        }
+      }
+    } else {
+      throw osciError('malformed', `${what}: unsupported reference URI ${uri.slice(0, 80)}`);
+    }
+    if (!ok && firstBad === undefined) firstBad = uri;
+    references.push({ uri, digestMethod: digestUri, transforms, ok, ...(quirk ? { quirk } : {}) });
+  }
+  if (references.length === 0) throw osciError('malformed', `${what}: SignedInfo without references`);
+
+  // signer certificate
+  const keyInfo = firstChild(signature, NS.ds, 'KeyInfo');
+  let signer: X509Certificate | undefined;
+  let keyInfoRef: string | undefined;
+  if (keyInfo) {
+    const rm = firstChild(keyInfo, NS.ds, 'RetrievalMethod');
+    const x509 = firstChild(keyInfo, NS.ds, 'X509Data');
+    if (rm) {
+      keyInfoRef = attr(rm, 'URI');
+      if (!keyInfoRef) throw osciError('malformed', `${what}: RetrievalMethod without URI`);
+      signer = ctx.resolveCertificate(keyInfoRef);
+      if (!signer) throw osciError('malformed', `${what}: RetrievalMethod ${keyInfoRef.slice(0, 100)} does not point to a certificate element`);
+    } else if (x509) {
+      const certEl = firstChild(x509, NS.ds, 'X509Certificate');
+      if (certEl) signer = parseCertificate(base64Text(certEl, `${what}: X509Certificate`));
+    }
+  }
+  if (!signer) throw osciError('malformed', `${what}: no signer certificate (KeyInfo)`);
+
+  const value = base64Text(requireChild(signature, NS.ds, 'SignatureValue', what), `${what}: SignatureValue`);
+  const valueOk = verifySignatureValue(sigMethod, signer.publicKey, Buffer.from(canonicalize(signedInfo), 'utf8'), value);
+  let failure: SignatureResult['failure'];
+  if (firstBad !== undefined) failure = { kind: 'digest-mismatch', detail: `digest mismatch for reference ${firstBad.slice(0, 100)}` };
+  else if (!valueOk) failure = { kind: 'signature-invalid', detail: `signature value does not verify (${sigMethod})` };
+  return { valid: failure === undefined, signatureMethod: sigMethod, references, signer, keyInfoRef, weak, failure };
+}
+
+export function parseCertificate(der: Buffer): X509Certificate {
+  try {
+    return new X509Certificate(der);
+  } catch (error) {
+    throw osciError('malformed', 'certificate cannot be read', { cause: error });
+  }
+}
+
+/** Text of ds:X509Certificate in a certificate element (`<osci:SignatureCertificateOriginator>` etc.). */
+export function certificateOfElement(el: Element): X509Certificate | undefined {
+  const x509 = firstChild(el, NS.ds, 'X509Data');
+  const certEl = x509 ? firstChild(x509, NS.ds, 'X509Certificate') : undefined;
+  if (!certEl || textOf(certEl).trim() === '') return undefined;
+  return parseCertificate(base64Text(certEl, 'certificate element'));
+}
