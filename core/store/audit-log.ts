@@ -1,0 +1,168 @@
+/**
+ * Appending to, verifying and exporting the audit log (schema: migrations/002-audit-log.ts).
+ *
+ * hash(n) = SHA-256(hash(n-1) ‖ JSON [seq, at, user, action, deliveryId, messageId, detail]), hash(0) = 32 zero
+ * bytes. verifyAuditChain() recomputes the chain: a changed field, a removed or inserted entry, or reordered
+ * entries are found and the first bad sequence number reported. Limits, stated plainly: whoever holds the data
+ * key can drop the triggers and rewrite the whole chain, and can cut entries off the end; the CSV export carries
+ * each entry's hash, so an exported or printed copy anchors the chain up to that point.
+ */
+import { createHash } from 'node:crypto';
+import type { Db } from './database.js';
+
+export const AUDIT_ACTIONS = {
+  'store-created': 'Datenspeicher angelegt',
+  fetched: 'abgerufen',
+  opened: 'geöffnet',
+  exported: 'exportiert',
+  printed: 'gedruckt',
+  'marked-transferred': 'als übertragen markiert',
+  'unmarked-transferred': 'Markierung „übertragen“ aufgehoben',
+  trashed: 'in den Papierkorb gelegt',
+  restored: 'aus dem Papierkorb wiederhergestellt',
+  deleted: 'gelöscht',
+  'retention-deleted': 'nach Ablauf der Aufbewahrungsfrist gelöscht',
+  'legal-hold-set': 'zur Aufbewahrung gesperrt',
+  'legal-hold-released': 'Aufbewahrungssperre aufgehoben',
+  'settings-changed': 'Einstellungen geändert',
+  'key-wrapper-changed': 'Zugang zum Datenspeicher geändert',
+} as const;
+
+export type AuditAction = keyof typeof AUDIT_ACTIONS;
+
+export interface AuditEntry {
+  readonly seq: number;
+  /** ISO 8601, UTC. */
+  readonly at: string;
+  readonly osUser: string;
+  readonly action: AuditAction;
+  readonly deliveryId: number | null;
+  readonly messageId: string | null;
+  /** Technical detail (format, setting, wrapper id); never personal data. */
+  readonly detail: string | null;
+  /** Hex SHA-256 of this entry (chain head when it is the last). */
+  readonly hash: string;
+}
+
+export interface NewAuditEntry {
+  readonly action: AuditAction;
+  readonly deliveryId?: number | null;
+  readonly messageId?: string | null;
+  readonly detail?: string | null;
+}
+
+const GENESIS = Buffer.alloc(32);
+
+function entryHash(prev: Buffer, seq: number, at: number, user: string, action: string, deliveryId: number | null, messageId: string | null, detail: string | null): Buffer {
+  return createHash('sha256').update(prev).update(JSON.stringify([seq, at, user, action, deliveryId, messageId, detail])).digest();
+}
+
+/** Appends one entry. Call inside the write transaction of the change it records, so both commit or neither. */
+export function appendAudit(db: Db, osUser: string, entry: NewAuditEntry, at: number = Date.now()): number {
+  const last = db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: Buffer } | undefined;
+  const seq = (last?.seq ?? 0) + 1;
+  const prev = last?.hash ?? GENESIS;
+  const deliveryId = entry.deliveryId ?? null;
+  const messageId = entry.messageId ?? null;
+  const detail = entry.detail ?? null;
+  const hash = entryHash(prev, seq, at, osUser, entry.action, deliveryId, messageId, detail);
+  db.prepare('INSERT INTO audit_log(seq, at, os_user, action, delivery_id, message_id, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
+    seq, at, osUser, entry.action, deliveryId, messageId, detail, prev, hash,
+  );
+  return seq;
+}
+
+interface AuditRow {
+  seq: number;
+  at: number;
+  os_user: string;
+  action: string;
+  delivery_id: number | null;
+  message_id: string | null;
+  detail: string | null;
+  prev_hash: Buffer;
+  hash: Buffer;
+}
+
+function toEntry(row: AuditRow): AuditEntry {
+  return {
+    seq: row.seq,
+    at: new Date(row.at).toISOString(),
+    osUser: row.os_user,
+    action: row.action as AuditAction,
+    deliveryId: row.delivery_id,
+    messageId: row.message_id,
+    detail: row.detail,
+    hash: row.hash.toString('hex'),
+  };
+}
+
+export interface AuditQuery {
+  readonly afterSeq?: number;
+  readonly limit?: number;
+  readonly deliveryId?: number;
+}
+
+export function readAudit(db: Db, query: AuditQuery = {}): AuditEntry[] {
+  const limit = Math.min(Math.max(query.limit ?? 1000, 1), 100_000);
+  const rows =
+    query.deliveryId === undefined
+      ? db.prepare('SELECT * FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?').all(query.afterSeq ?? 0, limit)
+      : db.prepare('SELECT * FROM audit_log WHERE seq > ? AND delivery_id = ? ORDER BY seq LIMIT ?').all(query.afterSeq ?? 0, query.deliveryId, limit);
+  return (rows as AuditRow[]).map(toEntry);
+}
+
+export type AuditVerification =
+  | { readonly ok: true; readonly entries: number; readonly head: string | null }
+  | { readonly ok: false; readonly entries: number; readonly firstBadSeq: number; readonly problem: 'gap' | 'link' | 'hash' | 'unknown-action' };
+
+export function verifyAuditChain(db: Db): AuditVerification {
+  let prev: Buffer = GENESIS;
+  let expectedSeq = 1;
+  let entries = 0;
+  for (const row of db.prepare('SELECT * FROM audit_log ORDER BY seq').iterate() as IterableIterator<AuditRow>) {
+    entries++;
+    const bad = (problem: 'gap' | 'link' | 'hash' | 'unknown-action'): AuditVerification => ({ ok: false, entries, firstBadSeq: row.seq, problem });
+    if (row.seq !== expectedSeq) return bad('gap');
+    if (!Buffer.from(row.prev_hash).equals(prev)) return bad('link');
+    const recomputed = entryHash(prev, row.seq, row.at, row.os_user, row.action, row.delivery_id, row.message_id, row.detail);
+    if (!recomputed.equals(Buffer.from(row.hash))) return bad('hash');
+    if (!(row.action in AUDIT_ACTIONS)) return bad('unknown-action');
+    prev = recomputed;
+    expectedSeq++;
+  }
+  return { ok: true, entries, head: entries === 0 ? null : prev.toString('hex') };
+}
+
+export const AUDIT_CSV_HEADER = ['Lfd. Nr.', 'Zeitpunkt (UTC)', 'Benutzer', 'Aktion', 'Aktion (Code)', 'Nachricht (Nr.)', 'OSCI-Nachrichten-ID', 'Angabe', 'Prüfsumme (SHA-256)'];
+
+/** One CSV field per RFC 4180: quoted when it holds the delimiter, a quote, CR or LF; quotes doubled. */
+export function csvField(value: string, delimiter: string): string {
+  return value.includes(delimiter) || /["\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+/**
+ * The audit log as CSV (RFC 4180: CRLF line ends, header row), starting with a UTF-8 byte order mark so Excel
+ * reads the umlauts. Yields text pieces, a few hundred entries at a time, for any log size. A field that starts
+ * with = + - @ is prefixed with an apostrophe, so a spreadsheet never runs it as a formula.
+ */
+export function* auditCsv(db: Db, delimiter: ',' | ';' = ','): Generator<string> {
+  const line = (fields: readonly string[]): string =>
+    `${fields.map((f) => csvField(/^[=+\-@\t\r]/.test(f) ? `'${f}` : f, delimiter)).join(delimiter)}\r\n`;
+  yield `\uFEFF${line(AUDIT_CSV_HEADER)}`;
+  // paged by seq, so the caller may use the database between pieces (an open iterator would block it)
+  let after = 0;
+  for (;;) {
+    const entries = readAudit(db, { afterSeq: after, limit: 500 });
+    if (entries.length === 0) return;
+    yield entries
+      .map((e) =>
+        line([
+          String(e.seq), e.at, e.osUser, AUDIT_ACTIONS[e.action] ?? e.action, e.action,
+          e.deliveryId === null ? '' : String(e.deliveryId), e.messageId ?? '', e.detail ?? '', e.hash,
+        ]),
+      )
+      .join('');
+    after = entries[entries.length - 1]?.seq ?? after;
+  }
+}

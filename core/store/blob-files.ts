@@ -1,0 +1,187 @@
+/**
+ * Encrypted blob files in PATH.files/ (format in blob-crypto.ts): written from a stream and fsynced, read back as
+ * a stream of authenticated plaintext chunks. Memory use is one chunk at a time whatever the file size.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { open, readdir, unlink, type FileHandle } from 'node:fs/promises';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { fromFsError, storeError } from './errors.js';
+import { BLOB_HEADER_BYTES, BLOB_TAG_BYTES, blobHeader, DEFAULT_CHUNK_BYTES, openChunk, parseBlobHeader, sealChunk } from './blob-crypto.js';
+import { chunksOf, type ByteChunks } from './byte-source.js';
+
+/** A file opened for writing. The seam where tests inject write errors (full disk). */
+export interface WritableBlobFile {
+  write(data: Uint8Array): Promise<void>;
+  sync(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface BlobFileIo {
+  /** Creates the file exclusively (it must not exist), mode 0600. */
+  create(file: string): Promise<WritableBlobFile>;
+}
+
+export const nodeBlobFileIo: BlobFileIo = {
+  async create(file) {
+    const handle = await open(file, 'wx', 0o600);
+    return {
+      async write(data) {
+        let offset = 0;
+        while (offset < data.length) {
+          const { bytesWritten } = await handle.write(data, offset, data.length - offset);
+          offset += bytesWritten;
+        }
+      },
+      sync: () => handle.sync(),
+      close: () => handle.close(),
+    };
+  },
+};
+
+export interface WrittenBlob {
+  readonly id: string;
+  readonly key: Buffer;
+  readonly size: number;
+  readonly sha256: Buffer;
+}
+
+/** Random file name: 32 hex digits, nothing derived from the content or the delivery. */
+export function newBlobId(): string {
+  return randomBytes(16).toString('hex');
+}
+
+export function blobPath(filesDir: string, id: string): string {
+  return path.join(filesDir, `${id}.blob`);
+}
+
+/**
+ * Streams `source` into a new encrypted blob file and fsyncs it. On any failure the partial file is removed and
+ * the error is a PostfachError (`store-full` for ENOSPC). The caller fsyncs the directory once for all blobs.
+ */
+export async function writeBlob(
+  io: BlobFileIo,
+  filesDir: string,
+  id: string,
+  source: Uint8Array | ByteChunks,
+  chunkBytes = DEFAULT_CHUNK_BYTES,
+): Promise<WrittenBlob> {
+  const key = randomBytes(32);
+  const header = blobHeader(Buffer.from(id, 'hex'), chunkBytes);
+  const file = blobPath(filesDir, id);
+  const hash = createHash('sha256');
+  let handle: WritableBlobFile | undefined;
+  try {
+    handle = await io.create(file);
+    await handle.write(header);
+    let parts: Uint8Array[] = [];
+    let partsBytes = 0;
+    let index = 0;
+    let size = 0;
+    for await (const chunk of chunksOf(source)) {
+      hash.update(chunk);
+      size += chunk.length;
+      parts.push(chunk);
+      partsBytes += chunk.length;
+      // keep at least one byte back: the last chunk must be written with the final flag, once the source ends
+      if (partsBytes > chunkBytes) {
+        let pending = Buffer.concat(parts, partsBytes);
+        while (pending.length > chunkBytes) {
+          await handle.write(sealChunk(key, header, index++, false, pending.subarray(0, chunkBytes)));
+          pending = pending.subarray(chunkBytes);
+        }
+        parts = [pending];
+        partsBytes = pending.length;
+      }
+    }
+    await handle.write(sealChunk(key, header, index, true, Buffer.concat(parts, partsBytes)));
+    await handle.sync();
+    await handle.close();
+    handle = undefined;
+    return { id, key, size, sha256: hash.digest() };
+  } catch (error) {
+    key.fill(0);
+    if (handle !== undefined) await handle.close().catch(() => undefined);
+    await unlink(file).catch(() => undefined);
+    if (error instanceof TypeError) throw storeError('store-invalid-input', `blob source: ${error.message}`, error);
+    throw fromFsError(error, 'blob file');
+  }
+}
+
+/**
+ * The plaintext of a blob, chunk by chunk, each authenticated before it is yielded. A damaged, truncated,
+ * extended or swapped file ends the stream with `store-corrupt` (never with unauthenticated bytes).
+ */
+export async function* readBlob(filesDir: string, id: string, key: Buffer, expectedSize: number): AsyncGenerator<Buffer> {
+  let handle: FileHandle;
+  try {
+    handle = await open(blobPath(filesDir, id), 'r');
+  } catch (error) {
+    throw fromFsError(error, `blob file ${id}`);
+  }
+  try {
+    const fileSize = (await handle.stat()).size;
+    const header = Buffer.alloc(BLOB_HEADER_BYTES);
+    const { bytesRead } = await handle.read(header, 0, BLOB_HEADER_BYTES, 0);
+    const parsed = bytesRead === BLOB_HEADER_BYTES ? parseBlobHeader(header) : undefined;
+    if (parsed === undefined || parsed.blobId.toString('hex') !== id) throw storeError('store-corrupt', `blob file ${id}: bad header`);
+    const sealedBytes = parsed.chunkBytes + BLOB_TAG_BYTES;
+    let position = BLOB_HEADER_BYTES;
+    let index = 0;
+    let total = 0;
+    const buffer = Buffer.alloc(sealedBytes);
+    for (;;) {
+      const want = Math.min(sealedBytes, fileSize - position);
+      if (want < BLOB_TAG_BYTES) throw storeError('store-corrupt', `blob file ${id}: truncated at chunk ${index}`);
+      let got = 0;
+      while (got < want) {
+        const r = await handle.read(buffer, got, want - got, position + got);
+        if (r.bytesRead === 0) break;
+        got += r.bytesRead;
+      }
+      if (got !== want) throw storeError('store-corrupt', `blob file ${id}: short read at chunk ${index}`);
+      position += want;
+      const final = position === fileSize;
+      const plain = openChunk(key, header, index, final, buffer.subarray(0, want));
+      if (plain === undefined) throw storeError('store-corrupt', `blob file ${id}: chunk ${index} fails authentication`);
+      total += plain.length;
+      if (total > expectedSize) throw storeError('store-corrupt', `blob file ${id}: longer than recorded`);
+      if (final) {
+        if (total !== expectedSize) throw storeError('store-corrupt', `blob file ${id}: ${total} bytes, ${expectedSize} recorded`);
+        if (plain.length > 0) yield plain;
+        return;
+      }
+      yield plain;
+      index++;
+    }
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
+}
+
+export function blobStream(filesDir: string, id: string, key: Buffer, expectedSize: number): Readable {
+  return Readable.from(readBlob(filesDir, id, key, expectedSize), { objectMode: false, highWaterMark: 1 });
+}
+
+export async function deleteBlobFile(filesDir: string, id: string): Promise<void> {
+  try {
+    await unlink(blobPath(filesDir, id));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw fromFsError(error, `blob file ${id}`);
+  }
+}
+
+/** Ids of the blob files present; other names in the folder are not ours and are left alone. */
+export async function listBlobFiles(filesDir: string): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await readdir(filesDir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw fromFsError(error, 'files folder');
+  }
+  return names.flatMap((name) => {
+    const id = /^([0-9a-f]{32})\.blob$/.exec(name)?.[1];
+    return id === undefined ? [] : [id];
+  });
+}

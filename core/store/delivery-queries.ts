@@ -1,0 +1,217 @@
+/**
+ * Reading deliveries for the list, the folder pane and the detail view. The list query is assembled from fixed
+ * SQL fragments; values (times, the FTS5 query built by ftsQuery) are always bound parameters.
+ */
+import type { Db } from './database.js';
+import { storeError } from './errors.js';
+import type {
+  AttachmentInfo,
+  DeliveryCounts,
+  DeliveryListItem,
+  DeliveryPage,
+  DeliveryRecord,
+  DeliveryRef,
+  DeliveryState,
+  JsonValue,
+  ListQuery,
+  SortKey,
+} from './records.js';
+import { DELIVERY_STATES } from './records.js';
+import { ftsQuery } from './search-text.js';
+import { isoOrNull, toMillis } from './time.js';
+
+interface ListRow {
+  id: number;
+  message_id: string;
+  subject: string | null;
+  creation_at: number | null;
+  eingang: number;
+  applicants: string;
+  benefit_code: string | null;
+  benefit_text: string | null;
+  application_date: string | null;
+  is_test: number;
+  attachment_count: number;
+  signature_status: string | null;
+  state_rank: number;
+  read_at: number | null;
+  unreadable_reason: string | null;
+  legal_hold: number;
+}
+
+const LIST_COLUMNS = `d.id, d.message_id, d.subject, d.creation_at, d.eingang, d.applicants, d.benefit_code, d.benefit_text,
+  d.application_date, d.is_test, d.attachment_count, d.signature_status, d.state_rank, d.read_at, d.unreadable_reason, d.legal_hold`;
+
+function listItem(row: ListRow): DeliveryListItem {
+  return {
+    id: row.id,
+    messageId: row.message_id,
+    subject: row.subject,
+    eingang: new Date(row.eingang).toISOString(),
+    eingangKnown: row.creation_at !== null,
+    applicants: JSON.parse(row.applicants) as string[],
+    benefitCode: row.benefit_code,
+    benefitText: row.benefit_text,
+    applicationDate: row.application_date,
+    isTest: row.is_test === 1,
+    attachmentCount: row.attachment_count,
+    signatureStatus: row.signature_status,
+    state: DELIVERY_STATES[row.state_rank] as DeliveryState,
+    unread: row.read_at === null,
+    unreadableReason: row.unreadable_reason,
+    legalHold: row.legal_hold === 1,
+  };
+}
+
+const ORDER: Record<SortKey, string> = {
+  eingang: 'd.eingang',
+  applicant: 'd.applicant_sort',
+  benefit: 'd.benefit_code',
+  state: 'd.state_rank',
+};
+
+export const MAX_PAGE = 1000;
+
+function where(query: ListQuery): { sql: string; params: unknown[] } {
+  const conditions: string[] = [query.trash === true ? 'd.trashed_at IS NOT NULL' : 'd.trashed_at IS NULL'];
+  const params: unknown[] = [];
+  const flag = (value: boolean | undefined, yes: string, no: string): void => {
+    if (value !== undefined) conditions.push(value ? yes : no);
+  };
+  flag(query.unread, 'd.read_at IS NULL', 'd.read_at IS NOT NULL');
+  flag(query.withAttachments, 'd.attachment_count > 0', 'd.attachment_count = 0');
+  flag(query.notTransferred, 'd.transferred_at IS NULL', 'd.transferred_at IS NOT NULL');
+  flag(query.transferred, 'd.transferred_at IS NOT NULL', 'd.transferred_at IS NULL');
+  flag(query.test, 'd.is_test = 1', 'd.is_test = 0');
+  flag(query.unreadable, 'd.unreadable_reason IS NOT NULL', 'd.unreadable_reason IS NULL');
+  flag(query.legalHold, 'd.legal_hold = 1', 'd.legal_hold = 0');
+  if (query.from !== undefined) {
+    conditions.push('d.eingang >= ?');
+    params.push(toMillis(query.from, 'from'));
+  }
+  if (query.to !== undefined) {
+    conditions.push('d.eingang < ?');
+    params.push(toMillis(query.to, 'to'));
+  }
+  if (query.search !== undefined) {
+    const match = ftsQuery(query.search);
+    // nothing searchable typed (only punctuation): no filter, as an empty search box
+    if (match !== undefined) {
+      conditions.push('d.id IN (SELECT rowid FROM delivery_search WHERE delivery_search MATCH ?)');
+      params.push(match);
+    }
+  }
+  return { sql: conditions.join(' AND '), params };
+}
+
+export function listDeliveries(db: Db, query: ListQuery = {}): DeliveryPage {
+  const sort = query.sort ?? 'eingang';
+  if (!(sort in ORDER)) throw storeError('store-invalid-input', 'list: unknown sort key');
+  const descending = query.descending ?? sort === 'eingang';
+  const dir = descending ? 'DESC' : 'ASC';
+  const limit = Math.min(Math.max(Math.trunc(query.limit ?? 50), 1), MAX_PAGE);
+  const offset = Math.max(Math.trunc(query.offset ?? 0), 0);
+  const w = where(query);
+  const orderBy = sort === 'eingang' ? `d.eingang ${dir}, d.id ${dir}` : `${ORDER[sort]} ${dir}, d.eingang ${dir}, d.id ${dir}`;
+  const rows = db
+    .prepare(`SELECT ${LIST_COLUMNS} FROM deliveries d WHERE ${w.sql} ORDER BY ${orderBy} LIMIT ? OFFSET ?`)
+    .all(...w.params, limit, offset) as ListRow[];
+  const total = (db.prepare(`SELECT count(*) AS n FROM deliveries d WHERE ${w.sql}`).get(...w.params) as { n: number }).n;
+  return { items: rows.map(listItem), total, offset };
+}
+
+export function countDeliveries(db: Db): DeliveryCounts {
+  const row = db
+    .prepare(
+      `SELECT
+         count(*) FILTER (WHERE trashed_at IS NULL) AS inbox,
+         count(*) FILTER (WHERE trashed_at IS NULL AND read_at IS NULL) AS unread,
+         count(*) FILTER (WHERE trashed_at IS NULL AND transferred_at IS NULL) AS notTransferred,
+         count(*) FILTER (WHERE trashed_at IS NULL AND transferred_at IS NOT NULL) AS transferred,
+         count(*) FILTER (WHERE trashed_at IS NULL AND unreadable_reason IS NOT NULL) AS unreadable,
+         count(*) FILTER (WHERE trashed_at IS NULL AND is_test = 1) AS test,
+         count(*) FILTER (WHERE trashed_at IS NOT NULL) AS trash
+       FROM deliveries`,
+    )
+    .get() as DeliveryCounts;
+  return { ...row };
+}
+
+export function resolveRef(db: Db, ref: DeliveryRef): { id: number; messageId: string } {
+  const row =
+    typeof ref === 'number'
+      ? (db.prepare('SELECT id, message_id FROM deliveries WHERE id = ?').get(ref) as { id: number; message_id: string } | undefined)
+      : (db.prepare('SELECT id, message_id FROM deliveries WHERE message_id = ?').get(ref.messageId) as { id: number; message_id: string } | undefined);
+  if (row === undefined) {
+    throw storeError('store-unknown-message', typeof ref === 'number' ? `no message with store id ${ref}` : 'no message with that OSCI message id');
+  }
+  return { id: row.id, messageId: row.message_id };
+}
+
+interface DetailRow extends ListRow {
+  forwarding_at: number | null;
+  reception_at: number | null;
+  fetched_at: number;
+  exported_at: number | null;
+  transferred_at: number | null;
+  trashed_at: number | null;
+  checklist: string;
+  sender_cert: Buffer | null;
+  addressee_cert: Buffer | null;
+  inspection_report: string | null;
+  signature_result: string | null;
+  certificate_result: string | null;
+  content_size: number;
+  content_sha256: Buffer;
+  content_type: string | null;
+}
+
+const parseJson = (text: string | null): JsonValue | null => (text === null ? null : (JSON.parse(text) as JsonValue));
+
+export function attachmentsOf(db: Db, deliveryId: number): AttachmentInfo[] {
+  return (
+    db.prepare('SELECT id, position, name, mime_type, size, sha256 FROM attachments WHERE delivery_id = ? ORDER BY position').all(deliveryId) as Array<{
+      id: number;
+      position: number;
+      name: string;
+      mime_type: string;
+      size: number;
+      sha256: Buffer;
+    }>
+  ).map((a) => ({ id: a.id, position: a.position, name: a.name, mimeType: a.mime_type, size: a.size, sha256: a.sha256.toString('hex') }));
+}
+
+export function getDeliveryRecord(db: Db, id: number): DeliveryRecord {
+  const row = db
+    .prepare(
+      `SELECT ${LIST_COLUMNS}, d.forwarding_at, d.reception_at, d.fetched_at, d.exported_at, d.transferred_at, d.trashed_at, d.checklist,
+         x.sender_cert, x.addressee_cert, x.inspection_report, x.signature_result, x.certificate_result,
+         x.content_size, x.content_sha256, x.content_type
+       FROM deliveries d JOIN delivery_details x ON x.delivery_id = d.id WHERE d.id = ?`,
+    )
+    .get(id) as DetailRow | undefined;
+  if (row === undefined) throw storeError('store-unknown-message', `no message with store id ${id}`);
+  return {
+    ...listItem(row),
+    senderCertificate: row.sender_cert,
+    addresseeCertificate: row.addressee_cert,
+    processCard: {
+      creation: isoOrNull(row.creation_at),
+      forwarding: isoOrNull(row.forwarding_at),
+      reception: isoOrNull(row.reception_at),
+      inspectionReport: parseJson(row.inspection_report),
+    },
+    signatureResult: parseJson(row.signature_result),
+    certificateResult: parseJson(row.certificate_result),
+    content: { size: row.content_size, sha256: row.content_sha256.toString('hex'), contentType: row.content_type },
+    attachments: attachmentsOf(db, id),
+    times: {
+      fetchedAt: new Date(row.fetched_at).toISOString(),
+      readAt: isoOrNull(row.read_at),
+      exportedAt: isoOrNull(row.exported_at),
+      transferredAt: isoOrNull(row.transferred_at),
+      trashedAt: isoOrNull(row.trashed_at),
+    },
+    checklist: JSON.parse(row.checklist) as string[],
+  };
+}

@@ -1,0 +1,16 @@
+/**
+ * core/store — the encrypted local store (public surface). See store.ts for the class, records.ts for the types.
+ */
+export { PostfachStore, type CreateStoreOptions, type CreatedStore, type OpenStoreOptions, type RetentionResult } from './store.js';
+export type { StoreUnlock, KeyWrapperInfo } from './keyring.js';
+export type { KeyProtector } from './key-protector.js';
+export type { ScryptParams } from './key-wrapping.js';
+export { DEFAULT_SCRYPT } from './key-wrapping.js';
+export type { ByteSource, ByteChunks } from './byte-source.js';
+export type { BlobFileIo, WritableBlobFile } from './blob-files.js';
+export { AUDIT_ACTIONS, type AuditAction, type AuditEntry, type AuditQuery, type AuditVerification } from './audit-log.js';
+export { storePaths, type StorePaths } from './paths.js';
+export { LATEST_SCHEMA_VERSION } from './migrations/index.js';
+export { foldForSearch } from './search-text.js';
+export type { StoreErrorKind } from './errors.js';
+export * from './records.js';

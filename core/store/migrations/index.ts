@@ -1,0 +1,39 @@
+/**
+ * The schema's history, oldest first, and the runner. PRAGMA user_version holds the number of the last
+ * migration applied; a database newer than this program is refused (`store-too-new`) rather than guessed at.
+ */
+import type { Db } from '../database.js';
+import { storeError } from '../errors.js';
+import { migration001 } from './001-deliveries.js';
+import { migration002 } from './002-audit-log.js';
+import { migration003 } from './003-search.js';
+import { migration004 } from './004-workflow.js';
+import type { Migration } from './migration.js';
+
+export type { Migration } from './migration.js';
+
+export const migrations: readonly Migration[] = [migration001, migration002, migration003, migration004];
+
+export const LATEST_SCHEMA_VERSION = migrations.length;
+
+export function schemaVersion(db: Db): number {
+  return Number(db.pragma('user_version', { simple: true }));
+}
+
+/** Applies every migration above the database's version, up to `target` (default: the latest). */
+export function migrate(db: Db, target: number = LATEST_SCHEMA_VERSION): number {
+  const current = schemaVersion(db);
+  if (current > LATEST_SCHEMA_VERSION) {
+    throw storeError('store-too-new', `schema version ${current}, this program knows up to ${LATEST_SCHEMA_VERSION}`);
+  }
+  for (const m of migrations) {
+    if (m.version <= current || m.version > target) continue;
+    // IMMEDIATE: two programs opening an old store at once migrate it once; the second sees the new version
+    db.transaction(() => {
+      if (schemaVersion(db) >= m.version) return;
+      m.up(db);
+      db.pragma(`user_version = ${m.version}`);
+    }).immediate();
+  }
+  return schemaVersion(db);
+}

@@ -1,0 +1,195 @@
+/**
+ * What the store keeps and hands out. The store knows nothing of OSCI's wire format: the fetch engine hands
+ * over what it read, parsed and verified; results (signature, certificates, inspection report) are kept as the
+ * JSON the engine produced. Times go in as Date or ISO string and come out as ISO 8601 strings (UTC), so every
+ * record is JSON-serialisable for the typed contract — except certificates (DER bytes) and streams.
+ */
+import type { ByteSource } from './byte-source.js';
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+export type TimeInput = Date | string;
+
+/** neu → gelesen → exportiert → übertragen; "papierkorb" while in the trash (the steps' times are kept). */
+export type DeliveryState = 'neu' | 'gelesen' | 'exportiert' | 'uebertragen' | 'papierkorb';
+
+export const DELIVERY_STATES: readonly DeliveryState[] = ['neu', 'gelesen', 'exportiert', 'uebertragen', 'papierkorb'];
+
+export interface ProcessCardInput {
+  /** Creation: stored at the intermediary — "Eingang", the legal date of the application. */
+  readonly creation?: TimeInput | null;
+  readonly forwarding?: TimeInput | null;
+  readonly reception?: TimeInput | null;
+  /** The intermediary's inspection report as the engine parsed it. */
+  readonly inspectionReport?: JsonValue;
+}
+
+/** What the list shows; parsed from the content by core/xsozial. Absent for "nicht lesbar" deliveries. */
+export interface DeliverySummaryInput {
+  /** Display names in list order, e.g. "Musterfrau, Erika"; the first one sorts the list. */
+  readonly applicants?: readonly string[];
+  readonly benefitCode?: string | null;
+  readonly benefitText?: string | null;
+  /** Date of the application as the citizen gave it (YYYY-MM-DD); the legal date is the process card's Creation. */
+  readonly applicationDate?: string | null;
+  /** Testantrag (XSozial root with test="true"). */
+  readonly isTest?: boolean;
+  /** e.g. "gueltig", "ungueltig", "nicht-pruefbar", "unbekannter-aussteller" — the engine's vocabulary. */
+  readonly signatureStatus?: string | null;
+}
+
+export interface NewAttachment {
+  readonly name: string;
+  readonly mimeType: string;
+  readonly content: ByteSource;
+  /** When given, the store checks the bytes it received against it (hex) and refuses the delivery on mismatch. */
+  readonly expectedSha256?: string;
+}
+
+export interface NewDelivery {
+  readonly messageId: string;
+  readonly subject?: string | null;
+  readonly senderCertificate?: Uint8Array | null;
+  readonly addresseeCertificate?: Uint8Array | null;
+  readonly processCard?: ProcessCardInput;
+  readonly signatureResult?: JsonValue;
+  readonly certificateResult?: JsonValue;
+  /** The decrypted content exactly as received. Small contents are kept inside the database, large ones in a blob file. */
+  readonly content: ByteSource;
+  readonly contentType?: string | null;
+  /** Read in array order, after the content. */
+  readonly attachments?: readonly NewAttachment[];
+  /** "nicht lesbar": why the content could not be decrypted, verified or read (stored exactly as received). */
+  readonly unreadableReason?: string | null;
+  readonly summary?: DeliverySummaryInput;
+  /**
+   * Text for the full-text search beyond names, ids and subject (e.g. the content's text values). Default: the
+   * text of the content when it is small (kept inline) and UTF-8 markup or text.
+   */
+  readonly searchText?: string;
+  readonly fetchedAt?: TimeInput;
+}
+
+export interface SaveResult {
+  readonly id: number;
+  /** false: a delivery with this OSCI message id was already stored; nothing was written. */
+  readonly created: boolean;
+}
+
+export interface DeliveryListItem {
+  readonly id: number;
+  readonly messageId: string;
+  readonly subject: string | null;
+  /** The process card's Creation ("Eingang"); the fetch time while Creation is unknown (see `eingangKnown`). */
+  readonly eingang: string;
+  readonly eingangKnown: boolean;
+  readonly applicants: readonly string[];
+  readonly benefitCode: string | null;
+  readonly benefitText: string | null;
+  readonly applicationDate: string | null;
+  readonly isTest: boolean;
+  readonly attachmentCount: number;
+  readonly signatureStatus: string | null;
+  readonly state: DeliveryState;
+  readonly unread: boolean;
+  /** Reason when "nicht lesbar", else null. */
+  readonly unreadableReason: string | null;
+  readonly legalHold: boolean;
+}
+
+export interface AttachmentInfo {
+  readonly id: number;
+  readonly position: number;
+  readonly name: string;
+  readonly mimeType: string;
+  readonly size: number;
+  /** Hex. */
+  readonly sha256: string;
+}
+
+export interface DeliveryRecord extends DeliveryListItem {
+  readonly senderCertificate: Uint8Array | null;
+  readonly addresseeCertificate: Uint8Array | null;
+  readonly processCard: {
+    readonly creation: string | null;
+    readonly forwarding: string | null;
+    readonly reception: string | null;
+    readonly inspectionReport: JsonValue | null;
+  };
+  readonly signatureResult: JsonValue | null;
+  readonly certificateResult: JsonValue | null;
+  readonly content: { readonly size: number; readonly sha256: string; readonly contentType: string | null };
+  readonly attachments: readonly AttachmentInfo[];
+  readonly times: {
+    readonly fetchedAt: string;
+    readonly readAt: string | null;
+    readonly exportedAt: string | null;
+    readonly transferredAt: string | null;
+    readonly trashedAt: string | null;
+  };
+  /** Ids of the checklist sections ticked (the UI defines them). */
+  readonly checklist: readonly string[];
+}
+
+export type SortKey = 'eingang' | 'applicant' | 'benefit' | 'state';
+
+export interface ListQuery {
+  /** Papierkorb: only trashed messages; otherwise trashed ones are left out. */
+  readonly trash?: boolean;
+  readonly unread?: boolean;
+  readonly withAttachments?: boolean;
+  readonly notTransferred?: boolean;
+  readonly transferred?: boolean;
+  /** Eingang from (inclusive) / to (exclusive). */
+  readonly from?: TimeInput;
+  readonly to?: TimeInput;
+  /** true: only Testanträge; false: none of them. */
+  readonly test?: boolean;
+  /** true: only "nicht lesbar"; false: only readable ones. */
+  readonly unreadable?: boolean;
+  readonly legalHold?: boolean;
+  /** Full-text search over applicant names, ids, subject and content text; every word must match as a prefix. */
+  readonly search?: string;
+  readonly sort?: SortKey;
+  /** Default: descending for eingang, ascending otherwise. */
+  readonly descending?: boolean;
+  readonly offset?: number;
+  /** Default 50, at most 1000. */
+  readonly limit?: number;
+}
+
+export interface DeliveryPage {
+  readonly items: readonly DeliveryListItem[];
+  /** How many messages match the query in all. */
+  readonly total: number;
+  readonly offset: number;
+}
+
+/** For the folder pane (UI.md): everything except "trash" counts messages outside the Papierkorb. */
+export interface DeliveryCounts {
+  readonly inbox: number;
+  readonly unread: number;
+  readonly notTransferred: number;
+  readonly transferred: number;
+  readonly unreadable: number;
+  readonly test: number;
+  readonly trash: number;
+}
+
+export interface StoreSettings {
+  /** Days after "übertragen" until a message is deleted (default 30). */
+  readonly retentionTransferredDays: number;
+  /** Days a message stays in the Papierkorb (default 30). */
+  readonly retentionTrashDays: number;
+}
+
+export interface RetentionCandidate {
+  readonly id: number;
+  readonly messageId: string;
+  readonly reason: 'transferred' | 'trash';
+  /** When the period ended. */
+  readonly dueAt: string;
+}
+
+/** A delivery named by store id or by OSCI message id. */
+export type DeliveryRef = number | { readonly messageId: string };

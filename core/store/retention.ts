@@ -1,0 +1,62 @@
+/**
+ * Retention (DESIGN.md "transit store"): a message marked "übertragen" is deleted a configured number of days after
+ * the transfer (default 30), a message in the Papierkorb after the trash period; never while on legal hold.
+ * planRetention() is the dry run the UI announces; applyRetention() deletes exactly what the plan lists (or the
+ * subset the caller confirmed), audited per message.
+ */
+import type { Db } from './database.js';
+import { storeError } from './errors.js';
+import type { RetentionCandidate, StoreSettings } from './records.js';
+import { DAY_MS } from './time.js';
+
+export const DEFAULT_SETTINGS: StoreSettings = { retentionTransferredDays: 30, retentionTrashDays: 30 };
+
+const SETTING_KEYS: Record<keyof StoreSettings, string> = {
+  retentionTransferredDays: 'retention.transferredDays',
+  retentionTrashDays: 'retention.trashDays',
+};
+
+export function readSettings(db: Db): StoreSettings {
+  const rows = db.prepare('SELECT key, value FROM settings').all() as Array<{ key: string; value: string }>;
+  const byKey = new Map(rows.map((r) => [r.key, JSON.parse(r.value) as unknown]));
+  const days = (name: keyof StoreSettings): number => {
+    const v = byKey.get(SETTING_KEYS[name]);
+    return typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : DEFAULT_SETTINGS[name];
+  };
+  return { retentionTransferredDays: days('retentionTransferredDays'), retentionTrashDays: days('retentionTrashDays') };
+}
+
+/** Writes the changed settings; returns "key=old→new" lines for the audit log. */
+export function writeSettings(db: Db, patch: Partial<StoreSettings>): string[] {
+  const before = readSettings(db);
+  const changes: string[] = [];
+  for (const name of Object.keys(patch) as Array<keyof StoreSettings>) {
+    if (!(name in SETTING_KEYS)) throw storeError('store-invalid-input', 'settings: unknown setting');
+    const value = patch[name];
+    if (value === undefined) continue;
+    if (!Number.isInteger(value) || value < 0 || value > 36_500) throw storeError('store-invalid-input', `settings.${name}: whole number of days 0..36500 expected`);
+    if (value === before[name]) continue;
+    db.prepare('INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(SETTING_KEYS[name], JSON.stringify(value));
+    changes.push(`${SETTING_KEYS[name]}=${before[name]}→${value}`);
+  }
+  return changes;
+}
+
+export function planRetention(db: Db, now: number): RetentionCandidate[] {
+  const s = readSettings(db);
+  const transferredCut = now - s.retentionTransferredDays * DAY_MS;
+  const trashCut = now - s.retentionTrashDays * DAY_MS;
+  const rows = db
+    .prepare(
+      `SELECT id, message_id, transferred_at, trashed_at FROM deliveries
+       WHERE legal_hold = 0 AND ((transferred_at IS NOT NULL AND transferred_at <= ?) OR (trashed_at IS NOT NULL AND trashed_at <= ?))
+       ORDER BY id`,
+    )
+    .all(transferredCut, trashCut) as Array<{ id: number; message_id: string; transferred_at: number | null; trashed_at: number | null }>;
+  return rows.map((r) => {
+    const byTransfer = r.transferred_at === null ? Infinity : r.transferred_at + s.retentionTransferredDays * DAY_MS;
+    const byTrash = r.trashed_at === null ? Infinity : r.trashed_at + s.retentionTrashDays * DAY_MS;
+    const reason = byTrash <= byTransfer ? 'trash' : 'transferred';
+    return { id: r.id, messageId: r.message_id, reason, dueAt: new Date(Math.min(byTransfer, byTrash)).toISOString() };
+  });
+}

@@ -1,0 +1,552 @@
+/**
+ * PostfachStore: the encrypted local store of one mailbox. Create it once (which yields the recovery key to show),
+ * open it with any one of its key wrappers, hand it deliveries, query, change states, run retention, read the
+ * audit log. Queries and state changes are synchronous (better-sqlite3; run the store off the UI thread), saving
+ * and reading files are asynchronous streams.
+ *
+ * Concurrency: SQLite WAL with a busy timeout. One writer (the fetch engine, in a worker) and any number of readers
+ * (UI, CLI) may have the same store open at the same time, in one process or several, on one machine; the CLI and
+ * the desktop app open the same store (each with its own wrapper: password, OS key store). Not supported: a store
+ * on a network share used from several machines (WAL needs shared memory on one host).
+ *
+ * The store logs nothing; its errors (errors.ts) carry ids and codes, never names, subjects or content.
+ */
+import { mkdirSync, rmSync, statSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { appendAudit, auditCsv, readAudit, verifyAuditChain, type AuditEntry, type AuditQuery, type AuditVerification, type NewAuditEntry } from './audit-log.js';
+import { blobStream, deleteBlobFile, nodeBlobFileIo, type BlobFileIo } from './blob-files.js';
+import { DEFAULT_CHUNK_BYTES } from './blob-crypto.js';
+import { openEncryptedDatabase, type Db } from './database.js';
+import { deleteDeliveryRows } from './deletion.js';
+import { countDeliveries, getDeliveryRecord, listDeliveries, resolveRef } from './delivery-queries.js';
+import { saveDelivery, type WriterContext } from './delivery-writer.js';
+import { fromFsError, fromSqliteError, storeError } from './errors.js';
+import { readKeyFile } from './key-file.js';
+import type { KeyProtector } from './key-protector.js';
+import type { ScryptParams } from './key-wrapping.js';
+import {
+  changeWrappers,
+  createKeyring,
+  newRecoveryWrapper,
+  setPasswordWrapper,
+  setProtectorWrapper,
+  unlockDataKey,
+  wrapperInfo,
+  type KeyWrapperInfo,
+  type StoreUnlock,
+} from './keyring.js';
+import { migrate } from './migrations/index.js';
+import { sweepOrphans } from './orphans.js';
+import { currentOsUser } from './os-user.js';
+import { storePaths, type StorePaths } from './paths.js';
+import type {
+  DeliveryCounts,
+  DeliveryPage,
+  DeliveryRecord,
+  DeliveryRef,
+  ListQuery,
+  NewDelivery,
+  ProcessCardInput,
+  RetentionCandidate,
+  SaveResult,
+  StoreSettings,
+  TimeInput,
+} from './records.js';
+import { planRetention, readSettings, writeSettings } from './retention.js';
+import { toMillis, toMillisOrNull } from './time.js';
+
+export interface OpenStoreOptions {
+  /** "Who" in the audit log; default: the OS user running the program. */
+  readonly osUser?: string;
+  /** Caps the database size: beyond it saving fails with `store-full` (IT quota; tests simulate a full disk). */
+  readonly maxDatabaseBytes?: number;
+  /** File writing for blobs; tests inject write errors here. */
+  readonly fileIo?: BlobFileIo;
+  /** Contents up to this size are kept inside the database (default 256 KiB), larger ones in blob files. */
+  readonly inlineContentLimit?: number;
+  /** Plaintext bytes per encrypted chunk of a blob file (default 256 KiB). */
+  readonly chunkBytes?: number;
+}
+
+export interface CreateStoreOptions extends OpenStoreOptions {
+  readonly password?: string;
+  readonly protector?: KeyProtector;
+  /** Password KDF cost; default scrypt N=2^17, r=8, p=1. */
+  readonly scrypt?: ScryptParams;
+}
+
+export interface CreatedStore {
+  readonly store: PostfachStore;
+  /** Show once, ask the user to write it down; it is not kept anywhere in clear. */
+  readonly recoveryKey: string;
+}
+
+export interface RetentionResult {
+  readonly deleted: readonly RetentionCandidate[];
+}
+
+const DEFAULT_INLINE_LIMIT = 256 * 1024;
+
+function storeExists(paths: StorePaths): boolean {
+  for (const file of [paths.database, paths.keyFile]) {
+    try {
+      statSync(file);
+      return true;
+    } catch {
+      // absent
+    }
+  }
+  return false;
+}
+
+export class PostfachStore {
+  private db: Db | undefined;
+  private readonly writer: WriterContext;
+
+  private constructor(
+    db: Db,
+    readonly paths: StorePaths,
+    readonly storeId: string,
+    private readonly dataKey: Buffer,
+    private readonly osUser: string,
+    options: OpenStoreOptions,
+  ) {
+    this.db = db;
+    this.writer = {
+      db,
+      filesDir: paths.filesDir,
+      io: options.fileIo ?? nodeBlobFileIo,
+      osUser,
+      inlineLimit: options.inlineContentLimit ?? DEFAULT_INLINE_LIMIT,
+      chunkBytes: options.chunkBytes ?? DEFAULT_CHUNK_BYTES,
+    };
+  }
+
+  /** Is there a store (database or key file) at this path? */
+  static exists(databasePath: string): boolean {
+    return storeExists(storePaths(databasePath));
+  }
+
+  /** Creates a new store: data key, key file (password and/or OS key store wrapper, always a recovery key), database. */
+  static async create(databasePath: string, options: CreateStoreOptions = {}): Promise<CreatedStore> {
+    const paths = storePaths(databasePath);
+    if (storeExists(paths)) throw storeError('store-exists', 'database or key file already present');
+    try {
+      mkdirSync(path.dirname(paths.database), { recursive: true, mode: 0o700 });
+      mkdirSync(paths.filesDir, { recursive: true, mode: 0o700 });
+    } catch (error) {
+      throw fromFsError(error, 'store folder');
+    }
+    const keyring = await createKeyring(paths, { password: options.password, protector: options.protector, scrypt: options.scrypt });
+    let db: Db | undefined;
+    try {
+      db = openEncryptedDatabase(paths.database, keyring.dataKey, { create: true, maxBytes: options.maxDatabaseBytes });
+      migrate(db);
+      const osUser = options.osUser ?? currentOsUser();
+      const wrappers = ['recovery', ...(options.password === undefined ? [] : ['password']), ...(options.protector === undefined ? [] : [options.protector.id])];
+      const audited = db;
+      audited.transaction(() => appendAudit(audited, osUser, { action: 'store-created', detail: `wrappers=${wrappers.join(',')}` })).immediate();
+      return { store: new PostfachStore(db, paths, keyring.storeId, keyring.dataKey, osUser, options), recoveryKey: keyring.recoveryKey };
+    } catch (error) {
+      // a half-created store would block the next attempt with store-exists
+      db?.close();
+      for (const file of [paths.database, `${paths.database}-wal`, `${paths.database}-shm`, paths.keyFile]) rmSync(file, { force: true });
+      keyring.dataKey.fill(0);
+      throw fromSqliteError(error, 'create store');
+    }
+  }
+
+  /**
+   * Opens the store with one of its wrappers. A wrong password or recovery key is found in the key file alone:
+   * the database is not opened and no file of the store is written. Migrates an older schema, then sweeps orphans.
+   */
+  static async open(databasePath: string, unlock: StoreUnlock, options: OpenStoreOptions = {}): Promise<PostfachStore> {
+    const paths = storePaths(databasePath);
+    const keyFile = readKeyFile(paths.keyFile);
+    try {
+      statSync(paths.database);
+    } catch {
+      throw storeError('store-not-found', 'database file missing beside the key file');
+    }
+    const dataKey = await unlockDataKey(keyFile, unlock);
+    let db: Db | undefined;
+    try {
+      db = openEncryptedDatabase(paths.database, dataKey, { create: false, maxBytes: options.maxDatabaseBytes });
+      migrate(db);
+      mkdirSync(paths.filesDir, { recursive: true, mode: 0o700 });
+      const store = new PostfachStore(db, paths, keyFile.storeId, dataKey, options.osUser ?? currentOsUser(), options);
+      await store.cleanupOrphans();
+      return store;
+    } catch (error) {
+      db?.close();
+      dataKey.fill(0);
+      throw fromSqliteError(error, 'open store');
+    }
+  }
+
+  close(): void {
+    if (this.db === undefined) return;
+    this.db.close();
+    this.db = undefined;
+    this.dataKey.fill(0);
+  }
+
+  get isOpen(): boolean {
+    return this.db !== undefined;
+  }
+
+  private get database(): Db {
+    if (this.db === undefined) throw storeError('store-closed', 'store used after close()');
+    return this.db;
+  }
+
+  /** Runs a synchronous database operation, turning SQLite errors into store errors. */
+  private run<T>(operation: string, work: (db: Db) => T): T {
+    const db = this.database;
+    try {
+      return work(db);
+    } catch (error) {
+      throw fromSqliteError(error, operation);
+    }
+  }
+
+  /** A write transaction (IMMEDIATE: takes the write lock up front, so it never fails half-way on a busy lock). */
+  private write<T>(operation: string, work: (db: Db) => T): T {
+    return this.run(operation, (db) => db.transaction(() => work(db)).immediate());
+  }
+
+  private audit(db: Db, entry: NewAuditEntry): void {
+    appendAudit(db, this.osUser, entry);
+  }
+
+  // ---- deliveries in ----
+
+  /**
+   * Stores one delivery with its content and attachment streams, atomically and durably (delivery-writer.ts).
+   * Idempotent by OSCI message id: a message already stored is not read again; its id is returned.
+   */
+  async saveDelivery(delivery: NewDelivery): Promise<SaveResult> {
+    if (!this.isOpen) throw storeError('store-closed', 'store used after close()');
+    return saveDelivery(this.writer, delivery);
+  }
+
+  /** Records (later) process card stamps, e.g. Reception after FetchProcessCard; fields left out stay as they are. */
+  recordProcessCard(ref: DeliveryRef, card: ProcessCardInput): void {
+    this.write('record process card', (db) => {
+      const { id } = resolveRef(db, ref);
+      const set = (column: string, value: TimeInput | null | undefined, field: string): void => {
+        if (value !== undefined) db.prepare(`UPDATE deliveries SET ${column} = ? WHERE id = ?`).run(toMillisOrNull(value, field), id);
+      };
+      set('creation_at', card.creation, 'processCard.creation');
+      set('forwarding_at', card.forwarding, 'processCard.forwarding');
+      set('reception_at', card.reception, 'processCard.reception');
+      if (card.inspectionReport !== undefined) {
+        db.prepare('UPDATE delivery_details SET inspection_report = ? WHERE delivery_id = ?').run(JSON.stringify(card.inspectionReport), id);
+      }
+    });
+  }
+
+  // ---- reading ----
+
+  /** The store id for an OSCI message id, or undefined. */
+  findByMessageId(messageId: string): number | undefined {
+    return this.run('find message', (db) => (db.prepare('SELECT id FROM deliveries WHERE message_id = ?').get(messageId) as { id: number } | undefined)?.id);
+  }
+
+  /** The full record, without audit (for the fetch engine and internal use). What a person opens goes through openDelivery. */
+  getDelivery(ref: DeliveryRef): DeliveryRecord {
+    return this.run('get message', (db) => getDeliveryRecord(db, resolveRef(db, ref).id));
+  }
+
+  /** A caseworker opens a message: audited as "opened", marked read. */
+  openDelivery(ref: DeliveryRef): DeliveryRecord {
+    return this.write('open message', (db) => {
+      const { id, messageId } = resolveRef(db, ref);
+      db.prepare('UPDATE deliveries SET read_at = coalesce(read_at, ?) WHERE id = ?').run(Date.now(), id);
+      this.audit(db, { action: 'opened', deliveryId: id, messageId });
+      return getDeliveryRecord(db, id);
+    });
+  }
+
+  list(query: ListQuery = {}): DeliveryPage {
+    return this.run('list messages', (db) => listDeliveries(db, query));
+  }
+
+  counts(): DeliveryCounts {
+    return this.run('count messages', (db) => countDeliveries(db));
+  }
+
+  /** The content exactly as received, as a stream (each chunk authenticated before it is passed on). */
+  openContent(ref: DeliveryRef): Readable {
+    const row = this.run('open content', (db) => {
+      const { id } = resolveRef(db, ref);
+      return db
+        .prepare(
+          `SELECT x.content_inline, x.content_size, b.id AS blob_id, b.file_key FROM delivery_details x
+           LEFT JOIN blobs b ON b.id = x.content_blob WHERE x.delivery_id = ?`,
+        )
+        .get(id) as { content_inline: Buffer | null; content_size: number; blob_id: string | null; file_key: Buffer | null };
+    });
+    if (row.content_inline !== null) return Readable.from([row.content_inline]);
+    if (row.blob_id === null || row.file_key === null) throw storeError('store-corrupt', 'content blob row missing');
+    return blobStream(this.paths.filesDir, row.blob_id, row.file_key, row.content_size);
+  }
+
+  /** The content in memory (refused beyond maxBytes, default 64 MiB: use openContent for large ones). */
+  async readContent(ref: DeliveryRef, maxBytes = 64 * 1024 * 1024): Promise<Buffer> {
+    return collect(this.openContent(ref), maxBytes, 'content');
+  }
+
+  openAttachment(attachmentId: number): Readable {
+    const row = this.run('open attachment', (db) =>
+      db
+        .prepare('SELECT a.size, b.id AS blob_id, b.file_key FROM attachments a JOIN blobs b ON b.id = a.blob_id WHERE a.id = ?')
+        .get(attachmentId) as { size: number; blob_id: string; file_key: Buffer } | undefined,
+    );
+    if (row === undefined) throw storeError('store-unknown-message', `no attachment with id ${attachmentId}`);
+    return blobStream(this.paths.filesDir, row.blob_id, row.file_key, row.size);
+  }
+
+  async readAttachment(attachmentId: number, maxBytes = 64 * 1024 * 1024): Promise<Buffer> {
+    return collect(this.openAttachment(attachmentId), maxBytes, 'attachment');
+  }
+
+  // ---- the caseworker's steps (each audited where DESIGN.md asks for it) ----
+
+  markUnread(ref: DeliveryRef): void {
+    this.write('mark unread', (db) => {
+      db.prepare('UPDATE deliveries SET read_at = NULL WHERE id = ?').run(resolveRef(db, ref).id);
+    });
+  }
+
+  /** `detail`: what was exported, e.g. "pdf", "xml", "attachments" — a format, never a file name with a person's name. */
+  recordExported(ref: DeliveryRef, detail: string): void {
+    this.write('record export', (db) => {
+      const { id, messageId } = resolveRef(db, ref);
+      db.prepare('UPDATE deliveries SET exported_at = ? WHERE id = ?').run(Date.now(), id);
+      this.audit(db, { action: 'exported', deliveryId: id, messageId, detail: technicalDetail(detail) });
+    });
+  }
+
+  recordPrinted(ref: DeliveryRef): void {
+    this.write('record print', (db) => {
+      const { id, messageId } = resolveRef(db, ref);
+      this.audit(db, { action: 'printed', deliveryId: id, messageId });
+    });
+  }
+
+  markTransferred(ref: DeliveryRef, transferred = true): void {
+    this.write('mark transferred', (db) => {
+      const { id, messageId } = resolveRef(db, ref);
+      const changed = transferred
+        ? db.prepare('UPDATE deliveries SET transferred_at = ? WHERE id = ? AND transferred_at IS NULL').run(Date.now(), id).changes
+        : db.prepare('UPDATE deliveries SET transferred_at = NULL WHERE id = ? AND transferred_at IS NOT NULL').run(id).changes;
+      if (changed > 0) this.audit(db, { action: transferred ? 'marked-transferred' : 'unmarked-transferred', deliveryId: id, messageId });
+    });
+  }
+
+  /** Which checklist sections were ticked (ids defined by the UI, e.g. "person", "einkommen"). */
+  setChecklist(ref: DeliveryRef, ticked: readonly string[]): void {
+    if (!Array.isArray(ticked) || ticked.some((t) => typeof t !== 'string' || t.length > 64) || ticked.length > 100) {
+      throw storeError('store-invalid-input', 'checklist: up to 100 section ids of at most 64 characters expected');
+    }
+    this.write('set checklist', (db) => {
+      db.prepare('UPDATE deliveries SET checklist = ? WHERE id = ?').run(JSON.stringify([...new Set(ticked)]), resolveRef(db, ref).id);
+    });
+  }
+
+  moveToTrash(ref: DeliveryRef): void {
+    this.write('move to trash', (db) => {
+      const { id, messageId } = resolveRef(db, ref);
+      if (db.prepare('UPDATE deliveries SET trashed_at = ? WHERE id = ? AND trashed_at IS NULL').run(Date.now(), id).changes > 0) {
+        this.audit(db, { action: 'trashed', deliveryId: id, messageId });
+      }
+    });
+  }
+
+  restoreFromTrash(ref: DeliveryRef): void {
+    this.write('restore from trash', (db) => {
+      const { id, messageId } = resolveRef(db, ref);
+      if (db.prepare('UPDATE deliveries SET trashed_at = NULL WHERE id = ? AND trashed_at IS NOT NULL').run(id).changes > 0) {
+        this.audit(db, { action: 'restored', deliveryId: id, messageId });
+      }
+    });
+  }
+
+  setLegalHold(ref: DeliveryRef, hold: boolean): void {
+    this.write('set legal hold', (db) => {
+      const { id, messageId } = resolveRef(db, ref);
+      if (db.prepare('UPDATE deliveries SET legal_hold = ? WHERE id = ? AND legal_hold <> ?').run(hold ? 1 : 0, id, hold ? 1 : 0).changes > 0) {
+        this.audit(db, { action: hold ? 'legal-hold-set' : 'legal-hold-released', deliveryId: id, messageId });
+      }
+    });
+  }
+
+  /** Deletes a message for good (from the Papierkorb, by a person). Refused while on legal hold. */
+  async deletePermanently(ref: DeliveryRef): Promise<void> {
+    const blobIds = this.write('delete message', (db) => {
+      const { id, messageId } = resolveRef(db, ref);
+      const hold = (db.prepare('SELECT legal_hold FROM deliveries WHERE id = ?').get(id) as { legal_hold: number }).legal_hold;
+      if (hold === 1) throw storeError('store-legal-hold', `message ${id} is on legal hold`);
+      const ids = deleteDeliveryRows(db, id);
+      this.audit(db, { action: 'deleted', deliveryId: id, messageId });
+      return ids;
+    });
+    await this.unlinkBlobs(blobIds);
+  }
+
+  // ---- settings and retention ----
+
+  getSettings(): StoreSettings {
+    return this.run('read settings', (db) => readSettings(db));
+  }
+
+  updateSettings(patch: Partial<StoreSettings>): StoreSettings {
+    return this.write('change settings', (db) => {
+      const changes = writeSettings(db, patch);
+      if (changes.length > 0) this.audit(db, { action: 'settings-changed', detail: changes.join(' ') });
+      return readSettings(db);
+    });
+  }
+
+  /** Dry run: what retention would delete now (for the UI to announce before it happens). */
+  planRetention(now: TimeInput = new Date()): RetentionCandidate[] {
+    return this.run('plan retention', (db) => planRetention(db, toMillis(now, 'now')));
+  }
+
+  /**
+   * Deletes what planRetention lists at `now` — restricted to `onlyIds` when given (what the user was shown),
+   * so nothing is deleted that was not announced. Each deletion is audited as "retention-deleted".
+   */
+  async applyRetention(options: { now?: TimeInput; onlyIds?: readonly number[] } = {}): Promise<RetentionResult> {
+    const now = toMillis(options.now ?? new Date(), 'now');
+    const allowed = options.onlyIds === undefined ? undefined : new Set(options.onlyIds);
+    const { deleted, blobIds } = this.write('apply retention', (db) => {
+      const plan = planRetention(db, now).filter((c) => allowed === undefined || allowed.has(c.id));
+      const ids: string[] = [];
+      for (const c of plan) {
+        ids.push(...deleteDeliveryRows(db, c.id));
+        this.audit(db, { action: 'retention-deleted', deliveryId: c.id, messageId: c.messageId, detail: `reason=${c.reason}` });
+      }
+      return { deleted: plan, blobIds: ids };
+    });
+    await this.unlinkBlobs(blobIds);
+    if (deleted.length > 0) this.run('vacuum', (db) => db.pragma('incremental_vacuum'));
+    return { deleted };
+  }
+
+  private async unlinkBlobs(ids: readonly string[]): Promise<void> {
+    // committed already: a failure here leaves orphans for the next sweep, never a dangling row
+    await Promise.all(ids.map((id) => deleteBlobFile(this.paths.filesDir, id).catch(() => undefined)));
+  }
+
+  // ---- audit log ----
+
+  auditEntries(query: AuditQuery = {}): AuditEntry[] {
+    return this.run('read audit log', (db) => readAudit(db, query));
+  }
+
+  verifyAuditLog(): AuditVerification {
+    return this.run('verify audit log', (db) => verifyAuditChain(db));
+  }
+
+  /** The audit log as RFC 4180 CSV (UTF-8 with BOM), in pieces. */
+  auditCsv(delimiter: ',' | ';' = ','): Generator<string> {
+    return auditCsv(this.database, delimiter);
+  }
+
+  /** Writes the audit log CSV to a file (for the data-protection officer). */
+  async exportAuditCsv(file: string, delimiter: ',' | ';' = ','): Promise<void> {
+    const text = this.run('export audit log', () => [...this.auditCsv(delimiter)].join(''));
+    try {
+      await writeFile(file, text, { encoding: 'utf8', mode: 0o600 });
+    } catch (error) {
+      throw fromFsError(error, 'audit CSV file');
+    }
+  }
+
+  // ---- key wrappers ----
+
+  keyWrappers(): KeyWrapperInfo[] {
+    return wrapperInfo(readKeyFile(this.paths.keyFile));
+  }
+
+  /** Sets or replaces the password (the old one stops working). */
+  async changePassword(newPassword: string, scrypt?: ScryptParams): Promise<void> {
+    await changeWrappers(this.paths, this.storeId, this.dataKey, (w) => setPasswordWrapper(w, this.dataKey, this.storeId, newPassword, scrypt));
+    this.auditKeyChange('password set');
+  }
+
+  /** Adds (or renews) an OS key store wrapper, e.g. for another Windows user of this PC. */
+  async addProtector(protector: KeyProtector): Promise<void> {
+    await changeWrappers(this.paths, this.storeId, this.dataKey, (w) => setProtectorWrapper(w, this.dataKey, this.storeId, protector));
+    this.auditKeyChange(`protector added: ${protector.id}`);
+  }
+
+  /** A new recovery key (the old one stops working); returned once, to be shown to the user. */
+  async renewRecoveryKey(): Promise<string> {
+    let recoveryKey = '';
+    await changeWrappers(this.paths, this.storeId, this.dataKey, async (w) => {
+      const next = newRecoveryWrapper(w, this.dataKey, this.storeId);
+      recoveryKey = next.recoveryKey;
+      return next.wrappers;
+    });
+    this.auditKeyChange('recovery key renewed');
+    return recoveryKey;
+  }
+
+  /** Removes a wrapper by id ("password", "recovery" or a protector id); the last one cannot be removed. */
+  async removeKeyWrapper(id: string): Promise<void> {
+    await changeWrappers(this.paths, this.storeId, this.dataKey, async (w) => {
+      if (!w.some((x) => x.id === id)) throw storeError('store-key-unavailable', `no key wrapper ${id}`);
+      return w.filter((x) => x.id !== id);
+    });
+    this.auditKeyChange(`removed: ${id}`);
+  }
+
+  private auditKeyChange(detail: string): void {
+    this.write('audit key change', (db) => this.audit(db, { action: 'key-wrapper-changed', detail }));
+  }
+
+  // ---- maintenance ----
+
+  /** Removes blob files no row points to (also run on every open). Returns how many. */
+  async cleanupOrphans(): Promise<number> {
+    const db = this.database;
+    try {
+      return await sweepOrphans(db, this.paths.filesDir);
+    } catch (error) {
+      throw fromSqliteError(error, 'orphan sweep');
+    }
+  }
+
+  /** SQLite's integrity check over the whole database (reads every page: every page's HMAC is verified). */
+  checkIntegrity(): { ok: boolean; problems: string[] } {
+    return this.run('integrity check', (db) => {
+      const rows = (db.pragma('integrity_check') as Array<{ integrity_check: string }>).map((r) => r.integrity_check);
+      const ok = rows.length === 1 && rows[0] === 'ok';
+      return { ok, problems: ok ? [] : rows };
+    });
+  }
+}
+
+/** Keeps audit details technical: one short line of letters, digits and a few separators. */
+function technicalDetail(detail: string): string {
+  return detail.replace(/[^A-Za-z0-9 ._=,:/-]/g, '?').slice(0, 200);
+}
+
+async function collect(stream: Readable, maxBytes: number, what: string): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of stream) {
+    total += (chunk as Buffer).length;
+    if (total > maxBytes) {
+      stream.destroy();
+      throw storeError('store-invalid-input', `${what} larger than ${maxBytes} bytes: read it as a stream`);
+    }
+    parts.push(chunk as Buffer);
+  }
+  return Buffer.concat(parts, total);
+}
