@@ -2,14 +2,20 @@
  * Reading PKCS#12 files as they come from the field: legacy PBE (3DES key bags, RC2-40 certificate bags,
  * SHA-1 MAC — the reference implementation's sample keys and most municipal keys), OpenSSL 3 defaults
  * (PBES2/AES-256-CBC, HMAC-SHA256 MAC) and Java keytool files. Node's own crypto has no PKCS#12 parser and its
- * `tls` pfx option rejects the legacy files, so node-forge decodes the container; keys and certificates are then
- * handed to `node:crypto` as KeyObject / X509Certificate, which do all further cryptography.
+ * `tls` pfx option rejects the legacy files, so node-forge decodes the container (with PBKDF2 done natively, see
+ * forge-native-pbkdf2.ts); keys and certificates are then handed to `node:crypto` as KeyObject / X509Certificate,
+ * which do all further cryptography.
+ *
+ * Cost: loading is synchronous. Legacy files spend ~0.3–1 s in forge's pure-JS PKCS#12 key derivation
+ * (100000 + 4 × 50000 iterations), OpenSSL 3 / keytool files 20–100 ms. Load each file once per process, in the
+ * thread that uses the keys (the mailbox worker, the CLI command), never in a UI thread, and keep the KeyObjects.
  *
  * The password is used for this call only and never stored or logged.
  */
 import { createPrivateKey, createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
 import forge from 'node-forge';
 import { PostfachError } from '../errors.js';
+import { withNativePbkdf2 } from './forge-native-pbkdf2.js';
 
 /** One private key with its own certificate (and the chain certificates found beside it). */
 export interface KeyEntry {
@@ -27,24 +33,48 @@ export interface Pkcs12Contents {
   readonly otherCertificates: readonly X509Certificate[];
 }
 
+/** Key files are a few KB; anything far larger is not one (and would make the pure-JS parser crawl). */
+const MAX_PKCS12_BYTES = 4 * 1024 * 1024;
+
 const oids = forge.pki.oids as Record<'pkcs8ShroudedKeyBag' | 'keyBag' | 'certBag', string>;
 
-function fail(kind: 'pkcs12-wrong-password' | 'pkcs12-corrupt' | 'pkcs12-no-private-key', detail: string, cause?: unknown): never {
-  const text = {
-    'pkcs12-wrong-password': {
-      de: 'Das Passwort für die Schlüsseldatei ist falsch.',
-      en: 'The password for the key file is wrong.',
-    },
-    'pkcs12-corrupt': {
-      de: 'Die Schlüsseldatei ist beschädigt oder keine PKCS#12-Datei (.p12/.pfx).',
-      en: 'The key file is damaged or not a PKCS#12 file (.p12/.pfx).',
-    },
-    'pkcs12-no-private-key': {
-      de: 'Die Datei enthält keinen privaten Schlüssel, nur Zertifikate. Bitte die vollständige Schlüsseldatei (.p12) verwenden.',
-      en: 'The file holds no private key, only certificates. Please use the complete key file (.p12).',
-    },
-  }[kind];
-  throw new PostfachError(kind, text, detail, cause === undefined ? {} : { cause });
+type Pkcs12ErrorKind =
+  | 'pkcs12-wrong-password'
+  | 'pkcs12-corrupt'
+  | 'pkcs12-unsupported'
+  | 'pkcs12-is-certificate'
+  | 'pkcs12-no-private-key'
+  | 'pkcs12-key-without-certificate';
+
+const TEXTS: Readonly<Record<Pkcs12ErrorKind, { de: string; en: string }>> = {
+  'pkcs12-wrong-password': {
+    de: 'Das Passwort für die Schlüsseldatei ist falsch.',
+    en: 'The password for the key file is wrong.',
+  },
+  'pkcs12-corrupt': {
+    de: 'Die Schlüsseldatei ist beschädigt oder keine PKCS#12-Datei (.p12/.pfx).',
+    en: 'The key file is damaged or not a PKCS#12 file (.p12/.pfx).',
+  },
+  'pkcs12-unsupported': {
+    de: 'Die Schlüsseldatei ist mit einem Verfahren geschützt, das nicht unterstützt wird. Bitte die Datei mit AES-256 oder 3DES neu exportieren.',
+    en: 'The key file is protected with a method that is not supported. Please export it again with AES-256 or 3DES.',
+  },
+  'pkcs12-is-certificate': {
+    de: 'Die Datei ist ein Zertifikat (.cer/.crt/.pem), keine Schlüsseldatei. Bitte die Schlüsseldatei (.p12/.pfx) mit dem privaten Schlüssel angeben.',
+    en: 'The file is a certificate (.cer/.crt/.pem), not a key file. Please give the key file (.p12/.pfx) with the private key.',
+  },
+  'pkcs12-no-private-key': {
+    de: 'Die Datei enthält keinen privaten Schlüssel, nur Zertifikate. Bitte die vollständige Schlüsseldatei (.p12) verwenden.',
+    en: 'The file holds no private key, only certificates. Please use the complete key file (.p12).',
+  },
+  'pkcs12-key-without-certificate': {
+    de: 'Die Schlüsseldatei enthält einen privaten Schlüssel ohne das zugehörige Zertifikat. Bitte die Datei mit Zertifikat neu exportieren.',
+    en: 'The key file holds a private key without its certificate. Please export the file again including the certificate.',
+  },
+};
+
+function fail(kind: Pkcs12ErrorKind, detail: string, cause?: unknown): never {
+  throw new PostfachError(kind, TEXTS[kind], detail, cause === undefined ? {} : { cause });
 }
 
 function derOf(asn1: forge.asn1.Asn1): Buffer {
@@ -87,23 +117,77 @@ function certFromBag(bag: forge.pkcs12.Bag): { cert: X509Certificate; der: Buffe
   return { cert: new X509Certificate(der), der };
 }
 
-function decodeContainer(data: Uint8Array, password: string): forge.pkcs12.Pkcs12Pfx {
+function isCertificate(data: Buffer): boolean {
+  try {
+    new X509Certificate(data);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Classifies input that is not DER at all, or DER whose outer length does not fit the file. */
+function describeNonDer(data: Buffer): string {
+  if (data.length === 0) return 'empty file';
+  if (data.subarray(0, 64).toString('latin1').includes('-----BEGIN')) return 'PEM text, not a binary PKCS#12 file';
+  if (data[0] !== 0x30) return `not a DER SEQUENCE (first byte 0x${data[0]?.toString(16).padStart(2, '0')})`;
+  const first = data[1] ?? 0;
+  let length = first;
+  let header = 2;
+  if (first & 0x80) {
+    const n = first & 0x7f;
+    length = n > 0 && n <= 4 && data.length >= 2 + n ? data.readUIntBE(2, n) : -1;
+    header = 2 + n;
+  }
+  if (length >= 0 && header + length > data.length) return `truncated: the DER header announces ${header + length} bytes, the file has ${data.length}`;
+  return 'not a well-formed DER structure';
+}
+
+function withoutMac(pfx: forge.asn1.Asn1): forge.asn1.Asn1 {
+  const parts = pfx.value as forge.asn1.Asn1[];
+  return forge.asn1.create(pfx.tagClass, pfx.type, pfx.constructed, parts.slice(0, 2));
+}
+
+function decodeWith(asn1: forge.asn1.Asn1, password: string): forge.pkcs12.Pkcs12Pfx {
+  return withNativePbkdf2(() => forge.pkcs12.pkcs12FromAsn1(asn1, false, password));
+}
+
+function decodeContainer(data: Buffer, password: string): forge.pkcs12.Pkcs12Pfx {
+  if (data.length > MAX_PKCS12_BYTES) fail('pkcs12-corrupt', `file of ${data.length} bytes is far larger than a key file`);
+  if (isCertificate(data)) fail('pkcs12-is-certificate', 'the file parses as an X.509 certificate');
   let asn1: forge.asn1.Asn1;
   try {
-    asn1 = forge.asn1.fromDer(Buffer.from(data).toString('binary'));
+    asn1 = forge.asn1.fromDer(data.toString('binary'), true);
   } catch (cause) {
-    fail('pkcs12-corrupt', `not DER-encoded ASN.1: ${(cause as Error).message}`, cause);
+    fail('pkcs12-corrupt', `${describeNonDer(data)} (${(cause as Error).message})`, cause);
   }
+  const hasMac = Array.isArray(asn1.value) && asn1.value.length >= 3;
   try {
-    return forge.pkcs12.pkcs12FromAsn1(asn1, false, password);
+    return decodeWith(asn1, password);
   } catch (cause) {
     const message = (cause as Error).message ?? String(cause);
-    if (/MAC could not be verified|Invalid password/i.test(message)) {
+    if (/MAC could not be verified/i.test(message)) {
+      // The MAC covers the whole content: a wrong password and a damaged file both break it. If the content
+      // decrypts without the MAC, the password was right and the file was altered.
+      let decryptsWithoutMac = false;
+      try {
+        decodeWith(withoutMac(asn1), password);
+        decryptsWithoutMac = true;
+      } catch {
+        decryptsWithoutMac = false;
+      }
+      if (decryptsWithoutMac) fail('pkcs12-corrupt', 'PKCS#12 MAC mismatch although the content decrypts: the file was altered or damaged', cause);
       fail('pkcs12-wrong-password', 'PKCS#12 MAC verification failed (wrong password)', cause);
     }
-    if (/pad block|decrypt/i.test(message)) {
+    if (/unsupported|not supported|unknown/i.test(message)) fail('pkcs12-unsupported', `PKCS#12: ${message}`, cause);
+    if (/decrypt|pad block/i.test(message)) {
+      if (hasMac) {
+        // the MAC (password as BMPString) was verified, so the password is right: the content is damaged or
+        // encrypted with another encoding of the password than UTF-8
+        fail('pkcs12-corrupt', `PKCS#12 MAC verified but the content does not decrypt: ${message}`, cause);
+      }
       // files without a MAC: a wrong password surfaces as a failed decryption of the bags
-      fail('pkcs12-wrong-password', `PKCS#12 bag decryption failed: ${message}`, cause);
+      fail('pkcs12-wrong-password', `PKCS#12 bag decryption failed (no MAC in the file): ${message}`, cause);
     }
     fail('pkcs12-corrupt', `PKCS#12 structure not readable: ${message}`, cause);
   }
@@ -121,9 +205,11 @@ function sameKeyPair(cert: X509Certificate, key: KeyObject): boolean {
 /**
  * Loads a PKCS#12 file. Every private key is paired with its own certificate (by localKeyId, confirmed by
  * comparing the public keys; by public key alone where the file carries no localKeyId).
+ * Errors (PostfachError kinds): pkcs12-wrong-password, pkcs12-corrupt (also truncated or altered files),
+ * pkcs12-unsupported, pkcs12-is-certificate (.cer given), pkcs12-no-private-key, pkcs12-key-without-certificate.
  */
 export function loadPkcs12(data: Uint8Array, password: string): Pkcs12Contents {
-  const p12 = decodeContainer(data, password);
+  const p12 = decodeContainer(Buffer.from(data.buffer, data.byteOffset, data.byteLength), password);
 
   const keys: RawKey[] = [];
   const certs: RawCert[] = [];
@@ -147,28 +233,68 @@ export function loadPkcs12(data: Uint8Array, password: string): Pkcs12Contents {
   const entries: KeyEntry[] = keys.map((k, index) => {
     const byId = k.localKeyId === undefined ? undefined : certs.find((c) => c.localKeyId === k.localKeyId && sameKeyPair(c.cert, k.key));
     const match = byId ?? certs.find((c) => !used.has(c) && sameKeyPair(c.cert, k.key));
-    if (!match) fail('pkcs12-corrupt', `private key #${index + 1} has no matching certificate in the file`);
+    if (!match) {
+      fail('pkcs12-key-without-certificate', `private key #${index + 1} of ${keys.length} has no matching certificate among ${certs.length} certificate bag(s)`);
+    }
     used.add(match);
     return { privateKey: k.key, certificate: match.cert, certificateDer: match.der, alias: k.alias ?? match.alias };
   });
   return { keys: entries, otherCertificates: certs.filter((c) => !used.has(c)).map((c) => c.cert) };
 }
 
-/** Reads a certificate file: DER or PEM (one certificate). */
-export function loadCertificate(data: Uint8Array): X509Certificate {
+const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
+
+function certificateError(detail: string, cause?: unknown, isKeyFile = false): PostfachError {
+  return new PostfachError(
+    isKeyFile ? 'certificate-is-pkcs12' : 'certificate-unreadable',
+    isKeyFile
+      ? {
+          de: 'Die Datei ist eine Schlüsseldatei (.p12/.pfx), kein Zertifikat. Bitte das Zertifikat (.cer) angeben.',
+          en: 'The file is a key file (.p12/.pfx), not a certificate. Please give the certificate (.cer).',
+        }
+      : {
+          de: 'Die Zertifikatsdatei ist beschädigt oder kein X.509-Zertifikat (.cer/.crt/.pem).',
+          en: 'The certificate file is damaged or not an X.509 certificate (.cer/.crt/.pem).',
+        },
+    detail,
+    cause === undefined ? {} : { cause },
+  );
+}
+
+/** A PKCS#12 PFX starts with SEQUENCE { INTEGER 3, ... }. */
+function looksLikePkcs12(data: Buffer): boolean {
   try {
-    return new X509Certificate(Buffer.from(data));
-  } catch (cause) {
-    throw new PostfachError(
-      'certificate-unreadable',
-      {
-        de: 'Die Zertifikatsdatei ist beschädigt oder kein X.509-Zertifikat (.cer/.crt/.pem).',
-        en: 'The certificate file is damaged or not an X.509 certificate (.cer/.crt/.pem).',
-      },
-      `X.509 parse failed: ${(cause as Error).message}`,
-      { cause },
-    );
+    const asn1 = forge.asn1.fromDer(data.toString('binary'), true);
+    const version = Array.isArray(asn1.value) ? asn1.value[0] : undefined;
+    return version !== undefined && version.type === forge.asn1.Type.INTEGER && version.value === '\x03';
+  } catch {
+    return false;
   }
+}
+
+/** Reads a certificate file: DER or PEM (the first certificate of a PEM file). */
+export function loadCertificate(data: Uint8Array): X509Certificate {
+  const buffer = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  try {
+    return new X509Certificate(buffer);
+  } catch (cause) {
+    if (looksLikePkcs12(buffer)) throw certificateError('the file is a PKCS#12 PFX', cause, true);
+    throw certificateError(`X.509 parse failed: ${(cause as Error).message}`, cause);
+  }
+}
+
+/** Reads every certificate of a file: one DER certificate, or all certificates of a PEM file (a chain). */
+export function loadCertificates(data: Uint8Array): X509Certificate[] {
+  const buffer = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  const pem = buffer.toString('latin1').match(PEM_CERTIFICATE);
+  if (!pem) return [loadCertificate(buffer)];
+  return pem.map((block, index) => {
+    try {
+      return new X509Certificate(block);
+    } catch (cause) {
+      throw certificateError(`PEM certificate #${index + 1} of ${pem.length}: ${(cause as Error).message}`, cause);
+    }
+  });
 }
 
 /** The public key of a certificate as KeyObject (for verification and encryption). */
