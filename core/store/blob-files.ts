@@ -103,7 +103,6 @@ export async function writeBlob(
     key.fill(0);
     if (handle !== undefined) await handle.close().catch(() => undefined);
     await unlink(file).catch(() => undefined);
-    if (error instanceof TypeError) throw storeError('store-invalid-input', `blob source: ${error.message}`, error);
     throw fromFsError(error, 'blob file');
   }
 }

@@ -3,6 +3,8 @@
  * (a Node Readable, a web ReadableStream, a generator), or a function opening such a stream only when the store
  * is ready to read it (so a delivery with many attachments does not hold many open streams).
  */
+import { storeError } from './errors.js';
+
 export type ByteChunks = AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
 export type ByteSource = Uint8Array | ByteChunks | (() => Uint8Array | ByteChunks | Promise<Uint8Array | ByteChunks>);
 
@@ -25,7 +27,6 @@ export async function* chunksOf(source: Uint8Array | ByteChunks): AsyncGenerator
   }
   for await (const chunk of source as AsyncIterable<unknown>) {
     if (chunk instanceof Uint8Array) yield chunk;
-    else if (typeof chunk === 'string') throw new TypeError('byte source yielded a string; bytes expected');
-    else throw new TypeError('byte source yielded a non-byte chunk');
+    else throw storeError('store-invalid-input', `byte source yielded ${typeof chunk === 'string' ? 'a string' : 'a non-byte chunk'}; bytes expected`);
   }
 }
