@@ -4,6 +4,7 @@
  * the command-line contract is in ../shared/DESIGN.md and README.md.
  */
 import { Command, CommanderError } from 'commander';
+import { register as registerPki } from './commands/pki.js';
 import { ExitCode } from './exit-codes.js';
 
 const program = new Command();
@@ -13,7 +14,9 @@ program
   .showHelpAfterError()
   .exitOverride();
 
-const registrations: Array<(program: Command) => void> = [];
+const registrations: Array<(program: Command) => void> = [
+  registerPki,
+];
 for (const register of registrations) register(program);
 
 try {

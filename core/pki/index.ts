@@ -51,3 +51,12 @@ export {
   TEST_PKI_ROLES,
   TEST_PKI_SUBJECTS,
 } from './test-pki.js';
+export {
+  type KeyFileFormat,
+  type KeyFileReport,
+  type KeyFileReportOptions,
+  type ReportedCertificate,
+  type ReportedKey,
+  reportKeyFile,
+  sniffKeyFileFormat,
+} from './file-report.js';

@@ -1,0 +1,236 @@
+/**
+ * `postfach pki init --dir DIR` (the test PKI) and `postfach pki show FILE` (what a key or certificate file
+ * holds), as DESIGN.md's command-line contract says. German text on stdout by default, `--json` for scripts.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { PostfachError } from '../../core/errors.js';
+import type { CertificateFacts, KeyRole } from '../../core/pki/certificate-facts.js';
+import { type KeyFileReport, type ReportedCertificate, reportKeyFile, sniffKeyFileFormat } from '../../core/pki/file-report.js';
+import { loadCertificates } from '../../core/pki/pkcs12.js';
+import { REVOCATION_LABEL } from '../../core/pki/trust.js';
+import { createTestPki, type CreatedTestPki, TEST_PKI_ROLES, type TestPkiKeySize } from '../../core/pki/test-pki.js';
+import { describeCertificate } from '../../core/pki/certificate-facts.js';
+import { ExitCode } from '../exit-codes.js';
+import { passwordFromEnv, printJson, reportError, runAction } from '../output.js';
+
+const KEY_USAGE_DE: Readonly<Record<string, string>> = {
+  digitalSignature: 'digitale Signatur',
+  nonRepudiation: 'Nichtabstreitbarkeit',
+  keyEncipherment: 'Schlüsselverschlüsselung',
+  dataEncipherment: 'Datenverschlüsselung',
+  keyAgreement: 'Schlüsselvereinbarung',
+  keyCertSign: 'Zertifikate signieren',
+  cRLSign: 'Sperrlisten signieren',
+  encipherOnly: 'nur Verschlüsselung',
+  decipherOnly: 'nur Entschlüsselung',
+};
+
+/** dd.mm.yyyy hh:mm UTC: unambiguous for IT on any machine. */
+function dateTimeDe(iso: string): string {
+  const d = new Date(iso);
+  const two = (n: number): string => String(n).padStart(2, '0');
+  return `${two(d.getUTCDate())}.${two(d.getUTCMonth() + 1)}.${d.getUTCFullYear()} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())} UTC`;
+}
+
+function line(label: string, value: string): string {
+  return `  ${`${label}:`.padEnd(24)}${value}\n`;
+}
+
+function certificateText(entry: ReportedCertificate, withSuitability: boolean): string {
+  const c: CertificateFacts = entry.certificate;
+  let out = '';
+  out += line('Inhaber', c.subject.readable);
+  out += line('Inhaber (RFC 2253)', c.subject.rfc2253);
+  out += line('Aussteller', c.issuer.readable);
+  out += line('Seriennummer', `${c.serialNumber.hex} (dezimal ${c.serialNumber.decimal})`);
+  out += line('Gültig', `${dateTimeDe(c.validFrom)} bis ${dateTimeDe(c.validTo)}`);
+  out += line('Schlüssel', `${c.key.algorithm}${c.key.bits === undefined ? '' : `, ${c.key.bits} Bit`}${c.key.curve ? ` (${c.key.curve})` : ''}`);
+  out += line(
+    'Schlüsselverwendung',
+    c.keyUsage === null ? 'keine Einschränkung (Erweiterung fehlt)' : c.keyUsage.map((u) => `${KEY_USAGE_DE[u] ?? u} (${u})`).join(', ') || 'keine',
+  );
+  out += line('Erweiterte Verwendung', c.extendedKeyUsage === null ? 'keine Angabe' : c.extendedKeyUsage.map((e) => e.name ?? e.oid).join(', '));
+  if (withSuitability) {
+    const roles = [c.suitableFor.cipher ? 'Verschlüsselung' : undefined, c.suitableFor.signature ? 'Signatur' : undefined].filter(Boolean);
+    out += line('Geeignet für', roles.length > 0 ? roles.join(', ') : 'weder Verschlüsselung noch Signatur');
+  }
+  out += line('Zertifizierungsstelle', c.isCa ? 'ja' : 'nein');
+  out += line('Signaturverfahren', c.signatureAlgorithm);
+  out += line('SHA-256-Fingerabdruck', c.fingerprintSha256);
+  out += line('Selbst signiert', c.selfSigned ? 'ja' : 'nein');
+  if (entry.trust) {
+    const reasons = entry.trust.reasons.map((r) => r.message);
+    out += line('Vertrauen', `${entry.trust.label} (${REVOCATION_LABEL.de})`);
+    for (const r of reasons) out += line('', `– ${r}`);
+  }
+  if (c.warnings.length === 0) out += line('Hinweise', 'keine');
+  else c.warnings.forEach((w, i) => (out += line(i === 0 ? 'Hinweise' : '', `! ${w.de}`)));
+  return out;
+}
+
+function reportText(file: string, report: KeyFileReport): string {
+  const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
+  let out = '';
+  if (report.format === 'pkcs12') {
+    out += `Datei: ${file}\nArt: PKCS#12-Schlüsseldatei mit ${plural(report.keys.length, 'Schlüssel', 'Schlüsseln')} und ${plural(report.certificates.length, 'weiteren Zertifikat', 'weiteren Zertifikaten')}\n`;
+  } else {
+    out += `Datei: ${file}\nArt: ${plural(report.certificates.length, 'Zertifikat', 'Zertifikate')}\n`;
+  }
+  out += `Geprüft zum Zeitpunkt: ${dateTimeDe(report.checkedAt)}\n`;
+  report.keys.forEach((k, i) => {
+    out += `\nSchlüssel ${i + 1}${k.alias === null ? '' : ` (Alias „${k.alias}“)`}\n${certificateText(k, true)}`;
+  });
+  report.certificates.forEach((c, i) => {
+    const title = report.format === 'pkcs12' ? `Weiteres Zertifikat ${i + 1}` : `Zertifikat ${i + 1}`;
+    out += `\n${title}\n${certificateText(c, report.format === 'certificate')}`;
+  });
+  return out;
+}
+
+function parseIntOption(name: string, min: number, max: number): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n < min || n > max) throw new InvalidArgumentError(`${name}: eine ganze Zahl von ${min} bis ${max}`);
+    return n;
+  };
+}
+
+function parseDate(value: string): Date {
+  const d = new Date(value);
+  if (Number.isNaN(d.getTime())) throw new InvalidArgumentError('ein Zeitpunkt nach ISO 8601, z. B. 2026-05-04T10:00:00Z');
+  return d;
+}
+
+/** Usage errors found after parsing (e.g. a .p12 without --password-env): message on stderr, exit 2. */
+function usage(json: boolean, kind: string, de: string, en: string, detail: string): ExitCode {
+  reportError(new PostfachError(kind, { de, en }, detail), json);
+  return ExitCode.usage;
+}
+
+interface ShowOptions {
+  passwordEnv?: string;
+  json?: boolean;
+  ca: string[];
+  role?: 'cipher' | 'signature' | 'both';
+  at?: Date;
+}
+
+async function show(file: string, options: ShowOptions): Promise<ExitCode> {
+  const json = options.json === true;
+  let data: Buffer;
+  try {
+    data = readFileSync(file);
+  } catch (cause) {
+    throw new PostfachError(
+      'file-unreadable',
+      { de: 'Die Datei kann nicht gelesen werden.', en: 'The file cannot be read.' },
+      `${(cause as NodeJS.ErrnoException).code ?? 'error'} reading the given file`,
+      { cause },
+    );
+  }
+  const format = sniffKeyFileFormat(data, file);
+  if (format === 'pkcs12' && options.passwordEnv === undefined) {
+    return usage(
+      json,
+      'password-missing',
+      'Die Datei ist eine Schlüsseldatei (PKCS#12): Bitte mit --password-env VARIABLE die Umgebungsvariable mit ihrem Passwort angeben.',
+      'The file is a key file (PKCS#12): please name the environment variable holding its password with --password-env VARIABLE.',
+      'PKCS#12 file without --password-env',
+    );
+  }
+  const trustAnchors = options.ca.flatMap((f) => loadCertificates(readFileSync(f)));
+  const roles: KeyRole[] | undefined =
+    options.role === undefined ? undefined : options.role === 'both' ? ['cipher', 'signature'] : [options.role];
+  const report = reportKeyFile(
+    data,
+    {
+      ...(format === 'pkcs12' && options.passwordEnv !== undefined ? { password: passwordFromEnv(options.passwordEnv) } : {}),
+      ...(trustAnchors.length > 0 ? { trustAnchors } : {}),
+      ...(roles ? { roles } : {}),
+      ...(options.at ? { at: options.at } : {}),
+    },
+    file,
+  );
+  if (json) printJson({ ok: true, file: path.resolve(file), ...report });
+  else process.stdout.write(reportText(file, report));
+  return ExitCode.ok;
+}
+
+interface InitOptions {
+  dir: string;
+  force?: boolean;
+  keySize: number;
+  validDays: number;
+  expired?: boolean;
+  json?: boolean;
+}
+
+function initText(created: CreatedTestPki, options: InitOptions): string {
+  const facts = (role: (typeof TEST_PKI_ROLES)[number] | 'ca'): CertificateFacts => describeCertificate(created.certificates[role]);
+  const until = (iso: string): string => dateTimeDe(iso).slice(0, 10);
+  let out = `Test-PKI angelegt in ${created.dir}\n`;
+  const ca = facts('ca');
+  out += `  ca.cer: ${ca.subject.commonName ?? ca.subject.readable}, gültig bis ${until(ca.validTo)}\n`;
+  for (const role of TEST_PKI_ROLES) {
+    const f = facts(role);
+    out += `  ${role}.p12, ${role}.cer: ${f.subject.commonName ?? f.subject.readable}, RSA ${f.key.bits} Bit, gültig bis ${until(f.validTo)}\n`;
+  }
+  out += '  password: Passwort der .p12-Dateien (nur für Tests und die Übungsumgebung)\n';
+  if (options.expired) out += 'Hinweis: Die drei Schlüsselzertifikate sind absichtlich abgelaufen (--expired).\n';
+  return out;
+}
+
+async function init(options: InitOptions): Promise<ExitCode> {
+  const created = await createTestPki(options.dir, {
+    keySize: options.keySize as TestPkiKeySize,
+    validDays: options.validDays,
+    expired: options.expired === true,
+    force: options.force === true,
+  });
+  if (options.json) {
+    const certificate = (role: (typeof TEST_PKI_ROLES)[number] | 'ca'): Record<string, unknown> => {
+      const f = describeCertificate(created.certificates[role]);
+      return { subject: f.subject.rfc2253, fingerprintSha256: f.fingerprintSha256, validFrom: f.validFrom, validTo: f.validTo, keyBits: f.key.bits };
+    };
+    printJson({
+      ok: true,
+      dir: created.dir,
+      files: created.files,
+      certificates: Object.fromEntries((['ca', ...TEST_PKI_ROLES] as const).map((r) => [r, certificate(r)])),
+    });
+  } else {
+    process.stdout.write(initText(created, options));
+  }
+  return ExitCode.ok;
+}
+
+export function register(program: Command): void {
+  const pki = program.command('pki').description('Schlüssel und Zertifikate: Test-PKI anlegen, Dateien prüfen');
+
+  pki
+    .command('init')
+    .description('Test-PKI anlegen: CA, Intermediär, Sender (Sozialplattform) und Kommune, Passwort in DIR/password')
+    .requiredOption('--dir <dir>', 'Zielordner (wird angelegt)')
+    .option('--force', 'eine vorhandene Test-PKI im Ordner ersetzen')
+    .option('--key-size <bits>', 'RSA-Schlüssellänge: 3072 oder 4096', (v) => {
+      if (v !== '3072' && v !== '4096') throw new InvalidArgumentError('3072 oder 4096');
+      return Number(v);
+    }, 3072)
+    .option('--valid-days <days>', 'Gültigkeit der Schlüsselzertifikate in Tagen', parseIntOption('--valid-days', 1, 3650), 730)
+    .option('--expired', 'Schlüsselzertifikate, die gestern abgelaufen sind (für Tests der Ablaufprüfung)')
+    .option('--json', 'Ergebnis als JSON')
+    .action(async (options: InitOptions) => runAction(options.json === true, () => init(options)));
+
+  pki
+    .command('show')
+    .description('zeigen, was eine .p12- oder .cer-Datei enthält: Inhaber, Aussteller, Gültigkeit, Verwendung, Schlüssellänge, Fingerabdruck, Hinweise')
+    .argument('<file>', '.p12/.pfx (mit --password-env) oder .cer/.crt/.pem')
+    .option('--password-env <var>', 'Umgebungsvariable mit dem Passwort der .p12-Datei')
+    .option('--ca <file>', 'als vertrauenswürdig eingerichtete CA (.cer/.pem, mehrfach möglich): Kette prüfen', (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .addOption(new Option('--role <role>', 'vorgesehene Verwendung der Schlüssel: Hinweis, wenn das Zertifikat sie nicht erlaubt').choices(['cipher', 'signature', 'both']))
+    .option('--at <time>', 'Gültigkeit zu diesem Zeitpunkt prüfen (ISO 8601; Standard: jetzt)', parseDate)
+    .option('--json', 'Ergebnis als JSON')
+    .action(async (file: string, options: ShowOptions) => runAction(options.json === true, () => show(file, options)));
+}
