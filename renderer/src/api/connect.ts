@@ -1,0 +1,29 @@
+/**
+ * Finds the way to the program: in the desktop app the preload's `window.postfach`; in a browser the loopback
+ * bridge, with the per-run token from the URL fragment (`#token=…`). The token is moved into sessionStorage and
+ * removed from the address bar, so it is not shown, bookmarked or copied along with the address; a reload in the
+ * same tab still finds it.
+ */
+import type { PostfachBridge } from '../../../core/api/api-types.js';
+import { createHttpBridge } from '../../../core/api/bridge-client.js';
+
+declare global {
+  interface Window {
+    /** Exposed by the Electron preload (electron/preload.ts); absent in a browser. */
+    readonly postfach?: PostfachBridge;
+  }
+}
+
+const TOKEN_KEY = 'postfach.bridgeToken';
+
+export function connectBridge(): PostfachBridge | null {
+  if (window.postfach !== undefined) return window.postfach;
+  const fromFragment = new URLSearchParams(window.location.hash.slice(1)).get('token');
+  if (fromFragment !== null && /^[A-Za-z0-9_-]{32,}$/.test(fromFragment)) {
+    window.sessionStorage.setItem(TOKEN_KEY, fromFragment);
+    window.history.replaceState(null, '', window.location.pathname + window.location.search);
+  }
+  const token = window.sessionStorage.getItem(TOKEN_KEY);
+  if (token === null) return null;
+  return createHttpBridge({ origin: '', token });
+}

@@ -1,0 +1,46 @@
+// first: configures libraries before they load (see csp-compat.ts)
+import './csp-compat.js';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { createApiClient } from '../../core/api/client.js';
+import { App } from './App.js';
+import { ApiProvider } from './api/api-context.js';
+import { connectBridge } from './api/connect.js';
+import { de } from './i18n/messages.de.js';
+import { en } from './i18n/messages.en.js';
+import { LanguageProvider } from './i18n/i18n.js';
+import { StatusProvider } from './shell/status.js';
+import './theme/theme.css';
+
+const root = createRoot(document.getElementById('root') as HTMLElement);
+const bridge = connectBridge();
+
+if (bridge === null) {
+  // Opened without the preload and without a token: say so in both languages, there is no settings service to ask.
+  root.render(
+    <StrictMode>
+      <main className="main main--standalone">
+        <section className="card" role="alert">
+          <h1 className="card__title">{de.errors.noConnectionHeading}</h1>
+          <p>{de.errors.noConnection}</p>
+          <h2 className="card__subtitle" lang="en">
+            {en.errors.noConnectionHeading}
+          </h2>
+          <p lang="en">{en.errors.noConnection}</p>
+        </section>
+      </main>
+    </StrictMode>,
+  );
+} else {
+  root.render(
+    <StrictMode>
+      <ApiProvider api={createApiClient(bridge)}>
+        <LanguageProvider>
+          <StatusProvider>
+            <App />
+          </StatusProvider>
+        </LanguageProvider>
+      </ApiProvider>
+    </StrictMode>,
+  );
+}

@@ -1,0 +1,87 @@
+/**
+ * One UI test session: the service in a worker thread on a temporary data folder, the loopback bridge serving the
+ * built renderer, and a fresh Chromium page opened on the bridge's launch URL. The page may talk to the bridge
+ * only: any other request is aborted and recorded (no outside network, as in the shipped app). Console errors,
+ * uncaught page errors and CSP violations are recorded too; `assertClean()` fails a test that caused any.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { startBridge, type RunningBridge } from '../../../core/api/bridge-server.js';
+import type { ServiceHost } from '../../../core/api/service-host.js';
+import { startWorkerService } from '../../../core/api/worker-service.js';
+import { launchChromium } from './chromium.js';
+import { ensureRendererBuilt } from './renderer-build.js';
+
+export interface UiSession {
+  readonly page: Page;
+  readonly context: BrowserContext;
+  readonly browser: Browser;
+  readonly bridge: RunningBridge;
+  readonly service: ServiceHost;
+  readonly dataDir: string;
+  /** Problems seen so far: console errors, page errors, CSP violations, blocked outside requests. */
+  readonly problems: string[];
+  /** Opens the UI (again) in the session's page. */
+  open(): Promise<void>;
+  assertClean(): void;
+  close(): Promise<void>;
+}
+
+export interface UiSessionOptions {
+  readonly viewport?: { width: number; height: number };
+  readonly deviceScaleFactor?: number;
+}
+
+export async function startUiSession(options: UiSessionOptions = {}): Promise<UiSession> {
+  const rendererDir = await ensureRendererBuilt();
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'postfach-ui-'));
+  const service = await startWorkerService({ dataDir, appVersion: '0.1.0-test', host: 'browser' });
+  const bridge = await startBridge({ service, rendererDir });
+  const browser = await launchChromium();
+  const context = await browser.newContext({
+    viewport: options.viewport ?? { width: 1280, height: 800 },
+    deviceScaleFactor: options.deviceScaleFactor ?? 1,
+    locale: 'de-DE',
+    colorScheme: 'light',
+    reducedMotion: 'reduce',
+  });
+  const problems: string[] = [];
+  await context.route('**/*', (route) => {
+    const url = route.request().url();
+    if (url.startsWith(`${bridge.origin}/`)) return route.continue();
+    problems.push(`outside request blocked: ${url}`);
+    return route.abort('blockedbyclient');
+  });
+  const page = await context.newPage();
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI} at ${e.sourceFile}:${e.lineNumber}:${e.columnNumber} sample=${e.sample}`));
+  });
+
+  return {
+    page,
+    context,
+    browser,
+    bridge,
+    service,
+    dataDir,
+    problems,
+    open: async () => {
+      await page.goto(bridge.launchUrl, { waitUntil: 'load' });
+    },
+    assertClean: () => {
+      if (problems.length > 0) throw new Error(`the UI caused problems:\n  ${problems.join('\n  ')}`);
+    },
+    close: async () => {
+      await browser.close().catch(() => undefined);
+      await bridge.close();
+      await service.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
