@@ -40,6 +40,33 @@ export class SpoolScope {
     return spool.finish();
   }
 
+  /**
+   * Receives a stream of unknown length (an HTTP body): in memory while it stays under the threshold, moved to a
+   * spool as soon as it grows beyond it.
+   */
+  async receive(chunks: AsyncIterable<Buffer | Uint8Array>, threshold = MEMORY_THRESHOLD, maxBytes = Number.MAX_SAFE_INTEGER): Promise<ByteSource> {
+    let parts: Buffer[] = [];
+    let total = 0;
+    let spool: SecureSpool | undefined;
+    for await (const c of chunks) {
+      const b = Buffer.isBuffer(c) ? c : Buffer.from(c.buffer, c.byteOffset, c.byteLength);
+      total += b.length;
+      if (total > maxBytes) throw new RangeError(`response larger than ${maxBytes} bytes`);
+      if (spool) {
+        await spool.write(b);
+        continue;
+      }
+      parts.push(b);
+      if (total > threshold) {
+        spool = await this.newSpool();
+        for (const p of parts) await spool.write(p);
+        parts = [];
+      }
+    }
+    if (spool) return spool.finish();
+    return bufferSource(Buffer.concat(parts, total));
+  }
+
   async release(): Promise<void> {
     const all = this.spools.splice(0);
     await Promise.all(all.map((s) => s.release()));

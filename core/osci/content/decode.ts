@@ -23,6 +23,7 @@ import type { OsciMessage } from '../messages/model.js';
 import { certificateResolver } from '../signature/message-signature.js';
 import { evaluateTrust, type TrustAnchors, type TrustResult } from '../signature/trust.js';
 import { verifySignature, type ReferenceResult } from '../signature/verify.js';
+import { subjectName } from '../signature/cert-names.js';
 import { canonicalize } from '../xml/c14n.js';
 import { NS } from '../xml/namespaces.js';
 import { attr, base64Text, childElements, firstChild, isWithin, parseXml, type ParsedXml } from '../xml/parse.js';
@@ -290,7 +291,7 @@ async function decodeContainer(
     signatures.push({
       valid: r.valid,
       signer: r.signer,
-      signerSubject: r.signer ? rfc2253(r.signer) : undefined,
+      signerSubject: r.signer ? subjectName(r.signer) : undefined,
       trust: !r.valid ? 'invalid' : trustDetail === 'untrusted' ? 'unknown-issuer' : 'trusted',
       trustDetail,
       signatureMethod: r.signatureMethod,
@@ -302,10 +303,6 @@ async function decodeContainer(
   return { id: attr(container, 'Id'), origin, plaintext, encryption, contents, nestedEncrypted, signatures };
 }
 
-/** Subject as `C=de,O=…,CN=…` (the order Node prints, joined by commas). */
-export function rfc2253(cert: X509Certificate): string {
-  return cert.subject.split('\n').join(',');
-}
 
 export async function decodeContent(message: OsciMessage, options: ContentOptions): Promise<ContentResult> {
   const ctx: Ctx = {
