@@ -31,3 +31,8 @@ export function listResourceFiles(folder: string, extension: string): string[] {
     .filter((f) => f.endsWith(extension))
     .sort();
 }
+
+/** Absolute path of a bundled resource file (fonts for the PDF export and the generator). */
+export function resourcePath(...parts: string[]): string {
+  return path.join(resourcesRoot(), ...parts);
+}
