@@ -3,8 +3,9 @@
  * that decompose (ä → a, ş → s, é → e), but not the DIN 91379 letters that have no decomposition — Ł, Ø, Đ, Ħ, ß,
  * Æ, Œ, Þ ... — so "Lukasiewicz" would not find "Łukasiewicz". We therefore fold in JS, the same way for the
  * indexed text and for the query: the letters below are transliterated, everything else is NFD-decomposed and its
- * combining marks dropped, then lower-cased. German umlauts are indexed twice (ü → u and ü → ue), so "Muller",
- * "Mueller" and "Müller" all find "Müller"; "Strasse" finds "Straße".
+ * combining marks dropped, then lower-cased. Letters with a second customary spelling are indexed both ways
+ * (ü → u and ue, ø → o and oe, å → a and aa, đ → d and dj), so "Muller", "Mueller" and "Müller" all find "Müller",
+ * "Djordjevic" and "Dordevic" find "Đorđević"; "Strasse" finds "Straße".
  *
  * The folding is part of the index format: changing it needs a migration that rebuilds the index.
  */
@@ -16,8 +17,12 @@ const TRANSLITERATION: Readonly<Record<string, string>> = {
   Ŋ: 'N', ŋ: 'n', ſ: 's', Ǥ: 'G', ǥ: 'g', Ɨ: 'I', ɨ: 'i', Ƶ: 'Z', ƶ: 'z', Ʒ: 'EZH', ʒ: 'ezh',
 };
 const TRANSLITERATED = new RegExp(`[${Object.keys(TRANSLITERATION).join('')}]`, 'gu');
-const GERMAN_UMLAUT = /[äöüÄÖÜ]/;
-const GERMAN_UMLAUT_EXPANSION: Readonly<Record<string, string>> = { ä: 'ae', ö: 'oe', ü: 'ue', Ä: 'Ae', Ö: 'Oe', Ü: 'Ue' };
+/** Letters with a second customary transliteration, indexed in both forms. */
+const ALTERNATE_SPELLING: Readonly<Record<string, string>> = {
+  ä: 'ae', ö: 'oe', ü: 'ue', Ä: 'Ae', Ö: 'Oe', Ü: 'Ue', ø: 'oe', Ø: 'Oe', å: 'aa', Å: 'Aa', đ: 'dj', Đ: 'Dj',
+};
+const HAS_ALTERNATE = new RegExp(`[${Object.keys(ALTERNATE_SPELLING).join('')}]`, 'u');
+const ALTERNATES = new RegExp(HAS_ALTERNATE.source, 'gu');
 
 /** The search form of a text: transliterated, diacritics removed, lower case. */
 export function foldForSearch(text: string): string {
@@ -29,13 +34,14 @@ export function foldForSearch(text: string): string {
     .toLowerCase();
 }
 
-/** Text to put into the index: the folded text plus the ae/oe/ue spelling of each word with a German umlaut. */
+/** Text to put into the index: the folded text plus the second spelling of each word that has one. */
 export function indexText(text: string): string {
   const folded = foldForSearch(text);
-  if (!GERMAN_UMLAUT.test(text)) return folded;
+  const nfc = text.normalize('NFC');
+  if (!HAS_ALTERNATE.test(nfc)) return folded;
   const alternates = new Set<string>();
-  for (const word of text.normalize('NFC').split(/[^\p{L}\p{N}]+/u)) {
-    if (GERMAN_UMLAUT.test(word)) alternates.add(foldForSearch(word.replace(/[äöüÄÖÜ]/g, (c) => GERMAN_UMLAUT_EXPANSION[c] ?? c)));
+  for (const word of nfc.split(/[^\p{L}\p{N}]+/u)) {
+    if (HAS_ALTERNATE.test(word)) alternates.add(foldForSearch(word.replace(ALTERNATES, (c) => ALTERNATE_SPELLING[c] ?? c)));
   }
   return `${folded} ${[...alternates].join(' ')}`;
 }

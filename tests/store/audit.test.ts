@@ -1,0 +1,159 @@
+/**
+ * The audit log: every access recorded with OS user, action, message ids and time; append-only (triggers);
+ * tampering found by the hash chain; CSV export for the data-protection officer without personal data.
+ */
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { PostfachStore } from '../../core/store/index.js';
+import { delivery, newStore, PASSWORD, rawDatabase, tempDir, FAST_SCRYPT } from './helpers.js';
+
+/** A small RFC 4180 reader, to check the export parses back field for field. */
+function parseCsv(text: string, delimiter = ','): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === delimiter) {
+      row.push(field);
+      field = '';
+    } else if (c === '\r' && text[i + 1] === '\n') {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+      i++;
+    } else field += c;
+  }
+  if (field !== '' || row.length > 0) throw new Error('CSV does not end with CRLF');
+  return rows;
+}
+
+async function storeWithHistory(): Promise<{ store: PostfachStore; dbPath: string; dir: string }> {
+  const { store, dbPath, dir } = await newStore();
+  await store.saveDelivery(delivery(0));
+  await store.saveDelivery(delivery(1));
+  store.openDelivery(1);
+  store.recordExported(1, 'pdf,xml "mit Anlagen"');
+  store.recordPrinted(1);
+  store.markTransferred(1);
+  store.moveToTrash(2);
+  store.restoreFromTrash(2);
+  store.setLegalHold(2, true);
+  store.updateSettings({ retentionTransferredDays: 14 });
+  store.moveToTrash(1);
+  await store.deletePermanently(1);
+  return { store, dbPath, dir };
+}
+
+describe('audit log', () => {
+  it('records who did what to which message, when — by ids, never by names', async () => {
+    const before = Date.now();
+    const { store } = await storeWithHistory();
+    const entries = store.auditEntries();
+    expect(entries.map((e) => [e.action, e.deliveryId, e.messageId])).toEqual([
+      ['store-created', null, null],
+      ['fetched', 1, 'osci-msg-00000-a1b2c3'],
+      ['fetched', 2, 'osci-msg-00001-a1b2c3'],
+      ['opened', 1, 'osci-msg-00000-a1b2c3'],
+      ['exported', 1, 'osci-msg-00000-a1b2c3'],
+      ['printed', 1, 'osci-msg-00000-a1b2c3'],
+      ['marked-transferred', 1, 'osci-msg-00000-a1b2c3'],
+      ['trashed', 2, 'osci-msg-00001-a1b2c3'],
+      ['restored', 2, 'osci-msg-00001-a1b2c3'],
+      ['legal-hold-set', 2, 'osci-msg-00001-a1b2c3'],
+      ['settings-changed', null, null],
+      ['trashed', 1, 'osci-msg-00000-a1b2c3'],
+      ['deleted', 1, 'osci-msg-00000-a1b2c3'],
+    ]);
+    expect(entries.every((e) => e.osUser === 'sachbearbeitung1')).toBe(true);
+    expect(entries.every((e) => Date.parse(e.at) >= before - 1000 && Date.parse(e.at) <= Date.now())).toBe(true);
+    expect(entries.map((e) => e.seq)).toEqual(entries.map((_, i) => i + 1));
+    expect(entries.find((e) => e.action === 'settings-changed')?.detail).toBe('retention.transferredDays=30→14');
+    // the caller's detail is reduced to technical characters
+    expect(entries.find((e) => e.action === 'exported')?.detail).toBe('pdf,xml ?mit Anlagen?');
+    expect(store.auditEntries({ deliveryId: 2 }).map((e) => e.action)).toEqual(['fetched', 'trashed', 'restored', 'legal-hold-set']);
+    // entries outlive the deleted message
+    expect(() => store.getDelivery(1)).toThrowError(expect.objectContaining({ kind: 'store-unknown-message' }));
+    expect(store.verifyAuditLog()).toMatchObject({ ok: true, entries: 13 });
+    store.close();
+  });
+
+  it('takes the OS user by default', async () => {
+    const dir = tempDir();
+    const { store } = await PostfachStore.create(path.join(dir, 's.db'), { password: PASSWORD, scrypt: FAST_SCRYPT });
+    expect(store.auditEntries()[0]?.osUser).toBe(os.userInfo().username);
+    store.close();
+  });
+
+  it('is append-only: UPDATE and DELETE are refused by the database itself', async () => {
+    const { store, dbPath } = await storeWithHistory();
+    store.close();
+    const { db } = await rawDatabase(dbPath);
+    expect(() => db.prepare("UPDATE audit_log SET os_user = 'someone' WHERE seq = 2").run()).toThrow(/append-only/);
+    expect(() => db.prepare('DELETE FROM audit_log WHERE seq = 2').run()).toThrow(/append-only/);
+    expect(() => db.prepare('DELETE FROM audit_log').run()).toThrow(/append-only/);
+    expect(db.prepare('SELECT count(*) AS n FROM audit_log').get()).toEqual({ n: 13 });
+    db.close();
+  });
+
+  it.each([
+    ['a changed field', "UPDATE audit_log SET os_user = 'jemand' WHERE seq = 5", { firstBadSeq: 5, problem: 'hash' }],
+    ['a removed entry', 'DELETE FROM audit_log WHERE seq = 7', { firstBadSeq: 8, problem: 'gap' }],
+    ['a changed action', "UPDATE audit_log SET action = 'deleted' WHERE seq = 6", { firstBadSeq: 6, problem: 'hash' }],
+    ['a changed message id', "UPDATE audit_log SET message_id = 'other' WHERE seq = 4", { firstBadSeq: 4, problem: 'hash' }],
+    ['a rehashed entry (hash recomputed, successor not)', "UPDATE audit_log SET detail = 'x', hash = zeroblob(32) WHERE seq = 3", { firstBadSeq: 3, problem: 'hash' }],
+  ])('finds %s once the triggers are dropped by someone with the key', async (_name, sql, expected) => {
+    const { store, dbPath } = await storeWithHistory();
+    store.close();
+    const { db } = await rawDatabase(dbPath);
+    db.exec('DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;');
+    db.exec(sql);
+    db.close();
+    const reopened = await PostfachStore.open(dbPath, { password: PASSWORD });
+    expect(reopened.verifyAuditLog()).toMatchObject({ ok: false, ...expected });
+    reopened.close();
+  });
+
+  it('exports RFC 4180 CSV, UTF-8 with BOM, that parses back to the entries', async () => {
+    const { store, dir } = await storeWithHistory();
+    const file = path.join(dir, 'audit.csv');
+    await store.exportAuditCsv(file);
+    const bytes = readFileSync(file);
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const text = bytes.toString('utf8').slice(1);
+    expect(text.endsWith('\r\n')).toBe(true);
+    expect(text.replace(/\r\n/g, '').includes('\n')).toBe(false);
+    const rows = parseCsv(text);
+    expect(rows[0]).toEqual(['Lfd. Nr.', 'Zeitpunkt (UTC)', 'Benutzer', 'Aktion', 'Aktion (Code)', 'Nachricht (Nr.)', 'OSCI-Nachrichten-ID', 'Angabe', 'Prüfsumme (SHA-256)']);
+    const entries = store.auditEntries();
+    expect(rows.slice(1)).toEqual(
+      entries.map((e) => [String(e.seq), e.at, e.osUser, expect.any(String), e.action, e.deliveryId === null ? '' : String(e.deliveryId), e.messageId ?? '', e.detail ?? '', e.hash]),
+    );
+    expect(rows.find((r) => r[4] === 'exported')?.[7]).toBe('pdf,xml ?mit Anlagen?');
+    expect(rows.find((r) => r[4] === 'opened')?.[3]).toBe('geöffnet');
+    expect(text).toContain('"pdf,xml ?mit Anlagen?"');
+    // the log holds no names, subjects or content
+    for (const personal of ['Musterfrau', 'Erika', 'Öztürk', 'Antrag', 'Hauptstraße']) expect(text).not.toContain(personal);
+    const semicolons = parseCsv([...store.auditCsv(';')].join('').slice(1), ';');
+    expect(semicolons).toHaveLength(rows.length);
+    store.close();
+  });
+
+  it('neutralises spreadsheet formulas in fields', async () => {
+    const { store } = await newStore({ osUser: '=HYPERLINK("http://x")' });
+    const csv = [...store.auditCsv()].join('');
+    expect(csv).toContain(`"'=HYPERLINK(""http://x"")"`);
+    store.close();
+  });
+});
