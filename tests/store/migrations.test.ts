@@ -1,0 +1,135 @@
+/**
+ * Forward-only migrations on PRAGMA user_version: a store built at every earlier schema version, with data in it
+ * as the program of that version wrote it, opens with the current program, migrates, and keeps every byte.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { appendAudit } from '../../core/store/audit-log.js';
+import { writeBlob, nodeBlobFileIo, newBlobId } from '../../core/store/blob-files.js';
+import { openEncryptedDatabase, type Db } from '../../core/store/database.js';
+import { PostfachStore, LATEST_SCHEMA_VERSION } from '../../core/store/index.js';
+import { createKeyring } from '../../core/store/keyring.js';
+import { migrate, migrations, schemaVersion } from '../../core/store/migrations/index.js';
+import { storePaths } from '../../core/store/paths.js';
+import { contentXml, FAST_SCRYPT, PASSWORD, patternBytes, rawDatabase, sha256, tempDir } from './helpers.js';
+
+const smallContent = contentXml('Łukasiewicz, Jan', '<hinweis>Heizkostenabrechnung</hinweis>');
+const largeContent = patternBytes(600_000, 'large-content');
+const attachmentBytes = patternBytes(333_333, 'attachment');
+
+/** Version 1 rows, exactly the columns schema 1 has. */
+async function seedDeliveries(db: Db, filesDir: string): Promise<void> {
+  const contentBlob = await writeBlob(nodeBlobFileIo, filesDir, newBlobId(), largeContent);
+  const attachmentBlob = await writeBlob(nodeBlobFileIo, filesDir, newBlobId(), attachmentBytes);
+  const insertBlob = db.prepare('INSERT INTO blobs(id, file_key, size, sha256) VALUES (?, ?, ?, ?)');
+  for (const b of [contentBlob, attachmentBlob]) insertBlob.run(b.id, b.key, b.size, b.sha256);
+  const insert = db.prepare(
+    `INSERT INTO deliveries(id, message_id, subject, creation_at, fetched_at, read_at, applicants, applicant_sort, benefit_code, benefit_text,
+       application_date, is_test, attachment_count, signature_status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  insert.run(1, 'legacy-msg-1', 'Antrag BuT', Date.UTC(2026, 9, 1), Date.UTC(2026, 9, 2), Date.UTC(2026, 9, 3), '["Łukasiewicz, Jan"]', 'lukasiewicz, jan', 'BUT', 'Bildung und Teilhabe', '2026-09-30', 0, 1, 'gueltig');
+  insert.run(2, 'legacy-msg-2', 'Antrag HzL', Date.UTC(2026, 9, 5), Date.UTC(2026, 9, 6), null, '["Öztürk, Ayşe"]', 'ozturk, ayse', 'HZL', 'Hilfe zum Lebensunterhalt', null, 1, 0, 'ungueltig');
+  const details = db.prepare(
+    `INSERT INTO delivery_details(delivery_id, sender_cert, inspection_report, signature_result, content_size, content_sha256, content_type, content_blob, content_inline)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  details.run(1, Buffer.from([0x30, 0x82, 1, 2]), '{"ok":true}', '{"valid":true}', smallContent.length, createHash('sha256').update(smallContent).digest(), 'application/xml', null, smallContent);
+  details.run(2, null, null, '{"valid":false}', contentBlob.size, contentBlob.sha256, 'application/xml', contentBlob.id, null);
+  db.prepare('INSERT INTO attachments(delivery_id, position, name, mime_type, size, sha256, blob_id) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+    1, 0, 'Zeugnis.pdf', 'application/pdf', attachmentBlob.size, attachmentBlob.sha256, attachmentBlob.id,
+  );
+}
+
+function seedAudit(db: Db): void {
+  appendAudit(db, 'altbenutzer', { action: 'store-created' }, Date.UTC(2026, 9, 1));
+  appendAudit(db, 'altbenutzer', { action: 'fetched', deliveryId: 1, messageId: 'legacy-msg-1' }, Date.UTC(2026, 9, 2));
+  appendAudit(db, 'altbenutzer', { action: 'opened', deliveryId: 1, messageId: 'legacy-msg-1' }, Date.UTC(2026, 9, 3));
+}
+
+function seedSearch(db: Db): void {
+  // what the version-3 program indexed: folded names, ids, subject, content text
+  const insert = db.prepare('INSERT INTO delivery_search(rowid, names, ids, subject, body) VALUES (?, ?, ?, ?, ?)');
+  insert.run(1, 'lukasiewicz, jan', 'legacy-msg-1 1', 'antrag but', 'lukasiewicz jan heizkostenabrechnung');
+  insert.run(2, 'ozturk, ayse', 'legacy-msg-2 2', 'antrag hzl', '');
+}
+
+/** A store whose schema stops at `version`, with that version's data in it. */
+async function storeAtVersion(version: number): Promise<string> {
+  const dir = tempDir();
+  const dbPath = path.join(dir, 'alt.db');
+  const paths = storePaths(dbPath);
+  mkdirSync(paths.filesDir);
+  const { dataKey } = await createKeyring(paths, { password: PASSWORD, scrypt: FAST_SCRYPT });
+  const db = openEncryptedDatabase(paths.database, dataKey, { create: true });
+  expect(migrate(db, version)).toBe(version);
+  if (version >= 1) await seedDeliveries(db, paths.filesDir);
+  if (version >= 2) seedAudit(db);
+  if (version >= 3) seedSearch(db);
+  db.close();
+  return dbPath;
+}
+
+describe('migrations', () => {
+  it('are numbered 1..n without gaps, each a module with a name', () => {
+    expect(migrations.map((m) => m.version)).toEqual(migrations.map((_, i) => i + 1));
+    expect(LATEST_SCHEMA_VERSION).toBe(migrations.length);
+    expect(new Set(migrations.map((m) => m.name)).size).toBe(migrations.length);
+  });
+
+  it.each(Array.from({ length: LATEST_SCHEMA_VERSION }, (_, k) => k))('a store at version %i migrates to the latest with its data intact', async (version) => {
+    const dbPath = await storeAtVersion(version);
+    const store = await PostfachStore.open(dbPath, { password: PASSWORD }, { osUser: 'neubenutzer' });
+    const { db } = await rawDatabase(dbPath);
+    expect(schemaVersion(db)).toBe(LATEST_SCHEMA_VERSION);
+    db.close();
+
+    if (version === 0) {
+      expect(store.list().total).toBe(0);
+    } else {
+      expect(store.list({ sort: 'eingang', descending: false }).items.map((i) => [i.id, i.messageId, i.applicants, i.benefitCode, i.isTest, i.state, i.signatureStatus, i.legalHold])).toEqual([
+        [1, 'legacy-msg-1', ['Łukasiewicz, Jan'], 'BUT', false, 'gelesen', 'gueltig', false],
+        [2, 'legacy-msg-2', ['Öztürk, Ayşe'], 'HZL', true, 'neu', 'ungueltig', false],
+      ]);
+      const one = store.getDelivery(1);
+      expect(one).toMatchObject({ eingang: '2026-10-01T00:00:00.000Z', applicationDate: '2026-09-30', checklist: [], signatureResult: { valid: true }, processCard: { inspectionReport: { ok: true } } });
+      expect([...(one.senderCertificate ?? [])]).toEqual([0x30, 0x82, 1, 2]);
+      expect((await store.readContent(1)).equals(smallContent)).toBe(true);
+      expect(sha256(await store.readContent(2))).toBe(sha256(largeContent));
+      expect((await store.readAttachment(one.attachments[0]?.id ?? -1)).equals(attachmentBytes)).toBe(true);
+      // indexed by migration 3 (or by the version-3 program): names folded, content text of inline content
+      expect(store.list({ search: 'Lukasiewicz' }).items.map((i) => i.id)).toEqual([1]);
+      expect(store.list({ search: 'Heizkosten' }).items.map((i) => i.id)).toEqual([1]);
+      expect(store.list({ search: 'legacy-msg-2' }).items.map((i) => i.id)).toEqual([2]);
+      // version 4's features work on old rows
+      store.setLegalHold(2, true);
+      store.setChecklist(1, ['person']);
+      store.markTransferred(1);
+      expect(store.getDelivery(1).checklist).toEqual(['person']);
+    }
+    expect(store.getSettings()).toEqual({ retentionTransferredDays: 30, retentionTrashDays: 30 });
+    const audit = store.auditEntries();
+    if (version >= 2) expect(audit.slice(0, 3).map((e) => [e.osUser, e.action])).toEqual([['altbenutzer', 'store-created'], ['altbenutzer', 'fetched'], ['altbenutzer', 'opened']]);
+    expect(store.verifyAuditLog().ok).toBe(true);
+    // a new delivery after the migration
+    const fresh = await store.saveDelivery({ messageId: 'after-migration', content: Buffer.from('<x/>') });
+    expect(fresh.created).toBe(true);
+    expect(store.auditEntries().at(-1)).toMatchObject({ osUser: 'neubenutzer', action: 'fetched', messageId: 'after-migration' });
+    expect(store.verifyAuditLog().ok).toBe(true);
+    store.close();
+  });
+
+  it('opening twice migrates once; a database newer than the program is refused', async () => {
+    const dbPath = await storeAtVersion(1);
+    const [a, b] = await Promise.all([PostfachStore.open(dbPath, { password: PASSWORD }), PostfachStore.open(dbPath, { password: PASSWORD })]);
+    expect(a.list().total).toBe(2);
+    expect(b.list({ search: 'Ozturk' }).total).toBe(1);
+    a.close();
+    b.close();
+    const { db } = await rawDatabase(dbPath);
+    db.pragma(`user_version = ${LATEST_SCHEMA_VERSION + 1}`);
+    db.close();
+    await expect(PostfachStore.open(dbPath, { password: PASSWORD })).rejects.toMatchObject({ kind: 'store-too-new' });
+  });
+});
