@@ -4,6 +4,7 @@
  * the command-line contract is in ../shared/DESIGN.md and README.md.
  */
 import { Command, CommanderError } from 'commander';
+import { register as registerInspect } from './commands/inspect.js';
 import { register as registerPki } from './commands/pki.js';
 import { ExitCode } from './exit-codes.js';
 
@@ -16,6 +17,7 @@ program
 
 const registrations: Array<(program: Command) => void> = [
   registerPki,
+  registerInspect,
 ];
 for (const register of registrations) register(program);
 

@@ -1,0 +1,127 @@
+/**
+ * `postfach inspect FILE --p12 FILE [--p12 FILE ...] --password-env VAR [--json] [--trusted-signer FILE ...]
+ * [--trusted-ca FILE ...]`: decodes one OSCI message (an HTTP body as sent or received) with whichever of the
+ * given keys fits each layer and reports type, control block, algorithms, signature results, containers and the
+ * SHA-256 of every content and attachment. German text by default, one JSON object with `--json`
+ * (DESIGN.md "inspect --json"; error kinds in core/osci/errors.ts). Exit code 0 when everything decrypted and
+ * verified, 1 otherwise.
+ */
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import type { X509Certificate } from 'node:crypto';
+import { bufferSource } from '../../core/io/byte-source.js';
+import { inspectMessage, type InspectReport } from '../../core/osci/inspect.js';
+import { loadCertificates, loadPkcs12, type KeyEntry } from '../../core/pki/pkcs12.js';
+import { ExitCode } from '../exit-codes.js';
+import { passwordFromEnv, printJson, runAction } from '../output.js';
+
+interface InspectCliOptions {
+  readonly p12: string[];
+  readonly passwordEnv?: string;
+  readonly json?: boolean;
+  readonly trustedSigner: string[];
+  readonly trustedCa: string[];
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+const TYPE_DE: Record<string, string> = {
+  StoreDelivery: 'Zustellungsauftrag',
+  ResponseToStoreDelivery: 'Antwort auf Zustellungsauftrag',
+  FetchDelivery: 'Zustellungsabholauftrag',
+  ResponseToFetchDelivery: 'Antwort auf Zustellungsabholauftrag',
+  InitDialog: 'Dialoginitialisierung',
+  ResponseToInitDialog: 'Antwort auf Dialoginitialisierung',
+  ExitDialog: 'Dialogende',
+  ResponseToExitDialog: 'Antwort auf Dialogende',
+  GetMessageId: 'MessageId-Anforderung',
+  ResponseToGetMessageId: 'Antwort auf MessageId-Anforderung',
+  FetchProcessCard: 'Laufzettelabholauftrag',
+  ResponseToFetchProcessCard: 'Antwort auf Laufzettelabholauftrag',
+  PartialStoreDelivery: 'Teil-Zustellungsauftrag',
+  ResponseToPartialStoreDelivery: 'Antwort auf Teil-Zustellungsauftrag',
+  PartialFetchDelivery: 'Teil-Abholauftrag',
+  ResponseToPartialFetchDelivery: 'Antwort auf Teil-Abholauftrag',
+  SOAPFault: 'Fehlernachricht (SOAP-Fault)',
+};
+
+function text(r: InspectReport): string {
+  const lines: string[] = [];
+  const l = (label: string, value: string) => lines.push(`  ${`${label}:`.padEnd(26)}${value}`);
+  lines.push(r.ok ? 'Ergebnis: in Ordnung — entschlüsselt und geprüft' : `Ergebnis: FEHLER — ${r.error?.message ?? ''}`);
+  if (r.error) l('Technische Angabe', `${r.error.kind}${r.error.osciCode ? ` (OSCI-Code ${r.error.osciCode})` : ''}: ${r.error.detail}`);
+  l('Nachrichtentyp', r.messageType ? `${TYPE_DE[r.messageType] ?? r.messageType} (${r.messageType})` : 'unbekannt');
+  l('Größe', `${r.size} Byte, SHA-256 ${r.sha256}`);
+  if (r.transport) {
+    l('Transportverschlüsselung', `${r.transport.symmetric} (IV ${r.transport.ivLength} Byte), ${r.transport.keyTransport}`);
+    l('Entschlüsselt mit', r.transport.decryptedWith);
+  } else if (r.messageType) l('Transportverschlüsselung', 'keine');
+  if (r.controlBlock) {
+    const cb = r.controlBlock;
+    l('Dialog', `ConversationId ${cb.conversationId ?? '—'}, SequenceNumber ${cb.sequenceNumber ?? '—'}, Challenge ${cb.challenge ?? '—'}, Response ${cb.response ?? '—'}`);
+  }
+  if (r.messageId) l('Nachrichtenkennung', r.messageId);
+  if (r.fault) l('Fehlermeldung', `${r.fault.faultCode} ${r.fault.osciCode ?? ''} ${r.fault.faultString}`);
+  for (const f of r.feedback ?? []) l('Rückmeldung', `${f.code} ${f.meaning}`);
+  if (r.messageType && r.messageType !== 'SOAPFault') {
+    const s = r.signature;
+    l(
+      'Nachrichtensignatur',
+      !s.present
+        ? 'keine'
+        : `${s.valid ? 'gültig' : 'UNGÜLTIG'}${s.allPartsSigned ? '' : ' (nicht alle Teile signiert)'}, ${s.pinned ? 'vertrauenswürdig' : 'Unterzeichner nicht hinterlegt'}, ${s.signer ?? '?'}`,
+    );
+  }
+  for (const p of r.processCards ?? []) {
+    l('Laufzettel', `${p.messageId}: Eingang ${p.creation ?? '—'}, Weiterleitung ${p.forwarding ?? '—'}, Empfang ${p.reception ?? '—'}`);
+  }
+  for (const c of r.containers) {
+    const sig = c.signatures.length === 0 ? 'unsigniert' : c.signatures.map((s) => `${s.valid ? 'Signatur gültig' : 'Signatur UNGÜLTIG'} (${s.signer ?? '?'}; ${s.trust})`).join(', ');
+    l('Inhaltscontainer', `${c.path}${c.encryptedDataId ? ' (verschlüsselt)' : ''}: ${c.error ? `nicht lesbar (${c.error.kind})` : sig}`);
+  }
+  for (const c of r.contents) l('Inhalt', `${c.container} ${c.id ?? ''} ${c.kind}, ${c.length} Byte, SHA-256 ${c.sha256}`);
+  for (const a of r.attachments) l('Anlage', `${a.contentId}${a.encrypted ? ' (verschlüsselt)' : ''}: ${a.length ?? a.transportedLength} Byte, SHA-256 ${a.sha256 ?? a.transportedSha256}`);
+  if (r.weakAlgorithms) lines.push('  Hinweis: Die Nachricht verwendet veraltete Verfahren (z. B. SHA-1, RSA-1.5, CBC).');
+  return `${lines.join('\n')}\n`;
+}
+
+export function register(program: Command): void {
+  program
+    .command('inspect')
+    .description('eine OSCI-Nachricht entschlüsseln und prüfen (Typ, Signaturen, Inhalte mit SHA-256)')
+    .argument('<file...>', 'die Nachricht (HTTP-Body wie gesendet oder empfangen); mehrere Dateien: JSON-Liste')
+    .option('--p12 <file>', 'Schlüsseldatei (.p12), mehrfach möglich', collect, [])
+    .option('--password-env <var>', 'Umgebungsvariable mit dem Passwort der Schlüsseldateien')
+    .option('--trusted-signer <file>', 'Zertifikat oder CA, der die Nachrichtensignatur vertrauen soll, mehrfach möglich', collect, [])
+    .option('--trusted-ca <file>', 'CA-Zertifikat für Inhaltssignaturen (Autoren), mehrfach möglich', collect, [])
+    .option('--json', 'Ergebnis als JSON')
+    .action(async (files: string[], opts: InspectCliOptions) => {
+      await runAction(opts.json === true, async () => {
+        const keys: KeyEntry[] = [];
+        const chain: X509Certificate[] = [];
+        if (opts.p12.length > 0) {
+          const password = passwordFromEnv(opts.passwordEnv ?? 'POSTFACH_P12_PASSWORD');
+          for (const p of opts.p12) {
+            const contents = loadPkcs12(readFileSync(p), password);
+            keys.push(...contents.keys);
+            chain.push(...contents.otherCertificates);
+          }
+        }
+        const signers = opts.trustedSigner.flatMap((f) => loadCertificates(readFileSync(f)));
+        const cas = opts.trustedCa.flatMap((f) => loadCertificates(readFileSync(f)));
+        const reports: Array<InspectReport & { file: string }> = [];
+        for (const file of files) {
+          const report = await inspectMessage(bufferSource(readFileSync(file)), {
+            keys,
+            ...(signers.length ? { trustedSigners: { pinned: signers, cas: signers.filter((c) => c.ca), intermediates: chain } } : {}),
+            ...(cas.length ? { authorAnchors: { cas, intermediates: chain } } : {}),
+          });
+          reports.push({ file, ...report });
+          if (!opts.json) process.stdout.write(`${files.length > 1 ? `${file}\n` : ''}${text(report)}`);
+        }
+        // one file: one object (the contract); several files: a list in the same order
+        if (opts.json) printJson(reports.length === 1 ? reports[0] : reports);
+        return reports.every((r) => r.ok) ? ExitCode.ok : ExitCode.failed;
+      });
+    });
+}
