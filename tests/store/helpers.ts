@@ -83,16 +83,7 @@ export function delivery(i: number, overrides: Partial<NewDelivery> = {}): NewDe
   };
 }
 
-/** Deterministic pseudo-random bytes (fast, reproducible): SHA-256 in counter mode. */
-export function patternBytes(length: number, seed: string): Buffer {
-  const out = Buffer.alloc(length);
-  let offset = 0;
-  for (let counter = 0; offset < length; counter++) {
-    const block = createHash('sha256').update(`${seed}:${counter}`).digest();
-    offset += block.copy(out, offset);
-  }
-  return out;
-}
+export { patternBytes } from './fixtures/pattern.js';
 
 export async function* chunked(data: Buffer, size: number): AsyncGenerator<Buffer> {
   for (let i = 0; i < data.length; i += size) yield data.subarray(i, i + size);
