@@ -38,3 +38,12 @@ export function allCipherKeys(): KeyEntry[] {
 export function allMessageEntries(): Json[] {
   return [...manifest.vectors, ...manifest.chunked.messages, ...manifest.chunked.reassembled];
 }
+
+/** The error kind a negative vector's expectation names. */
+export function expectedKind(n: Json): string {
+  if (n.expected.outer_decryption.startsWith('FAILS')) return 'transport-decryption';
+  if (/digest mismatch/.test(n.expected.message_signature)) return 'digest-mismatch';
+  if (/signature value does not verify/.test(n.expected.message_signature)) return 'signature-invalid';
+  throw new Error(`no kind for ${n.id}`);
+}
+
