@@ -1,0 +1,69 @@
+/**
+ * Inline documents into a folder: one file each, streamed from the content, with safe predictable names
+ * (file-names.ts); an existing file is never overwritten (duplicates get " (2)", " (3)", ...), and every
+ * written file's SHA-256 is checked against the view.
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, open, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { openDocument } from '../xsozial/read-delivery.js';
+import type { XmlSource } from '../xsozial/source.js';
+import type { DocumentView } from '../xsozial/view.js';
+import { sourceChanged, targetNotWritable } from './errors.js';
+import { numbered, safeFileName } from './file-names.js';
+
+export interface ExportedAttachment {
+  readonly documentId: string;
+  readonly fileName: string;
+  readonly path: string;
+  readonly size: number;
+  readonly sha256: string;
+}
+
+export async function exportAttachments(source: XmlSource, documents: readonly DocumentView[], folder: string): Promise<ExportedAttachment[]> {
+  try {
+    await mkdir(folder, { recursive: true });
+  } catch (error) {
+    throw targetNotWritable(`cannot create the attachment folder (${(error as NodeJS.ErrnoException).code ?? 'error'})`, error);
+  }
+  const out: ExportedAttachment[] = [];
+  for (const doc of documents) {
+    if (doc.problem?.kind === 'document-invalid') continue;
+    const base = safeFileName(doc.fileName ?? doc.name, `dokument-${doc.ordinal + 1}`, doc.detectedMimeType ?? doc.mimeType);
+    const { handle, fileName } = await createExclusive(folder, base);
+    const target = path.join(folder, fileName);
+    const hash = createHash('sha256');
+    let size = 0;
+    try {
+      for await (const chunk of openDocument(source, doc)) {
+        hash.update(chunk);
+        size += chunk.length;
+        await handle.write(chunk);
+      }
+      await handle.sync();
+    } catch (error) {
+      await handle.close();
+      await rm(target, { force: true });
+      throw error;
+    }
+    await handle.close();
+    const sha256 = hash.digest('hex');
+    if (sha256 !== doc.sha256) throw sourceChanged(`attachment ${doc.ordinal}: SHA-256 differs from the view`);
+    out.push({ documentId: doc.id, fileName, path: target, size, sha256 });
+  }
+  return out;
+}
+
+async function createExclusive(folder: string, base: string): Promise<{ handle: import('node:fs/promises').FileHandle; fileName: string }> {
+  for (let n = 1; n < 10_000; n++) {
+    const fileName = numbered(base, n);
+    try {
+      return { handle: await open(path.join(folder, fileName), 'wx', 0o600), fileName };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+        throw targetNotWritable(`cannot create an attachment file (${(error as NodeJS.ErrnoException).code ?? 'error'})`, error);
+      }
+    }
+  }
+  throw targetNotWritable('no free file name after 9999 attempts');
+}

@@ -1,0 +1,218 @@
+/**
+ * The application as one PDF for the e-file: the proof of receipt (Laufzettel) first, then the structured data
+ * (summary cards, then every further value of the message), then the platform's application PDF and every
+ * evidence document (PDF pages imported page by page, images placed on pages). Tagged (structure tree, figures
+ * with alternative text, artifacts), with outline, /Lang de-DE, embedded DejaVu fonts, and — where every imported
+ * PDF allows it — PDF/A-3b with the original XML embedded as associated file (AFRelationship /Source).
+ *
+ * Memory: the pdfkit part is small; imported PDFs are loaded one at a time; the output is written object by
+ * object and the XML is deflated into it straight from its source.
+ */
+import { randomBytes } from 'node:crypto';
+import { rename, rm } from 'node:fs/promises';
+import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFString } from 'pdf-lib';
+import { readDocumentBytes } from '../../xsozial/read-delivery.js';
+import { toByteSource, type XmlSource } from '../../xsozial/source.js';
+import { formatBytes } from '../../xsozial/values.js';
+import type { DeliveryView, DocumentView, Field, TreeNode } from '../../xsozial/view.js';
+import { TEST_BANNER } from '../../xsozial/view.js';
+import { pdfFailed, targetNotWritable } from '../errors.js';
+import type { ReceiptFacts } from '../receipt.js';
+import { importPdfPages, planDocuments, type DocumentPlan } from './import-pages.js';
+import { receiptContentOf, renderReceipt } from './receipt-page.js';
+import { writePdf } from './stream-writer.js';
+import { TaggedWriter, type Row } from './tagged-writer.js';
+
+export interface ExportPdfOptions {
+  /** The delivered XML the view was read from (documents are streamed from it; it is embedded as associated file). */
+  readonly source: XmlSource;
+  /** Try PDF/A-3b (default true); it is dropped when an imported PDF does not allow it. */
+  readonly pdfa?: boolean;
+  /** Time of the export (default now). */
+  readonly exportedAt?: Date;
+  /** Name of the embedded XML (default "Antrag-<message id>.xml"). */
+  readonly xmlFileName?: string;
+}
+
+export interface ExportPdfResult {
+  readonly path: string;
+  readonly size: number;
+  readonly pages: number;
+  readonly pdfa: boolean;
+  /** Why PDF/A was not claimed (empty when it was, or when it was not asked for). */
+  readonly pdfaBlockers: readonly string[];
+  readonly documents: ReadonlyArray<{ readonly id: string; readonly included: 'pages' | 'image' | 'listed-only'; readonly pages: number }>;
+}
+
+export async function exportPdf(view: DeliveryView, receipt: ReceiptFacts, options: ExportPdfOptions, outputPath: string): Promise<ExportPdfResult> {
+  const exportedAt = options.exportedAt ?? new Date();
+  const plans = await planDocuments(options.source, view.documents);
+  const blockers = [...new Set(plans.flatMap((p) => (p.kind === 'pdf' ? p.pdfaBlockers.map((b) => `${b} in „${p.doc.name}“`) : [])))];
+  const pdfa = options.pdfa !== false && blockers.length === 0;
+
+  const title = `${view.test ? 'TESTANTRAG – ' : ''}${view.benefit?.text ?? view.product ?? 'Nachricht'}${view.applicants.length > 0 ? `: ${view.applicants.join(', ')}` : ''}`;
+  const w = new TaggedWriter({ title, subject: `OSCI-Nachricht ${receipt.messageId}`, pdfa, createdAt: exportedAt });
+  const outline = w.doc.outline;
+  const placeholders = new Map<number, number[]>();
+  const imported = new Set<number>();
+  const results: Array<ExportPdfResult['documents'][number]> = [];
+  try {
+    w.beginSection();
+    outline.addItem('Laufzettel');
+    renderReceipt(w, receipt, receiptContentOf(view), 'Laufzettel – Nachweis des Eingangs');
+
+    w.beginSection();
+    w.newPage();
+    const dataItem = outline.addItem(view.kind === 'xsozial-application' ? 'Antragsdaten' : 'Inhalt der Nachricht');
+    w.heading(1, view.kind === 'xsozial-application' ? 'Antragsdaten' : 'Inhalt der Nachricht');
+    if (view.test) w.banner(TEST_BANNER.de);
+    const shown = new Set<string>();
+    for (const card of view.cards) {
+      if (card.id === 'dokumente') continue;
+      dataItem.addItem(card.title.de);
+      w.heading(2, card.title.de);
+      for (const section of card.sections) {
+        if (card.sections.length > 1 || section.title.de !== card.title.de) w.heading(3, section.title.de);
+        w.table(section.fields.map((f) => { shown.add(f.id); return rowOf(f); }));
+      }
+    }
+    const rest = remainingFields(view.tree, shown);
+    if (rest.length > 0) {
+      dataItem.addItem('Weitere Angaben aus der Nachricht');
+      w.heading(2, view.kind === 'xsozial-application' ? 'Weitere Angaben aus der Nachricht' : 'Alle Angaben');
+      w.table(rest);
+    }
+    w.heading(2, `Dokumente (${view.documents.length})`);
+    if (view.documents.length === 0) w.paragraph('Die Nachricht enthält keine Dokumente.');
+    w.table(view.documents.map((d, i) => ({ label: `Anlage ${i + 1}: ${d.name}`, value: documentLine(d), ...(d.problem ? { note: d.problem.de } : {}) })));
+
+    const attachmentsItem = plans.length > 0 ? outline.addItem('Anlagen') : undefined;
+    for (const [i, plan] of plans.entries()) {
+      const d = plan.doc;
+      w.beginSection();
+      w.newPage();
+      attachmentsItem?.addItem(`Anlage ${i + 1}: ${d.name}`);
+      w.heading(1, `Anlage ${i + 1}: ${d.name}`);
+      w.table([
+        { label: 'Dateiname', value: d.fileName ?? 'keine Angabe' },
+        { label: 'Dateityp', value: `${d.detectedMimeType ?? 'unbekannt'}${d.mimeType && d.mimeType !== d.detectedMimeType ? ` (angegeben: ${d.mimeType})` : ''}`, ...(d.mimeMismatch ? { note: 'Angegebener Dateityp passt nicht zum Inhalt' } : {}) },
+        { label: 'Größe', value: `${formatBytes(d.size)} (${d.size} Byte)` },
+        { label: 'Prüfsumme (SHA-256)', value: d.sha256 },
+        ...(d.documentType ? [{ label: 'Dokumenttyp', value: d.documentType.display }] : []),
+      ]);
+      if (plan.kind === 'pdf') {
+        w.paragraph(`Es folg${plan.pages === 1 ? 't 1 Seite' : `en ${plan.pages} Seiten`} dieses Dokuments, unverändert übernommen.${plan.hasAnnotations ? ' Verknüpfungen und Formularfelder des Dokuments wurden nicht übernommen.' : ''}`);
+        const pages: number[] = [];
+        for (let p = 0; p < plan.pages; p++) pages.push(w.placeholderPage([PAGE_W, PAGE_H], `Seite ${p + 1} von ${plan.pages} der Anlage „${d.name}“ (übernommene Seite; ihr Inhalt ist nicht als Text ausgezeichnet)`));
+        placeholders.set(i, pages);
+        pages.forEach((p) => imported.add(p));
+        results.push({ id: d.id, included: 'pages', pages: plan.pages });
+      } else if (plan.kind === 'image') {
+        const bytes = await readDocumentBytes(options.source, d);
+        try {
+          w.image(bytes, `Bild der Anlage „${d.name}“ (${d.fileName ?? d.detectedMimeType ?? ''}; Inhalt nicht als Text erfasst)`);
+          results.push({ id: d.id, included: 'image', pages: 1 });
+        } catch {
+          w.paragraph('Das Bild kann nicht dargestellt werden (beschädigt oder nicht unterstütztes Format); die Datei liegt beim Export der Anhänge bei.');
+          results.push({ id: d.id, included: 'listed-only', pages: 0 });
+        }
+      } else {
+        w.paragraph(plan.note);
+        results.push({ id: d.id, included: 'listed-only', pages: 0 });
+      }
+    }
+    w.pageNumbers(`${view.test ? 'TESTANTRAG · ' : ''}Export OSCI-Postfach · Nachricht ${receipt.messageId}`, imported);
+  } catch (error) {
+    throw pdfFailed(`rendering failed: ${error instanceof Error ? error.message : String(error)}`, error);
+  }
+  const rendered = await w.finish();
+
+  const target = await PDFDocument.load(rendered, { updateMetadata: false });
+  for (const [i, plan] of plans.entries()) {
+    if (plan.kind === 'pdf') await importPdfPages(target, options.source, plan, placeholders.get(i)!);
+  }
+  const embedded = embedXml(target, options, view, exportedAt);
+  const temp = `${outputPath}.${randomBytes(6).toString('hex')}.part`;
+  try {
+    const size = await writePdf(target, temp, embedded);
+    await rename(temp, outputPath);
+    return { path: outputPath, size, pages: target.getPageCount(), pdfa, pdfaBlockers: options.pdfa === false ? [] : blockers, documents: results };
+  } catch (error) {
+    await rm(temp, { force: true });
+    if (error instanceof Error && 'code' in error) throw targetNotWritable(`${(error as NodeJS.ErrnoException).code ?? 'error'} writing the PDF`, error);
+    throw error;
+  }
+}
+
+const PAGE_W = 595.28;
+const PAGE_H = 841.89;
+
+function rowOf(f: Field): Row {
+  return { label: f.label.de, value: f.value.display, ...(f.value.flag ? { note: f.value.flag.de } : {}) };
+}
+
+function documentLine(d: DocumentView): string {
+  return `${d.fileName ?? 'ohne Dateinamen'} · ${d.detectedMimeType ?? d.mimeType ?? 'unbekannter Typ'} · ${formatBytes(d.size)}${d.isApplicationForm ? ' · Antragsformular der Sozialplattform' : ''}`;
+}
+
+/**
+ * Every value of the tree not shown in a card, labelled with its last two labels. Elements that hold an inline
+ * document (within two levels) are left out: the document list above already shows them.
+ */
+function remainingFields(tree: TreeNode, shown: ReadonlySet<string>): Row[] {
+  const rows: Row[] = [];
+  const label = (trail: readonly string[]) => trail.slice(-2).join(' › ');
+  const visit = (n: TreeNode, trail: string[]) => {
+    for (const a of n.attributes) if (!shown.has(a.id)) rows.push({ label: label([...trail, a.label.de]), value: a.value.display });
+    if (n.value) {
+      if (!shown.has(n.id) && n.value.kind !== 'document') rows.push({ label: label(trail) || n.label.de, value: n.value.display, ...(n.value.flag ? { note: n.value.flag.de } : {}) });
+      return;
+    }
+    for (const c of n.children) if (!holdsDocument(c, 2)) visit(c, [...trail, c.label.de]);
+  };
+  visit(tree, []);
+  return rows;
+}
+
+function holdsDocument(n: TreeNode, depth: number): boolean {
+  if (n.value?.kind === 'document') return true;
+  return depth > 0 && n.children.some((c) => holdsDocument(c, depth - 1));
+}
+
+/** The original XML as associated file (/AF) and in the EmbeddedFiles name tree; its bytes are streamed on write. */
+function embedXml(target: PDFDocument, options: ExportPdfOptions, view: DeliveryView, exportedAt: Date) {
+  const ctx = target.context;
+  const source = toByteSource(options.source);
+  const ref = ctx.nextRef();
+  const lengthRef = ctx.nextRef();
+  const name = options.xmlFileName ?? `Antrag-${(view.messageId ?? 'inhalt').replace(/[^A-Za-z0-9._-]/g, '_')}.xml`;
+  const filespec = ctx.register(
+    ctx.obj({
+      Type: 'Filespec',
+      F: PDFString.of(name),
+      UF: PDFHexString.fromText(name),
+      Desc: PDFHexString.fromText('Original-Inhalt der Zustellung (XML, unverändert)'),
+      AFRelationship: 'Source',
+      EF: { F: ref, UF: ref },
+    }),
+  );
+  const catalog = target.catalog;
+  const af = catalog.lookupMaybe(PDFName.of('AF'), PDFArray) ?? ctx.obj([]);
+  af.push(filespec);
+  catalog.set(PDFName.of('AF'), af);
+  const names = catalog.lookupMaybe(PDFName.of('Names'), PDFDict) ?? ctx.obj({});
+  names.set(PDFName.of('EmbeddedFiles'), ctx.obj({ Names: [PDFHexString.fromText(name), filespec] }));
+  catalog.set(PDFName.of('Names'), names);
+  const date = pdfDate(exportedAt);
+  return {
+    ref,
+    lengthRef,
+    source,
+    dictEntries: `/Type /EmbeddedFile /Subtype /application#2Fxml /Params << /Size ${source.size} /ModDate (${date}) >>`,
+  };
+}
+
+function pdfDate(d: Date): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `D:${d.getUTCFullYear()}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}Z`;
+}

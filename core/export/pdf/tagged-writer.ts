@@ -1,0 +1,219 @@
+/**
+ * A thin layer over pdfkit for tagged, accessible pages: every heading, paragraph and table row is a structure
+ * element (H1–H3, P, Table/TR/TH/TD, Figure with alternative text), page furniture is an Artifact, and the
+ * bookmarks (outline) follow the headings. Fonts: DejaVu Sans (covers the Latin letters of DIN 91379).
+ */
+import PDFDocument from 'pdfkit';
+import { resourcePath } from '../../xsozial/resources.js';
+
+export const PAGE = { width: 595.28, height: 841.89, margin: 56 } as const;
+const CONTENT_WIDTH = PAGE.width - 2 * PAGE.margin;
+const LABEL_WIDTH = 165;
+const GAP = 12;
+const VALUE_WIDTH = CONTENT_WIDTH - LABEL_WIDTH - GAP;
+const BOTTOM = PAGE.height - PAGE.margin;
+
+export interface Row {
+  readonly label: string;
+  readonly value: string;
+  /** A warning shown under the value (e.g. invalid IBAN), prefixed with a sign, never colour alone. */
+  readonly note?: string;
+}
+
+export interface WriterOptions {
+  readonly title: string;
+  readonly subject: string;
+  readonly pdfa: boolean;
+  readonly createdAt: Date;
+}
+
+export class TaggedWriter {
+  readonly doc: PDFKit.PDFDocument;
+  private readonly document: PDFKit.PDFStructureElement;
+  private section: PDFKit.PDFStructureElement;
+
+  constructor(options: WriterOptions) {
+    this.doc = new PDFDocument({
+      size: 'A4',
+      margins: { top: PAGE.margin, bottom: PAGE.margin, left: PAGE.margin, right: PAGE.margin },
+      bufferPages: true,
+      tagged: true,
+      lang: 'de-DE',
+      displayTitle: true,
+      pdfVersion: '1.7',
+      font: resourcePath('fonts', 'DejaVuSans.ttf'),
+      ...(options.pdfa ? { subset: 'PDF/A-3b' as const } : {}),
+      info: {
+        Title: options.title,
+        Subject: options.subject,
+        Creator: 'OSCI-Postfach',
+        Producer: 'OSCI-Postfach (pdfkit, pdf-lib)',
+        CreationDate: options.createdAt,
+        ModDate: options.createdAt,
+      },
+    });
+    this.doc.registerFont('R', resourcePath('fonts', 'DejaVuSans.ttf'));
+    this.doc.registerFont('B', resourcePath('fonts', 'DejaVuSans-Bold.ttf'));
+    this.document = this.doc.struct('Document');
+    this.doc.addStructure(this.document);
+    this.section = this.document;
+  }
+
+  get pageIndex(): number {
+    const range = this.doc.bufferedPageRange();
+    return range.start + range.count - 1;
+  }
+
+  /** Starts a new section (Sect) in the structure tree; later content goes into it. */
+  beginSection(): void {
+    const sect = this.doc.struct('Sect');
+    this.document.add(sect);
+    this.section = sect;
+  }
+
+  newPage(size?: [number, number]): void {
+    this.doc.addPage(size ? { size, margin: 0 } : { size: 'A4', margins: { top: PAGE.margin, bottom: PAGE.margin, left: PAGE.margin, right: PAGE.margin } });
+  }
+
+  ensureSpace(height: number): void {
+    if (this.doc.y + height > BOTTOM) this.newPage();
+  }
+
+  heading(level: 1 | 2 | 3, text: string): void {
+    const size = level === 1 ? 17 : level === 2 ? 13.5 : 11;
+    this.ensureSpace(size * 3 + 30);
+    if (this.doc.y > PAGE.margin + 1) this.doc.moveDown(level === 1 ? 0.4 : 0.6);
+    this.section.add(
+      this.doc.struct(`H${level}`, {}, () => {
+        this.doc.font('B').fontSize(size).fillColor(level === 1 ? '#14325c' : '#1f1f1f').text(text, PAGE.margin, this.doc.y, { width: CONTENT_WIDTH });
+      }),
+    );
+    if (level === 1) {
+      const y = this.doc.y + 2;
+      this.artifact(() => this.doc.moveTo(PAGE.margin, y).lineTo(PAGE.width - PAGE.margin, y).lineWidth(0.8).strokeColor('#14325c').stroke());
+      this.doc.y = y + 6;
+    } else {
+      this.doc.moveDown(0.2);
+    }
+    this.doc.fillColor('black');
+  }
+
+  paragraph(text: string, options: { size?: number; bold?: boolean; colour?: string } = {}): void {
+    const size = options.size ?? 9.5;
+    this.doc.font(options.bold ? 'B' : 'R').fontSize(size);
+    this.ensureSpace(Math.min(this.doc.heightOfString(text, { width: CONTENT_WIDTH }), 200));
+    this.section.add(
+      this.doc.struct('P', {}, () => {
+        this.doc.fillColor(options.colour ?? 'black').text(text, PAGE.margin, this.doc.y, { width: CONTENT_WIDTH });
+      }),
+    );
+    this.doc.fillColor('black').moveDown(0.35);
+  }
+
+  /** A framed warning (e.g. Testantrag): thick border and a sign, readable without colour. */
+  banner(text: string): void {
+    this.doc.font('B').fontSize(12);
+    const h = this.doc.heightOfString(text, { width: CONTENT_WIDTH - 24 }) + 16;
+    this.ensureSpace(h + 8);
+    const y = this.doc.y;
+    this.artifact(() => this.doc.rect(PAGE.margin, y, CONTENT_WIDTH, h).lineWidth(2.5).fillAndStroke('#fde8e8', '#b3261e'));
+    this.section.add(
+      this.doc.struct('P', {}, () => {
+        this.doc.fillColor('#8c1d18').font('B').fontSize(12).text(text, PAGE.margin + 12, y + 8, { width: CONTENT_WIDTH - 24 });
+      }),
+    );
+    this.doc.fillColor('black');
+    this.doc.y = y + h + 8;
+    this.doc.x = PAGE.margin;
+  }
+
+  /** Label/value rows as a two-column table (TH = label, TD = value). */
+  table(rows: readonly Row[]): void {
+    if (rows.length === 0) return;
+    const table = this.doc.struct('Table');
+    this.section.add(table);
+    for (const row of rows) {
+      this.doc.font('R').fontSize(9);
+      const labelH = this.doc.heightOfString(row.label, { width: LABEL_WIDTH });
+      this.doc.font('R').fontSize(9.5);
+      const valueH = this.doc.heightOfString(row.value || ' ', { width: VALUE_WIDTH }) + (row.note ? this.doc.heightOfString(row.note, { width: VALUE_WIDTH }) + 2 : 0);
+      this.ensureSpace(Math.max(labelH, valueH) + 6);
+      const y = this.doc.y;
+      const tr = this.doc.struct('TR');
+      table.add(tr);
+      tr.add(
+        this.doc.struct('TH', {}, () => {
+          this.doc.font('R').fontSize(9).fillColor('#4a4a4a').text(row.label, PAGE.margin, y, { width: LABEL_WIDTH });
+        }),
+      );
+      const labelBottom = this.doc.y;
+      tr.add(
+        this.doc.struct('TD', {}, () => {
+          this.doc.font('R').fontSize(9.5).fillColor('black').text(row.value || ' ', PAGE.margin + LABEL_WIDTH + GAP, y, { width: VALUE_WIDTH });
+          if (row.note) this.doc.font('B').fontSize(9).fillColor('#8c1d18').text(`⚠ ${row.note}`, PAGE.margin + LABEL_WIDTH + GAP, this.doc.y + 1, { width: VALUE_WIDTH });
+        }),
+      );
+      const bottom = Math.max(labelBottom, this.doc.y) + 3;
+      this.artifact(() => this.doc.moveTo(PAGE.margin, bottom - 1.5).lineTo(PAGE.width - PAGE.margin, bottom - 1.5).lineWidth(0.3).strokeColor('#d0d0d0').stroke());
+      this.doc.fillColor('black');
+      this.doc.y = bottom + 1;
+      this.doc.x = PAGE.margin;
+    }
+    this.doc.moveDown(0.4);
+  }
+
+  /** An image scaled into the rest of the page (or a new page), tagged as Figure with alternative text. */
+  image(bytes: Buffer, alt: string): void {
+    if (BOTTOM - this.doc.y < 260) this.newPage();
+    const y = this.doc.y;
+    this.section.add(
+      this.doc.struct('Figure', { alt }, () => {
+        this.doc.image(bytes, PAGE.margin, y, { fit: [CONTENT_WIDTH, BOTTOM - y], align: 'center' });
+      }),
+    );
+    this.doc.y = BOTTOM;
+  }
+
+  /** A page that will receive an imported page later: only an empty Figure (MCID 0) with alternative text. */
+  placeholderPage(size: [number, number], alt: string): number {
+    this.newPage(size);
+    this.section.add(this.doc.struct('Figure', { alt }, () => undefined));
+    return this.pageIndex;
+  }
+
+  artifact(draw: () => void): void {
+    this.doc.markContent('Artifact', { type: 'Layout' });
+    draw();
+    this.doc.endMarkedContent();
+  }
+
+  /** Page numbers as pagination artifacts, on every page except those in `skip` (imported pages). */
+  pageNumbers(label: string, skip: ReadonlySet<number>): void {
+    const range = this.doc.bufferedPageRange();
+    for (let i = range.start; i < range.start + range.count; i++) {
+      if (skip.has(i)) continue;
+      this.doc.switchToPage(i);
+      const bottomMargin = this.doc.page.margins.bottom;
+      this.doc.page.margins.bottom = 0;
+      this.doc.markContent('Artifact', { type: 'Pagination' });
+      this.doc.font('R').fontSize(7.5).fillColor('#6b6b6b').text(`${label} · Seite ${i + 1} von ${range.count}`, PAGE.margin, PAGE.height - 34, { width: CONTENT_WIDTH, align: 'center', lineBreak: false });
+      this.doc.endMarkedContent();
+      this.doc.page.margins.bottom = bottomMargin;
+    }
+    this.doc.fillColor('black');
+  }
+
+  /** Ends the document and returns its bytes. */
+  async finish(): Promise<Buffer> {
+    const chunks: Buffer[] = [];
+    this.doc.on('data', (c: Buffer) => chunks.push(c));
+    const done = new Promise<void>((resolve, reject) => {
+      this.doc.on('end', () => resolve());
+      this.doc.on('error', reject);
+    });
+    this.document.end();
+    this.doc.end();
+    await done;
+    return Buffer.concat(chunks);
+  }
+}

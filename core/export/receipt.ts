@@ -1,0 +1,72 @@
+/**
+ * ReceiptFacts: what the proof of receipt (Laufzettel / Eingangsbestätigung) states. The fetch engine fills it
+ * from the store; the exports only print it. Results are given as plain categories and turned into German words
+ * here, so that every export says the same thing in the same words.
+ */
+import { formatDateTime } from '../xsozial/values.js';
+
+/** Result of checking one signature. */
+export type SignatureResult = 'valid' | 'invalid' | 'not-checkable';
+/** Result of checking the signer's certificate (chain to a configured trust anchor, validity period). */
+export type CertificateResult = 'trusted' | 'unknown-issuer' | 'invalid' | 'not-checked';
+
+export interface SignatureFacts {
+  /** What was signed, e.g. "Inhaltsdaten (Autor)" or "Nachricht (Intermediär)". */
+  readonly role: string;
+  /** Certificate subject of the signer. */
+  readonly signer?: string;
+  readonly result: SignatureResult;
+  readonly certificate: CertificateResult;
+  /** Online revocation checks (OCSP/CRL) are not done yet: always false for now. */
+  readonly revocationChecked: boolean;
+  readonly algorithm?: string;
+}
+
+/** One entry of the intermediary's inspection report (process card), in its own words. */
+export interface InspectionFacts {
+  /** Which certificate was inspected (subject or role). */
+  readonly subject: string;
+  /** The intermediary's result, e.g. "gültig", "Zertifikat abgelaufen". */
+  readonly result: string;
+  /** When the intermediary inspected it (xs:dateTime). */
+  readonly time?: string;
+}
+
+export interface ReceiptFacts {
+  /** OSCI message id. */
+  readonly messageId: string;
+  readonly subject?: string;
+  /** Creation: stored at the intermediary — the legally relevant time of receipt ("Eingang"), xs:dateTime. */
+  readonly creation: string;
+  /** Forwarding: handed to this client. */
+  readonly forwarding?: string;
+  /** Reception: acknowledged by this client. */
+  readonly reception?: string;
+  /** Certificate subject of the sender (originator). */
+  readonly sender: string;
+  /** Certificate subject of the recipient (this mailbox). */
+  readonly recipient: string;
+  readonly signatures: readonly SignatureFacts[];
+  readonly inspections: readonly InspectionFacts[];
+  /** SHA-256 (hex) of the decrypted content as stored. */
+  readonly contentSha256: string;
+  readonly contentSize?: number;
+}
+
+export function signatureInWords(s: SignatureFacts): string {
+  const signature = { valid: 'Signatur gültig', invalid: 'Signatur ungültig – Inhalt nicht verwenden', 'not-checkable': 'Signatur nicht prüfbar' }[s.result];
+  const certificate = {
+    trusted: 'Zertifikat vertrauenswürdig',
+    'unknown-issuer': 'Zertifikat von unbekanntem Aussteller',
+    invalid: 'Zertifikat ungültig',
+    'not-checked': 'Zertifikat nicht geprüft',
+  }[s.certificate];
+  const revocation = s.revocationChecked ? 'Sperrstatus geprüft' : 'Sperrstatus nicht geprüft';
+  return `${signature}; ${certificate}; ${revocation}`;
+}
+
+/** An xs:dateTime as written, in German notation (no time-zone conversion). */
+export function timestampInWords(value: string | undefined): string {
+  if (!value) return 'keine Angabe';
+  return formatDateTime(value.trim()) ?? value;
+}

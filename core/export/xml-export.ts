@@ -1,0 +1,46 @@
+/** The original content, byte for byte, into a file (written beside the target and renamed when complete). */
+import { createHash, randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { toByteSource, type XmlSource } from '../xsozial/source.js';
+import { sourceChanged, targetNotWritable } from './errors.js';
+
+export interface WrittenFile {
+  readonly path: string;
+  readonly size: number;
+  readonly sha256: string;
+}
+
+export async function exportXml(source: XmlSource, outputPath: string): Promise<WrittenFile> {
+  const bytes = toByteSource(source);
+  const hash = createHash('sha256');
+  let size = 0;
+  const counted = async function* () {
+    for await (const chunk of bytes.stream()) {
+      hash.update(chunk);
+      size += chunk.length;
+      yield chunk;
+    }
+  };
+  await writeAtomically(outputPath, (target) => pipeline(Readable.from(counted()), target));
+  if (size !== bytes.size) {
+    await rm(outputPath, { force: true });
+    throw sourceChanged(`source delivered ${size} bytes, ${bytes.size} expected`);
+  }
+  return { path: outputPath, size, sha256: hash.digest('hex') };
+}
+
+/** Writes through `write` into a temporary file beside `path`, then renames it into place. */
+export async function writeAtomically(path: string, write: (target: NodeJS.WritableStream) => Promise<void>): Promise<void> {
+  const temp = `${path}.${randomBytes(6).toString('hex')}.part`;
+  try {
+    await write(createWriteStream(temp, { flags: 'wx', mode: 0o600 }));
+    await rename(temp, path);
+  } catch (error) {
+    await rm(temp, { force: true });
+    if (error instanceof Error && 'code' in error) throw targetNotWritable(`${(error as NodeJS.ErrnoException).code ?? 'error'} writing the export file`, error);
+    throw error;
+  }
+}
