@@ -11,6 +11,8 @@ export const MEMORY_THRESHOLD = 4 * 1024 * 1024;
 
 export class SpoolScope {
   private readonly spools: SecureSpool[] = [];
+  /** @param threshold data up to this size stays in memory (default MEMORY_THRESHOLD). */
+  constructor(readonly threshold = MEMORY_THRESHOLD) {}
   /** Counts spools created (tests assert that large data took the spool path). */
   spoolCount = 0;
 
@@ -25,7 +27,7 @@ export class SpoolScope {
    * Writes the chunks into memory or a spool, chosen by the expected size (an upper bound, e.g. the ciphertext
    * length for a decryption).
    */
-  async sink(expectedSize: number, chunks: AsyncIterable<Buffer>, threshold = MEMORY_THRESHOLD): Promise<ByteSource> {
+  async sink(expectedSize: number, chunks: AsyncIterable<Buffer>, threshold = this.threshold): Promise<ByteSource> {
     if (expectedSize <= threshold) {
       const parts: Buffer[] = [];
       let total = 0;
@@ -44,7 +46,7 @@ export class SpoolScope {
    * Receives a stream of unknown length (an HTTP body): in memory while it stays under the threshold, moved to a
    * spool as soon as it grows beyond it.
    */
-  async receive(chunks: AsyncIterable<Buffer | Uint8Array>, threshold = MEMORY_THRESHOLD, maxBytes = Number.MAX_SAFE_INTEGER): Promise<ByteSource> {
+  async receive(chunks: AsyncIterable<Buffer | Uint8Array>, threshold = this.threshold, maxBytes = Number.MAX_SAFE_INTEGER): Promise<ByteSource> {
     let parts: Buffer[] = [];
     let total = 0;
     let spool: SecureSpool | undefined;

@@ -46,6 +46,8 @@ export interface ClientOptions {
   readonly decodeContent?: boolean;
   /** CAs trusted for author signatures (reported per container). */
   readonly authorAnchors?: TrustAnchors;
+  /** Bytes up to which response data stays in memory; larger data goes to encrypted spools (default 4 MiB). */
+  readonly spoolThreshold?: number;
 }
 
 export interface FetchedDelivery {
@@ -130,7 +132,7 @@ class Exchange {
         { cause: error },
       );
     }
-    const scope = new SpoolScope();
+    const scope = new SpoolScope(this.options.spoolThreshold);
     this.scopes.push(scope);
     const raw = await scope.receive(stream);
     const decoded = await decodeMessage(raw, {
@@ -371,7 +373,7 @@ export class ExplicitDialog extends Exchange {
       chunkNumber++;
     }
     // reassemble: the concatenated chunks are a complete, unencrypted, signed ResponseToFetchDelivery
-    const scope = new SpoolScope();
+    const scope = new SpoolScope(this.options.spoolThreshold);
     this.scopes.push(scope);
     const whole = concatSources(chunks);
     const assembled = await scope.sink(whole.size, whole.stream());
