@@ -29,7 +29,8 @@ export const EVIDENCE_EXTENSION: Record<EvidenceKind, string> = { pdf: 'pdf', jp
 
 const DEFAULT_TITLES = ['Kontoauszug', 'Mietvertrag', 'Lohnabrechnung', 'Personalausweis', 'Nebenkostenabrechnung', 'Rentenbescheid', 'Krankenversicherungskarte', 'Schulbescheinigung'];
 
-type Piece = Buffer | { readonly filler: number; readonly seed: string };
+/** Bytes, pseudo-random filler, or a PNG chunk of filler (its CRC is computed while it is produced). */
+type Piece = Buffer | { readonly filler: number; readonly seed: string; readonly pngChunk?: string };
 
 /** The file as a stream. */
 export function generateEvidenceFile(options: EvidenceFileOptions): Readable {
@@ -60,6 +61,7 @@ export function evidencePlan(options: EvidenceFileOptions): EvidencePlan {
     *chunks() {
       for (const piece of pieces) {
         if (Buffer.isBuffer(piece)) yield piece;
+        else if (piece.pngChunk) yield* pngFillerChunk(piece.pngChunk, piece.seed, piece.filler);
         else yield* fillerBytes(piece.seed, piece.filler);
       }
     },
@@ -83,7 +85,7 @@ function evidencePieces(options: EvidenceFileOptions): Piece[] {
 }
 
 function total(pieces: readonly Piece[]): number {
-  return pieces.reduce((n, p) => n + (Buffer.isBuffer(p) ? p.length : p.filler), 0);
+  return pieces.reduce((n, p) => n + (Buffer.isBuffer(p) ? p.length : p.filler + (p.pngChunk ? 12 : 0)), 0);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -154,10 +156,30 @@ const CRC_TABLE = (() => {
   return t;
 })();
 
-function crc32(parts: readonly Buffer[]): number {
-  let c = -1;
+function crc32(parts: readonly Buffer[], start = -1): number {
+  return (crc32Update(parts, start) ^ -1) >>> 0;
+}
+
+function crc32Update(parts: readonly Buffer[], start: number): number {
+  let c = start;
   for (const b of parts) for (let i = 0; i < b.length; i++) c = CRC_TABLE[(c ^ b[i]!) & 0xff]! ^ (c >>> 8);
-  return (c ^ -1) >>> 0;
+  return c;
+}
+
+/** A PNG chunk whose data is filler, produced piece by piece (length, type, data, CRC). */
+function* pngFillerChunk(type: string, seed: string, length: number): Generator<Buffer> {
+  const head = Buffer.alloc(8);
+  head.writeUInt32BE(length, 0);
+  head.write(type, 4, 'ascii');
+  yield head;
+  let c = crc32Update([head.subarray(4)], -1);
+  for (const data of fillerBytes(seed, length)) {
+    c = crc32Update([data], c);
+    yield data;
+  }
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE((c ^ -1) >>> 0, 0);
+  yield crc;
 }
 
 function chunk(type: string, data: Buffer): Buffer {
@@ -185,8 +207,7 @@ function pngPieces(r: Raster, size: number, seed: string): Piece[] {
   let k = 0;
   while (left >= 12) {
     const payload = Math.min(1024 * 1024, left - 12);
-    const data = Buffer.concat([...fillerBytes(`${seed}:png${k++}`, payload)]);
-    pieces.push(chunk('paDd', data));
+    pieces.push({ filler: payload, seed: `${seed}:png${k++}`, pngChunk: 'paDd' });
     left -= payload + 12;
   }
   pieces.push(tail);
