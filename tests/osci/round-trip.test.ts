@@ -159,7 +159,7 @@ describe('responses: build → sign → encrypt → decode → ControlBlock chec
       expect(d.message.type).toBe(type);
       expect(d.signature).toMatchObject({ present: true, valid: true, allPartsSigned: true, trust: 'pinned', wrapper: 'SupplierSignature' });
       checkResponseControlBlock(d.message.type, d.message.controlBlock, { ...sent, sequenceNumber: type === 'ResponseToInitDialog' ? undefined : sent.sequenceNumber, conversationId: requestType === 'InitDialog' ? undefined : '77' });
-      expect(d.message.feedback.map((f) => f.code)).toEqual((spec as { feedback: Array<{ code: string }> }).feedback.map((f) => f.code));
+      expect(d.message.feedback.map((f) => f.code)).toEqual((spec as unknown as { feedback: Array<{ code: string }> }).feedback.map((f) => f.code));
       if (type === 'ResponseToGetMessageId') expect(d.message.order.messageId).toBe('neu-1');
       if (type === 'ResponseToFetchProcessCard') {
         expect(d.message.processCards[0]).toMatchObject({ messageId: 'a', processCard: { reception: { plain: '2026-11-29T10:02:00Z' } } });
@@ -285,7 +285,7 @@ describe('algorithms', () => {
       const wrapped = wrapKey(publicKey, method, key);
       expect(unwrapKey(privateKey, method, wrapped, 32, 'content-decryption', 't')).toEqual(key);
       const broken = Buffer.from(wrapped);
-      broken[10] ^= 1;
+      broken[10] = broken[10]! ^ 1;
       expect(() => unwrapKey(privateKey, method, broken, 32, 'content-decryption', 't')).toThrow(/could not be unwrapped/);
       expect(() => unwrapKey(privateKey, method, wrapped, 24, 'content-decryption', 't')).toThrow(/could not be unwrapped/);
     }
@@ -297,7 +297,7 @@ describe('algorithms', () => {
     const ct = await encryptSymmetricBuffer(SYM.aes256cbc, 16, key, Buffer.from('Hallo Welt'));
     expect((await decryptSymmetricBuffer({ algorithm: SYM.aes256cbc, ivLengthElement: 12 }, key, ct, scope, 'content-decryption', 't')).toString()).toBe('Hallo Welt');
     const gcm = await encryptSymmetricBuffer(SYM.aes256gcm, 12, key, Buffer.from('Hallo Welt'));
-    gcm[gcm.length - 1] ^= 1;
+    gcm[gcm.length - 1] = gcm[gcm.length - 1]! ^ 1;
     await expect(decryptSymmetricBuffer({ algorithm: SYM.aes256gcm, ivLengthElement: 12 }, key, gcm, scope, 'content-decryption', 't')).rejects.toMatchObject({ kind: 'content-decryption' });
     await expect(decryptSymmetricBuffer({ algorithm: SYM.aes256gcm, ivLengthElement: 13 }, key, gcm, scope, 'content-decryption', 't')).rejects.toMatchObject({ kind: 'unsupported-algorithm' });
   });
