@@ -116,6 +116,15 @@ export class XmlStreamParser {
     parser.ondoctype = () => {
       throw hostileXml(`DOCTYPE declaration at line ${parser.line + 1}`);
     };
+    // sax keeps the last of two equal attributes silently; XML forbids them
+    let attributeNames = new Set<string>();
+    parser.onopentagstart = () => {
+      attributeNames = new Set();
+    };
+    parser.onattribute = (attribute) => {
+      if (attributeNames.has(attribute.name)) throw malformedXml(`duplicate attribute (line ${parser.line + 1}, column ${parser.column + 1})`);
+      attributeNames.add(attribute.name);
+    };
     parser.onopentag = (tag) => this.open(tag as sax.QualifiedTag);
     parser.onclosetag = () => this.close();
     parser.ontext = (text: string) => this.text(text);

@@ -1,0 +1,129 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { fileSource, openDocument, readDelivery, readDocumentBytes, summarize, type DeliveryView, type Field } from '../../core/xsozial/index.js';
+import { generateApplication, type Service } from '../../intermediary/generator/index.js';
+
+const SERVICES: Service[] = ['hzl', 'grusi', 'but', 'asylblg', 'wbs'];
+const nfc = (s: string) => s.normalize('NFC');
+const allFields = (view: DeliveryView): Field[] => view.cards.flatMap((c) => c.sections.flatMap((s) => s.fields));
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'xsozial-gen-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe.each(SERVICES)('generated %s application', (service) => {
+  it('reads completely: applicants, household, benefit, third parties, documents', async () => {
+    const app = await generateApplication({ service, seed: `view-${service}`, evidence: { count: 3, size: 20_000 } });
+    const xml = app.bytes();
+    expect(xml.length).toBe(app.size);
+    const view = await readDelivery(xml);
+    const f = app.facts;
+    expect(view.kind).toBe('xsozial-application');
+    expect(view.product).toBe(f.product);
+    expect(view.benefit).toMatchObject({ code: f.benefitCode, text: f.product });
+    expect(view.applicants.map(nfc)).toEqual(f.applicants.map(nfc));
+    expect(view.applicationDate?.raw).toBe(f.applicationDate);
+    // every person and third party is named in the cards
+    const titles = view.cards.flatMap((c) => [c.title.de, ...c.sections.map((s) => s.title.de)]).map(nfc).join('\n');
+    for (const name of [...f.persons, ...f.thirdParties]) expect(titles).toContain(nfc(name));
+    const household = view.cards.find((c) => c.id === 'haushalt');
+    expect(household?.sections.length ?? 0).toBe(f.persons.length - f.applicants.length);
+    // IBANs grouped and valid
+    const ibans = allFields(view).filter((x) => x.value.kind === 'iban');
+    expect(ibans.map((x) => x.value.raw)).toEqual(f.ibans);
+    for (const iban of ibans) {
+      expect(iban.value.flag).toBeUndefined();
+      expect(iban.value.display).toMatch(/^DE\d{2}( \d{4}){4} \d{2}$/);
+    }
+    // local ids are shown as names
+    const refs = allFields(view).filter((x) => x.value.kind === 'reference');
+    for (const r of refs) expect(r.value.display).toMatch(/^.+ \((P|D)\d+\)$/);
+    if (f.household.housing) expect(refs.some((r) => r.label.de === 'Vermieter/in')).toBe(true);
+    // documents: every one, with hashes and detected types matching the generator's files
+    expect(view.documents.map((d) => d.id)).toEqual(app.documents.map((d) => d.id));
+    for (const d of view.documents) {
+      const g = app.documents.find((x) => x.id === d.id)!;
+      expect(d).toMatchObject({ name: g.name, fileName: g.fileName, mimeType: g.mimeType, detectedMimeType: g.mimeType, size: g.size, sha256: g.sha256, mimeMismatch: false });
+      expect(d.location.kind).toBe('range');
+    }
+    expect(view.documents.filter((d) => d.isApplicationForm).map((d) => d.fileName)).toEqual(['Antrag.pdf']);
+    const summary = await summarize(xml);
+    expect(summary.applicants.map(nfc)).toEqual(f.applicants.map(nfc));
+    expect(summary.test).toBe(false);
+  });
+});
+
+describe('generator', () => {
+  it('is deterministic for a seed and varies with it', async () => {
+    const a = await generateApplication({ service: 'hzl', seed: 42, evidence: { count: 2, size: 10_000 } });
+    const b = await generateApplication({ service: 'hzl', seed: 42, evidence: { count: 2, size: 10_000 } });
+    const c = await generateApplication({ service: 'hzl', seed: 43, evidence: { count: 2, size: 10_000 } });
+    const hash = (x: Buffer) => createHash('sha256').update(x).digest('hex');
+    expect(hash(a.bytes())).toBe(hash(b.bytes()));
+    expect(hash(a.bytes())).toBe(hash(a.bytes()));
+    expect(hash(c.bytes())).not.toBe(hash(a.bytes()));
+  });
+
+  it('makes every household shape, with DIN 91379 names and a Testantrag flag on request', async () => {
+    const kinds = new Set<string>();
+    let combining = false;
+    let beyondLatin1 = false;
+    for (let seed = 0; seed < 24; seed++) {
+      const app = await generateApplication({ service: 'hzl', seed, evidence: { count: 0, size: 0 } });
+      kinds.add(app.facts.household.kind);
+      const names = app.facts.persons.join(' ');
+      if (/\u0308/.test(names)) combining = true;
+      if (/[^\u0000-\u00ff]/.test(names.normalize('NFC'))) beyondLatin1 = true;
+    }
+    expect([...kinds].sort()).toEqual(['couple', 'family', 'guardian', 'single']);
+    expect(combining).toBe(true);
+    expect(beyondLatin1).toBe(true);
+    const test = await generateApplication({ service: 'wbs', seed: 1, test: true, evidence: { count: 0, size: 0 } });
+    expect((await readDelivery(test.bytes())).test).toBe(true);
+  });
+
+  it('streams large evidence from a file source: by byte range, and again by re-reading when the range is unusable', async () => {
+    const app = await generateApplication({ service: 'grusi', seed: 'file', evidence: { count: 3, size: 400_000 } });
+    const file = path.join(tmp, 'grusi.xml');
+    const written = await app.writeFile(file);
+    expect(written.size).toBe(app.size);
+    const source = await fileSource(file);
+    const view = await readDelivery(source);
+    for (const d of view.documents) {
+      const bytes = await readDocumentBytes(source, d);
+      expect(createHash('sha256').update(bytes).digest('hex')).toBe(d.sha256);
+      // same bytes when the location is forgotten and the XML is read again
+      const again: Buffer[] = [];
+      for await (const chunk of openDocument(source, { ...d, location: { kind: 'reparse' } })) again.push(chunk);
+      expect(Buffer.concat(again).equals(bytes)).toBe(true);
+    }
+  });
+});
+
+describe('inline documents written with entities or CDATA', () => {
+  it('are decoded by reading the XML again and still match their hash', async () => {
+    const payload = Buffer.from('%PDF-1.4\n% small test file\n');
+    const b64 = payload.toString('base64');
+    const xml = Buffer.from(
+      `<?xml version="1.0"?><xsb:x xmlns:xsb="urn:x"><xsb:dokument><xsb:dokumentRepraesentation><xsb:mimeType>application/pdf</xsb:mimeType>` +
+        `<xsb:inhalt>${b64.slice(0, 8)}&#x0A;<![CDATA[${b64.slice(8, 16)}]]>${b64.slice(16)}</xsb:inhalt></xsb:dokumentRepraesentation></xsb:dokument>` +
+        `<xsb:dokument><xsb:dokumentRepraesentation><xsb:inhalt>not base64!</xsb:inhalt></xsb:dokumentRepraesentation></xsb:dokument></xsb:x>`,
+    );
+    const view = await readDelivery(xml);
+    const [good, bad] = view.documents;
+    expect(good!.location.kind).toBe('reparse');
+    expect(good!.detectedMimeType).toBe('application/pdf');
+    expect((await readDocumentBytes(xml, good!)).equals(payload)).toBe(true);
+    expect(bad!.problem?.kind).toBe('document-invalid');
+    await expect(readDocumentBytes(xml, bad!)).rejects.toMatchObject({ kind: 'document-missing' });
+  });
+
+  it('flags a declared type that the bytes contradict', async () => {
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]);
+    const xml = Buffer.from(`<a xmlns="urn:x"><dokument><name>Scan</name><dokumentRepraesentation><mimeType>application/pdf</mimeType><inhalt>${png.toString('base64')}</inhalt><dateiname>scan.pdf</dateiname></dokumentRepraesentation></dokument></a>`);
+    const [doc] = (await readDelivery(xml)).documents;
+    expect(doc).toMatchObject({ name: 'Scan', mimeType: 'application/pdf', detectedMimeType: 'image/png', mimeMismatch: true });
+    expect(doc!.problem?.kind).toBe('mime-mismatch');
+  });
+});
