@@ -6,12 +6,11 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { PostfachError } from '../../core/errors.js';
-import type { CertificateFacts, KeyRole } from '../../core/pki/certificate-facts.js';
+import { type CertificateFacts, describeCertificate, type KeyRole } from '../../core/pki/certificate-facts.js';
 import { type KeyFileReport, type ReportedCertificate, reportKeyFile, sniffKeyFileFormat } from '../../core/pki/file-report.js';
 import { loadCertificates } from '../../core/pki/pkcs12.js';
 import { REVOCATION_LABEL } from '../../core/pki/trust.js';
 import { createTestPki, type CreatedTestPki, TEST_PKI_ROLES, type TestPkiKeySize } from '../../core/pki/test-pki.js';
-import { describeCertificate } from '../../core/pki/certificate-facts.js';
 import { ExitCode } from '../exit-codes.js';
 import { passwordFromEnv, printJson, reportError, runAction } from '../output.js';
 

@@ -118,7 +118,8 @@ function dateDe(d: Date): string {
   return `${String(d.getUTCDate()).padStart(2, '0')}.${String(d.getUTCMonth() + 1).padStart(2, '0')}.${d.getUTCFullYear()}`;
 }
 
-const ROLE_TEXT: Readonly<Record<KeyRole, UserText>> = {
+/** The roles in words. */
+export const ROLE_TEXT: Readonly<Record<KeyRole, UserText>> = {
   cipher: { de: 'Verschlüsselung', en: 'encryption' },
   signature: { de: 'Signatur', en: 'signature' },
 };

@@ -7,7 +7,7 @@ import type { X509Certificate } from 'node:crypto';
 import path from 'node:path';
 import { PostfachError } from '../errors.js';
 import { type CertificateFacts, describeCertificate, type KeyRole } from './certificate-facts.js';
-import { loadCertificates, loadPkcs12 } from './pkcs12.js';
+import { loadCertificates, loadPkcs12, looksLikePkcs12 } from './pkcs12.js';
 import { trustResultJson, validateChain } from './trust.js';
 
 export type KeyFileFormat = 'pkcs12' | 'certificate';
@@ -50,11 +50,7 @@ const PKCS12_EXTENSIONS = new Set(['.p12', '.pfx']);
 export function sniffKeyFileFormat(data: Uint8Array, fileName?: string): KeyFileFormat {
   const bytes = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   if (bytes.subarray(0, 4096).toString('latin1').includes('-----BEGIN CERTIFICATE-----')) return 'certificate';
-  if (bytes[0] === 0x30) {
-    const lengthBytes = (bytes[1] ?? 0) & 0x80 ? ((bytes[1] ?? 0) & 0x7f) : 0;
-    const at = 2 + lengthBytes;
-    if (bytes[at] === 0x02 && bytes[at + 1] === 0x01 && bytes[at + 2] === 0x03) return 'pkcs12';
-  }
+  if (looksLikePkcs12(bytes)) return 'pkcs12';
   if (fileName !== undefined && PKCS12_EXTENSIONS.has(path.extname(fileName).toLowerCase())) return 'pkcs12';
   return 'certificate';
 }

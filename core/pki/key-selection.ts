@@ -7,7 +7,7 @@
  */
 import type { X509Certificate } from 'node:crypto';
 import { PostfachError } from '../errors.js';
-import { type KeyRole, suitsRole } from './certificate-facts.js';
+import { type KeyRole, ROLE_TEXT, suitsRole } from './certificate-facts.js';
 import type { KeyEntry, Pkcs12Contents } from './pkcs12.js';
 import { x509Fields } from './x509-fields.js';
 
@@ -46,7 +46,7 @@ export class AmbiguousKeyError extends PostfachError {
   readonly candidates: readonly KeyCandidate[];
 
   constructor(role: KeyRole, keys: readonly KeyEntry[]) {
-    const what = role === 'cipher' ? { de: 'Verschlüsselung', en: 'encryption' } : { de: 'Signatur', en: 'signature' };
+    const what = ROLE_TEXT[role];
     super(
       'pkcs12-ambiguous-key',
       {
@@ -64,11 +64,6 @@ export class AmbiguousKeyError extends PostfachError {
     }));
   }
 }
-
-const ROLE_TEXT: Readonly<Record<KeyRole, { de: string; en: string }>> = {
-  cipher: { de: 'Verschlüsselung', en: 'encryption' },
-  signature: { de: 'Signatur', en: 'signature' },
-};
 
 function noKey(role: KeyRole, detail: string): never {
   throw new PostfachError(

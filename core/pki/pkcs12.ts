@@ -261,15 +261,15 @@ function certificateError(detail: string, cause?: unknown, isKeyFile = false): P
   );
 }
 
-/** A PKCS#12 PFX starts with SEQUENCE { INTEGER 3, ... }. */
-function looksLikePkcs12(data: Buffer): boolean {
-  try {
-    const asn1 = forge.asn1.fromDer(data.toString('binary'), true);
-    const version = Array.isArray(asn1.value) ? asn1.value[0] : undefined;
-    return version !== undefined && version.type === forge.asn1.Type.INTEGER && version.value === '\x03';
-  } catch {
-    return false;
-  }
+/**
+ * Whether the bytes start like a PKCS#12 PFX: SEQUENCE { INTEGER 3, ... }. Only the first bytes are looked at,
+ * so a truncated key file is still recognised as one.
+ */
+export function looksLikePkcs12(data: Uint8Array): boolean {
+  if (data[0] !== 0x30) return false;
+  const lengthBytes = (data[1] ?? 0) & 0x80 ? (data[1] ?? 0) & 0x7f : 0;
+  const at = 2 + lengthBytes;
+  return data[at] === 0x02 && data[at + 1] === 0x01 && data[at + 2] === 0x03;
 }
 
 /** Reads a certificate file: DER or PEM (the first certificate of a PEM file). */

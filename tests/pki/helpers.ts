@@ -1,6 +1,8 @@
 import { generateKeyPairSync, type KeyObject, type X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { expect } from 'vitest';
+import { PostfachError } from '../../core/errors.js';
 import { issueCertificate, type CertificateRequest, type NameSpec } from '../../core/pki/certificate-builder.js';
 import { loadPkcs12, type Pkcs12Contents } from '../../core/pki/pkcs12.js';
 import type { KeyUsage } from '../../core/pki/x509-fields.js';
@@ -90,4 +92,15 @@ export function tamper(der: Buffer, offset: number): Buffer {
   const at = offset < 0 ? copy.length + offset : offset;
   copy[at] = (copy[at] ?? 0) ^ 0x01;
   return copy;
+}
+
+/** Runs `run` and returns the PostfachError it throws (fails the test when it throws nothing or something else). */
+export function caught(run: () => unknown): PostfachError {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(PostfachError);
+    return error as PostfachError;
+  }
+  throw new Error('expected a PostfachError, nothing was thrown');
 }

@@ -1,19 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { PostfachError } from '../../core/errors.js';
 import { AmbiguousKeyError, resolveMailboxKeys } from '../../core/pki/key-selection.js';
 import type { KeyEntry, Pkcs12Contents } from '../../core/pki/pkcs12.js';
 import { vectorKey } from '../helpers/vector-keys.js';
-import { fixtureP12 } from './helpers.js';
-
-function caught(run: () => unknown): PostfachError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(PostfachError);
-    return error as PostfachError;
-  }
-  throw new Error('expected a PostfachError, nothing was thrown');
-}
+import { caught, fixtureP12 } from './helpers.js';
 
 const file = (...keys: KeyEntry[]): Pkcs12Contents => ({ keys, otherCertificates: [] });
 const byAlias = (contents: Pkcs12Contents, alias: string): KeyEntry => {

@@ -1,10 +1,9 @@
 import { constants, createHash, privateDecrypt, publicEncrypt, sign, verify, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { PostfachError } from '../../core/errors.js';
 import { loadCertificate, loadCertificates, loadPkcs12, type KeyEntry, type Pkcs12Contents } from '../../core/pki/pkcs12.js';
 import { VECTOR_PIN, vectorPath } from '../helpers/shared.js';
-import { fixture, fixtureP12, FIXTURE_PASSWORD, UMLAUT_PASSWORD } from './helpers.js';
+import { caught, fixture, fixtureP12, FIXTURE_PASSWORD, UMLAUT_PASSWORD } from './helpers.js';
 
 const VECTOR_KEYS = [
   'alice_cipher_4096',
@@ -16,16 +15,6 @@ const VECTOR_KEYS = [
   'osci_manager_cipher_4096',
   'osci_manager_signature_4096',
 ];
-
-function caught(run: () => unknown): PostfachError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(PostfachError);
-    return error as PostfachError;
-  }
-  throw new Error('expected a PostfachError, nothing was thrown');
-}
 
 /** The key really is the private half of the certificate: a signature verifies, a decryption round-trips. */
 function expectWorkingPair(entry: KeyEntry): void {
