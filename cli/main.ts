@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { register as registerInspect } from './commands/inspect.js';
 import { register as registerPki } from './commands/pki.js';
+import { register as registerUi } from './commands/ui.js';
 import { ExitCode } from './exit-codes.js';
 
 const program = new Command();
@@ -18,6 +19,7 @@ program
 const registrations: Array<(program: Command) => void> = [
   registerPki,
   registerInspect,
+  registerUi,
 ];
 for (const register of registrations) register(program);
 

@@ -21,15 +21,15 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import net from 'node:net';
 import { PostfachError } from '../errors.js';
 import type { ShellHandlers, Unsubscribe } from './api-types.js';
-import { contract, type EventName, type HandlerInput, type ShellMethodName } from './contract.js';
+import { contract, type EventName } from './contract.js';
 import { uiSecurityHeaders } from './csp.js';
 import { resolveStaticFile } from './static-files.js';
-import { isMethodName, isServiceMethod, parseMethodInput, parseMethodOutput, unknownMethodError } from './validate.js';
-import { failure, success, type CallResult } from './wire.js';
+import { dispatchCall, type ServiceInvoker } from './dispatch.js';
+import { unknownMethodError } from './validate.js';
+import { failure } from './wire.js';
 
 /** What the bridge needs from the service: a ServiceHost fits. */
-export interface BridgeService {
-  invoke(method: string, input: unknown): Promise<CallResult<unknown>>;
+export interface BridgeService extends ServiceInvoker {
   on(event: EventName, listener: (payload: unknown) => void): Unsubscribe;
 }
 
@@ -94,10 +94,8 @@ const browserShellHandlers = {
   },
 } satisfies ShellHandlers;
 
-function callShell<M extends ShellMethodName>(method: M, input: HandlerInput<M>): Promise<unknown> {
-  const handler = browserShellHandlers[method] as (input: HandlerInput<M>) => Promise<unknown>;
-  return handler(input);
-}
+/** HTTP status for failures of the call itself; failures of the work (any other kind) travel with 200. */
+const statusOfKind: Readonly<Record<string, number>> = { 'api-unknown-method': 404, 'api-invalid-input': 400 };
 
 const httpError = (status: number, kind: string, detail: string): { status: number; error: PostfachError } => ({
   status,
@@ -174,35 +172,17 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
     }
   };
 
-  const handleCall = async (req: IncomingMessage, res: ServerResponse, methodName: string): Promise<void> => {
-    let status = 200;
-    let envelope: CallResult<unknown>;
+  const handleCall = async (req: IncomingMessage, res: ServerResponse, method: string): Promise<void> => {
+    let body: unknown;
     try {
-      if (!isMethodName(methodName)) {
-        status = 404;
-        throw unknownMethodError(methodName);
-      }
-      const method = methodName;
-      const raw = await readJsonBody(req);
-      let input;
-      try {
-        input = parseMethodInput(method, raw);
-      } catch (error) {
-        status = 400;
-        throw error;
-      }
-      if (isServiceMethod(method)) {
-        const result = await options.service.invoke(method, input);
-        envelope = result.ok ? success(parseMethodOutput(method, result.value)) : result;
-      } else {
-        envelope = success(parseMethodOutput(method, await callShell(method, input as HandlerInput<typeof method>)));
-      }
+      body = await readJsonBody(req);
     } catch (error) {
-      const withStatus = (error as { status?: unknown }).status;
-      if (typeof withStatus === 'number') status = withStatus;
-      envelope = failure(error);
+      const status = (error as { status?: unknown }).status;
+      sendJson(res, typeof status === 'number' ? status : 400, failure(error));
+      return;
     }
-    sendJson(res, status, envelope);
+    const envelope = await dispatchCall(method, body, options.service, browserShellHandlers);
+    sendJson(res, envelope.ok ? 200 : (statusOfKind[envelope.error.kind] ?? 200), envelope);
   };
 
   const handleEvents = (req: IncomingMessage, res: ServerResponse): void => {

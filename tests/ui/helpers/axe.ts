@@ -1,5 +1,5 @@
 /** axe-core over the current page; fails with a readable list of every violation (rule, impact, elements). */
-import AxeBuilder from '@axe-core/playwright';
+import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 
 /** WCAG 2.1 A and AA (BITV 2.0 / EN 301 549), plus axe's best practices. */

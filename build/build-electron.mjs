@@ -1,0 +1,23 @@
+#!/usr/bin/env node
+// Bundles the Electron shell with esbuild into dist/electron/:
+//   main.cjs     the main process (everything bundled but `electron`)
+//   preload.cjs  the preload, CommonJS because sandboxed preloads cannot be ES modules; no Node built-ins
+//   service.cjs  the service for the utility process (core/api/service-entry.ts); npm packages stay external and
+//                are loaded from node_modules at run time (native SQLite, pdfkit's font files)
+//   fuses.cjs    the fuse decisions (electron/fuses.ts) for the packaging step (build/after-pack.cjs)
+// Type checking is separate (tsc -p electron/tsconfig.json), as esbuild only strips types.
+import { build } from 'esbuild';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+// --outdir DIR: bundle elsewhere (tests inspect fresh bundles without touching dist/)
+const outdirArg = process.argv.indexOf('--outdir');
+const outdir = outdirArg >= 0 ? process.argv[outdirArg + 1] : 'dist/electron';
+const common = { absWorkingDir: root, bundle: true, format: 'cjs', sourcemap: 'linked', logLevel: 'warning', legalComments: 'none' };
+
+await Promise.all([
+  build({ ...common, entryPoints: ['electron/main.ts'], outfile: `${outdir}/main.cjs`, platform: 'node', target: 'node22', external: ['electron'] }),
+  build({ ...common, entryPoints: ['electron/preload.ts'], outfile: `${outdir}/preload.cjs`, platform: 'browser', target: 'chrome140', external: ['electron'] }),
+  build({ ...common, entryPoints: ['core/api/service-entry.ts'], outfile: `${outdir}/service.cjs`, platform: 'node', target: 'node22', packages: 'external' }),
+  build({ ...common, entryPoints: ['electron/fuses.ts'], outfile: `${outdir}/fuses.cjs`, platform: 'node', target: 'node20', packages: 'external', sourcemap: false }),
+]);

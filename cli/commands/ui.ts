@@ -1,0 +1,94 @@
+/**
+ * `postfach ui` (what `npm start` runs): opens the desktop app where the Electron runtime is present; elsewhere
+ * says so in German and English and serves the same UI in browser mode through the loopback bridge, printing the
+ * address with the per-run token. `--browser` forces browser mode.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
+import { readAppVersion } from '../../core/api/app-version.js';
+import { startBridge } from '../../core/api/bridge-server.js';
+import { startWorkerService } from '../../core/api/worker-service.js';
+import { PostfachError } from '../../core/errors.js';
+import { findElectronRuntime } from '../electron-runtime.js';
+import { ExitCode } from '../exit-codes.js';
+import { runAction } from '../output.js';
+
+/** The project (or installed app) root: dist/cli/commands → three levels up; cli/commands in sources → two. */
+function appRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  return dir;
+}
+
+interface UiOptions {
+  readonly browser?: boolean;
+  readonly port: string;
+  readonly data?: string;
+}
+
+function runElectron(executable: string, root: string): Promise<ExitCode> {
+  const env = { ...process.env };
+  delete env.ELECTRON_RUN_AS_NODE;
+  return new Promise((resolve) => {
+    const child = spawn(executable, [root], { stdio: 'inherit', env });
+    child.on('exit', (code) => resolve(code === 0 ? ExitCode.ok : ExitCode.failed));
+    child.on('error', () => resolve(ExitCode.failed));
+  });
+}
+
+async function runBrowserMode(root: string, options: UiOptions): Promise<ExitCode> {
+  const rendererDir = path.join(root, 'dist', 'renderer');
+  if (!existsSync(path.join(rendererDir, 'index.html'))) {
+    throw new PostfachError(
+      'ui-not-built',
+      { de: 'Die Oberfläche ist nicht gebaut. Bitte zuerst „npm run build“ ausführen.', en: 'The user interface is not built. Please run "npm run build" first.' },
+      `missing ${path.join(rendererDir, 'index.html')}`,
+    );
+  }
+  const port = Number(options.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new PostfachError('usage', { de: 'Ungültige Portnummer.', en: 'Invalid port number.' }, `--port ${options.port}`);
+  }
+  const dataDir = options.data ?? path.join(os.homedir(), '.osci-postfach');
+  const service = await startWorkerService({ dataDir, appVersion: readAppVersion(), host: 'browser' });
+  const bridge = await startBridge({ service, rendererDir, port });
+  process.stdout.write(
+    `Adresse / Address: ${bridge.launchUrl}\n` +
+      'Nur auf diesem Rechner erreichbar. Beenden mit Strg+C. / Reachable from this computer only. Stop with Ctrl+C.\n',
+  );
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await bridge.close();
+  await service.close();
+  return ExitCode.ok;
+}
+
+export function register(program: Command): void {
+  program
+    .command('ui')
+    .description('Oberfläche öffnen: Desktop-Programm, ohne Electron im Browser-Modus (npm start)')
+    .option('--browser', 'immer im Browser-Modus (Loopback-Brücke) starten')
+    .option('--port <port>', 'Port der Loopback-Brücke (0: ein freier Port)', '0')
+    .option('--data <dir>', 'Datenordner (Standard: ~/.osci-postfach)')
+    .action((options: UiOptions) =>
+      runAction(false, async () => {
+        const root = appRoot();
+        const runtime = findElectronRuntime(root);
+        if (runtime.available && options.browser !== true) return runElectron(runtime.executable, root);
+        if (!runtime.available) {
+          process.stdout.write(
+            'Electron ist auf diesem Rechner nicht vorhanden: Die Oberfläche läuft im Browser-Modus.\n' +
+              'Electron is not available on this machine: the interface runs in browser mode.\n' +
+              `  (${runtime.reason})\n`,
+          );
+        }
+        return runBrowserMode(root, options);
+      }),
+    );
+}

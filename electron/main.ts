@@ -1,0 +1,142 @@
+/**
+ * The desktop shell's main process. Thin: one window, the app:// protocol, the security policy, the service in a
+ * utility process, the IPC wiring of the contract, menu, tray and notifications. Every decision lives in a small
+ * tested module beside this file; this file only connects them to Electron.
+ *
+ * Bundled by esbuild to dist/electron/main.cjs (package.json "main"); the built UI is dist/renderer.
+ */
+import path from 'node:path';
+import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, Notification, protocol, session, Tray, type WebContents } from 'electron';
+import type { ServiceHost } from '../core/api/service-host.js';
+import { toPostfachError } from '../core/errors.js';
+import { APP_ENTRY_URL, APP_SCHEME } from './app-url.js';
+import { wireIpc, type IpcWiring } from './ipc.js';
+import { applicationMenuTemplate, type UiCommand } from './menu.js';
+import { isAllowedNavigation, isAllowedRequest, windowOpenDecision } from './navigation-policy.js';
+import { isPermissionAllowed } from './permission-policy.js';
+import { createAppProtocolHandler } from './protocol.js';
+import { startUtilityService } from './service-process.js';
+import { createShellHandlers } from './shell-handlers.js';
+import { newApplicationsNotice, TRAY_TOOLTIP, trayMenuTemplate } from './tray.js';
+import { mainWindowOptions } from './window-options.js';
+
+const appRoot = path.join(__dirname, '..', '..');
+const rendererDir = path.join(appRoot, 'dist', 'renderer');
+const iconPath = path.join(appRoot, 'resources', 'icons', 'postfach-256.png');
+const trayIconPath = path.join(appRoot, 'resources', 'icons', 'postfach-32.png');
+const devTools = !app.isPackaged;
+
+let mainWindow: BrowserWindow | undefined;
+let tray: Tray | undefined;
+let service: ServiceHost | undefined;
+let ipc: IpcWiring | undefined;
+let quitting = false;
+
+// Before `ready`: our scheme is a standard, secure origin (like https), without CORS, service workers or CSP bypass.
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } }]);
+app.enableSandbox();
+
+function showMainWindow(): void {
+  if (mainWindow === undefined || mainWindow.isDestroyed()) return;
+  if (mainWindow.isMinimized()) mainWindow.restore();
+  mainWindow.show();
+  mainWindow.focus();
+}
+
+function uiCommand(command: UiCommand): void {
+  showMainWindow();
+  ipc?.emitShellEvent('ui.command', { command });
+}
+
+function hardenWebContents(contents: WebContents): void {
+  contents.setWindowOpenHandler(windowOpenDecision);
+  contents.on('will-navigate', (event, url) => {
+    if (!isAllowedNavigation(url)) event.preventDefault();
+  });
+  contents.on('will-frame-navigate', (event) => {
+    if (!isAllowedNavigation(event.url)) event.preventDefault();
+  });
+  contents.on('will-redirect', (event, url) => {
+    if (!isAllowedNavigation(url)) event.preventDefault();
+  });
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+}
+
+function hardenSession(): void {
+  const ses = session.defaultSession;
+  ses.setPermissionRequestHandler((_contents, permission, callback, details) => callback(isPermissionAllowed(permission, details.requestingUrl)));
+  ses.setPermissionCheckHandler((_contents, permission, requestingOrigin) => isPermissionAllowed(permission, requestingOrigin));
+  ses.setDevicePermissionHandler(() => false);
+  ses.webRequest.onBeforeRequest({ urls: ['<all_urls>'] }, (details, callback) => callback({ cancel: !isAllowedRequest(details.url) }));
+  ses.on('will-download', (event) => event.preventDefault());
+}
+
+function createMainWindow(): BrowserWindow {
+  const win = new BrowserWindow(mainWindowOptions({ preloadPath: path.join(__dirname, 'preload.cjs'), devTools, iconPath }));
+  win.once('ready-to-show', () => win.show());
+  void win.loadURL(APP_ENTRY_URL);
+  return win;
+}
+
+function createTray(): Tray {
+  const icon = new Tray(nativeImage.createFromPath(trayIconPath));
+  icon.setToolTip(TRAY_TOOLTIP);
+  icon.setContextMenu(Menu.buildFromTemplate(trayMenuTemplate({ show: showMainWindow, fetch: () => uiCommand('fetch'), quit: () => app.quit() })));
+  icon.on('click', showMainWindow);
+  return icon;
+}
+
+/** The notification hook: the service reports new applications (counts only). */
+function notifyNewApplications(count: number): void {
+  if (!Notification.isSupported()) return;
+  const notice = newApplicationsNotice(count);
+  const notification = new Notification({ ...notice, icon: iconPath, silent: false });
+  notification.on('click', showMainWindow);
+  notification.show();
+}
+
+async function start(): Promise<void> {
+  await app.whenReady();
+  hardenSession();
+  protocol.handle(APP_SCHEME, createAppProtocolHandler(rendererDir));
+
+  service = await startUtilityService(path.join(__dirname, 'service.cjs'), {
+    dataDir: path.join(app.getPath('userData'), 'Postfach'),
+    appVersion: app.getVersion(),
+    host: 'desktop',
+  });
+  service.onExit(() => {
+    if (quitting) return;
+    dialog.showErrorBox('OSCI-Postfach', 'Der Hintergrunddienst wurde unerwartet beendet. Bitte starten Sie das Programm neu.');
+  });
+  service.on('mailbox.newApplications', (payload) => notifyNewApplications((payload as { count: number }).count));
+
+  ipc = wireIpc({
+    ipcMain,
+    service,
+    shell: createShellHandlers(() => mainWindow),
+    targets: () => BrowserWindow.getAllWindows().map((w) => w.webContents),
+  });
+  Menu.setApplicationMenu(Menu.buildFromTemplate(applicationMenuTemplate({ command: uiCommand, devTools, isMac: process.platform === 'darwin' })));
+  tray = createTray();
+  mainWindow = createMainWindow();
+}
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', showMainWindow);
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
+  app.on('window-all-closed', () => app.quit());
+  app.on('will-quit', () => {
+    quitting = true;
+    ipc?.dispose();
+    tray?.destroy();
+    void service?.close();
+  });
+  start().catch((error: unknown) => {
+    const e = toPostfachError(error);
+    dialog.showErrorBox('OSCI-Postfach', `${e.text.de}\n\nTechnische Angabe: ${e.detail}`);
+    app.exit(1);
+  });
+}

@@ -1,0 +1,19 @@
+/**
+ * Runs the service (core/api/service-entry.ts, bundled as dist/electron/service.cjs) in an Electron utility
+ * process: the engine's network, cryptography and SQLite never block the window, and a crash of the engine does
+ * not take the UI with it. Speaks the same protocol as the worker thread in Node.
+ */
+import { utilityProcess } from 'electron';
+import { ServiceHost, type ServiceChannel } from '../core/api/service-host.js';
+import type { ServiceOptions } from '../core/api/service-protocol.js';
+
+export function startUtilityService(entryFile: string, options: ServiceOptions): Promise<ServiceHost> {
+  const child = utilityProcess.fork(entryFile, [], { serviceName: 'OSCI-Postfach Dienst', stdio: 'inherit' });
+  const channel: ServiceChannel = {
+    post: (message) => child.postMessage(message),
+    onMessage: (listener) => child.on('message', listener),
+    onExit: (listener) => child.once('exit', (code) => listener(`utility process exited with code ${code}`)),
+    kill: () => void child.kill(),
+  };
+  return ServiceHost.start(channel, options);
+}

@@ -1,0 +1,25 @@
+/**
+ * The contract's shell methods as the desktop app answers them: native dialogs, attached to the window that asked.
+ */
+import { app, dialog, type BrowserWindow } from 'electron';
+import type { ShellHandlers } from '../core/api/api-types.js';
+import { chooseFolderDialogOptions, openFileDialogOptions, saveFileDialogOptions } from './dialog-options.js';
+
+export function createShellHandlers(parentWindow: () => BrowserWindow | undefined) {
+  const open = async (options: Electron.OpenDialogOptions): Promise<string | null> => {
+    const win = parentWindow();
+    const result = win === undefined ? await dialog.showOpenDialog(options) : await dialog.showOpenDialog(win, options);
+    return result.canceled ? null : (result.filePaths[0] ?? null);
+  };
+  return {
+    'dialog.openFile': async ({ kind }) => ({ path: await open(openFileDialogOptions(kind)) }),
+    'dialog.saveFile': async ({ kind, suggestedName }) => {
+      const documents = app.getPath('documents');
+      if (kind === 'folder') return { path: await open(chooseFolderDialogOptions(documents)) };
+      const options = saveFileDialogOptions(kind, suggestedName, documents);
+      const win = parentWindow();
+      const result = win === undefined ? await dialog.showSaveDialog(options) : await dialog.showSaveDialog(win, options);
+      return { path: result.canceled || result.filePath === undefined || result.filePath === '' ? null : result.filePath };
+    },
+  } satisfies ShellHandlers;
+}
