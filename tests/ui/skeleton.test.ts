@@ -105,3 +105,29 @@ describe('without access token', () => {
     }
   });
 });
+
+describe('when the service has stopped', () => {
+  it('shows a plain German error with the technical detail one click away', async () => {
+    const ui = await startUiSession();
+    try {
+      await ui.open();
+      await ui.page.getByTestId('app-info').waitFor();
+      await ui.service.close();
+      await ui.page.getByRole('button', { name: 'Angaben neu laden' }).click();
+      const alert = ui.page.getByRole('alert');
+      await alert.getByText('Das hat nicht geklappt').waitFor();
+      expect(await alert.innerText()).toContain('Der Hintergrunddienst des Programms wurde beendet.');
+      const detail = alert.getByRole('button', { name: 'Technische Angabe für die IT' });
+      expect(await detail.getAttribute('aria-expanded')).toBe('false');
+      await detail.focus();
+      await ui.page.keyboard.press('Enter');
+      expect(await detail.getAttribute('aria-expanded')).toBe('true');
+      expect(await alert.innerText()).toContain('service-stopped');
+      await saveScreenshot(ui.page, 'error-service-stopped');
+      await expectAxeClean(ui.page, 'Fehler: Dienst beendet');
+      ui.assertClean();
+    } finally {
+      await ui.close();
+    }
+  });
+});
