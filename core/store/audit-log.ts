@@ -8,6 +8,7 @@
  * each entry's hash, so an exported or printed copy anchors the chain up to that point.
  */
 import { createHash } from 'node:crypto';
+import { stmt } from './statements.js';
 import type { Db } from './database.js';
 
 export const AUDIT_ACTIONS = {
@@ -59,14 +60,14 @@ function entryHash(prev: Buffer, seq: number, at: number, user: string, action: 
 
 /** Appends one entry. Call inside the write transaction of the change it records, so both commit or neither. */
 export function appendAudit(db: Db, osUser: string, entry: NewAuditEntry, at: number = Date.now()): number {
-  const last = db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: Buffer } | undefined;
+  const last = stmt(db, 'SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: Buffer } | undefined;
   const seq = (last?.seq ?? 0) + 1;
   const prev = last?.hash ?? GENESIS;
   const deliveryId = entry.deliveryId ?? null;
   const messageId = entry.messageId ?? null;
   const detail = entry.detail ?? null;
   const hash = entryHash(prev, seq, at, osUser, entry.action, deliveryId, messageId, detail);
-  db.prepare('INSERT INTO audit_log(seq, at, os_user, action, delivery_id, message_id, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
+  stmt(db, 'INSERT INTO audit_log(seq, at, os_user, action, delivery_id, message_id, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
     seq, at, osUser, entry.action, deliveryId, messageId, detail, prev, hash,
   );
   return seq;
@@ -107,8 +108,8 @@ export function readAudit(db: Db, query: AuditQuery = {}): AuditEntry[] {
   const limit = Math.min(Math.max(query.limit ?? 1000, 1), 100_000);
   const rows =
     query.deliveryId === undefined
-      ? db.prepare('SELECT * FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?').all(query.afterSeq ?? 0, limit)
-      : db.prepare('SELECT * FROM audit_log WHERE seq > ? AND delivery_id = ? ORDER BY seq LIMIT ?').all(query.afterSeq ?? 0, query.deliveryId, limit);
+      ? stmt(db, 'SELECT * FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?').all(query.afterSeq ?? 0, limit)
+      : stmt(db, 'SELECT * FROM audit_log WHERE seq > ? AND delivery_id = ? ORDER BY seq LIMIT ?').all(query.afterSeq ?? 0, query.deliveryId, limit);
   return (rows as AuditRow[]).map(toEntry);
 }
 
@@ -120,7 +121,7 @@ export function verifyAuditChain(db: Db): AuditVerification {
   let prev: Buffer = GENESIS;
   let expectedSeq = 1;
   let entries = 0;
-  for (const row of db.prepare('SELECT * FROM audit_log ORDER BY seq').iterate() as IterableIterator<AuditRow>) {
+  for (const row of stmt(db, 'SELECT * FROM audit_log ORDER BY seq').iterate() as IterableIterator<AuditRow>) {
     entries++;
     const bad = (problem: 'gap' | 'link' | 'hash' | 'unknown-action'): AuditVerification => ({ ok: false, entries, firstBadSeq: row.seq, problem });
     if (row.seq !== expectedSeq) return bad('gap');

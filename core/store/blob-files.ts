@@ -65,6 +65,7 @@ export async function writeBlob(
   id: string,
   source: Uint8Array | ByteChunks,
   chunkBytes = DEFAULT_CHUNK_BYTES,
+  sync = true,
 ): Promise<WrittenBlob> {
   const key = randomBytes(32);
   const header = blobHeader(Buffer.from(id, 'hex'), chunkBytes);
@@ -95,7 +96,7 @@ export async function writeBlob(
       }
     }
     await handle.write(sealChunk(key, header, index, true, Buffer.concat(parts, partsBytes)));
-    await handle.sync();
+    if (sync) await handle.sync();
     await handle.close();
     handle = undefined;
     return { id, key, size, sha256: hash.digest() };

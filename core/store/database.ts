@@ -22,6 +22,8 @@ export interface OpenDatabaseOptions {
   readonly create: boolean;
   /** Caps the database size (SQLite max_page_count): IT's quota, and how tests simulate a full disk. */
   readonly maxBytes?: number;
+  /** false: commits are not fsynced (bulk loading, benchmarks). Default true. */
+  readonly durable?: boolean;
 }
 
 export function openEncryptedDatabase(file: string, dataKey: Buffer, options: OpenDatabaseOptions): Db {
@@ -48,7 +50,7 @@ export function openEncryptedDatabase(file: string, dataKey: Buffer, options: Op
     db.pragma('secure_delete = ON');
     if (db.pragma('journal_mode', { simple: true }) !== 'wal') db.pragma('journal_mode = WAL');
     // FULL: every commit is fsynced before it returns — a delivery committed is a delivery kept
-    db.pragma('synchronous = FULL');
+    db.pragma(options.durable === false ? 'synchronous = NORMAL' : 'synchronous = FULL');
     if (options.maxBytes !== undefined) {
       const pageSize = Number(db.pragma('page_size', { simple: true }));
       db.pragma(`max_page_count = ${Math.max(1, Math.floor(options.maxBytes / pageSize))}`);

@@ -11,6 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import os from 'node:os';
+import { stmt } from './statements.js';
 import type { Db } from './database.js';
 import { fromSqliteError, storeError } from './errors.js';
 import { appendAudit } from './audit-log.js';
@@ -29,6 +30,8 @@ export interface WriterContext {
   /** Contents up to this size are kept inside the database. */
   readonly inlineLimit: number;
   readonly chunkBytes: number;
+  /** false only for bulk loading and benchmarks: files and commits are not fsynced (see OpenStoreOptions). */
+  readonly durable: boolean;
 }
 
 /** Who writes pending blobs: host and process id (the orphan sweep checks whether that process still lives). */
@@ -148,13 +151,13 @@ async function storeContent(ctx: WriterContext, blobId: string, source: Uint8Arr
       yield next.value;
     }
   }
-  const blob = await writeBlob(ctx.io, ctx.filesDir, blobId, rest(), ctx.chunkBytes);
+  const blob = await writeBlob(ctx.io, ctx.filesDir, blobId, rest(), ctx.chunkBytes, ctx.durable);
   written.push(blob);
   return { blob };
 }
 
 function existingId(db: Db, messageId: string): number | undefined {
-  return (db.prepare('SELECT id FROM deliveries WHERE message_id = ?').get(messageId) as { id: number } | undefined)?.id;
+  return (stmt(db, 'SELECT id FROM deliveries WHERE message_id = ?').get(messageId) as { id: number } | undefined)?.id;
 }
 
 function discardAll(d: NewDelivery): void {
@@ -165,10 +168,26 @@ function discardAll(d: NewDelivery): void {
 async function removeBlobs(ctx: WriterContext, ids: readonly string[]): Promise<void> {
   await Promise.all(ids.map((id) => deleteBlobFile(ctx.filesDir, id).catch(() => undefined)));
   try {
-    const del = ctx.db.prepare('DELETE FROM pending_blobs WHERE id = ?');
+    const del = stmt(ctx.db, 'DELETE FROM pending_blobs WHERE id = ?');
     ctx.db.transaction(() => ids.forEach((id) => del.run(id)))();
   } catch {
     // the disk may still be full: the rows name files that no longer exist, the next sweep drops them
+  }
+}
+
+/**
+ * Registers blob ids as pending. The commit must be visible to other programs before the files exist, but need not
+ * survive a power loss: after any crash the files are orphans anyway. So it commits without fsync (WAL + NORMAL).
+ */
+function reservePending(db: Db, ids: readonly string[]): void {
+  const reserve = stmt(db, 'INSERT INTO pending_blobs(id, owner, created_at) VALUES (?, ?, ?)');
+  const owner = pendingOwner();
+  const previous = db.pragma('synchronous', { simple: true });
+  db.pragma('synchronous = NORMAL');
+  try {
+    db.transaction(() => ids.forEach((id) => reserve.run(id, owner, Date.now())))();
+  } finally {
+    db.pragma(`synchronous = ${Number(previous)}`);
   }
 }
 
@@ -182,48 +201,50 @@ export async function saveDelivery(ctx: WriterContext, delivery: NewDelivery): P
   }
 
   const attachments = delivery.attachments ?? [];
-  const reserved = [newBlobId(), ...attachments.map(() => newBlobId())];
-  try {
-    const reserve = db.prepare('INSERT INTO pending_blobs(id, owner, created_at) VALUES (?, ?, ?)');
-    const owner = pendingOwner();
-    db.transaction(() => reserved.forEach((id) => reserve.run(id, owner, Date.now())))();
-  } catch (error) {
-    discardAll(delivery);
-    throw fromSqliteError(error, 'reserve blob ids');
+  // a small content buffer without attachments writes no file: nothing to reserve
+  const writesFiles = attachments.length > 0 || !(delivery.content instanceof Uint8Array) || delivery.content.length > ctx.inlineLimit;
+  const reserved = writesFiles ? [newBlobId(), ...attachments.map(() => newBlobId())] : [];
+  if (writesFiles) {
+    try {
+      reservePending(db, reserved);
+    } catch (error) {
+      discardAll(delivery);
+      throw fromSqliteError(error, 'reserve blob ids');
+    }
   }
 
   const written: WrittenBlob[] = [];
   try {
-    const content = await storeContent(ctx, reserved[0] as string, await resolveSource(delivery.content), written);
+    const content = await storeContent(ctx, reserved[0] ?? newBlobId(), await resolveSource(delivery.content), written);
     const stored: Array<{ attachment: NewAttachment; blob: WrittenBlob }> = [];
     for (const [i, attachment] of attachments.entries()) {
-      const blob = await writeBlob(ctx.io, ctx.filesDir, reserved[i + 1] as string, await resolveSource(attachment.content), ctx.chunkBytes);
+      const blob = await writeBlob(ctx.io, ctx.filesDir, reserved[i + 1] as string, await resolveSource(attachment.content), ctx.chunkBytes, ctx.durable);
       written.push(blob);
       if (attachment.expectedSha256 !== undefined && blob.sha256.toString('hex') !== attachment.expectedSha256.toLowerCase()) {
         throw storeError('store-invalid-input', `attachments[${i}]: SHA-256 of the bytes received differs from the expected value`);
       }
       stored.push({ attachment, blob });
     }
-    if (written.length > 0) fsyncDirectory(ctx.filesDir);
+    if (written.length > 0 && ctx.durable) fsyncDirectory(ctx.filesDir);
 
     const body = delivery.searchText ?? ('inline' in content ? contentText(content.inline) : '');
     const result = db
       .transaction((): SaveResult => {
         const raced = existingId(db, prepared.messageId);
         if (raced !== undefined) return { id: raced, created: false };
-        const insertBlob = db.prepare('INSERT INTO blobs(id, file_key, size, sha256) VALUES (?, ?, ?, ?)');
+        const insertBlob = stmt(db, 'INSERT INTO blobs(id, file_key, size, sha256) VALUES (?, ?, ?, ?)');
         for (const b of written) insertBlob.run(b.id, b.key, b.size, b.sha256);
         const r = prepared.row;
-        const { lastInsertRowid } = db
-          .prepare(
-            `INSERT INTO deliveries(message_id, subject, creation_at, forwarding_at, reception_at, unreadable_reason, fetched_at,
-               applicants, applicant_sort, benefit_code, benefit_text, application_date, is_test, attachment_count, signature_status)
-             VALUES (@message_id, @subject, @creation_at, @forwarding_at, @reception_at, @unreadable_reason, @fetched_at,
-               @applicants, @applicant_sort, @benefit_code, @benefit_text, @application_date, @is_test, @attachment_count, @signature_status)`,
-          )
-          .run(r);
+        const { lastInsertRowid } = stmt(
+          db,
+          `INSERT INTO deliveries(message_id, subject, creation_at, forwarding_at, reception_at, unreadable_reason, fetched_at,
+             applicants, applicant_sort, benefit_code, benefit_text, application_date, is_test, attachment_count, signature_status)
+           VALUES (@message_id, @subject, @creation_at, @forwarding_at, @reception_at, @unreadable_reason, @fetched_at,
+             @applicants, @applicant_sort, @benefit_code, @benefit_text, @application_date, @is_test, @attachment_count, @signature_status)`,
+        ).run(r);
         const id = Number(lastInsertRowid);
-        db.prepare(
+        stmt(
+          db,
           `INSERT INTO delivery_details(delivery_id, sender_cert, addressee_cert, inspection_report, signature_result, certificate_result,
              content_size, content_sha256, content_type, content_blob, content_inline)
            VALUES (@delivery_id, @sender_cert, @addressee_cert, @inspection_report, @signature_result, @certificate_result,
@@ -236,13 +257,14 @@ export async function saveDelivery(ctx: WriterContext, delivery: NewDelivery): P
           content_blob: 'inline' in content ? null : content.blob.id,
           content_inline: 'inline' in content ? content.inline : null,
         });
-        const insertAttachment = db.prepare(
+        const insertAttachment = stmt(
+          db,
           'INSERT INTO attachments(delivery_id, position, name, mime_type, size, sha256, blob_id) VALUES (?, ?, ?, ?, ?, ?, ?)',
         );
         stored.forEach(({ attachment, blob }, position) =>
           insertAttachment.run(id, position, attachment.name, attachment.mimeType, blob.size, blob.sha256, blob.id),
         );
-        db.prepare('INSERT INTO delivery_search(rowid, names, ids, subject, body) VALUES (?, ?, ?, ?, ?)').run(
+        stmt(db, 'INSERT INTO delivery_search(rowid, names, ids, subject, body) VALUES (?, ?, ?, ?, ?)').run(
           id,
           indexText(prepared.applicants.join(' ')),
           indexText(`${prepared.messageId} ${id}`),
@@ -252,7 +274,7 @@ export async function saveDelivery(ctx: WriterContext, delivery: NewDelivery): P
         const flags = [`attachments=${stored.length}`, `content=${'inline' in content ? 'inline' : 'file'}`];
         if (prepared.row.unreadable_reason !== null) flags.push('nicht-lesbar');
         appendAudit(db, ctx.osUser, { action: 'fetched', deliveryId: id, messageId: prepared.messageId, detail: flags.join(' ') });
-        const unpend = db.prepare('DELETE FROM pending_blobs WHERE id = ?');
+        const unpend = stmt(db, 'DELETE FROM pending_blobs WHERE id = ?');
         for (const reservedId of reserved) unpend.run(reservedId);
         return { id, created: true };
       })

@@ -5,6 +5,7 @@
  * The folder is listed before the database is read, so a save committing meanwhile is seen as committed or pending.
  */
 import os from 'node:os';
+import { stmt } from './statements.js';
 import type { Db } from './database.js';
 import { deleteBlobFile, listBlobFiles } from './blob-files.js';
 import { DAY_MS } from './time.js';
@@ -30,8 +31,8 @@ function writerAlive(owner: string, createdAt: number, now: number): boolean {
 /** Returns how many files were removed. */
 export async function sweepOrphans(db: Db, filesDir: string, now: number = Date.now()): Promise<number> {
   const files = await listBlobFiles(filesDir);
-  const committed = new Set((db.prepare('SELECT id FROM blobs').all() as Array<{ id: string }>).map((r) => r.id));
-  const pending = db.prepare('SELECT id, owner, created_at FROM pending_blobs').all() as Array<{ id: string; owner: string; created_at: number }>;
+  const committed = new Set((stmt(db, 'SELECT id FROM blobs').all() as Array<{ id: string }>).map((r) => r.id));
+  const pending = stmt(db, 'SELECT id, owner, created_at FROM pending_blobs').all() as Array<{ id: string; owner: string; created_at: number }>;
   const inProgress = new Set<string>();
   const abandoned: string[] = [];
   for (const p of pending) {
@@ -45,7 +46,7 @@ export async function sweepOrphans(db: Db, filesDir: string, now: number = Date.
     removed++;
   }
   if (abandoned.length > 0) {
-    const del = db.prepare('DELETE FROM pending_blobs WHERE id = ?');
+    const del = stmt(db, 'DELETE FROM pending_blobs WHERE id = ?');
     db.transaction(() => abandoned.forEach((id) => del.run(id)))();
   }
   return removed;

@@ -4,6 +4,7 @@
  * planRetention() is the dry run the UI announces; applyRetention() deletes exactly what the plan lists (or the
  * subset the caller confirmed), audited per message.
  */
+import { stmt } from './statements.js';
 import type { Db } from './database.js';
 import { storeError } from './errors.js';
 import type { RetentionCandidate, StoreSettings } from './records.js';
@@ -17,7 +18,7 @@ const SETTING_KEYS: Record<keyof StoreSettings, string> = {
 };
 
 export function readSettings(db: Db): StoreSettings {
-  const rows = db.prepare('SELECT key, value FROM settings').all() as Array<{ key: string; value: string }>;
+  const rows = stmt(db, 'SELECT key, value FROM settings').all() as Array<{ key: string; value: string }>;
   const byKey = new Map(rows.map((r) => [r.key, JSON.parse(r.value) as unknown]));
   const days = (name: keyof StoreSettings): number => {
     const v = byKey.get(SETTING_KEYS[name]);
@@ -36,7 +37,7 @@ export function writeSettings(db: Db, patch: Partial<StoreSettings>): string[] {
     if (value === undefined) continue;
     if (!Number.isInteger(value) || value < 0 || value > 36_500) throw storeError('store-invalid-input', `settings.${name}: whole number of days 0..36500 expected`);
     if (value === before[name]) continue;
-    db.prepare('INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(SETTING_KEYS[name], JSON.stringify(value));
+    stmt(db, 'INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(SETTING_KEYS[name], JSON.stringify(value));
     changes.push(`${SETTING_KEYS[name]}=${before[name]}→${value}`);
   }
   return changes;
@@ -46,8 +47,8 @@ export function planRetention(db: Db, now: number): RetentionCandidate[] {
   const s = readSettings(db);
   const transferredCut = now - s.retentionTransferredDays * DAY_MS;
   const trashCut = now - s.retentionTrashDays * DAY_MS;
-  const rows = db
-    .prepare(
+  const rows = stmt(
+          db,
       `SELECT id, message_id, transferred_at, trashed_at FROM deliveries
        WHERE legal_hold = 0 AND ((transferred_at IS NOT NULL AND transferred_at <= ?) OR (trashed_at IS NOT NULL AND trashed_at <= ?))
        ORDER BY id`,

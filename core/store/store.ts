@@ -18,6 +18,7 @@ import { Readable } from 'node:stream';
 import { appendAudit, auditCsv, readAudit, verifyAuditChain, type AuditEntry, type AuditQuery, type AuditVerification, type NewAuditEntry } from './audit-log.js';
 import { blobStream, deleteBlobFile, nodeBlobFileIo, type BlobFileIo } from './blob-files.js';
 import { DEFAULT_CHUNK_BYTES } from './blob-crypto.js';
+import { stmt } from './statements.js';
 import { openEncryptedDatabase, type Db } from './database.js';
 import { deleteDeliveryRows } from './deletion.js';
 import { countDeliveries, getDeliveryRecord, listDeliveries, resolveRef } from './delivery-queries.js';
@@ -68,6 +69,12 @@ export interface OpenStoreOptions {
   readonly inlineContentLimit?: number;
   /** Plaintext bytes per encrypted chunk of a blob file (default 256 KiB). */
   readonly chunkBytes?: number;
+  /**
+   * Default true: every save is fsynced (files, folder, commit) before it returns. false — ONLY for bulk loading
+   * and benchmarks: nothing is fsynced; a killed process still loses nothing (WAL), a power failure may lose the
+   * last saves. The fetch engine never sets it: its acknowledgement relies on durable saves.
+   */
+  readonly durableCommits?: boolean;
 }
 
 export interface CreateStoreOptions extends OpenStoreOptions {
@@ -121,6 +128,7 @@ export class PostfachStore {
       osUser,
       inlineLimit: options.inlineContentLimit ?? DEFAULT_INLINE_LIMIT,
       chunkBytes: options.chunkBytes ?? DEFAULT_CHUNK_BYTES,
+      durable: options.durableCommits !== false,
     };
   }
 
@@ -142,7 +150,7 @@ export class PostfachStore {
     const keyring = await createKeyring(paths, { password: options.password, protector: options.protector, scrypt: options.scrypt });
     let db: Db | undefined;
     try {
-      db = openEncryptedDatabase(paths.database, keyring.dataKey, { create: true, maxBytes: options.maxDatabaseBytes });
+      db = openEncryptedDatabase(paths.database, keyring.dataKey, { create: true, maxBytes: options.maxDatabaseBytes, durable: options.durableCommits });
       migrate(db);
       const osUser = options.osUser ?? currentOsUser();
       const wrappers = ['recovery', ...(options.password === undefined ? [] : ['password']), ...(options.protector === undefined ? [] : [options.protector.id])];
@@ -173,7 +181,7 @@ export class PostfachStore {
     const dataKey = await unlockDataKey(keyFile, unlock);
     let db: Db | undefined;
     try {
-      db = openEncryptedDatabase(paths.database, dataKey, { create: false, maxBytes: options.maxDatabaseBytes });
+      db = openEncryptedDatabase(paths.database, dataKey, { create: false, maxBytes: options.maxDatabaseBytes, durable: options.durableCommits });
       migrate(db);
       mkdirSync(paths.filesDir, { recursive: true, mode: 0o700 });
       const store = new PostfachStore(db, paths, keyFile.storeId, dataKey, options.osUser ?? currentOsUser(), options);
@@ -237,13 +245,13 @@ export class PostfachStore {
     this.write('record process card', (db) => {
       const { id } = resolveRef(db, ref);
       const set = (column: string, value: TimeInput | null | undefined, field: string): void => {
-        if (value !== undefined) db.prepare(`UPDATE deliveries SET ${column} = ? WHERE id = ?`).run(toMillisOrNull(value, field), id);
+        if (value !== undefined) stmt(db, `UPDATE deliveries SET ${column} = ? WHERE id = ?`).run(toMillisOrNull(value, field), id);
       };
       set('creation_at', card.creation, 'processCard.creation');
       set('forwarding_at', card.forwarding, 'processCard.forwarding');
       set('reception_at', card.reception, 'processCard.reception');
       if (card.inspectionReport !== undefined) {
-        db.prepare('UPDATE delivery_details SET inspection_report = ? WHERE delivery_id = ?').run(JSON.stringify(card.inspectionReport), id);
+        stmt(db, 'UPDATE delivery_details SET inspection_report = ? WHERE delivery_id = ?').run(JSON.stringify(card.inspectionReport), id);
       }
     });
   }
@@ -252,7 +260,7 @@ export class PostfachStore {
 
   /** The store id for an OSCI message id, or undefined. */
   findByMessageId(messageId: string): number | undefined {
-    return this.run('find message', (db) => (db.prepare('SELECT id FROM deliveries WHERE message_id = ?').get(messageId) as { id: number } | undefined)?.id);
+    return this.run('find message', (db) => (stmt(db, 'SELECT id FROM deliveries WHERE message_id = ?').get(messageId) as { id: number } | undefined)?.id);
   }
 
   /** The full record, without audit (for the fetch engine and internal use). What a person opens goes through openDelivery. */
@@ -264,7 +272,7 @@ export class PostfachStore {
   openDelivery(ref: DeliveryRef): DeliveryRecord {
     return this.write('open message', (db) => {
       const { id, messageId } = resolveRef(db, ref);
-      db.prepare('UPDATE deliveries SET read_at = coalesce(read_at, ?) WHERE id = ?').run(Date.now(), id);
+      stmt(db, 'UPDATE deliveries SET read_at = coalesce(read_at, ?) WHERE id = ?').run(Date.now(), id);
       this.audit(db, { action: 'opened', deliveryId: id, messageId });
       return getDeliveryRecord(db, id);
     });
@@ -282,8 +290,8 @@ export class PostfachStore {
   openContent(ref: DeliveryRef): Readable {
     const row = this.run('open content', (db) => {
       const { id } = resolveRef(db, ref);
-      return db
-        .prepare(
+      return stmt(
+          db,
           `SELECT x.content_inline, x.content_size, b.id AS blob_id, b.file_key FROM delivery_details x
            LEFT JOIN blobs b ON b.id = x.content_blob WHERE x.delivery_id = ?`,
         )
@@ -301,8 +309,7 @@ export class PostfachStore {
 
   openAttachment(attachmentId: number): Readable {
     const row = this.run('open attachment', (db) =>
-      db
-        .prepare('SELECT a.size, b.id AS blob_id, b.file_key FROM attachments a JOIN blobs b ON b.id = a.blob_id WHERE a.id = ?')
+      stmt(db, 'SELECT a.size, b.id AS blob_id, b.file_key FROM attachments a JOIN blobs b ON b.id = a.blob_id WHERE a.id = ?')
         .get(attachmentId) as { size: number; blob_id: string; file_key: Buffer } | undefined,
     );
     if (row === undefined) throw storeError('store-unknown-message', `no attachment with id ${attachmentId}`);
@@ -317,7 +324,7 @@ export class PostfachStore {
 
   markUnread(ref: DeliveryRef): void {
     this.write('mark unread', (db) => {
-      db.prepare('UPDATE deliveries SET read_at = NULL WHERE id = ?').run(resolveRef(db, ref).id);
+      stmt(db, 'UPDATE deliveries SET read_at = NULL WHERE id = ?').run(resolveRef(db, ref).id);
     });
   }
 
@@ -325,7 +332,8 @@ export class PostfachStore {
   recordExported(ref: DeliveryRef, detail: string): void {
     this.write('record export', (db) => {
       const { id, messageId } = resolveRef(db, ref);
-      db.prepare('UPDATE deliveries SET exported_at = ? WHERE id = ?').run(Date.now(), id);
+      // exported means seen: it leaves "ungelesen" as well
+      stmt(db, 'UPDATE deliveries SET exported_at = ?, read_at = coalesce(read_at, ?) WHERE id = ?').run(Date.now(), Date.now(), id);
       this.audit(db, { action: 'exported', deliveryId: id, messageId, detail: technicalDetail(detail) });
     });
   }
@@ -341,8 +349,8 @@ export class PostfachStore {
     this.write('mark transferred', (db) => {
       const { id, messageId } = resolveRef(db, ref);
       const changed = transferred
-        ? db.prepare('UPDATE deliveries SET transferred_at = ? WHERE id = ? AND transferred_at IS NULL').run(Date.now(), id).changes
-        : db.prepare('UPDATE deliveries SET transferred_at = NULL WHERE id = ? AND transferred_at IS NOT NULL').run(id).changes;
+        ? stmt(db, 'UPDATE deliveries SET transferred_at = ?, read_at = coalesce(read_at, ?) WHERE id = ? AND transferred_at IS NULL').run(Date.now(), Date.now(), id).changes
+        : stmt(db, 'UPDATE deliveries SET transferred_at = NULL WHERE id = ? AND transferred_at IS NOT NULL').run(id).changes;
       if (changed > 0) this.audit(db, { action: transferred ? 'marked-transferred' : 'unmarked-transferred', deliveryId: id, messageId });
     });
   }
@@ -353,14 +361,14 @@ export class PostfachStore {
       throw storeError('store-invalid-input', 'checklist: up to 100 section ids of at most 64 characters expected');
     }
     this.write('set checklist', (db) => {
-      db.prepare('UPDATE deliveries SET checklist = ? WHERE id = ?').run(JSON.stringify([...new Set(ticked)]), resolveRef(db, ref).id);
+      stmt(db, 'UPDATE deliveries SET checklist = ? WHERE id = ?').run(JSON.stringify([...new Set(ticked)]), resolveRef(db, ref).id);
     });
   }
 
   moveToTrash(ref: DeliveryRef): void {
     this.write('move to trash', (db) => {
       const { id, messageId } = resolveRef(db, ref);
-      if (db.prepare('UPDATE deliveries SET trashed_at = ? WHERE id = ? AND trashed_at IS NULL').run(Date.now(), id).changes > 0) {
+      if (stmt(db, 'UPDATE deliveries SET trashed_at = ? WHERE id = ? AND trashed_at IS NULL').run(Date.now(), id).changes > 0) {
         this.audit(db, { action: 'trashed', deliveryId: id, messageId });
       }
     });
@@ -369,7 +377,7 @@ export class PostfachStore {
   restoreFromTrash(ref: DeliveryRef): void {
     this.write('restore from trash', (db) => {
       const { id, messageId } = resolveRef(db, ref);
-      if (db.prepare('UPDATE deliveries SET trashed_at = NULL WHERE id = ? AND trashed_at IS NOT NULL').run(id).changes > 0) {
+      if (stmt(db, 'UPDATE deliveries SET trashed_at = NULL WHERE id = ? AND trashed_at IS NOT NULL').run(id).changes > 0) {
         this.audit(db, { action: 'restored', deliveryId: id, messageId });
       }
     });
@@ -378,7 +386,7 @@ export class PostfachStore {
   setLegalHold(ref: DeliveryRef, hold: boolean): void {
     this.write('set legal hold', (db) => {
       const { id, messageId } = resolveRef(db, ref);
-      if (db.prepare('UPDATE deliveries SET legal_hold = ? WHERE id = ? AND legal_hold <> ?').run(hold ? 1 : 0, id, hold ? 1 : 0).changes > 0) {
+      if (stmt(db, 'UPDATE deliveries SET legal_hold = ? WHERE id = ? AND legal_hold <> ?').run(hold ? 1 : 0, id, hold ? 1 : 0).changes > 0) {
         this.audit(db, { action: hold ? 'legal-hold-set' : 'legal-hold-released', deliveryId: id, messageId });
       }
     });
@@ -388,7 +396,7 @@ export class PostfachStore {
   async deletePermanently(ref: DeliveryRef): Promise<void> {
     const blobIds = this.write('delete message', (db) => {
       const { id, messageId } = resolveRef(db, ref);
-      const hold = (db.prepare('SELECT legal_hold FROM deliveries WHERE id = ?').get(id) as { legal_hold: number }).legal_hold;
+      const hold = (stmt(db, 'SELECT legal_hold FROM deliveries WHERE id = ?').get(id) as { legal_hold: number }).legal_hold;
       if (hold === 1) throw storeError('store-legal-hold', `message ${id} is on legal hold`);
       const ids = deleteDeliveryRows(db, id);
       this.audit(db, { action: 'deleted', deliveryId: id, messageId });

@@ -26,7 +26,7 @@ beforeAll(async () => {
       }),
     );
   }
-  // states: 0..9 read, 10..14 exported, 15..19 transferred, 30..32 trashed
+  // states: ids 1..10 read, 11..15 exported, 16..20 transferred, 31..33 trashed
   for (let id = 1; id <= 10; id++) store.openDelivery(id);
   for (let id = 11; id <= 15; id++) store.recordExported(id, 'pdf');
   for (let id = 16; id <= 20; id++) store.markTransferred(id);
@@ -63,7 +63,8 @@ describe('list', () => {
 
   it('filters: ungelesen, mit Anhängen, nicht übertragen, Zeitraum, Testanträge, nicht lesbar, Papierkorb', () => {
     const range = (a: number, b: number): number[] => Array.from({ length: b - a + 1 }, (_, k) => a + k);
-    expect(ids({ unread: true }).sort((a, b) => a - b)).toEqual([...range(11, 30), ...range(34, 40)]);
+    // exported (11..15) and transferred (16..20) count as read: only 21..40 outside the trash are unread
+    expect(ids({ unread: true }).sort((a, b) => a - b)).toEqual([...range(21, 30), ...range(34, 40)]);
     expect(ids({ withAttachments: true }).every((id) => (id - 1) % 3 !== 0)).toBe(true);
     expect(store.list({ withAttachments: true }).total).toBe(Array.from({ length: N }, (_, i) => i).filter((i) => i % 3 !== 0 && !(i >= 30 && i <= 32)).length);
     expect(store.list({ notTransferred: true }).total).toBe(N - 3 - 5);
@@ -76,11 +77,11 @@ describe('list', () => {
     expect(store.list({ unreadable: true }).items[0]?.unreadableReason).toContain('nicht lesbar');
     expect(ids({ trash: true }).sort((a, b) => a - b)).toEqual([31, 32, 33]);
     expect(store.list({ trash: true }).items.every((i) => i.state === 'papierkorb')).toBe(true);
-    expect(ids({ unread: true, withAttachments: true, test: false }).every((id) => id > 10 && (id - 1) % 3 !== 0)).toBe(true);
+    expect(ids({ unread: true, withAttachments: true, test: false }).every((id) => id > 20 && (id - 1) % 3 !== 0)).toBe(true);
   });
 
   it('counts for the folder pane', () => {
-    expect(store.counts()).toEqual({ inbox: 37, unread: 27, notTransferred: 32, transferred: 5, unreadable: 1, test: 4, trash: 3 });
+    expect(store.counts()).toEqual({ inbox: 37, unread: 17, notTransferred: 32, transferred: 5, unreadable: 1, test: 4, trash: 3 });
   });
 
   it('restoring from the Papierkorb brings the previous state back', () => {
