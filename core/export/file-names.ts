@@ -26,8 +26,10 @@ export function safeFileName(wanted: string | undefined, fallback: string, mimeT
   name = name.replace(/^[.\s]+|[.\s]+$/g, '');
   if (name === '' || /^_*$/.test(name)) name = fallback;
   const dot = name.lastIndexOf('.');
-  let stem = dot > 0 ? name.slice(0, dot) : name;
-  let ext = dot > 0 ? name.slice(dot + 1) : '';
+  // an extension is a short alphanumeric tail; anything else stays part of the name
+  const hasExt = dot > 0 && /^[A-Za-z0-9]{1,10}$/.test(name.slice(dot + 1));
+  let stem = hasExt ? name.slice(0, dot) : name;
+  let ext = hasExt ? name.slice(dot + 1) : '';
   const expected = mimeType ? EXTENSIONS[mimeType.toLowerCase()] : undefined;
   if (ext === '' && expected) ext = expected;
   if (RESERVED.test(stem.replace(/[.\s]+$/, '')) || RESERVED.test(stem.split('.')[0] ?? '')) stem = `_${stem}`;

@@ -39,7 +39,7 @@ export async function writeAtomically(path: string, write: (target: NodeJS.Writa
     await write(createWriteStream(temp, { flags: 'wx', mode: 0o600 }));
     await rename(temp, path);
   } catch (error) {
-    await rm(temp, { force: true });
+    await rm(temp, { force: true }).catch(() => undefined);
     if (error instanceof Error && 'code' in error) throw targetNotWritable(`${(error as NodeJS.ErrnoException).code ?? 'error'} writing the export file`, error);
     throw error;
   }

@@ -51,7 +51,7 @@ export async function exportPdf(view: DeliveryView, receipt: ReceiptFacts, optio
   const pdfa = options.pdfa !== false && blockers.length === 0;
 
   const title = `${view.test ? 'TESTANTRAG – ' : ''}${view.benefit?.text ?? view.product ?? 'Nachricht'}${view.applicants.length > 0 ? `: ${view.applicants.join(', ')}` : ''}`;
-  const w = new TaggedWriter({ title, subject: `OSCI-Nachricht ${receipt.messageId}`, pdfa, createdAt: exportedAt });
+  const w = new TaggedWriter({ title: title.normalize('NFC'), subject: `OSCI-Nachricht ${receipt.messageId}`, pdfa, createdAt: exportedAt });
   const outline = w.doc.outline;
   const placeholders = new Map<number, number[]>();
   const imported = new Set<number>();
@@ -69,7 +69,7 @@ export async function exportPdf(view: DeliveryView, receipt: ReceiptFacts, optio
     const shown = new Set<string>();
     for (const card of view.cards) {
       if (card.id === 'dokumente') continue;
-      dataItem.addItem(card.title.de);
+      dataItem.addItem(card.title.de.normalize('NFC'));
       w.heading(2, card.title.de);
       for (const section of card.sections) {
         if (card.sections.length > 1 || section.title.de !== card.title.de) w.heading(3, section.title.de);
@@ -91,7 +91,7 @@ export async function exportPdf(view: DeliveryView, receipt: ReceiptFacts, optio
       const d = plan.doc;
       w.beginSection();
       w.newPage();
-      attachmentsItem?.addItem(`Anlage ${i + 1}: ${d.name}`);
+      attachmentsItem?.addItem(`Anlage ${i + 1}: ${d.name}`.normalize('NFC'));
       w.heading(1, `Anlage ${i + 1}: ${d.name}`);
       w.table([
         { label: 'Dateiname', value: d.fileName ?? 'keine Angabe' },
@@ -138,7 +138,7 @@ export async function exportPdf(view: DeliveryView, receipt: ReceiptFacts, optio
     await rename(temp, outputPath);
     return { path: outputPath, size, pages: target.getPageCount(), pdfa, pdfaBlockers: options.pdfa === false ? [] : blockers, documents: results };
   } catch (error) {
-    await rm(temp, { force: true });
+    await rm(temp, { force: true }).catch(() => undefined);
     if (error instanceof Error && 'code' in error) throw targetNotWritable(`${(error as NodeJS.ErrnoException).code ?? 'error'} writing the PDF`, error);
     throw error;
   }

@@ -27,6 +27,14 @@ export interface WriterOptions {
   readonly createdAt: Date;
 }
 
+/**
+ * Text is drawn in NFC: a name typed with combining marks ("u" + U+0308) looks the same, but text extraction and
+ * search in the e-file then find it; sequences without a precomposed letter keep their combining marks.
+ */
+function nfc(text: string): string {
+  return text.normalize('NFC');
+}
+
 export class TaggedWriter {
   readonly doc: PDFKit.PDFDocument;
   private readonly document: PDFKit.PDFStructureElement;
@@ -79,7 +87,8 @@ export class TaggedWriter {
     if (this.doc.y + height > BOTTOM) this.newPage();
   }
 
-  heading(level: 1 | 2 | 3, text: string): void {
+  heading(level: 1 | 2 | 3, rawText: string): void {
+    const text = nfc(rawText);
     const size = level === 1 ? 17 : level === 2 ? 13.5 : 11;
     this.ensureSpace(size * 3 + 30);
     if (this.doc.y > PAGE.margin + 1) this.doc.moveDown(level === 1 ? 0.4 : 0.6);
@@ -98,7 +107,8 @@ export class TaggedWriter {
     this.doc.fillColor('black');
   }
 
-  paragraph(text: string, options: { size?: number; bold?: boolean; colour?: string } = {}): void {
+  paragraph(rawText: string, options: { size?: number; bold?: boolean; colour?: string } = {}): void {
+    const text = nfc(rawText);
     const size = options.size ?? 9.5;
     this.doc.font(options.bold ? 'B' : 'R').fontSize(size);
     this.ensureSpace(Math.min(this.doc.heightOfString(text, { width: CONTENT_WIDTH }), 200));
@@ -111,7 +121,8 @@ export class TaggedWriter {
   }
 
   /** A framed warning (e.g. Testantrag): thick border and a sign, readable without colour. */
-  banner(text: string): void {
+  banner(rawText: string): void {
+    const text = nfc(rawText);
     this.doc.font('B').fontSize(12);
     const h = this.doc.heightOfString(text, { width: CONTENT_WIDTH - 24 }) + 16;
     this.ensureSpace(h + 8);
@@ -132,7 +143,8 @@ export class TaggedWriter {
     if (rows.length === 0) return;
     const table = this.doc.struct('Table');
     this.section.add(table);
-    for (const row of rows) {
+    for (const raw of rows) {
+      const row: Row = { label: nfc(raw.label), value: nfc(raw.value), ...(raw.note ? { note: nfc(raw.note) } : {}) };
       this.doc.font('R').fontSize(9);
       const labelH = this.doc.heightOfString(row.label, { width: LABEL_WIDTH });
       this.doc.font('R').fontSize(9.5);
@@ -167,7 +179,7 @@ export class TaggedWriter {
     if (BOTTOM - this.doc.y < 260) this.newPage();
     const y = this.doc.y;
     this.section.add(
-      this.doc.struct('Figure', { alt }, () => {
+      this.doc.struct('Figure', { alt: nfc(alt) }, () => {
         this.doc.image(bytes, PAGE.margin, y, { fit: [CONTENT_WIDTH, BOTTOM - y], align: 'center' });
       }),
     );
@@ -177,7 +189,7 @@ export class TaggedWriter {
   /** A page that will receive an imported page later: only an empty Figure (MCID 0) with alternative text. */
   placeholderPage(size: [number, number], alt: string): number {
     this.newPage(size);
-    this.section.add(this.doc.struct('Figure', { alt }, () => undefined));
+    this.section.add(this.doc.struct('Figure', { alt: nfc(alt) }, () => undefined));
     return this.pageIndex;
   }
 
