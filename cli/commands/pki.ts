@@ -116,19 +116,22 @@ interface ShowOptions {
   at?: Date;
 }
 
-async function show(file: string, options: ShowOptions): Promise<ExitCode> {
-  const json = options.json === true;
-  let data: Buffer;
+function readInput(file: string): Buffer {
   try {
-    data = readFileSync(file);
+    return readFileSync(file);
   } catch (cause) {
     throw new PostfachError(
       'file-unreadable',
-      { de: 'Die Datei kann nicht gelesen werden.', en: 'The file cannot be read.' },
-      `${(cause as NodeJS.ErrnoException).code ?? 'error'} reading the given file`,
+      { de: 'Eine angegebene Datei kann nicht gelesen werden.', en: 'A given file cannot be read.' },
+      `${(cause as NodeJS.ErrnoException).code ?? 'error'} reading ${path.basename(file)}`,
       { cause },
     );
   }
+}
+
+async function show(file: string, options: ShowOptions): Promise<ExitCode> {
+  const json = options.json === true;
+  const data = readInput(file);
   const format = sniffKeyFileFormat(data, file);
   if (format === 'pkcs12' && options.passwordEnv === undefined) {
     return usage(
@@ -139,7 +142,7 @@ async function show(file: string, options: ShowOptions): Promise<ExitCode> {
       'PKCS#12 file without --password-env',
     );
   }
-  const trustAnchors = options.ca.flatMap((f) => loadCertificates(readFileSync(f)));
+  const trustAnchors = options.ca.flatMap((f) => loadCertificates(readInput(f)));
   const roles: KeyRole[] | undefined =
     options.role === undefined ? undefined : options.role === 'both' ? ['cipher', 'signature'] : [options.role];
   const report = reportKeyFile(

@@ -1,18 +1,20 @@
 /**
  * Runs node-forge PKCS#12/PKCS#8 code with PBKDF2 done by `node:crypto` instead of forge's own.
  *
- * Why: forge hands PBKDF2 to Node only for HMAC-SHA1; for the HMAC-SHA256 PRF of OpenSSL 3 and Java keytool
- * files it falls back to pure JavaScript (measured: keytool's 10000 iterations cost ~100 ms per bag, a two-key
- * keystore ~400 ms instead of ~70 ms). And forge turns the password into bytes as Latin-1, while OpenSSL and Java
- * derive PBES2 keys from its UTF-8 bytes: a password with an umlaut ("Grüße…") opens an OpenSSL 3 file's MAC
- * (PKCS#12 KDF, BMPString) but not its key bag. Here the password is encoded as UTF-8.
+ * Why: forge's PBES2 code passes a message-digest object to PBKDF2, which forge's own Node fast path does not
+ * take, so the PBKDF2 of OpenSSL 3 and Java keytool files runs in pure JavaScript (measured with bench/pki.ts: a
+ * two-key keytool keystore, 10000 iterations, ~370 ms in forge alone, ~45 ms here). And forge turns the password
+ * into bytes as Latin-1, while OpenSSL and Java derive PBES2 keys from its UTF-8 bytes: a password with an umlaut
+ * ("Grüße…") opens an OpenSSL 3 file's MAC (PKCS#12 KDF, BMPString) but not its key bag. Here the password is
+ * encoded as UTF-8.
  *
  * forge looks `forge.pkcs5.pbkdf2` up at call time; the replacement is installed only for the duration of one
  * synchronous call, so no other code ever runs with it.
  *
- * Not replaced: the PKCS#12 KDF (RFC 7292 appendix B) of legacy files. A version built on `crypto.hash` was
- * measured at ~750 ms against forge's ~950 ms per legacy vector file: the 350000 single-block hash calls are
- * dominated by the per-call cost, so the gain (~20 %) did not justify a second implementation.
+ * Not replaced: the PKCS#12 KDF (RFC 7292 appendix B) of legacy files. A version built on `crypto.hash` (kept in
+ * bench/pki.ts for the comparison) took ~750–830 ms against forge's ~950–1100 ms per legacy vector file: the
+ * 350000 single-block hash calls are dominated by the per-call cost of crossing into C++, so the gain (~20 %)
+ * did not justify a second implementation of the derivation in the product.
  */
 import { pbkdf2Sync } from 'node:crypto';
 import forge from 'node-forge';

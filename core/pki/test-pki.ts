@@ -144,6 +144,13 @@ export async function createTestPki(dir: string, options: TestPkiOptions = {}): 
     );
   }
 
+  // the folder first: an unwritable place is reported before seconds of key generation
+  try {
+    mkdirSync(absolute, { recursive: true, mode: 0o700 });
+  } catch (cause) {
+    writeFailed(absolute, cause);
+  }
+
   const now = options.now ?? new Date();
   const start = new Date(now.getTime() - CLOCK_SKEW_MS);
   const [caKeys, ...roleKeys] = await Promise.all([rsaKeyPair(keySize), ...TEST_PKI_ROLES.map(() => rsaKeyPair(keySize))]);
@@ -181,9 +188,12 @@ export async function createTestPki(dir: string, options: TestPkiOptions = {}): 
     return { role, cert, p12: createPkcs12(keys.privateKey, cert, password, { alias: role, chain: [ca] }) };
   });
 
-  mkdirSync(absolute, { recursive: true, mode: 0o700 });
   const write = (file: string, data: Buffer | string, mode: number): void => {
-    writeFileAtomic(file, data, mode);
+    try {
+      writeFileAtomic(file, data, mode);
+    } catch (cause) {
+      writeFailed(file, cause);
+    }
     written.push(file);
   };
   write(files.ca, ca.raw, 0o644);
@@ -193,6 +203,15 @@ export async function createTestPki(dir: string, options: TestPkiOptions = {}): 
   }
   write(files.password, `${password}\n`, 0o600);
   return { dir: absolute, files: written, certificates: certificates as Record<TestPkiRole | 'ca', X509Certificate> };
+}
+
+function writeFailed(file: string, cause: unknown): never {
+  throw new PostfachError(
+    'test-pki-write-failed',
+    { de: 'Die Test-PKI kann in diesem Ordner nicht angelegt werden.', en: 'The test PKI cannot be created in this folder.' },
+    `${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message} writing ${path.basename(file)}`,
+    { cause },
+  );
 }
 
 function missing(file: string, cause: unknown): never {

@@ -195,6 +195,10 @@ describe('postfach pki show', () => {
 
     const missing = postfach(['pki', 'show', path.join(root, 'gibt-es-nicht.cer')]);
     expect(missing.status).toBe(1);
-    expect(missing.stderr).toMatch(/^Fehler: Die Datei kann nicht gelesen werden\./);
+    expect(missing.stderr).toMatch(/^Fehler: Eine angegebene Datei kann nicht gelesen werden\./);
+    expect(missing.stderr).toMatch(/ENOENT reading gibt-es-nicht\.cer/);
+    const missingCa = postfach(['pki', 'show', vectorPath('certs/bob_cipher_4096.cer'), '--ca', path.join(root, 'keine-ca.cer')]);
+    expect(missingCa.status).toBe(1);
+    expect(missingCa.stderr).toMatch(/ENOENT reading keine-ca\.cer/);
   });
 });

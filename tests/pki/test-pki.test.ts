@@ -146,6 +146,13 @@ describe('test PKI variants', () => {
     expect(describeCertificate(created.certificates.ca).warnings).toEqual([]);
   });
 
+  it('a folder that cannot be created is a clear error', async () => {
+    const file = path.join(root, 'eine-datei');
+    writeFileSync(file, 'x');
+    await expect(createTestPki(path.join(file, 'pki'))).rejects.toMatchObject({ kind: 'test-pki-write-failed', detail: 'ENOTDIR writing pki' });
+    await expect(createTestPki(file)).rejects.toMatchObject({ kind: 'invalid-argument' });
+  });
+
   it('rejects key sizes and validity outside the documented range', async () => {
     const dir = path.join(root, 'invalid');
     for (const options of [{ keySize: 2048 as 3072 }, { validDays: 0 }, { validDays: 1.5 }, { validDays: 5000 }]) {
