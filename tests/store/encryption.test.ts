@@ -96,6 +96,21 @@ describe('encryption at rest', () => {
     expect(readFileSync(file).subarray(0, 15).toString()).toBe('SQLite format 3');
   });
 
+  it('opens every connection with WAL, synchronous=FULL, temp_store=MEMORY, secure_delete and a busy timeout', () => {
+    const dir = tempDir();
+    const db = openEncryptedDatabase(path.join(dir, 'p.db'), Buffer.alloc(32, 5), { create: true });
+    expect({
+      cipher: db.pragma('cipher', { simple: true }),
+      journal: db.pragma('journal_mode', { simple: true }),
+      synchronous: db.pragma('synchronous', { simple: true }),
+      tempStore: db.pragma('temp_store', { simple: true }),
+      secureDelete: db.pragma('secure_delete', { simple: true }),
+      busyTimeout: db.pragma('busy_timeout', { simple: true }),
+      foreignKeys: db.pragma('foreign_keys', { simple: true }),
+    }).toEqual({ cipher: 'sqlcipher', journal: 'wal', synchronous: 2, tempStore: 2, secureDelete: 1, busyTimeout: 10_000, foreignKeys: 1 });
+    db.close();
+  });
+
   it('uses the SQLCipher 4 scheme: the database cannot be opened without the data key', async () => {
     const { store, dbPath } = await newStore();
     store.close();
