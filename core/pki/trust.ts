@@ -7,7 +7,9 @@
  * (from the message or the p12) by name and, where both carry them, by authority/subject key identifier; every
  * candidate path is checked (signature, validity at the time, issuer is a CA allowed to sign certificates, path
  * length, no unknown critical extension) and the best one is reported. Validity is checked for every certificate
- * at the one given time (shell model). Revocation (OCSP/CRL) is not checked: `revocation: 'not-checked'`.
+ * at the one given time (shell model). A problem found on the way (a bad signature, an expired certificate) makes
+ * the result `invalid` even when no trusted issuer is found. Revocation (OCSP/CRL) is not checked:
+ * `revocation: 'not-checked'`.
  */
 import type { X509Certificate } from 'node:crypto';
 import type { UserText } from '../errors.js';
@@ -176,14 +178,14 @@ export function validateChain(cert: X509Certificate, options: ChainOptions): Tru
       return;
     }
     const issuers = pool.filter((p) => !chain.some((c) => c.raw.equals(p.raw)) && couldHaveIssued(p, last));
-    const selfSigned = x509Fields(last).subjectDer.equals(x509Fields(last).issuerDer) && verifies(last, last);
     if (issuers.length === 0 || chain.length >= MAX_DEPTH) {
+      const selfIssued = x509Fields(last).subjectDer.equals(x509Fields(last).issuerDer);
+      const selfSigned = selfIssued && verifies(last, last);
       const ending: TrustReason[] = [];
       if (selfSigned && position > 0) ending.push(reason('untrusted-root', position));
       else ending.push(reason('issuer-not-found', position));
-      if (!selfSigned && x509Fields(last).subjectDer.equals(x509Fields(last).issuerDer)) {
-        ending.push(reason('bad-signature', position)); // claims to be self-signed, but its signature fails
-      }
+      // claims to be self-signed, but its signature fails
+      if (selfIssued && !selfSigned) ending.push(reason('bad-signature', position));
       candidates.push({ chain, anchored: false, reasons: [...reasons, ...ending] });
       return;
     }

@@ -146,6 +146,14 @@ describe('chain rules on generated certificates', () => {
     expect(then.status).toBe('trusted');
   });
 
+  it('an expired certificate of an unknown issuer is invalid, not merely of unknown issuer', () => {
+    const stranger = makeCa('Fremde CA');
+    const expired = issue(stranger, 'Abgelaufen', { notBefore: new Date(Date.now() - 400 * DAY), notAfter: new Date(Date.now() - DAY) });
+    const result = validateChain(expired.certificate, { trustAnchors: [makeCa('Eigene CA').certificate] });
+    expect(result.status).toBe('invalid');
+    expect(reasonCodes(result)).toEqual(['expired', 'issuer-not-found']);
+  });
+
   it('CA key rollover: two CAs with the same name are told apart by key identifier', () => {
     const oldCa = makeCa('Test-CA Wechsel');
     const newCa = makeCa('Test-CA Wechsel');
