@@ -31,8 +31,12 @@ function writerAlive(owner: string, createdAt: number, now: number): boolean {
 /** Returns how many files were removed. */
 export async function sweepOrphans(db: Db, filesDir: string, now: number = Date.now()): Promise<number> {
   const files = await listBlobFiles(filesDir);
-  const committed = new Set((stmt(db, 'SELECT id FROM blobs').all() as Array<{ id: string }>).map((r) => r.id));
-  const pending = stmt(db, 'SELECT id, owner, created_at FROM pending_blobs').all() as Array<{ id: string; owner: string; created_at: number }>;
+  // one read snapshot for both tables: a save committing between two separate reads would move its ids from
+  // pending to committed unseen by either, and its files would be taken for orphans
+  const { committed, pending } = db.transaction(() => ({
+    committed: new Set((stmt(db, 'SELECT id FROM blobs').all() as Array<{ id: string }>).map((r) => r.id)),
+    pending: stmt(db, 'SELECT id, owner, created_at FROM pending_blobs').all() as Array<{ id: string; owner: string; created_at: number }>,
+  }))();
   const inProgress = new Set<string>();
   const abandoned: string[] = [];
   for (const p of pending) {
