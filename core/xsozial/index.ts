@@ -19,3 +19,4 @@ export type { Label, XsdLabels } from './labels.js';
 export { humanise } from './labels.js';
 export { bytesSource, fileSource, toByteSource, type XmlSource, type XmlByteSource, type XmlByteRange } from './source.js';
 export { DEFAULT_LIMITS, type XmlLimits } from './xml-stream.js';
+export { loadXsdBundle, validateWithXsd, MAX_VALIDATION_BYTES, type XsdBundle, type ValidationResult, type ValidationIssue } from './xsd-bundle.js';
