@@ -45,7 +45,7 @@ export async function createKeyring(paths: StorePaths, wrappers: { password?: st
   const recoveryKey = generateRecoveryKey();
   const list: KeyWrapper[] = [wrapWithRecoveryKey(dataKey, parseRecoveryKey(recoveryKey), storeId)];
   if (wrappers.password !== undefined) list.unshift(await wrapWithPassword(dataKey, wrappers.password, storeId, wrappers.scrypt ?? DEFAULT_SCRYPT));
-  if (wrappers.protector !== undefined) list.push(await wrapWithProtector(dataKey, wrappers.protector));
+  if (wrappers.protector !== undefined) list.push(...(await setProtectorWrapper([], dataKey, storeId, wrappers.protector)));
   const file: KeyFile = {
     format: 'osci-postfach-store-keys',
     version: 1,

@@ -141,6 +141,15 @@ describe('OS key store protector', () => {
     expect(await kindOf(PostfachStore.open(dbPath, { protector: liar }))).toBe('store-key-unavailable');
   });
 
+  it('a protector that cannot give the key back is refused before the store relies on it', async () => {
+    const broken = { id: 'safestorage:broken', wrap: (k: Uint8Array) => Buffer.from(k).reverse(), unwrap: () => { throw new Error('keychain locked'); } };
+    expect(await kindOf(newStore({ protector: broken }))).toBe('store-key-unavailable');
+    const { store } = await newStore();
+    expect(await kindOf(store.addProtector(broken))).toBe('store-key-unavailable');
+    expect(store.keyWrappers().map((w) => w.id)).toEqual(['password', 'recovery']);
+    store.close();
+  });
+
   it('wrappers can be added and removed while the store is open; the last one stays', async () => {
     const { store, dbPath, recoveryKey } = await newStore();
     const clerkA = softwareProtector('safestorage:clerk-a');
