@@ -16,7 +16,8 @@ export interface ServicePort {
   onMessage(listener: (message: unknown) => void): void;
 }
 
-export type HandlersFactory = (options: ServiceOptions) => ServiceHandlers;
+/** Builds the handlers once at `init`; may be async (opening the store, loading settings). */
+export type HandlersFactory = (options: ServiceOptions) => ServiceHandlers | Promise<ServiceHandlers>;
 
 export function runService(port: ServicePort, createHandlers: HandlersFactory, onShutdown: () => void): void {
   let handlers: ServiceHandlers | undefined;
@@ -54,12 +55,15 @@ export function runService(port: ServicePort, createHandlers: HandlersFactory, o
     const message = parsed.data;
     switch (message.type) {
       case 'init':
-        try {
-          handlers = createHandlers(message.options);
-          port.post({ type: 'ready' });
-        } catch (error) {
-          port.post({ type: 'fatal', error: failure(error).error });
-        }
+        Promise.resolve()
+          .then(() => createHandlers(message.options))
+          .then(
+            (created) => {
+              handlers = created;
+              port.post({ type: 'ready' });
+            },
+            (error: unknown) => port.post({ type: 'fatal', error: failure(error).error }),
+          );
         return;
       case 'call':
         void answer(message.id, message.method, message.input);

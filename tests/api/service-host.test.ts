@@ -1,6 +1,7 @@
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiClient } from '../../core/api/client.js';
+import { PostfachError } from '../../core/errors.js';
 import type { Settings } from '../../core/api/contract.js';
 import { createServiceHandlers } from '../../core/api/service.js';
 import { ServiceHost, type ServiceChannel } from '../../core/api/service-host.js';
@@ -119,5 +120,28 @@ describe('a service that dies', () => {
   it('times out a service that never answers init', async () => {
     const worker = fakeService(`setInterval(() => {}, 1000);`);
     await expect(ServiceHost.start(workerChannel(worker), options, 300)).rejects.toMatchObject({ kind: 'service-stopped' });
+  });
+});
+
+describe('service start-up', () => {
+  it('waits for asynchronous handler set-up, and reports its failure as the start error', async () => {
+    const start = (factory: Parameters<typeof runService>[1]) => {
+      const { port1, port2 } = new MessageChannel();
+      runService({ post: (m) => port2.postMessage(m), onMessage: (l) => port2.on('message', l) }, factory, () => undefined);
+      const channel: ServiceChannel = { post: (m) => port1.postMessage(m), onMessage: (l) => port1.on('message', l), onExit: () => undefined, kill: () => port1.close() };
+      return { started: ServiceHost.start(channel, options, 5_000), close: () => (port1.close(), port2.close()) };
+    };
+    const slow = start(async (o) => {
+      await new Promise((r) => setTimeout(r, 50));
+      return createServiceHandlers(o);
+    });
+    const host = await slow.started;
+    expect(await host.invoke('settings.get', {})).toEqual({ ok: true, value: { language: 'de' } });
+    slow.close();
+    const failing = start(async () => {
+      throw new PostfachError('store-wrong-password', { de: 'Falsches Passwort.', en: 'Wrong password.' }, 'key check failed');
+    });
+    await expect(failing.started).rejects.toMatchObject({ kind: 'store-wrong-password', detail: 'key check failed' });
+    failing.close();
   });
 });
