@@ -20,3 +20,4 @@ export { humanise } from './labels.js';
 export { bytesSource, fileSource, toByteSource, type XmlSource, type XmlByteSource, type XmlByteRange } from './source.js';
 export { DEFAULT_LIMITS, type XmlLimits } from './xml-stream.js';
 export { loadXsdBundle, validateWithXsd, MAX_VALIDATION_BYTES, type XsdBundle, type ValidationResult, type ValidationIssue } from './xsd-bundle.js';
+export { deliveryViewSchema, deliverySummarySchema, documentViewSchema } from './view-schema.js';
