@@ -350,7 +350,7 @@ function xmlPieces(f: XmlFacts): XmlPiece[] {
       x('bic', p.bank.bic);
       x('kreditinstitut', p.bank.bank);
       x('kontoinhaber', p.bank.holder);
-      x('kontoinhaberPersonID', p.id);
+      if (p.bank.holder === `${p.givenName} ${p.familyName}`) x('kontoinhaberPersonID', p.id);
       close('xsb:bankverbindung');
     }
     if (p.applicant && index === 0) {

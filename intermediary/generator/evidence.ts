@@ -98,7 +98,9 @@ function page(title: string, lines: readonly string[], pageNo: number, pages: nu
   const r = new Raster(PAGE_W, PAGE_H, [250, 249, 244]);
   const tint: [number, number, number][] = [[214, 228, 240], [226, 238, 214], [240, 226, 214], [232, 222, 240]];
   r.rect(0, 0, PAGE_W, 70, tint[index % tint.length]!);
-  r.text(28, 20, title, 4, [30, 40, 60]);
+  // the heading is as large as fits the page width (6 font pixels per character)
+  const scale = Math.max(2, Math.min(4, Math.floor((PAGE_W - 56) / (6 * Math.max(1, title.length)))));
+  r.text(28, 20 + (4 - scale) * 4, title, scale, [30, 40, 60]);
   r.text(28, 90, `NACHWEIS ${index + 1} - SEITE ${pageNo} VON ${pages}`, 2, [60, 60, 60]);
   let y = 130;
   for (const line of lines.slice(0, 8)) {

@@ -201,7 +201,10 @@ export function makeHousehold(rng: Rng, service: Service, year: number, forced?:
   }
   const holder = persons.find((p) => p.applicant && p.relation === undefined) ?? persons[0]!;
   const withBank = service !== 'wbs';
-  const finalPersons = persons.map((p) => (withBank && p === holder ? { ...p, bank: bankAccount(rng, `${p.givenName} ${p.familyName}`) } : p));
+  // for Bildung und Teilhabe the account is the filing parent's, given with the first child
+  const parent = service === 'but' ? thirdParties[0]?.person : undefined;
+  const holderName = parent ? `${parent.givenName} ${parent.familyName}` : `${holder.givenName} ${holder.familyName}`;
+  const finalPersons = persons.map((p) => (withBank && p === holder ? { ...p, bank: bankAccount(rng, holderName) } : p));
   let housing: Household['housing'];
   if (service !== 'asylblg') {
     const landlordId = `D${thirdParties.length + 1}`;
