@@ -52,10 +52,14 @@ export async function writePdf(doc: PDFDocument, path: string, embedded?: Stream
     }
     const size = Math.max(ctx.largestObjectNumber, ...offsets.keys()) + 1;
     const xrefAt = writer.position;
-    const lines = [`xref\n0 ${size}\n`, '0000000000 65535 f \n'];
+    // free entries (objects deleted after page import) form the linked list the format asks for
+    const free: number[] = [];
+    for (let n = 1; n < size; n++) if (!offsets.has(n)) free.push(n);
+    const nextFree = (n: number) => String(free.find((f) => f > n) ?? 0).padStart(10, '0');
+    const lines = [`xref\n0 ${size}\n`, `${nextFree(0)} 65535 f \n`];
     for (let n = 1; n < size; n++) {
       const entry = offsets.get(n);
-      lines.push(entry ? `${String(entry.offset).padStart(10, '0')} ${String(entry.generation).padStart(5, '0')} n \n` : '0000000000 00001 f \n');
+      lines.push(entry ? `${String(entry.offset).padStart(10, '0')} ${String(entry.generation).padStart(5, '0')} n \n` : `${nextFree(n)} 00001 f \n`);
     }
     const t = ctx.trailerInfo;
     const trailer = [`/Size ${size}`, `/Root ${String(t.Root)}`];

@@ -56,8 +56,8 @@ export class TaggedWriter {
         Subject: options.subject,
         Creator: 'OSCI-Postfach',
         Producer: 'OSCI-Postfach (pdfkit, pdf-lib)',
+        // no ModDate: pdfkit's XMP has no xmp:ModifyDate, and PDF/A wants the Info dictionary and XMP to agree
         CreationDate: options.createdAt,
-        ModDate: options.createdAt,
       },
     });
     this.doc.registerFont('R', resourcePath('fonts', 'DejaVuSans.ttf'));
