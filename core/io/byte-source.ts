@@ -141,3 +141,39 @@ export async function collectToBuffer(input: AsyncIterable<Buffer | Uint8Array |
   }
   return Buffer.concat(chunks, total);
 }
+
+/** A source over a file on disk (range reads; the file must not change while the source is used). */
+export async function fileSource(file: string): Promise<ByteSource> {
+  const { open, stat } = await import('node:fs/promises');
+  const size = (await stat(file)).size;
+  return {
+    size,
+    async *stream(range?: ByteRange) {
+      const r = checkRange(size, range);
+      const handle = await open(file, 'r');
+      try {
+        const buf = Buffer.allocUnsafe(256 * 1024);
+        let pos = r.start;
+        while (pos < r.end) {
+          const { bytesRead } = await handle.read(buf, 0, Math.min(buf.length, r.end - pos), pos);
+          if (bytesRead === 0) throw new Error(`file ${file} shorter than expected`);
+          pos += bytesRead;
+          yield Buffer.from(buf.subarray(0, bytesRead));
+        }
+      } finally {
+        await handle.close();
+      }
+    },
+  };
+}
+
+/** Writes a source to a file, streamed. */
+export async function writeSourceToFile(source: ByteSource, file: string): Promise<void> {
+  const { open } = await import('node:fs/promises');
+  const handle = await open(file, 'w', 0o600);
+  try {
+    for await (const chunk of source.stream()) await handle.write(chunk);
+  } finally {
+    await handle.close();
+  }
+}

@@ -277,15 +277,15 @@ async function fillReport(report: InspectReport, decoded: DecodedMessage, option
     fail(toPostfachError(error));
     return;
   }
-  const walk = (c: ContainerResult | undefined, path: string, encryptedDataId: string | null, error: PostfachError | undefined) => {
+  const walk = async (c: ContainerResult | undefined, path: string, encryptedDataId: string | null, error: PostfachError | undefined): Promise<void> => {
     report.containers.push({
       path,
       id: c?.id ?? null,
       origin: c?.origin ?? 'encrypted',
       encryptedDataId,
       encryption: c?.encryption ?? null,
-      plaintextLength: c?.plaintext ? c.plaintext.length : null,
-      plaintextSha256: c?.plaintext ? sha256(c.plaintext) : null,
+      plaintextLength: c?.plaintext ? c.plaintext.size : null,
+      plaintextSha256: c?.plaintext ? await sha256Source(c.plaintext) : null,
       signatures: (c?.signatures ?? []).map((sig) => ({
         valid: sig.valid,
         signer: sig.signerSubject ?? null,
@@ -300,7 +300,7 @@ async function fillReport(report: InspectReport, decoded: DecodedMessage, option
     report.weakAlgorithms ||= (c.encryption?.weak ?? false) || c.signatures.some((x) => x.weak);
     for (const item of c.contents) {
       if (item.kind === 'nested-container') {
-        walk(item.container, `${path}/${item.container.id ?? item.id ?? '?'}`, null, undefined);
+        await walk(item.container, `${path}/${item.container.id ?? item.id ?? '?'}`, null, undefined);
         continue;
       }
       report.contents.push({ container: path, containerId: c.id ?? null, id: item.id ?? null, kind: item.kind, length: item.length, sha256: item.sha256 });
@@ -315,11 +315,11 @@ async function fillReport(report: InspectReport, decoded: DecodedMessage, option
         }
       }
     }
-    for (const n of c.nestedEncrypted) walk(n.container, `${path}/${n.container?.id ?? n.encryptedDataId ?? '?'}`, n.encryptedDataId ?? null, n.error);
+    for (const n of c.nestedEncrypted) await walk(n.container, `${path}/${n.container?.id ?? n.encryptedDataId ?? '?'}`, n.encryptedDataId ?? null, n.error);
   };
   for (const item of content.items) {
-    if (item.kind === 'plain') walk(item.container, item.container.id ?? '?', null, undefined);
-    else walk(item.container, item.container?.id ?? item.encryptedDataId ?? '?', item.encryptedDataId ?? null, item.error);
+    if (item.kind === 'plain') await walk(item.container, item.container.id ?? '?', null, undefined);
+    else await walk(item.container, item.container?.id ?? item.encryptedDataId ?? '?', item.encryptedDataId ?? null, item.error);
   }
   if (content.firstError) {
     const e = content.firstError;

@@ -24,7 +24,7 @@ import {
 import { buildMultipart, newBoundary, soapPart } from './mime/writer.js';
 import { partById, type MimeEntity } from './mime/reader.js';
 import { NS, schemaLocation } from './xml/namespaces.js';
-import { firstChild, parseXml, type ParsedXml } from './xml/parse.js';
+import { base64Source, firstChild, parseXmlSource, type ParsedXml } from './xml/parse.js';
 import { el } from './xml/write.js';
 
 /** The algorithms a transport layer used (for inspect and for answering in kind). */
@@ -95,7 +95,7 @@ export async function decryptTransport(
     partEncoding = part.transferEncoding ?? 'binary';
     partBase64 = part.isBase64;
   } else {
-    cipherSource = bufferSource(info.cipherValue!);
+    cipherSource = await base64Source(info.cipherValueElement!, `${what}: CipherValue`);
   }
   const inner = await decryptSymmetric(info.symmetric, symKey, cipherSource, scope, 'transport-decryption', what);
   return {
@@ -171,8 +171,8 @@ export async function parseRootPart(entity: MimeEntity, what: string, maxBytes?:
   if (!root) throw osciError('malformed', `${what}: no parts`);
   const src = await root.decoded();
   const limit = maxBytes ?? 64 * 1024 * 1024;
-  if (src.size > limit) throw osciError('hostile-xml', `${what}: SOAP part of ${src.size} bytes exceeds ${limit}`);
-  return parseXml(await readAll(src, limit), { what, maxBytes: limit });
+  // large text (CipherValue, Base64Content) stays in the source; `limit` bounds what is parsed into the DOM
+  return parseXmlSource(src, { what, maxBytes: limit });
 }
 
 export { SYM };

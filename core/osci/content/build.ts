@@ -15,7 +15,7 @@ import { base64Wrapped } from '../mime/base64-stream.js';
 import type { AttachmentInput } from '../messages/build.js';
 import { createSignatureXml, type SignerKey, type SignReference } from '../signature/sign.js';
 import { FIVE_NS_DECLS, NS } from '../xml/namespaces.js';
-import { parseXml } from '../xml/parse.js';
+import { parseXmlSource } from '../xml/parse.js';
 import { el } from '../xml/write.js';
 
 export interface SymmetricChoice {
@@ -90,7 +90,7 @@ export async function buildContainer(input: ContainerInput): Promise<BuiltContai
   let signature = '';
   if (input.signer) {
     const unsigned = `${open}${contentsXml}${keysXml}</osci:ContentContainer>`;
-    const doc = parseXml(unsigned, { what: 'container to sign' });
+    const doc = await parseXmlSource(bufferSource(Buffer.from(unsigned, 'utf8')), { what: 'container to sign' });
     const refs: SignReference[] = [];
     for (const c of input.contents) {
       if (c.kind === 'base64') refs.push({ uri: `#${c.id}`, kind: 'base64', data: bufferSource(c.data) });

@@ -26,7 +26,7 @@ import { verifySignature, type ReferenceResult } from '../signature/verify.js';
 import { subjectName } from '../signature/cert-names.js';
 import { canonicalize } from '../xml/c14n.js';
 import { NS } from '../xml/namespaces.js';
-import { attr, base64Text, childElements, firstChild, isWithin, parseXml, type ParsedXml } from '../xml/parse.js';
+import { attr, base64Source, childElements, firstChild, isWithin, parseXmlSource, type ParsedXml } from '../xml/parse.js';
 
 export interface ContentEncryptionInfo {
   readonly encryptedDataId: string | undefined;
@@ -92,8 +92,8 @@ export type ContentItem =
 export interface ContainerResult {
   readonly id: string | undefined;
   readonly origin: 'plain' | 'encrypted';
-  /** Decrypted plaintext of the container document (encrypted containers only). */
-  readonly plaintext: Buffer | undefined;
+  /** Decrypted plaintext of the container document (encrypted containers only; memory or encrypted spool). */
+  readonly plaintext: ByteSource | undefined;
   readonly encryption: ContentEncryptionInfo | undefined;
   readonly contents: readonly ContentItem[];
   /** Nested xenc:EncryptedData (other than attachment keys), decrypted where possible. */
@@ -181,10 +181,11 @@ async function decryptEncryptedContainer(el: Element, ctx: Ctx, depth: number): 
     if (!chosen) throw osciError('no-matching-key', `content EncryptedData ${id ?? ''}: not encrypted for any of the given keys`);
     const ek = info.encryptedKeys[chosen.index]!;
     const symKey = unwrapKey(chosen.key.privateKey, ek.method, ek.cipherValue, alg.keyLength, 'content-decryption', `EncryptedData ${id ?? ''}`);
-    if (!info.cipherValue) throw osciError('malformed', `content EncryptedData ${id ?? ''}: CipherValue missing`);
-    const plainSrc = await decryptSymmetric(info.symmetric, symKey, bufferSource(info.cipherValue), ctx.options.scope, 'content-decryption', `EncryptedData ${id ?? ''}`);
-    const plaintext = await readAll(plainSrc, 512 * 1024 * 1024);
-    const doc = parseXml(plaintext, { what: `decrypted container ${id ?? ''}` });
+    if (!info.cipherValueElement) throw osciError('malformed', `content EncryptedData ${id ?? ''}: CipherValue missing`);
+    const cipher = await base64Source(info.cipherValueElement, `EncryptedData ${id ?? ''}: CipherValue`);
+    const plaintext = await decryptSymmetric(info.symmetric, symKey, cipher, ctx.options.scope, 'content-decryption', `EncryptedData ${id ?? ''}`);
+    // large Base64Content stays in the decrypted source (memory or encrypted spool), out of the DOM
+    const doc = await parseXmlSource(plaintext, { what: `decrypted container ${id ?? ''}` });
     if (doc.root.namespaceURI !== NS.osci || doc.root.localName !== 'ContentContainer') {
       throw osciError('malformed', `EncryptedData ${id ?? ''}: plaintext is not an osci:ContentContainer`);
     }
@@ -238,7 +239,7 @@ async function decodeContainer(
   doc: ParsedXml,
   ctx: Ctx,
   origin: 'plain' | 'encrypted',
-  plaintext: Buffer | undefined,
+  plaintext: ByteSource | undefined,
   encryption: ContentEncryptionInfo | undefined,
   depth: number,
 ): Promise<ContainerResult> {
@@ -256,7 +257,7 @@ async function decodeContainer(
       const { data, encryption: enc } = await attachmentPlaintext(cid, ctx);
       contents.push({ kind: 'attachment', id: contentId, href, contentId: cid, encrypted: enc !== undefined, encryption: enc, data, length: data.size, sha256: await sha256Of(data) });
     } else if (b64) {
-      const data = bufferSource(base64Text(b64, 'Base64Content'));
+      const data = await base64Source(b64, 'Base64Content');
       contents.push({ kind: 'Base64Content', id: attr(b64, 'Id'), data, length: data.size, sha256: await sha256Of(data) });
     } else if (nested) {
       contents.push({ kind: 'nested-container', id: contentId, container: await decodeContainer(nested, doc, ctx, 'plain', undefined, undefined, depth + 1) });

@@ -31,8 +31,8 @@ export interface EncryptedDataInfo {
   readonly encryptedKeys: readonly EncryptedKeyInfo[];
   /** ds:KeyInfo/ds:MgmtData: the raw symmetric key (attachment encryption inside a container). */
   readonly mgmtDataKey: Buffer | undefined;
-  /** Inline ciphertext (xenc:CipherValue). */
-  readonly cipherValue: Buffer | undefined;
+  /** Inline ciphertext (xenc:CipherValue) element; decode with base64Source (it may be large). */
+  readonly cipherValueElement: Element | undefined;
   /** xenc:CipherReference URI, e.g. `cid:osci_enc`. */
   readonly cipherReference: string | undefined;
 }
@@ -108,7 +108,7 @@ export function parseEncryptedData(encryptedData: Element, what: string): Encryp
     symmetric,
     encryptedKeys,
     mgmtDataKey,
-    cipherValue: cvEl ? base64Text(cvEl, `${what}: CipherValue`) : undefined,
+    cipherValueElement: cvEl,
     cipherReference: refEl ? attr(refEl, 'URI') : undefined,
   };
 }

@@ -11,7 +11,7 @@ import { osciError } from '../errors.js';
 import { buildMultipart, newBoundary, soapPart, type MimePartInput } from '../mime/writer.js';
 import { createSignatureXml, type SignerKey, type SignReference } from '../signature/sign.js';
 import { ACTOR_NEXT, ACTOR_NONE, FIVE_NS_DECLS, NS, schemaLocation } from '../xml/namespaces.js';
-import { childElements, parseXml } from '../xml/parse.js';
+import { childElements, parseXmlSource } from '../xml/parse.js';
 import { el, escapeText } from '../xml/write.js';
 import {
   intermediaryCertificatesContent,
@@ -282,7 +282,8 @@ async function assemble(a: Assembly): Promise<BuiltMessage> {
   if (a.signer) {
     if (!a.signerCertId) throw osciError('malformed', 'signer certificate missing from the certificate header blocks');
     const unsigned = `${open}<soap:Header>${a.headers.join('')}</soap:Header>${body}</soap:Envelope>`;
-    const doc = parseXml(unsigned, { what: 'message to sign' });
+    // large payload text stays out of the DOM (streamed when hashed)
+    const doc = await parseXmlSource(bufferSource(Buffer.from(unsigned, 'utf8')), { what: 'message to sign' });
     const refs: SignReference[] = [];
     const header = childElements(doc.root, NS.soap, 'Header')[0]!;
     for (const h of childElements(header)) {

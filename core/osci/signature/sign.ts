@@ -10,7 +10,7 @@ import type { ByteSource } from '../../io/byte-source.js';
 import { DEFAULTS, digestAlgorithm, TRANSFORM_BASE64 } from '../crypto/algorithms.js';
 import { createSignatureValue } from '../crypto/signature-primitives.js';
 import { base64Wrapped } from '../mime/base64-stream.js';
-import { C14N_URI, canonicalize } from '../xml/c14n.js';
+import { C14N_URI, canonicalize, digestCanonical } from '../xml/c14n.js';
 import { NS } from '../xml/namespaces.js';
 import { firstChild, parseXml } from '../xml/parse.js';
 import { el } from '../xml/write.js';
@@ -31,7 +31,7 @@ export type SignReference =
 
 async function digestOf(ref: SignReference, hash: string): Promise<Buffer> {
   const h = createHash(hash);
-  if (ref.kind === 'xml') return h.update(canonicalize(ref.element), 'utf8').digest();
+  if (ref.kind === 'xml') return digestCanonical(ref.element, hash);
   for await (const chunk of ref.data.stream()) h.update(chunk);
   return h.digest();
 }

@@ -11,9 +11,9 @@ import type { ByteSource } from '../../io/byte-source.js';
 import { osciError, type OsciErrorKind } from '../errors.js';
 import { digestAlgorithm, signatureAlgorithm, TRANSFORM_BASE64 } from '../crypto/algorithms.js';
 import { verifySignatureValue } from '../crypto/signature-primitives.js';
-import { C14N_URI, canonicalize } from '../xml/c14n.js';
+import { C14N_URI, canonicalize, digestCanonical, digestCanonicalString } from '../xml/c14n.js';
 import { NS } from '../xml/namespaces.js';
-import { attr, base64Text, childElements, firstChild, requireChild, textOf } from '../xml/parse.js';
+import { attr, base64Source, base64Text, childElements, firstChild, requireChild, textOf } from '../xml/parse.js';
 
 export interface ReferenceResult {
   readonly uri: string;
@@ -103,14 +103,12 @@ export async function verifySignature(signature: Element, ctx: VerifyContext): P
       if (!target) throw osciError('malformed', `${what}: reference ${uri.slice(0, 80)} to a missing element`);
       if (transforms.includes(TRANSFORM_BASE64)) {
         const held = ctx.base64Bytes ? await ctx.base64Bytes(target) : undefined;
-        const digest = held
-          ? await hashSource(held, dAlg.hash)
-          : createHash(dAlg.hash).update(base64Text(target, `${what}: ${uri.slice(0, 60)}`)).digest();
+        const digest = await hashSource(held ?? (await base64Source(target, `${what}: ${uri.slice(0, 60)}`)), dAlg.hash);
         ok = digest.equals(expected);
       } else {
-        ok = createHash(dAlg.hash).update(canonicalize(target), 'utf8').digest().equals(expected);
+        ok = (await digestCanonical(target, dAlg.hash)).equals(expected);
         if (!ok && ctx.allowNestedEncryptedDataQuirk && target.namespaceURI === NS.xenc && target.localName === 'EncryptedData') {
-          ok = createHash(dAlg.hash).update(q10Form(target), 'utf8').digest().equals(expected);
+          ok = (await digestCanonicalString(q10Form(target), target, dAlg.hash)).equals(expected);
           if (ok) quirk = 'Q10';
         }
       }

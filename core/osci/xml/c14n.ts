@@ -6,6 +6,8 @@
 import type { Element } from '@xmldom/xmldom';
 import { C14nCanonicalization } from 'xml-crypto';
 import { findAncestorNsForElement } from 'xml-crypto/lib/utils.js';
+import { createHash } from 'node:crypto';
+import { largeTextsOf, normalizedRun } from './large-text.js';
 
 export const C14N_URI = 'http://www.w3.org/TR/2001/REC-xml-c14n-20010315';
 
@@ -17,6 +19,32 @@ type DomElement = Parameters<typeof findAncestorNsForElement>[0];
 export function canonicalize(el: Element): string {
   const dom = el as unknown as DomElement;
   return engine.process(dom, { ancestorNamespaces: findAncestorNsForElement(dom) }) as string;
+}
+
+/**
+ * Digest of a canonical form (`canonical`, computed from `node`'s document). Large text runs that were kept out of
+ * the DOM appear in it as markers and are hashed by streaming them from their source.
+ */
+export async function digestCanonicalString(canonical: string, node: Element, hash: string): Promise<Buffer> {
+  const h = createHash(hash);
+  const large = largeTextsOf(node);
+  if (!large || !canonical.includes(large.token)) return h.update(canonical, 'utf8').digest();
+  const pattern = new RegExp(`${large.token}(\\d+)Z`, 'g');
+  let last = 0;
+  for (const m of canonical.matchAll(pattern)) {
+    h.update(canonical.slice(last, m.index), 'utf8');
+    const run = large.runs[Number(m[1])];
+    if (!run) throw new Error('unknown large-text marker');
+    for await (const chunk of normalizedRun(run)) h.update(chunk);
+    last = m.index + m[0].length;
+  }
+  h.update(canonical.slice(last), 'utf8');
+  return h.digest();
+}
+
+/** Digest of the element's inclusive C14N in document context (large text streamed). */
+export function digestCanonical(el: Element, hash: string): Promise<Buffer> {
+  return digestCanonicalString(canonicalize(el), el, hash);
 }
 
 /** Inclusive C14N of the element as if it were a document of its own (no inherited declarations). */

@@ -4,7 +4,10 @@
  * duplicate Id values document-wide (the defence against signature wrapping).
  */
 import { DOMParser, onErrorStopParsing, type Document, type Element, type Node } from '@xmldom/xmldom';
+import { bufferSource, readAll, type ByteSource } from '../../io/byte-source.js';
 import { osciError } from '../errors.js';
+import { base64DecodedSource } from '../mime/base64-stream.js';
+import { elideLargeText, LARGE_TEXT_THRESHOLD, largeRunOf, registerLargeTexts } from './large-text.js';
 
 export const MAX_XML_BYTES = 64 * 1024 * 1024;
 export const MAX_DEPTH = 100;
@@ -47,6 +50,19 @@ export function parseXml(input: Buffer | string, options: ParseOptions = {}): Pa
   if (!root) throw osciError('malformed', `${what}: no root element`);
   const ids = indexIds(root, options.maxDepth ?? MAX_DEPTH, what);
   return { document, root, ids };
+}
+
+/**
+ * Parses XML held by a byte source. Sources above the large-text threshold are scanned first and their large
+ * text runs (base64 payloads) kept out of the DOM as ranges of the source (xml/large-text.ts).
+ */
+export async function parseXmlSource(source: ByteSource, options: ParseOptions & { readonly largeTextThreshold?: number } = {}): Promise<ParsedXml> {
+  const threshold = options.largeTextThreshold ?? LARGE_TEXT_THRESHOLD;
+  if (source.size <= threshold) return parseXml(await readAll(source, threshold), options);
+  const { xml, large } = await elideLargeText(source, threshold, options.maxBytes ?? MAX_XML_BYTES);
+  const parsed = parseXml(xml, options);
+  if (large.runs.length > 0) registerLargeTexts(parsed.document, large);
+  return parsed;
 }
 
 /** Walks the tree iteratively (no recursion on hostile depth), checks depth and collects Ids. */
@@ -114,6 +130,14 @@ export function base64Text(el: Element, what: string): Buffer {
   const s = textOf(el).replace(/\s+/g, '');
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(s) || s.length % 4 !== 0) throw osciError('malformed', `${what}: invalid base64`);
   return Buffer.from(s, 'base64');
+}
+
+/** The decoded bytes of base64 element text, streamed from the source when the text was kept out of the DOM. */
+export async function base64Source(el: Element, what: string): Promise<ByteSource> {
+  const text = textOf(el);
+  const run = largeRunOf(el, text);
+  if (run) return base64DecodedSource(run);
+  return bufferSource(base64Text(el, what));
 }
 
 /** Is `node` inside `ancestor` (or equal to it)? */

@@ -1,0 +1,233 @@
+/**
+ * Large text nodes kept out of the DOM. OSCI messages carry megabytes of base64 as element text (the CipherValue
+ * of an encrypted container, Base64Content with whole evidence documents inline). Before parsing, a streaming
+ * scan replaces every text run longer than a threshold (and free of `&` and `>`, so its canonical form is the
+ * run itself with line ends normalised) by a short unique marker; the run stays where it is — a range of the
+ * source (a Buffer or an encrypted spool) — and is streamed again when it is hashed (C14N digests) or decoded
+ * (base64). Only the small remainder of the document is parsed into a DOM.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Document, Node } from '@xmldom/xmldom';
+import { readAll, sliceSource, type ByteSource } from '../../io/byte-source.js';
+import { osciError } from '../errors.js';
+
+/** Text runs above this size are elided (default 1 MiB). */
+export const LARGE_TEXT_THRESHOLD = 1024 * 1024;
+
+export interface LargeTexts {
+  /** Marker prefix; a marker is `${token}${index}Z`. */
+  readonly token: string;
+  /** The raw (unnormalised) text runs, as ranges of the source. */
+  readonly runs: readonly ByteSource[];
+}
+
+const registry = new WeakMap<object, LargeTexts>();
+
+export function registerLargeTexts(document: Document, large: LargeTexts): void {
+  registry.set(document, large);
+}
+
+export function largeTextsOf(node: Node): LargeTexts | undefined {
+  const doc = (node.ownerDocument ?? node) as unknown as object;
+  return registry.get(doc);
+}
+
+/** The run a text value stands for, if it is exactly a marker. */
+export function largeRunOf(node: Node, text: string): ByteSource | undefined {
+  const large = largeTextsOf(node);
+  if (!large || !text.startsWith(large.token)) return undefined;
+  const m = /^(\d+)Z$/.exec(text.slice(large.token.length));
+  return m ? large.runs[Number(m[1])] : undefined;
+}
+
+/** The run's text as C14N renders it: CRLF and lone CR become LF (XML end-of-line handling). */
+export async function* normalizedRun(run: ByteSource): AsyncIterable<Buffer> {
+  const LF = Buffer.from([0x0a]);
+  let pendingCr = false;
+  for await (const chunk of run.stream()) {
+    if (!pendingCr && chunk.indexOf(0x0d) < 0) {
+      yield chunk;
+      continue;
+    }
+    const parts: Buffer[] = [];
+    let start = 0;
+    let i = 0;
+    if (pendingCr) {
+      parts.push(LF);
+      pendingCr = false;
+      if (chunk[0] === 0x0a) start = i = 1;
+    }
+    for (; i < chunk.length; i++) {
+      if (chunk[i] !== 0x0d) continue;
+      parts.push(chunk.subarray(start, i));
+      if (i + 1 < chunk.length) {
+        parts.push(LF);
+        if (chunk[i + 1] === 0x0a) i++;
+        start = i + 1;
+      } else {
+        pendingCr = true;
+        start = chunk.length;
+      }
+    }
+    if (start < chunk.length) parts.push(chunk.subarray(start));
+    yield Buffer.concat(parts);
+  }
+  if (pendingCr) yield LF;
+}
+
+const LT = 0x3c;
+const GT = 0x3e;
+const AMP = 0x26;
+
+interface Scan {
+  readonly xml: Buffer;
+  readonly large: LargeTexts;
+}
+
+/**
+ * Streams the XML once, copying markup and small text into the result and replacing large text runs by markers.
+ * Markup is copied as is; a DOCTYPE passes through unchanged and is refused by the parser afterwards.
+ */
+export async function elideLargeText(source: ByteSource, threshold = LARGE_TEXT_THRESHOLD, maxKept = 64 * 1024 * 1024): Promise<Scan> {
+  const token = `PFLT${randomBytes(8).toString('hex')}N`;
+  const runs: ByteSource[] = [];
+  const out: Buffer[] = [];
+  let kept = 0;
+  const keep = (b: Buffer) => {
+    kept += b.length;
+    if (kept > maxKept) throw osciError('hostile-xml', `XML markup and small text exceed ${maxKept} bytes`);
+    out.push(b);
+  };
+
+  type State = 'text' | 'tag' | 'comment' | 'cdata' | 'pi';
+  let state: State = 'text';
+  let quote = 0;
+  // current text run
+  let runStart = 0;
+  let runPending: Buffer[] = [];
+  let runLength = 0;
+  let runLarge = false;
+  let runBad = false;
+
+  const endRun = async (end: number) => {
+    if (runLength === 0) return;
+    if (runLarge && !runBad) {
+      keep(Buffer.from(`${token}${runs.length}Z`, 'latin1'));
+      runs.push(sliceSource(source, runStart, end));
+    } else if (runLarge) {
+      // rare: a large run with entities or `>` must be parsed after all
+      keep(await readAll(source, maxKept, { start: runStart, end }));
+    } else {
+      for (const p of runPending) keep(p);
+    }
+    runPending = [];
+    runLength = 0;
+    runLarge = false;
+    runBad = false;
+  };
+
+  let carry = Buffer.alloc(0);
+  let base = 0; // absolute offset of data[0]
+  const END = { comment: Buffer.from('-->'), cdata: Buffer.from(']]>'), pi: Buffer.from('?>') };
+
+  const process = async (data: Buffer, final: boolean): Promise<void> => {
+    let i = 0;
+    while (i < data.length) {
+      if (state === 'text') {
+        const j = data.indexOf(LT, i);
+        const segEnd = j < 0 ? data.length : j;
+        if (segEnd > i) {
+          const seg = data.subarray(i, segEnd);
+          if (runLength === 0) runStart = base + i;
+          if (seg.indexOf(AMP) >= 0 || seg.indexOf(GT) >= 0) runBad = true;
+          runLength += seg.length;
+          if (!runLarge) {
+            runPending.push(Buffer.from(seg));
+            if (runLength > threshold) {
+              runLarge = true;
+              runPending = [];
+            }
+          }
+        }
+        if (j < 0) return;
+        if (!final && data.length - j < 9) {
+          carry = Buffer.from(data.subarray(j));
+          return;
+        }
+        await endRun(base + j);
+        const head = data.subarray(j, j + 9).toString('latin1');
+        if (head.startsWith('<!--')) {
+          state = 'comment';
+          keep(Buffer.from('<!--'));
+          i = j + 4;
+        } else if (head.startsWith('<![CDATA[')) {
+          state = 'cdata';
+          keep(Buffer.from('<![CDATA['));
+          i = j + 9;
+        } else if (head.startsWith('<?')) {
+          state = 'pi';
+          keep(Buffer.from('<?'));
+          i = j + 2;
+        } else {
+          state = 'tag';
+          quote = 0;
+          keep(Buffer.from('<'));
+          i = j + 1;
+        }
+        continue;
+      }
+      if (state === 'tag') {
+        let k = i;
+        for (; k < data.length; k++) {
+          const b = data[k]!;
+          if (quote) {
+            if (b === quote) quote = 0;
+          } else if (b === 0x22 || b === 0x27) quote = b;
+          else if (b === GT) break;
+        }
+        if (k >= data.length) {
+          keep(Buffer.from(data.subarray(i)));
+          return;
+        }
+        keep(Buffer.from(data.subarray(i, k + 1)));
+        i = k + 1;
+        state = 'text';
+        continue;
+      }
+      const endSeq = END[state];
+      const k = data.indexOf(endSeq, i);
+      if (k < 0) {
+        // keep all but a possible partial end sequence
+        const safe = final ? data.length : Math.max(i, data.length - (endSeq.length - 1));
+        keep(Buffer.from(data.subarray(i, safe)));
+        if (!final) carry = Buffer.from(data.subarray(safe));
+        return;
+      }
+      keep(Buffer.from(data.subarray(i, k + endSeq.length)));
+      i = k + endSeq.length;
+      state = 'text';
+    }
+  };
+
+  for await (const chunk of source.stream()) {
+    const data = carry.length ? Buffer.concat([carry, chunk]) : chunk;
+    const dataBase = base; // absolute offset of data[0] (the carry starts there)
+    carry = Buffer.alloc(0);
+    base = dataBase;
+    await process(data, false);
+    base = dataBase + data.length - carry.length;
+  }
+  if (carry.length) {
+    const data = carry;
+    carry = Buffer.alloc(0);
+    await process(data, true);
+  }
+  await endRun(source.size);
+  const xml = Buffer.concat(out);
+  if (runs.length > 0) {
+    let count = 0;
+    for (let i = xml.indexOf(token); i >= 0; i = xml.indexOf(token, i + 1)) count++;
+    if (count !== runs.length) throw osciError('malformed', 'large-text marker collision');
+  }
+  return { xml, large: { token, runs } };
+}
