@@ -235,21 +235,22 @@ export class XmlStreamParser {
     if (tag.local === 'inhalt' && !tag.isSelfClosing) this.startBinary(element, '');
   }
 
+  /**
+   * Starts binary content: at the open tag of an `inhalt` element (its byte range is then known exactly), or late,
+   * when a text grew past 64 KiB of base64 (`textSoFar`); such content is later read again by parsing, not by range.
+   */
   private startBinary(element: RawElement, textSoFar: string): void {
     const content: BinaryContent = { ordinal: this.allBinaries.length, size: 0, sha256: '', head: new Uint8Array(0) };
     this.allBinaries.push(content);
     element.binary = content;
-    // the byte offset is that of the element's content start; for a late switch the text so far is ASCII base64
-    const charStart = this.parser.position - textSoFar.length;
-    const byteStart = this.currentByteOffset() - textSoFar.length;
     const open: OpenBinary = {
       content,
       decoder: new Base64StreamDecoder(),
       hash: createHash('sha256'),
-      charStart,
-      byteStart,
+      charStart: this.parser.position,
+      byteStart: textSoFar === '' ? this.currentByteOffset() : 0,
       textChars: 0,
-      clean: true,
+      clean: textSoFar === '',
     };
     this.binaries.set(element, open);
     if (textSoFar.length > 0) this.binaryText(open, textSoFar);
@@ -288,12 +289,10 @@ export class XmlStreamParser {
     }
     const length = element.text.length + text.length;
     if (length > BINARY_SWITCH && element.children.length === 0 && BASE64_ONLY.test(element.text) && BASE64_ONLY.test(text)) {
-      const soFar = element.text;
-      this.totalText -= soFar.length;
+      const soFar = element.text + text;
+      this.totalText -= element.text.length;
       element.text = '';
       this.startBinary(element, soFar);
-      const late = this.binaries.get(element);
-      if (late) this.binaryText(late, text);
       return;
     }
     if (length > this.limits.maxTextLength) throw limitExceeded(`text node longer than ${this.limits.maxTextLength} characters`);

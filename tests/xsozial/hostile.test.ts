@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PostfachError } from '../../core/errors.js';
-import { readDelivery, summarize, type XmlByteSource } from '../../core/xsozial/index.js';
+import { readDelivery, readDocumentBytes, summarize, type XmlByteSource } from '../../core/xsozial/index.js';
 
 const NS = 'https://portalverbund.d-nrw.de/efa/XSozial-basis/Version_2_4_0';
 
@@ -77,10 +77,14 @@ describe('hostile and broken XML', () => {
   });
 
   it('keeps a large base64 text as binary content instead of refusing it', async () => {
-    const blob = Buffer.alloc(3 * 1024 * 1024, 7).toString('base64');
-    const view = await readDelivery(Buffer.from(`<nachricht xmlns="urn:example"><anhang><daten>${blob}</daten></anhang></nachricht>`));
+    const bytes = Buffer.alloc(3 * 1024 * 1024, 7);
+    const xml = Buffer.from(`<nachricht xmlns="urn:example"><anhang><daten>${bytes.toString('base64')}</daten></anhang></nachricht>`);
+    const view = await readDelivery(xml);
     expect(view.kind).toBe('generic-xml');
     expect(view.documents).toHaveLength(1);
-    expect(view.documents[0]!.size).toBe(3 * 1024 * 1024);
+    expect(view.documents[0]!.size).toBe(bytes.length);
+    // recognised late (after 64 KiB of text): read again by parsing, and the bytes are the same
+    expect(view.documents[0]!.location.kind).toBe('reparse');
+    expect((await readDocumentBytes(xml, view.documents[0]!)).equals(bytes)).toBe(true);
   });
 });
