@@ -45,6 +45,9 @@ export function openEncryptedDatabase(file: string, dataKey: Buffer, options: Op
     if (options.create) db.pragma('auto_vacuum = INCREMENTAL');
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     db.pragma('temp_store = MEMORY');
+    // up to 64 MiB of decrypted pages: a wide search (20,000 hits in 100,000 messages) looks up every hit's row;
+    // with SQLite's default 2 MiB each lookup decrypts a page again (240 ms instead of 25 ms). Grows only with use.
+    db.pragma('cache_size = -65536');
     db.pragma('foreign_keys = ON');
     // deleted rows are overwritten, not left in free pages: deletion by retention is real deletion
     db.pragma('secure_delete = ON');

@@ -136,8 +136,8 @@ export function countDeliveries(db: Db): DeliveryCounts {
     unread: count('trashed_at IS NULL AND read_at IS NULL'),
     notTransferred,
     transferred: inbox - notTransferred,
-    unreadable: count('unreadable_reason IS NOT NULL AND trashed_at IS NULL'),
-    test: count('is_test = 1 AND trashed_at IS NULL'),
+    unreadable: count('trashed_at IS NULL AND unreadable_reason IS NOT NULL'),
+    test: count('trashed_at IS NULL AND is_test = 1'),
     trash: count('trashed_at IS NOT NULL'),
   };
 }
