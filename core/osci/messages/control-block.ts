@@ -87,3 +87,31 @@ export function checkResponseControlBlock(type: MessageType, cb: ControlBlock | 
     throw osciError('dialog-mismatch', `${type}: SequenceNumber missing`, { osciCode: '9400' });
   }
 }
+
+export interface SupplierDialogState {
+  readonly conversationId: string;
+  /** The Challenge the intermediary sent in its last response of this dialog. */
+  readonly lastChallenge: string;
+  /** The SequenceNumber the next request must carry. */
+  readonly nextSequenceNumber: number;
+}
+
+/**
+ * The intermediary's check of a request (PROTOCOL.md §8.3): the presence rules, explicit-dialog-only types
+ * (9802 without ConversationId), and for explicit dialogs ConversationId known, Response = last issued
+ * Challenge, SequenceNumber = the expected one (9400). Returns the OSCI code to answer with, or undefined.
+ */
+export function checkRequestControlBlock(
+  type: MessageType,
+  cb: ControlBlock | undefined,
+  dialog: SupplierDialogState | undefined,
+): '9400' | '9802' | undefined {
+  if (!cb) return '9400';
+  if (EXPLICIT_DIALOG_ONLY.includes(type) && cb.conversationId === undefined) return '9802';
+  if (controlBlockViolations(type, cb).length > 0) return '9400';
+  if (cb.conversationId === undefined) return undefined; // implicit dialog (GetMessageId, StoreDelivery)
+  if (!dialog || dialog.conversationId !== cb.conversationId) return '9400';
+  if (cb.response !== dialog.lastChallenge) return '9400';
+  if (cb.sequenceNumber !== dialog.nextSequenceNumber) return '9400';
+  return undefined;
+}
