@@ -12,9 +12,10 @@
  * synchronous call, so no other code ever runs with it.
  *
  * Not replaced: the PKCS#12 KDF (RFC 7292 appendix B) of legacy files. A version built on `crypto.hash` (kept in
- * bench/pki.ts for the comparison) took ~750–830 ms against forge's ~950–1100 ms per legacy vector file: the
- * 350000 single-block hash calls are dominated by the per-call cost of crossing into C++, so the gain (~20 %)
- * did not justify a second implementation of the derivation in the product.
+ * bench/pki.ts for the comparison) saved 20–35 % (e.g. ~860 ms against ~1150–1300 ms per legacy vector file on
+ * a busy 2-core machine): its 350000 single-block hash calls are dominated by the per-call cost of crossing into
+ * C++. A legacy key still costs most of a second either way, is loaded once per session in a worker, and the
+ * saving did not justify a second implementation of the derivation patched into two forge entry points.
  */
 import { pbkdf2Sync } from 'node:crypto';
 import forge from 'node-forge';
