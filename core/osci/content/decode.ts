@@ -24,7 +24,7 @@ import { certificateResolver } from '../signature/message-signature.js';
 import { evaluateTrust, type TrustAnchors, type TrustResult } from '../signature/trust.js';
 import { verifySignature, type ReferenceResult } from '../signature/verify.js';
 import { subjectName } from '../signature/cert-names.js';
-import { canonicalize } from '../xml/c14n.js';
+import { canonicalizeStandalone } from '../xml/c14n.js';
 import { NS } from '../xml/namespaces.js';
 import { attr, base64Source, childElements, firstChild, isWithin, parseXmlSource, type ParsedXml } from '../xml/parse.js';
 
@@ -262,9 +262,10 @@ async function decodeContainer(
     } else if (nested) {
       contents.push({ kind: 'nested-container', id: contentId, container: await decodeContainer(nested, doc, ctx, 'plain', undefined, undefined, depth + 1) });
     } else {
-      // inline XML (allowed by the schema, not written by the library): the canonical subtree is the payload
+      // inline XML (allowed by the schema, not written by the library): the subtree as a standalone canonical
+      // document (exclusive C14N: only the namespaces it uses) is the payload
       const inner = childElements(content)[0];
-      const bytes = Buffer.from(inner ? canonicalize(inner) : (content.textContent ?? ''), 'utf8');
+      const bytes = Buffer.from(inner ? canonicalizeStandalone(inner) : (content.textContent ?? ''), 'utf8');
       const data = bufferSource(bytes);
       contents.push({ kind: 'inline-xml', id: contentId, data, length: bytes.length, sha256: await sha256Of(data) });
     }

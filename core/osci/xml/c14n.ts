@@ -4,7 +4,7 @@
  * declarations it inherits from its ancestors.
  */
 import type { Element } from '@xmldom/xmldom';
-import { C14nCanonicalization } from 'xml-crypto';
+import { C14nCanonicalization, ExclusiveCanonicalization } from 'xml-crypto';
 import { findAncestorNsForElement } from 'xml-crypto/lib/utils.js';
 import { createHash } from 'node:crypto';
 import { largeTextsOf, normalizedRun } from './large-text.js';
@@ -45,6 +45,14 @@ export async function digestCanonicalString(canonical: string, node: Element, ha
 /** Digest of the element's inclusive C14N in document context (large text streamed). */
 export function digestCanonical(el: Element, hash: string): Promise<Buffer> {
   return digestCanonicalString(canonicalize(el), el, hash);
+}
+
+/**
+ * Exclusive C14N (only the namespaces the subtree uses): the standalone form of inline XML payload taken out of
+ * an osci:Content, free of the envelope's declarations.
+ */
+export function canonicalizeStandalone(el: Element): string {
+  return new ExclusiveCanonicalization().process(el as unknown as DomElement, {}) as string;
 }
 
 /** Inclusive C14N of the element as if it were a document of its own (no inherited declarations). */
