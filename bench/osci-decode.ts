@@ -3,11 +3,13 @@
  * end to end in a fresh child process (transport decryption, MIME split, SupplierSignature over every part,
  * content decryption, author signature, attachment decryption and SHA-256) from a file as it would arrive.
  *
- *   npx tsx bench/osci-decode.ts [--attachment-mb 200] [--base64-mb 0] [--json] [--keep DIR]
+ *   npx tsx bench/osci-decode.ts [--attachment-mb 200] [--base64-mb 0] [--http] [--json] [--keep DIR]
  *
  *   --attachment-mb N  one OSCI attachment (Content href="cid:…") of N MB, content-encrypted (default 200)
  *   --base64-mb N      a Base64Content of N MB inline in the encrypted container (the Sozialplattform's way of
  *                      carrying evidence documents), 0 = a small XML document only (default 0)
+ *   --http             the decoding process receives the message as an HTTP response body over loopback and
+ *                      spools it as the fetch dialog does (instead of reading the file)
  *
  * The message is generated first (signed by the reference vectors' intermediary key, content signed by alice,
  * encrypted for bob; keys from ../shared/osci/vectors/certs), written to a temporary file (ciphertext only), then
@@ -29,6 +31,11 @@ import { certificateElementId } from '../core/osci/messages/certificates.js';
 import { feedbackEntry } from '../core/osci/messages/feedback-codes.js';
 import { encryptTransport } from '../core/osci/transport-encryption.js';
 import { loadPkcs12, type KeyEntry } from '../core/pki/pkcs12.js';
+import { SpoolScope } from '../core/io/sink.js';
+import { httpPost } from '../core/osci/client/http-post.js';
+import http from 'node:http';
+import { createReadStream, statSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 function vectorsDir(): string {
@@ -143,14 +150,19 @@ function peakRssKiB(): number {
   return process.resourceUsage().maxRSS;
 }
 
-/** Child process: decode the file and print one JSON line. */
-async function child(file: string | undefined, expected: { attachmentSha256: string; documentSha256: string }): Promise<void> {
+/**
+ * Child process: receive the message (from the file, or as an HTTP response body from `url`, spooled as the
+ * fetch dialog does), decode and verify it, and print one JSON line.
+ */
+async function child(file: string | undefined, expected: { attachmentSha256: string; documentSha256: string }, url?: string): Promise<void> {
   const bob = key('bob_cipher_4096');
   const imSig = key('osci_manager_signature_4096');
   let verified = true;
   const start = process.hrtime.bigint();
   if (file) {
-    const d = await decodeMessage(await fileSource(file), { keys: [bob], anchors: { pinned: [imSig.certificate] }, requireEncryption: true });
+    const scope = new SpoolScope();
+    const body = url ? await scope.receive(await httpPost(url)(bufferSource(Buffer.from('request')))) : await fileSource(file);
+    const d = await decodeMessage(body, { keys: [bob], anchors: { pinned: [imSig.certificate] }, requireEncryption: true, scope });
     verified &&= d.signature.valid && d.signature.trust === 'pinned';
     const content = await decodeContent(d.message, { keys: [bob], scope: d.scope });
     verified &&= content.firstError === undefined;
@@ -176,7 +188,9 @@ function runChild(args: string[]): Promise<{ seconds: number; maxRssKiB: number;
   });
 }
 
-export async function runOsciDecodeBench(options: { attachmentMiB?: number; base64MiB?: number; keep?: string } = {}): Promise<OsciDecodeBenchResult> {
+export async function runOsciDecodeBench(
+  options: { attachmentMiB?: number; base64MiB?: number; keep?: string; viaHttp?: boolean } = {},
+): Promise<OsciDecodeBenchResult> {
   const attachmentBytes = Math.round((options.attachmentMiB ?? 200) * 1024 * 1024);
   const base64ContentBytes = Math.round((options.base64MiB ?? 0) * 1024 * 1024);
   const dir = options.keep ?? mkdtempSync(path.join(os.tmpdir(), 'osci-bench-'));
@@ -187,7 +201,25 @@ export async function runOsciDecodeBench(options: { attachmentMiB?: number; base
     const generateSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
     const exp = JSON.stringify(expected);
     const baseline = await runChild(['--child', '', exp]);
-    const run = await runChild(['--child', file, exp]);
+    let run: Awaited<ReturnType<typeof runChild>>;
+    if (options.viaHttp) {
+      // the response travels over loopback HTTP and is spooled by the receiving process, as in a fetch
+      const server = http.createServer((req, res) => {
+        req.resume();
+        req.on('end', () => {
+          res.writeHead(200, { 'Content-Type': 'text/xml', 'Content-Length': String(statSync(file).size) });
+          createReadStream(file).pipe(res);
+        });
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      try {
+        run = await runChild(['--child', file, exp, `http://127.0.0.1:${(server.address() as AddressInfo).port}/osci`]);
+      } finally {
+        server.close();
+      }
+    } else {
+      run = await runChild(['--child', file, exp]);
+    }
     return {
       attachmentBytes,
       base64ContentBytes,
@@ -207,7 +239,7 @@ const isMain = process.argv[1] !== undefined && path.resolve(process.argv[1]) ==
 if (isMain) {
   const args = process.argv.slice(2);
   if (args[0] === '--child') {
-    await child(args[1] || undefined, JSON.parse(args[2]!) as { attachmentSha256: string; documentSha256: string });
+    await child(args[1] || undefined, JSON.parse(args[2]!) as { attachmentSha256: string; documentSha256: string }, args[3]);
   } else {
     const value = (name: string) => {
       const i = args.indexOf(name);
@@ -217,6 +249,7 @@ if (isMain) {
       attachmentMiB: Number(value('--attachment-mb') ?? 200),
       base64MiB: Number(value('--base64-mb') ?? 0),
       ...(value('--keep') ? { keep: value('--keep')! } : {}),
+      viaHttp: args.includes('--http'),
     });
     if (args.includes('--json')) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     else {

@@ -172,7 +172,8 @@ export class ExplicitDialog extends Exchange {
   static async open(options: ClientOptions): Promise<ExplicitDialog> {
     const dialog = new ExplicitDialog(options);
     const challenge = newChallenge();
-    const { decoded } = await dialog.guard(() =>
+    const { decoded } = await dialog
+      .guard(() =>
       dialog.roundTrip(
         {
           type: 'InitDialog',
@@ -181,7 +182,11 @@ export class ExplicitDialog extends Exchange {
         },
         { type: 'InitDialog', challenge, conversationId: undefined, sequenceNumber: undefined },
       ),
-    );
+      )
+      .catch(async (error: unknown) => {
+        await dialog.release();
+        throw error;
+      });
     const cb = decoded.message.controlBlock!;
     dialog.conversationId = cb.conversationId;
     dialog.lastChallenge = cb.challenge;
