@@ -4,7 +4,7 @@
  * (fixed creation date, so even the file ID repeats). Our own layout; it only imitates the idea of such a form.
  */
 import PDFDocument from 'pdfkit';
-import { resourcePath } from '../../core/xsozial/resources.js';
+import { bundledFont } from '../../core/export/pdf/fonts.js';
 import type { Household, Person } from './household.js';
 
 export interface ApplicationPdfFacts {
@@ -29,11 +29,13 @@ export async function renderApplicationPdf(facts: ApplicationPdfFacts): Promise<
     margins: { top: 56, bottom: 56, left: 62, right: 62 },
     info: { Title: `Antrag: ${facts.product}`, Author: 'Sozialplattform (synthetische Testdaten)', Producer: 'OSCI-Postfach Generator', Creator: 'OSCI-Postfach Generator', CreationDate: facts.createdAt, ModDate: facts.createdAt },
     lang: 'de-DE',
+    font: bundledFont('regular') as unknown as string,
     bufferPages: false,
     autoFirstPage: true,
   });
-  doc.registerFont('Regular', resourcePath('fonts', 'DejaVuSans.ttf'));
-  doc.registerFont('Bold', resourcePath('fonts', 'DejaVuSans-Bold.ttf'));
+  // pdfkit takes parsed fontkit fonts as font source (its types only name files and buffers)
+  doc.registerFont('Regular', bundledFont('regular') as unknown as string);
+  doc.registerFont('Bold', bundledFont('bold') as unknown as string);
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
   const done = new Promise<void>((resolve, reject) => {

@@ -4,7 +4,10 @@
  * bookmarks (outline) follow the headings. Fonts: DejaVu Sans (covers the Latin letters of DIN 91379).
  */
 import PDFDocument from 'pdfkit';
-import { resourcePath } from '../../xsozial/resources.js';
+import { bundledFont } from './fonts.js';
+
+// pdfkit takes parsed fontkit fonts as font source (its types only name files and buffers)
+const fontSource = (style: 'regular' | 'bold') => bundledFont(style) as unknown as string;
 
 export const PAGE = { width: 595.28, height: 841.89, margin: 56 } as const;
 const CONTENT_WIDTH = PAGE.width - 2 * PAGE.margin;
@@ -49,7 +52,7 @@ export class TaggedWriter {
       lang: 'de-DE',
       displayTitle: true,
       pdfVersion: '1.7',
-      font: resourcePath('fonts', 'DejaVuSans.ttf'),
+      font: fontSource('regular'),
       ...(options.pdfa ? { subset: 'PDF/A-3b' as const } : {}),
       info: {
         Title: options.title,
@@ -60,8 +63,8 @@ export class TaggedWriter {
         CreationDate: options.createdAt,
       },
     });
-    this.doc.registerFont('R', resourcePath('fonts', 'DejaVuSans.ttf'));
-    this.doc.registerFont('B', resourcePath('fonts', 'DejaVuSans-Bold.ttf'));
+    this.doc.registerFont('R', fontSource('regular'));
+    this.doc.registerFont('B', fontSource('bold'));
     this.document = this.doc.struct('Document');
     this.doc.addStructure(this.document);
     this.section = this.document;
