@@ -12,7 +12,7 @@ export type {
   TreeNode,
   BenefitSummary,
 } from './view.js';
-export { TEST_BANNER } from './view.js';
+export { TEST_BANNER, sectionAsText } from './view.js';
 export type { DisplayValue, ValueFlag, ValueKind } from './values.js';
 export { formatBytes, ibanIsValid, groupIban } from './values.js';
 export type { Label, XsdLabels } from './labels.js';

@@ -20,6 +20,8 @@ export interface XmlByteSource {
 
 export type XmlSource = Uint8Array | XmlByteSource;
 
+const SLICE = 1024 * 1024;
+
 /** A source over a byte array (no copy). */
 export function bytesSource(bytes: Uint8Array): XmlByteSource {
   return {
@@ -27,7 +29,8 @@ export function bytesSource(bytes: Uint8Array): XmlByteSource {
     async *stream(range?: XmlByteRange) {
       const start = range?.start ?? 0;
       const end = range?.end ?? bytes.length;
-      if (end > start) yield bytes.subarray(start, end);
+      // in slices (no copies), so the parser's buffer checks run as they do for files
+      for (let at = start; at < end; at += SLICE) yield bytes.subarray(at, Math.min(end, at + SLICE));
     },
   };
 }

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 
-// bounded like every contract schema: the reader's own limits (1 MiB text nodes, 500 000 elements) are the bounds
+// bounded like every contract schema: the reader's own limits (1 MiB text nodes, at most 200 000 elements) are the bounds
 const text = z.string().max(1024 * 1024);
 const list = <T extends z.ZodType>(item: T) => z.array(item).max(500_000);
 

@@ -116,3 +116,8 @@ export const TEST_BANNER: Label = {
   de: 'TESTANTRAG – kein echter Antrag, nicht bearbeiten',
   en: 'TEST APPLICATION – not a real application, do not process',
 };
+
+/** A card section as "label<TAB>value" lines, for "Block kopieren" (the raw value where the display adds words). */
+export function sectionAsText(section: CardSection): string {
+  return section.fields.map((f) => `${f.label.de}\t${f.value.kind === 'date' || f.value.kind === 'boolean' || f.value.kind === 'code' || f.value.kind === 'iban' || f.value.kind === 'amount' ? f.value.display : f.value.raw}`).join('\n');
+}

@@ -5,7 +5,8 @@
  * source is remembered so the document can be streamed again later without parsing.
  *
  * Refused: DOCTYPE (and with it every entity declaration), encodings other than UTF-8, invalid UTF-8, nesting
- * deeper than `maxDepth`, text nodes over `maxTextLength`, more than `maxElements` elements.
+ * deeper than `maxDepth`, text nodes over `maxTextLength`, more than `maxElements` elements, more than 256 attributes on
+ * an element, names, attribute values or comments over 64 KiB.
  */
 import { createHash, type Hash } from 'node:crypto';
 import sax from 'sax';
@@ -56,10 +57,14 @@ export interface XmlLimits {
 
 export const DEFAULT_LIMITS: XmlLimits = {
   maxDepth: 100,
-  maxElements: 500_000,
+  maxElements: 200_000,
   maxTextLength: 1024 * 1024,
   maxTotalText: 32 * 1024 * 1024,
 };
+
+/** Attributes on one element (XÖV elements carry two or three). */
+const MAX_ATTRIBUTES = 256;
+const MAX_ATTRIBUTE_LENGTH = 64 * 1024;
 
 /** Text beyond this many characters that is pure base64 is treated as binary content. */
 const BINARY_SWITCH = 64 * 1024;
@@ -111,7 +116,10 @@ export class XmlStreamParser {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     const parser = sax.parser(true, { xmlns: true, position: true, trim: false, normalize: false });
     parser.onerror = (error: Error) => {
-      throw malformedXml(`${firstLine(error.message)} (line ${parser.line + 1}, column ${parser.column + 1})`);
+      const where = `(line ${parser.line + 1}, column ${parser.column + 1})`;
+      // sax stops names, attribute values, comments and the like at 64 KiB
+      if (error.message.startsWith('Max buffer length exceeded')) throw limitExceeded(`${firstLine(error.message)} ${where}`);
+      throw malformedXml(`${firstLine(error.message)} ${where}`);
     };
     parser.ondoctype = () => {
       throw hostileXml(`DOCTYPE declaration at line ${parser.line + 1}`);
@@ -122,6 +130,8 @@ export class XmlStreamParser {
       attributeNames = new Set();
     };
     parser.onattribute = (attribute) => {
+      if (attributeNames.size >= MAX_ATTRIBUTES) throw limitExceeded(`more than ${MAX_ATTRIBUTES} attributes on one element`);
+      if (attribute.value.length > MAX_ATTRIBUTE_LENGTH) throw limitExceeded(`attribute value longer than ${MAX_ATTRIBUTE_LENGTH} characters`);
       if (attributeNames.has(attribute.name)) throw malformedXml(`duplicate attribute (line ${parser.line + 1}, column ${parser.column + 1})`);
       attributeNames.add(attribute.name);
     };

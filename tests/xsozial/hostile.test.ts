@@ -68,6 +68,10 @@ describe('hostile and broken XML', () => {
     expect((await failure(`${'<a>'.repeat(150)}${'</a>'.repeat(150)}`)).kind).toBe('xml-limit');
     // 2 MB of text that is not base64 (a base64 blob of that size would be treated as binary content)
     expect((await failure(`<a>${'Musterfrau! '.repeat(180_000)}</a>`)).kind).toBe('xml-limit');
+    expect((await failure(`<a b="${'Musterfrau'.repeat(10_000)}"/>`)).kind).toBe('xml-limit');
+    expect((await failure(`<a ${Array.from({ length: 300 }, (_, i) => `a${i}="1"`).join(' ')}/>`)).kind).toBe('xml-limit');
+    expect((await failure(`<r>${'<e/>'.repeat(200_001)}</r>`)).kind).toBe('xml-limit');
+    expect((await failure(`<a><!--${'Musterfrau '.repeat(200_000)}--></a>`)).kind).toBe('xml-limit');
     expect((await failure('')).kind).toBe('xml-empty');
     expect((await failure('   \n ')).kind).toBe('xml-empty');
   });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { readDelivery, readDocumentBytes, summarize } from '../../core/xsozial/index.js';
+import { readDelivery, readDocumentBytes, sectionAsText, summarize } from '../../core/xsozial/index.js';
 import { vectorPath } from '../helpers/shared.js';
 
 const antrag1 = readFileSync(vectorPath('content/antrag-1.xml'));
@@ -31,6 +31,11 @@ describe('reference vectors antrag-1.xml / antrag-2.xml', () => {
     expect(byLabel('Antragsteller/in')).toBe('Ja');
     expect(byLabel('Titel')).toBe('keine Angabe');
     expect(byLabel('Personentyp')).toBe('01');
+    // "Block kopieren": label-tab-value lines, dates and codes as shown, text as written
+    const block = sectionAsText(person!.sections[0]!).split('\n');
+    expect(block).toContain('Familienname\tMusterfrau');
+    expect(block).toContain('Geburtsdatum\t12.08.1964');
+    expect(block).toContain('Geschlecht\tweiblich (w)');
     const third = view.cards.find((c) => c.id === 'dritte')!.sections[0]!.fields;
     expect(third.find((f) => f.label.de === 'Straße')?.value.display).toBe('Heidestraße');
     expect(third.find((f) => f.label.de === 'Empfänger/in der Post')?.value.display).toBe('Nein');
