@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { X509Certificate } from 'node:crypto';
-import { bufferSource } from '../../core/io/byte-source.js';
+import { fileSource } from '../../core/io/byte-source.js';
 import { inspectMessage, type InspectReport } from '../../core/osci/inspect.js';
 import { loadCertificates, loadPkcs12, type KeyEntry } from '../../core/pki/pkcs12.js';
 import { ExitCode } from '../exit-codes.js';
@@ -111,7 +111,8 @@ export function register(program: Command): void {
         const cas = opts.trustedCa.flatMap((f) => loadCertificates(readFileSync(f)));
         const reports: Array<InspectReport & { file: string }> = [];
         for (const file of files) {
-          const report = await inspectMessage(bufferSource(readFileSync(file)), {
+          // streamed from the file: large messages are never read into memory whole
+          const report = await inspectMessage(await fileSource(file), {
             keys,
             ...(signers.length ? { trustedSigners: { pinned: signers, cas: signers.filter((c) => c.ca), intermediates: chain } } : {}),
             ...(cas.length ? { authorAnchors: { cas, intermediates: chain } } : {}),

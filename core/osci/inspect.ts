@@ -11,7 +11,7 @@
  */
 import { createHash, type X509Certificate } from 'node:crypto';
 import type { KeyEntry } from '../pki/pkcs12.js';
-import { readAll, type ByteSource } from '../io/byte-source.js';
+import type { ByteSource } from '../io/byte-source.js';
 import { PostfachError, toPostfachError } from '../errors.js';
 import { decodeContent, type ContainerResult, type ContentResult } from './content/decode.js';
 import { decodeMessage, type DecodedMessage } from './decode.js';
@@ -167,7 +167,6 @@ async function fillReport(report: InspectReport, decoded: DecodedMessage, option
   report.messageType = m.type;
   if (decoded.transport) {
     const t = decoded.transport;
-    const inner = await readAll(decoded.inner, Number.MAX_SAFE_INTEGER).catch(() => undefined);
     report.transport = {
       encrypted: true,
       decryptedWith: subjectName(t.key.certificate),
@@ -180,7 +179,7 @@ async function fillReport(report: InspectReport, decoded: DecodedMessage, option
       partEncoding: t.algorithms.partEncoding,
       weak: t.algorithms.weak,
       innerLength: decoded.inner.size,
-      innerSha256: inner ? sha256(inner) : await sha256Source(decoded.inner),
+      innerSha256: await sha256Source(decoded.inner),
     };
     report.weakAlgorithms ||= t.algorithms.weak;
   }
