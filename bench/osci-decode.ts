@@ -90,6 +90,27 @@ export interface OsciDecodeBenchResult {
   readonly peakRssMiB: number;
   readonly baselineRssMiB: number;
   readonly verified: boolean;
+  /** Message signature check of the reference vector sd01 (9 references incl. one attachment), ms per message. */
+  readonly signatureVerifyMs: number;
+}
+
+/** Time of the manual reference loop on sd01's ClientSignature (LIBRARIES.md: ~1.2 ms on an idle machine). */
+async function signatureTiming(): Promise<number> {
+  const { readMultipart } = await import('../core/osci/mime/reader.js');
+  const { parseRootPart } = await import('../core/osci/transport-encryption.js');
+  const { parseMessage } = await import('../core/osci/messages/parse.js');
+  const { verifyMessageSignature } = await import('../core/osci/signature/message-signature.js');
+  const file = path.join(vectorsDir(), '..', 'storedelivery', 'sd01-gcm12-oaep-binary.request.inner.mime');
+  const entity = await readMultipart(bufferSource(readFileSync(file)));
+  const message = parseMessage(entity, await parseRootPart(entity, 'sd01'));
+  for (let i = 0; i < 30; i++) await verifyMessageSignature(message);
+  const runs = 200;
+  const t = process.hrtime.bigint();
+  for (let i = 0; i < runs; i++) {
+    const r = await verifyMessageSignature(message);
+    if (!r.valid) throw new Error('sd01 signature does not verify');
+  }
+  return Number(process.hrtime.bigint() - t) / 1e6 / runs;
 }
 
 async function generate(file: string, attachmentBytes: number, base64Bytes: number): Promise<{ attachmentSha256: string; documentSha256: string }> {
@@ -229,6 +250,7 @@ export async function runOsciDecodeBench(
       peakRssMiB: Math.round(run.maxRssKiB / 1024),
       baselineRssMiB: Math.round(baseline.maxRssKiB / 1024),
       verified: run.verified,
+      signatureVerifyMs: Math.round((await signatureTiming()) * 100) / 100,
     };
   } finally {
     if (!options.keep) rmSync(dir, { recursive: true, force: true });
@@ -257,7 +279,8 @@ if (isMain) {
         `OSCI decode: message ${(result.messageBytes / 1048576).toFixed(1)} MiB (attachment ${(result.attachmentBytes / 1048576).toFixed(0)} MiB, ` +
           `Base64Content ${(result.base64ContentBytes / 1048576).toFixed(0)} MiB)\n` +
           `  generated in ${result.generateSeconds.toFixed(1)} s; decoded and verified in ${result.decodeSeconds.toFixed(1)} s (${result.verified ? 'all checks passed' : 'CHECKS FAILED'})\n` +
-          `  peak RSS of the decoding process: ${result.peakRssMiB} MiB (baseline with modules and keys loaded: ${result.baselineRssMiB} MiB)\n`,
+          `  peak RSS of the decoding process: ${result.peakRssMiB} MiB (baseline with modules and keys loaded: ${result.baselineRssMiB} MiB)\n` +
+          `  message signature check (sd01, 9 references): ${result.signatureVerifyMs} ms\n`,
       );
     }
     if (!result.verified) process.exitCode = 1;

@@ -406,7 +406,11 @@ export class ExplicitDialog extends Exchange {
 }
 
 export interface FetchAllOptions {
-  /** Persist the delivery durably; the next request (its receipt) is sent only after this resolves. */
+  /**
+   * Persist the delivery durably; the next request (its receipt) is sent only after this resolves. The delivery's
+   * byte sources (attachments, containers, raw response) are valid until the hook resolves: their spools are
+   * deleted right after.
+   */
   readonly onDelivery: (delivery: FetchedDelivery) => Promise<void>;
   /** Use PartialFetchDelivery with this chunk size (KB) instead of FetchDelivery. */
   readonly chunkSizeKb?: number;
