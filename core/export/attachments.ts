@@ -29,7 +29,9 @@ export async function exportAttachments(source: XmlSource, documents: readonly D
   const out: ExportedAttachment[] = [];
   for (const doc of documents) {
     if (doc.problem?.kind === 'document-invalid') continue;
-    const base = safeFileName(doc.fileName ?? doc.name, `dokument-${doc.ordinal + 1}`, doc.detectedMimeType ?? doc.mimeType);
+    // the extension follows the content: the declared type where the bytes agree with it, else what they are
+    const type = doc.mimeMismatch ? doc.detectedMimeType : (doc.mimeType ?? doc.detectedMimeType);
+    const base = safeFileName(doc.fileName ?? doc.name, `dokument-${doc.ordinal + 1}`, type);
     const { handle, fileName } = await createExclusive(folder, base);
     const target = path.join(folder, fileName);
     const hash = createHash('sha256');

@@ -18,6 +18,11 @@ const EXTENSIONS: Record<string, string> = {
   'image/heic': 'heic',
   'application/xml': 'xml',
   'application/zip': 'zip',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': 'docx',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': 'xlsx',
+  'application/vnd.oasis.opendocument.text': 'odt',
+  'application/msword': 'doc',
+  'text/plain': 'txt',
 };
 
 export function safeFileName(wanted: string | undefined, fallback: string, mimeType?: string): string {

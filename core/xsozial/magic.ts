@@ -30,7 +30,14 @@ export function detectMimeType(head: Uint8Array): string | undefined {
 export function mimeTypesAgree(declared: string | undefined, detected: string | undefined): boolean {
   if (declared === undefined || detected === undefined) return true;
   const norm = (m: string) => m.split(';')[0]!.trim().toLowerCase().replace('image/jpg', 'image/jpeg');
-  return norm(declared) === norm(detected);
+  const d = norm(declared);
+  const found = norm(detected);
+  if (d === found) return true;
+  // Office Open XML, OpenDocument and other +zip formats are ZIP files; old Office formats are OLE storage
+  if (found === 'application/zip') return /^application\/(vnd\.openxmlformats-|vnd\.oasis\.opendocument\.|[\w.-]+\+zip$|vnd\.ms-[\w.]+\.macroenabled)/.test(d);
+  if (found === 'application/x-ole-storage') return /^application\/(msword|vnd\.ms-excel|vnd\.ms-powerpoint|vnd\.ms-outlook)$/.test(d);
+  if (found === 'application/xml') return d === 'text/xml' || d.endsWith('+xml');
+  return false;
 }
 
 function startsWith(b: Uint8Array, prefix: readonly number[]): boolean {

@@ -16,9 +16,11 @@ import { toByteSource, type XmlSource } from '../../xsozial/source.js';
 import { formatBytes } from '../../xsozial/values.js';
 import type { DeliveryView, DocumentView, Field, TreeNode } from '../../xsozial/view.js';
 import { TEST_BANNER } from '../../xsozial/view.js';
+import { PostfachError } from '../../errors.js';
 import { pdfFailed, targetNotWritable } from '../errors.js';
 import type { ReceiptFacts } from '../receipt.js';
-import { importPdfPages, planDocuments, type DocumentPlan } from './import-pages.js';
+import { imageProblem } from './image-check.js';
+import { importPdfPages, planDocuments } from './import-pages.js';
 import { receiptContentOf, renderReceipt } from './receipt-page.js';
 import { writePdf } from './stream-writer.js';
 import { TaggedWriter, type Row } from './tagged-writer.js';
@@ -109,12 +111,19 @@ export async function exportPdf(view: DeliveryView, receipt: ReceiptFacts, optio
         results.push({ id: d.id, included: 'pages', pages: plan.pages });
       } else if (plan.kind === 'image') {
         const bytes = await readDocumentBytes(options.source, d);
-        try {
-          w.image(bytes, `Bild der Anlage „${d.name}“ (${d.fileName ?? d.detectedMimeType ?? ''}; Inhalt nicht als Text erfasst)`);
-          results.push({ id: d.id, included: 'image', pages: 1 });
-        } catch {
-          w.paragraph('Das Bild kann nicht dargestellt werden (beschädigt oder nicht unterstütztes Format); die Datei liegt beim Export der Anhänge bei.');
+        let problem = imageProblem(bytes, plan.format);
+        if (!problem) {
+          try {
+            w.image(bytes, `Bild der Anlage „${d.name}“ (${d.fileName ?? d.detectedMimeType ?? ''}; Inhalt nicht als Text erfasst)`);
+          } catch {
+            problem = 'nicht unterstütztes Bildformat';
+          }
+        }
+        if (problem) {
+          w.paragraph(`Das Bild kann nicht dargestellt werden (${problem}); die Datei liegt beim Export der Anhänge bei.`);
           results.push({ id: d.id, included: 'listed-only', pages: 0 });
+        } else {
+          results.push({ id: d.id, included: 'image', pages: 1 });
         }
       } else {
         w.paragraph(plan.note);
@@ -127,9 +136,15 @@ export async function exportPdf(view: DeliveryView, receipt: ReceiptFacts, optio
   }
   const rendered = await w.finish();
 
-  const target = await PDFDocument.load(rendered, { updateMetadata: false });
-  for (const [i, plan] of plans.entries()) {
-    if (plan.kind === 'pdf') await importPdfPages(target, options.source, plan, placeholders.get(i)!);
+  let target: PDFDocument;
+  try {
+    target = await PDFDocument.load(rendered, { updateMetadata: false });
+    for (const [i, plan] of plans.entries()) {
+      if (plan.kind === 'pdf') await importPdfPages(target, options.source, plan, placeholders.get(i)!);
+    }
+  } catch (error) {
+    if (error instanceof PostfachError) throw error;
+    throw pdfFailed(`page import failed: ${error instanceof Error ? error.message.slice(0, 200) : String(error)}`, error);
   }
   const embedded = embedXml(target, options, view, exportedAt);
   const temp = `${outputPath}.${randomBytes(6).toString('hex')}.part`;

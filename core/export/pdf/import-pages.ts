@@ -49,8 +49,12 @@ async function loadPdf(source: XmlSource, doc: DocumentView): Promise<PDFDocumen
 
 async function inspectPdf(source: XmlSource, doc: DocumentView): Promise<DocumentPlan> {
   let pdf: PDFDocument;
+  let pages: number;
   try {
     pdf = await loadPdf(source, doc);
+    // a file that loads can still lack its page tree: asking for the pages is part of the check
+    pages = pdf.getPageCount();
+    pdf.getPages().forEach((page) => page.node.Contents());
   } catch (error) {
     const encrypted = error instanceof Error && /encrypt/i.test(error.message);
     return {
@@ -61,7 +65,6 @@ async function inspectPdf(source: XmlSource, doc: DocumentView): Promise<Documen
         : 'Das PDF ist beschädigt und kann nicht eingefügt werden; die Datei liegt beim Export der Anhänge bei.',
     };
   }
-  const pages = pdf.getPageCount();
   if (pages === 0) return { doc, kind: 'none', note: 'Das PDF enthält keine Seiten.' };
   const hasAnnotations = pdf.getPages().some((page) => page.node.has(PDFName.of('Annots')));
   return { doc, kind: 'pdf', pages, pdfaBlockers: pdfaBlockers(pdf), hasAnnotations };

@@ -177,13 +177,24 @@ export class TaggedWriter {
     this.doc.moveDown(0.4);
   }
 
-  /** An image scaled into the rest of the page (or a new page), tagged as Figure with alternative text. */
+  /**
+   * An image scaled into the rest of the page (or a new page), tagged as Figure with alternative text. The image is
+   * opened and embedded before any marked content starts, so a broken image leaves the structure intact.
+   */
   image(bytes: Buffer, alt: string): void {
+    const doc = this.doc as unknown as { openImage(src: Buffer): { obj?: unknown; width: number; height: number; embed(d: unknown): void } };
+    const image = doc.openImage(bytes);
+    if (!image.obj) image.embed(this.doc);
     if (BOTTOM - this.doc.y < 260) this.newPage();
     const y = this.doc.y;
+    // natural size at 96 dpi where it fits (small images are not blown up), else scaled down into the space
+    const natural = { width: image.width * 0.75, height: image.height * 0.75 };
+    const fits = natural.width <= CONTENT_WIDTH && natural.height <= BOTTOM - y;
     this.section.add(
       this.doc.struct('Figure', { alt: nfc(alt) }, () => {
-        this.doc.image(bytes, PAGE.margin, y, { fit: [CONTENT_WIDTH, BOTTOM - y], align: 'center' });
+        const source = image as unknown as Buffer;
+        if (fits) this.doc.image(source, PAGE.margin + (CONTENT_WIDTH - natural.width) / 2, y, natural);
+        else this.doc.image(source, PAGE.margin, y, { fit: [CONTENT_WIDTH, BOTTOM - y], align: 'center' });
       }),
     );
     this.doc.y = BOTTOM;
