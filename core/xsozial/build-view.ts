@@ -115,7 +115,8 @@ function benefitOf(typ: RawElement | undefined, product: string | undefined): Be
   return { ...(code ? { code } : {}), ...(text ? { text } : {}), display };
 }
 
-function applicantNames(root: RawElement): string[] {
+/** Names of the persons marked antragsteller (the first person where none is marked). */
+export function applicantNames(root: RawElement): string[] {
   const persons = children(child(child(root, 'xsozial'), 'vorgang'), 'person');
   const flagged = persons.filter((p) => text(child(p, 'antragsteller')) === 'true' || text(child(p, 'antragsteller')) === '1');
   return (flagged.length > 0 ? flagged : persons.slice(0, 1)).map(displayName).filter((n) => n !== '');

@@ -3,7 +3,7 @@
  * mailbox list, and stream an inline document's decoded bytes again later.
  */
 import { createHash } from 'node:crypto';
-import { buildView, child, classify, displayName, headerFacts, text, type BuildOptions } from './build-view.js';
+import { applicantNames, buildView, classify, headerFacts, type BuildOptions } from './build-view.js';
 import { Base64StreamDecoder } from './base64-stream.js';
 import { documentMissing } from './errors.js';
 import { toByteSource, type XmlByteSource, type XmlSource } from './source.js';
@@ -30,9 +30,7 @@ export async function summarize(source: XmlSource, options: Pick<ReadOptions, 'l
   });
   const kind = classify(root);
   const facts = headerFacts(root);
-  const persons = (child(child(root, 'xsozial'), 'vorgang')?.children ?? []).filter((c) => c.local === 'person');
-  const flagged = persons.filter((p) => ['true', '1'].includes(text(child(p, 'antragsteller'))));
-  const applicants = kind === 'xsozial-application' ? (flagged.length > 0 ? flagged : persons.slice(0, 1)).map(displayName).filter((n) => n !== '') : [];
+  const applicants = kind === 'xsozial-application' ? applicantNames(root) : [];
   return {
     kind,
     applicants,

@@ -8,7 +8,7 @@ import type { ValueType } from './labels.js';
 export type ValueKind = 'text' | 'date' | 'datetime' | 'boolean' | 'amount' | 'iban' | 'code' | 'reference' | 'empty' | 'document';
 
 export interface ValueFlag {
-  readonly kind: 'iban-invalid' | 'mime-mismatch' | 'document-invalid' | 'reference-unresolved';
+  readonly kind: 'iban-invalid' | 'mime-mismatch' | 'document-invalid';
   readonly de: string;
   readonly en: string;
 }

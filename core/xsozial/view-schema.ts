@@ -13,7 +13,7 @@ const list = <T extends z.ZodType>(item: T) => z.array(item).max(500_000);
 export const labelSchema = z.strictObject({ de: text, en: text });
 
 export const valueFlagSchema = z.strictObject({
-  kind: z.enum(['iban-invalid', 'mime-mismatch', 'document-invalid', 'reference-unresolved']),
+  kind: z.enum(['iban-invalid', 'mime-mismatch', 'document-invalid']),
   de: text,
   en: text,
 });

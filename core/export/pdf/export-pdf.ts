@@ -23,7 +23,7 @@ import { imageProblem } from './image-check.js';
 import { importPdfPages, planDocuments } from './import-pages.js';
 import { receiptContentOf, renderReceipt } from './receipt-page.js';
 import { writePdf } from './stream-writer.js';
-import { TaggedWriter, type Row } from './tagged-writer.js';
+import { PAGE, TaggedWriter, type Row } from './tagged-writer.js';
 
 export interface ExportPdfOptions {
   /** The delivered XML the view was read from (documents are streamed from it; it is embedded as associated file). */
@@ -105,7 +105,7 @@ export async function exportPdf(view: DeliveryView, receipt: ReceiptFacts, optio
       if (plan.kind === 'pdf') {
         w.paragraph(`Es folg${plan.pages === 1 ? 't 1 Seite' : `en ${plan.pages} Seiten`} dieses Dokuments, unverändert übernommen.${plan.hasAnnotations ? ' Verknüpfungen und Formularfelder des Dokuments wurden nicht übernommen.' : ''}`);
         const pages: number[] = [];
-        for (let p = 0; p < plan.pages; p++) pages.push(w.placeholderPage([PAGE_W, PAGE_H], `Seite ${p + 1} von ${plan.pages} der Anlage „${d.name}“ (übernommene Seite; ihr Inhalt ist nicht als Text ausgezeichnet)`));
+        for (let p = 0; p < plan.pages; p++) pages.push(w.placeholderPage([PAGE.width, PAGE.height], `Seite ${p + 1} von ${plan.pages} der Anlage „${d.name}“ (übernommene Seite; ihr Inhalt ist nicht als Text ausgezeichnet)`));
         placeholders.set(i, pages);
         pages.forEach((p) => imported.add(p));
         results.push({ id: d.id, included: 'pages', pages: plan.pages });
@@ -158,9 +158,6 @@ export async function exportPdf(view: DeliveryView, receipt: ReceiptFacts, optio
     throw error;
   }
 }
-
-const PAGE_W = 595.28;
-const PAGE_H = 841.89;
 
 function rowOf(f: Field): Row {
   return { label: f.label.de, value: f.value.display, ...(f.value.flag ? { note: f.value.flag.de } : {}) };
