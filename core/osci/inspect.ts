@@ -321,9 +321,7 @@ async function fillReport(report: InspectReport, decoded: DecodedMessage, option
     else await walk(item.container, item.container?.id ?? item.encryptedDataId ?? '?', item.encryptedDataId ?? null, item.error);
   }
   if (content.firstError) {
-    const e = content.firstError;
-    fail(e.kind === 'digest-mismatch' || e.kind === 'signature-invalid' ? e : e.kind === 'no-matching-key' ? e : e);
+    fail(content.firstError);
   }
 }
 
-export { osciError };

@@ -9,10 +9,10 @@
  */
 import type { X509Certificate } from 'node:crypto';
 import type { KeyEntry } from '../pki/pkcs12.js';
-import { bufferSource, readAll, type ByteSource } from '../io/byte-source.js';
+import type { ByteSource } from '../io/byte-source.js';
 import type { SpoolScope } from '../io/sink.js';
 import { osciError } from './errors.js';
-import { DEFAULTS, SYM, symmetricAlgorithm, type SymmetricAlgorithm } from './crypto/algorithms.js';
+import { DEFAULTS, symmetricAlgorithm, type SymmetricAlgorithm } from './crypto/algorithms.js';
 import { unwrapKey, wrapKey, type KeyTransportMethod } from './crypto/rsa-key-transport.js';
 import { decryptSymmetric, encryptSymmetricStream, ivLengthFor, newSymmetricKey } from './crypto/symmetric.js';
 import {
@@ -175,4 +175,3 @@ export async function parseRootPart(entity: MimeEntity, what: string, maxBytes?:
   return parseXmlSource(src, { what, maxBytes: limit });
 }
 
-export { SYM };

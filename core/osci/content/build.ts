@@ -6,7 +6,7 @@
  * element in NonIntermediaryCertificates).
  */
 import type { X509Certificate } from 'node:crypto';
-import { bufferSource, readAll, type ByteSource } from '../../io/byte-source.js';
+import { bufferSource, type ByteSource } from '../../io/byte-source.js';
 import { DEFAULTS, symmetricAlgorithm } from '../crypto/algorithms.js';
 import { wrapKey, type KeyTransportMethod } from '../crypto/rsa-key-transport.js';
 import { encryptSymmetricBuffer, encryptSymmetricStream, newSymmetricKey } from '../crypto/symmetric.js';
@@ -14,7 +14,7 @@ import { cipherReferenceXml, encryptedKeyWithRetrievalXml, encryptionMethodXml }
 import { base64Wrapped } from '../mime/base64-stream.js';
 import type { AttachmentInput } from '../messages/build.js';
 import { createSignatureXml, type SignerKey, type SignReference } from '../signature/sign.js';
-import { FIVE_NS_DECLS, NS } from '../xml/namespaces.js';
+import { FIVE_NS_DECLS } from '../xml/namespaces.js';
 import { parseXmlSource } from '../xml/parse.js';
 import { el } from '../xml/write.js';
 
@@ -142,4 +142,3 @@ export function contentPackageXml(encrypted: readonly string[], plain: readonly 
   return el('osci:ContentPackage', [], encrypted.join('') + plain.map((p) => p.xml).join(''));
 }
 
-export { readAll, NS };

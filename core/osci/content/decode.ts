@@ -11,7 +11,7 @@
 import { createHash, type X509Certificate } from 'node:crypto';
 import type { Element } from '@xmldom/xmldom';
 import type { KeyEntry } from '../../pki/pkcs12.js';
-import { bufferSource, readAll, type ByteSource } from '../../io/byte-source.js';
+import { bufferSource, type ByteSource } from '../../io/byte-source.js';
 import type { SpoolScope } from '../../io/sink.js';
 import { PostfachError } from '../../errors.js';
 import { osciError } from '../errors.js';
@@ -193,9 +193,8 @@ async function decryptEncryptedContainer(el: Element, ctx: Ctx, depth: number): 
     return { encryptedDataId: id, container, error: undefined };
   } catch (error) {
     if (!(error instanceof PostfachError)) throw error;
-    const e = error.kind === 'malformed' || error.kind === 'hostile-xml' || error.kind === 'no-matching-key' || error.kind === 'unsupported-algorithm' ? error : error;
-    ctx.errors.push(e);
-    return { encryptedDataId: id, container: undefined, error: e };
+    ctx.errors.push(error);
+    return { encryptedDataId: id, container: undefined, error };
   }
 }
 

@@ -5,7 +5,7 @@
  * Body and every attachment, KeyInfo by RetrievalMethod to the signer's certificate element. The result is the
  * inner MIME entity as a ByteSource of known length; transport-encryption.ts wraps it for the recipient.
  */
-import { randomBytes, type X509Certificate } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { bufferSource, type ByteSource } from '../../io/byte-source.js';
 import { osciError } from '../errors.js';
 import { buildMultipart, newBoundary, soapPart, type MimePartInput } from '../mime/writer.js';
@@ -18,7 +18,7 @@ import {
   nonIntermediaryCertificatesContent,
   type CertificateInput,
 } from './certificates.js';
-import type { ChunkInformation, ControlBlock, FeedbackEntry, MessageType, ProcessCardBundle, SelectionRule, Timestamp } from './model.js';
+import type { ChunkInformation, ControlBlock, FeedbackEntry, MessageType, ProcessCardBundle, Timestamp } from './model.js';
 
 /** A fresh Challenge as the library makes them: base64 of 10 random bytes. */
 export function newChallenge(): string {
@@ -540,5 +540,3 @@ export function buildFault(osciCode: string, faultString: string, faultCode?: 's
   return buildMultipart([soapPart(envelope)], 'MIME_boundary', true);
 }
 
-export { bufferSource };
-export type { X509Certificate };

@@ -5,7 +5,6 @@
  * Large text runs kept out of the DOM are put back from their source.
  */
 import type { Element } from '@xmldom/xmldom';
-import { readAll } from '../../io/byte-source.js';
 import { canonicalize } from '../xml/c14n.js';
 import { largeTextsOf, normalizedRun } from '../xml/large-text.js';
 import { el } from '../xml/write.js';
@@ -31,4 +30,3 @@ export async function contentPackageXmlOf(message: OsciMessage): Promise<string>
   return out + canonical.slice(last);
 }
 
-export { readAll };

@@ -8,7 +8,6 @@
 import type { X509Certificate } from 'node:crypto';
 import { osciError } from '../errors.js';
 import type { OsciMessage } from '../messages/model.js';
-import { NS } from '../xml/namespaces.js';
 import { attr } from '../xml/parse.js';
 import { evaluateTrust, type TrustAnchors, type TrustResult } from './trust.js';
 import { verifySignature, type ReferenceResult } from './verify.js';
@@ -123,4 +122,3 @@ export function requireTrustedSignature(result: MessageSignatureResult, what: st
   }
 }
 
-export { NS };
