@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { exportPdf, exportReceiptPdf, exportXml, type ReceiptFacts } from '../../core/export/index.js';
+import { exportAttachments, exportPdf, exportReceiptPdf, exportXml, type ReceiptFacts } from '../../core/export/index.js';
 import { readDelivery } from '../../core/xsozial/index.js';
 import { vectorPath } from '../helpers/shared.js';
 import { EINGANG_TEXT, pdfinfo, pdftotext, qpdfCheck, receiptFor, searchable } from './helpers.js';
@@ -87,6 +87,21 @@ describe('PDF export of the reference vectors', () => {
     const fonts = execFileSync('pdffonts', [out], { encoding: 'utf8' });
     // every font embedded (column "emb" = yes)
     for (const line of fonts.split('\n').slice(2).filter((l) => l.trim() !== '')) expect(line).toMatch(/CID TrueType\s+Identity-H\s+yes/);
+  });
+});
+
+describe('a source that changed after reading', () => {
+  it('ends in a clear error instead of wrong files', async () => {
+    const xml = readFileSync(vectorPath('content/antrag-1.xml'));
+    const view = await readDelivery(xml);
+    // same length, one base64 character of the document changed
+    const at = xml.indexOf('JVBERi0x') + 20;
+    const changed = Buffer.from(xml);
+    changed[at] = changed[at] === 0x41 ? 0x42 : 0x41;
+    await expect(exportAttachments(changed, view.documents, path.join(tmp, 'changed'))).rejects.toMatchObject({ kind: 'document-missing' });
+    await expect(exportPdf(view, receiptFor(sha(xml), xml.length), { source: changed }, path.join(tmp, 'changed.pdf'))).rejects.toMatchObject({ kind: 'document-missing' });
+    const short = { size: xml.length, async *stream() { yield xml.subarray(0, 100); } };
+    await expect(exportXml(short, path.join(tmp, 'short.xml'))).rejects.toMatchObject({ kind: 'export-source' });
   });
 });
 

@@ -132,7 +132,8 @@ export async function exportPdf(view: DeliveryView, receipt: ReceiptFacts, optio
     }
     w.pageNumbers(`${view.test ? 'TESTANTRAG · ' : ''}Export OSCI-Postfach · Nachricht ${receipt.messageId}`, imported);
   } catch (error) {
-    throw pdfFailed(`rendering failed: ${error instanceof Error ? error.message : String(error)}`, error);
+    if (error instanceof PostfachError) throw error;
+    throw pdfFailed(`rendering failed: ${error instanceof Error ? error.message.slice(0, 200) : String(error)}`, error);
   }
   const rendered = await w.finish();
 

@@ -8,6 +8,7 @@
  * no annotations). Documents are loaded one at a time, so only one evidence PDF is in memory at once.
  */
 import { PDFArray, PDFDict, PDFDocument, PDFName, PDFRef, PDFStream, type PDFObject } from 'pdf-lib';
+import { PostfachError } from '../../errors.js';
 import { readDocumentBytes } from '../../xsozial/read-delivery.js';
 import type { XmlSource } from '../../xsozial/source.js';
 import type { DocumentView } from '../../xsozial/view.js';
@@ -56,6 +57,8 @@ async function inspectPdf(source: XmlSource, doc: DocumentView): Promise<Documen
     pages = pdf.getPageCount();
     pdf.getPages().forEach((page) => page.node.Contents());
   } catch (error) {
+    // the content itself unreadable (changed source) is no property of this PDF
+    if (error instanceof PostfachError) throw error;
     const encrypted = error instanceof Error && /encrypt/i.test(error.message);
     return {
       doc,
