@@ -407,11 +407,14 @@ function genericCards(tree: TreeNode, base: ViewBase, documents: readonly Docume
   const add = (id: string, de: string, en: string, v: string | undefined) => {
     if (v) fields.push({ id, label: { de, en }, value: formatValue(v, undefined) });
   };
-  add(`${tree.id}/@standard`, 'Standard', 'Standard', base.standard);
-  add(`${tree.id}/@version`, 'Version', 'Version', base.version);
-  add(`${tree.id}/@nachrichtentyp`, 'Nachrichtentyp', 'Message type', base.messageType);
-  add(`${tree.id}/@nachrichtenUUID`, 'Nachrichten-ID', 'Message ID', base.messageId);
-  if (base.createdAt) fields.push({ id: `${tree.id}/@erstellungszeitpunkt`, label: { de: 'Erstellungszeitpunkt', en: 'Created at' }, value: base.createdAt });
+  // ids of the tree nodes the values come from, so the full list does not repeat them
+  const ident = findNode(tree, 'identifikation.nachricht');
+  const idOf = (local: string, fallback: string) => (local.startsWith('@') ? `${tree.id}/${local}` : (findNode(ident, local)?.id ?? fallback));
+  add(idOf('@standard', ''), 'Standard', 'Standard', base.standard);
+  add(idOf('@version', ''), 'Version', 'Version', base.version);
+  add(idOf('nachrichtentyp', `${tree.id}/@nachrichtentyp`), 'Nachrichtentyp', 'Message type', base.messageType);
+  add(idOf('nachrichtenUUID', `${tree.id}/@nachrichtenUUID`), 'Nachrichten-ID', 'Message ID', base.messageId);
+  if (base.createdAt) fields.push({ id: idOf('erstellungszeitpunkt', `${tree.id}/@erstellungszeitpunkt`), label: { de: 'Erstellungszeitpunkt', en: 'Created at' }, value: base.createdAt });
   if (base.test) fields.push({ id: `${tree.id}/@test`, label: { de: 'Testnachricht', en: 'Test message' }, value: { kind: 'boolean', display: 'Ja', raw: 'true' } });
   const cards: SummaryCard[] = [{ id: 'nachricht', title: { de: 'Nachricht', en: 'Message' }, sections: [{ id: 'nachricht', title: { de: 'Nachricht', en: 'Message' }, fields }] }];
   if (documents.length > 0) cards.push(documentsCard(documents));
