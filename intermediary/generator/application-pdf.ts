@@ -72,6 +72,7 @@ export async function renderApplicationPdf(facts: ApplicationPdfFacts): Promise<
     for (const inc of p.income) row(`Einkommen: ${inc.kind.name}`, `${euro(inc.amount)} monatlich seit ${germanDate(inc.since)}`);
     for (const a of p.assets) row(`Vermögen: ${a.kind.name}`, `${a.description}: ${euro(a.value)}`);
     if (p.insurance) row('Krankenversicherung', `${p.insurance.insurer}, ${p.insurance.kind.name}, Nr. ${p.insurance.number}`);
+    for (const e of p.earlierBenefits) row(`Frühere Leistung: ${e.name}`, `${e.agency}, ${germanDate(e.from)} bis ${germanDate(e.to)}`);
     if (p.bank) row('Bankverbindung', `${p.bank.holder}, IBAN ${p.bank.iban.replace(/(.{4})/g, '$1 ').trim()}, ${p.bank.bank}`);
   });
   heading('Anschrift und Kontakt');

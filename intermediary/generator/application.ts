@@ -353,6 +353,14 @@ function xmlPieces(f: XmlFacts): XmlPiece[] {
       if (p.bank.holder === `${p.givenName} ${p.familyName}`) x('kontoinhaberPersonID', p.id);
       close('xsb:bankverbindung');
     }
+    for (const e of p.earlierBenefits) {
+      open('xsb:fruehereLeistung');
+      x('bezeichnung', e.name);
+      x('leistungstraeger', e.agency);
+      x('zeitraumVon', e.from);
+      x('zeitraumBis', e.to);
+      close('xsb:fruehereLeistung');
+    }
     if (p.applicant && index === 0) {
       open('xsb:postfach');
       x('postfachID', `urn:uuid:${f.caseId.slice(0, 8)}-0000-4000-8000-${f.messageId.slice(-12)}`);

@@ -59,6 +59,8 @@ export interface Person {
   readonly bank?: BankAccount;
   readonly school?: { readonly kind: CodeWithName; readonly name: string };
   readonly benefit: CodeWithName;
+  /** Earlier or parallel benefits (Bürgergeld, Wohngeld, pension insurance ...). */
+  readonly earlierBenefits: ReadonlyArray<{ readonly name: string; readonly agency: string; readonly from: string; readonly to: string }>;
 }
 
 export interface ThirdParty {
@@ -158,6 +160,7 @@ export function makeHousehold(rng: Rng, service: Service, year: number, forced?:
       assets: applicant ? assets(rng) : [],
       insurance: { kind: { code: '01', name: 'gesetzlich' }, insurer: rng.pick(INSURERS), number: `${String.fromCharCode(65 + rng.int(0, 25))}${rng.digits(9)}` },
       benefit: BENEFIT[service],
+      earlierBenefits: applicant && rng.chance(0.5) ? [earlierBenefit(rng, year)] : [],
     };
   };
   const child = (applicant: boolean): Person => {
@@ -176,6 +179,7 @@ export function makeHousehold(rng: Rng, service: Service, year: number, forced?:
       relation: REL_CHILD,
       income: [{ kind: { code: 'KG', name: 'Kindergeld' }, amount: '255.00', since: date(rng, year - age) }],
       assets: [],
+      earlierBenefits: [],
       school: { kind: { code: age < 10 ? 'GS' : 'SEK1', name: age < 10 ? 'Grundschule' : 'Sekundarstufe I' }, name: `${rng.pick(['Astrid-Lindgren', 'Geschwister-Scholl', 'Marie-Curie', 'Käthe-Kollwitz'])}-Schule ${town}` },
       benefit: BENEFIT[service],
     };
@@ -224,6 +228,16 @@ function incomes(rng: Rng, service: Service, age: number): Income[] {
   if (rng.chance(0.3)) out.push({ kind: { code: 'UNTERH', name: 'Unterhalt' }, amount: money(rng.int(150, 420)), since: `202${rng.int(0, 5)}-0${rng.int(1, 9)}-01` });
   if (service === 'hzl' && rng.chance(0.4)) out.push({ kind: { code: 'EMR', name: 'Rente wegen voller Erwerbsminderung (befristet)' }, amount: money(rng.int(300, 700)), since: `202${rng.int(0, 5)}-0${rng.int(1, 9)}-01` });
   return out;
+}
+
+function earlierBenefit(rng: Rng, year: number): Person['earlierBenefits'][number] {
+  const [name, agency] = rng.pick([
+    ['Bürgergeld (SGB II)', 'Jobcenter Musterstadt (fiktiv)'],
+    ['Wohngeld', 'Wohngeldstelle Beispielhausen (fiktiv)'],
+    ['Arbeitslosengeld (SGB III)', 'Agentur für Arbeit Musterstadt (fiktiv)'],
+  ] as const);
+  const from = `${year - rng.int(2, 4)}-${String(rng.int(1, 12)).padStart(2, '0')}-01`;
+  return { name, agency, from, to: `${year - 1}-${String(rng.int(1, 12)).padStart(2, '0')}-${String(rng.int(1, 28)).padStart(2, '0')}` };
 }
 
 function assets(rng: Rng): Asset[] {
