@@ -77,6 +77,8 @@ export interface GeneratedApplication {
   /** The whole XML in memory (for small applications and tests). */
   bytes(): Buffer;
   writeFile(path: string): Promise<{ size: number; sha256: string }>;
+  /** Streams the XML into any writable (an HTTP request body, a spool), with backpressure. */
+  writeTo(target: NodeJS.WritableStream): Promise<{ size: number; sha256: string }>;
 }
 
 type XmlPiece = string | { readonly document: number };
@@ -158,24 +160,26 @@ export async function generateApplication(options: GenerateOptions): Promise<Gen
     chunks,
     readable: () => Readable.from(chunks()),
     bytes: () => Buffer.concat([...chunks()]),
-    async writeFile(path: string) {
-      const hash = createHash('sha256');
-      let written = 0;
-      await pipeline(
-        Readable.from(
-          (function* counted() {
-            for (const c of chunks()) {
-              hash.update(c);
-              written += c.length;
-              yield c;
-            }
-          })(),
-        ),
-        createWriteStream(path),
-      );
-      return { size: written, sha256: hash.digest('hex') };
-    },
+    writeFile: (path: string) => writeTo(createWriteStream(path)),
+    writeTo,
   };
+  async function writeTo(target: NodeJS.WritableStream): Promise<{ size: number; sha256: string }> {
+    const hash = createHash('sha256');
+    let written = 0;
+    await pipeline(
+      Readable.from(
+        (function* counted() {
+          for (const c of chunks()) {
+            hash.update(c);
+            written += c.length;
+            yield c;
+          }
+        })(),
+      ),
+      target,
+    );
+    return { size: written, sha256: hash.digest('hex') };
+  }
 }
 
 function evidenceTitles(service: Service): string[] {
