@@ -3,10 +3,11 @@
  * matches results by id, passes events on, and reports a crashed or stopped service as a clear PostfachError to
  * every open and later call instead of leaving them hanging.
  */
-import { PostfachError } from '../errors.js';
+import { PostfachError, toPostfachError } from '../errors.js';
+import type { KeyProtector } from '../store/key-protector.js';
 import type { PostfachBridge, Unsubscribe } from './api-types.js';
 import type { EventName } from './contract.js';
-import { serviceToHostSchema, type HostToService, type ServiceOptions } from './service-protocol.js';
+import { serviceToHostSchema, type HostOperation, type HostToService, type ServiceOptions } from './service-protocol.js';
 import { isEventName, parseEventPayload } from './validate.js';
 import { errorFromJson, failure, type CallResult } from './wire.js';
 
@@ -30,6 +31,12 @@ const serviceStopped = (reason: string): PostfachError =>
     reason,
   );
 
+/** What only the host has and the service may ask for (see `host-call` in service-protocol.ts). */
+export interface HostServices {
+  /** The OS key store (desktop app: Electron safeStorage); its id goes to the service as `protectorId`. */
+  readonly protector?: KeyProtector;
+}
+
 export class ServiceHost {
   private nextId = 0;
   private readonly pending = new Map<number, (result: CallResult<unknown>) => void>();
@@ -37,13 +44,17 @@ export class ServiceHost {
   private readonly exitListeners = new Set<(reason: string) => void>();
   private exited: string | undefined;
 
-  private constructor(private readonly channel: ServiceChannel) {
+  private constructor(
+    private readonly channel: ServiceChannel,
+    private readonly hostServices: HostServices = {},
+  ) {
     channel.onExit((reason) => this.handleExit(reason));
   }
 
   /** Starts the service on the channel and resolves once it has answered `init`. */
-  static start(channel: ServiceChannel, options: ServiceOptions, readyTimeoutMs = 30_000): Promise<ServiceHost> {
-    const host = new ServiceHost(channel);
+  static start(channel: ServiceChannel, options: ServiceOptions, readyTimeoutMs = 30_000, hostServices: HostServices = {}): Promise<ServiceHost> {
+    const host = new ServiceHost(channel, hostServices);
+    const initOptions: ServiceOptions = hostServices.protector === undefined ? options : { ...options, protectorId: hostServices.protector.id };
     return new Promise((resolve, reject) => {
       let settled = false;
       const settle = (error?: PostfachError): void => {
@@ -82,9 +93,12 @@ export class ServiceHost {
           case 'event':
             host.deliver(message.event, message.payload);
             return;
+          case 'host-call':
+            void host.answerHostCall(message.id, message.op, message.data);
+            return;
         }
       });
-      channel.post({ type: 'init', options });
+      channel.post({ type: 'init', options: initOptions });
     });
   }
 
@@ -140,6 +154,30 @@ export class ServiceHost {
     const timer = setTimeout(() => this.channel.kill(), graceMs);
     await ended;
     clearTimeout(timer);
+  }
+
+  private async answerHostCall(id: number, op: HostOperation, data: string): Promise<void> {
+    let result: HostToService & { type: 'host-result' };
+    try {
+      const protector = this.hostServices.protector;
+      if (protector === undefined) {
+        throw new PostfachError(
+          'store-key-unavailable',
+          { de: 'Der Schlüsselspeicher des Betriebssystems ist hier nicht verfügbar.', en: 'The operating system’s key store is not available here.' },
+          `host-call ${op}: the host offers no protector`,
+        );
+      }
+      const input = Buffer.from(data, 'base64');
+      const output = op === 'protector.wrap' ? await protector.wrap(input) : await protector.unwrap(input);
+      result = { type: 'host-result', id, result: { ok: true, data: Buffer.from(output).toString('base64') } };
+    } catch (error) {
+      result = { type: 'host-result', id, result: { ok: false, error: toPostfachError(error).toJSON() } };
+    }
+    try {
+      this.channel.post(result);
+    } catch {
+      // the service has gone; its exit is reported through onExit
+    }
   }
 
   private deliver(event: string, payload: unknown): void {

@@ -3,8 +3,9 @@
  * the engine off the UI thread (a worker thread, or an Electron utility process). The same messages travel over
  * `worker.postMessage` and `utilityProcess.postMessage`; both sides validate what they receive.
  *
- *   host → service:  init (once, first) · call · shutdown
+ *   host → service:  init (once, first) · call · host-result (answers host-call, by id) · shutdown
  *   service → host:  ready (answers init) · result (answers call, by id) · event · fatal (the service cannot go on)
+ *                    · host-call (the service asks the host for something only the host has: the OS key store)
  */
 import { z } from 'zod';
 import { callResultSchema, postfachErrorJsonSchema } from './wire.js';
@@ -14,17 +15,34 @@ export const serviceOptionsSchema = z
     /** The data folder (store, settings); created by the service where missing. */
     dataDir: z.string().min(1).max(4096),
     appVersion: z.string().max(100),
-    host: z.enum(['desktop', 'browser']),
+    host: z.enum(['desktop', 'browser', 'cli']),
+    /**
+     * Id of the OS key store protector the host offers (e.g. `safestorage:<os user>`); the service then wraps and
+     * unwraps the store's data key through `host-call`s. Absent: no protector (browser mode, command line).
+     */
+    protectorId: z.string().min(1).max(200).optional(),
   })
   .strict();
 export type ServiceOptions = z.infer<typeof serviceOptionsSchema>;
 
 const callId = z.number().int().nonnegative();
 
+/** What the service may ask of its host. */
+export const hostOperationSchema = z.enum(['protector.wrap', 'protector.unwrap']);
+export type HostOperation = z.infer<typeof hostOperationSchema>;
+
 export const hostToServiceSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('init'), options: serviceOptionsSchema }),
   z.object({ type: z.literal('call'), id: callId, method: z.string().max(100), input: z.unknown() }),
   z.object({ type: z.literal('shutdown') }),
+  z.object({
+    type: z.literal('host-result'),
+    id: callId,
+    result: z.discriminatedUnion('ok', [
+      z.object({ ok: z.literal(true), data: z.string().max(16_384) }),
+      z.object({ ok: z.literal(false), error: postfachErrorJsonSchema }),
+    ]),
+  }),
 ]);
 export type HostToService = z.infer<typeof hostToServiceSchema>;
 
@@ -33,5 +51,7 @@ export const serviceToHostSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('result'), id: callId, result: callResultSchema }),
   z.object({ type: z.literal('event'), event: z.string().max(100), payload: z.unknown() }),
   z.object({ type: z.literal('fatal'), error: postfachErrorJsonSchema }),
+  /** Bytes travel base64; a wrapped data key is a few hundred bytes. */
+  z.object({ type: z.literal('host-call'), id: callId, op: hostOperationSchema, data: z.string().max(16_384) }),
 ]);
 export type ServiceToHost = z.infer<typeof serviceToHostSchema>;

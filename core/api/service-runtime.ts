@@ -5,22 +5,45 @@
  * and tests connect it to a MessageChannel.
  */
 import { PostfachError } from '../errors.js';
+import type { KeyProtector } from '../store/key-protector.js';
 import type { ServiceContext, ServiceHandlers } from './api-types.js';
 import type { HandlerInput, ServiceMethodName } from './contract.js';
-import { hostToServiceSchema, type ServiceOptions, type ServiceToHost } from './service-protocol.js';
+import { hostToServiceSchema, type HostOperation, type HostToService, type ServiceOptions, type ServiceToHost } from './service-protocol.js';
 import { describeIssues, isMethodName, isServiceMethod, parseEventPayload, parseMethodInput, parseMethodOutput, unknownMethodError } from './validate.js';
-import { failure, success } from './wire.js';
+import { errorFromJson, failure, success } from './wire.js';
 
 export interface ServicePort {
   post(message: ServiceToHost): void;
   onMessage(listener: (message: unknown) => void): void;
 }
 
+/** What the host offers the service (service-protocol.ts `host-call`): the OS key store, where there is one. */
+export interface HostLink {
+  /** A KeyProtector whose wrap/unwrap run in the host (Electron main: safeStorage); undefined without one. */
+  readonly protector: KeyProtector | undefined;
+}
+
 /** Builds the handlers once at `init`; may be async (opening the store, loading settings). */
-export type HandlersFactory = (options: ServiceOptions) => ServiceHandlers | Promise<ServiceHandlers>;
+export type HandlersFactory = (options: ServiceOptions, host: HostLink) => ServiceHandlers | Promise<ServiceHandlers>;
 
 export function runService(port: ServicePort, createHandlers: HandlersFactory, onShutdown: () => void): void {
   let handlers: ServiceHandlers | undefined;
+  let nextHostCall = 0;
+  const hostCalls = new Map<number, (result: (HostToService & { type: 'host-result' })['result']) => void>();
+
+  const callHost = (op: HostOperation, data: Uint8Array): Promise<Uint8Array> =>
+    new Promise((resolve, reject) => {
+      const id = nextHostCall++;
+      hostCalls.set(id, (result) => (result.ok ? resolve(Buffer.from(result.data, 'base64')) : reject(errorFromJson(result.error))));
+      port.post({ type: 'host-call', id, op, data: Buffer.from(data).toString('base64') });
+    });
+
+  const hostLink = (options: ServiceOptions): HostLink => ({
+    protector:
+      options.protectorId === undefined
+        ? undefined
+        : { id: options.protectorId, wrap: (key) => callHost('protector.wrap', key), unwrap: (blob) => callHost('protector.unwrap', blob) },
+  });
 
   const context: ServiceContext = {
     emit(event, payload) {
@@ -56,7 +79,7 @@ export function runService(port: ServicePort, createHandlers: HandlersFactory, o
     switch (message.type) {
       case 'init':
         Promise.resolve()
-          .then(() => createHandlers(message.options))
+          .then(() => createHandlers(message.options, hostLink(message.options)))
           .then(
             (created) => {
               handlers = created;
@@ -68,6 +91,12 @@ export function runService(port: ServicePort, createHandlers: HandlersFactory, o
       case 'call':
         void answer(message.id, message.method, message.input);
         return;
+      case 'host-result': {
+        const complete = hostCalls.get(message.id);
+        hostCalls.delete(message.id);
+        complete?.(message.result);
+        return;
+      }
       case 'shutdown':
         onShutdown();
         return;

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { ServiceHost, type ServiceChannel } from './service-host.js';
+import { ServiceHost, type HostServices, type ServiceChannel } from './service-host.js';
 import type { ServiceOptions } from './service-protocol.js';
 
 /**
@@ -37,6 +37,6 @@ export function workerChannel(worker: Worker): ServiceChannel {
   };
 }
 
-export async function startWorkerService(options: ServiceOptions): Promise<ServiceHost> {
-  return ServiceHost.start(workerChannel(createWorker()), options);
+export async function startWorkerService(options: ServiceOptions, hostServices: HostServices = {}): Promise<ServiceHost> {
+  return ServiceHost.start(workerChannel(createWorker()), options, undefined, hostServices);
 }

@@ -12,5 +12,6 @@ export { AUDIT_ACTIONS, type AuditAction, type AuditEntry, type AuditQuery, type
 export { storePaths, type StorePaths } from './paths.js';
 export { LATEST_SCHEMA_VERSION } from './migrations/index.js';
 export { foldForSearch } from './search-text.js';
+export type { MailboxIdentityRecord } from './mailbox-identity.js';
 export type { StoreErrorKind } from './errors.js';
 export * from './records.js';

@@ -11,6 +11,7 @@
  *
  * The store logs nothing; its errors (errors.ts) carry ids and codes, never names, subjects or content.
  */
+import { createHash } from 'node:crypto';
 import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -39,6 +40,7 @@ import {
   type StoreUnlock,
 } from './keyring.js';
 import { migrate } from './migrations/index.js';
+import { hasMailboxIdentity, readMailboxIdentity, updateMailboxConnection, writeMailboxIdentity, type MailboxIdentityRecord } from './mailbox-identity.js';
 import { sweepOrphans } from './orphans.js';
 import { currentOsUser } from './os-user.js';
 import { storePaths, type StorePaths } from './paths.js';
@@ -322,6 +324,13 @@ export class PostfachStore {
 
   // ---- the caseworker's steps (each audited where DESIGN.md asks for it) ----
 
+  /** Marks a message read without opening it (no "opened" audit entry: nobody saw the content). */
+  markRead(ref: DeliveryRef): void {
+    this.write('mark read', (db) => {
+      stmt(db, 'UPDATE deliveries SET read_at = coalesce(read_at, ?) WHERE id = ?').run(Date.now(), resolveRef(db, ref).id);
+    });
+  }
+
   markUnread(ref: DeliveryRef): void {
     this.write('mark unread', (db) => {
       stmt(db, 'UPDATE deliveries SET read_at = NULL WHERE id = ?').run(resolveRef(db, ref).id);
@@ -448,6 +457,35 @@ export class PostfachStore {
   private async unlinkBlobs(ids: readonly string[]): Promise<void> {
     // committed already: a failure here leaves orphans for the next sweep, never a dangling row
     await Promise.all(ids.map((id) => deleteBlobFile(this.paths.filesDir, id).catch(() => undefined)));
+  }
+
+  // ---- the mailbox identity (keys sealed inside the store; mailbox-identity.ts) ----
+
+  /** Saves (or replaces) the mailbox identity; audited as a settings change naming the certificate fingerprint. */
+  saveMailboxIdentity(record: MailboxIdentityRecord): void {
+    this.write('save mailbox identity', (db) => {
+      writeMailboxIdentity(db, this.dataKey, this.storeId, record, Date.now());
+      const fingerprint = createHash('sha256').update(record.cipherCertificate).digest('hex');
+      this.audit(db, { action: 'settings-changed', detail: `mailbox identity set: cipher certificate sha256=${fingerprint}` });
+    });
+  }
+
+  /** Replaces the connection settings of the identity; false when no identity is set up. */
+  updateMailboxConnection(connection: MailboxIdentityRecord['connection']): boolean {
+    return this.write('update mailbox connection', (db) => {
+      const changed = updateMailboxConnection(db, connection, Date.now());
+      if (changed) this.audit(db, { action: 'settings-changed', detail: 'mailbox connection changed' });
+      return changed;
+    });
+  }
+
+  hasMailboxIdentity(): boolean {
+    return this.run('read mailbox identity', (db) => hasMailboxIdentity(db));
+  }
+
+  /** The identity with its keys unsealed (for the fetch engine, in the service process only), or undefined. */
+  readMailboxIdentity(): MailboxIdentityRecord | undefined {
+    return this.run('read mailbox identity', (db) => readMailboxIdentity(db, this.dataKey, this.storeId));
   }
 
   // ---- audit log ----

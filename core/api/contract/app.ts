@@ -1,0 +1,47 @@
+/**
+ * Contract area "app": program information and the UI settings. No Node and no DOM (imported by the renderer).
+ */
+import { z } from 'zod';
+import { serviceEvent, serviceMethod } from '../contract-kit.js';
+
+const noInput = z.object({}).strict();
+const shortText = z.string().max(200);
+
+export const uiLanguageSchema = z.enum(['de', 'en']);
+export type UiLanguage = z.infer<typeof uiLanguageSchema>;
+
+export const appInfoSchema = z
+  .object({
+    product: shortText,
+    version: shortText,
+    /** Which front end hosts the service: the Electron desktop app, the loopback bridge in a browser, or the command line. */
+    host: z.enum(['desktop', 'browser', 'cli']),
+    versions: z
+      .object({
+        node: shortText,
+        v8: shortText,
+        electron: shortText.optional(),
+        chrome: shortText.optional(),
+      })
+      .strict(),
+    platform: shortText,
+  })
+  .strict();
+export type AppInfo = z.infer<typeof appInfoSchema>;
+
+export const settingsSchema = z.object({ language: uiLanguageSchema }).strict();
+export type Settings = z.infer<typeof settingsSchema>;
+
+export const settingsPatchSchema = settingsSchema.partial().strict();
+
+export const appMethods = {
+  /** Product name, version and runtime versions (about box, support). */
+  'app.info': serviceMethod(noInput, appInfoSchema),
+  'settings.get': serviceMethod(noInput, settingsSchema),
+  /** Changes the given settings; answers with all settings and emits `settings.changed`. */
+  'settings.set': serviceMethod(settingsPatchSchema, settingsSchema),
+};
+
+export const appEvents = {
+  'settings.changed': serviceEvent(settingsSchema),
+};

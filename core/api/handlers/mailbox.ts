@@ -1,0 +1,240 @@
+/**
+ * Handlers of the contract area "mailbox" (core/api/contract/mailbox.ts). Thin: each one checks what it needs
+ * (an open store, an identity) and calls core/mailbox. State kept between calls: the open store, the last views
+ * read, the mailbox identity once loaded, the running fetch.
+ */
+import path from 'node:path';
+import type { ServiceContext } from '../api-types.js';
+import type { HandlerInput, HandlerResult, MethodName } from '../contract.js';
+import type { FetchResult } from '../contract/mailbox.js';
+import type { HostLink } from '../service-runtime.js';
+import type { ServiceOptions } from '../service-protocol.js';
+import { AUDIT_ACTIONS, type ListQuery, type PostfachStore } from '../../store/index.js';
+import { mailboxError } from '../../mailbox/errors.js';
+import { exportMessage } from '../../mailbox/export.js';
+import { runFetch, testConnection } from '../../mailbox/fetch-engine.js';
+import {
+  connectionRecord,
+  identityDto,
+  identityFromFiles,
+  identityFromRecord,
+  identityRecord,
+  keyCandidates,
+  updatedConnection,
+  type MailboxIdentity,
+} from '../../mailbox/identity.js';
+import { documentChunk, messageDetail, ViewCache } from '../../mailbox/message-detail.js';
+import { listItemDto } from '../../mailbox/message-dto.js';
+import { StoreSession } from '../../mailbox/store-session.js';
+
+type In<M extends MethodName> = HandlerInput<M>;
+
+function listQuery(input: HandlerInput<'messages.list'>): ListQuery {
+  const { folder, ...rest } = input;
+  return { ...rest, trash: folder === 'trash' };
+}
+
+export function mailboxHandlers(options: ServiceOptions, host: HostLink) {
+  const session = new StoreSession({ dataDir: options.dataDir, ...(host.protector ? { protector: host.protector } : {}) });
+  const views = new ViewCache();
+  let identity: MailboxIdentity | undefined;
+  let running: AbortController | undefined;
+
+  const store = (): PostfachStore => session.require();
+
+  const storedIdentity = (): MailboxIdentity => {
+    if (identity) return identity;
+    const record = store().readMailboxIdentity();
+    if (record === undefined) throw mailboxError('identity-missing', 'no mailbox identity in the store');
+    identity = identityFromRecord(record);
+    return identity;
+  };
+
+  const storeChanged = (context: ServiceContext): HandlerResult<'store.status'> => {
+    identity = undefined;
+    views.clear();
+    const status = session.status();
+    context.emit('store.changed', status);
+    return status;
+  };
+
+  const changed = (context: ServiceContext, id: number, reason: 'state' | 'deleted' = 'state'): void => {
+    views.forget(id);
+    context.emit('messages.changed', { reason, ids: [id] });
+  };
+
+  const item = (id: number) => listItemDto(store().getDelivery(id));
+
+  return {
+    // ---- store ----
+    'store.status': (input: In<'store.status'>) => session.status(input.path),
+    'store.create': async (input: In<'store.create'>, context: ServiceContext) => {
+      if (input.password === undefined && input.protector !== true) {
+        throw mailboxError('identity-invalid', 'store.create without password and without protector', {
+          text: {
+            de: 'Für den Datenspeicher ist ein Passwort oder der Schlüsselspeicher des Betriebssystems nötig.',
+            en: 'The data store needs a password or the operating system’s key store.',
+          },
+        });
+      }
+      const created = await session.create(input.path, {
+        ...(input.password === undefined ? {} : { password: input.password }),
+        ...(input.protector === undefined ? {} : { protector: input.protector }),
+      });
+      return { status: storeChanged(context), recoveryKey: created.recoveryKey };
+    },
+    'store.open': async (input: In<'store.open'>, context: ServiceContext) => {
+      await session.open(input.path, input.unlock);
+      return storeChanged(context);
+    },
+    'store.close': (_input: In<'store.close'>, context: ServiceContext) => {
+      running?.abort();
+      session.close();
+      return storeChanged(context);
+    },
+    'store.addProtector': async (_input: In<'store.addProtector'>) => {
+      await session.addProtector();
+      return session.status();
+    },
+    'store.setPassword': async (input: In<'store.setPassword'>) => {
+      await store().changePassword(input.password);
+      return session.status();
+    },
+
+    // ---- identity ----
+    'identity.get': () => {
+      const s = store();
+      if (!s.hasMailboxIdentity()) return { identity: null };
+      return { identity: identityDto(storedIdentity()) };
+    },
+    'identity.inspectKeyFile': (input: In<'identity.inspectKeyFile'>) => ({ keys: keyCandidates(input.keyFile, input.password) }),
+    'identity.setup': (input: In<'identity.setup'>, context: ServiceContext) => {
+      const s = store();
+      const loaded = identityFromFiles(input);
+      s.saveMailboxIdentity(identityRecord(loaded));
+      identity = undefined;
+      context.emit('store.changed', session.status());
+      return identityDto(storedIdentity());
+    },
+    'identity.updateConnection': (input: In<'identity.updateConnection'>) => {
+      const s = store();
+      const next = updatedConnection(storedIdentity().connection, input);
+      s.updateMailboxConnection(connectionRecord(next));
+      identity = undefined;
+      return identityDto(storedIdentity());
+    },
+
+    // ---- fetch ----
+    'mailbox.testConnection': async () => testConnection(storedIdentity()),
+    'mailbox.fetch': async (input: In<'mailbox.fetch'>, context: ServiceContext): Promise<FetchResult> => {
+      const s = store();
+      if (running) throw mailboxError('fetch-running', 'mailbox.fetch while a fetch is running');
+      const using = input.identity ? identityFromFiles(input.identity) : storedIdentity();
+      const controller = new AbortController();
+      running = controller;
+      try {
+        const result = await runFetch({
+          store: s,
+          identity: using,
+          signal: controller.signal,
+          onProgress: (progress) => context.emit('fetch.progress', progress),
+          ...(input.maxDeliveries === undefined ? {} : { maxDeliveries: input.maxDeliveries }),
+        });
+        context.emit('fetch.finished', result);
+        if (result.newIds.length > 0) {
+          context.emit('messages.changed', { reason: 'fetched', ids: result.newIds.slice(0, 1000) });
+          context.emit('mailbox.newApplications', { count: result.newIds.length });
+        }
+        return result;
+      } finally {
+        running = undefined;
+      }
+    },
+    'mailbox.cancelFetch': () => {
+      if (!running) return { cancelling: false };
+      running.abort();
+      return { cancelling: true };
+    },
+
+    // ---- messages ----
+    'messages.list': (input: In<'messages.list'>) => {
+      const page = store().list(listQuery(input));
+      return { items: page.items.map(listItemDto), total: page.total, offset: page.offset };
+    },
+    'messages.counts': () => store().counts(),
+    'messages.detail': async (input: In<'messages.detail'>, context: ServiceContext) => {
+      const ref = 'id' in input.ref ? input.ref.id : { messageId: input.ref.messageId };
+      const detail = await messageDetail(store(), ref, views);
+      context.emit('messages.changed', { reason: 'state', ids: [detail.item.id] });
+      return detail;
+    },
+    'messages.documentChunk': (input: In<'messages.documentChunk'>) => documentChunk(store(), input.id, input.document, input.offset, input.length, views),
+    'messages.setRead': (input: In<'messages.setRead'>, context: ServiceContext) => {
+      if (input.read) store().markRead(input.id);
+      else store().markUnread(input.id);
+      changed(context, input.id);
+      return item(input.id);
+    },
+    'messages.setTransferred': (input: In<'messages.setTransferred'>, context: ServiceContext) => {
+      store().markTransferred(input.id, input.transferred);
+      changed(context, input.id);
+      return item(input.id);
+    },
+    'messages.setChecklist': (input: In<'messages.setChecklist'>) => {
+      store().setChecklist(input.id, input.ticked);
+      return { checklist: [...store().getDelivery(input.id).checklist] };
+    },
+    'messages.setTrashed': (input: In<'messages.setTrashed'>, context: ServiceContext) => {
+      if (input.trashed) store().moveToTrash(input.id);
+      else store().restoreFromTrash(input.id);
+      changed(context, input.id);
+      return item(input.id);
+    },
+    'messages.setLegalHold': (input: In<'messages.setLegalHold'>, context: ServiceContext) => {
+      store().setLegalHold(input.id, input.hold);
+      changed(context, input.id);
+      return item(input.id);
+    },
+    'messages.deletePermanently': async (input: In<'messages.deletePermanently'>, context: ServiceContext) => {
+      await store().deletePermanently(input.id);
+      changed(context, input.id, 'deleted');
+      return { deleted: true as const };
+    },
+    'messages.export': async (input: In<'messages.export'>, context: ServiceContext) => {
+      const result = await exportMessage(store(), input.id, input.format, path.resolve(input.target), views);
+      changed(context, input.id);
+      return result;
+    },
+    'messages.recordPrinted': (input: In<'messages.recordPrinted'>) => {
+      store().recordPrinted(input.id);
+      return { recorded: true as const };
+    },
+
+    // ---- audit log ----
+    'audit.list': (input: In<'audit.list'>) => ({
+      entries: store()
+        .auditEntries(input)
+        .map((e) => ({ ...e, actionText: AUDIT_ACTIONS[e.action] ?? e.action })),
+    }),
+    'audit.exportCsv': async (input: In<'audit.exportCsv'>) => {
+      const target = path.resolve(input.target);
+      const s = store();
+      await s.exportAuditCsv(target, input.delimiter ?? ',');
+      return { path: target, entries: s.verifyAuditLog().entries };
+    },
+    'audit.verify': () => {
+      const v = store().verifyAuditLog();
+      return v.ok ? { ok: true, entries: v.entries } : { ok: false, entries: v.entries, firstBadSeq: v.firstBadSeq, problem: v.problem };
+    },
+
+    // ---- retention ----
+    'retention.settings': () => store().getSettings(),
+    'retention.updateSettings': (input: In<'retention.updateSettings'>) => store().updateSettings(input),
+    'retention.plan': () => ({ candidates: store().planRetention() }),
+    'retention.apply': async (input: In<'retention.apply'>, context: ServiceContext) => {
+      const { deleted } = await store().applyRetention({ onlyIds: input.ids });
+      if (deleted.length > 0) context.emit('messages.changed', { reason: 'retention', ids: deleted.slice(0, 1000).map((d) => d.id) });
+      return { deleted: [...deleted] };
+    },
+  };
+}

@@ -1,0 +1,138 @@
+/**
+ * Exports of a stored message with the exporters of core/export: the PDF for the e-file, the original XML byte for
+ * byte, the documents (inline xsb:dokument and OSCI attachments) into a folder, the one-page Eingangsbestätigung.
+ * Each export is audited as "exportiert" with its format (never a file name: it may carry a person's name).
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, open, rm } from 'node:fs/promises';
+import path from 'node:path';
+import type { z } from 'zod';
+import type { exportFormatSchema, exportResultSchema } from '../api/contract/mailbox.js';
+import { PostfachError } from '../errors.js';
+import { exportAttachments, exportPdf, exportReceiptPdf, exportXml, safeFileName, type ReceiptFacts, type SignatureFacts } from '../export/index.js';
+import { numbered } from '../export/file-names.js';
+import { targetNotWritable } from '../export/errors.js';
+import type { DeliveryRecord, PostfachStore } from '../store/index.js';
+import type { DeliverySummary } from '../xsozial/index.js';
+import { certificateOrUndefined } from './certificates.js';
+import { contentSource, storedView, type ViewCache } from './message-detail.js';
+import { inspectionsOf, signaturesOf } from './message-dto.js';
+import { subjectName } from '../osci/signature/cert-names.js';
+
+export type ExportFormat = z.infer<typeof exportFormatSchema>;
+export type ExportResult = z.input<typeof exportResultSchema>;
+
+const notReadable = (): PostfachError =>
+  new PostfachError(
+    'export-unreadable',
+    {
+      de: 'Diese Nachricht ist nicht lesbar; sie kann nur als XML (so wie empfangen) oder als Eingangsbestätigung exportiert werden.',
+      en: 'This message is not readable; it can only be exported as XML (as received) or as a confirmation of receipt.',
+    },
+    'PDF or documents requested for a message marked "nicht lesbar"',
+  );
+
+/** What the Eingangsbestätigung and the Laufzettel page state, from the store. */
+export function receiptFacts(record: DeliveryRecord): ReceiptFacts {
+  const sender = certificateOrUndefined(record.senderCertificate);
+  const recipient = certificateOrUndefined(record.addresseeCertificate);
+  const signatures: SignatureFacts[] = signaturesOf(record).map((check) => ({
+    role: check.role === 'author' ? `Inhaltsdaten (Absender${check.container ? `, ${check.container}` : ''})` : 'Nachricht (Intermediär)',
+    ...(check.signer ? { signer: check.signer.subject } : {}),
+    result: check.result,
+    certificate: check.certificate,
+    revocationChecked: false,
+    ...(check.algorithm ? { algorithm: check.algorithm } : {}),
+  }));
+  return {
+    messageId: record.messageId,
+    ...(record.subject === null ? {} : { subject: record.subject }),
+    // Creation is the legal date; a message fetched without a process card shows the fetch time, as the list does
+    creation: record.processCard.creation ?? record.times.fetchedAt,
+    ...(record.processCard.forwarding === null ? {} : { forwarding: record.processCard.forwarding }),
+    ...(record.processCard.reception === null ? {} : { reception: record.processCard.reception }),
+    sender: sender ? subjectName(sender) : 'unbekannt',
+    recipient: recipient ? subjectName(recipient) : 'unbekannt',
+    signatures,
+    inspections: inspectionsOf(record).map((i) => ({ subject: i.subject, result: i.words.de, ...(i.time ? { time: i.time } : {}) })),
+    contentSha256: record.content.sha256,
+    contentSize: record.content.size,
+  };
+}
+
+/** OSCI attachments (kept as separate files in the store) into the folder: safe names, never overwriting. */
+async function exportStoredAttachments(store: PostfachStore, record: DeliveryRecord, folder: string): Promise<Array<{ path: string; size: number; sha256: string }>> {
+  await mkdir(folder, { recursive: true }).catch((error: unknown) => {
+    throw targetNotWritable(`cannot create the attachment folder (${(error as NodeJS.ErrnoException).code ?? 'error'})`, error);
+  });
+  const written: Array<{ path: string; size: number; sha256: string }> = [];
+  for (const attachment of record.attachments) {
+    const base = safeFileName(attachment.name, `anlage-${attachment.position + 1}`, attachment.mimeType);
+    let handle: import('node:fs/promises').FileHandle | undefined;
+    let target = '';
+    for (let n = 1; n < 10_000 && handle === undefined; n++) {
+      target = path.join(folder, numbered(base, n));
+      try {
+        handle = await open(target, 'wx', 0o600);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw targetNotWritable(`cannot create an attachment file (${(error as NodeJS.ErrnoException).code ?? 'error'})`, error);
+      }
+    }
+    if (handle === undefined) throw targetNotWritable('no free file name after 9999 attempts');
+    const hash = createHash('sha256');
+    let size = 0;
+    try {
+      for await (const chunk of store.openAttachment(attachment.id)) {
+        hash.update(chunk as Buffer);
+        size += (chunk as Buffer).length;
+        await handle.write(chunk as Buffer);
+      }
+      await handle.sync();
+    } catch (error) {
+      await handle.close();
+      await rm(target, { force: true });
+      throw error;
+    }
+    await handle.close();
+    written.push({ path: target, size, sha256: hash.digest('hex') });
+  }
+  return written;
+}
+
+const UNREADABLE_SUMMARY: DeliverySummary = { kind: 'generic-xml', applicants: [], test: false };
+
+export async function exportMessage(store: PostfachStore, id: number, format: ExportFormat, target: string, cache: ViewCache): Promise<ExportResult> {
+  const record = store.getDelivery(id);
+  const source = contentSource(store, record);
+  let result: ExportResult;
+  switch (format) {
+    case 'xml': {
+      const file = await exportXml(source, target);
+      result = { files: [{ path: file.path, size: file.size, sha256: file.sha256 }] };
+      break;
+    }
+    case 'pdf': {
+      const view = await storedView(store, record, cache);
+      if (view === undefined) throw notReadable();
+      const pdf = await exportPdf(view, receiptFacts(record), { source, xmlFileName: `${safeFileName(`Antrag-${record.messageId}`, 'Antrag')}.xml` }, target);
+      result = { files: [{ path: pdf.path, size: pdf.size }], pdfa: pdf.pdfa, notes: [...pdf.pdfaBlockers] };
+      break;
+    }
+    case 'receipt': {
+      const view = record.unreadableReason === null ? await storedView(store, record, cache) : undefined;
+      const written = await exportReceiptPdf(receiptFacts(record), view ?? UNREADABLE_SUMMARY, target);
+      result = { files: [{ path: written.path, size: written.size }] };
+      break;
+    }
+    case 'attachments': {
+      const view = record.unreadableReason === null ? await storedView(store, record, cache) : undefined;
+      if (view === undefined && record.attachments.length === 0) throw notReadable();
+      const inline = view ? await exportAttachments(source, view.documents, target) : [];
+      const osci = await exportStoredAttachments(store, record, target);
+      result = { files: [...inline.map((f) => ({ path: f.path, size: f.size, sha256: f.sha256 })), ...osci] };
+      break;
+    }
+  }
+  store.recordExported(id, format);
+  return result;
+}

@@ -1,0 +1,155 @@
+/**
+ * A message as the detail view shows it (Laufzettel, signature and certificate results in plain words with the
+ * technical detail, the readable view of the content, the documents: inline xsb:dokument and OSCI attachments),
+ * and a document's bytes for the viewer in bounded chunks.
+ *
+ * The view is read again from the stored content (streaming, core/xsozial) rather than stored: the reader may
+ * improve between versions, and the store keeps only what was delivered. The last few views are kept in memory,
+ * so the viewer's chunk requests do not read the XML again each time.
+ */
+import type { DocumentRef, MessageDetail } from '../api/contract/mailbox.js';
+import { PostfachError, toPostfachError } from '../errors.js';
+import type { DeliveryRecord, DeliveryRef, PostfachStore } from '../store/index.js';
+import { documentSource, readDelivery, type DeliveryView, type DocumentView } from '../xsozial/index.js';
+import type { XmlByteSource } from '../xsozial/source.js';
+import { mailboxError } from './errors.js';
+import { inspectionsOf, laufzettelOf, listItemDto, signaturesOf } from './message-dto.js';
+import { rangedSource, readRange } from './stored-content.js';
+
+interface CachedView {
+  readonly sha256: string;
+  readonly view: DeliveryView | undefined;
+  readonly error: PostfachError | undefined;
+}
+
+/** The last views read, by store id (a handful: one per open tab at most). */
+export class ViewCache {
+  private readonly entries = new Map<number, CachedView>();
+  constructor(private readonly capacity = 8) {}
+
+  get(id: number, sha256: string): CachedView | undefined {
+    const hit = this.entries.get(id);
+    if (hit === undefined || hit.sha256 !== sha256) return undefined;
+    this.entries.delete(id);
+    this.entries.set(id, hit);
+    return hit;
+  }
+
+  set(id: number, entry: CachedView): void {
+    this.entries.delete(id);
+    this.entries.set(id, entry);
+    while (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value as number);
+  }
+
+  forget(id: number): void {
+    this.entries.delete(id);
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+}
+
+export function contentSource(store: PostfachStore, record: Pick<DeliveryRecord, 'id' | 'content'>): XmlByteSource {
+  return rangedSource(record.content.size, () => store.openContent(record.id));
+}
+
+async function viewOf(store: PostfachStore, record: DeliveryRecord, cache: ViewCache): Promise<CachedView> {
+  const cached = cache.get(record.id, record.content.sha256);
+  if (cached) return cached;
+  let entry: CachedView;
+  if (record.unreadableReason !== null) {
+    entry = { sha256: record.content.sha256, view: undefined, error: undefined };
+  } else {
+    try {
+      entry = { sha256: record.content.sha256, view: await readDelivery(contentSource(store, record)), error: undefined };
+    } catch (error) {
+      entry = { sha256: record.content.sha256, view: undefined, error: toPostfachError(error) };
+    }
+  }
+  cache.set(record.id, entry);
+  return entry;
+}
+
+function documentsOf(view: DeliveryView | undefined, record: DeliveryRecord): MessageDetail['documents'] {
+  const inline = (view?.documents ?? []).map((d) => ({
+    ref: { source: 'inline' as const, ordinal: d.ordinal },
+    name: d.name,
+    ...(d.fileName === undefined ? {} : { fileName: d.fileName }),
+    ...(d.mimeType === undefined ? {} : { mimeType: d.mimeType }),
+    ...(d.detectedMimeType === undefined ? {} : { detectedMimeType: d.detectedMimeType }),
+    mimeMismatch: d.mimeMismatch,
+    size: d.size,
+    sha256: d.sha256,
+    isApplicationForm: d.isApplicationForm,
+    ...(d.problem === undefined ? {} : { problem: { de: d.problem.de, en: d.problem.en } }),
+  }));
+  const attachments = record.attachments.map((a) => ({
+    ref: { source: 'attachment' as const, attachmentId: a.id },
+    name: a.name,
+    fileName: a.name,
+    mimeType: a.mimeType,
+    mimeMismatch: false,
+    size: a.size,
+    sha256: a.sha256,
+    isApplicationForm: false,
+  }));
+  return [...inline, ...attachments];
+}
+
+/** Opens a message for a caseworker: audited as "geöffnet" and marked read by the store. */
+export async function messageDetail(store: PostfachStore, ref: DeliveryRef, cache: ViewCache): Promise<MessageDetail> {
+  const record = store.openDelivery(ref);
+  const { view, error } = await viewOf(store, record, cache);
+  return {
+    item: listItemDto(record),
+    laufzettel: laufzettelOf(record),
+    signatures: signaturesOf(record),
+    inspections: inspectionsOf(record),
+    content: { size: record.content.size, sha256: record.content.sha256, contentType: record.content.contentType },
+    view: (view ?? null) as MessageDetail['view'],
+    ...(error === undefined ? {} : { viewError: error.toJSON() }),
+    documents: documentsOf(view, record),
+    checklist: [...record.checklist],
+    times: record.times,
+  };
+}
+
+/** The view of a stored message without auditing (exports, which audit themselves). */
+export async function storedView(store: PostfachStore, record: DeliveryRecord, cache: ViewCache): Promise<DeliveryView | undefined> {
+  const { view, error } = await viewOf(store, record, cache);
+  if (error) throw error;
+  return view;
+}
+
+export function inlineDocument(view: DeliveryView | undefined, ordinal: number): DocumentView {
+  const doc = view?.documents.find((d) => d.ordinal === ordinal);
+  if (doc === undefined) throw mailboxError('document-missing', `no inline document ${ordinal}`);
+  return doc;
+}
+
+/** A document's bytes as a re-readable source. */
+export async function documentBytes(store: PostfachStore, id: number, ref: DocumentRef, cache: ViewCache): Promise<XmlByteSource> {
+  const record = store.getDelivery(id);
+  if (ref.source === 'content') return contentSource(store, record);
+  if (ref.source === 'attachment') {
+    const attachment = record.attachments.find((a) => a.id === ref.attachmentId);
+    if (attachment === undefined) throw mailboxError('document-missing', `attachment ${ref.attachmentId} is not part of message ${id}`);
+    return rangedSource(attachment.size, () => store.openAttachment(attachment.id));
+  }
+  const view = await storedView(store, record, cache);
+  return documentSource(contentSource(store, record), inlineDocument(view, ref.ordinal));
+}
+
+export async function documentChunk(
+  store: PostfachStore,
+  id: number,
+  ref: DocumentRef,
+  offset: number,
+  length: number,
+  cache: ViewCache,
+): Promise<{ offset: number; size: number; data: string; done: boolean }> {
+  const source = await documentBytes(store, id, ref, cache);
+  const bytes = await readRange(source, offset, length);
+  return { offset, size: source.size, data: bytes.toString('base64'), done: offset + bytes.length >= source.size };
+}
