@@ -5,7 +5,9 @@
  */
 import { Command, CommanderError } from 'commander';
 import { register as registerInspect } from './commands/inspect.js';
+import { register as registerIntermediary } from './commands/intermediary.js';
 import { register as registerPki } from './commands/pki.js';
+import { register as registerSend } from './commands/send.js';
 import { register as registerUi } from './commands/ui.js';
 import { ExitCode } from './exit-codes.js';
 
@@ -20,6 +22,8 @@ const registrations: Array<(program: Command) => void> = [
   registerPki,
   registerInspect,
   registerUi,
+  registerIntermediary,
+  registerSend,
 ];
 for (const register of registrations) register(program);
 
