@@ -21,7 +21,7 @@ import { decryptSymmetric, ivLengthFor } from '../crypto/symmetric.js';
 import { parseEncryptedData, type EncryptedDataInfo } from '../crypto/xmlenc.js';
 import type { OsciMessage } from '../messages/model.js';
 import { certificateResolver } from '../signature/message-signature.js';
-import { evaluateTrust, type TrustAnchors, type TrustResult } from '../signature/trust.js';
+import { authorTrustStatus, evaluateTrust, type TrustAnchors, type TrustResult } from '../signature/trust.js';
 import { verifySignature, type ReferenceResult } from '../signature/verify.js';
 import { subjectName } from '../signature/cert-names.js';
 import { canonicalizeStandalone } from '../xml/c14n.js';
@@ -121,6 +121,11 @@ export interface ContentOptions {
   readonly keys: readonly KeyEntry[];
   /** CAs local IT configured as trusted for author signatures. */
   readonly authorAnchors?: TrustAnchors;
+  /**
+   * When author certificates are judged (validity, chain). Pass the delivery's Creation time: a certificate that
+   * expired after the application was filed does not make an old signature untrustworthy. Default: now.
+   */
+  readonly trustAt?: Date;
   readonly scope: SpoolScope;
 }
 
@@ -287,13 +292,13 @@ async function decodeContainer(
       resolveCertificate: ctx.resolveCertificate,
       allowNestedEncryptedDataQuirk: true,
     });
-    const trustDetail = r.signer ? evaluateTrust(r.signer, ctx.options.authorAnchors) : 'untrusted';
+    const trustDetail = r.signer ? evaluateTrust(r.signer, ctx.options.authorAnchors, ctx.options.trustAt) : 'untrusted';
     if (r.failure) ctx.errors.push(osciError(r.failure.kind as 'digest-mismatch', `content signature: ${r.failure.detail}`));
     signatures.push({
       valid: r.valid,
       signer: r.signer,
       signerSubject: r.signer ? subjectName(r.signer) : undefined,
-      trust: !r.valid ? 'invalid' : trustDetail === 'untrusted' ? 'unknown-issuer' : 'trusted',
+      trust: !r.valid || !r.signer ? 'invalid' : authorTrustStatus(r.signer, ctx.options.authorAnchors, ctx.options.trustAt),
       trustDetail,
       signatureMethod: r.signatureMethod,
       references: r.references,
