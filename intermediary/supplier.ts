@@ -56,8 +56,12 @@ export interface SupplierOptions {
   readonly acceptUnissuedMessageIds?: boolean;
   /** Message ids to register as issued at start (e.g. those of the reference vectors). */
   readonly preIssuedMessageIds?: readonly string[];
-  /** Challenge values for responses (tests that replay recorded dialogs); default 10 random bytes, base64. */
-  readonly newChallenge?: () => string;
+  /**
+   * Challenge values for responses (tests that replay recorded dialogs): called with the response's
+   * ConversationId and the SequenceNumber of the request it answers (undefined for InitDialog); default 10 random
+   * bytes, base64.
+   */
+  readonly newChallenge?: (at: { readonly conversationId: string; readonly sequenceNumber: number | undefined }) => string;
   /** ConversationIds for new dialogs (tests that replay recorded dialogs); default random digits. */
   readonly newConversationId?: () => string;
   /** One technical line per request (type, result code, sizes; never content or names). */
@@ -116,8 +120,8 @@ export class Supplier {
     if (options.preIssuedMessageIds?.length) store.preIssue(options.preIssuedMessageIds, osciTime());
   }
 
-  private challenge(): string {
-    return this.options.newChallenge ? this.options.newChallenge() : randomBytes(10).toString('base64');
+  private challenge(conversationId: string, sequenceNumber: number | undefined): string {
+    return this.options.newChallenge ? this.options.newChallenge({ conversationId, sequenceNumber }) : randomBytes(10).toString('base64');
   }
 
   private log(line: string): void {
@@ -214,21 +218,23 @@ export class Supplier {
   /** The response's ControlBlock; advances an explicit dialog (new Challenge, next SequenceNumber). */
   private replyControl(type: MessageType, cb: ControlBlock, dialog: Dialog | undefined): ControlBlock {
     if (type === 'InitDialog') {
-      return { conversationId: this.dialogs.allocateId(), sequenceNumber: undefined, response: cb.challenge, challenge: this.challenge() };
+      const id = this.dialogs.allocateId();
+      return { conversationId: id, sequenceNumber: undefined, response: cb.challenge, challenge: this.challenge(id, undefined) };
     }
     if (dialog) {
-      const challenge = type === 'ExitDialog' ? undefined : this.challenge();
+      const challenge = type === 'ExitDialog' ? undefined : this.challenge(dialog.id, cb.sequenceNumber);
       dialog.nextSequence++;
       if (challenge !== undefined) dialog.lastChallenge = challenge;
       this.dialogs.touch(dialog);
       return { conversationId: dialog.id, sequenceNumber: cb.sequenceNumber, response: cb.challenge, challenge };
     }
     // implicit dialog (GetMessageId, StoreDelivery): a ConversationId of its own, which ends with the response
+    const id = this.dialogs.allocateId();
     return {
-      conversationId: this.dialogs.allocateId(),
+      conversationId: id,
       sequenceNumber: cb.sequenceNumber,
       response: cb.challenge,
-      challenge: type === 'GetMessageId' ? this.challenge() : undefined,
+      challenge: type === 'GetMessageId' ? this.challenge(id, cb.sequenceNumber) : undefined,
     };
   }
 

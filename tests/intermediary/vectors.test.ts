@@ -1,0 +1,211 @@
+/**
+ * The reference implementation's requests (../shared/osci/vectors) sent to our intermediary, which runs with the
+ * vectors' osci_manager keys:
+ *  - storedelivery/sd01–sd12 are accepted (every algorithm variant, ECDSA/PSS/SHA-512 signatures, two readers,
+ *    nested containers) and answered like the recorded intermediary answered exchange step 02; neg05 (a signed
+ *    header changed) is refused with 9601 and stores nothing; bob then fetches all twelve through our client with
+ *    every content and author signature intact;
+ *  - the recorded exchange (exchange/01–13) is replayed request by request: with ConversationIds and Challenges
+ *    taken from the recording (the requests' Response values), our answers match the recorded answers in type,
+ *    ControlBlock, feedback, message id and process cards, and the fetched contents hash as the manifest says.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bufferSource } from '../../core/io/byte-source.js';
+import { SpoolScope } from '../../core/io/sink.js';
+import { decodeContent } from '../../core/osci/content/decode.js';
+import { decodeMessage, type DecodedMessage } from '../../core/osci/decode.js';
+import { ExplicitDialog, type FetchedDelivery } from '../../core/osci/client/dialog.js';
+import { httpPost } from '../../core/osci/client/http-post.js';
+import type { KeyEntry } from '../../core/pki/pkcs12.js';
+import type { IntermediaryKeys } from '../../intermediary/supplier.js';
+import { vectorCertificate, vectorKey } from '../helpers/vector-keys.js';
+import { manifest, readVector, type Json } from '../osci/manifest.js';
+import { post, startTestIntermediary, type TestIntermediary } from './helpers.js';
+
+const managerKeys = (): IntermediaryKeys => ({
+  cipher: vectorKey('osci_manager_cipher_4096'),
+  signature: vectorKey('osci_manager_signature_4096'),
+  cas: [vectorCertificate('governikus_ca_8_pn'), vectorCertificate('governikus_root_ca_3_pn')],
+});
+
+async function decodeAnswer(answer: Buffer, key: KeyEntry): Promise<DecodedMessage> {
+  return decodeMessage(bufferSource(answer), {
+    keys: [key],
+    anchors: { pinned: [vectorCertificate('osci_manager_signature_4096')] },
+    requireEncryption: true,
+    scope: new SpoolScope(),
+  });
+}
+
+/** Every content hash the manifest names for a message (containers, nested containers). */
+function manifestContentHashes(entry: Json): string[] {
+  const out: string[] = [];
+  const collect = (c: Json) => {
+    for (const i of c.contents ?? []) (i.kind === 'nested-container' ? collect(i.container) : out.push(i.sha256));
+    for (const n of c.nested_encrypted_data ?? []) collect(n.container);
+  };
+  for (const e of entry.encrypted_data ?? []) collect(e.container);
+  for (const p of entry.plain_containers ?? []) collect(p);
+  return out;
+}
+
+function contentHashes(content: FetchedDelivery['content']): Set<string> {
+  return new Set((content?.allContainers ?? []).flatMap((c) => c.contents.map((i) => ('sha256' in i ? i.sha256 : ''))));
+}
+
+describe('StoreDelivery vectors sd01–sd12 and neg05', () => {
+  const entries: Json[] = manifest.vectors.filter((v: Json) => v.file.startsWith('storedelivery/'));
+  let im: TestIntermediary;
+  beforeAll(async () => {
+    im = await startTestIntermediary({ preIssuedMessageIds: entries.map((e) => e.message_id) }, undefined, managerKeys());
+  });
+  afterAll(() => im.dispose());
+
+  it('neg05 (signed header changed after signing) is refused with 9601 and stores nothing', async () => {
+    const answer = await decodeAnswer(await post(im.url, readVector('negative/neg05-signed-header-subject.request.http-body')), vectorKey('alice_cipher_4096'));
+    expect(answer.message.type).toBe('ResponseToStoreDelivery');
+    expect(answer.signature).toMatchObject({ valid: true, trust: 'pinned' });
+    expect(answer.message.feedback.map((f) => f.code)).toEqual(['9601']);
+    expect(answer.message.processCards).toEqual([]);
+  });
+
+  it('accepts every variant and answers as the recorded intermediary (0800, process card with Creation, inspections)', async () => {
+    expect(entries).toHaveLength(12);
+    for (const entry of entries) {
+      const body = readVector(entry.file);
+      const answer = await decodeAnswer(await post(im.url, body), vectorKey('alice_cipher_4096'));
+      const m = answer.message;
+      expect(m.type, entry.file).toBe('ResponseToStoreDelivery');
+      expect(answer.signature, entry.file).toMatchObject({ valid: true, allPartsSigned: true, trust: 'pinned' });
+      expect(m.feedback.map((f) => f.code), entry.file).toEqual(['0800']);
+      expect(m.controlBlock?.response).toBe(entry.control_block.Challenge);
+      expect(m.controlBlock?.sequenceNumber).toBe(0);
+      expect(m.controlBlock?.challenge).toBeUndefined();
+      const card = m.processCards[0]!;
+      expect(card.messageId).toBe(entry.message_id);
+      expect(card.processCard?.subject).toBe(entry.subject);
+      expect(card.processCard?.creation?.plain).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+      expect(card.processCard?.forwarding).toBeUndefined();
+      // the intermediary's own check of the sender's certificates: Governikus test certificates chain to the CA
+      const alice = card.inspections.find((i) => i.subjectName?.endsWith('CN=Alice Signature 4096'));
+      if (entry.id !== 'sd09') expect(alice).toMatchObject({ mathResult: 'ok', offlineResult: 'valid', certType: 'advanced' });
+      else {
+        // sd09's ECDSA key is self-signed, outside the CA: no statement possible
+        const ec = card.inspections.find((i) => i.subjectName?.includes('ECDSA'));
+        expect(ec).toMatchObject({ mathResult: 'indeterminate', offlineResult: 'indeterminate', certType: 'unknown' });
+      }
+      // the same request again: its message id is used up now
+      const again = await decodeAnswer(await post(im.url, body), vectorKey('alice_cipher_4096'));
+      expect(again.message.feedback.map((f) => f.code)).toEqual(['9801']);
+    }
+  });
+
+  it('bob fetches all twelve with our client: contents byte-exact, author signatures valid', async () => {
+    const dialog = await ExplicitDialog.open({
+      post: httpPost(im.url),
+      cipherKey: vectorKey('bob_cipher_4096'),
+      signatureKey: vectorKey('bob_signature_4096'),
+      intermediaryCertificate: vectorCertificate('osci_manager_cipher_4096'),
+      intermediarySigner: { pinned: [vectorCertificate('osci_manager_signature_4096')] },
+      authorAnchors: { cas: [vectorCertificate('governikus_ca_8_pn')], intermediates: [vectorCertificate('governikus_root_ca_3_pn')] },
+    });
+    const seen: string[] = [];
+    for (;;) {
+      const d = await dialog.fetchDelivery();
+      if (!d) break;
+      const entry = entries.find((e) => e.message_id === d.messageId)!;
+      expect(entry, d.messageId).toBeDefined();
+      expect(d.content?.firstError, entry.id).toBeUndefined();
+      const signatures = d.content!.allContainers.flatMap((c) => c.signatures);
+      expect(signatures.length, entry.id).toBeGreaterThan(0);
+      expect(signatures.every((s) => s.valid), entry.id).toBe(true);
+      const hashes = contentHashes(d.content);
+      for (const h of manifestContentHashes(entry)) expect(hashes.has(h), `${entry.id} ${h}`).toBe(true);
+      expect(d.moreWaiting).toBe(seen.length < entries.length - 1);
+      seen.push(entry.id);
+      dialog.confirmPersisted();
+      await dialog.release();
+    }
+    await dialog.exit();
+    await dialog.release();
+    // oldest first: in the order they were stored
+    expect(seen).toEqual(entries.map((e) => e.id));
+  });
+});
+
+describe('the recorded exchange, replayed', () => {
+  const steps: Json[] = manifest.dialogs.A.messages.concat(manifest.dialogs.B.messages, manifest.dialogs.C.messages);
+  const requests = steps.filter((s) => s.file.includes('.request.'));
+  const responseOf = (step: number) => steps.find((s) => s.step === step && s.file.includes('.response.'));
+  const entryOf = (file: string): Json => manifest.vectors.find((v: Json) => v.file === file);
+  let im: TestIntermediary;
+
+  beforeAll(async () => {
+    // the recorded intermediary numbered its conversations from 1001 on; the challenges it issued are the
+    // Response values of the requests that follow them
+    let conversation = 1001;
+    const challenges = new Map<string, string>();
+    for (const r of requests) {
+      if (r.ConversationId === null || r.Response === null) continue;
+      const seq = Number(r.SequenceNumber);
+      challenges.set(`${r.ConversationId}/${seq === 0 ? 'init' : seq - 1}`, r.Response);
+    }
+    im = await startTestIntermediary(
+      {
+        preIssuedMessageIds: ['testvektor-msg-0001', 'testvektor-msg-0002'],
+        newConversationId: () => String(conversation++),
+        newChallenge: ({ conversationId, sequenceNumber }) =>
+          challenges.get(`${conversationId}/${sequenceNumber ?? 'init'}`) ?? `unused-${conversationId}-${sequenceNumber ?? 'i'}`,
+      },
+      undefined,
+      managerKeys(),
+    );
+  });
+  afterAll(() => im.dispose());
+
+  it('answers every recorded request as the recorded intermediary did', async () => {
+    expect(requests).toHaveLength(13);
+    for (const req of requests) {
+      const recorded = responseOf(req.step);
+      const recordedEntry = entryOf(recorded.file);
+      const key = vectorKey(recordedEntry.outer.decrypt_with.replace(/^certs\/(.+)\.p12$/, '$1'));
+      const answer = await decodeAnswer(await post(im.url, readVector(req.file)), key);
+      const m = answer.message;
+      const what = `step ${req.step} ${req.type}`;
+      expect(m.type, what).toBe(recorded.type);
+      expect(answer.signature, what).toMatchObject({ valid: true, allPartsSigned: true, trust: 'pinned' });
+      expect(m.feedback.map((f) => f.code), what).toEqual(recorded.feedback);
+      expect(m.controlBlock?.conversationId, what).toBe(recorded.ConversationId ?? undefined);
+      expect(m.controlBlock?.sequenceNumber, what).toBe(recorded.SequenceNumber === null ? undefined : Number(recorded.SequenceNumber));
+      expect(m.controlBlock?.response, what).toBe(recorded.Response);
+      if (recorded.type !== 'ResponseToGetMessageId') expect(m.controlBlock?.challenge ?? null, what).toBe(recorded.Challenge);
+      if (recorded.type === 'ResponseToGetMessageId') {
+        // our own id (the recorded one was issued by the recorded intermediary and is used by the next step)
+        expect(m.order.messageId).toMatch(/^[0-9a-f-]{36}$/);
+      } else if (recordedEntry.message_id) {
+        expect(m.order.messageId, what).toBe(recordedEntry.message_id);
+      }
+      if (recorded.type === 'ResponseToFetchDelivery' && recordedEntry.message_id) {
+        const card = m.processCards[0]!;
+        expect(card.processCard?.creation?.plain).toBeDefined();
+        expect(card.processCard?.forwarding?.plain).toBeDefined();
+        const content = await decodeContent(m, { keys: [vectorKey('bob_cipher_4096')], scope: answer.scope });
+        expect(content.firstError, what).toBeUndefined();
+        expect(content.allContainers.flatMap((c) => c.signatures).every((s) => s.valid)).toBe(true);
+        const hashes = contentHashes(content);
+        for (const h of manifestContentHashes(recordedEntry)) expect(hashes.has(h), `${what} ${h}`).toBe(true);
+        // the delivery's own certificates, with their Ids (targets of the content RetrievalMethods)
+        expect(m.nonIntermediaryCertificates.map((c) => c.id)).toEqual(recordedEntry.non_intermediary_certificates.map((c: Json) => c.Id));
+      }
+      if (recorded.type === 'ResponseToFetchProcessCard') {
+        expect(m.processCards.map((c) => c.messageId)).toEqual(recordedEntry.process_cards.map((c: Json) => c.message_id));
+        for (const card of m.processCards) {
+          expect(card.processCard?.creation?.plain).toBeDefined();
+          expect(card.processCard?.forwarding?.plain).toBeDefined();
+          expect(card.processCard?.reception?.plain).toBeDefined();
+        }
+      }
+      await answer.release();
+    }
+  });
+});
