@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { register as registerInspect } from './commands/inspect.js';
 import { register as registerIntermediary } from './commands/intermediary.js';
+import { register as registerMailbox } from './commands/mailbox.js';
 import { register as registerPki } from './commands/pki.js';
 import { register as registerSend } from './commands/send.js';
 import { register as registerUi } from './commands/ui.js';
@@ -24,6 +25,7 @@ const registrations: Array<(program: Command) => void> = [
   registerUi,
   registerIntermediary,
   registerSend,
+  registerMailbox,
 ];
 for (const register of registrations) register(program);
 

@@ -104,6 +104,11 @@ const UNREADABLE_SUMMARY: DeliverySummary = { kind: 'generic-xml', applicants: [
 export async function exportMessage(store: PostfachStore, id: number, format: ExportFormat, target: string, cache: ViewCache): Promise<ExportResult> {
   const record = store.getDelivery(id);
   const source = contentSource(store, record);
+  if (format !== 'attachments') {
+    await mkdir(path.dirname(target), { recursive: true }).catch((error: unknown) => {
+      throw targetNotWritable(`cannot create the export folder (${(error as NodeJS.ErrnoException).code ?? 'error'})`, error);
+    });
+  }
   let result: ExportResult;
   switch (format) {
     case 'xml': {

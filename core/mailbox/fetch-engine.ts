@@ -1,21 +1,185 @@
-/** The fetch engine (being written): one dialog, each delivery committed before the next request. */
+/**
+ * The fetch engine: one explicit dialog (PROTOCOL.md §2.2) —
+ *
+ *   InitDialog → FetchDelivery (or PartialFetchDelivery) until 9803 → FetchProcessCard for the deliveries just
+ *   received (their Reception stamps) → ExitDialog
+ *
+ * Every delivery is committed to the store (blob files and one transaction, fsynced) BEFORE the next request of
+ * the dialog is sent, because that request acknowledges it (Reception). A crash at any moment therefore loses
+ * nothing (an unacknowledged delivery is offered again) and duplicates nothing (the store is idempotent by message
+ * id; a delivery offered again is recognised before it is read). Content problems do not stop the mailbox
+ * (accept-delivery.ts: "nicht lesbar"); a response that fails at the transport layer (undecryptable, signature,
+ * dialog mismatch, fault, network) ends the run with nothing further sent in that dialog.
+ */
 import type { FetchProgress, FetchResult } from '../api/contract/mailbox.js';
+import { PostfachError, toPostfachError } from '../errors.js';
+import { ExplicitDialog, type ClientOptions, type FetchedDelivery, type PostFunction } from '../osci/client/dialog.js';
+import type { ProcessCardBundle } from '../osci/messages/model.js';
 import type { PostfachStore } from '../store/index.js';
-import { mailboxError } from './errors.js';
+import { acceptDelivery, inspectionsOf } from './accept-delivery.js';
+import { certificateSummary } from './certificates.js';
 import type { MailboxIdentity } from './identity.js';
+import { killPoint } from './kill-points.js';
+import { inspectionsJson } from './message-dto.js';
+import { httpTransport } from './transport.js';
 
 export interface FetchOptions {
   readonly store: PostfachStore;
   readonly identity: MailboxIdentity;
+  /** Cancels between deliveries (the delivery in hand is stored first). */
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: FetchProgress) => void;
+  /** Stop after this many deliveries (the rest stays at the intermediary for the next run). */
   readonly maxDeliveries?: number;
+  /** The transport (default: HTTP(S) to the identity's URL with proxy and TLS settings from the environment). */
+  readonly post?: PostFunction;
 }
 
-export async function runFetch(_options: FetchOptions): Promise<FetchResult> {
-  throw mailboxError('network', 'fetch engine not built yet');
+/** Process cards are asked for in batches of this many message ids. */
+const RECEIPT_BATCH = 50;
+
+function clientOptions(identity: MailboxIdentity, post: PostFunction): ClientOptions {
+  const c = identity.connection;
+  return {
+    post,
+    cipherKey: identity.cipherKey,
+    signatureKey: identity.signatureKey,
+    intermediaryCertificate: c.intermediaryCertificate,
+    intermediarySigner: { pinned: c.intermediarySigners, cas: c.intermediarySigners.filter((s) => s.ca), intermediates: identity.chain },
+    // the content layer is read by accept-delivery.ts: a content problem must not abandon the dialog
+    decodeContent: false,
+  };
 }
 
-export async function testConnection(_identity: MailboxIdentity): Promise<{ ok: true; url: string; durationMs: number }> {
-  throw mailboxError('network', 'fetch engine not built yet');
+export function transportFor(identity: MailboxIdentity, onResponseBytes?: (bytes: number) => void): PostFunction {
+  const c = identity.connection;
+  return httpTransport({
+    url: c.intermediaryUrl,
+    timeoutMs: c.timeoutSeconds * 1000,
+    tlsCas: c.tlsCas,
+    ...(onResponseBytes ? { onResponseBytes } : {}),
+  });
+}
+
+/** Reception (and the other stamps) of the deliveries received in this dialog, recorded in the store. */
+async function recordReceipts(dialog: ExplicitDialog, store: PostfachStore, received: readonly string[]): Promise<number> {
+  let recorded = 0;
+  for (let i = 0; i < received.length; i += RECEIPT_BATCH) {
+    const batch = received.slice(i, i + RECEIPT_BATCH);
+    let cards: readonly ProcessCardBundle[];
+    try {
+      ({ cards } = await dialog.fetchProcessCards({ messageIds: batch }, batch.length));
+    } catch (error) {
+      // an intermediary without process cards (order-level 9xxx) is no reason to fail the fetch
+      if (error instanceof PostfachError && error.kind === 'osci-error') return recorded;
+      throw error;
+    }
+    killPoint('after-process-cards');
+    for (const bundle of cards) {
+      const id = store.findByMessageId(bundle.messageId);
+      const card = bundle.processCard;
+      if (id === undefined || card === undefined) continue;
+      store.recordProcessCard(id, {
+        ...(card.creation?.plain ? { creation: card.creation.plain } : {}),
+        ...(card.forwarding?.plain ? { forwarding: card.forwarding.plain } : {}),
+        ...(card.reception?.plain ? { reception: card.reception.plain } : {}),
+        ...(bundle.inspections.length > 0 ? { inspectionReport: inspectionsJson(inspectionsOf(bundle)) } : {}),
+      });
+      if (card.reception?.plain) recorded++;
+    }
+  }
+  return recorded;
+}
+
+export async function runFetch(options: FetchOptions): Promise<FetchResult> {
+  const started = Date.now();
+  const { store, identity } = options;
+  let bytes = 0;
+  let done = 0;
+  let fresh = 0;
+  let duplicates = 0;
+  let unreadable = 0;
+  let receipts = 0;
+  const newIds: number[] = [];
+  const received: string[] = [];
+  const progress = (phase: FetchProgress['phase']): void =>
+    options.onProgress?.({ phase, messagesDone: done, bytesDone: bytes, newMessages: fresh, duplicates, unreadable });
+  const post = options.post ?? transportFor(identity, (n) => (bytes += n));
+  const result = (outcome: FetchResult['outcome'], error?: PostfachError): FetchResult => ({
+    outcome,
+    newMessages: fresh,
+    duplicates,
+    unreadable,
+    errors: error ? 1 : 0,
+    receiptsRecorded: receipts,
+    bytes,
+    durationMs: Date.now() - started,
+    newIds,
+    ...(error ? { error: error.toJSON() } : {}),
+  });
+
+  progress('connecting');
+  let dialog: ExplicitDialog | undefined;
+  let cancelled = false;
+  try {
+    dialog = await ExplicitDialog.open(clientOptions(identity, post));
+    killPoint('after-init');
+    const chunkKb = identity.connection.partialFetchKb;
+    for (;;) {
+      if (options.signal?.aborted) {
+        cancelled = true;
+        break;
+      }
+      if (options.maxDeliveries !== undefined && done >= options.maxDeliveries) break;
+      progress('fetching');
+      const delivery: FetchedDelivery | undefined = chunkKb ? await dialog.partialFetchDelivery(chunkKb) : await dialog.fetchDelivery();
+      if (delivery === undefined) break;
+      killPoint('response-received');
+      progress('storing');
+      const outcome = await acceptDelivery(delivery, { store, identity });
+      killPoint('after-save');
+      // stored durably: only now may the next request (the receipt) be sent
+      dialog.confirmPersisted();
+      await dialog.release();
+      done++;
+      received.push(outcome.messageId);
+      if (outcome.kind === 'duplicate') duplicates++;
+      else {
+        fresh++;
+        newIds.push(outcome.id);
+        if (outcome.unreadable) unreadable++;
+      }
+    }
+    if (received.length > 0) {
+      progress('receipts');
+      killPoint('before-process-cards');
+      receipts = await recordReceipts(dialog, store, received);
+      killPoint('after-receipts');
+    }
+    progress('closing');
+    killPoint('before-exit');
+    await dialog.exit();
+    killPoint('after-exit');
+    progress(cancelled ? 'cancelled' : 'done');
+    return result(cancelled ? 'cancelled' : 'complete');
+  } catch (error) {
+    const e = toPostfachError(error);
+    progress('failed');
+    return result('failed', e);
+  } finally {
+    await dialog?.release().catch(() => undefined);
+  }
+}
+
+/** Opens a dialog and closes it again: reachability, the keys (only the key holder can read the challenge), the signer. */
+export async function testConnection(identity: MailboxIdentity, post?: PostFunction): Promise<{ ok: true; url: string; durationMs: number; signer?: ReturnType<typeof certificateSummary> }> {
+  const started = Date.now();
+  const dialog = await ExplicitDialog.open(clientOptions(identity, post ?? transportFor(identity)));
+  try {
+    await dialog.exit();
+  } finally {
+    await dialog.release();
+  }
+  const signer = identity.connection.intermediarySigners[0];
+  return { ok: true, url: identity.connection.intermediaryUrl, durationMs: Date.now() - started, ...(signer ? { signer: certificateSummary(signer) } : {}) };
 }

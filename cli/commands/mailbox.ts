@@ -1,0 +1,387 @@
+/**
+ * `postfach fetch`, `list`, `show`, `export` (DESIGN.md's command-line contract, README "Fetching and reading").
+ * Every command talks to the engine through the typed contract (cli/mailbox-service.ts). German text by default,
+ * `--json` for scripts; exit codes per cli/exit-codes.ts (fetch: 3 when a delivery was stored as "nicht lesbar",
+ * 4 when the intermediary cannot be reached).
+ */
+import { type Command, InvalidArgumentError } from 'commander';
+import type { PostfachApi } from '../../core/api/api-types.js';
+import type { MethodInput, MethodOutput } from '../../core/api/contract.js';
+import type { FetchProgress, FetchResult, MessageListItem } from '../../core/api/contract/mailbox.js';
+import { PostfachError } from '../../core/errors.js';
+import { SIGNATURE_STATUS_WORDS } from '../../core/mailbox/message-dto.js';
+import { formatBytes, formatDateTime } from '../../core/xsozial/values.js';
+import { ExitCode } from '../exit-codes.js';
+import { DEFAULT_STORE_PASSWORD_ENV, openStore, withMailboxService } from '../mailbox-service.js';
+import { passwordFromEnv, printJson, reportError, runAction } from '../output.js';
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+function positiveInt(name: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n < 1) throw new InvalidArgumentError(`${name}: eine positive ganze Zahl`);
+    return n;
+  };
+}
+
+function storeOptions(command: Command): Command {
+  return command
+    .requiredOption('--store <path>', 'der Datenspeicher (Datenbankdatei; Schlüssel- und Dateiordner liegen daneben)')
+    .option('--store-password-env <var>', 'Umgebungsvariable mit dem Passwort des Datenspeichers', DEFAULT_STORE_PASSWORD_ENV)
+    .option('--json', 'Ausgabe als JSON');
+}
+
+interface StoreCli {
+  readonly store: string;
+  readonly storePasswordEnv: string;
+  readonly json?: boolean;
+}
+
+const time = (iso: string | null | undefined): string => (iso ? (formatDateTime(iso) ?? iso) : '—');
+
+/** dd.mm.yyyy hh:mm (UTC) — one column wide in the list. */
+function shortTime(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso.slice(0, 16);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${two(d.getUTCDate())}.${two(d.getUTCMonth() + 1)}.${d.getUTCFullYear()} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}`;
+}
+
+// ---- fetch ----
+
+interface FetchCli extends StoreCli {
+  readonly intermediary?: string;
+  readonly intermediaryCert?: string;
+  readonly intermediarySigner: string[];
+  readonly p12?: string;
+  readonly signatureP12?: string;
+  readonly passwordEnv?: string;
+  readonly trustedCa: string[];
+  readonly tlsCa: string[];
+  readonly partialFetchKb?: number;
+  readonly timeout?: number;
+  readonly max?: number;
+}
+
+function progressLine(p: FetchProgress): string {
+  const phase: Record<FetchProgress['phase'], string> = {
+    connecting: 'Verbindung zum Intermediär',
+    fetching: 'Abruf',
+    storing: 'Speichern',
+    receipts: 'Laufzettel',
+    closing: 'Dialog beenden',
+    done: 'fertig',
+    cancelled: 'abgebrochen',
+    failed: 'fehlgeschlagen',
+  };
+  return `${phase[p.phase]}: ${p.messagesDone} Zustellung(en), ${p.newMessages ?? 0} neu, ${formatBytes(p.bytesDone)} empfangen\n`;
+}
+
+function fetchSummary(r: FetchResult): string {
+  const lines = [
+    r.outcome === 'complete' ? 'Abruf abgeschlossen: Das Postfach ist leer.' : r.outcome === 'cancelled' ? 'Abruf abgebrochen.' : 'Abruf fehlgeschlagen.',
+    `  Neu gespeichert:        ${r.newMessages}${r.unreadable > 0 ? ` (davon ${r.unreadable} „nicht lesbar“)` : ''}`,
+    `  Bereits vorhanden:      ${r.duplicates}`,
+    `  Empfangsbestätigungen:  ${r.receiptsRecorded}`,
+    `  Empfangen:              ${formatBytes(r.bytes)} in ${(r.durationMs / 1000).toFixed(1)} s`,
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+function exitCodeOf(r: FetchResult): ExitCode {
+  if (r.outcome === 'failed') {
+    const kind = r.error?.kind;
+    return kind === 'network' || kind === 'http-status' ? ExitCode.unreachable : ExitCode.failed;
+  }
+  return r.unreadable > 0 || r.outcome === 'cancelled' ? ExitCode.partial : ExitCode.ok;
+}
+
+function registerFetch(program: Command): void {
+  storeOptions(
+    program
+      .command('fetch')
+      .description('alle neuen Zustellungen des Postfachs abrufen und im Datenspeicher ablegen (Fortschritt auf stderr)')
+      .option('--intermediary <url>', 'Adresse des Intermediärs (ohne: die im Datenspeicher eingerichtete Verbindung)')
+      .option('--intermediary-cert <file>', 'Verschlüsselungszertifikat des Intermediärs')
+      .option('--intermediary-signer <file>', 'Zertifikat oder CA, die jede Antwort signiert haben muss (Standard: --intermediary-cert), mehrfach möglich', collect, [])
+      .option('--p12 <file>', 'Schlüsseldatei des Postfachs (das Verschlüsselungszertifikat ist die Postfach-Identität)')
+      .option('--signature-p12 <file>', 'eigene Schlüsseldatei für die Signatur')
+      .option('--password-env <var>', 'Umgebungsvariable mit dem Passwort der Schlüsseldateien')
+      .option('--trusted-ca <file>', 'CA, deren Zertifikate für Absender-Signaturen als vertrauenswürdig gelten, mehrfach möglich', collect, [])
+      .option('--tls-ca <file>', 'zusätzliche CA für die HTTPS-Verbindung, mehrfach möglich', collect, [])
+      .option('--partial-fetch-kb <kb>', 'große Zustellungen in Teilen dieser Größe abrufen (PartialFetchDelivery)', positiveInt('--partial-fetch-kb'))
+      .option('--timeout <seconds>', 'Sekunden ohne Fortschritt, bis eine Anfrage aufgegeben wird', positiveInt('--timeout'))
+      .option('--max <n>', 'höchstens so viele Zustellungen in diesem Lauf', positiveInt('--max')),
+  ).action(async (opts: FetchCli) => {
+    const json = opts.json === true;
+    await runAction(json, async () => {
+      const fromFiles = opts.p12 !== undefined || opts.intermediary !== undefined || opts.intermediaryCert !== undefined;
+      if (fromFiles && (opts.p12 === undefined || opts.intermediary === undefined || opts.intermediaryCert === undefined)) {
+        reportError(
+          new PostfachError(
+            'usage',
+            { de: '--p12, --intermediary und --intermediary-cert gehören zusammen.', en: '--p12, --intermediary and --intermediary-cert go together.' },
+            'incomplete one-off identity',
+          ),
+          json,
+        );
+        return ExitCode.usage;
+      }
+      const identity = fromFiles
+        ? {
+            keyFile: opts.p12 as string,
+            password: passwordFromEnv(opts.passwordEnv ?? 'POSTFACH_P12_PASSWORD'),
+            ...(opts.signatureP12 ? { signatureKeyFile: opts.signatureP12 } : {}),
+            intermediaryUrl: opts.intermediary as string,
+            intermediaryCertificateFile: opts.intermediaryCert as string,
+            ...(opts.intermediarySigner.length > 0 ? { intermediarySignerFiles: opts.intermediarySigner } : {}),
+            ...(opts.trustedCa.length > 0 ? { trustedCaFiles: opts.trustedCa } : {}),
+            ...(opts.tlsCa.length > 0 ? { tlsCaFiles: opts.tlsCa } : {}),
+            ...(opts.partialFetchKb ? { partialFetchKb: opts.partialFetchKb } : {}),
+            ...(opts.timeout ? { timeoutSeconds: opts.timeout } : {}),
+          }
+        : undefined;
+      return withMailboxService(opts.store, async ({ api }) => {
+        await openStore(api, opts, true);
+        let last = '';
+        const off = api.on('fetch.progress', (p) => {
+          const line = progressLine(p);
+          if (line !== last) process.stderr.write(line);
+          last = line;
+        });
+        const result = await api.call('mailbox.fetch', { ...(identity ? { identity } : {}), ...(opts.max ? { maxDeliveries: opts.max } : {}) });
+        off();
+        if (json) printJson({ ok: result.outcome !== 'failed', ...result });
+        else {
+          process.stdout.write(fetchSummary(result));
+          if (result.error) process.stderr.write(`Fehler: ${result.error.message}\n  Technische Angabe: ${result.error.kind}: ${result.error.detail}\n`);
+          if (result.newMessages > 0 && result.outcome !== 'failed') process.stdout.write('Nichts verloren: Jede Zustellung wurde gespeichert, bevor ihr Empfang bestätigt wurde.\n');
+        }
+        return exitCodeOf(result);
+      });
+    });
+  });
+}
+
+// ---- list ----
+
+interface ListCli extends StoreCli {
+  readonly search?: string;
+  readonly unread?: boolean;
+  readonly unreadable?: boolean;
+  readonly trash?: boolean;
+}
+
+function listLine(item: MessageListItem): string {
+  const cells = [
+    String(item.id).padStart(5),
+    shortTime(item.eingang).padEnd(16),
+    (item.applicants[0] ?? (item.unreadableReason ? '(nicht lesbar)' : '—')).slice(0, 28).padEnd(28),
+    (item.benefit.text ?? item.benefit.code ?? '—').slice(0, 36).padEnd(36),
+    item.signatureStatus ? SIGNATURE_STATUS_WORDS[item.signatureStatus].de : '—',
+  ];
+  const flags = [item.isTest ? 'TESTANTRAG' : '', item.unread ? 'ungelesen' : '', item.unreadableReason ?? '', item.legalHold ? 'gesperrt' : ''].filter(Boolean);
+  return `${cells.join('  ')}${flags.length > 0 ? `  [${flags.join(', ')}]` : ''}\n`;
+}
+
+async function allItems(api: PostfachApi, query: MethodInput<'messages.list'>): Promise<MessageListItem[]> {
+  const items: MessageListItem[] = [];
+  for (let offset = 0; ; ) {
+    const page = await api.call('messages.list', { ...query, sort: 'eingang', descending: false, offset, limit: 1000 });
+    items.push(...page.items);
+    offset += page.items.length;
+    if (page.items.length === 0 || offset >= page.total) return items;
+  }
+}
+
+function registerList(program: Command): void {
+  storeOptions(
+    program
+      .command('list')
+      .description('die Nachrichten im Datenspeicher, eine Zeile je Nachricht (ältester Eingang zuerst)')
+      .option('--search <words>', 'Volltextsuche (Namen, Kennungen, Betreff, Inhalt)')
+      .option('--unread', 'nur ungelesene')
+      .option('--unreadable', 'nur „nicht lesbare“')
+      .option('--trash', 'den Papierkorb zeigen'),
+  ).action(async (opts: ListCli) => {
+    const json = opts.json === true;
+    await runAction(json, () =>
+      withMailboxService(opts.store, async ({ api }) => {
+        await openStore(api, opts);
+        const items = await allItems(api, {
+          ...(opts.search ? { search: opts.search } : {}),
+          ...(opts.unread ? { unread: true } : {}),
+          ...(opts.unreadable ? { unreadable: true } : {}),
+          ...(opts.trash ? { folder: 'trash' as const } : {}),
+        });
+        if (json) printJson(items);
+        else if (items.length === 0) process.stdout.write('Keine Nachrichten.\n');
+        else {
+          process.stdout.write(`${'Nr.'.padStart(5)}  ${'Eingang (UTC)'.padEnd(16)}  ${'Antragsteller/in'.padEnd(28)}  ${'Leistung'.padEnd(36)}  Signatur\n`);
+          for (const item of items) process.stdout.write(listLine(item));
+          process.stdout.write(`${items.length} Nachricht(en)\n`);
+        }
+        return ExitCode.ok;
+      }),
+    );
+  });
+}
+
+// ---- show ----
+
+type Detail = MethodOutput<'messages.detail'>;
+
+/** ID: the store's number, or the OSCI message id. */
+async function detailOf(api: PostfachApi, id: string): Promise<Detail> {
+  if (/^\d+$/.test(id) && Number(id) > 0 && Number.isSafeInteger(Number(id))) {
+    try {
+      return await api.call('messages.detail', { ref: { id: Number(id) } });
+    } catch (error) {
+      if (!(error instanceof PostfachError && error.kind === 'store-unknown-message')) throw error;
+    }
+  }
+  return api.call('messages.detail', { ref: { messageId: id } });
+}
+
+function detailText(d: Detail): string {
+  const out: string[] = [];
+  const l = (label: string, value: string) => out.push(`  ${`${label}:`.padEnd(27)} ${value}`);
+  out.push(`Nachricht ${d.item.id}${d.item.isTest ? '  — TESTANTRAG: kein echter Antrag, nicht bearbeiten' : ''}`);
+  if (d.item.unreadableReason) out.push(`  ${d.item.unreadableReason}`);
+  out.push('', 'Laufzettel');
+  l('Eingang (beim Intermediär)', time(d.laufzettel.eingang));
+  l('Weitergeleitet', time(d.laufzettel.forwarding));
+  l('Empfang bestätigt', time(d.laufzettel.reception));
+  l('Abgerufen', time(d.laufzettel.fetchedAt));
+  l('Nachrichtenkennung', d.laufzettel.messageId);
+  if (d.laufzettel.subject) l('Betreff', d.laufzettel.subject);
+  l('Absender', d.laufzettel.sender?.subject ?? 'unbekannt');
+  l('Empfänger', d.laufzettel.recipient?.subject ?? 'unbekannt');
+  out.push('', 'Signaturen');
+  for (const s of d.signatures) {
+    l(s.role === 'author' ? `Absender${s.container ? ` (${s.container})` : ''}` : 'Intermediär', s.words.de);
+    if (s.signer) l('  unterzeichnet von', s.signer.subject);
+    for (const r of s.reasons) l('  Hinweis', r.de);
+    l('  technisch', s.technical);
+  }
+  if (d.inspections.length > 0) {
+    out.push('', 'Prüfbericht des Intermediärs');
+    for (const i of d.inspections) l(i.subject.slice(0, 60), i.words.de);
+  }
+  if (d.view) {
+    out.push('', `Inhalt: ${d.view.benefit?.display ?? d.view.product ?? d.view.rootName}`);
+    for (const card of d.view.cards) {
+      out.push('', card.title.de);
+      for (const section of card.sections) {
+        if (section.title.de !== card.title.de) out.push(`  ${section.title.de}`);
+        for (const f of section.fields) l(`  ${f.label.de}`.slice(0, 40), f.value.display);
+      }
+    }
+  } else if (d.viewError) {
+    out.push('', `Inhalt kann nicht angezeigt werden: ${d.viewError.message}`);
+  }
+  if (d.documents.length > 0) {
+    out.push('', 'Dokumente');
+    for (const doc of d.documents) l(doc.ref.source === 'inline' ? 'im Antrag' : 'Anlage', `${doc.fileName ?? doc.name} (${doc.mimeType ?? doc.detectedMimeType ?? 'unbekannter Typ'}, ${formatBytes(doc.size)})`);
+  }
+  out.push('', `Inhalt: ${formatBytes(d.content.size)}, SHA-256 ${d.content.sha256}`);
+  return `${out.join('\n')}\n`;
+}
+
+/** The stored content, exactly as delivered, to stdout (in chunks of 1 MiB over the contract). */
+async function writeRawContent(api: PostfachApi, id: number): Promise<void> {
+  for (let offset = 0; ; ) {
+    const chunk = await api.call('messages.documentChunk', { id, document: { source: 'content' }, offset, length: 1024 * 1024 });
+    const bytes = Buffer.from(chunk.data, 'base64');
+    if (bytes.length > 0) await new Promise<void>((resolve, reject) => process.stdout.write(bytes, (e) => (e ? reject(e) : resolve())));
+    offset += bytes.length;
+    if (chunk.done || bytes.length === 0) return;
+  }
+}
+
+function registerShow(program: Command): void {
+  storeOptions(
+    program
+      .command('show')
+      .description('eine Nachricht anzeigen: Laufzettel, Signaturen, Inhalt (wird als „geöffnet“ protokolliert)')
+      .argument('<id>', 'Nummer der Nachricht (postfach list) oder OSCI-Nachrichtenkennung')
+      .option('--raw', 'den Inhalt genau so ausgeben, wie er zugestellt wurde (Bytes, z. B. das XML)'),
+  ).action(async (id: string, opts: StoreCli & { raw?: boolean }) => {
+    const json = opts.json === true;
+    await runAction(json, () =>
+      withMailboxService(opts.store, async ({ api }) => {
+        await openStore(api, opts);
+        const detail = await detailOf(api, id);
+        if (opts.raw) await writeRawContent(api, detail.item.id);
+        else if (json) printJson(detail);
+        else process.stdout.write(detailText(detail));
+        return ExitCode.ok;
+      }),
+    );
+  });
+}
+
+// ---- export ----
+
+interface ExportCli extends StoreCli {
+  readonly pdf?: string;
+  readonly xml?: string;
+  readonly attachments?: string;
+  readonly receipt?: string;
+}
+
+function registerExport(program: Command): void {
+  storeOptions(
+    program
+      .command('export')
+      .description('eine Nachricht exportieren: PDF für die E-Akte, XML (Byte für Byte), Anlagen, Eingangsbestätigung')
+      .argument('<id>', 'Nummer der Nachricht oder OSCI-Nachrichtenkennung')
+      .option('--pdf <file>', 'PDF mit Laufzettel, Daten und Nachweisen')
+      .option('--xml <file>', 'der zugestellte Inhalt, Byte für Byte')
+      .option('--attachments <dir>', 'Dokumente und Anlagen in diesen Ordner')
+      .option('--receipt <file>', 'Eingangsbestätigung (PDF, eine Seite)'),
+  ).action(async (id: string, opts: ExportCli) => {
+    const json = opts.json === true;
+    await runAction(json, async () => {
+      const wanted = (
+        [
+          ['xml', opts.xml],
+          ['pdf', opts.pdf],
+          ['attachments', opts.attachments],
+          ['receipt', opts.receipt],
+        ] as const
+      ).filter((w): w is readonly ['xml' | 'pdf' | 'attachments' | 'receipt', string] => w[1] !== undefined);
+      if (wanted.length === 0) {
+        reportError(new PostfachError('usage', { de: 'Bitte mindestens eines angeben: --pdf, --xml, --attachments, --receipt.', en: 'Please give at least one of --pdf, --xml, --attachments, --receipt.' }, 'nothing to export'), json);
+        return ExitCode.usage;
+      }
+      return withMailboxService(opts.store, async ({ api }) => {
+        await openStore(api, opts);
+        const messageId = /^\d+$/.test(id) ? undefined : id;
+        const list = messageId ? await api.call('messages.list', { search: messageId, limit: 10 }) : undefined;
+        const storeId = messageId ? list?.items.find((i) => i.messageId === messageId)?.id : Number(id);
+        if (storeId === undefined) throw new PostfachError('store-unknown-message', { de: 'Diese Nachricht gibt es im Datenspeicher nicht (mehr).', en: 'This message is not (or no longer) in the data store.' }, 'no message with that OSCI message id');
+        const files: Array<{ format: string; path: string; size: number; sha256?: string }> = [];
+        for (const [format, target] of wanted) {
+          const result = await api.call('messages.export', { id: storeId, format, target });
+          for (const f of result.files) files.push({ format, ...f });
+          if (!json) {
+            const label = { xml: 'XML', pdf: 'PDF', attachments: 'Anlagen', receipt: 'Eingangsbestätigung' }[format];
+            for (const f of result.files) process.stdout.write(`${label} geschrieben: ${f.path} (${formatBytes(f.size)})\n`);
+            if (format === 'attachments' && result.files.length === 0) process.stdout.write('Keine Anlagen vorhanden.\n');
+          }
+        }
+        if (json) printJson({ ok: true, id: storeId, files });
+        return ExitCode.ok;
+      });
+    });
+  });
+}
+
+export function register(program: Command): void {
+  registerFetch(program);
+  registerList(program);
+  registerShow(program);
+  registerExport(program);
+}

@@ -1,0 +1,83 @@
+/**
+ * How the mailbox commands (fetch, list, show, export, demo) reach the engine: through the typed contract
+ * (core/api), with the service in a worker thread as the desktop app has it in its utility process — the same
+ * handlers, validation and errors. Also opens (or, for fetch, creates) the store named by `--store`.
+ */
+import path from 'node:path';
+import { readAppVersion } from '../core/api/app-version.js';
+import type { PostfachApi } from '../core/api/api-types.js';
+import { createApiClient } from '../core/api/client.js';
+import type { StoreStatus } from '../core/api/contract/mailbox.js';
+import type { ServiceHost } from '../core/api/service-host.js';
+import { startWorkerService } from '../core/api/worker-service.js';
+import { PostfachError } from '../core/errors.js';
+import { passwordFromEnv } from './output.js';
+
+export const DEFAULT_STORE_PASSWORD_ENV = 'POSTFACH_STORE_PASSWORD';
+
+export interface StoreOptions {
+  readonly store: string;
+  readonly storePasswordEnv?: string;
+}
+
+export interface MailboxSession {
+  readonly api: PostfachApi;
+  readonly storePath: string;
+  close(): Promise<void>;
+}
+
+/** Starts the service for the store's folder; `work` runs with the API; the service is closed afterwards. */
+export async function withMailboxService<T>(storePath: string, work: (session: MailboxSession) => Promise<T>): Promise<T> {
+  const resolved = path.resolve(storePath);
+  let host: ServiceHost | undefined;
+  try {
+    host = await startWorkerService({ dataDir: path.dirname(resolved), appVersion: readAppVersion(), host: 'cli' });
+    const api = createApiClient(host.asBridge());
+    const opened = host;
+    return await work({ api, storePath: resolved, close: () => opened.close() });
+  } finally {
+    await host?.close();
+  }
+}
+
+/** The recovery key of a new store: shown once, on stderr, with what to do with it. */
+export function printRecoveryKey(storePath: string, recoveryKey: string): void {
+  process.stderr.write(
+    `\nNeuer Datenspeicher angelegt: ${storePath}\n` +
+      '\n' +
+      '  WIEDERHERSTELLUNGSSCHLÜSSEL (wird nur dieses eine Mal angezeigt):\n' +
+      `\n      ${recoveryKey}\n\n` +
+      '  Bitte jetzt ausdrucken oder abschreiben und sicher verwahren (z. B. im Tresor). Mit diesem Schlüssel lässt sich\n' +
+      '  der Datenspeicher öffnen, wenn das Passwort verloren geht. Er wird nirgends gespeichert und kann nicht erneut\n' +
+      '  angezeigt werden.\n\n',
+  );
+}
+
+/**
+ * Opens the store with the password from the environment; with `create`, a missing store is created first
+ * (its recovery key printed once). Returns the status.
+ */
+export async function openStore(api: PostfachApi, options: StoreOptions, create = false): Promise<StoreStatus> {
+  const password = passwordFromEnv(options.storePasswordEnv ?? DEFAULT_STORE_PASSWORD_ENV);
+  const status = await api.call('store.status', { path: options.store });
+  if (status.state === 'none') {
+    if (!create) {
+      throw new PostfachError(
+        'store-not-found',
+        { de: 'Der Datenspeicher wurde nicht gefunden. Bitte den Pfad prüfen (er wird beim ersten Abruf angelegt).', en: 'The data store was not found. Please check the path (it is created by the first fetch).' },
+        'no database or key file at the --store path',
+      );
+    }
+    if (password.length < 8) {
+      throw new PostfachError(
+        'store-weak-password',
+        { de: 'Das Passwort für den neuen Datenspeicher ist zu kurz. Bitte mindestens 8 Zeichen verwenden.', en: 'The password for the new data store is too short. Please use at least 8 characters.' },
+        `password in the environment variable has ${password.length} characters, at least 8 needed`,
+      );
+    }
+    const created = await api.call('store.create', { path: options.store, password });
+    printRecoveryKey(created.status.path, created.recoveryKey);
+    return created.status;
+  }
+  return api.call('store.open', { path: options.store, unlock: { password } });
+}

@@ -1,0 +1,187 @@
+/**
+ * The HTTP transport of the fetch engine: a `post(body) → response stream` function (core/osci's PostFunction),
+ * so the desktop shell can later put an Electron-net one (system proxy, Windows certificate store) in its place.
+ *
+ *  - proxy from the environment (HTTPS_PROXY / HTTP_PROXY / ALL_PROXY / NO_PROXY, proxy-from-env): https targets
+ *    through a CONNECT tunnel (https-proxy-agent), http targets as a forward-proxy request;
+ *  - TLS with the built-in and system CAs (NODE_EXTRA_CA_CERTS, and the OS store where Node offers it) plus the
+ *    CAs configured for the mailbox;
+ *  - a timeout without progress; retries with backoff only while no connection was made — a request that reached
+ *    the intermediary is never sent again (in a dialog it would be a receipt: the next request acknowledges the
+ *    previous delivery, and the sequence number has moved on);
+ *  - any HTTP status is read: an OSCI message (SOAP fault with 500, or 200) goes on to core/osci, anything else
+ *    (a proxy's error page) becomes `http-status`.
+ */
+import type { X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import tls from 'node:tls';
+import { HttpsProxyAgent } from 'https-proxy-agent';
+import { getProxyForUrl } from 'proxy-from-env';
+import { sourceToReadable, type ByteSource } from '../io/byte-source.js';
+import type { PostFunction } from '../osci/client/dialog.js';
+import { PostfachError } from '../errors.js';
+import { mailboxError } from './errors.js';
+import { killPoint } from './kill-points.js';
+
+export interface HttpTransportOptions {
+  readonly url: string;
+  /** Milliseconds without progress before a request is given up (default 120 s). */
+  readonly timeoutMs?: number;
+  /** CAs for HTTPS beside the system's (the mailbox's configured TLS CAs). */
+  readonly tlsCas?: readonly X509Certificate[];
+  /** Attempts to connect before giving up (default 4: the first and three retries). */
+  readonly connectAttempts?: number;
+  /** First backoff (default 500 ms), doubled for each further attempt. */
+  readonly backoffMs?: number;
+  /** Called with the number of response bytes as they arrive (progress). */
+  readonly onResponseBytes?: (bytes: number) => void;
+}
+
+/** Errors that mean "no connection was made", where the request cannot have reached the intermediary. */
+const CONNECT_ERRORS = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE']);
+
+function trustedCas(extra: readonly X509Certificate[]): string[] | undefined {
+  if (extra.length === 0) return undefined; // Node's defaults (bundled + NODE_EXTRA_CA_CERTS)
+  const system = (tls as unknown as { getCACertificates?: (type: string) => string[] }).getCACertificates;
+  const base = system ? [...system('default'), ...system('system')] : [...tls.rootCertificates];
+  const envExtra = process.env.NODE_EXTRA_CA_CERTS;
+  if (!system && envExtra) {
+    try {
+      base.push(readFileSync(envExtra, 'utf8'));
+    } catch {
+      // unreadable extra CA file: Node itself warns about it at start-up
+    }
+  }
+  return [...base, ...extra.map((c) => c.toString())];
+}
+
+interface Route {
+  readonly lib: typeof http | typeof https;
+  readonly options: http.RequestOptions & https.RequestOptions;
+  readonly via: 'direct' | 'forward-proxy' | 'connect-proxy';
+}
+
+function route(target: URL, ca: string[] | undefined): Route {
+  const proxy = getProxyForUrl(target);
+  const tlsOptions = ca ? { ca } : {};
+  if (!proxy) {
+    return { lib: target.protocol === 'https:' ? https : http, options: { ...tlsOptions }, via: 'direct' };
+  }
+  const proxyUrl = new URL(proxy);
+  if (target.protocol === 'https:') {
+    return { lib: https, options: { agent: new HttpsProxyAgent(proxyUrl, { ...tlsOptions, keepAlive: false }), ...tlsOptions }, via: 'connect-proxy' };
+  }
+  const auth = proxyUrl.username ? `Basic ${Buffer.from(`${decodeURIComponent(proxyUrl.username)}:${decodeURIComponent(proxyUrl.password)}`).toString('base64')}` : undefined;
+  return {
+    lib: proxyUrl.protocol === 'https:' ? https : http,
+    options: {
+      protocol: proxyUrl.protocol,
+      hostname: proxyUrl.hostname,
+      port: proxyUrl.port || (proxyUrl.protocol === 'https:' ? 443 : 80),
+      path: target.href,
+      headers: { Host: target.host, ...(auth ? { 'Proxy-Authorization': auth } : {}) },
+    },
+    via: 'forward-proxy',
+  };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Looks at the first bytes of a non-200 answer: is it an OSCI message (MIME, SOAP) after all? */
+function looksLikeOsci(contentType: string | undefined, head: Buffer): boolean {
+  if (contentType && /multipart\/related|text\/xml|application\/soap/i.test(contentType)) return true;
+  const start = head.subarray(0, 200).toString('latin1').trimStart();
+  return /^(MIME-Version|Content-Type)/i.test(start) || start.startsWith('<');
+}
+
+class NotConnected extends Error {
+  constructor(override readonly cause: Error) {
+    super(cause.message);
+  }
+}
+
+export function httpTransport(options: HttpTransportOptions): PostFunction {
+  const target = new URL(options.url);
+  const timeoutMs = options.timeoutMs ?? 120_000;
+  const ca = trustedCas(options.tlsCas ?? []);
+  const attempts = Math.max(1, options.connectAttempts ?? 4);
+  const backoff = options.backoffMs ?? 500;
+
+  const attempt = (body: ByteSource): Promise<http.IncomingMessage> =>
+    new Promise((resolve, reject) => {
+      const r = route(target, ca);
+      let connected = false;
+      const request = {
+        ...r.options,
+        method: 'POST',
+        headers: { ...(r.options.headers as Record<string, string> | undefined), 'Content-Type': 'text/xml', 'Content-Length': String(body.size) },
+        timeout: timeoutMs,
+      };
+      const onResponse = (res: http.IncomingMessage) => resolve(res);
+      // forward proxy: the request goes to the proxy with the target's absolute URL as its path
+      const req = r.via === 'forward-proxy' ? r.lib.request(request, onResponse) : r.lib.request(target, request, onResponse);
+      req.on('socket', (socket) => {
+        // a socket handed over already connected (proxy tunnel, keep-alive) counts as connected right away
+        if (!socket.connecting) connected = true;
+        socket.once('connect', () => (connected = true));
+      });
+      req.on('timeout', () => req.destroy(Object.assign(new Error(`no progress within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })));
+      req.on('error', (error: NodeJS.ErrnoException) => {
+        reject(!connected && CONNECT_ERRORS.has(error.code ?? '') ? new NotConnected(error) : error);
+      });
+      sourceToReadable(body)
+        .on('error', (e) => req.destroy(e))
+        .pipe(req);
+    });
+
+  return async (body) => {
+    let response: http.IncomingMessage | undefined;
+    for (let n = 1; response === undefined; n++) {
+      try {
+        response = await attempt(body);
+      } catch (error) {
+        if (error instanceof NotConnected && n < attempts) {
+          await sleep(backoff * 2 ** (n - 1));
+          continue;
+        }
+        const cause = error instanceof NotConnected ? error.cause : (error as Error);
+        const code = (cause as NodeJS.ErrnoException).code;
+        throw mailboxError('network', `${target.host}: ${code ?? cause.name}: ${cause.message}${error instanceof NotConnected ? ` (after ${n} attempts)` : ''}`, { cause });
+      }
+    }
+    return responseStream(response, target, options.onResponseBytes);
+  };
+}
+
+async function* counted(response: http.IncomingMessage, first: Buffer | undefined, onBytes: ((n: number) => void) | undefined): AsyncGenerator<Buffer> {
+  let received = 0;
+  const pass = (chunk: Buffer): Buffer => {
+    received += chunk.length;
+    onBytes?.(chunk.length);
+    // a test point in the middle of a large response (the intermediary has sent part of it)
+    if (received >= 256 * 1024) killPoint('mid-transfer');
+    return chunk;
+  };
+  if (first) yield pass(first);
+  for await (const chunk of response) yield pass(chunk as Buffer);
+}
+
+async function responseStream(response: http.IncomingMessage, target: URL, onBytes: ((n: number) => void) | undefined): Promise<AsyncIterable<Buffer>> {
+  if (response.statusCode === 200) return counted(response, undefined, onBytes);
+  // not 200: an OSCI fault (some intermediaries answer faults with 500) or an error page of a server or proxy
+  const iterator = response[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  const head = first.done ? Buffer.alloc(0) : (first.value as Buffer);
+  if (head.length > 0 && looksLikeOsci(response.headers['content-type'], head)) return counted(response, head, onBytes);
+  response.destroy();
+  throw new PostfachError(
+    'http-status',
+    {
+      de: `Der Intermediär (oder ein Proxy) hat mit dem HTTP-Status ${response.statusCode ?? '?'} geantwortet. Bitte später erneut versuchen; es wurde nichts verloren.`,
+      en: `The intermediary (or a proxy) answered with HTTP status ${response.statusCode ?? '?'}. Please try again later; nothing was lost.`,
+    },
+    `${target.host}: HTTP ${response.statusCode ?? '?'} ${response.statusMessage ?? ''}, content-type ${response.headers['content-type'] ?? 'none'}`,
+  );
+}
