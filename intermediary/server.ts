@@ -115,6 +115,10 @@ export async function startIntermediary(input: StartIntermediaryInput): Promise<
   });
   // a large upload may take a while on a slow machine; the body itself is spooled as it arrives
   server.requestTimeout = 30 * 60 * 1000;
+  // clients keep idle connections for the next request of a dialog; closing them after Node's default 5 s races
+  // with a client reusing one (ECONNRESET on its next request), so idle connections live longer here
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   server.on('clientError', (_error, socket) => socket.destroy());
 
   try {
