@@ -4,6 +4,7 @@
  * the command-line contract is in ../shared/DESIGN.md and README.md.
  */
 import { Command, CommanderError } from 'commander';
+import { register as registerDemo } from './commands/demo.js';
 import { register as registerInspect } from './commands/inspect.js';
 import { register as registerIntermediary } from './commands/intermediary.js';
 import { register as registerMailbox } from './commands/mailbox.js';
@@ -26,6 +27,7 @@ const registrations: Array<(program: Command) => void> = [
   registerIntermediary,
   registerSend,
   registerMailbox,
+  registerDemo,
 ];
 for (const register of registrations) register(program);
 
