@@ -26,3 +26,9 @@ export function isAppUrl(url: string): boolean {
 export function isAppOrigin(origin: string): boolean {
   return origin === APP_ORIGIN || origin === `${APP_ORIGIN}/`;
 }
+
+/** The UI showing one message in a window of its own (the renderer reads `#message=<id>`). */
+export function messageWindowUrl(id: number): string {
+  if (!Number.isSafeInteger(id) || id <= 0) throw new RangeError('message id must be a positive integer');
+  return `${APP_ENTRY_URL}#message=${id}`;
+}

@@ -5,13 +5,14 @@
 import type { OpenDialogOptions, SaveDialogOptions } from 'electron';
 
 type OpenKind = 'p12' | 'certificate';
-type SaveKind = 'p12' | 'certificate' | 'pdf' | 'xml' | 'folder';
+type SaveKind = 'p12' | 'certificate' | 'pdf' | 'xml' | 'csv' | 'folder';
 
 const filters: Readonly<Record<Exclude<SaveKind, 'folder'>, Electron.FileFilter[]>> = {
   p12: [{ name: 'Schlüsseldatei (PKCS#12)', extensions: ['p12', 'pfx'] }],
   certificate: [{ name: 'Zertifikat', extensions: ['cer', 'crt', 'pem', 'der'] }],
   pdf: [{ name: 'PDF-Dokument', extensions: ['pdf'] }],
   xml: [{ name: 'XML-Datei', extensions: ['xml'] }],
+  csv: [{ name: 'CSV-Tabelle', extensions: ['csv'] }],
 };
 
 export function openFileDialogOptions(kind: OpenKind): OpenDialogOptions {

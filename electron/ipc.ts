@@ -16,8 +16,8 @@ import { CALL_CHANNEL, EVENT_CHANNEL } from './ipc-channels.js';
 import { isTrustedSender } from './ipc-sender.js';
 
 export interface IpcWiring {
-  /** Sends a shell event (menu and tray commands) to the UI. */
-  emitShellEvent<E extends ShellEventName>(event: E, payload: EmittedPayload<E>): void;
+  /** Sends a shell event (menu and tray commands) to the UI: to one window (the focused one), or to all. */
+  emitShellEvent<E extends ShellEventName>(event: E, payload: EmittedPayload<E>, only?: WebContents): void;
   dispose(): void;
 }
 
@@ -36,8 +36,8 @@ export function wireIpc(deps: { ipcMain: IpcMain; service: ServiceHost; shell: S
     return dispatchCall(method, input, service, shell);
   });
 
-  const send = (event: EventName, payload: unknown): void => {
-    for (const contents of targets()) {
+  const send = (event: EventName, payload: unknown, only?: WebContents): void => {
+    for (const contents of only === undefined ? targets() : [only]) {
       if (!contents.isDestroyed() && isAppUrl(contents.getURL())) contents.send(EVENT_CHANNEL, event, payload);
     }
   };
@@ -47,8 +47,8 @@ export function wireIpc(deps: { ipcMain: IpcMain; service: ServiceHost; shell: S
     .map((event) => service.on(event, (payload) => send(event, payload)));
 
   return {
-    emitShellEvent(event, payload) {
-      send(event, parseEventPayload(event, payload));
+    emitShellEvent(event, payload, only) {
+      send(event, parseEventPayload(event, payload), only);
     },
     dispose() {
       ipcMain.removeHandler(CALL_CHANNEL);

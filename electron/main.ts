@@ -5,14 +5,16 @@
  *
  * Bundled by esbuild to dist/electron/main.cjs (package.json "main"); the built UI is dist/renderer.
  */
+import os from 'node:os';
 import path from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, Notification, protocol, session, Tray, type WebContents } from 'electron';
-import type { ServiceHost } from '../core/api/service-host.js';
+import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, Notification, protocol, safeStorage, session, Tray, type WebContents } from 'electron';
+import type { HostServices, ServiceHost } from '../core/api/service-host.js';
 import { toPostfachError } from '../core/errors.js';
-import { APP_ENTRY_URL, APP_SCHEME } from './app-url.js';
+import { APP_ENTRY_URL, APP_SCHEME, messageWindowUrl } from './app-url.js';
 import { wireIpc, type IpcWiring } from './ipc.js';
 import { applicationMenuTemplate, type UiCommand } from './menu.js';
 import { isAllowedNavigation, isAllowedRequest, windowOpenDecision } from './navigation-policy.js';
+import { safeStorageKeyProtector } from './key-protector.js';
 import { isPermissionAllowed } from './permission-policy.js';
 import { createAppProtocolHandler } from './protocol.js';
 import { startUtilityService } from './service-process.js';
@@ -27,6 +29,8 @@ const trayIconPath = path.join(appRoot, 'resources', 'icons', 'postfach-32.png')
 const devTools = !app.isPackaged;
 
 let mainWindow: BrowserWindow | undefined;
+/** Messages opened in windows of their own, by store id (one window per message). */
+const messageWindows = new Map<number, BrowserWindow>();
 let tray: Tray | undefined;
 let service: ServiceHost | undefined;
 let ipc: IpcWiring | undefined;
@@ -43,9 +47,38 @@ function showMainWindow(): void {
   mainWindow.focus();
 }
 
+/** A menu or tray command goes to the window the caseworker works in (a message window, or the main window). */
 function uiCommand(command: UiCommand): void {
-  showMainWindow();
-  ipc?.emitShellEvent('ui.command', { command });
+  const focused = BrowserWindow.getFocusedWindow();
+  const target = focused !== null && !focused.isDestroyed() && (focused === mainWindow || [...messageWindows.values()].includes(focused)) ? focused : mainWindow;
+  if (target === mainWindow) showMainWindow();
+  if (target !== undefined && !target.isDestroyed()) ipc?.emitShellEvent('ui.command', { command }, target.webContents);
+}
+
+function openMessageWindow(id: number): void {
+  const existing = messageWindows.get(id);
+  if (existing !== undefined && !existing.isDestroyed()) {
+    existing.show();
+    existing.focus();
+    return;
+  }
+  const win = new BrowserWindow(mainWindowOptions({ preloadPath: path.join(__dirname, 'preload.cjs'), devTools, iconPath }));
+  messageWindows.set(id, win);
+  win.on('closed', () => messageWindows.delete(id));
+  win.once('ready-to-show', () => win.show());
+  void win.loadURL(messageWindowUrl(id));
+}
+
+/**
+ * The OS key store for the store's data key (DPAPI on Windows). Where it offers no protection (Linux without a
+ * secret service) the store is opened with its password or the recovery key instead.
+ */
+function osKeyStore(): HostServices {
+  try {
+    return { protector: safeStorageKeyProtector(safeStorage, os.userInfo().username) };
+  } catch {
+    return {};
+  }
 }
 
 function hardenWebContents(contents: WebContents): void {
@@ -74,6 +107,10 @@ function hardenSession(): void {
 function createMainWindow(): BrowserWindow {
   const win = new BrowserWindow(mainWindowOptions({ preloadPath: path.join(__dirname, 'preload.cjs'), devTools, iconPath }));
   win.once('ready-to-show', () => win.show());
+  // message windows belong to the main window: closing it ends the program
+  win.on('closed', () => {
+    for (const other of messageWindows.values()) if (!other.isDestroyed()) other.close();
+  });
   void win.loadURL(APP_ENTRY_URL);
   return win;
 }
@@ -100,11 +137,11 @@ async function start(): Promise<void> {
   hardenSession();
   protocol.handle(APP_SCHEME, createAppProtocolHandler(rendererDir));
 
-  service = await startUtilityService(path.join(__dirname, 'service.cjs'), {
-    dataDir: path.join(app.getPath('userData'), 'Postfach'),
-    appVersion: app.getVersion(),
-    host: 'desktop',
-  });
+  service = await startUtilityService(
+    path.join(__dirname, 'service.cjs'),
+    { dataDir: path.join(app.getPath('userData'), 'Postfach'), appVersion: app.getVersion(), host: 'desktop' },
+    osKeyStore(),
+  );
   service.onExit(() => {
     if (quitting) return;
     dialog.showErrorBox('OSCI-Postfach', 'Der Hintergrunddienst wurde unerwartet beendet. Bitte starten Sie das Programm neu.');
@@ -114,7 +151,7 @@ async function start(): Promise<void> {
   ipc = wireIpc({
     ipcMain,
     service,
-    shell: createShellHandlers(() => mainWindow),
+    shell: createShellHandlers({ parent: () => BrowserWindow.getFocusedWindow() ?? mainWindow, openMessage: openMessageWindow }),
     targets: () => BrowserWindow.getAllWindows().map((w) => w.webContents),
   });
   Menu.setApplicationMenu(Menu.buildFromTemplate(applicationMenuTemplate({ command: uiCommand, devTools, isMac: process.platform === 'darwin' })));

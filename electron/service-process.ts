@@ -4,10 +4,11 @@
  * not take the UI with it. Speaks the same protocol as the worker thread in Node.
  */
 import { utilityProcess } from 'electron';
-import { ServiceHost, type ServiceChannel } from '../core/api/service-host.js';
+import { ServiceHost, type HostServices, type ServiceChannel } from '../core/api/service-host.js';
 import type { ServiceOptions } from '../core/api/service-protocol.js';
 
-export function startUtilityService(entryFile: string, options: ServiceOptions): Promise<ServiceHost> {
+/** `hostServices.protector`: the OS key store (safeStorage) — wrap/unwrap run here in main, the key goes to the service. */
+export function startUtilityService(entryFile: string, options: ServiceOptions, hostServices: HostServices = {}): Promise<ServiceHost> {
   const child = utilityProcess.fork(entryFile, [], { serviceName: 'OSCI-Postfach Dienst', stdio: 'inherit' });
   const channel: ServiceChannel = {
     post: (message) => child.postMessage(message),
@@ -15,5 +16,5 @@ export function startUtilityService(entryFile: string, options: ServiceOptions):
     onExit: (listener) => child.once('exit', (code) => listener(`utility process exited with code ${code}`)),
     kill: () => void child.kill(),
   };
-  return ServiceHost.start(channel, options);
+  return ServiceHost.start(channel, options, undefined, hostServices);
 }

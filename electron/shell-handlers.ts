@@ -1,13 +1,21 @@
 /**
- * The contract's shell methods as the desktop app answers them: native dialogs, attached to the window that asked.
+ * The contract's shell methods as the desktop app answers them: native dialogs, attached to the window that asked,
+ * and a message opened in a window of its own (side-by-side work with the case system).
  */
 import { app, dialog, type BrowserWindow } from 'electron';
 import type { ShellHandlers } from '../core/api/api-types.js';
 import { chooseFolderDialogOptions, openFileDialogOptions, saveFileDialogOptions } from './dialog-options.js';
 
-export function createShellHandlers(parentWindow: () => BrowserWindow | undefined) {
+export interface ShellWindows {
+  /** The window dialogs are attached to. */
+  readonly parent: () => BrowserWindow | undefined;
+  /** Opens (or focuses) the window showing this message. */
+  readonly openMessage: (id: number) => void;
+}
+
+export function createShellHandlers(windows: ShellWindows) {
   const open = async (options: Electron.OpenDialogOptions): Promise<string | null> => {
-    const win = parentWindow();
+    const win = windows.parent();
     const result = win === undefined ? await dialog.showOpenDialog(options) : await dialog.showOpenDialog(win, options);
     return result.canceled ? null : (result.filePaths[0] ?? null);
   };
@@ -17,9 +25,13 @@ export function createShellHandlers(parentWindow: () => BrowserWindow | undefine
       const documents = app.getPath('documents');
       if (kind === 'folder') return { path: await open(chooseFolderDialogOptions(documents)) };
       const options = saveFileDialogOptions(kind, suggestedName, documents);
-      const win = parentWindow();
+      const win = windows.parent();
       const result = win === undefined ? await dialog.showSaveDialog(options) : await dialog.showSaveDialog(win, options);
       return { path: result.canceled || result.filePath === undefined || result.filePath === '' ? null : result.filePath };
+    },
+    'window.openMessage': async ({ id }) => {
+      windows.openMessage(id);
+      return { opened: true };
     },
   } satisfies ShellHandlers;
 }

@@ -92,6 +92,9 @@ const browserShellHandlers = {
   'dialog.saveFile': async () => {
     throw unavailableInBrowser('dialog.saveFile');
   },
+  'window.openMessage': async () => {
+    throw unavailableInBrowser('window.openMessage');
+  },
 } satisfies ShellHandlers;
 
 /** HTTP status for failures of the call itself; failures of the work (any other kind) travel with 200. */

@@ -8,13 +8,22 @@ import type { ServiceHandlers } from './api-types.js';
 import { appHandlers } from './handlers/app.js';
 import { mailboxHandlers } from './handlers/mailbox.js';
 import { workspaceHandlers } from './handlers/workspace.js';
+import { WorkspaceFile } from './handlers/workspace-file.js';
+import { trainingUnavailable, type DemoStarter } from './handlers/workspace-training.js';
 import type { HostLink } from './service-runtime.js';
 import type { ServiceOptions } from './service-protocol.js';
 
-export function createServiceHandlers(options: ServiceOptions, host: HostLink = { protector: undefined }) {
+/** Until the mailbox engine's demo (startDemoMailbox) is wired in. */
+const demoNotBuilt: DemoStarter = async () => {
+  throw trainingUnavailable('startDemoMailbox is not available in this build');
+};
+
+export function createServiceHandlers(options: ServiceOptions, host: HostLink = { protector: undefined }, startDemo: DemoStarter = demoNotBuilt) {
+  const workspace = new WorkspaceFile(options.dataDir);
+  const mailbox = mailboxHandlers(options, host);
   return {
-    ...appHandlers(options),
-    ...mailboxHandlers(options, host),
-    ...workspaceHandlers(options),
+    ...appHandlers(options, workspace),
+    ...mailbox,
+    ...workspaceHandlers(options, { file: workspace, mailbox, startDemo }),
   } satisfies ServiceHandlers;
 }

@@ -1,4 +1,7 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { PostfachError } from '../../core/errors.js';
 import type { PostfachBridge, ServiceHandlers, ShellHandlers } from '../../core/api/api-types.js';
 import { createApiClient } from '../../core/api/client.js';
@@ -32,7 +35,7 @@ describe('contract declaration', () => {
 
   it('derives caller and handler types from the schemas', () => {
     expectTypeOf<MethodOutput<'app.info'>>().toEqualTypeOf<AppInfo>();
-    expectTypeOf<MethodInput<'settings.set'>>().toEqualTypeOf<{ language?: 'de' | 'en' | undefined }>();
+    expectTypeOf<MethodInput<'settings.set'>>().toEqualTypeOf<{ language?: 'de' | 'en' | undefined; fetchIntervalMinutes?: number | undefined }>();
     // the compiler demands a handler for every service method and every shell method
     // @ts-expect-error settings.get and settings.set are missing
     const incomplete: ServiceHandlers = { 'app.info': () => ({}) as AppInfo };
@@ -95,7 +98,7 @@ describe('errors on the wire', () => {
 describe('API client over a bridge', () => {
   // A bridge that runs the real service handlers in-process, as the preload would reach them over IPC.
   const inProcessBridge = (): PostfachBridge & { events: Array<[string, unknown]> } => {
-    const handlers = createServiceHandlers({ dataDir: '/nonexistent', appVersion: '9.9.9', host: 'browser' });
+    const handlers = createServiceHandlers({ dataDir: mkdtempSync(path.join(tmpdir(), 'postfach-contract-')), appVersion: '9.9.9', host: 'browser' });
     const listeners = new Map<string, Set<(payload: never) => void>>();
     const events: Array<[string, unknown]> = [];
     const bridge = {
@@ -132,10 +135,10 @@ describe('API client over a bridge', () => {
     const api = createApiClient(bridge);
     const seen: Settings[] = [];
     const off = api.on('settings.changed', (s) => seen.push(s));
-    await expect(api.call('settings.set', { language: 'en' })).resolves.toEqual({ language: 'en' });
+    await expect(api.call('settings.set', { language: 'en' })).resolves.toEqual({ language: 'en', fetchIntervalMinutes: 15 });
     off();
     await api.call('settings.set', { language: 'de' });
-    expect(seen).toEqual([{ language: 'en' }]);
+    expect(seen).toEqual([{ language: 'en', fetchIntervalMinutes: 15 }]);
     expect(bridge.events).toHaveLength(2);
   });
 

@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiClient } from '../../core/api/client.js';
@@ -8,7 +11,8 @@ import { ServiceHost, type ServiceChannel } from '../../core/api/service-host.js
 import { runService } from '../../core/api/service-runtime.js';
 import { startWorkerService, workerChannel } from '../../core/api/worker-service.js';
 
-const options = { dataDir: '/tmp/postfach-api-test', appVersion: '1.2.3', host: 'browser' as const };
+// a fresh data folder: settings are kept there across service starts
+const options = { dataDir: mkdtempSync(path.join(tmpdir(), 'postfach-api-test-')), appVersion: '1.2.3', host: 'browser' as const };
 
 describe('service in a worker thread', () => {
   let host: ServiceHost;
@@ -31,12 +35,12 @@ describe('service in a worker thread', () => {
     const api = createApiClient(host.asBridge());
     const changed: Settings[] = [];
     const off = api.on('settings.changed', (s) => changed.push(s));
-    expect(await api.call('settings.get', {})).toEqual({ language: 'de' });
-    expect(await api.call('settings.set', { language: 'en' })).toEqual({ language: 'en' });
-    expect(await api.call('settings.get', {})).toEqual({ language: 'en' });
+    expect(await api.call('settings.get', {})).toEqual({ language: 'de', fetchIntervalMinutes: 15 });
+    expect(await api.call('settings.set', { language: 'en' })).toEqual({ language: 'en', fetchIntervalMinutes: 15 });
+    expect(await api.call('settings.get', {})).toEqual({ language: 'en', fetchIntervalMinutes: 15 });
     await api.call('settings.set', { language: 'de' });
     off();
-    expect(changed).toEqual([{ language: 'en' }, { language: 'de' }]);
+    expect(changed).toEqual([{ language: 'en', fetchIntervalMinutes: 15 }, { language: 'de', fetchIntervalMinutes: 15 }]);
   });
 
   it('validates inside the service too: raw calls that bypass the client are refused', async () => {
@@ -70,7 +74,7 @@ describe('service runtime checks its handlers', () => {
         'settings.get': () => ({ language: 'fr' }) as never,
         'settings.set': (_input, context) => {
           context.emit('mailbox.newApplications', { count: -1 });
-          return { language: 'de' };
+          return { language: 'de', fetchIntervalMinutes: 15 };
         },
       }),
       () => undefined,
@@ -136,7 +140,7 @@ describe('service start-up', () => {
       return createServiceHandlers(o);
     });
     const host = await slow.started;
-    expect(await host.invoke('settings.get', {})).toEqual({ ok: true, value: { language: 'de' } });
+    expect(await host.invoke('settings.get', {})).toEqual({ ok: true, value: { language: 'de', fetchIntervalMinutes: 15 } });
     slow.close();
     const failing = start(async () => {
       throw new PostfachError('store-wrong-password', { de: 'Falsches Passwort.', en: 'Wrong password.' }, 'key check failed');

@@ -3,6 +3,9 @@
  * replaced by minimal stand-ins that record what the wiring registers and sends; the sender check, dispatch,
  * validation and event routing under test are the real code.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ShellHandlers } from '../../core/api/api-types.js';
@@ -38,10 +41,11 @@ describe('IPC wiring', () => {
       return { path: '/home/sb/Schlüssel.p12' };
     },
     'dialog.saveFile': async () => ({ path: null }),
+    'window.openMessage': async () => ({ opened: false }),
   } satisfies ShellHandlers;
 
   beforeAll(async () => {
-    service = await startWorkerService({ dataDir: '/tmp/postfach-ipc-test', appVersion: '2.0.0', host: 'desktop' });
+    service = await startWorkerService({ dataDir: mkdtempSync(path.join(tmpdir(), 'postfach-ipc-test-')), appVersion: '2.0.0', host: 'desktop' });
     wiring = wireIpc({ ipcMain, service, shell, targets: () => [ui.contents, foreign.contents] });
   });
   afterAll(async () => {
@@ -75,7 +79,7 @@ describe('IPC wiring', () => {
   it('sends service events and shell events to our UI only, validated', async () => {
     await call(from('app://postfach/index.html'), 'settings.set', { language: 'en' });
     await expect.poll(() => ui.sent.length).toBe(1);
-    expect(ui.sent[0]).toEqual([EVENT_CHANNEL, 'settings.changed', { language: 'en' }]);
+    expect(ui.sent[0]).toEqual([EVENT_CHANNEL, 'settings.changed', { language: 'en', fetchIntervalMinutes: 15 }]);
     wiring.emitShellEvent('ui.command', { command: 'fetch' });
     expect(ui.sent[1]).toEqual([EVENT_CHANNEL, 'ui.command', { command: 'fetch' }]);
     expect(() => wiring.emitShellEvent('ui.command', { command: 'format-disk' } as never)).toThrow(expect.objectContaining({ kind: 'api-invalid-event' }));

@@ -45,7 +45,7 @@ describe('Electron bundles', () => {
         ipcRenderer: {
           invoke: async (...args: unknown[]) => {
             invocations.push(args);
-            return { ok: true, value: { language: 'de' } };
+            return { ok: true, value: { language: 'de', fetchIntervalMinutes: 15 } };
           },
           on: (channel: string, listener: (...args: unknown[]) => void) => void rendererListeners.set(channel, listener),
         },
@@ -74,7 +74,7 @@ describe('Electron bundles', () => {
     });
 
     it('forwards contract calls on the one invoke channel, refuses anything else before it leaves', async () => {
-      expect(await postfach.call('settings.get', {})).toEqual({ ok: true, value: { language: 'de' } });
+      expect(await postfach.call('settings.get', {})).toEqual({ ok: true, value: { language: 'de', fetchIntervalMinutes: 15 } });
       expect(invocations).toEqual([['postfach:call', 'settings.get', {}]]);
       expect(await postfach.call('fs.readFile', { path: '/etc/passwd' })).toMatchObject({ ok: false, error: { kind: 'api-unknown-method' } });
       expect(await postfach.call('settings.set', { language: 'xx' })).toMatchObject({ ok: false, error: { kind: 'api-invalid-input' } });
@@ -86,12 +86,12 @@ describe('Electron bundles', () => {
       const seen: unknown[] = [];
       const off = postfach.on('settings.changed', (p) => seen.push(p));
       const deliver = rendererListeners.get('postfach:event') as (...args: unknown[]) => void;
-      deliver({}, 'settings.changed', { language: 'en' });
-      deliver({}, 'settings.changed', { language: 'xx' });
+      deliver({}, 'settings.changed', { language: 'en', fetchIntervalMinutes: 15 });
+      deliver({}, 'settings.changed', { language: 'xx', fetchIntervalMinutes: 15 });
       deliver({}, 'no.such.event', { language: 'en' });
       off();
       deliver({}, 'settings.changed', { language: 'de' });
-      expect(seen).toEqual([{ language: 'en' }]);
+      expect(seen).toEqual([{ language: 'en', fetchIntervalMinutes: 15 }]);
     });
   });
 });

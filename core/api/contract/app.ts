@@ -29,7 +29,14 @@ export const appInfoSchema = z
   .strict();
 export type AppInfo = z.infer<typeof appInfoSchema>;
 
-export const settingsSchema = z.object({ language: uiLanguageSchema }).strict();
+/** The caseworker's settings, kept in the data folder (core/api/handlers/workspace-file.ts). */
+export const settingsSchema = z
+  .object({
+    language: uiLanguageSchema,
+    /** Background fetch every so many minutes while the program runs; 0: only when "Abrufen" is pressed. */
+    fetchIntervalMinutes: z.number().int().min(0).max(1440),
+  })
+  .strict();
 export type Settings = z.infer<typeof settingsSchema>;
 
 export const settingsPatchSchema = settingsSchema.partial().strict();

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { shellEvent, shellMethod } from '../contract-kit.js';
 
-export const fileKindSchema = z.enum(['p12', 'certificate', 'pdf', 'xml', 'folder']);
+export const fileKindSchema = z.enum(['p12', 'certificate', 'pdf', 'xml', 'csv', 'folder']);
 
 export const shellMethods = {
   /** Native "open" dialog (Electron): the chosen file's path, or null when cancelled. */

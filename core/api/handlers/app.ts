@@ -1,13 +1,13 @@
 /**
- * Handlers of the contract area "app": program information and the UI settings (held in memory for now; the
- * settings store, core/config, will replace that).
+ * Handlers of the contract area "app": program information and the caseworker's settings (language, background
+ * fetch interval), kept in the data folder by WorkspaceFile so that they survive a restart.
  */
 import type { ServiceContext } from '../api-types.js';
 import type { Settings } from '../contract/app.js';
 import type { ServiceOptions } from '../service-protocol.js';
+import type { WorkspaceFile } from './workspace-file.js';
 
-export function appHandlers(options: ServiceOptions) {
-  let settings: Settings = { language: 'de' };
+export function appHandlers(options: ServiceOptions, workspace: WorkspaceFile) {
   return {
     'app.info': () => ({
       product: 'OSCI-Postfach',
@@ -21,9 +21,9 @@ export function appHandlers(options: ServiceOptions) {
       },
       platform: process.platform,
     }),
-    'settings.get': () => settings,
+    'settings.get': () => workspace.get().settings,
     'settings.set': (patch: Partial<Settings>, context: ServiceContext) => {
-      settings = { ...settings, ...patch };
+      const { settings } = workspace.update((current) => ({ ...current, settings: { ...current.settings, ...patch } }));
       context.emit('settings.changed', settings);
       return settings;
     },
