@@ -47,6 +47,13 @@ export interface DecodedRequest {
   readonly transport: TransportAlgorithms;
 }
 
+/** An unencrypted inner message (a StoreDelivery reassembled from chunks): 9100 / 9300 as for requests. */
+export async function decodeInnerMessage(body: ByteSource): Promise<OsciMessage> {
+  const entity = await step('9100', () => readMultipart(body));
+  const xml = await step('9100', () => parseRootPart(entity, 'reassembled message'));
+  return step('9300', () => parseMessage(entity, xml));
+}
+
 export async function decodeRequest(body: ByteSource, cipherKey: KeyEntry, scope: SpoolScope): Promise<DecodedRequest> {
   const outer = await step('9100', () => readMultipart(body));
   const outerXml = await step('9100', () => parseRootPart(outer, 'request'));

@@ -7,6 +7,8 @@
  * by the previous response of the dialog (Reception stamp) → execute → sign with the intermediary's signature key
  * → encrypt for the client.
  *
+ * PartialStoreDelivery chunks are collected in partial-store.ts and executed as one StoreDelivery.
+ *
  * Order-level codes (9600–9905) go into the Feedback of a normal response wherever the response can be
  * encrypted for the client; the message-level codes (9000–9503) and 9802 (no dialog, so no response of a dialog
  * to put it in) are SOAP faults, sent unencrypted and unsigned as the library does.
@@ -24,10 +26,11 @@ import { feedbackEntry, feedbackText } from '../core/osci/messages/feedback-code
 import type { ControlBlock, FeedbackEntry, MessageType, OsciMessage, SelectionRule } from '../core/osci/messages/model.js';
 import { verifyMessageSignature } from '../core/osci/signature/message-signature.js';
 import { encryptTransport, type TransportEncryptionOptions } from '../core/osci/transport-encryption.js';
-import { DialogRegistry, type Dialog } from './dialogs.js';
+import { DEFAULT_DIALOG_TIMEOUT_MS, DialogRegistry, type Dialog } from './dialogs.js';
 import { inspectCertificates, type InspectionAnchors } from './inspection.js';
-import type { DeliveryRecord, MailboxStore } from './mailbox-store.js';
-import { decodeRequest, SupplierFault } from './request-decoder.js';
+import { certificateKey, type DeliveryRecord, type MailboxStore } from './mailbox-store.js';
+import { receivedChunks, UploadRegistry } from './partial-store.js';
+import { decodeInnerMessage, decodeRequest, SupplierFault } from './request-decoder.js';
 import { osciTime, parseDateTime } from './time.js';
 
 /** The intermediary's keys: cipher (decrypts requests) and signature (SupplierSignature), and its trusted CAs. */
@@ -69,6 +72,8 @@ export interface SupplierOptions {
 }
 
 export const DEFAULT_CHUNK_SIZE = 4 * 1024 * 1024;
+/** Largest message assembled from PartialStoreDelivery chunks. */
+const MAX_UPLOAD_BYTES = 4 * 1024 * 1024 * 1024;
 const MAX_PROCESS_CARDS = 1000;
 
 const REQUEST_TYPES: ReadonlySet<MessageType> = new Set([
@@ -78,6 +83,7 @@ const REQUEST_TYPES: ReadonlySet<MessageType> = new Set([
   'FetchDelivery',
   'FetchProcessCard',
   'PartialFetchDelivery',
+  'PartialStoreDelivery',
   'ExitDialog',
 ]);
 
@@ -108,6 +114,7 @@ function toRuleInput(rule: SelectionRule | undefined): SelectionRuleInput | unde
 
 export class Supplier {
   readonly dialogs: DialogRegistry;
+  private readonly uploads: UploadRegistry;
   private readonly chunkSize: number;
 
   constructor(
@@ -116,6 +123,7 @@ export class Supplier {
     private readonly options: SupplierOptions = {},
   ) {
     this.dialogs = new DialogRegistry(options.dialogTimeoutMs, options.newConversationId);
+    this.uploads = new UploadRegistry(options.dialogTimeoutMs ?? DEFAULT_DIALOG_TIMEOUT_MS, MAX_UPLOAD_BYTES);
     this.chunkSize = Math.max(1024, options.chunkSize ?? DEFAULT_CHUNK_SIZE);
     if (options.preIssuedMessageIds?.length) store.preIssue(options.preIssuedMessageIds, osciTime());
   }
@@ -144,6 +152,7 @@ export class Supplier {
 
   async close(): Promise<void> {
     await this.dialogs.closeAll();
+    await this.uploads.closeAll();
   }
 
   private async process(body: ByteSource, scope: SpoolScope): Promise<ByteSource> {
@@ -203,6 +212,8 @@ export class Supplier {
         return this.respond(request, this.fetchProcessCard(request));
       case 'PartialFetchDelivery':
         return this.partialFetchDelivery(request);
+      case 'PartialStoreDelivery':
+        return this.respond(request, await this.partialStoreDelivery(request));
       case 'ExitDialog':
         await this.dialogs.end(dialog!.id);
         return this.respond(request, { type: 'ResponseToExitDialog', controlBlock: reply, feedback: [this.fb('0800', lang)] });
@@ -274,6 +285,8 @@ export class Supplier {
         return { type: 'ResponseToFetchProcessCard', controlBlock, feedback };
       case 'ExitDialog':
         return { type: 'ResponseToExitDialog', controlBlock, feedback };
+      case 'PartialStoreDelivery':
+        return { type: 'ResponseToPartialStoreDelivery', controlBlock, feedback, chunk: {} };
       default:
         return { type: 'ResponseToFetchDelivery', controlBlock, feedback, nonIntermediaryCertificates: this.requesterCertificates(r) };
     }
@@ -450,6 +463,74 @@ export class Supplier {
       ...echo,
       processCards: records.slice(0, limit).map((d) => this.card(d)),
     };
+  }
+
+  /**
+   * PartialStoreDelivery (EFFI, PROTOCOL.md §11): collects the chunks of a StoreDelivery; with the last one the
+   * reassembled message (unencrypted; its own signature is checked when present, not required — the reference
+   * implementation sends it unsigned, quirk Q11) is executed as a StoreDelivery, whose result comes back as
+   * InsideFeedback with its process card. Duplicate chunks 9900, a chunk number beyond the total 9901,
+   * inconsistent chunk information 9905.
+   */
+  private async partialStoreDelivery(r: Request): Promise<Spec> {
+    const order = r.message.order;
+    const info = order.chunkInformation;
+    const ok = this.fb(r.dialog ? '0801' : '0800', r.lang);
+    const key = `${certificateKey(r.answerTo.raw)}/${order.messageId ?? ''}`;
+    if (order.infoOnly) {
+      const upload = this.uploads.get(key);
+      return {
+        type: 'ResponseToPartialStoreDelivery',
+        controlBlock: r.reply,
+        feedback: [ok],
+        chunk: { receivedChunks: receivedChunks(upload), ...(upload ? { totalChunkNumbers: upload.totalChunks } : {}) },
+      };
+    }
+    if (!order.messageId) return this.errorResponse(r, '9800');
+    const blob = r.message.attachments.get('ChunkBlobStoreDelivery');
+    const outcome = blob
+      ? await this.uploads.add(key, info?.chunkNumber, info?.totalChunkNumbers, await blob.decoded())
+      : ({ kind: 'error', code: '9905', upload: this.uploads.get(key) } as const);
+    const chunkFacts = (upload: { totalChunks: number } | undefined) => ({
+      ...(info?.chunkNumber ? { chunkNumber: info.chunkNumber } : {}),
+      receivedChunks: receivedChunks(this.uploads.get(key)),
+      ...(upload ? { totalChunkNumbers: upload.totalChunks } : {}),
+    });
+    if (outcome.kind === 'error') {
+      return { type: 'ResponseToPartialStoreDelivery', controlBlock: r.reply, feedback: [this.fb(outcome.code, r.lang)], chunk: chunkFacts(outcome.upload) };
+    }
+    if (outcome.kind === 'stored') {
+      return { type: 'ResponseToPartialStoreDelivery', controlBlock: r.reply, feedback: [ok], chunk: chunkFacts(outcome.upload) };
+    }
+    const chunk = chunkFacts(outcome.upload);
+    try {
+      let inside: Spec;
+      try {
+        // read from the upload's spools in place (they are dropped only after the delivery has been stored)
+        const inner = await decodeInnerMessage(outcome.message);
+        if (inner.type !== 'StoreDelivery') throw new SupplierFault('9300', `reassembled message is ${inner.type}`);
+        if (!inner.contentPackage || !inner.nonIntermediaryCertificates.some((c) => c.role === 'CipherCertificateAddressee')) {
+          throw new SupplierFault('9300', 'reassembled StoreDelivery without ContentPackage or CipherCertificateAddressee');
+        }
+        const innerRequest: Request = { ...r, message: inner, dialog: undefined };
+        const code = inner.signature ? await this.signatureCode(inner) : undefined;
+        inside = code ? this.errorResponse(innerRequest, code) : await this.storeDelivery(innerRequest);
+      } catch (error) {
+        if (!(error instanceof SupplierFault)) throw error;
+        this.log(`PartialStoreDelivery: reassembled message refused (${error.code}: ${error.detail.slice(0, 200)})`);
+        inside = { type: 'ResponseToStoreDelivery', controlBlock: r.reply, feedback: [this.fb(error.code, r.lang)] };
+      }
+      return {
+        type: 'ResponseToPartialStoreDelivery',
+        controlBlock: r.reply,
+        feedback: [ok],
+        insideFeedback: 'feedback' in inside ? inside.feedback : [],
+        ...('processCards' in inside && inside.processCards ? { processCards: inside.processCards } : {}),
+        chunk,
+      };
+    } finally {
+      await this.uploads.drop(key);
+    }
   }
 
   /**

@@ -218,6 +218,44 @@ describe('order-level errors in the Feedback of a signed, encrypted response', (
   });
 });
 
+describe('PartialStoreDelivery (chunked upload)', () => {
+  it('collects chunks (9900 twice, 9901 beyond the total, 9905 inconsistent) and stores the reassembled delivery', async () => {
+    const id = await getMessageId(im.url);
+    const spec = await storeSpec(id);
+    // the complete StoreDelivery, unsigned and unencrypted, as the reference implementation reassembles it
+    const { signer: _unsigned, ...unsignedSpec } = spec as RequestSpec & { signer?: unknown };
+    const whole = await readAll((await buildRequest(unsignedSpec as RequestSpec)).mime, 1e7);
+    const half = Math.ceil(whole.length / 2);
+    const part = async (n: number, total: number, blob: Buffer) => {
+      const body = await craftRequest({
+        type: 'PartialStoreDelivery',
+        controlBlock: implicit(),
+        messageId: `${id}_Partial`,
+        chunk: { chunkNumber: n, chunkSize: Math.ceil(half / 1024), totalChunkNumbers: total, totalMessageSize: Math.floor(whole.length / 1024) },
+        chunkBlob: bufferSource(blob),
+        nonIntermediaryCertificates: (spec as { nonIntermediaryCertificates: RequestSpec['nonIntermediaryCertificates'] }).nonIntermediaryCertificates,
+        signer: senderSigner(),
+      });
+      const d = await decodeAnswer(await post(im.url, body), sender());
+      expect(d.message.type).toBe('ResponseToPartialStoreDelivery');
+      expect(d.signature).toMatchObject({ valid: true, trust: 'pinned' });
+      return d.message;
+    };
+    const first = await part(1, 2, whole.subarray(0, half));
+    expect(first.feedback.map((f) => f.code)).toEqual(['0800']);
+    expect(first.order.chunkInformation).toMatchObject({ chunkNumber: 1, totalChunkNumbers: 2, receivedChunks: [1] });
+    expect((await part(1, 2, whole.subarray(0, half))).feedback.map((f) => f.code)).toEqual(['9900']);
+    expect((await part(3, 2, Buffer.from('x'))).feedback.map((f) => f.code)).toEqual(['9901']);
+    expect((await part(2, 3, whole.subarray(half))).feedback.map((f) => f.code)).toEqual(['9905']);
+    const last = await part(2, 2, whole.subarray(half));
+    expect(last.feedback.map((f) => f.code)).toEqual(['0800']);
+    expect(last.order.insideFeedback?.map((f) => f.code)).toEqual(['0800']);
+    expect(last.order.chunkInformation).toMatchObject({ chunkNumber: 2, totalChunkNumbers: 2, receivedChunks: [1, 2] });
+    expect(last.processCards[0]?.messageId).toBe(id);
+    expect(await cardsOfMailbox(im.url)).toContain(id);
+  });
+});
+
 describe('robustness', () => {
   it('HTTP: only POST /osci; other methods and paths get a plain answer', async () => {
     const base = im.url.replace(/\/osci$/, '');

@@ -10,7 +10,7 @@
  *    ControlBlock, feedback, message id and process cards, and the fetched contents hash as the manifest says.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bufferSource } from '../../core/io/byte-source.js';
+import { bufferSource, readAll } from '../../core/io/byte-source.js';
 import { SpoolScope } from '../../core/io/sink.js';
 import { decodeContent } from '../../core/osci/content/decode.js';
 import { decodeMessage, type DecodedMessage } from '../../core/osci/decode.js';
@@ -207,5 +207,94 @@ describe('the recorded exchange, replayed', () => {
       }
       await answer.release();
     }
+  });
+});
+
+describe('the recorded chunked exchange (EFFI), replayed', () => {
+  const chunked = manifest.chunked;
+  const requests: Json[] = chunked.messages.filter((s: Json) => s.file.includes('.request.'));
+  const responseFor = (req: Json): Json => chunked.messages.find((s: Json) => s.file === req.file.replace('.request.', '.response.'));
+  let im: TestIntermediary;
+
+  beforeAll(async () => {
+    let conversation = 2001;
+    const challenges = new Map<string, string>();
+    for (const r of requests) {
+      const cb = r.control_block;
+      if (cb.ConversationId === null || cb.Response === null) continue;
+      const seq = Number(cb.SequenceNumber);
+      challenges.set(`${cb.ConversationId}/${seq === 0 ? 'init' : seq - 1}`, cb.Response);
+    }
+    im = await startTestIntermediary(
+      {
+        preIssuedMessageIds: ['testvektor-effi-0001'],
+        newConversationId: () => String(conversation++),
+        newChallenge: ({ conversationId, sequenceNumber }) =>
+          challenges.get(`${conversationId}/${sequenceNumber ?? 'init'}`) ?? `unused-${conversationId}-${sequenceNumber ?? 'i'}`,
+      },
+      undefined,
+      managerKeys(),
+    );
+  });
+  afterAll(() => im.dispose());
+
+  it('accepts the chunked upload, hands the delivery out in chunks and whole, as recorded', async () => {
+    expect(requests).toHaveLength(14);
+    const fetchedChunks: Buffer[] = [];
+    for (const req of requests) {
+      const recorded = responseFor(req);
+      const key = vectorKey(recorded.outer.decrypt_with.replace(/^certs\/(.+)\.p12$/, '$1'));
+      const answer = await decodeAnswer(await post(im.url, readVector(req.file)), key);
+      const m = answer.message;
+      const what = req.file;
+      expect(m.type, what).toBe(recorded.message_type);
+      expect(answer.signature, what).toMatchObject({ valid: true, allPartsSigned: true, trust: 'pinned' });
+      expect(m.feedback.map((f) => f.code), what).toEqual(recorded.feedback.map((f: Json) => f.code));
+      const cb = recorded.control_block;
+      expect(m.controlBlock?.conversationId, what).toBe(cb.ConversationId ?? undefined);
+      expect(m.controlBlock?.response, what).toBe(cb.Response);
+      expect(m.controlBlock?.challenge ?? null, what).toBe(cb.Challenge);
+      const effi = recorded.effi;
+      if (m.type === 'ResponseToPartialStoreDelivery') {
+        const info = m.order.chunkInformation!;
+        expect(info.chunkNumber, what).toBe(Number(effi.ChunkInformation.ChunkNumber));
+        expect(info.totalChunkNumbers, what).toBe(Number(effi.ChunkInformation.TotalChunkNumbers));
+        expect(info.receivedChunks?.join(' '), what).toBe(effi.ChunkInformation.ReceivedChunks);
+        if (effi.InsideFeedback) {
+          expect(m.order.insideFeedback?.map((f) => f.code)).toEqual(effi.InsideFeedback.map((f: Json) => f.code));
+          expect(m.processCards[0]?.messageId).toBe('testvektor-effi-0001');
+          expect(m.processCards[0]?.processCard?.creation?.plain).toBeDefined();
+        }
+      }
+      if (m.type === 'ResponseToPartialFetchDelivery') {
+        const info = m.order.chunkInformation!;
+        expect(info.chunkNumber, what).toBe(Number(effi.ChunkInformation.ChunkNumber));
+        expect(info.totalChunkNumbers, what).toBe(Number(effi.ChunkInformation.TotalChunkNumbers));
+        expect(m.order.messageId).toBe('testvektor-effi-0001');
+        fetchedChunks.push(Buffer.from(await readAll(await m.attachments.get('ChunkBlobStoreDelivery')!.decoded(), 1e6)));
+      }
+      if (m.type === 'ResponseToFetchDelivery') {
+        expect(m.order.messageId).toBe('testvektor-effi-0001');
+        const content = await decodeContent(m, { keys: [vectorKey('bob_cipher_4096')], scope: answer.scope });
+        expect(content.firstError).toBeUndefined();
+        const reassembledEntry = chunked.reassembled.find((e: Json) => e.id === 'fetch-reassembled');
+        const hashes = contentHashes(content);
+        for (const h of manifestContentHashes(reassembledEntry)) expect(hashes.has(h), h).toBe(true);
+      }
+      await answer.release();
+    }
+    // our chunks make one unencrypted, signed ResponseToFetchDelivery with the delivery intact
+    expect(fetchedChunks).toHaveLength(3);
+    const whole = await decodeMessage(bufferSource(Buffer.concat(fetchedChunks)), {
+      keys: [],
+      anchors: { pinned: [vectorCertificate('osci_manager_signature_4096')] },
+      scope: new SpoolScope(),
+    });
+    expect(whole.message.type).toBe('ResponseToFetchDelivery');
+    expect(whole.signature).toMatchObject({ valid: true, allPartsSigned: true, trust: 'pinned' });
+    const content = await decodeContent(whole.message, { keys: [vectorKey('bob_cipher_4096')], scope: whole.scope });
+    expect(content.firstError).toBeUndefined();
+    expect(content.allContainers.flatMap((c) => c.signatures).every((s) => s.valid)).toBe(true);
+    await whole.release();
   });
 });
