@@ -45,7 +45,7 @@ export class DialogRegistry {
     private readonly newConversationId: () => string = () => String(randomInt(100_000_000, 999_999_999)),
     private readonly clock: () => number = Date.now,
   ) {
-    this.timer = setInterval(() => void this.sweep(), Math.max(50, Math.min(timeoutMs, 60_000)));
+    this.timer = setInterval(() => void this.sweep().catch(() => undefined), Math.max(50, Math.min(timeoutMs, 60_000)));
     this.timer.unref();
   }
 
@@ -82,7 +82,7 @@ export class DialogRegistry {
     const dialog = this.dialogs.get(id);
     if (!dialog) return undefined;
     if (this.clock() - dialog.lastActivity > this.timeoutMs) {
-      void this.end(id);
+      void this.end(id).catch(() => undefined);
       return undefined;
     }
     return dialog;

@@ -108,6 +108,9 @@ export async function startIntermediary(input: StartIntermediaryInput): Promise<
   };
 
   const server = http.createServer((req, res) => {
+    // a client that goes away mid-request must not take the process down
+    req.on('error', () => undefined);
+    res.on('error', () => undefined);
     const done: Promise<void> = serve(req, res)
       .catch(() => void res.destroy())
       .finally(() => inFlight.delete(done));

@@ -4,6 +4,7 @@
  * Feedback inside a normal, signed response encrypted for the client for 9600, 9601, 9602, 9800, 9801, 9803 and
  * 9804. After all of it the intermediary still answers a valid request.
  */
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bufferSource, readAll } from '../../core/io/byte-source.js';
 import { ExplicitDialog } from '../../core/osci/client/dialog.js';
@@ -105,6 +106,14 @@ describe('SOAP faults (message level)', () => {
     expect(f.faultCode).toBe('soap:Client');
     const built = await buildRequest({ type: 'InitDialog', controlBlock: { ...implicit(), sequenceNumber: undefined }, nonIntermediaryCertificates: municipalityCertificates(true) });
     expect((await faultOf(im.url, await readAll(built.mime, 1e7))).code).toBe('9100');
+    // inside the encrypted message: an entity bomb, and a duplicate Id (signature wrapping)
+    const spec: RequestSpec = { type: 'GetMessageId', controlBlock: implicit(), nonIntermediaryCertificates: municipalityCertificates(true), signer: municipalitySigner() };
+    const bomb = await craftRequest(spec, {
+      changeInner: (t) => t.replace('<soap:Envelope', '<!DOCTYPE lol [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]><soap:Envelope'),
+    });
+    expect((await faultOf(im.url, bomb)).code).toBe('9100');
+    const wrapped = await craftRequest({ ...spec, controlBlock: implicit() }, { changeInner: (t) => t.replace('Id="desiredlanguages"', 'Id="controlblock"') });
+    expect((await faultOf(im.url, wrapped)).code).toBe('9100');
   });
 
   it('9200: encrypted for a certificate the intermediary holds no key for; 9202: ciphertext damaged', async () => {
@@ -262,6 +271,21 @@ describe('robustness', () => {
     const get = await fetch(im.url);
     expect(get.status).toBe(405);
     expect((await fetch(`${base}/anders`, { method: 'POST', body: 'x' })).status).toBe(404);
+  });
+
+  it('a client that goes away in the middle of a large request does not disturb the intermediary', async () => {
+    const { port } = new URL(im.url);
+    await new Promise<void>((resolve) => {
+      const socket = connect(Number(port), '127.0.0.1', () => {
+        socket.write(`POST /osci HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/xml\r\nContent-Length: 1500000\r\n\r\n`);
+        socket.write(Buffer.alloc(200_000, 0x2d), () => {
+          socket.destroy();
+          resolve();
+        });
+      });
+      socket.on('error', () => resolve());
+    });
+    expect(await getMessageId(im.url)).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it('still answers valid requests after all of the above, and concurrently', async () => {
