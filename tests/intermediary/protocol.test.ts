@@ -13,6 +13,9 @@ import { httpPost } from '../../core/osci/client/http-post.js';
 import type { ProcessCardBundle } from '../../core/osci/messages/model.js';
 import { sendApplications, type SentApplication } from '../../intermediary/sender/send.js';
 import { osciTime } from '../../intermediary/time.js';
+import type { IntermediaryOptions } from '../../intermediary/server.js';
+import { KEY_TRANSPORT, SYM } from '../../core/osci/crypto/algorithms.js';
+import type { TransportAlgorithms } from '../../core/osci/transport-encryption.js';
 import { fixturePki, fixtureSenderSetup, municipalityClient, startTestIntermediary, tempDir, type TestIntermediary } from './helpers.js';
 
 async function send(url: string, count: number, extra: Partial<Parameters<typeof sendApplications>[0]> = {}): Promise<SentApplication[]> {
@@ -207,6 +210,35 @@ describe('PartialFetchDelivery', () => {
       await im.dispose();
     }
   });
+});
+
+describe('legacy answer modes', () => {
+  const cases: Array<[string, IntermediaryOptions['answer'], Partial<TransportAlgorithms>]> = [
+    ['AES-256-CBC, RSA-1.5, base64 part, base64 attachments', { transport: { symmetric: SYM.aes256cbc, keyTransport: { algorithm: KEY_TRANSPORT.rsa15 }, base64: true }, attachmentEncoding: 'base64' }, { symmetric: SYM.aes256cbc, keyTransport: KEY_TRANSPORT.rsa15, partBase64: true, weak: true }],
+    ['AES-GCM with a 16-byte IV and no IvLength, 8-bit attachments', { transport: { ivLength: 16 }, attachmentEncoding: '8-bit' }, { symmetric: SYM.aes256gcm, ivLength: 16, ivLengthElement: undefined, partBase64: false }],
+    ['3DES', { transport: { symmetric: SYM.tripledes } }, { symmetric: SYM.tripledes, ivLength: 8 }],
+  ];
+  for (const [name, answer, expected] of cases) {
+    it(`${name}: the client reads them`, async () => {
+      const im = await startTestIntermediary({ answer: answer! });
+      try {
+        const [x] = await send(im.url, 1, { attachments: 1, attachmentSize: 10_000 });
+        const seen: Array<{ algorithms: TransportAlgorithms | undefined; cte: string | undefined; ok: boolean }> = [];
+        await fetchAll(municipalityClient(im.url), {
+          onDelivery: async (d) => {
+            const attachment = [...d.decoded.message.attachments.values()][0];
+            seen.push({ algorithms: d.decoded.transport?.algorithms, cte: attachment?.transferEncoding, ok: d.content?.firstError === undefined && d.messageId === x!.messageId });
+          },
+        });
+        expect(seen).toHaveLength(1);
+        expect(seen[0]!.ok).toBe(true);
+        expect(seen[0]!.algorithms).toMatchObject(expected);
+        expect(seen[0]!.cte).toBe(answer!.attachmentEncoding ?? '8bit');
+      } finally {
+        await im.dispose();
+      }
+    });
+  }
 });
 
 describe('the data folder', () => {
