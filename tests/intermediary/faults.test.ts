@@ -210,6 +210,14 @@ describe('order-level errors in the Feedback of a signed, encrypted response', (
     const id = await getMessageId(im.url);
     expect(await storeFeedback(im.url, await craftRequest(await storeSpec(id)))).toEqual(['0800']);
     expect(await storeFeedback(im.url, await craftRequest(await storeSpec(id)))).toEqual(['9801']);
+    // replaying another intermediary's requests: ids it issued are accepted once
+    const open = await startTestIntermediary({ acceptUnissuedMessageIds: true });
+    try {
+      expect(await storeFeedback(open.url, await craftRequest(await storeSpec('fremd-vergeben-1')))).toEqual(['0800']);
+      expect(await storeFeedback(open.url, await craftRequest(await storeSpec('fremd-vergeben-1')))).toEqual(['9801']);
+    } finally {
+      await open.dispose();
+    }
   });
 
   it('9803 (no delivery) and 9804 (no process card) for an empty mailbox', async () => {
