@@ -6,7 +6,6 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { startDemoMailbox } from '../../core/mailbox/demo.js';
 import { formatBytes } from '../../core/xsozial/values.js';
 import { ExitCode } from '../exit-codes.js';
 import { withMailboxService } from '../mailbox-service.js';
@@ -32,6 +31,8 @@ export function register(program: Command): void {
       await runAction(json, async () => {
         const dir = path.resolve(opts.dir ?? DEFAULT_DEMO_DIR);
         if (!json) process.stderr.write(`Demo-Postfach in ${dir} wird vorbereitet …\n`);
+        // loaded here, not at start-up: the intermediary and the generator are only needed by this command
+        const { startDemoMailbox } = await import('../../core/mailbox/demo.js');
         const demo = await startDemoMailbox(dir);
         try {
           if (!json && demo.created) process.stderr.write(`${demo.sent.length} Anträge an ${demo.intermediaryUrl} gesendet; Abruf …\n`);

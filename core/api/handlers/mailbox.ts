@@ -11,7 +11,6 @@ import type { HostLink } from '../service-runtime.js';
 import type { ServiceOptions } from '../service-protocol.js';
 import { AUDIT_ACTIONS, type ListQuery, type PostfachStore } from '../../store/index.js';
 import { mailboxError } from '../../mailbox/errors.js';
-import { exportMessage } from '../../mailbox/export.js';
 import { runFetch, testConnection } from '../../mailbox/fetch-engine.js';
 import {
   connectionRecord,
@@ -201,6 +200,8 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink) {
       return { deleted: true as const };
     },
     'messages.export': async (input: In<'messages.export'>, context: ServiceContext) => {
+      // loaded on first use: the PDF libraries take a while to load and most service starts never export
+      const { exportMessage } = await import('../../mailbox/export.js');
       const result = await exportMessage(store(), input.id, input.format, path.resolve(input.target), views);
       changed(context, input.id);
       return result;
