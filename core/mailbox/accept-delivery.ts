@@ -241,11 +241,15 @@ export async function acceptDelivery(delivery: FetchedDelivery, options: AcceptO
   if (content) {
     for (const container of content.allContainers) for (const sig of container.signatures) checks.push(authorCheck(container, sig, identity, messageCerts, validAt));
     const undecryptable = content.items.find((i) => i.kind === 'encrypted' && i.error !== undefined);
-    if (undecryptable && undecryptable.kind === 'encrypted') failure = undecryptable.error;
-    else if (content.firstError) failure = content.firstError;
+    if (undecryptable && undecryptable.kind === 'encrypted') {
+      failure = undecryptable.error;
+      // nothing to take apart: the delivery is kept as the OSCI message it came in
+      content = undefined;
+    } else if (content.firstError) failure = content.firstError;
   }
 
-  const items = content && failure === undefined ? contentItems(content) : [];
+  // decrypted (an author signature may still have failed): the delivered content and attachments are kept
+  const items = content ? contentItems(content) : [];
   let main: (typeof items)[number] | undefined;
   for (const item of items) {
     if (item.kind === 'attachment') continue;
@@ -254,13 +258,11 @@ export async function acceptDelivery(delivery: FetchedDelivery, options: AcceptO
   if (content && failure === undefined && main === undefined) failure = new PostfachError('no-content', { de: 'Die Zustellung enthält keinen Inhalt.', en: 'The delivery holds no content.' }, 'no Base64Content or inline content in any container');
 
   const attachments: NewAttachment[] = [];
-  if (failure === undefined) {
-    for (const item of items) {
-      if (item === main) continue;
-      const type = detectMimeType(await head(item.data, 16));
-      const name = item.kind === 'attachment' ? item.contentId : `${item.id ?? `inhalt-${attachments.length + 1}`}${type === undefined ? '.txt' : ''}`;
-      attachments.push({ name: name.slice(0, 1000), mimeType: type ?? (item.kind === 'attachment' ? 'application/octet-stream' : 'text/plain'), content: forStore(item.data), expectedSha256: item.sha256 });
-    }
+  for (const item of items) {
+    if (item === main) continue;
+    const type = detectMimeType(await head(item.data, 16));
+    const name = item.kind === 'attachment' ? item.contentId : `${item.id ?? `inhalt-${attachments.length + 1}`}${type === undefined ? '.txt' : ''}`;
+    attachments.push({ name: name.slice(0, 1000), mimeType: type ?? (item.kind === 'attachment' ? 'application/octet-stream' : 'text/plain'), content: forStore(item.data), expectedSha256: item.sha256 });
   }
 
   let view: DeliveryView | undefined;
@@ -281,7 +283,7 @@ export async function acceptDelivery(delivery: FetchedDelivery, options: AcceptO
     delivered = {
       ...base,
       content: forStore(contentBytes),
-      contentType: main && content ? ((looksLikeXml(await head(main.data)) ? 'application/xml' : 'application/octet-stream')) : 'multipart/related; type=text/xml (OSCI)',
+      contentType: main && content ? (looksLikeXml(await head(main.data)) ? 'application/xml' : 'application/octet-stream') : 'multipart/related; type=text/xml (OSCI)',
       attachments,
       unreadableReason: reason,
       signatureResult: signaturesJson(checks),
