@@ -4,7 +4,9 @@
  *
  * Only the UI's own files may run or load: no inline script or style, no eval, no remote anything, no frames, no
  * forms posting elsewhere. `blob:` images are for documents shown in the built-in viewer. Trusted Types make a
- * string-to-HTML sink (innerHTML and friends) throw instead of injecting markup.
+ * string-to-HTML sink (innerHTML and friends) throw instead of injecting markup; the one policy allowed,
+ * "postfach-pdf-worker", starts the bundled pdf.js worker and accepts nothing but that file's own URL
+ * (renderer/src/message/pdf-engine.ts) — `new Worker(url)` is a Trusted Types sink.
  */
 const directives: ReadonlyArray<readonly [string, ...string[]]> = [
   ['default-src', "'none'"],
@@ -23,7 +25,7 @@ const directives: ReadonlyArray<readonly [string, ...string[]]> = [
   ['form-action', "'none'"],
   ['base-uri', "'none'"],
   ['require-trusted-types-for', "'script'"],
-  ['trusted-types', "'none'"],
+  ['trusted-types', 'postfach-pdf-worker'],
 ];
 
 export const contentSecurityPolicy: string = directives.map((d) => d.join(' ')).join('; ');

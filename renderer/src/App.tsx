@@ -1,23 +1,84 @@
-import { useEffect, useState } from 'react';
-import type { AppInfo } from '../../core/api/contract.js';
-import { useApi } from './api/api-context.js';
+/**
+ * What the window shows: while loading a calm message; on the first start the choice (real mailbox or
+ * Übungsmodus) and the set-up; a locked store asks for the way in; then the mailbox. A window opened for one
+ * message (`#message=<id>`, desktop app) shows only that message.
+ */
+import { useState } from 'react';
+import { CommandsProvider } from './keyboard/commands.js';
+import { ErrorNotice } from './components/ErrorNotice.js';
 import { useT } from './i18n/i18n.js';
-import { AboutScreen } from './screens/AboutScreen.js';
+import { MessageView } from './message/MessageView.js';
+import { FirstStartScreen } from './screens/FirstStartScreen.js';
+import { MailboxScreen } from './screens/MailboxScreen.js';
+import { SetupScreen } from './screens/SetupScreen.js';
+import { UnlockScreen } from './screens/UnlockScreen.js';
 import { AppShell } from './shell/AppShell.js';
+import { useWorkspace, WorkspaceProvider } from './state/workspace.js';
 
-export function App() {
-  const api = useApi();
-  const t = useT();
-  const [host, setHost] = useState<AppInfo['host'] | undefined>(undefined);
-  useEffect(() => {
-    api.call('app.info', {}).then(
-      (info) => setHost(info.host),
-      () => undefined, // the screen below shows the failure
-    );
-  }, [api]);
+export function App({ messageId }: { messageId?: number | undefined }) {
   return (
-    <AppShell hostLabel={host === undefined ? undefined : t.host[host]}>
-      <AboutScreen />
+    <WorkspaceProvider>
+      <CommandsProvider>{messageId === undefined ? <MainWindow /> : <MessageWindow id={messageId} />}</CommandsProvider>
+    </WorkspaceProvider>
+  );
+}
+
+function MainWindow() {
+  const t = useT();
+  const { phase, bootError, reload } = useWorkspace();
+  // set-up runs across store changes (the store is created first), so it is a view of its own
+  const [view, setView] = useState<'auto' | 'setup' | 'first-start'>('auto');
+
+  if (view === 'setup') {
+    return (
+      <AppShell mainLabel={t.setup.heading}>
+        <SetupScreen onCancel={() => setView('auto')} onDone={() => setView('auto')} />
+      </AppShell>
+    );
+  }
+  switch (phase === 'unlock' && view === 'first-start' ? 'first-start' : phase) {
+    case 'loading':
+      return (
+        <AppShell>
+          <p className="loading" role="status">
+            {t.app.loading}
+          </p>
+        </AppShell>
+      );
+    case 'failed':
+      return (
+        <AppShell>
+          <ErrorNotice error={bootError} onRetry={reload} />
+        </AppShell>
+      );
+    case 'first-start':
+      return (
+        <AppShell mainLabel={t.firstStart.heading}>
+          <FirstStartScreen
+            onSetup={() => setView('setup')}
+          />
+        </AppShell>
+      );
+    case 'unlock':
+      return (
+        <AppShell mainLabel={t.unlock.heading}>
+          <UnlockScreen onOtherMailbox={() => setView('first-start')} />
+        </AppShell>
+      );
+    case 'mailbox':
+      return <MailboxScreen onSetUp={() => setView('setup')} />;
+  }
+}
+
+function MessageWindow({ id }: { id: number }) {
+  const t = useT();
+  const { phase, bootError, reload } = useWorkspace();
+  return (
+    <AppShell>
+      {phase === 'failed' ? <ErrorNotice error={bootError} onRetry={reload} /> : null}
+      {phase === 'loading' ? <p role="status">{t.app.loading}</p> : null}
+      {phase === 'mailbox' ? <MessageView id={id} standalone /> : null}
+      {phase === 'unlock' || phase === 'first-start' ? <p>{t.message.none}</p> : null}
     </AppShell>
   );
 }

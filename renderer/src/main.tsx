@@ -12,7 +12,15 @@ import { LanguageProvider } from './i18n/i18n.js';
 import { StatusProvider } from './shell/status.js';
 import './theme/theme.css';
 
+/** A window opened for one message (desktop app: `app://postfach/index.html#message=<id>`). */
+function messageOfLocation(): number | undefined {
+  const value = new URLSearchParams(window.location.hash.slice(1)).get('message');
+  const id = value === null ? NaN : Number(value);
+  return Number.isSafeInteger(id) && id > 0 ? id : undefined;
+}
+
 const root = createRoot(document.getElementById('root') as HTMLElement);
+const messageId = messageOfLocation();
 const bridge = connectBridge();
 
 if (bridge === null) {
@@ -37,7 +45,7 @@ if (bridge === null) {
       <ApiProvider api={createApiClient(bridge)}>
         <LanguageProvider>
           <StatusProvider>
-            <App />
+            <App messageId={messageId} />
           </StatusProvider>
         </LanguageProvider>
       </ApiProvider>

@@ -36,7 +36,8 @@ function graph(entry: string): Map<string, string[]> {
   return seen;
 }
 
-const allowedPackages = /^(zod|react|react-dom|react-dom\/client|react\/jsx-runtime|react-aria-components|@tanstack\/react-virtual|electron)$/;
+// pdf.js: its browser build, and its worker as a URL (a file of its own, started under the CSP's Trusted Types policy)
+const allowedPackages = /^(zod|react|react-dom|react-dom\/client|react\/jsx-runtime|react-aria-components|@tanstack\/react-virtual|pdfjs-dist|pdfjs-dist\/build\/pdf\.worker\.min\.mjs\?url|electron)$/;
 
 describe('code shared with the renderer and the preload', () => {
   for (const entry of ['renderer/src/main.tsx', 'electron/preload.ts']) {

@@ -1,7 +1,7 @@
 /**
  * Licences of what the background service runs on (the direct dependencies in package.json, as installed) and of
  * the fonts shipped in resources/fonts, for the about box. The libraries bundled into the window are listed by the
- * renderer build itself (dist/renderer/licenses.json, renderer/build/licenses-plugin.ts), which knows exactly what
+ * renderer build itself (dist/renderer/licenses.json, build/vite/licenses-plugin.ts), which knows exactly what
  * went into the bundle.
  */
 import { existsSync, readFileSync } from 'node:fs';

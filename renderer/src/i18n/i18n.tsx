@@ -1,12 +1,12 @@
 /**
- * The UI language: German by default, English switchable. The chosen language lives in the service's settings
- * (`settings.get` / `settings.set`), so every window and a reload agree; this provider mirrors it, follows
- * `settings.changed`, and keeps `<html lang>` and React Aria's locale in step (screen readers pick their voice
- * from `lang`).
+ * The caseworker's settings as the UI uses them: the language (German by default, English switchable) and the
+ * background fetch interval. They live in the service (`settings.get` / `settings.set`, kept in the data folder),
+ * so every window and a restart agree; this provider mirrors them, follows `settings.changed`, and keeps
+ * `<html lang>` and React Aria's locale in step (screen readers pick their voice from `lang`).
  */
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { I18nProvider } from 'react-aria-components';
-import type { UiLanguage } from '../../../core/api/contract.js';
+import type { Settings, UiLanguage } from '../../../core/api/contract.js';
 import { useApi } from '../api/api-context.js';
 import { de, type Messages } from './messages.de.js';
 import { en } from './messages.en.js';
@@ -14,53 +14,69 @@ import { en } from './messages.en.js';
 const dictionaries: Readonly<Record<UiLanguage, Messages>> = { de, en };
 const locales: Readonly<Record<UiLanguage, string>> = { de: 'de-DE', en: 'en-GB' };
 
-interface LanguageState {
+interface SettingsState {
   readonly language: UiLanguage;
   readonly t: Messages;
+  readonly settings: Settings;
   setLanguage(language: UiLanguage): Promise<void>;
+  updateSettings(patch: Partial<Settings>): Promise<Settings>;
 }
 
-const LanguageContext = createContext<LanguageState>({ language: 'de', t: de, setLanguage: async () => undefined });
+const DEFAULTS: Settings = { language: 'de', fetchIntervalMinutes: 15 };
+
+const SettingsContext = createContext<SettingsState>({
+  language: 'de',
+  t: de,
+  settings: DEFAULTS,
+  setLanguage: async () => undefined,
+  updateSettings: async () => DEFAULTS,
+});
 
 export function LanguageProvider({ children }: { children: ReactNode }) {
   const api = useApi();
-  const [language, setLanguageState] = useState<UiLanguage>('de');
+  const [settings, setSettings] = useState<Settings>(DEFAULTS);
 
   useEffect(() => {
-    const off = api.on('settings.changed', (settings) => setLanguageState(settings.language));
-    api.call('settings.get', {}).then(
-      (settings) => setLanguageState(settings.language),
-      () => undefined, // stays German; the screens report connection problems themselves
-    );
+    const off = api.on('settings.changed', setSettings);
+    api.call('settings.get', {}).then(setSettings, () => undefined); // stays German; screens report connection problems
     return off;
   }, [api]);
 
+  const language = settings.language;
   useEffect(() => {
     document.documentElement.lang = language;
     document.title = dictionaries[language].app.title;
   }, [language]);
 
-  const setLanguage = useCallback(
-    async (next: UiLanguage) => {
-      const saved = await api.call('settings.set', { language: next });
-      setLanguageState(saved.language);
+  const updateSettings = useCallback(
+    async (patch: Partial<Settings>) => {
+      const saved = await api.call('settings.set', patch);
+      setSettings(saved);
+      return saved;
     },
     [api],
   );
+  const setLanguage = useCallback(async (next: UiLanguage) => void (await updateSettings({ language: next })), [updateSettings]);
 
-  const value = useMemo(() => ({ language, t: dictionaries[language], setLanguage }), [language, setLanguage]);
+  const value = useMemo(() => ({ language, t: dictionaries[language], settings, setLanguage, updateSettings }), [language, settings, setLanguage, updateSettings]);
   return (
-    <LanguageContext.Provider value={value}>
+    <SettingsContext.Provider value={value}>
       <I18nProvider locale={locales[language]}>{children}</I18nProvider>
-    </LanguageContext.Provider>
+    </SettingsContext.Provider>
   );
 }
 
-export function useLanguage(): LanguageState {
-  return useContext(LanguageContext);
+export function useLanguage(): SettingsState {
+  return useContext(SettingsContext);
 }
 
 /** The texts of the current language. */
 export function useT(): Messages {
-  return useContext(LanguageContext).t;
+  return useContext(SettingsContext).t;
+}
+
+/** A German/English pair from the engine (error texts, signature words) in the current language. */
+export function useUserText(): (text: { de: string; en: string }) => string {
+  const { language } = useContext(SettingsContext);
+  return useCallback((text) => (language === 'de' ? text.de : text.en), [language]);
 }

@@ -1,38 +1,109 @@
 /**
- * The frame every screen sits in: a skip link, the title bar with the product name and the language switch, the
- * main region, and the status bar (a live region, so screen readers hear what just happened).
+ * The frame every screen sits in: a skip link, the title bar (product, the mailbox's authority, the language
+ * switch, and the screen's toolbar), the main region, and the status bar (what just happened as a live region,
+ * the certificate's expiry, the last successful fetch). In the Übungsmodus the whole window gets a coloured frame
+ * and the title says "Übungsmodus", so training data is never mistaken for real applications.
  */
-import type { ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
+import { Button } from 'react-aria-components';
 import { LanguageSwitch } from '../components/LanguageSwitch.js';
-import { useT } from '../i18n/i18n.js';
+import { Modal } from '../components/Modal.js';
+import { helpFor } from '../errors/help.js';
+import { dateTime, isToday, time, date } from '../format/format.js';
+import { useLanguage, useT, useUserText } from '../i18n/i18n.js';
+import { useWorkspace } from '../state/workspace.js';
 import { StatusText } from './status.js';
 
-export function AppShell({ children, hostLabel }: { children: ReactNode; hostLabel?: string }) {
+/** "Sozialamt Musterstadt" from "CN=Sozialamt Musterstadt, O=Stadt Musterstadt, C=DE". */
+export function authorityName(subject: string | undefined): string | undefined {
+  if (subject === undefined) return undefined;
+  const match = /(?:^|[,/]\s*)CN=([^,/]+)/.exec(subject);
+  return match?.[1]?.trim() || undefined;
+}
+
+export function AppShell({ children, toolbar, mainLabel, fill = false }: { children: ReactNode; toolbar?: ReactNode; mainLabel?: string; fill?: boolean }) {
   const t = useT();
+  const { training, identity, info } = useWorkspace();
+  const authority = authorityName(identity?.cipherCertificate.subject);
+  useEffect(() => {
+    document.title = [t.app.title, training ? t.app.trainingMode : undefined, authority].filter(Boolean).join(' – ');
+  }, [t, training, authority]);
   const skip = (event: React.MouseEvent<HTMLAnchorElement>): void => {
     // focus the main region without changing the URL fragment
     event.preventDefault();
     document.getElementById('main')?.focus();
   };
   return (
-    <div className="app">
+    <div className={`app${training ? ' app--training' : ''}${fill ? ' app--fill' : ''}`}>
       <a className="skip-link" href="#main" onClick={skip}>
         {t.app.skipToContent}
       </a>
       <header className="titlebar">
-        <span className="titlebar__product">{t.app.title}</span>
-        <span className="titlebar__spacer" />
-        <LanguageSwitch />
+        <div className="titlebar__row">
+          <span className="titlebar__product">
+            {t.app.title}
+            {authority === undefined ? null : <span className="titlebar__authority"> – {authority}</span>}
+          </span>
+          {training ? (
+            <span className="titlebar__training" data-testid="training-badge">
+              {t.app.trainingMode}
+            </span>
+          ) : null}
+          <span className="titlebar__spacer" />
+          <LanguageSwitch />
+        </div>
+        {toolbar}
       </header>
-      <main id="main" className="main" tabIndex={-1}>
+      {training ? <p className="training-strip">{t.app.trainingFrame}</p> : null}
+      <main id="main" className={fill ? 'main main--fill' : 'main'} tabIndex={-1} aria-label={mainLabel}>
         {children}
       </main>
       <footer className="statusbar">
-        <span role="status" className="statusbar__message">
+        <span role="status" className="statusbar__message" data-testid="status-message">
           <StatusText />
         </span>
-        {hostLabel === undefined ? null : <span className="statusbar__host">{hostLabel}</span>}
+        <span className="statusbar__facts">
+          <CertificateExpiry />
+          <LastFetch />
+          {info === undefined ? null : <span className="statusbar__host">{t.host[info.host]}</span>}
+        </span>
       </footer>
     </div>
   );
+}
+
+function CertificateExpiry() {
+  const t = useT();
+  const text = useUserText();
+  const { language } = useLanguage();
+  const { identity } = useWorkspace();
+  const [open, setOpen] = useState(false);
+  if (identity === undefined || identity === null) return null;
+  const { expiry } = identity;
+  const words = t.status.certificate(date(expiry.validTo, language), expiry.daysLeft);
+  if (expiry.status === 'ok') return <span data-testid="certificate-expiry">{words}</span>;
+  const kind = expiry.status === 'expired' ? 'certificate-expired' : 'certificate-expiring';
+  return (
+    <span className="statusbar__warning" data-testid="certificate-expiry">
+      {words}{' '}
+      <Button className="button button--link statusbar__help" onPress={() => setOpen(true)}>
+        {t.status.whatCanIDo}
+      </Button>
+      <Modal title={t.errors.helpDialogTitle} isOpen={open} onClose={() => setOpen(false)} size="narrow">
+        <p>{text(expiry.text)}</p>
+        <p>{text(helpFor(kind))}</p>
+      </Modal>
+    </span>
+  );
+}
+
+function LastFetch() {
+  const t = useT();
+  const { language } = useLanguage();
+  const { workspace, store } = useWorkspace();
+  if (store?.state !== 'open' || workspace === undefined) return null;
+  const at = workspace.lastSuccessfulFetchAt;
+  if (at === null) return <span data-testid="last-fetch">{t.status.neverFetched}</span>;
+  const when = isToday(at) ? t.status.today(time(at, language)) : dateTime(at, language);
+  return <span data-testid="last-fetch">{t.status.lastFetch(when)}</span>;
 }

@@ -1,0 +1,47 @@
+/**
+ * Copy is the caseworker's main action: every value has one of these. Writes plain text to the clipboard and says
+ * so in the status bar (screen readers hear it); the button itself says briefly "Kopiert".
+ */
+import { useEffect, useState } from 'react';
+import { Button } from 'react-aria-components';
+import { PostfachError } from '../../../core/errors.js';
+import { useT } from '../i18n/i18n.js';
+import { useStatus } from '../shell/status.js';
+import { IconCheck, IconCopy } from './Icons.js';
+
+export async function writeClipboard(text: string): Promise<void> {
+  await navigator.clipboard.writeText(text);
+}
+
+export function CopyButton({ text, label, announce, className, showText = false }: { text: string; label: string; announce: string; className?: string; showText?: boolean }) {
+  const t = useT();
+  const { announce: say, reportError } = useStatus();
+  const [done, setDone] = useState(false);
+  useEffect(() => {
+    if (!done) return;
+    const timer = setTimeout(() => setDone(false), 1500);
+    return () => clearTimeout(timer);
+  }, [done]);
+  const copy = (): void => {
+    writeClipboard(text).then(
+      () => {
+        setDone(true);
+        say(announce);
+      },
+      (error: unknown) =>
+        reportError(
+          new PostfachError(
+            'clipboard',
+            { de: 'Kopieren in die Zwischenablage nicht möglich.', en: 'Copying to the clipboard is not possible.' },
+            `clipboard.writeText refused: ${error instanceof Error ? error.name : 'error'}`,
+          ),
+        ),
+    );
+  };
+  return (
+    <Button className={className ?? 'button button--icon'} aria-label={label} onPress={copy} data-copied={done || undefined}>
+      {done ? <IconCheck /> : <IconCopy />}
+      {showText ? <span>{done ? t.common.copied : t.common.copy}</span> : null}
+    </Button>
+  );
+}

@@ -1,0 +1,34 @@
+/**
+ * The signature result as an icon WITH words (a colour or an icon alone never carries the meaning): valid and
+ * trusted, valid with an unknown issuer, invalid ("nicht verwenden"), not signed, not checkable.
+ */
+import type { SignatureStatus } from '../../../core/api/contract/mailbox.js';
+import { useT } from '../i18n/i18n.js';
+import { IconCheck, IconCross, IconDash, IconQuestion, IconWarning } from './Icons.js';
+
+const icons: Readonly<Record<SignatureStatus, typeof IconCheck>> = {
+  vertrauenswuerdig: IconCheck,
+  'unbekannter-aussteller': IconWarning,
+  ungueltig: IconCross,
+  unsigniert: IconDash,
+  'nicht-pruefbar': IconQuestion,
+};
+
+export function signatureTone(status: SignatureStatus | null): 'ok' | 'warn' | 'bad' | 'neutral' {
+  if (status === 'vertrauenswuerdig') return 'ok';
+  if (status === 'ungueltig') return 'bad';
+  if (status === 'unbekannter-aussteller' || status === 'nicht-pruefbar') return 'warn';
+  return 'neutral';
+}
+
+export function SignatureBadge({ status, long = false }: { status: SignatureStatus | null; long?: boolean }) {
+  const t = useT();
+  if (status === null) return <span className="sig sig--neutral">{t.signature.none}</span>;
+  const Icon = icons[status];
+  return (
+    <span className={`sig sig--${signatureTone(status)}`} data-signature={status}>
+      <Icon />
+      <span>{long ? t.signature[status] : t.signature.short[status]}</span>
+    </span>
+  );
+}

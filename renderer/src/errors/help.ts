@@ -1,0 +1,210 @@
+/**
+ * "Was kann ich tun?" — for every failure the engine reports (by its stable `kind`), what the caseworker can do
+ * about it, in plain words. The engine's own sentence says WHAT happened; this says what to do next. Kinds not
+ * listed get the generic advice (try again, then give IT the technical detail).
+ */
+import type { UserText } from '../../../core/errors.js';
+
+const ask = 'Hilft das nicht, geben Sie der IT die technische Angabe weiter.';
+const askEn = 'If that does not help, give IT support the technical detail.';
+
+export const HELP: Readonly<Record<string, UserText>> = {
+  // store
+  'store-wrong-password': {
+    de: 'Prüfen Sie die Feststelltaste und die Tastaturbelegung und geben Sie das Passwort erneut ein. Wenn Sie es nicht mehr wissen, öffnen Sie das Postfach mit dem Wiederherstellungsschlüssel.',
+    en: 'Check Caps Lock and the keyboard layout and enter the password again. If you no longer know it, open the mailbox with the recovery key.',
+  },
+  'store-wrong-recovery-key': {
+    de: 'Geben Sie den Wiederherstellungsschlüssel genau so ein, wie er notiert ist (Bindestriche dürfen fehlen). Achten Sie auf verwechselbare Zeichen wie 0 und O.',
+    en: 'Enter the recovery key exactly as written down (hyphens may be left out). Watch out for look-alike characters such as 0 and O.',
+  },
+  'store-key-unavailable': {
+    de: 'Öffnen Sie das Postfach mit dem Passwort oder dem Wiederherstellungsschlüssel. Danach können Sie in den Einstellungen wieder das Öffnen mit der Windows-Anmeldung einschalten.',
+    en: 'Open the mailbox with the password or the recovery key. Afterwards you can turn on opening with the Windows sign-in again in the settings.',
+  },
+  'keystore-unavailable': {
+    de: 'Öffnen Sie das Postfach mit dem Passwort oder dem Wiederherstellungsschlüssel. Das passiert z. B. nach einem neuen Windows-Benutzerprofil.',
+    en: 'Open the mailbox with the password or the recovery key. This happens, for example, after a new Windows user profile.',
+  },
+  'store-corrupt': {
+    de: 'Schließen Sie das Programm und informieren Sie die IT. Sie kann den Datenspeicher aus der Sicherung zurückholen.',
+    en: 'Close the program and inform IT support. They can restore the data store from the backup.',
+  },
+  'store-full': {
+    de: 'Der Speicherplatz ist erschöpft. Löschen Sie übertragene Anträge (Einstellungen → Aufbewahrung) oder bitten Sie die IT um mehr Platz. Beim Intermediär geht nichts verloren: Nicht gespeicherte Anträge werden beim nächsten Abruf erneut geliefert.',
+    en: 'The disk space is used up. Delete transferred applications (Settings → Retention) or ask IT support for more space. Nothing is lost at the intermediary: applications not stored are delivered again on the next fetch.',
+  },
+  'store-busy': {
+    de: 'Ein anderes Programm (z. B. die Befehlszeile) benutzt den Datenspeicher gerade. Warten Sie einen Moment und versuchen Sie es erneut.',
+    en: 'Another program (e.g. the command line) is using the data store right now. Wait a moment and try again.',
+  },
+  'store-too-new': {
+    de: 'Der Datenspeicher stammt von einer neueren Programmversion. Bitten Sie die IT, das Programm zu aktualisieren.',
+    en: 'The data store comes from a newer version of the program. Ask IT support to update the program.',
+  },
+  'store-not-open': {
+    de: 'Öffnen Sie zuerst das Postfach (Passwort oder Wiederherstellungsschlüssel). Laden Sie dazu die Seite neu oder starten Sie das Programm neu.',
+    en: 'Open the mailbox first (password or recovery key). Reload the page or restart the program.',
+  },
+  'store-weak-password': {
+    de: 'Wählen Sie ein längeres Passwort (mindestens 8 Zeichen, besser ein Satz aus mehreren Wörtern).',
+    en: 'Choose a longer password (at least 8 characters, better a sentence of several words).',
+  },
+  'store-legal-hold': {
+    de: 'Für diesen Antrag ist eine Aufbewahrungspflicht gesetzt. Heben Sie sie zuerst auf (Weitere Aktionen), wenn er wirklich gelöscht werden darf.',
+    en: 'A legal hold is set on this application. Lift it first (More actions) if it may really be deleted.',
+  },
+  // key files and certificates
+  'pkcs12-wrong-password': {
+    de: 'Geben Sie das Passwort der Schlüsseldatei erneut ein (Groß- und Kleinschreibung beachten). Die IT hat es Ihnen mit der Datei gegeben.',
+    en: 'Enter the key file’s password again (case matters). IT support gave it to you with the file.',
+  },
+  'pkcs12-corrupt': {
+    de: 'Die Schlüsseldatei ist beschädigt oder unvollständig. Bitten Sie die IT um eine neue Kopie.',
+    en: 'The key file is damaged or incomplete. Ask IT support for a new copy.',
+  },
+  'pkcs12-is-certificate': {
+    de: 'Sie haben ein Zertifikat (.cer) statt der Schlüsseldatei (.p12/.pfx) gewählt. Wählen Sie die Schlüsseldatei des Postfachs.',
+    en: 'You chose a certificate (.cer) instead of the key file (.p12/.pfx). Choose the mailbox’s key file.',
+  },
+  'pkcs12-no-private-key': {
+    de: 'Die Datei enthält keinen privaten Schlüssel. Bitten Sie die IT um die Schlüsseldatei des Postfachs.',
+    en: 'The file contains no private key. Ask IT support for the mailbox’s key file.',
+  },
+  'pkcs12-ambiguous-key': {
+    de: 'Die Schlüsseldatei enthält mehrere passende Schlüssel. Die IT kann mit „postfach pki show“ den richtigen bestimmen und die Datei aufteilen.',
+    en: 'The key file contains several matching keys. IT support can determine the right one with "postfach pki show" and split the file.',
+  },
+  'pkcs12-unsupported': {
+    de: 'Die Schlüsseldatei ist mit einem Verfahren geschützt, das nicht unterstützt wird. Die IT kann sie neu exportieren (z. B. AES-256).',
+    en: 'The key file is protected with an unsupported method. IT support can export it again (e.g. AES-256).',
+  },
+  'certificate-unreadable': {
+    de: 'Die Zertifikatsdatei kann nicht gelesen werden. Wählen Sie die .cer-, .crt- oder .pem-Datei, die Sie von der IT bekommen haben.',
+    en: 'The certificate file cannot be read. Choose the .cer, .crt or .pem file you got from IT support.',
+  },
+  'input-file': {
+    de: 'Die Datei ist nicht mehr vorhanden oder nicht lesbar. Wählen Sie sie erneut aus.',
+    en: 'The file is no longer there or cannot be read. Choose it again.',
+  },
+  'identity-missing': {
+    de: 'Richten Sie zuerst das Postfach ein (Schlüsseldatei, Intermediär). Das geht über „Jetzt einrichten“.',
+    en: 'Set up the mailbox first (key file, intermediary), using "Set up now".',
+  },
+  'identity-invalid': {
+    de: 'Prüfen Sie die Angaben: Adresse des Intermediärs (beginnt mit https://), Schlüsseldatei und Zertifikat. Die IT hat sie Ihnen gegeben.',
+    en: 'Check the details: the intermediary address (starts with https://), key file and certificate. IT support gave them to you.',
+  },
+  // network and intermediary
+  network: {
+    de: 'Prüfen Sie, ob der Rechner mit dem Netz verbunden ist, und versuchen Sie es in einigen Minuten erneut. Es geht nichts verloren: Der Intermediär behält die Anträge, bis sie abgeholt sind. Bleibt der Fehler, prüft die IT Adresse, Proxy und Firewall.',
+    en: 'Check that the computer is connected to the network and try again in a few minutes. Nothing is lost: the intermediary keeps the applications until they are fetched. If the error stays, IT support checks address, proxy and firewall.',
+  },
+  'http-status': {
+    de: 'Der Intermediär ist gerade gestört. Versuchen Sie es später erneut; es geht nichts verloren. ' + ask,
+    en: 'The intermediary is disrupted right now. Try again later; nothing is lost. ' + askEn,
+  },
+  fault: {
+    de: 'Der Intermediär hat die Anfrage abgelehnt. Versuchen Sie es später erneut. ' + ask,
+    en: 'The intermediary refused the request. Try again later. ' + askEn,
+  },
+  'osci-error': {
+    de: 'Der Intermediär meldet einen Fehler. Versuchen Sie es später erneut; bleibt er, geben Sie der IT die technische Angabe (mit dem OSCI-Code) weiter.',
+    en: 'The intermediary reports an error. Try again later; if it stays, give IT support the technical detail (with the OSCI code).',
+  },
+  'signature-invalid': {
+    de: 'Verwenden Sie diesen Inhalt nicht. Die Signatur passt nicht zum Inhalt – er könnte verändert worden sein. Informieren Sie die IT und klären Sie den Antrag mit dem Absender.',
+    en: 'Do not use this content. The signature does not match the content – it may have been altered. Inform IT support and clarify the application with the sender.',
+  },
+  'signer-untrusted': {
+    de: 'Die Antwort war nicht vom eingestellten Intermediär signiert. Rufen Sie nicht weiter ab und informieren Sie die IT (Zertifikat des Intermediärs prüfen).',
+    en: 'The answer was not signed by the configured intermediary. Do not fetch again and inform IT support (check the intermediary’s certificate).',
+  },
+  'transport-decryption': {
+    de: 'Die Antwort des Intermediärs konnte nicht entschlüsselt werden – meist passt die Schlüsseldatei nicht zum Postfach. Die IT prüft die Einrichtung.',
+    en: 'The intermediary’s answer could not be decrypted – usually the key file does not belong to the mailbox. IT support checks the set-up.',
+  },
+  'no-matching-key': {
+    de: 'Die Schlüsseldatei passt nicht zu diesem Postfach. Die IT prüft, ob das richtige Zertifikat eingerichtet ist.',
+    en: 'The key file does not belong to this mailbox. IT support checks that the right certificate is set up.',
+  },
+  'dialog-mismatch': {
+    de: 'Die Verbindung wurde unterbrochen. Rufen Sie erneut ab; bereits gespeicherte Anträge werden nicht doppelt gespeichert.',
+    en: 'The connection was interrupted. Fetch again; applications already stored are not stored twice.',
+  },
+  'fetch-running': {
+    de: 'Warten Sie, bis der laufende Abruf beendet ist (Fortschritt oben), oder brechen Sie ihn ab.',
+    en: 'Wait until the running fetch has finished (progress at the top), or cancel it.',
+  },
+  'certificate-expiring': {
+    de: 'Bitten Sie die IT rechtzeitig um ein neues Zertifikat für das Postfach. Es muss auch bei der Sozialplattform (DVDV) hinterlegt werden.',
+    en: 'Ask IT support in good time for a new certificate for the mailbox. It must also be registered with the Sozialplattform (DVDV).',
+  },
+  'certificate-expired': {
+    de: 'Das Zertifikat des Postfachs ist abgelaufen: Neue Anträge können nicht mehr sicher empfangen werden. Bitten Sie die IT sofort um ein neues Zertifikat.',
+    en: 'The mailbox certificate has expired: new applications can no longer be received securely. Ask IT support for a new certificate at once.',
+  },
+  // exports and documents
+  'export-target': {
+    de: 'Wählen Sie einen anderen Speicherort (z. B. „Dokumente“) oder einen anderen Dateinamen. Vielleicht ist die Datei noch in einem anderen Programm geöffnet.',
+    en: 'Choose another location (e.g. "Documents") or another file name. The file may still be open in another program.',
+  },
+  'export-pdf': {
+    de: 'Exportieren Sie stattdessen das XML und die Anhänge; die Daten sind vollständig darin. ' + ask,
+    en: 'Export the XML and the attachments instead; they contain all data. ' + askEn,
+  },
+  'export-source': {
+    de: 'Der gespeicherte Inhalt konnte nicht gelesen werden. Versuchen Sie es erneut; ' + ask.toLowerCase(),
+    en: 'The stored content could not be read. Try again; ' + askEn.toLowerCase(),
+  },
+  'export-unreadable': {
+    de: 'Exportieren Sie die Zustellung als XML (so wie empfangen) und geben Sie sie der IT. Eine Eingangsbestätigung ist möglich.',
+    en: 'Export the delivery as XML (as received) and give it to IT support. A confirmation of receipt is possible.',
+  },
+  'document-missing': {
+    de: 'Laden Sie den Antrag erneut (in der Liste anklicken).',
+    en: 'Load the application again (click it in the list).',
+  },
+  'shell-unavailable': {
+    de: 'Diese Funktion gibt es nur im Desktop-Programm. Im Browser-Modus werden Exporte als Download gespeichert.',
+    en: 'This function exists only in the desktop program. In browser mode, exports are saved as downloads.',
+  },
+  'training-unavailable': {
+    de: 'Starten Sie das Programm neu. ' + ask,
+    en: 'Restart the program. ' + askEn,
+  },
+  // the connection between window and service
+  'service-stopped': {
+    de: 'Starten Sie das Programm neu. Es geht nichts verloren: Gespeicherte Anträge bleiben erhalten, nicht abgeholte liegen weiter beim Intermediär.',
+    en: 'Restart the program. Nothing is lost: stored applications are kept, applications not yet fetched stay at the intermediary.',
+  },
+  'bridge-unreachable': {
+    de: 'Laden Sie die Seite neu. Läuft das Programm nicht mehr, starten Sie es neu und öffnen Sie die angezeigte Adresse.',
+    en: 'Reload the page. If the program is no longer running, restart it and open the address shown.',
+  },
+  'bridge-token': {
+    de: 'Öffnen Sie die Adresse, die beim Start des Programms angezeigt wurde (mit „#token=…“).',
+    en: 'Open the address shown when the program was started (with "#token=…").',
+  },
+  'xml-hostile': {
+    de: 'Verwenden Sie diese Zustellung nicht. Sie enthält gefährliche Konstrukte. Informieren Sie die IT.',
+    en: 'Do not use this delivery. It contains dangerous constructs. Inform IT support.',
+  },
+  'xml-malformed': {
+    de: 'Die Zustellung ist unvollständig oder beschädigt. Exportieren Sie sie als XML für die IT und klären Sie den Antrag mit dem Absender.',
+    en: 'The delivery is incomplete or damaged. Export it as XML for IT support and clarify the application with the sender.',
+  },
+  internal: {
+    de: 'Versuchen Sie es erneut. Hilft das nicht, starten Sie das Programm neu und geben Sie der IT die technische Angabe weiter.',
+    en: 'Try again. If that does not help, restart the program and give IT support the technical detail.',
+  },
+};
+
+export const GENERIC_HELP: UserText = {
+  de: 'Bitte versuchen Sie es noch einmal. ' + ask,
+  en: 'Please try again. ' + askEn,
+};
+
+export function helpFor(kind: string): UserText {
+  return HELP[kind] ?? GENERIC_HELP;
+}

@@ -1,0 +1,47 @@
+/**
+ * "Abrufen" with its progress: the phase in words, deliveries done (of the total where the intermediary said),
+ * bytes received, and "Abbrechen" (the fetch stops after the delivery in hand, which is stored first).
+ */
+import { Button, Label, ProgressBar } from 'react-aria-components';
+import { IconFetch } from '../components/Icons.js';
+import { bytes } from '../format/format.js';
+import { useLanguage } from '../i18n/i18n.js';
+import type { Fetcher } from './use-fetch.js';
+
+export function FetchControl({ fetcher }: { fetcher: Fetcher }) {
+  const { t, language } = useLanguage();
+  const { running, progress, cancelling } = fetcher;
+  return (
+    <div className="fetch">
+      <Button className="button" onPress={() => fetcher.start(false)} isDisabled={running || !fetcher.possible} aria-keyshortcuts="F5 Control+R" data-testid="fetch-button">
+        <IconFetch />
+        {running ? t.mailbox.fetching : t.mailbox.fetch}
+      </Button>
+      {running ? (
+        <>
+          <ProgressBar
+            className="fetch__progress"
+            isIndeterminate={progress?.messagesTotal === undefined || progress.messagesTotal === 0}
+            value={progress?.messagesDone ?? 0}
+            maxValue={Math.max(1, progress?.messagesTotal ?? 1)}
+            valueLabel={progress === undefined ? t.fetch.phases.connecting : `${t.fetch.phases[progress.phase]} ${t.fetch.progress(progress.messagesDone, progress.messagesTotal, bytes(progress.bytesDone, language))}`}
+            data-testid="fetch-progress"
+          >
+            {({ valueText }) => (
+              <>
+                <Label className="visually-hidden">{t.fetch.progressLabel}</Label>
+                <span className="fetch__bar" aria-hidden="true">
+                  <span className="fetch__fill" style={{ width: progress?.messagesTotal ? `${Math.min(100, (100 * progress.messagesDone) / progress.messagesTotal)}%` : undefined }} />
+                </span>
+                <span className="fetch__text">{cancelling ? t.mailbox.cancelling : valueText}</span>
+              </>
+            )}
+          </ProgressBar>
+          <Button className="button button--secondary" onPress={fetcher.cancel} isDisabled={cancelling} data-testid="fetch-cancel">
+            {t.mailbox.cancelFetch}
+          </Button>
+        </>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,109 @@
+/**
+ * The left pane: the views (Posteingang, Ungelesen, Nicht übertragen, Übertragen, Testanträge, Nicht lesbar,
+ * Papierkorb) with their counts, and the quick filters (ungelesen, mit Anhängen, nicht übertragen, Zeitraum).
+ */
+import { Button, Checkbox, Label, ListBox, ListBoxItem, Popover, Select, SelectValue, type Key } from 'react-aria-components';
+import type { MethodOutput } from '../../../core/api/contract.js';
+import { IconChevronDown } from '../components/Icons.js';
+import { useT } from '../i18n/i18n.js';
+
+export type Folder = 'inbox' | 'unread' | 'notTransferred' | 'transferred' | 'test' | 'unreadable' | 'trash';
+export const FOLDERS: readonly Folder[] = ['inbox', 'unread', 'notTransferred', 'transferred', 'test', 'unreadable', 'trash'];
+export type Period = 'all' | 'today' | 'week' | 'month' | 'year';
+const PERIODS: readonly Period[] = ['all', 'today', 'week', 'month', 'year'];
+
+export interface Filters {
+  readonly unread: boolean;
+  readonly withAttachments: boolean;
+  readonly notTransferred: boolean;
+  readonly period: Period;
+}
+
+export const NO_FILTERS: Filters = { unread: false, withAttachments: false, notTransferred: false, period: 'all' };
+
+type Counts = MethodOutput<'messages.counts'>;
+
+export function FolderPane(props: { folder: Folder; onFolder: (f: Folder) => void; counts: Counts | undefined; filters: Filters; onFilters: (f: Filters) => void }) {
+  const t = useT();
+  const { folder, onFolder, counts, filters, onFilters } = props;
+  const active = filters.unread || filters.withAttachments || filters.notTransferred || filters.period !== 'all';
+  return (
+    <nav className="folders" aria-label={t.mailbox.regionFolders}>
+      <ListBox
+        aria-label={t.mailbox.folders.heading}
+        className="folders__list"
+        selectionMode="single"
+        disallowEmptySelection
+        selectedKeys={[folder]}
+        onSelectionChange={(keys) => {
+          const next = [...(keys as Set<Key>)][0];
+          if (typeof next === 'string' && (FOLDERS as readonly string[]).includes(next)) onFolder(next as Folder);
+        }}
+        data-testid="folders"
+      >
+        {FOLDERS.map((f) => {
+          const count = counts?.[f];
+          return (
+            <ListBoxItem key={f} id={f} className="folders__item" textValue={t.mailbox.folders[f]}>
+              <span className="folders__name">{t.mailbox.folders[f]}</span>
+              {count === undefined || (count === 0 && f !== 'inbox') ? null : <span className="folders__count">{count.toLocaleString()}</span>}
+            </ListBoxItem>
+          );
+        })}
+      </ListBox>
+      <fieldset className="filters">
+        <legend className="filters__heading">{t.mailbox.filters.heading}</legend>
+        <Checkbox className="checkbox" isSelected={filters.unread} onChange={(v) => onFilters({ ...filters, unread: v })}>
+          <span className="checkbox__box" aria-hidden="true" />
+          {t.mailbox.filters.unread}
+        </Checkbox>
+        <Checkbox className="checkbox" isSelected={filters.withAttachments} onChange={(v) => onFilters({ ...filters, withAttachments: v })}>
+          <span className="checkbox__box" aria-hidden="true" />
+          {t.mailbox.filters.withAttachments}
+        </Checkbox>
+        <Checkbox className="checkbox" isSelected={filters.notTransferred} onChange={(v) => onFilters({ ...filters, notTransferred: v })}>
+          <span className="checkbox__box" aria-hidden="true" />
+          {t.mailbox.filters.notTransferred}
+        </Checkbox>
+        <Select className="select" selectedKey={filters.period} onSelectionChange={(k) => onFilters({ ...filters, period: (PERIODS as readonly Key[]).includes(k as Key) ? (k as Period) : 'all' })}>
+          <Label className="field__label">{t.mailbox.filters.period}</Label>
+          <Button className="select__button">
+            <SelectValue />
+            <IconChevronDown />
+          </Button>
+          <Popover className="popover">
+            <ListBox className="menu">
+              {PERIODS.map((p) => (
+                <ListBoxItem key={p} id={p} className="menu__item">
+                  {t.mailbox.filters.periods[p]}
+                </ListBoxItem>
+              ))}
+            </ListBox>
+          </Popover>
+        </Select>
+        {active ? (
+          <Button className="button button--link" onPress={() => onFilters(NO_FILTERS)}>
+            {t.mailbox.filters.reset}
+          </Button>
+        ) : null}
+      </fieldset>
+    </nav>
+  );
+}
+
+/** The period as [from, to) in ISO time. */
+export function periodRange(period: Period, now = new Date()): { from?: string } {
+  const startOfDay = new Date(now.getFullYear(), now.getMonth(), now.getDate());
+  switch (period) {
+    case 'all':
+      return {};
+    case 'today':
+      return { from: startOfDay.toISOString() };
+    case 'week':
+      return { from: new Date(startOfDay.getTime() - 6 * 86_400_000).toISOString() };
+    case 'month':
+      return { from: new Date(startOfDay.getTime() - 29 * 86_400_000).toISOString() };
+    case 'year':
+      return { from: new Date(now.getFullYear(), 0, 1).toISOString() };
+  }
+}

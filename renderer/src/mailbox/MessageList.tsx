@@ -1,0 +1,230 @@
+/**
+ * The message list: a listbox of up to hundreds of thousands of options, virtualised (@tanstack/react-virtual: only
+ * the rows in view exist in the DOM) over the paged data of use-message-pages.ts.
+ *
+ * Why not React Aria's ListBox/GridList here: their collections build every item in React, also with their
+ * Virtualizer (adobe/react-spectrum#8783), which does not scale to 100,000 rows. This list follows the ARIA listbox
+ * pattern itself — roving tabindex on the options, aria-setsize/aria-posinset for the full count, aria-selected on
+ * the opened message — and uses React Aria everywhere else.
+ *
+ * Keys (while the list has focus): ↑/↓, Bild↑/Bild↓, Pos1/Ende move and show the message in the reading pane; Enter
+ * (and a double click) opens it (a window of its own in the desktop app); N jumps to the next unread message —
+ * only here, so a single-letter shortcut never fires while typing elsewhere (WCAG 2.1.4).
+ */
+import { useVirtualizer, defaultRangeExtractor, type Range } from '@tanstack/react-virtual';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
+import type { MessageListItem } from '../../../core/api/contract/mailbox.js';
+import { useLanguage } from '../i18n/i18n.js';
+import { MessageRowContent, rowName } from './MessageRow.js';
+import type { MessagePages } from './use-message-pages.js';
+
+export interface MessageListProps {
+  readonly pages: MessagePages;
+  readonly label: string;
+  readonly selectedId: number | null;
+  /** A row was chosen: shown in the reading pane. */
+  readonly onSelect: (item: MessageListItem) => void;
+  /** Enter or double click: open (own window where the shell has one, else focus the reading pane). */
+  readonly onActivate: (item: MessageListItem) => void;
+  readonly emptyText: string;
+  /** Called once the rows of a query are on screen (performance marks). */
+  readonly onRowsShown?: (key: string) => void;
+  /** The reading pane follows the keyboard (three panes); false in the narrow layout, where Enter opens. */
+  readonly followFocus?: boolean;
+}
+
+/** Row height in rem (two lines and padding); the pixel size follows the user's font size. */
+const ROW_REM = 4.25;
+/** Selection follows the keyboard after this pause, so holding ↓ does not open every message on the way. */
+const FOLLOW_DELAY_MS = 180;
+
+function remPx(): number {
+  return parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
+}
+
+export function MessageList({ pages, label, selectedId, onSelect, onActivate, emptyText, onRowsShown, followFocus = true }: MessageListProps) {
+  const { t, language } = useLanguage();
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const [rowHeight, setRowHeight] = useState(() => Math.round(ROW_REM * remPx()));
+  const [activeIndex, setActiveIndex] = useState(0);
+  const focusWanted = useRef(false);
+  const follow = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const total = pages.total ?? 0;
+
+  useEffect(() => {
+    const update = (): void => setRowHeight(Math.round(ROW_REM * remPx()));
+    window.addEventListener('resize', update);
+    return () => window.removeEventListener('resize', update);
+  }, []);
+
+  const rangeExtractor = useCallback(
+    (range: Range) => {
+      const indexes = defaultRangeExtractor(range);
+      // the focused row stays in the DOM, so focus is never lost to virtualisation
+      if (activeIndex < range.count && !indexes.includes(activeIndex)) return [...indexes, activeIndex].sort((a, b) => a - b);
+      return indexes;
+    },
+    [activeIndex],
+  );
+
+  const virtualizer = useVirtualizer({
+    count: total,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => rowHeight,
+    overscan: 8,
+    rangeExtractor,
+  });
+  const items = virtualizer.getVirtualItems();
+  const first = items[0]?.index ?? 0;
+  const last = items[items.length - 1]?.index ?? 0;
+
+  useEffect(() => {
+    virtualizer.measure();
+  }, [rowHeight, virtualizer]);
+
+  // load what is in view (and a little around it)
+  const { ensure } = pages;
+  useEffect(() => {
+    if (total > 0) ensure(first, last);
+  }, [first, last, total, ensure]);
+
+  // a new query starts at the top
+  const shownKey = pages.shownKey;
+  const previousKey = useRef(shownKey);
+  useEffect(() => {
+    if (previousKey.current === shownKey) return;
+    previousKey.current = shownKey;
+    setActiveIndex(0);
+    virtualizer.scrollToOffset(0);
+  }, [shownKey, virtualizer]);
+
+  // the selected message's row becomes the active one when it is in the loaded rows
+  useEffect(() => {
+    if (selectedId === null) return;
+    const index = pages.indexOf(selectedId);
+    if (index !== undefined && index !== activeIndex && !focusWanted.current) setActiveIndex(index);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- only when the selection or the rows change
+  }, [selectedId, pages.generation]);
+
+  useLayoutEffect(() => {
+    if (!focusWanted.current) return;
+    const row = scrollRef.current?.querySelector<HTMLElement>(`[data-index="${activeIndex}"]`);
+    if (row) {
+      focusWanted.current = false;
+      row.focus({ preventScroll: true });
+    }
+  });
+
+  const rowsReady = total === 0 || pages.itemAt(first) !== undefined;
+  useEffect(() => {
+    if (!rowsReady || pages.loading) return;
+    const key = pages.shownKey;
+    const frame = requestAnimationFrame(() => onRowsShown?.(key));
+    return () => cancelAnimationFrame(frame);
+  }, [rowsReady, pages.loading, pages.shownKey, onRowsShown]);
+
+  const moveTo = (index: number, select: boolean): void => {
+    if (total === 0) return;
+    const target = Math.max(0, Math.min(total - 1, index));
+    focusWanted.current = true;
+    setActiveIndex(target);
+    virtualizer.scrollToIndex(target, { align: 'auto' });
+    if (!select || !followFocus) return;
+    clearTimeout(follow.current);
+    follow.current = setTimeout(() => {
+      const item = pages.itemAt(target);
+      if (item !== undefined) onSelect(item);
+    }, FOLLOW_DELAY_MS);
+  };
+  useEffect(() => () => clearTimeout(follow.current), []);
+
+  const pageRows = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? rowHeight * 10) / rowHeight) - 1);
+
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
+    if (event.altKey || event.ctrlKey || event.metaKey) return;
+    switch (event.key) {
+      case 'ArrowDown':
+        moveTo(activeIndex + 1, true);
+        break;
+      case 'ArrowUp':
+        moveTo(activeIndex - 1, true);
+        break;
+      case 'PageDown':
+        moveTo(activeIndex + pageRows, true);
+        break;
+      case 'PageUp':
+        moveTo(activeIndex - pageRows, true);
+        break;
+      case 'Home':
+        moveTo(0, true);
+        break;
+      case 'End':
+        moveTo(total - 1, true);
+        break;
+      case 'Enter': {
+        const item = pages.itemAt(activeIndex);
+        if (item !== undefined) onActivate(item);
+        break;
+      }
+      case ' ': {
+        const item = pages.itemAt(activeIndex);
+        if (item !== undefined) onSelect(item);
+        break;
+      }
+      case 'n':
+      case 'N':
+        void pages.findNext(activeIndex, (item) => item.unread).then((index) => {
+          if (index !== undefined) moveTo(index, true);
+        });
+        break;
+      default:
+        return;
+    }
+    event.preventDefault();
+  };
+
+  if (pages.total === 0) {
+    return (
+      <div className="list list--empty" data-testid="message-list-empty">
+        <p>{emptyText}</p>
+      </div>
+    );
+  }
+
+  return (
+    <div ref={scrollRef} className="list" role="listbox" aria-label={label} aria-busy={pages.loading || undefined} onKeyDown={onKeyDown} data-testid="message-list">
+      <div role="presentation" className="list__canvas" style={{ height: virtualizer.getTotalSize() }}>
+        {items.map((row) => {
+          const item = pages.itemAt(row.index);
+          const selected = item !== undefined && item.id === selectedId;
+          const classes = ['row', item?.unread ? 'row--unread' : '', selected ? 'row--selected' : '', item?.isTest ? 'row--test' : '', item?.unreadableReason ? 'row--unreadable' : ''].filter(Boolean).join(' ');
+          return (
+            <div
+              key={row.index}
+              role="option"
+              data-index={row.index}
+              data-id={item?.id}
+              aria-selected={selected}
+              aria-setsize={total}
+              aria-posinset={row.index + 1}
+              aria-label={item === undefined ? t.mailbox.list.loadingRow : rowName(item, t, language)}
+              tabIndex={row.index === activeIndex ? 0 : -1}
+              className={classes}
+              style={{ height: row.size, transform: `translateY(${row.start}px)` }}
+              onFocus={() => setActiveIndex(row.index)}
+              onClick={() => {
+                setActiveIndex(row.index);
+                if (item !== undefined) onSelect(item);
+              }}
+              onDoubleClick={() => {
+                if (item !== undefined) onActivate(item);
+              }}
+            >
+              {item === undefined ? <span className="row__placeholder">{t.mailbox.list.loadingRow}</span> : <MessageRowContent item={item} t={t} language={language} />}
+            </div>
+          );
+        })}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,62 @@
+/**
+ * One row of the message list, two lines as in a mail program: applicant (bold while unread) and benefit; then
+ * Eingang (the Creation timestamp, never the fetch time), attachments, state and the signature with words. A
+ * Testantrag carries a banner, a "nicht lesbar" delivery its reason. The option's accessible name says all of
+ * it in one sentence, "ungelesen" first.
+ */
+import type { MessageListItem } from '../../../core/api/contract/mailbox.js';
+import { IconAttachment } from '../components/Icons.js';
+import { SignatureBadge } from '../components/SignatureBadge.js';
+import { dateTime } from '../format/format.js';
+import type { Messages } from '../i18n/messages.de.js';
+import type { UiLanguage } from '../../../core/api/contract.js';
+
+export function applicantOf(item: MessageListItem, t: Messages): string {
+  if (item.applicants.length > 0) return item.applicants.join('; ');
+  if (item.unreadableReason !== null) return t.mailbox.folders.unreadable;
+  return item.subject ?? t.mailbox.list.noApplicant;
+}
+
+export function benefitOf(item: MessageListItem): string {
+  return item.benefit.text ?? item.benefit.code ?? '';
+}
+
+export function rowName(item: MessageListItem, t: Messages, language: UiLanguage): string {
+  const parts = [
+    item.unread ? t.mailbox.list.unread : undefined,
+    item.isTest ? t.mailbox.list.testBanner : undefined,
+    applicantOf(item, t),
+    benefitOf(item) || undefined,
+    `${item.eingangKnown ? t.mailbox.list.eingang : t.mailbox.list.eingangUnknown} ${dateTime(item.eingang, language)}`,
+    item.attachmentCount > 0 ? t.mailbox.list.attachments(item.attachmentCount) : undefined,
+    t.states[item.state],
+    item.unreadableReason ?? (item.signatureStatus === null ? undefined : t.signature[item.signatureStatus]),
+    item.legalHold ? t.mailbox.list.legalHold : undefined,
+  ];
+  return parts.filter((p): p is string => p !== undefined && p !== '').join(', ');
+}
+
+export function MessageRowContent({ item, t, language }: { item: MessageListItem; t: Messages; language: UiLanguage }) {
+  return (
+    <>
+      <span className="row__line">
+        <span className="row__unread" aria-hidden="true" />
+        <span className="row__applicant">{applicantOf(item, t)}</span>
+        {item.isTest ? <span className="badge badge--test">{t.mailbox.list.testBanner}</span> : null}
+        <span className="row__benefit">{benefitOf(item)}</span>
+      </span>
+      <span className="row__line row__line--meta">
+        <span className="row__eingang">
+          {item.eingangKnown ? t.mailbox.list.eingang : t.mailbox.list.eingangUnknown} {dateTime(item.eingang, language)}
+        </span>
+        {item.attachmentCount > 0 ? (
+          <span className="row__attachments">
+            <IconAttachment /> {item.attachmentCount}
+          </span>
+        ) : null}
+        <span className={`row__state row__state--${item.state}`}>{t.states[item.state]}</span>
+        {item.unreadableReason !== null ? <span className="row__unreadable">{item.unreadableReason}</span> : <SignatureBadge status={item.signatureStatus} />}
+      </span>
+    </>
+  );
+}

@@ -1,0 +1,166 @@
+/**
+ * The message list's data: pages of 100 rows read from the store on demand (`messages.list` with offset/limit), so
+ * 100,000 messages cost the same as 100 — only the rows near the viewport are ever loaded.
+ *
+ * A new query (folder, filters, search, sort) reads the first page and keeps showing the old rows until it arrives
+ * (no flicker). Rows the caseworker changed here (opened, marked) are patched in place from the item the service
+ * answered, so a message read in the "Ungelesen" view stays there until the view changes; changes made elsewhere
+ * (a fetch, another window, retention) read the list again.
+ */
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { MessageListItem } from '../../../core/api/contract/mailbox.js';
+import type { MethodInput } from '../../../core/api/contract.js';
+import { useApi } from '../api/api-context.js';
+
+export const PAGE_SIZE = 100;
+
+export type ListQuery = Omit<MethodInput<'messages.list'>, 'offset' | 'limit'>;
+
+interface PagesState {
+  readonly key: string;
+  readonly total: number | undefined;
+  readonly pages: ReadonlyMap<number, readonly MessageListItem[]>;
+}
+
+export interface MessagePages {
+  /** Total rows of the current query (undefined until the first page arrived). */
+  readonly total: number | undefined;
+  /** The query the shown rows belong to is still loading (a new search, a new filter). */
+  readonly loading: boolean;
+  readonly error: unknown;
+  itemAt(index: number): MessageListItem | undefined;
+  indexOf(id: number): number | undefined;
+  /** Loads the pages covering rows [start, end]. */
+  ensure(start: number, end: number): void;
+  /** Puts an item the service answered (after a state change) in place of its row. */
+  patch(item: MessageListItem): void;
+  /** Reads the list again (same query), keeping the rows shown until the new ones arrive. */
+  reload(): void;
+  /** Counts up whenever new rows arrived (for performance marks and effects). */
+  readonly generation: number;
+  /** The key of the query whose rows are shown. */
+  readonly shownKey: string;
+  /** The first row after `from` that matches, loading pages ahead as needed (at most `maxPages`). */
+  findNext(from: number, match: (item: MessageListItem) => boolean, maxPages?: number): Promise<number | undefined>;
+}
+
+export function useMessagePages(query: ListQuery, onFirstPage?: (key: string, total: number) => void): MessagePages {
+  const api = useApi();
+  const [version, setVersion] = useState(0);
+  const key = `${JSON.stringify(query)}#${version}`;
+  const [state, setState] = useState<PagesState>({ key: '', total: undefined, pages: new Map() });
+  const [error, setError] = useState<unknown>(undefined);
+  const [generation, setGeneration] = useState(0);
+  const inflight = useRef(new Set<string>());
+  const current = useRef({ key, query });
+  current.current = { key, query };
+  const firstPage = useRef(onFirstPage);
+  firstPage.current = onFirstPage;
+
+  const loadPage = useCallback(
+    (forKey: string, forQuery: ListQuery, page: number): void => {
+      const tag = `${forKey}|${page}`;
+      if (inflight.current.has(tag)) return;
+      inflight.current.add(tag);
+      api
+        .call('messages.list', { ...forQuery, offset: page * PAGE_SIZE, limit: PAGE_SIZE })
+        .then(
+          (result) => {
+            if (current.current.key !== forKey) return;
+            setError(undefined);
+            setState((previous) => {
+              const fresh = previous.key !== forKey;
+              const pages = new Map(fresh ? [] : previous.pages);
+              pages.set(page, result.items);
+              return { key: forKey, total: result.total, pages };
+            });
+            setGeneration((g) => g + 1);
+            if (page === 0) firstPage.current?.(forKey, result.total);
+          },
+          (e: unknown) => {
+            if (current.current.key === forKey) setError(e);
+          },
+        )
+        .finally(() => inflight.current.delete(tag));
+    },
+    [api],
+  );
+
+  useEffect(() => {
+    loadPage(key, query, 0);
+    // the query object is described completely by the key
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [key, loadPage]);
+
+  // while a new query loads, the previous rows stay visible
+  const showing = state;
+  const ensure = useCallback(
+    (start: number, end: number) => {
+      const { key: k, query: q } = current.current;
+      if (state.key !== k) return; // the first page of the new query decides the total first
+      const last = state.total === undefined ? 0 : Math.max(0, state.total - 1);
+      for (let page = Math.floor(Math.max(0, start) / PAGE_SIZE); page <= Math.floor(Math.min(end, last) / PAGE_SIZE); page++) {
+        if (!state.pages.has(page)) loadPage(k, q, page);
+      }
+    },
+    [state, loadPage],
+  );
+
+  const itemAt = useCallback((index: number) => showing.pages.get(Math.floor(index / PAGE_SIZE))?.[index % PAGE_SIZE], [showing]);
+  const indexOf = useCallback(
+    (id: number) => {
+      for (const [page, items] of showing.pages) {
+        const at = items.findIndex((item) => item.id === id);
+        if (at >= 0) return page * PAGE_SIZE + at;
+      }
+      return undefined;
+    },
+    [showing],
+  );
+  const patch = useCallback((item: MessageListItem) => {
+    setState((previous) => {
+      let changed = false;
+      const pages = new Map(previous.pages);
+      for (const [page, items] of previous.pages) {
+        const at = items.findIndex((i) => i.id === item.id);
+        if (at >= 0) {
+          const copy = [...items];
+          copy[at] = item;
+          pages.set(page, copy);
+          changed = true;
+        }
+      }
+      return changed ? { ...previous, pages } : previous;
+    });
+  }, []);
+  const reload = useCallback(() => setVersion((v) => v + 1), []);
+
+  const findNext = useCallback(
+    async (from: number, match: (item: MessageListItem) => boolean, maxPages = 50): Promise<number | undefined> => {
+      const { key: k, query: q } = current.current;
+      if (state.key !== k || state.total === undefined) return undefined;
+      const total = state.total;
+      const known = new Map(state.pages);
+      for (let page = Math.floor((from + 1) / PAGE_SIZE), read = 0; page * PAGE_SIZE < total && read <= maxPages; page++) {
+        let items = known.get(page);
+        if (items === undefined) {
+          read++;
+          const result = await api.call('messages.list', { ...q, offset: page * PAGE_SIZE, limit: PAGE_SIZE });
+          if (current.current.key !== k) return undefined;
+          items = result.items;
+          const loaded = items;
+          setState((previous) => (previous.key === k ? { ...previous, pages: new Map(previous.pages).set(page, loaded) } : previous));
+        }
+        for (let i = 0; i < items.length; i++) {
+          const index = page * PAGE_SIZE + i;
+          const item = items[i];
+          if (index > from && item !== undefined && match(item)) return index;
+        }
+      }
+      return undefined;
+    },
+    [api, state],
+  );
+
+  return { total: showing.total, loading: state.key !== key, error, itemAt, indexOf, ensure, patch, reload, generation, shownKey: state.key, findNext };
+}

@@ -1,0 +1,104 @@
+/**
+ * "Daten": the full labelled tree of the message (every element and attribute with its label, codes with their
+ * texts, local ids shown as names). Groups open and close (React Aria Disclosure); the first two levels are open.
+ * Closed groups do not render their content, so large messages stay quick. Every value has a copy button.
+ */
+import { createContext, useContext, useEffect, useState } from 'react';
+import { Button, Disclosure, DisclosurePanel, Heading } from 'react-aria-components';
+import { CopyButton } from '../components/CopyButton.js';
+import { IconChevronRight } from '../components/Icons.js';
+import { useLanguage } from '../i18n/i18n.js';
+import { copyText, type TreeNode } from './types.js';
+
+/** "Alle aufklappen/zuklappen": a generation and the wanted state; every group follows when the generation changes. */
+const ExpandAll = createContext<{ generation: number; expanded: boolean }>({ generation: 0, expanded: false });
+
+function ValueLine({ label, node }: { label: string; node: Pick<TreeNode, 'value' | 'id'> }) {
+  const { t } = useLanguage();
+  const value = node.value;
+  if (value === undefined) return null;
+  const empty = value.kind === 'empty' || value.display === '';
+  return (
+    <div className="tree__value">
+      <span className={empty ? 'value value--empty' : 'value'}>{empty ? t.message.tree.empty : value.display}</span>
+      {empty ? null : <CopyButton text={copyText(value)} label={t.message.card.copyValue(label)} announce={t.common.copiedValue(label)} />}
+    </div>
+  );
+}
+
+function Leaf({ node }: { node: TreeNode }) {
+  const { language } = useLanguage();
+  const label = node.label[language];
+  return (
+    <div className="tree__leaf" data-node={node.id}>
+      <dt className="tree__label">{label}</dt>
+      <dd className="tree__data">
+        <ValueLine label={label} node={node} />
+      </dd>
+    </div>
+  );
+}
+
+function Group({ node, depth }: { node: TreeNode; depth: number }) {
+  const { language } = useLanguage();
+  const all = useContext(ExpandAll);
+  const [expanded, setExpanded] = useState(depth < 2);
+  useEffect(() => {
+    if (all.generation > 0) setExpanded(all.expanded);
+  }, [all]);
+  const label = node.label[language];
+  return (
+    <Disclosure className="tree__group" isExpanded={expanded} onExpandedChange={setExpanded} data-node={node.id}>
+      <Heading level={Math.min(6, depth + 3)} className="tree__heading">
+        <Button slot="trigger" className="tree__trigger">
+          <IconChevronRight className="icon tree__chevron" />
+          {label}
+        </Button>
+      </Heading>
+      <DisclosurePanel className="tree__panel">{expanded ? <NodeContent node={node} depth={depth} /> : null}</DisclosurePanel>
+    </Disclosure>
+  );
+}
+
+function NodeContent({ node, depth }: { node: TreeNode; depth: number }) {
+  const { language } = useLanguage();
+  const leaves = [...node.attributes.map((a) => ({ id: a.id, name: a.id, label: a.label, value: a.value, attributes: [], children: [] }) as TreeNode), ...node.children.filter((c) => c.children.length === 0 && c.attributes.length === 0)];
+  const groups = node.children.filter((c) => c.children.length > 0 || c.attributes.length > 0);
+  return (
+    <>
+      {node.value !== undefined ? <ValueLine label={node.label[language]} node={node} /> : null}
+      {leaves.length > 0 ? (
+        <dl className="tree__leaves">
+          {leaves.map((leaf) => (
+            <Leaf key={leaf.id} node={leaf} />
+          ))}
+        </dl>
+      ) : null}
+      {groups.map((child) => (
+        <Group key={child.id} node={child} depth={depth + 1} />
+      ))}
+    </>
+  );
+}
+
+export function DataTree({ tree }: { tree: TreeNode }) {
+  const { t, language } = useLanguage();
+  const [all, setAll] = useState({ generation: 0, expanded: false });
+  return (
+    <div className="tree" data-testid="data-tree">
+      <div className="tree__toolbar">
+        <p className="tree__intro">{t.message.tree.intro}</p>
+        <Button className="button button--secondary button--small" onPress={() => setAll((a) => ({ generation: a.generation + 1, expanded: true }))}>
+          {t.message.tree.expandAll}
+        </Button>
+        <Button className="button button--secondary button--small" onPress={() => setAll((a) => ({ generation: a.generation + 1, expanded: false }))}>
+          {t.message.tree.collapseAll}
+        </Button>
+      </div>
+      <ExpandAll.Provider value={all}>
+        <h3 className="tree__root">{tree.label[language]}</h3>
+        <NodeContent node={tree} depth={0} />
+      </ExpandAll.Provider>
+    </div>
+  );
+}

@@ -1,0 +1,80 @@
+/**
+ * "Dokumente": the documents of the application (inline documents of the XML — the platform's application PDF
+ * first — and OSCI attachments) and the built-in viewer for PDF and images. Other types can be exported.
+ */
+import { useState } from 'react';
+import { ListBox, ListBoxItem, type Key } from 'react-aria-components';
+import type { DocumentRef } from '../../../core/api/contract/mailbox.js';
+import { ErrorNotice } from '../components/ErrorNotice.js';
+import { IconWarning } from '../components/Icons.js';
+import { bytes as formatBytes } from '../format/format.js';
+import { useLanguage } from '../i18n/i18n.js';
+import { useDocumentBytes } from './document-bytes.js';
+import { ImageViewer } from './ImageViewer.js';
+import { PdfViewer } from './PdfViewer.js';
+import type { DocumentEntry } from './types.js';
+
+const keyOf = (ref: DocumentRef): string => (ref.source === 'inline' ? `i${ref.ordinal}` : ref.source === 'attachment' ? `a${ref.attachmentId}` : 'content');
+
+function typeOf(doc: DocumentEntry): string {
+  return (doc.detectedMimeType ?? doc.mimeType ?? '').toLowerCase();
+}
+
+export function DocumentsPanel({ id, documents }: { id: number; documents: readonly DocumentEntry[] }) {
+  const { t, language } = useLanguage();
+  const sorted = [...documents].sort((a, b) => Number(b.isApplicationForm) - Number(a.isApplicationForm));
+  const [selected, setSelected] = useState<string | null>(sorted[0] ? keyOf(sorted[0].ref) : null);
+  const doc = sorted.find((d) => keyOf(d.ref) === selected) ?? null;
+  const bytes = useDocumentBytes(id, doc?.ref ?? null);
+  const type = doc === null ? '' : typeOf(doc);
+
+  return (
+    <div className="documents">
+      <ListBox
+        aria-label={t.message.documents.listLabel}
+        className="documents__list"
+        selectionMode="single"
+        disallowEmptySelection
+        selectedKeys={selected === null ? [] : [selected]}
+        onSelectionChange={(keys) => {
+          const next = [...(keys as Set<Key>)][0];
+          if (typeof next === 'string') setSelected(next);
+        }}
+        data-testid="documents-list"
+      >
+        {sorted.map((d) => (
+          <ListBoxItem key={keyOf(d.ref)} id={keyOf(d.ref)} className="documents__item" textValue={d.name}>
+            <span className="documents__name">{d.name}</span>
+            <span className="documents__meta">
+              {d.isApplicationForm ? `${t.message.documents.applicationForm} · ` : d.ref.source === 'attachment' ? `${t.message.documents.attachment} · ` : ''}
+              {d.fileName ?? ''} · {formatBytes(d.size, language)}
+            </span>
+            {d.mimeMismatch || d.problem ? (
+              <span className="documents__problem">
+                <IconWarning /> {d.problem ? (language === 'de' ? d.problem.de : d.problem.en) : t.message.documents.mimeMismatch}
+              </span>
+            ) : null}
+          </ListBoxItem>
+        ))}
+      </ListBox>
+      <div className="documents__viewer">
+        {doc === null ? <p>{t.message.documents.choose}</p> : null}
+        {doc !== null && bytes?.phase === 'loading' ? (
+          <p role="status" className="documents__loading">
+            {t.message.documents.loading(bytes.percent)}
+          </p>
+        ) : null}
+        {doc !== null && bytes?.phase === 'failed' ? <ErrorNotice error={bytes.error} headingLevel={3} /> : null}
+        {doc !== null && bytes?.phase === 'ready' ? (
+          type === 'application/pdf' ? (
+            <PdfViewer bytes={bytes.bytes} name={doc.name} />
+          ) : type === 'image/jpeg' || type === 'image/png' || type === 'image/gif' || type === 'image/webp' ? (
+            <ImageViewer bytes={bytes.bytes} mimeType={type} name={doc.name} />
+          ) : (
+            <p className="notice">{t.message.documents.noPreview}</p>
+          )
+        ) : null}
+      </div>
+    </div>
+  );
+}

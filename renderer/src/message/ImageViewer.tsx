@@ -1,0 +1,47 @@
+/** An image document (JPEG, PNG scans) inside the program, with zoom. Shown from a blob: URL (the CSP allows it for images). */
+import { useEffect, useState } from 'react';
+import { Button, Group } from 'react-aria-components';
+import { IconMinus, IconPlus } from '../components/Icons.js';
+import { useT } from '../i18n/i18n.js';
+
+export function ImageViewer({ bytes, mimeType, name }: { bytes: Uint8Array<ArrayBuffer>; mimeType: string; name: string }) {
+  const t = useT();
+  const [url, setUrl] = useState<string | null>(null);
+  const [zoom, setZoom] = useState<number | 'fit'>('fit');
+  const [failed, setFailed] = useState(false);
+  useEffect(() => {
+    const objectUrl = URL.createObjectURL(new Blob([bytes], { type: mimeType }));
+    setUrl(objectUrl);
+    setFailed(false);
+    return () => URL.revokeObjectURL(objectUrl);
+  }, [bytes, mimeType]);
+  const current = zoom === 'fit' ? 1 : zoom;
+  if (failed) return <p className="notice notice--warn">{t.message.documents.renderFailed}</p>;
+  return (
+    <div className="viewer" data-testid="image-viewer">
+      <Group className="viewer__toolbar" aria-label={t.message.documents.viewerLabel(name)}>
+        <Button className="button button--icon" onPress={() => setZoom(Math.max(0.25, current / 1.25))} aria-label={t.message.documents.zoomOut}>
+          <IconMinus />
+        </Button>
+        <span className="viewer__zoom">{zoom === 'fit' ? t.message.documents.zoomReset : t.message.documents.zoom(Math.round(current * 100))}</span>
+        <Button className="button button--icon" onPress={() => setZoom(Math.min(8, current * 1.25))} aria-label={t.message.documents.zoomIn}>
+          <IconPlus />
+        </Button>
+        <Button className="button button--secondary button--small" onPress={() => setZoom('fit')}>
+          {t.message.documents.zoomReset}
+        </Button>
+      </Group>
+      <div className="viewer__frame" tabIndex={0} role="group" aria-label={t.message.documents.viewerLabel(name)}>
+        {url === null ? null : (
+          <img
+            src={url}
+            alt={t.message.documents.imageAlt(name)}
+            className={zoom === 'fit' ? 'viewer__image viewer__image--fit' : 'viewer__image'}
+            style={zoom === 'fit' ? undefined : { width: `${Math.round(current * 100)}%` }}
+            onError={() => setFailed(true)}
+          />
+        )}
+      </div>
+    </div>
+  );
+}

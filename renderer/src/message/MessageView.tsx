@@ -1,0 +1,373 @@
+/**
+ * The application pane (or a window of its own): title, Testantrag banner, applicants, Eingang (Creation), the
+ * signature in words with the details one click away, the state; the actions (übertragen, export, print, own
+ * window, trash, ...); and the tabs Übersicht (cards, copy, checklist), Daten (full tree), Dokumente (viewer),
+ * Laufzettel (proof of receipt, signature and certificate results).
+ */
+import { useCallback, useEffect, useState } from 'react';
+import { Button, Menu, MenuItem, MenuTrigger, Popover, Separator, Tab, TabList, TabPanel, Tabs, Toolbar, type Key } from 'react-aria-components';
+import { useApi } from '../api/api-context.js';
+import { writeClipboard } from '../components/CopyButton.js';
+import { ErrorNotice } from '../components/ErrorNotice.js';
+import { IconChevronDown, IconExport, IconMore, IconPrint, IconWindow } from '../components/Icons.js';
+import { Modal } from '../components/Modal.js';
+import { SignatureBadge } from '../components/SignatureBadge.js';
+import { dateTime } from '../format/format.js';
+import { useLanguage } from '../i18n/i18n.js';
+import { useCommands } from '../keyboard/commands.js';
+import { applicantOf } from '../mailbox/MessageRow.js';
+import { PrintView } from '../print/PrintView.js';
+import { useStatus } from '../shell/status.js';
+import { useWorkspace } from '../state/workspace.js';
+import { DataTree } from './DataTree.js';
+import { DocumentsPanel } from './DocumentsPanel.js';
+import { Laufzettel } from './Laufzettel.js';
+import { SummaryCards } from './SummaryCards.js';
+import { blockText, type Detail, type ListItem } from './types.js';
+import { suggestedName, useExporter, type ExportFormat } from './use-exporter.js';
+
+type TabId = 'overview' | 'data' | 'documents' | 'laufzettel';
+
+export interface MessageViewProps {
+  readonly id: number;
+  /** The list patches its row from the item the service answered. */
+  readonly onItemChanged?: (item: ListItem) => void;
+  /** A window of its own: no "own window" action, the title is the page's main heading. */
+  readonly standalone?: boolean;
+}
+
+export function MessageView({ id, onItemChanged, standalone = false }: MessageViewProps) {
+  const api = useApi();
+  const { t, language } = useLanguage();
+  const { announce, reportError } = useStatus();
+  const { isDesktop } = useWorkspace();
+  const exportAs = useExporter();
+  const [detail, setDetail] = useState<Detail | null>(null);
+  const [error, setError] = useState<unknown>(undefined);
+  const [tab, setTab] = useState<TabId>('overview');
+  const [printing, setPrinting] = useState(false);
+  const [confirmDelete, setConfirmDelete] = useState(false);
+  const [attempt, setAttempt] = useState(0);
+
+  useEffect(() => {
+    let cancelled = false;
+    setError(undefined);
+    setDetail((d) => (d?.item.id === id ? d : null));
+    api.call('messages.detail', { ref: { id } }).then(
+      (loaded) => {
+        if (cancelled) return;
+        setDetail(loaded);
+        setTab((current) => (loaded.view === null && (current === 'overview' || current === 'data') ? 'laufzettel' : current));
+        onItemChanged?.(loaded.item);
+      },
+      (e: unknown) => {
+        if (!cancelled) setError(e);
+      },
+    );
+    return () => {
+      cancelled = true;
+    };
+    // onItemChanged is a notification; a new function must not load the message again
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [api, id, attempt]);
+
+  const changed = useCallback(
+    (item: ListItem) => {
+      setDetail((d) => (d === null || d.item.id !== item.id ? d : { ...d, item }));
+      onItemChanged?.(item);
+    },
+    [onItemChanged],
+  );
+
+  const act = useCallback(
+    async (work: () => Promise<ListItem>, done: string) => {
+      try {
+        changed(await work());
+        announce(done);
+      } catch (e) {
+        reportError(e);
+      }
+    },
+    [changed, announce, reportError],
+  );
+
+  const exportFormat = useCallback(
+    (format: ExportFormat) => {
+      if (detail === null) return;
+      void exportAs(detail.item.id, format, suggestedName(format, detail.laufzettel.eingang ?? detail.item.eingang, detail.item.messageId)).then((ok) => {
+        if (ok && format !== 'receipt') {
+          // the state may have become "exportiert"
+          api.call('messages.list', { search: detail.item.messageId, limit: 1 }).then((page) => {
+            const item = page.items.find((i) => i.id === detail.item.id);
+            if (item) changed(item);
+          }, () => undefined);
+        }
+      });
+    },
+    [detail, exportAs, api, changed],
+  );
+
+  // print: render the print layer, open the system dialog, record it
+  useEffect(() => {
+    if (!printing || detail === null) return;
+    const frame = requestAnimationFrame(() => {
+      window.print();
+      setPrinting(false);
+      api.call('messages.recordPrinted', { id: detail.item.id }).then(() => announce(t.message.printed), reportError);
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [printing, detail, api, announce, reportError, t]);
+
+  const copyBlock = useCallback(() => {
+    const cards = detail?.view?.cards ?? [];
+    if (cards.length === 0) return;
+    const focusedCard = (document.activeElement as HTMLElement | null)?.closest<HTMLElement>('[data-card]')?.dataset.card;
+    const card = cards.find((c) => c.id === focusedCard) ?? cards[0];
+    if (card === undefined) return;
+    writeClipboard(blockText(card, language)).then(() => announce(t.common.copiedBlock(card.title[language])), reportError);
+  }, [detail, language, announce, reportError, t]);
+
+  useCommands({
+    export: () => {
+      if (detail?.view) exportFormat('pdf');
+    },
+    print: () => {
+      if (detail) setPrinting(true);
+    },
+    copyBlock,
+  });
+
+  const setChecklist = async (ticked: string[]): Promise<void> => {
+    if (detail === null) return;
+    try {
+      const { checklist } = await api.call('messages.setChecklist', { id: detail.item.id, ticked });
+      setDetail((d) => (d === null ? d : { ...d, checklist }));
+      const cards = detail.view?.cards ?? [];
+      const complete = cards.length > 0 && cards.every((c) => checklist.includes(c.id));
+      if (complete && detail.item.state !== 'uebertragen') {
+        changed(await api.call('messages.setTransferred', { id: detail.item.id, transferred: true }));
+        announce(t.message.checklist.complete);
+      }
+    } catch (e) {
+      reportError(e);
+    }
+  };
+
+  if (error !== undefined) return <ErrorNotice error={error} onRetry={() => setAttempt((n) => n + 1)} />;
+  if (detail === null)
+    return (
+      <p className="message__loading" role="status">
+        {t.message.loading}
+      </p>
+    );
+
+  const item = detail.item;
+  const view = detail.view;
+  const title = view?.benefit?.text ?? item.benefit.text ?? item.benefit.code ?? (item.unreadableReason !== null ? t.message.unreadableHeading : t.mailbox.regionMessage);
+  const transferred = item.state === 'uebertragen';
+  const inTrash = item.state === 'papierkorb';
+  const Title = standalone ? 'h1' : 'h2';
+
+  const onMenu = (key: Key): void => {
+    switch (key) {
+      case 'pdf':
+      case 'xml':
+      case 'attachments':
+      case 'receipt':
+        exportFormat(key);
+        return;
+      case 'unread':
+        void act(() => api.call('messages.setRead', { id: item.id, read: false }), t.message.markedUnread);
+        return;
+      case 'trash':
+        void act(() => api.call('messages.setTrashed', { id: item.id, trashed: true }), t.message.trashed);
+        return;
+      case 'restore':
+        void act(() => api.call('messages.setTrashed', { id: item.id, trashed: false }), t.message.restored);
+        return;
+      case 'hold':
+        void act(() => api.call('messages.setLegalHold', { id: item.id, hold: !item.legalHold }), item.legalHold ? t.message.actions.legalHoldOff : t.message.actions.legalHoldOn);
+        return;
+      case 'delete':
+        setConfirmDelete(true);
+        return;
+    }
+  };
+
+  const deleteForever = async (): Promise<void> => {
+    setConfirmDelete(false);
+    try {
+      await api.call('messages.deletePermanently', { id: item.id });
+      announce(t.message.deleted);
+    } catch (e) {
+      reportError(e);
+    }
+  };
+
+  return (
+    <article className="message" aria-labelledby="message-heading" data-testid="message-view" data-message-id={item.id}>
+      {item.isTest ? (
+        <p className="banner banner--test" data-testid="test-banner">
+          {t.message.testBanner}
+        </p>
+      ) : null}
+      <header className="message__header">
+        <Title id="message-heading" className="message__title" tabIndex={-1}>
+          {title}
+        </Title>
+        <p className="message__who">{applicantOf(item, t)}</p>
+        <dl className="message__facts">
+          <div>
+            <dt>{t.message.eingang}</dt>
+            <dd data-testid="message-eingang">{item.eingangKnown ? dateTime(detail.laufzettel.eingang ?? item.eingang, language, true) : `${t.message.eingangMissing} ${dateTime(item.eingang, language)}`}</dd>
+          </div>
+          <div>
+            <dt>{t.message.signatureLine}</dt>
+            <dd>
+              <SignatureBadge status={item.signatureStatus} long />{' '}
+              <Button className="button button--link" onPress={() => setTab('laufzettel')}>
+                {t.message.showDetails}
+              </Button>
+            </dd>
+          </div>
+          <div>
+            <dt>{t.message.state}</dt>
+            <dd data-testid="message-state">{t.states[item.state]}</dd>
+          </div>
+        </dl>
+      </header>
+      <Toolbar className="message__actions" aria-label={t.message.actions.label}>
+        {view !== null && !inTrash ? (
+          <Button className={transferred ? 'button button--secondary' : 'button'} onPress={() => void act(() => api.call('messages.setTransferred', { id: item.id, transferred: !transferred }), transferred ? t.message.unmarkedTransferred : t.message.markedTransferred)} data-testid="toggle-transferred">
+            {transferred ? t.message.actions.unmarkTransferred : t.message.actions.markTransferred}
+          </Button>
+        ) : null}
+        <MenuTrigger>
+          <Button className="button button--secondary" data-testid="export-menu">
+            <IconExport />
+            {t.message.actions.export}
+            <IconChevronDown />
+          </Button>
+          <Popover className="popover">
+            <Menu className="menu" onAction={onMenu} disabledKeys={view === null ? ['pdf', ...(detail.documents.length === 0 ? ['attachments'] : [])] : []}>
+              <MenuItem id="pdf" className="menu__item">
+                {t.message.actions.exportPdf}
+              </MenuItem>
+              <MenuItem id="xml" className="menu__item">
+                {t.message.actions.exportXml}
+              </MenuItem>
+              <MenuItem id="attachments" className="menu__item">
+                {t.message.actions.exportAttachments}
+              </MenuItem>
+              <MenuItem id="receipt" className="menu__item">
+                {t.message.actions.exportReceipt}
+              </MenuItem>
+            </Menu>
+          </Popover>
+        </MenuTrigger>
+        <Button className="button button--secondary" onPress={() => setPrinting(true)} aria-keyshortcuts="Control+P">
+          <IconPrint />
+          {t.message.actions.print}
+        </Button>
+        {isDesktop && !standalone ? (
+          <Button className="button button--secondary" onPress={() => api.call('window.openMessage', { id: item.id }).catch(reportError)}>
+            <IconWindow />
+            {t.message.actions.openWindow}
+          </Button>
+        ) : null}
+        <MenuTrigger>
+          <Button className="button button--secondary" aria-label={t.message.actions.more} data-testid="more-menu">
+            <IconMore />
+          </Button>
+          <Popover className="popover">
+            <Menu className="menu" onAction={onMenu}>
+              <MenuItem id="unread" className="menu__item">
+                {t.message.actions.markUnread}
+              </MenuItem>
+              {inTrash ? (
+                <MenuItem id="restore" className="menu__item">
+                  {t.message.actions.restore}
+                </MenuItem>
+              ) : (
+                <MenuItem id="trash" className="menu__item">
+                  {t.message.actions.trash}
+                </MenuItem>
+              )}
+              <MenuItem id="hold" className="menu__item">
+                {item.legalHold ? t.message.actions.legalHoldOff : t.message.actions.legalHoldOn}
+              </MenuItem>
+              {inTrash ? (
+                <>
+                  <Separator className="menu__separator" />
+                  <MenuItem id="delete" className="menu__item menu__item--danger">
+                    {t.message.actions.deleteForever}
+                  </MenuItem>
+                </>
+              ) : null}
+            </Menu>
+          </Popover>
+        </MenuTrigger>
+      </Toolbar>
+
+      {item.unreadableReason !== null ? (
+        <div className="notice notice--warn" data-testid="unreadable-notice">
+          <h3 className="notice__title">{t.message.unreadableHeading}</h3>
+          <p>
+            <strong>{item.unreadableReason}</strong>
+          </p>
+          <p>{t.message.unreadableText}</p>
+        </div>
+      ) : null}
+      {detail.viewError !== undefined ? <ErrorNotice error={detail.viewError} headingLevel={3} /> : null}
+
+      <Tabs className="tabs" selectedKey={tab} onSelectionChange={(k) => setTab(k as TabId)}>
+        <TabList className="tabs__list" aria-label={t.message.tabsLabel}>
+          {view !== null ? (
+            <Tab id="overview" className="tabs__tab">
+              {t.message.tabs.overview}
+            </Tab>
+          ) : null}
+          {view !== null ? (
+            <Tab id="data" className="tabs__tab">
+              {t.message.tabs.data}
+            </Tab>
+          ) : null}
+          <Tab id="documents" className="tabs__tab">
+            {t.message.tabs.documents(detail.documents.length)}
+          </Tab>
+          <Tab id="laufzettel" className="tabs__tab">
+            {t.message.tabs.laufzettel}
+          </Tab>
+        </TabList>
+        {view !== null ? (
+          <TabPanel id="overview" className="tabs__panel">
+            <SummaryCards cards={view.cards} checklist={detail.checklist} onChecklist={(ticked) => void setChecklist(ticked)} />
+          </TabPanel>
+        ) : null}
+        {view !== null ? (
+          <TabPanel id="data" className="tabs__panel">
+            <DataTree tree={view.tree} />
+          </TabPanel>
+        ) : null}
+        <TabPanel id="documents" className="tabs__panel">
+          <DocumentsPanel id={item.id} documents={detail.documents} />
+        </TabPanel>
+        <TabPanel id="laufzettel" className="tabs__panel">
+          <Laufzettel detail={detail} />
+        </TabPanel>
+      </Tabs>
+      {printing ? <PrintView detail={detail} /> : null}
+      <Modal title={t.message.actions.deleteTitle} isOpen={confirmDelete} onClose={() => setConfirmDelete(false)} size="narrow" role="alertdialog">
+        <p>{t.message.actions.deleteText}</p>
+        <div className="form__actions">
+          <Button className="button button--danger" onPress={() => void deleteForever()}>
+            {t.message.actions.deleteConfirm}
+          </Button>
+          <Button className="button button--secondary" onPress={() => setConfirmDelete(false)}>
+            {t.common.cancel}
+          </Button>
+        </div>
+      </Modal>
+    </article>
+  );
+}

@@ -1,0 +1,130 @@
+/**
+ * A PDF inside the program: one page at a time on a canvas, page navigation (buttons, page number, Bild↑/Bild↓
+ * while the viewer has focus) and zoom (buttons, +/−; "Ganze Breite" fits the pane). The canvas is an image with a
+ * text alternative ("Seite 2 des Dokuments"); the document itself can be exported for a screen reader.
+ */
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { Button, Group, Input, Label, NumberField } from 'react-aria-components';
+import { IconChevronLeft, IconChevronRight, IconMinus, IconPlus } from '../components/Icons.js';
+import { useT } from '../i18n/i18n.js';
+import { openPdf, type PdfDocument } from './pdf-engine.js';
+
+const ZOOMS = [0.5, 0.75, 1, 1.25, 1.5, 2, 3];
+
+export function PdfViewer({ bytes, name }: { bytes: Uint8Array<ArrayBuffer>; name: string }) {
+  const t = useT();
+  const [doc, setDoc] = useState<PdfDocument | null>(null);
+  const [failed, setFailed] = useState(false);
+  const [page, setPage] = useState(1);
+  const [zoom, setZoom] = useState<number | 'fit'>('fit');
+  const [rendered, setRendered] = useState(0);
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const frame = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    let cancelled = false;
+    let opened: PdfDocument | null = null;
+    setDoc(null);
+    setFailed(false);
+    setPage(1);
+    // pdf.js takes the buffer over; hand it a copy so the caller's bytes stay usable
+    openPdf(bytes.slice()).then(
+      (d) => {
+        if (cancelled) void d.destroy();
+        else {
+          opened = d;
+          setDoc(d);
+        }
+      },
+      () => {
+        if (!cancelled) setFailed(true);
+      },
+    );
+    return () => {
+      cancelled = true;
+      void opened?.destroy();
+    };
+  }, [bytes]);
+
+  useEffect(() => {
+    if (doc === null || canvas.current === null) return;
+    let cancelled = false;
+    let task: { cancel(): void; promise: Promise<void> } | undefined;
+    void (async () => {
+      try {
+        const pdfPage = await doc.getPage(page);
+        if (cancelled || canvas.current === null) return;
+        const base = pdfPage.getViewport({ scale: 1 });
+        const width = frame.current?.clientWidth ?? 800;
+        const scale = zoom === 'fit' ? Math.max(0.25, (width - 24) / base.width) : zoom;
+        const ratio = window.devicePixelRatio || 1;
+        const viewport = pdfPage.getViewport({ scale: scale * ratio });
+        const target = canvas.current;
+        target.width = Math.floor(viewport.width);
+        target.height = Math.floor(viewport.height);
+        target.style.width = `${Math.floor(viewport.width / ratio)}px`;
+        target.style.height = `${Math.floor(viewport.height / ratio)}px`;
+        task = pdfPage.render({ canvas: target, viewport });
+        await task.promise;
+        if (!cancelled) setRendered((n) => n + 1);
+      } catch {
+        if (!cancelled) setFailed(true);
+      }
+    })();
+    return () => {
+      cancelled = true;
+      task?.cancel();
+    };
+  }, [doc, page, zoom]);
+
+  const pages = doc?.numPages ?? 0;
+  const current = zoom === 'fit' ? 1 : zoom;
+  const zoomBy = (direction: 1 | -1): void => {
+    const index = ZOOMS.findIndex((z) => z >= current - 0.001);
+    const next = ZOOMS[Math.max(0, Math.min(ZOOMS.length - 1, (index < 0 ? ZOOMS.length - 1 : index) + direction))] ?? 1;
+    setZoom(next);
+  };
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
+    if (event.key === 'PageDown') setPage((p) => Math.min(pages, p + 1));
+    else if (event.key === 'PageUp') setPage((p) => Math.max(1, p - 1));
+    else if (event.key === '+' || event.key === '=') zoomBy(1);
+    else if (event.key === '-') zoomBy(-1);
+    else return;
+    event.preventDefault();
+  };
+
+  if (failed) return <p className="notice notice--warn">{t.message.documents.renderFailed}</p>;
+  return (
+    <div className="viewer" data-testid="pdf-viewer" data-rendered={rendered} data-page={page} data-pages={pages}>
+      <Group className="viewer__toolbar" aria-label={t.message.documents.viewerLabel(name)}>
+        <Button className="button button--icon" onPress={() => setPage((p) => Math.max(1, p - 1))} isDisabled={page <= 1} aria-label={t.message.documents.previousPage}>
+          <IconChevronLeft />
+        </Button>
+        <NumberField className="viewer__page" value={page} minValue={1} maxValue={Math.max(1, pages)} onChange={(v) => Number.isFinite(v) && setPage(Math.max(1, Math.min(pages, Math.round(v))))} aria-label={t.message.documents.pageNumber}>
+          <Label className="visually-hidden">{t.message.documents.pageNumber}</Label>
+          <Input className="input input--narrow" />
+        </NumberField>
+        <span className="viewer__pages" aria-live="polite">
+          {t.message.documents.page(page, pages)}
+        </span>
+        <Button className="button button--icon" onPress={() => setPage((p) => Math.min(pages, p + 1))} isDisabled={page >= pages} aria-label={t.message.documents.nextPage}>
+          <IconChevronRight />
+        </Button>
+        <span className="viewer__spacer" />
+        <Button className="button button--icon" onPress={() => zoomBy(-1)} aria-label={t.message.documents.zoomOut}>
+          <IconMinus />
+        </Button>
+        <span className="viewer__zoom">{zoom === 'fit' ? t.message.documents.zoomReset : t.message.documents.zoom(Math.round(zoom * 100))}</span>
+        <Button className="button button--icon" onPress={() => zoomBy(1)} aria-label={t.message.documents.zoomIn}>
+          <IconPlus />
+        </Button>
+        <Button className="button button--secondary button--small" onPress={() => setZoom('fit')}>
+          {t.message.documents.zoomReset}
+        </Button>
+      </Group>
+      <div ref={frame} className="viewer__frame" tabIndex={0} onKeyDown={onKeyDown} role="group" aria-label={t.message.documents.viewerLabel(name)}>
+        <canvas ref={canvas} className="viewer__canvas" role="img" aria-label={t.message.documents.pageImage(page)} />
+      </div>
+    </div>
+  );
+}

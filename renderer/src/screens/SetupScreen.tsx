@@ -1,0 +1,228 @@
+/**
+ * "Echtes Postfach einrichten": the mailbox key file with its password, the intermediary's address and certificate
+ * (and its signing certificate where different), the protection of the local store; then the recovery key (shown
+ * once) and a connection test.
+ *
+ * Passwords are typed into plain uncontrolled inputs and read once when the form is sent: they go in a single call
+ * each (`store.create`, `identity.setup`), the inputs are emptied right after, and no React state ever holds them.
+ * Nothing secret comes back, except the store's recovery key, which must be shown once.
+ */
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { Button, Form, Input, Label, TextField, Text, FieldError } from 'react-aria-components';
+import { useApi } from '../api/api-context.js';
+import { ErrorNotice } from '../components/ErrorNotice.js';
+import { FilePicker, type PickedFile } from '../components/FilePicker.js';
+import { useT } from '../i18n/i18n.js';
+import { useWorkspace } from '../state/workspace.js';
+import { RecoveryKeyDialog } from './RecoveryKeyDialog.js';
+
+type Step = { readonly kind: 'form' } | { readonly kind: 'recovery'; readonly key: string; readonly setupError: unknown } | { readonly kind: 'test' };
+
+interface FieldErrors {
+  keyFile?: string;
+  keyPassword?: string;
+  url?: string;
+  certificate?: string;
+  storePassword?: string;
+}
+
+function PasswordInput({ name, label, inputRef, error, description, autoComplete }: { name: string; label: string; inputRef: React.RefObject<HTMLInputElement | null>; error?: string | undefined; description?: string; autoComplete: string }) {
+  const id = useId();
+  const errorId = useId();
+  const descriptionId = useId();
+  const describedBy = [description ? descriptionId : undefined, error ? errorId : undefined].filter(Boolean).join(' ') || undefined;
+  return (
+    <div className="field">
+      <label className="field__label" htmlFor={id}>
+        {label}
+      </label>
+      <Input ref={inputRef} id={id} name={name} type="password" className="input" autoComplete={autoComplete} aria-invalid={error ? true : undefined} aria-describedby={describedBy} spellCheck={false} />
+      {description ? (
+        <span className="field__description" id={descriptionId}>
+          {description}
+        </span>
+      ) : null}
+      {error ? (
+        <span className="field__error" id={errorId}>
+          {error}
+        </span>
+      ) : null}
+    </div>
+  );
+}
+
+export function SetupScreen({ onCancel, onDone }: { onCancel: () => void; onDone: () => void }) {
+  const api = useApi();
+  const t = useT();
+  const { store, isDesktop, setStore, setWorkspace, refreshIdentity } = useWorkspace();
+  const [step, setStep] = useState<Step>({ kind: 'form' });
+  const [keyFile, setKeyFile] = useState<PickedFile | null>(null);
+  const [certificate, setCertificate] = useState<PickedFile | null>(null);
+  const [signer, setSigner] = useState<PickedFile | null>(null);
+  const [url, setUrl] = useState('');
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [failure, setFailure] = useState<unknown>(undefined);
+  const [busy, setBusy] = useState(false);
+  const keyPassword = useRef<HTMLInputElement>(null);
+  const storePassword = useRef<HTMLInputElement>(null);
+  const storePasswordRepeat = useRef<HTMLInputElement>(null);
+
+  const storeOpen = store?.state === 'open';
+  const useProtector = isDesktop && store?.protectorAvailable === true;
+
+  const clearSecrets = (): void => {
+    for (const input of [keyPassword.current, storePassword.current, storePasswordRepeat.current]) if (input) input.value = '';
+  };
+
+  const validate = (): FieldErrors => {
+    const found: FieldErrors = {};
+    if (keyFile === null) found.keyFile = t.setup.missingFile;
+    if ((keyPassword.current?.value ?? '') === '') found.keyPassword = t.setup.missingPassword;
+    if (!/^https?:\/\/\S+$/i.test(url.trim())) found.url = t.setup.invalidUrl;
+    if (certificate === null) found.certificate = t.setup.missingFile;
+    if (!storeOpen && !useProtector) {
+      const first = storePassword.current?.value ?? '';
+      if (first.length < 8) found.storePassword = t.setup.passwordTooShort;
+      else if (first !== (storePasswordRepeat.current?.value ?? '')) found.storePassword = t.setup.passwordsDiffer;
+    }
+    return found;
+  };
+
+  const submit = async (event: FormEvent<HTMLFormElement>): Promise<void> => {
+    event.preventDefault();
+    const found = validate();
+    setErrors(found);
+    setFailure(undefined);
+    if (Object.keys(found).length > 0 || keyFile === null || certificate === null) return;
+    setBusy(true);
+    let recoveryKey: string | undefined;
+    try {
+      if (!storeOpen) {
+        const created = await api.call('store.create', useProtector ? { protector: true } : { password: storePassword.current?.value ?? '' });
+        recoveryKey = created.recoveryKey;
+        setStore(created.status);
+      }
+      let setupError: unknown = undefined;
+      try {
+        await api.call('identity.setup', {
+          keyFile: keyFile.path,
+          password: keyPassword.current?.value ?? '',
+          intermediaryUrl: url.trim(),
+          intermediaryCertificateFile: certificate.path,
+          ...(signer === null ? {} : { intermediarySignerFiles: [signer.path] }),
+        });
+        setWorkspace(await api.call('workspace.chooseReal', {}));
+        await api.call('workspace.discardUploads', {}).catch(() => undefined);
+        setStore(await api.call('store.status', {}));
+        await refreshIdentity();
+      } catch (error) {
+        setupError = error;
+      }
+      clearSecrets();
+      if (recoveryKey !== undefined) setStep({ kind: 'recovery', key: recoveryKey, setupError });
+      else if (setupError !== undefined) setFailure(setupError);
+      else setStep({ kind: 'test' });
+    } catch (error) {
+      clearSecrets();
+      setFailure(error);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (step.kind === 'recovery') {
+    return (
+      <RecoveryKeyDialog
+        recoveryKey={step.key}
+        onDone={() => {
+          if (step.setupError !== undefined) {
+            setFailure(step.setupError);
+            setStep({ kind: 'form' });
+          } else setStep({ kind: 'test' });
+        }}
+      />
+    );
+  }
+  if (step.kind === 'test') return <ConnectionTest onDone={onDone} />;
+
+  return (
+    <section className="card card--form" aria-labelledby="setup-heading">
+      <h1 id="setup-heading" className="card__title">
+        {t.setup.heading}
+      </h1>
+      <p className="card__intro">{t.setup.intro}</p>
+      {failure === undefined ? null : <ErrorNotice error={failure} />}
+      <Form className="form" onSubmit={(e) => void submit(e)} validationBehavior="aria" aria-busy={busy}>
+        <FilePicker kind="p12" label={t.setup.keyFile} value={keyFile} onChange={setKeyFile} onError={setFailure} errorMessage={errors.keyFile} testId="pick-key" />
+        <PasswordInput name="keyPassword" label={t.setup.keyPassword} inputRef={keyPassword} error={errors.keyPassword} autoComplete="off" />
+        <TextField className="field" value={url} onChange={setUrl} isInvalid={errors.url !== undefined} type="url" autoComplete="off">
+          <Label className="field__label">{t.setup.intermediaryUrl}</Label>
+          <Input className="input" spellCheck={false} />
+          <Text slot="description" className="field__description">
+            {t.setup.intermediaryUrlHint}
+          </Text>
+          <FieldError className="field__error">{errors.url}</FieldError>
+        </TextField>
+        <FilePicker kind="certificate" label={t.setup.intermediaryCertificate} value={certificate} onChange={setCertificate} onError={setFailure} errorMessage={errors.certificate} testId="pick-certificate" />
+        <FilePicker kind="certificate" label={t.setup.signerCertificate} value={signer} onChange={setSigner} onError={setFailure} description={t.setup.signerHint} testId="pick-signer" />
+        <fieldset className="fieldset">
+          <legend className="fieldset__legend">{t.setup.storeSection}</legend>
+          {storeOpen ? (
+            <p>{t.setup.storeExists}</p>
+          ) : useProtector ? (
+            <p>{t.setup.storeProtector}</p>
+          ) : (
+            <>
+              <PasswordInput name="storePassword" label={t.setup.storePassword} inputRef={storePassword} error={errors.storePassword} description={t.setup.storePasswordHint} autoComplete="new-password" />
+              <PasswordInput name="storePasswordRepeat" label={t.setup.storePasswordRepeat} inputRef={storePasswordRepeat} autoComplete="new-password" />
+            </>
+          )}
+        </fieldset>
+        <div className="form__actions">
+          <Button type="submit" className="button" isDisabled={busy}>
+            {busy ? t.setup.submitting : t.setup.submit}
+          </Button>
+          <Button className="button button--secondary" onPress={onCancel} isDisabled={busy}>
+            {t.setup.cancel}
+          </Button>
+        </div>
+      </Form>
+    </section>
+  );
+}
+
+/** After the set-up: InitDialog and ExitDialog with the intermediary prove URL, keys and signer. */
+export function ConnectionTest({ onDone }: { onDone: () => void }) {
+  const api = useApi();
+  const t = useT();
+  const [state, setState] = useState<{ phase: 'running' } | { phase: 'ok'; ms: number } | { phase: 'failed'; error: unknown }>({ phase: 'running' });
+  const run = (): void => {
+    setState({ phase: 'running' });
+    api.call('mailbox.testConnection', {}).then(
+      (result) => setState({ phase: 'ok', ms: result.durationMs }),
+      (error: unknown) => setState({ phase: 'failed', error }),
+    );
+  };
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- once, when the step is shown
+  useEffect(run, []);
+  return (
+    <section className="card" aria-labelledby="test-heading" aria-busy={state.phase === 'running'}>
+      <h1 id="test-heading" className="card__title">
+        {t.setup.testHeading}
+      </h1>
+      <div role="status">
+        {state.phase === 'running' ? <p>{t.setup.testRunning}</p> : null}
+        {state.phase === 'ok' ? <p className="notice notice--ok">{t.setup.testOk(state.ms)}</p> : null}
+      </div>
+      {state.phase === 'failed' ? (
+        <>
+          <ErrorNotice error={state.error} onRetry={run} />
+          <p>{t.setup.testFailed}</p>
+        </>
+      ) : null}
+      <Button className="button" onPress={onDone} isDisabled={state.phase === 'running'}>
+        {t.setup.toMailbox}
+      </Button>
+    </section>
+  );
+}

@@ -1,0 +1,107 @@
+/**
+ * What the whole window needs to know about the program: which host runs it (desktop app or browser mode), which
+ * mailbox it works on (real or Übungsmodus, `workspace.*`), whether the store is open (`store.*`), and the mailbox
+ * identity (certificate expiry for the status bar). Loaded once at start (`workspace.resume` starts the Übungsmodus
+ * where it was chosen) and kept current through the service's events.
+ */
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import type { AppInfo, MethodOutput } from '../../../core/api/contract.js';
+import type { StoreStatus } from '../../../core/api/contract/mailbox.js';
+import type { WorkspaceState } from '../../../core/api/contract/workspace.js';
+import { useApi } from '../api/api-context.js';
+
+export type Identity = NonNullable<MethodOutput<'identity.get'>['identity']>;
+
+export type Phase = 'loading' | 'failed' | 'first-start' | 'unlock' | 'mailbox';
+
+interface WorkspaceValue {
+  readonly info: AppInfo | undefined;
+  readonly isDesktop: boolean;
+  readonly workspace: WorkspaceState | undefined;
+  readonly store: StoreStatus | undefined;
+  /** undefined: not known yet; null: the store has no identity. */
+  readonly identity: Identity | null | undefined;
+  readonly phase: Phase;
+  readonly bootError: unknown;
+  readonly training: boolean;
+  reload(): void;
+  refreshIdentity(): Promise<void>;
+  setStore(status: StoreStatus): void;
+  setWorkspace(state: WorkspaceState): void;
+}
+
+const WorkspaceContext = createContext<WorkspaceValue | null>(null);
+
+export function WorkspaceProvider({ children }: { children: ReactNode }) {
+  const api = useApi();
+  const [info, setInfo] = useState<AppInfo | undefined>(undefined);
+  const [workspace, setWorkspace] = useState<WorkspaceState | undefined>(undefined);
+  const [store, setStore] = useState<StoreStatus | undefined>(undefined);
+  const [identity, setIdentity] = useState<Identity | null | undefined>(undefined);
+  const [bootError, setBootError] = useState<unknown>(undefined);
+  const [attempt, setAttempt] = useState(0);
+
+  useEffect(() => {
+    let cancelled = false;
+    setBootError(undefined);
+    Promise.all([api.call('app.info', {}), api.call('workspace.resume', {})]).then(
+      ([appInfo, resumed]) => {
+        if (cancelled) return;
+        setInfo(appInfo);
+        setWorkspace(resumed.state);
+        setStore(resumed.store);
+      },
+      (error: unknown) => {
+        if (!cancelled) setBootError(error);
+      },
+    );
+    const offs = [api.on('store.changed', setStore), api.on('workspace.changed', setWorkspace)];
+    return () => {
+      cancelled = true;
+      for (const off of offs) off();
+    };
+  }, [api, attempt]);
+
+  const refreshIdentity = useCallback(async () => {
+    try {
+      setIdentity((await api.call('identity.get', {})).identity);
+    } catch {
+      setIdentity(null);
+    }
+  }, [api]);
+
+  const storeOpen = store?.state === 'open';
+  const identityConfigured = store?.identityConfigured === true;
+  useEffect(() => {
+    if (storeOpen) void refreshIdentity();
+    else setIdentity(undefined);
+  }, [storeOpen, identityConfigured, store?.path, refreshIdentity]);
+
+  const phase: Phase =
+    bootError !== undefined ? 'failed' : store === undefined || workspace === undefined ? 'loading' : store.state === 'open' ? 'mailbox' : store.state === 'locked' ? 'unlock' : 'first-start';
+
+  const value = useMemo<WorkspaceValue>(
+    () => ({
+      info,
+      isDesktop: info?.host === 'desktop',
+      workspace,
+      store,
+      identity,
+      phase,
+      bootError,
+      training: workspace?.mode === 'training',
+      reload: () => setAttempt((n) => n + 1),
+      refreshIdentity,
+      setStore,
+      setWorkspace,
+    }),
+    [info, workspace, store, identity, phase, bootError, refreshIdentity],
+  );
+  return <WorkspaceContext.Provider value={value}>{children}</WorkspaceContext.Provider>;
+}
+
+export function useWorkspace(): WorkspaceValue {
+  const value = useContext(WorkspaceContext);
+  if (value === null) throw new Error('useWorkspace outside WorkspaceProvider');
+  return value;
+}
