@@ -166,7 +166,11 @@ describe('responses: build → sign → encrypt → decode → ControlBlock chec
         expect(d.message.processCards[0]!.inspections[0]).toMatchObject({ mathResult: 'ok', offlineResult: 'valid', certType: 'advanced' });
       }
       if (type === 'ResponseToPartialFetchDelivery') expect(d.message.order).toMatchObject({ messageId: 'gross', chunkInformation: { chunkNumber: 1, totalChunkNumbers: 3 } });
-      if (type === 'ResponseToPartialStoreDelivery') expect(d.message.order.insideFeedback?.[0]?.code).toBe('0800');
+      if (type === 'ResponseToPartialStoreDelivery') {
+        expect(d.message.order.insideFeedback?.[0]?.code).toBe('0800');
+        // the reference implementation's form (vectors/chunked step 05): entries directly inside InsideFeedback
+        expect(built.envelope).toMatch(/<osci2017:InsideFeedback[^>]*><osci:Entry /);
+      }
       await d.release();
     });
   }

@@ -190,12 +190,12 @@ function featureDescriptionXml(): string {
   return `<osci2017:FeatureDescription ${FIVE_NS_DECLS} xmlns:osci2017="${NS.osci2017}" Id="featuredescription">${el('osci2017:SupportedFeatures', [], features)}</osci2017:FeatureDescription>`;
 }
 
+function feedbackEntriesXml(entries: readonly FeedbackEntry[]): string {
+  return entries.map((e) => el('osci:Entry', [['xml:lang', e.lang ?? 'de']], el('osci:Code', [], e.code) + el('osci:Text', [], escapeText(e.text)))).join('');
+}
+
 export function feedbackXml(entries: readonly FeedbackEntry[]): string {
-  return el(
-    'osci:Feedback',
-    [],
-    entries.map((e) => el('osci:Entry', [['xml:lang', e.lang ?? 'de']], el('osci:Code', [], e.code) + el('osci:Text', [], escapeText(e.text)))).join(''),
-  );
+  return el('osci:Feedback', [], feedbackEntriesXml(entries));
 }
 
 export function selectionRuleXml(rule: SelectionRuleInput | undefined): string {
@@ -496,7 +496,7 @@ export async function buildResponse(spec: ResponseSpec): Promise<BuiltMessage> {
           'osci2017:responseToPartialStoreDelivery',
           'responsetopartialstoredelivery',
           [],
-          (spec.insideFeedback ? el('osci2017:InsideFeedback', [], feedbackXml(spec.insideFeedback)) : '') +
+          (spec.insideFeedback ? el('osci2017:InsideFeedback', [], feedbackEntriesXml(spec.insideFeedback)) : '') +
             feedbackXml(spec.feedback) +
             (spec.processCards ?? []).map(processCardBundleXml).join('') +
             chunkXml(spec.chunk),
