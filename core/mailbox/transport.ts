@@ -125,7 +125,7 @@ export function httpTransport(options: HttpTransportOptions): PostFunction {
       req.on('socket', (socket) => {
         // a socket handed over already connected (proxy tunnel, keep-alive) counts as connected right away
         if (!socket.connecting) connected = true;
-        socket.once('connect', () => (connected = true));
+        else socket.once('connect', () => (connected = true));
       });
       req.on('timeout', () => req.destroy(Object.assign(new Error(`no progress within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })));
       req.on('error', (error: NodeJS.ErrnoException) => {
