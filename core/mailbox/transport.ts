@@ -71,7 +71,14 @@ function route(target: URL, ca: string[] | undefined): Route {
   }
   const proxyUrl = new URL(proxy);
   if (target.protocol === 'https:') {
-    return { lib: https, options: { agent: new HttpsProxyAgent(proxyUrl, { ...tlsOptions, keepAlive: false }), ...tlsOptions }, via: 'connect-proxy' };
+    // through the tunnel the agent connects TLS without the target's host name (for an IP address it sets none):
+    // the certificate is checked against the target itself
+    const checkServerIdentity = (_host: string, cert: tls.PeerCertificate) => tls.checkServerIdentity(target.hostname.replace(/^\[|\]$/g, ''), cert);
+    return {
+      lib: https,
+      options: { agent: new HttpsProxyAgent(proxyUrl, { keepAlive: false }), ...tlsOptions, checkServerIdentity },
+      via: 'connect-proxy',
+    };
   }
   const auth = proxyUrl.username ? `Basic ${Buffer.from(`${decodeURIComponent(proxyUrl.username)}:${decodeURIComponent(proxyUrl.password)}`).toString('base64')}` : undefined;
   return {
