@@ -98,9 +98,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Looks at the first bytes of a non-200 answer: is it an OSCI message (MIME, SOAP) after all? */
 function looksLikeOsci(contentType: string | undefined, head: Buffer): boolean {
-  if (contentType && /multipart\/related|text\/xml|application\/soap/i.test(contentType)) return true;
-  const start = head.subarray(0, 200).toString('latin1').trimStart();
-  return /^(MIME-Version|Content-Type)/i.test(start) || start.startsWith('<');
+  if (contentType && /text\/html/i.test(contentType)) return false;
+  const start = head.subarray(0, 400).toString('latin1').trimStart();
+  // an OSCI message starts with its own MIME headers; a bare SOAP envelope (some faults) with XML
+  return /^(MIME-Version|Content-Type)\s*:/i.test(start) || (/^<(\?xml|[\w-]+:Envelope)/.test(start) && /Envelope/.test(start));
 }
 
 class NotConnected extends Error {
