@@ -9,16 +9,14 @@ import { appHandlers } from './handlers/app.js';
 import { mailboxHandlers } from './handlers/mailbox.js';
 import { workspaceHandlers } from './handlers/workspace.js';
 import { WorkspaceFile } from './handlers/workspace-file.js';
-import { trainingUnavailable, type DemoStarter } from './handlers/workspace-training.js';
+import type { DemoStarter } from './handlers/workspace-training.js';
 import type { HostLink } from './service-runtime.js';
 import type { ServiceOptions } from './service-protocol.js';
 
-/** Until the mailbox engine's demo (startDemoMailbox) is wired in. */
-const demoNotBuilt: DemoStarter = async () => {
-  throw trainingUnavailable('startDemoMailbox is not available in this build');
-};
+/** The Übungsmodus: the mailbox engine's demo mailbox, loaded on first use (it brings the local intermediary along). */
+const startDemoMailbox: DemoStarter = async (dir) => (await import('../mailbox/demo.js')).startDemoMailbox(dir);
 
-export function createServiceHandlers(options: ServiceOptions, host: HostLink = { protector: undefined }, startDemo: DemoStarter = demoNotBuilt) {
+export function createServiceHandlers(options: ServiceOptions, host: HostLink = { protector: undefined }, startDemo: DemoStarter = startDemoMailbox) {
   const workspace = new WorkspaceFile(options.dataDir);
   const mailbox = mailboxHandlers(options, host);
   return {

@@ -95,7 +95,7 @@ function MailboxSettings({ onSetUp, onClose }: { onSetUp: () => void; onClose: (
   return (
     <div className="settings-section">
       {training ? (
-        <section className="settings-block settings-block--training" aria-labelledby="settings-training">
+        <div role="group" className="settings-block settings-block--training" aria-labelledby="settings-training">
           <h2 id="settings-training">{t.settings.trainingHeading}</h2>
           <p>{t.settings.trainingActive}</p>
           {workspace?.trainingIntermediaryUrl ? <p className="mono">{workspace.trainingIntermediaryUrl}</p> : null}
@@ -112,9 +112,9 @@ function MailboxSettings({ onSetUp, onClose }: { onSetUp: () => void; onClose: (
           >
             {t.settings.trainingStop}
           </Button>
-        </section>
+        </div>
       ) : null}
-      <section className="settings-block" aria-labelledby="settings-identity">
+      <div role="group" className="settings-block" aria-labelledby="settings-identity">
         <h2 id="settings-identity">{t.settings.identityHeading}</h2>
         {identity === null || identity === undefined ? (
           <>
@@ -148,9 +148,9 @@ function MailboxSettings({ onSetUp, onClose }: { onSetUp: () => void; onClose: (
             {testing ? <ConnectionTest onDone={() => setTesting(false)} /> : <Button className="button button--secondary" onPress={() => setTesting(true)}>{t.settings.testConnection}</Button>}
           </>
         )}
-      </section>
+      </div>
       {store === undefined ? null : (
-        <section className="settings-block" aria-labelledby="settings-store">
+        <div role="group" className="settings-block" aria-labelledby="settings-store">
           <h2 id="settings-store">{t.settings.storeHeading}</h2>
           <dl className="facts">
             <dt>{t.settings.storePath}</dt>
@@ -171,7 +171,7 @@ function MailboxSettings({ onSetUp, onClose }: { onSetUp: () => void; onClose: (
               {t.settings.addProtector}
             </Button>
           ) : null}
-        </section>
+        </div>
       )}
     </div>
   );

@@ -160,7 +160,7 @@ export const de = {
   mailbox: {
     regionFolders: 'Ansichten und Filter',
     regionList: 'Anträge',
-    regionMessage: 'Antrag',
+    regionMessage: 'Antragsansicht',
     fetch: 'Abrufen',
     fetchShortcut: 'F5',
     fetching: 'Wird abgerufen …',
@@ -267,6 +267,7 @@ export const de = {
   },
   message: {
     none: 'Bitte wählen Sie links einen Antrag aus.',
+    untitled: 'Antrag',
     loading: 'Der Antrag wird geladen …',
     testBanner: 'TESTANTRAG – kein echter Antrag, nicht bearbeiten',
     eingang: 'Eingang (Intermediär)',

@@ -158,7 +158,7 @@ export const en: Messages = {
   mailbox: {
     regionFolders: 'Views and filters',
     regionList: 'Applications',
-    regionMessage: 'Application',
+    regionMessage: 'Application view',
     fetch: 'Fetch',
     fetchShortcut: 'F5',
     fetching: 'Fetching …',
@@ -265,6 +265,7 @@ export const en: Messages = {
   },
   message: {
     none: 'Please choose an application on the left.',
+    untitled: 'Application',
     loading: 'Loading the application …',
     testBanner: 'TEST APPLICATION – not a real application, do not process',
     eingang: 'Received (intermediary)',

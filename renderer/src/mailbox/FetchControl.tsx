@@ -11,6 +11,11 @@ import type { Fetcher } from './use-fetch.js';
 export function FetchControl({ fetcher }: { fetcher: Fetcher }) {
   const { t, language } = useLanguage();
   const { running, progress, cancelling } = fetcher;
+  const words = cancelling
+    ? t.mailbox.cancelling
+    : progress === undefined
+      ? t.fetch.phases.connecting
+      : `${t.fetch.phases[progress.phase]} ${t.fetch.progress(progress.messagesDone, progress.messagesTotal, bytes(progress.bytesDone, language))}`;
   return (
     <div className="fetch">
       <Button className="button" onPress={() => fetcher.start(false)} isDisabled={running || !fetcher.possible} aria-keyshortcuts="F5 Control+R" data-testid="fetch-button">
@@ -24,18 +29,17 @@ export function FetchControl({ fetcher }: { fetcher: Fetcher }) {
             isIndeterminate={progress?.messagesTotal === undefined || progress.messagesTotal === 0}
             value={progress?.messagesDone ?? 0}
             maxValue={Math.max(1, progress?.messagesTotal ?? 1)}
-            valueLabel={progress === undefined ? t.fetch.phases.connecting : `${t.fetch.phases[progress.phase]} ${t.fetch.progress(progress.messagesDone, progress.messagesTotal, bytes(progress.bytesDone, language))}`}
+            valueLabel={words}
             data-testid="fetch-progress"
           >
-            {({ valueText }) => (
-              <>
-                <Label className="visually-hidden">{t.fetch.progressLabel}</Label>
-                <span className="fetch__bar" aria-hidden="true">
-                  <span className="fetch__fill" style={{ width: progress?.messagesTotal ? `${Math.min(100, (100 * progress.messagesDone) / progress.messagesTotal)}%` : undefined }} />
-                </span>
-                <span className="fetch__text">{cancelling ? t.mailbox.cancelling : valueText}</span>
-              </>
-            )}
+            <Label className="visually-hidden">{t.fetch.progressLabel}</Label>
+            <span className="fetch__bar" aria-hidden="true">
+              <span className="fetch__fill" style={{ width: progress?.messagesTotal ? `${Math.min(100, (100 * progress.messagesDone) / progress.messagesTotal)}%` : undefined }} />
+            </span>
+            {/* indeterminate progress bars carry no value text for screen readers: the words are a live region */}
+            <span className="fetch__text" aria-live="polite" data-testid="fetch-progress-text">
+              {words}
+            </span>
           </ProgressBar>
           <Button className="button button--secondary" onPress={fetcher.cancel} isDisabled={cancelling} data-testid="fetch-cancel">
             {t.mailbox.cancelFetch}

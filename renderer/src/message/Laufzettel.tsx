@@ -24,7 +24,7 @@ function SignatureResult({ check }: { check: SignatureCheck }) {
   const text = (u: { de: string; en: string }): string => (language === 'de' ? u.de : u.en);
   const tone = check.result === 'invalid' || check.certificate === 'invalid' ? 'bad' : check.result === 'valid' && check.certificate === 'trusted' ? 'ok' : 'warn';
   return (
-    <section className={`signature signature--${tone}`} aria-label={check.role === 'author' ? t.message.laufzettel.roleAuthor : t.message.laufzettel.roleIntermediary}>
+    <div role="group" className={`signature signature--${tone}`} aria-label={check.role === 'author' ? t.message.laufzettel.roleAuthor : t.message.laufzettel.roleIntermediary}>
       <h4 className="signature__role">{check.role === 'author' ? t.message.laufzettel.roleAuthor : t.message.laufzettel.roleIntermediary}</h4>
       <p className="signature__words">{text(check.words)}</p>
       {check.signer ? (
@@ -65,7 +65,7 @@ function SignatureResult({ check }: { check: SignatureCheck }) {
           <p className="mono">{check.technical}</p>
         </DisclosurePanel>
       </Disclosure>
-    </section>
+    </div>
   );
 }
 

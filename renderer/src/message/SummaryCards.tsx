@@ -21,14 +21,16 @@ export function FieldRow({ field }: { field: Field }) {
     <div className="field-row" data-field={field.id}>
       <dt className="field-row__label">{label}</dt>
       <dd className="field-row__value">
-        <span className={empty ? 'value value--empty' : `value value--${value.kind}`}>{empty ? '–' : value.display}</span>
-        {value.flag ? (
-          <span className="value__flag">
-            <IconWarning /> {language === 'de' ? value.flag.de : value.flag.en}
-          </span>
-        ) : value.kind === 'iban' ? (
-          <span className="value__ok">{t.message.card.ibanValid}</span>
-        ) : null}
+        <span className="field-row__text">
+          <span className={empty ? 'value value--empty' : `value value--${value.kind}`}>{empty ? '–' : value.display}</span>
+          {value.flag ? (
+            <span className="value__flag">
+              <IconWarning /> {language === 'de' ? value.flag.de : value.flag.en}
+            </span>
+          ) : value.kind === 'iban' ? (
+            <span className="value__ok">{t.message.card.ibanValid}</span>
+          ) : null}
+        </span>
         {empty ? null : <CopyButton text={copyText(value)} label={t.message.card.copyValue(label)} announce={t.common.copiedValue(label)} />}
       </dd>
     </div>
@@ -45,7 +47,7 @@ export function SummaryCard({ card, ticked, onTick, headingLevel = 3 }: { card: 
     writeClipboard(blockText(card, language)).then(() => announce(t.common.copiedBlock(title)), reportError);
   };
   return (
-    <section className={ticked ? 'summary-card summary-card--done' : 'summary-card'} aria-labelledby={`card-${card.id}`} data-card={card.id}>
+    <div role="group" className={ticked ? 'summary-card summary-card--done' : 'summary-card'} aria-labelledby={`card-${card.id}`} data-card={card.id}>
       <header className="summary-card__header">
         <H id={`card-${card.id}`} className="summary-card__title">
           {title}
@@ -73,7 +75,7 @@ export function SummaryCard({ card, ticked, onTick, headingLevel = 3 }: { card: 
           </dl>
         </div>
       ))}
-    </section>
+    </div>
   );
 }
 

@@ -53,8 +53,8 @@ export function AppShell({ children, toolbar, mainLabel, fill = false }: { child
           <LanguageSwitch />
         </div>
         {toolbar}
+        {training ? <p className="training-strip">{t.app.trainingFrame}</p> : null}
       </header>
-      {training ? <p className="training-strip">{t.app.trainingFrame}</p> : null}
       <main id="main" className={fill ? 'main main--fill' : 'main'} tabIndex={-1} aria-label={mainLabel}>
         {children}
       </main>

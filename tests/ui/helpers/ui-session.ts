@@ -32,11 +32,16 @@ export interface UiSession {
 export interface UiSessionOptions {
   readonly viewport?: { width: number; height: number };
   readonly deviceScaleFactor?: number;
+  /** Prepares the data folder before the service starts (a store, settings). */
+  readonly prepare?: (dataDir: string) => Promise<void>;
+  /** Grants the page clipboard read/write (the tests read what "Kopieren" wrote). */
+  readonly clipboard?: boolean;
 }
 
 export async function startUiSession(options: UiSessionOptions = {}): Promise<UiSession> {
   const rendererDir = await ensureRendererBuilt();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'postfach-ui-'));
+  await options.prepare?.(dataDir);
   const service = await startWorkerService({ dataDir, appVersion: '0.1.0-test', host: 'browser' });
   const bridge = await startBridge({ service, rendererDir });
   const browser = await launchChromium();
@@ -46,7 +51,9 @@ export async function startUiSession(options: UiSessionOptions = {}): Promise<Ui
     locale: 'de-DE',
     colorScheme: 'light',
     reducedMotion: 'reduce',
+    acceptDownloads: true,
   });
+  if (options.clipboard === true) await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: bridge.origin });
   const problems: string[] = [];
   await context.route('**/*', (route) => {
     const url = route.request().url();

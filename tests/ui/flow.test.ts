@@ -1,0 +1,264 @@
+/**
+ * The caseworker's flow, end to end, in Debian's Chromium against the loopback bridge: the real service in a worker
+ * thread, a real encrypted store, the local OSCI intermediary of the Übungsmodus (startDemoMailbox) with synthetic
+ * applications signed and encrypted as the Sozialplattform does it.
+ *
+ *   first start → Übungsmodus → Abrufen (progress) → search → open an application (Testantrag banner, cards) →
+ *   copy a value and a block → the labelled tree → a document (PDF page rendered, an image) → Laufzettel →
+ *   export the PDF (pdftotext finds the applicant) and the XML (byte for byte) → print → checklist → übertragen.
+ *
+ * axe-core checks every screen and open menu; screenshots go to test-artifacts/screenshots/. The keyboard-only run
+ * of the same flow is keyboard.test.ts.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MessageListItem } from '../../core/api/contract/mailbox.js';
+import { expectAxeClean } from './helpers/axe.js';
+import {
+  auditActions,
+  clipboardText,
+  downloaded,
+  inkedPixels,
+  listedItems,
+  pdfText,
+  printedTexts,
+  recordedProgress,
+  recordPrints,
+  recordProgress,
+  serviceApi,
+  sha256,
+} from './helpers/flow.js';
+import { saveScreenshot } from './helpers/screenshots.js';
+import { startUiSession, type UiSession } from './helpers/ui-session.js';
+
+describe('the caseworker flow in the Übungsmodus', () => {
+  let ui: UiSession;
+  let downloads: string;
+  let items: MessageListItem[] = [];
+  const row = (id: number) => ui.page.locator(`[data-testid="message-list"] [data-id="${id}"]`);
+
+  beforeAll(async () => {
+    downloads = mkdtempSync(path.join(tmpdir(), 'postfach-ui-downloads-'));
+    ui = await startUiSession({ clipboard: true });
+    await ui.open();
+  });
+  afterAll(async () => {
+    await ui?.close();
+    rmSync(downloads, { recursive: true, force: true });
+  });
+
+  it('first start: the choice, then the Übungsmodus with its coloured frame and title', async () => {
+    const { page } = ui;
+    await page.getByRole('heading', { level: 1, name: 'Willkommen im OSCI-Postfach' }).waitFor();
+    await saveScreenshot(page, 'ui-first-start');
+    await expectAxeClean(page, 'Erster Start');
+    await page.getByRole('button', { name: 'Übungsmodus starten' }).click();
+    await page.getByText('Das Übungspostfach wird vorbereitet …').waitFor();
+    await page.getByTestId('fetch-button').waitFor({ timeout: 120_000 });
+    expect(await page.getByTestId('training-badge').innerText()).toBe('Übungsmodus');
+    expect(await page.title()).toContain('Übungsmodus');
+    expect(await page.locator('.app--training').count()).toBe(1);
+    expect(await page.getByText('Übungsmodus – nur erfundene Anträge').isVisible()).toBe(true);
+    await expect.poll(() => page.getByTestId('certificate-expiry').innerText()).toMatch(/^Zertifikat gültig bis \d\d\.\d\d\.\d{4} \(in \d+ Tagen\)$/);
+    expect(await page.getByTestId('last-fetch').innerText()).toBe('Noch nicht abgerufen');
+    await saveScreenshot(page, 'ui-training-empty');
+    await expectAxeClean(page, 'Übungsmodus, leer');
+    ui.assertClean();
+  });
+
+  it('fetches with progress and lists every application with its Eingang (Creation), never the fetch time', async () => {
+    const { page } = ui;
+    await recordProgress(page);
+    await page.getByTestId('fetch-button').click();
+    await page.getByTestId('message-list').waitFor({ timeout: 120_000 });
+    await page.getByText(/^Abruf beendet: 5 neue Anträge\.$/).waitFor();
+    const progress = await recordedProgress(page);
+    expect(progress.length).toBeGreaterThan(0);
+    expect(progress.some((p) => /abgerufen \(\d+([,.]\d)? (KB|MB)\)/.test(p))).toBe(true);
+    items = await listedItems(ui);
+    expect(items).toHaveLength(5);
+    expect(await page.getByTestId('list-count').innerText()).toBe('5 Anträge');
+    for (const item of items) {
+      expect(item.eingangKnown).toBe(true);
+      const shown = await row(item.id).innerText();
+      const eingang = new Date(item.eingang).toLocaleString('de-DE', { day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+      expect(shown).toContain(`Eingang ${eingang}`);
+      expect(shown).toContain(item.applicants[0] ?? '');
+      expect(await row(item.id).getAttribute('aria-label')).toMatch(/^ungelesen, /);
+    }
+    const detail = await serviceApi(ui).call('messages.list', { limit: 1 });
+    expect(detail.total).toBe(5);
+    await expect.poll(() => page.getByTestId('last-fetch').innerText()).toMatch(/^Zuletzt abgerufen: heute \d\d:\d\d$/);
+    await saveScreenshot(page, 'ui-mailbox-list');
+    await expectAxeClean(page, 'Posteingang');
+    ui.assertClean();
+  });
+
+  it('searches: the list narrows and says how many match', async () => {
+    const { page } = ui;
+    const target = items.find((i) => !i.isTest) as MessageListItem;
+    const family = (target.applicants[0] ?? '').split(' ').pop() as string;
+    const expected = (await listedItems(ui, { search: family })).length;
+    expect(expected).toBeGreaterThanOrEqual(1);
+    await page.getByTestId('search').fill(family);
+    await expect.poll(() => page.getByTestId('search-results').innerText()).toBe(`${expected} Treffer`);
+    expect(await page.getByTestId('message-list').getByRole('option').count()).toBe(expected);
+    await saveScreenshot(page, 'ui-search');
+    await expectAxeClean(page, 'Suche');
+    await page.getByTestId('search').fill('');
+    await expect.poll(() => page.getByTestId('message-list').getByRole('option').count()).toBe(5);
+  });
+
+  it('shows a Testantrag unmistakably, on the row and in the view', async () => {
+    const { page } = ui;
+    const test = items.find((i) => i.isTest) as MessageListItem;
+    expect(await row(test.id).innerText()).toContain('TESTANTRAG');
+    await row(test.id).click();
+    await page.getByTestId('test-banner').waitFor();
+    expect(await page.getByTestId('test-banner').innerText()).toBe('TESTANTRAG – kein echter Antrag, nicht bearbeiten');
+    await saveScreenshot(page, 'ui-message-testantrag');
+    await expectAxeClean(page, 'Testantrag');
+  });
+
+  let hzl: MessageListItem;
+
+  it('opens an application: summary cards, a copy button on every value, "Block kopieren"', async () => {
+    const { page } = ui;
+    hzl = items.find((i) => i.attachmentCount > 0) as MessageListItem;
+    await row(hzl.id).click();
+    await page.locator(`[data-testid="message-view"][data-message-id="${hzl.id}"]`).waitFor();
+    await expect.poll(() => row(hzl.id).getAttribute('aria-label')).not.toMatch(/^ungelesen/);
+    expect(await page.getByTestId('message-state').innerText()).toBe('gelesen');
+    expect(await page.getByText('Signatur gültig (Sozialplattform)').first().isVisible()).toBe(true);
+    const detail = await serviceApi(ui).call('messages.detail', { ref: { id: hzl.id } });
+    const ibanField = detail.view?.cards.flatMap((c) => c.sections.flatMap((s) => s.fields)).find((f) => f.value.kind === 'iban');
+    expect(ibanField).toBeDefined();
+    const copy = page.getByRole('button', { name: `${ibanField?.label.de} kopieren` }).first();
+    await copy.click();
+    expect(await clipboardText(page)).toBe(ibanField?.value.raw.replace(/\s+/g, ''));
+    await page.getByTestId('status-message').getByText(`„${ibanField?.label.de}“ kopiert`).waitFor();
+    await page.getByRole('button', { name: 'Block „Antrag“ kopieren' }).click();
+    const block = await clipboardText(page);
+    const antrag = detail.view?.cards.find((c) => c.id === 'antrag');
+    for (const field of antrag?.sections[0]?.fields ?? []) expect(block).toContain(`${field.label.de}\t`);
+    expect(block.split('\n').every((line) => line.includes('\t'))).toBe(true);
+    await saveScreenshot(page, 'ui-message-overview');
+    await expectAxeClean(page, 'Antrag: Übersicht');
+  });
+
+  it('shows the full labelled tree', async () => {
+    const { page } = ui;
+    await page.getByRole('tab', { name: 'Daten' }).click();
+    await page.getByTestId('data-tree').waitFor();
+    await page.getByRole('button', { name: 'Alle aufklappen' }).click();
+    expect(await page.getByTestId('data-tree').getByRole('button', { name: /kopieren$/ }).count()).toBeGreaterThan(20);
+    await saveScreenshot(page, 'ui-message-data');
+    await expectAxeClean(page, 'Antrag: Daten');
+  });
+
+  it('shows the documents inside the program: a PDF page rendered by pdf.js, an image', async () => {
+    const { page } = ui;
+    await page.getByRole('tab', { name: /^Dokumente/ }).click();
+    const viewer = page.getByTestId('pdf-viewer');
+    await viewer.waitFor({ timeout: 30_000 });
+    await expect.poll(() => viewer.getAttribute('data-rendered'), { timeout: 30_000 }).not.toBe('0');
+    expect(Number(await viewer.getAttribute('data-pages'))).toBeGreaterThanOrEqual(1);
+    expect(await inkedPixels(page, '.viewer__canvas')).toBeGreaterThan(100);
+    if (Number(await viewer.getAttribute('data-pages')) > 1) {
+      await page.getByRole('button', { name: 'Nächste Seite' }).click();
+      await expect.poll(() => viewer.getAttribute('data-page')).toBe('2');
+      await expect.poll(() => viewer.getAttribute('data-rendered')).toBe('2');
+    }
+    await page.getByRole('button', { name: 'Vergrößern' }).click();
+    await expect.poll(async () => Number(await viewer.getAttribute('data-rendered'))).toBeGreaterThanOrEqual(2);
+    await saveScreenshot(page, 'ui-message-document-pdf');
+    await expectAxeClean(page, 'Antrag: Dokument (PDF)');
+    const image = page.getByTestId('documents-list').getByRole('option', { name: /jpg|png/i }).first();
+    if ((await image.count()) > 0) {
+      await image.click();
+      await page.getByTestId('image-viewer').locator('img').waitFor();
+      await expect.poll(() => page.getByTestId('image-viewer').locator('img').evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
+      await saveScreenshot(page, 'ui-message-document-image');
+    }
+    ui.assertClean();
+  });
+
+  it('shows the Laufzettel with the signature in plain words, the technical detail one click away', async () => {
+    const { page } = ui;
+    await page.getByRole('tab', { name: 'Laufzettel' }).click();
+    const laufzettel = page.getByTestId('laufzettel');
+    await laufzettel.waitFor();
+    const text = await laufzettel.innerText();
+    expect(text).toContain('Signatur gültig (Sozialplattform)');
+    expect(text).toContain('Sperrstatus nicht geprüft');
+    expect(text).toContain(hzl.messageId);
+    const technical = laufzettel.getByRole('button', { name: 'Technische Angaben' }).first();
+    expect(await technical.getAttribute('aria-expanded')).toBe('false');
+    await technical.click();
+    expect(await technical.getAttribute('aria-expanded')).toBe('true');
+    await saveScreenshot(page, 'ui-message-laufzettel');
+    await expectAxeClean(page, 'Antrag: Laufzettel');
+  });
+
+  it('exports the PDF for the e-file (pdftotext finds the applicant) and the XML byte for byte', async () => {
+    const { page } = ui;
+    await page.getByTestId('export-menu').click();
+    await page.getByRole('menu').waitFor();
+    await saveScreenshot(page, 'ui-export-menu');
+    await expectAxeClean(page, 'Exportmenü');
+    const [pdfDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('menuitem', { name: 'PDF für die E-Akte (Strg+E)' }).click()]);
+    expect(pdfDownload.suggestedFilename()).toMatch(/^Antrag_\d{4}-\d\d-\d\d_[0-9a-f]{8}\.pdf$/);
+    const pdfFile = path.join(downloads, pdfDownload.suggestedFilename());
+    const pdf = await downloaded(pdfDownload, pdfFile);
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    const family = (hzl.applicants[0] ?? '').split(' ').pop() as string;
+    expect(pdfText(pdfFile)).toContain(family);
+    await page.getByText(/^PDF heruntergeladen\.$/).waitFor();
+    await expect.poll(() => row(hzl.id).innerText()).toContain('exportiert');
+
+    await page.getByTestId('export-menu').click();
+    const [xmlDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('menuitem', { name: 'XML (Original)' }).click()]);
+    const xml = await downloaded(xmlDownload, path.join(downloads, xmlDownload.suggestedFilename()));
+    const stored = await serviceApi(ui).call('messages.detail', { ref: { id: hzl.id } });
+    expect(sha256(xml)).toBe(stored.content.sha256);
+    expect(await auditActions(ui, hzl.id)).toEqual(expect.arrayContaining(['fetched', 'opened', 'exported']));
+    ui.assertClean();
+  });
+
+  it('prints the application through the system dialog and records it', async () => {
+    const { page } = ui;
+    await recordPrints(page);
+    await page.getByRole('button', { name: 'Drucken (Strg+P)' }).click();
+    await expect.poll(() => printedTexts(page)).toHaveLength(1);
+    const printed = (await printedTexts(page))[0] ?? '';
+    expect(printed).toContain(hzl.applicants[0] ?? '');
+    expect(printed).toContain('Eingang (Intermediär)');
+    await expect.poll(() => auditActions(ui, hzl.id)).toContain('printed');
+  });
+
+  it('marks the application "übertragen" once every block of the checklist is ticked', async () => {
+    const { page } = ui;
+    await page.getByRole('tab', { name: 'Übersicht' }).click();
+    const boxes = page.locator('[data-card] label.checkbox');
+    const count = await boxes.count();
+    expect(count).toBeGreaterThan(2);
+    expect(await page.getByTestId('message-view').getByRole('checkbox', { name: /^„.+“ übertragen$/ }).count()).toBe(count);
+    for (let i = 0; i < count; i++) {
+      await boxes.nth(i).click();
+      if (i < count - 1) await expect.poll(() => page.getByTestId('checklist-progress').innerText()).toContain(`${i + 1} von ${count} Blöcken`);
+    }
+    await page.getByText('Alle Blöcke übertragen: Der Antrag ist als übertragen markiert.').waitFor();
+    expect(await page.getByTestId('message-state').innerText()).toBe('übertragen');
+    await expect.poll(() => row(hzl.id).innerText()).toContain('übertragen');
+    const stored = await serviceApi(ui).call('messages.list', { transferred: true });
+    expect(stored.items.map((i) => i.id)).toEqual([hzl.id]);
+    expect(await auditActions(ui, hzl.id)).toContain('marked-transferred');
+    await page.getByTestId('folders').getByRole('option', { name: /^Übertragen/ }).click();
+    await expect.poll(() => page.getByTestId('message-list').getByRole('option').count()).toBe(1);
+    await saveScreenshot(page, 'ui-transferred');
+    await expectAxeClean(page, 'Übertragen');
+    ui.assertClean();
+  });
+});

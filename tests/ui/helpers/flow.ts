@@ -1,0 +1,90 @@
+/**
+ * Steps and checks shared by the mouse and the keyboard run of the caseworker flow: the service is asked directly
+ * (through the same contract the UI uses) for what the screen must show, so expectations are never hard-coded.
+ */
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { Download, Page } from 'playwright-core';
+import { createApiClient } from '../../../core/api/client.js';
+import type { MessageListItem } from '../../../core/api/contract/mailbox.js';
+import type { PostfachApi } from '../../../core/api/api-types.js';
+import type { UiSession } from './ui-session.js';
+
+export function serviceApi(ui: UiSession): PostfachApi {
+  return createApiClient(ui.service.asBridge());
+}
+
+/** Every row the service lists (inbox), newest first — what the list must show. */
+export async function listedItems(ui: UiSession, query: Record<string, unknown> = {}): Promise<MessageListItem[]> {
+  return (await serviceApi(ui).call('messages.list', { limit: 1000, ...query })).items;
+}
+
+/** Starts recording the fetch progress texts the page shows (a MutationObserver in the page). */
+export async function recordProgress(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const seen: string[] = [];
+    (window as unknown as { __progress: string[] }).__progress = seen;
+    new MutationObserver(() => {
+      const text = document.querySelector('[data-testid="fetch-progress-text"]')?.textContent;
+      if (text && seen[seen.length - 1] !== text) seen.push(text);
+    }).observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+  });
+}
+
+export async function recordedProgress(page: Page): Promise<string[]> {
+  return page.evaluate(() => (window as unknown as { __progress: string[] }).__progress);
+}
+
+export async function clipboardText(page: Page): Promise<string> {
+  return page.evaluate(() => navigator.clipboard.readText());
+}
+
+/** Saves a download and returns its bytes. */
+export async function downloaded(download: Download, target: string): Promise<Buffer> {
+  await download.saveAs(target);
+  return readFileSync(target);
+}
+
+export function pdfText(file: string): string {
+  return execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+}
+
+export function sha256(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** How many pixels of the canvas are not white (a rendered PDF page has text). */
+export async function inkedPixels(page: Page, selector: string): Promise<number> {
+  return page.evaluate((sel) => {
+    const canvas = document.querySelector<HTMLCanvasElement>(sel);
+    const context = canvas?.getContext('2d');
+    if (!canvas || !context || canvas.width === 0) return 0;
+    const data = context.getImageData(0, 0, canvas.width, canvas.height).data;
+    let inked = 0;
+    for (let i = 0; i < data.length; i += 16) if ((data[i] ?? 255) < 128) inked++;
+    return inked;
+  }, selector);
+}
+
+/** Replaces window.print (the system dialog cannot be driven headless) with a recorder of what would print. */
+export async function recordPrints(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const printed: string[] = [];
+    (window as unknown as { __printed: string[] }).__printed = printed;
+    window.print = () => {
+      const layer = document.querySelector('.print-root');
+      printed.push(layer === null ? '' : (layer.textContent ?? ''));
+    };
+  });
+}
+
+export async function printedTexts(page: Page): Promise<string[]> {
+  return page.evaluate(() => (window as unknown as { __printed: string[] }).__printed);
+}
+
+/** The audit actions recorded for a message, in order. */
+export async function auditActions(ui: UiSession, deliveryId: number): Promise<string[]> {
+  const { entries } = await serviceApi(ui).call('audit.list', { deliveryId, limit: 1000 });
+  return entries.map((e) => e.action);
+}
