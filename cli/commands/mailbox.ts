@@ -215,7 +215,8 @@ function registerList(program: Command): void {
           ...(opts.unreadable ? { unreadable: true } : {}),
           ...(opts.trash ? { folder: 'trash' as const } : {}),
         });
-        if (json) printJson(items);
+        // `applicant` (the first applicant, as the list sorts) beside the full `applicants`, for scripts
+        if (json) printJson(items.map(({ id, ...item }) => ({ id, applicant: item.applicants[0] ?? null, ...item })));
         else if (items.length === 0) process.stdout.write('Keine Nachrichten.\n');
         else {
           process.stdout.write(`${'Nr.'.padStart(5)}  ${'Eingang (UTC)'.padEnd(16)}  ${'Antragsteller/in'.padEnd(28)}  ${'Leistung'.padEnd(36)}  Signatur\n`);

@@ -90,13 +90,14 @@ describe('postfach fetch, list, show, export (real processes)', () => {
   it('list --json shows the 20 with applicant, benefit, Eingang (the Creation stamp) and signature status', async () => {
     const run = await postfach(['list', '--store', dbPath, '--json'], env());
     expect(run.status).toBe(0);
-    const items = JSON.parse(run.stdout) as Array<{ id: number; messageId: string; applicants: string[]; benefit: { code: string; text: string }; eingang: string; eingangKnown: boolean; signatureStatus: string }>;
+    const items = JSON.parse(run.stdout) as Array<{ id: number; messageId: string; applicant: string; applicants: string[]; benefit: { code: string; text: string }; eingang: string; eingangKnown: boolean; signatureStatus: string }>;
     expect(items).toHaveLength(20);
     expect(new Set(items.map((i) => i.messageId))).toEqual(new Set(sent.map((s) => s.messageId)));
     for (const item of items) {
       const s = sent.find((x) => x.messageId === item.messageId)!;
       const app = generated.get(s.messageId)!;
       expect(item.applicants).toEqual([...app.facts.applicants]);
+      expect(item.applicant).toBe(app.facts.applicants[0]);
       expect(item.benefit.text).toBe(app.facts.product);
       expect(new Date(item.eingang).toISOString()).toBe(new Date(s.creation).toISOString());
       expect(item.eingangKnown).toBe(true);
