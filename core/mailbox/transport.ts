@@ -67,7 +67,10 @@ function route(target: URL, ca: string[] | undefined): Route {
   const proxy = getProxyForUrl(target);
   const tlsOptions = ca ? { ca } : {};
   if (!proxy) {
-    return { lib: target.protocol === 'https:' ? https : http, options: { ...tlsOptions }, via: 'direct' };
+    // A fresh connection per request (`agent: false`): a kept-alive socket that the intermediary closed while we
+    // were saving a large delivery fails as "socket hang up" after the request may or may not have arrived — and
+    // a request must never be sent twice, because the next request acknowledges the previous delivery.
+    return { lib: target.protocol === 'https:' ? https : http, options: { ...tlsOptions, agent: false }, via: 'direct' };
   }
   const proxyUrl = new URL(proxy);
   if (target.protocol === 'https:') {
@@ -88,6 +91,7 @@ function route(target: URL, ca: string[] | undefined): Route {
       hostname: proxyUrl.hostname,
       port: proxyUrl.port || (proxyUrl.protocol === 'https:' ? 443 : 80),
       path: target.href,
+      agent: false,
       headers: { Host: target.host, ...(auth ? { 'Proxy-Authorization': auth } : {}) },
     },
     via: 'forward-proxy',
