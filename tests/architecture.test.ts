@@ -33,6 +33,14 @@ describe('layering (DESIGN.md "Parts")', () => {
     expect(offenders).toEqual([]);
   });
 
+  it('core/ imports only core/ (one documented exception: the Übungsmodus starts the local intermediary)', () => {
+    const allowed = new Set([path.join(projectRoot, 'core', 'mailbox', 'demo.ts')]);
+    const offenders = sourceFiles('core').filter(
+      (f) => !allowed.has(f) && importsOf(f).some((i) => i.startsWith('.') && !path.resolve(path.dirname(f), i).startsWith(path.join(projectRoot, 'core') + path.sep)),
+    );
+    expect(offenders).toEqual([]);
+  });
+
   it('renderer/ never touches Node or raw IPC', () => {
     const nodeModules = /^(node:)?(fs|path|child_process|crypto|os|net|http|https|worker_threads|electron)(\/|$)/;
     const offenders = sourceFiles('renderer').filter(
