@@ -9,8 +9,17 @@ import { useT } from '../i18n/i18n.js';
 import { useStatus } from '../shell/status.js';
 import { IconCheck, IconCopy } from './Icons.js';
 
+/** Writes plain text to the clipboard; a refusal (a policy, a missing permission) becomes a PostfachError. */
 export async function writeClipboard(text: string): Promise<void> {
-  await navigator.clipboard.writeText(text);
+  try {
+    await navigator.clipboard.writeText(text);
+  } catch (error) {
+    throw new PostfachError(
+      'clipboard',
+      { de: 'Kopieren in die Zwischenablage nicht möglich.', en: 'Copying to the clipboard is not possible.' },
+      `clipboard.writeText refused: ${error instanceof Error ? error.name : 'error'}`,
+    );
+  }
 }
 
 export function CopyButton({ text, label, announce, className, showText = false }: { text: string; label: string; announce: string; className?: string; showText?: boolean }) {
@@ -28,14 +37,7 @@ export function CopyButton({ text, label, announce, className, showText = false 
         setDone(true);
         say(announce);
       },
-      (error: unknown) =>
-        reportError(
-          new PostfachError(
-            'clipboard',
-            { de: 'Kopieren in die Zwischenablage nicht möglich.', en: 'Copying to the clipboard is not possible.' },
-            `clipboard.writeText refused: ${error instanceof Error ? error.name : 'error'}`,
-          ),
-        ),
+      reportError,
     );
   };
   return (

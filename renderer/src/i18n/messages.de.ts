@@ -428,7 +428,7 @@ export const de = {
     retentionTrash: 'Papierkorb leeren nach (Tagen)',
     retentionPlan: 'Jetzt prüfen, was gelöscht würde',
     retentionNone: 'Derzeit ist nichts zu löschen.',
-    retentionCandidates: (n: number) => `${num(n)} ${plural(n, 'Antrag ist', 'Anträge sind')} älter als die Frist und würden gelöscht.`,
+    retentionCandidates: (n: number) => `${num(n)} ${plural(n, 'Antrag ist älter als die Frist und würde', 'Anträge sind älter als die Frist und würden')} gelöscht.`,
     retentionApply: (n: number) => `${num(n)} ${plural(n, 'Antrag', 'Anträge')} jetzt löschen`,
     retentionConfirmTitle: 'Anträge endgültig löschen?',
     retentionConfirmText: (n: number) => `${num(n)} ${plural(n, 'Antrag wird', 'Anträge werden')} unwiderruflich gelöscht. Das Löschen wird protokolliert.`,
