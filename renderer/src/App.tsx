@@ -4,7 +4,8 @@
  * message (`#message=<id>`, desktop app) shows only that message.
  */
 import { useState } from 'react';
-import { CommandsProvider } from './keyboard/commands.js';
+import { AboutDialog } from './dialogs/AboutDialog.js';
+import { CommandsProvider, useCommands } from './keyboard/commands.js';
 import { ErrorNotice } from './components/ErrorNotice.js';
 import { useT } from './i18n/i18n.js';
 import { MessageView } from './message/MessageView.js';
@@ -24,6 +25,18 @@ export function App({ messageId }: { messageId?: number | undefined }) {
 }
 
 function MainWindow() {
+  const [aboutOpen, setAboutOpen] = useState(false);
+  // the menu's "Über OSCI-Postfach" works on every screen (the mailbox registers its own, which wins there)
+  useCommands({ about: () => setAboutOpen(true) });
+  return (
+    <>
+      <MainScreens />
+      <AboutDialog isOpen={aboutOpen} onClose={() => setAboutOpen(false)} />
+    </>
+  );
+}
+
+function MainScreens() {
   const t = useT();
   const { phase, bootError, reload } = useWorkspace();
   // set-up runs across store changes (the store is created first), so it is a view of its own

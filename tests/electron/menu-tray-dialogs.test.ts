@@ -51,6 +51,9 @@ describe('native dialogs', () => {
     const pdf = saveFileDialogOptions('pdf', 'Antrag 2026-11-28.pdf', 'C:\\Users\\sb\\Documents\\');
     expect(pdf.defaultPath).toBe('C:\\Users\\sb\\Documents/Antrag 2026-11-28.pdf');
     expect(pdf.properties).toContain('showOverwriteConfirmation');
+    const csv = saveFileDialogOptions('csv', 'Protokoll_2026-11-28.csv', '/home/sb/Dokumente');
+    expect(csv.filters).toEqual([{ name: 'CSV-Tabelle', extensions: ['csv'] }]);
+    expect(csv.defaultPath).toBe('/home/sb/Dokumente/Protokoll_2026-11-28.csv');
   });
 
   it('reduces a suggested name to a plain file name', () => {

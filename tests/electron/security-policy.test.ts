@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { APP_ENTRY_URL, APP_ORIGIN, isAppOrigin, isAppUrl } from '../../electron/app-url.js';
+import { APP_ENTRY_URL, APP_ORIGIN, isAppOrigin, isAppUrl, messageWindowUrl } from '../../electron/app-url.js';
 import { isTrustedSender } from '../../electron/ipc-sender.js';
 import { isAllowedNavigation, isAllowedRequest, windowOpenDecision } from '../../electron/navigation-policy.js';
 import { isPermissionAllowed } from '../../electron/permission-policy.js';
@@ -37,6 +37,12 @@ describe('navigation and requests', () => {
     expect(isAllowedNavigation('app://postfach/')).toBe(true);
     expect(isAllowedNavigation('app://postfach/assets/index.js')).toBe(false);
     for (const url of foreign) expect(isAllowedNavigation(url), url).toBe(false);
+  });
+
+  it('opens a message window on the entry page with the message in the fragment, and nothing else', () => {
+    expect(messageWindowUrl(42)).toBe('app://postfach/index.html#message=42');
+    expect(isAllowedNavigation(messageWindowUrl(42))).toBe(true);
+    for (const bad of [0, -1, 1.5, Number.NaN, Number.MAX_SAFE_INTEGER + 1]) expect(() => messageWindowUrl(bad), String(bad)).toThrow(RangeError);
   });
 
   it('never opens new windows', () => {

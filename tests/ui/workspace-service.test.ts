@@ -145,6 +145,30 @@ describe('browser-mode downloads', () => {
   });
 });
 
+describe('the Übungsmodus', () => {
+  it('starts the demo mailbox, resumes it after a restart with its messages, and stops it', async () => {
+    const started = await api.call('workspace.startTraining', {});
+    expect(started.state).toMatchObject({ mode: 'training', trainingRunning: true });
+    expect(started.state.trainingIntermediaryUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/osci$/);
+    expect(started.store).toMatchObject({ state: 'open', identityConfigured: true, path: path.join(dataDir, 'uebungsmodus', 'postfach.db') });
+    const fetched = await api.call('mailbox.fetch', {});
+    expect(fetched).toMatchObject({ outcome: 'complete', newMessages: 5 });
+
+    await service.close();
+    await start();
+    const resumed = await api.call('workspace.resume', {});
+    expect(resumed.state).toMatchObject({ mode: 'training', trainingRunning: true });
+    expect(resumed.store.state).toBe('open');
+    expect((await api.call('messages.counts', {})).inbox).toBe(5);
+    expect(await api.call('mailbox.fetch', {})).toMatchObject({ outcome: 'complete', newMessages: 0 });
+
+    const stopped = await api.call('workspace.stopTraining', {});
+    expect(stopped.state).toMatchObject({ mode: 'unset', trainingRunning: false, trainingIntermediaryUrl: null });
+    expect(stopped.store.state).toBe('none');
+    await expect(api.call('messages.counts', {})).rejects.toMatchObject({ kind: 'store-not-open' });
+  }, 120_000);
+});
+
 describe('licences', () => {
   it('names the libraries the service runs on and the export font', async () => {
     const { licenses } = await api.call('workspace.licenses', {});

@@ -5,7 +5,7 @@
  * engine keeps (core/mailbox/message-dto.ts), written here because no signature is checked without a fetch; the
  * full flow test fetches for real (Übungsmodus).
  *
- * `fillBulk` writes many small deliveries fast (no fsync) for the 100,000-row performance test.
+ * The 100,000-row store of the performance test is bench/ui-list.ts's `fillBulk`.
  */
 import { Buffer } from 'node:buffer';
 import { createHash } from 'node:crypto';
@@ -111,43 +111,4 @@ export async function createFixtureStore(storePath: string, count = 8): Promise<
     store.close();
   }
   return { storePath, applicants, testApplicant, count: count + 1 };
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// bulk
-
-const FAMILY = ['Müller', 'Schmidt', 'Öztürk', 'Łukasiewicz', 'Nguyễn', 'Weiß', 'Jovanović', 'Schäfer', 'Kowalski', 'Ødegård', 'Becker', 'Yılmaz'];
-const GIVEN = ['Erika', 'Ayşe', 'Jan', 'Thị Hoa', 'Sören', 'Milica', 'Zofia', 'Björn', 'Layla', 'Emil'];
-const BENEFITS = [
-  ['HZL', 'Hilfe zum Lebensunterhalt (SGB XII)'],
-  ['GRUSI', 'Grundsicherung im Alter und bei Erwerbsminderung'],
-  ['BUT', 'Leistungen für Bildung und Teilhabe'],
-  ['ASYLBLG', 'Leistungen nach dem Asylbewerberleistungsgesetz'],
-  ['WBS', 'Wohnberechtigungsschein'],
-] as const;
-
-/** `count` small deliveries as fast as the store takes them (no fsync): for list performance, not for reading. */
-export async function fillBulk(storePath: string, count: number, onProgress?: (done: number) => void): Promise<void> {
-  const { store } = await PostfachStore.create(storePath, { password: FIXTURE_PASSWORD, durableCommits: false, osUser: 'bench' });
-  const start = Date.UTC(2025, 0, 1);
-  try {
-    for (let i = 0; i < count; i++) {
-      const family = FAMILY[i % FAMILY.length] as string;
-      const given = GIVEN[Math.floor(i / FAMILY.length) % GIVEN.length] as string;
-      const [code, text] = BENEFITS[i % BENEFITS.length] as readonly [string, string];
-      const creation = start + ((i * 7919) % 600) * 86_400_000 + (i % 86_400) * 1000;
-      await store.saveDelivery({
-        messageId: messageId(`bulk-${i}`),
-        content: Buffer.from(`<antrag nr="${i}"><name>${given} ${family}</name><leistung>${code}</leistung></antrag>`),
-        contentType: 'application/xml',
-        processCard: { creation: new Date(creation) },
-        summary: { applicants: [`${family}, ${given}`], benefitCode: code, benefitText: text, isTest: i % 997 === 0, signatureStatus: i % 50 === 0 ? 'nicht-pruefbar' : 'vertrauenswuerdig' },
-        searchText: `${given} ${family} Antrag ${i}`,
-        fetchedAt: new Date(creation + 3_600_000),
-      });
-      if (onProgress && i % 10_000 === 0) onProgress(i);
-    }
-  } finally {
-    store.close();
-  }
 }

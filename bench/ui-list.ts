@@ -1,0 +1,199 @@
+/**
+ * The message list at scale, measured in Chromium (Debian's, driven by playwright-core) against the loopback bridge
+ * and the real service on a store of 100,000 messages: first render of the list (mailbox shown → first rows
+ * painted), the time from a filter, search or sort change to its rows on screen, and a jump into the middle of the
+ * list. The figures come from the UI's own performance marks (renderer/src/screens/MailboxScreen.tsx).
+ *
+ *   npx tsx bench/ui-list.ts [--count N] [--json]          (needs dist/renderer: npm run build:renderer)
+ *
+ * The store is filled once through the store API without fsync (about 1,000 small messages per second on two cores)
+ * and kept in the temporary folder for later runs (keyed by the store's migrations and this file). All names are
+ * invented. tests/ui/performance.test.ts runs the same measurement and asserts generous bounds.
+ */
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Page } from 'playwright-core';
+import { startBridge } from '../core/api/bridge-server.js';
+import { startWorkerService } from '../core/api/worker-service.js';
+import { PostfachStore } from '../core/store/index.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, existsSync(path.join(here, '..', 'package.json')) ? '..' : '../..');
+
+export const BULK_PASSWORD = 'Bulk-Passwort-2026';
+
+const FAMILY = ['Müller', 'Schmidt', 'Öztürk', 'Łukasiewicz', 'Nguyễn', 'Weiß', 'Jovanović', 'Schäfer', 'Kowalski', 'Ødegård', 'Becker', 'Yılmaz'];
+const GIVEN = ['Erika', 'Ayşe', 'Jan', 'Thị Hoa', 'Sören', 'Milica', 'Zofia', 'Björn', 'Layla', 'Emil'];
+const BENEFITS = [
+  ['HZL', 'Hilfe zum Lebensunterhalt (SGB XII)'],
+  ['GRUSI', 'Grundsicherung im Alter und bei Erwerbsminderung'],
+  ['BUT', 'Leistungen für Bildung und Teilhabe'],
+  ['ASYLBLG', 'Leistungen nach dem Asylbewerberleistungsgesetz'],
+  ['WBS', 'Wohnberechtigungsschein'],
+] as const;
+
+/** `count` small deliveries as fast as the store takes them (no fsync): for list performance, not for reading. */
+export async function fillBulk(storePath: string, count: number, onProgress?: (done: number) => void): Promise<void> {
+  const { store } = await PostfachStore.create(storePath, { password: BULK_PASSWORD, durableCommits: false, osUser: 'bench' });
+  const start = Date.UTC(2025, 0, 1);
+  try {
+    for (let i = 0; i < count; i++) {
+      const family = FAMILY[i % FAMILY.length] as string;
+      const given = GIVEN[Math.floor(i / FAMILY.length) % GIVEN.length] as string;
+      const [code, text] = BENEFITS[i % BENEFITS.length] as readonly [string, string];
+      const creation = start + ((i * 7919) % 600) * 86_400_000 + (i % 86_400) * 1000;
+      await store.saveDelivery({
+        messageId: createHash('sha256').update(`bulk-${i}`).digest('hex').slice(0, 32),
+        content: Buffer.from(`<antrag nr="${i}"><name>${given} ${family}</name><leistung>${code}</leistung></antrag>`),
+        contentType: 'application/xml',
+        processCard: { creation: new Date(creation) },
+        summary: { applicants: [`${family}, ${given}`], benefitCode: code, benefitText: text, isTest: i % 997 === 0, signatureStatus: i % 50 === 0 ? 'nicht-pruefbar' : 'vertrauenswuerdig' },
+        searchText: `${given} ${family} Antrag ${i}`,
+        fetchedAt: new Date(creation + 3_600_000),
+      });
+      if (onProgress && i > 0 && i % 10_000 === 0) onProgress(i);
+    }
+  } finally {
+    store.close();
+  }
+}
+
+/** A filled store in the temporary folder, made once per store schema and fill code; returns the folder. */
+export async function cachedBulkStore(count: number, progress: (line: string) => void = () => undefined): Promise<{ dir: string; filledNow: boolean; fillSeconds: number }> {
+  const hash = createHash('sha256');
+  const migrations = path.join(root, 'core', 'store', 'migrations');
+  for (const file of readdirSync(migrations).sort()) hash.update(file).update(readFileSync(path.join(migrations, file)));
+  hash.update(readFileSync(fileURLToPath(import.meta.url)));
+  const dir = path.join(os.tmpdir(), `postfach-ui-bulk-${count}-${hash.digest('hex').slice(0, 12)}`);
+  if (existsSync(path.join(dir, 'postfach.db'))) return { dir, filledNow: false, fillSeconds: 0 };
+  const building = `${dir}.${process.pid}.tmp`;
+  rmSync(building, { recursive: true, force: true });
+  const started = performance.now();
+  progress(`filling a store with ${count.toLocaleString('en')} messages (once; kept in ${dir}) …`);
+  await fillBulk(path.join(building, 'postfach.db'), count, (done) => progress(`  ${done.toLocaleString('en')} stored`));
+  const fillSeconds = (performance.now() - started) / 1000;
+  try {
+    renameSync(building, dir);
+  } catch {
+    rmSync(building, { recursive: true, force: true }); // another run finished first
+  }
+  return { dir, filledNow: true, fillSeconds };
+}
+
+export interface UiListFigures {
+  readonly count: number;
+  /** Seconds to fill the store (0 when a cached one was used). */
+  readonly fillSeconds: number;
+  /** Mailbox shown → first rows painted. */
+  readonly firstRenderMs: number;
+  /** A filter, search or sort changed → its rows on screen. */
+  readonly queries: ReadonlyArray<{ readonly name: string; readonly ms: number; readonly total: number }>;
+  /** The list scrolled to its middle → the rows there loaded and painted. */
+  readonly jumpToMiddleMs: number;
+  /** Option elements in the DOM with 100,000 rows (virtualisation). */
+  readonly domRows: number;
+}
+
+async function measures(page: Page, name: string): Promise<number[]> {
+  return page.evaluate((n) => performance.getEntriesByName(n).map((e) => e.duration), name);
+}
+
+async function nextQueryMeasure(page: Page, before: number): Promise<number> {
+  const handle = await page.waitForFunction((n) => performance.getEntriesByName('postfach:list-query').length > n, before, { timeout: 60_000, polling: 20 });
+  await handle.dispose();
+  const all = await measures(page, 'postfach:list-query');
+  return all[all.length - 1] ?? NaN;
+}
+
+const listTotal = async (page: Page): Promise<number> => Number((await page.getByTestId('list-count').innerText()).replace(/\D/g, ''));
+
+export interface UiListOptions {
+  readonly count?: number;
+  readonly rendererDir?: string;
+  readonly chromiumPath?: string;
+  readonly progress?: (line: string) => void;
+}
+
+export async function runUiListBench(options: UiListOptions = {}): Promise<UiListFigures> {
+  const count = options.count ?? 100_000;
+  const rendererDir = options.rendererDir ?? path.join(root, 'dist', 'renderer');
+  if (!existsSync(path.join(rendererDir, 'index.html'))) throw new Error(`no built UI in ${rendererDir}: npm run build:renderer`);
+  const cached = await cachedBulkStore(count, options.progress);
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'postfach-ui-bench-'));
+  cpSync(cached.dir, dataDir, { recursive: true });
+  const service = await startWorkerService({ dataDir, appVersion: 'bench', host: 'browser' });
+  const bridge = await startBridge({ service, rendererDir });
+  const browser = await chromium.launch({ executablePath: options.chromiumPath ?? process.env.POSTFACH_CHROMIUM ?? '/usr/bin/chromium', headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(bridge.launchUrl);
+    await page.getByLabel('Passwort des Datenspeichers').fill(BULK_PASSWORD);
+    await page.getByRole('button', { name: 'Mit Passwort öffnen' }).click();
+    await page.waitForFunction(() => performance.getEntriesByName('postfach:list-first-render').length > 0, undefined, { timeout: 120_000 });
+    const firstRenderMs = (await measures(page, 'postfach:list-first-render'))[0] ?? NaN;
+    const domRows = await page.getByTestId('message-list').getByRole('option').count();
+
+    const queries: Array<{ name: string; ms: number; total: number }> = [];
+    const step = async (name: string, act: () => Promise<void>): Promise<void> => {
+      const before = (await measures(page, 'postfach:list-query')).length;
+      await act();
+      const ms = await nextQueryMeasure(page, before);
+      queries.push({ name, ms: Math.round(ms), total: await listTotal(page) });
+    };
+    await step('filter: nur ungelesene', () => page.getByText('nur ungelesene').click());
+    await step('filter: + nicht übertragen', () => page.getByText('nicht übertragen', { exact: true }).click());
+    await step('filter: reset', () => page.getByRole('button', { name: 'Filter zurücksetzen' }).click());
+    await step('view: Testanträge', () => page.getByTestId('folders').getByRole('option', { name: /^Testanträge/ }).click());
+    await step('view: Posteingang', () => page.getByTestId('folders').getByRole('option', { name: /^Posteingang/ }).click());
+    await step('search: "Łukasiewicz"', () => page.getByTestId('search').fill('Łukasiewicz'));
+    await step('search: "Łukasiewicz Zofia"', () => page.getByTestId('search').fill('Łukasiewicz Zofia'));
+    await step('search: cleared', () => page.getByTestId('search').fill(''));
+    await step('sort: Antragsteller/in', async () => {
+      await page.getByTestId('sort-select').click();
+      await page.getByRole('option', { name: 'Antragsteller/in' }).click();
+    });
+
+    const started = await page.evaluate(() => performance.now());
+    await page.getByTestId('message-list').evaluate((list) => {
+      list.scrollTop = list.scrollHeight / 2;
+    });
+    const middle = Math.floor(count / 2);
+    await page.waitForFunction(
+      (around) => {
+        const rows = Array.from(document.querySelectorAll('[data-testid="message-list"] [role="option"]'));
+        return rows.some((r) => Math.abs(Number(r.getAttribute('aria-posinset')) - around) < 200 && r.hasAttribute('data-id'));
+      },
+      middle,
+      { timeout: 60_000, polling: 'raf' },
+    );
+    const jumpToMiddleMs = Math.round((await page.evaluate(() => performance.now())) - started);
+    return { count, fillSeconds: Math.round(cached.fillSeconds * 10) / 10, firstRenderMs: Math.round(firstRenderMs), queries, jumpToMiddleMs, domRows };
+  } finally {
+    await browser.close().catch(() => undefined);
+    await bridge.close();
+    await service.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+export function formatUiListFigures(f: UiListFigures): string {
+  const lines = [
+    `Message list in Chromium with ${f.count.toLocaleString('en')} messages (${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'})`,
+    f.fillSeconds > 0 ? `store filled in ${f.fillSeconds} s (kept for later runs)` : 'store: cached fill reused',
+    `first render of the list (mailbox shown → rows painted): ${f.firstRenderMs} ms; option elements in the DOM: ${f.domRows}`,
+    ...f.queries.map((q) => `${q.name.padEnd(36)} ${String(q.ms).padStart(6)} ms   ${q.total.toLocaleString('en')} rows`),
+    `jump to the middle of the list (scroll → rows painted): ${f.jumpToMiddleMs} ms`,
+  ];
+  return lines.join('\n');
+}
+
+const isMain = process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+if (isMain) {
+  const args = process.argv.slice(2);
+  const count = args.includes('--count') ? Number(args[args.indexOf('--count') + 1]) : 100_000;
+  const figures = await runUiListBench({ count, progress: (line) => process.stderr.write(`${line}\n`) });
+  process.stdout.write(args.includes('--json') ? `${JSON.stringify(figures, null, 2)}\n` : `${formatUiListFigures(figures)}\n`);
+}

@@ -1,0 +1,109 @@
+/**
+ * "Echtes Postfach einrichten" in browser mode against a real local OSCI intermediary and a test PKI: the key file and
+ * the certificate are chosen with the file input (their bytes go one way into `workspace.uploadFile`), the key
+ * password is typed once and sent in a single call, a wrong one is refused with advice, the recovery key is shown
+ * once and must be confirmed, the connection test proves URL, keys and signer, and the first fetch brings the
+ * applications sent meanwhile. No answer the page received contains the key password.
+ */
+import { readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestPki, testPkiFiles } from '../../core/pki/test-pki.js';
+import { loadIntermediaryKeys, loadSenderSetup, sendApplications, startIntermediary, type RunningIntermediary } from '../../intermediary/index.js';
+import { expectAxeClean } from './helpers/axe.js';
+import { listedItems, serviceApi } from './helpers/flow.js';
+import { saveScreenshot } from './helpers/screenshots.js';
+import { startUiSession, type UiSession } from './helpers/ui-session.js';
+
+describe('setting up the real mailbox (browser mode)', () => {
+  let ui: UiSession;
+  let intermediary: RunningIntermediary;
+  let pkiDir: string;
+  let p12Password: string;
+  const answers: string[] = [];
+
+  beforeAll(async () => {
+    ui = await startUiSession({
+      prepare: async (dataDir) => {
+        pkiDir = path.join(dataDir, '..', `${path.basename(dataDir)}-pki`);
+        await createTestPki(pkiDir, { force: true });
+      },
+    });
+    p12Password = readFileSync(testPkiFiles(pkiDir).password, 'utf8').trim();
+    intermediary = await startIntermediary({ port: 0, dataDir: path.join(pkiDir, 'intermediary'), keys: loadIntermediaryKeys({ pkiDir }) });
+    ui.page.on('response', (response) => {
+      if (response.url().includes('/api/call/')) void response.text().then((body) => answers.push(body), () => undefined);
+    });
+    await ui.open();
+  });
+  afterAll(async () => {
+    await intermediary?.close();
+    await ui?.close();
+    if (pkiDir) rmSync(pkiDir, { recursive: true, force: true });
+  });
+
+  it('uploads the key and certificate files, refuses a wrong key password with advice', async () => {
+    const { page } = ui;
+    const files = testPkiFiles(pkiDir);
+    await page.getByRole('button', { name: 'Postfach einrichten' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Echtes Postfach einrichten' }).waitFor();
+    await page.getByTestId('pick-key').locator('input[type="file"]').setInputFiles(files.municipality.p12);
+    await page.getByTestId('pick-key').getByText('municipality.p12').waitFor();
+    await page.getByTestId('pick-certificate').locator('input[type="file"]').setInputFiles(files.intermediary.cer);
+    await page.getByTestId('pick-certificate').getByText('intermediary.cer').waitFor();
+    await page.getByTestId('pick-signer').locator('input[type="file"]').setInputFiles(files.ca);
+    await page.getByLabel('Passwort der Schlüsseldatei').fill('nicht-das-Passwort');
+    await page.getByLabel('Adresse des Intermediärs').fill(intermediary.url);
+    await page.getByLabel('Passwort für den Datenspeicher (mindestens 8 Zeichen)').fill('Ein-langes-Speicherpasswort');
+    await page.getByLabel('Passwort wiederholen').fill('Ein-langes-Speicherpasswort');
+    await saveScreenshot(page, 'ui-setup-filled');
+    await page.getByRole('button', { name: 'Postfach einrichten' }).click();
+
+    // the store was created first: its recovery key is shown (once) before the key file's error
+    const recovery = page.getByTestId('recovery-dialog');
+    await recovery.waitFor();
+    const key = await recovery.getByTestId('recovery-key').innerText();
+    expect(key.length).toBeGreaterThan(20);
+    expect(await recovery.getByRole('button', { name: 'Weiter' }).isDisabled()).toBe(true);
+    await saveScreenshot(page, 'ui-recovery-key');
+    await expectAxeClean(page, 'Wiederherstellungsschlüssel');
+    await recovery.getByText('Ich habe den Wiederherstellungsschlüssel sicher notiert.').click();
+    await recovery.getByRole('button', { name: 'Weiter' }).click();
+
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.innerText()).toContain('Geben Sie das Passwort der Schlüsseldatei erneut ein');
+    expect(await page.getByLabel('Passwort der Schlüsseldatei').inputValue()).toBe('');
+    expect(await page.getByText('Der Datenspeicher ist bereits angelegt und geöffnet.').isVisible()).toBe(true);
+    await saveScreenshot(page, 'ui-setup-wrong-password');
+    await expectAxeClean(page, 'Einrichtung: falsches Passwort');
+  });
+
+  it('with the right password: mailbox identity set up, connection test passes, first fetch brings the applications', async () => {
+    const { page } = ui;
+    const sent = await sendApplications({ intermediaryUrl: intermediary.url, setup: loadSenderSetup({ pkiDir }), count: 2, service: 'hzl', seed: 'ui-setup' });
+    expect(sent).toHaveLength(2);
+    await page.getByLabel('Passwort der Schlüsseldatei').fill(p12Password);
+    await page.getByRole('button', { name: 'Postfach einrichten' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Verbindung prüfen' }).waitFor();
+    await page.getByText(/^Verbindung in Ordnung: Der Intermediär hat geantwortet/).waitFor({ timeout: 60_000 });
+    await saveScreenshot(page, 'ui-connection-test');
+    await expectAxeClean(page, 'Verbindung prüfen');
+    await page.getByRole('button', { name: 'Zum Postfach' }).click();
+    await page.getByTestId('fetch-button').click();
+    await page.getByTestId('message-list').waitFor({ timeout: 60_000 });
+    await page.getByText(/^Abruf beendet: 2 neue Anträge\.$/).waitFor();
+    expect((await listedItems(ui)).map((i) => i.messageId).sort()).toEqual(sent.map((s) => s.messageId).sort());
+    const state = await serviceApi(ui).call('workspace.state', {});
+    expect(state.mode).toBe('real');
+    expect(await page.getByText('Sozialamt Musterstadt').first().isVisible()).toBe(true);
+    // the uploaded key file is gone from the data folder; the key lives sealed in the store
+    expect((await serviceApi(ui).call('workspace.discardUploads', {})).discarded).toBe(0);
+    ui.assertClean();
+  });
+
+  it('never sends the key password back to the page', () => {
+    expect(answers.length).toBeGreaterThan(10);
+    expect(answers.filter((a) => a.includes(p12Password))).toEqual([]);
+  });
+});
