@@ -75,8 +75,10 @@ export function MessageList({ pages, label, selectedId, onSelect, onActivate, em
     rangeExtractor,
   });
   const items = virtualizer.getVirtualItems();
-  const first = items[0]?.index ?? 0;
-  const last = items[items.length - 1]?.index ?? 0;
+  // the rows in view (with overscan), without the focused row the range extractor keeps mounted far away
+  const inView = items.filter((row) => row.index !== activeIndex || items.length === 1);
+  const first = inView[0]?.index ?? items[0]?.index ?? 0;
+  const last = inView[inView.length - 1]?.index ?? first;
 
   useEffect(() => {
     virtualizer.measure();
@@ -85,8 +87,10 @@ export function MessageList({ pages, label, selectedId, onSelect, onActivate, em
   // load what is in view (and a little around it)
   const { ensure } = pages;
   useEffect(() => {
-    if (total > 0) ensure(first, last);
-  }, [first, last, total, ensure]);
+    if (total === 0) return;
+    ensure(first, last);
+    ensure(activeIndex, activeIndex);
+  }, [first, last, activeIndex, total, ensure]);
 
   // a new query starts at the top
   const shownKey = pages.shownKey;
