@@ -14,10 +14,16 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const outdirArg = process.argv.indexOf('--outdir');
 const outdir = outdirArg >= 0 ? process.argv[outdirArg + 1] : 'dist/electron';
 const common = { absWorkingDir: root, bundle: true, format: 'cjs', sourcemap: 'linked', logLevel: 'warning', legalComments: 'none' };
+// core/ is written as ES modules and finds its files from import.meta.url (resources/, the PAC sandbox's wasm);
+// in a CommonJS bundle import.meta is empty, so the Node bundles get the bundle file's own URL instead.
+const nodeBundle = {
+  define: { 'import.meta.url': '__bundleUrl' },
+  banner: { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
+};
 
 await Promise.all([
-  build({ ...common, entryPoints: ['electron/main.ts'], outfile: `${outdir}/main.cjs`, platform: 'node', target: 'node22', external: ['electron'] }),
+  build({ ...common, ...nodeBundle, entryPoints: ['electron/main.ts'], outfile: `${outdir}/main.cjs`, platform: 'node', target: 'node22', external: ['electron'] }),
   build({ ...common, entryPoints: ['electron/preload.ts'], outfile: `${outdir}/preload.cjs`, platform: 'browser', target: 'chrome140', external: ['electron'] }),
-  build({ ...common, entryPoints: ['core/api/service-entry.ts'], outfile: `${outdir}/service.cjs`, platform: 'node', target: 'node22', packages: 'external' }),
+  build({ ...common, ...nodeBundle, entryPoints: ['core/api/service-entry.ts'], outfile: `${outdir}/service.cjs`, platform: 'node', target: 'node22', packages: 'external' }),
   build({ ...common, entryPoints: ['electron/fuses.ts'], outfile: `${outdir}/fuses.cjs`, platform: 'node', target: 'node20', packages: 'external', sourcemap: false }),
 ]);

@@ -279,6 +279,7 @@ export const de = {
     state: 'Stand',
     tabs: { overview: 'Übersicht', data: 'Daten', documents: (n: number) => `Dokumente (${num(n)})`, laufzettel: 'Laufzettel' },
     tabsLabel: 'Ansichten des Antrags',
+    unreadableTitle: 'Nicht lesbare Zustellung',
     unreadableHeading: 'Diese Zustellung ist nicht lesbar',
     unreadableText:
       'Sie wurde so gespeichert, wie sie ankam, und geht nicht verloren. Sie können sie als XML exportieren und an die IT oder den Absender geben. Eine Eingangsbestätigung ist möglich.',

@@ -277,6 +277,7 @@ export const en: Messages = {
     state: 'Status',
     tabs: { overview: 'Overview', data: 'Data', documents: (n: number) => `Documents (${num(n)})`, laufzettel: 'Routing slip' },
     tabsLabel: 'Views of the application',
+    unreadableTitle: 'Unreadable delivery',
     unreadableHeading: 'This delivery is not readable',
     unreadableText:
       'It was stored as it arrived and is not lost. You can export it as XML and give it to IT support or the sender. A confirmation of receipt is possible.',

@@ -163,7 +163,7 @@ export function MessageView({ id, onItemChanged, standalone = false }: MessageVi
 
   const item = detail.item;
   const view = detail.view;
-  const title = view?.benefit?.text ?? item.benefit.text ?? item.benefit.code ?? (item.unreadableReason !== null ? t.message.unreadableHeading : t.message.untitled);
+  const title = view?.benefit?.text ?? item.benefit.text ?? item.benefit.code ?? (item.unreadableReason !== null ? t.message.unreadableTitle : t.message.untitled);
   const transferred = item.state === 'uebertragen';
   const inTrash = item.state === 'papierkorb';
   const Title = standalone ? 'h1' : 'h2';

@@ -100,8 +100,9 @@ function CertificateExpiry() {
 function LastFetch() {
   const t = useT();
   const { language } = useLanguage();
-  const { workspace, store } = useWorkspace();
-  if (store?.state !== 'open' || workspace === undefined) return null;
+  const { workspace, store, identity } = useWorkspace();
+  // only where fetching is possible (an identity is set up): not during the set-up, not for a CLI-written store
+  if (store?.state !== 'open' || workspace === undefined || identity === null || identity === undefined) return null;
   const at = workspace.lastSuccessfulFetchAt;
   if (at === null) return <span data-testid="last-fetch">{t.status.neverFetched}</span>;
   const when = isToday(at) ? t.status.today(time(at, language)) : dateTime(at, language);
