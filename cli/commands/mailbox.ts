@@ -89,10 +89,13 @@ function fetchSummary(r: FetchResult): string {
   return `${lines.join('\n')}\n`;
 }
 
+const UNREACHABLE_KINDS = new Set(['network', 'http-status', 'tls-untrusted', 'tls-expired', 'tls-wrong-host', 'tls-failed', 'proxy-auth', 'proxy-pac']);
+
 function exitCodeOf(r: FetchResult): ExitCode {
   if (r.outcome === 'failed') {
     const kind = r.error?.kind;
-    return kind === 'network' || kind === 'http-status' ? ExitCode.unreachable : ExitCode.failed;
+    // the intermediary could not be reached (safely): network, HTTP errors, TLS refused, proxy refused
+    return kind !== undefined && UNREACHABLE_KINDS.has(kind) ? ExitCode.unreachable : ExitCode.failed;
   }
   return r.unreadable > 0 || r.outcome === 'cancelled' ? ExitCode.partial : ExitCode.ok;
 }

@@ -21,6 +21,7 @@ import { certificateSummary } from './certificates.js';
 import type { MailboxIdentity } from './identity.js';
 import { killPoint } from './kill-points.js';
 import { inspectionsJson } from './message-dto.js';
+import type { NetworkSettings } from './policy-connection.js';
 import { httpTransport } from './transport.js';
 
 export interface FetchOptions {
@@ -31,8 +32,10 @@ export interface FetchOptions {
   readonly onProgress?: (progress: FetchProgress) => void;
   /** Stop after this many deliveries (the rest stays at the intermediary for the next run). */
   readonly maxDeliveries?: number;
-  /** The transport (default: HTTP(S) to the identity's URL with proxy and TLS settings from the environment). */
+  /** The transport (default: HTTP(S) to the identity's URL with proxy and TLS settings from `network`). */
   readonly post?: PostFunction;
+  /** Proxy settings of the machine (core/config); default: the environment. */
+  readonly network?: NetworkSettings;
 }
 
 /** Process cards are asked for in batches of this many message ids. */
@@ -51,13 +54,14 @@ function clientOptions(identity: MailboxIdentity, post: PostFunction): ClientOpt
   };
 }
 
-export function transportFor(identity: MailboxIdentity, onResponseBytes?: (bytes: number) => void): PostFunction {
+export function transportFor(identity: MailboxIdentity, onResponseBytes?: (bytes: number) => void, network?: NetworkSettings): PostFunction {
   const c = identity.connection;
   return httpTransport({
     url: c.intermediaryUrl,
     timeoutMs: c.timeoutSeconds * 1000,
     tlsCas: c.tlsCas,
     ...(onResponseBytes ? { onResponseBytes } : {}),
+    ...(network ? { proxy: network.proxy } : {}),
   });
 }
 
@@ -104,7 +108,7 @@ export async function runFetch(options: FetchOptions): Promise<FetchResult> {
   const received: string[] = [];
   const progress = (phase: FetchProgress['phase']): void =>
     options.onProgress?.({ phase, messagesDone: done, bytesDone: bytes, newMessages: fresh, duplicates, unreadable });
-  const post = options.post ?? transportFor(identity, (n) => (bytes += n));
+  const post = options.post ?? transportFor(identity, (n) => (bytes += n), options.network);
   const result = (outcome: FetchResult['outcome'], error?: PostfachError): FetchResult => ({
     outcome,
     newMessages: fresh,
@@ -172,9 +176,9 @@ export async function runFetch(options: FetchOptions): Promise<FetchResult> {
 }
 
 /** Opens a dialog and closes it again: reachability, the keys (only the key holder can read the challenge), the signer. */
-export async function testConnection(identity: MailboxIdentity, post?: PostFunction): Promise<{ ok: true; url: string; durationMs: number; signer?: ReturnType<typeof certificateSummary> }> {
+export async function testConnection(identity: MailboxIdentity, post?: PostFunction, network?: NetworkSettings): Promise<{ ok: true; url: string; durationMs: number; signer?: ReturnType<typeof certificateSummary> }> {
   const started = Date.now();
-  const dialog = await ExplicitDialog.open(clientOptions(identity, post ?? transportFor(identity)));
+  const dialog = await ExplicitDialog.open(clientOptions(identity, post ?? transportFor(identity, undefined, network)));
   try {
     await dialog.exit();
   } finally {

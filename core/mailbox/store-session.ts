@@ -27,11 +27,17 @@ export interface StoreSessionOptions {
 
 export class StoreSession {
   private current: { store: PostfachStore; path: string } | undefined;
+  private storeFolder: string | undefined;
 
   constructor(private readonly options: StoreSessionOptions) {}
 
+  /** The folder of the default store when the settings name one (policy "StoreFolder"); else the data folder. */
+  setStoreFolder(folder: string | undefined): void {
+    this.storeFolder = folder;
+  }
+
   resolvePath(wanted?: string): string {
-    return path.resolve(wanted ?? path.join(this.options.dataDir, DEFAULT_STORE_FILE));
+    return path.resolve(wanted ?? path.join(this.storeFolder ?? this.options.dataDir, DEFAULT_STORE_FILE));
   }
 
   get store(): PostfachStore | undefined {

@@ -2,15 +2,18 @@
  * The HTTP transport of the fetch engine: a `post(body) → response stream` function (core/osci's PostFunction),
  * so the desktop shell can later put an Electron-net one (system proxy, Windows certificate store) in its place.
  *
- *  - proxy from the environment (HTTPS_PROXY / HTTP_PROXY / ALL_PROXY / NO_PROXY, proxy-from-env): https targets
- *    through a CONNECT tunnel (https-proxy-agent), http targets as a forward-proxy request;
+ *  - the proxy: from the environment (HTTPS_PROXY / HTTP_PROXY / ALL_PROXY / NO_PROXY, proxy-from-env; the default),
+ *    none, a fixed one (Basic authentication from the URL's user and password) or a PAC file (pac.ts), as the
+ *    settings say (core/config); https targets through a CONNECT tunnel (https-proxy-agent), http targets as a
+ *    forward-proxy request; a proxy asking for credentials (407) is a clear `proxy-auth` error;
  *  - TLS with the built-in and system CAs (NODE_EXTRA_CA_CERTS, and the OS store where Node offers it) plus the
  *    CAs configured for the mailbox;
  *  - a timeout without progress; retries with backoff only while no connection was made — a request that reached
  *    the intermediary is never sent again (in a dialog it would be a receipt: the next request acknowledges the
  *    previous delivery, and the sequence number has moved on);
  *  - any HTTP status is read: an OSCI message (SOAP fault with 500, or 200) goes on to core/osci, anything else
- *    (a proxy's error page) becomes `http-status`.
+ *    (a proxy's error page) becomes `http-status`;
+ *  - a server certificate that is not trusted, expired or for another host is a clear `tls-*` error (tls-errors.ts).
  */
 import type { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -24,6 +27,15 @@ import type { PostFunction } from '../osci/client/dialog.js';
 import { PostfachError } from '../errors.js';
 import { mailboxError } from './errors.js';
 import { killPoint } from './kill-points.js';
+import { compilePac, loadPacScript, pacError, type PacEvaluator } from './pac.js';
+import { tlsFailure } from './tls-errors.js';
+
+/** How the intermediary is reached (core/config's proxy settings; `env`: the environment variables, the default). */
+export type ProxySetting =
+  | { readonly mode: 'env' }
+  | { readonly mode: 'direct' }
+  | { readonly mode: 'fixed'; readonly url: string }
+  | { readonly mode: 'pac'; readonly pacUrl: string };
 
 export interface HttpTransportOptions {
   readonly url: string;
@@ -37,6 +49,8 @@ export interface HttpTransportOptions {
   readonly backoffMs?: number;
   /** Called with the number of response bytes as they arrive (progress). */
   readonly onResponseBytes?: (bytes: number) => void;
+  /** Default: from the environment. */
+  readonly proxy?: ProxySetting;
 }
 
 /** Errors that mean "no connection was made", where the request cannot have reached the intermediary. */
@@ -63,8 +77,33 @@ interface Route {
   readonly via: 'direct' | 'forward-proxy' | 'connect-proxy';
 }
 
-function route(target: URL, ca: string[] | undefined): Route {
-  const proxy = getProxyForUrl(target);
+/** The proxy for a target ('' = direct), as the setting says. */
+function proxyResolver(setting: ProxySetting, ca: string[] | undefined): (target: URL) => Promise<string> {
+  switch (setting.mode) {
+    case 'env':
+      return async (target) => getProxyForUrl(target);
+    case 'direct':
+      return async () => '';
+    case 'fixed':
+      return async () => setting.url;
+    case 'pac': {
+      let evaluator: Promise<PacEvaluator> | undefined;
+      return async (target) => {
+        evaluator ??= loadPacScript(setting.pacUrl, ca ? { ca } : {}).then((script) => compilePac(script, new URL(setting.pacUrl).pathname.split('/').pop() || 'proxy.pac'));
+        // a PAC file that failed to load is tried again with the next request
+        const evaluate = await evaluator.catch((error: unknown) => {
+          evaluator = undefined;
+          throw error;
+        });
+        const [first] = await evaluate(target.href);
+        if (first === undefined) throw pacError('no route');
+        return first.type === 'direct' ? '' : first.url;
+      };
+    }
+  }
+}
+
+function route(target: URL, ca: string[] | undefined, proxy: string): Route {
   const tlsOptions = ca ? { ca } : {};
   if (!proxy) {
     // A fresh connection per request (`agent: false`): a kept-alive socket that the intermediary closed while we
@@ -120,10 +159,11 @@ export function httpTransport(options: HttpTransportOptions): PostFunction {
   const ca = trustedCas(options.tlsCas ?? []);
   const attempts = Math.max(1, options.connectAttempts ?? 4);
   const backoff = options.backoffMs ?? 500;
+  const proxyFor = proxyResolver(options.proxy ?? { mode: 'env' }, ca);
 
-  const attempt = (body: ByteSource): Promise<http.IncomingMessage> =>
+  const attempt = (body: ByteSource, proxy: string): Promise<http.IncomingMessage> =>
     new Promise((resolve, reject) => {
-      const r = route(target, ca);
+      const r = route(target, ca, proxy);
       let connected = false;
       const request = {
         ...r.options,
@@ -150,9 +190,10 @@ export function httpTransport(options: HttpTransportOptions): PostFunction {
 
   return async (body) => {
     let response: http.IncomingMessage | undefined;
+    const proxy = await proxyFor(target);
     for (let n = 1; response === undefined; n++) {
       try {
-        response = await attempt(body);
+        response = await attempt(body, proxy);
       } catch (error) {
         if (error instanceof NotConnected && n < attempts) {
           await sleep(backoff * 2 ** (n - 1));
@@ -160,10 +201,12 @@ export function httpTransport(options: HttpTransportOptions): PostFunction {
         }
         const cause = error instanceof NotConnected ? error.cause : (error as Error);
         const code = (cause as NodeJS.ErrnoException).code;
+        const tls = tlsFailure(cause, target.host);
+        if (tls) throw tls;
         throw mailboxError('network', `${target.host}: ${code ?? cause.name}: ${cause.message}${error instanceof NotConnected ? ` (after ${n} attempts)` : ''}`, { cause });
       }
     }
-    return responseStream(response, target, options.onResponseBytes);
+    return responseStream(response, target, options.onResponseBytes, proxy);
   };
 }
 
@@ -180,8 +223,26 @@ async function* counted(response: http.IncomingMessage, first: Buffer | undefine
   for await (const chunk of response) yield pass(chunk as Buffer);
 }
 
-async function responseStream(response: http.IncomingMessage, target: URL, onBytes: ((n: number) => void) | undefined): Promise<AsyncIterable<Buffer>> {
+/** The proxy wants credentials, or refused the ones given (HTTP 407). */
+export function proxyAuthError(proxy: string, detail: string): PostfachError {
+  const host = proxy === '' ? 'proxy' : new URL(proxy).host;
+  return new PostfachError(
+    'proxy-auth',
+    {
+      de: 'Der Proxy verlangt eine Anmeldung, oder die hinterlegten Zugangsdaten wurden abgelehnt (HTTP 407). Bitte die IT informieren: Benutzer und Passwort des Proxys in den Einstellungen prüfen.',
+      en: 'The proxy requires authentication, or the configured credentials were refused (HTTP 407). Please inform IT: check the proxy user and password in the settings.',
+    },
+    `${host}: ${detail}`,
+  );
+}
+
+async function responseStream(response: http.IncomingMessage, target: URL, onBytes: ((n: number) => void) | undefined, proxy: string): Promise<AsyncIterable<Buffer>> {
   if (response.statusCode === 200) return counted(response, undefined, onBytes);
+  if (response.statusCode === 407) {
+    response.resume();
+    const credentials = proxy !== '' && new URL(proxy).username !== '';
+    throw proxyAuthError(proxy, `HTTP 407 ${response.statusMessage ?? ''} (${credentials ? 'credentials refused' : 'no credentials configured'}; Proxy-Authenticate: ${String(response.headers['proxy-authenticate'] ?? 'none').slice(0, 100)})`);
+  }
   // not 200: an OSCI fault (some intermediaries answer faults with 500) or an error page of a server or proxy
   const iterator = response[Symbol.asyncIterator]();
   const first = await iterator.next();

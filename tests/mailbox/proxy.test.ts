@@ -140,7 +140,7 @@ describe('proxy from the environment', () => {
     const env = { ...fetchEnv(pkiDir), ...clean, HTTPS_PROXY: proxyUrl };
     const refused = await postfach([...fetchArgs(dbPath, frontUrl, pkiDir), '--json'], env);
     expect(refused.status).toBe(4);
-    expect(JSON.parse(refused.stdout)).toMatchObject({ outcome: 'failed', newMessages: 0, error: { kind: 'network' } });
+    expect(JSON.parse(refused.stdout)).toMatchObject({ outcome: 'failed', newMessages: 0, error: { kind: 'tls-untrusted' } });
     const run = await postfach([...fetchArgs(dbPath, frontUrl, pkiDir, ['--tls-ca', path.join(root, 'tls', 'ca.pem')]), '--json'], env);
     expect(run.status, run.stdout).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ outcome: 'complete', newMessages: 1 });

@@ -25,6 +25,11 @@ import {
 import { documentChunk, messageDetail, ViewCache } from '../../mailbox/message-detail.js';
 import { listItemDto } from '../../mailbox/message-dto.js';
 import { StoreSession } from '../../mailbox/store-session.js';
+import { assertUnlocked, loadConfig, type ResolvedConfig } from '../../config/load-config.js';
+import { assertExportAllowed } from '../../config/export-folders.js';
+import { checkKeyPolicy } from '../../mailbox/key-policy.js';
+import { identityUnderPolicy, networkSettings } from '../../mailbox/policy-connection.js';
+import type { PostFunction } from '../../osci/client/dialog.js';
 
 type In<M extends MethodName> = HandlerInput<M>;
 
@@ -33,11 +38,27 @@ function listQuery(input: HandlerInput<'messages.list'>): ListQuery {
   return { ...rest, trash: folder === 'trash' };
 }
 
-export function mailboxHandlers(options: ServiceOptions, host: HostLink) {
+export interface MailboxDeps {
+  /** The machine settings (core/config); default: loaded once from policy and machine file. */
+  readonly config?: () => Promise<ResolvedConfig>;
+  /** A transport for the identity's URL in place of Node's HTTP (the desktop app's Electron net); default: Node. */
+  readonly transport?: (url: string, timeoutMs: number) => PostFunction | undefined;
+}
+
+export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: MailboxDeps = {}) {
   const session = new StoreSession({ dataDir: options.dataDir, ...(host.protector ? { protector: host.protector } : {}) });
   const views = new ViewCache();
   let identity: MailboxIdentity | undefined;
   let running: AbortController | undefined;
+  let configLoaded: Promise<ResolvedConfig> | undefined;
+  let configNow: ResolvedConfig | undefined;
+  /** The machine settings, loaded on first use (policy, machine file); they apply to every identity used. */
+  const config = async (): Promise<ResolvedConfig> => {
+    configLoaded ??= (deps.config ?? (() => loadConfig()))();
+    configNow = await configLoaded;
+    session.setStoreFolder(configNow.values.storeFolder);
+    return configNow;
+  };
 
   const store = (): PostfachStore => session.require();
 
@@ -45,8 +66,22 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink) {
     if (identity) return identity;
     const record = store().readMailboxIdentity();
     if (record === undefined) throw mailboxError('identity-missing', 'no mailbox identity in the store');
-    identity = identityFromRecord(record);
+    identity = identityUnderPolicy(identityFromRecord(record), configNow);
     return identity;
+  };
+
+  /** The transport for an identity: the host's (Electron net) where it offers one, else Node's HTTP. */
+  const transportOf = (using: MailboxIdentity): PostFunction | undefined => deps.transport?.(using.connection.intermediaryUrl, using.connection.timeoutSeconds * 1000);
+
+  /** Retention values IT fixed are written into the store when it opens (audited there as a settings change). */
+  const applyRetentionPolicy = (c: ResolvedConfig): void => {
+    const s = session.store;
+    if (s === undefined) return;
+    const current = s.getSettings();
+    const patch: { retentionTransferredDays?: number; retentionTrashDays?: number } = {};
+    if (c.state.retentionTransferredDays.locked && current.retentionTransferredDays !== c.values.retentionTransferredDays) patch.retentionTransferredDays = c.values.retentionTransferredDays;
+    if (c.state.retentionTrashDays.locked && current.retentionTrashDays !== c.values.retentionTrashDays) patch.retentionTrashDays = c.values.retentionTrashDays;
+    if (Object.keys(patch).length > 0) s.updateSettings(patch);
   };
 
   const storeChanged = (context: ServiceContext): HandlerResult<'store.status'> => {
@@ -66,7 +101,10 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink) {
 
   return {
     // ---- store ----
-    'store.status': (input: In<'store.status'>) => session.status(input.path),
+    'store.status': async (input: In<'store.status'>) => {
+      await config();
+      return session.status(input.path);
+    },
     'store.create': async (input: In<'store.create'>, context: ServiceContext) => {
       if (input.password === undefined && input.protector !== true) {
         throw mailboxError('identity-invalid', 'store.create without password and without protector', {
@@ -76,14 +114,18 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink) {
           },
         });
       }
+      const c = await config();
       const created = await session.create(input.path, {
         ...(input.password === undefined ? {} : { password: input.password }),
         ...(input.protector === undefined ? {} : { protector: input.protector }),
       });
+      applyRetentionPolicy(c);
       return { status: storeChanged(context), recoveryKey: created.recoveryKey };
     },
     'store.open': async (input: In<'store.open'>, context: ServiceContext) => {
+      const c = await config();
       await session.open(input.path, input.unlock);
+      applyRetentionPolicy(c);
       return storeChanged(context);
     },
     'store.close': (_input: In<'store.close'>, context: ServiceContext) => {
@@ -101,21 +143,29 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink) {
     },
 
     // ---- identity ----
-    'identity.get': () => {
+    'identity.get': async () => {
+      await config();
       const s = store();
       if (!s.hasMailboxIdentity()) return { identity: null };
       return { identity: identityDto(storedIdentity()) };
     },
     'identity.inspectKeyFile': (input: In<'identity.inspectKeyFile'>) => ({ keys: keyCandidates(input.keyFile, input.password) }),
-    'identity.setup': (input: In<'identity.setup'>, context: ServiceContext) => {
+    'identity.setup': async (input: In<'identity.setup'>, context: ServiceContext) => {
+      const c = await config();
       const s = store();
       const loaded = identityFromFiles(input);
+      checkKeyPolicy(loaded, c);
       s.saveMailboxIdentity(identityRecord(loaded));
       identity = undefined;
       context.emit('store.changed', session.status());
       return identityDto(storedIdentity());
     },
-    'identity.updateConnection': (input: In<'identity.updateConnection'>) => {
+    'identity.updateConnection': async (input: In<'identity.updateConnection'>) => {
+      const c = await config();
+      if (input.intermediaryUrl !== undefined) assertUnlocked(c, 'intermediaryUrl');
+      if (input.intermediaryCertificateFile !== undefined) assertUnlocked(c, 'intermediaryCertificateFile');
+      if (input.intermediarySignerFiles !== undefined) assertUnlocked(c, 'intermediarySignerFiles');
+      if (input.trustedCaFiles !== undefined) assertUnlocked(c, 'trustedCaFiles');
       const s = store();
       const next = updatedConnection(storedIdentity().connection, input);
       s.updateMailboxConnection(connectionRecord(next));
@@ -124,11 +174,17 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink) {
     },
 
     // ---- fetch ----
-    'mailbox.testConnection': async () => testConnection(storedIdentity()),
+    'mailbox.testConnection': async () => {
+      const c = await config();
+      const using = storedIdentity();
+      return testConnection(using, transportOf(using), networkSettings(c));
+    },
     'mailbox.fetch': async (input: In<'mailbox.fetch'>, context: ServiceContext): Promise<FetchResult> => {
+      const c = await config();
       const s = store();
       if (running) throw mailboxError('fetch-running', 'mailbox.fetch while a fetch is running');
-      const using = input.identity ? identityFromFiles(input.identity) : storedIdentity();
+      const using = input.identity ? identityUnderPolicy(identityFromFiles(input.identity), c) : storedIdentity();
+      const post = transportOf(using);
       const controller = new AbortController();
       running = controller;
       try {
@@ -137,6 +193,8 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink) {
           identity: using,
           signal: controller.signal,
           onProgress: (progress) => context.emit('fetch.progress', progress),
+          network: networkSettings(c),
+          ...(post ? { post } : {}),
           ...(input.maxDeliveries === undefined ? {} : { maxDeliveries: input.maxDeliveries }),
         });
         context.emit('fetch.finished', result);
@@ -202,6 +260,7 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink) {
     'messages.export': async (input: In<'messages.export'>, context: ServiceContext) => {
       // loaded on first use: the PDF libraries take a while to load and most service starts never export
       const { exportMessage } = await import('../../mailbox/export.js');
+      assertExportAllowed(await config(), input.target, [path.join(options.dataDir, 'transfer', 'downloads')]);
       const result = await exportMessage(store(), input.id, input.format, path.resolve(input.target), views);
       changed(context, input.id);
       return result;
@@ -219,6 +278,7 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink) {
     }),
     'audit.exportCsv': async (input: In<'audit.exportCsv'>) => {
       const target = path.resolve(input.target);
+      assertExportAllowed(await config(), target, [path.join(options.dataDir, 'transfer', 'downloads')]);
       const s = store();
       await s.exportAuditCsv(target, input.delimiter ?? ',');
       return { path: target, entries: s.verifyAuditLog().entries };
@@ -230,7 +290,12 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink) {
 
     // ---- retention ----
     'retention.settings': () => store().getSettings(),
-    'retention.updateSettings': (input: In<'retention.updateSettings'>) => store().updateSettings(input),
+    'retention.updateSettings': async (input: In<'retention.updateSettings'>) => {
+      const c = await config();
+      if (input.retentionTransferredDays !== undefined) assertUnlocked(c, 'retentionTransferredDays');
+      if (input.retentionTrashDays !== undefined) assertUnlocked(c, 'retentionTrashDays');
+      return store().updateSettings(input);
+    },
     'retention.plan': () => ({ candidates: store().planRetention() }),
     'retention.apply': async (input: In<'retention.apply'>, context: ServiceContext) => {
       const { deleted } = await store().applyRetention({ onlyIds: input.ids });
