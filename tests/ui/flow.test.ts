@@ -261,4 +261,17 @@ describe('the caseworker flow in the Übungsmodus', () => {
     await expectAxeClean(page, 'Übertragen');
     ui.assertClean();
   });
+
+  it('fetches again in the background at the configured interval', async () => {
+    const { page } = ui;
+    const api = serviceApi(ui);
+    const before = (await api.call('workspace.state', {})).lastFetch?.at;
+    // the page's timers from now on run on the test's clock; changing the interval sets the timer up again under it
+    await page.clock.install();
+    await api.call('settings.set', { fetchIntervalMinutes: 5 });
+    await page.clock.runFor(5 * 60_000 + 1_000);
+    await expect.poll(async () => (await api.call('workspace.state', {})).lastFetch?.at, { timeout: 30_000 }).not.toBe(before);
+    expect((await api.call('workspace.state', {})).lastFetch).toMatchObject({ outcome: 'complete', newMessages: 0 });
+    ui.assertClean();
+  });
 });

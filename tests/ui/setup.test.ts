@@ -102,6 +102,33 @@ describe('setting up the real mailbox (browser mode)', () => {
     ui.assertClean();
   });
 
+  it('settings: a changed intermediary address; an intermediary that is down is said plainly, with what to do', async () => {
+    const { page } = ui;
+    await page.getByTestId('open-settings').click();
+    const dialog = page.getByTestId('settings-dialog');
+    await dialog.getByRole('tab', { name: 'Postfach' }).click();
+    const address = dialog.getByLabel('Adresse des Intermediärs ändern');
+    expect(await address.inputValue()).toBe(intermediary.url);
+    await address.fill('http://127.0.0.1:9/osci');
+    await dialog.getByRole('button', { name: 'Speichern' }).click();
+    await expect.poll(async () => (await serviceApi(ui).call('identity.get', {})).identity?.intermediaryUrl).toBe('http://127.0.0.1:9/osci');
+    await dialog.getByRole('button', { name: 'Verbindung prüfen' }).click();
+    const alert = dialog.getByRole('alert');
+    await alert.waitFor({ timeout: 60_000 });
+    const text = await alert.innerText();
+    expect(text).toContain('Der Intermediär ist nicht erreichbar.');
+    expect(text).toContain('Was kann ich tun?');
+    expect(text).toContain('Es geht nichts verloren');
+    await saveScreenshot(page, 'ui-intermediary-down');
+    await expectAxeClean(page, 'Intermediär nicht erreichbar');
+    await address.fill(intermediary.url);
+    await dialog.getByRole('button', { name: 'Speichern' }).click();
+    await expect.poll(async () => (await serviceApi(ui).call('identity.get', {})).identity?.intermediaryUrl).toBe(intermediary.url);
+    await dialog.getByRole('button', { name: 'Erneut versuchen' }).click();
+    await dialog.getByText(/^Verbindung in Ordnung/).waitFor({ timeout: 60_000 });
+    await page.keyboard.press('Escape');
+  });
+
   it('never sends the key password back to the page', () => {
     expect(answers.length).toBeGreaterThan(10);
     expect(answers.filter((a) => a.includes(p12Password))).toEqual([]);

@@ -4,14 +4,14 @@
  * delete now, said before it is deleted).
  */
 import { useEffect, useState } from 'react';
-import { Button, Input, Label, ListBox, ListBoxItem, NumberField, Popover, Select, SelectValue, Tab, TabList, TabPanel, Tabs } from 'react-aria-components';
+import { Button, Input, Label, ListBox, ListBoxItem, NumberField, Popover, Select, SelectValue, Tab, TabList, TabPanel, Tabs, TextField } from 'react-aria-components';
 import type { MethodOutput } from '../../../core/api/contract.js';
 import { useApi } from '../api/api-context.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { IconChevronDown } from '../components/Icons.js';
 import { LanguageSwitch } from '../components/LanguageSwitch.js';
 import { Modal } from '../components/Modal.js';
-import { date, dateTime } from '../format/format.js';
+import { dateTime } from '../format/format.js';
 import { useLanguage } from '../i18n/i18n.js';
 import { ConnectionTest } from '../screens/SetupScreen.js';
 import { useStatus } from '../shell/status.js';
@@ -136,7 +136,7 @@ function MailboxSettings({ onSetUp, onClose }: { onSetUp: () => void; onClose: (
               <dd>
                 {identity.cipherCertificate.subject}
                 <br />
-                {t.settings.validUntil} {date(identity.cipherCertificate.validTo, language)} ({language === 'de' ? identity.expiry.text.de : identity.expiry.text.en})
+                {language === 'de' ? identity.expiry.text.de : identity.expiry.text.en}
               </dd>
               <dt>{t.settings.intermediary}</dt>
               <dd className="mono">{identity.intermediaryUrl}</dd>
@@ -145,7 +145,8 @@ function MailboxSettings({ onSetUp, onClose }: { onSetUp: () => void; onClose: (
               <dt>{t.settings.configuredAt}</dt>
               <dd>{dateTime(identity.configuredAt, language)}</dd>
             </dl>
-            {testing ? <ConnectionTest onDone={() => setTesting(false)} /> : <Button className="button button--secondary" onPress={() => setTesting(true)}>{t.settings.testConnection}</Button>}
+            {training ? null : <IntermediaryAddress current={identity.intermediaryUrl} />}
+            {testing ? <ConnectionTest embedded onDone={() => setTesting(false)} /> : <Button className="button button--secondary" onPress={() => setTesting(true)}>{t.settings.testConnection}</Button>}
           </>
         )}
       </div>
@@ -173,6 +174,36 @@ function MailboxSettings({ onSetUp, onClose }: { onSetUp: () => void; onClose: (
           ) : null}
         </div>
       )}
+    </div>
+  );
+}
+
+/** The intermediary's address can change (a move of the intermediary) without importing the key again. */
+function IntermediaryAddress({ current }: { current: string }) {
+  const api = useApi();
+  const { t } = useLanguage();
+  const { refreshIdentity } = useWorkspace();
+  const { announce, reportError } = useStatus();
+  const [url, setUrl] = useState(current);
+  const valid = /^https?:\/\/\S+$/i.test(url.trim());
+  return (
+    <div className="settings-inline">
+      <TextField className="field settings-inline__field" value={url} onChange={setUrl} isInvalid={!valid} type="url">
+        <Label className="field__label">{t.settings.intermediaryUrl}</Label>
+        <Input className="input" spellCheck={false} />
+      </TextField>
+      <Button
+        className="button button--secondary"
+        isDisabled={!valid || url.trim() === current}
+        onPress={() => {
+          api.call('identity.updateConnection', { intermediaryUrl: url.trim() }).then(async () => {
+            await refreshIdentity();
+            announce(t.settings.saved);
+          }, reportError);
+        }}
+      >
+        {t.common.save}
+      </Button>
     </div>
   );
 }

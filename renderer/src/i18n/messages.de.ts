@@ -411,6 +411,7 @@ export const de = {
     cipherCertificate: 'Zertifikat des Postfachs',
     validUntil: 'gültig bis',
     intermediary: 'Intermediär',
+    intermediaryUrl: 'Adresse des Intermediärs ändern',
     intermediaryCertificate: 'Zertifikat des Intermediärs',
     configuredAt: 'Eingerichtet am',
     testConnection: 'Verbindung prüfen',

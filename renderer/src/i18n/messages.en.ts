@@ -409,6 +409,7 @@ export const en: Messages = {
     cipherCertificate: 'Mailbox certificate',
     validUntil: 'valid until',
     intermediary: 'Intermediary',
+    intermediaryUrl: 'Change the intermediary address',
     intermediaryCertificate: 'Intermediary certificate',
     configuredAt: 'Set up on',
     testConnection: 'Check connection',

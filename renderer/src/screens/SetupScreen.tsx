@@ -192,7 +192,7 @@ export function SetupScreen({ onCancel, onDone }: { onCancel: () => void; onDone
 }
 
 /** After the set-up: InitDialog and ExitDialog with the intermediary prove URL, keys and signer. */
-export function ConnectionTest({ onDone }: { onDone: () => void }) {
+export function ConnectionTest({ onDone, embedded = false }: { onDone: () => void; embedded?: boolean }) {
   const api = useApi();
   const t = useT();
   const [state, setState] = useState<{ phase: 'running' } | { phase: 'ok'; ms: number } | { phase: 'failed'; error: unknown }>({ phase: 'running' });
@@ -205,11 +205,12 @@ export function ConnectionTest({ onDone }: { onDone: () => void }) {
   };
   // eslint-disable-next-line react-hooks/exhaustive-deps -- once, when the step is shown
   useEffect(run, []);
+  const Heading = embedded ? 'h3' : 'h1';
   return (
-    <section className="card" aria-labelledby="test-heading" aria-busy={state.phase === 'running'}>
-      <h1 id="test-heading" className="card__title">
+    <section className={embedded ? 'connection-test' : 'card'} aria-labelledby="test-heading" aria-busy={state.phase === 'running'}>
+      <Heading id="test-heading" className={embedded ? undefined : 'card__title'}>
         {t.setup.testHeading}
-      </h1>
+      </Heading>
       <div role="status">
         {state.phase === 'running' ? <p>{t.setup.testRunning}</p> : null}
         {state.phase === 'ok' ? <p className="notice notice--ok">{t.setup.testOk(state.ms)}</p> : null}
@@ -221,7 +222,7 @@ export function ConnectionTest({ onDone }: { onDone: () => void }) {
         </>
       ) : null}
       <Button className="button" onPress={onDone} isDisabled={state.phase === 'running'}>
-        {t.setup.toMailbox}
+        {embedded ? t.common.close : t.setup.toMailbox}
       </Button>
     </section>
   );
