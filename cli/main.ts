@@ -4,6 +4,7 @@
  * the command-line contract is in ../shared/DESIGN.md and README.md.
  */
 import { Command, CommanderError } from 'commander';
+import { register as registerBackup } from './commands/backup.js';
 import { register as registerDemo } from './commands/demo.js';
 import { register as registerInspect } from './commands/inspect.js';
 import { register as registerIntermediary } from './commands/intermediary.js';
@@ -28,6 +29,7 @@ const registrations: Array<(program: Command) => void> = [
   registerSend,
   registerMailbox,
   registerDemo,
+  registerBackup,
 ];
 for (const register of registrations) register(program);
 

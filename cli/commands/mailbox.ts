@@ -155,6 +155,10 @@ function registerFetch(program: Command): void {
         });
         const result = await api.call('mailbox.fetch', { ...(identity ? { identity } : {}), ...(opts.max ? { maxDeliveries: opts.max } : {}) });
         off();
+        if (result.expiry && result.expiry.status !== 'ok') {
+          // on stderr also with --json: a script's log keeps it, the JSON carries it in `expiry`
+          process.stderr.write(`\nWARNUNG: ${result.expiry.text.de}\n\n`);
+        }
         if (json) printJson({ ok: result.outcome !== 'failed', ...result });
         else {
           process.stdout.write(fetchSummary(result));

@@ -238,8 +238,8 @@ export function keyExpiry(identity: MailboxIdentity, now = new Date()): MailboxI
       daysLeft,
       validTo: validTo.toISOString(),
       text: {
-        de: `Das Zertifikat des Postfachs ist am ${dateDe} abgelaufen. Der Intermediär kann den Abruf verweigern; bitte ein neues Zertifikat einrichten.`,
-        en: `The mailbox certificate expired on ${date}. The intermediary may refuse fetching; please set up a new certificate.`,
+        de: `Das Zertifikat des Postfachs ist am ${dateDe} abgelaufen. Abrufen geht noch (der Intermediär warnt nur, OSCI-Code 3500), aber Absender verschlüsseln keine neuen Anträge mehr für dieses Zertifikat. Bitte sofort das neue Zertifikat einrichten (Einstellungen → Zertifikat wechseln).`,
+        en: `The mailbox certificate expired on ${date}. Fetching still works (the intermediary only warns, OSCI code 3500), but senders no longer encrypt new applications for this certificate. Please set up the new certificate now (Settings → Change certificate).`,
       },
     };
   }

@@ -556,6 +556,27 @@ export class PostfachStore {
     this.write('audit key change', (db) => this.audit(db, { action: 'key-wrapper-changed', detail }));
   }
 
+  // ---- backup ----
+
+  /**
+   * A consistent copy of the database at `target` (SQLite's VACUUM INTO: encrypted with the same data key, the
+   * WAL folded in) and the blob files that copy refers to. For the backup (core/backup); `target` must not exist.
+   */
+  snapshotDatabase(target: string): { blobIds: string[] } {
+    this.run('snapshot database', (db) => stmt(db, 'VACUUM INTO ?').run(target));
+    let copy: Db | undefined;
+    try {
+      copy = openEncryptedDatabase(target, this.dataKey, { create: false });
+      const blobIds = (stmt(copy, 'SELECT id FROM blobs ORDER BY id').all() as Array<{ id: string }>).map((r) => r.id);
+      copy.pragma('journal_mode = DELETE');
+      return { blobIds };
+    } catch (error) {
+      throw fromSqliteError(error, 'read database snapshot');
+    } finally {
+      copy?.close();
+    }
+  }
+
   // ---- maintenance ----
 
   /** Removes blob files no row points to (also run on every open). Returns how many. */

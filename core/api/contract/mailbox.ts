@@ -188,6 +188,8 @@ export const fetchResultSchema = z.strictObject({
   /** Store ids of the messages stored in this run. */
   newIds: z.array(storeId).max(100_000),
   error: postfachErrorJsonSchema.optional(),
+  /** The mailbox certificate's expiry as of this fetch (warn from 60 days before; the tray and the CLI show it). */
+  expiry: expirySchema.optional(),
 });
 export type FetchResult = z.infer<typeof fetchResultSchema>;
 

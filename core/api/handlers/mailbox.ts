@@ -19,6 +19,7 @@ import {
   identityFromRecord,
   identityRecord,
   keyCandidates,
+  keyExpiry,
   updatedConnection,
   type MailboxIdentity,
 } from '../../mailbox/identity.js';
@@ -188,7 +189,7 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: M
       const controller = new AbortController();
       running = controller;
       try {
-        const result = await runFetch({
+        const fetched = await runFetch({
           store: s,
           identity: using,
           signal: controller.signal,
@@ -197,6 +198,7 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: M
           ...(post ? { post } : {}),
           ...(input.maxDeliveries === undefined ? {} : { maxDeliveries: input.maxDeliveries }),
         });
+        const result: FetchResult = { ...fetched, expiry: keyExpiry(using) };
         context.emit('fetch.finished', result);
         if (result.newIds.length > 0) {
           context.emit('messages.changed', { reason: 'fetched', ids: result.newIds.slice(0, 1000) });

@@ -1,0 +1,107 @@
+/**
+ * `postfach backup create|restore|verify`: the whole mailbox (store, attachments, keys, settings) into one encrypted,
+ * password-protected file and back (core/backup). The backup password comes from an environment variable (default
+ * POSTFACH_BACKUP_PASSWORD), like every password of the command line.
+ */
+import path from 'node:path';
+import type { Command } from 'commander';
+import { readAppVersion } from '../../core/api/app-version.js';
+import { createBackup, restoreBackup, verifyBackup, type BackupSummary } from '../../core/backup/backup.js';
+import { assertExportAllowed } from '../../core/config/export-folders.js';
+import { loadConfig } from '../../core/config/load-config.js';
+import { PostfachStore } from '../../core/store/index.js';
+import { WORKSPACE_FILE } from '../../core/api/handlers/workspace-file.js';
+import { ExitCode } from '../exit-codes.js';
+import { passwordFromEnv, printJson, runAction } from '../output.js';
+import { DEFAULT_STORE_PASSWORD_ENV } from '../mailbox-service.js';
+
+export const DEFAULT_BACKUP_PASSWORD_ENV = 'POSTFACH_BACKUP_PASSWORD';
+
+interface CommonCli {
+  readonly backupPasswordEnv?: string;
+  readonly json?: boolean;
+}
+
+function summaryLines(s: BackupSummary): string {
+  return `  Nachrichten: ${s.messages}\n  Protokolleinträge: ${s.auditEntries}\n  Dateien: ${s.files} (${(s.bytes / 1024 / 1024).toFixed(1)} MB)\n`;
+}
+
+export function register(program: Command): void {
+  const backup = program.command('backup').description('Sicherung des ganzen Postfachs (Datenspeicher, Anlagen, Schlüssel, Einstellungen) in eine verschlüsselte Datei');
+
+  backup
+    .command('create')
+    .description('eine Sicherung erstellen (das Programm darf dabei laufen)')
+    .requiredOption('--store <path>', 'der Datenspeicher')
+    .requiredOption('--out <file>', 'die Sicherungsdatei (.pfbak; wird nicht überschrieben)')
+    .option('--store-password-env <var>', `Umgebungsvariable mit dem Passwort des Datenspeichers (Standard: ${DEFAULT_STORE_PASSWORD_ENV})`)
+    .option('--backup-password-env <var>', `Umgebungsvariable mit dem Passwort der Sicherung (Standard: ${DEFAULT_BACKUP_PASSWORD_ENV})`)
+    .option('--json', 'Ergebnis als JSON')
+    .action(async (opts: CommonCli & { store: string; out: string; storePasswordEnv?: string }) => {
+      const json = opts.json === true;
+      await runAction(json, async () => {
+        const backupPassword = passwordFromEnv(opts.backupPasswordEnv ?? DEFAULT_BACKUP_PASSWORD_ENV);
+        const storePassword = passwordFromEnv(opts.storePasswordEnv ?? DEFAULT_STORE_PASSWORD_ENV);
+        assertExportAllowed(await loadConfig(), opts.out);
+        const store = await PostfachStore.open(opts.store, { password: storePassword });
+        try {
+          const manifest = await createBackup({
+            store,
+            out: opts.out,
+            password: backupPassword,
+            appVersion: readAppVersion(),
+            settingsFiles: [{ name: WORKSPACE_FILE, path: path.join(path.dirname(path.resolve(opts.store)), WORKSPACE_FILE) }],
+          });
+          if (json) printJson({ ok: true, file: path.resolve(opts.out), summary: manifest.summary, entries: manifest.entries.length });
+          else process.stdout.write(`Sicherung erstellt: ${path.resolve(opts.out)}\n${summaryLines(manifest.summary)}Bitte das Passwort der Sicherung getrennt von der Datei aufbewahren.\n`);
+          return ExitCode.ok;
+        } finally {
+          store.close();
+        }
+      });
+    });
+
+  backup
+    .command('verify')
+    .description('eine Sicherung vollständig entschlüsseln und prüfen, ohne etwas zu schreiben')
+    .argument('<file>', 'die Sicherungsdatei')
+    .option('--backup-password-env <var>', `Umgebungsvariable mit dem Passwort der Sicherung (Standard: ${DEFAULT_BACKUP_PASSWORD_ENV})`)
+    .option('--json', 'Ergebnis als JSON')
+    .action(async (file: string, opts: CommonCli) => {
+      const json = opts.json === true;
+      await runAction(json, async () => {
+        const verified = await verifyBackup(file, passwordFromEnv(opts.backupPasswordEnv ?? DEFAULT_BACKUP_PASSWORD_ENV));
+        if (json) printJson({ ok: true, ...verified });
+        else process.stdout.write(`Sicherung in Ordnung (erstellt ${verified.createdAt}, Programmversion ${verified.appVersion}):\n${summaryLines(verified.summary)}`);
+        return ExitCode.ok;
+      });
+    });
+
+  backup
+    .command('restore')
+    .description('eine Sicherung in einen leeren Ort zurückspielen (anderer PC, neues Benutzerprofil)')
+    .argument('<file>', 'die Sicherungsdatei')
+    .requiredOption('--store <path>', 'wohin der Datenspeicher kommt (dort darf noch keiner liegen)')
+    .option('--backup-password-env <var>', `Umgebungsvariable mit dem Passwort der Sicherung (Standard: ${DEFAULT_BACKUP_PASSWORD_ENV})`)
+    .option('--no-settings', 'die Einstellungen (workspace.json) nicht zurückspielen')
+    .option('--json', 'Ergebnis als JSON')
+    .action(async (file: string, opts: CommonCli & { store: string; settings: boolean }) => {
+      const json = opts.json === true;
+      await runAction(json, async () => {
+        const restored = await restoreBackup({
+          file,
+          password: passwordFromEnv(opts.backupPasswordEnv ?? DEFAULT_BACKUP_PASSWORD_ENV),
+          storePath: opts.store,
+          ...(opts.settings ? { settingsDir: path.dirname(path.resolve(opts.store)) } : {}),
+        });
+        if (json) printJson({ ok: true, ...restored });
+        else
+          process.stdout.write(
+            `Sicherung zurückgespielt: ${restored.storePath}\n${summaryLines(restored.summary)}` +
+              'Der Datenspeicher öffnet sich mit seinem bisherigen Passwort oder dem Wiederherstellungsschlüssel.\n' +
+              'Im Desktop-Programm beim ersten Start „Mit Wiederherstellungsschlüssel öffnen“ wählen; danach merkt sich Windows den Zugang für diesen Benutzer.\n',
+          );
+        return ExitCode.ok;
+      });
+    });
+}

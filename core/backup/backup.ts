@@ -1,0 +1,252 @@
+/**
+ * Backing up and moving a mailbox: the whole store — the database (a consistent snapshot, still encrypted with the
+ * store's data key), its key file (the data key wrapped by password, recovery key and OS key stores), every
+ * attachment and content file — and the program's settings go into one encrypted, password-protected file
+ * (format.ts). Restored into an empty place on this or another PC, the store opens with its password or recovery
+ * key as before (the OS key store of another PC or user profile cannot open it: use the recovery key there, then
+ * let the program add the new user's key store).
+ *
+ * The backup password protects the file in transit and on the backup medium; the store inside stays encrypted as
+ * it was, so a backup is never more readable than the store itself.
+ */
+import { createReadStream } from 'node:fs';
+import { mkdir, open, readdir, rename, rm, rmdir, stat, type FileHandle } from 'node:fs/promises';
+import { randomBytes, createHash } from 'node:crypto';
+import path from 'node:path';
+import { PostfachError } from '../errors.js';
+import { PostfachStore, storePaths } from '../store/index.js';
+import { BackupWriter, backupError, openBackup, readRecords, type BackupHeader, type ManifestEntry, type ScryptCost } from './format.js';
+
+export const DATABASE_ENTRY = 'store/database';
+export const KEY_FILE_ENTRY = 'store/keys.json';
+export const BLOB_PREFIX = 'store/files/';
+export const SETTINGS_PREFIX = 'settings/';
+
+export interface BackupSummary {
+  /** Messages (all folders), attachments and audit entries in the backed-up store. */
+  readonly messages: number;
+  readonly auditEntries: number;
+  readonly storeId: string;
+  readonly files: number;
+  readonly bytes: number;
+}
+
+export interface BackupManifest {
+  readonly entries: readonly ManifestEntry[];
+  readonly summary: BackupSummary;
+}
+
+export interface CreateBackupOptions {
+  readonly store: PostfachStore;
+  /** The backup file to write (must not exist). */
+  readonly out: string;
+  readonly password: string;
+  readonly appVersion: string;
+  /** Settings files to take along (e.g. `<data folder>/workspace.json`), by their name in the backup. */
+  readonly settingsFiles?: ReadonlyArray<{ readonly name: string; readonly path: string }>;
+  /** Key derivation cost (tests use a low one; the header records it). */
+  readonly cost?: ScryptCost;
+  readonly chunkBytes?: number;
+}
+
+async function* fileChunks(file: string): AsyncGenerator<Buffer> {
+  for await (const chunk of createReadStream(file, { highWaterMark: 256 * 1024 })) yield chunk as Buffer;
+}
+
+const ioError = (what: string, error: unknown): PostfachError => (error instanceof PostfachError ? error : backupError('backup-io', `${what}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`, error));
+
+/** Writes the backup; on any failure the half-written file is removed. */
+export async function createBackup(options: CreateBackupOptions): Promise<BackupManifest> {
+  const { store } = options;
+  const paths = store.paths;
+  const target = path.resolve(options.out);
+  const snapshot = path.join(path.dirname(paths.database), `.backup-${randomBytes(6).toString('hex')}.db`);
+  let out: FileHandle | undefined;
+  try {
+    try {
+      out = await open(target, 'wx', 0o600);
+    } catch (error) {
+      throw ioError(`backup file ${path.basename(target)}`, error);
+    }
+    const writer = await BackupWriter.start(out, options.password, { appVersion: options.appVersion, ...(options.cost ? { cost: options.cost } : {}), ...(options.chunkBytes ? { chunkBytes: options.chunkBytes } : {}) });
+    const entries: ManifestEntry[] = [];
+    const add = async (name: string, file: string): Promise<void> => {
+      let size: number;
+      try {
+        size = (await stat(file)).size;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT' && name.startsWith(BLOB_PREFIX)) {
+          throw backupError('backup-io', `${name}: deleted while the backup was made; please run the backup again`, error);
+        }
+        throw ioError(name, error);
+      }
+      entries.push(await writer.file(name, size, fileChunks(file)));
+    };
+
+    const { blobIds } = store.snapshotDatabase(snapshot);
+    const summary: BackupSummary = {
+      messages: store.counts().inbox + store.counts().trash,
+      auditEntries: store.verifyAuditLog().entries,
+      storeId: store.storeId,
+      files: 0,
+      bytes: 0,
+    };
+    await add(DATABASE_ENTRY, snapshot);
+    await add(KEY_FILE_ENTRY, paths.keyFile);
+    for (const id of blobIds) await add(`${BLOB_PREFIX}${id}.blob`, path.join(paths.filesDir, `${id}.blob`));
+    for (const s of options.settingsFiles ?? []) {
+      try {
+        await stat(s.path);
+      } catch {
+        continue; // no settings saved yet
+      }
+      await add(`${SETTINGS_PREFIX}${s.name}`, s.path);
+    }
+    const manifest: BackupManifest = { entries, summary: { ...summary, files: entries.length, bytes: entries.reduce((n, e) => n + e.size, 0) } };
+    await writer.finish(manifest);
+    await out.sync();
+    await out.close();
+    out = undefined;
+    return manifest;
+  } catch (error) {
+    await out?.close().catch(() => undefined);
+    await rm(target, { force: true }).catch(() => undefined);
+    throw error;
+  } finally {
+    await rm(snapshot, { force: true }).catch(() => undefined);
+  }
+}
+
+const SAFE_NAME = /^(store\/database|store\/keys\.json|store\/files\/[0-9a-f]{32}\.blob|settings\/[A-Za-z0-9._-]{1,100})$/;
+
+interface ReadResult {
+  readonly header: BackupHeader;
+  readonly manifest: BackupManifest;
+}
+
+/**
+ * Reads a backup to its authenticated end, handing each file to `sink` (or only hashing it); checks every entry
+ * against the manifest. Throws backup-wrong-password / backup-corrupt / backup-too-new.
+ */
+async function readBackup(file: string, password: string, sink?: (name: string, data: AsyncGenerator<Buffer>) => Promise<void>): Promise<ReadResult> {
+  let handle: FileHandle;
+  try {
+    handle = await open(path.resolve(file), 'r');
+  } catch (error) {
+    throw ioError(`backup file ${path.basename(file)}`, error);
+  }
+  try {
+    const opened = await openBackup(handle, password);
+    const seen = new Map<string, { size: number; sha256: string }>();
+    let manifest: BackupManifest | undefined;
+    await readRecords(opened.plaintext(), {
+      file: async (name, size, data) => {
+        if (!SAFE_NAME.test(name) || seen.has(name)) throw backupError('backup-corrupt', `unexpected entry name ${name.slice(0, 100)}`);
+        const hash = createHash('sha256');
+        async function* hashed(): AsyncGenerator<Buffer> {
+          for await (const piece of data) {
+            hash.update(piece);
+            yield piece;
+          }
+        }
+        if (sink) await sink(name, hashed());
+        else for await (const _ of hashed()) void _;
+        seen.set(name, { size, sha256: hash.digest('hex') });
+      },
+      manifest: (meta) => {
+        manifest = meta as BackupManifest;
+      },
+    });
+    if (manifest === undefined || !Array.isArray(manifest.entries)) throw backupError('backup-corrupt', 'no manifest');
+    if (manifest.entries.length !== seen.size) throw backupError('backup-corrupt', `manifest lists ${manifest.entries.length} entries, the backup holds ${seen.size}`);
+    for (const entry of manifest.entries) {
+      const got = seen.get(entry.name);
+      if (got === undefined || got.size !== entry.size || got.sha256 !== entry.sha256) throw backupError('backup-corrupt', `entry ${entry.name.slice(0, 100)} does not match the manifest (SHA-256)`);
+    }
+    if (!seen.has(DATABASE_ENTRY) || !seen.has(KEY_FILE_ENTRY)) throw backupError('backup-corrupt', 'database or key file missing');
+    return { header: opened.header, manifest };
+  } finally {
+    await handle.close();
+  }
+}
+
+export interface VerifiedBackup {
+  readonly createdAt: string;
+  readonly appVersion: string;
+  readonly summary: BackupSummary;
+}
+
+/** Decrypts and checks the whole backup without writing anything. */
+export async function verifyBackup(file: string, password: string): Promise<VerifiedBackup> {
+  const { header, manifest } = await readBackup(file, password);
+  return { createdAt: header.createdAt, appVersion: header.appVersion, summary: manifest.summary };
+}
+
+export interface RestoreOptions {
+  readonly file: string;
+  readonly password: string;
+  /** The store's database path to restore to (nothing of a store may be there yet). */
+  readonly storePath: string;
+  /** Where settings files go (the data folder); absent: settings are not restored. Existing files are kept. */
+  readonly settingsDir?: string;
+}
+
+/**
+ * Restores into an empty place: everything is written into a staging folder beside the target first and moved
+ * into place only after the whole backup has authenticated and matched its manifest — a wrong password, a damaged
+ * file or a full disk leave the target as it was.
+ */
+export async function restoreBackup(options: RestoreOptions): Promise<VerifiedBackup & { storePath: string; settingsRestored: string[] }> {
+  const paths = storePaths(options.storePath);
+  if (PostfachStore.exists(paths.database)) throw backupError('backup-target-exists', 'a database or key file exists at the target path');
+  try {
+    const files = await readdir(paths.filesDir);
+    if (files.length > 0) throw backupError('backup-target-exists', 'the target files folder is not empty');
+  } catch (error) {
+    if (error instanceof PostfachError) throw error;
+  }
+  const parent = path.dirname(paths.database);
+  await mkdir(parent, { recursive: true, mode: 0o700 }).catch((error: unknown) => {
+    throw ioError('target folder', error);
+  });
+  const staging = path.join(parent, `.postfach-restore-${randomBytes(6).toString('hex')}`);
+  await mkdir(path.join(staging, 'files'), { recursive: true, mode: 0o700 });
+  await mkdir(path.join(staging, 'settings'), { recursive: true, mode: 0o700 });
+  try {
+    const local = (name: string): string =>
+      name === DATABASE_ENTRY ? path.join(staging, 'database') : name === KEY_FILE_ENTRY ? path.join(staging, 'keys.json') : name.startsWith(BLOB_PREFIX) ? path.join(staging, 'files', name.slice(BLOB_PREFIX.length)) : path.join(staging, 'settings', name.slice(SETTINGS_PREFIX.length));
+    const { header, manifest } = await readBackup(options.file, options.password, async (name, data) => {
+      const handle = await open(local(name), 'wx', 0o600).catch((error: unknown) => {
+        throw ioError(name, error);
+      });
+      try {
+        for await (const piece of data) await handle.write(piece);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+    });
+    // all authenticated and checked: move into place (the database last, so a half-moved store is not "a store")
+    await rmdir(paths.filesDir).catch(() => undefined); // an empty folder left by an earlier attempt
+    await rename(path.join(staging, 'files'), paths.filesDir);
+    await rename(path.join(staging, 'keys.json'), paths.keyFile);
+    await rename(path.join(staging, 'database'), paths.database);
+    const settingsRestored: string[] = [];
+    if (options.settingsDir !== undefined) {
+      await mkdir(options.settingsDir, { recursive: true, mode: 0o700 });
+      for (const name of await readdir(path.join(staging, 'settings'))) {
+        const target = path.join(options.settingsDir, name);
+        try {
+          await stat(target);
+          continue; // the settings of this PC stay
+        } catch {
+          await rename(path.join(staging, 'settings', name), target);
+          settingsRestored.push(name);
+        }
+      }
+    }
+    return { createdAt: header.createdAt, appVersion: header.appVersion, summary: manifest.summary, storePath: paths.database, settingsRestored };
+  } finally {
+    await rm(staging, { recursive: true, force: true }).catch(() => undefined);
+  }
+}
