@@ -234,7 +234,7 @@ export async function acceptDelivery(delivery: FetchedDelivery, options: AcceptO
   let content: ContentResult | undefined;
   let failure: PostfachError | undefined;
   try {
-    content = await decodeContent(message, { keys: [identity.cipherKey], scope: delivery.decoded.scope });
+    content = await decodeContent(message, { keys: [identity.cipherKey, ...(identity.previousCipherKeys ?? [])], scope: delivery.decoded.scope });
   } catch (error) {
     failure = toPostfachError(error);
   }

@@ -34,6 +34,8 @@ export interface MailboxIdentity {
   readonly chain: readonly X509Certificate[];
   readonly connection: Connection;
   readonly configuredAt: string;
+  /** Cipher keys of earlier certificates (kept after a rotation): content still encrypted for them stays readable. */
+  readonly previousCipherKeys?: readonly KeyEntry[];
 }
 
 export interface Connection {
@@ -91,8 +93,8 @@ export function connectionFromFiles(input: Omit<ConnectionUpdate, 'intermediaryU
   };
 }
 
-/** Loads the keys and connection of a set-up from files (nothing is stored). */
-export function identityFromFiles(input: IdentitySetup): MailboxIdentity {
+/** The keys of a set-up from its key file(s): cipher key, signature key (may be the same), chain certificates. */
+export function keysFromFiles(input: Pick<IdentitySetup, 'keyFile' | 'password' | 'signatureKeyFile' | 'signaturePassword' | 'cipherKeyFingerprint' | 'signatureKeyFingerprint'>): Pick<MailboxIdentity, 'cipherKey' | 'signatureKey' | 'chain'> {
   const primary = loadPkcs12(readInput(input.keyFile, 'key file'), input.password);
   let signatureFile: Pkcs12Contents | undefined;
   if (input.signatureKeyFile !== undefined) {
@@ -106,13 +108,12 @@ export function identityFromFiles(input: IdentitySetup): MailboxIdentity {
       ...(input.signatureKeyFingerprint ? { signature: { fingerprintSha256: input.signatureKeyFingerprint } } : {}),
     },
   });
-  return {
-    cipherKey: keys.cipher,
-    signatureKey: keys.signature,
-    chain: [...primary.otherCertificates, ...(signatureFile?.otherCertificates ?? [])],
-    connection: connectionFromFiles(input),
-    configuredAt: new Date().toISOString(),
-  };
+  return { cipherKey: keys.cipher, signatureKey: keys.signature, chain: [...primary.otherCertificates, ...(signatureFile?.otherCertificates ?? [])] };
+}
+
+/** Loads the keys and connection of a set-up from files (nothing is stored). */
+export function identityFromFiles(input: IdentitySetup): MailboxIdentity {
+  return { ...keysFromFiles(input), connection: connectionFromFiles(input), configuredAt: new Date().toISOString() };
 }
 
 /** The keys of a .p12 file, to choose from. */
@@ -188,6 +189,11 @@ export function connectionRecord(connection: Connection): JsonValue {
 function keyEntry(pkcs8Der: Buffer, certificateDer: Buffer): KeyEntry {
   const certificate = new X509Certificate(certificateDer);
   return { privateKey: createPrivateKey({ key: pkcs8Der, format: 'der', type: 'pkcs8' }), certificate, certificateDer: certificate.raw, alias: undefined };
+}
+
+/** A retired key (core/store key rotation) as a KeyEntry. */
+export function retiredKeyEntry(key: { cipherKeyPkcs8: Buffer; cipherCertificate: Buffer }): KeyEntry {
+  return keyEntry(key.cipherKeyPkcs8, key.cipherCertificate);
 }
 
 export function identityFromRecord(record: MailboxIdentityRecord): MailboxIdentity {

@@ -13,5 +13,6 @@ export { storePaths, type StorePaths } from './paths.js';
 export { LATEST_SCHEMA_VERSION } from './migrations/index.js';
 export { foldForSearch } from './search-text.js';
 export type { MailboxIdentityRecord } from './mailbox-identity.js';
+export type { KeyMaterial, KeyRotationRecord, RetiredKey, RotationState } from './key-rotation.js';
 export type { StoreErrorKind } from './errors.js';
 export * from './records.js';

@@ -28,11 +28,11 @@ export interface MailboxIdentityRecord {
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
-function sealingKey(dataKey: Buffer, storeId: string): Buffer {
+export function sealingKey(dataKey: Buffer, storeId: string): Buffer {
   return Buffer.from(hkdfSync('sha256', dataKey, Buffer.from(storeId, 'utf8'), 'osci-postfach mailbox identity v1', 32));
 }
 
-function seal(key: Buffer, plaintext: Buffer, role: string): Buffer {
+export function seal(key: Buffer, plaintext: Buffer, role: string): Buffer {
   const iv = randomBytes(IV_BYTES);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   cipher.setAAD(Buffer.from(`mailbox-identity|${role}`));
@@ -40,7 +40,7 @@ function seal(key: Buffer, plaintext: Buffer, role: string): Buffer {
   return Buffer.concat([iv, cipher.getAuthTag(), ciphertext]);
 }
 
-function unseal(key: Buffer, sealed: Buffer, role: string): Buffer {
+export function unseal(key: Buffer, sealed: Buffer, role: string): Buffer {
   if (sealed.length < IV_BYTES + TAG_BYTES) throw storeError('store-corrupt', `mailbox identity: sealed ${role} key too short`);
   try {
     const decipher = createDecipheriv('aes-256-gcm', key, sealed.subarray(0, IV_BYTES));

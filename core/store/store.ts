@@ -42,6 +42,7 @@ import {
 import { migrate } from './migrations/index.js';
 import { hasMailboxIdentity, readMailboxIdentity, updateMailboxConnection, writeMailboxIdentity, type MailboxIdentityRecord } from './mailbox-identity.js';
 import { sweepOrphans } from './orphans.js';
+import { deleteRotation, readRetiredKeys, readRotation, stageRotation, switchToStagedKeys, updateRotation, type KeyMaterial, type KeyRotationRecord, type RetiredKey, type RotationState } from './key-rotation.js';
 import { currentOsUser } from './os-user.js';
 import { storePaths, type StorePaths } from './paths.js';
 import type {
@@ -486,6 +487,48 @@ export class PostfachStore {
   /** The identity with its keys unsealed (for the fetch engine, in the service process only), or undefined. */
   readMailboxIdentity(): MailboxIdentityRecord | undefined {
     return this.run('read mailbox identity', (db) => readMailboxIdentity(db, this.dataKey, this.storeId));
+  }
+
+  // ---- mailbox key rotation (key-rotation.ts; the steps: core/mailbox/rotation.ts) ----
+
+  /** Stages a new mailbox key (replacing a staged one); audited with the new certificate's fingerprint. */
+  stageKeyRotation(keys: KeyMaterial, chain: readonly Buffer[]): void {
+    this.write('stage key rotation', (db) => {
+      stageRotation(db, this.dataKey, this.storeId, keys, chain, Date.now());
+      const fingerprint = createHash('sha256').update(keys.cipherCertificate).digest('hex');
+      this.audit(db, { action: 'settings-changed', detail: `mailbox key rotation started: new cipher certificate sha256=${fingerprint}` });
+    });
+  }
+
+  readKeyRotation(): KeyRotationRecord | undefined {
+    return this.run('read key rotation', (db) => readRotation(db, this.dataKey, this.storeId));
+  }
+
+  updateKeyRotation(state: RotationState, change: { fetched?: number; lastError?: string | null } = {}): boolean {
+    return this.write('update key rotation', (db) => updateRotation(db, state, Date.now(), change));
+  }
+
+  /** Abandons a staged rotation (the current key stays). */
+  cancelKeyRotation(): boolean {
+    return this.write('cancel key rotation', (db) => {
+      const removed = deleteRotation(db);
+      if (removed) this.audit(db, { action: 'settings-changed', detail: 'mailbox key rotation cancelled' });
+      return removed;
+    });
+  }
+
+  /** The switch in one transaction: current keys retired (kept sealed), staged keys in force. */
+  completeKeyRotation(): void {
+    this.write('complete key rotation', (db) => {
+      const { oldCipherCertificate, newCipherCertificate } = switchToStagedKeys(db, this.dataKey, this.storeId, Date.now());
+      const fp = (der: Buffer) => createHash('sha256').update(der).digest('hex');
+      this.audit(db, { action: 'settings-changed', detail: `mailbox key rotated: cipher certificate sha256=${fp(oldCipherCertificate)} retired, sha256=${fp(newCipherCertificate)} in force` });
+    });
+  }
+
+  /** Keys of earlier certificates, for content still encrypted for them. */
+  retiredKeys(): RetiredKey[] {
+    return this.run('read retired keys', (db) => readRetiredKeys(db, this.dataKey, this.storeId));
   }
 
   // ---- audit log ----

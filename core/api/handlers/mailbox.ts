@@ -20,6 +20,7 @@ import {
   identityRecord,
   keyCandidates,
   keyExpiry,
+  retiredKeyEntry,
   updatedConnection,
   type MailboxIdentity,
 } from '../../mailbox/identity.js';
@@ -67,7 +68,8 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: M
     if (identity) return identity;
     const record = store().readMailboxIdentity();
     if (record === undefined) throw mailboxError('identity-missing', 'no mailbox identity in the store');
-    identity = identityUnderPolicy(identityFromRecord(record), configNow);
+    const retired = store().retiredKeys().map(retiredKeyEntry);
+    identity = identityUnderPolicy({ ...identityFromRecord(record), ...(retired.length > 0 ? { previousCipherKeys: retired } : {}) }, configNow);
     return identity;
   };
 
