@@ -4,6 +4,7 @@
  * the command-line contract is in ../shared/DESIGN.md and README.md.
  */
 import { Command, CommanderError } from 'commander';
+import { register as registerAbnahme } from './commands/abnahme.js';
 import { register as registerBackup } from './commands/backup.js';
 import { register as registerDemo } from './commands/demo.js';
 import { register as registerInspect } from './commands/inspect.js';
@@ -30,6 +31,7 @@ const registrations: Array<(program: Command) => void> = [
   registerMailbox,
   registerDemo,
   registerBackup,
+  registerAbnahme,
 ];
 for (const register of registrations) register(program);
 

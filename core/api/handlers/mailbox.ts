@@ -32,6 +32,7 @@ import { assertExportAllowed } from '../../config/export-folders.js';
 import { checkKeyPolicy } from '../../mailbox/key-policy.js';
 import { identityUnderPolicy, networkSettings } from '../../mailbox/policy-connection.js';
 import type { PostFunction } from '../../osci/client/dialog.js';
+import { TechLog } from '../../ops/tech-log.js';
 
 type In<M extends MethodName> = HandlerInput<M>;
 
@@ -54,9 +55,19 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: M
   let running: AbortController | undefined;
   let configLoaded: Promise<ResolvedConfig> | undefined;
   let configNow: ResolvedConfig | undefined;
+  const log = new TechLog(options.dataDir);
   /** The machine settings, loaded on first use (policy, machine file); they apply to every identity used. */
   const config = async (): Promise<ResolvedConfig> => {
-    configLoaded ??= (deps.config ?? (() => loadConfig()))();
+    if (configLoaded === undefined) {
+      configLoaded = (deps.config ?? (() => loadConfig()))();
+      configLoaded.then(
+        (c) => {
+          log.write('info', 'config.loaded', { policy: c.origins.policy, machineFile: c.origins.machineFile, locked: Object.values(c.state).filter((x) => x.locked).length });
+          for (const p of c.problems) log.write('warn', 'config.problem', { layer: p.layer, setting: p.setting ?? null, detail: p.detail });
+        },
+        () => undefined,
+      );
+    }
     configNow = await configLoaded;
     session.setStoreFolder(configNow.values.storeFolder);
     return configNow;
@@ -129,6 +140,7 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: M
       const c = await config();
       await session.open(input.path, input.unlock);
       applyRetentionPolicy(c);
+      log.write('info', 'store.opened', { way: 'password' in input.unlock ? 'password' : 'recoveryKey' in input.unlock ? 'recovery-key' : 'os-key-store' });
       return storeChanged(context);
     },
     'store.close': (_input: In<'store.close'>, context: ServiceContext) => {
@@ -201,6 +213,22 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: M
           ...(input.maxDeliveries === undefined ? {} : { maxDeliveries: input.maxDeliveries }),
         });
         const result: FetchResult = { ...fetched, expiry: keyExpiry(using) };
+        for (const id of result.newIds.slice(0, 1000)) {
+          const stored = s.getDelivery(id);
+          log.write(stored.unreadableReason ? 'warn' : 'info', 'delivery.stored', { id, messageId: stored.messageId, readable: stored.unreadableReason === null, test: stored.isTest });
+        }
+        log.write(result.outcome === 'failed' ? 'error' : 'info', 'fetch.finished', {
+          outcome: result.outcome,
+          newMessages: result.newMessages,
+          duplicates: result.duplicates,
+          unreadable: result.unreadable,
+          receipts: result.receiptsRecorded,
+          bytes: result.bytes,
+          durationMs: result.durationMs,
+          errorKind: result.error?.kind ?? null,
+          errorDetail: result.error?.detail ?? null,
+          certificate: result.expiry?.status ?? null,
+        });
         context.emit('fetch.finished', result);
         if (result.newIds.length > 0) {
           context.emit('messages.changed', { reason: 'fetched', ids: result.newIds.slice(0, 1000) });

@@ -1,0 +1,96 @@
+/**
+ * The acceptance record ("Abnahmeprotokoll") for a Testantrag, as the rollout team files it after the "Test und
+ * Abnahme" step: the Eingang and the other process-card times, the message id, what was decrypted, every signature
+ * result in words, the intermediary's inspection report, a picture of the application as the program showed it (a
+ * screenshot of the rendered application where a browser or the desktop window took one; otherwise the text of the
+ * same summary cards, said so), the technical log lines of this delivery, and fields for the result and signature.
+ */
+import type { DeliveryView } from '../../xsozial/view.js';
+import { pdfFailed } from '../errors.js';
+import { signatureInWords, timestampInWords, type ReceiptFacts } from '../receipt.js';
+import { writeAtomically } from '../xml-export.js';
+import { TaggedWriter } from './tagged-writer.js';
+
+export interface AcceptanceFacts {
+  readonly receipt: ReceiptFacts;
+  readonly fetchedAt: string;
+  readonly isTest: boolean;
+  /** Transport layer and content layer in words. */
+  readonly decryption: { readonly transport: string; readonly content: string };
+  /** The readable view (for the text fallback); null when not readable. */
+  readonly view: DeliveryView | null;
+  /** A PNG of the rendered application, and where it came from. */
+  readonly screenshot?: { readonly png: Buffer; readonly source: string };
+  /** Why there is no screenshot (e.g. made on the command line, without a browser). */
+  readonly noScreenshotReason?: string;
+  readonly logLines: readonly string[];
+  readonly programVersion: string;
+}
+
+export async function exportAcceptanceRecord(facts: AcceptanceFacts, outputPath: string, createdAt = new Date()): Promise<{ path: string; size: number }> {
+  const r = facts.receipt;
+  const w = new TaggedWriter({ title: `Abnahmeprotokoll ${r.messageId}`, subject: 'Abnahmeprotokoll eines Testantrags (OSCI-Postfach)', pdfa: false, createdAt });
+  let bytes: Buffer;
+  try {
+    w.doc.outline.addItem('Abnahmeprotokoll');
+    w.heading(1, 'Abnahmeprotokoll – Testantrag');
+    if (!facts.isTest) w.banner('Achtung: Diese Nachricht ist kein Testantrag.');
+    w.paragraph(`Erstellt am ${timestampInWords(createdAt.toISOString())} mit OSCI-Postfach ${facts.programVersion}.`, { size: 9 });
+    w.heading(2, 'Nachricht');
+    w.table([
+      { label: 'Nachrichtenkennung', value: r.messageId },
+      { label: 'Betreff', value: r.subject ?? 'keine Angabe' },
+      { label: 'Eingang beim Intermediär (Creation)', value: timestampInWords(r.creation) },
+      { label: 'Weitergeleitet (Forwarding)', value: timestampInWords(r.forwarding) },
+      { label: 'Empfang bestätigt (Reception)', value: timestampInWords(r.reception) },
+      { label: 'Abgerufen', value: timestampInWords(facts.fetchedAt) },
+      { label: 'Absender (Zertifikat)', value: r.sender },
+      { label: 'Empfänger (Postfach)', value: r.recipient },
+      { label: 'Testantrag (XSozial test)', value: facts.isTest ? 'ja' : 'nein' },
+      { label: 'SHA-256 des Inhalts', value: r.contentSha256 },
+    ]);
+    w.heading(2, 'Entschlüsselung');
+    w.table([
+      { label: 'Transportverschlüsselung', value: facts.decryption.transport },
+      { label: 'Inhaltsdaten', value: facts.decryption.content },
+    ]);
+    w.heading(2, 'Signaturprüfung');
+    w.table(r.signatures.map((s) => ({ label: s.role, value: `${signatureInWords(s)}${s.signer ? `\nUnterzeichner: ${s.signer}` : ''}${s.algorithm ? `\nVerfahren: ${s.algorithm}` : ''}` })));
+    if (r.inspections.length > 0) {
+      w.heading(2, 'Prüfbericht des Intermediärs');
+      w.table(r.inspections.map((i) => ({ label: i.subject, value: `${i.result}${i.time ? ` (${timestampInWords(i.time)})` : ''}` })));
+    }
+    w.heading(2, 'Darstellung des Antrags');
+    if (facts.screenshot) {
+      w.paragraph(`Bildschirmfoto der Anzeige im Programm (${facts.screenshot.source}).`, { size: 9 });
+      w.image(facts.screenshot.png, 'Bildschirmfoto der Antragsanzeige in OSCI-Postfach');
+    } else {
+      w.paragraph(`Kein Bildschirmfoto: ${facts.noScreenshotReason ?? 'nicht verfügbar'}. Stattdessen die Übersicht, wie das Programm sie anzeigt, als Text:`, { size: 9 });
+      if (facts.view === null) w.paragraph('Die Nachricht ist nicht lesbar; es gibt keine Anzeige.');
+      for (const card of facts.view?.cards ?? []) {
+        w.heading(3, card.title.de);
+        w.table(card.sections.flatMap((section) => section.fields.map((f) => ({ label: `${section.title.de}: ${f.label.de}`, value: f.value.display }))));
+      }
+    }
+    w.heading(2, 'Technische Protokollzeilen (ohne personenbezogene Daten)');
+    if (facts.logLines.length === 0) w.paragraph('Keine Protokollzeilen zu dieser Nachricht gefunden.', { size: 9 });
+    for (const line of facts.logLines) w.paragraph(line, { size: 7.5 });
+    w.heading(2, 'Ergebnis der Abnahme');
+    w.table([
+      { label: 'Abnahme erfolgreich', value: '☐ ja    ☐ nein' },
+      { label: 'Bemerkungen', value: '\n\n' },
+      { label: 'Ort, Datum, Name, Unterschrift', value: '\n\n' },
+    ]);
+    w.pageNumbers(`Abnahmeprotokoll · Nachricht ${r.messageId}`, new Set());
+    bytes = await w.finish();
+  } catch (error) {
+    throw pdfFailed(`acceptance record: ${error instanceof Error ? error.message : String(error)}`, error);
+  }
+  await writeAtomically(outputPath, async (target) => {
+    await new Promise<void>((resolve, reject) => {
+      target.on('error', reject);
+      target.end(bytes, () => resolve());
+    });
+  });
+  return { path: outputPath, size: bytes.length };
+}

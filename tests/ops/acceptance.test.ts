@@ -1,0 +1,86 @@
+/**
+ * The acceptance record of a Testantrag: fetched by `postfach fetch` (which writes the technical log), then
+ * `postfach abnahme` writes the PDF — read back with pdftotext: Eingang, message id, decryption, signature results,
+ * the application as text (no browser on the command line, said so), the log lines of this delivery without personal
+ * data; with --screenshot the picture is embedded (pdfimages). A real application is refused.
+ */
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MessageListItem } from '../../core/api/contract/mailbox.js';
+import type { RunningIntermediary } from '../../intermediary/index.js';
+import { createStore, ensureBuilt, fetchArgs, fetchEnv, postfach, send, sharedPki, startTestIntermediary, tempDir } from '../mailbox/helpers.js';
+
+const root = tempDir('postfach-ops-abnahme-');
+const dbPath = path.join(root, 'daten', 'postfach.db');
+let intermediary: RunningIntermediary;
+let pkiDir = '';
+let items: MessageListItem[] = [];
+let env: Record<string, string> = {};
+
+const pdfText = (file: string): string => spawnSync('pdftotext', [file, '-'], { encoding: 'utf8' }).stdout;
+
+beforeAll(async () => {
+  ensureBuilt();
+  pkiDir = await sharedPki();
+  intermediary = await startTestIntermediary(pkiDir, path.join(root, 'im'));
+  await send(intermediary.url, pkiDir, { count: 1, seed: 'abnahme', test: true, subject: 'Testantrag Abnahme Musterstadt' });
+  await send(intermediary.url, pkiDir, { count: 1, seed: 'echt' });
+  await createStore(dbPath);
+  env = fetchEnv(pkiDir);
+  const fetched = await postfach([...fetchArgs(dbPath, intermediary.url, pkiDir), '--json'], env);
+  expect(fetched.status, fetched.stderr).toBe(0);
+  items = JSON.parse((await postfach(['list', '--store', dbPath, '--json'], env)).stdout) as MessageListItem[];
+}, 180_000);
+afterAll(() => intermediary?.close());
+
+describe('postfach abnahme', () => {
+  it('writes the acceptance record of a Testantrag with the facts, the view as text and the log lines', async () => {
+    const test = items.find((i) => i.isTest) as MessageListItem;
+    const out = path.join(root, 'abnahme.pdf');
+    const run = await postfach(['abnahme', String(test.id), '--store', dbPath, '--out', out], env);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/ohne Browser erstellt/);
+    const text = pdfText(out);
+    expect(text).toContain('Abnahmeprotokoll – Testantrag');
+    expect(text).toContain(test.messageId);
+    expect(text).toContain('Eingang beim Intermediär');
+    expect(text).toMatch(/\d{2}\.\d{2}\.\d{4},? \d{2}:\d{2}/);
+    expect(text).toMatch(/Testantrag \(XSozial\s+test\)\s+ja/);
+    expect(text).toContain('entschlüsselt und gelesen');
+    expect(text.replace(/\s+/g, ' ')).toMatch(/Signatur gültig; Zertifikat vertrauenswürdig; Sperrstatus nicht geprüft/);
+    expect(text.replace(/\s+/g, ' ')).toContain('Kein Bildschirmfoto: auf der Kommandozeile ohne Browser erstellt');
+    // the summary cards as text: the applicant's family name appears in its own field
+    expect(text.normalize('NFC')).toContain((test.applicants[0] as string).normalize('NFC'));
+    expect(text.replace(/\s+/g, ' ')).toMatch(/delivery\.stored id=\d+ messageId=/);
+    expect(text).toContain('Ergebnis der Abnahme');
+
+    // the technical log itself holds no names or subjects
+    const logDir = path.join(root, 'daten', 'logs');
+    const log = readdirSync(logDir).map((f) => readFileSync(path.join(logDir, f), 'utf8')).join('');
+    expect(log).toContain('"event":"fetch.finished"');
+    for (const item of items) for (const name of item.applicants) expect(log).not.toContain(name);
+    expect(log).not.toContain('Musterstadt');
+
+    // the export is in the audit log
+    const shown = JSON.parse((await postfach(['show', String(test.id), '--store', dbPath, '--json'], env)).stdout) as { times: { exportedAt: string | null } };
+    expect(shown.times.exportedAt).not.toBeNull();
+  }, 120_000);
+
+  it('embeds a screenshot taken elsewhere; refuses a real application', async () => {
+    const test = items.find((i) => i.isTest) as MessageListItem;
+    const out = path.join(root, 'abnahme-bild.pdf');
+    const run = await postfach(['abnahme', test.messageId, '--store', dbPath, '--out', out, '--screenshot', path.resolve('resources/icons/postfach-256.png'), '--json'], env);
+    expect(run.status, run.stdout).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ ok: true, screenshot: true });
+    const images = spawnSync('pdfimages', ['-list', out], { encoding: 'utf8' }).stdout.trim().split('\n').slice(2);
+    expect(images.length).toBeGreaterThanOrEqual(1);
+    expect(pdfText(out).replace(/\s+/g, ' ')).toContain('Bildschirmfoto der Anzeige im Programm (Datei postfach-256.png)');
+
+    const real = items.find((i) => !i.isTest) as MessageListItem;
+    const refused = await postfach(['abnahme', String(real.id), '--store', dbPath, '--out', path.join(root, 'echt.pdf'), '--json'], env);
+    expect(refused.status).toBe(1);
+    expect(JSON.parse(refused.stdout)).toMatchObject({ ok: false, error: { kind: 'abnahme-not-test' } });
+  }, 120_000);
+});
