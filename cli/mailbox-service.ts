@@ -11,6 +11,8 @@ import type { StoreStatus } from '../core/api/contract/mailbox.js';
 import type { ServiceHost } from '../core/api/service-host.js';
 import { startWorkerService } from '../core/api/worker-service.js';
 import { PostfachError } from '../core/errors.js';
+import { loadConfig } from '../core/config/load-config.js';
+import { printConfigProblems } from './commands/config.js';
 import { passwordFromEnv } from './output.js';
 
 export const DEFAULT_STORE_PASSWORD_ENV = 'POSTFACH_STORE_PASSWORD';
@@ -30,6 +32,8 @@ export interface MailboxSession {
 export async function withMailboxService<T>(storePath: string, work: (session: MailboxSession) => Promise<T>): Promise<T> {
   const resolved = path.resolve(storePath);
   let host: ServiceHost | undefined;
+  // settings problems are reported on every command that works with a mailbox (the service applies the valid rest)
+  printConfigProblems(await loadConfig());
   try {
     host = await startWorkerService({ dataDir: path.dirname(resolved), appVersion: readAppVersion(), host: 'cli' });
     const api = createApiClient(host.asBridge());

@@ -6,6 +6,8 @@
 import { Command, CommanderError } from 'commander';
 import { register as registerAbnahme } from './commands/abnahme.js';
 import { register as registerBackup } from './commands/backup.js';
+import { register as registerConfig } from './commands/config.js';
+import { register as registerRotate } from './commands/rotate.js';
 import { register as registerDemo } from './commands/demo.js';
 import { register as registerInspect } from './commands/inspect.js';
 import { register as registerIntermediary } from './commands/intermediary.js';
@@ -32,6 +34,8 @@ const registrations: Array<(program: Command) => void> = [
   registerDemo,
   registerBackup,
   registerAbnahme,
+  registerConfig,
+  registerRotate,
 ];
 for (const register of registrations) register(program);
 
