@@ -25,6 +25,7 @@ export function printConfigProblems(config: ResolvedConfig): void {
 
 function shown(value: unknown): string {
   if (value === undefined) return '—';
+  if (typeof value === 'boolean') return value ? 'ja' : 'nein';
   if (Array.isArray(value)) return value.length === 0 ? '(leer)' : value.join('; ');
   if (typeof value === 'string' && /^https?:\/\/[^/]*:[^/]*@/.test(value)) return value.replace(/\/\/([^:/]*):[^@/]*@/, '//$1:***@');
   return String(value);

@@ -33,6 +33,8 @@ describe('electron-builder configuration (build/electron-builder.json)', () => {
 
   it('builds one per-machine MSI: fixed UpgradeCode, oneClick, no run after install, shortcuts, product name and icon', () => {
     expect(config.productName).toBe('OSCI-Postfach');
+    // Electron names the user data folder after package.json's productName: %APPDATA%\OSCI-Postfach (docs/betrieb.md)
+    expect(config.extraMetadata).toEqual({ productName: 'OSCI-Postfach' });
     expect(config.win.target).toEqual([{ target: 'msi', arch: ['x64'] }]);
     expect(config.win.icon).toBe('resources/icons/postfach.ico');
     expect(config.msi).toMatchObject({
