@@ -71,7 +71,18 @@ describe('the caseworker flow in the Übungsmodus', () => {
   it('fetches with progress and lists every application with its Eingang (Creation), never the fetch time', async () => {
     const { page } = ui;
     await recordProgress(page);
+    // hold the fetch call back a moment, so the running state can be looked at and checked
+    await page.route('**/api/call/mailbox.fetch', async (route) => {
+      await new Promise((r) => setTimeout(r, 2_500));
+      await route.continue();
+    });
     await page.getByTestId('fetch-button').click();
+    await page.getByTestId('fetch-progress-text').waitFor();
+    expect(await page.getByTestId('fetch-button').isDisabled()).toBe(true);
+    expect(await page.getByTestId('fetch-cancel').isVisible()).toBe(true);
+    await saveScreenshot(page, 'ui-fetch-progress');
+    await expectAxeClean(page, 'Abruf läuft');
+    await page.unroute('**/api/call/mailbox.fetch');
     await page.getByTestId('message-list').waitFor({ timeout: 120_000 });
     await page.getByText(/^Abruf beendet: 5 neue Anträge\.$/).waitFor();
     const progress = await recordedProgress(page);

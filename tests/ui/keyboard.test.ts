@@ -110,9 +110,14 @@ describe('the caseworker flow with the keyboard only', () => {
     await page.locator(`[data-testid="message-view"][data-message-id="${secondId}"]`).waitFor();
     // the message just shown is read now; N goes to the next unread one below
     await page.keyboard.press('ArrowUp');
+    const firstId = Number(await page.evaluate(() => document.activeElement?.getAttribute('data-id')));
     await page.keyboard.press('n');
-    await expect.poll(async () => Number(await page.evaluate(() => document.activeElement?.getAttribute('data-id')))).not.toBe(secondId);
+    await expect.poll(async () => Number(await page.evaluate(() => document.activeElement?.getAttribute('data-id')))).not.toBe(firstId);
+    const nextId = Number(await page.evaluate(() => document.activeElement?.getAttribute('data-id')));
+    expect(nextId).not.toBe(secondId);
     expect((await focused(page)).name).toMatch(/^ungelesen, /);
+    // the reading pane follows the keyboard
+    await page.locator(`[data-testid="message-view"][data-message-id="${nextId}"]`).waitFor();
     await saveScreenshot(page, 'ui-keyboard-list');
   });
 
@@ -120,7 +125,8 @@ describe('the caseworker flow with the keyboard only', () => {
     const { page } = ui;
     const id = Number(await page.evaluate(() => document.activeElement?.getAttribute('data-id')));
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('message-heading');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.closest('[data-message-id]')?.getAttribute('data-message-id') ?? document.activeElement?.id)).toBe(String(id));
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('message-heading');
     await page.locator(`[data-testid="message-view"][data-message-id="${id}"]`).waitFor();
     const copy = await tabUntil(page, (f) => f.name.endsWith(' kopieren') && !f.name.startsWith('Block'), { limit: 60 });
     await page.keyboard.press('Enter');

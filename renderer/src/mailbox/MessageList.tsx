@@ -92,15 +92,15 @@ export function MessageList({ pages, label, selectedId, onSelect, onActivate, em
     ensure(activeIndex, activeIndex);
   }, [first, last, activeIndex, total, ensure]);
 
-  // a new query starts at the top
-  const shownKey = pages.shownKey;
-  const previousKey = useRef(shownKey);
+  // a new query starts at the top; the same list read again (a fetch, another window) keeps its place
+  const shownQuery = pages.shownQuery;
+  const previousQuery = useRef(shownQuery);
   useEffect(() => {
-    if (previousKey.current === shownKey) return;
-    previousKey.current = shownKey;
+    if (previousQuery.current === shownQuery) return;
+    previousQuery.current = shownQuery;
     setActiveIndex(0);
     virtualizer.scrollToOffset(0);
-  }, [shownKey, virtualizer]);
+  }, [shownQuery, virtualizer]);
 
   // the selected message's row becomes the active one when it is in the loaded rows
   useEffect(() => {

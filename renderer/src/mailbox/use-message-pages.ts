@@ -38,8 +38,10 @@ export interface MessagePages {
   reload(): void;
   /** Counts up whenever new rows arrived (for performance marks and effects). */
   readonly generation: number;
-  /** The key of the query whose rows are shown. */
+  /** The key of the rows shown (query and reload count). */
   readonly shownKey: string;
+  /** The query of the rows shown, without the reload count: changes only when folder, filters, search or sort do. */
+  readonly shownQuery: string;
   /** The first row after `from` that matches, loading pages ahead as needed (at most `maxPages`). */
   findNext(from: number, match: (item: MessageListItem) => boolean, maxPages?: number): Promise<number | undefined>;
 }
@@ -162,5 +164,5 @@ export function useMessagePages(query: ListQuery, onFirstPage?: (key: string, to
     [api, state],
   );
 
-  return { total: showing.total, loading: state.key !== key, error, itemAt, indexOf, ensure, patch, reload, generation, shownKey: state.key, findNext };
+  return { total: showing.total, loading: state.key !== key, error, itemAt, indexOf, ensure, patch, reload, generation, shownKey: state.key, shownQuery: state.key.replace(/#\d+$/, ''), findNext };
 }

@@ -32,11 +32,13 @@ export interface MessageViewProps {
   readonly id: number;
   /** The list patches its row from the item the service answered. */
   readonly onItemChanged?: (item: ListItem) => void;
+  /** Called before this view changes the message (opening marks it read): the change event that follows is ours. */
+  readonly onBeforeChange?: (id: number) => void;
   /** A window of its own: no "own window" action, the title is the page's main heading. */
   readonly standalone?: boolean;
 }
 
-export function MessageView({ id, onItemChanged, standalone = false }: MessageViewProps) {
+export function MessageView({ id, onItemChanged, onBeforeChange, standalone = false }: MessageViewProps) {
   const api = useApi();
   const { t, language } = useLanguage();
   const { announce, reportError } = useStatus();
@@ -53,6 +55,7 @@ export function MessageView({ id, onItemChanged, standalone = false }: MessageVi
     let cancelled = false;
     setError(undefined);
     setDetail((d) => (d?.item.id === id ? d : null));
+    onBeforeChange?.(id);
     api.call('messages.detail', { ref: { id } }).then(
       (loaded) => {
         if (cancelled) return;
@@ -81,6 +84,7 @@ export function MessageView({ id, onItemChanged, standalone = false }: MessageVi
 
   const act = useCallback(
     async (work: () => Promise<ListItem>, done: string) => {
+      onBeforeChange?.(id);
       try {
         changed(await work());
         announce(done);
@@ -88,12 +92,13 @@ export function MessageView({ id, onItemChanged, standalone = false }: MessageVi
         reportError(e);
       }
     },
-    [changed, announce, reportError],
+    [changed, announce, reportError, onBeforeChange, id],
   );
 
   const exportFormat = useCallback(
     (format: ExportFormat) => {
       if (detail === null) return;
+      onBeforeChange?.(detail.item.id);
       void exportAs(detail.item.id, format, suggestedName(format, detail.laufzettel.eingang ?? detail.item.eingang, detail.item.messageId)).then((ok) => {
         if (ok && format !== 'receipt') {
           // the state may have become "exportiert"
@@ -104,7 +109,7 @@ export function MessageView({ id, onItemChanged, standalone = false }: MessageVi
         }
       });
     },
-    [detail, exportAs, api, changed],
+    [detail, exportAs, api, changed, onBeforeChange],
   );
 
   // print: render the print layer, open the system dialog, record it
@@ -139,6 +144,7 @@ export function MessageView({ id, onItemChanged, standalone = false }: MessageVi
 
   const setChecklist = async (ticked: string[]): Promise<void> => {
     if (detail === null) return;
+    onBeforeChange?.(detail.item.id);
     try {
       const { checklist } = await api.call('messages.setChecklist', { id: detail.item.id, ticked });
       setDetail((d) => (d === null ? d : { ...d, checklist }));

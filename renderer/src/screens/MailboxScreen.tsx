@@ -89,6 +89,7 @@ export function MailboxScreen({ onSetUp }: { onSetUp: () => void }) {
   const searchInput = useRef<HTMLInputElement>(null);
   const patched = useRef(new Map<number, number>());
   const focusMessageWanted = useRef(false);
+  const [focusRequest, setFocusRequest] = useState(0);
 
   // ---- performance marks ----
   const mountMark = useRef<string | null>(null);
@@ -153,6 +154,8 @@ export function MailboxScreen({ onSetUp }: { onSetUp: () => void }) {
     },
     [patch],
   );
+  // the change event of our own action may arrive before the action's answer: it is ours all the same
+  const onBeforeChange = useCallback((id: number) => patched.current.set(id, Date.now()), []);
 
   const fetcher = useFetcher(
     useCallback(() => {
@@ -185,13 +188,15 @@ export function MailboxScreen({ onSetUp }: { onSetUp: () => void }) {
       setSelectedId(item.id);
       setShowMessage(true);
       focusMessageWanted.current = true;
+      setFocusRequest((n) => n + 1);
     },
     [isDesktop, narrow, api, reportError],
   );
   useEffect(() => {
-    if (!focusMessageWanted.current) return;
+    if (!focusMessageWanted.current || selectedId === null) return;
+    // the heading of the message just opened (not the one still shown while it loads)
     const timer = setInterval(() => {
-      const heading = document.getElementById('message-heading');
+      const heading = document.querySelector<HTMLElement>(`[data-message-id="${selectedId}"] #message-heading`);
       if (heading) {
         heading.focus();
         focusMessageWanted.current = false;
@@ -203,7 +208,7 @@ export function MailboxScreen({ onSetUp }: { onSetUp: () => void }) {
       clearInterval(timer);
       clearTimeout(stop);
     };
-  });
+  }, [focusRequest, selectedId]);
 
   const changeFolder = (f: Folder): void => {
     setFolder(f);
@@ -309,7 +314,7 @@ export function MailboxScreen({ onSetUp }: { onSetUp: () => void }) {
                 {t.common.back}
               </Button>
             ) : null}
-            {selectedId === null ? <p className="pane__empty">{t.message.none}</p> : <MessageView id={selectedId} onItemChanged={onItemChanged} />}
+            {selectedId === null ? <p className="pane__empty">{t.message.none}</p> : <MessageView id={selectedId} onItemChanged={onItemChanged} onBeforeChange={onBeforeChange} />}
           </section>
         ) : null}
       </div>

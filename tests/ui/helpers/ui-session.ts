@@ -62,6 +62,8 @@ export async function startUiSession(options: UiSessionOptions = {}): Promise<Ui
     return route.abort('blockedbyclient');
   });
   const page = await context.newPage();
+  // generous: CI machines run the UI tests beside the other parts' tests on two cores
+  page.setDefaultTimeout(60_000);
   page.on('console', (message) => {
     if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
   });
