@@ -23,6 +23,7 @@ import {
 } from './contract-kit.js';
 import { appEvents, appMethods } from './contract/app.js';
 import { mailboxEvents, mailboxMethods } from './contract/mailbox.js';
+import { opsEvents, opsMethods } from './contract/ops.js';
 import { shellEvents, shellMethods } from './contract/shell.js';
 import { workspaceEvents, workspaceMethods } from './contract/workspace.js';
 
@@ -32,11 +33,12 @@ export { fetchProgressSchema } from './contract/mailbox.js';
 
 /**
  * The areas, each in its own file under contract/: app (program information, settings), shell (native dialogs,
- * menu commands), mailbox (store, identity, fetch, messages, exports, audit log, retention), workspace (UI-only).
+ * menu commands), mailbox (store, identity, fetch, messages, exports, audit log, retention), workspace (UI-only),
+ * ops (machine settings, backup, certificate rotation, acceptance record).
  */
 export const contract = defineContract({
-  methods: { ...appMethods, ...shellMethods, ...mailboxMethods, ...workspaceMethods },
-  events: { ...appEvents, ...shellEvents, ...mailboxEvents, ...workspaceEvents },
+  methods: { ...appMethods, ...shellMethods, ...mailboxMethods, ...workspaceMethods, ...opsMethods },
+  events: { ...appEvents, ...shellEvents, ...mailboxEvents, ...workspaceEvents, ...opsEvents },
 });
 
 export type Contract = typeof contract;

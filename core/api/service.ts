@@ -6,7 +6,8 @@
  */
 import type { ServiceHandlers } from './api-types.js';
 import { appHandlers } from './handlers/app.js';
-import { mailboxHandlers } from './handlers/mailbox.js';
+import { mailboxService } from './handlers/mailbox.js';
+import { opsHandlers } from './handlers/ops.js';
 import { workspaceHandlers } from './handlers/workspace.js';
 import { WorkspaceFile } from './handlers/workspace-file.js';
 import type { DemoStarter } from './handlers/workspace-training.js';
@@ -18,10 +19,11 @@ const startDemoMailbox: DemoStarter = async (dir) => (await import('../mailbox/d
 
 export function createServiceHandlers(options: ServiceOptions, host: HostLink = { protector: undefined }, startDemo: DemoStarter = startDemoMailbox) {
   const workspace = new WorkspaceFile(options.dataDir);
-  const mailbox = mailboxHandlers(options, host);
+  const { handlers: mailbox, internals } = mailboxService(options, host);
   return {
     ...appHandlers(options, workspace),
     ...mailbox,
     ...workspaceHandlers(options, { file: workspace, mailbox, startDemo }),
+    ...opsHandlers(options, internals),
   } satisfies ServiceHandlers;
 }

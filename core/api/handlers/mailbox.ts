@@ -48,7 +48,28 @@ export interface MailboxDeps {
   readonly transport?: (url: string, timeoutMs: number) => PostFunction | undefined;
 }
 
-export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: MailboxDeps = {}) {
+/** What the ops area (core/api/handlers/ops.ts) shares with the mailbox area: one store session, one fetch at a time. */
+export interface MailboxInternals {
+  readonly session: StoreSession;
+  readonly config: () => Promise<ResolvedConfig>;
+  readonly log: TechLog;
+  readonly views: ViewCache;
+  readonly fetchWith: (identity: MailboxIdentity, context: ServiceContext, maxDeliveries?: number) => Promise<FetchResult>;
+  /** The machine settings applied to an identity (locked connection values). */
+  readonly adapt: (identity: MailboxIdentity) => MailboxIdentity;
+  /** The identity changed in the store (rotation): read it again next time. */
+  readonly forgetIdentity: () => void;
+  readonly storeChanged: (context: ServiceContext) => HandlerResult<'store.status'>;
+}
+
+/** The mailbox handlers and what the ops handlers share with them. */
+export function mailboxService(options: ServiceOptions, host: HostLink, deps: MailboxDeps = {}) {
+  let internals: MailboxInternals | undefined;
+  const handlers = mailboxHandlers(options, host, deps, (i) => (internals = i));
+  return { handlers, internals: internals as unknown as MailboxInternals };
+}
+
+export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: MailboxDeps = {}, share?: (internals: MailboxInternals) => void) {
   const session = new StoreSession({ dataDir: options.dataDir, ...(host.protector ? { protector: host.protector } : {}) });
   const views = new ViewCache();
   let identity: MailboxIdentity | undefined;
@@ -112,6 +133,65 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: M
   };
 
   const item = (id: number) => listItemDto(store().getDelivery(id));
+
+  /** One fetch run for an identity: progress events, the technical log, the events after it. */
+  const fetchWith = async (using: MailboxIdentity, context: ServiceContext, maxDeliveries?: number): Promise<FetchResult> => {
+    const c = await config();
+    const s = store();
+    if (running) throw mailboxError('fetch-running', 'fetch while a fetch is running');
+    const post = transportOf(using);
+    const controller = new AbortController();
+    running = controller;
+    try {
+      const fetched = await runFetch({
+        store: s,
+        identity: using,
+        signal: controller.signal,
+        onProgress: (progress) => context.emit('fetch.progress', progress),
+        network: networkSettings(c),
+        ...(post ? { post } : {}),
+        ...(maxDeliveries === undefined ? {} : { maxDeliveries }),
+      });
+      const result: FetchResult = { ...fetched, expiry: keyExpiry(using) };
+      for (const id of result.newIds.slice(0, 1000)) {
+        const stored = s.getDelivery(id);
+        log.write(stored.unreadableReason ? 'warn' : 'info', 'delivery.stored', { id, messageId: stored.messageId, readable: stored.unreadableReason === null, test: stored.isTest });
+      }
+      log.write(result.outcome === 'failed' ? 'error' : 'info', 'fetch.finished', {
+        outcome: result.outcome,
+        newMessages: result.newMessages,
+        duplicates: result.duplicates,
+        unreadable: result.unreadable,
+        receipts: result.receiptsRecorded,
+        bytes: result.bytes,
+        durationMs: result.durationMs,
+        errorKind: result.error?.kind ?? null,
+        errorDetail: result.error?.detail ?? null,
+        certificate: result.expiry?.status ?? null,
+      });
+      context.emit('fetch.finished', result);
+      if (result.newIds.length > 0) {
+        context.emit('messages.changed', { reason: 'fetched', ids: result.newIds.slice(0, 1000) });
+        context.emit('mailbox.newApplications', { count: result.newIds.length });
+      }
+      return result;
+    } finally {
+      running = undefined;
+    }
+  };
+
+  share?.({
+    session,
+    config,
+    log,
+    views,
+    fetchWith,
+    adapt: (identity: MailboxIdentity) => identityUnderPolicy(identity, configNow),
+    forgetIdentity: () => {
+      identity = undefined;
+    },
+    storeChanged: (context: ServiceContext) => storeChanged(context),
+  });
 
   return {
     // ---- store ----
@@ -196,48 +276,10 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: M
     },
     'mailbox.fetch': async (input: In<'mailbox.fetch'>, context: ServiceContext): Promise<FetchResult> => {
       const c = await config();
-      const s = store();
+      store();
       if (running) throw mailboxError('fetch-running', 'mailbox.fetch while a fetch is running');
       const using = input.identity ? identityUnderPolicy(identityFromFiles(input.identity), c) : storedIdentity();
-      const post = transportOf(using);
-      const controller = new AbortController();
-      running = controller;
-      try {
-        const fetched = await runFetch({
-          store: s,
-          identity: using,
-          signal: controller.signal,
-          onProgress: (progress) => context.emit('fetch.progress', progress),
-          network: networkSettings(c),
-          ...(post ? { post } : {}),
-          ...(input.maxDeliveries === undefined ? {} : { maxDeliveries: input.maxDeliveries }),
-        });
-        const result: FetchResult = { ...fetched, expiry: keyExpiry(using) };
-        for (const id of result.newIds.slice(0, 1000)) {
-          const stored = s.getDelivery(id);
-          log.write(stored.unreadableReason ? 'warn' : 'info', 'delivery.stored', { id, messageId: stored.messageId, readable: stored.unreadableReason === null, test: stored.isTest });
-        }
-        log.write(result.outcome === 'failed' ? 'error' : 'info', 'fetch.finished', {
-          outcome: result.outcome,
-          newMessages: result.newMessages,
-          duplicates: result.duplicates,
-          unreadable: result.unreadable,
-          receipts: result.receiptsRecorded,
-          bytes: result.bytes,
-          durationMs: result.durationMs,
-          errorKind: result.error?.kind ?? null,
-          errorDetail: result.error?.detail ?? null,
-          certificate: result.expiry?.status ?? null,
-        });
-        context.emit('fetch.finished', result);
-        if (result.newIds.length > 0) {
-          context.emit('messages.changed', { reason: 'fetched', ids: result.newIds.slice(0, 1000) });
-          context.emit('mailbox.newApplications', { count: result.newIds.length });
-        }
-        return result;
-      } finally {
-        running = undefined;
-      }
+      return fetchWith(using, context, input.maxDeliveries);
     },
     'mailbox.cancelFetch': () => {
       if (!running) return { cancelling: false };
