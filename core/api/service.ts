@@ -21,7 +21,7 @@ export function createServiceHandlers(options: ServiceOptions, host: HostLink = 
   const workspace = new WorkspaceFile(options.dataDir);
   const { handlers: mailbox, internals } = mailboxService(options, host);
   return {
-    ...appHandlers(options, workspace),
+    ...appHandlers(options, workspace, internals.config),
     ...mailbox,
     ...workspaceHandlers(options, { file: workspace, mailbox, startDemo }),
     ...opsHandlers(options, internals),

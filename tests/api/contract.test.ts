@@ -106,7 +106,7 @@ describe('API client over a bridge', () => {
       async call(method: string, input: unknown) {
         try {
           if (method === 'settings.set') {
-            const value = handlers['settings.set'](parseMethodInput('settings.set', input), {
+            const value = await handlers['settings.set'](parseMethodInput('settings.set', input), {
               emit: (event, payload) => {
                 events.push([event, payload]);
                 for (const l of listeners.get(event) ?? []) l(payload as never);

@@ -44,8 +44,8 @@ beforeAll(async () => {
   writeFileSync(
     machineFile,
     JSON.stringify({
-      settings: { intermediaryUrl: intermediary.url, allowedExportFolders: [exportDir], retentionTrashDays: 10, minimumKeyBits: 2048, language: 'klingonisch' },
-      defaults: { fetchIntervalMinutes: 20 },
+      settings: { intermediaryUrl: intermediary.url, allowedExportFolders: [exportDir], retentionTrashDays: 10, minimumKeyBits: 2048, language: 'klingonisch', fetchIntervalMinutes: 20 },
+      defaults: { retentionTransferredDays: 21 },
     }),
   );
   process.env.POSTFACH_MACHINE_CONFIG = machineFile;
@@ -72,10 +72,20 @@ describe('ops contract', () => {
     const config = await api.call('config.get', {});
     const setting = (key: string) => config.settings.find((s) => s.key === key);
     expect(setting('intermediaryUrl')).toMatchObject({ value: intermediary.url, source: 'machine', locked: true, lockReason: { de: 'von Ihrer IT festgelegt (Konfigurationsdatei des PCs)' } });
-    expect(setting('fetchIntervalMinutes')).toMatchObject({ value: 20, source: 'machine-default', locked: false });
+    expect(setting('fetchIntervalMinutes')).toMatchObject({ value: 20, source: 'machine', locked: true });
+    expect(setting('retentionTransferredDays')).toMatchObject({ value: 21, source: 'machine-default', locked: false });
     expect(setting('language')).toMatchObject({ value: 'de', source: 'default' });
     expect(config.problems).toHaveLength(1);
     expect(config.problems[0]).toMatchObject({ layer: 'machine-file', setting: 'language' });
+  });
+
+  it('the user settings sit under the machine settings: a locked one cannot be set', async () => {
+    expect(await api.call('settings.get', {})).toEqual({ language: 'de', fetchIntervalMinutes: 20 });
+    const locked = await failure(api.call('settings.set', { fetchIntervalMinutes: 5 }));
+    expect(locked.kind).toBe('setting-locked');
+    expect(locked.text.de).toBe('„Abrufintervall (Minuten)“ ist von Ihrer IT festgelegt (Konfigurationsdatei des PCs) und kann hier nicht geändert werden.');
+    expect(await api.call('settings.set', { language: 'en' })).toEqual({ language: 'en', fetchIntervalMinutes: 20 });
+    expect(await api.call('settings.get', {})).toEqual({ language: 'en', fetchIntervalMinutes: 20 });
   });
 
   it('locked settings are refused; retention from the settings is in force in the store', async () => {

@@ -1,13 +1,27 @@
 /**
  * Handlers of the contract area "app": program information and the caseworker's settings (language, background
- * fetch interval), kept in the data folder by WorkspaceFile so that they survive a restart.
+ * fetch interval), kept in the data folder by WorkspaceFile so that they survive a restart. They are the user layer
+ * of core/config: what IT locked (policy, machine file) wins and cannot be set here (`setting-locked`); on a first
+ * start (no workspace.json yet) the machine file's `defaults` preset them.
  */
+import { existsSync } from 'node:fs';
 import type { ServiceContext } from '../api-types.js';
 import type { Settings } from '../contract/app.js';
 import type { ServiceOptions } from '../service-protocol.js';
+import { assertUnlocked, defaultConfig, type ResolvedConfig } from '../../config/load-config.js';
 import type { WorkspaceFile } from './workspace-file.js';
 
-export function appHandlers(options: ServiceOptions, workspace: WorkspaceFile) {
+const USER_KEYS = ['language', 'fetchIntervalMinutes'] as const;
+
+export function appHandlers(options: ServiceOptions, workspace: WorkspaceFile, config: () => Promise<ResolvedConfig> = defaultConfig) {
+  /** The user's settings under the machine settings. */
+  const effective = async (): Promise<Settings> => {
+    const c = await config();
+    const own = workspace.get().settings;
+    const firstStart = !existsSync(workspace.file);
+    const pick = <K extends (typeof USER_KEYS)[number]>(key: K): Settings[K] => (c.state[key].locked || firstStart ? (c.values[key] as Settings[K]) : own[key]);
+    return { language: pick('language'), fetchIntervalMinutes: pick('fetchIntervalMinutes') };
+  };
   return {
     'app.info': () => ({
       product: 'OSCI-Postfach',
@@ -21,9 +35,13 @@ export function appHandlers(options: ServiceOptions, workspace: WorkspaceFile) {
       },
       platform: process.platform,
     }),
-    'settings.get': () => workspace.get().settings,
-    'settings.set': (patch: Partial<Settings>, context: ServiceContext) => {
-      const { settings } = workspace.update((current) => ({ ...current, settings: { ...current.settings, ...patch } }));
+    'settings.get': () => effective(),
+    'settings.set': async (patch: Partial<Settings>, context: ServiceContext) => {
+      const c = await config();
+      for (const key of USER_KEYS) if (patch[key] !== undefined && patch[key] !== c.values[key]) assertUnlocked(c, key);
+      const base = await effective();
+      workspace.update((current) => ({ ...current, settings: { ...base, ...patch } }));
+      const settings = await effective();
       context.emit('settings.changed', settings);
       return settings;
     },
