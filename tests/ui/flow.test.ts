@@ -72,17 +72,20 @@ describe('the caseworker flow in the Übungsmodus', () => {
     const { page } = ui;
     await recordProgress(page);
     // hold the fetch call back a moment, so the running state can be looked at and checked
-    await page.route('**/api/call/mailbox.fetch', async (route) => {
-      await new Promise((r) => setTimeout(r, 2_500));
-      await route.continue();
-    });
+    await page.route(
+      '**/api/call/mailbox.fetch',
+      async (route) => {
+        await new Promise((r) => setTimeout(r, 2_500));
+        await route.continue();
+      },
+      { times: 1 },
+    );
     await page.getByTestId('fetch-button').click();
     await page.getByTestId('fetch-progress-text').waitFor();
     expect(await page.getByTestId('fetch-button').isDisabled()).toBe(true);
     expect(await page.getByTestId('fetch-cancel').isVisible()).toBe(true);
     await saveScreenshot(page, 'ui-fetch-progress');
     await expectAxeClean(page, 'Abruf läuft');
-    await page.unroute('**/api/call/mailbox.fetch');
     await page.getByTestId('message-list').waitFor({ timeout: 120_000 });
     await page.getByText(/^Abruf beendet: 5 neue Anträge\.$/).waitFor();
     const progress = await recordedProgress(page);
@@ -90,7 +93,7 @@ describe('the caseworker flow in the Übungsmodus', () => {
     expect(progress.some((p) => /abgerufen \(\d+([,.]\d)? (KB|MB)\)/.test(p))).toBe(true);
     items = await listedItems(ui);
     expect(items).toHaveLength(5);
-    expect(await page.getByTestId('list-count').innerText()).toBe('5 Anträge');
+    await expect.poll(() => page.getByTestId('list-count').innerText()).toBe('5 Anträge');
     for (const item of items) {
       expect(item.eingangKnown).toBe(true);
       const shown = await row(item.id).innerText();

@@ -178,7 +178,7 @@ describe('a store written by the command line', () => {
     await page.getByLabel('Passwort des Datenspeichers').fill(FIXTURE_PASSWORD);
     await page.getByRole('button', { name: 'Mit Passwort öffnen' }).click();
     await page.getByTestId('message-list').waitFor();
-    expect(await page.getByTestId('list-count').innerText()).toBe(`${fixture.count} Anträge`);
+    await expect.poll(() => page.getByTestId('list-count').innerText()).toBe(`${fixture.count} Anträge`);
     expect(await page.getByTestId('not-set-up').isVisible()).toBe(true);
     expect(await page.getByTestId('fetch-button').isDisabled()).toBe(true);
     await saveScreenshot(page, 'ui-mailbox-not-set-up');
