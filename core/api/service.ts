@@ -6,7 +6,7 @@
  */
 import type { ServiceHandlers } from './api-types.js';
 import { appHandlers } from './handlers/app.js';
-import { mailboxService } from './handlers/mailbox.js';
+import { mailboxService, type MailboxDeps } from './handlers/mailbox.js';
 import { opsHandlers } from './handlers/ops.js';
 import { workspaceHandlers } from './handlers/workspace.js';
 import { WorkspaceFile } from './handlers/workspace-file.js';
@@ -17,9 +17,9 @@ import type { ServiceOptions } from './service-protocol.js';
 /** The Übungsmodus: the mailbox engine's demo mailbox, loaded on first use (it brings the local intermediary along). */
 const startDemoMailbox: DemoStarter = async (dir) => (await import('../mailbox/demo.js')).startDemoMailbox(dir);
 
-export function createServiceHandlers(options: ServiceOptions, host: HostLink = { protector: undefined }, startDemo: DemoStarter = startDemoMailbox) {
+export function createServiceHandlers(options: ServiceOptions, host: HostLink = { protector: undefined }, startDemo: DemoStarter = startDemoMailbox, deps: MailboxDeps = {}) {
   const workspace = new WorkspaceFile(options.dataDir);
-  const { handlers: mailbox, internals } = mailboxService(options, host);
+  const { handlers: mailbox, internals } = mailboxService(options, host, deps);
   return {
     ...appHandlers(options, workspace, internals.config),
     ...mailbox,

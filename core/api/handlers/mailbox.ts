@@ -3,6 +3,7 @@
  * (an open store, an identity) and calls core/mailbox. State kept between calls: the open store, the last views
  * read, the mailbox identity once loaded, the running fetch.
  */
+import type { X509Certificate } from 'node:crypto';
 import path from 'node:path';
 import type { ServiceContext } from '../api-types.js';
 import type { HandlerInput, HandlerResult, MethodName } from '../contract.js';
@@ -44,8 +45,12 @@ function listQuery(input: HandlerInput<'messages.list'>): ListQuery {
 export interface MailboxDeps {
   /** The machine settings (core/config); default: loaded once from policy and machine file. */
   readonly config?: () => Promise<ResolvedConfig>;
-  /** A transport for the identity's URL in place of Node's HTTP (the desktop app's Electron net); default: Node. */
-  readonly transport?: (url: string, timeoutMs: number) => PostFunction | undefined;
+  /**
+   * A transport in place of Node's HTTP (the desktop app's Electron net: system proxy with NTLM/Kerberos, the Windows
+   * certificate store). Given the connection's extra TLS CAs it may answer undefined — Chromium's network cannot
+   * take CAs per request — and Node's HTTP (system store + those CAs) is used instead.
+   */
+  readonly transport?: (url: string, timeoutMs: number, tlsCas: readonly X509Certificate[]) => PostFunction | undefined;
 }
 
 /** What the ops area (core/api/handlers/ops.ts) shares with the mailbox area: one store session, one fetch at a time. */
@@ -106,7 +111,8 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: M
   };
 
   /** The transport for an identity: the host's (Electron net) where it offers one, else Node's HTTP. */
-  const transportOf = (using: MailboxIdentity): PostFunction | undefined => deps.transport?.(using.connection.intermediaryUrl, using.connection.timeoutSeconds * 1000);
+  const transportOf = (using: MailboxIdentity): PostFunction | undefined =>
+    deps.transport?.(using.connection.intermediaryUrl, using.connection.timeoutSeconds * 1000, using.connection.tlsCas);
 
   /** Retention values IT fixed are written into the store when it opens (audited there as a settings change). */
   const applyRetentionPolicy = (c: ResolvedConfig): void => {
