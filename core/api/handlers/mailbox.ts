@@ -47,10 +47,10 @@ export interface MailboxDeps {
   readonly config?: () => Promise<ResolvedConfig>;
   /**
    * A transport in place of Node's HTTP (the desktop app's Electron net: system proxy with NTLM/Kerberos, the Windows
-   * certificate store). Given the connection's extra TLS CAs it may answer undefined — Chromium's network cannot
-   * take CAs per request — and Node's HTTP (system store + those CAs) is used instead.
+   * certificate store). It may answer undefined — with extra TLS CAs (Chromium's network cannot take CAs per request)
+   * or a proxy mode other than `system` — and Node's HTTP (system store + those CAs, the configured proxy) is used.
    */
-  readonly transport?: (url: string, timeoutMs: number, tlsCas: readonly X509Certificate[]) => PostFunction | undefined;
+  readonly transport?: (connection: { url: string; timeoutMs: number; tlsCas: readonly X509Certificate[]; proxyMode: string }) => PostFunction | undefined;
 }
 
 /** What the ops area (core/api/handlers/ops.ts) shares with the mailbox area: one store session, one fetch at a time. */
@@ -112,7 +112,7 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: M
 
   /** The transport for an identity: the host's (Electron net) where it offers one, else Node's HTTP. */
   const transportOf = (using: MailboxIdentity): PostFunction | undefined =>
-    deps.transport?.(using.connection.intermediaryUrl, using.connection.timeoutSeconds * 1000, using.connection.tlsCas);
+    deps.transport?.({ url: using.connection.intermediaryUrl, timeoutMs: using.connection.timeoutSeconds * 1000, tlsCas: using.connection.tlsCas, proxyMode: configNow?.values.proxyMode ?? 'system' });
 
   /** Retention values IT fixed are written into the store when it opens (audited there as a settings change). */
   const applyRetentionPolicy = (c: ResolvedConfig): void => {
