@@ -187,6 +187,7 @@ describe('the caseworker flow in the Übungsmodus', () => {
     }
     await page.getByRole('button', { name: 'Vergrößern' }).click();
     await expect.poll(async () => Number(await viewer.getAttribute('data-rendered'))).toBeGreaterThanOrEqual(2);
+    await page.locator('.viewer__frame').scrollIntoViewIfNeeded();
     await saveScreenshot(page, 'ui-message-document-pdf');
     await expectAxeClean(page, 'Antrag: Dokument (PDF)');
     const image = page.getByTestId('documents-list').getByRole('option', { name: /jpg|png/i }).first();
@@ -194,6 +195,7 @@ describe('the caseworker flow in the Übungsmodus', () => {
       await image.click();
       await page.getByTestId('image-viewer').locator('img').waitFor();
       await expect.poll(() => page.getByTestId('image-viewer').locator('img').evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
+      await page.locator('.viewer__frame').scrollIntoViewIfNeeded();
       await saveScreenshot(page, 'ui-message-document-image');
     }
     ui.assertClean();
