@@ -34,6 +34,7 @@ import { checkKeyPolicy } from '../../mailbox/key-policy.js';
 import { identityUnderPolicy, networkSettings } from '../../mailbox/policy-connection.js';
 import type { PostFunction } from '../../osci/client/dialog.js';
 import { TechLog } from '../../ops/tech-log.js';
+import { TRAINING_FOLDER } from './workspace-training.js';
 
 type In<M extends MethodName> = HandlerInput<M>;
 
@@ -100,13 +101,17 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: M
   };
 
   const store = (): PostfachStore => session.require();
+  /** The open store is the Übungsmodus demo store (`<data folder>/uebungsmodus/`). */
+  const inTraining = (): boolean => session.store?.paths.database.startsWith(path.join(path.resolve(options.dataDir), TRAINING_FOLDER) + path.sep) === true;
 
   const storedIdentity = (): MailboxIdentity => {
     if (identity) return identity;
     const record = store().readMailboxIdentity();
     if (record === undefined) throw mailboxError('identity-missing', 'no mailbox identity in the store');
     const retired = store().retiredKeys().map(retiredKeyEntry);
-    identity = identityUnderPolicy({ ...identityFromRecord(record), ...(retired.length > 0 ? { previousCipherKeys: retired } : {}) }, configNow);
+    const own = { ...identityFromRecord(record), ...(retired.length > 0 ? { previousCipherKeys: retired } : {}) };
+    // the Übungsmodus mailbox keeps its own local intermediary: IT's connection settings are for the real one
+    identity = inTraining() ? own : identityUnderPolicy(own, configNow);
     return identity;
   };
 
@@ -154,8 +159,9 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: M
         identity: using,
         signal: controller.signal,
         onProgress: (progress) => context.emit('fetch.progress', progress),
-        network: networkSettings(c),
-        ...(post ? { post } : {}),
+        // the Übungsmodus intermediary is on this machine's loopback address: never through IT's proxy
+        network: inTraining() ? { proxy: { mode: 'direct' } } : networkSettings(c),
+        ...(post && !inTraining() ? { post } : {}),
         ...(maxDeliveries === undefined ? {} : { maxDeliveries }),
       });
       const result: FetchResult = { ...fetched, expiry: keyExpiry(using) };
@@ -278,6 +284,7 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: M
     'mailbox.testConnection': async () => {
       const c = await config();
       const using = storedIdentity();
+      if (inTraining()) return testConnection(using, undefined, { proxy: { mode: 'direct' } });
       return testConnection(using, transportOf(using), networkSettings(c));
     },
     'mailbox.fetch': async (input: In<'mailbox.fetch'>, context: ServiceContext): Promise<FetchResult> => {
