@@ -26,7 +26,14 @@ function isFresh(): boolean {
   } catch {
     return false;
   }
-  const sources = Math.max(newestMtime(path.join(projectRoot, 'renderer')), newestMtime(path.join(projectRoot, 'core', 'api')), statSync(path.join(projectRoot, 'core', 'errors.ts')).mtimeMs);
+  const sources = Math.max(
+    newestMtime(path.join(projectRoot, 'renderer')),
+    newestMtime(path.join(projectRoot, 'core', 'api')),
+    newestMtime(path.join(projectRoot, 'build', 'vite')),
+    statSync(path.join(projectRoot, 'core', 'errors.ts')).mtimeMs,
+    // the contract's mailbox area takes the view schema from core/xsozial
+    statSync(path.join(projectRoot, 'core', 'xsozial', 'view-schema.ts')).mtimeMs,
+  );
   return built >= sources;
 }
 
