@@ -7,7 +7,7 @@ import { useStatus } from '../shell/status.js';
 const languages: readonly UiLanguage[] = ['de', 'en'];
 
 /** Deutsch | English, as a radio group (one is always chosen). Each name is shown in its own language. */
-export function LanguageSwitch() {
+export function LanguageSwitch({ isDisabled = false }: { isDisabled?: boolean }) {
   const { language, t, setLanguage } = useLanguage();
   const { reportError } = useStatus();
   const choose = (keys: Set<Key>): void => {
@@ -21,6 +21,7 @@ export function LanguageSwitch() {
       disallowEmptySelection
       selectedKeys={[language]}
       onSelectionChange={choose}
+      isDisabled={isDisabled}
       className="segmented"
     >
       {languages.map((l) => (

@@ -49,18 +49,37 @@ export function SettingsDialog({ isOpen, onClose, onSetUp }: { isOpen: boolean; 
   );
 }
 
+type SettingState = MethodOutput<'config.get'>['settings'][number];
+
+/** Settings local IT fixed (group policy, the PC's configuration file): shown, not changeable, with the reason. */
+function useLocks(): ReadonlyMap<string, SettingState> {
+  const api = useApi();
+  const [locks, setLocks] = useState<ReadonlyMap<string, SettingState>>(new Map());
+  useEffect(() => {
+    api.call('config.get', {}).then((c) => setLocks(new Map(c.settings.filter((s) => s.locked).map((s) => [s.key, s]))), () => undefined);
+  }, [api]);
+  return locks;
+}
+
 function GeneralSettings() {
-  const { t, settings, updateSettings } = useLanguage();
+  const { t, settings, updateSettings, language } = useLanguage();
   const { announce, reportError } = useStatus();
+  const locks = useLocks();
+  const lockNote = (key: string): string | undefined => {
+    const reason = locks.get(key)?.lockReason;
+    return reason === undefined ? undefined : language === 'de' ? reason.de : reason.en;
+  };
   const intervals = INTERVALS.includes(settings.fetchIntervalMinutes) ? INTERVALS : [...INTERVALS, settings.fetchIntervalMinutes].sort((a, b) => a - b);
   return (
     <div className="settings-section">
       <div className="field">
         <span className="field__label">{t.language.label}</span>
-        <LanguageSwitch />
+        <LanguageSwitch isDisabled={locks.has('language')} />
+        {lockNote('language') ? <span className="field__description">{lockNote('language')}</span> : null}
       </div>
       <Select
         className="select"
+        isDisabled={locks.has('fetchIntervalMinutes')}
         selectedKey={String(settings.fetchIntervalMinutes)}
         onSelectionChange={(key) => {
           updateSettings({ fetchIntervalMinutes: Number(key) }).then(() => announce(t.settings.saved), reportError);
@@ -71,7 +90,7 @@ function GeneralSettings() {
           <SelectValue />
           <IconChevronDown />
         </Button>
-        <span className="field__description">{t.settings.intervalHint}</span>
+        <span className="field__description">{lockNote('fetchIntervalMinutes') ?? t.settings.intervalHint}</span>
         <Popover className="popover">
           <ListBox className="menu">
             {intervals.map((m) => (

@@ -169,6 +169,10 @@ export const HELP: Readonly<Record<string, UserText>> = {
     de: 'Diese Funktion gibt es nur im Desktop-Programm. Im Browser-Modus werden Exporte als Download gespeichert.',
     en: 'This function exists only in the desktop program. In browser mode, exports are saved as downloads.',
   },
+  'setting-locked': {
+    de: 'Diese Einstellung hat Ihre IT für alle festgelegt. Wenn sie für Ihre Arbeit nicht passt, wenden Sie sich an die IT.',
+    en: 'Your IT has fixed this setting for everyone. If it does not suit your work, contact IT support.',
+  },
   clipboard: {
     de: 'Markieren Sie den Wert mit der Maus und kopieren Sie ihn mit Strg+C. Wenn das Kopieren dauerhaft gesperrt ist, bitten Sie die IT, die Zwischenablage für das OSCI-Postfach freizugeben.',
     en: 'Select the value with the mouse and copy it with Ctrl+C. If copying stays blocked, ask IT support to allow the clipboard for OSCI-Postfach.',
