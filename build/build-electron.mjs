@@ -2,7 +2,8 @@
 // Bundles the Electron shell with esbuild into dist/electron/:
 //   main.cjs     the main process (everything bundled but `electron`)
 //   preload.cjs  the preload, CommonJS because sandboxed preloads cannot be ES modules; no Node built-ins
-//   service.cjs  the service for the utility process (core/api/service-entry.ts); npm packages stay external and
+//   service.cjs  the service for the utility process (electron/service-entry.ts: core/api's service with Electron's
+//                net for the fetch engine); npm packages stay external and
 //                are loaded from node_modules at run time (native SQLite, pdfkit's font files)
 //   fuses.cjs    the fuse decisions (electron/fuses.ts) for the packaging step (build/after-pack.cjs)
 // Type checking is separate (tsc -p electron/tsconfig.json), as esbuild only strips types.
@@ -24,6 +25,7 @@ const nodeBundle = {
 await Promise.all([
   build({ ...common, ...nodeBundle, entryPoints: ['electron/main.ts'], outfile: `${outdir}/main.cjs`, platform: 'node', target: 'node22', external: ['electron'] }),
   build({ ...common, entryPoints: ['electron/preload.ts'], outfile: `${outdir}/preload.cjs`, platform: 'browser', target: 'chrome140', external: ['electron'] }),
-  build({ ...common, ...nodeBundle, entryPoints: ['core/api/service-entry.ts'], outfile: `${outdir}/service.cjs`, platform: 'node', target: 'node22', packages: 'external' }),
+  // the desktop service: core/api's service with Electron's net handed to the fetch engine (electron/service-entry.ts)
+  build({ ...common, ...nodeBundle, entryPoints: ['electron/service-entry.ts'], outfile: `${outdir}/service.cjs`, platform: 'node', target: 'node22', packages: 'external', external: ['electron'] }),
   build({ ...common, entryPoints: ['electron/fuses.ts'], outfile: `${outdir}/fuses.cjs`, platform: 'node', target: 'node20', packages: 'external', sourcemap: false }),
 ]);

@@ -4,8 +4,8 @@
  */
 import type { OpenDialogOptions, SaveDialogOptions } from 'electron';
 
-type OpenKind = 'p12' | 'certificate';
-type SaveKind = 'p12' | 'certificate' | 'pdf' | 'xml' | 'csv' | 'folder';
+type OpenKind = 'p12' | 'certificate' | 'backup';
+type SaveKind = 'p12' | 'certificate' | 'pdf' | 'xml' | 'csv' | 'folder' | 'backup';
 
 const filters: Readonly<Record<Exclude<SaveKind, 'folder'>, Electron.FileFilter[]>> = {
   p12: [{ name: 'Schlüsseldatei (PKCS#12)', extensions: ['p12', 'pfx'] }],
@@ -13,11 +13,12 @@ const filters: Readonly<Record<Exclude<SaveKind, 'folder'>, Electron.FileFilter[
   pdf: [{ name: 'PDF-Dokument', extensions: ['pdf'] }],
   xml: [{ name: 'XML-Datei', extensions: ['xml'] }],
   csv: [{ name: 'CSV-Tabelle', extensions: ['csv'] }],
+  backup: [{ name: 'Sicherung (OSCI-Postfach)', extensions: ['pfbak'] }],
 };
 
 export function openFileDialogOptions(kind: OpenKind): OpenDialogOptions {
   return {
-    title: kind === 'p12' ? 'Schlüsseldatei des Postfachs öffnen' : 'Zertifikat öffnen',
+    title: kind === 'p12' ? 'Schlüsseldatei des Postfachs öffnen' : kind === 'backup' ? 'Sicherung öffnen' : 'Zertifikat öffnen',
     buttonLabel: 'Öffnen',
     filters: [...filters[kind], { name: 'Alle Dateien', extensions: ['*'] }],
     properties: ['openFile', 'dontAddToRecent'],

@@ -19,7 +19,7 @@ import { isPermissionAllowed } from './permission-policy.js';
 import { createAppProtocolHandler } from './protocol.js';
 import { startUtilityService } from './service-process.js';
 import { createShellHandlers } from './shell-handlers.js';
-import { newApplicationsNotice, TRAY_TOOLTIP, trayMenuTemplate } from './tray.js';
+import { certificateNotice, newApplicationsNotice, TRAY_TOOLTIP, trayMenuTemplate } from './tray.js';
 import { mainWindowOptions } from './window-options.js';
 
 const appRoot = path.join(__dirname, '..', '..');
@@ -132,6 +132,17 @@ function notifyNewApplications(count: number): void {
   notification.show();
 }
 
+/** The certificate warning, at most once a day while the program runs (every fetch reports the expiry). */
+let certificateNoticeShownAt = 0;
+function notifyCertificate(expiry: Parameters<typeof certificateNotice>[0]): void {
+  const notice = certificateNotice(expiry);
+  if (notice === null || !Notification.isSupported() || Date.now() - certificateNoticeShownAt < 24 * 60 * 60 * 1000) return;
+  certificateNoticeShownAt = Date.now();
+  const notification = new Notification({ ...notice, icon: iconPath, silent: false });
+  notification.on('click', showMainWindow);
+  notification.show();
+}
+
 async function start(): Promise<void> {
   await app.whenReady();
   hardenSession();
@@ -147,6 +158,7 @@ async function start(): Promise<void> {
     dialog.showErrorBox('OSCI-Postfach', 'Der Hintergrunddienst wurde unerwartet beendet. Bitte starten Sie das Programm neu.');
   });
   service.on('mailbox.newApplications', (payload) => notifyNewApplications((payload as { count: number }).count));
+  service.on('fetch.finished', (payload) => notifyCertificate((payload as { expiry?: Parameters<typeof certificateNotice>[0] }).expiry));
 
   ipc = wireIpc({
     ipcMain,

@@ -1,6 +1,7 @@
 /**
  * The contract's shell methods as the desktop app answers them: native dialogs, attached to the window that asked,
- * and a message opened in a window of its own (side-by-side work with the case system).
+ * a message opened in a window of its own (side-by-side work with the case system), and a picture of the window
+ * (the acceptance record's screenshot).
  */
 import { app, dialog, type BrowserWindow } from 'electron';
 import type { ShellHandlers } from '../core/api/api-types.js';
@@ -32,6 +33,13 @@ export function createShellHandlers(windows: ShellWindows) {
     'window.openMessage': async ({ id }) => {
       windows.openMessage(id);
       return { opened: true };
+    },
+    'window.capture': async () => {
+      // the window the caseworker works in: the rendered application for the acceptance record
+      const win = windows.parent();
+      if (win === undefined) return { png: '' };
+      const image = await win.webContents.capturePage();
+      return { png: image.toPNG().toString('base64') };
     },
   } satisfies ShellHandlers;
 }

@@ -9,6 +9,18 @@ export function newApplicationsNotice(count: number): { title: string; body: str
   return { title, body: 'Im OSCI-Postfach eingegangen. Zum Anzeigen hier klicken.' };
 }
 
+/**
+ * The tray's certificate warning after a fetch (from 60 days before expiry, and once expired): the date and days only,
+ * no personal data. Null when all is well.
+ */
+export function certificateNotice(expiry: { status: 'ok' | 'expires-soon' | 'expired'; daysLeft: number; text: { de: string } } | undefined): { title: string; body: string } | null {
+  if (expiry === undefined || expiry.status === 'ok') return null;
+  return {
+    title: expiry.status === 'expired' ? 'Zertifikat des Postfachs abgelaufen' : `Zertifikat des Postfachs läuft in ${expiry.daysLeft} ${expiry.daysLeft === 1 ? 'Tag' : 'Tagen'} ab`,
+    body: expiry.text.de,
+  };
+}
+
 export interface TrayActions {
   readonly show: () => void;
   readonly fetch: () => void;

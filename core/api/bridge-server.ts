@@ -95,6 +95,9 @@ const browserShellHandlers = {
   'window.openMessage': async () => {
     throw unavailableInBrowser('window.openMessage');
   },
+  'window.capture': async () => {
+    throw unavailableInBrowser('window.capture');
+  },
 } satisfies ShellHandlers;
 
 /** HTTP status for failures of the call itself; failures of the work (any other kind) travel with 200. */

@@ -42,6 +42,7 @@ describe('IPC wiring', () => {
     },
     'dialog.saveFile': async () => ({ path: null }),
     'window.openMessage': async () => ({ opened: false }),
+    'window.capture': async () => ({ png: '' }),
   } satisfies ShellHandlers;
 
   beforeAll(async () => {
