@@ -23,7 +23,7 @@ export function createServiceHandlers(options: ServiceOptions, host: HostLink = 
   return {
     ...appHandlers(options, workspace, internals.config),
     ...mailbox,
-    ...workspaceHandlers(options, { file: workspace, mailbox, startDemo }),
+    ...workspaceHandlers(options, { file: workspace, mailbox, startDemo, config: internals.config }),
     ...opsHandlers(options, internals),
   } satisfies ServiceHandlers;
 }

@@ -100,7 +100,7 @@ function accept(d: SettingDeclaration, raw: unknown, layer: ConfigLayer, where: 
   const parsed = valueSchema(d).safeParse(value);
   const title = d.title;
   if (!parsed.success) {
-    problems.push(problem(layer, { de: `Der Wert für „${title.de}“ ist ungültig.`, en: `The value for “${title.en}” is invalid.` }, `${where} ${d.policyName}: ${describeIssue(parsed.error)}`, d.key));
+    problems.push(problem(layer, { de: `Der Wert für „${title.de}“ ist ungültig.`, en: `The value for “${title.en}” is invalid.` }, `${where}: ${describeIssue(parsed.error)}`, d.key));
     return undefined;
   }
   const pathApi = platform === 'win32' ? path.win32 : path.posix;
@@ -108,7 +108,7 @@ function accept(d: SettingDeclaration, raw: unknown, layer: ConfigLayer, where: 
     const paths = (Array.isArray(parsed.data) ? parsed.data : [parsed.data]) as string[];
     const relative = paths.find((p) => !pathApi.isAbsolute(p));
     if (relative !== undefined) {
-      problems.push(problem(layer, { de: `„${title.de}“ muss ein vollständiger Pfad sein.`, en: `“${title.en}” must be a full path.` }, `${where} ${d.policyName}: not absolute: ${relative.slice(0, 200)}`, d.key));
+      problems.push(problem(layer, { de: `„${title.de}“ muss ein vollständiger Pfad sein.`, en: `“${title.en}” must be a full path.` }, `${where}: not absolute: ${relative.slice(0, 200)}`, d.key));
       return undefined;
     }
     if (d.kind === 'certificateFile' || d.kind === 'certificateFiles') {
@@ -118,7 +118,7 @@ function accept(d: SettingDeclaration, raw: unknown, layer: ConfigLayer, where: 
         } catch (error) {
           const detail = error instanceof PostfachError ? `${error.kind}: ${error.detail}` : ((error as NodeJS.ErrnoException).code ?? 'unreadable');
           problems.push(
-            problem(layer, { de: `Die Zertifikatsdatei für „${title.de}“ fehlt oder ist beschädigt.`, en: `The certificate file for “${title.en}” is missing or damaged.` }, `${where} ${d.policyName}: ${file.slice(0, 200)}: ${detail.slice(0, 200)}`, d.key),
+            problem(layer, { de: `Die Zertifikatsdatei für „${title.de}“ fehlt oder ist beschädigt.`, en: `The certificate file for “${title.en}” is missing or damaged.` }, `${where}: ${file.slice(0, 200)}: ${detail.slice(0, 200)}`, d.key),
           );
           return undefined;
         }
@@ -153,7 +153,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Resol
       problems.push(problem('policy', { de: `Der Wert für „${d.title.de}“ hat den falschen Typ.`, en: `The value for “${d.title.en}” has the wrong type.` }, `${policy.where} ${d.policyName}: ${converted.error}`, d.key));
       continue;
     }
-    const ok = accept(d, converted.value, 'policy', policy.where, env, platform, problems);
+    const ok = accept(d, converted.value, 'policy', `${policy.where} ${d.policyName}`, env, platform, problems);
     if (ok) policyValues.set(d.key, { value: ok.value, source: 'policy' });
   }
 
@@ -178,7 +178,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Resol
             );
             continue;
           }
-          const ok = accept(d, raw, 'machine-file', `${machineFile} ${sectionName}.`, env, platform, problems);
+          const ok = accept(d, raw, 'machine-file', `${machineFile} ${sectionName}.${key}`, env, platform, problems);
           if (ok) target.set(key, { value: ok.value, source });
         }
       };
@@ -192,7 +192,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Resol
   for (const [key, raw] of Object.entries(options.user ?? {})) {
     const d = SETTINGS.find((s) => s.key === key) as SettingDeclaration | undefined;
     if (d === undefined || !d.userEditable || raw === undefined) continue;
-    const ok = accept(d, raw, 'user', 'workspace.json', env, platform, problems);
+    const ok = accept(d, raw, 'user', `workspace.json settings.${key}`, env, platform, problems);
     if (ok) userValues.set(key, { value: ok.value, source: 'user' });
   }
 

@@ -5,6 +5,7 @@
  * The Übungsmodus store is opened through the mailbox area's own `store.open`/`store.close` handlers, so there is
  * one store session in the service, whichever mailbox it holds.
  */
+import type { ResolvedConfig } from '../../config/load-config.js';
 import { PostfachError } from '../../errors.js';
 import type { ServiceContext, ServiceHandlers } from '../api-types.js';
 import type { HandlerInput } from '../contract.js';
@@ -23,7 +24,16 @@ export interface WorkspaceDeps {
   readonly file: WorkspaceFile;
   readonly mailbox: MailboxStoreHandlers;
   readonly startDemo: DemoStarter;
+  /** The machine settings (core/config): whether IT offers the Übungsmodus on this PC. */
+  readonly config?: () => Promise<ResolvedConfig>;
 }
+
+const trainingNotOffered = (): PostfachError =>
+  new PostfachError(
+    'training-not-offered',
+    { de: 'Ihre IT hat den Übungsmodus auf diesem PC abgeschaltet.', en: 'Your IT has switched the training mode off on this PC.' },
+    'trainingModeOffered is false in the machine settings',
+  );
 
 export function workspaceHandlers(options: ServiceOptions, deps: WorkspaceDeps) {
   const { file, mailbox } = deps;
@@ -47,7 +57,10 @@ export function workspaceHandlers(options: ServiceOptions, deps: WorkspaceDeps) 
     return now;
   };
 
+  const offered = async (): Promise<boolean> => (deps.config ? (await deps.config()).values.trainingModeOffered : true);
+
   const startTraining = async (context: ServiceContext): Promise<{ state: WorkspaceState; store: StoreStatus }> => {
+    if (!(await offered())) throw trainingNotOffered();
     let demo;
     try {
       demo = await training.start();
@@ -63,6 +76,12 @@ export function workspaceHandlers(options: ServiceOptions, deps: WorkspaceDeps) 
   return {
     'workspace.state': () => state(),
     'workspace.resume': async (_input: HandlerInput<'workspace.resume'>, context: ServiceContext) => {
+      if (file.get().mode === 'training' && !(await offered())) {
+        // IT switched the Übungsmodus off since: back to the real mailbox, or to the first start
+        const real = (await mailbox['store.status']({}, context)) as StoreStatus;
+        file.update((current) => ({ ...current, mode: real.state === 'none' ? 'unset' : 'real', lastFetch: null, lastSuccessfulFetchAt: null }));
+        return { state: state(), store: real };
+      }
       if (file.get().mode === 'training') return startTraining(context);
       return { state: state(), store: (await mailbox['store.status']({}, context)) as StoreStatus };
     },

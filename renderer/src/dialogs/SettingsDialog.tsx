@@ -16,6 +16,7 @@ import { useLanguage } from '../i18n/i18n.js';
 import { ConnectionTest } from '../screens/SetupScreen.js';
 import { useStatus } from '../shell/status.js';
 import { useWorkspace } from '../state/workspace.js';
+import { MachineConfigProvider, OperationsSettings } from './OperationsSettings.js';
 
 const INTERVALS = [0, 5, 15, 30, 60, 240];
 
@@ -34,6 +35,9 @@ export function SettingsDialog({ isOpen, onClose, onSetUp }: { isOpen: boolean; 
           <Tab id="retention" className="tabs__tab">
             {t.settings.retention}
           </Tab>
+          <Tab id="ops" className="tabs__tab" data-testid="settings-tab-ops">
+            {t.ops.tab}
+          </Tab>
         </TabList>
         <TabPanel id="general" className="tabs__panel">
           <GeneralSettings />
@@ -43,6 +47,11 @@ export function SettingsDialog({ isOpen, onClose, onSetUp }: { isOpen: boolean; 
         </TabPanel>
         <TabPanel id="retention" className="tabs__panel">
           <RetentionSettings />
+        </TabPanel>
+        <TabPanel id="ops" className="tabs__panel">
+          <MachineConfigProvider>
+            <OperationsSettings />
+          </MachineConfigProvider>
         </TabPanel>
       </Tabs>
     </Modal>
@@ -200,20 +209,22 @@ function MailboxSettings({ onSetUp, onClose }: { onSetUp: () => void; onClose: (
 /** The intermediary's address can change (a move of the intermediary) without importing the key again. */
 function IntermediaryAddress({ current }: { current: string }) {
   const api = useApi();
-  const { t } = useLanguage();
+  const { t, language } = useLanguage();
+  const lock = useLocks().get('intermediaryUrl')?.lockReason;
   const { refreshIdentity } = useWorkspace();
   const { announce, reportError } = useStatus();
   const [url, setUrl] = useState(current);
   const valid = /^https?:\/\/\S+$/i.test(url.trim());
   return (
     <div className="settings-inline">
-      <TextField className="field settings-inline__field" value={url} onChange={setUrl} isInvalid={!valid} type="url">
+      <TextField className="field settings-inline__field" value={url} onChange={setUrl} isInvalid={!valid} type="url" isDisabled={lock !== undefined}>
         <Label className="field__label">{t.settings.intermediaryUrl}</Label>
         <Input className="input" spellCheck={false} />
+        {lock ? <span className="field__description" data-testid="lock-note">{language === 'de' ? lock.de : lock.en}</span> : null}
       </TextField>
       <Button
         className="button button--secondary"
-        isDisabled={!valid || url.trim() === current}
+        isDisabled={lock !== undefined || !valid || url.trim() === current}
         onPress={() => {
           api.call('identity.updateConnection', { intermediaryUrl: url.trim() }).then(async () => {
             await refreshIdentity();
@@ -232,7 +243,12 @@ type Candidate = MethodOutput<'retention.plan'>['candidates'][number];
 
 function RetentionSettings() {
   const api = useApi();
-  const { t } = useLanguage();
+  const { t, language } = useLanguage();
+  const locks = useLocks();
+  const lockNote = (key: string): string | undefined => {
+    const reason = locks.get(key)?.lockReason;
+    return reason === undefined ? undefined : language === 'de' ? reason.de : reason.en;
+  };
   const { announce, reportError } = useStatus();
   const [settings, setSettings] = useState<Retention | null>(null);
   const [error, setError] = useState<unknown>(undefined);
@@ -267,13 +283,22 @@ function RetentionSettings() {
   return (
     <div className="settings-section">
       <p>{t.settings.retentionIntro}</p>
-      <NumberField className="field" value={settings.retentionTransferredDays} minValue={0} maxValue={36500} onChange={(v) => Number.isFinite(v) && save({ retentionTransferredDays: Math.round(v) })}>
+      <NumberField
+        className="field"
+        value={settings.retentionTransferredDays}
+        minValue={0}
+        maxValue={36500}
+        isDisabled={locks.has('retentionTransferredDays')}
+        onChange={(v) => Number.isFinite(v) && save({ retentionTransferredDays: Math.round(v) })}
+      >
         <Label className="field__label">{t.settings.retentionTransferred}</Label>
         <Input className="input input--narrow" />
+        {lockNote('retentionTransferredDays') ? <span className="field__description" data-testid="lock-note">{lockNote('retentionTransferredDays')}</span> : null}
       </NumberField>
-      <NumberField className="field" value={settings.retentionTrashDays} minValue={0} maxValue={36500} onChange={(v) => Number.isFinite(v) && save({ retentionTrashDays: Math.round(v) })}>
+      <NumberField className="field" value={settings.retentionTrashDays} minValue={0} maxValue={36500} isDisabled={locks.has('retentionTrashDays')} onChange={(v) => Number.isFinite(v) && save({ retentionTrashDays: Math.round(v) })}>
         <Label className="field__label">{t.settings.retentionTrash}</Label>
         <Input className="input input--narrow" />
+        {lockNote('retentionTrashDays') ? <span className="field__description" data-testid="lock-note">{lockNote('retentionTrashDays')}</span> : null}
       </NumberField>
       <Button className="button button--secondary" onPress={() => api.call('retention.plan', {}).then((p) => setPlan(p.candidates), reportError)}>
         {t.settings.retentionPlan}

@@ -169,6 +169,50 @@ export const HELP: Readonly<Record<string, UserText>> = {
     de: 'Diese Funktion gibt es nur im Desktop-Programm. Im Browser-Modus werden Exporte als Download gespeichert.',
     en: 'This function exists only in the desktop program. In browser mode, exports are saved as downloads.',
   },
+  'export-folder-not-allowed': {
+    de: 'Wählen Sie beim Speichern einen der genannten Ordner (oder einen Unterordner davon).',
+    en: 'When saving, choose one of the folders named (or a subfolder of it).',
+  },
+  'training-not-offered': {
+    de: 'Richten Sie das echte Postfach ein. Für Schulungen kann die IT den Übungsmodus auf einem Schulungs-PC freigeben.',
+    en: 'Set up the real mailbox. For training, IT can allow the training mode on a training PC.',
+  },
+  'backup-wrong-password': {
+    de: 'Geben Sie das Passwort der Sicherung erneut ein (nicht das Passwort des Datenspeichers). Achten Sie auf die Feststelltaste.',
+    en: 'Enter the backup password again (not the data store password). Check Caps Lock.',
+  },
+  'backup-corrupt': {
+    de: 'Nehmen Sie eine andere Sicherung, z. B. die vom Vortag. Diese Datei wird nicht verwendet.',
+    en: 'Take another backup, e.g. the one from the day before. This file is not used.',
+  },
+  'rotation-same-certificate': {
+    de: 'Wählen Sie die neue Schlüsseldatei, die Sie für das Folgezertifikat erhalten haben.',
+    en: 'Choose the new key file you received for the follow-up certificate.',
+  },
+  'key-self-signed': {
+    de: 'Beantragen Sie ein Zertifikat einer Zertifizierungsstelle; ein selbst erstelltes Zertifikat lässt Ihre IT nicht zu.',
+    en: 'Request a certificate from a certification authority; your IT does not allow a self-made one.',
+  },
+  'key-too-short': {
+    de: 'Beantragen Sie einen Schlüssel mit mindestens der genannten Länge.',
+    en: 'Request a key of at least the length named.',
+  },
+  'proxy-auth': {
+    de: `Die Anmeldung am Proxy ist Sache der IT: Sie prüft Benutzer und Passwort des Proxys in der Vorgabe. ${ask}`,
+    en: `Signing in to the proxy is for IT: they check the proxy user and password in the settings. ${askEn}`,
+  },
+  'tls-untrusted': {
+    de: `Senden Sie nichts weiter und informieren Sie die IT: Die Verbindung könnte umgeleitet sein, oder es fehlt eine Zertifizierungsstelle. ${ask}`,
+    en: `Send nothing further and inform IT: the connection may be redirected, or a certification authority is missing. ${askEn}`,
+  },
+  'tls-expired': {
+    de: `Prüfen Sie Datum und Uhrzeit des PCs. Stimmen sie, informieren Sie die IT. ${ask}`,
+    en: `Check the PC's date and time. If they are right, inform IT. ${askEn}`,
+  },
+  'tls-wrong-host': {
+    de: `Prüfen Sie die Adresse des Intermediärs in den Einstellungen. ${ask}`,
+    en: `Check the intermediary address in the settings. ${askEn}`,
+  },
   'setting-locked': {
     de: 'Diese Einstellung hat Ihre IT für alle festgelegt. Wenn sie für Ihre Arbeit nicht passt, wenden Sie sich an die IT.',
     en: 'Your IT has fixed this setting for everyone. If it does not suit your work, contact IT support.',

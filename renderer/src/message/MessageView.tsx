@@ -24,7 +24,7 @@ import { DocumentsPanel } from './DocumentsPanel.js';
 import { Laufzettel } from './Laufzettel.js';
 import { SummaryCards } from './SummaryCards.js';
 import { blockText, type Detail, type ListItem } from './types.js';
-import { suggestedName, useExporter, type ExportFormat } from './use-exporter.js';
+import { suggestedName, useDownloader, useExporter, type ExportFormat } from './use-exporter.js';
 
 type TabId = 'overview' | 'data' | 'documents' | 'laufzettel';
 
@@ -94,6 +94,37 @@ export function MessageView({ id, onItemChanged, onBeforeChange, standalone = fa
     },
     [changed, announce, reportError, onBeforeChange, id],
   );
+
+  const download = useDownloader();
+  /**
+   * The acceptance record of a Testantrag: in the desktop app with a screenshot of this window (the rendered
+   * application), saved where the caseworker chooses; in browser mode without one, as a download.
+   */
+  const acceptanceRecord = useCallback(async () => {
+    if (detail === null) return;
+    const name = `Abnahmeprotokoll_${(detail.laufzettel.eingang ?? detail.item.eingang).slice(0, 10)}_${detail.item.messageId.replace(/[^A-Za-z0-9]/g, '').slice(0, 8)}.pdf`;
+    try {
+      if (isDesktop) {
+        const { png } = await api.call('window.capture', {});
+        const { path } = await api.call('dialog.saveFile', { kind: 'pdf', suggestedName: name });
+        if (path === null) return;
+        await api.call('abnahme.create', { id: detail.item.id, target: path, ...(png ? { screenshot: png, screenshotSource: 'Desktop-Programm' } : {}) });
+        announce(t.ops.abnahmeDone(path));
+        return;
+      }
+      const { downloadId, target } = await api.call('workspace.createDownload', { fileName: name });
+      try {
+        await api.call('abnahme.create', { id: detail.item.id, target });
+      } catch (error) {
+        await api.call('workspace.releaseDownload', { downloadId }).catch(() => undefined);
+        throw error;
+      }
+      await download(downloadId);
+      announce(t.ops.abnahmeDownloaded);
+    } catch (error) {
+      reportError(error);
+    }
+  }, [api, detail, isDesktop, download, announce, reportError, t]);
 
   const exportFormat = useCallback(
     (format: ExportFormat) => {
@@ -182,6 +213,9 @@ export function MessageView({ id, onItemChanged, onBeforeChange, standalone = fa
       case 'receipt':
         exportFormat(key);
         return;
+      case 'abnahme':
+        void acceptanceRecord();
+        return;
       case 'unread':
         void act(() => api.call('messages.setRead', { id: item.id, read: false }), t.message.markedUnread);
         return;
@@ -268,6 +302,11 @@ export function MessageView({ id, onItemChanged, onBeforeChange, standalone = fa
               <MenuItem id="receipt" className="menu__item">
                 {t.message.actions.exportReceipt}
               </MenuItem>
+              {item.isTest ? (
+                <MenuItem id="abnahme" className="menu__item" textValue={t.ops.abnahme} data-testid="menu-abnahme">
+                  {t.ops.abnahme}
+                </MenuItem>
+              ) : null}
             </Menu>
           </Popover>
         </MenuTrigger>

@@ -2,7 +2,7 @@
  * The first start: "Echtes Postfach einrichten" (key file, intermediary, connection test) or "Übungsmodus" (the
  * built-in demo mailbox with invented applications).
  */
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Button } from 'react-aria-components';
 import { useApi } from '../api/api-context.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
@@ -15,6 +15,11 @@ export function FirstStartScreen({ onSetup }: { onSetup: () => void }) {
   const { setStore, setWorkspace } = useWorkspace();
   const [starting, setStarting] = useState(false);
   const [error, setError] = useState<unknown>(undefined);
+  // local IT may switch the Übungsmodus off for this PC (policy "TrainingModeOffered")
+  const [trainingOffered, setTrainingOffered] = useState(true);
+  useEffect(() => {
+    api.call('config.get', {}).then((c) => setTrainingOffered(c.settings.find((s) => s.key === 'trainingModeOffered')?.value !== false), () => undefined);
+  }, [api]);
 
   const startTraining = async (): Promise<void> => {
     setStarting(true);
@@ -44,20 +49,22 @@ export function FirstStartScreen({ onSetup }: { onSetup: () => void }) {
             {t.firstStart.realButton}
           </Button>
         </section>
-        <section className="choice choice--training" aria-labelledby="choice-training" aria-busy={starting}>
-          <h2 id="choice-training" className="choice__title">
-            {t.firstStart.trainingTitle}
-          </h2>
-          <p>{t.firstStart.trainingText}</p>
-          <Button className="button button--training" onPress={() => void startTraining()} isDisabled={starting}>
-            {t.firstStart.trainingButton}
-          </Button>
-          {starting ? (
-            <p role="status" className="choice__progress">
-              {t.firstStart.trainingStarting}
-            </p>
-          ) : null}
-        </section>
+        {trainingOffered ? (
+          <section className="choice choice--training" aria-labelledby="choice-training" aria-busy={starting}>
+            <h2 id="choice-training" className="choice__title">
+              {t.firstStart.trainingTitle}
+            </h2>
+            <p>{t.firstStart.trainingText}</p>
+            <Button className="button button--training" onPress={() => void startTraining()} isDisabled={starting}>
+              {t.firstStart.trainingButton}
+            </Button>
+            {starting ? (
+              <p role="status" className="choice__progress">
+                {t.firstStart.trainingStarting}
+              </p>
+            ) : null}
+          </section>
+        ) : null}
       </div>
     </div>
   );
