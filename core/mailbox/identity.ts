@@ -244,8 +244,8 @@ export function keyExpiry(identity: MailboxIdentity, now = new Date()): MailboxI
       daysLeft,
       validTo: validTo.toISOString(),
       text: {
-        de: `Das Zertifikat des Postfachs ist am ${dateDe} abgelaufen. Abrufen geht noch (der Intermediär warnt nur, OSCI-Code 3500), aber Absender verschlüsseln keine neuen Anträge mehr für dieses Zertifikat. Bitte sofort das neue Zertifikat einrichten (Einstellungen → Zertifikat wechseln).`,
-        en: `The mailbox certificate expired on ${date}. Fetching still works (the intermediary only warns, OSCI code 3500), but senders no longer encrypt new applications for this certificate. Please set up the new certificate now (Settings → Change certificate).`,
+        de: `Das Zertifikat des Postfachs ist am ${dateDe} abgelaufen. Abrufen geht noch (der Intermediär warnt nur, OSCI-Code 3500), aber Absender verschlüsseln keine neuen Anträge mehr für dieses Zertifikat. Bitte sofort das neue Zertifikat einrichten (Einstellungen → Betrieb → Zertifikat wechseln).`,
+        en: `The mailbox certificate expired on ${date}. Fetching still works (the intermediary only warns, OSCI code 3500), but senders no longer encrypt new applications for this certificate. Please set up the new certificate now (Settings → Operation → Change certificate).`,
       },
     };
   }

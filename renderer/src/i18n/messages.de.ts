@@ -397,6 +397,13 @@ export const de = {
     },
   },
   ops: {
+    restoreTitle: 'Sicherung zurückspielen',
+    restoreText: 'Sie ziehen mit einem Postfach auf diesen PC um oder Ihr Benutzerprofil wurde neu angelegt? Spielen Sie die Sicherungsdatei (.pfbak) zurück. Danach öffnen Sie das Postfach mit seinem Passwort oder dem Wiederherstellungsschlüssel.',
+    restoreChoose: 'Sicherungsdatei wählen',
+    restoreNone: 'Keine Datei gewählt',
+    restorePassword: 'Passwort der Sicherung',
+    restoreButton: 'Sicherung zurückspielen',
+    restored: (n: number) => `Sicherung mit ${num(n)} ${plural(n, 'Antrag', 'Anträgen')} zurückgespielt. Bitte öffnen Sie das Postfach jetzt mit dem Wiederherstellungsschlüssel oder dem Passwort.`,
     tab: 'Betrieb',
     managedHeading: 'Von Ihrer IT festgelegt',
     managedIntro: 'Diese Einstellungen hat Ihre IT für diesen PC vorgegeben. Sie können hier nicht geändert werden.',

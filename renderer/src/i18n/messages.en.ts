@@ -395,6 +395,13 @@ export const en: Messages = {
     },
   },
   ops: {
+    restoreTitle: 'Restore a backup',
+    restoreText: 'Moving a mailbox to this PC, or was your user profile created anew? Restore the backup file (.pfbak). Then open the mailbox with its password or the recovery key.',
+    restoreChoose: 'Choose backup file',
+    restoreNone: 'No file chosen',
+    restorePassword: 'Backup password',
+    restoreButton: 'Restore backup',
+    restored: (n: number) => `Backup with ${num(n)} ${plural(n, 'application', 'applications')} restored. Please open the mailbox now with the recovery key or the password.`,
     tab: 'Operation',
     managedHeading: 'Set by your IT',
     managedIntro: 'Your IT has set these settings for this PC. They cannot be changed here.',

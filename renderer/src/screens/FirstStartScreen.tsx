@@ -3,16 +3,17 @@
  * built-in demo mailbox with invented applications).
  */
 import { useEffect, useState } from 'react';
-import { Button } from 'react-aria-components';
+import { Button, Input, Label, TextField } from 'react-aria-components';
 import { useApi } from '../api/api-context.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { useT } from '../i18n/i18n.js';
+import { useStatus } from '../shell/status.js';
 import { useWorkspace } from '../state/workspace.js';
 
 export function FirstStartScreen({ onSetup }: { onSetup: () => void }) {
   const api = useApi();
   const t = useT();
-  const { setStore, setWorkspace } = useWorkspace();
+  const { setStore, setWorkspace, isDesktop } = useWorkspace();
   const [starting, setStarting] = useState(false);
   const [error, setError] = useState<unknown>(undefined);
   // local IT may switch the Übungsmodus off for this PC (policy "TrainingModeOffered")
@@ -65,7 +66,72 @@ export function FirstStartScreen({ onSetup }: { onSetup: () => void }) {
             ) : null}
           </section>
         ) : null}
+        {isDesktop ? <RestoreChoice /> : null}
       </div>
     </div>
+  );
+}
+
+/**
+ * Moving a mailbox to this PC (desktop app): the backup file is chosen in the native dialog — a backup is too large
+ * for the browser mode's upload — and restored into the default place; the store then opens with its password or
+ * recovery key (the Windows key store of the old PC cannot open it).
+ */
+function RestoreChoice() {
+  const api = useApi();
+  const t = useT();
+  const { setStore, setWorkspace } = useWorkspace();
+  const { announce } = useStatus();
+  const [file, setFile] = useState<string | null>(null);
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(undefined);
+
+  const choose = async (): Promise<void> => {
+    try {
+      const { path } = await api.call('dialog.openFile', { kind: 'backup' });
+      if (path !== null) setFile(path);
+    } catch (e) {
+      setError(e);
+    }
+  };
+  const restore = async (): Promise<void> => {
+    if (file === null) return;
+    setBusy(true);
+    setError(undefined);
+    try {
+      const restored = await api.call('backup.restore', { file, password });
+      setPassword('');
+      setWorkspace(await api.call('workspace.chooseReal', {}));
+      setStore(await api.call('store.status', {}));
+      announce(t.ops.restored(restored.summary.messages));
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="choice" aria-labelledby="choice-restore" aria-busy={busy} data-testid="choice-restore">
+      <h2 id="choice-restore" className="choice__title">
+        {t.ops.restoreTitle}
+      </h2>
+      <p>{t.ops.restoreText}</p>
+      {error === undefined ? null : <ErrorNotice error={error} headingLevel={3} />}
+      <div className="file-picker">
+        <Button className="button button--secondary" onPress={() => void choose()} isDisabled={busy}>
+          {t.ops.restoreChoose}
+        </Button>
+        <span className={file ? 'file-picker__name' : 'file-picker__name file-picker__name--empty'}>{file?.split(/[\\/]/).pop() ?? t.ops.restoreNone}</span>
+      </div>
+      <TextField className="field" type="password" value={password} onChange={setPassword}>
+        <Label className="field__label">{t.ops.restorePassword}</Label>
+        <Input className="input" />
+      </TextField>
+      <Button className="button" onPress={() => void restore()} isDisabled={busy || file === null || password === ''}>
+        {t.ops.restoreButton}
+      </Button>
+    </section>
   );
 }
