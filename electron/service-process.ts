@@ -1,5 +1,5 @@
 /**
- * Runs the service (core/api/service-entry.ts, bundled as dist/electron/service.cjs) in an Electron utility
+ * Runs the service (electron/service-entry.ts, bundled as dist/electron/service.cjs) in an Electron utility
  * process: the engine's network, cryptography and SQLite never block the window, and a crash of the engine does
  * not take the UI with it. Speaks the same protocol as the worker thread in Node.
  */
