@@ -62,12 +62,23 @@ export async function createBackup(options: CreateBackupOptions): Promise<Backup
   const target = path.resolve(options.out);
   const snapshot = path.join(path.dirname(paths.database), `.backup-${randomBytes(6).toString('hex')}.db`);
   let out: FileHandle | undefined;
+  /** Only a file this call created is removed on failure — never one that was there before (EEXIST). */
+  let created = false;
   try {
     try {
       out = await open(target, 'wx', 0o600);
     } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
+        throw new PostfachError(
+          'backup-io',
+          { de: 'Diese Sicherungsdatei gibt es schon. Sie wird nicht überschrieben; bitte einen anderen Namen wählen.', en: 'This backup file already exists. It is not overwritten; please choose another name.' },
+          `backup file ${path.basename(target)}: EEXIST`,
+          { cause: error },
+        );
+      }
       throw ioError(`backup file ${path.basename(target)}`, error);
     }
+    created = true;
     const writer = await BackupWriter.start(out, options.password, { appVersion: options.appVersion, ...(options.cost ? { cost: options.cost } : {}), ...(options.chunkBytes ? { chunkBytes: options.chunkBytes } : {}) });
     const entries: ManifestEntry[] = [];
     const add = async (name: string, file: string): Promise<void> => {
@@ -110,7 +121,7 @@ export async function createBackup(options: CreateBackupOptions): Promise<Backup
     return manifest;
   } catch (error) {
     await out?.close().catch(() => undefined);
-    await rm(target, { force: true }).catch(() => undefined);
+    if (created) await rm(target, { force: true }).catch(() => undefined);
     throw error;
   } finally {
     await rm(snapshot, { force: true }).catch(() => undefined);

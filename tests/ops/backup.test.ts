@@ -164,6 +164,15 @@ describe('backup round trip', () => {
     expect(existsSync(path.join(root, 'schwach.pfbak'))).toBe(false);
   });
 
+  it('never overwrites or removes an existing file when creating a backup', async () => {
+    const existing = path.join(root, 'vorhanden.pfbak');
+    writeFileSync(existing, 'die Sicherung vom Vormonat');
+    const refused = await failure(createBackup({ store, out: existing, password: BACKUP_PASSWORD, appVersion: 'x', cost: FAST_SCRYPT }));
+    expect(refused.kind).toBe('backup-io');
+    expect(refused.text.de).toMatch(/gibt es schon.*nicht überschrieben/);
+    expect(readFileSync(existing, 'utf8')).toBe('die Sicherung vom Vormonat');
+  });
+
   it('postfach backup create | verify | restore on the command line, with exit codes and German messages', async () => {
     ensureBuilt();
     const env = { POSTFACH_STORE_PASSWORD: STORE_PASSWORD, POSTFACH_BACKUP_PASSWORD: BACKUP_PASSWORD };
