@@ -206,6 +206,19 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Resol
     state[d.key] = { source, locked: source === 'policy' || source === 'machine' };
   }
   if (values.allowedExportFolders === undefined) values.allowedExportFolders = [];
+  // a proxy mode without its address is reported too (the network then uses the system proxy settings)
+  const mode = values.proxyMode;
+  if ((mode === 'fixed' || mode === 'pac') && values[mode === 'fixed' ? 'proxyUrl' : 'proxyPacUrl'] === undefined) {
+    const missing = mode === 'fixed' ? { key: 'proxyUrl', de: 'Fester Proxy', en: 'Fixed proxy' } : { key: 'proxyPacUrl', de: 'Adresse der PAC-Datei', en: 'PAC file address' };
+    problems.push(
+      problem(
+        state.proxyMode?.source === 'policy' ? 'policy' : 'machine-file',
+        { de: `Zum Proxy-Modus „${mode}“ fehlt „${missing.de}“; es gelten die Proxy-Einstellungen des Systems.`, en: `The proxy mode “${mode}” lacks “${missing.en}”; the system proxy settings apply.` },
+        `proxyMode ${mode} (${state.proxyMode?.source ?? 'none'}) without ${missing.key}`,
+        'proxyMode',
+      ),
+    );
+  }
   return {
     values: values as unknown as ConfigValues,
     state: state as Record<SettingKey, SettingState>,

@@ -169,6 +169,17 @@ describe('broken input is reported, never silently ignored, and the rest still a
     expect(config.values.retentionTrashDays).toBe(30);
   });
 
+  it('a proxy mode without its address is reported', async () => {
+    const fixed = await loadConfig({ policy: fakePolicySource({ ProxyMode: { type: 'REG_SZ', data: 'fixed' } }), machineFile: null });
+    expect(fixed.problems).toHaveLength(1);
+    expect(fixed.problems[0]).toMatchObject({ layer: 'policy', setting: 'proxyMode' });
+    expect(fixed.problems[0]?.text.de).toMatch(/^Fehler in der Gruppenrichtlinie: Zum Proxy-Modus „fixed“ fehlt „Fester Proxy“/);
+    const pac = await loadConfig({ policy: fakePolicySource({}), machineFile: machineFile('pac-ohne-url.json', { settings: { proxyMode: 'pac' } }) });
+    expect(pac.problems.map((p) => [p.layer, p.detail])).toEqual([['machine-file', 'proxyMode pac (machine) without proxyPacUrl']]);
+    const complete = await loadConfig({ policy: fakePolicySource({ ProxyMode: { type: 'REG_SZ', data: 'fixed' }, ProxyUrl: { type: 'REG_SZ', data: 'http://proxy.kommune.local:3128' } }), machineFile: null });
+    expect(complete.problems).toEqual([]);
+  });
+
   it('a certificate file that is no certificate is refused', async () => {
     const notCert = machineFile('kein-zertifikat.cer', 'das ist kein Zertifikat');
     const config = await loadConfig({ policy: fakePolicySource({ IntermediaryCertificateFile: { type: 'REG_SZ', data: notCert } }), machineFile: null });

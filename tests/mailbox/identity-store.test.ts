@@ -102,6 +102,9 @@ describe('the keys inside the store', () => {
   it('say when the mailbox certificate expires', () => {
     const validTo = new Date(identity.cipherKey.certificate.validTo);
     expect(keyExpiry(identity, new Date(validTo.getTime() - 400 * 86_400_000)).status).toBe('ok');
+    // the warning starts 60 days before (issue 6: "warnings from 60 days before")
+    expect(keyExpiry(identity, new Date(validTo.getTime() - 61 * 86_400_000))).toMatchObject({ status: 'ok', daysLeft: 61 });
+    expect(keyExpiry(identity, new Date(validTo.getTime() - 60 * 86_400_000))).toMatchObject({ status: 'expires-soon', daysLeft: 60 });
     const soon = keyExpiry(identity, new Date(validTo.getTime() - 20 * 86_400_000));
     expect(soon).toMatchObject({ status: 'expires-soon', daysLeft: 20 });
     expect(soon.text.de).toContain('läuft in 20 Tagen ab');
