@@ -191,13 +191,13 @@ describe('the caseworker flow in the Übungsmodus', () => {
     await saveScreenshot(page, 'ui-message-document-pdf');
     await expectAxeClean(page, 'Antrag: Dokument (PDF)');
     const image = page.getByTestId('documents-list').getByRole('option', { name: /jpg|png/i }).first();
-    if ((await image.count()) > 0) {
-      await image.click();
-      await page.getByTestId('image-viewer').locator('img').waitFor();
-      await expect.poll(() => page.getByTestId('image-viewer').locator('img').evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
-      await page.locator('.viewer__frame').scrollIntoViewIfNeeded();
-      await saveScreenshot(page, 'ui-message-document-image');
-    }
+    expect(await image.count()).toBeGreaterThan(0);
+    await image.click();
+    await page.getByTestId('image-viewer').locator('img').waitFor();
+    await expect.poll(() => page.getByTestId('image-viewer').locator('img').evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
+    await page.locator('.viewer__frame').scrollIntoViewIfNeeded();
+    await saveScreenshot(page, 'ui-message-document-image');
+    await expectAxeClean(page, 'Antrag: Dokument (Bild)');
     ui.assertClean();
   });
 

@@ -97,8 +97,8 @@ export const HELP: Readonly<Record<string, UserText>> = {
   },
   // network and intermediary
   network: {
-    de: 'Prüfen Sie, ob der Rechner mit dem Netz verbunden ist, und versuchen Sie es in einigen Minuten erneut. Es geht nichts verloren: Der Intermediär behält die Anträge, bis sie abgeholt sind. Bleibt der Fehler, prüft die IT Adresse, Proxy und Firewall.',
-    en: 'Check that the computer is connected to the network and try again in a few minutes. Nothing is lost: the intermediary keeps the applications until they are fetched. If the error stays, IT support checks address, proxy and firewall.',
+    de: 'Prüfen Sie, ob der Rechner mit dem Netz verbunden ist, und versuchen Sie es in einigen Minuten erneut. Es geht nichts verloren: Der Intermediär behält die Anträge, bis sie abgeholt sind. Bleibt der Fehler, bitten Sie die IT, Adresse, Proxy und Firewall zu prüfen.',
+    en: 'Check that the computer is connected to the network and try again in a few minutes. Nothing is lost: the intermediary keeps the applications until they are fetched. If the error persists, ask IT support to check the address, proxy and firewall.',
   },
   'http-status': {
     de: 'Der Intermediär ist gerade gestört. Versuchen Sie es später erneut; es geht nichts verloren. ' + ask,
