@@ -1,8 +1,9 @@
 /**
  * `TrainingModeOffered` = 0 from local IT: the Übungsmodus is refused by the service (not only hidden on the start
- * page), with a German message, and the machine settings say so with the lock.
+ * page), with a German message, and the machine settings say so with the lock. `StoreFolder` from local IT: the
+ * store is created there, not in the data folder.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PostfachApi } from '../../core/api/api-types.js';
@@ -16,10 +17,11 @@ const root = tempDir('postfach-ops-training-off-');
 let host: ServiceHost;
 let api: PostfachApi;
 const saved = process.env.POSTFACH_MACHINE_CONFIG;
+const storeFolder = path.join(root, 'speicher-der-it');
 
 beforeAll(async () => {
   const machineFile = path.join(root, 'config.json');
-  writeFileSync(machineFile, JSON.stringify({ settings: { trainingModeOffered: false } }));
+  writeFileSync(machineFile, JSON.stringify({ settings: { trainingModeOffered: false, storeFolder: storeFolder } }));
   process.env.POSTFACH_MACHINE_CONFIG = machineFile;
   host = await startInProcessService({ dataDir: path.join(root, 'daten'), appVersion: '0.1.0-test', host: 'browser' });
   api = createApiClient(host.asBridge());
@@ -44,5 +46,12 @@ describe('Übungsmodus switched off by local IT', () => {
     expect((refused as PostfachError).kind).toBe('training-not-offered');
     expect((refused as PostfachError).text.de).toBe('Ihre IT hat den Übungsmodus auf diesem PC abgeschaltet.');
     expect((await api.call('workspace.state', {})).mode).not.toBe('training');
+  });
+
+  it('creates the store in the folder local IT named', async () => {
+    const created = await api.call('store.create', { password: 'Datenspeicher-2026!' });
+    expect(created.status.state).toBe('open');
+    expect(existsSync(path.join(storeFolder, 'postfach.db'))).toBe(true);
+    expect(existsSync(path.join(root, 'daten', 'postfach.db'))).toBe(false);
   });
 });
