@@ -110,7 +110,7 @@ function registerFetch(program: Command): void {
       .option('--intermediary-signer <file>', 'Zertifikat oder CA, die jede Antwort signiert haben muss (Standard: --intermediary-cert), mehrfach möglich', collect, [])
       .option('--p12 <file>', 'Schlüsseldatei des Postfachs (das Verschlüsselungszertifikat ist die Postfach-Identität)')
       .option('--signature-p12 <file>', 'eigene Schlüsseldatei für die Signatur')
-      .option('--password-env <var>', 'Umgebungsvariable mit dem Passwort der Schlüsseldateien')
+      .option('--password-env <var>', 'Umgebungsvariable mit dem Passwort der Schlüsseldateien (Standard: POSTFACH_P12_PASSWORD)')
       .option('--trusted-ca <file>', 'CA, deren Zertifikate für Absender-Signaturen als vertrauenswürdig gelten, mehrfach möglich', collect, [])
       .option('--tls-ca <file>', 'zusätzliche CA für die HTTPS-Verbindung, mehrfach möglich', collect, [])
       .option('--partial-fetch-kb <kb>', 'große Zustellungen in Teilen dieser Größe abrufen (PartialFetchDelivery)', positiveInt('--partial-fetch-kb'))
@@ -275,7 +275,7 @@ function detailText(d: Detail): string {
   }
   if (d.inspections.length > 0) {
     out.push('', 'Prüfbericht des Intermediärs');
-    for (const i of d.inspections) l(i.subject.slice(0, 60), i.words.de);
+    for (const i of d.inspections) l(i.subject.length > 60 ? `${i.subject.slice(0, 59)}…` : i.subject, i.words.de);
   }
   if (d.view) {
     out.push('', `Inhalt: ${d.view.benefit?.display ?? d.view.product ?? d.view.rootName}`);

@@ -126,6 +126,10 @@ describe('postfach fetch, list, show, export (real processes)', () => {
     expect(shown.status).toBe(0);
     expect(shown.stdout).toContain('Eingang (beim Intermediär)');
     expect(shown.stdout).toContain('Signatur gültig; Zertifikat vertrauenswürdig; Sperrstatus nicht geprüft');
+    // the intermediary's inspection report: a long subject is cut visibly (…), never to a misleading "L="
+    expect(shown.stdout).toContain('Prüfbericht des Intermediärs');
+    expect(shown.stdout).toMatch(/CN=Sozialamt Musterstadt,[^\n]*…: +laut Intermediär gültig/);
+    expect(shown.stdout).not.toMatch(/L=: /);
     const store = await openStore(dbPath);
     const opened = store.auditEntries({ limit: 10_000 }).filter((e) => e.action === 'opened');
     store.close();
