@@ -34,9 +34,17 @@ export interface GenerateOptions {
   readonly test?: boolean;
   /** Force a household shape (default: chosen by the seed among those that fit the service). */
   readonly household?: HouseholdKind;
-  /** Year of the application (default 2026). */
-  readonly year?: number;
+  /**
+   * The moment the application is sent (default {@link DEFAULT_SENT_AT}, a fixed moment, so that a seed alone gives
+   * the same bytes). Every date in the application lies before it: the message's erstellungszeitpunkt 20 seconds to
+   * 3 hours earlier, the antragsDatum on that day (Europe/Berlin), evidence, income and earlier benefits before that.
+   * The same seed and the same moment give the same bytes; names, IBANs and ids depend on the seed alone.
+   */
+  readonly sentAt?: Date;
 }
+
+/** The default moment of sending: fixed, so that generating a seed twice gives the same bytes. */
+export const DEFAULT_SENT_AT = new Date('2026-11-02T09:00:00Z');
 
 export interface GeneratedDocumentInfo {
   readonly id: string;
@@ -90,19 +98,27 @@ interface DocumentSpec extends GeneratedDocumentInfo {
 export async function generateApplication(options: GenerateOptions): Promise<GeneratedApplication> {
   const seed = String(options.seed);
   const rng = new Rng(`${options.service}:${seed}`);
-  const year = options.year ?? 2026;
   const service = SERVICES[options.service];
-  const household = makeHousehold(rng, options.service, year, options.household);
-  const month = rng.int(1, 12);
-  const day = rng.int(1, 28);
-  const offset = month >= 4 && month <= 10 ? '+02:00' : '+01:00';
-  const applicationDate = `${year}-${pad(month)}-${pad(day)}`;
-  const createdAt = `${applicationDate}T${pad(rng.int(7, 21))}:${pad(rng.int(0, 59))}:${pad(rng.int(0, 59))}.${String(rng.int(0, 999)).padStart(3, '0')}${offset}`;
+  const sentAt = options.sentAt ?? DEFAULT_SENT_AT;
+  if (!Number.isFinite(sentAt.getTime())) throw new RangeError('sentAt is not a valid date');
+  // the number of draws does not depend on the moment, so names, IBANs and ids stay the same for a seed whatever
+  // sentAt is; every date the household carries (births, incomes, earlier benefits) lies in a year before sentAt's,
+  // before the antragsDatum even when that falls on 31 December of the year before
+  const household = makeHousehold(rng, options.service, berlinTime(sentAt).year, options.household);
+  const delayMs = rng.int(20, 3 * 3600) * 1000 + rng.int(0, 999);
+  const created = new Date(sentAt.getTime() - delayMs);
+  const local = berlinTime(created);
+  const applicationDate = local.date;
+  const offset = local.offset;
+  const createdAt = `${local.date}T${local.time}.${String(created.getUTCMilliseconds()).padStart(3, '0')}${offset}`;
+  // the evidence was issued 1 to 60 days before the application
+  const evidenceDate = berlinTime(new Date(created.getTime() - rng.int(1, 60) * 86_400_000));
+  const standLine = `STAND ${evidenceDate.date.slice(8, 10)}.${evidenceDate.date.slice(5, 7)}.${evidenceDate.date.slice(0, 4)}`;
   const messageId = rng.uuid();
   const caseId = rng.uuid();
   const test = options.test ?? false;
 
-  const pdf = await renderApplicationPdf({ product: service.product, applicationDate, caseId, household, createdAt: new Date(Date.UTC(year, month - 1, day, 12)) });
+  const pdf = await renderApplicationPdf({ product: service.product, applicationDate, caseId, household, createdAt: created });
   const documents: DocumentSpec[] = [
     { id: 'DOK-1', name: 'Antrag', fileName: 'Antrag.pdf', mimeType: 'application/pdf', documentType: '1010', size: pdf.length, sha256: sha256([pdf]), chunks: () => [pdf] },
   ];
@@ -114,7 +130,7 @@ export async function generateApplication(options: GenerateOptions): Promise<Gen
   for (let i = 0; i < evidence.count; i++) {
     const kind = kinds[(firstKind + i) % 3]!;
     const title = titles[i % titles.length]!;
-    const spec = { seed: `${options.service}:${seed}`, index: i, size: evidence.size, kind, title, lines: [fullName(holder), `${household.address.postcode} ${household.address.town}`, `STAND ${pad(day)}.${pad(month)}.${year}`] };
+    const spec = { seed: `${options.service}:${seed}`, index: i, size: evidence.size, kind, title, lines: [fullName(holder), `${household.address.postcode} ${household.address.town}`, standLine] };
     const n = i + 2;
     const plan = evidencePlan(spec);
     documents.push({
@@ -477,4 +493,29 @@ function slug(s: string): string {
     .replace(/ß/g, 'ss')
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-|-$/g, '');
+}
+
+const BERLIN = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/Berlin',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+  timeZoneName: 'longOffset',
+});
+
+/** Wall-clock date, time and UTC offset of a moment in Europe/Berlin (the real offset of that day, from Intl). */
+export function berlinTime(moment: Date): { year: number; date: string; time: string; offset: string } {
+  const parts = Object.fromEntries(BERLIN.formatToParts(moment).map((p) => [p.type, p.value]));
+  const zone = /^GMT([+-]\d{2}:\d{2})?$/.exec(parts['timeZoneName'] ?? '');
+  if (!zone) throw new Error(`unexpected time zone name ${parts['timeZoneName'] ?? ''}`);
+  return {
+    year: Number(parts['year']),
+    date: `${parts['year']}-${parts['month']}-${parts['day']}`,
+    time: `${parts['hour']}:${parts['minute']}:${parts['second']}`,
+    offset: zone[1] ?? '+00:00',
+  };
 }

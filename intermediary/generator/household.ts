@@ -156,7 +156,7 @@ export function makeHousehold(rng: Rng, service: Service, year: number, forced?:
       applicant,
       receivesMail: applicant,
       ...(relation ? { relation } : {}),
-      income: incomes(rng, service, age),
+      income: incomes(rng, service, age, year),
       assets: applicant ? assets(rng) : [],
       insurance: { kind: { code: '01', name: 'gesetzlich' }, insurer: rng.pick(INSURERS), number: `${String.fromCharCode(65 + rng.int(0, 25))}${rng.digits(9)}` },
       benefit: BENEFIT[service],
@@ -220,13 +220,15 @@ export function makeHousehold(rng: Rng, service: Service, year: number, forced?:
   return { kind, persons: finalPersons, thirdParties, address, email: mail(mainName, family), phone: phone(rng), ...(housing ? { housing } : {}) };
 }
 
-function incomes(rng: Rng, service: Service, age: number): Income[] {
+function incomes(rng: Rng, service: Service, age: number, year: number): Income[] {
+  // every income began at least a year before the application
+  const since = (from: number, to: number) => `${year - rng.int(from, to)}-0${rng.int(1, 9)}-01`;
   if (service === 'asylblg') return [];
-  if (age >= 66) return [{ kind: { code: 'RENTE', name: 'Altersrente' }, amount: money(rng.int(420, 980)), since: `${2026 - (age - 65)}-0${rng.int(1, 9)}-01` }];
+  if (age >= 66) return [{ kind: { code: 'RENTE', name: 'Altersrente' }, amount: money(rng.int(420, 980)), since: `${year - (age - 65)}-0${rng.int(1, 9)}-01` }];
   const out: Income[] = [];
-  if (rng.chance(0.5)) out.push({ kind: { code: 'LOHN', name: 'Arbeitsentgelt (Minijob)' }, amount: money(rng.int(180, 538)), since: `202${rng.int(2, 5)}-0${rng.int(1, 9)}-01` });
-  if (rng.chance(0.3)) out.push({ kind: { code: 'UNTERH', name: 'Unterhalt' }, amount: money(rng.int(150, 420)), since: `202${rng.int(0, 5)}-0${rng.int(1, 9)}-01` });
-  if (service === 'hzl' && rng.chance(0.4)) out.push({ kind: { code: 'EMR', name: 'Rente wegen voller Erwerbsminderung (befristet)' }, amount: money(rng.int(300, 700)), since: `202${rng.int(0, 5)}-0${rng.int(1, 9)}-01` });
+  if (rng.chance(0.5)) out.push({ kind: { code: 'LOHN', name: 'Arbeitsentgelt (Minijob)' }, amount: money(rng.int(180, 538)), since: since(1, 4) });
+  if (rng.chance(0.3)) out.push({ kind: { code: 'UNTERH', name: 'Unterhalt' }, amount: money(rng.int(150, 420)), since: since(1, 6) });
+  if (service === 'hzl' && rng.chance(0.4)) out.push({ kind: { code: 'EMR', name: 'Rente wegen voller Erwerbsminderung (befristet)' }, amount: money(rng.int(300, 700)), since: since(1, 6) });
   return out;
 }
 

@@ -53,6 +53,8 @@ export interface SendOptions {
   readonly seed?: string;
   /** Mark the applications as Testantrag (root @test="true"). */
   readonly test?: boolean;
+  /** The moment each application counts as sent, its dates lying before it (default: the clock when it is built). */
+  readonly sentAt?: Date;
   /** Evidence files added as OSCI attachments: how many and how large (bytes). */
   readonly attachments?: number;
   readonly attachmentSize?: number;
@@ -174,7 +176,7 @@ export async function sendApplications(options: SendOptions): Promise<SentApplic
       document = options.content;
       subject = options.subject ?? (count > 1 ? `Testnachricht ${i}` : 'Testnachricht');
     } else {
-      const application = await generateApplication({ service, seed, ...(options.test ? { test: true } : {}) });
+      const application = await generateApplication({ service, seed, sentAt: options.sentAt ?? new Date(), ...(options.test ? { test: true } : {}) });
       document = application.bytes();
       const label = `${options.test ? 'Testantrag' : 'Antrag'} ${SERVICES[service].product} – Vorgang ${application.facts.caseId.slice(0, 8)}`;
       subject = options.subject ?? label;

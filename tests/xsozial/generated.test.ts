@@ -65,6 +65,62 @@ describe('generator', () => {
     expect(hash(c.bytes())).not.toBe(hash(a.bytes()));
   });
 
+  it('dates the application before the moment it is sent: antragsDatum, erstellungszeitpunkt and household dates, with the real Berlin offset', async () => {
+    const berlin = (d: Date) => d.toLocaleString('sv-SE', { timeZone: 'Europe/Berlin' }).replace(' ', 'T');
+    const moments = [
+      '2026-11-29T08:14:00Z', // the audit's case: Eingang 29.11.2026
+      '2027-01-01T00:10:00Z', // just after New Year in Berlin: the application may date from the year before
+      '2026-03-29T02:30:00Z', // an hour and a half after the switch to summer time
+      '2026-10-25T02:00:00Z', // an hour after the switch back to winter time
+      '2026-07-01T05:00:00Z',
+      '2026-12-10T23:59:59Z',
+    ].map((m) => new Date(m));
+    const offsets = new Set<string>();
+    let n = 0;
+    for (const sentAt of moments) {
+      for (let seed = 0; seed < 12; seed++, n++) {
+        const service = SERVICES[seed % SERVICES.length]!;
+        const app = await generateApplication({ service, seed: `datum-${seed}`, sentAt, evidence: { count: 0, size: 0 } });
+        const f = app.facts;
+        const created = new Date(f.createdAt);
+        expect(created.getTime()).toBeLessThanOrEqual(sentAt.getTime());
+        expect(sentAt.getTime() - created.getTime()).toBeLessThanOrEqual(3 * 3600_000 + 1000);
+        // the written wall-clock time and offset denote the instant as Berlin shows it
+        const [, wall, offset] = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})\.\d{3}([+-]\d{2}:\d{2})$/.exec(f.createdAt)!;
+        expect(wall).toBe(berlin(created));
+        offsets.add(offset!);
+        const applicationDay = f.applicationDate.slice(0, 10);
+        expect(f.applicationDate).toBe(`${berlin(created).slice(0, 10)}${offset}`);
+        expect(applicationDay <= berlin(sentAt).slice(0, 10)).toBe(true);
+        const earlier = f.household.persons.flatMap((p) => [p.birthDate, ...p.income.map((i) => i.since), ...p.earlierBenefits.flatMap((e) => [e.from, e.to])]);
+        for (const d of [...earlier, ...f.household.thirdParties.flatMap((t) => (t.person ? [t.person.birthDate] : []))]) expect(d < applicationDay, `${d} before ${applicationDay}`).toBe(true);
+        const view = await readDelivery(app.bytes());
+        expect(view.applicationDate?.raw).toBe(f.applicationDate);
+      }
+    }
+    expect(n).toBe(72);
+    expect([...offsets].sort()).toEqual(['+01:00', '+02:00']);
+  }, 120_000);
+
+  it('gives the same bytes for the same seed and moment; another moment changes the dates only', async () => {
+    const sentAt = new Date('2026-11-29T10:00:00Z');
+    const hash = (x: Buffer) => createHash('sha256').update(x).digest('hex');
+    const a = await generateApplication({ service: 'grusi', seed: 'moment', sentAt, evidence: { count: 3, size: 8_000 } });
+    const b = await generateApplication({ service: 'grusi', seed: 'moment', sentAt: new Date(sentAt.getTime()), evidence: { count: 3, size: 8_000 } });
+    expect(hash(a.bytes())).toBe(hash(b.bytes()));
+    const later = await generateApplication({ service: 'grusi', seed: 'moment', sentAt: new Date('2027-05-04T10:00:00Z'), evidence: { count: 3, size: 8_000 } });
+    expect(hash(later.bytes())).not.toBe(hash(a.bytes()));
+    expect(later.facts.applicationDate.slice(0, 10)).toBe('2027-05-04');
+    expect(later.facts.applicationDate.slice(10)).toBe('+02:00');
+    expect(a.facts.applicationDate.slice(10)).toBe('+01:00');
+    expect({ persons: later.facts.persons, ibans: later.facts.ibans, caseId: later.facts.caseId, messageId: later.facts.messageId }).toEqual({
+      persons: a.facts.persons,
+      ibans: a.facts.ibans,
+      caseId: a.facts.caseId,
+      messageId: a.facts.messageId,
+    });
+  });
+
   it('makes every household shape, with DIN 91379 names and a Testantrag flag on request', async () => {
     const kinds = new Set<string>();
     let combining = false;
