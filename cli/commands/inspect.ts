@@ -6,10 +6,12 @@
  * (DESIGN.md "inspect --json"; error kinds in core/osci/errors.ts). Exit code 0 when everything decrypted and
  * verified, 1 otherwise.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
 import type { Command } from 'commander';
 import type { X509Certificate } from 'node:crypto';
 import { fileSource } from '../../core/io/byte-source.js';
+import { mailboxError } from '../../core/mailbox/errors.js';
 import { inspectMessage, type InspectReport } from '../../core/osci/inspect.js';
 import { loadCertificates, loadPkcs12, type KeyEntry } from '../../core/pki/pkcs12.js';
 import { ExitCode } from '../exit-codes.js';
@@ -85,6 +87,28 @@ function text(r: InspectReport): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** A file named on the command line that cannot be read: `input-file` (exit code 1), not an internal error. */
+function unreadable(file: string, role: string, cause: unknown): Error {
+  return mailboxError('input-file', `${role}: ${(cause as NodeJS.ErrnoException).code ?? 'error'} reading ${path.basename(file)}`, { cause });
+}
+
+function readInput(file: string, role: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (cause) {
+    throw unreadable(file, role, cause);
+  }
+}
+
+function messageSource(file: string): ReturnType<typeof fileSource> {
+  try {
+    if (!statSync(file).isFile()) throw Object.assign(new Error('not a file'), { code: 'EISDIR' });
+  } catch (cause) {
+    throw unreadable(file, 'message', cause);
+  }
+  return fileSource(file);
+}
+
 export function register(program: Command): void {
   program
     .command('inspect')
@@ -102,17 +126,17 @@ export function register(program: Command): void {
         if (opts.p12.length > 0) {
           const password = passwordFromEnv(opts.passwordEnv ?? 'POSTFACH_P12_PASSWORD');
           for (const p of opts.p12) {
-            const contents = loadPkcs12(readFileSync(p), password);
+            const contents = loadPkcs12(readInput(p, '--p12'), password);
             keys.push(...contents.keys);
             chain.push(...contents.otherCertificates);
           }
         }
-        const signers = opts.trustedSigner.flatMap((f) => loadCertificates(readFileSync(f)));
-        const cas = opts.trustedCa.flatMap((f) => loadCertificates(readFileSync(f)));
+        const signers = opts.trustedSigner.flatMap((f) => loadCertificates(readInput(f, '--trusted-signer')));
+        const cas = opts.trustedCa.flatMap((f) => loadCertificates(readInput(f, '--trusted-ca')));
         const reports: Array<InspectReport & { file: string }> = [];
         for (const file of files) {
           // streamed from the file: large messages are never read into memory whole
-          const report = await inspectMessage(await fileSource(file), {
+          const report = await inspectMessage(await messageSource(file), {
             keys,
             ...(signers.length ? { trustedSigners: { pinned: signers, cas: signers.filter((c) => c.ca), intermediates: chain } } : {}),
             ...(cas.length ? { authorAnchors: { cas, intermediates: chain } } : {}),

@@ -103,4 +103,26 @@ describe('postfach inspect --json', () => {
     expect(stdout).toContain('Fehlernachricht');
     expect(stdout).toContain('9400');
   }, 60_000);
+
+  it('a message, key or certificate file that cannot be read is input-file (exit 1, German), not an internal error', async () => {
+    const missing = path.join(projectRoot, 'gibt-es-nicht.http-body');
+    const fault = vectorPath('faults/fault-9400.response.http-body');
+    const bob = vectorPath('certs/bob_cipher_4096.p12');
+    const attempt = async (args: string[]): Promise<{ code: number; report: Json }> => {
+      const r = await run('node', [cli, 'inspect', ...args, '--password-env', 'VECTOR_PIN', '--json'], { env: { ...process.env, VECTOR_PIN: '123456' } }).then(
+        (ok) => ({ code: 0, stdout: ok.stdout }),
+        (e: { code: number; stdout: string }) => ({ code: e.code, stdout: e.stdout }),
+      );
+      return { code: r.code, report: JSON.parse(r.stdout) };
+    };
+    const message = await attempt([missing, '--p12', bob]);
+    expect(message.code).toBe(1);
+    expect(message.report).toMatchObject({ ok: false, error: { kind: 'input-file', message: expect.stringContaining('kann nicht gelesen werden') } });
+    expect(message.report.error.detail).toContain('ENOENT');
+    expect((await attempt([vectorPath('certs'), '--p12', bob])).report).toMatchObject({ ok: false, error: { kind: 'input-file' } });
+    const key = await attempt([fault, '--p12', missing]);
+    expect(key.code).toBe(1);
+    expect(key.report).toMatchObject({ ok: false, error: { kind: 'input-file' } });
+    expect((await attempt([fault, '--trusted-signer', missing])).report).toMatchObject({ ok: false, error: { kind: 'input-file' } });
+  }, 60_000);
 });
