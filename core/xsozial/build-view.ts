@@ -447,17 +447,41 @@ function groupTitle(node: TreeNode): Label {
   return index ? { de: `${node.label.de} ${index}`, en: `${node.label.en} ${index}` } : node.label;
 }
 
-/** Every value below a node, labelled by its own label (the parent's label is prefixed where labels repeat). */
+/**
+ * Every value below a node, labelled by its own label (the parent's label is prefixed where labels repeat). A name
+ * given twice under one parent, as text and as a reference to the person it names (kontoinhaber "Erika Weiß" and
+ * kontoinhaberPersonID P1, both "Kontoinhaber/in"; the person's name may carry a title the text leaves out) is one
+ * field: the reference, covering the text's id.
+ */
 function flatten(node: TreeNode): Field[] {
-  const out: Array<Field & { parentLabel: Label }> = [];
-  const visit = (n: TreeNode, parentLabel: Label) => {
+  const collected: Array<Field & { parentLabel: Label; parentId: string }> = [];
+  const visit = (n: TreeNode, parent: TreeNode, parentLabel: Label) => {
     if (n.value) {
-      out.push({ id: n.id, label: n.label, value: n.value, parentLabel });
+      collected.push({ id: n.id, label: n.label, value: n.value, parentLabel, parentId: parent.id });
       return;
     }
-    for (const c of n.children) visit(c, groupTitle(n));
+    for (const c of n.children) visit(c, n, groupTitle(n));
   };
-  for (const c of node.children) visit(c, node.label);
+  for (const c of node.children) visit(c, node, node.label);
+  const norm = (x: string) => x.normalize('NFC').replace(/\s+/g, ' ').trim();
+  // the reference's name is the text, or the text with what comes before it (an academic title: "Dr. Søren …")
+  const sameName = (written: string, name: string) => norm(written) !== '' && (norm(name) === norm(written) || norm(name).endsWith(` ${norm(written)}`));
+  const covered = new Map<string, string[]>();
+  const dropped = new Set<string>();
+  for (const ref of collected) {
+    if (ref.value.kind !== 'reference') continue;
+    const suffix = ` (${ref.value.raw})`;
+    const name = ref.value.display.endsWith(suffix) ? ref.value.display.slice(0, -suffix.length) : ref.value.display;
+    const twin = collected.find(
+      (t) => t.parentId === ref.parentId && t.value.kind === 'text' && t.label.de === ref.label.de && !dropped.has(t.id) && sameName(t.value.raw, name),
+    );
+    if (!twin) continue;
+    dropped.add(twin.id);
+    covered.set(ref.id, [...(covered.get(ref.id) ?? []), twin.id]);
+  }
+  const out = collected
+    .filter((f) => !dropped.has(f.id))
+    .map(({ parentId: _parent, ...f }) => (covered.has(f.id) ? { ...f, covers: covered.get(f.id)! } : f));
   const counts = new Map<string, number>();
   for (const f of out) counts.set(f.label.de, (counts.get(f.label.de) ?? 0) + 1);
   return out.map(({ parentLabel, ...f }) =>

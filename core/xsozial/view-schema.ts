@@ -28,7 +28,7 @@ export const displayValueSchema = z.strictObject({
     .optional(),
 });
 
-export const fieldSchema = z.strictObject({ id: text, label: labelSchema, value: displayValueSchema });
+export const fieldSchema = z.strictObject({ id: text, label: labelSchema, value: displayValueSchema, covers: list(text).optional() });
 
 export const summaryCardSchema = z.strictObject({
   id: text,

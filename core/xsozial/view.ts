@@ -12,6 +12,8 @@ export interface Field {
   readonly id: string;
   readonly label: Label;
   readonly value: DisplayValue;
+  /** Ids of further tree values this field also shows (a name written as text beside its reference). */
+  readonly covers?: readonly string[];
 }
 
 export interface CardSection {

@@ -47,6 +47,8 @@ describe.each(SERVICES)('export of a generated %s application', (service) => {
       expect(all).toContain(searchable(doc.name));
       expect(all).toContain(doc.fileName);
     }
+    // the account holder once per account (the name as written and its reference are one row, not two)
+    expect(all.match(/Kontoinhaber\/in/g) ?? []).toHaveLength(app.facts.ibans.length);
     if (service === 'but') expect(first).toContain('TESTANTRAG');
     else expect(all).not.toContain('TESTANTRAG');
 

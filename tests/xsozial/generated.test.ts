@@ -36,6 +36,15 @@ describe.each(SERVICES)('generated %s application', (service) => {
       expect(iban.value.flag).toBeUndefined();
       expect(iban.value.display).toMatch(/^DE\d{2}( \d{4}){4} \d{2}$/);
     }
+    // the account holder once per account: the name as written and its reference to the person are one field
+    const holders = allFields(view).filter((x) => x.label.de.endsWith('Kontoinhaber/in'));
+    expect(holders.map((x) => x.label.de)).toEqual(f.ibans.map(() => 'Kontoinhaber/in'));
+    if (service !== 'but') {
+      for (const h of holders) {
+        expect(h.value).toMatchObject({ kind: 'reference', raw: 'P1' });
+        expect(h.covers).toEqual([h.id.replace(/kontoinhaberPersonID$/, 'kontoinhaber')]);
+      }
+    }
     // local ids are shown as names
     const refs = allFields(view).filter((x) => x.value.kind === 'reference');
     for (const r of refs) expect(r.value.display).toMatch(/^.+ \((P|D)\d+\)$/);
@@ -181,5 +190,35 @@ describe('inline documents written with entities or CDATA', () => {
     const [doc] = (await readDelivery(xml)).documents;
     expect(doc).toMatchObject({ name: 'Scan', mimeType: 'application/pdf', detectedMimeType: 'image/png', mimeMismatch: true });
     expect(doc!.problem?.kind).toBe('mime-mismatch');
+  });
+});
+
+describe('a name written as text beside its reference', () => {
+  const xml = (holder: string) =>
+    Buffer.from(
+      `<?xml version="1.0"?><xsb:vorgang.transportieren.1000001 xmlns:xsb="https://portalverbund.d-nrw.de/efa/XSozial-basis/Version_2_4_0"><xsb:xsozial><xsb:vorgang>` +
+        `<xsb:person><xsb:personID>P1</xsb:personID><xsb:antragsteller>true</xsb:antragsteller><xsb:allgemein><xsb:nameNatuerlichePerson><xsb:titel>Dr.</xsb:titel>` +
+        `<xsb:familienname><xsb:name>Weiß</xsb:name></xsb:familienname><xsb:vorname><xsb:name>Erika</xsb:name></xsb:vorname></xsb:nameNatuerlichePerson></xsb:allgemein>` +
+        `<xsb:bankverbindung><xsb:iban>DE02120300000000202051</xsb:iban><xsb:kontoinhaber>${holder}</xsb:kontoinhaber><xsb:kontoinhaberPersonID>P1</xsb:kontoinhaberPersonID></xsb:bankverbindung>` +
+        `</xsb:person></xsb:vorgang></xsb:xsozial></xsb:vorgang.transportieren.1000001>`,
+    );
+  const holderFields = async (holder: string) => allFields(await readDelivery(xml(holder))).filter((x) => x.label.de.endsWith('Kontoinhaber/in'));
+
+  it('is one field when both name the same person (the title may be left out)', async () => {
+    for (const holder of ['Erika Weiß', 'Erika  Weiß', 'Dr. Erika Weiß']) {
+      const fields = await holderFields(holder);
+      expect(fields).toHaveLength(1);
+      expect(fields[0]).toMatchObject({ label: { de: 'Kontoinhaber/in' }, value: { kind: 'reference', display: 'Dr. Erika Weiß (P1)' } });
+      expect(fields[0]!.covers).toHaveLength(1);
+    }
+  });
+
+  it('stays two fields when the names differ', async () => {
+    const fields = await holderFields('Max Mustermann');
+    expect(fields.map((x) => [x.label.de, x.value.display])).toEqual([
+      ['Bankverbindung › Kontoinhaber/in', 'Max Mustermann'],
+      ['Bankverbindung › Kontoinhaber/in', 'Dr. Erika Weiß (P1)'],
+    ]);
+    expect(fields.every((x) => x.covers === undefined)).toBe(true);
   });
 });

@@ -75,7 +75,12 @@ export async function exportPdf(view: DeliveryView, receipt: ReceiptFacts, optio
       w.heading(2, card.title.de);
       for (const section of card.sections) {
         if (card.sections.length > 1 || section.title.de !== card.title.de) w.heading(3, section.title.de);
-        w.table(section.fields.map((f) => { shown.add(f.id); return rowOf(f); }));
+        w.table(
+          section.fields.map((f) => {
+            for (const id of [f.id, ...(f.covers ?? [])]) shown.add(id);
+            return rowOf(f);
+          }),
+        );
       }
     }
     const rest = remainingFields(view.tree, shown);
