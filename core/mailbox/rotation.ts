@@ -46,9 +46,20 @@ export interface RotationStatus {
   readonly fetched: number;
   /** Error kind of the last, unfinished drain (e.g. network); the step is repeated on resume. */
   readonly lastError: string | null;
+  /** What interrupted the last drain, in words (null with no `lastError`). */
+  readonly lastErrorText: UserText | null;
   readonly steps: readonly RotationStep[];
   /** Certificates retired by earlier rotations (their keys are kept for old content). */
   readonly retired: readonly CertificateSummary[];
+  /** The last completed change (with no rotation in progress: what was done last), or null if there was none. */
+  readonly lastCompleted: CompletedRotation | null;
+}
+
+export interface CompletedRotation {
+  /** When the switch was made (ISO 8601). */
+  readonly at: string;
+  /** The certificate the switch retired. */
+  readonly retired: CertificateSummary;
 }
 
 const STEP_TEXTS: Record<RotationStepId, { title: UserText; explanation: UserText }> = {
@@ -82,25 +93,70 @@ const STEP_TEXTS: Record<RotationStepId, { title: UserText; explanation: UserTex
   },
 };
 
+/** What interrupted a drain, by the error kind the fetch reported (or its outcome), in plain words. */
+const INTERRUPTIONS: Readonly<Record<string, UserText>> = {
+  cancelled: { de: 'Der Abruf wurde abgebrochen.', en: 'The fetch was cancelled.' },
+  failed: { de: 'Der Abruf ist fehlgeschlagen.', en: 'The fetch failed.' },
+  network: { de: 'Der Intermediär war nicht erreichbar.', en: 'The intermediary could not be reached.' },
+  'http-status': { de: 'Der Intermediär war gestört (HTTP-Fehler).', en: 'The intermediary was disrupted (HTTP error).' },
+  fault: { de: 'Der Intermediär hat die Anfrage abgelehnt.', en: 'The intermediary refused the request.' },
+  'osci-error': { de: 'Der Intermediär hat einen Fehler gemeldet.', en: 'The intermediary reported an error.' },
+  'dialog-mismatch': { de: 'Die Verbindung zum Intermediär wurde unterbrochen.', en: 'The connection to the intermediary was interrupted.' },
+  'dialog-closed': { de: 'Die Verbindung zum Intermediär wurde unterbrochen.', en: 'The connection to the intermediary was interrupted.' },
+  'signer-untrusted': { de: 'Die Antwort war nicht vom eingestellten Intermediär signiert.', en: 'The answer was not signed by the configured intermediary.' },
+  'transport-decryption': { de: 'Die Antwort des Intermediärs konnte mit dem alten Schlüssel nicht entschlüsselt werden.', en: 'The intermediary’s answer could not be decrypted with the old key.' },
+  'no-matching-key': { de: 'Der alte Schlüssel passt nicht zur Antwort des Intermediärs.', en: 'The old key does not fit the intermediary’s answer.' },
+  'proxy-auth': { de: 'Der Proxy hat die Anmeldung abgelehnt.', en: 'The proxy refused the sign-in.' },
+  'tls-untrusted': { de: 'Dem Serverzertifikat des Intermediärs wird nicht vertraut.', en: 'The intermediary’s server certificate is not trusted.' },
+  'tls-expired': { de: 'Das Serverzertifikat des Intermediärs ist abgelaufen.', en: 'The intermediary’s server certificate has expired.' },
+  'tls-wrong-host': { de: 'Das Serverzertifikat passt nicht zur Adresse des Intermediärs.', en: 'The server certificate does not match the intermediary’s address.' },
+  'store-full': { de: 'Der Speicherplatz war erschöpft.', en: 'The disk space was used up.' },
+  'store-busy': { de: 'Der Datenspeicher war von einem anderen Programm belegt.', en: 'The data store was in use by another program.' },
+  'fetch-running': { de: 'Es lief gerade ein anderer Abruf.', en: 'Another fetch was running.' },
+};
+
+/** The words for an interruption's error kind; an unknown kind is named as a technical detail. */
+export function interruptionText(kind: string): UserText {
+  return INTERRUPTIONS[kind] ?? { de: `Ein Fehler ist aufgetreten (technische Angabe: ${kind}).`, en: `An error occurred (technical detail: ${kind}).` };
+}
+
 function rotationError(kind: string, text: UserText, detail: string): PostfachError {
   return new PostfachError(kind, text, detail);
+}
+
+/**
+ * The summary of a mailbox key's cipher certificate, with the warnings of the whole key pair: expiry, key length and
+ * key usage for encryption — and for signing, by the same certificate or by the separate signature certificate.
+ */
+function keySummary(keys: { cipherCertificate: Buffer; signatureCertificate: Buffer | null }, at: Date): CertificateSummary {
+  const separate = keys.signatureCertificate !== null && !keys.signatureCertificate.equals(keys.cipherCertificate);
+  const summary = certificateSummary(keys.cipherCertificate, { at, roles: separate ? ['cipher'] : ['cipher', 'signature'] });
+  if (!separate || keys.signatureCertificate === null) return summary;
+  const signature = certificateSummary(keys.signatureCertificate, { at, roles: ['signature'] });
+  const seen = new Set(summary.warnings.map((w) => w.de));
+  const extra = signature.warnings.filter((w) => !seen.has(w.de)).map((w) => ({ ...w, de: `Signaturzertifikat: ${w.de}`, en: `Signature certificate: ${w.en}` }));
+  return { ...summary, warnings: [...summary.warnings, ...extra] };
 }
 
 export function rotationStatus(store: PostfachStore, now = new Date()): RotationStatus {
   const identity = store.readMailboxIdentity();
   const rotation = store.readKeyRotation();
+  const retired = store.retiredKeys();
+  const last = retired[retired.length - 1];
   const state = rotation?.state ?? 'none';
   const order: Record<RotationStatus['state'], number> = { none: 0, staged: 1, draining: 1, drained: 2 };
   const reached = order[state];
   return {
     state,
-    current: identity ? certificateSummary(identity.cipherCertificate, { at: now, roles: ['cipher'] }) : null,
-    next: rotation ? certificateSummary(rotation.cipherCertificate, { at: now, roles: ['cipher'] }) : null,
+    current: identity ? keySummary(identity, now) : null,
+    next: rotation ? keySummary(rotation, now) : null,
     startedAt: rotation?.startedAt ?? null,
     fetched: rotation?.fetched ?? 0,
     lastError: rotation?.lastError ?? null,
+    lastErrorText: rotation?.lastError ? interruptionText(rotation.lastError) : null,
     steps: (['import', 'drain', 'switch', 'announce'] as const).map((id, i) => ({ id, ...STEP_TEXTS[id], done: state !== 'none' && i < reached })),
-    retired: store.retiredKeys().map((k) => certificateSummary(k.cipherCertificate, { at: now })),
+    retired: retired.map((k) => certificateSummary(k.cipherCertificate, { at: now })),
+    lastCompleted: last ? { at: last.retiredAt, retired: certificateSummary(last.cipherCertificate, { at: now }) } : null,
   };
 }
 

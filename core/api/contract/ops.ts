@@ -67,8 +67,12 @@ export const rotationStatusSchema = z.strictObject({
   startedAt: isoTime.nullable(),
   fetched: count,
   lastError: shortText.nullable(),
+  /** What interrupted the last drain, in words. */
+  lastErrorText: userTextSchema.nullable(),
   steps: z.array(rotationStepSchema).max(10),
   retired: z.array(certificateSummarySchema).max(50),
+  /** The last completed change: when, and the certificate it retired (the one in force since is `current`). */
+  lastCompleted: z.strictObject({ at: isoTime, retired: certificateSummarySchema }).nullable(),
 });
 export type RotationStatusDto = z.infer<typeof rotationStatusSchema>;
 

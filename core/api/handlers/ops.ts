@@ -46,7 +46,7 @@ export function machineConfigDto(config: ResolvedConfig): MachineConfigDto {
   };
 }
 
-const dto = (s: RotationStatus): RotationStatusDto => ({ ...s, steps: s.steps.map((x) => ({ ...x })), retired: [...s.retired] });
+const dto = (s: RotationStatus): RotationStatusDto => ({ ...s, steps: s.steps.map((x) => ({ ...x })), retired: [...s.retired], lastCompleted: s.lastCompleted ? { ...s.lastCompleted } : null });
 
 export function opsHandlers(options: ServiceOptions, shared: MailboxInternals) {
   const store = () => {
