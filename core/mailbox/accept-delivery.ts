@@ -14,6 +14,7 @@
  */
 import type { X509Certificate } from 'node:crypto';
 import type { SignatureCheck } from '../api/contract/mailbox.js';
+import { unreadableWords } from '../api/contract/unreadable.js';
 import { PostfachError, toPostfachError } from '../errors.js';
 import type { ByteSource } from '../io/byte-source.js';
 import { decodeContent, type ContainerResult, type ContentItem, type ContentResult, type ContentSignatureInfo } from '../osci/content/decode.js';
@@ -32,26 +33,9 @@ export type AcceptOutcome =
   | { readonly kind: 'new'; readonly id: number; readonly messageId: string; readonly unreadable: boolean }
   | { readonly kind: 'duplicate'; readonly id: number; readonly messageId: string };
 
-/** "nicht lesbar: …" by error kind: plain German, no personal data. */
-const UNREADABLE_REASONS: Readonly<Record<string, string>> = {
-  'no-matching-key': 'Inhalt ist nicht für das Zertifikat dieses Postfachs verschlüsselt',
-  'content-decryption': 'Inhalt konnte nicht entschlüsselt werden',
-  'signature-invalid': 'Signatur des Absenders ist ungültig',
-  'digest-mismatch': 'Inhalt wurde nach der Signatur des Absenders verändert',
-  'signature-incomplete': 'Signatur des Absenders deckt nicht den ganzen Inhalt ab',
-  'unsupported-algorithm': 'Inhalt verwendet ein nicht unterstütztes Verfahren',
-  'xml-hostile': 'unzulässiger XML-Aufbau (DOCTYPE oder Entity), aus Sicherheitsgründen nicht gelesen',
-  'hostile-xml': 'unzulässiger XML-Aufbau, aus Sicherheitsgründen nicht gelesen',
-  'xml-malformed': 'Inhalt ist kein gültiges XML',
-  'xml-encoding': 'Inhalt ist nicht korrekt als UTF-8 kodiert',
-  'xml-limit': 'Inhalt überschreitet eine Sicherheitsgrenze',
-  'xml-empty': 'Inhalt ist leer',
-  'no-content': 'Zustellung enthält keinen Inhalt',
-  malformed: 'Inhaltsdaten sind beschädigt',
-};
-
+/** "nicht lesbar: …" by error kind (contract/unreadable.ts): plain German, no personal data; the kind is stored beside it. */
 export function unreadableReason(kind: string): string {
-  return `nicht lesbar: ${UNREADABLE_REASONS[kind] ?? 'Inhalt kann nicht gelesen werden'}`;
+  return unreadableWords(kind).de;
 }
 
 const plain = (t: Timestamp | undefined): string | null => (t?.plain ? t.plain : null);
@@ -286,6 +270,7 @@ export async function acceptDelivery(delivery: FetchedDelivery, options: AcceptO
       contentType: main && content ? (looksLikeXml(await head(main.data)) ? 'application/xml' : 'application/octet-stream') : 'multipart/related; type=text/xml (OSCI)',
       attachments,
       unreadableReason: reason,
+      unreadableKind: failure.kind,
       signatureResult: signaturesJson(checks),
       certificateResult: { unreadable: { kind: failure.kind, detail: failure.detail.slice(0, 2000) } } as JsonValue,
       summary: { signatureStatus: listStatusOf(checks, true) },

@@ -13,6 +13,7 @@ import {
   type MessageListItem,
   type SignatureCheck,
 } from '../api/contract/mailbox.js';
+import { UNREADABLE_KIND_PATTERN } from '../api/contract/unreadable.js';
 import type { DeliveryListItem, DeliveryRecord, JsonValue } from '../store/index.js';
 import { certificateOrUndefined, certificateSummary } from './certificates.js';
 
@@ -59,6 +60,8 @@ export function listItemDto(item: DeliveryListItem): MessageListItem {
     state: item.state,
     unread: item.unread,
     unreadableReason: item.unreadableReason,
+    // a kind that is no plain token (a damaged row) is dropped: the stored text is shown instead
+    unreadableKind: item.unreadableReason !== null && item.unreadableKind !== null && UNREADABLE_KIND_PATTERN.test(item.unreadableKind) ? item.unreadableKind : null,
     legalHold: item.legalHold,
   });
 }

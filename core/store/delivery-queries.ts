@@ -37,11 +37,12 @@ interface ListRow {
   state_rank: number;
   read_at: number | null;
   unreadable_reason: string | null;
+  unreadable_kind: string | null;
   legal_hold: number;
 }
 
 const LIST_COLUMNS = `d.id, d.message_id, d.subject, d.creation_at, d.eingang, d.applicants, d.benefit_code, d.benefit_text,
-  d.application_date, d.is_test, d.attachment_count, d.signature_status, d.state_rank, d.read_at, d.unreadable_reason, d.legal_hold`;
+  d.application_date, d.is_test, d.attachment_count, d.signature_status, d.state_rank, d.read_at, d.unreadable_reason, d.unreadable_kind, d.legal_hold`;
 
 function listItem(row: ListRow): DeliveryListItem {
   return {
@@ -60,6 +61,7 @@ function listItem(row: ListRow): DeliveryListItem {
     state: DELIVERY_STATES[row.state_rank] as DeliveryState,
     unread: row.read_at === null,
     unreadableReason: row.unreadable_reason,
+    unreadableKind: row.unreadable_reason === null ? null : row.unreadable_kind,
     legalHold: row.legal_hold === 1,
   };
 }

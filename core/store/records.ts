@@ -61,6 +61,8 @@ export interface NewDelivery {
   readonly attachments?: readonly NewAttachment[];
   /** "nicht lesbar": why the content could not be decrypted, verified or read (stored exactly as received). */
   readonly unreadableReason?: string | null;
+  /** With `unreadableReason`: its stable kind (an error kind such as `no-matching-key`), for a UI in another language. */
+  readonly unreadableKind?: string | null;
   readonly summary?: DeliverySummaryInput;
   /**
    * Text for the full-text search beyond names, ids and subject (e.g. the content's text values). Default: the
@@ -94,6 +96,8 @@ export interface DeliveryListItem {
   readonly unread: boolean;
   /** Reason when "nicht lesbar", else null. */
   readonly unreadableReason: string | null;
+  /** The reason's stable kind; null when readable or unknown (stored before schema 8 without one). */
+  readonly unreadableKind: string | null;
   readonly legalHold: boolean;
 }
 

@@ -8,6 +8,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { unreadableWords } from '../../core/api/contract/unreadable.js';
+import { listItemDto } from '../../core/mailbox/message-dto.js';
 import { testPkiFiles } from '../../core/pki/test-pki.js';
 import type { RunningIntermediary } from '../../intermediary/index.js';
 import { createStore, ensureBuilt, fetchArgs, fetchEnv, openStore, pkiPassword, postfach, sharedPki, startTestIntermediary, tempDir } from './helpers.js';
@@ -86,6 +88,13 @@ describe('poison deliveries never block the mailbox', () => {
       'entity-bomb': /^nicht lesbar: unzulässiger XML-Aufbau/,
       'broken-xml': /^nicht lesbar: Inhalt ist kein gültiges XML$/,
     };
+    // the stable kind stored beside the German text: what an English UI says the reason from
+    const stableKinds: Record<string, string> = {
+      'other-certificate': 'no-matching-key',
+      'tampered-signature': 'signature-invalid',
+      'entity-bomb': 'xml-hostile',
+      'broken-xml': 'xml-malformed',
+    };
     try {
       expect(store.list({ limit: 100 }).total).toBe(all.length);
       expect(store.counts().unreadable).toBe(4);
@@ -96,11 +105,16 @@ describe('poison deliveries never block the mailbox', () => {
           const record = store.getDelivery(id);
           if (kind === 'good') {
             expect(record.unreadableReason).toBeNull();
+            expect(listItemDto(record).unreadableKind).toBeNull();
             expect(record.applicants.length).toBeGreaterThan(0);
             expect(record.signatureStatus).toBe('vertrauenswuerdig');
             expect(sha256(await store.readContent(id))).toBe(s.content.sha256);
           } else {
             expect(record.unreadableReason).toMatch(reasons[kind]!);
+            expect(record.unreadableKind).toBe(stableKinds[kind]);
+            expect(listItemDto(record)).toMatchObject({ unreadableReason: record.unreadableReason, unreadableKind: stableKinds[kind] });
+            expect(unreadableWords(stableKinds[kind]!).de).toBe(record.unreadableReason);
+            expect(unreadableWords(stableKinds[kind]!).en).toMatch(/^not readable: [a-z]/);
             expect(record.applicants).toEqual([]);
             const stored = await store.readContent(id);
             if (kind === 'other-certificate') {

@@ -120,6 +120,42 @@ describe('migrations', () => {
     store.close();
   });
 
+  it('migration 8 gives "nicht lesbar" rows stored before it their kind from the engine\'s certificate result, and keeps their text', async () => {
+    const dir = tempDir();
+    const dbPath = path.join(dir, 'alt.db');
+    const paths = storePaths(dbPath);
+    mkdirSync(paths.filesDir);
+    const { dataKey } = await createKeyring(paths, { password: PASSWORD, scrypt: FAST_SCRYPT });
+    const db = openEncryptedDatabase(paths.database, dataKey, { create: true });
+    expect(migrate(db, 7)).toBe(7);
+    const insert = db.prepare('INSERT INTO deliveries(id, message_id, unreadable_reason, fetched_at) VALUES (?, ?, ?, ?)');
+    const details = db.prepare('INSERT INTO delivery_details(delivery_id, certificate_result, content_size, content_sha256, content_inline) VALUES (?, ?, 1, ?, ?)');
+    const rows: Array<[number, string | null, string | null]> = [
+      [1, 'nicht lesbar: Inhalt ist nicht für das Zertifikat dieses Postfachs verschlüsselt', '{"unreadable":{"kind":"no-matching-key","detail":"x"}}'],
+      [2, 'nicht lesbar: Inhalt kann nicht gelesen werden', null],
+      [3, 'nicht lesbar: Inhaltsdaten sind beschädigt', 'kein JSON'],
+      [4, 'nicht lesbar: Inhaltsdaten sind beschädigt', '{"unreadable":{"kind":42}}'],
+      [5, null, '{"unreadable":{"kind":"no-matching-key"}}'],
+    ];
+    for (const [id, reason, result] of rows) {
+      insert.run(id, `unlesbar-${id}`, reason, Date.UTC(2026, 9, id));
+      details.run(id, result, createHash('sha256').update('x').digest(), Buffer.from('x'));
+    }
+    db.close();
+    const store = await PostfachStore.open(dbPath, { password: PASSWORD });
+    try {
+      const items = store.list({ sort: 'eingang', descending: false }).items;
+      expect(items.map((i) => [i.id, i.unreadableReason, i.unreadableKind])).toEqual(rows.map(([id, reason]) => [id, reason, id === 1 ? 'no-matching-key' : null]));
+      // a new delivery keeps its kind beside the text; a readable one has none
+      const saved = await store.saveDelivery({ messageId: 'neu-unlesbar', content: Buffer.from('x'), unreadableReason: 'nicht lesbar: Inhalt ist leer', unreadableKind: 'xml-empty' });
+      expect(store.getDelivery(saved.id)).toMatchObject({ unreadableReason: 'nicht lesbar: Inhalt ist leer', unreadableKind: 'xml-empty' });
+      const readable = await store.saveDelivery({ messageId: 'neu-lesbar', content: Buffer.from('<x/>'), unreadableKind: 'xml-empty' });
+      expect(store.getDelivery(readable.id)).toMatchObject({ unreadableReason: null, unreadableKind: null });
+    } finally {
+      store.close();
+    }
+  });
+
   it('opening twice migrates once; a database newer than the program is refused', async () => {
     const dbPath = await storeAtVersion(1);
     const [a, b] = await Promise.all([PostfachStore.open(dbPath, { password: PASSWORD }), PostfachStore.open(dbPath, { password: PASSWORD })]);

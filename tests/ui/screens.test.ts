@@ -191,7 +191,7 @@ describe('a store written by the command line', () => {
     await page.getByTestId('folders').getByRole('option', { name: /^Nicht lesbar/ }).click();
     await expect.poll(() => page.getByTestId('message-list').getByRole('option').count()).toBe(1);
     const row = page.getByTestId('message-list').getByRole('option').first();
-    expect(await row.innerText()).toContain('nicht lesbar: Inhalt ist für ein anderes Zertifikat verschlüsselt');
+    expect(await row.innerText()).toContain('nicht lesbar: Inhalt ist nicht für das Zertifikat dieses Postfachs verschlüsselt');
     await row.click();
     await page.getByTestId('unreadable-notice').waitFor();
     expect(await page.getByRole('tab').allInnerTexts()).toEqual(['Dokumente (0)', 'Laufzettel']);
@@ -353,6 +353,19 @@ describe('a store written by the command line', () => {
     await page.getByTestId('message-view').waitFor();
     await saveScreenshot(page, 'ui-mailbox-en');
     await expectAxeClean(page, 'Mailbox (en)');
+    // "nicht lesbar" is stored in German with its kind; the English UI says the reason in English
+    await page.getByTestId('folders').getByRole('option', { name: /^Not readable/ }).click();
+    await expect.poll(() => page.getByTestId('message-list').getByRole('option').count()).toBe(1);
+    const unreadable = page.getByTestId('message-list').getByRole('option').first();
+    const english = "not readable: the content is not encrypted for this mailbox's certificate";
+    expect(await unreadable.innerText()).toContain(english);
+    expect(await unreadable.getAttribute('aria-label')).toContain(english);
+    await unreadable.click();
+    expect(await page.getByTestId('unreadable-notice').innerText()).toContain(english);
+    expect(await page.getByTestId('message-view').innerText()).not.toContain('nicht lesbar');
+    await page.getByTestId('folders').getByRole('option', { name: /^Inbox/ }).click();
+    await page.getByTestId('message-list').getByRole('option').first().click();
+    await page.getByTestId('message-view').waitFor();
     await page.getByRole('radio', { name: 'Deutsch' }).click();
     await page.getByText('Posteingang').first().waitFor();
 

@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { deliveryViewSchema } from '../../xsozial/view-schema.js';
 import { postfachErrorJsonSchema } from '../wire.js';
 import { serviceEvent, serviceMethod } from '../contract-kit.js';
+import { UNREADABLE_KIND_PATTERN } from './unreadable.js';
 
 const noInput = z.strictObject({});
 const shortText = z.string().max(200);
@@ -254,6 +255,11 @@ export const messageListItemSchema = z.strictObject({
   unread: z.boolean(),
   /** "nicht lesbar: …" when the content could not be decrypted, verified or read; else null. */
   unreadableReason: text.nullable(),
+  /**
+   * The reason's stable kind (e.g. `no-matching-key`, see contract/unreadable.ts) for a UI in another language;
+   * null when readable, and for deliveries stored without one (then `unreadableReason` is the text to show).
+   */
+  unreadableKind: z.string().regex(UNREADABLE_KIND_PATTERN).nullable(),
   legalHold: z.boolean(),
 });
 export type MessageListItem = z.infer<typeof messageListItemSchema>;

@@ -5,6 +5,7 @@
  * it in one sentence, "ungelesen" first.
  */
 import type { MessageListItem } from '../../../core/api/contract/mailbox.js';
+import { unreadableWords } from '../../../core/api/contract/unreadable.js';
 import { IconAttachment } from '../components/Icons.js';
 import { SignatureBadge } from '../components/SignatureBadge.js';
 import { dateTime } from '../format/format.js';
@@ -15,6 +16,15 @@ export function applicantOf(item: MessageListItem, t: Messages): string {
   if (item.applicants.length > 0) return item.applicants.join('; ');
   if (item.unreadableReason !== null) return t.mailbox.folders.unreadable;
   return item.subject ?? t.mailbox.list.noApplicant;
+}
+
+/**
+ * A "nicht lesbar" delivery's reason in the UI's language: said from its stable kind; a delivery stored without a
+ * kind shows the reason as stored (German).
+ */
+export function unreadableReasonOf(item: MessageListItem, language: UiLanguage): string | null {
+  if (item.unreadableReason === null) return null;
+  return item.unreadableKind === null ? item.unreadableReason : unreadableWords(item.unreadableKind)[language];
 }
 
 export function benefitOf(item: MessageListItem): string {
@@ -30,7 +40,7 @@ export function rowName(item: MessageListItem, t: Messages, language: UiLanguage
     `${item.eingangKnown ? t.mailbox.list.eingang : t.mailbox.list.eingangUnknown} ${dateTime(item.eingang, language)}`,
     item.attachmentCount > 0 ? t.mailbox.list.attachments(item.attachmentCount) : undefined,
     t.states[item.state],
-    item.unreadableReason ?? (item.signatureStatus === null ? undefined : t.signature[item.signatureStatus]),
+    unreadableReasonOf(item, language) ?? (item.signatureStatus === null ? undefined : t.signature[item.signatureStatus]),
     item.legalHold ? t.mailbox.list.legalHold : undefined,
   ];
   return parts.filter((p): p is string => p !== undefined && p !== '').join(', ');
@@ -55,7 +65,7 @@ export function MessageRowContent({ item, t, language }: { item: MessageListItem
           </span>
         ) : null}
         <span className={`row__state row__state--${item.state}`}>{t.states[item.state]}</span>
-        {item.unreadableReason !== null ? <span className="row__unreadable">{item.unreadableReason}</span> : <SignatureBadge status={item.signatureStatus} />}
+        {item.unreadableReason !== null ? <span className="row__unreadable">{unreadableReasonOf(item, language)}</span> : <SignatureBadge status={item.signatureStatus} />}
       </span>
     </>
   );

@@ -15,7 +15,7 @@ import { SignatureBadge } from '../components/SignatureBadge.js';
 import { dateTime } from '../format/format.js';
 import { useLanguage } from '../i18n/i18n.js';
 import { useCommands } from '../keyboard/commands.js';
-import { applicantOf } from '../mailbox/MessageRow.js';
+import { applicantOf, unreadableReasonOf } from '../mailbox/MessageRow.js';
 import { PrintView } from '../print/PrintView.js';
 import { useStatus } from '../shell/status.js';
 import { useWorkspace } from '../state/workspace.js';
@@ -358,7 +358,7 @@ export function MessageView({ id, onItemChanged, onBeforeChange, standalone = fa
         <div className="notice notice--warn" data-testid="unreadable-notice">
           <h3 className="notice__title">{t.message.unreadableHeading}</h3>
           <p>
-            <strong>{item.unreadableReason}</strong>
+            <strong>{unreadableReasonOf(item, language)}</strong>
           </p>
           <p>{t.message.unreadableText}</p>
         </div>

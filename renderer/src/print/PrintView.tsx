@@ -7,7 +7,7 @@ import { createPortal } from 'react-dom';
 import { dateTime } from '../format/format.js';
 import { useLanguage } from '../i18n/i18n.js';
 import type { Detail } from '../message/types.js';
-import { applicantOf } from '../mailbox/MessageRow.js';
+import { applicantOf, unreadableReasonOf } from '../mailbox/MessageRow.js';
 
 export function PrintView({ detail }: { detail: Detail }) {
   const { t, language } = useLanguage();
@@ -25,7 +25,7 @@ export function PrintView({ detail }: { detail: Detail }) {
         <dt>{t.message.laufzettel.messageId}</dt>
         <dd>{detail.laufzettel.messageId}</dd>
       </dl>
-      {item.unreadableReason !== null ? <p>{item.unreadableReason}</p> : null}
+      {item.unreadableReason !== null ? <p>{unreadableReasonOf(item, language)}</p> : null}
       {(detail.view?.cards ?? []).map((card) => (
         <section key={card.id} className="print__card">
           <h2>{card.title[language]}</h2>

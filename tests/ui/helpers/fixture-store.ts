@@ -10,6 +10,7 @@
 import { Buffer } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { PostfachStore, type NewDelivery } from '../../../core/store/index.js';
+import { unreadableWords } from '../../../core/api/contract/unreadable.js';
 import { signaturesJson } from '../../../core/mailbox/message-dto.js';
 import { summarize } from '../../../core/xsozial/index.js';
 import { evidenceChunks, generateApplication, type Service } from '../../../intermediary/generator/index.js';
@@ -103,7 +104,8 @@ export async function createFixtureStore(storePath: string, count = 8): Promise<
       content: Buffer.from('-----BEGIN ENCRYPTED CONTENT----- (a delivery encrypted for another certificate) -----END-----'),
       contentType: 'application/octet-stream',
       processCard: { creation: new Date(now - 30 * 60_000) },
-      unreadableReason: 'nicht lesbar: Inhalt ist für ein anderes Zertifikat verschlüsselt',
+      unreadableReason: unreadableWords('no-matching-key').de,
+      unreadableKind: 'no-matching-key',
       summary: { signatureStatus: 'nicht-pruefbar' },
       fetchedAt: new Date(now - 60_000),
     });
