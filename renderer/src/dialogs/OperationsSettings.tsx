@@ -6,8 +6,12 @@
 import { createContext, Fragment, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
 import { Button, Input, Label, TextField } from 'react-aria-components';
 import type { MethodOutput } from '../../../core/api/contract.js';
+import { PostfachError } from '../../../core/errors.js';
 import { useApi } from '../api/api-context.js';
+import { CertificateWarnings } from '../components/CertificateWarnings.js';
+import { ErrorHelp } from '../components/ErrorNotice.js';
 import { FilePicker, type PickedFile } from '../components/FilePicker.js';
+import { date, dateTime } from '../format/format.js';
 import { useLanguage } from '../i18n/i18n.js';
 import { useDownloader } from '../message/use-exporter.js';
 import { useStatus } from '../shell/status.js';
@@ -203,6 +207,7 @@ function RotationSection() {
   }, [api, training, identity, reportError]);
   if (training || !identity || status === null) return null;
   const words = (u: UserText) => (language === 'de' ? u.de : u.en);
+  const certificate = (c: NonNullable<RotationStatus['current']>) => `${c.subject} (${t.settings.validUntil} ${date(c.validTo, language)})`;
 
   const act = async (work: () => Promise<RotationStatus>, done?: (s: RotationStatus) => void): Promise<void> => {
     setBusy(true);
@@ -231,24 +236,39 @@ function RotationSection() {
         if (s.state === 'none') {
           void refreshIdentity();
           announce(t.ops.rotationDone);
-        } else announce(t.ops.rotationInterrupted(s.lastError ?? '?'));
+        } else announce(t.ops.rotationInterrupted(s.lastErrorText ? words(s.lastErrorText) : ''));
       },
     );
+  // the interruption as the engine's kind with its words: "Was kann ich tun?" and the technical detail as elsewhere
+  const interruption = status.lastError && status.lastErrorText ? new PostfachError(status.lastError, status.lastErrorText, `certificate change: drain of the old mailbox interrupted (${status.lastError})`) : null;
 
   return (
     <div role="group" className="settings-block" aria-labelledby="ops-rotation" data-testid="rotation-section">
       <h2 id="ops-rotation">{t.ops.rotationHeading}</h2>
       <p>{t.ops.rotationIntro}</p>
+      {status.state === 'none' && status.lastCompleted ? (
+        <p className="notice notice--ok" data-testid="rotation-last-completed">
+          {t.ops.rotationLastCompleted(dateTime(status.lastCompleted.at, language))}
+        </p>
+      ) : null}
       <dl className="facts">
         <dt>{t.ops.rotationCurrent}</dt>
-        <dd>{status.current ? `${status.current.subject} (${t.settings.validUntil} ${status.current.validTo.slice(0, 10)})` : '—'}</dd>
+        <dd>{status.current ? certificate(status.current) : '—'}</dd>
         {status.next ? (
           <>
             <dt>{t.ops.rotationNext}</dt>
-            <dd>{`${status.next.subject} (${t.settings.validUntil} ${status.next.validTo.slice(0, 10)})`}</dd>
+            <dd>{certificate(status.next)}</dd>
+          </>
+        ) : null}
+        {status.state === 'none' && status.lastCompleted ? (
+          <>
+            <dt>{t.ops.rotationReplaced}</dt>
+            <dd>{certificate(status.lastCompleted.retired)}</dd>
           </>
         ) : null}
       </dl>
+      <CertificateWarnings certificate={status.next} heading={t.ops.rotationWarningsNext} intro={t.ops.rotationWarningsNextIntro} testId="rotation-next-warnings" />
+      {status.state === 'none' ? <CertificateWarnings certificate={status.current} heading={t.ops.rotationWarningsCurrent} testId="rotation-current-warnings" /> : null}
       <ol className="steps" data-testid="rotation-steps">
         {status.steps.map((step) => (
           <li key={step.id} className={step.done ? 'steps__step steps__step--done' : 'steps__step'}>
@@ -265,14 +285,22 @@ function RotationSection() {
             <Label className="field__label">{t.ops.rotationPassword}</Label>
             <Input className="input" data-testid="rotation-password" />
           </TextField>
-          <Button className="button" isDisabled={busy || file === null || password === ''} onPress={() => void stage()} data-testid="rotation-stage">
-            {t.ops.rotationStage}
-          </Button>
+          <div className="form__actions">
+            <Button className="button" isDisabled={busy || file === null || password === ''} onPress={() => void stage()} data-testid="rotation-stage">
+              {t.ops.rotationStage}
+            </Button>
+          </div>
         </>
       ) : (
         <>
           {status.fetched > 0 ? <p>{t.ops.rotationFetched(status.fetched)}</p> : null}
-          {status.lastError ? <p role="status">{t.ops.rotationInterrupted(status.lastError)}</p> : null}
+          {interruption ? (
+            <div className="notice notice--warn" role="status" data-testid="rotation-interrupted">
+              <h3 className="notice__title">{t.ops.rotationInterruptedHeading}</h3>
+              <p>{t.ops.rotationInterrupted(words(interruption.text))}</p>
+              <ErrorHelp error={interruption} headingLevel={4} />
+            </div>
+          ) : null}
           <div className="form__actions">
             <Button className="button" isDisabled={busy} onPress={() => void run()} data-testid="rotation-run">
               {status.state === 'staged' ? t.ops.rotationRun : t.ops.rotationContinue}
@@ -288,7 +316,7 @@ function RotationSection() {
           <h3>{t.ops.retired}</h3>
           <ul>
             {status.retired.map((c) => (
-              <li key={c.fingerprintSha256}>{c.subject}</li>
+              <li key={c.fingerprintSha256}>{certificate(c)}</li>
             ))}
           </ul>
         </>

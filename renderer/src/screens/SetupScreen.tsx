@@ -1,7 +1,7 @@
 /**
  * "Echtes Postfach einrichten": the mailbox key file with its password, the intermediary's address and certificate
  * (and its signing certificate where different), the protection of the local store; then the recovery key (shown
- * once) and a connection test.
+ * once) and a connection test, with the notes on the mailbox certificate (short key, expiring soon, key usage).
  *
  * Passwords are typed into plain uncontrolled inputs and read once when the form is sent: they go in a single call
  * each (`store.create`, `identity.setup`), the inputs are emptied right after, and no React state ever holds them.
@@ -10,6 +10,7 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { Button, Form, Input, Label, TextField, Text, FieldError } from 'react-aria-components';
 import { useApi } from '../api/api-context.js';
+import { CertificateWarnings, mergedWarnings } from '../components/CertificateWarnings.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { FilePicker, type PickedFile } from '../components/FilePicker.js';
 import { useT } from '../i18n/i18n.js';
@@ -195,6 +196,7 @@ export function SetupScreen({ onCancel, onDone }: { onCancel: () => void; onDone
 export function ConnectionTest({ onDone, embedded = false }: { onDone: () => void; embedded?: boolean }) {
   const api = useApi();
   const t = useT();
+  const { identity } = useWorkspace();
   const [state, setState] = useState<{ phase: 'running' } | { phase: 'ok'; ms: number } | { phase: 'failed'; error: unknown }>({ phase: 'running' });
   const run = (): void => {
     setState({ phase: 'running' });
@@ -221,6 +223,15 @@ export function ConnectionTest({ onDone, embedded = false }: { onDone: () => voi
           <p>{t.setup.testFailed}</p>
         </>
       ) : null}
+      {embedded ? null : (
+        <CertificateWarnings
+          certificate={mergedWarnings(identity?.cipherCertificate, identity?.signatureCertificate)}
+          heading={t.setup.certificateWarnings}
+          intro={t.setup.certificateWarningsIntro}
+          headingLevel={2}
+          testId="setup-certificate-warnings"
+        />
+      )}
       <Button className="button" onPress={onDone} isDisabled={state.phase === 'running'}>
         {embedded ? t.common.close : t.setup.toMailbox}
       </Button>
