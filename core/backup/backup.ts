@@ -38,8 +38,13 @@ export interface BackupManifest {
 
 export interface CreateBackupOptions {
   readonly store: PostfachStore;
-  /** The backup file to write (must not exist). */
+  /** The backup file to write (must not exist, unless `replace`). */
   readonly out: string;
+  /**
+   * The user chose to replace an existing file (the desktop save dialog asked): the backup is written to a
+   * temporary file beside it and renamed over it only once complete — on failure the old file stays as it was.
+   */
+  readonly replace?: boolean;
   readonly password: string;
   readonly appVersion: string;
   /** Settings files to take along (e.g. `<data folder>/workspace.json`), by their name in the backup. */
@@ -60,13 +65,19 @@ export async function createBackup(options: CreateBackupOptions): Promise<Backup
   const { store } = options;
   const paths = store.paths;
   const target = path.resolve(options.out);
+  if ([paths.database, paths.keyFile].some((p) => path.resolve(p) === target)) {
+    throw new PostfachError('backup-io', { de: 'Die Sicherung kann nicht in den Datenspeicher selbst geschrieben werden. Bitte einen anderen Namen wählen.', en: 'The backup cannot be written over the data store itself. Please choose another name.' }, 'backup target is a store file');
+  }
+  const replace = options.replace === true;
+  /** With `replace`, a temporary file beside the target, renamed over it at the end. */
+  const written = replace ? `${target}.${randomBytes(6).toString('hex')}.part` : target;
   const snapshot = path.join(path.dirname(paths.database), `.backup-${randomBytes(6).toString('hex')}.db`);
   let out: FileHandle | undefined;
   /** Only a file this call created is removed on failure — never one that was there before (EEXIST). */
   let created = false;
   try {
     try {
-      out = await open(target, 'wx', 0o600);
+      out = await open(written, 'wx', 0o600);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
         throw new PostfachError(
@@ -118,10 +129,17 @@ export async function createBackup(options: CreateBackupOptions): Promise<Backup
     await out.sync();
     await out.close();
     out = undefined;
+    if (replace) {
+      try {
+        await rename(written, target);
+      } catch (error) {
+        throw ioError(`backup file ${path.basename(target)}: replacing the existing file`, error);
+      }
+    }
     return manifest;
   } catch (error) {
     await out?.close().catch(() => undefined);
-    if (created) await rm(target, { force: true }).catch(() => undefined);
+    if (created) await rm(written, { force: true }).catch(() => undefined);
     throw error;
   } finally {
     await rm(snapshot, { force: true }).catch(() => undefined);

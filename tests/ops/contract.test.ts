@@ -3,7 +3,7 @@
  * settings with sources, locks and problems; locked settings refused by the mailbox area; allowed export folders
  * enforced; backup create/verify/restore; the rotation status; the acceptance record with a screenshot.
  */
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PostfachApi } from '../../core/api/api-types.js';
@@ -126,6 +126,28 @@ describe('ops contract', () => {
     const copy = await PostfachStore.open(target, { password: STORE_PW });
     expect(copy.list({ limit: 10 }).total).toBe(2);
     copy.close();
+  }, 60_000);
+
+  it('backup.create refuses an existing file, and replaces it only when the user chose to (save dialog)', async () => {
+    const file = path.join(exportDir, 'vorhanden.pfbak');
+    writeFileSync(file, 'die Sicherung von gestern');
+    const refused = await failure(api.call('backup.create', { target: file, password: 'Sicherung-2026' }));
+    expect(refused.kind).toBe('backup-io');
+    expect(refused.text.de).toBe('Diese Sicherungsdatei gibt es schon. Sie wird nicht überschrieben; bitte einen anderen Namen wählen.');
+    expect(readFileSync(file, 'utf8')).toBe('die Sicherung von gestern');
+    // a replace that fails (the target is a folder: the rename at the end fails) leaves what was there and no temporary file
+    const folder = path.join(exportDir, 'ordner.pfbak');
+    mkdirSync(path.join(folder, 'inhalt'), { recursive: true });
+    expect((await failure(api.call('backup.create', { target: folder, password: 'Sicherung-2026', replace: true }))).kind).toBe('backup-io');
+    expect(readdirSync(folder)).toEqual(['inhalt']);
+    expect(readdirSync(exportDir).filter((f) => f.startsWith('ordner.pfbak'))).toEqual(['ordner.pfbak']);
+
+    const replaced = await api.call('backup.create', { target: file, password: 'Sicherung-2026', replace: true });
+    expect(replaced.path).toBe(file);
+    expect(readFileSync(file).subarray(0, 6).toString('latin1')).toBe('OPFBAK');
+    expect((await api.call('backup.verify', { file, password: 'Sicherung-2026' })).summary).toEqual(replaced.summary);
+    // no temporary file is left beside it
+    expect(readdirSync(exportDir).filter((f) => f.startsWith('vorhanden.pfbak'))).toEqual(['vorhanden.pfbak']);
   }, 60_000);
 
   it('rotation.status explains the steps; abnahme.create embeds the screenshot and is audited', async () => {

@@ -84,7 +84,15 @@ export const opsMethods = {
   'config.get': serviceMethod(noInput, machineConfigSchema),
 
   /** The whole mailbox (store, attachments, keys, settings) into one encrypted file; the store must be open. */
-  'backup.create': serviceMethod(z.strictObject({ target: filePath, password: z.string().min(8).max(1024) }), z.strictObject({ path: filePath, summary: backupSummarySchema })),
+  'backup.create': serviceMethod(
+    z.strictObject({
+      target: filePath,
+      password: z.string().min(8).max(1024),
+      /** The user confirmed replacing an existing file (the desktop save dialog): written beside it, renamed over it when complete. Without it an existing file is refused. */
+      replace: z.boolean().optional(),
+    }),
+    z.strictObject({ path: filePath, summary: backupSummarySchema }),
+  ),
   /** Decrypts and checks a backup completely, writes nothing. */
   'backup.verify': serviceMethod(z.strictObject({ file: filePath, password: secret }), z.strictObject({ createdAt: isoTime, appVersion: shortText, summary: backupSummarySchema })),
   /**

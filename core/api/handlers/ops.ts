@@ -65,6 +65,7 @@ export function opsHandlers(options: ServiceOptions, shared: MailboxInternals) {
       const manifest = await createBackup({
         store: s,
         out: input.target,
+        replace: input.replace === true,
         password: input.password,
         appVersion: options.appVersion,
         settingsFiles: [{ name: WORKSPACE_FILE, path: path.join(options.dataDir, WORKSPACE_FILE) }],

@@ -146,7 +146,8 @@ function BackupSection() {
       if (isDesktop) {
         const { path } = await api.call('dialog.saveFile', { kind: 'backup', suggestedName: name });
         if (path === null) return;
-        const created = await api.call('backup.create', { target: path, password });
+        // the save dialog asked before an existing file is chosen: replacing it is the user's decision
+        const created = await api.call('backup.create', { target: path, password, replace: true });
         await api.call('backup.verify', { file: created.path, password });
         announce(t.ops.backupCreated(created.summary.messages, created.path));
       } else {
