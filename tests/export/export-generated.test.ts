@@ -47,6 +47,17 @@ describe.each(SERVICES)('export of a generated %s application', (service) => {
       expect(all).toContain(searchable(doc.name));
       expect(all).toContain(doc.fileName);
     }
+    // the application PDF follows without a cover page, and each of its pages names message, document and page
+    const total = Number(info.Pages);
+    const footers = Array.from({ length: total }, (_, p) => searchable(pdftotext(pdfPath, p + 1)));
+    const antrag = footers.flatMap((text, p) => (text.includes('Anlage 1: Antrag.pdf') ? [p + 1] : []));
+    expect(antrag).toHaveLength(applicationPdf!.pages);
+    for (const [k, page] of antrag.entries()) {
+      expect(footers[page - 1]).toContain(`Export OSCI-Postfach · Nachricht 7f3a9c0d1e2b4a5f8c6d7e8f9a0b1c2d · Anlage 1: Antrag.pdf (S. ${k + 1}/${applicationPdf!.pages}) · Seite ${page} von ${total}`);
+    }
+    // right after the end of the list of documents, no cover page between
+    expect(footers[antrag[0]! - 2]).toContain(`Folgt als Anlage ${app.documents.length} `);
+    expect(footers.join(' ')).not.toMatch(/Es folg(t|en) \d+ Seite/);
     // the account holder once per account (the name as written and its reference are one row, not two)
     expect(all.match(/Kontoinhaber\/in/g) ?? []).toHaveLength(app.facts.ibans.length);
     if (service === 'but') expect(first).toContain('TESTANTRAG');

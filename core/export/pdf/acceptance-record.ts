@@ -5,8 +5,11 @@
  * screenshot of the rendered application where a browser or the desktop window took one; otherwise the text of the
  * same summary cards, said so), the technical log lines of this delivery, and fields for the result and signature.
  */
+import { open, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { PostfachError } from '../../errors.js';
 import type { DeliveryView } from '../../xsozial/view.js';
-import { pdfFailed } from '../errors.js';
+import { pdfFailed, targetNotWritable } from '../errors.js';
 import { signatureInWords, timestampInWords, type ReceiptFacts } from '../receipt.js';
 import { writeAtomically } from '../xml-export.js';
 import { TaggedWriter } from './tagged-writer.js';
@@ -27,7 +30,11 @@ export interface AcceptanceFacts {
   readonly programVersion: string;
 }
 
-export async function exportAcceptanceRecord(facts: AcceptanceFacts, outputPath: string, createdAt = new Date()): Promise<{ path: string; size: number }> {
+/**
+ * Writes the record to `outputPath`. An existing file is replaced only with `replace` (the user chose it, e.g. in
+ * the save dialog); otherwise it is refused and kept, like a backup file.
+ */
+export async function exportAcceptanceRecord(facts: AcceptanceFacts, outputPath: string, createdAt = new Date(), options: { replace?: boolean } = {}): Promise<{ path: string; size: number }> {
   const r = facts.receipt;
   const w = new TaggedWriter({ title: `Abnahmeprotokoll ${r.messageId}`, subject: 'Abnahmeprotokoll eines Testantrags (OSCI-Postfach)', pdfa: false, createdAt });
   let bytes: Buffer;
@@ -81,16 +88,39 @@ export async function exportAcceptanceRecord(facts: AcceptanceFacts, outputPath:
       { label: 'Bemerkungen', value: '\n\n' },
       { label: 'Ort, Datum, Name, Unterschrift', value: '\n\n' },
     ]);
-    w.pageNumbers(`Abnahmeprotokoll · Nachricht ${r.messageId}`, new Set());
+    w.pageNumbers(`Abnahmeprotokoll · Nachricht ${r.messageId}`, new Map());
     bytes = await w.finish();
   } catch (error) {
     throw pdfFailed(`acceptance record: ${error instanceof Error ? error.message : String(error)}`, error);
   }
-  await writeAtomically(outputPath, async (target) => {
-    await new Promise<void>((resolve, reject) => {
-      target.on('error', reject);
-      target.end(bytes, () => resolve());
+  // without `replace` the name is claimed first ('wx': refused if it exists), then filled atomically
+  let claimed = false;
+  if (options.replace !== true) {
+    try {
+      await (await open(outputPath, 'wx', 0o600)).close();
+      claimed = true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
+        throw new PostfachError(
+          'export-target-exists',
+          { de: 'Diese Datei gibt es schon. Sie wird nicht überschrieben; bitte einen anderen Namen wählen.', en: 'This file already exists. It is not overwritten; please choose another name.' },
+          `acceptance record ${path.basename(outputPath)}: EEXIST`,
+          { cause: error },
+        );
+      }
+      throw targetNotWritable(`${(error as NodeJS.ErrnoException).code ?? 'error'} creating the acceptance record`, error);
+    }
+  }
+  try {
+    await writeAtomically(outputPath, async (target) => {
+      await new Promise<void>((resolve, reject) => {
+        target.on('error', reject);
+        target.end(bytes, () => resolve());
+      });
     });
-  });
+  } catch (error) {
+    if (claimed) await rm(outputPath, { force: true }).catch(() => undefined);
+    throw error;
+  }
   return { path: outputPath, size: bytes.length };
 }

@@ -1,7 +1,8 @@
 /**
  * The application as one PDF for the e-file: the proof of receipt (Laufzettel) first, then the structured data
  * (summary cards, then every further value of the message), then the platform's application PDF and every
- * evidence document (PDF pages imported page by page, images placed on pages). Tagged (structure tree, figures
+ * evidence document (PDF pages imported page by page without a cover page, each stamped with a footer that names
+ * the message, the document and the page, so a loose page can be traced; images placed on pages). Tagged (structure tree, figures
  * with alternative text, artifacts), with outline, /Lang de-DE, embedded DejaVu fonts, and — where every imported
  * PDF allows it — PDF/A-3b with the original XML embedded as associated file (AFRelationship /Source).
  *
@@ -20,10 +21,10 @@ import { PostfachError } from '../../errors.js';
 import { pdfFailed, targetNotWritable } from '../errors.js';
 import type { ReceiptFacts } from '../receipt.js';
 import { imageProblem } from './image-check.js';
-import { importPdfPages, planDocuments } from './import-pages.js';
+import { IMPORTED_PAGE_XOBJECT, importPdfPages, planDocuments, type DocumentPlan } from './import-pages.js';
 import { receiptContentOf, renderReceipt } from './receipt-page.js';
 import { writePdf } from './stream-writer.js';
-import { PAGE, TaggedWriter, type Row } from './tagged-writer.js';
+import { TaggedWriter, type Row } from './tagged-writer.js';
 
 export interface ExportPdfOptions {
   /** The delivered XML the view was read from (documents are streamed from it; it is embedded as associated file). */
@@ -56,7 +57,9 @@ export async function exportPdf(view: DeliveryView, receipt: ReceiptFacts, optio
   const w = new TaggedWriter({ title: title.normalize('NFC'), subject: `OSCI-Nachricht ${receipt.messageId}`, pdfa, createdAt: exportedAt });
   const outline = w.doc.outline;
   const placeholders = new Map<number, number[]>();
-  const imported = new Set<number>();
+  /** Page index of each imported page → its footer (message, document, page of the document). */
+  const imported = new Map<number, string>();
+  const messageLabel = `${view.test ? 'TESTANTRAG · ' : ''}Export OSCI-Postfach · Nachricht ${receipt.messageId}`;
   const results: Array<ExportPdfResult['documents'][number]> = [];
   try {
     w.beginSection();
@@ -91,14 +94,36 @@ export async function exportPdf(view: DeliveryView, receipt: ReceiptFacts, optio
     }
     w.heading(2, `Dokumente (${view.documents.length})`);
     if (view.documents.length === 0) w.paragraph('Die Nachricht enthält keine Dokumente.');
-    w.table(view.documents.map((d, i) => ({ label: `Anlage ${i + 1}: ${d.name}`, value: documentLine(d), ...(d.problem ? { note: d.problem.de } : {}) })));
+    w.table(view.documents.map((d, i) => documentRow(d, i, plans[i])));
 
-    const attachmentsItem = plans.length > 0 ? outline.addItem('Anlagen') : undefined;
+    // the outline's "Anlagen" leads to the first page of the first document: made on that page
+    let attachmentsItem: ReturnType<typeof outline.addItem> | undefined;
+    const outlineItem = (title: string) => {
+      attachmentsItem ??= outline.addItem('Anlagen');
+      attachmentsItem.addItem(title.normalize('NFC'));
+    };
     for (const [i, plan] of plans.entries()) {
       const d = plan.doc;
-      w.beginSection();
+      const title = `Anlage ${i + 1}: ${d.name}`;
+      if (plan.kind === 'pdf') {
+        // the pages themselves, no cover page: the section is titled, the outline points to the first page, the
+        // document's facts stand in the list above, and every page carries a footer naming message and document
+        w.beginSection(title);
+        const pages: number[] = [];
+        for (let p = 0; p < plan.pages; p++) {
+          const g = plan.geometry[p]!;
+          const page = w.placeholderPage([g.width, g.height], `Seite ${p + 1} von ${plan.pages} der Anlage „${d.name}“ (übernommene Seite; ihr Inhalt ist nicht als Text ausgezeichnet)`, IMPORTED_PAGE_XOBJECT);
+          if (p === 0) outlineItem(title);
+          imported.set(page, `${messageLabel} · Anlage ${i + 1}: ${d.fileName ?? d.name}${plan.pages > 1 ? ` (S. ${p + 1}/${plan.pages})` : ''}`);
+          pages.push(page);
+        }
+        placeholders.set(i, pages);
+        results.push({ id: d.id, included: 'pages', pages: plan.pages });
+        continue;
+      }
+      w.beginSection(title);
       w.newPage();
-      attachmentsItem?.addItem(`Anlage ${i + 1}: ${d.name}`.normalize('NFC'));
+      outlineItem(title);
       w.heading(1, `Anlage ${i + 1}: ${d.name}`);
       w.table([
         { label: 'Dateiname', value: d.fileName ?? 'keine Angabe' },
@@ -107,14 +132,7 @@ export async function exportPdf(view: DeliveryView, receipt: ReceiptFacts, optio
         { label: 'Prüfsumme (SHA-256)', value: d.sha256 },
         ...(d.documentType ? [{ label: 'Dokumenttyp', value: d.documentType.display }] : []),
       ]);
-      if (plan.kind === 'pdf') {
-        w.paragraph(`Es folg${plan.pages === 1 ? 't 1 Seite' : `en ${plan.pages} Seiten`} dieses Dokuments, unverändert übernommen.${plan.hasAnnotations ? ' Verknüpfungen und Formularfelder des Dokuments wurden nicht übernommen.' : ''}`);
-        const pages: number[] = [];
-        for (let p = 0; p < plan.pages; p++) pages.push(w.placeholderPage([PAGE.width, PAGE.height], `Seite ${p + 1} von ${plan.pages} der Anlage „${d.name}“ (übernommene Seite; ihr Inhalt ist nicht als Text ausgezeichnet)`));
-        placeholders.set(i, pages);
-        pages.forEach((p) => imported.add(p));
-        results.push({ id: d.id, included: 'pages', pages: plan.pages });
-      } else if (plan.kind === 'image') {
+      if (plan.kind === 'image') {
         const bytes = await readDocumentBytes(options.source, d);
         let problem = imageProblem(bytes, plan.format);
         if (!problem) {
@@ -135,7 +153,7 @@ export async function exportPdf(view: DeliveryView, receipt: ReceiptFacts, optio
         results.push({ id: d.id, included: 'listed-only', pages: 0 });
       }
     }
-    w.pageNumbers(`${view.test ? 'TESTANTRAG · ' : ''}Export OSCI-Postfach · Nachricht ${receipt.messageId}`, imported);
+    w.pageNumbers(messageLabel, imported);
   } catch (error) {
     if (error instanceof PostfachError) throw error;
     throw pdfFailed(`rendering failed: ${error instanceof Error ? error.message.slice(0, 200) : String(error)}`, error);
@@ -167,6 +185,24 @@ export async function exportPdf(view: DeliveryView, receipt: ReceiptFacts, optio
 
 function rowOf(f: Field): Row {
   return { label: f.label.de, value: f.value.display, ...(f.value.flag ? { note: f.value.flag.de } : {}) };
+}
+
+/** A document in the list of the data part: what it is, its checksum, and where it follows (or why not). */
+function documentRow(d: DocumentView, index: number, plan: DocumentPlan | undefined): Row {
+  const declared = d.mimeType && d.mimeType !== d.detectedMimeType ? ` (angegeben: ${d.mimeType})` : '';
+  const where =
+    plan?.kind === 'pdf'
+      ? `Folgt als Anlage ${index + 1} mit ${plan.pages === 1 ? '1 Seite' : `${plan.pages} Seiten`}, Seiteninhalt unverändert, mit Fußzeile des Exports.${plan.hasAnnotations ? ' Verknüpfungen und Formularfelder des Dokuments wurden nicht übernommen.' : ''}`
+      : plan?.kind === 'image'
+        ? `Folgt als Anlage ${index + 1} (Bild).`
+        : `Anlage ${index + 1} folgt nur als Angabe; die Datei liegt beim Export der Anhänge bei.`;
+  const lines = [
+    `${documentLine(d)}${declared}`,
+    ...(d.documentType ? [`Dokumenttyp: ${d.documentType.display}`] : []),
+    `SHA-256: ${d.sha256}`,
+    where,
+  ];
+  return { label: `Anlage ${index + 1}: ${d.name}`, value: lines.join('\n'), ...(d.problem ? { note: d.problem.de } : {}) };
 }
 
 function documentLine(d: DocumentView): string {

@@ -22,7 +22,7 @@ export async function exportReceiptPdf(
   try {
     w.doc.outline.addItem('Eingangsbestätigung');
     renderReceipt(w, receipt, receiptContentOf(content), 'Eingangsbestätigung');
-    w.pageNumbers(`Eingangsbestätigung · Nachricht ${receipt.messageId}`, new Set());
+    w.pageNumbers(`Eingangsbestätigung · Nachricht ${receipt.messageId}`, new Map());
     bytes = await w.finish();
   } catch (error) {
     throw pdfFailed(`rendering failed: ${error instanceof Error ? error.message : String(error)}`, error);

@@ -1,13 +1,14 @@
 /**
  * Evidence PDFs (and the platform's application PDF) are appended page by page with pdf-lib. The pdfkit part
- * reserves one placeholder page per imported page, tagged as a Figure with alternative text (MCID 0); here each
- * placeholder receives the imported page's content, resources and boxes, wrapped in that Figure's marked content,
- * so the structure tree, outline and page order built by pdfkit stay intact.
+ * reserves one placeholder page per imported page, of the page's visible size, whose Figure (with alternative text)
+ * draws the form XObject named {@link IMPORTED_PAGE_XOBJECT} and whose footer is a pagination artifact; here each
+ * imported page becomes that form XObject (its content, resources, visible box and rotation), so the structure
+ * tree, outline, page order and footer built by pdfkit stay intact.
  *
  * Before rendering, every PDF is inspected once: its page count, and whether it allows PDF/A (fonts embedded,
  * no annotations). Documents are loaded one at a time, so only one evidence PDF is in memory at once.
  */
-import { PDFArray, PDFDict, PDFDocument, PDFName, PDFRef, PDFStream, type PDFObject } from 'pdf-lib';
+import { PDFArray, PDFDict, PDFDocument, PDFName, PDFNumber, PDFRef, PDFStream, type PDFPage } from 'pdf-lib';
 import { PostfachError } from '../../errors.js';
 import { readDocumentBytes } from '../../xsozial/read-delivery.js';
 import type { XmlSource } from '../../xsozial/source.js';
@@ -21,9 +22,56 @@ export type DocumentPlan =
       readonly pdfaBlockers: readonly string[];
       /** Links and form fields are not taken over (their appearance would need the donor's context). */
       readonly hasAnnotations: boolean;
+      /** Per page: the visible size as shown (rotation applied) and how the page's content is placed on it. */
+      readonly geometry: readonly PageGeometry[];
     }
   | { readonly doc: DocumentView; readonly kind: 'image'; readonly format: 'jpeg' | 'png' }
   | { readonly doc: DocumentView; readonly kind: 'none'; readonly note: string };
+
+/** The name under which a placeholder page's resources hold its imported page (a form XObject). */
+export const IMPORTED_PAGE_XOBJECT = 'PFAnlage';
+
+export interface PageGeometry {
+  /** The placeholder page's size: the visible box of the imported page, turned by its /Rotate. */
+  readonly width: number;
+  readonly height: number;
+  /** The visible box (CropBox within MediaBox) in the imported page's own coordinates. */
+  readonly box: { readonly left: number; readonly bottom: number; readonly right: number; readonly top: number };
+  /** Maps the imported page's coordinates onto the placeholder page (translation of the box, and the rotation). */
+  readonly matrix: readonly [number, number, number, number, number, number];
+}
+
+function rectangle(value: PDFArray | undefined): PageGeometry['box'] | undefined {
+  if (!value || value.size() < 4) return undefined;
+  const n = [0, 1, 2, 3].map((i) => value.lookupMaybe(i, PDFNumber)?.asNumber());
+  if (n.some((x) => x === undefined || !Number.isFinite(x))) return undefined;
+  const [x1, y1, x2, y2] = n as [number, number, number, number];
+  return { left: Math.min(x1, x2), bottom: Math.min(y1, y2), right: Math.max(x1, x2), top: Math.max(y1, y2) };
+}
+
+/** Where a page's content goes on its placeholder: visible box at the origin, turned as a viewer turns it. */
+export function pageGeometry(page: PDFPage): PageGeometry {
+  const a4 = { left: 0, bottom: 0, right: 595.28, top: 841.89 };
+  const media = rectangle(page.node.MediaBox()) ?? a4;
+  const crop = rectangle(page.node.CropBox()) ?? media;
+  let box = { left: Math.max(media.left, crop.left), bottom: Math.max(media.bottom, crop.bottom), right: Math.min(media.right, crop.right), top: Math.min(media.top, crop.top) };
+  if (box.right - box.left < 1 || box.top - box.bottom < 1) box = media;
+  if (box.right - box.left < 1 || box.top - box.bottom < 1) box = a4;
+  const w = box.right - box.left;
+  const h = box.top - box.bottom;
+  const { left: x0, bottom: y0 } = box;
+  const turned = (((page.node.Rotate()?.asNumber() ?? 0) % 360) + 360) % 360;
+  switch (turned - (turned % 90)) {
+    case 90:
+      return { width: h, height: w, box, matrix: [0, -1, 1, 0, -y0, w + x0] };
+    case 180:
+      return { width: w, height: h, box, matrix: [-1, 0, 0, -1, x0 + w, y0 + h] };
+    case 270:
+      return { width: h, height: w, box, matrix: [0, 1, -1, 0, y0 + h, -x0] };
+    default:
+      return { width: w, height: h, box, matrix: [1, 0, 0, 1, -x0, -y0] };
+  }
+}
 
 const IMAGE_TYPES: Record<string, 'jpeg' | 'png'> = { 'image/jpeg': 'jpeg', 'image/png': 'png' };
 
@@ -70,7 +118,7 @@ async function inspectPdf(source: XmlSource, doc: DocumentView): Promise<Documen
   }
   if (pages === 0) return { doc, kind: 'none', note: 'Das PDF enthält keine Seiten.' };
   const hasAnnotations = pdf.getPages().some((page) => page.node.has(PDFName.of('Annots')));
-  return { doc, kind: 'pdf', pages, pdfaBlockers: pdfaBlockers(pdf), hasAnnotations };
+  return { doc, kind: 'pdf', pages, pdfaBlockers: pdfaBlockers(pdf), hasAnnotations, geometry: pdf.getPages().map(pageGeometry) };
 }
 
 /** Reasons why pages of this PDF would break PDF/A conformance of the export (empty: none found). */
@@ -94,36 +142,42 @@ function pdfaBlockers(pdf: PDFDocument): string[] {
   return [...reasons];
 }
 
-const BOXES = ['MediaBox', 'CropBox', 'BleedBox', 'TrimBox', 'ArtBox', 'Rotate', 'UserUnit', 'Group'];
-
 /**
- * Fills the placeholders: `placeholders[i]` is the target page index for page i of the plan's document.
+ * Fills the placeholders: `placeholders[i]` is the target page index for page i of the plan's document. Each
+ * imported page becomes a form XObject (content, resources, the visible box, the placement of the plan's geometry)
+ * in its placeholder's resources; the placeholder's own content (the Figure that draws it, the footer) stays.
  * Returns the number of pages filled.
  */
 export async function importPdfPages(target: PDFDocument, source: XmlSource, plan: DocumentPlan & { kind: 'pdf' }, placeholders: readonly number[]): Promise<number> {
   const src = await loadPdf(source, plan.doc);
-  const indices = src.getPageIndices();
-  const copied = await target.copyPages(src, indices);
+  const copied = await target.copyPages(src, src.getPageIndices());
   const ctx = target.context;
-  const open = ctx.register(ctx.stream('/Figure <</MCID 0>> BDC\nq\n'));
-  const close = ctx.register(ctx.stream('\nQ\nEMC\n'));
-  copied.forEach((page, i) => {
+  const forms = await target.embedPages(
+    copied,
+    plan.geometry.map((g) => g.box),
+    plan.geometry.map((g) => [...g.matrix]),
+  );
+  // the copied pages and their own content streams (pages may share them) are not used once the forms hold a
+  // decoded copy; taken before embedding, which wraps the contents in q/Q streams that pdf-lib shares and keeps
+  const unused = new Set<PDFRef>();
+  for (const page of copied) {
+    const contents = page.node.get(PDFName.of('Contents'));
+    for (const ref of contents instanceof PDFArray ? contents.asArray() : [contents]) if (ref instanceof PDFRef) unused.add(ref);
+    unused.add(page.ref);
+  }
+  for (const form of forms) await form.embed();
+  for (const [i, page] of copied.entries()) {
+    const form = forms[i]!;
     const holder = target.getPage(placeholders[i]!).node;
-    const from = page.node;
-    for (const key of BOXES) {
-      const value = from.get(PDFName.of(key));
-      if (value) holder.set(PDFName.of(key), value);
-      else holder.delete(PDFName.of(key));
-    }
-    holder.set(PDFName.of('Resources'), from.get(PDFName.of('Resources')) ?? ctx.obj({}));
-    const contents = from.get(PDFName.of('Contents'));
-    const parts: PDFObject[] = [open];
-    if (contents instanceof PDFArray) for (let k = 0; k < contents.size(); k++) parts.push(contents.get(k));
-    else if (contents instanceof PDFRef) parts.push(contents);
-    parts.push(close);
-    holder.set(PDFName.of('Contents'), ctx.obj(parts));
-    // the copied page object itself is not used: only its content, resources and boxes
-    ctx.delete(page.ref);
-  });
+    const resources = holder.Resources() ?? ctx.obj({});
+    holder.set(PDFName.of('Resources'), resources);
+    const xobjects = resources.lookupMaybe(PDFName.of('XObject'), PDFDict) ?? ctx.obj({});
+    xobjects.set(PDFName.of(IMPORTED_PAGE_XOBJECT), form.ref);
+    resources.set(PDFName.of('XObject'), xobjects);
+    // a transparency group of the page stays with the page that now shows it
+    const group = page.node.get(PDFName.of('Group'));
+    if (group) holder.set(PDFName.of('Group'), group);
+  }
+  for (const ref of unused) ctx.delete(ref);
   return copied.length;
 }

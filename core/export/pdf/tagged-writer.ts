@@ -75,9 +75,9 @@ export class TaggedWriter {
     return range.start + range.count - 1;
   }
 
-  /** Starts a new section (Sect) in the structure tree; later content goes into it. */
-  beginSection(): void {
-    const sect = this.doc.struct('Sect');
+  /** Starts a new section (Sect, with a title where given) in the structure tree; later content goes into it. */
+  beginSection(title?: string): void {
+    const sect = this.doc.struct('Sect', title ? { title: nfc(title) } : {});
     this.document.add(sect);
     this.section = sect;
   }
@@ -200,10 +200,14 @@ export class TaggedWriter {
     this.doc.y = BOTTOM;
   }
 
-  /** A page that will receive an imported page later: only an empty Figure (MCID 0) with alternative text. */
-  placeholderPage(size: [number, number], alt: string): number {
+  /**
+   * A page that shows an imported page: a Figure with alternative text that draws the form XObject `xobject`,
+   * which the page's resources receive later (import-pages.ts), in the page's own unflipped coordinates.
+   */
+  placeholderPage(size: [number, number], alt: string, xobject: string): number {
     this.newPage(size);
-    this.section.add(this.doc.struct('Figure', { alt: nfc(alt) }, () => undefined));
+    const height = this.doc.page.height;
+    this.section.add(this.doc.struct('Figure', { alt: nfc(alt) }, () => this.doc.addContent(`q 1 0 0 -1 0 ${height} cm /${xobject} Do Q`)));
     return this.pageIndex;
   }
 
@@ -213,18 +217,32 @@ export class TaggedWriter {
     this.doc.endMarkedContent();
   }
 
-  /** Page numbers as pagination artifacts, on every page except those in `skip` (imported pages). */
-  pageNumbers(label: string, skip: ReadonlySet<number>): void {
+  /**
+   * Page numbers as pagination artifacts: `label · Seite n von N` on every page; pages in `imported` (pages taken
+   * over from a document) get their own label, set small near the bottom edge over the page and made smaller
+   * where the page is narrow, so a loose page still names its message and document.
+   */
+  pageNumbers(label: string, imported: ReadonlyMap<number, string>): void {
     const range = this.doc.bufferedPageRange();
     for (let i = range.start; i < range.start + range.count; i++) {
-      if (skip.has(i)) continue;
       this.doc.switchToPage(i);
-      const bottomMargin = this.doc.page.margins.bottom;
-      this.doc.page.margins.bottom = 0;
+      const page = this.doc.page;
+      const bottomMargin = page.margins.bottom;
+      page.margins.bottom = 0;
       this.doc.markContent('Artifact', { type: 'Pagination' });
-      this.doc.font('R').fontSize(7.5).fillColor('#6b6b6b').text(`${label} · Seite ${i + 1} von ${range.count}`, PAGE.margin, PAGE.height - 34, { width: CONTENT_WIDTH, align: 'center', lineBreak: false });
+      const own = imported.get(i);
+      const text = nfc(`${own ?? label} · Seite ${i + 1} von ${range.count}`);
+      if (own === undefined) {
+        this.doc.font('R').fontSize(7.5).fillColor('#6b6b6b').text(text, PAGE.margin, PAGE.height - 34, { width: CONTENT_WIDTH, align: 'center', lineBreak: false });
+      } else {
+        const side = Math.min(28, page.width * 0.04);
+        const width = page.width - 2 * side;
+        let size = 7;
+        while (size > 4 && this.doc.font('R').fontSize(size).widthOfString(text) > width) size -= 0.5;
+        this.doc.font('R').fontSize(size).fillColor('#4a4a4a').text(text, side, page.height - size - 5, { width, align: 'center', lineBreak: false, height: size + 2, ellipsis: true });
+      }
       this.doc.endMarkedContent();
-      this.doc.page.margins.bottom = bottomMargin;
+      page.margins.bottom = bottomMargin;
     }
     this.doc.fillColor('black');
   }
