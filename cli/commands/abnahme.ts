@@ -1,6 +1,6 @@
 /**
  * `postfach abnahme ID --store DB --out FILE`: the acceptance record (Abnahmeprotokoll) of a stored Testantrag as
- * PDF. The command line has no browser: the record then carries the text of the summary cards instead of a
+ * PDF (an existing FILE is refused unless --force). The command line has no browser: the record then carries the text of the summary cards instead of a
  * screenshot, and says so (`--screenshot PNG` adds a picture taken elsewhere, e.g. in the desktop app).
  */
 import { readFileSync } from 'node:fs';
@@ -25,9 +25,10 @@ export function register(program: Command): void {
     .requiredOption('--store <path>', 'der Datenspeicher')
     .requiredOption('--out <file>', 'die PDF-Datei')
     .option('--screenshot <png>', 'ein Bildschirmfoto der Antragsanzeige (PNG), anderswo aufgenommen')
+    .option('--force', 'eine vorhandene Datei --out ersetzen (sonst wird sie nicht überschrieben)')
     .option('--store-password-env <var>', `Umgebungsvariable mit dem Passwort des Datenspeichers (Standard: ${DEFAULT_STORE_PASSWORD_ENV})`)
     .option('--json', 'Ergebnis als JSON')
-    .action(async (ref: string, opts: { store: string; out: string; screenshot?: string; storePasswordEnv?: string; json?: boolean }) => {
+    .action(async (ref: string, opts: { store: string; out: string; screenshot?: string; force?: boolean; storePasswordEnv?: string; json?: boolean }) => {
       const json = opts.json === true;
       await runAction(json, async () => {
         const password = passwordFromEnv(opts.storePasswordEnv ?? DEFAULT_STORE_PASSWORD_ENV);
@@ -46,9 +47,20 @@ export function register(program: Command): void {
           if (id === undefined) throw new PostfachError('store-unknown-message', { de: 'Diese Nachricht gibt es im Datenspeicher nicht.', en: 'There is no such message in the data store.' }, `no message ${ref.slice(0, 100)}`);
           const result = await acceptanceRecord(store, id, {
             out: opts.out,
+            replace: opts.force === true,
             programVersion: readAppVersion(),
             log: new TechLog(path.dirname(path.resolve(opts.store))),
             ...(screenshot ? { screenshot: { png: screenshot, source: `Datei ${path.basename(opts.screenshot as string)}` } } : { noScreenshotReason: 'auf der Kommandozeile ohne Browser erstellt' }),
+          }).catch((error: unknown) => {
+            if (error instanceof PostfachError && error.kind === 'export-target-exists') {
+              throw new PostfachError(
+                error.kind,
+                { de: 'Die Datei (--out) gibt es schon. Sie wird nicht überschrieben; bitte einen anderen Namen wählen oder sie mit --force ersetzen.', en: 'The file (--out) already exists. It is not overwritten; please choose another name or replace it with --force.' },
+                error.detail,
+                { cause: error },
+              );
+            }
+            throw error;
           });
           if (json) printJson({ ok: true, ...result });
           else {

@@ -14,6 +14,8 @@ import { signaturesOf } from './message-dto.js';
 
 export interface AcceptanceOptions {
   readonly out: string;
+  /** Replace an existing file at `out` (the user chose to, e.g. in the save dialog); otherwise it is refused. */
+  readonly replace?: boolean;
   readonly programVersion: string;
   readonly log?: TechLog;
   /** PNG of the rendered application (desktop: webContents.capturePage; browser mode and tests: Playwright). */
@@ -53,6 +55,8 @@ export async function acceptanceRecord(store: PostfachStore, id: number, options
       programVersion: options.programVersion,
     },
     path.resolve(options.out),
+    new Date(),
+    { replace: options.replace === true },
   );
   store.recordExported(id, 'abnahmeprotokoll');
   return { ...result, screenshot: options.screenshot !== undefined };

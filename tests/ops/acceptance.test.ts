@@ -63,6 +63,18 @@ describe('postfach abnahme', () => {
     for (const item of items) for (const name of item.applicants) expect(log).not.toContain(name);
     expect(log).not.toContain('Musterstadt');
 
+    // an existing file is refused and kept; --force replaces it
+    const before = readFileSync(out);
+    const again = await postfach(['abnahme', String(test.id), '--store', dbPath, '--out', out], env);
+    expect(again.status).toBe(1);
+    expect(again.stderr).toContain('Die Datei (--out) gibt es schon. Sie wird nicht überschrieben; bitte einen anderen Namen wählen oder sie mit --force ersetzen.');
+    expect(readFileSync(out).equals(before)).toBe(true);
+    const forced = await postfach(['abnahme', String(test.id), '--store', dbPath, '--out', out, '--force'], env);
+    expect(forced.status, forced.stderr).toBe(0);
+    expect(readFileSync(out).equals(before)).toBe(false);
+    expect(pdfText(out)).toContain('Abnahmeprotokoll – Testantrag');
+    expect(readdirSync(root).filter((f) => f.startsWith('abnahme.pdf'))).toEqual(['abnahme.pdf']);
+
     // the export is in the audit log
     const shown = JSON.parse((await postfach(['show', String(test.id), '--store', dbPath, '--json'], env)).stdout) as { times: { exportedAt: string | null } };
     expect(shown.times.exportedAt).not.toBeNull();

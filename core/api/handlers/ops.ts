@@ -118,6 +118,8 @@ export function opsHandlers(options: ServiceOptions, shared: MailboxInternals) {
       assertExportAllowed(await shared.config(), input.target, downloads);
       const result = await acceptanceRecord(store(), input.id, {
         out: input.target,
+        // the target comes from the save dialog (which asked before replacing) or is a fresh download file
+        replace: true,
         programVersion: options.appVersion,
         log: shared.log,
         cache: shared.views,
