@@ -1,7 +1,8 @@
 /**
  * The errors reading delivered XML can end in. Kinds (stable, used by the UI and `--json`):
  *  - `xml-hostile`: DOCTYPE / entity declarations (refused outright: entity bombs, external entities);
- *  - `xml-malformed`: not well-formed XML (parser message with line and column, never content);
+ *  - `xml-malformed`: not well-formed XML (parser message with line and column, never content), also a character
+ *    XML 1.0 does not allow (U+0000, other control characters, U+FFFE, U+FFFF);
  *  - `xml-encoding`: invalid UTF-8 or an encoding other than UTF-8;
  *  - `xml-limit`: nesting too deep, a text node too large, too many elements;
  *  - `xml-empty`: no bytes or no root element;

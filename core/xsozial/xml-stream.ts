@@ -1,12 +1,15 @@
 /**
  * Streaming, hardened XML reading with sax (strict, namespace-aware). It builds a light element tree and never
- * keeps inline binary content: an `inhalt` element (the XSozial/XÖV document content), or any text that grows
- * past 64 KiB of pure base64, is decoded piecewise, hashed and measured instead, and its exact byte range in the
- * source is remembered so the document can be streamed again later without parsing.
+ * keeps inline binary content: the text of an `inhalt` element (the document content of XSozial-basis,
+ * `xsb:dokument/xsb:dokumentRepraesentation/xsb:inhalt`, and of other XÖV messages that use the same name) is
+ * decoded piecewise as base64, hashed and measured instead, and its exact byte range in the source is remembered
+ * so the document can be streamed again later without parsing. No other element is taken for a document, however
+ * its text looks: text elsewhere is text, and over `maxTextLength` it is refused.
  *
- * Refused: DOCTYPE (and with it every entity declaration), encodings other than UTF-8, invalid UTF-8, nesting
- * deeper than `maxDepth`, text nodes over `maxTextLength`, more than `maxElements` elements, more than 256 attributes on
- * an element, names, attribute values or comments over 64 KiB.
+ * Refused: DOCTYPE (and with it every entity declaration), encodings other than UTF-8, invalid UTF-8, characters
+ * XML 1.0 does not allow (U+0000, other C0 controls but tab, line feed and carriage return, U+FFFE, U+FFFF),
+ * nesting deeper than `maxDepth`, text nodes over `maxTextLength` (outside `inhalt`), more than `maxElements`
+ * elements, more than 256 attributes on an element, names, attribute values or comments over 64 KiB.
  */
 import { createHash, type Hash } from 'node:crypto';
 import sax from 'sax';
@@ -49,7 +52,7 @@ export interface RawElement {
 export interface XmlLimits {
   readonly maxDepth: number;
   readonly maxElements: number;
-  /** Longest text node that is kept as text (binary content is not counted). */
+  /** Longest text node outside an `inhalt` element (binary content is not counted). */
   readonly maxTextLength: number;
   /** All kept text together. */
   readonly maxTotalText: number;
@@ -66,9 +69,11 @@ export const DEFAULT_LIMITS: XmlLimits = {
 const MAX_ATTRIBUTES = 256;
 const MAX_ATTRIBUTE_LENGTH = 64 * 1024;
 
-/** Text beyond this many characters that is pure base64 is treated as binary content. */
-const BINARY_SWITCH = 64 * 1024;
-const BASE64_ONLY = /^[A-Za-z0-9+/=\s]*$/;
+/** The element whose text is a document's content in base64 (XSozial-basis and the XÖV convention it follows). */
+const BINARY_ELEMENT = 'inhalt';
+
+/** Characters outside XML 1.0's Char production that valid UTF-8 can still carry (surrogates cannot). */
+const NOT_XML_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
 
 export interface XmlStreamOptions {
   readonly limits?: Partial<XmlLimits>;
@@ -175,6 +180,11 @@ export class XmlStreamParser {
       throw badEncoding(`invalid UTF-8 sequence between byte ${byteStart} and ${byteStart + cut}`);
     }
     if (this.chunkCharStart === 0 && this.chunkText === '' && text.length > 0) checkDeclaredEncoding(text);
+    const forbidden = NOT_XML_CHAR.exec(text);
+    if (forbidden) {
+      const code = forbidden[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
+      throw malformedXml(`character U+${code} is not allowed in XML 1.0 (byte ${byteStart + Buffer.byteLength(text.slice(0, forbidden.index))})`);
+    }
     this.feed(text, byteStart);
   }
 
@@ -242,14 +252,11 @@ export class XmlStreamParser {
       this.rootElement = element;
     }
     this.stack.push(element);
-    if (tag.local === 'inhalt' && !tag.isSelfClosing) this.startBinary(element, '');
+    if (tag.local === BINARY_ELEMENT && !tag.isSelfClosing) this.startBinary(element);
   }
 
-  /**
-   * Starts binary content: at the open tag of an `inhalt` element (its byte range is then known exactly), or late,
-   * when a text grew past 64 KiB of base64 (`textSoFar`); such content is later read again by parsing, not by range.
-   */
-  private startBinary(element: RawElement, textSoFar: string): void {
+  /** Starts binary content at the open tag of an `inhalt` element (its byte range in the source is then known). */
+  private startBinary(element: RawElement): void {
     const content: BinaryContent = { ordinal: this.allBinaries.length, size: 0, sha256: '', head: new Uint8Array(0) };
     this.allBinaries.push(content);
     element.binary = content;
@@ -258,12 +265,11 @@ export class XmlStreamParser {
       decoder: new Base64StreamDecoder(),
       hash: createHash('sha256'),
       charStart: this.parser.position,
-      byteStart: textSoFar === '' ? this.currentByteOffset() : 0,
+      byteStart: this.currentByteOffset(),
       textChars: 0,
-      clean: textSoFar === '',
+      clean: true,
     };
     this.binaries.set(element, open);
-    if (textSoFar.length > 0) this.binaryText(open, textSoFar);
   }
 
   private binaryText(open: OpenBinary, text: string): void {
@@ -298,13 +304,6 @@ export class XmlStreamParser {
       return;
     }
     const length = element.text.length + text.length;
-    if (length > BINARY_SWITCH && element.children.length === 0 && BASE64_ONLY.test(element.text) && BASE64_ONLY.test(text)) {
-      const soFar = element.text + text;
-      this.totalText -= element.text.length;
-      element.text = '';
-      this.startBinary(element, soFar);
-      return;
-    }
     if (length > this.limits.maxTextLength) throw limitExceeded(`text node longer than ${this.limits.maxTextLength} characters`);
     this.totalText += text.length;
     if (this.totalText > this.limits.maxTotalText) throw limitExceeded(`more than ${this.limits.maxTotalText} characters of text`);

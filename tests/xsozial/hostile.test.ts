@@ -66,7 +66,7 @@ describe('hostile and broken XML', () => {
 
   it('refuses deep nesting, huge text nodes and empty input', async () => {
     expect((await failure(`${'<a>'.repeat(150)}${'</a>'.repeat(150)}`)).kind).toBe('xml-limit');
-    // 2 MB of text that is not base64 (a base64 blob of that size would be treated as binary content)
+    // 2 MB of text in one node
     expect((await failure(`<a>${'Musterfrau! '.repeat(180_000)}</a>`)).kind).toBe('xml-limit');
     expect((await failure(`<a b="${'Musterfrau'.repeat(10_000)}"/>`)).kind).toBe('xml-limit');
     expect((await failure(`<a ${Array.from({ length: 300 }, (_, i) => `a${i}="1"`).join(' ')}/>`)).kind).toBe('xml-limit');
@@ -80,15 +80,69 @@ describe('hostile and broken XML', () => {
     await expect(summarize(Buffer.from('<!DOCTYPE x><x/>'))).rejects.toMatchObject({ kind: 'xml-hostile' });
   });
 
-  it('keeps a large base64 text as binary content instead of refusing it', async () => {
+  it('refuses characters XML 1.0 does not allow (U+0000 and other controls), wherever they stand', async () => {
+    for (const xml of [
+      `<a xmlns="${NS}"><name>Muster\u0000frau</name></a>`,
+      '<a b="Muster\u0001frau"/>',
+      '<a><!-- Musterfrau \u0000 --></a>',
+      '<a>Musterfrau\u001F</a>',
+      '<a>Musterfrau\uFFFF</a>',
+      '<a>&#0;</a>',
+    ]) {
+      const e = await failure(xml);
+      expect(e.kind).toBe('xml-malformed');
+      expect(e.text.de).toContain('kein gültiges XML');
+      expect(e.text.en).toContain('not valid XML');
+    }
+    const nul = await failure(`<a xmlns="${NS}"><name>Muster\u0000frau</name></a>`);
+    expect(nul.detail).toMatch(/U\+0000 .*\(byte \d+\)/);
+    // a NUL split from its neighbours across stream chunks, deep in a large message
+    const big = Buffer.from(`<a><b>${'Musterfrau '.repeat(50_000)}</b><c>x\u0000y</c></a>`);
+    const source: XmlByteSource = {
+      size: big.length,
+      async *stream() {
+        for (let i = 0; i < big.length; i += 4093) yield big.subarray(i, i + 4093);
+      },
+    };
+    expect((await failure(source)).kind).toBe('xml-malformed');
+    // tab, line feed and carriage return are XML characters
+    expect((await readDelivery(Buffer.from('<a>\t\n\r</a>'))).kind).toBe('generic-xml');
+  });
+
+  it('decodes base64 only in document content (inhalt): a long text elsewhere is refused, even of base64 letters', async () => {
+    // 56 MB of letters and spaces outside any document element: refused after the first MiB, not read to the end
+    const piece = Buffer.from('Musterfrau wohnt hier '.repeat(3000));
+    const total = 56 * 1024 * 1024;
+    let pulled = 0;
+    const letters: XmlByteSource = {
+      size: total + 40,
+      async *stream() {
+        const head = Buffer.from('<nachricht xmlns="urn:example"><daten>');
+        pulled += head.length;
+        yield head;
+        for (let sent = 0; sent < total; sent += piece.length) {
+          pulled += piece.length;
+          yield piece;
+        }
+        yield Buffer.from('</daten></nachricht>');
+      },
+    };
+    const e = await failure(letters);
+    expect(e.kind).toBe('xml-limit');
+    expect(e.detail).toContain('text node longer than');
+    expect(pulled).toBeLessThan(2 * 1024 * 1024);
+    // the same for real base64 outside inhalt: 3 MB of a file in <daten> is a text, and too long
     const bytes = Buffer.alloc(3 * 1024 * 1024, 7);
-    const xml = Buffer.from(`<nachricht xmlns="urn:example"><anhang><daten>${bytes.toString('base64')}</daten></anhang></nachricht>`);
-    const view = await readDelivery(xml);
-    expect(view.kind).toBe('generic-xml');
-    expect(view.documents).toHaveLength(1);
-    expect(view.documents[0]!.size).toBe(bytes.length);
-    // recognised late (after 64 KiB of text): read again by parsing, and the bytes are the same
-    expect(view.documents[0]!.location.kind).toBe('reparse');
-    expect((await readDocumentBytes(xml, view.documents[0]!)).equals(bytes)).toBe(true);
+    expect((await failure(`<nachricht xmlns="urn:example"><anhang><daten>${bytes.toString('base64')}</daten></anhang></nachricht>`)).kind).toBe('xml-limit');
+    // shorter base64 outside inhalt is shown as the text it is, not taken for a document
+    const small = Buffer.alloc(200_000, 7).toString('base64');
+    const shown = await readDelivery(Buffer.from(`<nachricht xmlns="urn:example"><daten>${small}</daten></nachricht>`));
+    expect(shown.documents).toHaveLength(0);
+    expect(shown.tree.children[0]!.value?.raw).toBe(small);
+    // in inhalt, the same 3 MB is a document, streamed from its byte range
+    const doc = await readDelivery(Buffer.from(`<nachricht xmlns="urn:example"><anhang><inhalt>${bytes.toString('base64')}</inhalt></anhang></nachricht>`));
+    expect(doc.documents).toHaveLength(1);
+    expect(doc.documents[0]!.size).toBe(bytes.length);
+    expect(doc.documents[0]!.location.kind).toBe('range');
   });
 });
