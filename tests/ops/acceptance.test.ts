@@ -21,6 +21,29 @@ let env: Record<string, string> = {};
 
 const pdfText = (file: string): string => spawnSync('pdftotext', [file, '-'], { encoding: 'utf8' }).stdout;
 
+/** Where each word is first found after the previous one (pdftotext -bbox): page number and top edge in points. */
+function words(file: string, wanted: readonly string[]): Array<{ page: number; y: number }> {
+  const pages = spawnSync('pdftotext', ['-bbox', file, '-'], { encoding: 'utf8' }).stdout.split('<page ').slice(1);
+  const found: Array<{ page: number; y: number }> = [];
+  let from = { page: 0, y: -1 };
+  for (const word of wanted) {
+    let hit: { page: number; y: number } | undefined;
+    for (let p = from.page; p < pages.length && hit === undefined; p++) {
+      for (const m of (pages[p] as string).matchAll(/yMin="([\d.]+)"[^>]*>([^<]*)</g)) {
+        const y = Number(m[1]);
+        if (m[2] === word && (p > from.page || y > from.y)) {
+          hit = { page: p, y };
+          break;
+        }
+      }
+    }
+    if (hit === undefined) throw new Error(`word ${word} not found in ${file}`);
+    found.push(hit);
+    from = hit;
+  }
+  return found;
+}
+
 beforeAll(async () => {
   ensureBuilt();
   pkiDir = await sharedPki();
@@ -55,6 +78,15 @@ describe('postfach abnahme', () => {
     expect(text.normalize('NFC')).toContain((test.applicants[0] as string).normalize('NFC'));
     expect(text.replace(/\s+/g, ' ')).toMatch(/delivery\.stored id=\d+ messageId=/);
     expect(text).toContain('Ergebnis der Abnahme');
+    // distinguished names wrap between their parts, never inside a word
+    expect(text).toContain('OU=Sozialamt');
+    expect(text).not.toMatch(/OU=Sozi\s*\n/);
+    // the result is written by hand: room for remarks (4 lines), place and date, name, signature
+    const labels = words(out, ['Bemerkungen', 'Ort,', 'Druckbuchstaben)', 'Unterschrift']);
+    expect(labels.map((l) => l.page)).toEqual(Array(4).fill(labels[0]!.page));
+    expect(labels[1]!.y - labels[0]!.y).toBeGreaterThan(4 * 20);
+    expect(labels[2]!.y - labels[1]!.y).toBeGreaterThan(35);
+    expect(labels[3]!.y - labels[2]!.y).toBeGreaterThan(35);
 
     // the technical log itself holds no names or subjects
     const logDir = path.join(root, 'daten', 'logs');

@@ -12,7 +12,7 @@ import type { DeliveryView } from '../../xsozial/view.js';
 import { pdfFailed, targetNotWritable } from '../errors.js';
 import { signatureInWords, timestampInWords, type ReceiptFacts } from '../receipt.js';
 import { writeAtomically } from '../xml-export.js';
-import { TaggedWriter } from './tagged-writer.js';
+import { PAGE, TaggedWriter } from './tagged-writer.js';
 
 export interface AcceptanceFacts {
   readonly receipt: ReceiptFacts;
@@ -28,6 +28,39 @@ export interface AcceptanceFacts {
   readonly noScreenshotReason?: string;
   readonly logLines: readonly string[];
   readonly programVersion: string;
+}
+
+/** Height of a handwritten line in a field of the result. */
+const WRITING_LINE = 22;
+/** The result section from its heading: the tick line and the fields (4 + 1 + 1 + 2 lines, their labels and gaps). */
+const RESULT_HEIGHT = 30 + 8 * WRITING_LINE + 4 * 28;
+
+/**
+ * A certificate's distinguished name as printed: a space after each comma that separates its parts, so that a long
+ * name wraps between the parts (at "OU=…", "O=…") and never inside a word.
+ */
+export function printedName(dn: string): string {
+  return dn.replace(/,(?=\s*[A-Za-z][A-Za-z0-9.]*=)/g, ', ').replace(/, {2,}/g, ', ');
+}
+
+/** A labelled, framed field to write in by hand, `lines` high (ruled unless `ruled` is false: a signature). */
+function writingField(w: TaggedWriter, label: string, lines: number, ruled = true): void {
+  const height = lines * WRITING_LINE + 6;
+  w.ensureSpace(height + 24);
+  w.paragraph(label, { size: 9, colour: '#4a4a4a' });
+  const y = w.doc.y - 2;
+  const left = PAGE.margin;
+  const width = PAGE.width - 2 * PAGE.margin;
+  w.artifact(() => {
+    w.doc.rect(left, y, width, height).lineWidth(0.8).strokeColor('#6b6b6b').stroke();
+    for (let i = 1; ruled && i < lines; i++) {
+      const ly = y + 3 + i * WRITING_LINE;
+      w.doc.moveTo(left + 8, ly).lineTo(left + width - 8, ly).lineWidth(0.3).strokeColor('#b0b0b0').stroke();
+    }
+  });
+  w.doc.fillColor('black');
+  w.doc.y = y + height + 10;
+  w.doc.x = PAGE.margin;
 }
 
 /**
@@ -51,8 +84,8 @@ export async function exportAcceptanceRecord(facts: AcceptanceFacts, outputPath:
       { label: 'Weitergeleitet (Forwarding)', value: timestampInWords(r.forwarding) },
       { label: 'Empfang bestätigt (Reception)', value: timestampInWords(r.reception) },
       { label: 'Abgerufen', value: timestampInWords(facts.fetchedAt) },
-      { label: 'Absender (Zertifikat)', value: r.sender },
-      { label: 'Empfänger (Postfach)', value: r.recipient },
+      { label: 'Absender (Zertifikat)', value: printedName(r.sender) },
+      { label: 'Empfänger (Postfach)', value: printedName(r.recipient) },
       { label: 'Testantrag (XSozial test)', value: facts.isTest ? 'ja' : 'nein' },
       { label: 'SHA-256 des Inhalts', value: r.contentSha256 },
     ]);
@@ -62,10 +95,10 @@ export async function exportAcceptanceRecord(facts: AcceptanceFacts, outputPath:
       { label: 'Inhaltsdaten', value: facts.decryption.content },
     ]);
     w.heading(2, 'Signaturprüfung');
-    w.table(r.signatures.map((s) => ({ label: s.role, value: `${signatureInWords(s)}${s.signer ? `\nUnterzeichner: ${s.signer}` : ''}${s.algorithm ? `\nVerfahren: ${s.algorithm}` : ''}` })));
+    w.table(r.signatures.map((s) => ({ label: s.role, value: `${signatureInWords(s)}${s.signer ? `\nUnterzeichner: ${printedName(s.signer)}` : ''}${s.algorithm ? `\nVerfahren: ${s.algorithm}` : ''}` })));
     if (r.inspections.length > 0) {
       w.heading(2, 'Prüfbericht des Intermediärs');
-      w.table(r.inspections.map((i) => ({ label: i.subject, value: `${i.result}${i.time ? ` (${timestampInWords(i.time)})` : ''}` })));
+      w.table(r.inspections.map((i) => ({ label: printedName(i.subject), value: `${i.result}${i.time ? ` (${timestampInWords(i.time)})` : ''}` })));
     }
     w.heading(2, 'Darstellung des Antrags');
     if (facts.screenshot) {
@@ -82,12 +115,14 @@ export async function exportAcceptanceRecord(facts: AcceptanceFacts, outputPath:
     w.heading(2, 'Technische Protokollzeilen (ohne personenbezogene Daten)');
     if (facts.logLines.length === 0) w.paragraph('Keine Protokollzeilen zu dieser Nachricht gefunden.', { size: 9 });
     for (const line of facts.logLines) w.paragraph(line, { size: 7.5 });
+    // filled in by hand: the heading, the tick boxes and every field with its box stay on one page
+    w.ensureSpace(RESULT_HEIGHT + 45);
     w.heading(2, 'Ergebnis der Abnahme');
-    w.table([
-      { label: 'Abnahme erfolgreich', value: '☐ ja    ☐ nein' },
-      { label: 'Bemerkungen', value: '\n\n' },
-      { label: 'Ort, Datum, Name, Unterschrift', value: '\n\n' },
-    ]);
+    w.paragraph('Abnahme erfolgreich:   ☐ ja      ☐ nein', { size: 11 });
+    writingField(w, 'Bemerkungen', 4);
+    writingField(w, 'Ort, Datum', 1);
+    writingField(w, 'Name (in Druckbuchstaben)', 1);
+    writingField(w, 'Unterschrift', 2, false);
     w.pageNumbers(`Abnahmeprotokoll · Nachricht ${r.messageId}`, new Map());
     bytes = await w.finish();
   } catch (error) {
