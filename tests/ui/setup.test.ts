@@ -2,8 +2,9 @@
  * "Echtes Postfach einrichten" in browser mode against a real local OSCI intermediary and a test PKI: the key file and
  * the certificate are chosen with the file input (their bytes go one way into `workspace.uploadFile`), the key
  * password is typed once and sent in a single call, a wrong one is refused with advice, the recovery key is shown
- * once and must be confirmed, the connection test proves URL, keys and signer, and the first fetch brings the
- * applications sent meanwhile. No answer the page received contains the key password.
+ * once and must be confirmed, the connection test proves URL, keys and signer (and names the certificate's warning:
+ * it expires within 60 days), and the first fetch brings the applications sent meanwhile. No answer the page
+ * received contains the key password.
  */
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -26,7 +27,8 @@ describe('setting up the real mailbox (browser mode)', () => {
     ui = await startUiSession({
       prepare: async (dataDir) => {
         pkiDir = path.join(dataDir, '..', `${path.basename(dataDir)}-pki`);
-        await createTestPki(pkiDir, { force: true });
+        // the mailbox certificate expires within 60 days: the set-up names it on its last step
+        await createTestPki(pkiDir, { force: true, validDays: 45 });
       },
     });
     p12Password = readFileSync(testPkiFiles(pkiDir).password, 'utf8').trim();
@@ -87,6 +89,10 @@ describe('setting up the real mailbox (browser mode)', () => {
     await page.getByRole('button', { name: 'Postfach einrichten' }).click();
     await page.getByRole('heading', { level: 1, name: 'Verbindung prüfen' }).waitFor();
     await page.getByText(/^Verbindung in Ordnung: Der Intermediär hat geantwortet/).waitFor({ timeout: 60_000 });
+    const warnings = page.getByTestId('setup-certificate-warnings');
+    expect(await warnings.getByRole('heading', { level: 2 }).innerText()).toBe('Hinweise zum Zertifikat des Postfachs');
+    expect(await warnings.innerText()).toMatch(/Das Zertifikat läuft in (44|45) Tagen ab \(am \d\d\.\d\d\.\d{4}\)\. Bitte rechtzeitig ein neues beantragen\./);
+    expect(await warnings.innerText()).toContain('Bitte geben Sie diese Hinweise an die IT weiter.');
     await saveScreenshot(page, 'ui-connection-test');
     await expectAxeClean(page, 'Verbindung prüfen');
     await page.getByRole('button', { name: 'Zum Postfach' }).click();
@@ -121,12 +127,30 @@ describe('setting up the real mailbox (browser mode)', () => {
     expect(text).toContain('Es geht nichts verloren');
     await saveScreenshot(page, 'ui-intermediary-down');
     await expectAxeClean(page, 'Intermediär nicht erreichbar');
+    // a fetch meanwhile fails; that error still applies while the caseworker opens messages and the settings
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    await page.getByTestId('fetch-button').click();
+    const status = page.getByTestId('status-message');
+    await status.getByRole('button', { name: 'Was kann ich tun?' }).waitFor({ timeout: 60_000 });
+    const failed = await status.innerText();
+    expect(failed).toContain('Der Intermediär ist nicht erreichbar.');
+    await page.getByTestId('message-list').getByRole('option').first().click();
+    await page.getByTestId('message-view').waitFor();
+    await page.getByTestId('open-settings').click();
+    await dialog.waitFor();
+    expect(await status.innerText()).toBe(failed);
+    await dialog.getByRole('tab', { name: 'Postfach' }).click();
     await address.fill(intermediary.url);
     await dialog.getByRole('button', { name: 'Speichern' }).click();
     await expect.poll(async () => (await serviceApi(ui).call('identity.get', {})).identity?.intermediaryUrl).toBe(intermediary.url);
-    await dialog.getByRole('button', { name: 'Erneut versuchen' }).click();
+    await dialog.getByRole('button', { name: 'Verbindung prüfen' }).click();
     await dialog.getByText(/^Verbindung in Ordnung/).waitFor({ timeout: 60_000 });
     await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    // the next fetch the caseworker starts replaces it
+    await page.getByTestId('fetch-button').click();
+    await status.getByText(/^Abruf beendet/).waitFor({ timeout: 60_000 });
   });
 
   it('never sends the key password back to the page', () => {
