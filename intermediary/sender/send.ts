@@ -80,6 +80,8 @@ export interface SentApplication {
   readonly subject: string;
   readonly service: Service | undefined;
   readonly seed: string | undefined;
+  /** The moment the generated application counts as sent (ISO; its dates lie before it): seed and moment make it again. */
+  readonly sentAt: string | undefined;
   readonly test: boolean;
   /** The content (application XML or the file) as sent: length and SHA-256 of the plaintext. */
   readonly content: { readonly length: number; readonly sha256: string };
@@ -172,11 +174,12 @@ export async function sendApplications(options: SendOptions): Promise<SentApplic
     const seed = count > 1 ? `${baseSeed}-${i}` : baseSeed;
     let document: Buffer;
     let subject: string;
+    const sentAt = options.sentAt ?? new Date();
     if (options.content) {
       document = options.content;
       subject = options.subject ?? (count > 1 ? `Testnachricht ${i}` : 'Testnachricht');
     } else {
-      const application = await generateApplication({ service, seed, sentAt: options.sentAt ?? new Date(), ...(options.test ? { test: true } : {}) });
+      const application = await generateApplication({ service, seed, sentAt, ...(options.test ? { test: true } : {}) });
       document = application.bytes();
       const label = `${options.test ? 'Testantrag' : 'Antrag'} ${SERVICES[service].product} – Vorgang ${application.facts.caseId.slice(0, 8)}`;
       subject = options.subject ?? label;
@@ -206,6 +209,7 @@ export async function sendApplications(options: SendOptions): Promise<SentApplic
       subject,
       service: options.content ? undefined : service,
       seed: options.content ? undefined : seed,
+      sentAt: options.content ? undefined : sentAt.toISOString(),
       test: options.test === true,
       content: { length: document.length, sha256: createHash('sha256').update(document).digest('hex') },
       attachments: attachmentFacts,

@@ -20,6 +20,7 @@ const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 interface SentJson {
   readonly messageId: string;
   readonly seed: string;
+  readonly sentAt: string;
   readonly content: { readonly length: number; readonly sha256: string };
   readonly attachments: ReadonlyArray<{ readonly contentId: string; readonly sha256: string }>;
   readonly creation: string;
@@ -33,7 +34,7 @@ const exportDir = path.join(root, 'exports');
 let intermediary: ChildProcess | undefined;
 let url = '';
 let sent: SentJson[] = [];
-/** The applications as the generator makes them again from their seeds (deterministic): names, IBANs, XML. */
+/** The applications as the generator makes them again from their seeds and moments of sending: names, IBANs, XML. */
 const generated = new Map<string, Awaited<ReturnType<typeof generateApplication>>>();
 const env = () => ({ TEST_P12_PASSWORD: pkiPassword(pkiDir), POSTFACH_STORE_PASSWORD: STORE_PASSWORD });
 const fetchArgs = () => {
@@ -60,7 +61,8 @@ beforeAll(async () => {
   const withAttachments = await postfach(['send', '--intermediary', url, '--pki', pkiDir, '--count', '2', '--seed', 'anlagen', '--service', 'grusi', '--attachments', '2', '--attachment-size', '40000', '--json']);
   expect([plain.status, withAttachments.status]).toEqual([0, 0]);
   sent = [...(JSON.parse(plain.stdout) as { sent: SentJson[] }).sent, ...(JSON.parse(withAttachments.stdout) as { sent: SentJson[] }).sent];
-  for (const s of sent) generated.set(s.messageId, await generateApplication({ service: s.attachments.length > 0 ? 'grusi' : 'hzl', seed: s.seed }));
+  // the same seed and moment of sending give the same bytes
+  for (const s of sent) generated.set(s.messageId, await generateApplication({ service: s.attachments.length > 0 ? 'grusi' : 'hzl', seed: s.seed, sentAt: new Date(s.sentAt) }));
 }, 240_000);
 
 afterAll(async () => {
@@ -99,6 +101,9 @@ describe('postfach fetch, list, show, export (real processes)', () => {
       expect(item.applicants).toEqual([...app.facts.applicants]);
       expect(item.applicant).toBe(app.facts.applicants[0]);
       expect(item.benefit.text).toBe(app.facts.product);
+      // postfach send dates each application by its own clock: created shortly before its Eingang, never after
+      expect(Math.abs(new Date(s.sentAt).getTime() - new Date(s.creation).getTime())).toBeLessThan(10 * 60_000);
+      expect(new Date(app.facts.createdAt).getTime()).toBeLessThanOrEqual(new Date(s.creation).getTime());
       expect(new Date(item.eingang).toISOString()).toBe(new Date(s.creation).toISOString());
       expect(item.eingangKnown).toBe(true);
       expect(item.signatureStatus).toBe('vertrauenswuerdig');
