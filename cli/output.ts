@@ -1,7 +1,10 @@
 import { PostfachError, toPostfachError } from '../core/errors.js';
 import { ExitCode } from './exit-codes.js';
 
-/** Reads a password from the environment variable the user named; never from argv (visible in `ps`). */
+/**
+ * Reads a password from the environment variable the user named; never from argv (visible in `ps`). Unset or empty:
+ * `password-missing`, exit code 2 (wrong usage, see reportError).
+ */
 export function passwordFromEnv(variable: string): string {
   const value = process.env[variable];
   if (value === undefined || value === '') {
@@ -37,6 +40,8 @@ export function reportError(error: unknown, json: boolean): ExitCode {
   }
   if (e.kind === 'internal') return ExitCode.internal;
   if (e.kind === 'network') return ExitCode.unreachable;
+  // a password variable that is not set is wrong usage (the command line names it), not a failed operation
+  if (e.kind === 'password-missing') return ExitCode.usage;
   return ExitCode.failed;
 }
 

@@ -169,7 +169,7 @@ describe('postfach pki show', () => {
     expect(shown.stdout).toContain('! Der Schlüssel ist laut Zertifikat nicht für Verschlüsselung vorgesehen.');
   });
 
-  it('errors: wrong password, damaged file, missing password, unreadable file — exit codes per README', () => {
+  it('errors: wrong password, damaged file, missing password or password variable, unreadable file — exit codes per README', () => {
     const wrong = postfach(['pki', 'show', path.join(fixturesDir, 'openssl3.p12'), '--password-env', 'PW'], { PW: 'falsch' });
     expect(wrong.status).toBe(1);
     expect(wrong.stderr).toMatch(/^Fehler: Das Passwort für die Schlüsseldatei ist falsch\.\n  Technische Angabe: /);
@@ -189,9 +189,13 @@ describe('postfach pki show', () => {
     expect(noPassword.status).toBe(2);
     expect(noPassword.stderr).toMatch(/--password-env/);
 
+    // a named variable that is not set (or empty) is wrong usage, like a missing --password-env
     const unset = postfach(['pki', 'show', path.join(fixturesDir, 'openssl3.p12'), '--password-env', 'POSTFACH_TEST_UNSET']);
-    expect(unset.status).toBe(1);
-    expect(unset.stderr).toMatch(/POSTFACH_TEST_UNSET/);
+    expect(unset.status).toBe(2);
+    expect(unset.stderr).toMatch(/^Fehler: Kein Passwort: Die Umgebungsvariable POSTFACH_TEST_UNSET ist nicht gesetzt\./);
+    const empty = postfach(['pki', 'show', path.join(fixturesDir, 'openssl3.p12'), '--password-env', 'POSTFACH_TEST_EMPTY', '--json'], { POSTFACH_TEST_EMPTY: '' });
+    expect(empty.status).toBe(2);
+    expect(JSON.parse(empty.stdout)).toMatchObject({ ok: false, error: { kind: 'password-missing' } });
 
     const missing = postfach(['pki', 'show', path.join(root, 'gibt-es-nicht.cer')]);
     expect(missing.status).toBe(1);
