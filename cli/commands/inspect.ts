@@ -47,6 +47,13 @@ const TYPE_DE: Record<string, string> = {
   SOAPFault: 'Fehlernachricht (SOAP-Fault)',
 };
 
+/** The trust of an author signature in words (the JSON keeps the stable token). */
+const TRUST_DE: Readonly<Record<string, string>> = {
+  trusted: 'vertrauenswürdig',
+  'unknown-issuer': 'unbekannter Aussteller',
+  invalid: 'ungültig',
+};
+
 function text(r: InspectReport): string {
   const lines: string[] = [];
   const l = (label: string, value: string) => lines.push(`  ${`${label}:`.padEnd(26)}${value}`);
@@ -78,7 +85,7 @@ function text(r: InspectReport): string {
     l('Laufzettel', `${p.messageId}: Eingang ${p.creation ?? '—'}, Weiterleitung ${p.forwarding ?? '—'}, Empfang ${p.reception ?? '—'}`);
   }
   for (const c of r.containers) {
-    const sig = c.signatures.length === 0 ? 'unsigniert' : c.signatures.map((s) => `${s.valid ? 'Signatur gültig' : 'Signatur UNGÜLTIG'} (${s.signer ?? '?'}; ${s.trust})`).join(', ');
+    const sig = c.signatures.length === 0 ? 'unsigniert' : c.signatures.map((s) => `${s.valid ? 'Signatur gültig' : 'Signatur UNGÜLTIG'} (${s.signer ?? '?'}; ${TRUST_DE[s.trust] ?? s.trust})`).join(', ');
     l('Inhaltscontainer', `${c.path}${c.encryptedDataId ? ' (verschlüsselt)' : ''}: ${c.error ? `nicht lesbar (${c.error.kind})` : sig}`);
   }
   for (const c of r.contents) l('Inhalt', `${c.container} ${c.id ?? ''} ${c.kind}, ${c.length} Byte, SHA-256 ${c.sha256}`);

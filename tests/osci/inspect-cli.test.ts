@@ -104,6 +104,18 @@ describe('postfach inspect --json', () => {
     expect(stdout).toContain('9400');
   }, 60_000);
 
+  it('German text: the trust of an author signature in German words (the JSON keeps the token)', async () => {
+    const args = [cli, 'inspect', vectorPath('exchange/06-FetchDelivery.response.http-body'), '--p12', vectorPath('certs/bob_cipher_4096.p12'), '--password-env', 'VECTOR_PIN'];
+    const env = { ...process.env, VECTOR_PIN: '123456' };
+    const unknown = (await run('node', args, { env })).stdout;
+    expect(unknown).toMatch(/Inhaltscontainer: +contentcontainer0 \(verschlüsselt\): Signatur gültig \([^)]*CN=Alice Signature 4096; unbekannter Aussteller\)\n/);
+    const trusted = (await run('node', [...args, '--trusted-ca', vectorPath('certs/governikus_ca_8_pn.cer')], { env })).stdout;
+    expect(trusted).toMatch(/CN=Alice Signature 4096; vertrauenswürdig\)\n/);
+    for (const out of [unknown, trusted]) expect(out).not.toMatch(/unknown-issuer|; trusted\)|; invalid\)/);
+    const json = JSON.parse((await run('node', [...args, '--json'], { env })).stdout) as Json;
+    expect(json.containers.find((c: Json) => c.path === 'contentcontainer0').signatures[0].trust).toBe('unknown-issuer');
+  }, 60_000);
+
   it('a message, key or certificate file that cannot be read is input-file (exit 1, German), not an internal error', async () => {
     const missing = path.join(projectRoot, 'gibt-es-nicht.http-body');
     const fault = vectorPath('faults/fault-9400.response.http-body');
