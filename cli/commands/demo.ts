@@ -3,6 +3,7 @@
  * intermediary, a handful of synthetic applications sent as the Sozialplattform would, fetched into a demo store
  * through the typed contract — then says where everything is and which commands show it.
  */
+import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -43,6 +44,9 @@ export function register(program: Command): void {
             return { fetched, list };
           });
           const passwordFile = path.join(dir, 'store-password');
+          // written when the demo store was created (core/mailbox/demo.ts); a folder from an older version may lack it
+          const recoveryKeyFile = path.join(dir, 'recovery-key.txt');
+          const hasRecoveryKey = existsSync(recoveryKeyFile);
           const env = `POSTFACH_STORE_PASSWORD="$(cat ${passwordFile})"`;
           if (json) {
             printJson({
@@ -50,6 +54,7 @@ export function register(program: Command): void {
               dir,
               store: demo.storePath,
               storePasswordFile: passwordFile,
+              recoveryKeyFile: hasRecoveryKey ? recoveryKeyFile : null,
               pki: demo.pkiDir,
               intermediaryUrl: demo.intermediaryUrl,
               created: demo.created,
@@ -69,6 +74,7 @@ export function register(program: Command): void {
                 'Wo alles liegt:',
                 `  Datenspeicher (verschlüsselt):   ${demo.storePath}`,
                 `  Passwort des Datenspeichers:     ${passwordFile}   (nur für die Demo in einer Datei)`,
+                ...(hasRecoveryKey ? [`  Wiederherstellungsschlüssel:     ${recoveryKeyFile}   (nur für die Demo in einer Datei)`] : []),
                 `  Test-PKI (nur für Tests):        ${demo.pkiDir}`,
                 `  Daten des Intermediärs:          ${path.join(dir, 'intermediary')}`,
                 `  Intermediär:                     ${demo.intermediaryUrl}${opts.keepRunning ? '' : ' (beendet)'}`,

@@ -3,7 +3,7 @@
  * Testantrag, one with evidence attachments) fetched into a demo store, and where everything is. Started again on
  * the same folder (the Übungsmodus after a restart) it keeps everything and sends nothing twice.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runFetch } from '../../core/mailbox/fetch-engine.js';
@@ -18,9 +18,14 @@ describe('the demo mailbox', () => {
     const dir = path.join(tempDir('postfach-mailbox-demo-'), 'demo');
     const run = await postfach(['demo', '--dir', dir, '--json']);
     expect(run.status, run.stderr).toBe(0);
-    const out = JSON.parse(run.stdout) as { ok: boolean; store: string; storePasswordFile: string; created: boolean; sent: string[]; fetch: { newMessages: number; outcome: string }; messages: number };
+    const out = JSON.parse(run.stdout) as { ok: boolean; store: string; storePasswordFile: string; recoveryKeyFile: string | null; created: boolean; sent: string[]; fetch: { newMessages: number; outcome: string }; messages: number };
     expect(out).toMatchObject({ ok: true, created: true, messages: 5, fetch: { outcome: 'complete', newMessages: 5 } });
     expect(out.sent).toHaveLength(5);
+    // the files README lists for the demo folder, the two secrets readable by the owner only
+    expect(readdirSync(dir)).toEqual(expect.arrayContaining(['intermediary', 'logs', 'pki', 'postfach.db', 'recovery-key.txt', 'store-password']));
+    expect(out.recoveryKeyFile).toBe(path.join(dir, 'recovery-key.txt'));
+    expect(readFileSync(out.recoveryKeyFile!, 'utf8')).toMatch(/^[0-9A-Z]{6}(-[0-9A-Z]{6}){7}\n$/);
+    for (const secret of [out.recoveryKeyFile!, out.storePasswordFile]) expect(statSync(secret).mode & 0o077).toBe(0);
 
     const human = await postfach(['list', '--store', out.store, '--json'], { POSTFACH_STORE_PASSWORD: readFileSync(out.storePasswordFile, 'utf8').trim() });
     const items = JSON.parse(human.stdout) as Array<{ isTest: boolean; attachmentCount: number; benefit: { code: string }; signatureStatus: string }>;
@@ -34,6 +39,7 @@ describe('the demo mailbox', () => {
     expect(text.status).toBe(0);
     expect(text.stdout).toContain('Im Datenspeicher: 5 Nachricht(en)');
     expect(text.stdout).toContain(`postfach list --store ${out.store}`);
+    expect(text.stdout).toContain(`Wiederherstellungsschlüssel:     ${out.recoveryKeyFile!}   (nur für die Demo in einer Datei)`);
 
     // the Übungsmodus after a restart: same folder, a new port written into the store, nothing sent again
     const again = await startDemoMailbox(dir);
