@@ -78,13 +78,18 @@ function progressLine(p: FetchProgress): string {
   return `${phase[p.phase]}: ${p.messagesDone} Zustellung(en), ${p.newMessages ?? 0} neu, ${formatBytes(p.bytesDone)} empfangen\n`;
 }
 
+/** Seconds with one decimal, written the German way (3,3). */
+function seconds(ms: number): string {
+  return (ms / 1000).toFixed(1).replace('.', ',');
+}
+
 function fetchSummary(r: FetchResult): string {
   const lines = [
     r.outcome === 'complete' ? 'Abruf abgeschlossen: Das Postfach ist leer.' : r.outcome === 'cancelled' ? 'Abruf abgebrochen.' : 'Abruf fehlgeschlagen.',
     `  Neu gespeichert:        ${r.newMessages}${r.unreadable > 0 ? ` (davon ${r.unreadable} „nicht lesbar“)` : ''}`,
     `  Bereits vorhanden:      ${r.duplicates}`,
     `  Empfangsbestätigungen:  ${r.receiptsRecorded}`,
-    `  Empfangen:              ${formatBytes(r.bytes)} in ${(r.durationMs / 1000).toFixed(1)} s`,
+    `  Empfangen:              ${formatBytes(r.bytes)} in ${seconds(r.durationMs)} s`,
   ];
   return `${lines.join('\n')}\n`;
 }
