@@ -235,7 +235,10 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /** Expiry of the mailbox key: the earlier of the cipher and the signature certificate. */
 export function keyExpiry(identity: MailboxIdentity, now = new Date()): MailboxIdentityDto['expiry'] {
   const validTo = [identity.cipherKey.certificate, identity.signatureKey.certificate].map((c) => new Date(c.validTo)).reduce((a, b) => (a < b ? a : b));
-  const daysLeft = Math.floor((validTo.getTime() - now.getTime()) / DAY_MS);
+  // days begun, as the certificate's own warnings count them (certificate-facts.ts): 44.2 days left are "in 45 Tagen";
+  // once expired, negative (3.2 days ago: -4)
+  const remaining = (validTo.getTime() - now.getTime()) / DAY_MS;
+  const daysLeft = remaining > 0 ? Math.ceil(remaining) : Math.floor(remaining);
   const date = validTo.toISOString().slice(0, 10);
   const dateDe = `${date.slice(8, 10)}.${date.slice(5, 7)}.${date.slice(0, 4)}`;
   if (validTo.getTime() <= now.getTime()) {

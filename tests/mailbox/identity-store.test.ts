@@ -105,6 +105,9 @@ describe('the keys inside the store', () => {
     // the warning starts 60 days before (issue 6: "warnings from 60 days before")
     expect(keyExpiry(identity, new Date(validTo.getTime() - 61 * 86_400_000))).toMatchObject({ status: 'ok', daysLeft: 61 });
     expect(keyExpiry(identity, new Date(validTo.getTime() - 60 * 86_400_000))).toMatchObject({ status: 'expires-soon', daysLeft: 60 });
+    // a day begun counts, as in the certificate's own warning ("läuft in N Tagen ab")
+    expect(keyExpiry(identity, new Date(validTo.getTime() - 60 * 86_400_000 - 3_600_000))).toMatchObject({ status: 'ok', daysLeft: 61 });
+    expect(keyExpiry(identity, new Date(validTo.getTime() - 19.5 * 86_400_000))).toMatchObject({ status: 'expires-soon', daysLeft: 20 });
     const soon = keyExpiry(identity, new Date(validTo.getTime() - 20 * 86_400_000));
     expect(soon).toMatchObject({ status: 'expires-soon', daysLeft: 20 });
     expect(soon.text.de).toContain('läuft in 20 Tagen ab');

@@ -248,7 +248,7 @@ describe('certificate expiry in the status bar', () => {
   };
 
   it('within 60 days: a warning with its date, days and what to do', async () => {
-    const soon = keyFile('bald.p12', 'Sozialamt Musterstadt bald', Date.now() - 300 * DAY_MS, Date.now() + 30 * DAY_MS + 3_600_000);
+    const soon = keyFile('bald.p12', 'Sozialamt Musterstadt bald', Date.now() - 300 * DAY_MS, Date.now() + 30 * DAY_MS - 3_600_000);
     const expiry = await setUp(soon.file);
     const { page } = ui;
     await expect.poll(() => expiry.innerText()).toContain('(in 30 Tagen)');
@@ -257,6 +257,8 @@ describe('certificate expiry in the status bar', () => {
     await expiry.getByRole('button', { name: 'Was kann ich tun?' }).click();
     const help = page.getByRole('dialog');
     expect(await help.innerText()).toContain('Das Zertifikat des Postfachs läuft in 30 Tagen ab');
+    // the same count as the certificate's own warning (a day begun counts)
+    expect((await serviceApi(ui).call('identity.get', {})).identity?.cipherCertificate.warnings.map((w) => w.de)).toContainEqual(expect.stringContaining('läuft in 30 Tagen ab'));
     expect(await help.innerText()).toContain('Bitten Sie die IT rechtzeitig um ein neues Zertifikat');
     await saveScreenshot(page, 'ui-statusbar-certificate-expiring', { fullPage: false });
     await expectAxeClean(page, 'Statusleiste: Zertifikat läuft bald ab');
