@@ -32,7 +32,7 @@ function difference(a: ReturnType<typeof render>, b: ReturnType<typeof render>, 
   return sum / n;
 }
 
-/** Five pages that a viewer shows differently from their raw coordinates: offset boxes, crop boxes, rotations. */
+/** Pages that a viewer shows differently from their raw coordinates (offset boxes, crop boxes, rotations), a blank page and one of two content streams. */
 async function awkwardPdf(): Promise<Buffer> {
   const pdf = await PDFDocument.create();
   const marks = (page: ReturnType<PDFDocument['addPage']>, x0: number, y0: number, w: number, h: number) => {
@@ -56,6 +56,11 @@ async function awkwardPdf(): Promise<Buffer> {
   const upside = pdf.addPage([300, 200]);
   upside.setRotation(degrees(180));
   marks(upside, 0, 0, 300, 200);
+  // a blank page (no content at all) and a page whose content comes in two streams
+  pdf.addPage([400, 300]);
+  const twoStreams = pdf.addPage([400, 300]);
+  marks(twoStreams, 0, 0, 400, 300);
+  twoStreams.node.addContentStream(pdf.context.register(pdf.context.flateStream('0.2 g 300 120 60 60 re f')));
   return Buffer.from(await pdf.save());
 }
 
@@ -87,20 +92,20 @@ describe('PDF pages appended to the export', () => {
     const receipt = receiptFor(createHash('sha256').update(xml).digest('hex'), xml.length);
     const result = await exportPdf(view, receipt, { source: xml, pdfa: false }, out);
     expect(result.documents).toEqual([
-      { id: 'D1', included: 'pages', pages: 5 },
+      { id: 'D1', included: 'pages', pages: 7 },
       { id: 'D2', included: 'pages', pages: 1 },
     ]);
     qpdfCheck(out);
     const total = Number(pdfinfo(out).Pages);
     expect(total).toBe(result.pages);
-    // the six imported pages are the last six: no page of their own announces them
-    const first = total - 5;
+    // the eight imported pages are the last eight: no page of their own announces them
+    const first = total - 7;
     for (let p = 1; p < first; p++) expect(pdftotext(out, p)).not.toMatch(/Es folg(t|en) \d+ Seite/);
 
-    for (let i = 0; i < 5; i++) {
+    for (let i = 0; i < 7; i++) {
       const page = first + i;
       const text = searchable(pdftotext(out, page));
-      expect(text).toContain(`Export OSCI-Postfach · Nachricht ${receipt.messageId} · Anlage 1: lagen.pdf (S. ${i + 1}/5) · Seite ${page} von ${total}`);
+      expect(text).toContain(`Export OSCI-Postfach · Nachricht ${receipt.messageId} · Anlage 1: lagen.pdf (S. ${i + 1}/7) · Seite ${page} von ${total}`);
       const original = render(source, i + 1);
       const exported = render(out, page);
       expect([exported.width, exported.height]).toEqual([original.width, original.height]);
@@ -113,7 +118,7 @@ describe('PDF pages appended to the export', () => {
     // every appended page is a Figure with alternative text inside a section titled for its document, and the
     // outline leads to each document's first page
     const struct = execFileSync('pdfinfo', ['-struct', out], { encoding: 'utf8' });
-    expect(struct).toMatch(/Sect "Anlage 1: Seiten in allen Lagen"\n(\s+Figure\n){5}\s+Sect "Anlage 2: Einseitiger Bescheid"\n\s+Figure\n/);
+    expect(struct).toMatch(/Sect "Anlage 1: Seiten in allen Lagen"\n(\s+Figure\n){7}\s+Sect "Anlage 2: Einseitiger Bescheid"\n\s+Figure\n/);
     const target = await PDFDocument.load(readFileSync(out));
     const outlineTitles: string[] = [];
     const firstPages: number[] = [];

@@ -8,7 +8,7 @@
  * Before rendering, every PDF is inspected once: its page count, and whether it allows PDF/A (fonts embedded,
  * no annotations). Documents are loaded one at a time, so only one evidence PDF is in memory at once.
  */
-import { PDFArray, PDFDict, PDFDocument, PDFName, PDFNumber, PDFRef, PDFStream, type PDFPage } from 'pdf-lib';
+import { decodePDFRawStream, PDFArray, PDFDict, PDFDocument, PDFName, PDFNumber, PDFRawStream, PDFRef, PDFStream, type PDFPage } from 'pdf-lib';
 import { PostfachError } from '../../errors.js';
 import { readDocumentBytes } from '../../xsozial/read-delivery.js';
 import type { XmlSource } from '../../xsozial/source.js';
@@ -103,7 +103,8 @@ async function inspectPdf(source: XmlSource, doc: DocumentView): Promise<Documen
     pdf = await loadPdf(source, doc);
     // a file that loads can still lack its page tree: asking for the pages is part of the check
     pages = pdf.getPageCount();
-    pdf.getPages().forEach((page) => page.node.Contents());
+    // every page's content can be taken into a form XObject (import below)
+    pdf.getPages().forEach((page) => pageContent(page));
   } catch (error) {
     // the content itself unreadable (changed source) is no property of this PDF
     if (error instanceof PostfachError) throw error;
@@ -144,35 +145,49 @@ function pdfaBlockers(pdf: PDFDocument): string[] {
 
 /**
  * Fills the placeholders: `placeholders[i]` is the target page index for page i of the plan's document. Each
- * imported page becomes a form XObject (content, resources, the visible box, the placement of the plan's geometry)
- * in its placeholder's resources; the placeholder's own content (the Figure that draws it, the footer) stays.
+ * imported page becomes a form XObject (its content, resources, the visible box as BBox, the plan's placement as
+ * Matrix) in its placeholder's resources; the placeholder's own content (the Figure that draws it, the footer)
+ * stays.
  * Returns the number of pages filled.
  */
 export async function importPdfPages(target: PDFDocument, source: XmlSource, plan: DocumentPlan & { kind: 'pdf' }, placeholders: readonly number[]): Promise<number> {
   const src = await loadPdf(source, plan.doc);
   const copied = await target.copyPages(src, src.getPageIndices());
   const ctx = target.context;
-  const forms = await target.embedPages(
-    copied,
-    plan.geometry.map((g) => g.box),
-    plan.geometry.map((g) => [...g.matrix]),
-  );
-  // the copied pages and their own content streams (pages may share them) are not used once the forms hold a
-  // decoded copy; taken before embedding, which wraps the contents in q/Q streams that pdf-lib shares and keeps
+  // the copied pages and their own content streams (pages may share them) are not used once the forms hold the
+  // content: removed at the end, so the file carries each content once
   const unused = new Set<PDFRef>();
-  for (const page of copied) {
+  for (const [i, page] of copied.entries()) {
+    const g = plan.geometry[i]!;
     const contents = page.node.get(PDFName.of('Contents'));
     for (const ref of contents instanceof PDFArray ? contents.asArray() : [contents]) if (ref instanceof PDFRef) unused.add(ref);
     unused.add(page.ref);
-  }
-  for (const form of forms) await form.embed();
-  for (const [i, page] of copied.entries()) {
-    const form = forms[i]!;
+    const formDict = {
+      Type: 'XObject',
+      Subtype: 'Form',
+      FormType: 1,
+      BBox: [g.box.left, g.box.bottom, g.box.right, g.box.top],
+      Matrix: [...g.matrix],
+      Resources: page.node.Resources() ?? ctx.obj({}),
+    };
+    const content = pageContent(page);
+    let form: PDFStream;
+    if (content instanceof PDFRawStream) {
+      // one content stream: its encoded bytes and filters become the form as they are (nothing decoded)
+      const dict = ctx.obj(formDict);
+      for (const key of ['Filter', 'DecodeParms']) {
+        const value = content.dict.get(PDFName.of(key));
+        if (value) dict.set(PDFName.of(key), value);
+      }
+      form = PDFRawStream.of(dict, content.contents);
+    } else {
+      form = ctx.flateStream(content, formDict);
+    }
     const holder = target.getPage(placeholders[i]!).node;
     const resources = holder.Resources() ?? ctx.obj({});
     holder.set(PDFName.of('Resources'), resources);
     const xobjects = resources.lookupMaybe(PDFName.of('XObject'), PDFDict) ?? ctx.obj({});
-    xobjects.set(PDFName.of(IMPORTED_PAGE_XOBJECT), form.ref);
+    xobjects.set(PDFName.of(IMPORTED_PAGE_XOBJECT), ctx.register(form));
     resources.set(PDFName.of('XObject'), xobjects);
     // a transparency group of the page stays with the page that now shows it
     const group = page.node.get(PDFName.of('Group'));
@@ -180,4 +195,24 @@ export async function importPdfPages(target: PDFDocument, source: XmlSource, pla
   }
   for (const ref of unused) ctx.delete(ref);
   return copied.length;
+}
+
+/**
+ * A page's content for its form XObject: the one content stream as it is, or several decoded and joined (a form
+ * has one stream); a page without content is empty. Throws where a content stream cannot be read; the planning
+ * calls it for every page, so such a PDF is listed, not half imported.
+ */
+function pageContent(page: PDFPage): PDFRawStream | Uint8Array {
+  const ctx = page.node.context;
+  const contents = ctx.lookup(page.node.get(PDFName.of('Contents')));
+  if (contents === undefined) return new Uint8Array(0);
+  if (contents instanceof PDFRawStream) return contents;
+  if (!(contents instanceof PDFArray)) throw new Error('page contents are neither a stream nor an array');
+  const parts: Buffer[] = [];
+  for (let k = 0; k < contents.size(); k++) {
+    const stream = contents.lookup(k);
+    if (!(stream instanceof PDFRawStream)) throw new Error('a page content part is not a stream');
+    parts.push(Buffer.from(decodePDFRawStream(stream).decode()), Buffer.from('\n'));
+  }
+  return Buffer.concat(parts);
 }
