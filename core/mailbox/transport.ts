@@ -210,7 +210,11 @@ export function httpTransport(options: HttpTransportOptions): PostFunction {
   };
 }
 
-async function* counted(response: http.IncomingMessage, first: Buffer | undefined, onBytes: ((n: number) => void) | undefined): AsyncGenerator<Buffer> {
+/**
+ * The response body, counted. A body that breaks off (the connection closed, or no progress within the timeout:
+ * the request's socket timeout destroys it) is `network` like a failed request — never an internal error.
+ */
+async function* counted(response: http.IncomingMessage, first: Buffer | undefined, onBytes: ((n: number) => void) | undefined, target: URL): AsyncGenerator<Buffer> {
   let received = 0;
   const pass = (chunk: Buffer): Buffer => {
     received += chunk.length;
@@ -220,7 +224,19 @@ async function* counted(response: http.IncomingMessage, first: Buffer | undefine
     return chunk;
   };
   if (first) yield pass(first);
-  for await (const chunk of response) yield pass(chunk as Buffer);
+  const chunks = response[Symbol.asyncIterator]();
+  for (;;) {
+    let next: IteratorResult<Buffer>;
+    try {
+      next = (await chunks.next()) as IteratorResult<Buffer>;
+    } catch (error) {
+      if (error instanceof PostfachError) throw error;
+      const cause = error as NodeJS.ErrnoException;
+      throw mailboxError('network', `${target.host}: response broke off after ${received} bytes: ${cause.code ?? cause.name}: ${cause.message}`, { cause });
+    }
+    if (next.done) return;
+    yield pass(next.value);
+  }
 }
 
 /** The proxy wants credentials, or refused the ones given (HTTP 407). */
@@ -237,7 +253,7 @@ export function proxyAuthError(proxy: string, detail: string): PostfachError {
 }
 
 async function responseStream(response: http.IncomingMessage, target: URL, onBytes: ((n: number) => void) | undefined, proxy: string): Promise<AsyncIterable<Buffer>> {
-  if (response.statusCode === 200) return counted(response, undefined, onBytes);
+  if (response.statusCode === 200) return counted(response, undefined, onBytes, target);
   if (response.statusCode === 407) {
     response.resume();
     const credentials = proxy !== '' && new URL(proxy).username !== '';
@@ -247,7 +263,7 @@ async function responseStream(response: http.IncomingMessage, target: URL, onByt
   const iterator = response[Symbol.asyncIterator]();
   const first = await iterator.next();
   const head = first.done ? Buffer.alloc(0) : (first.value as Buffer);
-  if (head.length > 0 && looksLikeOsci(response.headers['content-type'], head)) return counted(response, head, onBytes);
+  if (head.length > 0 && looksLikeOsci(response.headers['content-type'], head)) return counted(response, head, onBytes, target);
   response.destroy();
   throw new PostfachError(
     'http-status',
