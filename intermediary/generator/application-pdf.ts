@@ -93,9 +93,7 @@ export async function renderApplicationPdf(facts: ApplicationPdfFacts): Promise<
   }
   doc.addPage();
   heading('Erklärungen');
-  for (let round = 0; round < 2; round++) {
-    for (const text of DECLARATIONS) doc.font('Regular').fontSize(10).text(`☐ ${text}`, { align: 'left' }).moveDown(0.5);
-  }
+  for (const text of DECLARATIONS) doc.font('Regular').fontSize(10).text(`☐ ${text}`, { align: 'left' }).moveDown(0.5);
   doc.addPage();
   heading('Übermittlung');
   doc.font('Regular').fontSize(10).text(`Dieser Antrag wurde am ${germanDate(facts.applicationDate)} elektronisch über die Sozialplattform gestellt und ohne Unterschrift übermittelt. Die Anlagen sind als eigene Dokumente beigefügt.`);

@@ -58,6 +58,8 @@ describe.each(SERVICES)('export of a generated %s application', (service) => {
     // right after the end of the list of documents, no cover page between
     expect(footers[antrag[0]! - 2]).toContain(`Folgt als Anlage ${app.documents.length} `);
     expect(footers.join(' ')).not.toMatch(/Es folg(t|en) \d+ Seite/);
+    // the platform's application PDF states each declaration once
+    expect(all.match(/Ich versichere, dass alle Angaben/g) ?? []).toHaveLength(1);
     // the account holder once per account (the name as written and its reference are one row, not two)
     expect(all.match(/Kontoinhaber\/in/g) ?? []).toHaveLength(app.facts.ibans.length);
     if (service === 'but') expect(first).toContain('TESTANTRAG');
