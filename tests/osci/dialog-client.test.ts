@@ -2,7 +2,8 @@
  * The explicit dialog client against a test intermediary over real HTTP on 127.0.0.1: fetch loop with the
  * persist hook, 9803 on an empty mailbox, process cards with Creation/Forwarding/Reception, chunked fetch with
  * reassembly, a multi-MB attachment through spools — and every bad answer ends in a clear PostfachError with
- * nothing further sent (no acknowledgement).
+ * nothing further sent (no acknowledgement), hostile ones (entity bomb, duplicate Id, wrapping, truncated MIME or
+ * HTTP body) inside a running dialog included.
  */
 import { randomBytes, createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -139,6 +140,45 @@ describe('explicit dialog client', () => {
       expect(im.requests.length).toBe(sent);
       expect(im.mailbox[0]!.reception).toBeUndefined();
       await dialog.release();
+    });
+  }
+
+  // hostile answers inside a dialog: the second FetchDelivery of a fetch run gets one. The first delivery was
+  // persisted and acknowledged by that very request; the second is neither handed to the persist hook nor
+  // acknowledged, no ExitDialog follows, and a later clean dialog still gets it.
+  const hostile: Array<[Misbehaviour, string]> = [
+    ['doctype-bomb', 'hostile-xml'],
+    ['duplicate-id', 'hostile-xml'],
+    ['wrapping', 'signature-incomplete'],
+    ['truncated-mime', 'malformed'],
+    ['truncated-body', 'malformed'],
+  ];
+  for (const [how, kind] of hostile) {
+    it(`a ${how} response inside a dialog ends it with ${kind}: nothing more sent, nothing acknowledged`, async () => {
+      im.mailbox.length = 0;
+      await storeFor(30);
+      await storeFor(31);
+      const start = im.requests.length;
+      // requests of the run: InitDialog (start), FetchDelivery msg-30 (start + 1), FetchDelivery (start + 2) = hostile
+      im.misbehave = { atRequest: start + 2, how };
+      const persisted: string[] = [];
+      const error = await fetchAll(options, { onDelivery: async (d) => void persisted.push(d.messageId) }).catch((e: unknown) => e);
+      im.misbehave = undefined;
+      expect(error).toBeInstanceOf(PostfachError);
+      expect((error as PostfachError).kind).toBe(kind);
+      expect(persisted).toEqual(['msg-30']);
+      expect(im.requests.slice(start)).toEqual(['InitDialog', 'FetchDelivery', 'FetchDelivery']);
+      expect(im.mailbox.find((d) => d.messageId === 'msg-30')!.reception).toBeDefined();
+      const second = im.mailbox.find((d) => d.messageId === 'msg-31')!;
+      expect(second.forwarding).toBeDefined();
+      expect(second.reception).toBeUndefined();
+      expect(liveSpoolCount()).toBe(0);
+
+      // nothing was lost: the next dialog fetches msg-31 and acknowledges it
+      const again: string[] = [];
+      await fetchAll(options, { onDelivery: async (d) => void again.push(d.messageId) });
+      expect(again).toEqual(['msg-31']);
+      expect(second.reception).toBeDefined();
     });
   }
 

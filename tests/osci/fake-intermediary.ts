@@ -39,7 +39,44 @@ export type Misbehaviour =
   | 'unsigned'
   | 'fault-9400'
   | 'feedback-9600'
-  | 'unencrypted';
+  | 'unencrypted'
+  // hostile answers, each inside a correctly encrypted response unless said otherwise
+  | 'doctype-bomb'
+  | 'duplicate-id'
+  | 'wrapping'
+  | 'truncated-mime'
+  | 'truncated-body';
+
+/** An entity bomb in a DOCTYPE (a billion laughs in small). */
+const ENTITY_BOMB =
+  '<!DOCTYPE soap:Envelope [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>';
+
+function replaceOnce(bytes: Buffer, from: string, to: string): Buffer {
+  const i = bytes.indexOf(from);
+  if (i < 0) throw new Error(`fake intermediary: ${from.slice(0, 40)} not found in the response`);
+  return Buffer.concat([bytes.subarray(0, i), Buffer.from(to, 'latin1'), bytes.subarray(i + from.length)]);
+}
+
+/** The signed, still unencrypted response made hostile in the way asked for. */
+function corrupt(mime: Buffer, how: 'doctype-bomb' | 'duplicate-id' | 'wrapping' | 'truncated-mime'): Buffer {
+  switch (how) {
+    case 'doctype-bomb':
+      return replaceOnce(mime, '<soap:Envelope', `${ENTITY_BOMB}<soap:Envelope`);
+    case 'duplicate-id':
+      // a second element with the signed ControlBlock's Id
+      return replaceOnce(mime, '</soap:Header>', '<x:Copy xmlns:x="urn:x"><osci:ControlBlock Id="controlblock"></osci:ControlBlock></x:Copy></soap:Header>');
+    case 'wrapping': {
+      // the signed ControlBlock moved into a wrapper (its digest still matches), a forged one in its place
+      const xml = mime.toString('latin1');
+      const start = xml.indexOf('<osci:ControlBlock');
+      const end = xml.indexOf('</osci:ControlBlock>') + '</osci:ControlBlock>'.length;
+      const forged = '<osci:ControlBlock ConversationId="1" SequenceNumber="0"><osci:Response>forged</osci:Response></osci:ControlBlock>';
+      return Buffer.from(`${xml.slice(0, start)}${forged}<osci:Wrapper>${xml.slice(start, end)}</osci:Wrapper>${xml.slice(end)}`, 'latin1');
+    }
+    case 'truncated-mime':
+      return mime.subarray(0, Math.floor(mime.length * 0.6));
+  }
+}
 
 interface Dialog {
   readonly id: string;
@@ -187,8 +224,17 @@ export class FakeIntermediary {
       bytes[at] = bytes[at] === 0x41 ? 0x42 : 0x41;
       mime = bufferSource(bytes);
     }
+    if (how === 'doctype-bomb' || how === 'duplicate-id' || how === 'wrapping' || how === 'truncated-mime') {
+      mime = bufferSource(corrupt(Buffer.from(await readAll(mime, 1e9)), how));
+    }
     if (how === 'unencrypted') return mime;
-    return encryptTransport(mime, how === 'undecryptable' ? this.wrongKey.certificate : dialog.clientCipher);
+    const encrypted = encryptTransport(mime, how === 'undecryptable' ? this.wrongKey.certificate : dialog.clientCipher);
+    if (how === 'truncated-body') {
+      // the HTTP body itself breaks off (the Content-Length says this shorter size: no network error, a cut message)
+      const whole = Buffer.from(await readAll(encrypted, 1e9));
+      return bufferSource(whole.subarray(0, Math.floor(whole.length * 0.6)));
+    }
+    return encrypted;
   }
 
   private async order(
