@@ -8,7 +8,7 @@
  * within 60 days and one that has expired.
  */
 import { generateKeyPairSync, X509Certificate } from 'node:crypto';
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,7 +18,6 @@ import { createPkcs12, issueCertificate } from '../../core/pki/index.js';
 import { testPkiFiles } from '../../core/pki/test-pki.js';
 import { PostfachStore } from '../../core/store/index.js';
 import { loadIntermediaryKeys, startIntermediary, type RunningIntermediary } from '../../intermediary/index.js';
-import { projectRoot } from '../helpers/shared.js';
 import { send, sharedPki, startTestIntermediary, tempDir } from '../mailbox/helpers.js';
 import { identityFor } from '../ops/mailbox-helpers.js';
 import { expectAxeClean } from './helpers/axe.js';
@@ -229,8 +228,7 @@ describe('Zertifikat wechseln (Settings → Betrieb)', () => {
     expect((await listedItems(ui)).length).toBe(before + 1);
     expect((await serviceApi(ui).call('identity.get', {})).identity?.cipherCertificate.fingerprintSha256).toBe(next.certificate.fingerprint256);
     await section.evaluate((el) => el.scrollIntoView({ block: 'start' }));
-    const shot = await saveScreenshot(page, 'ui-settings-rotation', { fullPage: false });
-    copyFileSync(shot, path.join(projectRoot, 'docs', 'screenshots', 'ui-settings-rotation.png'));
+    await saveScreenshot(page, 'ui-settings-rotation', { fullPage: false });
     await expectAxeClean(page, 'Einstellungen: Zertifikatswechsel abgeschlossen');
     await dialog.getByRole('button', { name: 'Schließen' }).first().click();
     await dialog.waitFor({ state: 'detached' });
