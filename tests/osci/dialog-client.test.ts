@@ -162,7 +162,7 @@ describe('explicit dialog client', () => {
       // requests of the run: InitDialog (start), FetchDelivery msg-30 (start + 1), FetchDelivery (start + 2) = hostile
       im.misbehave = { atRequest: start + 2, how };
       const persisted: string[] = [];
-      const error = await fetchAll(options, { onDelivery: async (d) => void persisted.push(d.messageId) }).catch((e: unknown) => e);
+      const error = await fetchAll(options, { onDelivery: async (d) => void persisted.push(d.messageId ?? '(none)') }).catch((e: unknown) => e);
       im.misbehave = undefined;
       expect(error).toBeInstanceOf(PostfachError);
       expect((error as PostfachError).kind).toBe(kind);
@@ -176,7 +176,7 @@ describe('explicit dialog client', () => {
 
       // nothing was lost: the next dialog fetches msg-31 and acknowledges it
       const again: string[] = [];
-      await fetchAll(options, { onDelivery: async (d) => void again.push(d.messageId) });
+      await fetchAll(options, { onDelivery: async (d) => void again.push(d.messageId ?? '(none)') });
       expect(again).toEqual(['msg-31']);
       expect(second.reception).toBeDefined();
     });
