@@ -23,7 +23,7 @@ interface CommonCli {
 }
 
 function summaryLines(s: BackupSummary): string {
-  return `  Nachrichten: ${s.messages}\n  Protokolleinträge: ${s.auditEntries}\n  Dateien: ${s.files} (${(s.bytes / 1024 / 1024).toFixed(1)} MB)\n`;
+  return `  Nachrichten: ${s.messages}\n  Protokolleinträge: ${s.auditEntries}\n  Dateien: ${s.files} (${(s.bytes / 1024 / 1024).toFixed(1).replace('.', ',')} MB)\n`;
 }
 
 export function register(program: Command): void {
