@@ -20,6 +20,11 @@ interface DemoCli {
 
 export const DEFAULT_DEMO_DIR = path.join(os.tmpdir(), 'osci-postfach-demo');
 
+/** How the demo's fetch ended, in German words for the summary line. */
+export function outcomeWords(outcome: 'complete' | 'cancelled' | 'failed'): string {
+  return { complete: 'Postfach leer', cancelled: 'abgebrochen', failed: 'fehlgeschlagen' }[outcome];
+}
+
 export function register(program: Command): void {
   program
     .command('demo')
@@ -68,7 +73,7 @@ export function register(program: Command): void {
             process.stdout.write(
               [
                 `Demo-Postfach: ${dir}`,
-                `  Abruf: ${f.newMessages} neu, ${f.duplicates} schon vorhanden, ${formatBytes(f.bytes)} (${f.outcome === 'complete' ? 'Postfach leer' : f.outcome})`,
+                `  Abruf: ${f.newMessages} neu, ${f.duplicates} schon vorhanden, ${formatBytes(f.bytes)} (${outcomeWords(f.outcome)})`,
                 `  Im Datenspeicher: ${result.list.total} Nachricht(en)`,
                 '',
                 'Wo alles liegt:',

@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { outcomeWords } from '../../cli/commands/demo.js';
 import { runFetch } from '../../core/mailbox/fetch-engine.js';
 import { identityFromRecord } from '../../core/mailbox/identity.js';
 import { startDemoMailbox } from '../../core/mailbox/demo.js';
@@ -56,4 +57,10 @@ describe('the demo mailbox', () => {
       await again.close();
     }
   }, 240_000);
+
+  it('the summary says how the fetch ended in German words', () => {
+    expect(outcomeWords('complete')).toBe('Postfach leer');
+    expect(outcomeWords('cancelled')).toBe('abgebrochen');
+    expect(outcomeWords('failed')).toBe('fehlgeschlagen');
+  });
 });
