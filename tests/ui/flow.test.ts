@@ -29,6 +29,8 @@ import {
   recordProgress,
   serviceApi,
   sha256,
+  textContrast,
+  toolbarBoxes,
 } from './helpers/flow.js';
 import { saveScreenshot } from './helpers/screenshots.js';
 import { startUiSession, type UiSession } from './helpers/ui-session.js';
@@ -80,10 +82,16 @@ describe('the caseworker flow in the Übungsmodus', () => {
       },
       { times: 1 },
     );
+    const before = await toolbarBoxes(page);
     await page.getByTestId('fetch-button').click();
     await page.getByTestId('fetch-progress-text').waitFor();
     expect(await page.getByTestId('fetch-button').isDisabled()).toBe(true);
     expect(await page.getByTestId('fetch-cancel').isVisible()).toBe(true);
+    // the progress does not reflow the toolbar: every part where it was, one row
+    expect(await toolbarBoxes(page)).toEqual(before);
+    // "Wird abgerufen …" stays readable while disabled
+    expect(await page.getByTestId('fetch-button').innerText()).toContain('Wird abgerufen …');
+    expect(await textContrast(page, '[data-testid="fetch-button"]')).toBeGreaterThanOrEqual(4.5);
     await saveScreenshot(page, 'ui-fetch-progress');
     await expectAxeClean(page, 'Abruf läuft');
     await page.getByTestId('message-list').waitFor({ timeout: 120_000 });
@@ -108,6 +116,37 @@ describe('the caseworker flow in the Übungsmodus', () => {
     await saveScreenshot(page, 'ui-mailbox-list');
     await expectAxeClean(page, 'Posteingang');
     ui.assertClean();
+  });
+
+  it('keeps the toolbar as it is during a fetch at zoom 200 % too', async () => {
+    const { page } = ui;
+    await page.setViewportSize({ width: 640, height: 400 });
+    try {
+      await page.getByTestId('message-list').waitFor();
+      const before = await toolbarBoxes(page);
+      // one row: fetch, search and the navigation side by side
+      const [fetchBox, aboutBox, toolbarBox] = [before.fetch, before.about, before.toolbar];
+      expect(fetchBox && aboutBox && toolbarBox).toBeTruthy();
+      expect(toolbarBox![3]).toBeLessThan(1.5 * fetchBox![3]);
+      // side by side without overlapping: the search field ends before the first navigation button
+      const [field, audit] = [before.searchField, before.audit];
+      expect(field![0] + field![2]).toBeLessThanOrEqual(audit![0]);
+      expect(fetchBox![0] + fetchBox![2]).toBeLessThanOrEqual(field![0]);
+      await page.route(
+        '**/api/call/mailbox.fetch',
+        async (route) => {
+          await new Promise((r) => setTimeout(r, 1_500));
+          await route.continue();
+        },
+        { times: 1 },
+      );
+      await page.getByTestId('fetch-button').click();
+      await page.getByTestId('fetch-progress-text').waitFor();
+      expect(await toolbarBoxes(page)).toEqual(before);
+      await page.getByText('Abruf beendet: keine neuen Anträge.').waitFor({ timeout: 60_000 });
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
   });
 
   it('searches: the list narrows and says how many match', async () => {
@@ -158,8 +197,26 @@ describe('the caseworker flow in the Übungsmodus', () => {
     const antrag = detail.view?.cards.find((c) => c.id === 'antrag');
     for (const field of antrag?.sections[0]?.fields ?? []) expect(block).toContain(`${field.label.de}\t`);
     expect(block.split('\n').every((line) => line.includes('\t'))).toBe(true);
+    // at 1280 px the actions stand in one row
+    const tops = await page.locator('.message__actions').getByRole('button').evaluateAll((buttons) => buttons.map((b) => Math.round(b.getBoundingClientRect().top)));
+    expect(tops.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(tops).size).toBe(1);
+    expect(await page.getByRole('button', { name: 'Drucken (Strg+P)' }).isVisible()).toBe(true);
     await saveScreenshot(page, 'ui-message-overview');
     await expectAxeClean(page, 'Antrag: Übersicht');
+    // scrolled down, a pinned line still says which application is open
+    const pinned = page.getByTestId('message-pinned');
+    expect(await pinned.isVisible()).toBe(false);
+    await page.locator('.pane--message').evaluate((pane) => pane.scrollTo({ top: 700 }));
+    await expect.poll(() => pinned.isVisible()).toBe(true);
+    const eingang = new Date(hzl.eingang).toLocaleString('de-DE', { day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+    expect(await pinned.innerText()).toBe(`${hzl.applicants.join('; ')} · Eingang ${eingang}`);
+    const [pinBox, paneBox] = await Promise.all([pinned.boundingBox(), page.locator('.pane--message').boundingBox()]);
+    expect(Math.abs((pinBox?.y ?? -99) - (paneBox?.y ?? 0))).toBeLessThanOrEqual(1);
+    await saveScreenshot(page, 'ui-message-scrolled', { fullPage: false });
+    await expectAxeClean(page, 'Antrag: gescrollt');
+    await page.locator('.pane--message').evaluate((pane) => pane.scrollTo({ top: 0 }));
+    await expect.poll(() => pinned.isVisible()).toBe(false);
   });
 
   it('shows the full labelled tree', async () => {
@@ -185,10 +242,37 @@ describe('the caseworker flow in the Übungsmodus', () => {
       await expect.poll(() => viewer.getAttribute('data-page')).toBe('2');
       await expect.poll(() => viewer.getAttribute('data-rendered')).toBe('2');
     }
+    const renderedBefore = Number(await viewer.getAttribute('data-rendered'));
     await page.getByRole('button', { name: 'Vergrößern' }).click();
-    await expect.poll(async () => Number(await viewer.getAttribute('data-rendered'))).toBeGreaterThanOrEqual(2);
-    await page.locator('.viewer__frame').scrollIntoViewIfNeeded();
-    await saveScreenshot(page, 'ui-message-document-pdf');
+    await page.getByRole('button', { name: 'Vergrößern' }).click();
+    await expect.poll(async () => Number(await viewer.getAttribute('data-rendered'))).toBeGreaterThanOrEqual(renderedBefore + 1);
+    // zoomed wider than the frame: the page scrolls sideways inside the frame, to its right edge
+    const frame = page.getByTestId('pdf-frame');
+    await frame.evaluate((f) => f.scrollIntoView({ block: 'end' }));
+    const geometry = () =>
+      frame.evaluate((f) => {
+        const c = (f.querySelector('canvas') as HTMLCanvasElement).getBoundingClientRect();
+        const r = f.getBoundingClientRect();
+        const pane = (f.closest('.pane--message') as HTMLElement).getBoundingClientRect();
+        return { canvasLeft: c.left, canvasRight: c.right, frameLeft: r.left, frameRight: r.right, frameTop: r.top, frameBottom: r.bottom, paneTop: pane.top, paneRight: pane.right, paneBottom: pane.bottom, scrollLeft: f.scrollLeft, overflow: f.scrollWidth - f.clientWidth };
+      });
+    const zoomed = await geometry();
+    expect(zoomed.overflow).toBeGreaterThan(50);
+    expect(zoomed.canvasLeft).toBeGreaterThanOrEqual(zoomed.frameLeft);
+    // the frame, with its scroll bar, fits in the pane
+    expect(zoomed.frameRight).toBeLessThanOrEqual(zoomed.paneRight);
+    expect(zoomed.frameBottom - zoomed.frameTop).toBeLessThanOrEqual(zoomed.paneBottom - zoomed.paneTop);
+    // dragging with the mouse moves the page like paper
+    await page.mouse.move(zoomed.frameLeft + 200, zoomed.frameTop + 100);
+    await page.mouse.down();
+    await page.mouse.move(zoomed.frameLeft + 80, zoomed.frameTop + 100, { steps: 4 });
+    await page.mouse.up();
+    expect((await geometry()).scrollLeft).toBeGreaterThanOrEqual(100);
+    await frame.evaluate((f) => f.scrollTo({ left: f.scrollWidth }));
+    const right = await geometry();
+    expect(right.canvasRight).toBeLessThanOrEqual(right.frameRight);
+    await frame.evaluate((f) => f.scrollTo({ left: (f.scrollWidth - f.clientWidth) / 2 }));
+    await saveScreenshot(page, 'ui-message-document-pdf', { fullPage: false });
     await expectAxeClean(page, 'Antrag: Dokument (PDF)');
     const image = page.getByTestId('documents-list').getByRole('option', { name: /jpg|png/i }).first();
     expect(await image.count()).toBeGreaterThan(0);
@@ -209,6 +293,10 @@ describe('the caseworker flow in the Übungsmodus', () => {
     const text = await laufzettel.innerText();
     expect(text).toContain('Signatur gültig (Sozialplattform)');
     expect(text).toContain('Sperrstatus nicht geprüft');
+    // said once per signature card (the engine's words end in it too)
+    const cards = laufzettel.locator('.signature');
+    expect(await cards.count()).toBeGreaterThanOrEqual(2);
+    for (const card of await cards.all()) expect((await card.innerText()).split('Sperrstatus nicht geprüft').length - 1).toBe(1);
     expect(text).toContain(hzl.messageId);
     const technical = laufzettel.getByRole('button', { name: 'Technische Angaben' }).first();
     expect(await technical.getAttribute('aria-expanded')).toBe('false');

@@ -28,7 +28,7 @@ export interface Fetcher extends FetchState {
 export function useFetcher(onFetched: (result: FetchResult) => void): Fetcher {
   const api = useApi();
   const { t, settings } = useLanguage();
-  const { announce, reportError } = useStatus();
+  const { announce, reportError, clear } = useStatus();
   const { identity, setWorkspace } = useWorkspace();
   const [state, setState] = useState<FetchState>({ running: false, cancelling: false, progress: undefined, background: false });
   const running = useRef(false);
@@ -49,6 +49,8 @@ export function useFetcher(onFetched: (result: FetchResult) => void): Fetcher {
     (background = false) => {
       if (running.current || !possible) return;
       running.current = true;
+      // a fetch the caseworker starts makes the last outcome (and a failed fetch's error) old news
+      if (!background) clear();
       setState({ running: true, cancelling: false, progress: undefined, background });
       api
         .call('mailbox.fetch', {})
@@ -57,7 +59,7 @@ export function useFetcher(onFetched: (result: FetchResult) => void): Fetcher {
             if (result.outcome === 'failed') {
               const error = result.error ? new PostfachError(result.error.kind, { de: result.error.message, en: result.error.messageEn }, result.error.detail, result.error.osciCode ? { osciCode: result.error.osciCode } : {}) : undefined;
               record('failed', result.newMessages, result.error?.kind);
-              reportError(error ?? new PostfachError('fetch-failed', { de: t.fetch.phases.failed, en: t.fetch.phases.failed }, 'fetch failed without error'));
+              reportError(error ?? new PostfachError('fetch-failed', { de: t.fetch.phases.failed, en: t.fetch.phases.failed }, 'fetch failed without error'), { lasting: true });
             } else if (result.outcome === 'cancelled') {
               record('cancelled', result.newMessages);
               announce(t.fetch.cancelled(result.newMessages));
@@ -71,7 +73,7 @@ export function useFetcher(onFetched: (result: FetchResult) => void): Fetcher {
             const e = toPostfachError(error);
             if (background && e.kind === 'fetch-running') return;
             record('failed', 0, e.kind);
-            reportError(e);
+            reportError(e, { lasting: true });
           },
         )
         .finally(() => {
@@ -79,7 +81,7 @@ export function useFetcher(onFetched: (result: FetchResult) => void): Fetcher {
           setState({ running: false, cancelling: false, progress: undefined, background: false });
         });
     },
-    [api, possible, record, announce, reportError, t],
+    [api, possible, record, announce, reportError, clear, t],
   );
 
   const cancel = useCallback(() => {

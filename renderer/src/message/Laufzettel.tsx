@@ -19,6 +19,14 @@ function Fact({ label, children, testId }: { label: string; children: React.Reac
   );
 }
 
+/**
+ * The engine's words end in the revocation clause ("…; Sperrstatus nicht geprüft"), which the card states once on a
+ * line of its own (from `revocation`): taken off the words here, for messages stored before as well.
+ */
+export function wordsWithoutRevocation(words: string): string {
+  return words.replace(/;\s*(?:Sperrstatus nicht geprüft|revocation(?: status)? not checked)\s*$/i, '');
+}
+
 function SignatureResult({ check }: { check: SignatureCheck }) {
   const { t, language } = useLanguage();
   const text = (u: { de: string; en: string }): string => (language === 'de' ? u.de : u.en);
@@ -26,7 +34,7 @@ function SignatureResult({ check }: { check: SignatureCheck }) {
   return (
     <div role="group" className={`signature signature--${tone}`} aria-label={check.role === 'author' ? t.message.laufzettel.roleAuthor : t.message.laufzettel.roleIntermediary}>
       <h4 className="signature__role">{check.role === 'author' ? t.message.laufzettel.roleAuthor : t.message.laufzettel.roleIntermediary}</h4>
-      <p className="signature__words">{text(check.words)}</p>
+      <p className="signature__words">{wordsWithoutRevocation(text(check.words))}</p>
       {check.signer ? (
         <p>
           {t.message.laufzettel.signer}: {check.signer.subject}

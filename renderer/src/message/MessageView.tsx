@@ -4,7 +4,7 @@
  * window, trash, ...); and the tabs Übersicht (cards, copy, checklist), Daten (full tree), Dokumente (viewer),
  * Laufzettel (proof of receipt, signature and certificate results).
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState, type RefObject } from 'react';
 import { Button, Menu, MenuItem, MenuTrigger, Popover, Separator, Tab, TabList, TabPanel, Tabs, Toolbar, type Key } from 'react-aria-components';
 import { useApi } from '../api/api-context.js';
 import { writeClipboard } from '../components/CopyButton.js';
@@ -48,6 +48,7 @@ export function MessageView({ id, onItemChanged, onBeforeChange, standalone = fa
   const [error, setError] = useState<unknown>(undefined);
   const [tab, setTab] = useState<TabId>('overview');
   const [printing, setPrinting] = useState(false);
+  const headerRef = useRef<HTMLElement>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [attempt, setAttempt] = useState(0);
 
@@ -251,7 +252,8 @@ export function MessageView({ id, onItemChanged, onBeforeChange, standalone = fa
           {t.message.testBanner}
         </p>
       ) : null}
-      <header className="message__header">
+      <PinnedSummary header={headerRef} messageId={item.id} text={`${applicantOf(item, t)} · ${item.eingangKnown ? t.mailbox.list.eingang : t.mailbox.list.eingangUnknown} ${dateTime(item.eingang, language)}`} />
+      <header className="message__header" ref={headerRef}>
         <Title id="message-heading" className="message__title" tabIndex={-1}>
           {title}
         </Title>
@@ -285,7 +287,7 @@ export function MessageView({ id, onItemChanged, onBeforeChange, standalone = fa
         <MenuTrigger>
           <Button className="button button--secondary" data-testid="export-menu">
             <IconExport />
-            {t.message.actions.export}
+            <span className="message__action-label">{t.message.actions.export}</span>
             <IconChevronDown />
           </Button>
           <Popover className="popover">
@@ -312,12 +314,12 @@ export function MessageView({ id, onItemChanged, onBeforeChange, standalone = fa
         </MenuTrigger>
         <Button className="button button--secondary" onPress={() => setPrinting(true)} aria-keyshortcuts="Control+P">
           <IconPrint />
-          {t.message.actions.print}
+          <span className="message__action-label">{t.message.actions.print}</span>
         </Button>
         {isDesktop && !standalone ? (
           <Button className="button button--secondary" onPress={() => api.call('window.openMessage', { id: item.id }).catch(reportError)}>
             <IconWindow />
-            {t.message.actions.openWindow}
+            <span className="message__action-label">{t.message.actions.openWindow}</span>
           </Button>
         ) : null}
         <MenuTrigger>
@@ -414,5 +416,29 @@ export function MessageView({ id, onItemChanged, onBeforeChange, standalone = fa
         </div>
       </Modal>
     </article>
+  );
+}
+
+/**
+ * Once the message is scrolled past its header, a compact line pinned to the top of the reading pane keeps saying
+ * which application is open (applicant, Eingang). It lies over the content (no space of its own, so nothing moves
+ * when it appears) and is hidden from screen readers: the heading says the same.
+ */
+function PinnedSummary({ header, messageId, text }: { header: RefObject<HTMLElement | null>; messageId: number; text: string }) {
+  const [shown, setShown] = useState(false);
+  useEffect(() => {
+    const target = header.current;
+    if (target === null || typeof IntersectionObserver === 'undefined') return;
+    // the header sits at the top of the message: out of sight means scrolled past (the pane clips it)
+    const observer = new IntersectionObserver(([entry]) => setShown(entry !== undefined && !entry.isIntersecting));
+    observer.observe(target);
+    return () => observer.disconnect();
+  }, [header, messageId]);
+  return (
+    <div className="message__pin" aria-hidden="true">
+      <p className={shown ? 'message__pin-bar message__pin-bar--shown' : 'message__pin-bar'} data-testid="message-pinned">
+        {text}
+      </p>
+    </div>
   );
 }

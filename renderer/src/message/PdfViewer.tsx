@@ -2,8 +2,10 @@
  * A PDF inside the program: one page at a time on a canvas, page navigation (buttons, page number, Bild↑/Bild↓
  * while the viewer has focus) and zoom (buttons, +/−; "Ganze Breite" fits the pane). The canvas is an image with a
  * text alternative ("Seite 2 des Dokuments"); the document itself can be exported for a screen reader.
+ * A page zoomed wider or taller than the frame scrolls inside it (scroll bars, the arrow keys while it has focus,
+ * and dragging with the mouse), so no part of it is out of reach.
  */
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
 import { Button, Group, Input, Label, NumberField } from 'react-aria-components';
 import { IconChevronLeft, IconChevronRight, IconMinus, IconPlus } from '../components/Icons.js';
 import { useT } from '../i18n/i18n.js';
@@ -20,6 +22,7 @@ export function PdfViewer({ bytes, name }: { bytes: Uint8Array<ArrayBuffer>; nam
   const [rendered, setRendered] = useState(0);
   const canvas = useRef<HTMLCanvasElement>(null);
   const frame = useRef<HTMLDivElement>(null);
+  const drag = useRef<{ x: number; y: number; left: number; top: number } | null>(null);
 
   useEffect(() => {
     let cancelled = false;
@@ -93,6 +96,26 @@ export function PdfViewer({ bytes, name }: { bytes: Uint8Array<ArrayBuffer>; nam
     event.preventDefault();
   };
 
+  // dragging the page moves it like a sheet of paper under the frame
+  const onPointerDown = (event: PointerEvent<HTMLDivElement>): void => {
+    const f = frame.current;
+    if (f === null || event.button !== 0 || event.pointerType !== 'mouse') return;
+    if (f.scrollWidth <= f.clientWidth && f.scrollHeight <= f.clientHeight) return;
+    drag.current = { x: event.clientX, y: event.clientY, left: f.scrollLeft, top: f.scrollTop };
+    f.setPointerCapture(event.pointerId);
+    event.preventDefault();
+  };
+  const onPointerMove = (event: PointerEvent<HTMLDivElement>): void => {
+    const d = drag.current;
+    const f = frame.current;
+    if (d === null || f === null) return;
+    f.scrollLeft = d.left - (event.clientX - d.x);
+    f.scrollTop = d.top - (event.clientY - d.y);
+  };
+  const endDrag = (): void => {
+    drag.current = null;
+  };
+
   if (failed) return <p className="notice notice--warn">{t.message.documents.renderFailed}</p>;
   return (
     <div className="viewer" data-testid="pdf-viewer" data-rendered={rendered} data-page={page} data-pages={pages}>
@@ -122,7 +145,19 @@ export function PdfViewer({ bytes, name }: { bytes: Uint8Array<ArrayBuffer>; nam
           {t.message.documents.zoomReset}
         </Button>
       </Group>
-      <div ref={frame} className="viewer__frame" tabIndex={0} onKeyDown={onKeyDown} role="group" aria-label={t.message.documents.viewerLabel(name)}>
+      <div
+        ref={frame}
+        className={zoom === 'fit' ? 'viewer__frame' : 'viewer__frame viewer__frame--zoomed'}
+        tabIndex={0}
+        onKeyDown={onKeyDown}
+        onPointerDown={onPointerDown}
+        onPointerMove={onPointerMove}
+        onPointerUp={endDrag}
+        onPointerCancel={endDrag}
+        role="group"
+        aria-label={t.message.documents.viewerLabel(name)}
+        data-testid="pdf-frame"
+      >
         <canvas ref={canvas} className="viewer__canvas" role="img" aria-label={t.message.documents.pageImage(page)} />
       </div>
     </div>

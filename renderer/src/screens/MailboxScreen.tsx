@@ -18,7 +18,7 @@ import { AuditDialog } from '../dialogs/AuditDialog.js';
 import { SettingsDialog } from '../dialogs/SettingsDialog.js';
 import { useLanguage } from '../i18n/i18n.js';
 import { useCommands } from '../keyboard/commands.js';
-import { FetchControl } from '../mailbox/FetchControl.js';
+import { FetchControl, FetchProgressText } from '../mailbox/FetchControl.js';
 import { FolderPane, NO_FILTERS, periodRange, type Filters, type Folder } from '../mailbox/FolderPane.js';
 import { MessageList } from '../mailbox/MessageList.js';
 import { useFetcher } from '../mailbox/use-fetch.js';
@@ -74,7 +74,7 @@ export function MailboxScreen({ onSetUp }: { onSetUp: () => void }) {
   const api = useApi();
   const { t } = useLanguage();
   const { identity, training, isDesktop } = useWorkspace();
-  const { reportError } = useStatus();
+  const { reportError, clearTransient } = useStatus();
   const narrow = useNarrow();
   const [folder, setFolder] = useState<Folder>('inbox');
   const [filters, setFilters] = useState<Filters>(NO_FILTERS);
@@ -210,7 +210,17 @@ export function MailboxScreen({ onSetUp }: { onSetUp: () => void }) {
     };
   }, [focusRequest, selectedId]);
 
+  // moving on (another message, folder or dialog) clears the status bar's transient messages; a message that
+  // goes away by the action itself (deleted: nothing selected) keeps what the action said
+  useEffect(() => {
+    if (selectedId !== null) clearTransient();
+  }, [selectedId, clearTransient]);
+  useEffect(() => {
+    if (dialog !== null) clearTransient();
+  }, [dialog, clearTransient]);
+
   const changeFolder = (f: Folder): void => {
+    if (f !== folder) clearTransient();
     setFolder(f);
     setShowMessage(false);
   };
@@ -255,7 +265,7 @@ export function MailboxScreen({ onSetUp }: { onSetUp: () => void }) {
   );
 
   return (
-    <AppShell toolbar={toolbar} mainLabel={t.mailbox.regionList} fill>
+    <AppShell toolbar={toolbar} activity={fetcher.running ? <FetchProgressText fetcher={fetcher} /> : undefined} mainLabel={t.mailbox.regionList} fill>
       <h1 className="visually-hidden">{`${t.app.title} – ${folderName}`}</h1>
       {notSetUp ? (
         <div className="notice notice--info banner-inline" data-testid="not-set-up">

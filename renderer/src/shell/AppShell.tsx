@@ -1,8 +1,9 @@
 /**
  * The frame every screen sits in: a skip link, the title bar (product, the mailbox's authority, the language
- * switch, and the screen's toolbar), the main region, and the status bar (what just happened as a live region,
- * the certificate's expiry, the last successful fetch). In the Übungsmodus the whole window gets a coloured frame
- * and the title says "Übungsmodus", so training data is never mistaken for real applications.
+ * switch, and the screen's toolbar), the main region, and the status bar (what the screen is doing, what just
+ * happened as a live region, the certificate's expiry, the last successful fetch). In the Übungsmodus the whole
+ * window gets a coloured frame and the title says "Übungsmodus", so training data is never mistaken for real
+ * applications.
  */
 import { useEffect, useState, type ReactNode } from 'react';
 import { Button } from 'react-aria-components';
@@ -21,7 +22,20 @@ export function authorityName(subject: string | undefined): string | undefined {
   return match?.[1]?.trim() || undefined;
 }
 
-export function AppShell({ children, toolbar, mainLabel, fill = false }: { children: ReactNode; toolbar?: ReactNode; mainLabel?: string; fill?: boolean }) {
+export function AppShell({
+  children,
+  toolbar,
+  activity,
+  mainLabel,
+  fill = false,
+}: {
+  children: ReactNode;
+  toolbar?: ReactNode;
+  /** What the screen is doing right now (a running fetch), shown in the status bar so the toolbar never reflows. */
+  activity?: ReactNode;
+  mainLabel?: string;
+  fill?: boolean;
+}) {
   const t = useT();
   const { training, identity, info } = useWorkspace();
   const authority = authorityName(identity?.cipherCertificate.subject);
@@ -59,12 +73,14 @@ export function AppShell({ children, toolbar, mainLabel, fill = false }: { child
         {children}
       </main>
       <footer className="statusbar">
+        {activity === undefined ? null : <span className="statusbar__activity">{activity}</span>}
         <span role="status" className="statusbar__message" data-testid="status-message">
           <StatusText />
         </span>
         <span className="statusbar__facts">
           <CertificateExpiry />
-          <LastFetch />
+          {/* while the screen is busy (a fetch), its progress stands in for the last fetch: the bar keeps its height */}
+          {activity === undefined ? <LastFetch /> : null}
           {info === undefined ? null : <span className="statusbar__host">{t.host[info.host]}</span>}
         </span>
       </footer>

@@ -2,6 +2,11 @@
  * The status bar's message: what just happened, or what went wrong (the plain sentence in the UI language, and
  * "Was kann ich tun?" opening the advice and the technical detail). Screens report through `useStatus()` so no
  * failure disappears silently.
+ *
+ * A message belongs to what the caseworker was doing: when they move on (open another message, another folder,
+ * a dialog) the transient ones go (`clearTransient`), so "Kopieren … nicht möglich" does not stand under the
+ * settings. An error that still applies after that — the last fetch failed, the intermediary is down — is reported
+ * as `lasting` and stays until the next message replaces it.
  */
 import { createContext, useContext, useMemo, useState, type ReactNode } from 'react';
 import { Button } from 'react-aria-components';
@@ -10,30 +15,47 @@ import { ErrorHelp } from '../components/ErrorNotice.js';
 import { Modal } from '../components/Modal.js';
 import { useT, useUserText } from '../i18n/i18n.js';
 
-type StatusMessage = { readonly kind: 'info'; readonly text: string; readonly seq: number } | { readonly kind: 'error'; readonly error: unknown; readonly seq: number };
+type StatusMessage =
+  | { readonly kind: 'info'; readonly text: string; readonly seq: number; readonly lasting: false }
+  | { readonly kind: 'error'; readonly error: unknown; readonly seq: number; readonly lasting: boolean };
+
+export interface ReportOptions {
+  /** The error describes a state that still applies when the caseworker moves on (a failed fetch). */
+  readonly lasting?: boolean;
+}
 
 interface StatusState {
   readonly message: StatusMessage | null;
   announce(text: string): void;
-  reportError(error: unknown): void;
+  reportError(error: unknown, options?: ReportOptions): void;
   clear(): void;
+  /** The caseworker moved on: messages about what they did before go; lasting errors stay. */
+  clearTransient(): void;
 }
 
-const StatusContext = createContext<StatusState>({ message: null, announce: () => undefined, reportError: () => undefined, clear: () => undefined });
+const StatusContext = createContext<StatusState>({
+  message: null,
+  announce: () => undefined,
+  reportError: () => undefined,
+  clear: () => undefined,
+  clearTransient: () => undefined,
+});
 
 let seq = 0;
 
 export function StatusProvider({ children }: { children: ReactNode }) {
   const [message, setMessage] = useState<StatusMessage | null>(null);
-  const value = useMemo<StatusState>(
+  // the actions never change (screens keep them in effect dependencies): only the message does
+  const actions = useMemo(
     () => ({
-      message,
-      announce: (text) => setMessage({ kind: 'info', text, seq: ++seq }),
-      reportError: (error) => setMessage({ kind: 'error', error, seq: ++seq }),
+      announce: (text: string) => setMessage({ kind: 'info', text, seq: ++seq, lasting: false }),
+      reportError: (error: unknown, options?: ReportOptions) => setMessage({ kind: 'error', error, seq: ++seq, lasting: options?.lasting === true }),
       clear: () => setMessage(null),
+      clearTransient: () => setMessage((current) => (current?.lasting === true ? current : null)),
     }),
-    [message],
+    [],
   );
+  const value = useMemo<StatusState>(() => ({ message, ...actions }), [message, actions]);
   return <StatusContext.Provider value={value}>{children}</StatusContext.Provider>;
 }
 

@@ -88,3 +88,46 @@ export async function auditActions(ui: UiSession, deliveryId: number): Promise<s
   const { entries } = await serviceApi(ui).call('audit.list', { deliveryId, limit: 1000 });
   return entries.map((e) => e.action);
 }
+
+/** Where the toolbar's parts are (rounded CSS pixels): the same before and during a fetch when nothing reflows. */
+export async function toolbarBoxes(page: Page): Promise<Record<string, [number, number, number, number]>> {
+  return page.evaluate(() => {
+    const boxes: Record<string, [number, number, number, number]> = {};
+    const parts = {
+      fetch: '[data-testid="fetch-button"]',
+      search: '[data-testid="search"]',
+      searchField: '.toolbar .search',
+      audit: '[data-testid="open-audit"]',
+      settings: '[data-testid="open-settings"]',
+      about: '[data-testid="open-about"]',
+      toolbar: '.toolbar',
+    };
+    for (const [name, selector] of Object.entries(parts)) {
+      const r = document.querySelector(selector)?.getBoundingClientRect();
+      if (r) boxes[name] = [Math.round(r.left), Math.round(r.top), Math.round(r.width), Math.round(r.height)];
+    }
+    return boxes;
+  });
+}
+
+/** WCAG contrast ratio of an element's text colour on its own (opaque) background colour. */
+export async function textContrast(page: Page, selector: string): Promise<number> {
+  const [fg, bg] = await page.locator(selector).first().evaluate((el) => {
+    const style = getComputedStyle(el);
+    return [style.color, style.backgroundColor];
+  });
+  const rgb = (css: string): number[] => {
+    const parts = (/rgba?\(([^)]+)\)/.exec(css)?.[1] ?? '').split(',').map((p) => Number(p.trim()));
+    if (parts.length === 4 && parts[3] !== 1) throw new Error(`not opaque: ${css}`);
+    return parts.slice(0, 3);
+  };
+  const luminance = (c: number[]): number => {
+    const [r, g, b] = c.map((v) => {
+      const s = v / 255;
+      return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+    }) as [number, number, number];
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const [a, b] = [luminance(rgb(fg)), luminance(rgb(bg))].sort((x, y) => y - x) as [number, number];
+  return (a + 0.05) / (b + 0.05);
+}
