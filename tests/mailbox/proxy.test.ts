@@ -8,11 +8,11 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
-import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningIntermediary } from '../../intermediary/index.js';
+import { Servers, startProxy } from '../helpers/proxy.js';
 import { vectorPath } from '../helpers/shared.js';
 import { createStore, ensureBuilt, fetchArgs, fetchEnv, postfach, send, sharedPki, startTestIntermediary, tempDir } from './helpers.js';
 
@@ -22,47 +22,10 @@ let intermediary: RunningIntermediary;
 const document = readFileSync(vectorPath('content/antrag-1.xml'));
 const seen: string[] = [];
 let proxyUrl = '';
-let proxy: http.Server;
+/** The proxy (tests/helpers/proxy.ts), closed with its open connections and tunnels when the test is over. */
+const servers = new Servers();
 let front: https.Server;
 let frontUrl = '';
-
-/** Forward proxy (absolute-URI requests) and CONNECT tunnels, loopback targets only; logs what it carried. */
-function startProxy(): Promise<http.Server> {
-  const server = http.createServer((req, res) => {
-    const target = new URL(req.url ?? '');
-    seen.push(`${req.method} ${target.href}`);
-    const upstream = http.request(target, { method: req.method, headers: req.headers }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
-    upstream.on('error', () => res.destroy());
-    req.pipe(upstream);
-  });
-  server.on('connect', (req: http.IncomingMessage, socket: net.Socket, head: Buffer) => {
-    seen.push(`CONNECT ${req.url}`);
-    const [host, port] = (req.url ?? '').split(':');
-    if (host !== '127.0.0.1') {
-      socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
-      return;
-    }
-    const upstream = net.connect(Number(port), host, () => {
-      socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-      upstream.write(head);
-      upstream.pipe(socket);
-      socket.pipe(upstream);
-    });
-    upstream.on('error', () => socket.destroy());
-    socket.on('error', () => upstream.destroy());
-  });
-  server.on('connection', (socket: net.Socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
-
-/** Open connections and tunnels of the proxy and the TLS front, ended when the test is over. */
-const sockets = new Set<net.Socket>();
 
 /** A TLS front of the intermediary with a certificate for 127.0.0.1 issued by a CA made here (openssl). */
 function tlsMaterial(): { caFile: string; key: Buffer; cert: Buffer } {
@@ -84,8 +47,7 @@ beforeAll(async () => {
   ensureBuilt();
   pkiDir = await sharedPki();
   intermediary = await startTestIntermediary(pkiDir, path.join(root, 'intermediary'));
-  proxy = await startProxy();
-  proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+  proxyUrl = await startProxy(servers, seen);
   const tls = tlsMaterial();
   front = https.createServer({ key: tls.key, cert: tls.cert }, (req, res) => {
     const upstream = http.request(intermediary.url, { method: 'POST', headers: req.headers }, (answer) => {
@@ -99,9 +61,8 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  for (const socket of sockets) socket.destroy();
+  await servers.close();
   front?.closeAllConnections();
-  await new Promise((r) => proxy?.close(r));
   await new Promise((r) => front?.close(r));
   await intermediary?.close();
 });
