@@ -4,10 +4,10 @@
  * vectors' osci_manager_cipher_4096 / osci_manager_signature_4096). Chain certificates found in the .p12 files
  * help complete the sender's certificate chains for the InspectionReport.
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { X509Certificate } from 'node:crypto';
 import { PostfachError } from '../core/errors.js';
+import { readGivenFile } from '../core/io/given-file.js';
 import { resolveMailboxKeys } from '../core/pki/key-selection.js';
 import { loadCertificate, loadCertificates, loadPkcs12, type Pkcs12Contents } from '../core/pki/pkcs12.js';
 import { testPkiFiles } from '../core/pki/test-pki.js';
@@ -26,19 +26,6 @@ export interface IntermediaryKeyFiles {
   readonly caFiles?: readonly string[];
 }
 
-function readKeyFile(file: string): Buffer {
-  try {
-    return readFileSync(file);
-  } catch (cause) {
-    throw new PostfachError(
-      'file-unreadable',
-      { de: 'Eine angegebene Datei kann nicht gelesen werden.', en: 'A given file cannot be read.' },
-      `${(cause as NodeJS.ErrnoException).code ?? 'error'} reading ${path.basename(file)}`,
-      { cause },
-    );
-  }
-}
-
 function missing(detail: string): PostfachError {
   return new PostfachError(
     'invalid-argument',
@@ -54,20 +41,20 @@ export function loadIntermediaryKeys(files: IntermediaryKeyFiles): IntermediaryK
   let signature: Pkcs12Contents | undefined;
   if (files.pkiDir) {
     const f = testPkiFiles(path.resolve(files.pkiDir));
-    cas.push(loadCertificate(readKeyFile(f.ca)));
+    cas.push(loadCertificate(readGivenFile(f.ca)));
     if (!files.cipherP12) {
-      const password = readKeyFile(f.password).toString('utf8').replace(/\r?\n$/, '');
-      primary = loadPkcs12(readKeyFile(f.intermediary.p12), password);
+      const password = readGivenFile(f.password).toString('utf8').replace(/\r?\n$/, '');
+      primary = loadPkcs12(readGivenFile(f.intermediary.p12), password);
     }
   }
   if (files.cipherP12) {
     if (files.password === undefined) throw missing('a .p12 needs its password (--password-env)');
-    primary = loadPkcs12(readKeyFile(files.cipherP12), files.password);
-    if (files.signatureP12) signature = loadPkcs12(readKeyFile(files.signatureP12), files.password);
+    primary = loadPkcs12(readGivenFile(files.cipherP12), files.password);
+    if (files.signatureP12) signature = loadPkcs12(readGivenFile(files.signatureP12), files.password);
   }
   if (!primary) throw missing('neither a test PKI folder nor a cipher .p12 given');
   for (const c of [primary, signature]) if (c) intermediates.push(...c.otherCertificates);
-  for (const file of files.caFiles ?? []) cas.push(...loadCertificates(readKeyFile(file)));
+  for (const file of files.caFiles ?? []) cas.push(...loadCertificates(readGivenFile(file)));
   const keys = resolveMailboxKeys({ primary, ...(signature ? { signature } : {}) });
   return { cipher: keys.cipher, signature: keys.signature, cas, intermediates };
 }

@@ -2,10 +2,10 @@
  * `postfach pki init --dir DIR` (the test PKI) and `postfach pki show FILE` (what a key or certificate file
  * holds), as DESIGN.md's command-line contract says. German text on stdout by default, `--json` for scripts.
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { PostfachError } from '../../core/errors.js';
+import { readGivenFile } from '../../core/io/given-file.js';
 import { type CertificateFacts, describeCertificate, type KeyRole } from '../../core/pki/certificate-facts.js';
 import { type KeyFileReport, type ReportedCertificate, reportKeyFile, sniffKeyFileFormat } from '../../core/pki/file-report.js';
 import { loadCertificates } from '../../core/pki/pkcs12.js';
@@ -116,22 +116,9 @@ interface ShowOptions {
   at?: Date;
 }
 
-function readInput(file: string): Buffer {
-  try {
-    return readFileSync(file);
-  } catch (cause) {
-    throw new PostfachError(
-      'file-unreadable',
-      { de: 'Eine angegebene Datei kann nicht gelesen werden.', en: 'A given file cannot be read.' },
-      `${(cause as NodeJS.ErrnoException).code ?? 'error'} reading ${path.basename(file)}`,
-      { cause },
-    );
-  }
-}
-
 async function show(file: string, options: ShowOptions): Promise<ExitCode> {
   const json = options.json === true;
-  const data = readInput(file);
+  const data = readGivenFile(file);
   const format = sniffKeyFileFormat(data, file);
   if (format === 'pkcs12' && options.passwordEnv === undefined) {
     return usage(
@@ -142,7 +129,7 @@ async function show(file: string, options: ShowOptions): Promise<ExitCode> {
       'PKCS#12 file without --password-env',
     );
   }
-  const trustAnchors = options.ca.flatMap((f) => loadCertificates(readInput(f)));
+  const trustAnchors = options.ca.flatMap((f) => loadCertificates(readGivenFile(f)));
   const roles: KeyRole[] | undefined =
     options.role === undefined ? undefined : options.role === 'both' ? ['cipher', 'signature'] : [options.role];
   const report = reportKeyFile(

@@ -5,10 +5,8 @@
  * on stdout, or with --json one object `{ok, sent: [{messageId, …}]}`. Exit code 4 when the intermediary cannot be
  * reached, 1 when it refuses (fault or 9xxx feedback).
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { PostfachError } from '../../core/errors.js';
+import { readGivenFile } from '../../core/io/given-file.js';
 import { loadCertificate } from '../../core/pki/pkcs12.js';
 import { SERVICES, type Service } from '../../intermediary/generator/application.js';
 import { loadSenderSetup, sendApplications, type SentApplication } from '../../intermediary/sender/send.js';
@@ -43,21 +41,6 @@ function integer(name: string, min: number, max: number): (value: string) => num
     if (!/^\d+$/.test(value) || n < min || n > max) throw new InvalidArgumentError(`${name}: eine ganze Zahl von ${min} bis ${max}`);
     return n;
   };
-}
-
-function readInput(file: string, max: number): Buffer {
-  try {
-    const data = readFileSync(file);
-    if (data.length > max) throw Object.assign(new Error('too large'), { code: 'EFBIG' });
-    return data;
-  } catch (cause) {
-    throw new PostfachError(
-      'file-unreadable',
-      { de: 'Eine angegebene Datei kann nicht gelesen werden.', en: 'A given file cannot be read.' },
-      `${(cause as NodeJS.ErrnoException).code ?? 'error'} reading ${path.basename(file)}`,
-      { cause },
-    );
-  }
 }
 
 function line(s: SentApplication): string {
@@ -103,10 +86,10 @@ export function register(program: Command): void {
           attachments: opts.attachments,
           attachmentSize: opts.attachmentSize,
           ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
-          ...(opts.file ? { content: readInput(opts.file, MAX_FILE_BYTES) } : {}),
+          ...(opts.file ? { content: readGivenFile(opts.file, MAX_FILE_BYTES) } : {}),
           ...(opts.test ? { test: true } : {}),
           ...(opts.subject !== undefined ? { subject: opts.subject } : {}),
-          ...(opts.contentCert ? { contentCertificate: loadCertificate(readInput(opts.contentCert, 1024 * 1024)) } : {}),
+          ...(opts.contentCert ? { contentCertificate: loadCertificate(readGivenFile(opts.contentCert, 1024 * 1024)) } : {}),
           ...(opts.tamperSignature ? { tamperSignature: true } : {}),
           onSent: (s) => {
             if (!opts.json) process.stdout.write(line(s));

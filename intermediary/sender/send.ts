@@ -6,10 +6,10 @@
  * implicit dialog, as PROTOCOL.md §2.1 describes.
  */
 import { createHash, randomBytes, type X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { transformedSource, type ByteSource } from '../../core/io/byte-source.js';
 import { PostfachError } from '../../core/errors.js';
+import { readGivenFile } from '../../core/io/given-file.js';
 import { ImplicitSender, type PostFunction } from '../../core/osci/client/dialog.js';
 import { httpPost } from '../../core/osci/client/http-post.js';
 import type { TrustAnchors } from '../../core/osci/signature/trust.js';
@@ -91,38 +91,21 @@ export interface SentApplication {
   readonly feedback: readonly string[];
 }
 
-function fileError(file: string, cause: unknown): PostfachError {
-  return new PostfachError(
-    'file-unreadable',
-    { de: 'Eine angegebene Datei kann nicht gelesen werden.', en: 'A given file cannot be read.' },
-    `${(cause as NodeJS.ErrnoException).code ?? 'error'} reading ${path.basename(file)}`,
-    { cause },
-  );
-}
-
-function read(file: string): Buffer {
-  try {
-    return readFileSync(file);
-  } catch (cause) {
-    throw fileError(file, cause);
-  }
-}
-
 /** Loads the sender's key and the certificates it needs from a test PKI folder (and optional overrides). */
 export function loadSenderSetup(files: SenderSetupFiles): SenderSetup {
   const f = testPkiFiles(path.resolve(files.pkiDir));
-  const password = read(f.password).toString('utf8').replace(/\r?\n$/, '');
-  const contents = loadPkcs12(read(f.sender.p12), password);
+  const password = readGivenFile(f.password).toString('utf8').replace(/\r?\n$/, '');
+  const contents = loadPkcs12(readGivenFile(f.sender.p12), password);
   const { cipher } = resolveMailboxKeys({ primary: contents });
   const signerFile = files.intermediarySigner;
-  const intermediaryCertificate = loadCertificate(read(files.intermediaryCertificate ?? f.intermediary.cer));
+  const intermediaryCertificate = loadCertificate(readGivenFile(files.intermediaryCertificate ?? f.intermediary.cer));
   return {
     sender: cipher,
-    recipient: loadCertificate(read(files.recipientCertificate ?? f.municipality.cer)),
+    recipient: loadCertificate(readGivenFile(files.recipientCertificate ?? f.municipality.cer)),
     intermediaryCertificate,
     intermediarySigner: signerFile
-      ? { pinned: [loadCertificate(read(signerFile))], cas: [loadCertificate(read(signerFile))] }
-      : { pinned: [loadCertificate(read(f.intermediary.cer))], cas: [loadCertificate(read(f.ca))] },
+      ? { pinned: [loadCertificate(readGivenFile(signerFile))], cas: [loadCertificate(readGivenFile(signerFile))] }
+      : { pinned: [loadCertificate(readGivenFile(f.intermediary.cer))], cas: [loadCertificate(readGivenFile(f.ca))] },
   };
 }
 
