@@ -9,10 +9,10 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBackup, restoreBackup, verifyBackup } from '../../core/backup/backup.js';
-import { PostfachError } from '../../core/errors.js';
 import { PostfachStore } from '../../core/store/index.js';
 import { ensureBuilt, postfach, sharedPki, send, startTestIntermediary, tempDir, FAST_SCRYPT } from '../mailbox/helpers.js';
 import { fetchAll, identityFor, newStore, STORE_PASSWORD, type RunningIntermediary } from './mailbox-helpers.js';
+import { failure } from './helpers.js';
 
 const root = tempDir('postfach-ops-backup-');
 const BACKUP_PASSWORD = 'Sicherung-Herbst-2026';
@@ -21,16 +21,6 @@ let store: PostfachStore;
 let recoveryKey = '';
 const storePath = path.join(root, 'original', 'postfach.db');
 const backupFile = path.join(root, 'postfach.pfbak');
-
-async function failure(promise: Promise<unknown>): Promise<PostfachError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(PostfachError);
-    return error as PostfachError;
-  }
-  throw new Error('expected a failure');
-}
 
 /** Everything of a store that must survive: each message with its content and attachments, the audit log. */
 async function everything(s: PostfachStore) {

@@ -9,12 +9,12 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PostfachError } from '../../core/errors.js';
 import { bufferSource } from '../../core/io/byte-source.js';
 import { chromiumFailure, chromiumTransport, type NetClientRequest, type NetIncomingMessage, type NetLike } from '../../core/mailbox/chromium-transport.js';
 import { runFetch } from '../../core/mailbox/fetch-engine.js';
 import { send, sharedPki, startTestIntermediary, tempDir } from '../mailbox/helpers.js';
 import { identityFor, newStore, type RunningIntermediary } from './mailbox-helpers.js';
+import { failure } from './helpers.js';
 
 const CHROMIUM_NAMES: Record<string, string> = { ECONNREFUSED: 'ERR_CONNECTION_REFUSED', ENOTFOUND: 'ERR_NAME_NOT_RESOLVED', ECONNRESET: 'ERR_CONNECTION_RESET' };
 
@@ -66,16 +66,6 @@ afterAll(async () => {
   await intermediary?.close();
   await new Promise((resolve) => odd?.close(resolve));
 });
-
-async function failure(promise: Promise<unknown>): Promise<PostfachError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(PostfachError);
-    return error as PostfachError;
-  }
-  throw new Error('expected a failure');
-}
 
 describe('Chromium-network transport (Electron net)', () => {
   it('carries a whole fetch dialog against the real intermediary', async () => {

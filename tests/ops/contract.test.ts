@@ -15,6 +15,7 @@ import { testPkiFiles } from '../../core/pki/test-pki.js';
 import { PostfachStore } from '../../core/store/index.js';
 import { pkiPassword, send, sharedPki, startTestIntermediary, tempDir } from '../mailbox/helpers.js';
 import type { RunningIntermediary } from './mailbox-helpers.js';
+import { failure } from './helpers.js';
 
 const root = tempDir('postfach-ops-contract-');
 const dataDir = path.join(root, 'daten');
@@ -25,16 +26,6 @@ let host: ServiceHost;
 let api: PostfachApi;
 let pkiDir = '';
 const savedEnv = process.env.POSTFACH_MACHINE_CONFIG;
-
-async function failure(promise: Promise<unknown>): Promise<PostfachError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(PostfachError);
-    return error as PostfachError;
-  }
-  throw new Error('expected a failure');
-}
 
 beforeAll(async () => {
   pkiDir = await sharedPki();

@@ -7,10 +7,10 @@
 import { X509Certificate } from 'node:crypto';
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PostfachError } from '../../core/errors.js';
 import { bufferSource } from '../../core/io/byte-source.js';
 import { httpTransport, type ProxySetting } from '../../core/mailbox/transport.js';
 import { httpsTarget, listen, makeTlsMaterial, osciLikeHandler, Servers, startFileServer, startProxy, type TlsMaterial } from './net-helpers.js';
+import { failure } from './helpers.js';
 
 const servers = new Servers();
 let tls: TlsMaterial;
@@ -53,16 +53,6 @@ async function post(url: string, options: { proxy?: ProxySetting; tlsCas?: X509C
   const parts: Buffer[] = [];
   for await (const chunk of await send(bufferSource(Buffer.from('<Anfrage/>')))) parts.push(Buffer.from(chunk));
   return Buffer.concat(parts).toString('utf8');
-}
-
-async function failure(promise: Promise<unknown>): Promise<PostfachError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(PostfachError);
-    return error as PostfachError;
-  }
-  throw new Error('expected a failure');
 }
 
 describe('proxy on loopback', () => {
