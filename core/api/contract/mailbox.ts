@@ -129,7 +129,8 @@ const connectionFields = {
   timeoutSeconds: z.number().int().positive().max(3600).optional(),
 };
 
-export const identitySetupSchema = z.strictObject({
+/** A mailbox key file and how to open it: the identity's set-up and the staging of a new key (rotation). */
+export const keyFileFields = {
   /** The mailbox key (.p12/.pfx); read once, its keys are kept encrypted in the store (PKCS#8 + certificate). */
   keyFile: filePath,
   password: secret,
@@ -139,6 +140,10 @@ export const identitySetupSchema = z.strictObject({
   /** Chooses among several keys (SHA-256 fingerprint, as `identity.inspectKeyFile` lists them). */
   cipherKeyFingerprint: fingerprint.optional(),
   signatureKeyFingerprint: fingerprint.optional(),
+};
+
+export const identitySetupSchema = z.strictObject({
+  ...keyFileFields,
   ...connectionFields,
 });
 

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { serviceEvent, serviceMethod } from '../contract-kit.js';
-import { certificateSummarySchema, fetchResultSchema, userTextSchema } from './mailbox.js';
+import { certificateSummarySchema, fetchResultSchema, keyFileFields, userTextSchema } from './mailbox.js';
 
 const noInput = z.strictObject({});
 const shortText = z.string().max(200);
@@ -15,7 +15,6 @@ const isoTime = z.string().max(40);
 const filePath = z.string().min(1).max(4096);
 const secret = z.string().min(1).max(1024);
 const count = z.number().int().nonnegative();
-const fingerprint = z.string().max(120);
 
 const jsonValue = z.union([z.string().max(4000), z.number(), z.boolean(), z.null(), z.array(z.string().max(4000)).max(50)]);
 
@@ -108,14 +107,7 @@ export const opsMethods = {
   'rotation.status': serviceMethod(noInput, rotationStatusSchema),
   /** Step 1: reads and checks the new key file, keeps it sealed in the store; the old key stays in force. */
   'rotation.stage': serviceMethod(
-    z.strictObject({
-      keyFile: filePath,
-      password: secret,
-      signatureKeyFile: filePath.optional(),
-      signaturePassword: secret.optional(),
-      cipherKeyFingerprint: fingerprint.optional(),
-      signatureKeyFingerprint: fingerprint.optional(),
-    }),
+    z.strictObject(keyFileFields),
     rotationStatusSchema,
   ),
   /** Steps 2 and 3 from wherever the rotation stands (progress: `fetch.progress`); repeat after an interruption. */
