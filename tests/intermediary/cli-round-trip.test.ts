@@ -6,38 +6,20 @@
  * (content for another certificate, broken author signature, an entity bomb as --file) are accepted and delivered
  * as they are; after a restart of the intermediary process its data is still there.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readAll } from '../../core/io/byte-source.js';
 import { ExplicitDialog, fetchAll, type ClientOptions, type FetchedDelivery } from '../../core/osci/client/dialog.js';
 import { httpPost } from '../../core/osci/client/http-post.js';
 import { loadTestPki, type TestPki } from '../../core/pki/test-pki.js';
+import { ensureCliBuilt } from '../helpers/build.js';
 import { projectRoot } from '../helpers/shared.js';
 import { tempDir } from './helpers.js';
 
 const cli = path.join(projectRoot, 'dist', 'cli', 'main.js');
-
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(path.join(projectRoot, dir), { withFileTypes: true })) {
-    const rel = path.join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestSource(rel));
-    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(path.join(projectRoot, rel)).mtimeMs);
-  }
-  return newest;
-}
-
-function ensureBuilt(): void {
-  const built = ['send.js', 'intermediary.js'].map((f) => path.join(projectRoot, 'dist', 'cli', 'commands', f));
-  const sources = Math.max(...['cli', 'intermediary', path.join('core', 'osci'), path.join('core', 'pki'), path.join('core', 'io')].map(newestSource));
-  if (built.every((f) => existsSync(f) && statSync(f).mtimeMs >= sources)) return;
-  // tsc emits even when another part of the project has type errors; what matters here is the CLI's behaviour
-  spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: projectRoot, stdio: 'ignore', timeout: 600_000 });
-  if (!built.every((f) => existsSync(f))) throw new Error('the build did not produce the CLI (run npm run build)');
-}
 
 /** Runs the CLI without blocking this process (the client's keep-alive sockets must see the server's events). */
 function postfach(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
@@ -131,7 +113,7 @@ async function fetchEverything(): Promise<Array<{ messageId: string; document: B
 }
 
 beforeAll(async () => {
-  ensureBuilt();
+  ensureCliBuilt(['send.js', 'intermediary.js']);
   const init = await postfach(['pki', 'init', '--dir', pkiDir]);
   expect(init.status).toBe(0);
   pki = loadTestPki(pkiDir);

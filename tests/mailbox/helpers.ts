@@ -3,14 +3,15 @@
  * machine and reused (RSA key generation costs seconds on two cores), the real local intermediary, real stores
  * with a fast KDF (the CLI reads the KDF parameters from the key file), temporary folders.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll } from 'vitest';
 import { createTestPki, testPkiFiles } from '../../core/pki/test-pki.js';
 import { PostfachStore } from '../../core/store/index.js';
 import { loadIntermediaryKeys, loadSenderSetup, sendApplications, startIntermediary, type RunningIntermediary, type SendOptions, type SentApplication } from '../../intermediary/index.js';
+import { ensureCliBuilt } from '../helpers/build.js';
 import { projectRoot } from '../helpers/shared.js';
 
 export const cli = path.join(projectRoot, 'dist', 'cli', 'main.js');
@@ -28,24 +29,9 @@ export function tempDir(prefix = 'postfach-mailbox-'): string {
   return d;
 }
 
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(path.join(projectRoot, dir), { withFileTypes: true })) {
-    const rel = path.join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestSource(rel));
-    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(path.join(projectRoot, rel)).mtimeMs);
-  }
-  return newest;
-}
-
 /** Builds dist/ when the mailbox commands are missing or older than the sources (npm test builds first anyway). */
 export function ensureBuilt(): void {
-  const built = ['mailbox.js', 'demo.js', 'send.js'].map((f) => path.join(projectRoot, 'dist', 'cli', 'commands', f));
-  const sources = Math.max(...['cli', 'core', 'intermediary'].map(newestSource));
-  if (built.every((f) => existsSync(f) && statSync(f).mtimeMs >= sources)) return;
-  // tsc emits even when another part of the project has type errors; what matters here is the CLI's behaviour
-  spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: projectRoot, stdio: 'ignore', timeout: 600_000 });
-  if (!built.every((f) => existsSync(f))) throw new Error('the build did not produce the CLI (run npm run build)');
+  ensureCliBuilt(['mailbox.js', 'demo.js', 'send.js']);
 }
 
 export interface Run {

@@ -3,33 +3,15 @@
  * first; when run alone and the build is missing or older than the sources, this file builds it.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureCliBuilt } from '../helpers/build.js';
 import { projectRoot, vectorPath, VECTOR_PIN } from '../helpers/shared.js';
 import { fixture, fixturesDir, FIXTURE_PASSWORD } from './helpers.js';
 
 const cli = path.join(projectRoot, 'dist', 'cli', 'main.js');
-
-/** The newest source the pki commands are built from. */
-function newestSource(): number {
-  let newest = 0;
-  for (const dir of ['cli', path.join('cli', 'commands'), 'core', path.join('core', 'pki')]) {
-    for (const name of readdirSync(path.join(projectRoot, dir))) {
-      if (name.endsWith('.ts')) newest = Math.max(newest, statSync(path.join(projectRoot, dir, name)).mtimeMs);
-    }
-  }
-  return newest;
-}
-
-function ensureBuilt(): void {
-  const built = path.join(projectRoot, 'dist', 'cli', 'commands', 'pki.js');
-  if (existsSync(built) && existsSync(cli) && statSync(built).mtimeMs >= newestSource()) return;
-  // tsc emits even when another part of the project has type errors; what matters here is the CLI's output
-  spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: projectRoot, stdio: 'ignore' });
-  if (!existsSync(built)) throw new Error('the build did not produce dist/cli/commands/pki.js (run npm run build)');
-}
 
 interface Run {
   readonly status: number | null;
@@ -47,7 +29,7 @@ const pkiDir = path.join(root, 'pki');
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 beforeAll(() => {
-  ensureBuilt();
+  ensureCliBuilt(['pki.js']);
 }, 180_000);
 
 describe('postfach pki init', () => {
