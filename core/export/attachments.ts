@@ -21,39 +21,52 @@ export interface ExportedAttachment {
 }
 
 export async function exportAttachments(source: XmlSource, documents: readonly DocumentView[], folder: string): Promise<ExportedAttachment[]> {
-  try {
-    await mkdir(folder, { recursive: true });
-  } catch (error) {
-    throw targetNotWritable(`cannot create the attachment folder (${(error as NodeJS.ErrnoException).code ?? 'error'})`, error);
-  }
+  await createFolder(folder);
   const out: ExportedAttachment[] = [];
   for (const doc of documents) {
     if (doc.problem?.kind === 'document-invalid') continue;
     // the extension follows the content: the declared type where the bytes agree with it, else what they are
     const type = doc.mimeMismatch ? doc.detectedMimeType : (doc.mimeType ?? doc.detectedMimeType);
     const base = safeFileName(doc.fileName ?? doc.name, `dokument-${doc.ordinal + 1}`, type);
-    const { handle, fileName } = await createExclusive(folder, base);
-    const target = path.join(folder, fileName);
-    const hash = createHash('sha256');
-    let size = 0;
-    try {
-      for await (const chunk of openDocument(source, doc)) {
-        hash.update(chunk);
-        size += chunk.length;
-        await handle.write(chunk);
-      }
-      await handle.sync();
-    } catch (error) {
-      await handle.close();
-      await rm(target, { force: true });
-      throw error;
-    }
-    await handle.close();
-    const sha256 = hash.digest('hex');
-    if (sha256 !== doc.sha256) throw sourceChanged(`attachment ${doc.ordinal}: SHA-256 differs from the view`);
-    out.push({ documentId: doc.id, fileName, path: target, size, sha256 });
+    const written = await writeNewFile(folder, base, openDocument(source, doc));
+    if (written.sha256 !== doc.sha256) throw sourceChanged(`attachment ${doc.ordinal}: SHA-256 differs from the view`);
+    out.push({ documentId: doc.id, ...written });
   }
   return out;
+}
+
+/** Creates the folder the attachments go into (with its parents). */
+export async function createFolder(folder: string): Promise<void> {
+  try {
+    await mkdir(folder, { recursive: true });
+  } catch (error) {
+    throw targetNotWritable(`cannot create the attachment folder (${(error as NodeJS.ErrnoException).code ?? 'error'})`, error);
+  }
+}
+
+/**
+ * Streams `chunks` into a new file in `folder` named after `base` (never overwriting: " (2)", " (3)", ...), synced
+ * before it counts as written; a failure while writing removes the partial file.
+ */
+export async function writeNewFile(folder: string, base: string, chunks: AsyncIterable<Uint8Array>): Promise<{ fileName: string; path: string; size: number; sha256: string }> {
+  const { handle, fileName } = await createExclusive(folder, base);
+  const target = path.join(folder, fileName);
+  const hash = createHash('sha256');
+  let size = 0;
+  try {
+    for await (const chunk of chunks) {
+      hash.update(chunk);
+      size += chunk.length;
+      await handle.write(chunk);
+    }
+    await handle.sync();
+  } catch (error) {
+    await handle.close();
+    await rm(target, { force: true });
+    throw error;
+  }
+  await handle.close();
+  return { fileName, path: target, size, sha256: hash.digest('hex') };
 }
 
 async function createExclusive(folder: string, base: string): Promise<{ handle: import('node:fs/promises').FileHandle; fileName: string }> {

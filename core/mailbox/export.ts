@@ -3,14 +3,13 @@
  * byte, the documents (inline xsb:dokument and OSCI attachments) into a folder, the one-page Eingangsbestätigung.
  * Each export is audited as "exportiert" with its format (never a file name: it may carry a person's name).
  */
-import { createHash } from 'node:crypto';
-import { mkdir, open, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { z } from 'zod';
 import type { exportFormatSchema, exportResultSchema } from '../api/contract/mailbox.js';
 import { PostfachError } from '../errors.js';
 import { exportAttachments, exportPdf, exportReceiptPdf, exportXml, safeFileName, type ReceiptFacts, type SignatureFacts } from '../export/index.js';
-import { numbered } from '../export/file-names.js';
+import { createFolder, writeNewFile } from '../export/attachments.js';
 import { targetNotWritable } from '../export/errors.js';
 import type { DeliveryRecord, PostfachStore } from '../store/index.js';
 import type { DeliverySummary } from '../xsozial/index.js';
@@ -62,39 +61,12 @@ export function receiptFacts(record: DeliveryRecord): ReceiptFacts {
 
 /** OSCI attachments (kept as separate files in the store) into the folder: safe names, never overwriting. */
 async function exportStoredAttachments(store: PostfachStore, record: DeliveryRecord, folder: string): Promise<Array<{ path: string; size: number; sha256: string }>> {
-  await mkdir(folder, { recursive: true }).catch((error: unknown) => {
-    throw targetNotWritable(`cannot create the attachment folder (${(error as NodeJS.ErrnoException).code ?? 'error'})`, error);
-  });
+  await createFolder(folder);
   const written: Array<{ path: string; size: number; sha256: string }> = [];
   for (const attachment of record.attachments) {
     const base = safeFileName(attachment.name, `anlage-${attachment.position + 1}`, attachment.mimeType);
-    let handle: import('node:fs/promises').FileHandle | undefined;
-    let target = '';
-    for (let n = 1; n < 10_000 && handle === undefined; n++) {
-      target = path.join(folder, numbered(base, n));
-      try {
-        handle = await open(target, 'wx', 0o600);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw targetNotWritable(`cannot create an attachment file (${(error as NodeJS.ErrnoException).code ?? 'error'})`, error);
-      }
-    }
-    if (handle === undefined) throw targetNotWritable('no free file name after 9999 attempts');
-    const hash = createHash('sha256');
-    let size = 0;
-    try {
-      for await (const chunk of store.openAttachment(attachment.id)) {
-        hash.update(chunk as Buffer);
-        size += (chunk as Buffer).length;
-        await handle.write(chunk as Buffer);
-      }
-      await handle.sync();
-    } catch (error) {
-      await handle.close();
-      await rm(target, { force: true });
-      throw error;
-    }
-    await handle.close();
-    written.push({ path: target, size, sha256: hash.digest('hex') });
+    const { path: target, size, sha256 } = await writeNewFile(folder, base, store.openAttachment(attachment.id));
+    written.push({ path: target, size, sha256 });
   }
   return written;
 }
