@@ -22,6 +22,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { peakRssKiB } from './peak-rss.js';
 import { bufferSource, fileSource, transformedSource, writeSourceToFile, type ByteSource } from '../core/io/byte-source.js';
 import { buildContainer, contentPackageXml, encryptContainer } from '../core/osci/content/build.js';
 import { decodeContent } from '../core/osci/content/decode.js';
@@ -155,20 +156,6 @@ async function readAllSmall(src: ByteSource): Promise<Buffer> {
   const parts: Buffer[] = [];
   for await (const c of src.stream()) parts.push(c);
   return Buffer.concat(parts);
-}
-
-/**
- * Peak RSS of this process. On Linux VmHWM from /proc (getrusage's maxRSS keeps the high-water mark of the
- * forked parent across exec, which would count the generator's memory); elsewhere getrusage.
- */
-function peakRssKiB(): number {
-  try {
-    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
-    if (m) return Number(m[1]);
-  } catch {
-    // not Linux
-  }
-  return process.resourceUsage().maxRSS;
 }
 
 /**

@@ -18,10 +18,11 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { peakRssKiB } from './peak-rss.js';
 import { fetchAll } from '../core/osci/client/dialog.js';
 import { httpPost } from '../core/osci/client/http-post.js';
 import { createTestPki, loadTestPki } from '../core/pki/test-pki.js';
@@ -30,16 +31,6 @@ import { startIntermediary } from '../intermediary/server.js';
 import { loadSenderSetup, sendApplications } from '../intermediary/sender/send.js';
 
 const self = fileURLToPath(import.meta.url);
-
-function peakRssKiB(): number {
-  try {
-    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
-    if (m) return Number(m[1]);
-  } catch {
-    // not Linux
-  }
-  return process.resourceUsage().maxRSS;
-}
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
