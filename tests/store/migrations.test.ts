@@ -55,8 +55,8 @@ function seedSearch(db: Db): void {
   insert.run(2, 'ozturk, ayse', 'legacy-msg-2 2', 'antrag hzl', '');
 }
 
-/** A store whose schema stops at `version`, with that version's data in it. */
-async function storeAtVersion(version: number): Promise<string> {
+/** A new store (keyring with PASSWORD) whose schema stops at `version`, still empty; the database stays open. */
+async function emptyStoreAt(version: number): Promise<{ dbPath: string; paths: ReturnType<typeof storePaths>; db: Db }> {
   const dir = tempDir();
   const dbPath = path.join(dir, 'alt.db');
   const paths = storePaths(dbPath);
@@ -64,6 +64,12 @@ async function storeAtVersion(version: number): Promise<string> {
   const { dataKey } = await createKeyring(paths, { password: PASSWORD, scrypt: FAST_SCRYPT });
   const db = openEncryptedDatabase(paths.database, dataKey, { create: true });
   expect(migrate(db, version)).toBe(version);
+  return { dbPath, paths, db };
+}
+
+/** A store whose schema stops at `version`, with that version's data in it. */
+async function storeAtVersion(version: number): Promise<string> {
+  const { dbPath, paths, db } = await emptyStoreAt(version);
   if (version >= 1) await seedDeliveries(db, paths.filesDir);
   if (version >= 2) seedAudit(db);
   if (version >= 3) seedSearch(db);
@@ -121,13 +127,7 @@ describe('migrations', () => {
   });
 
   it('migration 8 gives "nicht lesbar" rows stored before it their kind from the engine\'s certificate result, and keeps their text', async () => {
-    const dir = tempDir();
-    const dbPath = path.join(dir, 'alt.db');
-    const paths = storePaths(dbPath);
-    mkdirSync(paths.filesDir);
-    const { dataKey } = await createKeyring(paths, { password: PASSWORD, scrypt: FAST_SCRYPT });
-    const db = openEncryptedDatabase(paths.database, dataKey, { create: true });
-    expect(migrate(db, 7)).toBe(7);
+    const { dbPath, db } = await emptyStoreAt(7);
     const insert = db.prepare('INSERT INTO deliveries(id, message_id, unreadable_reason, fetched_at) VALUES (?, ?, ?, ?)');
     const details = db.prepare('INSERT INTO delivery_details(delivery_id, certificate_result, content_size, content_sha256, content_inline) VALUES (?, ?, 1, ?, ?)');
     const rows: Array<[number, string | null, string | null]> = [
