@@ -133,6 +133,31 @@ describe('StoreDelivery vectors sd01–sd12 and neg05', () => {
   });
 });
 
+/**
+ * The local intermediary answering a recorded exchange as the recorded one did: the recorded message ids, conversation
+ * ids counted from `firstConversation`, and as challenges the Response values of the requests that follow them
+ * (`controlBlocks`: ConversationId, SequenceNumber and Response of each recorded request).
+ */
+function replayingIntermediary(controlBlocks: Json[], firstConversation: number, preIssuedMessageIds: string[]): Promise<TestIntermediary> {
+  let conversation = firstConversation;
+  const challenges = new Map<string, string>();
+  for (const cb of controlBlocks) {
+    if (cb.ConversationId === null || cb.Response === null) continue;
+    const seq = Number(cb.SequenceNumber);
+    challenges.set(`${cb.ConversationId}/${seq === 0 ? 'init' : seq - 1}`, cb.Response);
+  }
+  return startTestIntermediary(
+    {
+      preIssuedMessageIds,
+      newConversationId: () => String(conversation++),
+      newChallenge: ({ conversationId, sequenceNumber }) =>
+        challenges.get(`${conversationId}/${sequenceNumber ?? 'init'}`) ?? `unused-${conversationId}-${sequenceNumber ?? 'i'}`,
+    },
+    undefined,
+    managerKeys(),
+  );
+}
+
 describe('the recorded exchange, replayed', () => {
   const steps: Json[] = manifest.dialogs.A.messages.concat(manifest.dialogs.B.messages, manifest.dialogs.C.messages);
   const requests = steps.filter((s) => s.file.includes('.request.'));
@@ -141,25 +166,8 @@ describe('the recorded exchange, replayed', () => {
   let im: TestIntermediary;
 
   beforeAll(async () => {
-    // the recorded intermediary numbered its conversations from 1001 on; the challenges it issued are the
-    // Response values of the requests that follow them
-    let conversation = 1001;
-    const challenges = new Map<string, string>();
-    for (const r of requests) {
-      if (r.ConversationId === null || r.Response === null) continue;
-      const seq = Number(r.SequenceNumber);
-      challenges.set(`${r.ConversationId}/${seq === 0 ? 'init' : seq - 1}`, r.Response);
-    }
-    im = await startTestIntermediary(
-      {
-        preIssuedMessageIds: ['testvektor-msg-0001', 'testvektor-msg-0002'],
-        newConversationId: () => String(conversation++),
-        newChallenge: ({ conversationId, sequenceNumber }) =>
-          challenges.get(`${conversationId}/${sequenceNumber ?? 'init'}`) ?? `unused-${conversationId}-${sequenceNumber ?? 'i'}`,
-      },
-      undefined,
-      managerKeys(),
-    );
+    // the recorded intermediary numbered its conversations from 1001 on
+    im = await replayingIntermediary(requests, 1001, ['testvektor-msg-0001', 'testvektor-msg-0002']);
   });
   afterAll(() => im.dispose());
 
@@ -217,24 +225,7 @@ describe('the recorded chunked exchange (EFFI), replayed', () => {
   let im: TestIntermediary;
 
   beforeAll(async () => {
-    let conversation = 2001;
-    const challenges = new Map<string, string>();
-    for (const r of requests) {
-      const cb = r.control_block;
-      if (cb.ConversationId === null || cb.Response === null) continue;
-      const seq = Number(cb.SequenceNumber);
-      challenges.set(`${cb.ConversationId}/${seq === 0 ? 'init' : seq - 1}`, cb.Response);
-    }
-    im = await startTestIntermediary(
-      {
-        preIssuedMessageIds: ['testvektor-effi-0001'],
-        newConversationId: () => String(conversation++),
-        newChallenge: ({ conversationId, sequenceNumber }) =>
-          challenges.get(`${conversationId}/${sequenceNumber ?? 'init'}`) ?? `unused-${conversationId}-${sequenceNumber ?? 'i'}`,
-      },
-      undefined,
-      managerKeys(),
-    );
+    im = await replayingIntermediary(requests.map((r) => r.control_block), 2001, ['testvektor-effi-0001']);
   });
   afterAll(() => im.dispose());
 
