@@ -13,11 +13,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readAll } from '../../core/io/byte-source.js';
 import { ExplicitDialog, fetchAll, type ClientOptions, type FetchedDelivery } from '../../core/osci/client/dialog.js';
-import { httpPost } from '../../core/osci/client/http-post.js';
 import { loadTestPki, type TestPki } from '../../core/pki/test-pki.js';
 import { ensureCliBuilt } from '../helpers/build.js';
 import { projectRoot } from '../helpers/shared.js';
-import { tempDir } from './helpers.js';
+import { municipalityClient, tempDir } from './helpers.js';
 
 const cli = path.join(projectRoot, 'dist', 'cli', 'main.js');
 
@@ -89,14 +88,7 @@ let url = '';
 let intermediary: ChildProcess | undefined;
 let pki: TestPki;
 
-const client = (): ClientOptions => ({
-  post: httpPost(url),
-  cipherKey: pki.municipality,
-  signatureKey: pki.municipality,
-  intermediaryCertificate: pki.intermediary.certificate,
-  intermediarySigner: { pinned: [pki.intermediary.certificate] },
-  authorAnchors: { cas: [pki.ca] },
-});
+const client = (): ClientOptions => municipalityClient(url, {}, pki);
 
 async function fetchEverything(): Promise<Array<{ messageId: string; document: Buffer | undefined; delivery: Omit<FetchedDelivery, 'decoded'> }>> {
   const out: Array<{ messageId: string; document: Buffer | undefined; delivery: Omit<FetchedDelivery, 'decoded'> }> = [];

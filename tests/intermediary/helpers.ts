@@ -63,9 +63,8 @@ export async function startTestIntermediary(options: IntermediaryOptions = {}, d
   };
 }
 
-/** Options for core/osci's ExplicitDialog / fetchAll as the municipality. */
-export function municipalityClient(url: string, over: Partial<ClientOptions> = {}): ClientOptions {
-  const p = fixturePki();
+/** Options for core/osci's ExplicitDialog / fetchAll as the municipality of `p` (default: the fixture PKI). */
+export function municipalityClient(url: string, over: Partial<ClientOptions> = {}, p: TestPki = fixturePki()): ClientOptions {
   return {
     post: httpPost(url),
     cipherKey: p.municipality,
