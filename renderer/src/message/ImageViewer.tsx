@@ -1,8 +1,8 @@
 /** An image document (JPEG, PNG scans) inside the program, with zoom. Shown from a blob: URL (the CSP allows it for images). */
 import { useEffect, useState } from 'react';
-import { Button, Group } from 'react-aria-components';
-import { IconMinus, IconPlus } from '../components/Icons.js';
+import { Group } from 'react-aria-components';
 import { useT } from '../i18n/i18n.js';
+import { ZoomControls } from './ZoomControls.js';
 
 export function ImageViewer({ bytes, mimeType, name }: { bytes: Uint8Array<ArrayBuffer>; mimeType: string; name: string }) {
   const t = useT();
@@ -20,16 +20,7 @@ export function ImageViewer({ bytes, mimeType, name }: { bytes: Uint8Array<Array
   return (
     <div className="viewer" data-testid="image-viewer">
       <Group className="viewer__toolbar" aria-label={t.message.documents.viewerLabel(name)}>
-        <Button className="button button--icon" onPress={() => setZoom(Math.max(0.25, current / 1.25))} aria-label={t.message.documents.zoomOut}>
-          <IconMinus />
-        </Button>
-        <span className="viewer__zoom">{zoom === 'fit' ? t.message.documents.zoomReset : t.message.documents.zoom(Math.round(current * 100))}</span>
-        <Button className="button button--icon" onPress={() => setZoom(Math.min(8, current * 1.25))} aria-label={t.message.documents.zoomIn}>
-          <IconPlus />
-        </Button>
-        <Button className="button button--secondary button--small" onPress={() => setZoom('fit')}>
-          {t.message.documents.zoomReset}
-        </Button>
+        <ZoomControls zoom={zoom} onZoomOut={() => setZoom(Math.max(0.25, current / 1.25))} onZoomIn={() => setZoom(Math.min(8, current * 1.25))} onFit={() => setZoom('fit')} />
       </Group>
       <div className="viewer__frame" tabIndex={0} role="group" aria-label={t.message.documents.viewerLabel(name)}>
         {url === null ? null : (

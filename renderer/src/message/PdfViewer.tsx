@@ -7,9 +7,10 @@
  */
 import { useEffect, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
 import { Button, Group, Input, Label, NumberField } from 'react-aria-components';
-import { IconChevronLeft, IconChevronRight, IconMinus, IconPlus } from '../components/Icons.js';
+import { IconChevronLeft, IconChevronRight } from '../components/Icons.js';
 import { useT } from '../i18n/i18n.js';
 import { openPdf, type PdfDocument } from './pdf-engine.js';
+import { ZoomControls } from './ZoomControls.js';
 
 const ZOOMS = [0.5, 0.75, 1, 1.25, 1.5, 2, 3];
 
@@ -134,16 +135,7 @@ export function PdfViewer({ bytes, name }: { bytes: Uint8Array<ArrayBuffer>; nam
           <IconChevronRight />
         </Button>
         <span className="viewer__spacer" />
-        <Button className="button button--icon" onPress={() => zoomBy(-1)} aria-label={t.message.documents.zoomOut}>
-          <IconMinus />
-        </Button>
-        <span className="viewer__zoom">{zoom === 'fit' ? t.message.documents.zoomReset : t.message.documents.zoom(Math.round(zoom * 100))}</span>
-        <Button className="button button--icon" onPress={() => zoomBy(1)} aria-label={t.message.documents.zoomIn}>
-          <IconPlus />
-        </Button>
-        <Button className="button button--secondary button--small" onPress={() => setZoom('fit')}>
-          {t.message.documents.zoomReset}
-        </Button>
+        <ZoomControls zoom={zoom} onZoomOut={() => zoomBy(-1)} onZoomIn={() => zoomBy(1)} onFit={() => setZoom('fit')} />
       </Group>
       <div
         ref={frame}
