@@ -12,17 +12,10 @@ import { z } from 'zod';
 import { deliveryViewSchema } from '../../xsozial/view-schema.js';
 import { postfachErrorJsonSchema } from '../wire.js';
 import { serviceEvent, serviceMethod } from '../contract-kit.js';
+import { count, filePath, fingerprint, isoTime, noInput, secret, shortText, text } from './fields.js';
 import { UNREADABLE_KIND_PATTERN } from './unreadable.js';
 
-const noInput = z.strictObject({});
-const shortText = z.string().max(200);
-const text = z.string().max(4000);
-const isoTime = z.string().max(40);
-const filePath = z.string().min(1).max(4096);
-const secret = z.string().min(1).max(1024);
-const count = z.number().int().nonnegative();
 const storeId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
-const fingerprint = z.string().max(120);
 
 export const userTextSchema = z.strictObject({ de: text, en: text });
 

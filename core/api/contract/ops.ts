@@ -6,15 +6,8 @@
  */
 import { z } from 'zod';
 import { serviceEvent, serviceMethod } from '../contract-kit.js';
+import { count, filePath, isoTime, noInput, secret, shortText, text } from './fields.js';
 import { certificateSummarySchema, fetchResultSchema, keyFileFields, userTextSchema } from './mailbox.js';
-
-const noInput = z.strictObject({});
-const shortText = z.string().max(200);
-const text = z.string().max(4000);
-const isoTime = z.string().max(40);
-const filePath = z.string().min(1).max(4096);
-const secret = z.string().min(1).max(1024);
-const count = z.number().int().nonnegative();
 
 const jsonValue = z.union([z.string().max(4000), z.number(), z.boolean(), z.null(), z.array(z.string().max(4000)).max(50)]);
 

@@ -9,12 +9,9 @@
  */
 import { z } from 'zod';
 import { serviceEvent, serviceMethod, shellMethod } from '../contract-kit.js';
+import { count, isoTime, noInput, shortText } from './fields.js';
 import { storeStatusSchema } from './mailbox.js';
 
-const noInput = z.strictObject({});
-const shortText = z.string().max(200);
-const isoTime = z.string().max(40);
-const count = z.number().int().nonnegative();
 const token = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/);
 const fileName = z.string().min(1).max(255);
 
