@@ -2,10 +2,13 @@
 import { expect } from 'vitest';
 import { PostfachError } from '../../core/errors.js';
 
-/** The PostfachError `promise` rejects with; fails the test when it resolves or rejects with anything else. */
-export async function failure(promise: Promise<unknown>): Promise<PostfachError> {
+/**
+ * The PostfachError `run` rejects (or, given a function, throws or rejects) with; fails the test when it succeeds or
+ * fails with anything else.
+ */
+export async function failure(run: Promise<unknown> | (() => unknown)): Promise<PostfachError> {
   try {
-    await promise;
+    await (typeof run === 'function' ? run() : run);
   } catch (error) {
     expect(error).toBeInstanceOf(PostfachError);
     return error as PostfachError;

@@ -11,7 +11,6 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../core/config/load-config.js';
 import { fakePolicySource } from '../../core/config/policy-source.js';
-import { PostfachError } from '../../core/errors.js';
 import { runFetch } from '../../core/mailbox/fetch-engine.js';
 import { identityFromRecord, identityRecord } from '../../core/mailbox/identity.js';
 import { cancelRotation, currentIdentity, rotationStatus, runRotation, stageRotation } from '../../core/mailbox/rotation.js';
@@ -21,6 +20,7 @@ import { PostfachStore } from '../../core/store/index.js';
 import { readDelivery } from '../../core/xsozial/index.js';
 import { loadSenderSetup, sendApplications } from '../../intermediary/index.js';
 import { pkiPassword, sharedPki, send, startTestIntermediary, tempDir } from '../mailbox/helpers.js';
+import { failure } from './helpers.js';
 import { identityFor, newStore, STORE_PASSWORD, type RunningIntermediary } from './mailbox-helpers.js';
 
 const root = tempDir('postfach-ops-rotation-');
@@ -48,16 +48,6 @@ function makeNewKey(): void {
   });
   newP12 = path.join(root, 'neu.p12');
   writeFileSync(newP12, createPkcs12(privateKey, newCert, NEW_PASSWORD));
-}
-
-async function failure(fn: () => unknown): Promise<PostfachError> {
-  try {
-    await fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(PostfachError);
-    return error as PostfachError;
-  }
-  throw new Error('expected a failure');
 }
 
 async function readable(store: PostfachStore, id: number): Promise<string> {
