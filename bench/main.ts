@@ -264,7 +264,7 @@ async function largeSection(work: string): Promise<LargeFigures> {
   }
   log(`  protocol-only round trip (bench/roundtrip-large.ts) …`);
   const r = await runRoundtripLargeBench({ attachmentMiB });
-  return { attachmentMiB, engine, protocolOnly: { seconds: r.fetch.seconds, peakRssMiB: r.fetch.maxRssMiB, baselineMiB: r.fetch.baselineMiB, verified: r.verified } };
+  return { attachmentMiB, engine, protocolOnly: { seconds: round(r.fetch.seconds), peakRssMiB: r.fetch.maxRssMiB, baselineMiB: r.fetch.baselineMiB, verified: r.verified } };
 }
 
 function runScript(script: string, scriptArgs: string[]): string {
