@@ -7,6 +7,7 @@
  * would not protect anything: before the app is ready, or on Linux with the "basic_text" backend (a hard-coded
  * password) — the caseworker then opens the store with the password or the recovery key instead.
  */
+import type { HostServices } from '../core/api/service-host.js';
 import { PostfachError } from '../core/errors.js';
 
 /** The parts of Electron's safeStorage this adapter uses (so tests can pass a stand-in OS key store). */
@@ -69,4 +70,17 @@ export function safeStorageKeyProtector(safeStorage: SafeStorageLike, osUser: st
       return key;
     },
   };
+}
+
+/**
+ * What the desktop host offers the service: the OS key store where it protects anything (DPAPI on Windows); none
+ * where it does not (Linux without a secret service), and the store is then opened with its password or the
+ * recovery key instead.
+ */
+export function osKeyStoreServices(safeStorage: SafeStorageLike, osUser: string, platform: NodeJS.Platform = process.platform): HostServices {
+  try {
+    return { protector: safeStorageKeyProtector(safeStorage, osUser, platform) };
+  } catch {
+    return {};
+  }
 }

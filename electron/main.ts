@@ -1,178 +1,152 @@
 /**
- * The desktop shell's main process. Thin: one window, the app:// protocol, the security policy, the service in a
- * utility process, the IPC wiring of the contract, menu, tray and notifications. Every decision lives in a small
- * tested module beside this file; this file only connects them to Electron.
+ * The desktop shell's main process: wiring only. Every decision — window options, the app:// protocol, navigation
+ * and permission guards, which window a command goes to, notifications, dialogs, the OS key store, the start plan
+ * and the self-test — lives in a small module beside this file with unit tests (tests/electron/); this file hands
+ * Electron's objects to them. What stays untested here and why: README, "Desktop app and browser mode".
  *
  * Bundled by esbuild to dist/electron/main.cjs (package.json "main"); the built UI is dist/renderer.
  */
 import os from 'node:os';
-import path from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, Notification, protocol, safeStorage, session, Tray, type WebContents } from 'electron';
-import type { HostServices, ServiceHost } from '../core/api/service-host.js';
-import { toPostfachError } from '../core/errors.js';
+import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, Notification, protocol, safeStorage, session, Tray } from 'electron';
+import { createApiClient } from '../core/api/client.js';
+import type { ServiceHost } from '../core/api/service-host.js';
 import { APP_ENTRY_URL, APP_SCHEME, messageWindowUrl } from './app-url.js';
+import { contentsGuards, sessionGuards } from './guards.js';
 import { wireIpc, type IpcWiring } from './ipc.js';
+import { osKeyStoreServices } from './key-protector.js';
 import { applicationMenuTemplate, type UiCommand } from './menu.js';
-import { isAllowedNavigation, isAllowedRequest, windowOpenDecision } from './navigation-policy.js';
-import { safeStorageKeyProtector } from './key-protector.js';
-import { isPermissionAllowed } from './permission-policy.js';
+import { windowOpenDecision } from './navigation-policy.js';
+import { createNotifier } from './notifications.js';
 import { createAppProtocolHandler } from './protocol.js';
+import { parseSelfTestArguments, runSelfTest, type SelfTestRequest } from './self-test.js';
 import { startUtilityService } from './service-process.js';
 import { createShellHandlers } from './shell-handlers.js';
-import { certificateNotice, newApplicationsNotice, TRAY_TOOLTIP, trayMenuTemplate } from './tray.js';
+import { APP_SCHEME_REGISTRATION, desktopServiceOptions, PRODUCT_TITLE, SERVICE_STOPPED_TEXT, shellPaths, startFailureText, startupPlan } from './shell-setup.js';
+import { TRAY_TOOLTIP, trayMenuTemplate } from './tray.js';
+import { captureWhenMailboxShown } from './window-capture.js';
 import { mainWindowOptions } from './window-options.js';
+import { bringToFront, ShellWindows } from './windows.js';
 
-const appRoot = path.join(__dirname, '..', '..');
-const rendererDir = path.join(appRoot, 'dist', 'renderer');
-const iconPath = path.join(appRoot, 'resources', 'icons', 'postfach-256.png');
-const trayIconPath = path.join(appRoot, 'resources', 'icons', 'postfach-32.png');
+const paths = shellPaths(__dirname);
 const devTools = !app.isPackaged;
-
-let mainWindow: BrowserWindow | undefined;
-/** Messages opened in windows of their own, by store id (one window per message). */
-const messageWindows = new Map<number, BrowserWindow>();
+const windows = new ShellWindows<BrowserWindow>();
 let tray: Tray | undefined;
 let service: ServiceHost | undefined;
 let ipc: IpcWiring | undefined;
 let quitting = false;
 
-// Before `ready`: our scheme is a standard, secure origin (like https), without CORS, service workers or CSP bypass.
-protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } }]);
+protocol.registerSchemesAsPrivileged(APP_SCHEME_REGISTRATION);
 app.enableSandbox();
 
-function showMainWindow(): void {
-  if (mainWindow === undefined || mainWindow.isDestroyed()) return;
-  if (mainWindow.isMinimized()) mainWindow.restore();
-  mainWindow.show();
-  mainWindow.focus();
-}
+const showMainWindow = (): void => bringToFront(windows.main);
 
-/** A menu or tray command goes to the window the caseworker works in (a message window, or the main window). */
-function uiCommand(command: UiCommand): void {
-  const focused = BrowserWindow.getFocusedWindow();
-  const target = focused !== null && !focused.isDestroyed() && (focused === mainWindow || [...messageWindows.values()].includes(focused)) ? focused : mainWindow;
-  if (target === mainWindow) showMainWindow();
-  if (target !== undefined && !target.isDestroyed()) ipc?.emitShellEvent('ui.command', { command }, target.webContents);
-}
+const uiCommand = (command: UiCommand): void =>
+  windows.deliverCommand(BrowserWindow.getFocusedWindow(), (target) => ipc?.emitShellEvent('ui.command', { command }, target.webContents));
 
-function openMessageWindow(id: number): void {
-  const existing = messageWindows.get(id);
-  if (existing !== undefined && !existing.isDestroyed()) {
-    existing.show();
-    existing.focus();
-    return;
-  }
-  const win = new BrowserWindow(mainWindowOptions({ preloadPath: path.join(__dirname, 'preload.cjs'), devTools, iconPath }));
-  messageWindows.set(id, win);
-  win.on('closed', () => messageWindows.delete(id));
+function newWindow(url: string): BrowserWindow {
+  const win = new BrowserWindow(mainWindowOptions({ preloadPath: paths.preload, devTools, iconPath: paths.icon }));
   win.once('ready-to-show', () => win.show());
-  void win.loadURL(messageWindowUrl(id));
-}
-
-/**
- * The OS key store for the store's data key (DPAPI on Windows). Where it offers no protection (Linux without a
- * secret service) the store is opened with its password or the recovery key instead.
- */
-function osKeyStore(): HostServices {
-  try {
-    return { protector: safeStorageKeyProtector(safeStorage, os.userInfo().username) };
-  } catch {
-    return {};
-  }
-}
-
-function hardenWebContents(contents: WebContents): void {
-  contents.setWindowOpenHandler(windowOpenDecision);
-  contents.on('will-navigate', (event, url) => {
-    if (!isAllowedNavigation(url)) event.preventDefault();
-  });
-  contents.on('will-frame-navigate', (event) => {
-    if (!isAllowedNavigation(event.url)) event.preventDefault();
-  });
-  contents.on('will-redirect', (event, url) => {
-    if (!isAllowedNavigation(url)) event.preventDefault();
-  });
-  contents.on('will-attach-webview', (event) => event.preventDefault());
-}
-
-function hardenSession(): void {
-  const ses = session.defaultSession;
-  ses.setPermissionRequestHandler((_contents, permission, callback, details) => callback(isPermissionAllowed(permission, details.requestingUrl)));
-  ses.setPermissionCheckHandler((_contents, permission, requestingOrigin) => isPermissionAllowed(permission, requestingOrigin));
-  ses.setDevicePermissionHandler(() => false);
-  ses.webRequest.onBeforeRequest({ urls: ['<all_urls>'] }, (details, callback) => callback({ cancel: !isAllowedRequest(details.url) }));
-  ses.on('will-download', (event) => event.preventDefault());
-}
-
-function createMainWindow(): BrowserWindow {
-  const win = new BrowserWindow(mainWindowOptions({ preloadPath: path.join(__dirname, 'preload.cjs'), devTools, iconPath }));
-  win.once('ready-to-show', () => win.show());
-  // message windows belong to the main window: closing it ends the program
-  win.on('closed', () => {
-    for (const other of messageWindows.values()) if (!other.isDestroyed()) other.close();
-  });
-  void win.loadURL(APP_ENTRY_URL);
+  void win.loadURL(url);
   return win;
 }
 
+const notifier = createNotifier({
+  isSupported: () => Notification.isSupported(),
+  show: (notice) => {
+    const notification = new Notification({ ...notice, icon: paths.icon, silent: false });
+    notification.on('click', showMainWindow);
+    notification.show();
+  },
+});
+
+function hardenSession(): void {
+  const ses = session.defaultSession;
+  ses.setPermissionRequestHandler(sessionGuards.permissionRequest);
+  ses.setPermissionCheckHandler(sessionGuards.permissionCheck);
+  ses.setDevicePermissionHandler(sessionGuards.devicePermission);
+  ses.webRequest.onBeforeRequest({ urls: ['<all_urls>'] }, sessionGuards.beforeRequest);
+  ses.on('will-download', sessionGuards.willDownload);
+}
+
+function hardenWebContents(contents: Electron.WebContents): void {
+  contents.setWindowOpenHandler(windowOpenDecision);
+  contents.on('will-navigate', contentsGuards.willNavigate);
+  contents.on('will-frame-navigate', contentsGuards.willFrameNavigate);
+  contents.on('will-redirect', contentsGuards.willRedirect);
+  contents.on('will-attach-webview', contentsGuards.willAttachWebview);
+}
+
 function createTray(): Tray {
-  const icon = new Tray(nativeImage.createFromPath(trayIconPath));
+  const icon = new Tray(nativeImage.createFromPath(paths.trayIcon));
   icon.setToolTip(TRAY_TOOLTIP);
   icon.setContextMenu(Menu.buildFromTemplate(trayMenuTemplate({ show: showMainWindow, fetch: () => uiCommand('fetch'), quit: () => app.quit() })));
   icon.on('click', showMainWindow);
   return icon;
 }
 
-/** The notification hook: the service reports new applications (counts only). */
-function notifyNewApplications(count: number): void {
-  if (!Notification.isSupported()) return;
-  const notice = newApplicationsNotice(count);
-  const notification = new Notification({ ...notice, icon: iconPath, silent: false });
-  notification.on('click', showMainWindow);
-  notification.show();
-}
-
-/** The certificate warning, at most once a day while the program runs (every fetch reports the expiry). */
-let certificateNoticeShownAt = 0;
-function notifyCertificate(expiry: Parameters<typeof certificateNotice>[0]): void {
-  const notice = certificateNotice(expiry);
-  if (notice === null || !Notification.isSupported() || Date.now() - certificateNoticeShownAt < 24 * 60 * 60 * 1000) return;
-  certificateNoticeShownAt = Date.now();
-  const notification = new Notification({ ...notice, icon: iconPath, silent: false });
-  notification.on('click', showMainWindow);
-  notification.show();
-}
-
-async function start(): Promise<void> {
-  await app.whenReady();
-  hardenSession();
-  protocol.handle(APP_SCHEME, createAppProtocolHandler(rendererDir));
-
-  service = await startUtilityService(
-    path.join(__dirname, 'service.cjs'),
-    { dataDir: path.join(app.getPath('userData'), 'Postfach'), appVersion: app.getVersion(), host: 'desktop' },
-    osKeyStore(),
-  );
-  service.onExit(() => {
-    if (quitting) return;
-    dialog.showErrorBox('OSCI-Postfach', 'Der Hintergrunddienst wurde unerwartet beendet. Bitte starten Sie das Programm neu.');
+/** Connects a running service to the window world: events, IPC, menu and tray. */
+function wire(running: ServiceHost): ServiceHost {
+  service = running;
+  running.onExit(() => {
+    if (!quitting) showError(SERVICE_STOPPED_TEXT);
   });
-  service.on('mailbox.newApplications', (payload) => notifyNewApplications((payload as { count: number }).count));
-  service.on('fetch.finished', (payload) => notifyCertificate((payload as { expiry?: Parameters<typeof certificateNotice>[0] }).expiry));
-
+  running.on('mailbox.newApplications', (payload) => notifier.newApplications((payload as { count: number }).count));
+  running.on('fetch.finished', (payload) => notifier.certificate((payload as { expiry?: Parameters<typeof notifier.certificate>[0] }).expiry));
   ipc = wireIpc({
     ipcMain,
-    service,
-    shell: createShellHandlers({ parent: () => BrowserWindow.getFocusedWindow() ?? mainWindow, openMessage: openMessageWindow }),
+    service: running,
+    shell: createShellHandlers(
+      { parent: () => windows.dialogParent(BrowserWindow.getFocusedWindow()), openMessage: (id) => void windows.openMessage(id, () => newWindow(messageWindowUrl(id))) },
+      {
+        open: (options) => dialog.showOpenDialog(options),
+        openFor: (parent, options) => dialog.showOpenDialog(parent, options),
+        save: (options) => dialog.showSaveDialog(options),
+        saveFor: (parent, options) => dialog.showSaveDialog(parent, options),
+        documentsFolder: () => app.getPath('documents'),
+      },
+    ),
     targets: () => BrowserWindow.getAllWindows().map((w) => w.webContents),
   });
   Menu.setApplicationMenu(Menu.buildFromTemplate(applicationMenuTemplate({ command: uiCommand, devTools, isMac: process.platform === 'darwin' })));
   tray = createTray();
-  mainWindow = createMainWindow();
+  return running;
 }
 
-if (!app.requestSingleInstanceLock()) {
-  app.quit();
+async function startService(): Promise<ServiceHost> {
+  await app.whenReady();
+  hardenSession();
+  protocol.handle(APP_SCHEME, createAppProtocolHandler(paths.rendererDir));
+  return wire(await startUtilityService(paths.serviceEntry, desktopServiceOptions(app.getPath('userData'), app.getVersion()), osKeyStoreServices(safeStorage, os.userInfo().username)));
+}
+
+async function start(): Promise<void> {
+  await startService();
+  windows.setMain(newWindow(APP_ENTRY_URL));
+}
+
+/** The self-test (self-test.ts): its first step starts the service, so a service that cannot start is reported too. */
+async function selfTest(request: SelfTestRequest): Promise<void> {
+  const { exitCode } = await runSelfTest(request, {
+    connect: async () => createApiClient((await startService()).asBridge()),
+    program: { electron: process.versions.electron, chrome: process.versions.chrome, platform: process.platform, arch: process.arch, packaged: String(app.isPackaged) },
+    captureMainWindow: async () => {
+      windows.setMain(newWindow(APP_ENTRY_URL));
+      return captureWhenMailboxShown(windows.main);
+    },
+  });
+  quitting = true;
+  await service?.close();
+  app.exit(exitCode);
+}
+
+const plan = startupPlan(parseSelfTestArguments(process.argv), () => app.requestSingleInstanceLock());
+/** Failures go to a dialog for the caseworker, to stderr in the self-test (nobody is there to close a dialog). */
+const errorOutputs = { dialog: (text: string) => dialog.showErrorBox(PRODUCT_TITLE, text), stderr: (text: string) => void process.stderr.write(`${PRODUCT_TITLE}: ${text}\n`) };
+const showError = errorOutputs[plan.errors];
+
+if (plan.kind === 'exit') {
+  if (plan.message !== undefined) showError(plan.message);
+  app.exit(plan.code);
 } else {
   app.on('second-instance', showMainWindow);
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
@@ -183,9 +157,8 @@ if (!app.requestSingleInstanceLock()) {
     tray?.destroy();
     void service?.close();
   });
-  start().catch((error: unknown) => {
-    const e = toPostfachError(error);
-    dialog.showErrorBox('OSCI-Postfach', `${e.text.de}\n\nTechnische Angabe: ${e.detail}`);
+  (plan.kind === 'self-test' ? selfTest(plan.request) : start()).catch((error: unknown) => {
+    showError(startFailureText(error));
     app.exit(1);
   });
 }

@@ -4,17 +4,12 @@
  * not take the UI with it. Speaks the same protocol as the worker thread in Node.
  */
 import { utilityProcess } from 'electron';
-import { ServiceHost, type HostServices, type ServiceChannel } from '../core/api/service-host.js';
+import { ServiceHost, type HostServices } from '../core/api/service-host.js';
 import type { ServiceOptions } from '../core/api/service-protocol.js';
+import { utilityChannel } from './utility-channel.js';
 
 /** `hostServices.protector`: the OS key store (safeStorage) — wrap/unwrap run here in main, the key goes to the service. */
 export function startUtilityService(entryFile: string, options: ServiceOptions, hostServices: HostServices = {}): Promise<ServiceHost> {
   const child = utilityProcess.fork(entryFile, [], { serviceName: 'OSCI-Postfach Dienst', stdio: 'inherit' });
-  const channel: ServiceChannel = {
-    post: (message) => child.postMessage(message),
-    onMessage: (listener) => child.on('message', listener),
-    onExit: (listener) => child.once('exit', (code) => listener(`utility process exited with code ${code}`)),
-    kill: () => void child.kill(),
-  };
-  return ServiceHost.start(channel, options, undefined, hostServices);
+  return ServiceHost.start(utilityChannel(child), options, undefined, hostServices);
 }

@@ -2,32 +2,51 @@
  * The contract's shell methods as the desktop app answers them: native dialogs, attached to the window that asked,
  * a message opened in a window of its own (side-by-side work with the case system), and a picture of the window
  * (the acceptance record's screenshot).
+ *
+ * Electron enters through `NativeDialogs` (main.ts passes `dialog` and `app.getPath('documents')`), so the
+ * choices made here — which dialog, attached to which window, what a cancel answers — are unit-tested with
+ * stand-ins.
  */
-import { app, dialog, type BrowserWindow } from 'electron';
+import type { OpenDialogOptions, SaveDialogOptions } from 'electron';
 import type { ShellHandlers } from '../core/api/api-types.js';
 import { chooseFolderDialogOptions, openFileDialogOptions, saveFileDialogOptions } from './dialog-options.js';
 
-export interface ShellWindows {
+/** Electron's `dialog`, split by its two overloads (with and without a parent window), and the documents folder. */
+export interface NativeDialogs<W> {
+  open(options: OpenDialogOptions): Promise<{ canceled: boolean; filePaths: string[] }>;
+  openFor(parent: W, options: OpenDialogOptions): Promise<{ canceled: boolean; filePaths: string[] }>;
+  save(options: SaveDialogOptions): Promise<{ canceled: boolean; filePath?: string }>;
+  saveFor(parent: W, options: SaveDialogOptions): Promise<{ canceled: boolean; filePath?: string }>;
+  /** `app.getPath('documents')`: where save dialogs start. */
+  documentsFolder(): string;
+}
+
+/** The part of BrowserWindow `window.capture` uses. */
+export interface CapturableWindow {
+  readonly webContents: { capturePage(): Promise<{ toPNG(): Uint8Array }> };
+}
+
+export interface ShellWindowAccess<W> {
   /** The window dialogs are attached to. */
-  readonly parent: () => BrowserWindow | undefined;
+  readonly parent: () => W | undefined;
   /** Opens (or focuses) the window showing this message. */
   readonly openMessage: (id: number) => void;
 }
 
-export function createShellHandlers(windows: ShellWindows) {
-  const open = async (options: Electron.OpenDialogOptions): Promise<string | null> => {
+export function createShellHandlers<W extends CapturableWindow>(windows: ShellWindowAccess<W>, dialogs: NativeDialogs<W>) {
+  const open = async (options: OpenDialogOptions): Promise<string | null> => {
     const win = windows.parent();
-    const result = win === undefined ? await dialog.showOpenDialog(options) : await dialog.showOpenDialog(win, options);
+    const result = win === undefined ? await dialogs.open(options) : await dialogs.openFor(win, options);
     return result.canceled ? null : (result.filePaths[0] ?? null);
   };
   return {
     'dialog.openFile': async ({ kind }) => ({ path: await open(openFileDialogOptions(kind)) }),
     'dialog.saveFile': async ({ kind, suggestedName }) => {
-      const documents = app.getPath('documents');
+      const documents = dialogs.documentsFolder();
       if (kind === 'folder') return { path: await open(chooseFolderDialogOptions(documents)) };
       const options = saveFileDialogOptions(kind, suggestedName, documents);
       const win = windows.parent();
-      const result = win === undefined ? await dialog.showSaveDialog(options) : await dialog.showSaveDialog(win, options);
+      const result = win === undefined ? await dialogs.save(options) : await dialogs.saveFor(win, options);
       return { path: result.canceled || result.filePath === undefined || result.filePath === '' ? null : result.filePath };
     },
     'window.openMessage': async ({ id }) => {
@@ -39,7 +58,7 @@ export function createShellHandlers(windows: ShellWindows) {
       const win = windows.parent();
       if (win === undefined) return { png: '' };
       const image = await win.webContents.capturePage();
-      return { png: image.toPNG().toString('base64') };
+      return { png: Buffer.from(image.toPNG()).toString('base64') };
     },
   } satisfies ShellHandlers;
 }

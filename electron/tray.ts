@@ -9,11 +9,18 @@ export function newApplicationsNotice(count: number): { title: string; body: str
   return { title, body: 'Im OSCI-Postfach eingegangen. Zum Anzeigen hier klicken.' };
 }
 
+/** What `fetch.finished` reports of the mailbox certificate's expiry (the parts the warning uses). */
+export interface CertificateExpiry {
+  readonly status: 'ok' | 'expires-soon' | 'expired';
+  readonly daysLeft: number;
+  readonly text: { readonly de: string };
+}
+
 /**
  * The tray's certificate warning after a fetch (from 60 days before expiry, and once expired): the date and days only,
  * no personal data. Null when all is well.
  */
-export function certificateNotice(expiry: { status: 'ok' | 'expires-soon' | 'expired'; daysLeft: number; text: { de: string } } | undefined): { title: string; body: string } | null {
+export function certificateNotice(expiry: CertificateExpiry | undefined): { title: string; body: string } | null {
   if (expiry === undefined || expiry.status === 'ok') return null;
   return {
     title: expiry.status === 'expired' ? 'Zertifikat des Postfachs abgelaufen' : `Zertifikat des Postfachs läuft in ${expiry.daysLeft} ${expiry.daysLeft === 1 ? 'Tag' : 'Tagen'} ab`,
