@@ -28,6 +28,8 @@ export type SelfTestMode = 'store' | 'full';
 export interface SelfTestRequest {
   readonly mode: SelfTestMode;
   readonly reportDir: string;
+  /** The temporary profile (`--user-data-dir`); main.ts also sets it as Electron's userData path. */
+  readonly profileDir: string;
 }
 
 export type SelfTestArguments = { readonly kind: 'none' } | { readonly kind: 'self-test'; readonly request: SelfTestRequest } | { readonly kind: 'invalid'; readonly message: string };
@@ -51,10 +53,12 @@ export function parseSelfTestArguments(argv: readonly string[]): SelfTestArgumen
   if (mode !== 'store' && mode !== 'full') return { kind: 'invalid', message: `--self-test must be "store" or "full", not "${mode}"` };
   const reportDir = switchValue(argv, 'self-test-report');
   if (reportDir === undefined || reportDir === '') return { kind: 'invalid', message: '--self-test needs --self-test-report=<folder>' };
-  if (!path.isAbsolute(reportDir) && !path.win32.isAbsolute(reportDir)) return { kind: 'invalid', message: '--self-test-report must be an absolute path' };
+  const absolute = (p: string): boolean => path.isAbsolute(p) || path.win32.isAbsolute(p);
+  if (!absolute(reportDir)) return { kind: 'invalid', message: '--self-test-report must be an absolute path' };
   const profile = switchValue(argv, 'user-data-dir');
   if (profile === undefined || profile === '') return { kind: 'invalid', message: '--self-test needs --user-data-dir=<temporary profile> (it never uses a caseworker’s profile)' };
-  return { kind: 'self-test', request: { mode, reportDir } };
+  if (!absolute(profile)) return { kind: 'invalid', message: '--user-data-dir must be an absolute path' };
+  return { kind: 'self-test', request: { mode, reportDir, profileDir: profile } };
 }
 
 export interface SelfTestStep {

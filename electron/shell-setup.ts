@@ -63,9 +63,17 @@ export type StartupPlan = (
   readonly errors: 'dialog' | 'stderr';
 };
 
-export function startupPlan(args: SelfTestArguments, takeSingleInstanceLock: () => boolean): StartupPlan {
+export interface StartupHooks {
+  /** `app.requestSingleInstanceLock()`: one program per profile. */
+  readonly takeSingleInstanceLock: () => boolean;
+  /** `app.setPath('userData', dir)`: the self-test's temporary profile, set before the lock is taken. */
+  readonly useProfile: (dir: string) => void;
+}
+
+export function startupPlan(args: SelfTestArguments, hooks: StartupHooks): StartupPlan {
   if (args.kind === 'invalid') return { kind: 'exit', code: 2, message: args.message, errors: 'stderr' };
-  const locked = takeSingleInstanceLock();
+  if (args.kind === 'self-test') hooks.useProfile(args.request.profileDir);
+  const locked = hooks.takeSingleInstanceLock();
   if (args.kind === 'self-test') {
     return locked
       ? { kind: 'self-test', request: args.request, errors: 'stderr' }

@@ -59,7 +59,7 @@ describe('self-test switches', () => {
     expect(parseSelfTestArguments(['OSCI-Postfach.exe'])).toEqual({ kind: 'none' });
     expect(parseSelfTestArguments(['OSCI-Postfach.exe', '--self-test=full', '--self-test-report=C:\\Temp\\bericht', profile])).toEqual({
       kind: 'self-test',
-      request: { mode: 'full', reportDir: 'C:\\Temp\\bericht' },
+      request: { mode: 'full', reportDir: 'C:\\Temp\\bericht', profileDir: 'C:\\Temp\\postfach-profil' },
     });
     expect(parseSelfTestArguments(['electron', '.', '--self-test=store', '--self-test-report=/tmp/r', '--user-data-dir=/tmp/p'])).toMatchObject({ kind: 'self-test', request: { mode: 'store' } });
     expect(parseSelfTestArguments(['x', '--self-test', '--self-test-report=/tmp/r', profile])).toMatchObject({ kind: 'invalid', message: expect.stringContaining('"store" or "full"') });
@@ -68,6 +68,7 @@ describe('self-test switches', () => {
     expect(parseSelfTestArguments(['x', '--self-test=store', '--self-test-report=bericht', profile])).toMatchObject({ kind: 'invalid', message: expect.stringContaining('absolute') });
     expect(parseSelfTestArguments(['x', '--self-test=store', '--self-test-report=/tmp/r'])).toMatchObject({ kind: 'invalid', message: expect.stringContaining('--user-data-dir') });
     expect(parseSelfTestArguments(['x', '--self-test=store', '--self-test-report=/tmp/r', '--user-data-dir='])).toMatchObject({ kind: 'invalid' });
+    expect(parseSelfTestArguments(['x', '--self-test=store', '--self-test-report=/tmp/r', '--user-data-dir=profil'])).toMatchObject({ kind: 'invalid', message: expect.stringContaining('absolute') });
   });
 });
 
@@ -82,7 +83,7 @@ describe('self-test against the real service', () => {
     let service: ServiceHost | undefined;
     try {
       const result = await runSelfTest(
-        { mode, reportDir },
+        { mode, reportDir, profileDir: profile },
         {
           connect: async () => createApiClient((service = await startService(profile, hostServices)).asBridge()),
           program: { electron: 'none (Node test)', platform: process.platform },
@@ -145,7 +146,7 @@ describe('self-test against the real service', () => {
 
   it('reports a service that cannot start as a failed first step, and still writes the report', async () => {
     const reportDir = path.join(root, 'dead');
-    const result = await runSelfTest({ mode: 'full', reportDir }, { connect: () => Promise.reject(new Error('better_sqlite3.node was compiled against a different Node.js version')), program: {}, captureMainWindow: async () => PNG });
+    const result = await runSelfTest({ mode: 'full', reportDir, profileDir: root }, { connect: () => Promise.reject(new Error('better_sqlite3.node was compiled against a different Node.js version')), program: {}, captureMainWindow: async () => PNG });
     expect(result.exitCode).toBe(1);
     expect(result.report.steps).toEqual([expect.objectContaining({ name: 'service', ok: false, error: expect.objectContaining({ detail: expect.stringContaining('different Node.js version') }) })]);
     expect(JSON.parse(readFileSync(path.join(reportDir, SELF_TEST_REPORT), 'utf8'))).toMatchObject({ ok: false });
@@ -154,7 +155,7 @@ describe('self-test against the real service', () => {
   it('answers exit code 1 when the report cannot be written', async () => {
     const blocker = path.join(root, 'a-file');
     writeFileSync(blocker, 'a file where the report folder should be');
-    const result = await runSelfTest({ mode: 'store', reportDir: path.join(blocker, 'sub') }, { connect: () => Promise.reject(new Error('not reached')), program: {}, captureMainWindow: async () => PNG });
+    const result = await runSelfTest({ mode: 'store', reportDir: path.join(blocker, 'sub'), profileDir: root }, { connect: () => Promise.reject(new Error('not reached')), program: {}, captureMainWindow: async () => PNG });
     expect(result.exitCode).toBe(1);
     expect(result.report.ok).toBe(false);
   });

@@ -305,17 +305,19 @@ describe('fixed facts and the start plan', () => {
     expect(APP_SCHEME_REGISTRATION).toEqual([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } }]);
   });
 
-  it('plans the start: normal, second instance, self-test, usage error', () => {
-    let asked = 0;
-    const lock = (got: boolean) => () => (asked++, got);
-    expect(startupPlan({ kind: 'none' }, lock(true))).toEqual({ kind: 'normal', errors: 'dialog' });
-    expect(startupPlan({ kind: 'none' }, lock(false))).toEqual({ kind: 'exit', code: 0, errors: 'dialog' });
-    const request = { mode: 'store' as const, reportDir: '/tmp/r' };
-    expect(startupPlan({ kind: 'self-test', request }, lock(true))).toEqual({ kind: 'self-test', request, errors: 'stderr' });
-    expect(startupPlan({ kind: 'self-test', request }, lock(false))).toMatchObject({ kind: 'exit', code: 3, errors: 'stderr' });
-    expect(asked).toBe(4);
-    expect(startupPlan({ kind: 'invalid', message: 'bad' }, lock(true))).toEqual({ kind: 'exit', code: 2, message: 'bad', errors: 'stderr' });
-    expect(asked).toBe(4); // a usage error never takes the lock
+  it('plans the start: normal, second instance, self-test (in its own profile), usage error', () => {
+    const events: string[] = [];
+    const hooks = (got: boolean) => ({ takeSingleInstanceLock: () => (events.push('lock'), got), useProfile: (dir: string) => void events.push(`profile ${dir}`) });
+    expect(startupPlan({ kind: 'none' }, hooks(true))).toEqual({ kind: 'normal', errors: 'dialog' });
+    expect(startupPlan({ kind: 'none' }, hooks(false))).toEqual({ kind: 'exit', code: 0, errors: 'dialog' });
+    expect(events).toEqual(['lock', 'lock']);
+    const request = { mode: 'store' as const, reportDir: '/tmp/r', profileDir: '/tmp/p' };
+    expect(startupPlan({ kind: 'self-test', request }, hooks(true))).toEqual({ kind: 'self-test', request, errors: 'stderr' });
+    expect(startupPlan({ kind: 'self-test', request }, hooks(false))).toMatchObject({ kind: 'exit', code: 3, errors: 'stderr' });
+    // the profile is set before the lock, which belongs to the profile
+    expect(events.slice(2)).toEqual(['profile /tmp/p', 'lock', 'profile /tmp/p', 'lock']);
+    expect(startupPlan({ kind: 'invalid', message: 'bad' }, hooks(true))).toEqual({ kind: 'exit', code: 2, message: 'bad', errors: 'stderr' });
+    expect(events).toHaveLength(6); // a usage error neither sets a profile nor takes the lock
   });
 
   it('says why the program cannot start, in German with the technical detail', () => {
