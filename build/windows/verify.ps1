@@ -42,7 +42,8 @@ param(
   [Parameter(Mandatory = $true)] [string] $Msi,
   [string] $PreviousMsi = '',
   [string] $OutDir = (Join-Path -Path (Get-Location) -ChildPath 'osci-postfach-pruefung'),
-  [string] $InstallDir = (Join-Path -Path $env:ProgramFiles -ChildPath 'OSCI-Postfach'),
+  # the 64-bit Program Files folder, also from a 32-bit PowerShell
+  [string] $InstallDir = (Join-Path -Path $(if ($env:ProgramW6432) { $env:ProgramW6432 } else { $env:ProgramFiles }) -ChildPath 'OSCI-Postfach'),
   [int] $TimeoutSeconds = 300
 )
 
@@ -179,56 +180,64 @@ Write-Host "Ergebnisse / results: $OutDir"
 
 # ---------------------------------------------------------------------------------------------------------------
 # 1. Install (the previous version first, where given), self-test in the Übungsmodus
+# (a failure that stops the script — a COM or msiexec error — is recorded, and the program uninstalled)
+try {
+  $before = $null
+  if ($PreviousMsi -ne '') {
+    $previousVersion = Get-MsiVersion $PreviousMsi
+    Write-Step "Stille Installation der vorigen Version $previousVersion / silent install of the previous version"
+    $install = Invoke-Msiexec '/i' $PreviousMsi 'install-vorige.log'
+    Add-Result 'install-previous' $install.Ok "msiexec Exit-Code $($install.ExitCode), Protokoll $($install.Log)"
 
-$before = $null
-if ($PreviousMsi -ne '') {
-  $previousVersion = Get-MsiVersion $PreviousMsi
-  Write-Step "Stille Installation der vorigen Version $previousVersion / silent install of the previous version"
-  $install = Invoke-Msiexec '/i' $PreviousMsi 'install-vorige.log'
-  Add-Result 'install-previous' $install.Ok "msiexec Exit-Code $($install.ExitCode), Protokoll $($install.Log)"
+    Write-Step 'Selbsttest der vorigen Version: Datenspeicher, Übungsmodus, Abruf, PDF, Fenster / self-test of the previous version'
+    $run = Invoke-SelfTest 'full' 'vorher'
+    Add-Result 'self-test-previous' $run.Ok $run.Detail
+    $before = $run.Report
 
-  Write-Step 'Selbsttest der vorigen Version: Datenspeicher, Übungsmodus, Abruf, PDF, Fenster / self-test of the previous version'
-  $run = Invoke-SelfTest 'full' 'vorher'
-  Add-Result 'self-test-previous' $run.Ok $run.Detail
-  $before = $run.Report
+    Write-Step "Stille Aktualisierung auf $newVersion / silent upgrade"
+    $upgrade = Invoke-Msiexec '/i' $Msi 'aktualisierung.log'
+    $products = @(Get-InstalledProducts)
+    $versions = ($products | ForEach-Object { $_.Version }) -join ', '
+    Add-Result 'upgrade' ($upgrade.Ok -and $products.Count -eq 1 -and $products[0].Version -eq $newVersion) "msiexec Exit-Code $($upgrade.ExitCode); installiert / installed: $versions (erwartet / expected: genau $newVersion)"
+  }
+  else {
+    Write-Step "Stille Installation $newVersion / silent install"
+    $install = Invoke-Msiexec '/i' $Msi 'install.log'
+    $products = @(Get-InstalledProducts)
+    Add-Result 'install' ($install.Ok -and $products.Count -eq 1 -and $products[0].Version -eq $newVersion) "msiexec Exit-Code $($install.ExitCode), Protokoll $($install.Log)"
+  }
 
-  Write-Step "Stille Aktualisierung auf $newVersion / silent upgrade"
-  $upgrade = Invoke-Msiexec '/i' $Msi 'aktualisierung.log'
-  $products = @(Get-InstalledProducts)
-  $versions = ($products | ForEach-Object { $_.Version }) -join ', '
-  Add-Result 'upgrade' ($upgrade.Ok -and $products.Count -eq 1 -and $products[0].Version -eq $newVersion) "msiexec Exit-Code $($upgrade.ExitCode); installiert / installed: $versions (erwartet / expected: genau $newVersion)"
+  Write-Step 'Selbsttest des installierten Programms: Datenspeicher, Übungsmodus, Abruf, PDF, Fenster / self-test'
+  $run = Invoke-SelfTest 'full' 'nachher'
+  Add-Result 'self-test' $run.Ok $run.Detail
+
+  if ($null -ne $before) {
+    # the store of the previous version is opened (not created) with the OS key store, and keeps its applications
+    $created = Get-Fact $run.Report 'store' 'created'
+    $kept = Get-Fact $run.Report 'training' 'messagesBefore'
+    $fetched = Get-Fact $before 'fetch' 'messagesAfter'
+    $survived = ($created -eq $false -and $null -ne $kept -and $null -ne $fetched -and $kept -eq $fetched -and $kept -gt 0)
+    $detail = if ($survived) { "Datenspeicher geöffnet (nicht neu angelegt), $kept Anträge im Übungsmodus wie vor der Aktualisierung / store opened, applications kept" } else { "Datenspeicher neu angelegt: $created; Anträge vorher $fetched, nachher $kept / store not kept" }
+    Add-Result 'store-survives-upgrade' $survived $detail
+  }
+
+  # 2. Uninstall: the program goes, the user's store stays
+  Write-Step 'Stille Deinstallation / silent uninstall'
+  $uninstall = Invoke-Msiexec '/x' $Msi 'deinstallation.log'
+  $left = @(Get-InstalledProducts)
+  $exeLeft = Test-Path -LiteralPath (Join-Path -Path $InstallDir -ChildPath $ExeName)
+  Add-Result 'uninstall' ($uninstall.Ok -and $left.Count -eq 0 -and -not $exeLeft) "msiexec Exit-Code $($uninstall.ExitCode); noch installiert / still installed: $($left.Count); Programmdatei vorhanden / exe present: $exeLeft"
+  $storeLeft = Test-Path -LiteralPath $StorePath
+  Add-Result 'store-kept-after-uninstall' $storeLeft "Datenspeicher des Benutzers / user's store: $StorePath"
 }
-else {
-  Write-Step "Stille Installation $newVersion / silent install"
-  $install = Invoke-Msiexec '/i' $Msi 'install.log'
-  $products = @(Get-InstalledProducts)
-  Add-Result 'install' ($install.Ok -and $products.Count -eq 1 -and $products[0].Version -eq $newVersion) "msiexec Exit-Code $($install.ExitCode), Protokoll $($install.Log)"
+catch {
+  Add-Result 'script' $false "abgebrochen / aborted: $($_.Exception.Message) (Zeile $($_.InvocationInfo.ScriptLineNumber))"
+  # whichever version is left (the previous one, if the script stopped before the upgrade), by its ProductCode
+  foreach ($product in @(Get-InstalledProducts)) {
+    $cleanup = Invoke-Msiexec '/x' $product.ProductCode 'deinstallation-nach-fehler.log'
+    Add-Result 'uninstall-after-failure' $cleanup.Ok "$($product.ProductCode) $($product.Version): msiexec Exit-Code $($cleanup.ExitCode)"
+  }
 }
-
-Write-Step 'Selbsttest des installierten Programms: Datenspeicher, Übungsmodus, Abruf, PDF, Fenster / self-test'
-$run = Invoke-SelfTest 'full' 'nachher'
-Add-Result 'self-test' $run.Ok $run.Detail
-
-if ($null -ne $before) {
-  # the store of the previous version is opened (not created) with the OS key store, and keeps its applications
-  $created = Get-Fact $run.Report 'store' 'created'
-  $kept = Get-Fact $run.Report 'training' 'messagesBefore'
-  $fetched = Get-Fact $before 'fetch' 'messagesAfter'
-  $survived = ($created -eq $false -and $null -ne $kept -and $null -ne $fetched -and $kept -eq $fetched -and $kept -gt 0)
-  $detail = if ($survived) { "Datenspeicher geöffnet (nicht neu angelegt), $kept Anträge im Übungsmodus wie vor der Aktualisierung / store opened, applications kept" } else { "Datenspeicher neu angelegt: $created; Anträge vorher $fetched, nachher $kept / store not kept" }
-  Add-Result 'store-survives-upgrade' $survived $detail
-}
-
-# ---------------------------------------------------------------------------------------------------------------
-# 2. Uninstall: the program goes, the user's store stays
-
-Write-Step 'Stille Deinstallation / silent uninstall'
-$uninstall = Invoke-Msiexec '/x' $Msi 'deinstallation.log'
-$left = @(Get-InstalledProducts)
-$exeLeft = Test-Path -LiteralPath (Join-Path -Path $InstallDir -ChildPath $ExeName)
-Add-Result 'uninstall' ($uninstall.Ok -and $left.Count -eq 0 -and -not $exeLeft) "msiexec Exit-Code $($uninstall.ExitCode); noch installiert / still installed: $($left.Count); Programmdatei vorhanden / exe present: $exeLeft"
-$storeLeft = Test-Path -LiteralPath $StorePath
-Add-Result 'store-kept-after-uninstall' $storeLeft "Datenspeicher des Benutzers / user's store: $StorePath"
 
 # ---------------------------------------------------------------------------------------------------------------
 # Result

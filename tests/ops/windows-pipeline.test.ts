@@ -213,6 +213,8 @@ describe('build/windows/verify.ps1', () => {
     expect(script).toMatch(/\$arguments = @\(\$Action, "`"\$Package`"", '\/qn', '\/norestart', '\/l\*v', "`"\$log`""\)/);
     const actions = [...script.matchAll(/Invoke-Msiexec '(\/[ix])' \$(\w+) '([\w-]+\.log)'/g)].map((m) => `${m[1]} ${m[2]} ${m[3]}`);
     expect(actions).toEqual(['/i PreviousMsi install-vorige.log', '/i Msi aktualisierung.log', '/i Msi install.log', '/x Msi deinstallation.log']);
+    // a failure that stops the script still removes whichever version is installed, by its ProductCode
+    expect(script).toMatch(/catch \{[\s\S]*foreach \(\$product in @\(Get-InstalledProducts\)\) \{\s*\$cleanup = Invoke-Msiexec '\/x' \$product\.ProductCode/);
   });
 
   it('starts the self-test with switches the program accepts, and reads fields the program writes', () => {
