@@ -21,7 +21,7 @@ import { createAppProtocolHandler } from './protocol.js';
 import { parseSelfTestArguments, runSelfTest, type SelfTestRequest } from './self-test.js';
 import { startUtilityService } from './service-process.js';
 import { createShellHandlers } from './shell-handlers.js';
-import { APP_SCHEME_REGISTRATION, desktopServiceOptions, PRODUCT_TITLE, SERVICE_STOPPED_TEXT, shellPaths, startFailureText, startupPlan } from './shell-setup.js';
+import { APP_SCHEME_REGISTRATION, carryOut, desktopServiceOptions, PRODUCT_TITLE, serviceExitListener, shellPaths, startupPlan } from './shell-setup.js';
 import { TRAY_TOOLTIP, trayMenuTemplate } from './tray.js';
 import { captureWhenMailboxShown } from './window-capture.js';
 import { mainWindowOptions } from './window-options.js';
@@ -87,9 +87,7 @@ function createTray(): Tray {
 /** Connects a running service to the window world: events, IPC, menu and tray. */
 function wire(running: ServiceHost): ServiceHost {
   service = running;
-  running.onExit(() => {
-    if (!quitting) showError(SERVICE_STOPPED_TEXT);
-  });
+  running.onExit(serviceExitListener(() => quitting, showError));
   running.on('mailbox.newApplications', (payload) => notifier.newApplications((payload as { count: number }).count));
   running.on('fetch.finished', (payload) => notifier.certificate((payload as { expiry?: Parameters<typeof notifier.certificate>[0] }).expiry));
   ipc = wireIpc({
@@ -144,21 +142,20 @@ const plan = startupPlan(parseSelfTestArguments(process.argv), { takeSingleInsta
 const errorOutputs = { dialog: (text: string) => dialog.showErrorBox(PRODUCT_TITLE, text), stderr: (text: string) => void process.stderr.write(`${PRODUCT_TITLE}: ${text}\n`) };
 const showError = errorOutputs[plan.errors];
 
-if (plan.kind === 'exit') {
-  if (plan.message !== undefined) showError(plan.message);
-  app.exit(plan.code);
-} else {
-  app.on('second-instance', showMainWindow);
-  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
-  app.on('window-all-closed', () => app.quit());
-  app.on('will-quit', () => {
-    quitting = true;
-    ipc?.dispose();
-    tray?.destroy();
-    void service?.close();
-  });
-  (plan.kind === 'self-test' ? selfTest(plan.request) : start()).catch((error: unknown) => {
-    showError(startFailureText(error));
-    app.exit(1);
-  });
-}
+carryOut(plan, {
+  exit: (code) => app.exit(code),
+  report: showError,
+  registerAppEvents: () => {
+    app.on('second-instance', showMainWindow);
+    app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
+    app.on('window-all-closed', () => app.quit());
+    app.on('will-quit', () => {
+      quitting = true;
+      ipc?.dispose();
+      tray?.destroy();
+      void service?.close();
+    });
+  },
+  start,
+  selfTest,
+});

@@ -82,3 +82,35 @@ export function startupPlan(args: SelfTestArguments, hooks: StartupHooks): Start
   // a second start hands over to the first instance (its window comes to the front) and ends
   return locked ? { kind: 'normal', errors: 'dialog' } : { kind: 'exit', code: 0, errors: 'dialog' };
 }
+
+/** What main.ts does for each plan; the choice between them is made here (tested), main.ts only supplies them. */
+export interface StartupActions {
+  /** `app.exit(code)`. */
+  readonly exit: (code: number) => void;
+  /** Shows a failure where the plan says (`errors`: dialog or stderr). */
+  readonly report: (text: string) => void;
+  /** Registers the app's event handlers (second instance, web contents, window closing, quitting). */
+  readonly registerAppEvents: () => void;
+  readonly start: () => Promise<void>;
+  readonly selfTest: (request: SelfTestRequest) => Promise<void>;
+}
+
+export function carryOut(plan: StartupPlan, actions: StartupActions): void {
+  if (plan.kind === 'exit') {
+    if (plan.message !== undefined) actions.report(plan.message);
+    actions.exit(plan.code);
+    return;
+  }
+  actions.registerAppEvents();
+  (plan.kind === 'self-test' ? actions.selfTest(plan.request) : actions.start()).catch((error: unknown) => {
+    actions.report(startFailureText(error));
+    actions.exit(1);
+  });
+}
+
+/** The service ended: an error for the caseworker, unless the program is quitting anyway. */
+export function serviceExitListener(isQuitting: () => boolean, report: (text: string) => void): () => void {
+  return () => {
+    if (!isQuitting()) report(SERVICE_STOPPED_TEXT);
+  };
+}

@@ -13,7 +13,7 @@ import { osKeyStoreServices, type SafeStorageLike } from '../../electron/key-pro
 import { CERTIFICATE_NOTICE_INTERVAL_MS, createNotifier, type Notice } from '../../electron/notifications.js';
 import { desktopTransport, parentPortChannel } from '../../electron/service-wiring.js';
 import { createShellHandlers, type NativeDialogs } from '../../electron/shell-handlers.js';
-import { APP_SCHEME_REGISTRATION, desktopServiceOptions, shellPaths, startFailureText, startupPlan } from '../../electron/shell-setup.js';
+import { APP_SCHEME_REGISTRATION, carryOut, desktopServiceOptions, SERVICE_STOPPED_TEXT, serviceExitListener, shellPaths, startFailureText, startupPlan, type StartupActions } from '../../electron/shell-setup.js';
 import { certificateNotice } from '../../electron/tray.js';
 import { utilityChannel, type UtilityChild } from '../../electron/utility-channel.js';
 import { bringToFront, ShellWindows, type ShellWindow } from '../../electron/windows.js';
@@ -318,6 +318,37 @@ describe('fixed facts and the start plan', () => {
     expect(events.slice(2)).toEqual(['profile /tmp/p', 'lock', 'profile /tmp/p', 'lock']);
     expect(startupPlan({ kind: 'invalid', message: 'bad' }, hooks(true))).toEqual({ kind: 'exit', code: 2, message: 'bad', errors: 'stderr' });
     expect(events).toHaveLength(6); // a usage error neither sets a profile nor takes the lock
+  });
+
+  it('carries the plan out: exit with or without a word, start normally, run the self-test, report a failed start', async () => {
+    const log: string[] = [];
+    const actions = (outcome: Promise<void> = Promise.resolve()): StartupActions => ({
+      exit: (code) => void log.push(`exit ${code}`),
+      report: (text) => void log.push(`report ${text.split('\n')[0]}`),
+      registerAppEvents: () => void log.push('events'),
+      start: () => (log.push('start'), outcome),
+      selfTest: (request) => (log.push(`self-test ${request.mode}`), outcome),
+    });
+    carryOut({ kind: 'exit', code: 0, errors: 'dialog' }, actions());
+    carryOut({ kind: 'exit', code: 2, message: '--self-test needs …', errors: 'stderr' }, actions());
+    expect(log.splice(0)).toEqual(['exit 0', 'report --self-test needs …', 'exit 2']);
+    carryOut({ kind: 'normal', errors: 'dialog' }, actions());
+    carryOut({ kind: 'self-test', request: { mode: 'full', reportDir: '/r', profileDir: '/p' }, errors: 'stderr' }, actions());
+    await Promise.resolve();
+    expect(log.splice(0)).toEqual(['events', 'start', 'events', 'self-test full']);
+    carryOut({ kind: 'normal', errors: 'dialog' }, actions(Promise.reject(new PostfachError('service-stopped', { de: 'Der Hintergrunddienst fehlt.', en: 'x' }, 'no ready'))));
+    await new Promise((r) => setTimeout(r, 0));
+    expect(log).toEqual(['events', 'start', 'report Der Hintergrunddienst fehlt.', 'exit 1']);
+  });
+
+  it('reports a service that ends while the program runs, not while it quits', () => {
+    const reported: string[] = [];
+    let quitting = false;
+    const listener = serviceExitListener(() => quitting, (t) => void reported.push(t));
+    listener();
+    quitting = true;
+    listener();
+    expect(reported).toEqual([SERVICE_STOPPED_TEXT]);
   });
 
   it('says why the program cannot start, in German with the technical detail', () => {
