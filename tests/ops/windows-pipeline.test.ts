@@ -140,6 +140,9 @@ describe('the previous MSI’s version', () => {
     const { extraMetadata: _d, directories: _e, ...restPrevious } = previous;
     expect(restPrevious).toEqual(rest);
     expect(previous.msi.upgradeCode).toBe(builder.msi.upgradeCode);
+    // and electron-builder's own schema accepts it, as it accepts build/electron-builder.json
+    const validate = new Ajv.default({ allErrors: true, strict: false, allowUnionTypes: true }).compile(JSON.parse(readFileSync(require.resolve('app-builder-lib/scheme.json'), 'utf8')) as object);
+    expect(validate(previous), JSON.stringify(validate.errors, null, 1)).toBe(true);
   });
 });
 
