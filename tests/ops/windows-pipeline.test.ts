@@ -104,6 +104,17 @@ describe('.github/workflows/windows.yml', () => {
     for (const p of ['release/*.msi', 'release-previous/*.msi', 'verify-report/']) expect(upload?.with?.path).toContain(p);
   });
 
+  it('uses a Node.js that the packaging tools accept (they declare more than the program’s own 20.19)', () => {
+    const env = (parseYaml(workflowText) as { env: Record<string, string> }).env;
+    const major = Number(env.NODE_VERSION);
+    for (const tool of ['@electron/get', '@electron/rebuild', 'app-builder-lib']) {
+      const engines = (JSON.parse(readFileSync(path.join(projectRoot, 'node_modules', tool, 'package.json'), 'utf8')) as { engines?: { node?: string } }).engines?.node ?? '';
+      const least = /(\d+)\.(\d+)/.exec(engines);
+      // setup-node takes the newest release of the major version, which is past any minor a tool asks for
+      if (least !== null) expect(Number(least[1]), `${tool} needs Node.js ${engines}`).toBeLessThanOrEqual(major);
+    }
+  });
+
   it('names only files that exist in the repository or that npm ci installs', () => {
     const mentioned = [...workflowText.matchAll(/\b((?:build|node_modules)[\\/][\w./\\-]+\.(?:ps1|ts|mjs|js))\b/g)].map((m) => (m[1] ?? '').replaceAll('\\', '/'));
     expect(mentioned.length).toBeGreaterThan(2);
