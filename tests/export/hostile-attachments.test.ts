@@ -161,3 +161,17 @@ describe('Mark-of-the-Web', () => {
     expect(await markFromInternet(path.join(tmp, 'no-such-folder', 'x.pdf'), 'win32')).toBe(false);
   });
 });
+
+describe('evidence images with lying length fields', () => {
+  it('a PNG whose header block is too short is "cannot be shown", not a failed export', async () => {
+    const { imageProblem } = await import('../../core/export/pdf/image-check.js');
+    const chunk = (type: string, data: Buffer) => {
+      const head = Buffer.alloc(8);
+      head.writeUInt32BE(data.length, 0);
+      head.write(type, 4, 'latin1');
+      return Buffer.concat([head, data, Buffer.alloc(4)]);
+    };
+    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', Buffer.from([0, 0, 0, 4])), chunk('IDAT', Buffer.alloc(20)), chunk('IEND', Buffer.alloc(0))]);
+    expect(imageProblem(png, 'png')).toBe('PNG-Bildkopf beschädigt');
+  });
+});
