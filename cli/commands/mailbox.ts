@@ -400,6 +400,7 @@ function registerExport(program: Command): void {
             const label = { xml: 'XML', pdf: 'PDF', attachments: 'Anlagen', receipt: 'Eingangsbestätigung' }[format];
             for (const f of result.files) process.stdout.write(`${label} geschrieben: ${f.path} (${formatBytes(f.size)})\n`);
             if (format === 'attachments' && result.files.length === 0) process.stdout.write('Keine Anlagen vorhanden.\n');
+            for (const note of result.notes ?? []) process.stdout.write(`  Hinweis: ${note}\n`);
           }
         }
         if (json) printJson({ ok: true, id: storeId, files });

@@ -63,15 +63,20 @@ export function receiptFacts(record: DeliveryRecord): ReceiptFacts {
 }
 
 /** OSCI attachments (kept as separate files in the store) into the folder: safe names, never overwriting. */
-async function exportStoredAttachments(store: PostfachStore, record: DeliveryRecord, folder: string): Promise<Array<{ path: string; size: number; sha256: string }>> {
+async function exportStoredAttachments(store: PostfachStore, record: DeliveryRecord, folder: string): Promise<Array<{ path: string; size: number; sha256: string; allowed: boolean }>> {
   await createFolder(folder);
-  const written: Array<{ path: string; size: number; sha256: string }> = [];
+  const written: Array<{ path: string; size: number; sha256: string; allowed: boolean }> = [];
   for (const attachment of record.attachments) {
-    const { fileName } = storedAttachmentFile(attachment);
+    const { fileName, allowed } = storedAttachmentFile(attachment);
     const { path: target, size, sha256 } = await writeNewFile(folder, fileName, store.openAttachment(attachment.id));
-    written.push({ path: target, size, sha256 });
+    written.push({ path: target, size, sha256, allowed });
   }
   return written;
+}
+
+/** The words for each file written as .bin (no allowed type): named, so the caseworker knows which to check first. */
+function binNotes(files: ReadonlyArray<{ path: string; allowed: boolean }>): string[] {
+  return files.filter((f) => !f.allowed).map((f) => `„${path.basename(f.path)}“: kein zugelassener Dateityp, als .bin gespeichert – nur öffnen, wenn der Inhalt geprüft ist`);
 }
 
 const UNREADABLE_SUMMARY: DeliverySummary = { kind: 'generic-xml', applicants: [], test: false };
@@ -109,7 +114,9 @@ export async function exportMessage(store: PostfachStore, id: number, format: Ex
       if (view === undefined && record.attachments.length === 0) throw notReadable();
       const inline = view ? await exportAttachments(source, view.documents, target) : [];
       const osci = await exportStoredAttachments(store, record, target);
-      result = { files: [...inline.map((f) => ({ path: f.path, size: f.size, sha256: f.sha256 })), ...osci] };
+      const all = [...inline, ...osci];
+      const notes = binNotes(all);
+      result = { files: all.map((f) => ({ path: f.path, size: f.size, sha256: f.sha256 })), ...(notes.length > 0 ? { notes: notes.slice(0, 100) } : {}) };
       break;
     }
   }

@@ -13,34 +13,16 @@ import { ALLOWED_EXTENSIONS, attachmentFileName } from '../../core/export/file-n
 import { markFromInternet, writesMarkOfTheWeb, ZONE_IDENTIFIER_CONTENT, zoneIdentifierPath } from '../../core/export/mark-of-the-web.js';
 import { declaredType, detectMimeType, mimeTypesAgree } from '../../core/xsozial/magic.js';
 import { readDelivery } from '../../core/xsozial/index.js';
+import { dokumentXml, EXE, HOSTILE_DOCUMENTS, HOSTILE_EXPORT_NAMES, HTA, SCRIPT, URL_FILE } from '../helpers/hostile-application.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'export-hostile-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-const HTA = Buffer.from('<html><head><hta:application id="x" windowstate="minimize"/><script language="VBScript">CreateObject("WScript.Shell").Run "calc.exe"</script></head><body></body></html>\r\n');
-const URL_FILE = Buffer.from('[InternetShortcut]\r\nURL=file:///C:/Windows/System32/calc.exe\r\nIconIndex=0\r\n');
-const SCRIPT = Buffer.from('var shell = new ActiveXObject("WScript.Shell");\r\nshell.Run("calc.exe");\r\n');
-const EXE = Buffer.concat([Buffer.from([0x4d, 0x5a, 0x90, 0x00, 0x03, 0x00, 0x00, 0x00, 0x04, 0x00, 0x00, 0x00, 0xff, 0xff, 0x00, 0x00]), Buffer.alloc(48), Buffer.from('This program cannot be run in DOS mode.')]);
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF');
 
-/** The four documents of the review, each declared as application/pdf, plus a genuine PDF with U+202E in its name. */
-export const HOSTILE_DOCUMENTS: ReadonlyArray<readonly [name: string, mime: string | undefined, bytes: Buffer]> = [
-  ['Nachweis.pdf.hta', 'application/pdf', HTA],
-  ['Kontoauszug.pdf.url', 'application/pdf', URL_FILE],
-  ['Rechnung.js', 'application/pdf', SCRIPT],
-  ['Bescheid.pdf.exe', 'application/pdf', EXE],
-  ['Antrag\u202Efdp.exe', 'application/pdf', PDF],
-];
-
-export function applicationWith(documents: ReadonlyArray<readonly [string, string | undefined, Buffer]>): Buffer {
-  const docs = documents
-    .map(
-      ([name, mime, bytes], i) =>
-        `<xsb:dokument><xsb:dokumentID>D${i + 1}</xsb:dokumentID><xsb:name>${name}</xsb:name><xsb:dokumentRepraesentation>${mime ? `<xsb:mimeType>${mime}</xsb:mimeType>` : ''}<xsb:inhalt>${bytes.toString('base64')}</xsb:inhalt><xsb:dateiname>${name}</xsb:dateiname></xsb:dokumentRepraesentation></xsb:dokument>`,
-    )
-    .join('');
+function applicationWith(documents: ReadonlyArray<readonly [string, string | undefined, Buffer]>): Buffer {
   return Buffer.from(
-    `<?xml version="1.0" encoding="UTF-8"?><xsb:vorgang.transportieren.1000001 xmlns:xsb="https://portalverbund.d-nrw.de/efa/XSozial-basis/Version_2_4_0" produkt="Hilfe zum Lebensunterhalt" standard="XSozial-basis" version="2.4.0"><xsb:xsozial><xsb:vorgang><xsb:person><xsb:personID>P1</xsb:personID><xsb:antragsteller>true</xsb:antragsteller><xsb:allgemein><xsb:nameNatuerlichePerson><xsb:familienname><xsb:name>Musterfrau</xsb:name></xsb:familienname><xsb:vorname><xsb:name>Erika</xsb:name></xsb:vorname></xsb:nameNatuerlichePerson></xsb:allgemein></xsb:person></xsb:vorgang>${docs}</xsb:xsozial></xsb:vorgang.transportieren.1000001>`,
+    `<?xml version="1.0" encoding="UTF-8"?><xsb:vorgang.transportieren.1000001 xmlns:xsb="https://portalverbund.d-nrw.de/efa/XSozial-basis/Version_2_4_0" produkt="Hilfe zum Lebensunterhalt" standard="XSozial-basis" version="2.4.0"><xsb:xsozial><xsb:vorgang><xsb:person><xsb:personID>P1</xsb:personID><xsb:antragsteller>true</xsb:antragsteller><xsb:allgemein><xsb:nameNatuerlichePerson><xsb:familienname><xsb:name>Musterfrau</xsb:name></xsb:familienname><xsb:vorname><xsb:name>Erika</xsb:name></xsb:vorname></xsb:nameNatuerlichePerson></xsb:allgemein></xsb:person></xsb:vorgang>${dokumentXml(documents)}</xsb:xsozial></xsb:vorgang.transportieren.1000001>`,
   );
 }
 
@@ -131,13 +113,8 @@ describe('an application with disguised documents', () => {
     for (const doc of view.documents.slice(0, 4)) expect(doc.problem?.kind).toBe('mime-mismatch');
     const folder = path.join(tmp, 'anlagen');
     const files = await exportAttachments(xml, view.documents, folder);
-    expect(files.map((f) => [f.fileName, f.allowed])).toEqual([
-      ['Nachweis_pdf_hta.bin', false],
-      ['Kontoauszug_pdf_url.bin', false],
-      ['Rechnung_js.txt', true],
-      ['Bescheid_pdf_exe.bin', false],
-      ['Antrag⟨U+202E⟩fdp_exe.pdf', true],
-    ]);
+    expect(files.map((f) => f.fileName)).toEqual(HOSTILE_EXPORT_NAMES);
+    expect(files.map((f) => f.allowed)).toEqual([false, false, true, false, true]);
     expect(readdirSync(folder).sort()).toEqual(files.map((f) => f.fileName).sort());
     expect(readFileSync(path.join(folder, 'Bescheid_pdf_exe.bin')).equals(EXE)).toBe(true);
     // on this platform no alternate data stream (and no stray sibling file) is written
