@@ -7,9 +7,23 @@
 import { visibleSegments } from '../../../core/visible-text.js';
 import { useT } from '../i18n/i18n.js';
 
-export function Shown({ text, lineBreaks = false, className }: { text: string; lineBreaks?: boolean; className?: string }) {
+/** A token already written into a text by the program (an export file name made by core/export/file-names.ts). */
+const TOKEN = /(⟨U\+[0-9A-F]{4,6}⟩)/;
+
+/**
+ * `tokens`: the text is the program's own rendering (an export file name), in which hidden characters already
+ * stand as tokens; they are marked the same way.
+ */
+export function Shown({ text, lineBreaks = false, tokens = false, className }: { text: string; lineBreaks?: boolean; tokens?: boolean; className?: string }) {
   const t = useT();
-  const segments = visibleSegments(text, { lineBreaks });
+  const segments = visibleSegments(text, { lineBreaks }).flatMap((segment) =>
+    tokens && segment.hidden === undefined
+      ? segment.text
+          .split(TOKEN)
+          .filter((part) => part !== '')
+          .map((part) => (TOKEN.test(part) ? { text: part, hidden: part } : { text: part }))
+      : [segment],
+  );
   return (
     <bdi className={className === undefined ? 'shown' : `shown ${className}`}>
       {segments.map((segment, i) =>

@@ -37,7 +37,7 @@ export function DocumentFindings({ documents }: { documents: readonly DocumentEn
                 </span>
               )}
               <span className="documents__export">
-                {t.message.documents.savedAs}: <Shown text={d.exportName} className="mono" />
+                {t.message.documents.savedAs}: <Shown text={d.exportName} tokens className="mono" />
               </span>
             </li>
           ))}

@@ -74,7 +74,7 @@ export function DocumentsPanel({ id, documents }: { id: number; documents: reado
             </span>
             <DocumentWarnings doc={d} />
             <span className="documents__export" data-testid="document-export-name">
-              {t.message.documents.savedAs}: <Shown text={d.exportName} className="mono" />
+              {t.message.documents.savedAs}: <Shown text={d.exportName} tokens className="mono" />
             </span>
           </ListBoxItem>
         ))}
