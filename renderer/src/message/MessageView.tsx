@@ -254,7 +254,7 @@ export function MessageView({ id, onItemChanged, onBeforeChange, standalone = fa
           {t.message.testBanner}
         </p>
       ) : null}
-      <PinnedSummary header={headerRef} messageId={item.id} text={`${isolatedText(applicantOf(item, t))} · ${item.eingangKnown ? t.mailbox.list.eingang : t.mailbox.list.eingangUnknown} ${dateTime(item.eingang, language)}`} />
+      <PinnedSummary header={headerRef} messageId={item.id} who={applicantOf(item, t)} when={`${item.eingangKnown ? t.mailbox.list.eingang : t.mailbox.list.eingangUnknown} ${dateTime(item.eingang, language)}`} />
       <header className="message__header" ref={headerRef}>
         <Title id="message-heading" className="message__title" tabIndex={-1}>
           <Shown text={title} />
@@ -428,7 +428,7 @@ export function MessageView({ id, onItemChanged, onBeforeChange, standalone = fa
  * which application is open (applicant, Eingang). It lies over the content (no space of its own, so nothing moves
  * when it appears) and is hidden from screen readers: the heading says the same.
  */
-function PinnedSummary({ header, messageId, text }: { header: RefObject<HTMLElement | null>; messageId: number; text: string }) {
+function PinnedSummary({ header, messageId, who, when }: { header: RefObject<HTMLElement | null>; messageId: number; who: string; when: string }) {
   const [shown, setShown] = useState(false);
   useEffect(() => {
     const target = header.current;
@@ -441,7 +441,7 @@ function PinnedSummary({ header, messageId, text }: { header: RefObject<HTMLElem
   return (
     <div className="message__pin" aria-hidden="true">
       <p className={shown ? 'message__pin-bar message__pin-bar--shown' : 'message__pin-bar'} data-testid="message-pinned">
-        {text}
+        <Shown text={who} /> · {when}
       </p>
     </div>
   );
