@@ -137,4 +137,17 @@ describe('an application with hidden characters and disguised documents', () => 
     await expectAxeClean(page, 'Laufzettel mit Dokumentwarnungen');
     ui.assertClean();
   });
+
+  it('browser mode: "Anhänge in Ordner" downloads every file under the name the tile announced', async () => {
+    const { page } = ui;
+    const expected = [...HOSTILE_EXPORT_NAMES, 'Scan⟨U+202E⟩fdp_lnk.bin', 'Mietvertrag.pdf'];
+    const names: string[] = [];
+    page.on('download', (d) => names.push(d.suggestedFilename()));
+    await page.getByTestId('export-menu').click();
+    await page.getByRole('menuitem', { name: 'Anhänge in Ordner' }).click();
+    await expect.poll(() => names.length, { timeout: 60_000 }).toBeGreaterThanOrEqual(expected.length + 2);
+    for (const name of expected) expect(names).toContain(name);
+    expect(names.some((n) => n.includes(RLO) || /\.(exe|hta|url|js|lnk)$/i.test(n))).toBe(false);
+    ui.assertClean();
+  });
 });
