@@ -14,6 +14,7 @@ import { fileSource } from '../../core/io/byte-source.js';
 import { mailboxError } from '../../core/mailbox/errors.js';
 import { inspectMessage, type InspectReport } from '../../core/osci/inspect.js';
 import { loadCertificates, loadPkcs12, type KeyEntry } from '../../core/pki/pkcs12.js';
+import { visibleText } from '../../core/visible-text.js';
 import { ExitCode } from '../exit-codes.js';
 import { passwordFromEnv, printJson, runAction } from '../output.js';
 
@@ -91,7 +92,8 @@ function text(r: InspectReport): string {
   for (const c of r.contents) l('Inhalt', `${c.container} ${c.id ?? ''} ${c.kind}, ${c.length} Byte, SHA-256 ${c.sha256}`);
   for (const a of r.attachments) l('Anlage', `${a.contentId}${a.encrypted ? ' (verschlüsselt)' : ''}: ${a.length ?? a.transportedLength} Byte, SHA-256 ${a.sha256 ?? a.transportedSha256}`);
   if (r.weakAlgorithms) lines.push('  Hinweis: Die Nachricht verwendet veraltete Verfahren (z. B. SHA-1, RSA-1.5, CBC).');
-  return `${lines.join('\n')}\n`;
+  // ids, names and fault texts come from the inspected file: hidden characters as visible tokens (core/visible-text)
+  return visibleText(`${lines.join('\n')}\n`, { lineBreaks: true });
 }
 
 /** A file named on the command line that cannot be read: `input-file` (exit code 1), not an internal error. */

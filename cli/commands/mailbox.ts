@@ -10,6 +10,7 @@ import type { MethodInput, MethodOutput } from '../../core/api/contract.js';
 import type { FetchProgress, FetchResult, MessageListItem } from '../../core/api/contract/mailbox.js';
 import { PostfachError } from '../../core/errors.js';
 import { SIGNATURE_STATUS_WORDS } from '../../core/mailbox/message-dto.js';
+import { visibleText } from '../../core/visible-text.js';
 import { formatBytes, formatDateTime } from '../../core/xsozial/values.js';
 import { ExitCode } from '../exit-codes.js';
 import { DEFAULT_STORE_PASSWORD_ENV, openStore, withMailboxService } from '../mailbox-service.js';
@@ -185,12 +186,20 @@ interface ListCli extends StoreCli {
   readonly trash?: boolean;
 }
 
+/** A fixed-width column: cut by code points (never inside a surrogate pair), with "…" where asked, and padded. */
+function column(text: string, width: number, ellipsis = false): string {
+  const chars = [...text];
+  if (chars.length <= width) return text.padEnd(width);
+  return ellipsis ? `${chars.slice(0, width - 1).join('')}…` : chars.slice(0, width).join('');
+}
+
 function listLine(item: MessageListItem): string {
   const cells = [
     String(item.id).padStart(5),
     shortTime(item.eingang).padEnd(16),
-    (item.applicants[0] ?? (item.unreadableReason ? '(nicht lesbar)' : '—')).slice(0, 28).padEnd(28),
-    (item.benefit.text ?? item.benefit.code ?? '—').slice(0, 36).padEnd(36),
+    // values from the message with hidden characters as tokens (a terminal may apply bidi; U+202E would reorder)
+    column(item.applicants[0] === undefined ? (item.unreadableReason ? '(nicht lesbar)' : '—') : visibleText(item.applicants[0]), 28),
+    column(visibleText(item.benefit.text ?? item.benefit.code ?? '—'), 36),
     item.signatureStatus ? SIGNATURE_STATUS_WORDS[item.signatureStatus].de : '—',
   ];
   const flags = [item.isTest ? 'TESTANTRAG' : '', item.unread ? 'ungelesen' : '', item.unreadableReason ?? '', item.legalHold ? 'gesperrt' : ''].filter(Boolean);
@@ -260,6 +269,8 @@ async function detailOf(api: PostfachApi, id: string): Promise<Detail> {
 function detailText(d: Detail): string {
   const out: string[] = [];
   const l = (label: string, value: string) => out.push(`  ${`${label}:`.padEnd(27)} ${value}`);
+  // every value that came from the message or its certificates: hidden characters as visible tokens
+  const v = (value: string) => visibleText(value);
   out.push(`Nachricht ${d.item.id}${d.item.isTest ? '  — TESTANTRAG: kein echter Antrag, nicht bearbeiten' : ''}`);
   if (d.item.unreadableReason) out.push(`  ${d.item.unreadableReason}`);
   out.push('', 'Laufzettel');
@@ -267,28 +278,28 @@ function detailText(d: Detail): string {
   l('Weitergeleitet', time(d.laufzettel.forwarding));
   l('Empfang bestätigt', time(d.laufzettel.reception));
   l('Abgerufen', time(d.laufzettel.fetchedAt));
-  l('Nachrichtenkennung', d.laufzettel.messageId);
-  if (d.laufzettel.subject) l('Betreff', d.laufzettel.subject);
-  l('Absender', d.laufzettel.sender?.subject ?? 'unbekannt');
-  l('Empfänger', d.laufzettel.recipient?.subject ?? 'unbekannt');
+  l('Nachrichtenkennung', v(d.laufzettel.messageId));
+  if (d.laufzettel.subject) l('Betreff', v(d.laufzettel.subject));
+  l('Absender', d.laufzettel.sender ? v(d.laufzettel.sender.subject) : 'unbekannt');
+  l('Empfänger', d.laufzettel.recipient ? v(d.laufzettel.recipient.subject) : 'unbekannt');
   out.push('', 'Signaturen');
   for (const s of d.signatures) {
     l(s.role === 'author' ? `Absender${s.container ? ` (${s.container})` : ''}` : 'Intermediär', s.words.de);
-    if (s.signer) l('  unterzeichnet von', s.signer.subject);
+    if (s.signer) l('  unterzeichnet von', v(s.signer.subject));
     for (const r of s.reasons) l('  Hinweis', r.de);
-    l('  technisch', s.technical);
+    l('  technisch', v(s.technical));
   }
   if (d.inspections.length > 0) {
     out.push('', 'Prüfbericht des Intermediärs');
-    for (const i of d.inspections) l(i.subject.length > 60 ? `${i.subject.slice(0, 59)}…` : i.subject, i.words.de);
+    for (const i of d.inspections) l(column(v(i.subject), 60, true).trimEnd(), i.words.de);
   }
   if (d.view) {
-    out.push('', `Inhalt: ${d.view.benefit?.display ?? d.view.product ?? d.view.rootName}`);
+    out.push('', `Inhalt: ${v(d.view.benefit?.display ?? d.view.product ?? d.view.rootName)}`);
     for (const card of d.view.cards) {
-      out.push('', card.title.de);
+      out.push('', v(card.title.de));
       for (const section of card.sections) {
-        if (section.title.de !== card.title.de) out.push(`  ${section.title.de}`);
-        for (const f of section.fields) l(`  ${f.label.de}`.slice(0, 40), f.value.display);
+        if (section.title.de !== card.title.de) out.push(`  ${v(section.title.de)}`);
+        for (const f of section.fields) l(`  ${v(f.label.de)}`.slice(0, 40), v(f.value.display));
       }
     }
   } else if (d.viewError) {
@@ -296,7 +307,13 @@ function detailText(d: Detail): string {
   }
   if (d.documents.length > 0) {
     out.push('', 'Dokumente');
-    for (const doc of d.documents) l(doc.ref.source === 'inline' ? 'im Antrag' : 'Anlage', `${doc.fileName ?? doc.name} (${doc.mimeType ?? doc.detectedMimeType ?? 'unbekannter Typ'}, ${formatBytes(doc.size)})`);
+    for (const doc of d.documents) {
+      const declared = doc.mimeType !== undefined && doc.mimeType !== doc.detectedMimeType ? `, angegeben: ${v(doc.mimeType)}` : '';
+      l(doc.ref.source === 'inline' ? 'im Antrag' : 'Anlage', `${v(doc.fileName ?? doc.name)} (${doc.detectedMimeType ?? 'Inhalt nicht erkannt'}${declared}, ${formatBytes(doc.size)})`);
+      if (doc.mimeMismatch || doc.problem) l('  WARNUNG', doc.problem?.de ?? 'Der angegebene Dateityp passt nicht zum Inhalt.');
+      if (!doc.exportAllowed) l('  WARNUNG', 'Kein zugelassener Dateityp: wird als .bin exportiert; nur öffnen, wenn der Inhalt geprüft ist.');
+      l('  Export als', doc.exportName);
+    }
   }
   out.push('', `Inhalt: ${formatBytes(d.content.size)}, SHA-256 ${d.content.sha256}`);
   return `${out.join('\n')}\n`;
@@ -383,6 +400,7 @@ function registerExport(program: Command): void {
             const label = { xml: 'XML', pdf: 'PDF', attachments: 'Anlagen', receipt: 'Eingangsbestätigung' }[format];
             for (const f of result.files) process.stdout.write(`${label} geschrieben: ${f.path} (${formatBytes(f.size)})\n`);
             if (format === 'attachments' && result.files.length === 0) process.stdout.write('Keine Anlagen vorhanden.\n');
+            for (const note of result.notes ?? []) process.stdout.write(`  Hinweis: ${note}\n`);
           }
         }
         if (json) printJson({ ok: true, id: storeId, files });

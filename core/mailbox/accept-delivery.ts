@@ -23,7 +23,7 @@ import type { Inspection as OsciInspection, ProcessCardBundle, Timestamp } from 
 import { validateChain } from '../pki/trust.js';
 import type { JsonValue, NewAttachment, NewDelivery, PostfachStore } from '../store/index.js';
 import { readDelivery, type DeliveryView } from '../xsozial/index.js';
-import { detectMimeType } from '../xsozial/magic.js';
+import { detectMimeType, MAGIC_LENGTH, UNKNOWN_TYPE } from '../xsozial/magic.js';
 import { certificateSummary } from './certificates.js';
 import type { MailboxIdentity } from './identity.js';
 import { killPoint } from './kill-points.js';
@@ -244,9 +244,10 @@ export async function acceptDelivery(delivery: FetchedDelivery, options: AcceptO
   const attachments: NewAttachment[] = [];
   for (const item of items) {
     if (item === main) continue;
-    const type = detectMimeType(await head(item.data, 16));
-    const name = item.kind === 'attachment' ? item.contentId : `${item.id ?? `inhalt-${attachments.length + 1}`}${type === undefined ? '.txt' : ''}`;
-    attachments.push({ name: name.slice(0, 1000), mimeType: type ?? (item.kind === 'attachment' ? 'application/octet-stream' : 'text/plain'), content: forStore(item.data), expectedSha256: item.sha256 });
+    // the type is what the bytes are (text is recognised as such), never assumed: unknown is octet-stream
+    const type = detectMimeType(await head(item.data, MAGIC_LENGTH));
+    const name = item.kind === 'attachment' ? item.contentId : (item.id ?? `inhalt-${attachments.length + 1}`);
+    attachments.push({ name: name.slice(0, 1000), mimeType: type ?? UNKNOWN_TYPE, content: forStore(item.data), expectedSha256: item.sha256 });
   }
 
   let view: DeliveryView | undefined;

@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { PostfachError } from '../errors.js';
+import { markFromInternet } from '../export/mark-of-the-web.js';
 import { exportAcceptanceRecord } from '../export/pdf/acceptance-record.js';
 import { logLineText, type TechLog } from '../ops/tech-log.js';
 import type { PostfachStore } from '../store/index.js';
@@ -58,6 +59,8 @@ export async function acceptanceRecord(store: PostfachStore, id: number, options
     new Date(),
     { replace: options.replace === true },
   );
+  // it quotes the application (and shows a screenshot of it): marked as coming from outside like every export
+  await markFromInternet(result.path);
   store.recordExported(id, 'abnahmeprotokoll');
   return { ...result, screenshot: options.screenshot !== undefined };
 }

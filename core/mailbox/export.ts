@@ -1,7 +1,8 @@
 /**
  * Exports of a stored message with the exporters of core/export: the PDF for the e-file, the original XML byte for
  * byte, the documents (inline xsb:dokument and OSCI attachments) into a folder, the one-page Eingangsbestätigung.
- * Each export is audited as "exportiert" with its format (never a file name: it may carry a person's name).
+ * Each export is audited as "exportiert" with its format (never a file name: it may carry a person's name). Every
+ * written file carries the Mark-of-the-Web on Windows (core/export/mark-of-the-web.ts).
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -11,6 +12,8 @@ import { PostfachError } from '../errors.js';
 import { exportAttachments, exportPdf, exportReceiptPdf, exportXml, safeFileName, type ReceiptFacts, type SignatureFacts } from '../export/index.js';
 import { createFolder, writeNewFile } from '../export/attachments.js';
 import { targetNotWritable } from '../export/errors.js';
+import { markFromInternet } from '../export/mark-of-the-web.js';
+import { storedAttachmentFile } from './document-files.js';
 import type { DeliveryRecord, PostfachStore } from '../store/index.js';
 import type { DeliverySummary } from '../xsozial/index.js';
 import { certificateOrUndefined } from './certificates.js';
@@ -60,15 +63,20 @@ export function receiptFacts(record: DeliveryRecord): ReceiptFacts {
 }
 
 /** OSCI attachments (kept as separate files in the store) into the folder: safe names, never overwriting. */
-async function exportStoredAttachments(store: PostfachStore, record: DeliveryRecord, folder: string): Promise<Array<{ path: string; size: number; sha256: string }>> {
+async function exportStoredAttachments(store: PostfachStore, record: DeliveryRecord, folder: string): Promise<Array<{ path: string; size: number; sha256: string; allowed: boolean }>> {
   await createFolder(folder);
-  const written: Array<{ path: string; size: number; sha256: string }> = [];
+  const written: Array<{ path: string; size: number; sha256: string; allowed: boolean }> = [];
   for (const attachment of record.attachments) {
-    const base = safeFileName(attachment.name, `anlage-${attachment.position + 1}`, attachment.mimeType);
-    const { path: target, size, sha256 } = await writeNewFile(folder, base, store.openAttachment(attachment.id));
-    written.push({ path: target, size, sha256 });
+    const { fileName, allowed } = storedAttachmentFile(attachment);
+    const { path: target, size, sha256 } = await writeNewFile(folder, fileName, store.openAttachment(attachment.id));
+    written.push({ path: target, size, sha256, allowed });
   }
   return written;
+}
+
+/** The words for each file written as .bin (no allowed type): named, so the caseworker knows which to check first. */
+function binNotes(files: ReadonlyArray<{ path: string; allowed: boolean }>): string[] {
+  return files.filter((f) => !f.allowed).map((f) => `„${path.basename(f.path)}“: kein zugelassener Dateityp, als .bin gespeichert – nur öffnen, wenn der Inhalt geprüft ist`);
 }
 
 const UNREADABLE_SUMMARY: DeliverySummary = { kind: 'generic-xml', applicants: [], test: false };
@@ -106,10 +114,15 @@ export async function exportMessage(store: PostfachStore, id: number, format: Ex
       if (view === undefined && record.attachments.length === 0) throw notReadable();
       const inline = view ? await exportAttachments(source, view.documents, target) : [];
       const osci = await exportStoredAttachments(store, record, target);
-      result = { files: [...inline.map((f) => ({ path: f.path, size: f.size, sha256: f.sha256 })), ...osci] };
+      const all = [...inline, ...osci];
+      const notes = binNotes(all);
+      result = { files: all.map((f) => ({ path: f.path, size: f.size, sha256: f.sha256 })), ...(notes.length > 0 ? { notes: notes.slice(0, 100) } : {}) };
       break;
     }
   }
+  // every file made from an application came from outside: Windows, Office and Acrobat are told so
+  // (attachments are marked as they are written)
+  if (format !== 'attachments') for (const file of result.files) await markFromInternet(file.path);
   store.recordExported(id, format);
   return result;
 }

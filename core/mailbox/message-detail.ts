@@ -12,6 +12,7 @@ import { PostfachError, toPostfachError } from '../errors.js';
 import type { DeliveryRecord, DeliveryRef, PostfachStore } from '../store/index.js';
 import { documentSource, readDelivery, type DeliveryView, type DocumentView } from '../xsozial/index.js';
 import type { XmlByteSource } from '../xsozial/source.js';
+import { inlineDocumentFile, storedAttachmentFile } from './document-files.js';
 import { mailboxError } from './errors.js';
 import { inspectionsOf, laufzettelOf, listItemDto, signaturesOf } from './message-dto.js';
 import { rangedSource, readRange } from './stored-content.js';
@@ -72,29 +73,49 @@ async function viewOf(store: PostfachStore, record: DeliveryRecord, cache: ViewC
 }
 
 function documentsOf(view: DeliveryView | undefined, record: DeliveryRecord): MessageDetail['documents'] {
-  const inline = (view?.documents ?? []).map((d) => ({
-    ref: { source: 'inline' as const, ordinal: d.ordinal },
-    name: d.name,
-    ...(d.fileName === undefined ? {} : { fileName: d.fileName }),
-    ...(d.mimeType === undefined ? {} : { mimeType: d.mimeType }),
-    ...(d.detectedMimeType === undefined ? {} : { detectedMimeType: d.detectedMimeType }),
-    mimeMismatch: d.mimeMismatch,
-    size: d.size,
-    sha256: d.sha256,
-    isApplicationForm: d.isApplicationForm,
-    ...(d.problem === undefined ? {} : { problem: { de: d.problem.de, en: d.problem.en } }),
-  }));
-  const attachments = record.attachments.map((a) => ({
-    ref: { source: 'attachment' as const, attachmentId: a.id },
-    name: a.name,
-    fileName: a.name,
-    mimeType: a.mimeType,
-    mimeMismatch: false,
-    size: a.size,
-    sha256: a.sha256,
-    isApplicationForm: false,
-  }));
+  const inline = (view?.documents ?? []).map((d) => {
+    const file = inlineDocumentFile(d);
+    return {
+      ref: { source: 'inline' as const, ordinal: d.ordinal },
+      name: d.name,
+      ...(d.fileName === undefined ? {} : { fileName: d.fileName }),
+      ...(d.mimeType === undefined ? {} : { mimeType: d.mimeType }),
+      ...(d.detectedMimeType === undefined ? {} : { detectedMimeType: d.detectedMimeType }),
+      mimeMismatch: d.mimeMismatch,
+      size: d.size,
+      sha256: d.sha256,
+      isApplicationForm: d.isApplicationForm,
+      ...(d.problem === undefined ? {} : { problem: { de: d.problem.de, en: d.problem.en } }),
+      exportName: file.fileName,
+      exportAllowed: file.allowed,
+    };
+  });
+  const attachments = record.attachments.map((a) => {
+    const file = storedAttachmentFile(a);
+    return {
+      ref: { source: 'attachment' as const, attachmentId: a.id },
+      name: a.name,
+      fileName: a.name,
+      // an OSCI attachment declares no type; what is stored is what its bytes are
+      ...(file.detected === undefined ? {} : { detectedMimeType: file.detected }),
+      mimeMismatch: file.mismatch,
+      size: a.size,
+      sha256: a.sha256,
+      isApplicationForm: false,
+      ...(file.mismatch ? { problem: attachmentMismatch(file.detected) } : {}),
+      exportName: file.fileName,
+      exportAllowed: file.allowed,
+    };
+  });
   return [...inline, ...attachments];
+}
+
+/** An OSCI attachment whose name claims a PDF or image its bytes are not. */
+function attachmentMismatch(detected: string | undefined): { de: string; en: string } {
+  return {
+    de: `Der Dateiname nennt einen anderen Dateityp als den Inhalt (Inhalt: ${detected ?? 'nicht erkannt'}).`,
+    en: `The file name names another file type than the content (content: ${detected ?? 'not recognised'}).`,
+  };
 }
 
 /** Opens a message for a caseworker: audited as "geöffnet" and marked read by the store. */

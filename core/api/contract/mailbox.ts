@@ -328,6 +328,10 @@ export const documentEntrySchema = z.strictObject({
   sha256: z.string().max(64),
   isApplicationForm: z.boolean(),
   problem: userTextSchema.optional(),
+  /** The file name an export writes (extension from the detected content; hidden characters as visible tokens). */
+  exportName: text,
+  /** False: the content is of no allowed type and is exported as ".bin" — the UI warns. */
+  exportAllowed: z.boolean(),
 });
 
 export const laufzettelSchema = z.strictObject({

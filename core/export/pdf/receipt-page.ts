@@ -13,6 +13,8 @@ export interface ReceiptContent {
   readonly test: boolean;
   readonly documentCount?: number;
   readonly contentMessageId?: string;
+  /** Documents that are not what they claim to be or of no allowed type (e-file PDF only), one line each. */
+  readonly documentFindings?: readonly string[];
 }
 
 export function receiptContentOf(view: DeliveryView | DeliverySummary): ReceiptContent {
@@ -48,6 +50,9 @@ export function renderReceipt(w: TaggedWriter, receipt: ReceiptFacts, content: R
   if (content.applicationDate) inner.push({ label: 'Antragsdatum', value: content.applicationDate });
   if (content.contentMessageId) inner.push({ label: 'Nachrichten-ID (Fachnachricht)', value: content.contentMessageId });
   if (content.documentCount !== undefined) inner.push({ label: 'Dokumente im Antrag', value: String(content.documentCount) });
+  if (content.documentFindings !== undefined && content.documentFindings.length > 0) {
+    inner.push({ label: 'Dokumente mit Warnung', value: content.documentFindings.join('\n'), note: 'Inhalt nicht, was angegeben ist, oder kein zugelassener Dateityp – vor dem Öffnen prüfen' });
+  }
   inner.push({ label: 'Prüfsumme des Inhalts (SHA-256)', value: receipt.contentSha256 });
   if (receipt.contentSize !== undefined) inner.push({ label: 'Größe des Inhalts', value: `${formatBytes(receipt.contentSize)} (${receipt.contentSize} Byte)` });
   w.table(inner);

@@ -63,6 +63,7 @@ export const de = {
     more: 'Mehr',
     details: 'Details',
     loadMore: 'Weitere laden',
+    hiddenChar: (code: string) => `Im Original steht hier ein unsichtbares Zeichen (${code}), z. B. eines, das die Schreibrichtung umkehrt.`,
   },
   status: {
     loading: 'Wird geladen …',
@@ -347,6 +348,8 @@ export const de = {
       attachment: 'OSCI-Anhang',
       size: (s: string) => s,
       mimeMismatch: 'Dateityp passt nicht zur Angabe',
+      savedAs: 'Export als',
+      notAllowed: 'Kein zugelassener Dateityp: wird als .bin exportiert. Nur öffnen, wenn der Inhalt geprüft ist.',
       noPreview: 'Für diesen Dateityp gibt es keine Vorschau. Sie können die Anhänge exportieren und mit einem passenden Programm öffnen.',
       choose: 'Bitte ein Dokument auswählen.',
       loading: (p: number) => `Dokument wird geladen … ${num(p)} %`,
@@ -365,6 +368,11 @@ export const de = {
     },
     laufzettel: {
       heading: 'Laufzettel',
+      documentFindings: 'Dokumente mit Warnung',
+      documentFindingsNone: 'Bei keinem Dokument weicht der Inhalt von der Angabe ab; alle haben einen zugelassenen Dateityp.',
+      documentFinding: (declared: string, detected: string) => `angegeben: ${declared}; Inhalt: ${detected}`,
+      declaredNone: 'keine Angabe',
+      detectedNone: 'nicht erkannt',
       intro: 'Der Nachweis des Eingangs: Der Zeitpunkt „Eingang“ ist der Moment, in dem der Antrag beim Intermediär gespeichert wurde – er gilt als Eingangsdatum.',
       messageId: 'Nachrichten-ID (OSCI)',
       subject: 'Betreff',

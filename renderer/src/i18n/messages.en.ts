@@ -61,6 +61,7 @@ export const en: Messages = {
     more: 'More',
     details: 'Details',
     loadMore: 'Load more',
+    hiddenChar: (code: string) => `The original holds an invisible character here (${code}), e.g. one that reverses the writing direction.`,
   },
   status: {
     loading: 'Loading …',
@@ -345,6 +346,8 @@ export const en: Messages = {
       attachment: 'OSCI attachment',
       size: (s: string) => s,
       mimeMismatch: 'File type does not match the declaration',
+      savedAs: 'Exported as',
+      notAllowed: 'Not an allowed file type: exported as .bin. Open only once the content has been checked.',
       noPreview: 'There is no preview for this file type. You can export the attachments and open them with a suitable program.',
       choose: 'Please choose a document.',
       loading: (p: number) => `Loading document … ${num(p)} %`,
@@ -363,6 +366,11 @@ export const en: Messages = {
     },
     laufzettel: {
       heading: 'Routing slip',
+      documentFindings: 'Documents with a warning',
+      documentFindingsNone: 'No document’s content differs from its declaration; all are of an allowed file type.',
+      documentFinding: (declared: string, detected: string) => `declared: ${declared}; content: ${detected}`,
+      declaredNone: 'none',
+      detectedNone: 'not recognised',
       intro: 'The proof of receipt: "Received" is the moment the application was stored at the intermediary – it counts as the date of receipt.',
       messageId: 'Message ID (OSCI)',
       subject: 'Subject',

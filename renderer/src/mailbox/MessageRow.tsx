@@ -6,7 +6,9 @@
  */
 import type { MessageListItem } from '../../../core/api/contract/mailbox.js';
 import { unreadableWords } from '../../../core/api/contract/unreadable.js';
+import { visibleText } from '../../../core/visible-text.js';
 import { IconAttachment } from '../components/Icons.js';
+import { Shown } from '../components/Shown.js';
 import { SignatureBadge } from '../components/SignatureBadge.js';
 import { dateTime } from '../format/format.js';
 import type { Messages } from '../i18n/messages.de.js';
@@ -35,8 +37,9 @@ export function rowName(item: MessageListItem, t: Messages, language: UiLanguage
   const parts = [
     item.unread ? t.mailbox.list.unread : undefined,
     item.isTest ? t.mailbox.list.testBanner : undefined,
-    applicantOf(item, t),
-    benefitOf(item) || undefined,
+    // values from the message with their hidden characters as tokens (speech has no reordering to isolate from)
+    visibleText(applicantOf(item, t)),
+    visibleText(benefitOf(item)) || undefined,
     `${item.eingangKnown ? t.mailbox.list.eingang : t.mailbox.list.eingangUnknown} ${dateTime(item.eingang, language)}`,
     item.attachmentCount > 0 ? t.mailbox.list.attachments(item.attachmentCount) : undefined,
     t.states[item.state],
@@ -51,9 +54,13 @@ export function MessageRowContent({ item, t, language }: { item: MessageListItem
     <>
       <span className="row__line">
         <span className="row__unread" aria-hidden="true" />
-        <span className="row__applicant">{applicantOf(item, t)}</span>
+        <span className="row__applicant">
+          <Shown text={applicantOf(item, t)} />
+        </span>
         {item.isTest ? <span className="badge badge--test">{t.mailbox.list.testBanner}</span> : null}
-        <span className="row__benefit">{benefitOf(item)}</span>
+        <span className="row__benefit">
+          <Shown text={benefitOf(item)} />
+        </span>
       </span>
       <span className="row__line row__line--meta">
         <span className="row__eingang">

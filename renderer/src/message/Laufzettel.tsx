@@ -5,9 +5,11 @@
  * technical detail of each signature (signer, algorithm, fingerprint, the engine's technical text) is one click away.
  */
 import { Button, Disclosure, DisclosurePanel, Heading } from 'react-aria-components';
+import { Shown } from '../components/Shown.js';
 import { SignatureBadge } from '../components/SignatureBadge.js';
 import { bytes, date, dateTime } from '../format/format.js';
 import { useLanguage } from '../i18n/i18n.js';
+import { DocumentFindings } from './DocumentFindings.js';
 import type { Detail, SignatureCheck } from './types.js';
 
 function Fact({ label, children, testId }: { label: string; children: React.ReactNode; testId?: string }) {
@@ -37,7 +39,7 @@ function SignatureResult({ check }: { check: SignatureCheck }) {
       <p className="signature__words">{wordsWithoutRevocation(text(check.words))}</p>
       {check.signer ? (
         <p>
-          {t.message.laufzettel.signer}: {check.signer.subject}
+          {t.message.laufzettel.signer}: <Shown text={check.signer.subject} />
         </p>
       ) : null}
       {check.reasons.length > 0 ? (
@@ -66,11 +68,15 @@ function SignatureResult({ check }: { check: SignatureCheck }) {
                 <Fact label={t.message.laufzettel.fingerprint}>
                   <span className="mono">{check.signer.fingerprintSha256}</span>
                 </Fact>
-                <Fact label={t.message.laufzettel.issuer}>{check.signer.issuer}</Fact>
+                <Fact label={t.message.laufzettel.issuer}>
+                  <Shown text={check.signer.issuer} />
+                </Fact>
               </>
             ) : null}
           </dl>
-          <p className="mono">{check.technical}</p>
+          <p className="mono">
+            <Shown text={check.technical} lineBreaks />
+          </p>
         </DisclosurePanel>
       </Disclosure>
     </div>
@@ -91,16 +97,21 @@ export function Laufzettel({ detail }: { detail: Detail }) {
         <Fact label={t.message.laufzettel.reception}>{l.reception === null ? '–' : dateTime(l.reception, language, true)}</Fact>
         <Fact label={t.message.laufzettel.fetchedAt}>{dateTime(l.fetchedAt, language, true)}</Fact>
         <Fact label={t.message.laufzettel.messageId}>
-          <span className="mono">{l.messageId}</span>
+          <Shown text={l.messageId} className="mono" />
         </Fact>
-        {l.subject === null ? null : <Fact label={t.message.laufzettel.subject}>{l.subject}</Fact>}
-        <Fact label={t.message.laufzettel.sender}>{l.sender?.subject ?? t.common.unknown}</Fact>
-        <Fact label={t.message.laufzettel.recipient}>{l.recipient?.subject ?? t.common.unknown}</Fact>
+        {l.subject === null ? null : (
+          <Fact label={t.message.laufzettel.subject} testId="laufzettel-subject">
+            <Shown text={l.subject} />
+          </Fact>
+        )}
+        <Fact label={t.message.laufzettel.sender}>{l.sender ? <Shown text={l.sender.subject} /> : t.common.unknown}</Fact>
+        <Fact label={t.message.laufzettel.recipient}>{l.recipient ? <Shown text={l.recipient.subject} /> : t.common.unknown}</Fact>
         <Fact label={t.message.laufzettel.contentSize}>{bytes(detail.content.size, language)}</Fact>
         <Fact label={t.message.laufzettel.contentSha}>
           <span className="mono">{detail.content.sha256}</span>
         </Fact>
       </dl>
+      <DocumentFindings documents={detail.documents} />
       <h3>{t.message.laufzettel.signatures}</h3>
       <p>
         <SignatureBadge status={detail.item.signatureStatus} long />
@@ -114,7 +125,10 @@ export function Laufzettel({ detail }: { detail: Detail }) {
         <ul className="inspections">
           {detail.inspections.map((inspection, i) => (
             <li key={i}>
-              <strong>{inspection.subject}</strong>: {language === 'de' ? inspection.words.de : inspection.words.en}
+              <strong>
+                <Shown text={inspection.subject} />
+              </strong>
+              : {language === 'de' ? inspection.words.de : inspection.words.en}
               {inspection.time ? ` (${dateTime(inspection.time, language)})` : ''}
             </li>
           ))}

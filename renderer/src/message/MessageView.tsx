@@ -6,11 +6,13 @@
  */
 import { useCallback, useEffect, useRef, useState, type RefObject } from 'react';
 import { Button, Menu, MenuItem, MenuTrigger, Popover, Separator, Tab, TabList, TabPanel, Tabs, Toolbar, type Key } from 'react-aria-components';
+import { isolatedText } from '../../../core/visible-text.js';
 import { useApi } from '../api/api-context.js';
 import { writeClipboard } from '../components/CopyButton.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { IconChevronDown, IconExport, IconMore, IconPrint, IconWindow } from '../components/Icons.js';
 import { Modal } from '../components/Modal.js';
+import { Shown } from '../components/Shown.js';
 import { SignatureBadge } from '../components/SignatureBadge.js';
 import { dateTime } from '../format/format.js';
 import { useLanguage } from '../i18n/i18n.js';
@@ -161,7 +163,7 @@ export function MessageView({ id, onItemChanged, onBeforeChange, standalone = fa
     const focusedCard = (document.activeElement as HTMLElement | null)?.closest<HTMLElement>('[data-card]')?.dataset.card;
     const card = cards.find((c) => c.id === focusedCard) ?? cards[0];
     if (card === undefined) return;
-    writeClipboard(blockText(card, language)).then(() => announce(t.common.copiedBlock(card.title[language])), reportError);
+    writeClipboard(blockText(card, language)).then(() => announce(t.common.copiedBlock(isolatedText(card.title[language]))), reportError);
   }, [detail, language, announce, reportError, t]);
 
   useCommands({
@@ -252,12 +254,14 @@ export function MessageView({ id, onItemChanged, onBeforeChange, standalone = fa
           {t.message.testBanner}
         </p>
       ) : null}
-      <PinnedSummary header={headerRef} messageId={item.id} text={`${applicantOf(item, t)} · ${item.eingangKnown ? t.mailbox.list.eingang : t.mailbox.list.eingangUnknown} ${dateTime(item.eingang, language)}`} />
+      <PinnedSummary header={headerRef} messageId={item.id} who={applicantOf(item, t)} when={`${item.eingangKnown ? t.mailbox.list.eingang : t.mailbox.list.eingangUnknown} ${dateTime(item.eingang, language)}`} />
       <header className="message__header" ref={headerRef}>
         <Title id="message-heading" className="message__title" tabIndex={-1}>
-          {title}
+          <Shown text={title} />
         </Title>
-        <p className="message__who">{applicantOf(item, t)}</p>
+        <p className="message__who">
+          <Shown text={applicantOf(item, t)} />
+        </p>
         <dl className="message__facts">
           <div>
             <dt>{t.message.eingang}</dt>
@@ -424,7 +428,7 @@ export function MessageView({ id, onItemChanged, onBeforeChange, standalone = fa
  * which application is open (applicant, Eingang). It lies over the content (no space of its own, so nothing moves
  * when it appears) and is hidden from screen readers: the heading says the same.
  */
-function PinnedSummary({ header, messageId, text }: { header: RefObject<HTMLElement | null>; messageId: number; text: string }) {
+function PinnedSummary({ header, messageId, who, when }: { header: RefObject<HTMLElement | null>; messageId: number; who: string; when: string }) {
   const [shown, setShown] = useState(false);
   useEffect(() => {
     const target = header.current;
@@ -437,7 +441,7 @@ function PinnedSummary({ header, messageId, text }: { header: RefObject<HTMLElem
   return (
     <div className="message__pin" aria-hidden="true">
       <p className={shown ? 'message__pin-bar message__pin-bar--shown' : 'message__pin-bar'} data-testid="message-pinned">
-        {text}
+        <Shown text={who} /> · {when}
       </p>
     </div>
   );
