@@ -366,7 +366,14 @@ export class ExplicitDialog extends Exchange {
       }
       total = info.totalChunkNumbers;
       if (total > 100_000) throw osciError('malformed', 'too many chunks');
-      messageId ??= decoded.message.order.messageId;
+      // osci:MessageId is required (ResponseToPartialFetchDelivery.xsd); without it the next chunk could not be
+      // asked for by MessageId. No peer is known to write it in another namespace, so nothing else is looked at.
+      const chunkOf = decoded.message.order.messageId;
+      if (chunkOf === undefined || (messageId !== undefined && chunkOf !== messageId)) {
+        this.stateValue = 'abandoned';
+        throw osciError('malformed', chunkOf === undefined ? 'ResponseToPartialFetchDelivery without osci:MessageId' : 'chunk of another message than the previous chunks');
+      }
+      messageId = chunkOf;
       const blob = decoded.message.attachments.get('ChunkBlobStoreDelivery');
       if (!blob) {
         this.stateValue = 'abandoned';

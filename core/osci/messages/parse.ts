@@ -347,8 +347,9 @@ export function parseMessage(entity: MimeEntity, xml: ParsedXml): OsciMessage {
   const oe = orderElement!;
   const feedbackOf = (e: Element) => parseFeedback(firstChild(e, NS.osci, 'Feedback'));
   const bundlesOf = (e: Element) => childElements(e, NS.osci, 'ProcessCardBundle').map(parseProcessCardBundle);
-  const messageIdOf = (e: Element, ns: string = NS.osci) => {
-    const m = firstChild(e, ns, 'MessageId') ?? firstChild(e, NS.osci, 'MessageId');
+  // osci:MessageId in every order element, the EFFI ones included (their schemas reference the OSCI 1.2 element)
+  const messageIdOf = (e: Element) => {
+    const m = firstChild(e, NS.osci, 'MessageId');
     if (m) {
       const d = decodeMessageId(m);
       order.messageId = d.id;
@@ -387,7 +388,7 @@ export function parseMessage(entity: MimeEntity, xml: ParsedXml): OsciMessage {
       processCards.push(...bundlesOf(oe));
       break;
     case 'PartialStoreDelivery':
-      messageIdOf(oe, NS.osci2017);
+      messageIdOf(oe);
       order.subject = optText(oe, 'Subject');
       order.chunkInformation = parseChunkInformation(firstChild(oe, NS.osci2017, 'ChunkInformation'));
       order.infoOnly = !!firstChild(oe, NS.osci2017, 'InfoOnly');
@@ -408,7 +409,7 @@ export function parseMessage(entity: MimeEntity, xml: ParsedXml): OsciMessage {
       feedback = feedbackOf(oe);
       order.selectionRuleEcho = parseSelectionRule(firstChild(oe, NS.osci, 'fetchDelivery'));
       order.chunkInformation = parseChunkInformation(firstChild(oe, NS.osci2017, 'ChunkInformation'));
-      messageIdOf(oe, NS.osci2017);
+      messageIdOf(oe);
       break;
     case 'ResponseToInitDialog':
     case 'ResponseToExitDialog':
