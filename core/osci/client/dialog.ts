@@ -41,6 +41,8 @@ export interface ClientOptions {
   /** Who must have signed every response: the intermediary signature certificate and/or a CA. */
   readonly intermediarySigner: TrustAnchors;
   readonly transport?: TransportEncryptionOptions;
+  /** ClientSignature: signature method and reference digest (default RSA-SHA256 / ECDSA-SHA256 by key type, SHA-256). */
+  readonly signatureAlgorithms?: { readonly signatureMethod?: string; readonly digestMethod?: string };
   readonly desiredLanguages?: string;
   /** Decode the content layer of fetched deliveries with the cipher key (default true). */
   readonly decodeContent?: boolean;
@@ -117,7 +119,9 @@ class Exchange {
     const built = await buildRequest({
       ...spec,
       desiredLanguages: this.options.desiredLanguages ?? 'de',
-      ...(this.options.signatureKey ? { signer: { privateKey: this.options.signatureKey.privateKey, certificate: this.options.signatureKey.certificate } } : {}),
+      ...(this.options.signatureKey
+        ? { signer: { privateKey: this.options.signatureKey.privateKey, certificate: this.options.signatureKey.certificate, ...this.options.signatureAlgorithms } }
+        : {}),
     } as RequestSpec);
     const body = encryptTransport(built.mime, this.options.intermediaryCertificate, this.options.transport);
     let stream: AsyncIterable<Buffer | Uint8Array>;
