@@ -16,6 +16,7 @@ import { KEY_TRANSPORT, SYM, symmetricAlgorithm } from '../../core/osci/crypto/a
 import { unwrapKey } from '../../core/osci/crypto/rsa-key-transport.js';
 import { decodeMessage } from '../../core/osci/decode.js';
 import { inspectMessage } from '../../core/osci/inspect.js';
+import { feedbackEntry } from '../../core/osci/messages/feedback-codes.js';
 import { buildResponse } from '../../core/osci/messages/build.js';
 import { certificateElementId } from '../../core/osci/messages/certificates.js';
 import { encryptTransport } from '../../core/osci/transport-encryption.js';
@@ -108,7 +109,7 @@ describe('PKCS#1 v1.5 key transport: every unpadding failure looks alike', () =>
         const body = await buildResponse({
           type: 'ResponseToFetchDelivery',
           controlBlock: { conversationId: '1', sequenceNumber: 0, response: 'r', challenge: 'c' },
-          feedback: [{ code: '0801', text: 'ok' }],
+          feedback: [feedbackEntry('0801')],
           contentPackageXml: contentPackageXml([xml]),
           nonIntermediaryCertificates: [
             { role: 'CipherCertificateAddressee', certificate: bob.certificate },
@@ -146,7 +147,7 @@ describe('PKCS#1 v1.5 key transport: every unpadding failure looks alike', () =>
       const inner = await buildResponse({
         type: 'ResponseToExitDialog',
         controlBlock: { conversationId: '1', sequenceNumber: 3, response: 'r', challenge: undefined },
-        feedback: [{ code: '0800', text: 'ok' }],
+        feedback: [feedbackEntry('0800')],
       });
       const body = (await readAll(encryptTransport(inner.mime, bob.certificate, { symmetric, keyTransport: { algorithm: KEY_TRANSPORT.rsa15 } }), 1e8)).toString('latin1');
       const length = symmetricAlgorithm(symmetric).keyLength;
