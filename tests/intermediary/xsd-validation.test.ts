@@ -26,6 +26,7 @@ import {
   municipalityCertificates,
   municipalityClient,
   municipalitySigner,
+  decodeAnswer,
   post,
   startTestIntermediary,
   type TestIntermediary,
@@ -117,8 +118,11 @@ describe('XSD validation of every message built (OSCI 1.2 + EFFI 2017)', () => {
     await dialog.exit();
     await dialog.release();
 
-    // PartialStoreDelivery chunks (our builder) and the intermediary's answers, the last with InsideFeedback
+    // PartialStoreDelivery chunks (our builder) and the intermediary's answers, the last with InsideFeedback; its
+    // error answers (9900, 9901, 9905), the InfoOnly answer, and StoreDelivery refused (9801)
     await partialStore(log);
+    // ResponseToPartialFetchDelivery without a transfer to describe (9901, 9905)
+    await chunkErrors(im.url, log);
     // an order-level error in a normal response (9601: ClientSignature does not verify) and a SOAP fault (9400)
     await orderErrorAndFault(im.url, log);
 
@@ -176,24 +180,83 @@ describe('XSD validation of every message built (OSCI 1.2 + EFFI 2017)', () => {
     const bytes = await readAll(whole.mime, 64 * 1024 * 1024);
     const third = Math.ceil(bytes.length / 3);
     const pieces = [bytes.subarray(0, third), bytes.subarray(third, 2 * third), bytes.subarray(2 * third)];
-    for (const [i, piece] of pieces.entries()) {
+    const certificates = [
+      { role: 'CipherCertificateOriginator' as const, certificate: setup.sender.certificate },
+      { role: 'CipherCertificateAddressee' as const, certificate: pki.municipality.certificate },
+      { role: 'SignatureCertificateOriginator' as const, certificate: setup.sender.certificate },
+    ];
+    const send = async (chunkNumber: number, total: number, piece: Buffer, change?: (inner: string) => string) => {
       const request = await buildRequest({
         type: 'PartialStoreDelivery',
         controlBlock: { conversationId: undefined, sequenceNumber: 0, response: undefined, challenge: newChallenge() },
         messageId: `${messageId}_Partial`,
         subject: 'Teilzustellung',
-        chunk: { chunkNumber: i + 1, chunkSize: Math.ceil(third / 1024), totalChunkNumbers: 3, totalMessageSize: Math.floor(bytes.length / 1024) },
-        chunkBlob: bufferSource(Buffer.from(piece)),
-        nonIntermediaryCertificates: [
-          { role: 'CipherCertificateOriginator', certificate: setup.sender.certificate },
-          { role: 'CipherCertificateAddressee', certificate: pki.municipality.certificate },
-          { role: 'SignatureCertificateOriginator', certificate: setup.sender.certificate },
-        ],
-        signer: { privateKey: setup.sender.privateKey, certificate: setup.sender.certificate },
+        chunk: { chunkNumber, chunkSize: Math.ceil(third / 1024), totalChunkNumbers: total, totalMessageSize: Math.floor(bytes.length / 1024) },
+        chunkBlob: bufferSource(piece),
+        nonIntermediaryCertificates: certificates,
+        // a changed request goes unsigned (the intermediary checks a ClientSignature only when present)
+        ...(change ? {} : { signer: { privateKey: setup.sender.privateKey, certificate: setup.sender.certificate } }),
       });
-      const body = await readAll(encryptTransport(request.mime, setup.intermediaryCertificate), 64 * 1024 * 1024);
-      log.push({ request: body, response: await post(im.url, body), requester: setup.sender });
+      const inner = change ? bufferSource(Buffer.from(change((await readAll(request.mime, 1e8)).toString('latin1')), 'latin1')) : request.mime;
+      const body = await readAll(encryptTransport(inner, setup.intermediaryCertificate), 64 * 1024 * 1024);
+      const response = await post(im.url, body);
+      log.push({ request: body, response, requester: setup.sender });
+      const m = (await decodeAnswer(response, setup.sender)).message;
+      return [...m.feedback, ...(m.order.insideFeedback ?? [])].map((f) => f.code).join('+');
+    };
+    const codes = [
+      await send(1, 3, Buffer.from(pieces[0]!)),
+      await send(1, 3, Buffer.from(pieces[0]!)), // duplicate
+      await send(4, 3, Buffer.from('x')), // beyond the total
+      await send(2, 4, Buffer.from(pieces[1]!)), // inconsistent
+      // InfoOnly (the state of the upload) instead of ChunkInformation
+      await send(1, 3, Buffer.alloc(0), (inner) => inner.replace(/<osci2017:ChunkInformation[^>]*><\/osci2017:ChunkInformation>/, '<osci2017:InfoOnly></osci2017:InfoOnly>')),
+      await send(2, 3, Buffer.from(pieces[1]!)),
+      await send(3, 3, Buffer.from(pieces[2]!)),
+    ];
+    expect(codes).toEqual(['0800', '9900', '9901', '9905', '0800', '0800', '0800+0800']);
+    // a StoreDelivery with a message id this intermediary did not issue: 9801 in ResponseToStoreDelivery
+    const refused = await buildRequest({
+      type: 'StoreDelivery',
+      controlBlock: { conversationId: undefined, sequenceNumber: 0, response: undefined, challenge: newChallenge() },
+      messageId: 'nicht-vergeben-4711',
+      contentPackageXml: content.contentPackageXml,
+      nonIntermediaryCertificates: content.certificates,
+      signer: { privateKey: setup.sender.privateKey, certificate: setup.sender.certificate },
+    });
+    const body = await readAll(encryptTransport(refused.mime, setup.intermediaryCertificate), 64 * 1024 * 1024);
+    const response = await post(im.url, body);
+    log.push({ request: body, response, requester: setup.sender });
+    expect((await decodeAnswer(response, setup.sender)).message.feedback.map((f) => f.code)).toEqual(['9801']);
+  }
+
+  async function chunkErrors(url: string, log: Exchange[]): Promise<void> {
+    const pki = fixturePki();
+    const exchange = async (spec: Parameters<typeof buildRequest>[0]) => {
+      const built = await buildRequest({ ...spec, signer: municipalitySigner() } as Parameters<typeof buildRequest>[0]);
+      const body = await readAll(encryptTransport(built.mime, pki.intermediary.certificate), 1e8);
+      const response = await post(url, body);
+      log.push({ request: body, response, requester: pki.municipality });
+      return decodeAnswer(response, pki.municipality);
+    };
+    const init = await exchange({
+      type: 'InitDialog',
+      controlBlock: { conversationId: undefined, sequenceNumber: undefined, response: undefined, challenge: newChallenge() },
+      nonIntermediaryCertificates: municipalityCertificates(true),
+    });
+    let cb = init.message.controlBlock!;
+    let seq = 0;
+    const next = () => ({ conversationId: cb.conversationId, sequenceNumber: seq++, response: cb.challenge, challenge: newChallenge() });
+    for (const chunk of [
+      { chunkNumber: 2, chunkSize: 4, receivedChunks: [] }, // no transfer in progress: 9901
+      { chunkNumber: 1, chunkSize: 0, receivedChunks: [] }, // 9905
+    ]) {
+      const r = await exchange({ type: 'PartialFetchDelivery', controlBlock: next(), nonIntermediaryCertificates: municipalityCertificates(false), chunk });
+      expect(r.message.type).toBe('ResponseToPartialFetchDelivery');
+      expect(['9901', '9905']).toContain(r.message.feedback[0]?.code);
+      cb = r.message.controlBlock!;
     }
+    await exchange({ type: 'ExitDialog', controlBlock: next(), nonIntermediaryCertificates: municipalityCertificates(false) });
   }
 
   async function orderErrorAndFault(url: string, log: Exchange[]): Promise<void> {

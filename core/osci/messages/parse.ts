@@ -218,6 +218,7 @@ function parseFeatureDescription(el: Element): FeatureDescription {
     maxMessageSize: intAttr(el, 'MaxMessageSize'),
     maxChunkSize: intAttr(el, 'MaxChunkSize'),
     minChunkSize: intAttr(el, 'MinChunkSize'),
+    // named quirk: EFFI.xsd spells ChunkMessageTimeOut, both reference libraries write and read ChunkMessageTimeout
     chunkMessageTimeout: intAttr(el, 'ChunkMessageTimeout') ?? intAttr(el, 'ChunkMessageTimeOut'),
     features: supported
       ? childElements(supported, NS.osci2017, 'Feature').map((f) => ({ key: attr(f, 'Key') ?? '', version: attr(f, 'Version') ?? '' }))
@@ -396,7 +397,8 @@ export function parseMessage(entity: MimeEntity, xml: ParsedXml): OsciMessage {
     case 'ResponseToPartialStoreDelivery': {
       feedback = feedbackOf(oe);
       const inside = firstChild(oe, NS.osci2017, 'InsideFeedback');
-      if (inside) order.insideFeedback = parseFeedback(firstChild(inside, NS.osci, 'Feedback') ?? inside);
+      // InsideFeedback is of osci:FeedbackType: its osci:Entry children directly (schema and reference, chunked/05)
+      if (inside) order.insideFeedback = parseFeedback(inside);
       order.chunkInformation = parseChunkInformation(firstChild(oe, NS.osci2017, 'ChunkInformation'));
       processCards.push(...bundlesOf(oe));
       break;
