@@ -70,6 +70,8 @@ describe('postfach send: every algorithm variant through our intermediary, decod
   const received = new Map<string, { sha: string; attachments: string[] }>();
 
   beforeAll(async () => {
+    // the CLI test below runs dist/cli: build it first if the sources are newer (may take a while)
+    ensureCliBuilt(['send.js']);
     im = await startTestIntermediary();
     const pki = fixturePki();
     const base = fixtureSenderSetup();
@@ -104,7 +106,7 @@ describe('postfach send: every algorithm variant through our intermediary, decod
     }
     await dialog.exit();
     await dialog.release();
-  });
+  }, 600_000);
   afterAll(() => im.dispose());
 
   it('every variant arrives and decodes to the content and attachment sent', () => {
@@ -207,7 +209,6 @@ describe('postfach send: every algorithm variant through our intermediary, decod
   });
 
   it('the command line takes the same options (ECDSA with --signature-p12, 3DES/RSA-1.5, base64 parts) and our fetch decodes them', async () => {
-    ensureCliBuilt(['send.js']);
     const cli = path.join(projectRoot, 'dist', 'cli', 'main.js');
     // asynchronously: the intermediary answers from this process
     const exec = promisify(execFile);
@@ -250,5 +251,5 @@ describe('postfach send: every algorithm variant through our intermediary, decod
       (error: { code: number }) => error.code,
     );
     expect(wrong).toBe(2); // wrong usage
-  });
+  }, 300_000);
 });
