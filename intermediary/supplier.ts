@@ -286,7 +286,7 @@ export class Supplier {
       case 'ExitDialog':
         return { type: 'ResponseToExitDialog', controlBlock, feedback };
       case 'PartialStoreDelivery':
-        return { type: 'ResponseToPartialStoreDelivery', controlBlock, feedback, chunk: {} };
+        return { type: 'ResponseToPartialStoreDelivery', controlBlock, feedback, chunk: this.storeChunkFacts(r) };
       default:
         return { type: 'ResponseToFetchDelivery', controlBlock, feedback, nonIntermediaryCertificates: this.requesterCertificates(r) };
     }
@@ -361,13 +361,19 @@ export class Supplier {
     };
   }
 
-  private card(d: DeliveryRecord) {
+  /**
+   * The process card of a delivery. Each response type's schema allows its own stamps: ResponseToStoreDelivery
+   * Creation only (the card is new), ResponseToFetchDelivery Creation and Forwarding (a delivery fetched again by
+   * MessageId after its receipt carries no Reception there, as in vectors/exchange/12), ResponseToFetchProcessCard
+   * all three.
+   */
+  private card(d: DeliveryRecord, stamps: 'all' | 'fetch' = 'all') {
     return {
       messageId: d.messageId,
       recentModification: d.recentModification,
       creation: d.creation,
       ...(d.forwarding ? { forwarding: d.forwarding } : {}),
-      ...(d.reception ? { reception: d.reception } : {}),
+      ...(d.reception && stamps === 'all' ? { reception: d.reception } : {}),
       ...(d.subject !== undefined ? { subject: d.subject } : {}),
       inspections: d.inspections,
     };
@@ -396,7 +402,7 @@ export class Supplier {
       controlBlock,
       feedback: [this.fb('0801', r.lang), ...(more ? [this.fb('3800', r.lang)] : [])],
       ...(rule ? { selectionRuleEcho: rule } : {}),
-      processCards: [this.card(record)],
+      processCards: [this.card(record, 'fetch')],
       contentPackageXml: await this.store.packageXml(record),
       attachments,
       nonIntermediaryCertificates: record.certificates.map((c) => ({
@@ -472,19 +478,32 @@ export class Supplier {
    * InsideFeedback with its process card. Duplicate chunks 9900, a chunk number beyond the total 9901,
    * inconsistent chunk information 9905.
    */
+  private uploadKey(r: Request): string {
+    return `${certificateKey(r.answerTo.raw)}/${r.message.order.messageId ?? ''}`;
+  }
+
+  /**
+   * ChunkInformation of a ResponseToPartialStoreDelivery: ChunkNumber, ReceivedChunks and TotalChunkNumbers are
+   * required there, ChunkSize and TotalMessageSize prohibited (ResponseToPartialStoreDelivery.xsd); 0 stands for
+   * "none" (InfoOnly has no chunk number; nothing known about an upload that never started).
+   */
+  private storeChunkFacts(r: Request) {
+    const info = r.message.order.chunkInformation;
+    const upload = this.uploads.get(this.uploadKey(r));
+    return {
+      chunkNumber: info?.chunkNumber ?? 0,
+      receivedChunks: receivedChunks(upload),
+      totalChunkNumbers: upload?.totalChunks ?? info?.totalChunkNumbers ?? 0,
+    };
+  }
+
   private async partialStoreDelivery(r: Request): Promise<Spec> {
     const order = r.message.order;
     const info = order.chunkInformation;
     const ok = this.fb(r.dialog ? '0801' : '0800', r.lang);
-    const key = `${certificateKey(r.answerTo.raw)}/${order.messageId ?? ''}`;
+    const key = this.uploadKey(r);
     if (order.infoOnly) {
-      const upload = this.uploads.get(key);
-      return {
-        type: 'ResponseToPartialStoreDelivery',
-        controlBlock: r.reply,
-        feedback: [ok],
-        chunk: { receivedChunks: receivedChunks(upload), ...(upload ? { totalChunkNumbers: upload.totalChunks } : {}) },
-      };
+      return { type: 'ResponseToPartialStoreDelivery', controlBlock: r.reply, feedback: [ok], chunk: this.storeChunkFacts(r) };
     }
     if (!order.messageId) return this.errorResponse(r, '9800');
     const blob = r.message.attachments.get('ChunkBlobStoreDelivery');
@@ -492,8 +511,7 @@ export class Supplier {
       ? await this.uploads.add(key, info?.chunkNumber, info?.totalChunkNumbers, await blob.decoded())
       : ({ kind: 'error', code: '9905', upload: this.uploads.get(key) } as const);
     const chunkFacts = (upload: { totalChunks: number } | undefined) => ({
-      ...(info?.chunkNumber ? { chunkNumber: info.chunkNumber } : {}),
-      receivedChunks: receivedChunks(this.uploads.get(key)),
+      ...this.storeChunkFacts(r),
       ...(upload ? { totalChunkNumbers: upload.totalChunks } : {}),
     });
     if (outcome.kind === 'error') {
@@ -547,13 +565,19 @@ export class Supplier {
     const rule = r.message.order.selectionRule;
     const chunkNumber = info?.chunkNumber;
     const requested = info?.chunkSize;
+    // ChunkNumber, TotalChunkNumbers and TotalMessageSize are required (ResponseToPartialFetchDelivery.xsd): 0
+    // where there is no transfer to describe
     const chunkError = (code: string, messageId = '') =>
       this.respond(r, {
         type: 'ResponseToPartialFetchDelivery',
         controlBlock: r.reply,
         feedback: [this.fb(code, r.lang)],
         ...(toRuleInput(rule) ? { selectionRuleEcho: toRuleInput(rule)! } : {}),
-        chunk: { ...(chunkNumber ? { chunkNumber } : {}) },
+        chunk: {
+          chunkNumber: chunkNumber ?? 0,
+          totalChunkNumbers: dialog.partial?.totalChunks ?? 0,
+          totalMessageSize: dialog.partial ? Math.floor(dialog.partial.message.size / 1024) : 0,
+        },
         messageId,
         chunkBlob: bufferSource(Buffer.alloc(0)),
       });

@@ -17,7 +17,7 @@ import { PostfachError } from '../../errors.js';
 import { osciError } from '../errors.js';
 import { symmetricAlgorithm } from '../crypto/algorithms.js';
 import { unwrapKey } from '../crypto/rsa-key-transport.js';
-import { decryptSymmetric, ivLengthFor } from '../crypto/symmetric.js';
+import { decryptSymmetric, ivLengthFor, readPlaintext } from '../crypto/symmetric.js';
 import { parseEncryptedData, type EncryptedDataInfo } from '../crypto/xmlenc.js';
 import type { OsciMessage } from '../messages/model.js';
 import { certificateResolver } from '../signature/message-signature.js';
@@ -189,11 +189,15 @@ async function decryptEncryptedContainer(el: Element, ctx: Ctx, depth: number): 
     if (!info.cipherValueElement) throw osciError('malformed', `content EncryptedData ${id ?? ''}: CipherValue missing`);
     const cipher = await base64Source(info.cipherValueElement, `EncryptedData ${id ?? ''}: CipherValue`);
     const plaintext = await decryptSymmetric(info.symmetric, symKey, cipher, ctx.options.scope, 'content-decryption', `EncryptedData ${id ?? ''}`);
-    // large Base64Content stays in the decrypted source (memory or encrypted spool), out of the DOM
-    const doc = await parseXmlSource(plaintext, { what: `decrypted container ${id ?? ''}` });
-    if (doc.root.namespaceURI !== NS.osci || doc.root.localName !== 'ContentContainer') {
-      throw osciError('malformed', `EncryptedData ${id ?? ''}: plaintext is not an osci:ContentContainer`);
-    }
+    // large Base64Content stays in the decrypted source (memory or encrypted spool), out of the DOM; an unreadable
+    // CBC plaintext is the same failure as a bad padding (no oracle, crypto/symmetric.ts)
+    const doc = await readPlaintext(info.symmetric.algorithm, 'content-decryption', `EncryptedData ${id ?? ''}`, async () => {
+      const parsed = await parseXmlSource(plaintext, { what: `decrypted container ${id ?? ''}` });
+      if (parsed.root.namespaceURI !== NS.osci || parsed.root.localName !== 'ContentContainer') {
+        throw osciError('malformed', `EncryptedData ${id ?? ''}: plaintext is not an osci:ContentContainer`);
+      }
+      return parsed;
+    });
     const container = await decodeContainer(doc.root, doc, ctx, 'encrypted', plaintext, encryptionInfo(info, chosen.index), depth);
     return { encryptedDataId: id, container, error: undefined };
   } catch (error) {
