@@ -134,7 +134,7 @@ export interface OfficeTime {
   zoneAt(value: TimeValue): string;
   /** The office's calendar day, "2026-03-29" (file names, "today"); undefined when there is no moment. */
   day(value: TimeValue | null | undefined): string | undefined;
-  /** ISO 8601 with the office offset: "2026-03-29T01:30:00+01:00" (for JSON that wants the office's wall clock). */
+  /** ISO 8601 with the office offset: "2026-03-29T01:30:00+01:00", milliseconds where there are any. */
   iso(value: TimeValue | null | undefined): string | undefined;
   /** The moment the office's day of `value` began (00:00 there; a day may be 23 or 25 hours long). */
   startOfDay(value: TimeValue): Date;
@@ -185,7 +185,9 @@ export function officeTime(zone: string = DEFAULT_OFFICE_TIME_ZONE, language: Of
       const d = toInstant(value);
       if (d === undefined) return undefined;
       const w = wallClock(zone, d);
-      return `${String(w.year).padStart(4, '0')}-${two(w.month)}-${two(w.day)}T${two(w.hour)}:${two(w.minute)}:${two(w.second)}${offsetOf(zone, d)}`;
+      const ms = d.getUTCMilliseconds();
+      const fraction = ms === 0 ? '' : `.${String(ms).padStart(3, '0')}`;
+      return `${String(w.year).padStart(4, '0')}-${two(w.month)}-${two(w.day)}T${two(w.hour)}:${two(w.minute)}:${two(w.second)}${fraction}${offsetOf(zone, d)}`;
     },
     startOfDay(value) {
       const d = toInstant(value) ?? new Date(NaN);

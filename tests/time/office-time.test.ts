@@ -18,6 +18,7 @@ describe('office time (Europe/Berlin by default)', () => {
     expect(berlinEn.stated('2026-03-29T01:30:00Z')).toBe('29/03/2026, 03:30:00 (CEST, UTC+02:00)');
     expect(berlin.iso('2026-03-29T00:30:00Z')).toBe('2026-03-29T01:30:00+01:00');
     expect(berlin.iso('2026-03-29T01:30:00Z')).toBe('2026-03-29T03:30:00+02:00');
+    expect(berlin.iso('2026-03-29T01:30:00.045Z')).toBe('2026-03-29T03:30:00.045+02:00');
   });
 
   it('fall back, 2026-10-25: 02:30 happens twice, the stated zone tells them apart', () => {

@@ -347,8 +347,9 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: M
     'messages.export': async (input: In<'messages.export'>, context: ServiceContext) => {
       // loaded on first use: the PDF libraries take a while to load and most service starts never export
       const { exportMessage } = await import('../../mailbox/export.js');
-      assertExportAllowed(await config(), input.target, [path.join(options.dataDir, 'transfer', 'downloads')]);
-      const result = await exportMessage(store(), input.id, input.format, path.resolve(input.target), views);
+      const c = await config();
+      assertExportAllowed(c, input.target, [path.join(options.dataDir, 'transfer', 'downloads')]);
+      const result = await exportMessage(store(), input.id, input.format, path.resolve(input.target), views, { timeZone: c.values.officeTimeZone });
       changed(context, input.id);
       return result;
     },
@@ -365,9 +366,10 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: M
     }),
     'audit.exportCsv': async (input: In<'audit.exportCsv'>) => {
       const target = path.resolve(input.target);
-      assertExportAllowed(await config(), target, [path.join(options.dataDir, 'transfer', 'downloads')]);
+      const c = await config();
+      assertExportAllowed(c, target, [path.join(options.dataDir, 'transfer', 'downloads')]);
       const s = store();
-      await s.exportAuditCsv(target, input.delimiter ?? ',');
+      await s.exportAuditCsv(target, input.delimiter ?? ',', c.values.officeTimeZone);
       return { path: target, entries: s.verifyAuditLog().entries };
     },
     'audit.verify': () => {
