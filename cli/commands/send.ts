@@ -10,7 +10,9 @@ import { readGivenFile } from '../../core/io/given-file.js';
 import { loadCertificate } from '../../core/pki/pkcs12.js';
 import { SERVICES, type Service } from '../../intermediary/generator/application.js';
 import { loadSenderSetup, sendApplications, type SentApplication } from '../../intermediary/sender/send.js';
+import type { OfficeTime } from '../../core/time/office-time.js';
 import { ExitCode } from '../exit-codes.js';
+import { configuredOfficeTime } from '../office-time.js';
 import { printJson, runAction } from '../output.js';
 
 interface SendCliOptions {
@@ -43,8 +45,8 @@ function integer(name: string, min: number, max: number): (value: string) => num
   };
 }
 
-function line(s: SentApplication): string {
-  const parts = [`Zugestellt: ${s.messageId}`, `Eingang ${s.creation ?? '—'}`, `${s.content.length} Byte`];
+function line(s: SentApplication, office: OfficeTime): string {
+  const parts = [`Zugestellt: ${s.messageId}`, `Eingang ${s.creation ? office.stated(s.creation, { missing: s.creation }) : '—'}`, `${s.content.length} Byte`];
   if (s.attachments.length) parts.push(`${s.attachments.length} Anlage(n), ${s.attachments.reduce((n, a) => n + a.length, 0)} Byte`);
   if (s.test) parts.push('Testantrag');
   return `${parts.join(', ')}\n`;
@@ -78,6 +80,7 @@ export function register(program: Command): void {
           ...(opts.intermediaryCert ? { intermediaryCertificate: opts.intermediaryCert } : {}),
           ...(opts.intermediarySigner ? { intermediarySigner: opts.intermediarySigner } : {}),
         });
+        const office = await configuredOfficeTime();
         const sent = await sendApplications({
           intermediaryUrl: opts.intermediary,
           setup,
@@ -92,7 +95,7 @@ export function register(program: Command): void {
           ...(opts.contentCert ? { contentCertificate: loadCertificate(readGivenFile(opts.contentCert, 1024 * 1024)) } : {}),
           ...(opts.tamperSignature ? { tamperSignature: true } : {}),
           onSent: (s) => {
-            if (!opts.json) process.stdout.write(line(s));
+            if (!opts.json) process.stdout.write(line(s, office));
           },
         });
         if (opts.json) printJson({ ok: true, sent });

@@ -79,7 +79,7 @@ function words(result: SignatureCheck['result'], certificate: SignatureCheck['ce
  * An author signature: valid? signer? does it chain to a CA local IT configured as trusted, at the judging time
  * (the Eingang when plausible, else the time of receipt: legal-time.ts)? Expired since then is said too.
  */
-function authorCheck(container: ContainerResult, sig: ContentSignatureInfo, identity: MailboxIdentity, extra: readonly X509Certificate[], judged: JudgingTime, receivedAt: Date): SignatureCheck {
+function authorCheck(container: ContainerResult, sig: ContentSignatureInfo, identity: MailboxIdentity, extra: readonly X509Certificate[], judged: JudgingTime, receivedAt: Date, timeZone?: string): SignatureCheck {
   const at = judged.at;
   const result: SignatureCheck['result'] = sig.valid ? 'valid' : 'invalid';
   let certificate: SignatureCheck['certificate'] = 'not-checked';
@@ -96,7 +96,7 @@ function authorCheck(container: ContainerResult, sig: ContentSignatureInfo, iden
     result,
     certificate,
     words: words(result, certificate),
-    ...(sig.signer ? { signer: certificateSummary(sig.signer, { at }) } : {}),
+    ...(sig.signer ? { signer: certificateSummary(sig.signer, { at, ...(timeZone ? { timeZone } : {}) }) } : {}),
     algorithm: sig.signatureMethod.slice(0, 200),
     checkedAt: at.toISOString(),
     validityBasis: judged.basis,
@@ -188,6 +188,8 @@ const INLINE_CONTENT_LIMIT = 256 * 1024;
 export interface AcceptOptions {
   readonly store: PostfachStore;
   readonly identity: MailboxIdentity;
+  /** The office time zone of the dates in the certificate warnings stored with the checks (default Europe/Berlin). */
+  readonly timeZone?: string;
 }
 
 /**
@@ -274,7 +276,7 @@ export async function acceptDelivery(delivery: FetchedDelivery, options: AcceptO
 
   const creationCheck = checkCreation({ creation, forwarding: plain(card?.forwarding), receivedAt, messageCreatedAt: view?.createdAt?.raw });
   const judged = judgingTime(creationCheck, creation, receivedAt);
-  for (const [container, sig] of authorSignatures) checks.push(authorCheck(container, sig, identity, messageCerts, judged, receivedAt));
+  for (const [container, sig] of authorSignatures) checks.push(authorCheck(container, sig, identity, messageCerts, judged, receivedAt, options.timeZone));
   const processCard = { ...base.processCard, creationCheck: creationCheckJson(creationCheck) };
 
   killPoint('before-save');

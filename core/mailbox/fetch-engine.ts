@@ -37,6 +37,8 @@ export interface FetchOptions {
   readonly post?: PostFunction;
   /** Proxy settings of the machine (core/config); default: the environment. */
   readonly network?: NetworkSettings;
+  /** The office time zone (machine setting) of the dates in stored certificate warnings; default Europe/Berlin. */
+  readonly timeZone?: string;
 }
 
 /** Process cards are asked for in batches of this many message ids. */
@@ -140,7 +142,7 @@ export async function runFetch(options: FetchOptions): Promise<FetchResult> {
       if (delivery === undefined) break;
       killPoint('response-received');
       progress('storing');
-      const outcome = await acceptDelivery(delivery, { store, identity });
+      const outcome = await acceptDelivery(delivery, { store, identity, ...(options.timeZone ? { timeZone: options.timeZone } : {}) });
       killPoint('after-save');
       // stored durably: only now may the next request (the receipt) be sent
       dialog.confirmPersisted();

@@ -80,7 +80,9 @@ export function listItemDto(item: DeliveryListItem): MessageListItem {
   });
 }
 
-export function laufzettelOf(record: DeliveryRecord): Laufzettel {
+/** `timeZone`: the office zone of the dates in the certificates' warnings (default Europe/Berlin). */
+export function laufzettelOf(record: DeliveryRecord, timeZone?: string): Laufzettel {
+  const zone = timeZone ? { timeZone } : {};
   const sender = certificateOrUndefined(record.senderCertificate);
   const recipient = certificateOrUndefined(record.addresseeCertificate);
   return {
@@ -91,8 +93,8 @@ export function laufzettelOf(record: DeliveryRecord): Laufzettel {
     forwarding: record.processCard.forwarding,
     reception: record.processCard.reception,
     fetchedAt: record.times.fetchedAt,
-    sender: sender ? certificateSummary(sender) : null,
-    recipient: recipient ? certificateSummary(recipient) : null,
+    sender: sender ? certificateSummary(sender, zone) : null,
+    recipient: recipient ? certificateSummary(recipient, zone) : null,
   };
 }
 

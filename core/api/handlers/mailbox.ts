@@ -161,10 +161,11 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: M
         onProgress: (progress) => context.emit('fetch.progress', progress),
         // the Übungsmodus intermediary is on this machine's loopback address: never through IT's proxy
         network: inTraining() ? { proxy: { mode: 'direct' } } : networkSettings(c),
+        timeZone: c.values.officeTimeZone,
         ...(post && !inTraining() ? { post } : {}),
         ...(maxDeliveries === undefined ? {} : { maxDeliveries }),
       });
-      const result: FetchResult = { ...fetched, expiry: keyExpiry(using) };
+      const result: FetchResult = { ...fetched, expiry: keyExpiry(using, new Date(), c.values.officeTimeZone) };
       for (const id of result.newIds.slice(0, 1000)) {
         const stored = s.getDelivery(id);
         log.write(stored.unreadableReason ? 'warn' : 'info', 'delivery.stored', { id, messageId: stored.messageId, readable: stored.unreadableReason === null, test: stored.isTest });
@@ -254,7 +255,7 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: M
       await config();
       const s = store();
       if (!s.hasMailboxIdentity()) return { identity: null };
-      return { identity: identityDto(storedIdentity()) };
+      return { identity: identityDto(storedIdentity(), new Date(), configNow?.values.officeTimeZone) };
     },
     'identity.inspectKeyFile': (input: In<'identity.inspectKeyFile'>) => ({ keys: keyCandidates(input.keyFile, input.password) }),
     'identity.setup': async (input: In<'identity.setup'>, context: ServiceContext) => {
@@ -265,7 +266,7 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: M
       s.saveMailboxIdentity(identityRecord(loaded));
       identity = undefined;
       context.emit('store.changed', session.status());
-      return identityDto(storedIdentity());
+      return identityDto(storedIdentity(), new Date(), configNow?.values.officeTimeZone);
     },
     'identity.updateConnection': async (input: In<'identity.updateConnection'>) => {
       const c = await config();
@@ -277,7 +278,7 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: M
       const next = updatedConnection(storedIdentity().connection, input);
       s.updateMailboxConnection(connectionRecord(next));
       identity = undefined;
-      return identityDto(storedIdentity());
+      return identityDto(storedIdentity(), new Date(), configNow?.values.officeTimeZone);
     },
 
     // ---- fetch ----
@@ -308,7 +309,7 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: M
     'messages.counts': () => store().counts(),
     'messages.detail': async (input: In<'messages.detail'>, context: ServiceContext) => {
       const ref = 'id' in input.ref ? input.ref.id : { messageId: input.ref.messageId };
-      const detail = await messageDetail(store(), ref, views);
+      const detail = await messageDetail(store(), ref, views, { timeZone: (await config()).values.officeTimeZone });
       context.emit('messages.changed', { reason: 'state', ids: [detail.item.id] });
       return detail;
     },
