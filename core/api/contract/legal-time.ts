@@ -54,6 +54,11 @@ const CREATION_WORDS: Readonly<Record<CreationCheckCode, LegalWords>> = {
   'before-message-created': { de: 'Eingang nicht plausibel: liegt vor der Erstellung der Nachricht', en: 'Eingang not plausible: it lies before the message was created' },
 };
 
+/** The short flag where there is little room (a list row, in the Eingang's place): "nicht plausibel" / "unbekannt". */
+export function creationFlagWords(code: CreationCheckCode): LegalWords {
+  return code === 'missing' ? { de: 'unbekannt', en: 'unknown' } : { de: 'nicht plausibel', en: 'not plausible' };
+}
+
 /** The check in words, e.g. "Eingang nicht plausibel: liegt in der Zukunft". */
 export function creationCheckWords(code: CreationCheckCode): LegalWords {
   return CREATION_WORDS[code];
@@ -68,6 +73,11 @@ export function receivedInsteadWords(receivedAt: LegalWords): LegalWords {
     de: `abgerufen am ${receivedAt.de}; Zertifikate zu diesem Zeitpunkt geprüft`,
     en: `fetched on ${receivedAt.en}; certificates checked at that time`,
   };
+}
+
+/** Where there is little room (a list row): "Abruf 05.12.2026, 12:58" / "fetched 05/12/2026, 12:58". */
+export function fetchedShortWords(receivedAt: LegalWords): LegalWords {
+  return { de: `Abruf ${receivedAt.de}`, en: `fetched ${receivedAt.en}` };
 }
 
 /** Why certificates were judged at the time of receipt (said beside the signature result). */
