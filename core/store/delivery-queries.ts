@@ -180,6 +180,15 @@ interface DetailRow extends ListRow {
 
 const parseJson = (text: string | null): JsonValue | null => (text === null ? null : (JSON.parse(text) as JsonValue));
 
+/** A JSON column whose damage must not break the record (the Creation check): damaged reads as absent. */
+function parseJsonOrNull(text: string | null): JsonValue | null {
+  try {
+    return parseJson(text);
+  } catch {
+    return null;
+  }
+}
+
 export function attachmentsOf(db: Db, deliveryId: number): AttachmentInfo[] {
   return (
     stmt(db, 'SELECT id, position, name, mime_type, size, sha256 FROM attachments WHERE delivery_id = ? ORDER BY position').all(deliveryId) as Array<{
@@ -212,7 +221,7 @@ export function getDeliveryRecord(db: Db, id: number): DeliveryRecord {
       forwarding: isoOrNull(row.forwarding_at),
       reception: isoOrNull(row.reception_at),
       inspectionReport: parseJson(row.inspection_report),
-      creationCheck: parseJson(row.creation_check),
+      creationCheck: parseJsonOrNull(row.creation_check),
     },
     signatureResult: parseJson(row.signature_result),
     certificateResult: parseJson(row.certificate_result),
