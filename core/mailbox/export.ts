@@ -47,7 +47,8 @@ export function receiptFacts(record: DeliveryRecord, timeZone?: string): Receipt
     ...(check.validityBasis ? { validityBasis: check.validityBasis } : {}),
     ...(check.expiredSince ? { expiredSince: check.expiredSince } : {}),
   }));
-  const creationCheck = storedCreationCheck(record.processCard.creationCheck);
+  // fetched before the check was stored and without a Creation: the time shown is the fetch time, and is said so
+  const creationCheck = storedCreationCheck(record.processCard.creationCheck) ?? (record.processCard.creation === null ? { code: 'missing' as const } : undefined);
   return {
     messageId: record.messageId,
     ...(record.subject === null ? {} : { subject: record.subject }),

@@ -6,6 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { creationCheckJson, laterProcessCard, storedCreationCheck } from '../../core/mailbox/legal-time.js';
 import { listItemDto, laufzettelOf } from '../../core/mailbox/message-dto.js';
+import { receiptFacts } from '../../core/mailbox/export.js';
+import { eingangInWords } from '../../core/export/receipt.js';
 import { delivery, newStore, rawDatabase } from './helpers.js';
 
 describe('the stored Creation check', () => {
@@ -56,6 +58,14 @@ describe('the stored Creation check', () => {
       expect(learnt).toMatchObject({ creation: '2099-01-01T00:00:00.000Z', creationCheck: { version: 1, check: { code: 'future' } } });
       store.recordProcessCard(missing.id, learnt);
       expect(store.list().items.find((i) => i.id === missing.id)?.creationCheck).toBe('future');
+
+      // fetched before the check was kept and without a Creation: the receipt says the time is the fetch time
+      const old = await store.saveDelivery(delivery(6, { messageId: 'alt-ohne-creation', processCard: { creation: null } }));
+      const facts = receiptFacts(store.getDelivery(old.id));
+      expect(facts.creationCheck).toEqual({ code: 'missing' });
+      expect(eingangInWords(facts).value).toBe(
+        'Eingang unbekannt: der Laufzettel nennt keinen Zeitpunkt; abgerufen am 28.11.2026, 10:00:00 Uhr (MEZ, UTC+01:00); Zertifikate zu diesem Zeitpunkt geprüft',
+      );
     } finally {
       store.close();
     }
