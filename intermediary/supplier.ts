@@ -69,6 +69,12 @@ export interface SupplierOptions {
   readonly newConversationId?: () => string;
   /** One technical line per request (type, result code, sizes; never content or names). */
   readonly log?: (line: string) => void;
+  /**
+   * The intermediary's clock for every stamp it writes: Creation, Forwarding, Reception, the inspection report,
+   * issued message ids (default: the system clock). Tests set the Creation with it — an intermediary whose clock
+   * is wrong, or one that lies about the Eingang.
+   */
+  readonly clock?: () => Date;
 }
 
 export const DEFAULT_CHUNK_SIZE = 4 * 1024 * 1024;
@@ -125,7 +131,11 @@ export class Supplier {
     this.dialogs = new DialogRegistry(options.dialogTimeoutMs, options.newConversationId);
     this.uploads = new UploadRegistry(options.dialogTimeoutMs ?? DEFAULT_DIALOG_TIMEOUT_MS, MAX_UPLOAD_BYTES);
     this.chunkSize = Math.max(1024, options.chunkSize ?? DEFAULT_CHUNK_SIZE);
-    if (options.preIssuedMessageIds?.length) store.preIssue(options.preIssuedMessageIds, osciTime());
+    if (options.preIssuedMessageIds?.length) store.preIssue(options.preIssuedMessageIds, osciTime(this.now()));
+  }
+
+  private now(): Date {
+    return this.options.clock?.() ?? new Date();
   }
 
   private challenge(conversationId: string, sequenceNumber: number | undefined): string {
@@ -181,7 +191,7 @@ export class Supplier {
 
     // advance the dialog's chain now, before anything asynchronous: a second request with the same values fails
     const reply = this.replyControl(type, control, dialog);
-    const now = osciTime();
+    const now = osciTime(this.now());
     const lang = /^\s*en/i.test(message.desiredLanguages ?? '') ? 'en' : 'de';
     const request: Request = { message, cb: control, dialog, answerTo, lang, reply, now };
 
@@ -344,7 +354,7 @@ export class Supplier {
         inspections: inspectCertificates(
           m.nonIntermediaryCertificates.map((c) => c.certificate),
           { cas: this.keys.cas, intermediates: this.keys.intermediates ?? [] },
-          new Date(),
+          this.now(),
         ),
         contentPackageXml: await contentPackageXmlOf(m),
         attachments,

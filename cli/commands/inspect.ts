@@ -15,7 +15,9 @@ import { mailboxError } from '../../core/mailbox/errors.js';
 import { inspectMessage, type InspectReport } from '../../core/osci/inspect.js';
 import { loadCertificates, loadPkcs12, type KeyEntry } from '../../core/pki/pkcs12.js';
 import { visibleText } from '../../core/visible-text.js';
+import type { OfficeTime } from '../../core/time/office-time.js';
 import { ExitCode } from '../exit-codes.js';
+import { configuredOfficeTime } from '../office-time.js';
 import { passwordFromEnv, printJson, runAction } from '../output.js';
 
 interface InspectCliOptions {
@@ -55,7 +57,7 @@ const TRUST_DE: Readonly<Record<string, string>> = {
   invalid: 'ungültig',
 };
 
-function text(r: InspectReport): string {
+function text(r: InspectReport, office: OfficeTime): string {
   const lines: string[] = [];
   const l = (label: string, value: string) => lines.push(`  ${`${label}:`.padEnd(26)}${value}`);
   lines.push(r.ok ? 'Ergebnis: in Ordnung — entschlüsselt und geprüft' : `Ergebnis: FEHLER — ${r.error?.message ?? ''}`);
@@ -83,7 +85,9 @@ function text(r: InspectReport): string {
     );
   }
   for (const p of r.processCards ?? []) {
-    l('Laufzettel', `${p.messageId}: Eingang ${p.creation ?? '—'}, Weiterleitung ${p.forwarding ?? '—'}, Empfang ${p.reception ?? '—'}`);
+    // office time with the zone stated; a stamp that is no time is shown as written
+    const t = (v: string | null): string => (v === null ? '—' : office.stated(v, { missing: v }));
+    l('Laufzettel', `${p.messageId}: Eingang ${t(p.creation)}, Weiterleitung ${t(p.forwarding)}, Empfang ${t(p.reception)}`);
   }
   for (const c of r.containers) {
     const sig = c.signatures.length === 0 ? 'unsigniert' : c.signatures.map((s) => `${s.valid ? 'Signatur gültig' : 'Signatur UNGÜLTIG'} (${s.signer ?? '?'}; ${TRUST_DE[s.trust] ?? s.trust})`).join(', ');
@@ -142,6 +146,7 @@ export function register(program: Command): void {
         }
         const signers = opts.trustedSigner.flatMap((f) => loadCertificates(readInput(f, '--trusted-signer')));
         const cas = opts.trustedCa.flatMap((f) => loadCertificates(readInput(f, '--trusted-ca')));
+        const office = await configuredOfficeTime();
         const reports: Array<InspectReport & { file: string }> = [];
         for (const file of files) {
           // streamed from the file: large messages are never read into memory whole
@@ -151,7 +156,7 @@ export function register(program: Command): void {
             ...(cas.length ? { authorAnchors: { cas, intermediates: chain } } : {}),
           });
           reports.push({ file, ...report });
-          if (!opts.json) process.stdout.write(`${files.length > 1 ? `${file}\n` : ''}${text(report)}`);
+          if (!opts.json) process.stdout.write(`${files.length > 1 ? `${file}\n` : ''}${text(report, office)}`);
         }
         // one file: one object (the contract); several files: a list in the same order
         if (opts.json) printJson(reports.length === 1 ? reports[0] : reports);

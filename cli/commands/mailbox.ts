@@ -10,8 +10,11 @@ import type { MethodInput, MethodOutput } from '../../core/api/contract.js';
 import type { FetchProgress, FetchResult, MessageListItem } from '../../core/api/contract/mailbox.js';
 import { PostfachError } from '../../core/errors.js';
 import { SIGNATURE_STATUS_WORDS } from '../../core/mailbox/message-dto.js';
+import { creationCheckWords, expiredSinceWords, isImplausible, JUDGED_AT_RECEIPT_WORDS, receivedInsteadWords } from '../../core/api/contract/legal-time.js';
+import type { OfficeTime } from '../../core/time/office-time.js';
 import { visibleText } from '../../core/visible-text.js';
-import { formatBytes, formatDateTime } from '../../core/xsozial/values.js';
+import { formatBytes } from '../../core/xsozial/values.js';
+import { officeTimeOf } from '../office-time.js';
 import { ExitCode } from '../exit-codes.js';
 import { DEFAULT_STORE_PASSWORD_ENV, openStore, withMailboxService } from '../mailbox-service.js';
 import { passwordFromEnv, printJson, reportError, runAction } from '../output.js';
@@ -39,14 +42,16 @@ interface StoreCli {
   readonly json?: boolean;
 }
 
-const time = (iso: string | null | undefined): string => (iso ? (formatDateTime(iso) ?? iso) : '—');
-
-/** dd.mm.yyyy hh:mm (UTC) — one column wide in the list. */
-function shortTime(iso: string): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso.slice(0, 16);
-  const two = (n: number) => String(n).padStart(2, '0');
-  return `${two(d.getUTCDate())}.${two(d.getUTCMonth() + 1)}.${d.getUTCFullYear()} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}`;
+/**
+ * What the list and `show` say about an Eingang that is not the plausible Creation: the check in words and the
+ * time of receipt that stands in for it (empty for a plausible one).
+ */
+function eingangNote(item: MessageListItem, office: OfficeTime, stated: boolean): string {
+  const code = item.creationCheck ?? (item.eingangKnown ? null : 'missing');
+  if (code === null || code === 'plausible') return '';
+  const at = stated ? office.stated(item.fetchedAt) : office.dateTime(item.fetchedAt);
+  const received = receivedInsteadWords({ de: at, en: at }).de;
+  return isImplausible(code) || code === 'missing' ? `${creationCheckWords(code).de}; ${received}` : '';
 }
 
 // ---- fetch ----
@@ -193,16 +198,16 @@ function column(text: string, width: number, ellipsis = false): string {
   return ellipsis ? `${chars.slice(0, width - 1).join('')}…` : chars.slice(0, width).join('');
 }
 
-function listLine(item: MessageListItem): string {
+function listLine(item: MessageListItem, office: OfficeTime): string {
   const cells = [
     String(item.id).padStart(5),
-    shortTime(item.eingang).padEnd(16),
+    office.dateTime(item.eingang).padEnd(17),
     // values from the message with hidden characters as tokens (a terminal may apply bidi; U+202E would reorder)
     column(item.applicants[0] === undefined ? (item.unreadableReason ? '(nicht lesbar)' : '—') : visibleText(item.applicants[0]), 28),
     column(visibleText(item.benefit.text ?? item.benefit.code ?? '—'), 36),
     item.signatureStatus ? SIGNATURE_STATUS_WORDS[item.signatureStatus].de : '—',
   ];
-  const flags = [item.isTest ? 'TESTANTRAG' : '', item.unread ? 'ungelesen' : '', item.unreadableReason ?? '', item.legalHold ? 'gesperrt' : ''].filter(Boolean);
+  const flags = [eingangNote(item, office, false), item.isTest ? 'TESTANTRAG' : '', item.unread ? 'ungelesen' : '', item.unreadableReason ?? '', item.legalHold ? 'gesperrt' : ''].filter(Boolean);
   return `${cells.join('  ')}${flags.length > 0 ? `  [${flags.join(', ')}]` : ''}\n`;
 }
 
@@ -240,8 +245,11 @@ function registerList(program: Command): void {
         if (json) printJson(items.map(({ id, ...item }) => ({ id, applicant: item.applicants[0] ?? null, ...item })));
         else if (items.length === 0) process.stdout.write('Keine Nachrichten.\n');
         else {
-          process.stdout.write(`${'Nr.'.padStart(5)}  ${'Eingang (UTC)'.padEnd(16)}  ${'Antragsteller/in'.padEnd(28)}  ${'Leistung'.padEnd(36)}  Signatur\n`);
-          for (const item of items) process.stdout.write(listLine(item));
+          const office = await officeTimeOf(api);
+          process.stdout.write(`${'Nr.'.padStart(5)}  ${'Eingang'.padEnd(17)}  ${'Antragsteller/in'.padEnd(28)}  ${'Leistung'.padEnd(36)}  Signatur\n`);
+          for (const item of items) process.stdout.write(listLine(item, office));
+          // the zone of every time above (the office's, a machine setting), as on every document that leaves the program
+          process.stdout.write(`Zeiten in der Zeitzone ${office.zone}.\n`);
           process.stdout.write(`${items.length} Nachricht(en)\n`);
         }
         return ExitCode.ok;
@@ -266,7 +274,8 @@ async function detailOf(api: PostfachApi, id: string): Promise<Detail> {
   return api.call('messages.detail', { ref: { messageId: id } });
 }
 
-function detailText(d: Detail): string {
+function detailText(d: Detail, office: OfficeTime): string {
+  const time = (iso: string | null | undefined): string => office.stated(iso, { missing: '—' });
   const out: string[] = [];
   const l = (label: string, value: string) => out.push(`  ${`${label}:`.padEnd(27)} ${value}`);
   // every value that came from the message or its certificates: hidden characters as visible tokens
@@ -275,6 +284,8 @@ function detailText(d: Detail): string {
   if (d.item.unreadableReason) out.push(`  ${d.item.unreadableReason}`);
   out.push('', 'Laufzettel');
   l('Eingang (beim Intermediär)', time(d.laufzettel.eingang));
+  const note = eingangNote({ ...d.item, creationCheck: d.laufzettel.creationCheck?.code ?? d.item.creationCheck }, office, true);
+  if (note) l('  ACHTUNG', note);
   l('Weitergeleitet', time(d.laufzettel.forwarding));
   l('Empfang bestätigt', time(d.laufzettel.reception));
   l('Abgerufen', time(d.laufzettel.fetchedAt));
@@ -285,6 +296,11 @@ function detailText(d: Detail): string {
   out.push('', 'Signaturen');
   for (const s of d.signatures) {
     l(s.role === 'author' ? `Absender${s.container ? ` (${s.container})` : ''}` : 'Intermediär', s.words.de);
+    if (s.role === 'author' && s.validityBasis === 'receipt') l('  Prüfzeitpunkt', JUDGED_AT_RECEIPT_WORDS.de);
+    if (s.expiredSince) {
+      const until = office.stated(s.expiredSince, { seconds: false });
+      l('  ACHTUNG', expiredSinceWords({ de: until, en: until }).de);
+    }
     if (s.signer) l('  unterzeichnet von', v(s.signer.subject));
     for (const r of s.reasons) l('  Hinweis', r.de);
     l('  technisch', v(s.technical));
@@ -345,7 +361,7 @@ function registerShow(program: Command): void {
         const detail = await detailOf(api, id);
         if (opts.raw) await writeRawContent(api, detail.item.id);
         else if (json) printJson(detail);
-        else process.stdout.write(detailText(detail));
+        else process.stdout.write(detailText(detail, await officeTimeOf(api)));
         return ExitCode.ok;
       }),
     );

@@ -26,7 +26,9 @@ import {
   TRANSPORT_ENCODINGS,
 } from '../../intermediary/sender/algorithms.js';
 import { loadSenderSetup, sendApplications, type SentApplication } from '../../intermediary/sender/send.js';
+import type { OfficeTime } from '../../core/time/office-time.js';
 import { ExitCode } from '../exit-codes.js';
+import { configuredOfficeTime } from '../office-time.js';
 import { passwordFromEnv, printJson, runAction } from '../output.js';
 
 interface SendCliOptions {
@@ -83,8 +85,8 @@ function integer(name: string, min: number, max: number): (value: string) => num
   };
 }
 
-function line(s: SentApplication): string {
-  const parts = [`Zugestellt: ${s.messageId}`, `Eingang ${s.creation ?? '—'}`, `${s.content.length} Byte`];
+function line(s: SentApplication, office: OfficeTime): string {
+  const parts = [`Zugestellt: ${s.messageId}`, `Eingang ${s.creation ? office.stated(s.creation, { missing: s.creation }) : '—'}`, `${s.content.length} Byte`];
   if (s.attachments.length) parts.push(`${s.attachments.length} Anlage(n), ${s.attachments.reduce((n, a) => n + a.length, 0)} Byte`);
   if (s.test) parts.push('Testantrag');
   return `${parts.join(', ')}\n`;
@@ -144,6 +146,7 @@ export function register(program: Command): void {
           ...(opts.intermediarySigner ? { intermediarySigner: opts.intermediarySigner } : {}),
         });
         const setup = opts.signatureP12 ? { ...base, signatureKey: signatureKeyFrom(opts.signatureP12, opts.signaturePasswordEnv ?? 'POSTFACH_P12_PASSWORD') } : base;
+        const office = await configuredOfficeTime();
         const sent = await sendApplications({
           intermediaryUrl: opts.intermediary,
           setup,
@@ -159,7 +162,7 @@ export function register(program: Command): void {
           ...(opts.tamperSignature ? { tamperSignature: true } : {}),
           algorithms,
           onSent: (s) => {
-            if (!opts.json) process.stdout.write(line(s));
+            if (!opts.json) process.stdout.write(line(s, office));
           },
         });
         if (opts.json) printJson({ ok: true, sent });

@@ -21,12 +21,14 @@ import { decodeContent, type ContainerResult, type ContentItem, type ContentResu
 import type { FetchedDelivery } from '../osci/client/dialog.js';
 import type { Inspection as OsciInspection, ProcessCardBundle, Timestamp } from '../osci/messages/model.js';
 import { validateChain } from '../pki/trust.js';
+import { toInstant } from '../time/office-time.js';
 import type { JsonValue, NewAttachment, NewDelivery, PostfachStore } from '../store/index.js';
 import { readDelivery, type DeliveryView } from '../xsozial/index.js';
 import { detectMimeType, MAGIC_LENGTH, UNKNOWN_TYPE } from '../xsozial/magic.js';
 import { certificateSummary } from './certificates.js';
 import type { MailboxIdentity } from './identity.js';
 import { killPoint } from './kill-points.js';
+import { checkCreation, creationCheckJson, expiredSince, judgingTime, type JudgingTime } from './legal-time.js';
 import { inspectionsJson, listStatusOf, signaturesJson, type Inspection } from './message-dto.js';
 
 export type AcceptOutcome =
@@ -39,6 +41,8 @@ export function unreadableReason(kind: string): string {
 }
 
 const plain = (t: Timestamp | undefined): string | null => (t?.plain ? t.plain : null);
+/** A process-card stamp as the store keeps it (a zone-less xs:dateTime is UTC, core/time); null when no time. */
+const stamp = (t: Timestamp | undefined): string | null => toInstant(plain(t))?.toISOString() ?? null;
 
 /** The intermediary's inspection report in plain words (its statement, not a proof). */
 export function inspectionsOf(card: ProcessCardBundle | undefined): Inspection[] {
@@ -71,8 +75,12 @@ function words(result: SignatureCheck['result'], certificate: SignatureCheck['ce
   return { de: `${de}; ${certDe}; Sperrstatus nicht geprüft`, en: `${en}; ${certEn}; revocation status not checked` };
 }
 
-/** An author signature: valid? signer? does it chain to a CA local IT configured as trusted, at the Eingang? */
-function authorCheck(container: ContainerResult, sig: ContentSignatureInfo, identity: MailboxIdentity, extra: readonly X509Certificate[], at: Date): SignatureCheck {
+/**
+ * An author signature: valid? signer? does it chain to a CA local IT configured as trusted, at the judging time
+ * (the Eingang when plausible, else the time of receipt: legal-time.ts)? Expired since then is said too.
+ */
+function authorCheck(container: ContainerResult, sig: ContentSignatureInfo, identity: MailboxIdentity, extra: readonly X509Certificate[], judged: JudgingTime, receivedAt: Date, timeZone?: string): SignatureCheck {
+  const at = judged.at;
   const result: SignatureCheck['result'] = sig.valid ? 'valid' : 'invalid';
   let certificate: SignatureCheck['certificate'] = 'not-checked';
   let reasons: SignatureCheck['reasons'] = [];
@@ -81,15 +89,18 @@ function authorCheck(container: ContainerResult, sig: ContentSignatureInfo, iden
     certificate = trust.status;
     reasons = trust.reasons.map((r) => ({ de: r.de, en: r.en }));
   }
+  const since = sig.signer && certificate !== 'invalid' ? expiredSince(sig.signer.validTo, at, receivedAt) : undefined;
   return {
     role: 'author',
     ...(container.id ? { container: container.id } : {}),
     result,
     certificate,
     words: words(result, certificate),
-    ...(sig.signer ? { signer: certificateSummary(sig.signer, { at }) } : {}),
+    ...(sig.signer ? { signer: certificateSummary(sig.signer, { at, ...(timeZone ? { timeZone } : {}) }) } : {}),
     algorithm: sig.signatureMethod.slice(0, 200),
     checkedAt: at.toISOString(),
+    validityBasis: judged.basis,
+    ...(since === undefined ? {} : { expiredSince: since }),
     revocation: 'not-checked',
     reasons,
     technical: `${sig.signatureMethod}; ${sig.references.length} references${sig.failure ? `; ${sig.failure.kind}: ${sig.failure.detail}` : ''}${sig.weak ? '; weak algorithm' : ''}`.slice(0, 4000),
@@ -177,6 +188,8 @@ const INLINE_CONTENT_LIMIT = 256 * 1024;
 export interface AcceptOptions {
   readonly store: PostfachStore;
   readonly identity: MailboxIdentity;
+  /** The office time zone of the dates in the certificate warnings stored with the checks (default Europe/Berlin). */
+  readonly timeZone?: string;
 }
 
 /**
@@ -198,11 +211,11 @@ export async function acceptDelivery(delivery: FetchedDelivery, options: AcceptO
 
   const card = delivery.processCard?.processCard;
   const creation = plain(card?.creation);
-  const at = creation ? new Date(creation) : new Date();
-  const validAt = Number.isNaN(at.getTime()) ? new Date() : at;
+  // the local clock at receipt: the fetch time stored, and what an implausible Creation is replaced by
+  const receivedAt = new Date();
   const message = delivery.decoded.message;
   const messageCerts = [...message.nonIntermediaryCertificates, ...message.intermediaryCertificates].map((c) => c.certificate);
-  const checks: SignatureCheck[] = [intermediaryCheck(delivery, validAt)];
+  const checks: SignatureCheck[] = [intermediaryCheck(delivery, receivedAt)];
   const inspections = inspectionsOf(delivery.processCard);
   const sender = senderCertificate(delivery);
 
@@ -211,7 +224,8 @@ export async function acceptDelivery(delivery: FetchedDelivery, options: AcceptO
     subject: delivery.subject ?? card?.subject ?? null,
     senderCertificate: sender?.raw ?? null,
     addresseeCertificate: addresseeCertificate(delivery, identity).raw,
-    processCard: { creation, forwarding: plain(card?.forwarding), reception: plain(card?.reception), inspectionReport: inspectionsJson(inspections) },
+    processCard: { creation: stamp(card?.creation), forwarding: stamp(card?.forwarding), reception: stamp(card?.reception), inspectionReport: inspectionsJson(inspections) },
+    fetchedAt: receivedAt,
   };
 
   // the content layer: never throws for the content's sake
@@ -222,8 +236,10 @@ export async function acceptDelivery(delivery: FetchedDelivery, options: AcceptO
   } catch (error) {
     failure = toPostfachError(error);
   }
+  // author signatures are judged once the legal time is known (it needs the message's own creation time, below)
+  const authorSignatures: Array<[ContainerResult, ContentSignatureInfo]> = [];
   if (content) {
-    for (const container of content.allContainers) for (const sig of container.signatures) checks.push(authorCheck(container, sig, identity, messageCerts, validAt));
+    for (const container of content.allContainers) for (const sig of container.signatures) authorSignatures.push([container, sig]);
     const undecryptable = content.items.find((i) => i.kind === 'encrypted' && i.error !== undefined);
     if (undecryptable && undecryptable.kind === 'encrypted') {
       failure = undecryptable.error;
@@ -259,6 +275,11 @@ export async function acceptDelivery(delivery: FetchedDelivery, options: AcceptO
     }
   }
 
+  const creationCheck = checkCreation({ creation, forwarding: plain(card?.forwarding), receivedAt, messageCreatedAt: view?.createdAt?.raw });
+  const judged = judgingTime(creationCheck, creation, receivedAt);
+  for (const [container, sig] of authorSignatures) checks.push(authorCheck(container, sig, identity, messageCerts, judged, receivedAt, options.timeZone));
+  const processCard = { ...base.processCard, creationCheck: creationCheckJson(creationCheck) };
+
   killPoint('before-save');
   let delivered: NewDelivery;
   if (failure !== undefined) {
@@ -267,6 +288,7 @@ export async function acceptDelivery(delivery: FetchedDelivery, options: AcceptO
     const reason = unreadableReason(failure.kind);
     delivered = {
       ...base,
+      processCard,
       content: forStore(contentBytes),
       contentType: main && content ? (looksLikeXml(await head(main.data)) ? 'application/xml' : 'application/octet-stream') : 'multipart/related; type=text/xml (OSCI)',
       attachments,
@@ -282,6 +304,7 @@ export async function acceptDelivery(delivery: FetchedDelivery, options: AcceptO
     const mainItem = main as (typeof items)[number];
     delivered = {
       ...base,
+      processCard,
       content: forStore(mainItem.data),
       contentType: 'application/xml',
       attachments,

@@ -23,6 +23,8 @@ export interface AcceptanceOptions {
   readonly screenshot?: { readonly png: Buffer; readonly source: string };
   readonly noScreenshotReason?: string;
   readonly cache?: ViewCache;
+  /** The office time zone the record states every time in (default Europe/Berlin). */
+  readonly timeZone?: string;
 }
 
 export async function acceptanceRecord(store: PostfachStore, id: number, options: AcceptanceOptions): Promise<{ path: string; size: number; screenshot: boolean }> {
@@ -42,7 +44,7 @@ export async function acceptanceRecord(store: PostfachStore, id: number, options
   const logLines = (options.log?.read((line) => line.messageId === record.messageId || line.id === id, 50) ?? []).map(logLineText);
   const result = await exportAcceptanceRecord(
     {
-      receipt: receiptFacts(record),
+      receipt: receiptFacts(record, options.timeZone),
       fetchedAt: record.times.fetchedAt,
       isTest: record.isTest,
       decryption: {

@@ -18,6 +18,7 @@ import type { DeliveryRecord, PostfachStore } from '../store/index.js';
 import type { DeliverySummary } from '../xsozial/index.js';
 import { certificateOrUndefined } from './certificates.js';
 import { contentSource, storedView, type ViewCache } from './message-detail.js';
+import { storedCreationCheck } from './legal-time.js';
 import { inspectionsOf, signaturesOf } from './message-dto.js';
 import { subjectName } from '../osci/signature/cert-names.js';
 
@@ -34,8 +35,8 @@ const notReadable = (): PostfachError =>
     'PDF or documents requested for a message marked "nicht lesbar"',
   );
 
-/** What the Eingangsbestätigung and the Laufzettel page state, from the store. */
-export function receiptFacts(record: DeliveryRecord): ReceiptFacts {
+/** What the Eingangsbestätigung and the Laufzettel page state, from the store; times stated in `timeZone` (the office's). */
+export function receiptFacts(record: DeliveryRecord, timeZone?: string): ReceiptFacts {
   const sender = certificateOrUndefined(record.senderCertificate);
   const recipient = certificateOrUndefined(record.addresseeCertificate);
   const signatures: SignatureFacts[] = signaturesOf(record).map((check) => ({
@@ -45,12 +46,20 @@ export function receiptFacts(record: DeliveryRecord): ReceiptFacts {
     certificate: check.certificate,
     revocationChecked: false,
     ...(check.algorithm ? { algorithm: check.algorithm } : {}),
+    ...(check.checkedAt ? { checkedAt: check.checkedAt } : {}),
+    ...(check.validityBasis ? { validityBasis: check.validityBasis } : {}),
+    ...(check.expiredSince ? { expiredSince: check.expiredSince } : {}),
   }));
+  // fetched before the check was stored and without a Creation: the time shown is the fetch time, and is said so
+  const creationCheck = storedCreationCheck(record.processCard.creationCheck) ?? (record.processCard.creation === null ? { code: 'missing' as const } : undefined);
   return {
     messageId: record.messageId,
     ...(record.subject === null ? {} : { subject: record.subject }),
     // Creation is the legal date; a message fetched without a process card shows the fetch time, as the list does
     creation: record.processCard.creation ?? record.times.fetchedAt,
+    ...(creationCheck ? { creationCheck } : {}),
+    receivedAt: record.times.fetchedAt,
+    ...(timeZone ? { timeZone } : {}),
     ...(record.processCard.forwarding === null ? {} : { forwarding: record.processCard.forwarding }),
     ...(record.processCard.reception === null ? {} : { reception: record.processCard.reception }),
     sender: sender ? subjectName(sender) : 'unbekannt',
@@ -81,7 +90,7 @@ function binNotes(files: ReadonlyArray<{ path: string; allowed: boolean }>): str
 
 const UNREADABLE_SUMMARY: DeliverySummary = { kind: 'generic-xml', applicants: [], test: false };
 
-export async function exportMessage(store: PostfachStore, id: number, format: ExportFormat, target: string, cache: ViewCache): Promise<ExportResult> {
+export async function exportMessage(store: PostfachStore, id: number, format: ExportFormat, target: string, cache: ViewCache, options: { readonly timeZone?: string } = {}): Promise<ExportResult> {
   const record = store.getDelivery(id);
   const source = contentSource(store, record);
   if (format !== 'attachments') {
@@ -99,13 +108,13 @@ export async function exportMessage(store: PostfachStore, id: number, format: Ex
     case 'pdf': {
       const view = await storedView(store, record, cache);
       if (view === undefined) throw notReadable();
-      const pdf = await exportPdf(view, receiptFacts(record), { source, xmlFileName: `${safeFileName(`Antrag-${record.messageId}`, 'Antrag')}.xml` }, target);
+      const pdf = await exportPdf(view, receiptFacts(record, options.timeZone), { source, xmlFileName: `${safeFileName(`Antrag-${record.messageId}`, 'Antrag')}.xml` }, target);
       result = { files: [{ path: pdf.path, size: pdf.size }], pdfa: pdf.pdfa, notes: [...pdf.pdfaBlockers] };
       break;
     }
     case 'receipt': {
       const view = record.unreadableReason === null ? await storedView(store, record, cache) : undefined;
-      const written = await exportReceiptPdf(receiptFacts(record), view ?? UNREADABLE_SUMMARY, target);
+      const written = await exportReceiptPdf(receiptFacts(record, options.timeZone), view ?? UNREADABLE_SUMMARY, target);
       result = { files: [{ path: written.path, size: written.size }] };
       break;
     }

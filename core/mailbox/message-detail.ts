@@ -119,12 +119,12 @@ function attachmentMismatch(detected: string | undefined): { de: string; en: str
 }
 
 /** Opens a message for a caseworker: audited as "geöffnet" and marked read by the store. */
-export async function messageDetail(store: PostfachStore, ref: DeliveryRef, cache: ViewCache): Promise<MessageDetail> {
+export async function messageDetail(store: PostfachStore, ref: DeliveryRef, cache: ViewCache, options: { readonly timeZone?: string } = {}): Promise<MessageDetail> {
   const record = store.openDelivery(ref);
   const { view, error } = await viewOf(store, record, cache);
   return {
     item: listItemDto(record),
-    laufzettel: laufzettelOf(record),
+    laufzettel: laufzettelOf(record, options.timeZone),
     signatures: signaturesOf(record),
     inspections: inspectionsOf(record),
     content: { size: record.content.size, sha256: record.content.sha256, contentType: record.content.contentType },

@@ -13,9 +13,11 @@ import {
   type MessageListItem,
   type SignatureCheck,
 } from '../api/contract/mailbox.js';
+import { creationCheckCodeSchema } from '../api/contract/legal-time.js';
 import { UNREADABLE_KIND_PATTERN } from '../api/contract/unreadable.js';
 import type { DeliveryListItem, DeliveryRecord, JsonValue } from '../store/index.js';
 import { certificateOrUndefined, certificateSummary } from './certificates.js';
+import { expiredSince, storedCreationCheck } from './legal-time.js';
 
 export type Inspection = z.infer<typeof inspectionSchema>;
 export type Laufzettel = z.infer<typeof laufzettelSchema>;
@@ -33,9 +35,19 @@ export function inspectionsJson(inspections: readonly Inspection[]): JsonValue {
   return { version: 1, inspections: inspections as unknown as JsonValue[] };
 }
 
-export function signaturesOf(record: DeliveryRecord): SignatureCheck[] {
+/**
+ * The stored checks, each author certificate that was valid when judged but has expired by `now` said so
+ * (`expiredSince`): the fetch stored it where it had expired by the time of receipt, and a certificate may expire
+ * while the message is kept.
+ */
+export function signaturesOf(record: DeliveryRecord, now: Date = new Date()): SignatureCheck[] {
   const parsed = storedSignatures.safeParse(record.signatureResult);
-  return parsed.success ? parsed.data.checks : [];
+  if (!parsed.success) return [];
+  return parsed.data.checks.map((check) => {
+    if (check.role !== 'author' || check.expiredSince !== undefined || check.signer === undefined || check.checkedAt === undefined || check.certificate === 'invalid') return check;
+    const since = expiredSince(check.signer.validTo, new Date(check.checkedAt), now);
+    return since === undefined ? check : { ...check, expiredSince: since };
+  });
 }
 
 export function inspectionsOf(record: DeliveryRecord): Inspection[] {
@@ -51,6 +63,8 @@ export function listItemDto(item: DeliveryListItem): MessageListItem {
     subject: item.subject,
     eingang: item.eingang,
     eingangKnown: item.eingangKnown,
+    creationCheck: creationCheckCodeSchema.safeParse(item.creationCheck).data ?? null,
+    fetchedAt: item.fetchedAt,
     applicants: item.applicants.slice(0, 50),
     benefit: { code: item.benefitCode, text: item.benefitText },
     applicationDate: item.applicationDate,
@@ -66,18 +80,21 @@ export function listItemDto(item: DeliveryListItem): MessageListItem {
   });
 }
 
-export function laufzettelOf(record: DeliveryRecord): Laufzettel {
+/** `timeZone`: the office zone of the dates in the certificates' warnings (default Europe/Berlin). */
+export function laufzettelOf(record: DeliveryRecord, timeZone?: string): Laufzettel {
+  const zone = timeZone ? { timeZone } : {};
   const sender = certificateOrUndefined(record.senderCertificate);
   const recipient = certificateOrUndefined(record.addresseeCertificate);
   return {
     messageId: record.messageId,
     subject: record.subject,
     eingang: record.processCard.creation,
+    creationCheck: storedCreationCheck(record.processCard.creationCheck) ?? null,
     forwarding: record.processCard.forwarding,
     reception: record.processCard.reception,
     fetchedAt: record.times.fetchedAt,
-    sender: sender ? certificateSummary(sender) : null,
-    recipient: recipient ? certificateSummary(recipient) : null,
+    sender: sender ? certificateSummary(sender, zone) : null,
+    recipient: recipient ? certificateSummary(recipient, zone) : null,
   };
 }
 

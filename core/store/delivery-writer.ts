@@ -102,6 +102,7 @@ function prepare(d: NewDelivery): Prepared {
       creation_at: toMillisOrNull(card.creation, 'processCard.creation'),
       forwarding_at: toMillisOrNull(card.forwarding, 'processCard.forwarding'),
       reception_at: toMillisOrNull(card.reception, 'processCard.reception'),
+      creation_check: json(card.creationCheck, 'processCard.creationCheck'),
       unreadable_reason: text(d.unreadableReason, 'unreadableReason', LIMITS.text),
       unreadable_kind: d.unreadableReason === null || d.unreadableReason === undefined ? null : text(d.unreadableKind, 'unreadableKind', 64),
       fetched_at: d.fetchedAt === undefined ? Date.now() : toMillis(d.fetchedAt, 'fetchedAt'),
@@ -238,9 +239,9 @@ export async function saveDelivery(ctx: WriterContext, delivery: NewDelivery): P
         const r = prepared.row;
         const { lastInsertRowid } = stmt(
           db,
-          `INSERT INTO deliveries(message_id, subject, creation_at, forwarding_at, reception_at, unreadable_reason, unreadable_kind, fetched_at,
+          `INSERT INTO deliveries(message_id, subject, creation_at, forwarding_at, reception_at, creation_check, unreadable_reason, unreadable_kind, fetched_at,
              applicants, applicant_sort, benefit_code, benefit_text, application_date, is_test, attachment_count, signature_status)
-           VALUES (@message_id, @subject, @creation_at, @forwarding_at, @reception_at, @unreadable_reason, @unreadable_kind, @fetched_at,
+           VALUES (@message_id, @subject, @creation_at, @forwarding_at, @reception_at, @creation_check, @unreadable_reason, @unreadable_kind, @fetched_at,
              @applicants, @applicant_sort, @benefit_code, @benefit_text, @application_date, @is_test, @attachment_count, @signature_status)`,
         ).run(r);
         const id = Number(lastInsertRowid);

@@ -22,6 +22,8 @@ export interface ProcessCardInput {
   readonly reception?: TimeInput | null;
   /** The intermediary's inspection report as the engine parsed it. */
   readonly inspectionReport?: JsonValue;
+  /** Whether the Creation could be taken as the Eingang: the engine's versioned JSON with a code (core/mailbox/legal-time.ts). */
+  readonly creationCheck?: JsonValue;
 }
 
 /** What the list shows; parsed from the content by core/xsozial. Absent for "nicht lesbar" deliveries. */
@@ -85,6 +87,10 @@ export interface DeliveryListItem {
   /** The process card's Creation ("Eingang"); the fetch time while Creation is unknown (see `eingangKnown`). */
   readonly eingang: string;
   readonly eingangKnown: boolean;
+  /** The code of the stored Creation check (e.g. `plausible`, `future`); null when none was stored. */
+  readonly creationCheck: string | null;
+  /** When this program received the delivery (the local clock), shown beside an implausible Eingang. */
+  readonly fetchedAt: string;
   readonly applicants: readonly string[];
   readonly benefitCode: string | null;
   readonly benefitText: string | null;
@@ -119,6 +125,8 @@ export interface DeliveryRecord extends DeliveryListItem {
     readonly forwarding: string | null;
     readonly reception: string | null;
     readonly inspectionReport: JsonValue | null;
+    /** The engine's Creation check as stored (versioned JSON), null when none was stored. */
+    readonly creationCheck: JsonValue | null;
   };
   readonly signatureResult: JsonValue | null;
   readonly certificateResult: JsonValue | null;

@@ -14,6 +14,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { officeTime } from '../../core/time/office-time.js';
 import type { MessageListItem } from '../../core/api/contract/mailbox.js';
 import { expectAxeClean } from './helpers/axe.js';
 import {
@@ -105,7 +106,8 @@ describe('the caseworker flow in the Übungsmodus', () => {
     for (const item of items) {
       expect(item.eingangKnown).toBe(true);
       const shown = await row(item.id).innerText();
-      const eingang = new Date(item.eingang).toLocaleString('de-DE', { day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+      // in the office time zone (Europe/Berlin), whatever zone this machine and the browser run in
+      const eingang = officeTime().dateTime(item.eingang);
       expect(shown).toContain(`Eingang ${eingang}`);
       expect(shown).toContain(item.applicants[0] ?? '');
       expect(await row(item.id).getAttribute('aria-label')).toMatch(/^ungelesen, /);
@@ -209,7 +211,7 @@ describe('the caseworker flow in the Übungsmodus', () => {
     expect(await pinned.isVisible()).toBe(false);
     await page.locator('.pane--message').evaluate((pane) => pane.scrollTo({ top: 700 }));
     await expect.poll(() => pinned.isVisible()).toBe(true);
-    const eingang = new Date(hzl.eingang).toLocaleString('de-DE', { day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+    const eingang = officeTime().dateTime(hzl.eingang);
     expect(await pinned.innerText()).toBe(`${hzl.applicants.join('; ')} · Eingang ${eingang}`);
     const [pinBox, paneBox] = await Promise.all([pinned.boundingBox(), page.locator('.pane--message').boundingBox()]);
     expect(Math.abs((pinBox?.y ?? -99) - (paneBox?.y ?? 0))).toBeLessThanOrEqual(1);

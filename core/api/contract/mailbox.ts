@@ -3,7 +3,8 @@
  * the caseworker's state changes, exports, the audit log and retention. Answered by the engine
  * (core/api/handlers/mailbox.ts), run off the UI thread.
  *
- * Everything here is a DTO made for the UI, not a store row: times are ISO 8601 strings (UTC), certificates are
+ * Everything here is a DTO made for the UI, not a store row: times are ISO 8601 strings with offset (UTC, `Z`;
+ * shown to a person only through core/time/office-time.ts, in the office time zone), certificates are
  * described (subject, fingerprint, validity), never shipped as DER. Passwords and key files go IN only (set-up,
  * opening the store); no output carries a key or a password — the recovery key is the one exception, shown once
  * when a store is created. No Node and no DOM here (the renderer imports this file).
@@ -13,6 +14,7 @@ import { deliveryViewSchema } from '../../xsozial/view-schema.js';
 import { postfachErrorJsonSchema } from '../wire.js';
 import { serviceEvent, serviceMethod } from '../contract-kit.js';
 import { count, filePath, fingerprint, isoTime, noInput, secret, shortText, text } from './fields.js';
+import { creationCheckCodeSchema, creationCheckSchema, validityBasisSchema } from './legal-time.js';
 import { UNREADABLE_KIND_PATTERN } from './unreadable.js';
 
 const storeId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
@@ -243,6 +245,13 @@ export const messageListItemSchema = z.strictObject({
   /** The process card's Creation ("Eingang", the legal date of the application); the fetch time while unknown. */
   eingang: isoTime,
   eingangKnown: z.boolean(),
+  /**
+   * Whether the Creation could be taken as the Eingang (contract/legal-time.ts); null for deliveries fetched before
+   * the check was stored. An implausible one is shown as such with `fetchedAt` beside it.
+   */
+  creationCheck: creationCheckCodeSchema.nullable(),
+  /** When this program received the delivery (its own clock). */
+  fetchedAt: isoTime,
   applicants: z.array(shortText).max(50),
   benefit: z.strictObject({ code: shortText.nullable(), text: shortText.nullable() }),
   applicationDate: shortText.nullable(),
@@ -287,8 +296,15 @@ export const signatureCheckSchema = z.strictObject({
   words: userTextSchema,
   signer: certificateSummarySchema.optional(),
   algorithm: shortText.optional(),
-  /** Validity was evaluated at this time (the delivery's Eingang). */
+  /** Validity was evaluated at this time: the delivery's Eingang when plausible, else the time of receipt. */
   checkedAt: isoTime.optional(),
+  /** Which of the two `checkedAt` is (core/mailbox/legal-time.ts); absent in checks stored before it was kept. */
+  validityBasis: validityBasisSchema.optional(),
+  /**
+   * The signer certificate's end of validity when it was valid at `checkedAt` but has expired since ("inzwischen
+   * abgelaufen"); said wherever the result is shown.
+   */
+  expiredSince: isoTime.optional(),
   revocation: z.literal('not-checked'),
   reasons: z.array(userTextSchema).max(20),
   technical: text,
@@ -339,6 +355,8 @@ export const laufzettelSchema = z.strictObject({
   subject: text.nullable(),
   /** Creation: stored at the intermediary — "Eingang", the legal date of the application. */
   eingang: isoTime.nullable(),
+  /** The Creation check (contract/legal-time.ts); null when none was stored. */
+  creationCheck: creationCheckSchema.nullable(),
   /** Forwarding: handed to this client. */
   forwarding: isoTime.nullable(),
   /** Reception: acknowledged by this client (the next request of the dialog). */

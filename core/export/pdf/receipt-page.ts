@@ -2,7 +2,7 @@
 import { formatBytes } from '../../xsozial/values.js';
 import type { DeliverySummary, DeliveryView } from '../../xsozial/view.js';
 import { TEST_BANNER } from '../../xsozial/view.js';
-import { signatureInWords, timestampInWords, type ReceiptFacts } from '../receipt.js';
+import { eingangInWords, signatureInWords, timestampInWords, validityInWords, type ReceiptFacts } from '../receipt.js';
 import type { Row, TaggedWriter } from './tagged-writer.js';
 
 /** What the receipt says about the content itself. */
@@ -34,10 +34,12 @@ export function renderReceipt(w: TaggedWriter, receipt: ReceiptFacts, content: R
   w.heading(1, title);
   if (content.test) w.banner(TEST_BANNER.de);
   w.heading(2, 'Eingang');
+  const zone = receipt.timeZone;
+  const eingang = eingangInWords(receipt);
   const arrival: Row[] = [
-    { label: 'Eingang beim Intermediär (maßgeblicher Zeitpunkt)', value: timestampInWords(receipt.creation) },
-    { label: 'An dieses Postfach weitergeleitet', value: timestampInWords(receipt.forwarding) },
-    { label: 'Empfang bestätigt', value: timestampInWords(receipt.reception) },
+    { label: 'Eingang beim Intermediär (maßgeblicher Zeitpunkt)', value: eingang.value, ...(eingang.note ? { note: eingang.note } : {}) },
+    { label: 'An dieses Postfach weitergeleitet', value: timestampInWords(receipt.forwarding, zone) },
+    { label: 'Empfang bestätigt', value: timestampInWords(receipt.reception, zone) },
     { label: 'Nachrichten-ID (OSCI)', value: receipt.messageId },
   ];
   if (receipt.subject) arrival.push({ label: 'Betreff', value: receipt.subject });
@@ -61,12 +63,12 @@ export function renderReceipt(w: TaggedWriter, receipt: ReceiptFacts, content: R
   w.table(
     receipt.signatures.map((s) => ({
       label: s.role,
-      value: `${signatureInWords(s)}${s.signer ? `\nUnterzeichnet von: ${s.signer}` : ''}${s.algorithm ? `\nVerfahren: ${s.algorithm}` : ''}`,
-      ...(s.result === 'invalid' ? { note: 'Signatur ungültig – Inhalt nicht verwenden' } : s.certificate === 'invalid' ? { note: 'Zertifikat ungültig' } : {}),
+      value: `${[signatureInWords(s), ...validityInWords(s, zone)].join('\n')}${s.signer ? `\nUnterzeichnet von: ${s.signer}` : ''}${s.algorithm ? `\nVerfahren: ${s.algorithm}` : ''}`,
+      ...(s.result === 'invalid' ? { note: 'Signatur ungültig – Inhalt nicht verwenden' } : s.certificate === 'invalid' ? { note: 'Zertifikat ungültig' } : s.expiredSince ? { note: 'Zertifikat inzwischen abgelaufen' } : {}),
     })),
   );
   w.heading(2, 'Prüfprotokoll des Intermediärs');
   if (receipt.inspections.length === 0) w.paragraph('Der Laufzettel des Intermediärs enthält kein Prüfprotokoll.');
-  w.table(receipt.inspections.map((i) => ({ label: i.subject, value: `${i.result}${i.time ? ` (geprüft ${timestampInWords(i.time)})` : ''}` })));
+  w.table(receipt.inspections.map((i) => ({ label: i.subject, value: `${i.result}${i.time ? ` (geprüft ${timestampInWords(i.time, zone)})` : ''}` })));
   w.paragraph('Der Sperrstatus der Zertifikate (OCSP/CRL) wird von OSCI-Postfach nicht online geprüft.', { size: 8.5, colour: '#4a4a4a' });
 }

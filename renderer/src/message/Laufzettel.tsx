@@ -7,9 +7,11 @@
 import { Button, Disclosure, DisclosurePanel, Heading } from 'react-aria-components';
 import { Shown } from '../components/Shown.js';
 import { SignatureBadge } from '../components/SignatureBadge.js';
-import { bytes, date, dateTime } from '../format/format.js';
+import { expiredSinceWords, JUDGED_AT_RECEIPT_WORDS } from '../../../core/api/contract/legal-time.js';
+import { bytes, date, dateTime, office } from '../format/format.js';
 import { useLanguage } from '../i18n/i18n.js';
 import { DocumentFindings } from './DocumentFindings.js';
+import { EingangNotice } from './eingang.js';
 import type { Detail, SignatureCheck } from './types.js';
 
 function Fact({ label, children, testId }: { label: string; children: React.ReactNode; testId?: string }) {
@@ -32,7 +34,9 @@ export function wordsWithoutRevocation(words: string): string {
 function SignatureResult({ check }: { check: SignatureCheck }) {
   const { t, language } = useLanguage();
   const text = (u: { de: string; en: string }): string => (language === 'de' ? u.de : u.en);
-  const tone = check.result === 'invalid' || check.certificate === 'invalid' ? 'bad' : check.result === 'valid' && check.certificate === 'trusted' ? 'ok' : 'warn';
+  // a certificate that has expired since its judging is said so, and not shown in the all-clear colour
+  const tone = check.result === 'invalid' || check.certificate === 'invalid' ? 'bad' : check.result === 'valid' && check.certificate === 'trusted' && check.expiredSince === undefined ? 'ok' : 'warn';
+  const until = check.expiredSince === undefined ? '' : dateTime(check.expiredSince, language);
   return (
     <div role="group" className={`signature signature--${tone}`} aria-label={check.role === 'author' ? t.message.laufzettel.roleAuthor : t.message.laufzettel.roleIntermediary}>
       <h4 className="signature__role">{check.role === 'author' ? t.message.laufzettel.roleAuthor : t.message.laufzettel.roleIntermediary}</h4>
@@ -49,6 +53,12 @@ function SignatureResult({ check }: { check: SignatureCheck }) {
           ))}
         </ul>
       ) : null}
+      {check.role === 'author' && check.validityBasis === 'receipt' ? <p className="signature__validity">{JUDGED_AT_RECEIPT_WORDS[language]}</p> : null}
+      {check.expiredSince === undefined ? null : (
+        <p className="signature__validity signature__validity--expired" data-testid="expired-since">
+          ⚠ {expiredSinceWords({ de: until, en: until })[language]}
+        </p>
+      )}
       <p className="signature__revocation">{t.signature.revocation}</p>
       <Disclosure className="signature__detail">
         <Heading level={5} className="notice__detail-heading">
@@ -86,16 +96,18 @@ function SignatureResult({ check }: { check: SignatureCheck }) {
 export function Laufzettel({ detail }: { detail: Detail }) {
   const { t, language } = useLanguage();
   const l = detail.laufzettel;
+  // the proof of receipt states the zone, as its PDF does: on the night the clocks go back 02:30 happens twice
+  const stated = (iso: string): string => office(language).stated(iso);
   return (
     <div className="laufzettel" data-testid="laufzettel">
       <p className="card__intro">{t.message.laufzettel.intro}</p>
       <dl className="facts">
         <Fact label={t.message.laufzettel.eingang} testId="laufzettel-eingang">
-          {l.eingang === null ? '–' : dateTime(l.eingang, language, true)}
+          {l.eingang === null ? '–' : stated(l.eingang)} <EingangNotice item={detail.item} language={language} />
         </Fact>
-        <Fact label={t.message.laufzettel.forwarding}>{l.forwarding === null ? '–' : dateTime(l.forwarding, language, true)}</Fact>
-        <Fact label={t.message.laufzettel.reception}>{l.reception === null ? '–' : dateTime(l.reception, language, true)}</Fact>
-        <Fact label={t.message.laufzettel.fetchedAt}>{dateTime(l.fetchedAt, language, true)}</Fact>
+        <Fact label={t.message.laufzettel.forwarding}>{l.forwarding === null ? '–' : stated(l.forwarding)}</Fact>
+        <Fact label={t.message.laufzettel.reception}>{l.reception === null ? '–' : stated(l.reception)}</Fact>
+        <Fact label={t.message.laufzettel.fetchedAt}>{stated(l.fetchedAt)}</Fact>
         <Fact label={t.message.laufzettel.messageId}>
           <Shown text={l.messageId} className="mono" />
         </Fact>

@@ -14,7 +14,8 @@ import { IconChevronDown, IconExport, IconMore, IconPrint, IconWindow } from '..
 import { Modal } from '../components/Modal.js';
 import { Shown } from '../components/Shown.js';
 import { SignatureBadge } from '../components/SignatureBadge.js';
-import { dateTime } from '../format/format.js';
+import { dateTime, officeDay } from '../format/format.js';
+import { EingangNotice } from './eingang.js';
 import { useLanguage } from '../i18n/i18n.js';
 import { useCommands } from '../keyboard/commands.js';
 import { applicantOf, unreadableReasonOf } from '../mailbox/MessageRow.js';
@@ -105,7 +106,7 @@ export function MessageView({ id, onItemChanged, onBeforeChange, standalone = fa
    */
   const acceptanceRecord = useCallback(async () => {
     if (detail === null) return;
-    const name = `Abnahmeprotokoll_${(detail.laufzettel.eingang ?? detail.item.eingang).slice(0, 10)}_${detail.item.messageId.replace(/[^A-Za-z0-9]/g, '').slice(0, 8)}.pdf`;
+    const name = `Abnahmeprotokoll_${officeDay(detail.laufzettel.eingang ?? detail.item.eingang)}_${detail.item.messageId.replace(/[^A-Za-z0-9]/g, '').slice(0, 8)}.pdf`;
     try {
       if (isDesktop) {
         const { png } = await api.call('window.capture', {});
@@ -265,7 +266,10 @@ export function MessageView({ id, onItemChanged, onBeforeChange, standalone = fa
         <dl className="message__facts">
           <div>
             <dt>{t.message.eingang}</dt>
-            <dd data-testid="message-eingang">{item.eingangKnown ? dateTime(detail.laufzettel.eingang ?? item.eingang, language, true) : `${t.message.eingangMissing} ${dateTime(item.eingang, language)}`}</dd>
+            <dd data-testid="message-eingang">
+              {item.eingangKnown ? dateTime(detail.laufzettel.eingang ?? item.eingang, language, true) : `${t.message.eingangMissing} ${dateTime(item.eingang, language)}`}
+              <EingangNotice item={item} language={language} />
+            </dd>
           </div>
           <div>
             <dt>{t.message.signatureLine}</dt>

@@ -5,7 +5,8 @@
  */
 import { createPortal } from 'react-dom';
 import { Shown } from '../components/Shown.js';
-import { dateTime } from '../format/format.js';
+import { office } from '../format/format.js';
+import { EingangNotice } from '../message/eingang.js';
 import { useLanguage } from '../i18n/i18n.js';
 import type { Detail } from '../message/types.js';
 import { applicantOf, unreadableReasonOf } from '../mailbox/MessageRow.js';
@@ -22,7 +23,10 @@ export function PrintView({ detail }: { detail: Detail }) {
       </p>
       <dl className="print__facts">
         <dt>{t.message.eingang}</dt>
-        <dd>{dateTime(detail.laufzettel.eingang ?? item.eingang, language, true)}</dd>
+        {/* paper leaves the program: the zone is stated (core/time) */}
+        <dd>
+          {office(language).stated(detail.laufzettel.eingang ?? item.eingang)} <EingangNotice item={item} language={language} />
+        </dd>
         <dt>{t.message.signatureLine}</dt>
         <dd>{item.signatureStatus === null ? t.signature.none : t.signature[item.signatureStatus]}</dd>
         <dt>{t.message.laufzettel.messageId}</dt>
