@@ -1,7 +1,8 @@
 /**
  * A message as the detail view shows it (Laufzettel, signature and certificate results in plain words with the
- * technical detail, the readable view of the content, the documents: inline xsb:dokument and OSCI attachments),
- * and a document's bytes for the viewer in bounded chunks.
+ * technical detail, every stored part with what the signature covers of it, the readable view of the content, the
+ * documents: inline xsb:dokument and OSCI attachments, each with its coverage), and a document's bytes for the
+ * viewer in bounded chunks.
  *
  * The view is read again from the stored content (streaming, core/xsozial) rather than stored: the reader may
  * improve between versions, and the store keeps only what was delivered. The last few views are kept in memory,
@@ -13,7 +14,7 @@ import type { DeliveryRecord, DeliveryRef, PostfachStore } from '../store/index.
 import { documentSource, readDelivery, type DeliveryView, type DocumentView } from '../xsozial/index.js';
 import type { XmlByteSource } from '../xsozial/source.js';
 import { mailboxError } from './errors.js';
-import { inspectionsOf, laufzettelOf, listItemDto, signaturesOf } from './message-dto.js';
+import { coverageOf, inspectionsOf, laufzettelOf, listItemDto, signaturesOf } from './message-dto.js';
 import { rangedSource, readRange } from './stored-content.js';
 
 interface CachedView {
@@ -71,7 +72,32 @@ async function viewOf(store: PostfachStore, record: DeliveryRecord, cache: ViewC
   return entry;
 }
 
+/** Every stored part: the content (the application, or the delivery as received), then the attachments in order. */
+export function partsOf(record: DeliveryRecord): MessageDetail['parts'] {
+  const content = coverageOf(record.content.coverage);
+  return [
+    {
+      ref: { source: 'content' as const },
+      name: content.role === 'received' ? 'Zustellung (so wie empfangen)' : record.unreadableReason === null ? 'Antrag (XML)' : 'Inhalt (XML)',
+      mimeType: record.content.contentType,
+      size: record.content.size,
+      sha256: record.content.sha256,
+      coverage: content,
+    },
+    ...record.attachments.map((a) => ({
+      ref: { source: 'attachment' as const, attachmentId: a.id },
+      name: a.name,
+      mimeType: a.mimeType,
+      size: a.size,
+      sha256: a.sha256,
+      coverage: coverageOf(a.coverage),
+    })),
+  ];
+}
+
 function documentsOf(view: DeliveryView | undefined, record: DeliveryRecord): MessageDetail['documents'] {
+  // an inline document is part of the application's bytes: it has the application's coverage
+  const contentCoverage = coverageOf(record.content.coverage);
   const inline = (view?.documents ?? []).map((d) => ({
     ref: { source: 'inline' as const, ordinal: d.ordinal },
     name: d.name,
@@ -83,6 +109,7 @@ function documentsOf(view: DeliveryView | undefined, record: DeliveryRecord): Me
     sha256: d.sha256,
     isApplicationForm: d.isApplicationForm,
     ...(d.problem === undefined ? {} : { problem: { de: d.problem.de, en: d.problem.en } }),
+    coverage: contentCoverage,
   }));
   const attachments = record.attachments.map((a) => ({
     ref: { source: 'attachment' as const, attachmentId: a.id },
@@ -93,6 +120,7 @@ function documentsOf(view: DeliveryView | undefined, record: DeliveryRecord): Me
     size: a.size,
     sha256: a.sha256,
     isApplicationForm: false,
+    coverage: coverageOf(a.coverage),
   }));
   return [...inline, ...attachments];
 }
@@ -105,6 +133,7 @@ export async function messageDetail(store: PostfachStore, ref: DeliveryRef, cach
     item: listItemDto(record),
     laufzettel: laufzettelOf(record),
     signatures: signaturesOf(record),
+    parts: partsOf(record),
     inspections: inspectionsOf(record),
     content: { size: record.content.size, sha256: record.content.sha256, contentType: record.content.contentType },
     view: (view ?? null) as MessageDetail['view'],
