@@ -8,6 +8,8 @@ import { type Command, InvalidArgumentError } from 'commander';
 import type { PostfachApi } from '../../core/api/api-types.js';
 import type { MethodInput, MethodOutput } from '../../core/api/contract.js';
 import type { FetchProgress, FetchResult, MessageListItem } from '../../core/api/contract/mailbox.js';
+import { roleWords } from '../../core/api/contract/coverage.js';
+import { UNSIGNED_BANNER } from '../../core/export/receipt.js';
 import { PostfachError } from '../../core/errors.js';
 import { SIGNATURE_STATUS_WORDS } from '../../core/mailbox/message-dto.js';
 import { formatBytes, formatDateTime } from '../../core/xsozial/values.js';
@@ -262,6 +264,9 @@ function detailText(d: Detail): string {
   const l = (label: string, value: string) => out.push(`  ${`${label}:`.padEnd(27)} ${value}`);
   out.push(`Nachricht ${d.item.id}${d.item.isTest ? '  — TESTANTRAG: kein echter Antrag, nicht bearbeiten' : ''}`);
   if (d.item.unreadableReason) out.push(`  ${d.item.unreadableReason}`);
+  else if (d.item.signatureStatus === 'unsigniert') out.push(`  ${UNSIGNED_BANNER}`);
+  const extras = d.parts.filter((p) => p.coverage.role === 'extra').length;
+  if (extras > 0 && !d.item.unreadableReason) out.push(`  Achtung: ${extras} weitere(r) Teil(e) der Zustellung gehören nicht zum Antrag (siehe „Teile der Zustellung“).`);
   out.push('', 'Laufzettel');
   l('Eingang (beim Intermediär)', time(d.laufzettel.eingang));
   l('Weitergeleitet', time(d.laufzettel.forwarding));
@@ -272,9 +277,13 @@ function detailText(d: Detail): string {
   l('Absender', d.laufzettel.sender?.subject ?? 'unbekannt');
   l('Empfänger', d.laufzettel.recipient?.subject ?? 'unbekannt');
   out.push('', 'Signaturen');
-  for (const s of d.signatures) {
+  for (const [index, s] of d.signatures.entries()) {
     l(s.role === 'author' ? `Absender${s.container ? ` (${s.container})` : ''}` : 'Intermediär', s.words.de);
     if (s.signer) l('  unterzeichnet von', s.signer.subject);
+    if (s.role === 'author' && !d.parts.some((p) => p.coverage.status === 'before-coverage')) {
+      const covered = d.parts.filter((p) => p.coverage.signatures.includes(index)).map((p) => (p.coverage.role === 'application' ? 'Antrag' : p.name));
+      l('  erfasst', covered.length > 0 ? covered.join(', ') : 'keinen gespeicherten Teil');
+    }
     for (const r of s.reasons) l('  Hinweis', r.de);
     l('  technisch', s.technical);
   }
@@ -297,6 +306,11 @@ function detailText(d: Detail): string {
   if (d.documents.length > 0) {
     out.push('', 'Dokumente');
     for (const doc of d.documents) l(doc.ref.source === 'inline' ? 'im Antrag' : 'Anlage', `${doc.fileName ?? doc.name} (${doc.mimeType ?? doc.detectedMimeType ?? 'unbekannter Typ'}, ${formatBytes(doc.size)})`);
+  }
+  out.push('', 'Teile der Zustellung');
+  for (const p of d.parts) {
+    l(`${roleWords(p.coverage.role).de}`.slice(0, 27), `${p.name}: ${p.coverage.words.de}`);
+    l('  Größe, Prüfsumme', `${formatBytes(p.size)}, SHA-256 ${p.sha256}`);
   }
   out.push('', `Inhalt: ${formatBytes(d.content.size)}, SHA-256 ${d.content.sha256}`);
   return `${out.join('\n')}\n`;

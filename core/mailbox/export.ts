@@ -2,6 +2,12 @@
  * Exports of a stored message with the exporters of core/export: the PDF for the e-file, the original XML byte for
  * byte, the documents (inline xsb:dokument and OSCI attachments) into a folder, the one-page Eingangsbestätigung.
  * Each export is audited as "exportiert" with its format (never a file name: it may carry a person's name).
+ *
+ * What the author signature covers decides how a part leaves the program (README "Welcher Inhalt ist der Antrag?"):
+ * the XML and the PDF carry the application chosen by the rule (the stored content); the PDF's Laufzettel and the
+ * receipt list every part with its status, say "NICHT SIGNIERT" for an application no signature covers, and give
+ * each signature only what it covers. The attachment export writes the signed parts of the application at the top
+ * and every other part into the subfolder `Weitere-Teile-nicht-Antrag`, its name prefixed with its status.
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -15,7 +21,10 @@ import type { DeliveryRecord, PostfachStore } from '../store/index.js';
 import type { DeliverySummary } from '../xsozial/index.js';
 import { certificateOrUndefined } from './certificates.js';
 import { contentSource, storedView, type ViewCache } from './message-detail.js';
-import { inspectionsOf, signaturesOf } from './message-dto.js';
+import { coverageOf, inspectionsOf, signaturesOf } from './message-dto.js';
+import { partsOf } from './message-detail.js';
+import { EXPORT_PREFIX, EXTRA_PARTS_FOLDER, roleWords } from '../api/contract/coverage.js';
+import type { DeliveryPart } from '../api/contract/mailbox.js';
 import { subjectName } from '../osci/signature/cert-names.js';
 
 export type ExportFormat = z.infer<typeof exportFormatSchema>;
@@ -32,11 +41,29 @@ const notReadable = (): PostfachError =>
   );
 
 /** What the Eingangsbestätigung and the Laufzettel page state, from the store. */
+/** A signature's role with what it covers, from the stored parts ("before-coverage": not recorded, nothing said). */
+function coveredBy(parts: readonly DeliveryPart[], index: number): string {
+  if (parts.some((p) => p.coverage.status === 'before-coverage')) return '';
+  const covered = parts.filter((p) => p.coverage.signatures.includes(index));
+  if (covered.length === 0) return ' – erfasst keinen gespeicherten Teil';
+  const names = covered.slice(0, 5).map((p) => (p.coverage.role === 'application' ? 'den Antrag' : `„${p.name}“`));
+  return ` – erfasst ${names.join(', ')}${covered.length > 5 ? ` und ${covered.length - 5} weitere` : ''}`;
+}
+
+/** The application shown has no author signature covering it: from the coverage record, else from the list status. */
+function isUnsigned(record: DeliveryRecord): boolean | undefined {
+  if (record.unreadableReason !== null) return undefined;
+  const c = coverageOf(record.content.coverage);
+  if (c.status === 'before-coverage') return record.signatureStatus === 'unsigniert' ? true : undefined;
+  return c.status !== 'signed';
+}
+
 export function receiptFacts(record: DeliveryRecord): ReceiptFacts {
   const sender = certificateOrUndefined(record.senderCertificate);
   const recipient = certificateOrUndefined(record.addresseeCertificate);
-  const signatures: SignatureFacts[] = signaturesOf(record).map((check) => ({
-    role: check.role === 'author' ? `Inhaltsdaten (Absender${check.container ? `, ${check.container}` : ''})` : 'Nachricht (Intermediär)',
+  const parts = partsOf(record);
+  const signatures: SignatureFacts[] = signaturesOf(record).map((check, index) => ({
+    role: check.role === 'author' ? `Inhaltsdaten (Absender${check.container ? `, ${check.container}` : ''})${coveredBy(parts, index)}` : 'Nachricht (Intermediär)',
     ...(check.signer ? { signer: check.signer.subject } : {}),
     result: check.result,
     certificate: check.certificate,
@@ -56,16 +83,41 @@ export function receiptFacts(record: DeliveryRecord): ReceiptFacts {
     inspections: inspectionsOf(record).map((i) => ({ subject: i.subject, result: i.words.de, ...(i.time ? { time: i.time } : {}) })),
     contentSha256: record.content.sha256,
     contentSize: record.content.size,
+    ...(isUnsigned(record) === undefined ? {} : { unsigned: isUnsigned(record) as boolean }),
+    parts: parts.map((p) => ({
+      role: roleWords(p.coverage.role).de,
+      name: p.name,
+      status: p.coverage.words.de,
+      warning: !(p.coverage.status === 'signed' && p.coverage.role !== 'extra'),
+      sha256: p.sha256,
+      size: p.size,
+    })),
   };
 }
 
-/** OSCI attachments (kept as separate files in the store) into the folder: safe names, never overwriting. */
+/** Whether an attachment goes to the top of the export: a signed part of the application (or a row from before coverage). */
+function belongsToApplication(coverage: DeliveryPart['coverage']): boolean {
+  return coverage.status === 'before-coverage' || (coverage.status === 'signed' && coverage.role !== 'extra');
+}
+
+/**
+ * OSCI attachments (kept as separate files in the store) into the folder: safe names, never overwriting. A part
+ * that is not a signed part of the application (extra, unsigned, duplicate, foreign-encrypted, ...) goes into the
+ * subfolder EXTRA_PARTS_FOLDER with its status in front of its name, so it is never mistaken for a genuine one.
+ */
 async function exportStoredAttachments(store: PostfachStore, record: DeliveryRecord, folder: string): Promise<Array<{ path: string; size: number; sha256: string }>> {
   await createFolder(folder);
   const written: Array<{ path: string; size: number; sha256: string }> = [];
+  let extraFolder: string | undefined;
   for (const attachment of record.attachments) {
-    const base = safeFileName(attachment.name, `anlage-${attachment.position + 1}`, attachment.mimeType);
-    const { path: target, size, sha256 } = await writeNewFile(folder, base, store.openAttachment(attachment.id));
+    const coverage = coverageOf(attachment.coverage);
+    const genuine = belongsToApplication(coverage) && !(coverage.status === 'signed' && record.unreadableReason !== null);
+    if (!genuine && extraFolder === undefined) {
+      extraFolder = path.join(folder, EXTRA_PARTS_FOLDER);
+      await createFolder(extraFolder);
+    }
+    const base = safeFileName(genuine ? attachment.name : `${EXPORT_PREFIX[coverage.status]}_${attachment.name}`, `anlage-${attachment.position + 1}`, attachment.mimeType);
+    const { path: target, size, sha256 } = await writeNewFile(genuine ? folder : (extraFolder as string), base, store.openAttachment(attachment.id));
     written.push({ path: target, size, sha256 });
   }
   return written;
