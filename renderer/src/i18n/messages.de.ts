@@ -272,6 +272,11 @@ export const de = {
     untitled: 'Antrag',
     loading: 'Der Antrag wird geladen …',
     testBanner: 'TESTANTRAG – kein echter Antrag, nicht bearbeiten',
+    unsignedBanner: 'NICHT SIGNIERT – Keine Signatur des Absenders erfasst diesen Antrag. Herkunft und Unverändertheit sind nicht nachgewiesen.',
+    extraParts: (n: number) =>
+      n === 1
+        ? 'Diese Zustellung enthält einen weiteren Teil, der nicht zum signierten Antrag gehört. Er ist im Laufzettel unter „Teile der Zustellung“ gekennzeichnet.'
+        : `Diese Zustellung enthält ${num(n)} weitere Teile, die nicht zum signierten Antrag gehören. Sie sind im Laufzettel unter „Teile der Zustellung“ gekennzeichnet.`,
     eingang: 'Eingang (Intermediär)',
     eingangMissing: 'Eingang unbekannt (abgerufen am …)',
     applicationDate: 'Antragsdatum',
@@ -376,6 +381,11 @@ export const de = {
       recipient: 'Empfänger (Zertifikat)',
       contentSha: 'Prüfsumme des Inhalts (SHA-256)',
       contentSize: 'Größe des Inhalts',
+      parts: 'Teile der Zustellung',
+      partsIntro: 'Was die Signatur des Absenders erfasst – für jeden gespeicherten Teil einzeln. Nur signierte Teile des Antrags sind nachgewiesen.',
+      covers: 'Erfasst',
+      coversNothing: 'keinen gespeicherten Teil',
+      coversApplication: 'den Antrag',
       signatures: 'Signaturen und Zertifikate',
       noSignatures: 'Es liegen keine Prüfergebnisse vor.',
       roleAuthor: 'Inhaltsdaten (Signatur des Absenders)',

@@ -270,6 +270,11 @@ export const en: Messages = {
     untitled: 'Application',
     loading: 'Loading the application …',
     testBanner: 'TEST APPLICATION – not a real application, do not process',
+    unsignedBanner: "NOT SIGNED – no signature of the sender covers this application. Its origin and integrity are not proven.",
+    extraParts: (n: number) =>
+      n === 1
+        ? 'This delivery holds one more part that does not belong to the signed application. It is marked in the Laufzettel under “Parts of the delivery”.'
+        : `This delivery holds ${num(n)} more parts that do not belong to the signed application. They are marked in the Laufzettel under “Parts of the delivery”.`,
     eingang: 'Received (intermediary)',
     eingangMissing: 'Receipt unknown (fetched at …)',
     applicationDate: 'Date of application',
@@ -374,6 +379,11 @@ export const en: Messages = {
       recipient: 'Recipient (certificate)',
       contentSha: 'Content checksum (SHA-256)',
       contentSize: 'Content size',
+      parts: 'Parts of the delivery',
+      partsIntro: "What the sender's signature covers – for every stored part. Only signed parts of the application are proven.",
+      covers: 'Covers',
+      coversNothing: 'no stored part',
+      coversApplication: 'the application',
       signatures: 'Signatures and certificates',
       noSignatures: 'There are no check results.',
       roleAuthor: 'Content (sender’s signature)',

@@ -5,6 +5,7 @@
 import { useState } from 'react';
 import { ListBox, ListBoxItem, type Key } from 'react-aria-components';
 import type { DocumentRef } from '../../../core/api/contract/mailbox.js';
+import { coverageTone } from '../../../core/api/contract/coverage.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { IconWarning } from '../components/Icons.js';
 import { bytes as formatBytes } from '../format/format.js';
@@ -49,6 +50,11 @@ export function DocumentsPanel({ id, documents }: { id: number; documents: reado
               {d.isApplicationForm ? `${t.message.documents.applicationForm} · ` : d.ref.source === 'attachment' ? `${t.message.documents.attachment} · ` : ''}
               {d.fileName ?? ''} · {formatBytes(d.size, language)}
             </span>
+            {d.coverage !== undefined ? (
+              <span className={`documents__coverage documents__coverage--${coverageTone(d.coverage.status, d.coverage.role)}`} data-coverage={d.coverage.status}>
+                {language === 'de' ? d.coverage.words.de : d.coverage.words.en}
+              </span>
+            ) : null}
             {d.mimeMismatch || d.problem ? (
               <span className="documents__problem">
                 <IconWarning /> {d.problem ? (language === 'de' ? d.problem.de : d.problem.en) : t.message.documents.mimeMismatch}

@@ -201,6 +201,7 @@ export function MessageView({ id, onItemChanged, onBeforeChange, standalone = fa
 
   const item = detail.item;
   const view = detail.view;
+  const extraParts = detail.parts.filter((p) => p.coverage.role === 'extra').length;
   const title = view?.benefit?.text ?? item.benefit.text ?? item.benefit.code ?? (item.unreadableReason !== null ? t.message.unreadableTitle : t.message.untitled);
   const transferred = item.state === 'uebertragen';
   const inTrash = item.state === 'papierkorb';
@@ -250,6 +251,16 @@ export function MessageView({ id, onItemChanged, onBeforeChange, standalone = fa
       {item.isTest ? (
         <p className="banner banner--test" data-testid="test-banner">
           {t.message.testBanner}
+        </p>
+      ) : null}
+      {item.unreadableReason === null && item.signatureStatus === 'unsigniert' ? (
+        <p className="banner banner--unsigned" role="note" data-testid="unsigned-banner">
+          {t.message.unsignedBanner}
+        </p>
+      ) : null}
+      {item.unreadableReason === null && extraParts > 0 ? (
+        <p className="banner banner--extra" role="note" data-testid="extra-parts-banner">
+          {t.message.extraParts(extraParts)}
         </p>
       ) : null}
       <PinnedSummary header={headerRef} messageId={item.id} text={`${applicantOf(item, t)} · ${item.eingangKnown ? t.mailbox.list.eingang : t.mailbox.list.eingangUnknown} ${dateTime(item.eingang, language)}`} />
