@@ -307,10 +307,10 @@ function detailText(d: Detail): string {
     out.push('', 'Dokumente');
     for (const doc of d.documents) l(doc.ref.source === 'inline' ? 'im Antrag' : 'Anlage', `${doc.fileName ?? doc.name} (${doc.mimeType ?? doc.detectedMimeType ?? 'unbekannter Typ'}, ${formatBytes(doc.size)})`);
   }
-  out.push('', 'Teile der Zustellung');
+  out.push('', 'Teile der Zustellung (was die Signatur des Absenders erfasst)');
   for (const p of d.parts) {
-    l(`${roleWords(p.coverage.role).de}`.slice(0, 27), `${p.name}: ${p.coverage.words.de}`);
-    l('  Größe, Prüfsumme', `${formatBytes(p.size)}, SHA-256 ${p.sha256}`);
+    out.push(`  - ${roleWords(p.coverage.role).de}: ${p.name} — ${p.coverage.words.de}`);
+    out.push(`    ${formatBytes(p.size)}, SHA-256 ${p.sha256}`);
   }
   out.push('', `Inhalt: ${formatBytes(d.content.size)}, SHA-256 ${d.content.sha256}`);
   return `${out.join('\n')}\n`;

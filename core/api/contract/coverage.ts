@@ -46,9 +46,9 @@ const ROLE_WORDS: Readonly<Record<PartRole, CoverageWords>> = {
   received: { de: 'Zustellung, so wie empfangen', en: 'Delivery as received' },
 };
 
-/** The status in words; a signed extra part is signed by another signature than the application's. */
+/** The status in words; a signed extra part is signed by another signature than the application's (or there is none). */
 export function coverageWords(status: CoverageStatus, role: PartRole | null): CoverageWords {
-  if (status === 'signed' && role === 'extra') return { de: 'signiert, aber nicht vom Absender des Antrags (andere Signatur)', en: "signed, but not by the application's signature (another signature)" };
+  if (status === 'signed' && role === 'extra') return { de: 'signiert, gehört aber nicht zum angezeigten Antrag (andere Signatur)', en: 'signed, but not part of the application shown (another signature)' };
   return STATUS_WORDS[status];
 }
 
@@ -70,7 +70,7 @@ export function coverageTone(status: CoverageStatus, role: PartRole | null): 'ok
 export const EXTRA_PARTS_FOLDER = 'Weitere-Teile-nicht-Antrag';
 
 export const EXPORT_PREFIX: Readonly<Record<CoverageStatus, string>> = {
-  signed: 'andere-Signatur',
+  signed: 'signiert-nicht-Antrag',
   unsigned: 'nicht-signiert',
   'not-covered': 'nicht-erfasst',
   'digest-mismatch': 'veraendert',

@@ -69,6 +69,8 @@ export function renderReceipt(w: TaggedWriter, receipt: ReceiptFacts, content: R
   }
   w.heading(2, 'Signaturen und Zertifikate');
   if (receipt.signatures.length === 0) w.paragraph('Der Inhalt ist nicht signiert.');
+  // the intermediary's transport signature is always listed: it says nothing about who wrote the application
+  else if (receipt.unsigned === true) w.paragraph('Der Antrag ist von keiner Signatur des Absenders erfasst (nicht signiert).');
   w.table(
     receipt.signatures.map((s) => ({
       label: s.role,
