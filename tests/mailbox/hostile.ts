@@ -12,7 +12,7 @@
  */
 import { createHash, type X509Certificate } from 'node:crypto';
 import { bufferSource, type ByteSource } from '../../core/io/byte-source.js';
-import { ImplicitSender } from '../../core/osci/client/dialog.js';
+import { ImplicitSender, type PostFunction } from '../../core/osci/client/dialog.js';
 import { httpPost } from '../../core/osci/client/http-post.js';
 import { buildContainer, contentPackageXml, encryptContainer } from '../../core/osci/content/build.js';
 import { certificateElementId, type CertificateInput } from '../../core/osci/messages/certificates.js';
@@ -151,7 +151,7 @@ export function secondSignedApplication(forged: Buffer, signer: KeyEntry) {
  * also holds an extra Content — the forged application, placed first — that the signature does not reference.
  * Sent by StoreDelivery like `postfach send`. Returns the message id.
  */
-export async function sendWithUncoveredContent(url: string, setup: SenderSetup, genuine: Buffer, attachment: Buffer, forged: Buffer): Promise<string> {
+export async function sendWithUncoveredContent(url: string, setup: SenderSetup, genuine: Buffer, attachment: Buffer, forged: Buffer, post: PostFunction = httpPost(url)): Promise<string> {
   const sender = setup.sender;
   const signerId = certificateElementId('SignatureCertificateOriginator', sender.certificate);
   const container = await buildContainer({
@@ -169,7 +169,7 @@ export async function sendWithUncoveredContent(url: string, setup: SenderSetup, 
   const readerId = certificateElementId('CipherCertificateAddressee', setup.recipient, 0);
   const encrypted = await encryptContainer({ xml, attachments: container.attachments }, [{ certificate: setup.recipient, certificateId: readerId }], { id: 'encdata_0' });
   const client = new ImplicitSender({
-    post: httpPost(url),
+    post,
     cipherKey: sender,
     signatureKey: sender,
     intermediaryCertificate: setup.intermediaryCertificate,
