@@ -274,7 +274,7 @@ function detailText(d: Detail): string {
   l('Abgerufen', time(d.laufzettel.fetchedAt));
   l('Nachrichtenkennung', d.laufzettel.messageId);
   if (d.laufzettel.subject) l('Betreff', d.laufzettel.subject);
-  l('Absender', d.laufzettel.sender?.subject ?? 'unbekannt');
+  l('Absender', `${d.laufzettel.sender?.subject ?? 'unbekannt'}${!d.item.unreadableReason && d.item.signatureStatus === 'unsigniert' ? ' (laut Nachricht; keine Signatur des Absenders erfasst den Antrag)' : ''}`);
   l('Empfänger', d.laufzettel.recipient?.subject ?? 'unbekannt');
   out.push('', 'Signaturen');
   for (const [index, s] of d.signatures.entries()) {

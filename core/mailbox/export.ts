@@ -77,7 +77,8 @@ export function receiptFacts(record: DeliveryRecord): ReceiptFacts {
     creation: record.processCard.creation ?? record.times.fetchedAt,
     ...(record.processCard.forwarding === null ? {} : { forwarding: record.processCard.forwarding }),
     ...(record.processCard.reception === null ? {} : { reception: record.processCard.reception }),
-    sender: sender ? subjectName(sender) : 'unbekannt',
+    // the originator's certificate is named by the message, not proven by a signature over the application
+    sender: `${sender ? subjectName(sender) : 'unbekannt'}${isUnsigned(record) === true ? ' (laut Nachricht; keine Signatur des Absenders erfasst den Antrag)' : ''}`,
     recipient: recipient ? subjectName(recipient) : 'unbekannt',
     signatures,
     inspections: inspectionsOf(record).map((i) => ({ subject: i.subject, result: i.words.de, ...(i.time ? { time: i.time } : {}) })),

@@ -256,6 +256,8 @@ describe('a hostile intermediary or sender: every part stored and shown as what 
         if (v === 'unsigned') {
           expect(t).toContain('NICHT SIGNIERT');
           expect(t).toContain('Der Antrag ist von keiner Signatur des Absenders erfasst');
+          // the sender's certificate is what the message names, not what a signature proves
+          expect(t.replace(/\s+/g, ' ')).toContain('(laut Nachricht; keine Signatur des Absenders erfasst den Antrag)');
           // the only trust words are the intermediary's about its own transport signature
           expect(t).not.toMatch(/Inhaltsdaten[^\n]*vertrauenswürdig/);
         } else {

@@ -231,7 +231,8 @@ export const de = {
     papierkorb: 'im Papierkorb',
   },
   signature: {
-    vertrauenswuerdig: 'Signatur gültig (Sozialplattform)',
+    // who signed is not part of the status: it is the covering signature's signer, shown beside it (signedBy)
+    vertrauenswuerdig: 'Signatur gültig, Zertifikat vertrauenswürdig',
     'unbekannter-aussteller': 'Signatur gültig, Aussteller unbekannt',
     ungueltig: 'Signatur ungültig – nicht verwenden',
     unsigniert: 'nicht signiert',
@@ -283,6 +284,7 @@ export const de = {
     bornShort: 'geb.',
     signatureLine: 'Signatur',
     showDetails: 'Details',
+    signedBy: (name: string) => `unterzeichnet von ${name}`,
     state: 'Stand',
     tabs: { overview: 'Übersicht', data: 'Daten', documents: (n: number) => `Dokumente (${num(n)})`, laufzettel: 'Laufzettel' },
     tabsLabel: 'Ansichten des Antrags',
@@ -386,6 +388,7 @@ export const de = {
       covers: 'Erfasst',
       coversNothing: 'keinen gespeicherten Teil',
       coversApplication: 'den Antrag',
+      senderUnproven: 'laut Nachricht – keine Signatur des Absenders erfasst den Antrag',
       signatures: 'Signaturen und Zertifikate',
       noSignatures: 'Es liegen keine Prüfergebnisse vor.',
       roleAuthor: 'Inhaltsdaten (Signatur des Absenders)',

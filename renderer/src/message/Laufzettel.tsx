@@ -128,7 +128,10 @@ export function Laufzettel({ detail }: { detail: Detail }) {
           <span className="mono">{l.messageId}</span>
         </Fact>
         {l.subject === null ? null : <Fact label={t.message.laufzettel.subject}>{l.subject}</Fact>}
-        <Fact label={t.message.laufzettel.sender}>{l.sender?.subject ?? t.common.unknown}</Fact>
+        <Fact label={t.message.laufzettel.sender}>
+          {l.sender?.subject ?? t.common.unknown}
+          {detail.item.unreadableReason === null && detail.item.signatureStatus === 'unsigniert' ? ` (${t.message.laufzettel.senderUnproven})` : ''}
+        </Fact>
         <Fact label={t.message.laufzettel.recipient}>{l.recipient?.subject ?? t.common.unknown}</Fact>
         <Fact label={t.message.laufzettel.contentSize}>{bytes(detail.content.size, language)}</Fact>
         <Fact label={t.message.laufzettel.contentSha}>
