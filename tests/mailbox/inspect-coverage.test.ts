@@ -73,8 +73,11 @@ beforeAll(async () => {
     for await (const c of body.stream()) request.push(Buffer.from(c));
     const response: Buffer[] = [];
     for await (const c of await upstream(body)) response.push(Buffer.from(c));
-    recorded.push({ request: Buffer.concat(request), response: Buffer.concat(response) });
-    return [Buffer.concat(response)];
+    const whole = Buffer.concat(response);
+    recorded.push({ request: Buffer.concat(request), response: whole });
+    return (async function* () {
+      yield whole;
+    })();
   };
   const app = (await generateApplication({ service: 'hzl', seed: 'inspect-echt' })).bytes();
   const forged = await forgedApplication('inspect-gefaelscht');
