@@ -11,9 +11,10 @@ import { runFetch } from '../../core/mailbox/fetch-engine.js';
 import { identityFromFiles } from '../../core/mailbox/identity.js';
 import { testPkiFiles } from '../../core/pki/test-pki.js';
 import { PostfachStore } from '../../core/store/index.js';
-import { loadIntermediaryKeys, startIntermediary, type HandedOutDelivery } from '../../intermediary/index.js';
+import { generateApplication } from '../../intermediary/generator/index.js';
+import { loadIntermediaryKeys, loadSenderSetup, startIntermediary, type HandedOutDelivery } from '../../intermediary/index.js';
 import { pkiPassword, send, sharedPki } from '../mailbox/helpers.js';
-import { forgedApplication, forgedPlainInFront, replaceByUnsigned } from '../mailbox/hostile.js';
+import { forgedApplication, forgedEvidence, forgedPlainInFront, replaceByUnsigned, sendWithUncoveredContent } from '../mailbox/hostile.js';
 import { expectAxeClean } from './helpers/axe.js';
 import { listedItems } from './helpers/flow.js';
 import { FIXTURE_PASSWORD } from './helpers/fixture-store.js';
@@ -22,7 +23,7 @@ import { startUiSession, type UiSession } from './helpers/ui-session.js';
 
 let ui: UiSession;
 let forgedApplicant = '';
-const ids = { front: '', unsigned: '' };
+const ids = { front: '', unsigned: '', uncovered: '' };
 
 /** A store filled by a real fetch from an intermediary that forged two of three deliveries. */
 async function hostileStore(dataDir: string): Promise<void> {
@@ -44,6 +45,9 @@ async function hostileStore(dataDir: string): Promise<void> {
     rewrites.set(unsigned!.messageId, replaceByUnsigned(forged.bytes));
     ids.front = front!.messageId;
     ids.unsigned = unsigned!.messageId;
+    // a hostile sender: one signed and one extra unsigned Content in the same container
+    const genuine = (await generateApplication({ service: 'hzl', seed: 'ui-echt-unerfasst' })).bytes();
+    ids.uncovered = await sendWithUncoveredContent(intermediary.url, loadSenderSetup({ pkiDir }), genuine, forgedEvidence('ui-anlage'), forged.bytes);
     const f = testPkiFiles(pkiDir);
     const { store } = await PostfachStore.create(path.join(dataDir, 'postfach.db'), { password: FIXTURE_PASSWORD, durableCommits: false, osUser: 'test' });
     try {
@@ -56,7 +60,7 @@ async function hostileStore(dataDir: string): Promise<void> {
         timeoutSeconds: 30,
       });
       const result = await runFetch({ store, identity });
-      expect(result).toMatchObject({ outcome: 'complete', newMessages: 3, unreadable: 0 });
+      expect(result).toMatchObject({ outcome: 'complete', newMessages: 4, unreadable: 0 });
     } finally {
       store.close();
     }
@@ -147,6 +151,28 @@ describe('a forged delivery in the caseworker\'s window', () => {
     expect(await tile.innerText()).toContain('nicht signiert');
     await saveScreenshot(page, 'ui-coverage-documents');
     await expectAxeClean(page, 'Dokumente mit Abdeckung');
+    ui.assertClean();
+  }, 120_000);
+
+  it('one signed and one extra unsigned Content in the same container: the extra one "nicht von der Signatur erfasst"', async () => {
+    const { page } = ui;
+    const item = (await listedItems(ui)).find((i) => i.messageId === ids.uncovered)!;
+    expect(item.signatureStatus).toBe('vertrauenswuerdig');
+    expect(item.applicants).not.toContain(forgedApplicant);
+    await openMessage(ids.uncovered);
+    await page.getByTestId('extra-parts-banner').waitFor();
+    await page.getByRole('tab', { name: 'Laufzettel' }).click();
+    const parts = page.getByTestId('laufzettel-parts');
+    await parts.waitFor();
+    expect(await parts.locator('li').evaluateAll((lis) => lis.map((li) => `${li.getAttribute('data-role')}:${li.getAttribute('data-coverage')}`))).toEqual([
+      'application:signed',
+      'extra:not-covered',
+      'attachment:signed',
+    ]);
+    expect(await parts.innerText()).toContain('Zusätzlicher Teil (nicht Teil des Antrags): content9 — nicht von der Signatur erfasst');
+    await parts.scrollIntoViewIfNeeded();
+    await saveScreenshot(page, 'ui-coverage-uncovered-content');
+    await expectAxeClean(page, 'Laufzettel: nicht erfasster Inhalt');
     ui.assertClean();
   }, 120_000);
 });
