@@ -8,7 +8,7 @@
  *  - the synthetic application generator: ./generator/index.js
  */
 export { startIntermediary, OSCI_PATH, DEFAULT_MAX_REQUEST_BYTES, type IntermediaryOptions, type RunningIntermediary, type StartIntermediaryInput } from './server.js';
-export { DEFAULT_CHUNK_SIZE, type AnswerOptions, type IntermediaryKeys, type SupplierOptions } from './supplier.js';
+export { DEFAULT_CHUNK_SIZE, type AnswerOptions, type HandedOutDelivery, type IntermediaryKeys, type SupplierOptions } from './supplier.js';
 export { DEFAULT_DIALOG_TIMEOUT_MS } from './dialogs.js';
 export { loadIntermediaryKeys, type IntermediaryKeyFiles } from './keys.js';
 export { sendApplications, loadSenderSetup, type SendOptions, type SentApplication, type SenderSetup } from './sender/send.js';

@@ -75,6 +75,20 @@ export interface SupplierOptions {
    * is wrong, or one that lies about the Eingang.
    */
   readonly clock?: () => Date;
+  /**
+   * Test hook, never set by the program: a hostile intermediary. Rewrites the content layer of a delivery as it is
+   * handed out (containers added, removed or duplicated, attachments swapped, certificates added); the response is
+   * then signed and encrypted as usual — what a compromised intermediary could send (tests of signature coverage).
+   */
+  readonly rewriteDelivery?: (delivery: HandedOutDelivery) => Promise<HandedOutDelivery>;
+}
+
+/** A delivery's content layer as the intermediary hands it out (see `rewriteDelivery`). */
+export interface HandedOutDelivery {
+  readonly messageId: string;
+  readonly contentPackageXml: string;
+  readonly attachments: ReadonlyArray<{ readonly contentId: string; readonly data: ByteSource }>;
+  readonly certificates: readonly CertificateInput[];
 }
 
 export const DEFAULT_CHUNK_SIZE = 4 * 1024 * 1024;
@@ -405,7 +419,18 @@ export class Supplier {
 
   private async deliverySpec(r: Request, record: DeliveryRecord, more: boolean, controlBlock: ControlBlock): Promise<Spec> {
     const encoding = this.options.answer?.attachmentEncoding ?? '8bit';
-    const attachments: AttachmentInput[] = (await this.store.attachmentSources(record)).map((a) => ({ ...a, transferEncoding: encoding }));
+    let handedOut: HandedOutDelivery = {
+      messageId: record.messageId,
+      contentPackageXml: await this.store.packageXml(record),
+      attachments: await this.store.attachmentSources(record),
+      certificates: record.certificates.map((c) => ({
+        role: c.role,
+        certificate: new X509Certificate(c.der),
+        ...(c.id !== undefined ? { id: c.id } : {}),
+      })),
+    };
+    if (this.options.rewriteDelivery) handedOut = await this.options.rewriteDelivery(handedOut);
+    const attachments: AttachmentInput[] = handedOut.attachments.map((a) => ({ ...a, transferEncoding: encoding }));
     const rule = toRuleInput(r.message.order.selectionRule);
     return {
       type: 'ResponseToFetchDelivery',
@@ -413,13 +438,9 @@ export class Supplier {
       feedback: [this.fb('0801', r.lang), ...(more ? [this.fb('3800', r.lang)] : [])],
       ...(rule ? { selectionRuleEcho: rule } : {}),
       processCards: [this.card(record, 'fetch')],
-      contentPackageXml: await this.store.packageXml(record),
+      contentPackageXml: handedOut.contentPackageXml,
       attachments,
-      nonIntermediaryCertificates: record.certificates.map((c) => ({
-        role: c.role,
-        certificate: new X509Certificate(c.der),
-        ...(c.id !== undefined ? { id: c.id } : {}),
-      })),
+      nonIntermediaryCertificates: [...handedOut.certificates],
     };
   }
 

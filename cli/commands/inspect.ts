@@ -1,10 +1,12 @@
 /**
  * `postfach inspect FILE --p12 FILE [--p12 FILE ...] --password-env VAR [--json] [--trusted-signer FILE ...]
- * [--trusted-ca FILE ...]`: decodes one OSCI message (an HTTP body as sent or received) with whichever of the
- * given keys fits each layer and reports type, control block, algorithms, signature results, containers and the
- * SHA-256 of every content and attachment. German text by default, one JSON object with `--json`
- * (DESIGN.md "inspect --json"; error kinds in core/osci/errors.ts). Exit code 0 when everything decrypted and
- * verified, 1 otherwise.
+ * [--trusted-ca FILE ...] [--allow-uncovered-content]`: decodes one OSCI message (an HTTP body as sent or
+ * received) with whichever of the given keys fits each layer and reports type, control block, algorithms,
+ * signature results, containers, the SHA-256 of every content and attachment and what the author signatures cover
+ * of each content. German text by default, one JSON object with `--json` (DESIGN.md "inspect --json"; error kinds
+ * in core/osci/errors.ts). Exit code 0 when everything decrypted and verified, 1 otherwise — also for a Content its
+ * container's signature does not cover (unless --allow-uncovered-content) and, with --trusted-signer, for a message
+ * without a message signature.
  */
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -26,6 +28,7 @@ interface InspectCliOptions {
   readonly json?: boolean;
   readonly trustedSigner: string[];
   readonly trustedCa: string[];
+  readonly allowUncoveredContent?: boolean;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -55,6 +58,16 @@ const TRUST_DE: Readonly<Record<string, string>> = {
   trusted: 'vertrauenswürdig',
   'unknown-issuer': 'unbekannter Aussteller',
   invalid: 'ungültig',
+};
+
+/** What the author signatures cover of a content, in words (the JSON keeps the stable token). */
+const COVERAGE_DE: Readonly<Record<string, string>> = {
+  covered: 'signiert',
+  'not-covered': 'NICHT von der Signatur des Containers erfasst',
+  unsigned: 'nicht signiert',
+  'digest-mismatch': 'VERÄNDERT (Prüfsumme passt nicht zur Signatur)',
+  'signature-invalid': 'Signatur UNGÜLTIG',
+  undecryptable: 'mit dem Schlüssel des Containers NICHT zu entschlüsseln (fremd verschlüsselt)',
 };
 
 function text(r: InspectReport, office: OfficeTime): string {
@@ -94,6 +107,7 @@ function text(r: InspectReport, office: OfficeTime): string {
     l('Inhaltscontainer', `${c.path}${c.encryptedDataId ? ' (verschlüsselt)' : ''}: ${c.error ? `nicht lesbar (${c.error.kind})` : sig}`);
   }
   for (const c of r.contents) l('Inhalt', `${c.container} ${c.id ?? ''} ${c.kind}, ${c.length} Byte, SHA-256 ${c.sha256}`);
+  for (const c of r.coverage) l('Signaturabdeckung', `${c.container} ${c.id ?? c.contentId ?? ''} ${c.kind}: ${COVERAGE_DE[c.status] ?? c.status}${c.signedBy.length > 0 ? ` (${c.signedBy.map((s) => s ?? '?').join(', ')})` : ''}`);
   for (const a of r.attachments) l('Anlage', `${a.contentId}${a.encrypted ? ' (verschlüsselt)' : ''}: ${a.length ?? a.transportedLength} Byte, SHA-256 ${a.sha256 ?? a.transportedSha256}`);
   if (r.weakAlgorithms) lines.push('  Hinweis: Die Nachricht verwendet veraltete Verfahren (z. B. SHA-1, RSA-1.5, CBC).');
   // ids, names and fault texts come from the inspected file: hidden characters as visible tokens (core/visible-text)
@@ -131,6 +145,7 @@ export function register(program: Command): void {
     .option('--password-env <var>', 'Umgebungsvariable mit dem Passwort der Schlüsseldateien')
     .option('--trusted-signer <file>', 'Zertifikat oder CA, der die Nachrichtensignatur vertrauen soll, mehrfach möglich', collect, [])
     .option('--trusted-ca <file>', 'CA-Zertifikat für Inhaltssignaturen (Autoren), mehrfach möglich', collect, [])
+    .option('--allow-uncovered-content', 'einen Inhalt, den die Signatur seines Containers nicht erfasst, nur melden (ok bleibt wahr)')
     .option('--json', 'Ergebnis als JSON')
     .action(async (files: string[], opts: InspectCliOptions) => {
       await runAction(opts.json === true, async () => {
@@ -154,6 +169,7 @@ export function register(program: Command): void {
             keys,
             ...(signers.length ? { trustedSigners: { pinned: signers, cas: signers.filter((c) => c.ca), intermediates: chain } } : {}),
             ...(cas.length ? { authorAnchors: { cas, intermediates: chain } } : {}),
+            ...(opts.allowUncoveredContent ? { allowUncoveredContent: true } : {}),
           });
           reports.push({ file, ...report });
           if (!opts.json) process.stdout.write(`${files.length > 1 ? `${file}\n` : ''}${text(report, office)}`);

@@ -8,6 +8,8 @@ import { type Command, InvalidArgumentError } from 'commander';
 import type { PostfachApi } from '../../core/api/api-types.js';
 import type { MethodInput, MethodOutput } from '../../core/api/contract.js';
 import type { FetchProgress, FetchResult, MessageListItem } from '../../core/api/contract/mailbox.js';
+import { roleWords } from '../../core/api/contract/coverage.js';
+import { UNSIGNED_BANNER } from '../../core/export/receipt.js';
 import { PostfachError } from '../../core/errors.js';
 import { SIGNATURE_STATUS_WORDS } from '../../core/mailbox/message-dto.js';
 import { creationCheckWords, expiredSinceWords, isImplausible, JUDGED_AT_RECEIPT_WORDS, receivedInsteadWords } from '../../core/api/contract/legal-time.js';
@@ -282,6 +284,9 @@ function detailText(d: Detail, office: OfficeTime): string {
   const v = (value: string) => visibleText(value);
   out.push(`Nachricht ${d.item.id}${d.item.isTest ? '  — TESTANTRAG: kein echter Antrag, nicht bearbeiten' : ''}`);
   if (d.item.unreadableReason) out.push(`  ${d.item.unreadableReason}`);
+  else if (d.item.signatureStatus === 'unsigniert') out.push(`  ${UNSIGNED_BANNER}`);
+  const extras = d.parts.filter((p) => p.coverage.role === 'extra').length;
+  if (extras > 0 && !d.item.unreadableReason) out.push(`  Achtung: ${extras} weitere(r) Teil(e) der Zustellung gehören nicht zum Antrag (siehe „Teile der Zustellung“).`);
   out.push('', 'Laufzettel');
   l('Eingang (beim Intermediär)', time(d.laufzettel.eingang));
   const note = eingangNote({ ...d.item, creationCheck: d.laufzettel.creationCheck?.code ?? d.item.creationCheck }, office, true);
@@ -291,10 +296,10 @@ function detailText(d: Detail, office: OfficeTime): string {
   l('Abgerufen', time(d.laufzettel.fetchedAt));
   l('Nachrichtenkennung', v(d.laufzettel.messageId));
   if (d.laufzettel.subject) l('Betreff', v(d.laufzettel.subject));
-  l('Absender', d.laufzettel.sender ? v(d.laufzettel.sender.subject) : 'unbekannt');
+  l('Absender', `${d.laufzettel.sender ? v(d.laufzettel.sender.subject) : 'unbekannt'}${!d.item.unreadableReason && d.item.signatureStatus === 'unsigniert' ? ' (laut Nachricht; keine Signatur des Absenders erfasst den Antrag)' : ''}`);
   l('Empfänger', d.laufzettel.recipient ? v(d.laufzettel.recipient.subject) : 'unbekannt');
   out.push('', 'Signaturen');
-  for (const s of d.signatures) {
+  for (const [index, s] of d.signatures.entries()) {
     l(s.role === 'author' ? `Absender${s.container ? ` (${s.container})` : ''}` : 'Intermediär', s.words.de);
     if (s.role === 'author' && s.validityBasis === 'receipt') l('  Prüfzeitpunkt', JUDGED_AT_RECEIPT_WORDS.de);
     if (s.expiredSince) {
@@ -302,6 +307,10 @@ function detailText(d: Detail, office: OfficeTime): string {
       l('  ACHTUNG', expiredSinceWords({ de: until, en: until }).de);
     }
     if (s.signer) l('  unterzeichnet von', v(s.signer.subject));
+    if (s.role === 'author' && !d.parts.some((p) => p.coverage.status === 'before-coverage')) {
+      const covered = d.parts.filter((p) => p.coverage.signatures.includes(index)).map((p) => (p.coverage.role === 'application' ? 'Antrag' : v(p.name)));
+      l('  erfasst', covered.length > 0 ? covered.join(', ') : 'keinen gespeicherten Teil');
+    }
     for (const r of s.reasons) l('  Hinweis', r.de);
     l('  technisch', v(s.technical));
   }
@@ -330,6 +339,11 @@ function detailText(d: Detail, office: OfficeTime): string {
       if (!doc.exportAllowed) l('  WARNUNG', 'Kein zugelassener Dateityp: wird als .bin exportiert; nur öffnen, wenn der Inhalt geprüft ist.');
       l('  Export als', doc.exportName);
     }
+  }
+  out.push('', 'Teile der Zustellung (was die Signatur des Absenders erfasst)');
+  for (const p of d.parts) {
+    out.push(`  - ${roleWords(p.coverage.role).de}: ${p.name} — ${p.coverage.words.de}`);
+    out.push(`    ${formatBytes(p.size)}, SHA-256 ${p.sha256}`);
   }
   out.push('', `Inhalt: ${formatBytes(d.content.size)}, SHA-256 ${d.content.sha256}`);
   return `${out.join('\n')}\n`;

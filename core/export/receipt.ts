@@ -28,6 +28,19 @@ export interface SignatureFacts {
   readonly expiredSince?: string;
 }
 
+/** One stored part of the delivery and what the author signature covers of it (core/api/contract/coverage.ts). */
+export interface PartFacts {
+  /** e.g. "Antrag", "Anlage", "Zusätzlicher Teil (nicht Teil des Antrags)". */
+  readonly role: string;
+  readonly name: string;
+  /** The coverage status in words, e.g. "signiert", "nicht signiert", "Duplikat eines Teils des Antrags". */
+  readonly status: string;
+  /** Not signed by the application's signature (shown with a warning). */
+  readonly warning: boolean;
+  readonly sha256: string;
+  readonly size: number;
+}
+
 /** One entry of the intermediary's inspection report (process card), in its own words. */
 export interface InspectionFacts {
   /** Which certificate was inspected (subject or role). */
@@ -63,7 +76,17 @@ export interface ReceiptFacts {
   /** SHA-256 (hex) of the decrypted content as stored. */
   readonly contentSha256: string;
   readonly contentSize?: number;
+  /**
+   * The application shown carries no author signature covering it (DESIGN.md "Signature coverage"): every export
+   * says "NICHT SIGNIERT" prominently. Undefined: not known (stored before per-part coverage) or not readable.
+   */
+  readonly unsigned?: boolean;
+  /** Every stored part with its coverage (the content first). */
+  readonly parts?: readonly PartFacts[];
 }
+
+/** The banner of an application without an author signature covering it. */
+export const UNSIGNED_BANNER = 'NICHT SIGNIERT – keine Signatur des Absenders erfasst diesen Antrag; Herkunft und Unverändertheit sind nicht nachgewiesen';
 
 export function signatureInWords(s: SignatureFacts): string {
   const signature = { valid: 'Signatur gültig', invalid: 'Signatur ungültig – Inhalt nicht verwenden', 'not-checkable': 'Signatur nicht prüfbar' }[s.result];

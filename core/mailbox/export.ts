@@ -3,6 +3,12 @@
  * byte, the documents (inline xsb:dokument and OSCI attachments) into a folder, the one-page Eingangsbestätigung.
  * Each export is audited as "exportiert" with its format (never a file name: it may carry a person's name). Every
  * written file carries the Mark-of-the-Web on Windows (core/export/mark-of-the-web.ts).
+ *
+ * What the author signature covers decides how a part leaves the program (README "Welcher Inhalt ist der Antrag?"):
+ * the XML and the PDF carry the application chosen by the rule (the stored content); the PDF's Laufzettel and the
+ * receipt list every part with its status, say "NICHT SIGNIERT" for an application no signature covers, and give
+ * each signature only what it covers. The attachment export writes the signed parts of the application at the top
+ * and every other part into the subfolder `Weitere-Teile-nicht-Antrag`, its name prefixed with its status.
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -13,13 +19,16 @@ import { exportAttachments, exportPdf, exportReceiptPdf, exportXml, safeFileName
 import { createFolder, writeNewFile } from '../export/attachments.js';
 import { targetNotWritable } from '../export/errors.js';
 import { markFromInternet } from '../export/mark-of-the-web.js';
-import { storedAttachmentFile } from './document-files.js';
+import { extraStatusOf, storedAttachmentFile } from './document-files.js';
 import type { DeliveryRecord, PostfachStore } from '../store/index.js';
 import type { DeliverySummary } from '../xsozial/index.js';
 import { certificateOrUndefined } from './certificates.js';
 import { contentSource, storedView, type ViewCache } from './message-detail.js';
 import { storedCreationCheck } from './legal-time.js';
-import { inspectionsOf, signaturesOf } from './message-dto.js';
+import { coverageOf, inspectionsOf, signaturesOf } from './message-dto.js';
+import { partsOf } from './message-detail.js';
+import { EXTRA_PARTS_FOLDER, roleWords } from '../api/contract/coverage.js';
+import type { DeliveryPart } from '../api/contract/mailbox.js';
 import { subjectName } from '../osci/signature/cert-names.js';
 
 export type ExportFormat = z.infer<typeof exportFormatSchema>;
@@ -35,12 +44,30 @@ const notReadable = (): PostfachError =>
     'PDF or documents requested for a message marked "nicht lesbar"',
   );
 
+/** A signature's role with what it covers, from the stored parts ("before-coverage": not recorded, nothing said). */
+function coveredBy(parts: readonly DeliveryPart[], index: number): string {
+  if (parts.some((p) => p.coverage.status === 'before-coverage')) return '';
+  const covered = parts.filter((p) => p.coverage.signatures.includes(index));
+  if (covered.length === 0) return ' – erfasst keinen gespeicherten Teil';
+  const names = covered.slice(0, 5).map((p) => (p.coverage.role === 'application' ? 'den Antrag' : `„${p.name}“`));
+  return ` – erfasst ${names.join(', ')}${covered.length > 5 ? ` und ${covered.length - 5} weitere` : ''}`;
+}
+
+/** The application shown has no author signature covering it: from the coverage record, else from the list status. */
+function isUnsigned(record: DeliveryRecord): boolean | undefined {
+  if (record.unreadableReason !== null) return undefined;
+  const c = coverageOf(record.content.coverage);
+  if (c.status === 'before-coverage') return record.signatureStatus === 'unsigniert' ? true : undefined;
+  return c.status !== 'signed';
+}
+
 /** What the Eingangsbestätigung and the Laufzettel page state, from the store; times stated in `timeZone` (the office's). */
 export function receiptFacts(record: DeliveryRecord, timeZone?: string): ReceiptFacts {
   const sender = certificateOrUndefined(record.senderCertificate);
   const recipient = certificateOrUndefined(record.addresseeCertificate);
-  const signatures: SignatureFacts[] = signaturesOf(record).map((check) => ({
-    role: check.role === 'author' ? `Inhaltsdaten (Absender${check.container ? `, ${check.container}` : ''})` : 'Nachricht (Intermediär)',
+  const parts = partsOf(record);
+  const signatures: SignatureFacts[] = signaturesOf(record).map((check, index) => ({
+    role: check.role === 'author' ? `Inhaltsdaten (Absender${check.container ? `, ${check.container}` : ''})${coveredBy(parts, index)}` : 'Nachricht (Intermediär)',
     ...(check.signer ? { signer: check.signer.subject } : {}),
     result: check.result,
     certificate: check.certificate,
@@ -62,22 +89,43 @@ export function receiptFacts(record: DeliveryRecord, timeZone?: string): Receipt
     ...(timeZone ? { timeZone } : {}),
     ...(record.processCard.forwarding === null ? {} : { forwarding: record.processCard.forwarding }),
     ...(record.processCard.reception === null ? {} : { reception: record.processCard.reception }),
-    sender: sender ? subjectName(sender) : 'unbekannt',
+    // the originator's certificate is named by the message, not proven by a signature over the application
+    sender: `${sender ? subjectName(sender) : 'unbekannt'}${isUnsigned(record) === true ? ' (laut Nachricht; keine Signatur des Absenders erfasst den Antrag)' : ''}`,
     recipient: recipient ? subjectName(recipient) : 'unbekannt',
     signatures,
     inspections: inspectionsOf(record).map((i) => ({ subject: i.subject, result: i.words.de, ...(i.time ? { time: i.time } : {}) })),
     contentSha256: record.content.sha256,
     contentSize: record.content.size,
+    ...(isUnsigned(record) === undefined ? {} : { unsigned: isUnsigned(record) as boolean }),
+    parts: parts.map((p) => ({
+      role: roleWords(p.coverage.role).de,
+      name: p.name,
+      status: p.coverage.words.de,
+      warning: !(p.coverage.status === 'signed' && p.coverage.role !== 'extra'),
+      sha256: p.sha256,
+      size: p.size,
+    })),
   };
 }
 
-/** OSCI attachments (kept as separate files in the store) into the folder: safe names, never overwriting. */
+
+/**
+ * OSCI attachments (kept as separate files in the store) into the folder: safe names, never overwriting. A part
+ * that is not a signed part of the application (extra, unsigned, duplicate, foreign-encrypted, ...) goes into the
+ * subfolder EXTRA_PARTS_FOLDER with its status in front of its name, so it is never mistaken for a genuine one.
+ */
 async function exportStoredAttachments(store: PostfachStore, record: DeliveryRecord, folder: string): Promise<Array<{ path: string; size: number; sha256: string; allowed: boolean }>> {
   await createFolder(folder);
   const written: Array<{ path: string; size: number; sha256: string; allowed: boolean }> = [];
+  let extraFolder: string | undefined;
   for (const attachment of record.attachments) {
-    const { fileName, allowed } = storedAttachmentFile(attachment);
-    const { path: target, size, sha256 } = await writeNewFile(folder, fileName, store.openAttachment(attachment.id));
+    const extra = extraStatusOf(record, attachment);
+    if (extra !== undefined && extraFolder === undefined) {
+      extraFolder = path.join(folder, EXTRA_PARTS_FOLDER);
+      await createFolder(extraFolder);
+    }
+    const { fileName, allowed } = storedAttachmentFile(attachment, extra);
+    const { path: target, size, sha256 } = await writeNewFile(extraFolder !== undefined && extra !== undefined ? extraFolder : folder, fileName, store.openAttachment(attachment.id));
     written.push({ path: target, size, sha256, allowed });
   }
   return written;

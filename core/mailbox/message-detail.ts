@@ -1,7 +1,8 @@
 /**
  * A message as the detail view shows it (Laufzettel, signature and certificate results in plain words with the
- * technical detail, the readable view of the content, the documents: inline xsb:dokument and OSCI attachments),
- * and a document's bytes for the viewer in bounded chunks.
+ * technical detail, every stored part with what the signature covers of it, the readable view of the content, the
+ * documents: inline xsb:dokument and OSCI attachments, each with its coverage), and a document's bytes for the
+ * viewer in bounded chunks.
  *
  * The view is read again from the stored content (streaming, core/xsozial) rather than stored: the reader may
  * improve between versions, and the store keeps only what was delivered. The last few views are kept in memory,
@@ -12,9 +13,9 @@ import { PostfachError, toPostfachError } from '../errors.js';
 import type { DeliveryRecord, DeliveryRef, PostfachStore } from '../store/index.js';
 import { documentSource, readDelivery, type DeliveryView, type DocumentView } from '../xsozial/index.js';
 import type { XmlByteSource } from '../xsozial/source.js';
-import { inlineDocumentFile, storedAttachmentFile } from './document-files.js';
+import { extraStatusOf, inlineDocumentFile, storedAttachmentFile } from './document-files.js';
 import { mailboxError } from './errors.js';
-import { inspectionsOf, laufzettelOf, listItemDto, signaturesOf } from './message-dto.js';
+import { coverageOf, inspectionsOf, laufzettelOf, listItemDto, signaturesOf } from './message-dto.js';
 import { rangedSource, readRange } from './stored-content.js';
 
 interface CachedView {
@@ -72,7 +73,31 @@ async function viewOf(store: PostfachStore, record: DeliveryRecord, cache: ViewC
   return entry;
 }
 
+/** Every stored part: the content (the application, or the delivery as received), then the attachments in order. */
+export function partsOf(record: DeliveryRecord): MessageDetail['parts'] {
+  const content = coverageOf(record.content.coverage);
+  return [
+    {
+      ref: { source: 'content' as const },
+      name: content.role === 'received' ? 'Zustellung (so wie empfangen)' : record.unreadableReason === null ? 'Antrag (XML)' : 'Inhalt (XML)',
+      mimeType: record.content.contentType,
+      size: record.content.size,
+      sha256: record.content.sha256,
+      coverage: content,
+    },
+    ...record.attachments.map((a) => ({
+      ref: { source: 'attachment' as const, attachmentId: a.id },
+      name: a.name,
+      mimeType: a.mimeType,
+      size: a.size,
+      sha256: a.sha256,
+      coverage: coverageOf(a.coverage),
+    })),
+  ];
+}
+
 function documentsOf(view: DeliveryView | undefined, record: DeliveryRecord): MessageDetail['documents'] {
+  const contentCoverage = coverageOf(record.content.coverage);
   const inline = (view?.documents ?? []).map((d) => {
     const file = inlineDocumentFile(d);
     return {
@@ -88,10 +113,12 @@ function documentsOf(view: DeliveryView | undefined, record: DeliveryRecord): Me
       ...(d.problem === undefined ? {} : { problem: { de: d.problem.de, en: d.problem.en } }),
       exportName: file.fileName,
       exportAllowed: file.allowed,
+      // an inline document is part of the application's bytes: it has the application's coverage
+      coverage: contentCoverage,
     };
   });
   const attachments = record.attachments.map((a) => {
-    const file = storedAttachmentFile(a);
+    const file = storedAttachmentFile(a, extraStatusOf(record, a));
     return {
       ref: { source: 'attachment' as const, attachmentId: a.id },
       name: a.name,
@@ -105,6 +132,7 @@ function documentsOf(view: DeliveryView | undefined, record: DeliveryRecord): Me
       ...(file.mismatch ? { problem: attachmentMismatch(file.detected) } : {}),
       exportName: file.fileName,
       exportAllowed: file.allowed,
+      coverage: coverageOf(a.coverage),
     };
   });
   return [...inline, ...attachments];
@@ -126,6 +154,7 @@ export async function messageDetail(store: PostfachStore, ref: DeliveryRef, cach
     item: listItemDto(record),
     laufzettel: laufzettelOf(record, options.timeZone),
     signatures: signaturesOf(record),
+    parts: partsOf(record),
     inspections: inspectionsOf(record),
     content: { size: record.content.size, sha256: record.content.sha256, contentType: record.content.contentType },
     view: (view ?? null) as MessageDetail['view'],

@@ -176,6 +176,7 @@ interface DetailRow extends ListRow {
   content_size: number;
   content_sha256: Buffer;
   content_type: string | null;
+  content_coverage: string | null;
 }
 
 const parseJson = (text: string | null): JsonValue | null => (text === null ? null : (JSON.parse(text) as JsonValue));
@@ -191,15 +192,16 @@ function parseJsonOrNull(text: string | null): JsonValue | null {
 
 export function attachmentsOf(db: Db, deliveryId: number): AttachmentInfo[] {
   return (
-    stmt(db, 'SELECT id, position, name, mime_type, size, sha256 FROM attachments WHERE delivery_id = ? ORDER BY position').all(deliveryId) as Array<{
+    stmt(db, 'SELECT id, position, name, mime_type, size, sha256, coverage FROM attachments WHERE delivery_id = ? ORDER BY position').all(deliveryId) as Array<{
       id: number;
       position: number;
       name: string;
       mime_type: string;
       size: number;
       sha256: Buffer;
+      coverage: string | null;
     }>
-  ).map((a) => ({ id: a.id, position: a.position, name: a.name, mimeType: a.mime_type, size: a.size, sha256: a.sha256.toString('hex') }));
+  ).map((a) => ({ id: a.id, position: a.position, name: a.name, mimeType: a.mime_type, size: a.size, sha256: a.sha256.toString('hex'), coverage: parseJson(a.coverage) }));
 }
 
 export function getDeliveryRecord(db: Db, id: number): DeliveryRecord {
@@ -207,7 +209,7 @@ export function getDeliveryRecord(db: Db, id: number): DeliveryRecord {
           db,
       `SELECT ${LIST_COLUMNS}, d.forwarding_at, d.reception_at, d.creation_check, d.exported_at, d.transferred_at, d.trashed_at, d.checklist,
          x.sender_cert, x.addressee_cert, x.inspection_report, x.signature_result, x.certificate_result,
-         x.content_size, x.content_sha256, x.content_type
+         x.content_size, x.content_sha256, x.content_type, x.content_coverage
        FROM deliveries d JOIN delivery_details x ON x.delivery_id = d.id WHERE d.id = ?`,
     )
     .get(id) as DetailRow | undefined;
@@ -225,7 +227,7 @@ export function getDeliveryRecord(db: Db, id: number): DeliveryRecord {
     },
     signatureResult: parseJson(row.signature_result),
     certificateResult: parseJson(row.certificate_result),
-    content: { size: row.content_size, sha256: row.content_sha256.toString('hex'), contentType: row.content_type },
+    content: { size: row.content_size, sha256: row.content_sha256.toString('hex'), contentType: row.content_type, coverage: parseJson(row.content_coverage) },
     attachments: attachmentsOf(db, id),
     times: {
       fetchedAt: new Date(row.fetched_at).toISOString(),

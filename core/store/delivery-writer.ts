@@ -122,6 +122,7 @@ function prepare(d: NewDelivery): Prepared {
       signature_result: json(d.signatureResult, 'signatureResult'),
       certificate_result: json(d.certificateResult, 'certificateResult'),
       content_type: text(d.contentType, 'contentType', LIMITS.mimeType),
+      content_coverage: json(d.contentCoverage, 'contentCoverage'),
     },
   };
 }
@@ -248,9 +249,9 @@ export async function saveDelivery(ctx: WriterContext, delivery: NewDelivery): P
         stmt(
           db,
           `INSERT INTO delivery_details(delivery_id, sender_cert, addressee_cert, inspection_report, signature_result, certificate_result,
-             content_size, content_sha256, content_type, content_blob, content_inline)
+             content_size, content_sha256, content_type, content_blob, content_inline, content_coverage)
            VALUES (@delivery_id, @sender_cert, @addressee_cert, @inspection_report, @signature_result, @certificate_result,
-             @content_size, @content_sha256, @content_type, @content_blob, @content_inline)`,
+             @content_size, @content_sha256, @content_type, @content_blob, @content_inline, @content_coverage)`,
         ).run({
           ...prepared.details,
           delivery_id: id,
@@ -261,10 +262,10 @@ export async function saveDelivery(ctx: WriterContext, delivery: NewDelivery): P
         });
         const insertAttachment = stmt(
           db,
-          'INSERT INTO attachments(delivery_id, position, name, mime_type, size, sha256, blob_id) VALUES (?, ?, ?, ?, ?, ?, ?)',
+          'INSERT INTO attachments(delivery_id, position, name, mime_type, size, sha256, blob_id, coverage) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
         );
         stored.forEach(({ attachment, blob }, position) =>
-          insertAttachment.run(id, position, attachment.name, attachment.mimeType, blob.size, blob.sha256, blob.id),
+          insertAttachment.run(id, position, attachment.name, attachment.mimeType, blob.size, blob.sha256, blob.id, json(attachment.coverage, `attachments[${position}].coverage`)),
         );
         stmt(db, 'INSERT INTO delivery_search(rowid, names, ids, subject, body) VALUES (?, ?, ?, ?, ?)').run(
           id,

@@ -46,6 +46,8 @@ export interface NewAttachment {
   readonly content: ByteSource;
   /** When given, the store checks the bytes it received against it (hex) and refuses the delivery on mismatch. */
   readonly expectedSha256?: string;
+  /** What the author signature covers of this part (the engine's versioned JSON of codes, kept opaque). */
+  readonly coverage?: JsonValue;
 }
 
 export interface NewDelivery {
@@ -56,6 +58,8 @@ export interface NewDelivery {
   readonly processCard?: ProcessCardInput;
   readonly signatureResult?: JsonValue;
   readonly certificateResult?: JsonValue;
+  /** What the author signature covers of the content (the engine's versioned JSON of codes, kept opaque). */
+  readonly contentCoverage?: JsonValue;
   /** The decrypted content exactly as received. Small contents are kept inside the database, large ones in a blob file. */
   readonly content: ByteSource;
   readonly contentType?: string | null;
@@ -115,6 +119,8 @@ export interface AttachmentInfo {
   readonly size: number;
   /** Hex. */
   readonly sha256: string;
+  /** The engine's coverage record (schema 9; null when the row has none). */
+  readonly coverage: JsonValue | null;
 }
 
 export interface DeliveryRecord extends DeliveryListItem {
@@ -130,7 +136,7 @@ export interface DeliveryRecord extends DeliveryListItem {
   };
   readonly signatureResult: JsonValue | null;
   readonly certificateResult: JsonValue | null;
-  readonly content: { readonly size: number; readonly sha256: string; readonly contentType: string | null };
+  readonly content: { readonly size: number; readonly sha256: string; readonly contentType: string | null; readonly coverage: JsonValue | null };
   readonly attachments: readonly AttachmentInfo[];
   readonly times: {
     readonly fetchedAt: string;

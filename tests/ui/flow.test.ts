@@ -186,7 +186,9 @@ describe('the caseworker flow in the Übungsmodus', () => {
     await page.locator(`[data-testid="message-view"][data-message-id="${hzl.id}"]`).waitFor();
     await expect.poll(() => row(hzl.id).getAttribute('aria-label')).not.toMatch(/^ungelesen/);
     expect(await page.getByTestId('message-state').innerText()).toBe('gelesen');
-    expect(await page.getByText('Signatur gültig (Sozialplattform)').first().isVisible()).toBe(true);
+    expect(await page.getByText('Signatur gültig, Zertifikat vertrauenswürdig').first().isVisible()).toBe(true);
+    // who signed: the signer of the signature covering the application (the test PKI's Sozialplattform)
+    expect(await page.getByTestId('signature-signer').innerText()).toBe('unterzeichnet von Sozialplattform (Test)');
     const detail = await serviceApi(ui).call('messages.detail', { ref: { id: hzl.id } });
     const ibanField = detail.view?.cards.flatMap((c) => c.sections.flatMap((s) => s.fields)).find((f) => f.value.kind === 'iban');
     expect(ibanField).toBeDefined();
@@ -293,7 +295,7 @@ describe('the caseworker flow in the Übungsmodus', () => {
     const laufzettel = page.getByTestId('laufzettel');
     await laufzettel.waitFor();
     const text = await laufzettel.innerText();
-    expect(text).toContain('Signatur gültig (Sozialplattform)');
+    expect(text).toContain('Signatur gültig, Zertifikat vertrauenswürdig');
     expect(text).toContain('Sperrstatus nicht geprüft');
     // said once per signature card (the engine's words end in it too)
     const cards = laufzettel.locator('.signature');

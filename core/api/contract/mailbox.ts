@@ -16,6 +16,7 @@ import { serviceEvent, serviceMethod } from '../contract-kit.js';
 import { count, filePath, fingerprint, isoTime, noInput, secret, shortText, text } from './fields.js';
 import { creationCheckCodeSchema, creationCheckSchema, validityBasisSchema } from './legal-time.js';
 import { UNREADABLE_KIND_PATTERN } from './unreadable.js';
+import { COVERAGE_STATUSES, PART_ROLES } from './coverage.js';
 
 const storeId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
@@ -333,6 +334,32 @@ export const documentRefSchema = z.union([
 ]);
 export type DocumentRef = z.infer<typeof documentRefSchema>;
 
+/**
+ * What the author signature covers of one part (contract/coverage.ts): role and status as codes, the covering
+ * signatures as indexes into the detail's `signatures`, where the part sat (container path, Content id), and the
+ * status in words. Role null: stored before per-part coverage was recorded.
+ */
+export const partCoverageSchema = z.strictObject({
+  role: z.enum(PART_ROLES).nullable(),
+  status: z.enum(COVERAGE_STATUSES),
+  signatures: z.array(z.number().int().nonnegative().max(1000)).max(50),
+  container: shortText.nullable(),
+  contentId: shortText.nullable(),
+  words: userTextSchema,
+});
+export type PartCoverage = z.infer<typeof partCoverageSchema>;
+
+/** One part of the delivery as stored: the content (the application, or the delivery as received) or an attachment. */
+export const deliveryPartSchema = z.strictObject({
+  ref: z.union([z.strictObject({ source: z.literal('content') }), z.strictObject({ source: z.literal('attachment'), attachmentId: storeId })]),
+  name: text,
+  mimeType: shortText.nullable(),
+  size: count,
+  sha256: z.string().max(64),
+  coverage: partCoverageSchema,
+});
+export type DeliveryPart = z.infer<typeof deliveryPartSchema>;
+
 export const documentEntrySchema = z.strictObject({
   ref: documentRefSchema,
   name: text,
@@ -348,6 +375,8 @@ export const documentEntrySchema = z.strictObject({
   exportName: text,
   /** False: the content is of no allowed type and is exported as ".bin" — the UI warns. */
   exportAllowed: z.boolean(),
+  /** What the signature covers of it (inline documents share the application's). */
+  coverage: partCoverageSchema.optional(),
 });
 
 export const laufzettelSchema = z.strictObject({
@@ -370,6 +399,8 @@ export const messageDetailSchema = z.strictObject({
   item: messageListItemSchema,
   laufzettel: laufzettelSchema,
   signatures: z.array(signatureCheckSchema).max(50),
+  /** Every stored part with what the signature covers of it: the content first, then the attachments in order. */
+  parts: z.array(deliveryPartSchema).max(10_001),
   inspections: z.array(inspectionSchema).max(50),
   content: z.strictObject({ size: count, sha256: z.string().max(64), contentType: shortText.nullable() }),
   /** The readable view (null when "nicht lesbar" or the XML cannot be read now: `viewError`). */

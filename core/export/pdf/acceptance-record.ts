@@ -10,7 +10,7 @@ import path from 'node:path';
 import { PostfachError } from '../../errors.js';
 import type { DeliveryView } from '../../xsozial/view.js';
 import { pdfFailed, targetNotWritable } from '../errors.js';
-import { eingangInWords, signatureInWords, timestampInWords, validityInWords, type ReceiptFacts } from '../receipt.js';
+import { eingangInWords, signatureInWords, timestampInWords, UNSIGNED_BANNER, validityInWords, type ReceiptFacts } from '../receipt.js';
 import { writeAtomically } from '../xml-export.js';
 import { PAGE, TaggedWriter } from './tagged-writer.js';
 
@@ -97,6 +97,7 @@ export async function exportAcceptanceRecord(facts: AcceptanceFacts, outputPath:
       { label: 'Inhaltsdaten', value: facts.decryption.content },
     ]);
     w.heading(2, 'Signaturprüfung');
+    if (r.unsigned === true) w.banner(UNSIGNED_BANNER);
     w.table(r.signatures.map((s) => ({ label: s.role, value: `${[signatureInWords(s), ...validityInWords(s, zone)].join('\n')}${s.signer ? `\nUnterzeichner: ${printedName(s.signer)}` : ''}${s.algorithm ? `\nVerfahren: ${s.algorithm}` : ''}` })));
     if (r.inspections.length > 0) {
       w.heading(2, 'Prüfbericht des Intermediärs');

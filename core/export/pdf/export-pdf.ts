@@ -21,7 +21,7 @@ import { PostfachError } from '../../errors.js';
 import { visibleText } from '../../visible-text.js';
 import { pdfFailed, targetNotWritable } from '../errors.js';
 import { inlineDocumentName } from '../file-names.js';
-import type { ReceiptFacts } from '../receipt.js';
+import { UNSIGNED_BANNER, type ReceiptFacts } from '../receipt.js';
 import { imageProblem } from './image-check.js';
 import { IMPORTED_PAGE_XOBJECT, importPdfPages, planDocuments, type DocumentPlan } from './import-pages.js';
 import { receiptContentOf, renderReceipt } from './receipt-page.js';
@@ -73,6 +73,7 @@ export async function exportPdf(view: DeliveryView, receipt: ReceiptFacts, optio
     const dataItem = outline.addItem(view.kind === 'xsozial-application' ? 'Antragsdaten' : 'Inhalt der Nachricht');
     w.heading(1, view.kind === 'xsozial-application' ? 'Antragsdaten' : 'Inhalt der Nachricht');
     if (view.test) w.banner(TEST_BANNER.de);
+    if (receipt.unsigned === true) w.banner(UNSIGNED_BANNER);
     const shown = new Set<string>();
     for (const card of view.cards) {
       if (card.id === 'dokumente') continue;

@@ -2,7 +2,7 @@
 import { formatBytes } from '../../xsozial/values.js';
 import type { DeliverySummary, DeliveryView } from '../../xsozial/view.js';
 import { TEST_BANNER } from '../../xsozial/view.js';
-import { eingangInWords, signatureInWords, timestampInWords, validityInWords, type ReceiptFacts } from '../receipt.js';
+import { eingangInWords, signatureInWords, timestampInWords, UNSIGNED_BANNER, validityInWords, type ReceiptFacts } from '../receipt.js';
 import type { Row, TaggedWriter } from './tagged-writer.js';
 
 /** What the receipt says about the content itself. */
@@ -30,9 +30,12 @@ export function receiptContentOf(view: DeliveryView | DeliverySummary): ReceiptC
   };
 }
 
+const MAX_PARTS_LISTED = 12;
+
 export function renderReceipt(w: TaggedWriter, receipt: ReceiptFacts, content: ReceiptContent, title: string): void {
   w.heading(1, title);
   if (content.test) w.banner(TEST_BANNER.de);
+  if (receipt.unsigned === true) w.banner(UNSIGNED_BANNER);
   w.heading(2, 'Eingang');
   const zone = receipt.timeZone;
   const eingang = eingangInWords(receipt);
@@ -58,8 +61,23 @@ export function renderReceipt(w: TaggedWriter, receipt: ReceiptFacts, content: R
   inner.push({ label: 'Prüfsumme des Inhalts (SHA-256)', value: receipt.contentSha256 });
   if (receipt.contentSize !== undefined) inner.push({ label: 'Größe des Inhalts', value: `${formatBytes(receipt.contentSize)} (${receipt.contentSize} Byte)` });
   w.table(inner);
+  if (receipt.parts !== undefined && receipt.parts.length > 0) {
+    // per part what the author signature covers; bounded: a hostile delivery may carry thousands of parts
+    w.heading(2, 'Teile der Zustellung');
+    const listed = receipt.parts.slice(0, MAX_PARTS_LISTED);
+    w.table(
+      listed.map((p) => ({
+        label: `${p.role}: ${p.name}`,
+        value: `${p.status}\nSHA-256 ${p.sha256} · ${formatBytes(p.size)}`,
+        ...(p.warning ? { note: p.status } : {}),
+      })),
+    );
+    if (receipt.parts.length > listed.length) w.paragraph(`… und ${receipt.parts.length - listed.length} weitere Teile (vollständig im Programm unter „Laufzettel“).`);
+  }
   w.heading(2, 'Signaturen und Zertifikate');
   if (receipt.signatures.length === 0) w.paragraph('Der Inhalt ist nicht signiert.');
+  // the intermediary's transport signature is always listed: it says nothing about who wrote the application
+  else if (receipt.unsigned === true) w.paragraph('Der Antrag ist von keiner Signatur des Absenders erfasst (nicht signiert).');
   w.table(
     receipt.signatures.map((s) => ({
       label: s.role,

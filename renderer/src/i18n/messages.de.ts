@@ -232,7 +232,8 @@ export const de = {
     papierkorb: 'im Papierkorb',
   },
   signature: {
-    vertrauenswuerdig: 'Signatur gültig (Sozialplattform)',
+    // who signed is not part of the status: it is the covering signature's signer, shown beside it (signedBy)
+    vertrauenswuerdig: 'Signatur gültig, Zertifikat vertrauenswürdig',
     'unbekannter-aussteller': 'Signatur gültig, Aussteller unbekannt',
     ungueltig: 'Signatur ungültig – nicht verwenden',
     unsigniert: 'nicht signiert',
@@ -273,12 +274,18 @@ export const de = {
     untitled: 'Antrag',
     loading: 'Der Antrag wird geladen …',
     testBanner: 'TESTANTRAG – kein echter Antrag, nicht bearbeiten',
+    unsignedBanner: 'NICHT SIGNIERT – Keine Signatur des Absenders erfasst diesen Antrag. Herkunft und Unverändertheit sind nicht nachgewiesen.',
+    extraParts: (n: number) =>
+      n === 1
+        ? 'Diese Zustellung enthält einen weiteren Teil, der nicht zum signierten Antrag gehört. Er ist im Laufzettel unter „Teile der Zustellung“ gekennzeichnet.'
+        : `Diese Zustellung enthält ${num(n)} weitere Teile, die nicht zum signierten Antrag gehören. Sie sind im Laufzettel unter „Teile der Zustellung“ gekennzeichnet.`,
     eingang: 'Eingang (Intermediär)',
     eingangMissing: 'Eingang unbekannt (abgerufen am …)',
     applicationDate: 'Antragsdatum',
     bornShort: 'geb.',
     signatureLine: 'Signatur',
     showDetails: 'Details',
+    signedBy: (name: string) => `unterzeichnet von ${name}`,
     state: 'Stand',
     tabs: { overview: 'Übersicht', data: 'Daten', documents: (n: number) => `Dokumente (${num(n)})`, laufzettel: 'Laufzettel' },
     tabsLabel: 'Ansichten des Antrags',
@@ -384,6 +391,12 @@ export const de = {
       recipient: 'Empfänger (Zertifikat)',
       contentSha: 'Prüfsumme des Inhalts (SHA-256)',
       contentSize: 'Größe des Inhalts',
+      parts: 'Teile der Zustellung',
+      partsIntro: 'Was die Signatur des Absenders erfasst – für jeden gespeicherten Teil einzeln. Nur signierte Teile des Antrags sind nachgewiesen.',
+      covers: 'Erfasst',
+      coversNothing: 'keinen gespeicherten Teil',
+      coversApplication: 'den Antrag',
+      senderUnproven: 'laut Nachricht – keine Signatur des Absenders erfasst den Antrag',
       signatures: 'Signaturen und Zertifikate',
       noSignatures: 'Es liegen keine Prüfergebnisse vor.',
       roleAuthor: 'Inhaltsdaten (Signatur des Absenders)',

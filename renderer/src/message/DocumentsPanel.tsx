@@ -5,6 +5,7 @@
 import { useState } from 'react';
 import { ListBox, ListBoxItem, type Key } from 'react-aria-components';
 import type { DocumentRef } from '../../../core/api/contract/mailbox.js';
+import { coverageTone } from '../../../core/api/contract/coverage.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { visibleText } from '../../../core/visible-text.js';
 import { IconWarning } from '../components/Icons.js';
@@ -76,6 +77,11 @@ export function DocumentsPanel({ id, documents }: { id: number; documents: reado
             <span className="documents__export" data-testid="document-export-name">
               {t.message.documents.savedAs}: <Shown text={d.exportName} tokens className="mono" />
             </span>
+            {d.coverage !== undefined ? (
+              <span className={`documents__coverage documents__coverage--${coverageTone(d.coverage.status, d.coverage.role)}`} data-coverage={d.coverage.status}>
+                {language === 'de' ? d.coverage.words.de : d.coverage.words.en}
+              </span>
+            ) : null}
           </ListBoxItem>
         ))}
       </ListBox>

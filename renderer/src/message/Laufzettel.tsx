@@ -1,11 +1,13 @@
 /**
  * "Laufzettel": the proof of receipt (Eingang = Creation at the intermediary, Forwarding, Reception), the message id,
- * sender and recipient, the content's checksum, the signature and certificate results in plain words (with
- * "Sperrstatus nicht geprüft"), the intermediary's inspection report, and what happened to the message here. The
- * technical detail of each signature (signer, algorithm, fingerprint, the engine's technical text) is one click away.
+ * sender and recipient, the content's checksum, every stored part with what the sender's signature covers of it,
+ * the signature and certificate results in plain words (with "Sperrstatus nicht geprüft") and what each signature
+ * covers, the intermediary's inspection report, and what happened to the message here. The technical detail of
+ * each signature (signer, algorithm, fingerprint, the engine's technical text) is one click away.
  */
 import { Button, Disclosure, DisclosurePanel, Heading } from 'react-aria-components';
 import { Shown } from '../components/Shown.js';
+import { coverageTone, roleWords } from '../../../core/api/contract/coverage.js';
 import { SignatureBadge } from '../components/SignatureBadge.js';
 import { expiredSinceWords, JUDGED_AT_RECEIPT_WORDS } from '../../../core/api/contract/legal-time.js';
 import { bytes, date, dateTime, office } from '../format/format.js';
@@ -13,6 +15,8 @@ import { useLanguage } from '../i18n/i18n.js';
 import { DocumentFindings } from './DocumentFindings.js';
 import { EingangNotice } from './eingang.js';
 import type { Detail, SignatureCheck } from './types.js';
+
+type Part = Detail['parts'][number];
 
 function Fact({ label, children, testId }: { label: string; children: React.ReactNode; testId?: string }) {
   return (
@@ -31,7 +35,32 @@ export function wordsWithoutRevocation(words: string): string {
   return words.replace(/;\s*(?:Sperrstatus nicht geprüft|revocation(?: status)? not checked)\s*$/i, '');
 }
 
-function SignatureResult({ check }: { check: SignatureCheck }) {
+/** What a signature covers, by name ("before-coverage" rows say nothing: it was not recorded). */
+function coveredNames(parts: readonly Part[], index: number, t: ReturnType<typeof useLanguage>['t']): string | undefined {
+  if (parts.some((p) => p.coverage.status === 'before-coverage')) return undefined;
+  const covered = parts.filter((p) => p.coverage.signatures.includes(index)).map((p) => (p.coverage.role === 'application' ? t.message.laufzettel.coversApplication : p.name));
+  return covered.length === 0 ? t.message.laufzettel.coversNothing : covered.join(', ');
+}
+
+function PartsList({ parts }: { parts: readonly Part[] }) {
+  const { t, language } = useLanguage();
+  const text = (u: { de: string; en: string }): string => (language === 'de' ? u.de : u.en);
+  return (
+    <ul className="parts" data-testid="laufzettel-parts" aria-label={t.message.laufzettel.parts}>
+      {parts.map((p, i) => (
+        <li key={i} className={`part part--${coverageTone(p.coverage.status, p.coverage.role)}`} data-coverage={p.coverage.status} data-role={p.coverage.role ?? 'unknown'}>
+          <strong>{text(roleWords(p.coverage.role))}</strong>: {p.name} — <span className="part__status">{text(p.coverage.words)}</span>
+          <span className="part__facts">
+            {' '}
+            ({bytes(p.size, language)}, SHA-256 <span className="mono">{p.sha256}</span>)
+          </span>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function SignatureResult({ check, covers }: { check: SignatureCheck; covers: string | undefined }) {
   const { t, language } = useLanguage();
   const text = (u: { de: string; en: string }): string => (language === 'de' ? u.de : u.en);
   // a certificate that has expired since its judging is said so, and not shown in the all-clear colour
@@ -41,6 +70,11 @@ function SignatureResult({ check }: { check: SignatureCheck }) {
     <div role="group" className={`signature signature--${tone}`} aria-label={check.role === 'author' ? t.message.laufzettel.roleAuthor : t.message.laufzettel.roleIntermediary}>
       <h4 className="signature__role">{check.role === 'author' ? t.message.laufzettel.roleAuthor : t.message.laufzettel.roleIntermediary}</h4>
       <p className="signature__words">{wordsWithoutRevocation(text(check.words))}</p>
+      {check.role === 'author' && covers !== undefined ? (
+        <p className="signature__covers">
+          {t.message.laufzettel.covers}: {covers}
+        </p>
+      ) : null}
       {check.signer ? (
         <p>
           {t.message.laufzettel.signer}: <Shown text={check.signer.subject} />
@@ -116,7 +150,10 @@ export function Laufzettel({ detail }: { detail: Detail }) {
             <Shown text={l.subject} />
           </Fact>
         )}
-        <Fact label={t.message.laufzettel.sender}>{l.sender ? <Shown text={l.sender.subject} /> : t.common.unknown}</Fact>
+        <Fact label={t.message.laufzettel.sender}>
+          {l.sender ? <Shown text={l.sender.subject} /> : t.common.unknown}
+          {detail.item.unreadableReason === null && detail.item.signatureStatus === 'unsigniert' ? ` (${t.message.laufzettel.senderUnproven})` : ''}
+        </Fact>
         <Fact label={t.message.laufzettel.recipient}>{l.recipient ? <Shown text={l.recipient.subject} /> : t.common.unknown}</Fact>
         <Fact label={t.message.laufzettel.contentSize}>{bytes(detail.content.size, language)}</Fact>
         <Fact label={t.message.laufzettel.contentSha}>
@@ -124,11 +161,14 @@ export function Laufzettel({ detail }: { detail: Detail }) {
         </Fact>
       </dl>
       <DocumentFindings documents={detail.documents} />
+      <h3>{t.message.laufzettel.parts}</h3>
+      <p className="card__intro">{t.message.laufzettel.partsIntro}</p>
+      <PartsList parts={detail.parts} />
       <h3>{t.message.laufzettel.signatures}</h3>
       <p>
         <SignatureBadge status={detail.item.signatureStatus} long />
       </p>
-      {detail.signatures.length === 0 ? <p>{t.message.laufzettel.noSignatures}</p> : detail.signatures.map((check, i) => <SignatureResult key={i} check={check} />)}
+      {detail.signatures.length === 0 ? <p>{t.message.laufzettel.noSignatures}</p> : detail.signatures.map((check, i) => <SignatureResult key={i} check={check} covers={coveredNames(detail.parts, i, t)} />)}
       <h3>{t.message.laufzettel.inspections}</h3>
       <p className="card__intro">{t.message.laufzettel.inspectionsIntro}</p>
       {detail.inspections.length === 0 ? (

@@ -31,6 +31,18 @@ import { suggestedName, useDownloader, useExporter, type ExportFormat } from './
 
 type TabId = 'overview' | 'data' | 'documents' | 'laufzettel';
 
+/**
+ * Who signed the application shown: the signer of the signature that covers it (the content's coverage), never of
+ * another signature in the delivery; the certificate's common name, else its whole subject.
+ */
+function applicationSigner(detail: Detail): string | undefined {
+  const content = detail.parts.find((p) => p.ref.source === 'content')?.coverage;
+  if (content?.role !== 'application' || content.status !== 'signed') return undefined;
+  const subject = detail.signatures[content.signatures[0] ?? -1]?.signer?.subject;
+  if (subject === undefined) return undefined;
+  return /(?:^|,\s*)CN=([^,]+)/.exec(subject)?.[1]?.trim() ?? subject;
+}
+
 export interface MessageViewProps {
   readonly id: number;
   /** The list patches its row from the item the service answered. */
@@ -204,6 +216,8 @@ export function MessageView({ id, onItemChanged, onBeforeChange, standalone = fa
 
   const item = detail.item;
   const view = detail.view;
+  const extraParts = detail.parts.filter((p) => p.coverage.role === 'extra').length;
+  const signer = applicationSigner(detail);
   const title = view?.benefit?.text ?? item.benefit.text ?? item.benefit.code ?? (item.unreadableReason !== null ? t.message.unreadableTitle : t.message.untitled);
   const transferred = item.state === 'uebertragen';
   const inTrash = item.state === 'papierkorb';
@@ -255,6 +269,16 @@ export function MessageView({ id, onItemChanged, onBeforeChange, standalone = fa
           {t.message.testBanner}
         </p>
       ) : null}
+      {item.unreadableReason === null && item.signatureStatus === 'unsigniert' ? (
+        <p className="banner banner--unsigned" role="note" data-testid="unsigned-banner">
+          {t.message.unsignedBanner}
+        </p>
+      ) : null}
+      {item.unreadableReason === null && extraParts > 0 ? (
+        <p className="banner banner--extra" role="note" data-testid="extra-parts-banner">
+          {t.message.extraParts(extraParts)}
+        </p>
+      ) : null}
       <PinnedSummary header={headerRef} messageId={item.id} who={applicantOf(item, t)} when={`${item.eingangKnown ? t.mailbox.list.eingang : t.mailbox.list.eingangUnknown} ${dateTime(item.eingang, language)}`} />
       <header className="message__header" ref={headerRef}>
         <Title id="message-heading" className="message__title" tabIndex={-1}>
@@ -275,6 +299,13 @@ export function MessageView({ id, onItemChanged, onBeforeChange, standalone = fa
             <dt>{t.message.signatureLine}</dt>
             <dd>
               <SignatureBadge status={item.signatureStatus} long />{' '}
+              {signer !== undefined ? (
+                <>
+                  <span className="message__signer" data-testid="signature-signer">
+                    {t.message.signedBy(signer)}
+                  </span>{' '}
+                </>
+              ) : null}
               <Button className="button button--link" onPress={() => setTab('laufzettel')}>
                 {t.message.showDetails}
               </Button>

@@ -17,6 +17,7 @@ export function PrintView({ detail }: { detail: Detail }) {
   return createPortal(
     <div className="print-root" data-testid="print-view">
       {item.isTest ? <p className="print__test">{t.message.testBanner}</p> : null}
+      {item.unreadableReason === null && item.signatureStatus === 'unsigniert' ? <p className="print__test">{t.message.unsignedBanner}</p> : null}
       <h1>{item.benefit.text ?? item.benefit.code ? <Shown text={item.benefit.text ?? item.benefit.code ?? ''} /> : t.message.untitled}</h1>
       <p>
         <Shown text={applicantOf(item, t)} />
