@@ -342,7 +342,7 @@ function detailText(d: Detail, office: OfficeTime): string {
   }
   out.push('', 'Teile der Zustellung (was die Signatur des Absenders erfasst)');
   for (const p of d.parts) {
-    out.push(`  - ${roleWords(p.coverage.role).de}: ${p.name} — ${p.coverage.words.de}`);
+    out.push(`  - ${roleWords(p.coverage.role).de}: ${v(p.name)} — ${p.coverage.words.de}`);
     out.push(`    ${formatBytes(p.size)}, SHA-256 ${p.sha256}`);
   }
   out.push('', `Inhalt: ${formatBytes(d.content.size)}, SHA-256 ${d.content.sha256}`);

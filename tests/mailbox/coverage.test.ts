@@ -297,7 +297,8 @@ describe('a hostile intermediary or sender: every part stored and shown as what 
     expect(duplicate.top.filter((f) => f.startsWith('anlage-1'))).toEqual(['anlage-1.pdf']);
     expect(genuineAttachment('duplicate')).toBe(sent.get('duplicate')!.attachment);
     const swapped = split(await listing('swapped-attachment'));
-    expect(swapped.extra).toEqual(['fremd-verschluesselt_anlage-1.pdf', 'nicht-signiert_anlage-1.pdf']);
+    // kept as received: the intermediary's ciphertext is no PDF, so it leaves as .bin (core/export/file-names.ts)
+    expect(swapped.extra).toEqual(['fremd-verschluesselt_anlage-1_pdf.bin', 'nicht-signiert_anlage-1.pdf']);
     expect(swapped.top.filter((f) => f.startsWith('anlage-1'))).toEqual([]);
     expect(split(await listing('unsigned')).extra).toEqual([]);
     const two = split(await listing('two-signed'));
