@@ -12,7 +12,7 @@
  * The store logs nothing; its errors (errors.ts) carry ids and codes, never names, subjects or content.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -111,6 +111,26 @@ function storeExists(paths: StorePaths): boolean {
   return false;
 }
 
+/**
+ * Removes what a failed `create` made: the database with its WAL files, the key file (checked absent before), the
+ * files folder where this call made it, and the folders above where this call created them (only while empty).
+ */
+function removeNewStore(paths: StorePaths, made: { folder?: string | undefined; filesDir?: boolean }): void {
+  for (const file of [paths.database, `${paths.database}-wal`, `${paths.database}-shm`, paths.keyFile, paths.keyLock]) rmSync(file, { force: true });
+  if (made.filesDir === true) rmSync(paths.filesDir, { recursive: true, force: true });
+  const madeFolder = made.folder;
+  if (madeFolder === undefined) return;
+  // mkdirSync(recursive) names the first folder it made; remove from the store's folder up to that one, if empty
+  for (let folder = path.dirname(paths.database); ; folder = path.dirname(folder)) {
+    try {
+      rmdirSync(folder);
+    } catch {
+      return;
+    }
+    if (path.resolve(folder) === path.resolve(madeFolder) || path.dirname(folder) === folder) return;
+  }
+}
+
 export class PostfachStore {
   private db: Db | undefined;
   private readonly writer: WriterContext;
@@ -140,18 +160,32 @@ export class PostfachStore {
     return storeExists(storePaths(databasePath));
   }
 
-  /** Creates a new store: data key, key file (password and/or OS key store wrapper, always a recovery key), database. */
-  static async create(databasePath: string, options: CreateStoreOptions = {}): Promise<CreatedStore> {
+  /**
+   * Creates a new store: data key, key file (password and/or OS key store wrapper, always a recovery key), database.
+   * `prepare` runs on the new, open store before it is handed out (e.g. the mailbox identity of a set-up): when it
+   * or any step of the creation fails, every file and folder this call made is removed again — a failed set-up
+   * leaves nothing behind, and the next attempt is not blocked by `store-exists`.
+   */
+  static async create(databasePath: string, options: CreateStoreOptions = {}, prepare?: (store: PostfachStore) => void | Promise<void>): Promise<CreatedStore> {
     const paths = storePaths(databasePath);
     if (storeExists(paths)) throw storeError('store-exists', 'database or key file already present');
+    const made: { folder?: string | undefined; filesDir?: boolean } = {};
     try {
-      mkdirSync(path.dirname(paths.database), { recursive: true, mode: 0o700 });
-      mkdirSync(paths.filesDir, { recursive: true, mode: 0o700 });
+      made.folder = mkdirSync(path.dirname(paths.database), { recursive: true, mode: 0o700 });
+      made.filesDir = mkdirSync(paths.filesDir, { recursive: true, mode: 0o700 }) !== undefined;
     } catch (error) {
+      removeNewStore(paths, made);
       throw fromFsError(error, 'store folder');
     }
-    const keyring = await createKeyring(paths, { password: options.password, protector: options.protector, scrypt: options.scrypt });
+    let keyring: Awaited<ReturnType<typeof createKeyring>>;
+    try {
+      keyring = await createKeyring(paths, { password: options.password, protector: options.protector, scrypt: options.scrypt });
+    } catch (error) {
+      removeNewStore(paths, made);
+      throw error;
+    }
     let db: Db | undefined;
+    let store: PostfachStore | undefined;
     try {
       db = openEncryptedDatabase(paths.database, keyring.dataKey, { create: true, maxBytes: options.maxDatabaseBytes, durable: options.durableCommits });
       migrate(db);
@@ -159,12 +193,18 @@ export class PostfachStore {
       const wrappers = ['recovery', ...(options.password === undefined ? [] : ['password']), ...(options.protector === undefined ? [] : [options.protector.id])];
       const audited = db;
       audited.transaction(() => appendAudit(audited, osUser, { action: 'store-created', detail: `wrappers=${wrappers.join(',')}` })).immediate();
-      return { store: new PostfachStore(db, paths, keyring.storeId, keyring.dataKey, osUser, options), recoveryKey: keyring.recoveryKey };
+      store = new PostfachStore(db, paths, keyring.storeId, keyring.dataKey, osUser, options);
+      if (prepare) await prepare(store);
+      return { store, recoveryKey: keyring.recoveryKey };
     } catch (error) {
-      // a half-created store would block the next attempt with store-exists
-      db?.close();
-      for (const file of [paths.database, `${paths.database}-wal`, `${paths.database}-shm`, paths.keyFile]) rmSync(file, { force: true });
-      keyring.dataKey.fill(0);
+      // a half-created store would block the next attempt with store-exists, and a store made for a set-up that
+      // failed must not stay behind (its recovery key was never shown)
+      if (store) store.close();
+      else {
+        db?.close();
+        keyring.dataKey.fill(0);
+      }
+      removeNewStore(paths, made);
       throw fromSqliteError(error, 'create store');
     }
   }

@@ -420,9 +420,13 @@ export const mailboxMethods = {
   // store
   /** Whether a store exists at the path and is open; never opens anything. */
   'store.status': serviceMethod(z.strictObject(storeLocation), storeStatusSchema),
-  /** Creates the store (password and/or the host's OS key store; always a recovery key) and opens it. */
+  /**
+   * Creates the store (password and/or the host's OS key store; always a recovery key) and opens it. With
+   * `identity` (the set-up): the key files and the connection are read and checked FIRST, and the store is created
+   * with the identity in it, or not at all — a set-up that fails leaves no store behind and shows no recovery key.
+   */
   'store.create': serviceMethod(
-    z.strictObject({ ...storeLocation, password: z.string().min(8).max(1024).optional(), protector: z.boolean().optional() }),
+    z.strictObject({ ...storeLocation, password: z.string().min(8).max(1024).optional(), protector: z.boolean().optional(), identity: identitySetupSchema.optional() }),
     z.strictObject({ status: storeStatusSchema, recoveryKey: z.string().max(200) }),
   ),
   'store.open': serviceMethod(z.strictObject({ ...storeLocation, unlock: storeUnlockSchema }), storeStatusSchema),
@@ -442,7 +446,13 @@ export const mailboxMethods = {
 
   // fetch
   /** Opens a dialog with the intermediary and closes it again (InitDialog, ExitDialog): URL, keys, signer. */
-  'mailbox.testConnection': serviceMethod(noInput, connectionTestSchema),
+  'mailbox.testConnection': serviceMethod(
+    z.strictObject({
+      /** A one-off identity from files (the command line checks it before a first fetch creates the store); nothing is stored. */
+      identity: identityFilesSchema.optional(),
+    }),
+    connectionTestSchema,
+  ),
   /** Fetches every new delivery (progress: `fetch.progress`); resolves when done, cancelled or failed. */
   'mailbox.fetch': serviceMethod(
     z.strictObject({

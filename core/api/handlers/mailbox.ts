@@ -221,10 +221,17 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: M
         });
       }
       const c = await config();
-      const created = await session.create(input.path, {
-        ...(input.password === undefined ? {} : { password: input.password }),
-        ...(input.protector === undefined ? {} : { protector: input.protector }),
-      });
+      // a set-up: the key files and the connection are read and checked before anything is written
+      const setUp = input.identity === undefined ? undefined : identityFromFiles(input.identity);
+      if (setUp) checkKeyPolicy(setUp, c);
+      const created = await session.create(
+        input.path,
+        {
+          ...(input.password === undefined ? {} : { password: input.password }),
+          ...(input.protector === undefined ? {} : { protector: input.protector }),
+        },
+        setUp ? (s) => s.saveMailboxIdentity(identityRecord(setUp)) : undefined,
+      );
       applyRetentionPolicy(c);
       return { status: storeChanged(context), recoveryKey: created.recoveryKey };
     },
@@ -281,8 +288,13 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: M
     },
 
     // ---- fetch ----
-    'mailbox.testConnection': async () => {
+    'mailbox.testConnection': async (input: In<'mailbox.testConnection'>) => {
       const c = await config();
+      if (input.identity) {
+        // a one-off identity (the command line before its first fetch): loaded and tried, nothing stored
+        const oneOff = identityUnderPolicy(identityFromFiles(input.identity), c);
+        return testConnection(oneOff, transportOf(oneOff), networkSettings(c));
+      }
       const using = storedIdentity();
       if (inTraining()) return testConnection(using, undefined, { proxy: { mode: 'direct' } });
       return testConnection(using, transportOf(using), networkSettings(c));
