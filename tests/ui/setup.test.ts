@@ -6,7 +6,7 @@
  * it expires within 60 days), and the first fetch brings the applications sent meanwhile. No answer the page
  * received contains the key password.
  */
-import { readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestPki, testPkiFiles } from '../../core/pki/test-pki.js';
@@ -61,22 +61,18 @@ describe('setting up the real mailbox (browser mode)', () => {
     await saveScreenshot(page, 'ui-setup-filled');
     await page.getByRole('button', { name: 'Postfach einrichten' }).click();
 
-    // the store was created first: its recovery key is shown (once) before the key file's error
-    const recovery = page.getByTestId('recovery-dialog');
-    await recovery.waitFor();
-    const key = await recovery.getByTestId('recovery-key').innerText();
-    expect(key.length).toBeGreaterThan(20);
-    expect(await recovery.getByRole('button', { name: 'Weiter' }).isDisabled()).toBe(true);
-    await saveScreenshot(page, 'ui-recovery-key');
-    await expectAxeClean(page, 'Wiederherstellungsschlüssel');
-    await recovery.getByText('Ich habe den Wiederherstellungsschlüssel sicher notiert.').click();
-    await recovery.getByRole('button', { name: 'Weiter' }).click();
-
+    // the key file is read before the store is made: no store, no recovery key, the form stays as it was
     const alert = page.getByRole('alert');
     await alert.waitFor();
     expect(await alert.innerText()).toContain('Geben Sie das Passwort der Schlüsseldatei erneut ein');
+    expect(await page.getByTestId('recovery-dialog').count()).toBe(0);
     expect(await page.getByLabel('Passwort der Schlüsseldatei').inputValue()).toBe('');
-    expect(await page.getByText('Der Datenspeicher ist bereits angelegt und geöffnet.').isVisible()).toBe(true);
+    expect(await page.getByLabel('Passwort für den Datenspeicher (mindestens 8 Zeichen)').isVisible()).toBe(true);
+    expect(await page.getByLabel('Passwort wiederholen').isVisible()).toBe(true);
+    expect(await page.getByText('Der Datenspeicher ist bereits angelegt und geöffnet.').count()).toBe(0);
+    expect(await serviceApi(ui).call('store.status', {})).toMatchObject({ state: 'none' });
+    expect(readdirSync(ui.dataDir).filter((n) => n.startsWith('postfach.db'))).toEqual([]);
+    expect(await page.getByTestId('pick-key').getByText('municipality.p12').isVisible()).toBe(true);
     await saveScreenshot(page, 'ui-setup-wrong-password');
     await expectAxeClean(page, 'Einrichtung: falsches Passwort');
   });
@@ -86,7 +82,21 @@ describe('setting up the real mailbox (browser mode)', () => {
     const sent = await sendApplications({ intermediaryUrl: intermediary.url, setup: loadSenderSetup({ pkiDir }), count: 2, service: 'hzl', seed: 'ui-setup' });
     expect(sent).toHaveLength(2);
     await page.getByLabel('Passwort der Schlüsseldatei').fill(p12Password);
+    // the store passwords were emptied with the key password: typed again
+    await page.getByLabel('Passwort für den Datenspeicher (mindestens 8 Zeichen)').fill('Ein-langes-Speicherpasswort');
+    await page.getByLabel('Passwort wiederholen').fill('Ein-langes-Speicherpasswort');
     await page.getByRole('button', { name: 'Postfach einrichten' }).click();
+
+    // store and identity made in one step: now the recovery key is shown, once
+    const recovery = page.getByTestId('recovery-dialog');
+    await recovery.waitFor();
+    const key = await recovery.getByTestId('recovery-key').innerText();
+    expect(key.length).toBeGreaterThan(20);
+    expect(await recovery.getByRole('button', { name: 'Weiter' }).isDisabled()).toBe(true);
+    await saveScreenshot(page, 'ui-recovery-key');
+    await expectAxeClean(page, 'Wiederherstellungsschlüssel');
+    await recovery.getByText('Ich habe den Wiederherstellungsschlüssel sicher notiert.').click();
+    await recovery.getByRole('button', { name: 'Weiter' }).click();
     await page.getByRole('heading', { level: 1, name: 'Verbindung prüfen' }).waitFor();
     await page.getByText(/^Verbindung in Ordnung: Der Intermediär hat geantwortet/).waitFor({ timeout: 60_000 });
     const warnings = page.getByTestId('setup-certificate-warnings');
