@@ -27,7 +27,7 @@ import { detectMimeType } from '../xsozial/magic.js';
 import { certificateSummary } from './certificates.js';
 import type { MailboxIdentity } from './identity.js';
 import { killPoint } from './kill-points.js';
-import { inspectionsJson, listStatusOf, signaturesJson, type Inspection } from './message-dto.js';
+import { inspectionsJson, listStatusOf, signaturesJson, type Inspection, type TrustEvidence } from './message-dto.js';
 
 export type AcceptOutcome =
   | { readonly kind: 'new'; readonly id: number; readonly messageId: string; readonly unreadable: boolean }
@@ -63,7 +63,7 @@ export function inspectionsOf(card: ProcessCardBundle | undefined): Inspection[]
   });
 }
 
-function words(result: SignatureCheck['result'], certificate: SignatureCheck['certificate']): SignatureCheck['words'] {
+export function words(result: SignatureCheck['result'], certificate: SignatureCheck['certificate']): SignatureCheck['words'] {
   const de = { valid: 'Signatur gültig', invalid: 'Signatur ungültig – Inhalt nicht verwenden', 'not-checkable': 'Signatur nicht prüfbar' }[result];
   const en = { valid: 'signature valid', invalid: 'signature invalid – do not use the content', 'not-checkable': 'signature not checkable' }[result];
   const certDe = { trusted: 'Zertifikat vertrauenswürdig', 'unknown-issuer': 'Zertifikat von unbekanntem Aussteller', invalid: 'Zertifikat ungültig', 'not-checked': 'Zertifikat nicht geprüft' }[certificate];
@@ -222,8 +222,16 @@ export async function acceptDelivery(delivery: FetchedDelivery, options: AcceptO
   } catch (error) {
     failure = toPostfachError(error);
   }
+  // the signer of each check (the intermediary's is judged at fetch only), kept to judge it again (trust-reevaluation.ts)
+  const signers: Array<string | null> = [null];
+  const evidence = (): TrustEvidence => ({ signers, intermediates: messageCerts.filter((c) => c.ca).map((c) => c.raw.toString('base64')) });
   if (content) {
-    for (const container of content.allContainers) for (const sig of container.signatures) checks.push(authorCheck(container, sig, identity, messageCerts, validAt));
+    for (const container of content.allContainers) {
+      for (const sig of container.signatures) {
+        checks.push(authorCheck(container, sig, identity, messageCerts, validAt));
+        signers.push(sig.signer ? sig.signer.raw.toString('base64') : null);
+      }
+    }
     const undecryptable = content.items.find((i) => i.kind === 'encrypted' && i.error !== undefined);
     if (undecryptable && undecryptable.kind === 'encrypted') {
       failure = undecryptable.error;
@@ -271,7 +279,7 @@ export async function acceptDelivery(delivery: FetchedDelivery, options: AcceptO
       attachments,
       unreadableReason: reason,
       unreadableKind: failure.kind,
-      signatureResult: signaturesJson(checks),
+      signatureResult: signaturesJson(checks, evidence()),
       certificateResult: { unreadable: { kind: failure.kind, detail: failure.detail.slice(0, 2000) } } as JsonValue,
       summary: { signatureStatus: listStatusOf(checks, true) },
       searchText: '',
@@ -284,7 +292,7 @@ export async function acceptDelivery(delivery: FetchedDelivery, options: AcceptO
       content: forStore(mainItem.data),
       contentType: 'application/xml',
       attachments,
-      signatureResult: signaturesJson(checks),
+      signatureResult: signaturesJson(checks, evidence()),
       summary: {
         applicants: v.applicants.slice(0, 50),
         benefitCode: v.benefit?.code ?? null,

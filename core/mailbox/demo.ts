@@ -18,8 +18,9 @@ import path from 'node:path';
 import { loadIntermediaryKeys, loadSenderSetup, sendApplications, startIntermediary, type SentApplication } from '../../intermediary/index.js';
 import type { Service } from '../../intermediary/generator/application.js';
 import { createTestPki, testPkiFiles } from '../pki/test-pki.js';
-import { PostfachStore, storePaths } from '../store/index.js';
+import { fingerprintOf, PostfachStore, storePaths } from '../store/index.js';
 import { connectionRecord, identityFromFiles, identityFromRecord, identityRecord } from './identity.js';
+import { judgeWith } from './trusted-cas.js';
 
 export interface DemoMailbox {
   readonly dir: string;
@@ -115,13 +116,16 @@ export async function startDemoMailbox(dir: string, options: DemoOptions = {}): 
           password: readFileSync(files.password, 'utf8').replace(/\r?\n$/, ''),
           intermediaryUrl: intermediary.url,
           intermediaryCertificateFile: files.intermediary.cer,
-          trustedCaFiles: [files.ca],
         });
         store.saveMailboxIdentity(identityRecord(identity));
       } else {
         const current = identityFromRecord(record).connection;
         if (current.intermediaryUrl !== intermediary.url) store.updateMailboxConnection(connectionRecord({ ...current, intermediaryUrl: intermediary.url }));
       }
+      // the demo's sender CA is trusted in the demo store as an office would trust its senders' CA (Settings →
+      // Postfach): the Übungsmodus shows "vertrauenswürdig" like a real mailbox set up with its CA
+      const ca = readFileSync(files.ca);
+      if (!store.trustedCas().some((c) => c.fingerprint === fingerprintOf(ca))) store.addTrustedCas([ca], 'demo', judgeWith(undefined, []));
     } finally {
       store.close();
     }

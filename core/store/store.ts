@@ -42,6 +42,7 @@ import {
 import { migrate } from './migrations/index.js';
 import { hasMailboxIdentity, readMailboxIdentity, updateMailboxConnection, writeMailboxIdentity, type MailboxIdentityRecord } from './mailbox-identity.js';
 import { sweepOrphans } from './orphans.js';
+import { caSetDigest, deleteTrustedCa, evaluatedWith, recordEvaluatedWith, insertTrustedCas, readTrustedCas, reevaluateDeliveries, type ReevaluationCount, type TrustedCaOrigin, type TrustedCaRecord, type TrustEvaluation } from './trusted-cas.js';
 import { deleteRotation, readRetiredKeys, readRotation, stageRotation, switchToStagedKeys, updateRotation, type KeyMaterial, type KeyRotationRecord, type RetiredKey, type RotationState } from './key-rotation.js';
 import { currentOsUser } from './os-user.js';
 import { storePaths, type StorePaths } from './paths.js';
@@ -192,7 +193,12 @@ export class PostfachStore {
       const osUser = options.osUser ?? currentOsUser();
       const wrappers = ['recovery', ...(options.password === undefined ? [] : ['password']), ...(options.protector === undefined ? [] : [options.protector.id])];
       const audited = db;
-      audited.transaction(() => appendAudit(audited, osUser, { action: 'store-created', detail: `wrappers=${wrappers.join(',')}` })).immediate();
+      audited
+        .transaction(() => {
+          appendAudit(audited, osUser, { action: 'store-created', detail: `wrappers=${wrappers.join(',')}` });
+          recordEvaluatedWith(audited, caSetDigest([]));
+        })
+        .immediate();
       store = new PostfachStore(db, paths, keyring.storeId, keyring.dataKey, osUser, options);
       if (prepare) await prepare(store);
       return { store, recoveryKey: keyring.recoveryKey };
@@ -527,6 +533,58 @@ export class PostfachStore {
   /** The identity with its keys unsealed (for the fetch engine, in the service process only), or undefined. */
   readMailboxIdentity(): MailboxIdentityRecord | undefined {
     return this.run('read mailbox identity', (db) => readMailboxIdentity(db, this.dataKey, this.storeId));
+  }
+
+  // ---- trusted sender CAs (trusted-cas.ts; what a signature result becomes is the engine's judgement) ----
+
+  /** The office's trusted CAs, in the order they were added. */
+  trustedCas(): TrustedCaRecord[] {
+    return this.run('read trusted CAs', (db) => readTrustedCas(db));
+  }
+
+  /** The digest of the CA set the stored signature results were last judged with (null: never). */
+  trustEvaluatedWith(): string | null {
+    return this.run('read trust evaluation', (db) => evaluatedWith(db));
+  }
+
+  /**
+   * Adds trusted CAs (those not there yet) and judges the stored deliveries again under the set as it is then, in
+   * one transaction: the CAs, the new results and the audit entries (one per CA, with the count) commit together.
+   */
+  addTrustedCas(certificates: readonly Uint8Array[], origin: TrustedCaOrigin, judge: (cas: readonly TrustedCaRecord[]) => TrustEvaluation): { added: string[]; reevaluated: ReevaluationCount } {
+    return this.write('add trusted CAs', (db) => {
+      const added = insertTrustedCas(db, certificates, origin, Date.now());
+      if (added.length === 0) return { added, reevaluated: { checked: 0, changed: 0 } };
+      const reevaluated = reevaluateDeliveries(db, judge(readTrustedCas(db)));
+      for (const fingerprint of added) {
+        this.audit(db, { action: 'trusted-ca-added', detail: `sha256=${fingerprint} origin=${origin} re-evaluated=${reevaluated.checked} changed=${reevaluated.changed}` });
+      }
+      return { added, reevaluated };
+    });
+  }
+
+  /** Removes a trusted CA and judges the stored deliveries again without it (one transaction, audited). */
+  removeTrustedCa(fingerprint: string, judge: (cas: readonly TrustedCaRecord[]) => TrustEvaluation): { removed: boolean; reevaluated: ReevaluationCount } {
+    return this.write('remove trusted CA', (db) => {
+      if (!deleteTrustedCa(db, fingerprint)) return { removed: false, reevaluated: { checked: 0, changed: 0 } };
+      const reevaluated = reevaluateDeliveries(db, judge(readTrustedCas(db)));
+      this.audit(db, { action: 'trusted-ca-removed', detail: `sha256=${fingerprint.toLowerCase()} re-evaluated=${reevaluated.checked} changed=${reevaluated.changed}` });
+      return { removed: true, reevaluated };
+    });
+  }
+
+  /**
+   * Judges the stored deliveries again when the CA set changed elsewhere (IT's policy or machine file), audited with
+   * the reason (a code) and the count.
+   */
+  reevaluateTrust(evaluation: TrustEvaluation, reason: string): ReevaluationCount {
+    return this.write('re-evaluate trust', (db) => {
+      const counted = reevaluateDeliveries(db, evaluation);
+      // nothing to judge (a new store): the set is recorded, there is nothing a person could see change
+      if (counted.checked === 0) return counted;
+      this.audit(db, { action: 'trust-reevaluated', detail: technicalDetail(`reason=${reason} re-evaluated=${counted.checked} changed=${counted.changed}`) });
+      return counted;
+    });
   }
 
   // ---- mailbox key rotation (key-rotation.ts; the steps: core/mailbox/rotation.ts) ----

@@ -89,8 +89,8 @@ export const identitySchema = z.strictObject({
   intermediaryCertificate: certificateSummarySchema,
   /** Every response must be signed by one of these (a certificate, or a CA it chains to). */
   intermediarySigners: z.array(certificateSummarySchema).max(20),
-  /** CAs whose certificates count as "vertrauenswürdig" for author signatures. */
-  trustedCas: z.array(certificateSummarySchema).max(50),
+  /** CAs whose certificates count as "vertrauenswürdig" for author signatures now (office and IT; the trust area lists them). */
+  trustedCas: z.array(certificateSummarySchema).max(200),
   /** Extra CA certificates for the HTTPS connection (beside the system's). */
   tlsCas: z.array(certificateSummarySchema).max(20),
   /** Fetch large deliveries in chunks of this many KB (PartialFetchDelivery); null: only where the intermediary offers it. */
@@ -116,6 +116,7 @@ const connectionFields = {
   intermediaryCertificateFile: filePath,
   /** Default: the intermediary certificate file itself. */
   intermediarySignerFiles: z.array(filePath).max(20).optional(),
+  /** CA files (.cer/.pem/.p7b) whose CAs the office trusts for sender signatures: added to the store's list (trust area). */
   trustedCaFiles: z.array(filePath).max(50).optional(),
   tlsCaFiles: z.array(filePath).max(20).optional(),
   partialFetchKb: z.number().int().positive().max(1_048_576).nullable().optional(),
@@ -144,7 +145,6 @@ export const connectionUpdateSchema = z.strictObject({
   intermediaryUrl: connectionFields.intermediaryUrl.optional(),
   intermediaryCertificateFile: filePath.optional(),
   intermediarySignerFiles: connectionFields.intermediarySignerFiles,
-  trustedCaFiles: connectionFields.trustedCaFiles,
   tlsCaFiles: connectionFields.tlsCaFiles,
   partialFetchKb: connectionFields.partialFetchKb,
   timeoutSeconds: connectionFields.timeoutSeconds,

@@ -3,7 +3,7 @@
  * (an open store, an identity) and calls core/mailbox. State kept between calls: the open store, the last views
  * read, the mailbox identity once loaded, the running fetch.
  */
-import type { X509Certificate } from 'node:crypto';
+import { X509Certificate } from 'node:crypto';
 import path from 'node:path';
 import type { ServiceContext } from '../api-types.js';
 import type { HandlerInput, HandlerResult, MethodName } from '../contract.js';
@@ -34,6 +34,7 @@ import { checkKeyPolicy } from '../../mailbox/key-policy.js';
 import { identityUnderPolicy, networkSettings } from '../../mailbox/policy-connection.js';
 import type { PostFunction } from '../../osci/client/dialog.js';
 import { TechLog } from '../../ops/tech-log.js';
+import { assertOfficeListOpen, judgeWith, readCaFile, reevaluateIfChanged, trustedCaList, withTrustAnchors, type TrustedCaList } from '../../mailbox/trusted-cas.js';
 import { TRAINING_FOLDER } from './workspace-training.js';
 
 type In<M extends MethodName> = HandlerInput<M>;
@@ -41,6 +42,16 @@ type In<M extends MethodName> = HandlerInput<M>;
 function listQuery(input: HandlerInput<'messages.list'>): ListQuery {
   const { folder, ...rest } = input;
   return { ...rest, trash: folder === 'trash' };
+}
+
+/**
+ * The CA files of a set-up (or of `fetch --trusted-ca`), read and checked before anything is written: CA
+ * certificates only; refused while IT fixed the list. DER of each CA.
+ */
+function setupCas(files: readonly string[] | undefined, config: ResolvedConfig | undefined): Buffer[] {
+  if (files === undefined || files.length === 0) return [];
+  assertOfficeListOpen(trustedCaList([], config));
+  return files.flatMap((file) => readCaFile(file).cas.map((c) => c.raw));
 }
 
 export interface MailboxDeps {
@@ -65,6 +76,12 @@ export interface MailboxInternals {
   readonly adapt: (identity: MailboxIdentity) => MailboxIdentity;
   /** The identity changed in the store (rotation): read it again next time. */
   readonly forgetIdentity: () => void;
+  /** The trusted sender CAs of the open store with IT's (none of IT's in the Übungsmodus). */
+  readonly trustList: () => Promise<TrustedCaList>;
+  /** How the store judges its deliveries after a change of the office's list (trust handlers). */
+  readonly judge: () => Promise<ReturnType<typeof judgeWith>>;
+  /** The trusted CAs changed: identity read again, views forgotten, lists told to reload. */
+  readonly trustChanged: (context: ServiceContext) => void;
   readonly storeChanged: (context: ServiceContext) => HandlerResult<'store.status'>;
 }
 
@@ -111,8 +128,37 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: M
     const retired = store().retiredKeys().map(retiredKeyEntry);
     const own = { ...identityFromRecord(record), ...(retired.length > 0 ? { previousCipherKeys: retired } : {}) };
     // the Übungsmodus mailbox keeps its own local intermediary: IT's connection settings are for the real one
-    identity = inTraining() ? own : identityUnderPolicy(own, configNow);
+    identity = withTrust(inTraining() ? own : identityUnderPolicy(own, configNow));
     return identity;
+  };
+
+  /** IT's settings as they apply to trust: none in the Übungsmodus (its demo CA must count whatever IT fixed). */
+  const trustConfig = (): ResolvedConfig | undefined => (inTraining() ? undefined : configNow);
+  const trustListNow = (): TrustedCaList => trustedCaList(store().trustedCas(), trustConfig());
+  /** Certificates that may complete a sender's chain: those of the mailbox's own key files. */
+  const chainOf = (s: PostfachStore): X509Certificate[] => (s.readMailboxIdentity()?.chainCertificates ?? []).map((der) => new X509Certificate(der));
+  const withTrust = (using: MailboxIdentity): MailboxIdentity => withTrustAnchors(using, trustListNow());
+
+  /** The stored deliveries judged again where the CAs in force changed since (IT's list, an older store). */
+  const reevaluateStored = (): void => {
+    const s = store();
+    const counted = reevaluateIfChanged(s, trustListNow(), chainOf(s));
+    if (counted !== undefined) log.write('info', 'trust.reevaluated', { reason: 'ca-set-changed', checked: counted.checked, changed: counted.changed });
+  };
+
+  /** `fetch --trusted-ca`: the CAs given are added to the store's list (lasting, audited), so that what is stored with them is judged the same way again. */
+  const trustOneOff = (files: readonly string[] | undefined): void => {
+    if (files === undefined || files.length === 0) return;
+    const list = trustListNow();
+    assertOfficeListOpen(list);
+    const cas = files.flatMap((file) => readCaFile(file).cas);
+    const s = store();
+    const changed = s.addTrustedCas(cas.map((c) => c.raw), 'fetch', judgeWith(trustConfig(), chainOf(s)));
+    if (changed.added.length > 0) {
+      identity = undefined;
+      views.clear();
+      log.write('info', 'trust.added', { origin: 'fetch', added: changed.added.length, checked: changed.reevaluated.checked, changed: changed.reevaluated.changed });
+    }
   };
 
   /** The transport for an identity: the host's (Electron net) where it offers one, else Node's HTTP. */
@@ -198,9 +244,22 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: M
     log,
     views,
     fetchWith,
-    adapt: (identity: MailboxIdentity) => identityUnderPolicy(identity, configNow),
+    adapt: (identity: MailboxIdentity) => withTrust(identityUnderPolicy(identity, configNow)),
     forgetIdentity: () => {
       identity = undefined;
+    },
+    trustList: async () => {
+      await config();
+      return trustListNow();
+    },
+    judge: async () => {
+      await config();
+      return judgeWith(trustConfig(), chainOf(store()));
+    },
+    trustChanged: (context: ServiceContext) => {
+      identity = undefined;
+      views.clear();
+      context.emit('messages.changed', { reason: 'state' });
     },
     storeChanged: (context: ServiceContext) => storeChanged(context),
   });
@@ -221,24 +280,32 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: M
         });
       }
       const c = await config();
-      // a set-up: the key files and the connection are read and checked before anything is written
+      // a set-up: the key files, the connection and the CA files are read and checked before anything is written
       const setUp = input.identity === undefined ? undefined : identityFromFiles(input.identity);
       if (setUp) checkKeyPolicy(setUp, c);
+      const setUpCas = setupCas(input.identity?.trustedCaFiles, c);
       const created = await session.create(
         input.path,
         {
           ...(input.password === undefined ? {} : { password: input.password }),
           ...(input.protector === undefined ? {} : { protector: input.protector }),
         },
-        setUp ? (s) => s.saveMailboxIdentity(identityRecord(setUp)) : undefined,
+        setUp
+          ? (s) => {
+              s.saveMailboxIdentity(identityRecord(setUp));
+              if (setUpCas.length > 0) s.addTrustedCas(setUpCas, 'setup', judgeWith(c, setUp.chain));
+            }
+          : undefined,
       );
       applyRetentionPolicy(c);
+      reevaluateStored();
       return { status: storeChanged(context), recoveryKey: created.recoveryKey };
     },
     'store.open': async (input: In<'store.open'>, context: ServiceContext) => {
       const c = await config();
       await session.open(input.path, input.unlock);
       applyRetentionPolicy(c);
+      reevaluateStored();
       log.write('info', 'store.opened', { way: 'password' in input.unlock ? 'password' : 'recoveryKey' in input.unlock ? 'recovery-key' : 'os-key-store' });
       return storeChanged(context);
     },
@@ -269,8 +336,11 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: M
       const s = store();
       const loaded = identityFromFiles(input);
       checkKeyPolicy(loaded, c);
+      const cas = setupCas(input.trustedCaFiles, inTraining() ? undefined : c);
       s.saveMailboxIdentity(identityRecord(loaded));
+      if (cas.length > 0) s.addTrustedCas(cas, 'setup', judgeWith(inTraining() ? undefined : c, loaded.chain));
       identity = undefined;
+      views.clear();
       context.emit('store.changed', session.status());
       return identityDto(storedIdentity());
     },
@@ -279,7 +349,6 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: M
       if (input.intermediaryUrl !== undefined) assertUnlocked(c, 'intermediaryUrl');
       if (input.intermediaryCertificateFile !== undefined) assertUnlocked(c, 'intermediaryCertificateFile');
       if (input.intermediarySignerFiles !== undefined) assertUnlocked(c, 'intermediarySignerFiles');
-      if (input.trustedCaFiles !== undefined) assertUnlocked(c, 'trustedCaFiles');
       const s = store();
       const next = updatedConnection(storedIdentity().connection, input);
       s.updateMailboxConnection(connectionRecord(next));
@@ -293,6 +362,8 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: M
       if (input.identity) {
         // a one-off identity (the command line before its first fetch): loaded and tried, nothing stored
         const oneOff = identityUnderPolicy(identityFromFiles(input.identity), c);
+        // its CA files too: a first fetch must not fail on them after the store was made
+        setupCas(input.identity.trustedCaFiles, c);
         return testConnection(oneOff, transportOf(oneOff), networkSettings(c));
       }
       const using = storedIdentity();
@@ -303,7 +374,12 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: M
       const c = await config();
       store();
       if (running) throw mailboxError('fetch-running', 'mailbox.fetch while a fetch is running');
-      const using = input.identity ? identityUnderPolicy(identityFromFiles(input.identity), c) : storedIdentity();
+      let using: MailboxIdentity;
+      if (input.identity) {
+        const files = identityFromFiles(input.identity);
+        trustOneOff(input.identity.trustedCaFiles);
+        using = withTrust(identityUnderPolicy({ ...files, connection: { ...files.connection, trustedCas: [] } }, c));
+      } else using = storedIdentity();
       return fetchWith(using, context, input.maxDeliveries);
     },
     'mailbox.cancelFetch': () => {
