@@ -108,6 +108,15 @@ describe('a first fetch with bad key material creates no store', () => {
     expect(storeRemains(dbPath)).toEqual([]);
   }, 60_000);
 
+  it('a --trusted-ca file that holds no CA: refused before the store is made', async () => {
+    const dbPath = path.join(root, 'cli', 'keine-ca', 'postfach.db');
+    const f = testPkiFiles(pkiDir);
+    const run = await postfach([...args(dbPath, f.municipality.p12, ['--trusted-ca', f.sender.cer]), '--json'], { TEST_P12_PASSWORD: pkiPassword(pkiDir), POSTFACH_STORE_PASSWORD: STORE_PASSWORD });
+    expect(run.status, run.stderr).toBe(1);
+    expect(JSON.parse(run.stdout)).toMatchObject({ ok: false, error: { kind: 'trusted-ca-not-ca' } });
+    expect(storeRemains(dbPath)).toEqual([]);
+  }, 60_000);
+
   it('no key file given for a store that does not exist: refused before anything is made', async () => {
     const dbPath = path.join(root, 'cli', 'ohne-schluessel', 'postfach.db');
     const run = await postfach(['fetch', '--store', dbPath], { POSTFACH_STORE_PASSWORD: STORE_PASSWORD });
@@ -182,6 +191,9 @@ describe('the set-up through the contract (store.create with identity) with bad 
     expect(noCert.kind).toBe('certificate-unreadable');
     const badUrl = await errorOf(api.call('store.create', { password: 'Speicher-Passwort-2026', identity: setUp(f.municipality.p12, pkiPassword(pkiDir), { intermediaryUrl: 'ftp://intermediaer.example/osci' }) }));
     expect(badUrl.kind).toBe('identity-invalid');
+    // a senders' CA file that holds no CA (the sender's own certificate)
+    const notCa = await errorOf(api.call('store.create', { password: 'Speicher-Passwort-2026', identity: setUp(f.municipality.p12, pkiPassword(pkiDir), { trustedCaFiles: [f.sender.cer] }) }));
+    expect(notCa.kind).toBe('trusted-ca-not-ca');
     expect(storeRemains(path.join(dataDir, 'postfach.db'))).toEqual([]);
   });
 
@@ -192,12 +204,14 @@ describe('the set-up through the contract (store.create with identity) with bad 
     expect(existsSync(path.join(root, 'contract', 'neu'))).toBe(false);
   });
 
-  it('the good key file: store and identity in one step, the recovery key once', async () => {
-    const created = await api.call('store.create', { password: 'Speicher-Passwort-2026', identity: setUp(testPkiFiles(pkiDir).municipality.p12, pkiPassword(pkiDir)) });
+  it('the good key file: store, identity and the senders\' CA in one step, the recovery key once', async () => {
+    const f = testPkiFiles(pkiDir);
+    const created = await api.call('store.create', { password: 'Speicher-Passwort-2026', identity: setUp(f.municipality.p12, pkiPassword(pkiDir), { trustedCaFiles: [f.ca] }) });
     expect(created.recoveryKey).toMatch(/^[0-9A-Z]{6}(-[0-9A-Z]{6}){7}$/);
     expect(created.status).toMatchObject({ state: 'open', identityConfigured: true });
     expect((await api.call('identity.get', {})).identity?.intermediaryUrl).toBe(intermediary.url);
+    expect((await api.call('trust.list', {})).cas.map((c) => [c.owner, c.source])).toEqual([['office', 'setup']]);
     const audit = await api.call('audit.list', {});
-    expect(audit.entries.map((e) => e.action)).toEqual(['store-created', 'settings-changed']);
+    expect(audit.entries.map((e) => e.action)).toEqual(['store-created', 'settings-changed', 'trusted-ca-added']);
   });
 });

@@ -6,6 +6,7 @@
  * it expires within 60 days), and the first fetch brings the applications sent meanwhile. No answer the page
  * received contains the key password.
  */
+import { X509Certificate } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -161,6 +162,55 @@ describe('setting up the real mailbox (browser mode)', () => {
     // the next fetch the caseworker starts replaces it
     await page.getByTestId('fetch-button').click();
     await status.getByText(/^Abruf beendet/).waitFor({ timeout: 60_000 });
+  });
+
+  it('settings: trusted sender CAs — import shown before it is trusted, the list turns "vertrauenswürdig", remove turns it back', async () => {
+    const { page } = ui;
+    const rows = () => page.getByTestId('message-list').locator('[data-signature]').evaluateAll((els) => els.map((e) => e.getAttribute('data-signature')));
+    // set up without the senders' CA: every valid signature has an unknown issuer
+    await expect.poll(rows).toEqual(['unbekannter-aussteller', 'unbekannter-aussteller']);
+    await page.getByTestId('open-settings').click();
+    const dialog = page.getByTestId('settings-dialog');
+    await dialog.getByRole('tab', { name: 'Postfach' }).click();
+    const section = dialog.getByTestId('trusted-cas');
+    await section.getByRole('heading', { level: 2, name: 'Vertrauenswürdige Absender-CAs' }).waitFor();
+    expect(await section.getByText('Noch keine CA eingerichtet.').isVisible()).toBe(true);
+
+    const ca = new X509Certificate(readFileSync(testPkiFiles(pkiDir).ca));
+    await section.getByTestId('pick-trusted-ca').locator('input[type="file"]').setInputFiles(testPkiFiles(pkiDir).ca);
+    const confirm = page.getByTestId('trust-confirm');
+    await confirm.waitFor();
+    expect(await confirm.innerText()).toContain('CN=OSCI-Postfach Test-CA, O=OSCI-Postfach Übungsumgebung, C=DE');
+    expect(await confirm.innerText()).toContain(ca.fingerprint256);
+    await saveScreenshot(page, 'ui-trust-confirm');
+    await expectAxeClean(page, 'Einstellungen: CA vertrauen?');
+    await confirm.getByRole('button', { name: 'Vertrauen' }).click();
+    await confirm.waitFor({ state: 'detached' });
+    await page.getByText('CA eingerichtet. 2 gespeicherte Anträge zeigen jetzt einen anderen Vertrauensstatus.').waitFor();
+    const item = section.getByRole('list', { name: 'Vertrauenswürdige CAs' }).getByRole('listitem');
+    expect(await item.count()).toBe(1);
+    const listed = await item.innerText();
+    expect(listed).toContain(ca.fingerprint256);
+    expect(listed).toMatch(/Gültig\s+\d\d\.\d\d\.\d{4} bis \d\d\.\d\d\.\d{4}/);
+    expect(listed).toContain('vom Amt eingelesen, am ');
+    await section.scrollIntoViewIfNeeded();
+    await saveScreenshot(page, 'ui-trust-settings');
+    await expectAxeClean(page, 'Einstellungen: vertrauenswürdige Absender-CAs');
+    // the audit log has it, with the count of stored applications judged again
+    const audit = (await serviceApi(ui).call('audit.list', {})).entries.filter((e) => e.action === 'trusted-ca-added');
+    expect(audit.map((e) => e.detail)).toEqual([`sha256=${ca.fingerprint256.replace(/:/g, '').toLowerCase()} origin=import re-evaluated=2 changed=2`]);
+    // the message list behind the dialog was read again
+    await expect.poll(rows).toEqual(['vertrauenswuerdig', 'vertrauenswuerdig']);
+
+    await section.getByRole('button', { name: 'CN=OSCI-Postfach Test-CA, O=OSCI-Postfach Übungsumgebung, C=DE entfernen' }).click();
+    const removal = page.getByTestId('trust-remove');
+    await removal.getByRole('button', { name: 'Entfernen' }).click();
+    await removal.waitFor({ state: 'detached' });
+    await section.getByText('Noch keine CA eingerichtet.').waitFor();
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    await expect.poll(rows).toEqual(['unbekannter-aussteller', 'unbekannter-aussteller']);
+    ui.assertClean();
   });
 
   it('never sends the key password back to the page', () => {

@@ -1,6 +1,7 @@
 /**
  * "Echtes Postfach einrichten": the mailbox key file with its password, the intermediary's address and certificate
- * (and its signing certificate where different), the protection of the local store; then the recovery key (shown
+ * (and its signing certificate where different), optionally the senders' CA (trusted sender CAs), the protection
+ * of the local store; then the recovery key (shown
  * once) and a connection test, with the notes on the mailbox certificate (short key, expiring soon, key usage).
  * The store is created in the same call that sets the identity up (`store.create` with `identity`): a key file that
  * cannot be read leaves no store behind, shows no recovery key, and the form stays as it was for another try.
@@ -65,6 +66,7 @@ export function SetupScreen({ onCancel, onDone }: { onCancel: () => void; onDone
   const [keyFile, setKeyFile] = useState<PickedFile | null>(null);
   const [certificate, setCertificate] = useState<PickedFile | null>(null);
   const [signer, setSigner] = useState<PickedFile | null>(null);
+  const [trustedCa, setTrustedCa] = useState<PickedFile | null>(null);
   const [url, setUrl] = useState('');
   const [errors, setErrors] = useState<FieldErrors>({});
   const [failure, setFailure] = useState<unknown>(undefined);
@@ -107,6 +109,7 @@ export function SetupScreen({ onCancel, onDone }: { onCancel: () => void; onDone
       intermediaryUrl: url.trim(),
       intermediaryCertificateFile: certificate.path,
       ...(signer === null ? {} : { intermediarySignerFiles: [signer.path] }),
+      ...(trustedCa === null ? {} : { trustedCaFiles: [trustedCa.path] }),
     };
     // a new store is created together with the identity or not at all: the service reads and checks the key file
     // and the certificates first, so a wrong password leaves no store, shows no recovery key, and keeps this form
@@ -161,6 +164,7 @@ export function SetupScreen({ onCancel, onDone }: { onCancel: () => void; onDone
         </TextField>
         <FilePicker kind="certificate" label={t.setup.intermediaryCertificate} value={certificate} onChange={setCertificate} onError={setFailure} errorMessage={errors.certificate} testId="pick-certificate" />
         <FilePicker kind="certificate" label={t.setup.signerCertificate} value={signer} onChange={setSigner} onError={setFailure} description={t.setup.signerHint} testId="pick-signer" />
+        <FilePicker kind="certificate" label={t.setup.trustedCa} value={trustedCa} onChange={setTrustedCa} onError={setFailure} description={t.setup.trustedCaHint} testId="pick-trusted-ca" />
         <fieldset className="fieldset">
           <legend className="fieldset__legend">{t.setup.storeSection}</legend>
           {storeOpen ? (
