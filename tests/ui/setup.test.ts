@@ -207,6 +207,8 @@ describe('setting up the real mailbox (browser mode)', () => {
     await removal.getByRole('button', { name: 'Entfernen' }).click();
     await removal.waitFor({ state: 'detached' });
     await section.getByText('Noch keine CA eingerichtet.').waitFor();
+    // the button that asked is gone with its CA: focus is on the section, not lost to the page (Escape still works)
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Vertrauenswürdige Absender-CAs');
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
     await expect.poll(rows).toEqual(['unbekannter-aussteller', 'unbekannter-aussteller']);

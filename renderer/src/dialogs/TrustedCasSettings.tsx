@@ -5,7 +5,7 @@
  * compare) and trusted only on confirmation. Every change judges the stored applications again (the service does
  * it; the message list reloads on `messages.changed`) and is in the audit log. Contract area "trust".
  */
-import { useCallback, useEffect, useId, useState } from 'react';
+import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import { Button } from 'react-aria-components';
 import type { MethodOutput } from '../../../core/api/contract.js';
 import type { TrustedCaDto } from '../../../core/api/contract/trust.js';
@@ -33,6 +33,15 @@ export function TrustedCasSettings() {
   const [removing, setRemoving] = useState<TrustedCaDto | null>(null);
   const [busy, setBusy] = useState(false);
   const headingId = useId();
+  const heading = useRef<HTMLHeadingElement>(null);
+  /** After a removal the button that opened the question is gone with its CA: focus goes to the section instead. */
+  const refocus = useRef(false);
+  useEffect(() => {
+    if (!refocus.current || removing !== null) return;
+    refocus.current = false;
+    // after React Aria's own focus restore (one frame), which finds its trigger gone
+    requestAnimationFrame(() => requestAnimationFrame(() => heading.current?.focus()));
+  }, [removing]);
 
   const load = useCallback(() => {
     api.call('trust.list', {}).then((l) => {
@@ -82,6 +91,7 @@ export function TrustedCasSettings() {
       const result = await api.call('trust.remove', { fingerprint: removing.certificate.fingerprintSha256 });
       setList(result.list);
       announce(t.settings.trustRemoved(result.reevaluated.changed));
+      refocus.current = true;
       await refreshIdentity();
     } catch (e) {
       reportError(e);
@@ -96,7 +106,9 @@ export function TrustedCasSettings() {
 
   return (
     <div role="group" className="settings-block" aria-labelledby={headingId} data-testid="trusted-cas">
-      <h2 id={headingId}>{t.settings.trustHeading}</h2>
+      <h2 id={headingId} ref={heading} tabIndex={-1}>
+        {t.settings.trustHeading}
+      </h2>
       <p>{t.settings.trustIntro}</p>
       {error !== undefined ? <ErrorNotice error={error} headingLevel={3} /> : null}
       {list === null ? null : list.cas.length === 0 ? (
