@@ -20,7 +20,7 @@ import type { Service } from '../../intermediary/generator/application.js';
 import { createTestPki, testPkiFiles } from '../pki/test-pki.js';
 import { fingerprintOf, PostfachStore, storePaths } from '../store/index.js';
 import { connectionRecord, identityFromFiles, identityFromRecord, identityRecord } from './identity.js';
-import { judgeWith } from './trusted-cas.js';
+import { evaluationFor } from './trusted-cas.js';
 
 export interface DemoMailbox {
   readonly dir: string;
@@ -125,7 +125,10 @@ export async function startDemoMailbox(dir: string, options: DemoOptions = {}): 
       // the demo's sender CA is trusted in the demo store as an office would trust its senders' CA (Settings →
       // Postfach): the Übungsmodus shows "vertrauenswürdig" like a real mailbox set up with its CA
       const ca = readFileSync(files.ca);
-      if (!store.trustedCas().some((c) => c.fingerprint === fingerprintOf(ca))) store.addTrustedCas([ca], 'demo', judgeWith(undefined, []));
+      if (!store.trustedCas().some((c) => c.fingerprint === fingerprintOf(ca))) {
+        store.addTrustedCas([ca], 'demo');
+        await store.reevaluateTrust(evaluationFor(store.trustedCas(), undefined, []), 'ca-added');
+      }
     } finally {
       store.close();
     }

@@ -152,15 +152,16 @@ export function assertOfficeListOpen(list: TrustedCaList): void {
 
 /**
  * The stored deliveries judged again when the CAs in force are not those they were last judged with (IT changed
- * its list, or the store comes from an older version); undefined when nothing was to do.
+ * its list, or the store comes from an older version, or an earlier run was cut short); undefined when nothing was
+ * to do.
  */
-export function reevaluateIfChanged(store: PostfachStore, list: TrustedCaList, intermediates: readonly X509Certificate[]): ReevaluationCount | undefined {
+export async function reevaluateIfChanged(store: PostfachStore, list: TrustedCaList, intermediates: readonly X509Certificate[]): Promise<ReevaluationCount | undefined> {
   const anchors = anchorsOf(list);
   if (store.trustEvaluatedWith() === caSetDigest(anchors.map((c) => c.fingerprint256))) return undefined;
   return store.reevaluateTrust(trustEvaluation({ anchors, intermediates }), 'ca-set-changed');
 }
 
-/** How the store judges its deliveries after a change of the office's list (the list as it is after the change). */
-export function judgeWith(config: ResolvedConfig | undefined, intermediates: readonly X509Certificate[]): (office: readonly TrustedCaRecord[]) => TrustEvaluation {
-  return (office) => trustEvaluation({ anchors: anchorsOf(trustedCaList(office, config)), intermediates });
+/** The judgement under the office's list (as it is now in the store) and IT's, for the store to run after a change. */
+export function evaluationFor(office: readonly TrustedCaRecord[], config: ResolvedConfig | undefined, intermediates: readonly X509Certificate[]): TrustEvaluation {
+  return trustEvaluation({ anchors: anchorsOf(trustedCaList(office, config)), intermediates });
 }

@@ -42,7 +42,7 @@ import {
 import { migrate } from './migrations/index.js';
 import { hasMailboxIdentity, readMailboxIdentity, updateMailboxConnection, writeMailboxIdentity, type MailboxIdentityRecord } from './mailbox-identity.js';
 import { sweepOrphans } from './orphans.js';
-import { caSetDigest, deleteTrustedCa, evaluatedWith, recordEvaluatedWith, insertTrustedCas, readTrustedCas, reevaluateDeliveries, type ReevaluationCount, type TrustedCaOrigin, type TrustedCaRecord, type TrustEvaluation } from './trusted-cas.js';
+import { caSetDigest, deleteTrustedCa, evaluatedWith, insertTrustedCas, readTrustedCas, recordEvaluatedWith, reevaluateBatch, type ReevaluationCount, type TrustedCaOrigin, type TrustedCaRecord, type TrustEvaluation } from './trusted-cas.js';
 import { deleteRotation, readRetiredKeys, readRotation, stageRotation, switchToStagedKeys, updateRotation, type KeyMaterial, type KeyRotationRecord, type RetiredKey, type RotationState } from './key-rotation.js';
 import { currentOsUser } from './os-user.js';
 import { storePaths, type StorePaths } from './paths.js';
@@ -548,43 +548,49 @@ export class PostfachStore {
   }
 
   /**
-   * Adds trusted CAs (those not there yet) and judges the stored deliveries again under the set as it is then, in
-   * one transaction: the CAs, the new results and the audit entries (one per CA, with the count) commit together.
+   * Adds trusted CAs (those not there yet), one audit entry each, in one transaction; returns the fingerprints added.
+   * The stored deliveries are then judged again with `reevaluateTrust`.
    */
-  addTrustedCas(certificates: readonly Uint8Array[], origin: TrustedCaOrigin, judge: (cas: readonly TrustedCaRecord[]) => TrustEvaluation): { added: string[]; reevaluated: ReevaluationCount } {
+  addTrustedCas(certificates: readonly Uint8Array[], origin: TrustedCaOrigin): string[] {
     return this.write('add trusted CAs', (db) => {
       const added = insertTrustedCas(db, certificates, origin, Date.now());
-      if (added.length === 0) return { added, reevaluated: { checked: 0, changed: 0 } };
-      const reevaluated = reevaluateDeliveries(db, judge(readTrustedCas(db)));
-      for (const fingerprint of added) {
-        this.audit(db, { action: 'trusted-ca-added', detail: `sha256=${fingerprint} origin=${origin} re-evaluated=${reevaluated.checked} changed=${reevaluated.changed}` });
-      }
-      return { added, reevaluated };
+      for (const fingerprint of added) this.audit(db, { action: 'trusted-ca-added', detail: `sha256=${fingerprint} origin=${origin}` });
+      return added;
     });
   }
 
-  /** Removes a trusted CA and judges the stored deliveries again without it (one transaction, audited). */
-  removeTrustedCa(fingerprint: string, judge: (cas: readonly TrustedCaRecord[]) => TrustEvaluation): { removed: boolean; reevaluated: ReevaluationCount } {
+  /** Removes a trusted CA (audited); then `reevaluateTrust`. */
+  removeTrustedCa(fingerprint: string): boolean {
     return this.write('remove trusted CA', (db) => {
-      if (!deleteTrustedCa(db, fingerprint)) return { removed: false, reevaluated: { checked: 0, changed: 0 } };
-      const reevaluated = reevaluateDeliveries(db, judge(readTrustedCas(db)));
-      this.audit(db, { action: 'trusted-ca-removed', detail: `sha256=${fingerprint.toLowerCase()} re-evaluated=${reevaluated.checked} changed=${reevaluated.changed}` });
-      return { removed: true, reevaluated };
+      const removed = deleteTrustedCa(db, fingerprint);
+      if (removed) this.audit(db, { action: 'trusted-ca-removed', detail: `sha256=${fingerprint.toLowerCase()}` });
+      return removed;
     });
   }
 
   /**
-   * Judges the stored deliveries again when the CA set changed elsewhere (IT's policy or machine file), audited with
-   * the reason (a code) and the count.
+   * Judges every stored delivery again under `evaluation` (the engine's judgement under the CAs now in force), in
+   * batches of their own transactions with a turn of the event loop between them, so that neither a fetch in another
+   * process nor the service's other calls wait long. At the end, in one transaction, the set's digest is recorded and
+   * the run audited with its reason (a code) and counts — unless there was nothing to judge and no CA changed (a new
+   * store). Cut short, the old digest stays and the next open judges again.
    */
-  reevaluateTrust(evaluation: TrustEvaluation, reason: string): ReevaluationCount {
-    return this.write('re-evaluate trust', (db) => {
-      const counted = reevaluateDeliveries(db, evaluation);
-      // nothing to judge (a new store): the set is recorded, there is nothing a person could see change
-      if (counted.checked === 0) return counted;
-      this.audit(db, { action: 'trust-reevaluated', detail: technicalDetail(`reason=${reason} re-evaluated=${counted.checked} changed=${counted.changed}`) });
-      return counted;
+  async reevaluateTrust(evaluation: TrustEvaluation, reason: 'ca-added' | 'ca-removed' | 'ca-set-changed'): Promise<ReevaluationCount> {
+    let checked = 0;
+    let changed = 0;
+    for (let after = 0; ; ) {
+      const batch = this.write('re-evaluate trust', (db) => reevaluateBatch(db, evaluation, after));
+      checked += batch.checked;
+      changed += batch.changed;
+      if (batch.last === undefined) break;
+      after = batch.last;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    this.write('record trust evaluation', (db) => {
+      recordEvaluatedWith(db, evaluation.digest);
+      if (checked > 0 || reason !== 'ca-set-changed') this.audit(db, { action: 'trust-reevaluated', detail: `reason=${reason} re-evaluated=${checked} changed=${changed}` });
     });
+    return { checked, changed };
   }
 
   // ---- mailbox key rotation (key-rotation.ts; the steps: core/mailbox/rotation.ts) ----

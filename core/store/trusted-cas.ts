@@ -4,7 +4,10 @@
  * The store keeps the CAs as facts (DER, fingerprint, an origin code, a time); it does not judge certificates. What
  * a stored signature result becomes under another set of CAs is decided by the mailbox engine, which hands in an
  * `evaluate` function (core/mailbox/trust-reevaluation.ts); the store walks its deliveries in batches inside the
- * caller's transaction and writes back what changed. The set the results were last judged with is remembered as a
+ * caller's transaction and writes back what changed — into `delivery_trust` beside the fetch's own result, which
+ * stays as it was (and whose row, carrying the content, is not rewritten) — and the list status. Batches run in
+ * transactions of their own (store.ts `reevaluateTrust`), so a fetch in another process is never held up for long;
+ * the set's digest is recorded only after the last batch, so a run cut short is done again on the next open. The set the results were last judged with is remembered as a
  * digest (`settings` key `trust.evaluatedWith`), so a change made elsewhere (IT's policy) is found on the next open.
  */
 import { createHash } from 'node:crypto';
@@ -111,35 +114,37 @@ export function evaluatedWith(db: Db): string | null {
 }
 
 /**
- * Judges every stored delivery with an author signature again (in batches, inside the caller's transaction) and
- * writes back what changed; records the set's digest.
+ * Judges one batch of stored deliveries (ids above `after`, in id order) again, inside the caller's transaction, and
+ * writes back what changed; `last` is the id to go on after, undefined when there were none left.
  */
-export function reevaluateDeliveries(db: Db, evaluation: TrustEvaluation): ReevaluationCount {
+export function reevaluateBatch(db: Db, evaluation: TrustEvaluation, after: number, limit = BATCH): ReevaluationCount & { readonly last: number | undefined } {
+  const now = Date.now();
+  const rows = stmt(
+    db,
+    `SELECT d.id, d.unreadable_reason, coalesce(t.signature_result, x.signature_result) AS signature_result, x.sender_cert
+     FROM deliveries d JOIN delivery_details x ON x.delivery_id = d.id LEFT JOIN delivery_trust t ON t.delivery_id = d.id
+     WHERE d.id > ? AND instr(x.signature_result, '"signer"') > 0 ORDER BY d.id LIMIT ?`,
+  ).all(after, limit) as Array<{ id: number; unreadable_reason: string | null; signature_result: string; sender_cert: Buffer | null }>;
   let checked = 0;
   let changed = 0;
-  for (let after = 0; ; ) {
-    const rows = stmt(
-      db,
-      `SELECT d.id, d.unreadable_reason, x.signature_result, x.sender_cert FROM deliveries d JOIN delivery_details x ON x.delivery_id = d.id
-       WHERE d.id > ? AND instr(x.signature_result, '"signer"') > 0 ORDER BY d.id LIMIT ${BATCH}`,
-    ).all(after) as Array<{ id: number; unreadable_reason: string | null; signature_result: string; sender_cert: Buffer | null }>;
-    if (rows.length === 0) break;
-    for (const row of rows) {
-      after = row.id;
-      let signatureResult: JsonValue | null;
-      try {
-        signatureResult = JSON.parse(row.signature_result) as JsonValue;
-      } catch {
-        continue;
-      }
-      checked++;
-      const update = evaluation.evaluate({ id: row.id, signatureResult, senderCertificate: row.sender_cert === null ? null : Buffer.from(row.sender_cert), unreadable: row.unreadable_reason !== null });
-      if (update === undefined) continue;
-      stmt(db, 'UPDATE delivery_details SET signature_result = ? WHERE delivery_id = ?').run(JSON.stringify(update.signatureResult), row.id);
-      stmt(db, 'UPDATE deliveries SET signature_status = ? WHERE id = ?').run(update.signatureStatus.slice(0, 64), row.id);
-      changed++;
+  for (const row of rows) {
+    let signatureResult: JsonValue | null;
+    try {
+      signatureResult = JSON.parse(row.signature_result) as JsonValue;
+    } catch {
+      continue;
     }
+    checked++;
+    const update = evaluation.evaluate({ id: row.id, signatureResult, senderCertificate: row.sender_cert === null ? null : Buffer.from(row.sender_cert), unreadable: row.unreadable_reason !== null });
+    if (update === undefined) continue;
+    // beside the fetch's own result (delivery_details keeps it, and its row carries the content: not rewritten)
+    stmt(db, 'INSERT INTO delivery_trust(delivery_id, signature_result, judged_at) VALUES (?, ?, ?) ON CONFLICT(delivery_id) DO UPDATE SET signature_result = excluded.signature_result, judged_at = excluded.judged_at').run(
+      row.id,
+      JSON.stringify(update.signatureResult),
+      now,
+    );
+    stmt(db, 'UPDATE deliveries SET signature_status = ? WHERE id = ?').run(update.signatureStatus.slice(0, 64), row.id);
+    changed++;
   }
-  recordEvaluatedWith(db, evaluation.digest);
-  return { checked, changed };
+  return { checked, changed, last: rows.at(-1)?.id };
 }

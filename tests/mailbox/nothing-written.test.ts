@@ -212,6 +212,6 @@ describe('the set-up through the contract (store.create with identity) with bad 
     expect((await api.call('identity.get', {})).identity?.intermediaryUrl).toBe(intermediary.url);
     expect((await api.call('trust.list', {})).cas.map((c) => [c.owner, c.source])).toEqual([['office', 'setup']]);
     const audit = await api.call('audit.list', {});
-    expect(audit.entries.map((e) => e.action)).toEqual(['store-created', 'settings-changed', 'trusted-ca-added']);
+    expect(audit.entries.map((e) => e.action)).toEqual(['store-created', 'settings-changed', 'trusted-ca-added', 'trust-reevaluated']);
   });
 });

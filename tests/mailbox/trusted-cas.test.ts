@@ -2,7 +2,7 @@
  * Trusted sender CAs through the real service (contract area "trust", in process, every message validated) with
  * real applications fetched from the local intermediary: without a CA every valid signature is "gültig, unbekannter
  * Aussteller"; importing the sender's CA (.cer DER, PEM, .p7b DER and PEM) turns the STORED deliveries to
- * "vertrauenswürdig" and removing it turns them back, each change in the audit log with its count; broken files and
+ * "vertrauenswürdig" and removing it turns them back, each change in the audit log with the count judged again; broken files and
  * certificates that are no CA are refused with a German message and change nothing. IT's CAs (machine file) are
  * listed as IT's, cannot be removed, judge the stored deliveries again when they change, and while IT fixes the
  * setting the office's list can neither change nor count. Deliveries stored before the signer was kept are judged
@@ -131,13 +131,15 @@ describe('the office’s trusted sender CAs', () => {
     expect(author.words.de).toBe('Signatur gültig; Zertifikat vertrauenswürdig; Sperrstatus nicht geprüft');
     // the identity the UI shows names it too
     expect((await api.call('identity.get', {})).identity?.trustedCas.map((c) => c.fingerprintSha256)).toEqual([ca.fingerprint256]);
-    const audit = (await api.call('audit.list', {})).entries.filter((e) => e.action === 'trusted-ca-added');
-    expect(audit).toHaveLength(1);
-    expect(audit[0]!.actionText).toBe('vertrauenswürdige Absender-CA hinzugefügt');
-    expect(audit[0]!.detail).toBe(`sha256=${fingerprintHex(ca)} origin=import re-evaluated=2 changed=2`);
+    // the change, then the judgement of the stored messages with its count
+    const audit = (await api.call('audit.list', {})).entries.filter((e) => e.action.startsWith('trust'));
+    expect(audit.map((e) => [e.action, e.actionText, e.detail])).toEqual([
+      ['trusted-ca-added', 'vertrauenswürdige Absender-CA hinzugefügt', `sha256=${fingerprintHex(ca)} origin=import`],
+      ['trust-reevaluated', 'Vertrauensstatus der Signaturen neu bewertet', 'reason=ca-added re-evaluated=2 changed=2'],
+    ]);
     // the same file again: nothing added, nothing judged, nothing audited
     expect(await api.call('trust.add', { file: files.der! })).toMatchObject({ added: 0, reevaluated: { checked: 0, changed: 0 } });
-    expect((await api.call('audit.list', {})).entries.filter((e) => e.action === 'trusted-ca-added')).toHaveLength(1);
+    expect((await api.call('audit.list', {})).entries.filter((e) => e.action.startsWith('trust'))).toHaveLength(2);
   });
 
   it('a delivery fetched while the CA is trusted is "vertrauenswürdig" from the start', async () => {
@@ -153,8 +155,11 @@ describe('the office’s trusted sender CAs', () => {
     // exactly as the fetch had judged it without the CA (the chain ends at the CA from the mailbox's key file)
     expect(await authorOf(1)).toEqual(untrustedAtFetch);
     expect((await authorOf(3)).reasons.map((r) => r.de)).toEqual(['Die Kette endet bei einer Zertifizierungsstelle, die nicht als vertrauenswürdig eingerichtet ist.']);
-    const audit = (await api.call('audit.list', {})).entries.filter((e) => e.action === 'trusted-ca-removed');
-    expect(audit.map((e) => [e.actionText, e.detail])).toEqual([['vertrauenswürdige Absender-CA entfernt', `sha256=${fingerprintHex(ca)} re-evaluated=3 changed=3`]]);
+    const audit = (await api.call('audit.list', {})).entries.filter((e) => e.action.startsWith('trust')).slice(-2);
+    expect(audit.map((e) => [e.action, e.actionText, e.detail])).toEqual([
+      ['trusted-ca-removed', 'vertrauenswürdige Absender-CA entfernt', `sha256=${fingerprintHex(ca)}`],
+      ['trust-reevaluated', 'Vertrauensstatus der Signaturen neu bewertet', 'reason=ca-removed re-evaluated=3 changed=3'],
+    ]);
     expect((await errorOf(api.call('trust.remove', { fingerprint: ca.fingerprint256 }))).kind).toBe('trusted-ca-unknown');
   });
 
@@ -222,7 +227,7 @@ describe('IT’s trusted CAs (machine file)', () => {
     await startService({ settings: {}, defaults: { trustedCaFiles: [files.der] } });
     await api.call('store.open', { unlock: { password: STORE_PASSWORD } });
     expect(await statuses()).toEqual(['vertrauenswuerdig', 'vertrauenswuerdig', 'vertrauenswuerdig']);
-    const reevaluated = (await api.call('audit.list', {})).entries.filter((e) => e.action === 'trust-reevaluated');
+    const reevaluated = (await api.call('audit.list', {})).entries.filter((e) => e.action === 'trust-reevaluated' && e.detail?.startsWith('reason=ca-set-changed'));
     expect(reevaluated.map((e) => e.detail)).toEqual(['reason=ca-set-changed re-evaluated=3 changed=3']);
     const list = await api.call('trust.list', {});
     expect(list).toMatchObject({ locked: false, cas: [{ owner: 'it', source: 'machine-file', addedAt: null, inForce: true }] });
@@ -232,7 +237,7 @@ describe('IT’s trusted CAs (machine file)', () => {
     // opened again with the same settings: nothing to judge again
     await api.call('store.close', {});
     await api.call('store.open', { unlock: { password: STORE_PASSWORD } });
-    expect((await api.call('audit.list', {})).entries.filter((e) => e.action === 'trust-reevaluated')).toHaveLength(1);
+    expect((await api.call('audit.list', {})).entries.filter((e) => e.action === 'trust-reevaluated' && e.detail?.startsWith('reason=ca-set-changed'))).toHaveLength(1);
   });
 
   it('fixed by IT (settings): only IT’s list counts; the office’s can neither change nor count', async () => {

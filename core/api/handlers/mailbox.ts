@@ -10,8 +10,9 @@ import type { HandlerInput, HandlerResult, MethodName } from '../contract.js';
 import type { FetchResult } from '../contract/mailbox.js';
 import type { HostLink } from '../service-runtime.js';
 import type { ServiceOptions } from '../service-protocol.js';
-import { AUDIT_ACTIONS, type ListQuery, type PostfachStore } from '../../store/index.js';
+import { AUDIT_ACTIONS, type ListQuery, type PostfachStore, type ReevaluationCount } from '../../store/index.js';
 import { mailboxError } from '../../mailbox/errors.js';
+import { toPostfachError } from '../../errors.js';
 import { runFetch, testConnection } from '../../mailbox/fetch-engine.js';
 import {
   connectionRecord,
@@ -34,7 +35,7 @@ import { checkKeyPolicy } from '../../mailbox/key-policy.js';
 import { identityUnderPolicy, networkSettings } from '../../mailbox/policy-connection.js';
 import type { PostFunction } from '../../osci/client/dialog.js';
 import { TechLog } from '../../ops/tech-log.js';
-import { assertOfficeListOpen, judgeWith, readCaFile, reevaluateIfChanged, trustedCaList, withTrustAnchors, type TrustedCaList } from '../../mailbox/trusted-cas.js';
+import { assertOfficeListOpen, evaluationFor, readCaFile, reevaluateIfChanged, trustedCaList, withTrustAnchors, type TrustedCaList } from '../../mailbox/trusted-cas.js';
 import { TRAINING_FOLDER } from './workspace-training.js';
 
 type In<M extends MethodName> = HandlerInput<M>;
@@ -78,10 +79,11 @@ export interface MailboxInternals {
   readonly forgetIdentity: () => void;
   /** The trusted sender CAs of the open store with IT's (none of IT's in the Übungsmodus). */
   readonly trustList: () => Promise<TrustedCaList>;
-  /** How the store judges its deliveries after a change of the office's list (trust handlers). */
-  readonly judge: () => Promise<ReturnType<typeof judgeWith>>;
-  /** The trusted CAs changed: identity read again, views forgotten, lists told to reload. */
-  readonly trustChanged: (context: ServiceContext) => void;
+  /**
+   * After a change of the office's list: the stored deliveries judged again under the CAs now in force (one run at a
+   * time), the identity read again, views forgotten, lists told to reload.
+   */
+  readonly reevaluate: (reason: 'ca-added' | 'ca-removed', context: ServiceContext) => Promise<ReevaluationCount>;
   readonly storeChanged: (context: ServiceContext) => HandlerResult<'store.status'>;
 }
 
@@ -139,26 +141,53 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: M
   const chainOf = (s: PostfachStore): X509Certificate[] => (s.readMailboxIdentity()?.chainCertificates ?? []).map((der) => new X509Certificate(der));
   const withTrust = (using: MailboxIdentity): MailboxIdentity => withTrustAnchors(using, trustListNow());
 
-  /** The stored deliveries judged again where the CAs in force changed since (IT's list, an older store). */
-  const reevaluateStored = (): void => {
-    const s = store();
-    const counted = reevaluateIfChanged(s, trustListNow(), chainOf(s));
-    if (counted !== undefined) log.write('info', 'trust.reevaluated', { reason: 'ca-set-changed', checked: counted.checked, changed: counted.changed });
+  /** One re-evaluation at a time: two runs over the same deliveries with different sets would leave them mixed. */
+  let trustWork: Promise<unknown> = Promise.resolve();
+  const serialized = <T>(work: () => Promise<T>): Promise<T> => {
+    const next = trustWork.then(work, work);
+    trustWork = next.catch(() => undefined);
+    return next;
   };
 
-  /** `fetch --trusted-ca`: the CAs given are added to the store's list (lasting, audited), so that what is stored with them is judged the same way again. */
-  const trustOneOff = (files: readonly string[] | undefined): void => {
-    if (files === undefined || files.length === 0) return;
-    const list = trustListNow();
-    assertOfficeListOpen(list);
-    const cas = files.flatMap((file) => readCaFile(file).cas);
-    const s = store();
-    const changed = s.addTrustedCas(cas.map((c) => c.raw), 'fetch', judgeWith(trustConfig(), chainOf(s)));
-    if (changed.added.length > 0) {
+  /** The stored deliveries judged again under the CAs now in force, when they are not those last judged with. */
+  const reevaluateStored = async (context?: ServiceContext): Promise<void> => {
+    const counted = await serialized(async () => {
+      const s = store();
+      return reevaluateIfChanged(s, trustListNow(), chainOf(s));
+    });
+    if (counted === undefined) return;
+    log.write('info', 'trust.reevaluated', { reason: 'ca-set-changed', checked: counted.checked, changed: counted.changed });
+    if (counted.changed > 0) {
       identity = undefined;
       views.clear();
-      log.write('info', 'trust.added', { origin: 'fetch', added: changed.added.length, checked: changed.reevaluated.checked, changed: changed.reevaluated.changed });
+      context?.emit('messages.changed', { reason: 'state' });
     }
+  };
+
+  /** After a change of the office's list: judged again (audited by the store), the identity and views refreshed. */
+  const reevaluate = async (reason: 'ca-added' | 'ca-removed', context: ServiceContext): Promise<ReevaluationCount> => {
+    identity = undefined;
+    const counted = await serialized(async () => {
+      const s = store();
+      return s.reevaluateTrust(evaluationFor(s.trustedCas(), trustConfig(), chainOf(s)), reason);
+    });
+    identity = undefined;
+    views.clear();
+    context.emit('messages.changed', { reason: 'state' });
+    return counted;
+  };
+
+  /**
+   * `fetch --trusted-ca`: the CAs given count for this fetch and, once it stored anything, are added to the store's
+   * list (lasting, audited), so that what was stored with them is judged the same way later. A fetch that stored
+   * nothing (the intermediary down) leaves the store as it was.
+   */
+  const trustOneOff = async (cas: readonly X509Certificate[], result: FetchResult, context: ServiceContext): Promise<void> => {
+    if (cas.length === 0 || result.newMessages === 0) return;
+    const added = store().addTrustedCas(cas.map((c) => c.raw), 'fetch');
+    if (added.length === 0) return;
+    const counted = await reevaluate('ca-added', context);
+    log.write('info', 'trust.added', { origin: 'fetch', added: added.length, checked: counted.checked, changed: counted.changed });
   };
 
   /** The transport for an identity: the host's (Electron net) where it offers one, else Node's HTTP. */
@@ -252,14 +281,9 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: M
       await config();
       return trustListNow();
     },
-    judge: async () => {
+    reevaluate: async (reason: 'ca-added' | 'ca-removed', context: ServiceContext) => {
       await config();
-      return judgeWith(trustConfig(), chainOf(store()));
-    },
-    trustChanged: (context: ServiceContext) => {
-      identity = undefined;
-      views.clear();
-      context.emit('messages.changed', { reason: 'state' });
+      return reevaluate(reason, context);
     },
     storeChanged: (context: ServiceContext) => storeChanged(context),
   });
@@ -291,21 +315,24 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: M
           ...(input.protector === undefined ? {} : { protector: input.protector }),
         },
         setUp
-          ? (s) => {
+          ? async (s) => {
               s.saveMailboxIdentity(identityRecord(setUp));
-              if (setUpCas.length > 0) s.addTrustedCas(setUpCas, 'setup', judgeWith(c, setUp.chain));
+              if (setUpCas.length > 0) {
+                s.addTrustedCas(setUpCas, 'setup');
+                await s.reevaluateTrust(evaluationFor(s.trustedCas(), c, setUp.chain), 'ca-added');
+              }
             }
           : undefined,
       );
       applyRetentionPolicy(c);
-      reevaluateStored();
+      await reevaluateStored(context);
       return { status: storeChanged(context), recoveryKey: created.recoveryKey };
     },
     'store.open': async (input: In<'store.open'>, context: ServiceContext) => {
       const c = await config();
       await session.open(input.path, input.unlock);
       applyRetentionPolicy(c);
-      reevaluateStored();
+      await reevaluateStored(context);
       log.write('info', 'store.opened', { way: 'password' in input.unlock ? 'password' : 'recoveryKey' in input.unlock ? 'recovery-key' : 'os-key-store' });
       return storeChanged(context);
     },
@@ -338,7 +365,10 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: M
       checkKeyPolicy(loaded, c);
       const cas = setupCas(input.trustedCaFiles, inTraining() ? undefined : c);
       s.saveMailboxIdentity(identityRecord(loaded));
-      if (cas.length > 0) s.addTrustedCas(cas, 'setup', judgeWith(inTraining() ? undefined : c, loaded.chain));
+      if (cas.length > 0) {
+        s.addTrustedCas(cas, 'setup');
+        await reevaluate('ca-added', context);
+      }
       identity = undefined;
       views.clear();
       context.emit('store.changed', session.status());
@@ -374,13 +404,19 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: M
       const c = await config();
       store();
       if (running) throw mailboxError('fetch-running', 'mailbox.fetch while a fetch is running');
-      let using: MailboxIdentity;
-      if (input.identity) {
-        const files = identityFromFiles(input.identity);
-        trustOneOff(input.identity.trustedCaFiles);
-        using = withTrust(identityUnderPolicy({ ...files, connection: { ...files.connection, trustedCas: [] } }, c));
-      } else using = storedIdentity();
-      return fetchWith(using, context, input.maxDeliveries);
+      if (input.identity === undefined) return fetchWith(storedIdentity(), context, input.maxDeliveries);
+      const files = identityFromFiles(input.identity);
+      // `--trusted-ca`: CA certificates only, refused while IT fixes the list
+      const cas = setupCas(input.identity.trustedCaFiles, c).map((der) => new X509Certificate(der));
+      const using = withTrust(identityUnderPolicy({ ...files, connection: { ...files.connection, trustedCas: cas } }, c));
+      const result = await fetchWith(using, context, input.maxDeliveries);
+      try {
+        await trustOneOff(cas, result, context);
+      } catch (error) {
+        // the fetch itself is done and stored; the list is completed on the next fetch with --trusted-ca
+        log.write('warn', 'trust.add-failed', { origin: 'fetch', errorKind: toPostfachError(error).kind });
+      }
+      return result;
     },
     'mailbox.cancelFetch': () => {
       if (!running) return { cancelling: false };

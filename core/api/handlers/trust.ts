@@ -50,15 +50,13 @@ export function trustHandlers(shared: MailboxInternals) {
           `none of ${input.fingerprints?.length ?? 0} fingerprint(s) among the ${cas.length} CA certificate(s) of the file`,
         );
       }
-      const s = store();
-      const changed = s.addTrustedCas(
+      const added = store().addTrustedCas(
         chosen.map((c) => c.raw),
         'import',
-        await shared.judge(),
       );
-      shared.log.write('info', 'trust.added', { origin: 'import', added: changed.added.length, checked: changed.reevaluated.checked, changed: changed.reevaluated.changed });
-      if (changed.added.length > 0) shared.trustChanged(context);
-      return { added: changed.added.length, reevaluated: changed.reevaluated, list: listDto(await shared.trustList()) };
+      const reevaluated = added.length > 0 ? await shared.reevaluate('ca-added', context) : { checked: 0, changed: 0 };
+      shared.log.write('info', 'trust.added', { origin: 'import', added: added.length, checked: reevaluated.checked, changed: reevaluated.changed });
+      return { added: added.length, reevaluated, list: listDto(await shared.trustList()) };
     },
 
     'trust.remove': async (input: HandlerInput<'trust.remove'>, context: ServiceContext) => {
@@ -80,10 +78,10 @@ export function trustHandlers(shared: MailboxInternals) {
           `no trusted CA with sha256=${fingerprint.slice(0, 64)}`,
         );
       }
-      const changed = store().removeTrustedCa(fingerprint, await shared.judge());
-      shared.log.write('info', 'trust.removed', { checked: changed.reevaluated.checked, changed: changed.reevaluated.changed });
-      if (changed.removed) shared.trustChanged(context);
-      return { removed: changed.removed, reevaluated: changed.reevaluated, list: listDto(await shared.trustList()) };
+      const removed = store().removeTrustedCa(fingerprint);
+      const reevaluated = removed ? await shared.reevaluate('ca-removed', context) : { checked: 0, changed: 0 };
+      shared.log.write('info', 'trust.removed', { checked: reevaluated.checked, changed: reevaluated.changed });
+      return { removed, reevaluated, list: listDto(await shared.trustList()) };
     },
   };
 }

@@ -7,6 +7,11 @@ import type { Migration } from './migration.js';
  * came from (a code) and when. CAs that IT sets through policy or the machine file are not stored here: they are
  * read from there each time.
  *
+ * `delivery_trust` holds a delivery's signature result as judged again after the CAs changed; the result the fetch
+ * made stays untouched in `delivery_details` (whose row also carries contents up to 256 KiB: rewriting it for every
+ * delivery at each change would rewrite the contents too — 20 ms per delivery of 150 KB). Readers take this one
+ * where there is one.
+ *
  * Earlier versions kept these CAs inside the mailbox identity's connection JSON (`trustedCas`, base64 DER). They are
  * moved here with origin `migrated` and taken out of the connection — the one place where the store reads that
  * JSON, which it otherwise keeps opaque. A connection that cannot be read is left as it is.
@@ -22,6 +27,11 @@ export const migration009: Migration = {
         certificate BLOB NOT NULL,          -- DER
         origin TEXT NOT NULL CHECK (origin IN ('import', 'setup', 'fetch', 'demo', 'migrated')),
         added_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE TABLE delivery_trust (
+        delivery_id INTEGER PRIMARY KEY REFERENCES deliveries(id) ON DELETE CASCADE,
+        signature_result TEXT NOT NULL,     -- JSON as in delivery_details.signature_result, judged again
+        judged_at INTEGER NOT NULL
       ) STRICT;
     `);
     const row = db.prepare('SELECT connection, configured_at FROM mailbox_identity WHERE id = 1').get() as { connection: string; configured_at: number } | undefined;
