@@ -14,6 +14,7 @@ import { register as registerIntermediary } from './commands/intermediary.js';
 import { register as registerMailbox } from './commands/mailbox.js';
 import { register as registerPki } from './commands/pki.js';
 import { register as registerSend } from './commands/send.js';
+import { register as registerTrust } from './commands/trust.js';
 import { register as registerUi } from './commands/ui.js';
 import { ExitCode } from './exit-codes.js';
 
@@ -36,6 +37,7 @@ const registrations: Array<(program: Command) => void> = [
   registerAbnahme,
   registerConfig,
   registerRotate,
+  registerTrust,
 ];
 for (const register of registrations) register(program);
 

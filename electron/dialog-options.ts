@@ -9,7 +9,7 @@ type SaveKind = 'p12' | 'certificate' | 'pdf' | 'xml' | 'csv' | 'folder' | 'back
 
 const filters: Readonly<Record<Exclude<SaveKind, 'folder'>, Electron.FileFilter[]>> = {
   p12: [{ name: 'Schlüsseldatei (PKCS#12)', extensions: ['p12', 'pfx'] }],
-  certificate: [{ name: 'Zertifikat', extensions: ['cer', 'crt', 'pem', 'der'] }],
+  certificate: [{ name: 'Zertifikat', extensions: ['cer', 'crt', 'pem', 'der', 'p7b', 'p7c'] }],
   pdf: [{ name: 'PDF-Dokument', extensions: ['pdf'] }],
   xml: [{ name: 'XML-Datei', extensions: ['xml'] }],
   csv: [{ name: 'CSV-Tabelle', extensions: ['csv'] }],

@@ -10,7 +10,7 @@ import type { MethodInput, MethodOutput } from '../../core/api/contract.js';
 import type { FetchProgress, FetchResult, MessageListItem } from '../../core/api/contract/mailbox.js';
 import { roleWords } from '../../core/api/contract/coverage.js';
 import { UNSIGNED_BANNER } from '../../core/export/receipt.js';
-import { PostfachError } from '../../core/errors.js';
+import { PostfachError, toPostfachError } from '../../core/errors.js';
 import { SIGNATURE_STATUS_WORDS } from '../../core/mailbox/message-dto.js';
 import { creationCheckWords, expiredSinceWords, isImplausible, JUDGED_AT_RECEIPT_WORDS, receivedInsteadWords } from '../../core/api/contract/legal-time.js';
 import type { OfficeTime } from '../../core/time/office-time.js';
@@ -159,7 +159,15 @@ function registerFetch(program: Command): void {
           }
         : undefined;
       return withMailboxService(opts.store, async ({ api }) => {
-        await openStore(api, opts, true);
+        try {
+          await openStore(api, opts, { identity });
+        } catch (error) {
+          // the check before a first fetch: an intermediary that cannot be reached is exit code 4, as in the fetch
+          const e = toPostfachError(error);
+          if (!UNREACHABLE_KINDS.has(e.kind)) throw e;
+          reportError(e, json);
+          return ExitCode.unreachable;
+        }
         let last = '';
         const off = api.on('fetch.progress', (p) => {
           const line = progressLine(p);

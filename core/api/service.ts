@@ -8,6 +8,7 @@ import type { ServiceHandlers } from './api-types.js';
 import { appHandlers } from './handlers/app.js';
 import { mailboxService, type MailboxDeps } from './handlers/mailbox.js';
 import { opsHandlers } from './handlers/ops.js';
+import { trustHandlers } from './handlers/trust.js';
 import { workspaceHandlers } from './handlers/workspace.js';
 import { WorkspaceFile } from './handlers/workspace-file.js';
 import type { DemoStarter } from './handlers/workspace-training.js';
@@ -25,5 +26,6 @@ export function createServiceHandlers(options: ServiceOptions, host: HostLink = 
     ...mailbox,
     ...workspaceHandlers(options, { file: workspace, mailbox, startDemo, config: internals.config }),
     ...opsHandlers(options, internals),
+    ...trustHandlers(internals),
   } satisfies ServiceHandlers;
 }

@@ -35,7 +35,7 @@ import type { MailboxIdentity } from './identity.js';
 import { killPoint } from './kill-points.js';
 import { checkCreation, creationCheckJson, expiredSince, judgingTime, type JudgingTime } from './legal-time.js';
 import { chooseApplication, looksLikeXml, type Choice, type Part } from './application-rule.js';
-import { coverageJson, inspectionsJson, listStatusOf, signaturesJson, type Inspection } from './message-dto.js';
+import { coverageJson, inspectionsJson, listStatusOf, signaturesJson, type Inspection, type TrustEvidence } from './message-dto.js';
 
 export type AcceptOutcome =
   | { readonly kind: 'new'; readonly id: number; readonly messageId: string; readonly unreadable: boolean }
@@ -73,7 +73,7 @@ export function inspectionsOf(card: ProcessCardBundle | undefined): Inspection[]
   });
 }
 
-function words(result: SignatureCheck['result'], certificate: SignatureCheck['certificate']): SignatureCheck['words'] {
+export function words(result: SignatureCheck['result'], certificate: SignatureCheck['certificate']): SignatureCheck['words'] {
   const de = { valid: 'Signatur gültig', invalid: 'Signatur ungültig – Inhalt nicht verwenden', 'not-checkable': 'Signatur nicht prüfbar' }[result];
   const en = { valid: 'signature valid', invalid: 'signature invalid – do not use the content', 'not-checkable': 'signature not checkable' }[result];
   const certDe = { trusted: 'Zertifikat vertrauenswürdig', 'unknown-issuer': 'Zertifikat von unbekanntem Aussteller', invalid: 'Zertifikat ungültig', 'not-checked': 'Zertifikat nicht geprüft' }[certificate];
@@ -249,6 +249,9 @@ export async function acceptDelivery(delivery: FetchedDelivery, options: AcceptO
   } catch (error) {
     failure = toPostfachError(error);
   }
+  // the signer of each check (the intermediary's is judged at fetch only), kept to judge it again (trust-reevaluation.ts)
+  const signers: Array<string | null> = [null];
+  const evidence = (): TrustEvidence => ({ signers, intermediates: messageCerts.filter((c) => c.ca).map((c) => c.raw.toString('base64')) });
   let choice: Choice | undefined;
   let coverage: ContentCoverage | undefined;
   const checkIndex = new Map<ContentSignatureInfo, number>();
@@ -318,7 +321,10 @@ export async function acceptDelivery(delivery: FetchedDelivery, options: AcceptO
   const creationCheck = checkCreation({ creation, forwarding: plain(card?.forwarding), receivedAt, messageCreatedAt: view?.createdAt?.raw });
   const judged = judgingTime(creationCheck, creation, receivedAt);
   if (coverage !== undefined) {
-    for (const [container, sig] of authorSignatures) checks.push(authorCheck(container, sig, identity, messageCerts, judged, receivedAt, coverage, options.timeZone));
+    for (const [container, sig] of authorSignatures) {
+      checks.push(authorCheck(container, sig, identity, messageCerts, judged, receivedAt, coverage, options.timeZone));
+      signers.push(sig.signer ? sig.signer.raw.toString('base64') : null);
+    }
   }
   const processCard = { ...base.processCard, creationCheck: creationCheckJson(creationCheck) };
 
@@ -337,7 +343,7 @@ export async function acceptDelivery(delivery: FetchedDelivery, options: AcceptO
       attachments,
       unreadableReason: reason,
       unreadableKind: failure.kind,
-      signatureResult: signaturesJson(checks),
+      signatureResult: signaturesJson(checks, evidence()),
       certificateResult: { unreadable: { kind: failure.kind, detail: failure.detail.slice(0, 2000) } } as JsonValue,
       // nothing is shown: no trust words (an author signature that failed says "ungültig")
       summary: { signatureStatus: listStatusOf(checks, true) },
@@ -355,7 +361,7 @@ export async function acceptDelivery(delivery: FetchedDelivery, options: AcceptO
       contentType: 'application/xml',
       contentCoverage: recordOf(shown),
       attachments,
-      signatureResult: signaturesJson(checks),
+      signatureResult: signaturesJson(checks, evidence()),
       summary: {
         applicants: v.applicants.slice(0, 50),
         benefitCode: v.benefit?.code ?? null,

@@ -6,19 +6,21 @@
  *
  * Started again on the same folder it keeps everything: the PKI, the intermediary's mailbox, the store (fetched
  * applications stay); only the intermediary's new port is written into the store's connection. Applications are
- * sent once, when the folder is new.
+ * sent once, when the folder is new. A new folder is made under a marker file that is removed only when the
+ * applications have been sent: a start that stopped half-way is found by the next one and made again.
  *
  * The one module of core/ that uses intermediary/: the Übungsmodus is part of the product and runs in the
  * service like the rest of the engine (docs/ARCHITECTURE.md).
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadIntermediaryKeys, loadSenderSetup, sendApplications, startIntermediary, type SentApplication } from '../../intermediary/index.js';
 import type { Service } from '../../intermediary/generator/application.js';
 import { createTestPki, testPkiFiles } from '../pki/test-pki.js';
-import { PostfachStore } from '../store/index.js';
+import { fingerprintOf, PostfachStore, storePaths } from '../store/index.js';
 import { connectionRecord, identityFromFiles, identityFromRecord, identityRecord } from './identity.js';
+import { evaluationFor } from './trusted-cas.js';
 
 export interface DemoMailbox {
   readonly dir: string;
@@ -57,9 +59,27 @@ function writeSecret(file: string, text: string): void {
   writeFileSync(file, `${text}\n`, { mode: 0o600, flag: 'w' });
 }
 
+/** Present while a new demo folder is being made; found at a start, the earlier making stopped half-way. */
+const SETTING_UP_MARKER = 'setting-up';
+
+/**
+ * Removes what a demo start that stopped half-way made (its store, the intermediary's mailbox): demo data only.
+ * Without this, the store left behind would count as "made" and its applications would never be sent.
+ */
+function discardHalfMade(root: string, storePath: string): void {
+  const paths = storePaths(storePath);
+  for (const file of [paths.database, `${paths.database}-wal`, `${paths.database}-shm`, paths.keyFile, paths.keyLock, path.join(root, 'store-password'), path.join(root, 'recovery-key.txt')]) {
+    rmSync(file, { force: true });
+  }
+  rmSync(paths.filesDir, { recursive: true, force: true });
+  rmSync(path.join(root, 'intermediary'), { recursive: true, force: true });
+}
+
 export async function startDemoMailbox(dir: string, options: DemoOptions = {}): Promise<DemoMailbox> {
   const root = path.resolve(dir);
   mkdirSync(root, { recursive: true, mode: 0o700 });
+  const marker = path.join(root, SETTING_UP_MARKER);
+  if (existsSync(marker)) discardHalfMade(root, path.join(root, 'postfach.db'));
   const pkiDir = path.join(root, 'pki');
   if (!existsSync(testPkiFiles(pkiDir).password)) await createTestPki(pkiDir, { force: true });
   const files = testPkiFiles(pkiDir);
@@ -77,6 +97,7 @@ export async function startDemoMailbox(dir: string, options: DemoOptions = {}): 
     let recoveryKey: string | undefined;
     let store: PostfachStore;
     if (created) {
+      writeFileSync(marker, '', { mode: 0o600 });
       password = randomBytes(18).toString('base64url');
       writeSecret(passwordFile, password);
       const made = await PostfachStore.create(storePath, { password });
@@ -95,12 +116,18 @@ export async function startDemoMailbox(dir: string, options: DemoOptions = {}): 
           password: readFileSync(files.password, 'utf8').replace(/\r?\n$/, ''),
           intermediaryUrl: intermediary.url,
           intermediaryCertificateFile: files.intermediary.cer,
-          trustedCaFiles: [files.ca],
         });
         store.saveMailboxIdentity(identityRecord(identity));
       } else {
         const current = identityFromRecord(record).connection;
         if (current.intermediaryUrl !== intermediary.url) store.updateMailboxConnection(connectionRecord({ ...current, intermediaryUrl: intermediary.url }));
+      }
+      // the demo's sender CA is trusted in the demo store as an office would trust its senders' CA (Settings →
+      // Postfach): the Übungsmodus shows "vertrauenswürdig" like a real mailbox set up with its CA
+      const ca = readFileSync(files.ca);
+      if (!store.trustedCas().some((c) => c.fingerprint === fingerprintOf(ca))) {
+        store.addTrustedCas([ca], 'demo');
+        await store.reevaluateTrust(evaluationFor(store.trustedCas(), undefined, []), 'ca-added');
       }
     } finally {
       store.close();
@@ -120,6 +147,8 @@ export async function startDemoMailbox(dir: string, options: DemoOptions = {}): 
           })),
         );
       }
+      // made completely: from now on a start keeps this folder as it is
+      rmSync(marker, { force: true });
     }
     return {
       dir: root,

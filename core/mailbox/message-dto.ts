@@ -70,8 +70,18 @@ export function coverageOf(value: JsonValue | null): PartCoverage {
   return { role, status: c.status, signatures: c.signatures ?? [], container: c.container ?? null, contentId: c.contentId ?? null, words: coverageWords(c.status, role) };
 }
 
-export function signaturesJson(checks: readonly SignatureCheck[]): JsonValue {
-  return { version: 1, checks: checks as unknown as JsonValue[] };
+/**
+ * What the checks were judged from, kept beside them so that they can be judged again when the trusted CAs change
+ * (core/mailbox/trust-reevaluation.ts): per check the signer's certificate (base64 DER, null where there is none),
+ * and the CA certificates the message carried (intermediates for the chain). Never sent to the UI.
+ */
+export interface TrustEvidence {
+  readonly signers: ReadonlyArray<string | null>;
+  readonly intermediates: readonly string[];
+}
+
+export function signaturesJson(checks: readonly SignatureCheck[], evidence?: TrustEvidence): JsonValue {
+  return { version: 1, checks: checks as unknown as JsonValue[], ...(evidence ? { evidence: evidence as unknown as JsonValue } : {}) };
 }
 
 export function inspectionsJson(inspections: readonly Inspection[]): JsonValue {

@@ -28,6 +28,9 @@ export const AUDIT_ACTIONS = {
   'legal-hold-released': 'Aufbewahrungssperre aufgehoben',
   'settings-changed': 'Einstellungen geändert',
   'key-wrapper-changed': 'Zugang zum Datenspeicher geändert',
+  'trusted-ca-added': 'vertrauenswürdige Absender-CA hinzugefügt',
+  'trusted-ca-removed': 'vertrauenswürdige Absender-CA entfernt',
+  'trust-reevaluated': 'Vertrauensstatus der Signaturen neu bewertet',
 } as const;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;

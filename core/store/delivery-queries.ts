@@ -208,9 +208,9 @@ export function getDeliveryRecord(db: Db, id: number): DeliveryRecord {
   const row = stmt(
           db,
       `SELECT ${LIST_COLUMNS}, d.forwarding_at, d.reception_at, d.creation_check, d.exported_at, d.transferred_at, d.trashed_at, d.checklist,
-         x.sender_cert, x.addressee_cert, x.inspection_report, x.signature_result, x.certificate_result,
+         x.sender_cert, x.addressee_cert, x.inspection_report, coalesce(t.signature_result, x.signature_result) AS signature_result, x.certificate_result,
          x.content_size, x.content_sha256, x.content_type, x.content_coverage
-       FROM deliveries d JOIN delivery_details x ON x.delivery_id = d.id WHERE d.id = ?`,
+       FROM deliveries d JOIN delivery_details x ON x.delivery_id = d.id LEFT JOIN delivery_trust t ON t.delivery_id = d.id WHERE d.id = ?`,
     )
     .get(id) as DetailRow | undefined;
   if (row === undefined) throw storeError('store-unknown-message', `no message with store id ${id}`);

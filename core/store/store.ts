@@ -12,7 +12,7 @@
  * The store logs nothing; its errors (errors.ts) carry ids and codes, never names, subjects or content.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -42,6 +42,7 @@ import {
 import { migrate } from './migrations/index.js';
 import { hasMailboxIdentity, readMailboxIdentity, updateMailboxConnection, writeMailboxIdentity, type MailboxIdentityRecord } from './mailbox-identity.js';
 import { sweepOrphans } from './orphans.js';
+import { caSetDigest, deleteTrustedCa, evaluatedWith, insertTrustedCas, readTrustedCas, recordEvaluatedWith, reevaluateBatch, type ReevaluationCount, type TrustedCaOrigin, type TrustedCaRecord, type TrustEvaluation } from './trusted-cas.js';
 import { deleteRotation, readRetiredKeys, readRotation, stageRotation, switchToStagedKeys, updateRotation, type KeyMaterial, type KeyRotationRecord, type RetiredKey, type RotationState } from './key-rotation.js';
 import { currentOsUser } from './os-user.js';
 import { storePaths, type StorePaths } from './paths.js';
@@ -111,6 +112,26 @@ function storeExists(paths: StorePaths): boolean {
   return false;
 }
 
+/**
+ * Removes what a failed `create` made: the database with its WAL files, the key file (checked absent before), the
+ * files folder where this call made it, and the folders above where this call created them (only while empty).
+ */
+function removeNewStore(paths: StorePaths, made: { folder?: string | undefined; filesDir?: boolean }): void {
+  for (const file of [paths.database, `${paths.database}-wal`, `${paths.database}-shm`, paths.keyFile, paths.keyLock]) rmSync(file, { force: true });
+  if (made.filesDir === true) rmSync(paths.filesDir, { recursive: true, force: true });
+  const madeFolder = made.folder;
+  if (madeFolder === undefined) return;
+  // mkdirSync(recursive) names the first folder it made; remove from the store's folder up to that one, if empty
+  for (let folder = path.dirname(paths.database); ; folder = path.dirname(folder)) {
+    try {
+      rmdirSync(folder);
+    } catch {
+      return;
+    }
+    if (path.resolve(folder) === path.resolve(madeFolder) || path.dirname(folder) === folder) return;
+  }
+}
+
 export class PostfachStore {
   private db: Db | undefined;
   private readonly writer: WriterContext;
@@ -140,31 +161,56 @@ export class PostfachStore {
     return storeExists(storePaths(databasePath));
   }
 
-  /** Creates a new store: data key, key file (password and/or OS key store wrapper, always a recovery key), database. */
-  static async create(databasePath: string, options: CreateStoreOptions = {}): Promise<CreatedStore> {
+  /**
+   * Creates a new store: data key, key file (password and/or OS key store wrapper, always a recovery key), database.
+   * `prepare` runs on the new, open store before it is handed out (e.g. the mailbox identity of a set-up): when it
+   * or any step of the creation fails, every file and folder this call made is removed again — a failed set-up
+   * leaves nothing behind, and the next attempt is not blocked by `store-exists`.
+   */
+  static async create(databasePath: string, options: CreateStoreOptions = {}, prepare?: (store: PostfachStore) => void | Promise<void>): Promise<CreatedStore> {
     const paths = storePaths(databasePath);
     if (storeExists(paths)) throw storeError('store-exists', 'database or key file already present');
+    const made: { folder?: string | undefined; filesDir?: boolean } = {};
     try {
-      mkdirSync(path.dirname(paths.database), { recursive: true, mode: 0o700 });
-      mkdirSync(paths.filesDir, { recursive: true, mode: 0o700 });
+      made.folder = mkdirSync(path.dirname(paths.database), { recursive: true, mode: 0o700 });
+      made.filesDir = mkdirSync(paths.filesDir, { recursive: true, mode: 0o700 }) !== undefined;
     } catch (error) {
+      removeNewStore(paths, made);
       throw fromFsError(error, 'store folder');
     }
-    const keyring = await createKeyring(paths, { password: options.password, protector: options.protector, scrypt: options.scrypt });
+    let keyring: Awaited<ReturnType<typeof createKeyring>>;
+    try {
+      keyring = await createKeyring(paths, { password: options.password, protector: options.protector, scrypt: options.scrypt });
+    } catch (error) {
+      removeNewStore(paths, made);
+      throw error;
+    }
     let db: Db | undefined;
+    let store: PostfachStore | undefined;
     try {
       db = openEncryptedDatabase(paths.database, keyring.dataKey, { create: true, maxBytes: options.maxDatabaseBytes, durable: options.durableCommits });
       migrate(db);
       const osUser = options.osUser ?? currentOsUser();
       const wrappers = ['recovery', ...(options.password === undefined ? [] : ['password']), ...(options.protector === undefined ? [] : [options.protector.id])];
       const audited = db;
-      audited.transaction(() => appendAudit(audited, osUser, { action: 'store-created', detail: `wrappers=${wrappers.join(',')}` })).immediate();
-      return { store: new PostfachStore(db, paths, keyring.storeId, keyring.dataKey, osUser, options), recoveryKey: keyring.recoveryKey };
+      audited
+        .transaction(() => {
+          appendAudit(audited, osUser, { action: 'store-created', detail: `wrappers=${wrappers.join(',')}` });
+          recordEvaluatedWith(audited, caSetDigest([]));
+        })
+        .immediate();
+      store = new PostfachStore(db, paths, keyring.storeId, keyring.dataKey, osUser, options);
+      if (prepare) await prepare(store);
+      return { store, recoveryKey: keyring.recoveryKey };
     } catch (error) {
-      // a half-created store would block the next attempt with store-exists
-      db?.close();
-      for (const file of [paths.database, `${paths.database}-wal`, `${paths.database}-shm`, paths.keyFile]) rmSync(file, { force: true });
-      keyring.dataKey.fill(0);
+      // a half-created store would block the next attempt with store-exists, and a store made for a set-up that
+      // failed must not stay behind (its recovery key was never shown)
+      if (store) store.close();
+      else {
+        db?.close();
+        keyring.dataKey.fill(0);
+      }
+      removeNewStore(paths, made);
       throw fromSqliteError(error, 'create store');
     }
   }
@@ -488,6 +534,64 @@ export class PostfachStore {
   /** The identity with its keys unsealed (for the fetch engine, in the service process only), or undefined. */
   readMailboxIdentity(): MailboxIdentityRecord | undefined {
     return this.run('read mailbox identity', (db) => readMailboxIdentity(db, this.dataKey, this.storeId));
+  }
+
+  // ---- trusted sender CAs (trusted-cas.ts; what a signature result becomes is the engine's judgement) ----
+
+  /** The office's trusted CAs, in the order they were added. */
+  trustedCas(): TrustedCaRecord[] {
+    return this.run('read trusted CAs', (db) => readTrustedCas(db));
+  }
+
+  /** The digest of the CA set the stored signature results were last judged with (null: never). */
+  trustEvaluatedWith(): string | null {
+    return this.run('read trust evaluation', (db) => evaluatedWith(db));
+  }
+
+  /**
+   * Adds trusted CAs (those not there yet), one audit entry each, in one transaction; returns the fingerprints added.
+   * The stored deliveries are then judged again with `reevaluateTrust`.
+   */
+  addTrustedCas(certificates: readonly Uint8Array[], origin: TrustedCaOrigin): string[] {
+    return this.write('add trusted CAs', (db) => {
+      const added = insertTrustedCas(db, certificates, origin, Date.now());
+      for (const fingerprint of added) this.audit(db, { action: 'trusted-ca-added', detail: `sha256=${fingerprint} origin=${origin}` });
+      return added;
+    });
+  }
+
+  /** Removes a trusted CA (audited); then `reevaluateTrust`. */
+  removeTrustedCa(fingerprint: string): boolean {
+    return this.write('remove trusted CA', (db) => {
+      const removed = deleteTrustedCa(db, fingerprint);
+      if (removed) this.audit(db, { action: 'trusted-ca-removed', detail: `sha256=${fingerprint.toLowerCase()}` });
+      return removed;
+    });
+  }
+
+  /**
+   * Judges every stored delivery again under `evaluation` (the engine's judgement under the CAs now in force), in
+   * batches of their own transactions with a turn of the event loop between them, so that neither a fetch in another
+   * process nor the service's other calls wait long. At the end, in one transaction, the set's digest is recorded and
+   * the run audited with its reason (a code) and counts — unless there was nothing to judge and no CA changed (a new
+   * store). Cut short, the old digest stays and the next open judges again.
+   */
+  async reevaluateTrust(evaluation: TrustEvaluation, reason: 'ca-added' | 'ca-removed' | 'ca-set-changed'): Promise<ReevaluationCount> {
+    let checked = 0;
+    let changed = 0;
+    for (let after = 0; ; ) {
+      const batch = this.write('re-evaluate trust', (db) => reevaluateBatch(db, evaluation, after));
+      checked += batch.checked;
+      changed += batch.changed;
+      if (batch.last === undefined) break;
+      after = batch.last;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    this.write('record trust evaluation', (db) => {
+      recordEvaluatedWith(db, evaluation.digest);
+      if (checked > 0 || reason !== 'ca-set-changed') this.audit(db, { action: 'trust-reevaluated', detail: `reason=${reason} re-evaluated=${checked} changed=${changed}` });
+    });
+    return { checked, changed };
   }
 
   // ---- mailbox key rotation (key-rotation.ts; the steps: core/mailbox/rotation.ts) ----

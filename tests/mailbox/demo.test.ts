@@ -1,15 +1,17 @@
 /**
  * `postfach demo`: test PKI, the local intermediary, five synthetic applications (different services, one
  * Testantrag, one with evidence attachments) fetched into a demo store, and where everything is. Started again on
- * the same folder (the Übungsmodus after a restart) it keeps everything and sends nothing twice.
+ * the same folder (the Übungsmodus after a restart) it keeps everything and sends nothing twice; a start that
+ * stopped half-way is made again.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { outcomeWords } from '../../cli/commands/demo.js';
 import { runFetch } from '../../core/mailbox/fetch-engine.js';
 import { identityFromRecord } from '../../core/mailbox/identity.js';
 import { startDemoMailbox } from '../../core/mailbox/demo.js';
+import { createTestPki, testPkiFiles } from '../../core/pki/test-pki.js';
 import { PostfachStore } from '../../core/store/index.js';
 import { ensureBuilt, postfach, tempDir } from './helpers.js';
 
@@ -35,6 +37,10 @@ describe('the demo mailbox', () => {
     expect(items.filter((i) => i.attachmentCount === 2)).toHaveLength(1);
     expect(new Set(items.map((i) => i.benefit.code)).size).toBe(5);
     expect(items.every((i) => i.signatureStatus === 'vertrauenswuerdig')).toBe(true);
+    // trusted as a real office trusts its senders' CA: through the store's list (what Settings and `trust list` show)
+    const trust = await postfach(['trust', 'list', '--store', out.store, '--json'], { POSTFACH_STORE_PASSWORD: readFileSync(out.storePasswordFile, 'utf8').trim() });
+    const listed = JSON.parse(trust.stdout) as { cas: Array<{ owner: string; source: string; certificate: { subject: string } }>; locked: boolean };
+    expect(listed).toMatchObject({ locked: false, cas: [{ owner: 'office', source: 'demo', certificate: { subject: 'CN=OSCI-Postfach Test-CA, O=OSCI-Postfach Übungsumgebung, C=DE' } }] });
 
     const text = await postfach(['demo', '--dir', dir]);
     expect(text.status).toBe(0);
@@ -56,6 +62,30 @@ describe('the demo mailbox', () => {
     } finally {
       await again.close();
     }
+  }, 240_000);
+
+  it('a start that stopped half-way (the store made, the applications not sent) is made again by the next start', async () => {
+    const dir = path.join(tempDir('postfach-mailbox-demo-half-'), 'demo');
+    await createTestPki(path.join(dir, 'pki'));
+    // the Sozialplattform's key file broken: the demo fails after its store was made, before anything is sent
+    const senderP12 = testPkiFiles(path.join(dir, 'pki')).sender.p12;
+    const good = readFileSync(senderP12);
+    writeFileSync(senderP12, good.subarray(0, 100));
+    await expect(startDemoMailbox(dir)).rejects.toThrow();
+    expect(PostfachStore.exists(path.join(dir, 'postfach.db'))).toBe(true);
+    writeFileSync(senderP12, good);
+    const demo = await startDemoMailbox(dir);
+    try {
+      expect(demo.created).toBe(true);
+      expect(demo.sent).toHaveLength(5);
+      const store = await PostfachStore.open(demo.storePath, demo.unlock);
+      const result = await runFetch({ store, identity: identityFromRecord(store.readMailboxIdentity()!) });
+      store.close();
+      expect(result).toMatchObject({ outcome: 'complete', newMessages: 5 });
+    } finally {
+      await demo.close();
+    }
+    expect(existsSync(path.join(dir, 'setting-up'))).toBe(false);
   }, 240_000);
 
   it('the summary says how the fetch ended in German words', () => {

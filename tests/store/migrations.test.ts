@@ -3,7 +3,7 @@
  * as the program of that version wrote it, opens with the current program, migrates, and keeps every byte.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { coverageJson, coverageOf } from '../../core/mailbox/message-dto.js';
@@ -191,6 +191,28 @@ describe('migrations', () => {
     } finally {
       store.close();
     }
+  });
+
+  it('migration 11 moves the trusted CAs of an older identity\'s connection into the store\'s own list (origin "migrated")', async () => {
+    const { dbPath, db } = await emptyStoreAt(10);
+    const ca = readFileSync(path.join(import.meta.dirname, '..', 'fixtures', 'pki', 'openssl3-ca.cer'));
+    const connection = { intermediaryUrl: 'https://intermediaer.example/osci', intermediaryCertificate: 'AAAA', trustedCas: [ca.toString('base64'), ca.toString('base64')], tlsCas: [], timeoutSeconds: 90 };
+    const configuredAt = Date.UTC(2026, 10, 2, 9, 30);
+    db.prepare('INSERT INTO mailbox_identity(id, cipher_key, cipher_cert, chain_certs, connection, configured_at) VALUES (1, ?, ?, ?, ?, ?)').run(Buffer.from('versiegelt'), Buffer.from('zertifikat'), '[]', JSON.stringify(connection), configuredAt);
+    db.close();
+    const store = await PostfachStore.open(dbPath, { password: PASSWORD });
+    try {
+      expect(store.trustedCas()).toEqual([{ fingerprint: createHash('sha256').update(ca).digest('hex'), certificate: ca, origin: 'migrated', addedAt: new Date(configuredAt).toISOString() }]);
+      // never judged by this version: the first open through the service judges the stored deliveries
+      expect(store.trustEvaluatedWith()).toBeNull();
+    } finally {
+      store.close();
+    }
+    const { db: raw } = await rawDatabase(dbPath);
+    const { trustedCas, ...rest } = connection;
+    expect(trustedCas).toHaveLength(2);
+    expect(JSON.parse((raw.prepare('SELECT connection FROM mailbox_identity').get() as { connection: string }).connection)).toEqual(rest);
+    raw.close();
   });
 
   it('opening twice migrates once; a database newer than the program is refused', async () => {

@@ -92,8 +92,8 @@ export const identitySchema = z.strictObject({
   intermediaryCertificate: certificateSummarySchema,
   /** Every response must be signed by one of these (a certificate, or a CA it chains to). */
   intermediarySigners: z.array(certificateSummarySchema).max(20),
-  /** CAs whose certificates count as "vertrauenswürdig" for author signatures. */
-  trustedCas: z.array(certificateSummarySchema).max(50),
+  /** CAs whose certificates count as "vertrauenswürdig" for author signatures now (office and IT; the trust area lists them). */
+  trustedCas: z.array(certificateSummarySchema).max(200),
   /** Extra CA certificates for the HTTPS connection (beside the system's). */
   tlsCas: z.array(certificateSummarySchema).max(20),
   /** Fetch large deliveries in chunks of this many KB (PartialFetchDelivery); null: only where the intermediary offers it. */
@@ -119,6 +119,7 @@ const connectionFields = {
   intermediaryCertificateFile: filePath,
   /** Default: the intermediary certificate file itself. */
   intermediarySignerFiles: z.array(filePath).max(20).optional(),
+  /** CA files (.cer/.pem/.p7b) whose CAs the office trusts for sender signatures: added to the store's list (trust area). */
   trustedCaFiles: z.array(filePath).max(50).optional(),
   tlsCaFiles: z.array(filePath).max(20).optional(),
   partialFetchKb: z.number().int().positive().max(1_048_576).nullable().optional(),
@@ -147,7 +148,6 @@ export const connectionUpdateSchema = z.strictObject({
   intermediaryUrl: connectionFields.intermediaryUrl.optional(),
   intermediaryCertificateFile: filePath.optional(),
   intermediarySignerFiles: connectionFields.intermediarySignerFiles,
-  trustedCaFiles: connectionFields.trustedCaFiles,
   tlsCaFiles: connectionFields.tlsCaFiles,
   partialFetchKb: connectionFields.partialFetchKb,
   timeoutSeconds: connectionFields.timeoutSeconds,
@@ -473,9 +473,13 @@ export const mailboxMethods = {
   // store
   /** Whether a store exists at the path and is open; never opens anything. */
   'store.status': serviceMethod(z.strictObject(storeLocation), storeStatusSchema),
-  /** Creates the store (password and/or the host's OS key store; always a recovery key) and opens it. */
+  /**
+   * Creates the store (password and/or the host's OS key store; always a recovery key) and opens it. With
+   * `identity` (the set-up): the key files and the connection are read and checked FIRST, and the store is created
+   * with the identity in it, or not at all — a set-up that fails leaves no store behind and shows no recovery key.
+   */
   'store.create': serviceMethod(
-    z.strictObject({ ...storeLocation, password: z.string().min(8).max(1024).optional(), protector: z.boolean().optional() }),
+    z.strictObject({ ...storeLocation, password: z.string().min(8).max(1024).optional(), protector: z.boolean().optional(), identity: identitySetupSchema.optional() }),
     z.strictObject({ status: storeStatusSchema, recoveryKey: z.string().max(200) }),
   ),
   'store.open': serviceMethod(z.strictObject({ ...storeLocation, unlock: storeUnlockSchema }), storeStatusSchema),
@@ -495,7 +499,13 @@ export const mailboxMethods = {
 
   // fetch
   /** Opens a dialog with the intermediary and closes it again (InitDialog, ExitDialog): URL, keys, signer. */
-  'mailbox.testConnection': serviceMethod(noInput, connectionTestSchema),
+  'mailbox.testConnection': serviceMethod(
+    z.strictObject({
+      /** A one-off identity from files (the command line checks it before a first fetch creates the store); nothing is stored. */
+      identity: identityFilesSchema.optional(),
+    }),
+    connectionTestSchema,
+  ),
   /** Fetches every new delivery (progress: `fetch.progress`); resolves when done, cancelled or failed. */
   'mailbox.fetch': serviceMethod(
     z.strictObject({

@@ -3,15 +3,16 @@
  * (an open store, an identity) and calls core/mailbox. State kept between calls: the open store, the last views
  * read, the mailbox identity once loaded, the running fetch.
  */
-import type { X509Certificate } from 'node:crypto';
+import { X509Certificate } from 'node:crypto';
 import path from 'node:path';
 import type { ServiceContext } from '../api-types.js';
 import type { HandlerInput, HandlerResult, MethodName } from '../contract.js';
 import type { FetchResult } from '../contract/mailbox.js';
 import type { HostLink } from '../service-runtime.js';
 import type { ServiceOptions } from '../service-protocol.js';
-import { AUDIT_ACTIONS, type ListQuery, type PostfachStore } from '../../store/index.js';
+import { AUDIT_ACTIONS, type ListQuery, type PostfachStore, type ReevaluationCount } from '../../store/index.js';
 import { mailboxError } from '../../mailbox/errors.js';
+import { toPostfachError } from '../../errors.js';
 import { runFetch, testConnection } from '../../mailbox/fetch-engine.js';
 import {
   connectionRecord,
@@ -34,6 +35,7 @@ import { checkKeyPolicy } from '../../mailbox/key-policy.js';
 import { identityUnderPolicy, networkSettings } from '../../mailbox/policy-connection.js';
 import type { PostFunction } from '../../osci/client/dialog.js';
 import { TechLog } from '../../ops/tech-log.js';
+import { assertOfficeListOpen, evaluationFor, readCaFile, reevaluateIfChanged, trustedCaList, withTrustAnchors, type TrustedCaList } from '../../mailbox/trusted-cas.js';
 import { TRAINING_FOLDER } from './workspace-training.js';
 
 type In<M extends MethodName> = HandlerInput<M>;
@@ -41,6 +43,16 @@ type In<M extends MethodName> = HandlerInput<M>;
 function listQuery(input: HandlerInput<'messages.list'>): ListQuery {
   const { folder, ...rest } = input;
   return { ...rest, trash: folder === 'trash' };
+}
+
+/**
+ * The CA files of a set-up (or of `fetch --trusted-ca`), read and checked before anything is written: CA
+ * certificates only; refused while IT fixed the list. DER of each CA.
+ */
+function setupCas(files: readonly string[] | undefined, config: ResolvedConfig | undefined): Buffer[] {
+  if (files === undefined || files.length === 0) return [];
+  assertOfficeListOpen(trustedCaList([], config));
+  return files.flatMap((file) => readCaFile(file).cas.map((c) => c.raw));
 }
 
 export interface MailboxDeps {
@@ -65,6 +77,13 @@ export interface MailboxInternals {
   readonly adapt: (identity: MailboxIdentity) => MailboxIdentity;
   /** The identity changed in the store (rotation): read it again next time. */
   readonly forgetIdentity: () => void;
+  /** The trusted sender CAs of the open store with IT's (none of IT's in the Übungsmodus). */
+  readonly trustList: () => Promise<TrustedCaList>;
+  /**
+   * After a change of the office's list: the stored deliveries judged again under the CAs now in force (one run at a
+   * time), the identity read again, views forgotten, lists told to reload.
+   */
+  readonly reevaluate: (reason: 'ca-added' | 'ca-removed', context: ServiceContext) => Promise<ReevaluationCount>;
   readonly storeChanged: (context: ServiceContext) => HandlerResult<'store.status'>;
 }
 
@@ -111,8 +130,64 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: M
     const retired = store().retiredKeys().map(retiredKeyEntry);
     const own = { ...identityFromRecord(record), ...(retired.length > 0 ? { previousCipherKeys: retired } : {}) };
     // the Übungsmodus mailbox keeps its own local intermediary: IT's connection settings are for the real one
-    identity = inTraining() ? own : identityUnderPolicy(own, configNow);
+    identity = withTrust(inTraining() ? own : identityUnderPolicy(own, configNow));
     return identity;
+  };
+
+  /** IT's settings as they apply to trust: none in the Übungsmodus (its demo CA must count whatever IT fixed). */
+  const trustConfig = (): ResolvedConfig | undefined => (inTraining() ? undefined : configNow);
+  const trustListNow = (): TrustedCaList => trustedCaList(store().trustedCas(), trustConfig());
+  /** Certificates that may complete a sender's chain: those of the mailbox's own key files. */
+  const chainOf = (s: PostfachStore): X509Certificate[] => (s.readMailboxIdentity()?.chainCertificates ?? []).map((der) => new X509Certificate(der));
+  const withTrust = (using: MailboxIdentity): MailboxIdentity => withTrustAnchors(using, trustListNow());
+
+  /** One re-evaluation at a time: two runs over the same deliveries with different sets would leave them mixed. */
+  let trustWork: Promise<unknown> = Promise.resolve();
+  const serialized = <T>(work: () => Promise<T>): Promise<T> => {
+    const next = trustWork.then(work, work);
+    trustWork = next.catch(() => undefined);
+    return next;
+  };
+
+  /** The stored deliveries judged again under the CAs now in force, when they are not those last judged with. */
+  const reevaluateStored = async (context?: ServiceContext): Promise<void> => {
+    const counted = await serialized(async () => {
+      const s = store();
+      return reevaluateIfChanged(s, trustListNow(), chainOf(s));
+    });
+    if (counted === undefined) return;
+    log.write('info', 'trust.reevaluated', { reason: 'ca-set-changed', checked: counted.checked, changed: counted.changed });
+    if (counted.changed > 0) {
+      identity = undefined;
+      views.clear();
+      context?.emit('messages.changed', { reason: 'state' });
+    }
+  };
+
+  /** After a change of the office's list: judged again (audited by the store), the identity and views refreshed. */
+  const reevaluate = async (reason: 'ca-added' | 'ca-removed', context: ServiceContext): Promise<ReevaluationCount> => {
+    identity = undefined;
+    const counted = await serialized(async () => {
+      const s = store();
+      return s.reevaluateTrust(evaluationFor(s.trustedCas(), trustConfig(), chainOf(s)), reason);
+    });
+    identity = undefined;
+    views.clear();
+    context.emit('messages.changed', { reason: 'state' });
+    return counted;
+  };
+
+  /**
+   * `fetch --trusted-ca`: the CAs given count for this fetch and, once it stored anything, are added to the store's
+   * list (lasting, audited), so that what was stored with them is judged the same way later. A fetch that stored
+   * nothing (the intermediary down) leaves the store as it was.
+   */
+  const trustOneOff = async (cas: readonly X509Certificate[], result: FetchResult, context: ServiceContext): Promise<void> => {
+    if (cas.length === 0 || result.newMessages === 0) return;
+    const added = store().addTrustedCas(cas.map((c) => c.raw), 'fetch');
+    if (added.length === 0) return;
+    const counted = await reevaluate('ca-added', context);
+    log.write('info', 'trust.added', { origin: 'fetch', added: added.length, checked: counted.checked, changed: counted.changed });
   };
 
   /** The transport for an identity: the host's (Electron net) where it offers one, else Node's HTTP. */
@@ -199,9 +274,17 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: M
     log,
     views,
     fetchWith,
-    adapt: (identity: MailboxIdentity) => identityUnderPolicy(identity, configNow),
+    adapt: (identity: MailboxIdentity) => withTrust(identityUnderPolicy(identity, configNow)),
     forgetIdentity: () => {
       identity = undefined;
+    },
+    trustList: async () => {
+      await config();
+      return trustListNow();
+    },
+    reevaluate: async (reason: 'ca-added' | 'ca-removed', context: ServiceContext) => {
+      await config();
+      return reevaluate(reason, context);
     },
     storeChanged: (context: ServiceContext) => storeChanged(context),
   });
@@ -222,17 +305,35 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: M
         });
       }
       const c = await config();
-      const created = await session.create(input.path, {
-        ...(input.password === undefined ? {} : { password: input.password }),
-        ...(input.protector === undefined ? {} : { protector: input.protector }),
-      });
+      // a set-up: the key files, the connection and the CA files are read and checked before anything is written
+      const setUp = input.identity === undefined ? undefined : identityFromFiles(input.identity);
+      if (setUp) checkKeyPolicy(setUp, c);
+      const setUpCas = setupCas(input.identity?.trustedCaFiles, c);
+      const created = await session.create(
+        input.path,
+        {
+          ...(input.password === undefined ? {} : { password: input.password }),
+          ...(input.protector === undefined ? {} : { protector: input.protector }),
+        },
+        setUp
+          ? async (s) => {
+              s.saveMailboxIdentity(identityRecord(setUp));
+              if (setUpCas.length > 0) {
+                s.addTrustedCas(setUpCas, 'setup');
+                await s.reevaluateTrust(evaluationFor(s.trustedCas(), c, setUp.chain), 'ca-added');
+              }
+            }
+          : undefined,
+      );
       applyRetentionPolicy(c);
+      await reevaluateStored(context);
       return { status: storeChanged(context), recoveryKey: created.recoveryKey };
     },
     'store.open': async (input: In<'store.open'>, context: ServiceContext) => {
       const c = await config();
       await session.open(input.path, input.unlock);
       applyRetentionPolicy(c);
+      await reevaluateStored(context);
       log.write('info', 'store.opened', { way: 'password' in input.unlock ? 'password' : 'recoveryKey' in input.unlock ? 'recovery-key' : 'os-key-store' });
       return storeChanged(context);
     },
@@ -263,8 +364,14 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: M
       const s = store();
       const loaded = identityFromFiles(input);
       checkKeyPolicy(loaded, c);
+      const cas = setupCas(input.trustedCaFiles, inTraining() ? undefined : c);
       s.saveMailboxIdentity(identityRecord(loaded));
+      if (cas.length > 0) {
+        s.addTrustedCas(cas, 'setup');
+        await reevaluate('ca-added', context);
+      }
       identity = undefined;
+      views.clear();
       context.emit('store.changed', session.status());
       return identityDto(storedIdentity(), new Date(), configNow?.values.officeTimeZone);
     },
@@ -273,7 +380,6 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: M
       if (input.intermediaryUrl !== undefined) assertUnlocked(c, 'intermediaryUrl');
       if (input.intermediaryCertificateFile !== undefined) assertUnlocked(c, 'intermediaryCertificateFile');
       if (input.intermediarySignerFiles !== undefined) assertUnlocked(c, 'intermediarySignerFiles');
-      if (input.trustedCaFiles !== undefined) assertUnlocked(c, 'trustedCaFiles');
       const s = store();
       const next = updatedConnection(storedIdentity().connection, input);
       s.updateMailboxConnection(connectionRecord(next));
@@ -282,8 +388,15 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: M
     },
 
     // ---- fetch ----
-    'mailbox.testConnection': async () => {
+    'mailbox.testConnection': async (input: In<'mailbox.testConnection'>) => {
       const c = await config();
+      if (input.identity) {
+        // a one-off identity (the command line before its first fetch): loaded and tried, nothing stored
+        const oneOff = identityUnderPolicy(identityFromFiles(input.identity), c);
+        // its CA files too: a first fetch must not fail on them after the store was made
+        setupCas(input.identity.trustedCaFiles, c);
+        return testConnection(oneOff, transportOf(oneOff), networkSettings(c));
+      }
       const using = storedIdentity();
       if (inTraining()) return testConnection(using, undefined, { proxy: { mode: 'direct' } });
       return testConnection(using, transportOf(using), networkSettings(c));
@@ -292,8 +405,19 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: M
       const c = await config();
       store();
       if (running) throw mailboxError('fetch-running', 'mailbox.fetch while a fetch is running');
-      const using = input.identity ? identityUnderPolicy(identityFromFiles(input.identity), c) : storedIdentity();
-      return fetchWith(using, context, input.maxDeliveries);
+      if (input.identity === undefined) return fetchWith(storedIdentity(), context, input.maxDeliveries);
+      const files = identityFromFiles(input.identity);
+      // `--trusted-ca`: CA certificates only, refused while IT fixes the list
+      const cas = setupCas(input.identity.trustedCaFiles, c).map((der) => new X509Certificate(der));
+      const using = withTrust(identityUnderPolicy({ ...files, connection: { ...files.connection, trustedCas: cas } }, c));
+      const result = await fetchWith(using, context, input.maxDeliveries);
+      try {
+        await trustOneOff(cas, result, context);
+      } catch (error) {
+        // the fetch itself is done and stored; the list is completed on the next fetch with --trusted-ca
+        log.write('warn', 'trust.add-failed', { origin: 'fetch', errorKind: toPostfachError(error).kind });
+      }
+      return result;
     },
     'mailbox.cancelFetch': () => {
       if (!running) return { cancelling: false };

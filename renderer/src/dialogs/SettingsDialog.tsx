@@ -1,6 +1,6 @@
 /**
  * Settings: Allgemein (language, background fetch interval), Postfach (the key's certificate and the intermediary,
- * connection test, how the store is opened, the Übungsmodus), Aufbewahrung (retention days; what retention would
+ * connection test, the trusted sender CAs, how the store is opened, the Übungsmodus), Aufbewahrung (retention days; what retention would
  * delete now, said before it is deleted).
  */
 import { useEffect, useState } from 'react';
@@ -17,6 +17,7 @@ import { ConnectionTest } from '../screens/SetupScreen.js';
 import { useStatus } from '../shell/status.js';
 import { useWorkspace } from '../state/workspace.js';
 import { MachineConfigProvider, OperationsSettings } from './OperationsSettings.js';
+import { TrustedCasSettings } from './TrustedCasSettings.js';
 
 const INTERVALS = [0, 5, 15, 30, 60, 240];
 
@@ -178,6 +179,7 @@ function MailboxSettings({ onSetUp, onClose }: { onSetUp: () => void; onClose: (
           </>
         )}
       </div>
+      {store?.state === 'open' ? <TrustedCasSettings /> : null}
       {store === undefined ? null : (
         <div role="group" className="settings-block" aria-labelledby="settings-store">
           <h2 id="settings-store">{t.settings.storeHeading}</h2>

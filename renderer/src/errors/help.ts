@@ -80,8 +80,24 @@ export const HELP: Readonly<Record<string, UserText>> = {
     en: 'The key file is protected with an unsupported method. IT support can export it again (e.g. AES-256).',
   },
   'certificate-unreadable': {
-    de: 'Die Zertifikatsdatei kann nicht gelesen werden. Wählen Sie die .cer-, .crt- oder .pem-Datei, die Sie von der IT bekommen haben.',
-    en: 'The certificate file cannot be read. Choose the .cer, .crt or .pem file you got from IT support.',
+    de: 'Die Zertifikatsdatei kann nicht gelesen werden. Wählen Sie die .cer-, .crt-, .pem- oder .p7b-Datei, die Sie von der IT bekommen haben.',
+    en: 'The certificate file cannot be read. Choose the .cer, .crt, .pem or .p7b file you got from IT support.',
+  },
+  'certificate-is-pkcs12': {
+    de: 'Sie haben eine Schlüsseldatei (.p12/.pfx) gewählt. Hier gehört das Zertifikat hin (.cer, .crt, .pem oder .p7b).',
+    en: 'You chose a key file (.p12/.pfx). The certificate belongs here (.cer, .crt, .pem or .p7b).',
+  },
+  'trusted-ca-not-ca': {
+    de: 'Vertrauen kann man nur einer Zertifizierungsstelle (CA), nicht einem einzelnen Absender-Zertifikat. Bitten Sie die IT um das CA-Zertifikat des Absenders (oft als .p7b-Bündel veröffentlicht).',
+    en: 'Only a certification authority (CA) can be trusted, not a single sender certificate. Ask IT support for the sender’s CA certificate (often published as a .p7b bundle).',
+  },
+  'trusted-ca-unknown': {
+    de: 'Die CA ist schon nicht mehr in der Liste. Schließen und öffnen Sie die Einstellungen, um die aktuelle Liste zu sehen.',
+    en: 'The CA is no longer in the list. Close and open the settings to see the current list.',
+  },
+  'trusted-ca-not-in-file': {
+    de: 'Die Datei wurde seit der Auswahl verändert. Wählen Sie sie erneut aus.',
+    en: 'The file changed since it was chosen. Choose it again.',
   },
   'input-file': {
     de: 'Die Datei ist nicht mehr vorhanden oder nicht lesbar. Wählen Sie sie erneut aus.',
