@@ -81,6 +81,12 @@ export function words(result: SignatureCheck['result'], certificate: SignatureCh
   return { de: `${de}; ${certDe}; Sperrstatus nicht geprüft`, en: `${en}; ${certEn}; revocation status not checked` };
 }
 
+/** Said of a valid signature whose digest over an attachment failed (that attachment is flagged on its own). */
+export const ATTACHMENT_NOT_COVERED_REASON = {
+  de: 'Mindestens eine Anlage passt nicht zu dieser Signatur; sie ist einzeln gekennzeichnet und gehört nicht zum Nachweis.',
+  en: 'At least one attachment does not match this signature; it is marked on its own and is not covered.',
+} as const;
+
 /**
  * An author signature: valid? signer? does it chain to a CA local IT configured as trusted, at the judging time
  * (the Eingang when plausible, else the time of receipt: legal-time.ts)? Expired since then is said too. A
@@ -107,12 +113,7 @@ function authorCheck(
     reasons = trust.reasons.map((r) => ({ de: r.de, en: r.en }));
   }
   const since = sig.signer && certificate !== 'invalid' ? expiredSince(sig.signer.validTo, at, receivedAt) : undefined;
-  if (result === 'valid' && !sig.valid) {
-    reasons = [
-      ...reasons,
-      { de: 'Mindestens eine Anlage passt nicht zu dieser Signatur; sie ist einzeln gekennzeichnet und gehört nicht zum Nachweis.', en: 'At least one attachment does not match this signature; it is marked on its own and is not covered.' },
-    ];
-  }
+  if (result === 'valid' && !sig.valid) reasons = [...reasons, ATTACHMENT_NOT_COVERED_REASON];
   return {
     role: 'author',
     ...(container.id ? { container: container.id } : {}),

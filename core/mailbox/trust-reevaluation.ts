@@ -17,7 +17,7 @@ import { signatureCheckSchema, type SignatureCheck } from '../api/contract/mailb
 import { validateChain } from '../pki/trust.js';
 import { x509Fields } from '../pki/x509-fields.js';
 import { caSetDigest, type JsonValue, type StoredTrustRow, type TrustEvaluation, type TrustUpdate } from '../store/index.js';
-import { words } from './accept-delivery.js';
+import { ATTACHMENT_NOT_COVERED_REASON, words } from './accept-delivery.js';
 import { coverageOf, listStatusOf } from './message-dto.js';
 
 /**
@@ -108,7 +108,9 @@ export function reevaluatedSignatures(row: StoredTrustRow, trust: TrustContext, 
       // a certificate that cannot be taken apart: the check stays as the fetch made it
       return check;
     }
-    const { status, reasons } = judged;
+    const { status } = judged;
+    // what the fetch said beside the chain (an attachment its digest does not match) is no matter of trust: kept
+    const reasons = [...judged.reasons, ...check.reasons.filter((r) => r.de === ATTACHMENT_NOT_COVERED_REASON.de)];
     if (status === check.certificate && JSON.stringify(reasons) === JSON.stringify(check.reasons)) return check;
     changed = true;
     return { ...check, certificate: status, reasons, words: words(check.result, status) };

@@ -216,6 +216,10 @@ describe('the office’s trusted sender CAs', () => {
       expect(reevaluatedSignatures({ ...row, senderCertificate: null }, { anchors: [ca], intermediates: [] })).toBeUndefined();
       // judged as stored (no CA trusted, the CA known from the mailbox's key file): nothing to change
       expect(reevaluatedSignatures(row, { anchors: [], intermediates: [ca] })).toBeUndefined();
+      // the list status comes from the signatures that cover the application shown, and from nothing else: a
+      // trusted signer that covers no part of the application does not make the row "vertrauenswürdig"
+      const coveringNone = { ...row, contentCoverage: { version: 1, role: 'application', status: 'unsigned', signatures: [] } };
+      expect(reevaluatedSignatures(coveringNone, { anchors: [ca], intermediates: [] })?.signatureStatus).toBe('unsigniert');
     } finally {
       store.close();
     }
