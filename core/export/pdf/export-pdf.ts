@@ -25,6 +25,7 @@ import { IMPORTED_PAGE_XOBJECT, importPdfPages, planDocuments, type DocumentPlan
 import { receiptContentOf, renderReceipt } from './receipt-page.js';
 import { writePdf } from './stream-writer.js';
 import { TaggedWriter, type Row } from './tagged-writer.js';
+import { clipText } from './text-layout.js';
 
 export interface ExportPdfOptions {
   /** The delivered XML the view was read from (documents are streamed from it; it is embedded as associated file). */
@@ -53,8 +54,8 @@ export async function exportPdf(view: DeliveryView, receipt: ReceiptFacts, optio
   const blockers = [...new Set(plans.flatMap((p) => (p.kind === 'pdf' ? p.pdfaBlockers.map((b) => `${b} in „${p.doc.name}“`) : [])))];
   const pdfa = options.pdfa !== false && blockers.length === 0;
 
-  const title = `${view.test ? 'TESTANTRAG – ' : ''}${view.benefit?.text ?? view.product ?? 'Nachricht'}${view.applicants.length > 0 ? `: ${view.applicants.join(', ')}` : ''}`;
-  const w = new TaggedWriter({ title: title.normalize('NFC'), subject: `OSCI-Nachricht ${receipt.messageId}`, pdfa, createdAt: exportedAt });
+  const title = `${view.test ? 'TESTANTRAG – ' : ''}${clipText(view.benefit?.text ?? view.product ?? 'Nachricht', 200)}${view.applicants.length > 0 ? `: ${clipText(view.applicants.slice(0, 10).map((a) => clipText(a, 100)).join(', '), 300)}` : ''}`;
+  const w = new TaggedWriter({ title: clipText(title, 500).normalize('NFC'), subject: `OSCI-Nachricht ${receipt.messageId}`, pdfa, createdAt: exportedAt });
   const outline = w.doc.outline;
   const placeholders = new Map<number, number[]>();
   /** Page index of each imported page → its footer (message, document, page of the document). */
@@ -74,7 +75,7 @@ export async function exportPdf(view: DeliveryView, receipt: ReceiptFacts, optio
     const shown = new Set<string>();
     for (const card of view.cards) {
       if (card.id === 'dokumente') continue;
-      dataItem.addItem(card.title.de.normalize('NFC'));
+      dataItem.addItem(outlineTitle(card.title.de));
       w.heading(2, card.title.de);
       for (const section of card.sections) {
         if (card.sections.length > 1 || section.title.de !== card.title.de) w.heading(3, section.title.de);
@@ -94,13 +95,16 @@ export async function exportPdf(view: DeliveryView, receipt: ReceiptFacts, optio
     }
     w.heading(2, `Dokumente (${view.documents.length})`);
     if (view.documents.length === 0) w.paragraph('Die Nachricht enthält keine Dokumente.');
-    w.table(view.documents.map((d, i) => documentRow(d, i, plans[i])));
+    w.table(
+      view.documents.map((d, i) => documentRow(d, i, plans[i])),
+      { essential: true },
+    );
 
     // the outline's "Anlagen" leads to the first page of the first document: made on that page
     let attachmentsItem: ReturnType<typeof outline.addItem> | undefined;
     const outlineItem = (title: string) => {
       attachmentsItem ??= outline.addItem('Anlagen');
-      attachmentsItem.addItem(title.normalize('NFC'));
+      attachmentsItem.addItem(outlineTitle(title));
     };
     for (const [i, plan] of plans.entries()) {
       const d = plan.doc;
@@ -125,13 +129,16 @@ export async function exportPdf(view: DeliveryView, receipt: ReceiptFacts, optio
       w.newPage();
       outlineItem(title);
       w.heading(1, `Anlage ${i + 1}: ${d.name}`);
-      w.table([
-        { label: 'Dateiname', value: d.fileName ?? 'keine Angabe' },
-        { label: 'Dateityp', value: `${d.detectedMimeType ?? 'unbekannt'}${d.mimeType && d.mimeType !== d.detectedMimeType ? ` (angegeben: ${d.mimeType})` : ''}`, ...(d.mimeMismatch ? { note: 'Angegebener Dateityp passt nicht zum Inhalt' } : {}) },
-        { label: 'Größe', value: `${formatBytes(d.size)} (${d.size} Byte)` },
-        { label: 'Prüfsumme (SHA-256)', value: d.sha256 },
-        ...(d.documentType ? [{ label: 'Dokumenttyp', value: d.documentType.display }] : []),
-      ]);
+      w.table(
+        [
+          { label: 'Dateiname', value: d.fileName ?? 'keine Angabe' },
+          { label: 'Dateityp', value: `${d.detectedMimeType ?? 'unbekannt'}${d.mimeType && d.mimeType !== d.detectedMimeType ? ` (angegeben: ${d.mimeType})` : ''}`, ...(d.mimeMismatch ? { note: 'Angegebener Dateityp passt nicht zum Inhalt' } : {}) },
+          { label: 'Größe', value: `${formatBytes(d.size)} (${d.size} Byte)` },
+          { label: 'Prüfsumme (SHA-256)', value: d.sha256 },
+          ...(d.documentType ? [{ label: 'Dokumenttyp', value: d.documentType.display }] : []),
+        ],
+        { essential: true },
+      );
       if (plan.kind === 'image') {
         const bytes = await readDocumentBytes(options.source, d);
         let problem = imageProblem(bytes, plan.format);
@@ -181,6 +188,11 @@ export async function exportPdf(view: DeliveryView, receipt: ReceiptFacts, optio
     if (error instanceof Error && 'code' in error) throw targetNotWritable(`${(error as NodeJS.ErrnoException).code ?? 'error'} writing the PDF`, error);
     throw error;
   }
+}
+
+/** An outline entry (bookmark): one line in the viewer's side bar. */
+function outlineTitle(text: string): string {
+  return clipText(text, 200).normalize('NFC');
 }
 
 function rowOf(f: Field): Row {

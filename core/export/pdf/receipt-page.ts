@@ -40,7 +40,7 @@ export function renderReceipt(w: TaggedWriter, receipt: ReceiptFacts, content: R
   ];
   if (receipt.subject) arrival.push({ label: 'Betreff', value: receipt.subject });
   arrival.push({ label: 'Absender (Zertifikat)', value: receipt.sender }, { label: 'Empfänger (Zertifikat)', value: receipt.recipient });
-  w.table(arrival);
+  w.table(arrival, { essential: true });
   w.heading(2, 'Inhalt');
   const inner: Row[] = [];
   if (content.benefit) inner.push({ label: 'Leistung', value: content.benefit });
@@ -50,7 +50,7 @@ export function renderReceipt(w: TaggedWriter, receipt: ReceiptFacts, content: R
   if (content.documentCount !== undefined) inner.push({ label: 'Dokumente im Antrag', value: String(content.documentCount) });
   inner.push({ label: 'Prüfsumme des Inhalts (SHA-256)', value: receipt.contentSha256 });
   if (receipt.contentSize !== undefined) inner.push({ label: 'Größe des Inhalts', value: `${formatBytes(receipt.contentSize)} (${receipt.contentSize} Byte)` });
-  w.table(inner);
+  w.table(inner, { essential: true });
   w.heading(2, 'Signaturen und Zertifikate');
   if (receipt.signatures.length === 0) w.paragraph('Der Inhalt ist nicht signiert.');
   w.table(
