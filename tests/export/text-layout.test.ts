@@ -11,7 +11,7 @@ const SIZE = 9.5;
 const WIDTH = 318;
 
 /** The measure the writer uses: advances from the font, the exact width from pdfkit (kerning included); counts the exact calls. */
-function pdfkitMeasure(): Measure & { calls: number } {
+function pdfkitMeasure(): Measure & { calls: number; exact: (line: string) => number } {
   const doc = new PDFDocument({ size: 'A4' });
   doc.registerFont('R', bundledFont('regular') as unknown as string);
   doc.font('R').fontSize(SIZE);
