@@ -20,6 +20,7 @@ import { TEST_BANNER } from '../../xsozial/view.js';
 import { PostfachError } from '../../errors.js';
 import { pdfFailed, targetNotWritable } from '../errors.js';
 import type { ReceiptFacts } from '../receipt.js';
+import { removeUnreachable } from './clean.js';
 import { imageProblem } from './image-check.js';
 import { IMPORTED_PAGE_XOBJECT, importPdfPages, planDocuments, type DocumentPlan } from './import-pages.js';
 import { receiptContentOf, renderReceipt } from './receipt-page.js';
@@ -178,6 +179,8 @@ export async function exportPdf(view: DeliveryView, receipt: ReceiptFacts, optio
     throw pdfFailed(`page import failed: ${error instanceof Error ? error.message.slice(0, 200) : String(error)}`, error);
   }
   const embedded = embedXml(target, options, view, exportedAt);
+  // what the imported pages brought along and no page uses any more (annotations, actions) is not written
+  removeUnreachable(target);
   const temp = `${outputPath}.${randomBytes(6).toString('hex')}.part`;
   try {
     const size = await writePdf(target, temp, embedded);
@@ -204,7 +207,7 @@ function documentRow(d: DocumentView, index: number, plan: DocumentPlan | undefi
   const declared = d.mimeType && d.mimeType !== d.detectedMimeType ? ` (angegeben: ${d.mimeType})` : '';
   const where =
     plan?.kind === 'pdf'
-      ? `Folgt als Anlage ${index + 1} mit ${plan.pages === 1 ? '1 Seite' : `${plan.pages} Seiten`}, Seiteninhalt unverändert, mit Fußzeile des Exports.${plan.hasAnnotations ? ' Verknüpfungen und Formularfelder des Dokuments wurden nicht übernommen.' : ''}`
+      ? `Folgt als Anlage ${index + 1} mit ${plan.pages === 1 ? '1 Seite' : `${plan.pages} Seiten`}, Seiteninhalt unverändert, mit Fußzeile des Exports.${plan.hasAnnotations ? ' Verknüpfungen, Formularfelder, Aktionen, Skripte und eingebettete Dateien des Dokuments wurden nicht übernommen.' : ''}`
       : plan?.kind === 'image'
         ? `Folgt als Anlage ${index + 1} (Bild).`
         : `Anlage ${index + 1} folgt nur als Angabe; die Datei liegt beim Export der Anhänge bei.`;
