@@ -9,6 +9,7 @@ import type { PostfachApi } from '../../core/api/api-types.js';
 import type { MethodInput, MethodOutput } from '../../core/api/contract.js';
 import type { FetchProgress, FetchResult, MessageListItem } from '../../core/api/contract/mailbox.js';
 import { PostfachError } from '../../core/errors.js';
+import { clipText } from '../../core/text-bounds.js';
 import { SIGNATURE_STATUS_WORDS } from '../../core/mailbox/message-dto.js';
 import { formatBytes, formatDateTime } from '../../core/xsozial/values.js';
 import { ExitCode } from '../exit-codes.js';
@@ -189,8 +190,8 @@ function listLine(item: MessageListItem): string {
   const cells = [
     String(item.id).padStart(5),
     shortTime(item.eingang).padEnd(16),
-    (item.applicants[0] ?? (item.unreadableReason ? '(nicht lesbar)' : '—')).slice(0, 28).padEnd(28),
-    (item.benefit.text ?? item.benefit.code ?? '—').slice(0, 36).padEnd(36),
+    clipText(item.applicants[0] ?? (item.unreadableReason ? '(nicht lesbar)' : '—'), 28).padEnd(28),
+    clipText(item.benefit.text ?? item.benefit.code ?? '—', 36).padEnd(36),
     item.signatureStatus ? SIGNATURE_STATUS_WORDS[item.signatureStatus].de : '—',
   ];
   const flags = [item.isTest ? 'TESTANTRAG' : '', item.unread ? 'ungelesen' : '', item.unreadableReason ?? '', item.legalHold ? 'gesperrt' : ''].filter(Boolean);
@@ -257,9 +258,17 @@ async function detailOf(api: PostfachApi, id: string): Promise<Detail> {
   return api.call('messages.detail', { ref: { messageId: id } });
 }
 
+/**
+ * What `show` prints of one value at most: a hostile value of 200,000 characters becomes a few lines and a note
+ * (`--json` and `--raw` give every value in full).
+ */
+const SHOW_VALUE_CHARS = 2000;
+const SHOWN_SHORTENED = ' … (gekürzt; vollständig mit --json oder --raw)';
+
 function detailText(d: Detail): string {
   const out: string[] = [];
-  const l = (label: string, value: string) => out.push(`  ${`${label}:`.padEnd(27)} ${value}`);
+  const l = (label: string, value: string) =>
+    out.push(`  ${`${clipText(label, 60)}:`.padEnd(27)} ${value.length > SHOW_VALUE_CHARS ? `${clipText(value, SHOW_VALUE_CHARS)}${SHOWN_SHORTENED}` : value}`);
   out.push(`Nachricht ${d.item.id}${d.item.isTest ? '  — TESTANTRAG: kein echter Antrag, nicht bearbeiten' : ''}`);
   if (d.item.unreadableReason) out.push(`  ${d.item.unreadableReason}`);
   out.push('', 'Laufzettel');
@@ -280,15 +289,15 @@ function detailText(d: Detail): string {
   }
   if (d.inspections.length > 0) {
     out.push('', 'Prüfbericht des Intermediärs');
-    for (const i of d.inspections) l(i.subject.length > 60 ? `${i.subject.slice(0, 59)}…` : i.subject, i.words.de);
+    for (const i of d.inspections) l(i.subject, i.words.de);
   }
   if (d.view) {
-    out.push('', `Inhalt: ${d.view.benefit?.display ?? d.view.product ?? d.view.rootName}`);
+    out.push('', `Inhalt: ${clipText(d.view.benefit?.display ?? d.view.product ?? d.view.rootName, 300)}`);
     for (const card of d.view.cards) {
-      out.push('', card.title.de);
+      out.push('', clipText(card.title.de, 300));
       for (const section of card.sections) {
-        if (section.title.de !== card.title.de) out.push(`  ${section.title.de}`);
-        for (const f of section.fields) l(`  ${f.label.de}`.slice(0, 40), f.value.display);
+        if (section.title.de !== card.title.de) out.push(`  ${clipText(section.title.de, 300)}`);
+        for (const f of section.fields) l(`  ${clipText(f.label.de, 38)}`, f.value.display);
       }
     }
   } else if (d.viewError) {

@@ -14,6 +14,7 @@ import {
   type SignatureCheck,
 } from '../api/contract/mailbox.js';
 import { UNREADABLE_KIND_PATTERN } from '../api/contract/unreadable.js';
+import { clipText } from '../text-bounds.js';
 import type { DeliveryListItem, DeliveryRecord, JsonValue } from '../store/index.js';
 import { certificateOrUndefined, certificateSummary } from './certificates.js';
 
@@ -43,16 +44,21 @@ export function inspectionsOf(record: DeliveryRecord): Inspection[] {
   return parsed.success ? parsed.data.inspections : [];
 }
 
+function clipOrNull(value: string | null, max: number): string | null {
+  return value === null ? null : clipText(value, max);
+}
+
 export function listItemDto(item: DeliveryListItem): MessageListItem {
   const status = signatureStatusSchema.safeParse(item.signatureStatus);
   return messageListItemSchema.parse({
     id: item.id,
     messageId: item.messageId,
-    subject: item.subject,
+    // rows stored before the list columns were bounded (store: 1,024 characters) still fit the contract
+    subject: clipOrNull(item.subject, 4000),
     eingang: item.eingang,
     eingangKnown: item.eingangKnown,
-    applicants: item.applicants.slice(0, 50),
-    benefit: { code: item.benefitCode, text: item.benefitText },
+    applicants: item.applicants.slice(0, 50).map((a) => clipText(a, 200)),
+    benefit: { code: clipOrNull(item.benefitCode, 200), text: clipOrNull(item.benefitText, 200) },
     applicationDate: item.applicationDate,
     isTest: item.isTest,
     attachmentCount: item.attachmentCount,
@@ -71,7 +77,7 @@ export function laufzettelOf(record: DeliveryRecord): Laufzettel {
   const recipient = certificateOrUndefined(record.addresseeCertificate);
   return {
     messageId: record.messageId,
-    subject: record.subject,
+    subject: clipOrNull(record.subject, 4000),
     eingang: record.processCard.creation,
     forwarding: record.processCard.forwarding,
     reception: record.processCard.reception,

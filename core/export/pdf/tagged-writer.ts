@@ -42,7 +42,7 @@ export interface WriterOptions {
  * What one document prints of values at most (rows of tables, characters of their values), beyond the bounds of
  * each value: some hundred pages. Rows marked essential (the receipt, the list of documents) are always printed.
  */
-export const DOCUMENT_BOUNDS = { maxRows: 6000, maxChars: 400_000 } as const;
+export const DOCUMENT_BOUNDS = { maxRows: 6000, maxChars: 250_000 } as const;
 
 /** Length of the single-line texts (titles, outline entries, footers, alternative texts). */
 const TITLE_CHARS = 300;
@@ -111,7 +111,8 @@ export class TaggedWriter {
    */
   layout(text: string, style: FontStyle, size: number, width: number, bounds: TextBounds): Block {
     this.doc.font(style === 'bold' ? 'B' : 'R').fontSize(size);
-    const measure = { widths: this.widths[style], size, exact: (line: string) => this.doc.widthOfString(line) };
+    // pdfkit measures a line's last word together with the line break that follows it (draw() joins the lines)
+    const measure = { widths: this.widths[style], size, exact: (line: string) => this.doc.widthOfString(`${line}\n`) };
     const prepared = text.length > bounds.maxChars + 64 ? text.slice(0, bounds.maxChars + 64) : text;
     const laid = layoutText(prepared.normalize('NFC'), measure, width, bounds);
     const shortened = laid.shortened || prepared.length < text.length;

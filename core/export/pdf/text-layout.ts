@@ -12,6 +12,9 @@
  * Takes text as it is to be printed: cleaning or making characters visible (e.g. bidi controls) happens before.
  */
 import type { Font } from 'fontkit';
+import { joinsPrevious } from '../../text-bounds.js';
+
+export { clipText } from '../../text-bounds.js';
 
 /** What a shortened value says, per kind of document (the e-file PDF carries the XML; the others do not). */
 export const SHORTENED = {
@@ -76,20 +79,6 @@ function isSpace(cp: number): boolean {
 /** After these a line may end (besides spaces): hyphen, slash, as in compound names, dates and addresses. */
 function isBreakAfter(cp: number): boolean {
   return cp === 0x2d || cp === 0x2f || cp === 0x2010 || cp === 0x2013;
-}
-
-const JOINING = /^[\p{M}\u200d\ufe00-\ufe0f\u{e0100}-\u{e01ef}\u{1f3fb}-\u{1f3ff}]$/u;
-const joiningCache = new Map<number, boolean>();
-
-/** A code point that belongs to the character before it (combining mark, joiner, variation selector): never break before it. */
-function joinsPrevious(cp: number): boolean {
-  if (cp < 0x300) return false;
-  let joins = joiningCache.get(cp);
-  if (joins === undefined) {
-    joins = JOINING.test(String.fromCodePoint(cp));
-    if (joiningCache.size < 4096) joiningCache.set(cp, joins);
-  }
-  return joins;
 }
 
 /** How text is measured: glyph advances (fast, per code point) and, where given, the exact width of a line as pdfkit draws it. */
@@ -171,21 +160,4 @@ export function layoutText(text: string, measure: Measure, width: number, bounds
     pos = line.next;
   }
   return { lines, shortened: end < text.length };
-}
-
-/**
- * Text for a single-line place (outline entry, document title, a footer, alternative text): at most `maxChars`
- * code units, cut between characters, with "…" where it was cut.
- */
-export function clipText(text: string, maxChars: number): string {
-  if (text.length <= maxChars) return text;
-  let cut = maxChars - 1;
-  // not between a surrogate pair, nor before a mark that belongs to the character before
-  while (cut > 0) {
-    const code = text.charCodeAt(cut);
-    const lowSurrogate = code >= 0xdc00 && code <= 0xdfff;
-    if (!lowSurrogate && !joinsPrevious(text.codePointAt(cut)!)) break;
-    cut--;
-  }
-  return `${text.slice(0, cut)}…`;
 }
