@@ -260,10 +260,10 @@ async function detailOf(api: PostfachApi, id: string): Promise<Detail> {
 
 /**
  * What `show` prints of one value at most: a hostile value of 200,000 characters becomes a few lines and a note
- * (`--json` and `--raw` give every value in full).
+ * (`--raw` gives the content in full; `--json` the detail as the UI gets it, long values marked `fullLength`).
  */
 const SHOW_VALUE_CHARS = 2000;
-const SHOWN_SHORTENED = ' … (gekürzt; vollständig mit --json oder --raw)';
+const SHOWN_SHORTENED = ' … (gekürzt; vollständig im Inhalt: show --raw)';
 
 function detailText(d: Detail): string {
   const out: string[] = [];

@@ -25,7 +25,7 @@ import {
   updatedConnection,
   type MailboxIdentity,
 } from '../../mailbox/identity.js';
-import { documentChunk, messageDetail, ViewCache } from '../../mailbox/message-detail.js';
+import { documentChunk, fullValue, messageDetail, ViewCache } from '../../mailbox/message-detail.js';
 import { listItemDto } from '../../mailbox/message-dto.js';
 import { StoreSession } from '../../mailbox/store-session.js';
 import { assertUnlocked, loadConfig, type ResolvedConfig } from '../../config/load-config.js';
@@ -313,6 +313,7 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: M
       return detail;
     },
     'messages.documentChunk': (input: In<'messages.documentChunk'>) => documentChunk(store(), input.id, input.document, input.offset, input.length, views),
+    'messages.value': (input: In<'messages.value'>) => fullValue(store(), input.id, input.where, input.valueId, views),
     'messages.setRead': (input: In<'messages.setRead'>, context: ServiceContext) => {
       if (input.read) store().markRead(input.id);
       else store().markUnread(input.id);
