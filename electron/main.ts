@@ -8,7 +8,8 @@
 import os from 'node:os';
 import path from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, Notification, protocol, safeStorage, session, Tray, type WebContents } from 'electron';
-import type { HostServices, ServiceHost } from '../core/api/service-host.js';
+import type { HostServices } from '../core/api/service-host.js';
+import type { ServiceHandle } from '../core/api/supervised-service.js';
 import { toPostfachError } from '../core/errors.js';
 import { APP_ENTRY_URL, APP_SCHEME, messageWindowUrl } from './app-url.js';
 import { wireIpc, type IpcWiring } from './ipc.js';
@@ -17,7 +18,7 @@ import { isAllowedNavigation, isAllowedRequest, windowOpenDecision } from './nav
 import { safeStorageKeyProtector } from './key-protector.js';
 import { isPermissionAllowed } from './permission-policy.js';
 import { createAppProtocolHandler } from './protocol.js';
-import { startUtilityService } from './service-process.js';
+import { startSupervisedUtilityService } from './service-process.js';
 import { createShellHandlers } from './shell-handlers.js';
 import { certificateNotice, newApplicationsNotice, TRAY_TOOLTIP, trayMenuTemplate } from './tray.js';
 import { mainWindowOptions } from './window-options.js';
@@ -32,7 +33,7 @@ let mainWindow: BrowserWindow | undefined;
 /** Messages opened in windows of their own, by store id (one window per message). */
 const messageWindows = new Map<number, BrowserWindow>();
 let tray: Tray | undefined;
-let service: ServiceHost | undefined;
+let service: ServiceHandle | undefined;
 let ipc: IpcWiring | undefined;
 let quitting = false;
 
@@ -148,14 +149,17 @@ async function start(): Promise<void> {
   hardenSession();
   protocol.handle(APP_SCHEME, createAppProtocolHandler(rendererDir));
 
-  service = await startUtilityService(
+  // the service is started again when it dies; the windows hear `service.restarted` and say what happened
+  service = await startSupervisedUtilityService(
     path.join(__dirname, 'service.cjs'),
     { dataDir: path.join(app.getPath('userData'), 'Postfach'), appVersion: app.getVersion(), host: 'desktop' },
     osKeyStore(),
+    () => showMainWindow(),
   );
   service.onExit(() => {
     if (quitting) return;
-    dialog.showErrorBox('OSCI-Postfach', 'Der Hintergrunddienst wurde unerwartet beendet. Bitte starten Sie das Programm neu.');
+    // only after too many restarts in a short time (or a service that no longer starts)
+    dialog.showErrorBox('OSCI-Postfach', 'Der Hintergrunddienst wurde wiederholt unerwartet beendet. Bitte starten Sie das Programm neu; gespeicherte Nachrichten sind erhalten.');
   });
   service.on('mailbox.newApplications', (payload) => notifyNewApplications((payload as { count: number }).count));
   service.on('fetch.finished', (payload) => notifyCertificate((payload as { expiry?: Parameters<typeof certificateNotice>[0] }).expiry));

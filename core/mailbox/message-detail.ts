@@ -101,9 +101,10 @@ function documentsOf(view: DeliveryView | undefined, record: DeliveryRecord): Me
 }
 
 /** Opens a message for a caseworker: audited as "geöffnet" and marked read by the store. */
-export async function messageDetail(store: PostfachStore, ref: DeliveryRef, cache: ViewCache): Promise<MessageDetail> {
+export async function messageDetail(store: PostfachStore, ref: DeliveryRef, cache: ViewCache, options: { viewRefused?: PostfachError } = {}): Promise<MessageDetail> {
   const record = store.openDelivery(ref);
-  const { view, error } = await viewOf(store, record, cache);
+  // refused (the content brought the service down before): shown without the view, with the reason
+  const { view, error } = options.viewRefused === undefined ? await viewOf(store, record, cache) : { view: undefined, error: options.viewRefused };
   return {
     item: listItemDto(record),
     laufzettel: laufzettelOf(record),

@@ -35,8 +35,17 @@ import { identityUnderPolicy, networkSettings } from '../../mailbox/policy-conne
 import type { PostFunction } from '../../osci/client/dialog.js';
 import { TechLog } from '../../ops/tech-log.js';
 import { TRAINING_FOLDER } from './workspace-training.js';
+import { HeavyWork, type InsideHeavyWorkHook } from '../heavy-work.js';
+import { quarantinedError, type HeavyOperation } from '../service-incidents.js';
 
 type In<M extends MethodName> = HandlerInput<M>;
+
+const EXPORT_OPERATIONS: Readonly<Record<HandlerInput<'messages.export'>['format'], HeavyOperation | undefined>> = {
+  pdf: 'export-pdf',
+  receipt: 'export-receipt',
+  attachments: 'export-attachments',
+  xml: undefined,
+};
 
 function listQuery(input: HandlerInput<'messages.list'>): ListQuery {
   const { folder, ...rest } = input;
@@ -52,6 +61,8 @@ export interface MailboxDeps {
    * or a proxy mode other than `system` — and Node's HTTP (system store + those CAs, the configured proxy) is used.
    */
   readonly transport?: (connection: { url: string; timeoutMs: number; tlsCas: readonly X509Certificate[]; proxyMode: string }) => PostFunction | undefined;
+  /** Test-only: runs inside heavy work once it is recorded as in progress (heavy-work.ts); never set by the product. */
+  readonly insideHeavyWork?: InsideHeavyWorkHook;
 }
 
 /** What the ops area (core/api/handlers/ops.ts) shares with the mailbox area: one store session, one fetch at a time. */
@@ -60,6 +71,8 @@ export interface MailboxInternals {
   readonly config: () => Promise<ResolvedConfig>;
   readonly log: TechLog;
   readonly views: ViewCache;
+  /** Heavy work on a message: recorded as in progress, refused where it brought the service down before. */
+  readonly heavy: HeavyWork;
   readonly fetchWith: (identity: MailboxIdentity, context: ServiceContext, maxDeliveries?: number) => Promise<FetchResult>;
   /** The machine settings applied to an identity (locked connection values). */
   readonly adapt: (identity: MailboxIdentity) => MailboxIdentity;
@@ -78,6 +91,7 @@ export function mailboxService(options: ServiceOptions, host: HostLink, deps: Ma
 export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: MailboxDeps = {}, share?: (internals: MailboxInternals) => void) {
   const session = new StoreSession({ dataDir: options.dataDir, ...(host.protector ? { protector: host.protector } : {}) });
   const views = new ViewCache();
+  const heavy = new HeavyWork(options.dataDir, deps.insideHeavyWork);
   let identity: MailboxIdentity | undefined;
   let running: AbortController | undefined;
   let configLoaded: Promise<ResolvedConfig> | undefined;
@@ -197,6 +211,7 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: M
     config,
     log,
     views,
+    heavy,
     fetchWith,
     adapt: (identity: MailboxIdentity) => identityUnderPolicy(identity, configNow),
     forgetIdentity: () => {
@@ -292,7 +307,7 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: M
       store();
       if (running) throw mailboxError('fetch-running', 'mailbox.fetch while a fetch is running');
       const using = input.identity ? identityUnderPolicy(identityFromFiles(input.identity), c) : storedIdentity();
-      return fetchWith(using, context, input.maxDeliveries);
+      return heavy.run('fetch', {}, () => fetchWith(using, context, input.maxDeliveries));
     },
     'mailbox.cancelFetch': () => {
       if (!running) return { cancelling: false };
@@ -308,12 +323,18 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: M
     'messages.counts': () => store().counts(),
     'messages.detail': async (input: In<'messages.detail'>, context: ServiceContext) => {
       const ref = 'id' in input.ref ? input.ref.id : { messageId: input.ref.messageId };
-      const detail = await messageDetail(store(), ref, views);
+      const messageId = 'id' in input.ref ? store().getDelivery(input.ref.id).messageId : input.ref.messageId;
+      // a message whose content brought the service down is shown without it (Laufzettel, documents, the reason)
+      const refused = heavy.quarantined(messageId, 'message-detail');
+      const detail = refused
+        ? await messageDetail(store(), ref, views, { viewRefused: quarantinedError(refused) })
+        : await heavy.run('message-detail', { messageId, ...('id' in input.ref ? { storeId: input.ref.id } : {}) }, () => messageDetail(store(), ref, views));
       context.emit('messages.changed', { reason: 'state', ids: [detail.item.id] });
       return detail;
     },
     'messages.documentChunk': (input: In<'messages.documentChunk'>) => documentChunk(store(), input.id, input.document, input.offset, input.length, views),
-    'messages.value': (input: In<'messages.value'>) => fullValue(store(), input.id, input.where, input.valueId, views),
+    'messages.value': (input: In<'messages.value'>) =>
+      heavy.run('message-detail', { storeId: input.id, messageId: store().getDelivery(input.id).messageId }, () => fullValue(store(), input.id, input.where, input.valueId, views)),
     'messages.setRead': (input: In<'messages.setRead'>, context: ServiceContext) => {
       if (input.read) store().markRead(input.id);
       else store().markUnread(input.id);
@@ -349,7 +370,10 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: M
       // loaded on first use: the PDF libraries take a while to load and most service starts never export
       const { exportMessage } = await import('../../mailbox/export.js');
       assertExportAllowed(await config(), input.target, [path.join(options.dataDir, 'transfer', 'downloads')]);
-      const result = await exportMessage(store(), input.id, input.format, path.resolve(input.target), views);
+      const work = () => exportMessage(store(), input.id, input.format, path.resolve(input.target), views);
+      // the XML is a byte copy: never heavy, never refused (the way out for a message that is refused otherwise)
+      const operation = EXPORT_OPERATIONS[input.format];
+      const result = operation === undefined ? await work() : await heavy.run(operation, { storeId: input.id, messageId: store().getDelivery(input.id).messageId }, work);
       changed(context, input.id);
       return result;
     },
