@@ -18,7 +18,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { PostfachError } from '../errors.js';
 
-import { heavyOperationSchema, incidentReasonSchema, type HeavyOperation } from './contract/app.js';
+import { HEAVY_OPERATION_WORDS, heavyOperationSchema, incidentReasonSchema, type HeavyOperation } from './contract/app.js';
 
 export { heavyOperationSchema, incidentReasonSchema, type HeavyOperation };
 
@@ -121,14 +121,7 @@ export function quarantineOf(dataDir: string, messageId: string, operation: Heav
 }
 
 /** What an operation is called in the caseworker's words. */
-export const OPERATION_WORDS: Readonly<Record<HeavyOperation, { de: string; en: string }>> = {
-  'export-pdf': { de: 'Export als PDF für die E-Akte', en: 'export as PDF for the e-file' },
-  'export-receipt': { de: 'Export der Eingangsbestätigung', en: 'export of the confirmation of receipt' },
-  'export-attachments': { de: 'Export der Anlagen', en: 'export of the attachments' },
-  'acceptance-record': { de: 'Erstellen des Abnahmeprotokolls', en: 'creation of the acceptance record' },
-  'message-detail': { de: 'Anzeigen des Inhalts', en: 'display of the content' },
-  fetch: { de: 'Abruf', en: 'fetch' },
-};
+export const OPERATION_WORDS = HEAVY_OPERATION_WORDS;
 
 /** The refusal of an operation on a quarantined message (no personal data: the OSCI message id and codes only). */
 export function quarantinedError(entry: QuarantineEntry): PostfachError {

@@ -5,6 +5,8 @@
 import { useState } from 'react';
 import { ListBox, ListBoxItem, type Key } from 'react-aria-components';
 import type { DocumentRef } from '../../../core/api/contract/mailbox.js';
+import { clipText } from '../../../core/text-bounds.js';
+import { Breakable } from '../components/Breakable.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { IconWarning } from '../components/Icons.js';
 import { bytes as formatBytes } from '../format/format.js';
@@ -13,6 +15,9 @@ import { useDocumentBytes } from './document-bytes.js';
 import { ImageViewer } from './ImageViewer.js';
 import { PdfViewer } from './PdfViewer.js';
 import type { DocumentEntry } from './types.js';
+
+/** Characters of a document's name and file name on its tile (names come from the message, of any length). */
+const NAME_CHARS = 200;
 
 const keyOf = (ref: DocumentRef): string => (ref.source === 'inline' ? `i${ref.ordinal}` : ref.source === 'attachment' ? `a${ref.attachmentId}` : 'content');
 
@@ -43,11 +48,13 @@ export function DocumentsPanel({ id, documents }: { id: number; documents: reado
         data-testid="documents-list"
       >
         {sorted.map((d) => (
-          <ListBoxItem key={keyOf(d.ref)} id={keyOf(d.ref)} className="documents__item" textValue={d.name}>
-            <span className="documents__name">{d.name}</span>
+          <ListBoxItem key={keyOf(d.ref)} id={keyOf(d.ref)} className="documents__item" textValue={clipText(d.name, NAME_CHARS)}>
+            <span className="documents__name">
+              <Breakable text={clipText(d.name, NAME_CHARS)} />
+            </span>
             <span className="documents__meta">
               {d.isApplicationForm ? `${t.message.documents.applicationForm} · ` : d.ref.source === 'attachment' ? `${t.message.documents.attachment} · ` : ''}
-              {d.fileName ?? ''} · {formatBytes(d.size, language)}
+              <Breakable text={clipText(d.fileName ?? '', NAME_CHARS)} /> · {formatBytes(d.size, language)}
             </span>
             {d.mimeMismatch || d.problem ? (
               <span className="documents__problem">
@@ -67,9 +74,9 @@ export function DocumentsPanel({ id, documents }: { id: number; documents: reado
         {doc !== null && bytes?.phase === 'failed' ? <ErrorNotice error={bytes.error} headingLevel={3} /> : null}
         {doc !== null && bytes?.phase === 'ready' ? (
           type === 'application/pdf' ? (
-            <PdfViewer bytes={bytes.bytes} name={doc.name} />
+            <PdfViewer bytes={bytes.bytes} name={clipText(doc.name, NAME_CHARS)} />
           ) : type === 'image/jpeg' || type === 'image/png' || type === 'image/gif' || type === 'image/webp' ? (
-            <ImageViewer bytes={bytes.bytes} mimeType={type} name={doc.name} />
+            <ImageViewer bytes={bytes.bytes} mimeType={type} name={clipText(doc.name, NAME_CHARS)} />
           ) : (
             <p className="notice">{t.message.documents.noPreview}</p>
           )

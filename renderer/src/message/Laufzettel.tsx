@@ -5,6 +5,7 @@
  * technical detail of each signature (signer, algorithm, fingerprint, the engine's technical text) is one click away.
  */
 import { Button, Disclosure, DisclosurePanel, Heading } from 'react-aria-components';
+import { BoundedValue } from '../components/BoundedValue.js';
 import { SignatureBadge } from '../components/SignatureBadge.js';
 import { bytes, date, dateTime } from '../format/format.js';
 import { useLanguage } from '../i18n/i18n.js';
@@ -93,7 +94,11 @@ export function Laufzettel({ detail }: { detail: Detail }) {
         <Fact label={t.message.laufzettel.messageId}>
           <span className="mono">{l.messageId}</span>
         </Fact>
-        {l.subject === null ? null : <Fact label={t.message.laufzettel.subject}>{l.subject}</Fact>}
+        {l.subject === null ? null : (
+          <Fact label={t.message.laufzettel.subject}>
+            <BoundedValue text={l.subject} label={t.message.laufzettel.subject} />
+          </Fact>
+        )}
         <Fact label={t.message.laufzettel.sender}>{l.sender?.subject ?? t.common.unknown}</Fact>
         <Fact label={t.message.laufzettel.recipient}>{l.recipient?.subject ?? t.common.unknown}</Fact>
         <Fact label={t.message.laufzettel.contentSize}>{bytes(detail.content.size, language)}</Fact>

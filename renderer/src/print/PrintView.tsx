@@ -4,10 +4,18 @@
  * recorded in the audit log. The PDF export is the better copy for the e-file; this is the quick paper copy.
  */
 import { createPortal } from 'react-dom';
+import { clipText } from '../../../core/text-bounds.js';
 import { dateTime } from '../format/format.js';
 import { useLanguage } from '../i18n/i18n.js';
 import type { Detail } from '../message/types.js';
 import { applicantOf, unreadableReasonOf } from '../mailbox/MessageRow.js';
+
+/** Characters printed of one value: a hostile value must not become hundreds of pages on the office printer. */
+const PRINTED_CHARS = 2000;
+
+function printed(text: string, fullLength: number | undefined, notice: string): string {
+  return text.length > PRINTED_CHARS || fullLength !== undefined ? `${clipText(text, PRINTED_CHARS)} ${notice}` : text;
+}
 
 export function PrintView({ detail }: { detail: Detail }) {
   const { t, language } = useLanguage();
@@ -15,7 +23,7 @@ export function PrintView({ detail }: { detail: Detail }) {
   return createPortal(
     <div className="print-root" data-testid="print-view">
       {item.isTest ? <p className="print__test">{t.message.testBanner}</p> : null}
-      <h1>{item.benefit.text ?? item.benefit.code ?? t.message.untitled}</h1>
+      <h1>{clipText(item.benefit.text ?? item.benefit.code ?? t.message.untitled, PRINTED_CHARS)}</h1>
       <p>{applicantOf(item, t)}</p>
       <dl className="print__facts">
         <dt>{t.message.eingang}</dt>
@@ -36,7 +44,7 @@ export function PrintView({ detail }: { detail: Detail }) {
                 {section.fields.map((field) => (
                   <div key={field.id} className="print__field">
                     <dt>{field.label[language]}</dt>
-                    <dd>{field.value.display || '–'}</dd>
+                    <dd>{field.value.display === '' ? '–' : printed(field.value.display, field.value.fullLength, t.values.printShortened)}</dd>
                   </div>
                 ))}
               </dl>
