@@ -9,8 +9,8 @@ import type { PostfachApi } from '../core/api/api-types.js';
 import type { MethodInput } from '../core/api/contract.js';
 import { createApiClient } from '../core/api/client.js';
 import type { StoreStatus } from '../core/api/contract/mailbox.js';
-import type { ServiceHost } from '../core/api/service-host.js';
-import { startWorkerService } from '../core/api/worker-service.js';
+import type { SupervisedService } from '../core/api/supervised-service.js';
+import { startSupervisedWorkerService } from '../core/api/worker-service.js';
 import { PostfachError } from '../core/errors.js';
 import { loadConfig } from '../core/config/load-config.js';
 import { printConfigProblems } from './commands/config.js';
@@ -32,11 +32,13 @@ export interface MailboxSession {
 /** Starts the service for the store's folder; `work` runs with the API; the service is closed afterwards. */
 export async function withMailboxService<T>(storePath: string, work: (session: MailboxSession) => Promise<T>): Promise<T> {
   const resolved = path.resolve(storePath);
-  let host: ServiceHost | undefined;
+  let host: SupervisedService | undefined;
   // settings problems are reported on every command that works with a mailbox (the service applies the valid rest)
   printConfigProblems(await loadConfig());
   try {
-    host = await startWorkerService({ dataDir: path.dirname(resolved), appVersion: readAppVersion(), host: 'cli' });
+    // one command, one service: a crash is recorded (the message it worked on is refused that work next time) and
+    // reported with its words, not restarted
+    host = await startSupervisedWorkerService({ dataDir: path.dirname(resolved), appVersion: readAppVersion(), host: 'cli' }, {}, {}, { maxRestarts: 0 });
     const api = createApiClient(host.asBridge());
     const opened = host;
     return await work({ api, storePath: resolved, close: () => opened.close() });

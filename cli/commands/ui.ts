@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { readAppVersion } from '../../core/api/app-version.js';
 import { startBridge } from '../../core/api/bridge-server.js';
-import { startWorkerService } from '../../core/api/worker-service.js';
+import { startSupervisedWorkerService } from '../../core/api/worker-service.js';
 import { PostfachError } from '../../core/errors.js';
 import { findElectronRuntime } from '../electron-runtime.js';
 import { ExitCode } from '../exit-codes.js';
@@ -54,7 +54,8 @@ async function runBrowserMode(root: string, options: UiOptions): Promise<ExitCod
     throw new PostfachError('usage', { de: 'Ungültige Portnummer.', en: 'Invalid port number.' }, `--port ${options.port}`);
   }
   const dataDir = options.data ?? path.join(os.homedir(), '.osci-postfach');
-  const service = await startWorkerService({ dataDir, appVersion: readAppVersion(), host: 'browser' });
+  // started again when it dies (memory limit, crash); the UI hears `service.restarted` and says so
+  const service = await startSupervisedWorkerService({ dataDir, appVersion: readAppVersion(), host: 'browser' });
   const bridge = await startBridge({ service, rendererDir, port });
   process.stdout.write(
     `Adresse / Address: ${bridge.launchUrl}\n` +

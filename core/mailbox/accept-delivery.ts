@@ -18,6 +18,7 @@
 import type { X509Certificate } from 'node:crypto';
 import type { SignatureCheck } from '../api/contract/mailbox.js';
 import { unreadableWords } from '../api/contract/unreadable.js';
+import { clipText } from '../text-bounds.js';
 import { PostfachError, toPostfachError } from '../errors.js';
 import type { ByteSource } from '../io/byte-source.js';
 import { contentCoverage, type ContentCoverage } from '../osci/content/coverage.js';
@@ -56,14 +57,15 @@ export function inspectionsOf(card: ProcessCardBundle | undefined): Inspection[]
     const ok = i.mathResult === 'ok' && (i.offlineResult === undefined || i.offlineResult === 'valid') && (i.onlineResult === undefined || i.onlineResult === 'ok');
     const revoked = i.onlineResult === 'revoked';
     return {
-      subject: i.subjectName ?? 'unbekannt',
-      ...(i.issuerName ? { issuer: i.issuerName } : {}),
-      ...(i.serialNumber ? { serialNumber: i.serialNumber } : {}),
-      ...(i.certType ? { certType: i.certType } : {}),
-      ...(i.mathResult ? { mathResult: i.mathResult } : {}),
-      ...(i.offlineResult ? { offlineResult: i.offlineResult } : {}),
-      ...(i.onlineResult ? { onlineResult: i.onlineResult } : {}),
-      ...(i.timestamp?.plain ? { time: i.timestamp.plain } : {}),
+      // the names are those of the sender's certificates, of any length: kept within the contract's bounds
+      subject: clipText(i.subjectName ?? 'unbekannt', TEXT_BOUND),
+      ...(i.issuerName ? { issuer: clipText(i.issuerName, TEXT_BOUND) } : {}),
+      ...(i.serialNumber ? { serialNumber: clipText(i.serialNumber, SHORT_BOUND) } : {}),
+      ...(i.certType ? { certType: clipText(i.certType, SHORT_BOUND) } : {}),
+      ...(i.mathResult ? { mathResult: clipText(i.mathResult, SHORT_BOUND) } : {}),
+      ...(i.offlineResult ? { offlineResult: clipText(i.offlineResult, SHORT_BOUND) } : {}),
+      ...(i.onlineResult ? { onlineResult: clipText(i.onlineResult, SHORT_BOUND) } : {}),
+      ...(i.timestamp?.plain ? { time: i.timestamp.plain.slice(0, 40) } : {}),
       words: revoked
         ? { de: 'laut Intermediär gesperrt', en: 'revoked according to the intermediary' }
         : ok
@@ -116,7 +118,7 @@ function authorCheck(
   if (result === 'valid' && !sig.valid) reasons = [...reasons, ATTACHMENT_NOT_COVERED_REASON];
   return {
     role: 'author',
-    ...(container.id ? { container: container.id } : {}),
+    ...(container.id ? { container: clipText(container.id, SHORT_BOUND) } : {}),
     result,
     certificate,
     words: words(result, certificate),
@@ -199,6 +201,19 @@ function searchTextOf(view: DeliveryView): string {
 
 const INLINE_CONTENT_LIMIT = 256 * 1024;
 
+/**
+ * What the list columns of the store keep of values from a message (the contract's short and long text, the
+ * store's code column): an application with a name of 200,000 characters is stored and listed, never refused by
+ * the store over and over at every fetch.
+ */
+const SHORT_BOUND = 200;
+const TEXT_BOUND = 4000;
+const CODE_BOUND = 64;
+
+function clipOrNull(value: string | null | undefined, max: number): string | null {
+  return value === null || value === undefined ? null : clipText(value, max);
+}
+
 export interface AcceptOptions {
   readonly store: PostfachStore;
   readonly identity: MailboxIdentity;
@@ -235,7 +250,7 @@ export async function acceptDelivery(delivery: FetchedDelivery, options: AcceptO
 
   const base = {
     messageId,
-    subject: delivery.subject ?? card?.subject ?? null,
+    subject: clipOrNull(delivery.subject ?? card?.subject ?? null, TEXT_BOUND),
     senderCertificate: sender?.raw ?? null,
     addresseeCertificate: addresseeCertificate(delivery, identity).raw,
     processCard: { creation: stamp(card?.creation), forwarding: stamp(card?.forwarding), reception: stamp(card?.reception), inspectionReport: inspectionsJson(inspections) },
@@ -364,9 +379,10 @@ export async function acceptDelivery(delivery: FetchedDelivery, options: AcceptO
       attachments,
       signatureResult: signaturesJson(checks, evidence()),
       summary: {
-        applicants: v.applicants.slice(0, 50),
-        benefitCode: v.benefit?.code ?? null,
-        benefitText: v.benefit?.text ?? v.product ?? null,
+        // the list keeps short forms within the contract's bounds; the message itself keeps every value in full
+        applicants: v.applicants.slice(0, 50).map((a) => clipText(a, SHORT_BOUND)),
+        benefitCode: clipOrNull(v.benefit?.code ?? null, CODE_BOUND),
+        benefitText: clipOrNull(v.benefit?.text ?? v.product ?? null, SHORT_BOUND),
         applicationDate: /^\d{4}-\d{2}-\d{2}/.exec(v.applicationDate?.raw ?? '')?.[0] ?? null,
         isTest: v.test,
         signatureStatus: listStatusOf(covering, false),

@@ -22,6 +22,11 @@ export interface DisplayValue {
   readonly flag?: ValueFlag;
   /** For code values: the code, the list it belongs to and the text where known. */
   readonly code?: { readonly code: string; readonly listURI?: string; readonly listVersionID?: string; readonly text?: string };
+  /**
+   * Set where the value was shortened on its way to the UI (core/mailbox/bounded-view.ts): the length of its raw
+   * form. The full value comes with `messages.value`. Never set by the reader.
+   */
+  readonly fullLength?: number;
 }
 
 export const EMPTY_DISPLAY = 'keine Angabe';

@@ -26,6 +26,7 @@ export const displayValueSchema = z.strictObject({
   code: z
     .object({ code: text, listURI: text.optional(), listVersionID: text.optional(), text: text.optional() })
     .optional(),
+  fullLength: z.number().int().nonnegative().optional(),
 });
 
 export const fieldSchema = z.strictObject({ id: text, label: labelSchema, value: displayValueSchema, covers: list(text).optional() });

@@ -10,7 +10,7 @@
  * when a store is created. No Node and no DOM here (the renderer imports this file).
  */
 import { z } from 'zod';
-import { deliveryViewSchema } from '../../xsozial/view-schema.js';
+import { deliveryViewSchema, displayValueSchema } from '../../xsozial/view-schema.js';
 import { postfachErrorJsonSchema } from '../wire.js';
 import { serviceEvent, serviceMethod } from '../contract-kit.js';
 import { count, filePath, fingerprint, isoTime, noInput, secret, shortText, text } from './fields.js';
@@ -528,6 +528,11 @@ export const mailboxMethods = {
     idInput({ document: documentRefSchema, offset: count, length: z.number().int().positive().max(DOCUMENT_CHUNK_MAX) }),
     documentChunkSchema,
   ),
+  /**
+   * One value of the message in full: the detail's view shortens long values (`fullLength` set); `where` and
+   * `valueId` name the field of a card or the tree node / attribute it is shown as.
+   */
+  'messages.value': serviceMethod(idInput({ where: z.enum(['card', 'tree']), valueId: z.string().min(1).max(1024 * 1024) }), displayValueSchema),
   'messages.setRead': serviceMethod(idInput({ read: z.boolean() }), messageListItemSchema),
   'messages.setTransferred': serviceMethod(idInput({ transferred: z.boolean() }), messageListItemSchema),
   'messages.setChecklist': serviceMethod(idInput({ ticked: z.array(z.string().min(1).max(64)).max(100) }), z.strictObject({ checklist: z.array(z.string().max(64)).max(100) })),

@@ -26,7 +26,7 @@ import {
   updatedConnection,
   type MailboxIdentity,
 } from '../../mailbox/identity.js';
-import { documentChunk, messageDetail, ViewCache } from '../../mailbox/message-detail.js';
+import { documentChunk, fullValue, messageDetail, ViewCache } from '../../mailbox/message-detail.js';
 import { listItemDto } from '../../mailbox/message-dto.js';
 import { StoreSession } from '../../mailbox/store-session.js';
 import { assertUnlocked, loadConfig, type ResolvedConfig } from '../../config/load-config.js';
@@ -37,8 +37,17 @@ import type { PostFunction } from '../../osci/client/dialog.js';
 import { TechLog } from '../../ops/tech-log.js';
 import { assertOfficeListOpen, evaluationFor, readCaFile, reevaluateIfChanged, trustedCaList, withTrustAnchors, type TrustedCaList } from '../../mailbox/trusted-cas.js';
 import { TRAINING_FOLDER } from './workspace-training.js';
+import { HeavyWork, type InsideHeavyWorkHook } from '../heavy-work.js';
+import { quarantinedError, type HeavyOperation } from '../service-incidents.js';
 
 type In<M extends MethodName> = HandlerInput<M>;
+
+const EXPORT_OPERATIONS: Readonly<Record<HandlerInput<'messages.export'>['format'], HeavyOperation | undefined>> = {
+  pdf: 'export-pdf',
+  receipt: 'export-receipt',
+  attachments: 'export-attachments',
+  xml: undefined,
+};
 
 function listQuery(input: HandlerInput<'messages.list'>): ListQuery {
   const { folder, ...rest } = input;
@@ -64,6 +73,8 @@ export interface MailboxDeps {
    * or a proxy mode other than `system` — and Node's HTTP (system store + those CAs, the configured proxy) is used.
    */
   readonly transport?: (connection: { url: string; timeoutMs: number; tlsCas: readonly X509Certificate[]; proxyMode: string }) => PostFunction | undefined;
+  /** Test-only: runs inside heavy work once it is recorded as in progress (heavy-work.ts); never set by the product. */
+  readonly insideHeavyWork?: InsideHeavyWorkHook;
 }
 
 /** What the ops area (core/api/handlers/ops.ts) shares with the mailbox area: one store session, one fetch at a time. */
@@ -72,6 +83,8 @@ export interface MailboxInternals {
   readonly config: () => Promise<ResolvedConfig>;
   readonly log: TechLog;
   readonly views: ViewCache;
+  /** Heavy work on a message: recorded as in progress, refused where it brought the service down before. */
+  readonly heavy: HeavyWork;
   readonly fetchWith: (identity: MailboxIdentity, context: ServiceContext, maxDeliveries?: number) => Promise<FetchResult>;
   /** The machine settings applied to an identity (locked connection values). */
   readonly adapt: (identity: MailboxIdentity) => MailboxIdentity;
@@ -97,6 +110,7 @@ export function mailboxService(options: ServiceOptions, host: HostLink, deps: Ma
 export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: MailboxDeps = {}, share?: (internals: MailboxInternals) => void) {
   const session = new StoreSession({ dataDir: options.dataDir, ...(host.protector ? { protector: host.protector } : {}) });
   const views = new ViewCache();
+  const heavy = new HeavyWork(options.dataDir, deps.insideHeavyWork);
   let identity: MailboxIdentity | undefined;
   let running: AbortController | undefined;
   let configLoaded: Promise<ResolvedConfig> | undefined;
@@ -273,6 +287,7 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: M
     config,
     log,
     views,
+    heavy,
     fetchWith,
     adapt: (identity: MailboxIdentity) => withTrust(identityUnderPolicy(identity, configNow)),
     forgetIdentity: () => {
@@ -405,12 +420,12 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: M
       const c = await config();
       store();
       if (running) throw mailboxError('fetch-running', 'mailbox.fetch while a fetch is running');
-      if (input.identity === undefined) return fetchWith(storedIdentity(), context, input.maxDeliveries);
+      if (input.identity === undefined) return heavy.run('fetch', {}, () => fetchWith(storedIdentity(), context, input.maxDeliveries));
       const files = identityFromFiles(input.identity);
       // `--trusted-ca`: CA certificates only, refused while IT fixes the list
       const cas = setupCas(input.identity.trustedCaFiles, c).map((der) => new X509Certificate(der));
       const using = withTrust(identityUnderPolicy({ ...files, connection: { ...files.connection, trustedCas: cas } }, c));
-      const result = await fetchWith(using, context, input.maxDeliveries);
+      const result = await heavy.run('fetch', {}, () => fetchWith(using, context, input.maxDeliveries));
       try {
         await trustOneOff(cas, result, context);
       } catch (error) {
@@ -433,11 +448,19 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: M
     'messages.counts': () => store().counts(),
     'messages.detail': async (input: In<'messages.detail'>, context: ServiceContext) => {
       const ref = 'id' in input.ref ? input.ref.id : { messageId: input.ref.messageId };
-      const detail = await messageDetail(store(), ref, views, { timeZone: (await config()).values.officeTimeZone });
+      const messageId = 'id' in input.ref ? store().getDelivery(input.ref.id).messageId : input.ref.messageId;
+      const timeZone = (await config()).values.officeTimeZone;
+      // a message whose content brought the service down is shown without it (Laufzettel, documents, the reason)
+      const refused = heavy.quarantined(messageId, 'message-detail');
+      const detail = refused
+        ? await messageDetail(store(), ref, views, { timeZone, viewRefused: quarantinedError(refused) })
+        : await heavy.run('message-detail', { messageId, ...('id' in input.ref ? { storeId: input.ref.id } : {}) }, () => messageDetail(store(), ref, views, { timeZone }));
       context.emit('messages.changed', { reason: 'state', ids: [detail.item.id] });
       return detail;
     },
     'messages.documentChunk': (input: In<'messages.documentChunk'>) => documentChunk(store(), input.id, input.document, input.offset, input.length, views),
+    'messages.value': (input: In<'messages.value'>) =>
+      heavy.run('message-detail', { storeId: input.id, messageId: store().getDelivery(input.id).messageId }, () => fullValue(store(), input.id, input.where, input.valueId, views)),
     'messages.setRead': (input: In<'messages.setRead'>, context: ServiceContext) => {
       if (input.read) store().markRead(input.id);
       else store().markUnread(input.id);
@@ -474,7 +497,10 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: M
       const { exportMessage } = await import('../../mailbox/export.js');
       const c = await config();
       assertExportAllowed(c, input.target, [path.join(options.dataDir, 'transfer', 'downloads')]);
-      const result = await exportMessage(store(), input.id, input.format, path.resolve(input.target), views, { timeZone: c.values.officeTimeZone });
+      const work = () => exportMessage(store(), input.id, input.format, path.resolve(input.target), views, { timeZone: c.values.officeTimeZone });
+      // the XML is a byte copy: never heavy, never refused (the way out for a message that is refused otherwise)
+      const operation = EXPORT_OPERATIONS[input.format];
+      const result = operation === undefined ? await work() : await heavy.run(operation, { storeId: input.id, messageId: store().getDelivery(input.id).messageId }, work);
       changed(context, input.id);
       return result;
     },

@@ -117,7 +117,7 @@ export function opsHandlers(options: ServiceOptions, shared: MailboxInternals) {
     'abnahme.create': async (input: HandlerInput<'abnahme.create'>) => {
       const c = await shared.config();
       assertExportAllowed(c, input.target, downloads);
-      const result = await acceptanceRecord(store(), input.id, {
+      const result = await shared.heavy.run('acceptance-record', { storeId: input.id, messageId: store().getDelivery(input.id).messageId }, () => acceptanceRecord(store(), input.id, {
         out: input.target,
         timeZone: c.values.officeTimeZone,
         // the target comes from the save dialog (which asked before replacing) or is a fresh download file
@@ -128,7 +128,7 @@ export function opsHandlers(options: ServiceOptions, shared: MailboxInternals) {
         ...(input.screenshot
           ? { screenshot: { png: Buffer.from(input.screenshot, 'base64'), source: input.screenshotSource ?? (options.host === 'desktop' ? 'Desktop-Programm' : 'Browser-Modus') } }
           : { noScreenshotReason: options.host === 'desktop' ? 'kein Bildschirmfoto übergeben' : 'im Browser-Modus ohne Bildschirmfoto erstellt' }),
-      });
+      }));
       return { path: result.path, size: result.size, screenshot: result.screenshot };
     },
   };

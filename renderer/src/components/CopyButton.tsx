@@ -22,7 +22,8 @@ export async function writeClipboard(text: string): Promise<void> {
   }
 }
 
-export function CopyButton({ text, label, announce, className, showText = false }: { text: string; label: string; announce: string; className?: string; showText?: boolean }) {
+/** `text`: what to copy, or how to get it (a value the window shows shortened is fetched whole first). */
+export function CopyButton({ text, label, announce, className, showText = false }: { text: string | (() => Promise<string>); label: string; announce: string; className?: string; showText?: boolean }) {
   const t = useT();
   const { announce: say, reportError } = useStatus();
   const [done, setDone] = useState(false);
@@ -32,7 +33,7 @@ export function CopyButton({ text, label, announce, className, showText = false 
     return () => clearTimeout(timer);
   }, [done]);
   const copy = (): void => {
-    writeClipboard(text).then(
+    (typeof text === 'string' ? Promise.resolve(text) : text()).then(writeClipboard).then(
       () => {
         setDone(true);
         say(announce);

@@ -246,6 +246,18 @@ export const HELP: Readonly<Record<string, UserText>> = {
     de: 'Starten Sie das Programm neu. Es geht nichts verloren: Gespeicherte Anträge bleiben erhalten, nicht abgeholte liegen weiter beim Intermediär.',
     en: 'Restart the program. Nothing is lost: stored applications are kept, applications not yet fetched stay at the intermediary.',
   },
+  'service-restarted': {
+    de: 'Versuchen Sie die Aktion erneut. Geschieht es bei derselben Nachricht wieder, wird dieser Schritt für sie gesperrt; informieren Sie dann die IT. Es geht nichts verloren.',
+    en: 'Try the action again. If it happens again with the same message, this step is blocked for it; then inform IT. Nothing is lost.',
+  },
+  'work-quarantined': {
+    de: 'Exportieren Sie die Nachricht als XML (so wie empfangen) und geben Sie der IT die technische Angabe weiter; die IT kann den Schritt nach der Prüfung wieder freigeben.',
+    en: 'Export the message as XML (as received) and give IT support the technical detail; IT can release the step again after checking.',
+  },
+  'value-missing': {
+    de: 'Öffnen Sie die Nachricht erneut. ' + ask,
+    en: 'Open the message again. ' + askEn,
+  },
   'bridge-unreachable': {
     de: 'Laden Sie die Seite neu. Läuft das Programm nicht mehr, starten Sie es neu und öffnen Sie die angezeigte Adresse.',
     en: 'Reload the page. If the program is no longer running, restart it and open the address shown.',

@@ -65,6 +65,28 @@ export const de = {
     loadMore: 'Weitere laden',
     hiddenChar: (code: string) => `Im Original steht hier ein unsichtbares Zeichen (${code}), z. B. eines, das die Schreibrichtung umkehrt.`,
   },
+  /** Values from a message of any length: shown shortened, the full value one click away (BoundedValue). */
+  values: {
+    showAll: (n: number) => `Ganzen Wert anzeigen (${num(n)} Zeichen)`,
+    showShort: 'Gekürzt anzeigen',
+    loadingFull: 'Der ganze Wert wird geladen …',
+    fullRegion: (label: string) => `${label}, ganzer Wert`,
+    printShortened: '… (gekürzt; vollständig in der Anzeige im Programm)',
+  },
+  /** The background service ended and was started again (service.restarted). */
+  service: {
+    restartedTitle: 'Der Hintergrunddienst wurde neu gestartet',
+    stoppedTitle: 'Der Hintergrunddienst ist beendet',
+    memory: 'Er wurde beendet, weil sein Arbeitsspeicher nicht reichte.',
+    crashed: 'Er wurde unerwartet beendet.',
+    during: (operation: string, id: number | undefined, messageId: string) => `Das geschah beim ${operation} der Nachricht ${id === undefined ? '' : `Nr. ${num(id)} `}(Kennung ${messageId}).`,
+    duringOther: (operation: string) => `Das geschah beim ${operation}.`,
+    kept: 'Gespeicherte Nachrichten und der Abrufstand sind erhalten; nicht abgeholte Anträge liegen weiter beim Intermediär.',
+    quarantined: 'Damit das nicht wieder geschieht, wird dieser Schritt für diese Nachricht nicht noch einmal ausgeführt. Bitte informieren Sie die IT. Der Export als XML bleibt möglich.',
+    reopen: 'Falls das Postfach nach seinem Passwort fragt, öffnen Sie es bitte erneut.',
+    restart: 'Der Dienst wurde in kurzer Zeit wiederholt beendet. Bitte starten Sie das Programm neu.',
+    understood: 'Verstanden',
+  },
   status: {
     loading: 'Wird geladen …',
     connected: 'Verbunden',

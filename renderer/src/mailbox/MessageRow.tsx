@@ -7,6 +7,7 @@
 import type { MessageListItem } from '../../../core/api/contract/mailbox.js';
 import { unreadableWords } from '../../../core/api/contract/unreadable.js';
 import { visibleText } from '../../../core/visible-text.js';
+import { clipText } from '../../../core/text-bounds.js';
 import { IconAttachment } from '../components/Icons.js';
 import { Shown } from '../components/Shown.js';
 import { SignatureBadge } from '../components/SignatureBadge.js';
@@ -15,10 +16,13 @@ import { eingangFlagText, eingangNoticeText } from '../message/eingang.js';
 import type { Messages } from '../i18n/messages.de.js';
 import type { UiLanguage } from '../../../core/api/contract.js';
 
+/** Characters a row shows of the applicants and of the benefit (the list keeps each up to 200; a row is one line). */
+const ROW_CHARS = 300;
+
 export function applicantOf(item: MessageListItem, t: Messages): string {
-  if (item.applicants.length > 0) return item.applicants.join('; ');
+  if (item.applicants.length > 0) return clipText(item.applicants.join('; '), ROW_CHARS);
   if (item.unreadableReason !== null) return t.mailbox.folders.unreadable;
-  return item.subject ?? t.mailbox.list.noApplicant;
+  return item.subject === null ? t.mailbox.list.noApplicant : clipText(item.subject, ROW_CHARS);
 }
 
 /**
@@ -31,7 +35,7 @@ export function unreadableReasonOf(item: MessageListItem, language: UiLanguage):
 }
 
 export function benefitOf(item: MessageListItem): string {
-  return item.benefit.text ?? item.benefit.code ?? '';
+  return clipText(item.benefit.text ?? item.benefit.code ?? '', ROW_CHARS);
 }
 
 export function rowName(item: MessageListItem, t: Messages, language: UiLanguage): string {

@@ -11,19 +11,27 @@ import { IconChevronRight } from '../components/Icons.js';
 import { Shown } from '../components/Shown.js';
 import { useLanguage } from '../i18n/i18n.js';
 import { copyText, type TreeNode } from './types.js';
+import { useValueSource } from './value-source.js';
+import { BoundedValue } from '../components/BoundedValue.js';
 
 /** "Alle aufklappen/zuklappen": a generation and the wanted state; every group follows when the generation changes. */
 const ExpandAll = createContext<{ generation: number; expanded: boolean }>({ generation: 0, expanded: false });
 
 function ValueLine({ label, node }: { label: string; node: Pick<TreeNode, 'value' | 'id'> }) {
   const { t } = useLanguage();
+  const source = useValueSource();
   const value = node.value;
   if (value === undefined) return null;
   const empty = value.kind === 'empty' || value.display === '';
+  const whole = () => source.full(value, 'tree', node.id);
   return (
     <div className="tree__value">
-      <span className={empty ? 'value value--empty' : 'value'}>{empty ? t.message.tree.empty : <Shown text={value.display} lineBreaks />}</span>
-      {empty ? null : <CopyButton text={copyText(value)} label={t.message.card.copyValue(visibleText(label))} announce={t.common.copiedValue(visibleText(label))} />}
+      {empty ? (
+        <span className="value value--empty">{t.message.tree.empty}</span>
+      ) : (
+        <BoundedValue className="value" text={value.display} fullLength={value.fullLength} loadFull={async () => (await whole()).display} label={label} />
+      )}
+      {empty ? null : <CopyButton text={value.fullLength === undefined ? copyText(value) : async () => copyText(await whole())} label={t.message.card.copyValue(visibleText(label))} announce={t.common.copiedValue(visibleText(label))} />}
     </div>
   );
 }

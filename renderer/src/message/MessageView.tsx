@@ -28,6 +28,14 @@ import { Laufzettel } from './Laufzettel.js';
 import { SummaryCards } from './SummaryCards.js';
 import { blockText, type Detail, type ListItem } from './types.js';
 import { suggestedName, useDownloader, useExporter, type ExportFormat } from './use-exporter.js';
+import { valueSource, ValueSourceProvider } from './value-source.js';
+import { Breakable } from '../components/Breakable.js';
+import { clipText } from '../../../core/text-bounds.js';
+
+/** Characters of the title and the applicants in the header (whole in the cards). */
+const TITLE_CHARS = 160;
+/** The line pinned over the content once the header is scrolled away: a line or two. */
+const PINNED_CHARS = 80;
 
 type TabId = 'overview' | 'data' | 'documents' | 'laufzettel';
 
@@ -175,9 +183,12 @@ export function MessageView({ id, onItemChanged, onBeforeChange, standalone = fa
     if (cards.length === 0) return;
     const focusedCard = (document.activeElement as HTMLElement | null)?.closest<HTMLElement>('[data-card]')?.dataset.card;
     const card = cards.find((c) => c.id === focusedCard) ?? cards[0];
-    if (card === undefined) return;
-    writeClipboard(blockText(card, language)).then(() => announce(t.common.copiedBlock(isolatedText(card.title[language]))), reportError);
-  }, [detail, language, announce, reportError, t]);
+    if (card === undefined || detail === null) return;
+    valueSource(api, detail.item.id)
+      .fullCard(card)
+      .then((whole) => writeClipboard(blockText(whole, language)))
+      .then(() => announce(t.common.copiedBlock(isolatedText(card.title[language]))), reportError);
+  }, [api, detail, language, announce, reportError, t]);
 
   useCommands({
     export: () => {
@@ -218,7 +229,9 @@ export function MessageView({ id, onItemChanged, onBeforeChange, standalone = fa
   const view = detail.view;
   const extraParts = detail.parts.filter((p) => p.coverage.role === 'extra').length;
   const signer = applicationSigner(detail);
-  const title = view?.benefit?.text ?? item.benefit.text ?? item.benefit.code ?? (item.unreadableReason !== null ? t.message.unreadableTitle : t.message.untitled);
+  // the title and the applicants come from the message: bounded here, whole in the cards (BoundedValue)
+  const title = clipText(view?.benefit?.text ?? item.benefit.text ?? item.benefit.code ?? (item.unreadableReason !== null ? t.message.unreadableTitle : t.message.untitled), TITLE_CHARS);
+  const who = clipText(applicantOf(item, t), TITLE_CHARS);
   const transferred = item.state === 'uebertragen';
   const inTrash = item.state === 'papierkorb';
   const Title = standalone ? 'h1' : 'h2';
@@ -279,13 +292,13 @@ export function MessageView({ id, onItemChanged, onBeforeChange, standalone = fa
           {t.message.extraParts(extraParts)}
         </p>
       ) : null}
-      <PinnedSummary header={headerRef} messageId={item.id} who={applicantOf(item, t)} when={`${item.eingangKnown ? t.mailbox.list.eingang : t.mailbox.list.eingangUnknown} ${dateTime(item.eingang, language)}`} />
+      <PinnedSummary header={headerRef} messageId={item.id} who={clipText(who, PINNED_CHARS)} when={`${item.eingangKnown ? t.mailbox.list.eingang : t.mailbox.list.eingangUnknown} ${dateTime(item.eingang, language)}`} />
       <header className="message__header" ref={headerRef}>
         <Title id="message-heading" className="message__title" tabIndex={-1}>
           <Shown text={title} />
         </Title>
         <p className="message__who">
-          <Shown text={applicantOf(item, t)} />
+          <Shown text={who} />
         </p>
         <dl className="message__facts">
           <div>
@@ -427,12 +440,16 @@ export function MessageView({ id, onItemChanged, onBeforeChange, standalone = fa
         </TabList>
         {view !== null ? (
           <TabPanel id="overview" className="tabs__panel">
-            <SummaryCards cards={view.cards} checklist={detail.checklist} onChecklist={(ticked) => void setChecklist(ticked)} />
+            <ValueSourceProvider messageId={item.id}>
+              <SummaryCards cards={view.cards} checklist={detail.checklist} onChecklist={(ticked) => void setChecklist(ticked)} />
+            </ValueSourceProvider>
           </TabPanel>
         ) : null}
         {view !== null ? (
           <TabPanel id="data" className="tabs__panel">
-            <DataTree tree={view.tree} />
+            <ValueSourceProvider messageId={item.id}>
+              <DataTree tree={view.tree} />
+            </ValueSourceProvider>
           </TabPanel>
         ) : null}
         <TabPanel id="documents" className="tabs__panel">

@@ -13,12 +13,16 @@ import { writeClipboard } from '../components/CopyButton.js';
 import { useLanguage } from '../i18n/i18n.js';
 import { useStatus } from '../shell/status.js';
 import { blockText, copyText, type Card, type Field } from './types.js';
+import { useValueSource } from './value-source.js';
+import { BoundedValue } from '../components/BoundedValue.js';
 
 export function FieldRow({ field }: { field: Field }) {
   const { t, language } = useLanguage();
+  const source = useValueSource();
   const label = field.label[language];
   const value = field.value;
   const empty = value.kind === 'empty' || value.display === '';
+  const whole = () => source.full(value, 'card', field.id);
   return (
     <div className="field-row" data-field={field.id}>
       <dt className="field-row__label">
@@ -26,7 +30,11 @@ export function FieldRow({ field }: { field: Field }) {
       </dt>
       <dd className="field-row__value">
         <span className="field-row__text">
-          <span className={empty ? 'value value--empty' : `value value--${value.kind}`}>{empty ? '–' : <Shown text={value.display} lineBreaks />}</span>
+          {empty ? (
+            <span className="value value--empty">–</span>
+          ) : (
+            <BoundedValue className={`value value--${value.kind}`} text={value.display} fullLength={value.fullLength} loadFull={async () => (await whole()).display} label={label} />
+          )}
           {value.flag ? (
             <span className="value__flag">
               <IconWarning /> {language === 'de' ? value.flag.de : value.flag.en}
@@ -35,7 +43,7 @@ export function FieldRow({ field }: { field: Field }) {
             <span className="value__ok">{t.message.card.ibanValid}</span>
           ) : null}
         </span>
-        {empty ? null : <CopyButton text={copyText(value)} label={t.message.card.copyValue(visibleText(label))} announce={t.common.copiedValue(visibleText(label))} />}
+        {empty ? null : <CopyButton text={value.fullLength === undefined ? copyText(value) : async () => copyText(await whole())} label={t.message.card.copyValue(visibleText(label))} announce={t.common.copiedValue(visibleText(label))} />}
       </dd>
     </div>
   );
@@ -44,11 +52,15 @@ export function FieldRow({ field }: { field: Field }) {
 export function SummaryCard({ card, ticked, onTick, headingLevel = 3 }: { card: Card; ticked: boolean | undefined; onTick?: (ticked: boolean) => void; headingLevel?: 2 | 3 }) {
   const { t, language } = useLanguage();
   const { announce, reportError } = useStatus();
+  const source = useValueSource();
   const title = card.title[language];
   const H = headingLevel === 2 ? 'h2' : 'h3';
   const S = headingLevel === 2 ? 'h3' : 'h4';
   const copyBlock = (): void => {
-    writeClipboard(blockText(card, language)).then(() => announce(t.common.copiedBlock(isolatedText(title))), reportError);
+    source
+      .fullCard(card)
+      .then((whole) => writeClipboard(blockText(whole, language)))
+      .then(() => announce(t.common.copiedBlock(isolatedText(title))), reportError);
   };
   return (
     <div role="group" className={ticked ? 'summary-card summary-card--done' : 'summary-card'} aria-labelledby={`card-${card.id}`} data-card={card.id}>

@@ -6,6 +6,7 @@
  */
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { AppInfo, MethodOutput } from '../../../core/api/contract.js';
+import type { ServiceRestarted } from '../../../core/api/contract/app.js';
 import type { StoreStatus } from '../../../core/api/contract/mailbox.js';
 import type { WorkspaceState } from '../../../core/api/contract/workspace.js';
 import { useApi } from '../api/api-context.js';
@@ -25,6 +26,9 @@ interface WorkspaceValue {
   readonly phase: Phase;
   readonly bootError: unknown;
   readonly training: boolean;
+  /** The background service ended and was started again (or not): shown until the caseworker acknowledges it. */
+  readonly serviceIncident: ServiceRestarted | undefined;
+  acknowledgeServiceIncident(): void;
   reload(): void;
   refreshIdentity(): Promise<void>;
   setStore(status: StoreStatus): void;
@@ -41,6 +45,18 @@ export function WorkspaceProvider({ children }: { children: ReactNode }) {
   const [identity, setIdentity] = useState<Identity | null | undefined>(undefined);
   const [bootError, setBootError] = useState<unknown>(undefined);
   const [attempt, setAttempt] = useState(0);
+  const [serviceIncident, setServiceIncident] = useState<ServiceRestarted | undefined>(undefined);
+
+  // a new service holds no store: the window asks it again what it works on (the Übungsmodus opens itself, a real
+  // mailbox asks for its password unless the OS key store opens it) and says in words what happened
+  useEffect(
+    () =>
+      api.on('service.restarted', (incident) => {
+        setServiceIncident(incident);
+        if (incident.restarted) setAttempt((n) => n + 1);
+      }),
+    [api],
+  );
 
   useEffect(() => {
     let cancelled = false;
@@ -93,12 +109,14 @@ export function WorkspaceProvider({ children }: { children: ReactNode }) {
       phase,
       bootError,
       training: workspace?.mode === 'training',
+      serviceIncident,
+      acknowledgeServiceIncident: () => setServiceIncident(undefined),
       reload: () => setAttempt((n) => n + 1),
       refreshIdentity,
       setStore,
       setWorkspace,
     }),
-    [info, workspace, store, identity, phase, bootError, refreshIdentity],
+    [info, workspace, store, identity, phase, bootError, refreshIdentity, serviceIncident],
   );
   return <WorkspaceContext.Provider value={value}>{children}</WorkspaceContext.Provider>;
 }

@@ -34,6 +34,8 @@ function isFresh(): boolean {
     statSync(path.join(projectRoot, 'core', 'visible-text.ts')).mtimeMs,
     // the contract's mailbox area takes the view schema from core/xsozial
     statSync(path.join(projectRoot, 'core', 'xsozial', 'view-schema.ts')).mtimeMs,
+    // values are cut between characters by the same rule as in the service
+    statSync(path.join(projectRoot, 'core', 'text-bounds.ts')).mtimeMs,
   );
   return built >= sources;
 }
