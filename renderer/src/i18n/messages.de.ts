@@ -35,6 +35,8 @@ export const de = {
     chrome: 'Chromium',
     platform: 'Betriebssystem',
     notPresent: 'nicht vorhanden',
+    // browser mode: the service runs in Node, not in Electron, whether Electron is on the machine or not
+    notUsedInBrowser: 'nicht verwendet (Browser-Modus)',
     refresh: 'Angaben neu laden',
     licenses: 'Lizenzen der mitgelieferten Bibliotheken und Schriften',
     licenseName: 'Bestandteil',

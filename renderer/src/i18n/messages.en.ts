@@ -33,6 +33,7 @@ export const en: Messages = {
     chrome: 'Chromium',
     platform: 'Operating system',
     notPresent: 'not present',
+    notUsedInBrowser: 'not used (browser mode)',
     refresh: 'Reload information',
     licenses: 'Licences of the bundled libraries and fonts',
     licenseName: 'Component',
