@@ -81,7 +81,8 @@ export function makeRecord(options: {
     const absolute = path.resolve(root, file);
     return isDependencyFile(path.relative(root, absolute)) ? undefined : absolute;
   };
-  const files = new Set<string>();
+  // package.json's "type" decides how TypeScript, Vite and esbuild treat every .ts/.js file
+  const files = new Set<string>([path.join(root, 'package.json')]);
   for (const input of options.inputs) {
     const file = inside(input);
     if (file !== undefined && !lockfiles.includes(file)) files.add(file);

@@ -38,6 +38,7 @@ describe('staleReason: whether a step must run', () => {
     set('core/b.ts', t0);
     set('core', t0);
     set('tsconfig.json', t0);
+    set('package.json', t0);
     set('node_modules/zod/index.d.ts', t0);
     set('package-lock.json', t0, 100, 'lock-1');
     set('node_modules/.package-lock.json', t0, 90, 'hidden-1');
@@ -47,7 +48,7 @@ describe('staleReason: whether a step must run', () => {
   it('records sources and folders of globbed inputs, the lockfiles by content, nothing inside node_modules', () => {
     const r = record();
     expect(Object.keys(r.inputs).sort()).toEqual(
-      ['core/', 'core/a.ts', 'core/b.ts', 'node_modules/.package-lock.json', 'package-lock.json', 'tsconfig.json'].map((k) => k.replace('/', path.sep)).sort(),
+      ['core/', 'core/a.ts', 'core/b.ts', 'node_modules/.package-lock.json', 'package-lock.json', 'package.json', 'tsconfig.json'].map((k) => k.replace('/', path.sep)).sort(),
     );
     expect(r.inputs['package-lock.json']).toEqual([t0, 100, 'lock-1']);
     expect(r.outputs).toEqual([path.join('dist', 'core', 'a.js')]);
@@ -74,6 +75,7 @@ describe('staleReason: whether a step must run', () => {
     expect(changed('core/b.ts', t0 - 86_400_000)).toBe(`changed: ${path.join('core', 'b.ts')}`);
     expect(changed('core/a.ts', t0, 11)).toBe(`changed: ${path.join('core', 'a.ts')}`);
     expect(changed('tsconfig.json', t0 + 1)).toBe('changed: tsconfig.json');
+    expect(changed('package.json', t0 + 1)).toBe('changed: package.json');
     // a file added beside the globbed ones changes their folder
     expect(changed('core', t0 + 5)).toBe(`changed: core${path.sep}`);
     // npm rewrote the lockfile with the same bytes: current; other bytes: a dependency changed
@@ -127,6 +129,7 @@ describe('the TypeScript step on a small project (real tsc, the step code npm ru
       }),
     );
     write('package-lock.json', '{"lockfileVersion":3}\n');
+    write('package.json', '{"type":"module"}\n');
     write('core/a.ts', 'export const a: number = 1;\n');
     write('core/b.ts', "import { a } from './a.js';\nexport const b = a + 1;\n");
   });
