@@ -15,7 +15,7 @@ import type { HostLink } from './service-runtime.js';
 import type { ServiceOptions } from './service-protocol.js';
 
 /** The Übungsmodus: the mailbox engine's demo mailbox, loaded on first use (it brings the local intermediary along). */
-const startDemoMailbox: DemoStarter = async (dir) => (await import('../mailbox/demo.js')).startDemoMailbox(dir);
+const startDemoMailbox: DemoStarter = async (dir, options) => (await import('../mailbox/demo.js')).startDemoMailbox(dir, options);
 
 export function createServiceHandlers(options: ServiceOptions, host: HostLink = { protector: undefined }, startDemo: DemoStarter = startDemoMailbox, deps: MailboxDeps = {}) {
   const workspace = new WorkspaceFile(options.dataDir);

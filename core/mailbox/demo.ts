@@ -6,7 +6,8 @@
  *
  * Started again on the same folder it keeps everything: the PKI, the intermediary's mailbox, the store (fetched
  * applications stay); only the intermediary's new port is written into the store's connection. Applications are
- * sent once, when the folder is new.
+ * sent once, when the folder is new (demo-applications.ts keeps count). With `firstBatch` only that many are sent
+ * before the mailbox is handed over, the rest in the background (`remaining`); `onProgress` follows every step.
  *
  * The one module of core/ that uses intermediary/: the Übungsmodus is part of the product and runs in the
  * service like the rest of the engine (docs/ARCHITECTURE.md).
@@ -14,11 +15,13 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { loadIntermediaryKeys, loadSenderSetup, sendApplications, startIntermediary, type SentApplication } from '../../intermediary/index.js';
-import type { Service } from '../../intermediary/generator/application.js';
+import { loadIntermediaryKeys, loadSenderSetup, startIntermediary, type SentApplication } from '../../intermediary/index.js';
 import { createTestPki, testPkiFiles } from '../pki/test-pki.js';
 import { PostfachStore } from '../store/index.js';
+import { DEMO_APPLICATIONS, owedApplications, sendDemoApplications, startLedger, testPauseMs } from './demo-applications.js';
 import { connectionRecord, identityFromFiles, identityFromRecord, identityRecord } from './identity.js';
+
+export { DEMO_APPLICATIONS } from './demo-applications.js';
 
 export interface DemoMailbox {
   readonly dir: string;
@@ -33,8 +36,20 @@ export interface DemoMailbox {
   /** The recovery key of a store created by this call (also in `<dir>/recovery-key.txt`). */
   readonly recoveryKey: string | undefined;
   readonly sent: readonly SentApplication[];
-  /** Stops the intermediary. */
+  /**
+   * Settles when the applications after the first batch are at the intermediary (at once without `firstBatch`);
+   * never rejects: a failure is `error` (what was not sent is sent at the next start).
+   */
+  readonly remaining: Promise<{ readonly sent: readonly SentApplication[]; readonly error?: unknown }>;
+  /** Stops sending (after the application on its way) and the intermediary. */
   close(): Promise<void>;
+}
+
+/** What the demo is doing: making the test PKI's keys, creating its store, sending applications (done of total). */
+export interface DemoProgress {
+  readonly step: 'keys' | 'store' | 'applications';
+  readonly done: number;
+  readonly total: number;
 }
 
 export interface DemoOptions {
@@ -42,16 +57,10 @@ export interface DemoOptions {
   readonly port?: number;
   /** Log lines of the intermediary (default: none). */
   readonly log?: (line: string) => void;
+  /** How many applications to send before returning (default: all); the rest go in the background. */
+  readonly firstBatch?: number;
+  readonly onProgress?: (progress: DemoProgress) => void;
 }
-
-/** What the demo sends into a new mailbox: different services, one Testantrag, one with evidence attachments. */
-export const DEMO_APPLICATIONS: ReadonlyArray<{ readonly service: Service; readonly seed: string; readonly test?: boolean; readonly attachments?: number }> = [
-  { service: 'hzl', seed: 'demo-hzl', attachments: 2 },
-  { service: 'grusi', seed: 'demo-grusi' },
-  { service: 'but', seed: 'demo-but' },
-  { service: 'asylblg', seed: 'demo-asylblg', test: true },
-  { service: 'wbs', seed: 'demo-wbs' },
-];
 
 function writeSecret(file: string, text: string): void {
   writeFileSync(file, `${text}\n`, { mode: 0o600, flag: 'w' });
@@ -61,7 +70,11 @@ export async function startDemoMailbox(dir: string, options: DemoOptions = {}): 
   const root = path.resolve(dir);
   mkdirSync(root, { recursive: true, mode: 0o700 });
   const pkiDir = path.join(root, 'pki');
-  if (!existsSync(testPkiFiles(pkiDir).password)) await createTestPki(pkiDir, { force: true });
+  const progress = options.onProgress ?? (() => undefined);
+  if (!existsSync(testPkiFiles(pkiDir).password)) {
+    progress({ step: 'keys', done: 0, total: 4 });
+    await createTestPki(pkiDir, { force: true, onKey: (done, total) => progress({ step: 'keys', done, total }) });
+  }
   const files = testPkiFiles(pkiDir);
   const intermediary = await startIntermediary({
     port: options.port ?? 0,
@@ -77,12 +90,15 @@ export async function startDemoMailbox(dir: string, options: DemoOptions = {}): 
     let recoveryKey: string | undefined;
     let store: PostfachStore;
     if (created) {
+      progress({ step: 'store', done: 0, total: 1 });
+      startLedger(root);
       password = randomBytes(18).toString('base64url');
       writeSecret(passwordFile, password);
       const made = await PostfachStore.create(storePath, { password });
       store = made.store;
       recoveryKey = made.recoveryKey;
       writeSecret(path.join(root, 'recovery-key.txt'), recoveryKey);
+      progress({ step: 'store', done: 1, total: 1 });
     } else {
       password = readFileSync(passwordFile, 'utf8').trim();
       store = await PostfachStore.open(storePath, { password });
@@ -105,22 +121,18 @@ export async function startDemoMailbox(dir: string, options: DemoOptions = {}): 
     } finally {
       store.close();
     }
-    const sent: SentApplication[] = [];
-    if (created) {
-      const setup = loadSenderSetup({ pkiDir });
-      for (const app of DEMO_APPLICATIONS) {
-        sent.push(
-          ...(await sendApplications({
-            intermediaryUrl: intermediary.url,
-            setup,
-            service: app.service,
-            seed: app.seed,
-            ...(app.test ? { test: true } : {}),
-            ...(app.attachments ? { attachments: app.attachments, attachmentSize: 120_000 } : {}),
-          })),
-        );
-      }
-    }
+    const owed = owedApplications(root);
+    const first = owed.slice(0, options.firstBatch ?? owed.length);
+    let done = DEMO_APPLICATIONS.length - owed.length;
+    const sending = { dir: root, pkiDir, intermediaryUrl: intermediary.url, onSent: () => progress({ step: 'applications', done: ++done, total: DEMO_APPLICATIONS.length }) };
+    if (owed.length > 0) progress({ step: 'applications', done, total: DEMO_APPLICATIONS.length });
+    const setup = owed.length > 0 ? loadSenderSetup({ pkiDir }) : undefined;
+    const sent = await sendDemoApplications({ ...sending, applications: first, ...(setup ? { setup } : {}) });
+    const stop = new AbortController();
+    const remaining = sendDemoApplications({ ...sending, applications: owed.slice(first.length), signal: stop.signal, pauseMs: testPauseMs(), ...(setup ? { setup } : {}) }).then(
+      (later) => ({ sent: later }),
+      (error: unknown) => ({ sent: [], error }),
+    );
     return {
       dir: root,
       storePath,
@@ -130,7 +142,12 @@ export async function startDemoMailbox(dir: string, options: DemoOptions = {}): 
       created,
       recoveryKey,
       sent,
-      close: () => intermediary.close(),
+      remaining,
+      close: async () => {
+        stop.abort();
+        await remaining;
+        await intermediary.close();
+      },
     };
   } catch (error) {
     await intermediary.close();

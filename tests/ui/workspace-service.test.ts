@@ -37,6 +37,7 @@ describe('settings and workspace state', () => {
       mode: 'unset',
       trainingRunning: false,
       trainingIntermediaryUrl: null,
+      trainingPreparation: null,
       lastFetch: null,
       lastSuccessfulFetchAt: null,
     });
@@ -146,27 +147,49 @@ describe('browser-mode downloads', () => {
 });
 
 describe('the Übungsmodus', () => {
-  it('starts the demo mailbox, resumes it after a restart with its messages, and stops it', async () => {
+  it('reports every step of its preparation, opens after the first applications, sends the rest in the background', async () => {
+    const progress: Array<{ step: string; done: number; total: number; failed: boolean }> = [];
+    const changes: Array<{ trainingPreparation: unknown }> = [];
+    const offs = [api.on('workspace.trainingProgress', (p) => progress.push(p)), api.on('workspace.changed', (s) => changes.push(s))];
     const started = await api.call('workspace.startTraining', {});
     expect(started.state).toMatchObject({ mode: 'training', trainingRunning: true });
     expect(started.state.trainingIntermediaryUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/osci$/);
     expect(started.store).toMatchObject({ state: 'open', identityConfigured: true, path: path.join(dataDir, 'uebungsmodus', 'postfach.db') });
+    // open after the first batch (two), while the rest is still being sent (opening the store takes a moment, in which
+    // the background may have sent one more)
+    expect(started.state.trainingPreparation).toMatchObject({ step: 'applications', total: 5, failed: false });
+    expect(started.state.trainingPreparation?.done).toBeGreaterThanOrEqual(2);
+    expect(started.state.trainingPreparation?.done).toBeLessThan(5);
+    // the steps in order, each count rising by one: four keys, the store, then the applications one by one
+    expect(progress.slice(0, 9)).toEqual([
+      ...[0, 1, 2, 3, 4].map((done) => ({ step: 'keys', done, total: 4, failed: false })),
+      { step: 'store', done: 0, total: 1, failed: false },
+      { step: 'store', done: 1, total: 1, failed: false },
+      { step: 'applications', done: 0, total: 5, failed: false },
+      { step: 'applications', done: 1, total: 5, failed: false },
+    ]);
+    // the background part ends with a workspace.changed that says nothing is being prepared any more
+    await expect.poll(() => changes.some((c) => c.trainingPreparation === null), { timeout: 90_000 }).toBe(true);
+    expect(progress.filter((p) => p.step === 'applications').map((p) => p.done)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect((await api.call('workspace.state', {})).trainingPreparation).toBeNull();
+    for (const off of offs) off();
+
     const fetched = await api.call('mailbox.fetch', {});
     expect(fetched).toMatchObject({ outcome: 'complete', newMessages: 5 });
 
     await service.close();
     await start();
     const resumed = await api.call('workspace.resume', {});
-    expect(resumed.state).toMatchObject({ mode: 'training', trainingRunning: true });
+    expect(resumed.state).toMatchObject({ mode: 'training', trainingRunning: true, trainingPreparation: null });
     expect(resumed.store.state).toBe('open');
     expect((await api.call('messages.counts', {})).inbox).toBe(5);
     expect(await api.call('mailbox.fetch', {})).toMatchObject({ outcome: 'complete', newMessages: 0 });
 
     const stopped = await api.call('workspace.stopTraining', {});
-    expect(stopped.state).toMatchObject({ mode: 'unset', trainingRunning: false, trainingIntermediaryUrl: null });
+    expect(stopped.state).toMatchObject({ mode: 'unset', trainingRunning: false, trainingIntermediaryUrl: null, trainingPreparation: null });
     expect(stopped.store.state).toBe('none');
     await expect(api.call('messages.counts', {})).rejects.toMatchObject({ kind: 'store-not-open' });
-  }, 120_000);
+  }, 180_000);
 });
 
 describe('licences', () => {

@@ -6,9 +6,14 @@
  *
  * The demo itself is the mailbox engine's `startDemoMailbox` (core/mailbox); it is passed in, so the workspace does
  * not depend on how the demo is built.
+ *
+ * Preparing a new demo costs seconds (RSA keys, a store, invented applications signed and encrypted as the
+ * Sozialplattform does): every step is reported (`workspace.trainingProgress`), the mailbox opens once the first
+ * TRAINING_FIRST_BATCH applications are at the intermediary, and the rest are sent in the background.
  */
 import path from 'node:path';
 import { PostfachError } from '../../errors.js';
+import type { TrainingPreparation } from '../contract/workspace.js';
 
 export interface DemoMailbox {
   /** The demo store (its mailbox identity is set up); closed, to be opened through `store.open`. */
@@ -16,10 +21,21 @@ export interface DemoMailbox {
   /** Stays in the service: the renderer never sees it. */
   readonly unlock: { readonly password: string };
   readonly intermediaryUrl: string;
+  /** Settles when the applications sent in the background are at the intermediary; never rejects (`error` instead). */
+  readonly remaining: Promise<{ readonly error?: unknown }>;
   close(): Promise<void>;
 }
 
-export type DemoStarter = (dir: string) => Promise<DemoMailbox>;
+export interface DemoStartOptions {
+  /** Applications to send before the demo is handed over; the rest go in the background. */
+  readonly firstBatch: number;
+  readonly onProgress: (progress: Omit<TrainingPreparation, 'failed'>) => void;
+}
+
+export type DemoStarter = (dir: string, options: DemoStartOptions) => Promise<DemoMailbox>;
+
+/** How many invented applications are at the intermediary when the Übungsmodus opens (the rest follow). */
+export const TRAINING_FIRST_BATCH = 2;
 
 export const TRAINING_FOLDER = 'uebungsmodus';
 
@@ -37,30 +53,61 @@ export const trainingUnavailable = (detail: string): PostfachError =>
     detail,
   );
 
+/** Where the preparation stands: each step while it runs; null once it ended (`ended` after the background part). */
+export interface PreparationListener {
+  progress(preparation: TrainingPreparation): void;
+  ended(): void;
+}
+
 /** Keeps at most one demo mailbox running; a second start returns the running one. */
 export class TrainingRunner {
   private running: DemoMailbox | undefined;
   private starting: Promise<DemoMailbox> | undefined;
+  private preparing: TrainingPreparation | null = null;
 
   constructor(
     private readonly dataDir: string,
     private readonly startDemo: DemoStarter,
+    private readonly listener: PreparationListener = { progress: () => undefined, ended: () => undefined },
   ) {}
 
   get current(): DemoMailbox | undefined {
     return this.running;
   }
 
+  /** The step the preparation is at (also while the rest is sent in the background), or null. */
+  get preparation(): TrainingPreparation | null {
+    return this.preparing;
+  }
+
+  private report(preparation: TrainingPreparation): void {
+    this.preparing = preparation;
+    this.listener.progress(preparation);
+  }
+
   async start(): Promise<DemoMailbox> {
     if (this.running) return this.running;
-    this.starting ??= this.startDemo(trainingDir(this.dataDir)).then(
+    this.starting ??= this.startDemo(trainingDir(this.dataDir), {
+      firstBatch: TRAINING_FIRST_BATCH,
+      onProgress: (progress) => this.report({ ...progress, failed: false }),
+    }).then(
       (demo) => {
         this.running = demo;
         this.starting = undefined;
+        void demo.remaining.then(({ error }) => {
+          if (this.running !== demo) return; // left the Übungsmodus meanwhile
+          if (error !== undefined && this.preparing !== null) {
+            this.report({ ...this.preparing, failed: true });
+            return;
+          }
+          this.preparing = null;
+          this.listener.ended();
+        });
         return demo;
       },
       (error: unknown) => {
         this.starting = undefined;
+        this.preparing = null;
         throw error;
       },
     );
@@ -70,6 +117,7 @@ export class TrainingRunner {
   async stop(): Promise<void> {
     const demo = this.running;
     this.running = undefined;
+    this.preparing = null;
     await demo?.close();
   }
 }

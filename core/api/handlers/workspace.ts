@@ -37,7 +37,13 @@ const trainingNotOffered = (): PostfachError =>
 
 export function workspaceHandlers(options: ServiceOptions, deps: WorkspaceDeps) {
   const { file, mailbox } = deps;
-  const training = new TrainingRunner(options.dataDir, deps.startDemo);
+  // the Übungsmodus reports its preparation also after the call that started it returned (the background part):
+  // through the service's one event channel, kept from the last call
+  let events: ServiceContext | undefined;
+  const training = new TrainingRunner(options.dataDir, deps.startDemo, {
+    progress: (preparation) => events?.emit('workspace.trainingProgress', preparation),
+    ended: () => events?.emit('workspace.changed', state()),
+  });
   const transfer = new TransferFolders(options.dataDir);
 
   const state = (): WorkspaceState => {
@@ -46,6 +52,7 @@ export function workspaceHandlers(options: ServiceOptions, deps: WorkspaceDeps) 
       mode: data.mode,
       trainingRunning: training.current !== undefined,
       trainingIntermediaryUrl: training.current?.intermediaryUrl ?? null,
+      trainingPreparation: training.preparation,
       lastFetch: data.lastFetch,
       lastSuccessfulFetchAt: data.lastSuccessfulFetchAt,
     };
@@ -61,6 +68,7 @@ export function workspaceHandlers(options: ServiceOptions, deps: WorkspaceDeps) 
 
   const startTraining = async (context: ServiceContext): Promise<{ state: WorkspaceState; store: StoreStatus }> => {
     if (!(await offered())) throw trainingNotOffered();
+    events = context;
     let demo;
     try {
       demo = await training.start();
