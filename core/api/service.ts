@@ -10,12 +10,17 @@ import { mailboxService, type MailboxDeps } from './handlers/mailbox.js';
 import { opsHandlers } from './handlers/ops.js';
 import { workspaceHandlers } from './handlers/workspace.js';
 import { WorkspaceFile } from './handlers/workspace-file.js';
-import type { DemoStarter } from './handlers/workspace-training.js';
+import type { DemoStarter, DemoWarmer } from './handlers/workspace-training.js';
 import type { HostLink } from './service-runtime.js';
 import type { ServiceOptions } from './service-protocol.js';
 
 /** The Übungsmodus: the mailbox engine's demo mailbox, loaded on first use (it brings the local intermediary along). */
 const startDemoMailbox: DemoStarter = async (dir, options) => (await import('../mailbox/demo.js')).startDemoMailbox(dir, options);
+/** Its keys, made ahead while the first-start choice is read (core/mailbox/demo-pki.ts; the same run the demo then waits for). */
+const warmDemo: DemoWarmer = async (dir) => {
+  const { demoPkiDir, ensureDemoPki } = await import('../mailbox/demo-pki.js');
+  await ensureDemoPki(demoPkiDir(dir));
+};
 
 export function createServiceHandlers(options: ServiceOptions, host: HostLink = { protector: undefined }, startDemo: DemoStarter = startDemoMailbox, deps: MailboxDeps = {}) {
   const workspace = new WorkspaceFile(options.dataDir);
@@ -23,7 +28,8 @@ export function createServiceHandlers(options: ServiceOptions, host: HostLink = 
   return {
     ...appHandlers(options, workspace, internals.config),
     ...mailbox,
-    ...workspaceHandlers(options, { file: workspace, mailbox, startDemo, config: internals.config }),
+    // a demo starter of a test's own has no keys to make ahead
+    ...workspaceHandlers(options, { file: workspace, mailbox, startDemo, ...(startDemo === startDemoMailbox ? { warmDemo } : {}), config: internals.config }),
     ...opsHandlers(options, internals),
   } satisfies ServiceHandlers;
 }

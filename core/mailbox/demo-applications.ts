@@ -1,6 +1,7 @@
 /**
- * The invented applications of the demo mailbox and their sending to its local intermediary, one by one, so the
- * Übungsmodus can open after the first few and send the rest in the background.
+ * The invented applications of the demo mailbox and the order of their sending to its local intermediary, one by
+ * one, so the Übungsmodus can open after the first few and send the rest in the background. The sending itself is
+ * passed in by demo.ts (the one module of core/ that uses intermediary/).
  *
  * What has been sent is kept in `<demo folder>/applications.json` (version 1: the seeds, codes not sentences), written
  * after every application: a demo stopped half-way (the program closed while sending) sends the rest at its next
@@ -9,11 +10,12 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { loadSenderSetup, sendApplications, type SenderSetup, type SentApplication } from '../../intermediary/index.js';
-import type { Service } from '../../intermediary/generator/application.js';
+
+/** The services of the demo's applications (the generator's codes; demo.ts hands them to it, type-checked). */
+export type DemoService = 'hzl' | 'grusi' | 'but' | 'asylblg' | 'wbs';
 
 export interface DemoApplication {
-  readonly service: Service;
+  readonly service: DemoService;
   readonly seed: string;
   readonly test?: boolean;
   readonly attachments?: number;
@@ -72,17 +74,15 @@ export function owedApplications(dir: string): DemoApplication[] {
   return DEMO_APPLICATIONS.filter((a) => !sent.has(a.seed));
 }
 
-export interface SendDemoOptions {
+export interface SendDemoOptions<T> {
   readonly dir: string;
-  readonly pkiDir: string;
-  readonly intermediaryUrl: string;
   readonly applications: readonly DemoApplication[];
+  /** Sends one application as the Sozialplattform would; resolves when it is at the intermediary. */
+  readonly send: (application: DemoApplication) => Promise<readonly T[]>;
   /** Checked before each application: an aborted run stops after the one it is sending. */
   readonly signal?: AbortSignal;
   /** After each application is at the intermediary (and in the ledger). */
-  readonly onSent?: (sent: SentApplication) => void;
-  /** Loaded once per demo start (loading a legacy p12 costs a moment). */
-  readonly setup?: SenderSetup;
+  readonly onSent?: (sent: T) => void;
   /** A pause before each application (the UI tests slow the background part down to look at it; see testPauseMs). */
   readonly pauseMs?: number;
 }
@@ -96,11 +96,9 @@ export function testPauseMs(): number {
   return Number.isFinite(value) && value > 0 ? Math.min(value, 60_000) : 0;
 }
 
-/** Sends `applications` one by one as the Sozialplattform would, recording each in the ledger. */
-export async function sendDemoApplications(options: SendDemoOptions): Promise<SentApplication[]> {
-  const results: SentApplication[] = [];
-  if (options.applications.length === 0) return results;
-  const setup = options.setup ?? loadSenderSetup({ pkiDir: options.pkiDir });
+/** Sends `applications` one by one, recording each in the ledger once it is at the intermediary. */
+export async function sendDemoApplications<T>(options: SendDemoOptions<T>): Promise<T[]> {
+  const results: T[] = [];
   for (const app of options.applications) {
     if (options.pauseMs !== undefined && options.pauseMs > 0) {
       try {
@@ -110,14 +108,7 @@ export async function sendDemoApplications(options: SendDemoOptions): Promise<Se
       }
     }
     if (options.signal?.aborted) break;
-    const sent = await sendApplications({
-      intermediaryUrl: options.intermediaryUrl,
-      setup,
-      service: app.service,
-      seed: app.seed,
-      ...(app.test ? { test: true } : {}),
-      ...(app.attachments ? { attachments: app.attachments, attachmentSize: 120_000 } : {}),
-    });
+    const sent = await options.send(app);
     writeLedger(options.dir, { version: 1, sent: [...sentSeeds(options.dir), app.seed] });
     for (const s of sent) {
       results.push(s);

@@ -7,18 +7,20 @@
  * Started again on the same folder it keeps everything: the PKI, the intermediary's mailbox, the store (fetched
  * applications stay); only the intermediary's new port is written into the store's connection. Applications are
  * sent once, when the folder is new (demo-applications.ts keeps count). With `firstBatch` only that many are sent
- * before the mailbox is handed over, the rest in the background (`remaining`); `onProgress` follows every step.
+ * before the mailbox is handed over, the rest when the caller asks (`sendRest`, in the background: once its own
+ * work — opening the store — is done, so the two do not compete); `onProgress` follows every step.
  *
  * The one module of core/ that uses intermediary/: the Übungsmodus is part of the product and runs in the
  * service like the rest of the engine (docs/ARCHITECTURE.md).
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { loadIntermediaryKeys, loadSenderSetup, startIntermediary, type SentApplication } from '../../intermediary/index.js';
-import { createTestPki, testPkiFiles } from '../pki/test-pki.js';
+import { loadIntermediaryKeys, loadSenderSetup, sendApplications, startIntermediary, type SenderSetup, type SentApplication } from '../../intermediary/index.js';
+import { testPkiFiles } from '../pki/test-pki.js';
 import { PostfachStore } from '../store/index.js';
-import { DEMO_APPLICATIONS, owedApplications, sendDemoApplications, startLedger, testPauseMs } from './demo-applications.js';
+import { DEMO_APPLICATIONS, owedApplications, sendDemoApplications, startLedger, testPauseMs, type DemoApplication } from './demo-applications.js';
+import { demoPkiDir, ensureDemoPki } from './demo-pki.js';
 import { connectionRecord, identityFromFiles, identityFromRecord, identityRecord } from './identity.js';
 
 export { DEMO_APPLICATIONS } from './demo-applications.js';
@@ -37,10 +39,10 @@ export interface DemoMailbox {
   readonly recoveryKey: string | undefined;
   readonly sent: readonly SentApplication[];
   /**
-   * Settles when the applications after the first batch are at the intermediary (at once without `firstBatch`);
-   * never rejects: a failure is `error` (what was not sent is sent at the next start).
+   * Sends the applications after the first batch (none without `firstBatch`); the same promise on every call. Never
+   * rejects: a failure is `error` (what was not sent is sent at the next start).
    */
-  readonly remaining: Promise<{ readonly sent: readonly SentApplication[]; readonly error?: unknown }>;
+  sendRest(): Promise<{ readonly sent: readonly SentApplication[]; readonly error?: unknown }>;
   /** Stops sending (after the application on its way) and the intermediary. */
   close(): Promise<void>;
 }
@@ -69,12 +71,9 @@ function writeSecret(file: string, text: string): void {
 export async function startDemoMailbox(dir: string, options: DemoOptions = {}): Promise<DemoMailbox> {
   const root = path.resolve(dir);
   mkdirSync(root, { recursive: true, mode: 0o700 });
-  const pkiDir = path.join(root, 'pki');
+  const pkiDir = demoPkiDir(root);
   const progress = options.onProgress ?? (() => undefined);
-  if (!existsSync(testPkiFiles(pkiDir).password)) {
-    progress({ step: 'keys', done: 0, total: 4 });
-    await createTestPki(pkiDir, { force: true, onKey: (done, total) => progress({ step: 'keys', done, total }) });
-  }
+  await ensureDemoPki(pkiDir, (done, total) => progress({ step: 'keys', done, total }));
   const files = testPkiFiles(pkiDir);
   const intermediary = await startIntermediary({
     port: options.port ?? 0,
@@ -124,15 +123,28 @@ export async function startDemoMailbox(dir: string, options: DemoOptions = {}): 
     const owed = owedApplications(root);
     const first = owed.slice(0, options.firstBatch ?? owed.length);
     let done = DEMO_APPLICATIONS.length - owed.length;
-    const sending = { dir: root, pkiDir, intermediaryUrl: intermediary.url, onSent: () => progress({ step: 'applications', done: ++done, total: DEMO_APPLICATIONS.length }) };
     if (owed.length > 0) progress({ step: 'applications', done, total: DEMO_APPLICATIONS.length });
-    const setup = owed.length > 0 ? loadSenderSetup({ pkiDir }) : undefined;
-    const sent = await sendDemoApplications({ ...sending, applications: first, ...(setup ? { setup } : {}) });
+    let setup: SenderSetup | undefined;
+    const send = (app: DemoApplication): Promise<SentApplication[]> => {
+      setup ??= loadSenderSetup({ pkiDir });
+      return sendApplications({
+        intermediaryUrl: intermediary.url,
+        setup,
+        service: app.service,
+        seed: app.seed,
+        ...(app.test ? { test: true } : {}),
+        ...(app.attachments ? { attachments: app.attachments, attachmentSize: 120_000 } : {}),
+      });
+    };
+    const sending = { dir: root, send, onSent: () => progress({ step: 'applications', done: ++done, total: DEMO_APPLICATIONS.length }) };
+    const sent = await sendDemoApplications({ ...sending, applications: first });
     const stop = new AbortController();
-    const remaining = sendDemoApplications({ ...sending, applications: owed.slice(first.length), signal: stop.signal, pauseMs: testPauseMs(), ...(setup ? { setup } : {}) }).then(
-      (later) => ({ sent: later }),
-      (error: unknown) => ({ sent: [], error }),
-    );
+    let rest: Promise<{ readonly sent: readonly SentApplication[]; readonly error?: unknown }> | undefined;
+    const sendRest = () =>
+      (rest ??= sendDemoApplications({ ...sending, applications: owed.slice(first.length), signal: stop.signal, pauseMs: testPauseMs() }).then(
+        (later) => ({ sent: later }),
+        (error: unknown) => ({ sent: [], error }),
+      ));
     return {
       dir: root,
       storePath,
@@ -142,10 +154,10 @@ export async function startDemoMailbox(dir: string, options: DemoOptions = {}): 
       created,
       recoveryKey,
       sent,
-      remaining,
+      sendRest,
       close: async () => {
         stop.abort();
-        await remaining;
+        await rest;
         await intermediary.close();
       },
     };

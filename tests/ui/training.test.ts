@@ -43,11 +43,11 @@ describe('the Übungsmodus while it is prepared', () => {
     await expectAxeClean(page, 'Übungsmodus wird vorbereitet');
     await page.getByTestId('fetch-button').waitFor({ timeout: 120_000 });
     const steps = await page.evaluate(() => (window as unknown as { __steps: string[] }).__steps);
-    expect(steps).toContain('Schlüssel der Übungsumgebung werden erzeugt (4 von 4)');
-    expect(steps).toContain('Der Datenspeicher des Übungspostfachs wird angelegt');
-    expect(steps).toContain('Erfundene Anträge werden erzeugt (1 von 5)');
-    // the progress bar follows the step's count
-    expect(steps.filter((s) => s.startsWith('Schlüssel')).length).toBeGreaterThanOrEqual(2);
+    // the keys were being made since the first-start screen appeared: shown from where they were, up to 4 of 4
+    const keys = steps.filter((s) => s.startsWith('Schlüssel'));
+    if (keys.length > 0) expect(keys[keys.length - 1]).toBe('Schlüssel der Übungsumgebung werden erzeugt (4 von 4)');
+    const rest = steps.filter((s) => !s.startsWith('Schlüssel'));
+    expect(rest.slice(0, 3)).toEqual(['Der Datenspeicher des Übungspostfachs wird angelegt', 'Erfundene Anträge werden erzeugt (0 von 5)', 'Erfundene Anträge werden erzeugt (1 von 5)']);
 
     const note = page.getByTestId('training-preparation');
     expect(await note.innerText()).toMatch(/^Weitere Übungsanträge werden erzeugt: [234] von 5 bereit – „Abrufen“ holt die fertigen\.$/);

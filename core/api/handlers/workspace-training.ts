@@ -9,7 +9,8 @@
  *
  * Preparing a new demo costs seconds (RSA keys, a store, invented applications signed and encrypted as the
  * Sozialplattform does): every step is reported (`workspace.trainingProgress`), the mailbox opens once the first
- * TRAINING_FIRST_BATCH applications are at the intermediary, and the rest are sent in the background.
+ * TRAINING_FIRST_BATCH applications are at the intermediary, and the rest are sent in the background after that.
+ * The keys, the largest part, may be made ahead while the first-start screen is read (`warmUp`).
  */
 import path from 'node:path';
 import { PostfachError } from '../../errors.js';
@@ -21,8 +22,8 @@ export interface DemoMailbox {
   /** Stays in the service: the renderer never sees it. */
   readonly unlock: { readonly password: string };
   readonly intermediaryUrl: string;
-  /** Settles when the applications sent in the background are at the intermediary; never rejects (`error` instead). */
-  readonly remaining: Promise<{ readonly error?: unknown }>;
+  /** Sends the applications after the first batch; settles when they are at the intermediary, never rejects (`error`). */
+  sendRest(): Promise<{ readonly error?: unknown }>;
   close(): Promise<void>;
 }
 
@@ -33,6 +34,8 @@ export interface DemoStartOptions {
 }
 
 export type DemoStarter = (dir: string, options: DemoStartOptions) => Promise<DemoMailbox>;
+/** Makes what a new demo in `dir` needs first and costs most (its keys), without starting it. */
+export type DemoWarmer = (dir: string) => Promise<void>;
 
 /** How many invented applications are at the intermediary when the Übungsmodus opens (the rest follow). */
 export const TRAINING_FIRST_BATCH = 2;
@@ -69,7 +72,17 @@ export class TrainingRunner {
     private readonly dataDir: string,
     private readonly startDemo: DemoStarter,
     private readonly listener: PreparationListener = { progress: () => undefined, ended: () => undefined },
+    private readonly warmDemo?: DemoWarmer,
   ) {}
+
+  /**
+   * While the first-start screen is read: make the demo's keys ahead, so choosing the Übungsmodus skips the slowest
+   * step. Nothing is shown and nothing is lost if it fails: the start itself makes them then, and says what failed.
+   */
+  warmUp(): void {
+    if (this.running !== undefined || this.starting !== undefined || this.warmDemo === undefined) return;
+    this.warmDemo(trainingDir(this.dataDir)).catch(() => undefined);
+  }
 
   get current(): DemoMailbox | undefined {
     return this.running;
@@ -94,15 +107,6 @@ export class TrainingRunner {
       (demo) => {
         this.running = demo;
         this.starting = undefined;
-        void demo.remaining.then(({ error }) => {
-          if (this.running !== demo) return; // left the Übungsmodus meanwhile
-          if (error !== undefined && this.preparing !== null) {
-            this.report({ ...this.preparing, failed: true });
-            return;
-          }
-          this.preparing = null;
-          this.listener.ended();
-        });
         return demo;
       },
       (error: unknown) => {
@@ -112,6 +116,25 @@ export class TrainingRunner {
       },
     );
     return this.starting;
+  }
+
+  /**
+   * The caller has opened the demo's store: now the rest of the applications, in the background (not before, so the
+   * two do not compete for the processor). Reports each; `ended` when all are there.
+   */
+  continueInBackground(): void {
+    const demo = this.running;
+    if (demo === undefined) return;
+    void demo.sendRest().then(({ error }) => {
+      if (this.running !== demo) return; // left the Übungsmodus meanwhile
+      if (this.preparing === null) return; // nothing was being prepared (a demo complete from an earlier start)
+      if (error !== undefined) {
+        this.report({ ...this.preparing, failed: true });
+        return;
+      }
+      this.preparing = null;
+      this.listener.ended();
+    });
   }
 
   async stop(): Promise<void> {

@@ -14,7 +14,7 @@ import type { WorkspaceState } from '../contract/workspace.js';
 import type { ServiceOptions } from '../service-protocol.js';
 import type { WorkspaceFile } from './workspace-file.js';
 import { serviceLicenses } from './workspace-licenses.js';
-import { TrainingRunner, trainingUnavailable, type DemoStarter } from './workspace-training.js';
+import { TrainingRunner, trainingUnavailable, type DemoStarter, type DemoWarmer } from './workspace-training.js';
 import { TransferFolders } from './workspace-transfer.js';
 
 /** What the workspace needs of the mailbox area. */
@@ -24,6 +24,8 @@ export interface WorkspaceDeps {
   readonly file: WorkspaceFile;
   readonly mailbox: MailboxStoreHandlers;
   readonly startDemo: DemoStarter;
+  /** Makes the Übungsmodus's keys ahead while the first-start choice is read (optional). */
+  readonly warmDemo?: DemoWarmer;
   /** The machine settings (core/config): whether IT offers the Übungsmodus on this PC. */
   readonly config?: () => Promise<ResolvedConfig>;
 }
@@ -40,10 +42,15 @@ export function workspaceHandlers(options: ServiceOptions, deps: WorkspaceDeps) 
   // the Übungsmodus reports its preparation also after the call that started it returned (the background part):
   // through the service's one event channel, kept from the last call
   let events: ServiceContext | undefined;
-  const training = new TrainingRunner(options.dataDir, deps.startDemo, {
-    progress: (preparation) => events?.emit('workspace.trainingProgress', preparation),
-    ended: () => events?.emit('workspace.changed', state()),
-  });
+  const training = new TrainingRunner(
+    options.dataDir,
+    deps.startDemo,
+    {
+      progress: (preparation) => events?.emit('workspace.trainingProgress', preparation),
+      ended: () => events?.emit('workspace.changed', state()),
+    },
+    deps.warmDemo,
+  );
   const transfer = new TransferFolders(options.dataDir);
 
   const state = (): WorkspaceState => {
@@ -77,6 +84,7 @@ export function workspaceHandlers(options: ServiceOptions, deps: WorkspaceDeps) 
       throw trainingUnavailable(`demo mailbox: ${error instanceof Error ? error.name : 'error'}`);
     }
     const store = (await mailbox['store.open']({ path: demo.storePath, unlock: demo.unlock }, context)) as StoreStatus;
+    training.continueInBackground();
     if (file.get().mode !== 'training') file.update((current) => ({ ...current, mode: 'training', lastFetch: null, lastSuccessfulFetchAt: null }));
     return { state: changed(context), store };
   };
@@ -91,6 +99,8 @@ export function workspaceHandlers(options: ServiceOptions, deps: WorkspaceDeps) 
         return { state: state(), store: real };
       }
       if (file.get().mode === 'training') return startTraining(context);
+      // the first-start choice is on screen: the Übungsmodus's keys are made meanwhile, should it be chosen
+      if (file.get().mode === 'unset' && (await offered())) training.warmUp();
       return { state: state(), store: (await mailbox['store.status']({}, context)) as StoreStatus };
     },
     'workspace.startTraining': async (_input: HandlerInput<'workspace.startTraining'>, context: ServiceContext) => startTraining(context),
