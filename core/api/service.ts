@@ -29,7 +29,7 @@ export function createServiceHandlers(options: ServiceOptions, host: HostLink = 
     ...appHandlers(options, workspace, internals.config),
     ...mailbox,
     // a demo starter of a test's own has no keys to make ahead
-    ...workspaceHandlers(options, { file: workspace, mailbox, startDemo, ...(startDemo === startDemoMailbox ? { warmDemo } : {}), config: internals.config }),
+    ...workspaceHandlers(options, { file: workspace, mailbox, startDemo, ...(startDemo === startDemoMailbox ? { warmDemo } : {}), config: internals.config, fetchIdle: internals.fetchIdle }),
     ...opsHandlers(options, internals),
   } satisfies ServiceHandlers;
 }

@@ -85,6 +85,8 @@ export interface SendDemoOptions<T> {
   readonly onSent?: (sent: T) => void;
   /** A pause before each application (the UI tests slow the background part down to look at it; see testPauseMs). */
   readonly pauseMs?: number;
+  /** Waited for before each application (the Übungsmodus holds the background part while a fetch runs). */
+  readonly before?: () => Promise<void>;
 }
 
 /**
@@ -107,6 +109,7 @@ export async function sendDemoApplications<T>(options: SendDemoOptions<T>): Prom
         break; // aborted while pausing
       }
     }
+    await options.before?.();
     if (options.signal?.aborted) break;
     const sent = await options.send(app);
     writeLedger(options.dir, { version: 1, sent: [...sentSeeds(options.dir), app.seed] });

@@ -39,10 +39,11 @@ export interface DemoMailbox {
   readonly recoveryKey: string | undefined;
   readonly sent: readonly SentApplication[];
   /**
-   * Sends the applications after the first batch (none without `firstBatch`); the same promise on every call. Never
-   * rejects: a failure is `error` (what was not sent is sent at the next start).
+   * Sends the applications after the first batch (none without `firstBatch`), each after `before` (if given) has
+   * settled; the same promise on every call. Never rejects: a failure is `error` (what was not sent is sent at the
+   * next start).
    */
-  sendRest(): Promise<{ readonly sent: readonly SentApplication[]; readonly error?: unknown }>;
+  sendRest(before?: () => Promise<void>): Promise<{ readonly sent: readonly SentApplication[]; readonly error?: unknown }>;
   /** Stops sending (after the application on its way) and the intermediary. */
   close(): Promise<void>;
 }
@@ -140,8 +141,8 @@ export async function startDemoMailbox(dir: string, options: DemoOptions = {}): 
     const sent = await sendDemoApplications({ ...sending, applications: first });
     const stop = new AbortController();
     let rest: Promise<{ readonly sent: readonly SentApplication[]; readonly error?: unknown }> | undefined;
-    const sendRest = () =>
-      (rest ??= sendDemoApplications({ ...sending, applications: owed.slice(first.length), signal: stop.signal, pauseMs: testPauseMs() }).then(
+    const sendRest = (before?: () => Promise<void>) =>
+      (rest ??= sendDemoApplications({ ...sending, applications: owed.slice(first.length), signal: stop.signal, pauseMs: testPauseMs(), ...(before ? { before } : {}) }).then(
         (later) => ({ sent: later }),
         (error: unknown) => ({ sent: [], error }),
       ));

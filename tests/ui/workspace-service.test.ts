@@ -174,14 +174,21 @@ describe('the Übungsmodus', () => {
       { step: 'applications', done: 0, total: 5, failed: false },
       { step: 'applications', done: 1, total: 5, failed: false },
     ]);
+    // a fetch at once gets what is there and is not held up by the rest: the background waits while it runs
+    const first = await api.call('mailbox.fetch', {});
+    expect(first.outcome).toBe('complete');
+    expect(first.newMessages).toBeGreaterThanOrEqual(2);
+    expect(first.newMessages).toBeLessThan(5);
+    expect((await api.call('workspace.state', {})).trainingPreparation).toMatchObject({ step: 'applications', failed: false });
+
     // the background part ends with a workspace.changed that says nothing is being prepared any more
     await expect.poll(() => changes.some((c) => c.trainingPreparation === null), { timeout: 90_000 }).toBe(true);
     expect(progress.filter((p) => p.step === 'applications').map((p) => p.done)).toEqual([0, 1, 2, 3, 4, 5]);
     expect((await api.call('workspace.state', {})).trainingPreparation).toBeNull();
     for (const off of offs) off();
 
-    const fetched = await api.call('mailbox.fetch', {});
-    expect(fetched).toMatchObject({ outcome: 'complete', newMessages: 5 });
+    const rest = await api.call('mailbox.fetch', {});
+    expect(rest).toMatchObject({ outcome: 'complete', newMessages: 5 - first.newMessages });
 
     await service.close();
     await start();

@@ -22,8 +22,11 @@ export interface DemoMailbox {
   /** Stays in the service: the renderer never sees it. */
   readonly unlock: { readonly password: string };
   readonly intermediaryUrl: string;
-  /** Sends the applications after the first batch; settles when they are at the intermediary, never rejects (`error`). */
-  sendRest(): Promise<{ readonly error?: unknown }>;
+  /**
+   * Sends the applications after the first batch, each after `before` settled; settles when they are at the
+   * intermediary, never rejects (`error`).
+   */
+  sendRest(before?: () => Promise<void>): Promise<{ readonly error?: unknown }>;
   close(): Promise<void>;
 }
 
@@ -120,12 +123,13 @@ export class TrainingRunner {
 
   /**
    * The caller has opened the demo's store: now the rest of the applications, in the background (not before, so the
-   * two do not compete for the processor). Reports each; `ended` when all are there.
+   * two do not compete for the processor), each after `idle` (a fetch that runs meanwhile ends first, quickly, with
+   * what is there). Reports each; `ended` when all are there.
    */
-  continueInBackground(): void {
+  continueInBackground(idle?: () => Promise<void>): void {
     const demo = this.running;
     if (demo === undefined) return;
-    void demo.sendRest().then(({ error }) => {
+    void demo.sendRest(idle).then(({ error }) => {
       if (this.running !== demo) return; // left the Übungsmodus meanwhile
       if (this.preparing === null) return; // nothing was being prepared (a demo complete from an earlier start)
       if (error !== undefined) {

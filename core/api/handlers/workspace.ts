@@ -26,6 +26,8 @@ export interface WorkspaceDeps {
   readonly startDemo: DemoStarter;
   /** Makes the Übungsmodus's keys ahead while the first-start choice is read (optional). */
   readonly warmDemo?: DemoWarmer;
+  /** Settles when no fetch runs (the mailbox area's): the Übungsmodus sends its later applications only then. */
+  readonly fetchIdle?: () => Promise<void>;
   /** The machine settings (core/config): whether IT offers the Übungsmodus on this PC. */
   readonly config?: () => Promise<ResolvedConfig>;
 }
@@ -84,7 +86,7 @@ export function workspaceHandlers(options: ServiceOptions, deps: WorkspaceDeps) 
       throw trainingUnavailable(`demo mailbox: ${error instanceof Error ? error.name : 'error'}`);
     }
     const store = (await mailbox['store.open']({ path: demo.storePath, unlock: demo.unlock }, context)) as StoreStatus;
-    training.continueInBackground();
+    training.continueInBackground(deps.fetchIdle);
     if (file.get().mode !== 'training') file.update((current) => ({ ...current, mode: 'training', lastFetch: null, lastSuccessfulFetchAt: null }));
     return { state: changed(context), store };
   };
