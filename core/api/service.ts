@@ -18,7 +18,8 @@ import type { ServiceOptions } from './service-protocol.js';
 const startDemoMailbox: DemoStarter = async (dir, options) => (await import('../mailbox/demo.js')).startDemoMailbox(dir, options);
 /** Its keys, made ahead while the first-start choice is read (core/mailbox/demo-pki.ts; the same run the demo then waits for). */
 const warmDemo: DemoWarmer = async (dir) => {
-  const { demoPkiDir, ensureDemoPki } = await import('../mailbox/demo-pki.js');
+  // the demo's modules (intermediary, generator, PDF) are loaded meanwhile too: seconds on a busy machine
+  const [{ demoPkiDir, ensureDemoPki }] = await Promise.all([import('../mailbox/demo-pki.js'), import('../mailbox/demo.js')]);
   await ensureDemoPki(demoPkiDir(dir));
 };
 

@@ -65,6 +65,9 @@ export interface DemoOptions {
   readonly onProgress?: (progress: DemoProgress) => void;
 }
 
+/** The demo store's password KDF: a token scrypt cost (see where it is used). */
+const DEMO_STORE_SCRYPT = { N: 2 ** 10, r: 8, p: 1 };
+
 function writeSecret(file: string, text: string): void {
   writeFileSync(file, `${text}\n`, { mode: 0o600, flag: 'w' });
 }
@@ -94,7 +97,9 @@ export async function startDemoMailbox(dir: string, options: DemoOptions = {}): 
       startLedger(root);
       password = randomBytes(18).toString('base64url');
       writeSecret(passwordFile, password);
-      const made = await PostfachStore.create(storePath, { password });
+      // the password is random (144 bits) and kept in plain text beside the store (demo data only): scrypt's cost
+      // protects nothing here, and it was a second or two at every start of the Übungsmodus
+      const made = await PostfachStore.create(storePath, { password, scrypt: DEMO_STORE_SCRYPT });
       store = made.store;
       recoveryKey = made.recoveryKey;
       writeSecret(path.join(root, 'recovery-key.txt'), recoveryKey);
