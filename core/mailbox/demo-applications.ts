@@ -23,14 +23,15 @@ export interface DemoApplication {
 
 /**
  * What the demo sends into a new mailbox: different services, one Testantrag, one with evidence attachments. The
- * order is the order of sending: two light ones first, so the first batch of the Übungsmodus is ready soonest.
+ * order is the order of sending: light ones first, so the first batch of the Übungsmodus is ready soonest, and the
+ * one with attachments (two images to encode, the heaviest by far) last, so it never holds up an early fetch.
  */
 export const DEMO_APPLICATIONS: readonly DemoApplication[] = [
   { service: 'grusi', seed: 'demo-grusi' },
   { service: 'wbs', seed: 'demo-wbs' },
-  { service: 'hzl', seed: 'demo-hzl', attachments: 2 },
   { service: 'but', seed: 'demo-but' },
   { service: 'asylblg', seed: 'demo-asylblg', test: true },
+  { service: 'hzl', seed: 'demo-hzl', attachments: 2 },
 ];
 
 const LEDGER = 'applications.json';
