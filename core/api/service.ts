@@ -18,9 +18,9 @@ import type { ServiceOptions } from './service-protocol.js';
 const startDemoMailbox: DemoStarter = async (dir, options) => (await import('../mailbox/demo.js')).startDemoMailbox(dir, options);
 /** Its keys, made ahead while the first-start choice is read (core/mailbox/demo-pki.ts; the same run the demo then waits for). */
 const warmDemo: DemoWarmer = async (dir) => {
+  const keys = import('../mailbox/demo-pki.js').then(({ demoPkiDir, ensureDemoPki }) => ensureDemoPki(demoPkiDir(dir)));
   // the demo's modules (intermediary, generator, PDF) are loaded meanwhile too: seconds on a busy machine
-  const [{ demoPkiDir, ensureDemoPki }] = await Promise.all([import('../mailbox/demo-pki.js'), import('../mailbox/demo.js')]);
-  await ensureDemoPki(demoPkiDir(dir));
+  await Promise.all([keys, import('../mailbox/demo.js')]);
 };
 
 export function createServiceHandlers(options: ServiceOptions, host: HostLink = { protector: undefined }, startDemo: DemoStarter = startDemoMailbox, deps: MailboxDeps = {}) {
