@@ -6,21 +6,25 @@
  *
  * Started again on the same folder it keeps everything: the PKI, the intermediary's mailbox, the store (fetched
  * applications stay); only the intermediary's new port is written into the store's connection. Applications are
- * sent once, when the folder is new. A new folder is made under a marker file that is removed only when the
- * applications have been sent: a start that stopped half-way is found by the next one and made again.
+ * sent once, when the folder is new (demo-applications.ts keeps count). With `firstBatch` only that many are sent
+ * before the mailbox is handed over, the rest when the caller asks (`sendRest`, in the background: once its own
+ * work — opening the store — is done, so the two do not compete); `onProgress` follows every step.
  *
  * The one module of core/ that uses intermediary/: the Übungsmodus is part of the product and runs in the
  * service like the rest of the engine (docs/ARCHITECTURE.md).
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { loadIntermediaryKeys, loadSenderSetup, sendApplications, startIntermediary, type SentApplication } from '../../intermediary/index.js';
-import type { Service } from '../../intermediary/generator/application.js';
-import { createTestPki, testPkiFiles } from '../pki/test-pki.js';
-import { fingerprintOf, PostfachStore, storePaths } from '../store/index.js';
+import { loadIntermediaryKeys, loadSenderSetup, sendApplications, startIntermediary, type SenderSetup, type SentApplication } from '../../intermediary/index.js';
+import { testPkiFiles } from '../pki/test-pki.js';
+import { fingerprintOf, PostfachStore } from '../store/index.js';
+import { DEMO_APPLICATIONS, owedApplications, sendDemoApplications, startLedger, testPauseMs, type DemoApplication } from './demo-applications.js';
+import { demoPkiDir, ensureDemoPki } from './demo-pki.js';
 import { connectionRecord, identityFromFiles, identityFromRecord, identityRecord } from './identity.js';
 import { evaluationFor } from './trusted-cas.js';
+
+export { DEMO_APPLICATIONS } from './demo-applications.js';
 
 export interface DemoMailbox {
   readonly dir: string;
@@ -35,8 +39,21 @@ export interface DemoMailbox {
   /** The recovery key of a store created by this call (also in `<dir>/recovery-key.txt`). */
   readonly recoveryKey: string | undefined;
   readonly sent: readonly SentApplication[];
-  /** Stops the intermediary. */
+  /**
+   * Sends the applications after the first batch (none without `firstBatch`), each after `before` (if given) has
+   * settled; the same promise on every call. Never rejects: a failure is `error` (what was not sent is sent at the
+   * next start).
+   */
+  sendRest(before?: () => Promise<void>): Promise<{ readonly sent: readonly SentApplication[]; readonly error?: unknown }>;
+  /** Stops sending (after the application on its way) and the intermediary. */
   close(): Promise<void>;
+}
+
+/** What the demo is doing: making the test PKI's keys, creating its store, sending applications (done of total). */
+export interface DemoProgress {
+  readonly step: 'keys' | 'store' | 'applications';
+  readonly done: number;
+  readonly total: number;
 }
 
 export interface DemoOptions {
@@ -44,44 +61,24 @@ export interface DemoOptions {
   readonly port?: number;
   /** Log lines of the intermediary (default: none). */
   readonly log?: (line: string) => void;
+  /** How many applications to send before returning (default: all); the rest go in the background. */
+  readonly firstBatch?: number;
+  readonly onProgress?: (progress: DemoProgress) => void;
 }
 
-/** What the demo sends into a new mailbox: different services, one Testantrag, one with evidence attachments. */
-export const DEMO_APPLICATIONS: ReadonlyArray<{ readonly service: Service; readonly seed: string; readonly test?: boolean; readonly attachments?: number }> = [
-  { service: 'hzl', seed: 'demo-hzl', attachments: 2 },
-  { service: 'grusi', seed: 'demo-grusi' },
-  { service: 'but', seed: 'demo-but' },
-  { service: 'asylblg', seed: 'demo-asylblg', test: true },
-  { service: 'wbs', seed: 'demo-wbs' },
-];
+/** The demo store's password KDF: a token scrypt cost (see where it is used). */
+const DEMO_STORE_SCRYPT = { N: 2 ** 10, r: 8, p: 1 };
 
 function writeSecret(file: string, text: string): void {
   writeFileSync(file, `${text}\n`, { mode: 0o600, flag: 'w' });
 }
 
-/** Present while a new demo folder is being made; found at a start, the earlier making stopped half-way. */
-const SETTING_UP_MARKER = 'setting-up';
-
-/**
- * Removes what a demo start that stopped half-way made (its store, the intermediary's mailbox): demo data only.
- * Without this, the store left behind would count as "made" and its applications would never be sent.
- */
-function discardHalfMade(root: string, storePath: string): void {
-  const paths = storePaths(storePath);
-  for (const file of [paths.database, `${paths.database}-wal`, `${paths.database}-shm`, paths.keyFile, paths.keyLock, path.join(root, 'store-password'), path.join(root, 'recovery-key.txt')]) {
-    rmSync(file, { force: true });
-  }
-  rmSync(paths.filesDir, { recursive: true, force: true });
-  rmSync(path.join(root, 'intermediary'), { recursive: true, force: true });
-}
-
 export async function startDemoMailbox(dir: string, options: DemoOptions = {}): Promise<DemoMailbox> {
   const root = path.resolve(dir);
   mkdirSync(root, { recursive: true, mode: 0o700 });
-  const marker = path.join(root, SETTING_UP_MARKER);
-  if (existsSync(marker)) discardHalfMade(root, path.join(root, 'postfach.db'));
-  const pkiDir = path.join(root, 'pki');
-  if (!existsSync(testPkiFiles(pkiDir).password)) await createTestPki(pkiDir, { force: true });
+  const pkiDir = demoPkiDir(root);
+  const progress = options.onProgress ?? (() => undefined);
+  await ensureDemoPki(pkiDir, (done, total) => progress({ step: 'keys', done, total }));
   const files = testPkiFiles(pkiDir);
   const intermediary = await startIntermediary({
     port: options.port ?? 0,
@@ -97,13 +94,17 @@ export async function startDemoMailbox(dir: string, options: DemoOptions = {}): 
     let recoveryKey: string | undefined;
     let store: PostfachStore;
     if (created) {
-      writeFileSync(marker, '', { mode: 0o600 });
+      progress({ step: 'store', done: 0, total: 1 });
+      startLedger(root);
       password = randomBytes(18).toString('base64url');
       writeSecret(passwordFile, password);
-      const made = await PostfachStore.create(storePath, { password });
+      // the password is random (144 bits) and kept in plain text beside the store (demo data only): scrypt's cost
+      // protects nothing here, and it was a second or two at every start of the Übungsmodus
+      const made = await PostfachStore.create(storePath, { password, scrypt: DEMO_STORE_SCRYPT });
       store = made.store;
       recoveryKey = made.recoveryKey;
       writeSecret(path.join(root, 'recovery-key.txt'), recoveryKey);
+      progress({ step: 'store', done: 1, total: 1 });
     } else {
       password = readFileSync(passwordFile, 'utf8').trim();
       store = await PostfachStore.open(storePath, { password });
@@ -132,24 +133,31 @@ export async function startDemoMailbox(dir: string, options: DemoOptions = {}): 
     } finally {
       store.close();
     }
-    const sent: SentApplication[] = [];
-    if (created) {
-      const setup = loadSenderSetup({ pkiDir });
-      for (const app of DEMO_APPLICATIONS) {
-        sent.push(
-          ...(await sendApplications({
-            intermediaryUrl: intermediary.url,
-            setup,
-            service: app.service,
-            seed: app.seed,
-            ...(app.test ? { test: true } : {}),
-            ...(app.attachments ? { attachments: app.attachments, attachmentSize: 120_000 } : {}),
-          })),
-        );
-      }
-      // made completely: from now on a start keeps this folder as it is
-      rmSync(marker, { force: true });
-    }
+    const owed = owedApplications(root);
+    const first = owed.slice(0, options.firstBatch ?? owed.length);
+    let done = DEMO_APPLICATIONS.length - owed.length;
+    if (owed.length > 0) progress({ step: 'applications', done, total: DEMO_APPLICATIONS.length });
+    let setup: SenderSetup | undefined;
+    const send = (app: DemoApplication): Promise<SentApplication[]> => {
+      setup ??= loadSenderSetup({ pkiDir });
+      return sendApplications({
+        intermediaryUrl: intermediary.url,
+        setup,
+        service: app.service,
+        seed: app.seed,
+        ...(app.test ? { test: true } : {}),
+        ...(app.attachments ? { attachments: app.attachments, attachmentSize: 120_000 } : {}),
+      });
+    };
+    const sending = { dir: root, send, onSent: () => progress({ step: 'applications', done: ++done, total: DEMO_APPLICATIONS.length }) };
+    const sent = await sendDemoApplications({ ...sending, applications: first });
+    const stop = new AbortController();
+    let rest: Promise<{ readonly sent: readonly SentApplication[]; readonly error?: unknown }> | undefined;
+    const sendRest = (before?: () => Promise<void>) =>
+      (rest ??= sendDemoApplications({ ...sending, applications: owed.slice(first.length), signal: stop.signal, pauseMs: testPauseMs(), ...(before ? { before } : {}) }).then(
+        (later) => ({ sent: later }),
+        (error: unknown) => ({ sent: [], error }),
+      ));
     return {
       dir: root,
       storePath,
@@ -159,7 +167,12 @@ export async function startDemoMailbox(dir: string, options: DemoOptions = {}): 
       created,
       recoveryKey,
       sent,
-      close: () => intermediary.close(),
+      sendRest,
+      close: async () => {
+        stop.abort();
+        await rest;
+        await intermediary.close();
+      },
     };
   } catch (error) {
     await intermediary.close();

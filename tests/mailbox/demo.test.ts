@@ -76,7 +76,8 @@ describe('the demo mailbox', () => {
     writeFileSync(senderP12, good);
     const demo = await startDemoMailbox(dir);
     try {
-      expect(demo.created).toBe(true);
+      // the store stays; what was not sent is sent now (applications.json: nothing was recorded as sent)
+      expect(demo.created).toBe(false);
       expect(demo.sent).toHaveLength(5);
       const store = await PostfachStore.open(demo.storePath, demo.unlock);
       const result = await runFetch({ store, identity: identityFromRecord(store.readMailboxIdentity()!) });
@@ -85,7 +86,40 @@ describe('the demo mailbox', () => {
     } finally {
       await demo.close();
     }
-    expect(existsSync(path.join(dir, 'setting-up'))).toBe(false);
+    expect((JSON.parse(readFileSync(path.join(dir, 'applications.json'), 'utf8')) as { sent: string[] }).sent).toHaveLength(5);
+  });
+
+  it('sends the first batch before returning, the rest in the background; stopped half-way, the next start sends the rest', async () => {
+    const dir = path.join(tempDir('postfach-mailbox-demo-lazy-'), 'demo');
+    const progress: string[] = [];
+    const first = await startDemoMailbox(dir, { firstBatch: 1, onProgress: (p) => progress.push(`${p.step} ${p.done}/${p.total}`) });
+    expect(first.sent).toHaveLength(1);
+    expect(progress).toEqual(['keys 0/4', 'keys 1/4', 'keys 2/4', 'keys 3/4', 'keys 4/4', 'store 0/1', 'store 1/1', 'applications 0/5', 'applications 1/5']);
+    // the rest goes only when asked for; leaving at once stops it after the application on its way
+    const rest = first.sendRest();
+    expect(first.sendRest()).toBe(rest);
+    await first.close();
+    const ledger = JSON.parse(readFileSync(path.join(dir, 'applications.json'), 'utf8')) as { version: number; sent: string[] };
+    expect(ledger.version).toBe(1);
+    expect(ledger.sent.length).toBeGreaterThanOrEqual(1);
+    expect(ledger.sent.length).toBeLessThan(5);
+    expect((await rest).error).toBeUndefined();
+
+    // the next start sends exactly what is missing, and the mailbox then holds each application once
+    const again = await startDemoMailbox(dir);
+    try {
+      expect(again.created).toBe(false);
+      expect(again.sent).toHaveLength(5 - ledger.sent.length);
+      expect((await again.sendRest()).sent).toEqual([]);
+      const store = await PostfachStore.open(again.storePath, again.unlock);
+      const result = await runFetch({ store, identity: identityFromRecord(store.readMailboxIdentity()!) });
+      expect(result).toMatchObject({ outcome: 'complete', newMessages: 5 });
+      expect(new Set(store.list().items.map((i) => i.benefitCode)).size).toBe(5);
+      store.close();
+    } finally {
+      await again.close();
+    }
+    expect((JSON.parse(readFileSync(path.join(dir, 'applications.json'), 'utf8')) as { sent: string[] }).sent).toHaveLength(5);
   }, 240_000);
 
   it('the summary says how the fetch ended in German words', () => {

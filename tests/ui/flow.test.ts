@@ -32,6 +32,7 @@ import {
   sha256,
   textContrast,
   toolbarBoxes,
+  trainingPrepared,
 } from './helpers/flow.js';
 import { saveScreenshot } from './helpers/screenshots.js';
 import { startUiSession, type UiSession } from './helpers/ui-session.js';
@@ -60,6 +61,8 @@ describe('the caseworker flow in the Übungsmodus', () => {
     await page.getByRole('button', { name: 'Übungsmodus starten' }).click();
     await page.getByText('Das Übungspostfach wird vorbereitet …').waitFor();
     await page.getByTestId('fetch-button').waitFor({ timeout: 120_000 });
+    // the first applications are there; the flow below fetches all of them at once (training.test.ts: while they come)
+    await trainingPrepared(page);
     expect(await page.getByTestId('training-badge').innerText()).toBe('Übungsmodus');
     expect(await page.title()).toContain('Übungsmodus');
     expect(await page.locator('.app--training').count()).toBe(1);

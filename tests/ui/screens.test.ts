@@ -316,6 +316,8 @@ describe('a store written by the command line', () => {
     const dialog = page.getByTestId('about-dialog');
     await dialog.getByTestId('app-version').waitFor();
     expect(await dialog.getByTestId('app-version').innerText()).toBe('0.1.0-test');
+    // the UI tests run in browser mode: Electron is not used, whether or not it is on this machine
+    expect(await dialog.getByTestId('about-electron').innerText()).toBe('nicht verwendet (Browser-Modus)');
     const licences = dialog.getByTestId('licenses');
     await licences.waitFor();
     const text = await licences.innerText();

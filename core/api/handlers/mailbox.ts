@@ -86,6 +86,8 @@ export interface MailboxInternals {
   /** Heavy work on a message: recorded as in progress, refused where it brought the service down before. */
   readonly heavy: HeavyWork;
   readonly fetchWith: (identity: MailboxIdentity, context: ServiceContext, maxDeliveries?: number) => Promise<FetchResult>;
+  /** Settles when no fetch is running (at once if none is). */
+  readonly fetchIdle: () => Promise<void>;
   /** The machine settings applied to an identity (locked connection values). */
   readonly adapt: (identity: MailboxIdentity) => MailboxIdentity;
   /** The identity changed in the store (rotation): read it again next time. */
@@ -113,6 +115,9 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: M
   const heavy = new HeavyWork(options.dataDir, deps.insideHeavyWork);
   let identity: MailboxIdentity | undefined;
   let running: AbortController | undefined;
+  // the running fetch's end, for those who wait until no fetch runs (fetchIdle)
+  let fetchFinished: Promise<void> = Promise.resolve();
+  let fetchEnded: (() => void) | undefined;
   let configLoaded: Promise<ResolvedConfig> | undefined;
   let configNow: ResolvedConfig | undefined;
   const log = new TechLog(options.dataDir);
@@ -242,6 +247,8 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: M
     const post = transportOf(using);
     const controller = new AbortController();
     running = controller;
+    const ended = new Promise<void>((resolve) => (fetchEnded = resolve));
+    fetchFinished = ended;
     try {
       const fetched = await runFetch({
         store: s,
@@ -279,7 +286,11 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: M
       return result;
     } finally {
       running = undefined;
+      fetchEnded?.();
     }
+  };
+  const fetchIdle = async (): Promise<void> => {
+    while (running !== undefined) await fetchFinished;
   };
 
   share?.({
@@ -289,6 +300,7 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: M
     views,
     heavy,
     fetchWith,
+    fetchIdle,
     adapt: (identity: MailboxIdentity) => withTrust(identityUnderPolicy(identity, configNow)),
     forgetIdentity: () => {
       identity = undefined;

@@ -67,7 +67,7 @@ export function AboutContent() {
           <dt>{t.about.host}</dt>
           <dd>{t.host[info.host]}</dd>
           <dt>{t.about.electron}</dt>
-          <dd>{info.versions.electron ?? t.about.notPresent}</dd>
+          <dd data-testid="about-electron">{info.versions.electron ?? (info.host === 'browser' ? t.about.notUsedInBrowser : t.about.notPresent)}</dd>
           {info.versions.chrome === undefined ? null : (
             <>
               <dt>{t.about.chrome}</dt>

@@ -11,6 +11,11 @@ export const de = {
     skipToContent: 'Zum Inhalt springen',
     trainingMode: 'Übungsmodus',
     trainingFrame: 'Übungsmodus – nur erfundene Anträge, nichts davon ist echt',
+    /** The Übungsmodus is open while the rest of its applications are still made in the background. */
+    trainingPreparing: (done: number, total: number) => `Weitere Übungsanträge werden erzeugt: ${num(done)} von ${num(total)} bereit – „Abrufen“ holt die fertigen.`,
+    trainingPreparationFailed: (done: number, total: number) =>
+      `Nur ${num(done)} von ${num(total)} Übungsanträgen konnten erzeugt werden; die übrigen folgen beim nächsten Start des Übungsmodus.`,
+    trainingReady: (total: number) => `Alle ${num(total)} Übungsanträge liegen bereit – „Abrufen“ holt sie.`,
     loading: 'Das Programm wird vorbereitet …',
   },
   language: {
@@ -35,6 +40,8 @@ export const de = {
     chrome: 'Chromium',
     platform: 'Betriebssystem',
     notPresent: 'nicht vorhanden',
+    // browser mode: the service runs in Node, not in Electron, whether Electron is on the machine or not
+    notUsedInBrowser: 'nicht verwendet (Browser-Modus)',
     refresh: 'Angaben neu laden',
     licenses: 'Lizenzen der mitgelieferten Bibliotheken und Schriften',
     licenseName: 'Bestandteil',
@@ -120,6 +127,13 @@ export const de = {
       'Ein eingebautes Übungspostfach mit erfundenen Anträgen. Alles funktioniert wie im echten Betrieb, aber keine Daten verlassen diesen Rechner. Ein farbiger Rahmen zeigt jederzeit an, dass Sie üben.',
     trainingButton: 'Übungsmodus starten',
     trainingStarting: 'Das Übungspostfach wird vorbereitet …',
+    /** The step the preparation is at (workspace.trainingProgress). */
+    trainingStep: {
+      keys: (done: number, total: number) => `Schlüssel der Übungsumgebung werden erzeugt (${num(done)} von ${num(total)})`,
+      store: () => 'Der Datenspeicher des Übungspostfachs wird angelegt',
+      applications: (done: number, total: number) => `Erfundene Anträge werden erzeugt (${num(done)} von ${num(total)})`,
+    },
+    trainingProgressLabel: 'Fortschritt der Vorbereitung',
   },
   setup: {
     heading: 'Echtes Postfach einrichten',

@@ -9,6 +9,10 @@ export const en: Messages = {
     skipToContent: 'Skip to content',
     trainingMode: 'Training mode',
     trainingFrame: 'Training mode – invented applications only, none of this is real',
+    trainingPreparing: (done: number, total: number) => `More training applications are being created: ${num(done)} of ${num(total)} ready – "Fetch" gets the ready ones.`,
+    trainingPreparationFailed: (done: number, total: number) =>
+      `Only ${num(done)} of ${num(total)} training applications could be created; the others follow at the next start of the training mode.`,
+    trainingReady: (total: number) => `All ${num(total)} training applications are ready – "Fetch" gets them.`,
     loading: 'The program is getting ready …',
   },
   language: {
@@ -33,6 +37,7 @@ export const en: Messages = {
     chrome: 'Chromium',
     platform: 'Operating system',
     notPresent: 'not present',
+    notUsedInBrowser: 'not used (browser mode)',
     refresh: 'Reload information',
     licenses: 'Licences of the bundled libraries and fonts',
     licenseName: 'Component',
@@ -116,6 +121,12 @@ export const en: Messages = {
       'A built-in training mailbox with invented applications. Everything works as in real operation, but no data leaves this computer. A coloured frame always shows that you are training.',
     trainingButton: 'Start training mode',
     trainingStarting: 'The training mailbox is being prepared …',
+    trainingStep: {
+      keys: (done: number, total: number) => `Creating the training environment's keys (${num(done)} of ${num(total)})`,
+      store: () => "Creating the training mailbox's store",
+      applications: (done: number, total: number) => `Creating invented applications (${num(done)} of ${num(total)})`,
+    },
+    trainingProgressLabel: 'Progress of the preparation',
   },
   setup: {
     heading: 'Set up the real mailbox',

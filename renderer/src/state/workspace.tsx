@@ -74,7 +74,12 @@ export function WorkspaceProvider({ children }: { children: ReactNode }) {
         if (!cancelled) setBootError(error);
       },
     );
-    const offs = [api.on('store.changed', setStore), api.on('workspace.changed', setWorkspace)];
+    const offs = [
+      api.on('store.changed', setStore),
+      api.on('workspace.changed', setWorkspace),
+      // the Übungsmodus's preparation, step by step (before the call that started it returns, and in the background after)
+      api.on('workspace.trainingProgress', (trainingPreparation) => setWorkspace((current) => (current === undefined ? current : { ...current, trainingPreparation }))),
+    ];
     return () => {
       cancelled = true;
       for (const off of offs) off();
