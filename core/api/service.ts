@@ -14,8 +14,8 @@ import type { DemoStarter } from './handlers/workspace-training.js';
 import type { HostLink } from './service-runtime.js';
 import type { ServiceOptions } from './service-protocol.js';
 
-/** The Übungsmodus: the mailbox engine's demo mailbox, loaded on first use (it brings the local intermediary along). */
-const startDemoMailbox: DemoStarter = async (dir) => (await import('../mailbox/demo.js')).startDemoMailbox(dir);
+/** The Übungsmodus: the application layer's demo mailbox (app/), loaded on first use (it brings the local intermediary along). */
+const startDemoMailbox: DemoStarter = async (dir) => (await import('../../app/demo-mailbox.js')).startDemoMailbox(dir);
 
 export function createServiceHandlers(options: ServiceOptions, host: HostLink = { protector: undefined }, startDemo: DemoStarter = startDemoMailbox, deps: MailboxDeps = {}) {
   const workspace = new WorkspaceFile(options.dataDir);

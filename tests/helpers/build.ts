@@ -1,6 +1,6 @@
 /**
  * The built CLI for the tests that run it (`node dist/cli/main.js`): `npm test` builds first; a test file run alone
- * builds dist/ when the CLI is missing or older than a source in cli/, core/ or intermediary/.
+ * builds dist/ when the CLI is missing or older than a source in cli/, core/, app/ or intermediary/.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -21,7 +21,7 @@ export function newestSource(dir: string): number {
 /** Builds dist/ unless dist/cli/main.js and each of `commands` (dist/cli/commands/NAME.js) exist and are current. */
 export function ensureCliBuilt(commands: readonly string[]): void {
   const built = [path.join(projectRoot, 'dist', 'cli', 'main.js'), ...commands.map((f) => path.join(projectRoot, 'dist', 'cli', 'commands', f))];
-  const sources = Math.max(...['cli', 'core', 'intermediary'].map(newestSource));
+  const sources = Math.max(...['cli', 'core', 'app', 'intermediary'].map(newestSource));
   if (built.every((f) => existsSync(f) && statSync(f).mtimeMs >= sources)) return;
   // tsc emits even when another part of the project has type errors; what matters here is the CLI's behaviour
   spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: projectRoot, stdio: 'ignore', timeout: 600_000 });

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { outcomeWords } from '../../cli/commands/demo.js';
 import { runFetch } from '../../core/mailbox/fetch-engine.js';
 import { identityFromRecord } from '../../core/mailbox/identity.js';
-import { startDemoMailbox } from '../../core/mailbox/demo.js';
+import { startDemoMailbox } from '../../app/demo-mailbox.js';
 import { PostfachStore } from '../../core/store/index.js';
 import { ensureBuilt, postfach, tempDir } from './helpers.js';
 

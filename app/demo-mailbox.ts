@@ -8,17 +8,18 @@
  * applications stay); only the intermediary's new port is written into the store's connection. Applications are
  * sent once, when the folder is new.
  *
- * The one module of core/ that uses intermediary/: the Übungsmodus is part of the product and runs in the
- * service like the rest of the engine (docs/ARCHITECTURE.md).
+ * Part of the application layer (app/), not of core/: it joins the mailbox engine with the local intermediary, which
+ * nothing in core/ imports. The Übungsmodus is part of the product and runs in the service like the rest of the
+ * engine; the service's handlers load it on first use (core/api/service.ts; docs/ARCHITECTURE.md).
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { loadIntermediaryKeys, loadSenderSetup, sendApplications, startIntermediary, type SentApplication } from '../../intermediary/index.js';
-import type { Service } from '../../intermediary/generator/application.js';
-import { createTestPki, testPkiFiles } from '../pki/test-pki.js';
-import { PostfachStore } from '../store/index.js';
-import { connectionRecord, identityFromFiles, identityFromRecord, identityRecord } from './identity.js';
+import { loadIntermediaryKeys, loadSenderSetup, sendApplications, startIntermediary, type SentApplication } from '../intermediary/index.js';
+import type { Service } from '../intermediary/generator/application.js';
+import { createTestPki, testPkiFiles } from '../core/pki/test-pki.js';
+import { PostfachStore } from '../core/store/index.js';
+import { connectionRecord, identityFromFiles, identityFromRecord, identityRecord } from '../core/mailbox/identity.js';
 
 export interface DemoMailbox {
   readonly dir: string;
