@@ -21,7 +21,7 @@ import { decodeContent, type ContainerResult, type ContentItem, type ContentResu
 import type { FetchedDelivery } from '../osci/client/dialog.js';
 import type { Inspection as OsciInspection, ProcessCardBundle, Timestamp } from '../osci/messages/model.js';
 import { validateChain } from '../pki/trust.js';
-import type { JsonValue, NewAttachment, NewDelivery, PostfachStore } from '../store/index.js';
+import type { NewAttachment, NewDelivery, PostfachStore } from '../store/index.js';
 import { readDelivery, type DeliveryView } from '../xsozial/index.js';
 import { detectMimeType } from '../xsozial/magic.js';
 import { certificateSummary } from './certificates.js';
@@ -272,7 +272,7 @@ export async function acceptDelivery(delivery: FetchedDelivery, options: AcceptO
       unreadableReason: reason,
       unreadableKind: failure.kind,
       signatureResult: signaturesJson(checks),
-      certificateResult: { unreadable: { kind: failure.kind, detail: failure.detail.slice(0, 2000) } } as JsonValue,
+      certificateResult: { unreadable: { kind: failure.kind, detail: failure.detail.slice(0, 2000) } },
       summary: { signatureStatus: listStatusOf(checks, true) },
       searchText: '',
     };

@@ -40,7 +40,8 @@ function digestName(md: unknown): string | undefined {
 }
 
 export function withNativePbkdf2<T>(run: () => T): T {
-  const pkcs5 = forge.pkcs5 as unknown as { pbkdf2: Pbkdf2 };
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- it is needed: without it tsc refuses `pkcs5.pbkdf2 = native` (forge declares pbkdf2 as overloads)
+  const pkcs5 = forge.pkcs5 as { pbkdf2: Pbkdf2 };
   const original = pkcs5.pbkdf2;
   const native: Pbkdf2 = (password, salt, iterations, keyLength, md) => {
     const digest = digestName(md);

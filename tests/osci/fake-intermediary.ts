@@ -216,7 +216,7 @@ export class FakeIntermediary {
       dialog.lastChallenge = newChallenge();
       spec = await this.order(m, dialog, reply, common, how);
     }
-    const built = await buildResponse({ ...spec, ...(how === 'unsigned' ? {} : { signer: { privateKey: (how === 'wrong-signer' ? this.wrongKey : this.signatureKey).privateKey, certificate: signerCerts[0]!.certificate } }) } as ResponseSpec);
+    const built = await buildResponse({ ...spec, ...(how === 'unsigned' ? {} : { signer: { privateKey: (how === 'wrong-signer' ? this.wrongKey : this.signatureKey).privateKey, certificate: signerCerts[0]!.certificate } }) });
     let mime = built.mime;
     if (how === 'tamper-signature') {
       const bytes = Buffer.from(await readAll(mime, 1e9));

@@ -118,7 +118,7 @@ class Exchange {
       ...spec,
       desiredLanguages: this.options.desiredLanguages ?? 'de',
       ...(this.options.signatureKey ? { signer: { privateKey: this.options.signatureKey.privateKey, certificate: this.options.signatureKey.certificate } } : {}),
-    } as RequestSpec);
+    });
     const body = encryptTransport(built.mime, this.options.intermediaryCertificate, this.options.transport);
     let stream: AsyncIterable<Buffer | Uint8Array>;
     try {

@@ -92,7 +92,7 @@ export async function verifySignature(signature: Element, ctx: VerifyContext): P
     for (const t of transforms) {
       if (t !== C14N_URI && t !== TRANSFORM_BASE64) throw osciError('unsupported-algorithm', `${what}: transform ${t.slice(0, 100)}`);
     }
-    let ok = false;
+    let ok: boolean;
     let quirk: 'Q10' | undefined;
     if (uri.startsWith('cid:')) {
       const src = await ctx.resolveCid(uri.slice(4));

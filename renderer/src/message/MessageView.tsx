@@ -71,8 +71,7 @@ export function MessageView({ id, onItemChanged, onBeforeChange, standalone = fa
     return () => {
       cancelled = true;
     };
-    // onItemChanged is a notification; a new function must not load the message again
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- onItemChanged is a notification; a new function must not load the message again
   }, [api, id, attempt]);
 
   const changed = useCallback(
@@ -317,7 +316,7 @@ export function MessageView({ id, onItemChanged, onBeforeChange, standalone = fa
           <span className="message__action-label">{t.message.actions.print}</span>
         </Button>
         {isDesktop && !standalone ? (
-          <Button className="button button--secondary" onPress={() => api.call('window.openMessage', { id: item.id }).catch(reportError)}>
+          <Button className="button button--secondary" onPress={() => void api.call('window.openMessage', { id: item.id }).catch(reportError)}>
             <IconWindow />
             <span className="message__action-label">{t.message.actions.openWindow}</span>
           </Button>

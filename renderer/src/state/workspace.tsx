@@ -24,10 +24,10 @@ interface WorkspaceValue {
   readonly phase: Phase;
   readonly bootError: unknown;
   readonly training: boolean;
-  reload(): void;
-  refreshIdentity(): Promise<void>;
-  setStore(status: StoreStatus): void;
-  setWorkspace(state: WorkspaceState): void;
+  readonly reload: () => void;
+  readonly refreshIdentity: () => Promise<void>;
+  readonly setStore: (status: StoreStatus) => void;
+  readonly setWorkspace: (state: WorkspaceState) => void;
 }
 
 const WorkspaceContext = createContext<WorkspaceValue | null>(null);
