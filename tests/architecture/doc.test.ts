@@ -1,12 +1,12 @@
 /**
  * docs/ARCHITECTURE.md's section "Parts and arrows" is what build/architecture/layers.ts declares now (written by
- * `npm run architecture:doc`), and the declaration names files that exist.
+ * `npm run architecture:doc`); the declaration names files that exist and its arrows point one way.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BEGIN, END, partsSection, withSection } from '../../build/architecture/doc.js';
-import { EXCEPTIONS, PARTS } from '../../build/architecture/layers.js';
+import { ANY_PART, EXCEPTIONS, PARTS, type PartName } from '../../build/architecture/layers.js';
 import { projectRoot } from '../helpers/shared.js';
 
 const doc = readFileSync(path.join(projectRoot, 'docs', 'ARCHITECTURE.md'), 'utf8');
@@ -35,6 +35,23 @@ describe('build/architecture/layers.ts names what exists', () => {
       .flatMap((part) => part.paths)
       .filter((p) => !existsSync(path.join(projectRoot, p)));
     expect(missing).toEqual([]);
+  });
+
+  it('the arrows point one way: no part reaches itself through other parts (tests, bench and tooling aside)', () => {
+    const arrows = (name: PartName): readonly PartName[] => {
+      const part = PARTS[name];
+      return part.imports === ANY_PART ? [] : [...part.imports, ...(part.typesFrom ?? [])];
+    };
+    const cycles: string[] = [];
+    const walk = (name: PartName, trail: readonly PartName[]): void => {
+      if (trail.includes(name)) {
+        cycles.push([...trail.slice(trail.indexOf(name)), name].join(' → '));
+        return;
+      }
+      for (const next of arrows(name)) walk(next, [...trail, name]);
+    };
+    for (const name of Object.keys(PARTS) as PartName[]) walk(name, []);
+    expect(cycles).toEqual([]);
   });
 
   it('every excused file exists (an exception for a deleted file goes with it)', () => {
