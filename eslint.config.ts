@@ -21,7 +21,8 @@ export default defineConfig(
   },
   {
     ignores: [
-      ...['dist/', 'coverage/', 'out/', 'release/', 'release-previous/', 'test-artifacts/', '.vite/'],
+      // what builds, tests and packaging write (.gitignore)
+      ...['dist/', 'coverage/', 'out/', 'release/', 'release-previous/', 'test-artifacts/', '.vite/', 'tmp/'],
       // an Electron main file insecure on purpose, for the electronegativity test
       'tests/electron/fixtures/insecure-shell/',
       // forbidden imports on purpose: tests/architecture/layering.test.ts lints them as if they lived in the product
@@ -33,7 +34,7 @@ export default defineConfig(
     extends: [js.configs.recommended, tseslint.configs.recommendedTypeChecked],
     languageOptions: {
       parserOptions: {
-        // one program per world; tsconfig.tests.json holds core/, cli/, intermediary/, bench/ and tests/
+        // one program per world; tsconfig.tests.json holds core/, app/, cli/, intermediary/, bench/ and tests/
         project: ['./tsconfig.tests.json', './renderer/tsconfig.json', './electron/tsconfig.json', './tsconfig.tools.json'],
         tsconfigRootDir: root,
       },
