@@ -9,6 +9,7 @@ import type { KeyEntry } from '../core/pki/pkcs12.js';
 import type { ByteSource } from '../core/io/byte-source.js';
 import type { SpoolScope } from '../core/io/sink.js';
 import { PostfachError } from '../core/errors.js';
+import { authenticated } from '../core/osci/crypto/symmetric.js';
 import { readMultipart } from '../core/osci/mime/reader.js';
 import { parseMessage } from '../core/osci/messages/parse.js';
 import type { OsciMessage } from '../core/osci/messages/model.js';
@@ -62,8 +63,10 @@ export async function decodeRequest(body: ByteSource, cipherKey: KeyEntry, scope
     (e) => (e.kind === 'no-matching-key' ? '9200' : e.kind === 'malformed' || e.kind === 'hostile-xml' ? '9100' : '9202'),
     () => decryptTransport(outer, outerXml, [cipherKey], scope),
   );
-  const entity = await step('9100', () => readMultipart(transport.inner));
-  const xml = await step('9100', () => parseRootPart(entity, 'inner request'));
+  // CBC has no integrity: an unreadable plaintext is a decryption failure (9202) like a bad padding, not 9100
+  const unreadable = authenticated(transport.algorithms.symmetric) ? '9100' : '9202';
+  const entity = await step(unreadable, () => readMultipart(transport.inner));
+  const xml = await step(unreadable, () => parseRootPart(entity, 'inner request'));
   const message = await step('9300', () => parseMessage(entity, xml));
   return { message, transport: transport.algorithms };
 }

@@ -69,6 +69,26 @@ export interface SupplierOptions {
   readonly newConversationId?: () => string;
   /** One technical line per request (type, result code, sizes; never content or names). */
   readonly log?: (line: string) => void;
+  /**
+   * The intermediary's clock for every stamp it writes: Creation, Forwarding, Reception, the inspection report,
+   * issued message ids (default: the system clock). Tests set the Creation with it — an intermediary whose clock
+   * is wrong, or one that lies about the Eingang.
+   */
+  readonly clock?: () => Date;
+  /**
+   * Test hook, never set by the program: a hostile intermediary. Rewrites the content layer of a delivery as it is
+   * handed out (containers added, removed or duplicated, attachments swapped, certificates added); the response is
+   * then signed and encrypted as usual — what a compromised intermediary could send (tests of signature coverage).
+   */
+  readonly rewriteDelivery?: (delivery: HandedOutDelivery) => Promise<HandedOutDelivery>;
+}
+
+/** A delivery's content layer as the intermediary hands it out (see `rewriteDelivery`). */
+export interface HandedOutDelivery {
+  readonly messageId: string;
+  readonly contentPackageXml: string;
+  readonly attachments: ReadonlyArray<{ readonly contentId: string; readonly data: ByteSource }>;
+  readonly certificates: readonly CertificateInput[];
 }
 
 export const DEFAULT_CHUNK_SIZE = 4 * 1024 * 1024;
@@ -125,7 +145,11 @@ export class Supplier {
     this.dialogs = new DialogRegistry(options.dialogTimeoutMs, options.newConversationId);
     this.uploads = new UploadRegistry(options.dialogTimeoutMs ?? DEFAULT_DIALOG_TIMEOUT_MS, MAX_UPLOAD_BYTES);
     this.chunkSize = Math.max(1024, options.chunkSize ?? DEFAULT_CHUNK_SIZE);
-    if (options.preIssuedMessageIds?.length) store.preIssue(options.preIssuedMessageIds, osciTime());
+    if (options.preIssuedMessageIds?.length) store.preIssue(options.preIssuedMessageIds, osciTime(this.now()));
+  }
+
+  private now(): Date {
+    return this.options.clock?.() ?? new Date();
   }
 
   private challenge(conversationId: string, sequenceNumber: number | undefined): string {
@@ -181,7 +205,7 @@ export class Supplier {
 
     // advance the dialog's chain now, before anything asynchronous: a second request with the same values fails
     const reply = this.replyControl(type, control, dialog);
-    const now = osciTime();
+    const now = osciTime(this.now());
     const lang = /^\s*en/i.test(message.desiredLanguages ?? '') ? 'en' : 'de';
     const request: Request = { message, cb: control, dialog, answerTo, lang, reply, now };
 
@@ -286,7 +310,7 @@ export class Supplier {
       case 'ExitDialog':
         return { type: 'ResponseToExitDialog', controlBlock, feedback };
       case 'PartialStoreDelivery':
-        return { type: 'ResponseToPartialStoreDelivery', controlBlock, feedback, chunk: {} };
+        return { type: 'ResponseToPartialStoreDelivery', controlBlock, feedback, chunk: this.storeChunkFacts(r) };
       default:
         return { type: 'ResponseToFetchDelivery', controlBlock, feedback, nonIntermediaryCertificates: this.requesterCertificates(r) };
     }
@@ -344,7 +368,7 @@ export class Supplier {
         inspections: inspectCertificates(
           m.nonIntermediaryCertificates.map((c) => c.certificate),
           { cas: this.keys.cas, intermediates: this.keys.intermediates ?? [] },
-          new Date(),
+          this.now(),
         ),
         contentPackageXml: await contentPackageXmlOf(m),
         attachments,
@@ -361,13 +385,19 @@ export class Supplier {
     };
   }
 
-  private card(d: DeliveryRecord) {
+  /**
+   * The process card of a delivery. Each response type's schema allows its own stamps: ResponseToStoreDelivery
+   * Creation only (the card is new), ResponseToFetchDelivery Creation and Forwarding (a delivery fetched again by
+   * MessageId after its receipt carries no Reception there, as in vectors/exchange/12), ResponseToFetchProcessCard
+   * all three.
+   */
+  private card(d: DeliveryRecord, stamps: 'all' | 'fetch' = 'all') {
     return {
       messageId: d.messageId,
       recentModification: d.recentModification,
       creation: d.creation,
       ...(d.forwarding ? { forwarding: d.forwarding } : {}),
-      ...(d.reception ? { reception: d.reception } : {}),
+      ...(d.reception && stamps === 'all' ? { reception: d.reception } : {}),
       ...(d.subject !== undefined ? { subject: d.subject } : {}),
       inspections: d.inspections,
     };
@@ -389,21 +419,28 @@ export class Supplier {
 
   private async deliverySpec(r: Request, record: DeliveryRecord, more: boolean, controlBlock: ControlBlock): Promise<Spec> {
     const encoding = this.options.answer?.attachmentEncoding ?? '8bit';
-    const attachments: AttachmentInput[] = (await this.store.attachmentSources(record)).map((a) => ({ ...a, transferEncoding: encoding }));
+    let handedOut: HandedOutDelivery = {
+      messageId: record.messageId,
+      contentPackageXml: await this.store.packageXml(record),
+      attachments: await this.store.attachmentSources(record),
+      certificates: record.certificates.map((c) => ({
+        role: c.role,
+        certificate: new X509Certificate(c.der),
+        ...(c.id !== undefined ? { id: c.id } : {}),
+      })),
+    };
+    if (this.options.rewriteDelivery) handedOut = await this.options.rewriteDelivery(handedOut);
+    const attachments: AttachmentInput[] = handedOut.attachments.map((a) => ({ ...a, transferEncoding: encoding }));
     const rule = toRuleInput(r.message.order.selectionRule);
     return {
       type: 'ResponseToFetchDelivery',
       controlBlock,
       feedback: [this.fb('0801', r.lang), ...(more ? [this.fb('3800', r.lang)] : [])],
       ...(rule ? { selectionRuleEcho: rule } : {}),
-      processCards: [this.card(record)],
-      contentPackageXml: await this.store.packageXml(record),
+      processCards: [this.card(record, 'fetch')],
+      contentPackageXml: handedOut.contentPackageXml,
       attachments,
-      nonIntermediaryCertificates: record.certificates.map((c) => ({
-        role: c.role,
-        certificate: new X509Certificate(c.der),
-        ...(c.id !== undefined ? { id: c.id } : {}),
-      })),
+      nonIntermediaryCertificates: [...handedOut.certificates],
     };
   }
 
@@ -472,19 +509,32 @@ export class Supplier {
    * InsideFeedback with its process card. Duplicate chunks 9900, a chunk number beyond the total 9901,
    * inconsistent chunk information 9905.
    */
+  private uploadKey(r: Request): string {
+    return `${certificateKey(r.answerTo.raw)}/${r.message.order.messageId ?? ''}`;
+  }
+
+  /**
+   * ChunkInformation of a ResponseToPartialStoreDelivery: ChunkNumber, ReceivedChunks and TotalChunkNumbers are
+   * required there, ChunkSize and TotalMessageSize prohibited (ResponseToPartialStoreDelivery.xsd); 0 stands for
+   * "none" (InfoOnly has no chunk number; nothing known about an upload that never started).
+   */
+  private storeChunkFacts(r: Request) {
+    const info = r.message.order.chunkInformation;
+    const upload = this.uploads.get(this.uploadKey(r));
+    return {
+      chunkNumber: info?.chunkNumber ?? 0,
+      receivedChunks: receivedChunks(upload),
+      totalChunkNumbers: upload?.totalChunks ?? info?.totalChunkNumbers ?? 0,
+    };
+  }
+
   private async partialStoreDelivery(r: Request): Promise<Spec> {
     const order = r.message.order;
     const info = order.chunkInformation;
     const ok = this.fb(r.dialog ? '0801' : '0800', r.lang);
-    const key = `${certificateKey(r.answerTo.raw)}/${order.messageId ?? ''}`;
+    const key = this.uploadKey(r);
     if (order.infoOnly) {
-      const upload = this.uploads.get(key);
-      return {
-        type: 'ResponseToPartialStoreDelivery',
-        controlBlock: r.reply,
-        feedback: [ok],
-        chunk: { receivedChunks: receivedChunks(upload), ...(upload ? { totalChunkNumbers: upload.totalChunks } : {}) },
-      };
+      return { type: 'ResponseToPartialStoreDelivery', controlBlock: r.reply, feedback: [ok], chunk: this.storeChunkFacts(r) };
     }
     if (!order.messageId) return this.errorResponse(r, '9800');
     const blob = r.message.attachments.get('ChunkBlobStoreDelivery');
@@ -492,8 +542,7 @@ export class Supplier {
       ? await this.uploads.add(key, info?.chunkNumber, info?.totalChunkNumbers, await blob.decoded())
       : ({ kind: 'error', code: '9905', upload: this.uploads.get(key) } as const);
     const chunkFacts = (upload: { totalChunks: number } | undefined) => ({
-      ...(info?.chunkNumber ? { chunkNumber: info.chunkNumber } : {}),
-      receivedChunks: receivedChunks(this.uploads.get(key)),
+      ...this.storeChunkFacts(r),
       ...(upload ? { totalChunkNumbers: upload.totalChunks } : {}),
     });
     if (outcome.kind === 'error') {
@@ -547,13 +596,19 @@ export class Supplier {
     const rule = r.message.order.selectionRule;
     const chunkNumber = info?.chunkNumber;
     const requested = info?.chunkSize;
+    // ChunkNumber, TotalChunkNumbers and TotalMessageSize are required (ResponseToPartialFetchDelivery.xsd): 0
+    // where there is no transfer to describe
     const chunkError = (code: string, messageId = '') =>
       this.respond(r, {
         type: 'ResponseToPartialFetchDelivery',
         controlBlock: r.reply,
         feedback: [this.fb(code, r.lang)],
         ...(toRuleInput(rule) ? { selectionRuleEcho: toRuleInput(rule)! } : {}),
-        chunk: { ...(chunkNumber ? { chunkNumber } : {}) },
+        chunk: {
+          chunkNumber: chunkNumber ?? 0,
+          totalChunkNumbers: dialog.partial?.totalChunks ?? 0,
+          totalMessageSize: dialog.partial ? Math.floor(dialog.partial.message.size / 1024) : 0,
+        },
         messageId,
         chunkBlob: bufferSource(Buffer.alloc(0)),
       });

@@ -32,7 +32,8 @@ export function register(program: Command): void {
       const json = opts.json === true;
       await runAction(json, async () => {
         const password = passwordFromEnv(opts.storePasswordEnv ?? DEFAULT_STORE_PASSWORD_ENV);
-        assertExportAllowed(await loadConfig(), opts.out);
+        const config = await loadConfig();
+        assertExportAllowed(config, opts.out);
         let screenshot: Buffer | undefined;
         if (opts.screenshot) {
           try {
@@ -49,6 +50,7 @@ export function register(program: Command): void {
             out: opts.out,
             replace: opts.force === true,
             programVersion: readAppVersion(),
+            timeZone: config.values.officeTimeZone,
             log: new TechLog(path.dirname(path.resolve(opts.store))),
             ...(screenshot ? { screenshot: { png: screenshot, source: `Datei ${path.basename(opts.screenshot as string)}` } } : { noScreenshotReason: 'auf der Kommandozeile ohne Browser erstellt' }),
           }).catch((error: unknown) => {

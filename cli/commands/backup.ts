@@ -12,6 +12,7 @@ import { loadConfig } from '../../core/config/load-config.js';
 import { PostfachStore } from '../../core/store/index.js';
 import { WORKSPACE_FILE } from '../../core/api/handlers/workspace-file.js';
 import { ExitCode } from '../exit-codes.js';
+import { configuredOfficeTime } from '../office-time.js';
 import { passwordFromEnv, printJson, runAction } from '../output.js';
 import { DEFAULT_STORE_PASSWORD_ENV } from '../mailbox-service.js';
 
@@ -72,7 +73,7 @@ export function register(program: Command): void {
       await runAction(json, async () => {
         const verified = await verifyBackup(file, passwordFromEnv(opts.backupPasswordEnv ?? DEFAULT_BACKUP_PASSWORD_ENV));
         if (json) printJson({ ok: true, ...verified });
-        else process.stdout.write(`Sicherung in Ordnung (erstellt ${verified.createdAt}, Programmversion ${verified.appVersion}):\n${summaryLines(verified.summary)}`);
+        else process.stdout.write(`Sicherung in Ordnung (erstellt ${(await configuredOfficeTime()).stated(verified.createdAt, { missing: verified.createdAt })}, Programmversion ${verified.appVersion}):\n${summaryLines(verified.summary)}`);
         return ExitCode.ok;
       });
     });

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { ensurePrivateFolder } from '../../core/io/private-folder.js';
 import { formatBytes } from '../../core/xsozial/values.js';
 import { ExitCode } from '../exit-codes.js';
 import { withMailboxService } from '../mailbox-service.js';
@@ -36,6 +37,8 @@ export function register(program: Command): void {
       const json = opts.json === true;
       await runAction(json, async () => {
         const dir = path.resolve(opts.dir ?? DEFAULT_DEMO_DIR);
+        // the default lies in the shared temp folder under a fixed name: use it only if it is this user's alone
+        if (opts.dir === undefined) ensurePrivateFolder(dir);
         if (!json) process.stderr.write(`Demo-Postfach in ${dir} wird vorbereitet …\n`);
         // loaded here, not at start-up: the intermediary and the generator are only needed by this command
         const { startDemoMailbox } = await import('../../app/demo-mailbox.js');

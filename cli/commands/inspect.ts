@@ -1,10 +1,12 @@
 /**
  * `postfach inspect FILE --p12 FILE [--p12 FILE ...] --password-env VAR [--json] [--trusted-signer FILE ...]
- * [--trusted-ca FILE ...]`: decodes one OSCI message (an HTTP body as sent or received) with whichever of the
- * given keys fits each layer and reports type, control block, algorithms, signature results, containers and the
- * SHA-256 of every content and attachment. German text by default, one JSON object with `--json`
- * (DESIGN.md "inspect --json"; error kinds in core/osci/errors.ts). Exit code 0 when everything decrypted and
- * verified, 1 otherwise.
+ * [--trusted-ca FILE ...] [--allow-uncovered-content]`: decodes one OSCI message (an HTTP body as sent or
+ * received) with whichever of the given keys fits each layer and reports type, control block, algorithms,
+ * signature results, containers, the SHA-256 of every content and attachment and what the author signatures cover
+ * of each content. German text by default, one JSON object with `--json` (DESIGN.md "inspect --json"; error kinds
+ * in core/osci/errors.ts). Exit code 0 when everything decrypted and verified, 1 otherwise — also for a Content its
+ * container's signature does not cover (unless --allow-uncovered-content) and, with --trusted-signer, for a message
+ * without a message signature.
  */
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -14,7 +16,10 @@ import { fileSource } from '../../core/io/byte-source.js';
 import { mailboxError } from '../../core/mailbox/errors.js';
 import { inspectMessage, type InspectReport } from '../../core/osci/inspect.js';
 import { loadCertificates, loadPkcs12, type KeyEntry } from '../../core/pki/pkcs12.js';
+import { visibleText } from '../../core/visible-text.js';
+import type { OfficeTime } from '../../core/time/office-time.js';
 import { ExitCode } from '../exit-codes.js';
+import { configuredOfficeTime } from '../office-time.js';
 import { passwordFromEnv, printJson, runAction } from '../output.js';
 
 interface InspectCliOptions {
@@ -23,6 +28,7 @@ interface InspectCliOptions {
   readonly json?: boolean;
   readonly trustedSigner: string[];
   readonly trustedCa: string[];
+  readonly allowUncoveredContent?: boolean;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -54,7 +60,17 @@ const TRUST_DE: Readonly<Record<string, string>> = {
   invalid: 'ungültig',
 };
 
-function text(r: InspectReport): string {
+/** What the author signatures cover of a content, in words (the JSON keeps the stable token). */
+const COVERAGE_DE: Readonly<Record<string, string>> = {
+  covered: 'signiert',
+  'not-covered': 'NICHT von der Signatur des Containers erfasst',
+  unsigned: 'nicht signiert',
+  'digest-mismatch': 'VERÄNDERT (Prüfsumme passt nicht zur Signatur)',
+  'signature-invalid': 'Signatur UNGÜLTIG',
+  undecryptable: 'mit dem Schlüssel des Containers NICHT zu entschlüsseln (fremd verschlüsselt)',
+};
+
+function text(r: InspectReport, office: OfficeTime): string {
   const lines: string[] = [];
   const l = (label: string, value: string) => lines.push(`  ${`${label}:`.padEnd(26)}${value}`);
   lines.push(r.ok ? 'Ergebnis: in Ordnung — entschlüsselt und geprüft' : `Ergebnis: FEHLER — ${r.error?.message ?? ''}`);
@@ -82,16 +98,20 @@ function text(r: InspectReport): string {
     );
   }
   for (const p of r.processCards ?? []) {
-    l('Laufzettel', `${p.messageId}: Eingang ${p.creation ?? '—'}, Weiterleitung ${p.forwarding ?? '—'}, Empfang ${p.reception ?? '—'}`);
+    // office time with the zone stated; a stamp that is no time is shown as written
+    const t = (v: string | null): string => (v === null ? '—' : office.stated(v, { missing: v }));
+    l('Laufzettel', `${p.messageId}: Eingang ${t(p.creation)}, Weiterleitung ${t(p.forwarding)}, Empfang ${t(p.reception)}`);
   }
   for (const c of r.containers) {
     const sig = c.signatures.length === 0 ? 'unsigniert' : c.signatures.map((s) => `${s.valid ? 'Signatur gültig' : 'Signatur UNGÜLTIG'} (${s.signer ?? '?'}; ${TRUST_DE[s.trust] ?? s.trust})`).join(', ');
     l('Inhaltscontainer', `${c.path}${c.encryptedDataId ? ' (verschlüsselt)' : ''}: ${c.error ? `nicht lesbar (${c.error.kind})` : sig}`);
   }
   for (const c of r.contents) l('Inhalt', `${c.container} ${c.id ?? ''} ${c.kind}, ${c.length} Byte, SHA-256 ${c.sha256}`);
+  for (const c of r.coverage) l('Signaturabdeckung', `${c.container} ${c.id ?? c.contentId ?? ''} ${c.kind}: ${COVERAGE_DE[c.status] ?? c.status}${c.signedBy.length > 0 ? ` (${c.signedBy.map((s) => s ?? '?').join(', ')})` : ''}`);
   for (const a of r.attachments) l('Anlage', `${a.contentId}${a.encrypted ? ' (verschlüsselt)' : ''}: ${a.length ?? a.transportedLength} Byte, SHA-256 ${a.sha256 ?? a.transportedSha256}`);
   if (r.weakAlgorithms) lines.push('  Hinweis: Die Nachricht verwendet veraltete Verfahren (z. B. SHA-1, RSA-1.5, CBC).');
-  return `${lines.join('\n')}\n`;
+  // ids, names and fault texts come from the inspected file: hidden characters as visible tokens (core/visible-text)
+  return visibleText(`${lines.join('\n')}\n`, { lineBreaks: true });
 }
 
 /** A file named on the command line that cannot be read: `input-file` (exit code 1), not an internal error. */
@@ -125,6 +145,7 @@ export function register(program: Command): void {
     .option('--password-env <var>', 'Umgebungsvariable mit dem Passwort der Schlüsseldateien')
     .option('--trusted-signer <file>', 'Zertifikat oder CA, der die Nachrichtensignatur vertrauen soll, mehrfach möglich', collect, [])
     .option('--trusted-ca <file>', 'CA-Zertifikat für Inhaltssignaturen (Autoren), mehrfach möglich', collect, [])
+    .option('--allow-uncovered-content', 'einen Inhalt, den die Signatur seines Containers nicht erfasst, nur melden (ok bleibt wahr)')
     .option('--json', 'Ergebnis als JSON')
     .action(async (files: string[], opts: InspectCliOptions) => {
       await runAction(opts.json === true, async () => {
@@ -140,6 +161,7 @@ export function register(program: Command): void {
         }
         const signers = opts.trustedSigner.flatMap((f) => loadCertificates(readInput(f, '--trusted-signer')));
         const cas = opts.trustedCa.flatMap((f) => loadCertificates(readInput(f, '--trusted-ca')));
+        const office = await configuredOfficeTime();
         const reports: Array<InspectReport & { file: string }> = [];
         for (const file of files) {
           // streamed from the file: large messages are never read into memory whole
@@ -147,9 +169,10 @@ export function register(program: Command): void {
             keys,
             ...(signers.length ? { trustedSigners: { pinned: signers, cas: signers.filter((c) => c.ca), intermediates: chain } } : {}),
             ...(cas.length ? { authorAnchors: { cas, intermediates: chain } } : {}),
+            ...(opts.allowUncoveredContent ? { allowUncoveredContent: true } : {}),
           });
           reports.push({ file, ...report });
-          if (!opts.json) process.stdout.write(`${files.length > 1 ? `${file}\n` : ''}${text(report)}`);
+          if (!opts.json) process.stdout.write(`${files.length > 1 ? `${file}\n` : ''}${text(report, office)}`);
         }
         // one file: one object (the contract); several files: a list in the same order
         if (opts.json) printJson(reports.length === 1 ? reports[0] : reports);

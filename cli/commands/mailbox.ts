@@ -8,9 +8,15 @@ import { type Command, InvalidArgumentError } from 'commander';
 import type { PostfachApi } from '../../core/api/api-types.js';
 import type { MethodInput, MethodOutput } from '../../core/api/contract.js';
 import type { FetchProgress, FetchResult, MessageListItem } from '../../core/api/contract/mailbox.js';
+import { roleWords } from '../../core/api/contract/coverage.js';
+import { UNSIGNED_BANNER } from '../../core/export/receipt.js';
 import { PostfachError } from '../../core/errors.js';
 import { SIGNATURE_STATUS_WORDS } from '../../core/mailbox/message-dto.js';
-import { formatBytes, formatDateTime } from '../../core/xsozial/values.js';
+import { creationCheckWords, expiredSinceWords, isImplausible, JUDGED_AT_RECEIPT_WORDS, receivedInsteadWords } from '../../core/api/contract/legal-time.js';
+import type { OfficeTime } from '../../core/time/office-time.js';
+import { visibleText } from '../../core/visible-text.js';
+import { formatBytes } from '../../core/xsozial/values.js';
+import { officeTimeOf } from '../office-time.js';
 import { ExitCode } from '../exit-codes.js';
 import { DEFAULT_STORE_PASSWORD_ENV, openStore, withMailboxService } from '../mailbox-service.js';
 import { passwordFromEnv, printJson, reportError, runAction } from '../output.js';
@@ -38,14 +44,16 @@ interface StoreCli {
   readonly json?: boolean;
 }
 
-const time = (iso: string | null | undefined): string => (iso ? (formatDateTime(iso) ?? iso) : '—');
-
-/** dd.mm.yyyy hh:mm (UTC) — one column wide in the list. */
-function shortTime(iso: string): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso.slice(0, 16);
-  const two = (n: number) => String(n).padStart(2, '0');
-  return `${two(d.getUTCDate())}.${two(d.getUTCMonth() + 1)}.${d.getUTCFullYear()} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}`;
+/**
+ * What the list and `show` say about an Eingang that is not the plausible Creation: the check in words and the
+ * time of receipt that stands in for it (empty for a plausible one).
+ */
+function eingangNote(item: MessageListItem, office: OfficeTime, stated: boolean): string {
+  const code = item.creationCheck ?? (item.eingangKnown ? null : 'missing');
+  if (code === null || code === 'plausible') return '';
+  const at = stated ? office.stated(item.fetchedAt) : office.dateTime(item.fetchedAt);
+  const received = receivedInsteadWords({ de: at, en: at }).de;
+  return isImplausible(code) || code === 'missing' ? `${creationCheckWords(code).de}; ${received}` : '';
 }
 
 // ---- fetch ----
@@ -185,15 +193,23 @@ interface ListCli extends StoreCli {
   readonly trash?: boolean;
 }
 
-function listLine(item: MessageListItem): string {
+/** A fixed-width column: cut by code points (never inside a surrogate pair), with "…" where asked, and padded. */
+function column(text: string, width: number, ellipsis = false): string {
+  const chars = [...text];
+  if (chars.length <= width) return text.padEnd(width);
+  return ellipsis ? `${chars.slice(0, width - 1).join('')}…` : chars.slice(0, width).join('');
+}
+
+function listLine(item: MessageListItem, office: OfficeTime): string {
   const cells = [
     String(item.id).padStart(5),
-    shortTime(item.eingang).padEnd(16),
-    (item.applicants[0] ?? (item.unreadableReason ? '(nicht lesbar)' : '—')).slice(0, 28).padEnd(28),
-    (item.benefit.text ?? item.benefit.code ?? '—').slice(0, 36).padEnd(36),
+    office.dateTime(item.eingang).padEnd(17),
+    // values from the message with hidden characters as tokens (a terminal may apply bidi; U+202E would reorder)
+    column(item.applicants[0] === undefined ? (item.unreadableReason ? '(nicht lesbar)' : '—') : visibleText(item.applicants[0]), 28),
+    column(visibleText(item.benefit.text ?? item.benefit.code ?? '—'), 36),
     item.signatureStatus ? SIGNATURE_STATUS_WORDS[item.signatureStatus].de : '—',
   ];
-  const flags = [item.isTest ? 'TESTANTRAG' : '', item.unread ? 'ungelesen' : '', item.unreadableReason ?? '', item.legalHold ? 'gesperrt' : ''].filter(Boolean);
+  const flags = [eingangNote(item, office, false), item.isTest ? 'TESTANTRAG' : '', item.unread ? 'ungelesen' : '', item.unreadableReason ?? '', item.legalHold ? 'gesperrt' : ''].filter(Boolean);
   return `${cells.join('  ')}${flags.length > 0 ? `  [${flags.join(', ')}]` : ''}\n`;
 }
 
@@ -231,8 +247,11 @@ function registerList(program: Command): void {
         if (json) printJson(items.map(({ id, ...item }) => ({ id, applicant: item.applicants[0] ?? null, ...item })));
         else if (items.length === 0) process.stdout.write('Keine Nachrichten.\n');
         else {
-          process.stdout.write(`${'Nr.'.padStart(5)}  ${'Eingang (UTC)'.padEnd(16)}  ${'Antragsteller/in'.padEnd(28)}  ${'Leistung'.padEnd(36)}  Signatur\n`);
-          for (const item of items) process.stdout.write(listLine(item));
+          const office = await officeTimeOf(api);
+          process.stdout.write(`${'Nr.'.padStart(5)}  ${'Eingang'.padEnd(17)}  ${'Antragsteller/in'.padEnd(28)}  ${'Leistung'.padEnd(36)}  Signatur\n`);
+          for (const item of items) process.stdout.write(listLine(item, office));
+          // the zone of every time above (the office's, a machine setting), as on every document that leaves the program
+          process.stdout.write(`Zeiten in der Zeitzone ${office.zone}.\n`);
           process.stdout.write(`${items.length} Nachricht(en)\n`);
         }
         return ExitCode.ok;
@@ -257,38 +276,55 @@ async function detailOf(api: PostfachApi, id: string): Promise<Detail> {
   return api.call('messages.detail', { ref: { messageId: id } });
 }
 
-function detailText(d: Detail): string {
+function detailText(d: Detail, office: OfficeTime): string {
+  const time = (iso: string | null | undefined): string => office.stated(iso, { missing: '—' });
   const out: string[] = [];
   const l = (label: string, value: string) => out.push(`  ${`${label}:`.padEnd(27)} ${value}`);
+  // every value that came from the message or its certificates: hidden characters as visible tokens
+  const v = (value: string) => visibleText(value);
   out.push(`Nachricht ${d.item.id}${d.item.isTest ? '  — TESTANTRAG: kein echter Antrag, nicht bearbeiten' : ''}`);
   if (d.item.unreadableReason) out.push(`  ${d.item.unreadableReason}`);
+  else if (d.item.signatureStatus === 'unsigniert') out.push(`  ${UNSIGNED_BANNER}`);
+  const extras = d.parts.filter((p) => p.coverage.role === 'extra').length;
+  if (extras > 0 && !d.item.unreadableReason) out.push(`  Achtung: ${extras} weitere(r) Teil(e) der Zustellung gehören nicht zum Antrag (siehe „Teile der Zustellung“).`);
   out.push('', 'Laufzettel');
   l('Eingang (beim Intermediär)', time(d.laufzettel.eingang));
+  const note = eingangNote({ ...d.item, creationCheck: d.laufzettel.creationCheck?.code ?? d.item.creationCheck }, office, true);
+  if (note) l('  ACHTUNG', note);
   l('Weitergeleitet', time(d.laufzettel.forwarding));
   l('Empfang bestätigt', time(d.laufzettel.reception));
   l('Abgerufen', time(d.laufzettel.fetchedAt));
-  l('Nachrichtenkennung', d.laufzettel.messageId);
-  if (d.laufzettel.subject) l('Betreff', d.laufzettel.subject);
-  l('Absender', d.laufzettel.sender?.subject ?? 'unbekannt');
-  l('Empfänger', d.laufzettel.recipient?.subject ?? 'unbekannt');
+  l('Nachrichtenkennung', v(d.laufzettel.messageId));
+  if (d.laufzettel.subject) l('Betreff', v(d.laufzettel.subject));
+  l('Absender', `${d.laufzettel.sender ? v(d.laufzettel.sender.subject) : 'unbekannt'}${!d.item.unreadableReason && d.item.signatureStatus === 'unsigniert' ? ' (laut Nachricht; keine Signatur des Absenders erfasst den Antrag)' : ''}`);
+  l('Empfänger', d.laufzettel.recipient ? v(d.laufzettel.recipient.subject) : 'unbekannt');
   out.push('', 'Signaturen');
-  for (const s of d.signatures) {
+  for (const [index, s] of d.signatures.entries()) {
     l(s.role === 'author' ? `Absender${s.container ? ` (${s.container})` : ''}` : 'Intermediär', s.words.de);
-    if (s.signer) l('  unterzeichnet von', s.signer.subject);
+    if (s.role === 'author' && s.validityBasis === 'receipt') l('  Prüfzeitpunkt', JUDGED_AT_RECEIPT_WORDS.de);
+    if (s.expiredSince) {
+      const until = office.stated(s.expiredSince, { seconds: false });
+      l('  ACHTUNG', expiredSinceWords({ de: until, en: until }).de);
+    }
+    if (s.signer) l('  unterzeichnet von', v(s.signer.subject));
+    if (s.role === 'author' && !d.parts.some((p) => p.coverage.status === 'before-coverage')) {
+      const covered = d.parts.filter((p) => p.coverage.signatures.includes(index)).map((p) => (p.coverage.role === 'application' ? 'Antrag' : v(p.name)));
+      l('  erfasst', covered.length > 0 ? covered.join(', ') : 'keinen gespeicherten Teil');
+    }
     for (const r of s.reasons) l('  Hinweis', r.de);
-    l('  technisch', s.technical);
+    l('  technisch', v(s.technical));
   }
   if (d.inspections.length > 0) {
     out.push('', 'Prüfbericht des Intermediärs');
-    for (const i of d.inspections) l(i.subject.length > 60 ? `${i.subject.slice(0, 59)}…` : i.subject, i.words.de);
+    for (const i of d.inspections) l(column(v(i.subject), 60, true).trimEnd(), i.words.de);
   }
   if (d.view) {
-    out.push('', `Inhalt: ${d.view.benefit?.display ?? d.view.product ?? d.view.rootName}`);
+    out.push('', `Inhalt: ${v(d.view.benefit?.display ?? d.view.product ?? d.view.rootName)}`);
     for (const card of d.view.cards) {
-      out.push('', card.title.de);
+      out.push('', v(card.title.de));
       for (const section of card.sections) {
-        if (section.title.de !== card.title.de) out.push(`  ${section.title.de}`);
-        for (const f of section.fields) l(`  ${f.label.de}`.slice(0, 40), f.value.display);
+        if (section.title.de !== card.title.de) out.push(`  ${v(section.title.de)}`);
+        for (const f of section.fields) l(`  ${v(f.label.de)}`.slice(0, 40), v(f.value.display));
       }
     }
   } else if (d.viewError) {
@@ -296,7 +332,18 @@ function detailText(d: Detail): string {
   }
   if (d.documents.length > 0) {
     out.push('', 'Dokumente');
-    for (const doc of d.documents) l(doc.ref.source === 'inline' ? 'im Antrag' : 'Anlage', `${doc.fileName ?? doc.name} (${doc.mimeType ?? doc.detectedMimeType ?? 'unbekannter Typ'}, ${formatBytes(doc.size)})`);
+    for (const doc of d.documents) {
+      const declared = doc.mimeType !== undefined && doc.mimeType !== doc.detectedMimeType ? `, angegeben: ${v(doc.mimeType)}` : '';
+      l(doc.ref.source === 'inline' ? 'im Antrag' : 'Anlage', `${v(doc.fileName ?? doc.name)} (${doc.detectedMimeType ?? 'Inhalt nicht erkannt'}${declared}, ${formatBytes(doc.size)})`);
+      if (doc.mimeMismatch || doc.problem) l('  WARNUNG', doc.problem?.de ?? 'Der angegebene Dateityp passt nicht zum Inhalt.');
+      if (!doc.exportAllowed) l('  WARNUNG', 'Kein zugelassener Dateityp: wird als .bin exportiert; nur öffnen, wenn der Inhalt geprüft ist.');
+      l('  Export als', doc.exportName);
+    }
+  }
+  out.push('', 'Teile der Zustellung (was die Signatur des Absenders erfasst)');
+  for (const p of d.parts) {
+    out.push(`  - ${roleWords(p.coverage.role).de}: ${v(p.name)} — ${p.coverage.words.de}`);
+    out.push(`    ${formatBytes(p.size)}, SHA-256 ${p.sha256}`);
   }
   out.push('', `Inhalt: ${formatBytes(d.content.size)}, SHA-256 ${d.content.sha256}`);
   return `${out.join('\n')}\n`;
@@ -328,7 +375,7 @@ function registerShow(program: Command): void {
         const detail = await detailOf(api, id);
         if (opts.raw) await writeRawContent(api, detail.item.id);
         else if (json) printJson(detail);
-        else process.stdout.write(detailText(detail));
+        else process.stdout.write(detailText(detail, await officeTimeOf(api)));
         return ExitCode.ok;
       }),
     );
@@ -383,6 +430,7 @@ function registerExport(program: Command): void {
             const label = { xml: 'XML', pdf: 'PDF', attachments: 'Anlagen', receipt: 'Eingangsbestätigung' }[format];
             for (const f of result.files) process.stdout.write(`${label} geschrieben: ${f.path} (${formatBytes(f.size)})\n`);
             if (format === 'attachments' && result.files.length === 0) process.stdout.write('Keine Anlagen vorhanden.\n');
+            for (const note of result.notes ?? []) process.stdout.write(`  Hinweis: ${note}\n`);
           }
         }
         if (json) printJson({ ok: true, id: storeId, files });

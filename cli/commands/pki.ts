@@ -11,7 +11,9 @@ import { type KeyFileReport, type ReportedCertificate, reportKeyFile, sniffKeyFi
 import { loadCertificates } from '../../core/pki/pkcs12.js';
 import { REVOCATION_LABEL } from '../../core/pki/trust.js';
 import { createTestPki, type CreatedTestPki, TEST_PKI_ROLES, type TestPkiKeySize } from '../../core/pki/test-pki.js';
+import type { OfficeTime } from '../../core/time/office-time.js';
 import { ExitCode } from '../exit-codes.js';
+import { configuredOfficeTime } from '../office-time.js';
 import { passwordFromEnv, printJson, reportError, runAction } from '../output.js';
 
 const KEY_USAGE_DE: Readonly<Record<string, string>> = {
@@ -26,25 +28,23 @@ const KEY_USAGE_DE: Readonly<Record<string, string>> = {
   decipherOnly: 'nur Entschlüsselung',
 };
 
-/** dd.mm.yyyy hh:mm UTC: unambiguous for IT on any machine. */
-function dateTimeDe(iso: string): string {
-  const d = new Date(iso);
-  const two = (n: number): string => String(n).padStart(2, '0');
-  return `${two(d.getUTCDate())}.${two(d.getUTCMonth() + 1)}.${d.getUTCFullYear()} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())} UTC`;
+/** Office time with the zone stated (core/time), unambiguous for IT on any machine: "04.06.2021, 14:34 Uhr (MESZ, UTC+02:00)". */
+function stated(office: OfficeTime, iso: string): string {
+  return office.stated(iso, { seconds: false });
 }
 
 function line(label: string, value: string): string {
   return `  ${`${label}:`.padEnd(24)}${value}\n`;
 }
 
-function certificateText(entry: ReportedCertificate, withSuitability: boolean): string {
+function certificateText(entry: ReportedCertificate, withSuitability: boolean, office: OfficeTime): string {
   const c: CertificateFacts = entry.certificate;
   let out = '';
   out += line('Inhaber', c.subject.readable);
   out += line('Inhaber (RFC 2253)', c.subject.rfc2253);
   out += line('Aussteller', c.issuer.readable);
   out += line('Seriennummer', `${c.serialNumber.hex} (dezimal ${c.serialNumber.decimal})`);
-  out += line('Gültig', `${dateTimeDe(c.validFrom)} bis ${dateTimeDe(c.validTo)}`);
+  out += line('Gültig', `${stated(office, c.validFrom)} bis ${stated(office, c.validTo)}`);
   out += line('Schlüssel', `${c.key.algorithm}${c.key.bits === undefined ? '' : `, ${c.key.bits} Bit`}${c.key.curve ? ` (${c.key.curve})` : ''}`);
   out += line(
     'Schlüsselverwendung',
@@ -69,7 +69,7 @@ function certificateText(entry: ReportedCertificate, withSuitability: boolean): 
   return out;
 }
 
-function reportText(file: string, report: KeyFileReport): string {
+function reportText(file: string, report: KeyFileReport, office: OfficeTime): string {
   const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
   let out = '';
   if (report.format === 'pkcs12') {
@@ -77,13 +77,13 @@ function reportText(file: string, report: KeyFileReport): string {
   } else {
     out += `Datei: ${file}\nArt: ${plural(report.certificates.length, 'Zertifikat', 'Zertifikate')}\n`;
   }
-  out += `Geprüft zum Zeitpunkt: ${dateTimeDe(report.checkedAt)}\n`;
+  out += `Geprüft zum Zeitpunkt: ${stated(office, report.checkedAt)}\n`;
   report.keys.forEach((k, i) => {
-    out += `\nSchlüssel ${i + 1}${k.alias === null ? '' : ` (Alias „${k.alias}“)`}\n${certificateText(k, true)}`;
+    out += `\nSchlüssel ${i + 1}${k.alias === null ? '' : ` (Alias „${k.alias}“)`}\n${certificateText(k, true, office)}`;
   });
   report.certificates.forEach((c, i) => {
     const title = report.format === 'pkcs12' ? `Weiteres Zertifikat ${i + 1}` : `Zertifikat ${i + 1}`;
-    out += `\n${title}\n${certificateText(c, report.format === 'certificate')}`;
+    out += `\n${title}\n${certificateText(c, report.format === 'certificate', office)}`;
   });
   return out;
 }
@@ -132,9 +132,11 @@ async function show(file: string, options: ShowOptions): Promise<ExitCode> {
   const trustAnchors = options.ca.flatMap((f) => loadCertificates(readGivenFile(f)));
   const roles: KeyRole[] | undefined =
     options.role === undefined ? undefined : options.role === 'both' ? ['cipher', 'signature'] : [options.role];
+  const office = await configuredOfficeTime();
   const report = reportKeyFile(
     data,
     {
+      timeZone: office.zone,
       ...(format === 'pkcs12' && options.passwordEnv !== undefined ? { password: passwordFromEnv(options.passwordEnv) } : {}),
       ...(trustAnchors.length > 0 ? { trustAnchors } : {}),
       ...(roles ? { roles } : {}),
@@ -143,7 +145,7 @@ async function show(file: string, options: ShowOptions): Promise<ExitCode> {
     file,
   );
   if (json) printJson({ ok: true, file: path.resolve(file), ...report });
-  else process.stdout.write(reportText(file, report));
+  else process.stdout.write(reportText(file, report, office));
   return ExitCode.ok;
 }
 
@@ -156,9 +158,9 @@ interface InitOptions {
   json?: boolean;
 }
 
-function initText(created: CreatedTestPki, options: InitOptions): string {
-  const facts = (role: (typeof TEST_PKI_ROLES)[number] | 'ca'): CertificateFacts => describeCertificate(created.certificates[role]);
-  const until = (iso: string): string => dateTimeDe(iso).slice(0, 10);
+function initText(created: CreatedTestPki, options: InitOptions, office: OfficeTime): string {
+  const facts = (role: (typeof TEST_PKI_ROLES)[number] | 'ca'): CertificateFacts => describeCertificate(created.certificates[role], { timeZone: office.zone });
+  const until = (iso: string): string => office.date(iso);
   let out = `Test-PKI angelegt in ${created.dir}\n`;
   const ca = facts('ca');
   out += `  ca.cer: ${ca.subject.commonName ?? ca.subject.readable}, gültig bis ${until(ca.validTo)}\n`;
@@ -190,7 +192,7 @@ async function init(options: InitOptions): Promise<ExitCode> {
       certificates: Object.fromEntries((['ca', ...TEST_PKI_ROLES] as const).map((r) => [r, certificate(r)])),
     });
   } else {
-    process.stdout.write(initText(created, options));
+    process.stdout.write(initText(created, options, await configuredOfficeTime()));
   }
   return ExitCode.ok;
 }

@@ -15,40 +15,35 @@ import type { CertificateSummary } from '../../core/api/contract/mailbox.js';
 import { cancelRotation, rotationStatus, runRotation, stageRotation, type RotationStatus } from '../../core/mailbox/rotation.js';
 import { TechLog } from '../../core/ops/tech-log.js';
 import { PostfachStore } from '../../core/store/index.js';
-import { formatDateTime } from '../../core/xsozial/values.js';
+import { officeTime, type OfficeTime } from '../../core/time/office-time.js';
 import { ExitCode } from '../exit-codes.js';
 import { DEFAULT_STORE_PASSWORD_ENV } from '../mailbox-service.js';
 import { passwordFromEnv, printJson, runAction } from '../output.js';
 import { printConfigProblems } from './config.js';
 
-/** 29.11.2026 (UTC) */
-function day(iso: string): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso.slice(0, 10);
-  return `${String(d.getUTCDate()).padStart(2, '0')}.${String(d.getUTCMonth() + 1).padStart(2, '0')}.${d.getUTCFullYear()}`;
-}
 
 /** The first 8 bytes of a SHA-256 fingerprint ("AB:CD:…"), enough to tell certificates apart by eye. */
 function shortFingerprint(fingerprint: string): string {
   return `${fingerprint.split(':').slice(0, 8).join(':')}…`;
 }
 
-function certificateLines(label: string, c: CertificateSummary): string[] {
-  return [`  ${label} ${c.subject} (gültig bis ${day(c.validTo)}, SHA-256 ${c.fingerprintSha256})`, ...c.warnings.map((w) => `            Hinweis: ${w.de}`)];
+function certificateLines(label: string, c: CertificateSummary, office: OfficeTime): string[] {
+  return [`  ${label} ${c.subject} (gültig bis ${office.date(c.validTo, { missing: c.validTo })}, SHA-256 ${c.fingerprintSha256})`, ...c.warnings.map((w) => `            Hinweis: ${w.de}`)];
 }
 
-export function statusText(s: RotationStatus): string {
+/** The rotation's state in German; times in the office time zone, stated (core/time). */
+export function statusText(s: RotationStatus, office: OfficeTime = officeTime()): string {
   const state = { none: 'kein Zertifikatswechsel begonnen', staged: 'neues Zertifikat eingelesen', draining: 'altes Postfach wird geleert (fortsetzbar)', drained: 'altes Postfach leer, bereit zum Umschalten' }[s.state];
   const lines: string[] = [];
   if (s.state === 'none' && s.lastCompleted) {
-    const when = formatDateTime(s.lastCompleted.at) ?? s.lastCompleted.at;
+    const when = office.stated(s.lastCompleted.at, { missing: s.lastCompleted.at });
     const now = s.current ? shortFingerprint(s.current.fingerprintSha256) : '—';
     lines.push(
       `Zertifikatswechsel: der letzte Wechsel wurde am ${when} abgeschlossen (abgelöst: SHA-256 ${shortFingerprint(s.lastCompleted.retired.fingerprintSha256)}, seitdem in Kraft: SHA-256 ${now}); kein neuer Wechsel begonnen`,
     );
   } else lines.push(`Zertifikatswechsel: ${state}`);
-  if (s.current) lines.push(...certificateLines('in Kraft:', s.current));
-  if (s.next) lines.push(...certificateLines('neu:     ', s.next));
+  if (s.current) lines.push(...certificateLines('in Kraft:', s.current, office));
+  if (s.next) lines.push(...certificateLines('neu:     ', s.next, office));
   if (s.state !== 'none') {
     for (const step of s.steps) lines.push(`  [${step.done ? 'x' : ' '}] ${step.title.de}: ${step.explanation.de}`);
     lines.push(`  für das alte Zertifikat abgerufen: ${s.fetched}`);
@@ -103,7 +98,7 @@ export function register(program: Command): void {
             }
           }
           if (json) printJson({ ok: true, ...status, ...(fetchOutcome ? { fetchOutcome } : {}) });
-          else process.stdout.write(statusText(status));
+          else process.stdout.write(statusText(status, officeTime(config.values.officeTimeZone)));
           // a drain that did not finish: partly done, run again
           return status.state === 'draining' ? ExitCode.partial : ExitCode.ok;
         } finally {

@@ -13,6 +13,8 @@
  *   plaintext = record*:  type (1 byte: "F" file, "M" manifest, "E" end) · meta length (uint32 BE) · meta (JSON) · data
  *               F: meta { name, size } then `size` bytes;  M: { entries: [{ name, size, sha256 }], summary };  E: end
  *
+ * The header's N, r and p are bounded before any key is derived (core/store/scrypt-cost.ts, the same bound as the
+ * store's key file): a crafted header cannot make the program work for minutes before it says "wrong password".
  * A wrong password is told from a damaged file by keyCheck; a damaged or altered file fails a GCM tag, the chunk
  * order, the final flag, or a SHA-256 of the manifest. Nothing of a backup is used before it has been read to its
  * authenticated end.
@@ -20,6 +22,7 @@
 import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, scrypt as scryptCallback, timingSafeEqual } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
 import { PostfachError } from '../errors.js';
+import { DEFAULT_SCRYPT, scryptCostProblem, scryptOptions, type ScryptParams } from '../store/scrypt-cost.js';
 
 export const MAGIC = Buffer.from('OPFBAK\x00\x01', 'latin1');
 export const FORMAT = 'osci-postfach-backup';
@@ -31,13 +34,9 @@ const KEY_CHECK_LABEL = 'osci-postfach-backup key check v1';
 const MAX_HEADER_BYTES = 64 * 1024;
 const MAX_META_BYTES = 16 * 1024 * 1024;
 
-export interface ScryptCost {
-  readonly N: number;
-  readonly r: number;
-  readonly p: number;
-}
+export type ScryptCost = ScryptParams;
 /** The same cost as the store's password wrapper: about a second on a current PC. */
-export const DEFAULT_BACKUP_SCRYPT: ScryptCost = { N: 2 ** 17, r: 8, p: 1 };
+export const DEFAULT_BACKUP_SCRYPT: ScryptCost = DEFAULT_SCRYPT;
 export const MIN_BACKUP_PASSWORD = 8;
 
 export interface BackupHeader {
@@ -88,9 +87,10 @@ export function backupError(kind: 'backup-wrong-password' | 'backup-corrupt' | '
   return new PostfachError(kind, texts, detail, cause === undefined ? {} : { cause });
 }
 
+/** The key for a password; the cost must have passed `scryptCostProblem` (callers check before, with their own error). */
 export function deriveKey(password: string, salt: Buffer, cost: ScryptCost): Promise<Buffer> {
   return new Promise((resolve, reject) =>
-    scryptCallback(password.normalize('NFC'), salt, 32, { N: cost.N, r: cost.r, p: cost.p, maxmem: 256 * cost.N * cost.r + 64 * 1024 * 1024 }, (error, key) => (error ? reject(error) : resolve(key))),
+    scryptCallback(password.normalize('NFC'), salt, 32, scryptOptions(cost), (error, key) => (error ? reject(error) : resolve(key))),
   );
 }
 
@@ -133,6 +133,9 @@ export class BackupWriter {
   static async start(out: FileHandle, password: string, options: { appVersion: string; cost?: ScryptCost; chunkBytes?: number; now?: Date }): Promise<BackupWriter> {
     if (password.length < MIN_BACKUP_PASSWORD) throw backupError('backup-weak-password', `backup password has ${password.length} characters, at least ${MIN_BACKUP_PASSWORD} needed`);
     const cost = options.cost ?? DEFAULT_BACKUP_SCRYPT;
+    // never write a header this program would refuse to read
+    const problem = scryptCostProblem(cost);
+    if (problem !== undefined) throw new RangeError(problem);
     const salt = randomBytes(16);
     const key = await deriveKey(password, salt, cost);
     const prefix = randomBytes(NONCE_PREFIX_BYTES);
@@ -249,9 +252,12 @@ export async function openBackup(file: FileHandle, password: string): Promise<Op
   if (header.format !== FORMAT) throw backupError('backup-corrupt', `format ${String(header.format)}`);
   if (typeof header.version !== 'number' || header.version > FORMAT_VERSION) throw backupError('backup-too-new', `format version ${String(header.version)}, this program reads ${FORMAT_VERSION}`);
   const kdf = header.kdf;
-  if (kdf?.name !== 'scrypt' || ![kdf.N, kdf.r, kdf.p].every((n) => Number.isInteger(n) && n > 0) || kdf.N > 2 ** 22 || header.cipher !== 'aes-256-gcm') {
+  if (kdf?.name !== 'scrypt' || typeof kdf.salt !== 'string' || header.cipher !== 'aes-256-gcm') {
     throw backupError('backup-corrupt', 'unsupported or damaged key derivation parameters');
   }
+  // the header chooses the work of the key derivation: bounded like the store's key file, before deriving anything
+  const costProblem = scryptCostProblem(kdf);
+  if (costProblem !== undefined) throw backupError('backup-corrupt', `key derivation parameters out of range: ${costProblem}`);
   const chunkBytes = header.chunkBytes;
   if (!Number.isInteger(chunkBytes) || chunkBytes < 1024 || chunkBytes > 64 * 1024 * 1024) throw backupError('backup-corrupt', `chunk size ${String(chunkBytes)}`);
   const key = await deriveKey(password, Buffer.from(kdf.salt, 'base64'), kdf);

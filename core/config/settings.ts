@@ -7,6 +7,7 @@
  * No Node and no DOM here (the renderer may import the declarations to label locked settings).
  */
 import { z } from 'zod';
+import { DEFAULT_OFFICE_TIME_ZONE, isTimeZone } from '../time/office-time.js';
 
 export type SettingKind = 'url' | 'text' | 'path' | 'pathList' | 'certificateFile' | 'certificateFiles' | 'integer' | 'boolean' | 'enum';
 export type SettingCategory = 'connection' | 'network' | 'storage' | 'security' | 'ui';
@@ -226,6 +227,19 @@ export const SETTINGS = [
     description: { de: 'Die Sprache der Oberfläche und der Meldungen.', en: 'The language of the user interface and its messages.' },
   },
   {
+    key: 'officeTimeZone',
+    kind: 'text',
+    policyName: 'OfficeTimeZone',
+    category: 'ui',
+    userEditable: false,
+    default: DEFAULT_OFFICE_TIME_ZONE,
+    title: { de: 'Zeitzone des Amtes', en: 'Office time zone' },
+    description: {
+      de: 'Die Zeitzone (IANA-Name, z. B. Europe/Berlin), in der das Programm jeden Zeitpunkt anzeigt: Liste, Laufzettel, PDF, Eingangsbestätigung, Protokoll und Kommandozeile – unabhängig von der Zeitzone des PCs. Dokumente, die das Programm verlassen, nennen die Zeitzone. Standard: Europe/Berlin.',
+      en: 'The time zone (IANA name, e.g. Europe/Berlin) in which the program shows every moment: list, Laufzettel, PDF, confirmation of receipt, audit log and command line — whatever the PC’s own zone is. Documents that leave the program name the zone. Default: Europe/Berlin.',
+    },
+  },
+  {
     key: 'trainingModeOffered',
     kind: 'boolean',
     policyName: 'TrainingModeOffered',
@@ -291,6 +305,7 @@ export interface ConfigValues {
   retentionTrashDays: number;
   allowedExportFolders: string[];
   language: 'de' | 'en';
+  officeTimeZone: string;
   trainingModeOffered: boolean;
   refuseSelfSignedMailboxCertificates: boolean;
   minimumKeyBits: number;
@@ -304,7 +319,8 @@ export function valueSchema(declaration: SettingDeclaration): z.ZodType {
     case 'url':
       return declaration.key === 'proxyPacUrl' ? url(['http:', 'https:', 'file:']) : url(['http:', 'https:']);
     case 'text':
-      return z.string().max(2000);
+      // the office time zone must be one Intl knows: a typo would otherwise surface as a crash when a time is shown
+      return declaration.key === 'officeTimeZone' ? z.string().max(100).refine(isTimeZone, 'eine Zeitzone (IANA-Name, z. B. Europe/Berlin)') : z.string().max(2000);
     case 'path':
     case 'certificateFile':
       return pathText;

@@ -1,7 +1,8 @@
 /**
- * Inline documents into a folder: one file each, streamed from the content, with safe predictable names
- * (file-names.ts); an existing file is never overwritten (duplicates get " (2)", " (3)", ...), and every
- * written file's SHA-256 is checked against the view.
+ * Inline documents into a folder: one file each, streamed from the content, with safe predictable names whose
+ * extension follows the detected content (file-names.ts: allow-list, else ".bin"); an existing file is never
+ * overwritten (duplicates get " (2)", " (3)", ...), every written file's SHA-256 is checked against the view, and
+ * each file carries the Mark-of-the-Web on Windows (mark-of-the-web.ts).
  */
 import { createHash } from 'node:crypto';
 import { mkdir, open, rm } from 'node:fs/promises';
@@ -10,7 +11,8 @@ import { openDocument } from '../xsozial/read-delivery.js';
 import type { XmlSource } from '../xsozial/source.js';
 import type { DocumentView } from '../xsozial/view.js';
 import { sourceChanged, targetNotWritable } from './errors.js';
-import { numbered, safeFileName } from './file-names.js';
+import { inlineDocumentName, numbered } from './file-names.js';
+import { markFromInternet } from './mark-of-the-web.js';
 
 export interface ExportedAttachment {
   readonly documentId: string;
@@ -18,6 +20,8 @@ export interface ExportedAttachment {
   readonly path: string;
   readonly size: number;
   readonly sha256: string;
+  /** False: the content is of no allowed type and was written as ".bin". */
+  readonly allowed: boolean;
 }
 
 export async function exportAttachments(source: XmlSource, documents: readonly DocumentView[], folder: string): Promise<ExportedAttachment[]> {
@@ -25,12 +29,10 @@ export async function exportAttachments(source: XmlSource, documents: readonly D
   const out: ExportedAttachment[] = [];
   for (const doc of documents) {
     if (doc.problem?.kind === 'document-invalid') continue;
-    // the extension follows the content: the declared type where the bytes agree with it, else what they are
-    const type = doc.mimeMismatch ? doc.detectedMimeType : (doc.mimeType ?? doc.detectedMimeType);
-    const base = safeFileName(doc.fileName ?? doc.name, `dokument-${doc.ordinal + 1}`, type);
-    const written = await writeNewFile(folder, base, openDocument(source, doc));
+    const name = inlineDocumentName(doc);
+    const written = await writeNewFile(folder, name.fileName, openDocument(source, doc));
     if (written.sha256 !== doc.sha256) throw sourceChanged(`attachment ${doc.ordinal}: SHA-256 differs from the view`);
-    out.push({ documentId: doc.id, ...written });
+    out.push({ documentId: doc.id, ...written, allowed: name.allowed });
   }
   return out;
 }
@@ -46,7 +48,8 @@ export async function createFolder(folder: string): Promise<void> {
 
 /**
  * Streams `chunks` into a new file in `folder` named after `base` (never overwriting: " (2)", " (3)", ...), synced
- * before it counts as written; a failure while writing removes the partial file.
+ * before it counts as written and then marked as coming from the Internet (Windows); a failure while writing removes
+ * the partial file.
  */
 export async function writeNewFile(folder: string, base: string, chunks: AsyncIterable<Uint8Array>): Promise<{ fileName: string; path: string; size: number; sha256: string }> {
   const { handle, fileName } = await createExclusive(folder, base);
@@ -66,6 +69,7 @@ export async function writeNewFile(folder: string, base: string, chunks: AsyncIt
     throw error;
   }
   await handle.close();
+  await markFromInternet(target);
   return { fileName, path: target, size, sha256: hash.digest('hex') };
 }
 

@@ -2,10 +2,11 @@
  * SecureSpool: a temporary file for large data (HTTP bodies, decrypted transport layers, attachments) that is
  * never readable on disk. Every spool has its own random AES-256 key that lives only in memory; the file holds
  * AES-256-CTR ciphertext, so any byte range can be read back without reading from the start. Spools are deleted
- * when released and, as a last resort, when the process exits.
+ * when released and, as a last resort, when the process exits. They live in a private folder made by mkdtemp (0700),
+ * never in a folder of a predictable name another user could have created first.
  */
 import { createCipheriv, createDecipheriv, randomBytes, type Cipher } from 'node:crypto';
-import { mkdirSync, unlinkSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, unlinkSync } from 'node:fs';
 import { open, unlink, type FileHandle } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -30,24 +31,35 @@ function installExitHook(): void {
 }
 
 let spoolDir: string | undefined;
-/** Folder for spool files (default: the OS temp folder); the app may point it at its data folder. */
-export function setSpoolDirectory(dir: string): void {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  spoolDir = dir;
+
+/**
+ * A folder of its own for this process's spool files, made by mkdtemp (a random name, created by this call, mode
+ * 0700 on POSIX) inside `parent`. Never a fixed name: in a shared temporary folder another user could create
+ * "postfach-spool-<pid>" first, own it, and swap or change the (unauthenticated CTR) spool files under us.
+ */
+function privateFolder(parent: string): string {
+  mkdirSync(parent, { recursive: true, mode: 0o700 });
+  const dir = mkdtempSync(path.join(parent, 'postfach-spool-'));
+  // mkdtemp creates 0700 already on POSIX; said once more so a umask or platform default cannot widen it
+  chmodSync(dir, 0o700);
+  process.on('exit', () => {
+    try {
+      rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // best effort
+    }
+  });
+  return dir;
 }
-function directory(): string {
-  if (!spoolDir) {
-    const dir = path.join(os.tmpdir(), `postfach-spool-${process.pid}`);
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    spoolDir = dir;
-    process.on('exit', () => {
-      try {
-        rmSync(dir, { recursive: true, force: true });
-      } catch {
-        // best effort
-      }
-    });
-  }
+
+/** Spool files go into a private folder made inside `parent` (default: the OS temp folder), e.g. the data folder. */
+export function setSpoolDirectory(parent: string): void {
+  spoolDir = privateFolder(parent);
+}
+
+/** The folder spool files of this process go into (made on first use). */
+export function spoolDirectory(): string {
+  spoolDir ??= privateFolder(os.tmpdir());
   return spoolDir;
 }
 
@@ -78,7 +90,7 @@ export class SecureSpool implements ByteSource {
 
   static async create(): Promise<SecureSpool> {
     installExitHook();
-    const file = path.join(directory(), `${randomBytes(12).toString('hex')}.spool`);
+    const file = path.join(spoolDirectory(), `${randomBytes(12).toString('hex')}.spool`);
     const handle = await open(file, 'wx+', 0o600);
     live.add(file);
     const spool = new SecureSpool(file, handle);

@@ -2,10 +2,13 @@
  * One fetched delivery → one store entry. The transport layer is sound here (core/osci decrypted the response and
  * verified the pinned SupplierSignature); what follows never throws for the content's sake:
  *
- *  - content decrypted, author signatures valid, XML readable → stored readable: the content exactly as delivered
- *    (the XML bytes), the OSCI attachments, the summary for the list, the signature checks in plain words;
+ *  - content decrypted, author signatures valid, XML readable → stored readable: the application chosen by the rule
+ *    of application-rule.ts exactly as delivered (the XML bytes), every other part (OSCI attachments, extra
+ *    contents) as an attachment, each with what the author signature covers of it (codes), the summary for the
+ *    list with the signature status of the signatures covering the application only, the signature checks in words;
  *  - content that cannot be decrypted (encrypted for another certificate, broken), verified (an author signature
- *    that does not verify) or read (broken or hostile XML) → a "poison" delivery: stored exactly as received —
+ *    that does not verify), chosen (several different applications: `content-ambiguous`) or read (broken or
+ *    hostile XML) → a "poison" delivery: stored exactly as received —
  *    the decrypted transport layer, i.e. the signed OSCI message with its still encrypted containers, where the
  *    content could not be decrypted; the delivered content bytes otherwise — marked "nicht lesbar: <reason>"
  *    (German, no personal data) with the technical kind and detail for IT.
@@ -17,17 +20,22 @@ import type { SignatureCheck } from '../api/contract/mailbox.js';
 import { unreadableWords } from '../api/contract/unreadable.js';
 import { PostfachError, toPostfachError } from '../errors.js';
 import type { ByteSource } from '../io/byte-source.js';
-import { decodeContent, type ContainerResult, type ContentItem, type ContentResult, type ContentSignatureInfo } from '../osci/content/decode.js';
+import { contentCoverage, type ContentCoverage } from '../osci/content/coverage.js';
+import { decodeContent, type ContainerResult, type ContentResult, type ContentSignatureInfo } from '../osci/content/decode.js';
+import { osciError } from '../osci/errors.js';
 import type { FetchedDelivery } from '../osci/client/dialog.js';
 import type { Inspection as OsciInspection, ProcessCardBundle, Timestamp } from '../osci/messages/model.js';
 import { validateChain } from '../pki/trust.js';
-import type { NewAttachment, NewDelivery, PostfachStore } from '../store/index.js';
+import { toInstant } from '../time/office-time.js';
+import type { JsonValue, NewAttachment, NewDelivery, PostfachStore } from '../store/index.js';
 import { readDelivery, type DeliveryView } from '../xsozial/index.js';
-import { detectMimeType } from '../xsozial/magic.js';
+import { detectMimeType, MAGIC_LENGTH, UNKNOWN_TYPE } from '../xsozial/magic.js';
 import { certificateSummary } from './certificates.js';
 import type { MailboxIdentity } from './identity.js';
 import { killPoint } from './kill-points.js';
-import { inspectionsJson, listStatusOf, signaturesJson, type Inspection } from './message-dto.js';
+import { checkCreation, creationCheckJson, expiredSince, judgingTime, type JudgingTime } from './legal-time.js';
+import { chooseApplication, looksLikeXml, type Choice, type Part } from './application-rule.js';
+import { coverageJson, inspectionsJson, listStatusOf, signaturesJson, type Inspection } from './message-dto.js';
 
 export type AcceptOutcome =
   | { readonly kind: 'new'; readonly id: number; readonly messageId: string; readonly unreadable: boolean }
@@ -39,6 +47,8 @@ export function unreadableReason(kind: string): string {
 }
 
 const plain = (t: Timestamp | undefined): string | null => (t?.plain ? t.plain : null);
+/** A process-card stamp as the store keeps it (a zone-less xs:dateTime is UTC, core/time); null when no time. */
+const stamp = (t: Timestamp | undefined): string | null => toInstant(plain(t))?.toISOString() ?? null;
 
 /** The intermediary's inspection report in plain words (its statement, not a proof). */
 export function inspectionsOf(card: ProcessCardBundle | undefined): Inspection[] {
@@ -71,9 +81,24 @@ function words(result: SignatureCheck['result'], certificate: SignatureCheck['ce
   return { de: `${de}; ${certDe}; Sperrstatus nicht geprüft`, en: `${en}; ${certEn}; revocation status not checked` };
 }
 
-/** An author signature: valid? signer? does it chain to a CA local IT configured as trusted, at the Eingang? */
-function authorCheck(container: ContainerResult, sig: ContentSignatureInfo, identity: MailboxIdentity, extra: readonly X509Certificate[], at: Date): SignatureCheck {
-  const result: SignatureCheck['result'] = sig.valid ? 'valid' : 'invalid';
+/**
+ * An author signature: valid? signer? does it chain to a CA local IT configured as trusted, at the judging time
+ * (the Eingang when plausible, else the time of receipt: legal-time.ts)? Expired since then is said too. A
+ * signature whose value verifies and whose only failing digests are attachments' is valid for what it covers
+ * intact; those attachments carry their own status (coverage), and the check says so.
+ */
+function authorCheck(
+  container: ContainerResult,
+  sig: ContentSignatureInfo,
+  identity: MailboxIdentity,
+  extra: readonly X509Certificate[],
+  judged: JudgingTime,
+  receivedAt: Date,
+  coverage: ContentCoverage,
+  timeZone?: string,
+): SignatureCheck {
+  const at = judged.at;
+  const result: SignatureCheck['result'] = sig.valueValid && !coverage.signatureFailures.some((f) => f.signature === sig) ? 'valid' : 'invalid';
   let certificate: SignatureCheck['certificate'] = 'not-checked';
   let reasons: SignatureCheck['reasons'] = [];
   if (sig.signer) {
@@ -81,15 +106,24 @@ function authorCheck(container: ContainerResult, sig: ContentSignatureInfo, iden
     certificate = trust.status;
     reasons = trust.reasons.map((r) => ({ de: r.de, en: r.en }));
   }
+  const since = sig.signer && certificate !== 'invalid' ? expiredSince(sig.signer.validTo, at, receivedAt) : undefined;
+  if (result === 'valid' && !sig.valid) {
+    reasons = [
+      ...reasons,
+      { de: 'Mindestens eine Anlage passt nicht zu dieser Signatur; sie ist einzeln gekennzeichnet und gehört nicht zum Nachweis.', en: 'At least one attachment does not match this signature; it is marked on its own and is not covered.' },
+    ];
+  }
   return {
     role: 'author',
     ...(container.id ? { container: container.id } : {}),
     result,
     certificate,
     words: words(result, certificate),
-    ...(sig.signer ? { signer: certificateSummary(sig.signer, { at }) } : {}),
+    ...(sig.signer ? { signer: certificateSummary(sig.signer, { at, ...(timeZone ? { timeZone } : {}) }) } : {}),
     algorithm: sig.signatureMethod.slice(0, 200),
     checkedAt: at.toISOString(),
+    validityBasis: judged.basis,
+    ...(since === undefined ? {} : { expiredSince: since }),
     revocation: 'not-checked',
     reasons,
     technical: `${sig.signatureMethod}; ${sig.references.length} references${sig.failure ? `; ${sig.failure.kind}: ${sig.failure.detail}` : ''}${sig.weak ? '; weak algorithm' : ''}`.slice(0, 4000),
@@ -113,11 +147,6 @@ function intermediaryCheck(delivery: FetchedDelivery, at: Date): SignatureCheck 
   };
 }
 
-/** Base64Content, inline XML and attachments of every readable container, in document order. */
-function contentItems(content: ContentResult): Array<Exclude<ContentItem, { kind: 'nested-container' }>> {
-  return content.allContainers.flatMap((c) => c.contents.filter((i): i is Exclude<ContentItem, { kind: 'nested-container' }> => i.kind !== 'nested-container'));
-}
-
 async function head(source: ByteSource, n = 64): Promise<Buffer> {
   const parts: Buffer[] = [];
   let got = 0;
@@ -126,11 +155,6 @@ async function head(source: ByteSource, n = 64): Promise<Buffer> {
     got += chunk.length;
   }
   return Buffer.concat(parts, got);
-}
-
-function looksLikeXml(bytes: Buffer): boolean {
-  const text = bytes.toString('utf8').replace(/^\uFEFF/, '').trimStart();
-  return text.startsWith('<');
 }
 
 /** Streams a source for the store; the kill test may cut the process in the middle of it. */
@@ -177,6 +201,8 @@ const INLINE_CONTENT_LIMIT = 256 * 1024;
 export interface AcceptOptions {
   readonly store: PostfachStore;
   readonly identity: MailboxIdentity;
+  /** The office time zone of the dates in the certificate warnings stored with the checks (default Europe/Berlin). */
+  readonly timeZone?: string;
 }
 
 /**
@@ -198,11 +224,11 @@ export async function acceptDelivery(delivery: FetchedDelivery, options: AcceptO
 
   const card = delivery.processCard?.processCard;
   const creation = plain(card?.creation);
-  const at = creation ? new Date(creation) : new Date();
-  const validAt = Number.isNaN(at.getTime()) ? new Date() : at;
+  // the local clock at receipt: the fetch time stored, and what an implausible Creation is replaced by
+  const receivedAt = new Date();
   const message = delivery.decoded.message;
   const messageCerts = [...message.nonIntermediaryCertificates, ...message.intermediaryCertificates].map((c) => c.certificate);
-  const checks: SignatureCheck[] = [intermediaryCheck(delivery, validAt)];
+  const checks: SignatureCheck[] = [intermediaryCheck(delivery, receivedAt)];
   const inspections = inspectionsOf(delivery.processCard);
   const sender = senderCertificate(delivery);
 
@@ -211,7 +237,8 @@ export async function acceptDelivery(delivery: FetchedDelivery, options: AcceptO
     subject: delivery.subject ?? card?.subject ?? null,
     senderCertificate: sender?.raw ?? null,
     addresseeCertificate: addresseeCertificate(delivery, identity).raw,
-    processCard: { creation, forwarding: plain(card?.forwarding), reception: plain(card?.reception), inspectionReport: inspectionsJson(inspections) },
+    processCard: { creation: stamp(card?.creation), forwarding: stamp(card?.forwarding), reception: stamp(card?.reception), inspectionReport: inspectionsJson(inspections) },
+    fetchedAt: receivedAt,
   };
 
   // the content layer: never throws for the content's sake
@@ -222,31 +249,60 @@ export async function acceptDelivery(delivery: FetchedDelivery, options: AcceptO
   } catch (error) {
     failure = toPostfachError(error);
   }
+  let choice: Choice | undefined;
+  let coverage: ContentCoverage | undefined;
+  const checkIndex = new Map<ContentSignatureInfo, number>();
+  // author signatures are judged once the legal time is known (it needs the message's own creation time, below);
+  // their places among the checks are fixed now, so that each part can name the signatures that cover it
+  const authorSignatures: Array<[ContainerResult, ContentSignatureInfo]> = [];
   if (content) {
-    for (const container of content.allContainers) for (const sig of container.signatures) checks.push(authorCheck(container, sig, identity, messageCerts, validAt));
     const undecryptable = content.items.find((i) => i.kind === 'encrypted' && i.error !== undefined);
     if (undecryptable && undecryptable.kind === 'encrypted') {
       failure = undecryptable.error;
       // nothing to take apart: the delivery is kept as the OSCI message it came in
-      content = undefined;
-    } else if (content.firstError) failure = content.firstError;
+    } else {
+      // every signature result belongs to exactly what its references cover (core/osci/content/coverage.ts)
+      coverage = contentCoverage(content);
+      for (const container of content.allContainers) {
+        for (const sig of container.signatures) {
+          checkIndex.set(sig, checks.length + authorSignatures.length);
+          authorSignatures.push([container, sig]);
+        }
+      }
+      const broken = coverage.signatureFailures[0];
+      const nested = content.allContainers.flatMap((c) => c.nestedEncrypted).find((n) => n.error !== undefined);
+      if (broken) failure = osciError(broken.kind, `content signature: ${broken.detail}`);
+      else if (nested?.error) failure = nested.error;
+      choice = await chooseApplication(coverage);
+      if (failure === undefined && choice.kind !== 'application') failure = choice.error;
+    }
   }
 
-  // decrypted (an author signature may still have failed): the delivered content and attachments are kept
-  const items = content ? contentItems(content) : [];
-  let main: (typeof items)[number] | undefined;
-  for (const item of items) {
-    if (item.kind === 'attachment') continue;
-    if (main === undefined || (!looksLikeXml(await head(main.data)) && looksLikeXml(await head(item.data)))) main = item;
-  }
-  if (content && failure === undefined && main === undefined) failure = new PostfachError('no-content', { de: 'Die Zustellung enthält keinen Inhalt.', en: 'The delivery holds no content.' }, 'no Base64Content or inline content in any container');
-
+  // decrypted (an author signature may still have failed): every part is kept with what the signature covers of it
+  const application = choice?.kind === 'application' ? choice.application : undefined;
+  const main = application?.coverage.item;
+  const recordOf = (part: Part, role: Part['role'] = part.role): JsonValue =>
+    coverageJson({
+      role,
+      status: part.status,
+      signatures: part.signatures.map((s) => checkIndex.get(s)).filter((i): i is number => i !== undefined),
+      container: part.coverage.path,
+      contentId: part.coverage.item.id,
+    });
   const attachments: NewAttachment[] = [];
-  for (const item of items) {
+  for (const part of choice?.parts ?? []) {
+    const item = part.coverage.item;
     if (item === main) continue;
-    const type = detectMimeType(await head(item.data, 16));
-    const name = item.kind === 'attachment' ? item.contentId : `${item.id ?? `inhalt-${attachments.length + 1}`}${type === undefined ? '.txt' : ''}`;
-    attachments.push({ name: name.slice(0, 1000), mimeType: type ?? (item.kind === 'attachment' ? 'application/octet-stream' : 'text/plain'), content: forStore(item.data), expectedSha256: item.sha256 });
+    // the type is what the bytes are (text is recognised as such), never assumed: unknown is octet-stream
+    const type = detectMimeType(await head(item.data, MAGIC_LENGTH));
+    const name = item.kind === 'attachment' ? item.contentId : (item.id ?? `inhalt-${attachments.length + 1}`);
+    attachments.push({
+      name: name.slice(0, 1000),
+      mimeType: type ?? UNKNOWN_TYPE,
+      content: forStore(item.data),
+      expectedSha256: item.sha256,
+      coverage: recordOf(part),
+    });
   }
 
   let view: DeliveryView | undefined;
@@ -258,31 +314,45 @@ export async function acceptDelivery(delivery: FetchedDelivery, options: AcceptO
     }
   }
 
+  const creationCheck = checkCreation({ creation, forwarding: plain(card?.forwarding), receivedAt, messageCreatedAt: view?.createdAt?.raw });
+  const judged = judgingTime(creationCheck, creation, receivedAt);
+  if (coverage !== undefined) {
+    for (const [container, sig] of authorSignatures) checks.push(authorCheck(container, sig, identity, messageCerts, judged, receivedAt, coverage, options.timeZone));
+  }
+  const processCard = { ...base.processCard, creationCheck: creationCheckJson(creationCheck) };
+
   killPoint('before-save');
   let delivered: NewDelivery;
   if (failure !== undefined) {
-    // stored exactly as received: the delivered content where it could be decrypted, else the OSCI message itself
-    const contentBytes = main && content ? main.data : delivery.decoded.inner;
+    // stored exactly as received: the delivered content where one was chosen, else the (decrypted) OSCI message
+    const contentBytes = main ? main.data : delivery.decoded.inner;
     const reason = unreadableReason(failure.kind);
     delivered = {
       ...base,
+      processCard,
       content: forStore(contentBytes),
-      contentType: main && content ? (looksLikeXml(await head(main.data)) ? 'application/xml' : 'application/octet-stream') : 'multipart/related; type=text/xml (OSCI)',
+      contentType: main ? ((await looksLikeXml(main.data)) ? 'application/xml' : 'application/octet-stream') : 'multipart/related; type=text/xml (OSCI)',
+      contentCoverage: application ? recordOf(application) : coverageJson({ role: 'received', status: 'as-received', signatures: [] }),
       attachments,
       unreadableReason: reason,
       unreadableKind: failure.kind,
       signatureResult: signaturesJson(checks),
       certificateResult: { unreadable: { kind: failure.kind, detail: failure.detail.slice(0, 2000) } },
+      // nothing is shown: no trust words (an author signature that failed says "ungültig")
       summary: { signatureStatus: listStatusOf(checks, true) },
       searchText: '',
     };
   } else {
     const v = view as DeliveryView;
-    const mainItem = main as (typeof items)[number];
+    const shown = application as Part;
+    // the list's status from the signatures that cover the application shown, and from nothing else
+    const covering = shown.signatures.map((s) => checks[checkIndex.get(s) ?? -1]).filter((c): c is SignatureCheck => c !== undefined);
     delivered = {
       ...base,
-      content: forStore(mainItem.data),
+      processCard,
+      content: forStore(shown.coverage.item.data),
       contentType: 'application/xml',
+      contentCoverage: recordOf(shown),
       attachments,
       signatureResult: signaturesJson(checks),
       summary: {
@@ -291,9 +361,9 @@ export async function acceptDelivery(delivery: FetchedDelivery, options: AcceptO
         benefitText: v.benefit?.text ?? v.product ?? null,
         applicationDate: /^\d{4}-\d{2}-\d{2}/.exec(v.applicationDate?.raw ?? '')?.[0] ?? null,
         isTest: v.test,
-        signatureStatus: listStatusOf(checks, false),
+        signatureStatus: listStatusOf(covering, false),
       },
-      ...(mainItem.length > INLINE_CONTENT_LIMIT ? { searchText: searchTextOf(v) } : {}),
+      ...(shown.coverage.item.length > INLINE_CONTENT_LIMIT ? { searchText: searchTextOf(v) } : {}),
     };
   }
   const saved = await store.saveDelivery(delivered);

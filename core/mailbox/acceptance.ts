@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { PostfachError } from '../errors.js';
+import { markFromInternet } from '../export/mark-of-the-web.js';
 import { exportAcceptanceRecord } from '../export/pdf/acceptance-record.js';
 import { logLineText, type TechLog } from '../ops/tech-log.js';
 import type { PostfachStore } from '../store/index.js';
@@ -22,6 +23,8 @@ export interface AcceptanceOptions {
   readonly screenshot?: { readonly png: Buffer; readonly source: string };
   readonly noScreenshotReason?: string;
   readonly cache?: ViewCache;
+  /** The office time zone the record states every time in (default Europe/Berlin). */
+  readonly timeZone?: string;
 }
 
 export async function acceptanceRecord(store: PostfachStore, id: number, options: AcceptanceOptions): Promise<{ path: string; size: number; screenshot: boolean }> {
@@ -41,7 +44,7 @@ export async function acceptanceRecord(store: PostfachStore, id: number, options
   const logLines = (options.log?.read((line) => line.messageId === record.messageId || line.id === id, 50) ?? []).map(logLineText);
   const result = await exportAcceptanceRecord(
     {
-      receipt: receiptFacts(record),
+      receipt: receiptFacts(record, options.timeZone),
       fetchedAt: record.times.fetchedAt,
       isTest: record.isTest,
       decryption: {
@@ -58,6 +61,8 @@ export async function acceptanceRecord(store: PostfachStore, id: number, options
     new Date(),
     { replace: options.replace === true },
   );
+  // it quotes the application (and shows a screenshot of it): marked as coming from outside like every export
+  await markFromInternet(result.path);
   store.recordExported(id, 'abnahmeprotokoll');
   return { ...result, screenshot: options.screenshot !== undefined };
 }

@@ -3,7 +3,8 @@ import { X509Certificate } from 'node:crypto';
 import type { CertificateSummary } from '../api/contract/mailbox.js';
 import { describeCertificate, type KeyRole } from '../pki/certificate-facts.js';
 
-export function certificateSummary(certificate: X509Certificate | Uint8Array, options: { at?: Date; roles?: readonly KeyRole[] } = {}): CertificateSummary {
+/** `timeZone`: the office zone the dates in the warnings are given in (default Europe/Berlin). */
+export function certificateSummary(certificate: X509Certificate | Uint8Array, options: { at?: Date; roles?: readonly KeyRole[]; timeZone?: string } = {}): CertificateSummary {
   const cert = certificate instanceof X509Certificate ? certificate : new X509Certificate(Buffer.from(certificate));
   const facts = describeCertificate(cert, options);
   return {

@@ -1,7 +1,14 @@
 /**
  * Exports of a stored message with the exporters of core/export: the PDF for the e-file, the original XML byte for
  * byte, the documents (inline xsb:dokument and OSCI attachments) into a folder, the one-page Eingangsbestätigung.
- * Each export is audited as "exportiert" with its format (never a file name: it may carry a person's name).
+ * Each export is audited as "exportiert" with its format (never a file name: it may carry a person's name). Every
+ * written file carries the Mark-of-the-Web on Windows (core/export/mark-of-the-web.ts).
+ *
+ * What the author signature covers decides how a part leaves the program (README "Welcher Inhalt ist der Antrag?"):
+ * the XML and the PDF carry the application chosen by the rule (the stored content); the PDF's Laufzettel and the
+ * receipt list every part with its status, say "NICHT SIGNIERT" for an application no signature covers, and give
+ * each signature only what it covers. The attachment export writes the signed parts of the application at the top
+ * and every other part into the subfolder `Weitere-Teile-nicht-Antrag`, its name prefixed with its status.
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -11,11 +18,17 @@ import { PostfachError } from '../errors.js';
 import { exportAttachments, exportPdf, exportReceiptPdf, exportXml, safeFileName, type ReceiptFacts, type SignatureFacts } from '../export/index.js';
 import { createFolder, writeNewFile } from '../export/attachments.js';
 import { targetNotWritable } from '../export/errors.js';
+import { markFromInternet } from '../export/mark-of-the-web.js';
+import { extraStatusOf, storedAttachmentFile } from './document-files.js';
 import type { DeliveryRecord, PostfachStore } from '../store/index.js';
 import type { DeliverySummary } from '../xsozial/index.js';
 import { certificateOrUndefined } from './certificates.js';
 import { contentSource, storedView, type ViewCache } from './message-detail.js';
-import { inspectionsOf, signaturesOf } from './message-dto.js';
+import { storedCreationCheck } from './legal-time.js';
+import { coverageOf, inspectionsOf, signaturesOf } from './message-dto.js';
+import { partsOf } from './message-detail.js';
+import { EXTRA_PARTS_FOLDER, roleWords } from '../api/contract/coverage.js';
+import type { DeliveryPart } from '../api/contract/mailbox.js';
 import { subjectName } from '../osci/signature/cert-names.js';
 
 export type ExportFormat = z.infer<typeof exportFormatSchema>;
@@ -31,49 +44,101 @@ const notReadable = (): PostfachError =>
     'PDF or documents requested for a message marked "nicht lesbar"',
   );
 
-/** What the Eingangsbestätigung and the Laufzettel page state, from the store. */
-export function receiptFacts(record: DeliveryRecord): ReceiptFacts {
+/** A signature's role with what it covers, from the stored parts ("before-coverage": not recorded, nothing said). */
+function coveredBy(parts: readonly DeliveryPart[], index: number): string {
+  if (parts.some((p) => p.coverage.status === 'before-coverage')) return '';
+  const covered = parts.filter((p) => p.coverage.signatures.includes(index));
+  if (covered.length === 0) return ' – erfasst keinen gespeicherten Teil';
+  const names = covered.slice(0, 5).map((p) => (p.coverage.role === 'application' ? 'den Antrag' : `„${p.name}“`));
+  return ` – erfasst ${names.join(', ')}${covered.length > 5 ? ` und ${covered.length - 5} weitere` : ''}`;
+}
+
+/** The application shown has no author signature covering it: from the coverage record, else from the list status. */
+function isUnsigned(record: DeliveryRecord): boolean | undefined {
+  if (record.unreadableReason !== null) return undefined;
+  const c = coverageOf(record.content.coverage);
+  if (c.status === 'before-coverage') return record.signatureStatus === 'unsigniert' ? true : undefined;
+  return c.status !== 'signed';
+}
+
+/** What the Eingangsbestätigung and the Laufzettel page state, from the store; times stated in `timeZone` (the office's). */
+export function receiptFacts(record: DeliveryRecord, timeZone?: string): ReceiptFacts {
   const sender = certificateOrUndefined(record.senderCertificate);
   const recipient = certificateOrUndefined(record.addresseeCertificate);
-  const signatures: SignatureFacts[] = signaturesOf(record).map((check) => ({
-    role: check.role === 'author' ? `Inhaltsdaten (Absender${check.container ? `, ${check.container}` : ''})` : 'Nachricht (Intermediär)',
+  const parts = partsOf(record);
+  const signatures: SignatureFacts[] = signaturesOf(record).map((check, index) => ({
+    role: check.role === 'author' ? `Inhaltsdaten (Absender${check.container ? `, ${check.container}` : ''})${coveredBy(parts, index)}` : 'Nachricht (Intermediär)',
     ...(check.signer ? { signer: check.signer.subject } : {}),
     result: check.result,
     certificate: check.certificate,
     revocationChecked: false,
     ...(check.algorithm ? { algorithm: check.algorithm } : {}),
+    ...(check.checkedAt ? { checkedAt: check.checkedAt } : {}),
+    ...(check.validityBasis ? { validityBasis: check.validityBasis } : {}),
+    ...(check.expiredSince ? { expiredSince: check.expiredSince } : {}),
   }));
+  // fetched before the check was stored and without a Creation: the time shown is the fetch time, and is said so
+  const creationCheck = storedCreationCheck(record.processCard.creationCheck) ?? (record.processCard.creation === null ? { code: 'missing' as const } : undefined);
   return {
     messageId: record.messageId,
     ...(record.subject === null ? {} : { subject: record.subject }),
     // Creation is the legal date; a message fetched without a process card shows the fetch time, as the list does
     creation: record.processCard.creation ?? record.times.fetchedAt,
+    ...(creationCheck ? { creationCheck } : {}),
+    receivedAt: record.times.fetchedAt,
+    ...(timeZone ? { timeZone } : {}),
     ...(record.processCard.forwarding === null ? {} : { forwarding: record.processCard.forwarding }),
     ...(record.processCard.reception === null ? {} : { reception: record.processCard.reception }),
-    sender: sender ? subjectName(sender) : 'unbekannt',
+    // the originator's certificate is named by the message, not proven by a signature over the application
+    sender: `${sender ? subjectName(sender) : 'unbekannt'}${isUnsigned(record) === true ? ' (laut Nachricht; keine Signatur des Absenders erfasst den Antrag)' : ''}`,
     recipient: recipient ? subjectName(recipient) : 'unbekannt',
     signatures,
     inspections: inspectionsOf(record).map((i) => ({ subject: i.subject, result: i.words.de, ...(i.time ? { time: i.time } : {}) })),
     contentSha256: record.content.sha256,
     contentSize: record.content.size,
+    ...(isUnsigned(record) === undefined ? {} : { unsigned: isUnsigned(record) }),
+    parts: parts.map((p) => ({
+      role: roleWords(p.coverage.role).de,
+      name: p.name,
+      status: p.coverage.words.de,
+      warning: !(p.coverage.status === 'signed' && p.coverage.role !== 'extra'),
+      sha256: p.sha256,
+      size: p.size,
+    })),
   };
 }
 
-/** OSCI attachments (kept as separate files in the store) into the folder: safe names, never overwriting. */
-async function exportStoredAttachments(store: PostfachStore, record: DeliveryRecord, folder: string): Promise<Array<{ path: string; size: number; sha256: string }>> {
+
+/**
+ * OSCI attachments (kept as separate files in the store) into the folder: safe names, never overwriting. A part
+ * that is not a signed part of the application (extra, unsigned, duplicate, foreign-encrypted, ...) goes into the
+ * subfolder EXTRA_PARTS_FOLDER with its status in front of its name, so it is never mistaken for a genuine one.
+ */
+async function exportStoredAttachments(store: PostfachStore, record: DeliveryRecord, folder: string): Promise<Array<{ path: string; size: number; sha256: string; allowed: boolean }>> {
   await createFolder(folder);
-  const written: Array<{ path: string; size: number; sha256: string }> = [];
+  const written: Array<{ path: string; size: number; sha256: string; allowed: boolean }> = [];
+  let extraFolder: string | undefined;
   for (const attachment of record.attachments) {
-    const base = safeFileName(attachment.name, `anlage-${attachment.position + 1}`, attachment.mimeType);
-    const { path: target, size, sha256 } = await writeNewFile(folder, base, store.openAttachment(attachment.id));
-    written.push({ path: target, size, sha256 });
+    const extra = extraStatusOf(record, attachment);
+    if (extra !== undefined && extraFolder === undefined) {
+      extraFolder = path.join(folder, EXTRA_PARTS_FOLDER);
+      await createFolder(extraFolder);
+    }
+    const { fileName, allowed } = storedAttachmentFile(attachment, extra);
+    const { path: target, size, sha256 } = await writeNewFile(extraFolder !== undefined && extra !== undefined ? extraFolder : folder, fileName, store.openAttachment(attachment.id));
+    written.push({ path: target, size, sha256, allowed });
   }
   return written;
 }
 
+/** The words for each file written as .bin (no allowed type): named, so the caseworker knows which to check first. */
+function binNotes(files: ReadonlyArray<{ path: string; allowed: boolean }>): string[] {
+  return files.filter((f) => !f.allowed).map((f) => `„${path.basename(f.path)}“: kein zugelassener Dateityp, als .bin gespeichert – nur öffnen, wenn der Inhalt geprüft ist`);
+}
+
 const UNREADABLE_SUMMARY: DeliverySummary = { kind: 'generic-xml', applicants: [], test: false };
 
-export async function exportMessage(store: PostfachStore, id: number, format: ExportFormat, target: string, cache: ViewCache): Promise<ExportResult> {
+export async function exportMessage(store: PostfachStore, id: number, format: ExportFormat, target: string, cache: ViewCache, options: { readonly timeZone?: string } = {}): Promise<ExportResult> {
   const record = store.getDelivery(id);
   const source = contentSource(store, record);
   if (format !== 'attachments') {
@@ -91,13 +156,13 @@ export async function exportMessage(store: PostfachStore, id: number, format: Ex
     case 'pdf': {
       const view = await storedView(store, record, cache);
       if (view === undefined) throw notReadable();
-      const pdf = await exportPdf(view, receiptFacts(record), { source, xmlFileName: `${safeFileName(`Antrag-${record.messageId}`, 'Antrag')}.xml` }, target);
+      const pdf = await exportPdf(view, receiptFacts(record, options.timeZone), { source, xmlFileName: `${safeFileName(`Antrag-${record.messageId}`, 'Antrag')}.xml` }, target);
       result = { files: [{ path: pdf.path, size: pdf.size }], pdfa: pdf.pdfa, notes: [...pdf.pdfaBlockers] };
       break;
     }
     case 'receipt': {
       const view = record.unreadableReason === null ? await storedView(store, record, cache) : undefined;
-      const written = await exportReceiptPdf(receiptFacts(record), view ?? UNREADABLE_SUMMARY, target);
+      const written = await exportReceiptPdf(receiptFacts(record, options.timeZone), view ?? UNREADABLE_SUMMARY, target);
       result = { files: [{ path: written.path, size: written.size }] };
       break;
     }
@@ -106,10 +171,15 @@ export async function exportMessage(store: PostfachStore, id: number, format: Ex
       if (view === undefined && record.attachments.length === 0) throw notReadable();
       const inline = view ? await exportAttachments(source, view.documents, target) : [];
       const osci = await exportStoredAttachments(store, record, target);
-      result = { files: [...inline.map((f) => ({ path: f.path, size: f.size, sha256: f.sha256 })), ...osci] };
+      const all = [...inline, ...osci];
+      const notes = binNotes(all);
+      result = { files: all.map((f) => ({ path: f.path, size: f.size, sha256: f.sha256 })), ...(notes.length > 0 ? { notes: notes.slice(0, 100) } : {}) };
       break;
     }
   }
+  // every file made from an application came from outside: Windows, Office and Acrobat are told so
+  // (attachments are marked as they are written)
+  if (format !== 'attachments') for (const file of result.files) await markFromInternet(file.path);
   store.recordExported(id, format);
   return result;
 }

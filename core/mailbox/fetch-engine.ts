@@ -20,6 +20,7 @@ import { acceptDelivery, inspectionsOf } from './accept-delivery.js';
 import { certificateSummary } from './certificates.js';
 import type { MailboxIdentity } from './identity.js';
 import { killPoint } from './kill-points.js';
+import { laterProcessCard } from './legal-time.js';
 import { inspectionsJson } from './message-dto.js';
 import type { NetworkSettings } from './policy-connection.js';
 import { httpTransport } from './transport.js';
@@ -36,6 +37,8 @@ export interface FetchOptions {
   readonly post?: PostFunction;
   /** Proxy settings of the machine (core/config); default: the environment. */
   readonly network?: NetworkSettings;
+  /** The office time zone (machine setting) of the dates in stored certificate warnings; default Europe/Berlin. */
+  readonly timeZone?: string;
 }
 
 /** Process cards are asked for in batches of this many message ids. */
@@ -84,9 +87,8 @@ async function recordReceipts(dialog: ExplicitDialog, store: PostfachStore, rece
       const card = bundle.processCard;
       if (id === undefined || card === undefined) continue;
       store.recordProcessCard(id, {
-        ...(card.creation?.plain ? { creation: card.creation.plain } : {}),
-        ...(card.forwarding?.plain ? { forwarding: card.forwarding.plain } : {}),
-        ...(card.reception?.plain ? { reception: card.reception.plain } : {}),
+        // the Creation judged at acceptance stays; one learnt only now is checked like it (legal-time.ts)
+        ...laterProcessCard(store.getDelivery(id), { creation: card.creation?.plain, forwarding: card.forwarding?.plain, reception: card.reception?.plain }),
         ...(bundle.inspections.length > 0 ? { inspectionReport: inspectionsJson(inspectionsOf(bundle)) } : {}),
       });
       if (card.reception?.plain) recorded++;
@@ -140,7 +142,7 @@ export async function runFetch(options: FetchOptions): Promise<FetchResult> {
       if (delivery === undefined) break;
       killPoint('response-received');
       progress('storing');
-      const outcome = await acceptDelivery(delivery, { store, identity });
+      const outcome = await acceptDelivery(delivery, { store, identity, ...(options.timeZone ? { timeZone: options.timeZone } : {}) });
       killPoint('after-save');
       // stored durably: only now may the next request (the receipt) be sent
       dialog.confirmPersisted();

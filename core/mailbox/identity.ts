@@ -17,6 +17,7 @@ import { EXPIRY_WARNING_DAYS, suitsRole } from '../pki/certificate-facts.js';
 import { resolveMailboxKeys } from '../pki/key-selection.js';
 import { loadCertificates, loadPkcs12, type KeyEntry, type Pkcs12Contents } from '../pki/pkcs12.js';
 import type { JsonValue, MailboxIdentityRecord } from '../store/index.js';
+import { DEFAULT_OFFICE_TIME_ZONE, officeTime } from '../time/office-time.js';
 import { certificateSummary } from './certificates.js';
 import { mailboxError } from './errors.js';
 
@@ -233,14 +234,16 @@ export function updatedConnection(current: Connection, update: ConnectionUpdate)
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Expiry of the mailbox key: the earlier of the cipher and the signature certificate. */
-export function keyExpiry(identity: MailboxIdentity, now = new Date()): MailboxIdentityDto['expiry'] {
+export function keyExpiry(identity: MailboxIdentity, now = new Date(), timeZone: string = DEFAULT_OFFICE_TIME_ZONE): MailboxIdentityDto['expiry'] {
   const validTo = [identity.cipherKey.certificate, identity.signatureKey.certificate].map((c) => new Date(c.validTo)).reduce((a, b) => (a < b ? a : b));
   // days begun, as the certificate's own warnings count them (certificate-facts.ts): 44.2 days left are "in 45 Tagen";
   // once expired, negative (3.2 days ago: -4)
   const remaining = (validTo.getTime() - now.getTime()) / DAY_MS;
   const daysLeft = remaining > 0 ? Math.ceil(remaining) : Math.floor(remaining);
-  const date = validTo.toISOString().slice(0, 10);
-  const dateDe = `${date.slice(8, 10)}.${date.slice(5, 7)}.${date.slice(0, 4)}`;
+  // the office's calendar day (core/time): a certificate ending at 23:30 UTC ends on the next day in Germany
+  const office = officeTime(timeZone);
+  const date = office.day(validTo) ?? validTo.toISOString().slice(0, 10);
+  const dateDe = office.date(validTo);
   if (validTo.getTime() <= now.getTime()) {
     return {
       status: 'expired',
@@ -271,21 +274,22 @@ export function keyExpiry(identity: MailboxIdentity, now = new Date()): MailboxI
   };
 }
 
-export function identityDto(identity: MailboxIdentity, now = new Date()): MailboxIdentityDto {
+export function identityDto(identity: MailboxIdentity, now = new Date(), timeZone: string = DEFAULT_OFFICE_TIME_ZONE): MailboxIdentityDto {
   const c = identity.connection;
+  const at = { at: now, timeZone };
   const sameKey = identity.signatureKey.certificateDer.equals(identity.cipherKey.certificateDer);
   return {
-    cipherCertificate: certificateSummary(identity.cipherKey.certificate, { at: now, roles: ['cipher'] }),
-    signatureCertificate: certificateSummary(identity.signatureKey.certificate, { at: now, roles: ['signature'] }),
+    cipherCertificate: certificateSummary(identity.cipherKey.certificate, { ...at, roles: ['cipher'] }),
+    signatureCertificate: certificateSummary(identity.signatureKey.certificate, { ...at, roles: ['signature'] }),
     sameKey,
     intermediaryUrl: c.intermediaryUrl,
-    intermediaryCertificate: certificateSummary(c.intermediaryCertificate, { at: now }),
-    intermediarySigners: c.intermediarySigners.map((s) => certificateSummary(s, { at: now })),
-    trustedCas: c.trustedCas.map((s) => certificateSummary(s, { at: now })),
-    tlsCas: c.tlsCas.map((s) => certificateSummary(s, { at: now })),
+    intermediaryCertificate: certificateSummary(c.intermediaryCertificate, at),
+    intermediarySigners: c.intermediarySigners.map((s) => certificateSummary(s, at)),
+    trustedCas: c.trustedCas.map((s) => certificateSummary(s, at)),
+    tlsCas: c.tlsCas.map((s) => certificateSummary(s, at)),
     partialFetchKb: c.partialFetchKb,
     timeoutSeconds: c.timeoutSeconds,
-    expiry: keyExpiry(identity, now),
+    expiry: keyExpiry(identity, now, timeZone),
     configuredAt: identity.configuredAt,
   };
 }

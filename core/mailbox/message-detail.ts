@@ -1,7 +1,8 @@
 /**
  * A message as the detail view shows it (Laufzettel, signature and certificate results in plain words with the
- * technical detail, the readable view of the content, the documents: inline xsb:dokument and OSCI attachments),
- * and a document's bytes for the viewer in bounded chunks.
+ * technical detail, every stored part with what the signature covers of it, the readable view of the content, the
+ * documents: inline xsb:dokument and OSCI attachments, each with its coverage), and a document's bytes for the
+ * viewer in bounded chunks.
  *
  * The view is read again from the stored content (streaming, core/xsozial) rather than stored: the reader may
  * improve between versions, and the store keeps only what was delivered. The last few views are kept in memory,
@@ -12,8 +13,9 @@ import { PostfachError, toPostfachError } from '../errors.js';
 import type { DeliveryRecord, DeliveryRef, PostfachStore } from '../store/index.js';
 import { documentSource, readDelivery, type DeliveryView, type DocumentView } from '../xsozial/index.js';
 import type { XmlByteSource } from '../xsozial/source.js';
+import { extraStatusOf, inlineDocumentFile, storedAttachmentFile } from './document-files.js';
 import { mailboxError } from './errors.js';
-import { inspectionsOf, laufzettelOf, listItemDto, signaturesOf } from './message-dto.js';
+import { coverageOf, inspectionsOf, laufzettelOf, listItemDto, signaturesOf } from './message-dto.js';
 import { rangedSource, readRange } from './stored-content.js';
 
 interface CachedView {
@@ -71,40 +73,88 @@ async function viewOf(store: PostfachStore, record: DeliveryRecord, cache: ViewC
   return entry;
 }
 
+/** Every stored part: the content (the application, or the delivery as received), then the attachments in order. */
+export function partsOf(record: DeliveryRecord): MessageDetail['parts'] {
+  const content = coverageOf(record.content.coverage);
+  return [
+    {
+      ref: { source: 'content' as const },
+      name: content.role === 'received' ? 'Zustellung (so wie empfangen)' : record.unreadableReason === null ? 'Antrag (XML)' : 'Inhalt (XML)',
+      mimeType: record.content.contentType,
+      size: record.content.size,
+      sha256: record.content.sha256,
+      coverage: content,
+    },
+    ...record.attachments.map((a) => ({
+      ref: { source: 'attachment' as const, attachmentId: a.id },
+      name: a.name,
+      mimeType: a.mimeType,
+      size: a.size,
+      sha256: a.sha256,
+      coverage: coverageOf(a.coverage),
+    })),
+  ];
+}
+
 function documentsOf(view: DeliveryView | undefined, record: DeliveryRecord): MessageDetail['documents'] {
-  const inline = (view?.documents ?? []).map((d) => ({
-    ref: { source: 'inline' as const, ordinal: d.ordinal },
-    name: d.name,
-    ...(d.fileName === undefined ? {} : { fileName: d.fileName }),
-    ...(d.mimeType === undefined ? {} : { mimeType: d.mimeType }),
-    ...(d.detectedMimeType === undefined ? {} : { detectedMimeType: d.detectedMimeType }),
-    mimeMismatch: d.mimeMismatch,
-    size: d.size,
-    sha256: d.sha256,
-    isApplicationForm: d.isApplicationForm,
-    ...(d.problem === undefined ? {} : { problem: { de: d.problem.de, en: d.problem.en } }),
-  }));
-  const attachments = record.attachments.map((a) => ({
-    ref: { source: 'attachment' as const, attachmentId: a.id },
-    name: a.name,
-    fileName: a.name,
-    mimeType: a.mimeType,
-    mimeMismatch: false,
-    size: a.size,
-    sha256: a.sha256,
-    isApplicationForm: false,
-  }));
+  const contentCoverage = coverageOf(record.content.coverage);
+  const inline = (view?.documents ?? []).map((d) => {
+    const file = inlineDocumentFile(d);
+    return {
+      ref: { source: 'inline' as const, ordinal: d.ordinal },
+      name: d.name,
+      ...(d.fileName === undefined ? {} : { fileName: d.fileName }),
+      ...(d.mimeType === undefined ? {} : { mimeType: d.mimeType }),
+      ...(d.detectedMimeType === undefined ? {} : { detectedMimeType: d.detectedMimeType }),
+      mimeMismatch: d.mimeMismatch,
+      size: d.size,
+      sha256: d.sha256,
+      isApplicationForm: d.isApplicationForm,
+      ...(d.problem === undefined ? {} : { problem: { de: d.problem.de, en: d.problem.en } }),
+      exportName: file.fileName,
+      exportAllowed: file.allowed,
+      // an inline document is part of the application's bytes: it has the application's coverage
+      coverage: contentCoverage,
+    };
+  });
+  const attachments = record.attachments.map((a) => {
+    const file = storedAttachmentFile(a, extraStatusOf(record, a));
+    return {
+      ref: { source: 'attachment' as const, attachmentId: a.id },
+      name: a.name,
+      fileName: a.name,
+      // an OSCI attachment declares no type; what is stored is what its bytes are
+      ...(file.detected === undefined ? {} : { detectedMimeType: file.detected }),
+      mimeMismatch: file.mismatch,
+      size: a.size,
+      sha256: a.sha256,
+      isApplicationForm: false,
+      ...(file.mismatch ? { problem: attachmentMismatch(file.detected) } : {}),
+      exportName: file.fileName,
+      exportAllowed: file.allowed,
+      coverage: coverageOf(a.coverage),
+    };
+  });
   return [...inline, ...attachments];
 }
 
+/** An OSCI attachment whose name claims a PDF or image its bytes are not. */
+function attachmentMismatch(detected: string | undefined): { de: string; en: string } {
+  return {
+    de: `Der Dateiname nennt einen anderen Dateityp als den Inhalt (Inhalt: ${detected ?? 'nicht erkannt'}).`,
+    en: `The file name names another file type than the content (content: ${detected ?? 'not recognised'}).`,
+  };
+}
+
 /** Opens a message for a caseworker: audited as "geöffnet" and marked read by the store. */
-export async function messageDetail(store: PostfachStore, ref: DeliveryRef, cache: ViewCache): Promise<MessageDetail> {
+export async function messageDetail(store: PostfachStore, ref: DeliveryRef, cache: ViewCache, options: { readonly timeZone?: string } = {}): Promise<MessageDetail> {
   const record = store.openDelivery(ref);
   const { view, error } = await viewOf(store, record, cache);
   return {
     item: listItemDto(record),
-    laufzettel: laufzettelOf(record),
+    laufzettel: laufzettelOf(record, options.timeZone),
     signatures: signaturesOf(record),
+    parts: partsOf(record),
     inspections: inspectionsOf(record),
     content: { size: record.content.size, sha256: record.content.sha256, contentType: record.content.contentType },
     view: (view ?? null) as MessageDetail['view'],

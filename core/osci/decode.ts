@@ -15,6 +15,7 @@ import { parseMessage } from './messages/parse.js';
 import { readMultipart, type MimeEntity } from './mime/reader.js';
 import { verifyMessageSignature, type MessageSignatureResult } from './signature/message-signature.js';
 import type { TrustAnchors } from './signature/trust.js';
+import { readPlaintext } from './crypto/symmetric.js';
 import {
   decryptTransport,
   isTransportEnvelope,
@@ -65,8 +66,13 @@ export async function decodeMessage(body: ByteSource, options: DecodeOptions): P
       const t = await decryptTransport(outer, outerXml, options.keys, scope);
       transport = { algorithms: t.algorithms, recipientCertificateDer: t.recipientCertificateDer, key: t.key };
       inner = t.inner;
-      entity = await readMultipart(inner);
-      xml = await parseRootPart(entity, 'inner message', options.maxXmlBytes);
+      // an unreadable CBC plaintext is the same failure as a bad padding (no oracle, crypto/symmetric.ts)
+      const read = await readPlaintext(t.algorithms.symmetric, 'transport-decryption', 'transport layer', async () => {
+        const e = await readMultipart(t.inner);
+        return { e, x: await parseRootPart(e, 'inner message', options.maxXmlBytes) };
+      });
+      entity = read.e;
+      xml = read.x;
     }
     const message = parseMessage(entity, xml);
     if (!transport && options.requireEncryption && message.type !== 'SOAPFault') {

@@ -5,14 +5,18 @@
  * pinned}, contents and attachments with SHA-256, plus control block, algorithms, process cards and feedback.
  *
  * `ok` is false at the first failure, in this order: MIME/XML (malformed, hostile-xml), transport decryption,
- * SOAP fault, message signature (signature-invalid, digest-mismatch, signature-incomplete; signer-untrusted when
- * trusted signers were given), 9xxx feedback (osci-error), content decryption / content signatures. The error
- * kinds are those of core/osci/errors.ts.
+ * SOAP fault, message signature (signature-invalid, digest-mismatch, signature-incomplete; with trusted signers
+ * given: signature-missing when the message carries no ClientSignature/SupplierSignature, signer-untrusted),
+ * 9xxx feedback (osci-error), content decryption / content signatures, then content coverage: a Content of a
+ * signed container that no signature of it covers is `signature-incomplete` unless `allowUncoveredContent` (the
+ * `coverage` list reports every content's status either way, core/osci/content/coverage.ts). The error kinds are
+ * those of core/osci/errors.ts.
  */
 import { createHash, type X509Certificate } from 'node:crypto';
 import type { KeyEntry } from '../pki/pkcs12.js';
 import type { ByteSource } from '../io/byte-source.js';
 import { PostfachError, toPostfachError } from '../errors.js';
+import { contentCoverage, type CoverageStatus } from './content/coverage.js';
 import { decodeContent, type ContainerResult, type ContentResult } from './content/decode.js';
 import { decodeMessage, type DecodedMessage } from './decode.js';
 import { osciError } from './errors.js';
@@ -27,6 +31,8 @@ export interface InspectOptions {
   readonly trustedSigners?: TrustAnchors;
   /** CAs for author signatures (content). */
   readonly authorAnchors?: TrustAnchors;
+  /** Report a Content its container's signature does not cover without failing (`ok` stays true; `coverage` says it). */
+  readonly allowUncoveredContent?: boolean;
 }
 
 export interface InspectReport {
@@ -94,6 +100,12 @@ export interface InspectReport {
     error: { kind: string; detail: string } | null;
   }>;
   contents: Array<{ container: string; containerId: string | null; id: string | null; kind: string; length: number; sha256: string }>;
+  /**
+   * What the author signatures cover, per content (nested containers listed by their contents): `covered`,
+   * `not-covered` (its container is signed, no signature covers it), `unsigned`, `digest-mismatch`,
+   * `signature-invalid`, `undecryptable` (an attachment its container's key does not open).
+   */
+  coverage: Array<{ container: string; id: string | null; kind: string; contentId: string | null; status: CoverageStatus; signedBy: Array<string | null> }>;
   attachments: Array<{
     contentId: string;
     container: string | null;
@@ -136,6 +148,7 @@ export async function inspectMessage(body: ByteSource, options: InspectOptions):
     signature: { present: false, wrapper: null, valid: false, allPartsSigned: false, signer: null, signerSha256: null, pinned: false, algorithm: null, references: [], uncovered: [], weak: false },
     containers: [],
     contents: [],
+    coverage: [],
     attachments: [],
     weakAlgorithms: false,
   };
@@ -245,6 +258,8 @@ async function fillReport(report: InspectReport, decoded: DecodedMessage, option
   };
   report.weakAlgorithms ||= s.weak;
   if (s.present && s.failure) fail(osciError(s.failure.kind, s.failure.detail, { osciCode: s.failure.kind === 'signature-incomplete' ? '9602' : '9601' }));
+  // a signer to trust was named: a message without any signature cannot come from it (a stripped signature)
+  if (!s.present && options.trustedSigners) fail(osciError('signature-missing', `${m.type}: no ClientSignature or SupplierSignature, but trusted signers were given`));
   if (s.present && !s.failure && options.trustedSigners && s.trust === 'untrusted') {
     fail(osciError('signer-untrusted', 'message signer is not among the trusted signers'));
   }
@@ -322,6 +337,26 @@ async function fillReport(report: InspectReport, decoded: DecodedMessage, option
   }
   if (content.firstError) {
     fail(content.firstError);
+  }
+  const coverage = contentCoverage(content);
+  report.coverage = coverage.items.map((c) => ({
+    container: c.path,
+    id: c.item.id ?? null,
+    kind: c.item.kind,
+    contentId: c.item.kind === 'attachment' ? c.item.contentId : null,
+    status: c.status,
+    signedBy: c.coveredBy.map((sig) => sig.signerSubject ?? null),
+  }));
+  const uncovered = coverage.items.find((c) => c.status === 'not-covered');
+  if (uncovered && !options.allowUncoveredContent) {
+    fail(
+      osciError('signature-incomplete', `content ${(uncovered.item.id ?? uncovered.item.kind).slice(0, 80)} in container ${uncovered.path.slice(0, 120)} is not covered by the container's signature`, {
+        text: {
+          de: 'Die Signatur eines Inhaltscontainers deckt nicht alle seine Inhalte ab.',
+          en: 'The signature of a content container does not cover all of its contents.',
+        },
+      }),
+    );
   }
 }
 

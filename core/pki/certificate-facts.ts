@@ -5,6 +5,7 @@
  */
 import type { X509Certificate } from 'node:crypto';
 import type { UserText } from '../errors.js';
+import { DEFAULT_OFFICE_TIME_ZONE, officeTime } from '../time/office-time.js';
 import type { DistinguishedName } from './distinguished-name.js';
 import { CURVE_BITS, EXTENDED_KEY_USAGES, SIGNATURE_ALGORITHMS } from './oids.js';
 import { type KeyUsage, x509Fields } from './x509-fields.js';
@@ -114,8 +115,10 @@ function isSelfSigned(cert: X509Certificate): boolean {
   }
 }
 
-function dateDe(d: Date): string {
-  return `${String(d.getUTCDate()).padStart(2, '0')}.${String(d.getUTCMonth() + 1).padStart(2, '0')}.${d.getUTCFullYear()}`;
+/** The office's calendar day of a moment (core/time): "03.05.2036" in German, "2036-05-03" in English. */
+function dayOf(d: Date, zone: string | undefined): UserText {
+  const office = officeTime(zone ?? DEFAULT_OFFICE_TIME_ZONE);
+  return { de: office.date(d), en: office.day(d) ?? '' };
 }
 
 /** The roles in words. */
@@ -129,25 +132,29 @@ export interface DescribeOptions {
   readonly at?: Date;
   /** Roles the key is meant for: a warning for each it does not fit. */
   readonly roles?: readonly KeyRole[];
+  /** The office time zone the dates in the warnings are given in (default Europe/Berlin). */
+  readonly timeZone?: string;
 }
 
 function warningsOf(cert: X509Certificate, key: KeyFacts, selfSigned: boolean, options: DescribeOptions): CertificateWarning[] {
   const fields = x509Fields(cert);
   const at = options.at ?? new Date();
   const warnings: CertificateWarning[] = [];
+  const until = dayOf(fields.notAfter, options.timeZone);
   if (at.getTime() > fields.notAfter.getTime()) {
     const days = Math.floor((at.getTime() - fields.notAfter.getTime()) / DAY_MS);
     warnings.push({
       code: 'expired',
       days,
-      de: `Das Zertifikat ist abgelaufen (gültig bis ${dateDe(fields.notAfter)}).`,
-      en: `The certificate has expired (valid until ${fields.notAfter.toISOString().slice(0, 10)}).`,
+      de: `Das Zertifikat ist abgelaufen (gültig bis ${until.de}).`,
+      en: `The certificate has expired (valid until ${until.en}).`,
     });
   } else if (at.getTime() < fields.notBefore.getTime()) {
+    const from = dayOf(fields.notBefore, options.timeZone);
     warnings.push({
       code: 'not-yet-valid',
-      de: `Das Zertifikat ist noch nicht gültig (gültig ab ${dateDe(fields.notBefore)}).`,
-      en: `The certificate is not valid yet (valid from ${fields.notBefore.toISOString().slice(0, 10)}).`,
+      de: `Das Zertifikat ist noch nicht gültig (gültig ab ${from.de}).`,
+      en: `The certificate is not valid yet (valid from ${from.en}).`,
     });
   } else {
     const days = Math.ceil((fields.notAfter.getTime() - at.getTime()) / DAY_MS);
@@ -155,8 +162,8 @@ function warningsOf(cert: X509Certificate, key: KeyFacts, selfSigned: boolean, o
       warnings.push({
         code: 'expires-soon',
         days,
-        de: `Das Zertifikat läuft in ${days} ${days === 1 ? 'Tag' : 'Tagen'} ab (am ${dateDe(fields.notAfter)}). Bitte rechtzeitig ein neues beantragen.`,
-        en: `The certificate expires in ${days} ${days === 1 ? 'day' : 'days'} (on ${fields.notAfter.toISOString().slice(0, 10)}). Please request a new one in time.`,
+        de: `Das Zertifikat läuft in ${days} ${days === 1 ? 'Tag' : 'Tagen'} ab (am ${until.de}). Bitte rechtzeitig ein neues beantragen.`,
+        en: `The certificate expires in ${days} ${days === 1 ? 'day' : 'days'} (on ${until.en}). Please request a new one in time.`,
       });
     }
   }

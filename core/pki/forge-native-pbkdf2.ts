@@ -1,5 +1,6 @@
 /**
- * Runs node-forge PKCS#12/PKCS#8 code with PBKDF2 done by `node:crypto` instead of forge's own.
+ * Runs node-forge PKCS#12/PKCS#8 code with PBKDF2 done by `node:crypto` instead of forge's own, and with every key
+ * derivation bounded (below).
  *
  * Why: forge's PBES2 code passes a message-digest object to PBKDF2, which forge's own Node fast path does not
  * take, so the PBKDF2 of OpenSSL 3 and Java keytool files runs in pure JavaScript (measured with bench/pki.ts: a
@@ -10,6 +11,13 @@
  *
  * forge looks `forge.pkcs5.pbkdf2` up at call time; the replacement is installed only for the duration of one
  * synchronous call, so no other code ever runs with it.
+ *
+ * Bounded work: the iteration counts come from the file (MacData, PBES2 and PKCS#12 PBE parameters of every bag),
+ * so whoever wrote it chooses how long loading takes — 10^9 iterations would keep the worker busy for hours before
+ * "wrong password". During the call every key derivation forge starts (PBKDF2, the PKCS#12 KDF of legacy files and
+ * of the MAC) is checked first: at most MAX_KDF_ITERATIONS per derivation and KDF_ITERATION_BUDGET for the whole
+ * file, far above what OpenSSL (2048), Java keytool (10000), Windows (2000) or the legacy reference keys (100000 +
+ * 4 × 50000) use; beyond that `pkcs12-too-costly` before the derivation runs (at most about 3 s of work here).
  *
  * Not replaced: the PKCS#12 KDF (RFC 7292 appendix B) of legacy files. A version built on `crypto.hash` (kept in
  * bench/pki.ts for the comparison) saved 20–35 % (e.g. ~860 ms against ~1150–1300 ms per legacy vector file on
@@ -39,19 +47,60 @@ function digestName(md: unknown): string | undefined {
   return undefined;
 }
 
-export function withNativePbkdf2<T>(run: () => T): T {
+/** Iterations one key derivation may ask for (OWASP's PBKDF2-SHA256 recommendation is 600000). */
+export const MAX_KDF_ITERATIONS = 1_000_000;
+/** Iterations all derivations of one call may ask for together (a file with many bags, a retry without MAC). */
+export const KDF_ITERATION_BUDGET = 1_500_000;
+
+/** The iterations left for one load (share one between the attempts of a load). */
+export interface KdfBudget {
+  remaining: number;
+}
+export const kdfBudget = (): KdfBudget => ({ remaining: KDF_ITERATION_BUDGET });
+
+/** Thrown before a derivation the file asks for would exceed the bound; pkcs12.ts turns it into `pkcs12-too-costly`. */
+export class KdfTooCostly extends Error {
+  constructor(readonly iterations: number, readonly reason: 'per-derivation' | 'budget' | 'invalid') {
+    super(`key derivation with ${iterations} iterations refused (${reason})`);
+  }
+}
+
+function spend(budget: KdfBudget, iterations: unknown): void {
+  if (typeof iterations !== 'number' || !Number.isSafeInteger(iterations) || iterations < 1) throw new KdfTooCostly(Number(iterations), 'invalid');
+  if (iterations > MAX_KDF_ITERATIONS) throw new KdfTooCostly(iterations, 'per-derivation');
+  if (iterations > budget.remaining) throw new KdfTooCostly(iterations, 'budget');
+  budget.remaining -= iterations;
+}
+
+type Pkcs12Kdf = (password: unknown, salt: unknown, id: number, iterations: number, n: number, md?: unknown) => unknown;
+
+export function withNativePbkdf2<T>(run: () => T, budget: KdfBudget = kdfBudget()): T {
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- it is needed: without it tsc refuses `pkcs5.pbkdf2 = native` (forge declares pbkdf2 as overloads)
   const pkcs5 = forge.pkcs5 as { pbkdf2: Pbkdf2 };
-  const original = pkcs5.pbkdf2;
+  // the PKCS#12 KDF is reached as forge.pbe.generatePkcs12Key (bags) and forge.pkcs12.generateKey (MAC)
+  const pbe = (forge as unknown as { pbe: { generatePkcs12Key: Pkcs12Kdf } }).pbe;
+  const p12 = forge.pkcs12 as unknown as { generateKey: Pkcs12Kdf };
+  const original = { pbkdf2: pkcs5.pbkdf2, pbeKdf: pbe.generatePkcs12Key, macKdf: p12.generateKey };
   const native: Pbkdf2 = (password, salt, iterations, keyLength, md) => {
+    spend(budget, iterations);
     const digest = digestName(md);
-    if (digest === undefined || typeof md === 'function') return original(password, salt, iterations, keyLength, md);
+    if (digest === undefined || typeof md === 'function') return original.pbkdf2(password, salt, iterations, keyLength, md);
     return pbkdf2Sync(Buffer.from(password, 'utf8'), Buffer.from(salt, 'binary'), iterations, keyLength, digest).toString('binary');
   };
+  const bounded =
+    (kdf: Pkcs12Kdf): Pkcs12Kdf =>
+    (password, salt, id, iterations, n, md) => {
+      spend(budget, iterations);
+      return kdf(password, salt, id, iterations, n, md);
+    };
   pkcs5.pbkdf2 = native;
+  pbe.generatePkcs12Key = bounded(original.pbeKdf);
+  p12.generateKey = bounded(original.macKdf);
   try {
     return run();
   } finally {
-    pkcs5.pbkdf2 = original;
+    pkcs5.pbkdf2 = original.pbkdf2;
+    pbe.generatePkcs12Key = original.pbeKdf;
+    p12.generateKey = original.macKdf;
   }
 }

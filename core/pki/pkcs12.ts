@@ -15,7 +15,7 @@
 import { createPrivateKey, createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
 import forge from 'node-forge';
 import { PostfachError } from '../errors.js';
-import { withNativePbkdf2 } from './forge-native-pbkdf2.js';
+import { KDF_ITERATION_BUDGET, KdfTooCostly, kdfBudget, MAX_KDF_ITERATIONS, withNativePbkdf2, type KdfBudget } from './forge-native-pbkdf2.js';
 
 /** One private key with its own certificate (and the chain certificates found beside it). */
 export interface KeyEntry {
@@ -44,7 +44,8 @@ type Pkcs12ErrorKind =
   | 'pkcs12-unsupported'
   | 'pkcs12-is-certificate'
   | 'pkcs12-no-private-key'
-  | 'pkcs12-key-without-certificate';
+  | 'pkcs12-key-without-certificate'
+  | 'pkcs12-too-costly';
 
 const TEXTS: Readonly<Record<Pkcs12ErrorKind, { de: string; en: string }>> = {
   'pkcs12-wrong-password': {
@@ -66,6 +67,10 @@ const TEXTS: Readonly<Record<Pkcs12ErrorKind, { de: string; en: string }>> = {
   'pkcs12-no-private-key': {
     de: 'Die Datei enthält keinen privaten Schlüssel, nur Zertifikate. Bitte die vollständige Schlüsseldatei (.p12) verwenden.',
     en: 'The file holds no private key, only certificates. Please use the complete key file (.p12).',
+  },
+  'pkcs12-too-costly': {
+    de: 'Die Schlüsseldatei verlangt für die Passwortprüfung weit mehr Rechenaufwand als üblich und wird deshalb nicht geöffnet. Bitte die Datei mit den üblichen Einstellungen neu exportieren (z. B. AES-256, 2048–100000 Durchläufe).',
+    en: 'The key file asks for far more computing effort to check the password than usual and is therefore not opened. Please export it again with the usual settings (e.g. AES-256, 2048–100000 iterations).',
   },
   'pkcs12-key-without-certificate': {
     de: 'Die Schlüsseldatei enthält einen privaten Schlüssel ohne das zugehörige Zertifikat. Bitte die Datei mit Zertifikat neu exportieren.',
@@ -149,8 +154,15 @@ function withoutMac(pfx: forge.asn1.Asn1): forge.asn1.Asn1 {
   return forge.asn1.create(pfx.tagClass, pfx.type, pfx.constructed, parts.slice(0, 2));
 }
 
-function decodeWith(asn1: forge.asn1.Asn1, password: string): forge.pkcs12.Pkcs12Pfx {
-  return withNativePbkdf2(() => forge.pkcs12.pkcs12FromAsn1(asn1, false, password));
+function decodeWith(asn1: forge.asn1.Asn1, password: string, budget: KdfBudget): forge.pkcs12.Pkcs12Pfx {
+  try {
+    return withNativePbkdf2(() => forge.pkcs12.pkcs12FromAsn1(asn1, false, password), budget);
+  } catch (cause) {
+    if (cause instanceof KdfTooCostly) {
+      fail('pkcs12-too-costly', `PKCS#12 asks for a key derivation of ${cause.iterations} iterations (${cause.reason}; at most ${MAX_KDF_ITERATIONS} per derivation, ${KDF_ITERATION_BUDGET} per file)`, cause);
+    }
+    throw cause;
+  }
 }
 
 function decodeContainer(data: Buffer, password: string): forge.pkcs12.Pkcs12Pfx {
@@ -163,18 +175,22 @@ function decodeContainer(data: Buffer, password: string): forge.pkcs12.Pkcs12Pfx
     fail('pkcs12-corrupt', `${describeNonDer(data)} (${(cause as Error).message})`, cause);
   }
   const hasMac = Array.isArray(asn1.value) && asn1.value.length >= 3;
+  // one budget for the whole load: the retry without MAC below draws on the same iterations
+  const budget = kdfBudget();
   try {
-    return decodeWith(asn1, password);
+    return decodeWith(asn1, password, budget);
   } catch (cause) {
+    if (cause instanceof PostfachError) throw cause;
     const message = (cause as Error).message ?? String(cause);
     if (/MAC could not be verified/i.test(message)) {
       // The MAC covers the whole content: a wrong password and a damaged file both break it. If the content
       // decrypts without the MAC, the password was right and the file was altered.
       let decryptsWithoutMac: boolean;
       try {
-        decodeWith(withoutMac(asn1), password);
+        decodeWith(withoutMac(asn1), password, budget);
         decryptsWithoutMac = true;
-      } catch {
+      } catch (retry) {
+        if (retry instanceof PostfachError && retry.kind === 'pkcs12-too-costly') throw retry;
         decryptsWithoutMac = false;
       }
       if (decryptsWithoutMac) fail('pkcs12-corrupt', 'PKCS#12 MAC mismatch although the content decrypts: the file was altered or damaged', cause);
@@ -207,7 +223,8 @@ function sameKeyPair(cert: X509Certificate, key: KeyObject): boolean {
  * Loads a PKCS#12 file. Every private key is paired with its own certificate (by localKeyId, confirmed by
  * comparing the public keys; by public key alone where the file carries no localKeyId).
  * Errors (PostfachError kinds): pkcs12-wrong-password, pkcs12-corrupt (also truncated or altered files),
- * pkcs12-unsupported, pkcs12-is-certificate (.cer given), pkcs12-no-private-key, pkcs12-key-without-certificate.
+ * pkcs12-unsupported, pkcs12-is-certificate (.cer given), pkcs12-no-private-key, pkcs12-key-without-certificate,
+ * pkcs12-too-costly (the file asks for more key-derivation iterations than forge-native-pbkdf2.ts allows).
  */
 export function loadPkcs12(data: Uint8Array, password: string): Pkcs12Contents {
   const p12 = decodeContainer(Buffer.from(data.buffer, data.byteOffset, data.byteLength), password);

@@ -8,6 +8,7 @@
  * each entry's hash, so an exported or printed copy anchors the chain up to that point.
  */
 import { createHash } from 'node:crypto';
+import { DEFAULT_OFFICE_TIME_ZONE, officeTime } from '../time/office-time.js';
 import { stmt } from './statements.js';
 import type { Db } from './database.js';
 
@@ -135,7 +136,12 @@ export function verifyAuditChain(db: Db): AuditVerification {
   return { ok: true, entries, head: entries === 0 ? null : prev.toString('hex') };
 }
 
-export const AUDIT_CSV_HEADER = ['Lfd. Nr.', 'Zeitpunkt (UTC)', 'Benutzer', 'Aktion', 'Aktion (Code)', 'Nachricht (Nr.)', 'OSCI-Nachrichten-ID', 'Angabe', 'Prüfsumme (SHA-256)'];
+/**
+ * "Zeitpunkt" is the office time with its zone stated (core/time: "29.03.2026, 01:30:00 Uhr (MEZ, UTC+01:00)"), as
+ * on every document that leaves the program; the last column gives the same moment as ISO 8601 with the office's
+ * offset, for sorting and for programs.
+ */
+export const AUDIT_CSV_HEADER = ['Lfd. Nr.', 'Zeitpunkt', 'Benutzer', 'Aktion', 'Aktion (Code)', 'Nachricht (Nr.)', 'OSCI-Nachrichten-ID', 'Angabe', 'Prüfsumme (SHA-256)', 'Zeitpunkt (ISO 8601)'];
 
 /** One CSV field per RFC 4180: quoted when it holds the delimiter, a quote, CR or LF; quotes doubled. */
 export function csvField(value: string, delimiter: string): string {
@@ -147,7 +153,8 @@ export function csvField(value: string, delimiter: string): string {
  * reads the umlauts. Yields text pieces, a few hundred entries at a time, for any log size. A field that starts
  * with = + - @ is prefixed with an apostrophe, so a spreadsheet never runs it as a formula.
  */
-export function* auditCsv(db: Db, delimiter: ',' | ';' = ','): Generator<string> {
+export function* auditCsv(db: Db, delimiter: ',' | ';' = ',', timeZone: string = DEFAULT_OFFICE_TIME_ZONE): Generator<string> {
+  const office = officeTime(timeZone);
   const line = (fields: readonly string[]): string =>
     `${fields.map((f) => csvField(/^[=+\-@\t\r]/.test(f) ? `'${f}` : f, delimiter)).join(delimiter)}\r\n`;
   yield `\uFEFF${line(AUDIT_CSV_HEADER)}`;
@@ -159,8 +166,8 @@ export function* auditCsv(db: Db, delimiter: ',' | ';' = ','): Generator<string>
     yield entries
       .map((e) =>
         line([
-          String(e.seq), e.at, e.osUser, AUDIT_ACTIONS[e.action] ?? e.action, e.action,
-          e.deliveryId === null ? '' : String(e.deliveryId), e.messageId ?? '', e.detail ?? '', e.hash,
+          String(e.seq), office.stated(e.at), e.osUser, AUDIT_ACTIONS[e.action] ?? e.action, e.action,
+          e.deliveryId === null ? '' : String(e.deliveryId), e.messageId ?? '', e.detail ?? '', e.hash, office.iso(e.at) ?? e.at,
         ]),
       )
       .join('');

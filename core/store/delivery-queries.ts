@@ -39,10 +39,13 @@ interface ListRow {
   unreadable_reason: string | null;
   unreadable_kind: string | null;
   legal_hold: number;
+  creation_check_code: string | null;
+  fetched_at: number;
 }
 
 const LIST_COLUMNS = `d.id, d.message_id, d.subject, d.creation_at, d.eingang, d.applicants, d.benefit_code, d.benefit_text,
-  d.application_date, d.is_test, d.attachment_count, d.signature_status, d.state_rank, d.read_at, d.unreadable_reason, d.unreadable_kind, d.legal_hold`;
+  d.application_date, d.is_test, d.attachment_count, d.signature_status, d.state_rank, d.read_at, d.unreadable_reason, d.unreadable_kind, d.legal_hold,
+  CASE WHEN json_valid(d.creation_check) THEN json_extract(d.creation_check, '$.check.code') END AS creation_check_code, d.fetched_at`;
 
 function listItem(row: ListRow): DeliveryListItem {
   return {
@@ -51,6 +54,8 @@ function listItem(row: ListRow): DeliveryListItem {
     subject: row.subject,
     eingang: new Date(row.eingang).toISOString(),
     eingangKnown: row.creation_at !== null,
+    creationCheck: typeof row.creation_check_code === 'string' ? row.creation_check_code : null,
+    fetchedAt: new Date(row.fetched_at).toISOString(),
     applicants: JSON.parse(row.applicants) as string[],
     benefitCode: row.benefit_code,
     benefitText: row.benefit_text,
@@ -158,7 +163,7 @@ export function resolveRef(db: Db, ref: DeliveryRef): { id: number; messageId: s
 interface DetailRow extends ListRow {
   forwarding_at: number | null;
   reception_at: number | null;
-  fetched_at: number;
+  creation_check: string | null;
   exported_at: number | null;
   transferred_at: number | null;
   trashed_at: number | null;
@@ -171,29 +176,40 @@ interface DetailRow extends ListRow {
   content_size: number;
   content_sha256: Buffer;
   content_type: string | null;
+  content_coverage: string | null;
 }
 
 const parseJson = (text: string | null): JsonValue | null => (text === null ? null : (JSON.parse(text) as JsonValue));
 
+/** A JSON column whose damage must not break the record (the Creation check): damaged reads as absent. */
+function parseJsonOrNull(text: string | null): JsonValue | null {
+  try {
+    return parseJson(text);
+  } catch {
+    return null;
+  }
+}
+
 export function attachmentsOf(db: Db, deliveryId: number): AttachmentInfo[] {
   return (
-    stmt(db, 'SELECT id, position, name, mime_type, size, sha256 FROM attachments WHERE delivery_id = ? ORDER BY position').all(deliveryId) as Array<{
+    stmt(db, 'SELECT id, position, name, mime_type, size, sha256, coverage FROM attachments WHERE delivery_id = ? ORDER BY position').all(deliveryId) as Array<{
       id: number;
       position: number;
       name: string;
       mime_type: string;
       size: number;
       sha256: Buffer;
+      coverage: string | null;
     }>
-  ).map((a) => ({ id: a.id, position: a.position, name: a.name, mimeType: a.mime_type, size: a.size, sha256: a.sha256.toString('hex') }));
+  ).map((a) => ({ id: a.id, position: a.position, name: a.name, mimeType: a.mime_type, size: a.size, sha256: a.sha256.toString('hex'), coverage: parseJson(a.coverage) }));
 }
 
 export function getDeliveryRecord(db: Db, id: number): DeliveryRecord {
   const row = stmt(
           db,
-      `SELECT ${LIST_COLUMNS}, d.forwarding_at, d.reception_at, d.fetched_at, d.exported_at, d.transferred_at, d.trashed_at, d.checklist,
+      `SELECT ${LIST_COLUMNS}, d.forwarding_at, d.reception_at, d.creation_check, d.exported_at, d.transferred_at, d.trashed_at, d.checklist,
          x.sender_cert, x.addressee_cert, x.inspection_report, x.signature_result, x.certificate_result,
-         x.content_size, x.content_sha256, x.content_type
+         x.content_size, x.content_sha256, x.content_type, x.content_coverage
        FROM deliveries d JOIN delivery_details x ON x.delivery_id = d.id WHERE d.id = ?`,
     )
     .get(id) as DetailRow | undefined;
@@ -207,10 +223,11 @@ export function getDeliveryRecord(db: Db, id: number): DeliveryRecord {
       forwarding: isoOrNull(row.forwarding_at),
       reception: isoOrNull(row.reception_at),
       inspectionReport: parseJson(row.inspection_report),
+      creationCheck: parseJsonOrNull(row.creation_check),
     },
     signatureResult: parseJson(row.signature_result),
     certificateResult: parseJson(row.certificate_result),
-    content: { size: row.content_size, sha256: row.content_sha256.toString('hex'), contentType: row.content_type },
+    content: { size: row.content_size, sha256: row.content_sha256.toString('hex'), contentType: row.content_type, coverage: parseJson(row.content_coverage) },
     attachments: attachmentsOf(db, id),
     times: {
       fetchedAt: new Date(row.fetched_at).toISOString(),

@@ -103,6 +103,7 @@ function prepare(d: NewDelivery): Prepared {
       creation_at: toMillisOrNull(card.creation, 'processCard.creation'),
       forwarding_at: toMillisOrNull(card.forwarding, 'processCard.forwarding'),
       reception_at: toMillisOrNull(card.reception, 'processCard.reception'),
+      creation_check: json(card.creationCheck, 'processCard.creationCheck'),
       unreadable_reason: text(d.unreadableReason, 'unreadableReason', LIMITS.text),
       unreadable_kind: d.unreadableReason === null || d.unreadableReason === undefined ? null : text(d.unreadableKind, 'unreadableKind', 64),
       fetched_at: d.fetchedAt === undefined ? Date.now() : toMillis(d.fetchedAt, 'fetchedAt'),
@@ -122,6 +123,7 @@ function prepare(d: NewDelivery): Prepared {
       signature_result: json(d.signatureResult, 'signatureResult'),
       certificate_result: json(d.certificateResult, 'certificateResult'),
       content_type: text(d.contentType, 'contentType', LIMITS.mimeType),
+      content_coverage: json(d.contentCoverage, 'contentCoverage'),
     },
   };
 }
@@ -239,18 +241,18 @@ export async function saveDelivery(ctx: WriterContext, delivery: NewDelivery): P
         const r = prepared.row;
         const { lastInsertRowid } = stmt(
           db,
-          `INSERT INTO deliveries(message_id, subject, creation_at, forwarding_at, reception_at, unreadable_reason, unreadable_kind, fetched_at,
+          `INSERT INTO deliveries(message_id, subject, creation_at, forwarding_at, reception_at, creation_check, unreadable_reason, unreadable_kind, fetched_at,
              applicants, applicant_sort, benefit_code, benefit_text, application_date, is_test, attachment_count, signature_status)
-           VALUES (@message_id, @subject, @creation_at, @forwarding_at, @reception_at, @unreadable_reason, @unreadable_kind, @fetched_at,
+           VALUES (@message_id, @subject, @creation_at, @forwarding_at, @reception_at, @creation_check, @unreadable_reason, @unreadable_kind, @fetched_at,
              @applicants, @applicant_sort, @benefit_code, @benefit_text, @application_date, @is_test, @attachment_count, @signature_status)`,
         ).run(r);
         const id = Number(lastInsertRowid);
         stmt(
           db,
           `INSERT INTO delivery_details(delivery_id, sender_cert, addressee_cert, inspection_report, signature_result, certificate_result,
-             content_size, content_sha256, content_type, content_blob, content_inline)
+             content_size, content_sha256, content_type, content_blob, content_inline, content_coverage)
            VALUES (@delivery_id, @sender_cert, @addressee_cert, @inspection_report, @signature_result, @certificate_result,
-             @content_size, @content_sha256, @content_type, @content_blob, @content_inline)`,
+             @content_size, @content_sha256, @content_type, @content_blob, @content_inline, @content_coverage)`,
         ).run({
           ...prepared.details,
           delivery_id: id,
@@ -261,10 +263,10 @@ export async function saveDelivery(ctx: WriterContext, delivery: NewDelivery): P
         });
         const insertAttachment = stmt(
           db,
-          'INSERT INTO attachments(delivery_id, position, name, mime_type, size, sha256, blob_id) VALUES (?, ?, ?, ?, ?, ?, ?)',
+          'INSERT INTO attachments(delivery_id, position, name, mime_type, size, sha256, blob_id, coverage) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
         );
         stored.forEach(({ attachment, blob }, position) =>
-          insertAttachment.run(id, position, attachment.name, attachment.mimeType, blob.size, blob.sha256, blob.id),
+          insertAttachment.run(id, position, attachment.name, attachment.mimeType, blob.size, blob.sha256, blob.id, json(attachment.coverage, `attachments[${position}].coverage`)),
         );
         stmt(db, 'INSERT INTO delivery_search(rowid, names, ids, subject, body) VALUES (?, ?, ?, ?, ?)').run(
           id,

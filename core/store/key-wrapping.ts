@@ -1,25 +1,21 @@
 /**
  * Wrapping the store's data key (random, 256 bit) with a key-encryption key (KEK) derived from
  *  - a password: scrypt N=2^17, r=8, p=1 (128 MiB, about half a second here — OWASP's recommendation), the
- *    password NFC-normalised so "ä" typed on different systems gives the same key;
+ *    password NFC-normalised so "ä" typed on different systems gives the same key; the parameters a key file
+ *    asks for are bounded before deriving (scrypt-cost.ts, shared with the backup format);
  *  - the recovery key: its 200 random bits need no slow KDF, HKDF-SHA256 suffices;
  * and AES-256-GCM with the store id and wrapper type as additional data. A wrong password fails the GCM tag: we
  * learn "wrong" without touching the database.
  */
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { storeError } from './errors.js';
+import { DEFAULT_SCRYPT, scryptCostProblem, scryptOptions, type ScryptParams } from './scrypt-cost.js';
 import type { KeyProtector } from './key-protector.js';
 import type { PasswordWrapper, ProtectorWrapper, RecoveryWrapper } from './key-file.js';
 
 export const DATA_KEY_BYTES = 32;
 
-export interface ScryptParams {
-  readonly N: number;
-  readonly r: number;
-  readonly p: number;
-}
-
-export const DEFAULT_SCRYPT: ScryptParams = { N: 2 ** 17, r: 8, p: 1 };
+export { DEFAULT_SCRYPT, type ScryptParams } from './scrypt-cost.js';
 export const MIN_PASSWORD_LENGTH = 8;
 
 interface Sealed {
@@ -54,7 +50,7 @@ function unseal(kek: Buffer, sealed: Sealed, additional: Buffer): Buffer | undef
 function scryptKek(password: string, salt: Buffer, params: ScryptParams): Promise<Buffer> {
   // async scrypt runs on the libuv pool: the UI/worker event loop keeps running meanwhile
   return new Promise((resolve, reject) => {
-    scrypt(password.normalize('NFC'), salt, 32, { ...params, maxmem: 256 * params.N * params.r + 16 * 1024 * 1024 }, (error, key) =>
+    scrypt(password.normalize('NFC'), salt, 32, scryptOptions(params), (error, key) =>
       error ? reject(error) : resolve(key),
     );
   });
@@ -68,6 +64,9 @@ export function checkPasswordStrength(password: string): void {
 
 export async function wrapWithPassword(dataKey: Uint8Array, password: string, storeId: string, params: ScryptParams = DEFAULT_SCRYPT): Promise<PasswordWrapper> {
   checkPasswordStrength(password);
+  // never write a wrapper this program would refuse to open
+  const problem = scryptCostProblem(params);
+  if (problem !== undefined) throw new RangeError(problem);
   const salt = randomBytes(16);
   const kek = await scryptKek(password, salt, params);
   return {
@@ -81,7 +80,9 @@ export async function wrapWithPassword(dataKey: Uint8Array, password: string, st
 
 export async function unwrapWithPassword(wrapper: PasswordWrapper, password: string, storeId: string): Promise<Buffer> {
   const { N, r, p, salt } = wrapper.kdf;
-  if (N > 2 ** 22 || r * p > 64) throw storeError('store-corrupt', 'key file: scrypt parameters out of range');
+  // the key file's header chooses the work: bounded before any derivation (scrypt-cost.ts)
+  const problem = scryptCostProblem({ N, r, p });
+  if (problem !== undefined) throw storeError('store-corrupt', `key file: ${problem}`);
   const kek = await scryptKek(password, Buffer.from(salt, 'base64'), { N, r, p });
   const key = unseal(kek, wrapper, aad(storeId, 'password'));
   if (key === undefined) throw storeError('store-wrong-password', 'password wrapper: authentication tag mismatch');

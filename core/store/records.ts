@@ -22,6 +22,8 @@ export interface ProcessCardInput {
   readonly reception?: TimeInput | null;
   /** The intermediary's inspection report as the engine parsed it. */
   readonly inspectionReport?: JsonValue;
+  /** Whether the Creation could be taken as the Eingang: the engine's versioned JSON with a code (core/mailbox/legal-time.ts). */
+  readonly creationCheck?: JsonValue;
 }
 
 /** What the list shows; parsed from the content by core/xsozial. Absent for "nicht lesbar" deliveries. */
@@ -44,6 +46,8 @@ export interface NewAttachment {
   readonly content: ByteSource;
   /** When given, the store checks the bytes it received against it (hex) and refuses the delivery on mismatch. */
   readonly expectedSha256?: string;
+  /** What the author signature covers of this part (the engine's versioned JSON of codes, kept opaque). */
+  readonly coverage?: JsonValue;
 }
 
 export interface NewDelivery {
@@ -54,6 +58,8 @@ export interface NewDelivery {
   readonly processCard?: ProcessCardInput;
   readonly signatureResult?: JsonValue;
   readonly certificateResult?: JsonValue;
+  /** What the author signature covers of the content (the engine's versioned JSON of codes, kept opaque). */
+  readonly contentCoverage?: JsonValue;
   /** The decrypted content exactly as received. Small contents are kept inside the database, large ones in a blob file. */
   readonly content: ByteSource;
   readonly contentType?: string | null;
@@ -85,6 +91,10 @@ export interface DeliveryListItem {
   /** The process card's Creation ("Eingang"); the fetch time while Creation is unknown (see `eingangKnown`). */
   readonly eingang: string;
   readonly eingangKnown: boolean;
+  /** The code of the stored Creation check (e.g. `plausible`, `future`); null when none was stored. */
+  readonly creationCheck: string | null;
+  /** When this program received the delivery (the local clock), shown beside an implausible Eingang. */
+  readonly fetchedAt: string;
   readonly applicants: readonly string[];
   readonly benefitCode: string | null;
   readonly benefitText: string | null;
@@ -109,6 +119,8 @@ export interface AttachmentInfo {
   readonly size: number;
   /** Hex. */
   readonly sha256: string;
+  /** The engine's coverage record (schema 9; null when the row has none). */
+  readonly coverage: JsonValue | null;
 }
 
 export interface DeliveryRecord extends DeliveryListItem {
@@ -119,10 +131,12 @@ export interface DeliveryRecord extends DeliveryListItem {
     readonly forwarding: string | null;
     readonly reception: string | null;
     readonly inspectionReport: JsonValue | null;
+    /** The engine's Creation check as stored (versioned JSON), null when none was stored. */
+    readonly creationCheck: JsonValue | null;
   };
   readonly signatureResult: JsonValue | null;
   readonly certificateResult: JsonValue | null;
-  readonly content: { readonly size: number; readonly sha256: string; readonly contentType: string | null };
+  readonly content: { readonly size: number; readonly sha256: string; readonly contentType: string | null; readonly coverage: JsonValue | null };
   readonly attachments: readonly AttachmentInfo[];
   readonly times: {
     readonly fetchedAt: string;

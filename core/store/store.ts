@@ -256,6 +256,7 @@ export class PostfachStore {
       if (card.inspectionReport !== undefined) {
         stmt(db, 'UPDATE delivery_details SET inspection_report = ? WHERE delivery_id = ?').run(JSON.stringify(card.inspectionReport), id);
       }
+      if (card.creationCheck !== undefined) stmt(db, 'UPDATE deliveries SET creation_check = ? WHERE id = ?').run(JSON.stringify(card.creationCheck), id);
     });
   }
 
@@ -541,14 +542,14 @@ export class PostfachStore {
     return this.run('verify audit log', (db) => verifyAuditChain(db));
   }
 
-  /** The audit log as RFC 4180 CSV (UTF-8 with BOM), in pieces. */
-  auditCsv(delimiter: ',' | ';' = ','): Generator<string> {
-    return auditCsv(this.database, delimiter);
+  /** The audit log as RFC 4180 CSV (UTF-8 with BOM), in pieces; times in the office time zone `timeZone`. */
+  auditCsv(delimiter: ',' | ';' = ',', timeZone?: string): Generator<string> {
+    return auditCsv(this.database, delimiter, timeZone);
   }
 
   /** Writes the audit log CSV to a file (for the data-protection officer). */
-  async exportAuditCsv(file: string, delimiter: ',' | ';' = ','): Promise<void> {
-    const text = this.run('export audit log', () => [...this.auditCsv(delimiter)].join(''));
+  async exportAuditCsv(file: string, delimiter: ',' | ';' = ',', timeZone?: string): Promise<void> {
+    const text = this.run('export audit log', () => [...this.auditCsv(delimiter, timeZone)].join(''));
     try {
       await writeFile(file, text, { encoding: 'utf8', mode: 0o600 });
     } catch (error) {

@@ -4,7 +4,8 @@
  */
 import { findCodeList } from './codelists.js';
 import { createLabelSource, type Label, type LabelSource, type XsdLabels } from './labels.js';
-import { detectMimeType, mimeTypesAgree } from './magic.js';
+import { visibleText } from '../visible-text.js';
+import { declaredType, detectMimeType, mimeTypesAgree } from './magic.js';
 import { formatBytes, formatValue, type DisplayValue } from './values.js';
 import type {
   BenefitSummary,
@@ -259,7 +260,7 @@ function documentFor(el: RawElement, ancestors: readonly RawElement[], treeId: s
   let id = text(child(inDokument, 'dokumentID')) || text(child(representation, 'dokumentRepraesentationID')) || `inhalt-${binary.ordinal + 1}`;
   if (ctx.documentIds.has(id)) id = `${id}-${binary.ordinal + 1}`;
   ctx.documentIds.add(id);
-  const mismatch = !mimeTypesAgree(mimeType, detected);
+  const mismatch = !mimeTypesAgree(declaredType(mimeType, fileName), detected);
   const doc: DocumentView = {
     id,
     ordinal: binary.ordinal,
@@ -285,8 +286,8 @@ function documentFor(el: RawElement, ancestors: readonly RawElement[], treeId: s
         ? {
             problem: {
               kind: 'mime-mismatch',
-              de: `Der angegebene Dateityp stimmt nicht mit dem Inhalt überein (Inhalt: ${detected}).`,
-              en: `The declared file type does not match the content (content: ${detected}).`,
+              de: `Der angegebene Dateityp stimmt nicht mit dem Inhalt überein (Inhalt: ${detected ?? 'nicht erkannt'}).`,
+              en: `The declared file type does not match the content (content: ${detected ?? 'not recognised'}).`,
             },
           }
         : {}),
@@ -300,7 +301,7 @@ function documentValue(doc: DocumentView): DisplayValue {
   const type = doc.detectedMimeType ?? doc.mimeType ?? 'unbekannter Typ';
   return {
     kind: 'document',
-    display: `Dokument „${doc.fileName ?? doc.name}“ (${type}, ${formatBytes(doc.size)})`,
+    display: `Dokument „${visibleText(doc.fileName ?? doc.name)}“ (${type}, ${formatBytes(doc.size)})`,
     raw: doc.sha256,
     ...(doc.problem ? { flag: doc.problem } : {}),
   };

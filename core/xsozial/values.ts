@@ -37,6 +37,19 @@ export function formatValue(rawText: string, hint: ValueType | undefined): Displ
   if (hint === 'iban' || (hint === undefined && ibanIsValid(raw))) {
     const iban = formatIban(raw);
     if (iban) return iban;
+    // a labelled IBAN with other characters (e.g. an invisible direction override) is no IBAN: said, not just shown
+    if (hint === 'iban') {
+      return {
+        kind: 'text',
+        display: raw,
+        raw,
+        flag: {
+          kind: 'iban-invalid',
+          de: 'Keine gültige IBAN (enthält andere Zeichen als Buchstaben und Ziffern) – bitte bei der antragstellenden Person nachfragen',
+          en: 'Not a valid IBAN (holds characters other than letters and digits)',
+        },
+      };
+    }
   }
   if (raw === 'true' || raw === 'false' || (hint === 'boolean' && (raw === '1' || raw === '0'))) {
     return { kind: 'boolean', display: raw === 'true' || raw === '1' ? 'Ja' : 'Nein', raw };

@@ -13,6 +13,7 @@
  */
 import { createHash, type Hash } from 'node:crypto';
 import sax from 'sax';
+import { MAX_XML_DEPTH } from '../xml/nesting.js';
 import { Base64StreamDecoder } from './base64-stream.js';
 import { badEncoding, emptyXml, hostileXml, limitExceeded, malformedXml } from './errors.js';
 import { MAGIC_LENGTH } from './magic.js';
@@ -59,7 +60,8 @@ export interface XmlLimits {
 }
 
 export const DEFAULT_LIMITS: XmlLimits = {
-  maxDepth: 100,
+  // the program-wide limit (core/xml/nesting.ts), checked here as each start tag streams in
+  maxDepth: MAX_XML_DEPTH,
   maxElements: 200_000,
   maxTextLength: 1024 * 1024,
   maxTotalText: 32 * 1024 * 1024,

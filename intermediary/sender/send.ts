@@ -18,6 +18,7 @@ import { resolveMailboxKeys } from '../../core/pki/key-selection.js';
 import { testPkiFiles } from '../../core/pki/test-pki.js';
 import { generateApplication, SERVICES, type Service } from '../generator/application.js';
 import { EVIDENCE_EXTENSION, evidencePlan, type EvidenceKind } from '../generator/evidence.js';
+import { DEFAULT_SEND_ALGORITHMS, signatureMethodFor, type SendAlgorithms } from './algorithms.js';
 import { buildApplicationContent } from './content.js';
 
 /** Keys and certificates of a sending session. */
@@ -30,6 +31,8 @@ export interface SenderSetup {
   readonly intermediaryCertificate: X509Certificate;
   /** Who must have signed the intermediary's responses. */
   readonly intermediarySigner: TrustAnchors;
+  /** A separate signature key (ClientSignature and author signature), e.g. an EC key for ECDSA; default `sender`. */
+  readonly signatureKey?: KeyEntry;
 }
 
 export interface SenderSetupFiles {
@@ -66,6 +69,8 @@ export interface SendOptions {
   readonly tamperSignature?: boolean;
   /** Subject (Betreff) of the process card; default names the service and case, never persons. */
   readonly subject?: string;
+  /** Algorithms of both layers (algorithms.ts; default: PROTOCOL.md §7.5). */
+  readonly algorithms?: SendAlgorithms;
   /** Transport (default: HTTP POST to intermediaryUrl). */
   readonly post?: PostFunction;
   /** Called after each stored delivery. */
@@ -145,12 +150,18 @@ export async function sendApplications(options: SendOptions): Promise<SentApplic
   if (!(service in SERVICES)) throw usage(`service ${String(service).slice(0, 20)}`);
   const baseSeed = options.seed ?? randomBytes(6).toString('hex');
   const setup = options.setup;
+  const algorithms = options.algorithms ?? DEFAULT_SEND_ALGORITHMS;
+  const signatureKey = setup.signatureKey ?? setup.sender;
+  // the signature method must fit the key (checked before anything is sent)
+  const signatureMethod = signatureMethodFor(algorithms, signatureKey.privateKey);
   const sender = new ImplicitSender({
     post: options.post ?? httpPost(options.intermediaryUrl),
     cipherKey: setup.sender,
-    signatureKey: setup.sender,
+    signatureKey,
     intermediaryCertificate: setup.intermediaryCertificate,
     intermediarySigner: setup.intermediarySigner,
+    transport: { symmetric: algorithms.symmetric, ivLength: algorithms.ivLength, keyTransport: algorithms.keyTransport, base64: algorithms.transportBase64 },
+    signatureAlgorithms: { signatureMethod, digestMethod: algorithms.digestMethod },
   });
   const results: SentApplication[] = [];
   for (let i = 1; i <= count; i++) {
@@ -172,6 +183,8 @@ export async function sendApplications(options: SendOptions): Promise<SentApplic
       document,
       attachments,
       sender: setup.sender,
+      ...(setup.signatureKey ? { signatureKey: setup.signatureKey } : {}),
+      algorithms,
       recipient: setup.recipient,
       ...(options.contentCertificate ? { contentCertificate: options.contentCertificate } : {}),
       ...(options.tamperSignature ? { tamperSignature: true } : {}),

@@ -180,6 +180,18 @@ describe('broken input is reported, never silently ignored, and the rest still a
     expect(complete.problems).toEqual([]);
   });
 
+  it('the office time zone: Europe/Berlin by default, set by IT (locked), an unknown zone refused', async () => {
+    const plain = await loadConfig({ policy: fakePolicySource({}), machineFile: null });
+    expect(plain.values.officeTimeZone).toBe('Europe/Berlin');
+    expect(plain.state.officeTimeZone).toEqual({ source: 'default', locked: false });
+    const set = await loadConfig({ policy: fakePolicySource({ OfficeTimeZone: { type: 'REG_SZ', data: 'Europe/Vienna' } }), machineFile: null });
+    expect(set.values.officeTimeZone).toBe('Europe/Vienna');
+    expect(set.state.officeTimeZone.locked).toBe(true);
+    const wrong = await loadConfig({ policy: fakePolicySource({}), machineFile: machineFile('zone.json', { settings: { officeTimeZone: 'Europa/Berlin' } }) });
+    expect(wrong.values.officeTimeZone).toBe('Europe/Berlin');
+    expect(wrong.problems.map((p) => [p.setting, p.text.de])).toEqual([['officeTimeZone', expect.stringContaining('„Zeitzone des Amtes“ ist ungültig')]]);
+  });
+
   it('a certificate file that is no certificate is refused', async () => {
     const notCert = machineFile('kein-zertifikat.cer', 'das ist kein Zertifikat');
     const config = await loadConfig({ policy: fakePolicySource({ IntermediaryCertificateFile: { type: 'REG_SZ', data: notCert } }), machineFile: null });

@@ -19,10 +19,12 @@ describe('safe attachment file names', () => {
 
   it('drops trailing dots and spaces, control and reserved characters, and keeps the extension', () => {
     expect(safeFileName('Kontoauszug. . ', 'dok')).toBe('Kontoauszug');
-    expect(safeFileName('a<b>c:d"e|f?g*h\u0007.pdf', 'dok')).toBe('a_b_c_d_e_f_g_h_.pdf');
+    expect(safeFileName('a<b>c:d"e|f?g*h.pdf', 'dok')).toBe('a_b_c_d_e_f_g_h.pdf');
+    // control characters are shown as the UI shows them, never dropped unseen
+    expect(safeFileName('h\u0007.pdf', 'dok')).toBe('h⟨U+0007⟩.pdf');
     expect(safeFileName('Scan', 'dok', 'image/jpeg')).toBe('Scan.jpg');
     expect(safeFileName('', 'dokument-3', 'image/png')).toBe('dokument-3.png');
-    expect(safeFileName('Bescheinigung\u202Efdp.exe', 'dok')).toBe('Bescheinigung_fdp.exe');
+    expect(safeFileName('Bescheinigung\u202Efdp.exe', 'dok')).toBe('Bescheinigung⟨U+202E⟩fdp.exe');
   });
 
   it('bounds the length and keeps Unicode names in NFC', () => {

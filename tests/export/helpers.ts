@@ -20,8 +20,8 @@ export function receiptFor(contentSha256: string, contentSize: number): ReceiptF
   };
 }
 
-/** The Eingang timestamp as the PDF must show it. */
-export const EINGANG_TEXT = '28.11.2026, 16:02:11 Uhr (UTC+01:00)';
+/** The Eingang timestamp as the PDF must show it: office time (Europe/Berlin) with the zone stated. */
+export const EINGANG_TEXT = '28.11.2026, 16:02:11 Uhr (MEZ, UTC+01:00)';
 
 export function pdftotext(file: string, firstPage?: number, lastPage?: number): string {
   const range = firstPage ? ['-f', String(firstPage), '-l', String(lastPage ?? firstPage)] : [];

@@ -97,7 +97,7 @@ describe('postfach fetch and rotate over a certificate’s lifetime', () => {
     intermediary = await startIntermediary({ port: Number(port), dataDir: imDir, keys: loadIntermediaryKeys({ pkiDir }) });
     const continued = await postfach(['rotate', '--store', dbPath], env());
     expect(continued.status, continued.stderr).toBe(0);
-    expect(continued.stdout).toMatch(/^Zertifikatswechsel: der letzte Wechsel wurde am \d\d\.\d\d\.\d{4}, \d\d:\d\d:\d\d Uhr \(UTC\) abgeschlossen/);
+    expect(continued.stdout).toMatch(/^Zertifikatswechsel: der letzte Wechsel wurde am \d\d\.\d\d\.\d{4}, \d\d:\d\d:\d\d Uhr \(MES?Z, UTC\+0[12]:00\) abgeschlossen/);
     expect(continued.stdout).toMatch(/in Kraft: CN=Sozialamt Kurzstadt 2027/);
 
     const after = await postfach(['rotate', '--store', dbPath, '--status'], env());

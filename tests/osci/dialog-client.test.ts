@@ -238,6 +238,39 @@ describe('explicit dialog client', () => {
     expect(im.mailbox[0]!.reception).toBeDefined();
     expect(liveSpoolCount()).toBe(0);
   });
+
+  it('a chunk whose MessageId is osci2017:MessageId (not the schema\'s osci:MessageId) is refused, not read leniently', async () => {
+    // our intermediary wrote this form and our client read it through a fallback, which hid the fault from us
+    // while the reference implementation refused every chunk; no real peer writes it, so the client reads by the
+    // schema only
+    im.mailbox.length = 0;
+    await im.store({
+      messageId: 'effi-1',
+      subject: 'Zwei Teile',
+      author: vectorKey('alice_signature_4096'),
+      authorCipher: vectorCertificate('alice_cipher_4096'),
+      reader: vectorCertificate('bob_cipher_4096'),
+      document: doc(7),
+    });
+    im.chunkBytes = 4096;
+    const dialog = await ExplicitDialog.open(options);
+    im.misbehave = { atRequest: im.requests.length, how: 'effi-messageid-namespace' };
+    try {
+      await expect(dialog.partialFetchDelivery(4)).rejects.toMatchObject({ kind: 'malformed', detail: 'ResponseToPartialFetchDelivery without osci:MessageId' });
+      // nothing more goes out in this dialog (the next request would acknowledge what was not understood)
+      expect(dialog.state).toBe('abandoned');
+    } finally {
+      im.misbehave = undefined;
+      im.chunkBytes = undefined;
+      await dialog.release();
+    }
+    // the same delivery, correctly written, is fetched in chunks
+    const fetched: string[] = [];
+    im.chunkBytes = 4096;
+    await fetchAll(options, { chunkSizeKb: 4, onDelivery: async (d) => void fetched.push(`${d.messageId} ${d.chunks > 1}`) });
+    im.chunkBytes = undefined;
+    expect(fetched).toEqual(['effi-1 true']);
+  });
 });
 
 describe('byte sources', () => {

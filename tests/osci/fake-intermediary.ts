@@ -16,6 +16,10 @@ import { certificateElementId, type CertificateInput } from '../../core/osci/mes
 import { feedbackEntry } from '../../core/osci/messages/feedback-codes.js';
 import type { OsciMessage } from '../../core/osci/messages/model.js';
 import { encryptTransport } from '../../core/osci/transport-encryption.js';
+import { buildMultipart, soapPart } from '../../core/osci/mime/writer.js';
+import { createSignatureXml, type SignerKey, type SignReference } from '../../core/osci/signature/sign.js';
+import { ACTOR_NEXT, FIVE_NS_DECLS, NS } from '../../core/osci/xml/namespaces.js';
+import { childElements, firstChild, parseXml } from '../../core/osci/xml/parse.js';
 import type { KeyEntry } from '../../core/pki/pkcs12.js';
 
 export interface StoredDelivery {
@@ -45,7 +49,10 @@ export type Misbehaviour =
   | 'duplicate-id'
   | 'wrapping'
   | 'truncated-mime'
-  | 'truncated-body';
+  | 'truncated-body'
+  // a correctly signed ResponseToPartialFetchDelivery whose MessageId is osci2017:MessageId instead of the
+  // schema's osci:MessageId (the fault our intermediary had; no real peer writes it)
+  | 'effi-messageid-namespace';
 
 /** An entity bomb in a DOCTYPE (a billion laughs in small). */
 const ENTITY_BOMB =
@@ -55,6 +62,26 @@ function replaceOnce(bytes: Buffer, from: string, to: string): Buffer {
   const i = bytes.indexOf(from);
   if (i < 0) throw new Error(`fake intermediary: ${from.slice(0, 40)} not found in the response`);
   return Buffer.concat([bytes.subarray(0, i), Buffer.from(to, 'latin1'), bytes.subarray(i + from.length)]);
+}
+
+/**
+ * Signs an unsigned envelope as core/osci's builder does (every header block, the Body, every attachment; the
+ * SupplierSignature after the ControlBlock) — for answers changed on purpose before signing.
+ */
+async function signEnvelope(envelope: string, attachments: readonly AttachmentInput[], signer: SignerKey, signerCertId: string): Promise<ByteSource> {
+  const doc = parseXml(envelope, { what: 'fake answer' });
+  const header = firstChild(doc.root, NS.soap, 'Header')!;
+  const refs: SignReference[] = childElements(header).map((h) => ({ uri: `#${h.getAttribute('Id')}`, kind: 'xml' as const, element: h }));
+  refs.push({ uri: '#body', kind: 'xml', element: firstChild(doc.root, NS.soap, 'Body')! });
+  for (const a of attachments) refs.push({ uri: `cid:${a.contentId}`, kind: 'cid', data: a.data });
+  const sig = await createSignatureXml(refs, signer, signerCertId, FIVE_NS_DECLS);
+  const block = `<osci:SupplierSignature Id="suppliersignature" soap:actor="${ACTOR_NEXT}" soap:mustUnderstand="1">${sig}</osci:SupplierSignature>`;
+  const at = envelope.indexOf('</osci:ControlBlock>') + '</osci:ControlBlock>'.length;
+  const signed = envelope.slice(0, at) + block + envelope.slice(at);
+  return buildMultipart([
+    soapPart(signed),
+    ...attachments.map((a) => ({ contentType: 'application/octet-stream', transferEncoding: a.transferEncoding ?? '8bit', contentId: a.contentId, contentLength: true, body: a.data })),
+  ]);
 }
 
 /** The signed, still unencrypted response made hostile in the way asked for. */
@@ -216,8 +243,15 @@ export class FakeIntermediary {
       dialog.lastChallenge = newChallenge();
       spec = await this.order(m, dialog, reply, common, how);
     }
-    const built = await buildResponse({ ...spec, ...(how === 'unsigned' ? {} : { signer: { privateKey: (how === 'wrong-signer' ? this.wrongKey : this.signatureKey).privateKey, certificate: signerCerts[0]!.certificate } }) });
+    const signer = { privateKey: (how === 'wrong-signer' ? this.wrongKey : this.signatureKey).privateKey, certificate: signerCerts[0]!.certificate };
+    const built = await buildResponse({ ...spec, ...(how === 'unsigned' || how === 'effi-messageid-namespace' ? {} : { signer }) });
     let mime = built.mime;
+    if (how === 'effi-messageid-namespace') {
+      if (spec.type !== 'ResponseToPartialFetchDelivery') throw new Error('fake intermediary: effi-messageid-namespace needs a chunk response');
+      const envelope = built.envelope.replace(/<osci:MessageId>([^<]*)<\/osci:MessageId><\/osci2017:responseToPartialFetchDelivery>/, '<osci2017:MessageId>$1</osci2017:MessageId></osci2017:responseToPartialFetchDelivery>');
+      if (envelope === built.envelope) throw new Error('fake intermediary: MessageId not found');
+      mime = await signEnvelope(envelope, spec.attachments ?? [], signer, certificateElementId('SignatureCertificateIntermediary', signer.certificate));
+    }
     if (how === 'tamper-signature') {
       const bytes = Buffer.from(await readAll(mime, 1e9));
       const at = bytes.indexOf('<ds:SignatureValue>') + '<ds:SignatureValue>'.length + 10;

@@ -278,7 +278,7 @@ describe('algorithms', () => {
     }
   });
 
-  it('RSA-OAEP with independent MGF1 digest and RSA-1.5 unpadding; one error for every failure', () => {
+  it('RSA-OAEP with independent MGF1 digest and RSA-1.5 unpadding; one error for every OAEP failure, none for RSA-1.5', () => {
     const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const key = Buffer.alloc(32, 7);
     for (const method of [
@@ -290,6 +290,12 @@ describe('algorithms', () => {
       expect(unwrapKey(privateKey, method, wrapped, 32, 'content-decryption', 't')).toEqual(key);
       const broken = Buffer.from(wrapped);
       broken[10] = broken[10]! ^ 1;
+      if (method.algorithm === KEY_TRANSPORT.rsa15) {
+        // implicit rejection (tests/osci/pkcs1-no-oracle.test.ts): a substitute key, the failure comes later
+        expect(unwrapKey(privateKey, method, broken, 32, 'content-decryption', 't').equals(key)).toBe(false);
+        expect(unwrapKey(privateKey, method, wrapped, 24, 'content-decryption', 't')).toHaveLength(24);
+        continue;
+      }
       expect(() => unwrapKey(privateKey, method, broken, 32, 'content-decryption', 't')).toThrow(/could not be unwrapped/);
       expect(() => unwrapKey(privateKey, method, wrapped, 24, 'content-decryption', 't')).toThrow(/could not be unwrapped/);
     }

@@ -96,7 +96,8 @@ describe('postfach pki show', () => {
     expect(out).toMatch(/^Datei: .*bob_cipher_4096\.cer\nArt: 1 Zertifikat\n/);
     expect(out).toContain('Inhaber:                CN=Bob Cipher 4096, OU=Testcertificate Governikus, O=Governikus KG, C=de');
     expect(out).toContain('Aussteller:             CN=Governikus CA 8:PN, OU=Governikus CA, O=Governikus KG, L=Bremen, C=DE');
-    expect(out).toContain('Gültig:                 04.06.2021 12:34 UTC bis 03.05.2036 07:18 UTC');
+    // office time (Europe/Berlin) with the zone stated, as every text that leaves the program
+    expect(out).toContain('Gültig:                 04.06.2021, 14:34 Uhr (MESZ, UTC+02:00) bis 03.05.2036, 09:18 Uhr (MESZ, UTC+02:00)');
     expect(out).toContain('Schlüssel:              RSA, 4096 Bit');
     expect(out).toContain('digitale Signatur (digitalSignature), Schlüsselverschlüsselung (keyEncipherment), Datenverschlüsselung (dataEncipherment)');
     expect(out).toContain('Geeignet für:           Verschlüsselung, Signatur');

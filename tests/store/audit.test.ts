@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PostfachStore } from '../../core/store/index.js';
+import { officeTime } from '../../core/time/office-time.js';
 import { delivery, newStore, PASSWORD, rawDatabase, tempDir, FAST_SCRYPT } from './helpers.js';
 
 /** A small RFC 4180 reader, to check the export parses back field for field. */
@@ -135,11 +136,17 @@ describe('audit log', () => {
     expect(text.endsWith('\r\n')).toBe(true);
     expect(text.replace(/\r\n/g, '').includes('\n')).toBe(false);
     const rows = parseCsv(text);
-    expect(rows[0]).toEqual(['Lfd. Nr.', 'Zeitpunkt (UTC)', 'Benutzer', 'Aktion', 'Aktion (Code)', 'Nachricht (Nr.)', 'OSCI-Nachrichten-ID', 'Angabe', 'Prüfsumme (SHA-256)']);
+    expect(rows[0]).toEqual(['Lfd. Nr.', 'Zeitpunkt', 'Benutzer', 'Aktion', 'Aktion (Code)', 'Nachricht (Nr.)', 'OSCI-Nachrichten-ID', 'Angabe', 'Prüfsumme (SHA-256)', 'Zeitpunkt (ISO 8601)']);
     const entries = store.auditEntries();
+    const office = officeTime('Europe/Berlin');
     expect(rows.slice(1)).toEqual(
-      entries.map((e) => [String(e.seq), e.at, e.osUser, expect.any(String), e.action, e.deliveryId === null ? '' : String(e.deliveryId), e.messageId ?? '', e.detail ?? '', e.hash]),
+      entries.map((e) => [String(e.seq), office.stated(e.at), e.osUser, expect.any(String), e.action, e.deliveryId === null ? '' : String(e.deliveryId), e.messageId ?? '', e.detail ?? '', e.hash, office.iso(e.at)]),
     );
+    // the moment, stated in the office zone (German summer or winter time), and the same moment with its offset
+    for (const row of rows.slice(1)) {
+      expect(row[1]).toMatch(/^\d{2}\.\d{2}\.\d{4}, \d{2}:\d{2}:\d{2} Uhr \(MES?Z, UTC\+0[12]:00\)$/);
+      expect(new Date(row[9] ?? '').toISOString()).toBe(entries.find((e) => String(e.seq) === row[0])?.at);
+    }
     expect(rows.find((r) => r[4] === 'exported')?.[7]).toBe('pdf,xml ?mit Anlagen?');
     expect(rows.find((r) => r[4] === 'opened')?.[3]).toBe('geöffnet');
     expect(text).toContain('"pdf,xml ?mit Anlagen?"');
@@ -147,6 +154,10 @@ describe('audit log', () => {
     for (const personal of ['Musterfrau', 'Erika', 'Öztürk', 'Antrag', 'Hauptstraße']) expect(text).not.toContain(personal);
     const semicolons = parseCsv([...store.auditCsv(';')].join('').slice(1), ';');
     expect(semicolons).toHaveLength(rows.length);
+    // another office time zone (the machine setting) states every time in it
+    const kolkata = parseCsv([...store.auditCsv(',', 'Asia/Kolkata')].join('').slice(1));
+    expect(kolkata.slice(1).map((r) => r[1])).toEqual(entries.map((e) => officeTime('Asia/Kolkata').stated(e.at)));
+    expect(kolkata[1]?.[1]).toMatch(/\(UTC\+05:30\)$/);
     store.close();
   });
 

@@ -3,6 +3,7 @@
  * every file untouched; corrupt database or key file give `store-corrupt`.
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
 import { PostfachStore } from '../../core/store/index.js';
 import { readKeyFile } from '../../core/store/key-file.js';
@@ -204,6 +205,33 @@ describe('damaged stores', () => {
     rmSync(keyPath);
     expect(await kindOf(PostfachStore.open(dbPath, { password: PASSWORD }))).toBe('store-not-found');
 
+    writeFileSync(keyPath, good);
+    (await PostfachStore.open(dbPath, { password: PASSWORD })).close();
+  });
+
+  it('a key file asking for an absurd scrypt cost is refused at once, before any derivation (issue 16)', async () => {
+    const { store, dbPath } = await newStore();
+    store.close();
+    const keyPath = `${dbPath}.keys.json`;
+    const good = readFileSync(keyPath, 'utf8');
+    for (const kdf of [
+      { N: 2 ** 14, r: 8, p: 640 },
+      { N: 2 ** 14, r: 8, p: 1_000_000 },
+      { N: 2 ** 22, r: 8, p: 1 },
+      { N: 2 ** 10, r: 2 ** 20, p: 1 },
+    ]) {
+      const keys = JSON.parse(good) as { wrappers: Array<{ type: string; kdf?: Record<string, unknown> }> };
+      for (const w of keys.wrappers) if (w.type === 'password') w.kdf = { ...w.kdf, ...kdf };
+      writeFileSync(keyPath, JSON.stringify(keys));
+      const started = performance.now();
+      const error = await PostfachStore.open(dbPath, { password: PASSWORD }).then(
+        () => undefined,
+        (e: unknown) => e as { kind: string; detail: string },
+      );
+      expect(error?.kind).toBe('store-corrupt');
+      expect(error?.detail).toMatch(/^key file: scrypt/);
+      expect(performance.now() - started).toBeLessThan(200);
+    }
     writeFileSync(keyPath, good);
     (await PostfachStore.open(dbPath, { password: PASSWORD })).close();
   });

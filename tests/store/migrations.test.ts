@@ -6,6 +6,8 @@ import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { coverageJson, coverageOf } from '../../core/mailbox/message-dto.js';
+import { receiptFacts } from '../../core/mailbox/export.js';
 import { appendAudit } from '../../core/store/audit-log.js';
 import { writeBlob, nodeBlobFileIo, newBlobId } from '../../core/store/blob-files.js';
 import { openEncryptedDatabase, type Db } from '../../core/store/database.js';
@@ -151,6 +153,41 @@ describe('migrations', () => {
       expect(store.getDelivery(saved.id)).toMatchObject({ unreadableReason: 'nicht lesbar: Inhalt ist leer', unreadableKind: 'xml-empty' });
       const readable = await store.saveDelivery({ messageId: 'neu-lesbar', content: Buffer.from('<x/>'), unreadableKind: 'xml-empty' });
       expect(store.getDelivery(readable.id)).toMatchObject({ unreadableReason: null, unreadableKind: null });
+    } finally {
+      store.close();
+    }
+  });
+
+  it('migration 10 marks every part stored before it "before-coverage" (not known), and new rows keep the engine\'s coverage codes', async () => {
+    const dbPath = await storeAtVersion(8);
+    const store = await PostfachStore.open(dbPath, { password: PASSWORD });
+    try {
+      const before = { version: 1, status: 'before-coverage' };
+      for (const id of [1, 2]) expect(store.getDelivery(id).content.coverage).toEqual(before);
+      expect(store.getDelivery(1).attachments.map((a) => a.coverage)).toEqual([before]);
+      // read back as "not known": no role, no signatures, words that say so
+      expect(coverageOf(store.getDelivery(1).content.coverage)).toMatchObject({ role: null, status: 'before-coverage', signatures: [], words: { de: expect.stringContaining('unbekannt') } });
+      // what the receipt says of such a row: every part listed as not known, no signature claims to cover anything
+      const facts = receiptFacts(store.getDelivery(1));
+      expect(facts.parts?.map((p) => p.status)).toEqual([expect.stringContaining('Abdeckung durch die Signatur unbekannt'), expect.stringContaining('Abdeckung durch die Signatur unbekannt')]);
+      expect(facts.parts?.every((p) => p.warning)).toBe(true);
+      // a new delivery keeps codes, never words
+      const coverage = coverageJson({ role: 'application', status: 'signed', signatures: [1], container: 'contentcontainer0', contentId: 'content0' });
+      const saved = await store.saveDelivery({
+        messageId: 'nach-migration-9',
+        content: Buffer.from('<x/>'),
+        contentCoverage: coverage,
+        attachments: [{ name: 'a.txt', mimeType: 'text/plain', content: Buffer.from('a'), coverage: coverageJson({ role: 'extra', status: 'unsigned', signatures: [] }) }],
+      });
+      const fresh = store.getDelivery(saved.id);
+      expect(fresh.content.coverage).toEqual({ version: 1, role: 'application', status: 'signed', signatures: [1], container: 'contentcontainer0', contentId: 'content0' });
+      expect(fresh.attachments[0]?.coverage).toEqual({ version: 1, role: 'extra', status: 'unsigned', signatures: [] });
+      const { db } = await rawDatabase(dbPath);
+      const stored = db.prepare('SELECT x.content_coverage AS c, a.coverage AS a FROM delivery_details x JOIN attachments a ON a.delivery_id = x.delivery_id WHERE x.delivery_id = ?').get(saved.id) as { c: string; a: string };
+      db.close();
+      // codes and ids only: no sentence (no blank) in any stored value
+      const values = (v: unknown): unknown[] => (Array.isArray(v) ? v.flatMap(values) : typeof v === 'object' && v !== null ? Object.values(v).flatMap(values) : [v]);
+      for (const json of [stored.c, stored.a]) for (const v of values(JSON.parse(json))) expect(String(v)).toMatch(/^[A-Za-z0-9_.-]+$/);
     } finally {
       store.close();
     }

@@ -14,6 +14,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { officeTime } from '../../core/time/office-time.js';
 import type { MessageListItem } from '../../core/api/contract/mailbox.js';
 import { expectAxeClean } from './helpers/axe.js';
 import {
@@ -105,7 +106,8 @@ describe('the caseworker flow in the Übungsmodus', () => {
     for (const item of items) {
       expect(item.eingangKnown).toBe(true);
       const shown = await row(item.id).innerText();
-      const eingang = new Date(item.eingang).toLocaleString('de-DE', { day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+      // in the office time zone (Europe/Berlin), whatever zone this machine and the browser run in
+      const eingang = officeTime().dateTime(item.eingang);
       expect(shown).toContain(`Eingang ${eingang}`);
       expect(shown).toContain(item.applicants[0] ?? '');
       expect(await row(item.id).getAttribute('aria-label')).toMatch(/^ungelesen, /);
@@ -184,7 +186,9 @@ describe('the caseworker flow in the Übungsmodus', () => {
     await page.locator(`[data-testid="message-view"][data-message-id="${hzl.id}"]`).waitFor();
     await expect.poll(() => row(hzl.id).getAttribute('aria-label')).not.toMatch(/^ungelesen/);
     expect(await page.getByTestId('message-state').innerText()).toBe('gelesen');
-    expect(await page.getByText('Signatur gültig (Sozialplattform)').first().isVisible()).toBe(true);
+    expect(await page.getByText('Signatur gültig, Zertifikat vertrauenswürdig').first().isVisible()).toBe(true);
+    // who signed: the signer of the signature covering the application (the test PKI's Sozialplattform)
+    expect(await page.getByTestId('signature-signer').innerText()).toBe('unterzeichnet von Sozialplattform (Test)');
     const detail = await serviceApi(ui).call('messages.detail', { ref: { id: hzl.id } });
     const ibanField = detail.view?.cards.flatMap((c) => c.sections.flatMap((s) => s.fields)).find((f) => f.value.kind === 'iban');
     expect(ibanField).toBeDefined();
@@ -209,7 +213,7 @@ describe('the caseworker flow in the Übungsmodus', () => {
     expect(await pinned.isVisible()).toBe(false);
     await page.locator('.pane--message').evaluate((pane) => pane.scrollTo({ top: 700 }));
     await expect.poll(() => pinned.isVisible()).toBe(true);
-    const eingang = new Date(hzl.eingang).toLocaleString('de-DE', { day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+    const eingang = officeTime().dateTime(hzl.eingang);
     expect(await pinned.innerText()).toBe(`${hzl.applicants.join('; ')} · Eingang ${eingang}`);
     const [pinBox, paneBox] = await Promise.all([pinned.boundingBox(), page.locator('.pane--message').boundingBox()]);
     expect(Math.abs((pinBox?.y ?? -99) - (paneBox?.y ?? 0))).toBeLessThanOrEqual(1);
@@ -291,7 +295,7 @@ describe('the caseworker flow in the Übungsmodus', () => {
     const laufzettel = page.getByTestId('laufzettel');
     await laufzettel.waitFor();
     const text = await laufzettel.innerText();
-    expect(text).toContain('Signatur gültig (Sozialplattform)');
+    expect(text).toContain('Signatur gültig, Zertifikat vertrauenswürdig');
     expect(text).toContain('Sperrstatus nicht geprüft');
     // said once per signature card (the engine's words end in it too)
     const cards = laufzettel.locator('.signature');

@@ -12,6 +12,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { officeTime } from '../../core/time/office-time.js';
 import type { MessageListItem } from '../../core/api/contract/mailbox.js';
 import { identityRecord } from '../../core/mailbox/identity.js';
 import { createPkcs12, issueCertificate } from '../../core/pki/index.js';
@@ -178,7 +179,8 @@ describe('Zertifikat wechseln (Settings → Betrieb)', () => {
     await dialog.getByRole('tab', { name: 'Betrieb' }).click();
     const section = dialog.getByTestId('rotation-section');
     await section.waitFor();
-    const validTo = (iso: string) => new Date(iso).toLocaleDateString('de-DE', { day: '2-digit', month: '2-digit', year: 'numeric' });
+    // the office's calendar day (Europe/Berlin), as the UI shows it whatever zone this machine runs in
+    const validTo = (iso: string) => officeTime().date(iso);
     expect(await section.innerText()).toContain(`gültig bis ${validTo(oldCert.validTo)}`);
 
     await section.getByTestId('rotation-key-file').locator('input[type="file"]').setInputFiles(next.file);
@@ -251,7 +253,7 @@ describe('certificate expiry in the status bar', () => {
     const { page } = ui;
     await expect.poll(() => expiry.innerText()).toContain('(in 30 Tagen)');
     expect(await expiry.getAttribute('class')).toContain('statusbar__warning');
-    expect(await expiry.innerText()).toContain(new Date(soon.certificate.validTo).toLocaleDateString('de-DE', { day: '2-digit', month: '2-digit', year: 'numeric' }));
+    expect(await expiry.innerText()).toContain(officeTime().date(soon.certificate.validTo));
     await expiry.getByRole('button', { name: 'Was kann ich tun?' }).click();
     const help = page.getByRole('dialog');
     expect(await help.innerText()).toContain('Das Zertifikat des Postfachs läuft in 30 Tagen ab');

@@ -30,6 +30,11 @@ describe('value formatting', () => {
     const invalid = formatValue('DE89 3704 0044 0532 0130 01', 'iban');
     expect(invalid.flag?.kind).toBe('iban-invalid');
     expect(invalid.flag?.de).toContain('IBAN ungültig');
+    // a labelled IBAN with a hidden direction override (issue 16) is flagged, not shown as a plain text
+    const hidden = formatValue('DE8937040044\u202E0532013000', 'iban');
+    expect(hidden).toMatchObject({ kind: 'text', raw: 'DE8937040044\u202E0532013000' });
+    expect(hidden.flag?.kind).toBe('iban-invalid');
+    expect(hidden.flag?.de).toMatch(/^Keine gültige IBAN/);
     // unlabelled text is taken for an IBAN only when its check digits are right
     expect(formatValue('DE89370400440532013001', undefined).kind).toBe('text');
   });

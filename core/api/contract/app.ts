@@ -25,6 +25,11 @@ export const appInfoSchema = z
       })
       .strict(),
     platform: shortText,
+    /**
+     * The office time zone (IANA name, machine setting `officeTimeZone`): every time the UI shows is said in it,
+     * never in the browser's or the workstation's own zone (core/time/office-time.ts).
+     */
+    officeTimeZone: shortText,
   })
   .strict();
 export type AppInfo = z.infer<typeof appInfoSchema>;

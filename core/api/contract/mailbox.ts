@@ -3,7 +3,8 @@
  * the caseworker's state changes, exports, the audit log and retention. Answered by the engine
  * (core/api/handlers/mailbox.ts), run off the UI thread.
  *
- * Everything here is a DTO made for the UI, not a store row: times are ISO 8601 strings (UTC), certificates are
+ * Everything here is a DTO made for the UI, not a store row: times are ISO 8601 strings with offset (UTC, `Z`;
+ * shown to a person only through core/time/office-time.ts, in the office time zone), certificates are
  * described (subject, fingerprint, validity), never shipped as DER. Passwords and key files go IN only (set-up,
  * opening the store); no output carries a key or a password — the recovery key is the one exception, shown once
  * when a store is created. No Node and no DOM here (the renderer imports this file).
@@ -13,7 +14,9 @@ import { deliveryViewSchema } from '../../xsozial/view-schema.js';
 import { postfachErrorJsonSchema } from '../wire.js';
 import { serviceEvent, serviceMethod } from '../contract-kit.js';
 import { count, filePath, fingerprint, isoTime, noInput, secret, shortText, text } from './fields.js';
+import { creationCheckCodeSchema, creationCheckSchema, validityBasisSchema } from './legal-time.js';
 import { UNREADABLE_KIND_PATTERN } from './unreadable.js';
+import { COVERAGE_STATUSES, PART_ROLES } from './coverage.js';
 
 const storeId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
@@ -243,6 +246,13 @@ export const messageListItemSchema = z.strictObject({
   /** The process card's Creation ("Eingang", the legal date of the application); the fetch time while unknown. */
   eingang: isoTime,
   eingangKnown: z.boolean(),
+  /**
+   * Whether the Creation could be taken as the Eingang (contract/legal-time.ts); null for deliveries fetched before
+   * the check was stored. An implausible one is shown as such with `fetchedAt` beside it.
+   */
+  creationCheck: creationCheckCodeSchema.nullable(),
+  /** When this program received the delivery (its own clock). */
+  fetchedAt: isoTime,
   applicants: z.array(shortText).max(50),
   benefit: z.strictObject({ code: shortText.nullable(), text: shortText.nullable() }),
   applicationDate: shortText.nullable(),
@@ -287,8 +297,15 @@ export const signatureCheckSchema = z.strictObject({
   words: userTextSchema,
   signer: certificateSummarySchema.optional(),
   algorithm: shortText.optional(),
-  /** Validity was evaluated at this time (the delivery's Eingang). */
+  /** Validity was evaluated at this time: the delivery's Eingang when plausible, else the time of receipt. */
   checkedAt: isoTime.optional(),
+  /** Which of the two `checkedAt` is (core/mailbox/legal-time.ts); absent in checks stored before it was kept. */
+  validityBasis: validityBasisSchema.optional(),
+  /**
+   * The signer certificate's end of validity when it was valid at `checkedAt` but has expired since ("inzwischen
+   * abgelaufen"); said wherever the result is shown.
+   */
+  expiredSince: isoTime.optional(),
   revocation: z.literal('not-checked'),
   reasons: z.array(userTextSchema).max(20),
   technical: text,
@@ -317,6 +334,32 @@ export const documentRefSchema = z.union([
 ]);
 export type DocumentRef = z.infer<typeof documentRefSchema>;
 
+/**
+ * What the author signature covers of one part (contract/coverage.ts): role and status as codes, the covering
+ * signatures as indexes into the detail's `signatures`, where the part sat (container path, Content id), and the
+ * status in words. Role null: stored before per-part coverage was recorded.
+ */
+export const partCoverageSchema = z.strictObject({
+  role: z.enum(PART_ROLES).nullable(),
+  status: z.enum(COVERAGE_STATUSES),
+  signatures: z.array(z.number().int().nonnegative().max(1000)).max(50),
+  container: shortText.nullable(),
+  contentId: shortText.nullable(),
+  words: userTextSchema,
+});
+export type PartCoverage = z.infer<typeof partCoverageSchema>;
+
+/** One part of the delivery as stored: the content (the application, or the delivery as received) or an attachment. */
+export const deliveryPartSchema = z.strictObject({
+  ref: z.union([z.strictObject({ source: z.literal('content') }), z.strictObject({ source: z.literal('attachment'), attachmentId: storeId })]),
+  name: text,
+  mimeType: shortText.nullable(),
+  size: count,
+  sha256: z.string().max(64),
+  coverage: partCoverageSchema,
+});
+export type DeliveryPart = z.infer<typeof deliveryPartSchema>;
+
 export const documentEntrySchema = z.strictObject({
   ref: documentRefSchema,
   name: text,
@@ -328,6 +371,12 @@ export const documentEntrySchema = z.strictObject({
   sha256: z.string().max(64),
   isApplicationForm: z.boolean(),
   problem: userTextSchema.optional(),
+  /** The file name an export writes (extension from the detected content; hidden characters as visible tokens). */
+  exportName: text,
+  /** False: the content is of no allowed type and is exported as ".bin" — the UI warns. */
+  exportAllowed: z.boolean(),
+  /** What the signature covers of it (inline documents share the application's). */
+  coverage: partCoverageSchema.optional(),
 });
 
 export const laufzettelSchema = z.strictObject({
@@ -335,6 +384,8 @@ export const laufzettelSchema = z.strictObject({
   subject: text.nullable(),
   /** Creation: stored at the intermediary — "Eingang", the legal date of the application. */
   eingang: isoTime.nullable(),
+  /** The Creation check (contract/legal-time.ts); null when none was stored. */
+  creationCheck: creationCheckSchema.nullable(),
   /** Forwarding: handed to this client. */
   forwarding: isoTime.nullable(),
   /** Reception: acknowledged by this client (the next request of the dialog). */
@@ -348,6 +399,8 @@ export const messageDetailSchema = z.strictObject({
   item: messageListItemSchema,
   laufzettel: laufzettelSchema,
   signatures: z.array(signatureCheckSchema).max(50),
+  /** Every stored part with what the signature covers of it: the content first, then the attachments in order. */
+  parts: z.array(deliveryPartSchema).max(10_001),
   inspections: z.array(inspectionSchema).max(50),
   content: z.strictObject({ size: count, sha256: z.string().max(64), contentType: shortText.nullable() }),
   /** The readable view (null when "nicht lesbar" or the XML cannot be read now: `viewError`). */

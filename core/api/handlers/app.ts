@@ -23,7 +23,7 @@ export function appHandlers(options: ServiceOptions, workspace: WorkspaceFile, c
     return { language: pick('language'), fetchIntervalMinutes: pick('fetchIntervalMinutes') };
   };
   return {
-    'app.info': () => ({
+    'app.info': async () => ({
       product: 'OSCI-Postfach',
       version: options.appVersion,
       host: options.host,
@@ -34,6 +34,7 @@ export function appHandlers(options: ServiceOptions, workspace: WorkspaceFile, c
         ...(process.versions.chrome === undefined ? {} : { chrome: process.versions.chrome }),
       },
       platform: process.platform,
+      officeTimeZone: (await config()).values.officeTimeZone,
     }),
     'settings.get': () => effective(),
     'settings.set': async (patch: Partial<Settings>, context: ServiceContext) => {

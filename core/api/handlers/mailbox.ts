@@ -161,10 +161,11 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: M
         onProgress: (progress) => context.emit('fetch.progress', progress),
         // the Übungsmodus intermediary is on this machine's loopback address: never through IT's proxy
         network: inTraining() ? { proxy: { mode: 'direct' } } : networkSettings(c),
+        timeZone: c.values.officeTimeZone,
         ...(post && !inTraining() ? { post } : {}),
         ...(maxDeliveries === undefined ? {} : { maxDeliveries }),
       });
-      const result: FetchResult = { ...fetched, expiry: keyExpiry(using) };
+      const result: FetchResult = { ...fetched, expiry: keyExpiry(using, new Date(), c.values.officeTimeZone) };
       for (const id of result.newIds.slice(0, 1000)) {
         const stored = s.getDelivery(id);
         log.write(stored.unreadableReason ? 'warn' : 'info', 'delivery.stored', { id, messageId: stored.messageId, readable: stored.unreadableReason === null, test: stored.isTest });
@@ -254,7 +255,7 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: M
       await config();
       const s = store();
       if (!s.hasMailboxIdentity()) return { identity: null };
-      return { identity: identityDto(storedIdentity()) };
+      return { identity: identityDto(storedIdentity(), new Date(), configNow?.values.officeTimeZone) };
     },
     'identity.inspectKeyFile': (input: In<'identity.inspectKeyFile'>) => ({ keys: keyCandidates(input.keyFile, input.password) }),
     'identity.setup': async (input: In<'identity.setup'>, context: ServiceContext) => {
@@ -265,7 +266,7 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: M
       s.saveMailboxIdentity(identityRecord(loaded));
       identity = undefined;
       context.emit('store.changed', session.status());
-      return identityDto(storedIdentity());
+      return identityDto(storedIdentity(), new Date(), configNow?.values.officeTimeZone);
     },
     'identity.updateConnection': async (input: In<'identity.updateConnection'>) => {
       const c = await config();
@@ -277,7 +278,7 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: M
       const next = updatedConnection(storedIdentity().connection, input);
       s.updateMailboxConnection(connectionRecord(next));
       identity = undefined;
-      return identityDto(storedIdentity());
+      return identityDto(storedIdentity(), new Date(), configNow?.values.officeTimeZone);
     },
 
     // ---- fetch ----
@@ -308,7 +309,7 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: M
     'messages.counts': () => store().counts(),
     'messages.detail': async (input: In<'messages.detail'>, context: ServiceContext) => {
       const ref = 'id' in input.ref ? input.ref.id : { messageId: input.ref.messageId };
-      const detail = await messageDetail(store(), ref, views);
+      const detail = await messageDetail(store(), ref, views, { timeZone: (await config()).values.officeTimeZone });
       context.emit('messages.changed', { reason: 'state', ids: [detail.item.id] });
       return detail;
     },
@@ -347,8 +348,9 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: M
     'messages.export': async (input: In<'messages.export'>, context: ServiceContext) => {
       // loaded on first use: the PDF libraries take a while to load and most service starts never export
       const { exportMessage } = await import('../../mailbox/export.js');
-      assertExportAllowed(await config(), input.target, [path.join(options.dataDir, 'transfer', 'downloads')]);
-      const result = await exportMessage(store(), input.id, input.format, path.resolve(input.target), views);
+      const c = await config();
+      assertExportAllowed(c, input.target, [path.join(options.dataDir, 'transfer', 'downloads')]);
+      const result = await exportMessage(store(), input.id, input.format, path.resolve(input.target), views, { timeZone: c.values.officeTimeZone });
       changed(context, input.id);
       return result;
     },
@@ -365,9 +367,10 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: M
     }),
     'audit.exportCsv': async (input: In<'audit.exportCsv'>) => {
       const target = path.resolve(input.target);
-      assertExportAllowed(await config(), target, [path.join(options.dataDir, 'transfer', 'downloads')]);
+      const c = await config();
+      assertExportAllowed(c, target, [path.join(options.dataDir, 'transfer', 'downloads')]);
       const s = store();
-      await s.exportAuditCsv(target, input.delimiter ?? ',');
+      await s.exportAuditCsv(target, input.delimiter ?? ',', c.values.officeTimeZone);
       return { path: target, entries: s.verifyAuditLog().entries };
     },
     'audit.verify': () => {

@@ -115,9 +115,11 @@ export function opsHandlers(options: ServiceOptions, shared: MailboxInternals) {
     },
 
     'abnahme.create': async (input: HandlerInput<'abnahme.create'>) => {
-      assertExportAllowed(await shared.config(), input.target, downloads);
+      const c = await shared.config();
+      assertExportAllowed(c, input.target, downloads);
       const result = await acceptanceRecord(store(), input.id, {
         out: input.target,
+        timeZone: c.values.officeTimeZone,
         // the target comes from the save dialog (which asked before replacing) or is a fresh download file
         replace: true,
         programVersion: options.appVersion,

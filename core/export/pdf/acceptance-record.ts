@@ -10,7 +10,7 @@ import path from 'node:path';
 import { PostfachError } from '../../errors.js';
 import type { DeliveryView } from '../../xsozial/view.js';
 import { pdfFailed, targetNotWritable } from '../errors.js';
-import { signatureInWords, timestampInWords, type ReceiptFacts } from '../receipt.js';
+import { eingangInWords, signatureInWords, timestampInWords, UNSIGNED_BANNER, validityInWords, type ReceiptFacts } from '../receipt.js';
 import { writeAtomically } from '../xml-export.js';
 import { PAGE, TaggedWriter } from './tagged-writer.js';
 
@@ -75,15 +75,17 @@ export async function exportAcceptanceRecord(facts: AcceptanceFacts, outputPath:
     w.doc.outline.addItem('Abnahmeprotokoll');
     w.heading(1, 'Abnahmeprotokoll – Testantrag');
     if (!facts.isTest) w.banner('Achtung: Diese Nachricht ist kein Testantrag.');
-    w.paragraph(`Erstellt am ${timestampInWords(createdAt.toISOString())} mit OSCI-Postfach ${facts.programVersion}.`, { size: 9 });
+    const zone = r.timeZone;
+    const eingang = eingangInWords(r);
+    w.paragraph(`Erstellt am ${timestampInWords(createdAt.toISOString(), zone)} mit OSCI-Postfach ${facts.programVersion}.`, { size: 9 });
     w.heading(2, 'Nachricht');
     w.table([
       { label: 'Nachrichtenkennung', value: r.messageId },
       { label: 'Betreff', value: r.subject ?? 'keine Angabe' },
-      { label: 'Eingang beim Intermediär (Creation)', value: timestampInWords(r.creation) },
-      { label: 'Weitergeleitet (Forwarding)', value: timestampInWords(r.forwarding) },
-      { label: 'Empfang bestätigt (Reception)', value: timestampInWords(r.reception) },
-      { label: 'Abgerufen', value: timestampInWords(facts.fetchedAt) },
+      { label: 'Eingang beim Intermediär (Creation)', value: eingang.value, ...(eingang.note ? { note: eingang.note } : {}) },
+      { label: 'Weitergeleitet (Forwarding)', value: timestampInWords(r.forwarding, zone) },
+      { label: 'Empfang bestätigt (Reception)', value: timestampInWords(r.reception, zone) },
+      { label: 'Abgerufen', value: timestampInWords(facts.fetchedAt, zone) },
       { label: 'Absender (Zertifikat)', value: printedName(r.sender) },
       { label: 'Empfänger (Postfach)', value: printedName(r.recipient) },
       { label: 'Testantrag (XSozial test)', value: facts.isTest ? 'ja' : 'nein' },
@@ -95,10 +97,11 @@ export async function exportAcceptanceRecord(facts: AcceptanceFacts, outputPath:
       { label: 'Inhaltsdaten', value: facts.decryption.content },
     ]);
     w.heading(2, 'Signaturprüfung');
-    w.table(r.signatures.map((s) => ({ label: s.role, value: `${signatureInWords(s)}${s.signer ? `\nUnterzeichner: ${printedName(s.signer)}` : ''}${s.algorithm ? `\nVerfahren: ${s.algorithm}` : ''}` })));
+    if (r.unsigned === true) w.banner(UNSIGNED_BANNER);
+    w.table(r.signatures.map((s) => ({ label: s.role, value: `${[signatureInWords(s), ...validityInWords(s, zone)].join('\n')}${s.signer ? `\nUnterzeichner: ${printedName(s.signer)}` : ''}${s.algorithm ? `\nVerfahren: ${s.algorithm}` : ''}` })));
     if (r.inspections.length > 0) {
       w.heading(2, 'Prüfbericht des Intermediärs');
-      w.table(r.inspections.map((i) => ({ label: printedName(i.subject), value: `${i.result}${i.time ? ` (${timestampInWords(i.time)})` : ''}` })));
+      w.table(r.inspections.map((i) => ({ label: printedName(i.subject), value: `${i.result}${i.time ? ` (${timestampInWords(i.time, zone)})` : ''}` })));
     }
     w.heading(2, 'Darstellung des Antrags');
     if (facts.screenshot) {

@@ -18,8 +18,10 @@ import { formatBytes } from '../../xsozial/values.js';
 import type { DeliveryView, DocumentView, Field, TreeNode } from '../../xsozial/view.js';
 import { TEST_BANNER } from '../../xsozial/view.js';
 import { PostfachError } from '../../errors.js';
+import { visibleText } from '../../visible-text.js';
 import { pdfFailed, targetNotWritable } from '../errors.js';
-import type { ReceiptFacts } from '../receipt.js';
+import { inlineDocumentName } from '../file-names.js';
+import { UNSIGNED_BANNER, type ReceiptFacts } from '../receipt.js';
 import { imageProblem } from './image-check.js';
 import { IMPORTED_PAGE_XOBJECT, importPdfPages, planDocuments, type DocumentPlan } from './import-pages.js';
 import { receiptContentOf, renderReceipt } from './receipt-page.js';
@@ -64,17 +66,18 @@ export async function exportPdf(view: DeliveryView, receipt: ReceiptFacts, optio
   try {
     w.beginSection();
     outline.addItem('Laufzettel');
-    renderReceipt(w, receipt, receiptContentOf(view), 'Laufzettel – Nachweis des Eingangs');
+    renderReceipt(w, receipt, { ...receiptContentOf(view), documentFindings: documentFindings(view) }, 'Laufzettel – Nachweis des Eingangs');
 
     w.beginSection();
     w.newPage();
     const dataItem = outline.addItem(view.kind === 'xsozial-application' ? 'Antragsdaten' : 'Inhalt der Nachricht');
     w.heading(1, view.kind === 'xsozial-application' ? 'Antragsdaten' : 'Inhalt der Nachricht');
     if (view.test) w.banner(TEST_BANNER.de);
+    if (receipt.unsigned === true) w.banner(UNSIGNED_BANNER);
     const shown = new Set<string>();
     for (const card of view.cards) {
       if (card.id === 'dokumente') continue;
-      dataItem.addItem(card.title.de.normalize('NFC'));
+      dataItem.addItem(outlineText(card.title.de));
       w.heading(2, card.title.de);
       for (const section of card.sections) {
         if (card.sections.length > 1 || section.title.de !== card.title.de) w.heading(3, section.title.de);
@@ -100,11 +103,12 @@ export async function exportPdf(view: DeliveryView, receipt: ReceiptFacts, optio
     let attachmentsItem: ReturnType<typeof outline.addItem> | undefined;
     const outlineItem = (title: string) => {
       attachmentsItem ??= outline.addItem('Anlagen');
-      attachmentsItem.addItem(title.normalize('NFC'));
+      attachmentsItem.addItem(outlineText(title));
     };
     for (const [i, plan] of plans.entries()) {
       const d = plan.doc;
-      const title = `Anlage ${i + 1}: ${d.name}`;
+      const name = visibleText(d.name);
+      const title = `Anlage ${i + 1}: ${name}`;
       if (plan.kind === 'pdf') {
         // the pages themselves, no cover page: the section is titled, the outline points to the first page, the
         // document's facts stand in the list above, and every page carries a footer naming message and document
@@ -112,9 +116,9 @@ export async function exportPdf(view: DeliveryView, receipt: ReceiptFacts, optio
         const pages: number[] = [];
         for (let p = 0; p < plan.pages; p++) {
           const g = plan.geometry[p]!;
-          const page = w.placeholderPage([g.width, g.height], `Seite ${p + 1} von ${plan.pages} der Anlage „${d.name}“ (übernommene Seite; ihr Inhalt ist nicht als Text ausgezeichnet)`, IMPORTED_PAGE_XOBJECT);
+          const page = w.placeholderPage([g.width, g.height], `Seite ${p + 1} von ${plan.pages} der Anlage „${name}“ (übernommene Seite; ihr Inhalt ist nicht als Text ausgezeichnet)`, IMPORTED_PAGE_XOBJECT);
           if (p === 0) outlineItem(title);
-          imported.set(page, `${messageLabel} · Anlage ${i + 1}: ${d.fileName ?? d.name}${plan.pages > 1 ? ` (S. ${p + 1}/${plan.pages})` : ''}`);
+          imported.set(page, `${messageLabel} · Anlage ${i + 1}: ${visibleText(d.fileName ?? d.name)}${plan.pages > 1 ? ` (S. ${p + 1}/${plan.pages})` : ''}`);
           pages.push(page);
         }
         placeholders.set(i, pages);
@@ -124,9 +128,9 @@ export async function exportPdf(view: DeliveryView, receipt: ReceiptFacts, optio
       w.beginSection(title);
       w.newPage();
       outlineItem(title);
-      w.heading(1, `Anlage ${i + 1}: ${d.name}`);
+      w.heading(1, title);
       w.table([
-        { label: 'Dateiname', value: d.fileName ?? 'keine Angabe' },
+        { label: 'Dateiname', value: d.fileName === undefined ? 'keine Angabe' : visibleText(d.fileName) },
         { label: 'Dateityp', value: `${d.detectedMimeType ?? 'unbekannt'}${d.mimeType && d.mimeType !== d.detectedMimeType ? ` (angegeben: ${d.mimeType})` : ''}`, ...(d.mimeMismatch ? { note: 'Angegebener Dateityp passt nicht zum Inhalt' } : {}) },
         { label: 'Größe', value: `${formatBytes(d.size)} (${d.size} Byte)` },
         { label: 'Prüfsumme (SHA-256)', value: d.sha256 },
@@ -137,7 +141,7 @@ export async function exportPdf(view: DeliveryView, receipt: ReceiptFacts, optio
         let problem = imageProblem(bytes, plan.format);
         if (!problem) {
           try {
-            w.image(bytes, `Bild der Anlage „${d.name}“ (${d.fileName ?? d.detectedMimeType ?? ''}; Inhalt nicht als Text erfasst)`);
+            w.image(bytes, `Bild der Anlage „${name}“ (${d.fileName === undefined ? (d.detectedMimeType ?? '') : visibleText(d.fileName)}; Inhalt nicht als Text erfasst)`);
           } catch {
             problem = 'nicht unterstütztes Bildformat';
           }
@@ -196,17 +200,39 @@ function documentRow(d: DocumentView, index: number, plan: DocumentPlan | undefi
       : plan?.kind === 'image'
         ? `Folgt als Anlage ${index + 1} (Bild).`
         : `Anlage ${index + 1} folgt nur als Angabe; die Datei liegt beim Export der Anhänge bei.`;
+  const file = inlineDocumentName(d);
   const lines = [
     `${documentLine(d)}${declared}`,
     ...(d.documentType ? [`Dokumenttyp: ${d.documentType.display}`] : []),
     `SHA-256: ${d.sha256}`,
     where,
+    `Beim Export der Anhänge: ${file.fileName}`,
   ];
-  return { label: `Anlage ${index + 1}: ${d.name}`, value: lines.join('\n'), ...(d.problem ? { note: d.problem.de } : {}) };
+  const notes = [...(d.problem ? [d.problem.de] : []), ...(file.allowed ? [] : [NOT_ALLOWED])];
+  return { label: `Anlage ${index + 1}: ${visibleText(d.name)}`, value: lines.join('\n'), ...(notes.length > 0 ? { note: notes.join(' ') } : {}) };
+}
+
+const NOT_ALLOWED = 'Kein zugelassener Dateityp: wird als .bin exportiert; nur öffnen, wenn der Inhalt geprüft ist.';
+
+/**
+ * For the Laufzettel: every document that is not what it claims to be or is of no allowed type, in one line each
+ * (the document list of the data part says the same in full).
+ */
+function documentFindings(view: DeliveryView): string[] {
+  return view.documents.flatMap((d, i) => {
+    const file = inlineDocumentName(d);
+    if (!d.mimeMismatch && file.allowed) return [];
+    const declared = d.mimeType ?? 'keine Angabe';
+    return [`Anlage ${i + 1} „${visibleText(d.fileName ?? d.name)}“: angegeben ${declared}, Inhalt ${d.detectedMimeType ?? 'nicht erkannt'}${d.mimeMismatch ? ' – passt nicht zur Angabe' : ''}; Export als ${file.fileName}`];
+  });
+}
+
+function outlineText(text: string): string {
+  return visibleText(text.normalize('NFC'));
 }
 
 function documentLine(d: DocumentView): string {
-  return `${d.fileName ?? 'ohne Dateinamen'} · ${d.detectedMimeType ?? d.mimeType ?? 'unbekannter Typ'} · ${formatBytes(d.size)}${d.isApplicationForm ? ' · Antragsformular der Sozialplattform' : ''}`;
+  return `${d.fileName === undefined ? 'ohne Dateinamen' : visibleText(d.fileName)} · ${d.detectedMimeType ?? d.mimeType ?? 'unbekannter Typ'} · ${formatBytes(d.size)}${d.isApplicationForm ? ' · Antragsformular der Sozialplattform' : ''}`;
 }
 
 /**

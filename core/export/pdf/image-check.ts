@@ -25,6 +25,8 @@ function pngProblem(b: Buffer): string | undefined {
     if (at + 12 + length > b.length) return 'PNG-Block über das Dateiende hinaus';
     const data = b.subarray(at + 8, at + 8 + length);
     if (type === 'IHDR') {
+      // a header shorter than its 13 bytes would make the reads below throw out of the whole export
+      if (data.length < 13) return 'PNG-Bildkopf beschädigt';
       width = data.readUInt32BE(0);
       height = data.readUInt32BE(4);
     } else if (type === 'IDAT') idat.push(data);

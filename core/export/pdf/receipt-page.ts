@@ -2,7 +2,7 @@
 import { formatBytes } from '../../xsozial/values.js';
 import type { DeliverySummary, DeliveryView } from '../../xsozial/view.js';
 import { TEST_BANNER } from '../../xsozial/view.js';
-import { signatureInWords, timestampInWords, type ReceiptFacts } from '../receipt.js';
+import { eingangInWords, signatureInWords, timestampInWords, UNSIGNED_BANNER, validityInWords, type ReceiptFacts } from '../receipt.js';
 import type { Row, TaggedWriter } from './tagged-writer.js';
 
 /** What the receipt says about the content itself. */
@@ -13,6 +13,8 @@ export interface ReceiptContent {
   readonly test: boolean;
   readonly documentCount?: number;
   readonly contentMessageId?: string;
+  /** Documents that are not what they claim to be or of no allowed type (e-file PDF only), one line each. */
+  readonly documentFindings?: readonly string[];
 }
 
 export function receiptContentOf(view: DeliveryView | DeliverySummary): ReceiptContent {
@@ -28,14 +30,19 @@ export function receiptContentOf(view: DeliveryView | DeliverySummary): ReceiptC
   };
 }
 
+const MAX_PARTS_LISTED = 12;
+
 export function renderReceipt(w: TaggedWriter, receipt: ReceiptFacts, content: ReceiptContent, title: string): void {
   w.heading(1, title);
   if (content.test) w.banner(TEST_BANNER.de);
+  if (receipt.unsigned === true) w.banner(UNSIGNED_BANNER);
   w.heading(2, 'Eingang');
+  const zone = receipt.timeZone;
+  const eingang = eingangInWords(receipt);
   const arrival: Row[] = [
-    { label: 'Eingang beim Intermediär (maßgeblicher Zeitpunkt)', value: timestampInWords(receipt.creation) },
-    { label: 'An dieses Postfach weitergeleitet', value: timestampInWords(receipt.forwarding) },
-    { label: 'Empfang bestätigt', value: timestampInWords(receipt.reception) },
+    { label: 'Eingang beim Intermediär (maßgeblicher Zeitpunkt)', value: eingang.value, ...(eingang.note ? { note: eingang.note } : {}) },
+    { label: 'An dieses Postfach weitergeleitet', value: timestampInWords(receipt.forwarding, zone) },
+    { label: 'Empfang bestätigt', value: timestampInWords(receipt.reception, zone) },
     { label: 'Nachrichten-ID (OSCI)', value: receipt.messageId },
   ];
   if (receipt.subject) arrival.push({ label: 'Betreff', value: receipt.subject });
@@ -48,20 +55,38 @@ export function renderReceipt(w: TaggedWriter, receipt: ReceiptFacts, content: R
   if (content.applicationDate) inner.push({ label: 'Antragsdatum', value: content.applicationDate });
   if (content.contentMessageId) inner.push({ label: 'Nachrichten-ID (Fachnachricht)', value: content.contentMessageId });
   if (content.documentCount !== undefined) inner.push({ label: 'Dokumente im Antrag', value: String(content.documentCount) });
+  if (content.documentFindings !== undefined && content.documentFindings.length > 0) {
+    inner.push({ label: 'Dokumente mit Warnung', value: content.documentFindings.join('\n'), note: 'Inhalt nicht, was angegeben ist, oder kein zugelassener Dateityp – vor dem Öffnen prüfen' });
+  }
   inner.push({ label: 'Prüfsumme des Inhalts (SHA-256)', value: receipt.contentSha256 });
   if (receipt.contentSize !== undefined) inner.push({ label: 'Größe des Inhalts', value: `${formatBytes(receipt.contentSize)} (${receipt.contentSize} Byte)` });
   w.table(inner);
+  if (receipt.parts !== undefined && receipt.parts.length > 0) {
+    // per part what the author signature covers; bounded: a hostile delivery may carry thousands of parts
+    w.heading(2, 'Teile der Zustellung');
+    const listed = receipt.parts.slice(0, MAX_PARTS_LISTED);
+    w.table(
+      listed.map((p) => ({
+        label: `${p.role}: ${p.name}`,
+        value: `${p.status}\nSHA-256 ${p.sha256} · ${formatBytes(p.size)}`,
+        ...(p.warning ? { note: p.status } : {}),
+      })),
+    );
+    if (receipt.parts.length > listed.length) w.paragraph(`… und ${receipt.parts.length - listed.length} weitere Teile (vollständig im Programm unter „Laufzettel“).`);
+  }
   w.heading(2, 'Signaturen und Zertifikate');
   if (receipt.signatures.length === 0) w.paragraph('Der Inhalt ist nicht signiert.');
+  // the intermediary's transport signature is always listed: it says nothing about who wrote the application
+  else if (receipt.unsigned === true) w.paragraph('Der Antrag ist von keiner Signatur des Absenders erfasst (nicht signiert).');
   w.table(
     receipt.signatures.map((s) => ({
       label: s.role,
-      value: `${signatureInWords(s)}${s.signer ? `\nUnterzeichnet von: ${s.signer}` : ''}${s.algorithm ? `\nVerfahren: ${s.algorithm}` : ''}`,
-      ...(s.result === 'invalid' ? { note: 'Signatur ungültig – Inhalt nicht verwenden' } : s.certificate === 'invalid' ? { note: 'Zertifikat ungültig' } : {}),
+      value: `${[signatureInWords(s), ...validityInWords(s, zone)].join('\n')}${s.signer ? `\nUnterzeichnet von: ${s.signer}` : ''}${s.algorithm ? `\nVerfahren: ${s.algorithm}` : ''}`,
+      ...(s.result === 'invalid' ? { note: 'Signatur ungültig – Inhalt nicht verwenden' } : s.certificate === 'invalid' ? { note: 'Zertifikat ungültig' } : s.expiredSince ? { note: 'Zertifikat inzwischen abgelaufen' } : {}),
     })),
   );
   w.heading(2, 'Prüfprotokoll des Intermediärs');
   if (receipt.inspections.length === 0) w.paragraph('Der Laufzettel des Intermediärs enthält kein Prüfprotokoll.');
-  w.table(receipt.inspections.map((i) => ({ label: i.subject, value: `${i.result}${i.time ? ` (geprüft ${timestampInWords(i.time)})` : ''}` })));
+  w.table(receipt.inspections.map((i) => ({ label: i.subject, value: `${i.result}${i.time ? ` (geprüft ${timestampInWords(i.time, zone)})` : ''}` })));
   w.paragraph('Der Sperrstatus der Zertifikate (OCSP/CRL) wird von OSCI-Postfach nicht online geprüft.', { size: 8.5, colour: '#4a4a4a' });
 }

@@ -4,6 +4,7 @@
  * bookmarks (outline) follow the headings. Fonts: DejaVu Sans (covers the Latin letters of DIN 91379).
  */
 import PDFDocument from 'pdfkit';
+import { visibleText } from '../../visible-text.js';
 import { bundledFont } from './fonts.js';
 
 // pdfkit takes parsed fontkit fonts as font source (its types only name files and buffers)
@@ -32,10 +33,13 @@ export interface WriterOptions {
 
 /**
  * Text is drawn in NFC: a name typed with combining marks ("u" + U+0308) looks the same, but text extraction and
- * search in the e-file then find it; sequences without a precomposed letter keep their combining marks.
+ * search in the e-file then find it; sequences without a precomposed letter keep their combining marks. Invisible
+ * and direction-changing characters (U+202E, zero-width, soft hyphen, …) are drawn as their visible tokens
+ * "⟨U+202E⟩" (core/visible-text.ts, as in the UI and the CLI); pdfkit has no bidi algorithm, so the token is
+ * also the only way such a character shows at all. Line breaks and tabs of multi-line values stay.
  */
 function nfc(text: string): string {
-  return text.normalize('NFC');
+  return visibleText(text.normalize('NFC'), { lineBreaks: true });
 }
 
 export class TaggedWriter {
@@ -55,8 +59,8 @@ export class TaggedWriter {
       font: fontSource('regular'),
       ...(options.pdfa ? { subset: 'PDF/A-3b' as const } : {}),
       info: {
-        Title: options.title,
-        Subject: options.subject,
+        Title: nfc(options.title),
+        Subject: nfc(options.subject),
         Creator: 'OSCI-Postfach',
         Producer: 'OSCI-Postfach (pdfkit, pdf-lib)',
         // no ModDate: pdfkit's XMP has no xmp:ModifyDate, and PDF/A wants the Info dictionary and XMP to agree

@@ -41,6 +41,8 @@ export interface ClientOptions {
   /** Who must have signed every response: the intermediary signature certificate and/or a CA. */
   readonly intermediarySigner: TrustAnchors;
   readonly transport?: TransportEncryptionOptions;
+  /** ClientSignature: signature method and reference digest (default RSA-SHA256 / ECDSA-SHA256 by key type, SHA-256). */
+  readonly signatureAlgorithms?: { readonly signatureMethod?: string; readonly digestMethod?: string };
   readonly desiredLanguages?: string;
   /** Decode the content layer of fetched deliveries with the cipher key (default true). */
   readonly decodeContent?: boolean;
@@ -117,7 +119,9 @@ class Exchange {
     const built = await buildRequest({
       ...spec,
       desiredLanguages: this.options.desiredLanguages ?? 'de',
-      ...(this.options.signatureKey ? { signer: { privateKey: this.options.signatureKey.privateKey, certificate: this.options.signatureKey.certificate } } : {}),
+      ...(this.options.signatureKey
+        ? { signer: { privateKey: this.options.signatureKey.privateKey, certificate: this.options.signatureKey.certificate, ...this.options.signatureAlgorithms } }
+        : {}),
     });
     const body = encryptTransport(built.mime, this.options.intermediaryCertificate, this.options.transport);
     let stream: AsyncIterable<Buffer | Uint8Array>;
@@ -366,7 +370,14 @@ export class ExplicitDialog extends Exchange {
       }
       total = info.totalChunkNumbers;
       if (total > 100_000) throw osciError('malformed', 'too many chunks');
-      messageId ??= decoded.message.order.messageId;
+      // osci:MessageId is required (ResponseToPartialFetchDelivery.xsd); without it the next chunk could not be
+      // asked for by MessageId. No peer is known to write it in another namespace, so nothing else is looked at.
+      const chunkOf = decoded.message.order.messageId;
+      if (chunkOf === undefined || (messageId !== undefined && chunkOf !== messageId)) {
+        this.stateValue = 'abandoned';
+        throw osciError('malformed', chunkOf === undefined ? 'ResponseToPartialFetchDelivery without osci:MessageId' : 'chunk of another message than the previous chunks');
+      }
+      messageId = chunkOf;
       const blob = decoded.message.attachments.get('ChunkBlobStoreDelivery');
       if (!blob) {
         this.stateValue = 'abandoned';

@@ -6,7 +6,13 @@
  *
  * Attachments are decrypted as streams into memory or encrypted spools; the key of an EncryptedKey is picked by
  * comparing the certificate behind its RetrievalMethod (or inline) with the given keys, DER byte for byte.
- * A container that cannot be decrypted is reported per container (the rest of the message stays readable).
+ * A container that cannot be decrypted is reported per container (the rest of the message stays readable), an
+ * attachment that cannot be decrypted with its container's key per Content (kept as transported).
+ *
+ * An attachment's MgmtData key counts only for the container that declares it and the containers nested in it:
+ * a container added by someone else cannot hand a signed container's Content another key (or the other way
+ * round). Which contents a signature covers is not decided here but in coverage.ts, from the elements kept on
+ * each item and the reference targets of each signature.
  */
 import { createHash, type X509Certificate } from 'node:crypto';
 import type { Element } from '@xmldom/xmldom';
@@ -17,7 +23,7 @@ import { PostfachError } from '../../errors.js';
 import { osciError } from '../errors.js';
 import { symmetricAlgorithm } from '../crypto/algorithms.js';
 import { unwrapKey } from '../crypto/rsa-key-transport.js';
-import { decryptSymmetric, ivLengthFor } from '../crypto/symmetric.js';
+import { decryptSymmetric, ivLengthFor, readPlaintext } from '../crypto/symmetric.js';
 import { parseEncryptedData, type EncryptedDataInfo } from '../crypto/xmlenc.js';
 import type { OsciMessage } from '../messages/model.js';
 import { certificateResolver } from '../signature/message-signature.js';
@@ -42,7 +48,10 @@ export interface ContentEncryptionInfo {
 }
 
 export interface ContentSignatureInfo {
+  /** SignatureValue and every digest verify. */
   readonly valid: boolean;
+  /** SignatureValue verifies (a matching reference then covers its target, even when another digest fails). */
+  readonly valueValid: boolean;
   readonly signer: X509Certificate | undefined;
   readonly signerSubject: string | undefined;
   /** `trusted` = chains to a CA local IT configured; `unknown-issuer`; `invalid` = signature not valid. */
@@ -61,6 +70,9 @@ export type ContentItem =
       readonly data: ByteSource;
       readonly length: number;
       readonly sha256: string;
+      /** The osci:Content element and the osci:Base64Content inside it (what a reference may point to). */
+      readonly element: Element;
+      readonly payload: Element;
     }
   | {
       readonly kind: 'attachment';
@@ -70,15 +82,21 @@ export type ContentItem =
       readonly contentId: string;
       readonly encrypted: boolean;
       readonly encryption: ContentEncryptionInfo | undefined;
-      /** Plaintext attachment bytes. */
+      /** Plaintext attachment bytes; the bytes as transported when `error` is set. */
       readonly data: ByteSource;
       readonly length: number;
       readonly sha256: string;
+      readonly element: Element;
+      /** The container's key does not open the attachment (someone else encrypted it, or it is broken). */
+      readonly error: PostfachError | undefined;
     }
   | {
       readonly kind: 'nested-container';
       readonly id: string | undefined;
       readonly container: ContainerResult;
+      readonly element: Element;
+      /** The nested osci:ContentContainer element. */
+      readonly payload: Element;
     }
   | {
       readonly kind: 'inline-xml';
@@ -87,6 +105,9 @@ export type ContentItem =
       readonly data: ByteSource;
       readonly length: number;
       readonly sha256: string;
+      readonly element: Element;
+      /** The inline root element (the Content element itself when it holds text only). */
+      readonly payload: Element;
     };
 
 export interface ContainerResult {
@@ -103,6 +124,8 @@ export interface ContainerResult {
 
 export interface EncryptedContainerResult {
   readonly encryptedDataId: string | undefined;
+  /** The xenc:EncryptedData element (a signature of the enclosing container may cover it). */
+  readonly element: Element;
   readonly container: ContainerResult | undefined;
   readonly error: PostfachError | undefined;
 }
@@ -132,10 +155,16 @@ export interface ContentOptions {
 interface Ctx {
   readonly message: OsciMessage;
   readonly options: ContentOptions;
-  /** cid → plaintext (decrypted where a MgmtData key was found). */
-  readonly plaintextAttachments: Map<string, Promise<{ data: ByteSource; encryption: ContentEncryptionInfo | undefined }>>;
   readonly resolveCertificate: (uri: string) => X509Certificate | undefined;
   errors: PostfachError[];
+}
+
+type Plaintext = { data: ByteSource; encryption: ContentEncryptionInfo | undefined };
+
+/** The attachment keys a container may use: its own (cid → plaintext, decrypted once) and its ancestors'. */
+interface AttachmentKeys {
+  readonly own: Map<string, Promise<Plaintext>>;
+  readonly parent: AttachmentKeys | undefined;
 }
 
 const hex = (b: Buffer) => b.toString('hex');
@@ -171,7 +200,7 @@ function recipientCertificate(ctx: Ctx, ek: EncryptedDataInfo['encryptedKeys'][n
   return entry?.certificate.raw;
 }
 
-async function decryptEncryptedContainer(el: Element, ctx: Ctx, depth: number): Promise<EncryptedContainerResult> {
+async function decryptEncryptedContainer(el: Element, ctx: Ctx, depth: number, keys: AttachmentKeys | undefined): Promise<EncryptedContainerResult> {
   const id = attr(el, 'Id');
   try {
     const info = parseEncryptedData(el, `content EncryptedData ${id ?? ''}`.trim());
@@ -189,22 +218,26 @@ async function decryptEncryptedContainer(el: Element, ctx: Ctx, depth: number): 
     if (!info.cipherValueElement) throw osciError('malformed', `content EncryptedData ${id ?? ''}: CipherValue missing`);
     const cipher = await base64Source(info.cipherValueElement, `EncryptedData ${id ?? ''}: CipherValue`);
     const plaintext = await decryptSymmetric(info.symmetric, symKey, cipher, ctx.options.scope, 'content-decryption', `EncryptedData ${id ?? ''}`);
-    // large Base64Content stays in the decrypted source (memory or encrypted spool), out of the DOM
-    const doc = await parseXmlSource(plaintext, { what: `decrypted container ${id ?? ''}` });
-    if (doc.root.namespaceURI !== NS.osci || doc.root.localName !== 'ContentContainer') {
-      throw osciError('malformed', `EncryptedData ${id ?? ''}: plaintext is not an osci:ContentContainer`);
-    }
-    const container = await decodeContainer(doc.root, doc, ctx, 'encrypted', plaintext, encryptionInfo(info, chosen.index), depth);
-    return { encryptedDataId: id, container, error: undefined };
+    // large Base64Content stays in the decrypted source (memory or encrypted spool), out of the DOM; an unreadable
+    // CBC plaintext is the same failure as a bad padding (no oracle, crypto/symmetric.ts)
+    const doc = await readPlaintext(info.symmetric.algorithm, 'content-decryption', `EncryptedData ${id ?? ''}`, async () => {
+      const parsed = await parseXmlSource(plaintext, { what: `decrypted container ${id ?? ''}` });
+      if (parsed.root.namespaceURI !== NS.osci || parsed.root.localName !== 'ContentContainer') {
+        throw osciError('malformed', `EncryptedData ${id ?? ''}: plaintext is not an osci:ContentContainer`);
+      }
+      return parsed;
+    });
+    const container = await decodeContainer(doc.root, doc, ctx, 'encrypted', plaintext, encryptionInfo(info, chosen.index), depth, keys);
+    return { encryptedDataId: id, element: el, container, error: undefined };
   } catch (error) {
     if (!(error instanceof PostfachError)) throw error;
     ctx.errors.push(error);
-    return { encryptedDataId: id, container: undefined, error };
+    return { encryptedDataId: id, element: el, container: undefined, error };
   }
 }
 
 /** Registers the attachment keys (EncryptedData with CipherReference cid: + MgmtData) of a container. */
-function registerAttachmentKeys(container: Element, ctx: Ctx): Set<Element> {
+function registerAttachmentKeys(container: Element, ctx: Ctx, keys: Map<string, Promise<Plaintext>>): Set<Element> {
   const keyElements = new Set<Element>();
   for (const ed of childElements(container, NS.xenc, 'EncryptedData')) {
     const cd = firstChild(ed, NS.xenc, 'CipherData');
@@ -217,25 +250,33 @@ function registerAttachmentKeys(container: Element, ctx: Ctx): Set<Element> {
     const cid = uri.slice(4);
     const part = ctx.message.attachments.get(cid);
     if (!part) throw osciError('malformed', `encrypted attachment ${cid.slice(0, 80)} missing from the message`);
+    if (keys.has(cid)) throw osciError('malformed', `two keys for attachment ${cid.slice(0, 80)} in one container`);
     const mgmtKey = info.mgmtDataKey;
-    ctx.plaintextAttachments.set(
-      cid,
-      (async () => {
-        const cipher = await part.decoded();
-        const data = await decryptSymmetric(info.symmetric, mgmtKey, cipher, ctx.options.scope, 'content-decryption', `attachment ${cid.slice(0, 60)}`);
-        return { data, encryption: encryptionInfo(info, -1) };
-      })(),
-    );
+    const plaintext = (async () => {
+      const cipher = await part.decoded();
+      const data = await decryptSymmetric(info.symmetric, mgmtKey, cipher, ctx.options.scope, 'content-decryption', `attachment ${cid.slice(0, 60)}`);
+      return { data, encryption: encryptionInfo(info, -1) };
+    })();
+    // a failure is reported where the attachment is used; no unhandled rejection while it waits
+    plaintext.catch(() => undefined);
+    keys.set(cid, plaintext);
   }
   return keyElements;
 }
 
-async function attachmentPlaintext(cid: string, ctx: Ctx): Promise<{ data: ByteSource; encryption: ContentEncryptionInfo | undefined }> {
-  const known = ctx.plaintextAttachments.get(cid);
-  if (known) return known;
+/** An attachment as its container sees it: decrypted with the container's (or an ancestor's) key, else as sent. */
+async function attachmentPlaintext(cid: string, ctx: Ctx, keys: AttachmentKeys | undefined): Promise<Plaintext> {
+  for (let k = keys; k; k = k.parent) {
+    const known = k.own.get(cid);
+    if (known) return known;
+  }
+  return { data: await transported(cid, ctx), encryption: undefined };
+}
+
+async function transported(cid: string, ctx: Ctx): Promise<ByteSource> {
   const part = ctx.message.attachments.get(cid);
   if (!part) throw osciError('malformed', `attachment ${cid.slice(0, 80)} referenced but missing`);
-  return { data: await part.decoded(), encryption: undefined };
+  return part.decoded();
 }
 
 async function decodeContainer(
@@ -246,9 +287,11 @@ async function decodeContainer(
   plaintext: ByteSource | undefined,
   encryption: ContentEncryptionInfo | undefined,
   depth: number,
+  parentKeys: AttachmentKeys | undefined,
 ): Promise<ContainerResult> {
   if (depth > 20) throw osciError('hostile-xml', 'content containers nested deeper than 20 levels');
-  const attachmentKeys = registerAttachmentKeys(container, ctx);
+  const keys: AttachmentKeys = { own: new Map(), parent: parentKeys };
+  const attachmentKeys = registerAttachmentKeys(container, ctx, keys.own);
   const contents: ContentItem[] = [];
   for (const content of childElements(container, NS.osci, 'Content')) {
     const href = attr(content, 'href');
@@ -258,26 +301,37 @@ async function decodeContainer(
     if (href !== undefined) {
       if (!href.startsWith('cid:')) throw osciError('malformed', 'Content href is not a cid: reference');
       const cid = href.slice(4);
-      const { data, encryption: enc } = await attachmentPlaintext(cid, ctx);
-      contents.push({ kind: 'attachment', id: contentId, href, contentId: cid, encrypted: enc !== undefined, encryption: enc, data, length: data.size, sha256: await sha256Of(data) });
+      let plain: Plaintext;
+      let error: PostfachError | undefined;
+      try {
+        plain = await attachmentPlaintext(cid, ctx, keys);
+      } catch (cause) {
+        if (!(cause instanceof PostfachError) || cause.kind === 'malformed') throw cause;
+        // kept as transported and reported with the Content; the container's other contents stay readable
+        error = cause;
+        ctx.errors.push(cause);
+        plain = { data: await transported(cid, ctx), encryption: undefined };
+      }
+      const { data, encryption: enc } = plain;
+      contents.push({ kind: 'attachment', id: contentId, href, contentId: cid, encrypted: enc !== undefined || error !== undefined, encryption: enc, data, length: data.size, sha256: await sha256Of(data), element: content, error });
     } else if (b64) {
       const data = await base64Source(b64, 'Base64Content');
-      contents.push({ kind: 'Base64Content', id: attr(b64, 'Id'), data, length: data.size, sha256: await sha256Of(data) });
+      contents.push({ kind: 'Base64Content', id: attr(b64, 'Id'), data, length: data.size, sha256: await sha256Of(data), element: content, payload: b64 });
     } else if (nested) {
-      contents.push({ kind: 'nested-container', id: contentId, container: await decodeContainer(nested, doc, ctx, 'plain', undefined, undefined, depth + 1) });
+      contents.push({ kind: 'nested-container', id: contentId, container: await decodeContainer(nested, doc, ctx, 'plain', undefined, undefined, depth + 1, keys), element: content, payload: nested });
     } else {
       // inline XML (allowed by the schema, not written by the library): the subtree as a standalone canonical
       // document (exclusive C14N: only the namespaces it uses) is the payload
       const inner = childElements(content)[0];
       const bytes = Buffer.from(inner ? canonicalizeStandalone(inner) : (content.textContent ?? ''), 'utf8');
       const data = bufferSource(bytes);
-      contents.push({ kind: 'inline-xml', id: contentId, data, length: bytes.length, sha256: await sha256Of(data) });
+      contents.push({ kind: 'inline-xml', id: contentId, data, length: bytes.length, sha256: await sha256Of(data), element: content, payload: inner ?? content });
     }
   }
   const nestedEncrypted: EncryptedContainerResult[] = [];
   for (const ed of childElements(container, NS.xenc, 'EncryptedData')) {
     if (attachmentKeys.has(ed)) continue;
-    nestedEncrypted.push(await decryptEncryptedContainer(ed, ctx, depth + 1));
+    nestedEncrypted.push(await decryptEncryptedContainer(ed, ctx, depth + 1, keys));
   }
 
   const signatures: ContentSignatureInfo[] = [];
@@ -288,7 +342,15 @@ async function decodeContainer(
         // references resolve inside this container only
         return target && isWithin(target, container) ? target : undefined;
       },
-      resolveCid: async (cid) => (await attachmentPlaintext(cid, ctx)).data,
+      // an attachment the container's key does not open is hashed as transported: its digest does not match
+      resolveCid: async (cid) => {
+        try {
+          return (await attachmentPlaintext(cid, ctx, keys)).data;
+        } catch (cause) {
+          if (!(cause instanceof PostfachError) || cause.kind === 'malformed') throw cause;
+          return transported(cid, ctx);
+        }
+      },
       resolveCertificate: ctx.resolveCertificate,
       allowNestedEncryptedDataQuirk: true,
     });
@@ -296,6 +358,7 @@ async function decodeContainer(
     if (r.failure) ctx.errors.push(osciError(r.failure.kind, `content signature: ${r.failure.detail}`));
     signatures.push({
       valid: r.valid,
+      valueValid: r.valueValid,
       signer: r.signer,
       signerSubject: r.signer ? subjectName(r.signer) : undefined,
       trust: !r.valid || !r.signer ? 'invalid' : authorTrustStatus(r.signer, ctx.options.authorAnchors, ctx.options.trustAt),
@@ -314,7 +377,6 @@ export async function decodeContent(message: OsciMessage, options: ContentOption
   const ctx: Ctx = {
     message,
     options,
-    plaintextAttachments: new Map(),
     resolveCertificate: certificateResolver(message),
     errors: [],
   };
@@ -323,9 +385,9 @@ export async function decodeContent(message: OsciMessage, options: ContentOption
   if (pkg) {
     for (const child of childElements(pkg)) {
       if (child.namespaceURI === NS.xenc && child.localName === 'EncryptedData') {
-        items.push({ kind: 'encrypted', ...(await decryptEncryptedContainer(child, ctx, 1)) });
+        items.push({ kind: 'encrypted', ...(await decryptEncryptedContainer(child, ctx, 1, undefined)) });
       } else if (child.namespaceURI === NS.osci && child.localName === 'ContentContainer') {
-        items.push({ kind: 'plain', container: await decodeContainer(child, message.xml, ctx, 'plain', undefined, undefined, 1) });
+        items.push({ kind: 'plain', container: await decodeContainer(child, message.xml, ctx, 'plain', undefined, undefined, 1, undefined) });
       } else {
         throw osciError('malformed', `unexpected element ${child.localName} in ContentPackage`);
       }

@@ -3,12 +3,20 @@
  *  - RSA-OAEP with independent digest and MGF1 digest. Node's `oaepHash` sets both to the same hash, so equal
  *    pairs use node:crypto directly and mixed pairs (e.g. SHA-256 with MGF1-SHA-1, the XML-Enc 1.1 default when
  *    xenc11:MGF is absent) use a raw RSA operation plus OAEP decoding written here (RFC 8017 §7.1).
- *  - RSA PKCS#1 v1.5: Node 20 refuses RSA_PKCS1_PADDING for private decryption (Marvin mitigation), so a raw RSA
- *    operation plus EME-PKCS1-v1_5 unpadding is used. Every failure is reported identically.
+ *  - RSA PKCS#1 v1.5 (receive-only legacy): Node 20 refuses RSA_PKCS1_PADDING for private decryption (Marvin
+ *    mitigation), so a raw RSA operation plus EME-PKCS1-v1_5 unpadding is used — with implicit rejection, so that
+ *    no answer tells a bad padding from a good one (Bleichenbacher): the padding is checked in one pass over every
+ *    byte without an early exit, and on ANY failure (first bytes not 00 02, no zero separator, fewer than 8
+ *    padding bytes, a message whose length is not the symmetric key's, a ciphertext of the wrong length) the
+ *    function returns, instead of throwing, a substitute key of the right length derived from the ciphertext
+ *    with a secret of the private key (HMAC-SHA-256). The same ciphertext always gives the same substitute, and
+ *    the caller carries on exactly as with a real key: the failure surfaces later as the same decryption error
+ *    as any other wrong key (GCM tag mismatch, or for CBC the unreadable plaintext, crypto/symmetric.ts).
  */
 import {
   constants,
   createHash,
+  createHmac,
   privateDecrypt,
   publicEncrypt,
   randomBytes,
@@ -99,24 +107,58 @@ function oaepEncode(message: Buffer, k: number, h: OaepHashes, label: Buffer): B
   return Buffer.concat([Buffer.from([0]), maskedSeed, maskedDb]);
 }
 
-function pkcs1v15Unpad(em: Buffer, k: number): Buffer {
-  // 00 02 PS(>=8 non-zero) 00 M
-  let ok = em.length === k && em[0] === 0 && em[1] === 2 ? 1 : 0;
-  let sep = -1;
-  for (let i = 2; i < em.length; i++) {
-    if (em[i] === 0) {
-      sep = i;
-      break;
-    }
+/** Per private key: the secret substitute keys are derived with (never leaves this module). */
+const rejectionSecrets = new WeakMap<KeyObject, Buffer>();
+
+function rejectionSecret(privateKey: KeyObject): Buffer {
+  let secret = rejectionSecrets.get(privateKey);
+  if (!secret) {
+    const der = privateKey.export({ format: 'der', type: 'pkcs8' });
+    secret = createHash('sha256').update('OSCI-Postfach PKCS#1 v1.5 implicit rejection\0').update(der).digest();
+    rejectionSecrets.set(privateKey, secret);
   }
-  if (sep < 10) ok = 0;
-  if (!ok) throw new Error('decoding error');
-  return em.subarray(sep + 1);
+  return secret;
+}
+
+/** The substitute key for a ciphertext: deterministic, unpredictable without the private key. */
+function substituteKey(privateKey: KeyObject, cipherValue: Buffer, length: number): Buffer {
+  const out = Buffer.alloc(length);
+  for (let block = 0, filled = 0; filled < length; block++) {
+    const h = createHmac('sha256', rejectionSecret(privateKey)).update(Buffer.from([block])).update(cipherValue).digest();
+    filled += h.copy(out, filled);
+  }
+  return out;
+}
+
+/**
+ * EME-PKCS1-v1_5 decoding with implicit rejection (see the file comment): 00 02 PS(≥ 8 non-zero) 00 M with
+ * |M| = expectedLength, else the substitute. Every byte is looked at, the result is selected with a mask.
+ */
+function pkcs1v15UnpadOrSubstitute(em: Buffer, k: number, expectedLength: number, substitute: Buffer): Buffer {
+  let found = 0; // 1 once the separator was seen
+  let separator = 0;
+  for (let i = 2; i < k; i++) {
+    const isZero = ((em[i]! - 1) >>> 31) & 1; // 1 iff em[i] === 0 (em[i] is 0..255)
+    const first = isZero & (found ^ 1);
+    separator += first * i;
+    found |= isZero;
+  }
+  const okFirst = ((em[0]! - 1) >>> 31) & 1; // em[0] === 0
+  const okSecond = (((em[1]! ^ 2) - 1) >>> 31) & 1; // em[1] === 2
+  const okPadding = ((9 - separator) >>> 31) & 1; // separator >= 10: at least 8 padding bytes
+  const okLength = ((((k - separator - 1) ^ expectedLength) - 1) >>> 31) & 1; // |M| === expectedLength
+  const ok = okFirst & okSecond & found & okPadding & okLength;
+  const mask = -ok & 0xff;
+  const message = em.subarray(k - expectedLength);
+  const out = Buffer.alloc(expectedLength);
+  for (let i = 0; i < expectedLength; i++) out[i] = (message[i]! & mask) | (substitute[i]! & ~mask & 0xff);
+  return out;
 }
 
 /**
  * Unwraps a symmetric key. `expectedLength` (the symmetric algorithm's key length) is checked as part of the
- * same uniform failure.
+ * same uniform failure. RSA-OAEP: every failure is one error. RSA PKCS#1 v1.5: no failure is reported here at
+ * all — a bad padding gives a substitute key (implicit rejection, see the file comment).
  */
 export function unwrapKey(
   privateKey: KeyObject,
@@ -131,24 +173,31 @@ export function unwrapKey(
   }
   if (privateKey.asymmetricKeyType !== 'rsa') throw osciError(failKind, `${what}: key transport needs an RSA key`);
   const k = modulusBytes(privateKey);
+  if (method.algorithm === KEY_TRANSPORT.rsa15) {
+    const substitute = substituteKey(privateKey, cipherValue, expectedLength);
+    let em: Buffer;
+    try {
+      // a ciphertext of the wrong length or not below the modulus takes the substitute's way too
+      const raw = cipherValue.length === k ? privateDecrypt({ key: privateKey, padding: constants.RSA_NO_PADDING }, cipherValue) : Buffer.alloc(0);
+      em = raw.length === k ? raw : Buffer.alloc(k);
+    } catch {
+      em = Buffer.alloc(k);
+    }
+    return pkcs1v15UnpadOrSubstitute(em, k, expectedLength, substitute);
+  }
   let key: Buffer;
   try {
     if (cipherValue.length !== k) throw new Error('ciphertext length differs from modulus length');
-    if (method.algorithm === KEY_TRANSPORT.rsa15) {
-      const em = privateDecrypt({ key: privateKey, padding: constants.RSA_NO_PADDING }, cipherValue);
-      key = pkcs1v15Unpad(em, k);
+    const h = oaepHashes(method);
+    const label = method.oaepParams ?? Buffer.alloc(0);
+    if (h.hash === h.mgf) {
+      key = privateDecrypt(
+        { key: privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: h.hash, ...(label.length ? { oaepLabel: label } : {}) },
+        cipherValue,
+      );
     } else {
-      const h = oaepHashes(method);
-      const label = method.oaepParams ?? Buffer.alloc(0);
-      if (h.hash === h.mgf) {
-        key = privateDecrypt(
-          { key: privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: h.hash, ...(label.length ? { oaepLabel: label } : {}) },
-          cipherValue,
-        );
-      } else {
-        const em = privateDecrypt({ key: privateKey, padding: constants.RSA_NO_PADDING }, cipherValue);
-        key = oaepDecode(em, k, h, label);
-      }
+      const em = privateDecrypt({ key: privateKey, padding: constants.RSA_NO_PADDING }, cipherValue);
+      key = oaepDecode(em, k, h, label);
     }
     if (key.length !== expectedLength) throw new Error('unwrapped key has the wrong length');
   } catch (error) {

@@ -6,11 +6,15 @@
  *
  * Decryption is streaming, and for GCM the output is handed back only after `final()` verified the tag: the
  * plaintext goes into memory or an encrypted spool (SpoolScope) and nobody sees it before authentication.
- * Every failure is reported identically (no padding oracle).
+ * Every failure is reported identically (no padding oracle): one error per mode, `decryptionFailure`. CBC has no
+ * integrity, so a wrong key may also pass the unpadding and give garbage; callers report a CBC plaintext they
+ * cannot read with the same error (`authenticated`), so that a wrong key — a substitute key of RSA-1.5's implicit
+ * rejection included (rsa-key-transport.ts) — always ends in the same words.
  */
 import { createCipheriv, createDecipheriv, randomBytes, type DecipherGCM } from 'node:crypto';
 import { bufferSource, readAll, type ByteSource } from '../../io/byte-source.js';
 import type { SpoolScope } from '../../io/sink.js';
+import { PostfachError } from '../../errors.js';
 import { osciError, type OsciErrorKind } from '../errors.js';
 import { symmetricAlgorithm, type SymmetricAlgorithm } from './algorithms.js';
 
@@ -22,6 +26,35 @@ export function ivLengthFor(alg: SymmetricAlgorithm, ivLengthElement: number | u
   const len = ivLengthElement ?? 16;
   if (len !== 12 && len !== 16) throw osciError('unsupported-algorithm', `GCM IV length ${len} (only 12 and 16)`);
   return len;
+}
+
+/** Does the algorithm authenticate (GCM)? CBC and 3DES do not: their plaintext may be garbage after a wrong key. */
+export function authenticated(algorithmUri: string): boolean {
+  return symmetricAlgorithm(algorithmUri).mode === 'gcm';
+}
+
+/** The one error of a failed decryption (tag mismatch, padding, wrong key, unreadable CBC plaintext). */
+export function decryptionFailure(algorithmUri: string, failKind: OsciErrorKind, what: string, cause?: unknown): PostfachError {
+  const alg = symmetricAlgorithm(algorithmUri);
+  return osciError(
+    failKind,
+    `${what}: ${alg.mode.toUpperCase()} decryption failed (${alg.mode === 'gcm' ? 'authentication tag mismatch or bad key' : 'bad key or padding'})`,
+    cause === undefined ? {} : { cause },
+  );
+}
+
+/**
+ * Reads (parses) a decrypted plaintext. For CBC, which has no integrity, any failure to read it is reported as
+ * the decryption failure itself (a wrong key may pass the unpadding and give garbage: the garbage must not say
+ * more than a bad padding does).
+ */
+export async function readPlaintext<T>(algorithmUri: string, failKind: OsciErrorKind, what: string, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    if (error instanceof PostfachError && !authenticated(algorithmUri)) throw decryptionFailure(algorithmUri, failKind, what, error);
+    throw error;
+  }
 }
 
 export interface SymmetricParams {
@@ -66,7 +99,7 @@ export async function decryptSymmetric(
     return await scope.sink(source.size - block, pipeCbc(decipher, source.stream({ start: block, end: source.size }), block));
   } catch (error) {
     if (error instanceof Error && error.name === 'PostfachError') throw error;
-    throw osciError(failKind, `${what}: ${alg.mode.toUpperCase()} decryption failed (${alg.mode === 'gcm' ? 'authentication tag mismatch or bad key' : 'bad key or padding'})`, { cause: error });
+    throw decryptionFailure(params.algorithm, failKind, what, error);
   }
 }
 

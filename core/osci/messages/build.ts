@@ -211,13 +211,15 @@ export function selectionRuleXml(rule: SelectionRuleInput | undefined): string {
   return el('osci:SelectionRule', [], inner);
 }
 
+/** ChunkInformation with the attributes given (each message type's schema requires and prohibits its own set). */
 function chunkXml(c: ChunkInput): string {
+  const num = (n: number | undefined) => (n === undefined ? undefined : String(n));
   const attrs: Array<[string, string | undefined]> = [
-    ['ChunkNumber', c.chunkNumber ? String(c.chunkNumber) : undefined],
-    ['ChunkSize', c.chunkSize ? String(c.chunkSize) : undefined],
+    ['ChunkNumber', num(c.chunkNumber)],
+    ['ChunkSize', num(c.chunkSize)],
     ['ReceivedChunks', c.receivedChunks === undefined ? undefined : c.receivedChunks.length === 0 ? '-1' : c.receivedChunks.join(' ')],
-    ['TotalChunkNumbers', c.totalChunkNumbers ? String(c.totalChunkNumbers) : undefined],
-    ['TotalMessageSize', c.totalMessageSize ? String(c.totalMessageSize) : undefined],
+    ['TotalChunkNumbers', num(c.totalChunkNumbers)],
+    ['TotalMessageSize', num(c.totalMessageSize)],
   ];
   return el('osci2017:ChunkInformation', attrs);
 }
@@ -385,13 +387,17 @@ export async function buildRequest(spec: RequestSpec): Promise<BuiltMessage> {
       );
       break;
     case 'PartialStoreDelivery':
+      if (!(spec.nonIntermediaryCertificates ?? []).some((c) => c.role === 'CipherCertificateAddressee')) {
+        throw osciError('malformed', 'PartialStoreDelivery needs CipherCertificateAddressee');
+      }
       headers.push(block('osci:QualityOfTimestamp', 'qualityoftimestamp_creation', [['Quality', 'plain'], ['Service', 'creation']], ''));
       headers.push(
         block(
           'osci2017:partialStoreDelivery',
           'partialstoredelivery',
           [],
-          chunkXml(spec.chunk) + el('osci:MessageId', [], encodeMessageId(spec.messageId)) + (spec.subject !== undefined ? el('osci:Subject', [], escapeText(spec.subject)) : ''),
+          // schema order (PartialStoreDelivery.xsd): osci:MessageId, osci:Subject?, ChunkInformation
+          el('osci:MessageId', [], encodeMessageId(spec.messageId)) + (spec.subject !== undefined ? el('osci:Subject', [], escapeText(spec.subject)) : '') + chunkXml(spec.chunk),
           ACTOR_NEXT,
           ` xmlns:osci2017="${NS.osci2017}"`,
         ),
@@ -402,8 +408,9 @@ export async function buildRequest(spec: RequestSpec): Promise<BuiltMessage> {
   }
   if (certs.non) headers.push(certs.non);
   if (certs.inter) headers.push(certs.inter);
-  headers.push(...(spec.customHeaders ?? []));
+  // schema order: FeatureDescription (required in the EFFI requests) before any foreign header block
   if (spec.featureDescription !== false) headers.push(featureDescriptionXml());
+  headers.push(...(spec.customHeaders ?? []));
   return assemble({
     type: spec.type,
     wrapper: 'ClientSignature',
@@ -430,7 +437,9 @@ export async function buildResponse(spec: ResponseSpec): Promise<BuiltMessage> {
   const headers: string[] = [controlBlockXml(spec.controlBlock)];
   let bodyContent = '';
   let attachments: AttachmentInput[] = [...(spec.attachments ?? [])];
-  let orderAfterCerts = false;
+  // the EFFI responses' schemas require osci2017:FeatureDescription after the certificate blocks (the reference
+  // implementation writes it only when configured to; its parsers accept it)
+  let featureDescription = false;
   switch (spec.type) {
     case 'ResponseToInitDialog':
       bodyContent = el('osci:responseToInitDialog', [], feedbackXml(spec.feedback));
@@ -473,16 +482,18 @@ export async function buildResponse(spec: ResponseSpec): Promise<BuiltMessage> {
       );
       break;
     case 'ResponseToPartialFetchDelivery':
-      orderAfterCerts = true;
+      featureDescription = true;
       headers.push(
         block(
           'osci2017:responseToPartialFetchDelivery',
           'responsetopartialfetchdelivery',
           [],
+          // ResponseToPartialFetchDelivery.xsd: osci:Feedback, osci:fetchDelivery, osci2017:ChunkInformation and
+          // osci:MessageId — the MessageId is the OSCI 1.2 element, not one of the 2017 namespace
           feedbackXml(spec.feedback) +
             el('osci:fetchDelivery', [], selectionRuleXml(spec.selectionRuleEcho)) +
             chunkXml(spec.chunk) +
-            el('osci2017:MessageId', [], encodeMessageId(spec.messageId)),
+            el('osci:MessageId', [], encodeMessageId(spec.messageId)),
           ACTOR_NEXT,
           ` xmlns:osci2017="${NS.osci2017}"`,
         ),
@@ -491,6 +502,7 @@ export async function buildResponse(spec: ResponseSpec): Promise<BuiltMessage> {
       attachments = [{ contentId: 'ChunkBlobStoreDelivery', data: spec.chunkBlob, transferEncoding: '8-bit' }, ...attachments];
       break;
     case 'ResponseToPartialStoreDelivery':
+      featureDescription = true;
       headers.push(
         block(
           'osci2017:responseToPartialStoreDelivery',
@@ -506,16 +518,11 @@ export async function buildResponse(spec: ResponseSpec): Promise<BuiltMessage> {
       );
       break;
   }
-  // order: ControlBlock, [SupplierSignature], response block, IntermediaryCertificates, NonIntermediaryCertificates
-  if (orderAfterCerts) {
-    const order = headers.pop()!;
-    if (certs.inter) headers.push(certs.inter);
-    if (certs.non) headers.push(certs.non);
-    headers.push(order);
-  } else {
-    if (certs.inter) headers.push(certs.inter);
-    if (certs.non) headers.push(certs.non);
-  }
+  // order (every soapResponseTo….xsd): ControlBlock, [SupplierSignature], response block, IntermediaryCertificates,
+  // NonIntermediaryCertificates, [FeatureDescription], foreign blocks
+  if (certs.inter) headers.push(certs.inter);
+  if (certs.non) headers.push(certs.non);
+  if (featureDescription) headers.push(featureDescriptionXml());
   headers.push(...(spec.customHeaders ?? []));
   return assemble({
     type: spec.type,

@@ -218,6 +218,7 @@ function parseFeatureDescription(el: Element): FeatureDescription {
     maxMessageSize: intAttr(el, 'MaxMessageSize'),
     maxChunkSize: intAttr(el, 'MaxChunkSize'),
     minChunkSize: intAttr(el, 'MinChunkSize'),
+    // named quirk: EFFI.xsd spells ChunkMessageTimeOut, both reference libraries write and read ChunkMessageTimeout
     chunkMessageTimeout: intAttr(el, 'ChunkMessageTimeout') ?? intAttr(el, 'ChunkMessageTimeOut'),
     features: supported
       ? childElements(supported, NS.osci2017, 'Feature').map((f) => ({ key: attr(f, 'Key') ?? '', version: attr(f, 'Version') ?? '' }))
@@ -347,8 +348,9 @@ export function parseMessage(entity: MimeEntity, xml: ParsedXml): OsciMessage {
   const oe = orderElement!;
   const feedbackOf = (e: Element) => parseFeedback(firstChild(e, NS.osci, 'Feedback'));
   const bundlesOf = (e: Element) => childElements(e, NS.osci, 'ProcessCardBundle').map(parseProcessCardBundle);
-  const messageIdOf = (e: Element, ns: string = NS.osci) => {
-    const m = firstChild(e, ns, 'MessageId') ?? firstChild(e, NS.osci, 'MessageId');
+  // osci:MessageId in every order element, the EFFI ones included (their schemas reference the OSCI 1.2 element)
+  const messageIdOf = (e: Element) => {
+    const m = firstChild(e, NS.osci, 'MessageId');
     if (m) {
       const d = decodeMessageId(m);
       order.messageId = d.id;
@@ -387,7 +389,7 @@ export function parseMessage(entity: MimeEntity, xml: ParsedXml): OsciMessage {
       processCards.push(...bundlesOf(oe));
       break;
     case 'PartialStoreDelivery':
-      messageIdOf(oe, NS.osci2017);
+      messageIdOf(oe);
       order.subject = optText(oe, 'Subject');
       order.chunkInformation = parseChunkInformation(firstChild(oe, NS.osci2017, 'ChunkInformation'));
       order.infoOnly = !!firstChild(oe, NS.osci2017, 'InfoOnly');
@@ -395,7 +397,8 @@ export function parseMessage(entity: MimeEntity, xml: ParsedXml): OsciMessage {
     case 'ResponseToPartialStoreDelivery': {
       feedback = feedbackOf(oe);
       const inside = firstChild(oe, NS.osci2017, 'InsideFeedback');
-      if (inside) order.insideFeedback = parseFeedback(firstChild(inside, NS.osci, 'Feedback') ?? inside);
+      // InsideFeedback is of osci:FeedbackType: its osci:Entry children directly (schema and reference, chunked/05)
+      if (inside) order.insideFeedback = parseFeedback(inside);
       order.chunkInformation = parseChunkInformation(firstChild(oe, NS.osci2017, 'ChunkInformation'));
       processCards.push(...bundlesOf(oe));
       break;
@@ -408,7 +411,7 @@ export function parseMessage(entity: MimeEntity, xml: ParsedXml): OsciMessage {
       feedback = feedbackOf(oe);
       order.selectionRuleEcho = parseSelectionRule(firstChild(oe, NS.osci, 'fetchDelivery'));
       order.chunkInformation = parseChunkInformation(firstChild(oe, NS.osci2017, 'ChunkInformation'));
-      messageIdOf(oe, NS.osci2017);
+      messageIdOf(oe);
       break;
     case 'ResponseToInitDialog':
     case 'ResponseToExitDialog':

@@ -22,11 +22,18 @@ export interface ReferenceResult {
   readonly ok: boolean;
   /** Set when the digest matched only the reference implementation's form of a nested EncryptedData (Q10). */
   readonly quirk?: 'Q10';
+  /** The element a `#id` reference resolved to (what it covers; the coverage rules compare it with the contents). */
+  readonly target?: Element;
 }
 
 export interface SignatureResult {
   /** Signature value and every digest verify. */
   readonly valid: boolean;
+  /**
+   * The SignatureValue verifies over SignedInfo (the signer vouches for the listed digests), whatever the digests
+   * of the references say: with it, a reference whose digest matches still covers its target (coverage per item).
+   */
+  readonly valueValid: boolean;
   readonly signatureMethod: string;
   readonly references: readonly ReferenceResult[];
   readonly signer: X509Certificate | undefined;
@@ -94,12 +101,13 @@ export async function verifySignature(signature: Element, ctx: VerifyContext): P
     }
     let ok: boolean;
     let quirk: 'Q10' | undefined;
+    let target: Element | undefined;
     if (uri.startsWith('cid:')) {
       const src = await ctx.resolveCid(uri.slice(4));
       if (!src) throw osciError('malformed', `${what}: reference ${uri.slice(0, 80)} to a missing attachment`);
       ok = (await hashSource(src, dAlg.hash)).equals(expected);
     } else if (uri.startsWith('#') && uri.length > 1) {
-      const target = ctx.resolveId(uri.slice(1));
+      target = ctx.resolveId(uri.slice(1));
       if (!target) throw osciError('malformed', `${what}: reference ${uri.slice(0, 80)} to a missing element`);
       if (transforms.includes(TRANSFORM_BASE64)) {
         const held = ctx.base64Bytes ? await ctx.base64Bytes(target) : undefined;
@@ -116,7 +124,7 @@ export async function verifySignature(signature: Element, ctx: VerifyContext): P
       throw osciError('malformed', `${what}: unsupported reference URI ${uri.slice(0, 80)}`);
     }
     if (!ok && firstBad === undefined) firstBad = uri;
-    references.push({ uri, digestMethod: digestUri, transforms, ok, ...(quirk ? { quirk } : {}) });
+    references.push({ uri, digestMethod: digestUri, transforms, ok, ...(quirk ? { quirk } : {}), ...(target ? { target } : {}) });
   }
   if (references.length === 0) throw osciError('malformed', `${what}: SignedInfo without references`);
 
@@ -144,7 +152,7 @@ export async function verifySignature(signature: Element, ctx: VerifyContext): P
   let failure: SignatureResult['failure'];
   if (firstBad !== undefined) failure = { kind: 'digest-mismatch', detail: `digest mismatch for reference ${firstBad.slice(0, 100)}` };
   else if (!valueOk) failure = { kind: 'signature-invalid', detail: `signature value does not verify (${sigMethod})` };
-  return { valid: failure === undefined, signatureMethod: sigMethod, references, signer, keyInfoRef, weak, failure };
+  return { valid: failure === undefined, valueValid: valueOk, signatureMethod: sigMethod, references, signer, keyInfoRef, weak, failure };
 }
 
 export function parseCertificate(der: Buffer): X509Certificate {

@@ -9,6 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Document, Node } from '@xmldom/xmldom';
 import { readAll, sliceSource, type ByteSource } from '../../io/byte-source.js';
+import { MAX_XML_DEPTH, NestingScanner } from '../../xml/nesting.js';
 import { osciError } from '../errors.js';
 
 /** Text runs above this size are elided (default 1 MiB). */
@@ -86,9 +87,17 @@ interface Scan {
 
 /**
  * Streams the XML once, copying markup and small text into the result and replacing large text runs by markers.
- * Markup is copied as is; a DOCTYPE passes through unchanged and is refused by the parser afterwards.
+ * Markup is copied as is; a DOCTYPE passes through unchanged and is refused by the parser afterwards. Nesting
+ * deeper than `maxDepth` is refused during this pass (core/xml/nesting.ts), before anything is parsed.
  */
-export async function elideLargeText(source: ByteSource, threshold = LARGE_TEXT_THRESHOLD, maxKept = 64 * 1024 * 1024): Promise<Scan> {
+export async function elideLargeText(
+  source: ByteSource,
+  threshold = LARGE_TEXT_THRESHOLD,
+  maxKept = 64 * 1024 * 1024,
+  maxDepth = MAX_XML_DEPTH,
+  what = 'XML',
+): Promise<Scan> {
+  const nesting = new NestingScanner(maxDepth);
   const token = `PFLT${randomBytes(8).toString('hex')}N`;
   const runs: ByteSource[] = [];
   const out: Buffer[] = [];
@@ -210,6 +219,7 @@ export async function elideLargeText(source: ByteSource, threshold = LARGE_TEXT_
   };
 
   for await (const chunk of source.stream()) {
+    if (!nesting.feed(chunk)) throw osciError('hostile-xml', `${what}: nesting deeper than ${maxDepth} levels`);
     const data = carry.length ? Buffer.concat([carry, chunk]) : chunk;
     const dataBase = base; // absolute offset of data[0] (the carry starts there)
     carry = Buffer.alloc(0);

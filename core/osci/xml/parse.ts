@@ -1,16 +1,19 @@
 /**
  * Hardened XML parsing for everything OSCI: @xmldom/xmldom 0.9 with every parse error fatal, any DOCTYPE refused
- * (no entity expansion, no external entities), size and nesting depth limited, and an Id index that refuses
- * duplicate Id values document-wide (the defence against signature wrapping).
+ * (no entity expansion, no external entities), size limited, nesting depth limited by a byte scan before the DOM
+ * is built (core/xml/nesting.ts: the limit every XML reader shares; during the streaming pass for large sources),
+ * and an Id index that refuses duplicate Id values document-wide (the defence against signature wrapping).
  */
 import { DOMParser, onErrorStopParsing, type Document, type Element, type Node } from '@xmldom/xmldom';
 import { bufferSource, readAll, type ByteSource } from '../../io/byte-source.js';
 import { osciError } from '../errors.js';
 import { base64DecodedSource } from '../mime/base64-stream.js';
+import { MAX_XML_DEPTH, nestingWithin } from '../../xml/nesting.js';
 import { elideLargeText, LARGE_TEXT_THRESHOLD, largeRunOf, registerLargeTexts } from './large-text.js';
 
 export const MAX_XML_BYTES = 64 * 1024 * 1024;
-export const MAX_DEPTH = 100;
+/** The program-wide nesting limit (core/xml/nesting.ts). */
+export const MAX_DEPTH = MAX_XML_DEPTH;
 
 export interface ParsedXml {
   readonly document: Document;
@@ -33,6 +36,9 @@ export function parseXml(input: Buffer | string, options: ParseOptions = {}): Pa
   const maxBytes = options.maxBytes ?? MAX_XML_BYTES;
   const size = typeof input === 'string' ? Buffer.byteLength(input) : input.length;
   if (size > maxBytes) throw osciError('hostile-xml', `${what}: ${size} bytes exceed the limit of ${maxBytes}`);
+  const maxDepth = options.maxDepth ?? MAX_DEPTH;
+  // before any tree exists: a DOM of 200,000 nested elements alone would cost hundreds of MB
+  if (nestingWithin(input, maxDepth) === undefined) throw deepNesting(what, maxDepth);
   let text = typeof input === 'string' ? input : input.toString('utf8');
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (/<!DOCTYPE/i.test(text) || /<!ENTITY/i.test(text)) {
@@ -48,8 +54,12 @@ export function parseXml(input: Buffer | string, options: ParseOptions = {}): Pa
   if (document.doctype !== null) throw osciError('hostile-xml', `${what}: DOCTYPE is refused`);
   const root = document.documentElement;
   if (!root) throw osciError('malformed', `${what}: no root element`);
-  const ids = indexIds(root, options.maxDepth ?? MAX_DEPTH, what);
+  const ids = indexIds(root, maxDepth, what);
   return { document, root, ids };
+}
+
+function deepNesting(what: string, maxDepth: number) {
+  return osciError('hostile-xml', `${what}: nesting deeper than ${maxDepth} levels`);
 }
 
 /**
@@ -59,7 +69,8 @@ export function parseXml(input: Buffer | string, options: ParseOptions = {}): Pa
 export async function parseXmlSource(source: ByteSource, options: ParseOptions & { readonly largeTextThreshold?: number } = {}): Promise<ParsedXml> {
   const threshold = options.largeTextThreshold ?? LARGE_TEXT_THRESHOLD;
   if (source.size <= threshold) return parseXml(await readAll(source, threshold), options);
-  const { xml, large } = await elideLargeText(source, threshold, options.maxBytes ?? MAX_XML_BYTES);
+  const maxDepth = options.maxDepth ?? MAX_DEPTH;
+  const { xml, large } = await elideLargeText(source, threshold, options.maxBytes ?? MAX_XML_BYTES, maxDepth, options.what ?? 'XML');
   const parsed = parseXml(xml, options);
   if (large.runs.length > 0) registerLargeTexts(parsed.document, large);
   return parsed;
@@ -71,7 +82,7 @@ function indexIds(root: Element, maxDepth: number, what: string): Map<string, El
   const stack: Array<[Node, number]> = [[root, 1]];
   while (stack.length > 0) {
     const [node, depth] = stack.pop()!;
-    if (depth > maxDepth) throw osciError('hostile-xml', `${what}: nesting deeper than ${maxDepth} levels`);
+    if (depth > maxDepth) throw deepNesting(what, maxDepth);
     const el = node as Element;
     const id = el.getAttribute('Id');
     if (id !== null && el.hasAttribute('Id')) {

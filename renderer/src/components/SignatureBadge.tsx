@@ -17,7 +17,8 @@ const icons: Readonly<Record<SignatureStatus, typeof IconCheck>> = {
 export function signatureTone(status: SignatureStatus | null): 'ok' | 'warn' | 'bad' | 'neutral' {
   if (status === 'vertrauenswuerdig') return 'ok';
   if (status === 'ungueltig') return 'bad';
-  if (status === 'unbekannter-aussteller' || status === 'nicht-pruefbar') return 'warn';
+  // "nicht signiert" is a warning, not a neutral fact: nothing proves where the application came from
+  if (status === 'unbekannter-aussteller' || status === 'nicht-pruefbar' || status === 'unsigniert') return 'warn';
   return 'neutral';
 }
 

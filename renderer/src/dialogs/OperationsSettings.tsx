@@ -11,7 +11,7 @@ import { useApi } from '../api/api-context.js';
 import { CertificateWarnings } from '../components/CertificateWarnings.js';
 import { ErrorHelp } from '../components/ErrorNotice.js';
 import { FilePicker, type PickedFile } from '../components/FilePicker.js';
-import { date, dateTime } from '../format/format.js';
+import { date, dateTime, officeDay } from '../format/format.js';
 import { useLanguage } from '../i18n/i18n.js';
 import { useDownloader } from '../message/use-exporter.js';
 import { useStatus } from '../shell/status.js';
@@ -138,7 +138,7 @@ function BackupSection() {
   if (training) return null;
   const mismatch = repeat !== '' && repeat !== password;
   const ready = password.length >= 8 && password === repeat && !busy;
-  const name = `OSCI-Postfach-Sicherung_${new Date().toISOString().slice(0, 10)}.pfbak`;
+  const name = `OSCI-Postfach-Sicherung_${officeDay(undefined)}.pfbak`;
 
   const create = async (): Promise<void> => {
     setBusy(true);

@@ -5,6 +5,7 @@
 import { Button, Checkbox, Label, ListBox, ListBoxItem, Popover, Select, SelectValue, type Key } from 'react-aria-components';
 import type { MethodOutput } from '../../../core/api/contract.js';
 import { IconChevronDown } from '../components/Icons.js';
+import { officeDay, startOfOfficeDay } from '../format/format.js';
 import { useT } from '../i18n/i18n.js';
 
 export type Folder = 'inbox' | 'unread' | 'notTransferred' | 'transferred' | 'test' | 'unreadable' | 'trash';
@@ -91,19 +92,20 @@ export function FolderPane(props: { folder: Folder; onFolder: (f: Folder) => voi
   );
 }
 
-/** The period as [from, to) in ISO time. */
+/** The period as [from, to) in ISO time; days are the office's (core/time), a DST day 23 or 25 hours long. */
 export function periodRange(period: Period, now = new Date()): { from?: string } {
-  const startOfDay = new Date(now.getFullYear(), now.getMonth(), now.getDate());
+  const daysBack = (n: number): string => startOfOfficeDay(new Date(now.getTime() - n * 86_400_000)).toISOString();
   switch (period) {
     case 'all':
       return {};
     case 'today':
-      return { from: startOfDay.toISOString() };
+      return { from: daysBack(0) };
     case 'week':
-      return { from: new Date(startOfDay.getTime() - 6 * 86_400_000).toISOString() };
+      return { from: daysBack(6) };
     case 'month':
-      return { from: new Date(startOfDay.getTime() - 29 * 86_400_000).toISOString() };
+      return { from: daysBack(29) };
     case 'year':
-      return { from: new Date(now.getFullYear(), 0, 1).toISOString() };
+      // noon of the office's 1 January lies in that day whatever the offset: its start is the year's
+      return { from: startOfOfficeDay(new Date(`${officeDay(now.toISOString()).slice(0, 4)}-01-01T12:00:00Z`)).toISOString() };
   }
 }

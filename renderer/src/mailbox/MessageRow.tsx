@@ -1,14 +1,17 @@
 /**
  * One row of the message list, two lines as in a mail program: applicant (bold while unread) and benefit; then
- * Eingang (the Creation timestamp, never the fetch time), attachments, state and the signature with words. A
+ * Eingang (the Creation timestamp, never the fetch time; an implausible one flagged with the fetch time beside it), attachments, state and the signature with words. A
  * Testantrag carries a banner, a "nicht lesbar" delivery its reason. The option's accessible name says all of
  * it in one sentence, "ungelesen" first.
  */
 import type { MessageListItem } from '../../../core/api/contract/mailbox.js';
 import { unreadableWords } from '../../../core/api/contract/unreadable.js';
+import { visibleText } from '../../../core/visible-text.js';
 import { IconAttachment } from '../components/Icons.js';
+import { Shown } from '../components/Shown.js';
 import { SignatureBadge } from '../components/SignatureBadge.js';
 import { dateTime } from '../format/format.js';
+import { eingangFlagText, eingangNoticeText } from '../message/eingang.js';
 import type { Messages } from '../i18n/messages.de.js';
 import type { UiLanguage } from '../../../core/api/contract.js';
 
@@ -35,9 +38,11 @@ export function rowName(item: MessageListItem, t: Messages, language: UiLanguage
   const parts = [
     item.unread ? t.mailbox.list.unread : undefined,
     item.isTest ? t.mailbox.list.testBanner : undefined,
-    applicantOf(item, t),
-    benefitOf(item) || undefined,
+    // values from the message with their hidden characters as tokens (speech has no reordering to isolate from)
+    visibleText(applicantOf(item, t)),
+    visibleText(benefitOf(item)) || undefined,
     `${item.eingangKnown ? t.mailbox.list.eingang : t.mailbox.list.eingangUnknown} ${dateTime(item.eingang, language)}`,
+    eingangFlagText(item, language) === null ? undefined : (eingangNoticeText(item, language) ?? undefined),
     item.attachmentCount > 0 ? t.mailbox.list.attachments(item.attachmentCount) : undefined,
     t.states[item.state],
     unreadableReasonOf(item, language) ?? (item.signatureStatus === null ? undefined : t.signature[item.signatureStatus]),
@@ -47,18 +52,28 @@ export function rowName(item: MessageListItem, t: Messages, language: UiLanguage
 }
 
 export function MessageRowContent({ item, t, language }: { item: MessageListItem; t: Messages; language: UiLanguage }) {
+  const flag = eingangFlagText(item, language);
   return (
     <>
       <span className="row__line">
         <span className="row__unread" aria-hidden="true" />
-        <span className="row__applicant">{applicantOf(item, t)}</span>
+        <span className="row__applicant">
+          <Shown text={applicantOf(item, t)} />
+        </span>
         {item.isTest ? <span className="badge badge--test">{t.mailbox.list.testBanner}</span> : null}
-        <span className="row__benefit">{benefitOf(item)}</span>
+        <span className="row__benefit">
+          <Shown text={benefitOf(item)} />
+        </span>
       </span>
       <span className="row__line row__line--meta">
-        <span className="row__eingang">
-          {item.eingangKnown ? t.mailbox.list.eingang : t.mailbox.list.eingangUnknown} {dateTime(item.eingang, language)}
-        </span>
+        {flag === null ? (
+          <span className="row__eingang">
+            {item.eingangKnown ? t.mailbox.list.eingang : t.mailbox.list.eingangUnknown} {dateTime(item.eingang, language)}
+          </span>
+        ) : (
+          // in place of the Eingang, which cannot be taken as such: the flag and the time of receipt (the row's name says both)
+          <span className="row__eingang row__eingang-warning">⚠ {flag}</span>
+        )}
         {item.attachmentCount > 0 ? (
           <span className="row__attachments">
             <IconAttachment /> {item.attachmentCount}

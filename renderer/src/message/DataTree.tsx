@@ -6,7 +6,9 @@
 import { createContext, useContext, useEffect, useState } from 'react';
 import { Button, Disclosure, DisclosurePanel, Heading } from 'react-aria-components';
 import { CopyButton } from '../components/CopyButton.js';
+import { visibleText } from '../../../core/visible-text.js';
 import { IconChevronRight } from '../components/Icons.js';
+import { Shown } from '../components/Shown.js';
 import { useLanguage } from '../i18n/i18n.js';
 import { copyText, type TreeNode } from './types.js';
 
@@ -20,8 +22,8 @@ function ValueLine({ label, node }: { label: string; node: Pick<TreeNode, 'value
   const empty = value.kind === 'empty' || value.display === '';
   return (
     <div className="tree__value">
-      <span className={empty ? 'value value--empty' : 'value'}>{empty ? t.message.tree.empty : value.display}</span>
-      {empty ? null : <CopyButton text={copyText(value)} label={t.message.card.copyValue(label)} announce={t.common.copiedValue(label)} />}
+      <span className={empty ? 'value value--empty' : 'value'}>{empty ? t.message.tree.empty : <Shown text={value.display} lineBreaks />}</span>
+      {empty ? null : <CopyButton text={copyText(value)} label={t.message.card.copyValue(visibleText(label))} announce={t.common.copiedValue(visibleText(label))} />}
     </div>
   );
 }
@@ -31,7 +33,9 @@ function Leaf({ node }: { node: TreeNode }) {
   const label = node.label[language];
   return (
     <div className="tree__leaf" data-node={node.id}>
-      <dt className="tree__label">{label}</dt>
+      <dt className="tree__label">
+        <Shown text={label} />
+      </dt>
       <dd className="tree__data">
         <ValueLine label={label} node={node} />
       </dd>
@@ -52,7 +56,7 @@ function Group({ node, depth }: { node: TreeNode; depth: number }) {
       <Heading level={Math.min(6, depth + 3)} className="tree__heading">
         <Button slot="trigger" className="tree__trigger">
           <IconChevronRight className="icon tree__chevron" />
-          {label}
+          <Shown text={label} />
         </Button>
       </Heading>
       <DisclosurePanel className="tree__panel">{expanded ? <NodeContent node={node} depth={depth} /> : null}</DisclosurePanel>
@@ -96,7 +100,9 @@ export function DataTree({ tree }: { tree: TreeNode }) {
         </Button>
       </div>
       <ExpandAll.Provider value={all}>
-        <h3 className="tree__root">{tree.label[language]}</h3>
+        <h3 className="tree__root">
+          <Shown text={tree.label[language]} />
+        </h3>
         <NodeContent node={tree} depth={0} />
       </ExpandAll.Provider>
     </div>

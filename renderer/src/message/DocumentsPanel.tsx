@@ -5,8 +5,11 @@
 import { useState } from 'react';
 import { ListBox, ListBoxItem, type Key } from 'react-aria-components';
 import type { DocumentRef } from '../../../core/api/contract/mailbox.js';
+import { coverageTone } from '../../../core/api/contract/coverage.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
+import { visibleText } from '../../../core/visible-text.js';
 import { IconWarning } from '../components/Icons.js';
+import { Shown } from '../components/Shown.js';
 import { bytes as formatBytes } from '../format/format.js';
 import { useLanguage } from '../i18n/i18n.js';
 import { useDocumentBytes } from './document-bytes.js';
@@ -18,6 +21,25 @@ const keyOf = (ref: DocumentRef): string => (ref.source === 'inline' ? `i${ref.o
 
 function typeOf(doc: DocumentEntry): string {
   return (doc.detectedMimeType ?? doc.mimeType ?? '').toLowerCase();
+}
+
+/** What is wrong with a document: not what it claims to be (mismatch, damaged), and not of an allowed type (.bin). */
+function DocumentWarnings({ doc }: { doc: DocumentEntry }) {
+  const { t, language } = useLanguage();
+  return (
+    <>
+      {doc.mimeMismatch || doc.problem ? (
+        <span className="documents__problem" data-testid="document-mismatch">
+          <IconWarning /> {doc.problem ? (language === 'de' ? doc.problem.de : doc.problem.en) : t.message.documents.mimeMismatch}
+        </span>
+      ) : null}
+      {doc.exportAllowed ? null : (
+        <span className="documents__problem" data-testid="document-not-allowed">
+          <IconWarning /> {t.message.documents.notAllowed}
+        </span>
+      )}
+    </>
+  );
 }
 
 export function DocumentsPanel({ id, documents }: { id: number; documents: readonly DocumentEntry[] }) {
@@ -43,15 +65,21 @@ export function DocumentsPanel({ id, documents }: { id: number; documents: reado
         data-testid="documents-list"
       >
         {sorted.map((d) => (
-          <ListBoxItem key={keyOf(d.ref)} id={keyOf(d.ref)} className="documents__item" textValue={d.name}>
-            <span className="documents__name">{d.name}</span>
+          <ListBoxItem key={keyOf(d.ref)} id={keyOf(d.ref)} className="documents__item" textValue={visibleText(d.name)}>
+            <span className="documents__name">
+              <Shown text={d.name} />
+            </span>
             <span className="documents__meta">
               {d.isApplicationForm ? `${t.message.documents.applicationForm} · ` : d.ref.source === 'attachment' ? `${t.message.documents.attachment} · ` : ''}
-              {d.fileName ?? ''} · {formatBytes(d.size, language)}
+              {d.fileName === undefined ? null : <Shown text={d.fileName} />} · <span className="documents__size">{formatBytes(d.size, language)}</span>
             </span>
-            {d.mimeMismatch || d.problem ? (
-              <span className="documents__problem">
-                <IconWarning /> {d.problem ? (language === 'de' ? d.problem.de : d.problem.en) : t.message.documents.mimeMismatch}
+            <DocumentWarnings doc={d} />
+            <span className="documents__export" data-testid="document-export-name">
+              {t.message.documents.savedAs}: <Shown text={d.exportName} tokens className="mono" />
+            </span>
+            {d.coverage !== undefined ? (
+              <span className={`documents__coverage documents__coverage--${coverageTone(d.coverage.status, d.coverage.role)}`} data-coverage={d.coverage.status}>
+                {language === 'de' ? d.coverage.words.de : d.coverage.words.en}
               </span>
             ) : null}
           </ListBoxItem>
@@ -59,6 +87,11 @@ export function DocumentsPanel({ id, documents }: { id: number; documents: reado
       </ListBox>
       <div className="documents__viewer">
         {doc === null ? <p>{t.message.documents.choose}</p> : null}
+        {doc !== null && (doc.mimeMismatch || doc.problem !== undefined || !doc.exportAllowed) ? (
+          <div className="notice notice--warn documents__warning" data-testid="document-warning">
+            <DocumentWarnings doc={doc} />
+          </div>
+        ) : null}
         {doc !== null && bytes?.phase === 'loading' ? (
           <p role="status" className="documents__loading">
             {t.message.documents.loading(bytes.percent)}
@@ -67,9 +100,9 @@ export function DocumentsPanel({ id, documents }: { id: number; documents: reado
         {doc !== null && bytes?.phase === 'failed' ? <ErrorNotice error={bytes.error} headingLevel={3} /> : null}
         {doc !== null && bytes?.phase === 'ready' ? (
           type === 'application/pdf' ? (
-            <PdfViewer bytes={bytes.bytes} name={doc.name} />
+            <PdfViewer bytes={bytes.bytes} name={visibleText(doc.name)} />
           ) : type === 'image/jpeg' || type === 'image/png' || type === 'image/gif' || type === 'image/webp' ? (
-            <ImageViewer bytes={bytes.bytes} mimeType={type} name={doc.name} />
+            <ImageViewer bytes={bytes.bytes} mimeType={type} name={visibleText(doc.name)} />
           ) : (
             <p className="notice">{t.message.documents.noPreview}</p>
           )

@@ -1,14 +1,22 @@
 /**
  * "Laufzettel": the proof of receipt (Eingang = Creation at the intermediary, Forwarding, Reception), the message id,
- * sender and recipient, the content's checksum, the signature and certificate results in plain words (with
- * "Sperrstatus nicht geprüft"), the intermediary's inspection report, and what happened to the message here. The
- * technical detail of each signature (signer, algorithm, fingerprint, the engine's technical text) is one click away.
+ * sender and recipient, the content's checksum, every stored part with what the sender's signature covers of it,
+ * the signature and certificate results in plain words (with "Sperrstatus nicht geprüft") and what each signature
+ * covers, the intermediary's inspection report, and what happened to the message here. The technical detail of
+ * each signature (signer, algorithm, fingerprint, the engine's technical text) is one click away.
  */
 import { Button, Disclosure, DisclosurePanel, Heading } from 'react-aria-components';
+import { Shown } from '../components/Shown.js';
+import { coverageTone, roleWords } from '../../../core/api/contract/coverage.js';
 import { SignatureBadge } from '../components/SignatureBadge.js';
-import { bytes, date, dateTime } from '../format/format.js';
+import { expiredSinceWords, JUDGED_AT_RECEIPT_WORDS } from '../../../core/api/contract/legal-time.js';
+import { bytes, date, dateTime, office } from '../format/format.js';
 import { useLanguage } from '../i18n/i18n.js';
+import { DocumentFindings } from './DocumentFindings.js';
+import { EingangNotice } from './eingang.js';
 import type { Detail, SignatureCheck } from './types.js';
+
+type Part = Detail['parts'][number];
 
 function Fact({ label, children, testId }: { label: string; children: React.ReactNode; testId?: string }) {
   return (
@@ -27,17 +35,49 @@ export function wordsWithoutRevocation(words: string): string {
   return words.replace(/;\s*(?:Sperrstatus nicht geprüft|revocation(?: status)? not checked)\s*$/i, '');
 }
 
-function SignatureResult({ check }: { check: SignatureCheck }) {
+/** What a signature covers, by name ("before-coverage" rows say nothing: it was not recorded). */
+function coveredNames(parts: readonly Part[], index: number, t: ReturnType<typeof useLanguage>['t']): string | undefined {
+  if (parts.some((p) => p.coverage.status === 'before-coverage')) return undefined;
+  const covered = parts.filter((p) => p.coverage.signatures.includes(index)).map((p) => (p.coverage.role === 'application' ? t.message.laufzettel.coversApplication : p.name));
+  return covered.length === 0 ? t.message.laufzettel.coversNothing : covered.join(', ');
+}
+
+function PartsList({ parts }: { parts: readonly Part[] }) {
   const { t, language } = useLanguage();
   const text = (u: { de: string; en: string }): string => (language === 'de' ? u.de : u.en);
-  const tone = check.result === 'invalid' || check.certificate === 'invalid' ? 'bad' : check.result === 'valid' && check.certificate === 'trusted' ? 'ok' : 'warn';
+  return (
+    <ul className="parts" data-testid="laufzettel-parts" aria-label={t.message.laufzettel.parts}>
+      {parts.map((p, i) => (
+        <li key={i} className={`part part--${coverageTone(p.coverage.status, p.coverage.role)}`} data-coverage={p.coverage.status} data-role={p.coverage.role ?? 'unknown'}>
+          <strong>{text(roleWords(p.coverage.role))}</strong>: {p.name} — <span className="part__status">{text(p.coverage.words)}</span>
+          <span className="part__facts">
+            {' '}
+            ({bytes(p.size, language)}, SHA-256 <span className="mono">{p.sha256}</span>)
+          </span>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function SignatureResult({ check, covers }: { check: SignatureCheck; covers: string | undefined }) {
+  const { t, language } = useLanguage();
+  const text = (u: { de: string; en: string }): string => (language === 'de' ? u.de : u.en);
+  // a certificate that has expired since its judging is said so, and not shown in the all-clear colour
+  const tone = check.result === 'invalid' || check.certificate === 'invalid' ? 'bad' : check.result === 'valid' && check.certificate === 'trusted' && check.expiredSince === undefined ? 'ok' : 'warn';
+  const until = check.expiredSince === undefined ? '' : dateTime(check.expiredSince, language);
   return (
     <div role="group" className={`signature signature--${tone}`} aria-label={check.role === 'author' ? t.message.laufzettel.roleAuthor : t.message.laufzettel.roleIntermediary}>
       <h4 className="signature__role">{check.role === 'author' ? t.message.laufzettel.roleAuthor : t.message.laufzettel.roleIntermediary}</h4>
       <p className="signature__words">{wordsWithoutRevocation(text(check.words))}</p>
+      {check.role === 'author' && covers !== undefined ? (
+        <p className="signature__covers">
+          {t.message.laufzettel.covers}: {covers}
+        </p>
+      ) : null}
       {check.signer ? (
         <p>
-          {t.message.laufzettel.signer}: {check.signer.subject}
+          {t.message.laufzettel.signer}: <Shown text={check.signer.subject} />
         </p>
       ) : null}
       {check.reasons.length > 0 ? (
@@ -47,6 +87,12 @@ function SignatureResult({ check }: { check: SignatureCheck }) {
           ))}
         </ul>
       ) : null}
+      {check.role === 'author' && check.validityBasis === 'receipt' ? <p className="signature__validity">{JUDGED_AT_RECEIPT_WORDS[language]}</p> : null}
+      {check.expiredSince === undefined ? null : (
+        <p className="signature__validity signature__validity--expired" data-testid="expired-since">
+          ⚠ {expiredSinceWords({ de: until, en: until })[language]}
+        </p>
+      )}
       <p className="signature__revocation">{t.signature.revocation}</p>
       <Disclosure className="signature__detail">
         <Heading level={5} className="notice__detail-heading">
@@ -66,11 +112,15 @@ function SignatureResult({ check }: { check: SignatureCheck }) {
                 <Fact label={t.message.laufzettel.fingerprint}>
                   <span className="mono">{check.signer.fingerprintSha256}</span>
                 </Fact>
-                <Fact label={t.message.laufzettel.issuer}>{check.signer.issuer}</Fact>
+                <Fact label={t.message.laufzettel.issuer}>
+                  <Shown text={check.signer.issuer} />
+                </Fact>
               </>
             ) : null}
           </dl>
-          <p className="mono">{check.technical}</p>
+          <p className="mono">
+            <Shown text={check.technical} lineBreaks />
+          </p>
         </DisclosurePanel>
       </Disclosure>
     </div>
@@ -80,32 +130,45 @@ function SignatureResult({ check }: { check: SignatureCheck }) {
 export function Laufzettel({ detail }: { detail: Detail }) {
   const { t, language } = useLanguage();
   const l = detail.laufzettel;
+  // the proof of receipt states the zone, as its PDF does: on the night the clocks go back 02:30 happens twice
+  const stated = (iso: string): string => office(language).stated(iso);
   return (
     <div className="laufzettel" data-testid="laufzettel">
       <p className="card__intro">{t.message.laufzettel.intro}</p>
       <dl className="facts">
         <Fact label={t.message.laufzettel.eingang} testId="laufzettel-eingang">
-          {l.eingang === null ? '–' : dateTime(l.eingang, language, true)}
+          {l.eingang === null ? '–' : stated(l.eingang)} <EingangNotice item={detail.item} language={language} />
         </Fact>
-        <Fact label={t.message.laufzettel.forwarding}>{l.forwarding === null ? '–' : dateTime(l.forwarding, language, true)}</Fact>
-        <Fact label={t.message.laufzettel.reception}>{l.reception === null ? '–' : dateTime(l.reception, language, true)}</Fact>
-        <Fact label={t.message.laufzettel.fetchedAt}>{dateTime(l.fetchedAt, language, true)}</Fact>
+        <Fact label={t.message.laufzettel.forwarding}>{l.forwarding === null ? '–' : stated(l.forwarding)}</Fact>
+        <Fact label={t.message.laufzettel.reception}>{l.reception === null ? '–' : stated(l.reception)}</Fact>
+        <Fact label={t.message.laufzettel.fetchedAt}>{stated(l.fetchedAt)}</Fact>
         <Fact label={t.message.laufzettel.messageId}>
-          <span className="mono">{l.messageId}</span>
+          <Shown text={l.messageId} className="mono" />
         </Fact>
-        {l.subject === null ? null : <Fact label={t.message.laufzettel.subject}>{l.subject}</Fact>}
-        <Fact label={t.message.laufzettel.sender}>{l.sender?.subject ?? t.common.unknown}</Fact>
-        <Fact label={t.message.laufzettel.recipient}>{l.recipient?.subject ?? t.common.unknown}</Fact>
+        {l.subject === null ? null : (
+          <Fact label={t.message.laufzettel.subject} testId="laufzettel-subject">
+            <Shown text={l.subject} />
+          </Fact>
+        )}
+        <Fact label={t.message.laufzettel.sender}>
+          {l.sender ? <Shown text={l.sender.subject} /> : t.common.unknown}
+          {detail.item.unreadableReason === null && detail.item.signatureStatus === 'unsigniert' ? ` (${t.message.laufzettel.senderUnproven})` : ''}
+        </Fact>
+        <Fact label={t.message.laufzettel.recipient}>{l.recipient ? <Shown text={l.recipient.subject} /> : t.common.unknown}</Fact>
         <Fact label={t.message.laufzettel.contentSize}>{bytes(detail.content.size, language)}</Fact>
         <Fact label={t.message.laufzettel.contentSha}>
           <span className="mono">{detail.content.sha256}</span>
         </Fact>
       </dl>
+      <DocumentFindings documents={detail.documents} />
+      <h3>{t.message.laufzettel.parts}</h3>
+      <p className="card__intro">{t.message.laufzettel.partsIntro}</p>
+      <PartsList parts={detail.parts} />
       <h3>{t.message.laufzettel.signatures}</h3>
       <p>
         <SignatureBadge status={detail.item.signatureStatus} long />
       </p>
-      {detail.signatures.length === 0 ? <p>{t.message.laufzettel.noSignatures}</p> : detail.signatures.map((check, i) => <SignatureResult key={i} check={check} />)}
+      {detail.signatures.length === 0 ? <p>{t.message.laufzettel.noSignatures}</p> : detail.signatures.map((check, i) => <SignatureResult key={i} check={check} covers={coveredNames(detail.parts, i, t)} />)}
       <h3>{t.message.laufzettel.inspections}</h3>
       <p className="card__intro">{t.message.laufzettel.inspectionsIntro}</p>
       {detail.inspections.length === 0 ? (
@@ -114,7 +177,10 @@ export function Laufzettel({ detail }: { detail: Detail }) {
         <ul className="inspections">
           {detail.inspections.map((inspection, i) => (
             <li key={i}>
-              <strong>{inspection.subject}</strong>: {language === 'de' ? inspection.words.de : inspection.words.en}
+              <strong>
+                <Shown text={inspection.subject} />
+              </strong>
+              : {language === 'de' ? inspection.words.de : inspection.words.en}
               {inspection.time ? ` (${dateTime(inspection.time, language)})` : ''}
             </li>
           ))}

@@ -6,13 +6,16 @@
  */
 import { useCallback, useEffect, useRef, useState, type RefObject } from 'react';
 import { Button, Menu, MenuItem, MenuTrigger, Popover, Separator, Tab, TabList, TabPanel, Tabs, Toolbar, type Key } from 'react-aria-components';
+import { isolatedText } from '../../../core/visible-text.js';
 import { useApi } from '../api/api-context.js';
 import { writeClipboard } from '../components/CopyButton.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { IconChevronDown, IconExport, IconMore, IconPrint, IconWindow } from '../components/Icons.js';
 import { Modal } from '../components/Modal.js';
+import { Shown } from '../components/Shown.js';
 import { SignatureBadge } from '../components/SignatureBadge.js';
-import { dateTime } from '../format/format.js';
+import { dateTime, officeDay } from '../format/format.js';
+import { EingangNotice } from './eingang.js';
 import { useLanguage } from '../i18n/i18n.js';
 import { useCommands } from '../keyboard/commands.js';
 import { applicantOf, unreadableReasonOf } from '../mailbox/MessageRow.js';
@@ -27,6 +30,18 @@ import { blockText, type Detail, type ListItem } from './types.js';
 import { suggestedName, useDownloader, useExporter, type ExportFormat } from './use-exporter.js';
 
 type TabId = 'overview' | 'data' | 'documents' | 'laufzettel';
+
+/**
+ * Who signed the application shown: the signer of the signature that covers it (the content's coverage), never of
+ * another signature in the delivery; the certificate's common name, else its whole subject.
+ */
+function applicationSigner(detail: Detail): string | undefined {
+  const content = detail.parts.find((p) => p.ref.source === 'content')?.coverage;
+  if (content?.role !== 'application' || content.status !== 'signed') return undefined;
+  const subject = detail.signatures[content.signatures[0] ?? -1]?.signer?.subject;
+  if (subject === undefined) return undefined;
+  return /(?:^|,\s*)CN=([^,]+)/.exec(subject)?.[1]?.trim() ?? subject;
+}
 
 export interface MessageViewProps {
   readonly id: number;
@@ -102,7 +117,7 @@ export function MessageView({ id, onItemChanged, onBeforeChange, standalone = fa
    */
   const acceptanceRecord = useCallback(async () => {
     if (detail === null) return;
-    const name = `Abnahmeprotokoll_${(detail.laufzettel.eingang ?? detail.item.eingang).slice(0, 10)}_${detail.item.messageId.replace(/[^A-Za-z0-9]/g, '').slice(0, 8)}.pdf`;
+    const name = `Abnahmeprotokoll_${officeDay(detail.laufzettel.eingang ?? detail.item.eingang)}_${detail.item.messageId.replace(/[^A-Za-z0-9]/g, '').slice(0, 8)}.pdf`;
     try {
       if (isDesktop) {
         const { png } = await api.call('window.capture', {});
@@ -160,7 +175,7 @@ export function MessageView({ id, onItemChanged, onBeforeChange, standalone = fa
     const focusedCard = (document.activeElement as HTMLElement | null)?.closest<HTMLElement>('[data-card]')?.dataset.card;
     const card = cards.find((c) => c.id === focusedCard) ?? cards[0];
     if (card === undefined) return;
-    writeClipboard(blockText(card, language)).then(() => announce(t.common.copiedBlock(card.title[language])), reportError);
+    writeClipboard(blockText(card, language)).then(() => announce(t.common.copiedBlock(isolatedText(card.title[language]))), reportError);
   }, [detail, language, announce, reportError, t]);
 
   useCommands({
@@ -200,6 +215,8 @@ export function MessageView({ id, onItemChanged, onBeforeChange, standalone = fa
 
   const item = detail.item;
   const view = detail.view;
+  const extraParts = detail.parts.filter((p) => p.coverage.role === 'extra').length;
+  const signer = applicationSigner(detail);
   const title = view?.benefit?.text ?? item.benefit.text ?? item.benefit.code ?? (item.unreadableReason !== null ? t.message.unreadableTitle : t.message.untitled);
   const transferred = item.state === 'uebertragen';
   const inTrash = item.state === 'papierkorb';
@@ -251,21 +268,43 @@ export function MessageView({ id, onItemChanged, onBeforeChange, standalone = fa
           {t.message.testBanner}
         </p>
       ) : null}
-      <PinnedSummary header={headerRef} messageId={item.id} text={`${applicantOf(item, t)} · ${item.eingangKnown ? t.mailbox.list.eingang : t.mailbox.list.eingangUnknown} ${dateTime(item.eingang, language)}`} />
+      {item.unreadableReason === null && item.signatureStatus === 'unsigniert' ? (
+        <p className="banner banner--unsigned" role="note" data-testid="unsigned-banner">
+          {t.message.unsignedBanner}
+        </p>
+      ) : null}
+      {item.unreadableReason === null && extraParts > 0 ? (
+        <p className="banner banner--extra" role="note" data-testid="extra-parts-banner">
+          {t.message.extraParts(extraParts)}
+        </p>
+      ) : null}
+      <PinnedSummary header={headerRef} messageId={item.id} who={applicantOf(item, t)} when={`${item.eingangKnown ? t.mailbox.list.eingang : t.mailbox.list.eingangUnknown} ${dateTime(item.eingang, language)}`} />
       <header className="message__header" ref={headerRef}>
         <Title id="message-heading" className="message__title" tabIndex={-1}>
-          {title}
+          <Shown text={title} />
         </Title>
-        <p className="message__who">{applicantOf(item, t)}</p>
+        <p className="message__who">
+          <Shown text={applicantOf(item, t)} />
+        </p>
         <dl className="message__facts">
           <div>
             <dt>{t.message.eingang}</dt>
-            <dd data-testid="message-eingang">{item.eingangKnown ? dateTime(detail.laufzettel.eingang ?? item.eingang, language, true) : `${t.message.eingangMissing} ${dateTime(item.eingang, language)}`}</dd>
+            <dd data-testid="message-eingang">
+              {item.eingangKnown ? dateTime(detail.laufzettel.eingang ?? item.eingang, language, true) : `${t.message.eingangMissing} ${dateTime(item.eingang, language)}`}
+              <EingangNotice item={item} language={language} />
+            </dd>
           </div>
           <div>
             <dt>{t.message.signatureLine}</dt>
             <dd>
               <SignatureBadge status={item.signatureStatus} long />{' '}
+              {signer !== undefined ? (
+                <>
+                  <span className="message__signer" data-testid="signature-signer">
+                    {t.message.signedBy(signer)}
+                  </span>{' '}
+                </>
+              ) : null}
               <Button className="button button--link" onPress={() => setTab('laufzettel')}>
                 {t.message.showDetails}
               </Button>
@@ -423,7 +462,7 @@ export function MessageView({ id, onItemChanged, onBeforeChange, standalone = fa
  * which application is open (applicant, Eingang). It lies over the content (no space of its own, so nothing moves
  * when it appears) and is hidden from screen readers: the heading says the same.
  */
-function PinnedSummary({ header, messageId, text }: { header: RefObject<HTMLElement | null>; messageId: number; text: string }) {
+function PinnedSummary({ header, messageId, who, when }: { header: RefObject<HTMLElement | null>; messageId: number; who: string; when: string }) {
   const [shown, setShown] = useState(false);
   useEffect(() => {
     const target = header.current;
@@ -436,7 +475,7 @@ function PinnedSummary({ header, messageId, text }: { header: RefObject<HTMLElem
   return (
     <div className="message__pin" aria-hidden="true">
       <p className={shown ? 'message__pin-bar message__pin-bar--shown' : 'message__pin-bar'} data-testid="message-pinned">
-        {text}
+        <Shown text={who} /> · {when}
       </p>
     </div>
   );

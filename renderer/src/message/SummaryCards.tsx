@@ -6,7 +6,9 @@
  */
 import { Button, Checkbox } from 'react-aria-components';
 import { CopyButton } from '../components/CopyButton.js';
+import { isolatedText, visibleText } from '../../../core/visible-text.js';
 import { IconCopy, IconWarning } from '../components/Icons.js';
+import { Shown } from '../components/Shown.js';
 import { writeClipboard } from '../components/CopyButton.js';
 import { useLanguage } from '../i18n/i18n.js';
 import { useStatus } from '../shell/status.js';
@@ -19,10 +21,12 @@ export function FieldRow({ field }: { field: Field }) {
   const empty = value.kind === 'empty' || value.display === '';
   return (
     <div className="field-row" data-field={field.id}>
-      <dt className="field-row__label">{label}</dt>
+      <dt className="field-row__label">
+        <Shown text={label} />
+      </dt>
       <dd className="field-row__value">
         <span className="field-row__text">
-          <span className={empty ? 'value value--empty' : `value value--${value.kind}`}>{empty ? '–' : value.display}</span>
+          <span className={empty ? 'value value--empty' : `value value--${value.kind}`}>{empty ? '–' : <Shown text={value.display} lineBreaks />}</span>
           {value.flag ? (
             <span className="value__flag">
               <IconWarning /> {language === 'de' ? value.flag.de : value.flag.en}
@@ -31,7 +35,7 @@ export function FieldRow({ field }: { field: Field }) {
             <span className="value__ok">{t.message.card.ibanValid}</span>
           ) : null}
         </span>
-        {empty ? null : <CopyButton text={copyText(value)} label={t.message.card.copyValue(label)} announce={t.common.copiedValue(label)} />}
+        {empty ? null : <CopyButton text={copyText(value)} label={t.message.card.copyValue(visibleText(label))} announce={t.common.copiedValue(visibleText(label))} />}
       </dd>
     </div>
   );
@@ -44,22 +48,22 @@ export function SummaryCard({ card, ticked, onTick, headingLevel = 3 }: { card: 
   const H = headingLevel === 2 ? 'h2' : 'h3';
   const S = headingLevel === 2 ? 'h3' : 'h4';
   const copyBlock = (): void => {
-    writeClipboard(blockText(card, language)).then(() => announce(t.common.copiedBlock(title)), reportError);
+    writeClipboard(blockText(card, language)).then(() => announce(t.common.copiedBlock(isolatedText(title))), reportError);
   };
   return (
     <div role="group" className={ticked ? 'summary-card summary-card--done' : 'summary-card'} aria-labelledby={`card-${card.id}`} data-card={card.id}>
       <header className="summary-card__header">
         <H id={`card-${card.id}`} className="summary-card__title">
-          {title}
+          <Shown text={title} />
         </H>
         <span className="summary-card__tools">
           {onTick === undefined ? null : (
-            <Checkbox className="checkbox checkbox--compact" isSelected={ticked === true} onChange={onTick} aria-label={t.message.checklist.item(title)}>
+            <Checkbox className="checkbox checkbox--compact" isSelected={ticked === true} onChange={onTick} aria-label={t.message.checklist.item(visibleText(title))}>
               <span className="checkbox__box" aria-hidden="true" />
               {t.message.card.transferred}
             </Checkbox>
           )}
-          <Button className="button button--secondary button--small" onPress={copyBlock} aria-label={t.message.card.copyBlockOf(title)} aria-keyshortcuts="Control+Shift+C" data-copy-block={card.id}>
+          <Button className="button button--secondary button--small" onPress={copyBlock} aria-label={t.message.card.copyBlockOf(visibleText(title))} aria-keyshortcuts="Control+Shift+C" data-copy-block={card.id}>
             <IconCopy />
             {t.message.card.copyBlock}
           </Button>
@@ -67,7 +71,11 @@ export function SummaryCard({ card, ticked, onTick, headingLevel = 3 }: { card: 
       </header>
       {card.sections.map((section) => (
         <div key={section.id} className="summary-card__section">
-          {card.sections.length > 1 || section.title[language] !== title ? <S className="summary-card__section-title">{section.title[language]}</S> : null}
+          {card.sections.length > 1 || section.title[language] !== title ? (
+            <S className="summary-card__section-title">
+              <Shown text={section.title[language]} />
+            </S>
+          ) : null}
           <dl className="field-list">
             {section.fields.map((field) => (
               <FieldRow key={field.id} field={field} />

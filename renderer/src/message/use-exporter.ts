@@ -9,6 +9,7 @@ import { useCallback } from 'react';
 import type { MethodInput } from '../../../core/api/contract.js';
 import { useApi } from '../api/api-context.js';
 import { base64ToBytes } from '../format/base64.js';
+import { officeDay } from '../format/format.js';
 import { useT } from '../i18n/i18n.js';
 import { useStatus } from '../shell/status.js';
 import { useWorkspace } from '../state/workspace.js';
@@ -19,7 +20,8 @@ const CHUNK = 1024 * 1024;
 
 /** Neutral file names (no personal data in names that travel): kind, Eingang date, the start of the message id. */
 export function suggestedName(format: ExportFormat | 'csv', eingang: string | undefined, messageId: string | undefined): string {
-  const day = eingang?.slice(0, 10) ?? new Date().toISOString().slice(0, 10);
+  // the office's calendar day (core/time): an Eingang at 23:30 UTC is the next day in the office
+  const day = officeDay(eingang);
   const id = (messageId ?? '').replace(/[^A-Za-z0-9]/g, '').slice(0, 8);
   const stem = `${day}${id ? `_${id}` : ''}`;
   switch (format) {

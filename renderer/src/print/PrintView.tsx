@@ -4,7 +4,9 @@
  * recorded in the audit log. The PDF export is the better copy for the e-file; this is the quick paper copy.
  */
 import { createPortal } from 'react-dom';
-import { dateTime } from '../format/format.js';
+import { Shown } from '../components/Shown.js';
+import { office } from '../format/format.js';
+import { EingangNotice } from '../message/eingang.js';
 import { useLanguage } from '../i18n/i18n.js';
 import type { Detail } from '../message/types.js';
 import { applicantOf, unreadableReasonOf } from '../mailbox/MessageRow.js';
@@ -15,28 +17,44 @@ export function PrintView({ detail }: { detail: Detail }) {
   return createPortal(
     <div className="print-root" data-testid="print-view">
       {item.isTest ? <p className="print__test">{t.message.testBanner}</p> : null}
-      <h1>{item.benefit.text ?? item.benefit.code ?? t.message.untitled}</h1>
-      <p>{applicantOf(item, t)}</p>
+      {item.unreadableReason === null && item.signatureStatus === 'unsigniert' ? <p className="print__test">{t.message.unsignedBanner}</p> : null}
+      <h1>{item.benefit.text ?? item.benefit.code ? <Shown text={item.benefit.text ?? item.benefit.code ?? ''} /> : t.message.untitled}</h1>
+      <p>
+        <Shown text={applicantOf(item, t)} />
+      </p>
       <dl className="print__facts">
         <dt>{t.message.eingang}</dt>
-        <dd>{dateTime(detail.laufzettel.eingang ?? item.eingang, language, true)}</dd>
+        {/* paper leaves the program: the zone is stated (core/time) */}
+        <dd>
+          {office(language).stated(detail.laufzettel.eingang ?? item.eingang)} <EingangNotice item={item} language={language} />
+        </dd>
         <dt>{t.message.signatureLine}</dt>
         <dd>{item.signatureStatus === null ? t.signature.none : t.signature[item.signatureStatus]}</dd>
         <dt>{t.message.laufzettel.messageId}</dt>
-        <dd>{detail.laufzettel.messageId}</dd>
+        <dd>
+          <Shown text={detail.laufzettel.messageId} />
+        </dd>
       </dl>
       {item.unreadableReason !== null ? <p>{unreadableReasonOf(item, language)}</p> : null}
       {(detail.view?.cards ?? []).map((card) => (
         <section key={card.id} className="print__card">
-          <h2>{card.title[language]}</h2>
+          <h2>
+            <Shown text={card.title[language]} />
+          </h2>
           {card.sections.map((section) => (
             <div key={section.id}>
-              {card.sections.length > 1 ? <h3>{section.title[language]}</h3> : null}
+              {card.sections.length > 1 ? (
+                <h3>
+                  <Shown text={section.title[language]} />
+                </h3>
+              ) : null}
               <dl className="print__fields">
                 {section.fields.map((field) => (
                   <div key={field.id} className="print__field">
-                    <dt>{field.label[language]}</dt>
-                    <dd>{field.value.display || '–'}</dd>
+                    <dt>
+                      <Shown text={field.label[language]} />
+                    </dt>
+                    <dd>{field.value.display ? <Shown text={field.value.display} lineBreaks /> : '–'}</dd>
                   </div>
                 ))}
               </dl>

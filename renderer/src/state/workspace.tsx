@@ -9,6 +9,7 @@ import type { AppInfo, MethodOutput } from '../../../core/api/contract.js';
 import type { StoreStatus } from '../../../core/api/contract/mailbox.js';
 import type { WorkspaceState } from '../../../core/api/contract/workspace.js';
 import { useApi } from '../api/api-context.js';
+import { setOfficeTimeZone } from '../format/format.js';
 
 export type Identity = NonNullable<MethodOutput<'identity.get'>['identity']>;
 
@@ -47,6 +48,8 @@ export function WorkspaceProvider({ children }: { children: ReactNode }) {
     Promise.all([api.call('app.info', {}), api.call('workspace.resume', {})]).then(
       ([appInfo, resumed]) => {
         if (cancelled) return;
+        // every time shown is in the office's zone, which only the service knows (a machine setting)
+        setOfficeTimeZone(appInfo.officeTimeZone);
         setInfo(appInfo);
         setWorkspace(resumed.state);
         setStore(resumed.store);

@@ -31,6 +31,7 @@ function isFresh(): boolean {
     newestMtime(path.join(projectRoot, 'core', 'api')),
     newestMtime(path.join(projectRoot, 'build', 'vite')),
     statSync(path.join(projectRoot, 'core', 'errors.ts')).mtimeMs,
+    statSync(path.join(projectRoot, 'core', 'visible-text.ts')).mtimeMs,
     // the contract's mailbox area takes the view schema from core/xsozial
     statSync(path.join(projectRoot, 'core', 'xsozial', 'view-schema.ts')).mtimeMs,
   );

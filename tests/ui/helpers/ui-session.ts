@@ -36,6 +36,8 @@ export interface UiSessionOptions {
   readonly prepare?: (dataDir: string) => Promise<void>;
   /** Grants the page clipboard read/write (the tests read what "Kopieren" wrote). */
   readonly clipboard?: boolean;
+  /** The browser's own time zone (default: the machine's); the UI must show the office's zone whatever it is. */
+  readonly timezoneId?: string;
 }
 
 export async function startUiSession(options: UiSessionOptions = {}): Promise<UiSession> {
@@ -52,6 +54,7 @@ export async function startUiSession(options: UiSessionOptions = {}): Promise<Ui
     colorScheme: 'light',
     reducedMotion: 'reduce',
     acceptDownloads: true,
+    ...(options.timezoneId ? { timezoneId: options.timezoneId } : {}),
   });
   if (options.clipboard === true) await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: bridge.origin });
   const problems: string[] = [];
