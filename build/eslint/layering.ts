@@ -121,8 +121,7 @@ export const layeringRule: TSESLint.RuleModule<MessageId> = {
     return {
       ImportDeclaration(node) {
         const typeOnly =
-          node.importKind === 'type' ||
-          (node.specifiers.length > 0 && node.specifiers.every((s) => s.type === AST_NODE_TYPES.ImportSpecifier && s.importKind === 'type'));
+          node.importKind === 'type' || (node.specifiers.length > 0 && node.specifiers.every((s) => s.type === AST_NODE_TYPES.ImportSpecifier && s.importKind === 'type'));
         check(node, node.source.value, typeOnly);
       },
       ExportNamedDeclaration(node) {
