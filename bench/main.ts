@@ -51,7 +51,7 @@ async function startIntermediaryProcess(pkiDir: string, dataDir: string): Promis
   const child = spawn(process.execPath, [cli, 'intermediary', '--port', '0', '--data', dataDir, '--pki', pkiDir], { stdio: ['ignore', 'pipe', 'ignore'] });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
+    child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
       const m = /http:\/\/127\.0\.0\.1:\d+\/osci/.exec(out);
       if (m) resolve(m[0]);
@@ -253,7 +253,7 @@ async function largeSection(work: string): Promise<LargeFigures> {
       { stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, BENCH_P12: readFileSync(f.password, 'utf8').trim(), POSTFACH_STORE_PASSWORD: 'Bench-Passwort-2026' } },
     );
     let out = '';
-    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     const { code, peakKiB } = await watchPeak(child);
     const seconds = (performance.now() - start) / 1000;
     const result = JSON.parse(out) as { newMessages: number; bytes: number };

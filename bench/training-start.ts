@@ -33,7 +33,7 @@ interface Run {
 async function fetchOnce(page: Page): Promise<void> {
   await page.getByTestId('fetch-button').click();
   // the fetch ends when the button is enabled again
-  await page.waitForFunction(() => !(document.querySelector('[data-testid="fetch-button"]') as HTMLButtonElement | null)?.disabled);
+  await page.waitForFunction(() => !document.querySelector<HTMLButtonElement>('[data-testid="fetch-button"]')?.disabled);
 }
 
 /** In the page: when the list first shows a row, and when it shows `total` rows (performance.now of the page). */

@@ -4,6 +4,7 @@
  * TypeScript without Node or DOM: the PDF writer, the service's DTOs and the renderer use the same rule.
  */
 
+// eslint-disable-next-line no-misleading-character-class -- single code points are tested one at a time: nothing in the class can combine
 const JOINING = /^[\p{M}\u200d\ufe00-\ufe0f\u{e0100}-\u{e01ef}\u{1f3fb}-\u{1f3ff}]$/u;
 const joiningCache = new Map<number, boolean>();
 

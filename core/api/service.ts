@@ -15,13 +15,13 @@ import type { DemoStarter, DemoWarmer } from './handlers/workspace-training.js';
 import type { HostLink } from './service-runtime.js';
 import type { ServiceOptions } from './service-protocol.js';
 
-/** The Übungsmodus: the mailbox engine's demo mailbox, loaded on first use (it brings the local intermediary along). */
-const startDemoMailbox: DemoStarter = async (dir, options) => (await import('../mailbox/demo.js')).startDemoMailbox(dir, options);
-/** Its keys, made ahead while the first-start choice is read (core/mailbox/demo-pki.ts; the same run the demo then waits for). */
+/** The Übungsmodus: the application layer's demo mailbox (app/), loaded on first use (it brings the local intermediary along). */
+const startDemoMailbox: DemoStarter = async (dir, options) => (await import('../../app/demo-mailbox.js')).startDemoMailbox(dir, options);
+/** Its keys, made ahead while the first-start choice is read (app/demo-pki.ts; the same run the demo then waits for). */
 const warmDemo: DemoWarmer = async (dir) => {
-  const keys = import('../mailbox/demo-pki.js').then(({ demoPkiDir, ensureDemoPki }) => ensureDemoPki(demoPkiDir(dir)));
+  const keys = import('../../app/demo-pki.js').then(({ demoPkiDir, ensureDemoPki }) => ensureDemoPki(demoPkiDir(dir)));
   // the demo's modules (intermediary, generator, PDF) are loaded meanwhile too: seconds on a busy machine
-  await Promise.all([keys, import('../mailbox/demo.js')]);
+  await Promise.all([keys, import('../../app/demo-mailbox.js')]);
 };
 
 export function createServiceHandlers(options: ServiceOptions, host: HostLink = { protector: undefined }, startDemo: DemoStarter = startDemoMailbox, deps: MailboxDeps = {}) {

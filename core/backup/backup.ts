@@ -187,8 +187,9 @@ async function readBackup(file: string, password: string, sink?: (name: string, 
       },
     });
     if (manifest === undefined || !Array.isArray(manifest.entries)) throw backupError('backup-corrupt', 'no manifest');
-    if (manifest.entries.length !== seen.size) throw backupError('backup-corrupt', `manifest lists ${manifest.entries.length} entries, the backup holds ${seen.size}`);
-    for (const entry of manifest.entries) {
+    const entries: readonly ManifestEntry[] = manifest.entries;
+    if (entries.length !== seen.size) throw backupError('backup-corrupt', `manifest lists ${entries.length} entries, the backup holds ${seen.size}`);
+    for (const entry of entries) {
       const got = seen.get(entry.name);
       if (got === undefined || got.size !== entry.size || got.sha256 !== entry.sha256) throw backupError('backup-corrupt', `entry ${entry.name.slice(0, 100)} does not match the manifest (SHA-256)`);
     }

@@ -279,7 +279,6 @@ export async function acceptDelivery(delivery: FetchedDelivery, options: AcceptO
     if (undecryptable && undecryptable.kind === 'encrypted') {
       failure = undecryptable.error;
       // nothing to take apart: the delivery is kept as the OSCI message it came in
-      content = undefined;
     } else {
       // every signature result belongs to exactly what its references cover (core/osci/content/coverage.ts)
       coverage = contentCoverage(content);
@@ -360,7 +359,7 @@ export async function acceptDelivery(delivery: FetchedDelivery, options: AcceptO
       unreadableReason: reason,
       unreadableKind: failure.kind,
       signatureResult: signaturesJson(checks, evidence()),
-      certificateResult: { unreadable: { kind: failure.kind, detail: failure.detail.slice(0, 2000) } } as JsonValue,
+      certificateResult: { unreadable: { kind: failure.kind, detail: failure.detail.slice(0, 2000) } },
       // nothing is shown: no trust words (an author signature that failed says "ungültig")
       summary: { signatureStatus: listStatusOf(checks, true) },
       searchText: '',

@@ -96,7 +96,7 @@ export function receiptFacts(record: DeliveryRecord, timeZone?: string): Receipt
     inspections: inspectionsOf(record).map((i) => ({ subject: i.subject, result: i.words.de, ...(i.time ? { time: i.time } : {}) })),
     contentSha256: record.content.sha256,
     contentSize: record.content.size,
-    ...(isUnsigned(record) === undefined ? {} : { unsigned: isUnsigned(record) as boolean }),
+    ...(isUnsigned(record) === undefined ? {} : { unsigned: isUnsigned(record) }),
     parts: parts.map((p) => ({
       role: roleWords(p.coverage.role).de,
       name: p.name,

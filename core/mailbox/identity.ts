@@ -170,7 +170,7 @@ function connectionFromJson(json: JsonValue): Connection {
 }
 
 function pkcs8(key: KeyEntry): Buffer {
-  return key.privateKey.export({ format: 'der', type: 'pkcs8' }) as Buffer;
+  return key.privateKey.export({ format: 'der', type: 'pkcs8' });
 }
 
 export function identityRecord(identity: MailboxIdentity): MailboxIdentityRecord {

@@ -88,7 +88,8 @@ function derOf(asn1: forge.asn1.Asn1): Buffer {
 }
 
 function bagAttribute(bag: forge.pkcs12.Bag, name: 'friendlyName' | 'localKeyId'): string | undefined {
-  const values = bag.attributes[name] as unknown;
+  // node-forge types a bag's attributes as any
+  const values = (bag.attributes as Readonly<Record<string, unknown>>)[name];
   return Array.isArray(values) && typeof values[0] === 'string' ? values[0] : undefined;
 }
 
@@ -185,7 +186,7 @@ function decodeContainer(data: Buffer, password: string): forge.pkcs12.Pkcs12Pfx
     if (/MAC could not be verified/i.test(message)) {
       // The MAC covers the whole content: a wrong password and a damaged file both break it. If the content
       // decrypts without the MAC, the password was right and the file was altered.
-      let decryptsWithoutMac = false;
+      let decryptsWithoutMac: boolean;
       try {
         decodeWith(withoutMac(asn1), password, budget);
         decryptsWithoutMac = true;
@@ -330,5 +331,5 @@ export function loadCertificates(data: Uint8Array): X509Certificate[] {
 
 /** The public key of a certificate as KeyObject (for verification and encryption). */
 export function publicKeyOf(cert: X509Certificate): KeyObject {
-  return createPublicKey(cert.publicKey.export({ format: 'der', type: 'spki' }) as Buffer);
+  return createPublicKey(cert.publicKey.export({ format: 'der', type: 'spki' }));
 }

@@ -6,7 +6,7 @@
  * Attribute certificates and other choices in the set are skipped; CRLs and signer infos are not looked at.
  */
 import { X509Certificate } from 'node:crypto';
-import { CLASS, TAG, children, isContext, isUniversal, oidOf, parseDer, toDer, type Asn1 } from './asn1-reader.js';
+import { CLASS, TAG, children, isContext, isUniversal, oidOf, parseDer, toDer } from './asn1-reader.js';
 
 const OID_SIGNED_DATA = '1.2.840.113549.1.7.2';
 const PEM_PKCS7 = /-----BEGIN (?:PKCS7|CERTIFICATE CHAIN)-----([\s\S]+?)-----END (?:PKCS7|CERTIFICATE CHAIN)-----/;
@@ -40,7 +40,7 @@ export function certificatesFromPkcs7(data: Uint8Array): X509Certificate[] {
   const set = children(signedData).find((node, index) => index >= 3 && isContext(node, 0));
   if (set === undefined) return [];
   const certificates: X509Certificate[] = [];
-  for (const node of children(set) as Asn1[]) {
+  for (const node of children(set)) {
     // CertificateChoices: a plain Certificate is a SEQUENCE; [0]..[3] are extended/attribute/other forms
     if (node.tagClass !== CLASS.UNIVERSAL || node.type !== TAG.SEQUENCE) continue;
     certificates.push(new X509Certificate(toDer(node)));

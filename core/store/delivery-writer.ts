@@ -79,9 +79,10 @@ interface Prepared {
 function prepare(d: NewDelivery): Prepared {
   const messageId = text(d.messageId, 'messageId', LIMITS.messageId, true) as string;
   const summary = d.summary ?? {};
-  const applicants = summary.applicants ?? [];
-  if (!Array.isArray(applicants) || applicants.length > LIMITS.applicants) throw storeError('store-invalid-input', 'summary.applicants: not a list or too long');
-  applicants.forEach((a, i) => text(a, `summary.applicants[${i}]`, LIMITS.name, true));
+  const listed = summary.applicants ?? [];
+  if (!Array.isArray(listed) || listed.length > LIMITS.applicants) throw storeError('store-invalid-input', 'summary.applicants: not a list or too long');
+  listed.forEach((a, i) => text(a, `summary.applicants[${i}]`, LIMITS.name, true));
+  const applicants: readonly string[] = listed;
   const applicationDate = text(summary.applicationDate, 'summary.applicationDate', 10);
   if (applicationDate !== null && !/^\d{4}-\d{2}-\d{2}$/.test(applicationDate)) throw storeError('store-invalid-input', 'summary.applicationDate: not YYYY-MM-DD');
   const card = d.processCard ?? {};

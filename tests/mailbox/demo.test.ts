@@ -4,13 +4,13 @@
  * the same folder (the Übungsmodus after a restart) it keeps everything and sends nothing twice; a start that
  * stopped half-way is made again.
  */
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { outcomeWords } from '../../cli/commands/demo.js';
 import { runFetch } from '../../core/mailbox/fetch-engine.js';
 import { identityFromRecord } from '../../core/mailbox/identity.js';
-import { startDemoMailbox } from '../../core/mailbox/demo.js';
+import { startDemoMailbox } from '../../app/demo-mailbox.js';
 import { createTestPki, testPkiFiles } from '../../core/pki/test-pki.js';
 import { PostfachStore } from '../../core/store/index.js';
 import { ensureBuilt, postfach, tempDir } from './helpers.js';

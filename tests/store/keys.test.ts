@@ -138,7 +138,7 @@ describe('OS key store protector', () => {
     const protector = softwareProtector();
     const { store, dbPath } = await newStore({ protector });
     store.close();
-    const liar = { id: protector.id, wrap: protector.wrap, unwrap: () => Buffer.alloc(32, 9) };
+    const liar = { id: protector.id, wrap: (key: Uint8Array) => protector.wrap(key), unwrap: () => Buffer.alloc(32, 9) };
     expect(await kindOf(PostfachStore.open(dbPath, { protector: liar }))).toBe('store-key-unavailable');
   });
 

@@ -25,8 +25,8 @@ async function charPositions(element: Locator, text: string): Promise<number[]> 
       if (at < 0) continue;
       return [...wanted].map((_, i) => {
         const range = document.createRange();
-        range.setStart(node!, at + i);
-        range.setEnd(node!, at + i + 1);
+        range.setStart(node, at + i);
+        range.setEnd(node, at + i + 1);
         return range.getBoundingClientRect().left;
       });
     }

@@ -19,7 +19,7 @@ export function appHandlers(options: ServiceOptions, workspace: WorkspaceFile, c
     const c = await config();
     const own = workspace.get().settings;
     const firstStart = !existsSync(workspace.file);
-    const pick = <K extends (typeof USER_KEYS)[number]>(key: K): Settings[K] => (c.state[key].locked || firstStart ? (c.values[key] as Settings[K]) : own[key]);
+    const pick = <K extends (typeof USER_KEYS)[number]>(key: K): Settings[K] => (c.state[key].locked || firstStart ? c.values[key] : own[key]);
     return { language: pick('language'), fetchIntervalMinutes: pick('fetchIntervalMinutes') };
   };
   return {

@@ -11,7 +11,7 @@ import type { ServiceOptions } from '../service-protocol.js';
 import { createBackup, restoreBackup, verifyBackup } from '../../backup/backup.js';
 import { assertExportAllowed } from '../../config/export-folders.js';
 import { lockReason, type ResolvedConfig } from '../../config/load-config.js';
-import { SETTINGS, type SettingKey } from '../../config/settings.js';
+import { SETTINGS } from '../../config/settings.js';
 import { PostfachError } from '../../errors.js';
 import { acceptanceRecord } from '../../mailbox/acceptance.js';
 import { cancelRotation, rotationStatus, runRotation, stageRotation, type RotationStatus } from '../../mailbox/rotation.js';
@@ -30,7 +30,7 @@ function masked(value: unknown): MachineConfigDto['settings'][number]['value'] {
 export function machineConfigDto(config: ResolvedConfig): MachineConfigDto {
   return {
     settings: SETTINGS.map((d) => {
-      const key = d.key as SettingKey;
+      const key = d.key;
       const reason = lockReason(config, key);
       return {
         key,

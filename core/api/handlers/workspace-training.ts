@@ -4,8 +4,8 @@
  * the caseworker chooses it and on every later start in that mode; its data stays between runs, so fetched
  * applications are still there and the intermediary only offers new ones.
  *
- * The demo itself is the mailbox engine's `startDemoMailbox` (core/mailbox); it is passed in, so the workspace does
- * not depend on how the demo is built.
+ * The demo itself is the application layer's `startDemoMailbox` (app/demo-mailbox.ts); it is passed in, so the
+ * workspace does not depend on how the demo is built.
  *
  * Preparing a new demo costs seconds (RSA keys, a store, invented applications signed and encrypted as the
  * Sozialplattform does): every step is reported (`workspace.trainingProgress`), the mailbox opens once the first

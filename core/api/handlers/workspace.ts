@@ -85,7 +85,7 @@ export function workspaceHandlers(options: ServiceOptions, deps: WorkspaceDeps) 
       if (error instanceof PostfachError) throw error;
       throw trainingUnavailable(`demo mailbox: ${error instanceof Error ? error.name : 'error'}`);
     }
-    const store = (await mailbox['store.open']({ path: demo.storePath, unlock: demo.unlock }, context)) as StoreStatus;
+    const store = await mailbox['store.open']({ path: demo.storePath, unlock: demo.unlock }, context);
     training.continueInBackground(deps.fetchIdle);
     if (file.get().mode !== 'training') file.update((current) => ({ ...current, mode: 'training', lastFetch: null, lastSuccessfulFetchAt: null }));
     return { state: changed(context), store };
@@ -96,21 +96,21 @@ export function workspaceHandlers(options: ServiceOptions, deps: WorkspaceDeps) 
     'workspace.resume': async (_input: HandlerInput<'workspace.resume'>, context: ServiceContext) => {
       if (file.get().mode === 'training' && !(await offered())) {
         // IT switched the Übungsmodus off since: back to the real mailbox, or to the first start
-        const real = (await mailbox['store.status']({}, context)) as StoreStatus;
+        const real = await mailbox['store.status']({}, context);
         file.update((current) => ({ ...current, mode: real.state === 'none' ? 'unset' : 'real', lastFetch: null, lastSuccessfulFetchAt: null }));
         return { state: state(), store: real };
       }
       if (file.get().mode === 'training') return startTraining(context);
       // the first-start choice is on screen: the Übungsmodus's keys are made meanwhile, should it be chosen
       if (file.get().mode === 'unset' && (await offered())) training.warmUp();
-      return { state: state(), store: (await mailbox['store.status']({}, context)) as StoreStatus };
+      return { state: state(), store: await mailbox['store.status']({}, context) };
     },
     'workspace.startTraining': async (_input: HandlerInput<'workspace.startTraining'>, context: ServiceContext) => startTraining(context),
     'workspace.stopTraining': async (_input: HandlerInput<'workspace.stopTraining'>, context: ServiceContext) => {
       if (training.current !== undefined) await mailbox['store.close']({}, context);
       await training.stop();
       // back to the real mailbox where one exists at the default place, else to the first-start choice
-      const real = (await mailbox['store.status']({}, context)) as StoreStatus;
+      const real = await mailbox['store.status']({}, context);
       file.update((current) => ({ ...current, mode: real.state === 'none' ? 'unset' : 'real', lastFetch: null, lastSuccessfulFetchAt: null }));
       return { state: changed(context), store: real };
     },

@@ -91,7 +91,7 @@ export async function planDocuments(source: XmlSource, documents: readonly Docum
     } else if (type === 'application/pdf') {
       plans.push(await inspectPdf(source, doc));
     } else if (type && IMAGE_TYPES[type]) {
-      plans.push({ doc, kind: 'image', format: IMAGE_TYPES[type]! });
+      plans.push({ doc, kind: 'image', format: IMAGE_TYPES[type] });
     } else {
       plans.push({ doc, kind: 'none', note: `Dateityp ${type ?? doc.mimeType ?? 'unbekannt'} kann hier nicht dargestellt werden; die Datei liegt beim Export der Anhänge bei.` });
     }

@@ -122,7 +122,7 @@ class Exchange {
       ...(this.options.signatureKey
         ? { signer: { privateKey: this.options.signatureKey.privateKey, certificate: this.options.signatureKey.certificate, ...this.options.signatureAlgorithms } }
         : {}),
-    } as RequestSpec);
+    });
     const body = encryptTransport(built.mime, this.options.intermediaryCertificate, this.options.transport);
     let stream: AsyncIterable<Buffer | Uint8Array>;
     try {

@@ -355,7 +355,7 @@ async function decodeContainer(
       allowNestedEncryptedDataQuirk: true,
     });
     const trustDetail = r.signer ? evaluateTrust(r.signer, ctx.options.authorAnchors, ctx.options.trustAt) : 'untrusted';
-    if (r.failure) ctx.errors.push(osciError(r.failure.kind as 'digest-mismatch', `content signature: ${r.failure.detail}`));
+    if (r.failure) ctx.errors.push(osciError(r.failure.kind, `content signature: ${r.failure.detail}`));
     signatures.push({
       valid: r.valid,
       valueValid: r.valueValid,

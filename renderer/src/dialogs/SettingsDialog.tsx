@@ -302,7 +302,7 @@ function RetentionSettings() {
         <Input className="input input--narrow" />
         {lockNote('retentionTrashDays') ? <span className="field__description" data-testid="lock-note">{lockNote('retentionTrashDays')}</span> : null}
       </NumberField>
-      <Button className="button button--secondary" onPress={() => api.call('retention.plan', {}).then((p) => setPlan(p.candidates), reportError)}>
+      <Button className="button button--secondary" onPress={() => void api.call('retention.plan', {}).then((p) => setPlan(p.candidates), reportError)}>
         {t.settings.retentionPlan}
       </Button>
       {plan === null ? null : (

@@ -18,8 +18,8 @@ interface SettingsState {
   readonly language: UiLanguage;
   readonly t: Messages;
   readonly settings: Settings;
-  setLanguage(language: UiLanguage): Promise<void>;
-  updateSettings(patch: Partial<Settings>): Promise<Settings>;
+  readonly setLanguage: (language: UiLanguage) => Promise<void>;
+  readonly updateSettings: (patch: Partial<Settings>) => Promise<Settings>;
 }
 
 const DEFAULTS: Settings = { language: 'de', fetchIntervalMinutes: 15 };

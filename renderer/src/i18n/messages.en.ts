@@ -559,7 +559,7 @@ export const en: Messages = {
       policy: 'set by IT (group policy)',
       'machine-file': 'set by IT (machine configuration file)',
       'user-settings': 'from this user’s settings',
-    } as Record<string, string>,
+    },
     trustAddedAt: (when: string) => `, on ${when}`,
     trustNotInForce: 'Does not count while IT sets the list.',
     trustFile: 'Import a CA certificate (.cer, .crt, .pem or .p7b)',

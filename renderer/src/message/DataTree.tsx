@@ -74,7 +74,7 @@ function Group({ node, depth }: { node: TreeNode; depth: number }) {
 
 function NodeContent({ node, depth }: { node: TreeNode; depth: number }) {
   const { language } = useLanguage();
-  const leaves = [...node.attributes.map((a) => ({ id: a.id, name: a.id, label: a.label, value: a.value, attributes: [], children: [] }) as TreeNode), ...node.children.filter((c) => c.children.length === 0 && c.attributes.length === 0)];
+  const leaves = [...node.attributes.map((a) => ({ id: a.id, name: a.id, label: a.label, value: a.value, attributes: [], children: [] })), ...node.children.filter((c) => c.children.length === 0 && c.attributes.length === 0)];
   const groups = node.children.filter((c) => c.children.length > 0 || c.attributes.length > 0);
   return (
     <>

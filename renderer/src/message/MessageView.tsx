@@ -29,7 +29,6 @@ import { SummaryCards } from './SummaryCards.js';
 import { blockText, type Detail, type ListItem } from './types.js';
 import { suggestedName, useDownloader, useExporter, type ExportFormat } from './use-exporter.js';
 import { valueSource, ValueSourceProvider } from './value-source.js';
-import { Breakable } from '../components/Breakable.js';
 import { clipText } from '../../../core/text-bounds.js';
 
 /** Characters of the title and the applicants in the header (whole in the cards). */
@@ -94,8 +93,7 @@ export function MessageView({ id, onItemChanged, onBeforeChange, standalone = fa
     return () => {
       cancelled = true;
     };
-    // onItemChanged is a notification; a new function must not load the message again
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- onItemChanged is a notification; a new function must not load the message again
   }, [api, id, attempt]);
 
   const changed = useCallback(
@@ -369,7 +367,7 @@ export function MessageView({ id, onItemChanged, onBeforeChange, standalone = fa
           <span className="message__action-label">{t.message.actions.print}</span>
         </Button>
         {isDesktop && !standalone ? (
-          <Button className="button button--secondary" onPress={() => api.call('window.openMessage', { id: item.id }).catch(reportError)}>
+          <Button className="button button--secondary" onPress={() => void api.call('window.openMessage', { id: item.id }).catch(reportError)}>
             <IconWindow />
             <span className="message__action-label">{t.message.actions.openWindow}</span>
           </Button>

@@ -28,11 +28,11 @@ interface WorkspaceValue {
   readonly training: boolean;
   /** The background service ended and was started again (or not): shown until the caseworker acknowledges it. */
   readonly serviceIncident: ServiceRestarted | undefined;
-  acknowledgeServiceIncident(): void;
-  reload(): void;
-  refreshIdentity(): Promise<void>;
-  setStore(status: StoreStatus): void;
-  setWorkspace(state: WorkspaceState): void;
+  readonly acknowledgeServiceIncident: () => void;
+  readonly reload: () => void;
+  readonly refreshIdentity: () => Promise<void>;
+  readonly setStore: (status: StoreStatus) => void;
+  readonly setWorkspace: (state: WorkspaceState) => void;
 }
 
 const WorkspaceContext = createContext<WorkspaceValue | null>(null);

@@ -10,19 +10,20 @@
  * before the mailbox is handed over, the rest when the caller asks (`sendRest`, in the background: once its own
  * work — opening the store — is done, so the two do not compete); `onProgress` follows every step.
  *
- * The one module of core/ that uses intermediary/: the Übungsmodus is part of the product and runs in the
- * service like the rest of the engine (docs/ARCHITECTURE.md).
+ * Part of the application layer (app/), not of core/: it joins the mailbox engine with the local intermediary, which
+ * nothing in core/ imports. The Übungsmodus is part of the product and runs in the service like the rest of the
+ * engine; the service's handlers load it on first use (core/api/service.ts; docs/ARCHITECTURE.md).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { loadIntermediaryKeys, loadSenderSetup, sendApplications, startIntermediary, type SenderSetup, type SentApplication } from '../../intermediary/index.js';
-import { testPkiFiles } from '../pki/test-pki.js';
-import { fingerprintOf, PostfachStore } from '../store/index.js';
+import { loadIntermediaryKeys, loadSenderSetup, sendApplications, startIntermediary, type SenderSetup, type SentApplication } from '../intermediary/index.js';
+import { testPkiFiles } from '../core/pki/test-pki.js';
+import { fingerprintOf, PostfachStore } from '../core/store/index.js';
 import { DEMO_APPLICATIONS, owedApplications, sendDemoApplications, startLedger, testPauseMs, type DemoApplication } from './demo-applications.js';
 import { demoPkiDir, ensureDemoPki } from './demo-pki.js';
-import { connectionRecord, identityFromFiles, identityFromRecord, identityRecord } from './identity.js';
-import { evaluationFor } from './trusted-cas.js';
+import { connectionRecord, identityFromFiles, identityFromRecord, identityRecord } from '../core/mailbox/identity.js';
+import { evaluationFor } from '../core/mailbox/trusted-cas.js';
 
 export { DEMO_APPLICATIONS } from './demo-applications.js';
 

@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { createTestPki, testPkiFiles } from '../pki/test-pki.js';
+import { createTestPki, testPkiFiles } from '../core/pki/test-pki.js';
 
 export const DEMO_PKI_KEYS = 4;
 
