@@ -226,6 +226,31 @@ export const SETTINGS = [
     description: { de: 'Die Sprache der Oberfläche und der Meldungen.', en: 'The language of the user interface and its messages.' },
   },
   {
+    key: 'familyNameFirst',
+    kind: 'boolean',
+    policyName: 'FamilyNameFirst',
+    category: 'ui',
+    userEditable: true,
+    default: true,
+    title: { de: 'Namen als „Nachname, Vorname“', en: 'Names as “Family name, Given name”' },
+    description: {
+      de: 'Personen werden in Listen, Überschriften, PDF und Suchergebnissen als „Nachname, Vorname“ geschrieben (sonst „Vorname Nachname“); sortiert wird immer nach dem Familiennamen.',
+      en: 'Persons are written as “Family name, Given name” in lists, titles, PDFs and search results (otherwise “Given name Family name”); sorting is always by family name.',
+    },
+  },
+  {
+    key: 'codeListFolder',
+    kind: 'path',
+    policyName: 'CodeListFolder',
+    category: 'storage',
+    userEditable: false,
+    title: { de: 'Ordner mit Codelisten (Genericode)', en: 'Folder of code lists (Genericode)' },
+    description: {
+      de: 'Ein Ordner mit den Codelisten der eingesetzten XSozial-basis-Version als Genericode-Dateien (*.xml, aus XRepository oder dem Onboarding-Paket). Sie werden beim Öffnen des Datenspeichers geprüft und übernommen; mehrere Versionen einer Liste können nebeneinander liegen. Umgebungsvariablen sind erlaubt.',
+      en: 'A folder with the code lists of the XSozial-basis version in use as Genericode files (*.xml, from XRepository or the onboarding package). They are checked and taken over when the data store opens; several versions of a list may lie side by side. Environment variables may be used.',
+    },
+  },
+  {
     key: 'trainingModeOffered',
     kind: 'boolean',
     policyName: 'TrainingModeOffered',
@@ -291,6 +316,8 @@ export interface ConfigValues {
   retentionTrashDays: number;
   allowedExportFolders: string[];
   language: 'de' | 'en';
+  familyNameFirst: boolean;
+  codeListFolder?: string;
   trainingModeOffered: boolean;
   refuseSelfSignedMailboxCertificates: boolean;
   minimumKeyBits: number;

@@ -14,6 +14,7 @@
  */
 import type { X509Certificate } from 'node:crypto';
 import type { SignatureCheck } from '../api/contract/mailbox.js';
+import { formatPersonName } from '../api/contract/names.js';
 import { unreadableWords } from '../api/contract/unreadable.js';
 import { PostfachError, toPostfachError } from '../errors.js';
 import type { ByteSource } from '../io/byte-source.js';
@@ -25,6 +26,7 @@ import type { JsonValue, NewAttachment, NewDelivery, PostfachStore } from '../st
 import { readDelivery, type DeliveryView } from '../xsozial/index.js';
 import { detectMimeType, MAGIC_LENGTH, UNKNOWN_TYPE } from '../xsozial/magic.js';
 import { certificateSummary } from './certificates.js';
+import { codeListRegistry } from './code-lists.js';
 import type { MailboxIdentity } from './identity.js';
 import { killPoint } from './kill-points.js';
 import { inspectionsJson, listStatusOf, signaturesJson, type Inspection } from './message-dto.js';
@@ -160,7 +162,8 @@ function searchTextOf(view: DeliveryView): string {
   const parts: string[] = [];
   let size = 0;
   for (const card of view.cards) {
-    for (const section of card.sections) {
+    // a person's summary repeats values of its other sections
+    for (const section of card.sections.filter((s) => s.role !== 'summary')) {
       for (const field of section.fields) {
         if (field.value.kind === 'document' || field.value.kind === 'empty') continue;
         parts.push(field.value.display);
@@ -253,7 +256,7 @@ export async function acceptDelivery(delivery: FetchedDelivery, options: AcceptO
   let view: DeliveryView | undefined;
   if (failure === undefined && main) {
     try {
-      view = await readDelivery(main.data);
+      view = await readDelivery(main.data, { codeLists: codeListRegistry(store) });
     } catch (error) {
       failure = toPostfachError(error);
     }
@@ -287,7 +290,9 @@ export async function acceptDelivery(delivery: FetchedDelivery, options: AcceptO
       attachments,
       signatureResult: signaturesJson(checks),
       summary: {
-        applicants: v.applicants.slice(0, 50),
+        // "Vorname Nachname" for the search; the parts sort the list and are written as the setting says
+        applicants: v.applicantNames.slice(0, 50).map((n) => formatPersonName(n, false)),
+        applicantNames: v.applicantNames.slice(0, 50),
         benefitCode: v.benefit?.code ?? null,
         benefitText: v.benefit?.text ?? v.product ?? null,
         applicationDate: /^\d{4}-\d{2}-\d{2}/.exec(v.applicationDate?.raw ?? '')?.[0] ?? null,

@@ -52,6 +52,7 @@ export function listItemDto(item: DeliveryListItem): MessageListItem {
     eingang: item.eingang,
     eingangKnown: item.eingangKnown,
     applicants: item.applicants.slice(0, 50),
+    applicantNames: item.applicantNames === null ? null : item.applicantNames.slice(0, 50),
     benefit: { code: item.benefitCode, text: item.benefitText },
     applicationDate: item.applicationDate,
     isTest: item.isTest,

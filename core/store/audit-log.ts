@@ -27,6 +27,7 @@ export const AUDIT_ACTIONS = {
   'legal-hold-released': 'Aufbewahrungssperre aufgehoben',
   'settings-changed': 'Einstellungen geändert',
   'key-wrapper-changed': 'Zugang zum Datenspeicher geändert',
+  'codelist-imported': 'Codeliste übernommen',
 } as const;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;

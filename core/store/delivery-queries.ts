@@ -18,6 +18,7 @@ import type {
   SortKey,
 } from './records.js';
 import { DELIVERY_STATES } from './records.js';
+import { decodeNames } from './applicant-names.js';
 import { ftsQuery } from './search-text.js';
 import { isoOrNull, toMillis } from './time.js';
 
@@ -28,6 +29,7 @@ interface ListRow {
   creation_at: number | null;
   eingang: number;
   applicants: string;
+  applicant_parts: string | null;
   benefit_code: string | null;
   benefit_text: string | null;
   application_date: string | null;
@@ -41,7 +43,7 @@ interface ListRow {
   legal_hold: number;
 }
 
-const LIST_COLUMNS = `d.id, d.message_id, d.subject, d.creation_at, d.eingang, d.applicants, d.benefit_code, d.benefit_text,
+const LIST_COLUMNS = `d.id, d.message_id, d.subject, d.creation_at, d.eingang, d.applicants, d.applicant_parts, d.benefit_code, d.benefit_text,
   d.application_date, d.is_test, d.attachment_count, d.signature_status, d.state_rank, d.read_at, d.unreadable_reason, d.unreadable_kind, d.legal_hold`;
 
 function listItem(row: ListRow): DeliveryListItem {
@@ -52,6 +54,7 @@ function listItem(row: ListRow): DeliveryListItem {
     eingang: new Date(row.eingang).toISOString(),
     eingangKnown: row.creation_at !== null,
     applicants: JSON.parse(row.applicants) as string[],
+    applicantNames: decodeNames(row.applicant_parts)?.names ?? null,
     benefitCode: row.benefit_code,
     benefitText: row.benefit_text,
     applicationDate: row.application_date,

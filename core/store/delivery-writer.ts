@@ -19,7 +19,8 @@ import { deleteBlobFile, newBlobId, writeBlob, type BlobFileIo, type WrittenBlob
 import { chunksOf, discardSource, resolveSource, type ByteChunks } from './byte-source.js';
 import { fsyncDirectory } from './key-file.js';
 import type { JsonValue, NewAttachment, NewDelivery, SaveResult } from './records.js';
-import { contentText, foldForSearch, indexText } from './search-text.js';
+import { applicantSortKey, checkNames, encodeNames, guessNameParts } from './applicant-names.js';
+import { contentText, indexText } from './search-text.js';
 import { toMillis, toMillisOrNull } from './time.js';
 
 export interface WriterContext {
@@ -82,6 +83,8 @@ function prepare(d: NewDelivery): Prepared {
   const applicants = summary.applicants ?? [];
   if (!Array.isArray(applicants) || applicants.length > LIMITS.applicants) throw storeError('store-invalid-input', 'summary.applicants: not a list or too long');
   applicants.forEach((a, i) => text(a, `summary.applicants[${i}]`, LIMITS.name, true));
+  const names = summary.applicantNames ?? applicants.map(guessNameParts);
+  if (!Array.isArray(names) || names.length > LIMITS.applicants || !checkNames(names)) throw storeError('store-invalid-input', 'summary.applicantNames: not a list of names or too long');
   const applicationDate = text(summary.applicationDate, 'summary.applicationDate', 10);
   if (applicationDate !== null && !/^\d{4}-\d{2}-\d{2}$/.test(applicationDate)) throw storeError('store-invalid-input', 'summary.applicationDate: not YYYY-MM-DD');
   const card = d.processCard ?? {};
@@ -106,7 +109,8 @@ function prepare(d: NewDelivery): Prepared {
       unreadable_kind: d.unreadableReason === null || d.unreadableReason === undefined ? null : text(d.unreadableKind, 'unreadableKind', 64),
       fetched_at: d.fetchedAt === undefined ? Date.now() : toMillis(d.fetchedAt, 'fetchedAt'),
       applicants: JSON.stringify(applicants),
-      applicant_sort: applicants[0] === undefined ? null : foldForSearch(applicants[0]),
+      applicant_parts: names.length === 0 ? null : encodeNames(names),
+      applicant_sort: applicantSortKey(names),
       benefit_code: text(summary.benefitCode, 'summary.benefitCode', 64),
       benefit_text: text(summary.benefitText, 'summary.benefitText', LIMITS.name),
       application_date: applicationDate,
@@ -239,9 +243,9 @@ export async function saveDelivery(ctx: WriterContext, delivery: NewDelivery): P
         const { lastInsertRowid } = stmt(
           db,
           `INSERT INTO deliveries(message_id, subject, creation_at, forwarding_at, reception_at, unreadable_reason, unreadable_kind, fetched_at,
-             applicants, applicant_sort, benefit_code, benefit_text, application_date, is_test, attachment_count, signature_status)
+             applicants, applicant_parts, applicant_sort, benefit_code, benefit_text, application_date, is_test, attachment_count, signature_status)
            VALUES (@message_id, @subject, @creation_at, @forwarding_at, @reception_at, @unreadable_reason, @unreadable_kind, @fetched_at,
-             @applicants, @applicant_sort, @benefit_code, @benefit_text, @application_date, @is_test, @attachment_count, @signature_status)`,
+             @applicants, @applicant_parts, @applicant_sort, @benefit_code, @benefit_text, @application_date, @is_test, @attachment_count, @signature_status)`,
         ).run(r);
         const id = Number(lastInsertRowid);
         stmt(

@@ -15,4 +15,6 @@ export { foldForSearch } from './search-text.js';
 export type { MailboxIdentityRecord } from './mailbox-identity.js';
 export type { KeyMaterial, KeyRotationRecord, RetiredKey, RotationState } from './key-rotation.js';
 export type { StoreErrorKind } from './errors.js';
+export type { StoredPersonName } from './applicant-names.js';
+export type { NewCodeList, StoredCodeList, CodeListSaveResult } from './code-lists.js';
 export * from './records.js';

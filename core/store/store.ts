@@ -20,6 +20,8 @@ import { appendAudit, auditCsv, readAudit, verifyAuditChain, type AuditEntry, ty
 import { blobStream, deleteBlobFile, nodeBlobFileIo, type BlobFileIo } from './blob-files.js';
 import { DEFAULT_CHUNK_BYTES } from './blob-crypto.js';
 import { stmt } from './statements.js';
+import { applicantSortKey, checkNames, encodeNames, type StoredPersonName } from './applicant-names.js';
+import { readCodeLists, saveCodeList, type CodeListSaveResult, type NewCodeList, type StoredCodeList } from './code-lists.js';
 import { openEncryptedDatabase, type Db } from './database.js';
 import { deleteDeliveryRows } from './deletion.js';
 import { countDeliveries, getDeliveryRecord, listDeliveries, resolveRef } from './delivery-queries.js';
@@ -413,6 +415,44 @@ export class PostfachStore {
       return ids;
     });
     await this.unlinkBlobs(blobIds);
+  }
+
+  // ---- code lists (imported by local IT) ----
+
+  /** Keeps a code list version (replacing the same version with other content); audited when anything changed. */
+  saveCodeList(list: NewCodeList): CodeListSaveResult {
+    return this.write('save code list', (db) => saveCodeList(db, this.osUser, list));
+  }
+
+  codeLists(): StoredCodeList[] {
+    return this.run('read code lists', (db) => readCodeLists(db));
+  }
+
+  /** Changes whenever a code list is imported or replaced (also by another program on the same store). */
+  codeListsStamp(): string {
+    return this.run('code lists stamp', (db) => {
+      const row = stmt(db, 'SELECT count(*) AS n, coalesce(max(imported_at), 0) AS at, coalesce(max(id), 0) AS id FROM code_lists').get() as { n: number; at: number; id: number };
+      return `${row.n}:${row.at}:${row.id}`;
+    });
+  }
+
+  // ---- applicants' names in their parts (schema 9) ----
+
+  /** Readable rows whose name parts were guessed by the migration, by id from `afterId`, at most `limit`. */
+  rowsWithGuessedNames(afterId: number, limit: number): number[] {
+    return this.run('find guessed names', (db) =>
+      (
+        stmt(db, `SELECT id FROM deliveries WHERE id > ? AND unreadable_reason IS NULL AND json_valid(applicant_parts) AND json_extract(applicant_parts, '$.guessed') = 1 ORDER BY id LIMIT ?`).all(afterId, limit) as Array<{ id: number }>
+      ).map((r) => r.id),
+    );
+  }
+
+  /** The names in their parts as read from the content (replaces guessed parts; the sort key follows). */
+  setApplicantNames(id: number, names: readonly StoredPersonName[]): void {
+    if (names.length > 50 || !checkNames(names)) throw storeError('store-invalid-input', 'applicant names: not a list of names or too long');
+    this.write('set applicant names', (db) => {
+      stmt(db, 'UPDATE deliveries SET applicant_parts = ?, applicant_sort = ? WHERE id = ?').run(names.length === 0 ? null : encodeNames(names), applicantSortKey(names), id);
+    });
   }
 
   // ---- settings and retention ----

@@ -135,10 +135,10 @@ describe('API client over a bridge', () => {
     const api = createApiClient(bridge);
     const seen: Settings[] = [];
     const off = api.on('settings.changed', (s) => seen.push(s));
-    await expect(api.call('settings.set', { language: 'en' })).resolves.toEqual({ language: 'en', fetchIntervalMinutes: 15 });
+    await expect(api.call('settings.set', { language: 'en' })).resolves.toEqual({ language: 'en', fetchIntervalMinutes: 15, familyNameFirst: true });
     off();
     await api.call('settings.set', { language: 'de' });
-    expect(seen).toEqual([{ language: 'en', fetchIntervalMinutes: 15 }]);
+    expect(seen).toEqual([{ language: 'en', fetchIntervalMinutes: 15, familyNameFirst: true }]);
     expect(bridge.events).toHaveLength(2);
   });
 

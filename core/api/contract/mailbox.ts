@@ -13,6 +13,7 @@ import { deliveryViewSchema } from '../../xsozial/view-schema.js';
 import { postfachErrorJsonSchema } from '../wire.js';
 import { serviceEvent, serviceMethod } from '../contract-kit.js';
 import { count, filePath, fingerprint, isoTime, noInput, secret, shortText, text } from './fields.js';
+import { personNameSchema } from './names.js';
 import { UNREADABLE_KIND_PATTERN } from './unreadable.js';
 
 const storeId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
@@ -243,7 +244,10 @@ export const messageListItemSchema = z.strictObject({
   /** The process card's Creation ("Eingang", the legal date of the application); the fetch time while unknown. */
   eingang: isoTime,
   eingangKnown: z.boolean(),
+  /** "Vorname Nachname" as stored (older stores: as the list showed it). */
   applicants: z.array(shortText).max(50),
+  /** The same names in their parts (the UI writes them "Nachname, Vorname" by the setting); null: none kept. */
+  applicantNames: z.array(personNameSchema).max(50).nullable(),
   benefit: z.strictObject({ code: shortText.nullable(), text: shortText.nullable() }),
   applicationDate: shortText.nullable(),
   isTest: z.boolean(),

@@ -25,7 +25,9 @@ import {
   updatedConnection,
   type MailboxIdentity,
 } from '../../mailbox/identity.js';
-import { documentChunk, messageDetail, ViewCache } from '../../mailbox/message-detail.js';
+import { importCodeListFolder, type FolderImport } from '../../mailbox/code-lists.js';
+import { documentChunk, messageDetail, ViewCache, type ViewSettings } from '../../mailbox/message-detail.js';
+import { startNameBackfill, type Backfill } from '../../mailbox/name-backfill.js';
 import { listItemDto } from '../../mailbox/message-dto.js';
 import { StoreSession } from '../../mailbox/store-session.js';
 import { assertUnlocked, loadConfig, type ResolvedConfig } from '../../config/load-config.js';
@@ -52,6 +54,8 @@ export interface MailboxDeps {
    * or a proxy mode other than `system` — and Node's HTTP (system store + those CAs, the configured proxy) is used.
    */
   readonly transport?: (connection: { url: string; timeoutMs: number; tlsCas: readonly X509Certificate[]; proxyMode: string }) => PostFunction | undefined;
+  /** The caseworker's settings that change how a message is written (name order); default "Nachname, Vorname". */
+  readonly viewSettings?: () => Promise<ViewSettings>;
 }
 
 /** What the ops area (core/api/handlers/ops.ts) shares with the mailbox area: one store session, one fetch at a time. */
@@ -66,6 +70,8 @@ export interface MailboxInternals {
   /** The identity changed in the store (rotation): read it again next time. */
   readonly forgetIdentity: () => void;
   readonly storeChanged: (context: ServiceContext) => HandlerResult<'store.status'>;
+  /** What the policy folder of code lists gave at the last opening of the store (undefined: no folder set). */
+  readonly codeListFolder: () => FolderImport | undefined;
 }
 
 /** The mailbox handlers and what the ops handlers share with them. */
@@ -101,6 +107,30 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: M
   };
 
   const store = (): PostfachStore => session.require();
+  let backfill: Backfill | undefined;
+  let folderImport: FolderImport | undefined;
+
+  /**
+   * After a store opened: the code lists of the policy folder are checked and taken over (a broken file is named
+   * in the technical log and in Settings, the others are kept), and rows stored before the names were kept in
+   * their parts are read again in the background.
+   */
+  const afterOpen = async (c: ResolvedConfig): Promise<void> => {
+    const s = store();
+    folderImport = undefined;
+    if (c.values.codeListFolder !== undefined) {
+      folderImport = await importCodeListFolder(s, c.values.codeListFolder);
+      const changed = folderImport.imported.filter((f) => f.result !== 'unchanged').length;
+      log.write('info', 'codelists.folder', { imported: folderImport.imported.length, changed, refused: folderImport.refused.length });
+      for (const r of folderImport.refused) log.write('warn', 'codelists.refused', { kind: r.kind, detail: r.detail.slice(0, 500) });
+    }
+    backfill?.stop();
+    backfill = startNameBackfill(s);
+  };
+  /** The settings that change how a view is written, read before each view. */
+  const applyViewSettings = async (): Promise<void> => {
+    views.settings = deps.viewSettings ? await deps.viewSettings() : { familyNameFirst: true };
+  };
   /** The open store is the Übungsmodus demo store (`<data folder>/uebungsmodus/`). */
   const inTraining = (): boolean => session.store?.paths.database.startsWith(path.join(path.resolve(options.dataDir), TRAINING_FOLDER) + path.sep) === true;
 
@@ -203,6 +233,7 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: M
       identity = undefined;
     },
     storeChanged: (context: ServiceContext) => storeChanged(context),
+    codeListFolder: () => folderImport,
   });
 
   return {
@@ -226,17 +257,20 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: M
         ...(input.protector === undefined ? {} : { protector: input.protector }),
       });
       applyRetentionPolicy(c);
+      await afterOpen(c);
       return { status: storeChanged(context), recoveryKey: created.recoveryKey };
     },
     'store.open': async (input: In<'store.open'>, context: ServiceContext) => {
       const c = await config();
       await session.open(input.path, input.unlock);
       applyRetentionPolicy(c);
+      await afterOpen(c);
       log.write('info', 'store.opened', { way: 'password' in input.unlock ? 'password' : 'recoveryKey' in input.unlock ? 'recovery-key' : 'os-key-store' });
       return storeChanged(context);
     },
     'store.close': (_input: In<'store.close'>, context: ServiceContext) => {
       running?.abort();
+      backfill?.stop();
       session.close();
       return storeChanged(context);
     },
@@ -308,6 +342,7 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: M
     'messages.counts': () => store().counts(),
     'messages.detail': async (input: In<'messages.detail'>, context: ServiceContext) => {
       const ref = 'id' in input.ref ? input.ref.id : { messageId: input.ref.messageId };
+      await applyViewSettings();
       const detail = await messageDetail(store(), ref, views);
       context.emit('messages.changed', { reason: 'state', ids: [detail.item.id] });
       return detail;
@@ -348,6 +383,7 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: M
       // loaded on first use: the PDF libraries take a while to load and most service starts never export
       const { exportMessage } = await import('../../mailbox/export.js');
       assertExportAllowed(await config(), input.target, [path.join(options.dataDir, 'transfer', 'downloads')]);
+      await applyViewSettings();
       const result = await exportMessage(store(), input.id, input.format, path.resolve(input.target), views);
       changed(context, input.id);
       return result;

@@ -12,11 +12,12 @@ import { migration005 } from './005-list-indexes.js';
 import { migration006 } from './006-mailbox-identity.js';
 import { migration007 } from './007-key-rotation.js';
 import { migration008 } from './008-unreadable-kind.js';
+import { migration009 } from './009-names-and-code-lists.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
 
-export const migrations: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008];
+export const migrations: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, migration009];
 
 export const LATEST_SCHEMA_VERSION = migrations.length;
 
