@@ -4,6 +4,7 @@
  * caseworkers see is in the audit log ("codelist-imported", with list, version and the file's SHA-256).
  */
 import { appendAudit } from './audit-log.js';
+import { auditDetail } from './audit-words.js';
 import type { Db } from './database.js';
 import { storeError } from './errors.js';
 import { stmt } from './statements.js';
@@ -44,7 +45,7 @@ export function saveCodeList(db: Db, osUser: string, list: NewCodeList, now = Da
     stmt(db, 'INSERT INTO code_lists(canonical_version_uri, name, origin, file_name, sha256, imported_at, codes, list_uri, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run(...row, list.listURI, list.listVersionID);
   }
   const result: CodeListSaveResult = existing ? 'replaced' : 'created';
-  appendAudit(db, osUser, { action: 'codelist-imported', detail: JSON.stringify({ v: 1, list: list.listURI, version: list.listVersionID, sha256: list.sha256, origin: list.origin, result }) }, now);
+  appendAudit(db, osUser, { action: 'codelist-imported', detail: auditDetail({ list: list.listURI, version: list.listVersionID, sha256: list.sha256, origin: list.origin, result }) }, now);
   return result;
 }
 

@@ -225,3 +225,10 @@ export function getDeliveryRecord(db: Db, id: number): DeliveryRecord {
     checklist: JSON.parse(row.checklist) as string[],
   };
 }
+
+/** Store ids of the messages whose applicants' names contain every word typed (prefixes), at most `limit`. */
+export function deliveriesNamed(db: Db, typed: string, limit = 1000): number[] {
+  const match = ftsQuery(typed, 'names');
+  if (match === undefined) return [];
+  return (stmt(db, 'SELECT rowid AS id FROM delivery_search WHERE delivery_search MATCH ? ORDER BY rowid DESC LIMIT ?').all(match, limit) as Array<{ id: number }>).map((r) => r.id);
+}

@@ -15,6 +15,7 @@ import { stmt } from './statements.js';
 import type { Db } from './database.js';
 import { fromSqliteError, storeError } from './errors.js';
 import { appendAudit } from './audit-log.js';
+import { auditDetail } from './audit-words.js';
 import { deleteBlobFile, newBlobId, writeBlob, type BlobFileIo, type WrittenBlob } from './blob-files.js';
 import { chunksOf, discardSource, resolveSource, type ByteChunks } from './byte-source.js';
 import { fsyncDirectory } from './key-file.js';
@@ -276,9 +277,8 @@ export async function saveDelivery(ctx: WriterContext, delivery: NewDelivery): P
           indexText(prepared.subject ?? ''),
           indexText(body),
         );
-        const flags = [`attachments=${stored.length}`, `content=${'inline' in content ? 'inline' : 'file'}`];
-        if (prepared.row.unreadable_reason !== null) flags.push('nicht-lesbar');
-        appendAudit(db, ctx.osUser, { action: 'fetched', deliveryId: id, messageId: prepared.messageId, detail: flags.join(' ') });
+        const detail = auditDetail({ attachments: stored.length, content: 'inline' in content ? 'inline' : 'file', ...(prepared.row.unreadable_reason !== null ? { unreadable: true } : {}) });
+        appendAudit(db, ctx.osUser, { action: 'fetched', deliveryId: id, messageId: prepared.messageId, detail });
         const unpend = stmt(db, 'DELETE FROM pending_blobs WHERE id = ?');
         for (const reservedId of reserved) unpend.run(reservedId);
         return { id, created: true };

@@ -20,11 +20,12 @@ import { appendAudit, auditCsv, readAudit, verifyAuditChain, type AuditEntry, ty
 import { blobStream, deleteBlobFile, nodeBlobFileIo, type BlobFileIo } from './blob-files.js';
 import { DEFAULT_CHUNK_BYTES } from './blob-crypto.js';
 import { stmt } from './statements.js';
+import { auditDetail, type AuditParams } from './audit-words.js';
 import { applicantSortKey, checkNames, encodeNames, type StoredPersonName } from './applicant-names.js';
 import { readCodeLists, saveCodeList, type CodeListSaveResult, type NewCodeList, type StoredCodeList } from './code-lists.js';
 import { openEncryptedDatabase, type Db } from './database.js';
 import { deleteDeliveryRows } from './deletion.js';
-import { countDeliveries, getDeliveryRecord, listDeliveries, resolveRef } from './delivery-queries.js';
+import { countDeliveries, deliveriesNamed, getDeliveryRecord, listDeliveries, resolveRef } from './delivery-queries.js';
 import { saveDelivery, type WriterContext } from './delivery-writer.js';
 import { fromFsError, fromSqliteError, storeError } from './errors.js';
 import { readKeyFile } from './key-file.js';
@@ -160,7 +161,7 @@ export class PostfachStore {
       const osUser = options.osUser ?? currentOsUser();
       const wrappers = ['recovery', ...(options.password === undefined ? [] : ['password']), ...(options.protector === undefined ? [] : [options.protector.id])];
       const audited = db;
-      audited.transaction(() => appendAudit(audited, osUser, { action: 'store-created', detail: `wrappers=${wrappers.join(',')}` })).immediate();
+      audited.transaction(() => appendAudit(audited, osUser, { action: 'store-created', detail: auditDetail({ wrappers }) })).immediate();
       return { store: new PostfachStore(db, paths, keyring.storeId, keyring.dataKey, osUser, options), recoveryKey: keyring.recoveryKey };
     } catch (error) {
       // a half-created store would block the next attempt with store-exists
@@ -346,7 +347,7 @@ export class PostfachStore {
       const { id, messageId } = resolveRef(db, ref);
       // exported means seen: it leaves "ungelesen" as well
       stmt(db, 'UPDATE deliveries SET exported_at = ?, read_at = coalesce(read_at, ?) WHERE id = ?').run(Date.now(), Date.now(), id);
-      this.audit(db, { action: 'exported', deliveryId: id, messageId, detail: technicalDetail(detail) });
+      this.audit(db, { action: 'exported', deliveryId: id, messageId, detail: auditDetail({ format: technicalDetail(detail) }) });
     });
   }
 
@@ -464,7 +465,7 @@ export class PostfachStore {
   updateSettings(patch: Partial<StoreSettings>): StoreSettings {
     return this.write('change settings', (db) => {
       const changes = writeSettings(db, patch);
-      if (changes.length > 0) this.audit(db, { action: 'settings-changed', detail: changes.join(' ') });
+      if (changes.length > 0) this.audit(db, { action: 'settings-changed', detail: auditDetail({ event: 'retention', changes }) });
       return readSettings(db);
     });
   }
@@ -486,7 +487,7 @@ export class PostfachStore {
       const ids: string[] = [];
       for (const c of plan) {
         ids.push(...deleteDeliveryRows(db, c.id));
-        this.audit(db, { action: 'retention-deleted', deliveryId: c.id, messageId: c.messageId, detail: `reason=${c.reason}` });
+        this.audit(db, { action: 'retention-deleted', deliveryId: c.id, messageId: c.messageId, detail: auditDetail({ reason: c.reason }) });
       }
       return { deleted: plan, blobIds: ids };
     });
@@ -507,7 +508,7 @@ export class PostfachStore {
     this.write('save mailbox identity', (db) => {
       writeMailboxIdentity(db, this.dataKey, this.storeId, record, Date.now());
       const fingerprint = createHash('sha256').update(record.cipherCertificate).digest('hex');
-      this.audit(db, { action: 'settings-changed', detail: `mailbox identity set: cipher certificate sha256=${fingerprint}` });
+      this.audit(db, { action: 'settings-changed', detail: auditDetail({ event: 'identity-set', sha256: fingerprint }) });
     });
   }
 
@@ -515,7 +516,7 @@ export class PostfachStore {
   updateMailboxConnection(connection: MailboxIdentityRecord['connection']): boolean {
     return this.write('update mailbox connection', (db) => {
       const changed = updateMailboxConnection(db, connection, Date.now());
-      if (changed) this.audit(db, { action: 'settings-changed', detail: 'mailbox connection changed' });
+      if (changed) this.audit(db, { action: 'settings-changed', detail: auditDetail({ event: 'connection-changed' }) });
       return changed;
     });
   }
@@ -536,7 +537,7 @@ export class PostfachStore {
     this.write('stage key rotation', (db) => {
       stageRotation(db, this.dataKey, this.storeId, keys, chain, Date.now());
       const fingerprint = createHash('sha256').update(keys.cipherCertificate).digest('hex');
-      this.audit(db, { action: 'settings-changed', detail: `mailbox key rotation started: new cipher certificate sha256=${fingerprint}` });
+      this.audit(db, { action: 'settings-changed', detail: auditDetail({ event: 'rotation-started', sha256: fingerprint }) });
     });
   }
 
@@ -552,7 +553,7 @@ export class PostfachStore {
   cancelKeyRotation(): boolean {
     return this.write('cancel key rotation', (db) => {
       const removed = deleteRotation(db);
-      if (removed) this.audit(db, { action: 'settings-changed', detail: 'mailbox key rotation cancelled' });
+      if (removed) this.audit(db, { action: 'settings-changed', detail: auditDetail({ event: 'rotation-cancelled' }) });
       return removed;
     });
   }
@@ -562,7 +563,7 @@ export class PostfachStore {
     this.write('complete key rotation', (db) => {
       const { oldCipherCertificate, newCipherCertificate } = switchToStagedKeys(db, this.dataKey, this.storeId, Date.now());
       const fp = (der: Buffer) => createHash('sha256').update(der).digest('hex');
-      this.audit(db, { action: 'settings-changed', detail: `mailbox key rotated: cipher certificate sha256=${fp(oldCipherCertificate)} retired, sha256=${fp(newCipherCertificate)} in force` });
+      this.audit(db, { action: 'settings-changed', detail: auditDetail({ event: 'rotated', retired: fp(oldCipherCertificate), inForce: fp(newCipherCertificate) }) });
     });
   }
 
@@ -573,8 +574,12 @@ export class PostfachStore {
 
   // ---- audit log ----
 
-  auditEntries(query: AuditQuery = {}): AuditEntry[] {
-    return this.run('read audit log', (db) => readAudit(db, query));
+  auditEntries(query: AuditQuery & { person?: string } = {}): AuditEntry[] {
+    return this.run('read audit log', (db) => {
+      const { person, ...rest } = query;
+      // a person is found through the messages about them (a deleted message's entries keep only its ids)
+      return readAudit(db, person === undefined || person.trim() === '' ? rest : { ...rest, deliveryIds: deliveriesNamed(db, person) });
+    });
   }
 
   verifyAuditLog(): AuditVerification {
@@ -605,13 +610,13 @@ export class PostfachStore {
   /** Sets or replaces the password (the old one stops working). */
   async changePassword(newPassword: string, scrypt?: ScryptParams): Promise<void> {
     await changeWrappers(this.paths, this.storeId, this.dataKey, (w) => setPasswordWrapper(w, this.dataKey, this.storeId, newPassword, scrypt));
-    this.auditKeyChange('password set');
+    this.auditKeyChange({ event: 'password-set' });
   }
 
   /** Adds (or renews) an OS key store wrapper, e.g. for another Windows user of this PC. */
   async addProtector(protector: KeyProtector): Promise<void> {
     await changeWrappers(this.paths, this.storeId, this.dataKey, (w) => setProtectorWrapper(w, this.dataKey, this.storeId, protector));
-    this.auditKeyChange(`protector added: ${protector.id}`);
+    this.auditKeyChange({ event: 'protector-added', id: protector.id });
   }
 
   /** A new recovery key (the old one stops working); returned once, to be shown to the user. */
@@ -622,7 +627,7 @@ export class PostfachStore {
       recoveryKey = next.recoveryKey;
       return next.wrappers;
     });
-    this.auditKeyChange('recovery key renewed');
+    this.auditKeyChange({ event: 'recovery-renewed' });
     return recoveryKey;
   }
 
@@ -632,11 +637,11 @@ export class PostfachStore {
       if (!w.some((x) => x.id === id)) throw storeError('store-key-unavailable', `no key wrapper ${id}`);
       return w.filter((x) => x.id !== id);
     });
-    this.auditKeyChange(`removed: ${id}`);
+    this.auditKeyChange({ event: 'removed', id });
   }
 
-  private auditKeyChange(detail: string): void {
-    this.write('audit key change', (db) => this.audit(db, { action: 'key-wrapper-changed', detail }));
+  private auditKeyChange(params: AuditParams): void {
+    this.write('audit key change', (db) => this.audit(db, { action: 'key-wrapper-changed', detail: auditDetail(params) }));
   }
 
   // ---- backup ----

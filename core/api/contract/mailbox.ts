@@ -406,7 +406,10 @@ export const auditEntrySchema = z.strictObject({
   actionText: shortText,
   deliveryId: z.number().int().nullable(),
   messageId: z.string().max(1024).nullable(),
+  /** The parameters as stored (versioned JSON; free text in entries written before schema 9). */
   detail: text.nullable(),
+  /** The entry as a sentence, made from action and parameters (core/store/audit-words.ts). */
+  words: userTextSchema,
   hash: z.string().max(64),
 });
 
@@ -487,7 +490,18 @@ export const mailboxMethods = {
 
   // audit log
   'audit.list': serviceMethod(
-    z.strictObject({ afterSeq: count.optional(), limit: z.number().int().positive().max(10_000).optional(), deliveryId: storeId.optional() }),
+    z.strictObject({
+      afterSeq: count.optional(),
+      limit: z.number().int().positive().max(10_000).optional(),
+      /** One application: its store id or its OSCI message id. */
+      deliveryId: storeId.optional(),
+      messageId: z.string().min(1).max(1024).optional(),
+      /** Entries about messages whose applicants' names contain these words. */
+      person: z.string().max(200).optional(),
+      /** From (inclusive) / to (exclusive), ISO 8601. */
+      from: isoTime.refine((v) => !Number.isNaN(Date.parse(v)), 'ISO 8601').optional(),
+      to: isoTime.refine((v) => !Number.isNaN(Date.parse(v)), 'ISO 8601').optional(),
+    }),
     z.strictObject({ entries: z.array(auditEntrySchema).max(10_000) }),
   ),
   'audit.exportCsv': serviceMethod(z.strictObject({ target: filePath, delimiter: z.enum([',', ';']).optional() }), z.strictObject({ path: filePath, entries: count })),

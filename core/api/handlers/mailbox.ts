@@ -10,7 +10,7 @@ import type { HandlerInput, HandlerResult, MethodName } from '../contract.js';
 import type { FetchResult } from '../contract/mailbox.js';
 import type { HostLink } from '../service-runtime.js';
 import type { ServiceOptions } from '../service-protocol.js';
-import { AUDIT_ACTIONS, type ListQuery, type PostfachStore } from '../../store/index.js';
+import { AUDIT_ACTIONS, auditWords, type ListQuery, type PostfachStore } from '../../store/index.js';
 import { mailboxError } from '../../mailbox/errors.js';
 import { runFetch, testConnection } from '../../mailbox/fetch-engine.js';
 import {
@@ -394,11 +394,17 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: M
     },
 
     // ---- audit log ----
-    'audit.list': (input: In<'audit.list'>) => ({
-      entries: store()
-        .auditEntries(input)
-        .map((e) => ({ ...e, actionText: AUDIT_ACTIONS[e.action] ?? e.action })),
-    }),
+    'audit.list': (input: In<'audit.list'>) => {
+      // the contract checked that both parse
+      const { from, to, ...rest } = input;
+      const fromMs = from === undefined ? undefined : Date.parse(from);
+      const toMs = to === undefined ? undefined : Date.parse(to);
+      return {
+        entries: store()
+          .auditEntries({ ...rest, ...(fromMs === undefined ? {} : { from: fromMs }), ...(toMs === undefined ? {} : { to: toMs }) })
+          .map((e) => ({ ...e, actionText: AUDIT_ACTIONS[e.action] ?? e.action, words: auditWords(e.action, e.detail) })),
+      };
+    },
     'audit.exportCsv': async (input: In<'audit.exportCsv'>) => {
       const target = path.resolve(input.target);
       assertExportAllowed(await config(), target, [path.join(options.dataDir, 'transfer', 'downloads')]);
