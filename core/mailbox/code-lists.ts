@@ -37,8 +37,13 @@ export async function importCodeListFile(store: PostfachStore, file: string, ori
       `cannot read the file (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
     );
   }
+  return importCodeListBytes(store, bytes, path.basename(file), origin);
+}
+
+/** Checks and keeps a Genericode file given as bytes (`fileName`: its name, shown in "Über das Programm"). */
+export async function importCodeListBytes(store: PostfachStore, bytes: Buffer, name: string, origin: 'import' | 'folder' = 'import'): Promise<ImportedFile> {
   const data = await parseGenericode(bytes);
-  const fileName = path.basename(file).slice(0, 255);
+  const fileName = (name.split(/[\\/]/).pop() ?? 'Codeliste.xml').slice(0, 255);
   const result = store.saveCodeList({
     listURI: data.listURI,
     listVersionID: data.listVersionID,

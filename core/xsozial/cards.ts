@@ -148,14 +148,18 @@ function personSummary(p: TreeNode): Field[] {
   };
   const mail = nodeChild(p, 'schriftgutempfaenger');
   if (mail?.value?.kind === 'boolean' && mail.value.display === 'Ja') push(mail);
+  // the name is the card's title: its parts are copied with the block, not shown twice
+  const named = (node: TreeNode | undefined, label?: Label) => {
+    if (presentValue(node)) fields.push({ ...fieldOf(node!, label), inTitle: true });
+  };
   const natural = findNode(p, 'nameNatuerlichePerson');
   for (const local of ['familienname', 'vorname', 'titel']) {
     const part = nodeChild(natural, local);
     if (!part) continue;
-    if (part.value) push(part);
-    else for (const n of part.children) push(n, part.label);
+    if (part.value) named(part);
+    else for (const n of part.children) named(n, part.label);
   }
-  push(nodeChild(findNode(p, 'nichtNatuerlichePerson'), 'name'));
+  named(nodeChild(findNode(p, 'nichtNatuerlichePerson'), 'name'));
   push(nodeChild(findNode(p, 'geburt'), 'datum'));
   push(nodeChild(p, 'beziehungZumAntragsteller'));
   for (const a of findNodes(p, 'anschrift')) {

@@ -30,7 +30,7 @@ export const displayValueSchema = z.strictObject({
   note: z.strictObject({ de: text, en: text }).optional(),
 });
 
-export const fieldSchema = z.strictObject({ id: text, label: labelSchema, value: displayValueSchema, covers: list(text).optional(), technical: z.boolean().optional() });
+export const fieldSchema = z.strictObject({ id: text, label: labelSchema, value: displayValueSchema, covers: list(text).optional(), technical: z.boolean().optional(), inTitle: z.boolean().optional() });
 
 export const summaryCardSchema = z.strictObject({
   id: text,

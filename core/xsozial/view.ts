@@ -17,6 +17,11 @@ export interface Field {
   readonly covers?: readonly string[];
   /** A technical id (personID, Nachrichten-ID, …): left out of "Block kopieren" unless asked for. */
   readonly technical?: boolean;
+  /**
+   * A part of the name the card's title already shows ("Antragsteller/in: Müller, Mia"): not repeated as a row on
+   * screen, but copied with the block (the case system wants family and given name in fields of their own).
+   */
+  readonly inTitle?: boolean;
 }
 
 export interface CardSection {

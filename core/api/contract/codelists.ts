@@ -8,6 +8,9 @@ import { z } from 'zod';
 import { serviceEvent, serviceMethod } from '../contract-kit.js';
 import { filePath, isoTime, noInput, shortText, text } from './fields.js';
 
+/** A code list sent as bytes (browser mode); larger lists are imported by path or from the policy folder. */
+export const CODELIST_UPLOAD_MAX_BYTES = 8 * 1024 * 1024;
+
 export const codeListInfoSchema = z.strictObject({
   listURI: z.string().max(1000),
   /** Empty for a shipped list known only by the element it is fixed to (its list URI is not public). */
@@ -33,9 +36,12 @@ export const codeListFolderSchema = z.strictObject({
 export const codelistsMethods = {
   /** Every list the program uses now: shipped and imported, newest version first per list; the policy folder's state. */
   'codelists.list': serviceMethod(noInput, z.strictObject({ lists: z.array(codeListInfoSchema).max(5000), folder: codeListFolderSchema })),
-  /** Imports one Genericode file into the open store (refused as a whole when it is no usable code list). */
+  /**
+   * Imports one Genericode file into the open store (refused as a whole when it is no usable code list): a path
+   * (desktop app, command line), or the file's bytes in base64 (browser mode, at most 8 MiB).
+   */
   'codelists.import': serviceMethod(
-    z.strictObject({ file: filePath }),
+    z.union([z.strictObject({ file: filePath }), z.strictObject({ name: shortText.min(1), data: z.string().min(1).max(Math.ceil(CODELIST_UPLOAD_MAX_BYTES / 3) * 4) })]),
     z.strictObject({ list: codeListInfoSchema, result: z.enum(['created', 'replaced', 'unchanged']) }),
   ),
 };

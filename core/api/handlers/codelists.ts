@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { ServiceContext } from '../api-types.js';
 import type { HandlerInput } from '../contract.js';
 import type { CodeListInfo } from '../contract/codelists.js';
-import { codeListRegistry, importCodeListFile } from '../../mailbox/code-lists.js';
+import { codeListRegistry, importCodeListBytes, importCodeListFile } from '../../mailbox/code-lists.js';
 import type { StoredCodeList } from '../../store/index.js';
 import { bundledCodeLists, compareVersions } from '../../xsozial/codelists.js';
 import type { MailboxInternals } from './mailbox.js';
@@ -47,7 +47,7 @@ export function codelistsHandlers(internals: MailboxInternals) {
     },
     'codelists.import': async (input: HandlerInput<'codelists.import'>, context: ServiceContext) => {
       const store = internals.session.require();
-      const done = await importCodeListFile(store, path.resolve(input.file));
+      const done = 'file' in input ? await importCodeListFile(store, path.resolve(input.file)) : await importCodeListBytes(store, Buffer.from(input.data, 'base64'), input.name);
       const stored = store.codeLists().find((l) => l.listURI === done.listURI && l.listVersionID === done.listVersionID)!;
       // the views read so far name codes by the lists of before
       internals.views.clear();

@@ -509,7 +509,7 @@ export const de = {
     at: 'Zeitpunkt',
     user: 'Benutzer',
     action: 'Aktion',
-    message: 'Antrag (Nachrichten-ID)',
+    message: 'Antrag (Nr. · Nachrichten-ID)',
     detail: 'Angabe',
     exportCsv: 'Als CSV exportieren',
     verify: 'Unversehrtheit prüfen',

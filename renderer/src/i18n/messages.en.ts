@@ -505,7 +505,7 @@ export const en: Messages = {
     at: 'Time',
     user: 'User',
     action: 'Action',
-    message: 'Application (message ID)',
+    message: 'Application (no. · message ID)',
     detail: 'Detail',
     exportCsv: 'Export as CSV',
     verify: 'Check integrity',

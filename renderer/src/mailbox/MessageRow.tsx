@@ -5,6 +5,7 @@
  * it in one sentence, "ungelesen" first.
  */
 import type { MessageListItem } from '../../../core/api/contract/mailbox.js';
+import { formatPersonName } from '../../../core/api/contract/names.js';
 import { unreadableWords } from '../../../core/api/contract/unreadable.js';
 import { visibleText } from '../../../core/visible-text.js';
 import { IconAttachment } from '../components/Icons.js';
@@ -14,7 +15,12 @@ import { dateTime } from '../format/format.js';
 import type { Messages } from '../i18n/messages.de.js';
 import type { UiLanguage } from '../../../core/api/contract.js';
 
-export function applicantOf(item: MessageListItem, t: Messages): string {
+/**
+ * The applicants as the office files them: "Nachname, Vorname" (the setting `familyNameFirst`, on by default) or
+ * "Vorname Nachname", from the names in their parts; a row stored without parts shows its names as stored.
+ */
+export function applicantOf(item: MessageListItem, t: Messages, familyFirst = true): string {
+  if (item.applicantNames !== null && item.applicantNames.length > 0) return item.applicantNames.map((n) => formatPersonName(n, familyFirst)).join('; ');
   if (item.applicants.length > 0) return item.applicants.join('; ');
   if (item.unreadableReason !== null) return t.mailbox.folders.unreadable;
   return item.subject ?? t.mailbox.list.noApplicant;
@@ -33,12 +39,12 @@ export function benefitOf(item: MessageListItem): string {
   return item.benefit.text ?? item.benefit.code ?? '';
 }
 
-export function rowName(item: MessageListItem, t: Messages, language: UiLanguage): string {
+export function rowName(item: MessageListItem, t: Messages, language: UiLanguage, familyFirst = true): string {
   const parts = [
     item.unread ? t.mailbox.list.unread : undefined,
     item.isTest ? t.mailbox.list.testBanner : undefined,
     // values from the message with their hidden characters as tokens (speech has no reordering to isolate from)
-    visibleText(applicantOf(item, t)),
+    visibleText(applicantOf(item, t, familyFirst)),
     visibleText(benefitOf(item)) || undefined,
     `${item.eingangKnown ? t.mailbox.list.eingang : t.mailbox.list.eingangUnknown} ${dateTime(item.eingang, language)}`,
     item.attachmentCount > 0 ? t.mailbox.list.attachments(item.attachmentCount) : undefined,
@@ -49,13 +55,13 @@ export function rowName(item: MessageListItem, t: Messages, language: UiLanguage
   return parts.filter((p): p is string => p !== undefined && p !== '').join(', ');
 }
 
-export function MessageRowContent({ item, t, language }: { item: MessageListItem; t: Messages; language: UiLanguage }) {
+export function MessageRowContent({ item, t, language, familyFirst = true }: { item: MessageListItem; t: Messages; language: UiLanguage; familyFirst?: boolean }) {
   return (
     <>
       <span className="row__line">
         <span className="row__unread" aria-hidden="true" />
         <span className="row__applicant">
-          <Shown text={applicantOf(item, t)} />
+          <Shown text={applicantOf(item, t, familyFirst)} />
         </span>
         {item.isTest ? <span className="badge badge--test">{t.mailbox.list.testBanner}</span> : null}
         <span className="row__benefit">

@@ -10,20 +10,26 @@ import { visibleText } from '../../../core/visible-text.js';
 import { IconChevronRight } from '../components/Icons.js';
 import { Shown } from '../components/Shown.js';
 import { useLanguage } from '../i18n/i18n.js';
-import { copyText, type TreeNode } from './types.js';
+import { useReadingWords } from '../i18n/words-reading.js';
+import { copyText, isEmptyValue, type TreeNode } from './types.js';
 
 /** "Alle aufklappen/zuklappen": a generation and the wanted state; every group follows when the generation changes. */
 const ExpandAll = createContext<{ generation: number; expanded: boolean }>({ generation: 0, expanded: false });
 
-function ValueLine({ label, node }: { label: string; node: Pick<TreeNode, 'value' | 'id'> }) {
-  const { t } = useLanguage();
-  const value = node.value;
+function ValueLine({ label, value }: { label: string; value: TreeNode['value'] }) {
+  const { t, language } = useLanguage();
+  const w = useReadingWords();
   if (value === undefined) return null;
-  const empty = value.kind === 'empty' || value.display === '';
+  const empty = isEmptyValue(value);
   return (
-    <div className="tree__value">
-      <span className={empty ? 'value value--empty' : 'value'}>{empty ? t.message.tree.empty : <Shown text={value.display} lineBreaks />}</span>
-      {empty ? null : <CopyButton text={copyText(value)} label={t.message.card.copyValue(visibleText(label))} announce={t.common.copiedValue(visibleText(label))} />}
+    <div className={value.kind === 'address' ? 'tree__value tree__value--address' : 'tree__value'}>
+      <span className={empty ? 'value value--empty' : `value value--${value.kind}`}>{empty ? w.noValue : <Shown text={value.display} lineBreaks />}</span>
+      {value.note ? <span className="value__note">{language === 'de' ? value.note.de : value.note.en}</span> : null}
+      {empty ? null : value.kind === 'address' ? (
+        <CopyButton text={copyText(value)} label={w.copyAddressOf(visibleText(label))} announce={w.copiedAddress} className="button button--secondary button--small" showText textLabel={w.copyAddress} />
+      ) : (
+        <CopyButton text={copyText(value)} label={t.message.card.copyValue(visibleText(label))} announce={t.common.copiedValue(visibleText(label))} />
+      )}
     </div>
   );
 }
@@ -37,7 +43,7 @@ function Leaf({ node }: { node: TreeNode }) {
         <Shown text={label} />
       </dt>
       <dd className="tree__data">
-        <ValueLine label={label} node={node} />
+        <ValueLine label={label} value={node.value} />
       </dd>
     </div>
   );
@@ -70,7 +76,8 @@ function NodeContent({ node, depth }: { node: TreeNode; depth: number }) {
   const groups = node.children.filter((c) => c.children.length > 0 || c.attributes.length > 0);
   return (
     <>
-      {node.value !== undefined ? <ValueLine label={node.label[language]} node={node} /> : null}
+      {node.value !== undefined ? <ValueLine label={node.label[language]} value={node.value} /> : null}
+      {node.block !== undefined ? <ValueLine label={node.label[language]} value={node.block} /> : null}
       {leaves.length > 0 ? (
         <dl className="tree__leaves">
           {leaves.map((leaf) => (

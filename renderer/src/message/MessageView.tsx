@@ -16,6 +16,7 @@ import { Shown } from '../components/Shown.js';
 import { SignatureBadge } from '../components/SignatureBadge.js';
 import { dateTime } from '../format/format.js';
 import { useLanguage } from '../i18n/i18n.js';
+import { useReadingWords } from '../i18n/words-reading.js';
 import { useCommands } from '../keyboard/commands.js';
 import { applicantOf, unreadableReasonOf } from '../mailbox/MessageRow.js';
 import { PrintView } from '../print/PrintView.js';
@@ -38,11 +39,15 @@ export interface MessageViewProps {
   readonly onBeforeChange?: (id: number) => void;
   /** A window of its own: no "own window" action, the title is the page's main heading. */
   readonly standalone?: boolean;
+  /** Opens the audit log narrowed to this message ("Protokoll dieses Antrags"). */
+  readonly onShowLog?: (id: number) => void;
 }
 
-export function MessageView({ id, onItemChanged, onBeforeChange, standalone = false }: MessageViewProps) {
+export function MessageView({ id, onItemChanged, onBeforeChange, standalone = false, onShowLog }: MessageViewProps) {
   const api = useApi();
-  const { t, language } = useLanguage();
+  const { t, language, settings } = useLanguage();
+  const w = useReadingWords();
+  const familyFirst = settings.familyNameFirst;
   const { announce, reportError } = useStatus();
   const { isDesktop } = useWorkspace();
   const exportAs = useExporter();
@@ -73,9 +78,12 @@ export function MessageView({ id, onItemChanged, onBeforeChange, standalone = fa
     return () => {
       cancelled = true;
     };
-    // onItemChanged is a notification; a new function must not load the message again
+    // onItemChanged is a notification; a new function must not load the message again. The name order and
+    // imported code lists change how the service writes the view: read it again then.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [api, id, attempt]);
+  }, [api, id, attempt, familyFirst]);
+
+  useEffect(() => api.on('codelists.changed', () => setAttempt((n) => n + 1)), [api]);
 
   const changed = useCallback(
     (item: ListItem) => {
@@ -160,11 +168,12 @@ export function MessageView({ id, onItemChanged, onBeforeChange, standalone = fa
   const copyBlock = useCallback(() => {
     const cards = detail?.view?.cards ?? [];
     if (cards.length === 0) return;
+    // the block in focus; without one, the first block a caseworker reads (never the technical facts)
     const focusedCard = (document.activeElement as HTMLElement | null)?.closest<HTMLElement>('[data-card]')?.dataset.card;
-    const card = cards.find((c) => c.id === focusedCard) ?? cards[0];
+    const card = cards.find((c) => c.id === focusedCard) ?? cards.find((c) => c.kind !== 'technical' && c.collapsed !== true) ?? cards[0];
     if (card === undefined) return;
-    writeClipboard(blockText(card, language)).then(() => announce(t.common.copiedBlock(isolatedText(card.title[language]))), reportError);
-  }, [detail, language, announce, reportError, t]);
+    writeClipboard(blockText(card, language, { noValue: w.noValue })).then(() => announce(t.common.copiedBlock(isolatedText(card.title[language]))), reportError);
+  }, [detail, language, announce, reportError, t, w]);
 
   useCommands({
     export: () => {
@@ -234,6 +243,9 @@ export function MessageView({ id, onItemChanged, onBeforeChange, standalone = fa
       case 'delete':
         setConfirmDelete(true);
         return;
+      case 'log':
+        onShowLog?.(item.id);
+        return;
     }
   };
 
@@ -254,13 +266,13 @@ export function MessageView({ id, onItemChanged, onBeforeChange, standalone = fa
           {t.message.testBanner}
         </p>
       ) : null}
-      <PinnedSummary header={headerRef} messageId={item.id} who={applicantOf(item, t)} when={`${item.eingangKnown ? t.mailbox.list.eingang : t.mailbox.list.eingangUnknown} ${dateTime(item.eingang, language)}`} />
+      <PinnedSummary header={headerRef} messageId={item.id} who={applicantOf(item, t, familyFirst)} when={`${item.eingangKnown ? t.mailbox.list.eingang : t.mailbox.list.eingangUnknown} ${dateTime(item.eingang, language)}`} />
       <header className="message__header" ref={headerRef}>
         <Title id="message-heading" className="message__title" tabIndex={-1}>
           <Shown text={title} />
         </Title>
         <p className="message__who">
-          <Shown text={applicantOf(item, t)} />
+          <Shown text={applicantOf(item, t, familyFirst)} />
         </p>
         <dl className="message__facts">
           <div>
@@ -280,6 +292,13 @@ export function MessageView({ id, onItemChanged, onBeforeChange, standalone = fa
             <dt>{t.message.state}</dt>
             <dd data-testid="message-state">{t.states[item.state]}</dd>
           </div>
+          {view?.applicationDate ? (
+            <div>
+              <dt>{w.applicationDate}</dt>
+              {/* an xs:date as written in the application (no time zone applies) */}
+              <dd data-testid="message-application-date">{view.applicationDate.display}</dd>
+            </div>
+          ) : null}
         </dl>
       </header>
       <Toolbar className="message__actions" aria-label={t.message.actions.label}>
@@ -347,6 +366,11 @@ export function MessageView({ id, onItemChanged, onBeforeChange, standalone = fa
               <MenuItem id="hold" className="menu__item">
                 {item.legalHold ? t.message.actions.legalHoldOff : t.message.actions.legalHoldOn}
               </MenuItem>
+              {onShowLog ? (
+                <MenuItem id="log" className="menu__item" data-testid="menu-log">
+                  {w.audit.showLog}
+                </MenuItem>
+              ) : null}
               {inTrash ? (
                 <>
                   <Separator className="menu__separator" />

@@ -7,18 +7,20 @@ import { createPortal } from 'react-dom';
 import { Shown } from '../components/Shown.js';
 import { dateTime } from '../format/format.js';
 import { useLanguage } from '../i18n/i18n.js';
-import type { Detail } from '../message/types.js';
+import { useReadingWords } from '../i18n/words-reading.js';
+import { isEmptyValue, paperSections, type Detail } from '../message/types.js';
 import { applicantOf, unreadableReasonOf } from '../mailbox/MessageRow.js';
 
 export function PrintView({ detail }: { detail: Detail }) {
-  const { t, language } = useLanguage();
+  const { t, language, settings } = useLanguage();
+  const w = useReadingWords();
   const item = detail.item;
   return createPortal(
     <div className="print-root" data-testid="print-view">
       {item.isTest ? <p className="print__test">{t.message.testBanner}</p> : null}
       <h1>{item.benefit.text ?? item.benefit.code ? <Shown text={item.benefit.text ?? item.benefit.code ?? ''} /> : t.message.untitled}</h1>
       <p>
-        <Shown text={applicantOf(item, t)} />
+        <Shown text={applicantOf(item, t, settings.familyNameFirst)} />
       </p>
       <dl className="print__facts">
         <dt>{t.message.eingang}</dt>
@@ -36,9 +38,9 @@ export function PrintView({ detail }: { detail: Detail }) {
           <h2>
             <Shown text={card.title[language]} />
           </h2>
-          {card.sections.map((section) => (
+          {paperSections(card).map((section, _i, sections) => (
             <div key={section.id}>
-              {card.sections.length > 1 ? (
+              {sections.length > 1 ? (
                 <h3>
                   <Shown text={section.title[language]} />
                 </h3>
@@ -49,7 +51,7 @@ export function PrintView({ detail }: { detail: Detail }) {
                     <dt>
                       <Shown text={field.label[language]} />
                     </dt>
-                    <dd>{field.value.display ? <Shown text={field.value.display} lineBreaks /> : '–'}</dd>
+                    <dd>{isEmptyValue(field.value) ? w.noValue : <Shown text={field.value.display} lineBreaks />}</dd>
                   </div>
                 ))}
               </dl>
