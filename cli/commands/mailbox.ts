@@ -8,6 +8,7 @@ import { type Command, InvalidArgumentError } from 'commander';
 import type { PostfachApi } from '../../core/api/api-types.js';
 import type { MethodInput, MethodOutput } from '../../core/api/contract.js';
 import type { FetchProgress, FetchResult, MessageListItem } from '../../core/api/contract/mailbox.js';
+import { formatPersonName } from '../../core/api/contract/names.js';
 import { PostfachError } from '../../core/errors.js';
 import { SIGNATURE_STATUS_WORDS } from '../../core/mailbox/message-dto.js';
 import { visibleText } from '../../core/visible-text.js';
@@ -193,12 +194,20 @@ function column(text: string, width: number, ellipsis = false): string {
   return ellipsis ? `${chars.slice(0, width - 1).join('')}…` : chars.slice(0, width).join('');
 }
 
+/** The first applicant as an office files it ("Nachname, Vorname"), hidden characters as tokens, in NFC. */
+function applicantCell(item: MessageListItem): string {
+  const name = item.applicantNames?.[0];
+  const text = name !== undefined ? formatPersonName(name, true) : item.applicants[0];
+  if (text === undefined) return item.unreadableReason ? '(nicht lesbar)' : '—';
+  return visibleText(text).normalize('NFC');
+}
+
 function listLine(item: MessageListItem): string {
   const cells = [
     String(item.id).padStart(5),
     shortTime(item.eingang).padEnd(16),
     // values from the message with hidden characters as tokens (a terminal may apply bidi; U+202E would reorder)
-    column(item.applicants[0] === undefined ? (item.unreadableReason ? '(nicht lesbar)' : '—') : visibleText(item.applicants[0]), 28),
+    column(applicantCell(item), 28),
     column(visibleText(item.benefit.text ?? item.benefit.code ?? '—'), 36),
     item.signatureStatus ? SIGNATURE_STATUS_WORDS[item.signatureStatus].de : '—',
   ];
