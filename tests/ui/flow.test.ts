@@ -35,6 +35,10 @@ import {
 import { saveScreenshot } from './helpers/screenshots.js';
 import { startUiSession, type UiSession } from './helpers/ui-session.js';
 
+/** How the list and the print write the applicants: "Nachname, Vorname" (the default setting). */
+const shownName = (item: MessageListItem): string =>
+  (item.applicantNames ?? []).map((n) => [n.family, n.given, n.title].filter(Boolean).join(', ')).join('; ') || (item.applicants[0] ?? '');
+
 describe('the caseworker flow in the Übungsmodus', () => {
   let ui: UiSession;
   let downloads: string;
@@ -107,7 +111,8 @@ describe('the caseworker flow in the Übungsmodus', () => {
       const shown = await row(item.id).innerText();
       const eingang = new Date(item.eingang).toLocaleString('de-DE', { day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' });
       expect(shown).toContain(`Eingang ${eingang}`);
-      expect(shown).toContain(item.applicants[0] ?? '');
+      // "Nachname, Vorname", as an office files it (the default setting)
+      expect(shown).toContain(shownName(item));
       expect(await row(item.id).getAttribute('aria-label')).toMatch(/^ungelesen, /);
     }
     const detail = await serviceApi(ui).call('messages.list', { limit: 1 });
@@ -192,10 +197,15 @@ describe('the caseworker flow in the Übungsmodus', () => {
     await copy.click();
     expect(await clipboardText(page)).toBe(ibanField?.value.raw.replace(/\s+/g, ''));
     await page.getByTestId('status-message').getByText(`„${ibanField?.label.de}“ kopiert`).waitFor();
-    await page.getByRole('button', { name: 'Block „Antrag“ kopieren' }).click();
+    await page.locator('[data-copy-block="antragsteller-1"]').click();
     const block = await clipboardText(page);
-    const antrag = detail.view?.cards.find((c) => c.id === 'antrag');
-    for (const field of antrag?.sections[0]?.fields ?? []) expect(block).toContain(`${field.label.de}\t`);
+    // the person's summary: every value but the empty ones and technical ids, in NFC
+    const summary = detail.view?.cards.find((c) => c.id === 'antragsteller-1')?.sections.find((s) => s.role === 'summary');
+    const copied = (summary?.fields ?? []).filter((f) => f.value.kind !== 'empty' && f.technical !== true);
+    expect(copied.length).toBeGreaterThan(2);
+    for (const field of copied) expect(block).toContain(`${field.label.de}\t`);
+    expect(block.split('\n')).toHaveLength(copied.length);
+    expect(block).toBe(block.normalize('NFC'));
     expect(block.split('\n').every((line) => line.includes('\t'))).toBe(true);
     // at 1280 px the actions stand in one row
     const tops = await page.locator('.message__actions').getByRole('button').evaluateAll((buttons) => buttons.map((b) => Math.round(b.getBoundingClientRect().top)));
@@ -337,7 +347,7 @@ describe('the caseworker flow in the Übungsmodus', () => {
     await page.getByRole('button', { name: 'Drucken (Strg+P)' }).click();
     await expect.poll(() => printedTexts(page)).toHaveLength(1);
     const printed = (await printedTexts(page))[0] ?? '';
-    expect(printed).toContain(hzl.applicants[0] ?? '');
+    expect(printed).toContain(shownName(hzl));
     expect(printed).toContain('Eingang (Intermediär)');
     await expect.poll(() => auditActions(ui, hzl.id)).toContain('printed');
   });
