@@ -63,7 +63,7 @@ describe('migration 6: the mailbox identity', () => {
     expect(back.connection.intermediaryUrl).toBe('https://intermediaer.example/osci');
     expect(back.connection.partialFetchKb).toBe(2048);
     expect(back.connection.trustedCas.map((c) => c.fingerprint256)).toEqual(identity.connection.trustedCas.map((c) => c.fingerprint256));
-    expect(again.auditEntries().some((e) => e.action === 'settings-changed' && e.detail?.startsWith('mailbox identity set'))).toBe(true);
+    expect(again.auditEntries().some((e) => e.action === 'settings-changed' && e.detail !== null && (JSON.parse(e.detail) as { event?: string }).event === 'identity-set')).toBe(true);
     again.close();
   });
 });
