@@ -188,6 +188,20 @@ describe('audit log in words', () => {
     expect(auditWords('settings-changed', 'trusted CA added: xyz')).toEqual({ de: 'Einstellungen geändert (Angabe: trusted CA added: xyz)', en: 'Settings changed (detail: trusted CA added: xyz)' });
   });
 
+  it('writes the CSV in NFC: a user name written decomposed goes out composed (bytes compared)', async () => {
+    const dir = tempDir();
+    const { store } = await PostfachStore.create(path.join(dir, 's.db'), { password: PASSWORD, scrypt: FAST_SCRYPT, osUser: 'Mu\u0308ller' });
+    try {
+      const file = path.join(dir, 'audit.csv');
+      await store.exportAuditCsv(file);
+      const bytes = readFileSync(file);
+      expect(bytes.includes(Buffer.from([0x4d, 0xc3, 0xbc, 0x6c, 0x6c]))).toBe(true); // "Müll", ü as c3 bc
+      expect(bytes.includes(Buffer.from([0x75, 0xcc, 0x88]))).toBe(false); // never u + combining diaeresis
+    } finally {
+      store.close();
+    }
+  });
+
   it('filters by application (store id or message id), by person and by time', async () => {
     const { store, dbPath } = await newStore();
     await store.saveDelivery(delivery(0));

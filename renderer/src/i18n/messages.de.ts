@@ -339,7 +339,6 @@ export const de = {
       intro: 'Die vollständige Nachricht mit Bezeichnungen. Jeder Wert kann kopiert werden.',
       expandAll: 'Alle aufklappen',
       collapseAll: 'Alle zuklappen',
-      empty: 'leer',
     },
     documents: {
       heading: 'Dokumente',

@@ -337,7 +337,6 @@ export const en: Messages = {
       intro: 'The complete message with labels. Every value can be copied.',
       expandAll: 'Expand all',
       collapseAll: 'Collapse all',
-      empty: 'empty',
     },
     documents: {
       heading: 'Documents',
