@@ -220,7 +220,7 @@ describe('the caseworker flow in the Übungsmodus', () => {
     await page.locator('.pane--message').evaluate((pane) => pane.scrollTo({ top: 700 }));
     await expect.poll(() => pinned.isVisible()).toBe(true);
     const eingang = new Date(hzl.eingang).toLocaleString('de-DE', { day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' });
-    expect(await pinned.innerText()).toBe(`${hzl.applicants.join('; ')} · Eingang ${eingang}`);
+    expect(await pinned.innerText()).toBe(`${shownName(hzl)} · Eingang ${eingang}`);
     const [pinBox, paneBox] = await Promise.all([pinned.boundingBox(), page.locator('.pane--message').boundingBox()]);
     expect(Math.abs((pinBox?.y ?? -99) - (paneBox?.y ?? 0))).toBeLessThanOrEqual(1);
     await saveScreenshot(page, 'ui-message-scrolled', { fullPage: false });
