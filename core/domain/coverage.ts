@@ -18,7 +18,17 @@ export type PartRole = (typeof PART_ROLES)[number];
  * - as-received: the delivery kept as it came ("nicht lesbar"): no statement about signatures;
  * - before-coverage: stored before per-part coverage was recorded (store migration 10): not known.
  */
-export const COVERAGE_STATUSES = ['signed', 'unsigned', 'not-covered', 'digest-mismatch', 'signature-invalid', 'undecryptable', 'duplicate', 'as-received', 'before-coverage'] as const;
+export const COVERAGE_STATUSES = [
+  'signed',
+  'unsigned',
+  'not-covered',
+  'digest-mismatch',
+  'signature-invalid',
+  'undecryptable',
+  'duplicate',
+  'as-received',
+  'before-coverage',
+] as const;
 export type CoverageStatus = (typeof COVERAGE_STATUSES)[number];
 
 /** What the author signature covers of one part: role and status, the covering signatures (indexes into the checks), where it sat. */

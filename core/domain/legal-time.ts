@@ -26,7 +26,8 @@ export interface CreationCheck {
 export const isPlausible = (code: CreationCheckCode | null | undefined): boolean => code === 'plausible' || code === null || code === undefined;
 
 /** An implausible Creation (one that is there but cannot be taken as the Eingang). */
-export const isImplausible = (code: CreationCheckCode | null | undefined): boolean => code === 'future' || code === 'after-forwarding' || code === 'before-message-created' || code === 'unreadable';
+export const isImplausible = (code: CreationCheckCode | null | undefined): boolean =>
+  code === 'future' || code === 'after-forwarding' || code === 'before-message-created' || code === 'unreadable';
 
 /** Which time author certificates were judged at: the (plausible) Creation, or the time of receipt. */
 export const VALIDITY_BASES = ['creation', 'receipt'] as const;

@@ -33,7 +33,8 @@ function clipOrNull(value: string | null, max: number): string | null {
 export function listItemDto(item: DeliveryListItem): MessageListItem {
   const status = signatureStatusSchema.safeParse(item.signatureStatus);
   // the store keeps the kind (migration 13); a row written otherwise (a damaged one) keeps its own text
-  const kind = item.unreadableReason === null ? null : [item.unreadableKind, item.unreadableReason].find((k): k is string => k !== null && UNREADABLE_KIND_PATTERN.test(k)) ?? null;
+  const kind =
+    item.unreadableReason === null ? null : ([item.unreadableKind, item.unreadableReason].find((k): k is string => k !== null && UNREADABLE_KIND_PATTERN.test(k)) ?? null);
   const reason = item.unreadableReason === null ? null : kind === null ? clipText(item.unreadableReason, 4000) : unreadableWords(kind).de;
   return messageListItemSchema.parse({
     id: item.id,

@@ -5,7 +5,12 @@ const ROLE = { cipher: 'Verschlüsselung', signature: 'Signatur' } as const;
 
 export const de: EvidenceWords = {
   signatureResult: { valid: 'Signatur gültig', invalid: 'Signatur ungültig – Inhalt nicht verwenden', 'not-checkable': 'Signatur nicht prüfbar' },
-  certificateTrust: { trusted: 'Zertifikat vertrauenswürdig', 'unknown-issuer': 'Zertifikat von unbekanntem Aussteller', invalid: 'Zertifikat ungültig', 'not-checked': 'Zertifikat nicht geprüft' },
+  certificateTrust: {
+    trusted: 'Zertifikat vertrauenswürdig',
+    'unknown-issuer': 'Zertifikat von unbekanntem Aussteller',
+    invalid: 'Zertifikat ungültig',
+    'not-checked': 'Zertifikat nicht geprüft',
+  },
   revocation: { 'not-checked': 'Sperrstatus nicht geprüft' },
   signatureReason: {
     'bad-signature': 'Die Signatur des Ausstellers über das Zertifikat ist ungültig (Zertifikat verändert oder falscher Aussteller).',

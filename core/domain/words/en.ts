@@ -5,7 +5,12 @@ const ROLE = { cipher: 'encryption', signature: 'signature' } as const;
 
 export const en: EvidenceWords = {
   signatureResult: { valid: 'signature valid', invalid: 'signature invalid – do not use the content', 'not-checkable': 'signature not checkable' },
-  certificateTrust: { trusted: 'certificate trusted', 'unknown-issuer': 'certificate from an unknown issuer', invalid: 'certificate invalid', 'not-checked': 'certificate not checked' },
+  certificateTrust: {
+    trusted: 'certificate trusted',
+    'unknown-issuer': 'certificate from an unknown issuer',
+    invalid: 'certificate invalid',
+    'not-checked': 'certificate not checked',
+  },
   revocation: { 'not-checked': 'revocation status not checked' },
   signatureReason: {
     'bad-signature': "The issuer's signature over the certificate is invalid (certificate altered or wrong issuer).",

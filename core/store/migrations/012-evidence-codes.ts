@@ -114,7 +114,11 @@ function checkV2(check: unknown): unknown {
     else if (en !== undefined) unknown.push(en);
   }
   const technical = text(rest['technical']) ?? '';
-  const next: Record<string, unknown> = { ...rest, reasons: codes, technical: (unknown.length === 0 ? technical : `${technical}; reason: ${unknown.join('; reason: ')}`).slice(0, 4000) };
+  const next: Record<string, unknown> = {
+    ...rest,
+    reasons: codes,
+    technical: (unknown.length === 0 ? technical : `${technical}; reason: ${unknown.join('; reason: ')}`).slice(0, 4000),
+  };
   if (isRecord(signer)) {
     const warnings = (Array.isArray(signer['warnings']) ? signer['warnings'] : [])
       .map((w) => warningV2(w, signer, text(check['checkedAt'])))
