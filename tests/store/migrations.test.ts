@@ -129,7 +129,7 @@ describe('migrations', () => {
     store.close();
   });
 
-  it('migration 8 gives "nicht lesbar" rows stored before it their kind from the engine\'s certificate result; migration 12 keeps the kind instead of the text', async () => {
+  it('migration 8 gives "nicht lesbar" rows stored before it their kind from the engine\'s certificate result; migration 13 keeps the kind instead of the text', async () => {
     const { dbPath, db } = await emptyStoreAt(7);
     const insert = db.prepare('INSERT INTO deliveries(id, message_id, unreadable_reason, fetched_at) VALUES (?, ?, ?, ?)');
     const details = db.prepare('INSERT INTO delivery_details(delivery_id, certificate_result, content_size, content_sha256, content_inline) VALUES (?, ?, 1, ?, ?)');
@@ -196,10 +196,10 @@ describe('migrations', () => {
     }
   });
 
-  it('migration 12 turns the sentences of version 11 into codes: the store holds no sentence, and every view says the same words as before', async () => {
-    // a real store at schema 11 with rows as the version-11 fetch engine wrote them: checks and inspection report
+  it('migration 13 turns the sentences of version 12 into codes: the store holds no sentence, and every view says the same words as before', async () => {
+    // a real store at schema 12 with rows as the version-12 fetch engine wrote them: checks and inspection report
     // with their German and English sentences, "nicht lesbar" as a German sentence
-    const { dbPath, db } = await emptyStoreAt(11);
+    const { dbPath, db } = await emptyStoreAt(12);
     const sentence = (de: string, en: string) => ({ de, en });
     const authorV1 = {
       role: 'author',
@@ -247,7 +247,7 @@ describe('migrations', () => {
       { subject: 'unbekannt', mathResult: 'corrupted', offlineResult: 'invalid', words: sentence('laut Intermediär nicht in Ordnung (corrupted/invalid)', 'not in order according to the intermediary (corrupted/invalid)') },
     ];
     const signatureV1 = { version: 1, checks: [intermediaryV1, authorV1], evidence: { signers: [null, null], intermediates: [] } };
-    // the trust judged again after a CA change, as version 11 kept it: the same format
+    // the trust judged again after a CA change, as version 12 kept it: the same format
     const trustV1 = { ...signatureV1, checks: [intermediaryV1, { ...authorV1, certificate: 'trusted', words: sentence('Signatur gültig; Zertifikat vertrauenswürdig; Sperrstatus nicht geprüft', 'signature valid; certificate trusted; revocation status not checked'), reasons: [authorV1.reasons[1]] }] };
     const insert = db.prepare('INSERT INTO deliveries(id, message_id, unreadable_reason, unreadable_kind, fetched_at) VALUES (?, ?, ?, ?, ?)');
     const details = db.prepare(
@@ -265,7 +265,7 @@ describe('migrations', () => {
 
     const store = await PostfachStore.open(dbPath, { password: PASSWORD });
     try {
-      // the words shown are exactly those version 11 stored (same office zone), now said from the codes: the fetch's
+      // the words shown are exactly those version 12 stored (same office zone), now said from the codes: the fetch's
       // own result, and the result judged again (which the store hands out where there is one)
       const said = (value: unknown) => signaturesOf({ signatureResult: value as never }, new Date('2026-12-01T00:00:00Z')).map((c) => signatureCheckDto(c, 'Europe/Berlin'));
       const raw11 = await rawDatabase(dbPath);
@@ -336,6 +336,46 @@ describe('migrations', () => {
     expect(trustedCas).toHaveLength(2);
     expect(JSON.parse((raw.prepare('SELECT connection FROM mailbox_identity').get() as { connection: string }).connection)).toEqual(rest);
     raw.close();
+  });
+
+  it('migration 12 sorts rows stored before it by family name (German collation); their content gives the real parts later', async () => {
+    const { dbPath, db } = await emptyStoreAt(11);
+    const xsb = (family: string, given: string) =>
+      Buffer.from(
+        `<?xml version="1.0" encoding="UTF-8"?><xsb:vorgang.transportieren.1000001 xmlns:xsb="https://portalverbund.d-nrw.de/efa/XSozial-basis/Version_2_4_0"><xsb:xsozial><xsb:vorgang>` +
+          `<xsb:person><xsb:antragsteller>true</xsb:antragsteller><xsb:allgemein><xsb:nameNatuerlichePerson><xsb:familienname><xsb:name>${family}</xsb:name></xsb:familienname>` +
+          `<xsb:vorname><xsb:name>${given}</xsb:name></xsb:vorname></xsb:nameNatuerlichePerson></xsb:allgemein></xsb:person></xsb:vorgang></xsb:xsozial></xsb:vorgang.transportieren.1000001>`,
+      );
+    // as the program before schema 12 wrote them: a display name, sorted by its folded form (the first name)
+    const rows: Array<[number, string, string]> = [
+      [1, 'Novák', 'Václav'],
+      [2, 'Yılmaz', 'Şükran'],
+      [3, 'Adler', 'Sven'],
+      [4, 'van der Berg', 'Renée'],
+      [5, 'Sükran', 'Ayla'],
+    ];
+    const insert = db.prepare('INSERT INTO deliveries(id, message_id, fetched_at, applicants, applicant_sort) VALUES (?, ?, ?, ?, ?)');
+    const details = db.prepare('INSERT INTO delivery_details(delivery_id, content_size, content_sha256, content_inline, content_type) VALUES (?, ?, ?, ?, ?)');
+    for (const [id, family, given] of rows) {
+      const content = xsb(family, given);
+      insert.run(id, `alt-${id}`, Date.UTC(2026, 9, id), JSON.stringify([`${given} ${family}`]), `${given} ${family}`.toLowerCase());
+      details.run(id, content.length, createHash('sha256').update(content).digest(), content, 'application/xml');
+    }
+    db.close();
+    const store = await PostfachStore.open(dbPath, { password: PASSWORD });
+    try {
+      const order = () => store.list({ sort: 'applicant' }).items.map((i) => i.applicantNames?.[0]?.family);
+      // guessed from the display name: the last word is taken for the family name
+      expect(order()).toEqual(['Adler', 'Berg', 'Novák', 'Sükran', 'Yılmaz']);
+      expect(store.rowsWithGuessedNames(0, 10)).toEqual([1, 2, 3, 4, 5]);
+      const { startNameBackfill } = await import('../../core/mailbox/name-backfill.js');
+      expect(await startNameBackfill(store).done).toBe(5);
+      expect(order()).toEqual(['Adler', 'Novák', 'Sükran', 'van der Berg', 'Yılmaz']);
+      expect(store.list({ sort: 'applicant' }).items[3]?.applicantNames).toEqual([{ family: 'van der Berg', given: 'Renée' }]);
+      expect(store.rowsWithGuessedNames(0, 10)).toEqual([]);
+    } finally {
+      store.close();
+    }
   });
 
   it('opening twice migrates once; a database newer than the program is refused', async () => {

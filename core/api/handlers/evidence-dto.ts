@@ -7,6 +7,7 @@
 import type { PartCoverageFacts } from '../../domain/coverage.js';
 import { inspectionVerdict, UNREADABLE_KIND_PATTERN, type CertificateFacts, type InspectionFacts, type SignatureCheckFacts } from '../../domain/evidence.js';
 import { both, coverageSentence, signatureSentence, type EvidenceWords, type Language } from '../../domain/words/index.js';
+import { listNames } from '../../mailbox/list-names.js';
 import type { MessageFacts } from '../../mailbox/message-detail.js';
 import type { DeliveryListItem } from '../../store/index.js';
 import { clipText } from '../../text-bounds.js';
@@ -46,6 +47,7 @@ export function listItemDto(item: DeliveryListItem): MessageListItem {
     creationCheck: creationCheckCodeSchema.safeParse(item.creationCheck).data ?? null,
     fetchedAt: item.fetchedAt,
     applicants: item.applicants.slice(0, 50).map((a) => clipText(a, 200)),
+    applicantNames: item.applicantNames === null ? null : listNames(item.applicantNames),
     benefit: { code: clipOrNull(item.benefitCode, 200), text: clipOrNull(item.benefitText, 200) },
     applicationDate: item.applicationDate,
     isTest: item.isTest,

@@ -20,8 +20,8 @@ import type { Migration } from './migration.js';
  * them as "not available", as before. The sentences recognised here are a frozen copy of what earlier versions
  * wrote — released migrations are never edited, and the words may change later without touching the store.
  */
-export const migration012: Migration = {
-  version: 12,
+export const migration013: Migration = {
+  version: 13,
   name: 'evidence-codes',
   up(db) {
     const convert = (table: string, column: string, key: string, transform: (value: Record<string, unknown>) => Record<string, unknown> | undefined): void => {
