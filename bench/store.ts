@@ -94,7 +94,7 @@ function syntheticDelivery(i: number, random: () => number): NewDelivery {
       signatureStatus: random() < 0.98 ? 'gueltig' : 'nicht-pruefbar',
     },
     attachments: i % 20 === 0 ? [{ name: 'Nachweis.pdf', mimeType: 'application/pdf', content: Buffer.from(`%PDF-1.4 Nachweis ${i}`) }] : [],
-    unreadableReason: random() < 0.005 ? 'nicht lesbar: Inhalt für ein anderes Zertifikat verschlüsselt' : undefined,
+    unreadableReason: random() < 0.005 ? 'no-matching-key' : undefined,
     fetchedAt: new Date(creation + 3_600_000),
   };
 }

@@ -11,9 +11,8 @@ import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { SignatureCheck } from '../core/api/contract/mailbox.js';
-import { words } from '../core/mailbox/accept-delivery.js';
-import { certificateSummary } from '../core/mailbox/certificates.js';
+import type { SignatureCheckFacts } from '../core/domain/evidence.js';
+import { certificateFacts } from '../core/mailbox/certificates.js';
 import { signaturesJson } from '../core/mailbox/message-dto.js';
 import { evaluationFor, reevaluateIfChanged, trustedCaList } from '../core/mailbox/trusted-cas.js';
 import { createTestPki, testPkiFiles } from '../core/pki/test-pki.js';
@@ -38,13 +37,12 @@ try {
     const fillStart = performance.now();
     for (let i = 0; i < count; i++) {
       const at = new Date(Date.now() - (i % 300) * 86_400_000);
-      const check: SignatureCheck = {
+      const check: SignatureCheckFacts = {
         role: 'author',
         container: 'Inhaltsdaten',
         result: 'valid',
         certificate: 'unknown-issuer',
-        words: words('valid', 'unknown-issuer'),
-        signer: certificateSummary(sender, { at }),
+        signer: certificateFacts(sender, { at }),
         algorithm: 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256',
         checkedAt: at.toISOString(),
         revocation: 'not-checked',

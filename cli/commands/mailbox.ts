@@ -13,7 +13,7 @@ import { roleWords } from '../../core/api/contract/coverage.js';
 import { UNSIGNED_BANNER } from '../../core/export/receipt.js';
 import { PostfachError, toPostfachError } from '../../core/errors.js';
 import { clipText } from '../../core/text-bounds.js';
-import { SIGNATURE_STATUS_WORDS } from '../../core/mailbox/message-dto.js';
+import { wordsOf } from '../../core/domain/words/index.js';
 import { creationCheckWords, expiredSinceWords, isImplausible, JUDGED_AT_RECEIPT_WORDS, receivedInsteadWords } from '../../core/api/contract/legal-time.js';
 import type { OfficeTime } from '../../core/time/office-time.js';
 import { visibleText } from '../../core/visible-text.js';
@@ -225,7 +225,7 @@ function listLine(item: MessageListItem, office: OfficeTime): string {
     // values from the message with hidden characters as tokens (a terminal may apply bidi; U+202E would reorder)
     column(applicantCell(item), 28),
     column(visibleText(clipText(item.benefit.text ?? item.benefit.code ?? '—', 36)), 36),
-    item.signatureStatus ? SIGNATURE_STATUS_WORDS[item.signatureStatus].de : '—',
+    item.signatureStatus ? wordsOf('de').signatureStatus[item.signatureStatus] : '—',
   ];
   const flags = [eingangNote(item, office, false), item.isTest ? 'TESTANTRAG' : '', item.unread ? 'ungelesen' : '', item.unreadableReason ?? '', item.legalHold ? 'gesperrt' : ''].filter(Boolean);
   return `${cells.join('  ')}${flags.length > 0 ? `  [${flags.join(', ')}]` : ''}\n`;

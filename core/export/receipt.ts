@@ -3,13 +3,18 @@
  * from the store; the exports only print it. Results are given as plain categories and turned into German words
  * here, so that every export says the same thing in the same words.
  */
-import { creationCheckWords, expiredSinceWords, isImplausible, JUDGED_AT_RECEIPT_WORDS, receivedInsteadWords, type CreationCheck, type ValidityBasis } from '../api/contract/legal-time.js';
+import { isImplausible, type CreationCheck, type ValidityBasis } from '../domain/legal-time.js';
+import type { CertificateTrust, SignatureResult } from '../domain/evidence.js';
+import { wordsOf } from '../domain/words/index.js';
 import { DEFAULT_OFFICE_TIME_ZONE, officeTime } from '../time/office-time.js';
 
+/** The receipt is a German document (the e-file's language). */
+const DE = wordsOf('de');
+
 /** Result of checking one signature. */
-export type SignatureResult = 'valid' | 'invalid' | 'not-checkable';
+export type { SignatureResult } from '../domain/evidence.js';
 /** Result of checking the signer's certificate (chain to a configured trust anchor, validity period). */
-export type CertificateResult = 'trusted' | 'unknown-issuer' | 'invalid' | 'not-checked';
+export type CertificateResult = CertificateTrust;
 
 export interface SignatureFacts {
   /** What was signed, e.g. "Inhaltsdaten (Autor)" or "Nachricht (Intermediär)". */
@@ -89,15 +94,9 @@ export interface ReceiptFacts {
 export const UNSIGNED_BANNER = 'NICHT SIGNIERT – keine Signatur des Absenders erfasst diesen Antrag; Herkunft und Unverändertheit sind nicht nachgewiesen';
 
 export function signatureInWords(s: SignatureFacts): string {
-  const signature = { valid: 'Signatur gültig', invalid: 'Signatur ungültig – Inhalt nicht verwenden', 'not-checkable': 'Signatur nicht prüfbar' }[s.result];
-  const certificate = {
-    trusted: 'Zertifikat vertrauenswürdig',
-    'unknown-issuer': 'Zertifikat von unbekanntem Aussteller',
-    invalid: 'Zertifikat ungültig',
-    'not-checked': 'Zertifikat nicht geprüft',
-  }[s.certificate];
-  const revocation = s.revocationChecked ? 'Sperrstatus geprüft' : 'Sperrstatus nicht geprüft';
-  return `${signature}; ${certificate}; ${revocation}`;
+  // online revocation checks are not done yet (revocationChecked is always false): said as the domain's code
+  const revocation = s.revocationChecked ? 'Sperrstatus geprüft' : DE.revocation['not-checked'];
+  return `${DE.signatureResult[s.result]}; ${DE.certificateTrust[s.certificate]}; ${revocation}`;
 }
 
 /** A moment in the office time zone with the zone stated (core/time): "29.03.2026, 01:30:00 Uhr (MEZ, UTC+01:00)". */
@@ -117,18 +116,18 @@ export function eingangInWords(receipt: ReceiptFacts): { readonly value: string;
   const code = receipt.creationCheck?.code;
   if (code === undefined || code === 'plausible') return { value: creation };
   const at = timestampInWords(receipt.receivedAt, zone);
-  const received = receivedInsteadWords({ de: at, en: at }).de;
-  const words = creationCheckWords(code).de;
+  const received = DE.receivedInstead(at);
+  const words = DE.creationCheck[code];
   return code === 'missing' ? { value: `${words}; ${received}` } : { value: `${creation}\n${words}; ${received}`, ...(isImplausible(code) ? { note: 'Eingang nicht plausibel' } : {}) };
 }
 
 /** What is said beside a signature result about the time its certificate was judged at (German). */
 export function validityInWords(s: SignatureFacts, timeZone: string = DEFAULT_OFFICE_TIME_ZONE): string[] {
   const lines: string[] = [];
-  if (s.validityBasis === 'receipt') lines.push(JUDGED_AT_RECEIPT_WORDS.de);
+  if (s.validityBasis === 'receipt') lines.push(DE.judgedAtReceipt);
   if (s.expiredSince) {
     const until = officeTime(timeZone).stated(s.expiredSince, { seconds: false });
-    lines.push(expiredSinceWords({ de: until, en: until }).de);
+    lines.push(DE.expiredSince(until));
   }
   return lines;
 }

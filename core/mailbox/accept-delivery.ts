@@ -5,20 +5,19 @@
  *  - content decrypted, author signatures valid, XML readable → stored readable: the application chosen by the rule
  *    of application-rule.ts exactly as delivered (the XML bytes), every other part (OSCI attachments, extra
  *    contents) as an attachment, each with what the author signature covers of it (codes), the summary for the
- *    list with the signature status of the signatures covering the application only, the signature checks in words;
+ *    list with the signature status of the signatures covering the application only, the signature checks as codes;
  *  - content that cannot be decrypted (encrypted for another certificate, broken), verified (an author signature
  *    that does not verify), chosen (several different applications: `content-ambiguous`) or read (broken or
  *    hostile XML) → a "poison" delivery: stored exactly as received —
  *    the decrypted transport layer, i.e. the signed OSCI message with its still encrypted containers, where the
- *    content could not be decrypted; the delivered content bytes otherwise — marked "nicht lesbar: <reason>"
- *    (German, no personal data) with the technical kind and detail for IT.
+ *    content could not be decrypted; the delivered content bytes otherwise — marked "nicht lesbar" with
+ *    the reason's kind (a code; its words are said where shown) and the technical detail for IT.
  *
  * Idempotent by OSCI message id (the store's rule): a delivery offered again is not read at all.
  */
 import type { X509Certificate } from 'node:crypto';
-import type { SignatureCheck } from '../api/contract/mailbox.js';
+import type { InspectionFacts, SignatureCheckFacts, SignatureReasonCode, UnreadableKind } from '../domain/evidence.js';
 import { formatPersonName } from '../api/contract/names.js';
-import { unreadableWords } from '../api/contract/unreadable.js';
 import { clipText } from '../text-bounds.js';
 import { listNames } from './list-names.js';
 import { PostfachError, toPostfachError } from '../errors.js';
@@ -33,64 +32,47 @@ import { toInstant } from '../time/office-time.js';
 import type { JsonValue, NewAttachment, NewDelivery, PostfachStore } from '../store/index.js';
 import { readDelivery, type DeliveryView } from '../xsozial/index.js';
 import { detectMimeType, MAGIC_LENGTH, UNKNOWN_TYPE } from '../xsozial/magic.js';
-import { certificateSummary } from './certificates.js';
+import { certificateFacts } from './certificates.js';
 import { codeListRegistry } from './code-lists.js';
 import type { MailboxIdentity } from './identity.js';
 import { killPoint } from './kill-points.js';
 import { checkCreation, creationCheckJson, expiredSince, judgingTime, type JudgingTime } from './legal-time.js';
 import { chooseApplication, looksLikeXml, type Choice, type Part } from './application-rule.js';
-import { coverageJson, inspectionsJson, listStatusOf, signaturesJson, type Inspection, type TrustEvidence } from './message-dto.js';
+import { coverageJson, inspectionsJson, listStatusOf, signaturesJson, type TrustEvidence } from './message-dto.js';
 
 export type AcceptOutcome =
   | { readonly kind: 'new'; readonly id: number; readonly messageId: string; readonly unreadable: boolean }
   | { readonly kind: 'duplicate'; readonly id: number; readonly messageId: string };
 
-/** "nicht lesbar: …" by error kind (contract/unreadable.ts): plain German, no personal data; the kind is stored beside it. */
-export function unreadableReason(kind: string): string {
-  return unreadableWords(kind).de;
+/**
+ * Why a delivery is "nicht lesbar", as the store keeps it: the error kind (a code, e.g. `no-matching-key`); its
+ * words are said where shown (core/api/contract/unreadable.ts). A kind that is no plain token is kept as `unreadable`.
+ */
+export function unreadableReason(kind: string): UnreadableKind {
+  return /^[a-z0-9][a-z0-9-]{0,63}$/.test(kind) ? kind : 'unreadable';
 }
 
 const plain = (t: Timestamp | undefined): string | null => (t?.plain ? t.plain : null);
 /** A process-card stamp as the store keeps it (a zone-less xs:dateTime is UTC, core/time); null when no time. */
 const stamp = (t: Timestamp | undefined): string | null => toInstant(plain(t))?.toISOString() ?? null;
 
-/** The intermediary's inspection report in plain words (its statement, not a proof). */
-export function inspectionsOf(card: ProcessCardBundle | undefined): Inspection[] {
-  return (card?.inspections ?? []).map((i: OsciInspection) => {
-    const ok = i.mathResult === 'ok' && (i.offlineResult === undefined || i.offlineResult === 'valid') && (i.onlineResult === undefined || i.onlineResult === 'ok');
-    const revoked = i.onlineResult === 'revoked';
-    return {
-      // the names are those of the sender's certificates, of any length: kept within the contract's bounds
-      subject: clipText(i.subjectName ?? 'unbekannt', TEXT_BOUND),
-      ...(i.issuerName ? { issuer: clipText(i.issuerName, TEXT_BOUND) } : {}),
-      ...(i.serialNumber ? { serialNumber: clipText(i.serialNumber, SHORT_BOUND) } : {}),
-      ...(i.certType ? { certType: clipText(i.certType, SHORT_BOUND) } : {}),
-      ...(i.mathResult ? { mathResult: clipText(i.mathResult, SHORT_BOUND) } : {}),
-      ...(i.offlineResult ? { offlineResult: clipText(i.offlineResult, SHORT_BOUND) } : {}),
-      ...(i.onlineResult ? { onlineResult: clipText(i.onlineResult, SHORT_BOUND) } : {}),
-      ...(i.timestamp?.plain ? { time: i.timestamp.plain.slice(0, 40) } : {}),
-      words: revoked
-        ? { de: 'laut Intermediär gesperrt', en: 'revoked according to the intermediary' }
-        : ok
-          ? { de: 'laut Intermediär gültig', en: 'valid according to the intermediary' }
-          : { de: `laut Intermediär nicht in Ordnung (${i.mathResult ?? '?'}/${i.offlineResult ?? '?'})`, en: `not in order according to the intermediary (${i.mathResult ?? '?'}/${i.offlineResult ?? '?'})` },
-    };
-  });
-}
-
-export function words(result: SignatureCheck['result'], certificate: SignatureCheck['certificate']): SignatureCheck['words'] {
-  const de = { valid: 'Signatur gültig', invalid: 'Signatur ungültig – Inhalt nicht verwenden', 'not-checkable': 'Signatur nicht prüfbar' }[result];
-  const en = { valid: 'signature valid', invalid: 'signature invalid – do not use the content', 'not-checkable': 'signature not checkable' }[result];
-  const certDe = { trusted: 'Zertifikat vertrauenswürdig', 'unknown-issuer': 'Zertifikat von unbekanntem Aussteller', invalid: 'Zertifikat ungültig', 'not-checked': 'Zertifikat nicht geprüft' }[certificate];
-  const certEn = { trusted: 'certificate trusted', 'unknown-issuer': 'certificate from an unknown issuer', invalid: 'certificate invalid', 'not-checked': 'certificate not checked' }[certificate];
-  return { de: `${de}; ${certDe}; Sperrstatus nicht geprüft`, en: `${en}; ${certEn}; revocation status not checked` };
+/** The intermediary's inspection report as delivered (its statement, not a proof): raw results, bounded; no words. */
+export function inspectionsOf(card: ProcessCardBundle | undefined): InspectionFacts[] {
+  return (card?.inspections ?? []).map((i: OsciInspection) => ({
+    // the names are those of the sender's certificates, of any length: kept within the contract's bounds; none: ''
+    subject: clipText(i.subjectName ?? '', TEXT_BOUND),
+    ...(i.issuerName ? { issuer: clipText(i.issuerName, TEXT_BOUND) } : {}),
+    ...(i.serialNumber ? { serialNumber: clipText(i.serialNumber, SHORT_BOUND) } : {}),
+    ...(i.certType ? { certType: clipText(i.certType, SHORT_BOUND) } : {}),
+    ...(i.mathResult ? { mathResult: clipText(i.mathResult, SHORT_BOUND) } : {}),
+    ...(i.offlineResult ? { offlineResult: clipText(i.offlineResult, SHORT_BOUND) } : {}),
+    ...(i.onlineResult ? { onlineResult: clipText(i.onlineResult, SHORT_BOUND) } : {}),
+    ...(i.timestamp?.plain ? { time: i.timestamp.plain.slice(0, 40) } : {}),
+  }));
 }
 
 /** Said of a valid signature whose digest over an attachment failed (that attachment is flagged on its own). */
-export const ATTACHMENT_NOT_COVERED_REASON = {
-  de: 'Mindestens eine Anlage passt nicht zu dieser Signatur; sie ist einzeln gekennzeichnet und gehört nicht zum Nachweis.',
-  en: 'At least one attachment does not match this signature; it is marked on its own and is not covered.',
-} as const;
+export const ATTACHMENT_NOT_COVERED: SignatureReasonCode = 'attachment-not-covered';
 
 /**
  * An author signature: valid? signer? does it chain to a CA local IT configured as trusted, at the judging time
@@ -106,26 +88,24 @@ function authorCheck(
   judged: JudgingTime,
   receivedAt: Date,
   coverage: ContentCoverage,
-  timeZone?: string,
-): SignatureCheck {
+): SignatureCheckFacts {
   const at = judged.at;
-  const result: SignatureCheck['result'] = sig.valueValid && !coverage.signatureFailures.some((f) => f.signature === sig) ? 'valid' : 'invalid';
-  let certificate: SignatureCheck['certificate'] = 'not-checked';
-  let reasons: SignatureCheck['reasons'] = [];
+  const result: SignatureCheckFacts['result'] = sig.valueValid && !coverage.signatureFailures.some((f) => f.signature === sig) ? 'valid' : 'invalid';
+  let certificate: SignatureCheckFacts['certificate'] = 'not-checked';
+  let reasons: SignatureReasonCode[] = [];
   if (sig.signer) {
     const trust = validateChain(sig.signer, { trustAnchors: identity.connection.trustedCas, intermediates: [...extra, ...identity.chain], at });
     certificate = trust.status;
-    reasons = trust.reasons.map((r) => ({ de: r.de, en: r.en }));
+    reasons = trust.reasons.map((r) => r.code);
   }
   const since = sig.signer && certificate !== 'invalid' ? expiredSince(sig.signer.validTo, at, receivedAt) : undefined;
-  if (result === 'valid' && !sig.valid) reasons = [...reasons, ATTACHMENT_NOT_COVERED_REASON];
+  if (result === 'valid' && !sig.valid) reasons = [...reasons, ATTACHMENT_NOT_COVERED];
   return {
     role: 'author',
     ...(container.id ? { container: clipText(container.id, SHORT_BOUND) } : {}),
     result,
     certificate,
-    words: words(result, certificate),
-    ...(sig.signer ? { signer: certificateSummary(sig.signer, { at, ...(timeZone ? { timeZone } : {}) }) } : {}),
+    ...(sig.signer ? { signer: certificateFacts(sig.signer, { at }) } : {}),
     algorithm: sig.signatureMethod.slice(0, 200),
     checkedAt: at.toISOString(),
     validityBasis: judged.basis,
@@ -136,15 +116,14 @@ function authorCheck(
   };
 }
 
-function intermediaryCheck(delivery: FetchedDelivery, at: Date): SignatureCheck {
+function intermediaryCheck(delivery: FetchedDelivery, at: Date): SignatureCheckFacts {
   const s = delivery.decoded.signature;
   return {
     role: 'intermediary',
     result: s.valid ? 'valid' : 'invalid',
     // core/osci accepted the response only with a valid signature by the configured (pinned) signer
     certificate: s.trust === 'untrusted' ? 'unknown-issuer' : 'trusted',
-    words: words(s.valid ? 'valid' : 'invalid', s.trust === 'untrusted' ? 'unknown-issuer' : 'trusted'),
-    ...(s.signer ? { signer: certificateSummary(s.signer, { at }) } : {}),
+    ...(s.signer ? { signer: certificateFacts(s.signer, { at }) } : {}),
     ...(s.signatureMethod ? { algorithm: s.signatureMethod.slice(0, 200) } : {}),
     checkedAt: new Date().toISOString(),
     revocation: 'not-checked',
@@ -221,7 +200,7 @@ function clipOrNull(value: string | null | undefined, max: number): string | nul
 export interface AcceptOptions {
   readonly store: PostfachStore;
   readonly identity: MailboxIdentity;
-  /** The office time zone of the dates in the certificate warnings stored with the checks (default Europe/Berlin). */
+  /** The office time zone (the evidence keeps instants and codes; kept for callers that pass it). */
   readonly timeZone?: string;
 }
 
@@ -248,7 +227,7 @@ export async function acceptDelivery(delivery: FetchedDelivery, options: AcceptO
   const receivedAt = new Date();
   const message = delivery.decoded.message;
   const messageCerts = [...message.nonIntermediaryCertificates, ...message.intermediaryCertificates].map((c) => c.certificate);
-  const checks: SignatureCheck[] = [intermediaryCheck(delivery, receivedAt)];
+  const checks: SignatureCheckFacts[] = [intermediaryCheck(delivery, receivedAt)];
   const inspections = inspectionsOf(delivery.processCard);
   const sender = senderCertificate(delivery);
 
@@ -341,7 +320,7 @@ export async function acceptDelivery(delivery: FetchedDelivery, options: AcceptO
   const judged = judgingTime(creationCheck, creation, receivedAt);
   if (coverage !== undefined) {
     for (const [container, sig] of authorSignatures) {
-      checks.push(authorCheck(container, sig, identity, messageCerts, judged, receivedAt, coverage, options.timeZone));
+      checks.push(authorCheck(container, sig, identity, messageCerts, judged, receivedAt, coverage));
       signers.push(sig.signer ? sig.signer.raw.toString('base64') : null);
     }
   }
@@ -361,7 +340,7 @@ export async function acceptDelivery(delivery: FetchedDelivery, options: AcceptO
       contentCoverage: application ? recordOf(application) : coverageJson({ role: 'received', status: 'as-received', signatures: [] }),
       attachments,
       unreadableReason: reason,
-      unreadableKind: failure.kind,
+      unreadableKind: reason,
       signatureResult: signaturesJson(checks, evidence()),
       certificateResult: { unreadable: { kind: failure.kind, detail: failure.detail.slice(0, 2000) } },
       // nothing is shown: no trust words (an author signature that failed says "ungültig")
@@ -372,7 +351,7 @@ export async function acceptDelivery(delivery: FetchedDelivery, options: AcceptO
     const v = view as DeliveryView;
     const shown = application as Part;
     // the list's status from the signatures that cover the application shown, and from nothing else
-    const covering = shown.signatures.map((s) => checks[checkIndex.get(s) ?? -1]).filter((c): c is SignatureCheck => c !== undefined);
+    const covering = shown.signatures.map((s) => checks[checkIndex.get(s) ?? -1]).filter((c): c is SignatureCheckFacts => c !== undefined);
     delivered = {
       ...base,
       processCard,

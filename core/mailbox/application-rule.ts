@@ -17,7 +17,7 @@
  * rule, by the caller: the delivery is "nicht lesbar" as before.
  */
 import { PostfachError } from '../errors.js';
-import type { CoverageStatus as PartStatus, PartRole } from '../api/contract/coverage.js';
+import type { CoverageStatus as PartStatus, PartRole } from '../domain/coverage.js';
 import type { ByteSource } from '../io/byte-source.js';
 import type { ContentSignatureInfo } from '../osci/content/decode.js';
 import type { ContentCoverage, ItemCoverage } from '../osci/content/coverage.js';

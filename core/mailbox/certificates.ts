@@ -1,14 +1,35 @@
-/** Certificates as the UI and the command line show them (the contract's CertificateSummary). */
+/**
+ * Certificates as the evidence keeps them (facts and warning codes, no words: certificateFacts) and as the UI and
+ * the command line show them now (with the warnings in words: certificateSummary, the contract's CertificateSummary).
+ */
 import { X509Certificate } from 'node:crypto';
-import type { CertificateSummary } from '../api/contract/mailbox.js';
-import { describeCertificate, type KeyRole } from '../pki/certificate-facts.js';
+import type { CertificateFacts, CertificateWarningFact } from '../domain/evidence.js';
+import { describeCertificate, MIN_EC_BITS, MIN_RSA_BITS, type KeyRole } from '../pki/certificate-facts.js';
 import { clipText } from '../text-bounds.js';
 
-/** `timeZone`: the office zone the dates in the warnings are given in (default Europe/Berlin). */
-export function certificateSummary(certificate: X509Certificate | Uint8Array, options: { at?: Date; roles?: readonly KeyRole[]; timeZone?: string } = {}): CertificateSummary {
+/** A certificate as shown now: its facts with the warnings in words (German and English). */
+export interface CertificateSummary {
+  readonly subject: string;
+  readonly issuer: string;
+  readonly serialNumber: string;
+  readonly validFrom: string;
+  readonly validTo: string;
+  readonly fingerprintSha256: string;
+  readonly keyAlgorithm: string;
+  readonly keyBits?: number;
+  warnings: Array<{ code: string; de: string; en: string }>;
+}
+
+interface Options {
+  readonly at?: Date;
+  readonly roles?: readonly KeyRole[];
+  readonly timeZone?: string;
+}
+
+function described(certificate: X509Certificate | Uint8Array, options: Options) {
   const cert = certificate instanceof X509Certificate ? certificate : new X509Certificate(Buffer.from(certificate));
   const facts = describeCertificate(cert, options);
-  return {
+  const base = {
     // a certificate from a message may carry names of any length: the summary stays within the contract's bounds
     subject: clipText(facts.subject.readable, 4000),
     issuer: clipText(facts.issuer.readable, 4000),
@@ -18,8 +39,31 @@ export function certificateSummary(certificate: X509Certificate | Uint8Array, op
     fingerprintSha256: facts.fingerprintSha256,
     keyAlgorithm: clipText(facts.key.algorithm, 200),
     ...(facts.key.bits === undefined ? {} : { keyBits: facts.key.bits }),
-    warnings: facts.warnings.map((w) => ({ code: w.code, de: w.de, en: w.en })),
   };
+  return { facts, base };
+}
+
+/** `timeZone`: the office zone the dates in the warnings are given in (default Europe/Berlin). */
+export function certificateSummary(certificate: X509Certificate | Uint8Array, options: Options = {}): CertificateSummary {
+  const { facts, base } = described(certificate, options);
+  return { ...base, warnings: facts.warnings.map((w) => ({ code: w.code, de: w.de, en: w.en })) };
+}
+
+/** The facts the evidence keeps: the warnings at `at` as codes with what their words need (core/domain/words). */
+export function certificateFacts(certificate: X509Certificate | Uint8Array, options: Pick<Options, 'at' | 'roles'> = {}): CertificateFacts {
+  const { facts, base } = described(certificate, options);
+  const rsa = facts.key.algorithm === 'RSA' || facts.key.algorithm === 'RSA-PSS';
+  const warnings = facts.warnings.map((w): CertificateWarningFact => {
+    switch (w.code) {
+      case 'weak-key':
+        return { code: w.code, ...(facts.key.bits === undefined ? {} : { bits: facts.key.bits }), minimum: rsa ? MIN_RSA_BITS : MIN_EC_BITS };
+      case 'weak-signature-algorithm':
+        return { code: w.code, algorithm: clipText(facts.signatureAlgorithm, 200) };
+      default:
+        return { code: w.code, ...(w.days === undefined ? {} : { days: w.days }), ...(w.role === undefined ? {} : { role: w.role }) };
+    }
+  });
+  return { ...base, warnings };
 }
 
 /** A certificate from DER bytes, or undefined when the bytes are not one (a damaged record must not break a view). */

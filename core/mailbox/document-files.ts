@@ -5,8 +5,7 @@
  * content's first bytes). OSCI attachments: no declared type of their own (only the extension of their name can
  * claim one), detected type as stored at acceptance (core/mailbox/accept-delivery.ts, from the bytes).
  */
-import { EXPORT_PREFIX, type CoverageStatus } from '../api/contract/coverage.js';
-import type { DeliveryPart } from '../api/contract/mailbox.js';
+import { EXPORT_PREFIX, type CoverageStatus, type PartCoverageFacts } from '../domain/coverage.js';
 import type { AttachmentInfo, DeliveryRecord } from '../store/index.js';
 import { coverageOf } from './message-dto.js';
 import { attachmentFileName, inlineDocumentName, type AttachmentName } from '../export/file-names.js';
@@ -42,12 +41,12 @@ export function storedAttachmentFile(attachment: Pick<AttachmentInfo, 'position'
 }
 
 /** Whether an attachment goes to the top of the export: a signed part of the application (or a row from before coverage). */
-function belongsToApplication(coverage: DeliveryPart['coverage']): boolean {
+function belongsToApplication(coverage: PartCoverageFacts): boolean {
   return coverage.status === 'before-coverage' || (coverage.status === 'signed' && coverage.role !== 'extra');
 }
 
 /** The status an attachment is exported under when it is not a signed part of the application (else undefined). */
-export function extraStatusOf(record: DeliveryRecord, attachment: DeliveryRecord['attachments'][number]): DeliveryPart['coverage']['status'] | undefined {
+export function extraStatusOf(record: DeliveryRecord, attachment: DeliveryRecord['attachments'][number]): CoverageStatus | undefined {
   const coverage = coverageOf(attachment.coverage);
   const genuine = belongsToApplication(coverage) && !(coverage.status === 'signed' && record.unreadableReason !== null);
   return genuine ? undefined : coverage.status;

@@ -12,8 +12,6 @@
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { z } from 'zod';
-import type { exportFormatSchema, exportResultSchema } from '../api/contract/mailbox.js';
 import { PostfachError } from '../errors.js';
 import { exportAttachments, exportPdf, exportReceiptPdf, exportXml, safeFileName, type ReceiptFacts, type SignatureFacts } from '../export/index.js';
 import { createFolder, writeNewFile } from '../export/attachments.js';
@@ -26,13 +24,30 @@ import { certificateOrUndefined } from './certificates.js';
 import { contentSource, storedView, type ViewCache } from './message-detail.js';
 import { storedCreationCheck } from './legal-time.js';
 import { coverageOf, inspectionsOf, signaturesOf } from './message-dto.js';
-import { partsOf } from './message-detail.js';
-import { EXTRA_PARTS_FOLDER, roleWords } from '../api/contract/coverage.js';
-import type { DeliveryPart } from '../api/contract/mailbox.js';
+import { partsOf, type StoredPart } from './message-detail.js';
+import { EXTRA_PARTS_FOLDER } from '../domain/coverage.js';
+import { inspectionVerdict, type InspectionFacts } from '../domain/evidence.js';
+import { coverageSentence, wordsOf } from '../domain/words/index.js';
 import { subjectName } from '../osci/signature/cert-names.js';
 
-export type ExportFormat = z.infer<typeof exportFormatSchema>;
-export type ExportResult = z.input<typeof exportResultSchema>;
+/** The formats of an export (the contract's `exportFormatSchema`). */
+export type ExportFormat = 'pdf' | 'xml' | 'attachments' | 'receipt';
+/** What an export wrote (the contract's `exportResultSchema`). */
+export interface ExportResult {
+  files: Array<{ path: string; size: number; sha256?: string }>;
+  /** PDF only: whether PDF/A-3b was claimed, and why not. */
+  pdfa?: boolean;
+  notes?: string[];
+}
+
+/** The PDF and the receipt are German documents (the e-file's language): their words are the German ones. */
+const DE = wordsOf('de');
+
+/** The intermediary's verdict on an inspected certificate, in the PDF's words. */
+function inspectionWords(i: InspectionFacts): string {
+  const verdict = inspectionVerdict(i);
+  return verdict === 'valid' ? DE.inspectionValid : verdict === 'revoked' ? DE.inspectionRevoked : DE.inspectionNotInOrder(i.mathResult ?? '?', i.offlineResult ?? '?');
+}
 
 const notReadable = (): PostfachError =>
   new PostfachError(
@@ -45,7 +60,7 @@ const notReadable = (): PostfachError =>
   );
 
 /** A signature's role with what it covers, from the stored parts ("before-coverage": not recorded, nothing said). */
-function coveredBy(parts: readonly DeliveryPart[], index: number): string {
+function coveredBy(parts: readonly StoredPart[], index: number): string {
   if (parts.some((p) => p.coverage.status === 'before-coverage')) return '';
   const covered = parts.filter((p) => p.coverage.signatures.includes(index));
   if (covered.length === 0) return ' – erfasst keinen gespeicherten Teil';
@@ -93,14 +108,14 @@ export function receiptFacts(record: DeliveryRecord, timeZone?: string): Receipt
     sender: `${sender ? subjectName(sender) : 'unbekannt'}${isUnsigned(record) === true ? ' (laut Nachricht; keine Signatur des Absenders erfasst den Antrag)' : ''}`,
     recipient: recipient ? subjectName(recipient) : 'unbekannt',
     signatures,
-    inspections: inspectionsOf(record).map((i) => ({ subject: i.subject, result: i.words.de, ...(i.time ? { time: i.time } : {}) })),
+    inspections: inspectionsOf(record).map((i) => ({ subject: i.subject === '' ? DE.inspectionSubjectUnknown : i.subject, result: inspectionWords(i), ...(i.time ? { time: i.time } : {}) })),
     contentSha256: record.content.sha256,
     contentSize: record.content.size,
     ...(isUnsigned(record) === undefined ? {} : { unsigned: isUnsigned(record) }),
     parts: parts.map((p) => ({
-      role: roleWords(p.coverage.role).de,
+      role: p.coverage.role === null ? DE.partRoleUnknown : DE.partRole[p.coverage.role],
       name: p.name,
-      status: p.coverage.words.de,
+      status: coverageSentence(DE, p.coverage.status, p.coverage.role),
       warning: !(p.coverage.status === 'signed' && p.coverage.role !== 'extra'),
       sha256: p.sha256,
       size: p.size,

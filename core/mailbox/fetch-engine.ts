@@ -11,19 +11,44 @@
  * (accept-delivery.ts: "nicht lesbar"); a response that fails at the transport layer (undecryptable, signature,
  * dialog mismatch, fault, network) ends the run with nothing further sent in that dialog.
  */
-import type { FetchProgress, FetchResult } from '../api/contract/mailbox.js';
-import { PostfachError, toPostfachError } from '../errors.js';
+import { PostfachError, toPostfachError, type PostfachErrorJson } from '../errors.js';
 import { ExplicitDialog, type ClientOptions, type FetchedDelivery, type PostFunction } from '../osci/client/dialog.js';
 import type { ProcessCardBundle } from '../osci/messages/model.js';
 import type { PostfachStore } from '../store/index.js';
 import { acceptDelivery, inspectionsOf } from './accept-delivery.js';
 import { certificateSummary } from './certificates.js';
-import type { MailboxIdentity } from './identity.js';
+import type { KeyExpiry, MailboxIdentity } from './identity.js';
 import { killPoint } from './kill-points.js';
 import { laterProcessCard } from './legal-time.js';
 import { inspectionsJson } from './message-dto.js';
 import type { NetworkSettings } from './policy-connection.js';
 import { httpTransport } from './transport.js';
+
+/** How far a fetch is (the contract's `fetchProgressSchema`). */
+export interface FetchProgress {
+  phase: 'connecting' | 'fetching' | 'storing' | 'receipts' | 'closing' | 'done' | 'cancelled' | 'failed';
+  messagesDone: number;
+  messagesTotal?: number;
+  bytesDone: number;
+  newMessages?: number;
+  duplicates?: number;
+  unreadable?: number;
+}
+
+/** What a fetch did (the contract's `fetchResultSchema`). */
+export interface FetchResult {
+  outcome: 'complete' | 'cancelled' | 'failed';
+  newMessages: number;
+  duplicates: number;
+  unreadable: number;
+  errors: number;
+  receiptsRecorded: number;
+  bytes: number;
+  durationMs: number;
+  newIds: number[];
+  error?: PostfachErrorJson;
+  expiry?: KeyExpiry;
+}
 
 export interface FetchOptions {
   readonly store: PostfachStore;

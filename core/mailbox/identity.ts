@@ -10,21 +10,69 @@
  */
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { MailboxIdentityDto } from '../api/contract/mailbox.js';
-import type { z } from 'zod';
-import type { identitySetupSchema, connectionUpdateSchema, keyCandidateSchema } from '../api/contract/mailbox.js';
 import { PostfachError } from '../errors.js';
 import { EXPIRY_WARNING_DAYS, suitsRole } from '../pki/certificate-facts.js';
 import { resolveMailboxKeys } from '../pki/key-selection.js';
 import { loadCertificates, loadPkcs12, type KeyEntry, type Pkcs12Contents } from '../pki/pkcs12.js';
 import type { JsonValue, MailboxIdentityRecord } from '../store/index.js';
 import { DEFAULT_OFFICE_TIME_ZONE, officeTime } from '../time/office-time.js';
-import { certificateSummary } from './certificates.js';
+import { certificateSummary, type CertificateSummary } from './certificates.js';
 import { mailboxError } from './errors.js';
 
-export type IdentitySetup = z.output<typeof identitySetupSchema>;
-export type ConnectionUpdate = z.output<typeof connectionUpdateSchema>;
-type KeyCandidateDto = z.output<typeof keyCandidateSchema>;
+/** The connection settings that can change without importing the key again (the contract's `connectionFields`). */
+export interface ConnectionUpdate {
+  intermediaryUrl?: string | undefined;
+  intermediaryCertificateFile?: string | undefined;
+  intermediarySignerFiles?: string[] | undefined;
+  tlsCaFiles?: string[] | undefined;
+  partialFetchKb?: number | null | undefined;
+  timeoutSeconds?: number | undefined;
+}
+
+/** A set-up of the mailbox identity from key files (the contract's `identitySetupSchema`). */
+export interface IdentitySetup extends ConnectionUpdate {
+  keyFile: string;
+  password: string;
+  signatureKeyFile?: string | undefined;
+  signaturePassword?: string | undefined;
+  cipherKeyFingerprint?: string | undefined;
+  signatureKeyFingerprint?: string | undefined;
+  intermediaryUrl: string;
+  intermediaryCertificateFile: string;
+  trustedCaFiles?: string[] | undefined;
+}
+
+interface KeyCandidateDto {
+  alias: string | null;
+  fingerprintSha256: string;
+  certificate: CertificateSummary;
+  suitableFor: { cipher: boolean; signature: boolean };
+}
+
+/** The mailbox key's expiry (the earlier of cipher and signature certificate) with its words. */
+export interface KeyExpiry {
+  status: 'ok' | 'expires-soon' | 'expired';
+  /** Whole days until it expires (negative: expired that many days ago). */
+  daysLeft: number;
+  validTo: string;
+  text: { de: string; en: string };
+}
+
+/** The mailbox identity as the UI shows it (the contract's `identitySchema`). */
+export interface MailboxIdentityDto {
+  cipherCertificate: CertificateSummary;
+  signatureCertificate: CertificateSummary;
+  sameKey: boolean;
+  intermediaryUrl: string;
+  intermediaryCertificate: CertificateSummary;
+  intermediarySigners: CertificateSummary[];
+  trustedCas: CertificateSummary[];
+  tlsCas: CertificateSummary[];
+  partialFetchKb: number | null;
+  timeoutSeconds: number;
+  expiry: KeyExpiry;
+  configuredAt: string;
+}
 
 export const DEFAULT_TIMEOUT_SECONDS = 120;
 
@@ -236,7 +284,7 @@ export function updatedConnection(current: Connection, update: ConnectionUpdate)
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Expiry of the mailbox key: the earlier of the cipher and the signature certificate. */
-export function keyExpiry(identity: MailboxIdentity, now = new Date(), timeZone: string = DEFAULT_OFFICE_TIME_ZONE): MailboxIdentityDto['expiry'] {
+export function keyExpiry(identity: MailboxIdentity, now = new Date(), timeZone: string = DEFAULT_OFFICE_TIME_ZONE): KeyExpiry {
   const validTo = [identity.cipherKey.certificate, identity.signatureKey.certificate].map((c) => new Date(c.validTo)).reduce((a, b) => (a < b ? a : b));
   // days begun, as the certificate's own warnings count them (certificate-facts.ts): 44.2 days left are "in 45 Tagen";
   // once expired, negative (3.2 days ago: -4)

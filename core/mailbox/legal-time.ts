@@ -15,8 +15,7 @@
  * trust words uses it, so a re-evaluation judges at the same time as the fetch did).
  */
 import { z } from 'zod';
-import type { CreationCheck, ValidityBasis } from '../api/contract/legal-time.js';
-import { creationCheckSchema } from '../api/contract/legal-time.js';
+import { CREATION_CHECK_CODES, type CreationCheck, type ValidityBasis } from '../domain/legal-time.js';
 import type { DeliveryRecord, JsonValue, ProcessCardInput } from '../store/index.js';
 import { toInstant } from '../time/office-time.js';
 
@@ -56,7 +55,7 @@ export interface CreationFacts {
 
 const hasZone = (text: string): boolean => /(Z|[+-]\d{2}:\d{2})$/.test(text.trim());
 
-/** The Creation check of a delivery (stored as a code, shown as words: core/api/contract/legal-time.ts). */
+/** The Creation check of a delivery (stored as a code, shown as words: core/domain/words). */
 export function checkCreation(facts: CreationFacts): CreationCheck {
   if (facts.creation === null || facts.creation === undefined || facts.creation.trim() === '') return { code: 'missing' };
   const creation = toInstant(facts.creation);
@@ -109,7 +108,14 @@ export function creationCheckJson(check: CreationCheck): JsonValue {
   return { version: 1, check: { ...check } };
 }
 
-const storedCheck = z.object({ version: z.literal(1), check: creationCheckSchema });
+const storedCheck = z.object({
+  version: z.literal(1),
+  check: z.strictObject({
+    code: z.enum(CREATION_CHECK_CODES),
+    reference: z.string().max(40).optional(),
+    toleranceSeconds: z.number().int().nonnegative().max(86_400 * 366).optional(),
+  }),
+});
 
 /**
  * The judging time of a stored delivery, by the same rule as at its fetch: its stored check, or — for a delivery

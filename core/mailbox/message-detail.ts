@@ -1,25 +1,70 @@
 /**
- * A message as the detail view shows it (Laufzettel, signature and certificate results in plain words with the
+ * A message as the detail view shows it (Laufzettel, signature and certificate results as codes and facts with the
  * technical detail, every stored part with what the signature covers of it, the readable view of the content, the
  * documents: inline xsb:dokument and OSCI attachments, each with its coverage), and a document's bytes for the
- * viewer in bounded chunks.
+ * viewer in bounded chunks. The contract's DTO (with the words) is made from it in core/api/handlers/evidence-dto.ts.
  *
  * The view is read again from the stored content (streaming, core/xsozial) rather than stored: the reader may
  * improve between versions, and the store keeps only what was delivered. The last few views are kept in memory,
  * so the viewer's chunk requests do not read the XML again each time.
  */
-import type { DocumentRef, MessageDetail } from '../api/contract/mailbox.js';
-import { PostfachError, toPostfachError } from '../errors.js';
-import type { DeliveryRecord, DeliveryRef, PostfachStore } from '../store/index.js';
+import type { PartCoverageFacts } from '../domain/coverage.js';
+import type { InspectionFacts, SignatureCheckFacts } from '../domain/evidence.js';
+import { PostfachError, toPostfachError, type PostfachErrorJson } from '../errors.js';
+import type { DeliveryListItem, DeliveryRecord, DeliveryRef, PostfachStore } from '../store/index.js';
 import { documentSource, readDelivery, type DeliveryView, type DisplayValue, type DocumentView } from '../xsozial/index.js';
 import type { XmlByteSource } from '../xsozial/source.js';
 import { codeListRegistry } from './code-lists.js';
 import { extraStatusOf, inlineDocumentFile, storedAttachmentFile } from './document-files.js';
 import { mailboxError } from './errors.js';
-import { coverageOf, inspectionsOf, laufzettelOf, listItemDto, signaturesOf } from './message-dto.js';
+import { coverageOf, inspectionsOf, laufzettelOf, signaturesOf, type Laufzettel } from './message-dto.js';
 import { rangedSource, readRange } from './stored-content.js';
 import { clipText } from '../text-bounds.js';
 import { boundedView, findValue } from './bounded-view.js';
+
+/** Inline documents (xsb:dokument in the XML) and OSCI attachments, one list for the viewer. */
+export type DocumentRef = { readonly source: 'inline'; readonly ordinal: number } | { readonly source: 'attachment'; readonly attachmentId: number } | { readonly source: 'content' };
+
+/** One part of the delivery as stored: the content (the application, or the delivery as received) or an attachment. */
+export interface StoredPart {
+  readonly ref: { readonly source: 'content' } | { readonly source: 'attachment'; readonly attachmentId: number };
+  readonly name: string;
+  readonly mimeType: string | null;
+  readonly size: number;
+  readonly sha256: string;
+  readonly coverage: PartCoverageFacts;
+}
+
+export interface DocumentEntry {
+  readonly ref: DocumentRef;
+  readonly name: string;
+  readonly fileName?: string;
+  readonly mimeType?: string;
+  readonly detectedMimeType?: string;
+  readonly mimeMismatch: boolean;
+  readonly size: number;
+  readonly sha256: string;
+  readonly isApplicationForm: boolean;
+  readonly problem?: { readonly de: string; readonly en: string };
+  readonly exportName: string;
+  readonly exportAllowed: boolean;
+  readonly coverage?: PartCoverageFacts;
+}
+
+/** A stored message opened: the store's list item, the evidence as codes and facts, the view, the documents. */
+export interface MessageFacts {
+  readonly item: DeliveryListItem;
+  readonly laufzettel: Laufzettel;
+  readonly signatures: readonly SignatureCheckFacts[];
+  readonly parts: readonly StoredPart[];
+  readonly inspections: readonly InspectionFacts[];
+  readonly content: { readonly size: number; readonly sha256: string; readonly contentType: string | null };
+  readonly view: DeliveryView | null;
+  readonly viewError?: PostfachErrorJson;
+  readonly documents: readonly DocumentEntry[];
+  readonly checklist: readonly string[];
+  readonly times: DeliveryRecord['times'];
+}
 
 interface CachedView {
   /** What the view was read with: the content's SHA-256, the code lists' stamp, the name order. */
@@ -90,7 +135,7 @@ async function viewOf(store: PostfachStore, record: DeliveryRecord, cache: ViewC
 }
 
 /** Every stored part: the content (the application, or the delivery as received), then the attachments in order. */
-export function partsOf(record: DeliveryRecord): MessageDetail['parts'] {
+export function partsOf(record: DeliveryRecord): StoredPart[] {
   const content = coverageOf(record.content.coverage);
   return [
     {
@@ -115,7 +160,7 @@ export function partsOf(record: DeliveryRecord): MessageDetail['parts'] {
 /** Characters of a part's or document's name the window and the Laufzettel show (as the sender wrote it, of any length). */
 const SHOWN_NAME_CHARS = 300;
 
-function documentsOf(view: DeliveryView | undefined, record: DeliveryRecord): MessageDetail['documents'] {
+function documentsOf(view: DeliveryView | undefined, record: DeliveryRecord): DocumentEntry[] {
   const contentCoverage = coverageOf(record.content.coverage);
   const inline = (view?.documents ?? []).map((d) => {
     const file = inlineDocumentFile(d);
@@ -168,19 +213,19 @@ function attachmentMismatch(detected: string | undefined): { de: string; en: str
 }
 
 /** Opens a message for a caseworker: audited as "geöffnet" and marked read by the store. */
-export async function messageDetail(store: PostfachStore, ref: DeliveryRef, cache: ViewCache, options: { readonly timeZone?: string; readonly viewRefused?: PostfachError } = {}): Promise<MessageDetail> {
+export async function messageDetail(store: PostfachStore, ref: DeliveryRef, cache: ViewCache, options: { readonly timeZone?: string; readonly viewRefused?: PostfachError } = {}): Promise<MessageFacts> {
   const record = store.openDelivery(ref);
   // refused (the content brought the service down before): shown without the view, with the reason
   const { view, error } = options.viewRefused === undefined ? await viewOf(store, record, cache) : { view: undefined, error: options.viewRefused };
   return {
-    item: listItemDto(record),
+    item: record,
     laufzettel: laufzettelOf(record, options.timeZone),
     signatures: signaturesOf(record),
     parts: partsOf(record),
     inspections: inspectionsOf(record),
     content: { size: record.content.size, sha256: record.content.sha256, contentType: record.content.contentType },
     // long values shortened, the full ones one call away (messages.value): the detail stays small whatever came in
-    view: (view === undefined ? null : boundedView(view)) as MessageDetail['view'],
+    view: view === undefined ? null : boundedView(view),
     ...(error === undefined ? {} : { viewError: error.toJSON() }),
     documents: documentsOf(view, record),
     checklist: [...record.checklist],

@@ -1,36 +1,94 @@
 /**
- * Store records → the contract's DTOs (list items, Laufzettel, signature checks, inspection report, what the
- * signature covers of each part), and the JSON the fetch engine keeps in the store's result columns. The store
- * keeps that JSON opaque; it is read back through the contract's schemas, so a damaged or older value shows as
- * "not available" (coverage: "before-coverage", not known) instead of breaking a view.
+ * The evidence the fetch engine keeps in the store's result columns, as versioned JSON of codes and facts — never
+ * words (core/domain: the words are said where shown, the contract's DTOs are made in core/api/handlers/evidence-dto.ts)
+ * — and store records back to the domain's facts (signature checks, inspection report, what the signature covers
+ * of each part, the Laufzettel). The store keeps that JSON opaque; it is read back through the schemas here, so a
+ * damaged or older value shows as "not available" (coverage: "before-coverage", not known) instead of breaking a
+ * view. Version 2 of the signature result and the inspection report (store migration 13) holds no sentence.
  */
 import { z } from 'zod';
+import { COVERAGE_STATUSES, PART_ROLES, type CoverageStatus, type PartCoverageFacts, type PartRole } from '../domain/coverage.js';
 import {
-  inspectionSchema,
-  laufzettelSchema,
-  messageListItemSchema,
-  signatureCheckSchema,
-  signatureStatusSchema,
-  type MessageListItem,
-  type SignatureCheck,
-} from '../api/contract/mailbox.js';
-import { creationCheckCodeSchema } from '../api/contract/legal-time.js';
-import { UNREADABLE_KIND_PATTERN } from '../api/contract/unreadable.js';
-import { COVERAGE_STATUSES, coverageWords, PART_ROLES, type CoverageStatus, type PartRole } from '../api/contract/coverage.js';
-import type { PartCoverage } from '../api/contract/mailbox.js';
+  CERTIFICATE_TRUSTS,
+  CERTIFICATE_WARNING_CODES,
+  REVOCATIONS,
+  SIGNATURE_REASON_CODES,
+  SIGNATURE_RESULTS,
+  SIGNATURE_ROLES,
+  type InspectionFacts,
+  type SignatureCheckFacts,
+  type SignatureReasonCode,
+  type SignatureStatus,
+} from '../domain/evidence.js';
+import { VALIDITY_BASES } from '../domain/legal-time.js';
 import { clipText } from '../text-bounds.js';
-import { listNames } from './list-names.js';
-import type { DeliveryListItem, DeliveryRecord, JsonValue } from '../store/index.js';
-import { certificateOrUndefined, certificateSummary } from './certificates.js';
+import type { DeliveryRecord, JsonValue } from '../store/index.js';
+import { certificateOrUndefined, certificateSummary, type CertificateSummary } from './certificates.js';
 import { expiredSince, storedCreationCheck } from './legal-time.js';
+import type { CreationCheck } from '../domain/legal-time.js';
 
-export type Inspection = z.infer<typeof inspectionSchema>;
-export type Laufzettel = z.infer<typeof laufzettelSchema>;
+/** The version of the signature result and the inspection report this program writes (1: with words, before migration 13). */
+export const EVIDENCE_VERSION = 2;
 
-/** What the engine stores in `signatureResult`. */
-const storedSignatures = z.object({ version: z.literal(1), checks: z.array(signatureCheckSchema) });
+const short = z.string().max(200);
+const long = z.string().max(4000);
+const iso = z.string().max(40);
+
+const storedWarning = z.object({
+  code: z.enum(CERTIFICATE_WARNING_CODES),
+  days: z.number().int().optional(),
+  role: z.enum(['cipher', 'signature']).optional(),
+  bits: z.number().int().optional(),
+  minimum: z.number().int().optional(),
+  algorithm: short.optional(),
+});
+
+const storedCertificate = z.object({
+  subject: long,
+  issuer: long,
+  serialNumber: short,
+  validFrom: iso,
+  validTo: iso,
+  fingerprintSha256: z.string().max(200),
+  keyAlgorithm: short,
+  keyBits: z.number().int().positive().optional(),
+  warnings: z.array(storedWarning).max(20),
+});
+
+export const storedCheckSchema = z.object({
+  role: z.enum(SIGNATURE_ROLES),
+  container: short.optional(),
+  result: z.enum(SIGNATURE_RESULTS),
+  certificate: z.enum(CERTIFICATE_TRUSTS),
+  signer: storedCertificate.optional(),
+  algorithm: short.optional(),
+  checkedAt: iso.optional(),
+  validityBasis: z.enum(VALIDITY_BASES).optional(),
+  expiredSince: iso.optional(),
+  revocation: z.enum(REVOCATIONS),
+  reasons: z.array(z.enum(SIGNATURE_REASON_CODES as [SignatureReasonCode, ...SignatureReasonCode[]])).max(20),
+  technical: z.string().max(4000),
+});
+
+/** What the engine stores in `signatureResult` (and a re-evaluation in `delivery_trust`). */
+export const storedSignaturesSchema = z.looseObject({
+  version: z.literal(EVIDENCE_VERSION),
+  checks: z.array(storedCheckSchema),
+  evidence: z.object({ signers: z.array(z.string().nullable()), intermediates: z.array(z.string()) }).optional(),
+});
+
+const storedInspection = z.object({
+  subject: long,
+  issuer: long.optional(),
+  serialNumber: short.optional(),
+  certType: short.optional(),
+  mathResult: short.optional(),
+  offlineResult: short.optional(),
+  onlineResult: short.optional(),
+  time: iso.optional(),
+});
 /** What the engine stores in `inspectionReport`. */
-const storedInspections = z.object({ version: z.literal(1), inspections: z.array(inspectionSchema) });
+const storedInspections = z.object({ version: z.literal(EVIDENCE_VERSION), inspections: z.array(storedInspection) });
 
 /**
  * What the engine stores per part (`content_coverage`, `attachments.coverage`, store migration 10): codes only.
@@ -64,12 +122,11 @@ export function coverageJson(c: CoverageRecord): JsonValue {
   };
 }
 
-/** A stored coverage record as the contract's DTO; none or a damaged one reads as "before-coverage" (not known). */
-export function coverageOf(value: JsonValue | null): PartCoverage {
+/** A stored coverage record; none or a damaged one reads as "before-coverage" (not known). */
+export function coverageOf(value: JsonValue | null): PartCoverageFacts {
   const parsed = storedCoverage.safeParse(value);
   const c = parsed.success ? parsed.data : { status: 'before-coverage' as const, role: undefined, signatures: undefined, container: undefined, contentId: undefined };
-  const role = c.role ?? null;
-  return { role, status: c.status, signatures: c.signatures ?? [], container: c.container ?? null, contentId: c.contentId ?? null, words: coverageWords(c.status, role) };
+  return { role: c.role ?? null, status: c.status, signatures: c.signatures ?? [], container: c.container ?? null, contentId: c.contentId ?? null };
 }
 
 /**
@@ -82,12 +139,12 @@ export interface TrustEvidence {
   readonly intermediates: readonly string[];
 }
 
-export function signaturesJson(checks: readonly SignatureCheck[], evidence?: TrustEvidence): JsonValue {
-  return { version: 1, checks: checks as unknown as JsonValue[], ...(evidence ? { evidence: evidence as unknown as JsonValue } : {}) };
+export function signaturesJson(checks: readonly SignatureCheckFacts[], evidence?: TrustEvidence): JsonValue {
+  return { version: EVIDENCE_VERSION, checks: checks as unknown as JsonValue[], ...(evidence ? { evidence: evidence as unknown as JsonValue } : {}) };
 }
 
-export function inspectionsJson(inspections: readonly Inspection[]): JsonValue {
-  return { version: 1, inspections: inspections as unknown as JsonValue[] };
+export function inspectionsJson(inspections: readonly InspectionFacts[]): JsonValue {
+  return { version: EVIDENCE_VERSION, inspections: inspections as unknown as JsonValue[] };
 }
 
 /**
@@ -95,17 +152,17 @@ export function inspectionsJson(inspections: readonly Inspection[]): JsonValue {
  * (`expiredSince`): the fetch stored it where it had expired by the time of receipt, and a certificate may expire
  * while the message is kept.
  */
-export function signaturesOf(record: DeliveryRecord, now: Date = new Date()): SignatureCheck[] {
-  const parsed = storedSignatures.safeParse(record.signatureResult);
+export function signaturesOf(record: Pick<DeliveryRecord, 'signatureResult'>, now: Date = new Date()): SignatureCheckFacts[] {
+  const parsed = storedSignaturesSchema.safeParse(record.signatureResult);
   if (!parsed.success) return [];
-  return parsed.data.checks.map((check) => {
+  return parsed.data.checks.map((check): SignatureCheckFacts => {
     if (check.role !== 'author' || check.expiredSince !== undefined || check.signer === undefined || check.checkedAt === undefined || check.certificate === 'invalid') return check;
     const since = expiredSince(check.signer.validTo, new Date(check.checkedAt), now);
     return since === undefined ? check : { ...check, expiredSince: since };
   });
 }
 
-export function inspectionsOf(record: DeliveryRecord): Inspection[] {
+export function inspectionsOf(record: Pick<DeliveryRecord, 'processCard'>): InspectionFacts[] {
   const parsed = storedInspections.safeParse(record.processCard.inspectionReport);
   return parsed.success ? parsed.data.inspections : [];
 }
@@ -114,31 +171,17 @@ function clipOrNull(value: string | null, max: number): string | null {
   return value === null ? null : clipText(value, max);
 }
 
-export function listItemDto(item: DeliveryListItem): MessageListItem {
-  const status = signatureStatusSchema.safeParse(item.signatureStatus);
-  return messageListItemSchema.parse({
-    id: item.id,
-    messageId: item.messageId,
-    // rows stored before the list columns were bounded (store: 1,024 characters) still fit the contract
-    subject: clipOrNull(item.subject, 4000),
-    eingang: item.eingang,
-    eingangKnown: item.eingangKnown,
-    creationCheck: creationCheckCodeSchema.safeParse(item.creationCheck).data ?? null,
-    fetchedAt: item.fetchedAt,
-    applicants: item.applicants.slice(0, 50).map((a) => clipText(a, 200)),
-    applicantNames: item.applicantNames === null ? null : listNames(item.applicantNames),
-    benefit: { code: clipOrNull(item.benefitCode, 200), text: clipOrNull(item.benefitText, 200) },
-    applicationDate: item.applicationDate,
-    isTest: item.isTest,
-    attachmentCount: item.attachmentCount,
-    signatureStatus: status.success ? status.data : null,
-    state: item.state,
-    unread: item.unread,
-    unreadableReason: item.unreadableReason,
-    // a kind that is no plain token (a damaged row) is dropped: the stored text is shown instead
-    unreadableKind: item.unreadableReason !== null && item.unreadableKind !== null && UNREADABLE_KIND_PATTERN.test(item.unreadableKind) ? item.unreadableKind : null,
-    legalHold: item.legalHold,
-  });
+/** The Laufzettel of a message: the process card's stamps, its check, sender and recipient as shown now. */
+export interface Laufzettel {
+  readonly messageId: string;
+  readonly subject: string | null;
+  readonly eingang: string | null;
+  readonly creationCheck: CreationCheck | null;
+  readonly forwarding: string | null;
+  readonly reception: string | null;
+  readonly fetchedAt: string;
+  readonly sender: CertificateSummary | null;
+  readonly recipient: CertificateSummary | null;
 }
 
 /** `timeZone`: the office zone of the dates in the certificates' warnings (default Europe/Berlin). */
@@ -165,7 +208,7 @@ export function laufzettelOf(record: DeliveryRecord, timeZone?: string): Laufzet
  * words). Readable with no covering signature: "unsigniert". "Nicht lesbar": nothing is shown, so no trust words —
  * "ungueltig" when an author signature failed, "nicht-pruefbar" otherwise.
  */
-export function listStatusOf(covering: readonly SignatureCheck[], unreadable: boolean): z.infer<typeof signatureStatusSchema> {
+export function listStatusOf(covering: readonly Pick<SignatureCheckFacts, 'role' | 'result' | 'certificate'>[], unreadable: boolean): SignatureStatus {
   const authors = covering.filter((c) => c.role === 'author');
   if (unreadable) return authors.some((c) => c.result === 'invalid') ? 'ungueltig' : 'nicht-pruefbar';
   if (authors.length === 0) return 'unsigniert';
@@ -174,11 +217,3 @@ export function listStatusOf(covering: readonly SignatureCheck[], unreadable: bo
   if (authors.every((c) => c.certificate === 'trusted')) return 'vertrauenswuerdig';
   return 'unbekannter-aussteller';
 }
-
-export const SIGNATURE_STATUS_WORDS: Readonly<Record<z.infer<typeof signatureStatusSchema>, { de: string; en: string }>> = {
-  vertrauenswuerdig: { de: 'gültig, vertrauenswürdig', en: 'valid, trusted' },
-  'unbekannter-aussteller': { de: 'gültig, unbekannter Aussteller', en: 'valid, unknown issuer' },
-  ungueltig: { de: 'ungültig', en: 'invalid' },
-  unsigniert: { de: 'nicht signiert', en: 'not signed' },
-  'nicht-pruefbar': { de: 'nicht prüfbar', en: 'not checkable' },
-};

@@ -15,10 +15,10 @@
  * intermediary down, PC switched off) continues where it stopped. Messages already stored are stored decrypted
  * inside the encrypted store and stay readable throughout.
  */
-import type { FetchResult } from '../api/contract/mailbox.js';
+import type { FetchResult } from './fetch-engine.js';
 import type { ResolvedConfig } from '../config/load-config.js';
 import { PostfachError, type UserText } from '../errors.js';
-import type { CertificateSummary } from '../api/contract/mailbox.js';
+import type { CertificateSummary } from './certificates.js';
 import type { PostfachStore } from '../store/index.js';
 import { certificateSummary } from './certificates.js';
 import { identityFromRecord, keysFromFiles, retiredKeyEntry, type IdentitySetup, type MailboxIdentity } from './identity.js';

@@ -4,13 +4,22 @@
  * core/store; this only keeps it for the handlers between calls.
  */
 import path from 'node:path';
-import type { StoreStatus } from '../api/contract/mailbox.js';
 import { PostfachStore, type KeyProtector, type OpenStoreOptions, type StoreUnlock } from '../store/index.js';
 import { storeError } from '../store/errors.js';
 import { readKeyFile } from '../store/key-file.js';
 import { wrapperInfo } from '../store/keyring.js';
 import { storePaths } from '../store/paths.js';
 import { mailboxError } from './errors.js';
+
+/** What the UI may know about the store (the contract's `storeStatusSchema`). */
+export interface StoreStatus {
+  /** none: no store at the path yet · locked: a store exists, not opened · open: ready. */
+  state: 'none' | 'locked' | 'open';
+  path: string;
+  wrappers: Array<{ id: string; type: 'password' | 'recovery' | 'protector'; createdAt: string }>;
+  protectorAvailable: boolean;
+  identityConfigured: boolean;
+}
 
 export const DEFAULT_STORE_FILE = 'postfach.db';
 

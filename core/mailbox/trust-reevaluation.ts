@@ -3,7 +3,7 @@
  * knows how to do it, so that a change of the stored signature format is merged here and nowhere else.
  *
  * What is judged again: only whether each author signer's certificate chains to a trusted CA (`certificate`,
- * its reasons and the words), at the time the stored check was judged at (`checkedAt`: the Eingang then), from the
+ * its reasons), at the time the stored check was judged at (`checkedAt`: the Eingang then), from the
  * signer's certificate kept beside the checks (`evidence`, message-dto.ts) or — for deliveries stored before that
  * was kept — the sender certificate of the message where it is the signer (same SHA-256 fingerprint). Whether the
  * signature is mathematically valid, and what it covers, was decided at the fetch and stays. A check whose signer
@@ -12,32 +12,27 @@
  * accept-delivery.ts set by the rule of legal-time.ts (the Eingang only when plausible); `expiredSince` stays.
  */
 import { X509Certificate } from 'node:crypto';
-import { z } from 'zod';
-import { signatureCheckSchema, type SignatureCheck } from '../api/contract/mailbox.js';
+import type { CertificateTrust, SignatureCheckFacts, TrustReasonCode } from '../domain/evidence.js';
 import { validateChain } from '../pki/trust.js';
 import { x509Fields } from '../pki/x509-fields.js';
 import { caSetDigest, type JsonValue, type StoredTrustRow, type TrustEvaluation, type TrustUpdate } from '../store/index.js';
-import { ATTACHMENT_NOT_COVERED_REASON, words } from './accept-delivery.js';
-import { coverageOf, listStatusOf } from './message-dto.js';
+import { ATTACHMENT_NOT_COVERED } from './accept-delivery.js';
+import { coverageOf, listStatusOf, storedSignaturesSchema } from './message-dto.js';
 
 /**
  * The checks the list status is made of: for a readable delivery only those of the signatures that cover the
  * application shown (README "Welcher Inhalt ist der Antrag?"), as accept-delivery.ts does; all of them for an
  * unreadable one and for a delivery stored before coverage was recorded (then the status was made of all of them).
  */
-function statusChecks(checks: readonly SignatureCheck[], row: StoredTrustRow): readonly SignatureCheck[] {
+function statusChecks(checks: readonly SignatureCheckFacts[], row: StoredTrustRow): readonly SignatureCheckFacts[] {
   if (row.unreadable) return checks;
   const coverage = coverageOf(row.contentCoverage);
   if (coverage.status === 'before-coverage') return checks;
-  return coverage.signatures.map((i) => checks[i]).filter((c): c is SignatureCheck => c !== undefined);
+  return coverage.signatures.map((i) => checks[i]).filter((c): c is SignatureCheckFacts => c !== undefined);
 }
 
-/** The stored signature result as far as re-evaluation reads it; other keys are kept as they are. */
-const storedSignatures = z.looseObject({
-  version: z.literal(1),
-  checks: z.array(signatureCheckSchema),
-  evidence: z.object({ signers: z.array(z.string().nullable()), intermediates: z.array(z.string()) }).optional(),
-});
+/** The stored signature result as far as re-evaluation reads it (message-dto.ts); other keys are kept as they are. */
+const storedSignatures = storedSignaturesSchema;
 
 export interface TrustContext {
   /** The CAs trusted now (office and IT, in force). */
@@ -46,7 +41,7 @@ export interface TrustContext {
   readonly intermediates: readonly X509Certificate[];
 }
 
-type Judgement = { readonly status: SignatureCheck['certificate']; readonly reasons: SignatureCheck['reasons'] };
+type Judgement = { readonly status: CertificateTrust; readonly reasons: readonly TrustReasonCode[] };
 
 /**
  * What one run over many stored deliveries keeps: certificates already parsed (most deliveries share a handful of
@@ -82,7 +77,7 @@ export class JudgementCache {
     let judged = this.judgements.get(key);
     if (judged === undefined) {
       const result = validateChain(signer, { trustAnchors: anchors, intermediates, at });
-      judged = { status: result.status, reasons: result.reasons.map((r) => ({ de: r.de, en: r.en })) };
+      judged = { status: result.status, reasons: result.reasons.map((r) => r.code) };
       if (this.judgements.size < 10_000) this.judgements.set(key, judged);
     }
     return judged;
@@ -97,7 +92,7 @@ export function reevaluatedSignatures(row: StoredTrustRow, trust: TrustContext, 
   const sender = row.senderCertificate ? cache.certificate(row.senderCertificate.toString('base64')) : undefined;
   const carried = (stored.evidence?.intermediates ?? []).map((c) => cache.certificate(c)).filter((c): c is X509Certificate => c !== undefined);
   let changed = false;
-  const checks = stored.checks.map((check, index): SignatureCheck => {
+  const checks = stored.checks.map((check, index): SignatureCheckFacts => {
     if (check.role !== 'author' || check.signer === undefined || check.checkedAt === undefined) return check;
     const signer = cache.certificate(stored.evidence?.signers[index]) ?? (sender?.fingerprint256 === check.signer.fingerprintSha256 ? sender : undefined);
     if (signer === undefined || signer.fingerprint256 !== check.signer.fingerprintSha256) return check;
@@ -110,10 +105,10 @@ export function reevaluatedSignatures(row: StoredTrustRow, trust: TrustContext, 
     }
     const { status } = judged;
     // what the fetch said beside the chain (an attachment its digest does not match) is no matter of trust: kept
-    const reasons = [...judged.reasons, ...check.reasons.filter((r) => r.de === ATTACHMENT_NOT_COVERED_REASON.de)];
+    const reasons = [...judged.reasons, ...check.reasons.filter((r) => r === ATTACHMENT_NOT_COVERED)];
     if (status === check.certificate && JSON.stringify(reasons) === JSON.stringify(check.reasons)) return check;
     changed = true;
-    return { ...check, certificate: status, reasons, words: words(check.result, status) };
+    return { ...check, certificate: status, reasons };
   });
   if (!changed) return undefined;
   return { signatureResult: { ...(row.signatureResult as Record<string, JsonValue>), checks: checks as unknown as JsonValue[] }, signatureStatus: listStatusOf(statusChecks(checks, row), row.unreadable) };

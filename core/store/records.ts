@@ -71,9 +71,12 @@ export interface NewDelivery {
   readonly contentType?: string | null;
   /** Read in array order, after the content. */
   readonly attachments?: readonly NewAttachment[];
-  /** "nicht lesbar": why the content could not be decrypted, verified or read (stored exactly as received). */
+  /**
+   * "nicht lesbar" (the content is stored exactly as received): why, as a code — the fetch engine writes the error
+   * kind (e.g. `no-matching-key`), never a sentence (schema 13); its words are said where shown. Null: readable.
+   */
   readonly unreadableReason?: string | null;
-  /** With `unreadableReason`: its stable kind (an error kind such as `no-matching-key`), for a UI in another language. */
+  /** With `unreadableReason`: its stable kind (an error kind such as `no-matching-key`). */
   readonly unreadableKind?: string | null;
   readonly summary?: DeliverySummaryInput;
   /**
@@ -112,7 +115,7 @@ export interface DeliveryListItem {
   readonly signatureStatus: string | null;
   readonly state: DeliveryState;
   readonly unread: boolean;
-  /** Reason when "nicht lesbar", else null. */
+  /** Reason when "nicht lesbar" (a code, the kind, since schema 13), else null. */
   readonly unreadableReason: string | null;
   /** The reason's stable kind; null when readable or unknown (stored before schema 8 without one). */
   readonly unreadableKind: string | null;

@@ -95,7 +95,6 @@ export async function hostileDelivery(seed = 'hostile', now = Date.now()): Promi
           container: 'Inhaltsdaten',
           result: 'valid',
           certificate: 'trusted',
-          words: { de: 'Signatur gültig; Zertifikat vertrauenswürdig; Sperrstatus nicht geprüft', en: 'Signature valid; certificate trusted; revocation not checked' },
           algorithm: 'RSA-SHA256',
           revocation: 'not-checked',
           reasons: [],

@@ -19,6 +19,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messageDetailSchema, type MessageDetail } from '../../core/api/contract/mailbox.js';
 import { coverageOf } from '../../core/mailbox/message-dto.js';
+import { listItemDto } from '../../core/api/handlers/evidence-dto.js';
 import { loadIntermediaryKeys, loadSenderSetup, startIntermediary, type HandedOutDelivery, type RunningIntermediary } from '../../intermediary/index.js';
 import { generateApplication } from '../../intermediary/generator/index.js';
 import { createStore, ensureBuilt, fetchArgs, fetchEnv, openStore, postfach, send, sharedPki, tempDir } from './helpers.js';
@@ -157,7 +158,9 @@ describe('a hostile intermediary or sender: every part stored and shown as what 
       // two different signed applications: "nicht lesbar", every part kept as what it is
       const two = record('two-signed');
       expect(two).toMatchObject({ unreadableKind: 'content-ambiguous', signatureStatus: 'nicht-pruefbar', applicants: [] });
-      expect(two.unreadableReason).toBe('nicht lesbar: Zustellung enthält mehrere verschiedene Anträge, keiner ist eindeutig der signierte');
+      // the store keeps the kind; the list says it in words
+      expect(two.unreadableReason).toBe('content-ambiguous');
+      expect(listItemDto(two).unreadableReason).toBe('nicht lesbar: Zustellung enthält mehrere verschiedene Anträge, keiner ist eindeutig der signierte');
       expect(parts('two-signed')).toEqual(['received:as-received', 'extra:signed', 'extra:signed', 'extra:signed']);
       expect(two.attachments.map((a) => a.sha256)).toEqual(expect.arrayContaining([sent.get('two-signed')!.content, forgedSha]));
     } finally {

@@ -231,7 +231,7 @@ describe('IT’s trusted CAs (machine file)', () => {
     await startService({ settings: {}, defaults: { trustedCaFiles: [files.der] } });
     await api.call('store.open', { unlock: { password: STORE_PASSWORD } });
     expect(await statuses()).toEqual(['vertrauenswuerdig', 'vertrauenswuerdig', 'vertrauenswuerdig']);
-    const reevaluated = (await api.call('audit.list', {})).entries.filter((e) => e.action === 'trust-reevaluated' && e.detail?.startsWith('reason=ca-set-changed'));
+    const reevaluated = (await api.call('audit.list', {})).entries.filter((e) => e.action === 'trust-reevaluated' && e.detail?.includes('"reason":"ca-set-changed"'));
     expect(reevaluated.map((e) => e.detail)).toEqual(['{"v":1,"reason":"ca-set-changed","checked":3,"changed":3}']);
     const list = await api.call('trust.list', {});
     expect(list).toMatchObject({ locked: false, cas: [{ owner: 'it', source: 'machine-file', addedAt: null, inForce: true }] });
@@ -241,7 +241,7 @@ describe('IT’s trusted CAs (machine file)', () => {
     // opened again with the same settings: nothing to judge again
     await api.call('store.close', {});
     await api.call('store.open', { unlock: { password: STORE_PASSWORD } });
-    expect((await api.call('audit.list', {})).entries.filter((e) => e.action === 'trust-reevaluated' && e.detail?.startsWith('reason=ca-set-changed'))).toHaveLength(1);
+    expect((await api.call('audit.list', {})).entries.filter((e) => e.action === 'trust-reevaluated' && e.detail?.includes('"reason":"ca-set-changed"'))).toHaveLength(1);
   });
 
   it('fixed by IT (settings): only IT’s list counts; the office’s can neither change nor count', async () => {

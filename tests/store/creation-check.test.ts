@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { creationCheckJson, laterProcessCard, storedCreationCheck } from '../../core/mailbox/legal-time.js';
-import { listItemDto, laufzettelOf } from '../../core/mailbox/message-dto.js';
+import { laufzettelOf } from '../../core/mailbox/message-dto.js';
+import { listItemDto } from '../../core/api/handlers/evidence-dto.js';
 import { receiptFacts } from '../../core/mailbox/export.js';
 import { eingangInWords } from '../../core/export/receipt.js';
 import { delivery, newStore, rawDatabase } from './helpers.js';

@@ -6,7 +6,8 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { coverageJson, coverageOf } from '../../core/mailbox/message-dto.js';
+import { coverageJson, coverageOf, inspectionsOf, signaturesOf } from '../../core/mailbox/message-dto.js';
+import { inspectionDto, listItemDto, partCoverageDto, signatureCheckDto } from '../../core/api/handlers/evidence-dto.js';
 import { receiptFacts } from '../../core/mailbox/export.js';
 import { appendAudit } from '../../core/store/audit-log.js';
 import { writeBlob, nodeBlobFileIo, newBlobId } from '../../core/store/blob-files.js';
@@ -128,7 +129,7 @@ describe('migrations', () => {
     store.close();
   });
 
-  it('migration 8 gives "nicht lesbar" rows stored before it their kind from the engine\'s certificate result, and keeps their text', async () => {
+  it('migration 8 gives "nicht lesbar" rows stored before it their kind from the engine\'s certificate result; migration 13 keeps the kind instead of the text', async () => {
     const { dbPath, db } = await emptyStoreAt(7);
     const insert = db.prepare('INSERT INTO deliveries(id, message_id, unreadable_reason, fetched_at) VALUES (?, ?, ?, ?)');
     const details = db.prepare('INSERT INTO delivery_details(delivery_id, certificate_result, content_size, content_sha256, content_inline) VALUES (?, ?, 1, ?, ?)');
@@ -147,10 +148,12 @@ describe('migrations', () => {
     const store = await PostfachStore.open(dbPath, { password: PASSWORD });
     try {
       const items = store.list({ sort: 'eingang', descending: false }).items;
-      expect(items.map((i) => [i.id, i.unreadableReason, i.unreadableKind])).toEqual(rows.map(([id, reason]) => [id, reason, id === 1 ? 'no-matching-key' : null]));
+      // the kind where migration 8 found one, else `unreadable` (said "Inhalt kann nicht gelesen werden"); readable stays NULL
+      const kindOf = (id: number, reason: string | null): string | null => (reason === null ? null : id === 1 ? 'no-matching-key' : 'unreadable');
+      expect(items.map((i) => [i.id, i.unreadableReason, i.unreadableKind])).toEqual(rows.map(([id, reason]) => [id, kindOf(id, reason), kindOf(id, reason)]));
       // a new delivery keeps its kind beside the text; a readable one has none
-      const saved = await store.saveDelivery({ messageId: 'neu-unlesbar', content: Buffer.from('x'), unreadableReason: 'nicht lesbar: Inhalt ist leer', unreadableKind: 'xml-empty' });
-      expect(store.getDelivery(saved.id)).toMatchObject({ unreadableReason: 'nicht lesbar: Inhalt ist leer', unreadableKind: 'xml-empty' });
+      const saved = await store.saveDelivery({ messageId: 'neu-unlesbar', content: Buffer.from('x'), unreadableReason: 'xml-empty', unreadableKind: 'xml-empty' });
+      expect(store.getDelivery(saved.id)).toMatchObject({ unreadableReason: 'xml-empty', unreadableKind: 'xml-empty' });
       const readable = await store.saveDelivery({ messageId: 'neu-lesbar', content: Buffer.from('<x/>'), unreadableKind: 'xml-empty' });
       expect(store.getDelivery(readable.id)).toMatchObject({ unreadableReason: null, unreadableKind: null });
     } finally {
@@ -166,7 +169,7 @@ describe('migrations', () => {
       for (const id of [1, 2]) expect(store.getDelivery(id).content.coverage).toEqual(before);
       expect(store.getDelivery(1).attachments.map((a) => a.coverage)).toEqual([before]);
       // read back as "not known": no role, no signatures, words that say so
-      expect(coverageOf(store.getDelivery(1).content.coverage)).toMatchObject({ role: null, status: 'before-coverage', signatures: [], words: { de: expect.stringContaining('unbekannt') } });
+      expect(partCoverageDto(coverageOf(store.getDelivery(1).content.coverage))).toMatchObject({ role: null, status: 'before-coverage', signatures: [], words: { de: expect.stringContaining('unbekannt') } });
       // what the receipt says of such a row: every part listed as not known, no signature claims to cover anything
       const facts = receiptFacts(store.getDelivery(1));
       expect(facts.parts?.map((p) => p.status)).toEqual([expect.stringContaining('Abdeckung durch die Signatur unbekannt'), expect.stringContaining('Abdeckung durch die Signatur unbekannt')]);
@@ -190,6 +193,126 @@ describe('migrations', () => {
       for (const json of [stored.c, stored.a]) for (const v of values(JSON.parse(json))) expect(String(v)).toMatch(/^[A-Za-z0-9_.-]+$/);
     } finally {
       store.close();
+    }
+  });
+
+  it('migration 13 turns the sentences of version 12 into codes: the store holds no sentence, and every view says the same words as before', async () => {
+    // a real store at schema 12 with rows as the version-12 fetch engine wrote them: checks and inspection report
+    // with their German and English sentences, "nicht lesbar" as a German sentence
+    const { dbPath, db } = await emptyStoreAt(12);
+    const sentence = (de: string, en: string) => ({ de, en });
+    const authorV1 = {
+      role: 'author',
+      container: 'Inhaltsdaten',
+      result: 'valid',
+      certificate: 'unknown-issuer',
+      words: sentence('Signatur gültig; Zertifikat von unbekanntem Aussteller; Sperrstatus nicht geprüft', 'signature valid; certificate from an unknown issuer; revocation status not checked'),
+      signer: {
+        subject: 'CN=Sozialamt-Portal Musterstadt',
+        issuer: 'CN=Unbekannte CA',
+        serialNumber: '0A1B',
+        validFrom: '2025-12-20T10:00:00.000Z',
+        validTo: '2026-12-20T10:00:00.000Z',
+        fingerprintSha256: 'AB:CD',
+        keyAlgorithm: 'RSA',
+        keyBits: 2048,
+        warnings: [
+          { code: 'expires-soon', ...sentence('Das Zertifikat läuft in 20 Tagen ab (am 20.12.2026). Bitte rechtzeitig ein neues beantragen.', 'The certificate expires in 20 days (on 2026-12-20). Please request a new one in time.') },
+          { code: 'weak-key', ...sentence('Der Schlüssel ist mit 2048 Bit zu kurz (empfohlen: mindestens 3000 Bit, BSI TR-02102).', 'The key is too short at 2048 bit (recommended: at least 3000 bit, BSI TR-02102).') },
+          { code: 'weak-signature-algorithm', ...sentence('Das Zertifikat ist mit einem veralteten Verfahren signiert (SHA-1 mit RSA).', 'The certificate is signed with an outdated algorithm (SHA-1 mit RSA).') },
+        ],
+      },
+      algorithm: 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256',
+      checkedAt: '2026-11-30T10:00:00.000Z',
+      validityBasis: 'creation',
+      revocation: 'not-checked',
+      reasons: [
+        sentence('Der Aussteller ist keine als vertrauenswürdig eingerichtete Zertifizierungsstelle.', 'The issuer is not a certification authority configured as trusted.'),
+        sentence('Mindestens eine Anlage passt nicht zu dieser Signatur; sie ist einzeln gekennzeichnet und gehört nicht zum Nachweis.', 'At least one attachment does not match this signature; it is marked on its own and is not covered.'),
+      ],
+      technical: 'rsa-sha256; 2 references',
+    };
+    const intermediaryV1 = {
+      role: 'intermediary',
+      result: 'valid',
+      certificate: 'trusted',
+      words: sentence('Signatur gültig; Zertifikat vertrauenswürdig; Sperrstatus nicht geprüft', 'signature valid; certificate trusted; revocation status not checked'),
+      checkedAt: '2026-11-30T10:00:05.000Z',
+      revocation: 'not-checked',
+      reasons: [],
+      technical: 'SupplierSignature trusted; 3 references',
+    };
+    const inspectionsV1 = [
+      { subject: 'CN=Sozialamt-Portal Musterstadt', mathResult: 'ok', offlineResult: 'valid', words: sentence('laut Intermediär gültig', 'valid according to the intermediary') },
+      { subject: 'unbekannt', mathResult: 'corrupted', offlineResult: 'invalid', words: sentence('laut Intermediär nicht in Ordnung (corrupted/invalid)', 'not in order according to the intermediary (corrupted/invalid)') },
+    ];
+    const signatureV1 = { version: 1, checks: [intermediaryV1, authorV1], evidence: { signers: [null, null], intermediates: [] } };
+    // the trust judged again after a CA change, as version 12 kept it: the same format
+    const trustV1 = { ...signatureV1, checks: [intermediaryV1, { ...authorV1, certificate: 'trusted', words: sentence('Signatur gültig; Zertifikat vertrauenswürdig; Sperrstatus nicht geprüft', 'signature valid; certificate trusted; revocation status not checked'), reasons: [authorV1.reasons[1]] }] };
+    const insert = db.prepare('INSERT INTO deliveries(id, message_id, unreadable_reason, unreadable_kind, fetched_at) VALUES (?, ?, ?, ?, ?)');
+    const details = db.prepare(
+      'INSERT INTO delivery_details(delivery_id, inspection_report, signature_result, certificate_result, content_size, content_sha256, content_inline) VALUES (?, ?, ?, ?, 1, ?, ?)',
+    );
+    const digest = createHash('sha256').update('x').digest();
+    insert.run(1, 'lesbar-1', null, null, Date.UTC(2026, 10, 30));
+    details.run(1, JSON.stringify({ version: 1, inspections: inspectionsV1 }), JSON.stringify(signatureV1), null, digest, Buffer.from('x'));
+    db.prepare('INSERT INTO delivery_trust(delivery_id, signature_result, judged_at) VALUES (?, ?, ?)').run(1, JSON.stringify(trustV1), Date.UTC(2026, 11, 1));
+    insert.run(2, 'unlesbar-2', 'nicht lesbar: Inhalt ist nicht für das Zertifikat dieses Postfachs verschlüsselt', 'no-matching-key', Date.UTC(2026, 10, 30));
+    details.run(2, null, JSON.stringify({ version: 1, checks: [intermediaryV1] }), '{"unreadable":{"kind":"no-matching-key","detail":"x"}}', digest, Buffer.from('x'));
+    insert.run(3, 'beschaedigt-3', null, null, Date.UTC(2026, 10, 30));
+    details.run(3, '{"ok":true}', '{"version":1,"valid":true}', null, digest, Buffer.from('x'));
+    db.close();
+
+    const store = await PostfachStore.open(dbPath, { password: PASSWORD });
+    try {
+      // the words shown are exactly those version 12 stored (same office zone), now said from the codes: the fetch's
+      // own result, and the result judged again (which the store hands out where there is one)
+      const said = (value: unknown) => signaturesOf({ signatureResult: value as never }, new Date('2026-12-01T00:00:00Z')).map((c) => signatureCheckDto(c, 'Europe/Berlin'));
+      const raw11 = await rawDatabase(dbPath);
+      const own = JSON.parse((raw11.db.prepare('SELECT signature_result AS v FROM delivery_details WHERE delivery_id = 1').get() as { v: string }).v) as unknown;
+      raw11.db.close();
+      for (const [checks, expected] of [
+        [said(own), signatureV1],
+        [said(store.getDelivery(1).signatureResult), trustV1],
+      ] as const) {
+        expect(checks.map((c) => c.words)).toEqual(expected.checks.map((c) => c.words));
+        expect(checks.map((c) => c.reasons)).toEqual(expected.checks.map((c) => c.reasons));
+        expect(checks[1]?.signer?.warnings).toEqual(authorV1.signer.warnings);
+      }
+      const fresh = store.getDelivery(1);
+      expect(inspectionsOf(fresh).map(inspectionDto).map((i) => [i.subject, i.words])).toEqual(inspectionsV1.map((i) => [i.subject, i.words]));
+      expect(listItemDto(store.getDelivery(2))).toMatchObject({ unreadableReason: 'nicht lesbar: Inhalt ist nicht für das Zertifikat dieses Postfachs verschlüsselt', unreadableKind: 'no-matching-key' });
+      // what was not the engine's JSON stays as it was
+      expect(store.getDelivery(3).signatureResult).toEqual({ version: 1, valid: true });
+    } finally {
+      store.close();
+    }
+    const raw = await rawDatabase(dbPath);
+    try {
+      expect(schemaVersion(raw.db)).toBe(LATEST_SCHEMA_VERSION);
+      const stored = raw.db
+        .prepare(
+          `SELECT d.unreadable_reason AS reason, x.signature_result AS signatures, x.inspection_report AS inspections, t.signature_result AS trust
+           FROM deliveries d JOIN delivery_details x ON x.delivery_id = d.id LEFT JOIN delivery_trust t ON t.delivery_id = d.id ORDER BY d.id`,
+        )
+        .all() as Array<Record<string, string | null>>;
+      // no sentence left: neither German nor English words of the evidence
+      const text = JSON.stringify(stored);
+      for (const words of ['Signatur ', 'Zertifikat', 'Sperrstatus', 'laut Intermedi', 'nicht lesbar', 'unbekannt', 'signature valid', 'according to', 'Aussteller', '"words"', '"de"']) expect(text).not.toContain(words);
+      expect(stored[1]?.reason).toBe('no-matching-key');
+      const trust = JSON.parse(stored[0]!.trust!) as { version: number; checks: Array<{ certificate: string; reasons: string[] }> };
+      expect(trust.version).toBe(2);
+      expect(trust.checks[1]).toMatchObject({ certificate: 'trusted', reasons: ['attachment-not-covered'] });
+      const signatures = JSON.parse(stored[0]!.signatures!) as { version: number; checks: Array<{ reasons: string[]; signer?: { warnings: unknown[] } }> };
+      expect(signatures.version).toBe(2);
+      expect(signatures.checks[1]?.reasons).toEqual(['issuer-not-found', 'attachment-not-covered']);
+      expect(signatures.checks[1]?.signer?.warnings).toEqual([
+        { code: 'expires-soon', days: 20 },
+        { code: 'weak-key', bits: 2048, minimum: 3000 },
+        { code: 'weak-signature-algorithm', algorithm: 'SHA-1 mit RSA' },
+      ]);
+    } finally {
+      raw.db.close();
     }
   });
 

@@ -153,10 +153,11 @@ describe('saving a delivery', () => {
     const { id } = await store.saveDelivery({
       messageId: 'poison-1',
       content: hostile,
-      unreadableReason: 'nicht lesbar: XML mit DOCTYPE (Entitäten) abgelehnt',
+      unreadableReason: 'xml-hostile',
+      unreadableKind: 'xml-hostile',
       processCard: { creation: '2026-11-27T08:30:00Z' },
     });
-    expect(store.list({ unreadable: true }).items.map((i) => [i.id, i.unreadableReason, i.applicants])).toEqual([[id, 'nicht lesbar: XML mit DOCTYPE (Entitäten) abgelehnt', []]]);
+    expect(store.list({ unreadable: true }).items.map((i) => [i.id, i.unreadableReason, i.applicants])).toEqual([[id, 'xml-hostile', []]]);
     expect((await store.readContent(id)).equals(hostile)).toBe(true);
     expect(JSON.parse(store.auditEntries().find((e) => e.action === 'fetched')?.detail ?? '{}')).toMatchObject({ v: 1, unreadable: true });
     store.close();

@@ -18,6 +18,7 @@ import { creationCheckCodeSchema, creationCheckSchema, validityBasisSchema } fro
 import { personNameSchema } from './names.js';
 import { UNREADABLE_KIND_PATTERN } from './unreadable.js';
 import { COVERAGE_STATUSES, PART_ROLES } from './coverage.js';
+import { CERTIFICATE_TRUSTS, REVOCATIONS, SIGNATURE_RESULTS, SIGNATURE_ROLES, SIGNATURE_STATUSES } from '../../domain/evidence.js';
 
 const storeId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
@@ -207,7 +208,7 @@ export const connectionTestSchema = z.strictObject({
 // ---------------------------------------------------------------------------------------------------------------
 // messages
 
-export const SIGNATURE_STATUSES = ['vertrauenswuerdig', 'unbekannter-aussteller', 'ungueltig', 'unsigniert', 'nicht-pruefbar'] as const;
+export { SIGNATURE_STATUSES };
 export const signatureStatusSchema = z.enum(SIGNATURE_STATUSES);
 export type SignatureStatus = z.infer<typeof signatureStatusSchema>;
 
@@ -291,12 +292,12 @@ export const countsSchema = z.strictObject({
 /** One signature check in plain words, with the technical detail for IT beside it. */
 export const signatureCheckSchema = z.strictObject({
   /** author: the sender's signature over the content · intermediary: the response signature (checked at fetch). */
-  role: z.enum(['author', 'intermediary']),
+  role: z.enum(SIGNATURE_ROLES),
   /** Container id for author signatures. */
   container: shortText.optional(),
-  result: z.enum(['valid', 'invalid', 'not-checkable']),
+  result: z.enum(SIGNATURE_RESULTS),
   /** Whether the signer's certificate chains to a CA local IT configured as trusted. */
-  certificate: z.enum(['trusted', 'unknown-issuer', 'invalid', 'not-checked']),
+  certificate: z.enum(CERTIFICATE_TRUSTS),
   /** e.g. "Signatur gültig; Zertifikat vertrauenswürdig; Sperrstatus nicht geprüft". */
   words: userTextSchema,
   signer: certificateSummarySchema.optional(),
@@ -310,7 +311,7 @@ export const signatureCheckSchema = z.strictObject({
    * abgelaufen"); said wherever the result is shown.
    */
   expiredSince: isoTime.optional(),
-  revocation: z.literal('not-checked'),
+  revocation: z.enum(REVOCATIONS),
   reasons: z.array(userTextSchema).max(20),
   technical: text,
 });

@@ -1,7 +1,7 @@
 /**
  * "nicht lesbar": why a delivery's content could not be decrypted, verified or read, by the stable kind the fetch
- * engine stores beside its German text (the error kind). The store keeps the German sentence (the CLI and the
- * Abnahmeprotokoll print it); a UI in another language says it from the kind. Plain words, no personal data.
+ * engine stores (the error kind). The store keeps the kind only (store migration 13); the words are said from it
+ * where shown. Plain words, no personal data.
  * No Node and no DOM here (the renderer imports this file).
  */
 
@@ -37,4 +37,4 @@ export function unreadableWords(kind: string): UnreadableWords {
 }
 
 /** What the stored kind may look like (an error kind token). */
-export const UNREADABLE_KIND_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/;
+export { UNREADABLE_KIND_PATTERN } from '../../domain/evidence.js';

@@ -29,7 +29,7 @@ import {
 import { importCodeListFolder, type FolderImport } from '../../mailbox/code-lists.js';
 import { documentChunk, fullValue, messageDetail, ViewCache, type ViewSettings } from '../../mailbox/message-detail.js';
 import { startNameBackfill, type Backfill } from '../../mailbox/name-backfill.js';
-import { listItemDto } from '../../mailbox/message-dto.js';
+import { listItemDto, messageDetailDto } from './evidence-dto.js';
 import { StoreSession } from '../../mailbox/store-session.js';
 import { assertUnlocked, loadConfig, type ResolvedConfig } from '../../config/load-config.js';
 import { assertExportAllowed } from '../../config/export-folders.js';
@@ -500,8 +500,8 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: M
       // a message whose content brought the service down is shown without it (Laufzettel, documents, the reason)
       const refused = heavy.quarantined(messageId, 'message-detail');
       const detail = refused
-        ? await messageDetail(store(), ref, views, { timeZone, viewRefused: quarantinedError(refused) })
-        : await heavy.run('message-detail', { messageId, ...('id' in input.ref ? { storeId: input.ref.id } : {}) }, () => messageDetail(store(), ref, views, { timeZone }));
+        ? messageDetailDto(await messageDetail(store(), ref, views, { timeZone, viewRefused: quarantinedError(refused) }), timeZone)
+        : messageDetailDto(await heavy.run('message-detail', { messageId, ...('id' in input.ref ? { storeId: input.ref.id } : {}) }, () => messageDetail(store(), ref, views, { timeZone })), timeZone);
       context.emit('messages.changed', { reason: 'state', ids: [detail.item.id] });
       return detail;
     },

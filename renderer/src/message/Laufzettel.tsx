@@ -11,6 +11,7 @@ import { coverageTone, roleWords } from '../../../core/api/contract/coverage.js'
 import { BoundedValue } from '../components/BoundedValue.js';
 import { SignatureBadge } from '../components/SignatureBadge.js';
 import { expiredSinceWords, JUDGED_AT_RECEIPT_WORDS } from '../../../core/api/contract/legal-time.js';
+import { signatureSentence, wordsOf } from '../../../core/domain/words/index.js';
 import { bytes, date, dateTime, office } from '../format/format.js';
 import { useLanguage } from '../i18n/i18n.js';
 import { DocumentFindings } from './DocumentFindings.js';
@@ -29,11 +30,11 @@ function Fact({ label, children, testId }: { label: string; children: React.Reac
 }
 
 /**
- * The engine's words end in the revocation clause ("…; Sperrstatus nicht geprüft"), which the card states once on a
- * line of its own (from `revocation`): taken off the words here, for messages stored before as well.
+ * The signature and certificate result in words from their codes (core/domain/words); the revocation status is
+ * stated once on a line of its own below, so it is left out here.
  */
-export function wordsWithoutRevocation(words: string): string {
-  return words.replace(/;\s*(?:Sperrstatus nicht geprüft|revocation(?: status)? not checked)\s*$/i, '');
+function resultWords(check: SignatureCheck, language: 'de' | 'en'): string {
+  return signatureSentence(wordsOf(language), check.result, check.certificate, undefined);
 }
 
 /** What a signature covers, by name ("before-coverage" rows say nothing: it was not recorded). */
@@ -70,7 +71,7 @@ function SignatureResult({ check, covers }: { check: SignatureCheck; covers: str
   return (
     <div role="group" className={`signature signature--${tone}`} aria-label={check.role === 'author' ? t.message.laufzettel.roleAuthor : t.message.laufzettel.roleIntermediary}>
       <h4 className="signature__role">{check.role === 'author' ? t.message.laufzettel.roleAuthor : t.message.laufzettel.roleIntermediary}</h4>
-      <p className="signature__words">{wordsWithoutRevocation(text(check.words))}</p>
+      <p className="signature__words">{resultWords(check, language)}</p>
       {check.role === 'author' && covers !== undefined ? (
         <p className="signature__covers">
           {t.message.laufzettel.covers}: <Shown text={covers} />

@@ -10,7 +10,6 @@
 import { Buffer } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { PostfachStore, type NewDelivery } from '../../../core/store/index.js';
-import { unreadableWords } from '../../../core/api/contract/unreadable.js';
 import { signaturesJson } from '../../../core/mailbox/message-dto.js';
 import { summarize } from '../../../core/xsozial/index.js';
 import { evidenceChunks, generateApplication, type Service } from '../../../intermediary/generator/index.js';
@@ -25,7 +24,6 @@ const validSignature = signaturesJson([
     container: 'Inhaltsdaten',
     result: 'valid',
     certificate: 'trusted',
-    words: { de: 'Signatur gültig; Zertifikat vertrauenswürdig; Sperrstatus nicht geprüft', en: 'Signature valid; certificate trusted; revocation not checked' },
     algorithm: 'RSA-SHA256',
     revocation: 'not-checked',
     reasons: [],
@@ -39,10 +37,9 @@ const invalidSignature = signaturesJson([
     container: 'Inhaltsdaten',
     result: 'invalid',
     certificate: 'trusted',
-    words: { de: 'Signatur ungültig – Inhalt wurde nach dem Signieren verändert; nicht verwenden', en: 'Signature invalid – content altered after signing; do not use' },
     algorithm: 'RSA-SHA256',
     revocation: 'not-checked',
-    reasons: [{ de: 'Der Hashwert des Inhalts passt nicht zur Signatur.', en: 'The content digest does not match the signature.' }],
+    reasons: [],
     technical: 'DigestValue mismatch for reference #Inhaltsdaten (fixture)',
   },
 ]);
@@ -105,7 +102,7 @@ export async function createFixtureStore(storePath: string, count = 8): Promise<
       content: Buffer.from('-----BEGIN ENCRYPTED CONTENT----- (a delivery encrypted for another certificate) -----END-----'),
       contentType: 'application/octet-stream',
       processCard: { creation: new Date(now - 30 * 60_000) },
-      unreadableReason: unreadableWords('no-matching-key').de,
+      unreadableReason: 'no-matching-key',
       unreadableKind: 'no-matching-key',
       summary: { signatureStatus: 'nicht-pruefbar' },
       fetchedAt: new Date(now - 60_000),
