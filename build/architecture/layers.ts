@@ -71,7 +71,7 @@ const NODE = [NODE_BUILTINS, ANY_PACKAGE] as const;
 export const PARTS: Readonly<Record<PartName, Part>> = {
   // ── runs anywhere ────────────────────────────────────────────────────────────────────────────────────────────
   errors: {
-    paths: ['core/errors.ts'],
+    paths: ['core/errors.ts', 'core/error-kinds.ts'],
     runsIn: 'anywhere',
     purpose: 'PostfachError: stable kind, German and English words, technical detail',
     imports: [],
@@ -243,7 +243,7 @@ export const PARTS: Readonly<Record<PartName, Part>> = {
     paths: ['core/export/'],
     runsIn: 'the service, Node',
     purpose: 'view model and receipt facts to PDF, XML and attachment files',
-    imports: ['xsozial', 'time', 'visible-text', 'errors'],
+    imports: ['xsozial', 'time', 'visible-text', 'io', 'errors'],
     packages: NODE,
   },
   osci: {
@@ -264,7 +264,7 @@ export const PARTS: Readonly<Record<PartName, Part>> = {
     paths: ['core/xsozial/'],
     runsIn: 'the service, Node',
     purpose: 'delivered XSozial XML to the view model',
-    imports: ['xsozial-view', 'xml', 'visible-text', 'errors'],
+    imports: ['xsozial-view', 'xml', 'visible-text', 'io', 'errors'],
     packages: NODE,
   },
   pki: {
@@ -404,11 +404,5 @@ export const EXCEPTIONS: readonly LayerException[] = [
     to: ['mailbox', 'export'],
     reason: 'the words of a signature status come from core/mailbox/message-dto.ts, the unsigned banner from core/export/receipt.ts',
     removedBy: `${WORDS} (one words catalog)`,
-  },
-  {
-    from: ['cli/commands/inspect.ts'],
-    to: ['mailbox'],
-    reason: 'the input-file error is the mailbox’s mailboxError',
-    removedBy: `${WORDS} (one registry of error kinds)`,
   },
 ];

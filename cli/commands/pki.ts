@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { PostfachError } from '../../core/errors.js';
+import { PostfachError, type ErrorKind } from '../../core/errors.js';
 import { readGivenFile } from '../../core/io/given-file.js';
 import { type CertificateFacts, describeCertificate, type KeyRole } from '../../core/pki/certificate-facts.js';
 import { type KeyFileReport, type ReportedCertificate, reportKeyFile, sniffKeyFileFormat } from '../../core/pki/file-report.js';
@@ -103,7 +103,7 @@ function parseDate(value: string): Date {
 }
 
 /** Usage errors found after parsing (e.g. a .p12 without --password-env): message on stderr, exit 2. */
-function usage(json: boolean, kind: string, de: string, en: string, detail: string): ExitCode {
+function usage(json: boolean, kind: ErrorKind, de: string, en: string, detail: string): ExitCode {
   reportError(new PostfachError(kind, { de, en }, detail), json);
   return ExitCode.usage;
 }
