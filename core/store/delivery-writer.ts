@@ -16,7 +16,7 @@ import type { Db } from './database.js';
 import { fromSqliteError, storeError } from './errors.js';
 import { appendAudit } from './audit-log.js';
 import { deleteBlobFile, newBlobId, writeBlob, type BlobFileIo, type WrittenBlob } from './blob-files.js';
-import { chunksOf, discardSource, resolveSource, type ByteChunks } from './byte-source.js';
+import { chunksOf, discardSource, resolveSource, type ByteChunks } from './store-input.js';
 import { fsyncDirectory } from './key-file.js';
 import type { JsonValue, NewAttachment, NewDelivery, SaveResult } from './records.js';
 import { contentText, foldForSearch, indexText } from './search-text.js';
