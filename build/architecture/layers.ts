@@ -19,6 +19,7 @@ export type PartName =
   | 'errors'
   | 'time'
   | 'visible-text'
+  | 'words'
   | 'xml'
   | 'contract'
   | 'host'
@@ -91,6 +92,13 @@ export const PARTS: Readonly<Record<PartName, Part>> = {
     imports: [],
     packages: [],
   },
+  words: {
+    paths: ['core/words/'],
+    runsIn: 'anywhere',
+    purpose: 'words by rule that every language part shares (plural by Intl.PluralRules)',
+    imports: [],
+    packages: [],
+  },
   contract: {
     paths: [
       'core/api/contract.ts',
@@ -123,7 +131,7 @@ export const PARTS: Readonly<Record<PartName, Part>> = {
     paths: ['renderer/src/'],
     runsIn: 'Chromium (sandboxed renderer or a browser)',
     purpose: 'the React UI; talks to the program through the contract only',
-    imports: ['contract', 'errors', 'time', 'visible-text'],
+    imports: ['contract', 'errors', 'time', 'visible-text', 'words'],
     packages: RENDERER_PACKAGES,
   },
   preload: {
@@ -137,7 +145,7 @@ export const PARTS: Readonly<Record<PartName, Part>> = {
     paths: ['electron/'],
     runsIn: 'Electron main process',
     purpose: 'windows, menus, security policies, IPC handlers; starts and talks to the service',
-    imports: ['contract', 'host', 'errors', 'preload'],
+    imports: ['contract', 'host', 'errors', 'preload', 'words'],
     packages: [...NODE, 'electron'],
   },
   'shell-service': {
@@ -160,7 +168,7 @@ export const PARTS: Readonly<Record<PartName, Part>> = {
     paths: ['cli/commands/inspect.ts', 'cli/commands/pki.ts', 'cli/commands/intermediary.ts', 'cli/commands/send.ts', 'cli/commands/config.ts'],
     runsIn: 'Node',
     purpose: 'commands that touch neither store nor mailbox: inspect a message, key files, the local intermediary and sender, settings',
-    imports: ['osci', 'pki', 'io', 'config', 'intermediary', 'errors', 'time', 'visible-text', 'cli-common'],
+    imports: ['osci', 'pki', 'io', 'config', 'intermediary', 'errors', 'time', 'visible-text', 'words', 'cli-common'],
     packages: NODE,
   },
   'cli-common': {
@@ -243,7 +251,7 @@ export const PARTS: Readonly<Record<PartName, Part>> = {
     paths: ['core/export/'],
     runsIn: 'the service, Node',
     purpose: 'view model and receipt facts to PDF, XML and attachment files',
-    imports: ['xsozial', 'time', 'visible-text', 'io', 'errors'],
+    imports: ['xsozial', 'time', 'visible-text', 'io', 'words', 'errors'],
     packages: NODE,
   },
   osci: {

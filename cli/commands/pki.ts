@@ -15,6 +15,7 @@ import type { OfficeTime } from '../../core/time/office-time.js';
 import { ExitCode } from '../exit-codes.js';
 import { configuredOfficeTime } from '../office-time.js';
 import { passwordFromEnv, printJson, reportError, runAction } from '../output.js';
+import { plural as pluralBy } from '../../core/words/plural.js';
 
 const KEY_USAGE_DE: Readonly<Record<string, string>> = {
   digitalSignature: 'digitale Signatur',
@@ -70,7 +71,7 @@ function certificateText(entry: ReportedCertificate, withSuitability: boolean, o
 }
 
 function reportText(file: string, report: KeyFileReport, office: OfficeTime): string {
-  const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
+  const plural = (n: number, one: string, many: string): string => `${n} ${pluralBy('de', n, one, many)}`;
   let out = '';
   if (report.format === 'pkcs12') {
     out += `Datei: ${file}\nArt: PKCS#12-Schlüsseldatei mit ${plural(report.keys.length, 'Schlüssel', 'Schlüsseln')} und ${plural(report.certificates.length, 'weiteren Zertifikat', 'weiteren Zertifikaten')}\n`;
