@@ -126,6 +126,9 @@ export const ERROR_KINDS = [
   // the local intermediary
   'intermediary-data',
   'intermediary-listen',
+  // code lists (genericode files imported by IT)
+  'codelist-invalid',
+  'codelist-unreadable',
   // everything else (mailbox engine, set-up, content, settings, CLI, renderer)
   'fetch-failed',
   'abnahme-not-test',

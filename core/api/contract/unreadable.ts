@@ -31,6 +31,8 @@ const REASONS = {
   'content-ambiguous': { de: 'Zustellung enthält mehrere verschiedene Anträge, keiner ist eindeutig der signierte', en: 'the delivery holds several different applications, none is clearly the signed one' },
   malformed: { de: 'Inhaltsdaten sind beschädigt', en: 'the content data is damaged' },
   // the general words fit these
+  'codelist-invalid': OTHER,
+  'codelist-unreadable': OTHER,
   'dialog-closed': OTHER,
   'dialog-mismatch': OTHER,
   fault: OTHER,

@@ -284,6 +284,8 @@ export const HELP = {
     en: 'Try again. If that does not help, restart the program and give IT support the technical detail.',
   },
   // the generic advice fits these
+  'codelist-invalid': GENERIC,
+  'codelist-unreadable': GENERIC,
   'content-decryption': GENERIC,
   'dialog-closed': GENERIC,
   'digest-mismatch': GENERIC,
