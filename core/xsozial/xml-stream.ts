@@ -342,10 +342,7 @@ export class XmlStreamParser {
 }
 
 /** Reads a whole source through a parser. */
-export async function parseXmlSource(
-  source: ByteSource,
-  options: XmlStreamOptions = {},
-): Promise<{ root: RawElement; binaries: readonly BinaryContent[]; stoppedEarly: boolean }> {
+export async function parseXmlSource(source: ByteSource, options: XmlStreamOptions = {}): Promise<{ root: RawElement; binaries: readonly BinaryContent[]; stoppedEarly: boolean }> {
   const parser = new XmlStreamParser(options);
   for await (const chunk of source.stream()) {
     parser.write(chunk);

@@ -33,6 +33,8 @@ export function httpPost(url: string, options: HttpPostOptions = {}): PostFuncti
       );
       req.on('timeout', () => req.destroy(new Error(`no answer from ${target.host} within ${options.timeoutMs ?? 120_000} ms`)));
       req.on('error', reject);
-      sourceToReadable(body).on('error', (e) => req.destroy(e)).pipe(req);
+      sourceToReadable(body)
+        .on('error', (e) => req.destroy(e))
+        .pipe(req);
     });
 }

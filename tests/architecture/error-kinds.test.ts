@@ -35,7 +35,10 @@ function typeErrors(roots: readonly string[], replaced: ReadonlyMap<string, stri
   const host = ts.createCompilerHost(options);
   const readFile = host.readFile.bind(host);
   host.readFile = (file) => replaced.get(path.resolve(file)) ?? readFile(file);
-  host.fileExists = ((exists) => (file: string) => replaced.has(path.resolve(file)) || exists(file))(host.fileExists.bind(host));
+  host.fileExists = (
+    (exists) => (file: string) =>
+      replaced.has(path.resolve(file)) || exists(file)
+  )(host.fileExists.bind(host));
   const getSourceFile = host.getSourceFile.bind(host);
   host.getSourceFile = (file, language, onError, create) => {
     const text = replaced.get(path.resolve(file));
@@ -66,8 +69,7 @@ describe('the error-kind registry', () => {
   });
 
   it('a PostfachError with a kind outside the registry fails tsc', () => {
-    const user = (kind: string): string =>
-      `import { PostfachError } from './errors.js';\nexport const e = new PostfachError('${kind}', { de: 'x', en: 'x' }, 'detail');\n`;
+    const user = (kind: string): string => `import { PostfachError } from './errors.js';\nexport const e = new PostfachError('${kind}', { de: 'x', en: 'x' }, 'detail');\n`;
     expect(typeErrors([USER], new Map([[USER, user('network')]])).map(where)).toEqual([]);
     const errors = typeErrors([USER], new Map([[USER, user('netwrok')]])).map(where);
     expect(errors).toHaveLength(1);
