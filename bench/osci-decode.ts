@@ -33,7 +33,7 @@ import { feedbackEntry } from '../core/osci/messages/feedback-codes.js';
 import { encryptTransport } from '../core/osci/transport-encryption.js';
 import { loadPkcs12, type KeyEntry } from '../core/pki/pkcs12.js';
 import { SpoolScope } from '../core/io/sink.js';
-import { httpPost } from '../core/osci/client/http-post.js';
+import { httpPost } from '../intermediary/sender/http-post.js';
 import http from 'node:http';
 import { createReadStream, statSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';

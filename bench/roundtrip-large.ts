@@ -1,7 +1,7 @@
 /**
  * Round trip of one large delivery over loopback HTTP, each party in its own process with its own peak RSS:
  * the local intermediary, the Sozialplattform-like sender (`sendApplications`, one evidence file of N MB as a
- * content-encrypted OSCI attachment, produced as a stream), and the fetching municipality (core/osci's fetchAll:
+ * content-encrypted OSCI attachment, produced as a stream), and the fetching municipality (the dialog loop of tests/helpers/dialog-loop.ts over core/osci's dialog and the production transport:
  * transport decryption, SupplierSignature, content decryption, author signature, attachment decryption), which
  * hashes the attachment it received and compares it with what was sent.
  *
@@ -23,8 +23,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { peakRssKiB } from './peak-rss.js';
-import { fetchAll } from '../core/osci/client/dialog.js';
-import { httpPost } from '../core/osci/client/http-post.js';
+import { httpTransport } from '../core/mailbox/transport.js';
+import { fetchAll } from '../tests/helpers/dialog-loop.js';
 import { createTestPki, loadTestPki } from '../core/pki/test-pki.js';
 import { loadIntermediaryKeys } from '../intermediary/keys.js';
 import { startIntermediary } from '../intermediary/server.js';
@@ -70,7 +70,7 @@ async function fetchRole(pkiDir: string, url: string, chunkKb: number | undefine
   const deliveries: Array<{ attachmentSha256: string; attachmentLength: number; documentSha256: string; signatureValid: boolean; chunks: number }> = [];
   await fetchAll(
     {
-      post: httpPost(url),
+      post: httpTransport({ url, proxy: { mode: 'direct' } }),
       cipherKey: pki.municipality,
       signatureKey: pki.municipality,
       intermediaryCertificate: pki.intermediary.certificate,

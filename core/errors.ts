@@ -6,6 +6,10 @@
  * `kind` is a stable machine-readable token (used by `--json` output, tests and the UI to pick its texts).
  * Anything that is not a PostfachError is a bug and is reported as kind `internal`.
  */
+import type { ErrorKind } from './error-kinds.js';
+
+export type { ErrorKind } from './error-kinds.js';
+
 export interface UserText {
   readonly de: string;
   readonly en: string;
@@ -18,12 +22,12 @@ export interface PostfachErrorOptions {
 }
 
 export class PostfachError extends Error {
-  readonly kind: string;
+  readonly kind: ErrorKind;
   readonly text: UserText;
   readonly detail: string;
   readonly osciCode: string | undefined;
 
-  constructor(kind: string, text: UserText, detail: string, options: PostfachErrorOptions = {}) {
+  constructor(kind: ErrorKind, text: UserText, detail: string, options: PostfachErrorOptions = {}) {
     super(`${text.de} (${detail})`, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'PostfachError';
     this.kind = kind;
@@ -45,13 +49,24 @@ export class PostfachError extends Error {
 }
 
 export interface PostfachErrorJson {
-  kind: string;
+  kind: ErrorKind;
   osciCode?: string;
   /** German sentence for the caseworker. */
   message: string;
   messageEn: string;
   /** Technical detail for IT. */
   detail: string;
+}
+
+/** The words of `input-file`: a file named by the user (a key, a certificate, a message to inspect) cannot be read. */
+export const INPUT_FILE_TEXT: UserText = {
+  de: 'Eine angegebene Datei kann nicht gelesen werden. Bitte Pfad und Berechtigung prüfen.',
+  en: 'A file given cannot be read. Please check its path and permissions.',
+};
+
+/** A file named by the user cannot be read (the detail names its role and the system's code, never its content). */
+export function inputFileError(detail: string, cause?: unknown): PostfachError {
+  return new PostfachError('input-file', INPUT_FILE_TEXT, detail, cause === undefined ? {} : { cause });
 }
 
 /** Wraps anything thrown into a PostfachError; unexpected errors become kind `internal`. */

@@ -3,9 +3,10 @@
  * notification carries counts only, never names: it can appear on a locked or shared screen.
  */
 import type { MenuItemConstructorOptions } from 'electron';
+import { plural } from '../core/words/plural.js';
 
 export function newApplicationsNotice(count: number): { title: string; body: string } {
-  const title = count === 1 ? '1 neuer Antrag' : `${count} neue Anträge`;
+  const title = `${count} ${plural('de', count, 'neuer Antrag', 'neue Anträge')}`;
   return { title, body: 'Im OSCI-Postfach eingegangen. Zum Anzeigen hier klicken.' };
 }
 
@@ -23,7 +24,7 @@ export interface CertificateExpiry {
 export function certificateNotice(expiry: CertificateExpiry | undefined): { title: string; body: string } | null {
   if (expiry === undefined || expiry.status === 'ok') return null;
   return {
-    title: expiry.status === 'expired' ? 'Zertifikat des Postfachs abgelaufen' : `Zertifikat des Postfachs läuft in ${expiry.daysLeft} ${expiry.daysLeft === 1 ? 'Tag' : 'Tagen'} ab`,
+    title: expiry.status === 'expired' ? 'Zertifikat des Postfachs abgelaufen' : `Zertifikat des Postfachs läuft in ${expiry.daysLeft} ${plural('de', expiry.daysLeft, 'Tag', 'Tagen')} ab`,
     body: expiry.text.de,
   };
 }

@@ -20,6 +20,7 @@ export type PartName =
   | 'time'
   | 'domain'
   | 'visible-text'
+  | 'words'
   | 'xml'
   | 'contract'
   | 'host'
@@ -72,7 +73,7 @@ const NODE = [NODE_BUILTINS, ANY_PACKAGE] as const;
 export const PARTS: Readonly<Record<PartName, Part>> = {
   // ── runs anywhere ────────────────────────────────────────────────────────────────────────────────────────────
   errors: {
-    paths: ['core/errors.ts'],
+    paths: ['core/errors.ts', 'core/error-kinds.ts'],
     runsIn: 'anywhere',
     purpose: 'PostfachError: stable kind, German and English words, technical detail',
     imports: [],
@@ -96,6 +97,13 @@ export const PARTS: Readonly<Record<PartName, Part>> = {
     paths: ['core/visible-text.ts', 'core/text-bounds.ts'],
     runsIn: 'anywhere',
     purpose: 'text from a message shown with invisible and reordering characters written out, cut to bounds without breaking a character',
+    imports: [],
+    packages: [],
+  },
+  words: {
+    paths: ['core/words/'],
+    runsIn: 'anywhere',
+    purpose: 'words by rule that every language part shares (plural by Intl.PluralRules)',
     imports: [],
     packages: [],
   },
@@ -131,7 +139,7 @@ export const PARTS: Readonly<Record<PartName, Part>> = {
     paths: ['renderer/src/'],
     runsIn: 'Chromium (sandboxed renderer or a browser)',
     purpose: 'the React UI; talks to the program through the contract only',
-    imports: ['contract', 'xsozial-view', 'errors', 'time', 'visible-text', 'domain'],
+    imports: ['contract', 'xsozial-view', 'errors', 'time', 'visible-text', 'domain', 'words'],
     packages: RENDERER_PACKAGES,
   },
   preload: {
@@ -145,7 +153,7 @@ export const PARTS: Readonly<Record<PartName, Part>> = {
     paths: ['electron/'],
     runsIn: 'Electron main process',
     purpose: 'windows, menus, security policies, IPC handlers; starts and talks to the service',
-    imports: ['contract', 'host', 'errors', 'preload'],
+    imports: ['contract', 'host', 'errors', 'preload', 'words'],
     packages: [...NODE, 'electron'],
   },
   'shell-service': {
@@ -168,7 +176,7 @@ export const PARTS: Readonly<Record<PartName, Part>> = {
     paths: ['cli/commands/inspect.ts', 'cli/commands/pki.ts', 'cli/commands/intermediary.ts', 'cli/commands/send.ts', 'cli/commands/config.ts'],
     runsIn: 'Node',
     purpose: 'commands that touch neither store nor mailbox: inspect a message, key files, the local intermediary and sender, settings',
-    imports: ['osci', 'pki', 'io', 'config', 'intermediary', 'errors', 'time', 'visible-text', 'cli-common'],
+    imports: ['osci', 'pki', 'io', 'config', 'intermediary', 'errors', 'time', 'visible-text', 'words', 'cli-common'],
     packages: NODE,
   },
   'cli-common': {
@@ -251,7 +259,7 @@ export const PARTS: Readonly<Record<PartName, Part>> = {
     paths: ['core/export/'],
     runsIn: 'the service, Node',
     purpose: 'view model and receipt facts to PDF, XML and attachment files',
-    imports: ['domain', 'xsozial', 'time', 'visible-text', 'errors'],
+    imports: ['domain', 'xsozial', 'time', 'visible-text', 'io', 'words', 'errors'],
     packages: NODE,
   },
   osci: {
@@ -272,7 +280,7 @@ export const PARTS: Readonly<Record<PartName, Part>> = {
     paths: ['core/xsozial/'],
     runsIn: 'the service, Node',
     purpose: 'delivered XSozial XML to the view model',
-    imports: ['xsozial-view', 'xml', 'visible-text', 'errors'],
+    imports: ['xsozial-view', 'xml', 'visible-text', 'io', 'errors'],
     packages: NODE,
   },
   pki: {
@@ -378,11 +386,5 @@ export const EXCEPTIONS: readonly LayerException[] = [
     to: ['export'],
     reason: 'the unsigned banner comes from core/export/receipt.ts',
     removedBy: `${WORDS} (one words catalog)`,
-  },
-  {
-    from: ['cli/commands/inspect.ts'],
-    to: ['mailbox'],
-    reason: 'the input-file error is the mailbox’s mailboxError',
-    removedBy: `${WORDS} (one registry of error kinds)`,
   },
 ];

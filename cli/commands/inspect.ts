@@ -12,8 +12,8 @@ import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { X509Certificate } from 'node:crypto';
+import { inputFileError } from '../../core/errors.js';
 import { fileSource } from '../../core/io/byte-source.js';
-import { mailboxError } from '../../core/mailbox/errors.js';
 import { inspectMessage, type InspectReport } from '../../core/osci/inspect.js';
 import { loadCertificates, loadPkcs12, type KeyEntry } from '../../core/pki/pkcs12.js';
 import { visibleText } from '../../core/visible-text.js';
@@ -116,7 +116,7 @@ function text(r: InspectReport, office: OfficeTime): string {
 
 /** A file named on the command line that cannot be read: `input-file` (exit code 1), not an internal error. */
 function unreadable(file: string, role: string, cause: unknown): Error {
-  return mailboxError('input-file', `${role}: ${(cause as NodeJS.ErrnoException).code ?? 'error'} reading ${path.basename(file)}`, { cause });
+  return inputFileError(`${role}: ${(cause as NodeJS.ErrnoException).code ?? 'error'} reading ${path.basename(file)}`, cause);
 }
 
 function readInput(file: string, role: string): Buffer {

@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { PostfachError } from '../../core/errors.js';
+import { PostfachError, type ErrorKind } from '../../core/errors.js';
 import { readGivenFile } from '../../core/io/given-file.js';
 import { type CertificateFacts, describeCertificate, type KeyRole } from '../../core/pki/certificate-facts.js';
 import { type KeyFileReport, type ReportedCertificate, reportKeyFile, sniffKeyFileFormat } from '../../core/pki/file-report.js';
@@ -15,6 +15,7 @@ import type { OfficeTime } from '../../core/time/office-time.js';
 import { ExitCode } from '../exit-codes.js';
 import { configuredOfficeTime } from '../office-time.js';
 import { passwordFromEnv, printJson, reportError, runAction } from '../output.js';
+import { plural as pluralBy } from '../../core/words/plural.js';
 
 const KEY_USAGE_DE: Readonly<Record<string, string>> = {
   digitalSignature: 'digitale Signatur',
@@ -70,7 +71,7 @@ function certificateText(entry: ReportedCertificate, withSuitability: boolean, o
 }
 
 function reportText(file: string, report: KeyFileReport, office: OfficeTime): string {
-  const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
+  const plural = (n: number, one: string, many: string): string => `${n} ${pluralBy('de', n, one, many)}`;
   let out = '';
   if (report.format === 'pkcs12') {
     out += `Datei: ${file}\nArt: PKCS#12-Schlüsseldatei mit ${plural(report.keys.length, 'Schlüssel', 'Schlüsseln')} und ${plural(report.certificates.length, 'weiteren Zertifikat', 'weiteren Zertifikaten')}\n`;
@@ -103,7 +104,7 @@ function parseDate(value: string): Date {
 }
 
 /** Usage errors found after parsing (e.g. a .p12 without --password-env): message on stderr, exit 2. */
-function usage(json: boolean, kind: string, de: string, en: string, detail: string): ExitCode {
+function usage(json: boolean, kind: ErrorKind, de: string, en: string, detail: string): ExitCode {
   reportError(new PostfachError(kind, { de, en }, detail), json);
   return ExitCode.usage;
 }

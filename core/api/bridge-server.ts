@@ -19,7 +19,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import net from 'node:net';
-import { PostfachError } from '../errors.js';
+import { PostfachError, type ErrorKind } from '../errors.js';
 import type { ShellHandlers, Unsubscribe } from './api-types.js';
 import { contract, type EventName } from './contract.js';
 import { uiSecurityHeaders } from './csp.js';
@@ -103,7 +103,7 @@ const browserShellHandlers = {
 /** HTTP status for failures of the call itself; failures of the work (any other kind) travel with 200. */
 const statusOfKind: Readonly<Record<string, number>> = { 'api-unknown-method': 404, 'api-invalid-input': 400 };
 
-const httpError = (status: number, kind: string, detail: string): { status: number; error: PostfachError } => ({
+const httpError = (status: number, kind: ErrorKind, detail: string): { status: number; error: PostfachError } => ({
   status,
   error: new PostfachError(
     kind,

@@ -4,10 +4,11 @@
  * and structured clone both drop an Error's own properties (kind, detail) on the way.
  */
 import { z } from 'zod';
+import { ERROR_KINDS } from '../error-kinds.js';
 import { PostfachError, toPostfachError, type PostfachErrorJson } from '../errors.js';
 
 export const postfachErrorJsonSchema = z.object({
-  kind: z.string().min(1).max(100),
+  kind: z.enum(ERROR_KINDS),
   osciCode: z.string().max(20).optional(),
   message: z.string().max(2000),
   messageEn: z.string().max(2000),

@@ -15,7 +15,7 @@
  *
  * Texts and details carry ids, codes, sizes and file roles — never names, subjects or content.
  */
-import { PostfachError, type UserText } from '../errors.js';
+import { INPUT_FILE_TEXT, PostfachError, type UserText } from '../errors.js';
 
 export type MailboxErrorKind =
   | 'store-not-open'
@@ -37,10 +37,7 @@ const texts: Record<MailboxErrorKind, UserText> = {
     de: 'Das Postfach ist noch nicht eingerichtet (Schlüssel und Intermediär fehlen).',
     en: 'The mailbox is not set up yet (key and intermediary missing).',
   },
-  'input-file': {
-    de: 'Eine angegebene Datei kann nicht gelesen werden. Bitte Pfad und Berechtigung prüfen.',
-    en: 'A file given cannot be read. Please check its path and permissions.',
-  },
+  'input-file': INPUT_FILE_TEXT,
   'identity-invalid': {
     de: 'Die Angaben zur Einrichtung des Postfachs passen nicht zusammen.',
     en: 'The mailbox set-up data does not fit together.',

@@ -78,7 +78,6 @@ function clientOptions(identity: MailboxIdentity, post: PostFunction): ClientOpt
     intermediaryCertificate: c.intermediaryCertificate,
     intermediarySigner: { pinned: c.intermediarySigners, cas: c.intermediarySigners.filter((s) => s.ca), intermediates: identity.chain },
     // the content layer is read by accept-delivery.ts: a content problem must not abandon the dialog
-    decodeContent: false,
   };
 }
 

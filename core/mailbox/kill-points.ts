@@ -1,14 +1,11 @@
 /**
- * Test-only crash points: `POSTFACH_TEST_KILL_POINT=<name>[:<n>]` makes the process SIGKILL itself the n-th time
- * (default the first) it passes the named point. The kill test (tests/mailbox/kill.test.ts) uses it to cut a real
- * fetch at exact places of the dialog — a delivery received but not saved, during the save, saved but not yet
- * acknowledged, during FetchProcessCard, around ExitDialog, mid-transfer — and checks that nothing is lost or
- * duplicated. Without the variable this is one map lookup per point.
+ * Test-only crash points: named places of a fetch (a delivery received but not saved, during the save, saved but
+ * not yet acknowledged, during FetchProcessCard, around ExitDialog, mid-transfer) where the kill test
+ * (tests/mailbox/kill.test.ts) cuts a real `postfach fetch` to check that nothing is lost or duplicated. The
+ * program itself installs nothing and reads no environment here: a point is one check of an empty slot. The kill
+ * test's preload (tests/mailbox/kill-points-preload.mjs, loaded with `node --import`) installs the handler that
+ * SIGKILLs the process.
  */
-const spec = process.env.POSTFACH_TEST_KILL_POINT;
-const wanted = spec === undefined || spec === '' ? undefined : { name: spec.split(':')[0] ?? '', hit: Number(spec.split(':')[1] ?? '1') || 1 };
-const hits = new Map<string, number>();
-
 export const KILL_POINTS = [
   'after-init',
   'response-received',
@@ -24,9 +21,13 @@ export const KILL_POINTS = [
 ] as const;
 export type KillPoint = (typeof KILL_POINTS)[number];
 
+let handler: ((name: KillPoint) => void) | undefined;
+
+/** Installs what happens at a kill point (tests only); undefined removes it. */
+export function installKillPoints(onPoint: ((name: KillPoint) => void) | undefined): void {
+  handler = onPoint;
+}
+
 export function killPoint(name: KillPoint): void {
-  if (wanted === undefined || wanted.name !== name) return;
-  const n = (hits.get(name) ?? 0) + 1;
-  hits.set(name, n);
-  if (n === wanted.hit) process.kill(process.pid, 'SIGKILL');
+  handler?.(name);
 }

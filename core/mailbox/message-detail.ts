@@ -13,7 +13,7 @@ import type { InspectionFacts, SignatureCheckFacts } from '../domain/evidence.js
 import { PostfachError, toPostfachError, type PostfachErrorJson } from '../errors.js';
 import type { DeliveryListItem, DeliveryRecord, DeliveryRef, PostfachStore } from '../store/index.js';
 import { documentSource, readDelivery, type DeliveryView, type DisplayValue, type DocumentView } from '../xsozial/index.js';
-import type { XmlByteSource } from '../xsozial/source.js';
+import type { ByteSource } from '../io/byte-source.js';
 import { codeListRegistry } from './code-lists.js';
 import { extraStatusOf, inlineDocumentFile, storedAttachmentFile } from './document-files.js';
 import { mailboxError } from './errors.js';
@@ -109,7 +109,7 @@ export class ViewCache {
   }
 }
 
-export function contentSource(store: PostfachStore, record: Pick<DeliveryRecord, 'id' | 'content'>): XmlByteSource {
+export function contentSource(store: PostfachStore, record: Pick<DeliveryRecord, 'id' | 'content'>): ByteSource {
   return rangedSource(record.content.size, () => store.openContent(record.id));
 }
 
@@ -255,7 +255,7 @@ export function inlineDocument(view: DeliveryView | undefined, ordinal: number):
 }
 
 /** A document's bytes as a re-readable source. */
-export async function documentBytes(store: PostfachStore, id: number, ref: DocumentRef, cache: ViewCache): Promise<XmlByteSource> {
+export async function documentBytes(store: PostfachStore, id: number, ref: DocumentRef, cache: ViewCache): Promise<ByteSource> {
   const record = store.getDelivery(id);
   if (ref.source === 'content') return contentSource(store, record);
   if (ref.source === 'attachment') {

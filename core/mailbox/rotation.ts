@@ -17,7 +17,7 @@
  */
 import type { FetchResult } from './fetch-engine.js';
 import type { ResolvedConfig } from '../config/load-config.js';
-import { PostfachError, type UserText } from '../errors.js';
+import { PostfachError, type ErrorKind, type UserText } from '../errors.js';
 import type { CertificateSummary } from './certificates.js';
 import type { PostfachStore } from '../store/index.js';
 import { certificateSummary } from './certificates.js';
@@ -120,7 +120,7 @@ export function interruptionText(kind: string): UserText {
   return INTERRUPTIONS[kind] ?? { de: `Ein Fehler ist aufgetreten (technische Angabe: ${kind}).`, en: `An error occurred (technical detail: ${kind}).` };
 }
 
-function rotationError(kind: string, text: UserText, detail: string): PostfachError {
+function rotationError(kind: ErrorKind, text: UserText, detail: string): PostfachError {
   return new PostfachError(kind, text, detail);
 }
 

@@ -1,15 +1,15 @@
 /**
- * A stored content or attachment as a re-readable byte source (the shape core/xsozial and core/export read):
+ * A stored content or attachment as a re-readable byte source (core/io's ByteSource, which core/xsozial and core/export read):
  * every read streams it from the store again (decrypting chunk by chunk), so a 100 MB content is never held in
  * memory. A range is served by reading up to its end and passing on only its bytes.
  */
 import type { Readable } from 'node:stream';
-import type { XmlByteRange, XmlByteSource } from '../xsozial/source.js';
+import type { ByteRange, ByteSource } from '../io/byte-source.js';
 
-export function rangedSource(size: number, open: () => Readable): XmlByteSource {
+export function rangedSource(size: number, open: () => Readable): ByteSource {
   return {
     size,
-    async *stream(range?: XmlByteRange) {
+    async *stream(range?: ByteRange) {
       const start = range?.start ?? 0;
       const end = range?.end ?? size;
       if (end <= start) return;
@@ -32,7 +32,7 @@ export function rangedSource(size: number, open: () => Readable): XmlByteSource 
 }
 
 /** Reads `length` bytes at `offset` of a source into one buffer (for the viewer's chunks, at most 1 MiB). */
-export async function readRange(source: XmlByteSource, offset: number, length: number): Promise<Buffer> {
+export async function readRange(source: ByteSource, offset: number, length: number): Promise<Buffer> {
   const end = Math.min(source.size, offset + length);
   if (end <= offset) return Buffer.alloc(0);
   const parts: Buffer[] = [];

@@ -11,7 +11,7 @@
  *  - buildContainer / encryptContainer / contentPackageXml (content layer, send side); contentPackageXmlOf(message)
  * Dialog
  *  - ExplicitDialog.open(options) → fetchDelivery / fetchProcessCards / partialFetchDelivery / confirmPersisted / exit
- *  - fetchAll(options, {onDelivery}); ImplicitSender (getMessageId, storeDelivery); httpPost(url)
+ *  - ImplicitSender (getMessageId, storeDelivery)
  * Rules and tables
  *  - checkResponseControlBlock / checkRequestControlBlock / controlBlockViolations; feedbackCode / feedbackEntry
  *  - OSCI_ERROR_KINDS (every PostfachError kind thrown here)
@@ -47,7 +47,6 @@ export { encryptTransport, type TransportAlgorithms, type TransportEncryptionOpt
 export { verifyMessageSignature, requireTrustedSignature, type MessageSignatureResult } from './signature/message-signature.js';
 export { evaluateTrust, type TrustAnchors } from './signature/trust.js';
 export { subjectName, issuerName, serialDecimal } from './signature/cert-names.js';
-export { ExplicitDialog, fetchAll, ImplicitSender, type ClientOptions, type FetchedDelivery, type PostFunction } from './client/dialog.js';
-export { httpPost } from './client/http-post.js';
+export { ExplicitDialog, ImplicitSender, type ClientOptions, type FetchedDelivery, type PostFunction } from './client/dialog.js';
 export { OSCI_ERROR_KINDS, type OsciErrorKind } from './errors.js';
 export { DEFAULTS, DIGEST, KEY_TRANSPORT, MGF, SIG, SYM } from './crypto/algorithms.js';

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { fromFsError, storeError } from './errors.js';
 import { BLOB_HEADER_BYTES, BLOB_TAG_BYTES, blobHeader, DEFAULT_CHUNK_BYTES, openChunk, parseBlobHeader, sealChunk } from './blob-crypto.js';
-import { chunksOf, type ByteChunks } from './byte-source.js';
+import { chunksOf, type ByteChunks } from './store-input.js';
 
 /** A file opened for writing. The seam where tests inject write errors (full disk). */
 export interface WritableBlobFile {

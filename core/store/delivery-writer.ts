@@ -17,7 +17,7 @@ import { fromSqliteError, storeError } from './errors.js';
 import { appendAudit } from './audit-log.js';
 import { auditDetail } from './audit-words.js';
 import { deleteBlobFile, newBlobId, writeBlob, type BlobFileIo, type WrittenBlob } from './blob-files.js';
-import { chunksOf, discardSource, resolveSource, type ByteChunks } from './byte-source.js';
+import { chunksOf, discardSource, resolveSource, type ByteChunks } from './store-input.js';
 import { fsyncDirectory } from './key-file.js';
 import type { JsonValue, NewAttachment, NewDelivery, SaveResult } from './records.js';
 import { applicantSortKey, checkNames, encodeNames, guessNameParts } from './applicant-names.js';

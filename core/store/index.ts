@@ -6,7 +6,7 @@ export type { StoreUnlock, KeyWrapperInfo } from './keyring.js';
 export type { KeyProtector } from './key-protector.js';
 export type { ScryptParams } from './key-wrapping.js';
 export { DEFAULT_SCRYPT } from './key-wrapping.js';
-export type { ByteSource, ByteChunks } from './byte-source.js';
+export type { StoreInput, ByteChunks } from './store-input.js';
 export type { BlobFileIo, WritableBlobFile } from './blob-files.js';
 export { AUDIT_ACTIONS, type AuditAction, type AuditEntry, type AuditQuery, type AuditVerification } from './audit-log.js';
 export { auditWords, auditParams, type Words } from './audit-words.js';

@@ -5,7 +5,7 @@
  * record is JSON-serialisable for the typed contract — except certificates (DER bytes) and streams.
  */
 import type { StoredPersonName } from './applicant-names.js';
-import type { ByteSource } from './byte-source.js';
+import type { StoreInput } from './store-input.js';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
@@ -49,7 +49,7 @@ export interface DeliverySummaryInput {
 export interface NewAttachment {
   readonly name: string;
   readonly mimeType: string;
-  readonly content: ByteSource;
+  readonly content: StoreInput;
   /** When given, the store checks the bytes it received against it (hex) and refuses the delivery on mismatch. */
   readonly expectedSha256?: string;
   /** What the author signature covers of this part (the engine's versioned JSON of codes, kept opaque). */
@@ -67,7 +67,7 @@ export interface NewDelivery {
   /** What the author signature covers of the content (the engine's versioned JSON of codes, kept opaque). */
   readonly contentCoverage?: JsonValue;
   /** The decrypted content exactly as received. Small contents are kept inside the database, large ones in a blob file. */
-  readonly content: ByteSource;
+  readonly content: StoreInput;
   readonly contentType?: string | null;
   /** Read in array order, after the content. */
   readonly attachments?: readonly NewAttachment[];

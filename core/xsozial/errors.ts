@@ -1,6 +1,6 @@
 /**
  * The errors reading delivered XML can end in. Kinds (stable, used by the UI and `--json`):
- *  - `xml-hostile`: DOCTYPE / entity declarations (refused outright: entity bombs, external entities);
+ *  - `hostile-xml` (named `xml-hostile` before, one name per concept with core/osci): DOCTYPE / entity declarations (refused outright: entity bombs, external entities);
  *  - `xml-malformed`: not well-formed XML (parser message with line and column, never content), also a character
  *    XML 1.0 does not allow (U+0000, other control characters, U+FFFE, U+FFFF);
  *  - `xml-encoding`: invalid UTF-8 or an encoding other than UTF-8;
@@ -12,7 +12,7 @@ import { PostfachError } from '../errors.js';
 
 export function hostileXml(detail: string): PostfachError {
   return new PostfachError(
-    'xml-hostile',
+    'hostile-xml',
     {
       de: 'Der Inhalt enthält eine DOCTYPE- oder Entity-Deklaration und wird aus Sicherheitsgründen nicht gelesen.',
       en: 'The content contains a DOCTYPE or entity declaration and is not read for security reasons.',

@@ -17,7 +17,7 @@ export type { DisplayValue, ValueFlag, ValueKind } from './values.js';
 export { formatBytes, ibanIsValid, groupIban } from './values.js';
 export type { Label, XsdLabels } from './labels.js';
 export { humanise } from './labels.js';
-export { bytesSource, fileSource, toByteSource, type XmlSource, type XmlByteSource, type XmlByteRange } from './source.js';
+export { bytesSource, fileSource, toByteSource, type XmlSource } from './source.js';
 export { DEFAULT_LIMITS, type XmlLimits } from './xml-stream.js';
 export { loadXsdBundle, validateWithXsd, MAX_VALIDATION_BYTES, type XsdBundle, type ValidationResult, type ValidationIssue } from './xsd-bundle.js';
 export { deliveryViewSchema, deliverySummarySchema, documentViewSchema } from './view-schema.js';

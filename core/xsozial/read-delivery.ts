@@ -5,9 +5,10 @@
 import { createHash } from 'node:crypto';
 import { applicantNamesOf, buildView, classify, headerFacts, type BuildOptions } from './build-view.js';
 import { formatPersonName } from '../api/contract/names.js';
-import { Base64StreamDecoder } from './base64-stream.js';
+import { decodeBase64 } from '../io/base64.js';
 import { documentMissing } from './errors.js';
-import { toByteSource, type XmlByteSource, type XmlSource } from './source.js';
+import type { ByteSource } from '../io/byte-source.js';
+import { toByteSource, type XmlSource } from './source.js';
 import type { DeliverySummary, DeliveryView, DocumentView } from './view.js';
 import { parseXmlSource, XmlStreamParser, type XmlLimits } from './xml-stream.js';
 
@@ -68,7 +69,7 @@ export async function* openDocument(source: XmlSource, doc: DocumentView): Async
 }
 
 /** A re-readable source of a document's decoded bytes (size known from the view). */
-export function documentSource(source: XmlSource, doc: DocumentView): XmlByteSource {
+export function documentSource(source: XmlSource, doc: DocumentView): ByteSource {
   return {
     size: doc.size,
     async *stream(range) {
@@ -95,19 +96,12 @@ export async function readDocumentBytes(source: XmlSource, doc: DocumentView): P
   return Buffer.concat(parts, doc.size);
 }
 
-async function* fromRange(bytes: XmlByteSource, start: number, end: number): AsyncGenerator<Buffer> {
+async function* fromRange(bytes: ByteSource, start: number, end: number): AsyncGenerator<Buffer> {
   if (end > bytes.size) throw documentMissing(`byte range ${start}-${end} beyond the source of ${bytes.size} bytes`);
-  const decoder = new Base64StreamDecoder();
-  for await (const chunk of bytes.stream({ start, end })) {
-    const out = decoder.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length).toString('latin1'));
-    if (decoder.invalid) throw documentMissing(`byte range ${start}-${end}: ${decoder.invalid}`);
-    if (out.length > 0) yield out;
-  }
-  decoder.end();
-  if (decoder.invalid) throw documentMissing(`byte range ${start}-${end}: ${decoder.invalid}`);
+  yield* decodeBase64(bytes.stream({ start, end }), (reason) => documentMissing(`byte range ${start}-${end}: ${reason}`));
 }
 
-async function* byReparse(bytes: XmlByteSource, ordinal: number): AsyncGenerator<Buffer> {
+async function* byReparse(bytes: ByteSource, ordinal: number): AsyncGenerator<Buffer> {
   const queue: Buffer[] = [];
   let finished = false;
   const parser = new XmlStreamParser({

@@ -1,55 +1,29 @@
 /**
- * Where delivered XML comes from: a byte array (small content) or a re-readable byte source (a spool file, a
- * store attachment). The source shape is structurally the same as core/io's ByteSource, so either can be passed.
+ * Where delivered XML comes from: a byte array (small content) or a re-readable byte source (core/io's ByteSource:
+ * a spool file, a store attachment), the one type for bytes that are read again.
  */
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { fileSource, type ByteRange, type ByteSource } from '../io/byte-source.js';
 
-export interface XmlByteRange {
-  /** First byte (inclusive). */
-  readonly start: number;
-  /** End (exclusive). */
-  readonly end: number;
-}
+export { fileSource };
 
-export interface XmlByteSource {
-  readonly size: number;
-  /** Streams the bytes (or the given range); every call starts a fresh stream. */
-  stream(range?: XmlByteRange): AsyncIterable<Uint8Array>;
-}
-
-export type XmlSource = Uint8Array | XmlByteSource;
+export type XmlSource = Uint8Array | ByteSource;
 
 const SLICE = 1024 * 1024;
 
 /** A source over a byte array (no copy). */
-export function bytesSource(bytes: Uint8Array): XmlByteSource {
+export function bytesSource(bytes: Uint8Array): ByteSource {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   return {
-    size: bytes.length,
-    async *stream(range?: XmlByteRange) {
+    size: buffer.length,
+    async *stream(range?: ByteRange) {
       const start = range?.start ?? 0;
-      const end = range?.end ?? bytes.length;
+      const end = range?.end ?? buffer.length;
       // in slices (no copies), so the parser's buffer checks run as they do for files
-      for (let at = start; at < end; at += SLICE) yield bytes.subarray(at, Math.min(end, at + SLICE));
+      for (let at = start; at < end; at += SLICE) yield buffer.subarray(at, Math.min(end, at + SLICE));
     },
   };
 }
 
-/** A source over a file on disk; reads it again on every call. */
-export async function fileSource(path: string): Promise<XmlByteSource> {
-  const { size } = await stat(path);
-  return {
-    size,
-    stream(range?: XmlByteRange) {
-      const start = range?.start ?? 0;
-      const end = range?.end ?? size;
-      if (end <= start) return (async function* empty() {})();
-      // createReadStream's end is inclusive
-      return createReadStream(path, { start, end: end - 1, highWaterMark: 256 * 1024 });
-    },
-  };
-}
-
-export function toByteSource(source: XmlSource): XmlByteSource {
+export function toByteSource(source: XmlSource): ByteSource {
   return source instanceof Uint8Array ? bytesSource(source) : source;
 }

@@ -14,10 +14,10 @@
 import { createHash, type Hash } from 'node:crypto';
 import sax from 'sax';
 import { MAX_XML_DEPTH } from '../xml/nesting.js';
-import { Base64StreamDecoder } from './base64-stream.js';
+import { Base64Decoder } from '../io/base64.js';
 import { badEncoding, emptyXml, hostileXml, limitExceeded, malformedXml } from './errors.js';
 import { MAGIC_LENGTH } from './magic.js';
-import type { XmlByteRange, XmlByteSource } from './source.js';
+import type { ByteRange, ByteSource } from '../io/byte-source.js';
 
 export interface RawAttribute {
   readonly name: string;
@@ -36,7 +36,7 @@ export interface BinaryContent {
   /** Why the content is not valid base64, if it is not. */
   invalid?: string;
   /** Byte range of the base64 text in the source, when it can be read back directly (no entities, no CDATA). */
-  range?: XmlByteRange;
+  range?: ByteRange;
 }
 
 export interface RawElement {
@@ -89,7 +89,7 @@ export interface XmlStreamOptions {
 
 interface OpenBinary {
   readonly content: BinaryContent;
-  readonly decoder: Base64StreamDecoder;
+  readonly decoder: Base64Decoder;
   readonly hash: Hash;
   readonly charStart: number;
   readonly byteStart: number;
@@ -264,7 +264,7 @@ export class XmlStreamParser {
     element.binary = content;
     const open: OpenBinary = {
       content,
-      decoder: new Base64StreamDecoder(),
+      decoder: new Base64Decoder(),
       hash: createHash('sha256'),
       charStart: this.parser.position,
       byteStart: this.currentByteOffset(),
@@ -342,10 +342,7 @@ export class XmlStreamParser {
 }
 
 /** Reads a whole source through a parser. */
-export async function parseXmlSource(
-  source: XmlByteSource,
-  options: XmlStreamOptions = {},
-): Promise<{ root: RawElement; binaries: readonly BinaryContent[]; stoppedEarly: boolean }> {
+export async function parseXmlSource(source: ByteSource, options: XmlStreamOptions = {}): Promise<{ root: RawElement; binaries: readonly BinaryContent[]; stoppedEarly: boolean }> {
   const parser = new XmlStreamParser(options);
   for await (const chunk of source.stream()) {
     parser.write(chunk);

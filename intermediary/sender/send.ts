@@ -11,7 +11,7 @@ import { transformedSource, type ByteSource } from '../../core/io/byte-source.js
 import { PostfachError } from '../../core/errors.js';
 import { readGivenFile } from '../../core/io/given-file.js';
 import { ImplicitSender, type PostFunction } from '../../core/osci/client/dialog.js';
-import { httpPost } from '../../core/osci/client/http-post.js';
+import { httpPost } from './http-post.js';
 import type { TrustAnchors } from '../../core/osci/signature/trust.js';
 import { loadCertificate, loadPkcs12, type KeyEntry } from '../../core/pki/pkcs12.js';
 import { resolveMailboxKeys } from '../../core/pki/key-selection.js';

@@ -115,7 +115,7 @@ describe('API client over a bridge', () => {
             return { ok: true as const, value: value as never };
           }
           if (method === 'settings.get') return { ok: true as const, value: { language: 'xx' } as never };
-          throw new PostfachError('demo', { de: 'Nicht hier.', en: 'Not here.' }, `no ${method}`);
+          throw new PostfachError('api-unknown-method', { de: 'Nicht hier.', en: 'Not here.' }, `no ${method}`);
         } catch (error) {
           return failure(error);
         }
@@ -144,7 +144,7 @@ describe('API client over a bridge', () => {
 
   it('rejects with the PostfachError the other side sent, and refuses invalid answers', async () => {
     const api = createApiClient(inProcessBridge());
-    await expect(api.call('app.info', {})).rejects.toMatchObject({ kind: 'demo', detail: 'no app.info' });
+    await expect(api.call('app.info', {})).rejects.toMatchObject({ kind: 'api-unknown-method', detail: 'no app.info' });
     await expect(api.call('settings.get', {})).rejects.toMatchObject({ kind: 'api-invalid-output' });
     // invalid input never leaves the client
     await expect(api.call('settings.set', { language: 'fr' } as never)).rejects.toMatchObject({ kind: 'api-invalid-input' });

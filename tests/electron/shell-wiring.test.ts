@@ -352,7 +352,7 @@ describe('fixed facts and the start plan', () => {
   });
 
   it('says why the program cannot start, in German with the technical detail', () => {
-    const text = startFailureText(new PostfachError('store-locked', { de: 'Der Datenspeicher ist gesperrt.', en: 'The store is locked.' }, 'SQLITE_BUSY'));
+    const text = startFailureText(new PostfachError('store-busy', { de: 'Der Datenspeicher ist gesperrt.', en: 'The store is locked.' }, 'SQLITE_BUSY'));
     expect(text).toBe('Der Datenspeicher ist gesperrt.\n\nTechnische Angabe: SQLITE_BUSY');
     expect(startFailureText(new Error('boom'))).toContain('Technische Angabe:');
   });

@@ -12,7 +12,8 @@ import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readAll } from '../../core/io/byte-source.js';
-import { ExplicitDialog, fetchAll, type ClientOptions, type FetchedDelivery } from '../../core/osci/client/dialog.js';
+import { ExplicitDialog, type ClientOptions } from '../../core/osci/client/dialog.js';
+import { fetchAll, type DeliveryWithContent } from '../helpers/dialog-loop.js';
 import { loadTestPki, type TestPki } from '../../core/pki/test-pki.js';
 import { ensureCliBuilt } from '../helpers/build.js';
 import { projectRoot } from '../helpers/shared.js';
@@ -90,8 +91,8 @@ let pki: TestPki;
 
 const client = (): ClientOptions => municipalityClient(url, {}, pki);
 
-async function fetchEverything(): Promise<Array<{ messageId: string; document: Buffer | undefined; delivery: Omit<FetchedDelivery, 'decoded'> }>> {
-  const out: Array<{ messageId: string; document: Buffer | undefined; delivery: Omit<FetchedDelivery, 'decoded'> }> = [];
+async function fetchEverything(): Promise<Array<{ messageId: string; document: Buffer | undefined; delivery: Omit<DeliveryWithContent, 'decoded'> }>> {
+  const out: Array<{ messageId: string; document: Buffer | undefined; delivery: Omit<DeliveryWithContent, 'decoded'> }> = [];
   const { fetched } = await fetchAll(client(), {
     onDelivery: async (d) => {
       const container = d.content?.allContainers[0];
@@ -135,7 +136,7 @@ describe('postfach pki init → intermediary → send → fetch', () => {
     expect(got.map((g) => g.messageId)).toEqual(sent.map((s) => s.messageId));
     for (const [i, g] of got.entries()) {
       expect(g.delivery.content?.firstError).toBeUndefined();
-      const signature = g.delivery.content!.allContainers[0]!.signatures[0]!;
+      const signature = g.delivery.content.allContainers[0]!.signatures[0]!;
       expect(signature).toMatchObject({ valid: true, trust: 'trusted' });
       expect(createHash('sha256').update(g.document!).digest('hex')).toBe(sent[i]!.content.sha256);
       expect(g.document!.toString('utf8')).toContain('vorgang.transportieren');
@@ -175,7 +176,7 @@ describe('postfach pki init → intermediary → send → fetch', () => {
     expect(got[0]!.delivery.content?.firstError?.kind).toBe('no-matching-key');
     // broken author signature: delivered, the signature does not verify
     expect(got[1]!.delivery.content?.firstError?.kind).toBe('signature-invalid');
-    expect(got[1]!.delivery.content!.allContainers[0]!.signatures[0]).toMatchObject({ valid: false });
+    expect(got[1]!.delivery.content.allContainers[0]!.signatures[0]).toMatchObject({ valid: false });
     expect(got[1]!.document).toBeDefined();
     // the entity bomb travels byte for byte; it is not expanded anywhere on the way
     expect(got[2]!.document!.toString('utf8')).toBe(bombXml);

@@ -9,8 +9,9 @@ import path from 'node:path';
 import type { X509Certificate } from 'node:crypto';
 import { bufferSource, readAll, type ByteSource } from '../../core/io/byte-source.js';
 import { SpoolScope } from '../../core/io/sink.js';
-import { httpPost } from '../../core/osci/client/http-post.js';
-import type { ClientOptions } from '../../core/osci/client/dialog.js';
+import { httpTransport } from '../../core/mailbox/transport.js';
+import { httpPost } from '../../intermediary/sender/http-post.js';
+import type { TestClientOptions } from '../helpers/dialog-loop.js';
 import { decodeMessage, type DecodedMessage } from '../../core/osci/decode.js';
 import { buildRequest, type RequestSpec } from '../../core/osci/messages/build.js';
 import { encryptTransport } from '../../core/osci/transport-encryption.js';
@@ -64,9 +65,9 @@ export async function startTestIntermediary(options: IntermediaryOptions = {}, d
 }
 
 /** Options for core/osci's ExplicitDialog / fetchAll as the municipality of `p` (default: the fixture PKI). */
-export function municipalityClient(url: string, over: Partial<ClientOptions> = {}, p: TestPki = fixturePki()): ClientOptions {
+export function municipalityClient(url: string, over: Partial<TestClientOptions> = {}, p: TestPki = fixturePki()): TestClientOptions {
   return {
-    post: httpPost(url),
+    post: httpTransport({ url, proxy: { mode: 'direct' } }),
     cipherKey: p.municipality,
     signatureKey: p.municipality,
     intermediaryCertificate: p.intermediary.certificate,
@@ -76,7 +77,7 @@ export function municipalityClient(url: string, over: Partial<ClientOptions> = {
   };
 }
 
-/** Posts a body and returns the raw answer. */
+/** Posts a body and returns the raw answer (the sender's plain post: any body, any status, no retries). */
 export async function post(url: string, body: ByteSource | Buffer): Promise<Buffer> {
   const stream = await httpPost(url)(Buffer.isBuffer(body) ? bufferSource(body) : body);
   const chunks: Buffer[] = [];

@@ -8,8 +8,9 @@
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ExplicitDialog, fetchAll, type ClientOptions } from '../../core/osci/client/dialog.js';
-import { httpPost } from '../../core/osci/client/http-post.js';
+import { ExplicitDialog, type ClientOptions } from '../../core/osci/client/dialog.js';
+import { fetchAll, withContent } from '../helpers/dialog-loop.js';
+import { httpTransport } from '../../core/mailbox/transport.js';
 import type { ProcessCardBundle } from '../../core/osci/messages/model.js';
 import { sendApplications, type SentApplication } from '../../intermediary/sender/send.js';
 import { osciTime } from '../../intermediary/time.js';
@@ -95,7 +96,7 @@ describe('receipts', () => {
     const refetched = await dialog.fetchDelivery({ messageIds: [x!.messageId] });
     expect(refetched?.messageId).toBe(x!.messageId);
     expect(refetched?.moreWaiting).toBe(false);
-    expect(refetched?.content?.firstError).toBeUndefined();
+    expect((await withContent(refetched!, municipalityClient(im.url))).content.firstError).toBeUndefined();
     dialog.confirmPersisted();
     await dialog.exit();
     await dialog.release();
@@ -186,7 +187,7 @@ describe('PartialFetchDelivery', () => {
         onDelivery: async (d) => {
           expect(d.content?.firstError).toBeUndefined();
           expect(d.content?.allContainers[0]?.signatures[0]?.valid).toBe(true);
-          got.push({ id: d.messageId, chunks: d.chunks, hashes: d.content!.allContainers[0]!.contents.map((c) => ('sha256' in c ? c.sha256 : '')) });
+          got.push({ id: d.messageId, chunks: d.chunks, hashes: d.content.allContainers[0]!.contents.map((c) => ('sha256' in c ? c.sha256 : '')) });
         },
       });
       expect(got).toHaveLength(1);
@@ -285,7 +286,7 @@ describe('the data folder', () => {
       await send(im.url, 1);
       const s = fixtureSenderSetup();
       const other = await ExplicitDialog.open({
-        post: httpPost(im.url),
+        post: httpTransport({ url: im.url, proxy: { mode: 'direct' } }),
         cipherKey: s.sender,
         signatureKey: s.sender,
         intermediaryCertificate: fixturePki().intermediary.certificate,

@@ -12,7 +12,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bufferSource } from '../../core/io/byte-source.js';
 import { SpoolScope } from '../../core/io/sink.js';
-import { ExplicitDialog, type FetchedDelivery } from '../../core/osci/client/dialog.js';
+import { ExplicitDialog } from '../../core/osci/client/dialog.js';
+import { withContent, type DeliveryWithContent } from '../helpers/dialog-loop.js';
 import { DIGEST, KEY_TRANSPORT, MGF, SIG, SYM, symmetricAlgorithm } from '../../core/osci/crypto/algorithms.js';
 import { decodeMessage } from '../../core/osci/decode.js';
 import { resolveSendAlgorithms, type SendAlgorithmNames } from '../../intermediary/sender/algorithms.js';
@@ -66,7 +67,7 @@ describe('postfach send: every algorithm variant through our intermediary, decod
   let im: TestIntermediary;
   const log: Exchange[] = [];
   const sent = new Map<string, { variant: Variant; app: SentApplication; request: Buffer }>();
-  const fetched = new Map<string, FetchedDelivery>();
+  const fetched = new Map<string, DeliveryWithContent>();
   const received = new Map<string, { sha: string; attachments: string[] }>();
 
   beforeAll(async () => {
@@ -90,13 +91,15 @@ describe('postfach send: every algorithm variant through our intermediary, decod
       // the second exchange of the run is the StoreDelivery
       sent.set(app!.messageId, { variant, app: app!, request: log[before + 1]!.request });
     }
-    const dialog = await ExplicitDialog.open(municipalityClient(im.url, { post: recording(im.url, pki.municipality, log) }));
+    const client = municipalityClient(im.url, { post: recording(im.url, pki.municipality, log) });
+    const dialog = await ExplicitDialog.open(client);
     for (;;) {
-      const d = await dialog.fetchDelivery();
-      if (!d) break;
+      const fetchedDelivery = await dialog.fetchDelivery();
+      if (!fetchedDelivery) break;
+      const d = await withContent(fetchedDelivery, client);
       fetched.set(d.messageId!, d);
       // keep what is needed after the spools are gone
-      const container = d.content!.allContainers[0]!;
+      const container = d.content.allContainers[0]!;
       const doc = container.contents.find((c) => c.kind === 'Base64Content');
       received.set(d.messageId!, {
         sha: doc && doc.kind === 'Base64Content' ? doc.sha256 : '',
@@ -124,9 +127,9 @@ describe('postfach send: every algorithm variant through our intermediary, decod
       const want = resolveSendAlgorithms(variant.names);
       const alg = symmetricAlgorithm(want.symmetric);
       const d = fetched.get(id)!;
-      const item = d.content!.items[0]!;
+      const item = d.content.items[0]!;
       expect(item.kind === 'encrypted' && item.error, variant.name).toBeUndefined();
-      const container = d.content!.allContainers[0]!;
+      const container = d.content.allContainers[0]!;
       const enc = container.encryption!;
       expect(
         { symmetric: enc.symmetric, ivLength: enc.ivLength, ivLengthElement: enc.ivLengthElement, keyTransport: enc.keyTransport, oaepDigest: enc.oaepDigest, mgf: enc.mgf },
@@ -224,12 +227,14 @@ describe('postfach send: every algorithm variant through our intermediary, decod
     const ec = await run(['--signature', 'ecdsa-sha512', '--signature-p12', vectorPath('certs/alice_signature_ec256.p12'), '--digest', 'sha3-512', '--cipher', 'aes128-gcm', '--iv-length', '16']);
     const legacy = await run(['--cipher', '3des', '--key-transport', 'rsa-1_5', '--attachment-encoding', 'base64', '--transport-encoding', 'base64', '--signature', 'rsa-pss-sha256']);
     const oaep = await run(['--oaep-digest', 'sha512', '--mgf1-digest', 'sha256', '--cipher', 'aes192-cbc']);
-    const got = new Map<string, FetchedDelivery>();
-    const dialog = await ExplicitDialog.open(municipalityClient(im.url));
+    const got = new Map<string, DeliveryWithContent>();
+    const client = municipalityClient(im.url);
+    const dialog = await ExplicitDialog.open(client);
     for (;;) {
-      const d = await dialog.fetchDelivery();
-      if (!d) break;
-      const c = d.content!.allContainers[0]!;
+      const fetchedDelivery = await dialog.fetchDelivery();
+      if (!fetchedDelivery) break;
+      const d = await withContent(fetchedDelivery, client);
+      const c = d.content.allContainers[0]!;
       const doc = c.contents.find((x) => x.kind === 'Base64Content');
       expect(doc?.kind === 'Base64Content' && doc.sha256).toBe([ec, legacy, oaep].flatMap((r) => r.sent).find((s) => s.messageId === d.messageId)!.content.sha256);
       got.set(d.messageId!, d);

@@ -14,8 +14,9 @@ import { bufferSource, readAll } from '../../core/io/byte-source.js';
 import { SpoolScope } from '../../core/io/sink.js';
 import { decodeContent } from '../../core/osci/content/decode.js';
 import { decodeMessage, type DecodedMessage } from '../../core/osci/decode.js';
-import { ExplicitDialog, type FetchedDelivery } from '../../core/osci/client/dialog.js';
-import { httpPost } from '../../core/osci/client/http-post.js';
+import { ExplicitDialog } from '../../core/osci/client/dialog.js';
+import { withContent, type DeliveryWithContent, type TestClientOptions } from '../helpers/dialog-loop.js';
+import { httpTransport } from '../../core/mailbox/transport.js';
 import type { KeyEntry } from '../../core/pki/pkcs12.js';
 import type { IntermediaryKeys } from '../../intermediary/supplier.js';
 import { vectorCertificate, vectorKey } from '../helpers/vector-keys.js';
@@ -52,7 +53,7 @@ function manifestContentHashes(entry: Json): string[] {
   return out;
 }
 
-function contentHashes(content: FetchedDelivery['content']): Set<string> {
+function contentHashes(content: DeliveryWithContent['content']): Set<string> {
   return new Set((content?.allContainers ?? []).flatMap((c) => c.contents.map((i) => ('sha256' in i ? i.sha256 : ''))));
 }
 
@@ -104,22 +105,24 @@ describe('StoreDelivery vectors sd01–sd12 and neg05', () => {
   });
 
   it('bob fetches all twelve with our client: contents byte-exact, author signatures valid', async () => {
-    const dialog = await ExplicitDialog.open({
-      post: httpPost(im.url),
+    const client: TestClientOptions = {
+      post: httpTransport({ url: im.url, proxy: { mode: 'direct' } }),
       cipherKey: vectorKey('bob_cipher_4096'),
       signatureKey: vectorKey('bob_signature_4096'),
       intermediaryCertificate: vectorCertificate('osci_manager_cipher_4096'),
       intermediarySigner: { pinned: [vectorCertificate('osci_manager_signature_4096')] },
       authorAnchors: { cas: [vectorCertificate('governikus_ca_8_pn')], intermediates: [vectorCertificate('governikus_root_ca_3_pn')] },
-    });
+    };
+    const dialog = await ExplicitDialog.open(client);
     const seen: string[] = [];
     for (;;) {
-      const d = await dialog.fetchDelivery();
-      if (!d) break;
+      const fetchedDelivery = await dialog.fetchDelivery();
+      if (!fetchedDelivery) break;
+      const d = await withContent(fetchedDelivery, client);
       const entry = entries.find((e) => e.message_id === d.messageId)!;
       expect(entry, d.messageId).toBeDefined();
       expect(d.content?.firstError, entry.id).toBeUndefined();
-      const signatures = d.content!.allContainers.flatMap((c) => c.signatures);
+      const signatures = d.content.allContainers.flatMap((c) => c.signatures);
       expect(signatures.length, entry.id).toBeGreaterThan(0);
       expect(signatures.every((s) => s.valid), entry.id).toBe(true);
       const hashes = contentHashes(d.content);

@@ -7,7 +7,7 @@ import { expect } from 'vitest';
 import { bufferSource, concatSources, readAll, type ByteSource } from '../../core/io/byte-source.js';
 import { SpoolScope } from '../../core/io/sink.js';
 import type { PostFunction } from '../../core/osci/client/dialog.js';
-import { httpPost } from '../../core/osci/client/http-post.js';
+import { httpPost } from '../../intermediary/sender/http-post.js';
 import { decodeContent } from '../../core/osci/content/decode.js';
 import { decodeMessage } from '../../core/osci/decode.js';
 import type { KeyEntry } from '../../core/pki/pkcs12.js';

@@ -14,7 +14,7 @@ import { createHash, type X509Certificate } from 'node:crypto';
 import { formatPersonName } from '../../core/api/contract/names.js';
 import { bufferSource } from '../../core/io/byte-source.js';
 import { ImplicitSender, type PostFunction } from '../../core/osci/client/dialog.js';
-import { httpPost } from '../../core/osci/client/http-post.js';
+import { httpPost } from '../../intermediary/sender/http-post.js';
 import { buildContainer, contentPackageXml, encryptContainer } from '../../core/osci/content/build.js';
 import { certificateElementId, type CertificateInput } from '../../core/osci/messages/certificates.js';
 import { base64Wrapped } from '../../core/osci/mime/base64-stream.js';

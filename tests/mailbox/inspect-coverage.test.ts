@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bufferSource } from '../../core/io/byte-source.js';
-import { httpPost } from '../../core/osci/client/http-post.js';
+import { httpTransport } from '../../core/mailbox/transport.js';
 import type { PostFunction } from '../../core/osci/client/dialog.js';
 import { decodeMessage } from '../../core/osci/decode.js';
 import { loadPkcs12 } from '../../core/pki/pkcs12.js';
@@ -67,7 +67,7 @@ beforeAll(async () => {
   ensureBuilt();
   pkiDir = await sharedPki();
   intermediary = await startTestIntermediary(pkiDir, path.join(root, 'intermediary'));
-  const upstream = httpPost(intermediary.url);
+  const upstream = httpTransport({ url: intermediary.url, proxy: { mode: 'direct' } });
   const recording: PostFunction = async (body) => {
     const request: Buffer[] = [];
     for await (const c of body.stream()) request.push(Buffer.from(c));

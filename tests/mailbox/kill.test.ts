@@ -3,7 +3,8 @@
  * SIGKILLed at 32 points across the dialog — after InitDialog; a delivery received but not saved; before and
  * during the save (content and attachment streams being written); saved but not yet acknowledged; before and
  * after FetchProcessCard; after the receipts were recorded; before and after ExitDialog; in the middle of a large
- * response — through the test-only hook POSTFACH_TEST_KILL_POINT (the process SIGKILLs itself at the named point).
+ * response — through the test-only hook POSTFACH_TEST_KILL_POINT, read by this test's preload
+ * (kill-points-preload.mjs, loaded with `node --import`), which installs the crash points into the built program.
  *
  * After every kill: the store opens, its integrity check passes, every stored delivery's content and attachments
  * are byte for byte what was sent, nothing stored before is gone, the audit chain verifies, and every delivery the
@@ -13,9 +14,10 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExplicitDialog } from '../../core/osci/client/dialog.js';
-import { httpPost } from '../../core/osci/client/http-post.js';
+import { httpTransport } from '../../core/mailbox/transport.js';
 import { loadTestPki } from '../../core/pki/test-pki.js';
 import type { RunningIntermediary } from '../../intermediary/index.js';
 import { vectorPath } from '../helpers/shared.js';
@@ -65,6 +67,11 @@ const RUNS: ReadonlyArray<{ readonly point: string; readonly attachments?: numbe
 ];
 
 const root = tempDir('postfach-mailbox-kill-');
+/** The environment that makes `postfach fetch` SIGKILL itself at `point`: the preload installs the crash points. */
+const killAt = (point: string): Record<string, string> => ({
+  NODE_OPTIONS: `--import=${pathToFileURL(path.join(import.meta.dirname, 'kill-points-preload.mjs')).href}`,
+  POSTFACH_TEST_KILL_POINT: point,
+});
 const dbPath = path.join(root, 'store', 'postfach.db');
 let pkiDir = '';
 let intermediary: RunningIntermediary;
@@ -101,12 +108,11 @@ async function sendFor(run: (typeof RUNS)[number], pending: { offered: number; f
 async function acknowledgedAtIntermediary(): Promise<string[]> {
   const pki = loadTestPki(pkiDir);
   const dialog = await ExplicitDialog.open({
-    post: httpPost(intermediary.url),
+    post: httpTransport({ url: intermediary.url, proxy: { mode: 'direct' } }),
     cipherKey: pki.municipality,
     signatureKey: pki.municipality,
     intermediaryCertificate: pki.intermediary.certificate,
     intermediarySigner: { pinned: [pki.intermediary.certificate] },
-    decodeContent: false,
   });
   try {
     const { cards } = await dialog.fetchProcessCards(undefined, 1000);
@@ -170,7 +176,7 @@ describe('SIGKILL during fetch at 32 points: nothing lost, nothing duplicated', 
       const waiting = [...expected.keys()].filter((id) => !acknowledged.has(id));
       const freshStreams = waiting.filter((id) => !stored.has(id)).reduce((n, id) => n + 1 + expected.get(id)!.attachments.length, 0);
       await sendFor(run, { offered: waiting.length, freshStreams });
-      const result = await postfach(fetchArgs(dbPath, intermediary.url, pkiDir), { ...fetchEnv(pkiDir), POSTFACH_TEST_KILL_POINT: run.point }, 120_000);
+      const result = await postfach(fetchArgs(dbPath, intermediary.url, pkiDir), { ...fetchEnv(pkiDir), ...killAt(run.point) }, 120_000);
       expect(result.signal, `${run.point}: the process was not killed (exit ${result.status}: ${result.stderr.slice(-300)})`).toBe('SIGKILL');
       kills.push(run.point);
       ({ stored, acknowledged } = await checkStore(stored));

@@ -92,7 +92,7 @@ describe('poison deliveries never block the mailbox', () => {
     const stableKinds: Record<string, string> = {
       'other-certificate': 'no-matching-key',
       'tampered-signature': 'signature-invalid',
-      'entity-bomb': 'xml-hostile',
+      'entity-bomb': 'hostile-xml',
       'broken-xml': 'xml-malformed',
     };
     try {

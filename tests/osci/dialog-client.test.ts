@@ -10,8 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PostfachError } from '../../core/errors.js';
 import { bufferSource, readAll, transformedSource } from '../../core/io/byte-source.js';
 import { liveSpoolCount } from '../../core/io/secure-spool.js';
-import { ExplicitDialog, fetchAll, type ClientOptions, type FetchedDelivery } from '../../core/osci/client/dialog.js';
-import { httpPost } from '../../core/osci/client/http-post.js';
+import { ExplicitDialog, type ClientOptions } from '../../core/osci/client/dialog.js';
+import { fetchAll, type DeliveryWithContent } from '../helpers/dialog-loop.js';
+import { httpTransport } from '../../core/mailbox/transport.js';
 import { vectorCertificate, vectorKey } from '../helpers/vector-keys.js';
 import { FakeIntermediary, type Misbehaviour } from './fake-intermediary.js';
 
@@ -23,7 +24,7 @@ beforeAll(async () => {
   im = new FakeIntermediary(vectorKey('osci_manager_cipher_4096'), vectorKey('osci_manager_signature_4096'), vectorKey('alice_cipher_4096'));
   await im.listen();
   options = {
-    post: httpPost(im.url),
+    post: httpTransport({ url: im.url, proxy: { mode: 'direct' } }),
     cipherKey: vectorKey('bob_cipher_4096'),
     signatureKey: vectorKey('bob_signature_4096'),
     intermediaryCertificate: vectorKey('osci_manager_cipher_4096').certificate,
@@ -50,7 +51,7 @@ describe('explicit dialog client', () => {
   it('fetches every delivery, persisting each before the next request, then finds the mailbox empty (9803)', async () => {
     im.mailbox.length = 0;
     for (let n = 1; n <= 3; n++) await storeFor(n, n === 2 ? Buffer.from(`%PDF-1.4 erfunden ${n}\n`) : undefined);
-    const got: FetchedDelivery[] = [];
+    const got: DeliveryWithContent[] = [];
     const requestsAtPersist: number[] = [];
     const result = await fetchAll(options, {
       onDelivery: async (d) => {
@@ -64,7 +65,7 @@ describe('explicit dialog client', () => {
     expect(got.map((d) => d.messageId)).toEqual(['msg-1', 'msg-2', 'msg-3']);
     expect(got.map((d) => d.moreWaiting)).toEqual([true, true, false]);
     for (const [i, d] of got.entries()) {
-      const c = d.content!.allContainers[0]!;
+      const c = d.content.allContainers[0]!;
       expect(c.signatures[0]!.valid).toBe(true);
       const first = c.contents[0]!;
       expect(first.kind === 'Base64Content' && first.sha256).toBe(createHash('sha256').update(doc(i + 1)).digest('hex'));
@@ -216,14 +217,14 @@ describe('explicit dialog client', () => {
       attachment: { contentId: 'scan.pdf', data: attachment },
     });
     im.chunkBytes = 1024 * 1024;
-    let delivery: FetchedDelivery | undefined;
+    let delivery: DeliveryWithContent | undefined;
     let spoolsWhileHeld = 0;
     const result = await fetchAll({ ...options, spoolThreshold: 512 * 1024 }, {
       chunkSizeKb: 1024,
       onDelivery: async (d) => {
         delivery = d;
         spoolsWhileHeld = liveSpoolCount();
-        const item = d.content!.allContainers[0]!.contents.find((c) => c.kind === 'attachment')!;
+        const item = d.content.allContainers[0]!.contents.find((c) => c.kind === 'attachment')!;
         expect(item.kind === 'attachment' && item.length).toBe(size);
         expect(item.kind === 'attachment' && item.sha256).toBe(expected.digest('hex'));
         // the attachment plaintext lives in an encrypted spool, not in a Buffer

@@ -44,7 +44,7 @@ describe('Genericode files', () => {
     ['broken-no-version-uri.xml', /CanonicalVersionUri/],
     ['broken-duplicate-code.xml', /appears twice/],
     ['broken-not-genericode.xml', /root element/],
-    ['broken-doctype.xml', /xml-hostile/],
+    ['broken-doctype.xml', /hostile-xml/],
     ['broken-truncated.xml', /xml-malformed/],
   ])('refuses %s with a German sentence and a technical detail', async (file, detail) => {
     const error = await parseGenericode(fixture(file)).catch((e: unknown) => e);

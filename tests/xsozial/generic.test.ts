@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { readDelivery, type XmlByteSource } from '../../core/xsozial/index.js';
+import { readDelivery } from '../../core/xsozial/index.js';
+import type { ByteSource } from '../../core/io/byte-source.js';
 
 describe('messages other than XSozial-basis applications', () => {
   it('shows any XÖV message with humanised labels and a generic card', async () => {
@@ -28,7 +29,7 @@ describe('messages other than XSozial-basis applications', () => {
     const xml = Buffer.from('<?xml version="1.0"?>\n<root><straße>Ölmühlenweg 7</straße><name>Łukasiewicz Øvergård</name><leer/></root>');
     const whole = await readDelivery(xml);
     // split into 1-byte chunks: multi-byte characters are cut in the middle
-    const tiny: XmlByteSource = {
+    const tiny: ByteSource = {
       size: xml.length,
       async *stream(range) {
         const start = range?.start ?? 0;

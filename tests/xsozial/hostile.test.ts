@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { PostfachError } from '../../core/errors.js';
-import { readDelivery, summarize, type XmlByteSource } from '../../core/xsozial/index.js';
+import { readDelivery, summarize } from '../../core/xsozial/index.js';
+import type { ByteSource } from '../../core/io/byte-source.js';
 
 const NS = 'https://portalverbund.d-nrw.de/efa/XSozial-basis/Version_2_4_0';
 
-async function failure(input: Uint8Array | string | XmlByteSource): Promise<PostfachError> {
+async function failure(input: Uint8Array | string | ByteSource): Promise<PostfachError> {
   const source = typeof input === 'string' ? Buffer.from(input, 'utf8') : input;
   try {
     await readDelivery(source);
@@ -24,24 +25,24 @@ describe('hostile and broken XML', () => {
   it('refuses a DOCTYPE with an entity bomb before expanding anything', async () => {
     const entities = ['<!ENTITY a "Musterfrau Musterfrau">', ...Array.from({ length: 9 }, (_, i) => `<!ENTITY ${String.fromCharCode(98 + i)} "${`&${String.fromCharCode(97 + i)};`.repeat(10)}">`)].join('\n');
     const e = await failure(`<?xml version="1.0"?>\n<!DOCTYPE x [\n${entities}\n]>\n<x>&j;</x>`);
-    expect(e.kind).toBe('xml-hostile');
+    expect(e.kind).toBe('hostile-xml');
     expect(e.text.de).toContain('DOCTYPE');
   });
 
   it('refuses external entities (XXE)', async () => {
     const e = await failure('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><x>&xxe;</x>');
-    expect(e.kind).toBe('xml-hostile');
+    expect(e.kind).toBe('hostile-xml');
   });
 
   it('refuses a DOCTYPE split across stream chunks', async () => {
     const text = Buffer.from('<?xml version="1.0"?><!DOC' + 'TYPE x><x/>');
-    const source: XmlByteSource = {
+    const source: ByteSource = {
       size: text.length,
       async *stream() {
         for (let i = 0; i < text.length; i += 3) yield text.subarray(i, i + 3);
       },
     };
-    expect((await failure(source)).kind).toBe('xml-hostile');
+    expect((await failure(source)).kind).toBe('hostile-xml');
   });
 
   it('reports XML that is not well-formed with line and column, never the content', async () => {
@@ -77,7 +78,7 @@ describe('hostile and broken XML', () => {
   });
 
   it('summarize fails the same way', async () => {
-    await expect(summarize(Buffer.from('<!DOCTYPE x><x/>'))).rejects.toMatchObject({ kind: 'xml-hostile' });
+    await expect(summarize(Buffer.from('<!DOCTYPE x><x/>'))).rejects.toMatchObject({ kind: 'hostile-xml' });
   });
 
   it('refuses characters XML 1.0 does not allow (U+0000 and other controls), wherever they stand', async () => {
@@ -98,7 +99,7 @@ describe('hostile and broken XML', () => {
     expect(nul.detail).toMatch(/U\+0000 .*\(byte \d+\)/);
     // a NUL split from its neighbours across stream chunks, deep in a large message
     const big = Buffer.from(`<a><b>${'Musterfrau '.repeat(50_000)}</b><c>x\u0000y</c></a>`);
-    const source: XmlByteSource = {
+    const source: ByteSource = {
       size: big.length,
       async *stream() {
         for (let i = 0; i < big.length; i += 4093) yield big.subarray(i, i + 4093);
@@ -114,7 +115,7 @@ describe('hostile and broken XML', () => {
     const piece = Buffer.from('Musterfrau wohnt hier '.repeat(3000));
     const total = 56 * 1024 * 1024;
     let pulled = 0;
-    const letters: XmlByteSource = {
+    const letters: ByteSource = {
       size: total + 40,
       async *stream() {
         const head = Buffer.from('<nachricht xmlns="urn:example"><daten>');

@@ -29,6 +29,7 @@ import { receiptContentOf, renderReceipt } from './receipt-page.js';
 import { writePdf } from './stream-writer.js';
 import { TaggedWriter, type Row } from './tagged-writer.js';
 import { clipText } from './text-layout.js';
+import { plural } from '../../words/plural.js';
 
 export interface ExportPdfOptions {
   /** The delivered XML the view was read from (documents are streamed from it; it is embedded as associated file). */
@@ -219,7 +220,7 @@ function documentRow(d: DocumentView, index: number, plan: DocumentPlan | undefi
   const declared = d.mimeType && d.mimeType !== d.detectedMimeType ? ` (angegeben: ${d.mimeType})` : '';
   const where =
     plan?.kind === 'pdf'
-      ? `Folgt als Anlage ${index + 1} mit ${plan.pages === 1 ? '1 Seite' : `${plan.pages} Seiten`}, Seiteninhalt unverändert, mit Fußzeile des Exports.${plan.hasAnnotations ? ' Verknüpfungen, Formularfelder, Aktionen, Skripte und eingebettete Dateien des Dokuments wurden nicht übernommen.' : ''}`
+      ? `Folgt als Anlage ${index + 1} mit ${plan.pages} ${plural('de', plan.pages, 'Seite', 'Seiten')}, Seiteninhalt unverändert, mit Fußzeile des Exports.${plan.hasAnnotations ? ' Verknüpfungen, Formularfelder, Aktionen, Skripte und eingebettete Dateien des Dokuments wurden nicht übernommen.' : ''}`
       : plan?.kind === 'image'
         ? `Folgt als Anlage ${index + 1} (Bild).`
         : `Anlage ${index + 1} folgt nur als Angabe; die Datei liegt beim Export der Anhänge bei.`;

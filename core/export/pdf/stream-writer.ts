@@ -7,7 +7,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { createDeflate } from 'node:zlib';
 import type { PDFDocument, PDFObject, PDFRef } from 'pdf-lib';
-import type { XmlByteSource } from '../../xsozial/source.js';
+import type { ByteSource } from '../../io/byte-source.js';
 
 export interface StreamedEmbeddedFile {
   /** Reserved with context.nextRef(): the embedded file stream. */
@@ -16,7 +16,7 @@ export interface StreamedEmbeddedFile {
   readonly lengthRef: PDFRef;
   /** Dictionary entries of the stream besides /Length and /Filter, already serialised (e.g. "/Type /EmbeddedFile ..."). */
   readonly dictEntries: string;
-  readonly source: XmlByteSource;
+  readonly source: ByteSource;
 }
 
 export async function writePdf(doc: PDFDocument, path: string, embedded?: StreamedEmbeddedFile): Promise<number> {

@@ -12,6 +12,7 @@ import PDFDocument from 'pdfkit';
 import { visibleText } from '../../visible-text.js';
 import { bundledFont, type FontStyle } from './fonts.js';
 import { clipText, GlyphWidths, LABEL_BOUNDS, layoutText, PARAGRAPH_BOUNDS, SHORTENED, VALUE_BOUNDS, type ShortenedNotice, type TextBounds } from './text-layout.js';
+import { plural } from '../../words/plural.js';
 
 // pdfkit takes parsed fontkit fonts as font source (its types only name files and buffers)
 const fontSource = (style: 'regular' | 'bold') => bundledFont(style) as unknown as string;
@@ -263,7 +264,7 @@ export class TaggedWriter {
     this.doc.moveDown(0.4);
     if (omitted > 0) {
       this.paragraph(
-        `${omitted === 1 ? 'Eine weitere Angabe ist' : `${omitted} weitere Angaben sind`} hier nicht gedruckt: Das Dokument hat die Obergrenze von ${DOCUMENT_BOUNDS.maxRows} Angaben oder ${DOCUMENT_BOUNDS.maxChars.toLocaleString('de-DE')} Zeichen erreicht ${this.notice.replace(/^… /, '')}.`,
+        `${plural('de', omitted, 'Eine weitere Angabe ist', `${omitted} weitere Angaben sind`)} hier nicht gedruckt: Das Dokument hat die Obergrenze von ${DOCUMENT_BOUNDS.maxRows} Angaben oder ${DOCUMENT_BOUNDS.maxChars.toLocaleString('de-DE')} Zeichen erreicht ${this.notice.replace(/^… /, '')}.`,
         { size: 9, bold: true, colour: '#8c1d18' },
       );
     }

@@ -7,7 +7,8 @@
  * ControlBlock checked (Response = own Challenge, ConversationId, SequenceNumber); SOAP faults and 9xxx
  * feedback become PostfachErrors with the OSCI code. If a response cannot be decrypted or verified the dialog
  * sends nothing more (the next request would acknowledge it). A delivery must be confirmed as persisted
- * (`confirmPersisted()` or the `onDelivery` hook of fetchAll) before the next request is sent.
+ * (`confirmPersisted()`) before the next request is sent. The dialog does not open the content layer: the fetch
+ * engine (core/mailbox) decodes it, with every key of the mailbox, after the delivery arrived.
  */
 import type { X509Certificate } from 'node:crypto';
 import type { KeyEntry } from '../../pki/pkcs12.js';
@@ -16,7 +17,6 @@ import { concatSources } from '../../io/byte-source.js';
 import { SpoolScope } from '../../io/sink.js';
 import { PostfachError } from '../../errors.js';
 import { osciError } from '../errors.js';
-import { decodeContent, type ContentResult } from '../content/decode.js';
 import { decodeMessage, type DecodedMessage } from '../decode.js';
 import { buildRequest, newChallenge, type RequestSpec, type SelectionRuleInput } from '../messages/build.js';
 import type { CertificateInput } from '../messages/certificates.js';
@@ -44,10 +44,6 @@ export interface ClientOptions {
   /** ClientSignature: signature method and reference digest (default RSA-SHA256 / ECDSA-SHA256 by key type, SHA-256). */
   readonly signatureAlgorithms?: { readonly signatureMethod?: string; readonly digestMethod?: string };
   readonly desiredLanguages?: string;
-  /** Decode the content layer of fetched deliveries with the cipher key (default true). */
-  readonly decodeContent?: boolean;
-  /** CAs trusted for author signatures (reported per container). */
-  readonly authorAnchors?: TrustAnchors;
   /** Bytes up to which response data stays in memory; larger data goes to encrypted spools (default 4 MiB). */
   readonly spoolThreshold?: number;
 }
@@ -60,7 +56,6 @@ export interface FetchedDelivery {
   /** 3800 was among the feedback: more deliveries are waiting. */
   readonly moreWaiting: boolean;
   readonly decoded: DecodedMessage;
-  readonly content: ContentResult | undefined;
   /** The raw response body as received (for the store: audit/export). */
   readonly rawResponse: ByteSource;
   /** Chunked transfer: the number of chunks it came in (1 = not chunked). */
@@ -278,16 +273,6 @@ export class ExplicitDialog extends Exchange {
     if (!first) throw osciError('malformed', 'ResponseToFetchDelivery without Feedback');
     if (first.code === '9803') return undefined;
     if (isErrorCode(first.code)) throw feedbackError(first);
-    const content =
-      this.options.decodeContent === false
-        ? undefined
-        : await this.guard(() =>
-            decodeContent(decoded.message, {
-              keys: [this.options.cipherKey],
-              scope: decoded.scope,
-              ...(this.options.authorAnchors ? { authorAnchors: this.options.authorAnchors } : {}),
-            }),
-          );
     this.stateValue = 'awaiting-persist';
     return {
       messageId: decoded.message.order.messageId,
@@ -296,7 +281,6 @@ export class ExplicitDialog extends Exchange {
       processCard: decoded.message.processCards[0],
       moreWaiting: feedback.some((f) => f.code === '3800'),
       decoded,
-      content,
       rawResponse: raw,
       chunks,
     };
@@ -413,43 +397,6 @@ export class ExplicitDialog extends Exchange {
     this.advance(decoded);
     this.stateValue = 'closed';
     this.checkFeedback(decoded.message.feedback, 'ExitDialog');
-  }
-}
-
-export interface FetchAllOptions {
-  /**
-   * Persist the delivery durably; the next request (its receipt) is sent only after this resolves. The delivery's
-   * byte sources (attachments, containers, raw response) are valid until the hook resolves: their spools are
-   * deleted right after.
-   */
-  readonly onDelivery: (delivery: FetchedDelivery) => Promise<void>;
-  /** Use PartialFetchDelivery with this chunk size (KB) instead of FetchDelivery. */
-  readonly chunkSizeKb?: number;
-  /** Safety limit of deliveries per dialog. */
-  readonly maxDeliveries?: number;
-}
-
-/**
- * The fetch loop: InitDialog → FetchDelivery until 9803 (persisting each delivery before the next request) →
- * ExitDialog. Returns the number of deliveries fetched. On any failure nothing further is sent.
- */
-export async function fetchAll(options: ClientOptions, loop: FetchAllOptions): Promise<{ fetched: number; conversationId: string | undefined }> {
-  const dialog = await ExplicitDialog.open(options);
-  let fetched = 0;
-  try {
-    for (;;) {
-      if (fetched >= (loop.maxDeliveries ?? 10_000)) break;
-      const delivery = loop.chunkSizeKb ? await dialog.partialFetchDelivery(loop.chunkSizeKb) : await dialog.fetchDelivery();
-      if (!delivery) break;
-      await loop.onDelivery(delivery); // if this throws, nothing is sent: no receipt for an unsaved delivery
-      dialog.confirmPersisted();
-      fetched++;
-      await dialog.release();
-    }
-    await dialog.exit();
-    return { fetched, conversationId: dialog.id };
-  } finally {
-    await dialog.release();
   }
 }
 

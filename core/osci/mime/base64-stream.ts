@@ -1,58 +1,34 @@
 /**
- * Streaming base64 for MIME parts and large text nodes: decodes ignoring whitespace (LF or CRLF line breaks) and
- * encodes with the library's layout (76-character lines separated by LF, last line without LF).
+ * Streaming base64 for MIME parts and large text nodes: decodes with core/io's one decoder (whitespace ignored,
+ * invalid data `malformed`) and encodes with the library's layout (76-character lines separated by LF, last line
+ * without LF).
  */
-import { transformedSource, type ByteSource } from '../../io/byte-source.js';
+import { Base64Decoder, base64DecodedLength, decodeBase64 } from '../../io/base64.js';
+import { bufferSource, transformedSource, type ByteSource } from '../../io/byte-source.js';
 import { osciError } from '../errors.js';
 
-const B64 = /^[A-Za-z0-9+/=]*$/;
+const malformed = (reason: string) => osciError('malformed', reason);
 
-/** Decodes a stream of base64 text chunks to bytes. */
-export async function* decodeBase64Stream(input: AsyncIterable<Buffer>): AsyncIterable<Buffer> {
-  let carry = '';
-  let ended = false;
-  for await (const chunk of input) {
-    const text = carry + chunk.toString('latin1').replace(/[\s]+/g, '');
-    if (!B64.test(text)) throw osciError('malformed', 'invalid character in base64 data');
-    if (ended && text.length > 0) throw osciError('malformed', 'base64 data continues after padding');
-    const usable = text.length - (text.length % 4);
-    carry = text.slice(usable);
-    if (usable > 0) {
-      const part = text.slice(0, usable);
-      if (part.includes('=')) {
-        const pad = part.indexOf('=');
-        if (pad < part.length - 2 || !/^=*$/.test(part.slice(pad))) throw osciError('malformed', 'misplaced base64 padding');
-        ended = true;
-      }
-      yield Buffer.from(part, 'base64');
-    }
-  }
-  if (carry.length > 0) throw osciError('malformed', 'base64 data length is not a multiple of 4');
+/** Decodes a stream of base64 text chunks to bytes (core/io's decoder; invalid data is `malformed`). */
+export function decodeBase64Stream(input: AsyncIterable<Buffer>): AsyncIterable<Buffer> {
+  return decodeBase64(input, malformed);
 }
 
-/** Decoded length of base64 text given as a stream (one counting pass). */
-export async function base64DecodedLength(input: AsyncIterable<Buffer>): Promise<number> {
-  let chars = 0;
-  let tail = '';
-  for await (const chunk of input) {
-    const t = chunk.toString('latin1').replace(/[\s]+/g, '');
-    chars += t.length;
-    tail = (tail + t).slice(-2);
-  }
-  if (chars % 4 !== 0) throw osciError('malformed', 'base64 data length is not a multiple of 4');
-  const pad = tail.endsWith('==') ? 2 : tail.endsWith('=') ? 1 : 0;
-  return (chars / 4) * 3 - pad;
+/** Decodes base64 text held in memory (whitespace ignored); invalid data is `malformed` with the reason. */
+export function decodeBase64Text(text: string | Buffer, what: string): Buffer {
+  const decoder = new Base64Decoder();
+  const bytes = decoder.push(text);
+  decoder.end();
+  if (decoder.invalid !== undefined) throw osciError('malformed', `${what}: ${decoder.invalid}`);
+  return bytes;
 }
 
 /** A ByteSource decoding the base64 text held by another source. */
 export async function base64DecodedSource(text: ByteSource): Promise<ByteSource> {
   if ('buffer' in text && Buffer.isBuffer((text as { buffer: unknown }).buffer)) {
-    const s = (text as { buffer: Buffer }).buffer.toString('latin1').replace(/\s+/g, '');
-    if (!B64.test(s) || s.length % 4 !== 0) throw osciError('malformed', 'invalid base64 data');
-    const { bufferSource } = await import('../../io/byte-source.js');
-    return bufferSource(Buffer.from(s, 'base64'));
+    return bufferSource(decodeBase64Text((text as { buffer: Buffer }).buffer, 'base64 data'));
   }
-  const size = await base64DecodedLength(text.stream());
+  const size = await base64DecodedLength(text.stream(), malformed);
   return transformedSource(size, () => decodeBase64Stream(text.stream()));
 }
 

@@ -7,7 +7,7 @@
 import { DOMParser, onErrorStopParsing, type Document, type Element, type Node } from '@xmldom/xmldom';
 import { bufferSource, readAll, type ByteSource } from '../../io/byte-source.js';
 import { osciError } from '../errors.js';
-import { base64DecodedSource } from '../mime/base64-stream.js';
+import { base64DecodedSource, decodeBase64Text } from '../mime/base64-stream.js';
 import { MAX_XML_DEPTH, nestingWithin } from '../../xml/nesting.js';
 import { elideLargeText, LARGE_TEXT_THRESHOLD, largeRunOf, registerLargeTexts } from './large-text.js';
 
@@ -138,9 +138,7 @@ export function attrNS(el: Element, ns: string, local: string): string | undefin
 
 /** Decodes base64 element text (whitespace ignored); malformed input is an error. */
 export function base64Text(el: Element, what: string): Buffer {
-  const s = textOf(el).replace(/\s+/g, '');
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(s) || s.length % 4 !== 0) throw osciError('malformed', `${what}: invalid base64`);
-  return Buffer.from(s, 'base64');
+  return decodeBase64Text(textOf(el), `${what}: invalid base64`);
 }
 
 /** The decoded bytes of base64 element text, streamed from the source when the text was kept out of the DOM. */

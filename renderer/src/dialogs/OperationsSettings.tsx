@@ -7,6 +7,7 @@ import { createContext, Fragment, useCallback, useContext, useEffect, useState, 
 import { Button, Input, Label, TextField } from 'react-aria-components';
 import type { MethodOutput } from '../../../core/api/contract.js';
 import { PostfachError } from '../../../core/errors.js';
+import { isErrorKind } from '../../../core/error-kinds.js';
 import { useApi } from '../api/api-context.js';
 import { CertificateWarnings } from '../components/CertificateWarnings.js';
 import { ErrorHelp } from '../components/ErrorNotice.js';
@@ -241,7 +242,7 @@ function RotationSection() {
       },
     );
   // the interruption as the engine's kind with its words: "Was kann ich tun?" and the technical detail as elsewhere
-  const interruption = status.lastError && status.lastErrorText ? new PostfachError(status.lastError, status.lastErrorText, `certificate change: drain of the old mailbox interrupted (${status.lastError})`) : null;
+  const interruption = status.lastError && status.lastErrorText ? new PostfachError(isErrorKind(status.lastError) ? status.lastError : 'fetch-failed', status.lastErrorText, `certificate change: drain of the old mailbox interrupted (${status.lastError})`) : null;
 
   return (
     <div role="group" className="settings-block" aria-labelledby="ops-rotation" data-testid="rotation-section">

@@ -1,14 +1,19 @@
 /**
  * "Was kann ich tun?" — for every failure the engine reports (by its stable `kind`), what the caseworker can do
- * about it, in plain words. The engine's own sentence says WHAT happened; this says what to do next. Kinds not
- * listed get the generic advice (try again, then give IT the technical detail).
+ * about it, in plain words. The engine's own sentence says WHAT happened; this says what to do next. Every kind of
+ * the registry (core/error-kinds.ts) is listed, with its own advice or GENERIC (try again, then give IT the
+ * technical detail), so a new kind does not compile until someone decided what to advise.
  */
+import { canonicalKind, type ErrorKind } from '../../../core/error-kinds.js';
 import type { UserText } from '../../../core/errors.js';
 
 const ask = 'Hilft das nicht, geben Sie der IT die technische Angabe weiter.';
 const askEn = 'If that does not help, give IT support the technical detail.';
 
-export const HELP: Readonly<Record<string, UserText>> = {
+/** A kind whose advice is the generic one (try again, then give IT the technical detail): chosen, not forgotten. */
+const GENERIC = 'generic';
+
+export const HELP = {
   // store
   'store-wrong-password': {
     de: 'Prüfen Sie die Feststelltaste und die Tastaturbelegung und geben Sie das Passwort erneut ein. Wenn Sie es nicht mehr wissen, öffnen Sie das Postfach mit dem Wiederherstellungsschlüssel.',
@@ -266,7 +271,7 @@ export const HELP: Readonly<Record<string, UserText>> = {
     de: 'Öffnen Sie die Adresse, die beim Start des Programms angezeigt wurde (mit „#token=…“).',
     en: 'Open the address shown when the program was started (with "#token=…").',
   },
-  'xml-hostile': {
+  'hostile-xml': {
     de: 'Verwenden Sie diese Zustellung nicht. Sie enthält gefährliche Konstrukte. Informieren Sie die IT.',
     en: 'Do not use this delivery. It contains dangerous constructs. Inform IT support.',
   },
@@ -278,13 +283,80 @@ export const HELP: Readonly<Record<string, UserText>> = {
     de: 'Versuchen Sie es erneut. Hilft das nicht, starten Sie das Programm neu und geben Sie der IT die technische Angabe weiter.',
     en: 'Try again. If that does not help, restart the program and give IT support the technical detail.',
   },
-};
+  // the generic advice fits these
+  'codelist-invalid': GENERIC,
+  'codelist-unreadable': GENERIC,
+  'content-decryption': GENERIC,
+  'dialog-closed': GENERIC,
+  'digest-mismatch': GENERIC,
+  malformed: GENERIC,
+  'signature-incomplete': GENERIC,
+  'signature-missing': GENERIC,
+  'unsupported-algorithm': GENERIC,
+  'store-closed': GENERIC,
+  'store-exists': GENERIC,
+  'store-invalid-input': GENERIC,
+  'store-io': GENERIC,
+  'store-last-key-wrapper': GENERIC,
+  'store-not-found': GENERIC,
+  'store-unknown-message': GENERIC,
+  'pkcs12-key-without-certificate': GENERIC,
+  'pkcs12-no-suitable-key': GENERIC,
+  'pkcs12-selected-key-missing': GENERIC,
+  'pkcs12-too-costly': GENERIC,
+  'key-not-valid-now': GENERIC,
+  'tls-failed': GENERIC,
+  'proxy-pac': GENERIC,
+  'xml-empty': GENERIC,
+  'xml-encoding': GENERIC,
+  'xml-limit': GENERIC,
+  'export-target-exists': GENERIC,
+  'backup-io': GENERIC,
+  'backup-target-exists': GENERIC,
+  'backup-too-new': GENERIC,
+  'backup-weak-password': GENERIC,
+  'rotation-none': GENERIC,
+  'rotation-unsuitable': GENERIC,
+  'transfer-invalid': GENERIC,
+  'transfer-unknown': GENERIC,
+  'api-invalid-event': GENERIC,
+  'api-invalid-input': GENERIC,
+  'api-invalid-output': GENERIC,
+  'api-unknown-method': GENERIC,
+  'bridge-foreign-host': GENERIC,
+  'bridge-foreign-origin': GENERIC,
+  'bridge-not-loopback': GENERIC,
+  'ipc-untrusted-sender': GENERIC,
+  'service-protocol': GENERIC,
+  'test-pki-exists': GENERIC,
+  'test-pki-invalid': GENERIC,
+  'test-pki-missing': GENERIC,
+  'test-pki-write-failed': GENERIC,
+  'intermediary-data': GENERIC,
+  'intermediary-listen': GENERIC,
+  'fetch-failed': GENERIC,
+  'abnahme-not-test': GENERIC,
+  'config-invalid': GENERIC,
+  'content-ambiguous': GENERIC,
+  'electron-failed': GENERIC,
+  'file-unreadable': GENERIC,
+  'folder-not-private': GENERIC,
+  'invalid-argument': GENERIC,
+  'no-content': GENERIC,
+  'password-missing': GENERIC,
+  'ui-not-built': GENERIC,
+  usage: GENERIC,
+  'xsd-bundle': GENERIC,
+} as const satisfies Record<ErrorKind, UserText | typeof GENERIC>;
 
 export const GENERIC_HELP: UserText = {
   de: 'Bitte versuchen Sie es noch einmal. ' + ask,
   en: 'Please try again. ' + askEn,
 };
 
+/** The advice for a kind (an older name of a kind, as stored by an earlier version, gets its kind's advice). */
 export function helpFor(kind: string): UserText {
-  return HELP[kind] ?? GENERIC_HELP;
+  const known = canonicalKind(kind);
+  const help: UserText | typeof GENERIC = known === undefined ? GENERIC : HELP[known];
+  return help === GENERIC ? GENERIC_HELP : help;
 }

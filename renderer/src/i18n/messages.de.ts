@@ -2,7 +2,9 @@
  * The German texts of the UI (the default language). This object defines the dictionary's shape; the English one
  * must have the same keys (messages.en.ts is typed with `Messages`). Texts that depend on a number are functions.
  */
-const plural = (n: number, one: string, many: string): string => (n === 1 ? one : many);
+import { plural as pluralBy } from '../../../core/words/plural.js';
+
+const plural = (n: number, one: string, many: string): string => pluralBy('de', n, one, many);
 const num = (n: number): string => n.toLocaleString('de-DE');
 
 export const de = {

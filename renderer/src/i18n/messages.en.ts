@@ -1,6 +1,7 @@
 import type { Messages } from './messages.de.js';
+import { plural as pluralBy } from '../../../core/words/plural.js';
 
-const plural = (n: number, one: string, many: string): string => (n === 1 ? one : many);
+const plural = (n: number, one: string, many: string): string => pluralBy('en', n, one, many);
 const num = (n: number): string => n.toLocaleString('en-GB');
 
 export const en: Messages = {

@@ -1,12 +1,13 @@
 /**
- * A PostFunction over node:http/https: POST with an exact Content-Length (some intermediaries refuse chunked
+ * The sender's HTTP post (the simulated sending authority, not the mailbox: the mailbox's one HTTP transport is
+ * core/mailbox/transport.ts). A PostFunction over node:http/https: POST with an exact Content-Length (some intermediaries refuse chunked
  * transfer encoding), `Content-Type: text/xml` as the library's transport sends, the response body streamed
  * back for any HTTP status (intermediaries send SOAP faults with 200, some with 500).
  */
 import http from 'node:http';
 import https from 'node:https';
-import { sourceToReadable } from '../../io/byte-source.js';
-import type { PostFunction } from './dialog.js';
+import { sourceToReadable } from '../../core/io/byte-source.js';
+import type { PostFunction } from '../../core/osci/client/dialog.js';
 
 export interface HttpPostOptions {
   readonly agent?: http.Agent;
@@ -32,6 +33,8 @@ export function httpPost(url: string, options: HttpPostOptions = {}): PostFuncti
       );
       req.on('timeout', () => req.destroy(new Error(`no answer from ${target.host} within ${options.timeoutMs ?? 120_000} ms`)));
       req.on('error', reject);
-      sourceToReadable(body).on('error', (e) => req.destroy(e)).pipe(req);
+      sourceToReadable(body)
+        .on('error', (e) => req.destroy(e))
+        .pipe(req);
     });
 }
