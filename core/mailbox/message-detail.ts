@@ -166,6 +166,7 @@ export async function messageDetail(store: PostfachStore, ref: DeliveryRef, cach
     ...(error === undefined ? {} : { viewError: error.toJSON() }),
     documents: documentsOf(view, record),
     checklist: [...record.checklist],
+    caseWork: { aktenzeichen: record.aktenzeichen, note: record.note, followUpOn: record.followUpOn },
     times: record.times,
   };
 }

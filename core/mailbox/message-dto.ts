@@ -136,6 +136,8 @@ export function listItemDto(item: DeliveryListItem): MessageListItem {
     // a kind that is no plain token (a damaged row) is dropped: the stored text is shown instead
     unreadableKind: item.unreadableReason !== null && item.unreadableKind !== null && UNREADABLE_KIND_PATTERN.test(item.unreadableKind) ? item.unreadableKind : null,
     legalHold: item.legalHold,
+    aktenzeichen: item.aktenzeichen === null ? null : clipText(item.aktenzeichen, 100),
+    followUpOn: item.followUpOn,
   });
 }
 

@@ -18,7 +18,7 @@ import type {
   SortKey,
 } from './records.js';
 import { DELIVERY_STATES } from './records.js';
-import { ftsQuery } from './search-text.js';
+import { ftsTerms } from './search-text.js';
 import { isoOrNull, toMillis } from './time.js';
 
 interface ListRow {
@@ -41,11 +41,14 @@ interface ListRow {
   legal_hold: number;
   creation_check_code: string | null;
   fetched_at: number;
+  aktenzeichen: string | null;
+  follow_up_on: string | null;
 }
 
 const LIST_COLUMNS = `d.id, d.message_id, d.subject, d.creation_at, d.eingang, d.applicants, d.benefit_code, d.benefit_text,
   d.application_date, d.is_test, d.attachment_count, d.signature_status, d.state_rank, d.read_at, d.unreadable_reason, d.unreadable_kind, d.legal_hold,
-  CASE WHEN json_valid(d.creation_check) THEN json_extract(d.creation_check, '$.check.code') END AS creation_check_code, d.fetched_at`;
+  CASE WHEN json_valid(d.creation_check) THEN json_extract(d.creation_check, '$.check.code') END AS creation_check_code, d.fetched_at,
+  d.aktenzeichen, d.follow_up_on`;
 
 function listItem(row: ListRow): DeliveryListItem {
   return {
@@ -68,6 +71,8 @@ function listItem(row: ListRow): DeliveryListItem {
     unreadableReason: row.unreadable_reason,
     unreadableKind: row.unreadable_reason === null ? null : row.unreadable_kind,
     legalHold: row.legal_hold === 1,
+    aktenzeichen: row.aktenzeichen,
+    followUpOn: row.follow_up_on,
   };
 }
 
@@ -76,6 +81,7 @@ const ORDER: Record<SortKey, string> = {
   applicant: 'd.applicant_sort',
   benefit: 'd.benefit_code',
   state: 'd.state_rank',
+  followUp: 'd.follow_up_on',
 };
 
 export const MAX_PAGE = 1000;
@@ -100,6 +106,7 @@ function where(query: ListQuery): Where {
   flag(query.test, 'd.is_test = 1', 'd.is_test = 0');
   flag(query.unreadable, 'd.unreadable_reason IS NOT NULL', 'd.unreadable_reason IS NULL');
   flag(query.legalHold, 'd.legal_hold = 1', 'd.legal_hold = 0');
+  flag(query.followUp, 'd.follow_up_on IS NOT NULL', 'd.follow_up_on IS NULL');
   if (query.from !== undefined) {
     conditions.push('d.eingang >= ?');
     params.push(toMillis(query.from, 'from'));
@@ -108,14 +115,16 @@ function where(query: ListQuery): Where {
     conditions.push('d.eingang < ?');
     params.push(toMillis(query.to, 'to'));
   }
-  const match = query.search === undefined ? undefined : ftsQuery(query.search);
+  const terms = query.search === undefined ? [] : ftsTerms(query.search);
   // nothing searchable typed (only punctuation): no filter, as an empty search box
-  if (match === undefined) return { from: 'deliveries d', sql: conditions.join(' AND '), params };
-  // CROSS JOIN fixes the order: the matches drive, each looked up by id — never a scan of the whole list
+  if (terms.length === 0) return { from: 'deliveries d', sql: conditions.join(' AND '), params };
+  // each word in the message's index or in the office's notes (migration 12); the matches drive, each looked up by
+  // id — never a scan of the whole list (CROSS JOIN fixes the order)
+  const perTerm = 'SELECT id FROM (SELECT rowid AS id FROM delivery_search WHERE delivery_search MATCH ? UNION SELECT rowid FROM case_work_search WHERE case_work_search MATCH ?)';
   return {
-    from: 'delivery_search s CROSS JOIN deliveries d ON d.id = s.rowid',
-    sql: ['s.delivery_search MATCH ?', ...conditions].join(' AND '),
-    params: [match, ...params],
+    from: `(${terms.map(() => perTerm).join(' INTERSECT ')}) s CROSS JOIN deliveries d ON d.id = s.id`,
+    sql: conditions.join(' AND '),
+    params: [...terms.flatMap((t) => [t, t]), ...params],
   };
 }
 
@@ -130,7 +139,13 @@ export function listDeliveries(db: Db, query: ListQuery = {}): DeliveryPage {
   const orderBy = sort === 'eingang' ? `d.eingang ${dir}, d.id ${dir}` : `${ORDER[sort]} ${dir}, d.eingang ${dir}, d.id ${dir}`;
   const rows = stmt(db, `SELECT ${LIST_COLUMNS} FROM ${w.from} WHERE ${w.sql} ORDER BY ${orderBy} LIMIT ? OFFSET ?`).all(...w.params, limit, offset) as ListRow[];
   const total = (stmt(db, `SELECT count(*) AS n FROM ${w.from} WHERE ${w.sql}`).get(...w.params) as { n: number }).n;
-  return { items: rows.map(listItem), total, offset };
+  const countFrom = query.countFrom ?? [];
+  if (countFrom.length > 12) throw storeError('store-invalid-input', 'list: at most 12 moments to count from');
+  // each a range count on the Eingang (the same indexes as the list): what the day groups of the list need
+  const atOrAfter = countFrom.map(
+    (moment, i) => (stmt(db, `SELECT count(*) AS n FROM ${w.from} WHERE ${w.sql} AND d.eingang >= ?`).get(...w.params, toMillis(moment, `countFrom[${i}]`)) as { n: number }).n,
+  );
+  return { items: rows.map(listItem), total, offset, ...(countFrom.length > 0 ? { atOrAfter } : {}) };
 }
 
 export function countDeliveries(db: Db): DeliveryCounts {
@@ -146,6 +161,7 @@ export function countDeliveries(db: Db): DeliveryCounts {
     unreadable: count('trashed_at IS NULL AND unreadable_reason IS NOT NULL'),
     test: count('trashed_at IS NULL AND is_test = 1'),
     trash: count('trashed_at IS NOT NULL'),
+    followUp: count('trashed_at IS NULL AND follow_up_on IS NOT NULL'),
   };
 }
 
@@ -168,6 +184,7 @@ interface DetailRow extends ListRow {
   transferred_at: number | null;
   trashed_at: number | null;
   checklist: string;
+  note: string | null;
   sender_cert: Buffer | null;
   addressee_cert: Buffer | null;
   inspection_report: string | null;
@@ -207,7 +224,7 @@ export function attachmentsOf(db: Db, deliveryId: number): AttachmentInfo[] {
 export function getDeliveryRecord(db: Db, id: number): DeliveryRecord {
   const row = stmt(
           db,
-      `SELECT ${LIST_COLUMNS}, d.forwarding_at, d.reception_at, d.creation_check, d.exported_at, d.transferred_at, d.trashed_at, d.checklist,
+      `SELECT ${LIST_COLUMNS}, d.forwarding_at, d.reception_at, d.creation_check, d.exported_at, d.transferred_at, d.trashed_at, d.checklist, d.note,
          x.sender_cert, x.addressee_cert, x.inspection_report, coalesce(t.signature_result, x.signature_result) AS signature_result, x.certificate_result,
          x.content_size, x.content_sha256, x.content_type, x.content_coverage
        FROM deliveries d JOIN delivery_details x ON x.delivery_id = d.id LEFT JOIN delivery_trust t ON t.delivery_id = d.id WHERE d.id = ?`,
@@ -237,5 +254,6 @@ export function getDeliveryRecord(db: Db, id: number): DeliveryRecord {
       trashedAt: isoOrNull(row.trashed_at),
     },
     checklist: JSON.parse(row.checklist) as string[],
+    note: row.note,
   };
 }
