@@ -26,6 +26,7 @@ import { DataTree } from './DataTree.js';
 import { DocumentsPanel } from './DocumentsPanel.js';
 import { Laufzettel } from './Laufzettel.js';
 import { SummaryCards } from './SummaryCards.js';
+import { CaseWorkPanel } from './CaseWorkPanel.js';
 import { blockText, type Detail, type ListItem } from './types.js';
 import { suggestedName, useDownloader, useExporter, type ExportFormat } from './use-exporter.js';
 import { valueSource, ValueSourceProvider } from './value-source.js';
@@ -416,6 +417,15 @@ export function MessageView({ id, onItemChanged, onBeforeChange, standalone = fa
         </div>
       ) : null}
       {detail.viewError !== undefined ? <ErrorNotice error={detail.viewError} headingLevel={3} /> : null}
+      <CaseWorkPanel
+        id={item.id}
+        caseWork={detail.caseWork}
+        onBeforeChange={onBeforeChange}
+        onSaved={(saved, caseWork) => {
+          setDetail((d) => (d === null || d.item.id !== saved.id ? d : { ...d, caseWork }));
+          changed(saved);
+        }}
+      />
 
       <Tabs className="tabs" selectedKey={tab} onSelectionChange={(k) => setTab(k as TabId)}>
         <TabList className="tabs__list" aria-label={t.message.tabsLabel}>
