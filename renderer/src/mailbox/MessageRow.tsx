@@ -72,6 +72,12 @@ export function MessageRowContent({ item, t, language }: { item: MessageListItem
           <Shown text={applicantOf(item, t)} />
         </span>
         {item.isTest ? <span className="badge badge--test">{t.mailbox.list.testBanner}</span> : null}
+        {/* the office's file number beside the name, as a case system shows it; it gives way before the name does */}
+        {item.aktenzeichen !== null ? (
+          <span className="row__az" title={t.habits.row.aktenzeichen}>
+            <Shown text={t.habits.caseWork.summaryAz(item.aktenzeichen)} />
+          </span>
+        ) : null}
         <span className="row__benefit">
           <Shown text={benefitOf(item)} />
         </span>
@@ -91,18 +97,13 @@ export function MessageRowContent({ item, t, language }: { item: MessageListItem
           </span>
         ) : null}
         <span className={`row__state row__state--${item.state}`}>{t.states[item.state]}</span>
-        {item.aktenzeichen !== null ? (
-          <span className="row__az" title={t.habits.row.aktenzeichen}>
-            <Shown text={t.habits.caseWork.summaryAz(item.aktenzeichen)} />
-          </span>
-        ) : null}
         {item.followUpOn !== null ? (
           <span className={`row__follow-up${item.followUpOn <= today() ? ' row__follow-up--due' : ''}`} data-testid="row-follow-up">
             ⚑ {dayText(item.followUpOn, language)}
           </span>
         ) : null}
-        {matchedElsewhere ? <span className="row__matched">{t.habits.row.matchedElsewhere}</span> : null}
         {item.unreadableReason !== null ? <span className="row__unreadable">{unreadableReasonOf(item, language)}</span> : <SignatureBadge status={item.signatureStatus} />}
+        {matchedElsewhere ? <span className="row__matched">{t.habits.row.matchedElsewhere}</span> : null}
       </span>
     </>
   );
