@@ -103,6 +103,14 @@ describe('case work', () => {
     expect(page.atOrAfter).toEqual([3, 6, 10]);
     expect(store.list({ limit: 5, withAttachments: false, countFrom: ['2026-11-01T15:00:00Z'] }).atOrAfter).toEqual([3]);
     expect(store.list({ limit: 5 }).atOrAfter).toBeUndefined();
+    // while searching (with and without a note that matches): total and day counts from the same matches
+    const family = (delivery(9).summary.applicants[0] as string).split(',')[0] as string; // store id 10, 17:00Z
+    expect(store.list({ search: family, countFrom: ['2026-11-01T15:00:00Z', '2026-11-01T18:00:00Z'] })).toMatchObject({ total: 1, atOrAfter: [1, 0] });
+    store.setCaseWork(3, { note: `Rückruf ${family}` }); // store id 3, 10:00Z
+    const both = store.list({ search: family, countFrom: ['2026-11-01T15:00:00Z', '2026-11-01T00:00:00Z'], sort: 'eingang' });
+    expect(both.items.map((i) => i.id)).toEqual([10, 3]);
+    expect([both.total, both.atOrAfter]).toEqual([2, [1, 2]]);
+    expect(store.list({ search: `${family} Rückruf`, descending: false }).items.map((i) => i.id)).toEqual([3]);
     store.close();
   });
 });
