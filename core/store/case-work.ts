@@ -49,8 +49,7 @@ function cleanText(value: string | null, max: number, field: string, multiLine: 
 
 export function readCaseWork(db: Db, id: number): CaseWork {
   const row = stmt(db, 'SELECT aktenzeichen, note, follow_up_on FROM deliveries WHERE id = ?').get(id) as
-    | { aktenzeichen: string | null; note: string | null; follow_up_on: string | null }
-    | undefined;
+    { aktenzeichen: string | null; note: string | null; follow_up_on: string | null } | undefined;
   if (row === undefined) throw storeError('store-unknown-message', `no message with store id ${id}`);
   return { aktenzeichen: row.aktenzeichen, note: row.note, followUpOn: row.follow_up_on };
 }

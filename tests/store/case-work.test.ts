@@ -37,7 +37,12 @@ describe('case work', () => {
     again.setCaseWork(2, { note: null, followUpOn: null });
     expect(again.getDelivery(2).note).toBeNull();
     expect(ids(again, { search: 'Vermieterbesch' })).toEqual([]);
-    expect(again.auditEntries().slice(-2).map((e) => [e.action, e.detail])).toEqual([
+    expect(
+      again
+        .auditEntries()
+        .slice(-2)
+        .map((e) => [e.action, e.detail]),
+    ).toEqual([
       ['note-changed', 'removed'],
       ['follow-up-cleared', null],
     ]);

@@ -33,9 +33,19 @@ describe('day groups', () => {
     expect(layout.count).toBe(13);
     const items = Array.from({ length: layout.count }, (_, p) => layout.itemAt(p));
     expect(items).toEqual([
-      { header: 'today' }, { row: 0 }, { row: 1 },
-      { header: 'thisWeek' }, { row: 2 }, { row: 3 }, { row: 4 },
-      { header: 'older' }, { row: 5 }, { row: 6 }, { row: 7 }, { row: 8 }, { row: 9 },
+      { header: 'today' },
+      { row: 0 },
+      { row: 1 },
+      { header: 'thisWeek' },
+      { row: 2 },
+      { row: 3 },
+      { row: 4 },
+      { header: 'older' },
+      { row: 5 },
+      { row: 6 },
+      { row: 7 },
+      { row: 8 },
+      { row: 9 },
     ]);
     for (let row = 0; row < 10; row++) expect(layout.itemAt(layout.positionOf(row))).toEqual({ row });
     expect([0, 1, 2, 5].map((r) => layout.groupOpenedBy(r))).toEqual(['today', undefined, 'thisWeek', 'older']);

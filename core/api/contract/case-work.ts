@@ -21,7 +21,15 @@ export type CaseWorkDto = z.infer<typeof caseWorkSchema>;
 
 /** A change: a field left out stays as it is; null or blanks remove it. */
 export const caseWorkPatchSchema = z.strictObject({
-  aktenzeichen: z.string().max(AKTENZEICHEN_MAX + 200).nullable().optional(),
-  note: z.string().max(NOTE_MAX + 200).nullable().optional(),
+  aktenzeichen: z
+    .string()
+    .max(AKTENZEICHEN_MAX + 200)
+    .nullable()
+    .optional(),
+  note: z
+    .string()
+    .max(NOTE_MAX + 200)
+    .nullable()
+    .optional(),
   followUpOn: officeDaySchema.nullable().optional(),
 });

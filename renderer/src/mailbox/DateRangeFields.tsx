@@ -26,11 +26,27 @@ export function DateRangeFields({ from, to, onChange }: { from: string; to: stri
       <label className="field__label" htmlFor={`${id}-from`}>
         {t.habits.range.from}
       </label>
-      <input id={`${id}-from`} className="input date-range__input" type="date" value={from} max={isDay(to) ? to : undefined} onChange={(e) => onChange(e.target.value, to)} data-testid="range-from" />
+      <input
+        id={`${id}-from`}
+        className="input date-range__input"
+        type="date"
+        value={from}
+        max={isDay(to) ? to : undefined}
+        onChange={(e) => onChange(e.target.value, to)}
+        data-testid="range-from"
+      />
       <label className="field__label" htmlFor={`${id}-to`}>
         {t.habits.range.to}
       </label>
-      <input id={`${id}-to`} className="input date-range__input" type="date" value={to} min={isDay(from) ? from : undefined} onChange={(e) => onChange(from, e.target.value)} data-testid="range-to" />
+      <input
+        id={`${id}-to`}
+        className="input date-range__input"
+        type="date"
+        value={to}
+        min={isDay(from) ? from : undefined}
+        onChange={(e) => onChange(from, e.target.value)}
+        data-testid="range-to"
+      />
       {reversed ? (
         <p className="field__error" role="alert">
           {t.habits.range.reversed}

@@ -19,7 +19,17 @@ import type { ListItem } from './types.js';
 /** Characters of the note in the collapsed line (the whole note in the form). */
 const NOTE_PREVIEW = 300;
 
-export function CaseWorkPanel({ id, caseWork, onSaved, onBeforeChange }: { id: number; caseWork: CaseWorkDto; onSaved: (item: ListItem, caseWork: CaseWorkDto) => void; onBeforeChange?: (id: number) => void }) {
+export function CaseWorkPanel({
+  id,
+  caseWork,
+  onSaved,
+  onBeforeChange,
+}: {
+  id: number;
+  caseWork: CaseWorkDto;
+  onSaved: (item: ListItem, caseWork: CaseWorkDto) => void;
+  onBeforeChange?: (id: number) => void;
+}) {
   const api = useApi();
   const { t, language } = useLanguage();
   const { announce, reportError } = useStatus();
@@ -145,7 +155,14 @@ export function CaseWorkPanel({ id, caseWork, onSaved, onBeforeChange }: { id: n
               {t2.followUp}
             </label>
             <div className="case-work__day">
-              <input id={`${headingId}-day`} className="input case-work__date" type="date" value={followUpOn} onChange={(e) => setFollowUpOn(e.target.value)} data-testid="case-work-day" />
+              <input
+                id={`${headingId}-day`}
+                className="input case-work__date"
+                type="date"
+                value={followUpOn}
+                onChange={(e) => setFollowUpOn(e.target.value)}
+                data-testid="case-work-day"
+              />
               {followUpOn !== '' ? (
                 <Button className="button button--link" onPress={() => setFollowUpOn('')} data-testid="case-work-day-clear">
                   {t2.followUpClear}
