@@ -9,63 +9,19 @@
  * changing it needs a migration that rebuilds the index.
  */
 
-/** Letters without a canonical decomposition (DIN 91379 Latin repertoire) and their search form. */
-// prettier-ignore -- a table: pairs side by side
+/** Letters without a canonical decomposition (DIN 91379 Latin repertoire) and their search form (a table: kept compact). */
+// prettier-ignore
 const TRANSLITERATION: Readonly<Record<string, string>> = {
-  Ł: 'L',
-  ł: 'l',
-  Ø: 'O',
-  ø: 'o',
-  Đ: 'D',
-  đ: 'd',
-  Ð: 'D',
-  ð: 'd',
-  Ħ: 'H',
-  ħ: 'h',
-  ı: 'i',
-  Ŀ: 'L',
-  ŀ: 'l',
-  Ŧ: 'T',
-  ŧ: 't',
-  ß: 'ss',
-  ẞ: 'SS',
-  Æ: 'AE',
-  æ: 'ae',
-  Œ: 'OE',
-  œ: 'oe',
-  Þ: 'TH',
-  þ: 'th',
-  ĸ: 'k',
-  ŉ: 'n',
-  Ŋ: 'N',
-  ŋ: 'n',
-  ſ: 's',
-  Ǥ: 'G',
-  ǥ: 'g',
-  Ɨ: 'I',
-  ɨ: 'i',
-  Ƶ: 'Z',
-  ƶ: 'z',
-  Ʒ: 'EZH',
-  ʒ: 'ezh',
+  Ł: 'L', ł: 'l', Ø: 'O', ø: 'o', Đ: 'D', đ: 'd', Ð: 'D', ð: 'd', Ħ: 'H', ħ: 'h', ı: 'i', Ŀ: 'L', ŀ: 'l',
+  Ŧ: 'T', ŧ: 't', ß: 'ss', ẞ: 'SS', Æ: 'AE', æ: 'ae', Œ: 'OE', œ: 'oe', Þ: 'TH', þ: 'th', ĸ: 'k', ŉ: 'n',
+  Ŋ: 'N', ŋ: 'n', ſ: 's', Ǥ: 'G', ǥ: 'g', Ɨ: 'I', ɨ: 'i', Ƶ: 'Z', ƶ: 'z', Ʒ: 'EZH', ʒ: 'ezh',
 };
 const TRANSLITERATED = new RegExp(`[${Object.keys(TRANSLITERATION).join('')}]`, 'gu');
 
 /** Letters with a second customary transliteration (ü → ue), indexed in both forms. */
-// prettier-ignore -- a table: pairs side by side
+// prettier-ignore
 export const ALTERNATE_SPELLING: Readonly<Record<string, string>> = {
-  ä: 'ae',
-  ö: 'oe',
-  ü: 'ue',
-  Ä: 'Ae',
-  Ö: 'Oe',
-  Ü: 'Ue',
-  ø: 'oe',
-  Ø: 'Oe',
-  å: 'aa',
-  Å: 'Aa',
-  đ: 'dj',
-  Đ: 'Dj',
+  ä: 'ae', ö: 'oe', ü: 'ue', Ä: 'Ae', Ö: 'Oe', Ü: 'Ue', ø: 'oe', Ø: 'Oe', å: 'aa', Å: 'Aa', đ: 'dj', Đ: 'Dj',
 };
 const ALTERNATES = new RegExp(`[${Object.keys(ALTERNATE_SPELLING).join('')}]`, 'gu');
 
