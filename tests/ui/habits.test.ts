@@ -6,6 +6,7 @@
  * PDF's Laufzettel (pdftotext) — and the date range from–to. axe-core on each state; screenshots to
  * test-artifacts/screenshots/ (copied to docs/screenshots/ by hand).
  */
+import { copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { officeTime } from '../../core/time/office-time.js';
@@ -13,7 +14,7 @@ import { expectAxeClean } from './helpers/axe.js';
 import { auditActions, listedItems, pdfText, serviceApi } from './helpers/flow.js';
 import { createFixtureStore, FIXTURE_PASSWORD, type FixtureInfo } from './helpers/fixture-store.js';
 import { focusInfo, tabTo } from './helpers/keyboard.js';
-import { saveScreenshot } from './helpers/screenshots.js';
+import { saveScreenshot, screenshotDir } from './helpers/screenshots.js';
 import { startUiSession, type UiSession } from './helpers/ui-session.js';
 
 const AZ = '50.2-4711/26';
@@ -125,6 +126,8 @@ describe('Outlook habits: search marks, case work, Wiedervorlage, date range, da
     // the search finds the note and the Aktenzeichen, and marks them
     await page.getByTestId('search').fill('Vermieterbesch');
     await expect.poll(() => page.getByTestId('list-count').innerText()).toBe('1 Antrag');
+    // the row shows no note: it says where the match was
+    await expect.poll(() => row(target.id).locator('.row__matched').innerText()).toBe('Treffer im Inhalt, in der Notiz oder einer Kennung');
     await expect.poll(() => page.locator('[data-testid="case-work-summary"] mark.hit').count()).toBe(1);
     await page.getByTestId('search').fill('4711');
     await expect.poll(() => page.getByTestId('list-count').innerText()).toBe('1 Antrag');
@@ -187,6 +190,9 @@ describe('Outlook habits: search marks, case work, Wiedervorlage, date range, da
 
     const pdf = path.join(ui.dataDir, 'case-work.pdf');
     await serviceApi(ui).call('messages.export', { id: target.id, format: 'pdf', target: pdf });
+    // kept for looking at (pdftoppm) beside the screenshots
+    mkdirSync(screenshotDir, { recursive: true });
+    copyFileSync(pdf, path.join(screenshotDir, 'habits-laufzettel.pdf'));
     const text = pdfText(pdf).replace(/\s+/g, ' ');
     expect(text).toContain('Vermerke des Amtes');
     expect(text).toContain(`Aktenzeichen ${AZ}`);

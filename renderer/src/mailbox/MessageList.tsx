@@ -12,7 +12,7 @@
  * only here, so a single-letter shortcut never fires while typing elsewhere (WCAG 2.1.4).
  */
 import { useVirtualizer, defaultRangeExtractor, type Range } from '@tanstack/react-virtual';
-import { useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { MessageListItem } from '../../../core/api/contract/mailbox.js';
 import { useLanguage } from '../i18n/i18n.js';
 import { MessageRowContent, rowName } from './MessageRow.js';
@@ -55,7 +55,8 @@ export function MessageList({ pages, label, selectedId, onSelect, onActivate, em
   const focusWanted = useRef(false);
   const follow = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const total = pages.total ?? 0;
-  const layout = givenLayout ?? flatLayout(total);
+  // one object per list shape: a new one lays the whole list out again (measure below)
+  const layout = useMemo(() => givenLayout ?? flatLayout(total), [givenLayout, total]);
   // activeIndex and every index below are the row's index in the list; the virtualizer counts headers too
   const activePosition = layout.positionOf(activeIndex);
 
@@ -98,7 +99,7 @@ export function MessageList({ pages, label, selectedId, onSelect, onActivate, em
   // a new layout (other groups, other sizes) is laid out again; rows keep their positions within it
   useEffect(() => {
     virtualizer.measure();
-  }, [rowHeight, virtualizer, layout.count, layout]);
+  }, [rowHeight, virtualizer, layout]);
 
   // load what is in view (and a little around it)
   const { ensure } = pages;

@@ -49,8 +49,14 @@ export function CaseWorkPanel({
     setNote(caseWork.note ?? '');
     setFollowUpOn(caseWork.followUpOn ?? '');
   }, [id, caseWork]);
+  // into the form when it opens; back to "Bearbeiten" when it closes (after the render that shows the button again)
+  const returnFocus = useRef(false);
   useEffect(() => {
     if (editing) first.current?.focus();
+    else if (returnFocus.current) {
+      returnFocus.current = false;
+      editButton.current?.focus();
+    }
   }, [editing]);
 
   const azTooLong = aktenzeichen.trim().length > AKTENZEICHEN_MAX;
@@ -60,8 +66,8 @@ export function CaseWorkPanel({
   const valid = !azTooLong && !azLines && !noteTooLong && !dayInvalid;
 
   const close = (): void => {
+    returnFocus.current = true;
     setEditing(false);
-    requestAnimationFrame(() => editButton.current?.focus());
   };
   const discard = (): void => {
     setAktenzeichen(caseWork.aktenzeichen ?? '');
