@@ -199,6 +199,17 @@ describe('Outlook habits: search marks, case work, Wiedervorlage, date range, da
     expect(text).toContain(NOTE);
     // on the Laufzettel, before the application data
     expect(text.indexOf('Vermerke des Amtes')).toBeLessThan(text.indexOf('Signaturen und Zertifikate'));
+
+    // the same in English
+    await page.getByRole('radio', { name: 'English' }).click();
+    await page.getByRole('heading', { name: 'Case work' }).waitFor();
+    expect(await page.getByTestId('case-work-summary').innerText()).toContain(`File ${AZ}`);
+    expect(await page.getByRole('option', { name: /^Follow-up/ }).count()).toBe(1);
+    await expect.poll(() => page.getByTestId('list-group').first().innerText()).toBe('Today');
+    await saveScreenshot(page, 'ui-case-work-en');
+    await expectAxeClean(page, 'Case work (en)');
+    await page.getByRole('radio', { name: 'Deutsch' }).click();
+    await page.getByRole('heading', { name: 'Bearbeitung' }).waitFor();
     ui.assertClean();
   });
 });
