@@ -107,7 +107,7 @@ export function CaseWorkPanel({
           {t2.heading}
         </h3>
         {!editing ? (
-          <Button ref={editButton} className="button button--secondary button--small" onPress={() => setEditing(true)} aria-expanded={false} data-testid="case-work-edit">
+          <Button ref={editButton} className="button button--secondary button--small" onPress={() => setEditing(true)} data-testid="case-work-edit">
             {t2.edit}
           </Button>
         ) : null}

@@ -27,6 +27,7 @@ import { DocumentsPanel } from './DocumentsPanel.js';
 import { Laufzettel } from './Laufzettel.js';
 import { SummaryCards } from './SummaryCards.js';
 import { CaseWorkPanel } from './CaseWorkPanel.js';
+import { SearchHighlight } from '../components/Highlight.js';
 import { blockText, type Detail, type ListItem } from './types.js';
 import { suggestedName, useDownloader, useExporter, type ExportFormat } from './use-exporter.js';
 import { valueSource, ValueSourceProvider } from './value-source.js';
@@ -467,7 +468,12 @@ export function MessageView({ id, onItemChanged, onBeforeChange, standalone = fa
           <Laufzettel detail={detail} />
         </TabPanel>
       </Tabs>
-      {printing ? <PrintView detail={detail} /> : null}
+      {printing ? (
+        // paper carries no search marks: what is printed is the application, not the search that found it
+        <SearchHighlight search="">
+          <PrintView detail={detail} />
+        </SearchHighlight>
+      ) : null}
       <Modal title={t.message.actions.deleteTitle} isOpen={confirmDelete} onClose={() => setConfirmDelete(false)} size="narrow" role="alertdialog">
         <p>{t.message.actions.deleteText}</p>
         <div className="form__actions">
