@@ -1,5 +1,5 @@
 /**
- * The office's own notes on a delivery (migration 12): Aktenzeichen, note and Wiedervorlage day. Each change is
+ * The office's own notes on a delivery (migration 13): Aktenzeichen, note and Wiedervorlage day. Each change is
  * written in the caller's transaction together with its search entry and one audit entry per field changed — the
  * audit detail names what changed and its size or day, never the text (a note may name persons).
  */
@@ -8,6 +8,7 @@ import type { Db } from './database.js';
 import { storeError } from './errors.js';
 import { indexText } from './search-text.js';
 import type { NewAuditEntry } from './audit-log.js';
+import { auditDetail } from './audit-words.js';
 
 export const MAX_AKTENZEICHEN = 100;
 export const MAX_NOTE = 4000;
@@ -67,12 +68,12 @@ export function writeCaseWork(db: Db, id: number, messageId: string, patch: Case
   }
   const entries: NewAuditEntry[] = [];
   const ref = { deliveryId: id, messageId };
-  if (next.aktenzeichen !== before.aktenzeichen) {
-    entries.push({ action: 'aktenzeichen-changed', ...ref, detail: next.aktenzeichen === null ? 'removed' : `length=${next.aktenzeichen.length}` });
-  }
-  if (next.note !== before.note) entries.push({ action: 'note-changed', ...ref, detail: next.note === null ? 'removed' : `length=${next.note.length}` });
+  // parameters only (audit-words.ts makes the sentence): a length or a day, never the text
+  const size = (value: string | null) => auditDetail(value === null ? { removed: true } : { length: value.length });
+  if (next.aktenzeichen !== before.aktenzeichen) entries.push({ action: 'aktenzeichen-changed', ...ref, detail: size(next.aktenzeichen) });
+  if (next.note !== before.note) entries.push({ action: 'note-changed', ...ref, detail: size(next.note) });
   if (next.followUpOn !== before.followUpOn) {
-    entries.push(next.followUpOn === null ? { action: 'follow-up-cleared', ...ref } : { action: 'follow-up-set', ...ref, detail: `due=${next.followUpOn}` });
+    entries.push(next.followUpOn === null ? { action: 'follow-up-cleared', ...ref } : { action: 'follow-up-set', ...ref, detail: auditDetail({ due: next.followUpOn }) });
   }
   if (entries.length === 0) return entries;
   stmt(db, 'UPDATE deliveries SET aktenzeichen = ?, note = ?, follow_up_on = ? WHERE id = ?').run(next.aktenzeichen, next.note, next.followUpOn, id);

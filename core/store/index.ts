@@ -9,6 +9,7 @@ export { DEFAULT_SCRYPT } from './key-wrapping.js';
 export type { ByteSource, ByteChunks } from './byte-source.js';
 export type { BlobFileIo, WritableBlobFile } from './blob-files.js';
 export { AUDIT_ACTIONS, type AuditAction, type AuditEntry, type AuditQuery, type AuditVerification } from './audit-log.js';
+export { auditWords, auditParams, type Words } from './audit-words.js';
 export { storePaths, type StorePaths } from './paths.js';
 export { LATEST_SCHEMA_VERSION } from './migrations/index.js';
 export { foldForSearch } from './search-text.js';
@@ -17,4 +18,6 @@ export { MAX_AKTENZEICHEN, MAX_NOTE, type CaseWork, type CaseWorkPatch } from '.
 export { TRUSTED_CA_ORIGINS, caSetDigest, fingerprintOf, type ReevaluationCount, type StoredTrustRow, type TrustedCaOrigin, type TrustedCaRecord, type TrustEvaluation, type TrustUpdate } from './trusted-cas.js';
 export type { KeyMaterial, KeyRotationRecord, RetiredKey, RotationState } from './key-rotation.js';
 export type { StoreErrorKind } from './errors.js';
+export type { StoredPersonName } from './applicant-names.js';
+export type { NewCodeList, StoredCodeList, CodeListSaveResult } from './code-lists.js';
 export * from './records.js';

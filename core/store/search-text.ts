@@ -34,9 +34,11 @@ export function indexText(text: string): string {
  * "Musterfrau"). Only letters and digits reach FTS5, so the input cannot inject query syntax.
  * Returns undefined when nothing searchable was typed.
  */
-export function ftsQuery(typed: string): string | undefined {
-  const terms = ftsTerms(typed);
-  return terms.length === 0 ? undefined : terms.join(' ');
+export function ftsQuery(typed: string, column?: 'names'): string | undefined {
+  const terms = searchTerms(typed);
+  if (terms.length === 0) return undefined;
+  // a column filter before each term: every word must occur in that column
+  return terms.map((t) => `${column ? `${column} : ` : ''}"${t}"*`).join(' ');
 }
 
 /** The words of a search one by one, each an FTS5 prefix query (for matching each word in one of several indexes). */

@@ -1,11 +1,12 @@
 /**
- * The office's notes on an application (migration 12): Aktenzeichen, note and Wiedervorlage — stored encrypted,
+ * The office's notes on an application (migration 13): Aktenzeichen, note and Wiedervorlage — stored encrypted,
  * audited per change, found by the search (each word in the message's or the notes' index), kept across a
  * restart, gone with the message; the Wiedervorlage filter, count and sort; the day counts for grouping the list.
  */
 import { describe, expect, it } from 'vitest';
 import { PostfachStore } from '../../core/store/index.js';
 import { matchRanges, searchTerms } from '../../core/search-fold.js';
+import { auditWords } from '../../core/store/audit-words.js';
 import { delivery, FAST_SCRYPT, newStore, PASSWORD, scanForPlaintext } from './helpers.js';
 
 async function storeWith(n: number) {
@@ -24,9 +25,14 @@ describe('case work', () => {
     store.setCaseWork(2, { aktenzeichen: '50.2-4711/26' });
     const entries = store.auditEntries().filter((e) => e.deliveryId === 2 && e.action !== 'fetched');
     expect(entries.map((e) => [e.action, e.detail])).toEqual([
-      ['aktenzeichen-changed', 'length=12'],
-      ['note-changed', 'length=50'],
-      ['follow-up-set', 'due=2026-12-10'],
+      ['aktenzeichen-changed', '{"v":1,"length":12}'],
+      ['note-changed', '{"v":1,"length":50}'],
+      ['follow-up-set', '{"v":1,"due":"2026-12-10"}'],
+    ]);
+    expect(entries.map((e) => auditWords(e.action, e.detail))).toEqual([
+      { de: 'Aktenzeichen geändert (12 Zeichen)', en: 'File number changed (12 characters)' },
+      { de: 'Notiz geändert (50 Zeichen)', en: 'Note changed (50 characters)' },
+      { de: 'Wiedervorlage am 10.12.2026 gesetzt', en: 'Follow-up set for 2026-12-10' },
     ]);
     store.close();
 
@@ -41,10 +47,10 @@ describe('case work', () => {
       again
         .auditEntries()
         .slice(-2)
-        .map((e) => [e.action, e.detail]),
+        .map((e) => [e.action, e.detail, auditWords(e.action, e.detail).de]),
     ).toEqual([
-      ['note-changed', 'removed'],
-      ['follow-up-cleared', null],
+      ['note-changed', '{"v":1,"removed":true}', 'Notiz entfernt'],
+      ['follow-up-cleared', null, 'Wiedervorlage aufgehoben'],
     ]);
     expect(again.verifyAuditLog().ok).toBe(true);
     again.close();

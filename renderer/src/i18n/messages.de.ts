@@ -386,7 +386,6 @@ export const de = {
       intro: 'Die vollständige Nachricht mit Bezeichnungen. Jeder Wert kann kopiert werden.',
       expandAll: 'Alle aufklappen',
       collapseAll: 'Alle zuklappen',
-      empty: 'leer',
     },
     documents: {
       heading: 'Dokumente',
@@ -596,7 +595,7 @@ export const de = {
     at: 'Zeitpunkt',
     user: 'Benutzer',
     action: 'Aktion',
-    message: 'Antrag (Nachrichten-ID)',
+    message: 'Antrag (Nr. · Nachrichten-ID)',
     detail: 'Angabe',
     exportCsv: 'Als CSV exportieren',
     verify: 'Unversehrtheit prüfen',

@@ -378,7 +378,6 @@ export const en: Messages = {
       intro: 'The complete message with labels. Every value can be copied.',
       expandAll: 'Expand all',
       collapseAll: 'Collapse all',
-      empty: 'empty',
     },
     documents: {
       heading: 'Documents',
@@ -586,7 +585,7 @@ export const en: Messages = {
     at: 'Time',
     user: 'User',
     action: 'Action',
-    message: 'Application (message ID)',
+    message: 'Application (no. · message ID)',
     detail: 'Detail',
     exportCsv: 'Export as CSV',
     verify: 'Check integrity',

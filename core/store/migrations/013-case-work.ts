@@ -1,7 +1,7 @@
 import type { Migration } from './migration.js';
 
 /**
- * The office's own notes on an application (issue 17, "Outlook habits"): an Aktenzeichen (the file number in the
+ * The office's own notes on an application (issue 17, "Outlook habits"; schema 13): an Aktenzeichen (the file number in the
  * case management system), a free note, and a Wiedervorlage (follow-up) day. Plain values only — the words around
  * them are the UI's. `follow_up_on` is a calendar day of the office ("2026-12-10"), not a moment: a Wiedervorlage is
  * due on a day wherever the clock of the machine stands.
@@ -12,8 +12,8 @@ import type { Migration } from './migration.js';
  *
  * The Wiedervorlage view reads its partial index in due order, like the other views (migration 5).
  */
-export const migration012: Migration = {
-  version: 12,
+export const migration013: Migration = {
+  version: 13,
   name: 'case-work',
   up(db) {
     db.exec(`
