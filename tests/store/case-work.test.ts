@@ -65,7 +65,7 @@ describe('case work', () => {
     expect(ids(store, { search: 'kontoauszuge' })).toEqual([5]);
     expect(ids(store, { search: 'Kontoauszuege' })).toEqual([5]);
     // one word from the message (the applicant of delivery 5), one from the note
-    const applicant = delivery(4).summary.applicants[0] as string; // store id 5
+    const applicant = delivery(4).summary?.applicants?.[0] as string; // store id 5
     const family = applicant.split(',')[0] as string;
     expect(ids(store, { search: `${family} fehlen` })).toEqual([5]);
     expect(ids(store, { search: `${family} nirgendwo` })).toEqual([]);
@@ -115,7 +115,7 @@ describe('case work', () => {
     expect(store.list({ limit: 5, withAttachments: false, countFrom: ['2026-11-01T15:00:00Z'] }).atOrAfter).toEqual([3]);
     expect(store.list({ limit: 5 }).atOrAfter).toBeUndefined();
     // while searching (with and without a note that matches): total and day counts from the same matches
-    const family = (delivery(9).summary.applicants[0] as string).split(',')[0] as string; // store id 10, 17:00Z
+    const family = (delivery(9).summary?.applicants?.[0] as string).split(',')[0] as string; // store id 10, 17:00Z
     expect(store.list({ search: family, countFrom: ['2026-11-01T15:00:00Z', '2026-11-01T18:00:00Z'] })).toMatchObject({ total: 1, atOrAfter: [1, 0] });
     store.setCaseWork(3, { note: `Rückruf ${family}` }); // store id 3, 10:00Z
     const both = store.list({ search: family, countFrom: ['2026-11-01T15:00:00Z', '2026-11-01T00:00:00Z'], sort: 'eingang' });

@@ -5,8 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { flatLayout, groupedLayout, groupStarts } from '../../renderer/src/mailbox/day-groups.js';
-import { rangeOfDays } from '../../renderer/src/mailbox/DateRangeFields.js';
-import { weekStart } from '../../renderer/src/format/days.js';
+import { rangeOfDays, weekStart } from '../../renderer/src/format/days.js';
 
 describe('day groups', () => {
   it('start at the office midnight of today, yesterday, Monday and the Monday before', () => {

@@ -42,3 +42,11 @@ export function weekStart(day: string): string {
 export function dayText(day: string, language: UiLanguage): string {
   return office(language).date(noonOf(day));
 }
+
+/** [from, to) in ISO time for the days (inclusive); an empty or reversed side is left open / not applied. */
+export function rangeOfDays(from: string, to: string): { from?: string; to?: string } {
+  const fromOk = isDay(from);
+  const toOk = isDay(to);
+  if (fromOk && toOk && to < from) return {};
+  return { ...(fromOk ? { from: dayStart(from) } : {}), ...(toOk ? { to: dayStart(addDays(to, 1)) } : {}) };
+}

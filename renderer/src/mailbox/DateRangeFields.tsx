@@ -7,15 +7,7 @@
  */
 import { useId } from 'react';
 import { useT } from '../i18n/i18n.js';
-import { addDays, dayStart, isDay } from '../format/days.js';
-
-/** [from, to) in ISO time for the days (inclusive); an empty or reversed side is left open / not applied. */
-export function rangeOfDays(from: string, to: string): { from?: string; to?: string } {
-  const fromOk = isDay(from);
-  const toOk = isDay(to);
-  if (fromOk && toOk && to < from) return {};
-  return { ...(fromOk ? { from: dayStart(from) } : {}), ...(toOk ? { to: dayStart(addDays(to, 1)) } : {}) };
-}
+import { isDay } from '../format/days.js';
 
 export function DateRangeFields({ from, to, onChange }: { from: string; to: string; onChange: (from: string, to: string) => void }) {
   const t = useT();

@@ -8,7 +8,8 @@ import type { MethodOutput } from '../../../core/api/contract.js';
 import { IconChevronDown } from '../components/Icons.js';
 import { officeDay, startOfOfficeDay } from '../format/format.js';
 import { useT } from '../i18n/i18n.js';
-import { DateRangeFields, rangeOfDays } from './DateRangeFields.js';
+import { DateRangeFields } from './DateRangeFields.js';
+import { rangeOfDays } from '../format/days.js';
 
 export type Folder = 'inbox' | 'unread' | 'notTransferred' | 'transferred' | 'followUp' | 'test' | 'unreadable' | 'trash';
 export const FOLDERS: readonly Folder[] = ['inbox', 'unread', 'notTransferred', 'transferred', 'followUp', 'test', 'unreadable', 'trash'];
