@@ -76,10 +76,20 @@ export function MessageList({ pages, label, selectedId, onSelect, onActivate, em
     [activePosition],
   );
 
+  const getItemKey = useCallback(
+    (position: number) => {
+      const at = layout.itemAt(position);
+      return 'header' in at ? `h:${at.header}` : at.row;
+    },
+    [layout],
+  );
   const virtualizer = useVirtualizer({
     count: layout.count,
     getScrollElement: () => scrollRef.current,
     estimateSize: (position) => ('header' in layout.itemAt(position) ? Math.round(HEADER_REM * remPx()) : rowHeight),
+    // a new layout is a new key function: the positions are computed again in the same render, so a header is
+    // never drawn for one frame where a row still stands (the effect's measure() below would come a frame late)
+    getItemKey,
     overscan: 8,
     rangeExtractor,
   });
