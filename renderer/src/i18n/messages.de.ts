@@ -612,6 +612,7 @@ export const de = {
     },
     caseWork: {
       heading: 'Bearbeitung',
+      add: 'Aktenzeichen, Notiz oder Wiedervorlage eintragen …',
       edit: 'Bearbeiten',
       aktenzeichen: 'Aktenzeichen',
       note: 'Notiz',
@@ -620,7 +621,6 @@ export const de = {
       save: 'Speichern',
       cancel: 'Verwerfen',
       saved: 'Aktenzeichen, Notiz und Wiedervorlage gespeichert.',
-      none: 'Kein Aktenzeichen, keine Notiz, keine Wiedervorlage.',
       audited: 'Jede Änderung wird mit Zeit und Benutzer im Protokoll vermerkt (ohne den Text).',
       tooLong: (max: number) => `Höchstens ${num(max)} Zeichen.`,
       oneLine: 'Das Aktenzeichen ist eine Zeile.',

@@ -602,6 +602,7 @@ export const en: Messages = {
     },
     caseWork: {
       heading: 'Case work',
+      add: 'Add a file number, note or follow-up …',
       edit: 'Edit',
       aktenzeichen: 'File number',
       note: 'Note',
@@ -610,7 +611,6 @@ export const en: Messages = {
       save: 'Save',
       cancel: 'Discard',
       saved: 'File number, note and follow-up saved.',
-      none: 'No file number, no note, no follow-up.',
       audited: 'Every change is recorded in the audit log with time and user (without the text).',
       tooLong: (max: number) => `At most ${num(max)} characters.`,
       oneLine: 'The file number is one line.',

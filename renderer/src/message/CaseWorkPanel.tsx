@@ -20,11 +20,16 @@ import type { ListItem } from './types.js';
 const NOTE_PREVIEW = 300;
 
 export function CaseWorkPanel({
+  open: editing,
+  onOpenChange: setEditing,
   id,
   caseWork,
   onSaved,
   onBeforeChange,
 }: {
+  /** The form is open (the ⋯ menu's "eintragen …", or "Bearbeiten" here). */
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
   id: number;
   caseWork: CaseWorkDto;
   onSaved: (item: ListItem, caseWork: CaseWorkDto) => void;
@@ -34,7 +39,6 @@ export function CaseWorkPanel({
   const { t, language } = useLanguage();
   const { announce, reportError } = useStatus();
   const headingId = useId();
-  const [editing, setEditing] = useState(false);
   const [aktenzeichen, setAktenzeichen] = useState(caseWork.aktenzeichen ?? '');
   const [note, setNote] = useState(caseWork.note ?? '');
   const [followUpOn, setFollowUpOn] = useState(caseWork.followUpOn ?? '');
@@ -49,6 +53,11 @@ export function CaseWorkPanel({
     setNote(caseWork.note ?? '');
     setFollowUpOn(caseWork.followUpOn ?? '');
   }, [id, caseWork]);
+  // another message: its own form starts closed
+  useEffect(() => {
+    setEditing(false);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- only when the message changes
+  }, [id]);
   // into the form when it opens; back to "Bearbeiten" when it closes (after the render that shows the button again)
   const returnFocus = useRef(false);
   useEffect(() => {
@@ -100,17 +109,15 @@ export function CaseWorkPanel({
 
   const noted = caseWork.aktenzeichen !== null || caseWork.note !== null || caseWork.followUpOn !== null;
   const due = caseWork.followUpOn !== null && caseWork.followUpOn <= today();
+  // nothing noted and no form open: no line at all (the ⋯ menu opens the form; the pane's height is the application's)
+  if (!editing && !noted) return null;
   return (
-    <section className="case-work" aria-labelledby={headingId} data-testid="case-work">
+    // compact while nothing is being edited: a line or two (the reading pane's height belongs to the application)
+    <section className={`case-work${editing ? '' : ' case-work--noted'}`} aria-labelledby={headingId} data-testid="case-work">
       <div className="case-work__head">
-        <h3 id={headingId} className="case-work__heading">
+        <h3 id={headingId} className={editing ? 'case-work__heading' : 'visually-hidden'}>
           {t2.heading}
         </h3>
-        {!editing ? (
-          <Button ref={editButton} className="button button--secondary button--small" onPress={() => setEditing(true)} data-testid="case-work-edit">
-            {t2.edit}
-          </Button>
-        ) : null}
       </div>
       {!editing ? (
         noted ? (
@@ -126,6 +133,9 @@ export function CaseWorkPanel({
                 {due ? ` (${t.habits.row.due})` : ''}
               </span>
             ) : null}
+            <Button ref={editButton} className="button button--secondary button--small case-work__edit" onPress={() => setEditing(true)} data-testid="case-work-edit">
+              {t2.edit}
+            </Button>
             {caseWork.note !== null ? (
               <p className="case-work__note">
                 <span className="visually-hidden">{t2.summaryNote}: </span>
@@ -133,9 +143,7 @@ export function CaseWorkPanel({
               </p>
             ) : null}
           </div>
-        ) : (
-          <p className="case-work__none">{t2.none}</p>
-        )
+        ) : null
       ) : (
         <form
           className="case-work__form"

@@ -80,6 +80,8 @@ export function MessageView({ id, onItemChanged, onBeforeChange, standalone = fa
   const headerRef = useRef<HTMLElement>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [attempt, setAttempt] = useState(0);
+  // "Aktenzeichen, Notiz oder Wiedervorlage eintragen …" (the ⋯ menu) opens the case-work form
+  const [caseWorkOpen, setCaseWorkOpen] = useState(false);
 
   useEffect(() => {
     let cancelled = false;
@@ -256,6 +258,9 @@ export function MessageView({ id, onItemChanged, onBeforeChange, standalone = fa
       case 'abnahme':
         void acceptanceRecord();
         return;
+      case 'casework':
+        setCaseWorkOpen(true);
+        return;
       case 'unread':
         void act(() => api.call('messages.setRead', { id: item.id, read: false }), t.message.markedUnread);
         return;
@@ -399,6 +404,9 @@ export function MessageView({ id, onItemChanged, onBeforeChange, standalone = fa
           </Button>
           <Popover className="popover">
             <Menu className="menu" onAction={onMenu}>
+              <MenuItem id="casework" className="menu__item">
+                {t.habits.caseWork.add}
+              </MenuItem>
               <MenuItem id="unread" className="menu__item">
                 {t.message.actions.markUnread}
               </MenuItem>
@@ -443,6 +451,8 @@ export function MessageView({ id, onItemChanged, onBeforeChange, standalone = fa
       ) : null}
       {detail.viewError !== undefined ? <ErrorNotice error={detail.viewError} headingLevel={3} /> : null}
       <CaseWorkPanel
+        open={caseWorkOpen}
+        onOpenChange={setCaseWorkOpen}
         id={item.id}
         caseWork={detail.caseWork}
         onBeforeChange={onBeforeChange}
