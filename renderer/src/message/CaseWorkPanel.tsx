@@ -128,8 +128,9 @@ export function CaseWorkPanel({
               </span>
             ) : null}
             {caseWork.followUpOn !== null ? (
-              <span className={`case-work__follow-up${due ? ' case-work__follow-up--due' : ''}`}>
-                ⚑ {t2.summaryFollowUp(dayText(caseWork.followUpOn, language))}
+              <span className={`case-work__follow-up${due ? ' case-work__follow-up--due' : ''}`} title={t2.summaryFollowUp(dayText(caseWork.followUpOn, language))}>
+                {/* the flag says "Wiedervorlage" as in a mail program; the word is read out and in the tooltip */}⚑ <span className="visually-hidden">{t2.followUp} </span>
+                {dayText(caseWork.followUpOn, language)}
                 {due ? ` (${t.habits.row.due})` : ''}
               </span>
             ) : null}
