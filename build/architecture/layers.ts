@@ -94,9 +94,9 @@ export const PARTS: Readonly<Record<PartName, Part>> = {
     packages: [],
   },
   'visible-text': {
-    paths: ['core/visible-text.ts', 'core/text-bounds.ts'],
+    paths: ['core/visible-text.ts', 'core/text-bounds.ts', 'core/search-fold.ts'],
     runsIn: 'anywhere',
-    purpose: 'text from a message shown with invisible and reordering characters written out, cut to bounds without breaking a character',
+    purpose: 'text from a message shown with invisible and reordering characters written out, cut to bounds without breaking a character; the search folding shared by index and highlight',
     imports: [],
     packages: [],
   },
@@ -273,7 +273,7 @@ export const PARTS: Readonly<Record<PartName, Part>> = {
     paths: ['core/store/'],
     runsIn: 'the service, Node',
     purpose: 'the encrypted SQLite store and attachment files; knows nothing of OSCI',
-    imports: ['time', 'errors'],
+    imports: ['time', 'errors', 'visible-text'],
     packages: NODE,
   },
   xsozial: {

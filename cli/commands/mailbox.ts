@@ -246,7 +246,7 @@ function registerList(program: Command): void {
     program
       .command('list')
       .description('die Nachrichten im Datenspeicher, eine Zeile je Nachricht (ältester Eingang zuerst)')
-      .option('--search <words>', 'Volltextsuche (Namen, Kennungen, Betreff, Inhalt)')
+      .option('--search <words>', 'Volltextsuche (Namen, Kennungen, Betreff, Inhalt, Aktenzeichen, Notiz)')
       .option('--unread', 'nur ungelesene')
       .option('--unreadable', 'nur „nicht lesbare“')
       .option('--trash', 'den Papierkorb zeigen'),

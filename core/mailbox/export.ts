@@ -171,7 +171,11 @@ export async function exportMessage(store: PostfachStore, id: number, format: Ex
     case 'pdf': {
       const view = await storedView(store, record, cache);
       if (view === undefined) throw notReadable();
-      const pdf = await exportPdf(view, receiptFacts(record, options.timeZone), { source, xmlFileName: `${safeFileName(`Antrag-${record.messageId}`, 'Antrag')}.xml` }, target);
+      const pdf = await exportPdf(view, receiptFacts(record, options.timeZone), {
+        source,
+        xmlFileName: `${safeFileName(`Antrag-${record.messageId}`, 'Antrag')}.xml`,
+        caseWork: { aktenzeichen: record.aktenzeichen, note: record.note, followUpOn: record.followUpOn },
+      }, target);
       result = { files: [{ path: pdf.path, size: pdf.size }], pdfa: pdf.pdfa, notes: [...pdf.pdfaBlockers] };
       break;
     }

@@ -63,6 +63,8 @@ export interface MessageFacts {
   readonly viewError?: PostfachErrorJson;
   readonly documents: readonly DocumentEntry[];
   readonly checklist: readonly string[];
+  /** The office's own notes on it (Aktenzeichen, note, Wiedervorlage day). */
+  readonly caseWork: { readonly aktenzeichen: string | null; readonly note: string | null; readonly followUpOn: string | null };
   readonly times: DeliveryRecord['times'];
 }
 
@@ -229,6 +231,7 @@ export async function messageDetail(store: PostfachStore, ref: DeliveryRef, cach
     ...(error === undefined ? {} : { viewError: error.toJSON() }),
     documents: documentsOf(view, record),
     checklist: [...record.checklist],
+    caseWork: { aktenzeichen: record.aktenzeichen, note: record.note, followUpOn: record.followUpOn },
     times: record.times,
   };
 }

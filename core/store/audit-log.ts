@@ -33,6 +33,10 @@ export const AUDIT_ACTIONS = {
   'trusted-ca-removed': 'vertrauenswürdige Absender-CA entfernt',
   'trust-reevaluated': 'Vertrauensstatus der Signaturen neu bewertet',
   'codelist-imported': 'Codeliste übernommen',
+  'aktenzeichen-changed': 'Aktenzeichen geändert',
+  'note-changed': 'Notiz geändert',
+  'follow-up-set': 'Wiedervorlage gesetzt',
+  'follow-up-cleared': 'Wiedervorlage aufgehoben',
 } as const;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;

@@ -105,6 +105,10 @@ const ACTION_WORDS: Readonly<Record<AuditAction, Words>> = {
   'trusted-ca-added': { de: 'Vertrauenswürdige Absender-CA hinzugefügt', en: 'Trusted sender CA added' },
   'trusted-ca-removed': { de: 'Vertrauenswürdige Absender-CA entfernt', en: 'Trusted sender CA removed' },
   'trust-reevaluated': { de: 'Vertrauensstatus der Signaturen neu bewertet', en: 'Trust status of the signatures evaluated again' },
+  'aktenzeichen-changed': { de: 'Aktenzeichen geändert', en: 'File number changed' },
+  'note-changed': { de: 'Notiz geändert', en: 'Note changed' },
+  'follow-up-set': { de: 'Wiedervorlage gesetzt', en: 'Follow-up set' },
+  'follow-up-cleared': { de: 'Wiedervorlage aufgehoben', en: 'Follow-up removed' },
 };
 
 const CA_ORIGINS: Readonly<Record<string, Words>> = {
@@ -215,6 +219,16 @@ function specific(action: string, p: AuditParams): Words | undefined {
       const how: Words = p.result === 'replaced' ? { de: 'ersetzt', en: 'replaced' } : { de: 'neu', en: 'new' };
       const from: Words = p.origin === 'folder' ? { de: 'aus dem Codelisten-Ordner', en: 'from the code list folder' } : { de: 'von Hand', en: 'by hand' };
       return { de: `Codeliste ${String(p.list)}, Version ${String(p.version)} übernommen (${how.de}, ${from.de})`, en: `Code list ${String(p.list)}, version ${String(p.version)} taken over (${how.en}, ${from.en})` };
+    }
+    case 'aktenzeichen-changed':
+    case 'note-changed': {
+      const what: Words = action === 'note-changed' ? { de: 'Notiz', en: 'Note' } : { de: 'Aktenzeichen', en: 'File number' };
+      if (p.removed === true) return { de: `${what.de} entfernt`, en: `${what.en} removed` };
+      return typeof p.length === 'number' ? { de: `${what.de} geändert (${p.length} Zeichen)`, en: `${what.en} changed (${p.length} characters)` } : undefined;
+    }
+    case 'follow-up-set': {
+      const m = typeof p.due === 'string' ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(p.due) : null;
+      return m ? { de: `Wiedervorlage am ${m[3]}.${m[2]}.${m[1]} gesetzt`, en: `Follow-up set for ${m[1]}-${m[2]}-${m[3]}` } : undefined;
     }
     case 'trusted-ca-added': {
       const origin = CA_ORIGINS[String(p.origin)] ?? { de: String(p.origin), en: String(p.origin) };

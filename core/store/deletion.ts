@@ -14,6 +14,7 @@ export function deleteDeliveryRows(db: Db, id: number): string[] {
     ...(stmt(db, 'SELECT content_blob AS id FROM delivery_details WHERE delivery_id = ? AND content_blob IS NOT NULL').all(id) as Array<{ id: string }>).map((r) => r.id),
   ];
   stmt(db, 'DELETE FROM delivery_search WHERE rowid = ?').run(id);
+  stmt(db, 'DELETE FROM case_work_search WHERE rowid = ?').run(id);
   stmt(db, 'DELETE FROM deliveries WHERE id = ?').run(id);
   const deleteBlob = stmt(db, 'DELETE FROM blobs WHERE id = ?');
   for (const blobId of blobIds) deleteBlob.run(blobId);

@@ -19,7 +19,7 @@ import type {
 } from './records.js';
 import { DELIVERY_STATES } from './records.js';
 import { decodeNames } from './applicant-names.js';
-import { ftsQuery } from './search-text.js';
+import { ftsQuery, ftsTerms } from './search-text.js';
 import { isoOrNull, toMillis } from './time.js';
 
 interface ListRow {
@@ -43,11 +43,14 @@ interface ListRow {
   legal_hold: number;
   creation_check_code: string | null;
   fetched_at: number;
+  aktenzeichen: string | null;
+  follow_up_on: string | null;
 }
 
 const LIST_COLUMNS = `d.id, d.message_id, d.subject, d.creation_at, d.eingang, d.applicants, d.applicant_parts, d.benefit_code, d.benefit_text,
   d.application_date, d.is_test, d.attachment_count, d.signature_status, d.state_rank, d.read_at, d.unreadable_reason, d.unreadable_kind, d.legal_hold,
-  CASE WHEN json_valid(d.creation_check) THEN json_extract(d.creation_check, '$.check.code') END AS creation_check_code, d.fetched_at`;
+  CASE WHEN json_valid(d.creation_check) THEN json_extract(d.creation_check, '$.check.code') END AS creation_check_code, d.fetched_at,
+  d.aktenzeichen, d.follow_up_on`;
 
 function listItem(row: ListRow): DeliveryListItem {
   return {
@@ -71,6 +74,8 @@ function listItem(row: ListRow): DeliveryListItem {
     unreadableReason: row.unreadable_reason,
     unreadableKind: row.unreadable_reason === null ? null : row.unreadable_kind,
     legalHold: row.legal_hold === 1,
+    aktenzeichen: row.aktenzeichen,
+    followUpOn: row.follow_up_on,
   };
 }
 
@@ -79,18 +84,24 @@ const ORDER: Record<SortKey, string> = {
   applicant: 'd.applicant_sort',
   benefit: 'd.benefit_code',
   state: 'd.state_rank',
+  followUp: 'd.follow_up_on',
 };
 
 export const MAX_PAGE = 1000;
 
 interface Where {
+  /** A WITH clause in front of the statement (the matches of a search that found notes), and its parameters. */
+  readonly with: string;
+  readonly withParams: unknown[];
   /** FROM clause: the deliveries alone, or driven by the full-text index when searching. */
   readonly from: string;
   readonly sql: string;
   readonly params: unknown[];
+  /** Driven by the full-text indexes: counts are best made in one pass over the matches. */
+  readonly searching: boolean;
 }
 
-function where(query: ListQuery): Where {
+function where(db: Db, query: ListQuery): Where {
   const conditions: string[] = [query.trash === true ? 'd.trashed_at IS NOT NULL' : 'd.trashed_at IS NULL'];
   const params: unknown[] = [];
   const flag = (value: boolean | undefined, yes: string, no: string): void => {
@@ -103,6 +114,7 @@ function where(query: ListQuery): Where {
   flag(query.test, 'd.is_test = 1', 'd.is_test = 0');
   flag(query.unreadable, 'd.unreadable_reason IS NOT NULL', 'd.unreadable_reason IS NULL');
   flag(query.legalHold, 'd.legal_hold = 1', 'd.legal_hold = 0');
+  flag(query.followUp, 'd.follow_up_on IS NOT NULL', 'd.follow_up_on IS NULL');
   if (query.from !== undefined) {
     conditions.push('d.eingang >= ?');
     params.push(toMillis(query.from, 'from'));
@@ -111,14 +123,43 @@ function where(query: ListQuery): Where {
     conditions.push('d.eingang < ?');
     params.push(toMillis(query.to, 'to'));
   }
-  const match = query.search === undefined ? undefined : ftsQuery(query.search);
+  const terms = query.search === undefined ? [] : ftsTerms(query.search);
   // nothing searchable typed (only punctuation): no filter, as an empty search box
-  if (match === undefined) return { from: 'deliveries d', sql: conditions.join(' AND '), params };
-  // CROSS JOIN fixes the order: the matches drive, each looked up by id — never a scan of the whole list
+  if (terms.length === 0) return { with: '', withParams: [], from: 'deliveries d', sql: conditions.join(' AND '), params, searching: false };
+  const all = terms.join(' ');
+  const any = terms.join(' OR ');
+  // Every word must occur in the message's index or in the office's notes (migration 14). Where no note matches any
+  // word (most searches), the message's index answers alone, exactly as before: the matches drive, each looked up
+  // by id — never a scan of the whole list (CROSS JOIN fixes the order).
+  if (stmt(db, 'SELECT 1 FROM case_work_search WHERE case_work_search MATCH ? LIMIT 1').get(any) === undefined) {
+    return {
+      with: '',
+      withParams: [],
+      from: 'delivery_search s CROSS JOIN deliveries d ON d.id = s.rowid',
+      sql: ['s.delivery_search MATCH ?', ...conditions].join(' AND '),
+      params: [all, ...params],
+      searching: true,
+    };
+  }
+  // Else the rows with notes are added where each word is in one of the two indexes and the message's index alone
+  // did not find them (no row twice, nothing made distinct). The IN lists are not correlated: each is read once (a
+  // MATCH per row would read a common word's whole list once per row: 0.7 s for 300 notes). MATERIALIZED: the
+  // matches are found first, on their own — SQLite 3.53 refused the MATCH of this compound as a subquery in FROM
+  // once the outer query sorted by the Eingang ("unable to use function MATCH in the requested context").
+  const inEither = terms
+    .map(() => '(c.rowid IN (SELECT rowid FROM case_work_search WHERE case_work_search MATCH ?) OR c.rowid IN (SELECT rowid FROM delivery_search WHERE delivery_search MATCH ?))')
+    .join(' AND ');
+  const matches =
+    'SELECT rowid FROM delivery_search WHERE delivery_search MATCH ? UNION ALL ' +
+    `SELECT c.rowid FROM case_work_search c WHERE case_work_search MATCH ? AND ${inEither} ` +
+    'AND c.rowid NOT IN (SELECT rowid FROM delivery_search WHERE delivery_search MATCH ?)';
   return {
-    from: 'delivery_search s CROSS JOIN deliveries d ON d.id = s.rowid',
-    sql: ['s.delivery_search MATCH ?', ...conditions].join(' AND '),
-    params: [match, ...params],
+    with: `WITH s(id) AS MATERIALIZED (${matches}) `,
+    withParams: [all, any, ...terms.flatMap((t) => [t, t]), all],
+    from: 's CROSS JOIN deliveries d ON d.id = s.id',
+    sql: conditions.join(' AND '),
+    params,
+    searching: true,
   };
 }
 
@@ -129,11 +170,25 @@ export function listDeliveries(db: Db, query: ListQuery = {}): DeliveryPage {
   const dir = descending ? 'DESC' : 'ASC';
   const limit = Math.min(Math.max(Math.trunc(query.limit ?? 50), 1), MAX_PAGE);
   const offset = Math.max(Math.trunc(query.offset ?? 0), 0);
-  const w = where(query);
+  const w = where(db, query);
   const orderBy = sort === 'eingang' ? `d.eingang ${dir}, d.id ${dir}` : `${ORDER[sort]} ${dir}, d.eingang ${dir}, d.id ${dir}`;
-  const rows = stmt(db, `SELECT ${LIST_COLUMNS} FROM ${w.from} WHERE ${w.sql} ORDER BY ${orderBy} LIMIT ? OFFSET ?`).all(...w.params, limit, offset) as ListRow[];
-  const total = (stmt(db, `SELECT count(*) AS n FROM ${w.from} WHERE ${w.sql}`).get(...w.params) as { n: number }).n;
-  return { items: rows.map(listItem), total, offset };
+  const rows = stmt(db, `${w.with}SELECT ${LIST_COLUMNS} FROM ${w.from} WHERE ${w.sql} ORDER BY ${orderBy} LIMIT ? OFFSET ?`).all(...w.withParams, ...w.params, limit, offset) as ListRow[];
+  const countFrom = (query.countFrom ?? []).map((moment, i) => toMillis(moment, `countFrom[${i}]`));
+  if (countFrom.length > 12) throw storeError('store-invalid-input', 'list: at most 12 moments to count from');
+  let total: number;
+  let atOrAfter: number[];
+  if (w.searching) {
+    // the matches are read once: the total and the day counts in one pass
+    const sums = countFrom.map((_, i) => `, sum(d.eingang >= ?) AS c${i}`).join('');
+    const row = stmt(db, `${w.with}SELECT count(*) AS n${sums} FROM ${w.from} WHERE ${w.sql}`).get(...w.withParams, ...countFrom, ...w.params) as Record<string, number | null>;
+    total = row['n'] ?? 0;
+    atOrAfter = countFrom.map((_, i) => row[`c${i}`] ?? 0);
+  } else {
+    total = (stmt(db, `${w.with}SELECT count(*) AS n FROM ${w.from} WHERE ${w.sql}`).get(...w.withParams, ...w.params) as { n: number }).n;
+    // range counts on the Eingang: each reads only its part of the view's index (migration 5)
+    atOrAfter = countFrom.map((moment) => (stmt(db, `${w.with}SELECT count(*) AS n FROM ${w.from} WHERE ${w.sql} AND d.eingang >= ?`).get(...w.withParams, ...w.params, moment) as { n: number }).n);
+  }
+  return { items: rows.map(listItem), total, offset, ...(countFrom.length > 0 ? { atOrAfter } : {}) };
 }
 
 export function countDeliveries(db: Db): DeliveryCounts {
@@ -149,6 +204,7 @@ export function countDeliveries(db: Db): DeliveryCounts {
     unreadable: count('trashed_at IS NULL AND unreadable_reason IS NOT NULL'),
     test: count('trashed_at IS NULL AND is_test = 1'),
     trash: count('trashed_at IS NOT NULL'),
+    followUp: count('trashed_at IS NULL AND follow_up_on IS NOT NULL'),
   };
 }
 
@@ -171,6 +227,7 @@ interface DetailRow extends ListRow {
   transferred_at: number | null;
   trashed_at: number | null;
   checklist: string;
+  note: string | null;
   sender_cert: Buffer | null;
   addressee_cert: Buffer | null;
   inspection_report: string | null;
@@ -210,7 +267,7 @@ export function attachmentsOf(db: Db, deliveryId: number): AttachmentInfo[] {
 export function getDeliveryRecord(db: Db, id: number): DeliveryRecord {
   const row = stmt(
           db,
-      `SELECT ${LIST_COLUMNS}, d.forwarding_at, d.reception_at, d.creation_check, d.exported_at, d.transferred_at, d.trashed_at, d.checklist,
+      `SELECT ${LIST_COLUMNS}, d.forwarding_at, d.reception_at, d.creation_check, d.exported_at, d.transferred_at, d.trashed_at, d.checklist, d.note,
          x.sender_cert, x.addressee_cert, x.inspection_report, coalesce(t.signature_result, x.signature_result) AS signature_result, x.certificate_result,
          x.content_size, x.content_sha256, x.content_type, x.content_coverage
        FROM deliveries d JOIN delivery_details x ON x.delivery_id = d.id LEFT JOIN delivery_trust t ON t.delivery_id = d.id WHERE d.id = ?`,
@@ -240,6 +297,7 @@ export function getDeliveryRecord(db: Db, id: number): DeliveryRecord {
       trashedAt: isoOrNull(row.trashed_at),
     },
     checklist: JSON.parse(row.checklist) as string[],
+    note: row.note,
   };
 }
 

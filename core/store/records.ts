@@ -120,6 +120,10 @@ export interface DeliveryListItem {
   /** The reason's stable kind; null when readable or unknown (stored before schema 8 without one). */
   readonly unreadableKind: string | null;
   readonly legalHold: boolean;
+  /** The office's file number for it (migration 14); null: none given. */
+  readonly aktenzeichen: string | null;
+  /** Wiedervorlage: the office's day it is due ("2026-12-10"); null: not flagged. */
+  readonly followUpOn: string | null;
 }
 
 export interface AttachmentInfo {
@@ -158,9 +162,11 @@ export interface DeliveryRecord extends DeliveryListItem {
   };
   /** Ids of the checklist sections ticked (the UI defines them). */
   readonly checklist: readonly string[];
+  /** The office's note on it; null: none. */
+  readonly note: string | null;
 }
 
-export type SortKey = 'eingang' | 'applicant' | 'benefit' | 'state';
+export type SortKey = 'eingang' | 'applicant' | 'benefit' | 'state' | 'followUp';
 
 export interface ListQuery {
   /** Papierkorb: only trashed messages; otherwise trashed ones are left out. */
@@ -177,6 +183,13 @@ export interface ListQuery {
   /** true: only "nicht lesbar"; false: only readable ones. */
   readonly unreadable?: boolean;
   readonly legalHold?: boolean;
+  /** true: only those flagged for a Wiedervorlage. */
+  readonly followUp?: boolean;
+  /**
+   * For grouping the list by Eingang day: for each of these moments, how many rows of the query have their Eingang
+   * at or after it (`DeliveryPage.atOrAfter`). At most 12.
+   */
+  readonly countFrom?: readonly TimeInput[];
   /** Full-text search over applicant names, ids, subject and content text; every word must match as a prefix. */
   readonly search?: string;
   readonly sort?: SortKey;
@@ -192,6 +205,8 @@ export interface DeliveryPage {
   /** How many messages match the query in all. */
   readonly total: number;
   readonly offset: number;
+  /** Per moment of `ListQuery.countFrom`, the rows with Eingang at or after it. */
+  readonly atOrAfter?: readonly number[];
 }
 
 /** For the folder pane (UI.md): everything except "trash" counts messages outside the Papierkorb. */
@@ -203,6 +218,8 @@ export interface DeliveryCounts {
   readonly unreadable: number;
   readonly test: number;
   readonly trash: number;
+  /** Flagged for a Wiedervorlage (outside the Papierkorb). */
+  readonly followUp: number;
 }
 
 export interface StoreSettings {

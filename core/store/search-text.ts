@@ -2,7 +2,7 @@
  * Text for the full-text index and the queries against it. SQLite's `unicode61 remove_diacritics 2` folds letters
  * that decompose (ä → a, ş → s, é → e), but not the DIN 91379 letters that have no decomposition — Ł, Ø, Đ, Ħ, ß,
  * Æ, Œ, Þ ... — so "Lukasiewicz" would not find "Łukasiewicz". We therefore fold in JS, the same way for the
- * indexed text and for the query: the letters below are transliterated, everything else is NFD-decomposed and its
+ * indexed text and for the query (core/search-fold.ts, shared with the highlight in the UI): the letters without a decomposition are transliterated, everything else is NFD-decomposed and its
  * combining marks dropped, then lower-cased. Letters with a second customary spelling are indexed both ways
  * (ü → u and ue, ø → o and oe, å → a and aa, đ → d and dj), so "Muller", "Mueller" and "Müller" all find "Müller",
  * "Djordjevic" and "Dordevic" find "Đorđević"; "Strasse" finds "Straße".
@@ -10,29 +10,12 @@
  * The folding is part of the index format: changing it needs a migration that rebuilds the index.
  */
 
-/** Letters without a canonical decomposition (DIN 91379 Latin repertoire) and their search form. */
-const TRANSLITERATION: Readonly<Record<string, string>> = {
-  Ł: 'L', ł: 'l', Ø: 'O', ø: 'o', Đ: 'D', đ: 'd', Ð: 'D', ð: 'd', Ħ: 'H', ħ: 'h', ı: 'i', Ŀ: 'L', ŀ: 'l',
-  Ŧ: 'T', ŧ: 't', ß: 'ss', ẞ: 'SS', Æ: 'AE', æ: 'ae', Œ: 'OE', œ: 'oe', Þ: 'TH', þ: 'th', ĸ: 'k', ŉ: 'n',
-  Ŋ: 'N', ŋ: 'n', ſ: 's', Ǥ: 'G', ǥ: 'g', Ɨ: 'I', ɨ: 'i', Ƶ: 'Z', ƶ: 'z', Ʒ: 'EZH', ʒ: 'ezh',
-};
-const TRANSLITERATED = new RegExp(`[${Object.keys(TRANSLITERATION).join('')}]`, 'gu');
-/** Letters with a second customary transliteration, indexed in both forms. */
-const ALTERNATE_SPELLING: Readonly<Record<string, string>> = {
-  ä: 'ae', ö: 'oe', ü: 'ue', Ä: 'Ae', Ö: 'Oe', Ü: 'Ue', ø: 'oe', Ø: 'Oe', å: 'aa', Å: 'Aa', đ: 'dj', Đ: 'Dj',
-};
+import { ALTERNATE_SPELLING, foldForSearch, searchTerms } from '../search-fold.js';
+
+export { foldForSearch } from '../search-fold.js';
+
 const HAS_ALTERNATE = new RegExp(`[${Object.keys(ALTERNATE_SPELLING).join('')}]`, 'u');
 const ALTERNATES = new RegExp(HAS_ALTERNATE.source, 'gu');
-
-/** The search form of a text: transliterated, diacritics removed, lower case. */
-export function foldForSearch(text: string): string {
-  return text
-    .normalize('NFC')
-    .replace(TRANSLITERATED, (c) => TRANSLITERATION[c] ?? c)
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase();
-}
 
 /** Text to put into the index: the folded text plus the second spelling of each word that has one. */
 export function indexText(text: string): string {
@@ -46,21 +29,21 @@ export function indexText(text: string): string {
   return `${folded} ${[...alternates].join(' ')}`;
 }
 
-const MAX_QUERY_TERMS = 12;
-
 /**
  * An FTS5 query from what the caseworker typed: every word must occur, each as a prefix ("Muster" finds
  * "Musterfrau"). Only letters and digits reach FTS5, so the input cannot inject query syntax.
  * Returns undefined when nothing searchable was typed.
  */
 export function ftsQuery(typed: string, column?: 'names'): string | undefined {
-  const terms = foldForSearch(typed)
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter((t) => t.length > 0)
-    .slice(0, MAX_QUERY_TERMS);
+  const terms = searchTerms(typed);
   if (terms.length === 0) return undefined;
   // a column filter before each term: every word must occur in that column
   return terms.map((t) => `${column ? `${column} : ` : ''}"${t}"*`).join(' ');
+}
+
+/** The words of a search one by one, each an FTS5 prefix query (for matching each word in one of several indexes). */
+export function ftsTerms(typed: string): string[] {
+  return searchTerms(typed).map((t) => `"${t}"*`);
 }
 
 const MAX_BODY_TEXT = 512 * 1024;

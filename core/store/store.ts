@@ -25,6 +25,7 @@ import { applicantSortKey, checkNames, encodeNames, type StoredPersonName } from
 import { readCodeLists, saveCodeList, type CodeListSaveResult, type NewCodeList, type StoredCodeList } from './code-lists.js';
 import { openEncryptedDatabase, type Db } from './database.js';
 import { deleteDeliveryRows } from './deletion.js';
+import { readCaseWork, writeCaseWork, type CaseWork, type CaseWorkPatch } from './case-work.js';
 import { countDeliveries, deliveriesNamed, getDeliveryRecord, listDeliveries, resolveRef } from './delivery-queries.js';
 import { saveDelivery, type WriterContext } from './delivery-writer.js';
 import { fromFsError, fromSqliteError, storeError } from './errors.js';
@@ -440,6 +441,18 @@ export class PostfachStore {
       if (stmt(db, 'UPDATE deliveries SET trashed_at = NULL WHERE id = ? AND trashed_at IS NOT NULL').run(id).changes > 0) {
         this.audit(db, { action: 'restored', deliveryId: id, messageId });
       }
+    });
+  }
+
+  /**
+   * The office's Aktenzeichen, note and Wiedervorlage day (case-work.ts): fields left out stay, null removes; one
+   * audit entry per field that changed, in the same transaction. Returns the values now stored.
+   */
+  setCaseWork(ref: DeliveryRef, patch: CaseWorkPatch): CaseWork {
+    return this.write('set case work', (db) => {
+      const { id, messageId } = resolveRef(db, ref);
+      for (const entry of writeCaseWork(db, id, messageId, patch)) this.audit(db, entry);
+      return readCaseWork(db, id);
     });
   }
 

@@ -81,7 +81,7 @@ describe('list', () => {
   });
 
   it('counts for the folder pane', () => {
-    expect(store.counts()).toEqual({ inbox: 37, unread: 17, notTransferred: 32, transferred: 5, unreadable: 1, test: 4, trash: 3 });
+    expect(store.counts()).toEqual({ inbox: 37, unread: 17, notTransferred: 32, transferred: 5, unreadable: 1, test: 4, trash: 3, followUp: 0 });
   });
 
   it('restoring from the Papierkorb brings the previous state back', () => {

@@ -19,6 +19,7 @@ import { personNameSchema } from './names.js';
 import { UNREADABLE_KIND_PATTERN } from './unreadable.js';
 import { COVERAGE_STATUSES, PART_ROLES } from './coverage.js';
 import { CERTIFICATE_TRUSTS, REVOCATIONS, SIGNATURE_RESULTS, SIGNATURE_ROLES, SIGNATURE_STATUSES } from '../../domain/evidence.js';
+import { caseWorkPatchSchema, caseWorkSchema, officeDaySchema } from './case-work.js';
 
 const storeId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
@@ -228,12 +229,16 @@ export const listQuerySchema = z.strictObject({
   /** true: only "nicht lesbar"; false: only readable ones. */
   unreadable: z.boolean().optional(),
   legalHold: z.boolean().optional(),
+  /** true: only those flagged for a Wiedervorlage. */
+  followUp: z.boolean().optional(),
   /** Eingang from (inclusive) / to (exclusive), ISO 8601. */
   from: isoTime.optional(),
   to: isoTime.optional(),
+  /** Grouping by Eingang day: for each moment, how many rows have their Eingang at or after it (`atOrAfter`). */
+  countFrom: z.array(isoTime).max(12).optional(),
   /** Full-text search over names, ids, subject and content text; every word must match as a prefix. */
   search: z.string().max(200).optional(),
-  sort: z.enum(['eingang', 'applicant', 'benefit', 'state']).optional(),
+  sort: z.enum(['eingang', 'applicant', 'benefit', 'state', 'followUp']).optional(),
   descending: z.boolean().optional(),
   offset: z.number().int().nonnegative().max(10_000_000).optional(),
   /** Default 50, at most 1000. */
@@ -274,10 +279,20 @@ export const messageListItemSchema = z.strictObject({
    */
   unreadableKind: z.string().regex(UNREADABLE_KIND_PATTERN).nullable(),
   legalHold: z.boolean(),
+  /** The office's file number (contract/case-work.ts); null: none. */
+  aktenzeichen: caseWorkSchema.shape.aktenzeichen,
+  /** Wiedervorlage day; null: not flagged. */
+  followUpOn: officeDaySchema.nullable(),
 });
 export type MessageListItem = z.infer<typeof messageListItemSchema>;
 
-export const messagePageSchema = z.strictObject({ items: z.array(messageListItemSchema).max(1000), total: count, offset: count });
+export const messagePageSchema = z.strictObject({
+  items: z.array(messageListItemSchema).max(1000),
+  total: count,
+  offset: count,
+  /** Per moment of `countFrom`, in its order. */
+  atOrAfter: z.array(count).max(12).optional(),
+});
 
 export const countsSchema = z.strictObject({
   inbox: count,
@@ -287,6 +302,8 @@ export const countsSchema = z.strictObject({
   unreadable: count,
   test: count,
   trash: count,
+  /** Flagged for a Wiedervorlage. */
+  followUp: count,
 });
 
 /** One signature check in plain words, with the technical detail for IT beside it. */
@@ -413,6 +430,8 @@ export const messageDetailSchema = z.strictObject({
   viewError: postfachErrorJsonSchema.optional(),
   documents: z.array(documentEntrySchema).max(10_000),
   checklist: z.array(z.string().max(64)).max(100),
+  /** The office's Aktenzeichen, note and Wiedervorlage. */
+  caseWork: caseWorkSchema,
   times: z.strictObject({
     fetchedAt: isoTime,
     readAt: isoTime.nullable(),
@@ -546,6 +565,8 @@ export const mailboxMethods = {
   'messages.setChecklist': serviceMethod(idInput({ ticked: z.array(z.string().min(1).max(64)).max(100) }), z.strictObject({ checklist: z.array(z.string().max(64)).max(100) })),
   'messages.setTrashed': serviceMethod(idInput({ trashed: z.boolean() }), messageListItemSchema),
   'messages.setLegalHold': serviceMethod(idInput({ hold: z.boolean() }), messageListItemSchema),
+  /** Aktenzeichen, note, Wiedervorlage (fields left out stay); each change audited. */
+  'messages.setCaseWork': serviceMethod(idInput({ change: caseWorkPatchSchema }), z.strictObject({ item: messageListItemSchema, caseWork: caseWorkSchema })),
   /** Deletes a message for good (refused while on legal hold). */
   'messages.deletePermanently': serviceMethod(idInput({}), z.strictObject({ deleted: z.literal(true) })),
   /** pdf / xml / receipt: `target` is the file; attachments: `target` is a folder. Audited as "exportiert". */

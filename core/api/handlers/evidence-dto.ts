@@ -58,6 +58,8 @@ export function listItemDto(item: DeliveryListItem): MessageListItem {
     unreadableReason: reason,
     unreadableKind: kind,
     legalHold: item.legalHold,
+    aktenzeichen: item.aktenzeichen === null ? null : clipText(item.aktenzeichen, 100),
+    followUpOn: item.followUpOn,
   });
 }
 
@@ -121,6 +123,7 @@ export function messageDetailDto(m: MessageFacts, timeZone?: string): MessageDet
     ...(m.viewError === undefined ? {} : { viewError: m.viewError }),
     documents: m.documents.map(({ coverage, ...d }) => ({ ...d, ...(coverage === undefined ? {} : { coverage: partCoverageDto(coverage) }) })),
     checklist: [...m.checklist],
+    caseWork: m.caseWork,
     times: m.times,
   };
 }

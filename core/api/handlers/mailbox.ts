@@ -489,7 +489,7 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: M
     // ---- messages ----
     'messages.list': (input: In<'messages.list'>) => {
       const page = store().list(listQuery(input));
-      return { items: page.items.map(listItemDto), total: page.total, offset: page.offset };
+      return { items: page.items.map(listItemDto), total: page.total, offset: page.offset, ...(page.atOrAfter === undefined ? {} : { atOrAfter: [...page.atOrAfter] }) };
     },
     'messages.counts': () => store().counts(),
     'messages.detail': async (input: In<'messages.detail'>, context: ServiceContext) => {
@@ -533,6 +533,11 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: M
       store().setLegalHold(input.id, input.hold);
       changed(context, input.id);
       return item(input.id);
+    },
+    'messages.setCaseWork': (input: In<'messages.setCaseWork'>, context: ServiceContext) => {
+      const caseWork = store().setCaseWork(input.id, input.change);
+      changed(context, input.id);
+      return { item: item(input.id), caseWork };
     },
     'messages.deletePermanently': async (input: In<'messages.deletePermanently'>, context: ServiceContext) => {
       await store().deletePermanently(input.id);

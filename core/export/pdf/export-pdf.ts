@@ -19,6 +19,7 @@ import type { DeliveryView, DocumentView, Field, TreeNode } from '../../xsozial/
 import { TEST_BANNER } from '../../xsozial/view.js';
 import { PostfachError } from '../../errors.js';
 import { visibleText } from '../../visible-text.js';
+import type { CaseWorkFacts } from './receipt-page.js';
 import { pdfFailed, targetNotWritable } from '../errors.js';
 import { inlineDocumentName } from '../file-names.js';
 import { UNSIGNED_BANNER, type ReceiptFacts } from '../receipt.js';
@@ -40,6 +41,8 @@ export interface ExportPdfOptions {
   readonly exportedAt?: Date;
   /** Name of the embedded XML (default "Antrag-<message id>.xml"). */
   readonly xmlFileName?: string;
+  /** The office's Aktenzeichen, note and Wiedervorlage day, stated on the Laufzettel as the office's (not the sender's). */
+  readonly caseWork?: CaseWorkFacts;
 }
 
 export interface ExportPdfResult {
@@ -69,7 +72,12 @@ export async function exportPdf(view: DeliveryView, receipt: ReceiptFacts, optio
   try {
     w.beginSection();
     outline.addItem('Laufzettel');
-    renderReceipt(w, receipt, { ...receiptContentOf(view), documentFindings: documentFindings(view) }, 'Laufzettel – Nachweis des Eingangs');
+    renderReceipt(
+      w,
+      receipt,
+      { ...receiptContentOf(view), documentFindings: documentFindings(view), ...(options.caseWork === undefined ? {} : { caseWork: options.caseWork }) },
+      'Laufzettel – Nachweis des Eingangs',
+    );
 
     w.beginSection();
     w.newPage();

@@ -4,6 +4,7 @@ import type { DeliverySummary, DeliveryView } from '../../xsozial/view.js';
 import { TEST_BANNER } from '../../xsozial/view.js';
 import { eingangInWords, signatureInWords, timestampInWords, UNSIGNED_BANNER, validityInWords, type ReceiptFacts } from '../receipt.js';
 import type { Row, TaggedWriter } from './tagged-writer.js';
+import { visibleText } from '../../visible-text.js';
 
 /** What the receipt says about the content itself. */
 export interface ReceiptContent {
@@ -15,6 +16,32 @@ export interface ReceiptContent {
   readonly contentMessageId?: string;
   /** Documents that are not what they claim to be or of no allowed type (e-file PDF only), one line each. */
   readonly documentFindings?: readonly string[];
+  /** The office's own notes (e-file PDF only): stated apart from what was received. */
+  readonly caseWork?: CaseWorkFacts;
+}
+
+/** What the office noted on the application (core/store/case-work.ts); null: none. */
+export interface CaseWorkFacts {
+  readonly aktenzeichen: string | null;
+  readonly note: string | null;
+  /** The office's day "2026-12-10". */
+  readonly followUpOn: string | null;
+}
+
+/** "2026-12-10" → "10.12.2026": a calendar day, no moment (no zone to convert). */
+function germanDay(day: string): string {
+  const [y, m, d] = day.split('-');
+  return `${d}.${m}.${y}`;
+}
+
+/** The office's notes as rows, or none when nothing was noted. */
+function caseWorkRows(caseWork: CaseWorkFacts | undefined): Row[] {
+  if (caseWork === undefined) return [];
+  const rows: Row[] = [];
+  if (caseWork.aktenzeichen !== null) rows.push({ label: 'Aktenzeichen', value: visibleText(caseWork.aktenzeichen) });
+  if (caseWork.followUpOn !== null) rows.push({ label: 'Wiedervorlage', value: germanDay(caseWork.followUpOn) });
+  if (caseWork.note !== null) rows.push({ label: 'Notiz', value: visibleText(caseWork.note, { lineBreaks: true }) });
+  return rows;
 }
 
 export function receiptContentOf(view: DeliveryView | DeliverySummary): ReceiptContent {
@@ -61,6 +88,12 @@ export function renderReceipt(w: TaggedWriter, receipt: ReceiptFacts, content: R
   inner.push({ label: 'Prüfsumme des Inhalts (SHA-256)', value: receipt.contentSha256 });
   if (receipt.contentSize !== undefined) inner.push({ label: 'Größe des Inhalts', value: `${formatBytes(receipt.contentSize)} (${receipt.contentSize} Byte)` });
   w.table(inner, { essential: true });
+  const notes = caseWorkRows(content.caseWork);
+  if (notes.length > 0) {
+    // the office's own words, written after receipt: apart from what the sender sent and the intermediary stamped
+    w.heading(2, 'Vermerke des Amtes');
+    w.table(notes);
+  }
   if (receipt.parts !== undefined && receipt.parts.length > 0) {
     // per part what the author signature covers; bounded: a hostile delivery may carry thousands of parts
     w.heading(2, 'Teile der Zustellung');

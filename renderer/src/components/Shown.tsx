@@ -5,7 +5,7 @@
  * PDF, the CLI and the exported file names (core/visible-text.ts).
  */
 import { visibleSegments } from '../../../core/visible-text.js';
-import { Breakable } from './Breakable.js';
+import { Marked, useSearchTerms } from './Highlight.js';
 import { useT } from '../i18n/i18n.js';
 
 /** A token already written into a text by the program (an export file name made by core/export/file-names.ts). */
@@ -17,6 +17,8 @@ const TOKEN = /(⟨U\+[0-9A-F]{4,6}⟩)/;
  */
 export function Shown({ text, lineBreaks = false, tokens = false, className }: { text: string; lineBreaks?: boolean; tokens?: boolean; className?: string }) {
   const t = useT();
+  // inside a search's SearchHighlight the matched words are marked (Highlight.tsx); elsewhere nothing changes
+  const terms = useSearchTerms();
   const segments = visibleSegments(text, { lineBreaks }).flatMap((segment) =>
     tokens && segment.hidden === undefined
       ? segment.text
@@ -30,7 +32,7 @@ export function Shown({ text, lineBreaks = false, tokens = false, className }: {
       {segments.map((segment, i) =>
         segment.hidden === undefined ? (
           // a long run without a space gets break opportunities (Breakable.tsx: Chromium lays it out slowly otherwise)
-          <Breakable key={i} text={segment.text} />
+          <Marked key={i} text={segment.text} terms={terms} />
         ) : (
           <span key={i} className="shown__hidden" title={t.common.hiddenChar(segment.text.slice(1, -1))} data-hidden-char={segment.text}>
             {segment.text}

@@ -1,26 +1,32 @@
 /**
  * The left pane: the views (Posteingang, Ungelesen, Nicht übertragen, Übertragen, Testanträge, Nicht lesbar,
- * Papierkorb) with their counts, and the quick filters (ungelesen, mit Anhängen, nicht übertragen, Zeitraum).
+ * Wiedervorlage, Papierkorb) with their counts, and the quick filters (ungelesen, mit Anhängen, nicht übertragen,
+ * Zeitraum — also a range of the office's days from–to, DateRangeFields.tsx).
  */
 import { Button, Checkbox, Label, ListBox, ListBoxItem, Popover, Select, SelectValue, type Key } from 'react-aria-components';
 import type { MethodOutput } from '../../../core/api/contract.js';
 import { IconChevronDown } from '../components/Icons.js';
 import { officeDay, startOfOfficeDay } from '../format/format.js';
 import { useT } from '../i18n/i18n.js';
+import { DateRangeFields } from './DateRangeFields.js';
+import { rangeOfDays } from '../format/days.js';
 
-export type Folder = 'inbox' | 'unread' | 'notTransferred' | 'transferred' | 'test' | 'unreadable' | 'trash';
-export const FOLDERS: readonly Folder[] = ['inbox', 'unread', 'notTransferred', 'transferred', 'test', 'unreadable', 'trash'];
-export type Period = 'all' | 'today' | 'week' | 'month' | 'year';
-const PERIODS: readonly Period[] = ['all', 'today', 'week', 'month', 'year'];
+export type Folder = 'inbox' | 'unread' | 'notTransferred' | 'transferred' | 'followUp' | 'test' | 'unreadable' | 'trash';
+export const FOLDERS: readonly Folder[] = ['inbox', 'unread', 'notTransferred', 'transferred', 'followUp', 'test', 'unreadable', 'trash'];
+export type Period = 'all' | 'today' | 'week' | 'month' | 'year' | 'range';
+const PERIODS: readonly Period[] = ['all', 'today', 'week', 'month', 'year', 'range'];
 
 export interface Filters {
   readonly unread: boolean;
   readonly withAttachments: boolean;
   readonly notTransferred: boolean;
   readonly period: Period;
+  /** The office's days of the period "range" ("2026-12-01", inclusive; empty: open). */
+  readonly rangeFrom: string;
+  readonly rangeTo: string;
 }
 
-export const NO_FILTERS: Filters = { unread: false, withAttachments: false, notTransferred: false, period: 'all' };
+export const NO_FILTERS: Filters = { unread: false, withAttachments: false, notTransferred: false, period: 'all', rangeFrom: '', rangeTo: '' };
 
 type Counts = MethodOutput<'messages.counts'>;
 
@@ -82,6 +88,7 @@ export function FolderPane(props: { folder: Folder; onFolder: (f: Folder) => voi
             </ListBox>
           </Popover>
         </Select>
+        {filters.period === 'range' ? <DateRangeFields from={filters.rangeFrom} to={filters.rangeTo} onChange={(rangeFrom, rangeTo) => onFilters({ ...filters, rangeFrom, rangeTo })} /> : null}
         {active ? (
           <Button className="button button--link" onPress={() => onFilters(NO_FILTERS)}>
             {t.mailbox.filters.reset}
@@ -92,11 +99,17 @@ export function FolderPane(props: { folder: Folder; onFolder: (f: Folder) => voi
   );
 }
 
+/** The filters' period as [from, to) in ISO time: a quick period, or the range of days from–to. */
+export function filterRange(filters: Filters, now = new Date()): { from?: string; to?: string } {
+  return filters.period === 'range' ? rangeOfDays(filters.rangeFrom, filters.rangeTo) : periodRange(filters.period, now);
+}
+
 /** The period as [from, to) in ISO time; days are the office's (core/time), a DST day 23 or 25 hours long. */
 export function periodRange(period: Period, now = new Date()): { from?: string } {
   const daysBack = (n: number): string => startOfOfficeDay(new Date(now.getTime() - n * 86_400_000)).toISOString();
   switch (period) {
     case 'all':
+    case 'range':
       return {};
     case 'today':
       return { from: daysBack(0) };

@@ -12,11 +12,12 @@
  * only here, so a single-letter shortcut never fires while typing elsewhere (WCAG 2.1.4).
  */
 import { useVirtualizer, defaultRangeExtractor, type Range } from '@tanstack/react-virtual';
-import { useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { MessageListItem } from '../../../core/api/contract/mailbox.js';
 import { useLanguage } from '../i18n/i18n.js';
 import { MessageRowContent, rowName } from './MessageRow.js';
 import type { MessagePages } from './use-message-pages.js';
+import { flatLayout, groupName, type ListLayout } from './day-groups.js';
 
 export interface MessageListProps {
   readonly pages: MessagePages;
@@ -31,10 +32,14 @@ export interface MessageListProps {
   readonly onRowsShown?: (key: string) => void;
   /** The reading pane follows the keyboard (three panes); false in the narrow layout, where Enter opens. */
   readonly followFocus?: boolean;
+  /** Group headers between the rows (day-groups.ts); default: the rows alone. */
+  readonly layout?: ListLayout;
 }
 
 /** Row height in rem (two lines and padding); the pixel size follows the user's font size. */
 const ROW_REM = 4.25;
+/** A group header's height in rem (one line). */
+const HEADER_REM = 1.75;
 /** Selection follows the keyboard after this pause, so holding ↓ does not open every message on the way. */
 const FOLLOW_DELAY_MS = 180;
 
@@ -42,7 +47,7 @@ function remPx(): number {
   return parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
 }
 
-export function MessageList({ pages, label, selectedId, onSelect, onActivate, emptyText, onRowsShown, followFocus = true }: MessageListProps) {
+export function MessageList({ pages, label, selectedId, onSelect, onActivate, emptyText, onRowsShown, followFocus = true, layout: givenLayout }: MessageListProps) {
   const { t, language, settings } = useLanguage();
   const scrollRef = useRef<HTMLDivElement>(null);
   const [rowHeight, setRowHeight] = useState(() => Math.round(ROW_REM * remPx()));
@@ -50,6 +55,10 @@ export function MessageList({ pages, label, selectedId, onSelect, onActivate, em
   const focusWanted = useRef(false);
   const follow = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const total = pages.total ?? 0;
+  // one object per list shape: a new one lays the whole list out again (measure below)
+  const layout = useMemo(() => givenLayout ?? flatLayout(total), [givenLayout, total]);
+  // activeIndex and every index below are the row's index in the list; the virtualizer counts headers too
+  const activePosition = layout.positionOf(activeIndex);
 
   useEffect(() => {
     const update = (): void => setRowHeight(Math.round(ROW_REM * remPx()));
@@ -61,28 +70,46 @@ export function MessageList({ pages, label, selectedId, onSelect, onActivate, em
     (range: Range) => {
       const indexes = defaultRangeExtractor(range);
       // the focused row stays in the DOM, so focus is never lost to virtualisation
-      if (activeIndex < range.count && !indexes.includes(activeIndex)) return [...indexes, activeIndex].sort((a, b) => a - b);
+      if (activePosition < range.count && !indexes.includes(activePosition)) return [...indexes, activePosition].sort((a, b) => a - b);
       return indexes;
     },
-    [activeIndex],
+    [activePosition],
   );
 
+  const getItemKey = useCallback(
+    (position: number) => {
+      const at = layout.itemAt(position);
+      return 'header' in at ? `h:${at.header}` : at.row;
+    },
+    [layout],
+  );
   const virtualizer = useVirtualizer({
-    count: total,
+    count: layout.count,
     getScrollElement: () => scrollRef.current,
-    estimateSize: () => rowHeight,
+    estimateSize: (position) => ('header' in layout.itemAt(position) ? Math.round(HEADER_REM * remPx()) : rowHeight),
+    // a new layout is a new key function: the positions are computed again in the same render, so a header is
+    // never drawn for one frame where a row still stands (the effect's measure() below would come a frame late)
+    getItemKey,
     overscan: 8,
     rangeExtractor,
   });
   const items = virtualizer.getVirtualItems();
   // the rows in view (with overscan), without the focused row the range extractor keeps mounted far away
-  const inView = items.filter((row) => row.index !== activeIndex || items.length === 1);
-  const first = inView[0]?.index ?? items[0]?.index ?? 0;
-  const last = inView[inView.length - 1]?.index ?? first;
+  const inView = items.filter((row) => row.index !== activePosition || items.length === 1);
+  // a header stands for the group's first row, which follows it (groups are never empty)
+  const rowOf = (position: number): number => {
+    const at = layout.itemAt(position);
+    if ('row' in at) return at.row;
+    const next = layout.itemAt(position + 1);
+    return 'row' in next ? Math.min(next.row, Math.max(total - 1, 0)) : 0;
+  };
+  const first = rowOf(inView[0]?.index ?? items[0]?.index ?? 0);
+  const last = Math.max(first, rowOf(inView[inView.length - 1]?.index ?? 0));
 
+  // a new layout (other groups, other sizes) is laid out again; rows keep their positions within it
   useEffect(() => {
     virtualizer.measure();
-  }, [rowHeight, virtualizer]);
+  }, [rowHeight, virtualizer, layout]);
 
   // load what is in view (and a little around it)
   const { ensure } = pages;
@@ -132,7 +159,7 @@ export function MessageList({ pages, label, selectedId, onSelect, onActivate, em
     const target = Math.max(0, Math.min(total - 1, index));
     focusWanted.current = true;
     setActiveIndex(target);
-    virtualizer.scrollToIndex(target, { align: 'auto' });
+    virtualizer.scrollToIndex(layout.positionOf(target), { align: 'auto' });
     if (!select || !followFocus) return;
     clearTimeout(follow.current);
     follow.current = setTimeout(() => {
@@ -198,8 +225,19 @@ export function MessageList({ pages, label, selectedId, onSelect, onActivate, em
   return (
     <div ref={scrollRef} className="list" role="listbox" aria-label={label} aria-busy={pages.loading || undefined} onKeyDown={onKeyDown} data-testid="message-list">
       <div role="presentation" className="list__canvas" style={{ height: virtualizer.getTotalSize() }}>
-        {items.map((row) => {
+        {items.map((position) => {
+          const at = layout.itemAt(position.index);
+          if ('header' in at) {
+            // seen, not read out as an option: the first row of the group says its group in its name
+            return (
+              <div key={`h${position.index}`} className="list__group" aria-hidden="true" style={{ height: position.size, transform: `translateY(${position.start}px)` }} data-testid="list-group">
+                {groupName(at.header, t)}
+              </div>
+            );
+          }
+          const row = { index: at.row, size: position.size, start: position.start };
           const item = pages.itemAt(row.index);
+          const opens = layout.groupOpenedBy(row.index);
           const selected = item !== undefined && item.id === selectedId;
           const classes = ['row', item?.unread ? 'row--unread' : '', selected ? 'row--selected' : '', item?.isTest ? 'row--test' : '', item?.unreadableReason ? 'row--unreadable' : ''].filter(Boolean).join(' ');
           return (
@@ -211,7 +249,7 @@ export function MessageList({ pages, label, selectedId, onSelect, onActivate, em
               aria-selected={selected}
               aria-setsize={total}
               aria-posinset={row.index + 1}
-              aria-label={item === undefined ? t.mailbox.list.loadingRow : rowName(item, t, language, settings.familyNameFirst)}
+              aria-label={item === undefined ? t.mailbox.list.loadingRow : `${opens === undefined ? '' : `${groupName(opens, t)}: `}${rowName(item, t, language, settings.familyNameFirst)}`}
               tabIndex={row.index === activeIndex ? 0 : -1}
               className={classes}
               style={{ height: row.size, transform: `translateY(${row.start}px)` }}

@@ -11,6 +11,8 @@ import { visibleText } from '../../../core/visible-text.js';
 import { clipText } from '../../../core/text-bounds.js';
 import { IconAttachment } from '../components/Icons.js';
 import { Shown } from '../components/Shown.js';
+import { hasMatch, useSearchTerms } from '../components/Highlight.js';
+import { dayText, today } from '../format/days.js';
 import { SignatureBadge } from '../components/SignatureBadge.js';
 import { dateTime } from '../format/format.js';
 import { eingangFlagText, eingangNoticeText } from '../message/eingang.js';
@@ -57,12 +59,17 @@ export function rowName(item: MessageListItem, t: Messages, language: UiLanguage
     t.states[item.state],
     unreadableReasonOf(item, language) ?? (item.signatureStatus === null ? undefined : t.signature[item.signatureStatus]),
     item.legalHold ? t.mailbox.list.legalHold : undefined,
+    item.aktenzeichen === null ? undefined : `${t.habits.row.aktenzeichen} ${visibleText(item.aktenzeichen)}`,
+    item.followUpOn === null ? undefined : `${t.habits.row.followUp(dayText(item.followUpOn, language))}${item.followUpOn <= today() ? ` (${t.habits.row.due})` : ''}`,
   ];
   return parts.filter((p): p is string => p !== undefined && p !== '').join(', ');
 }
 
 export function MessageRowContent({ item, t, language, familyFirst = true }: { item: MessageListItem; t: Messages; language: UiLanguage; familyFirst?: boolean }) {
   const flag = eingangFlagText(item, language);
+  // a search that matched none of the values the row shows matched the content, the note or an id: said so
+  const terms = useSearchTerms();
+  const matchedElsewhere = terms.length > 0 && ![applicantOf(item, t, familyFirst), benefitOf(item), item.aktenzeichen ?? ''].some((text) => hasMatch(text, terms));
   return (
     <>
       <span className="row__line">
@@ -71,6 +78,12 @@ export function MessageRowContent({ item, t, language, familyFirst = true }: { i
           <Shown text={applicantOf(item, t, familyFirst)} />
         </span>
         {item.isTest ? <span className="badge badge--test">{t.mailbox.list.testBanner}</span> : null}
+        {/* the office's file number beside the name, as a case system shows it; it gives way before the name does */}
+        {item.aktenzeichen !== null ? (
+          <span className="row__az" title={t.habits.row.aktenzeichen}>
+            <Shown text={t.habits.caseWork.summaryAz(item.aktenzeichen)} />
+          </span>
+        ) : null}
         <span className="row__benefit">
           <Shown text={benefitOf(item)} />
         </span>
@@ -90,7 +103,13 @@ export function MessageRowContent({ item, t, language, familyFirst = true }: { i
           </span>
         ) : null}
         <span className={`row__state row__state--${item.state}`}>{t.states[item.state]}</span>
+        {item.followUpOn !== null ? (
+          <span className={`row__follow-up${item.followUpOn <= today() ? ' row__follow-up--due' : ''}`} data-testid="row-follow-up">
+            ⚑ {dayText(item.followUpOn, language)}
+          </span>
+        ) : null}
         {item.unreadableReason !== null ? <span className="row__unreadable">{unreadableReasonOf(item, language)}</span> : <SignatureBadge status={item.signatureStatus} />}
+        {matchedElsewhere ? <span className="row__matched">{t.habits.row.matchedElsewhere}</span> : null}
       </span>
     </>
   );

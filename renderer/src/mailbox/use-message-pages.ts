@@ -20,6 +20,8 @@ interface PagesState {
   readonly key: string;
   readonly total: number | undefined;
   readonly pages: ReadonlyMap<number, readonly MessageListItem[]>;
+  /** The day counts of the first page (`countFrom`), for grouping by Eingang day. */
+  readonly atOrAfter?: readonly number[] | undefined;
 }
 
 export interface MessagePages {
@@ -36,6 +38,8 @@ export interface MessagePages {
   readonly patch: (item: MessageListItem) => void;
   /** Reads the list again (same query), keeping the rows shown until the new ones arrive. */
   readonly reload: () => void;
+  /** Per moment of the query's `countFrom`: the rows with Eingang at or after it (asked with the first page only). */
+  readonly atOrAfter: readonly number[] | undefined;
   /** Counts up whenever new rows arrived (for performance marks and effects). */
   readonly generation: number;
   /** The key of the rows shown (query and reload count). */
@@ -64,8 +68,10 @@ export function useMessagePages(query: ListQuery, onFirstPage?: (key: string, to
       const tag = `${forKey}|${page}`;
       if (inflight.current.has(tag)) return;
       inflight.current.add(tag);
+      // the day counts once per query, with its first page
+      const { countFrom, ...rest } = forQuery;
       api
-        .call('messages.list', { ...forQuery, offset: page * PAGE_SIZE, limit: PAGE_SIZE })
+        .call('messages.list', { ...(page === 0 && countFrom !== undefined ? { ...rest, countFrom } : rest), offset: page * PAGE_SIZE, limit: PAGE_SIZE })
         .then(
           (result) => {
             if (current.current.key !== forKey) return;
@@ -74,7 +80,7 @@ export function useMessagePages(query: ListQuery, onFirstPage?: (key: string, to
               const fresh = previous.key !== forKey;
               const pages = new Map(fresh ? [] : previous.pages);
               pages.set(page, result.items);
-              return { key: forKey, total: result.total, pages };
+              return { key: forKey, total: result.total, pages, atOrAfter: page === 0 ? result.atOrAfter : fresh ? undefined : previous.atOrAfter };
             });
             setGeneration((g) => g + 1);
             if (page === 0) firstPage.current?.(forKey, result.total);
@@ -146,7 +152,8 @@ export function useMessagePages(query: ListQuery, onFirstPage?: (key: string, to
         let items = known.get(page);
         if (items === undefined) {
           read++;
-          const result = await api.call('messages.list', { ...q, offset: page * PAGE_SIZE, limit: PAGE_SIZE });
+          const { countFrom: _counted, ...rest } = q;
+          const result = await api.call('messages.list', { ...rest, offset: page * PAGE_SIZE, limit: PAGE_SIZE });
           if (current.current.key !== k) return undefined;
           items = result.items;
           const loaded = items;
@@ -163,5 +170,5 @@ export function useMessagePages(query: ListQuery, onFirstPage?: (key: string, to
     [api, state],
   );
 
-  return { total: showing.total, loading: state.key !== key, error, itemAt, indexOf, ensure, patch, reload, generation, shownKey: state.key, shownQuery: state.key.replace(/#\d+$/, ''), findNext };
+  return { total: showing.total, atOrAfter: showing.atOrAfter, loading: state.key !== key, error, itemAt, indexOf, ensure, patch, reload, generation, shownKey: state.key, shownQuery: state.key.replace(/#\d+$/, ''), findNext };
 }

@@ -27,6 +27,8 @@ import { DataTree } from './DataTree.js';
 import { DocumentsPanel } from './DocumentsPanel.js';
 import { Laufzettel } from './Laufzettel.js';
 import { SummaryCards } from './SummaryCards.js';
+import { CaseWorkPanel } from './CaseWorkPanel.js';
+import { SearchHighlight } from '../components/Highlight.js';
 import { blockText, type Detail, type ListItem } from './types.js';
 import { suggestedName, useDownloader, useExporter, type ExportFormat } from './use-exporter.js';
 import { valueSource, ValueSourceProvider } from './value-source.js';
@@ -78,6 +80,8 @@ export function MessageView({ id, onItemChanged, onBeforeChange, standalone = fa
   const headerRef = useRef<HTMLElement>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [attempt, setAttempt] = useState(0);
+  // "Aktenzeichen, Notiz oder Wiedervorlage eintragen …" (the ⋯ menu) opens the case-work form
+  const [caseWorkOpen, setCaseWorkOpen] = useState(false);
 
   useEffect(() => {
     let cancelled = false;
@@ -254,6 +258,9 @@ export function MessageView({ id, onItemChanged, onBeforeChange, standalone = fa
       case 'abnahme':
         void acceptanceRecord();
         return;
+      case 'casework':
+        setCaseWorkOpen(true);
+        return;
       case 'unread':
         void act(() => api.call('messages.setRead', { id: item.id, read: false }), t.message.markedUnread);
         return;
@@ -399,6 +406,9 @@ export function MessageView({ id, onItemChanged, onBeforeChange, standalone = fa
           </Button>
           <Popover className="popover">
             <Menu className="menu" onAction={onMenu}>
+              <MenuItem id="casework" className="menu__item">
+                {t.habits.caseWork.add}
+              </MenuItem>
               <MenuItem id="unread" className="menu__item">
                 {t.message.actions.markUnread}
               </MenuItem>
@@ -442,6 +452,17 @@ export function MessageView({ id, onItemChanged, onBeforeChange, standalone = fa
         </div>
       ) : null}
       {detail.viewError !== undefined ? <ErrorNotice error={detail.viewError} headingLevel={3} /> : null}
+      <CaseWorkPanel
+        open={caseWorkOpen}
+        onOpenChange={setCaseWorkOpen}
+        id={item.id}
+        caseWork={detail.caseWork}
+        onBeforeChange={onBeforeChange}
+        onSaved={(saved, caseWork) => {
+          setDetail((d) => (d === null || d.item.id !== saved.id ? d : { ...d, caseWork }));
+          changed(saved);
+        }}
+      />
 
       <Tabs className="tabs" selectedKey={tab} onSelectionChange={(k) => setTab(k as TabId)}>
         <TabList className="tabs__list" aria-label={t.message.tabsLabel}>
@@ -483,7 +504,12 @@ export function MessageView({ id, onItemChanged, onBeforeChange, standalone = fa
           <Laufzettel detail={detail} />
         </TabPanel>
       </Tabs>
-      {printing ? <PrintView detail={detail} /> : null}
+      {printing ? (
+        // paper carries no search marks: what is printed is the application, not the search that found it
+        <SearchHighlight search="">
+          <PrintView detail={detail} />
+        </SearchHighlight>
+      ) : null}
       <Modal title={t.message.actions.deleteTitle} isOpen={confirmDelete} onClose={() => setConfirmDelete(false)} size="narrow" role="alertdialog">
         <p>{t.message.actions.deleteText}</p>
         <div className="form__actions">

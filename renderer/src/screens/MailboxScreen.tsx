@@ -19,7 +19,10 @@ import { SettingsDialog } from '../dialogs/SettingsDialog.js';
 import { useLanguage } from '../i18n/i18n.js';
 import { useCommands } from '../keyboard/commands.js';
 import { FetchControl, FetchProgressText } from '../mailbox/FetchControl.js';
-import { FolderPane, NO_FILTERS, periodRange, type Filters, type Folder } from '../mailbox/FolderPane.js';
+import { FolderPane, NO_FILTERS, filterRange, type Filters, type Folder } from '../mailbox/FolderPane.js';
+import { groupedLayout, groupStarts } from '../mailbox/day-groups.js';
+import { SearchHighlight } from '../components/Highlight.js';
+import { today as officeToday } from '../format/days.js';
 import { MessageList } from '../mailbox/MessageList.js';
 import { useFetcher } from '../mailbox/use-fetch.js';
 import { useMessagePages, type ListQuery } from '../mailbox/use-message-pages.js';
@@ -29,7 +32,7 @@ import { useStatus } from '../shell/status.js';
 import { useWorkspace } from '../state/workspace.js';
 
 type SortKey = NonNullable<ListQuery['sort']>;
-const SORTS: readonly SortKey[] = ['eingang', 'applicant', 'benefit', 'state'];
+const SORTS: readonly SortKey[] = ['eingang', 'applicant', 'benefit', 'state', 'followUp'];
 type Counts = MethodOutput<'messages.counts'>;
 
 function useNarrow(): boolean {
@@ -53,7 +56,17 @@ function useDebounced<T>(value: T, ms: number): T {
   return debounced;
 }
 
-function queryOf(folder: Folder, filters: Filters, search: string, sort: SortKey, descending: boolean): ListQuery {
+/** The office's day, looked at once a minute: the day groups move on at midnight. */
+function useOfficeToday(): string {
+  const [day, setDay] = useState(() => officeToday());
+  useEffect(() => {
+    const timer = setInterval(() => setDay(officeToday()), 60_000);
+    return () => clearInterval(timer);
+  }, []);
+  return day;
+}
+
+function queryOf(folder: Folder, filters: Filters, search: string, sort: SortKey, descending: boolean, day: string): ListQuery {
   const words = search.trim();
   return {
     ...(folder === 'trash' ? { folder: 'trash' as const } : {}),
@@ -62,11 +75,14 @@ function queryOf(folder: Folder, filters: Filters, search: string, sort: SortKey
     ...(folder === 'transferred' ? { transferred: true } : {}),
     ...(folder === 'test' ? { test: true } : {}),
     ...(folder === 'unreadable' ? { unreadable: true } : {}),
+    ...(folder === 'followUp' ? { followUp: true } : {}),
     ...(filters.withAttachments ? { withAttachments: true } : {}),
-    ...periodRange(filters.period),
+    ...filterRange(filters),
     ...(words === '' ? {} : { search: words }),
     sort,
     descending,
+    // sorted by Eingang, the list is grouped by Eingang day (day-groups.ts)
+    ...(sort === 'eingang' ? { countFrom: groupStarts(day).map((g) => g.from) } : {}),
   };
 }
 
@@ -99,7 +115,8 @@ export function MailboxScreen({ onSetUp }: { onSetUp: () => void }) {
     mountMark.current = 'postfach:mailbox-shown';
     performance.mark(mountMark.current);
   }
-  const query = useMemo(() => queryOf(folder, filters, search, sort, descending), [folder, filters, search, sort, descending]);
+  const day = useOfficeToday();
+  const query = useMemo(() => queryOf(folder, filters, search, sort, descending, day), [folder, filters, search, sort, descending, day]);
   const queryMark = useRef<{ key: string; mark: string } | null>(null);
   const firstRendered = useRef(false);
   const queryKey = JSON.stringify(query);
@@ -124,6 +141,8 @@ export function MailboxScreen({ onSetUp }: { onSetUp: () => void }) {
 
   const pages = useMessagePages(query);
   const { reload, patch } = pages;
+  const grouped = sort === 'eingang';
+  const layout = useMemo(() => (grouped ? groupedLayout(pages.total ?? 0, pages.atOrAfter, descending) : undefined), [grouped, pages.total, pages.atOrAfter, descending]);
 
   const refreshCounts = useCallback(() => {
     api.call('messages.counts', {}).then(setCounts, () => undefined);
@@ -223,6 +242,14 @@ export function MailboxScreen({ onSetUp }: { onSetUp: () => void }) {
 
   const changeFolder = (f: Folder): void => {
     if (f !== folder) clearTransient();
+    // the Wiedervorlage is read in due order, as a follow-up list is; elsewhere that order means nothing
+    if (f === 'followUp' && folder !== 'followUp') {
+      setSort('followUp');
+      setDescending(false);
+    } else if (f !== 'followUp' && sort === 'followUp') {
+      setSort('eingang');
+      setDescending(true);
+    }
     setFolder(f);
     setShowMessage(false);
   };
@@ -321,7 +348,9 @@ export function MailboxScreen({ onSetUp }: { onSetUp: () => void }) {
               </ToggleButton>
             </div>
             {pages.error !== undefined ? <ErrorNotice error={pages.error} onRetry={pages.reload} /> : null}
+            <SearchHighlight search={search}>
             <MessageList
+              layout={layout}
               pages={pages}
               label={listLabel}
               selectedId={selectedId}
@@ -331,6 +360,7 @@ export function MailboxScreen({ onSetUp }: { onSetUp: () => void }) {
               onRowsShown={onRowsShown}
               followFocus={!narrow}
             />
+            </SearchHighlight>
             <p className="list-hint">{t.mailbox.list.hint}</p>
           </section>
         ) : null}
@@ -342,15 +372,21 @@ export function MailboxScreen({ onSetUp }: { onSetUp: () => void }) {
                 {t.common.back}
               </Button>
             ) : null}
-            {selectedId === null ? <p className="pane__empty">{t.message.none}</p> : <MessageView
-                id={selectedId}
-                onItemChanged={onItemChanged}
-                onBeforeChange={onBeforeChange}
-                onShowLog={(id) => {
-                  setAuditFor(id);
-                  setDialog('audit');
-                }}
-              />}
+            {selectedId === null ? (
+              <p className="pane__empty">{t.message.none}</p>
+            ) : (
+              <SearchHighlight search={search}>
+                <MessageView
+                  id={selectedId}
+                  onItemChanged={onItemChanged}
+                  onBeforeChange={onBeforeChange}
+                  onShowLog={(id) => {
+                    setAuditFor(id);
+                    setDialog('audit');
+                  }}
+                />
+              </SearchHighlight>
+            )}
           </section>
         ) : null}
       </div>
