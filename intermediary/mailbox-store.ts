@@ -359,6 +359,11 @@ export class MailboxStore {
     return rows.map(toRecord);
   }
 
+  /** Runs `work` (synchronous store calls) as one transaction: one commit, one fsync. */
+  transaction<T>(work: () => T): T {
+    return this.db.transaction(work)();
+  }
+
   /** Stamps Forwarding (the delivery was handed to the client); the latest hand-out counts. */
   stampForwarding(seq: number, time: string): DeliveryRecord {
     this.db.prepare('UPDATE deliveries SET forwarding = ?, recent_modification = ? WHERE seq = ?').run(time, time, seq);

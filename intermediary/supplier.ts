@@ -210,7 +210,9 @@ export class Supplier {
     const request: Request = { message, cb: control, dialog, answerTo, lang, reply, now };
 
     const signatureCode = await this.signatureCode(message);
-    if (dialog && !signatureCode) await this.acknowledge(dialog, now);
+    // a FetchDelivery stamps the receipt of the previous delivery together with the next hand-out (one commit)
+    let received: number | undefined;
+    if (dialog && !signatureCode) received = await this.acknowledge(dialog, now, type === 'FetchDelivery');
     if (signatureCode) {
       if (type === 'ExitDialog' && dialog) await this.dialogs.end(dialog.id);
       return this.respond(request, this.errorResponse(request, signatureCode));
@@ -231,7 +233,7 @@ export class Supplier {
       case 'StoreDelivery':
         return this.respond(request, await this.storeDelivery(request));
       case 'FetchDelivery':
-        return this.respond(request, await this.fetchDelivery(request));
+        return this.respond(request, await this.fetchDelivery(request, received));
       case 'FetchProcessCard':
         return this.respond(request, this.fetchProcessCard(request));
       case 'PartialFetchDelivery':
@@ -285,14 +287,19 @@ export class Supplier {
     }
   }
 
-  /** The next request of a dialog is the receipt of what the previous response handed out (Reception). */
-  private async acknowledge(dialog: Dialog, now: string): Promise<void> {
-    if (dialog.handedOut === undefined) return;
-    this.store.stampReception(dialog.handedOut, now);
+  /**
+   * The next request of a dialog is the receipt of what the previous response handed out (Reception). With
+   * `deferred` the stamp is left to the caller (returned), which commits it with its own change.
+   */
+  private async acknowledge(dialog: Dialog, now: string, deferred = false): Promise<number | undefined> {
+    if (dialog.handedOut === undefined) return undefined;
+    const seq = dialog.handedOut;
+    if (!deferred) this.store.stampReception(seq, now);
     dialog.handedOut = undefined;
     const partial = dialog.partial;
     dialog.partial = undefined;
     await partial?.release();
+    return deferred ? seq : undefined;
   }
 
   private errorResponse(r: Request, code: string): Spec {
@@ -455,13 +462,25 @@ export class Supplier {
     };
   }
 
-  private async fetchDelivery(r: Request): Promise<Spec> {
+  /** `received`: the delivery this request acknowledges, stamped in the same transaction as the next hand-out. */
+  private async fetchDelivery(r: Request, received?: number): Promise<Spec> {
     const dialog = r.dialog!;
-    const { delivery, more } = this.select(dialog, r.message.order.selectionRule);
-    if (!delivery) return this.nothingFound(r, '9803');
-    const forwarded = this.store.stampForwarding(delivery.seq, r.now);
-    dialog.handedOut = forwarded.seq;
-    return this.deliverySpec(r, forwarded, more, r.reply);
+    let refused: unknown;
+    const picked = this.store.transaction(() => {
+      if (received !== undefined) this.store.stampReception(received, r.now);
+      try {
+        const { delivery, more } = this.select(dialog, r.message.order.selectionRule);
+        return { forwarded: delivery ? this.store.stampForwarding(delivery.seq, r.now) : undefined, more };
+      } catch (error) {
+        // the receipt stands even when the request's own selection is refused
+        refused = error;
+        return { forwarded: undefined, more: false };
+      }
+    });
+    if (refused !== undefined) throw refused;
+    if (!picked.forwarded) return this.nothingFound(r, '9803');
+    dialog.handedOut = picked.forwarded.seq;
+    return this.deliverySpec(r, picked.forwarded, picked.more, r.reply);
   }
 
   private fetchProcessCard(r: Request): Spec {
