@@ -20,11 +20,12 @@ import { SecureSpool } from '../core/io/secure-spool.js';
 import type { KeyEntry } from '../core/pki/pkcs12.js';
 import { buildFault, buildResponse, type AttachmentInput, type ResponseSpec, type SelectionRuleInput } from '../core/osci/messages/build.js';
 import type { CertificateInput } from '../core/osci/messages/certificates.js';
-import { contentPackageXmlOf } from '../core/osci/messages/content-package.js';
+import { contentPackageSource } from '../core/osci/messages/content-package.js';
 import { checkRequestControlBlock } from '../core/osci/messages/control-block.js';
 import { feedbackEntry, feedbackText } from '../core/osci/messages/feedback-codes.js';
 import type { ControlBlock, FeedbackEntry, MessageType, OsciMessage, SelectionRule } from '../core/osci/messages/model.js';
 import { verifyMessageSignature } from '../core/osci/signature/message-signature.js';
+import { parseCertificate } from '../core/osci/signature/verify.js';
 import { encryptTransport, type TransportEncryptionOptions } from '../core/osci/transport-encryption.js';
 import { DEFAULT_DIALOG_TIMEOUT_MS, DialogRegistry, type Dialog } from './dialogs.js';
 import { inspectCertificates, type InspectionAnchors } from './inspection.js';
@@ -377,7 +378,7 @@ export class Supplier {
           { cas: this.keys.cas, intermediates: this.keys.intermediates ?? [] },
           this.now(),
         ),
-        contentPackageXml: await contentPackageXmlOf(m),
+        contentPackage: await contentPackageSource(m),
         attachments,
         creation: r.now,
       },
@@ -426,17 +427,23 @@ export class Supplier {
 
   private async deliverySpec(r: Request, record: DeliveryRecord, more: boolean, controlBlock: ControlBlock): Promise<Spec> {
     const encoding = this.options.answer?.attachmentEncoding ?? '8bit';
-    let handedOut: HandedOutDelivery = {
+    const handed = {
       messageId: record.messageId,
-      contentPackageXml: await this.store.packageXml(record),
       attachments: await this.store.attachmentSources(record),
       certificates: record.certificates.map((c) => ({
         role: c.role,
-        certificate: new X509Certificate(c.der),
+        certificate: parseCertificate(c.der),
         ...(c.id !== undefined ? { id: c.id } : {}),
       })),
     };
-    if (this.options.rewriteDelivery) handedOut = await this.options.rewriteDelivery(handedOut);
+    // the ContentPackage is streamed from its file into the response; only a test's rewrite sees it as text
+    let contentPackage: string | ByteSource = await this.store.packageSource(record);
+    let handedOut: Omit<HandedOutDelivery, 'contentPackageXml'> = handed;
+    if (this.options.rewriteDelivery) {
+      const rewritten = await this.options.rewriteDelivery({ ...handed, contentPackageXml: await this.store.packageXml(record) });
+      handedOut = rewritten;
+      contentPackage = rewritten.contentPackageXml;
+    }
     const attachments: AttachmentInput[] = handedOut.attachments.map((a) => ({ ...a, transferEncoding: encoding }));
     const rule = toRuleInput(r.message.order.selectionRule);
     return {
@@ -445,7 +452,7 @@ export class Supplier {
       feedback: [this.fb('0801', r.lang), ...(more ? [this.fb('3800', r.lang)] : [])],
       ...(rule ? { selectionRuleEcho: rule } : {}),
       processCards: [this.card(record, 'fetch')],
-      contentPackageXml: handedOut.contentPackageXml,
+      contentPackageXml: contentPackage,
       attachments,
       nonIntermediaryCertificates: [...handedOut.certificates],
     };
