@@ -29,6 +29,12 @@ export class Base64StreamDecoder {
       return Buffer.alloc(0);
     }
     const padAt = compact.indexOf('=');
+    if (padAt >= 0 && compact.length % 4 === 3 && padAt === compact.length - 1) {
+      // "xx=" so far: the second '=' may come with the next piece (the text arrives in pieces of any length)
+      const whole = compact.length - 3;
+      this.pending = compact.slice(whole);
+      return whole > 0 ? Buffer.from(compact.slice(0, whole), 'base64') : Buffer.alloc(0);
+    }
     if (padAt >= 0) {
       // padding may only close the last group: "xx==" or "xxx="
       const tail = compact.slice(padAt);
