@@ -12,7 +12,7 @@
  *          encrypted store with fsync before it is acknowledged) from the local intermediary in its own process:
  *          deliveries/s beside the raw cryptography of the same workload, and the ratio.
  *  cold    bench/cold-start.ts: process start to first decoded delivery (postfach inspect, postfach fetch).
- *  large   one delivery with a 1 GB attachment fetched by `postfach fetch` (engine in its worker, encrypted store):
+ *  large   one delivery with a 1 GB (10^9 bytes) attachment fetched by `postfach fetch` (engine in its worker, encrypted store):
  *          peak RSS; without --quick also bench/roundtrip-large.ts's protocol-only fetch.
  *  export  bench/export-large.ts: a 50 MB application exported to PDF, XML and files: peak RSS.
  *  ui      bench/ui-list.ts: the message list in Chromium with 100,000 messages (a store cache from an earlier
@@ -77,20 +77,21 @@ function watchPeak(child: ChildProcess): Promise<{ code: number | null; peakKiB:
 }
 
 interface LargeFigures {
-  readonly attachmentMiB: number;
+  readonly attachmentBytes: number;
   readonly engine: { readonly seconds: number; readonly peakRssMiB: number; readonly megabytesPerSecond: number };
   readonly protocolOnly?: { readonly seconds: number; readonly peakRssMiB: number; readonly baselineMiB: number; readonly verified: boolean };
 }
 
 async function largeSection(work: string): Promise<LargeFigures> {
-  const attachmentMiB = 1024;
+  // 1 GB = 10^9 bytes: the local intermediary refuses requests over 1 GiB (DEFAULT_MAX_REQUEST_BYTES)
+  const attachmentBytes = 1_000_000_000;
   const pkiDir = path.join(work, 'pki-large');
   await createTestPki(pkiDir, { force: true });
   const intermediary = await startIntermediaryProcess(pkiDir, path.join(work, 'intermediary-large'));
   let engine: LargeFigures['engine'];
   try {
-    log(`  sending one delivery with a ${attachmentMiB} MiB attachment …`);
-    await sendApplications({ intermediaryUrl: intermediary.url, setup: loadSenderSetup({ pkiDir }), service: 'hzl', seed: 'gross', attachments: 1, attachmentSize: attachmentMiB * 1024 * 1024 });
+    log(`  sending one delivery with a ${attachmentBytes / 1e9} GB attachment …`);
+    await sendApplications({ intermediaryUrl: intermediary.url, setup: loadSenderSetup({ pkiDir }), service: 'hzl', seed: 'gross', attachments: 1, attachmentSize: attachmentBytes });
     const f = testPkiFiles(pkiDir);
     const dbPath = path.join(work, 'store-large', 'postfach.db');
     const { store } = await PostfachStore.create(dbPath, { password: 'Bench-Passwort-2026', scrypt: { N: 1024, r: 8, p: 1 } });
@@ -114,10 +115,10 @@ async function largeSection(work: string): Promise<LargeFigures> {
     rmSync(path.join(work, 'intermediary-large'), { recursive: true, force: true });
     rmSync(path.join(work, 'store-large'), { recursive: true, force: true });
   }
-  if (quick) return { attachmentMiB, engine };
+  if (quick) return { attachmentBytes, engine };
   log(`  protocol-only round trip (bench/roundtrip-large.ts) …`);
   const r = await runRoundtripLargeBench({ attachmentMiB: 200 });
-  return { attachmentMiB, engine, protocolOnly: { seconds: round(r.fetch.seconds), peakRssMiB: r.fetch.maxRssMiB, baselineMiB: r.fetch.baselineMiB, verified: r.verified } };
+  return { attachmentBytes, engine, protocolOnly: { seconds: round(r.fetch.seconds), peakRssMiB: r.fetch.maxRssMiB, baselineMiB: r.fetch.baselineMiB, verified: r.verified } };
 }
 
 function runScript(script: string, scriptArgs: string[]): string {
@@ -190,14 +191,14 @@ async function main(): Promise<void> {
       const r = await largeSection(work);
       report.large = r;
       text.push(
-        `One delivery with a ${r.attachmentMiB} MiB attachment:`,
+        `One delivery with a ${r.attachmentBytes / 1e9} GB attachment (10^9 bytes):`,
         `  postfach fetch (engine in its worker, encrypted store): ${r.engine.seconds} s, ${r.engine.megabytesPerSecond} MB/s, peak RSS ${r.engine.peakRssMiB} MiB (target ≤ 200 MB)`,
         ...(r.protocolOnly
           ? [`  protocol only, 200 MiB (bench/roundtrip-large.ts): ${r.protocolOnly.seconds} s, peak RSS ${r.protocolOnly.peakRssMiB} MiB (baseline ${r.protocolOnly.baselineMiB} MiB), intact: ${r.protocolOnly.verified ? 'yes' : 'NO'}`]
           : []),
         '',
       );
-      summary.push(`peak RSS, fetch of a 1 GiB attachment: ${r.engine.peakRssMiB} MiB (target ≤ 200 MB)`);
+      summary.push(`peak RSS, fetch of a 1 GB attachment: ${r.engine.peakRssMiB} MiB (target ≤ 200 MB)`);
     }
     if (sections.has('export')) {
       log('export …');

@@ -74,12 +74,32 @@ export async function cachedBulkStore(
   const dir = path.join(os.tmpdir(), `postfach-ui-bulk-${count}-${hash.digest('hex').slice(0, 12)}`);
   if (existsSync(path.join(dir, 'postfach.db'))) return { dir, filledNow: false, fillSeconds: 0 };
   if (options.reuseOlder) {
-    // a store filled by an earlier schema or fill code holds the same messages: opening it migrates it forward
-    const older = readdirSync(os.tmpdir())
+    // a store filled by an earlier schema or fill code holds the same messages: a copy of it, opened once here (which
+    // migrates it forward), serves; one this code cannot open (a newer schema) is passed over
+    const candidates = readdirSync(os.tmpdir())
       .filter((name) => name.startsWith(`postfach-ui-bulk-${count}-`) && !name.endsWith('.tmp') && existsSync(path.join(os.tmpdir(), name, 'postfach.db')))
       .map((name) => path.join(os.tmpdir(), name))
-      .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
-    if (older) return { dir: older, filledNow: false, fillSeconds: 0 };
+      .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
+    for (const candidate of candidates) {
+      const copy = `${dir}.${process.pid}.tmp`;
+      rmSync(copy, { recursive: true, force: true });
+      cpSync(candidate, copy, { recursive: true });
+      try {
+        const store = await PostfachStore.open(path.join(copy, 'postfach.db'), { password: BULK_PASSWORD });
+        store.close();
+      } catch (error) {
+        progress(`store cache ${candidate} not usable here (${error instanceof Error ? error.message : String(error)})`);
+        rmSync(copy, { recursive: true, force: true });
+        continue;
+      }
+      progress(`store cache ${candidate} migrated into ${dir}`);
+      try {
+        renameSync(copy, dir);
+      } catch {
+        rmSync(copy, { recursive: true, force: true }); // another run finished first
+      }
+      return { dir, filledNow: false, fillSeconds: 0 };
+    }
   }
   const building = `${dir}.${process.pid}.tmp`;
   rmSync(building, { recursive: true, force: true });
