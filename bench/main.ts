@@ -32,6 +32,7 @@ import { PostfachStore } from '../core/store/index.js';
 import { loadSenderSetup, sendApplications } from '../intermediary/index.js';
 import { formatColdFigures, runColdStartBench } from './cold-start.js';
 import { formatDecodeFigure, projectRoot, runDecodeBench } from './decode.js';
+import { deliverySample } from './delivery-sample.js';
 import { formatFetchFigures, runFetchBench, startIntermediaryProcess } from './fetch.js';
 import { runOsciDecodeBench } from './osci-decode.js';
 import { formatTop } from './profile-top.js';
@@ -136,6 +137,7 @@ async function profileSections(work: string, text: string[]): Promise<void> {
   if (sections.has('decode')) {
     log('profiling the decode …');
     const sampleDir = path.join(work, 'decode-sample');
+    await deliverySample(sampleDir); // made here, so that the profile holds decodes only
     const decodeDir = path.join(dir, 'decode');
     const r = spawnSync(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${decodeDir}`, path.join(here, 'decode.js'), '--profile-child', sampleDir, quick ? '100' : '300'], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`decode profile failed: ${r.stderr.slice(-500)}`);
