@@ -105,7 +105,7 @@ async function largeSection(work: string): Promise<LargeFigures> {
       { stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, BENCH_P12: readFileSync(f.password, 'utf8').trim(), POSTFACH_STORE_PASSWORD: 'Bench-Passwort-2026' } },
     );
     let out = '';
-    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     const { code, peakKiB } = await watchPeak(child);
     const seconds = (performance.now() - start) / 1000;
     const result = JSON.parse(out) as { newMessages: number; bytes: number };

@@ -66,7 +66,7 @@ function generated(size: number, seed: string): ByteSource {
     for (let off = 0; off < size; off += 1024 * 1024) {
       const n = Math.min(1024 * 1024, size - off);
       const block = Buffer.allocUnsafe(n);
-      let h = createHash('sha256').update(`${seed}:${counter++}`).digest();
+      const h = createHash('sha256').update(`${seed}:${counter++}`).digest();
       for (let i = 0; i < n; i += 32) {
         h.copy(block, i, 0, Math.min(32, n - i));
         h[0] = (h[0]! + 1) & 0xff;
@@ -192,7 +192,7 @@ function runChild(args: string[]): Promise<{ seconds: number; maxRssKiB: number;
     let out = '';
     p.stdout.on('data', (d: Buffer) => (out += d.toString()));
     p.on('error', reject);
-    p.on('close', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!)) : reject(new Error(`decode child exited with ${code}`))));
+    p.on('close', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!) as { seconds: number; maxRssKiB: number; verified: boolean }) : reject(new Error(`decode child exited with ${code}`))));
   });
 }
 

@@ -6,10 +6,11 @@
 import path from 'node:path';
 import { readAppVersion } from '../core/api/app-version.js';
 import type { PostfachApi } from '../core/api/api-types.js';
+import type { MethodInput } from '../core/api/contract.js';
 import { createApiClient } from '../core/api/client.js';
 import type { StoreStatus } from '../core/api/contract/mailbox.js';
-import type { ServiceHost } from '../core/api/service-host.js';
-import { startWorkerService } from '../core/api/worker-service.js';
+import type { SupervisedService } from '../core/api/supervised-service.js';
+import { startSupervisedWorkerService } from '../core/api/worker-service.js';
 import { PostfachError } from '../core/errors.js';
 import { loadConfig } from '../core/config/load-config.js';
 import { printConfigProblems } from './commands/config.js';
@@ -31,11 +32,13 @@ export interface MailboxSession {
 /** Starts the service for the store's folder; `work` runs with the API; the service is closed afterwards. */
 export async function withMailboxService<T>(storePath: string, work: (session: MailboxSession) => Promise<T>): Promise<T> {
   const resolved = path.resolve(storePath);
-  let host: ServiceHost | undefined;
+  let host: SupervisedService | undefined;
   // settings problems are reported on every command that works with a mailbox (the service applies the valid rest)
   printConfigProblems(await loadConfig());
   try {
-    host = await startWorkerService({ dataDir: path.dirname(resolved), appVersion: readAppVersion(), host: 'cli' });
+    // one command, one service: a crash is recorded (the message it worked on is refused that work next time) and
+    // reported with its words, not restarted
+    host = await startSupervisedWorkerService({ dataDir: path.dirname(resolved), appVersion: readAppVersion(), host: 'cli' }, {}, {}, { maxRestarts: 0 });
     const api = createApiClient(host.asBridge());
     const opened = host;
     return await work({ api, storePath: resolved, close: () => opened.close() });
@@ -57,19 +60,36 @@ export function printRecoveryKey(storePath: string, recoveryKey: string): void {
   );
 }
 
+/** What a first fetch brings to create the store with: the one-off identity from files, if any was given. */
+export interface FirstFetch {
+  readonly identity: MethodInput<'mailbox.testConnection'>['identity'];
+}
+
 /**
- * Opens the store with the password from the environment; with `create`, a missing store is created first
- * (its recovery key printed once). Returns the status.
+ * Opens the store with the password from the environment. For a first fetch (`firstFetch`), a missing store is
+ * created — but only once the key files, the connection and the intermediary's signer have been checked (an
+ * InitDialog/ExitDialog with the one-off identity): a first fetch that cannot succeed leaves no store behind and
+ * prints no recovery key. Returns the status.
  */
-export async function openStore(api: PostfachApi, options: StoreOptions, create = false): Promise<StoreStatus> {
+export async function openStore(api: PostfachApi, options: StoreOptions, firstFetch?: FirstFetch): Promise<StoreStatus> {
   const password = passwordFromEnv(options.storePasswordEnv ?? DEFAULT_STORE_PASSWORD_ENV);
   const status = await api.call('store.status', { path: options.store });
   if (status.state === 'none') {
-    if (!create) {
+    if (firstFetch === undefined) {
       throw new PostfachError(
         'store-not-found',
         { de: 'Der Datenspeicher wurde nicht gefunden. Bitte den Pfad prüfen (er wird beim ersten Abruf angelegt).', en: 'The data store was not found. Please check the path (it is created by the first fetch).' },
         'no database or key file at the --store path',
+      );
+    }
+    if (firstFetch.identity === undefined) {
+      throw new PostfachError(
+        'store-not-found',
+        {
+          de: 'Der Datenspeicher wurde nicht gefunden. Der erste Abruf legt ihn an und braucht dafür die Schlüsseldatei und den Intermediär (--p12, --intermediary, --intermediary-cert).',
+          en: 'The data store was not found. The first fetch creates it and needs the key file and the intermediary for that (--p12, --intermediary, --intermediary-cert).',
+        },
+        'no store at the --store path and no one-off identity to fetch with; nothing created',
       );
     }
     if (password.length < 8) {
@@ -79,6 +99,8 @@ export async function openStore(api: PostfachApi, options: StoreOptions, create 
         `password in the environment variable has ${password.length} characters, at least 8 needed`,
       );
     }
+    // keys, connection and the intermediary's signer first: the store is created only when the fetch can work
+    await api.call('mailbox.testConnection', { identity: firstFetch.identity });
     const created = await api.call('store.create', { path: options.store, password });
     printRecoveryKey(created.status.path, created.recoveryKey);
     return created.status;

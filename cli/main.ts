@@ -25,6 +25,8 @@ const COMMANDS: ReadonlyArray<readonly [readonly string[], () => Promise<Command
   [['abnahme'], () => import('./commands/abnahme.js')],
   [['config'], () => import('./commands/config.js')],
   [['rotate'], () => import('./commands/rotate.js')],
+  [['trust'], () => import('./commands/trust.js')],
+  [['codelists'], () => import('./commands/codelists.js')],
 ];
 
 const program = new Command();

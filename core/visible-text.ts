@@ -21,7 +21,9 @@
  * what wins over typography in an evidence context.
  */
 
+// eslint-disable-next-line no-misleading-character-class -- U+034F (combining grapheme joiner) is matched on its own: it is invisible
 const HIDDEN = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\u115F\u1160\u3164\uFFA0\u034F]/gu;
+// eslint-disable-next-line no-misleading-character-class -- as above
 const HIDDEN_KEEPING_LINES = /(?![\t\n])[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\u115F\u1160\u3164\uFFA0\u034F]/gu;
 
 /** The token for one hidden character: "⟨U+202E⟩". */

@@ -4,23 +4,35 @@
  */
 import type { OpenDialogOptions, SaveDialogOptions } from 'electron';
 
-type OpenKind = 'p12' | 'certificate' | 'backup';
+type OpenKind = 'p12' | 'certificate' | 'backup' | 'codelist';
 type SaveKind = 'p12' | 'certificate' | 'pdf' | 'xml' | 'csv' | 'folder' | 'backup';
 
 const filters: Readonly<Record<Exclude<SaveKind, 'folder'>, Electron.FileFilter[]>> = {
   p12: [{ name: 'Schlüsseldatei (PKCS#12)', extensions: ['p12', 'pfx'] }],
-  certificate: [{ name: 'Zertifikat', extensions: ['cer', 'crt', 'pem', 'der'] }],
+  certificate: [{ name: 'Zertifikat', extensions: ['cer', 'crt', 'pem', 'der', 'p7b', 'p7c'] }],
   pdf: [{ name: 'PDF-Dokument', extensions: ['pdf'] }],
   xml: [{ name: 'XML-Datei', extensions: ['xml'] }],
   csv: [{ name: 'CSV-Tabelle', extensions: ['csv'] }],
   backup: [{ name: 'Sicherung (OSCI-Postfach)', extensions: ['pfbak'] }],
 };
 
+/** Open-only kinds. */
+const openFilters: Readonly<Record<'codelist', Electron.FileFilter[]>> = {
+  codelist: [{ name: 'Codeliste (Genericode, XML)', extensions: ['xml'] }],
+};
+
+const OPEN_TITLES: Readonly<Record<OpenKind, string>> = {
+  p12: 'Schlüsseldatei des Postfachs öffnen',
+  certificate: 'Zertifikat öffnen',
+  backup: 'Sicherung öffnen',
+  codelist: 'Codeliste (Genericode) öffnen',
+};
+
 export function openFileDialogOptions(kind: OpenKind): OpenDialogOptions {
   return {
-    title: kind === 'p12' ? 'Schlüsseldatei des Postfachs öffnen' : kind === 'backup' ? 'Sicherung öffnen' : 'Zertifikat öffnen',
+    title: OPEN_TITLES[kind],
     buttonLabel: 'Öffnen',
-    filters: [...filters[kind], { name: 'Alle Dateien', extensions: ['*'] }],
+    filters: [...(kind === 'codelist' ? openFilters[kind] : filters[kind]), { name: 'Alle Dateien', extensions: ['*'] }],
     properties: ['openFile', 'dontAddToRecent'],
   };
 }

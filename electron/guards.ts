@@ -12,36 +12,36 @@ export interface PreventableEvent {
 
 /** Handlers for `webContents.on(...)`: no navigation away from the UI, no webviews. */
 export const contentsGuards = {
-  willNavigate(event: PreventableEvent, url: string): void {
+  willNavigate: (event: PreventableEvent, url: string): void => {
     if (!isAllowedNavigation(url)) event.preventDefault();
   },
-  willFrameNavigate(event: PreventableEvent & { readonly url: string }): void {
+  willFrameNavigate: (event: PreventableEvent & { readonly url: string }): void => {
     if (!isAllowedNavigation(event.url)) event.preventDefault();
   },
-  willRedirect(event: PreventableEvent, url: string): void {
+  willRedirect: (event: PreventableEvent, url: string): void => {
     if (!isAllowedNavigation(url)) event.preventDefault();
   },
-  willAttachWebview(event: PreventableEvent): void {
+  willAttachWebview: (event: PreventableEvent): void => {
     event.preventDefault();
   },
 } as const;
 
 /** Handlers for `session.defaultSession`: web permissions, devices, network requests and downloads. */
 export const sessionGuards = {
-  permissionRequest(_contents: unknown, permission: string, callback: (granted: boolean) => void, details: { readonly requestingUrl?: string }): void {
+  permissionRequest: (_contents: unknown, permission: string, callback: (granted: boolean) => void, details: { readonly requestingUrl?: string }): void => {
     callback(isPermissionAllowed(permission, details.requestingUrl));
   },
-  permissionCheck(_contents: unknown, permission: string, requestingOrigin: string): boolean {
+  permissionCheck: (_contents: unknown, permission: string, requestingOrigin: string): boolean => {
     return isPermissionAllowed(permission, requestingOrigin);
   },
-  devicePermission(): boolean {
+  devicePermission: (): boolean => {
     return false;
   },
-  beforeRequest(details: { readonly url: string }, callback: (response: { cancel: boolean }) => void): void {
+  beforeRequest: (details: { readonly url: string }, callback: (response: { cancel: boolean }) => void): void => {
     callback({ cancel: !isAllowedRequest(details.url) });
   },
   /** The UI never downloads: exports go through the service and the native save dialog. */
-  willDownload(event: PreventableEvent): void {
+  willDownload: (event: PreventableEvent): void => {
     event.preventDefault();
   },
 } as const;

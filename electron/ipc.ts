@@ -7,7 +7,7 @@ import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
 import type { ShellHandlers } from '../core/api/api-types.js';
 import { contract, type EmittedPayload, type EventName, type ShellEventName } from '../core/api/contract.js';
 import { dispatchCall } from '../core/api/dispatch.js';
-import type { ServiceHost } from '../core/api/service-host.js';
+import type { ServiceHandle } from '../core/api/supervised-service.js';
 import { parseEventPayload } from '../core/api/validate.js';
 import { failure } from '../core/api/wire.js';
 import { PostfachError } from '../core/errors.js';
@@ -28,7 +28,7 @@ const untrustedSender = (): PostfachError =>
     'IPC sender frame is not the top frame of app://postfach',
   );
 
-export function wireIpc(deps: { ipcMain: IpcMain; service: ServiceHost; shell: ShellHandlers; targets: () => WebContents[] }): IpcWiring {
+export function wireIpc(deps: { ipcMain: IpcMain; service: ServiceHandle; shell: ShellHandlers; targets: () => WebContents[] }): IpcWiring {
   const { ipcMain, service, shell, targets } = deps;
 
   ipcMain.handle(CALL_CHANNEL, async (event: IpcMainInvokeEvent, method: unknown, input: unknown) => {

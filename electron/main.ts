@@ -9,7 +9,7 @@
 import os from 'node:os';
 import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, Notification, protocol, safeStorage, session, Tray } from 'electron';
 import { createApiClient } from '../core/api/client.js';
-import type { ServiceHost } from '../core/api/service-host.js';
+import type { ServiceHandle } from '../core/api/supervised-service.js';
 import { APP_ENTRY_URL, APP_SCHEME, messageWindowUrl } from './app-url.js';
 import { contentsGuards, sessionGuards } from './guards.js';
 import { wireIpc, type IpcWiring } from './ipc.js';
@@ -19,7 +19,7 @@ import { windowOpenDecision } from './navigation-policy.js';
 import { createNotifier } from './notifications.js';
 import { createAppProtocolHandler } from './protocol.js';
 import { parseSelfTestArguments, runSelfTest, type SelfTestRequest } from './self-test.js';
-import { startUtilityService } from './service-process.js';
+import { startSupervisedUtilityService } from './service-process.js';
 import { createShellHandlers } from './shell-handlers.js';
 import { APP_SCHEME_REGISTRATION, carryOut, desktopServiceOptions, PRODUCT_TITLE, serviceExitListener, shellPaths, startupPlan } from './shell-setup.js';
 import { TRAY_TOOLTIP, trayMenuTemplate } from './tray.js';
@@ -31,7 +31,7 @@ const paths = shellPaths(__dirname);
 const devTools = !app.isPackaged;
 const windows = new ShellWindows<BrowserWindow>();
 let tray: Tray | undefined;
-let service: ServiceHost | undefined;
+let service: ServiceHandle | undefined;
 let ipc: IpcWiring | undefined;
 let quitting = false;
 
@@ -85,7 +85,7 @@ function createTray(): Tray {
 }
 
 /** Connects a running service to the window world: events, IPC, menu and tray. */
-function wire(running: ServiceHost): ServiceHost {
+function wire(running: ServiceHandle): ServiceHandle {
   service = running;
   running.onExit(serviceExitListener(() => quitting, showError));
   running.on('mailbox.newApplications', (payload) => notifier.newApplications((payload as { count: number }).count));
@@ -110,11 +110,14 @@ function wire(running: ServiceHost): ServiceHost {
   return running;
 }
 
-async function startService(): Promise<ServiceHost> {
+/** The service is started again when it dies; the windows hear `service.restarted` and say what happened. */
+async function startService(): Promise<ServiceHandle> {
   await app.whenReady();
   hardenSession();
   protocol.handle(APP_SCHEME, createAppProtocolHandler(paths.rendererDir));
-  return wire(await startUtilityService(paths.serviceEntry, desktopServiceOptions(app.getPath('userData'), app.getVersion()), osKeyStoreServices(safeStorage, os.userInfo().username)));
+  return wire(
+    await startSupervisedUtilityService(paths.serviceEntry, desktopServiceOptions(app.getPath('userData'), app.getVersion()), osKeyStoreServices(safeStorage, os.userInfo().username), showMainWindow),
+  );
 }
 
 async function start(): Promise<void> {

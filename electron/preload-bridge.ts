@@ -35,7 +35,7 @@ export function createPreloadBridge(ipc: RendererIpc): PostfachBridge {
         if (!isMethodName(method)) throw unknownMethodError(method);
         parseMethodInput(method, input);
       } catch (error) {
-        return failure(error) as CallResult<never>;
+        return failure(error);
       }
       return (await ipc.invoke(CALL_CHANNEL, method, input)) as CallResult<never>;
     },

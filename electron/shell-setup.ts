@@ -45,7 +45,8 @@ export const APP_SCHEME_REGISTRATION = [{ scheme: APP_SCHEME, privileges: { stan
 
 export const PRODUCT_TITLE = 'OSCI-Postfach';
 
-export const SERVICE_STOPPED_TEXT = 'Der Hintergrunddienst wurde unerwartet beendet. Bitte starten Sie das Programm neu.';
+// the service is restarted when it dies (core/api/supervised-service.ts): this is said only once it gave up
+export const SERVICE_STOPPED_TEXT = 'Der Hintergrunddienst wurde wiederholt unerwartet beendet. Bitte starten Sie das Programm neu; gespeicherte Nachrichten sind erhalten.';
 
 /** The error box when the program cannot start: German text and the technical detail for IT. */
 export function startFailureText(error: unknown): string {

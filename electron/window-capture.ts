@@ -36,14 +36,12 @@ export async function captureWhenMailboxShown(win: CapturableMainWindow | undefi
   if (win === undefined || win.isDestroyed()) throw new Error('the main window does not exist');
   win.show();
   const deadline = now() + timeoutMs;
-  let last = 'no title';
   for (;;) {
     if (win.isDestroyed()) throw new Error('the main window was closed');
     const title = win.webContents.getTitle();
     const rows = TRAINING_TITLES.some((t) => title.includes(t)) ? Number(await win.webContents.executeJavaScript(COUNT_ROWS).catch(() => 0)) : 0;
     if (rows > 0) break;
-    last = `title "${title}", ${rows} rows`;
-    if (now() >= deadline) throw new Error(`the window did not show the Übungsmodus mailbox within ${timeoutMs} ms (${last})`);
+    if (now() >= deadline) throw new Error(`the window did not show the Übungsmodus mailbox within ${timeoutMs} ms (title "${title}", ${rows} rows)`);
     await sleep(pollMs);
   }
   // one more frame for the rows' text and the status bar to settle

@@ -338,7 +338,7 @@ export class Supplier {
       ...spec,
       signer: { privateKey: this.keys.signature.privateKey, certificate: this.keys.signature.certificate },
       intermediaryCertificates: [{ role: 'SignatureCertificateIntermediary', certificate: this.keys.signature.certificate }],
-    } as ResponseSpec);
+    });
   }
 
   private async respond(r: Request, spec: Spec): Promise<ByteSource> {

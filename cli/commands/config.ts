@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import { loadConfig, lockReason, type ResolvedConfig } from '../../core/config/load-config.js';
-import { SETTINGS, type SettingKey } from '../../core/config/settings.js';
+import { SETTINGS } from '../../core/config/settings.js';
 import { ExitCode } from '../exit-codes.js';
 import { printJson, runAction } from '../output.js';
 
@@ -28,7 +28,9 @@ function shown(value: unknown): string {
   if (typeof value === 'boolean') return value ? 'ja' : 'nein';
   if (Array.isArray(value)) return value.length === 0 ? '(leer)' : value.join('; ');
   if (typeof value === 'string' && /^https?:\/\/[^/]*:[^/]*@/.test(value)) return value.replace(/\/\/([^:/]*):[^@/]*@/, '//$1:***@');
-  return String(value);
+  if (typeof value === 'string' || typeof value === 'number') return String(value);
+  // no setting holds anything else today; an object would otherwise print as [object Object]
+  return JSON.stringify(value);
 }
 
 export function register(program: Command): void {
@@ -40,7 +42,7 @@ export function register(program: Command): void {
       const json = opts.json === true;
       await runAction(json, async () => {
         const config = await loadConfig();
-        const rows = SETTINGS.map((d) => ({ key: d.key as SettingKey, title: d.title.de, value: (config.values as unknown as Record<string, unknown>)[d.key], ...config.state[d.key as SettingKey] }));
+        const rows = SETTINGS.map((d) => ({ key: d.key, title: d.title.de, value: (config.values as unknown as Record<string, unknown>)[d.key], ...config.state[d.key] }));
         if (json) {
           printJson({
             ok: config.problems.length === 0,

@@ -41,7 +41,7 @@ export function register(program: Command): void {
         if (opts.dir === undefined) ensurePrivateFolder(dir);
         if (!json) process.stderr.write(`Demo-Postfach in ${dir} wird vorbereitet …\n`);
         // loaded here, not at start-up: the intermediary and the generator are only needed by this command
-        const { startDemoMailbox } = await import('../../core/mailbox/demo.js');
+        const { startDemoMailbox } = await import('../../app/demo-mailbox.js');
         const demo = await startDemoMailbox(dir);
         try {
           if (!json && demo.created) process.stderr.write(`${demo.sent.length} Anträge an ${demo.intermediaryUrl} gesendet; Abruf …\n`);
@@ -52,7 +52,7 @@ export function register(program: Command): void {
             return { fetched, list };
           });
           const passwordFile = path.join(dir, 'store-password');
-          // written when the demo store was created (core/mailbox/demo.ts); a folder from an older version may lack it
+          // written when the demo store was created (app/demo-mailbox.ts); a folder from an older version may lack it
           const recoveryKeyFile = path.join(dir, 'recovery-key.txt');
           const hasRecoveryKey = existsSync(recoveryKeyFile);
           const env = `POSTFACH_STORE_PASSWORD="$(cat ${passwordFile})"`;

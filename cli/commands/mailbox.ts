@@ -8,9 +8,11 @@ import { type Command, InvalidArgumentError } from 'commander';
 import type { PostfachApi } from '../../core/api/api-types.js';
 import type { MethodInput, MethodOutput } from '../../core/api/contract.js';
 import type { FetchProgress, FetchResult, MessageListItem } from '../../core/api/contract/mailbox.js';
+import { formatPersonName } from '../../core/api/contract/names.js';
 import { roleWords } from '../../core/api/contract/coverage.js';
 import { UNSIGNED_BANNER } from '../../core/export/receipt.js';
-import { PostfachError } from '../../core/errors.js';
+import { PostfachError, toPostfachError } from '../../core/errors.js';
+import { clipText } from '../../core/text-bounds.js';
 import { SIGNATURE_STATUS_WORDS } from '../../core/mailbox/message-dto.js';
 import { creationCheckWords, expiredSinceWords, isImplausible, JUDGED_AT_RECEIPT_WORDS, receivedInsteadWords } from '../../core/api/contract/legal-time.js';
 import type { OfficeTime } from '../../core/time/office-time.js';
@@ -159,7 +161,15 @@ function registerFetch(program: Command): void {
           }
         : undefined;
       return withMailboxService(opts.store, async ({ api }) => {
-        await openStore(api, opts, true);
+        try {
+          await openStore(api, opts, { identity });
+        } catch (error) {
+          // the check before a first fetch: an intermediary that cannot be reached is exit code 4, as in the fetch
+          const e = toPostfachError(error);
+          if (!UNREACHABLE_KINDS.has(e.kind)) throw e;
+          reportError(e, json);
+          return ExitCode.unreachable;
+        }
         let last = '';
         const off = api.on('fetch.progress', (p) => {
           const line = progressLine(p);
@@ -200,13 +210,21 @@ function column(text: string, width: number, ellipsis = false): string {
   return ellipsis ? `${chars.slice(0, width - 1).join('')}…` : chars.slice(0, width).join('');
 }
 
+/** The first applicant as an office files it ("Nachname, Vorname"), hidden characters as tokens, in NFC, cut to the column. */
+function applicantCell(item: MessageListItem): string {
+  const name = item.applicantNames?.[0];
+  const text = name !== undefined ? formatPersonName(name, true) : item.applicants[0];
+  if (text === undefined) return item.unreadableReason ? '(nicht lesbar)' : '—';
+  return visibleText(clipText(text, 28)).normalize('NFC');
+}
+
 function listLine(item: MessageListItem, office: OfficeTime): string {
   const cells = [
     String(item.id).padStart(5),
     office.dateTime(item.eingang).padEnd(17),
     // values from the message with hidden characters as tokens (a terminal may apply bidi; U+202E would reorder)
-    column(item.applicants[0] === undefined ? (item.unreadableReason ? '(nicht lesbar)' : '—') : visibleText(item.applicants[0]), 28),
-    column(visibleText(item.benefit.text ?? item.benefit.code ?? '—'), 36),
+    column(applicantCell(item), 28),
+    column(visibleText(clipText(item.benefit.text ?? item.benefit.code ?? '—', 36)), 36),
     item.signatureStatus ? SIGNATURE_STATUS_WORDS[item.signatureStatus].de : '—',
   ];
   const flags = [eingangNote(item, office, false), item.isTest ? 'TESTANTRAG' : '', item.unread ? 'ungelesen' : '', item.unreadableReason ?? '', item.legalHold ? 'gesperrt' : ''].filter(Boolean);
@@ -276,10 +294,18 @@ async function detailOf(api: PostfachApi, id: string): Promise<Detail> {
   return api.call('messages.detail', { ref: { messageId: id } });
 }
 
+/**
+ * What `show` prints of one value at most: a hostile value of 200,000 characters becomes a few lines and a note
+ * (`--raw` gives the content in full; `--json` the detail as the UI gets it, long values marked `fullLength`).
+ */
+const SHOW_VALUE_CHARS = 2000;
+const SHOWN_SHORTENED = ' … (gekürzt; vollständig im Inhalt: show --raw)';
+
 function detailText(d: Detail, office: OfficeTime): string {
   const time = (iso: string | null | undefined): string => office.stated(iso, { missing: '—' });
   const out: string[] = [];
-  const l = (label: string, value: string) => out.push(`  ${`${label}:`.padEnd(27)} ${value}`);
+  const l = (label: string, value: string) =>
+    out.push(`  ${`${clipText(label, 60)}:`.padEnd(27)} ${value.length > SHOW_VALUE_CHARS ? `${clipText(value, SHOW_VALUE_CHARS)}${SHOWN_SHORTENED}` : value}`);
   // every value that came from the message or its certificates: hidden characters as visible tokens
   const v = (value: string) => visibleText(value);
   out.push(`Nachricht ${d.item.id}${d.item.isTest ? '  — TESTANTRAG: kein echter Antrag, nicht bearbeiten' : ''}`);
@@ -316,15 +342,15 @@ function detailText(d: Detail, office: OfficeTime): string {
   }
   if (d.inspections.length > 0) {
     out.push('', 'Prüfbericht des Intermediärs');
-    for (const i of d.inspections) l(column(v(i.subject), 60, true).trimEnd(), i.words.de);
+    for (const i of d.inspections) l(column(v(clipText(i.subject, 60)), 60, true).trimEnd(), i.words.de);
   }
   if (d.view) {
-    out.push('', `Inhalt: ${v(d.view.benefit?.display ?? d.view.product ?? d.view.rootName)}`);
+    out.push('', `Inhalt: ${v(clipText(d.view.benefit?.display ?? d.view.product ?? d.view.rootName, 300))}`);
     for (const card of d.view.cards) {
-      out.push('', v(card.title.de));
+      out.push('', v(clipText(card.title.de, 300)));
       for (const section of card.sections) {
-        if (section.title.de !== card.title.de) out.push(`  ${v(section.title.de)}`);
-        for (const f of section.fields) l(`  ${v(f.label.de)}`.slice(0, 40), v(f.value.display));
+        if (section.title.de !== card.title.de) out.push(`  ${v(clipText(section.title.de, 300))}`);
+        for (const f of section.fields) l(`  ${v(clipText(f.label.de, 38))}`.slice(0, 40), v(f.value.display));
       }
     }
   } else if (d.viewError) {

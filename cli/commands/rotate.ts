@@ -11,6 +11,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../core/config/load-config.js';
 import { runFetch } from '../../core/mailbox/fetch-engine.js';
 import { identityUnderPolicy, networkSettings } from '../../core/mailbox/policy-connection.js';
+import { trustedCaList, withTrustAnchors } from '../../core/mailbox/trusted-cas.js';
 import type { CertificateSummary } from '../../core/api/contract/mailbox.js';
 import { cancelRotation, rotationStatus, runRotation, stageRotation, type RotationStatus } from '../../core/mailbox/rotation.js';
 import { TechLog } from '../../core/ops/tech-log.js';
@@ -84,7 +85,8 @@ export function register(program: Command): void {
             }
             if (status.state !== 'none') {
               const run = await runRotation(store, {
-                adapt: (identity) => identityUnderPolicy(identity, config),
+                // as the service does: IT's locked connection values, the trusted sender CAs of the store and IT
+                adapt: (identity) => withTrustAnchors(identityUnderPolicy(identity, config), trustedCaList(store.trustedCas(), config)),
                 fetch: (identity) => runFetch({ store, identity, network: networkSettings(config), onProgress: (p) => process.stderr.write(`\rAbruf für das alte Zertifikat: ${p.messagesDone} Zustellungen`) }),
               });
               process.stderr.write('\n');

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { readAppVersion } from '../../core/api/app-version.js';
 import { startBridge } from '../../core/api/bridge-server.js';
-import { startWorkerService } from '../../core/api/worker-service.js';
+import { startSupervisedWorkerService } from '../../core/api/worker-service.js';
 import { PostfachError } from '../../core/errors.js';
 import { findElectronRuntime } from '../electron-runtime.js';
 import { ExitCode } from '../exit-codes.js';
@@ -30,15 +30,29 @@ interface UiOptions {
   readonly data?: string;
 }
 
+/** Runs the desktop app; a start that fails or an app that ends with an error says so instead of ending silently. */
 function runElectron(executable: string, root: string): Promise<ExitCode> {
   const env = { ...process.env };
   delete env.ELECTRON_RUN_AS_NODE;
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     const child = spawn(executable, [root], { stdio: 'inherit', env });
-    child.on('exit', (code) => resolve(code === 0 ? ExitCode.ok : ExitCode.failed));
-    child.on('error', () => resolve(ExitCode.failed));
+    child.on('exit', (code, signal) => {
+      if (code === 0) resolve(ExitCode.ok);
+      else reject(electronFailed(signal === null ? `the desktop app ended with exit code ${code ?? '?'}` : `the desktop app ended by signal ${signal}`));
+    });
+    child.on('error', (error: NodeJS.ErrnoException) => reject(electronFailed(`cannot start ${path.basename(executable)}: ${error.code ?? error.message}`)));
   });
 }
+
+const electronFailed = (detail: string): PostfachError =>
+  new PostfachError(
+    'electron-failed',
+    {
+      de: 'Das Desktop-Programm konnte nicht gestartet werden oder wurde mit einem Fehler beendet. Im Browser-Modus starten: „postfach ui --browser“.',
+      en: 'The desktop program could not be started or ended with an error. To start in browser mode: "postfach ui --browser".',
+    },
+    detail,
+  );
 
 async function runBrowserMode(root: string, options: UiOptions): Promise<ExitCode> {
   const rendererDir = path.join(root, 'dist', 'renderer');
@@ -54,7 +68,8 @@ async function runBrowserMode(root: string, options: UiOptions): Promise<ExitCod
     throw new PostfachError('usage', { de: 'Ungültige Portnummer.', en: 'Invalid port number.' }, `--port ${options.port}`);
   }
   const dataDir = options.data ?? path.join(os.homedir(), '.osci-postfach');
-  const service = await startWorkerService({ dataDir, appVersion: readAppVersion(), host: 'browser' });
+  // started again when it dies (memory limit, crash); the UI hears `service.restarted` and says so
+  const service = await startSupervisedWorkerService({ dataDir, appVersion: readAppVersion(), host: 'browser' });
   const bridge = await startBridge({ service, rendererDir, port });
   process.stdout.write(
     `Adresse / Address: ${bridge.launchUrl}\n` +
@@ -69,6 +84,19 @@ async function runBrowserMode(root: string, options: UiOptions): Promise<ExitCod
   return ExitCode.ok;
 }
 
+/**
+ * Why the UI runs in browser mode, as the first lines on stdout: asked for with --browser (whether Electron is on
+ * this machine does not matter then), or Electron missing here (with the technical reason).
+ */
+export function browserModeNotice(why: { readonly browserAsked: true } | { readonly electronMissing: string }): string {
+  if ('browserAsked' in why) return 'Die Oberfläche läuft im Browser-Modus (--browser).\nThe interface runs in browser mode (--browser).\n';
+  return (
+    'Electron ist auf diesem Rechner nicht vorhanden: Die Oberfläche läuft im Browser-Modus.\n' +
+    'Electron is not available on this machine: the interface runs in browser mode.\n' +
+    `  (${why.electronMissing})\n`
+  );
+}
+
 export function register(program: Command): void {
   program
     .command('ui')
@@ -79,14 +107,12 @@ export function register(program: Command): void {
     .action((options: UiOptions) =>
       runAction(false, async () => {
         const root = appRoot();
-        const runtime = findElectronRuntime(root);
-        if (runtime.available && options.browser !== true) return runElectron(runtime.executable, root);
-        if (!runtime.available) {
-          process.stdout.write(
-            'Electron ist auf diesem Rechner nicht vorhanden: Die Oberfläche läuft im Browser-Modus.\n' +
-              'Electron is not available on this machine: the interface runs in browser mode.\n' +
-              `  (${runtime.reason})\n`,
-          );
+        if (options.browser === true) {
+          process.stdout.write(browserModeNotice({ browserAsked: true }));
+        } else {
+          const runtime = findElectronRuntime(root);
+          if (runtime.available) return runElectron(runtime.executable, root);
+          process.stdout.write(browserModeNotice({ electronMissing: runtime.reason }));
         }
         return runBrowserMode(root, options);
       }),

@@ -99,13 +99,13 @@ export function createHttpBridge(options: HttpBridgeOptions): HttpBridge {
           cache: 'no-store',
         });
       } catch (error) {
-        return failure(unreachable(`fetch failed: ${error instanceof Error ? error.name : 'unknown'}`)) as CallResult<never>;
+        return failure(unreachable(`fetch failed: ${error instanceof Error ? error.name : 'unknown'}`));
       }
       try {
         // the envelope is checked by the API client (core/api/client.ts)
         return (await response.json()) as CallResult<never>;
       } catch {
-        return failure(unreachable(`HTTP ${response.status} without a JSON body`)) as CallResult<never>;
+        return failure(unreachable(`HTTP ${response.status} without a JSON body`));
       }
     },
     on(event: EventName, listener: (payload: never) => void): Unsubscribe {

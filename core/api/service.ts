@@ -5,25 +5,38 @@
  * turns thrown errors into serialised PostfachErrors.
  */
 import type { ServiceHandlers } from './api-types.js';
-import { appHandlers } from './handlers/app.js';
+import { appHandlers, effectiveSettings } from './handlers/app.js';
+import { codelistsHandlers } from './handlers/codelists.js';
 import { mailboxService, type MailboxDeps } from './handlers/mailbox.js';
 import { opsHandlers } from './handlers/ops.js';
+import { trustHandlers } from './handlers/trust.js';
 import { workspaceHandlers } from './handlers/workspace.js';
 import { WorkspaceFile } from './handlers/workspace-file.js';
-import type { DemoStarter } from './handlers/workspace-training.js';
+import type { DemoStarter, DemoWarmer } from './handlers/workspace-training.js';
 import type { HostLink } from './service-runtime.js';
 import type { ServiceOptions } from './service-protocol.js';
 
-/** The Übungsmodus: the mailbox engine's demo mailbox, loaded on first use (it brings the local intermediary along). */
-const startDemoMailbox: DemoStarter = async (dir) => (await import('../mailbox/demo.js')).startDemoMailbox(dir);
+/** The Übungsmodus: the application layer's demo mailbox (app/), loaded on first use (it brings the local intermediary along). */
+const startDemoMailbox: DemoStarter = async (dir, options) => (await import('../../app/demo-mailbox.js')).startDemoMailbox(dir, options);
+/** Its keys, made ahead while the first-start choice is read (app/demo-pki.ts; the same run the demo then waits for). */
+const warmDemo: DemoWarmer = async (dir) => {
+  const keys = import('../../app/demo-pki.js').then(({ demoPkiDir, ensureDemoPki }) => ensureDemoPki(demoPkiDir(dir)));
+  // the demo's modules (intermediary, generator, PDF) are loaded meanwhile too: seconds on a busy machine
+  await Promise.all([keys, import('../../app/demo-mailbox.js')]);
+};
 
 export function createServiceHandlers(options: ServiceOptions, host: HostLink = { protector: undefined }, startDemo: DemoStarter = startDemoMailbox, deps: MailboxDeps = {}) {
   const workspace = new WorkspaceFile(options.dataDir);
-  const { handlers: mailbox, internals } = mailboxService(options, host, deps);
+  // the name order is the caseworker's setting (app area); the mailbox area writes views with it
+  const viewSettings = async () => ({ familyNameFirst: (await effectiveSettings(workspace, internals.config)).familyNameFirst });
+  const { handlers: mailbox, internals } = mailboxService(options, host, { viewSettings, ...deps });
   return {
     ...appHandlers(options, workspace, internals.config),
     ...mailbox,
-    ...workspaceHandlers(options, { file: workspace, mailbox, startDemo, config: internals.config }),
+    // a demo starter of a test's own has no keys to make ahead
+    ...workspaceHandlers(options, { file: workspace, mailbox, startDemo, ...(startDemo === startDemoMailbox ? { warmDemo } : {}), config: internals.config, fetchIdle: internals.fetchIdle }),
     ...opsHandlers(options, internals),
+    ...trustHandlers(internals),
+    ...codelistsHandlers(internals),
   } satisfies ServiceHandlers;
 }

@@ -2,21 +2,39 @@
  * Runs the service in a worker thread (Node: the loopback bridge, the CLI, tests). The desktop app runs the same
  * entry point in an Electron utility process instead (electron/service-process.ts); both speak
  * service-protocol.ts through a ServiceChannel.
+ *
+ * The worker has a memory limit of its own ({@link SERVICE_HEAP_LIMIT_MB}): work that runs away ends the worker
+ * (`ERR_WORKER_OUT_OF_MEMORY`), not the process that hosts the window or the bridge, and the supervisor
+ * (supervised-service.ts) starts a new one.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { ServiceHost, type HostServices, type ServiceChannel } from './service-host.js';
 import type { ServiceOptions } from './service-protocol.js';
+import { SERVICE_HEAP_LIMIT_MB } from './service-limits.js';
+import { SupervisedService, type SupervisorOptions } from './supervised-service.js';
+
+export { SERVICE_HEAP_LIMIT_MB };
+
+export interface WorkerOptions {
+  /** Heap limit in MB (default {@link SERVICE_HEAP_LIMIT_MB}). */
+  readonly maxHeapMb?: number;
+  /**
+   * Test-only: another entry module for the worker thread, which tests use to inject hooks into the service's
+   * handlers (never an environment variable read by the product). Default: the service's own entry.
+   */
+  readonly entry?: URL;
+}
 
 /**
  * The compiled entry beside this module (dist/core/api/service-entry.js); when this module itself runs from source
  * (Vitest, tsx), the TypeScript entry through service-entry-from-source.mjs.
  */
-function createWorker(): Worker {
+function createWorker(options: WorkerOptions): Worker {
   const compiled = new URL('./service-entry.js', import.meta.url);
-  if (existsSync(fileURLToPath(compiled))) return new Worker(compiled, { stdout: false, stderr: false });
-  return new Worker(new URL('./service-entry-from-source.mjs', import.meta.url), { stdout: false, stderr: false });
+  const entry = options.entry ?? (existsSync(fileURLToPath(compiled)) ? compiled : new URL('./service-entry-from-source.mjs', import.meta.url));
+  return new Worker(entry, { stdout: false, stderr: false, resourceLimits: { maxOldGenerationSizeMb: options.maxHeapMb ?? SERVICE_HEAP_LIMIT_MB } });
 }
 
 export function workerChannel(worker: Worker): ServiceChannel {
@@ -30,13 +48,23 @@ export function workerChannel(worker: Worker): ServiceChannel {
         reported = true;
         listener(reason);
       };
-      worker.on('error', (error) => report(`worker error: ${error.name}: ${error.message}`));
+      worker.on('error', (error) => report(`worker error: ${error.name}: ${(error as NodeJS.ErrnoException).code ?? ''} ${error.message}`));
       worker.on('exit', (code) => report(`worker exited with code ${code}`));
     },
     kill: () => void worker.terminate(),
   };
 }
 
-export async function startWorkerService(options: ServiceOptions, hostServices: HostServices = {}): Promise<ServiceHost> {
-  return ServiceHost.start(workerChannel(createWorker()), options, undefined, hostServices);
+export async function startWorkerService(options: ServiceOptions, hostServices: HostServices = {}, worker: WorkerOptions = {}): Promise<ServiceHost> {
+  return ServiceHost.start(workerChannel(createWorker(worker)), options, undefined, hostServices);
+}
+
+/** The service in a worker thread that is started again when it dies (the browser mode, the command line, tests). */
+export async function startSupervisedWorkerService(
+  options: ServiceOptions,
+  hostServices: HostServices = {},
+  worker: WorkerOptions = {},
+  supervisor: Omit<SupervisorOptions, 'start' | 'dataDir'> = {},
+): Promise<SupervisedService> {
+  return SupervisedService.start({ ...supervisor, dataDir: options.dataDir, start: () => startWorkerService(options, hostServices, worker) });
 }

@@ -5,6 +5,6 @@
  */
 import { z } from 'zod';
 
-export function useZodWithoutEval(): void {
+export function configureZodWithoutEval(): void {
   z.config({ jitless: true });
 }

@@ -187,8 +187,9 @@ async function readBackup(file: string, password: string, sink?: (name: string, 
       },
     });
     if (manifest === undefined || !Array.isArray(manifest.entries)) throw backupError('backup-corrupt', 'no manifest');
-    if (manifest.entries.length !== seen.size) throw backupError('backup-corrupt', `manifest lists ${manifest.entries.length} entries, the backup holds ${seen.size}`);
-    for (const entry of manifest.entries) {
+    const entries: readonly ManifestEntry[] = manifest.entries;
+    if (entries.length !== seen.size) throw backupError('backup-corrupt', `manifest lists ${entries.length} entries, the backup holds ${seen.size}`);
+    for (const entry of entries) {
       const got = seen.get(entry.name);
       if (got === undefined || got.size !== entry.size || got.sha256 !== entry.sha256) throw backupError('backup-corrupt', `entry ${entry.name.slice(0, 100)} does not match the manifest (SHA-256)`);
     }
@@ -235,13 +236,17 @@ export async function restoreBackup(options: RestoreOptions): Promise<VerifiedBa
     if (error instanceof PostfachError) throw error;
   }
   const parent = path.dirname(paths.database);
-  await mkdir(parent, { recursive: true, mode: 0o700 }).catch((error: unknown) => {
+  // the first folder this restore made (undefined: the target folder was there): removed again when it fails
+  const madeFolder = await mkdir(parent, { recursive: true, mode: 0o700 }).catch((error: unknown) => {
     throw ioError('target folder', error);
   });
   const staging = path.join(parent, `.postfach-restore-${randomBytes(6).toString('hex')}`);
-  await mkdir(path.join(staging, 'files'), { recursive: true, mode: 0o700 });
-  await mkdir(path.join(staging, 'settings'), { recursive: true, mode: 0o700 });
+  let restored = false;
+  /** What was moved into place before the database (a failure then would leave a key file that blocks the next try). */
+  const moved: string[] = [];
   try {
+    await mkdir(path.join(staging, 'files'), { recursive: true, mode: 0o700 });
+    await mkdir(path.join(staging, 'settings'), { recursive: true, mode: 0o700 });
     const local = (name: string): string =>
       name === DATABASE_ENTRY ? path.join(staging, 'database') : name === KEY_FILE_ENTRY ? path.join(staging, 'keys.json') : name.startsWith(BLOB_PREFIX) ? path.join(staging, 'files', name.slice(BLOB_PREFIX.length)) : path.join(staging, 'settings', name.slice(SETTINGS_PREFIX.length));
     const { header, manifest } = await readBackup(options.file, options.password, async (name, data) => {
@@ -257,9 +262,13 @@ export async function restoreBackup(options: RestoreOptions): Promise<VerifiedBa
     });
     // all authenticated and checked: move into place (the database last, so a half-moved store is not "a store")
     await rmdir(paths.filesDir).catch(() => undefined); // an empty folder left by an earlier attempt
+    moved.push(paths.filesDir);
     await rename(path.join(staging, 'files'), paths.filesDir);
+    moved.push(paths.keyFile);
     await rename(path.join(staging, 'keys.json'), paths.keyFile);
     await rename(path.join(staging, 'database'), paths.database);
+    // the store is in place: nothing of it is taken back from here on
+    restored = true;
     const settingsRestored: string[] = [];
     if (options.settingsDir !== undefined) {
       await mkdir(options.settingsDir, { recursive: true, mode: 0o700 });
@@ -277,5 +286,20 @@ export async function restoreBackup(options: RestoreOptions): Promise<VerifiedBa
     return { createdAt: header.createdAt, appVersion: header.appVersion, summary: manifest.summary, storePath: paths.database, settingsRestored };
   } finally {
     await rm(staging, { recursive: true, force: true }).catch(() => undefined);
+    if (!restored) for (const placed of moved) await rm(placed, { recursive: true, force: true }).catch(() => undefined);
+    // a wrong password or a damaged backup leaves nothing behind, not even the empty folder made for it
+    if (!restored && madeFolder !== undefined) await removeEmptyFolders(parent, madeFolder);
+  }
+}
+
+/** Removes `folder` and its parents up to `top` (inclusive) as long as they are empty. */
+async function removeEmptyFolders(folder: string, top: string): Promise<void> {
+  for (let current = path.resolve(folder); ; current = path.dirname(current)) {
+    try {
+      await rmdir(current);
+    } catch {
+      return;
+    }
+    if (current === path.resolve(top) || path.dirname(current) === current) return;
   }
 }

@@ -95,7 +95,7 @@ function accept(d: SettingDeclaration, raw: unknown, layer: ConfigLayer, where: 
   let value = raw;
   if (PATH_KINDS.has(d.kind)) {
     if (typeof value === 'string') value = expandEnvironment(value, env);
-    else if (Array.isArray(value)) value = value.map((v) => (typeof v === 'string' ? expandEnvironment(v, env) : v));
+    else if (Array.isArray(value)) value = value.map((v: unknown) => (typeof v === 'string' ? expandEnvironment(v, env) : v));
   }
   const parsed = valueSchema(d).safeParse(value);
   const title = d.title;

@@ -17,7 +17,10 @@
  */
 import type { X509Certificate } from 'node:crypto';
 import type { SignatureCheck } from '../api/contract/mailbox.js';
+import { formatPersonName } from '../api/contract/names.js';
 import { unreadableWords } from '../api/contract/unreadable.js';
+import { clipText } from '../text-bounds.js';
+import { listNames } from './list-names.js';
 import { PostfachError, toPostfachError } from '../errors.js';
 import type { ByteSource } from '../io/byte-source.js';
 import { contentCoverage, type ContentCoverage } from '../osci/content/coverage.js';
@@ -31,11 +34,12 @@ import type { JsonValue, NewAttachment, NewDelivery, PostfachStore } from '../st
 import { readDelivery, type DeliveryView } from '../xsozial/index.js';
 import { detectMimeType, MAGIC_LENGTH, UNKNOWN_TYPE } from '../xsozial/magic.js';
 import { certificateSummary } from './certificates.js';
+import { codeListRegistry } from './code-lists.js';
 import type { MailboxIdentity } from './identity.js';
 import { killPoint } from './kill-points.js';
 import { checkCreation, creationCheckJson, expiredSince, judgingTime, type JudgingTime } from './legal-time.js';
 import { chooseApplication, looksLikeXml, type Choice, type Part } from './application-rule.js';
-import { coverageJson, inspectionsJson, listStatusOf, signaturesJson, type Inspection } from './message-dto.js';
+import { coverageJson, inspectionsJson, listStatusOf, signaturesJson, type Inspection, type TrustEvidence } from './message-dto.js';
 
 export type AcceptOutcome =
   | { readonly kind: 'new'; readonly id: number; readonly messageId: string; readonly unreadable: boolean }
@@ -56,14 +60,15 @@ export function inspectionsOf(card: ProcessCardBundle | undefined): Inspection[]
     const ok = i.mathResult === 'ok' && (i.offlineResult === undefined || i.offlineResult === 'valid') && (i.onlineResult === undefined || i.onlineResult === 'ok');
     const revoked = i.onlineResult === 'revoked';
     return {
-      subject: i.subjectName ?? 'unbekannt',
-      ...(i.issuerName ? { issuer: i.issuerName } : {}),
-      ...(i.serialNumber ? { serialNumber: i.serialNumber } : {}),
-      ...(i.certType ? { certType: i.certType } : {}),
-      ...(i.mathResult ? { mathResult: i.mathResult } : {}),
-      ...(i.offlineResult ? { offlineResult: i.offlineResult } : {}),
-      ...(i.onlineResult ? { onlineResult: i.onlineResult } : {}),
-      ...(i.timestamp?.plain ? { time: i.timestamp.plain } : {}),
+      // the names are those of the sender's certificates, of any length: kept within the contract's bounds
+      subject: clipText(i.subjectName ?? 'unbekannt', TEXT_BOUND),
+      ...(i.issuerName ? { issuer: clipText(i.issuerName, TEXT_BOUND) } : {}),
+      ...(i.serialNumber ? { serialNumber: clipText(i.serialNumber, SHORT_BOUND) } : {}),
+      ...(i.certType ? { certType: clipText(i.certType, SHORT_BOUND) } : {}),
+      ...(i.mathResult ? { mathResult: clipText(i.mathResult, SHORT_BOUND) } : {}),
+      ...(i.offlineResult ? { offlineResult: clipText(i.offlineResult, SHORT_BOUND) } : {}),
+      ...(i.onlineResult ? { onlineResult: clipText(i.onlineResult, SHORT_BOUND) } : {}),
+      ...(i.timestamp?.plain ? { time: i.timestamp.plain.slice(0, 40) } : {}),
       words: revoked
         ? { de: 'laut Intermediär gesperrt', en: 'revoked according to the intermediary' }
         : ok
@@ -73,13 +78,19 @@ export function inspectionsOf(card: ProcessCardBundle | undefined): Inspection[]
   });
 }
 
-function words(result: SignatureCheck['result'], certificate: SignatureCheck['certificate']): SignatureCheck['words'] {
+export function words(result: SignatureCheck['result'], certificate: SignatureCheck['certificate']): SignatureCheck['words'] {
   const de = { valid: 'Signatur gültig', invalid: 'Signatur ungültig – Inhalt nicht verwenden', 'not-checkable': 'Signatur nicht prüfbar' }[result];
   const en = { valid: 'signature valid', invalid: 'signature invalid – do not use the content', 'not-checkable': 'signature not checkable' }[result];
   const certDe = { trusted: 'Zertifikat vertrauenswürdig', 'unknown-issuer': 'Zertifikat von unbekanntem Aussteller', invalid: 'Zertifikat ungültig', 'not-checked': 'Zertifikat nicht geprüft' }[certificate];
   const certEn = { trusted: 'certificate trusted', 'unknown-issuer': 'certificate from an unknown issuer', invalid: 'certificate invalid', 'not-checked': 'certificate not checked' }[certificate];
   return { de: `${de}; ${certDe}; Sperrstatus nicht geprüft`, en: `${en}; ${certEn}; revocation status not checked` };
 }
+
+/** Said of a valid signature whose digest over an attachment failed (that attachment is flagged on its own). */
+export const ATTACHMENT_NOT_COVERED_REASON = {
+  de: 'Mindestens eine Anlage passt nicht zu dieser Signatur; sie ist einzeln gekennzeichnet und gehört nicht zum Nachweis.',
+  en: 'At least one attachment does not match this signature; it is marked on its own and is not covered.',
+} as const;
 
 /**
  * An author signature: valid? signer? does it chain to a CA local IT configured as trusted, at the judging time
@@ -107,15 +118,10 @@ function authorCheck(
     reasons = trust.reasons.map((r) => ({ de: r.de, en: r.en }));
   }
   const since = sig.signer && certificate !== 'invalid' ? expiredSince(sig.signer.validTo, at, receivedAt) : undefined;
-  if (result === 'valid' && !sig.valid) {
-    reasons = [
-      ...reasons,
-      { de: 'Mindestens eine Anlage passt nicht zu dieser Signatur; sie ist einzeln gekennzeichnet und gehört nicht zum Nachweis.', en: 'At least one attachment does not match this signature; it is marked on its own and is not covered.' },
-    ];
-  }
+  if (result === 'valid' && !sig.valid) reasons = [...reasons, ATTACHMENT_NOT_COVERED_REASON];
   return {
     role: 'author',
-    ...(container.id ? { container: container.id } : {}),
+    ...(container.id ? { container: clipText(container.id, SHORT_BOUND) } : {}),
     result,
     certificate,
     words: words(result, certificate),
@@ -184,7 +190,8 @@ function searchTextOf(view: DeliveryView): string {
   const parts: string[] = [];
   let size = 0;
   for (const card of view.cards) {
-    for (const section of card.sections) {
+    // a person's summary repeats values of its other sections
+    for (const section of card.sections.filter((s) => s.role !== 'summary')) {
       for (const field of section.fields) {
         if (field.value.kind === 'document' || field.value.kind === 'empty') continue;
         parts.push(field.value.display);
@@ -197,6 +204,19 @@ function searchTextOf(view: DeliveryView): string {
 }
 
 const INLINE_CONTENT_LIMIT = 256 * 1024;
+
+/**
+ * What the list columns of the store keep of values from a message (the contract's short and long text, the
+ * store's code column): an application with a name of 200,000 characters is stored and listed, never refused by
+ * the store over and over at every fetch.
+ */
+const SHORT_BOUND = 200;
+const TEXT_BOUND = 4000;
+const CODE_BOUND = 64;
+
+function clipOrNull(value: string | null | undefined, max: number): string | null {
+  return value === null || value === undefined ? null : clipText(value, max);
+}
 
 export interface AcceptOptions {
   readonly store: PostfachStore;
@@ -234,7 +254,7 @@ export async function acceptDelivery(delivery: FetchedDelivery, options: AcceptO
 
   const base = {
     messageId,
-    subject: delivery.subject ?? card?.subject ?? null,
+    subject: clipOrNull(delivery.subject ?? card?.subject ?? null, TEXT_BOUND),
     senderCertificate: sender?.raw ?? null,
     addresseeCertificate: addresseeCertificate(delivery, identity).raw,
     processCard: { creation: stamp(card?.creation), forwarding: stamp(card?.forwarding), reception: stamp(card?.reception), inspectionReport: inspectionsJson(inspections) },
@@ -249,6 +269,9 @@ export async function acceptDelivery(delivery: FetchedDelivery, options: AcceptO
   } catch (error) {
     failure = toPostfachError(error);
   }
+  // the signer of each check (the intermediary's is judged at fetch only), kept to judge it again (trust-reevaluation.ts)
+  const signers: Array<string | null> = [null];
+  const evidence = (): TrustEvidence => ({ signers, intermediates: messageCerts.filter((c) => c.ca).map((c) => c.raw.toString('base64')) });
   let choice: Choice | undefined;
   let coverage: ContentCoverage | undefined;
   const checkIndex = new Map<ContentSignatureInfo, number>();
@@ -260,7 +283,6 @@ export async function acceptDelivery(delivery: FetchedDelivery, options: AcceptO
     if (undecryptable && undecryptable.kind === 'encrypted') {
       failure = undecryptable.error;
       // nothing to take apart: the delivery is kept as the OSCI message it came in
-      content = undefined;
     } else {
       // every signature result belongs to exactly what its references cover (core/osci/content/coverage.ts)
       coverage = contentCoverage(content);
@@ -309,7 +331,7 @@ export async function acceptDelivery(delivery: FetchedDelivery, options: AcceptO
   let view: DeliveryView | undefined;
   if (failure === undefined && main) {
     try {
-      view = await readDelivery(main.data);
+      view = await readDelivery(main.data, { codeLists: codeListRegistry(store) });
     } catch (error) {
       failure = toPostfachError(error);
     }
@@ -318,7 +340,10 @@ export async function acceptDelivery(delivery: FetchedDelivery, options: AcceptO
   const creationCheck = checkCreation({ creation, forwarding: plain(card?.forwarding), receivedAt, messageCreatedAt: view?.createdAt?.raw });
   const judged = judgingTime(creationCheck, creation, receivedAt);
   if (coverage !== undefined) {
-    for (const [container, sig] of authorSignatures) checks.push(authorCheck(container, sig, identity, messageCerts, judged, receivedAt, coverage, options.timeZone));
+    for (const [container, sig] of authorSignatures) {
+      checks.push(authorCheck(container, sig, identity, messageCerts, judged, receivedAt, coverage, options.timeZone));
+      signers.push(sig.signer ? sig.signer.raw.toString('base64') : null);
+    }
   }
   const processCard = { ...base.processCard, creationCheck: creationCheckJson(creationCheck) };
 
@@ -337,8 +362,8 @@ export async function acceptDelivery(delivery: FetchedDelivery, options: AcceptO
       attachments,
       unreadableReason: reason,
       unreadableKind: failure.kind,
-      signatureResult: signaturesJson(checks),
-      certificateResult: { unreadable: { kind: failure.kind, detail: failure.detail.slice(0, 2000) } } as JsonValue,
+      signatureResult: signaturesJson(checks, evidence()),
+      certificateResult: { unreadable: { kind: failure.kind, detail: failure.detail.slice(0, 2000) } },
       // nothing is shown: no trust words (an author signature that failed says "ungültig")
       summary: { signatureStatus: listStatusOf(checks, true) },
       searchText: '',
@@ -355,11 +380,14 @@ export async function acceptDelivery(delivery: FetchedDelivery, options: AcceptO
       contentType: 'application/xml',
       contentCoverage: recordOf(shown),
       attachments,
-      signatureResult: signaturesJson(checks),
+      signatureResult: signaturesJson(checks, evidence()),
       summary: {
-        applicants: v.applicants.slice(0, 50),
-        benefitCode: v.benefit?.code ?? null,
-        benefitText: v.benefit?.text ?? v.product ?? null,
+        // "Vorname Nachname" for the search; the parts sort the list and are written as the setting says. The list
+        // keeps short forms within the contract's bounds; the message itself keeps every value in full.
+        applicants: listNames(v.applicantNames).map((n) => formatPersonName(n, false)),
+        applicantNames: listNames(v.applicantNames),
+        benefitCode: clipOrNull(v.benefit?.code ?? null, CODE_BOUND),
+        benefitText: clipOrNull(v.benefit?.text ?? v.product ?? null, SHORT_BOUND),
         applicationDate: /^\d{4}-\d{2}-\d{2}/.exec(v.applicationDate?.raw ?? '')?.[0] ?? null,
         isTest: v.test,
         signatureStatus: listStatusOf(covering, false),

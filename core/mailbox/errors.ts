@@ -11,6 +11,7 @@
  * | `network` | the intermediary cannot be reached (connection refused, DNS, proxy, TLS, timeout) |
  * | `http-status` | the intermediary (or a proxy) answered with an HTTP error and no OSCI message |
  * | `document-missing` | the document asked for is not part of the message |
+ * | `value-missing` | the value asked for in full (`messages.value`) is not part of the message |
  *
  * Texts and details carry ids, codes, sizes and file roles — never names, subjects or content.
  */
@@ -24,7 +25,8 @@ export type MailboxErrorKind =
   | 'fetch-running'
   | 'network'
   | 'http-status'
-  | 'document-missing';
+  | 'document-missing'
+  | 'value-missing';
 
 const texts: Record<MailboxErrorKind, UserText> = {
   'store-not-open': {
@@ -54,6 +56,10 @@ const texts: Record<MailboxErrorKind, UserText> = {
   'http-status': {
     de: 'Der Intermediär hat mit einem HTTP-Fehler geantwortet. Bitte später erneut versuchen; es wurde nichts verloren.',
     en: 'The intermediary answered with an HTTP error. Please try again later; nothing was lost.',
+  },
+  'value-missing': {
+    de: 'Diese Angabe gehört nicht zu dieser Nachricht.',
+    en: 'This value does not belong to this message.',
   },
   'document-missing': {
     de: 'Das Dokument gehört nicht zu dieser Nachricht.',

@@ -96,7 +96,7 @@ export function receiptFacts(record: DeliveryRecord, timeZone?: string): Receipt
     inspections: inspectionsOf(record).map((i) => ({ subject: i.subject, result: i.words.de, ...(i.time ? { time: i.time } : {}) })),
     contentSha256: record.content.sha256,
     contentSize: record.content.size,
-    ...(isUnsigned(record) === undefined ? {} : { unsigned: isUnsigned(record) as boolean }),
+    ...(isUnsigned(record) === undefined ? {} : { unsigned: isUnsigned(record) }),
     parts: parts.map((p) => ({
       role: roleWords(p.coverage.role).de,
       name: p.name,
@@ -136,7 +136,7 @@ function binNotes(files: ReadonlyArray<{ path: string; allowed: boolean }>): str
   return files.filter((f) => !f.allowed).map((f) => `„${path.basename(f.path)}“: kein zugelassener Dateityp, als .bin gespeichert – nur öffnen, wenn der Inhalt geprüft ist`);
 }
 
-const UNREADABLE_SUMMARY: DeliverySummary = { kind: 'generic-xml', applicants: [], test: false };
+const UNREADABLE_SUMMARY: DeliverySummary = { kind: 'generic-xml', applicants: [], applicantNames: [], test: false };
 
 export async function exportMessage(store: PostfachStore, id: number, format: ExportFormat, target: string, cache: ViewCache, options: { readonly timeZone?: string } = {}): Promise<ExportResult> {
   const record = store.getDelivery(id);

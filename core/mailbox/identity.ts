@@ -1,7 +1,8 @@
 /**
  * The mailbox identity: the mailbox's keys (cipher key = identity, signature key, may be the same) and the
  * connection to its intermediary (URL, the intermediary's encryption certificate, who must sign its responses,
- * which CAs are trusted for author signatures, extra TLS CAs, options).
+ * extra TLS CAs, options). Which CAs are trusted for author signatures is the store's list and IT's settings
+ * (trusted-cas.ts); the service puts them into `connection.trustedCas` of the identity it uses.
  *
  * Set up once from files (the p12 password is asked once and never kept): the keys go into the store as PKCS#8,
  * sealed there (core/store/mailbox-identity.ts). The command line may instead use files for one run
@@ -80,7 +81,7 @@ function checkUrl(url: string): string {
 }
 
 /** Reads the connection part of a set-up (certificate files) into a Connection. */
-export function connectionFromFiles(input: Omit<ConnectionUpdate, 'intermediaryUrl' | 'intermediaryCertificateFile'> & { intermediaryUrl: string; intermediaryCertificateFile: string }): Connection {
+export function connectionFromFiles(input: Omit<ConnectionUpdate, 'intermediaryUrl' | 'intermediaryCertificateFile'> & { intermediaryUrl: string; intermediaryCertificateFile: string; trustedCaFiles?: readonly string[] | undefined }): Connection {
   const intermediaryCertificate = certificatesFrom([input.intermediaryCertificateFile], 'intermediary certificate')[0] as X509Certificate;
   const signers = input.intermediarySignerFiles && input.intermediarySignerFiles.length > 0 ? certificatesFrom(input.intermediarySignerFiles, 'intermediary signer') : [intermediaryCertificate];
   return {
@@ -137,7 +138,7 @@ function connectionJson(c: Connection): JsonValue {
     intermediaryUrl: c.intermediaryUrl,
     intermediaryCertificate: b64(c.intermediaryCertificate),
     intermediarySigners: c.intermediarySigners.map(b64),
-    trustedCas: c.trustedCas.map(b64),
+    // the trusted sender CAs are kept in the store's own list (core/store/trusted-cas.ts), not in the connection
     tlsCas: c.tlsCas.map(b64),
     partialFetchKb: c.partialFetchKb,
     timeoutSeconds: c.timeoutSeconds,
@@ -153,7 +154,8 @@ function connectionFromJson(json: JsonValue): Connection {
       intermediaryUrl: o.intermediaryUrl as string,
       intermediaryCertificate: cert(o.intermediaryCertificate as string),
       intermediarySigners: list(o.intermediarySigners),
-      trustedCas: list(o.trustedCas),
+      // filled in by the service from the store's list and IT's settings (core/mailbox/trusted-cas.ts)
+      trustedCas: [],
       tlsCas: list(o.tlsCas),
       partialFetchKb: typeof o.partialFetchKb === 'number' ? o.partialFetchKb : null,
       timeoutSeconds: typeof o.timeoutSeconds === 'number' ? o.timeoutSeconds : DEFAULT_TIMEOUT_SECONDS,
@@ -168,7 +170,7 @@ function connectionFromJson(json: JsonValue): Connection {
 }
 
 function pkcs8(key: KeyEntry): Buffer {
-  return key.privateKey.export({ format: 'der', type: 'pkcs8' }) as Buffer;
+  return key.privateKey.export({ format: 'der', type: 'pkcs8' });
 }
 
 export function identityRecord(identity: MailboxIdentity): MailboxIdentityRecord {
@@ -222,7 +224,7 @@ export function updatedConnection(current: Connection, update: ConnectionUpdate)
         ? certificatesFrom(update.intermediarySignerFiles, 'intermediary signer')
         : [intermediaryCertificate]
       : current.intermediarySigners,
-    trustedCas: update.trustedCaFiles ? certificatesFrom(update.trustedCaFiles, 'trusted CA') : current.trustedCas,
+    trustedCas: current.trustedCas,
     tlsCas: update.tlsCaFiles ? certificatesFrom(update.tlsCaFiles, 'TLS CA') : current.tlsCas,
     partialFetchKb: update.partialFetchKb !== undefined ? update.partialFetchKb : current.partialFetchKb,
     timeoutSeconds: update.timeoutSeconds ?? current.timeoutSeconds,

@@ -106,7 +106,7 @@ export function storedCreationCheck(value: JsonValue | null | undefined): Creati
 
 /** The JSON the store keeps for a check. */
 export function creationCheckJson(check: CreationCheck): JsonValue {
-  return { version: 1, check: { ...check } } as JsonValue;
+  return { version: 1, check: { ...check } };
 }
 
 const storedCheck = z.object({ version: z.literal(1), check: creationCheckSchema });

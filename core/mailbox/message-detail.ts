@@ -11,27 +11,39 @@
 import type { DocumentRef, MessageDetail } from '../api/contract/mailbox.js';
 import { PostfachError, toPostfachError } from '../errors.js';
 import type { DeliveryRecord, DeliveryRef, PostfachStore } from '../store/index.js';
-import { documentSource, readDelivery, type DeliveryView, type DocumentView } from '../xsozial/index.js';
+import { documentSource, readDelivery, type DeliveryView, type DisplayValue, type DocumentView } from '../xsozial/index.js';
 import type { XmlByteSource } from '../xsozial/source.js';
+import { codeListRegistry } from './code-lists.js';
 import { extraStatusOf, inlineDocumentFile, storedAttachmentFile } from './document-files.js';
 import { mailboxError } from './errors.js';
 import { coverageOf, inspectionsOf, laufzettelOf, listItemDto, signaturesOf } from './message-dto.js';
 import { rangedSource, readRange } from './stored-content.js';
+import { clipText } from '../text-bounds.js';
+import { boundedView, findValue } from './bounded-view.js';
 
 interface CachedView {
-  readonly sha256: string;
+  /** What the view was read with: the content's SHA-256, the code lists' stamp, the name order. */
+  readonly key: string;
   readonly view: DeliveryView | undefined;
   readonly error: PostfachError | undefined;
+}
+
+/** How views are written: the caseworker's settings that change the view (not the content). */
+export interface ViewSettings {
+  /** Persons as "Nachname, Vorname" (default) or "Vorname Nachname". */
+  readonly familyNameFirst: boolean;
 }
 
 /** The last views read, by store id (a handful: one per open tab at most). */
 export class ViewCache {
   private readonly entries = new Map<number, CachedView>();
+  /** Set by the handlers from the settings before a view is read; part of each entry's key. */
+  settings: ViewSettings = { familyNameFirst: true };
   constructor(private readonly capacity = 8) {}
 
-  get(id: number, sha256: string): CachedView | undefined {
+  get(id: number, key: string): CachedView | undefined {
     const hit = this.entries.get(id);
-    if (hit === undefined || hit.sha256 !== sha256) return undefined;
+    if (hit === undefined || hit.key !== key) return undefined;
     this.entries.delete(id);
     this.entries.set(id, hit);
     return hit;
@@ -57,16 +69,20 @@ export function contentSource(store: PostfachStore, record: Pick<DeliveryRecord,
 }
 
 async function viewOf(store: PostfachStore, record: DeliveryRecord, cache: ViewCache): Promise<CachedView> {
-  const cached = cache.get(record.id, record.content.sha256);
+  const settings = cache.settings;
+  // an imported code list or another name order gives another view of the same content
+  const key = `${record.content.sha256}|${store.codeListsStamp()}|${settings.familyNameFirst ? 'family' : 'given'}`;
+  const cached = cache.get(record.id, key);
   if (cached) return cached;
   let entry: CachedView;
   if (record.unreadableReason !== null) {
-    entry = { sha256: record.content.sha256, view: undefined, error: undefined };
+    entry = { key, view: undefined, error: undefined };
   } else {
     try {
-      entry = { sha256: record.content.sha256, view: await readDelivery(contentSource(store, record)), error: undefined };
+      const options = { codeLists: codeListRegistry(store), familyNameFirst: settings.familyNameFirst };
+      entry = { key, view: await readDelivery(contentSource(store, record), options), error: undefined };
     } catch (error) {
-      entry = { sha256: record.content.sha256, view: undefined, error: toPostfachError(error) };
+      entry = { key, view: undefined, error: toPostfachError(error) };
     }
   }
   cache.set(record.id, entry);
@@ -102,9 +118,10 @@ function documentsOf(view: DeliveryView | undefined, record: DeliveryRecord): Me
     const file = inlineDocumentFile(d);
     return {
       ref: { source: 'inline' as const, ordinal: d.ordinal },
-      name: d.name,
-      ...(d.fileName === undefined ? {} : { fileName: d.fileName }),
-      ...(d.mimeType === undefined ? {} : { mimeType: d.mimeType }),
+      // as written in the message, of any length: the entry stays within the contract (the view keeps them in full)
+      name: clipText(d.name, 4000),
+      ...(d.fileName === undefined ? {} : { fileName: clipText(d.fileName, 4000) }),
+      ...(d.mimeType === undefined ? {} : { mimeType: clipText(d.mimeType, 200) }),
       ...(d.detectedMimeType === undefined ? {} : { detectedMimeType: d.detectedMimeType }),
       mimeMismatch: d.mimeMismatch,
       size: d.size,
@@ -147,9 +164,10 @@ function attachmentMismatch(detected: string | undefined): { de: string; en: str
 }
 
 /** Opens a message for a caseworker: audited as "geöffnet" and marked read by the store. */
-export async function messageDetail(store: PostfachStore, ref: DeliveryRef, cache: ViewCache, options: { readonly timeZone?: string } = {}): Promise<MessageDetail> {
+export async function messageDetail(store: PostfachStore, ref: DeliveryRef, cache: ViewCache, options: { readonly timeZone?: string; readonly viewRefused?: PostfachError } = {}): Promise<MessageDetail> {
   const record = store.openDelivery(ref);
-  const { view, error } = await viewOf(store, record, cache);
+  // refused (the content brought the service down before): shown without the view, with the reason
+  const { view, error } = options.viewRefused === undefined ? await viewOf(store, record, cache) : { view: undefined, error: options.viewRefused };
   return {
     item: listItemDto(record),
     laufzettel: laufzettelOf(record, options.timeZone),
@@ -157,12 +175,21 @@ export async function messageDetail(store: PostfachStore, ref: DeliveryRef, cach
     parts: partsOf(record),
     inspections: inspectionsOf(record),
     content: { size: record.content.size, sha256: record.content.sha256, contentType: record.content.contentType },
-    view: (view ?? null) as MessageDetail['view'],
+    // long values shortened, the full ones one call away (messages.value): the detail stays small whatever came in
+    view: (view === undefined ? null : boundedView(view)) as MessageDetail['view'],
     ...(error === undefined ? {} : { viewError: error.toJSON() }),
     documents: documentsOf(view, record),
     checklist: [...record.checklist],
     times: record.times,
   };
+}
+
+/** One value of a message in full (the detail shortens long values), without auditing: the message is open already. */
+export async function fullValue(store: PostfachStore, id: number, where: 'card' | 'tree', valueId: string, cache: ViewCache): Promise<DisplayValue> {
+  const view = await storedView(store, store.getDelivery(id), cache);
+  const found = view === undefined ? undefined : findValue(view, where, valueId);
+  if (found === undefined) throw mailboxError('value-missing', `no ${where} value with that id in message ${id}`);
+  return found;
 }
 
 /** The view of a stored message without auditing (exports, which audit themselves). */

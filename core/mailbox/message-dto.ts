@@ -18,6 +18,8 @@ import { creationCheckCodeSchema } from '../api/contract/legal-time.js';
 import { UNREADABLE_KIND_PATTERN } from '../api/contract/unreadable.js';
 import { COVERAGE_STATUSES, coverageWords, PART_ROLES, type CoverageStatus, type PartRole } from '../api/contract/coverage.js';
 import type { PartCoverage } from '../api/contract/mailbox.js';
+import { clipText } from '../text-bounds.js';
+import { listNames } from './list-names.js';
 import type { DeliveryListItem, DeliveryRecord, JsonValue } from '../store/index.js';
 import { certificateOrUndefined, certificateSummary } from './certificates.js';
 import { expiredSince, storedCreationCheck } from './legal-time.js';
@@ -70,8 +72,18 @@ export function coverageOf(value: JsonValue | null): PartCoverage {
   return { role, status: c.status, signatures: c.signatures ?? [], container: c.container ?? null, contentId: c.contentId ?? null, words: coverageWords(c.status, role) };
 }
 
-export function signaturesJson(checks: readonly SignatureCheck[]): JsonValue {
-  return { version: 1, checks: checks as unknown as JsonValue[] };
+/**
+ * What the checks were judged from, kept beside them so that they can be judged again when the trusted CAs change
+ * (core/mailbox/trust-reevaluation.ts): per check the signer's certificate (base64 DER, null where there is none),
+ * and the CA certificates the message carried (intermediates for the chain). Never sent to the UI.
+ */
+export interface TrustEvidence {
+  readonly signers: ReadonlyArray<string | null>;
+  readonly intermediates: readonly string[];
+}
+
+export function signaturesJson(checks: readonly SignatureCheck[], evidence?: TrustEvidence): JsonValue {
+  return { version: 1, checks: checks as unknown as JsonValue[], ...(evidence ? { evidence: evidence as unknown as JsonValue } : {}) };
 }
 
 export function inspectionsJson(inspections: readonly Inspection[]): JsonValue {
@@ -98,18 +110,24 @@ export function inspectionsOf(record: DeliveryRecord): Inspection[] {
   return parsed.success ? parsed.data.inspections : [];
 }
 
+function clipOrNull(value: string | null, max: number): string | null {
+  return value === null ? null : clipText(value, max);
+}
+
 export function listItemDto(item: DeliveryListItem): MessageListItem {
   const status = signatureStatusSchema.safeParse(item.signatureStatus);
   return messageListItemSchema.parse({
     id: item.id,
     messageId: item.messageId,
-    subject: item.subject,
+    // rows stored before the list columns were bounded (store: 1,024 characters) still fit the contract
+    subject: clipOrNull(item.subject, 4000),
     eingang: item.eingang,
     eingangKnown: item.eingangKnown,
     creationCheck: creationCheckCodeSchema.safeParse(item.creationCheck).data ?? null,
     fetchedAt: item.fetchedAt,
-    applicants: item.applicants.slice(0, 50),
-    benefit: { code: item.benefitCode, text: item.benefitText },
+    applicants: item.applicants.slice(0, 50).map((a) => clipText(a, 200)),
+    applicantNames: item.applicantNames === null ? null : listNames(item.applicantNames),
+    benefit: { code: clipOrNull(item.benefitCode, 200), text: clipOrNull(item.benefitText, 200) },
     applicationDate: item.applicationDate,
     isTest: item.isTest,
     attachmentCount: item.attachmentCount,
@@ -130,7 +148,7 @@ export function laufzettelOf(record: DeliveryRecord, timeZone?: string): Laufzet
   const recipient = certificateOrUndefined(record.addresseeCertificate);
   return {
     messageId: record.messageId,
-    subject: record.subject,
+    subject: clipOrNull(record.subject, 4000),
     eingang: record.processCard.creation,
     creationCheck: storedCreationCheck(record.processCard.creationCheck) ?? null,
     forwarding: record.processCard.forwarding,

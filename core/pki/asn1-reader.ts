@@ -42,11 +42,13 @@ export function oidOf(node: Asn1): string {
 }
 
 export function isContext(node: Asn1, tag: number): boolean {
-  return node.tagClass === CLASS.CONTEXT_SPECIFIC && node.type === tag;
+  const type: number = node.type;
+  return node.tagClass === CLASS.CONTEXT_SPECIFIC && type === tag;
 }
 
 export function isUniversal(node: Asn1, tag: number): boolean {
-  return node.tagClass === CLASS.UNIVERSAL && node.type === tag;
+  const type: number = node.type;
+  return node.tagClass === CLASS.UNIVERSAL && type === tag;
 }
 
 /** Decodes a directory string (UTF8String, PrintableString, IA5String, BMPString, UniversalString, T61String). */

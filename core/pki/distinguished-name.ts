@@ -2,7 +2,7 @@
  * Distinguished names (subject, issuer) read from the certificate's DER, in two forms:
  * RFC 2253 (most specific RDN first, escaped; what directory tools and IT compare) and a readable one for people.
  */
-import { type Asn1, children, isUniversal, oidOf, stringOf, TAG, toDer } from './asn1-reader.js';
+import { type Asn1, children, CLASS, isUniversal, oidOf, stringOf, TAG, toDer } from './asn1-reader.js';
 import { NAME_ATTRIBUTES, OID_COMMON_NAME, OID_ORGANIZATION } from './oids.js';
 
 export interface NameAttribute {
@@ -42,7 +42,7 @@ function readAttribute(node: Asn1): RawAttribute {
   const [typeNode, valueNode] = children(node);
   if (!typeNode || !valueNode) throw new Error('ASN.1: attribute without type or value');
   const oid = oidOf(typeNode);
-  const isString = valueNode.tagClass === 0 && STRING_TYPES.has(valueNode.type as number) && !valueNode.constructed;
+  const isString = valueNode.tagClass === CLASS.UNIVERSAL && STRING_TYPES.has(valueNode.type) && !valueNode.constructed;
   const valueDer = toDer(valueNode);
   return {
     oid,

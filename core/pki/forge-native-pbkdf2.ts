@@ -75,7 +75,8 @@ function spend(budget: KdfBudget, iterations: unknown): void {
 type Pkcs12Kdf = (password: unknown, salt: unknown, id: number, iterations: number, n: number, md?: unknown) => unknown;
 
 export function withNativePbkdf2<T>(run: () => T, budget: KdfBudget = kdfBudget()): T {
-  const pkcs5 = forge.pkcs5 as unknown as { pbkdf2: Pbkdf2 };
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- it is needed: without it tsc refuses `pkcs5.pbkdf2 = native` (forge declares pbkdf2 as overloads)
+  const pkcs5 = forge.pkcs5 as { pbkdf2: Pbkdf2 };
   // the PKCS#12 KDF is reached as forge.pbe.generatePkcs12Key (bags) and forge.pkcs12.generateKey (MAC)
   const pbe = (forge as unknown as { pbe: { generatePkcs12Key: Pkcs12Kdf } }).pbe;
   const p12 = forge.pkcs12 as unknown as { generateKey: Pkcs12Kdf };

@@ -16,6 +16,7 @@ import { createPrivateKey, createPublicKey, X509Certificate, type KeyObject } fr
 import forge from 'node-forge';
 import { PostfachError } from '../errors.js';
 import { KDF_ITERATION_BUDGET, KdfTooCostly, kdfBudget, MAX_KDF_ITERATIONS, withNativePbkdf2, type KdfBudget } from './forge-native-pbkdf2.js';
+import { certificatesFromPkcs7, looksLikePkcs7 } from './pkcs7-certificates.js';
 
 /** One private key with its own certificate (and the chain certificates found beside it). */
 export interface KeyEntry {
@@ -87,7 +88,8 @@ function derOf(asn1: forge.asn1.Asn1): Buffer {
 }
 
 function bagAttribute(bag: forge.pkcs12.Bag, name: 'friendlyName' | 'localKeyId'): string | undefined {
-  const values = bag.attributes[name] as unknown;
+  // node-forge types a bag's attributes as any
+  const values = (bag.attributes as Readonly<Record<string, unknown>>)[name];
   return Array.isArray(values) && typeof values[0] === 'string' ? values[0] : undefined;
 }
 
@@ -184,7 +186,7 @@ function decodeContainer(data: Buffer, password: string): forge.pkcs12.Pkcs12Pfx
     if (/MAC could not be verified/i.test(message)) {
       // The MAC covers the whole content: a wrong password and a damaged file both break it. If the content
       // decrypts without the MAC, the password was right and the file was altered.
-      let decryptsWithoutMac = false;
+      let decryptsWithoutMac: boolean;
       try {
         decodeWith(withoutMac(asn1), password, budget);
         decryptsWithoutMac = true;
@@ -270,8 +272,8 @@ function certificateError(detail: string, cause?: unknown, isKeyFile = false): P
           en: 'The file is a key file (.p12/.pfx), not a certificate. Please give the certificate (.cer).',
         }
       : {
-          de: 'Die Zertifikatsdatei ist beschädigt oder kein X.509-Zertifikat (.cer/.crt/.pem).',
-          en: 'The certificate file is damaged or not an X.509 certificate (.cer/.crt/.pem).',
+          de: 'Die Zertifikatsdatei ist beschädigt oder kein X.509-Zertifikat (.cer/.crt/.pem/.p7b).',
+          en: 'The certificate file is damaged or not an X.509 certificate (.cer/.crt/.pem/.p7b).',
         },
     detail,
     cause === undefined ? {} : { cause },
@@ -300,9 +302,22 @@ export function loadCertificate(data: Uint8Array): X509Certificate {
   }
 }
 
-/** Reads every certificate of a file: one DER certificate, or all certificates of a PEM file (a chain). */
+/**
+ * Reads every certificate of a file: one DER certificate, all certificates of a PEM file (a chain), or those of a
+ * PKCS#7 bundle (.p7b, DER or PEM).
+ */
 export function loadCertificates(data: Uint8Array): X509Certificate[] {
   const buffer = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  if (looksLikePkcs7(buffer)) {
+    let bundled: X509Certificate[];
+    try {
+      bundled = certificatesFromPkcs7(buffer);
+    } catch (cause) {
+      throw certificateError(`PKCS#7 bundle: ${(cause as Error).message}`, cause);
+    }
+    if (bundled.length === 0) throw certificateError('PKCS#7 bundle without certificates');
+    return bundled;
+  }
   const pem = buffer.toString('latin1').match(PEM_CERTIFICATE);
   if (!pem) return [loadCertificate(buffer)];
   return pem.map((block, index) => {
@@ -316,5 +331,5 @@ export function loadCertificates(data: Uint8Array): X509Certificate[] {
 
 /** The public key of a certificate as KeyObject (for verification and encryption). */
 export function publicKeyOf(cert: X509Certificate): KeyObject {
-  return createPublicKey(cert.publicKey.export({ format: 'der', type: 'spki' }) as Buffer);
+  return createPublicKey(cert.publicKey.export({ format: 'der', type: 'spki' }));
 }

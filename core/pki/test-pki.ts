@@ -58,6 +58,8 @@ export interface TestPkiOptions {
   readonly force?: boolean;
   /** The creation time (default: now). */
   readonly now?: Date;
+  /** After each RSA key is made (the CA's and one per role; the slow part): how many of how many. */
+  readonly onKey?: (done: number, total: number) => void;
 }
 
 export interface CreatedTestPki {
@@ -153,7 +155,14 @@ export async function createTestPki(dir: string, options: TestPkiOptions = {}): 
 
   const now = options.now ?? new Date();
   const start = new Date(now.getTime() - CLOCK_SKEW_MS);
-  const [caKeys, ...roleKeys] = await Promise.all([rsaKeyPair(keySize), ...TEST_PKI_ROLES.map(() => rsaKeyPair(keySize))]);
+  const keyCount = 1 + TEST_PKI_ROLES.length;
+  let keysMade = 0;
+  const counted = async (): Promise<{ publicKey: KeyObject; privateKey: KeyObject }> => {
+    const keys = await rsaKeyPair(keySize);
+    options.onKey?.(++keysMade, keyCount);
+    return keys;
+  };
+  const [caKeys, ...roleKeys] = await Promise.all([counted(), ...TEST_PKI_ROLES.map(() => counted())]);
   if (!caKeys) throw new Error('key generation returned nothing');
   const caNotBefore = options.expired ? new Date(start.getTime() - (validDays + 2) * DAY_MS) : start;
   const ca = issueCertificate({

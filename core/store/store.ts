@@ -12,7 +12,7 @@
  * The store logs nothing; its errors (errors.ts) carry ids and codes, never names, subjects or content.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -20,9 +20,12 @@ import { appendAudit, auditCsv, readAudit, verifyAuditChain, type AuditEntry, ty
 import { blobStream, deleteBlobFile, nodeBlobFileIo, type BlobFileIo } from './blob-files.js';
 import { DEFAULT_CHUNK_BYTES } from './blob-crypto.js';
 import { stmt } from './statements.js';
+import { auditDetail, type AuditParams } from './audit-words.js';
+import { applicantSortKey, checkNames, encodeNames, type StoredPersonName } from './applicant-names.js';
+import { readCodeLists, saveCodeList, type CodeListSaveResult, type NewCodeList, type StoredCodeList } from './code-lists.js';
 import { openEncryptedDatabase, type Db } from './database.js';
 import { deleteDeliveryRows } from './deletion.js';
-import { countDeliveries, getDeliveryRecord, listDeliveries, resolveRef } from './delivery-queries.js';
+import { countDeliveries, deliveriesNamed, getDeliveryRecord, listDeliveries, resolveRef } from './delivery-queries.js';
 import { saveDelivery, type WriterContext } from './delivery-writer.js';
 import { fromFsError, fromSqliteError, storeError } from './errors.js';
 import { readKeyFile } from './key-file.js';
@@ -42,6 +45,7 @@ import {
 import { migrate } from './migrations/index.js';
 import { hasMailboxIdentity, readMailboxIdentity, updateMailboxConnection, writeMailboxIdentity, type MailboxIdentityRecord } from './mailbox-identity.js';
 import { sweepOrphans } from './orphans.js';
+import { caSetDigest, deleteTrustedCa, evaluatedWith, insertTrustedCas, readTrustedCas, recordEvaluatedWith, reevaluateBatch, type ReevaluationCount, type TrustedCaOrigin, type TrustedCaRecord, type TrustEvaluation } from './trusted-cas.js';
 import { deleteRotation, readRetiredKeys, readRotation, stageRotation, switchToStagedKeys, updateRotation, type KeyMaterial, type KeyRotationRecord, type RetiredKey, type RotationState } from './key-rotation.js';
 import { currentOsUser } from './os-user.js';
 import { storePaths, type StorePaths } from './paths.js';
@@ -111,6 +115,26 @@ function storeExists(paths: StorePaths): boolean {
   return false;
 }
 
+/**
+ * Removes what a failed `create` made: the database with its WAL files, the key file (checked absent before), the
+ * files folder where this call made it, and the folders above where this call created them (only while empty).
+ */
+function removeNewStore(paths: StorePaths, made: { folder?: string | undefined; filesDir?: boolean }): void {
+  for (const file of [paths.database, `${paths.database}-wal`, `${paths.database}-shm`, paths.keyFile, paths.keyLock]) rmSync(file, { force: true });
+  if (made.filesDir === true) rmSync(paths.filesDir, { recursive: true, force: true });
+  const madeFolder = made.folder;
+  if (madeFolder === undefined) return;
+  // mkdirSync(recursive) names the first folder it made; remove from the store's folder up to that one, if empty
+  for (let folder = path.dirname(paths.database); ; folder = path.dirname(folder)) {
+    try {
+      rmdirSync(folder);
+    } catch {
+      return;
+    }
+    if (path.resolve(folder) === path.resolve(madeFolder) || path.dirname(folder) === folder) return;
+  }
+}
+
 export class PostfachStore {
   private db: Db | undefined;
   private readonly writer: WriterContext;
@@ -140,31 +164,56 @@ export class PostfachStore {
     return storeExists(storePaths(databasePath));
   }
 
-  /** Creates a new store: data key, key file (password and/or OS key store wrapper, always a recovery key), database. */
-  static async create(databasePath: string, options: CreateStoreOptions = {}): Promise<CreatedStore> {
+  /**
+   * Creates a new store: data key, key file (password and/or OS key store wrapper, always a recovery key), database.
+   * `prepare` runs on the new, open store before it is handed out (e.g. the mailbox identity of a set-up): when it
+   * or any step of the creation fails, every file and folder this call made is removed again — a failed set-up
+   * leaves nothing behind, and the next attempt is not blocked by `store-exists`.
+   */
+  static async create(databasePath: string, options: CreateStoreOptions = {}, prepare?: (store: PostfachStore) => void | Promise<void>): Promise<CreatedStore> {
     const paths = storePaths(databasePath);
     if (storeExists(paths)) throw storeError('store-exists', 'database or key file already present');
+    const made: { folder?: string | undefined; filesDir?: boolean } = {};
     try {
-      mkdirSync(path.dirname(paths.database), { recursive: true, mode: 0o700 });
-      mkdirSync(paths.filesDir, { recursive: true, mode: 0o700 });
+      made.folder = mkdirSync(path.dirname(paths.database), { recursive: true, mode: 0o700 });
+      made.filesDir = mkdirSync(paths.filesDir, { recursive: true, mode: 0o700 }) !== undefined;
     } catch (error) {
+      removeNewStore(paths, made);
       throw fromFsError(error, 'store folder');
     }
-    const keyring = await createKeyring(paths, { password: options.password, protector: options.protector, scrypt: options.scrypt });
+    let keyring: Awaited<ReturnType<typeof createKeyring>>;
+    try {
+      keyring = await createKeyring(paths, { password: options.password, protector: options.protector, scrypt: options.scrypt });
+    } catch (error) {
+      removeNewStore(paths, made);
+      throw error;
+    }
     let db: Db | undefined;
+    let store: PostfachStore | undefined;
     try {
       db = openEncryptedDatabase(paths.database, keyring.dataKey, { create: true, maxBytes: options.maxDatabaseBytes, durable: options.durableCommits });
       migrate(db);
       const osUser = options.osUser ?? currentOsUser();
       const wrappers = ['recovery', ...(options.password === undefined ? [] : ['password']), ...(options.protector === undefined ? [] : [options.protector.id])];
       const audited = db;
-      audited.transaction(() => appendAudit(audited, osUser, { action: 'store-created', detail: `wrappers=${wrappers.join(',')}` })).immediate();
-      return { store: new PostfachStore(db, paths, keyring.storeId, keyring.dataKey, osUser, options), recoveryKey: keyring.recoveryKey };
+      audited
+        .transaction(() => {
+          appendAudit(audited, osUser, { action: 'store-created', detail: auditDetail({ wrappers }) });
+          recordEvaluatedWith(audited, caSetDigest([]));
+        })
+        .immediate();
+      store = new PostfachStore(db, paths, keyring.storeId, keyring.dataKey, osUser, options);
+      if (prepare) await prepare(store);
+      return { store, recoveryKey: keyring.recoveryKey };
     } catch (error) {
-      // a half-created store would block the next attempt with store-exists
-      db?.close();
-      for (const file of [paths.database, `${paths.database}-wal`, `${paths.database}-shm`, paths.keyFile]) rmSync(file, { force: true });
-      keyring.dataKey.fill(0);
+      // a half-created store would block the next attempt with store-exists, and a store made for a set-up that
+      // failed must not stay behind (its recovery key was never shown)
+      if (store) store.close();
+      else {
+        db?.close();
+        keyring.dataKey.fill(0);
+      }
+      removeNewStore(paths, made);
       throw fromSqliteError(error, 'create store');
     }
   }
@@ -345,7 +394,7 @@ export class PostfachStore {
       const { id, messageId } = resolveRef(db, ref);
       // exported means seen: it leaves "ungelesen" as well
       stmt(db, 'UPDATE deliveries SET exported_at = ?, read_at = coalesce(read_at, ?) WHERE id = ?').run(Date.now(), Date.now(), id);
-      this.audit(db, { action: 'exported', deliveryId: id, messageId, detail: technicalDetail(detail) });
+      this.audit(db, { action: 'exported', deliveryId: id, messageId, detail: auditDetail({ format: technicalDetail(detail) }) });
     });
   }
 
@@ -416,6 +465,44 @@ export class PostfachStore {
     await this.unlinkBlobs(blobIds);
   }
 
+  // ---- code lists (imported by local IT) ----
+
+  /** Keeps a code list version (replacing the same version with other content); audited when anything changed. */
+  saveCodeList(list: NewCodeList): CodeListSaveResult {
+    return this.write('save code list', (db) => saveCodeList(db, this.osUser, list));
+  }
+
+  codeLists(): StoredCodeList[] {
+    return this.run('read code lists', (db) => readCodeLists(db));
+  }
+
+  /** Changes whenever a code list is imported or replaced (also by another program on the same store). */
+  codeListsStamp(): string {
+    return this.run('code lists stamp', (db) => {
+      const row = stmt(db, 'SELECT count(*) AS n, coalesce(max(imported_at), 0) AS at, coalesce(max(id), 0) AS id FROM code_lists').get() as { n: number; at: number; id: number };
+      return `${row.n}:${row.at}:${row.id}`;
+    });
+  }
+
+  // ---- applicants' names in their parts (schema 9) ----
+
+  /** Readable rows whose name parts were guessed by the migration, by id from `afterId`, at most `limit`. */
+  rowsWithGuessedNames(afterId: number, limit: number): number[] {
+    return this.run('find guessed names', (db) =>
+      (
+        stmt(db, `SELECT id FROM deliveries WHERE id > ? AND unreadable_reason IS NULL AND json_valid(applicant_parts) AND json_extract(applicant_parts, '$.guessed') = 1 ORDER BY id LIMIT ?`).all(afterId, limit) as Array<{ id: number }>
+      ).map((r) => r.id),
+    );
+  }
+
+  /** The names in their parts as read from the content (replaces guessed parts; the sort key follows). */
+  setApplicantNames(id: number, names: readonly StoredPersonName[]): void {
+    if (names.length > 50 || !checkNames(names)) throw storeError('store-invalid-input', 'applicant names: not a list of names or too long');
+    this.write('set applicant names', (db) => {
+      stmt(db, 'UPDATE deliveries SET applicant_parts = ?, applicant_sort = ? WHERE id = ?').run(names.length === 0 ? null : encodeNames(names), applicantSortKey(names), id);
+    });
+  }
+
   // ---- settings and retention ----
 
   getSettings(): StoreSettings {
@@ -425,7 +512,7 @@ export class PostfachStore {
   updateSettings(patch: Partial<StoreSettings>): StoreSettings {
     return this.write('change settings', (db) => {
       const changes = writeSettings(db, patch);
-      if (changes.length > 0) this.audit(db, { action: 'settings-changed', detail: changes.join(' ') });
+      if (changes.length > 0) this.audit(db, { action: 'settings-changed', detail: auditDetail({ event: 'retention', changes }) });
       return readSettings(db);
     });
   }
@@ -447,7 +534,7 @@ export class PostfachStore {
       const ids: string[] = [];
       for (const c of plan) {
         ids.push(...deleteDeliveryRows(db, c.id));
-        this.audit(db, { action: 'retention-deleted', deliveryId: c.id, messageId: c.messageId, detail: `reason=${c.reason}` });
+        this.audit(db, { action: 'retention-deleted', deliveryId: c.id, messageId: c.messageId, detail: auditDetail({ reason: c.reason }) });
       }
       return { deleted: plan, blobIds: ids };
     });
@@ -468,7 +555,7 @@ export class PostfachStore {
     this.write('save mailbox identity', (db) => {
       writeMailboxIdentity(db, this.dataKey, this.storeId, record, Date.now());
       const fingerprint = createHash('sha256').update(record.cipherCertificate).digest('hex');
-      this.audit(db, { action: 'settings-changed', detail: `mailbox identity set: cipher certificate sha256=${fingerprint}` });
+      this.audit(db, { action: 'settings-changed', detail: auditDetail({ event: 'identity-set', sha256: fingerprint }) });
     });
   }
 
@@ -476,7 +563,7 @@ export class PostfachStore {
   updateMailboxConnection(connection: MailboxIdentityRecord['connection']): boolean {
     return this.write('update mailbox connection', (db) => {
       const changed = updateMailboxConnection(db, connection, Date.now());
-      if (changed) this.audit(db, { action: 'settings-changed', detail: 'mailbox connection changed' });
+      if (changed) this.audit(db, { action: 'settings-changed', detail: auditDetail({ event: 'connection-changed' }) });
       return changed;
     });
   }
@@ -490,6 +577,64 @@ export class PostfachStore {
     return this.run('read mailbox identity', (db) => readMailboxIdentity(db, this.dataKey, this.storeId));
   }
 
+  // ---- trusted sender CAs (trusted-cas.ts; what a signature result becomes is the engine's judgement) ----
+
+  /** The office's trusted CAs, in the order they were added. */
+  trustedCas(): TrustedCaRecord[] {
+    return this.run('read trusted CAs', (db) => readTrustedCas(db));
+  }
+
+  /** The digest of the CA set the stored signature results were last judged with (null: never). */
+  trustEvaluatedWith(): string | null {
+    return this.run('read trust evaluation', (db) => evaluatedWith(db));
+  }
+
+  /**
+   * Adds trusted CAs (those not there yet), one audit entry each, in one transaction; returns the fingerprints added.
+   * The stored deliveries are then judged again with `reevaluateTrust`.
+   */
+  addTrustedCas(certificates: readonly Uint8Array[], origin: TrustedCaOrigin): string[] {
+    return this.write('add trusted CAs', (db) => {
+      const added = insertTrustedCas(db, certificates, origin, Date.now());
+      for (const fingerprint of added) this.audit(db, { action: 'trusted-ca-added', detail: auditDetail({ sha256: fingerprint, origin }) });
+      return added;
+    });
+  }
+
+  /** Removes a trusted CA (audited); then `reevaluateTrust`. */
+  removeTrustedCa(fingerprint: string): boolean {
+    return this.write('remove trusted CA', (db) => {
+      const removed = deleteTrustedCa(db, fingerprint);
+      if (removed) this.audit(db, { action: 'trusted-ca-removed', detail: auditDetail({ sha256: fingerprint.toLowerCase() }) });
+      return removed;
+    });
+  }
+
+  /**
+   * Judges every stored delivery again under `evaluation` (the engine's judgement under the CAs now in force), in
+   * batches of their own transactions with a turn of the event loop between them, so that neither a fetch in another
+   * process nor the service's other calls wait long. At the end, in one transaction, the set's digest is recorded and
+   * the run audited with its reason (a code) and counts — unless there was nothing to judge and no CA changed (a new
+   * store). Cut short, the old digest stays and the next open judges again.
+   */
+  async reevaluateTrust(evaluation: TrustEvaluation, reason: 'ca-added' | 'ca-removed' | 'ca-set-changed'): Promise<ReevaluationCount> {
+    let checked = 0;
+    let changed = 0;
+    for (let after = 0; ; ) {
+      const batch = this.write('re-evaluate trust', (db) => reevaluateBatch(db, evaluation, after));
+      checked += batch.checked;
+      changed += batch.changed;
+      if (batch.last === undefined) break;
+      after = batch.last;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    this.write('record trust evaluation', (db) => {
+      recordEvaluatedWith(db, evaluation.digest);
+      if (checked > 0 || reason !== 'ca-set-changed') this.audit(db, { action: 'trust-reevaluated', detail: auditDetail({ reason, checked, changed }) });
+    });
+    return { checked, changed };
+  }
+
   // ---- mailbox key rotation (key-rotation.ts; the steps: core/mailbox/rotation.ts) ----
 
   /** Stages a new mailbox key (replacing a staged one); audited with the new certificate's fingerprint. */
@@ -497,7 +642,7 @@ export class PostfachStore {
     this.write('stage key rotation', (db) => {
       stageRotation(db, this.dataKey, this.storeId, keys, chain, Date.now());
       const fingerprint = createHash('sha256').update(keys.cipherCertificate).digest('hex');
-      this.audit(db, { action: 'settings-changed', detail: `mailbox key rotation started: new cipher certificate sha256=${fingerprint}` });
+      this.audit(db, { action: 'settings-changed', detail: auditDetail({ event: 'rotation-started', sha256: fingerprint }) });
     });
   }
 
@@ -513,7 +658,7 @@ export class PostfachStore {
   cancelKeyRotation(): boolean {
     return this.write('cancel key rotation', (db) => {
       const removed = deleteRotation(db);
-      if (removed) this.audit(db, { action: 'settings-changed', detail: 'mailbox key rotation cancelled' });
+      if (removed) this.audit(db, { action: 'settings-changed', detail: auditDetail({ event: 'rotation-cancelled' }) });
       return removed;
     });
   }
@@ -523,7 +668,7 @@ export class PostfachStore {
     this.write('complete key rotation', (db) => {
       const { oldCipherCertificate, newCipherCertificate } = switchToStagedKeys(db, this.dataKey, this.storeId, Date.now());
       const fp = (der: Buffer) => createHash('sha256').update(der).digest('hex');
-      this.audit(db, { action: 'settings-changed', detail: `mailbox key rotated: cipher certificate sha256=${fp(oldCipherCertificate)} retired, sha256=${fp(newCipherCertificate)} in force` });
+      this.audit(db, { action: 'settings-changed', detail: auditDetail({ event: 'rotated', retired: fp(oldCipherCertificate), inForce: fp(newCipherCertificate) }) });
     });
   }
 
@@ -534,8 +679,12 @@ export class PostfachStore {
 
   // ---- audit log ----
 
-  auditEntries(query: AuditQuery = {}): AuditEntry[] {
-    return this.run('read audit log', (db) => readAudit(db, query));
+  auditEntries(query: AuditQuery & { person?: string } = {}): AuditEntry[] {
+    return this.run('read audit log', (db) => {
+      const { person, ...rest } = query;
+      // a person is found through the messages about them (a deleted message's entries keep only its ids)
+      return readAudit(db, person === undefined || person.trim() === '' ? rest : { ...rest, deliveryIds: deliveriesNamed(db, person) });
+    });
   }
 
   verifyAuditLog(): AuditVerification {
@@ -566,13 +715,13 @@ export class PostfachStore {
   /** Sets or replaces the password (the old one stops working). */
   async changePassword(newPassword: string, scrypt?: ScryptParams): Promise<void> {
     await changeWrappers(this.paths, this.storeId, this.dataKey, (w) => setPasswordWrapper(w, this.dataKey, this.storeId, newPassword, scrypt));
-    this.auditKeyChange('password set');
+    this.auditKeyChange({ event: 'password-set' });
   }
 
   /** Adds (or renews) an OS key store wrapper, e.g. for another Windows user of this PC. */
   async addProtector(protector: KeyProtector): Promise<void> {
     await changeWrappers(this.paths, this.storeId, this.dataKey, (w) => setProtectorWrapper(w, this.dataKey, this.storeId, protector));
-    this.auditKeyChange(`protector added: ${protector.id}`);
+    this.auditKeyChange({ event: 'protector-added', id: protector.id });
   }
 
   /** A new recovery key (the old one stops working); returned once, to be shown to the user. */
@@ -583,7 +732,7 @@ export class PostfachStore {
       recoveryKey = next.recoveryKey;
       return next.wrappers;
     });
-    this.auditKeyChange('recovery key renewed');
+    this.auditKeyChange({ event: 'recovery-renewed' });
     return recoveryKey;
   }
 
@@ -593,11 +742,11 @@ export class PostfachStore {
       if (!w.some((x) => x.id === id)) throw storeError('store-key-unavailable', `no key wrapper ${id}`);
       return w.filter((x) => x.id !== id);
     });
-    this.auditKeyChange(`removed: ${id}`);
+    this.auditKeyChange({ event: 'removed', id });
   }
 
-  private auditKeyChange(detail: string): void {
-    this.write('audit key change', (db) => this.audit(db, { action: 'key-wrapper-changed', detail }));
+  private auditKeyChange(params: AuditParams): void {
+    this.write('audit key change', (db) => this.audit(db, { action: 'key-wrapper-changed', detail: auditDetail(params) }));
   }
 
   // ---- backup ----

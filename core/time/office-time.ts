@@ -10,7 +10,7 @@
  * offset is what makes 02:30 on the night the clocks go back unambiguous (it happens twice). JSON keeps ISO 8601
  * with offset (`iso`), never these words.
  *
- * Runs anywhere: Intl only, no Node built-in, no package (the renderer imports it; tests/api/universal-modules).
+ * Runs anywhere: Intl only, no Node built-in, no package (the renderer imports it; build/architecture/layers.ts).
  * A time written without a zone (an xs:dateTime lacking Z or an offset) is taken as UTC, as the OSCI library
  * writes its stamps in UTC — the machine's own zone must never decide what such a value means.
  */

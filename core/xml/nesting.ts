@@ -60,13 +60,13 @@ export class NestingScanner {
   feed(data: Uint8Array | string): boolean {
     const text = typeof data === 'string';
     const length = data.length;
-    const at = text ? (i: number) => (data as string).charCodeAt(i) : (i: number) => (data as Uint8Array)[i]!;
+    const at = text ? (i: number) => data.charCodeAt(i) : (i: number) => data[i]!;
     let i = 0;
     while (i < length) {
       switch (this.state) {
         case S_TEXT: {
           // text runs are skipped in one native search: large payloads cost nothing here
-          const next = text ? (data as string).indexOf('<', i) : (data as Uint8Array).indexOf(LT, i);
+          const next = text ? data.indexOf('<', i) : data.indexOf(LT, i);
           if (next < 0) return true;
           this.state = S_OPEN;
           i = next + 1;

@@ -5,7 +5,7 @@
  */
 import type { ValueType } from './labels.js';
 
-export type ValueKind = 'text' | 'date' | 'datetime' | 'boolean' | 'amount' | 'iban' | 'code' | 'reference' | 'empty' | 'document';
+export type ValueKind = 'text' | 'date' | 'datetime' | 'boolean' | 'amount' | 'iban' | 'code' | 'reference' | 'empty' | 'document' | 'address';
 
 export interface ValueFlag {
   readonly kind: 'iban-invalid' | 'mime-mismatch' | 'document-invalid';
@@ -22,6 +22,13 @@ export interface DisplayValue {
   readonly flag?: ValueFlag;
   /** For code values: the code, the list it belongs to and the text where known. */
   readonly code?: { readonly code: string; readonly listURI?: string; readonly listVersionID?: string; readonly text?: string };
+  /**
+   * Set where the value was shortened on its way to the UI (core/mailbox/bounded-view.ts): the length of its raw
+   * form. The full value comes with `messages.value`. Never set by the reader.
+   */
+  readonly fullLength?: number;
+  /** A remark shown beside the value (e.g. which list version a code text comes from). */
+  readonly note?: { readonly de: string; readonly en: string };
 }
 
 export const EMPTY_DISPLAY = 'keine Angabe';

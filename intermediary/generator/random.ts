@@ -57,7 +57,7 @@ export class Rng {
   /** A version-4-shaped UUID. */
   uuid(): string {
     const hex = Array.from({ length: 32 }, () => this.int(0, 15).toString(16)).join('');
-    const variant = ((this.int(0, 3) + 8) as number).toString(16);
+    const variant = (this.int(0, 3) + 8).toString(16);
     return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
   }
 }

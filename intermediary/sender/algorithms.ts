@@ -147,7 +147,7 @@ export function resolveSendAlgorithms(names: SendAlgorithmNames = {}): SendAlgor
   }
   return {
     symmetric: pick(CIPHERS, names.cipher, 'cipher') ?? d.symmetric,
-    ivLength: (names.ivLength as 12 | 16 | undefined) ?? d.ivLength,
+    ivLength: names.ivLength ?? d.ivLength,
     keyTransport: method,
     signatureMethod: pick(SIGNATURES, names.signature, 'signature method'),
     digestMethod: pick(DIGESTS, names.digest, 'digest method') ?? d.digestMethod,

@@ -14,6 +14,7 @@ import { MailboxScreen } from './screens/MailboxScreen.js';
 import { SetupScreen } from './screens/SetupScreen.js';
 import { UnlockScreen } from './screens/UnlockScreen.js';
 import { AppShell } from './shell/AppShell.js';
+import { ServiceIncidentNotice } from './shell/ServiceIncidentNotice.js';
 import { useWorkspace, WorkspaceProvider } from './state/workspace.js';
 
 export function App({ messageId }: { messageId?: number | undefined }) {
@@ -32,6 +33,7 @@ function MainWindow() {
     <>
       <MainScreens />
       <AboutDialog isOpen={aboutOpen} onClose={() => setAboutOpen(false)} />
+      <ServiceIncidentNotice />
     </>
   );
 }
@@ -92,6 +94,7 @@ function MessageWindow({ id }: { id: number }) {
       {phase === 'loading' ? <p role="status">{t.app.loading}</p> : null}
       {phase === 'mailbox' ? <MessageView id={id} standalone /> : null}
       {phase === 'unlock' || phase === 'first-start' ? <p>{t.message.none}</p> : null}
+      <ServiceIncidentNotice />
     </AppShell>
   );
 }

@@ -2,9 +2,9 @@
  * Keeps libraries within the UI's CSP (no eval, no inline styles). Imported FIRST by main.tsx, for its side
  * effects: zod decides about compiled parsers when a schema is created, i.e. while the contract module loads.
  */
-import { useZodWithoutEval } from '../../core/api/zod-without-eval.js';
+import { configureZodWithoutEval } from '../../core/api/zod-without-eval.js';
 
-useZodWithoutEval();
+configureZodWithoutEval();
 
 // React Aria adds an inline <style> (touch-action for pressable elements) unless an element with this id exists;
 // the CSP would refuse it, so theme.css carries the rule and this marker tells React Aria it is there.

@@ -40,7 +40,7 @@ export function qpdfCheck(file: string): string {
   } catch (error) {
     const e = error as { status?: number; stdout?: string };
     if (e.status === 3) return e.stdout ?? '';
-    throw new Error(`qpdf --check failed: ${e.stdout ?? String(error)}`);
+    throw new Error(`qpdf --check failed: ${e.stdout ?? String(error)}`, { cause: error });
   }
 }
 

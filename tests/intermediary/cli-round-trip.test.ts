@@ -56,8 +56,8 @@ function startIntermediaryProcess(): Promise<{ child: ChildProcess; url: string 
     let out = '';
     let err = '';
     const timer = setTimeout(() => reject(new Error(`intermediary did not start: ${err}`)), 60_000);
-    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-    child.stdout!.on('data', (d: Buffer) => {
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
       const line = out.split('\n')[0];
       if (out.includes('\n')) {

@@ -154,7 +154,7 @@ describe('SOAP faults (message level)', () => {
 
   it('9802: FetchDelivery, FetchProcessCard and ExitDialog outside an explicit dialog', async () => {
     for (const type of ['FetchDelivery', 'FetchProcessCard', 'ExitDialog'] as const) {
-      const body = await craftRequest({ type, controlBlock: implicit(), nonIntermediaryCertificates: municipalityCertificates(true), signer: municipalitySigner() } as RequestSpec);
+      const body = await craftRequest({ type, controlBlock: implicit(), nonIntermediaryCertificates: municipalityCertificates(true), signer: municipalitySigner() });
       expect((await faultOf(im.url, body)).code, type).toBe('9802');
     }
   });
@@ -240,8 +240,8 @@ describe('PartialStoreDelivery (chunked upload)', () => {
     const id = await getMessageId(im.url);
     const spec = await storeSpec(id);
     // the complete StoreDelivery, unsigned and unencrypted, as the reference implementation reassembles it
-    const { signer: _unsigned, ...unsignedSpec } = spec as RequestSpec & { signer?: unknown };
-    const whole = await readAll((await buildRequest(unsignedSpec as RequestSpec)).mime, 1e7);
+    const { signer: _unsigned, ...unsignedSpec } = spec;
+    const whole = await readAll((await buildRequest(unsignedSpec)).mime, 1e7);
     const half = Math.ceil(whole.length / 2);
     const part = async (n: number, total: number, blob: Buffer) => {
       const body = await craftRequest({

@@ -41,7 +41,10 @@ async function decodeAnswer(answer: Buffer, key: KeyEntry): Promise<DecodedMessa
 function manifestContentHashes(entry: Json): string[] {
   const out: string[] = [];
   const collect = (c: Json) => {
-    for (const i of c.contents ?? []) (i.kind === 'nested-container' ? collect(i.container) : out.push(i.sha256));
+    for (const i of c.contents ?? []) {
+      if (i.kind === 'nested-container') collect(i.container);
+      else out.push(i.sha256);
+    }
     for (const n of c.nested_encrypted_data ?? []) collect(n.container);
   };
   for (const e of entry.encrypted_data ?? []) collect(e.container);

@@ -233,7 +233,7 @@ describe('XSD validation of every message built (OSCI 1.2 + EFFI 2017)', () => {
   async function chunkErrors(url: string, log: Exchange[]): Promise<void> {
     const pki = fixturePki();
     const exchange = async (spec: Parameters<typeof buildRequest>[0]) => {
-      const built = await buildRequest({ ...spec, signer: municipalitySigner() } as Parameters<typeof buildRequest>[0]);
+      const built = await buildRequest({ ...spec, signer: municipalitySigner() });
       const body = await readAll(encryptTransport(built.mime, pki.intermediary.certificate), 1e8);
       const response = await post(url, body);
       log.push({ request: body, response, requester: pki.municipality });

@@ -1,15 +1,17 @@
 /**
  * `postfach demo`: test PKI, the local intermediary, five synthetic applications (different services, one
  * Testantrag, one with evidence attachments) fetched into a demo store, and where everything is. Started again on
- * the same folder (the Übungsmodus after a restart) it keeps everything and sends nothing twice.
+ * the same folder (the Übungsmodus after a restart) it keeps everything and sends nothing twice; a start that
+ * stopped half-way is made again.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { outcomeWords } from '../../cli/commands/demo.js';
 import { runFetch } from '../../core/mailbox/fetch-engine.js';
 import { identityFromRecord } from '../../core/mailbox/identity.js';
-import { startDemoMailbox } from '../../core/mailbox/demo.js';
+import { startDemoMailbox } from '../../app/demo-mailbox.js';
+import { createTestPki, testPkiFiles } from '../../core/pki/test-pki.js';
 import { PostfachStore } from '../../core/store/index.js';
 import { ensureBuilt, postfach, tempDir } from './helpers.js';
 
@@ -35,6 +37,10 @@ describe('the demo mailbox', () => {
     expect(items.filter((i) => i.attachmentCount === 2)).toHaveLength(1);
     expect(new Set(items.map((i) => i.benefit.code)).size).toBe(5);
     expect(items.every((i) => i.signatureStatus === 'vertrauenswuerdig')).toBe(true);
+    // trusted as a real office trusts its senders' CA: through the store's list (what Settings and `trust list` show)
+    const trust = await postfach(['trust', 'list', '--store', out.store, '--json'], { POSTFACH_STORE_PASSWORD: readFileSync(out.storePasswordFile, 'utf8').trim() });
+    const listed = JSON.parse(trust.stdout) as { cas: Array<{ owner: string; source: string; certificate: { subject: string } }>; locked: boolean };
+    expect(listed).toMatchObject({ locked: false, cas: [{ owner: 'office', source: 'demo', certificate: { subject: 'CN=OSCI-Postfach Test-CA, O=OSCI-Postfach Übungsumgebung, C=DE' } }] });
 
     const text = await postfach(['demo', '--dir', dir]);
     expect(text.status).toBe(0);
@@ -56,6 +62,64 @@ describe('the demo mailbox', () => {
     } finally {
       await again.close();
     }
+  }, 240_000);
+
+  it('a start that stopped half-way (the store made, the applications not sent) is made again by the next start', async () => {
+    const dir = path.join(tempDir('postfach-mailbox-demo-half-'), 'demo');
+    await createTestPki(path.join(dir, 'pki'));
+    // the Sozialplattform's key file broken: the demo fails after its store was made, before anything is sent
+    const senderP12 = testPkiFiles(path.join(dir, 'pki')).sender.p12;
+    const good = readFileSync(senderP12);
+    writeFileSync(senderP12, good.subarray(0, 100));
+    await expect(startDemoMailbox(dir)).rejects.toThrow();
+    expect(PostfachStore.exists(path.join(dir, 'postfach.db'))).toBe(true);
+    writeFileSync(senderP12, good);
+    const demo = await startDemoMailbox(dir);
+    try {
+      // the store stays; what was not sent is sent now (applications.json: nothing was recorded as sent)
+      expect(demo.created).toBe(false);
+      expect(demo.sent).toHaveLength(5);
+      const store = await PostfachStore.open(demo.storePath, demo.unlock);
+      const result = await runFetch({ store, identity: identityFromRecord(store.readMailboxIdentity()!) });
+      store.close();
+      expect(result).toMatchObject({ outcome: 'complete', newMessages: 5 });
+    } finally {
+      await demo.close();
+    }
+    expect((JSON.parse(readFileSync(path.join(dir, 'applications.json'), 'utf8')) as { sent: string[] }).sent).toHaveLength(5);
+  });
+
+  it('sends the first batch before returning, the rest in the background; stopped half-way, the next start sends the rest', async () => {
+    const dir = path.join(tempDir('postfach-mailbox-demo-lazy-'), 'demo');
+    const progress: string[] = [];
+    const first = await startDemoMailbox(dir, { firstBatch: 1, onProgress: (p) => progress.push(`${p.step} ${p.done}/${p.total}`) });
+    expect(first.sent).toHaveLength(1);
+    expect(progress).toEqual(['keys 0/4', 'keys 1/4', 'keys 2/4', 'keys 3/4', 'keys 4/4', 'store 0/1', 'store 1/1', 'applications 0/5', 'applications 1/5']);
+    // the rest goes only when asked for; leaving at once stops it after the application on its way
+    const rest = first.sendRest();
+    expect(first.sendRest()).toBe(rest);
+    await first.close();
+    const ledger = JSON.parse(readFileSync(path.join(dir, 'applications.json'), 'utf8')) as { version: number; sent: string[] };
+    expect(ledger.version).toBe(1);
+    expect(ledger.sent.length).toBeGreaterThanOrEqual(1);
+    expect(ledger.sent.length).toBeLessThan(5);
+    expect((await rest).error).toBeUndefined();
+
+    // the next start sends exactly what is missing, and the mailbox then holds each application once
+    const again = await startDemoMailbox(dir);
+    try {
+      expect(again.created).toBe(false);
+      expect(again.sent).toHaveLength(5 - ledger.sent.length);
+      expect((await again.sendRest()).sent).toEqual([]);
+      const store = await PostfachStore.open(again.storePath, again.unlock);
+      const result = await runFetch({ store, identity: identityFromRecord(store.readMailboxIdentity()!) });
+      expect(result).toMatchObject({ outcome: 'complete', newMessages: 5 });
+      expect(new Set(store.list().items.map((i) => i.benefitCode)).size).toBe(5);
+      store.close();
+    } finally {
+      await again.close();
+    }
+    expect((JSON.parse(readFileSync(path.join(dir, 'applications.json'), 'utf8')) as { sent: string[] }).sent).toHaveLength(5);
   }, 240_000);
 
   it('the summary says how the fetch ended in German words', () => {

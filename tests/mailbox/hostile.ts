@@ -11,7 +11,7 @@
  * The forged application is a real synthetic XSozial application of another seed (another applicant).
  */
 import { createHash, type X509Certificate } from 'node:crypto';
-import { bufferSource, type ByteSource } from '../../core/io/byte-source.js';
+import { bufferSource } from '../../core/io/byte-source.js';
 import { ImplicitSender, type PostFunction } from '../../core/osci/client/dialog.js';
 import { httpPost } from '../../core/osci/client/http-post.js';
 import { buildContainer, contentPackageXml, encryptContainer } from '../../core/osci/content/build.js';
@@ -111,7 +111,7 @@ export function swapAttachment(contentId: string, forged: Buffer) {
     return {
       ...d,
       contentPackageXml: insertContainer(d.contentPackageXml, own.xml, 'last'),
-      attachments: d.attachments.map((a) => (a.contentId === contentId ? { contentId, data: replacement.data as ByteSource } : a)),
+      attachments: d.attachments.map((a) => (a.contentId === contentId ? { contentId, data: replacement.data } : a)),
     };
   };
 }

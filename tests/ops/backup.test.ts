@@ -114,6 +114,8 @@ describe('backup round trip', () => {
     expect(wrong.text.de).toBe('Das Passwort der Sicherung ist falsch.');
     expect(existsSync(target)).toBe(false);
     expect(existsSync(`${target}.keys.json`)).toBe(false);
+    // not even the folder made for it stays behind
+    expect(existsSync(path.dirname(target))).toBe(false);
   });
 
   it('a tampered, truncated or extended backup is refused, the target stays empty', async () => {
@@ -140,6 +142,7 @@ describe('backup round trip', () => {
       expect(error.kind, name).toBe('backup-corrupt');
       expect(error.text.de).toMatch(/^Die Sicherungsdatei ist beschädigt oder wurde verändert/);
       expect(existsSync(target), name).toBe(false);
+      expect(existsSync(path.dirname(target)), name).toBe(false);
       expect((await failure(verifyBackup(file, BACKUP_PASSWORD))).kind).toBe('backup-corrupt');
     }
     const notBackup = path.join(root, 'kein-backup.pfbak');

@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bufferSource } from '../../core/io/byte-source.js';
-import { chromiumFailure, chromiumTransport, type NetClientRequest, type NetIncomingMessage, type NetLike } from '../../core/mailbox/chromium-transport.js';
+import { chromiumFailure, chromiumTransport, type NetClientRequest, type NetLike } from '../../core/mailbox/chromium-transport.js';
 import { runFetch } from '../../core/mailbox/fetch-engine.js';
 import { send, sharedPki, startTestIntermediary, tempDir } from '../mailbox/helpers.js';
 import { identityFor, newStore, type RunningIntermediary } from './mailbox-helpers.js';
@@ -34,7 +34,7 @@ function nodeBackedNet(counter: { requests: number }): NetLike {
         write: (chunk) => void req.write(chunk),
         end: () => void req.end(),
         abort: () => void req.destroy(),
-      } as NetClientRequest;
+      };
       return wrapped;
     },
   };

@@ -48,7 +48,7 @@ function certificate(options: {
     ...(options.ca ? [] : [{ name: 'extKeyUsage', serverAuth: true }]),
     ...(altNames.length > 0 ? [{ name: 'subjectAltName', altNames }] : []),
   ]);
-  cert.sign(forge.pki.privateKeyFromPem(options.signerKeyPem) as forge.pki.rsa.PrivateKey, forge.md.sha256.create());
+  cert.sign(forge.pki.privateKeyFromPem(options.signerKeyPem), forge.md.sha256.create());
   return cert;
 }
 

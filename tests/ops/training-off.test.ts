@@ -48,6 +48,13 @@ describe('Übungsmodus switched off by local IT', () => {
     expect((await api.call('workspace.state', {})).mode).not.toBe('training');
   });
 
+  it('makes no keys for it ahead on the first-start screen', async () => {
+    expect((await api.call('workspace.resume', {})).state.mode).toBe('unset');
+    // the warm-up would have begun at once (its first file is the PKI folder): give it ample time to start
+    await new Promise((r) => setTimeout(r, 3_000));
+    expect(existsSync(path.join(root, 'daten', 'uebungsmodus'))).toBe(false);
+  });
+
   it('creates the store in the folder local IT named', async () => {
     const created = await api.call('store.create', { password: 'Datenspeicher-2026!' });
     expect(created.status.state).toBe('open');

@@ -244,7 +244,7 @@ export class FakeIntermediary {
       spec = await this.order(m, dialog, reply, common, how);
     }
     const signer = { privateKey: (how === 'wrong-signer' ? this.wrongKey : this.signatureKey).privateKey, certificate: signerCerts[0]!.certificate };
-    const built = await buildResponse({ ...spec, ...(how === 'unsigned' || how === 'effi-messageid-namespace' ? {} : { signer }) } as ResponseSpec);
+    const built = await buildResponse({ ...spec, ...(how === 'unsigned' || how === 'effi-messageid-namespace' ? {} : { signer }) });
     let mime = built.mime;
     if (how === 'effi-messageid-namespace') {
       if (spec.type !== 'ResponseToPartialFetchDelivery') throw new Error('fake intermediary: effi-messageid-namespace needs a chunk response');

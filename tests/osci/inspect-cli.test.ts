@@ -121,7 +121,7 @@ describe('postfach inspect --json', () => {
     const trusted = (await run('node', [...args, '--trusted-ca', vectorPath('certs/governikus_ca_8_pn.cer')], { env })).stdout;
     expect(trusted).toMatch(/CN=Alice Signature 4096; vertrauenswürdig\)\n/);
     for (const out of [unknown, trusted]) expect(out).not.toMatch(/unknown-issuer|; trusted\)|; invalid\)/);
-    const json = JSON.parse((await run('node', [...args, '--json'], { env })).stdout) as Json;
+    const json = JSON.parse((await run('node', [...args, '--json'], { env })).stdout);
     expect(json.containers.find((c: Json) => c.path === 'contentcontainer0').signatures[0].trust).toBe('unknown-issuer');
   }, 60_000);
 

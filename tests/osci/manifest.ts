@@ -5,7 +5,6 @@ import { vectorPath } from '../helpers/shared.js';
 import { vectorKey } from '../helpers/vector-keys.js';
 import type { KeyEntry } from '../../core/pki/pkcs12.js';
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- manifest.json is test data read as is */
 export type Json = any;
 
 export const manifest: Json = JSON.parse(readFileSync(vectorPath('manifest.json'), 'utf8'));

@@ -59,7 +59,10 @@ describe('re-delivery of stored deliveries', () => {
       const hashes = new Set(content.allContainers.flatMap((c) => c.contents.map((i) => ('sha256' in i ? i.sha256 : ''))));
       const want: string[] = [];
       const collect = (c: Json) => {
-        for (const i of c.contents ?? []) (i.kind === 'nested-container' ? collect(i.container) : want.push(i.sha256));
+        for (const i of c.contents ?? []) {
+          if (i.kind === 'nested-container') collect(i.container);
+          else want.push(i.sha256);
+        }
         for (const n of c.nested_encrypted_data ?? []) collect(n.container);
       };
       for (const e of entry.encrypted_data ?? []) collect(e.container);

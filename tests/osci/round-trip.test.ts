@@ -154,7 +154,7 @@ describe('responses: build → sign → encrypt → decode → ControlBlock chec
   for (const [type, make, requestType] of responses) {
     it(type, async () => {
       const spec = make();
-      const built = await buildResponse({ ...spec, intermediaryCertificates: imCerts, signer: imSigner() } as ResponseSpec);
+      const built = await buildResponse({ ...spec, intermediaryCertificates: imCerts, signer: imSigner() });
       const d = await roundTrip(built, 'bob');
       expect(d.message.type).toBe(type);
       expect(d.signature).toMatchObject({ present: true, valid: true, allPartsSigned: true, trust: 'pinned', wrapper: 'SupplierSignature' });

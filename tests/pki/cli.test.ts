@@ -101,7 +101,7 @@ describe('postfach pki show', () => {
     expect(out).toContain('Schlüssel:              RSA, 4096 Bit');
     expect(out).toContain('digitale Signatur (digitalSignature), Schlüsselverschlüsselung (keyEncipherment), Datenverschlüsselung (dataEncipherment)');
     expect(out).toContain('Geeignet für:           Verschlüsselung, Signatur');
-    expect(out).toMatch(/SHA-256-Fingerabdruck:  ([0-9A-F]{2}:){31}[0-9A-F]{2}\n/);
+    expect(out).toMatch(/SHA-256-Fingerabdruck: {2}([0-9A-F]{2}:){31}[0-9A-F]{2}\n/);
     expect(out).toContain('Hinweise:               keine');
     expect(out).not.toContain('Vertrauen');
   });
@@ -155,7 +155,7 @@ describe('postfach pki show', () => {
   it('errors: wrong password, damaged file, missing password or password variable, unreadable file — exit codes per README', () => {
     const wrong = postfach(['pki', 'show', path.join(fixturesDir, 'openssl3.p12'), '--password-env', 'PW'], { PW: 'falsch' });
     expect(wrong.status).toBe(1);
-    expect(wrong.stderr).toMatch(/^Fehler: Das Passwort für die Schlüsseldatei ist falsch\.\n  Technische Angabe: /);
+    expect(wrong.stderr).toMatch(/^Fehler: Das Passwort für die Schlüsseldatei ist falsch\.\n {2}Technische Angabe: /);
     expect(wrong.stdout).toBe('');
 
     const wrongJson = postfach(['pki', 'show', path.join(fixturesDir, 'openssl3.p12'), '--password-env', 'PW', '--json'], { PW: 'falsch' });

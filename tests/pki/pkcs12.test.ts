@@ -4,6 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { loadCertificate, loadCertificates, loadPkcs12, type KeyEntry, type Pkcs12Contents } from '../../core/pki/pkcs12.js';
 import { VECTOR_PIN, vectorPath } from '../helpers/shared.js';
 import { caught, fixture, fixtureP12, FIXTURE_PASSWORD, UMLAUT_PASSWORD } from './helpers.js';
+import { fileURLToPath } from 'node:url';
+
+const fixtureP7bPem = () => fileURLToPath(new URL('../fixtures/pki/openssl3-ca-p7b.pem', import.meta.url));
 
 const VECTOR_KEYS = [
   'alice_cipher_4096',
@@ -183,6 +186,24 @@ describe('certificate files', () => {
     const chain = [fixture('openssl3.cer'), fixture('openssl3-ca.cer')];
     const pem = Buffer.from(chain.map((d) => new X509Certificate(d).toString()).join('\n'));
     expect(loadCertificates(pem).map((c) => c.raw)).toEqual(chain);
+  });
+
+  it('loadCertificates reads PKCS#7 bundles made by OpenSSL (.p7b DER with the chain, PEM with the CA)', () => {
+    expect(loadCertificates(fixture('openssl3-chain.p7b')).map((c) => c.raw)).toEqual([fixture('openssl3-ca.cer'), fixture('openssl3.cer')]);
+    expect(loadCertificates(fixture('openssl3-ca-p7b.pem')).map((c) => c.raw)).toEqual([fixture('openssl3-ca.cer')]);
+    expect(loadCertificates(fixture('openssl3-ca.pem')).map((c) => c.raw)).toEqual([fixture('openssl3-ca.cer')]);
+  });
+
+  it('a broken or empty PKCS#7 bundle is unreadable, with a German message naming .p7b', () => {
+    const bundle = fixture('openssl3-chain.p7b');
+    const cut = caught(() => loadCertificates(bundle.subarray(0, 900)));
+    expect(cut.kind).toBe('certificate-unreadable');
+    expect(cut.text.de).toBe('Die Zertifikatsdatei ist beschädigt oder kein X.509-Zertifikat (.cer/.crt/.pem/.p7b).');
+    // a SignedData without certificates (only the outer structure)
+    const empty = Buffer.from('3023' + '06092a864886f70d010702' + 'a016' + '3014' + '020101' + '3100' + '300b06092a864886f70d010701' + '3100', 'hex');
+    expect(caught(() => loadCertificates(empty)).detail).toBe('PKCS#7 bundle without certificates');
+    const pem = readFileSync(fixtureP7bPem(), 'latin1').replace(/[A-Za-z]{20}/, 'AAAAAAAAAAAAAAAAAAAA');
+    expect(caught(() => loadCertificates(Buffer.from(pem, 'latin1'))).kind).toBe('certificate-unreadable');
   });
 
   it('a key file given as certificate says so; garbage is unreadable', () => {

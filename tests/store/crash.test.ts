@@ -32,7 +32,7 @@ function startChild(dbPath: string, scenario: string): Child {
   const waiters: Array<{ prefix: string; resolve: (line: string) => void }> = [];
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-  createInterface({ input: child.stdout! }).on('line', (line) => {
+  createInterface({ input: child.stdout }).on('line', (line) => {
     lines.push(line);
     for (const w of waiters.filter((x) => line.startsWith(x.prefix))) {
       waiters.splice(waiters.indexOf(w), 1);

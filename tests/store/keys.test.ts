@@ -60,7 +60,7 @@ describe('password wrapper', () => {
     store.close();
     expect(await kindOf(PostfachStore.open(dbPath, { password: PASSWORD }))).toBe('store-wrong-password');
     const reopened = await PostfachStore.open(dbPath, { password: 'Neues-Passwort-123' });
-    expect(reopened.auditEntries().map((e) => [e.action, e.detail])).toContainEqual(['key-wrapper-changed', 'password set']);
+    expect(reopened.auditEntries().map((e) => [e.action, e.detail])).toContainEqual(['key-wrapper-changed', '{"v":1,"event":"password-set"}']);
     reopened.close();
   });
 });
@@ -138,7 +138,7 @@ describe('OS key store protector', () => {
     const protector = softwareProtector();
     const { store, dbPath } = await newStore({ protector });
     store.close();
-    const liar = { id: protector.id, wrap: protector.wrap, unwrap: () => Buffer.alloc(32, 9) };
+    const liar = { id: protector.id, wrap: (key: Uint8Array) => protector.wrap(key), unwrap: () => Buffer.alloc(32, 9) };
     expect(await kindOf(PostfachStore.open(dbPath, { protector: liar }))).toBe('store-key-unavailable');
   });
 

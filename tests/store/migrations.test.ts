@@ -3,7 +3,7 @@
  * as the program of that version wrote it, opens with the current program, migrates, and keeps every byte.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { coverageJson, coverageOf } from '../../core/mailbox/message-dto.js';
@@ -188,6 +188,68 @@ describe('migrations', () => {
       // codes and ids only: no sentence (no blank) in any stored value
       const values = (v: unknown): unknown[] => (Array.isArray(v) ? v.flatMap(values) : typeof v === 'object' && v !== null ? Object.values(v).flatMap(values) : [v]);
       for (const json of [stored.c, stored.a]) for (const v of values(JSON.parse(json))) expect(String(v)).toMatch(/^[A-Za-z0-9_.-]+$/);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('migration 11 moves the trusted CAs of an older identity\'s connection into the store\'s own list (origin "migrated")', async () => {
+    const { dbPath, db } = await emptyStoreAt(10);
+    const ca = readFileSync(path.join(import.meta.dirname, '..', 'fixtures', 'pki', 'openssl3-ca.cer'));
+    const connection = { intermediaryUrl: 'https://intermediaer.example/osci', intermediaryCertificate: 'AAAA', trustedCas: [ca.toString('base64'), ca.toString('base64')], tlsCas: [], timeoutSeconds: 90 };
+    const configuredAt = Date.UTC(2026, 10, 2, 9, 30);
+    db.prepare('INSERT INTO mailbox_identity(id, cipher_key, cipher_cert, chain_certs, connection, configured_at) VALUES (1, ?, ?, ?, ?, ?)').run(Buffer.from('versiegelt'), Buffer.from('zertifikat'), '[]', JSON.stringify(connection), configuredAt);
+    db.close();
+    const store = await PostfachStore.open(dbPath, { password: PASSWORD });
+    try {
+      expect(store.trustedCas()).toEqual([{ fingerprint: createHash('sha256').update(ca).digest('hex'), certificate: ca, origin: 'migrated', addedAt: new Date(configuredAt).toISOString() }]);
+      // never judged by this version: the first open through the service judges the stored deliveries
+      expect(store.trustEvaluatedWith()).toBeNull();
+    } finally {
+      store.close();
+    }
+    const { db: raw } = await rawDatabase(dbPath);
+    const { trustedCas, ...rest } = connection;
+    expect(trustedCas).toHaveLength(2);
+    expect(JSON.parse((raw.prepare('SELECT connection FROM mailbox_identity').get() as { connection: string }).connection)).toEqual(rest);
+    raw.close();
+  });
+
+  it('migration 12 sorts rows stored before it by family name (German collation); their content gives the real parts later', async () => {
+    const { dbPath, db } = await emptyStoreAt(11);
+    const xsb = (family: string, given: string) =>
+      Buffer.from(
+        `<?xml version="1.0" encoding="UTF-8"?><xsb:vorgang.transportieren.1000001 xmlns:xsb="https://portalverbund.d-nrw.de/efa/XSozial-basis/Version_2_4_0"><xsb:xsozial><xsb:vorgang>` +
+          `<xsb:person><xsb:antragsteller>true</xsb:antragsteller><xsb:allgemein><xsb:nameNatuerlichePerson><xsb:familienname><xsb:name>${family}</xsb:name></xsb:familienname>` +
+          `<xsb:vorname><xsb:name>${given}</xsb:name></xsb:vorname></xsb:nameNatuerlichePerson></xsb:allgemein></xsb:person></xsb:vorgang></xsb:xsozial></xsb:vorgang.transportieren.1000001>`,
+      );
+    // as the program before schema 12 wrote them: a display name, sorted by its folded form (the first name)
+    const rows: Array<[number, string, string]> = [
+      [1, 'Novák', 'Václav'],
+      [2, 'Yılmaz', 'Şükran'],
+      [3, 'Adler', 'Sven'],
+      [4, 'van der Berg', 'Renée'],
+      [5, 'Sükran', 'Ayla'],
+    ];
+    const insert = db.prepare('INSERT INTO deliveries(id, message_id, fetched_at, applicants, applicant_sort) VALUES (?, ?, ?, ?, ?)');
+    const details = db.prepare('INSERT INTO delivery_details(delivery_id, content_size, content_sha256, content_inline, content_type) VALUES (?, ?, ?, ?, ?)');
+    for (const [id, family, given] of rows) {
+      const content = xsb(family, given);
+      insert.run(id, `alt-${id}`, Date.UTC(2026, 9, id), JSON.stringify([`${given} ${family}`]), `${given} ${family}`.toLowerCase());
+      details.run(id, content.length, createHash('sha256').update(content).digest(), content, 'application/xml');
+    }
+    db.close();
+    const store = await PostfachStore.open(dbPath, { password: PASSWORD });
+    try {
+      const order = () => store.list({ sort: 'applicant' }).items.map((i) => i.applicantNames?.[0]?.family);
+      // guessed from the display name: the last word is taken for the family name
+      expect(order()).toEqual(['Adler', 'Berg', 'Novák', 'Sükran', 'Yılmaz']);
+      expect(store.rowsWithGuessedNames(0, 10)).toEqual([1, 2, 3, 4, 5]);
+      const { startNameBackfill } = await import('../../core/mailbox/name-backfill.js');
+      expect(await startNameBackfill(store).done).toBe(5);
+      expect(order()).toEqual(['Adler', 'Novák', 'Sükran', 'van der Berg', 'Yılmaz']);
+      expect(store.list({ sort: 'applicant' }).items[3]?.applicantNames).toEqual([{ family: 'van der Berg', given: 'Renée' }]);
+      expect(store.rowsWithGuessedNames(0, 10)).toEqual([]);
     } finally {
       store.close();
     }

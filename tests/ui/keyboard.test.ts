@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectAxeClean } from './helpers/axe.js';
-import { auditActions, clipboardText, downloaded, listedItems, pdfText, serviceApi } from './helpers/flow.js';
+import { auditActions, clipboardText, downloaded, listedItems, pdfText, serviceApi, trainingPrepared } from './helpers/flow.js';
 import { focusInfo } from './helpers/keyboard.js';
 import { saveScreenshot } from './helpers/screenshots.js';
 import { startUiSession, type UiSession } from './helpers/ui-session.js';
@@ -79,6 +79,7 @@ describe('the caseworker flow with the keyboard only', () => {
     await tabUntil(page, (f) => f.name === 'Übungsmodus starten');
     await page.keyboard.press('Enter');
     await page.getByTestId('fetch-button').waitFor({ timeout: 120_000 });
+    await trainingPrepared(page);
     await expect.poll(() => page.getByTestId('fetch-button').isEnabled()).toBe(true);
     await page.keyboard.press('F5');
     await page.getByTestId('message-list').waitFor({ timeout: 120_000 });

@@ -6,7 +6,8 @@
  * it expires within 60 days), and the first fetch brings the applications sent meanwhile. No answer the page
  * received contains the key password.
  */
-import { readFileSync, rmSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestPki, testPkiFiles } from '../../core/pki/test-pki.js';
@@ -61,22 +62,18 @@ describe('setting up the real mailbox (browser mode)', () => {
     await saveScreenshot(page, 'ui-setup-filled');
     await page.getByRole('button', { name: 'Postfach einrichten' }).click();
 
-    // the store was created first: its recovery key is shown (once) before the key file's error
-    const recovery = page.getByTestId('recovery-dialog');
-    await recovery.waitFor();
-    const key = await recovery.getByTestId('recovery-key').innerText();
-    expect(key.length).toBeGreaterThan(20);
-    expect(await recovery.getByRole('button', { name: 'Weiter' }).isDisabled()).toBe(true);
-    await saveScreenshot(page, 'ui-recovery-key');
-    await expectAxeClean(page, 'Wiederherstellungsschlüssel');
-    await recovery.getByText('Ich habe den Wiederherstellungsschlüssel sicher notiert.').click();
-    await recovery.getByRole('button', { name: 'Weiter' }).click();
-
+    // the key file is read before the store is made: no store, no recovery key, the form stays as it was
     const alert = page.getByRole('alert');
     await alert.waitFor();
     expect(await alert.innerText()).toContain('Geben Sie das Passwort der Schlüsseldatei erneut ein');
+    expect(await page.getByTestId('recovery-dialog').count()).toBe(0);
     expect(await page.getByLabel('Passwort der Schlüsseldatei').inputValue()).toBe('');
-    expect(await page.getByText('Der Datenspeicher ist bereits angelegt und geöffnet.').isVisible()).toBe(true);
+    expect(await page.getByLabel('Passwort für den Datenspeicher (mindestens 8 Zeichen)').isVisible()).toBe(true);
+    expect(await page.getByLabel('Passwort wiederholen').isVisible()).toBe(true);
+    expect(await page.getByText('Der Datenspeicher ist bereits angelegt und geöffnet.').count()).toBe(0);
+    expect(await serviceApi(ui).call('store.status', {})).toMatchObject({ state: 'none' });
+    expect(readdirSync(ui.dataDir).filter((n) => n.startsWith('postfach.db'))).toEqual([]);
+    expect(await page.getByTestId('pick-key').getByText('municipality.p12').isVisible()).toBe(true);
     await saveScreenshot(page, 'ui-setup-wrong-password');
     await expectAxeClean(page, 'Einrichtung: falsches Passwort');
   });
@@ -86,7 +83,21 @@ describe('setting up the real mailbox (browser mode)', () => {
     const sent = await sendApplications({ intermediaryUrl: intermediary.url, setup: loadSenderSetup({ pkiDir }), count: 2, service: 'hzl', seed: 'ui-setup' });
     expect(sent).toHaveLength(2);
     await page.getByLabel('Passwort der Schlüsseldatei').fill(p12Password);
+    // the store passwords were emptied with the key password: typed again
+    await page.getByLabel('Passwort für den Datenspeicher (mindestens 8 Zeichen)').fill('Ein-langes-Speicherpasswort');
+    await page.getByLabel('Passwort wiederholen').fill('Ein-langes-Speicherpasswort');
     await page.getByRole('button', { name: 'Postfach einrichten' }).click();
+
+    // store and identity made in one step: now the recovery key is shown, once
+    const recovery = page.getByTestId('recovery-dialog');
+    await recovery.waitFor();
+    const key = await recovery.getByTestId('recovery-key').innerText();
+    expect(key.length).toBeGreaterThan(20);
+    expect(await recovery.getByRole('button', { name: 'Weiter' }).isDisabled()).toBe(true);
+    await saveScreenshot(page, 'ui-recovery-key');
+    await expectAxeClean(page, 'Wiederherstellungsschlüssel');
+    await recovery.getByText('Ich habe den Wiederherstellungsschlüssel sicher notiert.').click();
+    await recovery.getByRole('button', { name: 'Weiter' }).click();
     await page.getByRole('heading', { level: 1, name: 'Verbindung prüfen' }).waitFor();
     await page.getByText(/^Verbindung in Ordnung: Der Intermediär hat geantwortet/).waitFor({ timeout: 60_000 });
     const warnings = page.getByTestId('setup-certificate-warnings');
@@ -151,6 +162,57 @@ describe('setting up the real mailbox (browser mode)', () => {
     // the next fetch the caseworker starts replaces it
     await page.getByTestId('fetch-button').click();
     await status.getByText(/^Abruf beendet/).waitFor({ timeout: 60_000 });
+  });
+
+  it('settings: trusted sender CAs — import shown before it is trusted, the list turns "vertrauenswürdig", remove turns it back', async () => {
+    const { page } = ui;
+    const rows = () => page.getByTestId('message-list').locator('[data-signature]').evaluateAll((els) => els.map((e) => e.getAttribute('data-signature')));
+    // set up without the senders' CA: every valid signature has an unknown issuer
+    await expect.poll(rows).toEqual(['unbekannter-aussteller', 'unbekannter-aussteller']);
+    await page.getByTestId('open-settings').click();
+    const dialog = page.getByTestId('settings-dialog');
+    await dialog.getByRole('tab', { name: 'Postfach' }).click();
+    const section = dialog.getByTestId('trusted-cas');
+    await section.getByRole('heading', { level: 2, name: 'Vertrauenswürdige Absender-CAs' }).waitFor();
+    expect(await section.getByText('Noch keine CA eingerichtet.').isVisible()).toBe(true);
+
+    const ca = new X509Certificate(readFileSync(testPkiFiles(pkiDir).ca));
+    await section.getByTestId('pick-trusted-ca').locator('input[type="file"]').setInputFiles(testPkiFiles(pkiDir).ca);
+    const confirm = page.getByTestId('trust-confirm');
+    await confirm.waitFor();
+    expect(await confirm.innerText()).toContain('CN=OSCI-Postfach Test-CA, O=OSCI-Postfach Übungsumgebung, C=DE');
+    expect(await confirm.innerText()).toContain(ca.fingerprint256);
+    await saveScreenshot(page, 'ui-trust-confirm');
+    await expectAxeClean(page, 'Einstellungen: CA vertrauen?');
+    await confirm.getByRole('button', { name: 'Vertrauen' }).click();
+    await confirm.waitFor({ state: 'detached' });
+    await page.getByText('CA eingerichtet. 2 gespeicherte Anträge zeigen jetzt einen anderen Vertrauensstatus.').waitFor();
+    const item = section.getByRole('list', { name: 'Vertrauenswürdige CAs' }).getByRole('listitem');
+    expect(await item.count()).toBe(1);
+    const listed = await item.innerText();
+    expect(listed).toContain(ca.fingerprint256);
+    expect(listed).toMatch(/Gültig\s+\d\d\.\d\d\.\d{4} bis \d\d\.\d\d\.\d{4}/);
+    expect(listed).toContain('vom Amt eingelesen, am ');
+    await section.scrollIntoViewIfNeeded();
+    await saveScreenshot(page, 'ui-trust-settings');
+    await expectAxeClean(page, 'Einstellungen: vertrauenswürdige Absender-CAs');
+    // the audit log has it, with the count of stored applications judged again
+    const audit = (await serviceApi(ui).call('audit.list', {})).entries.filter((e) => e.action.startsWith('trust'));
+    expect(audit.map((e) => e.detail)).toEqual([`{"v":1,"sha256":"${ca.fingerprint256.replace(/:/g, '').toLowerCase()}","origin":"import"}`, '{"v":1,"reason":"ca-added","checked":2,"changed":2}']);
+    // the message list behind the dialog was read again
+    await expect.poll(rows).toEqual(['vertrauenswuerdig', 'vertrauenswuerdig']);
+
+    await section.getByRole('button', { name: 'CN=OSCI-Postfach Test-CA, O=OSCI-Postfach Übungsumgebung, C=DE entfernen' }).click();
+    const removal = page.getByTestId('trust-remove');
+    await removal.getByRole('button', { name: 'Entfernen' }).click();
+    await removal.waitFor({ state: 'detached' });
+    await section.getByText('Noch keine CA eingerichtet.').waitFor();
+    // the button that asked is gone with its CA: focus is on the section, not lost to the page (Escape still works)
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Vertrauenswürdige Absender-CAs');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    await expect.poll(rows).toEqual(['unbekannter-aussteller', 'unbekannter-aussteller']);
+    ui.assertClean();
   });
 
   it('never sends the key password back to the page', () => {

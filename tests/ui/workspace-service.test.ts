@@ -32,18 +32,25 @@ afterAll(async () => {
 
 describe('settings and workspace state', () => {
   it('starts as a first start with German and a 15-minute fetch interval', async () => {
-    expect(await api.call('settings.get', {})).toEqual({ language: 'de', fetchIntervalMinutes: 15 });
+    expect(await api.call('settings.get', {})).toEqual({ language: 'de', fetchIntervalMinutes: 15, familyNameFirst: true });
     expect(await api.call('workspace.state', {})).toEqual({
       mode: 'unset',
       trainingRunning: false,
       trainingIntermediaryUrl: null,
+      trainingPreparation: null,
       lastFetch: null,
       lastSuccessfulFetchAt: null,
     });
     const resumed = await api.call('workspace.resume', {});
     expect(resumed.store.state).toBe('none');
     expect(resumed.store.path).toBe(path.join(dataDir, 'postfach.db'));
-  });
+    // while the first-start choice is read, the Übungsmodus's keys are made ahead — only they, nothing is started
+    const pki = path.join(dataDir, 'uebungsmodus', 'pki');
+    await expect.poll(() => existsSync(path.join(pki, 'password')), { timeout: 90_000, interval: 500 }).toBe(true);
+    for (const file of ['ca.cer', 'intermediary.p12', 'sender.p12', 'municipality.p12']) expect(existsSync(path.join(pki, file))).toBe(true);
+    expect(existsSync(path.join(dataDir, 'uebungsmodus', 'postfach.db'))).toBe(false);
+    expect((await api.call('workspace.state', {})).mode).toBe('unset');
+  }, 120_000);
 
   it('keeps settings, the chosen mailbox and the last fetch across a restart of the service', async () => {
     const changes: unknown[] = [];
@@ -62,7 +69,7 @@ describe('settings and workspace state', () => {
 
     await service.close();
     await start();
-    expect(await api.call('settings.get', {})).toEqual({ language: 'en', fetchIntervalMinutes: 5 });
+    expect(await api.call('settings.get', {})).toEqual({ language: 'en', fetchIntervalMinutes: 5, familyNameFirst: true });
     const state = await api.call('workspace.state', {});
     expect(state.mode).toBe('real');
     expect(state.lastFetch).toMatchObject({ outcome: 'complete', newMessages: 3 });
@@ -73,11 +80,11 @@ describe('settings and workspace state', () => {
     await service.close();
     writeFileSync(path.join(dataDir, 'workspace.json'), '{"version":1,"settings":{"language":"en","fetchIntervalMinutes":"oft"},"mode":"real"');
     await start();
-    expect(await api.call('settings.get', {})).toEqual({ language: 'de', fetchIntervalMinutes: 15 });
+    expect(await api.call('settings.get', {})).toEqual({ language: 'de', fetchIntervalMinutes: 15, familyNameFirst: true });
     await service.close();
     writeFileSync(path.join(dataDir, 'workspace.json'), JSON.stringify({ settings: { language: 'en' }, mode: 'training', extra: 1 }));
     await start();
-    expect(await api.call('settings.get', {})).toEqual({ language: 'en', fetchIntervalMinutes: 15 });
+    expect(await api.call('settings.get', {})).toEqual({ language: 'en', fetchIntervalMinutes: 15, familyNameFirst: true });
     expect((await api.call('workspace.state', {})).mode).toBe('training');
     await api.call('settings.set', { language: 'de' });
   });
@@ -146,27 +153,56 @@ describe('browser-mode downloads', () => {
 });
 
 describe('the Übungsmodus', () => {
-  it('starts the demo mailbox, resumes it after a restart with its messages, and stops it', async () => {
+  it('reports every step of its preparation, opens after the first applications, sends the rest in the background', async () => {
+    const progress: Array<{ step: string; done: number; total: number; failed: boolean }> = [];
+    const changes: Array<{ trainingPreparation: unknown }> = [];
+    const offs = [api.on('workspace.trainingProgress', (p) => progress.push(p)), api.on('workspace.changed', (s) => changes.push(s))];
     const started = await api.call('workspace.startTraining', {});
     expect(started.state).toMatchObject({ mode: 'training', trainingRunning: true });
     expect(started.state.trainingIntermediaryUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/osci$/);
     expect(started.store).toMatchObject({ state: 'open', identityConfigured: true, path: path.join(dataDir, 'uebungsmodus', 'postfach.db') });
-    const fetched = await api.call('mailbox.fetch', {});
-    expect(fetched).toMatchObject({ outcome: 'complete', newMessages: 5 });
+    // open after the first batch (two), while the rest is still being sent (opening the store takes a moment, in which
+    // the background may have sent one more)
+    expect(started.state.trainingPreparation).toMatchObject({ step: 'applications', total: 5, failed: false });
+    expect(started.state.trainingPreparation?.done).toBeGreaterThanOrEqual(2);
+    expect(started.state.trainingPreparation?.done).toBeLessThan(5);
+    // the steps in order, each count rising by one: the store, then the applications one by one (the keys were made
+    // ahead at the first start above: no step for them now)
+    expect(progress.slice(0, 4)).toEqual([
+      { step: 'store', done: 0, total: 1, failed: false },
+      { step: 'store', done: 1, total: 1, failed: false },
+      { step: 'applications', done: 0, total: 5, failed: false },
+      { step: 'applications', done: 1, total: 5, failed: false },
+    ]);
+    // a fetch at once gets what is there and is not held up by the rest: the background waits while it runs
+    const first = await api.call('mailbox.fetch', {});
+    expect(first.outcome).toBe('complete');
+    expect(first.newMessages).toBeGreaterThanOrEqual(2);
+    expect(first.newMessages).toBeLessThan(5);
+    expect((await api.call('workspace.state', {})).trainingPreparation).toMatchObject({ step: 'applications', failed: false });
+
+    // the background part ends with a workspace.changed that says nothing is being prepared any more
+    await expect.poll(() => changes.some((c) => c.trainingPreparation === null), { timeout: 90_000 }).toBe(true);
+    expect(progress.filter((p) => p.step === 'applications').map((p) => p.done)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect((await api.call('workspace.state', {})).trainingPreparation).toBeNull();
+    for (const off of offs) off();
+
+    const rest = await api.call('mailbox.fetch', {});
+    expect(rest).toMatchObject({ outcome: 'complete', newMessages: 5 - first.newMessages });
 
     await service.close();
     await start();
     const resumed = await api.call('workspace.resume', {});
-    expect(resumed.state).toMatchObject({ mode: 'training', trainingRunning: true });
+    expect(resumed.state).toMatchObject({ mode: 'training', trainingRunning: true, trainingPreparation: null });
     expect(resumed.store.state).toBe('open');
     expect((await api.call('messages.counts', {})).inbox).toBe(5);
     expect(await api.call('mailbox.fetch', {})).toMatchObject({ outcome: 'complete', newMessages: 0 });
 
     const stopped = await api.call('workspace.stopTraining', {});
-    expect(stopped.state).toMatchObject({ mode: 'unset', trainingRunning: false, trainingIntermediaryUrl: null });
+    expect(stopped.state).toMatchObject({ mode: 'unset', trainingRunning: false, trainingIntermediaryUrl: null, trainingPreparation: null });
     expect(stopped.store.state).toBe('none');
     await expect(api.call('messages.counts', {})).rejects.toMatchObject({ kind: 'store-not-open' });
-  }, 120_000);
+  }, 180_000);
 });
 
 describe('licences', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PostfachError } from '../../core/errors.js';
-import { readDelivery, readDocumentBytes, summarize, type XmlByteSource } from '../../core/xsozial/index.js';
+import { readDelivery, summarize, type XmlByteSource } from '../../core/xsozial/index.js';
 
 const NS = 'https://portalverbund.d-nrw.de/efa/XSozial-basis/Version_2_4_0';
 

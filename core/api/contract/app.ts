@@ -40,6 +40,8 @@ export const settingsSchema = z
     language: uiLanguageSchema,
     /** Background fetch every so many minutes while the program runs; 0: only when "Abrufen" is pressed. */
     fetchIntervalMinutes: z.number().int().min(0).max(1440),
+    /** Persons as "Nachname, Vorname" (default) or "Vorname Nachname" in lists, titles, PDF and search results. */
+    familyNameFirst: z.boolean(),
   })
   .strict();
 export type Settings = z.infer<typeof settingsSchema>;
@@ -54,6 +56,43 @@ export const appMethods = {
   'settings.set': serviceMethod(settingsPatchSchema, settingsSchema),
 };
 
+/** Work that may take much memory or time on one message (core/api/heavy-work.ts). */
+export const heavyOperationSchema = z.enum(['export-pdf', 'export-receipt', 'export-attachments', 'acceptance-record', 'message-detail', 'fetch']);
+export type HeavyOperation = z.infer<typeof heavyOperationSchema>;
+
+/** What each heavy operation is called in the caseworker's words ("beim … der Nachricht"), for the service's errors and the UI. */
+export const HEAVY_OPERATION_WORDS: Readonly<Record<HeavyOperation, { readonly de: string; readonly en: string }>> = {
+  'export-pdf': { de: 'Export als PDF für die E-Akte', en: 'export as PDF for the e-file' },
+  'export-receipt': { de: 'Export der Eingangsbestätigung', en: 'export of the confirmation of receipt' },
+  'export-attachments': { de: 'Export der Anlagen', en: 'export of the attachments' },
+  'acceptance-record': { de: 'Erstellen des Abnahmeprotokolls', en: 'creation of the acceptance record' },
+  'message-detail': { de: 'Anzeigen des Inhalts', en: 'display of the content' },
+  fetch: { de: 'Abruf', en: 'fetch' },
+};
+
+/** Why the service ended: its memory limit, or any other crash (a native fault, ended from outside). */
+export const incidentReasonSchema = z.enum(['memory', 'crashed']);
+
+/**
+ * The background service ended unexpectedly and was started again (core/api/supervised-service.ts): why, which
+ * work was running on which message (the suspects), whether that work is refused for the message from now on, and
+ * whether the service runs again. The new service has no store open: the UI asks for it again where needed.
+ */
+export const serviceRestartedSchema = z.strictObject({
+  at: z.string().max(40),
+  reason: incidentReasonSchema,
+  operations: z
+    .array(z.strictObject({ operation: heavyOperationSchema, storeId: z.number().int().positive().optional(), messageId: z.string().min(1).max(1024).optional() }))
+    .max(20),
+  /** The operations on messages above are refused for those messages from now on (until IT releases them). */
+  quarantined: z.boolean(),
+  /** false: too many restarts in a short time; the service stays stopped and the program must be restarted. */
+  restarted: z.boolean(),
+});
+export type ServiceRestarted = z.infer<typeof serviceRestartedSchema>;
+
 export const appEvents = {
   'settings.changed': serviceEvent(settingsSchema),
+  /** Sent by the host that supervises the service, after it started a new one (or gave up). */
+  'service.restarted': serviceEvent(serviceRestartedSchema),
 };

@@ -10,11 +10,12 @@
  * when a store is created. No Node and no DOM here (the renderer imports this file).
  */
 import { z } from 'zod';
-import { deliveryViewSchema } from '../../xsozial/view-schema.js';
+import { deliveryViewSchema, displayValueSchema } from '../../xsozial/view-schema.js';
 import { postfachErrorJsonSchema } from '../wire.js';
 import { serviceEvent, serviceMethod } from '../contract-kit.js';
 import { count, filePath, fingerprint, isoTime, noInput, secret, shortText, text } from './fields.js';
 import { creationCheckCodeSchema, creationCheckSchema, validityBasisSchema } from './legal-time.js';
+import { personNameSchema } from './names.js';
 import { UNREADABLE_KIND_PATTERN } from './unreadable.js';
 import { COVERAGE_STATUSES, PART_ROLES } from './coverage.js';
 
@@ -92,8 +93,8 @@ export const identitySchema = z.strictObject({
   intermediaryCertificate: certificateSummarySchema,
   /** Every response must be signed by one of these (a certificate, or a CA it chains to). */
   intermediarySigners: z.array(certificateSummarySchema).max(20),
-  /** CAs whose certificates count as "vertrauenswürdig" for author signatures. */
-  trustedCas: z.array(certificateSummarySchema).max(50),
+  /** CAs whose certificates count as "vertrauenswürdig" for author signatures now (office and IT; the trust area lists them). */
+  trustedCas: z.array(certificateSummarySchema).max(200),
   /** Extra CA certificates for the HTTPS connection (beside the system's). */
   tlsCas: z.array(certificateSummarySchema).max(20),
   /** Fetch large deliveries in chunks of this many KB (PartialFetchDelivery); null: only where the intermediary offers it. */
@@ -119,6 +120,7 @@ const connectionFields = {
   intermediaryCertificateFile: filePath,
   /** Default: the intermediary certificate file itself. */
   intermediarySignerFiles: z.array(filePath).max(20).optional(),
+  /** CA files (.cer/.pem/.p7b) whose CAs the office trusts for sender signatures: added to the store's list (trust area). */
   trustedCaFiles: z.array(filePath).max(50).optional(),
   tlsCaFiles: z.array(filePath).max(20).optional(),
   partialFetchKb: z.number().int().positive().max(1_048_576).nullable().optional(),
@@ -147,7 +149,6 @@ export const connectionUpdateSchema = z.strictObject({
   intermediaryUrl: connectionFields.intermediaryUrl.optional(),
   intermediaryCertificateFile: filePath.optional(),
   intermediarySignerFiles: connectionFields.intermediarySignerFiles,
-  trustedCaFiles: connectionFields.trustedCaFiles,
   tlsCaFiles: connectionFields.tlsCaFiles,
   partialFetchKb: connectionFields.partialFetchKb,
   timeoutSeconds: connectionFields.timeoutSeconds,
@@ -253,7 +254,10 @@ export const messageListItemSchema = z.strictObject({
   creationCheck: creationCheckCodeSchema.nullable(),
   /** When this program received the delivery (its own clock). */
   fetchedAt: isoTime,
+  /** "Vorname Nachname" as stored (older stores: as the list showed it). */
   applicants: z.array(shortText).max(50),
+  /** The same names in their parts (the UI writes them "Nachname, Vorname" by the setting); null: none kept. */
+  applicantNames: z.array(personNameSchema).max(50).nullable(),
   benefit: z.strictObject({ code: shortText.nullable(), text: shortText.nullable() }),
   applicationDate: shortText.nullable(),
   isTest: z.boolean(),
@@ -451,7 +455,10 @@ export const auditEntrySchema = z.strictObject({
   actionText: shortText,
   deliveryId: z.number().int().nullable(),
   messageId: z.string().max(1024).nullable(),
+  /** The parameters as stored (versioned JSON; free text in entries written before schema 9). */
   detail: text.nullable(),
+  /** The entry as a sentence, made from action and parameters (core/store/audit-words.ts). */
+  words: userTextSchema,
   hash: z.string().max(64),
 });
 
@@ -473,9 +480,13 @@ export const mailboxMethods = {
   // store
   /** Whether a store exists at the path and is open; never opens anything. */
   'store.status': serviceMethod(z.strictObject(storeLocation), storeStatusSchema),
-  /** Creates the store (password and/or the host's OS key store; always a recovery key) and opens it. */
+  /**
+   * Creates the store (password and/or the host's OS key store; always a recovery key) and opens it. With
+   * `identity` (the set-up): the key files and the connection are read and checked FIRST, and the store is created
+   * with the identity in it, or not at all — a set-up that fails leaves no store behind and shows no recovery key.
+   */
   'store.create': serviceMethod(
-    z.strictObject({ ...storeLocation, password: z.string().min(8).max(1024).optional(), protector: z.boolean().optional() }),
+    z.strictObject({ ...storeLocation, password: z.string().min(8).max(1024).optional(), protector: z.boolean().optional(), identity: identitySetupSchema.optional() }),
     z.strictObject({ status: storeStatusSchema, recoveryKey: z.string().max(200) }),
   ),
   'store.open': serviceMethod(z.strictObject({ ...storeLocation, unlock: storeUnlockSchema }), storeStatusSchema),
@@ -495,7 +506,13 @@ export const mailboxMethods = {
 
   // fetch
   /** Opens a dialog with the intermediary and closes it again (InitDialog, ExitDialog): URL, keys, signer. */
-  'mailbox.testConnection': serviceMethod(noInput, connectionTestSchema),
+  'mailbox.testConnection': serviceMethod(
+    z.strictObject({
+      /** A one-off identity from files (the command line checks it before a first fetch creates the store); nothing is stored. */
+      identity: identityFilesSchema.optional(),
+    }),
+    connectionTestSchema,
+  ),
   /** Fetches every new delivery (progress: `fetch.progress`); resolves when done, cancelled or failed. */
   'mailbox.fetch': serviceMethod(
     z.strictObject({
@@ -518,6 +535,11 @@ export const mailboxMethods = {
     idInput({ document: documentRefSchema, offset: count, length: z.number().int().positive().max(DOCUMENT_CHUNK_MAX) }),
     documentChunkSchema,
   ),
+  /**
+   * One value of the message in full: the detail's view shortens long values (`fullLength` set); `where` and
+   * `valueId` name the field of a card or the tree node / attribute it is shown as.
+   */
+  'messages.value': serviceMethod(idInput({ where: z.enum(['card', 'tree']), valueId: z.string().min(1).max(1024 * 1024) }), displayValueSchema),
   'messages.setRead': serviceMethod(idInput({ read: z.boolean() }), messageListItemSchema),
   'messages.setTransferred': serviceMethod(idInput({ transferred: z.boolean() }), messageListItemSchema),
   'messages.setChecklist': serviceMethod(idInput({ ticked: z.array(z.string().min(1).max(64)).max(100) }), z.strictObject({ checklist: z.array(z.string().max(64)).max(100) })),
@@ -532,7 +554,18 @@ export const mailboxMethods = {
 
   // audit log
   'audit.list': serviceMethod(
-    z.strictObject({ afterSeq: count.optional(), limit: z.number().int().positive().max(10_000).optional(), deliveryId: storeId.optional() }),
+    z.strictObject({
+      afterSeq: count.optional(),
+      limit: z.number().int().positive().max(10_000).optional(),
+      /** One application: its store id or its OSCI message id. */
+      deliveryId: storeId.optional(),
+      messageId: z.string().min(1).max(1024).optional(),
+      /** Entries about messages whose applicants' names contain these words. */
+      person: z.string().max(200).optional(),
+      /** From (inclusive) / to (exclusive), ISO 8601. */
+      from: isoTime.refine((v) => !Number.isNaN(Date.parse(v)), 'ISO 8601').optional(),
+      to: isoTime.refine((v) => !Number.isNaN(Date.parse(v)), 'ISO 8601').optional(),
+    }),
     z.strictObject({ entries: z.array(auditEntrySchema).max(10_000) }),
   ),
   'audit.exportCsv': serviceMethod(z.strictObject({ target: filePath, delimiter: z.enum([',', ';']).optional() }), z.strictObject({ path: filePath, entries: count })),

@@ -27,12 +27,27 @@ export const lastFetchSchema = z.strictObject({
   errorKind: shortText.optional(),
 });
 
+/**
+ * What the Übungsmodus is preparing, step by step: the test PKI's keys, the demo store, the invented applications sent
+ * to its local intermediary (done of total; after the first few the mailbox opens and the rest follow in the background).
+ */
+export const trainingPreparationSchema = z.strictObject({
+  step: z.enum(['keys', 'store', 'applications']),
+  done: count,
+  total: count,
+  /** Sending stopped with an error: what is missing is sent at the next start of the Übungsmodus. */
+  failed: z.boolean(),
+});
+export type TrainingPreparation = z.infer<typeof trainingPreparationSchema>;
+
 export const workspaceStateSchema = z.strictObject({
   mode: workspaceModeSchema,
   /** Übungsmodus: the local intermediary of the demo mailbox runs in the service. */
   trainingRunning: z.boolean(),
   /** Where the Übungsmodus intermediary listens (loopback), for the settings screen. */
   trainingIntermediaryUrl: z.string().max(2000).nullable(),
+  /** The Übungsmodus is still being prepared (in the background once its mailbox is open); null when nothing is. */
+  trainingPreparation: trainingPreparationSchema.nullable(),
   lastFetch: lastFetchSchema.nullable(),
   /** The end of the last fetch that emptied the mailbox ("Zuletzt abgerufen"). */
   lastSuccessfulFetchAt: isoTime.nullable(),
@@ -114,4 +129,6 @@ export const workspaceMethods = {
 
 export const workspaceEvents = {
   'workspace.changed': serviceEvent(workspaceStateSchema),
+  /** Each step of the Übungsmodus's preparation; when it ends, `workspace.changed` follows with trainingPreparation null. */
+  'workspace.trainingProgress': serviceEvent(trainingPreparationSchema),
 };

@@ -11,7 +11,7 @@ import type { ServiceOptions } from '../service-protocol.js';
 import { createBackup, restoreBackup, verifyBackup } from '../../backup/backup.js';
 import { assertExportAllowed } from '../../config/export-folders.js';
 import { lockReason, type ResolvedConfig } from '../../config/load-config.js';
-import { SETTINGS, type SettingKey } from '../../config/settings.js';
+import { SETTINGS } from '../../config/settings.js';
 import { PostfachError } from '../../errors.js';
 import { cancelRotation, rotationStatus, runRotation, stageRotation, type RotationStatus } from '../../mailbox/rotation.js';
 import type { RotationStatusDto } from '../contract/ops.js';
@@ -29,7 +29,7 @@ function masked(value: unknown): MachineConfigDto['settings'][number]['value'] {
 export function machineConfigDto(config: ResolvedConfig): MachineConfigDto {
   return {
     settings: SETTINGS.map((d) => {
-      const key = d.key as SettingKey;
+      const key = d.key;
       const reason = lockReason(config, key);
       return {
         key,
@@ -118,7 +118,7 @@ export function opsHandlers(options: ServiceOptions, shared: MailboxInternals) {
       assertExportAllowed(c, input.target, downloads);
       // the PDF stack (pdfkit, pdf-lib, fonts) is loaded when a record is made, not with the service (issue 14)
       const { acceptanceRecord } = await import('../../mailbox/acceptance.js');
-      const result = await acceptanceRecord(store(), input.id, {
+      const result = await shared.heavy.run('acceptance-record', { storeId: input.id, messageId: store().getDelivery(input.id).messageId }, () => acceptanceRecord(store(), input.id, {
         out: input.target,
         timeZone: c.values.officeTimeZone,
         // the target comes from the save dialog (which asked before replacing) or is a fresh download file
@@ -129,7 +129,7 @@ export function opsHandlers(options: ServiceOptions, shared: MailboxInternals) {
         ...(input.screenshot
           ? { screenshot: { png: Buffer.from(input.screenshot, 'base64'), source: input.screenshotSource ?? (options.host === 'desktop' ? 'Desktop-Programm' : 'Browser-Modus') } }
           : { noScreenshotReason: options.host === 'desktop' ? 'kein Bildschirmfoto übergeben' : 'im Browser-Modus ohne Bildschirmfoto erstellt' }),
-      });
+      }));
       return { path: result.path, size: result.size, screenshot: result.screenshot };
     },
   };

@@ -4,11 +4,17 @@
  * the caseworker chooses it and on every later start in that mode; its data stays between runs, so fetched
  * applications are still there and the intermediary only offers new ones.
  *
- * The demo itself is the mailbox engine's `startDemoMailbox` (core/mailbox); it is passed in, so the workspace does
- * not depend on how the demo is built.
+ * The demo itself is the application layer's `startDemoMailbox` (app/demo-mailbox.ts); it is passed in, so the
+ * workspace does not depend on how the demo is built.
+ *
+ * Preparing a new demo costs seconds (RSA keys, a store, invented applications signed and encrypted as the
+ * Sozialplattform does): every step is reported (`workspace.trainingProgress`), the mailbox opens once the first
+ * TRAINING_FIRST_BATCH applications are at the intermediary, and the rest are sent in the background after that.
+ * The keys, the largest part, may be made ahead while the first-start screen is read (`warmUp`).
  */
 import path from 'node:path';
 import { PostfachError } from '../../errors.js';
+import type { TrainingPreparation } from '../contract/workspace.js';
 
 export interface DemoMailbox {
   /** The demo store (its mailbox identity is set up); closed, to be opened through `store.open`. */
@@ -16,10 +22,26 @@ export interface DemoMailbox {
   /** Stays in the service: the renderer never sees it. */
   readonly unlock: { readonly password: string };
   readonly intermediaryUrl: string;
+  /**
+   * Sends the applications after the first batch, each after `before` settled; settles when they are at the
+   * intermediary, never rejects (`error`).
+   */
+  sendRest(before?: () => Promise<void>): Promise<{ readonly error?: unknown }>;
   close(): Promise<void>;
 }
 
-export type DemoStarter = (dir: string) => Promise<DemoMailbox>;
+export interface DemoStartOptions {
+  /** Applications to send before the demo is handed over; the rest go in the background. */
+  readonly firstBatch: number;
+  readonly onProgress: (progress: Omit<TrainingPreparation, 'failed'>) => void;
+}
+
+export type DemoStarter = (dir: string, options: DemoStartOptions) => Promise<DemoMailbox>;
+/** Makes what a new demo in `dir` needs first and costs most (its keys), without starting it. */
+export type DemoWarmer = (dir: string) => Promise<void>;
+
+/** How many invented applications are at the intermediary when the Übungsmodus opens (the rest follow). */
+export const TRAINING_FIRST_BATCH = 2;
 
 export const TRAINING_FOLDER = 'uebungsmodus';
 
@@ -37,23 +59,54 @@ export const trainingUnavailable = (detail: string): PostfachError =>
     detail,
   );
 
+/** Where the preparation stands: each step while it runs; null once it ended (`ended` after the background part). */
+export interface PreparationListener {
+  progress(preparation: TrainingPreparation): void;
+  ended(): void;
+}
+
 /** Keeps at most one demo mailbox running; a second start returns the running one. */
 export class TrainingRunner {
   private running: DemoMailbox | undefined;
   private starting: Promise<DemoMailbox> | undefined;
+  private preparing: TrainingPreparation | null = null;
 
   constructor(
     private readonly dataDir: string,
     private readonly startDemo: DemoStarter,
+    private readonly listener: PreparationListener = { progress: () => undefined, ended: () => undefined },
+    private readonly warmDemo?: DemoWarmer,
   ) {}
+
+  /**
+   * While the first-start screen is read: make the demo's keys ahead, so choosing the Übungsmodus skips the slowest
+   * step. Nothing is shown and nothing is lost if it fails: the start itself makes them then, and says what failed.
+   */
+  warmUp(): void {
+    if (this.running !== undefined || this.starting !== undefined || this.warmDemo === undefined) return;
+    this.warmDemo(trainingDir(this.dataDir)).catch(() => undefined);
+  }
 
   get current(): DemoMailbox | undefined {
     return this.running;
   }
 
+  /** The step the preparation is at (also while the rest is sent in the background), or null. */
+  get preparation(): TrainingPreparation | null {
+    return this.preparing;
+  }
+
+  private report(preparation: TrainingPreparation): void {
+    this.preparing = preparation;
+    this.listener.progress(preparation);
+  }
+
   async start(): Promise<DemoMailbox> {
     if (this.running) return this.running;
-    this.starting ??= this.startDemo(trainingDir(this.dataDir)).then(
+    this.starting ??= this.startDemo(trainingDir(this.dataDir), {
+      firstBatch: TRAINING_FIRST_BATCH,
+      onProgress: (progress) => this.report({ ...progress, failed: false }),
+    }).then(
       (demo) => {
         this.running = demo;
         this.starting = undefined;
@@ -61,15 +114,37 @@ export class TrainingRunner {
       },
       (error: unknown) => {
         this.starting = undefined;
+        this.preparing = null;
         throw error;
       },
     );
     return this.starting;
   }
 
+  /**
+   * The caller has opened the demo's store: now the rest of the applications, in the background (not before, so the
+   * two do not compete for the processor), each after `idle` (a fetch that runs meanwhile ends first, quickly, with
+   * what is there). Reports each; `ended` when all are there.
+   */
+  continueInBackground(idle?: () => Promise<void>): void {
+    const demo = this.running;
+    if (demo === undefined) return;
+    void demo.sendRest(idle).then(({ error }) => {
+      if (this.running !== demo) return; // left the Übungsmodus meanwhile
+      if (this.preparing === null) return; // nothing was being prepared (a demo complete from an earlier start)
+      if (error !== undefined) {
+        this.report({ ...this.preparing, failed: true });
+        return;
+      }
+      this.preparing = null;
+      this.listener.ended();
+    });
+  }
+
   async stop(): Promise<void> {
     const demo = this.running;
     this.running = undefined;
+    this.preparing = null;
     await demo?.close();
   }
 }

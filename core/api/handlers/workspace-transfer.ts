@@ -58,7 +58,7 @@ export class TransferFolders {
   }
 
   discardUploads(): number {
-    let count = 0;
+    let count: number;
     try {
       count = readdirSync(this.uploads).length;
     } catch {

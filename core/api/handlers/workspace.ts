@@ -14,7 +14,7 @@ import type { WorkspaceState } from '../contract/workspace.js';
 import type { ServiceOptions } from '../service-protocol.js';
 import type { WorkspaceFile } from './workspace-file.js';
 import { serviceLicenses } from './workspace-licenses.js';
-import { TrainingRunner, trainingUnavailable, type DemoStarter } from './workspace-training.js';
+import { TrainingRunner, trainingUnavailable, type DemoStarter, type DemoWarmer } from './workspace-training.js';
 import { TransferFolders } from './workspace-transfer.js';
 
 /** What the workspace needs of the mailbox area. */
@@ -24,6 +24,10 @@ export interface WorkspaceDeps {
   readonly file: WorkspaceFile;
   readonly mailbox: MailboxStoreHandlers;
   readonly startDemo: DemoStarter;
+  /** Makes the Übungsmodus's keys ahead while the first-start choice is read (optional). */
+  readonly warmDemo?: DemoWarmer;
+  /** Settles when no fetch runs (the mailbox area's): the Übungsmodus sends its later applications only then. */
+  readonly fetchIdle?: () => Promise<void>;
   /** The machine settings (core/config): whether IT offers the Übungsmodus on this PC. */
   readonly config?: () => Promise<ResolvedConfig>;
 }
@@ -37,7 +41,18 @@ const trainingNotOffered = (): PostfachError =>
 
 export function workspaceHandlers(options: ServiceOptions, deps: WorkspaceDeps) {
   const { file, mailbox } = deps;
-  const training = new TrainingRunner(options.dataDir, deps.startDemo);
+  // the Übungsmodus reports its preparation also after the call that started it returned (the background part):
+  // through the service's one event channel, kept from the last call
+  let events: ServiceContext | undefined;
+  const training = new TrainingRunner(
+    options.dataDir,
+    deps.startDemo,
+    {
+      progress: (preparation) => events?.emit('workspace.trainingProgress', preparation),
+      ended: () => events?.emit('workspace.changed', state()),
+    },
+    deps.warmDemo,
+  );
   const transfer = new TransferFolders(options.dataDir);
 
   const state = (): WorkspaceState => {
@@ -46,6 +61,7 @@ export function workspaceHandlers(options: ServiceOptions, deps: WorkspaceDeps) 
       mode: data.mode,
       trainingRunning: training.current !== undefined,
       trainingIntermediaryUrl: training.current?.intermediaryUrl ?? null,
+      trainingPreparation: training.preparation,
       lastFetch: data.lastFetch,
       lastSuccessfulFetchAt: data.lastSuccessfulFetchAt,
     };
@@ -61,6 +77,7 @@ export function workspaceHandlers(options: ServiceOptions, deps: WorkspaceDeps) 
 
   const startTraining = async (context: ServiceContext): Promise<{ state: WorkspaceState; store: StoreStatus }> => {
     if (!(await offered())) throw trainingNotOffered();
+    events = context;
     let demo;
     try {
       demo = await training.start();
@@ -68,7 +85,8 @@ export function workspaceHandlers(options: ServiceOptions, deps: WorkspaceDeps) 
       if (error instanceof PostfachError) throw error;
       throw trainingUnavailable(`demo mailbox: ${error instanceof Error ? error.name : 'error'}`);
     }
-    const store = (await mailbox['store.open']({ path: demo.storePath, unlock: demo.unlock }, context)) as StoreStatus;
+    const store = await mailbox['store.open']({ path: demo.storePath, unlock: demo.unlock }, context);
+    training.continueInBackground(deps.fetchIdle);
     if (file.get().mode !== 'training') file.update((current) => ({ ...current, mode: 'training', lastFetch: null, lastSuccessfulFetchAt: null }));
     return { state: changed(context), store };
   };
@@ -78,19 +96,21 @@ export function workspaceHandlers(options: ServiceOptions, deps: WorkspaceDeps) 
     'workspace.resume': async (_input: HandlerInput<'workspace.resume'>, context: ServiceContext) => {
       if (file.get().mode === 'training' && !(await offered())) {
         // IT switched the Übungsmodus off since: back to the real mailbox, or to the first start
-        const real = (await mailbox['store.status']({}, context)) as StoreStatus;
+        const real = await mailbox['store.status']({}, context);
         file.update((current) => ({ ...current, mode: real.state === 'none' ? 'unset' : 'real', lastFetch: null, lastSuccessfulFetchAt: null }));
         return { state: state(), store: real };
       }
       if (file.get().mode === 'training') return startTraining(context);
-      return { state: state(), store: (await mailbox['store.status']({}, context)) as StoreStatus };
+      // the first-start choice is on screen: the Übungsmodus's keys are made meanwhile, should it be chosen
+      if (file.get().mode === 'unset' && (await offered())) training.warmUp();
+      return { state: state(), store: await mailbox['store.status']({}, context) };
     },
     'workspace.startTraining': async (_input: HandlerInput<'workspace.startTraining'>, context: ServiceContext) => startTraining(context),
     'workspace.stopTraining': async (_input: HandlerInput<'workspace.stopTraining'>, context: ServiceContext) => {
       if (training.current !== undefined) await mailbox['store.close']({}, context);
       await training.stop();
       // back to the real mailbox where one exists at the default place, else to the first-start choice
-      const real = (await mailbox['store.status']({}, context)) as StoreStatus;
+      const real = await mailbox['store.status']({}, context);
       file.update((current) => ({ ...current, mode: real.state === 'none' ? 'unset' : 'real', lastFetch: null, lastSuccessfulFetchAt: null }));
       return { state: changed(context), store: real };
     },

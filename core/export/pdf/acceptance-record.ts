@@ -13,6 +13,7 @@ import { pdfFailed, targetNotWritable } from '../errors.js';
 import { eingangInWords, signatureInWords, timestampInWords, UNSIGNED_BANNER, validityInWords, type ReceiptFacts } from '../receipt.js';
 import { writeAtomically } from '../xml-export.js';
 import { PAGE, TaggedWriter } from './tagged-writer.js';
+import { SHORTENED, VALUE_BOUNDS } from './text-layout.js';
 
 export interface AcceptanceFacts {
   readonly receipt: ReceiptFacts;
@@ -39,7 +40,9 @@ const RESULT_HEIGHT = 30 + 8 * WRITING_LINE + 4 * 28;
  * A certificate's distinguished name as printed: a space after each comma that separates its parts, so that a long
  * name wraps between the parts (at "OU=…", "O=…") and never inside a word.
  */
-export function printedName(dn: string): string {
+export function printedName(fullDn: string): string {
+  // bounded first: a name is printed as a value anyway, and the look-ahead below must not scan a huge text per comma
+  const dn = fullDn.length > VALUE_BOUNDS.maxChars ? fullDn.slice(0, VALUE_BOUNDS.maxChars) : fullDn;
   return dn.replace(/,(?=\s*[A-Za-z][A-Za-z0-9.]*=)/g, ', ').replace(/, {2,}/g, ', ');
 }
 
@@ -69,7 +72,7 @@ function writingField(w: TaggedWriter, label: string, lines: number, ruled = tru
  */
 export async function exportAcceptanceRecord(facts: AcceptanceFacts, outputPath: string, createdAt = new Date(), options: { replace?: boolean } = {}): Promise<{ path: string; size: number }> {
   const r = facts.receipt;
-  const w = new TaggedWriter({ title: `Abnahmeprotokoll ${r.messageId}`, subject: 'Abnahmeprotokoll eines Testantrags (OSCI-Postfach)', pdfa: false, createdAt });
+  const w = new TaggedWriter({ title: `Abnahmeprotokoll ${r.messageId}`, subject: 'Abnahmeprotokoll eines Testantrags (OSCI-Postfach)', pdfa: false, createdAt, shortened: SHORTENED.standalone });
   let bytes: Buffer;
   try {
     w.doc.outline.addItem('Abnahmeprotokoll');
@@ -110,9 +113,11 @@ export async function exportAcceptanceRecord(facts: AcceptanceFacts, outputPath:
     } else {
       w.paragraph(`Kein Bildschirmfoto: ${facts.noScreenshotReason ?? 'nicht verfügbar'}. Stattdessen die Übersicht, wie das Programm sie anzeigt, als Text:`, { size: 9 });
       if (facts.view === null) w.paragraph('Die Nachricht ist nicht lesbar; es gibt keine Anzeige.');
+      // what the Übersicht shows at first: each block's summary (its title holds the name), not "Alle Angaben"
       for (const card of facts.view?.cards ?? []) {
         w.heading(3, card.title.de);
-        w.table(card.sections.flatMap((section) => section.fields.map((f) => ({ label: `${section.title.de}: ${f.label.de}`, value: f.value.display }))));
+        const shown = card.sections.filter((section) => section.role !== 'all');
+        w.table(shown.flatMap((section) => section.fields.filter((f) => f.inTitle !== true).map((f) => ({ label: `${section.title.de}: ${f.label.de}`, value: f.value.display }))));
       }
     }
     w.heading(2, 'Technische Protokollzeilen (ohne personenbezogene Daten)');

@@ -22,11 +22,13 @@ import { visibleText } from '../../visible-text.js';
 import { pdfFailed, targetNotWritable } from '../errors.js';
 import { inlineDocumentName } from '../file-names.js';
 import { UNSIGNED_BANNER, type ReceiptFacts } from '../receipt.js';
+import { removeUnreachable } from './clean.js';
 import { imageProblem } from './image-check.js';
 import { IMPORTED_PAGE_XOBJECT, importPdfPages, planDocuments, type DocumentPlan } from './import-pages.js';
 import { receiptContentOf, renderReceipt } from './receipt-page.js';
 import { writePdf } from './stream-writer.js';
 import { TaggedWriter, type Row } from './tagged-writer.js';
+import { clipText } from './text-layout.js';
 
 export interface ExportPdfOptions {
   /** The delivered XML the view was read from (documents are streamed from it; it is embedded as associated file). */
@@ -55,8 +57,8 @@ export async function exportPdf(view: DeliveryView, receipt: ReceiptFacts, optio
   const blockers = [...new Set(plans.flatMap((p) => (p.kind === 'pdf' ? p.pdfaBlockers.map((b) => `${b} in „${p.doc.name}“`) : [])))];
   const pdfa = options.pdfa !== false && blockers.length === 0;
 
-  const title = `${view.test ? 'TESTANTRAG – ' : ''}${view.benefit?.text ?? view.product ?? 'Nachricht'}${view.applicants.length > 0 ? `: ${view.applicants.join(', ')}` : ''}`;
-  const w = new TaggedWriter({ title: title.normalize('NFC'), subject: `OSCI-Nachricht ${receipt.messageId}`, pdfa, createdAt: exportedAt });
+  const title = `${view.test ? 'TESTANTRAG – ' : ''}${clipText(view.benefit?.text ?? view.product ?? 'Nachricht', 200)}${view.applicants.length > 0 ? `: ${clipText(view.applicants.slice(0, 10).map((a) => clipText(a, 100)).join(', '), 300)}` : ''}`;
+  const w = new TaggedWriter({ title: clipText(title, 500).normalize('NFC'), subject: `OSCI-Nachricht ${receipt.messageId}`, pdfa, createdAt: exportedAt });
   const outline = w.doc.outline;
   const placeholders = new Map<number, number[]>();
   /** Page index of each imported page → its footer (message, document, page of the document). */
@@ -77,10 +79,16 @@ export async function exportPdf(view: DeliveryView, receipt: ReceiptFacts, optio
     const shown = new Set<string>();
     for (const card of view.cards) {
       if (card.id === 'dokumente') continue;
-      dataItem.addItem(outlineText(card.title.de));
+      dataItem.addItem(outlineTitle(card.title.de));
       w.heading(2, card.title.de);
-      for (const section of card.sections) {
-        if (card.sections.length > 1 || section.title.de !== card.title.de) w.heading(3, section.title.de);
+      // a person's summary first; its "Alle Angaben" without what the summary already said (an address block
+      // stands for its parts), so every value is on paper once
+      for (const section of card.sections) if (section.role !== 'all') for (const f of section.fields) for (const id of [f.id, ...(f.covers ?? [])]) shown.add(id);
+      const sections = card.sections
+        .map((section) => (section.role === 'all' ? { ...section, fields: section.fields.filter((f) => !shown.has(f.id)) } : section))
+        .filter((section) => section.fields.length > 0 || section.role !== 'all');
+      for (const section of sections) {
+        if (sections.length > 1 || section.title.de !== card.title.de) w.heading(3, section.title.de);
         w.table(
           section.fields.map((f) => {
             for (const id of [f.id, ...(f.covers ?? [])]) shown.add(id);
@@ -97,13 +105,16 @@ export async function exportPdf(view: DeliveryView, receipt: ReceiptFacts, optio
     }
     w.heading(2, `Dokumente (${view.documents.length})`);
     if (view.documents.length === 0) w.paragraph('Die Nachricht enthält keine Dokumente.');
-    w.table(view.documents.map((d, i) => documentRow(d, i, plans[i])));
+    w.table(
+      view.documents.map((d, i) => documentRow(d, i, plans[i])),
+      { essential: true },
+    );
 
     // the outline's "Anlagen" leads to the first page of the first document: made on that page
     let attachmentsItem: ReturnType<typeof outline.addItem> | undefined;
     const outlineItem = (title: string) => {
       attachmentsItem ??= outline.addItem('Anlagen');
-      attachmentsItem.addItem(outlineText(title));
+      attachmentsItem.addItem(outlineTitle(title));
     };
     for (const [i, plan] of plans.entries()) {
       const d = plan.doc;
@@ -129,13 +140,16 @@ export async function exportPdf(view: DeliveryView, receipt: ReceiptFacts, optio
       w.newPage();
       outlineItem(title);
       w.heading(1, title);
-      w.table([
-        { label: 'Dateiname', value: d.fileName === undefined ? 'keine Angabe' : visibleText(d.fileName) },
-        { label: 'Dateityp', value: `${d.detectedMimeType ?? 'unbekannt'}${d.mimeType && d.mimeType !== d.detectedMimeType ? ` (angegeben: ${d.mimeType})` : ''}`, ...(d.mimeMismatch ? { note: 'Angegebener Dateityp passt nicht zum Inhalt' } : {}) },
-        { label: 'Größe', value: `${formatBytes(d.size)} (${d.size} Byte)` },
-        { label: 'Prüfsumme (SHA-256)', value: d.sha256 },
-        ...(d.documentType ? [{ label: 'Dokumenttyp', value: d.documentType.display }] : []),
-      ]);
+      w.table(
+        [
+          { label: 'Dateiname', value: d.fileName === undefined ? 'keine Angabe' : visibleText(d.fileName) },
+          { label: 'Dateityp', value: `${d.detectedMimeType ?? 'unbekannt'}${d.mimeType && d.mimeType !== d.detectedMimeType ? ` (angegeben: ${d.mimeType})` : ''}`, ...(d.mimeMismatch ? { note: 'Angegebener Dateityp passt nicht zum Inhalt' } : {}) },
+          { label: 'Größe', value: `${formatBytes(d.size)} (${d.size} Byte)` },
+          { label: 'Prüfsumme (SHA-256)', value: d.sha256 },
+          ...(d.documentType ? [{ label: 'Dokumenttyp', value: d.documentType.display }] : []),
+        ],
+        { essential: true },
+      );
       if (plan.kind === 'image') {
         const bytes = await readDocumentBytes(options.source, d);
         let problem = imageProblem(bytes, plan.format);
@@ -175,6 +189,8 @@ export async function exportPdf(view: DeliveryView, receipt: ReceiptFacts, optio
     throw pdfFailed(`page import failed: ${error instanceof Error ? error.message.slice(0, 200) : String(error)}`, error);
   }
   const embedded = embedXml(target, options, view, exportedAt);
+  // what the imported pages brought along and no page uses any more (annotations, actions) is not written
+  removeUnreachable(target);
   const temp = `${outputPath}.${randomBytes(6).toString('hex')}.part`;
   try {
     const size = await writePdf(target, temp, embedded);
@@ -187,8 +203,15 @@ export async function exportPdf(view: DeliveryView, receipt: ReceiptFacts, optio
   }
 }
 
+/** An outline entry (bookmark): one line in the viewer's side bar. */
+/** An outline entry: bounded, in NFC, hidden characters as visible tokens (core/visible-text.ts). */
+function outlineTitle(text: string): string {
+  return visibleText(clipText(text, 200).normalize('NFC'));
+}
+
 function rowOf(f: Field): Row {
-  return { label: f.label.de, value: f.value.display, ...(f.value.flag ? { note: f.value.flag.de } : {}) };
+  const notes = [f.value.flag?.de, f.value.note?.de].filter((n): n is string => n !== undefined);
+  return { label: f.label.de, value: f.value.display, ...(notes.length > 0 ? { note: notes.join(' ') } : {}) };
 }
 
 /** A document in the list of the data part: what it is, its checksum, and where it follows (or why not). */
@@ -196,7 +219,7 @@ function documentRow(d: DocumentView, index: number, plan: DocumentPlan | undefi
   const declared = d.mimeType && d.mimeType !== d.detectedMimeType ? ` (angegeben: ${d.mimeType})` : '';
   const where =
     plan?.kind === 'pdf'
-      ? `Folgt als Anlage ${index + 1} mit ${plan.pages === 1 ? '1 Seite' : `${plan.pages} Seiten`}, Seiteninhalt unverändert, mit Fußzeile des Exports.${plan.hasAnnotations ? ' Verknüpfungen und Formularfelder des Dokuments wurden nicht übernommen.' : ''}`
+      ? `Folgt als Anlage ${index + 1} mit ${plan.pages === 1 ? '1 Seite' : `${plan.pages} Seiten`}, Seiteninhalt unverändert, mit Fußzeile des Exports.${plan.hasAnnotations ? ' Verknüpfungen, Formularfelder, Aktionen, Skripte und eingebettete Dateien des Dokuments wurden nicht übernommen.' : ''}`
       : plan?.kind === 'image'
         ? `Folgt als Anlage ${index + 1} (Bild).`
         : `Anlage ${index + 1} folgt nur als Angabe; die Datei liegt beim Export der Anhänge bei.`;
@@ -225,10 +248,6 @@ function documentFindings(view: DeliveryView): string[] {
     const declared = d.mimeType ?? 'keine Angabe';
     return [`Anlage ${i + 1} „${visibleText(d.fileName ?? d.name)}“: angegeben ${declared}, Inhalt ${d.detectedMimeType ?? 'nicht erkannt'}${d.mimeMismatch ? ' – passt nicht zur Angabe' : ''}; Export als ${file.fileName}`];
   });
-}
-
-function outlineText(text: string): string {
-  return visibleText(text.normalize('NFC'));
 }
 
 function documentLine(d: DocumentView): string {

@@ -5,6 +5,7 @@ import type { ReceiptFacts } from '../receipt.js';
 import { writeAtomically } from '../xml-export.js';
 import { receiptContentOf, renderReceipt } from './receipt-page.js';
 import { TaggedWriter } from './tagged-writer.js';
+import { SHORTENED } from './text-layout.js';
 
 export interface ExportReceiptOptions {
   readonly exportedAt?: Date;
@@ -17,7 +18,7 @@ export async function exportReceiptPdf(
   options: ExportReceiptOptions = {},
 ): Promise<{ path: string; size: number }> {
   const exportedAt = options.exportedAt ?? new Date();
-  const w = new TaggedWriter({ title: `Eingangsbestätigung ${receipt.messageId}`, subject: 'Eingangsbestätigung (OSCI-Postfach)', pdfa: true, createdAt: exportedAt });
+  const w = new TaggedWriter({ title: `Eingangsbestätigung ${receipt.messageId}`, subject: 'Eingangsbestätigung (OSCI-Postfach)', pdfa: true, createdAt: exportedAt, shortened: SHORTENED.standalone });
   let bytes: Buffer;
   try {
     w.doc.outline.addItem('Eingangsbestätigung');

@@ -5,11 +5,15 @@
  * imported page becomes that form XObject (its content, resources, visible box and rotation), so the structure
  * tree, outline, page order and footer built by pdfkit stay intact.
  *
+ * Nothing active comes along: links, form fields, actions, JavaScript and embedded files of the PDF are not taken
+ * over, and whatever of them hangs on a page's resources is removed (clean.ts).
+ *
  * Before rendering, every PDF is inspected once: its page count, and whether it allows PDF/A (fonts embedded,
  * no annotations). Documents are loaded one at a time, so only one evidence PDF is in memory at once.
  */
 import { decodePDFRawStream, PDFArray, PDFDict, PDFDocument, PDFName, PDFNumber, PDFRawStream, PDFRef, PDFStream, type PDFPage } from 'pdf-lib';
 import { PostfachError } from '../../errors.js';
+import { removeActiveContent } from './clean.js';
 import { readDocumentBytes } from '../../xsozial/read-delivery.js';
 import type { XmlSource } from '../../xsozial/source.js';
 import type { DocumentView } from '../../xsozial/view.js';
@@ -20,7 +24,10 @@ export type DocumentPlan =
       readonly kind: 'pdf';
       readonly pages: number;
       readonly pdfaBlockers: readonly string[];
-      /** Links and form fields are not taken over (their appearance would need the donor's context). */
+      /**
+       * The PDF has links, form fields, actions, scripts or embedded files: none of them is taken over (their
+       * appearance would need the donor's context, and an e-file PDF carries nothing active; clean.ts).
+       */
       readonly hasAnnotations: boolean;
       /** Per page: the visible size as shown (rotation applied) and how the page's content is placed on it. */
       readonly geometry: readonly PageGeometry[];
@@ -84,7 +91,7 @@ export async function planDocuments(source: XmlSource, documents: readonly Docum
     } else if (type === 'application/pdf') {
       plans.push(await inspectPdf(source, doc));
     } else if (type && IMAGE_TYPES[type]) {
-      plans.push({ doc, kind: 'image', format: IMAGE_TYPES[type]! });
+      plans.push({ doc, kind: 'image', format: IMAGE_TYPES[type] });
     } else {
       plans.push({ doc, kind: 'none', note: `Dateityp ${type ?? doc.mimeType ?? 'unbekannt'} kann hier nicht dargestellt werden; die Datei liegt beim Export der Anhänge bei.` });
     }
@@ -118,7 +125,9 @@ async function inspectPdf(source: XmlSource, doc: DocumentView): Promise<Documen
     };
   }
   if (pages === 0) return { doc, kind: 'none', note: 'Das PDF enthält keine Seiten.' };
-  const hasAnnotations = pdf.getPages().some((page) => page.node.has(PDFName.of('Annots')));
+  const names = pdf.catalog.lookupMaybe(PDFName.of('Names'), PDFDict);
+  const catalogActive = ['OpenAction', 'AA', 'AcroForm'].some((key) => pdf.catalog.has(PDFName.of(key))) || ['JavaScript', 'EmbeddedFiles'].some((key) => names?.has(PDFName.of(key)) === true);
+  const hasAnnotations = catalogActive || pdf.getPages().some((page) => page.node.has(PDFName.of('Annots')) || page.node.has(PDFName.of('AA')));
   return { doc, kind: 'pdf', pages, pdfaBlockers: pdfaBlockers(pdf), hasAnnotations, geometry: pdf.getPages().map(pageGeometry) };
 }
 
@@ -183,6 +192,8 @@ export async function importPdfPages(target: PDFDocument, source: XmlSource, pla
     } else {
       form = ctx.flateStream(content, formDict);
     }
+    // only what draws the page comes along: nothing active that hangs on the form or its resources (clean.ts)
+    removeActiveContent(ctx, form);
     const holder = target.getPage(placeholders[i]!).node;
     const resources = holder.Resources() ?? ctx.obj({});
     holder.set(PDFName.of('Resources'), resources);
@@ -191,8 +202,13 @@ export async function importPdfPages(target: PDFDocument, source: XmlSource, pla
     resources.set(PDFName.of('XObject'), xobjects);
     // a transparency group of the page stays with the page that now shows it
     const group = page.node.get(PDFName.of('Group'));
-    if (group) holder.set(PDFName.of('Group'), group);
+    if (group) {
+      removeActiveContent(ctx, group);
+      holder.set(PDFName.of('Group'), group);
+    }
   }
+  // the copied pages, their annotations, actions and whatever else only they used are deleted by the export's
+  // removeUnreachable before writing
   for (const ref of unused) ctx.delete(ref);
   return copied.length;
 }

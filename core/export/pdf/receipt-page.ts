@@ -47,7 +47,7 @@ export function renderReceipt(w: TaggedWriter, receipt: ReceiptFacts, content: R
   ];
   if (receipt.subject) arrival.push({ label: 'Betreff', value: receipt.subject });
   arrival.push({ label: 'Absender (Zertifikat)', value: receipt.sender }, { label: 'Empfänger (Zertifikat)', value: receipt.recipient });
-  w.table(arrival);
+  w.table(arrival, { essential: true });
   w.heading(2, 'Inhalt');
   const inner: Row[] = [];
   if (content.benefit) inner.push({ label: 'Leistung', value: content.benefit });
@@ -60,7 +60,7 @@ export function renderReceipt(w: TaggedWriter, receipt: ReceiptFacts, content: R
   }
   inner.push({ label: 'Prüfsumme des Inhalts (SHA-256)', value: receipt.contentSha256 });
   if (receipt.contentSize !== undefined) inner.push({ label: 'Größe des Inhalts', value: `${formatBytes(receipt.contentSize)} (${receipt.contentSize} Byte)` });
-  w.table(inner);
+  w.table(inner, { essential: true });
   if (receipt.parts !== undefined && receipt.parts.length > 0) {
     // per part what the author signature covers; bounded: a hostile delivery may carry thousands of parts
     w.heading(2, 'Teile der Zustellung');
@@ -71,6 +71,7 @@ export function renderReceipt(w: TaggedWriter, receipt: ReceiptFacts, content: R
         value: `${p.status}\nSHA-256 ${p.sha256} · ${formatBytes(p.size)}`,
         ...(p.warning ? { note: p.status } : {}),
       })),
+      { essential: true },
     );
     if (receipt.parts.length > listed.length) w.paragraph(`… und ${receipt.parts.length - listed.length} weitere Teile (vollständig im Programm unter „Laufzettel“).`);
   }

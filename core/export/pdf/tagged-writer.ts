@@ -2,10 +2,16 @@
  * A thin layer over pdfkit for tagged, accessible pages: every heading, paragraph and table row is a structure
  * element (H1–H3, P, Table/TR/TH/TD, Figure with alternative text), page furniture is an Artifact, and the
  * bookmarks (outline) follow the headings. Fonts: DejaVu Sans (covers the Latin letters of DIN 91379).
+ *
+ * Bounded: every text goes through text-layout.ts (lines laid out here, in one pass, within bounds per value) before
+ * pdfkit sees it, and the values of one document share a budget of characters and rows; what does not fit is
+ * replaced by a notice that says where the full value is. One hostile value can make a document shorter, never
+ * make it take minutes or gigabytes.
  */
 import PDFDocument from 'pdfkit';
 import { visibleText } from '../../visible-text.js';
-import { bundledFont } from './fonts.js';
+import { bundledFont, type FontStyle } from './fonts.js';
+import { clipText, GlyphWidths, LABEL_BOUNDS, layoutText, PARAGRAPH_BOUNDS, SHORTENED, VALUE_BOUNDS, type ShortenedNotice, type TextBounds } from './text-layout.js';
 
 // pdfkit takes parsed fontkit fonts as font source (its types only name files and buffers)
 const fontSource = (style: 'regular' | 'bold') => bundledFont(style) as unknown as string;
@@ -29,25 +35,49 @@ export interface WriterOptions {
   readonly subject: string;
   readonly pdfa: boolean;
   readonly createdAt: Date;
+  /** What a shortened value says (default: the e-file's, which carries the XML). */
+  readonly shortened?: ShortenedNotice;
 }
 
 /**
- * Text is drawn in NFC: a name typed with combining marks ("u" + U+0308) looks the same, but text extraction and
- * search in the e-file then find it; sequences without a precomposed letter keep their combining marks. Invisible
- * and direction-changing characters (U+202E, zero-width, soft hyphen, …) are drawn as their visible tokens
- * "⟨U+202E⟩" (core/visible-text.ts, as in the UI and the CLI); pdfkit has no bidi algorithm, so the token is
- * also the only way such a character shows at all. Line breaks and tabs of multi-line values stay.
+ * What one document prints of values at most (rows of tables, characters of their values), beyond the bounds of
+ * each value: some hundred pages. Rows marked essential (the receipt, the list of documents) are always printed.
  */
-function nfc(text: string): string {
-  return visibleText(text.normalize('NFC'), { lineBreaks: true });
+export const DOCUMENT_BOUNDS = { maxRows: 6000, maxChars: 250_000 } as const;
+
+/** Length of the single-line texts (titles, outline entries, footers, alternative texts). */
+const TITLE_CHARS = 300;
+
+/**
+ * Text is drawn in NFC: a name typed with combining marks ("u" + U+0308) looks the same, but text extraction and
+ * search in the e-file then find it; sequences without a precomposed letter keep their combining marks. Only the
+ * part that can be printed is normalised. Invisible and direction-changing characters (U+202E, zero-width, soft
+ * hyphen, …) are drawn as their visible tokens "⟨U+202E⟩" (core/visible-text.ts, as in the UI and the CLI); pdfkit
+ * has no bidi algorithm, so the token is also the only way such a character shows at all. Line breaks and tabs of
+ * multi-line values stay. Word breaking (text-layout.ts) comes after this and inserts no format characters.
+ */
+function nfc(text: string, maxChars = TITLE_CHARS * 4): string {
+  return visibleText((text.length > maxChars + 64 ? text.slice(0, maxChars + 64) : text).normalize('NFC'), { lineBreaks: true });
+}
+
+/** A laid-out block: its lines and whether anything was left out. */
+interface Block {
+  readonly lines: readonly string[];
+  readonly shortened: boolean;
 }
 
 export class TaggedWriter {
   readonly doc: PDFKit.PDFDocument;
   private readonly document: PDFKit.PDFStructureElement;
   private section: PDFKit.PDFStructureElement;
+  private readonly widths: Record<FontStyle, GlyphWidths> = { regular: new GlyphWidths(bundledFont('regular')), bold: new GlyphWidths(bundledFont('bold')) };
+  private readonly notice: string;
+  /** Values printed so far (document budget). */
+  private printedRows = 0;
+  private printedChars = 0;
 
   constructor(options: WriterOptions) {
+    this.notice = (options.shortened ?? SHORTENED.efile).de;
     this.doc = new PDFDocument({
       size: 'A4',
       margins: { top: PAGE.margin, bottom: PAGE.margin, left: PAGE.margin, right: PAGE.margin },
@@ -59,8 +89,8 @@ export class TaggedWriter {
       font: fontSource('regular'),
       ...(options.pdfa ? { subset: 'PDF/A-3b' as const } : {}),
       info: {
-        Title: nfc(options.title),
-        Subject: nfc(options.subject),
+        Title: clipText(nfc(options.title), TITLE_CHARS),
+        Subject: clipText(nfc(options.subject), TITLE_CHARS),
         Creator: 'OSCI-Postfach',
         Producer: 'OSCI-Postfach (pdfkit, pdf-lib)',
         // no ModDate: pdfkit's XMP has no xmp:ModifyDate, and PDF/A wants the Info dictionary and XMP to agree
@@ -79,9 +109,35 @@ export class TaggedWriter {
     return range.start + range.count - 1;
   }
 
+  /**
+   * Lays text out for `width` points in the font and size given (which it also selects): the lines pdfkit then
+   * draws unchanged, a notice line where text was left out. Bounded by `bounds`, whatever the text's length.
+   */
+  layout(text: string, style: FontStyle, size: number, width: number, bounds: TextBounds): Block {
+    this.doc.font(style === 'bold' ? 'B' : 'R').fontSize(size);
+    // pdfkit measures a line's last word together with the line break that follows it (draw() joins the lines)
+    const measure = { widths: this.widths[style], size, exact: (line: string) => this.doc.widthOfString(`${line}\n`) };
+    const prepared = text.length > bounds.maxChars + 64 ? text.slice(0, bounds.maxChars + 64) : text;
+    const laid = layoutText(nfc(prepared, bounds.maxChars), measure, width, bounds);
+    const shortened = laid.shortened || prepared.length < text.length;
+    if (!shortened) return laid;
+    const notice = layoutText(this.notice, measure, width, LABEL_BOUNDS);
+    return { lines: [...laid.lines, ...notice.lines], shortened };
+  }
+
+  /** Height of a laid-out block in the current font and size. */
+  private heightOf(block: Block): number {
+    return block.lines.length * this.doc.currentLineHeight(true);
+  }
+
+  /** Draws a laid-out block at (x, y); pdfkit wraps nothing (every line fits) and continues on a new page if needed. */
+  private draw(block: Block, x: number, y: number, width: number, options: PDFKit.Mixins.TextOptions = {}): void {
+    this.doc.text(block.lines.join('\n'), x, y, { ...options, width });
+  }
+
   /** Starts a new section (Sect, with a title where given) in the structure tree; later content goes into it. */
   beginSection(title?: string): void {
-    const sect = this.doc.struct('Sect', title ? { title: nfc(title) } : {});
+    const sect = this.doc.struct('Sect', title ? { title: clipText(nfc(title), TITLE_CHARS) } : {});
     this.document.add(sect);
     this.section = sect;
   }
@@ -94,14 +150,16 @@ export class TaggedWriter {
     if (this.doc.y + height > BOTTOM) this.newPage();
   }
 
-  heading(level: 1 | 2 | 3, rawText: string): void {
-    const text = nfc(rawText);
+  heading(level: 1 | 2 | 3, text: string): void {
     const size = level === 1 ? 17 : level === 2 ? 13.5 : 11;
-    this.ensureSpace(size * 3 + 30);
+    this.doc.font('B').fontSize(size);
+    const block = this.layout(text, 'bold', size, CONTENT_WIDTH, LABEL_BOUNDS);
+    this.ensureSpace(Math.max(size * 3, this.heightOf(block) + size) + 30);
     if (this.doc.y > PAGE.margin + 1) this.doc.moveDown(level === 1 ? 0.4 : 0.6);
     this.section.add(
       this.doc.struct(`H${level}`, {}, () => {
-        this.doc.font('B').fontSize(size).fillColor(level === 1 ? '#14325c' : '#1f1f1f').text(text, PAGE.margin, this.doc.y, { width: CONTENT_WIDTH });
+        this.doc.font('B').fontSize(size).fillColor(level === 1 ? '#14325c' : '#1f1f1f');
+        this.draw(block, PAGE.margin, this.doc.y, CONTENT_WIDTH);
       }),
     );
     if (level === 1) {
@@ -114,30 +172,32 @@ export class TaggedWriter {
     this.doc.fillColor('black');
   }
 
-  paragraph(rawText: string, options: { size?: number; bold?: boolean; colour?: string } = {}): void {
-    const text = nfc(rawText);
+  paragraph(text: string, options: { size?: number; bold?: boolean; colour?: string } = {}): void {
     const size = options.size ?? 9.5;
     this.doc.font(options.bold ? 'B' : 'R').fontSize(size);
-    this.ensureSpace(Math.min(this.doc.heightOfString(text, { width: CONTENT_WIDTH }), 200));
+    const block = this.layout(text, options.bold ? 'bold' : 'regular', size, CONTENT_WIDTH, PARAGRAPH_BOUNDS);
+    this.ensureSpace(Math.min(this.heightOf(block), 200));
     this.section.add(
       this.doc.struct('P', {}, () => {
-        this.doc.fillColor(options.colour ?? 'black').text(text, PAGE.margin, this.doc.y, { width: CONTENT_WIDTH });
+        this.doc.fillColor(options.colour ?? 'black');
+        this.draw(block, PAGE.margin, this.doc.y, CONTENT_WIDTH);
       }),
     );
     this.doc.fillColor('black').moveDown(0.35);
   }
 
   /** A framed warning (e.g. Testantrag): thick border and a sign, readable without colour. */
-  banner(rawText: string): void {
-    const text = nfc(rawText);
+  banner(text: string): void {
     this.doc.font('B').fontSize(12);
-    const h = this.doc.heightOfString(text, { width: CONTENT_WIDTH - 24 }) + 16;
+    const block = this.layout(text, 'bold', 12, CONTENT_WIDTH - 24, LABEL_BOUNDS);
+    const h = this.heightOf(block) + 16;
     this.ensureSpace(h + 8);
     const y = this.doc.y;
     this.artifact(() => this.doc.rect(PAGE.margin, y, CONTENT_WIDTH, h).lineWidth(2.5).fillAndStroke('#fde8e8', '#b3261e'));
     this.section.add(
       this.doc.struct('P', {}, () => {
-        this.doc.fillColor('#8c1d18').font('B').fontSize(12).text(text, PAGE.margin + 12, y + 8, { width: CONTENT_WIDTH - 24 });
+        this.doc.fillColor('#8c1d18').font('B').fontSize(12);
+        this.draw(block, PAGE.margin + 12, y + 8, CONTENT_WIDTH - 24);
       }),
     );
     this.doc.fillColor('black');
@@ -145,31 +205,53 @@ export class TaggedWriter {
     this.doc.x = PAGE.margin;
   }
 
-  /** Label/value rows as a two-column table (TH = label, TD = value). */
-  table(rows: readonly Row[]): void {
+  /**
+   * Label/value rows as a two-column table (TH = label, TD = value). Each label and value is bounded on its own;
+   * rows that are not `essential` also count against the document's budget, and once it is used up the rest of
+   * the table is left out with a notice that says how many values and where they are.
+   */
+  table(rows: readonly Row[], options: { essential?: boolean } = {}): void {
     if (rows.length === 0) return;
     const table = this.doc.struct('Table');
     this.section.add(table);
-    for (const raw of rows) {
-      const row: Row = { label: nfc(raw.label), value: nfc(raw.value), ...(raw.note ? { note: nfc(raw.note) } : {}) };
+    let omitted = 0;
+    for (const row of rows) {
+      if (options.essential !== true) {
+        if (this.printedRows >= DOCUMENT_BOUNDS.maxRows || this.printedChars >= DOCUMENT_BOUNDS.maxChars) {
+          omitted++;
+          continue;
+        }
+        this.printedRows++;
+        this.printedChars += Math.min(row.value.length, VALUE_BOUNDS.maxChars) + Math.min(row.label.length, LABEL_BOUNDS.maxChars);
+      }
       this.doc.font('R').fontSize(9);
-      const labelH = this.doc.heightOfString(row.label, { width: LABEL_WIDTH });
+      const label = this.layout(row.label, 'regular', 9, LABEL_WIDTH, LABEL_BOUNDS);
+      const labelH = this.heightOf(label);
       this.doc.font('R').fontSize(9.5);
-      const valueH = this.doc.heightOfString(row.value || ' ', { width: VALUE_WIDTH }) + (row.note ? this.doc.heightOfString(row.note, { width: VALUE_WIDTH }) + 2 : 0);
+      const value = this.layout(row.value || ' ', 'regular', 9.5, VALUE_WIDTH, VALUE_BOUNDS);
+      let valueH = this.heightOf(value);
+      this.doc.font('B').fontSize(9);
+      const note = row.note ? this.layout(`⚠ ${row.note}`, 'bold', 9, VALUE_WIDTH, LABEL_BOUNDS) : undefined;
+      if (note) valueH += this.heightOf(note) + 2;
       this.ensureSpace(Math.max(labelH, valueH) + 6);
       const y = this.doc.y;
       const tr = this.doc.struct('TR');
       table.add(tr);
       tr.add(
         this.doc.struct('TH', {}, () => {
-          this.doc.font('R').fontSize(9).fillColor('#4a4a4a').text(row.label, PAGE.margin, y, { width: LABEL_WIDTH });
+          this.doc.font('R').fontSize(9).fillColor('#4a4a4a');
+          this.draw(label, PAGE.margin, y, LABEL_WIDTH);
         }),
       );
       const labelBottom = this.doc.y;
       tr.add(
         this.doc.struct('TD', {}, () => {
-          this.doc.font('R').fontSize(9.5).fillColor('black').text(row.value || ' ', PAGE.margin + LABEL_WIDTH + GAP, y, { width: VALUE_WIDTH });
-          if (row.note) this.doc.font('B').fontSize(9).fillColor('#8c1d18').text(`⚠ ${row.note}`, PAGE.margin + LABEL_WIDTH + GAP, this.doc.y + 1, { width: VALUE_WIDTH });
+          this.doc.font('R').fontSize(9.5).fillColor('black');
+          this.draw(value, PAGE.margin + LABEL_WIDTH + GAP, y, VALUE_WIDTH);
+          if (note) {
+            this.doc.font('B').fontSize(9).fillColor('#8c1d18');
+            this.draw(note, PAGE.margin + LABEL_WIDTH + GAP, this.doc.y + 1, VALUE_WIDTH);
+          }
         }),
       );
       const bottom = Math.max(labelBottom, this.doc.y) + 3;
@@ -179,6 +261,12 @@ export class TaggedWriter {
       this.doc.x = PAGE.margin;
     }
     this.doc.moveDown(0.4);
+    if (omitted > 0) {
+      this.paragraph(
+        `${omitted === 1 ? 'Eine weitere Angabe ist' : `${omitted} weitere Angaben sind`} hier nicht gedruckt: Das Dokument hat die Obergrenze von ${DOCUMENT_BOUNDS.maxRows} Angaben oder ${DOCUMENT_BOUNDS.maxChars.toLocaleString('de-DE')} Zeichen erreicht ${this.notice.replace(/^… /, '')}.`,
+        { size: 9, bold: true, colour: '#8c1d18' },
+      );
+    }
   }
 
   /**
@@ -195,7 +283,7 @@ export class TaggedWriter {
     const natural = { width: image.width * 0.75, height: image.height * 0.75 };
     const fits = natural.width <= CONTENT_WIDTH && natural.height <= BOTTOM - y;
     this.section.add(
-      this.doc.struct('Figure', { alt: nfc(alt) }, () => {
+      this.doc.struct('Figure', { alt: clipText(nfc(alt), TITLE_CHARS * 2) }, () => {
         const source = image as unknown as Buffer;
         if (fits) this.doc.image(source, PAGE.margin + (CONTENT_WIDTH - natural.width) / 2, y, natural);
         else this.doc.image(source, PAGE.margin, y, { fit: [CONTENT_WIDTH, BOTTOM - y], align: 'center' });
@@ -211,7 +299,7 @@ export class TaggedWriter {
   placeholderPage(size: [number, number], alt: string, xobject: string): number {
     this.newPage(size);
     const height = this.doc.page.height;
-    this.section.add(this.doc.struct('Figure', { alt: nfc(alt) }, () => this.doc.addContent(`q 1 0 0 -1 0 ${height} cm /${xobject} Do Q`)));
+    this.section.add(this.doc.struct('Figure', { alt: clipText(nfc(alt), TITLE_CHARS * 2) }, () => this.doc.addContent(`q 1 0 0 -1 0 ${height} cm /${xobject} Do Q`)));
     return this.pageIndex;
   }
 
@@ -235,7 +323,7 @@ export class TaggedWriter {
       page.margins.bottom = 0;
       this.doc.markContent('Artifact', { type: 'Pagination' });
       const own = imported.get(i);
-      const text = nfc(`${own ?? label} · Seite ${i + 1} von ${range.count}`);
+      const text = `${clipText(nfc(own ?? label), TITLE_CHARS)} · Seite ${i + 1} von ${range.count}`;
       if (own === undefined) {
         this.doc.font('R').fontSize(7.5).fillColor('#6b6b6b').text(text, PAGE.margin, PAGE.height - 34, { width: CONTENT_WIDTH, align: 'center', lineBreak: false });
       } else {

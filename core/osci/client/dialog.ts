@@ -129,7 +129,7 @@ class Exchange {
         ...(this.options.signatureKey
           ? { signer: { privateKey: this.options.signatureKey.privateKey, certificate: this.options.signatureKey.certificate, ...this.options.signatureAlgorithms } }
           : {}),
-      } as RequestSpec);
+      });
       return encryptTransport(built.mime, this.options.intermediaryCertificate, this.options.transport);
     })();
     // a failure is reported where the request is sent; a prepared request that is never sent reports nothing

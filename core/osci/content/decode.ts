@@ -356,7 +356,7 @@ async function decodeContainer(
       base64Bytes: async (element) => contents.find((c): c is Extract<ContentItem, { kind: 'Base64Content' }> => c.kind === 'Base64Content' && c.payload === element)?.data,
     });
     const trustDetail = r.signer ? evaluateTrust(r.signer, ctx.options.authorAnchors, ctx.options.trustAt) : 'untrusted';
-    if (r.failure) ctx.errors.push(osciError(r.failure.kind as 'digest-mismatch', `content signature: ${r.failure.detail}`));
+    if (r.failure) ctx.errors.push(osciError(r.failure.kind, `content signature: ${r.failure.detail}`));
     signatures.push({
       valid: r.valid,
       valueValid: r.valueValid,

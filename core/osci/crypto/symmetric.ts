@@ -11,7 +11,7 @@
  * cannot read with the same error (`authenticated`), so that a wrong key — a substitute key of RSA-1.5's implicit
  * rejection included (rsa-key-transport.ts) — always ends in the same words.
  */
-import { createCipheriv, createDecipheriv, randomBytes, type CipherGCM, type DecipherGCM } from 'node:crypto';
+import { createCipheriv, createDecipheriv, randomBytes, type DecipherGCM } from 'node:crypto';
 import { bufferSource, readAll, type ByteSource } from '../../io/byte-source.js';
 import type { SpoolScope } from '../../io/sink.js';
 import { PostfachError } from '../../errors.js';
@@ -85,7 +85,7 @@ export async function decryptSymmetric(
       if (source.size < ivLen + GCM_TAG_LENGTH) throw new Error('ciphertext shorter than IV and tag');
       const iv = await readAll(source, 16, { start: 0, end: ivLen });
       const tag = await readAll(source, 16, { start: source.size - GCM_TAG_LENGTH, end: source.size });
-      const decipher = createDecipheriv(alg.cipher as 'aes-256-gcm', key, iv, { authTagLength: GCM_TAG_LENGTH }) as DecipherGCM;
+      const decipher = createDecipheriv(alg.cipher as 'aes-256-gcm', key, iv, { authTagLength: GCM_TAG_LENGTH });
       decipher.setAuthTag(tag);
       const body = source.stream({ start: ivLen, end: source.size - GCM_TAG_LENGTH });
       const out = await scope.sink(source.size - ivLen - GCM_TAG_LENGTH, pipeGcm(decipher, body));
@@ -180,7 +180,7 @@ export function encryptSymmetricStream(algorithmUri: string, ivLength: number, k
     }
     const fin = cipher.final();
     if (fin.length) yield fin;
-    if (alg.mode === 'gcm') yield (cipher as CipherGCM).getAuthTag();
+    if (alg.mode === 'gcm') yield cipher.getAuthTag();
   };
   return {
     size,

@@ -136,7 +136,6 @@ export async function readMultipart(source: ByteSource, options: ReadMultipartOp
     if (kind === 'none') continue; // boundary text followed by other characters: not a delimiter
     if (open) {
       parts.push(makePart(source, open.headers, open.bodyStart, hit, seenIds));
-      open = undefined;
     }
     if (kind === 'close') {
       closed = true;

@@ -94,7 +94,7 @@ export async function verifySignature(signature: Element, ctx: VerifyContext): P
     for (const t of transforms) {
       if (t !== C14N_URI && t !== TRANSFORM_BASE64) throw osciError('unsupported-algorithm', `${what}: transform ${t.slice(0, 100)}`);
     }
-    let ok = false;
+    let ok: boolean;
     let quirk: 'Q10' | undefined;
     let target: Element | undefined;
     if (uri.startsWith('cid:')) {

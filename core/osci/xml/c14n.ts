@@ -18,7 +18,7 @@ type DomElement = Parameters<typeof findAncestorNsForElement>[0];
 /** Inclusive C14N of the element in the context of its document. */
 export function canonicalize(el: Element): string {
   const dom = el as unknown as DomElement;
-  return engine.process(dom, { ancestorNamespaces: findAncestorNsForElement(dom) }) as string;
+  return engine.process(dom, { ancestorNamespaces: findAncestorNsForElement(dom) });
 }
 
 /**
@@ -75,10 +75,10 @@ export function digestCanonical(el: Element, hash: string): Promise<Buffer> {
  * an osci:Content, free of the envelope's declarations.
  */
 export function canonicalizeStandalone(el: Element): string {
-  return new ExclusiveCanonicalization().process(el as unknown as DomElement, {}) as string;
+  return new ExclusiveCanonicalization().process(el as unknown as DomElement, {});
 }
 
 /** Inclusive C14N of the element as if it were a document of its own (no inherited declarations). */
 export function canonicalizeDetached(el: Element): string {
-  return engine.process(el as unknown as DomElement, { ancestorNamespaces: [] }) as string;
+  return engine.process(el as unknown as DomElement, { ancestorNamespaces: [] });
 }

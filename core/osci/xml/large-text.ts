@@ -264,9 +264,7 @@ export async function elideLargeText(
     base = dataBase + data.length - carry.length;
   }
   if (carry.length) {
-    const data = carry;
-    carry = Buffer.alloc(0);
-    await process(data, true);
+    await process(carry, true);
   }
   await endRun(source.size);
   const xml = Buffer.concat(out);

@@ -18,7 +18,7 @@ export interface PickedFile {
 
 const accepted: Record<'p12' | 'certificate', string[]> = {
   p12: ['.p12', '.pfx', 'application/x-pkcs12'],
-  certificate: ['.cer', '.crt', '.pem', '.der', 'application/x-x509-ca-cert', 'application/pkix-cert'],
+  certificate: ['.cer', '.crt', '.pem', '.der', '.p7b', '.p7c', 'application/x-x509-ca-cert', 'application/pkix-cert', 'application/x-pkcs7-certificates'],
 };
 
 export function FilePicker(props: {

@@ -5,6 +5,7 @@
  * PDF, the CLI and the exported file names (core/visible-text.ts).
  */
 import { visibleSegments } from '../../../core/visible-text.js';
+import { Breakable } from './Breakable.js';
 import { useT } from '../i18n/i18n.js';
 
 /** A token already written into a text by the program (an export file name made by core/export/file-names.ts). */
@@ -28,7 +29,8 @@ export function Shown({ text, lineBreaks = false, tokens = false, className }: {
     <bdi className={className === undefined ? 'shown' : `shown ${className}`}>
       {segments.map((segment, i) =>
         segment.hidden === undefined ? (
-          segment.text
+          // a long run without a space gets break opportunities (Breakable.tsx: Chromium lays it out slowly otherwise)
+          <Breakable key={i} text={segment.text} />
         ) : (
           <span key={i} className="shown__hidden" title={t.common.hiddenChar(segment.text.slice(1, -1))} data-hidden-char={segment.text}>
             {segment.text}

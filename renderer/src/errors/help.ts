@@ -80,8 +80,24 @@ export const HELP: Readonly<Record<string, UserText>> = {
     en: 'The key file is protected with an unsupported method. IT support can export it again (e.g. AES-256).',
   },
   'certificate-unreadable': {
-    de: 'Die Zertifikatsdatei kann nicht gelesen werden. Wählen Sie die .cer-, .crt- oder .pem-Datei, die Sie von der IT bekommen haben.',
-    en: 'The certificate file cannot be read. Choose the .cer, .crt or .pem file you got from IT support.',
+    de: 'Die Zertifikatsdatei kann nicht gelesen werden. Wählen Sie die .cer-, .crt-, .pem- oder .p7b-Datei, die Sie von der IT bekommen haben.',
+    en: 'The certificate file cannot be read. Choose the .cer, .crt, .pem or .p7b file you got from IT support.',
+  },
+  'certificate-is-pkcs12': {
+    de: 'Sie haben eine Schlüsseldatei (.p12/.pfx) gewählt. Hier gehört das Zertifikat hin (.cer, .crt, .pem oder .p7b).',
+    en: 'You chose a key file (.p12/.pfx). The certificate belongs here (.cer, .crt, .pem or .p7b).',
+  },
+  'trusted-ca-not-ca': {
+    de: 'Vertrauen kann man nur einer Zertifizierungsstelle (CA), nicht einem einzelnen Absender-Zertifikat. Bitten Sie die IT um das CA-Zertifikat des Absenders (oft als .p7b-Bündel veröffentlicht).',
+    en: 'Only a certification authority (CA) can be trusted, not a single sender certificate. Ask IT support for the sender’s CA certificate (often published as a .p7b bundle).',
+  },
+  'trusted-ca-unknown': {
+    de: 'Die CA ist schon nicht mehr in der Liste. Schließen und öffnen Sie die Einstellungen, um die aktuelle Liste zu sehen.',
+    en: 'The CA is no longer in the list. Close and open the settings to see the current list.',
+  },
+  'trusted-ca-not-in-file': {
+    de: 'Die Datei wurde seit der Auswahl verändert. Wählen Sie sie erneut aus.',
+    en: 'The file changed since it was chosen. Choose it again.',
   },
   'input-file': {
     de: 'Die Datei ist nicht mehr vorhanden oder nicht lesbar. Wählen Sie sie erneut aus.',
@@ -229,6 +245,18 @@ export const HELP: Readonly<Record<string, UserText>> = {
   'service-stopped': {
     de: 'Starten Sie das Programm neu. Es geht nichts verloren: Gespeicherte Anträge bleiben erhalten, nicht abgeholte liegen weiter beim Intermediär.',
     en: 'Restart the program. Nothing is lost: stored applications are kept, applications not yet fetched stay at the intermediary.',
+  },
+  'service-restarted': {
+    de: 'Versuchen Sie die Aktion erneut. Geschieht es bei derselben Nachricht wieder, wird dieser Schritt für sie gesperrt; informieren Sie dann die IT. Es geht nichts verloren.',
+    en: 'Try the action again. If it happens again with the same message, this step is blocked for it; then inform IT. Nothing is lost.',
+  },
+  'work-quarantined': {
+    de: 'Exportieren Sie die Nachricht als XML (so wie empfangen) und geben Sie der IT die technische Angabe weiter; die IT kann den Schritt nach der Prüfung wieder freigeben.',
+    en: 'Export the message as XML (as received) and give IT support the technical detail; IT can release the step again after checking.',
+  },
+  'value-missing': {
+    de: 'Öffnen Sie die Nachricht erneut. ' + ask,
+    en: 'Open the message again. ' + askEn,
   },
   'bridge-unreachable': {
     de: 'Laden Sie die Seite neu. Läuft das Programm nicht mehr, starten Sie es neu und öffnen Sie die angezeigte Adresse.',

@@ -18,11 +18,11 @@ interface SettingsState {
   readonly language: UiLanguage;
   readonly t: Messages;
   readonly settings: Settings;
-  setLanguage(language: UiLanguage): Promise<void>;
-  updateSettings(patch: Partial<Settings>): Promise<Settings>;
+  readonly setLanguage: (language: UiLanguage) => Promise<void>;
+  readonly updateSettings: (patch: Partial<Settings>) => Promise<Settings>;
 }
 
-const DEFAULTS: Settings = { language: 'de', fetchIntervalMinutes: 15 };
+const DEFAULTS: Settings = { language: 'de', fetchIntervalMinutes: 15, familyNameFirst: true };
 
 const SettingsContext = createContext<SettingsState>({
   language: 'de',

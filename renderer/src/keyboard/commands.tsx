@@ -17,8 +17,8 @@ export type Command = 'fetch' | 'search' | 'export' | 'print' | 'copyBlock' | 's
 type Handlers = Partial<Record<Command, () => void>>;
 
 interface CommandsValue {
-  register(handlers: Handlers): () => void;
-  run(command: Command): void;
+  readonly register: (handlers: Handlers) => () => void;
+  readonly run: (command: Command) => void;
 }
 
 const CommandsContext = createContext<CommandsValue>({ register: () => () => undefined, run: () => undefined });

@@ -43,7 +43,7 @@ function remPx(): number {
 }
 
 export function MessageList({ pages, label, selectedId, onSelect, onActivate, emptyText, onRowsShown, followFocus = true }: MessageListProps) {
-  const { t, language } = useLanguage();
+  const { t, language, settings } = useLanguage();
   const scrollRef = useRef<HTMLDivElement>(null);
   const [rowHeight, setRowHeight] = useState(() => Math.round(ROW_REM * remPx()));
   const [activeIndex, setActiveIndex] = useState(0);
@@ -211,7 +211,7 @@ export function MessageList({ pages, label, selectedId, onSelect, onActivate, em
               aria-selected={selected}
               aria-setsize={total}
               aria-posinset={row.index + 1}
-              aria-label={item === undefined ? t.mailbox.list.loadingRow : rowName(item, t, language)}
+              aria-label={item === undefined ? t.mailbox.list.loadingRow : rowName(item, t, language, settings.familyNameFirst)}
               tabIndex={row.index === activeIndex ? 0 : -1}
               className={classes}
               style={{ height: row.size, transform: `translateY(${row.start}px)` }}
@@ -224,7 +224,7 @@ export function MessageList({ pages, label, selectedId, onSelect, onActivate, em
                 if (item !== undefined) onActivate(item);
               }}
             >
-              {item === undefined ? <span className="row__placeholder">{t.mailbox.list.loadingRow}</span> : <MessageRowContent item={item} t={t} language={language} />}
+              {item === undefined ? <span className="row__placeholder">{t.mailbox.list.loadingRow}</span> : <MessageRowContent item={item} t={t} language={language} familyFirst={settings.familyNameFirst} />}
             </div>
           );
         })}

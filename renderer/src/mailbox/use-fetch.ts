@@ -19,8 +19,8 @@ export interface FetchState {
 }
 
 export interface Fetcher extends FetchState {
-  start(background?: boolean): void;
-  cancel(): void;
+  readonly start: (background?: boolean) => void;
+  readonly cancel: () => void;
   /** The mailbox identity is set up: fetching is possible. */
   readonly possible: boolean;
 }

@@ -28,14 +28,14 @@ export interface MessagePages {
   /** The query the shown rows belong to is still loading (a new search, a new filter). */
   readonly loading: boolean;
   readonly error: unknown;
-  itemAt(index: number): MessageListItem | undefined;
-  indexOf(id: number): number | undefined;
+  readonly itemAt: (index: number) => MessageListItem | undefined;
+  readonly indexOf: (id: number) => number | undefined;
   /** Loads the pages covering rows [start, end]. */
-  ensure(start: number, end: number): void;
+  readonly ensure: (start: number, end: number) => void;
   /** Puts an item the service answered (after a state change) in place of its row. */
-  patch(item: MessageListItem): void;
+  readonly patch: (item: MessageListItem) => void;
   /** Reads the list again (same query), keeping the rows shown until the new ones arrive. */
-  reload(): void;
+  readonly reload: () => void;
   /** Counts up whenever new rows arrived (for performance marks and effects). */
   readonly generation: number;
   /** The key of the rows shown (query and reload count). */
@@ -90,8 +90,7 @@ export function useMessagePages(query: ListQuery, onFirstPage?: (key: string, to
 
   useEffect(() => {
     loadPage(key, query, 0);
-    // the query object is described completely by the key
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the query object is described completely by the key
   }, [key, loadPage]);
 
   // while a new query loads, the previous rows stay visible

@@ -6,6 +6,7 @@ import { useState } from 'react';
 import { ListBox, ListBoxItem, type Key } from 'react-aria-components';
 import type { DocumentRef } from '../../../core/api/contract/mailbox.js';
 import { coverageTone } from '../../../core/api/contract/coverage.js';
+import { clipText } from '../../../core/text-bounds.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { visibleText } from '../../../core/visible-text.js';
 import { IconWarning } from '../components/Icons.js';
@@ -16,6 +17,9 @@ import { useDocumentBytes } from './document-bytes.js';
 import { ImageViewer } from './ImageViewer.js';
 import { PdfViewer } from './PdfViewer.js';
 import type { DocumentEntry } from './types.js';
+
+/** Characters of a document's name and file name on its tile (names come from the message, of any length). */
+const NAME_CHARS = 200;
 
 const keyOf = (ref: DocumentRef): string => (ref.source === 'inline' ? `i${ref.ordinal}` : ref.source === 'attachment' ? `a${ref.attachmentId}` : 'content');
 
@@ -65,13 +69,13 @@ export function DocumentsPanel({ id, documents }: { id: number; documents: reado
         data-testid="documents-list"
       >
         {sorted.map((d) => (
-          <ListBoxItem key={keyOf(d.ref)} id={keyOf(d.ref)} className="documents__item" textValue={visibleText(d.name)}>
+          <ListBoxItem key={keyOf(d.ref)} id={keyOf(d.ref)} className="documents__item" textValue={visibleText(clipText(d.name, NAME_CHARS))}>
             <span className="documents__name">
-              <Shown text={d.name} />
+              <Shown text={clipText(d.name, NAME_CHARS)} />
             </span>
             <span className="documents__meta">
               {d.isApplicationForm ? `${t.message.documents.applicationForm} · ` : d.ref.source === 'attachment' ? `${t.message.documents.attachment} · ` : ''}
-              {d.fileName === undefined ? null : <Shown text={d.fileName} />} · <span className="documents__size">{formatBytes(d.size, language)}</span>
+              {d.fileName === undefined ? null : <Shown text={clipText(d.fileName, NAME_CHARS)} />} · <span className="documents__size">{formatBytes(d.size, language)}</span>
             </span>
             <DocumentWarnings doc={d} />
             <span className="documents__export" data-testid="document-export-name">
@@ -100,9 +104,9 @@ export function DocumentsPanel({ id, documents }: { id: number; documents: reado
         {doc !== null && bytes?.phase === 'failed' ? <ErrorNotice error={bytes.error} headingLevel={3} /> : null}
         {doc !== null && bytes?.phase === 'ready' ? (
           type === 'application/pdf' ? (
-            <PdfViewer bytes={bytes.bytes} name={visibleText(doc.name)} />
+            <PdfViewer bytes={bytes.bytes} name={visibleText(clipText(doc.name, NAME_CHARS))} />
           ) : type === 'image/jpeg' || type === 'image/png' || type === 'image/gif' || type === 'image/webp' ? (
-            <ImageViewer bytes={bytes.bytes} mimeType={type} name={visibleText(doc.name)} />
+            <ImageViewer bytes={bytes.bytes} mimeType={type} name={visibleText(clipText(doc.name, NAME_CHARS))} />
           ) : (
             <p className="notice">{t.message.documents.noPreview}</p>
           )

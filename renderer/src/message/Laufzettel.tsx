@@ -8,6 +8,7 @@
 import { Button, Disclosure, DisclosurePanel, Heading } from 'react-aria-components';
 import { Shown } from '../components/Shown.js';
 import { coverageTone, roleWords } from '../../../core/api/contract/coverage.js';
+import { BoundedValue } from '../components/BoundedValue.js';
 import { SignatureBadge } from '../components/SignatureBadge.js';
 import { expiredSinceWords, JUDGED_AT_RECEIPT_WORDS } from '../../../core/api/contract/legal-time.js';
 import { bytes, date, dateTime, office } from '../format/format.js';
@@ -147,7 +148,7 @@ export function Laufzettel({ detail }: { detail: Detail }) {
         </Fact>
         {l.subject === null ? null : (
           <Fact label={t.message.laufzettel.subject} testId="laufzettel-subject">
-            <Shown text={l.subject} />
+            <BoundedValue text={l.subject} label={t.message.laufzettel.subject} />
           </Fact>
         )}
         <Fact label={t.message.laufzettel.sender}>

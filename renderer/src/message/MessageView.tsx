@@ -17,6 +17,7 @@ import { SignatureBadge } from '../components/SignatureBadge.js';
 import { dateTime, officeDay } from '../format/format.js';
 import { EingangNotice } from './eingang.js';
 import { useLanguage } from '../i18n/i18n.js';
+import { useReadingWords } from '../i18n/words-reading.js';
 import { useCommands } from '../keyboard/commands.js';
 import { applicantOf, unreadableReasonOf } from '../mailbox/MessageRow.js';
 import { PrintView } from '../print/PrintView.js';
@@ -28,6 +29,13 @@ import { Laufzettel } from './Laufzettel.js';
 import { SummaryCards } from './SummaryCards.js';
 import { blockText, type Detail, type ListItem } from './types.js';
 import { suggestedName, useDownloader, useExporter, type ExportFormat } from './use-exporter.js';
+import { valueSource, ValueSourceProvider } from './value-source.js';
+import { clipText } from '../../../core/text-bounds.js';
+
+/** Characters of the title and the applicants in the header (whole in the cards). */
+const TITLE_CHARS = 160;
+/** The line pinned over the content once the header is scrolled away: a line or two. */
+const PINNED_CHARS = 80;
 
 type TabId = 'overview' | 'data' | 'documents' | 'laufzettel';
 
@@ -51,11 +59,15 @@ export interface MessageViewProps {
   readonly onBeforeChange?: (id: number) => void;
   /** A window of its own: no "own window" action, the title is the page's main heading. */
   readonly standalone?: boolean;
+  /** Opens the audit log narrowed to this message ("Protokoll dieses Antrags"). */
+  readonly onShowLog?: (id: number) => void;
 }
 
-export function MessageView({ id, onItemChanged, onBeforeChange, standalone = false }: MessageViewProps) {
+export function MessageView({ id, onItemChanged, onBeforeChange, standalone = false, onShowLog }: MessageViewProps) {
   const api = useApi();
-  const { t, language } = useLanguage();
+  const { t, language, settings } = useLanguage();
+  const w = useReadingWords();
+  const familyFirst = settings.familyNameFirst;
   const { announce, reportError } = useStatus();
   const { isDesktop } = useWorkspace();
   const exportAs = useExporter();
@@ -86,9 +98,11 @@ export function MessageView({ id, onItemChanged, onBeforeChange, standalone = fa
     return () => {
       cancelled = true;
     };
-    // onItemChanged is a notification; a new function must not load the message again
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [api, id, attempt]);
+    // the name order and imported code lists change how the service writes the view: read it again then
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- onItemChanged is a notification; a new function must not load the message again
+  }, [api, id, attempt, familyFirst]);
+
+  useEffect(() => api.on('codelists.changed', () => setAttempt((n) => n + 1)), [api]);
 
   const changed = useCallback(
     (item: ListItem) => {
@@ -173,11 +187,15 @@ export function MessageView({ id, onItemChanged, onBeforeChange, standalone = fa
   const copyBlock = useCallback(() => {
     const cards = detail?.view?.cards ?? [];
     if (cards.length === 0) return;
+    // the block in focus; without one, the first block a caseworker reads (never the technical facts)
     const focusedCard = (document.activeElement as HTMLElement | null)?.closest<HTMLElement>('[data-card]')?.dataset.card;
-    const card = cards.find((c) => c.id === focusedCard) ?? cards[0];
-    if (card === undefined) return;
-    writeClipboard(blockText(card, language)).then(() => announce(t.common.copiedBlock(isolatedText(card.title[language]))), reportError);
-  }, [detail, language, announce, reportError, t]);
+    const card = cards.find((c) => c.id === focusedCard) ?? cards.find((c) => c.kind !== 'technical' && c.collapsed !== true) ?? cards[0];
+    if (card === undefined || detail === null) return;
+    valueSource(api, detail.item.id)
+      .fullCard(card)
+      .then((whole) => writeClipboard(blockText(whole, language, { noValue: w.noValue })))
+      .then(() => announce(t.common.copiedBlock(isolatedText(card.title[language]))), reportError);
+  }, [api, detail, language, announce, reportError, t, w]);
 
   useCommands({
     export: () => {
@@ -218,7 +236,9 @@ export function MessageView({ id, onItemChanged, onBeforeChange, standalone = fa
   const view = detail.view;
   const extraParts = detail.parts.filter((p) => p.coverage.role === 'extra').length;
   const signer = applicationSigner(detail);
-  const title = view?.benefit?.text ?? item.benefit.text ?? item.benefit.code ?? (item.unreadableReason !== null ? t.message.unreadableTitle : t.message.untitled);
+  // the title and the applicants come from the message: bounded here, whole in the cards (BoundedValue)
+  const title = clipText(view?.benefit?.text ?? item.benefit.text ?? item.benefit.code ?? (item.unreadableReason !== null ? t.message.unreadableTitle : t.message.untitled), TITLE_CHARS);
+  const who = clipText(applicantOf(item, t, familyFirst), TITLE_CHARS);
   const transferred = item.state === 'uebertragen';
   const inTrash = item.state === 'papierkorb';
   const Title = standalone ? 'h1' : 'h2';
@@ -248,6 +268,9 @@ export function MessageView({ id, onItemChanged, onBeforeChange, standalone = fa
         return;
       case 'delete':
         setConfirmDelete(true);
+        return;
+      case 'log':
+        onShowLog?.(item.id);
         return;
     }
   };
@@ -279,13 +302,13 @@ export function MessageView({ id, onItemChanged, onBeforeChange, standalone = fa
           {t.message.extraParts(extraParts)}
         </p>
       ) : null}
-      <PinnedSummary header={headerRef} messageId={item.id} who={applicantOf(item, t)} when={`${item.eingangKnown ? t.mailbox.list.eingang : t.mailbox.list.eingangUnknown} ${dateTime(item.eingang, language)}`} />
+      <PinnedSummary header={headerRef} messageId={item.id} who={clipText(who, PINNED_CHARS)} when={`${item.eingangKnown ? t.mailbox.list.eingang : t.mailbox.list.eingangUnknown} ${dateTime(item.eingang, language)}`} />
       <header className="message__header" ref={headerRef}>
         <Title id="message-heading" className="message__title" tabIndex={-1}>
           <Shown text={title} />
         </Title>
         <p className="message__who">
-          <Shown text={applicantOf(item, t)} />
+          <Shown text={who} />
         </p>
         <dl className="message__facts">
           <div>
@@ -315,6 +338,13 @@ export function MessageView({ id, onItemChanged, onBeforeChange, standalone = fa
             <dt>{t.message.state}</dt>
             <dd data-testid="message-state">{t.states[item.state]}</dd>
           </div>
+          {view?.applicationDate ? (
+            <div>
+              <dt>{w.applicationDate}</dt>
+              {/* an xs:date as written in the application (no time zone applies) */}
+              <dd data-testid="message-application-date">{view.applicationDate.display}</dd>
+            </div>
+          ) : null}
         </dl>
       </header>
       <Toolbar className="message__actions" aria-label={t.message.actions.label}>
@@ -356,7 +386,7 @@ export function MessageView({ id, onItemChanged, onBeforeChange, standalone = fa
           <span className="message__action-label">{t.message.actions.print}</span>
         </Button>
         {isDesktop && !standalone ? (
-          <Button className="button button--secondary" onPress={() => api.call('window.openMessage', { id: item.id }).catch(reportError)}>
+          <Button className="button button--secondary" onPress={() => void api.call('window.openMessage', { id: item.id }).catch(reportError)}>
             <IconWindow />
             <span className="message__action-label">{t.message.actions.openWindow}</span>
           </Button>
@@ -382,6 +412,11 @@ export function MessageView({ id, onItemChanged, onBeforeChange, standalone = fa
               <MenuItem id="hold" className="menu__item">
                 {item.legalHold ? t.message.actions.legalHoldOff : t.message.actions.legalHoldOn}
               </MenuItem>
+              {onShowLog ? (
+                <MenuItem id="log" className="menu__item" data-testid="menu-log">
+                  {w.audit.showLog}
+                </MenuItem>
+              ) : null}
               {inTrash ? (
                 <>
                   <Separator className="menu__separator" />
@@ -427,12 +462,16 @@ export function MessageView({ id, onItemChanged, onBeforeChange, standalone = fa
         </TabList>
         {view !== null ? (
           <TabPanel id="overview" className="tabs__panel">
-            <SummaryCards cards={view.cards} checklist={detail.checklist} onChecklist={(ticked) => void setChecklist(ticked)} />
+            <ValueSourceProvider messageId={item.id}>
+              <SummaryCards cards={view.cards} checklist={detail.checklist} onChecklist={(ticked) => void setChecklist(ticked)} />
+            </ValueSourceProvider>
           </TabPanel>
         ) : null}
         {view !== null ? (
           <TabPanel id="data" className="tabs__panel">
-            <DataTree tree={view.tree} />
+            <ValueSourceProvider messageId={item.id}>
+              <DataTree tree={view.tree} />
+            </ValueSourceProvider>
           </TabPanel>
         ) : null}
         <TabPanel id="documents" className="tabs__panel">

@@ -38,8 +38,7 @@ export function useDocumentBytes(id: number, ref: DocumentRef | null): DocumentB
     return () => {
       cancelled = true;
     };
-    // the ref is described completely by its key
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the ref is described completely by its key
   }, [api, id, key]);
   return state;
 }

@@ -13,7 +13,8 @@ import { useWorkspace } from '../state/workspace.js';
 export function FirstStartScreen({ onSetup }: { onSetup: () => void }) {
   const api = useApi();
   const t = useT();
-  const { setStore, setWorkspace, isDesktop } = useWorkspace();
+  const { setStore, setWorkspace, isDesktop, workspace } = useWorkspace();
+  const preparation = workspace?.trainingPreparation ?? null;
   const [starting, setStarting] = useState(false);
   const [error, setError] = useState<unknown>(undefined);
   // local IT may switch the Übungsmodus off for this PC (policy "TrainingModeOffered")
@@ -60,9 +61,15 @@ export function FirstStartScreen({ onSetup }: { onSetup: () => void }) {
               {t.firstStart.trainingButton}
             </Button>
             {starting ? (
-              <p role="status" className="choice__progress">
-                {t.firstStart.trainingStarting}
-              </p>
+              <div role="status" className="choice__progress" data-testid="training-progress">
+                <p>{t.firstStart.trainingStarting}</p>
+                {preparation === null ? null : (
+                  <>
+                    <p data-testid="training-step">{t.firstStart.trainingStep[preparation.step](preparation.done, preparation.total)}</p>
+                    <progress className="choice__meter" max={preparation.total} value={preparation.done} aria-label={t.firstStart.trainingProgressLabel} />
+                  </>
+                )}
+              </div>
             ) : null}
           </section>
         ) : null}

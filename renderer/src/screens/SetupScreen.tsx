@@ -1,10 +1,14 @@
 /**
  * "Echtes Postfach einrichten": the mailbox key file with its password, the intermediary's address and certificate
- * (and its signing certificate where different), the protection of the local store; then the recovery key (shown
+ * (and its signing certificate where different), optionally the senders' CA (trusted sender CAs), the protection
+ * of the local store; then the recovery key (shown
  * once) and a connection test, with the notes on the mailbox certificate (short key, expiring soon, key usage).
+ * The store is created in the same call that sets the identity up (`store.create` with `identity`): a key file that
+ * cannot be read leaves no store behind, shows no recovery key, and the form stays as it was for another try.
  *
  * Passwords are typed into plain uncontrolled inputs and read once when the form is sent: they go in a single call
- * each (`store.create`, `identity.setup`), the inputs are emptied right after, and no React state ever holds them.
+ * (`store.create`, or `identity.setup` into a store already open), the inputs are emptied right after, and no React
+ * state ever holds them.
  * Nothing secret comes back, except the store's recovery key, which must be shown once.
  */
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
@@ -14,10 +18,11 @@ import { CertificateWarnings, mergedWarnings } from '../components/CertificateWa
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { FilePicker, type PickedFile } from '../components/FilePicker.js';
 import { useT } from '../i18n/i18n.js';
+import { useStatus } from '../shell/status.js';
 import { useWorkspace } from '../state/workspace.js';
 import { RecoveryKeyDialog } from './RecoveryKeyDialog.js';
 
-type Step = { readonly kind: 'form' } | { readonly kind: 'recovery'; readonly key: string; readonly setupError: unknown } | { readonly kind: 'test' };
+type Step = { readonly kind: 'form' } | { readonly kind: 'recovery'; readonly key: string } | { readonly kind: 'test' };
 
 interface FieldErrors {
   keyFile?: string;
@@ -56,10 +61,12 @@ export function SetupScreen({ onCancel, onDone }: { onCancel: () => void; onDone
   const api = useApi();
   const t = useT();
   const { store, isDesktop, setStore, setWorkspace, refreshIdentity } = useWorkspace();
+  const { reportError } = useStatus();
   const [step, setStep] = useState<Step>({ kind: 'form' });
   const [keyFile, setKeyFile] = useState<PickedFile | null>(null);
   const [certificate, setCertificate] = useState<PickedFile | null>(null);
   const [signer, setSigner] = useState<PickedFile | null>(null);
+  const [trustedCa, setTrustedCa] = useState<PickedFile | null>(null);
   const [url, setUrl] = useState('');
   const [errors, setErrors] = useState<FieldErrors>({});
   const [failure, setFailure] = useState<unknown>(undefined);
@@ -96,54 +103,45 @@ export function SetupScreen({ onCancel, onDone }: { onCancel: () => void; onDone
     setFailure(undefined);
     if (Object.keys(found).length > 0 || keyFile === null || certificate === null) return;
     setBusy(true);
+    const identity = {
+      keyFile: keyFile.path,
+      password: keyPassword.current?.value ?? '',
+      intermediaryUrl: url.trim(),
+      intermediaryCertificateFile: certificate.path,
+      ...(signer === null ? {} : { intermediarySignerFiles: [signer.path] }),
+      ...(trustedCa === null ? {} : { trustedCaFiles: [trustedCa.path] }),
+    };
+    // a new store is created together with the identity or not at all: the service reads and checks the key file
+    // and the certificates first, so a wrong password leaves no store, shows no recovery key, and keeps this form
     let recoveryKey: string | undefined;
     try {
-      if (!storeOpen) {
-        const created = await api.call('store.create', useProtector ? { protector: true } : { password: storePassword.current?.value ?? '' });
+      if (storeOpen) await api.call('identity.setup', identity);
+      else {
+        const created = await api.call('store.create', { ...(useProtector ? { protector: true } : { password: storePassword.current?.value ?? '' }), identity });
         recoveryKey = created.recoveryKey;
-        setStore(created.status);
       }
-      let setupError: unknown = undefined;
-      try {
-        await api.call('identity.setup', {
-          keyFile: keyFile.path,
-          password: keyPassword.current?.value ?? '',
-          intermediaryUrl: url.trim(),
-          intermediaryCertificateFile: certificate.path,
-          ...(signer === null ? {} : { intermediarySignerFiles: [signer.path] }),
-        });
-        setWorkspace(await api.call('workspace.chooseReal', {}));
-        await api.call('workspace.discardUploads', {}).catch(() => undefined);
-        setStore(await api.call('store.status', {}));
-        await refreshIdentity();
-      } catch (error) {
-        setupError = error;
-      }
-      clearSecrets();
-      if (recoveryKey !== undefined) setStep({ kind: 'recovery', key: recoveryKey, setupError });
-      else if (setupError !== undefined) setFailure(setupError);
-      else setStep({ kind: 'test' });
     } catch (error) {
       clearSecrets();
       setFailure(error);
+      setBusy(false);
+      return;
+    }
+    clearSecrets();
+    try {
+      setWorkspace(await api.call('workspace.chooseReal', {}));
+      await api.call('workspace.discardUploads', {}).catch(() => undefined);
+      setStore(await api.call('store.status', {}));
+      await refreshIdentity();
+    } catch (error) {
+      // set up already: the recovery key must still be shown; what failed afterwards is said in the status bar
+      reportError(error);
     } finally {
       setBusy(false);
     }
+    setStep(recoveryKey === undefined ? { kind: 'test' } : { kind: 'recovery', key: recoveryKey });
   };
 
-  if (step.kind === 'recovery') {
-    return (
-      <RecoveryKeyDialog
-        recoveryKey={step.key}
-        onDone={() => {
-          if (step.setupError !== undefined) {
-            setFailure(step.setupError);
-            setStep({ kind: 'form' });
-          } else setStep({ kind: 'test' });
-        }}
-      />
-    );
-  }
+  if (step.kind === 'recovery') return <RecoveryKeyDialog recoveryKey={step.key} onDone={() => setStep({ kind: 'test' })} />;
   if (step.kind === 'test') return <ConnectionTest onDone={onDone} />;
 
   return (
@@ -166,6 +164,7 @@ export function SetupScreen({ onCancel, onDone }: { onCancel: () => void; onDone
         </TextField>
         <FilePicker kind="certificate" label={t.setup.intermediaryCertificate} value={certificate} onChange={setCertificate} onError={setFailure} errorMessage={errors.certificate} testId="pick-certificate" />
         <FilePicker kind="certificate" label={t.setup.signerCertificate} value={signer} onChange={setSigner} onError={setFailure} description={t.setup.signerHint} testId="pick-signer" />
+        <FilePicker kind="certificate" label={t.setup.trustedCa} value={trustedCa} onChange={setTrustedCa} onError={setFailure} description={t.setup.trustedCaHint} testId="pick-trusted-ca" />
         <fieldset className="fieldset">
           <legend className="fieldset__legend">{t.setup.storeSection}</legend>
           {storeOpen ? (

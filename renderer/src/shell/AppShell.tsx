@@ -5,7 +5,8 @@
  * window gets a coloured frame and the title says "Übungsmodus", so training data is never mistaken for real
  * applications.
  */
-import { useEffect, useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
+import type { TrainingPreparation } from '../../../core/api/contract/workspace.js';
 import { Button } from 'react-aria-components';
 import { LanguageSwitch } from '../components/LanguageSwitch.js';
 import { Modal } from '../components/Modal.js';
@@ -13,7 +14,7 @@ import { helpFor } from '../errors/help.js';
 import { dateTime, isToday, time, date } from '../format/format.js';
 import { useLanguage, useT, useUserText } from '../i18n/i18n.js';
 import { useWorkspace } from '../state/workspace.js';
-import { StatusText } from './status.js';
+import { StatusText, useStatus } from './status.js';
 
 /** "Sozialamt Musterstadt" from "CN=Sozialamt Musterstadt, O=Stadt Musterstadt, C=DE". */
 export function authorityName(subject: string | undefined): string | undefined {
@@ -67,7 +68,12 @@ export function AppShell({
           <LanguageSwitch />
         </div>
         {toolbar}
-        {training ? <p className="training-strip">{t.app.trainingFrame}</p> : null}
+        {training ? (
+          <p className="training-strip">
+            <span className="training-strip__frame">{t.app.trainingFrame}</span>
+            <TrainingPreparationNote />
+          </p>
+        ) : null}
       </header>
       <main id="main" className={fill ? 'main main--fill' : 'main'} tabIndex={-1} aria-label={mainLabel}>
         {children}
@@ -85,6 +91,34 @@ export function AppShell({
         </span>
       </footer>
     </div>
+  );
+}
+
+/**
+ * The Übungsmodus opened while the rest of its invented applications are still being made: how many are ready (one
+ * line beside the frame's words, cut short rather than wrapped, so nothing below moves), then "all ready" in the
+ * status bar once the last one is at the intermediary.
+ */
+function TrainingPreparationNote() {
+  const t = useT();
+  const { workspace } = useWorkspace();
+  const { announce } = useStatus();
+  const preparation = workspace?.trainingPreparation ?? null;
+  const before = useRef<TrainingPreparation | null>(null);
+  useEffect(() => {
+    if (preparation === null && before.current?.step === 'applications' && !before.current.failed) announce(t.app.trainingReady(before.current.total));
+    before.current = preparation;
+  }, [preparation, announce, t]);
+  const text =
+    preparation === null
+      ? ''
+      : preparation.failed
+        ? t.app.trainingPreparationFailed(preparation.done, preparation.total)
+        : t.app.trainingPreparing(preparation.done, preparation.total);
+  return (
+    <span role="status" className="training-strip__preparation" data-testid="training-preparation" title={text || undefined}>
+      {text}
+    </span>
   );
 }
 

@@ -26,11 +26,11 @@ export interface ReportOptions {
 
 interface StatusState {
   readonly message: StatusMessage | null;
-  announce(text: string): void;
-  reportError(error: unknown, options?: ReportOptions): void;
-  clear(): void;
+  readonly announce: (text: string) => void;
+  readonly reportError: (error: unknown, options?: ReportOptions) => void;
+  readonly clear: () => void;
   /** The caseworker moved on: messages about what they did before go; lasting errors stay. */
-  clearTransient(): void;
+  readonly clearTransient: () => void;
 }
 
 const StatusContext = createContext<StatusState>({

@@ -6,6 +6,7 @@
  */
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { AppInfo, MethodOutput } from '../../../core/api/contract.js';
+import type { ServiceRestarted } from '../../../core/api/contract/app.js';
 import type { StoreStatus } from '../../../core/api/contract/mailbox.js';
 import type { WorkspaceState } from '../../../core/api/contract/workspace.js';
 import { useApi } from '../api/api-context.js';
@@ -25,10 +26,13 @@ interface WorkspaceValue {
   readonly phase: Phase;
   readonly bootError: unknown;
   readonly training: boolean;
-  reload(): void;
-  refreshIdentity(): Promise<void>;
-  setStore(status: StoreStatus): void;
-  setWorkspace(state: WorkspaceState): void;
+  /** The background service ended and was started again (or not): shown until the caseworker acknowledges it. */
+  readonly serviceIncident: ServiceRestarted | undefined;
+  readonly acknowledgeServiceIncident: () => void;
+  readonly reload: () => void;
+  readonly refreshIdentity: () => Promise<void>;
+  readonly setStore: (status: StoreStatus) => void;
+  readonly setWorkspace: (state: WorkspaceState) => void;
 }
 
 const WorkspaceContext = createContext<WorkspaceValue | null>(null);
@@ -41,6 +45,18 @@ export function WorkspaceProvider({ children }: { children: ReactNode }) {
   const [identity, setIdentity] = useState<Identity | null | undefined>(undefined);
   const [bootError, setBootError] = useState<unknown>(undefined);
   const [attempt, setAttempt] = useState(0);
+  const [serviceIncident, setServiceIncident] = useState<ServiceRestarted | undefined>(undefined);
+
+  // a new service holds no store: the window asks it again what it works on (the Übungsmodus opens itself, a real
+  // mailbox asks for its password unless the OS key store opens it) and says in words what happened
+  useEffect(
+    () =>
+      api.on('service.restarted', (incident) => {
+        setServiceIncident(incident);
+        if (incident.restarted) setAttempt((n) => n + 1);
+      }),
+    [api],
+  );
 
   useEffect(() => {
     let cancelled = false;
@@ -58,7 +74,12 @@ export function WorkspaceProvider({ children }: { children: ReactNode }) {
         if (!cancelled) setBootError(error);
       },
     );
-    const offs = [api.on('store.changed', setStore), api.on('workspace.changed', setWorkspace)];
+    const offs = [
+      api.on('store.changed', setStore),
+      api.on('workspace.changed', setWorkspace),
+      // the Übungsmodus's preparation, step by step (before the call that started it returns, and in the background after)
+      api.on('workspace.trainingProgress', (trainingPreparation) => setWorkspace((current) => (current === undefined ? current : { ...current, trainingPreparation }))),
+    ];
     return () => {
       cancelled = true;
       for (const off of offs) off();
@@ -93,12 +114,14 @@ export function WorkspaceProvider({ children }: { children: ReactNode }) {
       phase,
       bootError,
       training: workspace?.mode === 'training',
+      serviceIncident,
+      acknowledgeServiceIncident: () => setServiceIncident(undefined),
       reload: () => setAttempt((n) => n + 1),
       refreshIdentity,
       setStore,
       setWorkspace,
     }),
-    [info, workspace, store, identity, phase, bootError, refreshIdentity],
+    [info, workspace, store, identity, phase, bootError, refreshIdentity, serviceIncident],
   );
   return <WorkspaceContext.Provider value={value}>{children}</WorkspaceContext.Provider>;
 }

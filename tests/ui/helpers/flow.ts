@@ -15,6 +15,11 @@ export function serviceApi(ui: UiSession): PostfachApi {
   return createApiClient(ui.service.asBridge());
 }
 
+/** Waits until the Übungsmodus has made all its applications (they come in the background after it opened). */
+export async function trainingPrepared(page: Page): Promise<void> {
+  await page.waitForFunction(() => document.querySelector('[data-testid="training-preparation"]')?.textContent === '', undefined, { timeout: 120_000 });
+}
+
 /** Every row the service lists (inbox), newest first — what the list must show. */
 export async function listedItems(ui: UiSession, query: Record<string, unknown> = {}): Promise<MessageListItem[]> {
   return (await serviceApi(ui).call('messages.list', { limit: 1000, ...query })).items;

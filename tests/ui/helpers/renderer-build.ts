@@ -1,42 +1,18 @@
 /**
  * Makes sure dist/renderer holds a build of the current sources. `npm test` builds first, so this is normally a
- * quick check; when UI tests run alone (`npx vitest run tests/ui`) after a source change, it rebuilds once, under a
+ * quick check of npm run build's own record (build/incremental/: Vite's module graph, compared file by file); when
+ * UI tests run alone (`npx vitest run tests/ui`) after a source change, it builds the renderer bundle once, under a
  * lock so parallel test files do not build at the same time.
  */
-import { mkdirSync, readdirSync, rmdirSync, statSync } from 'node:fs';
+import { mkdirSync, rmdirSync } from 'node:fs';
 import path from 'node:path';
+import { runStep, stepStaleReason } from '../../../build/incremental/steps.js';
 import { projectRoot } from '../../helpers/shared.js';
 
 export const rendererDist = path.join(projectRoot, 'dist', 'renderer');
 const lockDir = path.join(projectRoot, 'dist', '.renderer-build.lock');
 
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-function isFresh(): boolean {
-  let built: number;
-  try {
-    built = statSync(path.join(rendererDist, 'index.html')).mtimeMs;
-  } catch {
-    return false;
-  }
-  const sources = Math.max(
-    newestMtime(path.join(projectRoot, 'renderer')),
-    newestMtime(path.join(projectRoot, 'core', 'api')),
-    newestMtime(path.join(projectRoot, 'build', 'vite')),
-    statSync(path.join(projectRoot, 'core', 'errors.ts')).mtimeMs,
-    statSync(path.join(projectRoot, 'core', 'visible-text.ts')).mtimeMs,
-    // the contract's mailbox area takes the view schema from core/xsozial
-    statSync(path.join(projectRoot, 'core', 'xsozial', 'view-schema.ts')).mtimeMs,
-  );
-  return built >= sources;
-}
+const isFresh = (): boolean => stepStaleReason('renderer') === undefined;
 
 export async function ensureRendererBuilt(): Promise<string> {
   if (isFresh()) return rendererDist;
@@ -53,8 +29,8 @@ export async function ensureRendererBuilt(): Promise<string> {
   }
   try {
     if (!isFresh()) {
-      const { build } = await import('vite');
-      await build({ configFile: path.join(projectRoot, 'renderer', 'vite.config.ts'), logLevel: 'error' });
+      const result = await runStep('renderer', { write: (text) => process.stderr.write(text) });
+      if (result.outcome === 'failed') throw new Error(`the renderer build failed (${result.reason ?? ''})`);
     }
   } finally {
     rmdirSync(lockDir);

@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startBridge, type RunningBridge } from '../../../core/api/bridge-server.js';
-import type { ServiceHost } from '../../../core/api/service-host.js';
-import { startWorkerService } from '../../../core/api/worker-service.js';
+import type { SupervisedService } from '../../../core/api/supervised-service.js';
+import { startSupervisedWorkerService, type WorkerOptions } from '../../../core/api/worker-service.js';
 import { launchChromium } from './chromium.js';
 import { ensureRendererBuilt } from './renderer-build.js';
 
@@ -19,7 +19,8 @@ export interface UiSession {
   readonly context: BrowserContext;
   readonly browser: Browser;
   readonly bridge: RunningBridge;
-  readonly service: ServiceHost;
+  /** The service in a worker thread, started again when it dies (as in browser mode). */
+  readonly service: SupervisedService;
   readonly dataDir: string;
   /** Problems seen so far: console errors, page errors, CSP violations, blocked outside requests. */
   readonly problems: string[];
@@ -38,13 +39,17 @@ export interface UiSessionOptions {
   readonly clipboard?: boolean;
   /** The browser's own time zone (default: the machine's); the UI must show the office's zone whatever it is. */
   readonly timezoneId?: string;
+  /** The service's worker (test-only entry with hooks, a heap limit). */
+  readonly worker?: WorkerOptions;
+  /** Pauses before restarts of the service (default: the product's). */
+  readonly restartBackoffMs?: readonly number[];
 }
 
 export async function startUiSession(options: UiSessionOptions = {}): Promise<UiSession> {
   const rendererDir = await ensureRendererBuilt();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'postfach-ui-'));
   await options.prepare?.(dataDir);
-  const service = await startWorkerService({ dataDir, appVersion: '0.1.0-test', host: 'browser' });
+  const service = await startSupervisedWorkerService({ dataDir, appVersion: '0.1.0-test', host: 'browser' }, {}, options.worker ?? {}, options.restartBackoffMs ? { backoffMs: options.restartBackoffMs } : {});
   const bridge = await startBridge({ service, rendererDir });
   const browser = await launchChromium();
   const context = await browser.newContext({

@@ -1,0 +1,414 @@
+/**
+ * The one declaration of the program's parts and the arrows between them: which files make up a part, where it
+ * runs, which parts it may import from (values and types, or types only) and which packages it may use. The ESLint
+ * rule `local/layering` (build/eslint/layering.ts) enforces it on every linted file; the section "Parts and arrows"
+ * of docs/ARCHITECTURE.md is written from it (`npm run architecture:doc`). Change the structure here, nowhere else.
+ *
+ * A file belongs to the part with the longest matching path (a folder ends in `/`); a file that matches no part is
+ * a lint error, so a new folder has to be placed before it can be used.
+ */
+
+/** Node built-ins (`node:fs`, `fs`, …). */
+export const NODE_BUILTINS = 'node:*';
+/** Any npm package except `electron`, which a part must name to use. */
+export const ANY_PACKAGE = '*';
+/** Any part (tests and tooling). */
+export const ANY_PART = '*';
+
+export type PartName =
+  | 'errors'
+  | 'time'
+  | 'visible-text'
+  | 'xml'
+  | 'contract'
+  | 'host'
+  | 'service'
+  | 'app'
+  | 'mailbox'
+  | 'backup'
+  | 'config'
+  | 'ops'
+  | 'export'
+  | 'osci'
+  | 'store'
+  | 'xsozial'
+  | 'xsozial-view'
+  | 'pki'
+  | 'io'
+  | 'intermediary'
+  | 'renderer'
+  | 'preload'
+  | 'shell'
+  | 'shell-service'
+  | 'cli'
+  | 'cli-tools'
+  | 'cli-common'
+  | 'bench'
+  | 'tests'
+  | 'tooling';
+
+export interface Part {
+  /** Folders (ending in `/`) and files, relative to the project root. */
+  readonly paths: readonly string[];
+  /** Where its code runs (for the reader; `packages` is what is checked). */
+  readonly runsIn: string;
+  /** What it is for, in one line. */
+  readonly purpose: string;
+  /** Parts it may import values and types from (its own part always). */
+  readonly imports: readonly PartName[] | typeof ANY_PART;
+  /** Parts it may import types from only (`import type`: erased at build time, no code of that part runs here). */
+  readonly typesFrom?: readonly PartName[];
+  /** Packages it may import: NODE_BUILTINS, ANY_PACKAGE, or package names (a name covers its subpaths). */
+  readonly packages: readonly string[];
+}
+
+/** What runs anywhere (Node, the renderer, the sandboxed preload): no Node built-in, no package but zod. */
+const UNIVERSAL = ['zod'] as const;
+/** The renderer's packages (pdf.js: its browser build, and its worker as a URL). */
+const RENDERER_PACKAGES = ['react', 'react-dom', 'react-aria-components', '@tanstack/react-virtual', 'pdfjs-dist'] as const;
+const NODE = [NODE_BUILTINS, ANY_PACKAGE] as const;
+
+export const PARTS: Readonly<Record<PartName, Part>> = {
+  // ── runs anywhere ────────────────────────────────────────────────────────────────────────────────────────────
+  errors: {
+    paths: ['core/errors.ts'],
+    runsIn: 'anywhere',
+    purpose: 'PostfachError: stable kind, German and English words, technical detail',
+    imports: [],
+    packages: [],
+  },
+  time: {
+    paths: ['core/time/'],
+    runsIn: 'anywhere',
+    purpose: 'the one formatter of times shown to a person, in the office time zone (Intl)',
+    imports: [],
+    packages: [],
+  },
+  'visible-text': {
+    paths: ['core/visible-text.ts', 'core/text-bounds.ts'],
+    runsIn: 'anywhere',
+    purpose: 'text from a message shown with invisible and reordering characters written out, cut to bounds without breaking a character',
+    imports: [],
+    packages: [],
+  },
+  contract: {
+    paths: [
+      'core/api/contract.ts',
+      'core/api/contract/',
+      'core/api/contract-kit.ts',
+      'core/api/api-types.ts',
+      'core/api/wire.ts',
+      'core/api/validate.ts',
+      'core/api/dispatch.ts',
+      'core/api/client.ts',
+      'core/api/bridge-client.ts',
+      'core/api/csp.ts',
+      'core/api/zod-without-eval.ts',
+    ],
+    runsIn: 'anywhere',
+    purpose: 'the typed contract (zod), its validation and wire format, the client and the bridge client',
+    imports: ['errors', 'xsozial-view'],
+    packages: UNIVERSAL,
+  },
+  'xsozial-view': {
+    paths: ['core/xsozial/view-schema.ts', 'core/api/contract/names.ts'],
+    runsIn: 'anywhere',
+    purpose: 'zod schemas of the XSozial view model and of person names (how a name is written), part of the contract',
+    imports: [],
+    packages: UNIVERSAL,
+  },
+
+  // ── the user interface ───────────────────────────────────────────────────────────────────────────────────────
+  renderer: {
+    paths: ['renderer/src/'],
+    runsIn: 'Chromium (sandboxed renderer or a browser)',
+    purpose: 'the React UI; talks to the program through the contract only',
+    imports: ['contract', 'xsozial-view', 'errors', 'time', 'visible-text'],
+    packages: RENDERER_PACKAGES,
+  },
+  preload: {
+    paths: ['electron/preload.ts', 'electron/preload-bridge.ts', 'electron/preload-setup.ts', 'electron/ipc-channels.ts'],
+    runsIn: 'Electron sandboxed preload',
+    purpose: 'window.postfach over IPC, validated against the contract; the IPC channel names',
+    imports: ['contract', 'errors'],
+    packages: ['electron'],
+  },
+  shell: {
+    paths: ['electron/'],
+    runsIn: 'Electron main process',
+    purpose: 'windows, menus, security policies, IPC handlers; starts and talks to the service',
+    imports: ['contract', 'host', 'errors', 'preload'],
+    packages: [...NODE, 'electron'],
+  },
+  'shell-service': {
+    paths: ['electron/service-entry.ts', 'electron/service-wiring.ts'],
+    runsIn: 'Electron utility process',
+    purpose: "the desktop app's service: the service with Electron's net handed to the fetch engine",
+    imports: ['service', 'mailbox', 'errors'],
+    packages: [...NODE, 'electron'],
+  },
+
+  // ── the command line ─────────────────────────────────────────────────────────────────────────────────────────
+  cli: {
+    paths: ['cli/'],
+    runsIn: 'Node',
+    purpose: 'the postfach command: mailbox commands through the contract, the UI in browser mode',
+    imports: ['contract', 'xsozial-view', 'host', 'errors', 'time', 'visible-text', 'cli-common', 'cli-tools'],
+    packages: NODE,
+  },
+  'cli-tools': {
+    paths: ['cli/commands/inspect.ts', 'cli/commands/pki.ts', 'cli/commands/intermediary.ts', 'cli/commands/send.ts', 'cli/commands/config.ts'],
+    runsIn: 'Node',
+    purpose: 'commands that touch neither store nor mailbox: inspect a message, key files, the local intermediary and sender, settings',
+    imports: ['osci', 'pki', 'io', 'config', 'intermediary', 'errors', 'time', 'visible-text', 'cli-common'],
+    packages: NODE,
+  },
+  'cli-common': {
+    paths: ['cli/output.ts', 'cli/exit-codes.ts', 'cli/office-time.ts'],
+    runsIn: 'Node',
+    purpose: 'exit codes, output and error reporting, the office-time formatter of every command',
+    // the office time zone: from the service (app.info) or, for commands without one, from the settings
+    imports: ['errors', 'time', 'config'],
+    typesFrom: ['contract'],
+    packages: NODE,
+  },
+
+  // ── the service: the contract's engine side ──────────────────────────────────────────────────────────────────
+  host: {
+    paths: [
+      'core/api/service-host.ts',
+      'core/api/service-protocol.ts',
+      'core/api/worker-service.ts',
+      'core/api/bridge-server.ts',
+      'core/api/static-files.ts',
+      'core/api/app-version.ts',
+      'core/api/supervised-service.ts',
+      'core/api/service-incidents.ts',
+      'core/api/service-limits.ts',
+    ],
+    runsIn: 'Node or Electron main',
+    purpose: 'starts the service (worker thread), supervises and restarts it, talks to it; the loopback bridge for browser mode',
+    imports: ['contract', 'errors'],
+    // the OS key store protector the host lends the service implements the store's KeyProtector interface
+    typesFrom: ['store'],
+    packages: NODE,
+  },
+  service: {
+    paths: ['core/api/'],
+    runsIn: 'the service (worker thread or Electron utility process)',
+    purpose: 'the handlers of the contract, composed per area; the service entry points',
+    imports: ['contract', 'host', 'errors', 'app', 'mailbox', 'backup', 'config', 'ops', 'store'],
+    // the fetch engine's post function type, handed through to the mailbox
+    typesFrom: ['osci'],
+    packages: NODE,
+  },
+  app: {
+    paths: ['app/'],
+    runsIn: 'the service, or Node (postfach demo)',
+    purpose: 'the application layer: compositions of the mailbox with the local intermediary (the Übungsmodus)',
+    imports: ['mailbox', 'store', 'pki', 'errors', 'intermediary'],
+    packages: NODE,
+  },
+
+  // ── core: downward only ──────────────────────────────────────────────────────────────────────────────────────
+  mailbox: {
+    paths: ['core/mailbox/'],
+    runsIn: 'the service',
+    purpose: 'the fetch engine: joins osci and store; identity, rotation, exports, acceptance record',
+    imports: ['osci', 'store', 'xsozial', 'xsozial-view', 'export', 'pki', 'io', 'config', 'ops', 'time', 'visible-text', 'errors'],
+    packages: NODE,
+  },
+  backup: {
+    paths: ['core/backup/'],
+    runsIn: 'the service, Node',
+    purpose: 'encrypted backup files of the store',
+    imports: ['store', 'errors'],
+    packages: NODE,
+  },
+  config: {
+    paths: ['core/config/'],
+    runsIn: 'the service, Node',
+    purpose: 'the settings local IT can preconfigure (policy, machine file, user)',
+    imports: ['pki', 'time', 'errors'],
+    packages: NODE,
+  },
+  ops: {
+    paths: ['core/ops/'],
+    runsIn: 'the service, Node',
+    purpose: 'the technical log',
+    imports: ['errors'],
+    packages: NODE,
+  },
+  export: {
+    paths: ['core/export/'],
+    runsIn: 'the service, Node',
+    purpose: 'view model and receipt facts to PDF, XML and attachment files',
+    imports: ['xsozial', 'time', 'visible-text', 'errors'],
+    packages: NODE,
+  },
+  osci: {
+    paths: ['core/osci/'],
+    runsIn: 'the service, Node',
+    purpose: 'OSCI-Transport 1.2: messages, MIME, encryption, signatures, the dialog client',
+    imports: ['pki', 'io', 'xml', 'errors'],
+    packages: NODE,
+  },
+  store: {
+    paths: ['core/store/'],
+    runsIn: 'the service, Node',
+    purpose: 'the encrypted SQLite store and attachment files; knows nothing of OSCI',
+    imports: ['time', 'errors'],
+    packages: NODE,
+  },
+  xsozial: {
+    paths: ['core/xsozial/'],
+    runsIn: 'the service, Node',
+    purpose: 'delivered XSozial XML to the view model',
+    imports: ['xsozial-view', 'xml', 'visible-text', 'errors'],
+    packages: NODE,
+  },
+  pki: {
+    paths: ['core/pki/'],
+    runsIn: 'the service, Node',
+    purpose: 'PKCS#12, certificates, chains and trust',
+    imports: ['time', 'errors'],
+    packages: NODE,
+  },
+  xml: {
+    paths: ['core/xml/'],
+    runsIn: 'the service, Node',
+    purpose: 'the nesting limit every XML reader shares, enforced while streaming',
+    imports: [],
+    packages: NODE,
+  },
+  io: {
+    paths: ['core/io/'],
+    runsIn: 'the service, Node',
+    purpose: 'byte sources, encrypted spool files, sinks',
+    imports: ['errors'],
+    packages: NODE,
+  },
+
+  // ── beside the product ───────────────────────────────────────────────────────────────────────────────────────
+  intermediary: {
+    paths: ['intermediary/'],
+    runsIn: 'Node (demo, tests, postfach intermediary/send)',
+    purpose: 'the local OSCI intermediary, the sender and the generator of synthetic applications',
+    // the generator's application PDFs use the export's embedded fonts
+    imports: ['osci', 'pki', 'io', 'export', 'errors'],
+    packages: NODE,
+  },
+  bench: {
+    paths: ['bench/'],
+    runsIn: 'Node',
+    purpose: 'measurements (npm run bench)',
+    imports: ANY_PART,
+    packages: NODE,
+  },
+  tests: {
+    paths: ['tests/'],
+    runsIn: 'Node (Vitest)',
+    purpose: 'the tests',
+    imports: ANY_PART,
+    packages: [...NODE, 'electron'],
+  },
+  tooling: {
+    paths: ['build/', 'scripts/', 'eslint.config.ts', 'vitest.config.ts', 'renderer/vite.config.ts'],
+    runsIn: 'Node (build, lint, packaging)',
+    purpose: 'build scripts, bundler and lint configuration',
+    imports: ANY_PART,
+    packages: [...NODE, 'electron'],
+  },
+};
+
+/**
+ * Imports the structure does not want and a later, planned change removes (issue 11's later sections). Each entry
+ * names the importing files, the parts they may import from until then, why, and what removes it. The rule reports
+ * a file and part no import needs any more, so the list only shrinks.
+ */
+export interface LayerException {
+  readonly from: readonly string[];
+  readonly to: readonly PartName[];
+  /** Only `import type` is excused. */
+  readonly typesOnly?: boolean;
+  readonly reason: string;
+  readonly removedBy: string;
+}
+
+const DOMAIN_TYPES = 'issue 11 "Domain types apart from the contract"';
+const APPLICATION_LAYER = 'issue 11 "The application layer" (the CLI uses the contract for the store and the mailbox)';
+const WORDS = 'issue 11 "One home for kinds, words, bytes and time"';
+
+export const EXCEPTIONS: readonly LayerException[] = [
+  {
+    from: [
+      'core/mailbox/application-rule.ts',
+      'core/mailbox/certificates.ts',
+      'core/mailbox/fetch-engine.ts',
+      'core/mailbox/identity.ts',
+      'core/mailbox/message-detail.ts',
+      'core/mailbox/rotation.ts',
+      'core/mailbox/store-session.ts',
+    ],
+    to: ['contract'],
+    typesOnly: true,
+    reason: 'the mailbox uses the contract’s DTO types as its own domain types',
+    removedBy: DOMAIN_TYPES,
+  },
+  {
+    from: ['core/mailbox/accept-delivery.ts', 'core/mailbox/message-dto.ts', 'core/mailbox/legal-time.ts', 'core/mailbox/trust-reevaluation.ts'],
+    to: ['contract'],
+    reason: 'the mailbox stores the contract’s DTOs with their words (signature check, legal time, unreadable reason and kind)',
+    removedBy: DOMAIN_TYPES,
+  },
+  {
+    from: ['core/mailbox/export.ts', 'core/mailbox/document-files.ts'],
+    to: ['contract'],
+    reason: 'exported file names take the words and folder names of coverage from the contract',
+    removedBy: `${DOMAIN_TYPES}; ${WORDS} (one words catalog)`,
+  },
+  {
+    from: ['core/export/receipt.ts'],
+    to: ['contract'],
+    reason: 'the receipt takes the words of the legal-time checks from the contract',
+    removedBy: `${DOMAIN_TYPES}; ${WORDS} (one words catalog)`,
+  },
+  {
+    from: ['cli/commands/abnahme.ts'],
+    to: ['mailbox', 'store', 'ops', 'config'],
+    reason: 'postfach abnahme opens the store and writes the acceptance record itself',
+    removedBy: APPLICATION_LAYER,
+  },
+  {
+    from: ['cli/commands/backup.ts'],
+    to: ['backup', 'store', 'config', 'service'],
+    reason: 'postfach backup opens the store and runs core/backup itself',
+    removedBy: APPLICATION_LAYER,
+  },
+  {
+    from: ['cli/commands/rotate.ts'],
+    to: ['mailbox', 'store', 'ops', 'config'],
+    reason: 'postfach rotate repeats the rotation steps the ops handlers perform',
+    removedBy: APPLICATION_LAYER,
+  },
+  { from: ['cli/commands/demo.ts'], to: ['app', 'io'], reason: 'postfach demo sets up its folder and starts the demo mailbox itself', removedBy: APPLICATION_LAYER },
+  { from: ['cli/mailbox-service.ts'], to: ['config'], reason: 'the mailbox commands load the settings to print their problems', removedBy: APPLICATION_LAYER },
+  {
+    from: ['cli/commands/demo.ts', 'cli/commands/mailbox.ts', 'cli/commands/trust.ts'],
+    to: ['xsozial'],
+    reason: 'sizes are formatted by core/xsozial/values.ts',
+    removedBy: `${WORDS} (one words catalog)`,
+  },
+  {
+    from: ['cli/commands/mailbox.ts'],
+    to: ['mailbox', 'export'],
+    reason: 'the words of a signature status come from core/mailbox/message-dto.ts, the unsigned banner from core/export/receipt.ts',
+    removedBy: `${WORDS} (one words catalog)`,
+  },
+  {
+    from: ['cli/commands/inspect.ts'],
+    to: ['mailbox'],
+    reason: 'the input-file error is the mailbox’s mailboxError',
+    removedBy: `${WORDS} (one registry of error kinds)`,
+  },
+];
