@@ -48,9 +48,10 @@ export async function deliverySample(dir: string, options: { attachmentBytes?: n
     let last: Buffer | undefined;
     const post: PostFunction = async (body) => {
       const response = await http(body);
-      last = await collectToBuffer(response, 64 * 1024 * 1024);
+      const received = await collectToBuffer(response, 64 * 1024 * 1024);
+      last = received;
       return (async function* () {
-        yield last!;
+        yield received;
       })();
     };
     const dialog = await ExplicitDialog.open({

@@ -74,7 +74,7 @@ export async function startIntermediaryProcess(pkiDir: string, dataDir: string, 
   const child = spawn(process.execPath, [...nodeArgs, cli, 'intermediary', '--port', '0', '--data', dataDir, '--pki', pkiDir], { stdio: ['ignore', 'pipe', 'ignore'] });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
+    child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
       const m = /http:\/\/127\.0\.0\.1:\d+\/osci/.exec(out);
       if (m) resolve(m[0]);

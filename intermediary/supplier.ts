@@ -472,7 +472,7 @@ export class Supplier {
   /** `received`: the delivery this request acknowledges, stamped in the same transaction as the next hand-out. */
   private async fetchDelivery(r: Request, received?: number): Promise<Spec> {
     const dialog = r.dialog!;
-    let refused: unknown;
+    let refused: Error | undefined;
     const picked = this.store.transaction(() => {
       if (received !== undefined) this.store.stampReception(received, r.now);
       try {
@@ -480,7 +480,7 @@ export class Supplier {
         return { forwarded: delivery ? this.store.stampForwarding(delivery.seq, r.now) : undefined, more };
       } catch (error) {
         // the receipt stands even when the request's own selection is refused
-        refused = error;
+        refused = error instanceof Error ? error : new Error(String(error));
         return { forwarded: undefined, more: false };
       }
     });

@@ -133,7 +133,7 @@ const digests = new WeakMap<ByteSource, Map<string, Promise<Buffer>>>();
  */
 export async function digestOf(source: ByteSource, algorithm: string): Promise<Buffer> {
   let known = digests.get(source);
-  if (!known) digests.set(source, (known = new Map()));
+  if (!known) digests.set(source, (known = new Map<string, Promise<Buffer>>()));
   let digest = known.get(algorithm);
   if (!digest) {
     digest = hashSource(source, algorithm);
