@@ -50,7 +50,7 @@ const sent = new Map<Variant, Sent>();
 const rewrites = new Map<string, (d: HandedOutDelivery) => Promise<HandedOutDelivery>>();
 let pkiDir = '';
 let intermediary: RunningIntermediary;
-let forged: { bytes: Buffer; applicant: string };
+let forged: { bytes: Buffer; applicant: string; listed: string };
 let forgedPdf: Buffer;
 const env = () => fetchEnv(pkiDir);
 /** The PDF's text in reading order (no layout: a label and its value do not interleave across lines). */
@@ -179,7 +179,7 @@ describe('a hostile intermediary or sender: every part stored and shown as what 
     // the forged applicant is never listed as trusted
     expect(items.filter((i) => i.applicant === forged.applicant && i.signatureStatus === 'vertrauenswuerdig')).toEqual([]);
     const text = await postfach(['list', '--store', dbPath], env());
-    const line = text.stdout.split('\n').find((l) => l.includes(forged.applicant))!;
+    const line = text.stdout.split('\n').find((l) => l.includes(forged.listed))!;
     expect(line).toContain('nicht signiert');
   }, 480_000);
 

@@ -11,6 +11,7 @@
  * The forged application is a real synthetic XSozial application of another seed (another applicant).
  */
 import { createHash, type X509Certificate } from 'node:crypto';
+import { formatPersonName } from '../../core/api/contract/names.js';
 import { bufferSource } from '../../core/io/byte-source.js';
 import { ImplicitSender, type PostFunction } from '../../core/osci/client/dialog.js';
 import { httpPost } from '../../core/osci/client/http-post.js';
@@ -24,12 +25,14 @@ import type { HandedOutDelivery, SenderSetup } from '../../intermediary/index.js
 export const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 
 /** A forged application: a real XSozial application of another seed, so another applicant. */
-export async function forgedApplication(seed: string): Promise<{ bytes: Buffer; applicant: string }> {
+export async function forgedApplication(seed: string): Promise<{ bytes: Buffer; applicant: string; listed: string }> {
   const app = await generateApplication({ service: 'hzl', seed });
   const bytes = app.bytes();
   const { summarize } = await import('../../core/xsozial/index.js');
   const summary = await summarize(bytes);
-  return { bytes, applicant: summary.applicants[0] ?? '' };
+  const first = summary.applicantNames[0];
+  // `applicant`: as stored and searched ("Vorname Nachname"); `listed`: as `postfach list` writes it ("Nachname, Vorname")
+  return { bytes, applicant: summary.applicants[0] ?? '', listed: first === undefined ? '' : formatPersonName(first, true) };
 }
 
 /** A forged evidence file (PDF) the intermediary puts in place of the sender's attachment. */
