@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { exportAttachments, exportPdf, exportXml, type ReceiptFacts } from '../core/export/index.js';
 import { fileSource, readDelivery } from '../core/xsozial/index.js';
 import { generateApplication } from '../intermediary/generator/index.js';
+import { peakRssKiB } from './peak-rss.js';
 
 const args = process.argv.slice(2);
 const arg = (name: string): string | undefined => {
@@ -49,7 +50,8 @@ async function exportStep(xmlPath: string, outDir: string): Promise<void> {
   t = Date.now();
   const files = await exportAttachments(source, view.documents, path.join(outDir, 'anhaenge'));
   timings.attachments = Date.now() - t;
-  const peak = process.resourceUsage().maxRSS * 1024;
+  // VmHWM: getrusage's maxRSS would keep the spawning parent's high-water mark across exec
+  const peak = peakRssKiB() * 1024;
   console.log(
     JSON.stringify({
       xmlBytes: source.size,

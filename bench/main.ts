@@ -1,208 +1,59 @@
 /**
- * `npm run bench`: what this machine does, measured against the cost of the cryptography itself.
+ * `npm run bench`: what this machine does, measured against the cost of the cryptography itself (issue 14).
  *
- *   npm run bench [-- --quick] [--all] [--only fetch,large,store,pki,decode,export] [--json]
+ *   npm run bench [-- --quick] [--all] [--only decode,fetch,cold,large,export,ui,store,pki,osci-decode] [--profile] [--json]
  *
- * Sections (default: fetch, large, store; --all adds pki, decode, export):
- *  fetch   500 applications (--quick: 100), each a generated XSozial-basis application (about 330 KB of XML with its
- *          inline application PDF and evidence) and two evidence files of 300 KB as content-encrypted OSCI attachments
- *          (a scanned PDF and a phone photo are typically 200–500 KB), fetched by the engine (core/mailbox runFetch:
- *          one dialog, every delivery decrypted, verified, read and committed to the encrypted store with fsync)
- *          from the local intermediary running in its own process: messages/s and MB/s. Then the raw cryptography
- *          of the same workload in the same run (the RSA private-key operations, RSA signature checks, AES-GCM
- *          decryption and SHA-256 digests that fetch needs for these bytes, done back to back with node:crypto)
- *          and the ratio between the two.
- *  large   one delivery with a 200 MB attachment (--quick: 50 MB): peak RSS of the `postfach fetch` process (engine in
- *          its worker, store) and of bench/roundtrip-large.ts's protocol-only fetch.
- *  store   bench/store.ts: list and search latency with 100,000 stored messages (--quick: 20,000).
- *  pki, decode, export   bench/pki.ts, bench/osci-decode.ts (200 MB attachment; --quick 50), bench/export-large.ts.
+ * Sections (default: decode, fetch, cold, large, export, ui; --all adds store, pki, osci-decode):
+ *  decode  bench/decode.ts: warm decode of the realistic delivery (about 950 KB, RSA-3072) and of exchange/06
+ *          (40 KB, RSA-4096) beside the raw cryptography of the same work, interleaved, and the ratio.
+ *  fetch   bench/fetch.ts: 500 applications (--quick: 50), each a generated XSozial-basis application (about 290
+ *          KB of XML with inline documents) with two 300 KB evidence files as content-encrypted OSCI attachments,
+ *          fetched by the engine (one dialog, every delivery decrypted, verified, read and committed to the
+ *          encrypted store with fsync before it is acknowledged) from the local intermediary in its own process:
+ *          deliveries/s beside the raw cryptography of the same workload, and the ratio.
+ *  cold    bench/cold-start.ts: process start to first decoded delivery (postfach inspect, postfach fetch).
+ *  large   one delivery with a 1 GB (10^9 bytes) attachment fetched by `postfach fetch` (engine in its worker, encrypted store):
+ *          peak RSS; without --quick also bench/roundtrip-large.ts's protocol-only fetch.
+ *  export  bench/export-large.ts: a 50 MB application exported to PDF, XML and files: peak RSS.
+ *  ui      bench/ui-list.ts: the message list in Chromium with 100,000 messages (a store cache from an earlier
+ *          run is reused, migrated on open): every query from input to painted rows, scroll frame times.
+ *  store, pki, osci-decode   bench/store.ts, bench/pki.ts, bench/osci-decode.ts (200 MB message; --quick 50).
+ *
+ * --profile: CPU profiles (node --cpu-prof) of the decode and of the fetch (the fetching process and the
+ * intermediary) are written to test-artifacts/profiles/<time>/ and their top 10 self-time functions printed.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { constants, createCipheriv, createDecipheriv, createHash, privateDecrypt, publicEncrypt, randomBytes, sign, verify } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runFetch } from '../core/mailbox/fetch-engine.js';
-import { identityFromFiles } from '../core/mailbox/identity.js';
-import { createTestPki, loadTestPki, testPkiFiles } from '../core/pki/test-pki.js';
+import { createTestPki, testPkiFiles } from '../core/pki/test-pki.js';
 import { PostfachStore } from '../core/store/index.js';
-import { generateApplication } from '../intermediary/generator/index.js';
 import { loadSenderSetup, sendApplications } from '../intermediary/index.js';
+import { formatColdFigures, runColdStartBench } from './cold-start.js';
+import { formatDecodeFigure, projectRoot, runDecodeBench } from './decode.js';
+import { deliverySample } from './delivery-sample.js';
+import { formatFetchFigures, runFetchBench, startIntermediaryProcess } from './fetch.js';
 import { runOsciDecodeBench } from './osci-decode.js';
+import { formatTop } from './profile-top.js';
 import { runRoundtripLargeBench } from './roundtrip-large.js';
 import { runStoreBench } from './store.js';
+import { formatUiListFigures, runUiListBench } from './ui-list.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const cli = path.resolve(here, '..', 'cli', 'main.js');
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const json = args.includes('--json');
+const profile = args.includes('--profile');
 const onlyArg = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
-const sections = new Set((onlyArg ?? (args.includes('--all') ? 'fetch,large,store,pki,decode,export' : 'fetch,large,store')).split(','));
+const DEFAULT_SECTIONS = 'decode,fetch,cold,large,export,ui';
+const sections = new Set((onlyArg ?? (profile ? 'decode,fetch' : args.includes('--all') ? `${DEFAULT_SECTIONS},store,pki,osci-decode` : DEFAULT_SECTIONS)).split(','));
 const log = (line: string): void => {
   if (!json) process.stderr.write(`${line}\n`);
 };
 const round = (n: number, digits = 1): number => Math.round(n * 10 ** digits) / 10 ** digits;
 const MB = 1_000_000;
-
-/** The local intermediary as its own process (the CLI), so its work is not counted as the fetcher's. */
-async function startIntermediaryProcess(pkiDir: string, dataDir: string): Promise<{ url: string; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, [cli, 'intermediary', '--port', '0', '--data', dataDir, '--pki', pkiDir], { stdio: ['ignore', 'pipe', 'ignore'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /http:\/\/127\.0\.0\.1:\d+\/osci/.exec(out);
-      if (m) resolve(m[0]);
-    });
-    child.on('exit', (code) => reject(new Error(`intermediary exited with ${code}`)));
-  });
-  return {
-    url,
-    stop: async () => {
-      if (child.exitCode !== null) return;
-      const ended = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await ended;
-    },
-  };
-}
-
-// ---- fetch throughput and the cryptography of the same workload ----
-
-interface FetchFigures {
-  readonly applications: number;
-  readonly attachmentBytes: number;
-  readonly xmlBytesAverage: number;
-  readonly seconds: number;
-  readonly messagesPerSecond: number;
-  readonly megabytesPerSecond: number;
-  readonly responseBytes: number;
-  readonly storedBytes: number;
-  readonly crypto: {
-    readonly rsaPrivateOps: number;
-    readonly rsaPrivateSeconds: number;
-    readonly rsaVerifyOps: number;
-    readonly rsaVerifySeconds: number;
-    readonly aesDecryptBytes: number;
-    readonly aesDecryptSeconds: number;
-    readonly sha256Bytes: number;
-    readonly sha256Seconds: number;
-    readonly totalSeconds: number;
-  };
-  readonly ratio: number;
-}
-
-/** AES-256-GCM decryption of `total` bytes in 4 MiB pieces (what fetch does for the transport and content layers). */
-function timeAesDecrypt(total: number): number {
-  const key = randomBytes(32);
-  const piece = randomBytes(4 * 1024 * 1024);
-  const iv = randomBytes(12);
-  const enc = createCipheriv('aes-256-gcm', key, iv);
-  const ciphertext = Buffer.concat([enc.update(piece), enc.final()]);
-  const tag = enc.getAuthTag();
-  const start = performance.now();
-  for (let done = 0; done < total; done += piece.length) {
-    const d = createDecipheriv('aes-256-gcm', key, iv);
-    d.setAuthTag(tag);
-    const n = Math.min(piece.length, total - done);
-    d.update(ciphertext.subarray(0, n));
-    if (n === piece.length) d.final();
-  }
-  return (performance.now() - start) / 1000;
-}
-
-function timeSha256(total: number): number {
-  const piece = randomBytes(4 * 1024 * 1024);
-  const start = performance.now();
-  for (let done = 0; done < total; done += piece.length) createHash('sha256').update(piece.subarray(0, Math.min(piece.length, total - done))).digest();
-  return (performance.now() - start) / 1000;
-}
-
-async function fetchSection(work: string): Promise<FetchFigures> {
-  const count = quick ? 100 : 500;
-  const attachmentBytes = 300_000;
-  const pkiDir = path.join(work, 'pki');
-  await createTestPki(pkiDir, { force: true });
-  const intermediary = await startIntermediaryProcess(pkiDir, path.join(work, 'intermediary'));
-  try {
-    // five different applications, each sent count/5 times with new message ids and its own evidence files
-    const documents = await Promise.all(['hzl', 'grusi', 'but', 'asylblg', 'wbs'].map(async (service, i) => (await generateApplication({ service: service as 'hzl', seed: `bench-${i}` })).bytes()));
-    const setup = loadSenderSetup({ pkiDir });
-    const sendStart = performance.now();
-    for (let i = 0; i < count; i++) {
-      await sendApplications({ intermediaryUrl: intermediary.url, setup, content: documents[i % documents.length]!, attachments: 2, attachmentSize: attachmentBytes, seed: `bench-${i}` });
-      if ((i + 1) % 50 === 0) log(`  sent ${i + 1}/${count} (${round((performance.now() - sendStart) / 1000)} s)`);
-    }
-    const f = testPkiFiles(pkiDir);
-    const password = readFileSync(f.password, 'utf8').replace(/\r?\n$/, '');
-    const identity = identityFromFiles({ keyFile: f.municipality.p12, password, intermediaryUrl: intermediary.url, intermediaryCertificateFile: f.intermediary.cer, trustedCaFiles: [f.ca] });
-    const { store } = await PostfachStore.create(path.join(work, 'store', 'postfach.db'), { password: 'Bench-Passwort-2026' });
-    log(`  fetching ${count} …`);
-    const start = performance.now();
-    const result = await runFetch({ store, identity });
-    const seconds = (performance.now() - start) / 1000;
-    if (result.outcome !== 'complete' || result.newMessages !== count) throw new Error(`fetch ended ${result.outcome} with ${result.newMessages} of ${count}: ${result.error?.detail ?? ''}`);
-    let storedBytes = 0;
-    for (let offset = 0; offset < count; offset += 1000) {
-      for (const item of store.list({ limit: 1000, offset }).items) {
-        const record = store.getDelivery(item.id);
-        storedBytes += record.content.size + record.attachments.reduce((n, a) => n + a.size, 0);
-      }
-    }
-    store.close();
-
-    // the cryptography this workload needs, done back to back
-    const requests = count + 1 + Math.ceil(count / 50) + 2; // FetchDelivery per delivery + the 9803 one, FetchProcessCard batches, Init/Exit
-    const pki = loadTestPki(pkiDir);
-    const rsaPrivateOps = requests /* transport key of each response */ + count /* content key */ + requests /* ClientSignature */;
-    const rsaVerifyOps = requests /* SupplierSignature */ + count /* author signature */ + requests /* request key for the intermediary (public op) */;
-    const wrapped = publicEncrypt({ key: pki.municipality.certificate.publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, randomBytes(32));
-    const data = randomBytes(32);
-    let t = performance.now();
-    for (let i = 0; i < rsaPrivateOps; i++) {
-      if (i % 3 === 2) sign('sha256', data, pki.municipality.privateKey);
-      else privateDecrypt({ key: pki.municipality.privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, wrapped);
-    }
-    const rsaPrivateSeconds = (performance.now() - t) / 1000;
-    const signature = sign('sha256', data, pki.intermediary.privateKey);
-    t = performance.now();
-    for (let i = 0; i < rsaVerifyOps; i++) verify('sha256', data, pki.intermediary.certificate.publicKey, signature);
-    const rsaVerifySeconds = (performance.now() - t) / 1000;
-    // transport layer over every response, content layer over every plaintext byte
-    const aesDecryptBytes = result.bytes + storedBytes;
-    const aesDecryptSeconds = timeAesDecrypt(aesDecryptBytes);
-    // message signature digests (body and attachments of every response) and author signature digests (plaintext)
-    const sha256Bytes = result.bytes + storedBytes;
-    const sha256Seconds = timeSha256(sha256Bytes);
-    const totalSeconds = rsaPrivateSeconds + rsaVerifySeconds + aesDecryptSeconds + sha256Seconds;
-    return {
-      applications: count,
-      attachmentBytes,
-      xmlBytesAverage: Math.round(documents.reduce((n, d) => n + d.length, 0) / documents.length),
-      seconds: round(seconds, 2),
-      messagesPerSecond: round(count / seconds),
-      megabytesPerSecond: round(result.bytes / MB / seconds),
-      responseBytes: result.bytes,
-      storedBytes,
-      crypto: {
-        rsaPrivateOps,
-        rsaPrivateSeconds: round(rsaPrivateSeconds, 2),
-        rsaVerifyOps,
-        rsaVerifySeconds: round(rsaVerifySeconds, 2),
-        aesDecryptBytes,
-        aesDecryptSeconds: round(aesDecryptSeconds, 2),
-        sha256Bytes,
-        sha256Seconds: round(sha256Seconds, 2),
-        totalSeconds: round(totalSeconds, 2),
-      },
-      ratio: round(seconds / totalSeconds),
-    };
-  } finally {
-    await intermediary.stop();
-  }
-}
 
 // ---- one large delivery: peak memory of the fetching process ----
 
@@ -227,20 +78,21 @@ function watchPeak(child: ChildProcess): Promise<{ code: number | null; peakKiB:
 }
 
 interface LargeFigures {
-  readonly attachmentMiB: number;
+  readonly attachmentBytes: number;
   readonly engine: { readonly seconds: number; readonly peakRssMiB: number; readonly megabytesPerSecond: number };
-  readonly protocolOnly: { readonly seconds: number; readonly peakRssMiB: number; readonly baselineMiB: number; readonly verified: boolean };
+  readonly protocolOnly?: { readonly seconds: number; readonly peakRssMiB: number; readonly baselineMiB: number; readonly verified: boolean };
 }
 
 async function largeSection(work: string): Promise<LargeFigures> {
-  const attachmentMiB = quick ? 50 : 200;
+  // 1 GB = 10^9 bytes: the local intermediary refuses requests over 1 GiB (DEFAULT_MAX_REQUEST_BYTES)
+  const attachmentBytes = 1_000_000_000;
   const pkiDir = path.join(work, 'pki-large');
   await createTestPki(pkiDir, { force: true });
   const intermediary = await startIntermediaryProcess(pkiDir, path.join(work, 'intermediary-large'));
   let engine: LargeFigures['engine'];
   try {
-    log(`  sending one delivery with a ${attachmentMiB} MB attachment …`);
-    await sendApplications({ intermediaryUrl: intermediary.url, setup: loadSenderSetup({ pkiDir }), service: 'hzl', seed: 'gross', attachments: 1, attachmentSize: attachmentMiB * 1024 * 1024 });
+    log(`  sending one delivery with a ${attachmentBytes / 1e9} GB attachment …`);
+    await sendApplications({ intermediaryUrl: intermediary.url, setup: loadSenderSetup({ pkiDir }), service: 'hzl', seed: 'gross', attachments: 1, attachmentSize: attachmentBytes });
     const f = testPkiFiles(pkiDir);
     const dbPath = path.join(work, 'store-large', 'postfach.db');
     const { store } = await PostfachStore.create(dbPath, { password: 'Bench-Passwort-2026', scrypt: { N: 1024, r: 8, p: 1 } });
@@ -261,10 +113,13 @@ async function largeSection(work: string): Promise<LargeFigures> {
     engine = { seconds: round(seconds), peakRssMiB: round(peakKiB / 1024), megabytesPerSecond: round(result.bytes / MB / seconds) };
   } finally {
     await intermediary.stop();
+    rmSync(path.join(work, 'intermediary-large'), { recursive: true, force: true });
+    rmSync(path.join(work, 'store-large'), { recursive: true, force: true });
   }
+  if (quick) return { attachmentBytes, engine };
   log(`  protocol-only round trip (bench/roundtrip-large.ts) …`);
-  const r = await runRoundtripLargeBench({ attachmentMiB });
-  return { attachmentMiB, engine, protocolOnly: { seconds: round(r.fetch.seconds), peakRssMiB: r.fetch.maxRssMiB, baselineMiB: r.fetch.baselineMiB, verified: r.verified } };
+  const r = await runRoundtripLargeBench({ attachmentMiB: 200 });
+  return { attachmentBytes, engine, protocolOnly: { seconds: round(r.fetch.seconds), peakRssMiB: r.fetch.maxRssMiB, baselineMiB: r.fetch.baselineMiB, verified: r.verified } };
 }
 
 function runScript(script: string, scriptArgs: string[]): string {
@@ -274,39 +129,99 @@ function runScript(script: string, scriptArgs: string[]): string {
   return `${r.stdout}${r.status === 0 ? '' : `\n(exit ${r.status}) ${r.stderr.slice(-500)}`}`.trim();
 }
 
+/** Runs the decode and the fetch under --cpu-prof; prints the top 10 self-time functions of each profile. */
+async function profileSections(work: string, text: string[]): Promise<void> {
+  const dir = path.join(projectRoot, 'test-artifacts', 'profiles', new Date().toISOString().replace(/[:.]/g, '-'));
+  mkdirSync(dir, { recursive: true });
+  text.push(`CPU profiles in ${path.relative(process.cwd(), dir) || dir}`, '');
+  if (sections.has('decode')) {
+    log('profiling the decode …');
+    const sampleDir = path.join(work, 'decode-sample');
+    await deliverySample(sampleDir); // made here, so that the profile holds decodes only
+    const decodeDir = path.join(dir, 'decode');
+    const r = spawnSync(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${decodeDir}`, path.join(here, 'decode.js'), '--profile-child', sampleDir, quick ? '100' : '300'], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`decode profile failed: ${r.stderr.slice(-500)}`);
+    for (const file of readdirSync(decodeDir).filter((n) => n.endsWith('.cpuprofile'))) text.push(formatTop('Decode (realistic delivery and exchange/06, warm, many runs)', path.join(decodeDir, file)), '');
+  }
+  if (sections.has('fetch')) {
+    log('profiling the fetch …');
+    const r = await runFetchBench({ count: quick ? 50 : 200, profileDir: path.join(dir, 'fetch'), log: (line) => log(line) });
+    text.push(...formatFetchFigures(r), '');
+    for (const file of r.profiles) text.push(formatTop(`Fetch, ${path.basename(file).includes('intermediary') ? 'intermediary' : 'process'}`, file), '');
+  }
+}
+
 async function main(): Promise<void> {
   const work = mkdtempSync(path.join(os.tmpdir(), 'postfach-bench-'));
-  const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, ${round(os.totalmem() / 1024 ** 3)} GiB, Node ${process.version}, ${os.platform()}`;
+  const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, ${round(os.totalmem() / 1024 ** 3)} GiB, Node ${process.version}, ${os.platform()}, load ${os.loadavg().map((l) => round(l)).join(' ')}`;
   const report: Record<string, unknown> = { machine, quick };
   const text: string[] = [`OSCI-Postfach benchmark${quick ? ' (--quick)' : ''} — ${machine}`, ''];
+  /** One line per target of issue 14, printed last. */
+  const summary: string[] = [];
   try {
+    if (profile) {
+      await profileSections(work, text);
+      return;
+    }
+    if (sections.has('decode')) {
+      log('warm decode …');
+      const figures = await runDecodeBench({ runs: quick ? 30 : 100, sampleDir: path.join(work, 'decode-sample') });
+      report.decode = figures;
+      text.push('Warm decode (bench/decode.ts; median of interleaved runs, raw cryptography of the same work beside it):', ...figures.flatMap(formatDecodeFigure), '');
+      for (const f of figures) {
+        const target = f.name === 'exchange/06' ? '≤ 13 ms' : '≤ 2 × raw';
+        summary.push(`decode ${f.name}: ${f.decodeMs.median} ms, raw cryptography ${f.cryptoMs.median} ms, ratio ${f.ratio} (target ${target})`);
+      }
+    }
     if (sections.has('fetch')) {
-      log('fetch throughput …');
-      const r = await fetchSection(work);
+      const count = quick ? 50 : 500;
+      log(`fetch throughput (${count} deliveries) …`);
+      const r = await runFetchBench({ count, log });
       report.fetch = r;
-      text.push(
-        `Fetch: ${r.applications} applications (XML ~${round(r.xmlBytesAverage / 1024, 0)} KB with inline documents + 2 OSCI attachments of ${r.attachmentBytes / 1000} KB), one dialog into the encrypted store`,
-        `  ${r.seconds} s: ${r.messagesPerSecond} messages/s, ${r.megabytesPerSecond} MB/s (${round(r.responseBytes / MB)} MB received, ${round(r.storedBytes / MB)} MB stored)`,
-        `  raw cryptography of the same workload: ${r.crypto.totalSeconds} s`,
-        `    RSA-3072 private-key operations (transport and content key, request signatures): ${r.crypto.rsaPrivateOps} in ${r.crypto.rsaPrivateSeconds} s`,
-        `    RSA signature checks and public-key operations: ${r.crypto.rsaVerifyOps} in ${r.crypto.rsaVerifySeconds} s`,
-        `    AES-256-GCM decryption: ${round(r.crypto.aesDecryptBytes / MB)} MB in ${r.crypto.aesDecryptSeconds} s`,
-        `    SHA-256 digests: ${round(r.crypto.sha256Bytes / MB)} MB in ${r.crypto.sha256Seconds} s`,
-        `  ratio fetch / cryptography: ${r.ratio}`,
-        '',
-      );
+      text.push(...formatFetchFigures(r), '');
+      summary.push(`fetch: ${r.messagesPerSecond} deliveries/s, ratio ${r.ratio} to raw cryptography (targets ≥ 40/s, ≤ 2)`);
+    }
+    if (sections.has('cold')) {
+      log('cold start …');
+      const r = await runColdStartBench({ runs: quick ? 3 : 7, sampleDir: path.join(work, 'decode-sample'), log });
+      report.cold = r;
+      text.push('Cold start (bench/cold-start.ts; process start to exit after the first decoded delivery):', ...formatColdFigures(r), '');
+      for (const c of r.cases) summary.push(`cold start ${c.name.split(',')[0]} ${c.name.includes('exchange') ? '(exchange/06, legacy key)' : ''}: ${c.ms.median} ms (target ≤ 400 ms)`.replace(' :', ':'));
     }
     if (sections.has('large')) {
       log('large delivery …');
       const r = await largeSection(work);
       report.large = r;
       text.push(
-        `One delivery with a ${r.attachmentMiB} MB attachment:`,
-        `  postfach fetch (engine in its worker, encrypted store): ${r.engine.seconds} s, ${r.engine.megabytesPerSecond} MB/s, peak RSS ${r.engine.peakRssMiB} MiB`,
-        `  protocol only (bench/roundtrip-large.ts): ${r.protocolOnly.seconds} s, peak RSS ${r.protocolOnly.peakRssMiB} MiB (baseline ${r.protocolOnly.baselineMiB} MiB), intact: ${r.protocolOnly.verified ? 'yes' : 'NO'}`,
-        `  requirement (fetching process under 300 MB): ${r.engine.peakRssMiB * 1.048576 < 300 && r.protocolOnly.peakRssMiB * 1.048576 < 300 ? 'met' : 'NOT MET'}`,
+        `One delivery with a ${r.attachmentBytes / 1e9} GB attachment (10^9 bytes):`,
+        `  postfach fetch (engine in its worker, encrypted store): ${r.engine.seconds} s, ${r.engine.megabytesPerSecond} MB/s, peak RSS ${r.engine.peakRssMiB} MiB (target ≤ 200 MB)`,
+        ...(r.protocolOnly
+          ? [`  protocol only, 200 MiB (bench/roundtrip-large.ts): ${r.protocolOnly.seconds} s, peak RSS ${r.protocolOnly.peakRssMiB} MiB (baseline ${r.protocolOnly.baselineMiB} MiB), intact: ${r.protocolOnly.verified ? 'yes' : 'NO'}`]
+          : []),
         '',
       );
+      summary.push(`peak RSS, fetch of a 1 GB attachment: ${r.engine.peakRssMiB} MiB (target ≤ 200 MB)`);
+    }
+    if (sections.has('export')) {
+      log('export …');
+      const out = runScript('export-large.js', ['--mb', '50']);
+      report.export = out;
+      text.push('Export of a 50 MB application (bench/export-large.ts):', ...out.split('\n').map((l) => `  ${l}`), '');
+      const peak = /peak RSS: ([\d.]+) MB/.exec(out.split('\n').find((l) => l.startsWith('export process')) ?? '');
+      summary.push(`peak RSS, export of a 50 MB application: ${peak ? `${peak[1]} MiB` : 'not measured'} (target ≤ 150 MB)`);
+    }
+    if (sections.has('ui')) {
+      log('UI list with 100,000 messages …');
+      try {
+        const r = await runUiListBench({ count: 100_000, reuseOlder: true, progress: (line) => log(`  ${line}`) });
+        report.ui = r;
+        text.push(...formatUiListFigures(r).split('\n').map((l, i) => (i === 0 ? l : `  ${l}`)), `  store cache: ${r.storeCache}`, '');
+        const worst = Math.max(...r.queries.map((q) => q.ms));
+        summary.push(`UI at 100,000 messages: first render ${r.firstRenderMs} ms, queries ${Math.min(...r.queries.map((q) => q.ms))}–${worst} ms, scroll frames max ${r.scrollFrames.maxMs} ms (targets ≤ 100 ms, ≤ 50 ms)`);
+      } catch (error) {
+        text.push(`UI list: not measured (${error instanceof Error ? error.message : String(error)})`, '');
+        summary.push('UI at 100,000 messages: not measured (see above)');
+      }
     }
     if (sections.has('store')) {
       const count = quick ? 20_000 : 100_000;
@@ -325,22 +240,18 @@ async function main(): Promise<void> {
       report.pki = out;
       text.push('PKI (bench/pki.ts):', out, '');
     }
-    if (sections.has('decode')) {
-      log('osci decode …');
+    if (sections.has('osci-decode')) {
+      log('osci decode of a large message …');
       const r = await runOsciDecodeBench({ attachmentMiB: quick ? 50 : 200 });
-      report.decode = r;
+      report.osciDecode = r;
       text.push(`OSCI decode (bench/osci-decode.ts): ${round(r.messageBytes / 1048576)} MiB message decoded in ${round(r.decodeSeconds)} s, peak RSS ${r.peakRssMiB} MiB (baseline ${r.baselineRssMiB} MiB)`, '');
     }
-    if (sections.has('export')) {
-      log('export …');
-      const out = runScript('export-large.js', ['--mb', quick ? '10' : '50']);
-      report.export = out;
-      text.push('Export (bench/export-large.ts):', out, '');
-    }
+    if (summary.length > 0) text.push('Issue 14 targets:', ...summary.map((l) => `  ${l}`), '');
   } finally {
     rmSync(work, { recursive: true, force: true });
+    report.summary = summary;
+    process.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : `${text.join('\n')}\n`);
   }
-  process.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : `${text.join('\n')}\n`);
 }
 
 await main();

@@ -1,23 +1,33 @@
 #!/usr/bin/env node
 /**
  * The `postfach` command. Each sub-command lives in cli/commands/<name>.ts and exports `register(program)`;
- * the command-line contract is in ../shared/DESIGN.md and README.md.
+ * the command-line contract is in ../shared/DESIGN.md and README.md. Only the sub-command that runs is loaded.
  */
 import { Command, CommanderError } from 'commander';
-import { register as registerAbnahme } from './commands/abnahme.js';
-import { register as registerBackup } from './commands/backup.js';
-import { register as registerCodeLists } from './commands/codelists.js';
-import { register as registerConfig } from './commands/config.js';
-import { register as registerRotate } from './commands/rotate.js';
-import { register as registerDemo } from './commands/demo.js';
-import { register as registerInspect } from './commands/inspect.js';
-import { register as registerIntermediary } from './commands/intermediary.js';
-import { register as registerMailbox } from './commands/mailbox.js';
-import { register as registerPki } from './commands/pki.js';
-import { register as registerSend } from './commands/send.js';
-import { register as registerTrust } from './commands/trust.js';
-import { register as registerUi } from './commands/ui.js';
 import { ExitCode } from './exit-codes.js';
+
+type CommandModule = { register(program: Command): void };
+
+/**
+ * Every sub-command by the name(s) it answers to, in help order. A sub-command's module is loaded only when it
+ * runs: loading all of them (PDF libraries, the generator, zod schemas, …) cost about a second before
+ * `postfach inspect` could read its first byte (issue 14).
+ */
+const COMMANDS: ReadonlyArray<readonly [readonly string[], () => Promise<CommandModule>]> = [
+  [['pki'], () => import('./commands/pki.js')],
+  [['inspect'], () => import('./commands/inspect.js')],
+  [['ui'], () => import('./commands/ui.js')],
+  [['intermediary'], () => import('./commands/intermediary.js')],
+  [['send'], () => import('./commands/send.js')],
+  [['fetch', 'list', 'show', 'export'], () => import('./commands/mailbox.js')],
+  [['demo'], () => import('./commands/demo.js')],
+  [['backup'], () => import('./commands/backup.js')],
+  [['abnahme'], () => import('./commands/abnahme.js')],
+  [['config'], () => import('./commands/config.js')],
+  [['rotate'], () => import('./commands/rotate.js')],
+  [['trust'], () => import('./commands/trust.js')],
+  [['codelists'], () => import('./commands/codelists.js')],
+];
 
 const program = new Command();
 program
@@ -26,22 +36,11 @@ program
   .showHelpAfterError()
   .exitOverride();
 
-const registrations: Array<(program: Command) => void> = [
-  registerPki,
-  registerInspect,
-  registerUi,
-  registerIntermediary,
-  registerSend,
-  registerMailbox,
-  registerDemo,
-  registerBackup,
-  registerAbnahme,
-  registerConfig,
-  registerRotate,
-  registerTrust,
-  registerCodeLists,
-];
-for (const register of registrations) register(program);
+// the sub-command named first on the command line; anything else (no command, an option first, `help`, a typo)
+// registers them all, so that help and errors read as before
+const first = process.argv[2];
+const named = first === undefined || first.startsWith('-') ? undefined : COMMANDS.find(([names]) => names.includes(first));
+for (const [, load] of named ? [named] : COMMANDS) (await load()).register(program);
 
 try {
   await program.parseAsync(process.argv);

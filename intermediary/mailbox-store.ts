@@ -4,7 +4,8 @@
  *
  * Layout of the data folder:
  *   intermediary.sqlite       ids, deliveries, timestamps, certificates, inspections (WAL, synchronous=FULL)
- *   deliveries/<uuid>/        package.xml (the ContentPackage, canonical, byte-exact for the author signatures)
+ *   deliveries/<uuid>/        package.xml (the ContentPackage, canonical, byte-exact for the author signatures;
+ *                             streamed in and out, never held as one string)
  *                             att-<n>.bin (attachments as transported: content ciphertext or plain bytes)
  *   incoming/<uuid>/          a delivery being written (moved to deliveries/ when complete)
  *
@@ -62,7 +63,8 @@ export interface NewDelivery {
   readonly originatorCertificate: Buffer | undefined;
   readonly certificates: readonly StoredCertificate[];
   readonly inspections: readonly Inspection[];
-  readonly contentPackageXml: string;
+  /** The ContentPackage in canonical form, streamed into package.xml (never held whole). */
+  readonly contentPackage: ByteSource;
   readonly attachments: ReadonlyArray<{ readonly contentId: string; readonly data: ByteSource }>;
   readonly creation: string;
 }
@@ -244,7 +246,7 @@ export class MailboxStore {
     let packageSize: number;
     try {
       await mkdir(staging, { mode: 0o700 });
-      packageSize = await writeDurably(path.join(staging, 'package.xml'), [Buffer.from(input.contentPackageXml, 'utf8')]);
+      packageSize = await writeDurably(path.join(staging, 'package.xml'), input.contentPackage.stream());
       let index = 0;
       for (const a of input.attachments) {
         const file = `att-${index++}.bin`;
@@ -359,6 +361,11 @@ export class MailboxStore {
     return rows.map(toRecord);
   }
 
+  /** Runs `work` (synchronous store calls) as one transaction: one commit, one fsync. */
+  transaction<T>(work: () => T): T {
+    return this.db.transaction(work)();
+  }
+
   /** Stamps Forwarding (the delivery was handed to the client); the latest hand-out counts. */
   stampForwarding(seq: number, time: string): DeliveryRecord {
     this.db.prepare('UPDATE deliveries SET forwarding = ?, recent_modification = ? WHERE seq = ?').run(time, time, seq);
@@ -373,6 +380,15 @@ export class MailboxStore {
   async packageXml(record: DeliveryRecord): Promise<string> {
     try {
       return await readFile(path.join(this.deliveriesDir, record.folder, 'package.xml'), 'utf8');
+    } catch (error) {
+      throw dataError(`delivery files missing (${record.folder})`, error);
+    }
+  }
+
+  /** The ContentPackage as a source over its file (streamed into the response, never read whole). */
+  async packageSource(record: DeliveryRecord): Promise<ByteSource> {
+    try {
+      return await fileSource(path.join(this.deliveriesDir, record.folder, 'package.xml'));
     } catch (error) {
       throw dataError(`delivery files missing (${record.folder})`, error);
     }

@@ -20,11 +20,12 @@ import { SecureSpool } from '../core/io/secure-spool.js';
 import type { KeyEntry } from '../core/pki/pkcs12.js';
 import { buildFault, buildResponse, type AttachmentInput, type ResponseSpec, type SelectionRuleInput } from '../core/osci/messages/build.js';
 import type { CertificateInput } from '../core/osci/messages/certificates.js';
-import { contentPackageXmlOf } from '../core/osci/messages/content-package.js';
+import { contentPackageSource } from '../core/osci/messages/content-package.js';
 import { checkRequestControlBlock } from '../core/osci/messages/control-block.js';
 import { feedbackEntry, feedbackText } from '../core/osci/messages/feedback-codes.js';
 import type { ControlBlock, FeedbackEntry, MessageType, OsciMessage, SelectionRule } from '../core/osci/messages/model.js';
 import { verifyMessageSignature } from '../core/osci/signature/message-signature.js';
+import { parseCertificate } from '../core/osci/signature/verify.js';
 import { encryptTransport, type TransportEncryptionOptions } from '../core/osci/transport-encryption.js';
 import { DEFAULT_DIALOG_TIMEOUT_MS, DialogRegistry, type Dialog } from './dialogs.js';
 import { inspectCertificates, type InspectionAnchors } from './inspection.js';
@@ -210,7 +211,9 @@ export class Supplier {
     const request: Request = { message, cb: control, dialog, answerTo, lang, reply, now };
 
     const signatureCode = await this.signatureCode(message);
-    if (dialog && !signatureCode) await this.acknowledge(dialog, now);
+    // a FetchDelivery stamps the receipt of the previous delivery together with the next hand-out (one commit)
+    let received: number | undefined;
+    if (dialog && !signatureCode) received = await this.acknowledge(dialog, now, type === 'FetchDelivery');
     if (signatureCode) {
       if (type === 'ExitDialog' && dialog) await this.dialogs.end(dialog.id);
       return this.respond(request, this.errorResponse(request, signatureCode));
@@ -231,7 +234,7 @@ export class Supplier {
       case 'StoreDelivery':
         return this.respond(request, await this.storeDelivery(request));
       case 'FetchDelivery':
-        return this.respond(request, await this.fetchDelivery(request));
+        return this.respond(request, await this.fetchDelivery(request, received));
       case 'FetchProcessCard':
         return this.respond(request, this.fetchProcessCard(request));
       case 'PartialFetchDelivery':
@@ -285,14 +288,19 @@ export class Supplier {
     }
   }
 
-  /** The next request of a dialog is the receipt of what the previous response handed out (Reception). */
-  private async acknowledge(dialog: Dialog, now: string): Promise<void> {
-    if (dialog.handedOut === undefined) return;
-    this.store.stampReception(dialog.handedOut, now);
+  /**
+   * The next request of a dialog is the receipt of what the previous response handed out (Reception). With
+   * `deferred` the stamp is left to the caller (returned), which commits it with its own change.
+   */
+  private async acknowledge(dialog: Dialog, now: string, deferred = false): Promise<number | undefined> {
+    if (dialog.handedOut === undefined) return undefined;
+    const seq = dialog.handedOut;
+    if (!deferred) this.store.stampReception(seq, now);
     dialog.handedOut = undefined;
     const partial = dialog.partial;
     dialog.partial = undefined;
     await partial?.release();
+    return deferred ? seq : undefined;
   }
 
   private errorResponse(r: Request, code: string): Spec {
@@ -370,7 +378,7 @@ export class Supplier {
           { cas: this.keys.cas, intermediates: this.keys.intermediates ?? [] },
           this.now(),
         ),
-        contentPackageXml: await contentPackageXmlOf(m),
+        contentPackage: await contentPackageSource(m),
         attachments,
         creation: r.now,
       },
@@ -419,17 +427,23 @@ export class Supplier {
 
   private async deliverySpec(r: Request, record: DeliveryRecord, more: boolean, controlBlock: ControlBlock): Promise<Spec> {
     const encoding = this.options.answer?.attachmentEncoding ?? '8bit';
-    let handedOut: HandedOutDelivery = {
+    const handed = {
       messageId: record.messageId,
-      contentPackageXml: await this.store.packageXml(record),
       attachments: await this.store.attachmentSources(record),
       certificates: record.certificates.map((c) => ({
         role: c.role,
-        certificate: new X509Certificate(c.der),
+        certificate: parseCertificate(c.der),
         ...(c.id !== undefined ? { id: c.id } : {}),
       })),
     };
-    if (this.options.rewriteDelivery) handedOut = await this.options.rewriteDelivery(handedOut);
+    // the ContentPackage is streamed from its file into the response; only a test's rewrite sees it as text
+    let contentPackage: string | ByteSource = await this.store.packageSource(record);
+    let handedOut: Omit<HandedOutDelivery, 'contentPackageXml'> = handed;
+    if (this.options.rewriteDelivery) {
+      const rewritten = await this.options.rewriteDelivery({ ...handed, contentPackageXml: await this.store.packageXml(record) });
+      handedOut = rewritten;
+      contentPackage = rewritten.contentPackageXml;
+    }
     const attachments: AttachmentInput[] = handedOut.attachments.map((a) => ({ ...a, transferEncoding: encoding }));
     const rule = toRuleInput(r.message.order.selectionRule);
     return {
@@ -438,7 +452,7 @@ export class Supplier {
       feedback: [this.fb('0801', r.lang), ...(more ? [this.fb('3800', r.lang)] : [])],
       ...(rule ? { selectionRuleEcho: rule } : {}),
       processCards: [this.card(record, 'fetch')],
-      contentPackageXml: handedOut.contentPackageXml,
+      contentPackageXml: contentPackage,
       attachments,
       nonIntermediaryCertificates: [...handedOut.certificates],
     };
@@ -455,13 +469,25 @@ export class Supplier {
     };
   }
 
-  private async fetchDelivery(r: Request): Promise<Spec> {
+  /** `received`: the delivery this request acknowledges, stamped in the same transaction as the next hand-out. */
+  private async fetchDelivery(r: Request, received?: number): Promise<Spec> {
     const dialog = r.dialog!;
-    const { delivery, more } = this.select(dialog, r.message.order.selectionRule);
-    if (!delivery) return this.nothingFound(r, '9803');
-    const forwarded = this.store.stampForwarding(delivery.seq, r.now);
-    dialog.handedOut = forwarded.seq;
-    return this.deliverySpec(r, forwarded, more, r.reply);
+    let refused: Error | undefined;
+    const picked = this.store.transaction(() => {
+      if (received !== undefined) this.store.stampReception(received, r.now);
+      try {
+        const { delivery, more } = this.select(dialog, r.message.order.selectionRule);
+        return { forwarded: delivery ? this.store.stampForwarding(delivery.seq, r.now) : undefined, more };
+      } catch (error) {
+        // the receipt stands even when the request's own selection is refused
+        refused = error instanceof Error ? error : new Error(String(error));
+        return { forwarded: undefined, more: false };
+      }
+    });
+    if (refused !== undefined) throw refused;
+    if (!picked.forwarded) return this.nothingFound(r, '9803');
+    dialog.handedOut = picked.forwarded.seq;
+    return this.deliverySpec(r, picked.forwarded, picked.more, r.reply);
   }
 
   private fetchProcessCard(r: Request): Spec {

@@ -13,7 +13,8 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import type { X509Certificate } from 'node:crypto';
 import { inputFileError } from '../../core/errors.js';
-import { fileSource } from '../../core/io/byte-source.js';
+import { bufferSource, fileSource, type ByteSource } from '../../core/io/byte-source.js';
+import { MEMORY_THRESHOLD } from '../../core/io/sink.js';
 import { inspectMessage, type InspectReport } from '../../core/osci/inspect.js';
 import { loadCertificates, loadPkcs12, type KeyEntry } from '../../core/pki/pkcs12.js';
 import { visibleText } from '../../core/visible-text.js';
@@ -127,13 +128,18 @@ function readInput(file: string, role: string): Buffer {
   }
 }
 
-function messageSource(file: string): ReturnType<typeof fileSource> {
+async function messageSource(file: string): Promise<ByteSource> {
+  let size: number;
   try {
-    if (!statSync(file).isFile()) throw Object.assign(new Error('not a file'), { code: 'EISDIR' });
+    const stat = statSync(file);
+    if (!stat.isFile()) throw Object.assign(new Error('not a file'), { code: 'EISDIR' });
+    size = stat.size;
   } catch (cause) {
     throw unreadable(file, 'message', cause);
   }
-  return fileSource(file);
+  // a message of the usual size is read once (the decoder reads many small ranges: one open each from a file);
+  // a large one is streamed from the file and never held whole
+  return size <= MEMORY_THRESHOLD ? bufferSource(readInput(file, 'message')) : fileSource(file);
 }
 
 export function register(program: Command): void {
@@ -161,7 +167,8 @@ export function register(program: Command): void {
         }
         const signers = opts.trustedSigner.flatMap((f) => loadCertificates(readInput(f, '--trusted-signer')));
         const cas = opts.trustedCa.flatMap((f) => loadCertificates(readInput(f, '--trusted-ca')));
-        const office = await configuredOfficeTime();
+        // the office time zone is for text (--json keeps ISO 8601 with offset): not read for --json
+        const office = opts.json ? undefined : await configuredOfficeTime();
         const reports: Array<InspectReport & { file: string }> = [];
         for (const file of files) {
           // streamed from the file: large messages are never read into memory whole
@@ -172,7 +179,7 @@ export function register(program: Command): void {
             ...(opts.allowUncoveredContent ? { allowUncoveredContent: true } : {}),
           });
           reports.push({ file, ...report });
-          if (!opts.json) process.stdout.write(`${files.length > 1 ? `${file}\n` : ''}${text(report, office)}`);
+          if (office) process.stdout.write(`${files.length > 1 ? `${file}\n` : ''}${text(report, office)}`);
         }
         // one file: one object (the contract); several files: a list in the same order
         if (opts.json) printJson(reports.length === 1 ? reports[0] : reports);

@@ -124,6 +124,25 @@ export async function hashSource(source: ByteSource, algorithm: string): Promise
   return hash.digest();
 }
 
+const digests = new WeakMap<ByteSource, Map<string, Promise<Buffer>>>();
+
+/**
+ * Hash of a source, computed once per source object and algorithm: a source's bytes never change, and a delivery
+ * hashes the same decrypted attachment for its manifest (SHA-256 of each content) and for the author signature's
+ * digest. The result is a fresh copy each time.
+ */
+export async function digestOf(source: ByteSource, algorithm: string): Promise<Buffer> {
+  let known = digests.get(source);
+  if (!known) digests.set(source, (known = new Map<string, Promise<Buffer>>()));
+  let digest = known.get(algorithm);
+  if (!digest) {
+    digest = hashSource(source, algorithm);
+    known.set(algorithm, digest);
+    digest.catch(() => known.delete(algorithm));
+  }
+  return Buffer.from(await digest);
+}
+
 /** A Node Readable over a source (for HTTP request bodies). */
 export function sourceToReadable(source: ByteSource): Readable {
   return Readable.from(source.stream(), { objectMode: false });

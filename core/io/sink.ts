@@ -35,7 +35,8 @@ export class SpoolScope {
         parts.push(c);
         total += c.length;
       }
-      return bufferSource(Buffer.concat(parts, total));
+      // one piece (a decryption of an in-memory ciphertext) is kept as it is: no second copy
+      return bufferSource(parts.length === 1 ? parts[0]! : Buffer.concat(parts, total));
     }
     const spool = await this.newSpool();
     for await (const c of chunks) await spool.write(c);
@@ -66,7 +67,7 @@ export class SpoolScope {
       }
     }
     if (spool) return spool.finish();
-    return bufferSource(Buffer.concat(parts, total));
+    return bufferSource(parts.length === 1 ? parts[0]! : Buffer.concat(parts, total));
   }
 
   async release(): Promise<void> {

@@ -166,6 +166,8 @@ export async function runFetch(options: FetchOptions): Promise<FetchResult> {
       if (delivery === undefined) break;
       killPoint('response-received');
       progress('storing');
+      // the next FetchDelivery is signed while this delivery is stored; it is sent only after the commit below
+      if (!chunkKb) dialog.prepareFetchDelivery();
       const outcome = await acceptDelivery(delivery, { store, identity, ...(options.timeZone ? { timeZone: options.timeZone } : {}) });
       killPoint('after-save');
       // stored durably: only now may the next request (the receipt) be sent

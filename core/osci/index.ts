@@ -8,7 +8,7 @@
  * Sending
  *  - buildRequest(spec) / buildResponse(spec) → BuiltMessage {envelope, mime}; buildFault(code, text)
  *  - encryptTransport(mime, recipientCertificate, options) → HTTP body (ByteSource of exact size)
- *  - buildContainer / encryptContainer / contentPackageXml (content layer, send side); contentPackageXmlOf(message)
+ *  - buildContainer / encryptContainer / contentPackageXml (content layer, send side); contentPackageXmlOf(message) / contentPackageSource(message) (streamed)
  * Dialog
  *  - ExplicitDialog.open(options) → fetchDelivery / fetchProcessCards / partialFetchDelivery / confirmPersisted / exit
  *  - ImplicitSender (getMessageId, storeDelivery)
@@ -33,7 +33,7 @@ export {
   type SelectionRuleInput,
 } from './messages/build.js';
 export { certificateElementId, type CertificateInput } from './messages/certificates.js';
-export { contentPackageXmlOf } from './messages/content-package.js';
+export { contentPackageSource, contentPackageXmlOf } from './messages/content-package.js';
 export {
   checkRequestControlBlock,
   checkResponseControlBlock,

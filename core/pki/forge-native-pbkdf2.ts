@@ -19,14 +19,14 @@
  * file, far above what OpenSSL (2048), Java keytool (10000), Windows (2000) or the legacy reference keys (100000 +
  * 4 × 50000) use; beyond that `pkcs12-too-costly` before the derivation runs (at most about 3 s of work here).
  *
- * Not replaced: the PKCS#12 KDF (RFC 7292 appendix B) of legacy files. A version built on `crypto.hash` (kept in
- * bench/pki.ts for the comparison) saved 20–35 % (e.g. ~860 ms against ~1150–1300 ms per legacy vector file on
- * a busy 2-core machine): its 350000 single-block hash calls are dominated by the per-call cost of crossing into
- * C++. A legacy key still costs most of a second either way, is loaded once per session in a worker, and the
- * saving did not justify a second implementation of the derivation patched into two forge entry points.
+ * The PKCS#12 KDF (RFC 7292 appendix B) of legacy files and of the MAC is replaced too (pkcs12-kdf.ts): forge's
+ * version hashed 350000 times in JavaScript on binary strings, 0.4–1.3 s per legacy vector file, most of a cold
+ * start; the replacement derives the same bytes in a few tens of milliseconds (bench/pki.ts). Digests it does not
+ * know (MD5 MACs) stay with forge's, bounded all the same.
  */
 import { pbkdf2Sync } from 'node:crypto';
 import forge from 'node-forge';
+import { bmpPassword, pkcs12Kdf, pkcs12KdfSupports } from './pkcs12-kdf.js';
 
 type Pbkdf2 = (password: string, salt: string, iterations: number, keyLength: number, md?: unknown) => string;
 
@@ -87,11 +87,17 @@ export function withNativePbkdf2<T>(run: () => T, budget: KdfBudget = kdfBudget(
     if (digest === undefined || typeof md === 'function') return original.pbkdf2(password, salt, iterations, keyLength, md);
     return pbkdf2Sync(Buffer.from(password, 'utf8'), Buffer.from(salt, 'binary'), iterations, keyLength, digest).toString('binary');
   };
+  // the PKCS#12 KDF of legacy bags and of the MAC: bounded, and on node:crypto's hashes (pkcs12-kdf.ts)
   const bounded =
     (kdf: Pkcs12Kdf): Pkcs12Kdf =>
     (password, salt, id, iterations, n, md) => {
       spend(budget, iterations);
-      return kdf(password, salt, id, iterations, n, md);
+      const digest = digestName(md);
+      const saltBytes = salt instanceof forge.util.ByteStringBuffer ? Buffer.from(salt.bytes(), 'binary') : undefined;
+      if (digest === undefined || !pkcs12KdfSupports(digest) || saltBytes === undefined || (typeof password !== 'string' && password !== null && password !== undefined)) {
+        return kdf(password, salt, id, iterations, n, md);
+      }
+      return forge.util.createBuffer(pkcs12Kdf(bmpPassword(password), saltBytes, id, iterations, n, digest).toString('binary'));
     };
   pkcs5.pbkdf2 = native;
   pbe.generatePkcs12Key = bounded(original.pbeKdf);

@@ -2,8 +2,8 @@
  * Saving one delivery atomically:
  *  1. the blob ids are registered as pending (a short committed transaction), so a concurrent orphan sweep of
  *     another program leaves the files alone while this process lives;
- *  2. the content (when large) and the attachments are streamed into encrypted blob files, each fsynced, then
- *     the folder is fsynced;
+ *  2. the content (when large) and the attachments are streamed into encrypted blob files side by side, each
+ *     fsynced, then the folder is fsynced;
  *  3. one IMMEDIATE transaction inserts the delivery, its details, blobs, attachments, search entry and the
  *     "fetched" audit entry and clears the pending ids; with synchronous=FULL the commit is on disk when it returns.
  * A crash before 3 commits leaves only files no row points to (swept on the next open); after it returns, nothing
@@ -224,16 +224,23 @@ export async function saveDelivery(ctx: WriterContext, delivery: NewDelivery): P
 
   const written: WrittenBlob[] = [];
   try {
-    const content = await storeContent(ctx, reserved[0] ?? newBlobId(), await resolveSource(delivery.content), written);
-    const stored: Array<{ attachment: NewAttachment; blob: WrittenBlob }> = [];
-    for (const [i, attachment] of attachments.entries()) {
-      const blob = await writeBlob(ctx.io, ctx.filesDir, reserved[i + 1] as string, await resolveSource(attachment.content), ctx.chunkBytes, ctx.durable);
-      written.push(blob);
-      if (attachment.expectedSha256 !== undefined && blob.sha256.toString('hex') !== attachment.expectedSha256.toLowerCase()) {
-        throw storeError('store-invalid-input', `attachments[${i}]: SHA-256 of the bytes received differs from the expected value`);
-      }
-      stored.push({ attachment, blob });
-    }
+    // the content and every attachment are written side by side: their writes and fsyncs overlap (a delivery
+    // with two attachments waited for three fsyncs one after the other); the commit below waits for all of them
+    const writes = await Promise.allSettled([
+      (async () => storeContent(ctx, reserved[0] ?? newBlobId(), await resolveSource(delivery.content), written))(),
+      ...attachments.map(async (attachment, i) => {
+        const blob = await writeBlob(ctx.io, ctx.filesDir, reserved[i + 1] as string, await resolveSource(attachment.content), ctx.chunkBytes, ctx.durable);
+        written.push(blob);
+        if (attachment.expectedSha256 !== undefined && blob.sha256.toString('hex') !== attachment.expectedSha256.toLowerCase()) {
+          throw storeError('store-invalid-input', `attachments[${i}]: SHA-256 of the bytes received differs from the expected value`);
+        }
+        return blob;
+      }),
+    ]);
+    const failed = writes.find((w): w is PromiseRejectedResult => w.status === 'rejected');
+    if (failed) throw failed.reason;
+    const content = (writes[0] as PromiseFulfilledResult<StoredContent>).value;
+    const stored = attachments.map((attachment, i) => ({ attachment, blob: (writes[i + 1] as PromiseFulfilledResult<WrittenBlob>).value }));
     if (written.length > 0 && ctx.durable) fsyncDirectory(ctx.filesDir);
 
     const body = delivery.searchText ?? ('inline' in content ? contentText(content.inline) : '');

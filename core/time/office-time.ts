@@ -23,15 +23,21 @@ export type OfficeLanguage = 'de' | 'en';
 /** A moment: a Date, milliseconds since the epoch, or an ISO 8601 / xs:dateTime string. */
 export type TimeValue = Date | number | string;
 
+// zones Intl accepted: building a DateTimeFormat to ask costs about 0.2 ms, and every formatter asks (a fetch
+// asks for each certificate date it states)
+const knownZones = new Set<string>();
+
 /** Whether Intl knows the zone (an IANA name such as Europe/Berlin, or UTC). */
 export function isTimeZone(zone: string): boolean {
+  if (knownZones.has(zone)) return true;
   if (zone.trim() === '' || zone.length > 100) return false;
   try {
     new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
   } catch {
     return false;
   }
+  if (knownZones.size < 64) knownZones.add(zone);
+  return true;
 }
 
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$/;

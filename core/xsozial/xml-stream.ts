@@ -73,6 +73,18 @@ const MAX_ATTRIBUTE_LENGTH = 64 * 1024;
 
 /** The element whose text is a document's content in base64 (XSozial-basis and the XÖV convention it follows). */
 const BINARY_ELEMENT = 'inhalt';
+/** A start tag that may open one (a match in a comment or an attribute value is harmless: see skipBinaryText). */
+const BINARY_START_TAG = /<(?:[A-Za-z_][\w.-]*:)?inhalt(?=[\s/>])[^>]*>/g;
+
+/** The parts of sax's parser state the binary fast path reads and moves on (sax 1.x, not in its typings). */
+interface SaxPosition {
+  readonly state: number;
+  textNode: string;
+  position: number;
+  line: number;
+  column: number;
+}
+const SAX_TEXT_STATE = (sax as unknown as { readonly STATE: Readonly<Record<string, number>> }).STATE['TEXT'];
 
 /** Characters outside XML 1.0's Char production that valid UTF-8 can still carry (surrogates cannot). */
 const NOT_XML_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
@@ -219,7 +231,52 @@ export class XmlStreamParser {
     this.chunkByteStart = byteStart;
     this.mappedChars = 0;
     this.mappedBytes = 0;
-    this.parser.write(text);
+    // sax reads every character in JavaScript; the base64 text of a document (most of an application's bytes) is
+    // handed to the binary reader directly, so sax is given the markup up to the end of each `inhalt` start tag
+    let at = 0;
+    while (at < text.length && !this.stopped) {
+      at = this.skipBinaryText(text, at);
+      if (at >= text.length) break;
+      BINARY_START_TAG.lastIndex = at;
+      const m = BINARY_START_TAG.exec(text);
+      const end = m ? m.index + m[0].length : text.length;
+      this.parser.write(at === 0 && end === text.length ? text : text.slice(at, end));
+      at = end;
+    }
+  }
+
+  /**
+   * When sax stands in the text of an open binary element, the text up to the next markup (`<`) or entity (`&`)
+   * is what sax would report as text: it goes to the binary reader at once, and sax's position, line and column
+   * move on as if sax had read it (text sax holds from before is passed on first, so the order stays). Anything
+   * else is left to sax. Returns where sax has to continue.
+   */
+  private skipBinaryText(text: string, at: number): number {
+    const p = this.parser as unknown as SaxPosition;
+    if (p.state !== SAX_TEXT_STATE) return at;
+    const element = this.stack[this.stack.length - 1];
+    if (element === undefined || !this.binaries.has(element)) return at;
+    let end = text.indexOf('<', at);
+    if (end < 0) end = text.length;
+    const amp = text.indexOf('&', at);
+    if (amp >= 0 && amp < end) end = amp;
+    if (end === at) return at;
+    if (p.textNode !== '') {
+      const held = p.textNode;
+      p.textNode = '';
+      this.text(held);
+    }
+    const run = text.slice(at, end);
+    p.position += run.length;
+    const lastBreak = run.lastIndexOf('\n');
+    if (lastBreak < 0) {
+      p.column += run.length;
+    } else {
+      for (let i = run.indexOf('\n'); i >= 0; i = run.indexOf('\n', i + 1)) p.line += 1;
+      p.column = run.length - lastBreak - 1;
+    }
+    this.text(run);
+    return end;
   }
 
   /** Source byte offset of the character at the parser's current position (inside the current chunk). */

@@ -87,6 +87,20 @@ describe('receipts', () => {
     }
   });
 
+  it('a FetchDelivery whose selection is refused (9300) still stamps the Reception of the delivery before it', async () => {
+    const [e] = await send(im.url, 1);
+    const dialog = await ExplicitDialog.open(municipalityClient(im.url));
+    try {
+      expect((await dialog.fetchDelivery({ messageIds: [e!.messageId] }))?.messageId).toBe(e!.messageId);
+      dialog.confirmPersisted();
+      // the receipt and the next hand-out are one commit at the intermediary; a refused selection keeps the receipt
+      await expect(dialog.fetchDelivery({ receptionOfDelivery: 'gestern' })).rejects.toMatchObject({ kind: 'fault', osciCode: '9300' });
+    } finally {
+      await dialog.release();
+    }
+    expect(cardOf((await cards(im.url)).cards, e!.messageId)?.reception?.plain).toBeDefined();
+  });
+
   it('a received delivery can be fetched again by MessageId; its Reception stays the first', async () => {
     const [x] = await send(im.url, 1);
     await fetchAll(municipalityClient(im.url), { onDelivery: async () => undefined });

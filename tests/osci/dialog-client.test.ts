@@ -112,6 +112,34 @@ describe('explicit dialog client', () => {
     expect(im.mailbox[0]!.reception).toBeUndefined();
   });
 
+  it('a FetchDelivery prepared while the delivery is stored goes out only after confirmPersisted, and only if it still fits', async () => {
+    im.mailbox.length = 0;
+    for (let n = 12; n <= 14; n++) await storeFor(n);
+    const dialog = await ExplicitDialog.open(options);
+    try {
+      expect((await dialog.fetchDelivery())?.messageId).toBe('msg-12');
+      dialog.prepareFetchDelivery();
+      await new Promise((r) => setTimeout(r, 200)); // signed by now
+      const before = im.requests.length;
+      await expect(dialog.fetchDelivery()).rejects.toMatchObject({ kind: 'dialog-closed' });
+      expect(im.requests.length).toBe(before);
+      expect(im.mailbox.find((x) => x.messageId === 'msg-12')!.reception).toBeUndefined();
+      dialog.confirmPersisted();
+      expect((await dialog.fetchDelivery())?.messageId).toBe('msg-13'); // the prepared request, accepted as the dialog's next
+      expect(im.mailbox.find((x) => x.messageId === 'msg-12')!.reception).toBeDefined();
+      // prepared, but another request comes first: it is dropped, and the next FetchDelivery is built afresh
+      dialog.prepareFetchDelivery();
+      dialog.confirmPersisted();
+      await dialog.fetchProcessCards({ messageIds: ['msg-12'] });
+      expect((await dialog.fetchDelivery())?.messageId).toBe('msg-14');
+      dialog.confirmPersisted();
+      await dialog.exit();
+      expect(im.requests.slice(before)).toEqual(['FetchDelivery', 'FetchProcessCard', 'FetchDelivery', 'ExitDialog']);
+    } finally {
+      await dialog.release();
+    }
+  });
+
   const bad: Array<[Misbehaviour, string, string | undefined]> = [
     ['undecryptable', 'no-matching-key', undefined],
     ['tamper-signature', 'signature-invalid', '9601'],

@@ -248,7 +248,7 @@ export class FakeIntermediary {
     let mime = built.mime;
     if (how === 'effi-messageid-namespace') {
       if (spec.type !== 'ResponseToPartialFetchDelivery') throw new Error('fake intermediary: effi-messageid-namespace needs a chunk response');
-      const envelope = built.envelope.replace(/<osci:MessageId>([^<]*)<\/osci:MessageId><\/osci2017:responseToPartialFetchDelivery>/, '<osci2017:MessageId>$1</osci2017:MessageId></osci2017:responseToPartialFetchDelivery>');
+      const envelope = built.envelope!.replace(/<osci:MessageId>([^<]*)<\/osci:MessageId><\/osci2017:responseToPartialFetchDelivery>/, '<osci2017:MessageId>$1</osci2017:MessageId></osci2017:responseToPartialFetchDelivery>');
       if (envelope === built.envelope) throw new Error('fake intermediary: MessageId not found');
       mime = await signEnvelope(envelope, spec.attachments ?? [], signer, certificateElementId('SignatureCertificateIntermediary', signer.certificate));
     }

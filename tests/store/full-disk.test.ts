@@ -9,7 +9,7 @@ import { PostfachStore, type BlobFileIo } from '../../core/store/index.js';
 import { nodeBlobFileIo } from '../../core/store/blob-files.js';
 import { delivery, newStore, PASSWORD, patternBytes, rawDatabase, sha256 } from './helpers.js';
 
-/** Blob writes fail with ENOSPC once `budget` bytes have been written in all (as a filling disk would). */
+/** Blob writes fail with ENOSPC once `budget` bytes have been written in all, by any writer (as a filling disk would). */
 function diskWithRoom(budget: number): BlobFileIo & { written: number } {
   const io = {
     written: 0,
@@ -19,8 +19,9 @@ function diskWithRoom(budget: number): BlobFileIo & { written: number } {
         async write(data: Uint8Array) {
           if (io.written + data.length > budget) {
             const room = Math.max(0, budget - io.written);
-            if (room > 0) await real.write(data.subarray(0, room));
+            // counted before the write is awaited: the store writes attachments side by side
             io.written += room;
+            if (room > 0) await real.write(data.subarray(0, room));
             throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', errno: -28 });
           }
           io.written += data.length;

@@ -13,7 +13,6 @@ import { assertExportAllowed } from '../../config/export-folders.js';
 import { lockReason, type ResolvedConfig } from '../../config/load-config.js';
 import { SETTINGS } from '../../config/settings.js';
 import { PostfachError } from '../../errors.js';
-import { acceptanceRecord } from '../../mailbox/acceptance.js';
 import { cancelRotation, rotationStatus, runRotation, stageRotation, type RotationStatus } from '../../mailbox/rotation.js';
 import type { RotationStatusDto } from '../contract/ops.js';
 import { WORKSPACE_FILE } from './workspace-file.js';
@@ -117,6 +116,8 @@ export function opsHandlers(options: ServiceOptions, shared: MailboxInternals) {
     'abnahme.create': async (input: HandlerInput<'abnahme.create'>) => {
       const c = await shared.config();
       assertExportAllowed(c, input.target, downloads);
+      // the PDF stack (pdfkit, pdf-lib, fonts) is loaded when a record is made, not with the service (issue 14)
+      const { acceptanceRecord } = await import('../../mailbox/acceptance.js');
       const result = await shared.heavy.run('acceptance-record', { storeId: input.id, messageId: store().getDelivery(input.id).messageId }, () => acceptanceRecord(store(), input.id, {
         out: input.target,
         timeZone: c.values.officeTimeZone,

@@ -97,6 +97,12 @@ export function feedbackError(entry: FeedbackEntry): PostfachError {
   });
 }
 
+/** A request built, signed and encrypted, not yet sent. */
+interface PreparedRequest {
+  readonly sent: SentRequest;
+  readonly body: Promise<ByteSource>;
+}
+
 /** Base for explicit and implicit exchanges: build, encrypt, post, decode, verify, check. */
 class Exchange {
   protected readonly scopes: SpoolScope[] = [];
@@ -109,16 +115,32 @@ class Exchange {
     return certs;
   }
 
+  /** Builds, signs and encrypts a request (nothing is sent). */
+  protected prepare(spec: RequestSpec, sent: SentRequest): PreparedRequest {
+    const body = (async () => {
+      const built = await buildRequest({
+        ...spec,
+        desiredLanguages: this.options.desiredLanguages ?? 'de',
+        ...(this.options.signatureKey
+          ? { signer: { privateKey: this.options.signatureKey.privateKey, certificate: this.options.signatureKey.certificate, ...this.options.signatureAlgorithms } }
+          : {}),
+      });
+      return encryptTransport(built.mime, this.options.intermediaryCertificate, this.options.transport);
+    })();
+    // a failure is reported where the request is sent; a prepared request that is never sent reports nothing
+    body.catch(() => undefined);
+    return { sent, body };
+  }
+
   /** Sends a request and returns the verified response (throws on anything that is not acceptable). */
-  protected async roundTrip(spec: RequestSpec, sent: SentRequest): Promise<{ decoded: DecodedMessage; raw: ByteSource }> {
-    const built = await buildRequest({
-      ...spec,
-      desiredLanguages: this.options.desiredLanguages ?? 'de',
-      ...(this.options.signatureKey
-        ? { signer: { privateKey: this.options.signatureKey.privateKey, certificate: this.options.signatureKey.certificate, ...this.options.signatureAlgorithms } }
-        : {}),
-    });
-    const body = encryptTransport(built.mime, this.options.intermediaryCertificate, this.options.transport);
+  protected roundTrip(spec: RequestSpec, sent: SentRequest): Promise<{ decoded: DecodedMessage; raw: ByteSource }> {
+    return this.exchange(this.prepare(spec, sent));
+  }
+
+  /** Sends a prepared request and returns the verified response. */
+  protected async exchange(request: PreparedRequest): Promise<{ decoded: DecodedMessage; raw: ByteSource }> {
+    const { sent } = request;
+    const body = await request.body;
     let stream: AsyncIterable<Buffer | Uint8Array>;
     try {
       stream = await this.options.post(body);
@@ -162,6 +184,8 @@ export class ExplicitDialog extends Exchange {
   private nextSequence = 0;
   private stateValue: DialogState = 'open';
   private abandonReason: PostfachError | undefined;
+  /** The next FetchDelivery, prepared while the last delivery is being stored (sent only after confirmPersisted). */
+  private preparedFetch: { readonly sequence: number; readonly response: string | undefined; readonly request: PreparedRequest } | undefined;
 
   private constructor(options: ClientOptions) {
     super(options);
@@ -250,19 +274,39 @@ export class ExplicitDialog extends Exchange {
     if (isErrorCode(first.code)) throw feedbackError(first);
   }
 
+  private fetchDeliveryRequest(rule?: SelectionRuleInput): PreparedRequest {
+    const cb = this.nextControl();
+    return this.prepare(
+      { type: 'FetchDelivery', controlBlock: cb.spec, nonIntermediaryCertificates: this.ownCertificates(false), ...(rule ? { selectionRule: rule } : {}) },
+      cb.sent('FetchDelivery'),
+    );
+  }
+
+  /**
+   * Builds, signs and encrypts the next FetchDelivery (without a selection rule) now, while the delivery in hand is
+   * being stored: the signature is computed in the thread pool beside the store's work. Nothing is sent — the
+   * request goes out from fetchDelivery(), which still refuses to send before confirmPersisted().
+   */
+  prepareFetchDelivery(): void {
+    if (this.stateValue !== 'open' && this.stateValue !== 'awaiting-persist') return;
+    this.preparedFetch = { sequence: this.nextSequence, response: this.lastChallenge, request: this.fetchDeliveryRequest() };
+  }
+
+  /** The prepared FetchDelivery if it still continues the dialog as it stands (else undefined); taken once. */
+  private takePrepared(rule: SelectionRuleInput | undefined): PreparedRequest | undefined {
+    const p = this.preparedFetch;
+    this.preparedFetch = undefined;
+    return p && !rule && p.sequence === this.nextSequence && p.response === this.lastChallenge ? p.request : undefined;
+  }
+
   /**
    * One FetchDelivery. Returns undefined when the mailbox holds nothing (more) matching (9803). After a delivery
    * the dialog waits for confirmPersisted().
    */
   async fetchDelivery(rule?: SelectionRuleInput): Promise<FetchedDelivery | undefined> {
     this.ensureCanSend();
-    const cb = this.nextControl();
-    const { decoded, raw } = await this.guard(() =>
-      this.roundTrip(
-        { type: 'FetchDelivery', controlBlock: cb.spec, nonIntermediaryCertificates: this.ownCertificates(false), ...(rule ? { selectionRule: rule } : {}) },
-        cb.sent('FetchDelivery'),
-      ),
-    );
+    const request = this.takePrepared(rule) ?? this.fetchDeliveryRequest(rule);
+    const { decoded, raw } = await this.guard(() => this.exchange(request));
     this.advance(decoded);
     return this.deliveryOf(decoded, raw, 1);
   }
@@ -289,6 +333,7 @@ export class ExplicitDialog extends Exchange {
   /** FetchProcessCard; returns the bundles (empty for 9804) and whether more match (3801). */
   async fetchProcessCards(rule?: SelectionRuleInput, quantityLimit?: number): Promise<{ cards: readonly ProcessCardBundle[]; more: boolean }> {
     this.ensureCanSend();
+    this.preparedFetch = undefined;
     const cb = this.nextControl();
     const { decoded } = await this.guard(() =>
       this.roundTrip(
@@ -321,6 +366,7 @@ export class ExplicitDialog extends Exchange {
     let total: number | undefined;
     let messageId: string | undefined;
     let chunkNumber = 1;
+    this.preparedFetch = undefined;
     for (;;) {
       this.ensureCanSend();
       const cb = this.nextControl();
@@ -390,6 +436,7 @@ export class ExplicitDialog extends Exchange {
   async exit(): Promise<void> {
     if (this.stateValue === 'closed') return;
     this.ensureCanSend();
+    this.preparedFetch = undefined;
     const cb = this.nextControl();
     const { decoded } = await this.guard(() =>
       this.roundTrip({ type: 'ExitDialog', controlBlock: cb.spec, nonIntermediaryCertificates: this.ownCertificates(false) }, cb.sent('ExitDialog')),

@@ -14,10 +14,10 @@
  * round). Which contents a signature covers is not decided here but in coverage.ts, from the elements kept on
  * each item and the reference targets of each signature.
  */
-import { createHash, type X509Certificate } from 'node:crypto';
+import type { X509Certificate } from 'node:crypto';
 import type { Element } from '@xmldom/xmldom';
 import type { KeyEntry } from '../../pki/pkcs12.js';
-import { bufferSource, type ByteSource } from '../../io/byte-source.js';
+import { bufferSource, digestOf, type ByteSource } from '../../io/byte-source.js';
 import type { SpoolScope } from '../../io/sink.js';
 import { PostfachError } from '../../errors.js';
 import { osciError } from '../errors.js';
@@ -30,7 +30,7 @@ import { certificateResolver } from '../signature/message-signature.js';
 import { authorTrustStatus, evaluateTrust, type TrustAnchors, type TrustResult } from '../signature/trust.js';
 import { verifySignature, type ReferenceResult } from '../signature/verify.js';
 import { subjectName } from '../signature/cert-names.js';
-import { canonicalizeStandalone } from '../xml/c14n.js';
+import { canonicalizeStandalone, withLargeText } from '../xml/c14n.js';
 import { NS } from '../xml/namespaces.js';
 import { attr, base64Source, childElements, firstChild, isWithin, parseXmlSource, type ParsedXml } from '../xml/parse.js';
 
@@ -170,9 +170,7 @@ interface AttachmentKeys {
 const hex = (b: Buffer) => b.toString('hex');
 
 async function sha256Of(src: ByteSource): Promise<string> {
-  const h = createHash('sha256');
-  for await (const c of src.stream()) h.update(c);
-  return hex(h.digest());
+  return hex(await digestOf(src, 'sha256'));
 }
 
 function encryptionInfo(info: EncryptedDataInfo, keyIndex: number): ContentEncryptionInfo {
@@ -323,7 +321,8 @@ async function decodeContainer(
       // inline XML (allowed by the schema, not written by the library): the subtree as a standalone canonical
       // document (exclusive C14N: only the namespaces it uses) is the payload
       const inner = childElements(content)[0];
-      const bytes = Buffer.from(inner ? canonicalizeStandalone(inner) : (content.textContent ?? ''), 'utf8');
+      // (text kept out of the DOM is put back: the payload is what was delivered)
+      const bytes = Buffer.from(await withLargeText(inner ? canonicalizeStandalone(inner) : (content.textContent ?? ''), content), 'utf8');
       const data = bufferSource(bytes);
       contents.push({ kind: 'inline-xml', id: contentId, data, length: bytes.length, sha256: await sha256Of(data), element: content, payload: inner ?? content });
     }
@@ -353,6 +352,8 @@ async function decodeContainer(
       },
       resolveCertificate: ctx.resolveCertificate,
       allowNestedEncryptedDataQuirk: true,
+      // a Base64Content decoded above is not decoded again for its digest
+      base64Bytes: async (element) => contents.find((c): c is Extract<ContentItem, { kind: 'Base64Content' }> => c.kind === 'Base64Content' && c.payload === element)?.data,
     });
     const trustDetail = r.signer ? evaluateTrust(r.signer, ctx.options.authorAnchors, ctx.options.trustAt) : 'untrusted';
     if (r.failure) ctx.errors.push(osciError(r.failure.kind, `content signature: ${r.failure.detail}`));

@@ -35,3 +35,12 @@ export function createSignatureValue(algorithmUri: string, privateKey: KeyObject
   const alg = signatureAlgorithm(algorithmUri);
   return sign(alg.hash, data, options(alg, privateKey));
 }
+
+/**
+ * The same, computed in libuv's thread pool: the private-key operation (milliseconds for RSA-3072/4096) leaves the
+ * event loop free, e.g. for storing the last delivery while the next request is being signed.
+ */
+export function createSignatureValueAsync(algorithmUri: string, privateKey: KeyObject, data: Buffer): Promise<Buffer> {
+  const alg = signatureAlgorithm(algorithmUri);
+  return new Promise((resolve, reject) => sign(alg.hash, data, options(alg, privateKey), (error, value) => (error ? reject(error) : resolve(value))));
+}

@@ -6,9 +6,9 @@
  * inner MIME entity as a ByteSource of known length; transport-encryption.ts wraps it for the recipient.
  */
 import { randomBytes } from 'node:crypto';
-import { bufferSource, type ByteSource } from '../../io/byte-source.js';
+import { bufferSource, concatSources, type ByteSource } from '../../io/byte-source.js';
 import { osciError } from '../errors.js';
-import { buildMultipart, newBoundary, soapPart, type MimePartInput } from '../mime/writer.js';
+import { buildMultipart, newBoundary, soapPart, soapPartOf, type MimePartInput } from '../mime/writer.js';
 import { createSignatureXml, type SignerKey, type SignReference } from '../signature/sign.js';
 import { ACTOR_NEXT, ACTOR_NONE, FIVE_NS_DECLS, NS, schemaLocation } from '../xml/namespaces.js';
 import { childElements, parseXmlSource } from '../xml/parse.js';
@@ -68,7 +68,8 @@ export type RequestSpec = CommonInput &
         readonly subject?: string;
         readonly qualityOfTimestamp?: { readonly creation?: 'plain' | 'cryptographic'; readonly reception?: 'plain' | 'cryptographic' };
         /** Complete `<osci:ContentPackage>…</osci:ContentPackage>` XML. */
-        readonly contentPackageXml: string;
+        /** The ContentPackage: text, or a byte source streamed into the message (large packages). */
+        readonly contentPackageXml: string | ByteSource;
       }
     | { readonly type: 'FetchDelivery'; readonly selectionRule?: SelectionRuleInput }
     | { readonly type: 'FetchProcessCard'; readonly selectionRule?: SelectionRuleInput; readonly quantityLimit?: number }
@@ -94,7 +95,8 @@ export type ResponseSpec = CommonInput &
         readonly selectionRuleEcho?: SelectionRuleInput;
         readonly processCards?: readonly ProcessCardInput[];
         /** `<osci:ContentPackage>…</osci:ContentPackage>`; default: empty element (nothing delivered). */
-        readonly contentPackageXml?: string;
+        /** The ContentPackage: text, or a byte source streamed into the message (large packages). */
+        readonly contentPackageXml?: string | ByteSource;
       }
     | {
         readonly type: 'ResponseToFetchProcessCard';
@@ -142,8 +144,8 @@ export interface ProcessCardInput {
 
 export interface BuiltMessage {
   readonly type: MessageType;
-  /** The SOAP envelope as text. */
-  readonly envelope: string;
+  /** The SOAP envelope as text; undefined when the Body was streamed from a source (it is never held whole). */
+  readonly envelope: string | undefined;
   /** The inner MIME entity (what transport encryption encrypts, or what is sent unencrypted). */
   readonly mime: ByteSource;
   readonly controlBlock: ControlBlock;
@@ -267,7 +269,8 @@ interface Assembly {
   readonly wrapper: 'ClientSignature' | 'SupplierSignature';
   /** Header blocks in order, the signature wrapper is inserted after the ControlBlock. */
   readonly headers: readonly string[];
-  readonly bodyContent: string;
+  /** The Body's content: text, or a source streamed into the message. */
+  readonly bodyContent: string | ByteSource;
   readonly attachments: readonly AttachmentInput[];
   readonly signer: SignerKey | undefined;
   /** Id of the signer's certificate element (for RetrievalMethod). */
@@ -276,16 +279,24 @@ interface Assembly {
   readonly boundary: string | undefined;
 }
 
+/** `before` + the Body's content + `after` as one source; the content is streamed when it is a source. */
+function around(before: string, content: string | ByteSource, after: string): ByteSource {
+  if (typeof content === 'string') return bufferSource(Buffer.from(`${before}${content}${after}`, 'utf8'));
+  return concatSources([bufferSource(Buffer.from(before, 'utf8')), content, bufferSource(Buffer.from(after, 'utf8'))]);
+}
+
 async function assemble(a: Assembly): Promise<BuiltMessage> {
-  const body = `<soap:Body ${FIVE_NS_DECLS} Id="body">${a.bodyContent}</soap:Body>`;
+  const bodyOpen = `<soap:Body ${FIVE_NS_DECLS} Id="body">`;
+  const bodyClose = '</soap:Body></soap:Envelope>';
   const open = `<soap:Envelope ${FIVE_NS_DECLS} xsi:schemaLocation="${schemaLocation(a.type)}">`;
   const [cb, ...rest] = a.headers;
   let signatureBlock = '';
   if (a.signer) {
     if (!a.signerCertId) throw osciError('malformed', 'signer certificate missing from the certificate header blocks');
-    const unsigned = `${open}<soap:Header>${a.headers.join('')}</soap:Header>${body}</soap:Envelope>`;
-    // large payload text stays out of the DOM (streamed when hashed)
-    const doc = await parseXmlSource(bufferSource(Buffer.from(unsigned, 'utf8')), { what: 'message to sign' });
+    // large payload text stays out of the DOM (streamed when hashed); a ContentPackage given as a source is read
+    // from it, never held whole
+    const unsigned = around(`${open}<soap:Header>${a.headers.join('')}</soap:Header>${bodyOpen}`, a.bodyContent, bodyClose);
+    const doc = await parseXmlSource(unsigned, { what: 'message to sign' });
     const refs: SignReference[] = [];
     const header = childElements(doc.root, NS.soap, 'Header')[0]!;
     for (const h of childElements(header)) {
@@ -299,8 +310,9 @@ async function assemble(a: Assembly): Promise<BuiltMessage> {
     const wrapperId = a.wrapper === 'ClientSignature' ? 'clientsignature' : 'suppliersignature';
     signatureBlock = `<osci:${a.wrapper} Id="${wrapperId}" soap:actor="${ACTOR_NEXT}" soap:mustUnderstand="1">${sig}</osci:${a.wrapper}>`;
   }
-  const envelope = `${open}<soap:Header>${cb ?? ''}${signatureBlock}${rest.join('')}</soap:Header>${body}</soap:Envelope>`;
-  const parts: MimePartInput[] = [soapPart(envelope)];
+  const head = `${open}<soap:Header>${cb ?? ''}${signatureBlock}${rest.join('')}</soap:Header>${bodyOpen}`;
+  const envelope = typeof a.bodyContent === 'string' ? `${head}${a.bodyContent}${bodyClose}` : undefined;
+  const parts: MimePartInput[] = [envelope === undefined ? soapPartOf(around(head, a.bodyContent, bodyClose)) : soapPart(envelope)];
   for (const att of a.attachments) {
     parts.push({
       contentType: 'application/octet-stream',
@@ -338,7 +350,7 @@ export async function buildRequest(spec: RequestSpec): Promise<BuiltMessage> {
   const certs = certificateBlocks(spec, CLIENT_SIGNER_ROLES);
   const headers: string[] = [controlBlockXml(spec.controlBlock)];
   headers.push(block('osci:DesiredLanguages', 'desiredlanguages', [['LanguagesList', spec.desiredLanguages ?? 'de']], ''));
-  let bodyContent = '';
+  let bodyContent: string | ByteSource = '';
   let attachments: AttachmentInput[] = [...(spec.attachments ?? [])];
   switch (spec.type) {
     case 'InitDialog':
@@ -435,7 +447,7 @@ function chunkContentPackage(): string {
 export async function buildResponse(spec: ResponseSpec): Promise<BuiltMessage> {
   const certs = certificateBlocks(spec, SUPPLIER_SIGNER_ROLES);
   const headers: string[] = [controlBlockXml(spec.controlBlock)];
-  let bodyContent = '';
+  let bodyContent: string | ByteSource = '';
   let attachments: AttachmentInput[] = [...(spec.attachments ?? [])];
   // the EFFI responses' schemas require osci2017:FeatureDescription after the certificate blocks (the reference
   // implementation writes it only when configured to; its parsers accept it)

@@ -3,7 +3,7 @@
  * invalid data `malformed`) and encodes with the library's layout (76-character lines separated by LF, last line
  * without LF).
  */
-import { Base64Decoder, base64DecodedLength, decodeBase64 } from '../../io/base64.js';
+import { base64DecodedLength, decodeBase64, decodeBase64Whole } from '../../io/base64.js';
 import { bufferSource, transformedSource, type ByteSource } from '../../io/byte-source.js';
 import { osciError } from '../errors.js';
 
@@ -16,11 +16,9 @@ export function decodeBase64Stream(input: AsyncIterable<Buffer>): AsyncIterable<
 
 /** Decodes base64 text held in memory (whitespace ignored); invalid data is `malformed` with the reason. */
 export function decodeBase64Text(text: string | Buffer, what: string): Buffer {
-  const decoder = new Base64Decoder();
-  const bytes = decoder.push(text);
-  decoder.end();
-  if (decoder.invalid !== undefined) throw osciError('malformed', `${what}: ${decoder.invalid}`);
-  return bytes;
+  const decoded = decodeBase64Whole(text);
+  if (typeof decoded === 'string') throw osciError('malformed', `${what}: ${decoded}`);
+  return decoded;
 }
 
 /** A ByteSource decoding the base64 text held by another source. */

@@ -42,13 +42,20 @@ export function buildMultipart(parts: readonly MimePartInput[], boundary = newBo
   return concatSources(pieces);
 }
 
+const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\r\n\r\n';
+
 /** The first part of every OSCI message: the SOAP envelope with XML declaration and an empty line. */
 export function soapPart(envelopeXml: string, contentLengthHeader = false): MimePartInput {
+  return soapPartOf(bufferSource(Buffer.from(`${XML_DECLARATION}${envelopeXml}`, 'utf8')), contentLengthHeader, false);
+}
+
+/** The same for an envelope held by a source (streamed, e.g. with a large ContentPackage from a file). */
+export function soapPartOf(envelope: ByteSource, contentLengthHeader = false, addDeclaration = true): MimePartInput {
   return {
     contentType: 'text/xml; charset=UTF-8',
     transferEncoding: '8bit',
     contentId: 'osci@message',
     contentLength: contentLengthHeader,
-    body: bufferSource(Buffer.from(`<?xml version="1.0" encoding="UTF-8"?>\r\n\r\n${envelopeXml}`, 'utf8')),
+    body: addDeclaration ? concatSources([bufferSource(Buffer.from(XML_DECLARATION, 'utf8')), envelope]) : envelope,
   };
 }

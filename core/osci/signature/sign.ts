@@ -8,7 +8,7 @@ import { createHash, type KeyObject, type X509Certificate } from 'node:crypto';
 import type { Element } from '@xmldom/xmldom';
 import type { ByteSource } from '../../io/byte-source.js';
 import { DEFAULTS, digestAlgorithm, TRANSFORM_BASE64 } from '../crypto/algorithms.js';
-import { createSignatureValue } from '../crypto/signature-primitives.js';
+import { createSignatureValueAsync } from '../crypto/signature-primitives.js';
 import { base64Wrapped } from '../mime/base64-stream.js';
 import { C14N_URI, canonicalize, digestCanonical } from '../xml/c14n.js';
 import { NS } from '../xml/namespaces.js';
@@ -68,7 +68,7 @@ export async function createSignatureXml(
   const skeleton = parseXml(`<ctx ${contextDecls}><ds:Signature>${signedInfo}</ds:Signature></ctx>`, { what: 'SignedInfo' });
   const sigEl = firstChild(skeleton.root, NS.ds, 'Signature')!;
   const canonical = canonicalize(firstChild(sigEl, NS.ds, 'SignedInfo')!);
-  const value = createSignatureValue(method, signer.privateKey, Buffer.from(canonical, 'utf8'));
+  const value = await createSignatureValueAsync(method, signer.privateKey, Buffer.from(canonical, 'utf8'));
   return el(
     'ds:Signature',
     [],

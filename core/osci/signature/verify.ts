@@ -5,9 +5,9 @@
  * base64 transform hashes the decoded element text. The signer certificate comes from ds:RetrievalMethod, which
  * the caller resolves to certificate elements only, or from an inline ds:X509Data.
  */
-import { createHash, X509Certificate } from 'node:crypto';
+import { X509Certificate } from 'node:crypto';
 import type { Element } from '@xmldom/xmldom';
-import type { ByteSource } from '../../io/byte-source.js';
+import { digestOf, type ByteSource } from '../../io/byte-source.js';
 import { osciError, type OsciErrorKind } from '../errors.js';
 import { digestAlgorithm, signatureAlgorithm, TRANSFORM_BASE64 } from '../crypto/algorithms.js';
 import { verifySignatureValue } from '../crypto/signature-primitives.js';
@@ -58,11 +58,6 @@ export interface VerifyContext {
   base64Bytes?(element: Element): Promise<ByteSource | undefined>;
 }
 
-async function hashSource(source: ByteSource, hash: string): Promise<Buffer> {
-  const h = createHash(hash);
-  for await (const chunk of source.stream()) h.update(chunk);
-  return h.digest();
-}
 
 /** The reference implementation's digest form of a nested EncryptedData (quirk Q10): no inherited declarations. */
 function q10Form(el: Element): string {
@@ -105,13 +100,13 @@ export async function verifySignature(signature: Element, ctx: VerifyContext): P
     if (uri.startsWith('cid:')) {
       const src = await ctx.resolveCid(uri.slice(4));
       if (!src) throw osciError('malformed', `${what}: reference ${uri.slice(0, 80)} to a missing attachment`);
-      ok = (await hashSource(src, dAlg.hash)).equals(expected);
+      ok = (await digestOf(src, dAlg.hash)).equals(expected);
     } else if (uri.startsWith('#') && uri.length > 1) {
       target = ctx.resolveId(uri.slice(1));
       if (!target) throw osciError('malformed', `${what}: reference ${uri.slice(0, 80)} to a missing element`);
       if (transforms.includes(TRANSFORM_BASE64)) {
         const held = ctx.base64Bytes ? await ctx.base64Bytes(target) : undefined;
-        const digest = await hashSource(held ?? (await base64Source(target, `${what}: ${uri.slice(0, 60)}`)), dAlg.hash);
+        const digest = await digestOf(held ?? (await base64Source(target, `${what}: ${uri.slice(0, 60)}`)), dAlg.hash);
         ok = digest.equals(expected);
       } else {
         ok = (await digestCanonical(target, dAlg.hash)).equals(expected);
@@ -155,12 +150,31 @@ export async function verifySignature(signature: Element, ctx: VerifyContext): P
   return { valid: failure === undefined, valueValid: valueOk, signatureMethod: sigMethod, references, signer, keyInfoRef, weak, failure };
 }
 
+/**
+ * Certificates parsed before, by DER: every delivery of a fetch carries the same intermediary and sender
+ * certificates, and parsing one costs more than a signature check. An X509Certificate is immutable; the cache is
+ * bounded (least recently used out).
+ */
+const parsed = new Map<string, X509Certificate>();
+const PARSED_LIMIT = 256;
+
 export function parseCertificate(der: Buffer): X509Certificate {
+  const key = der.toString('base64');
+  const known = parsed.get(key);
+  if (known) {
+    parsed.delete(key);
+    parsed.set(key, known);
+    return known;
+  }
+  let certificate: X509Certificate;
   try {
-    return new X509Certificate(der);
+    certificate = new X509Certificate(der);
   } catch (error) {
     throw osciError('malformed', 'certificate cannot be read', { cause: error });
   }
+  parsed.set(key, certificate);
+  if (parsed.size > PARSED_LIMIT) parsed.delete(parsed.keys().next().value!);
+  return certificate;
 }
 
 /** Text of ds:X509Certificate in a certificate element (`<osci:SignatureCertificateOriginator>` etc.). */

@@ -42,6 +42,29 @@ export async function digestCanonicalString(canonical: string, node: Element, ha
   return h.digest();
 }
 
+/**
+ * A canonical form (computed from `node`'s document) with the large text runs put back in place of their markers,
+ * as one string: for small forms that leave the process as text (a ContentPackage carried into another message,
+ * inline XML taken out of a Content). Hashing uses digestCanonicalString instead, which streams the runs.
+ */
+export async function withLargeText(canonical: string, node: Element): Promise<string> {
+  const large = largeTextsOf(node);
+  if (!large || !canonical.includes(large.token)) return canonical;
+  const pattern = new RegExp(`${large.token}(\\d+)Z`, 'g');
+  let out = '';
+  let last = 0;
+  for (const m of canonical.matchAll(pattern)) {
+    out += canonical.slice(last, m.index);
+    const run = large.runs[Number(m[1])];
+    if (!run) throw new Error('unknown large-text marker');
+    const parts: Buffer[] = [];
+    for await (const c of normalizedRun(run)) parts.push(c);
+    out += Buffer.concat(parts).toString('utf8');
+    last = m.index + m[0].length;
+  }
+  return out + canonical.slice(last);
+}
+
 /** Digest of the element's inclusive C14N in document context (large text streamed). */
 export function digestCanonical(el: Element, hash: string): Promise<Buffer> {
   return digestCanonicalString(canonicalize(el), el, hash);

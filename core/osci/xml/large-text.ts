@@ -15,6 +15,17 @@ import { osciError } from '../errors.js';
 /** Text runs above this size are elided (default 1 MiB). */
 export const LARGE_TEXT_THRESHOLD = 1024 * 1024;
 
+/**
+ * Text of the payload elements (xenc:CipherValue, osci:Base64Content) is elided from this size on: it is base64
+ * that is only ever hashed or decoded, and parsing hundreds of KB of it into the DOM, rendering it again for C14N
+ * and matching it with regular expressions cost more than all the cryptography of a delivery (issue 14).
+ * Every reader of these elements goes through base64Source/base64Text and the C14N digest, which stream runs.
+ */
+export const PAYLOAD_TEXT_THRESHOLD = 16 * 1024;
+
+/** Local names of the payload elements (any prefix; only the threshold depends on it, never the result). */
+const PAYLOAD_ELEMENTS = new Set(['CipherValue', 'Base64Content']);
+
 export interface LargeTexts {
   /** Marker prefix; a marker is `${token}${index}Z`. */
   readonly token: string;
@@ -79,6 +90,7 @@ export async function* normalizedRun(run: ByteSource): AsyncIterable<Buffer> {
 const LT = 0x3c;
 const GT = 0x3e;
 const AMP = 0x26;
+const SLASH = 0x2f;
 
 interface Scan {
   readonly xml: Buffer;
@@ -96,6 +108,7 @@ export async function elideLargeText(
   maxKept = 64 * 1024 * 1024,
   maxDepth = MAX_XML_DEPTH,
   what = 'XML',
+  payloadThreshold = Math.min(threshold, PAYLOAD_TEXT_THRESHOLD),
 ): Promise<Scan> {
   const nesting = new NestingScanner(maxDepth);
   const token = `PFLT${randomBytes(8).toString('hex')}N`;
@@ -117,6 +130,13 @@ export async function elideLargeText(
   let runLength = 0;
   let runLarge = false;
   let runBad = false;
+  // the element the current text belongs to, as far as the payload rule needs it: the local name of the last start
+  // tag (ended by `>`, not self-closing); any other tag ends the payload
+  let tagName = '';
+  let tagNameOpen = false;
+  let tagIsEnd = false;
+  let tagSlash = false;
+  let inPayload = false;
 
   const endRun = async (end: number) => {
     if (runLength === 0) return;
@@ -152,7 +172,7 @@ export async function elideLargeText(
           runLength += seg.length;
           if (!runLarge) {
             runPending.push(Buffer.from(seg));
-            if (runLength > threshold) {
+            if (runLength > (inPayload ? payloadThreshold : threshold)) {
               runLarge = true;
               runPending = [];
             }
@@ -180,6 +200,11 @@ export async function elideLargeText(
         } else {
           state = 'tag';
           quote = 0;
+          tagName = '';
+          tagNameOpen = true;
+          tagIsEnd = false;
+          tagSlash = false;
+          inPayload = false;
           keep(Buffer.from('<'));
           i = j + 1;
         }
@@ -191,8 +216,18 @@ export async function elideLargeText(
           const b = data[k]!;
           if (quote) {
             if (b === quote) quote = 0;
-          } else if (b === 0x22 || b === 0x27) quote = b;
-          else if (b === GT) break;
+            continue;
+          }
+          if (b === GT) break;
+          if (b === 0x22 || b === 0x27) quote = b;
+          if (tagNameOpen) {
+            if (b === SLASH && tagName === '' && !tagIsEnd) tagIsEnd = true;
+            else if (b <= 0x20 || b === SLASH || b === 0x3d || b === 0x22 || b === 0x27) tagNameOpen = false;
+            else if (b === 0x3a) tagName = ''; // a prefix: what follows is the local name
+            else if (tagName.length < 64) tagName += String.fromCharCode(b);
+            else tagName = '~'; // longer than any payload element's name
+          }
+          tagSlash = b === SLASH;
         }
         if (k >= data.length) {
           keep(Buffer.from(data.subarray(i)));
@@ -201,6 +236,7 @@ export async function elideLargeText(
         keep(Buffer.from(data.subarray(i, k + 1)));
         i = k + 1;
         state = 'text';
+        inPayload = !tagIsEnd && !tagSlash && PAYLOAD_ELEMENTS.has(tagName);
         continue;
       }
       const endSeq = END[state];

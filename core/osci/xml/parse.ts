@@ -9,7 +9,7 @@ import { bufferSource, readAll, type ByteSource } from '../../io/byte-source.js'
 import { osciError } from '../errors.js';
 import { base64DecodedSource, decodeBase64Text } from '../mime/base64-stream.js';
 import { MAX_XML_DEPTH, nestingWithin } from '../../xml/nesting.js';
-import { elideLargeText, LARGE_TEXT_THRESHOLD, largeRunOf, registerLargeTexts } from './large-text.js';
+import { elideLargeText, LARGE_TEXT_THRESHOLD, largeRunOf, PAYLOAD_TEXT_THRESHOLD, registerLargeTexts } from './large-text.js';
 
 export const MAX_XML_BYTES = 64 * 1024 * 1024;
 /** The program-wide nesting limit (core/xml/nesting.ts). */
@@ -63,14 +63,15 @@ function deepNesting(what: string, maxDepth: number) {
 }
 
 /**
- * Parses XML held by a byte source. Sources above the large-text threshold are scanned first and their large
- * text runs (base64 payloads) kept out of the DOM as ranges of the source (xml/large-text.ts).
+ * Parses XML held by a byte source. Sources above the payload threshold are scanned first and their large text
+ * runs (base64 payloads) kept out of the DOM as ranges of the source (xml/large-text.ts).
  */
 export async function parseXmlSource(source: ByteSource, options: ParseOptions & { readonly largeTextThreshold?: number } = {}): Promise<ParsedXml> {
   const threshold = options.largeTextThreshold ?? LARGE_TEXT_THRESHOLD;
-  if (source.size <= threshold) return parseXml(await readAll(source, threshold), options);
+  const payloadThreshold = Math.min(threshold, PAYLOAD_TEXT_THRESHOLD);
+  if (source.size <= payloadThreshold) return parseXml(await readAll(source, payloadThreshold), options);
   const maxDepth = options.maxDepth ?? MAX_DEPTH;
-  const { xml, large } = await elideLargeText(source, threshold, options.maxBytes ?? MAX_XML_BYTES, maxDepth, options.what ?? 'XML');
+  const { xml, large } = await elideLargeText(source, threshold, options.maxBytes ?? MAX_XML_BYTES, maxDepth, options.what ?? 'XML', payloadThreshold);
   const parsed = parseXml(xml, options);
   if (large.runs.length > 0) registerLargeTexts(parsed.document, large);
   return parsed;
@@ -136,9 +137,19 @@ export function attrNS(el: Element, ns: string, local: string): string | undefin
   return el.hasAttributeNS(ns, local) ? (el.getAttributeNS(ns, local) ?? undefined) : undefined;
 }
 
-/** Decodes base64 element text (whitespace ignored); malformed input is an error. */
+/**
+ * Decodes base64 element text (whitespace ignored); malformed input is an error. Text kept out of the DOM
+ * (large-text.ts) is decoded from its source when that lies in memory; from a spool it must be read with
+ * base64Source.
+ */
 export function base64Text(el: Element, what: string): Buffer {
-  return decodeBase64Text(textOf(el), `${what}: invalid base64`);
+  const text = textOf(el);
+  const run = largeRunOf(el, text);
+  if (run) {
+    if (!('buffer' in run && Buffer.isBuffer((run as { buffer: unknown }).buffer))) throw osciError('malformed', `${what}: text too large`);
+    return decodeBase64Text((run as { buffer: Buffer }).buffer, `${what}: invalid base64`);
+  }
+  return decodeBase64Text(text, `${what}: invalid base64`);
 }
 
 /** The decoded bytes of base64 element text, streamed from the source when the text was kept out of the DOM. */

@@ -1,0 +1,154 @@
+/**
+ * The PKCS#12 key derivation (RFC 7292 appendix B.2) of legacy key files, on node:crypto's hashes: the key and IV
+ * of the 3DES/RC2 bags and the key of the SHA-1 MAC. A legacy file asks for 350,000 iterations of A = H(A)
+ * (100000 for the MAC, 50000 for each 20-byte block of key and IV); node-forge hashes them in JavaScript on
+ * binary strings (~0.4-1 s per file on this project's 2-core machines, most of a cold start), and calling
+ * node:crypto once per iteration is hardly faster (each call costs about a microsecond of crossing into C++).
+ *
+ * So the first hash of each block (over D‖I, any length) is node:crypto's, and the iterations that follow — always
+ * SHA-1 over the 20-byte digest in legacy files — run in sha1Iterated below: the SHA-1 compression function of
+ * FIPS 180-4 for exactly one padded 20-byte block, repeated without allocating. Other digests (a SHA-256 MAC of
+ * an OpenSSL 3 file, 2048 iterations) iterate with node:crypto. tests/pki/pkcs12-kdf.test.ts compares both with
+ * node:crypto and with forge's own derivation.
+ */
+import { hash } from 'node:crypto';
+
+/** Output and block length (bytes) of the digests a PKCS#12 file may name. */
+const SIZES: Readonly<Record<string, { readonly u: number; readonly v: number }>> = {
+  sha1: { u: 20, v: 64 },
+  sha224: { u: 28, v: 64 },
+  sha256: { u: 32, v: 64 },
+  sha384: { u: 48, v: 128 },
+  sha512: { u: 64, v: 128 },
+  'sha512-224': { u: 28, v: 128 },
+  'sha512-256': { u: 32, v: 128 },
+};
+
+export function pkcs12KdfSupports(digest: string): boolean {
+  return digest in SIZES;
+}
+
+const W = new Int32Array(80);
+
+/**
+ * SHA-1 applied `times` times to a 20-byte value: every round hashes one block holding the previous digest,
+ * the padding bit and the length 160 (FIPS 180-4 §5.1.1, §6.1.2).
+ */
+export function sha1Iterated(value: Buffer, times: number): Buffer {
+  if (value.length !== 20) throw new RangeError('sha1Iterated takes a 20-byte value');
+  let h0 = value.readInt32BE(0);
+  let h1 = value.readInt32BE(4);
+  let h2 = value.readInt32BE(8);
+  let h3 = value.readInt32BE(12);
+  let h4 = value.readInt32BE(16);
+  for (let round = 0; round < times; round++) {
+    W[0] = h0;
+    W[1] = h1;
+    W[2] = h2;
+    W[3] = h3;
+    W[4] = h4;
+    W[5] = 0x80000000 | 0;
+    for (let t = 6; t < 15; t++) W[t] = 0;
+    W[15] = 160;
+    for (let t = 16; t < 80; t++) {
+      const x = W[t - 3]! ^ W[t - 8]! ^ W[t - 14]! ^ W[t - 16]!;
+      W[t] = (x << 1) | (x >>> 31);
+    }
+    let a = 0x67452301 | 0;
+    let b = 0xefcdab89 | 0;
+    let c = 0x98badcfe | 0;
+    let d = 0x10325476 | 0;
+    let e = 0xc3d2e1f0 | 0;
+    let t = 0;
+    for (; t < 20; t++) {
+      const next = (((a << 5) | (a >>> 27)) + ((b & c) | (~b & d)) + e + 0x5a827999 + W[t]!) | 0;
+      e = d;
+      d = c;
+      c = (b << 30) | (b >>> 2);
+      b = a;
+      a = next;
+    }
+    for (; t < 40; t++) {
+      const next = (((a << 5) | (a >>> 27)) + (b ^ c ^ d) + e + 0x6ed9eba1 + W[t]!) | 0;
+      e = d;
+      d = c;
+      c = (b << 30) | (b >>> 2);
+      b = a;
+      a = next;
+    }
+    for (; t < 60; t++) {
+      const next = (((a << 5) | (a >>> 27)) + ((b & c) | (b & d) | (c & d)) + e + (0x8f1bbcdc | 0) + W[t]!) | 0;
+      e = d;
+      d = c;
+      c = (b << 30) | (b >>> 2);
+      b = a;
+      a = next;
+    }
+    for (; t < 80; t++) {
+      const next = (((a << 5) | (a >>> 27)) + (b ^ c ^ d) + e + (0xca62c1d6 | 0) + W[t]!) | 0;
+      e = d;
+      d = c;
+      c = (b << 30) | (b >>> 2);
+      b = a;
+      a = next;
+    }
+    h0 = (0x67452301 + a) | 0;
+    h1 = (0xefcdab89 + b) | 0;
+    h2 = (0x98badcfe + c) | 0;
+    h3 = (0x10325476 + d) | 0;
+    h4 = (0xc3d2e1f0 + e) | 0;
+  }
+  const out = Buffer.allocUnsafe(20);
+  out.writeInt32BE(h0, 0);
+  out.writeInt32BE(h1, 4);
+  out.writeInt32BE(h2, 8);
+  out.writeInt32BE(h3, 12);
+  out.writeInt32BE(h4, 16);
+  return out;
+}
+
+/** `bytes` repeated to `length` bytes (empty when `bytes` is). */
+function repeated(bytes: Buffer, length: number): Buffer {
+  const out = Buffer.alloc(bytes.length === 0 ? 0 : length);
+  for (let i = 0; i < out.length; i++) out[i] = bytes[i % bytes.length]!;
+  return out;
+}
+
+/**
+ * RFC 7292 B.2: `length` bytes of key material for purpose `id` (1 key, 2 IV, 3 MAC) from `password` (the
+ * BMPString with its two zero bytes, or empty for no password), `salt` and `iterations` (≥ 1) of `digest`.
+ */
+export function pkcs12Kdf(password: Buffer, salt: Buffer, id: number, iterations: number, length: number, digest: string): Buffer {
+  const size = SIZES[digest];
+  if (!size) throw new Error(`PKCS#12 key derivation with ${digest} is not supported`);
+  if (!Number.isSafeInteger(iterations) || iterations < 1) throw new Error('PKCS#12 key derivation iteration count must be >= 1.');
+  const { u, v } = size;
+  const I = Buffer.concat([repeated(salt, v * Math.ceil(salt.length / v)), repeated(password, v * Math.ceil(password.length / v))]);
+  const D = Buffer.alloc(v, id);
+  const out = Buffer.alloc(Math.ceil(length / u) * u);
+  for (let block = 0; block * u < length; block++) {
+    let A: Buffer = hash(digest, Buffer.concat([D, I]), 'buffer');
+    if (digest === 'sha1') A = sha1Iterated(A, iterations - 1);
+    else for (let r = 1; r < iterations; r++) A = hash(digest, A, 'buffer');
+    A.copy(out, block * u);
+    // I_j = (I_j + B + 1) mod 2^(8v) for every v-byte block of I, B = A repeated to v bytes
+    const B = repeated(A, v);
+    for (let j = 0; j < I.length; j += v) {
+      let carry = 1;
+      for (let k = v - 1; k >= 0; k--) {
+        const x = I[j + k]! + B[k]! + carry;
+        I[j + k] = x & 0xff;
+        carry = x >>> 8;
+      }
+    }
+  }
+  return out.subarray(0, length);
+}
+
+/** A password as PKCS#12 BMPString: UTF-16 big-endian code units and two zero bytes; empty for no password. */
+export function bmpPassword(password: string | null | undefined): Buffer {
+  if (password === null || password === undefined) return Buffer.alloc(0);
+  const out = Buffer.alloc(password.length * 2 + 2);
+  for (let i = 0; i < password.length; i++) out.writeUInt16BE(password.charCodeAt(i), i * 2);
+  return out;
+}
