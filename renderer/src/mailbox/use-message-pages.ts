@@ -34,6 +34,11 @@ export interface MessagePages {
   readonly ensure: (start: number, end: number) => void;
   /** Puts an item the service answered (after a state change) in place of its row. */
   readonly patch: (item: MessageListItem) => void;
+  /**
+   * Takes a row out of the view at once (it no longer belongs there: put in the trash, marked transferred in a view
+   * without those); the rows after it move up, the pages after its page are read again.
+   */
+  readonly remove: (id: number) => void;
   /** Reads the list again (same query), keeping the rows shown until the new ones arrive. */
   readonly reload: () => void;
   /** Counts up whenever new rows arrived (for performance marks and effects). */
@@ -134,6 +139,24 @@ export function useMessagePages(query: ListQuery, onFirstPage?: (key: string, to
       return changed ? { ...previous, pages } : previous;
     });
   }, []);
+  const remove = useCallback((id: number) => {
+    setState((previous) => {
+      let removedFrom: number | undefined;
+      for (const [page, items] of previous.pages) if (items.some((i) => i.id === id)) removedFrom = page;
+      if (removedFrom === undefined) return previous;
+      const pages = new Map<number, readonly MessageListItem[]>();
+      for (const [page, items] of previous.pages) {
+        if (page < removedFrom) pages.set(page, items);
+        else if (page === removedFrom) {
+          // the first row of the next page moves up into this one, when it is known
+          const next = previous.pages.get(page + 1)?.[0];
+          pages.set(page, [...items.filter((i) => i.id !== id), ...(next === undefined ? [] : [next])]);
+        }
+      }
+      return { ...previous, total: previous.total === undefined ? undefined : Math.max(0, previous.total - 1), pages };
+    });
+    setGeneration((g) => g + 1);
+  }, []);
   const reload = useCallback(() => setVersion((v) => v + 1), []);
 
   const findNext = useCallback(
@@ -163,5 +186,5 @@ export function useMessagePages(query: ListQuery, onFirstPage?: (key: string, to
     [api, state],
   );
 
-  return { total: showing.total, loading: state.key !== key, error, itemAt, indexOf, ensure, patch, reload, generation, shownKey: state.key, shownQuery: state.key.replace(/#\d+$/, ''), findNext };
+  return { total: showing.total, loading: state.key !== key, error, itemAt, indexOf, ensure, patch, remove, reload, generation, shownKey: state.key, shownQuery: state.key.replace(/#\d+$/, ''), findNext };
 }

@@ -49,6 +49,31 @@ export function FieldRow({ field }: { field: Field }) {
   );
 }
 
+/**
+ * The technical identifiers of a message (Vorgangs-ID, Nachrichten-ID, Erstellungszeitpunkt): kept in their card
+ * (and in "Block kopieren"), but folded away under "Technische Angaben", so the first card opens with what the
+ * caseworker works with (benefit, date of application, sender).
+ */
+const TECHNICAL = /\/(vorgangsID|nachrichtenUUID|erstellungszeitpunkt)(\[\d+\])?$/;
+function isTechnical(field: Field): boolean {
+  return TECHNICAL.test(field.id);
+}
+
+function TechnicalFields({ fields }: { fields: readonly Field[] }) {
+  const { t } = useLanguage();
+  if (fields.length === 0) return null;
+  return (
+    <details className="technical-fields" data-testid="technical-fields">
+      <summary>{t.mailbox.space.technical}</summary>
+      <dl className="field-list">
+        {fields.map((field) => (
+          <FieldRow key={field.id} field={field} />
+        ))}
+      </dl>
+    </details>
+  );
+}
+
 export function SummaryCard({ card, ticked, onTick, headingLevel = 3 }: { card: Card; ticked: boolean | undefined; onTick?: (ticked: boolean) => void; headingLevel?: 2 | 3 }) {
   const { t, language } = useLanguage();
   const { announce, reportError } = useStatus();
@@ -89,10 +114,13 @@ export function SummaryCard({ card, ticked, onTick, headingLevel = 3 }: { card: 
             </S>
           ) : null}
           <dl className="field-list">
-            {section.fields.map((field) => (
-              <FieldRow key={field.id} field={field} />
-            ))}
+            {section.fields
+              .filter((field) => !isTechnical(field))
+              .map((field) => (
+                <FieldRow key={field.id} field={field} />
+              ))}
           </dl>
+          <TechnicalFields fields={section.fields.filter(isTechnical)} />
         </div>
       ))}
     </div>
