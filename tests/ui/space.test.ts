@@ -80,7 +80,11 @@ describe('space to read, a list that lives', () => {
     expect(await splitter.getAttribute('aria-orientation')).toBe('vertical');
     expect(await splitter.getAttribute('aria-controls')).toBe('list-pane');
     const before = await splitterValue();
-    await splitter.focus();
+    // keyboard only: from the list, Tab reaches the splitter
+    await rows().first().click();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('role'))).toBe('separator');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Breite der Antragsliste (Pfeiltasten; Eingabetaste: Standardbreite)');
     for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowRight');
     await expect.poll(splitterValue).toBe(before + 64);
     const listBox = await page.locator('#list-pane').boundingBox();
@@ -110,7 +114,7 @@ describe('space to read, a list that lives', () => {
     await page.mouse.up();
     await expect.poll(splitterValue).toBe(500);
     ui.assertClean();
-  });
+  }, 180_000);
 
   it('the compact density shows at least 18 rows at 1280×800, and is remembered', async () => {
     const { page } = ui;
@@ -139,7 +143,7 @@ describe('space to read, a list that lives', () => {
     await page.getByTestId('message-list').waitFor();
     await expect.poll(fullyShown).toBeGreaterThanOrEqual(18);
     ui.assertClean();
-  });
+  }, 180_000);
 
   it('"In den Papierkorb" takes the row out at once; "Rückgängig" brings it back; "Wiederherstellen" in the Papierkorb', async () => {
     const { page } = ui;
@@ -156,9 +160,13 @@ describe('space to read, a list that lives', () => {
     expect(await page.getByTestId('status-message').innerText()).toContain('In den Papierkorb verschoben.');
     const undo = page.getByTestId('status-action');
     expect(await undo.innerText()).toBe('Rückgängig');
+    // offered for some seconds, and for as long as it has the focus (no time limit while in use)
+    await undo.focus();
+    await page.waitForTimeout(11_000);
+    expect(await undo.isVisible()).toBe(true);
     await saveScreenshot(page, 'ui-trash-undo');
     await expectAxeClean(page, 'Papierkorb mit Rückgängig');
-    await undo.click();
+    await page.keyboard.press('Enter');
     await expect.poll(() => page.locator(`[data-testid="message-list"] [data-id="${id}"]`).count()).toBe(1);
     await expect.poll(listCount).toBe(before);
     expect((await serviceApi(ui).call('messages.detail', { ref: { id: Number(id) } })).item.state).not.toBe('papierkorb');
@@ -200,7 +208,7 @@ describe('space to read, a list that lives', () => {
     await saveScreenshot(page, 'ui-message-first-card', { fullPage: false });
     await expectAxeClean(page, 'Antrag: erste Karte');
     ui.assertClean();
-  });
+  }, 180_000);
 
   it('the document viewer uses the reading pane: at least half an A4 page at 1280×800, fits that follow the window', async () => {
     const { page } = ui;
@@ -254,5 +262,5 @@ describe('space to read, a list that lives', () => {
     const file = await download.path();
     expect(readFileSync(file).subarray(0, 5).toString('latin1')).toBe('%PDF-');
     ui.assertClean();
-  });
+  }, 240_000);
 });

@@ -51,6 +51,9 @@ export interface MessagePages {
   findNext(from: number, match: (item: MessageListItem) => boolean, maxPages?: number): Promise<number | undefined>;
 }
 
+/** The query part of a key (without the reload count). */
+const queryOf = (key: string): string => key.replace(/#\d+$/, '');
+
 export function useMessagePages(query: ListQuery, onFirstPage?: (key: string, total: number) => void): MessagePages {
   const api = useApi();
   const [version, setVersion] = useState(0);
@@ -59,6 +62,9 @@ export function useMessagePages(query: ListQuery, onFirstPage?: (key: string, to
   const [error, setError] = useState<unknown>(undefined);
   const [generation, setGeneration] = useState(0);
   const inflight = useRef(new Set<string>());
+  // answers are numbered: of the same query, a newer answer may replace the rows, an older one never does
+  const asked = useRef(0);
+  const shownAnswer = useRef(0);
   const current = useRef({ key, query });
   current.current = { key, query };
   const firstPage = useRef(onFirstPage);
@@ -69,11 +75,16 @@ export function useMessagePages(query: ListQuery, onFirstPage?: (key: string, to
       const tag = `${forKey}|${page}`;
       if (inflight.current.has(tag)) return;
       inflight.current.add(tag);
+      const answer = ++asked.current;
       api
         .call('messages.list', { ...forQuery, offset: page * PAGE_SIZE, limit: PAGE_SIZE })
         .then(
           (result) => {
-            if (current.current.key !== forKey) return;
+            // the same list read again while this answer was on its way (a fetch stores one delivery after the
+            // other): the newest answer so far is shown at once, rather than waiting for the reading to rest
+            const sameQuery = queryOf(current.current.key) === queryOf(forKey);
+            if (current.current.key !== forKey && !(sameQuery && page === 0 && answer > shownAnswer.current)) return;
+            if (page === 0) shownAnswer.current = Math.max(shownAnswer.current, answer);
             setError(undefined);
             setState((previous) => {
               const fresh = previous.key !== forKey;

@@ -2,21 +2,20 @@
  * "Dokumente": the documents of the application (inline documents of the XML — the platform's application PDF
  * first — and OSCI attachments) and the built-in viewer for PDF and images. Other types can be exported.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import { Button, ListBox, ListBoxItem, type Key } from 'react-aria-components';
 import type { DocumentRef } from '../../../core/api/contract/mailbox.js';
 import { coverageTone } from '../../../core/api/contract/coverage.js';
 import { clipText } from '../../../core/text-bounds.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { visibleText } from '../../../core/visible-text.js';
-import { IconWarning } from '../components/Icons.js';
+import { IconExport, IconWarning } from '../components/Icons.js';
 import { Shown } from '../components/Shown.js';
 import { bytes as formatBytes } from '../format/format.js';
 import { useLanguage } from '../i18n/i18n.js';
 import { useDocumentBytes } from './document-bytes.js';
 import { ImageViewer } from './ImageViewer.js';
 import { PdfViewer } from './PdfViewer.js';
-import { scrollTabsToTop } from './use-fill-pane.js';
 import { useExporter } from './use-exporter.js';
 import type { DocumentEntry } from './types.js';
 
@@ -52,8 +51,6 @@ export function DocumentsPanel({ id, documents }: { id: number; documents: reado
   const { t, language } = useLanguage();
   const exportAs = useExporter();
   const panel = useRef<HTMLDivElement>(null);
-  // the documents get the reading pane's height: the header goes up under the pinned summary
-  useEffect(() => scrollTabsToTop(panel.current), []);
   const sorted = [...documents].sort((a, b) => Number(b.isApplicationForm) - Number(a.isApplicationForm));
   const [selected, setSelected] = useState<string | null>(sorted[0] ? keyOf(sorted[0].ref) : null);
   const doc = sorted.find((d) => keyOf(d.ref) === selected) ?? null;
@@ -61,8 +58,8 @@ export function DocumentsPanel({ id, documents }: { id: number; documents: reado
   const type = doc === null ? '' : typeOf(doc);
   const save =
     doc === null || doc.ref.source === 'content' ? null : (
-      <Button className="button button--secondary button--small" onPress={() => void exportAs(id, 'attachments', `Anlage_${id}`, doc.ref)} data-testid="save-document">
-        {t.mailbox.space.saveOne}
+      <Button className="button button--icon" onPress={() => void exportAs(id, 'attachments', `Anlage_${id}`, doc.ref)} aria-label={t.mailbox.space.saveOne} data-testid="save-document">
+        <IconExport />
       </Button>
     );
 

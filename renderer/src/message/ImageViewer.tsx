@@ -11,7 +11,7 @@ export function ImageViewer({ bytes, mimeType, name, actions }: { bytes: Uint8Ar
   const [zoom, setZoom] = useState<number | 'fit'>('fit');
   const [failed, setFailed] = useState(false);
   const frame = useRef<HTMLDivElement>(null);
-  useFillPane(frame, false);
+  const { fill } = useFillPane(frame, false);
   useEffect(() => {
     const objectUrl = URL.createObjectURL(new Blob([bytes], { type: mimeType }));
     setUrl(objectUrl);
@@ -26,7 +26,7 @@ export function ImageViewer({ bytes, mimeType, name, actions }: { bytes: Uint8Ar
         <ZoomControls zoom={zoom} onZoomOut={() => setZoom(Math.max(0.25, current / 1.25))} onZoomIn={() => setZoom(Math.min(8, current * 1.25))} onFit={() => setZoom('fit')} />
         {actions}
       </Group>
-      <div ref={frame} className="viewer__frame" tabIndex={0} role="group" aria-label={t.message.documents.viewerLabel(name)}>
+      <div ref={frame} className="viewer__frame" style={fill === undefined ? undefined : { height: fill }} tabIndex={0} role="group" aria-label={t.message.documents.viewerLabel(name)}>
         {url === null ? null : (
           <img
             src={url}

@@ -9,7 +9,7 @@
  */
 import { useEffect, useRef, useState, type KeyboardEvent, type PointerEvent, type ReactNode } from 'react';
 import { Button, Group, Input, Label, NumberField } from 'react-aria-components';
-import { IconChevronLeft, IconChevronRight } from '../components/Icons.js';
+import { IconChevronLeft, IconChevronRight, IconWindow } from '../components/Icons.js';
 import { useT } from '../i18n/i18n.js';
 import { openPdf, type PdfDocument } from './pdf-engine.js';
 import { useFillPane } from './use-fill-pane.js';
@@ -158,14 +158,15 @@ export function PdfViewer({ bytes, name, actions }: { bytes: Uint8Array<ArrayBuf
         </Button>
         <span className="viewer__spacer" />
         <ZoomControls zoom={zoom} onZoomOut={() => zoomBy(-1)} onZoomIn={() => zoomBy(1)} onFit={() => setZoom('fit')} onFitPage={() => setZoom('page')} />
-        <Button className="button button--secondary button--small" onPress={() => setFull((f) => !f)} aria-pressed={full} data-testid="viewer-full-window">
-          {full ? t.mailbox.space.leaveFullWindow : t.mailbox.space.fullWindow}
+        <Button className="button button--icon" onPress={() => setFull((f) => !f)} aria-pressed={full} aria-label={full ? t.mailbox.space.leaveFullWindow : t.mailbox.space.fullWindow} data-testid="viewer-full-window">
+          <IconWindow />
         </Button>
         {actions}
       </Group>
       <div
         ref={frame}
         className={typeof zoom === 'number' ? 'viewer__frame viewer__frame--zoomed' : 'viewer__frame'}
+        style={size.fill === undefined ? undefined : { height: size.fill }}
         tabIndex={0}
         onKeyDown={onKeyDown}
         onPointerDown={onPointerDown}

@@ -6,13 +6,23 @@
  *
  * `size` changes whenever the frame's box does, so a "fit" zoom can be computed again.
  */
-import { useEffect, useState, type RefObject } from 'react';
+import { useEffect, useRef, useState, type RefObject } from 'react';
 
 /** The least height of the frame (a pane on a tiny screen still shows a useful piece of the page). */
 const MIN_REM = 14;
 
-export function useFillPane(frame: RefObject<HTMLElement | null>, full: boolean): { readonly width: number; readonly height: number } {
+export interface FillPane {
+  /** The frame's size as laid out (for a fit zoom). */
+  readonly width: number;
+  readonly height: number;
+  /** The height the frame is to have (its style), undefined where it keeps its own. */
+  readonly fill: number | undefined;
+}
+
+export function useFillPane(frame: RefObject<HTMLElement | null>, full: boolean): FillPane {
   const [size, setSize] = useState({ width: 0, height: 0 });
+  const [fill, setFill] = useState<number | undefined>(undefined);
+  const scrolled = useRef(false);
   useEffect(() => {
     const element = frame.current;
     if (element === null) return;
@@ -21,14 +31,14 @@ export function useFillPane(frame: RefObject<HTMLElement | null>, full: boolean)
     const fit = (): void => {
       if (full) {
         const toolbar = element.parentElement?.querySelector<HTMLElement>('.viewer__toolbar');
-        element.style.height = `${Math.max(MIN_REM * rem, window.innerHeight - (toolbar?.offsetHeight ?? 0) - 2 * rem)}px`;
+        setFill(Math.max(MIN_REM * rem, window.innerHeight - (toolbar?.offsetHeight ?? 0) - 2 * rem));
       } else if (pane !== null) {
         const tabs = pane.querySelector<HTMLElement>('[role="tablist"]');
         const style = getComputedStyle(pane);
         const pinned = parseFloat(style.scrollPaddingTop) || 0;
         const above = tabs === null ? 0 : element.getBoundingClientRect().top - tabs.getBoundingClientRect().top;
         const room = pane.clientHeight - (parseFloat(style.paddingTop) || 0) - (parseFloat(style.paddingBottom) || 0) - pinned - above;
-        element.style.height = `${Math.max(MIN_REM * rem, Math.floor(room))}px`;
+        setFill(Math.max(MIN_REM * rem, Math.floor(room)));
       }
       setSize((previous) => (previous.width === element.clientWidth && previous.height === element.clientHeight ? previous : { width: element.clientWidth, height: element.clientHeight }));
     };
@@ -40,10 +50,17 @@ export function useFillPane(frame: RefObject<HTMLElement | null>, full: boolean)
     return () => {
       observer.disconnect();
       window.removeEventListener('resize', fit);
-      element.style.height = '';
     };
   }, [frame, full]);
-  return size;
+
+  // once, when the frame has its height: the tabs go to the top of the pane (the header under the pinned summary)
+  useEffect(() => {
+    if (fill === undefined || full || scrolled.current) return;
+    scrolled.current = true;
+    scrollTabsToTop(frame.current);
+  }, [fill, full, frame]);
+
+  return { ...size, fill };
 }
 
 /** Brings the tabs of the message to the top of the reading pane, so the document below them has the pane's height. */

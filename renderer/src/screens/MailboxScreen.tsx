@@ -153,6 +153,8 @@ export function MailboxScreen({ onSetUp }: { onSetUp: () => void }) {
     };
   }, [api, refreshCounts, reload]);
 
+  // the reading pane reads its message again after a change made around it (Rückgängig, Wiederherstellen)
+  const [viewVersion, setViewVersion] = useState(0);
   const viewNow = useRef({ folder, filters });
   viewNow.current = { folder, filters };
   const onItemChanged = useCallback(
@@ -172,6 +174,7 @@ export function MailboxScreen({ onSetUp }: { onSetUp: () => void }) {
         patched.current.set(item.id, Date.now());
         const back = leaving === 'trashed' ? api.call('messages.setTrashed', { id: item.id, trashed: false }) : leaving === 'transferred' ? api.call('messages.setTransferred', { id: item.id, transferred: false }) : api.call('messages.setTrashed', { id: item.id, trashed: true });
         back.then(() => {
+          setViewVersion((v) => v + 1);
           reload();
           refreshCounts();
           announce(t.mailbox.space.undone);
@@ -365,7 +368,10 @@ export function MailboxScreen({ onSetUp }: { onSetUp: () => void }) {
                   data-testid="restore-selected"
                   onPress={() => {
                     onBeforeChange(selectedTrashed.id);
-                    api.call('messages.setTrashed', { id: selectedTrashed.id, trashed: false }).then(onItemChanged, reportError);
+                    api.call('messages.setTrashed', { id: selectedTrashed.id, trashed: false }).then((item) => {
+                      onItemChanged(item);
+                      setViewVersion((v) => v + 1);
+                    }, reportError);
                   }}
                 >
                   {t.mailbox.space.restore}
@@ -399,7 +405,7 @@ export function MailboxScreen({ onSetUp }: { onSetUp: () => void }) {
                 {t.common.back}
               </Button>
             ) : null}
-            {selectedId === null ? <p className="pane__empty">{t.message.none}</p> : <MessageView id={selectedId} onItemChanged={onItemChanged} onBeforeChange={onBeforeChange} />}
+            {selectedId === null ? <p className="pane__empty">{t.message.none}</p> : <MessageView key={viewVersion} id={selectedId} onItemChanged={onItemChanged} onBeforeChange={onBeforeChange} />}
           </section>
         ) : null}
       </div>

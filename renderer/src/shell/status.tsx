@@ -39,6 +39,8 @@ interface StatusState {
   readonly clear: () => void;
   /** The caseworker moved on: messages about what they did before go; lasting errors stay. */
   readonly clearTransient: () => void;
+  /** An offered action waits while it has the focus or the pointer (WCAG 2.2.1: no time limit while in use). */
+  readonly holdAction: (held: boolean) => void;
 }
 
 const StatusContext = createContext<StatusState>({
@@ -47,6 +49,7 @@ const StatusContext = createContext<StatusState>({
   reportError: () => undefined,
   clear: () => undefined,
   clearTransient: () => undefined,
+  holdAction: () => undefined,
 });
 
 let seq = 0;
@@ -56,11 +59,12 @@ export function StatusProvider({ children }: { children: ReactNode }) {
   // an offered action ("Rückgängig") goes after its time, and its message with it
   const offered = message?.kind === 'info' ? message.action : undefined;
   const offeredSeq = message?.seq;
+  const [held, setHeld] = useState(false);
   useEffect(() => {
-    if (offered === undefined) return;
+    if (offered === undefined || held) return;
     const timer = setTimeout(() => setMessage((current) => (current?.seq === offeredSeq ? null : current)), offered.forMs);
     return () => clearTimeout(timer);
-  }, [offered, offeredSeq]);
+  }, [offered, offeredSeq, held]);
   // the actions never change (screens keep them in effect dependencies): only the message does
   const actions = useMemo(
     () => ({
@@ -68,6 +72,7 @@ export function StatusProvider({ children }: { children: ReactNode }) {
       reportError: (error: unknown, options?: ReportOptions) => setMessage({ kind: 'error', error, seq: ++seq, lasting: options?.lasting === true }),
       clear: () => setMessage(null),
       clearTransient: () => setMessage((current) => (current?.lasting === true ? current : null)),
+      holdAction: setHeld,
     }),
     [],
   );
@@ -80,7 +85,7 @@ export function useStatus(): StatusState {
 }
 
 export function StatusText() {
-  const { message } = useStatus();
+  const { message, holdAction } = useStatus();
   const t = useT();
   const text = useUserText();
   const [helpOpen, setHelpOpen] = useState(false);
@@ -91,7 +96,16 @@ export function StatusText() {
     return (
       <span key={message.seq}>
         <span>{message.text}</span>{' '}
-        <Button className="button button--link statusbar__action" onPress={action.run} data-testid="status-action">
+        <Button
+          className="button button--link statusbar__action"
+          onPress={() => {
+            holdAction(false);
+            action.run();
+          }}
+          onFocusChange={holdAction}
+          onHoverChange={holdAction}
+          data-testid="status-action"
+        >
           {action.label}
         </Button>
       </span>
