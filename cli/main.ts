@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { register as registerAbnahme } from './commands/abnahme.js';
 import { register as registerBackup } from './commands/backup.js';
+import { register as registerCodeLists } from './commands/codelists.js';
 import { register as registerConfig } from './commands/config.js';
 import { register as registerRotate } from './commands/rotate.js';
 import { register as registerDemo } from './commands/demo.js';
@@ -38,6 +39,7 @@ const registrations: Array<(program: Command) => void> = [
   registerConfig,
   registerRotate,
   registerTrust,
+  registerCodeLists,
 ];
 for (const register of registrations) register(program);
 

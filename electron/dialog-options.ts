@@ -4,7 +4,7 @@
  */
 import type { OpenDialogOptions, SaveDialogOptions } from 'electron';
 
-type OpenKind = 'p12' | 'certificate' | 'backup';
+type OpenKind = 'p12' | 'certificate' | 'backup' | 'codelist';
 type SaveKind = 'p12' | 'certificate' | 'pdf' | 'xml' | 'csv' | 'folder' | 'backup';
 
 const filters: Readonly<Record<Exclude<SaveKind, 'folder'>, Electron.FileFilter[]>> = {
@@ -16,11 +16,23 @@ const filters: Readonly<Record<Exclude<SaveKind, 'folder'>, Electron.FileFilter[
   backup: [{ name: 'Sicherung (OSCI-Postfach)', extensions: ['pfbak'] }],
 };
 
+/** Open-only kinds. */
+const openFilters: Readonly<Record<'codelist', Electron.FileFilter[]>> = {
+  codelist: [{ name: 'Codeliste (Genericode, XML)', extensions: ['xml'] }],
+};
+
+const OPEN_TITLES: Readonly<Record<OpenKind, string>> = {
+  p12: 'Schlüsseldatei des Postfachs öffnen',
+  certificate: 'Zertifikat öffnen',
+  backup: 'Sicherung öffnen',
+  codelist: 'Codeliste (Genericode) öffnen',
+};
+
 export function openFileDialogOptions(kind: OpenKind): OpenDialogOptions {
   return {
-    title: kind === 'p12' ? 'Schlüsseldatei des Postfachs öffnen' : kind === 'backup' ? 'Sicherung öffnen' : 'Zertifikat öffnen',
+    title: OPEN_TITLES[kind],
     buttonLabel: 'Öffnen',
-    filters: [...filters[kind], { name: 'Alle Dateien', extensions: ['*'] }],
+    filters: [...(kind === 'codelist' ? openFilters[kind] : filters[kind]), { name: 'Alle Dateien', extensions: ['*'] }],
     properties: ['openFile', 'dontAddToRecent'],
   };
 }

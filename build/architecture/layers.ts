@@ -111,9 +111,9 @@ export const PARTS: Readonly<Record<PartName, Part>> = {
     packages: UNIVERSAL,
   },
   'xsozial-view': {
-    paths: ['core/xsozial/view-schema.ts'],
+    paths: ['core/xsozial/view-schema.ts', 'core/api/contract/names.ts'],
     runsIn: 'anywhere',
-    purpose: 'zod schemas of the XSozial view model, part of the contract',
+    purpose: 'zod schemas of the XSozial view model and of person names (how a name is written), part of the contract',
     imports: [],
     packages: UNIVERSAL,
   },
@@ -123,7 +123,7 @@ export const PARTS: Readonly<Record<PartName, Part>> = {
     paths: ['renderer/src/'],
     runsIn: 'Chromium (sandboxed renderer or a browser)',
     purpose: 'the React UI; talks to the program through the contract only',
-    imports: ['contract', 'errors', 'time', 'visible-text'],
+    imports: ['contract', 'xsozial-view', 'errors', 'time', 'visible-text'],
     packages: RENDERER_PACKAGES,
   },
   preload: {
@@ -153,7 +153,7 @@ export const PARTS: Readonly<Record<PartName, Part>> = {
     paths: ['cli/'],
     runsIn: 'Node',
     purpose: 'the postfach command: mailbox commands through the contract, the UI in browser mode',
-    imports: ['contract', 'host', 'errors', 'time', 'visible-text', 'cli-common', 'cli-tools'],
+    imports: ['contract', 'xsozial-view', 'host', 'errors', 'time', 'visible-text', 'cli-common', 'cli-tools'],
     packages: NODE,
   },
   'cli-tools': {
@@ -215,7 +215,7 @@ export const PARTS: Readonly<Record<PartName, Part>> = {
     paths: ['core/mailbox/'],
     runsIn: 'the service',
     purpose: 'the fetch engine: joins osci and store; identity, rotation, exports, acceptance record',
-    imports: ['osci', 'store', 'xsozial', 'export', 'pki', 'io', 'config', 'ops', 'time', 'visible-text', 'errors'],
+    imports: ['osci', 'store', 'xsozial', 'xsozial-view', 'export', 'pki', 'io', 'config', 'ops', 'time', 'visible-text', 'errors'],
     packages: NODE,
   },
   backup: {

@@ -8,6 +8,7 @@ import { type Command, InvalidArgumentError } from 'commander';
 import type { PostfachApi } from '../../core/api/api-types.js';
 import type { MethodInput, MethodOutput } from '../../core/api/contract.js';
 import type { FetchProgress, FetchResult, MessageListItem } from '../../core/api/contract/mailbox.js';
+import { formatPersonName } from '../../core/api/contract/names.js';
 import { roleWords } from '../../core/api/contract/coverage.js';
 import { UNSIGNED_BANNER } from '../../core/export/receipt.js';
 import { PostfachError, toPostfachError } from '../../core/errors.js';
@@ -209,12 +210,20 @@ function column(text: string, width: number, ellipsis = false): string {
   return ellipsis ? `${chars.slice(0, width - 1).join('')}…` : chars.slice(0, width).join('');
 }
 
+/** The first applicant as an office files it ("Nachname, Vorname"), hidden characters as tokens, in NFC, cut to the column. */
+function applicantCell(item: MessageListItem): string {
+  const name = item.applicantNames?.[0];
+  const text = name !== undefined ? formatPersonName(name, true) : item.applicants[0];
+  if (text === undefined) return item.unreadableReason ? '(nicht lesbar)' : '—';
+  return visibleText(clipText(text, 28)).normalize('NFC');
+}
+
 function listLine(item: MessageListItem, office: OfficeTime): string {
   const cells = [
     String(item.id).padStart(5),
     office.dateTime(item.eingang).padEnd(17),
     // values from the message with hidden characters as tokens (a terminal may apply bidi; U+202E would reorder)
-    column(item.applicants[0] === undefined ? (item.unreadableReason ? '(nicht lesbar)' : '—') : visibleText(clipText(item.applicants[0], 28)), 28),
+    column(applicantCell(item), 28),
     column(visibleText(clipText(item.benefit.text ?? item.benefit.code ?? '—', 36)), 36),
     item.signatureStatus ? SIGNATURE_STATUS_WORDS[item.signatureStatus].de : '—',
   ];

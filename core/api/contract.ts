@@ -22,6 +22,7 @@ import {
   type ReceivedPayloadOf,
 } from './contract-kit.js';
 import { appEvents, appMethods } from './contract/app.js';
+import { codelistsEvents, codelistsMethods } from './contract/codelists.js';
 import { mailboxEvents, mailboxMethods } from './contract/mailbox.js';
 import { opsEvents, opsMethods } from './contract/ops.js';
 import { shellEvents, shellMethods } from './contract/shell.js';
@@ -35,11 +36,11 @@ export { fetchProgressSchema } from './contract/mailbox.js';
 /**
  * The areas, each in its own file under contract/: app (program information, settings), shell (native dialogs,
  * menu commands), mailbox (store, identity, fetch, messages, exports, audit log, retention), workspace (UI-only),
- * ops (machine settings, backup, certificate rotation, acceptance record), trust (trusted sender CAs).
+ * ops (machine settings, backup, certificate rotation, acceptance record), trust (trusted sender CAs), codelists (code texts from Genericode).
  */
 export const contract = defineContract({
-  methods: { ...appMethods, ...shellMethods, ...mailboxMethods, ...workspaceMethods, ...opsMethods, ...trustMethods },
-  events: { ...appEvents, ...shellEvents, ...mailboxEvents, ...workspaceEvents, ...opsEvents, ...trustEvents },
+  methods: { ...appMethods, ...shellMethods, ...mailboxMethods, ...workspaceMethods, ...opsMethods, ...trustMethods, ...codelistsMethods },
+  events: { ...appEvents, ...shellEvents, ...mailboxEvents, ...workspaceEvents, ...opsEvents, ...trustEvents, ...codelistsEvents },
 });
 
 export type Contract = typeof contract;

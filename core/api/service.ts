@@ -5,7 +5,8 @@
  * turns thrown errors into serialised PostfachErrors.
  */
 import type { ServiceHandlers } from './api-types.js';
-import { appHandlers } from './handlers/app.js';
+import { appHandlers, effectiveSettings } from './handlers/app.js';
+import { codelistsHandlers } from './handlers/codelists.js';
 import { mailboxService, type MailboxDeps } from './handlers/mailbox.js';
 import { opsHandlers } from './handlers/ops.js';
 import { trustHandlers } from './handlers/trust.js';
@@ -27,7 +28,9 @@ const warmDemo: DemoWarmer = async (dir) => {
 
 export function createServiceHandlers(options: ServiceOptions, host: HostLink = { protector: undefined }, startDemo: DemoStarter = startDemoMailbox, deps: MailboxDeps = {}) {
   const workspace = new WorkspaceFile(options.dataDir);
-  const { handlers: mailbox, internals } = mailboxService(options, host, deps);
+  // the name order is the caseworker's setting (app area); the mailbox area writes views with it
+  const viewSettings = async () => ({ familyNameFirst: (await effectiveSettings(workspace, internals.config)).familyNameFirst });
+  const { handlers: mailbox, internals } = mailboxService(options, host, { viewSettings, ...deps });
   return {
     ...appHandlers(options, workspace, internals.config),
     ...mailbox,
@@ -36,5 +39,6 @@ export function createServiceHandlers(options: ServiceOptions, host: HostLink = 
     ...layoutHandlers(workspace),
     ...opsHandlers(options, internals),
     ...trustHandlers(internals),
+    ...codelistsHandlers(internals),
   } satisfies ServiceHandlers;
 }

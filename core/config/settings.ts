@@ -240,6 +240,31 @@ export const SETTINGS = [
     },
   },
   {
+    key: 'familyNameFirst',
+    kind: 'boolean',
+    policyName: 'FamilyNameFirst',
+    category: 'ui',
+    userEditable: true,
+    default: true,
+    title: { de: 'Namen als „Nachname, Vorname“', en: 'Names as “Family name, Given name”' },
+    description: {
+      de: 'Personen werden in Listen, Überschriften, PDF und Suchergebnissen als „Nachname, Vorname“ geschrieben (sonst „Vorname Nachname“); sortiert wird immer nach dem Familiennamen.',
+      en: 'Persons are written as “Family name, Given name” in lists, titles, PDFs and search results (otherwise “Given name Family name”); sorting is always by family name.',
+    },
+  },
+  {
+    key: 'codeListFolder',
+    kind: 'path',
+    policyName: 'CodeListFolder',
+    category: 'storage',
+    userEditable: false,
+    title: { de: 'Ordner mit Codelisten (Genericode)', en: 'Folder of code lists (Genericode)' },
+    description: {
+      de: 'Ein Ordner mit den Codelisten der eingesetzten XSozial-basis-Version als Genericode-Dateien (*.xml, aus XRepository oder dem Onboarding-Paket). Sie werden beim Öffnen des Datenspeichers geprüft und übernommen; mehrere Versionen einer Liste können nebeneinander liegen. Umgebungsvariablen sind erlaubt.',
+      en: 'A folder with the code lists of the XSozial-basis version in use as Genericode files (*.xml, from XRepository or the onboarding package). They are checked and taken over when the data store opens; several versions of a list may lie side by side. Environment variables may be used.',
+    },
+  },
+  {
     key: 'trainingModeOffered',
     kind: 'boolean',
     policyName: 'TrainingModeOffered',
@@ -306,6 +331,8 @@ export interface ConfigValues {
   allowedExportFolders: string[];
   language: 'de' | 'en';
   officeTimeZone: string;
+  familyNameFirst: boolean;
+  codeListFolder?: string;
   trainingModeOffered: boolean;
   refuseSelfSignedMailboxCertificates: boolean;
   minimumKeyBits: number;

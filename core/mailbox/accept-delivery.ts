@@ -17,8 +17,10 @@
  */
 import type { X509Certificate } from 'node:crypto';
 import type { SignatureCheck } from '../api/contract/mailbox.js';
+import { formatPersonName } from '../api/contract/names.js';
 import { unreadableWords } from '../api/contract/unreadable.js';
 import { clipText } from '../text-bounds.js';
+import { listNames } from './list-names.js';
 import { PostfachError, toPostfachError } from '../errors.js';
 import type { ByteSource } from '../io/byte-source.js';
 import { contentCoverage, type ContentCoverage } from '../osci/content/coverage.js';
@@ -32,6 +34,7 @@ import type { JsonValue, NewAttachment, NewDelivery, PostfachStore } from '../st
 import { readDelivery, type DeliveryView } from '../xsozial/index.js';
 import { detectMimeType, MAGIC_LENGTH, UNKNOWN_TYPE } from '../xsozial/magic.js';
 import { certificateSummary } from './certificates.js';
+import { codeListRegistry } from './code-lists.js';
 import type { MailboxIdentity } from './identity.js';
 import { killPoint } from './kill-points.js';
 import { checkCreation, creationCheckJson, expiredSince, judgingTime, type JudgingTime } from './legal-time.js';
@@ -187,7 +190,8 @@ function searchTextOf(view: DeliveryView): string {
   const parts: string[] = [];
   let size = 0;
   for (const card of view.cards) {
-    for (const section of card.sections) {
+    // a person's summary repeats values of its other sections
+    for (const section of card.sections.filter((s) => s.role !== 'summary')) {
       for (const field of section.fields) {
         if (field.value.kind === 'document' || field.value.kind === 'empty') continue;
         parts.push(field.value.display);
@@ -327,7 +331,7 @@ export async function acceptDelivery(delivery: FetchedDelivery, options: AcceptO
   let view: DeliveryView | undefined;
   if (failure === undefined && main) {
     try {
-      view = await readDelivery(main.data);
+      view = await readDelivery(main.data, { codeLists: codeListRegistry(store) });
     } catch (error) {
       failure = toPostfachError(error);
     }
@@ -378,8 +382,10 @@ export async function acceptDelivery(delivery: FetchedDelivery, options: AcceptO
       attachments,
       signatureResult: signaturesJson(checks, evidence()),
       summary: {
-        // the list keeps short forms within the contract's bounds; the message itself keeps every value in full
-        applicants: v.applicants.slice(0, 50).map((a) => clipText(a, SHORT_BOUND)),
+        // "Vorname Nachname" for the search; the parts sort the list and are written as the setting says. The list
+        // keeps short forms within the contract's bounds; the message itself keeps every value in full.
+        applicants: listNames(v.applicantNames).map((n) => formatPersonName(n, false)),
+        applicantNames: listNames(v.applicantNames),
         benefitCode: clipOrNull(v.benefit?.code ?? null, CODE_BOUND),
         benefitText: clipOrNull(v.benefit?.text ?? v.product ?? null, SHORT_BOUND),
         applicationDate: /^\d{4}-\d{2}-\d{2}/.exec(v.applicationDate?.raw ?? '')?.[0] ?? null,

@@ -11,6 +11,8 @@
 import type { DeliveryView, DisplayValue, DocumentView, Field, SummaryCard, TreeNode } from '../xsozial/index.js';
 import type { Label } from '../xsozial/labels.js';
 import { clipText } from '../text-bounds.js';
+import { treeBlockId } from '../xsozial/view-schema.js';
+import { listNames } from './list-names.js';
 
 export const DETAIL_BOUNDS = {
   /** Characters of one value (display and raw each). */
@@ -32,6 +34,7 @@ export function findValue(view: DeliveryView, where: 'card' | 'tree', id: string
   while (stack.length > 0) {
     const node = stack.pop()!;
     if (node.id === id && node.value !== undefined) return node.value;
+    if (node.block !== undefined && treeBlockId(node.id) === id) return node.block;
     for (const attribute of node.attributes) if (attribute.id === id) return attribute.value;
     stack.push(...node.children);
   }
@@ -71,6 +74,7 @@ export function boundedView(view: DeliveryView): DeliveryView {
     name: clipText(n.name, DETAIL_BOUNDS.label),
     label: label(n.label),
     ...(n.value === undefined ? {} : { value: value(n.value) }),
+    ...(n.block === undefined ? {} : { block: value(n.block) }),
     attributes: n.attributes.map(field),
     children: n.children.map(node),
   });
@@ -99,6 +103,7 @@ export function boundedView(view: DeliveryView): DeliveryView {
           },
         }),
     applicants: view.applicants.map((a) => clipText(a, DETAIL_BOUNDS.label)),
+    applicantNames: listNames(view.applicantNames),
     cards,
     tree: node(view.tree),
     documents: view.documents.map(documentOf),

@@ -137,7 +137,7 @@ function binNotes(files: ReadonlyArray<{ path: string; allowed: boolean }>): str
   return files.filter((f) => !f.allowed).map((f) => `„${path.basename(f.path)}“: kein zugelassener Dateityp, als .bin gespeichert – nur öffnen, wenn der Inhalt geprüft ist`);
 }
 
-const UNREADABLE_SUMMARY: DeliverySummary = { kind: 'generic-xml', applicants: [], test: false };
+const UNREADABLE_SUMMARY: DeliverySummary = { kind: 'generic-xml', applicants: [], applicantNames: [], test: false };
 
 export async function exportMessage(
   store: PostfachStore,

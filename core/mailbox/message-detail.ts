@@ -13,6 +13,7 @@ import { PostfachError, toPostfachError } from '../errors.js';
 import type { DeliveryRecord, DeliveryRef, PostfachStore } from '../store/index.js';
 import { documentSource, readDelivery, type DeliveryView, type DisplayValue, type DocumentView } from '../xsozial/index.js';
 import type { XmlByteSource } from '../xsozial/source.js';
+import { codeListRegistry } from './code-lists.js';
 import { extraStatusOf, inlineDocumentFile, storedAttachmentFile } from './document-files.js';
 import { mailboxError } from './errors.js';
 import { coverageOf, inspectionsOf, laufzettelOf, listItemDto, signaturesOf } from './message-dto.js';
@@ -21,19 +22,28 @@ import { clipText } from '../text-bounds.js';
 import { boundedView, findValue } from './bounded-view.js';
 
 interface CachedView {
-  readonly sha256: string;
+  /** What the view was read with: the content's SHA-256, the code lists' stamp, the name order. */
+  readonly key: string;
   readonly view: DeliveryView | undefined;
   readonly error: PostfachError | undefined;
+}
+
+/** How views are written: the caseworker's settings that change the view (not the content). */
+export interface ViewSettings {
+  /** Persons as "Nachname, Vorname" (default) or "Vorname Nachname". */
+  readonly familyNameFirst: boolean;
 }
 
 /** The last views read, by store id (a handful: one per open tab at most). */
 export class ViewCache {
   private readonly entries = new Map<number, CachedView>();
+  /** Set by the handlers from the settings before a view is read; part of each entry's key. */
+  settings: ViewSettings = { familyNameFirst: true };
   constructor(private readonly capacity = 8) {}
 
-  get(id: number, sha256: string): CachedView | undefined {
+  get(id: number, key: string): CachedView | undefined {
     const hit = this.entries.get(id);
-    if (hit === undefined || hit.sha256 !== sha256) return undefined;
+    if (hit === undefined || hit.key !== key) return undefined;
     this.entries.delete(id);
     this.entries.set(id, hit);
     return hit;
@@ -59,16 +69,20 @@ export function contentSource(store: PostfachStore, record: Pick<DeliveryRecord,
 }
 
 async function viewOf(store: PostfachStore, record: DeliveryRecord, cache: ViewCache): Promise<CachedView> {
-  const cached = cache.get(record.id, record.content.sha256);
+  const settings = cache.settings;
+  // an imported code list or another name order gives another view of the same content
+  const key = `${record.content.sha256}|${store.codeListsStamp()}|${settings.familyNameFirst ? 'family' : 'given'}`;
+  const cached = cache.get(record.id, key);
   if (cached) return cached;
   let entry: CachedView;
   if (record.unreadableReason !== null) {
-    entry = { sha256: record.content.sha256, view: undefined, error: undefined };
+    entry = { key, view: undefined, error: undefined };
   } else {
     try {
-      entry = { sha256: record.content.sha256, view: await readDelivery(contentSource(store, record)), error: undefined };
+      const options = { codeLists: codeListRegistry(store), familyNameFirst: settings.familyNameFirst };
+      entry = { key, view: await readDelivery(contentSource(store, record), options), error: undefined };
     } catch (error) {
-      entry = { sha256: record.content.sha256, view: undefined, error: toPostfachError(error) };
+      entry = { key, view: undefined, error: toPostfachError(error) };
     }
   }
   cache.set(record.id, entry);

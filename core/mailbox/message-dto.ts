@@ -19,6 +19,7 @@ import { UNREADABLE_KIND_PATTERN } from '../api/contract/unreadable.js';
 import { COVERAGE_STATUSES, coverageWords, PART_ROLES, type CoverageStatus, type PartRole } from '../api/contract/coverage.js';
 import type { PartCoverage } from '../api/contract/mailbox.js';
 import { clipText } from '../text-bounds.js';
+import { listNames } from './list-names.js';
 import type { DeliveryListItem, DeliveryRecord, JsonValue } from '../store/index.js';
 import { certificateOrUndefined, certificateSummary } from './certificates.js';
 import { expiredSince, storedCreationCheck } from './legal-time.js';
@@ -125,6 +126,7 @@ export function listItemDto(item: DeliveryListItem): MessageListItem {
     creationCheck: creationCheckCodeSchema.safeParse(item.creationCheck).data ?? null,
     fetchedAt: item.fetchedAt,
     applicants: item.applicants.slice(0, 50).map((a) => clipText(a, 200)),
+    applicantNames: item.applicantNames === null ? null : listNames(item.applicantNames),
     benefit: { code: clipOrNull(item.benefitCode, 200), text: clipOrNull(item.benefitText, 200) },
     applicationDate: item.applicationDate,
     isTest: item.isTest,

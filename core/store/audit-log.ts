@@ -10,6 +10,7 @@
 import { createHash } from 'node:crypto';
 import { DEFAULT_OFFICE_TIME_ZONE, officeTime } from '../time/office-time.js';
 import { stmt } from './statements.js';
+import { auditWords } from './audit-words.js';
 import type { Db } from './database.js';
 
 export const AUDIT_ACTIONS = {
@@ -31,6 +32,7 @@ export const AUDIT_ACTIONS = {
   'trusted-ca-added': 'vertrauenswürdige Absender-CA hinzugefügt',
   'trusted-ca-removed': 'vertrauenswürdige Absender-CA entfernt',
   'trust-reevaluated': 'Vertrauensstatus der Signaturen neu bewertet',
+  'codelist-imported': 'Codeliste übernommen',
 } as const;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;
@@ -105,15 +107,43 @@ function toEntry(row: AuditRow): AuditEntry {
 export interface AuditQuery {
   readonly afterSeq?: number;
   readonly limit?: number;
+  /** One application: by store id or OSCI message id (entries outlive the message; the ids stay). */
   readonly deliveryId?: number;
+  readonly messageId?: string;
+  /** Entries about any of these messages (the person filter: messages whose applicants match). */
+  readonly deliveryIds?: readonly number[];
+  /** From (inclusive) / to (exclusive), epoch milliseconds. */
+  readonly from?: number;
+  readonly to?: number;
 }
 
 export function readAudit(db: Db, query: AuditQuery = {}): AuditEntry[] {
   const limit = Math.min(Math.max(query.limit ?? 1000, 1), 100_000);
-  const rows =
-    query.deliveryId === undefined
-      ? stmt(db, 'SELECT * FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?').all(query.afterSeq ?? 0, limit)
-      : stmt(db, 'SELECT * FROM audit_log WHERE seq > ? AND delivery_id = ? ORDER BY seq LIMIT ?').all(query.afterSeq ?? 0, query.deliveryId, limit);
+  const conditions = ['seq > ?'];
+  const params: unknown[] = [query.afterSeq ?? 0];
+  if (query.deliveryId !== undefined) {
+    conditions.push('delivery_id = ?');
+    params.push(query.deliveryId);
+  }
+  if (query.messageId !== undefined) {
+    conditions.push('message_id = ?');
+    params.push(query.messageId);
+  }
+  if (query.deliveryIds !== undefined) {
+    // bound values, at most 1000 of them (the caller caps the person search)
+    const ids = query.deliveryIds.slice(0, 1000);
+    conditions.push(ids.length === 0 ? '0' : `delivery_id IN (${ids.map(() => '?').join(', ')})`);
+    params.push(...ids);
+  }
+  if (query.from !== undefined) {
+    conditions.push('at >= ?');
+    params.push(query.from);
+  }
+  if (query.to !== undefined) {
+    conditions.push('at < ?');
+    params.push(query.to);
+  }
+  const rows = stmt(db, `SELECT * FROM audit_log WHERE ${conditions.join(' AND ')} ORDER BY seq LIMIT ?`).all(...params, limit);
   return (rows as AuditRow[]).map(toEntry);
 }
 
@@ -142,9 +172,10 @@ export function verifyAuditChain(db: Db): AuditVerification {
 /**
  * "Zeitpunkt" is the office time with its zone stated (core/time: "29.03.2026, 01:30:00 Uhr (MEZ, UTC+01:00)"), as
  * on every document that leaves the program; the last column gives the same moment as ISO 8601 with the office's
- * offset, for sorting and for programs.
+ * offset, for sorting and for programs. "Angabe" is the entry in words; "Angabe (Code)" its parameters as stored
+ * (JSON, or the free text of before schema 12).
  */
-export const AUDIT_CSV_HEADER = ['Lfd. Nr.', 'Zeitpunkt', 'Benutzer', 'Aktion', 'Aktion (Code)', 'Nachricht (Nr.)', 'OSCI-Nachrichten-ID', 'Angabe', 'Prüfsumme (SHA-256)', 'Zeitpunkt (ISO 8601)'];
+export const AUDIT_CSV_HEADER = ['Lfd. Nr.', 'Zeitpunkt', 'Benutzer', 'Aktion', 'Aktion (Code)', 'Nachricht (Nr.)', 'OSCI-Nachrichten-ID', 'Angabe', 'Angabe (Code)', 'Prüfsumme (SHA-256)', 'Zeitpunkt (ISO 8601)'];
 
 /** One CSV field per RFC 4180: quoted when it holds the delimiter, a quote, CR or LF; quotes doubled. */
 export function csvField(value: string, delimiter: string): string {
@@ -153,13 +184,13 @@ export function csvField(value: string, delimiter: string): string {
 
 /**
  * The audit log as CSV (RFC 4180: CRLF line ends, header row), starting with a UTF-8 byte order mark so Excel
- * reads the umlauts. Yields text pieces, a few hundred entries at a time, for any log size. A field that starts
+ * reads the umlauts; every field in Unicode NFC (a name decomposed in a message stays one character per letter). Yields text pieces, a few hundred entries at a time, for any log size. A field that starts
  * with = + - @ is prefixed with an apostrophe, so a spreadsheet never runs it as a formula.
  */
 export function* auditCsv(db: Db, delimiter: ',' | ';' = ',', timeZone: string = DEFAULT_OFFICE_TIME_ZONE): Generator<string> {
   const office = officeTime(timeZone);
   const line = (fields: readonly string[]): string =>
-    `${fields.map((f) => csvField(/^[=+\-@\t\r]/.test(f) ? `'${f}` : f, delimiter)).join(delimiter)}\r\n`;
+    `${fields.map((f) => csvField(/^[=+\-@\t\r]/.test(f) ? `'${f}` : f, delimiter).normalize('NFC')).join(delimiter)}\r\n`;
   yield `\uFEFF${line(AUDIT_CSV_HEADER)}`;
   // paged by seq, so the caller may use the database between pieces (an open iterator would block it)
   let after = 0;
@@ -170,7 +201,7 @@ export function* auditCsv(db: Db, delimiter: ',' | ';' = ',', timeZone: string =
       .map((e) =>
         line([
           String(e.seq), office.stated(e.at), e.osUser, AUDIT_ACTIONS[e.action] ?? e.action, e.action,
-          e.deliveryId === null ? '' : String(e.deliveryId), e.messageId ?? '', e.detail ?? '', e.hash, office.iso(e.at) ?? e.at,
+          e.deliveryId === null ? '' : String(e.deliveryId), e.messageId ?? '', auditWords(e.action, e.detail).de, e.detail ?? '', e.hash, office.iso(e.at) ?? e.at,
         ]),
       )
       .join('');

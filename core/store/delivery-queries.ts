@@ -18,6 +18,7 @@ import type {
   SortKey,
 } from './records.js';
 import { DELIVERY_STATES } from './records.js';
+import { decodeNames } from './applicant-names.js';
 import { ftsQuery } from './search-text.js';
 import { isoOrNull, toMillis } from './time.js';
 
@@ -28,6 +29,7 @@ interface ListRow {
   creation_at: number | null;
   eingang: number;
   applicants: string;
+  applicant_parts: string | null;
   benefit_code: string | null;
   benefit_text: string | null;
   application_date: string | null;
@@ -43,7 +45,7 @@ interface ListRow {
   fetched_at: number;
 }
 
-const LIST_COLUMNS = `d.id, d.message_id, d.subject, d.creation_at, d.eingang, d.applicants, d.benefit_code, d.benefit_text,
+const LIST_COLUMNS = `d.id, d.message_id, d.subject, d.creation_at, d.eingang, d.applicants, d.applicant_parts, d.benefit_code, d.benefit_text,
   d.application_date, d.is_test, d.attachment_count, d.signature_status, d.state_rank, d.read_at, d.unreadable_reason, d.unreadable_kind, d.legal_hold,
   CASE WHEN json_valid(d.creation_check) THEN json_extract(d.creation_check, '$.check.code') END AS creation_check_code, d.fetched_at`;
 
@@ -57,6 +59,7 @@ function listItem(row: ListRow): DeliveryListItem {
     creationCheck: typeof row.creation_check_code === 'string' ? row.creation_check_code : null,
     fetchedAt: new Date(row.fetched_at).toISOString(),
     applicants: JSON.parse(row.applicants) as string[],
+    applicantNames: decodeNames(row.applicant_parts)?.names ?? null,
     benefitCode: row.benefit_code,
     benefitText: row.benefit_text,
     applicationDate: row.application_date,
@@ -238,4 +241,11 @@ export function getDeliveryRecord(db: Db, id: number): DeliveryRecord {
     },
     checklist: JSON.parse(row.checklist) as string[],
   };
+}
+
+/** Store ids of the messages whose applicants' names contain every word typed (prefixes), at most `limit`. */
+export function deliveriesNamed(db: Db, typed: string, limit = 1000): number[] {
+  const match = ftsQuery(typed, 'names');
+  if (match === undefined) return [];
+  return (stmt(db, 'SELECT rowid AS id FROM delivery_search WHERE delivery_search MATCH ? ORDER BY rowid DESC LIMIT ?').all(match, limit) as Array<{ id: number }>).map((r) => r.id);
 }

@@ -15,11 +15,13 @@ import { stmt } from './statements.js';
 import type { Db } from './database.js';
 import { fromSqliteError, storeError } from './errors.js';
 import { appendAudit } from './audit-log.js';
+import { auditDetail } from './audit-words.js';
 import { deleteBlobFile, newBlobId, writeBlob, type BlobFileIo, type WrittenBlob } from './blob-files.js';
 import { chunksOf, discardSource, resolveSource, type ByteChunks } from './byte-source.js';
 import { fsyncDirectory } from './key-file.js';
 import type { JsonValue, NewAttachment, NewDelivery, SaveResult } from './records.js';
-import { contentText, foldForSearch, indexText } from './search-text.js';
+import { applicantSortKey, checkNames, encodeNames, guessNameParts } from './applicant-names.js';
+import { contentText, indexText } from './search-text.js';
 import { toMillis, toMillisOrNull } from './time.js';
 
 export interface WriterContext {
@@ -83,6 +85,8 @@ function prepare(d: NewDelivery): Prepared {
   if (!Array.isArray(listed) || listed.length > LIMITS.applicants) throw storeError('store-invalid-input', 'summary.applicants: not a list or too long');
   listed.forEach((a, i) => text(a, `summary.applicants[${i}]`, LIMITS.name, true));
   const applicants: readonly string[] = listed;
+  const names = summary.applicantNames ?? applicants.map(guessNameParts);
+  if (!Array.isArray(names) || names.length > LIMITS.applicants || !checkNames(names)) throw storeError('store-invalid-input', 'summary.applicantNames: not a list of names or too long');
   const applicationDate = text(summary.applicationDate, 'summary.applicationDate', 10);
   if (applicationDate !== null && !/^\d{4}-\d{2}-\d{2}$/.test(applicationDate)) throw storeError('store-invalid-input', 'summary.applicationDate: not YYYY-MM-DD');
   const card = d.processCard ?? {};
@@ -108,7 +112,8 @@ function prepare(d: NewDelivery): Prepared {
       unreadable_kind: d.unreadableReason === null || d.unreadableReason === undefined ? null : text(d.unreadableKind, 'unreadableKind', 64),
       fetched_at: d.fetchedAt === undefined ? Date.now() : toMillis(d.fetchedAt, 'fetchedAt'),
       applicants: JSON.stringify(applicants),
-      applicant_sort: applicants[0] === undefined ? null : foldForSearch(applicants[0]),
+      applicant_parts: names.length === 0 ? null : encodeNames(names),
+      applicant_sort: applicantSortKey(names),
       benefit_code: text(summary.benefitCode, 'summary.benefitCode', 64),
       benefit_text: text(summary.benefitText, 'summary.benefitText', LIMITS.name),
       application_date: applicationDate,
@@ -242,9 +247,9 @@ export async function saveDelivery(ctx: WriterContext, delivery: NewDelivery): P
         const { lastInsertRowid } = stmt(
           db,
           `INSERT INTO deliveries(message_id, subject, creation_at, forwarding_at, reception_at, creation_check, unreadable_reason, unreadable_kind, fetched_at,
-             applicants, applicant_sort, benefit_code, benefit_text, application_date, is_test, attachment_count, signature_status)
+             applicants, applicant_parts, applicant_sort, benefit_code, benefit_text, application_date, is_test, attachment_count, signature_status)
            VALUES (@message_id, @subject, @creation_at, @forwarding_at, @reception_at, @creation_check, @unreadable_reason, @unreadable_kind, @fetched_at,
-             @applicants, @applicant_sort, @benefit_code, @benefit_text, @application_date, @is_test, @attachment_count, @signature_status)`,
+             @applicants, @applicant_parts, @applicant_sort, @benefit_code, @benefit_text, @application_date, @is_test, @attachment_count, @signature_status)`,
         ).run(r);
         const id = Number(lastInsertRowid);
         stmt(
@@ -275,9 +280,8 @@ export async function saveDelivery(ctx: WriterContext, delivery: NewDelivery): P
           indexText(prepared.subject ?? ''),
           indexText(body),
         );
-        const flags = [`attachments=${stored.length}`, `content=${'inline' in content ? 'inline' : 'file'}`];
-        if (prepared.row.unreadable_reason !== null) flags.push('nicht-lesbar');
-        appendAudit(db, ctx.osUser, { action: 'fetched', deliveryId: id, messageId: prepared.messageId, detail: flags.join(' ') });
+        const detail = auditDetail({ attachments: stored.length, content: 'inline' in content ? 'inline' : 'file', ...(prepared.row.unreadable_reason !== null ? { unreadable: true } : {}) });
+        appendAudit(db, ctx.osUser, { action: 'fetched', deliveryId: id, messageId: prepared.messageId, detail });
         const unpend = stmt(db, 'DELETE FROM pending_blobs WHERE id = ?');
         for (const reservedId of reserved) unpend.run(reservedId);
         return { id, created: true };

@@ -4,6 +4,7 @@
  * JSON the engine produced. Times go in as Date or ISO string and come out as ISO 8601 strings (UTC), so every
  * record is JSON-serialisable for the typed contract — except certificates (DER bytes) and streams.
  */
+import type { StoredPersonName } from './applicant-names.js';
 import type { ByteSource } from './byte-source.js';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -28,8 +29,13 @@ export interface ProcessCardInput {
 
 /** What the list shows; parsed from the content by core/xsozial. Absent for "nicht lesbar" deliveries. */
 export interface DeliverySummaryInput {
-  /** Display names in list order, e.g. "Musterfrau, Erika"; the first one sorts the list. */
+  /** Display names in list order, e.g. "Erika Musterfrau" (kept for the full-text search). */
   readonly applicants?: readonly string[];
+  /**
+   * The same names in their parts; the first one's family, then given name sorts the list (German collation).
+   * Without them the parts are guessed from `applicants` ("Musterfrau, Erika" at the comma, else the last word).
+   */
+  readonly applicantNames?: readonly StoredPersonName[];
   readonly benefitCode?: string | null;
   readonly benefitText?: string | null;
   /** Date of the application as the citizen gave it (YYYY-MM-DD); the legal date is the process card's Creation. */
@@ -96,6 +102,8 @@ export interface DeliveryListItem {
   /** When this program received the delivery (the local clock), shown beside an implausible Eingang. */
   readonly fetchedAt: string;
   readonly applicants: readonly string[];
+  /** The same names in their parts; null where none are kept (a "nicht lesbar" delivery, a generic message). */
+  readonly applicantNames: readonly StoredPersonName[] | null;
   readonly benefitCode: string | null;
   readonly benefitText: string | null;
   readonly applicationDate: string | null;

@@ -53,13 +53,14 @@ const MAX_QUERY_TERMS = 12;
  * "Musterfrau"). Only letters and digits reach FTS5, so the input cannot inject query syntax.
  * Returns undefined when nothing searchable was typed.
  */
-export function ftsQuery(typed: string): string | undefined {
+export function ftsQuery(typed: string, column?: 'names'): string | undefined {
   const terms = foldForSearch(typed)
     .split(/[^\p{L}\p{N}]+/u)
     .filter((t) => t.length > 0)
     .slice(0, MAX_QUERY_TERMS);
   if (terms.length === 0) return undefined;
-  return terms.map((t) => `"${t}"*`).join(' ');
+  // a column filter before each term: every word must occur in that column
+  return terms.map((t) => `${column ? `${column} : ` : ''}"${t}"*`).join(' ');
 }
 
 const MAX_BODY_TEXT = 512 * 1024;

@@ -20,9 +20,12 @@ import { appendAudit, auditCsv, readAudit, verifyAuditChain, type AuditEntry, ty
 import { blobStream, deleteBlobFile, nodeBlobFileIo, type BlobFileIo } from './blob-files.js';
 import { DEFAULT_CHUNK_BYTES } from './blob-crypto.js';
 import { stmt } from './statements.js';
+import { auditDetail, type AuditParams } from './audit-words.js';
+import { applicantSortKey, checkNames, encodeNames, type StoredPersonName } from './applicant-names.js';
+import { readCodeLists, saveCodeList, type CodeListSaveResult, type NewCodeList, type StoredCodeList } from './code-lists.js';
 import { openEncryptedDatabase, type Db } from './database.js';
 import { deleteDeliveryRows } from './deletion.js';
-import { countDeliveries, getDeliveryRecord, listDeliveries, resolveRef } from './delivery-queries.js';
+import { countDeliveries, deliveriesNamed, getDeliveryRecord, listDeliveries, resolveRef } from './delivery-queries.js';
 import { saveDelivery, type WriterContext } from './delivery-writer.js';
 import { fromFsError, fromSqliteError, storeError } from './errors.js';
 import { readKeyFile } from './key-file.js';
@@ -195,7 +198,7 @@ export class PostfachStore {
       const audited = db;
       audited
         .transaction(() => {
-          appendAudit(audited, osUser, { action: 'store-created', detail: `wrappers=${wrappers.join(',')}` });
+          appendAudit(audited, osUser, { action: 'store-created', detail: auditDetail({ wrappers }) });
           recordEvaluatedWith(audited, caSetDigest([]));
         })
         .immediate();
@@ -391,7 +394,7 @@ export class PostfachStore {
       const { id, messageId } = resolveRef(db, ref);
       // exported means seen: it leaves "ungelesen" as well
       stmt(db, 'UPDATE deliveries SET exported_at = ?, read_at = coalesce(read_at, ?) WHERE id = ?').run(Date.now(), Date.now(), id);
-      this.audit(db, { action: 'exported', deliveryId: id, messageId, detail: technicalDetail(detail) });
+      this.audit(db, { action: 'exported', deliveryId: id, messageId, detail: auditDetail({ format: technicalDetail(detail) }) });
     });
   }
 
@@ -462,6 +465,44 @@ export class PostfachStore {
     await this.unlinkBlobs(blobIds);
   }
 
+  // ---- code lists (imported by local IT) ----
+
+  /** Keeps a code list version (replacing the same version with other content); audited when anything changed. */
+  saveCodeList(list: NewCodeList): CodeListSaveResult {
+    return this.write('save code list', (db) => saveCodeList(db, this.osUser, list));
+  }
+
+  codeLists(): StoredCodeList[] {
+    return this.run('read code lists', (db) => readCodeLists(db));
+  }
+
+  /** Changes whenever a code list is imported or replaced (also by another program on the same store). */
+  codeListsStamp(): string {
+    return this.run('code lists stamp', (db) => {
+      const row = stmt(db, 'SELECT count(*) AS n, coalesce(max(imported_at), 0) AS at, coalesce(max(id), 0) AS id FROM code_lists').get() as { n: number; at: number; id: number };
+      return `${row.n}:${row.at}:${row.id}`;
+    });
+  }
+
+  // ---- applicants' names in their parts (schema 9) ----
+
+  /** Readable rows whose name parts were guessed by the migration, by id from `afterId`, at most `limit`. */
+  rowsWithGuessedNames(afterId: number, limit: number): number[] {
+    return this.run('find guessed names', (db) =>
+      (
+        stmt(db, `SELECT id FROM deliveries WHERE id > ? AND unreadable_reason IS NULL AND json_valid(applicant_parts) AND json_extract(applicant_parts, '$.guessed') = 1 ORDER BY id LIMIT ?`).all(afterId, limit) as Array<{ id: number }>
+      ).map((r) => r.id),
+    );
+  }
+
+  /** The names in their parts as read from the content (replaces guessed parts; the sort key follows). */
+  setApplicantNames(id: number, names: readonly StoredPersonName[]): void {
+    if (names.length > 50 || !checkNames(names)) throw storeError('store-invalid-input', 'applicant names: not a list of names or too long');
+    this.write('set applicant names', (db) => {
+      stmt(db, 'UPDATE deliveries SET applicant_parts = ?, applicant_sort = ? WHERE id = ?').run(names.length === 0 ? null : encodeNames(names), applicantSortKey(names), id);
+    });
+  }
+
   // ---- settings and retention ----
 
   getSettings(): StoreSettings {
@@ -471,7 +512,7 @@ export class PostfachStore {
   updateSettings(patch: Partial<StoreSettings>): StoreSettings {
     return this.write('change settings', (db) => {
       const changes = writeSettings(db, patch);
-      if (changes.length > 0) this.audit(db, { action: 'settings-changed', detail: changes.join(' ') });
+      if (changes.length > 0) this.audit(db, { action: 'settings-changed', detail: auditDetail({ event: 'retention', changes }) });
       return readSettings(db);
     });
   }
@@ -493,7 +534,7 @@ export class PostfachStore {
       const ids: string[] = [];
       for (const c of plan) {
         ids.push(...deleteDeliveryRows(db, c.id));
-        this.audit(db, { action: 'retention-deleted', deliveryId: c.id, messageId: c.messageId, detail: `reason=${c.reason}` });
+        this.audit(db, { action: 'retention-deleted', deliveryId: c.id, messageId: c.messageId, detail: auditDetail({ reason: c.reason }) });
       }
       return { deleted: plan, blobIds: ids };
     });
@@ -514,7 +555,7 @@ export class PostfachStore {
     this.write('save mailbox identity', (db) => {
       writeMailboxIdentity(db, this.dataKey, this.storeId, record, Date.now());
       const fingerprint = createHash('sha256').update(record.cipherCertificate).digest('hex');
-      this.audit(db, { action: 'settings-changed', detail: `mailbox identity set: cipher certificate sha256=${fingerprint}` });
+      this.audit(db, { action: 'settings-changed', detail: auditDetail({ event: 'identity-set', sha256: fingerprint }) });
     });
   }
 
@@ -522,7 +563,7 @@ export class PostfachStore {
   updateMailboxConnection(connection: MailboxIdentityRecord['connection']): boolean {
     return this.write('update mailbox connection', (db) => {
       const changed = updateMailboxConnection(db, connection, Date.now());
-      if (changed) this.audit(db, { action: 'settings-changed', detail: 'mailbox connection changed' });
+      if (changed) this.audit(db, { action: 'settings-changed', detail: auditDetail({ event: 'connection-changed' }) });
       return changed;
     });
   }
@@ -555,7 +596,7 @@ export class PostfachStore {
   addTrustedCas(certificates: readonly Uint8Array[], origin: TrustedCaOrigin): string[] {
     return this.write('add trusted CAs', (db) => {
       const added = insertTrustedCas(db, certificates, origin, Date.now());
-      for (const fingerprint of added) this.audit(db, { action: 'trusted-ca-added', detail: `sha256=${fingerprint} origin=${origin}` });
+      for (const fingerprint of added) this.audit(db, { action: 'trusted-ca-added', detail: auditDetail({ sha256: fingerprint, origin }) });
       return added;
     });
   }
@@ -564,7 +605,7 @@ export class PostfachStore {
   removeTrustedCa(fingerprint: string): boolean {
     return this.write('remove trusted CA', (db) => {
       const removed = deleteTrustedCa(db, fingerprint);
-      if (removed) this.audit(db, { action: 'trusted-ca-removed', detail: `sha256=${fingerprint.toLowerCase()}` });
+      if (removed) this.audit(db, { action: 'trusted-ca-removed', detail: auditDetail({ sha256: fingerprint.toLowerCase() }) });
       return removed;
     });
   }
@@ -589,7 +630,7 @@ export class PostfachStore {
     }
     this.write('record trust evaluation', (db) => {
       recordEvaluatedWith(db, evaluation.digest);
-      if (checked > 0 || reason !== 'ca-set-changed') this.audit(db, { action: 'trust-reevaluated', detail: `reason=${reason} re-evaluated=${checked} changed=${changed}` });
+      if (checked > 0 || reason !== 'ca-set-changed') this.audit(db, { action: 'trust-reevaluated', detail: auditDetail({ reason, checked, changed }) });
     });
     return { checked, changed };
   }
@@ -601,7 +642,7 @@ export class PostfachStore {
     this.write('stage key rotation', (db) => {
       stageRotation(db, this.dataKey, this.storeId, keys, chain, Date.now());
       const fingerprint = createHash('sha256').update(keys.cipherCertificate).digest('hex');
-      this.audit(db, { action: 'settings-changed', detail: `mailbox key rotation started: new cipher certificate sha256=${fingerprint}` });
+      this.audit(db, { action: 'settings-changed', detail: auditDetail({ event: 'rotation-started', sha256: fingerprint }) });
     });
   }
 
@@ -617,7 +658,7 @@ export class PostfachStore {
   cancelKeyRotation(): boolean {
     return this.write('cancel key rotation', (db) => {
       const removed = deleteRotation(db);
-      if (removed) this.audit(db, { action: 'settings-changed', detail: 'mailbox key rotation cancelled' });
+      if (removed) this.audit(db, { action: 'settings-changed', detail: auditDetail({ event: 'rotation-cancelled' }) });
       return removed;
     });
   }
@@ -627,7 +668,7 @@ export class PostfachStore {
     this.write('complete key rotation', (db) => {
       const { oldCipherCertificate, newCipherCertificate } = switchToStagedKeys(db, this.dataKey, this.storeId, Date.now());
       const fp = (der: Buffer) => createHash('sha256').update(der).digest('hex');
-      this.audit(db, { action: 'settings-changed', detail: `mailbox key rotated: cipher certificate sha256=${fp(oldCipherCertificate)} retired, sha256=${fp(newCipherCertificate)} in force` });
+      this.audit(db, { action: 'settings-changed', detail: auditDetail({ event: 'rotated', retired: fp(oldCipherCertificate), inForce: fp(newCipherCertificate) }) });
     });
   }
 
@@ -638,8 +679,12 @@ export class PostfachStore {
 
   // ---- audit log ----
 
-  auditEntries(query: AuditQuery = {}): AuditEntry[] {
-    return this.run('read audit log', (db) => readAudit(db, query));
+  auditEntries(query: AuditQuery & { person?: string } = {}): AuditEntry[] {
+    return this.run('read audit log', (db) => {
+      const { person, ...rest } = query;
+      // a person is found through the messages about them (a deleted message's entries keep only its ids)
+      return readAudit(db, person === undefined || person.trim() === '' ? rest : { ...rest, deliveryIds: deliveriesNamed(db, person) });
+    });
   }
 
   verifyAuditLog(): AuditVerification {
@@ -670,13 +715,13 @@ export class PostfachStore {
   /** Sets or replaces the password (the old one stops working). */
   async changePassword(newPassword: string, scrypt?: ScryptParams): Promise<void> {
     await changeWrappers(this.paths, this.storeId, this.dataKey, (w) => setPasswordWrapper(w, this.dataKey, this.storeId, newPassword, scrypt));
-    this.auditKeyChange('password set');
+    this.auditKeyChange({ event: 'password-set' });
   }
 
   /** Adds (or renews) an OS key store wrapper, e.g. for another Windows user of this PC. */
   async addProtector(protector: KeyProtector): Promise<void> {
     await changeWrappers(this.paths, this.storeId, this.dataKey, (w) => setProtectorWrapper(w, this.dataKey, this.storeId, protector));
-    this.auditKeyChange(`protector added: ${protector.id}`);
+    this.auditKeyChange({ event: 'protector-added', id: protector.id });
   }
 
   /** A new recovery key (the old one stops working); returned once, to be shown to the user. */
@@ -687,7 +732,7 @@ export class PostfachStore {
       recoveryKey = next.recoveryKey;
       return next.wrappers;
     });
-    this.auditKeyChange('recovery key renewed');
+    this.auditKeyChange({ event: 'recovery-renewed' });
     return recoveryKey;
   }
 
@@ -697,11 +742,11 @@ export class PostfachStore {
       if (!w.some((x) => x.id === id)) throw storeError('store-key-unavailable', `no key wrapper ${id}`);
       return w.filter((x) => x.id !== id);
     });
-    this.auditKeyChange(`removed: ${id}`);
+    this.auditKeyChange({ event: 'removed', id });
   }
 
-  private auditKeyChange(detail: string): void {
-    this.write('audit key change', (db) => this.audit(db, { action: 'key-wrapper-changed', detail }));
+  private auditKeyChange(params: AuditParams): void {
+    this.write('audit key change', (db) => this.audit(db, { action: 'key-wrapper-changed', detail: auditDetail(params) }));
   }
 
   // ---- backup ----

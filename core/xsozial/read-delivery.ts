@@ -3,7 +3,8 @@
  * mailbox list, and stream an inline document's decoded bytes again later.
  */
 import { createHash } from 'node:crypto';
-import { applicantNames, buildView, classify, headerFacts, type BuildOptions } from './build-view.js';
+import { applicantNamesOf, buildView, classify, headerFacts, type BuildOptions } from './build-view.js';
+import { formatPersonName } from '../api/contract/names.js';
 import { Base64StreamDecoder } from './base64-stream.js';
 import { documentMissing } from './errors.js';
 import { toByteSource, type XmlByteSource, type XmlSource } from './source.js';
@@ -22,18 +23,19 @@ export async function readDelivery(source: XmlSource, options: ReadOptions = {})
 }
 
 /** Applicants, benefit, date and test flag, read up to the end of the case data (the documents are skipped). */
-export async function summarize(source: XmlSource, options: Pick<ReadOptions, 'limits'> = {}): Promise<DeliverySummary> {
+export async function summarize(source: XmlSource, options: Pick<ReadOptions, 'limits' | 'codeLists'> = {}): Promise<DeliverySummary> {
   const { root } = await parseXmlSource(toByteSource(source), {
     ...(options.limits ? { limits: options.limits } : {}),
     // depth: root = 0, xsozial = 1, vorgang = 2 (the stack depth after the element closed)
     stopAfter: (el, depth) => (el.local === 'vorgang' && depth === 2) || (el.local === 'xsozial' && depth === 1),
   });
   const kind = classify(root);
-  const facts = headerFacts(root);
-  const applicants = kind === 'xsozial-application' ? applicantNames(root) : [];
+  const facts = headerFacts(root, options.codeLists);
+  const names = kind === 'xsozial-application' ? applicantNamesOf(root, options.codeLists) : [];
   return {
     kind,
-    applicants,
+    applicants: names.map((n) => formatPersonName(n, false)),
+    applicantNames: names,
     test: facts.test,
     ...(facts.benefit ? { benefit: facts.benefit } : {}),
     ...(facts.applicationDate ? { applicationDate: facts.applicationDate.raw, applicationDateDisplay: facts.applicationDate.display } : {}),

@@ -5,7 +5,7 @@
  */
 import type { ValueType } from './labels.js';
 
-export type ValueKind = 'text' | 'date' | 'datetime' | 'boolean' | 'amount' | 'iban' | 'code' | 'reference' | 'empty' | 'document';
+export type ValueKind = 'text' | 'date' | 'datetime' | 'boolean' | 'amount' | 'iban' | 'code' | 'reference' | 'empty' | 'document' | 'address';
 
 export interface ValueFlag {
   readonly kind: 'iban-invalid' | 'mime-mismatch' | 'document-invalid';
@@ -27,6 +27,8 @@ export interface DisplayValue {
    * form. The full value comes with `messages.value`. Never set by the reader.
    */
   readonly fullLength?: number;
+  /** A remark shown beside the value (e.g. which list version a code text comes from). */
+  readonly note?: { readonly de: string; readonly en: string };
 }
 
 export const EMPTY_DISPLAY = 'keine Angabe';

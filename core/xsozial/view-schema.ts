@@ -5,6 +5,7 @@
  * tests/xsozial/view-schema.test.ts keeps them in step with what readDelivery produces.
  */
 import { z } from 'zod';
+import { personNameSchema } from '../api/contract/names.js';
 
 // bounded like every contract schema: the reader's own limits (1 MiB text nodes, at most 200 000 elements) are the bounds
 const text = z.string().max(1024 * 1024);
@@ -19,7 +20,7 @@ export const valueFlagSchema = z.strictObject({
 });
 
 export const displayValueSchema = z.strictObject({
-  kind: z.enum(['text', 'date', 'datetime', 'boolean', 'amount', 'iban', 'code', 'reference', 'empty', 'document']),
+  kind: z.enum(['text', 'date', 'datetime', 'boolean', 'amount', 'iban', 'code', 'reference', 'empty', 'document', 'address']),
   display: text,
   raw: text,
   flag: valueFlagSchema.optional(),
@@ -27,21 +28,31 @@ export const displayValueSchema = z.strictObject({
     .object({ code: text, listURI: text.optional(), listVersionID: text.optional(), text: text.optional() })
     .optional(),
   fullLength: z.number().int().nonnegative().optional(),
+  note: z.strictObject({ de: text, en: text }).optional(),
 });
 
-export const fieldSchema = z.strictObject({ id: text, label: labelSchema, value: displayValueSchema, covers: list(text).optional() });
+export const fieldSchema = z.strictObject({ id: text, label: labelSchema, value: displayValueSchema, covers: list(text).optional(), technical: z.boolean().optional(), inTitle: z.boolean().optional() });
 
 export const summaryCardSchema = z.strictObject({
   id: text,
+  kind: z.enum(['person', 'third-party', 'group', 'documents', 'technical', 'message']).optional(),
   title: labelSchema,
-  sections: list(z.strictObject({ id: text, title: labelSchema, fields: list(fieldSchema) })),
+  sections: list(z.strictObject({ id: text, title: labelSchema, fields: list(fieldSchema), role: z.enum(['summary', 'all']).optional() })),
+  collapsed: z.boolean().optional(),
 });
+
+/**
+ * The id by which a tree node's composed block (e.g. an address written as lines) is found again, e.g. when the UI
+ * fetches its whole value (`messages.value`, where "tree").
+ */
+export const treeBlockId = (nodeId: string): string => `${nodeId}#block`;
 
 export interface TreeNodeShape {
   id: string;
   name: string;
   label: z.infer<typeof labelSchema>;
   value?: z.infer<typeof displayValueSchema> | undefined;
+  block?: z.infer<typeof displayValueSchema> | undefined;
   attributes: Array<z.infer<typeof fieldSchema>>;
   children: TreeNodeShape[];
 }
@@ -52,6 +63,7 @@ export const treeNodeSchema: z.ZodType<TreeNodeShape> = z.lazy(() =>
     name: text,
     label: labelSchema,
     value: displayValueSchema.optional(),
+    block: displayValueSchema.optional(),
     attributes: list(fieldSchema),
     children: list(treeNodeSchema),
   }),
@@ -94,6 +106,7 @@ export const deliveryViewSchema = z.strictObject({
   benefit: benefitSchema.optional(),
   applicationDate: displayValueSchema.optional(),
   applicants: list(text),
+  applicantNames: list(personNameSchema),
   cards: list(summaryCardSchema),
   tree: treeNodeSchema,
   documents: list(documentViewSchema),
@@ -103,6 +116,7 @@ export const deliveryViewSchema = z.strictObject({
 export const deliverySummarySchema = z.strictObject({
   kind: kindSchema,
   applicants: list(text),
+  applicantNames: list(personNameSchema),
   benefit: benefitSchema.optional(),
   applicationDate: text.optional(),
   applicationDateDisplay: text.optional(),

@@ -2,6 +2,7 @@
  * The view model of a delivered XML content, shared by the UI and the exports. Plain JSON (no class instances,
  * no binary data): it can cross the IPC boundary and be stored.
  */
+import type { PersonName } from '../api/contract/names.js';
 import type { Label } from './labels.js';
 import type { DisplayValue, ValueFlag } from './values.js';
 
@@ -14,18 +15,36 @@ export interface Field {
   readonly value: DisplayValue;
   /** Ids of further tree values this field also shows (a name written as text beside its reference). */
   readonly covers?: readonly string[];
+  /** A technical id (personID, Nachrichten-ID, …): left out of "Block kopieren" unless asked for. */
+  readonly technical?: boolean;
+  /**
+   * A part of the name the card's title already shows ("Antragsteller/in: Müller, Mia"): not repeated as a row on
+   * screen, but copied with the block (the case system wants family and given name in fields of their own).
+   */
+  readonly inTitle?: boolean;
 }
 
 export interface CardSection {
   readonly id: string;
   readonly title: Label;
   readonly fields: readonly Field[];
+  /**
+   * summary: what the caseworker reads and copies first · all: every further value of the block ("Alle Angaben",
+   * shown on request). Absent: an ordinary section.
+   */
+  readonly role?: 'summary' | 'all';
 }
+
+/** What a card is about: a person's block, the case-level groups, the documents, the technical facts. */
+export type CardKind = 'person' | 'third-party' | 'group' | 'documents' | 'technical' | 'message';
 
 export interface SummaryCard {
   readonly id: string;
+  readonly kind?: CardKind;
   readonly title: Label;
   readonly sections: readonly CardSection[];
+  /** Shown closed at first (the technical facts). */
+  readonly collapsed?: boolean;
 }
 
 export interface TreeNode {
@@ -35,6 +54,8 @@ export interface TreeNode {
   readonly label: Label;
   /** Present for leaf elements, code elements and inline documents. */
   readonly value?: DisplayValue;
+  /** What a group element says as one block (an address: "Straße Nr., PLZ Ort"), beside its values. */
+  readonly block?: DisplayValue;
   readonly attributes: readonly Field[];
   readonly children: readonly TreeNode[];
 }
@@ -83,8 +104,10 @@ export interface DeliveryView {
   readonly createdAt?: DisplayValue;
   readonly benefit?: BenefitSummary;
   readonly applicationDate?: DisplayValue;
-  /** Names of the applicants (persons with antragsteller = true). */
+  /** Names of the applicants (persons with antragsteller = true), written as the setting says. */
   readonly applicants: readonly string[];
+  /** The same names in their parts. */
+  readonly applicantNames: readonly PersonName[];
   readonly cards: readonly SummaryCard[];
   readonly tree: TreeNode;
   readonly documents: readonly DocumentView[];
@@ -102,7 +125,10 @@ export interface BenefitSummary {
 /** What the mailbox list needs, read without going through the documents. */
 export interface DeliverySummary {
   readonly kind: DeliveryKind;
+  /** "Vorname Nachname" (kept for the full-text search). */
   readonly applicants: readonly string[];
+  /** The same names in their parts (the list writes and sorts them by family name). */
+  readonly applicantNames: readonly PersonName[];
   readonly benefit?: BenefitSummary;
   /** As written (xs:date). */
   readonly applicationDate?: string;

@@ -85,7 +85,7 @@ describe('loopback bridge', () => {
     await new Promise((r) => setTimeout(r, 100)); // let the event stream connect
     expect((await api.call('app.info', {})).host).toBe('browser');
     await api.call('settings.set', { language: 'en' });
-    expect(await changed).toEqual({ language: 'en', fetchIntervalMinutes: 15 });
+    expect(await changed).toEqual({ language: 'en', fetchIntervalMinutes: 15, familyNameFirst: true });
     await api.call('settings.set', { language: 'de' });
     http.close();
   });

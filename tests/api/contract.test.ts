@@ -35,7 +35,7 @@ describe('contract declaration', () => {
 
   it('derives caller and handler types from the schemas', () => {
     expectTypeOf<MethodOutput<'app.info'>>().toEqualTypeOf<AppInfo>();
-    expectTypeOf<MethodInput<'settings.set'>>().toEqualTypeOf<{ language?: 'de' | 'en' | undefined; fetchIntervalMinutes?: number | undefined }>();
+    expectTypeOf<MethodInput<'settings.set'>>().toEqualTypeOf<{ language?: 'de' | 'en' | undefined; fetchIntervalMinutes?: number | undefined; familyNameFirst?: boolean | undefined }>();
     // the compiler demands a handler for every service method and every shell method
     // @ts-expect-error settings.get and settings.set are missing
     const incomplete: ServiceHandlers = { 'app.info': () => ({}) as AppInfo };
@@ -135,10 +135,10 @@ describe('API client over a bridge', () => {
     const api = createApiClient(bridge);
     const seen: Settings[] = [];
     const off = api.on('settings.changed', (s) => seen.push(s));
-    await expect(api.call('settings.set', { language: 'en' })).resolves.toEqual({ language: 'en', fetchIntervalMinutes: 15 });
+    await expect(api.call('settings.set', { language: 'en' })).resolves.toEqual({ language: 'en', fetchIntervalMinutes: 15, familyNameFirst: true });
     off();
     await api.call('settings.set', { language: 'de' });
-    expect(seen).toEqual([{ language: 'en', fetchIntervalMinutes: 15 }]);
+    expect(seen).toEqual([{ language: 'en', fetchIntervalMinutes: 15, familyNameFirst: true }]);
     expect(bridge.events).toHaveLength(2);
   });
 

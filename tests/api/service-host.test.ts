@@ -35,12 +35,12 @@ describe('service in a worker thread', () => {
     const api = createApiClient(host.asBridge());
     const changed: Settings[] = [];
     const off = api.on('settings.changed', (s) => changed.push(s));
-    expect(await api.call('settings.get', {})).toEqual({ language: 'de', fetchIntervalMinutes: 15 });
-    expect(await api.call('settings.set', { language: 'en' })).toEqual({ language: 'en', fetchIntervalMinutes: 15 });
-    expect(await api.call('settings.get', {})).toEqual({ language: 'en', fetchIntervalMinutes: 15 });
+    expect(await api.call('settings.get', {})).toEqual({ language: 'de', fetchIntervalMinutes: 15, familyNameFirst: true });
+    expect(await api.call('settings.set', { language: 'en' })).toEqual({ language: 'en', fetchIntervalMinutes: 15, familyNameFirst: true });
+    expect(await api.call('settings.get', {})).toEqual({ language: 'en', fetchIntervalMinutes: 15, familyNameFirst: true });
     await api.call('settings.set', { language: 'de' });
     off();
-    expect(changed).toEqual([{ language: 'en', fetchIntervalMinutes: 15 }, { language: 'de', fetchIntervalMinutes: 15 }]);
+    expect(changed).toEqual([{ language: 'en', fetchIntervalMinutes: 15, familyNameFirst: true }, { language: 'de', fetchIntervalMinutes: 15, familyNameFirst: true }]);
   });
 
   it('keeps the window arrangement (splitter, list density) across a restart of the service', async () => {
@@ -90,7 +90,7 @@ describe('service runtime checks its handlers', () => {
         'settings.get': () => ({ language: 'fr' }) as never,
         'settings.set': (_input, context) => {
           context.emit('mailbox.newApplications', { count: -1 });
-          return { language: 'de', fetchIntervalMinutes: 15 };
+          return { language: 'de', fetchIntervalMinutes: 15, familyNameFirst: true };
         },
       }),
       () => undefined,
@@ -156,7 +156,7 @@ describe('service start-up', () => {
       return createServiceHandlers(o);
     });
     const host = await slow.started;
-    expect(await host.invoke('settings.get', {})).toEqual({ ok: true, value: { language: 'de', fetchIntervalMinutes: 15 } });
+    expect(await host.invoke('settings.get', {})).toEqual({ ok: true, value: { language: 'de', fetchIntervalMinutes: 15, familyNameFirst: true } });
     slow.close();
     const failing = start(async () => {
       throw new PostfachError('store-wrong-password', { de: 'Falsches Passwort.', en: 'Wrong password.' }, 'key check failed');

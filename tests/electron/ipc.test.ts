@@ -80,7 +80,7 @@ describe('IPC wiring', () => {
   it('sends service events and shell events to our UI only, validated', async () => {
     await call(from('app://postfach/index.html'), 'settings.set', { language: 'en' });
     await expect.poll(() => ui.sent.length).toBe(1);
-    expect(ui.sent[0]).toEqual([EVENT_CHANNEL, 'settings.changed', { language: 'en', fetchIntervalMinutes: 15 }]);
+    expect(ui.sent[0]).toEqual([EVENT_CHANNEL, 'settings.changed', { language: 'en', fetchIntervalMinutes: 15, familyNameFirst: true }]);
     wiring.emitShellEvent('ui.command', { command: 'fetch' });
     expect(ui.sent[1]).toEqual([EVENT_CHANNEL, 'ui.command', { command: 'fetch' }]);
     expect(() => wiring.emitShellEvent('ui.command', { command: 'format-disk' } as never)).toThrow(expect.objectContaining({ kind: 'api-invalid-event' }));

@@ -48,7 +48,7 @@ describe('Electron bundles', () => {
         ipcRenderer: {
           invoke: async (...args: unknown[]) => {
             invocations.push(args);
-            return { ok: true, value: { language: 'de', fetchIntervalMinutes: 15 } };
+            return { ok: true, value: { language: 'de', fetchIntervalMinutes: 15, familyNameFirst: true } };
           },
           on: (channel: string, listener: (...args: unknown[]) => void) => void rendererListeners.set(channel, listener),
         },
@@ -77,7 +77,7 @@ describe('Electron bundles', () => {
     });
 
     it('forwards contract calls on the one invoke channel, refuses anything else before it leaves', async () => {
-      expect(await postfach.call('settings.get', {})).toEqual({ ok: true, value: { language: 'de', fetchIntervalMinutes: 15 } });
+      expect(await postfach.call('settings.get', {})).toEqual({ ok: true, value: { language: 'de', fetchIntervalMinutes: 15, familyNameFirst: true } });
       expect(invocations).toEqual([['postfach:call', 'settings.get', {}]]);
       expect(await postfach.call('fs.readFile', { path: '/etc/passwd' })).toMatchObject({ ok: false, error: { kind: 'api-unknown-method' } });
       expect(await postfach.call('settings.set', { language: 'xx' })).toMatchObject({ ok: false, error: { kind: 'api-invalid-input' } });
@@ -89,12 +89,12 @@ describe('Electron bundles', () => {
       const seen: unknown[] = [];
       const off = postfach.on('settings.changed', (p) => seen.push(p));
       const deliver = rendererListeners.get('postfach:event') as (...args: unknown[]) => void;
-      deliver({}, 'settings.changed', { language: 'en', fetchIntervalMinutes: 15 });
-      deliver({}, 'settings.changed', { language: 'xx', fetchIntervalMinutes: 15 });
+      deliver({}, 'settings.changed', { language: 'en', fetchIntervalMinutes: 15, familyNameFirst: true });
+      deliver({}, 'settings.changed', { language: 'xx', fetchIntervalMinutes: 15, familyNameFirst: true });
       deliver({}, 'no.such.event', { language: 'en' });
       off();
       deliver({}, 'settings.changed', { language: 'de' });
-      expect(seen).toEqual([{ language: 'en', fetchIntervalMinutes: 15 }]);
+      expect(seen).toEqual([{ language: 'en', fetchIntervalMinutes: 15, familyNameFirst: true }]);
     });
   });
 });

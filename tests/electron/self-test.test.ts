@@ -213,7 +213,7 @@ describe('the preload bridge over a stand-in ipcRenderer', () => {
     let deliver: ((event: unknown, ...args: unknown[]) => void) | undefined;
     const channels: string[] = [];
     const bridge = createPreloadBridge({
-      invoke: async (...args) => (invoked.push(args), { ok: true, value: { language: 'de', fetchIntervalMinutes: 15 } }),
+      invoke: async (...args) => (invoked.push(args), { ok: true, value: { language: 'de', fetchIntervalMinutes: 15, familyNameFirst: true } }),
       on: (channel, listener) => void (channels.push(channel), (deliver = listener)),
     });
     expect(channels).toEqual(['postfach:event']);
@@ -224,12 +224,12 @@ describe('the preload bridge over a stand-in ipcRenderer', () => {
     const seen: unknown[] = [];
     const off = bridge.on('settings.changed', (p) => seen.push(p));
     expect(bridge.on('no.such.event' as never, () => undefined)()).toBeUndefined();
-    deliver?.({}, 'settings.changed', { language: 'en', fetchIntervalMinutes: 15 });
-    deliver?.({}, 'settings.changed', { language: 'xx', fetchIntervalMinutes: 15 });
+    deliver?.({}, 'settings.changed', { language: 'en', fetchIntervalMinutes: 15, familyNameFirst: true });
+    deliver?.({}, 'settings.changed', { language: 'xx', fetchIntervalMinutes: 15, familyNameFirst: true });
     deliver?.({}, 'no.such.event', {});
     deliver?.({}, 'store.changed', { state: 'none' }); // nobody listens: dropped quietly
     off();
-    deliver?.({}, 'settings.changed', { language: 'de', fetchIntervalMinutes: 15 });
-    expect(seen).toEqual([{ language: 'en', fetchIntervalMinutes: 15 }]);
+    deliver?.({}, 'settings.changed', { language: 'de', fetchIntervalMinutes: 15, familyNameFirst: true });
+    expect(seen).toEqual([{ language: 'en', fetchIntervalMinutes: 15, familyNameFirst: true }]);
   });
 });

@@ -47,6 +47,8 @@ export interface HostileApplication {
   readonly xml: Buffer;
   /** The applicant's name as delivered (with U+202E). */
   readonly applicant: string;
+  /** The same name as lists write it: "Nachname, Vorname" (still with U+202E). */
+  readonly applicantFiled: string;
   readonly iban: string;
   readonly subject: string;
 }
@@ -65,7 +67,8 @@ export async function hostileApplication(seed = 'hostile'): Promise<HostileAppli
   text = `${text.slice(0, at)}${dokumentXml(HOSTILE_DOCUMENTS)}${text.slice(at)}`;
   const xml = Buffer.from(text, 'utf8');
   const summary = await summarize(xml);
-  return { xml, applicant: summary.applicants[0] ?? '', iban, subject: `Antrag auf Hilfe zum Lebensunterhalt ${RLO}(gnuthcaeb)` };
+  const name = summary.applicantNames[0];
+  return { xml, applicant: summary.applicants[0] ?? '', applicantFiled: name ? `${name.family}, ${name.given}` : '', iban, subject: `Antrag auf Hilfe zum Lebensunterhalt ${RLO}(gnuthcaeb)` };
 }
 
 /** OSCI attachments of the same kind: a shortcut with an override in its name, a real PDF. */
@@ -101,6 +104,7 @@ export async function hostileDelivery(seed = 'hostile', now = Date.now()): Promi
       ]),
       summary: {
         applicants: [...summary.applicants],
+        applicantNames: [...summary.applicantNames],
         benefitCode: summary.benefit?.code ?? null,
         benefitText: summary.benefit?.text ?? null,
         applicationDate: summary.applicationDate?.slice(0, 10) ?? null,

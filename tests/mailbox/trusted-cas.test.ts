@@ -134,8 +134,8 @@ describe('the office’s trusted sender CAs', () => {
     // the change, then the judgement of the stored messages with its count
     const audit = (await api.call('audit.list', {})).entries.filter((e) => e.action.startsWith('trust'));
     expect(audit.map((e) => [e.action, e.actionText, e.detail])).toEqual([
-      ['trusted-ca-added', 'vertrauenswürdige Absender-CA hinzugefügt', `sha256=${fingerprintHex(ca)} origin=import`],
-      ['trust-reevaluated', 'Vertrauensstatus der Signaturen neu bewertet', 'reason=ca-added re-evaluated=2 changed=2'],
+      ['trusted-ca-added', 'vertrauenswürdige Absender-CA hinzugefügt', `{"v":1,"sha256":"${fingerprintHex(ca)}","origin":"import"}`],
+      ['trust-reevaluated', 'Vertrauensstatus der Signaturen neu bewertet', '{"v":1,"reason":"ca-added","checked":2,"changed":2}'],
     ]);
     // the same file again: nothing added, nothing judged, nothing audited
     expect(await api.call('trust.add', { file: files.der! })).toMatchObject({ added: 0, reevaluated: { checked: 0, changed: 0 } });
@@ -157,8 +157,8 @@ describe('the office’s trusted sender CAs', () => {
     expect((await authorOf(3)).reasons.map((r) => r.de)).toEqual(['Die Kette endet bei einer Zertifizierungsstelle, die nicht als vertrauenswürdig eingerichtet ist.']);
     const audit = (await api.call('audit.list', {})).entries.filter((e) => e.action.startsWith('trust')).slice(-2);
     expect(audit.map((e) => [e.action, e.actionText, e.detail])).toEqual([
-      ['trusted-ca-removed', 'vertrauenswürdige Absender-CA entfernt', `sha256=${fingerprintHex(ca)}`],
-      ['trust-reevaluated', 'Vertrauensstatus der Signaturen neu bewertet', 'reason=ca-removed re-evaluated=3 changed=3'],
+      ['trusted-ca-removed', 'vertrauenswürdige Absender-CA entfernt', `{"v":1,"sha256":"${fingerprintHex(ca)}"}`],
+      ['trust-reevaluated', 'Vertrauensstatus der Signaturen neu bewertet', '{"v":1,"reason":"ca-removed","checked":3,"changed":3}'],
     ]);
     expect((await errorOf(api.call('trust.remove', { fingerprint: ca.fingerprint256 }))).kind).toBe('trusted-ca-unknown');
   });
@@ -232,7 +232,7 @@ describe('IT’s trusted CAs (machine file)', () => {
     await api.call('store.open', { unlock: { password: STORE_PASSWORD } });
     expect(await statuses()).toEqual(['vertrauenswuerdig', 'vertrauenswuerdig', 'vertrauenswuerdig']);
     const reevaluated = (await api.call('audit.list', {})).entries.filter((e) => e.action === 'trust-reevaluated' && e.detail?.startsWith('reason=ca-set-changed'));
-    expect(reevaluated.map((e) => e.detail)).toEqual(['reason=ca-set-changed re-evaluated=3 changed=3']);
+    expect(reevaluated.map((e) => e.detail)).toEqual(['{"v":1,"reason":"ca-set-changed","checked":3,"changed":3}']);
     const list = await api.call('trust.list', {});
     expect(list).toMatchObject({ locked: false, cas: [{ owner: 'it', source: 'machine-file', addedAt: null, inForce: true }] });
     const refused = await errorOf(api.call('trust.remove', { fingerprint: ca.fingerprint256 }));

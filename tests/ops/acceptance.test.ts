@@ -74,8 +74,9 @@ describe('postfach abnahme', () => {
     expect(text).toContain('entschlüsselt und gelesen');
     expect(text.replace(/\s+/g, ' ')).toMatch(/Signatur gültig; Zertifikat vertrauenswürdig; Sperrstatus nicht geprüft/);
     expect(text.replace(/\s+/g, ' ')).toContain('Kein Bildschirmfoto: auf der Kommandozeile ohne Browser erstellt');
-    // the summary cards as text: the applicant's family name appears in its own field
-    expect(text.normalize('NFC')).toContain((test.applicants[0] as string).normalize('NFC'));
+    // the summary cards as text: the applicant's block is titled with the name as an office files it
+    const name = test.applicantNames![0]!;
+    expect(text.normalize('NFC').replace(/\s+/g, ' ')).toContain(`Antragsteller/in: ${name.family}, ${name.given}`.normalize('NFC'));
     expect(text.replace(/\s+/g, ' ')).toMatch(/delivery\.stored id=\d+ messageId=/);
     expect(text).toContain('Ergebnis der Abnahme');
     // distinguished names wrap between their parts, never inside a word

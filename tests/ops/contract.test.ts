@@ -71,12 +71,12 @@ describe('ops contract', () => {
   });
 
   it('the user settings sit under the machine settings: a locked one cannot be set', async () => {
-    expect(await api.call('settings.get', {})).toEqual({ language: 'de', fetchIntervalMinutes: 20 });
+    expect(await api.call('settings.get', {})).toEqual({ language: 'de', fetchIntervalMinutes: 20, familyNameFirst: true });
     const locked = await failure(api.call('settings.set', { fetchIntervalMinutes: 5 }));
     expect(locked.kind).toBe('setting-locked');
     expect(locked.text.de).toBe('„Abrufintervall (Minuten)“ ist von Ihrer IT festgelegt (Konfigurationsdatei des PCs) und kann hier nicht geändert werden.');
-    expect(await api.call('settings.set', { language: 'en' })).toEqual({ language: 'en', fetchIntervalMinutes: 20 });
-    expect(await api.call('settings.get', {})).toEqual({ language: 'en', fetchIntervalMinutes: 20 });
+    expect(await api.call('settings.set', { language: 'en' })).toEqual({ language: 'en', fetchIntervalMinutes: 20, familyNameFirst: true });
+    expect(await api.call('settings.get', {})).toEqual({ language: 'en', fetchIntervalMinutes: 20, familyNameFirst: true });
   });
 
   it('locked settings are refused; retention from the settings is in force in the store', async () => {

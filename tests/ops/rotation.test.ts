@@ -5,6 +5,7 @@
  * for the old certificate, for the new one, and content still encrypted for the old certificate after the switch are
  * all readable; without the retired key that last one would not be.
  */
+import { auditWords } from '../../core/store/audit-words.js';
 import { generateKeyPairSync, X509Certificate } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -145,9 +146,10 @@ describe('certificate rotation', () => {
     const control = await runFetch({ store, identity: withoutRetired });
     expect(control).toMatchObject({ newMessages: 1, unreadable: 1 });
 
-    const audit = store.auditEntries({ limit: 1000 }).map((e) => e.detail ?? '');
-    expect(audit.some((d) => d.startsWith('mailbox key rotation started'))).toBe(true);
-    expect(audit.some((d) => d.startsWith('mailbox key rotated'))).toBe(true);
+    // kept as codes and parameters, said in words when shown
+    const audit = store.auditEntries({ limit: 1000 }).filter((e) => e.action === 'settings-changed');
+    expect(audit.some((e) => auditWords(e.action, e.detail).de.startsWith('Zertifikatswechsel begonnen (neues Zertifikat SHA-256 '))).toBe(true);
+    expect(audit.some((e) => auditWords(e.action, e.detail).de.startsWith('Zertifikat gewechselt (bisher SHA-256 '))).toBe(true);
     expect(store.verifyAuditLog().ok).toBe(true);
     store.close();
   }, 240_000);

@@ -60,7 +60,7 @@ describe('password wrapper', () => {
     store.close();
     expect(await kindOf(PostfachStore.open(dbPath, { password: PASSWORD }))).toBe('store-wrong-password');
     const reopened = await PostfachStore.open(dbPath, { password: 'Neues-Passwort-123' });
-    expect(reopened.auditEntries().map((e) => [e.action, e.detail])).toContainEqual(['key-wrapper-changed', 'password set']);
+    expect(reopened.auditEntries().map((e) => [e.action, e.detail])).toContainEqual(['key-wrapper-changed', '{"v":1,"event":"password-set"}']);
     reopened.close();
   });
 });

@@ -215,6 +215,46 @@ describe('migrations', () => {
     raw.close();
   });
 
+  it('migration 12 sorts rows stored before it by family name (German collation); their content gives the real parts later', async () => {
+    const { dbPath, db } = await emptyStoreAt(11);
+    const xsb = (family: string, given: string) =>
+      Buffer.from(
+        `<?xml version="1.0" encoding="UTF-8"?><xsb:vorgang.transportieren.1000001 xmlns:xsb="https://portalverbund.d-nrw.de/efa/XSozial-basis/Version_2_4_0"><xsb:xsozial><xsb:vorgang>` +
+          `<xsb:person><xsb:antragsteller>true</xsb:antragsteller><xsb:allgemein><xsb:nameNatuerlichePerson><xsb:familienname><xsb:name>${family}</xsb:name></xsb:familienname>` +
+          `<xsb:vorname><xsb:name>${given}</xsb:name></xsb:vorname></xsb:nameNatuerlichePerson></xsb:allgemein></xsb:person></xsb:vorgang></xsb:xsozial></xsb:vorgang.transportieren.1000001>`,
+      );
+    // as the program before schema 12 wrote them: a display name, sorted by its folded form (the first name)
+    const rows: Array<[number, string, string]> = [
+      [1, 'Novák', 'Václav'],
+      [2, 'Yılmaz', 'Şükran'],
+      [3, 'Adler', 'Sven'],
+      [4, 'van der Berg', 'Renée'],
+      [5, 'Sükran', 'Ayla'],
+    ];
+    const insert = db.prepare('INSERT INTO deliveries(id, message_id, fetched_at, applicants, applicant_sort) VALUES (?, ?, ?, ?, ?)');
+    const details = db.prepare('INSERT INTO delivery_details(delivery_id, content_size, content_sha256, content_inline, content_type) VALUES (?, ?, ?, ?, ?)');
+    for (const [id, family, given] of rows) {
+      const content = xsb(family, given);
+      insert.run(id, `alt-${id}`, Date.UTC(2026, 9, id), JSON.stringify([`${given} ${family}`]), `${given} ${family}`.toLowerCase());
+      details.run(id, content.length, createHash('sha256').update(content).digest(), content, 'application/xml');
+    }
+    db.close();
+    const store = await PostfachStore.open(dbPath, { password: PASSWORD });
+    try {
+      const order = () => store.list({ sort: 'applicant' }).items.map((i) => i.applicantNames?.[0]?.family);
+      // guessed from the display name: the last word is taken for the family name
+      expect(order()).toEqual(['Adler', 'Berg', 'Novák', 'Sükran', 'Yılmaz']);
+      expect(store.rowsWithGuessedNames(0, 10)).toEqual([1, 2, 3, 4, 5]);
+      const { startNameBackfill } = await import('../../core/mailbox/name-backfill.js');
+      expect(await startNameBackfill(store).done).toBe(5);
+      expect(order()).toEqual(['Adler', 'Novák', 'Sükran', 'van der Berg', 'Yılmaz']);
+      expect(store.list({ sort: 'applicant' }).items[3]?.applicantNames).toEqual([{ family: 'van der Berg', given: 'Renée' }]);
+      expect(store.rowsWithGuessedNames(0, 10)).toEqual([]);
+    } finally {
+      store.close();
+    }
+  });
+
   it('opening twice migrates once; a database newer than the program is refused', async () => {
     const dbPath = await storeAtVersion(1);
     const [a, b] = await Promise.all([PostfachStore.open(dbPath, { password: PASSWORD }), PostfachStore.open(dbPath, { password: PASSWORD })]);

@@ -54,8 +54,8 @@ describe('retention', () => {
     for (const kept of [2, 3, 4, 6, 7, 8]) expect(store.getDelivery(kept).id).toBe(kept);
     expect(readdirSync(filesDir)).toHaveLength(12);
     expect(store.auditEntries().filter((e) => e.action === 'retention-deleted').map((e) => [e.deliveryId, e.messageId, e.detail])).toEqual([
-      [1, 'osci-msg-00000-a1b2c3', 'reason=transferred'],
-      [5, 'osci-msg-00004-a1b2c3', 'reason=trash'],
+      [1, 'osci-msg-00000-a1b2c3', '{"v":1,"reason":"transferred"}'],
+      [5, 'osci-msg-00004-a1b2c3', '{"v":1,"reason":"trash"}'],
     ]);
     // the search index forgot them too
     expect(store.list({ search: 'osci-msg-00000' }).total).toBe(0);
@@ -81,7 +81,7 @@ describe('retention', () => {
     expect(store.planRetention()).toEqual([]);
     store.updateSettings({ retentionTransferredDays: 10, retentionTrashDays: 7 });
     expect(store.getSettings()).toEqual({ retentionTransferredDays: 10, retentionTrashDays: 7 });
-    expect(store.auditEntries().find((e) => e.action === 'settings-changed')?.detail).toBe('retention.transferredDays=30→10 retention.trashDays=30→7');
+    expect(store.auditEntries().find((e) => e.action === 'settings-changed')?.detail).toBe('{"v":1,"event":"retention","changes":["retention.transferredDays=30→10","retention.trashDays=30→7"]}');
     expect(() => store.updateSettings({ retentionTransferredDays: -1 })).toThrowError(expect.objectContaining({ kind: 'store-invalid-input' }));
     expect(store.planRetention().map((c) => c.id)).toEqual([1, 2]);
     // the user confirmed only message 2 (say, the list shown was older than the plan)

@@ -42,8 +42,8 @@ describe('trusted CAs in the store', () => {
       expect(store.removeTrustedCa(sha256(ca))).toBe(false);
       const audit = store.auditEntries().filter((e) => e.action.startsWith('trust'));
       expect(audit.map((e) => [e.action, e.detail])).toEqual([
-        ['trusted-ca-added', `sha256=${sha256(ca)} origin=import`],
-        ['trusted-ca-removed', `sha256=${sha256(ca)}`],
+        ['trusted-ca-added', `{"v":1,"sha256":"${sha256(ca)}","origin":"import"}`],
+        ['trusted-ca-removed', `{"v":1,"sha256":"${sha256(ca)}"}`],
       ]);
       expect(store.verifyAuditLog().ok).toBe(true);
     } finally {
@@ -66,7 +66,7 @@ describe('trusted CAs in the store', () => {
       const all = [...store.list({ limit: 1000 }).items, ...store.list({ limit: 1000, offset: 1000 }).items];
       expect(all.filter((i) => i.signatureStatus === 'vertrauenswuerdig')).toHaveLength(1203);
       expect(store.auditEntries({ afterSeq: 1000 }).filter((e) => e.action === 'trust-reevaluated').map((e) => [AUDIT_ACTIONS[e.action], e.detail])).toEqual([
-        ['Vertrauensstatus der Signaturen neu bewertet', 'reason=ca-added re-evaluated=1203 changed=1203'],
+        ['Vertrauensstatus der Signaturen neu bewertet', '{"v":1,"reason":"ca-added","checked":1203,"changed":1203}'],
       ]);
       // the next run starts from the judged result: nothing to change, nothing written
       const again = { digest: evaluation.digest, evaluate: () => undefined };

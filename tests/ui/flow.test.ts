@@ -37,6 +37,10 @@ import {
 import { saveScreenshot } from './helpers/screenshots.js';
 import { startUiSession, type UiSession } from './helpers/ui-session.js';
 
+/** How the list and the print write the applicants: "Nachname, Vorname" (the default setting). */
+const shownName = (item: MessageListItem): string =>
+  (item.applicantNames ?? []).map((n) => [n.family, n.given, n.title].filter(Boolean).join(', ')).join('; ') || (item.applicants[0] ?? '');
+
 describe('the caseworker flow in the Übungsmodus', () => {
   let ui: UiSession;
   let downloads: string;
@@ -112,7 +116,8 @@ describe('the caseworker flow in the Übungsmodus', () => {
       // in the office time zone (Europe/Berlin), whatever zone this machine and the browser run in
       const eingang = officeTime().dateTime(item.eingang);
       expect(shown).toContain(`Eingang ${eingang}`);
-      expect(shown).toContain(item.applicants[0] ?? '');
+      // "Nachname, Vorname", as an office files it (the default setting)
+      expect(shown).toContain(shownName(item));
       expect(await row(item.id).getAttribute('aria-label')).toMatch(/^ungelesen, /);
     }
     const detail = await serviceApi(ui).call('messages.list', { limit: 1 });
@@ -199,10 +204,15 @@ describe('the caseworker flow in the Übungsmodus', () => {
     await copy.click();
     expect(await clipboardText(page)).toBe(ibanField?.value.raw.replace(/\s+/g, ''));
     await page.getByTestId('status-message').getByText(`„${ibanField?.label.de}“ kopiert`).waitFor();
-    await page.getByRole('button', { name: 'Block „Antrag“ kopieren' }).click();
+    await page.locator('[data-copy-block="antragsteller-1"]').click();
     const block = await clipboardText(page);
-    const antrag = detail.view?.cards.find((c) => c.id === 'antrag');
-    for (const field of antrag?.sections[0]?.fields ?? []) expect(block).toContain(`${field.label.de}\t`);
+    // the person's summary: every value but the empty ones and technical ids, in NFC
+    const summary = detail.view?.cards.find((c) => c.id === 'antragsteller-1')?.sections.find((s) => s.role === 'summary');
+    const copied = (summary?.fields ?? []).filter((f) => f.value.kind !== 'empty' && f.technical !== true);
+    expect(copied.length).toBeGreaterThan(2);
+    for (const field of copied) expect(block).toContain(`${field.label.de}\t`);
+    expect(block.split('\n')).toHaveLength(copied.length);
+    expect(block).toBe(block.normalize('NFC'));
     expect(block.split('\n').every((line) => line.includes('\t'))).toBe(true);
     // at 1280 px the actions stand in one row
     const tops = await page.locator('.message__actions').getByRole('button').evaluateAll((buttons) => buttons.map((b) => Math.round(b.getBoundingClientRect().top)));
@@ -217,7 +227,7 @@ describe('the caseworker flow in the Übungsmodus', () => {
     await page.locator('.pane--message').evaluate((pane) => pane.scrollTo({ top: 700 }));
     await expect.poll(() => pinned.isVisible()).toBe(true);
     const eingang = officeTime().dateTime(hzl.eingang);
-    expect(await pinned.innerText()).toBe(`${hzl.applicants.join('; ')} · Eingang ${eingang}`);
+    expect(await pinned.innerText()).toBe(`${shownName(hzl)} · Eingang ${eingang}`);
     const [pinBox, paneBox] = await Promise.all([pinned.boundingBox(), page.locator('.pane--message').boundingBox()]);
     expect(Math.abs((pinBox?.y ?? -99) - (paneBox?.y ?? 0))).toBeLessThanOrEqual(1);
     await saveScreenshot(page, 'ui-message-scrolled', { fullPage: false });
@@ -344,7 +354,7 @@ describe('the caseworker flow in the Übungsmodus', () => {
     await page.getByRole('button', { name: 'Drucken (Strg+P)' }).click();
     await expect.poll(() => printedTexts(page)).toHaveLength(1);
     const printed = (await printedTexts(page))[0] ?? '';
-    expect(printed).toContain(hzl.applicants[0] ?? '');
+    expect(printed).toContain(shownName(hzl));
     expect(printed).toContain('Eingang (Intermediär)');
     await expect.poll(() => auditActions(ui, hzl.id)).toContain('printed');
   });

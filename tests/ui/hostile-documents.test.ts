@@ -39,6 +39,7 @@ const increasing = (xs: number[]): boolean => xs.length > 1 && xs.every((x, i) =
 describe('an application with hidden characters and disguised documents', () => {
   let ui: UiSession;
   let applicant = '';
+  let applicantFiled = '';
   beforeAll(async () => {
     ui = await startUiSession({
       prepare: async (dataDir) => {
@@ -46,6 +47,7 @@ describe('an application with hidden characters and disguised documents', () => 
         try {
           const { delivery, application } = await hostileDelivery();
           applicant = application.applicant;
+          applicantFiled = application.applicantFiled;
           await store.saveDelivery(delivery);
         } finally {
           store.close();
@@ -65,7 +67,9 @@ describe('an application with hidden characters and disguised documents', () => 
   it('shows the override as a marked token, isolated, in the list and the header; no raw override on screen', async () => {
     const { page } = ui;
     const row = page.getByTestId('message-list').getByRole('option').first();
-    const shownName = applicant.replace(RLO, '⟨U+202E⟩');
+    // written "Nachname, Vorname" as lists file it (the setting's default)
+    expect(applicant).toContain(RLO);
+    const shownName = applicantFiled.replace(RLO, '⟨U+202E⟩');
     expect(await row.innerText()).toContain(shownName);
     expect(await row.locator('bdi [data-hidden-char="⟨U+202E⟩"]').count()).toBe(1);
     // the row's accessible name says it too

@@ -295,7 +295,8 @@ describe('a store written by the command line', () => {
     const table = dialog.getByTestId('audit-table');
     await expect.poll(() => table.getByRole('row').count()).toBeGreaterThan(5);
     const text = await table.innerText();
-    for (const action of ['abgerufen', 'geöffnet', 'exportiert', 'als übertragen markiert', 'nach Ablauf der Aufbewahrungsfrist gelöscht']) expect(text).toContain(action);
+    // each entry in words, made from its code and parameters
+    for (const action of ['Abgerufen', 'Geöffnet', 'exportiert', 'Als übertragen markiert', 'Nach Ablauf der Aufbewahrungsfrist gelöscht (war als übertragen markiert)']) expect(text).toContain(action);
     await dialog.getByRole('button', { name: 'Unversehrtheit prüfen' }).click();
     await dialog.getByText(/^Das Protokoll ist vollständig und unverändert/).waitFor();
     const [download] = await Promise.all([page.waitForEvent('download'), dialog.getByTestId('audit-export').click()]);

@@ -198,7 +198,7 @@ describe('setting up the real mailbox (browser mode)', () => {
     await expectAxeClean(page, 'Einstellungen: vertrauenswürdige Absender-CAs');
     // the audit log has it, with the count of stored applications judged again
     const audit = (await serviceApi(ui).call('audit.list', {})).entries.filter((e) => e.action.startsWith('trust'));
-    expect(audit.map((e) => e.detail)).toEqual([`sha256=${ca.fingerprint256.replace(/:/g, '').toLowerCase()} origin=import`, 'reason=ca-added re-evaluated=2 changed=2']);
+    expect(audit.map((e) => e.detail)).toEqual([`{"v":1,"sha256":"${ca.fingerprint256.replace(/:/g, '').toLowerCase()}","origin":"import"}`, '{"v":1,"reason":"ca-added","checked":2,"changed":2}']);
     // the message list behind the dialog was read again
     await expect.poll(rows).toEqual(['vertrauenswuerdig', 'vertrauenswuerdig']);
 

@@ -32,7 +32,7 @@ afterAll(async () => {
 
 describe('settings and workspace state', () => {
   it('starts as a first start with German and a 15-minute fetch interval', async () => {
-    expect(await api.call('settings.get', {})).toEqual({ language: 'de', fetchIntervalMinutes: 15 });
+    expect(await api.call('settings.get', {})).toEqual({ language: 'de', fetchIntervalMinutes: 15, familyNameFirst: true });
     expect(await api.call('workspace.state', {})).toEqual({
       mode: 'unset',
       trainingRunning: false,
@@ -69,7 +69,7 @@ describe('settings and workspace state', () => {
 
     await service.close();
     await start();
-    expect(await api.call('settings.get', {})).toEqual({ language: 'en', fetchIntervalMinutes: 5 });
+    expect(await api.call('settings.get', {})).toEqual({ language: 'en', fetchIntervalMinutes: 5, familyNameFirst: true });
     const state = await api.call('workspace.state', {});
     expect(state.mode).toBe('real');
     expect(state.lastFetch).toMatchObject({ outcome: 'complete', newMessages: 3 });
@@ -80,11 +80,11 @@ describe('settings and workspace state', () => {
     await service.close();
     writeFileSync(path.join(dataDir, 'workspace.json'), '{"version":1,"settings":{"language":"en","fetchIntervalMinutes":"oft"},"mode":"real"');
     await start();
-    expect(await api.call('settings.get', {})).toEqual({ language: 'de', fetchIntervalMinutes: 15 });
+    expect(await api.call('settings.get', {})).toEqual({ language: 'de', fetchIntervalMinutes: 15, familyNameFirst: true });
     await service.close();
     writeFileSync(path.join(dataDir, 'workspace.json'), JSON.stringify({ settings: { language: 'en' }, mode: 'training', extra: 1 }));
     await start();
-    expect(await api.call('settings.get', {})).toEqual({ language: 'en', fetchIntervalMinutes: 15 });
+    expect(await api.call('settings.get', {})).toEqual({ language: 'en', fetchIntervalMinutes: 15, familyNameFirst: true });
     expect((await api.call('workspace.state', {})).mode).toBe('training');
     await api.call('settings.set', { language: 'de' });
   });

@@ -8,7 +8,8 @@ import { generateApplication, type Service } from '../../intermediary/generator/
 
 const SERVICES: Service[] = ['hzl', 'grusi', 'but', 'asylblg', 'wbs'];
 const nfc = (s: string) => s.normalize('NFC');
-const allFields = (view: DeliveryView): Field[] => view.cards.flatMap((c) => c.sections.flatMap((s) => s.fields));
+/** Every value the cards hold once (a person's summary repeats values of its "Alle Angaben"). */
+const allFields = (view: DeliveryView): Field[] => view.cards.flatMap((c) => c.sections.filter((s) => s.role !== 'summary').flatMap((s) => s.fields));
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'xsozial-gen-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -22,13 +23,18 @@ describe.each(SERVICES)('generated %s application', (service) => {
     expect(view.kind).toBe('xsozial-application');
     expect(view.product).toBe(f.product);
     expect(view.benefit).toMatchObject({ code: f.benefitCode, text: f.product });
-    expect(view.applicants.map(nfc)).toEqual(f.applicants.map(nfc));
+    // the names in their parts; written "Nachname, Vorname" (the default)
+    expect(view.applicantNames.map((n) => nfc(`${n.title ? `${n.title} ` : ''}${n.given} ${n.family}`))).toEqual(f.applicants.map(nfc));
+    expect(view.applicants.map(nfc)).toEqual(view.applicantNames.map((n) => nfc([n.family, n.given, n.title].filter(Boolean).join(', '))));
     expect(view.applicationDate?.raw).toBe(f.applicationDate);
-    // every person and third party is named in the cards
-    const titles = view.cards.flatMap((c) => [c.title.de, ...c.sections.map((s) => s.title.de)]).map(nfc).join('\n');
-    for (const name of [...f.persons, ...f.thirdParties]) expect(titles).toContain(nfc(name));
-    const household = view.cards.find((c) => c.id === 'haushalt');
-    expect(household?.sections.length ?? 0).toBe(f.persons.length - f.applicants.length);
+    // every person and third party has a block of its own, titled with the name as an office files it
+    const titles = view.cards.map((c) => c.title.de).map(nfc).join('\n');
+    for (const p of f.household.persons) expect(titles).toContain(nfc(`${p.familyName}, ${p.givenName}`));
+    for (const t of f.household.thirdParties) expect(titles).toContain(nfc(t.organisation ?? `${t.person!.familyName}, ${t.person!.givenName}`));
+    expect(view.cards.filter((c) => c.id.startsWith('haushalt-'))).toHaveLength(f.persons.length - f.applicants.length);
+    expect(view.cards.filter((c) => c.id.startsWith('dritte-'))).toHaveLength(f.thirdParties.length);
+    // the technical facts come last and closed
+    expect(view.cards.at(-1)).toMatchObject({ id: 'antrag', kind: 'technical', collapsed: true });
     // IBANs grouped and valid
     const ibans = allFields(view).filter((x) => x.value.kind === 'iban');
     expect(ibans.map((x) => x.value.raw)).toEqual(f.ibans);
@@ -208,7 +214,7 @@ describe('a name written as text beside its reference', () => {
     for (const holder of ['Erika Weiß', 'Erika  Weiß', 'Dr. Erika Weiß']) {
       const fields = await holderFields(holder);
       expect(fields).toHaveLength(1);
-      expect(fields[0]).toMatchObject({ label: { de: 'Kontoinhaber/in' }, value: { kind: 'reference', display: 'Dr. Erika Weiß (P1)' } });
+      expect(fields[0]).toMatchObject({ label: { de: 'Kontoinhaber/in' }, value: { kind: 'reference', display: 'Weiß, Erika, Dr. (P1)' } });
       expect(fields[0]!.covers).toHaveLength(1);
     }
   });
@@ -217,7 +223,7 @@ describe('a name written as text beside its reference', () => {
     const fields = await holderFields('Max Mustermann');
     expect(fields.map((x) => [x.label.de, x.value.display])).toEqual([
       ['Bankverbindung › Kontoinhaber/in', 'Max Mustermann'],
-      ['Bankverbindung › Kontoinhaber/in', 'Dr. Erika Weiß (P1)'],
+      ['Bankverbindung › Kontoinhaber/in', 'Weiß, Erika, Dr. (P1)'],
     ]);
     expect(fields.every((x) => x.covers === undefined)).toBe(true);
   });

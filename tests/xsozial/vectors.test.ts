@@ -14,7 +14,8 @@ describe('reference vectors antrag-1.xml / antrag-2.xml', () => {
     expect(view.version).toBe('2.4.0');
     expect(view.messageType).toBe('1000001');
     expect(view.test).toBe(false);
-    expect(view.applicants).toEqual(['Erika Musterfrau']);
+    expect(view.applicants).toEqual(['Musterfrau, Erika']);
+    expect(view.applicantNames).toEqual([{ family: 'Musterfrau', given: 'Erika' }]);
     expect(view.messageId).toBe('6f1c2a9e-4b7d-4e21-9c3a-0d5e8f7a1b01');
     // xs:date with offset: the date as written, never shifted
     expect(view.applicationDate).toMatchObject({ display: '02.05.2024', raw: '2024-05-02+02:00' });
@@ -22,23 +23,28 @@ describe('reference vectors antrag-1.xml / antrag-2.xml', () => {
     // unknown benefit code: bare code, text from @produkt
     expect(view.benefit).toEqual({ code: '9999', text: 'Hilfe zum Lebensunterhalt (Testvektor)', display: 'Hilfe zum Lebensunterhalt (Testvektor) (9999)' });
     const person = view.cards.find((c) => c.id === 'antragsteller-1');
-    expect(person?.title.de).toBe('Antragsteller/in: Erika Musterfrau');
-    const fields = person!.sections.flatMap((s) => s.fields);
+    expect(person?.title.de).toBe('Antragsteller/in: Musterfrau, Erika');
+    const fields = person!.sections.filter((s) => s.role === 'all').flatMap((s) => s.fields);
     const byLabel = (label: string) => fields.find((f) => f.label.de === label)?.value.display;
     expect(byLabel('Geburtsdatum')).toBe('12.08.1964');
     expect(byLabel('Geschlecht')).toBe('weiblich (w)');
     expect(byLabel('Staatsangehörigkeit')).toBe('Deutschland (000)');
     expect(byLabel('Antragsteller/in')).toBe('Ja');
     expect(byLabel('Titel')).toBe('keine Angabe');
-    expect(byLabel('Personentyp')).toBe('01');
-    // "Block kopieren": label-tab-value lines, dates and codes as shown, text as written
-    const block = sectionAsText(person!.sections[0]!).split('\n');
+    // a code whose list is named but has no texts loaded: the code with its list, never a guess
+    expect(byLabel('Personentyp')).toBe('Code 01 (Liste urn:xoev-de:d-nrw:codeliste:personentyp)');
+    // the summary: name and birth date first; "Block kopieren": label-tab-value lines, dates and codes as shown
+    const summary = person!.sections.find((s) => s.role === 'summary')!;
+    const block = sectionAsText(summary).split('\n');
     expect(block).toContain('Familienname\tMusterfrau');
     expect(block).toContain('Geburtsdatum\t12.08.1964');
-    expect(block).toContain('Geschlecht\tweiblich (w)');
-    const third = view.cards.find((c) => c.id === 'dritte')!.sections[0]!.fields;
-    expect(third.find((f) => f.label.de === 'Straße')?.value.display).toBe('Heidestraße');
-    expect(third.find((f) => f.label.de === 'Empfänger/in der Post')?.value.display).toBe('Nein');
+    const third = view.cards.find((c) => c.id === 'dritte-1')!;
+    const thirdAll = third.sections.filter((s) => s.role === 'all').flatMap((s) => s.fields);
+    expect(thirdAll.find((f) => f.label.de === 'Straße')?.value.display).toBe('Heidestraße');
+    expect(thirdAll.find((f) => f.label.de === 'Empfänger/in der Post')?.value.display).toBe('Nein');
+    // the address as one block beside its parts
+    const address = third.sections.find((s) => s.role === 'summary')!.fields.find((f) => f.value.kind === 'address');
+    expect(address?.value.display).toMatch(/^Heidestraße 17\n\d{5} \S/);
   });
 
   it('exposes the inline document with type, size and hash, and streams its bytes unchanged', async () => {

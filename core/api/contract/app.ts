@@ -40,6 +40,8 @@ export const settingsSchema = z
     language: uiLanguageSchema,
     /** Background fetch every so many minutes while the program runs; 0: only when "Abrufen" is pressed. */
     fetchIntervalMinutes: z.number().int().min(0).max(1440),
+    /** Persons as "Nachname, Vorname" (default) or "Vorname Nachname" in lists, titles, PDF and search results. */
+    familyNameFirst: z.boolean(),
   })
   .strict();
 export type Settings = z.infer<typeof settingsSchema>;

@@ -15,6 +15,7 @@ import { postfachErrorJsonSchema } from '../wire.js';
 import { serviceEvent, serviceMethod } from '../contract-kit.js';
 import { count, filePath, fingerprint, isoTime, noInput, secret, shortText, text } from './fields.js';
 import { creationCheckCodeSchema, creationCheckSchema, validityBasisSchema } from './legal-time.js';
+import { personNameSchema } from './names.js';
 import { UNREADABLE_KIND_PATTERN } from './unreadable.js';
 import { COVERAGE_STATUSES, PART_ROLES } from './coverage.js';
 
@@ -253,7 +254,10 @@ export const messageListItemSchema = z.strictObject({
   creationCheck: creationCheckCodeSchema.nullable(),
   /** When this program received the delivery (its own clock). */
   fetchedAt: isoTime,
+  /** "Vorname Nachname" as stored (older stores: as the list showed it). */
   applicants: z.array(shortText).max(50),
+  /** The same names in their parts (the UI writes them "Nachname, Vorname" by the setting); null: none kept. */
+  applicantNames: z.array(personNameSchema).max(50).nullable(),
   benefit: z.strictObject({ code: shortText.nullable(), text: shortText.nullable() }),
   applicationDate: shortText.nullable(),
   isTest: z.boolean(),
@@ -451,7 +455,10 @@ export const auditEntrySchema = z.strictObject({
   actionText: shortText,
   deliveryId: z.number().int().nullable(),
   messageId: z.string().max(1024).nullable(),
+  /** The parameters as stored (versioned JSON; free text in entries written before schema 9). */
   detail: text.nullable(),
+  /** The entry as a sentence, made from action and parameters (core/store/audit-words.ts). */
+  words: userTextSchema,
   hash: z.string().max(64),
 });
 
@@ -548,7 +555,18 @@ export const mailboxMethods = {
 
   // audit log
   'audit.list': serviceMethod(
-    z.strictObject({ afterSeq: count.optional(), limit: z.number().int().positive().max(10_000).optional(), deliveryId: storeId.optional() }),
+    z.strictObject({
+      afterSeq: count.optional(),
+      limit: z.number().int().positive().max(10_000).optional(),
+      /** One application: its store id or its OSCI message id. */
+      deliveryId: storeId.optional(),
+      messageId: z.string().min(1).max(1024).optional(),
+      /** Entries about messages whose applicants' names contain these words. */
+      person: z.string().max(200).optional(),
+      /** From (inclusive) / to (exclusive), ISO 8601. */
+      from: isoTime.refine((v) => !Number.isNaN(Date.parse(v)), 'ISO 8601').optional(),
+      to: isoTime.refine((v) => !Number.isNaN(Date.parse(v)), 'ISO 8601').optional(),
+    }),
     z.strictObject({ entries: z.array(auditEntrySchema).max(10_000) }),
   ),
   'audit.exportCsv': serviceMethod(z.strictObject({ target: filePath, delimiter: z.enum([',', ';']).optional() }), z.strictObject({ path: filePath, entries: count })),

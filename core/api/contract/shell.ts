@@ -9,7 +9,7 @@ export const fileKindSchema = z.enum(['p12', 'certificate', 'pdf', 'xml', 'csv',
 
 export const shellMethods = {
   /** Native "open" dialog (Electron): the chosen file's path, or null when cancelled. */
-  'dialog.openFile': shellMethod(z.object({ kind: z.enum(['p12', 'certificate', 'backup']) }).strict(), z.object({ path: z.string().max(4096).nullable() }).strict()),
+  'dialog.openFile': shellMethod(z.object({ kind: z.enum(['p12', 'certificate', 'backup', 'codelist']) }).strict(), z.object({ path: z.string().max(4096).nullable() }).strict()),
   /** Native "save" dialog (Electron): the chosen target path, or null when cancelled. */
   'dialog.saveFile': shellMethod(
     z.object({ kind: fileKindSchema, suggestedName: z.string().min(1).max(255) }).strict(),

@@ -11,17 +11,19 @@ import type { ServiceOptions } from '../service-protocol.js';
 import { assertUnlocked, defaultConfig, type ResolvedConfig } from '../../config/load-config.js';
 import type { WorkspaceFile } from './workspace-file.js';
 
-const USER_KEYS = ['language', 'fetchIntervalMinutes'] as const;
+const USER_KEYS = ['language', 'fetchIntervalMinutes', 'familyNameFirst'] as const;
+
+/** The user's settings under the machine settings (a setting the user never chose takes the machine's value). */
+export async function effectiveSettings(workspace: WorkspaceFile, config: () => Promise<ResolvedConfig>): Promise<Settings> {
+  const c = await config();
+  const own: Partial<Settings> = workspace.get().settings;
+  const firstStart = !existsSync(workspace.file);
+  const pick = <K extends (typeof USER_KEYS)[number]>(key: K): Settings[K] => (c.state[key].locked || firstStart || own[key] === undefined ? (c.values[key]) : (own[key]));
+  return { language: pick('language'), fetchIntervalMinutes: pick('fetchIntervalMinutes'), familyNameFirst: pick('familyNameFirst') };
+}
 
 export function appHandlers(options: ServiceOptions, workspace: WorkspaceFile, config: () => Promise<ResolvedConfig> = defaultConfig) {
-  /** The user's settings under the machine settings. */
-  const effective = async (): Promise<Settings> => {
-    const c = await config();
-    const own = workspace.get().settings;
-    const firstStart = !existsSync(workspace.file);
-    const pick = <K extends (typeof USER_KEYS)[number]>(key: K): Settings[K] => (c.state[key].locked || firstStart ? c.values[key] : own[key]);
-    return { language: pick('language'), fetchIntervalMinutes: pick('fetchIntervalMinutes') };
-  };
+  const effective = (): Promise<Settings> => effectiveSettings(workspace, config);
   return {
     'app.info': async () => ({
       product: 'OSCI-Postfach',

@@ -10,7 +10,7 @@ import type { HandlerInput, HandlerResult, MethodName } from '../contract.js';
 import type { FetchResult } from '../contract/mailbox.js';
 import type { HostLink } from '../service-runtime.js';
 import type { ServiceOptions } from '../service-protocol.js';
-import { AUDIT_ACTIONS, type ListQuery, type PostfachStore, type ReevaluationCount } from '../../store/index.js';
+import { AUDIT_ACTIONS, auditWords, type ListQuery, type PostfachStore, type ReevaluationCount } from '../../store/index.js';
 import { mailboxError } from '../../mailbox/errors.js';
 import { toPostfachError } from '../../errors.js';
 import { runFetch, testConnection } from '../../mailbox/fetch-engine.js';
@@ -26,7 +26,9 @@ import {
   updatedConnection,
   type MailboxIdentity,
 } from '../../mailbox/identity.js';
-import { documentChunk, fullValue, messageDetail, ViewCache } from '../../mailbox/message-detail.js';
+import { importCodeListFolder, type FolderImport } from '../../mailbox/code-lists.js';
+import { documentChunk, fullValue, messageDetail, ViewCache, type ViewSettings } from '../../mailbox/message-detail.js';
+import { startNameBackfill, type Backfill } from '../../mailbox/name-backfill.js';
 import { listItemDto } from '../../mailbox/message-dto.js';
 import { StoreSession } from '../../mailbox/store-session.js';
 import { assertUnlocked, loadConfig, type ResolvedConfig } from '../../config/load-config.js';
@@ -75,6 +77,8 @@ export interface MailboxDeps {
   readonly transport?: (connection: { url: string; timeoutMs: number; tlsCas: readonly X509Certificate[]; proxyMode: string }) => PostFunction | undefined;
   /** Test-only: runs inside heavy work once it is recorded as in progress (heavy-work.ts); never set by the product. */
   readonly insideHeavyWork?: InsideHeavyWorkHook;
+  /** The caseworker's settings that change how a message is written (name order); default "Nachname, Vorname". */
+  readonly viewSettings?: () => Promise<ViewSettings>;
 }
 
 /** What the ops area (core/api/handlers/ops.ts) shares with the mailbox area: one store session, one fetch at a time. */
@@ -100,6 +104,8 @@ export interface MailboxInternals {
    */
   readonly reevaluate: (reason: 'ca-added' | 'ca-removed', context: ServiceContext) => Promise<ReevaluationCount>;
   readonly storeChanged: (context: ServiceContext) => HandlerResult<'store.status'>;
+  /** What the policy folder of code lists gave at the last opening of the store (undefined: no folder set). */
+  readonly codeListFolder: () => FolderImport | undefined;
 }
 
 /** The mailbox handlers and what the ops handlers share with them. */
@@ -139,6 +145,30 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: M
   };
 
   const store = (): PostfachStore => session.require();
+  let backfill: Backfill | undefined;
+  let folderImport: FolderImport | undefined;
+
+  /**
+   * After a store opened: the code lists of the policy folder are checked and taken over (a broken file is named
+   * in the technical log and in Settings, the others are kept), and rows stored before the names were kept in
+   * their parts are read again in the background.
+   */
+  const afterOpen = async (c: ResolvedConfig): Promise<void> => {
+    const s = store();
+    folderImport = undefined;
+    if (c.values.codeListFolder !== undefined) {
+      folderImport = await importCodeListFolder(s, c.values.codeListFolder);
+      const changed = folderImport.imported.filter((f) => f.result !== 'unchanged').length;
+      log.write('info', 'codelists.folder', { imported: folderImport.imported.length, changed, refused: folderImport.refused.length });
+      for (const r of folderImport.refused) log.write('warn', 'codelists.refused', { kind: r.kind, detail: r.detail.slice(0, 500) });
+    }
+    backfill?.stop();
+    backfill = startNameBackfill(s);
+  };
+  /** The settings that change how a view is written, read before each view. */
+  const applyViewSettings = async (): Promise<void> => {
+    views.settings = deps.viewSettings ? await deps.viewSettings() : { familyNameFirst: true };
+  };
   /** The open store is the Übungsmodus demo store (`<data folder>/uebungsmodus/`). */
   const inTraining = (): boolean => session.store?.paths.database.startsWith(path.join(path.resolve(options.dataDir), TRAINING_FOLDER) + path.sep) === true;
 
@@ -314,6 +344,7 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: M
       return reevaluate(reason, context);
     },
     storeChanged: (context: ServiceContext) => storeChanged(context),
+    codeListFolder: () => folderImport,
   });
 
   return {
@@ -354,6 +385,7 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: M
       );
       applyRetentionPolicy(c);
       await reevaluateStored(context);
+      await afterOpen(c);
       return { status: storeChanged(context), recoveryKey: created.recoveryKey };
     },
     'store.open': async (input: In<'store.open'>, context: ServiceContext) => {
@@ -361,11 +393,13 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: M
       await session.open(input.path, input.unlock);
       applyRetentionPolicy(c);
       await reevaluateStored(context);
+      await afterOpen(c);
       log.write('info', 'store.opened', { way: 'password' in input.unlock ? 'password' : 'recoveryKey' in input.unlock ? 'recovery-key' : 'os-key-store' });
       return storeChanged(context);
     },
     'store.close': (_input: In<'store.close'>, context: ServiceContext) => {
       running?.abort();
+      backfill?.stop();
       session.close();
       return storeChanged(context);
     },
@@ -460,6 +494,7 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: M
     'messages.counts': () => store().counts(),
     'messages.detail': async (input: In<'messages.detail'>, context: ServiceContext) => {
       const ref = 'id' in input.ref ? input.ref.id : { messageId: input.ref.messageId };
+      await applyViewSettings();
       const messageId = 'id' in input.ref ? store().getDelivery(input.ref.id).messageId : input.ref.messageId;
       const timeZone = (await config()).values.officeTimeZone;
       // a message whose content brought the service down is shown without it (Laufzettel, documents, the reason)
@@ -510,6 +545,7 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: M
       const c = await config();
       assertExportAllowed(c, input.target, [path.join(options.dataDir, 'transfer', 'downloads')]);
       if (input.document !== undefined && input.format !== 'attachments') throw mailboxError('document-missing', `a single document is exported with the format attachments, not ${input.format}`);
+      await applyViewSettings();
       const work = () => exportMessage(store(), input.id, input.format, path.resolve(input.target), views, { timeZone: c.values.officeTimeZone, ...(input.document === undefined ? {} : { only: input.document }) });
       // the XML is a byte copy: never heavy, never refused (the way out for a message that is refused otherwise)
       const operation = EXPORT_OPERATIONS[input.format];
@@ -523,11 +559,17 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: M
     },
 
     // ---- audit log ----
-    'audit.list': (input: In<'audit.list'>) => ({
-      entries: store()
-        .auditEntries(input)
-        .map((e) => ({ ...e, actionText: AUDIT_ACTIONS[e.action] ?? e.action })),
-    }),
+    'audit.list': (input: In<'audit.list'>) => {
+      // the contract checked that both parse
+      const { from, to, ...rest } = input;
+      const fromMs = from === undefined ? undefined : Date.parse(from);
+      const toMs = to === undefined ? undefined : Date.parse(to);
+      return {
+        entries: store()
+          .auditEntries({ ...rest, ...(fromMs === undefined ? {} : { from: fromMs }), ...(toMs === undefined ? {} : { to: toMs }) })
+          .map((e) => ({ ...e, actionText: AUDIT_ACTIONS[e.action] ?? e.action, words: auditWords(e.action, e.detail) })),
+      };
+    },
     'audit.exportCsv': async (input: In<'audit.exportCsv'>) => {
       const target = path.resolve(input.target);
       const c = await config();

@@ -26,7 +26,7 @@ const fileSchema = z.object({
 });
 export type WorkspaceData = z.infer<typeof fileSchema>;
 
-export const DEFAULT_SETTINGS: Settings = { language: 'de', fetchIntervalMinutes: 15 };
+export const DEFAULT_SETTINGS: Settings = { language: 'de', fetchIntervalMinutes: 15, familyNameFirst: true };
 
 const defaults = (): WorkspaceData => ({ version: 1, settings: { ...DEFAULT_SETTINGS }, mode: 'unset', lastFetch: null, lastSuccessfulFetchAt: null });
 

@@ -113,9 +113,11 @@ export async function exportAcceptanceRecord(facts: AcceptanceFacts, outputPath:
     } else {
       w.paragraph(`Kein Bildschirmfoto: ${facts.noScreenshotReason ?? 'nicht verfügbar'}. Stattdessen die Übersicht, wie das Programm sie anzeigt, als Text:`, { size: 9 });
       if (facts.view === null) w.paragraph('Die Nachricht ist nicht lesbar; es gibt keine Anzeige.');
+      // what the Übersicht shows at first: each block's summary (its title holds the name), not "Alle Angaben"
       for (const card of facts.view?.cards ?? []) {
         w.heading(3, card.title.de);
-        w.table(card.sections.flatMap((section) => section.fields.map((f) => ({ label: `${section.title.de}: ${f.label.de}`, value: f.value.display }))));
+        const shown = card.sections.filter((section) => section.role !== 'all');
+        w.table(shown.flatMap((section) => section.fields.filter((f) => f.inTitle !== true).map((f) => ({ label: `${section.title.de}: ${f.label.de}`, value: f.value.display }))));
       }
     }
     w.heading(2, 'Technische Protokollzeilen (ohne personenbezogene Daten)');

@@ -81,8 +81,14 @@ export async function exportPdf(view: DeliveryView, receipt: ReceiptFacts, optio
       if (card.id === 'dokumente') continue;
       dataItem.addItem(outlineTitle(card.title.de));
       w.heading(2, card.title.de);
-      for (const section of card.sections) {
-        if (card.sections.length > 1 || section.title.de !== card.title.de) w.heading(3, section.title.de);
+      // a person's summary first; its "Alle Angaben" without what the summary already said (an address block
+      // stands for its parts), so every value is on paper once
+      for (const section of card.sections) if (section.role !== 'all') for (const f of section.fields) for (const id of [f.id, ...(f.covers ?? [])]) shown.add(id);
+      const sections = card.sections
+        .map((section) => (section.role === 'all' ? { ...section, fields: section.fields.filter((f) => !shown.has(f.id)) } : section))
+        .filter((section) => section.fields.length > 0 || section.role !== 'all');
+      for (const section of sections) {
+        if (sections.length > 1 || section.title.de !== card.title.de) w.heading(3, section.title.de);
         w.table(
           section.fields.map((f) => {
             for (const id of [f.id, ...(f.covers ?? [])]) shown.add(id);
@@ -204,7 +210,8 @@ function outlineTitle(text: string): string {
 }
 
 function rowOf(f: Field): Row {
-  return { label: f.label.de, value: f.value.display, ...(f.value.flag ? { note: f.value.flag.de } : {}) };
+  const notes = [f.value.flag?.de, f.value.note?.de].filter((n): n is string => n !== undefined);
+  return { label: f.label.de, value: f.value.display, ...(notes.length > 0 ? { note: notes.join(' ') } : {}) };
 }
 
 /** A document in the list of the data part: what it is, its checksum, and where it follows (or why not). */

@@ -15,11 +15,12 @@ import { migration008 } from './008-unreadable-kind.js';
 import { migration009 } from './009-creation-check.js';
 import { migration010 } from './010-part-coverage.js';
 import { migration011 } from './011-trusted-cas.js';
+import { migration012 } from './012-names-and-code-lists.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
 
-export const migrations: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, migration009, migration010, migration011];
+export const migrations: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, migration009, migration010, migration011, migration012];
 
 export const LATEST_SCHEMA_VERSION = migrations.length;
 

@@ -9,10 +9,14 @@ import { useT } from '../i18n/i18n.js';
 import { useStatus } from '../shell/status.js';
 import { IconCheck, IconCopy } from './Icons.js';
 
-/** Writes plain text to the clipboard; a refusal (a policy, a missing permission) becomes a PostfachError. */
+/**
+ * Writes plain text to the clipboard, always in Unicode NFC (one code point per letter where one exists: "ü" as
+ * c3 bc, never u + combining diaeresis), so what lands in a case system compares equal to what is typed there;
+ * a refusal (a policy, a missing permission) becomes a PostfachError.
+ */
 export async function writeClipboard(text: string): Promise<void> {
   try {
-    await navigator.clipboard.writeText(text);
+    await navigator.clipboard.writeText(text.normalize('NFC'));
   } catch (error) {
     throw new PostfachError(
       'clipboard',
@@ -23,7 +27,7 @@ export async function writeClipboard(text: string): Promise<void> {
 }
 
 /** `text`: what to copy, or how to get it (a value the window shows shortened is fetched whole first). */
-export function CopyButton({ text, label, announce, className, showText = false }: { text: string | (() => Promise<string>); label: string; announce: string; className?: string; showText?: boolean }) {
+export function CopyButton({ text, label, announce, className, showText = false, textLabel }: { text: string | (() => Promise<string>); label: string; announce: string; className?: string; showText?: boolean; textLabel?: string }) {
   const t = useT();
   const { announce: say, reportError } = useStatus();
   const [done, setDone] = useState(false);
@@ -44,7 +48,7 @@ export function CopyButton({ text, label, announce, className, showText = false 
   return (
     <Button className={className ?? 'button button--icon'} aria-label={label} onPress={copy} data-copied={done || undefined}>
       {done ? <IconCheck /> : <IconCopy />}
-      {showText ? <span>{done ? t.common.copied : t.common.copy}</span> : null}
+      {showText ? <span>{done ? t.common.copied : (textLabel ?? t.common.copy)}</span> : null}
     </Button>
   );
 }

@@ -1,5 +1,6 @@
 /**
- * About the program: versions (program, runtime, host) and the licences of everything bundled — the libraries in
+ * About the program: versions (program, runtime, host), the code lists in use (shipped with their source, imported
+ * by IT) and the licences of everything bundled — the libraries in
  * the window (listed by the renderer build in licenses.json), those of the background service, and the fonts.
  */
 import { useCallback, useEffect, useState } from 'react';
@@ -9,6 +10,7 @@ import { useApi } from '../api/api-context.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { Modal } from '../components/Modal.js';
 import { useT } from '../i18n/i18n.js';
+import { CodeListInfo } from './CodeListSettings.js';
 
 type License = MethodOutput<'workspace.licenses'>['licenses'][number];
 
@@ -83,6 +85,7 @@ export function AboutContent() {
       <Button className="button button--secondary" onPress={load}>
         {t.about.refresh}
       </Button>
+      <CodeListInfo />
       <h2 className="about__licenses">{t.about.licenses}</h2>
       {uiMissing ? <p>{t.about.licensesMissing}</p> : null}
       {licenses === null ? (

@@ -4,7 +4,7 @@
  * delete now, said before it is deleted).
  */
 import { useEffect, useState } from 'react';
-import { Button, Input, Label, ListBox, ListBoxItem, NumberField, Popover, Select, SelectValue, Tab, TabList, TabPanel, Tabs, TextField } from 'react-aria-components';
+import { Button, Checkbox, Input, Label, ListBox, ListBoxItem, NumberField, Popover, Select, SelectValue, Tab, TabList, TabPanel, Tabs, TextField } from 'react-aria-components';
 import type { MethodOutput } from '../../../core/api/contract.js';
 import { useApi } from '../api/api-context.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
@@ -16,13 +16,16 @@ import { useLanguage } from '../i18n/i18n.js';
 import { ConnectionTest } from '../screens/SetupScreen.js';
 import { useStatus } from '../shell/status.js';
 import { useWorkspace } from '../state/workspace.js';
+import { CodeListSettings } from './CodeListSettings.js';
 import { MachineConfigProvider, OperationsSettings } from './OperationsSettings.js';
 import { TrustedCasSettings } from './TrustedCasSettings.js';
+import { useReadingWords } from '../i18n/words-reading.js';
 
 const INTERVALS = [0, 5, 15, 30, 60, 240];
 
 export function SettingsDialog({ isOpen, onClose, onSetUp }: { isOpen: boolean; onClose: () => void; onSetUp: () => void }) {
   const { t } = useLanguage();
+  const w = useReadingWords();
   return (
     <Modal title={t.settings.title} isOpen={isOpen} onClose={onClose} testId="settings-dialog">
       <Tabs className="tabs">
@@ -39,6 +42,9 @@ export function SettingsDialog({ isOpen, onClose, onSetUp }: { isOpen: boolean; 
           <Tab id="ops" className="tabs__tab" data-testid="settings-tab-ops">
             {t.ops.tab}
           </Tab>
+          <Tab id="codelists" className="tabs__tab" data-testid="settings-tab-codelists">
+            {w.codeLists.tab}
+          </Tab>
         </TabList>
         <TabPanel id="general" className="tabs__panel">
           <GeneralSettings />
@@ -53,6 +59,9 @@ export function SettingsDialog({ isOpen, onClose, onSetUp }: { isOpen: boolean; 
           <MachineConfigProvider>
             <OperationsSettings />
           </MachineConfigProvider>
+        </TabPanel>
+        <TabPanel id="codelists" className="tabs__panel">
+          <CodeListSettings />
         </TabPanel>
       </Tabs>
     </Modal>
@@ -73,6 +82,7 @@ function useLocks(): ReadonlyMap<string, SettingState> {
 
 function GeneralSettings() {
   const { t, settings, updateSettings, language } = useLanguage();
+  const w = useReadingWords();
   const { announce, reportError } = useStatus();
   const locks = useLocks();
   const lockNote = (key: string): string | undefined => {
@@ -111,6 +121,19 @@ function GeneralSettings() {
           </ListBox>
         </Popover>
       </Select>
+      <Checkbox
+        className="checkbox"
+        isSelected={settings.familyNameFirst}
+        isDisabled={locks.has('familyNameFirst')}
+        onChange={(on) => {
+          updateSettings({ familyNameFirst: on }).then(() => announce(w.settings.saved), reportError);
+        }}
+        data-testid="family-name-first"
+      >
+        <span className="checkbox__box" aria-hidden="true" />
+        {w.settings.familyNameFirst}
+      </Checkbox>
+      <span className="field__description">{lockNote('familyNameFirst') ?? w.settings.familyNameFirstHelp}</span>
     </div>
   );
 }

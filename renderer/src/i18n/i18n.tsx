@@ -22,7 +22,7 @@ interface SettingsState {
   readonly updateSettings: (patch: Partial<Settings>) => Promise<Settings>;
 }
 
-const DEFAULTS: Settings = { language: 'de', fetchIntervalMinutes: 15 };
+const DEFAULTS: Settings = { language: 'de', fetchIntervalMinutes: 15, familyNameFirst: true };
 
 const SettingsContext = createContext<SettingsState>({
   language: 'de',

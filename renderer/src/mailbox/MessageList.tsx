@@ -45,7 +45,7 @@ function remPx(): number {
 }
 
 export function MessageList({ pages, label, selectedId, onSelect, onActivate, emptyText, onRowsShown, followFocus = true, density = 'comfortable' }: MessageListProps) {
-  const { t, language } = useLanguage();
+  const { t, language, settings } = useLanguage();
   const scrollRef = useRef<HTMLDivElement>(null);
   const rowRem = ROW_REM[density];
   const [rowHeight, setRowHeight] = useState(() => Math.round(rowRem * remPx()));
@@ -241,7 +241,7 @@ export function MessageList({ pages, label, selectedId, onSelect, onActivate, em
               aria-selected={selected}
               aria-setsize={total}
               aria-posinset={row.index + 1}
-              aria-label={item === undefined ? t.mailbox.list.loadingRow : rowName(item, t, language)}
+              aria-label={item === undefined ? t.mailbox.list.loadingRow : rowName(item, t, language, settings.familyNameFirst)}
               tabIndex={row.index === activeIndex ? 0 : -1}
               className={classes}
               style={{ height: row.size, transform: `translateY(${row.start}px)` }}
@@ -254,7 +254,7 @@ export function MessageList({ pages, label, selectedId, onSelect, onActivate, em
                 if (item !== undefined) onActivate(item);
               }}
             >
-              {item === undefined ? <span className="row__placeholder">{t.mailbox.list.loadingRow}</span> : <MessageRowContent item={item} t={t} language={language} />}
+              {item === undefined ? <span className="row__placeholder">{t.mailbox.list.loadingRow}</span> : <MessageRowContent item={item} t={t} language={language} familyFirst={settings.familyNameFirst} />}
             </div>
           );
         })}

@@ -5,6 +5,7 @@
  * it in one sentence, "ungelesen" first.
  */
 import type { MessageListItem } from '../../../core/api/contract/mailbox.js';
+import { formatPersonName } from '../../../core/api/contract/names.js';
 import { unreadableWords } from '../../../core/api/contract/unreadable.js';
 import { visibleText } from '../../../core/visible-text.js';
 import { clipText } from '../../../core/text-bounds.js';
@@ -19,7 +20,12 @@ import type { UiLanguage } from '../../../core/api/contract.js';
 /** Characters a row shows of the applicants and of the benefit (the list keeps each up to 200; a row is one line). */
 const ROW_CHARS = 300;
 
-export function applicantOf(item: MessageListItem, t: Messages): string {
+/**
+ * The applicants as the office files them: "Nachname, Vorname" (the setting `familyNameFirst`, on by default) or
+ * "Vorname Nachname", from the names in their parts; a row stored without parts shows its names as stored.
+ */
+export function applicantOf(item: MessageListItem, t: Messages, familyFirst = true): string {
+  if (item.applicantNames !== null && item.applicantNames.length > 0) return clipText(item.applicantNames.map((n) => formatPersonName(n, familyFirst)).join('; '), ROW_CHARS);
   if (item.applicants.length > 0) return clipText(item.applicants.join('; '), ROW_CHARS);
   if (item.unreadableReason !== null) return t.mailbox.folders.unreadable;
   return item.subject === null ? t.mailbox.list.noApplicant : clipText(item.subject, ROW_CHARS);
@@ -38,12 +44,12 @@ export function benefitOf(item: MessageListItem): string {
   return clipText(item.benefit.text ?? item.benefit.code ?? '', ROW_CHARS);
 }
 
-export function rowName(item: MessageListItem, t: Messages, language: UiLanguage): string {
+export function rowName(item: MessageListItem, t: Messages, language: UiLanguage, familyFirst = true): string {
   const parts = [
     item.unread ? t.mailbox.list.unread : undefined,
     item.isTest ? t.mailbox.list.testBanner : undefined,
     // values from the message with their hidden characters as tokens (speech has no reordering to isolate from)
-    visibleText(applicantOf(item, t)),
+    visibleText(applicantOf(item, t, familyFirst)),
     visibleText(benefitOf(item)) || undefined,
     `${item.eingangKnown ? t.mailbox.list.eingang : t.mailbox.list.eingangUnknown} ${dateTime(item.eingang, language)}`,
     eingangFlagText(item, language) === null ? undefined : (eingangNoticeText(item, language) ?? undefined),
@@ -55,14 +61,14 @@ export function rowName(item: MessageListItem, t: Messages, language: UiLanguage
   return parts.filter((p): p is string => p !== undefined && p !== '').join(', ');
 }
 
-export function MessageRowContent({ item, t, language }: { item: MessageListItem; t: Messages; language: UiLanguage }) {
+export function MessageRowContent({ item, t, language, familyFirst = true }: { item: MessageListItem; t: Messages; language: UiLanguage; familyFirst?: boolean }) {
   const flag = eingangFlagText(item, language);
   return (
     <>
       <span className="row__line">
         <span className="row__unread" aria-hidden="true" />
         <span className="row__applicant">
-          <Shown text={applicantOf(item, t)} />
+          <Shown text={applicantOf(item, t, familyFirst)} />
         </span>
         {item.isTest ? <span className="badge badge--test">{t.mailbox.list.testBanner}</span> : null}
         <span className="row__benefit">

@@ -10,28 +10,36 @@ import { visibleText } from '../../../core/visible-text.js';
 import { IconChevronRight } from '../components/Icons.js';
 import { Shown } from '../components/Shown.js';
 import { useLanguage } from '../i18n/i18n.js';
-import { copyText, type TreeNode } from './types.js';
+import { useReadingWords } from '../i18n/words-reading.js';
+import { copyText, isEmptyValue, type TreeNode } from './types.js';
 import { useValueSource } from './value-source.js';
 import { BoundedValue } from '../components/BoundedValue.js';
+import { treeBlockId } from '../../../core/xsozial/view-schema.js';
 
 /** "Alle aufklappen/zuklappen": a generation and the wanted state; every group follows when the generation changes. */
 const ExpandAll = createContext<{ generation: number; expanded: boolean }>({ generation: 0, expanded: false });
 
-function ValueLine({ label, node }: { label: string; node: Pick<TreeNode, 'value' | 'id'> }) {
-  const { t } = useLanguage();
+function ValueLine({ label, id, value }: { label: string; id: string; value: TreeNode['value'] }) {
+  const { t, language } = useLanguage();
+  const w = useReadingWords();
   const source = useValueSource();
-  const value = node.value;
   if (value === undefined) return null;
-  const empty = value.kind === 'empty' || value.display === '';
-  const whole = () => source.full(value, 'tree', node.id);
+  const empty = isEmptyValue(value);
+  const whole = () => source.full(value, 'tree', id);
+  const copy = value.fullLength === undefined ? copyText(value) : async () => copyText(await whole());
   return (
-    <div className="tree__value">
+    <div className={value.kind === 'address' ? 'tree__value tree__value--address' : 'tree__value'}>
       {empty ? (
-        <span className="value value--empty">{t.message.tree.empty}</span>
+        <span className="value value--empty">{w.noValue}</span>
       ) : (
-        <BoundedValue className="value" text={value.display} fullLength={value.fullLength} loadFull={async () => (await whole()).display} label={label} />
+        <BoundedValue className={`value value--${value.kind}`} text={value.display} fullLength={value.fullLength} loadFull={async () => (await whole()).display} label={label} />
       )}
-      {empty ? null : <CopyButton text={value.fullLength === undefined ? copyText(value) : async () => copyText(await whole())} label={t.message.card.copyValue(visibleText(label))} announce={t.common.copiedValue(visibleText(label))} />}
+      {value.note ? <span className="value__note">{language === 'de' ? value.note.de : value.note.en}</span> : null}
+      {empty ? null : value.kind === 'address' ? (
+        <CopyButton text={copy} label={w.copyAddressOf(visibleText(label))} announce={w.copiedAddress} className="button button--secondary button--small" showText textLabel={w.copyAddress} />
+      ) : (
+        <CopyButton text={copy} label={t.message.card.copyValue(visibleText(label))} announce={t.common.copiedValue(visibleText(label))} />
+      )}
     </div>
   );
 }
@@ -45,7 +53,7 @@ function Leaf({ node }: { node: TreeNode }) {
         <Shown text={label} />
       </dt>
       <dd className="tree__data">
-        <ValueLine label={label} node={node} />
+        <ValueLine label={label} id={node.id} value={node.value} />
       </dd>
     </div>
   );
@@ -78,7 +86,8 @@ function NodeContent({ node, depth }: { node: TreeNode; depth: number }) {
   const groups = node.children.filter((c) => c.children.length > 0 || c.attributes.length > 0);
   return (
     <>
-      {node.value !== undefined ? <ValueLine label={node.label[language]} node={node} /> : null}
+      {node.value !== undefined ? <ValueLine label={node.label[language]} id={node.id} value={node.value} /> : null}
+      {node.block !== undefined ? <ValueLine label={node.label[language]} id={treeBlockId(node.id)} value={node.block} /> : null}
       {leaves.length > 0 ? (
         <dl className="tree__leaves">
           {leaves.map((leaf) => (

@@ -17,6 +17,7 @@ import { SignatureBadge } from '../components/SignatureBadge.js';
 import { dateTime, officeDay } from '../format/format.js';
 import { EingangNotice } from './eingang.js';
 import { useLanguage } from '../i18n/i18n.js';
+import { useReadingWords } from '../i18n/words-reading.js';
 import { useCommands } from '../keyboard/commands.js';
 import { applicantOf, unreadableReasonOf } from '../mailbox/MessageRow.js';
 import { PrintView } from '../print/PrintView.js';
@@ -60,11 +61,15 @@ export interface MessageViewProps {
   readonly onBeforeChange?: (id: number) => void;
   /** A window of its own: no "own window" action, the title is the page's main heading. */
   readonly standalone?: boolean;
+  /** Opens the audit log narrowed to this message ("Protokoll dieses Antrags"). */
+  readonly onShowLog?: (id: number) => void;
 }
 
-export function MessageView({ id, onItemChanged, onBeforeChange, standalone = false }: MessageViewProps) {
+export function MessageView({ id, onItemChanged, onBeforeChange, standalone = false, onShowLog }: MessageViewProps) {
   const api = useApi();
-  const { t, language } = useLanguage();
+  const { t, language, settings } = useLanguage();
+  const w = useReadingWords();
+  const familyFirst = settings.familyNameFirst;
   const { announce, reportError } = useStatus();
   const { isDesktop } = useWorkspace();
   const exportAs = useExporter();
@@ -95,8 +100,11 @@ export function MessageView({ id, onItemChanged, onBeforeChange, standalone = fa
     return () => {
       cancelled = true;
     };
+    // the name order and imported code lists change how the service writes the view: read it again then
     // eslint-disable-next-line react-hooks/exhaustive-deps -- onItemChanged is a notification; a new function must not load the message again
-  }, [api, id, attempt]);
+  }, [api, id, attempt, familyFirst]);
+
+  useEffect(() => api.on('codelists.changed', () => setAttempt((n) => n + 1)), [api]);
 
   const changed = useCallback(
     (item: ListItem) => {
@@ -183,14 +191,15 @@ export function MessageView({ id, onItemChanged, onBeforeChange, standalone = fa
   const copyBlock = useCallback(() => {
     const cards = detail?.view?.cards ?? [];
     if (cards.length === 0) return;
+    // the block in focus; without one, the first block a caseworker reads (never the technical facts)
     const focusedCard = (document.activeElement as HTMLElement | null)?.closest<HTMLElement>('[data-card]')?.dataset.card;
-    const card = cards.find((c) => c.id === focusedCard) ?? cards[0];
+    const card = cards.find((c) => c.id === focusedCard) ?? cards.find((c) => c.kind !== 'technical' && c.collapsed !== true) ?? cards[0];
     if (card === undefined || detail === null) return;
     valueSource(api, detail.item.id)
       .fullCard(card)
-      .then((whole) => writeClipboard(blockText(whole, language)))
+      .then((whole) => writeClipboard(blockText(whole, language, { noValue: w.noValue })))
       .then(() => announce(t.common.copiedBlock(isolatedText(card.title[language]))), reportError);
-  }, [api, detail, language, announce, reportError, t]);
+  }, [api, detail, language, announce, reportError, t, w]);
 
   useCommands({
     export: () => {
@@ -236,7 +245,7 @@ export function MessageView({ id, onItemChanged, onBeforeChange, standalone = fa
   const codeListWord = view?.benefit?.text !== undefined && view.benefit.text !== view.product ? view.benefit.text : undefined;
   const benefit = benefitTitle(codeListWord, view?.product ?? view?.benefit?.text ?? item.benefit.text ?? undefined, item.benefit.code ?? (item.unreadableReason !== null ? t.message.unreadableTitle : t.message.untitled));
   const title = clipText(benefit.title, TITLE_CHARS);
-  const who = clipText(applicantOf(item, t), TITLE_CHARS);
+  const who = clipText(applicantOf(item, t, familyFirst), TITLE_CHARS);
   const transferred = item.state === 'uebertragen';
   const inTrash = item.state === 'papierkorb';
   const Title = standalone ? 'h1' : 'h2';
@@ -266,6 +275,9 @@ export function MessageView({ id, onItemChanged, onBeforeChange, standalone = fa
         return;
       case 'delete':
         setConfirmDelete(true);
+        return;
+      case 'log':
+        onShowLog?.(item.id);
         return;
     }
   };
@@ -334,6 +346,13 @@ export function MessageView({ id, onItemChanged, onBeforeChange, standalone = fa
             <dt>{t.message.state}</dt>
             <dd data-testid="message-state">{t.states[item.state]}</dd>
           </div>
+          {view?.applicationDate ? (
+            <div>
+              <dt>{w.applicationDate}</dt>
+              {/* an xs:date as written in the application (no time zone applies) */}
+              <dd data-testid="message-application-date">{view.applicationDate.display}</dd>
+            </div>
+          ) : null}
         </dl>
       </header>
       <Toolbar className="message__actions" aria-label={t.message.actions.label}>
@@ -405,6 +424,11 @@ export function MessageView({ id, onItemChanged, onBeforeChange, standalone = fa
               <MenuItem id="hold" className="menu__item">
                 {item.legalHold ? t.message.actions.legalHoldOff : t.message.actions.legalHoldOn}
               </MenuItem>
+              {onShowLog ? (
+                <MenuItem id="log" className="menu__item" data-testid="menu-log">
+                  {w.audit.showLog}
+                </MenuItem>
+              ) : null}
               {inTrash ? (
                 <>
                   <Separator className="menu__separator" />

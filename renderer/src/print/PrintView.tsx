@@ -9,7 +9,8 @@ import { office } from '../format/format.js';
 import { EingangNotice } from '../message/eingang.js';
 import { clipText } from '../../../core/text-bounds.js';
 import { useLanguage } from '../i18n/i18n.js';
-import type { Detail } from '../message/types.js';
+import { useReadingWords } from '../i18n/words-reading.js';
+import { isEmptyValue, paperSections, type Detail } from '../message/types.js';
 import { applicantOf, unreadableReasonOf } from '../mailbox/MessageRow.js';
 
 /** Characters printed of one value: a hostile value must not become hundreds of pages on the office printer. */
@@ -20,7 +21,8 @@ function printed(text: string, fullLength: number | undefined, notice: string): 
 }
 
 export function PrintView({ detail }: { detail: Detail }) {
-  const { t, language } = useLanguage();
+  const { t, language, settings } = useLanguage();
+  const w = useReadingWords();
   const item = detail.item;
   return createPortal(
     <div className="print-root" data-testid="print-view">
@@ -28,7 +30,7 @@ export function PrintView({ detail }: { detail: Detail }) {
       {item.unreadableReason === null && item.signatureStatus === 'unsigniert' ? <p className="print__test">{t.message.unsignedBanner}</p> : null}
       <h1>{item.benefit.text ?? item.benefit.code ? <Shown text={clipText(item.benefit.text ?? item.benefit.code ?? '', PRINTED_CHARS)} /> : t.message.untitled}</h1>
       <p>
-        <Shown text={clipText(applicantOf(item, t), PRINTED_CHARS)} />
+        <Shown text={clipText(applicantOf(item, t, settings.familyNameFirst), PRINTED_CHARS)} />
       </p>
       <dl className="print__facts">
         <dt>{t.message.eingang}</dt>
@@ -49,9 +51,9 @@ export function PrintView({ detail }: { detail: Detail }) {
           <h2>
             <Shown text={card.title[language]} />
           </h2>
-          {card.sections.map((section) => (
+          {paperSections(card).map((section, _i, sections) => (
             <div key={section.id}>
-              {card.sections.length > 1 ? (
+              {sections.length > 1 ? (
                 <h3>
                   <Shown text={section.title[language]} />
                 </h3>
@@ -62,7 +64,7 @@ export function PrintView({ detail }: { detail: Detail }) {
                     <dt>
                       <Shown text={field.label[language]} />
                     </dt>
-                    <dd>{field.value.display === '' ? '–' : <Shown text={printed(field.value.display, field.value.fullLength, t.values.printShortened)} lineBreaks />}</dd>
+                    <dd>{isEmptyValue(field.value) ? w.noValue : <Shown text={printed(field.value.display, field.value.fullLength, t.values.printShortened)} lineBreaks />}</dd>
                   </div>
                 ))}
               </dl>

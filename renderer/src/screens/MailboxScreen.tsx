@@ -89,6 +89,8 @@ export function MailboxScreen({ onSetUp }: { onSetUp: () => void }) {
   const [showMessage, setShowMessage] = useState(false);
   const [counts, setCounts] = useState<Counts | undefined>(undefined);
   const [dialog, setDialog] = useState<'settings' | 'audit' | 'about' | null>(null);
+  /** The audit log narrowed to one message (opened from the message's menu). */
+  const [auditFor, setAuditFor] = useState<number | undefined>(undefined);
   const searchInput = useRef<HTMLInputElement>(null);
   const patched = useRef(new Map<number, number>());
   const focusMessageWanted = useRef(false);
@@ -296,7 +298,14 @@ export function MailboxScreen({ onSetUp }: { onSetUp: () => void }) {
         </span>
       </div>
       <div className="toolbar__end">
-        <Button className="button button--quiet" onPress={() => setDialog('audit')} data-testid="open-audit">
+        <Button
+          className="button button--quiet"
+          onPress={() => {
+            setAuditFor(undefined);
+            setDialog('audit');
+          }}
+          data-testid="open-audit"
+        >
           <IconLog />
           <span className="toolbar__label">{t.mailbox.auditLog}</span>
         </Button>
@@ -331,7 +340,16 @@ export function MailboxScreen({ onSetUp }: { onSetUp: () => void }) {
               <span className="list-header__count" data-testid="list-count">
                 {pages.total === undefined ? t.status.loading : t.mailbox.listCount(pages.total)}
               </span>
-              <Select className="select select--inline" selectedKey={sort} onSelectionChange={(k) => setSort((SORTS as readonly unknown[]).includes(k) ? (k as SortKey) : 'eingang')}>
+              <Select
+                className="select select--inline"
+                selectedKey={sort}
+                onSelectionChange={(k) => {
+                  const next = (SORTS as readonly unknown[]).includes(k) ? (k as SortKey) : 'eingang';
+                  setSort(next);
+                  // newest first for the Eingang, A to Z for names and the rest (the toggle still turns it round)
+                  setDescending(next === 'eingang');
+                }}
+              >
                 <Label className="select__label">{t.mailbox.sort.label}</Label>
                 <Button className="select__button select__button--small" data-testid="sort-select">
                   <SelectValue />
@@ -405,12 +423,21 @@ export function MailboxScreen({ onSetUp }: { onSetUp: () => void }) {
                 {t.common.back}
               </Button>
             ) : null}
-            {selectedId === null ? <p className="pane__empty">{t.message.none}</p> : <MessageView key={viewVersion} id={selectedId} onItemChanged={onItemChanged} onBeforeChange={onBeforeChange} />}
+            {selectedId === null ? <p className="pane__empty">{t.message.none}</p> : <MessageView
+                key={viewVersion}
+                id={selectedId}
+                onItemChanged={onItemChanged}
+                onBeforeChange={onBeforeChange}
+                onShowLog={(id) => {
+                  setAuditFor(id);
+                  setDialog('audit');
+                }}
+              />}
           </section>
         ) : null}
       </div>
       <SettingsDialog isOpen={dialog === 'settings'} onClose={() => setDialog(null)} onSetUp={onSetUp} />
-      <AuditDialog isOpen={dialog === 'audit'} onClose={() => setDialog(null)} />
+      <AuditDialog isOpen={dialog === 'audit'} onClose={() => setDialog(null)} deliveryId={auditFor} />
       <AboutDialog isOpen={dialog === 'about'} onClose={() => setDialog(null)} />
     </AppShell>
   );

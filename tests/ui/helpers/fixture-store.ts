@@ -88,6 +88,7 @@ export async function createFixtureStore(storePath: string, count = 8): Promise<
         signatureResult: i === 5 ? invalidSignature : validSignature,
         summary: {
           applicants: names,
+          applicantNames: summary.applicantNames,
           benefitCode: summary.benefit?.code ?? null,
           benefitText: summary.benefit?.text ?? null,
           applicationDate: summary.applicationDate?.slice(0, 10) ?? null,
