@@ -16,6 +16,11 @@ import { serviceApi, trainingPrepared } from './helpers/flow.js';
 import { saveScreenshot } from './helpers/screenshots.js';
 import { startUiSession, type UiSession } from './helpers/ui-session.js';
 
+/** Generous: the machine runs other work beside these tests (expect.poll waits one second by default). */
+function poll<T>(read: () => T | Promise<T>) {
+  return expect.poll(read, { timeout: 20_000 });
+}
+
 describe('space to read, a list that lives', () => {
   let ui: UiSession;
   const rows = () => ui.page.locator('[data-testid="message-list"] [data-id]');
@@ -37,7 +42,7 @@ describe('space to read, a list that lives', () => {
     const { page } = ui;
     await page.getByTestId('fetch-button').click();
     await expect.poll(listCount, { timeout: 60_000 }).toBe(5);
-    await expect.poll(() => page.getByTestId('fetch-button').isEnabled()).toBe(true);
+    await expect.poll(() => page.getByTestId('fetch-button').isEnabled(), { timeout: 60_000 }).toBe(true);
     await rows().nth(1).click();
     const selected = await rows().nth(1).getAttribute('data-id');
     await page.locator(`[data-message-id="${selected}"]`).waitFor();
@@ -86,11 +91,11 @@ describe('space to read, a list that lives', () => {
     expect(await page.evaluate(() => document.activeElement?.getAttribute('role'))).toBe('separator');
     expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Breite der Antragsliste (Pfeiltasten; Eingabetaste: Standardbreite)');
     for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowRight');
-    await expect.poll(splitterValue).toBe(before + 64);
+    await poll(splitterValue).toBe(before + 64);
     const listBox = await page.locator('#list-pane').boundingBox();
     expect(Math.round(listBox?.width ?? 0)).toBe(before + 64);
     await page.keyboard.press('Shift+ArrowLeft');
-    await expect.poll(splitterValue).toBe(before);
+    await poll(splitterValue).toBe(before);
     await page.keyboard.press('End');
     const widest = await splitterValue();
     expect(widest).toBeGreaterThan(before);
@@ -99,12 +104,12 @@ describe('space to read, a list that lives', () => {
     await page.keyboard.press('Home');
     expect(await splitterValue()).toBe(240);
     for (let i = 0; i < 10; i++) await page.keyboard.press('ArrowRight');
-    await expect.poll(async () => (await serviceApi(ui).call('workspace.layout', {})).listWidth).toBe(400);
+    await poll(async () => (await serviceApi(ui).call('workspace.layout', {})).listWidth).toBe(400);
     await saveScreenshot(page, 'ui-splitter');
     await expectAxeClean(page, 'Splitter verschoben');
     await page.reload();
     await page.getByTestId('list-splitter').waitFor();
-    await expect.poll(splitterValue).toBe(400);
+    await poll(splitterValue).toBe(400);
     // the mouse: a drag by 100 px
     const box = await page.getByTestId('list-splitter').boundingBox();
     if (box === null) throw new Error('no splitter');
@@ -112,7 +117,7 @@ describe('space to read, a list that lives', () => {
     await page.mouse.down();
     await page.mouse.move(box.x + box.width / 2 + 100, box.y + 200, { steps: 5 });
     await page.mouse.up();
-    await expect.poll(splitterValue).toBe(500);
+    await poll(splitterValue).toBe(500);
     ui.assertClean();
   }, 180_000);
 
@@ -131,17 +136,17 @@ describe('space to read, a list that lives', () => {
     const comfortable = await fullyShown();
     await page.getByTestId('density-toggle').click();
     expect(await page.getByTestId('density-toggle').getAttribute('aria-pressed')).toBe('true');
-    await expect.poll(fullyShown).toBeGreaterThanOrEqual(18);
+    await poll(fullyShown).toBeGreaterThanOrEqual(18);
     expect(comfortable).toBeLessThan(18);
     // one line per row
     const heights = await rows().evaluateAll((all) => all.map((r) => r.getBoundingClientRect().height));
     expect(Math.max(...heights)).toBeLessThanOrEqual(32);
     await saveScreenshot(page, 'ui-list-compact');
     await expectAxeClean(page, 'Kompakte Liste');
-    await expect.poll(async () => (await serviceApi(ui).call('workspace.layout', {})).density).toBe('compact');
+    await poll(async () => (await serviceApi(ui).call('workspace.layout', {})).density).toBe('compact');
     await page.reload();
     await page.getByTestId('message-list').waitFor();
-    await expect.poll(fullyShown).toBeGreaterThanOrEqual(18);
+    await poll(fullyShown).toBeGreaterThanOrEqual(18);
     ui.assertClean();
   }, 180_000);
 
@@ -167,8 +172,8 @@ describe('space to read, a list that lives', () => {
     await saveScreenshot(page, 'ui-trash-undo');
     await expectAxeClean(page, 'Papierkorb mit Rückgängig');
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.locator(`[data-testid="message-list"] [data-id="${id}"]`).count()).toBe(1);
-    await expect.poll(listCount).toBe(before);
+    await poll(() => page.locator(`[data-testid="message-list"] [data-id="${id}"]`).count()).toBe(1);
+    await poll(listCount).toBe(before);
     expect((await serviceApi(ui).call('messages.detail', { ref: { id: Number(id) } })).item.state).not.toBe('papierkorb');
 
     // once more into the trash, then out again from the Papierkorb view's own button
@@ -177,7 +182,7 @@ describe('space to read, a list that lives', () => {
     await page.getByRole('menuitem', { name: 'In den Papierkorb' }).click();
     await expect.poll(() => page.locator(`[data-testid="message-list"] [data-id="${id}"]`).count(), { timeout: 2000 }).toBe(0);
     await page.getByRole('option', { name: /^Papierkorb/ }).click();
-    await expect.poll(listCount).toBe(1);
+    await poll(listCount).toBe(1);
     await page.locator(`[data-testid="message-list"] [data-id="${id}"]`).click();
     await page.getByTestId('restore-selected').waitFor();
     await saveScreenshot(page, 'ui-trash-restore');
@@ -185,6 +190,21 @@ describe('space to read, a list that lives', () => {
     await page.getByTestId('restore-selected').click();
     await expect.poll(() => page.locator(`[data-testid="message-list"] [data-id="${id}"]`).count(), { timeout: 2000 }).toBe(0);
     expect((await serviceApi(ui).call('messages.detail', { ref: { id: Number(id) } })).item.state).not.toBe('papierkorb');
+
+    // "übertragen" in the view of the not transferred: out at once, Rückgängig brings it back
+    await page.getByRole('option', { name: /^Nicht übertragen/ }).click();
+    await rows().first().click();
+    const marked = await rows().first().getAttribute('data-id');
+    await page.locator(`[data-message-id="${marked}"]`).waitFor();
+    const open = await listCount();
+    await page.getByTestId('toggle-transferred').click();
+    await poll(() => page.locator(`[data-testid="message-list"] [data-id="${marked}"]`).count()).toBe(0);
+    expect(await listCount()).toBe(open - 1);
+    expect(await page.getByTestId('status-message').innerText()).toContain('Als übertragen markiert.');
+    await page.getByTestId('status-action').click();
+    await poll(() => page.locator(`[data-testid="message-list"] [data-id="${marked}"]`).count()).toBe(1);
+    expect((await serviceApi(ui).call('messages.detail', { ref: { id: Number(marked) } })).item.state).not.toBe('uebertragen');
+    await page.getByRole('option', { name: /^Posteingang/ }).click();
     ui.assertClean();
   }, 180_000);
 
@@ -201,9 +221,40 @@ describe('space to read, a list that lives', () => {
     // the technical facts (Vorgangs-ID, Nachrichten-ID) last, closed
     expect(await cards.last().getAttribute('data-card')).toBe('antrag');
     expect(await cards.last().getByTestId('collapsed-card').count()).toBe(1);
-    expect(await view.getByText('Vorgangs-ID', { exact: true }).isVisible()).toBe(false);
+    expect(await view.locator('dt:visible', { hasText: 'Vorgangs-ID' }).count()).toBe(0);
     await saveScreenshot(page, 'ui-message-first-card', { fullPage: false });
     await expectAxeClean(page, 'Antrag: erste Karte');
+    ui.assertClean();
+  }, 180_000);
+
+  it('ticking the last checklist block makes no layout jump: the header, the panes and the status bar stay', async () => {
+    const { page } = ui;
+    const view = page.getByTestId('message-view');
+    const boxes = view.locator('.summary-card').getByRole('checkbox');
+    const n = await boxes.count();
+    expect(n).toBeGreaterThan(1);
+    for (let i = 0; i < n - 1; i++) {
+      await boxes.nth(i).check({ force: true });
+      await poll(() => page.getByTestId('checklist-progress').innerText()).toContain(`${i + 1} von ${n}`);
+    }
+    const geometry = () =>
+      page.evaluate(() => {
+        const box = (selector: string) => {
+          const r = document.querySelector(selector)?.getBoundingClientRect();
+          return r === undefined ? null : { top: Math.round(r.top), height: Math.round(r.height), width: Math.round(r.width) };
+        };
+        const more = document.querySelector('[data-testid="more-menu"]')?.getBoundingClientRect();
+        return { actions: box('.message__actions'), panes: box('.panes'), statusbar: box('.statusbar'), moreTop: Math.round(more?.top ?? 0) };
+      });
+    const before = await geometry();
+    await boxes.nth(n - 1).check({ force: true });
+    await poll(() => page.getByTestId('message-state').innerText()).toBe('übertragen');
+    await poll(() => page.getByTestId('status-message').innerText()).toContain('Alle Blöcke übertragen');
+    const after = await geometry();
+    expect(after).toEqual(before);
+    // the status message is shown whole, not clipped
+    expect(await page.getByTestId('status-message').evaluate((e) => e.scrollWidth <= e.clientWidth + 1)).toBe(true);
+    await saveScreenshot(page, 'ui-checklist-complete', { fullPage: false });
     ui.assertClean();
   }, 180_000);
 
@@ -225,16 +276,16 @@ describe('space to read, a list that lives', () => {
         return { visibleHeight: Math.max(0, bottom - top), visibleWidth: Math.max(0, right - left), height: c.height, width: c.width };
       });
     const atWidth = await shown();
+    await saveScreenshot(page, 'ui-document-fit-width', { fullPage: false });
     // an A4 page (1 : 1.414), at the frame's width
     expect(atWidth.height / atWidth.width).toBeGreaterThan(1.35);
     expect(atWidth.height / atWidth.width).toBeLessThan(1.48);
     expect(atWidth.visibleWidth).toBeGreaterThanOrEqual(atWidth.width - 1);
     expect(atWidth.visibleHeight / atWidth.height).toBeGreaterThanOrEqual(0.5);
-    await saveScreenshot(page, 'ui-document-fit-width', { fullPage: false });
     await expectAxeClean(page, 'Dokument, Ganze Breite');
 
     await page.getByTestId('zoom-fit-page').click();
-    await expect.poll(async () => (await shown()).height).toBeLessThan(atWidth.height);
+    await poll(async () => (await shown()).height).toBeLessThan(atWidth.height);
     const atPage = await shown();
     expect(atPage.visibleHeight).toBeGreaterThanOrEqual(atPage.height - 1);
     // the window gets smaller: the fitted page follows
@@ -246,12 +297,12 @@ describe('space to read, a list that lives', () => {
 
     // the whole window (browser mode), Esc leaves
     await page.getByTestId('viewer-full-window').click();
-    await expect.poll(async () => (await page.getByTestId('pdf-frame').boundingBox())?.height ?? 0).toBeGreaterThan(600);
+    await poll(async () => (await page.getByTestId('pdf-frame').boundingBox())?.height ?? 0).toBeGreaterThan(600);
     await saveScreenshot(page, 'ui-document-full-window', { fullPage: false });
     await expectAxeClean(page, 'Dokument, ganzes Fenster');
     await page.getByTestId('pdf-frame').focus();
     await page.keyboard.press('Escape');
-    await expect.poll(() => page.locator('.viewer--full').count()).toBe(0);
+    await poll(() => page.locator('.viewer--full').count()).toBe(0);
 
     // one document saved by itself
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('save-document').click()]);

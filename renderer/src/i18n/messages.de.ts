@@ -464,6 +464,7 @@ export const de = {
       fingerprint: 'Fingerabdruck (SHA-256)',
       issuer: 'Aussteller',
       reasons: 'Gründe',
+      technical: 'Technische Angaben',
       inspections: 'Prüfbericht des Intermediärs',
       inspectionsIntro: 'Die Prüfung der Zertifikate durch den Intermediär (seine Aussage, kein eigener Nachweis).',
       noInspections: 'Der Intermediär hat keinen Prüfbericht mitgeschickt.',

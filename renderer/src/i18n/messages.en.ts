@@ -456,6 +456,7 @@ export const en: Messages = {
       fingerprint: 'Fingerprint (SHA-256)',
       issuer: 'Issuer',
       reasons: 'Reasons',
+      technical: 'Technical details',
       inspections: 'Intermediary’s inspection report',
       inspectionsIntro: 'The intermediary’s check of the certificates (its statement, not a proof of its own).',
       noInspections: 'The intermediary sent no inspection report.',

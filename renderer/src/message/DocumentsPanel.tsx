@@ -100,6 +100,15 @@ export function DocumentsPanel({ id, documents }: { id: number; documents: reado
       </ListBox>
       <div className="documents__viewer">
         {doc === null ? <p>{t.message.documents.choose}</p> : null}
+        {doc === null ? null : (
+          // a narrow pane shows the tiles in one line each: what else the selected one says, said here (CSS)
+          <p className="documents__caption" data-testid="document-caption">
+            {t.message.documents.savedAs}: <Shown text={doc.exportName} tokens className="mono" />
+            {doc.coverage === undefined ? null : (
+              <span className={`documents__coverage documents__coverage--${coverageTone(doc.coverage.status, doc.coverage.role)}`}> · {language === 'de' ? doc.coverage.words.de : doc.coverage.words.en}</span>
+            )}
+          </p>
+        )}
         {doc !== null && (doc.mimeMismatch || doc.problem !== undefined || !doc.exportAllowed) ? (
           <div className="notice notice--warn documents__warning" data-testid="document-warning">
             <DocumentWarnings doc={doc} />
