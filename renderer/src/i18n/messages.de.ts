@@ -354,7 +354,7 @@ export const de = {
     actions: {
       label: 'Aktionen zum Antrag',
       markTransferred: 'Als übertragen markieren',
-      unmarkTransferred: 'Nicht mehr als übertragen markieren',
+      unmarkTransferred: 'Übertragen zurücknehmen',
       export: 'Exportieren',
       exportPdf: 'PDF für die E-Akte (Strg+E)',
       exportXml: 'XML (Original)',

@@ -37,7 +37,8 @@ export function useFillPane(frame: RefObject<HTMLElement | null>, full: boolean)
         const style = getComputedStyle(pane);
         const pinned = parseFloat(style.scrollPaddingTop) || 0;
         const above = tabs === null ? 0 : element.getBoundingClientRect().top - tabs.getBoundingClientRect().top;
-        const room = pane.clientHeight - (parseFloat(style.paddingTop) || 0) - (parseFloat(style.paddingBottom) || 0) - pinned - above;
+        // down to the pane's lower edge (its bottom padding is room for the page, not a margin it needs)
+        const room = pane.clientHeight - (parseFloat(style.paddingTop) || 0) - pinned - above;
         setFill(Math.max(MIN_REM * rem, Math.floor(room)));
       }
       setSize((previous) => (previous.width === element.clientWidth && previous.height === element.clientHeight ? previous : { width: element.clientWidth, height: element.clientHeight }));
