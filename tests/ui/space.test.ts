@@ -257,6 +257,14 @@ describe('space to read, a list that lives', () => {
     expect(after).toEqual(before);
     // the status message is shown whole, not clipped
     expect(await page.getByTestId('status-message').evaluate((e) => e.scrollWidth <= e.clientWidth + 1)).toBe(true);
+    // on one line, inside the status bar (not cut off at its lower edge)
+    const lines = await page.getByTestId('status-message').evaluate((e) => {
+      const r = e.getBoundingClientRect();
+      const bar = (e.closest('.statusbar') as HTMLElement).getBoundingClientRect();
+      return { height: r.height, lineHeight: parseFloat(getComputedStyle(e).lineHeight) || 21, inside: r.bottom <= bar.bottom + 0.5 };
+    });
+    expect(lines.height).toBeLessThan(lines.lineHeight * 1.5);
+    expect(lines.inside).toBe(true);
     await saveScreenshot(page, 'ui-checklist-complete', { fullPage: false });
     ui.assertClean();
   }, 180_000);
