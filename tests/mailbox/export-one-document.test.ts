@@ -30,7 +30,10 @@ describe('exporting one document of a message', () => {
   });
 
   it('writes just the chosen inline document or OSCI attachment, the same bytes as the full export', async () => {
-    const record = store.list({ limit: 100 }).items.map((i) => store.getDelivery(i.id)).find((r) => r.attachments.length > 0);
+    const record = store
+      .list({ limit: 100 })
+      .items.map((i) => store.getDelivery(i.id))
+      .find((r) => r.attachments.length > 0);
     if (record === undefined) throw new Error('the fixture has no message with an OSCI attachment');
     const view = await storedView(store, record, new ViewCache());
     const inline = view?.documents[0];
@@ -58,8 +61,12 @@ describe('exporting one document of a message', () => {
   it('refuses a document that is not in the message with document-missing, writing nothing', async () => {
     const id = store.list({ limit: 100 }).items.find((i) => store.getDelivery(i.id).unreadableReason === null)?.id ?? 0;
     const target = path.join(dir, 'none');
-    await expect(exportMessage(store, id, 'attachments', target, new ViewCache(), { only: { source: 'inline', ordinal: 999_999 } })).rejects.toMatchObject({ kind: 'document-missing' });
-    await expect(exportMessage(store, id, 'attachments', target, new ViewCache(), { only: { source: 'attachment', attachmentId: 999_999 } })).rejects.toMatchObject({ kind: 'document-missing' });
+    await expect(exportMessage(store, id, 'attachments', target, new ViewCache(), { only: { source: 'inline', ordinal: 999_999 } })).rejects.toMatchObject({
+      kind: 'document-missing',
+    });
+    await expect(exportMessage(store, id, 'attachments', target, new ViewCache(), { only: { source: 'attachment', attachmentId: 999_999 } })).rejects.toMatchObject({
+      kind: 'document-missing',
+    });
     await expect(exportMessage(store, id, 'attachments', target, new ViewCache(), { only: { source: 'content' } })).rejects.toMatchObject({ kind: 'document-missing' });
     expect(() => readdirSync(target)).toThrow();
   });

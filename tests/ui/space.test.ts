@@ -308,6 +308,19 @@ describe('space to read, a list that lives', () => {
     expect(smaller.width).toBeLessThanOrEqual(smaller.frameWidth);
     await page.setViewportSize({ width: 1280, height: 800 });
 
+    // a page turned a quarter: landscape in the frame, and back after four turns
+    await page.getByTestId('viewer-rotate').click();
+    await poll(async () => {
+      const r = await shown();
+      return r.width > r.height;
+    }).toBe(true);
+    for (let i = 0; i < 3; i++) await page.getByTestId('viewer-rotate').click();
+    await poll(async () => {
+      const r = await shown();
+      return r.height > r.width;
+    }).toBe(true);
+    expect(await viewer.getAttribute('data-turns')).toBe('0');
+
     // the whole window (browser mode), Esc leaves
     await page.getByTestId('viewer-full-window').click();
     await poll(async () => (await page.getByTestId('pdf-frame').boundingBox())?.height ?? 0).toBeGreaterThan(600);

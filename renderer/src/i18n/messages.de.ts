@@ -220,6 +220,7 @@ export const de = {
       fullWindow: 'Ganzes Fenster',
       leaveFullWindow: 'Ganzes Fenster verlassen (Esc)',
       saveOne: 'Diese Anlage speichern',
+      rotate: 'Seite drehen (im Uhrzeigersinn)',
     },
     fetch: 'Abrufen',
     fetchShortcut: 'F5',

@@ -213,6 +213,7 @@ export const en: Messages = {
       fullWindow: 'Full window',
       leaveFullWindow: 'Leave full window (Esc)',
       saveOne: 'Save this attachment',
+      rotate: 'Rotate page (clockwise)',
     },
     fetch: 'Fetch',
     fetchShortcut: 'F5',

@@ -24,6 +24,8 @@ export function PdfViewer({ bytes, name, actions }: { bytes: Uint8Array<ArrayBuf
   const [page, setPage] = useState(1);
   const [zoom, setZoom] = useState<Zoom>('fit');
   const [full, setFull] = useState(false);
+  /** Quarter turns clockwise on top of the page's own rotation (a scan put in sideways). */
+  const [turns, setTurns] = useState(0);
   const [rendered, setRendered] = useState(0);
   const canvas = useRef<HTMLCanvasElement>(null);
   const frame = useRef<HTMLDivElement>(null);
@@ -65,13 +67,14 @@ export function PdfViewer({ bytes, name, actions }: { bytes: Uint8Array<ArrayBuf
       try {
         const pdfPage = await doc.getPage(page);
         if (cancelled || canvas.current === null) return;
-        const base = pdfPage.getViewport({ scale: 1 });
+        const rotation = (pdfPage.rotate + turns * 90) % 360;
+        const base = pdfPage.getViewport({ scale: 1, rotation });
         const width = frame.current?.clientWidth ?? 800;
         const height = frame.current?.clientHeight ?? 800;
         const byWidth = (width - 32) / base.width;
         const scale = zoom === 'fit' ? Math.max(0.25, byWidth) : zoom === 'page' ? Math.max(0.25, Math.min(byWidth, (height - 32) / base.height)) : zoom;
         const ratio = window.devicePixelRatio || 1;
-        const viewport = pdfPage.getViewport({ scale: scale * ratio });
+        const viewport = pdfPage.getViewport({ scale: scale * ratio, rotation });
         const target = canvas.current;
         target.width = Math.floor(viewport.width);
         target.height = Math.floor(viewport.height);
@@ -88,7 +91,7 @@ export function PdfViewer({ bytes, name, actions }: { bytes: Uint8Array<ArrayBuf
       cancelled = true;
       task?.cancel();
     };
-  }, [doc, page, zoom, fitSize]);
+  }, [doc, page, zoom, fitSize, turns]);
 
   const pages = doc?.numPages ?? 0;
   const current = typeof zoom === 'number' ? zoom : 1;
@@ -135,6 +138,7 @@ export function PdfViewer({ bytes, name, actions }: { bytes: Uint8Array<ArrayBuf
       data-rendered={rendered}
       data-page={page}
       data-pages={pages}
+      data-turns={turns}
       onKeyDown={(event) => {
         if (event.key === 'Escape' && full) {
           setFull(false);
@@ -150,14 +154,21 @@ export function PdfViewer({ bytes, name, actions }: { bytes: Uint8Array<ArrayBuf
           <Label className="visually-hidden">{t.message.documents.pageNumber}</Label>
           <Input className="input input--narrow" />
         </NumberField>
+        {/* "Seite 2 von 3" said, "/ 3" shown beside the page number: the toolbar stays one line in a narrow pane */}
         <span className="viewer__pages" aria-live="polite">
-          {t.message.documents.page(page, pages)}
+          <span className="visually-hidden">{t.message.documents.page(page, pages)}</span>
+          <span aria-hidden="true">/ {pages}</span>
         </span>
         <Button className="button button--icon" onPress={() => setPage((p) => Math.min(pages, p + 1))} isDisabled={page >= pages} aria-label={t.message.documents.nextPage}>
           <IconChevronRight />
         </Button>
         <span className="viewer__spacer" />
         <ZoomControls zoom={zoom} onZoomOut={() => zoomBy(-1)} onZoomIn={() => zoomBy(1)} onFit={() => setZoom('fit')} onFitPage={() => setZoom('page')} />
+        <Button className="button button--icon" onPress={() => setTurns((n) => (n + 1) % 4)} aria-label={t.mailbox.space.rotate} data-testid="viewer-rotate">
+          <span title={t.mailbox.space.rotate} aria-hidden="true" className="viewer__rotate">
+            ↻
+          </span>
+        </Button>
         <Button className="button button--icon" onPress={() => setFull((f) => !f)} aria-pressed={full} aria-label={full ? t.mailbox.space.leaveFullWindow : t.mailbox.space.fullWindow} data-testid="viewer-full-window">
           <IconWindow />
         </Button>

@@ -24,7 +24,19 @@ const IconFitPage = () => (
   </svg>
 );
 
-export function ZoomControls({ zoom, onZoomOut, onZoomIn, onFit, onFitPage }: { zoom: Zoom; onZoomOut: () => void; onZoomIn: () => void; onFit: () => void; onFitPage?: () => void }) {
+export function ZoomControls({
+  zoom,
+  onZoomOut,
+  onZoomIn,
+  onFit,
+  onFitPage,
+}: {
+  zoom: Zoom;
+  onZoomOut: () => void;
+  onZoomIn: () => void;
+  onFit: () => void;
+  onFitPage?: () => void;
+}) {
   const t = useT();
   return (
     <>

@@ -26,6 +26,7 @@ export interface BenefitTitle {
 
 export function benefitTitle(codeListText: string | undefined, product: string | undefined, fallback: string): BenefitTitle {
   const full = product?.trim() || codeListText?.trim() || undefined;
-  const title = codeListText !== undefined && codeListText.trim() !== '' && codeListText.length <= SHORT_CHARS ? codeListText.trim() : full === undefined ? fallback : shortName(full);
+  const title =
+    codeListText !== undefined && codeListText.trim() !== '' && codeListText.length <= SHORT_CHARS ? codeListText.trim() : full === undefined ? fallback : shortName(full);
   return { title, fullName: full !== undefined && full !== title ? full : undefined };
 }

@@ -41,7 +41,9 @@ export function useFillPane(frame: RefObject<HTMLElement | null>, full: boolean)
         const room = pane.clientHeight - (parseFloat(style.paddingTop) || 0) - pinned - above;
         setFill(Math.max(MIN_REM * rem, Math.floor(room)));
       }
-      setSize((previous) => (previous.width === element.clientWidth && previous.height === element.clientHeight ? previous : { width: element.clientWidth, height: element.clientHeight }));
+      setSize((previous) =>
+        previous.width === element.clientWidth && previous.height === element.clientHeight ? previous : { width: element.clientWidth, height: element.clientHeight },
+      );
     };
     fit();
     const observer = new ResizeObserver(fit);
