@@ -69,6 +69,7 @@ describe('space to read, a list that lives', () => {
     const whileRunning = seen.filter((s) => s.running).map((s) => Number(s.count.replace(/\D/g, '')));
     // rising at least three times while the fetch still ran (above the 5 there were before), never falling
     expect([...whileRunning].sort((a, b) => a - b)).toEqual(whileRunning);
+    console.info(`list counts seen while the fetch ran: ${whileRunning.join(', ')}`);
     expect(new Set(whileRunning.filter((n) => n > 5)).size).toBeGreaterThanOrEqual(3);
     // the selected message is still the selected row and still in the reading pane
     expect(await page.locator(`[data-testid="message-list"] [data-id="${selected}"]`).getAttribute('aria-selected')).toBe('true');
@@ -137,6 +138,7 @@ describe('space to read, a list that lives', () => {
     await page.getByTestId('density-toggle').click();
     expect(await page.getByTestId('density-toggle').getAttribute('aria-pressed')).toBe('true');
     await poll(fullyShown).toBeGreaterThanOrEqual(18);
+    console.info(`rows fully in view at 1280×800: ${comfortable} comfortable, ${await fullyShown()} compact`);
     expect(comfortable).toBeLessThan(18);
     // one line per row
     const heights = await rows().evaluateAll((all) => all.map((r) => r.getBoundingClientRect().height));
@@ -292,6 +294,7 @@ describe('space to read, a list that lives', () => {
     expect(atWidth.height / atWidth.width).toBeGreaterThan(1.35);
     expect(atWidth.height / atWidth.width).toBeLessThan(1.48);
     expect(atWidth.visibleWidth).toBeGreaterThanOrEqual(atWidth.width - 1);
+    console.info(`viewer at 1280×800, fit width: ${Math.round(atWidth.visibleHeight)} of ${Math.round(atWidth.height)} px of the page in view (${Math.round((100 * atWidth.visibleHeight) / atWidth.height)} %)`);
     expect(atWidth.visibleHeight / atWidth.height).toBeGreaterThanOrEqual(0.5);
     await expectAxeClean(page, 'Dokument, Ganze Breite');
 
