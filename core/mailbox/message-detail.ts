@@ -103,7 +103,7 @@ export function partsOf(record: DeliveryRecord): MessageDetail['parts'] {
     },
     ...record.attachments.map((a) => ({
       ref: { source: 'attachment' as const, attachmentId: a.id },
-      name: a.name,
+      name: clipText(a.name, SHOWN_NAME_CHARS),
       mimeType: a.mimeType,
       size: a.size,
       sha256: a.sha256,
@@ -112,15 +112,19 @@ export function partsOf(record: DeliveryRecord): MessageDetail['parts'] {
   ];
 }
 
+/** Characters of a part's or document's name the window and the Laufzettel show (as the sender wrote it, of any length). */
+const SHOWN_NAME_CHARS = 300;
+
 function documentsOf(view: DeliveryView | undefined, record: DeliveryRecord): MessageDetail['documents'] {
   const contentCoverage = coverageOf(record.content.coverage);
   const inline = (view?.documents ?? []).map((d) => {
     const file = inlineDocumentFile(d);
     return {
       ref: { source: 'inline' as const, ordinal: d.ordinal },
-      // as written in the message, of any length: the entry stays within the contract (the view keeps them in full)
-      name: clipText(d.name, 4000),
-      ...(d.fileName === undefined ? {} : { fileName: clipText(d.fileName, 4000) }),
+      // as written in the message, of any length: shown cut to a line's worth (the view keeps them in full; export
+      // file names are made from the content, document-files.ts)
+      name: clipText(d.name, SHOWN_NAME_CHARS),
+      ...(d.fileName === undefined ? {} : { fileName: clipText(d.fileName, SHOWN_NAME_CHARS) }),
       ...(d.mimeType === undefined ? {} : { mimeType: clipText(d.mimeType, 200) }),
       ...(d.detectedMimeType === undefined ? {} : { detectedMimeType: d.detectedMimeType }),
       mimeMismatch: d.mimeMismatch,
@@ -138,8 +142,8 @@ function documentsOf(view: DeliveryView | undefined, record: DeliveryRecord): Me
     const file = storedAttachmentFile(a, extraStatusOf(record, a));
     return {
       ref: { source: 'attachment' as const, attachmentId: a.id },
-      name: a.name,
-      fileName: a.name,
+      name: clipText(a.name, SHOWN_NAME_CHARS),
+      fileName: clipText(a.name, SHOWN_NAME_CHARS),
       // an OSCI attachment declares no type; what is stored is what its bytes are
       ...(file.detected === undefined ? {} : { detectedMimeType: file.detected }),
       mimeMismatch: file.mismatch,

@@ -50,7 +50,7 @@ function PartsList({ parts }: { parts: readonly Part[] }) {
     <ul className="parts" data-testid="laufzettel-parts" aria-label={t.message.laufzettel.parts}>
       {parts.map((p, i) => (
         <li key={i} className={`part part--${coverageTone(p.coverage.status, p.coverage.role)}`} data-coverage={p.coverage.status} data-role={p.coverage.role ?? 'unknown'}>
-          <strong>{text(roleWords(p.coverage.role))}</strong>: {p.name} — <span className="part__status">{text(p.coverage.words)}</span>
+          <strong>{text(roleWords(p.coverage.role))}</strong>: <Shown text={p.name} /> — <span className="part__status">{text(p.coverage.words)}</span>
           <span className="part__facts">
             {' '}
             ({bytes(p.size, language)}, SHA-256 <span className="mono">{p.sha256}</span>)
@@ -73,7 +73,7 @@ function SignatureResult({ check, covers }: { check: SignatureCheck; covers: str
       <p className="signature__words">{wordsWithoutRevocation(text(check.words))}</p>
       {check.role === 'author' && covers !== undefined ? (
         <p className="signature__covers">
-          {t.message.laufzettel.covers}: {covers}
+          {t.message.laufzettel.covers}: <Shown text={covers} />
         </p>
       ) : null}
       {check.signer ? (

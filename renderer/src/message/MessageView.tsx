@@ -350,7 +350,9 @@ export function MessageView({ id, onItemChanged, onBeforeChange, standalone = fa
             <div>
               <dt>{w.applicationDate}</dt>
               {/* an xs:date as written in the application (no time zone applies) */}
-              <dd data-testid="message-application-date">{view.applicationDate.display}</dd>
+              <dd data-testid="message-application-date">
+                <Shown text={clipText(view.applicationDate.display, TITLE_CHARS)} />
+              </dd>
             </div>
           ) : null}
         </dl>
