@@ -359,7 +359,7 @@ export function MessageView({ id, onItemChanged, onBeforeChange, standalone = fa
       </header>
       <Toolbar className="message__actions" aria-label={t.message.actions.label}>
         {view !== null && !inTrash ? (
-          <Button className={transferred ? 'button button--secondary' : 'button'} onPress={() => void act(() => api.call('messages.setTransferred', { id: item.id, transferred: !transferred }), transferred ? t.message.unmarkedTransferred : t.message.markedTransferred)} data-testid="toggle-transferred">
+          <Button className={transferred ? 'button button--secondary' : 'button'} onPress={() => void act(() => api.call('messages.setTransferred', { id: item.id, transferred: !transferred }), transferred ? t.message.unmarkedTransferred : t.message.markedTransferred)} aria-label={transferred ? t.message.actions.unmarkTransferred : t.message.actions.markTransferred} data-testid="toggle-transferred">
             {/* both labels take the room, the one not meant is invisible: the toolbar does not reflow when the state changes */}
             <span className="stable-label">
               <span data-shown={!transferred || undefined}>{t.message.actions.markTransferred}</span>
