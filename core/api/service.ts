@@ -12,6 +12,7 @@ import { opsHandlers } from './handlers/ops.js';
 import { trustHandlers } from './handlers/trust.js';
 import { workspaceHandlers } from './handlers/workspace.js';
 import { WorkspaceFile } from './handlers/workspace-file.js';
+import { layoutHandlers } from './handlers/workspace-layout.js';
 import type { DemoStarter, DemoWarmer } from './handlers/workspace-training.js';
 import type { HostLink } from './service-runtime.js';
 import type { ServiceOptions } from './service-protocol.js';
@@ -35,6 +36,7 @@ export function createServiceHandlers(options: ServiceOptions, host: HostLink = 
     ...mailbox,
     // a demo starter of a test's own has no keys to make ahead
     ...workspaceHandlers(options, { file: workspace, mailbox, startDemo, ...(startDemo === startDemoMailbox ? { warmDemo } : {}), config: internals.config, fetchIdle: internals.fetchIdle }),
+    ...layoutHandlers(workspace),
     ...opsHandlers(options, internals),
     ...trustHandlers(internals),
     ...codelistsHandlers(internals),

@@ -21,10 +21,11 @@ import { extraStatusOf, storedAttachmentFile } from './document-files.js';
 import type { DeliveryRecord, PostfachStore } from '../store/index.js';
 import type { DeliverySummary } from '../xsozial/index.js';
 import { certificateOrUndefined } from './certificates.js';
+import { mailboxError } from './errors.js';
 import { contentSource, storedView, type ViewCache } from './message-detail.js';
 import { storedCreationCheck } from './legal-time.js';
 import { coverageOf, inspectionsOf, signaturesOf } from './message-dto.js';
-import { partsOf, type StoredPart } from './message-detail.js';
+import { partsOf, type DocumentRef, type StoredPart } from './message-detail.js';
 import { EXTRA_PARTS_FOLDER } from '../domain/coverage.js';
 import { inspectionVerdict, type InspectionFacts } from '../domain/evidence.js';
 import { coverageSentence, wordsOf } from '../domain/words/index.js';
@@ -153,7 +154,14 @@ function binNotes(files: ReadonlyArray<{ path: string; allowed: boolean }>): str
 
 const UNREADABLE_SUMMARY: DeliverySummary = { kind: 'generic-xml', applicants: [], applicantNames: [], test: false };
 
-export async function exportMessage(store: PostfachStore, id: number, format: ExportFormat, target: string, cache: ViewCache, options: { readonly timeZone?: string } = {}): Promise<ExportResult> {
+export async function exportMessage(
+  store: PostfachStore,
+  id: number,
+  format: ExportFormat,
+  target: string,
+  cache: ViewCache,
+  options: { readonly timeZone?: string; /** attachments: only this document (the viewer's "Diese Anlage speichern"). */ readonly only?: DocumentRef } = {},
+): Promise<ExportResult> {
   const record = store.getDelivery(id);
   const source = contentSource(store, record);
   if (format !== 'attachments') {
@@ -188,8 +196,13 @@ export async function exportMessage(store: PostfachStore, id: number, format: Ex
     case 'attachments': {
       const view = record.unreadableReason === null ? await storedView(store, record, cache) : undefined;
       if (view === undefined && record.attachments.length === 0) throw notReadable();
-      const inline = view ? await exportAttachments(source, view.documents, target) : [];
-      const osci = await exportStoredAttachments(store, record, target);
+      const only = options.only;
+      if (only?.source === 'content') throw mailboxError('document-missing', 'single-document export of the delivered content: use the XML export');
+      const documents = view === undefined ? [] : only === undefined ? view.documents : only.source === 'inline' ? view.documents.filter((d) => d.ordinal === only.ordinal) : [];
+      const stored = only === undefined ? record.attachments : only.source === 'attachment' ? record.attachments.filter((a) => a.id === only.attachmentId) : [];
+      if (only !== undefined && documents.length + stored.length === 0) throw mailboxError('document-missing', `single-document export: no ${only.source} document with that reference`);
+      const inline = documents.length > 0 ? await exportAttachments(source, documents, target) : [];
+      const osci = stored.length > 0 || only === undefined ? await exportStoredAttachments(store, { ...record, attachments: stored }, target) : [];
       const all = [...inline, ...osci];
       const notes = binNotes(all);
       result = { files: all.map((f) => ({ path: f.path, size: f.size, sha256: f.sha256 })), ...(notes.length > 0 ? { notes: notes.slice(0, 100) } : {}) };

@@ -43,6 +43,22 @@ describe('service in a worker thread', () => {
     expect(changed).toEqual([{ language: 'en', fetchIntervalMinutes: 15, familyNameFirst: true }, { language: 'de', fetchIntervalMinutes: 15, familyNameFirst: true }]);
   });
 
+  it('keeps the window arrangement (splitter, list density) across a restart of the service', async () => {
+    const api = createApiClient(host.asBridge());
+    expect(await api.call('workspace.layout', {})).toEqual({ listWidth: null, density: 'comfortable' });
+    expect(await api.call('workspace.setLayout', { listWidth: 420 })).toEqual({ listWidth: 420, density: 'comfortable' });
+    expect(await api.call('workspace.setLayout', { density: 'compact' })).toEqual({ listWidth: 420, density: 'compact' });
+    // a width no screen has is refused, and changes nothing
+    expect(await host.invoke('workspace.setLayout', { listWidth: 10 })).toMatchObject({ ok: false, error: { kind: 'api-invalid-input' } });
+    const again = await startWorkerService(options);
+    try {
+      expect(await createApiClient(again.asBridge()).call('workspace.layout', {})).toEqual({ listWidth: 420, density: 'compact' });
+    } finally {
+      await again.close();
+    }
+    await api.call('workspace.setLayout', { listWidth: null, density: 'comfortable' });
+  });
+
   it('validates inside the service too: raw calls that bypass the client are refused', async () => {
     expect(await host.invoke('settings.set', { language: 'fr' })).toMatchObject({ ok: false, error: { kind: 'api-invalid-input' } });
     expect(await host.invoke('no.such', {})).toMatchObject({ ok: false, error: { kind: 'api-unknown-method' } });

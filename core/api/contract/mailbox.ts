@@ -570,7 +570,8 @@ export const mailboxMethods = {
   /** Deletes a message for good (refused while on legal hold). */
   'messages.deletePermanently': serviceMethod(idInput({}), z.strictObject({ deleted: z.literal(true) })),
   /** pdf / xml / receipt: `target` is the file; attachments: `target` is a folder. Audited as "exportiert". */
-  'messages.export': serviceMethod(idInput({ format: exportFormatSchema, target: filePath }), exportResultSchema),
+  /** `document` (format attachments only): just that one document or attachment, into the target folder. */
+  'messages.export': serviceMethod(idInput({ format: exportFormatSchema, target: filePath, document: documentRefSchema.optional() }), exportResultSchema),
   /** Records that the message was printed (audit log). */
   'messages.recordPrinted': serviceMethod(idInput({}), z.strictObject({ recorded: z.literal(true) })),
 

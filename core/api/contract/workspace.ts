@@ -54,6 +54,18 @@ export const workspaceStateSchema = z.strictObject({
 });
 export type WorkspaceState = z.infer<typeof workspaceStateSchema>;
 
+/**
+ * How the caseworker arranged the mailbox window, kept across restarts (workspace.json): the width of the message
+ * list (the splitter between list and reading pane; null: the default) and the list's density (two lines per row,
+ * or one line as in a mail program's compact view).
+ */
+export const uiLayoutSchema = z.strictObject({
+  listWidth: z.number().int().min(160).max(4000).nullable(),
+  density: z.enum(['comfortable', 'compact']),
+});
+export type UiLayout = z.infer<typeof uiLayoutSchema>;
+export const DEFAULT_UI_LAYOUT: UiLayout = { listWidth: null, density: 'comfortable' };
+
 export const uploadKindSchema = z.enum(['p12', 'certificate']);
 
 /** An uploaded key or certificate file: at most 256 KiB (a .p12 is a few KB). */
@@ -116,6 +128,11 @@ export const workspaceMethods = {
     z.strictObject({ offset: count, size: count, data: z.string().max(Math.ceil((1024 * 1024) / 3) * 4), done: z.boolean() }),
   ),
   'workspace.releaseDownload': serviceMethod(z.strictObject({ downloadId: token }), z.strictObject({ released: z.boolean() })),
+
+  /** The window's arrangement (splitter, list density) as the caseworker left it. */
+  'workspace.layout': serviceMethod(noInput, uiLayoutSchema),
+  /** Changes the given parts of the arrangement; answers with all of it. */
+  'workspace.setLayout': serviceMethod(uiLayoutSchema.partial().strict(), uiLayoutSchema),
 
   /** Licences of the bundled libraries and fonts (about box). */
   'workspace.licenses': serviceMethod(noInput, z.strictObject({ licenses: z.array(licenseSchema).max(500) })),

@@ -549,8 +549,9 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: M
       const { exportMessage } = await import('../../mailbox/export.js');
       const c = await config();
       assertExportAllowed(c, input.target, [path.join(options.dataDir, 'transfer', 'downloads')]);
+      if (input.document !== undefined && input.format !== 'attachments') throw mailboxError('document-missing', `a single document is exported with the format attachments, not ${input.format}`);
       await applyViewSettings();
-      const work = () => exportMessage(store(), input.id, input.format, path.resolve(input.target), views, { timeZone: c.values.officeTimeZone });
+      const work = () => exportMessage(store(), input.id, input.format, path.resolve(input.target), views, { timeZone: c.values.officeTimeZone, ...(input.document === undefined ? {} : { only: input.document }) });
       // the XML is a byte copy: never heavy, never refused (the way out for a message that is refused otherwise)
       const operation = EXPORT_OPERATIONS[input.format];
       const result = operation === undefined ? await work() : await heavy.run(operation, { storeId: input.id, messageId: store().getDelivery(input.id).messageId }, work);

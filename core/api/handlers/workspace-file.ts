@@ -1,6 +1,6 @@
 /**
  * The caseworker's settings and the workspace state, kept in `<data folder>/workspace.json` so that they survive a
- * restart: language, background fetch interval, which mailbox the program works on (real or Übungsmodus), and the
+ * restart: language, background fetch interval, the window's arrangement (splitter, list density), which mailbox the program works on (real or Übungsmodus), and the
  * last fetch for the status bar. No personal data and no secrets go in here.
  *
  * Written atomically (temporary file, fsync, rename), read once at start; a missing or damaged file means the
@@ -11,7 +11,7 @@ import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rm
 import path from 'node:path';
 import { z } from 'zod';
 import { settingsSchema, type Settings } from '../contract/app.js';
-import { lastFetchSchema, workspaceModeSchema } from '../contract/workspace.js';
+import { lastFetchSchema, uiLayoutSchema, workspaceModeSchema } from '../contract/workspace.js';
 
 export const WORKSPACE_FILE = 'workspace.json';
 
@@ -21,6 +21,8 @@ const fileSchema = z.object({
   mode: workspaceModeSchema,
   lastFetch: lastFetchSchema.nullable(),
   lastSuccessfulFetchAt: z.string().max(40).nullable(),
+  /** Absent in files of older versions: the default arrangement. */
+  layout: uiLayoutSchema.optional(),
 });
 export type WorkspaceData = z.infer<typeof fileSchema>;
 

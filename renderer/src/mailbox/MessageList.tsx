@@ -34,10 +34,12 @@ export interface MessageListProps {
   readonly followFocus?: boolean;
   /** Group headers between the rows (day-groups.ts); default: the rows alone. */
   readonly layout?: ListLayout;
+  /** Two lines per row, or one (compact, as a mail program's compact view). */
+  readonly density?: 'comfortable' | 'compact';
 }
 
-/** Row height in rem (two lines and padding); the pixel size follows the user's font size. */
-const ROW_REM = 4.25;
+/** Row height in rem (two lines and padding; one line when compact); the pixel size follows the user's font size. */
+const ROW_REM = { comfortable: 4.25, compact: 1.875 } as const;
 /** A group header's height in rem (one line). */
 const HEADER_REM = 1.75;
 /** Selection follows the keyboard after this pause, so holding ↓ does not open every message on the way. */
@@ -47,10 +49,11 @@ function remPx(): number {
   return parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
 }
 
-export function MessageList({ pages, label, selectedId, onSelect, onActivate, emptyText, onRowsShown, followFocus = true, layout: givenLayout }: MessageListProps) {
+export function MessageList({ pages, label, selectedId, onSelect, onActivate, emptyText, onRowsShown, followFocus = true, layout: givenLayout, density = 'comfortable' }: MessageListProps) {
   const { t, language, settings } = useLanguage();
   const scrollRef = useRef<HTMLDivElement>(null);
-  const [rowHeight, setRowHeight] = useState(() => Math.round(ROW_REM * remPx()));
+  const rowRem = ROW_REM[density];
+  const [rowHeight, setRowHeight] = useState(() => Math.round(rowRem * remPx()));
   const [activeIndex, setActiveIndex] = useState(0);
   const focusWanted = useRef(false);
   const follow = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
@@ -61,10 +64,11 @@ export function MessageList({ pages, label, selectedId, onSelect, onActivate, em
   const activePosition = layout.positionOf(activeIndex);
 
   useEffect(() => {
-    const update = (): void => setRowHeight(Math.round(ROW_REM * remPx()));
+    const update = (): void => setRowHeight(Math.round(rowRem * remPx()));
+    update();
     window.addEventListener('resize', update);
     return () => window.removeEventListener('resize', update);
-  }, []);
+  }, [rowRem]);
 
   const rangeExtractor = useCallback(
     (range: Range) => {
@@ -128,6 +132,32 @@ export function MessageList({ pages, label, selectedId, onSelect, onActivate, em
     setActiveIndex(0);
     virtualizer.scrollToOffset(0);
   }, [shownQuery, virtualizer]);
+
+  // rows that arrive (a fetch) or leave (trash) above the focused row and the first row in view move neither: the
+  // focused row stays the same message, and the list scrolls by what came in above, so nothing jumps
+  const activeId = useRef<number | undefined>(undefined);
+  const topAnchor = useRef<{ id: number; index: number } | undefined>(undefined);
+  const activeItem = pages.itemAt(activeIndex);
+  const firstItem = pages.itemAt(first);
+  useLayoutEffect(() => {
+    if (previousQuery.current !== shownQuery) return;
+    const wasActive = activeId.current;
+    if (wasActive !== undefined && activeItem?.id !== wasActive) {
+      const now = pages.indexOf(wasActive);
+      if (now !== undefined && now !== activeIndex) setActiveIndex(now);
+    }
+    const anchor = topAnchor.current;
+    const scroller = scrollRef.current;
+    if (anchor !== undefined && scroller !== null && scroller.scrollTop > 0 && firstItem?.id !== anchor.id) {
+      const now = pages.indexOf(anchor.id);
+      if (now !== undefined && now !== anchor.index) scroller.scrollTop += (now - anchor.index) * rowHeight;
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- only when new rows arrived
+  }, [pages.generation]);
+  useEffect(() => {
+    activeId.current = activeItem?.id;
+    topAnchor.current = firstItem === undefined ? undefined : { id: firstItem.id, index: first };
+  });
 
   // the selected message's row becomes the active one when it is in the loaded rows
   useEffect(() => {
@@ -223,7 +253,7 @@ export function MessageList({ pages, label, selectedId, onSelect, onActivate, em
   }
 
   return (
-    <div ref={scrollRef} className="list" role="listbox" aria-label={label} aria-busy={pages.loading || undefined} onKeyDown={onKeyDown} data-testid="message-list">
+    <div ref={scrollRef} className={density === 'compact' ? 'list list--compact' : 'list'} role="listbox" aria-label={label} aria-busy={pages.loading || undefined} onKeyDown={onKeyDown} data-testid="message-list">
       <div role="presentation" className="list__canvas" style={{ height: virtualizer.getTotalSize() }}>
         {items.map((position) => {
           const at = layout.itemAt(position.index);
@@ -242,7 +272,7 @@ export function MessageList({ pages, label, selectedId, onSelect, onActivate, em
           const classes = ['row', item?.unread ? 'row--unread' : '', selected ? 'row--selected' : '', item?.isTest ? 'row--test' : '', item?.unreadableReason ? 'row--unreadable' : ''].filter(Boolean).join(' ');
           return (
             <div
-              key={row.index}
+              key={item === undefined ? `row-${row.index}` : `id-${item.id}`}
               role="option"
               data-index={row.index}
               data-id={item?.id}

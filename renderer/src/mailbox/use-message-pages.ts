@@ -36,6 +36,11 @@ export interface MessagePages {
   readonly ensure: (start: number, end: number) => void;
   /** Puts an item the service answered (after a state change) in place of its row. */
   readonly patch: (item: MessageListItem) => void;
+  /**
+   * Takes a row out of the view at once (it no longer belongs there: put in the trash, marked transferred in a view
+   * without those); the rows after it move up, the pages after its page are read again.
+   */
+  readonly remove: (id: number) => void;
   /** Reads the list again (same query), keeping the rows shown until the new ones arrive. */
   readonly reload: () => void;
   /** Per moment of the query's `countFrom`: the rows with Eingang at or after it (asked with the first page only). */
@@ -50,6 +55,9 @@ export interface MessagePages {
   findNext(from: number, match: (item: MessageListItem) => boolean, maxPages?: number): Promise<number | undefined>;
 }
 
+/** The query part of a key (without the reload count). */
+const queryOf = (key: string): string => key.replace(/#\d+$/, '');
+
 export function useMessagePages(query: ListQuery, onFirstPage?: (key: string, total: number) => void): MessagePages {
   const api = useApi();
   const [version, setVersion] = useState(0);
@@ -58,6 +66,9 @@ export function useMessagePages(query: ListQuery, onFirstPage?: (key: string, to
   const [error, setError] = useState<unknown>(undefined);
   const [generation, setGeneration] = useState(0);
   const inflight = useRef(new Set<string>());
+  // answers are numbered: of the same query, a newer answer may replace the rows, an older one never does
+  const asked = useRef(0);
+  const shownAnswer = useRef(0);
   const current = useRef({ key, query });
   current.current = { key, query };
   const firstPage = useRef(onFirstPage);
@@ -70,11 +81,16 @@ export function useMessagePages(query: ListQuery, onFirstPage?: (key: string, to
       inflight.current.add(tag);
       // the day counts once per query, with its first page
       const { countFrom, ...rest } = forQuery;
+      const answer = ++asked.current;
       api
         .call('messages.list', { ...(page === 0 && countFrom !== undefined ? { ...rest, countFrom } : rest), offset: page * PAGE_SIZE, limit: PAGE_SIZE })
         .then(
           (result) => {
-            if (current.current.key !== forKey) return;
+            // the same list read again while this answer was on its way (a fetch stores one delivery after the
+            // other): the newest answer so far is shown at once, rather than waiting for the reading to rest
+            const sameQuery = queryOf(current.current.key) === queryOf(forKey);
+            if (current.current.key !== forKey && !(sameQuery && page === 0 && answer > shownAnswer.current)) return;
+            if (page === 0) shownAnswer.current = Math.max(shownAnswer.current, answer);
             setError(undefined);
             setState((previous) => {
               const fresh = previous.key !== forKey;
@@ -140,6 +156,36 @@ export function useMessagePages(query: ListQuery, onFirstPage?: (key: string, to
       return changed ? { ...previous, pages } : previous;
     });
   }, []);
+  const remove = useCallback((id: number) => {
+    setState((previous) => {
+      let removedFrom: number | undefined;
+      let removedAt = -1;
+      for (const [page, items] of previous.pages) {
+        const at = items.findIndex((i) => i.id === id);
+        if (at >= 0) {
+          removedFrom = page;
+          removedAt = page * PAGE_SIZE + at;
+        }
+      }
+      if (removedFrom === undefined) return previous;
+      // the day groups' counts (rows at or after each group's first moment) lose the row where it counted, so every
+      // header below it moves up with the rows (day-groups.ts)
+      const total = previous.total ?? 0;
+      const descending = current.current.query.descending !== false;
+      const atOrAfter = previous.atOrAfter?.map((n) => ((descending ? removedAt < n : removedAt >= total - n) ? n - 1 : n));
+      const pages = new Map<number, readonly MessageListItem[]>();
+      for (const [page, items] of previous.pages) {
+        if (page < removedFrom) pages.set(page, items);
+        else if (page === removedFrom) {
+          // the first row of the next page moves up into this one, when it is known
+          const next = previous.pages.get(page + 1)?.[0];
+          pages.set(page, [...items.filter((i) => i.id !== id), ...(next === undefined ? [] : [next])]);
+        }
+      }
+      return { ...previous, total: previous.total === undefined ? undefined : Math.max(0, previous.total - 1), pages, atOrAfter };
+    });
+    setGeneration((g) => g + 1);
+  }, []);
   const reload = useCallback(() => setVersion((v) => v + 1), []);
 
   const findNext = useCallback(
@@ -170,5 +216,5 @@ export function useMessagePages(query: ListQuery, onFirstPage?: (key: string, to
     [api, state],
   );
 
-  return { total: showing.total, atOrAfter: showing.atOrAfter, loading: state.key !== key, error, itemAt, indexOf, ensure, patch, reload, generation, shownKey: state.key, shownQuery: state.key.replace(/#\d+$/, ''), findNext };
+  return { total: showing.total, atOrAfter: showing.atOrAfter, loading: state.key !== key, error, itemAt, indexOf, ensure, patch, remove, reload, generation, shownKey: state.key, shownQuery: state.key.replace(/#\d+$/, ''), findNext };
 }

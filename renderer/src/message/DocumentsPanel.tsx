@@ -2,20 +2,21 @@
  * "Dokumente": the documents of the application (inline documents of the XML — the platform's application PDF
  * first — and OSCI attachments) and the built-in viewer for PDF and images. Other types can be exported.
  */
-import { useState } from 'react';
-import { ListBox, ListBoxItem, type Key } from 'react-aria-components';
+import { useRef, useState } from 'react';
+import { Button, ListBox, ListBoxItem, type Key } from 'react-aria-components';
 import type { DocumentRef } from '../../../core/api/contract/mailbox.js';
 import { coverageTone } from '../../../core/api/contract/coverage.js';
 import { clipText } from '../../../core/text-bounds.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { visibleText } from '../../../core/visible-text.js';
-import { IconWarning } from '../components/Icons.js';
+import { IconExport, IconWarning } from '../components/Icons.js';
 import { Shown } from '../components/Shown.js';
 import { bytes as formatBytes } from '../format/format.js';
 import { useLanguage } from '../i18n/i18n.js';
 import { useDocumentBytes } from './document-bytes.js';
 import { ImageViewer } from './ImageViewer.js';
 import { PdfViewer } from './PdfViewer.js';
+import { useExporter } from './use-exporter.js';
 import type { DocumentEntry } from './types.js';
 
 /** Characters of a document's name and file name on its tile (names come from the message, of any length). */
@@ -48,14 +49,22 @@ function DocumentWarnings({ doc }: { doc: DocumentEntry }) {
 
 export function DocumentsPanel({ id, documents }: { id: number; documents: readonly DocumentEntry[] }) {
   const { t, language } = useLanguage();
+  const exportAs = useExporter();
+  const panel = useRef<HTMLDivElement>(null);
   const sorted = [...documents].sort((a, b) => Number(b.isApplicationForm) - Number(a.isApplicationForm));
   const [selected, setSelected] = useState<string | null>(sorted[0] ? keyOf(sorted[0].ref) : null);
   const doc = sorted.find((d) => keyOf(d.ref) === selected) ?? null;
   const bytes = useDocumentBytes(id, doc?.ref ?? null);
   const type = doc === null ? '' : typeOf(doc);
+  const save =
+    doc === null || doc.ref.source === 'content' ? null : (
+      <Button className="button button--icon" onPress={() => void exportAs(id, 'attachments', `Anlage_${id}`, doc.ref)} aria-label={t.mailbox.space.saveOne} data-testid="save-document">
+        <IconExport />
+      </Button>
+    );
 
   return (
-    <div className="documents">
+    <div className="documents" ref={panel}>
       <ListBox
         aria-label={t.message.documents.listLabel}
         className="documents__list"
@@ -91,6 +100,15 @@ export function DocumentsPanel({ id, documents }: { id: number; documents: reado
       </ListBox>
       <div className="documents__viewer">
         {doc === null ? <p>{t.message.documents.choose}</p> : null}
+        {doc === null ? null : (
+          // a narrow pane shows the tiles in one line each: what else the selected one says, said here (CSS)
+          <p className="documents__caption" data-testid="document-caption">
+            {t.message.documents.savedAs}: <Shown text={doc.exportName} tokens className="mono" />
+            {doc.coverage === undefined ? null : (
+              <span className={`documents__coverage documents__coverage--${coverageTone(doc.coverage.status, doc.coverage.role)}`}> · {language === 'de' ? doc.coverage.words.de : doc.coverage.words.en}</span>
+            )}
+          </p>
+        )}
         {doc !== null && (doc.mimeMismatch || doc.problem !== undefined || !doc.exportAllowed) ? (
           <div className="notice notice--warn documents__warning" data-testid="document-warning">
             <DocumentWarnings doc={doc} />
@@ -104,11 +122,14 @@ export function DocumentsPanel({ id, documents }: { id: number; documents: reado
         {doc !== null && bytes?.phase === 'failed' ? <ErrorNotice error={bytes.error} headingLevel={3} /> : null}
         {doc !== null && bytes?.phase === 'ready' ? (
           type === 'application/pdf' ? (
-            <PdfViewer bytes={bytes.bytes} name={visibleText(clipText(doc.name, NAME_CHARS))} />
+            <PdfViewer bytes={bytes.bytes} name={visibleText(clipText(doc.name, NAME_CHARS))} actions={save} />
           ) : type === 'image/jpeg' || type === 'image/png' || type === 'image/gif' || type === 'image/webp' ? (
-            <ImageViewer bytes={bytes.bytes} mimeType={type} name={visibleText(clipText(doc.name, NAME_CHARS))} />
+            <ImageViewer bytes={bytes.bytes} mimeType={type} name={visibleText(clipText(doc.name, NAME_CHARS))} actions={save} />
           ) : (
-            <p className="notice">{t.message.documents.noPreview}</p>
+            <>
+              <p className="notice">{t.message.documents.noPreview}</p>
+              {save}
+            </>
           )
         ) : null}
       </div>

@@ -33,6 +33,8 @@ import { blockText, type Detail, type ListItem } from './types.js';
 import { suggestedName, useDownloader, useExporter, type ExportFormat } from './use-exporter.js';
 import { valueSource, ValueSourceProvider } from './value-source.js';
 import { clipText } from '../../../core/text-bounds.js';
+import { BenefitFullName } from './BenefitFullName.js';
+import { benefitTitle } from './benefit-title.js';
 
 /** Characters of the title and the applicants in the header (whole in the cards). */
 const TITLE_CHARS = 160;
@@ -120,8 +122,10 @@ export function MessageView({ id, onItemChanged, onBeforeChange, standalone = fa
     async (work: () => Promise<ListItem>, done: string) => {
       onBeforeChange?.(id);
       try {
-        changed(await work());
+        const item = await work();
+        // said first, so that the list may say more (a row that leaves the view offers "Rückgängig")
         announce(done);
+        changed(item);
       } catch (e) {
         reportError(e);
       }
@@ -241,7 +245,10 @@ export function MessageView({ id, onItemChanged, onBeforeChange, standalone = fa
   const extraParts = detail.parts.filter((p) => p.coverage.role === 'extra').length;
   const signer = applicationSigner(detail);
   // the title and the applicants come from the message: bounded here, whole in the cards (BoundedValue)
-  const title = clipText(view?.benefit?.text ?? item.benefit.text ?? item.benefit.code ?? (item.unreadableReason !== null ? t.message.unreadableTitle : t.message.untitled), TITLE_CHARS);
+  // the short benefit name as the title (the code list's word); the product's full name one click away
+  const codeListWord = view?.benefit?.text !== undefined && view.benefit.text !== view.product ? view.benefit.text : undefined;
+  const benefit = benefitTitle(codeListWord, view?.product ?? view?.benefit?.text ?? item.benefit.text ?? undefined, item.benefit.code ?? (item.unreadableReason !== null ? t.message.unreadableTitle : t.message.untitled));
+  const title = clipText(benefit.title, TITLE_CHARS);
   const who = clipText(applicantOf(item, t, familyFirst), TITLE_CHARS);
   const transferred = item.state === 'uebertragen';
   const inTrash = item.state === 'papierkorb';
@@ -314,6 +321,7 @@ export function MessageView({ id, onItemChanged, onBeforeChange, standalone = fa
         <Title id="message-heading" className="message__title" tabIndex={-1}>
           <Shown text={title} />
         </Title>
+        {benefit.fullName === undefined ? null : <BenefitFullName key={item.id} name={clipText(benefit.fullName, TITLE_CHARS * 4)} />}
         <p className="message__who">
           <Shown text={who} />
         </p>
@@ -358,8 +366,12 @@ export function MessageView({ id, onItemChanged, onBeforeChange, standalone = fa
       </header>
       <Toolbar className="message__actions" aria-label={t.message.actions.label}>
         {view !== null && !inTrash ? (
-          <Button className={transferred ? 'button button--secondary' : 'button'} onPress={() => void act(() => api.call('messages.setTransferred', { id: item.id, transferred: !transferred }), transferred ? t.message.unmarkedTransferred : t.message.markedTransferred)} data-testid="toggle-transferred">
-            {transferred ? t.message.actions.unmarkTransferred : t.message.actions.markTransferred}
+          <Button className={transferred ? 'button button--secondary' : 'button'} onPress={() => void act(() => api.call('messages.setTransferred', { id: item.id, transferred: !transferred }), transferred ? t.message.unmarkedTransferred : t.message.markedTransferred)} aria-label={transferred ? t.message.actions.unmarkTransferred : t.message.actions.markTransferred} data-testid="toggle-transferred">
+            {/* both labels take the room, the one not meant is invisible: the toolbar does not reflow when the state changes */}
+            <span className="stable-label">
+              <span data-shown={!transferred || undefined}>{t.message.actions.markTransferred}</span>
+              <span data-shown={transferred || undefined}>{t.message.actions.unmarkTransferred}</span>
+            </span>
           </Button>
         ) : null}
         <MenuTrigger>

@@ -1,29 +1,38 @@
 /**
  * A PDF inside the program: one page at a time on a canvas, page navigation (buttons, page number, Bild↑/Bild↓
- * while the viewer has focus) and zoom (buttons, +/−; "Ganze Breite" fits the pane). The canvas is an image with a
+ * while the viewer has focus) and zoom (buttons, +/−; "Ganze Breite" and "Ganze Seite" fit the pane, and follow it
+ * when the window or the splitter changes it). The frame uses the whole reading pane (use-fill-pane.ts); "Ganzes
+ * Fenster" shows the viewer over the whole window (Esc leaves). The canvas is an image with a
  * text alternative ("Seite 2 des Dokuments"); the document itself can be exported for a screen reader.
  * A page zoomed wider or taller than the frame scrolls inside it (scroll bars, the arrow keys while it has focus,
  * and dragging with the mouse), so no part of it is out of reach.
  */
-import { useEffect, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent, type PointerEvent, type ReactNode } from 'react';
 import { Button, Group, Input, Label, NumberField } from 'react-aria-components';
-import { IconChevronLeft, IconChevronRight } from '../components/Icons.js';
+import { IconChevronLeft, IconChevronRight, IconWindow } from '../components/Icons.js';
 import { useT } from '../i18n/i18n.js';
 import { openPdf, type PdfDocument } from './pdf-engine.js';
-import { ZoomControls } from './ZoomControls.js';
+import { useFillPane } from './use-fill-pane.js';
+import { ZoomControls, type Zoom } from './ZoomControls.js';
 
 const ZOOMS = [0.5, 0.75, 1, 1.25, 1.5, 2, 3];
 
-export function PdfViewer({ bytes, name }: { bytes: Uint8Array<ArrayBuffer>; name: string }) {
+export function PdfViewer({ bytes, name, actions }: { bytes: Uint8Array<ArrayBuffer>; name: string; /** More buttons for the toolbar ("Diese Anlage speichern"). */ actions?: ReactNode }) {
   const t = useT();
   const [doc, setDoc] = useState<PdfDocument | null>(null);
   const [failed, setFailed] = useState(false);
   const [page, setPage] = useState(1);
-  const [zoom, setZoom] = useState<number | 'fit'>('fit');
+  const [zoom, setZoom] = useState<Zoom>('fit');
+  const [full, setFull] = useState(false);
+  /** Quarter turns clockwise on top of the page's own rotation (a scan put in sideways). */
+  const [turns, setTurns] = useState(0);
   const [rendered, setRendered] = useState(0);
   const canvas = useRef<HTMLCanvasElement>(null);
   const frame = useRef<HTMLDivElement>(null);
   const drag = useRef<{ x: number; y: number; left: number; top: number } | null>(null);
+  const size = useFillPane(frame, full);
+  // a fitted page follows the frame (window, splitter); a chosen zoom does not
+  const fitSize = zoom === 'fit' || zoom === 'page' ? `${size.width}x${size.height}` : '';
 
   useEffect(() => {
     let cancelled = false;
@@ -58,11 +67,14 @@ export function PdfViewer({ bytes, name }: { bytes: Uint8Array<ArrayBuffer>; nam
       try {
         const pdfPage = await doc.getPage(page);
         if (cancelled || canvas.current === null) return;
-        const base = pdfPage.getViewport({ scale: 1 });
+        const rotation = (pdfPage.rotate + turns * 90) % 360;
+        const base = pdfPage.getViewport({ scale: 1, rotation });
         const width = frame.current?.clientWidth ?? 800;
-        const scale = zoom === 'fit' ? Math.max(0.25, (width - 24) / base.width) : zoom;
+        const height = frame.current?.clientHeight ?? 800;
+        const byWidth = (width - 32) / base.width;
+        const scale = zoom === 'fit' ? Math.max(0.25, byWidth) : zoom === 'page' ? Math.max(0.25, Math.min(byWidth, (height - 32) / base.height)) : zoom;
         const ratio = window.devicePixelRatio || 1;
-        const viewport = pdfPage.getViewport({ scale: scale * ratio });
+        const viewport = pdfPage.getViewport({ scale: scale * ratio, rotation });
         const target = canvas.current;
         target.width = Math.floor(viewport.width);
         target.height = Math.floor(viewport.height);
@@ -79,10 +91,10 @@ export function PdfViewer({ bytes, name }: { bytes: Uint8Array<ArrayBuffer>; nam
       cancelled = true;
       task?.cancel();
     };
-  }, [doc, page, zoom]);
+  }, [doc, page, zoom, fitSize, turns]);
 
   const pages = doc?.numPages ?? 0;
-  const current = zoom === 'fit' ? 1 : zoom;
+  const current = typeof zoom === 'number' ? zoom : 1;
   const zoomBy = (direction: 1 | -1): void => {
     const index = ZOOMS.findIndex((z) => z >= current - 0.001);
     const next = ZOOMS[Math.max(0, Math.min(ZOOMS.length - 1, (index < 0 ? ZOOMS.length - 1 : index) + direction))] ?? 1;
@@ -93,6 +105,7 @@ export function PdfViewer({ bytes, name }: { bytes: Uint8Array<ArrayBuffer>; nam
     else if (event.key === 'PageUp') setPage((p) => Math.max(1, p - 1));
     else if (event.key === '+' || event.key === '=') zoomBy(1);
     else if (event.key === '-') zoomBy(-1);
+    else if (event.key === 'Escape' && full) setFull(false);
     else return;
     event.preventDefault();
   };
@@ -119,7 +132,20 @@ export function PdfViewer({ bytes, name }: { bytes: Uint8Array<ArrayBuffer>; nam
 
   if (failed) return <p className="notice notice--warn">{t.message.documents.renderFailed}</p>;
   return (
-    <div className="viewer" data-testid="pdf-viewer" data-rendered={rendered} data-page={page} data-pages={pages}>
+    <div
+      className={full ? 'viewer viewer--full' : 'viewer'}
+      data-testid="pdf-viewer"
+      data-rendered={rendered}
+      data-page={page}
+      data-pages={pages}
+      data-turns={turns}
+      onKeyDown={(event) => {
+        if (event.key === 'Escape' && full) {
+          setFull(false);
+          event.stopPropagation();
+        }
+      }}
+    >
       <Group className="viewer__toolbar" aria-label={t.message.documents.viewerLabel(name)}>
         <Button className="button button--icon" onPress={() => setPage((p) => Math.max(1, p - 1))} isDisabled={page <= 1} aria-label={t.message.documents.previousPage}>
           <IconChevronLeft />
@@ -128,18 +154,30 @@ export function PdfViewer({ bytes, name }: { bytes: Uint8Array<ArrayBuffer>; nam
           <Label className="visually-hidden">{t.message.documents.pageNumber}</Label>
           <Input className="input input--narrow" />
         </NumberField>
+        {/* "Seite 2 von 3" said, "/ 3" shown beside the page number: the toolbar stays one line in a narrow pane */}
         <span className="viewer__pages" aria-live="polite">
-          {t.message.documents.page(page, pages)}
+          <span className="visually-hidden">{t.message.documents.page(page, pages)}</span>
+          <span aria-hidden="true">/ {pages}</span>
         </span>
         <Button className="button button--icon" onPress={() => setPage((p) => Math.min(pages, p + 1))} isDisabled={page >= pages} aria-label={t.message.documents.nextPage}>
           <IconChevronRight />
         </Button>
         <span className="viewer__spacer" />
-        <ZoomControls zoom={zoom} onZoomOut={() => zoomBy(-1)} onZoomIn={() => zoomBy(1)} onFit={() => setZoom('fit')} />
+        <ZoomControls zoom={zoom} onZoomOut={() => zoomBy(-1)} onZoomIn={() => zoomBy(1)} onFit={() => setZoom('fit')} onFitPage={() => setZoom('page')} />
+        <Button className="button button--icon" onPress={() => setTurns((n) => (n + 1) % 4)} aria-label={t.mailbox.space.rotate} data-testid="viewer-rotate">
+          <span title={t.mailbox.space.rotate} aria-hidden="true" className="viewer__rotate">
+            ↻
+          </span>
+        </Button>
+        <Button className="button button--icon" onPress={() => setFull((f) => !f)} aria-pressed={full} aria-label={full ? t.mailbox.space.leaveFullWindow : t.mailbox.space.fullWindow} data-testid="viewer-full-window">
+          <IconWindow />
+        </Button>
+        {actions}
       </Group>
       <div
         ref={frame}
-        className={zoom === 'fit' ? 'viewer__frame' : 'viewer__frame viewer__frame--zoomed'}
+        className={typeof zoom === 'number' ? 'viewer__frame viewer__frame--zoomed' : 'viewer__frame'}
+        style={size.fill === undefined ? undefined : { height: size.fill }}
         tabIndex={0}
         onKeyDown={onKeyDown}
         onPointerDown={onPointerDown}

@@ -7,6 +7,7 @@
  */
 import { useCallback } from 'react';
 import type { MethodInput } from '../../../core/api/contract.js';
+import type { DocumentRef } from '../../../core/api/contract/mailbox.js';
 import { useApi } from '../api/api-context.js';
 import { base64ToBytes } from '../format/base64.js';
 import { officeDay } from '../format/format.js';
@@ -84,20 +85,21 @@ export function useExporter() {
   const download = useDownloader();
 
   return useCallback(
-    async (id: number, format: ExportFormat, name: string): Promise<boolean> => {
+    async (id: number, format: ExportFormat, name: string, document?: DocumentRef): Promise<boolean> => {
       const what = t.message.exportNames[format];
+      const one = document === undefined ? {} : { document };
       try {
         if (isDesktop) {
           const kind = format === 'attachments' ? 'folder' : format === 'receipt' ? 'pdf' : format;
           const { path } = await api.call('dialog.saveFile', { kind, suggestedName: name });
           if (path === null) return false;
-          await api.call('messages.export', { id, format, target: path });
+          await api.call('messages.export', { id, format, target: path, ...one });
           announce(t.message.exportedTo(what, path));
           return true;
         }
         const { downloadId, target } = await api.call('workspace.createDownload', { fileName: name });
         try {
-          await api.call('messages.export', { id, format, target });
+          await api.call('messages.export', { id, format, target, ...one });
         } catch (error) {
           await api.call('workspace.releaseDownload', { downloadId }).catch(() => undefined);
           throw error;

@@ -6,7 +6,7 @@
  * Performance marks for the tests and the bench: `postfach:list-first-render` (mailbox shown → first rows on
  * screen) and `postfach:list-query` (a filter, search or sort changed → its rows on screen).
  */
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type CSSProperties } from 'react';
 import { Button, Input, Label, ListBox, ListBoxItem, Popover, SearchField, Select, SelectValue, ToggleButton } from 'react-aria-components';
 import type { MessageListItem } from '../../../core/api/contract/mailbox.js';
 import type { MethodOutput } from '../../../core/api/contract.js';
@@ -30,6 +30,9 @@ import { MessageView } from '../message/MessageView.js';
 import { AppShell } from '../shell/AppShell.js';
 import { useStatus } from '../shell/status.js';
 import { useWorkspace } from '../state/workspace.js';
+import { Splitter } from '../layout/Splitter.js';
+import { useLayout } from '../layout/use-layout.js';
+import { leavesView, useArrivals } from '../mailbox/live-list.js';
 
 type SortKey = NonNullable<ListQuery['sort']>;
 const SORTS: readonly SortKey[] = ['eingang', 'applicant', 'benefit', 'state', 'followUp'];
@@ -90,7 +93,7 @@ export function MailboxScreen({ onSetUp }: { onSetUp: () => void }) {
   const api = useApi();
   const { t } = useLanguage();
   const { identity, training, isDesktop } = useWorkspace();
-  const { reportError, clearTransient } = useStatus();
+  const { reportError, clearTransient, announce } = useStatus();
   const narrow = useNarrow();
   const [folder, setFolder] = useState<Folder>('inbox');
   const [filters, setFilters] = useState<Filters>(NO_FILTERS);
@@ -140,9 +143,12 @@ export function MailboxScreen({ onSetUp }: { onSetUp: () => void }) {
   }, []);
 
   const pages = useMessagePages(query);
-  const { reload, patch } = pages;
+  const { reload, patch, remove } = pages;
+  const pagesNow = useRef(pages);
+  pagesNow.current = pages;
   const grouped = sort === 'eingang';
   const layout = useMemo(() => (grouped ? groupedLayout(pages.total ?? 0, pages.atOrAfter, descending) : undefined), [grouped, pages.total, pages.atOrAfter, descending]);
+  const paneLayout = useLayout();
 
   const refreshCounts = useCallback(() => {
     api.call('messages.counts', {}).then(setCounts, () => undefined);
@@ -168,15 +174,48 @@ export function MailboxScreen({ onSetUp }: { onSetUp: () => void }) {
     };
   }, [api, refreshCounts, reload]);
 
+  // the reading pane reads its message again after a change made around it (Rückgängig, Wiederherstellen)
+  const [viewVersion, setViewVersion] = useState(0);
+  const viewNow = useRef({ folder, filters });
+  viewNow.current = { folder, filters };
   const onItemChanged = useCallback(
     (item: MessageListItem) => {
       patched.current.set(item.id, Date.now());
-      patch(item);
+      const shown = pagesNow.current;
+      const index = shown.indexOf(item.id);
+      const before = index === undefined ? undefined : shown.itemAt(index);
+      const leaving = before === undefined ? null : leavesView(before, item, viewNow.current.folder, viewNow.current.filters);
+      if (leaving === null) {
+        patch(item);
+        return;
+      }
+      // the row leaves the view at once; the status bar offers to take it back for a while
+      remove(item.id);
+      const undo = (): void => {
+        patched.current.set(item.id, Date.now());
+        const back = leaving === 'trashed' ? api.call('messages.setTrashed', { id: item.id, trashed: false }) : leaving === 'transferred' ? api.call('messages.setTransferred', { id: item.id, transferred: false }) : api.call('messages.setTrashed', { id: item.id, trashed: true });
+        back.then(() => {
+          setViewVersion((v) => v + 1);
+          reload();
+          refreshCounts();
+          announce(t.mailbox.space.undone);
+        }, reportError);
+      };
+      const text = leaving === 'trashed' ? t.mailbox.space.trashedUndo : leaving === 'transferred' ? t.mailbox.space.transferredUndo : t.mailbox.space.restoredFromTrash;
+      announce(text, { label: t.mailbox.space.undo, run: undo, forMs: 10_000 });
     },
-    [patch],
+    [patch, remove, reload, refreshCounts, api, announce, reportError, t],
   );
   // the change event of our own action may arrive before the action's answer: it is ours all the same
   const onBeforeChange = useCallback((id: number) => patched.current.set(id, Date.now()), []);
+
+  // during a fetch each stored delivery comes into the list (said politely), without moving what is selected
+  const arrivals = useArrivals(
+    useCallback(() => {
+      refreshCounts();
+      reload();
+    }, [refreshCounts, reload]),
+  );
 
   const fetcher = useFetcher(
     useCallback(() => {
@@ -260,6 +299,15 @@ export function MailboxScreen({ onSetUp }: { onSetUp: () => void }) {
   const notSetUp = identity === null && !training;
   const messagePaneVisible = !narrow || showMessage;
   const listPaneVisible = !narrow || !showMessage;
+  const panesStyle = !narrow && paneLayout.listWidth !== null ? ({ '--list-width': `${paneLayout.listWidth}px` } as CSSProperties) : undefined;
+  const roomForList = useCallback(() => {
+    // the room there is: the window minus the views pane and the reading pane's least width (20rem)
+    const panes = document.querySelector<HTMLElement>('.panes');
+    const folders = document.querySelector<HTMLElement>('.panes > .folders');
+    const rem = parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
+    return (panes?.clientWidth ?? window.innerWidth) - (folders?.offsetWidth ?? 0) - 20 * rem - 8;
+  }, []);
+  const selectedTrashed = folder === 'trash' && selectedId !== null ? pages.itemAt(pages.indexOf(selectedId) ?? -1) : undefined;
 
   const toolbar = (
     <div className="toolbar">
@@ -311,10 +359,10 @@ export function MailboxScreen({ onSetUp }: { onSetUp: () => void }) {
           </Button>
         </div>
       ) : null}
-      <div className={`panes${narrow ? ' panes--narrow' : ''}`}>
+      <div className={`panes${narrow ? ' panes--narrow' : ' panes--split'}`} style={panesStyle}>
         {listPaneVisible ? <FolderPane folder={folder} onFolder={changeFolder} counts={counts} filters={filters} onFilters={setFilters} /> : null}
         {listPaneVisible ? (
-          <section className="pane pane--list" aria-label={t.mailbox.regionList}>
+          <section className="pane pane--list" id="list-pane" aria-label={t.mailbox.regionList}>
             <div className="list-header">
               <span className="list-header__count" data-testid="list-count">
                 {pages.total === undefined ? t.status.loading : t.mailbox.listCount(pages.total)}
@@ -343,10 +391,41 @@ export function MailboxScreen({ onSetUp }: { onSetUp: () => void }) {
                   </ListBox>
                 </Popover>
               </Select>
+              <ToggleButton
+                className="button button--secondary button--small"
+                isSelected={paneLayout.density === 'compact'}
+                onChange={(compact) => paneLayout.change({ density: compact ? 'compact' : 'comfortable' })}
+                aria-label={t.mailbox.space.density}
+                data-testid="density-toggle"
+              >
+                <span aria-hidden="true" title={t.mailbox.space.densityHint}>
+                  ☰
+                </span>
+              </ToggleButton>
               <ToggleButton className="button button--secondary button--small" isSelected={descending} onChange={setDescending} aria-label={`${t.mailbox.sort.direction}: ${descending ? t.mailbox.sort.descending : t.mailbox.sort.ascending}`}>
                 {descending ? '↓' : '↑'}
               </ToggleButton>
             </div>
+            {selectedTrashed !== undefined && selectedTrashed.state === 'papierkorb' ? (
+              <div className="list-toolbar">
+                <Button
+                  className="button button--secondary button--small"
+                  data-testid="restore-selected"
+                  onPress={() => {
+                    onBeforeChange(selectedTrashed.id);
+                    api.call('messages.setTrashed', { id: selectedTrashed.id, trashed: false }).then((item) => {
+                      onItemChanged(item);
+                      setViewVersion((v) => v + 1);
+                    }, reportError);
+                  }}
+                >
+                  {t.mailbox.space.restore}
+                </Button>
+              </div>
+            ) : null}
+            <span className="visually-hidden" aria-live="polite" data-testid="list-arrivals">
+              {arrivals.said}
+            </span>
             {pages.error !== undefined ? <ErrorNotice error={pages.error} onRetry={pages.reload} /> : null}
             <SearchHighlight search={search}>
             <MessageList
@@ -359,11 +438,13 @@ export function MailboxScreen({ onSetUp }: { onSetUp: () => void }) {
               emptyText={searching ? t.mailbox.list.emptySearch : t.mailbox.list.empty}
               onRowsShown={onRowsShown}
               followFocus={!narrow}
+              density={paneLayout.density}
             />
             </SearchHighlight>
             <p className="list-hint">{t.mailbox.list.hint}</p>
           </section>
         ) : null}
+        {!narrow && listPaneVisible && paneLayout.loaded ? <Splitter controls="list-pane" label={t.mailbox.space.splitter} min={240} max={roomForList} onChange={(listWidth) => paneLayout.change({ listWidth })} /> : null}
         {messagePaneVisible ? (
           <section className="pane pane--message" aria-label={t.mailbox.regionMessage}>
             {narrow ? (
@@ -377,6 +458,7 @@ export function MailboxScreen({ onSetUp }: { onSetUp: () => void }) {
             ) : (
               <SearchHighlight search={search}>
                 <MessageView
+                  key={viewVersion}
                   id={selectedId}
                   onItemChanged={onItemChanged}
                   onBeforeChange={onBeforeChange}

@@ -1,0 +1,80 @@
+/**
+ * A list that lives: during a fetch each delivery comes into the list as soon as it is stored, and a row that no
+ * longer belongs to the view after the caseworker's action (put in the trash, marked transferred where the view
+ * shows only the not transferred, restored out of the Papierkorb) leaves it at once.
+ *
+ * The fetch says how far it is through `fetch.progress` (newMessages after each stored delivery); the list is read
+ * again then — at most every READ_EVERY_MS, and once more at the end — and a polite live region says how many
+ * arrived (at most every SAY_EVERY_MS, so a screen reader is not flooded).
+ */
+import { useEffect, useRef, useState } from 'react';
+import type { MessageListItem } from '../../../core/api/contract/mailbox.js';
+import { useApi } from '../api/api-context.js';
+import { useT } from '../i18n/i18n.js';
+import type { Filters, Folder } from './FolderPane.js';
+
+const READ_EVERY_MS = 300;
+const SAY_EVERY_MS = 2000;
+
+/** Why a changed row leaves the view it is in; null: it stays. */
+export type Leaving = 'trashed' | 'transferred' | 'restored';
+
+export function leavesView(before: MessageListItem, after: MessageListItem, folder: Folder, filters: Filters): Leaving | null {
+  if (folder === 'trash') return before.state === 'papierkorb' && after.state !== 'papierkorb' ? 'restored' : null;
+  if (before.state !== 'papierkorb' && after.state === 'papierkorb') return 'trashed';
+  const onlyNotTransferred = folder === 'notTransferred' || filters.notTransferred;
+  if (onlyNotTransferred && before.state !== 'uebertragen' && after.state === 'uebertragen') return 'transferred';
+  return null;
+}
+
+export interface Arrivals {
+  /** The sentence for the polite live region ('' when there is nothing to say). */
+  readonly said: string;
+}
+
+export function useArrivals(onArrived: () => void): Arrivals {
+  const api = useApi();
+  const t = useT();
+  const [said, setSaid] = useState('');
+  const arrived = useRef(onArrived);
+  arrived.current = onArrived;
+  const words = useRef(t);
+  words.current = t;
+
+  useEffect(() => {
+    let seen = 0;
+    let lastRead = 0;
+    let lastSaid = 0;
+    let readTimer: ReturnType<typeof setTimeout> | undefined;
+    let sayTimer: ReturnType<typeof setTimeout> | undefined;
+    const read = (): void => {
+      lastRead = Date.now();
+      readTimer = undefined;
+      arrived.current();
+    };
+    const say = (): void => {
+      lastSaid = Date.now();
+      sayTimer = undefined;
+      setSaid(seen > 0 ? words.current.mailbox.space.arrived(seen) : '');
+    };
+    const off = api.on('fetch.progress', (progress) => {
+      if (progress.phase === 'connecting') {
+        seen = 0;
+        setSaid('');
+        return;
+      }
+      const fresh = progress.newMessages ?? 0;
+      if (fresh <= seen) return;
+      seen = fresh;
+      if (readTimer === undefined) readTimer = setTimeout(read, Math.max(0, READ_EVERY_MS - (Date.now() - lastRead)));
+      if (sayTimer === undefined) sayTimer = setTimeout(say, Math.max(0, SAY_EVERY_MS - (Date.now() - lastSaid)));
+    });
+    return () => {
+      off();
+      clearTimeout(readTimer);
+      clearTimeout(sayTimer);
+    };
+  }, [api]);
+
+  return { said };
+}
