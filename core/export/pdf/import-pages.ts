@@ -11,6 +11,7 @@
  * Before rendering, every PDF is inspected once: its page count, and whether it allows PDF/A (fonts embedded,
  * no annotations). Documents are loaded one at a time, so only one evidence PDF is in memory at once.
  */
+import { inflateSync } from 'node:zlib';
 import { decodePDFRawStream, PDFArray, PDFDict, PDFDocument, PDFName, PDFNumber, PDFRawStream, PDFRef, PDFStream, type PDFPage } from 'pdf-lib';
 import { PostfachError } from '../../errors.js';
 import { removeActiveContent } from './clean.js';
@@ -119,9 +120,11 @@ async function inspectPdf(source: XmlSource, doc: DocumentView): Promise<Documen
     return {
       doc,
       kind: 'none',
-      note: encrypted
-        ? 'Das PDF ist verschlüsselt und kann nicht eingefügt werden; die Datei liegt beim Export der Anhänge bei.'
-        : 'Das PDF ist beschädigt und kann nicht eingefügt werden; die Datei liegt beim Export der Anhänge bei.',
+      note: error instanceof PageContentTooLarge
+        ? `Der Inhalt einer Seite des PDF ist größer als ${MAX_PAGE_CONTENT_BYTES / 1024 / 1024} MB und wird nicht eingefügt; die Datei liegt beim Export der Anhänge bei.`
+        : encrypted
+          ? 'Das PDF ist verschlüsselt und kann nicht eingefügt werden; die Datei liegt beim Export der Anhänge bei.'
+          : 'Das PDF ist beschädigt und kann nicht eingefügt werden; die Datei liegt beim Export der Anhänge bei.',
     };
   }
   if (pages === 0) return { doc, kind: 'none', note: 'Das PDF enthält keine Seiten.' };
@@ -214,9 +217,45 @@ export async function importPdfPages(target: PDFDocument, source: XmlSource, pla
 }
 
 /**
- * A page's content for its form XObject: the one content stream as it is, or several decoded and joined (a form
- * has one stream); a page without content is empty. Throws where a content stream cannot be read; the planning
- * calls it for every page, so such a PDF is listed, not half imported.
+ * What one page's content streams may decode to, together. A page whose content is an array of streams is decoded
+ * here, in the service; a few kilobytes of FlateDecode can stand for gigabytes (a decompression bomb), and Buffers
+ * lie outside the heap the service's memory limit watches.
+ */
+export const MAX_PAGE_CONTENT_BYTES = 64 * 1024 * 1024;
+/** The most one byte of any other PDF filter (LZW, RunLength, ASCII85/Hex) can decode to: LZW's 4096-byte strings. */
+const MAX_OTHER_FILTER_RATIO = 4096;
+
+class PageContentTooLarge extends Error {}
+
+/** One content stream decoded, at most `room` bytes: FlateDecode inflated under that bound, other filters by their worst ratio. */
+function decodedWithin(stream: PDFRawStream, room: number): Buffer {
+  if (room <= 0) throw new PageContentTooLarge();
+  const encoded = stream.getContents();
+  const filter = stream.dict.lookup(PDFName.of('Filter'));
+  const only = filter instanceof PDFArray && filter.size() === 1 ? filter.lookup(0) : filter;
+  if (filter === undefined) {
+    if (encoded.length > room) throw new PageContentTooLarge();
+    return Buffer.from(encoded);
+  }
+  if (only === PDFName.of('FlateDecode') && stream.dict.lookup(PDFName.of('DecodeParms')) === undefined) {
+    try {
+      return inflateSync(encoded, { maxOutputLength: room });
+    } catch (error) {
+      if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw new PageContentTooLarge();
+      // not plain zlib data (e.g. a raw deflate stream): pdf-lib's decoder below, bounded by the worst ratio
+    }
+  }
+  if (encoded.length * MAX_OTHER_FILTER_RATIO > room) throw new PageContentTooLarge();
+  const decoded = decodePDFRawStream(stream).decode();
+  if (decoded.length > room) throw new PageContentTooLarge();
+  return Buffer.from(decoded);
+}
+
+/**
+ * A page's content for its form XObject: the one content stream as it is, or several decoded (within
+ * {@link MAX_PAGE_CONTENT_BYTES}) and joined (a form has one stream); a page without content is empty. Throws
+ * where a content stream cannot be read; the planning calls it for every page, so such a PDF is listed, not half
+ * imported.
  */
 function pageContent(page: PDFPage): PDFRawStream | Uint8Array {
   const ctx = page.node.context;
@@ -225,10 +264,13 @@ function pageContent(page: PDFPage): PDFRawStream | Uint8Array {
   if (contents instanceof PDFRawStream) return contents;
   if (!(contents instanceof PDFArray)) throw new Error('page contents are neither a stream nor an array');
   const parts: Buffer[] = [];
+  let used = 0;
   for (let k = 0; k < contents.size(); k++) {
     const stream = contents.lookup(k);
     if (!(stream instanceof PDFRawStream)) throw new Error('a page content part is not a stream');
-    parts.push(Buffer.from(decodePDFRawStream(stream).decode()), Buffer.from('\n'));
+    const part = decodedWithin(stream, MAX_PAGE_CONTENT_BYTES - used);
+    used += part.length + 1;
+    parts.push(part, Buffer.from('\n'));
   }
   return Buffer.concat(parts);
 }
