@@ -33,6 +33,7 @@ import {
   textContrast,
   toolbarBoxes,
   trainingPrepared,
+  UNREAD_NAME,
 } from './helpers/flow.js';
 import { saveScreenshot } from './helpers/screenshots.js';
 import { startUiSession, type UiSession } from './helpers/ui-session.js';
@@ -118,7 +119,7 @@ describe('the caseworker flow in the Übungsmodus', () => {
       expect(shown).toContain(`Eingang ${eingang}`);
       // "Nachname, Vorname", as an office files it (the default setting)
       expect(shown).toContain(shownName(item));
-      expect(await row(item.id).getAttribute('aria-label')).toMatch(/^ungelesen, /);
+      expect(await row(item.id).getAttribute('aria-label')).toMatch(UNREAD_NAME);
     }
     const detail = await serviceApi(ui).call('messages.list', { limit: 1 });
     expect(detail.total).toBe(5);
@@ -192,7 +193,7 @@ describe('the caseworker flow in the Übungsmodus', () => {
     hzl = items.find((i) => i.attachmentCount > 0) as MessageListItem;
     await row(hzl.id).click();
     await page.locator(`[data-testid="message-view"][data-message-id="${hzl.id}"]`).waitFor();
-    await expect.poll(() => row(hzl.id).getAttribute('aria-label')).not.toMatch(/^ungelesen/);
+    await expect.poll(() => row(hzl.id).getAttribute('aria-label')).not.toMatch(UNREAD_NAME);
     expect(await page.getByTestId('message-state').innerText()).toBe('gelesen');
     expect(await page.getByText('Signatur gültig, Zertifikat vertrauenswürdig').first().isVisible()).toBe(true);
     // who signed: the signer of the signature covering the application (the test PKI's Sozialplattform)

@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectAxeClean } from './helpers/axe.js';
-import { auditActions, clipboardText, downloaded, listedItems, pdfText, serviceApi, trainingPrepared } from './helpers/flow.js';
+import { auditActions, clipboardText, downloaded, listedItems, pdfText, serviceApi, trainingPrepared, UNREAD_NAME } from './helpers/flow.js';
 import { focusInfo } from './helpers/keyboard.js';
 import { saveScreenshot } from './helpers/screenshots.js';
 import { startUiSession, type UiSession } from './helpers/ui-session.js';
@@ -102,7 +102,7 @@ describe('the caseworker flow with the keyboard only', () => {
     await expect.poll(() => page.getByTestId('message-list').getByRole('option').count()).toBe(5);
 
     const first = await tabUntil(page, (f) => f.inList);
-    expect(first.name).toMatch(/^ungelesen, /);
+    expect(first.name).toMatch(UNREAD_NAME);
     await page.keyboard.press('ArrowDown');
     const second = await focused(page);
     expect(second.role).toBe('option');
@@ -116,7 +116,7 @@ describe('the caseworker flow with the keyboard only', () => {
     await expect.poll(async () => Number(await page.evaluate(() => document.activeElement?.getAttribute('data-id')))).not.toBe(firstId);
     const nextId = Number(await page.evaluate(() => document.activeElement?.getAttribute('data-id')));
     expect(nextId).not.toBe(secondId);
-    expect((await focused(page)).name).toMatch(/^ungelesen, /);
+    expect((await focused(page)).name).toMatch(UNREAD_NAME);
     // the reading pane follows the keyboard
     await page.locator(`[data-testid="message-view"][data-message-id="${nextId}"]`).waitFor();
     await saveScreenshot(page, 'ui-keyboard-list');

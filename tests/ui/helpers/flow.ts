@@ -136,3 +136,9 @@ export async function textContrast(page: Page, selector: string): Promise<number
   const [a, b] = [luminance(rgb(fg)), luminance(rgb(bg))].sort((x, y) => y - x) as [number, number];
   return (a + 0.05) / (b + 0.05);
 }
+
+/**
+ * The start of an unread row's accessible name. The first row of each Eingang-day group starts with the group
+ * ("Heute: …"; the headers themselves are hidden from screen readers, renderer/src/mailbox/day-groups.ts).
+ */
+export const UNREAD_NAME = /^(?:(?:Heute|Gestern|Diese Woche|Letzte Woche|Älter): )?ungelesen, /;
