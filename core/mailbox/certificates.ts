@@ -7,16 +7,8 @@ import type { CertificateFacts, CertificateWarningFact } from '../domain/evidenc
 import { describeCertificate, MIN_EC_BITS, MIN_RSA_BITS, type KeyRole } from '../pki/certificate-facts.js';
 import { clipText } from '../text-bounds.js';
 
-/** A certificate as shown now: its facts with the warnings in words (German and English). */
-export interface CertificateSummary {
-  readonly subject: string;
-  readonly issuer: string;
-  readonly serialNumber: string;
-  readonly validFrom: string;
-  readonly validTo: string;
-  readonly fingerprintSha256: string;
-  readonly keyAlgorithm: string;
-  readonly keyBits?: number;
+/** A certificate as shown now: the evidence's facts of it, with the warnings in words (German and English). */
+export interface CertificateSummary extends Omit<CertificateFacts, 'warnings'> {
   warnings: Array<{ code: string; de: string; en: string }>;
 }
 
