@@ -33,7 +33,12 @@ export async function openDocumentExternally(input: MethodInput<'document.openEx
   const folder = await deps.privateFolder();
   const written = await deps.api.call('messages.export', { id: input.id, format: 'attachments', target: folder, document: input.document });
   const file = written.files[0]?.path;
-  if (file === undefined) throw new PostfachError('document-missing', { de: 'Das Dokument konnte nicht bereitgestellt werden.', en: 'The document could not be provided.' }, 'single-document export wrote no file');
+  if (file === undefined)
+    throw new PostfachError(
+      'document-missing',
+      { de: 'Das Dokument konnte nicht bereitgestellt werden.', en: 'The document could not be provided.' },
+      'single-document export wrote no file',
+    );
   const failed = await deps.openPath(file);
   if (failed !== '')
     throw new PostfachError(
@@ -79,7 +84,9 @@ export class PrivateCopies {
   async removeLeftovers(): Promise<void> {
     const names = await readdir(this.tempDir).catch(() => [] as string[]);
     await Promise.all(
-      names.filter((n) => n.startsWith(PRIVATE_COPY_PREFIX) && !this.made.has(path.join(this.tempDir, n))).map((n) => rm(path.join(this.tempDir, n), { recursive: true, force: true }).catch(() => undefined)),
+      names
+        .filter((n) => n.startsWith(PRIVATE_COPY_PREFIX) && !this.made.has(path.join(this.tempDir, n)))
+        .map((n) => rm(path.join(this.tempDir, n), { recursive: true, force: true }).catch(() => undefined)),
     );
   }
 }

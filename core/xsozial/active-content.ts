@@ -179,7 +179,13 @@ function zipFindings(zip: Buffer): Set<ActiveContentCode> {
   const office = lower.includes('[content_types].xml') || lower.includes('mimetype');
   for (const name of lower) {
     const base = name.split('/').pop() ?? name;
-    if (base === 'vbaproject.bin' || base === 'vbaprojectsignature.bin' || name.includes('/macrosheets/') || (lower.includes('mimetype') && (name.startsWith('basic/') || name.startsWith('scripts/')))) found.add('office-macros');
+    if (
+      base === 'vbaproject.bin' ||
+      base === 'vbaprojectsignature.bin' ||
+      name.includes('/macrosheets/') ||
+      (lower.includes('mimetype') && (name.startsWith('basic/') || name.startsWith('scripts/')))
+    )
+      found.add('office-macros');
     else if (name.includes('/activex/')) found.add('office-activex');
     else if (name === 'meta-inf/manifest.mf' && !office) found.add('executable');
     else if (/\.(exe|dll|scr|com|bat|cmd|ps1|vbs|vbe|js|jse|wsf|wsh|hta|lnk|url|msi|jar|sh|app)$/.test(base)) found.add('executable');
@@ -221,8 +227,15 @@ function isScriptHost(b: Buffer): boolean {
 
 /** Plain text that is a script: a #! line, a batch file's @echo, PowerShell or VBScript statements at its start. */
 function isScriptText(b: Buffer): boolean {
-  const head = b.subarray(0, MAGIC_LENGTH).toString('latin1').replace(/^\uFEFF|^\xEF\xBB\xBF/, '');
+  const head = b
+    .subarray(0, MAGIC_LENGTH)
+    .toString('latin1')
+    .replace(/^\uFEFF|^\xEF\xBB\xBF/, '');
   if (head.startsWith('#!')) return true;
   const start = head.trimStart();
-  return /^(?:@echo\s+off|@?rem\s|set\s+\w+=|powershell\b|param\s*\(|\$\w+\s*=|function\s+\w+\s*\(|dim\s+\w+|option\s+explicit|set\s+\w+\s*=\s*(?:wscript\.)?createobject|wscript\.|createobject\s*\()/im.test(start) || /\b(?:wscript\.shell|createobject\s*\(|invoke-expression|frombase64string|downloadstring)\b/i.test(head);
+  return (
+    /^(?:@echo\s+off|@?rem\s|set\s+\w+=|powershell\b|param\s*\(|\$\w+\s*=|function\s+\w+\s*\(|dim\s+\w+|option\s+explicit|set\s+\w+\s*=\s*(?:wscript\.)?createobject|wscript\.|createobject\s*\()/im.test(
+      start,
+    ) || /\b(?:wscript\.shell|createobject\s*\(|invoke-expression|frombase64string|downloadstring)\b/i.test(head)
+  );
 }

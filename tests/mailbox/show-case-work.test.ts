@@ -50,6 +50,10 @@ describe('postfach show: the office notes', () => {
   it('show --json carries them as data', async () => {
     const run = await postfach(['show', '1', '--store', storePath, '--json'], env);
     expect(run.status, run.stderr).toBe(0);
-    expect((JSON.parse(run.stdout) as { caseWork: unknown }).caseWork).toEqual({ aktenzeichen: 'SGB12-4711/26\u202E', note: 'Kontoauszüge angefordert.\nRückruf am Montag.', followUpOn: '2026-12-14' });
+    expect((JSON.parse(run.stdout) as { caseWork: unknown }).caseWork).toEqual({
+      aktenzeichen: 'SGB12-4711/26\u202E',
+      note: 'Kontoauszüge angefordert.\nRückruf am Montag.',
+      followUpOn: '2026-12-14',
+    });
   });
 });

@@ -330,7 +330,7 @@ describe('space to read, a list that lives', () => {
     await page.getByTestId('pdf-frame').focus();
     await page.keyboard.press('r');
     await poll(() => viewer.getAttribute('data-turns')).toBe('1');
-    expect(await page.getByTestId('viewer-rotate').getAttribute('aria-keyshortcuts')).toBe('R');
+    expect(await page.getByTestId('pdf-frame').getAttribute('aria-keyshortcuts')).toBe('R Shift+R');
     await page.keyboard.press('Shift+R');
     await poll(() => viewer.getAttribute('data-turns')).toBe('0');
 

@@ -133,10 +133,18 @@ describe('active content, decided by the bytes', () => {
   });
 
   it('Office and OpenDocument: macros, Excel 4.0 macro sheets, ActiveX', () => {
-    expect(activeContentOf(zip({ '[Content_Types].xml': CONTENT_TYPES, 'word/document.xml': '<w:document/>', 'word/vbaProject.bin': ole(['VBA', '_VBA_PROJECT']) }))).toEqual(['office-macros']);
-    expect(activeContentOf(zip({ '[Content_Types].xml': CONTENT_TYPES, 'xl/workbook.xml': '<workbook/>', 'xl/macrosheets/sheet1.xml': '<xm:macrosheet/>' }))).toEqual(['office-macros']);
-    expect(activeContentOf(zip({ '[Content_Types].xml': CONTENT_TYPES, 'word/document.xml': '<w:document/>', 'word/activeX/activeX1.xml': '<ax:ocx/>' }))).toEqual(['office-activex']);
-    expect(activeContentOf(zip({ mimetype: 'application/vnd.oasis.opendocument.text', 'content.xml': '<c/>', 'Basic/Standard/Module1.xml': '<script:module/>' }))).toEqual(['office-macros']);
+    expect(activeContentOf(zip({ '[Content_Types].xml': CONTENT_TYPES, 'word/document.xml': '<w:document/>', 'word/vbaProject.bin': ole(['VBA', '_VBA_PROJECT']) }))).toEqual([
+      'office-macros',
+    ]);
+    expect(activeContentOf(zip({ '[Content_Types].xml': CONTENT_TYPES, 'xl/workbook.xml': '<workbook/>', 'xl/macrosheets/sheet1.xml': '<xm:macrosheet/>' }))).toEqual([
+      'office-macros',
+    ]);
+    expect(activeContentOf(zip({ '[Content_Types].xml': CONTENT_TYPES, 'word/document.xml': '<w:document/>', 'word/activeX/activeX1.xml': '<ax:ocx/>' }))).toEqual([
+      'office-activex',
+    ]);
+    expect(activeContentOf(zip({ mimetype: 'application/vnd.oasis.opendocument.text', 'content.xml': '<c/>', 'Basic/Standard/Module1.xml': '<script:module/>' }))).toEqual([
+      'office-macros',
+    ]);
     // old binary formats: the VBA storage in the compound file's directory
     expect(activeContentOf(ole(['WordDocument', 'Macros', 'VBA', '_VBA_PROJECT']))).toEqual(['office-macros']);
     expect(activeContentOf(ole(['Workbook', '_VBA_PROJECT_CUR', 'VBA']))).toEqual(['office-macros']);

@@ -23,7 +23,15 @@ import { useExporter } from './use-exporter.js';
 type Openable = Exclude<DocumentRef, { source: 'content' }>;
 type Finding = { code: ActiveContentCodeDto; words: { de: string; en: string } };
 
-export function DocumentActions({ id, document, ownWindow }: { id: number; document: DocumentRef; /** Offer "In eigenem Fenster öffnen" (not inside that window). */ ownWindow: boolean }) {
+export function DocumentActions({
+  id,
+  document,
+  ownWindow,
+}: {
+  id: number;
+  document: DocumentRef;
+  /** Offer "In eigenem Fenster öffnen" (not inside that window). */ ownWindow: boolean;
+}) {
   const { t, language } = useLanguage();
   const api = useApi();
   const exportAs = useExporter();

@@ -20,7 +20,8 @@ import type { DocumentEntry } from './types.js';
 
 const NAME_CHARS = 200;
 
-export const documentKeyOf = (ref: DocumentEntry['ref']): string => (ref.source === 'inline' ? `i${ref.ordinal}` : ref.source === 'attachment' ? `a${ref.attachmentId}` : 'content');
+export const documentKeyOf = (ref: DocumentEntry['ref']): string =>
+  ref.source === 'inline' ? `i${ref.ordinal}` : ref.source === 'attachment' ? `a${ref.attachmentId}` : 'content';
 
 export function DocumentWindow({ id, documentKey }: { id: number; documentKey: string }) {
   const t = useT();

@@ -102,6 +102,8 @@ export function ImageViewer({
         role="group"
         aria-label={t.message.documents.viewerLabel(name)}
         onKeyDown={onKeyDown}
+        // the keys that work while the page has focus: turning (R, Umschalt+R)
+        aria-keyshortcuts="R Shift+R"
         data-testid="image-frame"
       >
         {url === null ? null : (

@@ -204,6 +204,8 @@ export function PdfViewer({
         onPointerCancel={endDrag}
         role="group"
         aria-label={t.message.documents.viewerLabel(name)}
+        // the keys that work while the page has focus: turning (R, Umschalt+R)
+        aria-keyshortcuts="R Shift+R"
         data-testid="pdf-frame"
       >
         <canvas ref={canvas} className="viewer__canvas" role="img" aria-label={t.message.documents.pageImage(page)} />

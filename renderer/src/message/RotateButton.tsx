@@ -5,7 +5,7 @@ import { useT } from '../i18n/i18n.js';
 export function RotateButton({ onTurn, label }: { onTurn: () => void; label?: string }) {
   const t = useT();
   return (
-    <Button className="button button--icon" onPress={onTurn} aria-label={label ?? t.mailbox.space.rotate} aria-keyshortcuts="R" data-testid="viewer-rotate">
+    <Button className="button button--icon" onPress={onTurn} aria-label={label ?? t.mailbox.space.rotate} data-testid="viewer-rotate">
       <span title={`${label ?? t.mailbox.space.rotate} (R)`} aria-hidden="true" className="viewer__rotate">
         ↻
       </span>

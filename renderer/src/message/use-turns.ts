@@ -15,16 +15,13 @@ export function useTurns(key: string | undefined): readonly [turns: number, turn
   // another document in the same viewer: its own turns
   const current = state.key === key ? state.turns : key === undefined ? 0 : (turnsOf.get(key) ?? 0);
   if (state.key !== key) setState({ key, turns: current });
-  const turn = useCallback(
-    (by: 1 | -1) => {
-      setState((s) => {
-        const turns = (s.turns + by + 4) % 4;
-        if (s.key !== undefined) turnsOf.set(s.key, turns);
-        return { key: s.key, turns };
-      });
-    },
-    [],
-  );
+  const turn = useCallback((by: 1 | -1) => {
+    setState((s) => {
+      const turns = (s.turns + by + 4) % 4;
+      if (s.key !== undefined) turnsOf.set(s.key, turns);
+      return { key: s.key, turns };
+    });
+  }, []);
   return [current, turn] as const;
 }
 

@@ -7,7 +7,10 @@ import type { Page } from 'playwright-core';
 
 /** The text the field shows: its segments joined ("05.12.2026"). */
 export function officeDayShown(page: Page, testId: string): Promise<string> {
-  return page.getByTestId(testId).locator('.office-date__input').evaluate((e) => (e.textContent ?? '').replace(/[\u2066-\u2069\u200e\u200f]/g, '').trim());
+  return page
+    .getByTestId(testId)
+    .locator('.office-date__input')
+    .evaluate((e) => (e.textContent ?? '').replace(/[\u2066-\u2069\u200e\u200f]/g, '').trim());
 }
 
 /** Types `day` ("2026-12-05") into the field from its first segment (the day); waits until the field holds it. */
