@@ -41,21 +41,15 @@ export function OfficeDateField({
 }) {
   const minValue = min === undefined ? null : dayOf(min);
   const maxValue = max === undefined ? null : dayOf(max);
+  // the wrapper carries the test id and the day held (React Aria's DateField passes no data attributes on)
   return (
-    <I18nProvider locale={OFFICE_DATE_LOCALE}>
-      <DateField
-        className={className === undefined ? 'office-date' : `office-date ${className}`}
-        value={dayOf(value)}
-        onChange={(day) => onChange(day === null ? '' : day.toString())}
-        {...(minValue === null ? {} : { minValue })}
-        {...(maxValue === null ? {} : { maxValue })}
-        granularity="day"
-        data-testid={testId}
-        data-value={value}
-      >
-        <Label className={labelClassName ?? 'field__label'}>{label}</Label>
-        <DateInput className="input office-date__input">{(segment) => <DateSegment segment={segment} className="office-date__segment" />}</DateInput>
-      </DateField>
-    </I18nProvider>
+    <div className={className === undefined ? 'office-date' : `office-date ${className}`} data-testid={testId} data-value={value}>
+      <I18nProvider locale={OFFICE_DATE_LOCALE}>
+        <DateField className="office-date__field" value={dayOf(value)} onChange={(day) => onChange(day === null ? '' : day.toString())} {...(minValue === null ? {} : { minValue })} {...(maxValue === null ? {} : { maxValue })} granularity="day" shouldForceLeadingZeros>
+          <Label className={labelClassName ?? 'field__label'}>{label}</Label>
+          <DateInput className="input office-date__input">{(segment) => <DateSegment segment={segment} className="office-date__segment" />}</DateInput>
+        </DateField>
+      </I18nProvider>
+    </div>
   );
 }
