@@ -136,6 +136,19 @@ describe('Outlook habits: search marks, case work, Wiedervorlage, date range, da
     await saveScreenshot(page, 'ui-case-work');
     await expectAxeClean(page, 'Bearbeitung gespeichert');
 
+    // the Laufzettel tab states them as the PDF's Laufzettel does, under "Vermerke des Amtes"
+    await page.getByRole('tab', { name: 'Laufzettel' }).click();
+    const notes = page.getByTestId('laufzettel-case-work');
+    await notes.waitFor();
+    expect(await notes.getByRole('heading').innerText()).toBe('Vermerke des Amtes');
+    expect(await page.getByTestId('laufzettel-aktenzeichen').innerText()).toBe(AZ);
+    expect(await page.getByTestId('laufzettel-follow-up').innerText()).toBe(`${dueDate}.${dueMonth}.${dueYear}`);
+    expect(await page.getByTestId('laufzettel-note').innerText()).toBe(NOTE);
+    await notes.scrollIntoViewIfNeeded();
+    await saveScreenshot(page, 'ui-laufzettel-vermerke', { fullPage: false });
+    await expectAxeClean(page, 'Laufzettel mit Vermerken des Amtes');
+    await page.getByRole('tab', { name: 'Übersicht' }).click();
+
     // the search finds the note and the Aktenzeichen, and marks them
     await page.getByTestId('search').fill('Vermieterbesch');
     await expect.poll(() => page.getByTestId('list-count').innerText()).toBe('1 Antrag');

@@ -358,6 +358,13 @@ describe('space to read, a list that lives', () => {
     expect((turnedBox?.width ?? 0) <= (imageFrame?.width ?? 0)).toBe(true);
     await saveScreenshot(page, 'ui-document-image-turned', { fullPage: false });
     await expectAxeClean(page, 'Bild gedreht');
+    // an image has the whole-window view too; Esc leaves
+    await page.getByTestId('viewer-full-window').click();
+    await poll(async () => (await page.getByTestId('image-frame').boundingBox())?.height ?? 0).toBeGreaterThan(600);
+    expect(await imageViewer.getAttribute('data-turns')).toBe('1');
+    await page.getByTestId('image-frame').focus();
+    await page.keyboard.press('Escape');
+    await poll(() => page.locator('.viewer--full').count()).toBe(0);
     await page.getByTestId('documents-list').getByRole('option').first().click();
     await poll(() => page.getByTestId('pdf-viewer').getAttribute('data-turns')).toBe('1');
     await page.getByTestId('pdf-frame').focus();
