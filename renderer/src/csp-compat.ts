@@ -19,15 +19,20 @@ if (document.getElementById('react-aria-pressable-style') === null) {
 // would stop on the first typed date. Emptying an element parses no markup: exactly '' becomes replaceChildren();
 // every other value still goes to the browser's setter, which Trusted Types refuses as before.
 const innerHtml = Object.getOwnPropertyDescriptor(Element.prototype, 'innerHTML');
-if (innerHtml?.set !== undefined && innerHtml.get !== undefined) {
-  const { get, set } = innerHtml;
+// eslint-disable-next-line @typescript-eslint/unbound-method -- the browser's accessor, called with the element as this (.call below)
+const innerHtmlGet = innerHtml?.get as ((this: Element) => string) | undefined;
+// eslint-disable-next-line @typescript-eslint/unbound-method -- the browser's accessor, called with the element as this (.call below)
+const innerHtmlSet = innerHtml?.set as ((this: Element, value: unknown) => void) | undefined;
+if (innerHtmlGet !== undefined && innerHtmlSet !== undefined) {
   Object.defineProperty(Element.prototype, 'innerHTML', {
     configurable: true,
-    enumerable: innerHtml.enumerable ?? true,
-    get,
+    enumerable: innerHtml?.enumerable ?? true,
+    get(this: Element) {
+      return innerHtmlGet.call(this);
+    },
     set(this: Element, value: unknown) {
       if (value === '') this.replaceChildren();
-      else set.call(this, value);
+      else innerHtmlSet.call(this, value);
     },
   });
 }
