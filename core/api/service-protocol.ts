@@ -33,7 +33,8 @@ export type HostOperation = z.infer<typeof hostOperationSchema>;
 
 export const hostToServiceSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('init'), options: serviceOptionsSchema }),
-  z.object({ type: z.literal('call'), id: callId, method: z.string().max(100), input: z.unknown() }),
+  /** `actor`: the person the call works for (postfach serve: the signed-in person), named in the audit log. */
+  z.object({ type: z.literal('call'), id: callId, method: z.string().max(100), input: z.unknown(), actor: z.string().min(1).max(200).optional() }),
   z.object({ type: z.literal('shutdown') }),
   z.object({
     type: z.literal('host-result'),
