@@ -112,16 +112,27 @@ export function register(program: Command): void {
         });
         const rendererDir = path.join(appRoot(), 'dist', 'renderer');
         if (!existsSync(path.join(rendererDir, 'index.html'))) {
-          throw new PostfachError('ui-not-built', { de: 'Die Oberfläche ist nicht gebaut. Bitte zuerst „npm run build“ ausführen.', en: 'The user interface is not built. Please run "npm run build" first.' }, `missing ${path.join(rendererDir, 'index.html')}`);
+          throw new PostfachError(
+            'ui-not-built',
+            { de: 'Die Oberfläche ist nicht gebaut. Bitte zuerst „npm run build“ ausführen.', en: 'The user interface is not built. Please run "npm run build" first.' },
+            `missing ${path.join(rendererDir, 'index.html')}`,
+          );
         }
         const report = (line: string): void => void process.stdout.write(`${line}\n`);
-        const running = await runServe(config, { rendererDir, report });
-        report(`Abrufdienst läuft / fetch service running: ${running.origin}`);
-        report(config.fetchIntervalMinutes > 0 ? `Abruf alle ${config.fetchIntervalMinutes} min / fetch every ${config.fetchIntervalMinutes} min` : 'Abruf nur auf Anforderung / fetch on demand only');
-        await new Promise<void>((resolve) => {
+        // listening for the stop before anything runs: a stop that comes while the service starts (or the moment
+        // it says it runs) ends it cleanly instead of killing it with the lock held
+        const stop = new Promise<void>((resolve) => {
           process.once('SIGINT', resolve);
           process.once('SIGTERM', resolve);
         });
+        const running = await runServe(config, { rendererDir, report });
+        report(
+          config.fetchIntervalMinutes > 0
+            ? `Abruf alle ${config.fetchIntervalMinutes} min / fetch every ${config.fetchIntervalMinutes} min`
+            : 'Abruf nur auf Anforderung / fetch on demand only',
+        );
+        report(`Abrufdienst läuft / fetch service running: ${running.origin}`);
+        await stop;
         await running.close();
         report('Abrufdienst beendet / fetch service stopped');
         return ExitCode.ok;

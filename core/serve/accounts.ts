@@ -119,11 +119,19 @@ export class AccountStore {
       text = readFileSync(this.file, 'utf8');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, accounts: [] };
-      throw serveError('serve-account', { de: 'Die Kontendatei des Dienstes ist nicht lesbar.', en: 'The service’s account file cannot be read.' }, `accounts file: ${(error as NodeJS.ErrnoException).code ?? 'read error'}`);
+      throw serveError(
+        'serve-account',
+        { de: 'Die Kontendatei des Dienstes ist nicht lesbar.', en: 'The service’s account file cannot be read.' },
+        `accounts file: ${(error as NodeJS.ErrnoException).code ?? 'read error'}`,
+      );
     }
     const parsed = fileSchema.safeParse(JSON.parse(text));
     if (!parsed.success) {
-      throw serveError('serve-account', { de: 'Die Kontendatei des Dienstes ist beschädigt.', en: 'The service’s account file is damaged.' }, 'accounts file does not match its schema');
+      throw serveError(
+        'serve-account',
+        { de: 'Die Kontendatei des Dienstes ist beschädigt.', en: 'The service’s account file is damaged.' },
+        'accounts file does not match its schema',
+      );
     }
     return parsed.data;
   }
@@ -143,7 +151,11 @@ export class AccountStore {
       renameSync(temporary, this.file);
     } catch (error) {
       rmSync(temporary, { force: true });
-      throw serveError('serve-account', { de: 'Die Kontendatei des Dienstes konnte nicht geschrieben werden.', en: 'The service’s account file could not be written.' }, `accounts file: ${(error as NodeJS.ErrnoException).code ?? 'write error'}`);
+      throw serveError(
+        'serve-account',
+        { de: 'Die Kontendatei des Dienstes konnte nicht geschrieben werden.', en: 'The service’s account file could not be written.' },
+        `accounts file: ${(error as NodeJS.ErrnoException).code ?? 'write error'}`,
+      );
     }
   }
 
@@ -170,11 +182,19 @@ export class AccountStore {
 
   add(name: string, role: Role, password: string): Promise<void> {
     if (!ACCOUNT_NAME.test(name)) {
-      throw serveError('serve-account', { de: 'Ungültiger Kontoname: 2–64 Zeichen, Kleinbuchstaben, Ziffern, Punkt, Bindestrich, Unterstrich.', en: 'Invalid account name: 2–64 characters, lower-case letters, digits, dot, hyphen, underscore.' }, 'account name does not match the allowed pattern');
+      throw serveError(
+        'serve-account',
+        {
+          de: 'Ungültiger Kontoname: 2–64 Zeichen, Kleinbuchstaben, Ziffern, Punkt, Bindestrich, Unterstrich.',
+          en: 'Invalid account name: 2–64 characters, lower-case letters, digits, dot, hyphen, underscore.',
+        },
+        'account name does not match the allowed pattern',
+      );
     }
     if (!isRole(role)) throw serveError('serve-account', { de: 'Unbekannte Rolle.', en: 'Unknown role.' }, 'role not one of sachbearbeitung, leitung, it');
     return this.change(async (content) => {
-      if (content.accounts.some((a) => a.name === name)) throw serveError('serve-account', { de: 'Dieses Konto gibt es schon.', en: 'This account already exists.' }, 'account name taken');
+      if (content.accounts.some((a) => a.name === name))
+        throw serveError('serve-account', { de: 'Dieses Konto gibt es schon.', en: 'This account already exists.' }, 'account name taken');
       const at = new Date(this.now()).toISOString();
       content.accounts.push({ name, role, hash: await hashPassword(password), disabled: false, failures: 0, lockedUntil: null, createdAt: at, passwordSetAt: at });
     });

@@ -56,7 +56,10 @@ export async function runServe(config: ServeConfig, options: RunServeOptions): P
       if (status.state === 'none') {
         throw serveError(
           'serve-config',
-          { de: 'Unter diesem Pfad gibt es keinen Datenspeicher. Bitte zuerst mit „postfach fetch“ oder dem Programm einrichten.', en: 'There is no data store at this path. Please set it up first with "postfach fetch" or the program.' },
+          {
+            de: 'Unter diesem Pfad gibt es keinen Datenspeicher. Bitte zuerst mit „postfach fetch“ oder dem Programm einrichten.',
+            en: 'There is no data store at this path. Please set it up first with "postfach fetch" or the program.',
+          },
           'no store at the configured path',
         );
       }

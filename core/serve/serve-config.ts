@@ -23,13 +23,26 @@ export const serveConfigSchema = z
     /** Minutes between scheduled fetches (1 to 1440); 0: only on demand. */
     fetchIntervalMinutes: z.number().int().min(0).max(1440).default(15),
     storePasswordFile: z.string().min(1).max(4096).optional(),
-    storePasswordEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,99}$/).default('POSTFACH_STORE_PASSWORD'),
+    storePasswordEnv: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]{0,99}$/)
+      .default('POSTFACH_STORE_PASSWORD'),
     /** The account file (default: beside the store, `<store>.accounts.json`). */
     accountsFile: z.string().min(1).max(4096).optional(),
-    sessionIdleMinutes: z.number().int().min(1).max(24 * 60).default(30),
+    sessionIdleMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60)
+      .default(30),
     sessionMaxHours: z.number().int().min(1).max(24).default(10),
     /** Seconds a second service waits for the first to end before it refuses. */
-    waitSeconds: z.number().int().min(0).max(24 * 3600).default(0),
+    waitSeconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(24 * 3600)
+      .default(0),
   })
   .strict();
 export type ServeConfig = z.infer<typeof serveConfigSchema>;
@@ -80,7 +93,10 @@ export function readStorePassword(config: ServeConfig, env: NodeJS.ProcessEnv = 
       if (process.platform !== 'win32' && (statSync(config.storePasswordFile).mode & 0o077) !== 0) {
         throw serveError(
           'serve-config',
-          { de: 'Die Passwortdatei des Datenspeichers darf nur für den Dienst lesbar sein (chmod 600).', en: 'The data store’s password file must be readable by the service only (chmod 600).' },
+          {
+            de: 'Die Passwortdatei des Datenspeichers darf nur für den Dienst lesbar sein (chmod 600).',
+            en: 'The data store’s password file must be readable by the service only (chmod 600).',
+          },
           'store password file is readable by group or others',
         );
       }
@@ -97,7 +113,10 @@ export function readStorePassword(config: ServeConfig, env: NodeJS.ProcessEnv = 
   if (value === undefined || value === '') {
     throw serveError(
       'serve-config',
-      { de: `Kein Passwort für den Datenspeicher: weder Passwortdatei (storePasswordFile) noch Umgebungsvariable ${config.storePasswordEnv}.`, en: `No password for the data store: neither a password file (storePasswordFile) nor the environment variable ${config.storePasswordEnv}.` },
+      {
+        de: `Kein Passwort für den Datenspeicher: weder Passwortdatei (storePasswordFile) noch Umgebungsvariable ${config.storePasswordEnv}.`,
+        en: `No password for the data store: neither a password file (storePasswordFile) nor the environment variable ${config.storePasswordEnv}.`,
+      },
       `no storePasswordFile and ${config.storePasswordEnv} unset`,
     );
   }

@@ -54,7 +54,11 @@ function tryTake(file: string): boolean {
     return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw serveError('serve-running', { de: 'Die Sperrdatei des Dienstes konnte nicht angelegt werden.', en: 'The service’s lock file could not be created.' }, `serve lock: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+    throw serveError(
+      'serve-running',
+      { de: 'Die Sperrdatei des Dienstes konnte nicht angelegt werden.', en: 'The service’s lock file could not be created.' },
+      `serve lock: ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
+    );
   }
 }
 

@@ -82,13 +82,28 @@ const HEARTBEAT_MS = 20_000;
 const ACCOUNT_RECHECK_MS = 2_000;
 
 const signedOut = (detail: string): PostfachError =>
-  serveError('serve-signed-out', { de: 'Sie sind nicht (mehr) angemeldet. Bitte laden Sie die Seite neu und melden Sie sich an.', en: 'You are not (or no longer) signed in. Please reload the page and sign in.' }, detail);
+  serveError(
+    'serve-signed-out',
+    {
+      de: 'Sie sind nicht (mehr) angemeldet. Bitte laden Sie die Seite neu und melden Sie sich an.',
+      en: 'You are not (or no longer) signed in. Please reload the page and sign in.',
+    },
+    detail,
+  );
 
 const forbidden = (method: string, role: Role): PostfachError =>
-  serveError('serve-forbidden', { de: 'Diese Aktion ist für Ihre Rolle nicht freigegeben.', en: 'This action is not permitted for your role.' }, `role ${role} may not call ${method}`);
+  serveError(
+    'serve-forbidden',
+    { de: 'Diese Aktion ist für Ihre Rolle nicht freigegeben.', en: 'This action is not permitted for your role.' },
+    `role ${role} may not call ${method}`,
+  );
 
 const foreign = (detail: string): PostfachError =>
-  new PostfachError('bridge-foreign-origin', { de: 'Zugriff verweigert: Diese Anfrage kommt nicht von der Oberfläche des Programms.', en: 'Access denied: this request does not come from the program’s user interface.' }, detail);
+  new PostfachError(
+    'bridge-foreign-origin',
+    { de: 'Zugriff verweigert: Diese Anfrage kommt nicht von der Oberfläche des Programms.', en: 'Access denied: this request does not come from the program’s user interface.' },
+    detail,
+  );
 
 export function refuseWithoutTls(host: string, plain: boolean | undefined, tls: ServeTls | undefined): void {
   if (tls !== undefined) return;
@@ -119,7 +134,12 @@ export async function startServeServer(options: ServeServerOptions): Promise<Run
 
   const sendJson = (res: ServerResponse, status: number, body: unknown): void => {
     const text = JSON.stringify(body);
-    res.writeHead(status, { ...baseHeaders, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), 'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'" });
+    res.writeHead(status, {
+      ...baseHeaders,
+      'Content-Type': 'application/json; charset=utf-8',
+      'Content-Length': Buffer.byteLength(text),
+      'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
+    });
     res.end(text);
   };
   const sendText = (res: ServerResponse, status: number, text: string): void => {
@@ -130,8 +150,7 @@ export async function startServeServer(options: ServeServerOptions): Promise<Run
     res.writeHead(303, { ...baseHeaders, Location: location, ...(cookie === undefined ? {} : { 'Set-Cookie': cookie }) });
     res.end();
   };
-  const sessionCookie = (value: string, maxAge: number): string =>
-    `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age=${maxAge}`;
+  const sessionCookie = (value: string, maxAge: number): string => `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age=${maxAge}`;
 
   /** The Host header names this server (loopback names only in plain-HTTP mode; with TLS the certificate decides). */
   const hostAllowed = (req: IncomingMessage): boolean => allowedHosts === undefined || allowedHosts.has((req.headers.host ?? '').toLowerCase());
@@ -213,7 +232,17 @@ export async function startServeServer(options: ServeServerOptions): Promise<Run
       body = text === '' ? {} : (JSON.parse(text) as unknown);
     } catch (error) {
       const status = (error as { status?: unknown }).status;
-      return sendJson(res, typeof status === 'number' ? status : 400, failure(new PostfachError('api-invalid-input', { de: 'Die Anfrage der Oberfläche war ungültig und wurde nicht ausgeführt.', en: 'The request from the user interface was invalid and was not carried out.' }, 'body is not JSON or too large')));
+      return sendJson(
+        res,
+        typeof status === 'number' ? status : 400,
+        failure(
+          new PostfachError(
+            'api-invalid-input',
+            { de: 'Die Anfrage der Oberfläche war ungültig und wurde nicht ausgeführt.', en: 'The request from the user interface was invalid and was not carried out.' },
+            'body is not JSON or too large',
+          ),
+        ),
+      );
     }
     const actor = actorOf(session.name);
     const envelope = await dispatchCall(method, body, { invoke: (m, input) => options.service.invoke(m, input, actor) }, browserShellHandlers);
@@ -261,7 +290,9 @@ export async function startServeServer(options: ServeServerOptions): Promise<Run
       res.end();
       return;
     }
-    createReadStream(resolved.file).on('error', () => res.destroy()).pipe(res);
+    createReadStream(resolved.file)
+      .on('error', () => res.destroy())
+      .pipe(res);
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -279,7 +310,8 @@ export async function startServeServer(options: ServeServerOptions): Promise<Run
     const api = path.startsWith('/api/');
     if (session === undefined) {
       if (api) return sendJson(res, 401, failure(signedOut('no live session')));
-      if (req.method === 'GET' && (path === '/' || path === '/index.html')) return redirect(res, cookieValue(req.headers.cookie, SESSION_COOKIE) === undefined ? '/anmelden' : '/anmelden?hinweis=abgelaufen');
+      if (req.method === 'GET' && (path === '/' || path === '/index.html'))
+        return redirect(res, cookieValue(req.headers.cookie, SESSION_COOKIE) === undefined ? '/anmelden' : '/anmelden?hinweis=abgelaufen');
       return sendText(res, 401, 'Bitte anmelden / Please sign in');
     }
     if (api) {
@@ -299,7 +331,8 @@ export async function startServeServer(options: ServeServerOptions): Promise<Run
       else res.destroy();
     });
   };
-  const server: Server = options.tls === undefined ? createHttpServer(listener) : createHttpsServer({ cert: options.tls.cert, key: options.tls.key, minVersion: 'TLSv1.2' }, listener);
+  const server: Server =
+    options.tls === undefined ? createHttpServer(listener) : createHttpsServer({ cert: options.tls.cert, key: options.tls.key, minVersion: 'TLSv1.2' }, listener);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -311,7 +344,11 @@ export async function startServeServer(options: ServeServerOptions): Promise<Run
   const address = server.address();
   if (address === null || typeof address === 'string') {
     server.close();
-    throw serveError('serve-config', { de: 'Der Dienst konnte nicht an die Adresse gebunden werden.', en: 'The service could not bind to the address.' }, 'no address after listen');
+    throw serveError(
+      'serve-config',
+      { de: 'Der Dienst konnte nicht an die Adresse gebunden werden.', en: 'The service could not bind to the address.' },
+      'no address after listen',
+    );
   }
   const port = address.port;
   const hostPart = net.isIPv6(options.host) ? `[${options.host}]` : options.host;

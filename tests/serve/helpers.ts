@@ -30,10 +30,29 @@ export interface TestCertificate {
 export function makeCertificate(dir: string): TestCertificate {
   const certFile = path.join(dir, 'tls-cert.pem');
   const keyFile = path.join(dir, 'tls-key.pem');
-  execFileSync('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', keyFile, '-out', certFile,
-    '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
-  ], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      keyFile,
+      '-out',
+      certFile,
+      '-days',
+      '2',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1,DNS:localhost',
+    ],
+    { stdio: 'ignore' },
+  );
   return { certFile, keyFile, cert: readFileSync(certFile) };
 }
 
@@ -93,7 +112,10 @@ export class Person {
   }
 
   /** A contract call as the renderer's bridge client makes it; returns the HTTP status and the envelope. */
-  async call<T = unknown>(method: string, input: unknown = {}): Promise<{ status: number; envelope: { ok: true; value: T } | { ok: false; error: { kind: string; detail: string } } }> {
+  async call<T = unknown>(
+    method: string,
+    input: unknown = {},
+  ): Promise<{ status: number; envelope: { ok: true; value: T } | { ok: false; error: { kind: string; detail: string } } }> {
     const answer = await this.send('POST', `/api/call/${method}`, JSON.stringify(input), { 'Content-Type': 'application/json', Origin: this.origin });
     return { status: answer.status, envelope: answer.json() };
   }

@@ -40,7 +40,8 @@ describe('the role table', () => {
     expect(lead.has('audit.list')).toBe(true);
     expect(lead.has('identity.setup')).toBe(false);
     expect(it.has('identity.setup')).toBe(true);
-    for (const role of ROLES) for (const m of ['store.open', 'store.close', 'store.create', 'workspace.startTraining', 'backup.restore']) expect(mayCall(role, m), `${role} ${m}`).toBe(false);
+    for (const role of ROLES)
+      for (const m of ['store.open', 'store.close', 'store.create', 'workspace.startTraining', 'backup.restore']) expect(mayCall(role, m), `${role} ${m}`).toBe(false);
   });
 
   it('is enforced by the server over HTTPS before dispatch: a method missing from the table never reaches the service', async () => {
@@ -58,8 +59,13 @@ describe('the role table', () => {
     };
     const { ['messages.list']: _dropped, ...withoutList } = ROLE_TABLE;
     const server = await startServeServer({
-      service, accounts, rendererDir: path.join(projectRoot, 'dist', 'renderer'), host: '127.0.0.1', port: 0,
-      tls: { cert: cert.cert, key: (await import('node:fs')).readFileSync(cert.keyFile) }, roleTable: withoutList,
+      service,
+      accounts,
+      rendererDir: path.join(projectRoot, 'dist', 'renderer'),
+      host: '127.0.0.1',
+      port: 0,
+      tls: { cert: cert.cert, key: (await import('node:fs')).readFileSync(cert.keyFile) },
+      roleTable: withoutList,
     });
     try {
       const ida = new Person(server.origin, cert.cert);
