@@ -70,6 +70,12 @@ function roleOf(value: string | undefined): Role {
   return value;
 }
 
+/**
+ * The account command's options with those commander gave to `serve` itself: `serve` has --config, --store and
+ * --accounts too, so `serve account add … --store DB` lands there.
+ */
+const accountOptions = (command: Command): AccountOptions => command.optsWithGlobals<AccountOptions>();
+
 const DEFAULT_ACCOUNT_PASSWORD_ENV = 'POSTFACH_ACCOUNT_PASSWORD';
 
 function accountCommand(serve: Command, name: string, description: string): Command {
@@ -143,35 +149,40 @@ export function register(program: Command): void {
   accountCommand(account, 'add <name>', 'Konto anlegen (Passwort aus der Umgebungsvariable, Standard POSTFACH_ACCOUNT_PASSWORD)')
     .requiredOption('--role <role>', 'sachbearbeitung, leitung oder it')
     .option('--password-env <var>', 'Umgebungsvariable mit dem Passwort')
-    .action((name: string, options: AccountOptions) =>
+    .action((name: string, _options: AccountOptions, command: Command) =>
       runAction(false, async () => {
+        const options = accountOptions(command);
         const role = roleOf(options.role);
         await accountStoreOf(options).add(name, role, passwordFromEnv(options.passwordEnv ?? DEFAULT_ACCOUNT_PASSWORD_ENV));
         process.stdout.write(`Konto ${name} angelegt (${ROLE_WORDS[role].de}). / Account ${name} added (${ROLE_WORDS[role].en}).\n`);
       }),
     );
-  accountCommand(account, 'disable <name>', 'Konto sperren (laufende Sitzungen enden)').action((name: string, options: AccountOptions) =>
+  accountCommand(account, 'disable <name>', 'Konto sperren (laufende Sitzungen enden)').action((name: string, _options: AccountOptions, command: Command) =>
     runAction(false, async () => {
+      const options = accountOptions(command);
       await accountStoreOf(options).setDisabled(name, true);
       process.stdout.write(`Konto ${name} gesperrt. / Account ${name} disabled.\n`);
     }),
   );
-  accountCommand(account, 'enable <name>', 'gesperrtes Konto wieder freigeben').action((name: string, options: AccountOptions) =>
+  accountCommand(account, 'enable <name>', 'gesperrtes Konto wieder freigeben').action((name: string, _options: AccountOptions, command: Command) =>
     runAction(false, async () => {
+      const options = accountOptions(command);
       await accountStoreOf(options).setDisabled(name, false);
       process.stdout.write(`Konto ${name} freigegeben. / Account ${name} enabled.\n`);
     }),
   );
   accountCommand(account, 'reset <name>', 'neues Passwort setzen und Fehlversuchssperre aufheben')
     .option('--password-env <var>', 'Umgebungsvariable mit dem Passwort')
-    .action((name: string, options: AccountOptions) =>
+    .action((name: string, _options: AccountOptions, command: Command) =>
       runAction(false, async () => {
+        const options = accountOptions(command);
         await accountStoreOf(options).reset(name, passwordFromEnv(options.passwordEnv ?? DEFAULT_ACCOUNT_PASSWORD_ENV));
         process.stdout.write(`Passwort von ${name} neu gesetzt. / Password of ${name} reset.\n`);
       }),
     );
-  accountCommand(account, 'role <name> <role>', 'Rolle ändern (sachbearbeitung, leitung, it)').action((name: string, role: string, options: AccountOptions) =>
+  accountCommand(account, 'role <name> <role>', 'Rolle ändern (sachbearbeitung, leitung, it)').action((name: string, role: string, _options: AccountOptions, command: Command) =>
     runAction(false, async () => {
+      const options = accountOptions(command);
       const checked = roleOf(role);
       await accountStoreOf(options).setRole(name, checked);
       process.stdout.write(`Rolle von ${name}: ${ROLE_WORDS[checked].de}. / Role of ${name}: ${ROLE_WORDS[checked].en}.\n`);
@@ -179,8 +190,9 @@ export function register(program: Command): void {
   );
   accountCommand(account, 'list', 'Konten auflisten')
     .option('--json', 'als JSON')
-    .action((options: AccountOptions) =>
-      runAction(options.json === true, async () => {
+    .action((_options: AccountOptions, command: Command) =>
+      runAction(accountOptions(command).json === true, async () => {
+        const options = accountOptions(command);
         const list = accountStoreOf(options).list();
         if (options.json === true) return printJson(list);
         for (const a of list) {

@@ -5,7 +5,7 @@
  * others may read is refused.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoMailbox, type DemoMailbox } from '../../app/demo-mailbox.js';
@@ -143,5 +143,27 @@ describe('one postfach serve per store', () => {
     expect(code).toBe(1);
     expect(stderr).toContain('ohne TLS');
     expect(existsSync(serveLockFile(demo.storePath))).toBe(false);
+  });
+
+  it('postfach serve account add, role, disable and list manage the account file beside the store (0600, no hash shown)', async () => {
+    const run = (args: string[], env: Record<string, string> = {}) =>
+      new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, [cli, 'serve', 'account', ...args, '--store', demo.storePath], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+        child.once('exit', (code) => resolve({ code, stdout, stderr }));
+      });
+    expect((await run(['add', 'eva', '--role', 'leitung'], { POSTFACH_ACCOUNT_PASSWORD: 'Eva-Passwort-2026' })).code).toBe(0);
+    expect((await run(['add', 'eva', '--role', 'leitung'], { POSTFACH_ACCOUNT_PASSWORD: 'Eva-Passwort-2026' })).stderr).toContain('gibt es schon');
+    expect((await run(['add', 'kurt', '--role', 'it'], { POSTFACH_ACCOUNT_PASSWORD: 'kurz' })).stderr).toContain('mindestens 10 Zeichen');
+    expect((await run(['add', 'kurt', '--role', 'chef'], { POSTFACH_ACCOUNT_PASSWORD: 'Kurt-Passwort-2026' })).stderr).toContain('Rolle: sachbearbeitung, leitung oder it');
+    expect((await run(['role', 'eva', 'it'])).code).toBe(0);
+    expect((await run(['disable', 'eva'])).code).toBe(0);
+    const listed = await run(['list', '--json']);
+    expect(JSON.parse(listed.stdout)).toEqual([expect.objectContaining({ name: 'eva', role: 'it', disabled: true, failures: 0, lockedUntil: null })]);
+    expect(listed.stdout).not.toContain('hash');
+    expect(statSync(`${demo.storePath}.accounts.json`).mode & 0o777).toBe(0o600);
   });
 });
