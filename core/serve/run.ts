@@ -80,6 +80,7 @@ export async function runServe(config: ServeConfig, options: RunServeOptions): P
       service,
       accounts,
       rendererDir: options.rendererDir,
+      transferRoot: path.join(path.dirname(config.store), 'transfer'),
       host,
       port,
       ...(tls === undefined ? { plainHttpOnLoopback: true } : { tls }),

@@ -16,11 +16,13 @@
  * Routes: GET /anmelden (form) · POST /anmelden · POST /abmelden · GET / and the UI's files · GET /api/session ·
  * POST /api/call/<method> · GET /api/events (Server-Sent Events).
  */
+import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import net from 'node:net';
+import path from 'node:path';
 import { PostfachError } from '../errors.js';
 import type { Unsubscribe } from '../api/api-types.js';
 import { browserShellHandlers, isLoopbackAddress } from '../api/bridge-server.js';
@@ -32,6 +34,7 @@ import { unknownMethodError } from '../api/validate.js';
 import { failure, type CallResult } from '../api/wire.js';
 import type { AccountStore } from './accounts.js';
 import { serveError } from './errors.js';
+import { pathsOutside } from './file-paths.js';
 import { mayCall, ROLE_TABLE, type Role } from './roles.js';
 import { cookieValue, SESSION_COOKIE, Sessions, type Session, type SessionLimits } from './sessions.js';
 import { signInPage, signInPageCsp, type SignInNotice } from './sign-in-page.js';
@@ -60,6 +63,11 @@ export interface ServeServerOptions {
   /** Plain HTTP, allowed only on a loopback address: for trying it out on one machine. */
   readonly plainHttpOnLoopback?: boolean;
   readonly sessions?: SessionLimits;
+  /**
+   * The service's transfer folder (`<data folder>/transfer`): files named in a call must lie inside it
+   * (file-paths.ts). Absent (tests of other things): no call may name a file.
+   */
+  readonly transferRoot?: string;
   /** Tests: another role table (default: roles.ts). */
   readonly roleTable?: Readonly<Partial<Record<string, readonly Role[]>>>;
   readonly now?: () => number;
@@ -96,6 +104,16 @@ const forbidden = (method: string, role: Role): PostfachError =>
     'serve-forbidden',
     { de: 'Diese Aktion ist für Ihre Rolle nicht freigegeben.', en: 'This action is not permitted for your role.' },
     `role ${role} may not call ${method}`,
+  );
+
+const outsideTransfer = (method: string, count: number): PostfachError =>
+  serveError(
+    'serve-forbidden',
+    {
+      de: 'Über den Abrufdienst können Dateien nur über die Oberfläche hoch- und heruntergeladen werden.',
+      en: 'Through the fetch service, files can only be uploaded and downloaded through the user interface.',
+    },
+    `${method}: ${count} file path(s) outside the service's transfer folder`,
   );
 
 const foreign = (detail: string): PostfachError =>
@@ -244,6 +262,8 @@ export async function startServeServer(options: ServeServerOptions): Promise<Run
         ),
       );
     }
+    const outside = pathsOutside(body, options.transferRoot ?? path.join(path.sep, 'nowhere', randomUUID()));
+    if (outside.length > 0) return sendJson(res, 403, failure(outsideTransfer(method, outside.length)));
     const actor = actorOf(session.name);
     const envelope = await dispatchCall(method, body, { invoke: (m, input) => options.service.invoke(m, input, actor) }, browserShellHandlers);
     sendJson(res, envelope.ok ? 200 : envelope.error.kind === 'api-unknown-method' ? 404 : envelope.error.kind === 'api-invalid-input' ? 400 : 200, envelope);
@@ -298,31 +318,31 @@ export async function startServeServer(options: ServeServerOptions): Promise<Run
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (!hostAllowed(req)) return sendText(res, 403, 'Zugriff verweigert / Access denied');
     const url = new URL(req.url ?? '/', 'https://serve.invalid');
-    const path = url.pathname;
-    if (path === '/anmelden') {
+    const route = url.pathname;
+    if (route === '/anmelden') {
       if (req.method === 'POST') return handleSignIn(req, res);
       if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'Methode nicht erlaubt / Method not allowed');
       const hinweis = url.searchParams.get('hinweis');
       return sendSignInPage(res, hinweis === 'fehlgeschlagen' ? 'failed' : hinweis === 'abgemeldet' ? 'signed-out' : hinweis === 'abgelaufen' ? 'expired' : undefined);
     }
-    if (path === '/abmelden' && req.method === 'POST') return handleSignOut(req, res);
+    if (route === '/abmelden' && req.method === 'POST') return handleSignOut(req, res);
     const session = sessionOf(req);
-    const api = path.startsWith('/api/');
+    const api = route.startsWith('/api/');
     if (session === undefined) {
       if (api) return sendJson(res, 401, failure(signedOut('no live session')));
-      if (req.method === 'GET' && (path === '/' || path === '/index.html'))
+      if (req.method === 'GET' && (route === '/' || route === '/index.html'))
         return redirect(res, cookieValue(req.headers.cookie, SESSION_COOKIE) === undefined ? '/anmelden' : '/anmelden?hinweis=abgelaufen');
       return sendText(res, 401, 'Bitte anmelden / Please sign in');
     }
     if (api) {
-      const call = /^\/api\/call\/([\w.-]{1,100})$/.exec(path);
+      const call = /^\/api\/call\/([\w.-]{1,100})$/.exec(route);
       if (call !== null && req.method === 'POST') return handleCall(req, res, call[1] ?? '', session);
-      if (path === '/api/events' && req.method === 'GET') return handleEvents(req, res, session);
-      if (path === '/api/session' && req.method === 'GET') return sendJson(res, 200, { name: session.name, role: session.role });
-      return sendJson(res, req.method === 'POST' || req.method === 'GET' ? 404 : 405, failure(unknownMethodError(path)));
+      if (route === '/api/events' && req.method === 'GET') return handleEvents(req, res, session);
+      if (route === '/api/session' && req.method === 'GET') return sendJson(res, 200, { name: session.name, role: session.role });
+      return sendJson(res, req.method === 'POST' || req.method === 'GET' ? 404 : 405, failure(unknownMethodError(route)));
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'Methode nicht erlaubt / Method not allowed');
-    await handleStatic(req, res, path);
+    await handleStatic(req, res, route);
   };
 
   const listener = (req: IncomingMessage, res: ServerResponse): void => {

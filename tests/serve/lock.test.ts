@@ -148,7 +148,10 @@ describe('one postfach serve per store', () => {
   it('postfach serve account add, role, disable and list manage the account file beside the store (0600, no hash shown)', async () => {
     const run = (args: string[], env: Record<string, string> = {}) =>
       new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-        const child = spawn(process.execPath, [cli, 'serve', 'account', ...args, '--store', demo.storePath], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+        const child = spawn(process.execPath, [cli, 'serve', 'account', ...args, '--store', demo.storePath], {
+          stdio: ['ignore', 'pipe', 'pipe'],
+          env: { ...process.env, ...env },
+        });
         let stdout = '';
         let stderr = '';
         child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

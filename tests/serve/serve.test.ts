@@ -4,6 +4,7 @@
  * reaches the service, the person named in the audit log for fetches and openings, a disabled account losing its
  * session, the fetch at start by the schedule, and the refusal to start without TLS.
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoMailbox, type DemoMailbox } from '../../app/demo-mailbox.js';
@@ -160,6 +161,20 @@ describe('postfach serve over HTTPS', () => {
     expect((await bernd.call('audit.verify', {})).envelope).toMatchObject({ ok: true, value: { ok: true } });
     expect((await ida.call('config.get', {})).envelope.ok).toBe(true);
     expect((await bernd.call('config.get', {})).status).toBe(403);
+  });
+
+  it('lets a person export only into the service’s transfer folder (the browser download), never to any path', async () => {
+    const anna = new Person(serve.origin, cert.cert);
+    await anna.signIn('anna', PASSWORDS.anna);
+    const id = (await anna.value<{ items: Array<{ id: number }> }>('messages.list', {})).items[0]!.id;
+    const anywhere = await anna.call('messages.export', { id, format: 'xml', target: path.join(dir, 'anywhere.xml') });
+    expect(anywhere.status).toBe(403);
+    expect(anywhere.envelope.ok ? '' : anywhere.envelope.error.kind).toBe('serve-forbidden');
+    expect(existsSync(path.join(dir, 'anywhere.xml'))).toBe(false);
+    const download = await anna.value<{ downloadId: string; target: string }>('workspace.createDownload', { fileName: 'antrag.xml' });
+    const exported = await anna.call('messages.export', { id, format: 'xml', target: download.target });
+    expect(exported.envelope.ok).toBe(true);
+    expect(existsSync(download.target)).toBe(true);
   });
 
   it('locks an account after repeated failures, even for the right password, until IT resets it', async () => {
