@@ -235,7 +235,8 @@ export async function startServeServer(options: ServeServerOptions): Promise<Run
       'Content-Length': Buffer.byteLength(html),
       'Content-Security-Policy': signInPageCsp,
       'X-Frame-Options': 'DENY',
-      'Referrer-Policy': 'no-referrer',
+      // not no-referrer: with it Chromium sends the form's POST with `Origin: null`, which the Origin check refuses
+      'Referrer-Policy': 'same-origin',
     });
     res.end(html);
   };
