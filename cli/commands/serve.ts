@@ -127,11 +127,16 @@ export function register(program: Command): void {
         const report = (line: string): void => void process.stdout.write(`${line}\n`);
         // listening for the stop before anything runs: a stop that comes while the service starts (or the moment
         // it says it runs) ends it cleanly instead of killing it with the lock held
+        const stopping = new AbortController();
         const stop = new Promise<void>((resolve) => {
-          process.once('SIGINT', resolve);
-          process.once('SIGTERM', resolve);
+          const stopNow = (): void => {
+            stopping.abort();
+            resolve();
+          };
+          process.once('SIGINT', stopNow);
+          process.once('SIGTERM', stopNow);
         });
-        const running = await runServe(config, { rendererDir, report });
+        const running = await runServe(config, { rendererDir, report, signal: stopping.signal });
         report(
           config.fetchIntervalMinutes > 0
             ? `Abruf alle ${config.fetchIntervalMinutes} min / fetch every ${config.fetchIntervalMinutes} min`

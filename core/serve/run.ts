@@ -31,6 +31,8 @@ export interface RunServeOptions {
   /** Lines for IT (stdout of the service, the journal under systemd): no personal data. */
   readonly report: (line: string) => void;
   readonly env?: NodeJS.ProcessEnv;
+  /** Aborted (the service is being stopped): waiting for another service's lock ends. */
+  readonly signal?: AbortSignal;
 }
 
 function unwrap<T>(result: CallResult<T>): T {
@@ -44,7 +46,7 @@ export async function runServe(config: ServeConfig, options: RunServeOptions): P
   refuseWithoutTls(host, config.plainHttpOnLoopback, config.tlsCert === undefined ? undefined : { cert: Buffer.alloc(0), key: Buffer.alloc(0) });
   const tls = config.tlsCert !== undefined && config.tlsKey !== undefined ? { cert: readTlsFile(config.tlsCert), key: readTlsFile(config.tlsKey) } : undefined;
   const password = readStorePassword(config, options.env);
-  const lock: ServeLock = await takeServeLock(config.store, config.waitSeconds * 1000);
+  const lock: ServeLock = await takeServeLock(config.store, config.waitSeconds * 1000, undefined, options.signal);
   let service: SupervisedService | undefined;
   let schedule: FetchSchedule | undefined;
   let server: RunningServeServer | undefined;

@@ -63,9 +63,9 @@ function tryTake(file: string): boolean {
 }
 
 /** Takes the store's service lock, waiting up to `waitMs` (0: refuse at once when held). */
-export async function takeServeLock(storePath: string, waitMs = 0, pollMs = 250): Promise<ServeLock> {
+export async function takeServeLock(storePath: string, waitMs = 0, pollMs = 250, signal?: AbortSignal): Promise<ServeLock> {
   const file = serveLockFile(storePath);
-  const deadline = Date.now() + waitMs;
+  const deadline = signal?.aborted === true ? Date.now() : Date.now() + waitMs;
   for (;;) {
     if (tryTake(file)) break;
     const holder = readHolder(file);
@@ -74,7 +74,8 @@ export async function takeServeLock(storePath: string, waitMs = 0, pollMs = 250)
       rmSync(file, { force: true });
       continue;
     }
-    if (Date.now() >= deadline) {
+    // stopped while waiting (systemctl stop): give up now instead of starting once the lock comes free
+    if (Date.now() >= deadline || signal?.aborted === true) {
       const who = holder === undefined ? 'unreadable lock file' : `pid ${holder.pid} on ${holder.host} since ${holder.startedAt}`;
       throw serveError(
         'serve-running',

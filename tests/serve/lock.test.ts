@@ -109,6 +109,21 @@ describe('one postfach serve per store', () => {
     expect(existsSync(serveLockFile(demo.storePath))).toBe(false);
   }, 180_000);
 
+  it('a service waiting for the lock ends at once when it is stopped', async () => {
+    const first = serve();
+    await first.origin;
+    const waiting = serve(['--wait', '600']);
+    await new Promise((r) => setTimeout(r, 1_500));
+    const stoppedAt = Date.now();
+    waiting.child.kill('SIGTERM');
+    const ended = await waiting.exit;
+    expect(Date.now() - stoppedAt).toBeLessThan(5_000);
+    expect(ended.code).toBe(1);
+    expect(ended.stderr).toContain('läuft schon ein Abrufdienst');
+    first.child.kill('SIGTERM');
+    expect((await first.exit).code).toBe(0);
+  }, 120_000);
+
   it('takes over the lock of a service killed with SIGKILL', async () => {
     const killed = serve();
     await killed.origin;
