@@ -5,6 +5,7 @@
  * session, the fetch at start by the schedule, and the refusal to start without TLS.
  */
 import { existsSync } from 'node:fs';
+import { request } from 'node:https';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoMailbox, type DemoMailbox } from '../../app/demo-mailbox.js';
@@ -161,6 +162,32 @@ describe('postfach serve over HTTPS', () => {
     expect((await bernd.call('audit.verify', {})).envelope).toMatchObject({ ok: true, value: { ok: true } });
     expect((await ida.call('config.get', {})).envelope.ok).toBe(true);
     expect((await bernd.call('config.get', {})).status).toBe(403);
+  });
+
+  it('sends the contract’s events over HTTPS to a signed-in person only (what another person changes)', async () => {
+    const anna = new Person(serve.origin, cert.cert);
+    await anna.signIn('anna', PASSWORDS.anna);
+    const bernd = new Person(serve.origin, cert.cert);
+    await bernd.signIn('bernd', PASSWORDS.bernd);
+    expect((await new Person(serve.origin, cert.cert).send('GET', '/api/events')).status).toBe(401);
+    const id = (await bernd.value<{ items: Array<{ id: number }> }>('messages.list', {})).items[0]!.id;
+    const received = new Promise<string>((resolve, reject) => {
+      const req = request(new URL('/api/events', serve.origin), { ca: cert.cert, headers: { Cookie: anna.cookie! } }, (res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => {
+          text += chunk.toString();
+          if (text.includes(`"ids":[${id}]`)) {
+            resolve(text);
+            req.destroy();
+          }
+        });
+        // the stream is open: Bernd changes the message
+        void bernd.value('messages.setRead', { id, read: false });
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(await received).toMatch(/event: messages\.changed\ndata: \{[^\n]*"ids":\[\d+\]/);
   });
 
   it('lets a person export only into the service’s transfer folder (the browser download), never to any path', async () => {
