@@ -13,7 +13,7 @@ import { AccountStore } from './accounts.js';
 import { serveError } from './errors.js';
 import { startFetchSchedule, SCHEDULE_ACTOR, type FetchSchedule } from './schedule.js';
 import { defaultAccountsFile, parseListen, readStorePassword, type ServeConfig } from './serve-config.js';
-import { takeServeLock, type ServeLock } from './serve-lock.js';
+import { takeServeLock, type ServeLock } from '../store/serve-lock.js';
 import { refuseWithoutTls, startServeServer, type RunningServeServer } from './server.js';
 
 /** The service's own actions (opening the store at start and after a restart). */

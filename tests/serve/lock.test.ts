@@ -9,7 +9,7 @@ import { chmodSync, existsSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoMailbox, type DemoMailbox } from '../../app/demo-mailbox.js';
-import { serveLockFile } from '../../core/serve/serve-lock.js';
+import { serveLockFile } from '../../core/store/serve-lock.js';
 import { ensureCliBuilt } from '../helpers/build.js';
 import { projectRoot } from '../helpers/shared.js';
 import { makeCertificate, tempDir, type TestCertificate } from './helpers.js';
@@ -122,6 +122,32 @@ describe('one postfach serve per store', () => {
     expect(ended.stderr).toContain('läuft schon ein Abrufdienst');
     first.child.kill('SIGTERM');
     expect((await first.exit).code).toBe(0);
+  }, 120_000);
+
+  it('a postfach fetch of another process opens no dialog while the service holds the store, and fetches after it', async () => {
+    const fetchOnce = () =>
+      new Promise<{ code: number | null; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, [cli, 'fetch', '--store', demo.storePath, '--json'], {
+          stdio: ['ignore', 'pipe', 'pipe'],
+          env: { ...process.env, POSTFACH_STORE_PASSWORD: demo.unlock.password },
+        });
+        let stderr = '';
+        let stdout = '';
+        child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+        child.once('exit', (code) => resolve({ code, stderr: stderr + stdout }));
+      });
+    const first = serve();
+    await first.origin;
+    const refused = await fetchOnce();
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('serve-running');
+    expect(refused.stderr).toContain(`serve lock held by pid ${first.child.pid}`);
+    first.child.kill('SIGTERM');
+    expect((await first.exit).code).toBe(0);
+    const allowed = await fetchOnce();
+    expect(allowed.stderr).not.toContain('serve-running');
+    expect([0, 3]).toContain(allowed.code);
   }, 120_000);
 
   it('takes over the lock of a service killed with SIGKILL', async () => {

@@ -5,11 +5,14 @@
  * for the lock and then refuses with `serve-running`, naming who holds it. A lock left by a process that no longer
  * runs on this machine (a crash, kill -9) is taken over; a lock of another machine is never taken over (a store on a
  * share is ruled out by docs/betrieb.md anyway — IT removes such a lock by hand after checking).
+ *
+ * In core/store because every fetch asks it too (`assertNoServiceElsewhere`, core/mailbox/fetch-engine.ts): while a
+ * service holds the store, a desktop app or `postfach fetch` in another process opens no dialog of that mailbox.
  */
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { serveError } from './errors.js';
+import { PostfachError } from '../errors.js';
 
 export interface LockHolder {
   readonly pid: number;
@@ -54,7 +57,7 @@ function tryTake(file: string): boolean {
     return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw serveError(
+    throw new PostfachError(
       'serve-running',
       { de: 'Die Sperrdatei des Dienstes konnte nicht angelegt werden.', en: 'The service’s lock file could not be created.' },
       `serve lock: ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
@@ -77,7 +80,7 @@ export async function takeServeLock(storePath: string, waitMs = 0, pollMs = 250,
     // stopped while waiting (systemctl stop): give up now instead of starting once the lock comes free
     if (Date.now() >= deadline || signal?.aborted === true) {
       const who = holder === undefined ? 'unreadable lock file' : `pid ${holder.pid} on ${holder.host} since ${holder.startedAt}`;
-      throw serveError(
+      throw new PostfachError(
         'serve-running',
         {
           de: `Für diesen Datenspeicher läuft schon ein Abrufdienst (postfach serve). Es darf nur einer abrufen. Sperrdatei: ${file}`,
@@ -98,4 +101,29 @@ export async function takeServeLock(storePath: string, waitMs = 0, pollMs = 250,
   };
   process.on('exit', release);
   return { file, release };
+}
+
+/**
+ * Refuses a fetch from this process while a `postfach serve` of another process holds the store (the service's own
+ * worker thread shares its process id and passes). A lock of a process gone from this machine does not count.
+ */
+export function assertNoServiceElsewhere(storePath: string): void {
+  const holder = readHolder(serveLockFile(storePath));
+  if (holder === undefined) {
+    // no lock, or one being written this instant: only an existing, unreadable file is someone's
+    try {
+      readFileSync(serveLockFile(storePath));
+    } catch {
+      return;
+    }
+  } else if (holder.pid === process.pid && holder.host === os.hostname()) return;
+  else if (holder.host === os.hostname() && !alive(holder.pid)) return;
+  throw new PostfachError(
+    'serve-running',
+    {
+      de: 'Dieses Postfach ruft ein Abrufdienst (postfach serve) ab. Damit nur einer abruft, wird hier nicht abgerufen; die Anträge erscheinen über den Dienst.',
+      en: 'A fetch service (postfach serve) fetches this mailbox. So that only one fetches, nothing is fetched here; the applications arrive through the service.',
+    },
+    holder === undefined ? 'serve lock file present but unreadable' : `serve lock held by pid ${holder.pid} on ${holder.host}`,
+  );
 }
