@@ -15,7 +15,8 @@ export const serviceOptionsSchema = z
     /** The data folder (store, settings); created by the service where missing. */
     dataDir: z.string().min(1).max(4096),
     appVersion: z.string().max(100),
-    host: z.enum(['desktop', 'browser', 'cli']),
+    /** serve: `postfach serve`, browsers of the office network signed in (the browser mode's UI). */
+    host: z.enum(['desktop', 'browser', 'cli', 'serve']),
     /**
      * Id of the OS key store protector the host offers (e.g. `safestorage:<os user>`); the service then wraps and
      * unwraps the store's data key through `host-call`s. Absent: no protector (browser mode, command line).

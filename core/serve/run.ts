@@ -51,7 +51,7 @@ export async function runServe(config: ServeConfig, options: RunServeOptions): P
   let schedule: FetchSchedule | undefined;
   let server: RunningServeServer | undefined;
   try {
-    service = await startSupervisedWorkerService({ dataDir: path.dirname(config.store), appVersion: readAppVersion(), host: 'browser' });
+    service = await startSupervisedWorkerService({ dataDir: path.dirname(config.store), appVersion: readAppVersion(), host: 'serve' });
     const running = service;
     const openStore = async (): Promise<void> => {
       const status = unwrap(await running.invoke('store.status', { path: config.store }, SERVICE_ACTOR)) as { state: string };
