@@ -110,6 +110,13 @@ export const ERROR_KINDS = [
   'bridge-not-loopback',
   'bridge-token',
   'bridge-unreachable',
+  // the fetch service (postfach serve): accounts, sign-in, roles, TLS, one service per store
+  'serve-account',
+  'serve-config',
+  'serve-forbidden',
+  'serve-no-tls',
+  'serve-running',
+  'serve-signed-out',
   // the service process and the shell
   'ipc-untrusted-sender',
   'service-protocol',

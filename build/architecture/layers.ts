@@ -42,6 +42,7 @@ export type PartName =
   | 'preload'
   | 'shell'
   | 'shell-service'
+  | 'serve'
   | 'cli'
   | 'cli-tools'
   | 'cli-common'
@@ -164,12 +165,22 @@ export const PARTS: Readonly<Record<PartName, Part>> = {
     packages: [...NODE, 'electron'],
   },
 
+  // ── the fetch service for a team ──────────────────────────────────────────────────────────────────────────────
+  serve: {
+    paths: ['core/serve/'],
+    runsIn: 'Node (postfach serve)',
+    purpose: 'the fetch service for a team: HTTPS front of the contract, personal accounts and sessions, roles, one service per store, the fetch schedule',
+    // the bridge's shell answers, static files and CSP; scrypt's cost bound from the store
+    imports: ['contract', 'host', 'errors', 'store'],
+    packages: NODE,
+  },
+
   // ── the command line ─────────────────────────────────────────────────────────────────────────────────────────
   cli: {
     paths: ['cli/'],
     runsIn: 'Node',
     purpose: 'the postfach command: mailbox commands through the contract, the UI in browser mode',
-    imports: ['contract', 'xsozial-view', 'host', 'errors', 'time', 'visible-text', 'domain', 'cli-common', 'cli-tools'],
+    imports: ['contract', 'xsozial-view', 'host', 'errors', 'time', 'visible-text', 'domain', 'cli-common', 'cli-tools', 'serve'],
     packages: NODE,
   },
   'cli-tools': {

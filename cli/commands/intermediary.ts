@@ -104,10 +104,9 @@ export function register(program: Command): void {
           ...(opts.acceptUnissuedIds ? { acceptUnissuedMessageIds: true } : {}),
           ...(opts.log ? { log: (line: string) => process.stderr.write(`${line}\n`) } : {}),
         };
-        const running = await startIntermediary({ port: opts.port, dataDir: opts.data, keys, options });
-        if (opts.json) printJson({ ok: true, url: running.url, port: running.port });
-        else process.stdout.write(`${running.url}\n`);
-        await new Promise<void>((resolve) => {
+        // listening for the stop before the URL is printed: a caller that stops it the moment it reads the URL
+        // still gets a clean end (the handler registered after the print lost that race on a busy machine)
+        const stopped = new Promise<void>((resolve) => {
           const stop = () => {
             process.off('SIGINT', stop);
             process.off('SIGTERM', stop);
@@ -116,6 +115,10 @@ export function register(program: Command): void {
           process.on('SIGINT', stop);
           process.on('SIGTERM', stop);
         });
+        const running = await startIntermediary({ port: opts.port, dataDir: opts.data, keys, options });
+        if (opts.json) printJson({ ok: true, url: running.url, port: running.port });
+        else process.stdout.write(`${running.url}\n`);
+        await stopped;
         await running.close();
         return ExitCode.ok;
       });

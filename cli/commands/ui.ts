@@ -69,16 +69,18 @@ async function runBrowserMode(root: string, options: UiOptions): Promise<ExitCod
   }
   const dataDir = options.data ?? path.join(os.homedir(), '.osci-postfach');
   // started again when it dies (memory limit, crash); the UI hears `service.restarted` and says so
+  // listening for the stop before the address is printed: a stop right after it still ends the bridge cleanly
+  const stop = new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
   const service = await startSupervisedWorkerService({ dataDir, appVersion: readAppVersion(), host: 'browser' });
   const bridge = await startBridge({ service, rendererDir, port });
   process.stdout.write(
     `Adresse / Address: ${bridge.launchUrl}\n` +
       'Nur auf diesem Rechner erreichbar. Beenden mit Strg+C. / Reachable from this computer only. Stop with Ctrl+C.\n',
   );
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  await stop;
   await bridge.close();
   await service.close();
   return ExitCode.ok;

@@ -13,7 +13,8 @@ import { failure, type CallResult } from './wire.js';
 export interface HttpBridgeOptions {
   /** The bridge's origin, e.g. `http://127.0.0.1:41234`; '' in the browser (same origin). */
   readonly origin: string;
-  readonly token: string;
+  /** The loopback bridge's per-run token; absent for `postfach serve`, where the session cookie goes along. */
+  readonly token?: string;
   readonly fetch?: typeof fetch;
   /** Headers a browser adds by itself but Node's fetch does not (Origin), for tests. */
   readonly extraHeaders?: Readonly<Record<string, string>>;
@@ -37,7 +38,7 @@ const unreachable = (detail: string): PostfachError =>
 
 export function createHttpBridge(options: HttpBridgeOptions): HttpBridge {
   const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
-  const headers = { Authorization: `Bearer ${options.token}`, ...options.extraHeaders };
+  const headers = { ...(options.token === undefined ? {} : { Authorization: `Bearer ${options.token}` }), ...options.extraHeaders };
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
   let stream: AbortController | undefined;
   let closed = false;

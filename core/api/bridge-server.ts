@@ -85,7 +85,7 @@ const unavailableInBrowser = (what: string): PostfachError =>
   );
 
 /** The shell methods as the browser mode answers them. */
-const browserShellHandlers = {
+export const browserShellHandlers = {
   'dialog.openFile': async () => {
     throw unavailableInBrowser('dialog.openFile');
   },

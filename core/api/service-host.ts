@@ -102,14 +102,17 @@ export class ServiceHost {
     });
   }
 
-  /** Sends one call; never rejects: failures come back as a failure envelope. */
-  invoke(method: string, input: unknown): Promise<CallResult<unknown>> {
+  /**
+   * Sends one call; never rejects: failures come back as a failure envelope. `actor`: the person the call works for
+   * (postfach serve: the signed-in person), named in the audit log instead of the OS user.
+   */
+  invoke(method: string, input: unknown, actor?: string): Promise<CallResult<unknown>> {
     if (this.exited !== undefined) return Promise.resolve(failure(serviceStopped(this.exited)));
     const id = this.nextId++;
     return new Promise((resolve) => {
       this.pending.set(id, resolve);
       try {
-        this.channel.post({ type: 'call', id, method, input });
+        this.channel.post({ type: 'call', id, method, input, ...(actor === undefined ? {} : { actor }) });
       } catch (error) {
         // e.g. input that cannot be cloned (functions): report, do not throw across the transport
         this.pending.delete(id);

@@ -15,7 +15,8 @@ export const serviceOptionsSchema = z
     /** The data folder (store, settings); created by the service where missing. */
     dataDir: z.string().min(1).max(4096),
     appVersion: z.string().max(100),
-    host: z.enum(['desktop', 'browser', 'cli']),
+    /** serve: `postfach serve`, browsers of the office network signed in (the browser mode's UI). */
+    host: z.enum(['desktop', 'browser', 'cli', 'serve']),
     /**
      * Id of the OS key store protector the host offers (e.g. `safestorage:<os user>`); the service then wraps and
      * unwraps the store's data key through `host-call`s. Absent: no protector (browser mode, command line).
@@ -33,7 +34,8 @@ export type HostOperation = z.infer<typeof hostOperationSchema>;
 
 export const hostToServiceSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('init'), options: serviceOptionsSchema }),
-  z.object({ type: z.literal('call'), id: callId, method: z.string().max(100), input: z.unknown() }),
+  /** `actor`: the person the call works for (postfach serve: the signed-in person), named in the audit log. */
+  z.object({ type: z.literal('call'), id: callId, method: z.string().max(100), input: z.unknown(), actor: z.string().min(1).max(200).optional() }),
   z.object({ type: z.literal('shutdown') }),
   z.object({
     type: z.literal('host-result'),

@@ -5,6 +5,7 @@
  * and tests connect it to a MessageChannel.
  */
 import { PostfachError } from '../errors.js';
+import { runAsAuditActor } from '../store/audit-actor.js';
 import type { KeyProtector } from '../store/key-protector.js';
 import type { ServiceContext, ServiceHandlers } from './api-types.js';
 import type { HandlerInput, ServiceMethodName } from './contract.js';
@@ -53,11 +54,14 @@ export function runService(port: ServicePort, createHandlers: HandlersFactory, o
     },
   };
 
-  const answer = async (id: number, method: string, input: unknown): Promise<void> => {
+  const answer = async (id: number, method: string, input: unknown, actor: string | undefined): Promise<void> => {
     try {
-      if (handlers === undefined) throw new Error('call before init');
+      const ready = handlers;
+      if (ready === undefined) throw new Error('call before init');
       if (!isMethodName(method) || !isServiceMethod(method)) throw unknownMethodError(method);
-      const value = await invoke(handlers, method, parseMethodInput(method, input), context);
+      const parsed = parseMethodInput(method, input);
+      // the audit log names the person the front end called for (postfach serve), else the store's OS user
+      const value = await runAsAuditActor(actor, () => invoke(ready, method, parsed, context));
       port.post({ type: 'result', id, result: success(parseMethodOutput(method, value)) });
     } catch (error) {
       port.post({ type: 'result', id, result: failure(error) });
@@ -89,7 +93,7 @@ export function runService(port: ServicePort, createHandlers: HandlersFactory, o
           );
         return;
       case 'call':
-        void answer(message.id, message.method, message.input);
+        void answer(message.id, message.method, message.input, message.actor);
         return;
       case 'host-result': {
         const complete = hostCalls.get(message.id);

@@ -27,7 +27,8 @@ import { failure, type CallResult } from './wire.js';
 
 /** What front ends use of a service (a ServiceHost fits, and so does this supervisor). */
 export interface ServiceHandle {
-  invoke(method: string, input: unknown): Promise<CallResult<unknown>>;
+  /** `actor`: the person the call works for (postfach serve), named in the audit log. */
+  invoke(method: string, input: unknown, actor?: string): Promise<CallResult<unknown>>;
   on(event: EventName, listener: (payload: unknown) => void): Unsubscribe;
   /** Called when the service has ended for good (closed, or given up after too many restarts). */
   onExit(listener: (reason: string) => void): Unsubscribe;
@@ -114,7 +115,7 @@ export class SupervisedService implements ServiceHandle {
     return this.ended === undefined;
   }
 
-  async invoke(method: string, input: unknown): Promise<CallResult<unknown>> {
+  async invoke(method: string, input: unknown, actor?: string): Promise<CallResult<unknown>> {
     if (this.ended !== undefined) return failure(stopped(this.ended));
     let host: ServiceHost;
     try {
@@ -122,7 +123,7 @@ export class SupervisedService implements ServiceHandle {
     } catch {
       return failure(stopped(this.ended ?? 'the service could not be started again'));
     }
-    const result = await host.invoke(method, input);
+    const result = await host.invoke(method, input, actor);
     if (!result.ok && result.error.kind === 'service-stopped') {
       const crash = this.crashed.get(host);
       if (crash !== undefined) return failure(crash);

@@ -22,6 +22,7 @@ import { killPoint } from './kill-points.js';
 import { laterProcessCard } from './legal-time.js';
 import { inspectionsJson } from './message-dto.js';
 import type { NetworkSettings } from './policy-connection.js';
+import { assertNoServiceElsewhere } from '../store/serve-lock.js';
 import { httpTransport } from './transport.js';
 
 /** How far a fetch is (the contract's `fetchProgressSchema`). */
@@ -124,6 +125,8 @@ async function recordReceipts(dialog: ExplicitDialog, store: PostfachStore, rece
 export async function runFetch(options: FetchOptions): Promise<FetchResult> {
   const started = Date.now();
   const { store, identity } = options;
+  // exactly one fetcher per mailbox: not while a postfach serve of another process holds this store
+  assertNoServiceElsewhere(store.paths.database);
   let bytes = 0;
   let done = 0;
   let fresh = 0;

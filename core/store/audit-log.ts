@@ -10,6 +10,7 @@
 import { createHash } from 'node:crypto';
 import { DEFAULT_OFFICE_TIME_ZONE, officeTime } from '../time/office-time.js';
 import { stmt } from './statements.js';
+import { currentAuditActor } from './audit-actor.js';
 import { auditWords } from './audit-words.js';
 import type { Db } from './database.js';
 
@@ -69,7 +70,9 @@ function entryHash(prev: Buffer, seq: number, at: number, user: string, action: 
 }
 
 /** Appends one entry. Call inside the write transaction of the change it records, so both commit or neither. */
-export function appendAudit(db: Db, osUser: string, entry: NewAuditEntry, at: number = Date.now()): number {
+export function appendAudit(db: Db, storeUser: string, entry: NewAuditEntry, at: number = Date.now()): number {
+  // the person a front end named for this call (postfach serve: the signed-in person), else the store's OS user
+  const osUser = currentAuditActor() ?? storeUser;
   const last = stmt(db, 'SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: Buffer } | undefined;
   const seq = (last?.seq ?? 0) + 1;
   const prev = last?.hash ?? GENESIS;

@@ -15,7 +15,7 @@ export const appInfoSchema = z
     product: shortText,
     version: shortText,
     /** Which front end hosts the service: the Electron desktop app, the loopback bridge in a browser, or the command line. */
-    host: z.enum(['desktop', 'browser', 'cli']),
+    host: z.enum(['desktop', 'browser', 'cli', 'serve']),
     versions: z
       .object({
         node: shortText,

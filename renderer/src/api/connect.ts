@@ -2,7 +2,8 @@
  * Finds the way to the program: in the desktop app the preload's `window.postfach`; in a browser the loopback
  * bridge, with the per-run token from the URL fragment (`#token=…`). The token is moved into sessionStorage and
  * removed from the address bar, so it is not shown, bookmarked or copied along with the address; a reload in the
- * same tab still finds it.
+ * same tab still finds it. Served by `postfach serve`, the page carries a marker instead and the session cookie
+ * (HttpOnly, never seen by script) authorises each call.
  */
 import type { PostfachBridge } from '../../../core/api/api-types.js';
 import { createHttpBridge } from '../../../core/api/bridge-client.js';
@@ -24,6 +25,8 @@ export function connectBridge(): PostfachBridge | null {
     window.history.replaceState(null, '', window.location.pathname + window.location.search);
   }
   const token = window.sessionStorage.getItem(TOKEN_KEY);
-  if (token === null) return null;
-  return createHttpBridge({ origin: '', token });
+  if (token !== null) return createHttpBridge({ origin: '', token });
+  // served by `postfach serve` (its index.html says so): the person's session cookie goes along, no token
+  if (document.querySelector('meta[name="postfach-session"][content="cookie"]') !== null) return createHttpBridge({ origin: '' });
+  return null;
 }

@@ -69,7 +69,7 @@ export function AboutContent() {
           <dt>{t.about.host}</dt>
           <dd>{t.host[info.host]}</dd>
           <dt>{t.about.electron}</dt>
-          <dd data-testid="about-electron">{info.versions.electron ?? (info.host === 'browser' ? t.about.notUsedInBrowser : t.about.notPresent)}</dd>
+          <dd data-testid="about-electron">{info.versions.electron ?? (info.host === 'browser' || info.host === 'serve' ? t.about.notUsedInBrowser : t.about.notPresent)}</dd>
           {info.versions.chrome === undefined ? null : (
             <>
               <dt>{t.about.chrome}</dt>

@@ -271,6 +271,14 @@ export const HELP = {
     de: 'Laden Sie die Seite neu. Läuft das Programm nicht mehr, starten Sie es neu und öffnen Sie die angezeigte Adresse.',
     en: 'Reload the page. If the program is no longer running, restart it and open the address shown.',
   },
+  'serve-signed-out': {
+    de: 'Laden Sie die Seite neu und melden Sie sich wieder an.',
+    en: 'Reload the page and sign in again.',
+  },
+  'serve-forbidden': {
+    de: 'Ihre Rolle erlaubt diese Aktion nicht. Wenden Sie sich an die Leitung oder die IT.',
+    en: 'Your role does not allow this action. Contact the head of office or IT.',
+  },
   'bridge-token': {
     de: 'Öffnen Sie die Adresse, die beim Start des Programms angezeigt wurde (mit „#token=…“).',
     en: 'Open the address shown when the program was started (with "#token=…").',
@@ -328,6 +336,10 @@ export const HELP = {
   'api-invalid-output': GENERIC,
   'api-unknown-method': GENERIC,
   'bridge-foreign-host': GENERIC,
+  'serve-account': GENERIC,
+  'serve-config': GENERIC,
+  'serve-no-tls': GENERIC,
+  'serve-running': GENERIC,
   'bridge-foreign-origin': GENERIC,
   'bridge-not-loopback': GENERIC,
   'ipc-untrusted-sender': GENERIC,

@@ -29,6 +29,7 @@ export const de = {
     desktop: 'Desktop-Programm',
     browser: 'Browser-Modus (nur dieser Rechner)',
     cli: 'Befehlszeile',
+    serve: 'Abrufdienst (Anmeldung über das Netz)',
   },
   about: {
     heading: 'Programminformationen',

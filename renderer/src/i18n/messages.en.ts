@@ -25,6 +25,7 @@ export const en: Messages = {
     desktop: 'Desktop program',
     browser: 'Browser mode (this computer only)',
     cli: 'Command line',
+    serve: 'Fetch service (signed in over the network)',
   },
   about: {
     heading: 'Program information',

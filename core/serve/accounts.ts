@@ -1,0 +1,264 @@
+/**
+ * The personal accounts of `postfach serve`: one file (JSON, mode 0600, replaced atomically) beside the store,
+ * written by `postfach serve account …` and by the running service (failed attempts, lockout). Each person signs
+ * in with a name and a password; the password is kept only as an scrypt hash (node:crypto) with its salt and
+ * parameters. Parameters read from the file are bounded before any derivation starts (a file with a huge N must
+ * not tie up the service), and at most two derivations run at a time, so sign-in attempts cannot exhaust memory.
+ *
+ * Lockout: after MAX_FAILURES failed attempts in a row the account is locked for LOCKOUT_MS; a correct password
+ * during the lock does not help (and is not told apart from a wrong one). `reset` sets a new password and unlocks.
+ */
+import { randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { chmodSync, closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { z } from 'zod';
+import { scryptCostProblem, scryptOptions, type ScryptParams } from '../store/scrypt-cost.js';
+import { isRole, ROLES, type Role } from './roles.js';
+import { serveError } from './errors.js';
+
+/** Failed attempts in a row before the lock. */
+export const MAX_FAILURES = 5;
+/** How long a locked account stays locked (15 minutes). */
+export const LOCKOUT_MS = 15 * 60_000;
+/** About 0.1 s and 32 MiB per sign-in: enough against guessing with the lockout, small enough for many people. */
+export const ACCOUNT_SCRYPT: ScryptParams = { N: 2 ** 15, r: 8, p: 1 };
+/** The bound for parameters read from the file: twice the memory and work of ACCOUNT_SCRYPT at most. */
+const MAX_ACCOUNT_SCRYPT_MEMORY = 2 * 128 * ACCOUNT_SCRYPT.r * (ACCOUNT_SCRYPT.N + ACCOUNT_SCRYPT.p);
+export const MIN_PASSWORD_LENGTH = 10;
+const MAX_PASSWORD_LENGTH = 1024;
+
+export const ACCOUNT_NAME = /^[a-z0-9][a-z0-9._-]{1,63}$/;
+
+const hashSchema = z.object({ N: z.number().int(), r: z.number().int(), p: z.number().int(), salt: z.string().max(64), key: z.string().max(128) }).strict();
+const accountSchema = z
+  .object({
+    name: z.string().regex(ACCOUNT_NAME),
+    role: z.enum(ROLES),
+    hash: hashSchema,
+    disabled: z.boolean(),
+    failures: z.number().int().nonnegative(),
+    lockedUntil: z.number().int().nullable(),
+    createdAt: z.string().max(40),
+    passwordSetAt: z.string().max(40),
+  })
+  .strict();
+const fileSchema = z.object({ version: z.literal(1), accounts: z.array(accountSchema).max(10_000) }).strict();
+
+export type Account = z.infer<typeof accountSchema>;
+type AccountsFile = z.infer<typeof fileSchema>;
+
+/** What a listing shows: never the hash. */
+export interface AccountInfo {
+  readonly name: string;
+  readonly role: Role;
+  readonly disabled: boolean;
+  readonly lockedUntil: number | null;
+  readonly failures: number;
+  readonly createdAt: string;
+  readonly passwordSetAt: string;
+}
+
+export type SignInResult = { readonly ok: true; readonly name: string; readonly role: Role } | { readonly ok: false; readonly reason: 'unknown-or-wrong' | 'locked' | 'disabled' };
+
+function derive(password: string, salt: Buffer, params: ScryptParams): Promise<Buffer> {
+  const options: ScryptOptions = scryptOptions(params);
+  return new Promise((resolve, reject) => scryptCallback(password.normalize('NFC'), salt, 32, options, (error, key) => (error ? reject(error) : resolve(key))));
+}
+
+/** At most two derivations at a time; the others wait their turn. */
+let running = 0;
+const waiting: Array<() => void> = [];
+async function limited<T>(work: () => Promise<T>): Promise<T> {
+  if (running >= 2) await new Promise<void>((resolve) => waiting.push(resolve));
+  running++;
+  try {
+    return await work();
+  } finally {
+    running--;
+    waiting.shift()?.();
+  }
+}
+
+function boundProblem(hash: z.infer<typeof hashSchema>): string | undefined {
+  const general = scryptCostProblem(hash);
+  if (general !== undefined) return general;
+  if (128 * hash.r * (hash.N + hash.p) > MAX_ACCOUNT_SCRYPT_MEMORY || hash.N * hash.r * hash.p > 2 * ACCOUNT_SCRYPT.N * ACCOUNT_SCRYPT.r * ACCOUNT_SCRYPT.p) {
+    return `account scrypt N=${hash.N}, r=${hash.r}, p=${hash.p} beyond the sign-in bound`;
+  }
+  return undefined;
+}
+
+export function checkPassword(password: string): void {
+  if (password.length < MIN_PASSWORD_LENGTH || password.length > MAX_PASSWORD_LENGTH) {
+    throw serveError(
+      'serve-account',
+      { de: `Das Passwort muss mindestens ${MIN_PASSWORD_LENGTH} Zeichen lang sein.`, en: `The password must be at least ${MIN_PASSWORD_LENGTH} characters long.` },
+      `password length ${password.length}, allowed ${MIN_PASSWORD_LENGTH}..${MAX_PASSWORD_LENGTH}`,
+    );
+  }
+}
+
+async function hashPassword(password: string): Promise<Account['hash']> {
+  checkPassword(password);
+  const salt = randomBytes(16);
+  const key = await limited(() => derive(password, salt, ACCOUNT_SCRYPT));
+  return { ...ACCOUNT_SCRYPT, salt: salt.toString('base64'), key: key.toString('base64') };
+}
+
+export class AccountStore {
+  /** One change at a time within this process (the service's sign-ins; the CLI is one process per change). */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    readonly file: string,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  private read(): AccountsFile {
+    let text: string;
+    try {
+      text = readFileSync(this.file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, accounts: [] };
+      throw serveError(
+        'serve-account',
+        { de: 'Die Kontendatei des Dienstes ist nicht lesbar.', en: 'The service’s account file cannot be read.' },
+        `accounts file: ${(error as NodeJS.ErrnoException).code ?? 'read error'}`,
+      );
+    }
+    const parsed = fileSchema.safeParse(JSON.parse(text));
+    if (!parsed.success) {
+      throw serveError(
+        'serve-account',
+        { de: 'Die Kontendatei des Dienstes ist beschädigt.', en: 'The service’s account file is damaged.' },
+        'accounts file does not match its schema',
+      );
+    }
+    return parsed.data;
+  }
+
+  /** Atomic replace: temporary file (0600), fsync, rename. */
+  private write(content: AccountsFile): void {
+    const temporary = `${this.file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    try {
+      const fd = openSync(temporary, 'wx', 0o600);
+      try {
+        writeSync(fd, `${JSON.stringify(content, null, 2)}\n`);
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      chmodSync(temporary, 0o600);
+      renameSync(temporary, this.file);
+    } catch (error) {
+      rmSync(temporary, { force: true });
+      throw serveError(
+        'serve-account',
+        { de: 'Die Kontendatei des Dienstes konnte nicht geschrieben werden.', en: 'The service’s account file could not be written.' },
+        `accounts file: ${(error as NodeJS.ErrnoException).code ?? 'write error'}`,
+      );
+    }
+  }
+
+  private change<T>(work: (content: AccountsFile) => Promise<T> | T): Promise<T> {
+    const next = this.queue.then(async () => {
+      const content = this.read();
+      const result = await work(content);
+      this.write(content);
+      return result;
+    });
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private find(content: AccountsFile, name: string): Account {
+    const account = content.accounts.find((a) => a.name === name);
+    if (account === undefined) throw serveError('serve-account', { de: 'Dieses Konto gibt es nicht.', en: 'There is no such account.' }, 'no account of that name');
+    return account;
+  }
+
+  list(): AccountInfo[] {
+    return this.read().accounts.map(({ hash: _hash, ...info }) => info);
+  }
+
+  add(name: string, role: Role, password: string): Promise<void> {
+    if (!ACCOUNT_NAME.test(name)) {
+      throw serveError(
+        'serve-account',
+        {
+          de: 'Ungültiger Kontoname: 2–64 Zeichen, Kleinbuchstaben, Ziffern, Punkt, Bindestrich, Unterstrich.',
+          en: 'Invalid account name: 2–64 characters, lower-case letters, digits, dot, hyphen, underscore.',
+        },
+        'account name does not match the allowed pattern',
+      );
+    }
+    if (!isRole(role)) throw serveError('serve-account', { de: 'Unbekannte Rolle.', en: 'Unknown role.' }, 'role not one of sachbearbeitung, leitung, it');
+    return this.change(async (content) => {
+      if (content.accounts.some((a) => a.name === name))
+        throw serveError('serve-account', { de: 'Dieses Konto gibt es schon.', en: 'This account already exists.' }, 'account name taken');
+      const at = new Date(this.now()).toISOString();
+      content.accounts.push({ name, role, hash: await hashPassword(password), disabled: false, failures: 0, lockedUntil: null, createdAt: at, passwordSetAt: at });
+    });
+  }
+
+  setDisabled(name: string, disabled: boolean): Promise<void> {
+    return this.change((content) => {
+      this.find(content, name).disabled = disabled;
+    });
+  }
+
+  setRole(name: string, role: Role): Promise<void> {
+    return this.change((content) => {
+      this.find(content, name).role = role;
+    });
+  }
+
+  /** A new password; unlocks the account and forgets the failed attempts. */
+  reset(name: string, password: string): Promise<void> {
+    return this.change(async (content) => {
+      const account = this.find(content, name);
+      account.hash = await hashPassword(password);
+      account.failures = 0;
+      account.lockedUntil = null;
+      account.passwordSetAt = new Date(this.now()).toISOString();
+    });
+  }
+
+  /**
+   * Checks a sign-in. An unknown name costs the same derivation as a known one (no telling which names exist by
+   * time); a locked or disabled account is refused whatever the password.
+   */
+  signIn(name: string, password: string): Promise<SignInResult> {
+    return this.change(async (content): Promise<SignInResult> => {
+      const account = content.accounts.find((a) => a.name === name);
+      const now = this.now();
+      if (password.length > MAX_PASSWORD_LENGTH) return { ok: false, reason: 'unknown-or-wrong' };
+      if (account === undefined) {
+        await limited(() => derive(password, randomBytes(16), ACCOUNT_SCRYPT));
+        return { ok: false, reason: 'unknown-or-wrong' };
+      }
+      if (account.disabled) return { ok: false, reason: 'disabled' };
+      if (account.lockedUntil !== null && account.lockedUntil > now) return { ok: false, reason: 'locked' };
+      const problem = boundProblem(account.hash);
+      if (problem !== undefined) throw serveError('serve-account', { de: 'Die Kontendatei des Dienstes ist beschädigt.', en: 'The service’s account file is damaged.' }, problem);
+      const expected = Buffer.from(account.hash.key, 'base64');
+      const given = await limited(() => derive(password, Buffer.from(account.hash.salt, 'base64'), account.hash));
+      if (expected.length === given.length && timingSafeEqual(expected, given)) {
+        account.failures = 0;
+        account.lockedUntil = null;
+        return { ok: true, name: account.name, role: account.role };
+      }
+      account.failures += 1;
+      if (account.failures >= MAX_FAILURES) {
+        account.lockedUntil = now + LOCKOUT_MS;
+        account.failures = 0;
+        return { ok: false, reason: 'locked' };
+      }
+      return { ok: false, reason: 'unknown-or-wrong' };
+    });
+  }
+
+  /** The role and state of an account now (a session's rights follow a change at once). */
+  current(name: string): AccountInfo | undefined {
+    return this.list().find((a) => a.name === name);
+  }
+}

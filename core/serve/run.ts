@@ -1,0 +1,126 @@
+/**
+ * `postfach serve` put together: the one-service lock, the service (worker thread, restarted when it dies) with the
+ * store opened by password, the real mailbox chosen, the fetch schedule, and the HTTPS front. Used by the command
+ * (cli/commands/serve.ts) and by the tests, which run it in-process and through the built command.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { readAppVersion } from '../api/app-version.js';
+import type { SupervisedService } from '../api/supervised-service.js';
+import { startSupervisedWorkerService } from '../api/worker-service.js';
+import { errorFromJson, type CallResult } from '../api/wire.js';
+import { AccountStore } from './accounts.js';
+import { serveError } from './errors.js';
+import { startFetchSchedule, SCHEDULE_ACTOR, type FetchSchedule } from './schedule.js';
+import { defaultAccountsFile, parseListen, readStorePassword, type ServeConfig } from './serve-config.js';
+import { takeServeLock, type ServeLock } from '../store/serve-lock.js';
+import { refuseWithoutTls, startServeServer, type RunningServeServer } from './server.js';
+
+/** The service's own actions (opening the store at start and after a restart). */
+export const SERVICE_ACTOR = 'serve:Dienst';
+
+export interface RunningServe {
+  readonly origin: string;
+  readonly service: SupervisedService;
+  readonly accounts: AccountStore;
+  close(): Promise<void>;
+}
+
+export interface RunServeOptions {
+  readonly rendererDir: string;
+  /** Lines for IT (stdout of the service, the journal under systemd): no personal data. */
+  readonly report: (line: string) => void;
+  readonly env?: NodeJS.ProcessEnv;
+  /** Aborted (the service is being stopped): waiting for another service's lock ends. */
+  readonly signal?: AbortSignal;
+}
+
+function unwrap<T>(result: CallResult<T>): T {
+  if (!result.ok) throw errorFromJson(result.error);
+  return result.value;
+}
+
+export async function runServe(config: ServeConfig, options: RunServeOptions): Promise<RunningServe> {
+  const { host, port } = parseListen(config.listen);
+  // no TLS, no start: before anything is opened or locked
+  refuseWithoutTls(host, config.plainHttpOnLoopback, config.tlsCert === undefined ? undefined : { cert: Buffer.alloc(0), key: Buffer.alloc(0) });
+  const tls = config.tlsCert !== undefined && config.tlsKey !== undefined ? { cert: readTlsFile(config.tlsCert), key: readTlsFile(config.tlsKey) } : undefined;
+  const password = readStorePassword(config, options.env);
+  const lock: ServeLock = await takeServeLock(config.store, config.waitSeconds * 1000, undefined, options.signal);
+  let service: SupervisedService | undefined;
+  let schedule: FetchSchedule | undefined;
+  let server: RunningServeServer | undefined;
+  try {
+    service = await startSupervisedWorkerService({ dataDir: path.dirname(config.store), appVersion: readAppVersion(), host: 'serve' });
+    const running = service;
+    const openStore = async (): Promise<void> => {
+      const status = unwrap(await running.invoke('store.status', { path: config.store }, SERVICE_ACTOR)) as { state: string };
+      if (status.state === 'none') {
+        throw serveError(
+          'serve-config',
+          {
+            de: 'Unter diesem Pfad gibt es keinen Datenspeicher. Bitte zuerst mit „postfach fetch“ oder dem Programm einrichten.',
+            en: 'There is no data store at this path. Please set it up first with "postfach fetch" or the program.',
+          },
+          'no store at the configured path',
+        );
+      }
+      unwrap(await running.invoke('store.open', { path: config.store, unlock: { password } }, SERVICE_ACTOR));
+      // the service works on the real mailbox; the first-start choice and the Übungsmodus are not offered
+      unwrap(await running.invoke('workspace.chooseReal', {}, SERVICE_ACTOR));
+    };
+    await openStore();
+    // a new worker holds no key: open the store again (the UIs hear service.restarted and load again)
+    service.on('service.restarted', () => {
+      openStore().then(
+        () => options.report('Dienst neu gestartet, Datenspeicher wieder geöffnet / service restarted, store opened again'),
+        (error: unknown) => options.report(`Datenspeicher nach Neustart nicht geöffnet / store not reopened after restart: ${error instanceof Error ? error.message : 'error'}`),
+      );
+    });
+    const accounts = new AccountStore(config.accountsFile ?? defaultAccountsFile(config.store));
+    server = await startServeServer({
+      service,
+      accounts,
+      rendererDir: options.rendererDir,
+      transferRoot: path.join(path.dirname(config.store), 'transfer'),
+      host,
+      port,
+      ...(tls === undefined ? { plainHttpOnLoopback: true } : { tls }),
+      sessions: { idleMs: config.sessionIdleMinutes * 60_000, maxMs: config.sessionMaxHours * 3_600_000 },
+    });
+    if (config.fetchIntervalMinutes > 0) {
+      schedule = startFetchSchedule({ intervalMs: config.fetchIntervalMinutes * 60_000, fetch: () => running.invoke('mailbox.fetch', {}, SCHEDULE_ACTOR), report: options.report });
+    }
+    const served = server;
+    const scheduled = schedule;
+    return {
+      origin: served.origin,
+      service: running,
+      accounts,
+      close: async () => {
+        await served.close();
+        await scheduled?.stop();
+        await running.close();
+        lock.release();
+      },
+    };
+  } catch (error) {
+    await server?.close();
+    await schedule?.stop();
+    await service?.close();
+    lock.release();
+    throw error;
+  }
+}
+
+function readTlsFile(file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (error) {
+    throw serveError(
+      'serve-no-tls',
+      { de: 'Zertifikat oder Schlüssel für TLS ist nicht lesbar.', en: 'The TLS certificate or key cannot be read.' },
+      `${path.basename(file)}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}`,
+    );
+  }
+}
