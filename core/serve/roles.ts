@@ -56,6 +56,7 @@ export const ROLE_TABLE: Readonly<Partial<Record<MethodName, readonly Role[]>>> 
   'messages.counts': ALL,
   'messages.detail': ALL,
   'messages.documentChunk': ALL,
+  'messages.documentActiveContent': ALL,
   'messages.value': ALL,
   'messages.setRead': ALL,
   'messages.setTransferred': ALL,
@@ -111,6 +112,8 @@ export const ROLE_TABLE: Readonly<Partial<Record<MethodName, readonly Role[]>>> 
   'dialog.openFile': ALL,
   'dialog.saveFile': ALL,
   'window.openMessage': ALL,
+  'window.openDocument': ALL,
+  'document.openExternally': ALL,
   'window.capture': ALL,
 };
 
