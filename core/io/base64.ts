@@ -58,43 +58,26 @@ export class Base64Decoder {
   }
 }
 
-/** Byte classes of the one-pass check: 1 alphabet, 2 ASCII whitespace (space, tab, CR, LF), 3 `=`, 0 anything else. */
-const CLASS = new Uint8Array(256);
-for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/') CLASS[c.charCodeAt(0)] = 1;
-for (const c of ' \t\r\n') CLASS[c.charCodeAt(0)] = 2;
-CLASS[0x3d] = 3;
-
-/**
- * One table-driven pass over base64 text held whole: 'ok' (alphabet and ASCII whitespace, at most two `=` only at
- * the end, a length that is a multiple of 4) or 'general' (anything else: the decoder above decides and names it).
- * A regular expression over the text cost five times as much for a 500 KB CipherValue (issue 14).
- */
-function quickCheck(text: string | Uint8Array): 'ok' | 'general' {
-  let count = 0;
-  let pad = 0;
-  const bytes = typeof text !== 'string';
-  for (let i = 0; i < text.length; i++) {
-    const c = bytes ? text[i]! : text.charCodeAt(i);
-    const k = c < 256 ? CLASS[c]! : 0;
-    if (k === 1) {
-      if (pad > 0) return 'general';
-      count++;
-    } else if (k === 3) {
-      if (++pad > 2) return 'general';
-    } else if (k === 0) return 'general';
-  }
-  return (count + pad) % 4 === 0 ? 'ok' : 'general';
-}
+/** The whitespace strict base64 text may carry between its groups (line breaks, indentation). */
+const ASCII_WHITESPACE = /[ \t\r\n]+/g;
 
 /**
  * Decodes base64 text held in memory by the same rule as {@link Base64Decoder}: the bytes, or why the text is not
- * valid base64. Well-formed text takes one quick pass and Node's native decoder; anything else goes through the
- * decoder, which names the fault.
+ * valid base64. Well-formed text is decoded by Node's native decoder and checked by encoding the bytes again:
+ * only canonical base64 (alphabet, padding only at the end, whole groups) gives back the same text, so anything
+ * else — and the rare valid text with stray bits in its last group — goes through the decoder, which decides and
+ * names the fault. Both native passes together cost a fraction of the one JavaScript pass over every character
+ * that they replace (issue 14: 7 ms of CPU per fetched delivery).
  */
 export function decodeBase64Whole(text: string | Uint8Array): Buffer | string {
-  if (quickCheck(text) === 'ok') return typeof text === 'string' ? Buffer.from(text, 'base64') : Buffer.from(Buffer.from(text.buffer, text.byteOffset, text.byteLength).toString('latin1'), 'base64');
+  const chars = typeof text === 'string' ? text : Buffer.from(text.buffer, text.byteOffset, text.byteLength).toString('latin1');
+  const compact = chars.replace(ASCII_WHITESPACE, '');
+  if (compact.length % 4 === 0) {
+    const bytes = Buffer.from(compact, 'base64');
+    if (bytes.toString('base64') === compact) return bytes;
+  }
   const decoder = new Base64Decoder();
-  const bytes = decoder.push(text);
+  const bytes = decoder.push(chars);
   decoder.end();
   return decoder.invalid ?? bytes;
 }

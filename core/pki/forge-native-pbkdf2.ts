@@ -23,9 +23,16 @@
  * version hashed 350000 times in JavaScript on binary strings, 0.4–1.3 s per legacy vector file, most of a cold
  * start; the replacement derives the same bytes in a few tens of milliseconds (bench/pki.ts). Digests it does not
  * know (MD5 MACs) stay with forge's, bounded all the same.
+ *
+ * The bags' decryption goes to OpenSSL where its default provider has the cipher (native-pbe.ts): shrouded key
+ * bags under PKCS#12 PBE 3DES or PBES2 (AES/3DES-CBC) through `createPrivateKey` with the password, SafeContents
+ * under PKCS#12 PBE 3DES through `des-ede3-cbc`; their iterations are charged to the same budget first. RC2 bags
+ * (the certificates of legacy files) stay with forge's RC2: Node's OpenSSL 3 does not load the legacy provider.
  */
 import { pbkdf2Sync } from 'node:crypto';
 import forge from 'node-forge';
+import type { Asn1 } from './asn1-reader.js';
+import { nativePkcs12PbeCipher, nativePrivateKeyInfo, type ForgeCipherLike } from './native-pbe.js';
 import { bmpPassword, pkcs12Kdf, pkcs12KdfSupports } from './pkcs12-kdf.js';
 
 type Pbkdf2 = (password: string, salt: string, iterations: number, keyLength: number, md?: unknown) => string;
@@ -73,6 +80,8 @@ function spend(budget: KdfBudget, iterations: unknown): void {
 }
 
 type Pkcs12Kdf = (password: unknown, salt: unknown, id: number, iterations: number, n: number, md?: unknown) => unknown;
+type DecryptPrivateKeyInfo = (encrypted: Asn1, password: unknown) => Asn1 | null;
+type Pkcs12PbeCipher = (oid: string, params: Asn1, password: unknown) => ForgeCipherLike;
 
 export function withNativePbkdf2<T>(run: () => T, budget: KdfBudget = kdfBudget()): T {
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- it is needed: without it tsc refuses `pkcs5.pbkdf2 = native` (forge declares pbkdf2 as overloads)
@@ -80,7 +89,17 @@ export function withNativePbkdf2<T>(run: () => T, budget: KdfBudget = kdfBudget(
   // the PKCS#12 KDF is reached as forge.pbe.generatePkcs12Key (bags) and forge.pkcs12.generateKey (MAC)
   const pbe = (forge as unknown as { pbe: { generatePkcs12Key: Pkcs12Kdf } }).pbe;
   const p12 = forge.pkcs12 as unknown as { generateKey: Pkcs12Kdf };
-  const original = { pbkdf2: pkcs5.pbkdf2, pbeKdf: pbe.generatePkcs12Key, macKdf: p12.generateKey };
+  // the bags' decryption: shrouded key bags (forge.pki.decryptPrivateKeyInfo) and PKCS#12 PBE SafeContents
+  // (forge.pki.pbe.getCipherForPKCS12PBE) go to OpenSSL where it has the cipher (native-pbe.ts)
+  const pki = forge.pki as unknown as { decryptPrivateKeyInfo: DecryptPrivateKeyInfo; pbe: { getCipherForPKCS12PBE: Pkcs12PbeCipher } };
+  const original = {
+    pbkdf2: pkcs5.pbkdf2,
+    pbeKdf: pbe.generatePkcs12Key,
+    macKdf: p12.generateKey,
+    decryptKey: pki.decryptPrivateKeyInfo,
+    pbeCipher: pki.pbe.getCipherForPKCS12PBE,
+  };
+  const charge = (iterations: number): void => spend(budget, iterations);
   const native: Pbkdf2 = (password, salt, iterations, keyLength, md) => {
     spend(budget, iterations);
     const digest = digestName(md);
@@ -99,14 +118,26 @@ export function withNativePbkdf2<T>(run: () => T, budget: KdfBudget = kdfBudget(
       }
       return forge.util.createBuffer(pkcs12Kdf(bmpPassword(password), saltBytes, id, iterations, n, digest).toString('binary'));
     };
+  const decryptKey: DecryptPrivateKeyInfo = (encrypted, password) => {
+    if (typeof password !== 'string') return original.decryptKey(encrypted, password);
+    const der = nativePrivateKeyInfo(encrypted, password, charge);
+    if (der === undefined) return original.decryptKey(encrypted, password);
+    return der === null ? null : forge.asn1.fromDer(der.toString('binary'));
+  };
+  const pbeCipher: Pkcs12PbeCipher = (oid, params, password) =>
+    (typeof password === 'string' ? nativePkcs12PbeCipher(oid, params, password, charge) : undefined) ?? original.pbeCipher(oid, params, password);
   pkcs5.pbkdf2 = native;
   pbe.generatePkcs12Key = bounded(original.pbeKdf);
   p12.generateKey = bounded(original.macKdf);
+  pki.decryptPrivateKeyInfo = decryptKey;
+  pki.pbe.getCipherForPKCS12PBE = pbeCipher;
   try {
     return run();
   } finally {
     pkcs5.pbkdf2 = original.pbkdf2;
     pbe.generatePkcs12Key = original.pbeKdf;
     p12.generateKey = original.macKdf;
+    pki.decryptPrivateKeyInfo = original.decryptKey;
+    pki.pbe.getCipherForPKCS12PBE = original.pbeCipher;
   }
 }

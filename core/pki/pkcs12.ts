@@ -6,9 +6,11 @@
  * forge-native-pbkdf2.ts); keys and certificates are then handed to `node:crypto` as KeyObject / X509Certificate,
  * which do all further cryptography.
  *
- * Cost: loading is synchronous. Legacy files spend ~0.3–1 s in forge's pure-JS PKCS#12 key derivation
- * (100000 + 4 × 50000 iterations), OpenSSL 3 / keytool files 20–100 ms. Load each file once per process, in the
- * thread that uses the keys (the mailbox worker, the CLI command), never in a UI thread, and keep the KeyObjects.
+ * Cost: loading is synchronous. A legacy reference key (100000 + 4 × 50000 iterations) costs about 120 ms of CPU
+ * cold: its key bag is decrypted by OpenSSL (native-pbe.ts), the MAC's and the RC2 certificate bag's derivations
+ * (200000 SHA-1 iterations) run in pkcs12-kdf.ts; OpenSSL 3 / keytool files 20–100 ms. Load each file once per
+ * process, in the thread that uses the keys (the mailbox worker, the CLI command), never in a UI thread, and keep
+ * the KeyObjects.
  *
  * The password is used for this call only and never stored or logged.
  */

@@ -91,9 +91,16 @@ export function documentSource(source: XmlSource, doc: DocumentView): ByteSource
 
 /** Reads a whole document into memory (for small documents and the PDF export's page import). */
 export async function readDocumentBytes(source: XmlSource, doc: DocumentView): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  for await (const chunk of openDocument(source, doc)) parts.push(chunk);
-  return Buffer.concat(parts, doc.size);
+  // one buffer of the known size, filled as the chunks come (no list of chunks and a copy of them all: a document
+  // of several MB is read up to four times by a PDF export)
+  // (as Buffer.concat(parts, doc.size) did: cut at the recorded size, zeros after a shorter content)
+  const out = Buffer.alloc(doc.size);
+  let at = 0;
+  for await (const chunk of openDocument(source, doc)) {
+    if (at < out.length) chunk.copy(out, at, 0, Math.min(chunk.length, out.length - at));
+    at += chunk.length;
+  }
+  return out;
 }
 
 async function* fromRange(bytes: ByteSource, start: number, end: number): AsyncGenerator<Buffer> {

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { Base64Decoder, base64DecodedLength, decodeBase64 } from '../../core/io/base64.js';
+import { Base64Decoder, base64DecodedLength, decodeBase64, decodeBase64Whole } from '../../core/io/base64.js';
 
 async function* pieces(text: string, size: number): AsyncGenerator<Buffer> {
   for (let at = 0; at < text.length; at += size) yield Buffer.from(text.slice(at, at + size), 'latin1');
@@ -64,5 +64,28 @@ describe('the one base64 decoder (core/io/base64.ts)', () => {
     expect(d.invalid).toBeUndefined();
     d.push('QQ==');
     expect(d.invalid).toBe('base64 data continues after padding');
+  });
+
+  it('decodeBase64Whole (native decode, checked by encoding again) gives exactly what the decoder gives', () => {
+    const byDecoder = (text: string): Buffer | string => {
+      const d = new Base64Decoder();
+      const out = d.push(text);
+      d.end();
+      return d.invalid ?? out;
+    };
+    const cases: string[] = ['', 'QQ==', 'QR==', 'QUI=', 'QUJ=', 'QUJD', 'QUJDRA==', 'QUJDR===', 'QUJD=A==', 'QUJDRA==QUJD', 'QUJDRA', 'QUJDRA=', 'QUJD*RA==', 'ab-_', 'QU\u00a0JD', 'QU\fJD', '  QU\r\nJD\t', 'QUJ\u2028D', 'QUJDRA=\n=', '===='];
+    for (const n of [1, 2, 3, 100, 4099]) {
+      const text = randomBytes(n).toString('base64');
+      cases.push(text, text.replace(/(.{76})/g, '$1\r\n'), ` ${text} `, text.slice(0, -1), `${text}=`, text.replace(/\+/g, '-'));
+    }
+    for (const text of cases) {
+      for (const input of [text, Buffer.from(text, 'latin1')]) {
+        // bytes are read as Latin-1 (a U+2028 given as bytes is another character)
+        const want = byDecoder(typeof input === 'string' ? input : input.toString('latin1'));
+        const got = decodeBase64Whole(input);
+        if (typeof want === 'string') expect(got, JSON.stringify(text)).toBe(want);
+        else expect(Buffer.isBuffer(got) && got.equals(want), JSON.stringify(text)).toBe(true);
+      }
+    }
   });
 });

@@ -88,11 +88,8 @@ export function removeActiveContent(ctx: PDFContext, start: PDFObject): number {
   return removed;
 }
 
-/**
- * Deletes every indirect object that is not reachable from the trailer (Root, Info). References to objects written
- * separately (the streamed XML attachment) are followed no further. Returns the number deleted.
- */
-export function removeUnreachable(doc: PDFDocument): number {
+/** The tags of every indirect object reachable from the trailer (Root, Info); dangling references are not followed. */
+function reachableTags(doc: PDFDocument): Set<string> {
   const ctx = doc.context;
   const reachable = new Set<string>();
   const stack: PDFObject[] = [];
@@ -114,6 +111,17 @@ export function removeUnreachable(doc: PDFDocument): number {
     const dict = dictOf(object);
     if (dict !== undefined) for (const [, value] of dict.entries()) stack.push(value);
   }
+  return reachable;
+}
+
+/**
+ * Deletes every indirect object that is not reachable from the trailer (Root, Info). References to objects written
+ * separately (the streamed XML attachment, imported pages written ahead) are followed no further. Returns the
+ * number deleted.
+ */
+export function removeUnreachable(doc: PDFDocument): number {
+  const ctx = doc.context;
+  const reachable = reachableTags(doc);
   let deleted = 0;
   for (const [ref] of ctx.enumerateIndirectObjects()) {
     if (reachable.has(ref.tag)) continue;
@@ -121,4 +129,22 @@ export function removeUnreachable(doc: PDFDocument): number {
     deleted++;
   }
   return deleted;
+}
+
+/**
+ * Takes the objects numbered above `mark` (those one page import added) out of the document: the reachable ones
+ * are returned for writing ahead, the unreachable ones (what the copied pages brought along and no page uses any
+ * more, as removeUnreachable would find at the end) are dropped. What stays in the document refers to the taken
+ * objects by number only.
+ */
+export function takeObjectsAbove(doc: PDFDocument, mark: number): Array<[PDFRef, PDFObject]> {
+  const ctx = doc.context;
+  const reachable = reachableTags(doc);
+  const taken: Array<[PDFRef, PDFObject]> = [];
+  for (const [ref, object] of ctx.enumerateIndirectObjects()) {
+    if (ref.objectNumber <= mark) continue;
+    if (reachable.has(ref.tag)) taken.push([ref, object]);
+    ctx.delete(ref);
+  }
+  return taken;
 }

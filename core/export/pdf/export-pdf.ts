@@ -6,12 +6,13 @@
  * with alternative text, artifacts), with outline, /Lang de-DE, embedded DejaVu fonts, and — where every imported
  * PDF allows it — PDF/A-3b with the original XML embedded as associated file (AFRelationship /Source).
  *
- * Memory: the pdfkit part is small; imported PDFs are loaded one at a time; the output is written object by
- * object and the XML is deflated into it straight from its source.
+ * Memory: the pdfkit part is small; imported PDFs are loaded one at a time and their pages written to the file
+ * before the next is loaded; the output is written object by object and the XML is deflated into it straight
+ * from its source.
  */
 import { randomBytes } from 'node:crypto';
 import { rename, rm } from 'node:fs/promises';
-import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFString } from 'pdf-lib';
+import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFRawStream, PDFRef, PDFString } from 'pdf-lib';
 import { readDocumentBytes } from '../../xsozial/read-delivery.js';
 import { toByteSource, type XmlSource } from '../../xsozial/source.js';
 import { formatBytes } from '../../xsozial/values.js';
@@ -23,11 +24,11 @@ import type { CaseWorkFacts } from './receipt-page.js';
 import { pdfFailed, targetNotWritable } from '../errors.js';
 import { inlineDocumentName } from '../file-names.js';
 import { UNSIGNED_BANNER, type ReceiptFacts } from '../receipt.js';
-import { removeUnreachable } from './clean.js';
+import { removeUnreachable, takeObjectsAbove } from './clean.js';
 import { imageProblem } from './image-check.js';
 import { IMPORTED_PAGE_XOBJECT, importPdfPages, planDocuments, type DocumentPlan } from './import-pages.js';
 import { receiptContentOf, renderReceipt } from './receipt-page.js';
-import { writePdf } from './stream-writer.js';
+import { PdfFileWriter } from './stream-writer.js';
 import { TaggedWriter, type Row } from './tagged-writer.js';
 import { clipText } from './text-layout.js';
 import { plural } from '../../words/plural.js';
@@ -69,6 +70,8 @@ export async function exportPdf(view: DeliveryView, receipt: ReceiptFacts, optio
   const imported = new Map<number, string>();
   const messageLabel = `${view.test ? 'TESTANTRAG · ' : ''}Export OSCI-Postfach · Nachricht ${receipt.messageId}`;
   const results: Array<ExportPdfResult['documents'][number]> = [];
+  /** JPEG images laid out by pdfkit without their bytes: filled in when the file is written. */
+  const deferredImages: Array<{ objectNumber: number; doc: DocumentView }> = [];
   try {
     w.beginSection();
     outline.addItem('Laufzettel');
@@ -164,7 +167,8 @@ export async function exportPdf(view: DeliveryView, receipt: ReceiptFacts, optio
         let problem = imageProblem(bytes, plan.format);
         if (!problem) {
           try {
-            w.image(bytes, `Bild der Anlage „${name}“ (${d.fileName === undefined ? (d.detectedMimeType ?? '') : visibleText(d.fileName)}; Inhalt nicht als Text erfasst)`);
+            const objectNumber = w.image(bytes, `Bild der Anlage „${name}“ (${d.fileName === undefined ? (d.detectedMimeType ?? '') : visibleText(d.fileName)}; Inhalt nicht als Text erfasst)`, { withoutData: true });
+            if (objectNumber !== undefined) deferredImages.push({ objectNumber, doc: d });
           } catch {
             problem = 'nicht unterstütztes Bildformat';
           }
@@ -187,28 +191,73 @@ export async function exportPdf(view: DeliveryView, receipt: ReceiptFacts, optio
   }
   const rendered = await w.finish();
 
+  // the file is written while the pages are imported: each evidence PDF's pages go to disk as soon as they are
+  // made and leave memory (takeObjectsAbove), so a 50 MB application never holds all its documents at once
+  const temp = `${outputPath}.${randomBytes(6).toString('hex')}.part`;
+  const file = PdfFileWriter.create(temp);
+  const abandon = async (): Promise<void> => {
+    file.destroy();
+    await rm(temp, { force: true }).catch(() => undefined);
+  };
+  const writeFailed = (error: unknown): Error =>
+    error instanceof Error && 'code' in error ? targetNotWritable(`${(error as NodeJS.ErrnoException).code ?? 'error'} writing the PDF`, error) : (error as Error);
   let target: PDFDocument;
   try {
     target = await PDFDocument.load(rendered, { updateMetadata: false });
+    for (const image of deferredImages) {
+      const taken = await jpegWithData(target, image.objectNumber, await readDocumentBytes(options.source, image.doc));
+      await file.writeObjects([taken]).catch((error: unknown) => {
+        throw new WriteFailure(error);
+      });
+    }
     for (const [i, plan] of plans.entries()) {
-      if (plan.kind === 'pdf') await importPdfPages(target, options.source, plan, placeholders.get(i)!);
+      if (plan.kind !== 'pdf') continue;
+      const mark = target.context.largestObjectNumber;
+      await importPdfPages(target, options.source, plan, placeholders.get(i)!);
+      await file.writeObjects(takeObjectsAbove(target, mark)).catch((error: unknown) => {
+        throw new WriteFailure(error);
+      });
     }
   } catch (error) {
+    await abandon();
+    if (error instanceof WriteFailure) throw writeFailed(error.cause);
     if (error instanceof PostfachError) throw error;
     throw pdfFailed(`page import failed: ${error instanceof Error ? error.message.slice(0, 200) : String(error)}`, error);
   }
   const embedded = embedXml(target, options, view, exportedAt);
   // what the imported pages brought along and no page uses any more (annotations, actions) is not written
   removeUnreachable(target);
-  const temp = `${outputPath}.${randomBytes(6).toString('hex')}.part`;
   try {
-    const size = await writePdf(target, temp, embedded);
+    const size = await file.finish(target, embedded);
     await rename(temp, outputPath);
     return { path: outputPath, size, pages: target.getPageCount(), pdfa, pdfaBlockers: options.pdfa === false ? [] : blockers, documents: results };
   } catch (error) {
-    await rm(temp, { force: true }).catch(() => undefined);
-    if (error instanceof Error && 'code' in error) throw targetNotWritable(`${(error as NodeJS.ErrnoException).code ?? 'error'} writing the PDF`, error);
-    throw error;
+    await abandon();
+    throw writeFailed(error);
+  }
+}
+
+/**
+ * The image XObject pdfkit wrote without data (TaggedWriter.image), now with the JPEG's bytes as its stream, taken
+ * out of the document to be written ahead (so the image is in memory only while it is written).
+ */
+async function jpegWithData(target: PDFDocument, objectNumber: number, bytes: Buffer): Promise<[PDFRef, PDFRawStream]> {
+  const ref = PDFRef.of(objectNumber);
+  const object = target.context.lookup(ref);
+  // pdfkit writes an object whose stream is empty as its dictionary alone
+  const dict = object instanceof PDFDict ? object : object instanceof PDFRawStream && object.contents.length === 0 ? object.dict : undefined;
+  if (!dict || dict.get(PDFName.of('Subtype')) !== PDFName.of('Image') || dict.get(PDFName.of('Filter')) !== PDFName.of('DCTDecode')) {
+    throw new Error(`image object ${objectNumber} is not the empty JPEG image reserved for it`);
+  }
+  target.context.delete(ref);
+  // its /Length is set from the bytes when it is written (PdfFileWriter)
+  return [ref, PDFRawStream.of(dict, bytes)];
+}
+
+/** A failure of writing the file (not of reading a document) during the page import. */
+class WriteFailure extends Error {
+  constructor(override readonly cause: unknown) {
+    super('writing the PDF failed');
   }
 }
 

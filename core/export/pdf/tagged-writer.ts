@@ -274,10 +274,24 @@ export class TaggedWriter {
    * An image scaled into the rest of the page (or a new page), tagged as Figure with alternative text. The image is
    * opened and embedded before any marked content starts, so a broken image leaves the structure intact.
    */
-  image(bytes: Buffer, alt: string): void {
-    const doc = this.doc as unknown as { openImage(src: Buffer): { obj?: unknown; width: number; height: number; embed(d: unknown): void } };
+  /**
+   * An image on the page, in a Figure with alternative text. With `withoutData` (JPEG only) the image XObject is
+   * written with an empty stream and its object number returned: the caller puts the JPEG's bytes into that object
+   * when it writes the file (export-pdf.ts), so pdfkit's output never holds the image — it is laid out, turned by
+   * its EXIF orientation and tagged by pdfkit all the same.
+   */
+  image(bytes: Buffer, alt: string, options: { withoutData?: boolean } = {}): number | undefined {
+    const doc = this.doc as unknown as { openImage(src: Buffer): { obj?: { id: number }; data?: Buffer | null; width: number; height: number; embed(d: unknown): void } };
     const image = doc.openImage(bytes);
-    if (!image.obj) image.embed(this.doc);
+    let objectNumber: number | undefined;
+    if (!image.obj) {
+      // pdfkit's JPEG embeds its `data` as the stream as it is (DCTDecode, no compression of its own)
+      const deferred = options.withoutData === true && bytes[0] === 0xff && bytes[1] === 0xd8 && image.data instanceof Uint8Array;
+      if (deferred) image.data = Buffer.alloc(0);
+      image.embed(this.doc);
+      // embed() has set obj (the narrowing above does not know)
+      if (deferred) objectNumber = (image as { obj?: { id: number } }).obj?.id;
+    }
     if (BOTTOM - this.doc.y < 260) this.newPage();
     const y = this.doc.y;
     // natural size at 96 dpi where it fits (small images are not blown up), else scaled down into the space
@@ -291,6 +305,7 @@ export class TaggedWriter {
       }),
     );
     this.doc.y = BOTTOM;
+    return objectNumber;
   }
 
   /**
