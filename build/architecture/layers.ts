@@ -199,6 +199,7 @@ export const PARTS: Readonly<Record<PartName, Part>> = {
       'core/api/static-files.ts',
       'core/api/app-version.ts',
       'core/api/supervised-service.ts',
+      'core/api/service-listeners.ts',
       'core/api/service-incidents.ts',
       'core/api/service-limits.ts',
     ],
