@@ -356,26 +356,7 @@ const APPLICATION_LAYER = 'issue 11 "The application layer" (the CLI uses the co
 const WORDS = 'issue 11 "One home for kinds, words, bytes and time"';
 
 export const EXCEPTIONS: readonly LayerException[] = [
-  {
-    from: ['cli/commands/abnahme.ts'],
-    to: ['mailbox', 'store', 'ops', 'config'],
-    reason: 'postfach abnahme opens the store and writes the acceptance record itself',
-    removedBy: APPLICATION_LAYER,
-  },
-  {
-    from: ['cli/commands/backup.ts'],
-    to: ['backup', 'store', 'config', 'service'],
-    reason: 'postfach backup opens the store and runs core/backup itself',
-    removedBy: APPLICATION_LAYER,
-  },
-  {
-    from: ['cli/commands/rotate.ts'],
-    to: ['mailbox', 'store', 'ops', 'config'],
-    reason: 'postfach rotate repeats the rotation steps the ops handlers perform',
-    removedBy: APPLICATION_LAYER,
-  },
   { from: ['cli/commands/demo.ts'], to: ['app', 'io'], reason: 'postfach demo sets up its folder and starts the demo mailbox itself', removedBy: APPLICATION_LAYER },
-  { from: ['cli/mailbox-service.ts'], to: ['config'], reason: 'the mailbox commands load the settings to print their problems', removedBy: APPLICATION_LAYER },
   {
     from: ['cli/commands/demo.ts', 'cli/commands/mailbox.ts', 'cli/commands/trust.ts'],
     to: ['xsozial'],
