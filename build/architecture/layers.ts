@@ -25,6 +25,7 @@ export type PartName =
   | 'contract'
   | 'host'
   | 'service'
+  | 'application'
   | 'app'
   | 'mailbox'
   | 'backup'
@@ -214,7 +215,17 @@ export const PARTS: Readonly<Record<PartName, Part>> = {
     paths: ['core/api/'],
     runsIn: 'the service (worker thread or Electron utility process)',
     purpose: 'the handlers of the contract, composed per area; the service entry points',
-    imports: ['contract', 'host', 'errors', 'domain', 'time', 'visible-text', 'app', 'mailbox', 'backup', 'config', 'ops', 'store'],
+    imports: ['contract', 'host', 'errors', 'domain', 'time', 'visible-text', 'application', 'app', 'mailbox', 'backup', 'config', 'ops', 'store'],
+    // the fetch engine's post function type, handed through to the mailbox
+    typesFrom: ['osci'],
+    packages: NODE,
+  },
+  application: {
+    paths: ['core/app/'],
+    runsIn: 'the service',
+    purpose: 'the MailboxService the handlers are thin over: store session, settings, technical log, identity, fetch lock, heavy work, the Übungsmodus runner',
+    // the quarantine file of heavy work is the host's (service-incidents.ts)
+    imports: ['contract', 'host', 'errors', 'mailbox', 'config', 'ops', 'store'],
     // the fetch engine's post function type, handed through to the mailbox
     typesFrom: ['osci'],
     packages: NODE,

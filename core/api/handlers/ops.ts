@@ -1,7 +1,7 @@
 /**
  * Handlers of the contract area "ops" (core/api/contract/ops.ts): the machine settings, backup and restore, the
  * certificate rotation, the acceptance record. They share the store session, the settings, the technical log and
- * the one-fetch-at-a-time rule with the mailbox handlers (MailboxInternals).
+ * the one-fetch-at-a-time rule with the mailbox handlers: the application layer's MailboxService.
  */
 import path from 'node:path';
 import type { ServiceContext } from '../api-types.js';
@@ -16,7 +16,7 @@ import { PostfachError } from '../../errors.js';
 import { cancelRotation, rotationStatus, runRotation, stageRotation, type RotationStatus } from '../../mailbox/rotation.js';
 import type { RotationStatusDto } from '../contract/ops.js';
 import { WORKSPACE_FILE } from './workspace-file.js';
-import type { MailboxInternals } from './mailbox.js';
+import type { MailboxService } from '../../app/mailbox-service.js';
 
 function masked(value: unknown): MachineConfigDto['settings'][number]['value'] {
   if (value === undefined) return null;
@@ -54,7 +54,7 @@ const NO_SCREENSHOT: Readonly<Record<ServiceOptions['host'], string>> = {
 
 const dto = (s: RotationStatus): RotationStatusDto => ({ ...s, steps: s.steps.map((x) => ({ ...x })), retired: [...s.retired], lastCompleted: s.lastCompleted ? { ...s.lastCompleted } : null });
 
-export function opsHandlers(options: ServiceOptions, shared: MailboxInternals) {
+export function opsHandlers(options: ServiceOptions, shared: MailboxService) {
   const store = () => {
     const s = shared.session.store;
     if (s === undefined) throw new PostfachError('store-not-open', { de: 'Der Datenspeicher ist nicht geöffnet.', en: 'The data store is not open.' }, 'no store opened in this service');

@@ -14,7 +14,7 @@ import type { WorkspaceState } from '../contract/workspace.js';
 import type { ServiceOptions } from '../service-protocol.js';
 import type { WorkspaceFile } from './workspace-file.js';
 import { serviceLicenses } from './workspace-licenses.js';
-import { TrainingRunner, trainingUnavailable, type DemoStarter, type DemoWarmer } from './workspace-training.js';
+import { TrainingRunner, trainingUnavailable, type DemoStarter, type DemoWarmer } from '../../app/training.js';
 import { TransferFolders } from './workspace-transfer.js';
 
 /** What the workspace needs of the mailbox area. */

@@ -13,8 +13,8 @@
  * The keys, the largest part, may be made ahead while the first-start screen is read (`warmUp`).
  */
 import path from 'node:path';
-import { PostfachError } from '../../errors.js';
-import type { TrainingPreparation } from '../contract/workspace.js';
+import { PostfachError } from '../errors.js';
+import type { TrainingPreparation } from '../api/contract/workspace.js';
 
 export interface DemoMailbox {
   /** The demo store (its mailbox identity is set up); closed, to be opened through `store.open`. */
