@@ -3,6 +3,8 @@
  * password-protected file and back, made by the service (`backup.*` of the contract) as in the desktop app. The backup password comes from an environment variable (default
  * POSTFACH_BACKUP_PASSWORD), like every password of the command line.
  */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { BackupSummaryDto as BackupSummary } from '../../core/api/contract/ops.js';
@@ -57,8 +59,12 @@ export function register(program: Command): void {
       const json = opts.json === true;
       await runAction(json, async () => {
         const password = passwordFromEnv(opts.backupPasswordEnv ?? DEFAULT_BACKUP_PASSWORD_ENV);
-        // no store is opened: the service works in the backup file's folder
-        const verified = await withMailboxService(file, ({ api }) => api.call('backup.verify', { file: path.resolve(file), password }));
+        // verifying writes nothing: the service works in a private folder of its own (its technical log included),
+        // removed afterwards, not beside the backup file (a USB stick, a share)
+        const scratch = mkdtempSync(path.join(os.tmpdir(), 'postfach-verify-'));
+        const verified = await withMailboxService(path.join(scratch, 'postfach.db'), ({ api }) => api.call('backup.verify', { file: path.resolve(file), password })).finally(() =>
+          rmSync(scratch, { recursive: true, force: true }),
+        );
         if (json) printJson({ ok: true, ...verified });
         else process.stdout.write(`Sicherung in Ordnung (erstellt ${(await configuredOfficeTime()).stated(verified.createdAt, { missing: verified.createdAt })}, Programmversion ${verified.appVersion}):\n${summaryLines(verified.summary)}`);
         return ExitCode.ok;
@@ -77,10 +83,16 @@ export function register(program: Command): void {
       const json = opts.json === true;
       await runAction(json, async () => {
         const password = passwordFromEnv(opts.backupPasswordEnv ?? DEFAULT_BACKUP_PASSWORD_ENV);
-        // the service's data folder is the store's folder: the settings (workspace.json) are restored there
+        // the service's data folder is the store's folder: the settings (workspace.json) are restored there, and its
+        // technical log is written there; a restore that fails leaves nothing where there was nothing before
+        const folder = path.dirname(path.resolve(opts.store));
+        const fresh = !existsSync(folder);
         const restored = await withMailboxService(opts.store, ({ api }) =>
           api.call('backup.restore', { file: path.resolve(file), password, storePath: path.resolve(opts.store), ...(opts.settings ? {} : { settings: false }) }),
-        );
+        ).catch((error: unknown) => {
+          if (fresh) rmSync(folder, { recursive: true, force: true });
+          throw error;
+        });
         if (json) printJson({ ok: true, ...restored });
         else
           process.stdout.write(

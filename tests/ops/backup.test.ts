@@ -194,6 +194,13 @@ describe('backup round trip', () => {
     expect(existsSync(path.join(path.dirname(bare), 'workspace.json'))).toBe(false);
     const listed = await postfach(['list', '--store', target, '--json'], env);
     expect(JSON.parse(listed.stdout)).toHaveLength(3); // the fourth is in the Papierkorb
+    // verifying writes nothing beside the backup (the service works in a folder of its own)
+    expect(readdirSync(root).filter((f) => f === 'logs')).toEqual([]);
+    // a restore that fails leaves nothing where there was nothing (not even the service's technical log)
+    const failedTarget = path.join(root, 'cli-falsch', 'postfach.db');
+    const failed = await postfach(['backup', 'restore', file, '--store', failedTarget], { ...env, POSTFACH_BACKUP_PASSWORD: 'falsches-Passwort' });
+    expect(failed.status).toBe(1);
+    expect(existsSync(path.dirname(failedTarget))).toBe(false);
     const wrong = await postfach(['backup', 'verify', file], { ...env, POSTFACH_BACKUP_PASSWORD: 'falsches-Passwort' });
     expect(wrong.status).toBe(1);
     expect(wrong.stderr).toMatch(/^Fehler: Das Passwort der Sicherung ist falsch\./);
