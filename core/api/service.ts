@@ -33,13 +33,14 @@ export function createServiceHandlers(options: ServiceOptions, host: HostLink = 
   // the name order is the caseworker's setting (app area); the mailbox area writes views with it
   const viewSettings = async (): Promise<ViewSettings> => ({ familyNameFirst: (await effectiveSettings(workspace, service.config)).familyNameFirst });
   // the application layer: one MailboxService that every area's handlers are thin over
-  const service = new MailboxService({ dataDir: options.dataDir, protector: host.protector }, { viewSettings, ...deps });
+  // (a demo starter of a test's own has no keys to make ahead)
+  const demo = { startDemo, ...(startDemo === startDemoMailbox ? { warmDemo } : {}) };
+  const service = new MailboxService({ dataDir: options.dataDir, protector: host.protector }, { viewSettings, ...demo, ...deps });
   const mailbox = mailboxHandlers(options, service);
   return {
     ...appHandlers(options, workspace, service.config),
     ...mailbox,
-    // a demo starter of a test's own has no keys to make ahead
-    ...workspaceHandlers(options, { file: workspace, mailbox, startDemo, ...(startDemo === startDemoMailbox ? { warmDemo } : {}), config: service.config, fetchIdle: service.fetchIdle }),
+    ...workspaceHandlers(options, { file: workspace, mailbox, training: service.training, config: service.config, fetchIdle: service.fetchIdle }),
     ...layoutHandlers(workspace),
     ...opsHandlers(options, service),
     ...trustHandlers(service),

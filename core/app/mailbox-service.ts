@@ -36,7 +36,10 @@ import type { PostFunction } from '../osci/client/dialog.js';
 import { TechLog } from '../ops/tech-log.js';
 import type { KeyProtector, PostfachStore, ReevaluationCount } from '../store/index.js';
 import { HeavyWork, type InsideHeavyWorkHook } from './heavy-work.js';
-import { TRAINING_FOLDER } from './training.js';
+import { TRAINING_FOLDER, TrainingRunner, trainingUnavailable, type DemoStarter, type DemoWarmer } from './training.js';
+
+/** A service composed without the demo (none today): the Übungsmodus says it cannot start. */
+const noDemo: DemoStarter = () => Promise.reject(trainingUnavailable('no demo starter in this service'));
 
 type In<M extends MethodName> = HandlerInput<M>;
 
@@ -63,6 +66,9 @@ export interface MailboxDeps {
   readonly insideHeavyWork?: InsideHeavyWorkHook;
   /** The caseworker's settings that change how a message is written (name order); default "Nachname, Vorname". */
   readonly viewSettings?: () => Promise<ViewSettings>;
+  /** The Übungsmodus's demo mailbox (app/, loaded on first use) and, optionally, its keys made ahead. */
+  readonly startDemo?: DemoStarter;
+  readonly warmDemo?: DemoWarmer;
 }
 
 export interface MailboxServiceOptions {
@@ -78,6 +84,8 @@ export class MailboxService {
   /** Heavy work on a message: recorded as in progress, refused where it brought the service down before. */
   readonly heavy: HeavyWork;
   readonly log: TechLog;
+  /** The Übungsmodus: at most one demo mailbox, its store opened through `openStore` like any other. */
+  readonly training: TrainingRunner;
   private identity: MailboxIdentity | undefined;
   /** The fetch lock: the one running fetch, if any. */
   private running: AbortController | undefined;
@@ -98,6 +106,7 @@ export class MailboxService {
     this.session = new StoreSession({ dataDir: options.dataDir, ...(options.protector ? { protector: options.protector } : {}) });
     this.heavy = new HeavyWork(options.dataDir, deps.insideHeavyWork);
     this.log = new TechLog(options.dataDir);
+    this.training = new TrainingRunner(options.dataDir, deps.startDemo ?? noDemo, undefined, deps.warmDemo);
   }
 
   /** The machine settings, loaded on first use (policy, machine file); they apply to every identity used. */
