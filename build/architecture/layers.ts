@@ -216,8 +216,6 @@ export const PARTS: Readonly<Record<PartName, Part>> = {
     runsIn: 'the service (worker thread or Electron utility process)',
     purpose: 'the handlers of the contract, composed per area; the service entry points',
     imports: ['contract', 'host', 'errors', 'domain', 'time', 'visible-text', 'application', 'app', 'mailbox', 'backup', 'config', 'ops', 'store'],
-    // the fetch engine's post function type, handed through to the mailbox
-    typesFrom: ['osci'],
     packages: NODE,
   },
   application: {
