@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { SCREENSHOT_MAX_BYTES } from '../../core/api/contract/ops.js';
 import { PostfachError } from '../../core/errors.js';
+import { clipText } from '../../core/text-bounds.js';
 import { ExitCode } from '../exit-codes.js';
 import { DEFAULT_STORE_PASSWORD_ENV, openStore, storeIdOf, withMailboxService } from '../mailbox-service.js';
 import { printJson, runAction } from '../output.js';
@@ -45,7 +46,8 @@ export function register(program: Command): void {
     .action(async (ref: string, opts: { store: string; out: string; screenshot?: string; force?: boolean; storePasswordEnv?: string; json?: boolean }) => {
       const json = opts.json === true;
       await runAction(json, async () => {
-        const screenshot = opts.screenshot === undefined ? undefined : { screenshot: readScreenshot(opts.screenshot), screenshotSource: `Datei ${path.basename(opts.screenshot)}` };
+        // the contract carries a file name of at most 200 characters: a longer one is cut, not refused
+        const screenshot = opts.screenshot === undefined ? undefined : { screenshot: readScreenshot(opts.screenshot), screenshotSource: clipText(`Datei ${path.basename(opts.screenshot)}`, 200) };
         const result = await withMailboxService(opts.store, async ({ api }) => {
           await openStore(api, opts);
           const id = await storeIdOf(api, ref);
