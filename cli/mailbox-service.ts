@@ -1,7 +1,8 @@
 /**
  * How the mailbox commands (fetch, list, show, export, demo) reach the engine: through the typed contract
  * (core/api), with the service in a worker thread as the desktop app has it in its utility process — the same
- * handlers, validation and errors. Also opens (or, for fetch, creates) the store named by `--store`.
+ * handlers, validation and errors. Also opens (or, for fetch, creates) the store named by `--store`. The settings'
+ * problems, too, are the service's (`config.get`): the command line reads no store and no settings of its own.
  */
 import path from 'node:path';
 import { readAppVersion } from '../core/api/app-version.js';
@@ -9,11 +10,10 @@ import type { PostfachApi } from '../core/api/api-types.js';
 import type { MethodInput } from '../core/api/contract.js';
 import { createApiClient } from '../core/api/client.js';
 import type { StoreStatus } from '../core/api/contract/mailbox.js';
+import type { MachineConfigDto } from '../core/api/contract/ops.js';
 import type { SupervisedService } from '../core/api/supervised-service.js';
 import { startSupervisedWorkerService } from '../core/api/worker-service.js';
 import { PostfachError } from '../core/errors.js';
-import { loadConfig } from '../core/config/load-config.js';
-import { printConfigProblems } from './commands/config.js';
 import { passwordFromEnv } from './output.js';
 
 export const DEFAULT_STORE_PASSWORD_ENV = 'POSTFACH_STORE_PASSWORD';
@@ -29,22 +29,43 @@ export interface MailboxSession {
   close(): Promise<void>;
 }
 
-/** Starts the service for the store's folder; `work` runs with the API; the service is closed afterwards. */
+/** Warnings about broken settings on stderr, as the service read them (`config.get`). */
+export function printConfigProblems(config: MachineConfigDto): void {
+  for (const p of config.problems) process.stderr.write(`Warnung: ${p.message}\n  Technische Angabe: ${p.detail}\n`);
+}
+
+/**
+ * Starts the service for the store's folder (its data folder: technical log, work in progress); `work` runs with
+ * the API; the service is closed afterwards. Every command that touches a store or the mailbox goes through here.
+ */
 export async function withMailboxService<T>(storePath: string, work: (session: MailboxSession) => Promise<T>): Promise<T> {
   const resolved = path.resolve(storePath);
   let host: SupervisedService | undefined;
-  // settings problems are reported on every command that works with a mailbox (the service applies the valid rest)
-  printConfigProblems(await loadConfig());
   try {
     // one command, one service: a crash is recorded (the message it worked on is refused that work next time) and
     // reported with its words, not restarted
     host = await startSupervisedWorkerService({ dataDir: path.dirname(resolved), appVersion: readAppVersion(), host: 'cli' }, {}, {}, { maxRestarts: 0 });
     const api = createApiClient(host.asBridge());
+    // settings problems are reported on every command that works with a mailbox (the service applies the valid rest)
+    printConfigProblems(await api.call('config.get', {}));
     const opened = host;
     return await work({ api, storePath: resolved, close: () => opened.close() });
   } finally {
     await host?.close();
   }
+}
+
+/**
+ * The store's number of a message given as its number or its OSCI message id (`postfach export`, `abnahme`): the
+ * id is looked up in the inbox and in the Papierkorb.
+ */
+export async function storeIdOf(api: PostfachApi, ref: string): Promise<number> {
+  if (/^\d+$/.test(ref) && Number.isSafeInteger(Number(ref)) && Number(ref) > 0) return Number(ref);
+  for (const folder of ['inbox', 'trash'] as const) {
+    const found = (await api.call('messages.list', { search: ref, folder, limit: 10 })).items.find((i) => i.messageId === ref);
+    if (found) return found.id;
+  }
+  throw new PostfachError('store-unknown-message', { de: 'Diese Nachricht gibt es im Datenspeicher nicht (mehr).', en: 'This message is not (or no longer) in the data store.' }, 'no message with that OSCI message id');
 }
 
 /** The recovery key of a new store: shown once, on stderr, with what to do with it. */

@@ -1,20 +1,17 @@
 /**
  * `postfach backup create|restore|verify`: the whole mailbox (store, attachments, keys, settings) into one encrypted,
- * password-protected file and back (core/backup). The backup password comes from an environment variable (default
+ * password-protected file and back, made by the service (`backup.*` of the contract) as in the desktop app. The backup password comes from an environment variable (default
  * POSTFACH_BACKUP_PASSWORD), like every password of the command line.
  */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { readAppVersion } from '../../core/api/app-version.js';
-import { createBackup, restoreBackup, verifyBackup, type BackupSummary } from '../../core/backup/backup.js';
-import { assertExportAllowed } from '../../core/config/export-folders.js';
-import { loadConfig } from '../../core/config/load-config.js';
-import { PostfachStore } from '../../core/store/index.js';
-import { WORKSPACE_FILE } from '../../core/api/handlers/workspace-file.js';
+import type { BackupSummaryDto as BackupSummary } from '../../core/api/contract/ops.js';
 import { ExitCode } from '../exit-codes.js';
 import { configuredOfficeTime } from '../office-time.js';
 import { passwordFromEnv, printJson, runAction } from '../output.js';
-import { DEFAULT_STORE_PASSWORD_ENV } from '../mailbox-service.js';
+import { DEFAULT_STORE_PASSWORD_ENV, openStore, withMailboxService } from '../mailbox-service.js';
 
 export const DEFAULT_BACKUP_PASSWORD_ENV = 'POSTFACH_BACKUP_PASSWORD';
 
@@ -42,23 +39,13 @@ export function register(program: Command): void {
       const json = opts.json === true;
       await runAction(json, async () => {
         const backupPassword = passwordFromEnv(opts.backupPasswordEnv ?? DEFAULT_BACKUP_PASSWORD_ENV);
-        const storePassword = passwordFromEnv(opts.storePasswordEnv ?? DEFAULT_STORE_PASSWORD_ENV);
-        assertExportAllowed(await loadConfig(), opts.out);
-        const store = await PostfachStore.open(opts.store, { password: storePassword });
-        try {
-          const manifest = await createBackup({
-            store,
-            out: opts.out,
-            password: backupPassword,
-            appVersion: readAppVersion(),
-            settingsFiles: [{ name: WORKSPACE_FILE, path: path.join(path.dirname(path.resolve(opts.store)), WORKSPACE_FILE) }],
-          });
-          if (json) printJson({ ok: true, file: path.resolve(opts.out), summary: manifest.summary, entries: manifest.entries.length });
-          else process.stdout.write(`Sicherung erstellt: ${path.resolve(opts.out)}\n${summaryLines(manifest.summary)}Bitte das Passwort der Sicherung getrennt von der Datei aufbewahren.\n`);
-          return ExitCode.ok;
-        } finally {
-          store.close();
-        }
+        const created = await withMailboxService(opts.store, async ({ api }) => {
+          await openStore(api, opts);
+          return api.call('backup.create', { target: path.resolve(opts.out), password: backupPassword });
+        });
+        if (json) printJson({ ok: true, file: created.path, summary: created.summary, entries: created.entries });
+        else process.stdout.write(`Sicherung erstellt: ${created.path}\n${summaryLines(created.summary)}Bitte das Passwort der Sicherung getrennt von der Datei aufbewahren.\n`);
+        return ExitCode.ok;
       });
     });
 
@@ -71,7 +58,13 @@ export function register(program: Command): void {
     .action(async (file: string, opts: CommonCli) => {
       const json = opts.json === true;
       await runAction(json, async () => {
-        const verified = await verifyBackup(file, passwordFromEnv(opts.backupPasswordEnv ?? DEFAULT_BACKUP_PASSWORD_ENV));
+        const password = passwordFromEnv(opts.backupPasswordEnv ?? DEFAULT_BACKUP_PASSWORD_ENV);
+        // verifying writes nothing: the service works in a private folder of its own (its technical log included),
+        // removed afterwards, not beside the backup file (a USB stick, a share)
+        const scratch = mkdtempSync(path.join(os.tmpdir(), 'postfach-verify-'));
+        const verified = await withMailboxService(path.join(scratch, 'postfach.db'), ({ api }) => api.call('backup.verify', { file: path.resolve(file), password })).finally(() =>
+          rmSync(scratch, { recursive: true, force: true }),
+        );
         if (json) printJson({ ok: true, ...verified });
         else process.stdout.write(`Sicherung in Ordnung (erstellt ${(await configuredOfficeTime()).stated(verified.createdAt, { missing: verified.createdAt })}, Programmversion ${verified.appVersion}):\n${summaryLines(verified.summary)}`);
         return ExitCode.ok;
@@ -89,11 +82,16 @@ export function register(program: Command): void {
     .action(async (file: string, opts: CommonCli & { store: string; settings: boolean }) => {
       const json = opts.json === true;
       await runAction(json, async () => {
-        const restored = await restoreBackup({
-          file,
-          password: passwordFromEnv(opts.backupPasswordEnv ?? DEFAULT_BACKUP_PASSWORD_ENV),
-          storePath: opts.store,
-          ...(opts.settings ? { settingsDir: path.dirname(path.resolve(opts.store)) } : {}),
+        const password = passwordFromEnv(opts.backupPasswordEnv ?? DEFAULT_BACKUP_PASSWORD_ENV);
+        // the service's data folder is the store's folder: the settings (workspace.json) are restored there, and its
+        // technical log is written there; a restore that fails leaves nothing where there was nothing before
+        const folder = path.dirname(path.resolve(opts.store));
+        const fresh = !existsSync(folder);
+        const restored = await withMailboxService(opts.store, ({ api }) =>
+          api.call('backup.restore', { file: path.resolve(file), password, storePath: path.resolve(opts.store), ...(opts.settings ? {} : { settings: false }) }),
+        ).catch((error: unknown) => {
+          if (fresh) rmSync(folder, { recursive: true, force: true });
+          throw error;
         });
         if (json) printJson({ ok: true, ...restored });
         else

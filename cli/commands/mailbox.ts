@@ -20,7 +20,7 @@ import { visibleText } from '../../core/visible-text.js';
 import { formatBytes } from '../../core/xsozial/values.js';
 import { officeTimeOf } from '../office-time.js';
 import { ExitCode } from '../exit-codes.js';
-import { DEFAULT_STORE_PASSWORD_ENV, openStore, withMailboxService } from '../mailbox-service.js';
+import { DEFAULT_STORE_PASSWORD_ENV, openStore, storeIdOf, withMailboxService } from '../mailbox-service.js';
 import { passwordFromEnv, printJson, reportError, runAction } from '../output.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -457,10 +457,7 @@ function registerExport(program: Command): void {
       }
       return withMailboxService(opts.store, async ({ api }) => {
         await openStore(api, opts);
-        const messageId = /^\d+$/.test(id) ? undefined : id;
-        const list = messageId ? await api.call('messages.list', { search: messageId, limit: 10 }) : undefined;
-        const storeId = messageId ? list?.items.find((i) => i.messageId === messageId)?.id : Number(id);
-        if (storeId === undefined) throw new PostfachError('store-unknown-message', { de: 'Diese Nachricht gibt es im Datenspeicher nicht (mehr).', en: 'This message is not (or no longer) in the data store.' }, 'no message with that OSCI message id');
+        const storeId = await storeIdOf(api, id);
         const files: Array<{ format: string; path: string; size: number; sha256?: string }> = [];
         for (const [format, target] of wanted) {
           const result = await api.call('messages.export', { id: storeId, format, target });

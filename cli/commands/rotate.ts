@@ -1,27 +1,19 @@
 /**
- * `postfach rotate`: changing the mailbox certificate on the command line (core/mailbox/rotation.ts) — import the
- * new .p12, fetch what still waits for the old certificate, switch; resumable: run it again after an interruption.
+ * `postfach rotate`: changing the mailbox certificate on the command line through the service (`rotation.*` of the
+ * contract, the steps of core/mailbox/rotation.ts as the desktop app runs them) — import the new .p12, fetch what
+ * still waits for the old certificate, switch; resumable: run it again after an interruption.
  *
  *   postfach rotate --store DB --p12 NEW.p12 [--password-env VAR]   begin (or replace a staged key) and run
  *   postfach rotate --store DB                                      continue a begun rotation
  *   postfach rotate --store DB --status | --cancel
  */
-import path from 'node:path';
 import type { Command } from 'commander';
-import { loadConfig } from '../../core/config/load-config.js';
-import { runFetch } from '../../core/mailbox/fetch-engine.js';
-import { identityUnderPolicy, networkSettings } from '../../core/mailbox/policy-connection.js';
-import { trustedCaList, withTrustAnchors } from '../../core/mailbox/trusted-cas.js';
 import type { CertificateSummary } from '../../core/api/contract/mailbox.js';
-import { cancelRotation, rotationStatus, runRotation, stageRotation, type RotationStatus } from '../../core/mailbox/rotation.js';
-import { TechLog } from '../../core/ops/tech-log.js';
-import { PostfachStore } from '../../core/store/index.js';
+import type { RotationStatusDto as RotationStatus } from '../../core/api/contract/ops.js';
 import { officeTime, type OfficeTime } from '../../core/time/office-time.js';
 import { ExitCode } from '../exit-codes.js';
-import { DEFAULT_STORE_PASSWORD_ENV } from '../mailbox-service.js';
+import { DEFAULT_STORE_PASSWORD_ENV, openStore, withMailboxService } from '../mailbox-service.js';
 import { passwordFromEnv, printJson, runAction } from '../output.js';
-import { printConfigProblems } from './config.js';
-
 
 /** The first 8 bytes of a SHA-256 fingerprint ("AB:CD:…"), enough to tell certificates apart by eye. */
 function shortFingerprint(fingerprint: string): string {
@@ -68,44 +60,35 @@ export function register(program: Command): void {
     .action(async (opts: { store: string; p12?: string; passwordEnv: string; status?: boolean; cancel?: boolean; storePasswordEnv?: string; json?: boolean }) => {
       const json = opts.json === true;
       await runAction(json, async () => {
-        const config = await loadConfig();
-        printConfigProblems(config);
-        const store = await PostfachStore.open(opts.store, { password: passwordFromEnv(opts.storePasswordEnv ?? DEFAULT_STORE_PASSWORD_ENV) });
-        const log = new TechLog(path.dirname(path.resolve(opts.store)));
-        try {
-          let status = rotationStatus(store);
+        // the key file's password is read before the service starts: a missing variable changes nothing
+        const stage = opts.cancel || opts.status || opts.p12 === undefined ? undefined : { keyFile: opts.p12, password: passwordFromEnv(opts.passwordEnv) };
+        return withMailboxService(opts.store, async ({ api }) => {
+          await openStore(api, opts);
+          let status = await api.call('rotation.status', {});
           let fetchOutcome: string | undefined;
-          if (opts.cancel) {
-            status = cancelRotation(store);
-            log.write('info', 'rotation.cancelled');
-          } else if (!opts.status) {
-            if (opts.p12) {
-              status = stageRotation(store, { keyFile: opts.p12, password: passwordFromEnv(opts.passwordEnv) }, config);
-              log.write('info', 'rotation.staged', { next: status.next?.fingerprintSha256 ?? null });
-            }
+          if (opts.cancel) status = await api.call('rotation.cancel', {});
+          else if (!opts.status) {
+            // the same steps as in the desktop app (the ops handlers): IT's locked connection values, the trusted
+            // sender CAs of the store and IT, the technical log
+            if (stage) status = await api.call('rotation.stage', stage);
             if (status.state !== 'none') {
-              const run = await runRotation(store, {
-                // as the service does: IT's locked connection values, the trusted sender CAs of the store and IT
-                adapt: (identity) => withTrustAnchors(identityUnderPolicy(identity, config), trustedCaList(store.trustedCas(), config)),
-                fetch: (identity) => runFetch({ store, identity, network: networkSettings(config), onProgress: (p) => process.stderr.write(`\rAbruf für das alte Zertifikat: ${p.messagesDone} Zustellungen`) }),
-              });
-              process.stderr.write('\n');
-              status = run.status;
-              fetchOutcome = run.fetch?.outcome;
-              log.write(status.state === 'none' ? 'info' : 'warn', status.state === 'none' ? 'rotation.switched' : 'rotation.interrupted', {
-                fetched: run.fetch?.newMessages ?? 0,
-                errorKind: run.fetch?.error?.kind ?? null,
-                current: status.current?.fingerprintSha256 ?? null,
-              });
+              const progress = api.on('fetch.progress', (p) => process.stderr.write(`\rAbruf für das alte Zertifikat: ${p.messagesDone} Zustellungen`));
+              try {
+                const run = await api.call('rotation.run', {});
+                status = run.status;
+                fetchOutcome = run.fetch?.outcome;
+              } finally {
+                progress();
+                process.stderr.write('\n');
+              }
             }
           }
+          const timeZone = (await api.call('app.info', {})).officeTimeZone;
           if (json) printJson({ ok: true, ...status, ...(fetchOutcome ? { fetchOutcome } : {}) });
-          else process.stdout.write(statusText(status, officeTime(config.values.officeTimeZone)));
+          else process.stdout.write(statusText(status, officeTime(timeZone)));
           // a drain that did not finish: partly done, run again
           return status.state === 'draining' ? ExitCode.partial : ExitCode.ok;
-        } finally {
-          store.close();
-        }
+        });
       });
     });
 }

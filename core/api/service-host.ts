@@ -9,6 +9,7 @@ import type { PostfachBridge, Unsubscribe } from './api-types.js';
 import type { EventName } from './contract.js';
 import { serviceToHostSchema, type HostOperation, type HostToService, type ServiceOptions } from './service-protocol.js';
 import { isEventName, parseEventPayload } from './validate.js';
+import { bridgeOf, ServiceListeners } from './service-listeners.js';
 import { errorFromJson, failure, type CallResult } from './wire.js';
 
 /** One way of talking to a running service process. */
@@ -40,8 +41,7 @@ export interface HostServices {
 export class ServiceHost {
   private nextId = 0;
   private readonly pending = new Map<number, (result: CallResult<unknown>) => void>();
-  private readonly listeners = new Map<EventName, Set<(payload: unknown) => void>>();
-  private readonly exitListeners = new Set<(reason: string) => void>();
+  private readonly listeners = new ServiceListeners();
   private exited: string | undefined;
 
   private constructor(
@@ -68,7 +68,7 @@ export class ServiceHost {
         }
       };
       const timer = setTimeout(() => settle(serviceStopped(`no ready within ${readyTimeoutMs} ms`)), readyTimeoutMs);
-      host.exitListeners.add((reason) => settle(serviceStopped(`ended before ready: ${reason}`)));
+      host.listeners.onExit((reason) => settle(serviceStopped(`ended before ready: ${reason}`)));
       channel.onMessage((raw) => {
         const parsed = serviceToHostSchema.safeParse(raw);
         if (!parsed.success) return; // a service that speaks nonsense is ended below by the timeout or its exit
@@ -122,15 +122,11 @@ export class ServiceHost {
   }
 
   on(event: EventName, listener: (payload: unknown) => void): Unsubscribe {
-    let set = this.listeners.get(event);
-    if (set === undefined) this.listeners.set(event, (set = new Set()));
-    set.add(listener);
-    return () => set.delete(listener);
+    return this.listeners.on(event, listener);
   }
 
   onExit(listener: (reason: string) => void): Unsubscribe {
-    this.exitListeners.add(listener);
-    return () => this.exitListeners.delete(listener);
+    return this.listeners.onExit(listener);
   }
 
   get running(): boolean {
@@ -139,16 +135,13 @@ export class ServiceHost {
 
   /** The host as a PostfachBridge, for `createApiClient` in Node (CLI, tests). */
   asBridge(): PostfachBridge {
-    return {
-      call: (method, input) => this.invoke(method, input) as Promise<CallResult<never>>,
-      on: (event, listener) => this.on(event, listener as (payload: unknown) => void),
-    } satisfies PostfachBridge;
+    return bridgeOf((method, input) => this.invoke(method, input), this.listeners);
   }
 
   /** Asks the service to stop; ends it after `graceMs` if it does not. */
   async close(graceMs = 2_000): Promise<void> {
     if (this.exited !== undefined) return;
-    const ended = new Promise<void>((resolve) => this.exitListeners.add(() => resolve()));
+    const ended = new Promise<void>((resolve) => this.listeners.onExit(() => resolve()));
     try {
       this.channel.post({ type: 'shutdown' });
     } catch {
@@ -191,7 +184,7 @@ export class ServiceHost {
     } catch {
       return;
     }
-    for (const listener of this.listeners.get(event) ?? []) listener(checked);
+    this.listeners.emit(event, checked);
   }
 
   private handleExit(reason: string): void {
@@ -200,6 +193,6 @@ export class ServiceHost {
     const stopped = failure(serviceStopped(reason));
     for (const complete of this.pending.values()) complete(stopped);
     this.pending.clear();
-    for (const listener of this.exitListeners) listener(reason);
+    this.listeners.exited(reason);
   }
 }

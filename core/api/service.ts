@@ -7,13 +7,15 @@
 import type { ServiceHandlers } from './api-types.js';
 import { appHandlers, effectiveSettings } from './handlers/app.js';
 import { codelistsHandlers } from './handlers/codelists.js';
-import { mailboxService, type MailboxDeps } from './handlers/mailbox.js';
+import { mailboxHandlers } from './handlers/mailbox.js';
+import { MailboxService, type MailboxDeps } from '../app/mailbox-service.js';
+import type { ViewSettings } from '../mailbox/message-detail.js';
 import { opsHandlers } from './handlers/ops.js';
 import { trustHandlers } from './handlers/trust.js';
 import { workspaceHandlers } from './handlers/workspace.js';
 import { WorkspaceFile } from './handlers/workspace-file.js';
 import { layoutHandlers } from './handlers/workspace-layout.js';
-import type { DemoStarter, DemoWarmer } from './handlers/workspace-training.js';
+import type { DemoStarter, DemoWarmer } from '../app/training.js';
 import type { HostLink } from './service-runtime.js';
 import type { ServiceOptions } from './service-protocol.js';
 
@@ -29,16 +31,19 @@ const warmDemo: DemoWarmer = async (dir) => {
 export function createServiceHandlers(options: ServiceOptions, host: HostLink = { protector: undefined }, startDemo: DemoStarter = startDemoMailbox, deps: MailboxDeps = {}) {
   const workspace = new WorkspaceFile(options.dataDir);
   // the name order is the caseworker's setting (app area); the mailbox area writes views with it
-  const viewSettings = async () => ({ familyNameFirst: (await effectiveSettings(workspace, internals.config)).familyNameFirst });
-  const { handlers: mailbox, internals } = mailboxService(options, host, { viewSettings, ...deps });
+  const viewSettings = async (): Promise<ViewSettings> => ({ familyNameFirst: (await effectiveSettings(workspace, service.config)).familyNameFirst });
+  // the application layer: one MailboxService that every area's handlers are thin over
+  // (a demo starter of a test's own has no keys to make ahead)
+  const demo = { startDemo, ...(startDemo === startDemoMailbox ? { warmDemo } : {}) };
+  const service = new MailboxService({ dataDir: options.dataDir, protector: host.protector }, { viewSettings, ...demo, ...deps });
+  const mailbox = mailboxHandlers(options, service);
   return {
-    ...appHandlers(options, workspace, internals.config),
+    ...appHandlers(options, workspace, service.config),
     ...mailbox,
-    // a demo starter of a test's own has no keys to make ahead
-    ...workspaceHandlers(options, { file: workspace, mailbox, startDemo, ...(startDemo === startDemoMailbox ? { warmDemo } : {}), config: internals.config, fetchIdle: internals.fetchIdle }),
+    ...workspaceHandlers(options, { file: workspace, mailbox, training: service.training, config: service.config, fetchIdle: service.fetchIdle }),
     ...layoutHandlers(workspace),
-    ...opsHandlers(options, internals),
-    ...trustHandlers(internals),
-    ...codelistsHandlers(internals),
+    ...opsHandlers(options, service),
+    ...trustHandlers(service),
+    ...codelistsHandlers(service),
   } satisfies ServiceHandlers;
 }

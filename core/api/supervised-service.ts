@@ -23,6 +23,7 @@ import type { ServiceRestarted } from './contract/app.js';
 import { readInProgress, recordIncident, OPERATION_WORDS, type IncidentReason, type OperationInProgress } from './service-incidents.js';
 import type { ServiceHost } from './service-host.js';
 import { parseEventPayload } from './validate.js';
+import { bridgeOf, ServiceListeners } from './service-listeners.js';
 import { failure, type CallResult } from './wire.js';
 
 /** What front ends use of a service (a ServiceHost fits, and so does this supervisor). */
@@ -92,8 +93,7 @@ export class SupervisedService implements ServiceHandle {
   private current: Promise<ServiceHost>;
   /** The services that died, with the error their unanswered calls get. */
   private readonly crashed = new WeakMap<ServiceHost, PostfachError>();
-  private readonly listeners = new Map<EventName, Set<(payload: unknown) => void>>();
-  private readonly exitListeners = new Set<(reason: string) => void>();
+  private readonly listeners = new ServiceListeners();
   private readonly restarts: number[] = [];
   private closing = false;
   private ended: string | undefined;
@@ -132,22 +132,15 @@ export class SupervisedService implements ServiceHandle {
   }
 
   on(event: EventName, listener: (payload: unknown) => void): Unsubscribe {
-    let set = this.listeners.get(event);
-    if (set === undefined) this.listeners.set(event, (set = new Set()));
-    set.add(listener);
-    return () => set.delete(listener);
+    return this.listeners.on(event, listener);
   }
 
   onExit(listener: (reason: string) => void): Unsubscribe {
-    this.exitListeners.add(listener);
-    return () => this.exitListeners.delete(listener);
+    return this.listeners.onExit(listener);
   }
 
   asBridge(): PostfachBridge {
-    return {
-      call: (method, input) => this.invoke(method, input) as Promise<CallResult<never>>,
-      on: (event, listener) => this.on(event, listener as (payload: unknown) => void),
-    } satisfies PostfachBridge;
+    return bridgeOf((method, input) => this.invoke(method, input), this.listeners);
   }
 
   async close(graceMs = 2_000): Promise<void> {
@@ -167,7 +160,7 @@ export class SupervisedService implements ServiceHandle {
   }
 
   private emit(event: EventName, payload: unknown): void {
-    for (const listener of this.listeners.get(event) ?? []) listener(payload);
+    this.listeners.emit(event, payload);
   }
 
   /** The supervisor's own event, checked against the contract like every event from a service. */
@@ -179,7 +172,7 @@ export class SupervisedService implements ServiceHandle {
   private end(reason: string): void {
     if (this.ended !== undefined) return;
     this.ended = reason;
-    for (const listener of this.exitListeners) listener(reason);
+    this.listeners.exited(reason);
   }
 
   /** Runs synchronously inside the dead host's exit report, before its unanswered calls resume (they read `crashed`). */

@@ -21,7 +21,7 @@ import { formatPersonName } from '../api/contract/names.js';
 import { clipText } from '../text-bounds.js';
 import { listNames } from './list-names.js';
 import { PostfachError, toPostfachError } from '../errors.js';
-import type { ByteSource } from '../io/byte-source.js';
+import { readAll, type ByteSource } from '../io/byte-source.js';
 import { contentCoverage, type ContentCoverage } from '../osci/content/coverage.js';
 import { decodeContent, type ContainerResult, type ContentResult, type ContentSignatureInfo } from '../osci/content/decode.js';
 import { osciError } from '../osci/errors.js';
@@ -130,16 +130,6 @@ function intermediaryCheck(delivery: FetchedDelivery, at: Date): SignatureCheckF
     reasons: [],
     technical: `SupplierSignature ${s.trust}; ${s.references.length} references${s.weak ? '; weak algorithm' : ''}`,
   };
-}
-
-async function head(source: ByteSource, n = 64): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  let got = 0;
-  for await (const chunk of source.stream({ start: 0, end: Math.min(n, source.size) })) {
-    parts.push(chunk);
-    got += chunk.length;
-  }
-  return Buffer.concat(parts, got);
 }
 
 /** Streams a source for the store; the kill test may cut the process in the middle of it. */
@@ -296,7 +286,7 @@ export async function acceptDelivery(delivery: FetchedDelivery, options: AcceptO
     const item = part.coverage.item;
     if (item === main) continue;
     // the type is what the bytes are (text is recognised as such), never assumed: unknown is octet-stream
-    const type = detectMimeType(await head(item.data, MAGIC_LENGTH));
+    const type = detectMimeType(await readAll(item.data, MAGIC_LENGTH, { start: 0, end: Math.min(MAGIC_LENGTH, item.data.size) }));
     const name = item.kind === 'attachment' ? item.contentId : (item.id ?? `inhalt-${attachments.length + 1}`);
     attachments.push({
       name: name.slice(0, 1000),

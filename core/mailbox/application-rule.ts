@@ -18,7 +18,7 @@
  */
 import { PostfachError } from '../errors.js';
 import type { CoverageStatus as PartStatus, PartRole } from '../domain/coverage.js';
-import type { ByteSource } from '../io/byte-source.js';
+import { readAll, type ByteSource } from '../io/byte-source.js';
 import type { ContentSignatureInfo } from '../osci/content/decode.js';
 import type { ContentCoverage, ItemCoverage } from '../osci/content/coverage.js';
 
@@ -42,18 +42,8 @@ export type Choice =
   | { readonly kind: 'ambiguous'; readonly parts: readonly Part[]; readonly error: PostfachError }
   | { readonly kind: 'none'; readonly parts: readonly Part[]; readonly error: PostfachError };
 
-async function head(source: ByteSource, n = 64): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  let got = 0;
-  for await (const chunk of source.stream({ start: 0, end: Math.min(n, source.size) })) {
-    parts.push(chunk);
-    got += chunk.length;
-  }
-  return Buffer.concat(parts, got);
-}
-
 export async function looksLikeXml(source: ByteSource): Promise<boolean> {
-  const text = (await head(source)).toString('utf8').replace(/^\uFEFF/, '').trimStart();
+  const text = (await readAll(source, 64, { start: 0, end: Math.min(64, source.size) })).toString('utf8').replace(/^\uFEFF/, '').trimStart();
   return text.startsWith('<');
 }
 

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { ESLint } from 'eslint';
 import tseslint from 'typescript-eslint';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { EXCEPTIONS } from '../../build/architecture/layers.js';
 import { projectRoot } from '../helpers/shared.js';
 
 const fixture = (name: string): string => readFileSync(path.join(projectRoot, 'tests', 'architecture', 'fixtures', name), 'utf8');
@@ -82,13 +83,16 @@ describe('the layering rule passes allowed imports', () => {
 });
 
 describe('the exceptions of build/architecture/layers.ts only shrink', () => {
-  it('a listed exception that no import needs any more is reported', async () => {
-    // cli/mailbox-service.ts is excused for its import of core/config; this text has none
-    const [result] = await eslint.lintText("import { ExitCode } from './exit-codes.js';\nexport const code = ExitCode;\n", {
-      filePath: path.join(projectRoot, 'cli/mailbox-service.ts'),
-    });
+  // the first exception still listed (the list only shrinks; which entries remain is not this test's business)
+  const listed = EXCEPTIONS[0];
+  it.runIf(listed !== undefined)('a listed exception that no import needs any more is reported', async () => {
+    const file = listed!.from[0]!;
+    const [result] = await eslint.lintText('export const unused = 1;\n', { filePath: path.join(projectRoot, file) });
     const messages = result === undefined ? [] : layering(result);
-    expect(messages.map((m) => m.message)).toEqual([expect.stringMatching(/^local\/layering: the exception cli\/mailbox-service\.ts → 'config' is no longer needed/)]);
+    const escaped = file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+    expect(messages.map((m) => m.message)).toEqual(
+      expect.arrayContaining([expect.stringMatching(new RegExp(`^local/layering: the exception ${escaped} → '${listed!.to[0]}' is no longer needed`))]),
+    );
   });
 
   it('an arrow for types only does not excuse a value import', async () => {

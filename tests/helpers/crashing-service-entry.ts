@@ -9,7 +9,7 @@
 import { parentPort } from 'node:worker_threads';
 import type { ServiceContext, ServiceHandlers } from '../../core/api/api-types.js';
 import type { HandlerInput } from '../../core/api/contract.js';
-import type { InsideHeavyWorkHook } from '../../core/api/heavy-work.js';
+import type { InsideHeavyWorkHook } from '../../core/app/heavy-work.js';
 import { createServiceHandlers } from '../../core/api/service.js';
 import { runService } from '../../core/api/service-runtime.js';
 

@@ -5,10 +5,11 @@
  * data; with --screenshot the picture is embedded (pdfimages). A real application is refused.
  */
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageListItem } from '../../core/api/contract/mailbox.js';
+import { recordIncident } from '../../core/api/service-incidents.js';
 import type { RunningIntermediary } from '../../intermediary/index.js';
 import { createStore, ensureBuilt, fetchArgs, fetchEnv, postfach, send, sharedPki, startTestIntermediary, tempDir } from '../mailbox/helpers.js';
 
@@ -127,5 +128,16 @@ describe('postfach abnahme', () => {
     const refused = await postfach(['abnahme', String(real.id), '--store', dbPath, '--out', path.join(root, 'echt.pdf'), '--json'], env);
     expect(refused.status).toBe(1);
     expect(JSON.parse(refused.stdout)).toMatchObject({ ok: false, error: { kind: 'abnahme-not-test' } });
+  }, 120_000);
+
+  it('goes through the service: a message quarantined for the record is refused as in the desktop app', async () => {
+    // the quarantine is the service's (heavy work, core/api): a command that wrote the record itself would not see it
+    const test = items.find((i) => i.isTest) as MessageListItem;
+    recordIncident(path.dirname(dbPath), 'memory', [{ operation: 'acceptance-record', messageId: test.messageId, storeId: test.id, startedAt: new Date().toISOString() }]);
+    const out = path.join(root, 'abnahme-quarantaene.pdf');
+    const refused = await postfach(['abnahme', String(test.id), '--store', dbPath, '--out', out, '--json'], env);
+    expect(refused.status).toBe(1);
+    expect(JSON.parse(refused.stdout)).toMatchObject({ ok: false, error: { kind: 'work-quarantined' } });
+    expect(existsSync(out)).toBe(false);
   }, 120_000);
 });

@@ -20,6 +20,8 @@ let intermediary: RunningIntermediary;
 let store: PostfachStore;
 let recoveryKey = '';
 const storePath = path.join(root, 'original', 'postfach.db');
+/** The technical log of a data folder, all days. */
+const techLog = (dataDir: string): string => readdirSync(path.join(dataDir, 'logs')).map((f) => readFileSync(path.join(dataDir, 'logs', f), 'utf8')).join('');
 const backupFile = path.join(root, 'postfach.pfbak');
 
 /** Everything of a store that must survive: each message with its content and attachments, the audit log. */
@@ -173,6 +175,8 @@ describe('backup round trip', () => {
     const created = await postfach(['backup', 'create', '--store', storePath, '--out', file, '--json'], env);
     expect(created.status, created.stderr + created.stdout).toBe(0);
     expect(JSON.parse(created.stdout)).toMatchObject({ ok: true, summary: { messages: 4 } });
+    // made by the service's ops handler (the contract's backup.create), which alone writes it into the technical log
+    expect(techLog(path.dirname(storePath))).toContain('"event":"backup.created"');
     const verified = await postfach(['backup', 'verify', file], env);
     expect(verified.status).toBe(0);
     expect(verified.stdout).toMatch(/^Sicherung in Ordnung/);
@@ -182,8 +186,21 @@ describe('backup round trip', () => {
     const target = path.join(root, 'cli-ziel', 'postfach.db');
     const restored = await postfach(['backup', 'restore', file, '--store', target], env);
     expect(restored.status, restored.stderr).toBe(0);
+    expect(techLog(path.dirname(target))).toContain('"event":"backup.restored"');
+    expect(existsSync(path.join(path.dirname(target), 'workspace.json'))).toBe(true);
+    const bare = path.join(root, 'cli-ohne-einstellungen', 'postfach.db');
+    const withoutSettings = await postfach(['backup', 'restore', file, '--store', bare, '--no-settings'], env);
+    expect(withoutSettings.status, withoutSettings.stderr).toBe(0);
+    expect(existsSync(path.join(path.dirname(bare), 'workspace.json'))).toBe(false);
     const listed = await postfach(['list', '--store', target, '--json'], env);
     expect(JSON.parse(listed.stdout)).toHaveLength(3); // the fourth is in the Papierkorb
+    // verifying writes nothing beside the backup (the service works in a folder of its own)
+    expect(readdirSync(root).filter((f) => f === 'logs')).toEqual([]);
+    // a restore that fails leaves nothing where there was nothing (not even the service's technical log)
+    const failedTarget = path.join(root, 'cli-falsch', 'postfach.db');
+    const failed = await postfach(['backup', 'restore', file, '--store', failedTarget], { ...env, POSTFACH_BACKUP_PASSWORD: 'falsches-Passwort' });
+    expect(failed.status).toBe(1);
+    expect(existsSync(path.dirname(failedTarget))).toBe(false);
     const wrong = await postfach(['backup', 'verify', file], { ...env, POSTFACH_BACKUP_PASSWORD: 'falsches-Passwort' });
     expect(wrong.status).toBe(1);
     expect(wrong.stderr).toMatch(/^Fehler: Das Passwort der Sicherung ist falsch\./);

@@ -11,7 +11,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TRAINING_FOLDER } from '../../core/api/handlers/workspace-training.js';
+import { TRAINING_FOLDER } from '../../core/app/training.js';
 import { loadSenderSetup, sendApplications } from '../../intermediary/index.js';
 import { expectAxeClean } from './helpers/axe.js';
 import { serviceApi, trainingPrepared } from './helpers/flow.js';

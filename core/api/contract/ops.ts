@@ -44,6 +44,7 @@ export const backupSummarySchema = z.strictObject({
   files: count,
   bytes: count,
 });
+export type BackupSummaryDto = z.infer<typeof backupSummarySchema>;
 
 export const rotationStepSchema = z.strictObject({
   id: z.enum(['import', 'drain', 'switch', 'announce']),
@@ -79,11 +80,13 @@ export const opsMethods = {
   'backup.create': serviceMethod(
     z.strictObject({
       target: filePath,
-      password: z.string().min(8).max(1024),
+      /** Too short a password is refused by core/backup (`backup-weak-password`), in words, not as bad input. */
+      password: secret,
       /** The user confirmed replacing an existing file (the desktop save dialog): written beside it, renamed over it when complete. Without it an existing file is refused. */
       replace: z.boolean().optional(),
     }),
-    z.strictObject({ path: filePath, summary: backupSummarySchema }),
+    /** `entries`: the files in the backup (store, attachments, keys, settings). */
+    z.strictObject({ path: filePath, summary: backupSummarySchema, entries: count }),
   ),
   /** Decrypts and checks a backup completely, writes nothing. */
   'backup.verify': serviceMethod(z.strictObject({ file: filePath, password: secret }), z.strictObject({ createdAt: isoTime, appVersion: shortText, summary: backupSummarySchema })),
@@ -92,7 +95,8 @@ export const opsMethods = {
    * profile. The store is not opened: it opens with its password or recovery key afterwards.
    */
   'backup.restore': serviceMethod(
-    z.strictObject({ file: filePath, password: secret, storePath: filePath.optional() }),
+    /** `settings: false`: the caseworker's settings (workspace.json) are not restored (`postfach backup restore --no-settings`). */
+    z.strictObject({ file: filePath, password: secret, storePath: filePath.optional(), settings: z.boolean().optional() }),
     z.strictObject({ storePath: filePath, summary: backupSummarySchema, createdAt: isoTime, settingsRestored: z.array(shortText).max(20) }),
   ),
 
@@ -114,6 +118,8 @@ export const opsMethods = {
       target: filePath,
       screenshot: z.string().max(Math.ceil(SCREENSHOT_MAX_BYTES / 3) * 4).optional(),
       screenshotSource: shortText.optional(),
+      /** false: an existing file is refused (`postfach abnahme` without --force); default true (the save dialog asked). */
+      replace: z.boolean().optional(),
     }),
     z.strictObject({ path: filePath, size: count, screenshot: z.boolean() }),
   ),

@@ -9,7 +9,7 @@ import type { HandlerInput } from '../contract.js';
 import type { CodeListInfo } from '../contract/codelists.js';
 import { bundledCodeLists, codeListRegistry, compareVersions, importCodeListBytes, importCodeListFile } from '../../mailbox/code-lists.js';
 import type { StoredCodeList } from '../../store/index.js';
-import type { MailboxInternals } from './mailbox.js';
+import type { MailboxService } from '../../app/mailbox-service.js';
 
 function storedInfo(l: StoredCodeList): CodeListInfo {
   return {
@@ -24,7 +24,7 @@ function storedInfo(l: StoredCodeList): CodeListInfo {
   };
 }
 
-export function codelistsHandlers(internals: MailboxInternals) {
+export function codelistsHandlers(internals: MailboxService) {
   return {
     'codelists.list': async () => {
       const c = await internals.config();

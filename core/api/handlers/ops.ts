@@ -1,7 +1,7 @@
 /**
  * Handlers of the contract area "ops" (core/api/contract/ops.ts): the machine settings, backup and restore, the
  * certificate rotation, the acceptance record. They share the store session, the settings, the technical log and
- * the one-fetch-at-a-time rule with the mailbox handlers (MailboxInternals).
+ * the one-fetch-at-a-time rule with the mailbox handlers: the application layer's MailboxService.
  */
 import path from 'node:path';
 import type { ServiceContext } from '../api-types.js';
@@ -16,7 +16,7 @@ import { PostfachError } from '../../errors.js';
 import { cancelRotation, rotationStatus, runRotation, stageRotation, type RotationStatus } from '../../mailbox/rotation.js';
 import type { RotationStatusDto } from '../contract/ops.js';
 import { WORKSPACE_FILE } from './workspace-file.js';
-import type { MailboxInternals } from './mailbox.js';
+import type { MailboxService } from '../../app/mailbox-service.js';
 
 function masked(value: unknown): MachineConfigDto['settings'][number]['value'] {
   if (value === undefined) return null;
@@ -45,9 +45,17 @@ export function machineConfigDto(config: ResolvedConfig): MachineConfigDto {
   };
 }
 
+/** Why a record has no screenshot, by the front end that asked for it (the command line has no browser). */
+const NO_SCREENSHOT: Readonly<Record<ServiceOptions['host'], string>> = {
+  desktop: 'kein Bildschirmfoto übergeben',
+  browser: 'im Browser-Modus ohne Bildschirmfoto erstellt',
+  cli: 'auf der Kommandozeile ohne Browser erstellt',
+  serve: 'über den Abrufdienst ohne Bildschirmfoto erstellt',
+};
+
 const dto = (s: RotationStatus): RotationStatusDto => ({ ...s, steps: s.steps.map((x) => ({ ...x })), retired: [...s.retired], lastCompleted: s.lastCompleted ? { ...s.lastCompleted } : null });
 
-export function opsHandlers(options: ServiceOptions, shared: MailboxInternals) {
+export function opsHandlers(options: ServiceOptions, shared: MailboxService) {
   const store = () => {
     const s = shared.session.store;
     if (s === undefined) throw new PostfachError('store-not-open', { de: 'Der Datenspeicher ist nicht geöffnet.', en: 'The data store is not open.' }, 'no store opened in this service');
@@ -70,7 +78,7 @@ export function opsHandlers(options: ServiceOptions, shared: MailboxInternals) {
         settingsFiles: [{ name: WORKSPACE_FILE, path: path.join(options.dataDir, WORKSPACE_FILE) }],
       });
       shared.log.write('info', 'backup.created', { messages: manifest.summary.messages, files: manifest.summary.files, bytes: manifest.summary.bytes });
-      return { path: path.resolve(input.target), summary: manifest.summary };
+      return { path: path.resolve(input.target), summary: manifest.summary, entries: manifest.entries.length };
     },
     'backup.verify': async (input: HandlerInput<'backup.verify'>) => verifyBackup(input.file, input.password),
     'backup.restore': async (input: HandlerInput<'backup.restore'>) => {
@@ -79,7 +87,7 @@ export function opsHandlers(options: ServiceOptions, shared: MailboxInternals) {
       if (shared.session.store !== undefined && path.resolve(shared.session.store.paths.database) === target) {
         throw new PostfachError('backup-target-exists', { de: 'Der Datenspeicher ist geöffnet; zurückgespielt wird nur in einen leeren Ort.', en: 'The data store is open; a backup is only restored into an empty place.' }, 'restore target is the open store');
       }
-      const restored = await restoreBackup({ file: input.file, password: input.password, storePath: target, settingsDir: options.dataDir });
+      const restored = await restoreBackup({ file: input.file, password: input.password, storePath: target, ...(input.settings === false ? {} : { settingsDir: options.dataDir }) });
       shared.log.write('info', 'backup.restored', { messages: restored.summary.messages, files: restored.summary.files });
       return { storePath: restored.storePath, summary: restored.summary, createdAt: restored.createdAt, settingsRestored: restored.settingsRestored };
     },
@@ -121,14 +129,15 @@ export function opsHandlers(options: ServiceOptions, shared: MailboxInternals) {
       const result = await shared.heavy.run('acceptance-record', { storeId: input.id, messageId: store().getDelivery(input.id).messageId }, () => acceptanceRecord(store(), input.id, {
         out: input.target,
         timeZone: c.values.officeTimeZone,
-        // the target comes from the save dialog (which asked before replacing) or is a fresh download file
-        replace: true,
+        // the target comes from the save dialog (which asked before replacing) or is a fresh download file; the
+        // command line replaces only with --force
+        replace: input.replace ?? true,
         programVersion: options.appVersion,
         log: shared.log,
         cache: shared.views,
         ...(input.screenshot
           ? { screenshot: { png: Buffer.from(input.screenshot, 'base64'), source: input.screenshotSource ?? (options.host === 'desktop' ? 'Desktop-Programm' : 'Browser-Modus') } }
-          : { noScreenshotReason: options.host === 'desktop' ? 'kein Bildschirmfoto übergeben' : 'im Browser-Modus ohne Bildschirmfoto erstellt' }),
+          : { noScreenshotReason: NO_SCREENSHOT[options.host] }),
       }));
       return { path: result.path, size: result.size, screenshot: result.screenshot };
     },

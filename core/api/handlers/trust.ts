@@ -10,7 +10,7 @@ import { PostfachError } from '../../errors.js';
 import { certificateSummary } from '../../mailbox/certificates.js';
 import { assertOfficeListOpen, readCaFile, type TrustedCaList } from '../../mailbox/trusted-cas.js';
 import { fingerprintOf } from '../../store/index.js';
-import type { MailboxInternals } from './mailbox.js';
+import type { MailboxService } from '../../app/mailbox-service.js';
 
 function listDto(list: TrustedCaList) {
   return {
@@ -25,7 +25,7 @@ function listDto(list: TrustedCaList) {
 /** A fingerprint as the UI shows it (AB:CD:…) or as the store keeps it (abcd…): the store's form. */
 const normalized = (fingerprint: string): string => fingerprint.replace(/[:\s]/g, '').toLowerCase();
 
-export function trustHandlers(shared: MailboxInternals) {
+export function trustHandlers(shared: MailboxService) {
   const store = () => shared.session.require();
 
   return {

@@ -14,7 +14,7 @@ import type { WorkspaceState } from '../contract/workspace.js';
 import type { ServiceOptions } from '../service-protocol.js';
 import type { WorkspaceFile } from './workspace-file.js';
 import { serviceLicenses } from './workspace-licenses.js';
-import { TrainingRunner, trainingUnavailable, type DemoStarter, type DemoWarmer } from './workspace-training.js';
+import { trainingUnavailable, type TrainingRunner } from '../../app/training.js';
 import { TransferFolders } from './workspace-transfer.js';
 
 /** What the workspace needs of the mailbox area. */
@@ -23,9 +23,8 @@ export type MailboxStoreHandlers = Pick<ServiceHandlers, 'store.open' | 'store.c
 export interface WorkspaceDeps {
   readonly file: WorkspaceFile;
   readonly mailbox: MailboxStoreHandlers;
-  readonly startDemo: DemoStarter;
-  /** Makes the Übungsmodus's keys ahead while the first-start choice is read (optional). */
-  readonly warmDemo?: DemoWarmer;
+  /** The Übungsmodus runner, owned by the application layer's MailboxService. */
+  readonly training: TrainingRunner;
   /** Settles when no fetch runs (the mailbox area's): the Übungsmodus sends its later applications only then. */
   readonly fetchIdle?: () => Promise<void>;
   /** The machine settings (core/config): whether IT offers the Übungsmodus on this PC. */
@@ -44,15 +43,11 @@ export function workspaceHandlers(options: ServiceOptions, deps: WorkspaceDeps) 
   // the Übungsmodus reports its preparation also after the call that started it returned (the background part):
   // through the service's one event channel, kept from the last call
   let events: ServiceContext | undefined;
-  const training = new TrainingRunner(
-    options.dataDir,
-    deps.startDemo,
-    {
-      progress: (preparation) => events?.emit('workspace.trainingProgress', preparation),
-      ended: () => events?.emit('workspace.changed', state()),
-    },
-    deps.warmDemo,
-  );
+  const training = deps.training;
+  training.listen({
+    progress: (preparation) => events?.emit('workspace.trainingProgress', preparation),
+    ended: () => events?.emit('workspace.changed', state()),
+  });
   const transfer = new TransferFolders(options.dataDir);
 
   const state = (): WorkspaceState => {

@@ -13,8 +13,8 @@
  * The keys, the largest part, may be made ahead while the first-start screen is read (`warmUp`).
  */
 import path from 'node:path';
-import { PostfachError } from '../../errors.js';
-import type { TrainingPreparation } from '../contract/workspace.js';
+import { PostfachError } from '../errors.js';
+import type { TrainingPreparation } from '../api/contract/workspace.js';
 
 export interface DemoMailbox {
   /** The demo store (its mailbox identity is set up); closed, to be opened through `store.open`. */
@@ -74,7 +74,7 @@ export class TrainingRunner {
   constructor(
     private readonly dataDir: string,
     private readonly startDemo: DemoStarter,
-    private readonly listener: PreparationListener = { progress: () => undefined, ended: () => undefined },
+    private listener: PreparationListener = { progress: () => undefined, ended: () => undefined },
     private readonly warmDemo?: DemoWarmer,
   ) {}
 
@@ -85,6 +85,11 @@ export class TrainingRunner {
   warmUp(): void {
     if (this.running !== undefined || this.starting !== undefined || this.warmDemo === undefined) return;
     this.warmDemo(trainingDir(this.dataDir)).catch(() => undefined);
+  }
+
+  /** Who is told where the preparation stands (the workspace area, through the service's events). */
+  listen(listener: PreparationListener): void {
+    this.listener = listener;
   }
 
   get current(): DemoMailbox | undefined {

@@ -4,8 +4,8 @@
  * in-progress file of the data folder, and removed afterwards; a message whose operation brought the service down
  * before is refused that operation (service-incidents.ts: the host records the quarantine after a crash).
  */
-import type { HeavyOperation, OperationInProgress, QuarantineEntry } from './service-incidents.js';
-import { quarantinedError, quarantineOf, writeInProgress } from './service-incidents.js';
+import type { HeavyOperation, OperationInProgress, QuarantineEntry } from '../api/service-incidents.js';
+import { quarantinedError, quarantineOf, writeInProgress } from '../api/service-incidents.js';
 
 /** What heavy work is about: the message's store id and OSCI message id, where known. */
 export interface WorkSubject {

@@ -1,0 +1,507 @@
+/**
+ * The application layer of the service: one MailboxService owns what the contract's handlers share between calls —
+ * the store session, the machine settings, the technical log, the views read, heavy work, the mailbox identity
+ * once loaded, the one running fetch (the fetch lock) and whether the open store is the Übungsmodus's. The handlers
+ * (core/api/handlers/*) are thin over it: they take the contract's input, call one method, and map the result to
+ * the contract's DTO. Every use of the store goes through `store()` (and `session`), so that another store behind
+ * an interface can slot in at one place.
+ */
+import { X509Certificate } from 'node:crypto';
+import path from 'node:path';
+import type { ServiceContext } from '../api/api-types.js';
+import type { HandlerInput, MethodName } from '../api/contract.js';
+import type { FetchResult, StoreStatus } from '../api/contract/mailbox.js';
+import { assertUnlocked, loadConfig, type ResolvedConfig } from '../config/load-config.js';
+import { toPostfachError } from '../errors.js';
+import { importCodeListFolder, type FolderImport } from '../mailbox/code-lists.js';
+import { mailboxError } from '../mailbox/errors.js';
+import { runFetch, testConnection } from '../mailbox/fetch-engine.js';
+import {
+  connectionRecord,
+  identityFromFiles,
+  identityFromRecord,
+  identityRecord,
+  keyExpiry,
+  retiredKeyEntry,
+  updatedConnection,
+  type MailboxIdentity,
+} from '../mailbox/identity.js';
+import { checkKeyPolicy } from '../mailbox/key-policy.js';
+import { ViewCache, type ViewSettings } from '../mailbox/message-detail.js';
+import { startNameBackfill, type Backfill } from '../mailbox/name-backfill.js';
+import { identityUnderPolicy, networkSettings } from '../mailbox/policy-connection.js';
+import { StoreSession } from '../mailbox/store-session.js';
+import { assertOfficeListOpen, evaluationFor, readCaFile, reevaluateIfChanged, trustedCaList, withTrustAnchors, type TrustedCaList } from '../mailbox/trusted-cas.js';
+import type { PostFunction } from '../osci/client/dialog.js';
+import { TechLog } from '../ops/tech-log.js';
+import type { KeyProtector, PostfachStore, ReevaluationCount } from '../store/index.js';
+import { HeavyWork, type InsideHeavyWorkHook } from './heavy-work.js';
+import { TRAINING_FOLDER, TrainingRunner, trainingUnavailable, type DemoStarter, type DemoWarmer } from './training.js';
+
+/** A service composed without the demo (none today): the Übungsmodus says it cannot start. */
+const noDemo: DemoStarter = () => Promise.reject(trainingUnavailable('no demo starter in this service'));
+
+type In<M extends MethodName> = HandlerInput<M>;
+
+/**
+ * The CA files of a set-up (or of `fetch --trusted-ca`), read and checked before anything is written: CA
+ * certificates only; refused while IT fixed the list. DER of each CA.
+ */
+function setupCas(files: readonly string[] | undefined, config: ResolvedConfig | undefined): Buffer[] {
+  if (files === undefined || files.length === 0) return [];
+  assertOfficeListOpen(trustedCaList([], config));
+  return files.flatMap((file) => readCaFile(file).cas.map((c) => c.raw));
+}
+
+export interface MailboxDeps {
+  /** The machine settings (core/config); default: loaded once from policy and machine file. */
+  readonly config?: () => Promise<ResolvedConfig>;
+  /**
+   * A transport in place of Node's HTTP (the desktop app's Electron net: system proxy with NTLM/Kerberos, the Windows
+   * certificate store). It may answer undefined — with extra TLS CAs (Chromium's network cannot take CAs per request)
+   * or a proxy mode other than `system` — and Node's HTTP (system store + those CAs, the configured proxy) is used.
+   */
+  readonly transport?: (connection: { url: string; timeoutMs: number; tlsCas: readonly X509Certificate[]; proxyMode: string }) => PostFunction | undefined;
+  /** Test-only: runs inside heavy work once it is recorded as in progress (heavy-work.ts); never set by the product. */
+  readonly insideHeavyWork?: InsideHeavyWorkHook;
+  /** The caseworker's settings that change how a message is written (name order); default "Nachname, Vorname". */
+  readonly viewSettings?: () => Promise<ViewSettings>;
+  /** The Übungsmodus's demo mailbox (app/, loaded on first use) and, optionally, its keys made ahead. */
+  readonly startDemo?: DemoStarter;
+  readonly warmDemo?: DemoWarmer;
+}
+
+export interface MailboxServiceOptions {
+  /** The data folder: the default store, the technical log, heavy work in progress, the Übungsmodus. */
+  readonly dataDir: string;
+  /** The host's OS key store (desktop app), where there is one. */
+  readonly protector?: KeyProtector | undefined;
+}
+
+export class MailboxService {
+  readonly session: StoreSession;
+  readonly views = new ViewCache();
+  /** Heavy work on a message: recorded as in progress, refused where it brought the service down before. */
+  readonly heavy: HeavyWork;
+  readonly log: TechLog;
+  /** The Übungsmodus: at most one demo mailbox, its store opened through `openStore` like any other. */
+  readonly training: TrainingRunner;
+  private identity: MailboxIdentity | undefined;
+  /** The fetch lock: the one running fetch, if any. */
+  private running: AbortController | undefined;
+  // the running fetch's end, for those who wait until no fetch runs (fetchIdle)
+  private fetchFinished: Promise<void> = Promise.resolve();
+  private fetchEnded: (() => void) | undefined;
+  private configLoaded: Promise<ResolvedConfig> | undefined;
+  private configNow: ResolvedConfig | undefined;
+  private backfill: Backfill | undefined;
+  private folderImport: FolderImport | undefined;
+  /** One re-evaluation at a time: two runs over the same deliveries with different sets would leave them mixed. */
+  private trustWork: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly options: MailboxServiceOptions,
+    private readonly deps: MailboxDeps = {},
+  ) {
+    this.session = new StoreSession({ dataDir: options.dataDir, ...(options.protector ? { protector: options.protector } : {}) });
+    this.heavy = new HeavyWork(options.dataDir, deps.insideHeavyWork);
+    this.log = new TechLog(options.dataDir);
+    this.training = new TrainingRunner(options.dataDir, deps.startDemo ?? noDemo, undefined, deps.warmDemo);
+  }
+
+  /** The machine settings, loaded on first use (policy, machine file); they apply to every identity used. */
+  readonly config = async (): Promise<ResolvedConfig> => {
+    if (this.configLoaded === undefined) {
+      this.configLoaded = (this.deps.config ?? (() => loadConfig()))();
+      this.configLoaded.then(
+        (c) => {
+          this.log.write('info', 'config.loaded', { policy: c.origins.policy, machineFile: c.origins.machineFile, locked: Object.values(c.state).filter((x) => x.locked).length });
+          for (const p of c.problems) this.log.write('warn', 'config.problem', { layer: p.layer, setting: p.setting ?? null, detail: p.detail });
+        },
+        () => undefined,
+      );
+    }
+    this.configNow = await this.configLoaded;
+    this.session.setStoreFolder(this.configNow.values.storeFolder);
+    return this.configNow;
+  };
+
+  /** The open store, or `store-not-open`: the one place the service reaches the store. */
+  store(): PostfachStore {
+    return this.session.require();
+  }
+
+  /** The settings that change how a view is written, read before each view. */
+  async applyViewSettings(): Promise<void> {
+    this.views.settings = this.deps.viewSettings ? await this.deps.viewSettings() : { familyNameFirst: true };
+  }
+
+  /** The open store is the Übungsmodus demo store (`<data folder>/uebungsmodus/`). */
+  inTraining(): boolean {
+    return this.session.store?.paths.database.startsWith(path.join(path.resolve(this.options.dataDir), TRAINING_FOLDER) + path.sep) === true;
+  }
+
+  /** What the policy folder of code lists gave at the last opening of the store (undefined: no folder set). */
+  codeListFolder(): FolderImport | undefined {
+    return this.folderImport;
+  }
+
+  // ---- the store ----
+
+  async status(wanted?: string): Promise<StoreStatus> {
+    await this.config();
+    return this.session.status(wanted);
+  }
+
+  async createStore(input: In<'store.create'>, context: ServiceContext): Promise<{ status: StoreStatus; recoveryKey: string }> {
+    if (input.password === undefined && input.protector !== true) {
+      throw mailboxError('identity-invalid', 'store.create without password and without protector', {
+        text: {
+          de: 'Für den Datenspeicher ist ein Passwort oder der Schlüsselspeicher des Betriebssystems nötig.',
+          en: 'The data store needs a password or the operating system’s key store.',
+        },
+      });
+    }
+    const c = await this.config();
+    // a set-up: the key files, the connection and the CA files are read and checked before anything is written
+    const setUp = input.identity === undefined ? undefined : identityFromFiles(input.identity);
+    if (setUp) checkKeyPolicy(setUp, c);
+    const setUpCas = setupCas(input.identity?.trustedCaFiles, c);
+    const created = await this.session.create(
+      input.path,
+      {
+        ...(input.password === undefined ? {} : { password: input.password }),
+        ...(input.protector === undefined ? {} : { protector: input.protector }),
+      },
+      setUp
+        ? async (s) => {
+            s.saveMailboxIdentity(identityRecord(setUp));
+            if (setUpCas.length > 0) {
+              s.addTrustedCas(setUpCas, 'setup');
+              await s.reevaluateTrust(evaluationFor(s.trustedCas(), c, setUp.chain), 'ca-added');
+            }
+          }
+        : undefined,
+    );
+    this.applyRetentionPolicy(c);
+    await this.reevaluateStored(context);
+    await this.afterOpen(c);
+    return { status: this.storeChanged(context), recoveryKey: created.recoveryKey };
+  }
+
+  async openStore(input: In<'store.open'>, context: ServiceContext): Promise<StoreStatus> {
+    const c = await this.config();
+    await this.session.open(input.path, input.unlock);
+    this.applyRetentionPolicy(c);
+    await this.reevaluateStored(context);
+    await this.afterOpen(c);
+    this.log.write('info', 'store.opened', { way: 'password' in input.unlock ? 'password' : 'recoveryKey' in input.unlock ? 'recovery-key' : 'os-key-store' });
+    return this.storeChanged(context);
+  }
+
+  closeStore(context: ServiceContext): StoreStatus {
+    this.running?.abort();
+    this.backfill?.stop();
+    this.session.close();
+    return this.storeChanged(context);
+  }
+
+  /** The store changed (opened, closed, switched): identity and views forgotten, the UI told. */
+  storeChanged(context: ServiceContext): StoreStatus {
+    this.identity = undefined;
+    this.views.clear();
+    const status = this.session.status();
+    context.emit('store.changed', status);
+    return status;
+  }
+
+  /**
+   * After a store opened: the code lists of the policy folder are checked and taken over (a broken file is named
+   * in the technical log and in Settings, the others are kept), and rows stored before the names were kept in
+   * their parts are read again in the background.
+   */
+  private async afterOpen(c: ResolvedConfig): Promise<void> {
+    const s = this.store();
+    this.folderImport = undefined;
+    if (c.values.codeListFolder !== undefined) {
+      this.folderImport = await importCodeListFolder(s, c.values.codeListFolder);
+      const changed = this.folderImport.imported.filter((f) => f.result !== 'unchanged').length;
+      this.log.write('info', 'codelists.folder', { imported: this.folderImport.imported.length, changed, refused: this.folderImport.refused.length });
+      for (const r of this.folderImport.refused) this.log.write('warn', 'codelists.refused', { kind: r.kind, detail: r.detail.slice(0, 500) });
+    }
+    this.backfill?.stop();
+    this.backfill = startNameBackfill(s);
+  }
+
+  /** Retention values IT fixed are written into the store when it opens (audited there as a settings change). */
+  private applyRetentionPolicy(c: ResolvedConfig): void {
+    const s = this.session.store;
+    if (s === undefined) return;
+    const current = s.getSettings();
+    const patch: { retentionTransferredDays?: number; retentionTrashDays?: number } = {};
+    if (c.state.retentionTransferredDays.locked && current.retentionTransferredDays !== c.values.retentionTransferredDays) patch.retentionTransferredDays = c.values.retentionTransferredDays;
+    if (c.state.retentionTrashDays.locked && current.retentionTrashDays !== c.values.retentionTrashDays) patch.retentionTrashDays = c.values.retentionTrashDays;
+    if (Object.keys(patch).length > 0) s.updateSettings(patch);
+  }
+
+  async updateRetention(input: In<'retention.updateSettings'>) {
+    const c = await this.config();
+    if (input.retentionTransferredDays !== undefined) assertUnlocked(c, 'retentionTransferredDays');
+    if (input.retentionTrashDays !== undefined) assertUnlocked(c, 'retentionTrashDays');
+    return this.store().updateSettings(input);
+  }
+
+  // ---- the identity ----
+
+  /** The mailbox identity of the store (with IT's connection values and the trusted CAs), read once. */
+  storedIdentity(): MailboxIdentity {
+    if (this.identity) return this.identity;
+    const record = this.store().readMailboxIdentity();
+    if (record === undefined) throw mailboxError('identity-missing', 'no mailbox identity in the store');
+    const retired = this.store().retiredKeys().map(retiredKeyEntry);
+    const own = { ...identityFromRecord(record), ...(retired.length > 0 ? { previousCipherKeys: retired } : {}) };
+    // the Übungsmodus mailbox keeps its own local intermediary: IT's connection settings are for the real one
+    this.identity = this.withTrust(this.inTraining() ? own : identityUnderPolicy(own, this.configNow));
+    return this.identity;
+  }
+
+  /** The office time zone of the settings loaded (before they are: the default of core/time). */
+  officeTimeZone(): string | undefined {
+    return this.configNow?.values.officeTimeZone;
+  }
+
+  /** The identity of the store, undefined where none is set up. */
+  async identityIfAny(): Promise<MailboxIdentity | undefined> {
+    await this.config();
+    return this.store().hasMailboxIdentity() ? this.storedIdentity() : undefined;
+  }
+
+  async setUpIdentity(input: In<'identity.setup'>, context: ServiceContext): Promise<MailboxIdentity> {
+    const c = await this.config();
+    const s = this.store();
+    const loaded = identityFromFiles(input);
+    checkKeyPolicy(loaded, c);
+    const cas = setupCas(input.trustedCaFiles, this.inTraining() ? undefined : c);
+    s.saveMailboxIdentity(identityRecord(loaded));
+    if (cas.length > 0) {
+      s.addTrustedCas(cas, 'setup');
+      await this.reevaluateNow('ca-added', context);
+    }
+    this.identity = undefined;
+    this.views.clear();
+    context.emit('store.changed', this.session.status());
+    return this.storedIdentity();
+  }
+
+  async updateConnection(input: In<'identity.updateConnection'>): Promise<MailboxIdentity> {
+    const c = await this.config();
+    if (input.intermediaryUrl !== undefined) assertUnlocked(c, 'intermediaryUrl');
+    if (input.intermediaryCertificateFile !== undefined) assertUnlocked(c, 'intermediaryCertificateFile');
+    if (input.intermediarySignerFiles !== undefined) assertUnlocked(c, 'intermediarySignerFiles');
+    const next = updatedConnection(this.storedIdentity().connection, input);
+    this.store().updateMailboxConnection(connectionRecord(next));
+    this.identity = undefined;
+    return this.storedIdentity();
+  }
+
+  /** The identity changed in the store (rotation): read it again next time. */
+  forgetIdentity(): void {
+    this.identity = undefined;
+  }
+
+  /** The machine settings applied to an identity (locked connection values, the trusted CAs). */
+  adapt = (identity: MailboxIdentity): MailboxIdentity => this.withTrust(identityUnderPolicy(identity, this.configNow));
+
+  // ---- trust ----
+
+  /** IT's settings as they apply to trust: none in the Übungsmodus (its demo CA must count whatever IT fixed). */
+  private trustConfig(): ResolvedConfig | undefined {
+    return this.inTraining() ? undefined : this.configNow;
+  }
+  private trustListNow(): TrustedCaList {
+    return trustedCaList(this.store().trustedCas(), this.trustConfig());
+  }
+  /** Certificates that may complete a sender's chain: those of the mailbox's own key files. */
+  private chainOf(s: PostfachStore): X509Certificate[] {
+    return (s.readMailboxIdentity()?.chainCertificates ?? []).map((der) => new X509Certificate(der));
+  }
+  private withTrust(using: MailboxIdentity): MailboxIdentity {
+    return withTrustAnchors(using, this.trustListNow());
+  }
+  private serialized<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.trustWork.then(work, work);
+    this.trustWork = next.catch(() => undefined);
+    return next;
+  }
+
+  /** The trusted sender CAs of the open store with IT's (none of IT's in the Übungsmodus). */
+  async trustList(): Promise<TrustedCaList> {
+    await this.config();
+    return this.trustListNow();
+  }
+
+  /** The stored deliveries judged again under the CAs now in force, when they are not those last judged with. */
+  private async reevaluateStored(context?: ServiceContext): Promise<void> {
+    const counted = await this.serialized(async () => {
+      const s = this.store();
+      return reevaluateIfChanged(s, this.trustListNow(), this.chainOf(s));
+    });
+    if (counted === undefined) return;
+    this.log.write('info', 'trust.reevaluated', { reason: 'ca-set-changed', checked: counted.checked, changed: counted.changed });
+    if (counted.changed > 0) {
+      this.identity = undefined;
+      this.views.clear();
+      context?.emit('messages.changed', { reason: 'state' });
+    }
+  }
+
+  /**
+   * After a change of the office's list: the stored deliveries judged again under the CAs now in force (one run at a
+   * time, audited by the store), the identity read again, views forgotten, lists told to reload.
+   */
+  async reevaluate(reason: 'ca-added' | 'ca-removed', context: ServiceContext): Promise<ReevaluationCount> {
+    await this.config();
+    return this.reevaluateNow(reason, context);
+  }
+
+  private async reevaluateNow(reason: 'ca-added' | 'ca-removed', context: ServiceContext): Promise<ReevaluationCount> {
+    this.identity = undefined;
+    const counted = await this.serialized(async () => {
+      const s = this.store();
+      return s.reevaluateTrust(evaluationFor(s.trustedCas(), this.trustConfig(), this.chainOf(s)), reason);
+    });
+    this.identity = undefined;
+    this.views.clear();
+    context.emit('messages.changed', { reason: 'state' });
+    return counted;
+  }
+
+  /**
+   * `fetch --trusted-ca`: the CAs given count for this fetch and, once it stored anything, are added to the store's
+   * list (lasting, audited), so that what was stored with them is judged the same way later. A fetch that stored
+   * nothing (the intermediary down) leaves the store as it was.
+   */
+  private async trustOneOff(cas: readonly X509Certificate[], result: FetchResult, context: ServiceContext): Promise<void> {
+    if (cas.length === 0 || result.newMessages === 0) return;
+    const added = this.store().addTrustedCas(
+      cas.map((c) => c.raw),
+      'fetch',
+    );
+    if (added.length === 0) return;
+    const counted = await this.reevaluateNow('ca-added', context);
+    this.log.write('info', 'trust.added', { origin: 'fetch', added: added.length, checked: counted.checked, changed: counted.changed });
+  }
+
+  // ---- fetch ----
+
+  /** The transport for an identity: the host's (Electron net) where it offers one, else Node's HTTP. */
+  private transportOf(using: MailboxIdentity): PostFunction | undefined {
+    return this.deps.transport?.({ url: using.connection.intermediaryUrl, timeoutMs: using.connection.timeoutSeconds * 1000, tlsCas: using.connection.tlsCas, proxyMode: this.configNow?.values.proxyMode ?? 'system' });
+  }
+
+  async testConnection(input: In<'mailbox.testConnection'>) {
+    const c = await this.config();
+    if (input.identity) {
+      // a one-off identity (the command line before its first fetch): loaded and tried, nothing stored
+      const oneOff = identityUnderPolicy(identityFromFiles(input.identity), c);
+      // its CA files too: a first fetch must not fail on them after the store was made
+      setupCas(input.identity.trustedCaFiles, c);
+      return testConnection(oneOff, this.transportOf(oneOff), networkSettings(c));
+    }
+    const using = this.storedIdentity();
+    if (this.inTraining()) return testConnection(using, undefined, { proxy: { mode: 'direct' } });
+    return testConnection(using, this.transportOf(using), networkSettings(c));
+  }
+
+  /** `mailbox.fetch`: with the store's identity, or a one-off one from files (`--trusted-ca` CAs kept once it stored). */
+  async fetch(input: In<'mailbox.fetch'>, context: ServiceContext): Promise<FetchResult> {
+    const c = await this.config();
+    this.store();
+    if (this.running) throw mailboxError('fetch-running', 'mailbox.fetch while a fetch is running');
+    if (input.identity === undefined) return this.heavy.run('fetch', {}, () => this.fetchWith(this.storedIdentity(), context, input.maxDeliveries));
+    const files = identityFromFiles(input.identity);
+    // `--trusted-ca`: CA certificates only, refused while IT fixes the list
+    const cas = setupCas(input.identity.trustedCaFiles, c).map((der) => new X509Certificate(der));
+    const using = this.withTrust(identityUnderPolicy({ ...files, connection: { ...files.connection, trustedCas: cas } }, c));
+    const result = await this.heavy.run('fetch', {}, () => this.fetchWith(using, context, input.maxDeliveries));
+    try {
+      await this.trustOneOff(cas, result, context);
+    } catch (error) {
+      // the fetch itself is done and stored; the list is completed on the next fetch with --trusted-ca
+      this.log.write('warn', 'trust.add-failed', { origin: 'fetch', errorKind: toPostfachError(error).kind });
+    }
+    return result;
+  }
+
+  /** Asks the running fetch to stop; false if none runs. */
+  cancelFetch(): boolean {
+    if (!this.running) return false;
+    this.running.abort();
+    return true;
+  }
+
+  /** One fetch run for an identity (the fetch lock held): progress events, the technical log, the events after it. */
+  readonly fetchWith = async (using: MailboxIdentity, context: ServiceContext, maxDeliveries?: number): Promise<FetchResult> => {
+    const c = await this.config();
+    const s = this.store();
+    if (this.running) throw mailboxError('fetch-running', 'fetch while a fetch is running');
+    const post = this.transportOf(using);
+    const controller = new AbortController();
+    this.running = controller;
+    const ended = new Promise<void>((resolve) => (this.fetchEnded = resolve));
+    this.fetchFinished = ended;
+    try {
+      const training = this.inTraining();
+      const fetched = await runFetch({
+        store: s,
+        identity: using,
+        signal: controller.signal,
+        onProgress: (progress) => context.emit('fetch.progress', progress),
+        // the Übungsmodus intermediary is on this machine's loopback address: never through IT's proxy
+        network: training ? { proxy: { mode: 'direct' } } : networkSettings(c),
+        timeZone: c.values.officeTimeZone,
+        ...(post && !training ? { post } : {}),
+        ...(maxDeliveries === undefined ? {} : { maxDeliveries }),
+      });
+      const result: FetchResult = { ...fetched, expiry: keyExpiry(using, new Date(), c.values.officeTimeZone) };
+      for (const id of result.newIds.slice(0, 1000)) {
+        const stored = s.getDelivery(id);
+        this.log.write(stored.unreadableReason ? 'warn' : 'info', 'delivery.stored', { id, messageId: stored.messageId, readable: stored.unreadableReason === null, test: stored.isTest });
+      }
+      this.log.write(result.outcome === 'failed' ? 'error' : 'info', 'fetch.finished', {
+        outcome: result.outcome,
+        newMessages: result.newMessages,
+        duplicates: result.duplicates,
+        unreadable: result.unreadable,
+        receipts: result.receiptsRecorded,
+        bytes: result.bytes,
+        durationMs: result.durationMs,
+        errorKind: result.error?.kind ?? null,
+        errorDetail: result.error?.detail ?? null,
+        certificate: result.expiry?.status ?? null,
+      });
+      context.emit('fetch.finished', result);
+      if (result.newIds.length > 0) {
+        context.emit('messages.changed', { reason: 'fetched', ids: result.newIds.slice(0, 1000) });
+        context.emit('mailbox.newApplications', { count: result.newIds.length });
+      }
+      return result;
+    } finally {
+      this.running = undefined;
+      this.fetchEnded?.();
+    }
+  };
+
+  /** Settles when no fetch is running (at once if none is). */
+  readonly fetchIdle = async (): Promise<void> => {
+    while (this.running !== undefined) await this.fetchFinished;
+  };
+
+  // ---- messages ----
+
+  /** A message changed: its view forgotten, the lists told. */
+  changed(context: ServiceContext, id: number, reason: 'state' | 'deleted' = 'state'): void {
+    this.views.forget(id);
+    context.emit('messages.changed', { reason, ids: [id] });
+  }
+}
