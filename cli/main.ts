@@ -27,6 +27,7 @@ const COMMANDS: ReadonlyArray<readonly [readonly string[], () => Promise<Command
   [['rotate'], () => import('./commands/rotate.js')],
   [['trust'], () => import('./commands/trust.js')],
   [['codelists'], () => import('./commands/codelists.js')],
+  [['handover'], () => import('./commands/handover.js')],
 ];
 
 const program = new Command();

@@ -28,6 +28,7 @@ export type PartName =
   | 'app'
   | 'mailbox'
   | 'backup'
+  | 'handover'
   | 'config'
   | 'ops'
   | 'export'
@@ -213,7 +214,7 @@ export const PARTS: Readonly<Record<PartName, Part>> = {
     paths: ['core/api/'],
     runsIn: 'the service (worker thread or Electron utility process)',
     purpose: 'the handlers of the contract, composed per area; the service entry points',
-    imports: ['contract', 'host', 'errors', 'domain', 'time', 'visible-text', 'app', 'mailbox', 'backup', 'config', 'ops', 'store'],
+    imports: ['contract', 'host', 'errors', 'domain', 'time', 'visible-text', 'app', 'mailbox', 'backup', 'handover', 'config', 'ops', 'store'],
     // the fetch engine's post function type, handed through to the mailbox
     typesFrom: ['osci'],
     packages: NODE,
@@ -239,6 +240,13 @@ export const PARTS: Readonly<Record<PartName, Part>> = {
     runsIn: 'the service, Node',
     purpose: 'encrypted backup files of the store',
     imports: ['store', 'errors'],
+    packages: NODE,
+  },
+  handover: {
+    paths: ['core/handover/'],
+    runsIn: 'the service, Node',
+    purpose: 'the hand-over folder for the case system: each new delivery written once, atomically, with manifest and marker',
+    imports: ['mailbox', 'store', 'time', 'errors'],
     packages: NODE,
   },
   config: {

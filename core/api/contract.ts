@@ -23,6 +23,7 @@ import {
 } from './contract-kit.js';
 import { appEvents, appMethods } from './contract/app.js';
 import { codelistsEvents, codelistsMethods } from './contract/codelists.js';
+import { handoverEvents, handoverMethods } from './contract/handover.js';
 import { mailboxEvents, mailboxMethods } from './contract/mailbox.js';
 import { opsEvents, opsMethods } from './contract/ops.js';
 import { shellEvents, shellMethods } from './contract/shell.js';
@@ -39,8 +40,8 @@ export { fetchProgressSchema } from './contract/mailbox.js';
  * ops (machine settings, backup, certificate rotation, acceptance record), trust (trusted sender CAs), codelists (code texts from Genericode).
  */
 export const contract = defineContract({
-  methods: { ...appMethods, ...shellMethods, ...mailboxMethods, ...workspaceMethods, ...opsMethods, ...trustMethods, ...codelistsMethods },
-  events: { ...appEvents, ...shellEvents, ...mailboxEvents, ...workspaceEvents, ...opsEvents, ...trustEvents, ...codelistsEvents },
+  methods: { ...appMethods, ...shellMethods, ...mailboxMethods, ...workspaceMethods, ...opsMethods, ...trustMethods, ...codelistsMethods, ...handoverMethods },
+  events: { ...appEvents, ...shellEvents, ...mailboxEvents, ...workspaceEvents, ...opsEvents, ...trustEvents, ...codelistsEvents, ...handoverEvents },
 });
 
 export type Contract = typeof contract;

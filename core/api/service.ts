@@ -40,5 +40,6 @@ export function createServiceHandlers(options: ServiceOptions, host: HostLink = 
     ...opsHandlers(options, internals),
     ...trustHandlers(internals),
     ...codelistsHandlers(internals),
+    ...internals.handover.handlers,
   } satisfies ServiceHandlers;
 }

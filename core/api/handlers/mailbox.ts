@@ -40,6 +40,7 @@ import { TechLog } from '../../ops/tech-log.js';
 import { assertOfficeListOpen, evaluationFor, readCaFile, reevaluateIfChanged, trustedCaList, withTrustAnchors, type TrustedCaList } from '../../mailbox/trusted-cas.js';
 import { TRAINING_FOLDER } from './workspace-training.js';
 import { HeavyWork, type InsideHeavyWorkHook } from '../heavy-work.js';
+import { handoverService, type HandoverService } from './handover.js';
 import { quarantinedError, type HeavyOperation } from '../service-incidents.js';
 
 type In<M extends MethodName> = HandlerInput<M>;
@@ -105,7 +106,8 @@ export interface MailboxInternals {
   readonly reevaluate: (reason: 'ca-added' | 'ca-removed', context: ServiceContext) => Promise<ReevaluationCount>;
   readonly storeChanged: (context: ServiceContext) => HandlerResult<'store.status'>;
   /** What the policy folder of code lists gave at the last opening of the store (undefined: no folder set). */
-  readonly codeListFolder: () => FolderImport | undefined;
+  readonly codeListFolder: () => FolderImport | undefined;  /** The hand-over folder for the case system (core/handover/). */
+  readonly handover: HandoverService;
 }
 
 /** The mailbox handlers and what the ops handlers share with them. */
@@ -164,6 +166,8 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: M
     }
     backfill?.stop();
     backfill = startNameBackfill(s);
+    // what a stopped run left pending is handed over now (in the background; runs are serialized)
+    void handover.runPending().catch(() => undefined);
   };
   /** The settings that change how a view is written, read before each view. */
   const applyViewSettings = async (): Promise<void> => {
@@ -171,6 +175,7 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: M
   };
   /** The open store is the Übungsmodus demo store (`<data folder>/uebungsmodus/`). */
   const inTraining = (): boolean => session.store?.paths.database.startsWith(path.join(path.resolve(options.dataDir), TRAINING_FOLDER) + path.sep) === true;
+  const handover = handoverService({ config, store, inTraining, views, heavy, log, appVersion: options.appVersion });
 
   const storedIdentity = (): MailboxIdentity => {
     if (identity) return identity;
@@ -291,7 +296,9 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: M
         ...(post && !inTraining() ? { post } : {}),
         ...(maxDeliveries === undefined ? {} : { maxDeliveries }),
       });
-      const result: FetchResult = { ...fetched, expiry: keyExpiry(using, new Date(), c.values.officeTimeZone) };
+      // the hand-over folder for the case system: what was committed, whatever the outcome of the dialog
+      const handedOver = await handover.runPending();
+      const result: FetchResult = { ...fetched, expiry: keyExpiry(using, new Date(), c.values.officeTimeZone), ...(handedOver ? { handover: handedOver } : {}) };
       for (const id of result.newIds.slice(0, 1000)) {
         const stored = s.getDelivery(id);
         log.write(stored.unreadableReason ? 'warn' : 'info', 'delivery.stored', { id, messageId: stored.messageId, readable: stored.unreadableReason === null, test: stored.isTest });
@@ -345,6 +352,7 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: M
     },
     storeChanged: (context: ServiceContext) => storeChanged(context),
     codeListFolder: () => folderImport,
+    handover,
   });
 
   return {

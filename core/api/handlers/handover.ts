@@ -1,0 +1,77 @@
+/**
+ * The service's side of the hand-over folder (core/handover/, contract area "handover"): runs one at a time (after
+ * each fetch, at the opening of a store to resume what a stopped run left pending, and on request), only for the real
+ * mailbox (never the Übungsmodus: its invented applications must not reach a case system), each delivery as heavy
+ * work (a crash quarantines that delivery's hand-over: the next run writes its `.error` marker), every run in the
+ * technical log.
+ */
+import type { HandlerInput } from '../contract.js';
+import type { HandoverRunDto } from '../contract/handover.js';
+import type { ResolvedConfig } from '../../config/load-config.js';
+import { handOverAgain, handOverPending, type HandoverOptions } from '../../handover/hand-over.js';
+import { notConfigured } from '../../handover/errors.js';
+import type { ViewCache } from '../../mailbox/message-detail.js';
+import type { TechLog } from '../../ops/tech-log.js';
+import type { PostfachStore } from '../../store/index.js';
+import type { HeavyWork } from '../heavy-work.js';
+
+export interface HandoverDeps {
+  readonly config: () => Promise<ResolvedConfig>;
+  readonly store: () => PostfachStore;
+  readonly inTraining: () => boolean;
+  readonly views: ViewCache;
+  readonly heavy: HeavyWork;
+  readonly log: TechLog;
+  readonly appVersion: string;
+}
+
+export type HandoverService = ReturnType<typeof handoverService>;
+
+export function handoverService(deps: HandoverDeps) {
+  let queue: Promise<unknown> = Promise.resolve();
+  const serialized = <T>(work: () => Promise<T>): Promise<T> => {
+    const next = queue.then(work, work);
+    queue = next.catch(() => undefined);
+    return next;
+  };
+  const optionsFor = (c: ResolvedConfig, folder: string): HandoverOptions => ({
+    store: deps.store(),
+    folder,
+    cache: deps.views,
+    timeZone: c.values.officeTimeZone,
+    appVersion: deps.appVersion,
+    refused: (messageId) => (deps.heavy.quarantined(messageId, 'handover') ? 'quarantined' : undefined),
+    around: (subject, work) => deps.heavy.run('handover', subject, work),
+  });
+
+  /** Hands every pending delivery over; undefined when no folder is set (or in the Übungsmodus). Never throws. */
+  const runPending = async (): Promise<HandoverRunDto | undefined> => {
+    const c = await deps.config();
+    const folder = c.values.handoverFolder;
+    if (folder === undefined || deps.inTraining()) return undefined;
+    const run = await serialized(() => handOverPending(optionsFor(c, folder)));
+    deps.log.write(run.error ? 'error' : 'info', 'handover.finished', {
+      handedOver: run.handedOver,
+      refused: run.refused,
+      pending: run.pending,
+      errorKind: run.error?.kind ?? null,
+      errorDetail: run.error?.detail ?? null,
+    });
+    return { handedOver: run.handedOver, refused: run.refused, pending: run.pending, ...(run.error ? { error: run.error.toJSON() } : {}) };
+  };
+
+  return {
+    runPending,
+    handlers: {
+      'handover.run': async () => (await runPending()) ?? Promise.reject(notConfigured()),
+      'handover.again': async (input: HandlerInput<'handover.again'>) => {
+        const c = await deps.config();
+        const folder = c.values.handoverFolder;
+        if (folder === undefined || deps.inTraining()) throw notConfigured();
+        const done = await serialized(() => handOverAgain(optionsFor(c, folder), input.id));
+        deps.log.write('info', 'handover.again', { id: input.id, state: done.state });
+        return done;
+      },
+    },
+  };
+}
