@@ -173,6 +173,12 @@ function refusal(options: HandoverOptions, record: DeliveryRecord): string | und
  */
 async function handOverOne(options: HandoverOptions, record: DeliveryRecord, name: string, again?: number): Promise<{ state: 'done' | 'error'; reason?: string }> {
   const { folder } = options;
+  // temporary names of a stopped run (its folder, a marker not yet renamed) never count: removed first
+  try {
+    await removeLeftovers(folder, tempPrefix(name));
+  } catch (error) {
+    throw folderNotWritable('remove what a stopped run left', error);
+  }
   if (await exists(path.join(folder, `${name}${ERROR_SUFFIX}`))) {
     const marker = JSON.parse(await readFile(path.join(folder, `${name}${ERROR_SUFFIX}`), 'utf8')) as Partial<ErrorMarker>;
     return { state: 'error', reason: typeof marker.reason === 'string' && /^[a-z0-9-]{1,64}$/.test(marker.reason) ? marker.reason : 'unreadable' };
@@ -185,11 +191,6 @@ async function handOverOne(options: HandoverOptions, record: DeliveryRecord, nam
     return { state: 'done' };
   }
   if (done) throw inconsistentFolder(name, 'a .done file without its folder');
-  try {
-    await removeLeftovers(folder, tempPrefix(name));
-  } catch (error) {
-    throw folderNotWritable('remove what a stopped run left', error);
-  }
   const reason = refusal(options, record);
   if (reason !== undefined) {
     await writeError(options, record, name, reason);

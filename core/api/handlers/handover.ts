@@ -60,10 +60,24 @@ export function handoverService(deps: HandoverDeps) {
     return { handedOver: run.handedOver, refused: run.refused, pending: run.pending, ...(run.error ? { error: run.error.toJSON() } : {}) };
   };
 
+  // the run started when the store opened (resuming what a stopped run left): `handover.run` reports it too
+  let resumed: Promise<HandoverRunDto | undefined> = Promise.resolve(undefined);
+  const add = (a: HandoverRunDto | undefined, b: HandoverRunDto): HandoverRunDto => (a === undefined ? b : { ...b, handedOver: a.handedOver + b.handedOver, refused: a.refused + b.refused });
+
   return {
     runPending,
+    /** At the opening of a store: what a stopped run left pending, in the background. */
+    resume: (): void => {
+      resumed = runPending().catch(() => undefined);
+    },
     handlers: {
-      'handover.run': async () => (await runPending()) ?? Promise.reject(notConfigured()),
+      'handover.run': async () => {
+        const before = await resumed;
+        resumed = Promise.resolve(undefined);
+        const now = await runPending();
+        if (now === undefined) throw notConfigured();
+        return add(before, now);
+      },
       'handover.again': async (input: HandlerInput<'handover.again'>) => {
         const c = await deps.config();
         const folder = c.values.handoverFolder;

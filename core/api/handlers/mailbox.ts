@@ -167,7 +167,7 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: M
     backfill?.stop();
     backfill = startNameBackfill(s);
     // what a stopped run left pending is handed over now (in the background; runs are serialized)
-    void handover.runPending().catch(() => undefined);
+    handover.resume();
   };
   /** The settings that change how a view is written, read before each view. */
   const applyViewSettings = async (): Promise<void> => {
