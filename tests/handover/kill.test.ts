@@ -98,6 +98,12 @@ describe(`SIGKILL while handing over at ${RUNS.length} points (seed ${seed})`, (
       killed++;
 
       const state = readHandoverFolder(folder);
+      // the kill came where it was meant to: mid-write leaves a temporary folder, after the rename a folder without .done
+      const [name] = run.point.split(':') as [string];
+      if (['handover-temp-created', 'handover-xml-written', 'handover-pdf-written', 'handover-attachments-written', 'handover-file-synced', 'handover-manifest-written'].includes(name)) {
+        expect(state.temporary.length, `${run.point}: no temporary folder left`).toBeGreaterThan(0);
+      }
+      if (name === 'handover-renamed') expect(state.undone.length, `${run.point}: no folder without .done`).toBeGreaterThan(0);
       // nothing written once is written again
       for (const [name, manifestSha] of state.done) {
         if (seen.has(name)) expect(manifestSha, `${name} was written again`).toBe(seen.get(name));
