@@ -40,7 +40,8 @@ export function handoverService(deps: HandoverDeps) {
     cache: deps.views,
     timeZone: c.values.officeTimeZone,
     appVersion: deps.appVersion,
-    refused: (messageId) => (deps.heavy.quarantined(messageId, 'handover') ? 'quarantined' : undefined),
+    // the PDF export that brought the service down would do it again inside the hand-over
+    refused: (messageId) => (deps.heavy.quarantined(messageId, 'handover') ?? deps.heavy.quarantined(messageId, 'export-pdf') ? 'quarantined' : undefined),
     around: (subject, work) => deps.heavy.run('handover', subject, work),
   });
 
