@@ -1,7 +1,7 @@
 /**
  * Names inside the hand-over folder. A delivery's folder is named after its OSCI message id (the one key that never
- * changes; the Eingang may still be learnt later), in a safe alphabet: letters, digits and "-"; any other character
- * becomes "_" and a short hash of the real id keeps such names apart. Beside the folder: `<name>.done` (written last:
+ * changes; the Eingang may still be learnt later), in a safe alphabet: letters, digits, "-" and "_"; any other
+ * character becomes "_" and a short hash of the real id keeps such names apart. Beside the folder: `<name>.done` (written last:
  * what the case system waits for) or `<name>.error`. Work in progress is `.<name>.tmp-<random>` (hidden on Linux,
  * never ending in `.done`): the case system reads none of it, and the next run removes it.
  */
