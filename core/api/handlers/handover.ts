@@ -1,11 +1,12 @@
 /**
  * The service's side of the hand-over folder (core/handover/, contract area "handover"): runs one at a time (after
- * each fetch, at the opening of a store to resume what a stopped run left pending, and on request), only for the real
- * mailbox (never the Übungsmodus: its invented applications must not reach a case system), each delivery as heavy
- * work (a crash quarantines that delivery's hand-over: the next run writes its `.error` marker), every run in the
- * technical log.
+ * each fetch, at the opening of a store in the desktop app to resume what a stopped run left pending, and on
+ * request), only for the real mailbox (never the Übungsmodus: its invented applications must not reach a case
+ * system), each delivery as heavy work (a crash quarantines that delivery's hand-over: the next run writes its
+ * `.error` marker), every run in the technical log.
  */
 import type { HandlerInput } from '../contract.js';
+import { toPostfachError } from '../../errors.js';
 import type { HandoverRunDto } from '../contract/handover.js';
 import type { ResolvedConfig } from '../../config/load-config.js';
 import { handOverAgain, handOverPending, type HandoverOptions } from '../../handover/hand-over.js';
@@ -23,6 +24,11 @@ export interface HandoverDeps {
   readonly heavy: HeavyWork;
   readonly log: TechLog;
   readonly appVersion: string;
+  /**
+   * Resume at the opening of a store (the desktop app, the browser mode): a command line process ends after its one
+   * command, which would cut a background hand-over short — there `fetch` and `handover` hand over themselves.
+   */
+  readonly resumeAtOpen: boolean;
 }
 
 export type HandoverService = ReturnType<typeof handoverService>;
@@ -45,6 +51,21 @@ export function handoverService(deps: HandoverDeps) {
     around: (subject, work) => deps.heavy.run('handover', subject, work),
   });
 
+  /**
+   * Switches the hand-over on in the store (once) when a folder is set: from then on every delivery stored is pending.
+   * Called before each fetch and at opening, so the switch-on point always lies before what the fetch stores.
+   */
+  const prepare = async (): Promise<void> => {
+    const c = await deps.config();
+    if (c.values.handoverFolder === undefined || deps.inTraining()) return;
+    try {
+      deps.store().startHandover();
+    } catch (error) {
+      // never a reason to fail the fetch; the run after it reports what is wrong with the store
+      deps.log.write('error', 'handover.start-failed', { errorKind: toPostfachError(error).kind });
+    }
+  };
+
   /** Hands every pending delivery over; undefined when no folder is set (or in the Übungsmodus). Never throws. */
   const runPending = async (): Promise<HandoverRunDto | undefined> => {
     const c = await deps.config();
@@ -66,10 +87,13 @@ export function handoverService(deps: HandoverDeps) {
   const add = (a: HandoverRunDto | undefined, b: HandoverRunDto): HandoverRunDto => (a === undefined ? b : { ...b, handedOver: a.handedOver + b.handedOver, refused: a.refused + b.refused });
 
   return {
+    prepare,
     runPending,
     /** At the opening of a store: what a stopped run left pending, in the background. */
     resume: (): void => {
-      resumed = runPending().catch(() => undefined);
+      resumed = prepare()
+        .then(() => (deps.resumeAtOpen ? runPending() : undefined))
+        .catch(() => undefined);
     },
     handlers: {
       'handover.run': async () => {

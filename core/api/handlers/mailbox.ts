@@ -175,7 +175,7 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: M
   };
   /** The open store is the Übungsmodus demo store (`<data folder>/uebungsmodus/`). */
   const inTraining = (): boolean => session.store?.paths.database.startsWith(path.join(path.resolve(options.dataDir), TRAINING_FOLDER) + path.sep) === true;
-  const handover = handoverService({ config, store, inTraining, views, heavy, log, appVersion: options.appVersion });
+  const handover = handoverService({ config, store, inTraining, views, heavy, log, appVersion: options.appVersion, resumeAtOpen: options.host !== 'cli' });
 
   const storedIdentity = (): MailboxIdentity => {
     if (identity) return identity;
@@ -285,6 +285,7 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: M
     const ended = new Promise<void>((resolve) => (fetchEnded = resolve));
     fetchFinished = ended;
     try {
+      await handover.prepare();
       const fetched = await runFetch({
         store: s,
         identity: using,
