@@ -205,32 +205,46 @@ const around = <T>(options: HandoverOptions, record: DeliveryRecord, work: () =>
   options.around ? options.around({ storeId: record.id, messageId: record.messageId }, work) : work();
 
 /**
- * Hands over every pending delivery (oldest first), each recorded in the store as soon as it is on disk. Stops at the
- * first failure (an unwritable folder fails for all alike) and says so in the result; nothing is lost by stopping.
+ * Hands over every pending delivery (oldest first), each recorded in the store as soon as it is on disk. A delivery
+ * whose name is taken by a folder that does not match (`handover-inconsistent`) is left pending and the others go on;
+ * any other failure (an unwritable folder fails for all alike) stops the run. Either is said in the result; nothing
+ * is lost.
  */
 export async function handOverPending(options: HandoverOptions): Promise<HandoverRun> {
   const { store } = options;
   let handedOver = 0;
   let refused = 0;
+  const skipped = new Set<number>();
+  let inconsistent: PostfachError | undefined;
+  const stillPending = (): number => store.pendingHandovers(BATCH * 10).length;
   try {
     store.startHandover();
     await ensureFolder(options.folder);
     for (;;) {
-      const batch = store.pendingHandovers(BATCH);
+      const batch = store.pendingHandovers(BATCH + skipped.size).filter((p) => !skipped.has(p.id));
       if (batch.length === 0) break;
       for (const pending of batch) {
         const record = store.getDelivery(pending.id);
         const name = deliveryFolderName(record.messageId);
-        const outcome = await around(options, record, () => handOverOne(options, record, name));
+        let outcome: { state: 'done' | 'error'; reason?: string };
+        try {
+          outcome = await around(options, record, () => handOverOne(options, record, name));
+        } catch (error) {
+          const e = toPostfachError(error);
+          if (e.kind !== 'handover-inconsistent') throw e;
+          skipped.add(record.id);
+          inconsistent ??= e;
+          continue;
+        }
         store.recordHandover(record.id, { state: outcome.state, folder: name, ...(outcome.reason ? { reason: outcome.reason } : {}) });
         killPoint('handover-recorded');
         if (outcome.state === 'done') handedOver++;
         else refused++;
       }
     }
-    return { handedOver, refused, pending: 0 };
+    return { handedOver, refused, pending: stillPending(), ...(inconsistent ? { error: inconsistent } : {}) };
   } catch (error) {
-    return { handedOver, refused, pending: store.pendingHandovers(BATCH * 10).length, error: toPostfachError(error) };
+    return { handedOver, refused, pending: stillPending(), error: toPostfachError(error) };
   }
 }
 

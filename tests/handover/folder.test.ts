@@ -4,7 +4,7 @@
  * that does not match its manifest (left alone, the delivery stays pending, the words say so), a `.done` file
  * without its folder, the temporary leftovers of a stopped run removed, and the switch-on point.
  */
-import { mkdirSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { handOverPending, type HandoverOptions } from '../../core/handover/hand-over.js';
@@ -72,15 +72,20 @@ describe('hand-over folder, in-process', () => {
       expect(run.error?.kind).toBe('handover-inconsistent');
       expect(run.error?.text.de).toContain('nicht zu seiner Inhaltsliste');
       expect(run.error?.text.en).toContain('does not match');
-      expect(run.pending).toBe(2);
+      // the other delivery went over (its leftover removed); the one with the foreign folder waits
+      expect(run.handedOver).toBe(1);
+      expect(run.pending).toBe(1);
       expect(store.handoverOf(id)).toBeUndefined();
-      // IT moves the foreign folder away: both go over, the leftover is gone
+      expect(existsSync(path.join(folder, `${rest}.done`))).toBe(true);
+      expect(readdirSync(folder).filter((e) => e.startsWith('.'))).toEqual([]);
+      // IT moves the foreign folder away: it goes over too, the leftover is gone
       renameSync(path.join(folder, name), path.join(dir, 'beiseite'));
       const again = await handOverPending(options(store, folder));
-      expect(again).toEqual({ handedOver: 2, refused: 0, pending: 0 });
+      expect(again).toEqual({ handedOver: 1, refused: 0, pending: 0 });
       const state = readHandoverFolder(folder);
       expect(state.temporary).toEqual([]);
       expect(state.done.has(rest)).toBe(true);
+      expect(state.done.has(name)).toBe(true);
     } finally {
       store.close();
     }
