@@ -28,6 +28,7 @@ const COMMANDS: ReadonlyArray<readonly [readonly string[], () => Promise<Command
   [['trust'], () => import('./commands/trust.js')],
   [['codelists'], () => import('./commands/codelists.js')],
   [['serve'], () => import('./commands/serve.js')],
+  [['handover'], () => import('./commands/handover.js')],
 ];
 
 const program = new Command();

@@ -86,6 +86,10 @@ export const ERROR_KINDS = [
   'export-target',
   'export-target-exists',
   'export-unreadable',
+  // the hand-over folder for the case system (core/handover)
+  'handover-folder',
+  'handover-inconsistent',
+  'handover-not-configured',
   // backups
   'backup-corrupt',
   'backup-io',

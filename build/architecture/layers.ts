@@ -29,6 +29,7 @@ export type PartName =
   | 'app'
   | 'mailbox'
   | 'backup'
+  | 'handover'
   | 'config'
   | 'ops'
   | 'export'
@@ -234,7 +235,7 @@ export const PARTS: Readonly<Record<PartName, Part>> = {
     runsIn: 'the service',
     purpose: 'the MailboxService the handlers are thin over: store session, settings, technical log, identity, fetch lock, heavy work, the Übungsmodus runner',
     // the quarantine file of heavy work is the host's (service-incidents.ts)
-    imports: ['contract', 'host', 'errors', 'mailbox', 'config', 'ops', 'store'],
+    imports: ['contract', 'host', 'errors', 'mailbox', 'handover', 'config', 'ops', 'store'],
     // the fetch engine's post function type, handed through to the mailbox
     typesFrom: ['osci'],
     packages: NODE,
@@ -260,6 +261,13 @@ export const PARTS: Readonly<Record<PartName, Part>> = {
     runsIn: 'the service, Node',
     purpose: 'encrypted backup files of the store',
     imports: ['store', 'errors'],
+    packages: NODE,
+  },
+  handover: {
+    paths: ['core/handover/'],
+    runsIn: 'the service, Node',
+    purpose: 'the hand-over folder for the case system: each new delivery written once, atomically, with manifest and marker',
+    imports: ['mailbox', 'store', 'time', 'errors'],
     packages: NODE,
   },
   config: {

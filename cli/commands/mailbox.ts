@@ -182,6 +182,8 @@ function registerFetch(program: Command): void {
           // on stderr also with --json: a script's log keeps it, the JSON carries it in `expiry`
           process.stderr.write(`\nWARNUNG: ${result.expiry.text.de}\n\n`);
         }
+        // the hand-over folder could not be written: the deliveries are stored and stay pending (postfach handover)
+        if (result.handover?.error) process.stderr.write(`\nWARNUNG: ${result.handover.error.message}\n  Technische Angabe: ${result.handover.error.kind}: ${result.handover.error.detail}\n\n`);
         if (json) printJson({ ok: result.outcome !== 'failed', ...result });
         else {
           process.stdout.write(fetchSummary(result));

@@ -24,6 +24,7 @@ import {
 import { activeContentMethods } from './contract/active-content.js';
 import { appEvents, appMethods } from './contract/app.js';
 import { codelistsEvents, codelistsMethods } from './contract/codelists.js';
+import { handoverEvents, handoverMethods } from './contract/handover.js';
 import { mailboxEvents, mailboxMethods } from './contract/mailbox.js';
 import { opsEvents, opsMethods } from './contract/ops.js';
 import { shellEvents, shellMethods } from './contract/shell.js';
@@ -41,8 +42,8 @@ export { fetchProgressSchema } from './contract/mailbox.js';
  * active content (what a document may run; opening it in the system's program or a window of its own).
  */
 export const contract = defineContract({
-  methods: { ...appMethods, ...shellMethods, ...mailboxMethods, ...workspaceMethods, ...opsMethods, ...trustMethods, ...codelistsMethods, ...activeContentMethods },
-  events: { ...appEvents, ...shellEvents, ...mailboxEvents, ...workspaceEvents, ...opsEvents, ...trustEvents, ...codelistsEvents },
+  methods: { ...appMethods, ...shellMethods, ...mailboxMethods, ...workspaceMethods, ...opsMethods, ...trustMethods, ...codelistsMethods, ...activeContentMethods, ...handoverMethods },
+  events: { ...appEvents, ...shellEvents, ...mailboxEvents, ...workspaceEvents, ...opsEvents, ...trustEvents, ...codelistsEvents, ...handoverEvents },
 });
 
 export type Contract = typeof contract;

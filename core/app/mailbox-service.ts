@@ -36,6 +36,7 @@ import type { PostFunction } from '../osci/client/dialog.js';
 import { TechLog } from '../ops/tech-log.js';
 import type { KeyProtector, PostfachStore, ReevaluationCount } from '../store/index.js';
 import { HeavyWork, type InsideHeavyWorkHook } from './heavy-work.js';
+import { handoverService, type HandoverService } from './handover-runner.js';
 import { TRAINING_FOLDER, TrainingRunner, trainingUnavailable, type DemoStarter, type DemoWarmer } from './training.js';
 
 /** A service composed without the demo (none today): the Übungsmodus says it cannot start. */
@@ -76,6 +77,10 @@ export interface MailboxServiceOptions {
   readonly dataDir: string;
   /** The host's OS key store (desktop app), where there is one. */
   readonly protector?: KeyProtector | undefined;
+  /** The program's version, written into each hand-over manifest. */
+  readonly appVersion: string;
+  /** A command-line process ends after its one command: it hands over in `fetch`/`handover`, not in the background. */
+  readonly resumeHandoverAtOpen: boolean;
 }
 
 export class MailboxService {
@@ -86,6 +91,8 @@ export class MailboxService {
   readonly log: TechLog;
   /** The Übungsmodus: at most one demo mailbox, its store opened through `openStore` like any other. */
   readonly training: TrainingRunner;
+  /** The hand-over folder for the case system (core/handover/): one run at a time, never in the Übungsmodus. */
+  readonly handover: HandoverService;
   private identity: MailboxIdentity | undefined;
   /** The fetch lock: the one running fetch, if any. */
   private running: AbortController | undefined;
@@ -107,6 +114,16 @@ export class MailboxService {
     this.heavy = new HeavyWork(options.dataDir, deps.insideHeavyWork);
     this.log = new TechLog(options.dataDir);
     this.training = new TrainingRunner(options.dataDir, deps.startDemo ?? noDemo, undefined, deps.warmDemo);
+    this.handover = handoverService({
+      config: this.config,
+      store: () => this.store(),
+      inTraining: () => this.inTraining(),
+      views: this.views,
+      heavy: this.heavy,
+      log: this.log,
+      appVersion: options.appVersion,
+      resumeAtOpen: options.resumeHandoverAtOpen,
+    });
   }
 
   /** The machine settings, loaded on first use (policy, machine file); they apply to every identity used. */
@@ -231,6 +248,8 @@ export class MailboxService {
     }
     this.backfill?.stop();
     this.backfill = startNameBackfill(s);
+    // what a stopped run left pending is handed over now (in the background; runs are serialized)
+    this.handover.resume();
   }
 
   /** Retention values IT fixed are written into the store when it opens (audited there as a settings change). */
@@ -452,6 +471,7 @@ export class MailboxService {
     this.fetchFinished = ended;
     try {
       const training = this.inTraining();
+      await this.handover.prepare();
       const fetched = await runFetch({
         store: s,
         identity: using,
@@ -463,7 +483,9 @@ export class MailboxService {
         ...(post && !training ? { post } : {}),
         ...(maxDeliveries === undefined ? {} : { maxDeliveries }),
       });
-      const result: FetchResult = { ...fetched, expiry: keyExpiry(using, new Date(), c.values.officeTimeZone) };
+      // the hand-over folder for the case system: what was committed, whatever the outcome of the dialog
+      const handedOver = await this.handover.runPending();
+      const result: FetchResult = { ...fetched, expiry: keyExpiry(using, new Date(), c.values.officeTimeZone), ...(handedOver ? { handover: handedOver } : {}) };
       for (const id of result.newIds.slice(0, 1000)) {
         const stored = s.getDelivery(id);
         this.log.write(stored.unreadableReason ? 'warn' : 'info', 'delivery.stored', { id, messageId: stored.messageId, readable: stored.unreadableReason === null, test: stored.isTest });

@@ -265,6 +265,18 @@ export const SETTINGS = [
     },
   },
   {
+    key: 'handoverFolder',
+    kind: 'path',
+    policyName: 'HandoverFolder',
+    category: 'storage',
+    userEditable: false,
+    title: { de: 'Übergabeordner für das Fachverfahren', en: 'Hand-over folder for the case system' },
+    description: {
+      de: 'Ein Ordner, in den das Programm jede neu abgerufene Nachricht genau einmal für das Fachverfahren schreibt: je Nachricht ein Ordner mit dem Antrag als XML und PDF, den Anlagen und manifest.json, danach die Datei <Name>.done. Die Dateien liegen dort unverschlüsselt. Leer: keine Übergabe (Standard). Gilt nicht im Übungsmodus. Umgebungsvariablen sind erlaubt.',
+      en: 'A folder into which the program writes every newly fetched message exactly once for the case system: one folder per message with the application as XML and PDF, the attachments and manifest.json, then the file <name>.done. The files lie there unencrypted. Empty: no hand-over (default). Not in training mode. Environment variables may be used.',
+    },
+  },
+  {
     key: 'trainingModeOffered',
     kind: 'boolean',
     policyName: 'TrainingModeOffered',
@@ -333,6 +345,8 @@ export interface ConfigValues {
   officeTimeZone: string;
   familyNameFirst: boolean;
   codeListFolder?: string;
+  /** The hand-over folder for the case system (core/handover/); undefined: no hand-over. */
+  handoverFolder?: string;
   trainingModeOffered: boolean;
   refuseSelfSignedMailboxCertificates: boolean;
   minimumKeyBits: number;

@@ -154,14 +154,24 @@ function binNotes(files: ReadonlyArray<{ path: string; allowed: boolean }>): str
 
 const UNREADABLE_SUMMARY: DeliverySummary = { kind: 'generic-xml', applicants: [], applicantNames: [], test: false };
 
-export async function exportMessage(
-  store: PostfachStore,
-  id: number,
-  format: ExportFormat,
-  target: string,
-  cache: ViewCache,
-  options: { readonly timeZone?: string; /** attachments: only this document (the viewer's "Diese Anlage speichern"). */ readonly only?: DocumentRef } = {},
-): Promise<ExportResult> {
+export interface ExportOptions {
+  readonly timeZone?: string;
+  /** attachments: only this document (the viewer's "Diese Anlage speichern"). */
+  readonly only?: DocumentRef;
+}
+
+/** An export of a stored message, audited as "exportiert" (and the message leaves "neu"). */
+export async function exportMessage(store: PostfachStore, id: number, format: ExportFormat, target: string, cache: ViewCache, options: ExportOptions = {}): Promise<ExportResult> {
+  const result = await writeMessageExport(store, id, format, target, cache, options);
+  store.recordExported(id, format);
+  return result;
+}
+
+/**
+ * The files of an export without recording it: for the hand-over folder (core/handover), which audits its own
+ * hand-over and must not change the caseworker's "neu"/"exportiert" state.
+ */
+export async function writeMessageExport(store: PostfachStore, id: number, format: ExportFormat, target: string, cache: ViewCache, options: ExportOptions = {}): Promise<ExportResult> {
   const record = store.getDelivery(id);
   const source = contentSource(store, record);
   if (format !== 'attachments') {
@@ -212,6 +222,5 @@ export async function exportMessage(
   // every file made from an application came from outside: Windows, Office and Acrobat are told so
   // (attachments are marked as they are written)
   if (format !== 'attachments') for (const file of result.files) await markFromInternet(file.path);
-  store.recordExported(id, format);
   return result;
 }

@@ -18,6 +18,17 @@ export const KILL_POINTS = [
   'before-exit',
   'after-exit',
   'mid-transfer',
+  // the hand-over folder (core/handover/): each step of writing one delivery's folder (tests/handover/kill.test.ts)
+  'handover-temp-created',
+  'handover-xml-written',
+  'handover-pdf-written',
+  'handover-attachments-written',
+  'handover-manifest-written',
+  'handover-file-synced',
+  'handover-renamed',
+  'handover-marker-written',
+  'handover-recorded',
+  'handover-error-marker-written',
 ] as const;
 export type KillPoint = (typeof KILL_POINTS)[number];
 

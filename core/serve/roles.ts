@@ -84,6 +84,10 @@ export const ROLE_TABLE: Readonly<Partial<Record<MethodName, readonly Role[]>>> 
   'rotation.run': IT,
   'rotation.cancel': IT,
   'abnahme.create': IT,
+  // the hand-over folder for the case system: the service hands over after each fetch by itself; a run or a
+  // repeat on request is for Leitung and IT (a repeat writes a second copy the case system will read)
+  'handover.run': LEAD,
+  'handover.again': LEAD,
   'trust.list': ALL,
   'trust.inspectFile': IT,
   'trust.add': IT,

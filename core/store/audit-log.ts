@@ -38,6 +38,8 @@ export const AUDIT_ACTIONS = {
   'note-changed': 'Notiz geändert',
   'follow-up-set': 'Wiedervorlage gesetzt',
   'follow-up-cleared': 'Wiedervorlage aufgehoben',
+  'handed-over': 'an das Fachverfahren übergeben',
+  'handover-refused': 'Übergabe an das Fachverfahren nicht möglich',
 } as const;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;

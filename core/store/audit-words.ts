@@ -109,6 +109,8 @@ const ACTION_WORDS: Readonly<Record<AuditAction, Words>> = {
   'note-changed': { de: 'Notiz geändert', en: 'Note changed' },
   'follow-up-set': { de: 'Wiedervorlage gesetzt', en: 'Follow-up set' },
   'follow-up-cleared': { de: 'Wiedervorlage aufgehoben', en: 'Follow-up removed' },
+  'handed-over': { de: 'An das Fachverfahren übergeben', en: 'Handed over to the case system' },
+  'handover-refused': { de: 'Übergabe an das Fachverfahren nicht möglich', en: 'Hand-over to the case system not possible' },
 };
 
 const CA_ORIGINS: Readonly<Record<string, Words>> = {
@@ -187,6 +189,8 @@ function specific(action: string, p: AuditParams): Words | undefined {
             de: `Zertifikat gewechselt (bisher SHA-256 ${short(p.retired)}, jetzt SHA-256 ${short(p.inForce)})`,
             en: `Certificate changed (was SHA-256 ${short(p.retired)}, now SHA-256 ${short(p.inForce)})`,
           };
+        case 'handover-started':
+          return { de: `Übergabeordner für das Fachverfahren eingeschaltet (ab Nachricht ${String(p.fromDelivery)})`, en: `Hand-over folder for the case system switched on (from message ${String(p.fromDelivery)})` };
         case 'retention': {
           const parts = list(p.changes).flatMap((c) => {
             const m = /^([\w.]+)=(\d+)→(\d+)$/.exec(c);
@@ -230,6 +234,12 @@ function specific(action: string, p: AuditParams): Words | undefined {
       const m = typeof p.due === 'string' ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(p.due) : null;
       return m ? { de: `Wiedervorlage am ${m[3]}.${m[2]}.${m[1]} gesetzt`, en: `Follow-up set for ${m[1]}-${m[2]}-${m[3]}` } : undefined;
     }
+    case 'handed-over':
+      return p.again === true
+        ? { de: `Erneut an das Fachverfahren übergeben (Ordner ${String(p.folder)})`, en: `Handed over to the case system again (folder ${String(p.folder)})` }
+        : { de: `An das Fachverfahren übergeben (Ordner ${String(p.folder)})`, en: `Handed over to the case system (folder ${String(p.folder)})` };
+    case 'handover-refused':
+      return { de: `Übergabe an das Fachverfahren nicht möglich (${String(p.reason)}): nur eine Fehlerdatei geschrieben`, en: `Hand-over to the case system not possible (${String(p.reason)}): only an error file written` };
     case 'trusted-ca-added': {
       const origin = CA_ORIGINS[String(p.origin)] ?? { de: String(p.origin), en: String(p.origin) };
       return { de: `Vertrauenswürdige Absender-CA SHA-256 ${short(p.sha256)} hinzugefügt (${origin.de})`, en: `Trusted sender CA SHA-256 ${short(p.sha256)} added (${origin.en})` };

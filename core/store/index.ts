@@ -20,4 +20,5 @@ export type { KeyMaterial, KeyRotationRecord, RetiredKey, RotationState } from '
 export type { StoreErrorKind } from './errors.js';
 export type { StoredPersonName } from './applicant-names.js';
 export type { NewCodeList, StoredCodeList, CodeListSaveResult } from './code-lists.js';
+export type { HandoverRecord, HandoverState, PendingHandover } from './handover-state.js';
 export * from './records.js';

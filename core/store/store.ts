@@ -26,6 +26,7 @@ import { readCodeLists, saveCodeList, type CodeListSaveResult, type NewCodeList,
 import { openEncryptedDatabase, type Db } from './database.js';
 import { deleteDeliveryRows } from './deletion.js';
 import { readCaseWork, writeCaseWork, type CaseWork, type CaseWorkPatch } from './case-work.js';
+import { pendingHandovers, readHandover, startHandover, writeHandover, type HandoverRecord, type HandoverState, type PendingHandover } from './handover-state.js';
 import { countDeliveries, deliveriesNamed, getDeliveryRecord, listDeliveries, resolveRef } from './delivery-queries.js';
 import { saveDelivery, type WriterContext } from './delivery-writer.js';
 import { fromFsError, fromSqliteError, storeError } from './errors.js';
@@ -462,6 +463,47 @@ export class PostfachStore {
       if (stmt(db, 'UPDATE deliveries SET legal_hold = ? WHERE id = ? AND legal_hold <> ?').run(hold ? 1 : 0, id, hold ? 1 : 0).changes > 0) {
         this.audit(db, { action: hold ? 'legal-hold-set' : 'legal-hold-released', deliveryId: id, messageId });
       }
+    });
+  }
+
+  // ---- hand-over folder (core/handover/, migration 15) ----
+
+  /** Switches the hand-over on (once; audited): deliveries stored from now on are pending. */
+  startHandover(): { fromDelivery: number; started: boolean } {
+    return this.write('start handover', (db) => {
+      const started = startHandover(db, Date.now());
+      if (started.started) this.audit(db, { action: 'settings-changed', detail: auditDetail({ event: 'handover-started', fromDelivery: started.fromDelivery }) });
+      return started;
+    });
+  }
+
+  /** Deliveries to hand over that have no record yet, oldest first. */
+  pendingHandovers(limit = 100): PendingHandover[] {
+    return this.run('pending handovers', (db) => pendingHandovers(db, limit));
+  }
+
+  handoverOf(ref: DeliveryRef): HandoverRecord | undefined {
+    return this.run('read handover', (db) => readHandover(db, resolveRef(db, ref).id));
+  }
+
+  /**
+   * Records a hand-over with its audit entry (one transaction): the first of a delivery (`again` false: its row, once;
+   * false when it had one) or a repeat on request (`again` true: audited only). `folder`: ids only, no names.
+   */
+  recordHandover(ref: DeliveryRef, outcome: { state: HandoverState; folder: string; reason?: string; again?: boolean }): boolean {
+    return this.write('record handover', (db) => {
+      const { id, messageId } = resolveRef(db, ref);
+      const again = outcome.again === true;
+      const fresh = again || writeHandover(db, id, outcome.state, outcome.folder, outcome.reason ?? null, Date.now());
+      if (fresh) {
+        this.audit(db, {
+          action: outcome.state === 'done' ? 'handed-over' : 'handover-refused',
+          deliveryId: id,
+          messageId,
+          detail: auditDetail({ folder: outcome.folder, ...(again ? { again: true } : {}), ...(outcome.reason ? { reason: outcome.reason } : {}) }),
+        });
+      }
+      return fresh;
     });
   }
 

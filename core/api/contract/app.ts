@@ -57,7 +57,7 @@ export const appMethods = {
 };
 
 /** Work that may take much memory or time on one message (core/api/heavy-work.ts). */
-export const heavyOperationSchema = z.enum(['export-pdf', 'export-receipt', 'export-attachments', 'acceptance-record', 'message-detail', 'fetch']);
+export const heavyOperationSchema = z.enum(['export-pdf', 'export-receipt', 'export-attachments', 'acceptance-record', 'message-detail', 'fetch', 'handover']);
 export type HeavyOperation = z.infer<typeof heavyOperationSchema>;
 
 /** What each heavy operation is called in the caseworker's words ("beim … der Nachricht"), for the service's errors and the UI. */
@@ -68,6 +68,7 @@ export const HEAVY_OPERATION_WORDS: Readonly<Record<HeavyOperation, { readonly d
   'acceptance-record': { de: 'Erstellen des Abnahmeprotokolls', en: 'creation of the acceptance record' },
   'message-detail': { de: 'Anzeigen des Inhalts', en: 'display of the content' },
   fetch: { de: 'Abruf', en: 'fetch' },
+  handover: { de: 'Übergabe an das Fachverfahren', en: 'hand-over to the case system' },
 };
 
 /** Why the service ended: its memory limit, or any other crash (a native fault, ended from outside). */

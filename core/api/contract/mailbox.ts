@@ -194,7 +194,8 @@ export const fetchResultSchema = z.strictObject({
   newIds: z.array(storeId).max(100_000),
   error: postfachErrorJsonSchema.optional(),
   /** The mailbox certificate's expiry as of this fetch (warn from 60 days before; the tray and the CLI show it). */
-  expiry: expirySchema.optional(),
+  expiry: expirySchema.optional(),  /** The hand-over folder for the case system after this fetch (absent when none is set). */
+  handover: z.strictObject({ handedOver: count, refused: count, pending: count, error: postfachErrorJsonSchema.optional() }).optional(),
 });
 export type FetchResult = z.infer<typeof fetchResultSchema>;
 

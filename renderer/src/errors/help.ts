@@ -182,6 +182,12 @@ export const HELP = {
     de: 'Exportieren Sie die Zustellung als XML (so wie empfangen) und geben Sie sie der IT. Eine Eingangsbestätigung ist möglich.',
     en: 'Export the delivery as XML (as received) and give it to IT support. A confirmation of receipt is possible.',
   },
+  'handover-folder': {
+    de: 'Geben Sie der IT Bescheid: Der Übergabeordner ist nicht erreichbar oder voll. Es geht nichts verloren; die Übergabe wird beim nächsten Abruf nachgeholt.',
+    en: 'Tell IT support: the hand-over folder cannot be reached or is full. Nothing is lost; the hand-over is repeated at the next fetch.',
+  },
+  'handover-inconsistent': GENERIC,
+  'handover-not-configured': GENERIC,
   'document-missing': {
     de: 'Laden Sie den Antrag erneut (in der Liste anklicken).',
     en: 'Load the application again (click it in the list).',

@@ -68,6 +68,9 @@ export function useFetcher(onFetched: (result: FetchResult) => void): Fetcher {
               if (!background || result.newMessages > 0) announce(t.fetch.result(result.newMessages, result.unreadable));
             }
             fetched.current(result);
+            // the hand-over folder for the case system could not be written: said until the next step (nothing is lost)
+            const handover = result.outcome === 'failed' ? undefined : result.handover?.error;
+            if (handover) reportError(new PostfachError(handover.kind, { de: handover.message, en: handover.messageEn }, handover.detail), { lasting: true });
           },
           (error: unknown) => {
             const e = toPostfachError(error);
