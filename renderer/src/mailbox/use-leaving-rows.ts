@@ -1,0 +1,66 @@
+/**
+ * A row the caseworker changed here: patched in place from the item the service answered, or — when it no longer
+ * belongs to the view (put in the trash, marked übertragen where the view shows only the not transferred, restored
+ * out of the Papierkorb; live-list.ts) — taken out of the list at once, with "Rückgängig" in the status bar for a
+ * while.
+ */
+import { useCallback, useRef } from 'react';
+import type { MessageListItem } from '../../../core/api/contract/mailbox.js';
+import { useApi } from '../api/api-context.js';
+import { useT } from '../i18n/i18n.js';
+import { useStatus } from '../shell/status.js';
+import type { Filters, Folder } from './FolderPane.js';
+import { leavesView } from './live-list.js';
+import type { MessagePages } from './use-message-pages.js';
+
+/** How long "Rückgängig" is offered. */
+const UNDO_MS = 10_000;
+
+export interface LeavingRowsOptions {
+  readonly pages: MessagePages;
+  readonly folder: Folder;
+  readonly filters: Filters;
+  readonly markOurs: (id: number) => void;
+  readonly refreshCounts: () => void;
+  /** The reading pane reads its message again (after "Rückgängig": the state changed around it). */
+  readonly reopen: () => void;
+}
+
+export function useLeavingRows({ pages, folder, filters, markOurs, refreshCounts, reopen }: LeavingRowsOptions): (item: MessageListItem) => void {
+  const api = useApi();
+  const t = useT();
+  const { announce, reportError } = useStatus();
+  // read when a change comes, not when the callback was made: the list moves on in between
+  const now = useRef({ pages, folder, filters });
+  now.current = { pages, folder, filters };
+  const { patch, remove, reload } = pages;
+
+  return useCallback(
+    (item: MessageListItem) => {
+      markOurs(item.id);
+      const { pages: shown, folder: inFolder, filters: withFilters } = now.current;
+      const index = shown.indexOf(item.id);
+      const before = index === undefined ? undefined : shown.itemAt(index);
+      const leaving = before === undefined ? null : leavesView(before, item, inFolder, withFilters);
+      if (leaving === null) {
+        patch(item);
+        return;
+      }
+      // the row leaves the view at once; the status bar offers to take it back for a while
+      remove(item.id);
+      const undo = (): void => {
+        markOurs(item.id);
+        const back = leaving === 'trashed' ? api.call('messages.setTrashed', { id: item.id, trashed: false }) : leaving === 'transferred' ? api.call('messages.setTransferred', { id: item.id, transferred: false }) : api.call('messages.setTrashed', { id: item.id, trashed: true });
+        back.then(() => {
+          reopen();
+          reload();
+          refreshCounts();
+          announce(t.mailbox.space.undone);
+        }, reportError);
+      };
+      const text = leaving === 'trashed' ? t.mailbox.space.trashedUndo : leaving === 'transferred' ? t.mailbox.space.transferredUndo : t.mailbox.space.restoredFromTrash;
+      announce(text, { label: t.mailbox.space.undo, run: undo, forMs: UNDO_MS });
+    },
+    [patch, remove, reload, refreshCounts, reopen, markOurs, api, announce, reportError, t],
+  );
+}
