@@ -24,7 +24,7 @@ import { groupedLayout } from '../mailbox/day-groups.js';
 import { FetchProgressText } from '../mailbox/FetchControl.js';
 import { FolderPane, type Folder } from '../mailbox/FolderPane.js';
 import { ListHeader } from '../mailbox/ListHeader.js';
-import { queryOf } from '../mailbox/list-query.js';
+import { isGrouped, queryOf } from '../mailbox/list-query.js';
 import { useArrivals } from '../mailbox/live-list.js';
 import { MailboxToolbar } from '../mailbox/MailboxToolbar.js';
 import { MessageList } from '../mailbox/MessageList.js';
@@ -64,8 +64,9 @@ export function MailboxScreen({ onSetUp }: { onSetUp: () => void }) {
 
   const day = useOfficeToday();
   const { folder, filters, search, sort, descending } = view;
-  const grouped = sort === 'eingang';
-  const query = useMemo(() => queryOf({ folder, filters, search, sort, descending, groupByDay: true }, day), [folder, filters, search, sort, descending, day]);
+  const { groupByDay } = paneLayout;
+  const grouped = isGrouped({ sort, groupByDay });
+  const query = useMemo(() => queryOf({ folder, filters, search, sort, descending, groupByDay }, day), [folder, filters, search, sort, descending, groupByDay, day]);
   const onRowsShown = useListMarks(JSON.stringify(query));
   const pages = useMessagePages(query);
   const { reload } = pages;
@@ -143,7 +144,7 @@ export function MailboxScreen({ onSetUp }: { onSetUp: () => void }) {
         {listPaneVisible ? <FolderPane folder={folder} onFolder={changeFolder} counts={counts} filters={filters} onFilters={view.setFilters} /> : null}
         {listPaneVisible ? (
           <section className="pane pane--list" id="list-pane" aria-label={t.mailbox.regionList}>
-            <ListHeader total={pages.total} sort={sort} onSort={view.setSort} descending={descending} onDescending={view.setDescending} density={paneLayout.density} onDensity={(density) => paneLayout.change({ density })} />
+            <ListHeader total={pages.total} sort={sort} onSort={view.setSort} descending={descending} onDescending={view.setDescending} density={paneLayout.density} onDensity={(density) => paneLayout.change({ density })} groupByDay={groupByDay} onGroupByDay={(on) => paneLayout.change({ groupByDay: on })} />
             {folder === 'trash' && selected?.state === 'papierkorb' ? (
               <RestoreBar
                 item={selected}
