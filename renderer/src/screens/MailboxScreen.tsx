@@ -74,7 +74,7 @@ export function MailboxScreen({ onSetUp }: { onSetUp: () => void }) {
 
   const { counts, refreshCounts } = useCounts();
   const { markOurs } = useListChanges({ reload, refreshCounts, onGone: selection.forget });
-  const onItemChanged = useLeavingRows({ pages, folder, filters, markOurs, refreshCounts, reopen });
+  const onItemChanged = useLeavingRows({ pages, folder, filters, selection, markOurs, refreshCounts, reopen });
   const reread = useCallback(() => {
     refreshCounts();
     reload();
