@@ -2,7 +2,7 @@
  * The list as a mail program keeps it (issue 17), in Debian's Chromium at 1280×800 on a store of 40 applications
  * over twelve days: the grouping by Eingang day can be switched off and on, and the choice is remembered after a
  * reload (workspace.json); a row that leaves the view by the caseworker's action ("In den Papierkorb", "übertragen"
- * in "Nicht übertragen", "Wiederherstellen" in the Papierkorb) no longer stands in the reading pane — the row that
+ * in "Nicht übertragen", the mark taken back in "Übertragen", "Wiederherstellen" in the Papierkorb) no longer stands in the reading pane — the row that
  * took its place is shown (the one before when it was the last, an empty pane when the view is empty), the list
  * does not scroll, the focus goes to the new row, and "Rückgängig" brings the row back into the pane. axe-core on
  * each new state; screenshots to test-artifacts/screenshots/.
@@ -181,6 +181,24 @@ describe('the list as a mail program keeps it: day groups switchable, the readin
     await poll(() => page.getByRole('option', { name: /^Papierkorb/ }).innerText()).toBe('Papierkorb');
     await saveScreenshot(page, 'ui-trash-emptied');
     await expectAxeClean(page, 'Papierkorb geleert: leere Antragsansicht');
+
+    // the view of the transferred: taking the mark back takes the row out too, and shows the next one
+    const items = (await serviceApi(ui).call('messages.list', { limit: 3 })).items.filter((i) => i.unreadableReason === null);
+    for (const i of items) await serviceApi(ui).call('messages.setTransferred', { id: i.id, transferred: true });
+    await page.getByRole('option', { name: /^Übertragen/ }).click();
+    await poll(listCount).toBe(items.length);
+    const first = (await rowAt(0).getAttribute('data-id')) as string;
+    const second = (await rowAt(1).getAttribute('data-id')) as string;
+    await rowAt(0).click();
+    await poll(shownId).toBe(first);
+    await page.getByTestId('toggle-transferred').click();
+    await poll(() => row(first).count()).toBe(0);
+    await poll(shownId).toBe(second);
+    expect(await page.getByTestId('status-message').innerText()).toContain('Markierung „übertragen“ entfernt.');
+    await page.getByTestId('status-action').click();
+    await poll(() => row(first).count()).toBe(1);
+    await poll(shownId).toBe(first);
+    expect((await serviceApi(ui).call('messages.detail', { ref: { id: Number(first) } })).item.state).toBe('uebertragen');
     await page.getByRole('option', { name: /^Posteingang/ }).click();
     ui.assertClean();
   }, 180_000);

@@ -1,8 +1,8 @@
 /**
  * A row the caseworker changed here: patched in place from the item the service answered, or — when it no longer
- * belongs to the view (put in the trash, marked übertragen where the view shows only the not transferred, restored
- * out of the Papierkorb; live-list.ts) — taken out of the list at once, with "Rückgängig" in the status bar for a
- * while. Was it the message shown, the reading pane shows the row that took its place (use-selection.ts).
+ * belongs to the view (put in the trash, marked übertragen where the view shows only the not transferred, the mark
+ * taken back in the view of the transferred, restored out of the Papierkorb; live-list.ts) — taken out of the list
+ * at once, with "Rückgängig" in the status bar for a while. Was it the message shown, the reading pane shows the row that took its place (use-selection.ts).
  */
 import { useCallback, useRef } from 'react';
 import type { MessageListItem } from '../../../core/api/contract/mailbox.js';
@@ -60,7 +60,12 @@ export function useLeavingRows({ pages, folder, filters, selection, markOurs, re
       if (wasShown) selected.moveOn(next);
       const undo = (): void => {
         markOurs(item.id);
-        const back = leaving === 'trashed' ? api.call('messages.setTrashed', { id: item.id, trashed: false }) : leaving === 'transferred' ? api.call('messages.setTransferred', { id: item.id, transferred: false }) : api.call('messages.setTrashed', { id: item.id, trashed: true });
+        const back =
+          leaving === 'trashed'
+            ? api.call('messages.setTrashed', { id: item.id, trashed: false })
+            : leaving === 'transferred' || leaving === 'untransferred'
+              ? api.call('messages.setTransferred', { id: item.id, transferred: leaving === 'untransferred' })
+              : api.call('messages.setTrashed', { id: item.id, trashed: true });
         back.then(() => {
           if (wasShown) now.current.selection.returnTo(item.id, next);
           reopen();
@@ -69,7 +74,7 @@ export function useLeavingRows({ pages, folder, filters, selection, markOurs, re
           announce(t.mailbox.space.undone);
         }, reportError);
       };
-      const text = leaving === 'trashed' ? t.mailbox.space.trashedUndo : leaving === 'transferred' ? t.mailbox.space.transferredUndo : t.mailbox.space.restoredFromTrash;
+      const text = { trashed: t.mailbox.space.trashedUndo, transferred: t.mailbox.space.transferredUndo, untransferred: t.message.unmarkedTransferred, restored: t.mailbox.space.restoredFromTrash }[leaving];
       announce(text, { label: t.mailbox.space.undo, run: undo, forMs: UNDO_MS });
     },
     [patch, remove, reload, refreshCounts, reopen, markOurs, api, announce, reportError, t],
