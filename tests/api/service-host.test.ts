@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { MessageChannel, Worker } from 'node:worker_threads';
@@ -43,20 +43,33 @@ describe('service in a worker thread', () => {
     expect(changed).toEqual([{ language: 'en', fetchIntervalMinutes: 15, familyNameFirst: true }, { language: 'de', fetchIntervalMinutes: 15, familyNameFirst: true }]);
   });
 
-  it('keeps the window arrangement (splitter, list density) across a restart of the service', async () => {
+  it('keeps the window arrangement (splitter, list density, day groups) across a restart of the service', async () => {
     const api = createApiClient(host.asBridge());
-    expect(await api.call('workspace.layout', {})).toEqual({ listWidth: null, density: 'comfortable' });
-    expect(await api.call('workspace.setLayout', { listWidth: 420 })).toEqual({ listWidth: 420, density: 'comfortable' });
-    expect(await api.call('workspace.setLayout', { density: 'compact' })).toEqual({ listWidth: 420, density: 'compact' });
+    expect(await api.call('workspace.layout', {})).toEqual({ listWidth: null, density: 'comfortable', groupByDay: true });
+    expect(await api.call('workspace.setLayout', { listWidth: 420 })).toEqual({ listWidth: 420, density: 'comfortable', groupByDay: true });
+    expect(await api.call('workspace.setLayout', { density: 'compact' })).toEqual({ listWidth: 420, density: 'compact', groupByDay: true });
+    expect(await api.call('workspace.setLayout', { groupByDay: false })).toEqual({ listWidth: 420, density: 'compact', groupByDay: false });
     // a width no screen has is refused, and changes nothing
     expect(await host.invoke('workspace.setLayout', { listWidth: 10 })).toMatchObject({ ok: false, error: { kind: 'api-invalid-input' } });
     const again = await startWorkerService(options);
     try {
-      expect(await createApiClient(again.asBridge()).call('workspace.layout', {})).toEqual({ listWidth: 420, density: 'compact' });
+      expect(await createApiClient(again.asBridge()).call('workspace.layout', {})).toEqual({ listWidth: 420, density: 'compact', groupByDay: false });
     } finally {
       await again.close();
     }
-    await api.call('workspace.setLayout', { listWidth: null, density: 'comfortable' });
+    // a workspace.json of the version before the day groups keeps its arrangement (and everything else in it)
+    const file = path.join(options.dataDir, 'workspace.json');
+    const stored = JSON.parse(readFileSync(file, 'utf8')) as { layout: Record<string, unknown>; settings: unknown };
+    writeFileSync(file, JSON.stringify({ ...stored, layout: { listWidth: 420, density: 'compact' } }));
+    const older = await startWorkerService(options);
+    try {
+      const olderApi = createApiClient(older.asBridge());
+      expect(await olderApi.call('workspace.layout', {})).toEqual({ listWidth: 420, density: 'compact', groupByDay: true });
+      expect(await olderApi.call('settings.get', {})).toEqual(stored.settings);
+    } finally {
+      await older.close();
+    }
+    await api.call('workspace.setLayout', { listWidth: null, density: 'comfortable', groupByDay: true });
   });
 
   it('validates inside the service too: raw calls that bypass the client are refused', async () => {

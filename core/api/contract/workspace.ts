@@ -56,15 +56,17 @@ export type WorkspaceState = z.infer<typeof workspaceStateSchema>;
 
 /**
  * How the caseworker arranged the mailbox window, kept across restarts (workspace.json): the width of the message
- * list (the splitter between list and reading pane; null: the default) and the list's density (two lines per row,
- * or one line as in a mail program's compact view).
+ * list (the splitter between list and reading pane; null: the default), the list's density (two lines per row,
+ * or one line as in a mail program's compact view) and whether the list sorted by Eingang is grouped by day
+ * ("Heute", "Gestern", …; on by default, as in mail programs).
  */
 export const uiLayoutSchema = z.strictObject({
   listWidth: z.number().int().min(160).max(4000).nullable(),
   density: z.enum(['comfortable', 'compact']),
+  groupByDay: z.boolean(),
 });
 export type UiLayout = z.infer<typeof uiLayoutSchema>;
-export const DEFAULT_UI_LAYOUT: UiLayout = { listWidth: null, density: 'comfortable' };
+export const DEFAULT_UI_LAYOUT: UiLayout = { listWidth: null, density: 'comfortable', groupByDay: true };
 
 export const uploadKindSchema = z.enum(['p12', 'certificate']);
 
@@ -129,7 +131,7 @@ export const workspaceMethods = {
   ),
   'workspace.releaseDownload': serviceMethod(z.strictObject({ downloadId: token }), z.strictObject({ released: z.boolean() })),
 
-  /** The window's arrangement (splitter, list density) as the caseworker left it. */
+  /** The window's arrangement (splitter, list density, day groups) as the caseworker left it. */
   'workspace.layout': serviceMethod(noInput, uiLayoutSchema),
   /** Changes the given parts of the arrangement; answers with all of it. */
   'workspace.setLayout': serviceMethod(uiLayoutSchema.partial().strict(), uiLayoutSchema),

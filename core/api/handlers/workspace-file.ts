@@ -1,6 +1,6 @@
 /**
  * The caseworker's settings and the workspace state, kept in `<data folder>/workspace.json` so that they survive a
- * restart: language, background fetch interval, the window's arrangement (splitter, list density), which mailbox the program works on (real or Übungsmodus), and the
+ * restart: language, background fetch interval, the window's arrangement (splitter, list density, day groups), which mailbox the program works on (real or Übungsmodus), and the
  * last fetch for the status bar. No personal data and no secrets go in here.
  *
  * Written atomically (temporary file, fsync, rename), read once at start; a missing or damaged file means the
@@ -21,8 +21,8 @@ const fileSchema = z.object({
   mode: workspaceModeSchema,
   lastFetch: lastFetchSchema.nullable(),
   lastSuccessfulFetchAt: z.string().max(40).nullable(),
-  /** Absent in files of older versions: the default arrangement. */
-  layout: uiLayoutSchema.optional(),
+  /** Absent in files of older versions: the default arrangement; parts added later (groupByDay) may be absent too. */
+  layout: uiLayoutSchema.partial().optional(),
 });
 export type WorkspaceData = z.infer<typeof fileSchema>;
 

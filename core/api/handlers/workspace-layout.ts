@@ -1,6 +1,6 @@
 /**
  * Handlers of `workspace.layout` / `workspace.setLayout`: the mailbox window's arrangement (width of the message
- * list, list density), kept in workspace.json beside the settings so that it survives a restart and is the same in
+ * list, list density, day groups), kept in workspace.json beside the settings so that it survives a restart and is the same in
  * the desktop app and the browser mode. A convenience only: no IT layer locks it.
  */
 import { DEFAULT_UI_LAYOUT, type UiLayout } from '../contract/workspace.js';

@@ -209,6 +209,8 @@ export const de = {
       splitter: 'Breite der Antragsliste (Pfeiltasten; Eingabetaste: Standardbreite)',
       density: 'Kompakte Liste',
       densityHint: 'Eine Zeile je Antrag',
+      groupByDay: 'Nach Eingangstag gruppieren',
+      groupByDayHint: 'Überschriften Heute, Gestern, Diese Woche … (bei Sortierung nach Eingang)',
       arrived: (n: number) => `${num(n)} ${plural(n, 'neuer Antrag', 'neue Anträge')} in der Liste.`,
       trashedUndo: 'In den Papierkorb verschoben.',
       transferredUndo: 'Als übertragen markiert.',

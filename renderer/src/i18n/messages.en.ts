@@ -201,6 +201,8 @@ export const en: Messages = {
       splitter: 'Width of the application list (arrow keys; Enter: default width)',
       density: 'Compact list',
       densityHint: 'One line per application',
+      groupByDay: 'Group by day of receipt',
+      groupByDayHint: 'Headings Today, Yesterday, This week … (when sorted by receipt)',
       arrived: (n: number) => `${num(n)} new ${plural(n, 'application', 'applications')} in the list.`,
       trashedUndo: 'Moved to the trash.',
       transferredUndo: 'Marked as transferred.',

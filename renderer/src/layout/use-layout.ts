@@ -1,6 +1,6 @@
 /**
- * The mailbox window's arrangement as the caseworker left it — the message list's width (the splitter) and the
- * list density — read once from the service (`workspace.layout`, kept in workspace.json) and saved back when it
+ * The mailbox window's arrangement as the caseworker left it — the message list's width (the splitter), the list
+ * density and the day groups — read once from the service (`workspace.layout`, kept in workspace.json) and saved back when it
  * changes, so a restart (and the browser mode on another day) shows the same window. A drag saves once it rests.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';

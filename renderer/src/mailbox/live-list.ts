@@ -1,7 +1,8 @@
 /**
  * A list that lives: during a fetch each delivery comes into the list as soon as it is stored, and a row that no
  * longer belongs to the view after the caseworker's action (put in the trash, marked transferred where the view
- * shows only the not transferred, restored out of the Papierkorb) leaves it at once.
+ * shows only the not transferred, the mark taken back in the view of the transferred, restored out of the
+ * Papierkorb) leaves it at once.
  *
  * The fetch says how far it is through `fetch.progress` (newMessages after each stored delivery); the list is read
  * again then — at most every READ_EVERY_MS, and once more at the end — and a polite live region says how many
@@ -17,13 +18,14 @@ const READ_EVERY_MS = 300;
 const SAY_EVERY_MS = 2000;
 
 /** Why a changed row leaves the view it is in; null: it stays. */
-export type Leaving = 'trashed' | 'transferred' | 'restored';
+export type Leaving = 'trashed' | 'transferred' | 'untransferred' | 'restored';
 
 export function leavesView(before: MessageListItem, after: MessageListItem, folder: Folder, filters: Filters): Leaving | null {
   if (folder === 'trash') return before.state === 'papierkorb' && after.state !== 'papierkorb' ? 'restored' : null;
   if (before.state !== 'papierkorb' && after.state === 'papierkorb') return 'trashed';
   const onlyNotTransferred = folder === 'notTransferred' || filters.notTransferred;
   if (onlyNotTransferred && before.state !== 'uebertragen' && after.state === 'uebertragen') return 'transferred';
+  if (folder === 'transferred' && before.state === 'uebertragen' && after.state !== 'uebertragen') return 'untransferred';
   return null;
 }
 

@@ -1,0 +1,47 @@
+/**
+ * What the list asks the store for: the view (folder), the quick filters, the search words, the sort and its
+ * direction — and, where the list is grouped by Eingang day, the first moment of each group, so that the store
+ * counts the rows of each group with the first page (day-groups.ts).
+ */
+import { groupStarts } from './day-groups.js';
+import { filterRange, type Filters, type Folder } from './FolderPane.js';
+import type { ListQuery } from './use-message-pages.js';
+
+export type SortKey = NonNullable<ListQuery['sort']>;
+export const SORTS: readonly SortKey[] = ['eingang', 'applicant', 'benefit', 'state', 'followUp'];
+
+export interface ListView {
+  readonly folder: Folder;
+  readonly filters: Filters;
+  readonly search: string;
+  readonly sort: SortKey;
+  readonly descending: boolean;
+  /** Headers by Eingang day when sorted by Eingang (the caseworker may switch them off). */
+  readonly groupByDay: boolean;
+}
+
+/** Only the Eingang sort is grouped, and only when the caseworker wants groups. */
+export function isGrouped(view: Pick<ListView, 'sort' | 'groupByDay'>): boolean {
+  return view.groupByDay && view.sort === 'eingang';
+}
+
+/** The query of a view on the office's day `day` (the groups' starts move on at midnight). */
+export function queryOf(view: ListView, day: string): ListQuery {
+  const { folder, filters, sort, descending } = view;
+  const words = view.search.trim();
+  return {
+    ...(folder === 'trash' ? { folder: 'trash' as const } : {}),
+    ...(folder === 'unread' || filters.unread ? { unread: true } : {}),
+    ...(folder === 'notTransferred' || filters.notTransferred ? { notTransferred: true } : {}),
+    ...(folder === 'transferred' ? { transferred: true } : {}),
+    ...(folder === 'test' ? { test: true } : {}),
+    ...(folder === 'unreadable' ? { unreadable: true } : {}),
+    ...(folder === 'followUp' ? { followUp: true } : {}),
+    ...(filters.withAttachments ? { withAttachments: true } : {}),
+    ...filterRange(filters),
+    ...(words === '' ? {} : { search: words }),
+    sort,
+    descending,
+    ...(isGrouped(view) ? { countFrom: groupStarts(day).map((g) => g.from) } : {}),
+  };
+}

@@ -1,0 +1,57 @@
+/**
+ * Which part of the mailbox the list shows: the view (folder), the quick filters, the search (asked 250 ms after
+ * typing rests), the sort and its direction. The Wiedervorlage is read in due order, as a follow-up list is; elsewhere
+ * that order means nothing, so leaving it goes back to the Eingang, newest first.
+ */
+import { useCallback, useState } from 'react';
+import { useDebounced } from '../hooks/use-debounced.js';
+import { NO_FILTERS, type Filters, type Folder } from './FolderPane.js';
+import { SORTS, type SortKey } from './list-query.js';
+
+export interface ListViewState {
+  readonly folder: Folder;
+  readonly filters: Filters;
+  /** What is typed in the search field. */
+  readonly searchText: string;
+  /** The search asked for (the typed words once typing rested). */
+  readonly search: string;
+  readonly sort: SortKey;
+  readonly descending: boolean;
+  readonly setFolder: (folder: Folder) => void;
+  readonly setFilters: (filters: Filters) => void;
+  readonly setSearchText: (text: string) => void;
+  /** Another sort: newest first for the Eingang, A to Z for names and the rest (the toggle still turns it round). */
+  readonly setSort: (key: unknown) => void;
+  readonly setDescending: (descending: boolean) => void;
+}
+
+export function useListView(): ListViewState {
+  const [folder, setFolderState] = useState<Folder>('inbox');
+  const [filters, setFilters] = useState<Filters>(NO_FILTERS);
+  const [searchText, setSearchText] = useState('');
+  const search = useDebounced(searchText, 250);
+  const [sort, setSortState] = useState<SortKey>('eingang');
+  const [descending, setDescending] = useState(true);
+
+  const setFolder = useCallback(
+    (f: Folder) => {
+      if (f === 'followUp' && folder !== 'followUp') {
+        setSortState('followUp');
+        setDescending(false);
+      } else if (f !== 'followUp' && sort === 'followUp') {
+        setSortState('eingang');
+        setDescending(true);
+      }
+      setFolderState(f);
+    },
+    [folder, sort],
+  );
+
+  const setSort = useCallback((key: unknown) => {
+    const next = (SORTS as readonly unknown[]).includes(key) ? (key as SortKey) : 'eingang';
+    setSortState(next);
+    setDescending(next === 'eingang');
+  }, []);
+
+  return { folder, filters, searchText, search, sort, descending, setFolder, setFilters, setSearchText, setSort, setDescending };
+}
