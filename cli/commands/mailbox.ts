@@ -310,7 +310,7 @@ function detailText(d: Detail, office: OfficeTime): string {
   const v = (value: string) => visibleText(value);
   out.push(`Nachricht ${d.item.id}${d.item.isTest ? '  — TESTANTRAG: kein echter Antrag, nicht bearbeiten' : ''}`);
   if (d.item.unreadableReason) out.push(`  ${d.item.unreadableReason}`);
-  else if (d.item.signatureStatus === 'unsigniert') out.push(`  ${UNSIGNED_BANNER}`);
+  else if (d.item.signatureStatus === 'unsigned') out.push(`  ${UNSIGNED_BANNER}`);
   const extras = d.parts.filter((p) => p.coverage.role === 'extra').length;
   if (extras > 0 && !d.item.unreadableReason) out.push(`  Achtung: ${extras} weitere(r) Teil(e) der Zustellung gehören nicht zum Antrag (siehe „Teile der Zustellung“).`);
   out.push('', 'Laufzettel');
@@ -322,7 +322,7 @@ function detailText(d: Detail, office: OfficeTime): string {
   l('Abgerufen', time(d.laufzettel.fetchedAt));
   l('Nachrichtenkennung', v(d.laufzettel.messageId));
   if (d.laufzettel.subject) l('Betreff', v(d.laufzettel.subject));
-  l('Absender', `${d.laufzettel.sender ? v(d.laufzettel.sender.subject) : 'unbekannt'}${!d.item.unreadableReason && d.item.signatureStatus === 'unsigniert' ? ' (laut Nachricht; keine Signatur des Absenders erfasst den Antrag)' : ''}`);
+  l('Absender', `${d.laufzettel.sender ? v(d.laufzettel.sender.subject) : 'unbekannt'}${!d.item.unreadableReason && d.item.signatureStatus === 'unsigned' ? ' (laut Nachricht; keine Signatur des Absenders erfasst den Antrag)' : ''}`);
   l('Empfänger', d.laufzettel.recipient ? v(d.laufzettel.recipient.subject) : 'unbekannt');
   out.push('', 'Signaturen');
   for (const [index, s] of d.signatures.entries()) {

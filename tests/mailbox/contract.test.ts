@@ -133,7 +133,7 @@ describe('fetch and messages', () => {
     list = await api.call('messages.list', { sort: 'eingang', descending: false });
     expect(list.total).toBe(2);
     expect(list.items.map((i) => i.messageId)).toEqual(sent.map((s) => s.messageId));
-    expect(list.items[1]).toMatchObject({ isTest: true, unread: true, state: 'neu', signatureStatus: 'vertrauenswuerdig' });
+    expect(list.items[1]).toMatchObject({ isTest: true, unread: true, state: 'new', signatureStatus: 'trusted' });
     expect(await api.call('messages.counts', {})).toMatchObject({ inbox: 2, unread: 2, test: 1, unreadable: 0 });
     expect((await api.call('messages.list', { test: false })).total).toBe(1);
     expect((await api.call('messages.list', { withAttachments: true })).items.map((i) => i.messageId)).toEqual([sent[0]!.messageId]);
@@ -189,13 +189,13 @@ describe('fetch and messages', () => {
     const id = list.items[1]!.id;
     expect((await api.call('messages.setRead', { id, read: true })).unread).toBe(false);
     expect((await api.call('messages.setRead', { id, read: false })).unread).toBe(true);
-    expect((await api.call('messages.setTransferred', { id, transferred: true })).state).toBe('uebertragen');
+    expect((await api.call('messages.setTransferred', { id, transferred: true })).state).toBe('transferred');
     expect(await api.call('messages.setChecklist', { id, ticked: ['person', 'einkommen'] })).toEqual({ checklist: ['person', 'einkommen'] });
     expect((await api.call('messages.setLegalHold', { id, hold: true })).legalHold).toBe(true);
     expect((await errorOf(api.call('messages.deletePermanently', { id }))).kind).toBe('store-legal-hold');
-    expect((await api.call('messages.setTrashed', { id, trashed: true })).state).toBe('papierkorb');
+    expect((await api.call('messages.setTrashed', { id, trashed: true })).state).toBe('trashed');
     expect((await api.call('messages.list', { folder: 'trash' })).items.map((i) => i.id)).toEqual([id]);
-    expect((await api.call('messages.setTrashed', { id, trashed: false })).state).toBe('uebertragen');
+    expect((await api.call('messages.setTrashed', { id, trashed: false })).state).toBe('transferred');
     const xml = await api.call('messages.export', { id, format: 'xml', target: path.join(root, 'out', 'antrag.xml') });
     expect(xml.files[0]!.sha256).toBe(sent[1]!.content.sha256);
     const receipt = await api.call('messages.export', { id, format: 'receipt', target: path.join(root, 'out', 'eingang.pdf') });

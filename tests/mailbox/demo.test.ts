@@ -36,7 +36,7 @@ describe('the demo mailbox', () => {
     expect(items.filter((i) => i.isTest)).toHaveLength(1);
     expect(items.filter((i) => i.attachmentCount === 2)).toHaveLength(1);
     expect(new Set(items.map((i) => i.benefit.code)).size).toBe(5);
-    expect(items.every((i) => i.signatureStatus === 'vertrauenswuerdig')).toBe(true);
+    expect(items.every((i) => i.signatureStatus === 'trusted')).toBe(true);
     // trusted as a real office trusts its senders' CA: through the store's list (what Settings and `trust list` show)
     const trust = await postfach(['trust', 'list', '--store', out.store, '--json'], { POSTFACH_STORE_PASSWORD: readFileSync(out.storePasswordFile, 'utf8').trim() });
     const listed = JSON.parse(trust.stdout) as { cas: Array<{ owner: string; source: string; certificate: { subject: string } }>; locked: boolean };

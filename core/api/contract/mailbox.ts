@@ -213,7 +213,7 @@ export { SIGNATURE_STATUSES };
 export const signatureStatusSchema = z.enum(SIGNATURE_STATUSES);
 export type SignatureStatus = z.infer<typeof signatureStatusSchema>;
 
-export const deliveryStateSchema = z.enum(['neu', 'gelesen', 'exportiert', 'uebertragen', 'papierkorb']);
+export const deliveryStateSchema = z.enum(['new', 'read', 'exported', 'transferred', 'trashed']);
 
 export const messageRefSchema = z.union([z.strictObject({ id: storeId }), z.strictObject({ messageId: z.string().min(1).max(1024) })]);
 

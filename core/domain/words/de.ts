@@ -25,11 +25,11 @@ export const de: EvidenceWords = {
     'attachment-not-covered': 'Mindestens eine Anlage passt nicht zu dieser Signatur; sie ist einzeln gekennzeichnet und gehört nicht zum Nachweis.',
   },
   signatureStatus: {
-    vertrauenswuerdig: 'gültig, vertrauenswürdig',
-    'unbekannter-aussteller': 'gültig, unbekannter Aussteller',
-    ungueltig: 'ungültig',
-    unsigniert: 'nicht signiert',
-    'nicht-pruefbar': 'nicht prüfbar',
+    trusted: 'gültig, vertrauenswürdig',
+    'unknown-issuer': 'gültig, unbekannter Aussteller',
+    invalid: 'ungültig',
+    unsigned: 'nicht signiert',
+    'not-checkable': 'nicht prüfbar',
   },
   certificateWarning: (w) => {
     switch (w.code) {

@@ -25,11 +25,11 @@ export const en: EvidenceWords = {
     'attachment-not-covered': 'At least one attachment does not match this signature; it is marked on its own and is not covered.',
   },
   signatureStatus: {
-    vertrauenswuerdig: 'valid, trusted',
-    'unbekannter-aussteller': 'valid, unknown issuer',
-    ungueltig: 'invalid',
-    unsigniert: 'not signed',
-    'nicht-pruefbar': 'not checkable',
+    trusted: 'valid, trusted',
+    'unknown-issuer': 'valid, unknown issuer',
+    invalid: 'invalid',
+    unsigned: 'not signed',
+    'not-checkable': 'not checkable',
   },
   certificateWarning: (w) => {
     switch (w.code) {

@@ -20,10 +20,10 @@ const SAY_EVERY_MS = 2000;
 export type Leaving = 'trashed' | 'transferred' | 'restored';
 
 export function leavesView(before: MessageListItem, after: MessageListItem, folder: Folder, filters: Filters): Leaving | null {
-  if (folder === 'trash') return before.state === 'papierkorb' && after.state !== 'papierkorb' ? 'restored' : null;
-  if (before.state !== 'papierkorb' && after.state === 'papierkorb') return 'trashed';
+  if (folder === 'trash') return before.state === 'trashed' && after.state !== 'trashed' ? 'restored' : null;
+  if (before.state !== 'trashed' && after.state === 'trashed') return 'trashed';
   const onlyNotTransferred = folder === 'notTransferred' || filters.notTransferred;
-  if (onlyNotTransferred && before.state !== 'uebertragen' && after.state === 'uebertragen') return 'transferred';
+  if (onlyNotTransferred && before.state !== 'transferred' && after.state === 'transferred') return 'transferred';
   return null;
 }
 

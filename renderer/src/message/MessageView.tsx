@@ -223,7 +223,7 @@ export function MessageView({ id, onItemChanged, onBeforeChange, standalone = fa
       setDetail((d) => (d === null ? d : { ...d, checklist }));
       const cards = detail.view?.cards ?? [];
       const complete = cards.length > 0 && cards.every((c) => checklist.includes(c.id));
-      if (complete && detail.item.state !== 'uebertragen') {
+      if (complete && detail.item.state !== 'transferred') {
         changed(await api.call('messages.setTransferred', { id: detail.item.id, transferred: true }));
         announce(t.message.checklist.complete);
       }
@@ -250,8 +250,8 @@ export function MessageView({ id, onItemChanged, onBeforeChange, standalone = fa
   const benefit = benefitTitle(codeListWord, view?.product ?? view?.benefit?.text ?? item.benefit.text ?? undefined, item.benefit.code ?? (item.unreadableReason !== null ? t.message.unreadableTitle : t.message.untitled));
   const title = clipText(benefit.title, TITLE_CHARS);
   const who = clipText(applicantOf(item, t, familyFirst), TITLE_CHARS);
-  const transferred = item.state === 'uebertragen';
-  const inTrash = item.state === 'papierkorb';
+  const transferred = item.state === 'transferred';
+  const inTrash = item.state === 'trashed';
   const Title = standalone ? 'h1' : 'h2';
 
   const onMenu = (key: Key): void => {
@@ -306,7 +306,7 @@ export function MessageView({ id, onItemChanged, onBeforeChange, standalone = fa
           {t.message.testBanner}
         </p>
       ) : null}
-      {item.unreadableReason === null && item.signatureStatus === 'unsigniert' ? (
+      {item.unreadableReason === null && item.signatureStatus === 'unsigned' ? (
         <p className="banner banner--unsigned" role="note" data-testid="unsigned-banner">
           {t.message.unsignedBanner}
         </p>

@@ -406,7 +406,7 @@ export function MailboxScreen({ onSetUp }: { onSetUp: () => void }) {
                 {descending ? '↓' : '↑'}
               </ToggleButton>
             </div>
-            {selectedTrashed !== undefined && selectedTrashed.state === 'papierkorb' ? (
+            {selectedTrashed !== undefined && selectedTrashed.state === 'trashed' ? (
               <div className="list-toolbar">
                 <Button
                   className="button button--secondary button--small"
