@@ -90,7 +90,7 @@ export const PARTS: Readonly<Record<PartName, Part>> = {
     paths: ['core/domain/'],
     runsIn: 'anywhere',
     purpose: 'the domain types of the evidence (signature result, trust, revocation, certificate facts, inspection, unreadable reason, legal time, coverage) as codes, and their words, one module per language',
-    imports: [],
+    imports: ['words'],
     packages: [],
   },
   'visible-text': {
@@ -231,7 +231,7 @@ export const PARTS: Readonly<Record<PartName, Part>> = {
     paths: ['core/mailbox/'],
     runsIn: 'the service',
     purpose: 'the fetch engine: joins osci and store; identity, rotation, exports, acceptance record',
-    imports: ['domain', 'osci', 'store', 'xsozial', 'xsozial-view', 'export', 'pki', 'io', 'config', 'ops', 'time', 'visible-text', 'errors'],
+    imports: ['domain', 'osci', 'store', 'xsozial', 'xsozial-view', 'export', 'pki', 'io', 'config', 'ops', 'time', 'visible-text', 'words', 'errors'],
     packages: NODE,
   },
   backup: {
@@ -273,7 +273,7 @@ export const PARTS: Readonly<Record<PartName, Part>> = {
     paths: ['core/store/'],
     runsIn: 'the service, Node',
     purpose: 'the encrypted SQLite store and attachment files; knows nothing of OSCI',
-    imports: ['time', 'errors', 'visible-text'],
+    imports: ['time', 'words', 'errors', 'visible-text'],
     packages: NODE,
   },
   xsozial: {

@@ -159,7 +159,7 @@ describe('fetch and messages', () => {
     expect(byMessageId.item.id).toBe(id);
     const audit = await api.call('audit.list', { deliveryId: id });
     expect(audit.entries.map((e) => e.action)).toEqual(['fetched', 'opened', 'opened']);
-    expect(audit.entries[1]!.actionText).toBe('geöffnet');
+    expect(audit.entries[1]!.words).toEqual({ de: 'Geöffnet', en: 'Opened' });
   });
 
   it('hands out documents and the content in bounded chunks that add up to the exact bytes', async () => {
@@ -204,7 +204,7 @@ describe('fetch and messages', () => {
     const actions = (await api.call('audit.list', { deliveryId: id })).entries.map((e) => e.action);
     expect(actions).toEqual(['fetched', 'marked-transferred', 'legal-hold-set', 'trashed', 'restored', 'exported', 'exported', 'printed']);
     const csv = await api.call('audit.exportCsv', { target: path.join(root, 'out', 'protokoll.csv'), delimiter: ';' });
-    expect(readFileSync(csv.path, 'utf8')).toContain('als übertragen markiert');
+    expect(readFileSync(csv.path, 'utf8')).toContain('Als übertragen markiert');
     expect(await api.call('audit.verify', {})).toMatchObject({ ok: true });
     expect(events.some(([e, p]) => e === 'messages.changed' && (p as { reason: string }).reason === 'state')).toBe(true);
   });

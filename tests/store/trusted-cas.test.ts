@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AUDIT_ACTIONS, caSetDigest, type JsonValue, type TrustEvaluation } from '../../core/store/index.js';
+import { actionWords, caSetDigest, type JsonValue, type TrustEvaluation } from '../../core/store/index.js';
 import { delivery, newStore, PASSWORD, rawDatabase, sha256 } from './helpers.js';
 
 const ca = readFileSync(path.join(import.meta.dirname, '..', 'fixtures', 'pki', 'openssl3-ca.cer'));
@@ -65,7 +65,7 @@ describe('trusted CAs in the store', () => {
       expect(store.getDelivery(1).signatureResult).toEqual(signed('trusted'));
       const all = [...store.list({ limit: 1000 }).items, ...store.list({ limit: 1000, offset: 1000 }).items];
       expect(all.filter((i) => i.signatureStatus === 'trusted')).toHaveLength(1203);
-      expect(store.auditEntries({ afterSeq: 1000 }).filter((e) => e.action === 'trust-reevaluated').map((e) => [AUDIT_ACTIONS[e.action], e.detail])).toEqual([
+      expect(store.auditEntries({ afterSeq: 1000 }).filter((e) => e.action === 'trust-reevaluated').map((e) => [actionWords(e.action).de, e.detail])).toEqual([
         ['Vertrauensstatus der Signaturen neu bewertet', '{"v":1,"reason":"ca-added","checked":1203,"changed":1203}'],
       ]);
       // the next run starts from the judged result: nothing to change, nothing written

@@ -470,9 +470,8 @@ export const auditEntrySchema = z.strictObject({
   seq: count,
   at: isoTime,
   osUser: shortText,
+  /** The action's code (core/store/audit-actions.ts); its words are in `words`. */
   action: shortText,
-  /** The action in German words (as in the CSV). */
-  actionText: shortText,
   deliveryId: z.number().int().nullable(),
   messageId: z.string().max(1024).nullable(),
   /** The parameters as stored (versioned JSON; free text in entries written before schema 9). */

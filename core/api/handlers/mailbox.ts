@@ -10,7 +10,7 @@ import type { HandlerInput, HandlerResult, MethodName } from '../contract.js';
 import type { FetchResult } from '../contract/mailbox.js';
 import type { HostLink } from '../service-runtime.js';
 import type { ServiceOptions } from '../service-protocol.js';
-import { AUDIT_ACTIONS, auditWords, type ListQuery, type PostfachStore, type ReevaluationCount } from '../../store/index.js';
+import { auditWords, type ListQuery, type PostfachStore, type ReevaluationCount } from '../../store/index.js';
 import { mailboxError } from '../../mailbox/errors.js';
 import { toPostfachError } from '../../errors.js';
 import { runFetch, testConnection } from '../../mailbox/fetch-engine.js';
@@ -572,7 +572,7 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: M
       return {
         entries: store()
           .auditEntries({ ...rest, ...(fromMs === undefined ? {} : { from: fromMs }), ...(toMs === undefined ? {} : { to: toMs }) })
-          .map((e) => ({ ...e, actionText: AUDIT_ACTIONS[e.action] ?? e.action, words: auditWords(e.action, e.detail) })),
+          .map((e) => ({ ...e, words: auditWords(e.action, e.detail) })),
       };
     },
     'audit.exportCsv': async (input: In<'audit.exportCsv'>) => {

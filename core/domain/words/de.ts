@@ -1,4 +1,5 @@
 /** The German words of the domain's codes (words.ts says what each is). German first: the office's language. */
+import { plural } from '../../words/plural.js';
 import type { EvidenceWords } from './words.js';
 
 const ROLE = { cipher: 'Verschlüsselung', signature: 'Signatur' } as const;
@@ -38,7 +39,7 @@ export const de: EvidenceWords = {
       case 'not-yet-valid':
         return `Das Zertifikat ist noch nicht gültig (gültig ab ${w.validFrom}).`;
       case 'expires-soon':
-        return `Das Zertifikat läuft in ${w.days ?? 0} ${w.days === 1 ? 'Tag' : 'Tagen'} ab (am ${w.validTo}). Bitte rechtzeitig ein neues beantragen.`;
+        return `Das Zertifikat läuft in ${w.days ?? 0} ${plural('de', w.days ?? 0, 'Tag', 'Tagen')} ab (am ${w.validTo}). Bitte rechtzeitig ein neues beantragen.`;
       case 'wrong-key-usage':
         return `Der Schlüssel ist laut Zertifikat nicht für ${ROLE[w.role ?? 'signature']} vorgesehen.`;
       case 'weak-key':

@@ -1,4 +1,5 @@
 /** The English words of the domain's codes (words.ts says what each is). */
+import { plural } from '../../words/plural.js';
 import type { EvidenceWords } from './words.js';
 
 const ROLE = { cipher: 'encryption', signature: 'signature' } as const;
@@ -38,7 +39,7 @@ export const en: EvidenceWords = {
       case 'not-yet-valid':
         return `The certificate is not valid yet (valid from ${w.validFrom}).`;
       case 'expires-soon':
-        return `The certificate expires in ${w.days ?? 0} ${w.days === 1 ? 'day' : 'days'} (on ${w.validTo}). Please request a new one in time.`;
+        return `The certificate expires in ${w.days ?? 0} ${plural('en', w.days ?? 0, 'day', 'days')} (on ${w.validTo}). Please request a new one in time.`;
       case 'wrong-key-usage':
         return `According to its certificate the key is not meant for ${ROLE[w.role ?? 'signature']}.`;
       case 'weak-key':
