@@ -103,7 +103,7 @@ export const PARTS: Readonly<Record<PartName, Part>> = {
   words: {
     paths: ['core/words/'],
     runsIn: 'anywhere',
-    purpose: 'words by rule that every language part shares (plural by Intl.PluralRules)',
+    purpose: 'words by rule that every language part shares: plural by Intl.PluralRules; yes/no, amounts and sizes',
     imports: [],
     packages: [],
   },
@@ -169,7 +169,7 @@ export const PARTS: Readonly<Record<PartName, Part>> = {
     paths: ['cli/'],
     runsIn: 'Node',
     purpose: 'the postfach command: mailbox commands through the contract, the UI in browser mode',
-    imports: ['contract', 'xsozial-view', 'host', 'errors', 'time', 'visible-text', 'domain', 'cli-common', 'cli-tools'],
+    imports: ['contract', 'xsozial-view', 'host', 'errors', 'time', 'visible-text', 'domain', 'words', 'cli-common', 'cli-tools'],
     packages: NODE,
   },
   'cli-tools': {
@@ -280,7 +280,7 @@ export const PARTS: Readonly<Record<PartName, Part>> = {
     paths: ['core/xsozial/'],
     runsIn: 'the service, Node',
     purpose: 'delivered XSozial XML to the view model',
-    imports: ['xsozial-view', 'xml', 'visible-text', 'io', 'errors'],
+    imports: ['xsozial-view', 'xml', 'visible-text', 'io', 'words', 'errors'],
     packages: NODE,
   },
   pki: {
@@ -352,7 +352,6 @@ export interface LayerException {
 }
 
 const APPLICATION_LAYER = 'issue 11 "The application layer" (the CLI uses the contract for the store and the mailbox)';
-const WORDS = 'issue 11 "One home for kinds, words, bytes and time"';
 
 export const EXCEPTIONS: readonly LayerException[] = [
   {
@@ -375,16 +374,4 @@ export const EXCEPTIONS: readonly LayerException[] = [
   },
   { from: ['cli/commands/demo.ts'], to: ['app', 'io'], reason: 'postfach demo sets up its folder and starts the demo mailbox itself', removedBy: APPLICATION_LAYER },
   { from: ['cli/mailbox-service.ts'], to: ['config'], reason: 'the mailbox commands load the settings to print their problems', removedBy: APPLICATION_LAYER },
-  {
-    from: ['cli/commands/demo.ts', 'cli/commands/mailbox.ts', 'cli/commands/trust.ts'],
-    to: ['xsozial'],
-    reason: 'sizes are formatted by core/xsozial/values.ts',
-    removedBy: `${WORDS} (one words catalog)`,
-  },
-  {
-    from: ['cli/commands/mailbox.ts'],
-    to: ['export'],
-    reason: 'the unsigned banner comes from core/export/receipt.ts',
-    removedBy: `${WORDS} (one words catalog)`,
-  },
 ];

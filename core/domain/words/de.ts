@@ -80,4 +80,5 @@ export const de: EvidenceWords = {
   fetchedShort: (at) => `Abruf ${at}`,
   judgedAtReceipt: 'Zertifikat zum Zeitpunkt des Abrufs geprüft, weil der Eingang nicht plausibel oder unbekannt ist',
   expiredSince: (validTo) => `Zertifikat inzwischen abgelaufen (gültig bis ${validTo}); zum Eingang war es gültig`,
+  unsignedBanner: 'NICHT SIGNIERT – keine Signatur des Absenders erfasst diesen Antrag; Herkunft und Unverändertheit sind nicht nachgewiesen',
 };

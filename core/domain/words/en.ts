@@ -80,4 +80,5 @@ export const en: EvidenceWords = {
   fetchedShort: (at) => `fetched ${at}`,
   judgedAtReceipt: 'certificate checked at the time of fetching, because the Eingang is not plausible or unknown',
   expiredSince: (validTo) => `certificate expired since (valid until ${validTo}); it was valid at the Eingang`,
+  unsignedBanner: 'NOT SIGNED – no signature of the sender covers this application; its origin and integrity are not proven',
 };
