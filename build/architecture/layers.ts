@@ -129,7 +129,7 @@ export const PARTS: Readonly<Record<PartName, Part>> = {
   'xsozial-view': {
     paths: ['core/xsozial/view-schema.ts', 'core/api/contract/names.ts'],
     runsIn: 'anywhere',
-    purpose: 'zod schemas of the XSozial view model and of person names (how a name is written), part of the contract',
+    purpose: 'the XSozial view model declared once (zod schemas, the types by z.infer) and person names (how a name is written), part of the contract',
     imports: [],
     packages: UNIVERSAL,
   },

@@ -5,32 +5,9 @@
  */
 import { amount, yesNo } from '../words/format.js';
 import type { ValueType } from './labels.js';
+import type { DisplayValue } from './view-schema.js';
 
-export type ValueKind = 'text' | 'date' | 'datetime' | 'boolean' | 'amount' | 'iban' | 'code' | 'reference' | 'empty' | 'document' | 'address';
-
-export interface ValueFlag {
-  readonly kind: 'iban-invalid' | 'mime-mismatch' | 'document-invalid';
-  readonly de: string;
-  readonly en: string;
-}
-
-export interface DisplayValue {
-  readonly kind: ValueKind;
-  /** German display text. */
-  readonly display: string;
-  /** The value as written (trimmed), for copying. */
-  readonly raw: string;
-  readonly flag?: ValueFlag;
-  /** For code values: the code, the list it belongs to and the text where known. */
-  readonly code?: { readonly code: string; readonly listURI?: string; readonly listVersionID?: string; readonly text?: string };
-  /**
-   * Set where the value was shortened on its way to the UI (core/mailbox/bounded-view.ts): the length of its raw
-   * form. The full value comes with `messages.value`. Never set by the reader.
-   */
-  readonly fullLength?: number;
-  /** A remark shown beside the value (e.g. which list version a code text comes from). */
-  readonly note?: { readonly de: string; readonly en: string };
-}
+export type { DisplayValue, ValueFlag, ValueKind } from './view-schema.js';
 
 export const EMPTY_DISPLAY = 'keine Angabe';
 
