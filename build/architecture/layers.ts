@@ -176,7 +176,7 @@ export const PARTS: Readonly<Record<PartName, Part>> = {
     paths: ['cli/commands/inspect.ts', 'cli/commands/pki.ts', 'cli/commands/intermediary.ts', 'cli/commands/send.ts', 'cli/commands/config.ts'],
     runsIn: 'Node',
     purpose: 'commands that touch neither store nor mailbox: inspect a message, key files, the local intermediary and sender, settings',
-    imports: ['osci', 'pki', 'io', 'config', 'intermediary', 'errors', 'time', 'visible-text', 'words', 'cli-common'],
+    imports: ['osci', 'pki', 'io', 'config', 'intermediary', 'errors', 'time', 'visible-text', 'domain', 'words', 'cli-common'],
     packages: NODE,
   },
   'cli-common': {
