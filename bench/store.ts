@@ -91,7 +91,7 @@ function syntheticDelivery(i: number, random: () => number): NewDelivery {
       benefitText: text,
       applicationDate: new Date(creation - DAY).toISOString().slice(0, 10),
       isTest: random() < 0.01,
-      signatureStatus: random() < 0.98 ? 'gueltig' : 'nicht-pruefbar',
+      signatureStatus: random() < 0.98 ? 'gueltig' : 'not-checkable',
     },
     attachments: i % 20 === 0 ? [{ name: 'Nachweis.pdf', mimeType: 'application/pdf', content: Buffer.from(`%PDF-1.4 Nachweis ${i}`) }] : [],
     unreadableReason: random() < 0.005 ? 'no-matching-key' : undefined,

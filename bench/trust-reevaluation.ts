@@ -56,7 +56,7 @@ try {
         senderCertificate: sender.raw,
         processCard: { creation: at },
         signatureResult: signaturesJson([check], { signers: [sender.raw.toString('base64')], intermediates: [] }),
-        summary: { signatureStatus: 'unbekannter-aussteller' },
+        summary: { signatureStatus: 'unknown-issuer' },
       });
     }
     const fillSeconds = (performance.now() - fillStart) / 1000;

@@ -50,7 +50,7 @@ export async function fillBulk(storePath: string, count: number, onProgress?: (d
         content: Buffer.from(`<antrag nr="${i}"><name>${given} ${family}</name><leistung>${code}</leistung></antrag>`),
         contentType: 'application/xml',
         processCard: { creation: new Date(creation) },
-        summary: { applicants: [`${family}, ${given}`], benefitCode: code, benefitText: text, isTest: i % 997 === 0, signatureStatus: i % 50 === 0 ? 'nicht-pruefbar' : 'vertrauenswuerdig' },
+        summary: { applicants: [`${family}, ${given}`], benefitCode: code, benefitText: text, isTest: i % 997 === 0, signatureStatus: i % 50 === 0 ? 'not-checkable' : 'trusted' },
         searchText: `${given} ${family} Antrag ${i}`,
         fetchedAt: new Date(creation + 3_600_000),
       });

@@ -93,7 +93,7 @@ export const PARTS: Readonly<Record<PartName, Part>> = {
     paths: ['core/domain/'],
     runsIn: 'anywhere',
     purpose: 'the domain types of the evidence (signature result, trust, revocation, certificate facts, inspection, unreadable reason, legal time, coverage) as codes, and their words, one module per language',
-    imports: [],
+    imports: ['words'],
     packages: [],
   },
   'visible-text': {
@@ -106,7 +106,7 @@ export const PARTS: Readonly<Record<PartName, Part>> = {
   words: {
     paths: ['core/words/'],
     runsIn: 'anywhere',
-    purpose: 'words by rule that every language part shares (plural by Intl.PluralRules)',
+    purpose: 'words by rule that every language part shares: plural by Intl.PluralRules; yes/no, amounts and sizes',
     imports: [],
     packages: [],
   },
@@ -132,7 +132,7 @@ export const PARTS: Readonly<Record<PartName, Part>> = {
   'xsozial-view': {
     paths: ['core/xsozial/view-schema.ts', 'core/api/contract/names.ts'],
     runsIn: 'anywhere',
-    purpose: 'zod schemas of the XSozial view model and of person names (how a name is written), part of the contract',
+    purpose: 'the XSozial view model declared once (zod schemas, the types by z.infer) and person names (how a name is written), part of the contract',
     imports: [],
     packages: UNIVERSAL,
   },
@@ -182,14 +182,14 @@ export const PARTS: Readonly<Record<PartName, Part>> = {
     paths: ['cli/'],
     runsIn: 'Node',
     purpose: 'the postfach command: mailbox commands through the contract, the UI in browser mode',
-    imports: ['contract', 'xsozial-view', 'host', 'errors', 'time', 'visible-text', 'domain', 'cli-common', 'cli-tools', 'serve'],
+    imports: ['contract', 'xsozial-view', 'host', 'errors', 'time', 'visible-text', 'domain', 'words', 'cli-common', 'cli-tools', 'serve'],
     packages: NODE,
   },
   'cli-tools': {
     paths: ['cli/commands/inspect.ts', 'cli/commands/pki.ts', 'cli/commands/intermediary.ts', 'cli/commands/send.ts', 'cli/commands/config.ts'],
     runsIn: 'Node',
     purpose: 'commands that touch neither store nor mailbox: inspect a message, key files, the local intermediary and sender, settings',
-    imports: ['osci', 'pki', 'io', 'config', 'intermediary', 'errors', 'time', 'visible-text', 'words', 'cli-common'],
+    imports: ['osci', 'pki', 'io', 'config', 'intermediary', 'errors', 'time', 'visible-text', 'domain', 'words', 'cli-common'],
     packages: NODE,
   },
   'cli-common': {
@@ -253,7 +253,7 @@ export const PARTS: Readonly<Record<PartName, Part>> = {
     paths: ['core/mailbox/'],
     runsIn: 'the service',
     purpose: 'the fetch engine: joins osci and store; identity, rotation, exports, acceptance record',
-    imports: ['domain', 'osci', 'store', 'xsozial', 'xsozial-view', 'export', 'pki', 'io', 'config', 'ops', 'time', 'visible-text', 'errors'],
+    imports: ['domain', 'osci', 'store', 'xsozial', 'xsozial-view', 'export', 'pki', 'io', 'config', 'ops', 'time', 'visible-text', 'words', 'errors'],
     packages: NODE,
   },
   backup: {
@@ -302,14 +302,14 @@ export const PARTS: Readonly<Record<PartName, Part>> = {
     paths: ['core/store/'],
     runsIn: 'the service, Node',
     purpose: 'the encrypted SQLite store and attachment files; knows nothing of OSCI',
-    imports: ['time', 'errors', 'visible-text'],
+    imports: ['time', 'words', 'errors', 'visible-text'],
     packages: NODE,
   },
   xsozial: {
     paths: ['core/xsozial/'],
     runsIn: 'the service, Node',
     purpose: 'delivered XSozial XML to the view model',
-    imports: ['xsozial-view', 'xml', 'visible-text', 'io', 'errors'],
+    imports: ['xsozial-view', 'xml', 'visible-text', 'io', 'words', 'errors'],
     packages: NODE,
   },
   pki: {
@@ -381,20 +381,7 @@ export interface LayerException {
 }
 
 const APPLICATION_LAYER = 'issue 11 "The application layer" (the CLI uses the contract for the store and the mailbox)';
-const WORDS = 'issue 11 "One home for kinds, words, bytes and time"';
 
 export const EXCEPTIONS: readonly LayerException[] = [
   { from: ['cli/commands/demo.ts'], to: ['app', 'io'], reason: 'postfach demo sets up its folder and starts the demo mailbox itself', removedBy: APPLICATION_LAYER },
-  {
-    from: ['cli/commands/demo.ts', 'cli/commands/mailbox.ts', 'cli/commands/trust.ts'],
-    to: ['xsozial'],
-    reason: 'sizes are formatted by core/xsozial/values.ts',
-    removedBy: `${WORDS} (one words catalog)`,
-  },
-  {
-    from: ['cli/commands/mailbox.ts'],
-    to: ['export'],
-    reason: 'the unsigned banner comes from core/export/receipt.ts',
-    removedBy: `${WORDS} (one words catalog)`,
-  },
 ];

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { ensurePrivateFolder } from '../../core/io/private-folder.js';
-import { formatBytes } from '../../core/xsozial/values.js';
+import { bytes as formatBytes } from '../../core/words/format.js';
 import { ExitCode } from '../exit-codes.js';
 import { withMailboxService } from '../mailbox-service.js';
 import { printJson, runAction } from '../output.js';

@@ -9,7 +9,7 @@ import { readGivenFile } from '../../core/io/given-file.js';
 import { type CertificateFacts, describeCertificate, type KeyRole } from '../../core/pki/certificate-facts.js';
 import { type KeyFileReport, type ReportedCertificate, reportKeyFile, sniffKeyFileFormat } from '../../core/pki/file-report.js';
 import { loadCertificates } from '../../core/pki/pkcs12.js';
-import { REVOCATION_LABEL } from '../../core/pki/trust.js';
+import { wordsOf } from '../../core/domain/words/index.js';
 import { createTestPki, type CreatedTestPki, TEST_PKI_ROLES, type TestPkiKeySize } from '../../core/pki/test-pki.js';
 import type { OfficeTime } from '../../core/time/office-time.js';
 import { ExitCode } from '../exit-codes.js';
@@ -38,6 +38,27 @@ function line(label: string, value: string): string {
   return `  ${`${label}:`.padEnd(24)}${value}\n`;
 }
 
+/**
+ * A reported certificate with its codes said in words (core/domain/words), where the command shows them: each
+ * warning in German and English (the certificate's days in the office zone), the trust and each reason in German.
+ */
+function withWords(entry: ReportedCertificate, office: OfficeTime) {
+  const c = entry.certificate;
+  const days = { de: { validFrom: office.date(c.validFrom), validTo: office.date(c.validTo) }, en: { validFrom: office.day(c.validFrom) ?? '', validTo: office.day(c.validTo) ?? '' } };
+  const say = (w: CertificateFacts['warnings'][number], language: 'de' | 'en'): string => wordsOf(language).certificateWarning({ ...w, ...days[language] });
+  const trust = entry.trust && {
+    ...entry.trust,
+    label: wordsOf('de').certificateTrust[entry.trust.status],
+    reasons: entry.trust.reasons.map((r) => ({ ...r, message: wordsOf('de').signatureReason[r.code] })),
+  };
+  return { ...entry, certificate: { ...c, warnings: c.warnings.map((w) => ({ ...w, de: say(w, 'de'), en: say(w, 'en') })) }, ...(trust ? { trust } : {}), trustWords: trust };
+}
+
+/** What `--json` prints of a certificate: the trust once (with its words). */
+function json1<T extends { trustWords?: unknown }>({ trustWords: _words, ...entry }: T): Omit<T, 'trustWords'> {
+  return entry;
+}
+
 function certificateText(entry: ReportedCertificate, withSuitability: boolean, office: OfficeTime): string {
   const c: CertificateFacts = entry.certificate;
   let out = '';
@@ -60,13 +81,13 @@ function certificateText(entry: ReportedCertificate, withSuitability: boolean, o
   out += line('Signaturverfahren', c.signatureAlgorithm);
   out += line('SHA-256-Fingerabdruck', c.fingerprintSha256);
   out += line('Selbst signiert', c.selfSigned ? 'ja' : 'nein');
-  if (entry.trust) {
-    const reasons = entry.trust.reasons.map((r) => r.message);
-    out += line('Vertrauen', `${entry.trust.label} (${REVOCATION_LABEL.de})`);
-    for (const r of reasons) out += line('', `– ${r}`);
+  const words = withWords(entry, office);
+  if (words.trustWords) {
+    out += line('Vertrauen', `${words.trustWords.label}; ${wordsOf('de').revocation[words.trustWords.revocation]}`);
+    for (const r of words.trustWords.reasons) out += line('', `– ${r.message}`);
   }
-  if (c.warnings.length === 0) out += line('Hinweise', 'keine');
-  else c.warnings.forEach((w, i) => (out += line(i === 0 ? 'Hinweise' : '', `! ${w.de}`)));
+  if (words.certificate.warnings.length === 0) out += line('Hinweise', 'keine');
+  else words.certificate.warnings.forEach((w, i) => (out += line(i === 0 ? 'Hinweise' : '', `! ${w.de}`)));
   return out;
 }
 
@@ -137,7 +158,6 @@ async function show(file: string, options: ShowOptions): Promise<ExitCode> {
   const report = reportKeyFile(
     data,
     {
-      timeZone: office.zone,
       ...(format === 'pkcs12' && options.passwordEnv !== undefined ? { password: passwordFromEnv(options.passwordEnv) } : {}),
       ...(trustAnchors.length > 0 ? { trustAnchors } : {}),
       ...(roles ? { roles } : {}),
@@ -145,7 +165,7 @@ async function show(file: string, options: ShowOptions): Promise<ExitCode> {
     },
     file,
   );
-  if (json) printJson({ ok: true, file: path.resolve(file), ...report });
+  if (json) printJson({ ok: true, file: path.resolve(file), ...report, keys: report.keys.map((k) => json1(withWords(k, office))), certificates: report.certificates.map((c) => json1(withWords(c, office))) });
   else process.stdout.write(reportText(file, report, office));
   return ExitCode.ok;
 }
@@ -160,7 +180,7 @@ interface InitOptions {
 }
 
 function initText(created: CreatedTestPki, options: InitOptions, office: OfficeTime): string {
-  const facts = (role: (typeof TEST_PKI_ROLES)[number] | 'ca'): CertificateFacts => describeCertificate(created.certificates[role], { timeZone: office.zone });
+  const facts = (role: (typeof TEST_PKI_ROLES)[number] | 'ca'): CertificateFacts => describeCertificate(created.certificates[role]);
   const until = (iso: string): string => office.date(iso);
   let out = `Test-PKI angelegt in ${created.dir}\n`;
   const ca = facts('ca');

@@ -13,8 +13,9 @@
 import type { Command } from 'commander';
 import type { MethodOutput } from '../../core/api/contract.js';
 import type { TrustedCaDto } from '../../core/api/contract/trust.js';
-import { formatDateTime } from '../../core/xsozial/values.js';
+import type { OfficeTime } from '../../core/time/office-time.js';
 import { ExitCode } from '../exit-codes.js';
+import { officeTimeOf } from '../office-time.js';
 import { DEFAULT_STORE_PASSWORD_ENV, openStore, withMailboxService } from '../mailbox-service.js';
 import { printJson, runAction } from '../output.js';
 
@@ -40,9 +41,10 @@ const SOURCE_WORDS: Record<TrustedCaDto['source'], string> = {
   'user-settings': 'aus den Einstellungen dieses Benutzers',
 };
 
-function caLines(ca: TrustedCaDto): string {
+function caLines(ca: TrustedCaDto, office: OfficeTime): string {
   const c = ca.certificate;
-  const added = ca.addedAt ? `, am ${formatDateTime(ca.addedAt) ?? ca.addedAt}` : '';
+  // a moment: in the office time zone, as every time the program shows
+  const added = ca.addedAt ? `, am ${office.dateTime(ca.addedAt, { missing: ca.addedAt })}` : '';
   const lines = [
     `  ${c.subject}`,
     `      SHA-256 ${c.fingerprintSha256}`,
@@ -52,11 +54,11 @@ function caLines(ca: TrustedCaDto): string {
   return `${lines.join('\n')}\n`;
 }
 
-function listText(list: MethodOutput<'trust.list'>): string {
+function listText(list: MethodOutput<'trust.list'>, office: OfficeTime): string {
   const head = 'Vertrauenswürdige Absender-CAs (Signaturen von Zertifikaten dieser CAs gelten als „vertrauenswürdig“):\n';
   const lock = list.locked ? `Die Liste ist ${list.lockReason?.de ?? 'von der IT festgelegt'}; sie kann hier nicht geändert werden.\n` : '';
   if (list.cas.length === 0) return `${head}  keine – jede gültige Absender-Signatur zeigt „gültig, unbekannter Aussteller“.\n${lock}`;
-  return `${head}${list.cas.map(caLines).join('')}${lock}`;
+  return `${head}${list.cas.map((ca) => caLines(ca, office)).join('')}${lock}`;
 }
 
 function reevaluatedText(r: { checked: number; changed: number }): string {
@@ -80,7 +82,7 @@ export function register(program: Command): void {
         await openStore(api, opts);
         const list = await api.call('trust.list', {});
         if (json) printJson({ ok: true, ...list });
-        else process.stdout.write(listText(list));
+        else process.stdout.write(listText(list, await officeTimeOf(api)));
         return ExitCode.ok;
       }),
     );

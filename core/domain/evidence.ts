@@ -124,7 +124,7 @@ export function inspectionVerdict(i: Pick<InspectionFacts, 'mathResult' | 'offli
  * The signature status of a message in the list, from the checks of the signatures that cover the content shown
  * (core/mailbox/message-dto.ts listStatusOf).
  */
-export const SIGNATURE_STATUSES = ['vertrauenswuerdig', 'unbekannter-aussteller', 'ungueltig', 'unsigniert', 'nicht-pruefbar'] as const;
+export const SIGNATURE_STATUSES = ['trusted', 'unknown-issuer', 'invalid', 'unsigned', 'not-checkable'] as const;
 export type SignatureStatus = (typeof SIGNATURE_STATUSES)[number];
 
 /**

@@ -90,8 +90,8 @@ export interface ReceiptFacts {
   readonly parts?: readonly PartFacts[];
 }
 
-/** The banner of an application without an author signature covering it. */
-export const UNSIGNED_BANNER = 'NICHT SIGNIERT – keine Signatur des Absenders erfasst diesen Antrag; Herkunft und Unverändertheit sind nicht nachgewiesen';
+/** The banner of an application without an author signature covering it (the PDF is German: core/domain/words). */
+export const UNSIGNED_BANNER = wordsOf('de').unsignedBanner;
 
 export function signatureInWords(s: SignatureFacts): string {
   // online revocation checks are not done yet (revocationChecked is always false): said as the domain's code

@@ -4,8 +4,10 @@
  */
 import { X509Certificate } from 'node:crypto';
 import type { CertificateFacts, CertificateWarningFact } from '../domain/evidence.js';
-import { describeCertificate, MIN_EC_BITS, MIN_RSA_BITS, type KeyRole } from '../pki/certificate-facts.js';
+import { both } from '../domain/words/index.js';
+import { describeCertificate, type KeyRole } from '../pki/certificate-facts.js';
 import { clipText } from '../text-bounds.js';
+import { DEFAULT_OFFICE_TIME_ZONE, officeTime } from '../time/office-time.js';
 
 /** A certificate as shown now: the evidence's facts of it, with the warnings in words (German and English). */
 export interface CertificateSummary extends Omit<CertificateFacts, 'warnings'> {
@@ -38,23 +40,21 @@ function described(certificate: X509Certificate | Uint8Array, options: Options) 
 /** `timeZone`: the office zone the dates in the warnings are given in (default Europe/Berlin). */
 export function certificateSummary(certificate: X509Certificate | Uint8Array, options: Options = {}): CertificateSummary {
   const { facts, base } = described(certificate, options);
-  return { ...base, warnings: facts.warnings.map((w) => ({ code: w.code, de: w.de, en: w.en })) };
+  // the words of the domain (core/domain/words), with the certificate's days in the office zone: "03.05.2036" in
+  // German, "2036-05-03" in English
+  const office = officeTime(options.timeZone ?? DEFAULT_OFFICE_TIME_ZONE);
+  const days = { de: { validFrom: office.date(facts.validFrom), validTo: office.date(facts.validTo) }, en: { validFrom: office.day(facts.validFrom) ?? '', validTo: office.day(facts.validTo) ?? '' } };
+  return { ...base, warnings: warningFacts(facts).map((w) => ({ code: w.code, ...both((words, language) => words.certificateWarning({ ...w, ...days[language] })) })) };
+}
+
+function warningFacts(facts: ReturnType<typeof describeCertificate>): CertificateWarningFact[] {
+  return facts.warnings.map((w) => (w.algorithm === undefined ? w : { ...w, algorithm: clipText(w.algorithm, 200) }));
 }
 
 /** The facts the evidence keeps: the warnings at `at` as codes with what their words need (core/domain/words). */
 export function certificateFacts(certificate: X509Certificate | Uint8Array, options: Pick<Options, 'at' | 'roles'> = {}): CertificateFacts {
   const { facts, base } = described(certificate, options);
-  const rsa = facts.key.algorithm === 'RSA' || facts.key.algorithm === 'RSA-PSS';
-  const warnings = facts.warnings.map((w): CertificateWarningFact => {
-    switch (w.code) {
-      case 'weak-key':
-        return { code: w.code, ...(facts.key.bits === undefined ? {} : { bits: facts.key.bits }), minimum: rsa ? MIN_RSA_BITS : MIN_EC_BITS };
-      case 'weak-signature-algorithm':
-        return { code: w.code, algorithm: clipText(facts.signatureAlgorithm, 200) };
-      default:
-        return { code: w.code, ...(w.days === undefined ? {} : { days: w.days }), ...(w.role === undefined ? {} : { role: w.role }) };
-    }
-  });
+  const warnings = warningFacts(facts);
   return { ...base, warnings };
 }
 

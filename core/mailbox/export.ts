@@ -73,7 +73,7 @@ function coveredBy(parts: readonly StoredPart[], index: number): string {
 function isUnsigned(record: DeliveryRecord): boolean | undefined {
   if (record.unreadableReason !== null) return undefined;
   const c = coverageOf(record.content.coverage);
-  if (c.status === 'before-coverage') return record.signatureStatus === 'unsigniert' ? true : undefined;
+  if (c.status === 'before-coverage') return record.signatureStatus === 'unsigned' ? true : undefined;
   return c.status !== 'signed';
 }
 

@@ -16,6 +16,7 @@ import { resolveMailboxKeys } from '../pki/key-selection.js';
 import { loadCertificates, loadPkcs12, type KeyEntry, type Pkcs12Contents } from '../pki/pkcs12.js';
 import type { JsonValue, MailboxIdentityRecord } from '../store/index.js';
 import { DEFAULT_OFFICE_TIME_ZONE, officeTime } from '../time/office-time.js';
+import { plural } from '../words/plural.js';
 import { certificateSummary, type CertificateSummary } from './certificates.js';
 import { mailboxError } from './errors.js';
 
@@ -311,8 +312,8 @@ export function keyExpiry(identity: MailboxIdentity, now = new Date(), timeZone:
       daysLeft,
       validTo: validTo.toISOString(),
       text: {
-        de: `Das Zertifikat des Postfachs läuft in ${daysLeft} ${daysLeft === 1 ? 'Tag' : 'Tagen'} ab (am ${dateDe}). Bitte rechtzeitig ein neues beantragen und einrichten.`,
-        en: `The mailbox certificate expires in ${daysLeft} ${daysLeft === 1 ? 'day' : 'days'} (on ${date}). Please request and set up a new one in time.`,
+        de: `Das Zertifikat des Postfachs läuft in ${daysLeft} ${plural('de', daysLeft, 'Tag', 'Tagen')} ab (am ${dateDe}). Bitte rechtzeitig ein neues beantragen und einrichten.`,
+        en: `The mailbox certificate expires in ${daysLeft} ${plural('en', daysLeft, 'day', 'days')} (on ${date}). Please request and set up a new one in time.`,
       },
     };
   }

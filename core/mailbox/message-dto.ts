@@ -205,15 +205,15 @@ export function laufzettelOf(record: DeliveryRecord, timeZone?: string): Laufzet
 /**
  * The signature status of the list (`signatureStatus`) from the checks of the signatures that COVER the content
  * shown — never from every signature in the delivery (an unsigned forged part must not borrow another part's trust
- * words). Readable with no covering signature: "unsigniert". "Nicht lesbar": nothing is shown, so no trust words —
- * "ungueltig" when an author signature failed, "nicht-pruefbar" otherwise.
+ * words). Readable with no covering signature: `unsigned`. "Nicht lesbar": nothing is shown, so no trust words —
+ * `invalid` when an author signature failed, `not-checkable` otherwise.
  */
 export function listStatusOf(covering: readonly Pick<SignatureCheckFacts, 'role' | 'result' | 'certificate'>[], unreadable: boolean): SignatureStatus {
   const authors = covering.filter((c) => c.role === 'author');
-  if (unreadable) return authors.some((c) => c.result === 'invalid') ? 'ungueltig' : 'nicht-pruefbar';
-  if (authors.length === 0) return 'unsigniert';
-  if (authors.some((c) => c.result === 'not-checkable')) return 'nicht-pruefbar';
-  if (authors.some((c) => c.result === 'invalid' || c.certificate === 'invalid')) return 'ungueltig';
-  if (authors.every((c) => c.certificate === 'trusted')) return 'vertrauenswuerdig';
-  return 'unbekannter-aussteller';
+  if (unreadable) return authors.some((c) => c.result === 'invalid') ? 'invalid' : 'not-checkable';
+  if (authors.length === 0) return 'unsigned';
+  if (authors.some((c) => c.result === 'not-checkable')) return 'not-checkable';
+  if (authors.some((c) => c.result === 'invalid' || c.certificate === 'invalid')) return 'invalid';
+  if (authors.every((c) => c.certificate === 'trusted')) return 'trusted';
+  return 'unknown-issuer';
 }

@@ -4,8 +4,6 @@
  * wrong key usage for its role, weak key, weak signature algorithm), evaluated at a given time.
  */
 import type { X509Certificate } from 'node:crypto';
-import type { UserText } from '../errors.js';
-import { DEFAULT_OFFICE_TIME_ZONE, officeTime } from '../time/office-time.js';
 import type { DistinguishedName } from './distinguished-name.js';
 import { CURVE_BITS, EXTENDED_KEY_USAGES, SIGNATURE_ALGORITHMS } from './oids.js';
 import { type KeyUsage, x509Fields } from './x509-fields.js';
@@ -29,12 +27,21 @@ export type CertificateWarningCode =
   | 'weak-key'
   | 'weak-signature-algorithm';
 
-export interface CertificateWarning extends UserText {
+/**
+ * A warning as a code with the facts its words need (no words: they are said where the warning is shown, from
+ * core/domain/words, with the certificate's dates in the office time zone).
+ */
+export interface CertificateWarning {
   readonly code: CertificateWarningCode;
   /** expires-soon: whole days left; expired: days since expiry. */
   readonly days?: number;
   /** wrong-key-usage: the role the key does not fit. */
   readonly role?: KeyRole;
+  /** weak-key: the key's length and the recommended minimum in bit. */
+  readonly bits?: number;
+  readonly minimum?: number;
+  /** weak-signature-algorithm: the algorithm's name. */
+  readonly algorithm?: string;
 }
 
 export interface KeyFacts {
@@ -115,86 +122,35 @@ function isSelfSigned(cert: X509Certificate): boolean {
   }
 }
 
-/** The office's calendar day of a moment (core/time): "03.05.2036" in German, "2036-05-03" in English. */
-function dayOf(d: Date, zone: string | undefined): UserText {
-  const office = officeTime(zone ?? DEFAULT_OFFICE_TIME_ZONE);
-  return { de: office.date(d), en: office.day(d) ?? '' };
-}
-
-/** The roles in words. */
-export const ROLE_TEXT: Readonly<Record<KeyRole, UserText>> = {
-  cipher: { de: 'Verschlüsselung', en: 'encryption' },
-  signature: { de: 'Signatur', en: 'signature' },
-};
-
 export interface DescribeOptions {
   /** The time the warnings refer to (default: now). */
   readonly at?: Date;
   /** Roles the key is meant for: a warning for each it does not fit. */
   readonly roles?: readonly KeyRole[];
-  /** The office time zone the dates in the warnings are given in (default Europe/Berlin). */
-  readonly timeZone?: string;
 }
 
 function warningsOf(cert: X509Certificate, key: KeyFacts, selfSigned: boolean, options: DescribeOptions): CertificateWarning[] {
   const fields = x509Fields(cert);
   const at = options.at ?? new Date();
   const warnings: CertificateWarning[] = [];
-  const until = dayOf(fields.notAfter, options.timeZone);
   if (at.getTime() > fields.notAfter.getTime()) {
-    const days = Math.floor((at.getTime() - fields.notAfter.getTime()) / DAY_MS);
-    warnings.push({
-      code: 'expired',
-      days,
-      de: `Das Zertifikat ist abgelaufen (gültig bis ${until.de}).`,
-      en: `The certificate has expired (valid until ${until.en}).`,
-    });
+    warnings.push({ code: 'expired', days: Math.floor((at.getTime() - fields.notAfter.getTime()) / DAY_MS) });
   } else if (at.getTime() < fields.notBefore.getTime()) {
-    const from = dayOf(fields.notBefore, options.timeZone);
-    warnings.push({
-      code: 'not-yet-valid',
-      de: `Das Zertifikat ist noch nicht gültig (gültig ab ${from.de}).`,
-      en: `The certificate is not valid yet (valid from ${from.en}).`,
-    });
+    warnings.push({ code: 'not-yet-valid' });
   } else {
     const days = Math.ceil((fields.notAfter.getTime() - at.getTime()) / DAY_MS);
-    if (days <= EXPIRY_WARNING_DAYS) {
-      warnings.push({
-        code: 'expires-soon',
-        days,
-        de: `Das Zertifikat läuft in ${days} ${days === 1 ? 'Tag' : 'Tagen'} ab (am ${until.de}). Bitte rechtzeitig ein neues beantragen.`,
-        en: `The certificate expires in ${days} ${days === 1 ? 'day' : 'days'} (on ${until.en}). Please request a new one in time.`,
-      });
-    }
+    if (days <= EXPIRY_WARNING_DAYS) warnings.push({ code: 'expires-soon', days });
   }
   for (const role of options.roles ?? []) {
-    if (!suitsRole(cert, role)) {
-      warnings.push({
-        code: 'wrong-key-usage',
-        role,
-        de: `Der Schlüssel ist laut Zertifikat nicht für ${ROLE_TEXT[role].de} vorgesehen.`,
-        en: `According to its certificate the key is not meant for ${ROLE_TEXT[role].en}.`,
-      });
-    }
+    if (!suitsRole(cert, role)) warnings.push({ code: 'wrong-key-usage', role });
   }
   const rsa = key.algorithm === 'RSA' || key.algorithm === 'RSA-PSS';
   if (key.bits !== undefined && ((rsa && key.bits < MIN_RSA_BITS) || (key.algorithm === 'EC' && key.bits < MIN_EC_BITS))) {
-    const minimum = rsa ? MIN_RSA_BITS : MIN_EC_BITS;
-    warnings.push({
-      code: 'weak-key',
-      de: `Der Schlüssel ist mit ${key.bits} Bit zu kurz (empfohlen: mindestens ${minimum} Bit, BSI TR-02102).`,
-      en: `The key is too short at ${key.bits} bit (recommended: at least ${minimum} bit, BSI TR-02102).`,
-    });
+    warnings.push({ code: 'weak-key', bits: key.bits, minimum: rsa ? MIN_RSA_BITS : MIN_EC_BITS });
   }
   const signature = SIGNATURE_ALGORITHMS[fields.signatureAlgorithmOid];
   // a self-signed certificate's own signature protects nothing that matters (trust comes from configuration)
-  if (signature?.weak && !selfSigned) {
-    warnings.push({
-      code: 'weak-signature-algorithm',
-      de: `Das Zertifikat ist mit einem veralteten Verfahren signiert (${signature.name}).`,
-      en: `The certificate is signed with an outdated algorithm (${signature.name}).`,
-    });
-  }
+  if (signature?.weak && !selfSigned) warnings.push({ code: 'weak-signature-algorithm', algorithm: signature.name });
   return warnings;
 }
 

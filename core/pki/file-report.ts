@@ -39,8 +39,6 @@ export interface KeyFileReportOptions {
   /** Roles the keys are meant for (wrong key usage warnings). */
   readonly roles?: readonly KeyRole[];
   readonly at?: Date;
-  /** The office time zone of the dates in the warnings (default Europe/Berlin). */
-  readonly timeZone?: string;
 }
 
 const PKCS12_EXTENSIONS = new Set(['.p12', '.pfx']);
@@ -72,7 +70,7 @@ export function reportKeyFile(data: Uint8Array, options: KeyFileReportOptions = 
   const at = options.at ?? new Date();
   const format = sniffKeyFileFormat(data, fileName);
   const describe = (cert: X509Certificate, intermediates: readonly X509Certificate[], roles?: readonly KeyRole[]): ReportedCertificate => ({
-    certificate: describeCertificate(cert, { at, ...(roles ? { roles } : {}), ...(options.timeZone ? { timeZone: options.timeZone } : {}) }),
+    certificate: describeCertificate(cert, { at, ...(roles ? { roles } : {}) }),
     ...(options.trustAnchors && options.trustAnchors.length > 0
       ? { trust: trustResultJson(validateChain(cert, { trustAnchors: options.trustAnchors, intermediates, at })) }
       : {}),

@@ -26,8 +26,6 @@ export {
   type TrustResult,
   type TrustStatus,
   matchesPinnedSigner,
-  REVOCATION_LABEL,
-  TRUST_LABELS,
   trustResultJson,
   validateChain,
 } from './trust.js';

@@ -7,7 +7,14 @@
  */
 import type { X509Certificate } from 'node:crypto';
 import { PostfachError } from '../errors.js';
-import { type KeyRole, ROLE_TEXT, suitsRole } from './certificate-facts.js';
+import type { UserText } from '../errors.js';
+import { type KeyRole, suitsRole } from './certificate-facts.js';
+
+/** The roles in the words of this module's errors (an error carries its own German and English sentence). */
+const ROLE_TEXT: Readonly<Record<KeyRole, UserText>> = {
+  cipher: { de: 'Verschlüsselung', en: 'encryption' },
+  signature: { de: 'Signatur', en: 'signature' },
+};
 import type { KeyEntry, Pkcs12Contents } from './pkcs12.js';
 import { x509Fields } from './x509-fields.js';
 

@@ -12,20 +12,11 @@
  * `revocation: 'not-checked'`.
  */
 import type { X509Certificate } from 'node:crypto';
-import type { UserText } from '../errors.js';
 import { sameName } from './distinguished-name.js';
 import { EXTENSION } from './oids.js';
 import { x509Fields } from './x509-fields.js';
 
 export type TrustStatus = 'trusted' | 'unknown-issuer' | 'invalid';
-
-export const TRUST_LABELS: Readonly<Record<TrustStatus, UserText>> = {
-  trusted: { de: 'vertrauenswürdig', en: 'trusted' },
-  'unknown-issuer': { de: 'unbekannter Aussteller', en: 'unknown issuer' },
-  invalid: { de: 'ungültig', en: 'invalid' },
-};
-
-export const REVOCATION_LABEL: UserText = { de: 'Sperrstatus nicht geprüft', en: 'revocation status not checked' };
 
 export type TrustReasonCode =
   | 'bad-signature'
@@ -38,7 +29,8 @@ export type TrustReasonCode =
   | 'issuer-not-found'
   | 'untrusted-root';
 
-export interface TrustReason extends UserText {
+/** Why a certificate is not trusted, as a code (its words: core/domain/words `signatureReason`). */
+export interface TrustReason {
   readonly code: TrustReasonCode;
   /** Position in `chain` of the certificate the reason is about (0 = the checked certificate). */
   readonly position: number;
@@ -46,7 +38,6 @@ export interface TrustReason extends UserText {
 
 export interface TrustResult {
   readonly status: TrustStatus;
-  readonly label: UserText;
   /** Empty when trusted. */
   readonly reasons: readonly TrustReason[];
   /** The checked certificate first, then its issuers as far as found (ending at the anchor when trusted). */
@@ -79,35 +70,8 @@ const UNDERSTOOD_CRITICAL = new Set<string>([
   EXTENSION.certificatePolicies,
 ]);
 
-const REASON_TEXT: Readonly<Record<TrustReasonCode, UserText>> = {
-  'bad-signature': {
-    de: 'Die Signatur des Ausstellers über das Zertifikat ist ungültig (Zertifikat verändert oder falscher Aussteller).',
-    en: "The issuer's signature over the certificate is invalid (certificate altered or wrong issuer).",
-  },
-  expired: { de: 'Das Zertifikat war zum Prüfzeitpunkt abgelaufen.', en: 'The certificate had expired at the time checked.' },
-  'not-yet-valid': { de: 'Das Zertifikat war zum Prüfzeitpunkt noch nicht gültig.', en: 'The certificate was not yet valid at the time checked.' },
-  'issuer-not-ca': { de: 'Der Aussteller ist keine Zertifizierungsstelle.', en: 'The issuer is not a certification authority.' },
-  'issuer-not-allowed-to-sign': {
-    de: 'Der Aussteller darf laut seinem Zertifikat keine Zertifikate signieren.',
-    en: 'According to its certificate the issuer may not sign certificates.',
-  },
-  'path-too-long': { de: 'Die Zertifikatskette ist länger als erlaubt.', en: 'The certificate chain is longer than allowed.' },
-  'unsupported-critical-extension': {
-    de: 'Das Zertifikat enthält eine als kritisch markierte Erweiterung, die nicht geprüft werden kann.',
-    en: 'The certificate contains an extension marked critical that cannot be checked.',
-  },
-  'issuer-not-found': {
-    de: 'Der Aussteller ist keine als vertrauenswürdig eingerichtete Zertifizierungsstelle.',
-    en: 'The issuer is not a certification authority configured as trusted.',
-  },
-  'untrusted-root': {
-    de: 'Die Kette endet bei einer Zertifizierungsstelle, die nicht als vertrauenswürdig eingerichtet ist.',
-    en: 'The chain ends at a certification authority that is not configured as trusted.',
-  },
-};
-
 function reason(code: TrustReasonCode, position: number): TrustReason {
-  return { code, position, ...REASON_TEXT[code] };
+  return { code, position };
 }
 
 function couldHaveIssued(issuer: X509Certificate, child: X509Certificate): boolean {
@@ -206,7 +170,6 @@ export function validateChain(cert: X509Certificate, options: ChainOptions): Tru
   const status: TrustStatus = hardReasons.length > 0 ? 'invalid' : best.anchored ? 'trusted' : 'unknown-issuer';
   return {
     status,
-    label: TRUST_LABELS[status],
     reasons: best.reasons,
     chain: best.chain,
     revocation: 'not-checked',
@@ -228,19 +191,17 @@ export function matchesPinnedSigner(
   return validateChain(cert, { trustAnchors: pins, intermediates, at }).status === 'trusted';
 }
 
-/** JSON form of a trust result (certificates as subject + fingerprint). */
+/** JSON form of a trust result: codes, certificates as subject + fingerprint (words are said where it is shown). */
 export function trustResultJson(result: TrustResult): {
   status: TrustStatus;
-  label: string;
-  reasons: { code: TrustReasonCode; position: number; message: string }[];
+  reasons: { code: TrustReasonCode; position: number }[];
   chain: { subject: string; fingerprintSha256: string }[];
   revocation: 'not-checked';
   checkedAt: string;
 } {
   return {
     status: result.status,
-    label: result.label.de,
-    reasons: result.reasons.map((r) => ({ code: r.code, position: r.position, message: r.de })),
+    reasons: result.reasons.map((r) => ({ code: r.code, position: r.position })),
     chain: result.chain.map((c) => ({ subject: x509Fields(c).subject.rfc2253, fingerprintSha256: c.fingerprint256 })),
     revocation: result.revocation,
     checkedAt: result.checkedAt,

@@ -11,38 +11,11 @@ import { createHash } from 'node:crypto';
 import { DEFAULT_OFFICE_TIME_ZONE, officeTime } from '../time/office-time.js';
 import { stmt } from './statements.js';
 import { currentAuditActor } from './audit-actor.js';
-import { auditWords } from './audit-words.js';
+import { actionWords, auditWords } from './audit-words.js';
 import type { Db } from './database.js';
+import { isAuditAction, type AuditAction } from './audit-actions.js';
 
-export const AUDIT_ACTIONS = {
-  'store-created': 'Datenspeicher angelegt',
-  fetched: 'abgerufen',
-  opened: 'geöffnet',
-  exported: 'exportiert',
-  printed: 'gedruckt',
-  'marked-transferred': 'als übertragen markiert',
-  'unmarked-transferred': 'Markierung „übertragen“ aufgehoben',
-  trashed: 'in den Papierkorb gelegt',
-  restored: 'aus dem Papierkorb wiederhergestellt',
-  deleted: 'gelöscht',
-  'retention-deleted': 'nach Ablauf der Aufbewahrungsfrist gelöscht',
-  'legal-hold-set': 'zur Aufbewahrung gesperrt',
-  'legal-hold-released': 'Aufbewahrungssperre aufgehoben',
-  'settings-changed': 'Einstellungen geändert',
-  'key-wrapper-changed': 'Zugang zum Datenspeicher geändert',
-  'trusted-ca-added': 'vertrauenswürdige Absender-CA hinzugefügt',
-  'trusted-ca-removed': 'vertrauenswürdige Absender-CA entfernt',
-  'trust-reevaluated': 'Vertrauensstatus der Signaturen neu bewertet',
-  'codelist-imported': 'Codeliste übernommen',
-  'aktenzeichen-changed': 'Aktenzeichen geändert',
-  'note-changed': 'Notiz geändert',
-  'follow-up-set': 'Wiedervorlage gesetzt',
-  'follow-up-cleared': 'Wiedervorlage aufgehoben',
-  'handed-over': 'an das Fachverfahren übergeben',
-  'handover-refused': 'Übergabe an das Fachverfahren nicht möglich',
-} as const;
-
-export type AuditAction = keyof typeof AUDIT_ACTIONS;
+export { AUDIT_ACTIONS, isAuditAction, type AuditAction } from './audit-actions.js';
 
 export interface AuditEntry {
   readonly seq: number;
@@ -171,7 +144,7 @@ export function verifyAuditChain(db: Db): AuditVerification {
     if (!Buffer.from(row.prev_hash).equals(prev)) return bad('link');
     const recomputed = entryHash(prev, row.seq, row.at, row.os_user, row.action, row.delivery_id, row.message_id, row.detail);
     if (!recomputed.equals(Buffer.from(row.hash))) return bad('hash');
-    if (!(row.action in AUDIT_ACTIONS)) return bad('unknown-action');
+    if (!isAuditAction(row.action)) return bad('unknown-action');
     prev = recomputed;
     expectedSeq++;
   }
@@ -209,7 +182,7 @@ export function* auditCsv(db: Db, delimiter: ',' | ';' = ',', timeZone: string =
     yield entries
       .map((e) =>
         line([
-          String(e.seq), office.stated(e.at), e.osUser, AUDIT_ACTIONS[e.action] ?? e.action, e.action,
+          String(e.seq), office.stated(e.at), e.osUser, actionWords(e.action).de, e.action,
           e.deliveryId === null ? '' : String(e.deliveryId), e.messageId ?? '', auditWords(e.action, e.detail).de, e.detail ?? '', e.hash, office.iso(e.at) ?? e.at,
         ]),
       )

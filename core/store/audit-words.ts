@@ -8,7 +8,8 @@
  *
  * Kept together as one module of words for the audit area (the catalog of issue 11 takes them over).
  */
-import type { AuditAction } from './audit-log.js';
+import { plural } from '../words/plural.js';
+import { isAuditAction, type AuditAction } from './audit-actions.js';
 
 export type AuditParams = Readonly<Record<string, string | number | boolean | readonly string[]>>;
 
@@ -163,7 +164,7 @@ function specific(action: string, p: AuditParams): Words | undefined {
     }
     case 'fetched': {
       const n = typeof p.attachments === 'number' ? p.attachments : 0;
-      const attachments: Words | undefined = n > 0 ? { de: n === 1 ? 'mit 1 OSCI-Anhang' : `mit ${n} OSCI-Anhängen`, en: n === 1 ? 'with 1 OSCI attachment' : `with ${n} OSCI attachments` } : undefined;
+      const attachments: Words | undefined = n > 0 ? { de: `mit ${n} ${plural('de', n, 'OSCI-Anhang', 'OSCI-Anhängen')}`, en: `with ${n} ${plural('en', n, 'OSCI attachment', 'OSCI attachments')}` } : undefined;
       const unreadable: Words | undefined = p.unreadable === true ? { de: 'nicht lesbar', en: 'not readable' } : undefined;
       const extra = [attachments, unreadable].filter((w): w is Words => w !== undefined);
       return extra.length === 0 ? undefined : { de: `Abgerufen, ${join(extra).de}`, en: `Fetched, ${join(extra).en}` };
@@ -258,9 +259,14 @@ function specific(action: string, p: AuditParams): Words | undefined {
   }
 }
 
+/** The action alone in words (the CSV's "Aktion"); an action this program does not know is named by its code. */
+export function actionWords(action: string): Words {
+  return isAuditAction(action) ? ACTION_WORDS[action] : { de: `Aktion ${action}`, en: `Action ${action}` };
+}
+
 /** The entry as a sentence in German and English. */
 export function auditWords(action: string, detail: string | null): Words {
-  const base = ACTION_WORDS[action as AuditAction] ?? { de: `Aktion ${action}`, en: `Action ${action}` };
+  const base = actionWords(action);
   const { params, understood } = auditParams(action, detail);
   if (!understood) return { de: `${base.de} (Angabe: ${detail ?? ''})`, en: `${base.en} (detail: ${detail ?? ''})` };
   return specific(action, params) ?? base;

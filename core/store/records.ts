@@ -11,10 +11,13 @@ export type JsonValue = string | number | boolean | null | JsonValue[] | { [key:
 
 export type TimeInput = Date | string;
 
-/** neu → gelesen → exportiert → übertragen; "papierkorb" while in the trash (the steps' times are kept). */
-export type DeliveryState = 'neu' | 'gelesen' | 'exportiert' | 'uebertragen' | 'papierkorb';
+/**
+ * new → read → exported → transferred ("neu → gelesen → exportiert → übertragen"); `trashed` while in the trash (the
+ * steps' times are kept). Not stored: the schema keeps the steps' times and derives the rank (`state_rank`).
+ */
+export type DeliveryState = 'new' | 'read' | 'exported' | 'transferred' | 'trashed';
 
-export const DELIVERY_STATES: readonly DeliveryState[] = ['neu', 'gelesen', 'exportiert', 'uebertragen', 'papierkorb'];
+export const DELIVERY_STATES: readonly DeliveryState[] = ['new', 'read', 'exported', 'transferred', 'trashed'];
 
 export interface ProcessCardInput {
   /** Creation: stored at the intermediary — "Eingang", the legal date of the application. */
@@ -42,7 +45,7 @@ export interface DeliverySummaryInput {
   readonly applicationDate?: string | null;
   /** Testantrag (XSozial root with test="true"). */
   readonly isTest?: boolean;
-  /** e.g. "gueltig", "ungueltig", "nicht-pruefbar", "unbekannter-aussteller" — the engine's vocabulary. */
+  /** e.g. "trusted", "invalid", "not-checkable", "unknown-issuer" — the engine's vocabulary (core/domain SIGNATURE_STATUSES). */
   readonly signatureStatus?: string | null;
 }
 

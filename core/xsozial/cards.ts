@@ -12,7 +12,8 @@ import { visibleText } from '../visible-text.js';
 import { addressBlock } from './address.js';
 import type { Label } from './labels.js';
 import { findNode, findNodes, localOf, nodeChild, nodeChildren, presentValue } from './tree-nodes.js';
-import { formatBytes, formatValue, type DisplayValue } from './values.js';
+import { bytes as formatBytes } from '../words/format.js';
+import { formatValue, type DisplayValue } from './values.js';
 import { TEST_BANNER, type CardSection, type DeliveryView, type DocumentView, type Field, type SummaryCard, type TreeNode } from './view.js';
 
 export interface CardContext {

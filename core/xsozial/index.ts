@@ -14,7 +14,7 @@ export type {
 } from './view.js';
 export { TEST_BANNER, sectionAsText } from './view.js';
 export type { DisplayValue, ValueFlag, ValueKind } from './values.js';
-export { formatBytes, ibanIsValid, groupIban } from './values.js';
+export { ibanIsValid, groupIban } from './values.js';
 export type { Label, XsdLabels } from './labels.js';
 export { humanise } from './labels.js';
 export { bytesSource, fileSource, toByteSource, type XmlSource } from './source.js';

@@ -4,13 +4,11 @@
  * (`nameNatuerlichePerson` → "Name natürliche Person").
  */
 import { readResourceJson } from './resources.js';
+import type { Label } from './view-schema.js';
 
 export type ValueType = 'boolean' | 'date' | 'amount' | 'iban';
 
-export interface Label {
-  readonly de: string;
-  readonly en: string;
-}
+export type { Label } from './view-schema.js';
 
 interface LabelEntry extends Label {
   readonly type?: ValueType;

@@ -1,35 +1,13 @@
 /**
- * How single values are shown: dates exactly as written (never shifted through a time zone), booleans Ja/Nein,
- * amounts in German notation, IBANs grouped in fours and checked (ISO 13616, mod 97), empty values
+ * How single values are shown: dates exactly as written (never shifted through a time zone), booleans Ja/Nein and
+ * amounts in German notation (the words part's formatter, core/words/format.ts), IBANs grouped in fours and checked (ISO 13616, mod 97), empty values
  * "keine Angabe". The raw value is always kept beside the display text for copying.
  */
+import { amount, yesNo } from '../words/format.js';
 import type { ValueType } from './labels.js';
+import type { DisplayValue } from './view-schema.js';
 
-export type ValueKind = 'text' | 'date' | 'datetime' | 'boolean' | 'amount' | 'iban' | 'code' | 'reference' | 'empty' | 'document' | 'address';
-
-export interface ValueFlag {
-  readonly kind: 'iban-invalid' | 'mime-mismatch' | 'document-invalid';
-  readonly de: string;
-  readonly en: string;
-}
-
-export interface DisplayValue {
-  readonly kind: ValueKind;
-  /** German display text. */
-  readonly display: string;
-  /** The value as written (trimmed), for copying. */
-  readonly raw: string;
-  readonly flag?: ValueFlag;
-  /** For code values: the code, the list it belongs to and the text where known. */
-  readonly code?: { readonly code: string; readonly listURI?: string; readonly listVersionID?: string; readonly text?: string };
-  /**
-   * Set where the value was shortened on its way to the UI (core/mailbox/bounded-view.ts): the length of its raw
-   * form. The full value comes with `messages.value`. Never set by the reader.
-   */
-  readonly fullLength?: number;
-  /** A remark shown beside the value (e.g. which list version a code text comes from). */
-  readonly note?: { readonly de: string; readonly en: string };
-}
+export type { DisplayValue, ValueFlag, ValueKind } from './view-schema.js';
 
 export const EMPTY_DISPLAY = 'keine Angabe';
 
@@ -59,13 +37,13 @@ export function formatValue(rawText: string, hint: ValueType | undefined): Displ
     }
   }
   if (raw === 'true' || raw === 'false' || (hint === 'boolean' && (raw === '1' || raw === '0'))) {
-    return { kind: 'boolean', display: raw === 'true' || raw === '1' ? 'Ja' : 'Nein', raw };
+    return { kind: 'boolean', display: yesNo(raw === 'true' || raw === '1'), raw };
   }
   const date = formatDate(raw);
   if (date) return { kind: 'date', display: date, raw };
   const dateTime = formatDateTime(raw);
   if (dateTime) return { kind: 'datetime', display: dateTime, raw };
-  if (hint === 'amount' && /^-?\d+(?:\.\d+)?$/.test(raw)) return { kind: 'amount', display: formatAmount(raw), raw };
+  if (hint === 'amount' && /^-?\d+(?:\.\d+)?$/.test(raw)) return { kind: 'amount', display: amount(raw), raw };
   return { kind: 'text', display: raw, raw };
 }
 
@@ -91,14 +69,6 @@ function validDay(y: string, mo: string, d: string): boolean {
   if (month < 1 || month > 12 || day < 1) return false;
   const days = new Date(Date.UTC(Number(y), month, 0)).getUTCDate();
   return day <= days;
-}
-
-/** "1234.5" → "1.234,50 €". */
-export function formatAmount(raw: string): string {
-  const negative = raw.startsWith('-');
-  const [int, frac = ''] = raw.replace('-', '').split('.');
-  const grouped = int!.replace(/\B(?=(\d{3})+(?!\d))/g, '.');
-  return `${negative ? '−' : ''}${grouped},${(frac + '00').slice(0, Math.max(2, frac.length))} €`;
 }
 
 /** IBAN check digits per ISO 13616 (mod 97 = 1). */
@@ -136,17 +106,4 @@ function formatIban(raw: string): DisplayValue | undefined {
           },
         }),
   };
-}
-
-/** 1536 → "1,5 KB" (German decimal comma, 1 KB = 1024 bytes). */
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} Byte`;
-  const units = ['KB', 'MB', 'GB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return `${value.toFixed(1).replace('.', ',')} ${units[unit]}`;
 }

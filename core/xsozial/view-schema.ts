@@ -1,8 +1,8 @@
 /**
- * zod schemas of the view model (view.ts), for the typed contract (core/api), strict and bounded like its other
- * schemas: a DeliveryView or DeliverySummary
- * crossing IPC or the loopback bridge can be checked at run time. Kept beside view.ts; the test
- * tests/xsozial/view-schema.test.ts keeps them in step with what readDelivery produces.
+ * The view model of a delivered XML content, shared by the UI and the exports, declared once: as zod schemas for
+ * the typed contract (core/api), strict and bounded like its other schemas, with the types derived from them
+ * (z.infer) — so what crosses IPC or the loopback bridge is checked at run time against the same declaration the
+ * reader (core/xsozial) is typed by. Plain JSON (no class instances, no binary data). Runs anywhere.
  */
 import { z } from 'zod';
 import { personNameSchema } from '../api/contract/names.js';
@@ -11,35 +11,83 @@ import { personNameSchema } from '../api/contract/names.js';
 const text = z.string().max(1024 * 1024);
 const list = <T extends z.ZodType>(item: T) => z.array(item).max(500_000);
 
+/** German and English words of an element or attribute (core/xsozial/labels.ts). */
 export const labelSchema = z.strictObject({ de: text, en: text });
+export type Label = z.infer<typeof labelSchema>;
 
+/** Something about a value the caseworker has to know (an invalid IBAN, a document whose type does not match). */
 export const valueFlagSchema = z.strictObject({
   kind: z.enum(['iban-invalid', 'mime-mismatch', 'document-invalid']),
   de: text,
   en: text,
 });
+export type ValueFlag = z.infer<typeof valueFlagSchema>;
 
+export const valueKindSchema = z.enum(['text', 'date', 'datetime', 'boolean', 'amount', 'iban', 'code', 'reference', 'empty', 'document', 'address']);
+export type ValueKind = z.infer<typeof valueKindSchema>;
+
+/** One value as shown (core/xsozial/values.ts), with the value as written beside it for copying. */
 export const displayValueSchema = z.strictObject({
-  kind: z.enum(['text', 'date', 'datetime', 'boolean', 'amount', 'iban', 'code', 'reference', 'empty', 'document', 'address']),
+  kind: valueKindSchema,
+  /** German display text. */
   display: text,
+  /** The value as written (trimmed), for copying. */
   raw: text,
   flag: valueFlagSchema.optional(),
-  code: z
-    .object({ code: text, listURI: text.optional(), listVersionID: text.optional(), text: text.optional() })
-    .optional(),
+  /** For code values: the code, the list it belongs to and the text where known. */
+  code: z.object({ code: text, listURI: text.optional(), listVersionID: text.optional(), text: text.optional() }).optional(),
+  /**
+   * Set where the value was shortened on its way to the UI (core/mailbox/bounded-view.ts): the length of its raw
+   * form. The full value comes with `messages.value`. Never set by the reader.
+   */
   fullLength: z.number().int().nonnegative().optional(),
+  /** A remark shown beside the value (e.g. which list version a code text comes from). */
   note: z.strictObject({ de: text, en: text }).optional(),
 });
+export type DisplayValue = z.infer<typeof displayValueSchema>;
 
-export const fieldSchema = z.strictObject({ id: text, label: labelSchema, value: displayValueSchema, covers: list(text).optional(), technical: z.boolean().optional(), inTitle: z.boolean().optional() });
+/** One labelled value; `id` is the stable path of the element in the tree (for copy buttons and checklists). */
+export const fieldSchema = z.strictObject({
+  id: text,
+  label: labelSchema,
+  value: displayValueSchema,
+  /** Ids of further tree values this field also shows (a name written as text beside its reference). */
+  covers: list(text).optional(),
+  /** A technical id (personID, Nachrichten-ID, …): left out of "Block kopieren" unless asked for. */
+  technical: z.boolean().optional(),
+  /**
+   * A part of the name the card's title already shows ("Antragsteller/in: Müller, Mia"): not repeated as a row on
+   * screen, but copied with the block (the case system wants family and given name in fields of their own).
+   */
+  inTitle: z.boolean().optional(),
+});
+export type Field = z.infer<typeof fieldSchema>;
+
+export const cardSectionSchema = z.strictObject({
+  id: text,
+  title: labelSchema,
+  fields: list(fieldSchema),
+  /**
+   * summary: what the caseworker reads and copies first · all: every further value of the block ("Alle Angaben",
+   * shown on request). Absent: an ordinary section.
+   */
+  role: z.enum(['summary', 'all']).optional(),
+});
+export type CardSection = z.infer<typeof cardSectionSchema>;
+
+/** What a card is about: a person's block, the case-level groups, the documents, the technical facts. */
+export const cardKindSchema = z.enum(['person', 'third-party', 'group', 'documents', 'technical', 'message']);
+export type CardKind = z.infer<typeof cardKindSchema>;
 
 export const summaryCardSchema = z.strictObject({
   id: text,
-  kind: z.enum(['person', 'third-party', 'group', 'documents', 'technical', 'message']).optional(),
+  kind: cardKindSchema.optional(),
   title: labelSchema,
-  sections: list(z.strictObject({ id: text, title: labelSchema, fields: list(fieldSchema), role: z.enum(['summary', 'all']).optional() })),
+  sections: list(cardSectionSchema),
+  /** Shown closed at first (the technical facts). */
   collapsed: z.boolean().optional(),
 });
+export type SummaryCard = z.infer<typeof summaryCardSchema>;
 
 /**
  * The id by which a tree node's composed block (e.g. an address written as lines) is found again, e.g. when the UI
@@ -47,77 +95,103 @@ export const summaryCardSchema = z.strictObject({
  */
 export const treeBlockId = (nodeId: string): string => `${nodeId}#block`;
 
-export interface TreeNodeShape {
-  id: string;
-  name: string;
-  label: z.infer<typeof labelSchema>;
-  value?: z.infer<typeof displayValueSchema> | undefined;
-  block?: z.infer<typeof displayValueSchema> | undefined;
-  attributes: Array<z.infer<typeof fieldSchema>>;
-  children: TreeNodeShape[];
-}
+/** One element of the content as a tree; its children are nodes of the same kind. */
+export const treeNodeSchema = z.strictObject({
+  id: text,
+  /** Element name as written (with prefix). */
+  name: text,
+  label: labelSchema,
+  /** Present for leaf elements, code elements and inline documents. */
+  value: displayValueSchema.optional(),
+  /** What a group element says as one block (an address: "Straße Nr., PLZ Ort"), beside its values. */
+  block: displayValueSchema.optional(),
+  attributes: list(fieldSchema),
+  // a getter: zod 4's way to a recursive schema whose type is still inferred
+  get children(): z.ZodArray<typeof treeNodeSchema> {
+    return list(treeNodeSchema);
+  },
+});
+export type TreeNode = z.infer<typeof treeNodeSchema>;
 
-export const treeNodeSchema: z.ZodType<TreeNodeShape> = z.lazy(() =>
-  z.strictObject({
-    id: text,
-    name: text,
-    label: labelSchema,
-    value: displayValueSchema.optional(),
-    block: displayValueSchema.optional(),
-    attributes: list(fieldSchema),
-    children: list(treeNodeSchema),
-  }),
-);
+/** Where the base64 text of an inline document lies in the source: a byte range, or (after entities/CDATA) only its position. */
+export const documentLocationSchema = z.union([
+  z.strictObject({ kind: z.literal('range'), start: z.number().int().nonnegative(), end: z.number().int().nonnegative() }),
+  z.strictObject({ kind: z.literal('reparse') }),
+]);
+export type DocumentLocation = z.infer<typeof documentLocationSchema>;
 
 export const documentViewSchema = z.strictObject({
   id: text,
+  /** Position among the inline contents of the message (0-based, document order). */
   ordinal: z.number().int().nonnegative(),
   name: text,
   fileName: text.optional(),
+  /** As declared in the message. */
   mimeType: text.optional(),
+  /** From the first bytes of the content. */
   detectedMimeType: text.optional(),
   mimeMismatch: z.boolean(),
+  /** Decoded size in bytes. */
   size: z.number().int().nonnegative(),
   sha256: text,
   documentType: displayValueSchema.optional(),
+  /** dokumentTyp 1010: the application form rendered by the platform. */
   isApplicationForm: z.boolean(),
+  /** Tree node of the content element. */
   treeId: text,
   problem: valueFlagSchema.optional(),
-  location: z.union([
-    z.strictObject({ kind: z.literal('range'), start: z.number().int().nonnegative(), end: z.number().int().nonnegative() }),
-    z.strictObject({ kind: z.literal('reparse') }),
-  ]),
+  location: documentLocationSchema,
 });
+export type DocumentView = z.infer<typeof documentViewSchema>;
 
-const kindSchema = z.enum(['xsozial-application', 'generic-xoev', 'generic-xml']);
-export const benefitSchema = z.strictObject({ code: text.optional(), text: text.optional(), display: text });
+export const deliveryKindSchema = z.enum(['xsozial-application', 'generic-xoev', 'generic-xml']);
+export type DeliveryKind = z.infer<typeof deliveryKindSchema>;
+
+export const benefitSchema = z.strictObject({
+  code: text.optional(),
+  text: text.optional(),
+  /** "Text (Code)", the text alone, or the bare code. */
+  display: text,
+});
+export type BenefitSummary = z.infer<typeof benefitSchema>;
 
 export const deliveryViewSchema = z.strictObject({
-  kind: kindSchema,
+  kind: deliveryKindSchema,
   namespace: text,
   rootName: text,
   standard: text.optional(),
   version: text.optional(),
+  /** Message type code (nachrichtentyp, or the number at the end of the root name). */
   messageType: text.optional(),
+  /** The root's @produkt: the benefit's full name. */
   product: text.optional(),
+  /** A test message (root @test "true" or "1"): never to be treated as a real application. */
   test: z.boolean(),
   messageId: text.optional(),
   createdAt: displayValueSchema.optional(),
   benefit: benefitSchema.optional(),
   applicationDate: displayValueSchema.optional(),
+  /** Names of the applicants (persons with antragsteller = true), written as the setting says. */
   applicants: list(text),
+  /** The same names in their parts. */
   applicantNames: list(personNameSchema),
   cards: list(summaryCardSchema),
   tree: treeNodeSchema,
   documents: list(documentViewSchema),
+  /** Size of the XML in bytes. */
   sourceSize: z.number().int().nonnegative(),
 });
+export type DeliveryView = z.infer<typeof deliveryViewSchema>;
 
+/** What the mailbox list needs, read without going through the documents. */
 export const deliverySummarySchema = z.strictObject({
-  kind: kindSchema,
+  kind: deliveryKindSchema,
+  /** "Vorname Nachname" (kept for the full-text search). */
   applicants: list(text),
+  /** The same names in their parts (the list writes and sorts them by family name). */
   applicantNames: list(personNameSchema),
   benefit: benefitSchema.optional(),
+  /** As written (xs:date). */
   applicationDate: text.optional(),
   applicationDateDisplay: text.optional(),
   test: z.boolean(),
@@ -126,3 +200,4 @@ export const deliverySummarySchema = z.strictObject({
   standard: text.optional(),
   version: text.optional(),
 });
+export type DeliverySummary = z.infer<typeof deliverySummarySchema>;

@@ -87,8 +87,8 @@ describe('hand-over folder', () => {
         const documents = manifest.files.filter((f) => f.role === 'attachment' || f.role === 'other-part').map((f) => f.sha256).sort();
         for (const a of s.attachments) expect(documents).toContain(a.sha256);
         expect(store.handoverOf(id)).toMatchObject({ state: 'done', folder: name });
-        // handed over is no caseworker's step: the message stays "neu"
-        expect(record.state).toBe('neu');
+        // handed over is no caseworker's step: the message stays "new"
+        expect(record.state).toBe('new');
         handedOver.set(name, state.done.get(name)!);
       }
       const audit = store.auditEntries().filter((e) => e.action === 'handed-over');

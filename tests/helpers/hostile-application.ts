@@ -108,7 +108,7 @@ export async function hostileDelivery(seed = 'hostile', now = Date.now()): Promi
         benefitText: summary.benefit?.text ?? null,
         applicationDate: summary.applicationDate?.slice(0, 10) ?? null,
         isTest: summary.test,
-        signatureStatus: 'vertrauenswuerdig',
+        signatureStatus: 'trusted',
       },
       attachments: HOSTILE_OSCI_ATTACHMENTS.map((a) => ({ name: a.name, mimeType: detectMimeType(a.bytes.subarray(0, 1024)) ?? UNKNOWN_TYPE, content: a.bytes })),
       fetchedAt: new Date(now - 60_000),

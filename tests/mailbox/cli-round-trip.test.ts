@@ -106,7 +106,7 @@ describe('postfach fetch, list, show, export (real processes)', () => {
       expect(new Date(app.facts.createdAt).getTime()).toBeLessThanOrEqual(new Date(s.creation).getTime());
       expect(new Date(item.eingang).toISOString()).toBe(new Date(s.creation).toISOString());
       expect(item.eingangKnown).toBe(true);
-      expect(item.signatureStatus).toBe('vertrauenswuerdig');
+      expect(item.signatureStatus).toBe('trusted');
     }
     const human = await postfach(['list', '--store', dbPath], env());
     expect(human.stdout).toContain('20 Nachricht(en)');

@@ -133,7 +133,7 @@ describe('fetch and messages', () => {
     list = await api.call('messages.list', { sort: 'eingang', descending: false });
     expect(list.total).toBe(2);
     expect(list.items.map((i) => i.messageId)).toEqual(sent.map((s) => s.messageId));
-    expect(list.items[1]).toMatchObject({ isTest: true, unread: true, state: 'neu', signatureStatus: 'vertrauenswuerdig' });
+    expect(list.items[1]).toMatchObject({ isTest: true, unread: true, state: 'new', signatureStatus: 'trusted' });
     expect(await api.call('messages.counts', {})).toMatchObject({ inbox: 2, unread: 2, test: 1, unreadable: 0 });
     expect((await api.call('messages.list', { test: false })).total).toBe(1);
     expect((await api.call('messages.list', { withAttachments: true })).items.map((i) => i.messageId)).toEqual([sent[0]!.messageId]);
@@ -159,7 +159,7 @@ describe('fetch and messages', () => {
     expect(byMessageId.item.id).toBe(id);
     const audit = await api.call('audit.list', { deliveryId: id });
     expect(audit.entries.map((e) => e.action)).toEqual(['fetched', 'opened', 'opened']);
-    expect(audit.entries[1]!.actionText).toBe('geöffnet');
+    expect(audit.entries[1]!.words).toEqual({ de: 'Geöffnet', en: 'Opened' });
   });
 
   it('hands out documents and the content in bounded chunks that add up to the exact bytes', async () => {
@@ -189,13 +189,13 @@ describe('fetch and messages', () => {
     const id = list.items[1]!.id;
     expect((await api.call('messages.setRead', { id, read: true })).unread).toBe(false);
     expect((await api.call('messages.setRead', { id, read: false })).unread).toBe(true);
-    expect((await api.call('messages.setTransferred', { id, transferred: true })).state).toBe('uebertragen');
+    expect((await api.call('messages.setTransferred', { id, transferred: true })).state).toBe('transferred');
     expect(await api.call('messages.setChecklist', { id, ticked: ['person', 'einkommen'] })).toEqual({ checklist: ['person', 'einkommen'] });
     expect((await api.call('messages.setLegalHold', { id, hold: true })).legalHold).toBe(true);
     expect((await errorOf(api.call('messages.deletePermanently', { id }))).kind).toBe('store-legal-hold');
-    expect((await api.call('messages.setTrashed', { id, trashed: true })).state).toBe('papierkorb');
+    expect((await api.call('messages.setTrashed', { id, trashed: true })).state).toBe('trashed');
     expect((await api.call('messages.list', { folder: 'trash' })).items.map((i) => i.id)).toEqual([id]);
-    expect((await api.call('messages.setTrashed', { id, trashed: false })).state).toBe('uebertragen');
+    expect((await api.call('messages.setTrashed', { id, trashed: false })).state).toBe('transferred');
     const xml = await api.call('messages.export', { id, format: 'xml', target: path.join(root, 'out', 'antrag.xml') });
     expect(xml.files[0]!.sha256).toBe(sent[1]!.content.sha256);
     const receipt = await api.call('messages.export', { id, format: 'receipt', target: path.join(root, 'out', 'eingang.pdf') });
@@ -204,7 +204,7 @@ describe('fetch and messages', () => {
     const actions = (await api.call('audit.list', { deliveryId: id })).entries.map((e) => e.action);
     expect(actions).toEqual(['fetched', 'marked-transferred', 'legal-hold-set', 'trashed', 'restored', 'exported', 'exported', 'printed']);
     const csv = await api.call('audit.exportCsv', { target: path.join(root, 'out', 'protokoll.csv'), delimiter: ';' });
-    expect(readFileSync(csv.path, 'utf8')).toContain('als übertragen markiert');
+    expect(readFileSync(csv.path, 'utf8')).toContain('Als übertragen markiert');
     expect(await api.call('audit.verify', {})).toMatchObject({ ok: true });
     expect(events.some(([e, p]) => e === 'messages.changed' && (p as { reason: string }).reason === 'state')).toBe(true);
   });

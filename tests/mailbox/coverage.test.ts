@@ -129,7 +129,7 @@ describe('a hostile intermediary or sender: every part stored and shown as what 
       const contentSha = (v: Variant) => record(v).content.sha256;
       for (const v of ['control', 'forged-in-front', 'forged-after', 'uncovered-content', 'duplicate', 'swapped-attachment'] as const) {
         expect(contentSha(v), v).toBe(sent.get(v)!.content);
-        expect(record(v).signatureStatus, v).toBe('vertrauenswuerdig');
+        expect(record(v).signatureStatus, v).toBe('trusted');
         expect(record(v).unreadableReason, v).toBeNull();
         expect(record(v).applicants, v).not.toContain(forged.applicant);
       }
@@ -152,12 +152,12 @@ describe('a hostile intermediary or sender: every part stored and shown as what 
       expect(swapped.map((a) => a.sha256)).not.toContain(sent.get('swapped-attachment')!.attachment);
       // no signature at all: the one application is shown, "unsigniert", never with trust words
       expect(contentSha('unsigned')).toBe(forgedSha);
-      expect(record('unsigned').signatureStatus).toBe('unsigniert');
+      expect(record('unsigned').signatureStatus).toBe('unsigned');
       expect(record('unsigned').applicants).toEqual([forged.applicant]);
       expect(parts('unsigned')).toEqual(['application:unsigned']);
       // two different signed applications: "nicht lesbar", every part kept as what it is
       const two = record('two-signed');
-      expect(two).toMatchObject({ unreadableKind: 'content-ambiguous', signatureStatus: 'nicht-pruefbar', applicants: [] });
+      expect(two).toMatchObject({ unreadableKind: 'content-ambiguous', signatureStatus: 'not-checkable', applicants: [] });
       // the store keeps the kind; the list says it in words
       expect(two.unreadableReason).toBe('content-ambiguous');
       expect(listItemDto(two).unreadableReason).toBe('nicht lesbar: Zustellung enthält mehrere verschiedene Anträge, keiner ist eindeutig der signierte');
@@ -174,13 +174,13 @@ describe('a hostile intermediary or sender: every part stored and shown as what 
     const items = JSON.parse(run.stdout) as Array<{ messageId: string; applicant: string | null; signatureStatus: string; unreadableKind: string | null }>;
     const item = (v: Variant) => items.find((i) => i.messageId === sent.get(v)!.messageId)!;
     for (const v of ['forged-in-front', 'forged-after', 'uncovered-content', 'duplicate', 'swapped-attachment'] as const) {
-      expect(item(v).signatureStatus, v).toBe('vertrauenswuerdig');
+      expect(item(v).signatureStatus, v).toBe('trusted');
       expect(item(v).applicant, v).not.toBe(forged.applicant);
     }
-    expect(item('unsigned')).toMatchObject({ applicant: forged.applicant, signatureStatus: 'unsigniert' });
-    expect(item('two-signed')).toMatchObject({ applicant: null, signatureStatus: 'nicht-pruefbar', unreadableKind: 'content-ambiguous' });
+    expect(item('unsigned')).toMatchObject({ applicant: forged.applicant, signatureStatus: 'unsigned' });
+    expect(item('two-signed')).toMatchObject({ applicant: null, signatureStatus: 'not-checkable', unreadableKind: 'content-ambiguous' });
     // the forged applicant is never listed as trusted
-    expect(items.filter((i) => i.applicant === forged.applicant && i.signatureStatus === 'vertrauenswuerdig')).toEqual([]);
+    expect(items.filter((i) => i.applicant === forged.applicant && i.signatureStatus === 'trusted')).toEqual([]);
     const text = await postfach(['list', '--store', dbPath], env());
     const line = text.stdout.split('\n').find((l) => l.includes(forged.listed))!;
     expect(line).toContain('nicht signiert');
@@ -205,7 +205,7 @@ describe('a hostile intermediary or sender: every part stored and shown as what 
     expect(check.reasons.map((r) => r.de).join(' ')).toContain('Anlage passt nicht zu dieser Signatur');
 
     const unsigned = await detail('unsigned');
-    expect(unsigned.item.signatureStatus).toBe('unsigniert');
+    expect(unsigned.item.signatureStatus).toBe('unsigned');
     expect(unsigned.signatures.filter((s) => s.role === 'author')).toEqual([]);
     expect(partsOf(unsigned)).toEqual(['application:unsigned']);
 

@@ -13,6 +13,7 @@ import { identityFromRecord } from '../../core/mailbox/identity.js';
 import { startDemoMailbox } from '../../app/demo-mailbox.js';
 import { createTestPki, testPkiFiles } from '../../core/pki/test-pki.js';
 import { PostfachStore } from '../../core/store/index.js';
+import { officeTime } from '../../core/time/office-time.js';
 import { ensureBuilt, postfach, tempDir } from './helpers.js';
 
 describe('the demo mailbox', () => {
@@ -36,11 +37,16 @@ describe('the demo mailbox', () => {
     expect(items.filter((i) => i.isTest)).toHaveLength(1);
     expect(items.filter((i) => i.attachmentCount === 2)).toHaveLength(1);
     expect(new Set(items.map((i) => i.benefit.code)).size).toBe(5);
-    expect(items.every((i) => i.signatureStatus === 'vertrauenswuerdig')).toBe(true);
+    expect(items.every((i) => i.signatureStatus === 'trusted')).toBe(true);
     // trusted as a real office trusts its senders' CA: through the store's list (what Settings and `trust list` show)
     const trust = await postfach(['trust', 'list', '--store', out.store, '--json'], { POSTFACH_STORE_PASSWORD: readFileSync(out.storePasswordFile, 'utf8').trim() });
     const listed = JSON.parse(trust.stdout) as { cas: Array<{ owner: string; source: string; certificate: { subject: string } }>; locked: boolean };
     expect(listed).toMatchObject({ locked: false, cas: [{ owner: 'office', source: 'demo', certificate: { subject: 'CN=OSCI-Postfach Test-CA, O=OSCI-Postfach Übungsumgebung, C=DE' } }] });
+    // in words, the moment the CA was added is in the office time zone like every time shown (it was UTC before)
+    const trustText = await postfach(['trust', 'list', '--store', out.store], { POSTFACH_STORE_PASSWORD: readFileSync(out.storePasswordFile, 'utf8').trim() });
+    const addedAt = (JSON.parse(trust.stdout) as { cas: Array<{ addedAt: string }> }).cas[0]!.addedAt;
+    expect(trustText.stdout).toContain(`Übungsmodus, am ${officeTime('Europe/Berlin').dateTime(addedAt)}`);
+    expect(trustText.stdout).not.toContain('(UTC)');
 
     const text = await postfach(['demo', '--dir', dir]);
     expect(text.status).toBe(0);

@@ -105,7 +105,7 @@ describe('the legal time of a fetched delivery', () => {
       expect(author).toMatchObject({ result: 'valid', certificate: 'trusted', validityBasis: 'receipt' });
       expect(Math.abs(new Date(author.checkedAt!).getTime() - new Date(record.times.fetchedAt).getTime())).toBeLessThan(1000);
       expect(author.expiredSince).toBeUndefined();
-      expect(detail.item.signatureStatus).toBe('vertrauenswuerdig');
+      expect(detail.item.signatureStatus).toBe('trusted');
 
       const receipt = path.join(root, 'zukunft', 'eingang.pdf');
       await exportMessage(store, id, 'receipt', receipt, new ViewCache(), { timeZone: 'Europe/Berlin' });
@@ -129,7 +129,7 @@ describe('the legal time of a fetched delivery', () => {
       const author = detail.signatures.find((s) => s.role === 'author')!;
       expect(author).toMatchObject({ result: 'valid', certificate: 'invalid', validityBasis: 'receipt' });
       expect(author.reasons).toContain('expired');
-      expect(detail.item.signatureStatus).toBe('ungueltig');
+      expect(detail.item.signatureStatus).toBe('invalid');
       // the verdict is the one at receipt: the rule applied again to the stored delivery agrees
       expect(judgingTimeOfRecord(record)).toMatchObject({ basis: 'receipt', check: { code: 'before-message-created' } });
 

@@ -107,7 +107,7 @@ describe('poison deliveries never block the mailbox', () => {
             expect(record.unreadableReason).toBeNull();
             expect(listItemDto(record).unreadableKind).toBeNull();
             expect(record.applicants.length).toBeGreaterThan(0);
-            expect(record.signatureStatus).toBe('vertrauenswuerdig');
+            expect(record.signatureStatus).toBe('trusted');
             expect(sha256(await store.readContent(id))).toBe(s.content.sha256);
           } else {
             // the store keeps the kind, a code; the words are said from it where shown
@@ -121,12 +121,12 @@ describe('poison deliveries never block the mailbox', () => {
             if (kind === 'other-certificate') {
               // the delivery as received: the signed OSCI message with its container still encrypted
               expect(stored.subarray(0, 200).toString('latin1')).toMatch(/Content-Type: Multipart\/Related/i);
-              expect(record.signatureStatus).toBe('nicht-pruefbar');
+              expect(record.signatureStatus).toBe('not-checkable');
             } else {
               // decrypted, but not to be used: the delivered bytes exactly as sent
               expect(sha256(stored)).toBe(s.content.sha256);
             }
-            if (kind === 'tampered-signature') expect(record.signatureStatus).toBe('ungueltig');
+            if (kind === 'tampered-signature') expect(record.signatureStatus).toBe('invalid');
           }
         }
       }

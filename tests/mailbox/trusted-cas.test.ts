@@ -103,7 +103,7 @@ afterAll(async () => {
 
 describe('the office’s trusted sender CAs', () => {
   it('without a CA: every valid signature is "gültig, unbekannter Aussteller", the list is empty', async () => {
-    expect(await statuses()).toEqual(['unbekannter-aussteller', 'unbekannter-aussteller']);
+    expect(await statuses()).toEqual(['unknown-issuer', 'unknown-issuer']);
     const author = await authorOf(1);
     expect(author).toMatchObject({ result: 'valid', certificate: 'unknown-issuer' });
     expect(author.words.de).toBe('Signatur gültig; Zertifikat von unbekanntem Aussteller; Sperrstatus nicht geprüft');
@@ -125,7 +125,7 @@ describe('the office’s trusted sender CAs', () => {
     expect(result).toMatchObject({ added: 1, reevaluated: { checked: 2, changed: 2 } });
     expect(result.list.cas).toHaveLength(1);
     expect(result.list.cas[0]).toMatchObject({ owner: 'office', source: 'import', inForce: true, certificate: { fingerprintSha256: ca.fingerprint256 } });
-    expect(await statuses()).toEqual(['vertrauenswuerdig', 'vertrauenswuerdig']);
+    expect(await statuses()).toEqual(['trusted', 'trusted']);
     const author = await authorOf(1);
     expect(author).toMatchObject({ result: 'valid', certificate: 'trusted', reasons: [] });
     expect(author.words.de).toBe('Signatur gültig; Zertifikat vertrauenswürdig; Sperrstatus nicht geprüft');
@@ -133,9 +133,9 @@ describe('the office’s trusted sender CAs', () => {
     expect((await api.call('identity.get', {})).identity?.trustedCas.map((c) => c.fingerprintSha256)).toEqual([ca.fingerprint256]);
     // the change, then the judgement of the stored messages with its count
     const audit = (await api.call('audit.list', {})).entries.filter((e) => e.action.startsWith('trust'));
-    expect(audit.map((e) => [e.action, e.actionText, e.detail])).toEqual([
-      ['trusted-ca-added', 'vertrauenswürdige Absender-CA hinzugefügt', `{"v":1,"sha256":"${fingerprintHex(ca)}","origin":"import"}`],
-      ['trust-reevaluated', 'Vertrauensstatus der Signaturen neu bewertet', '{"v":1,"reason":"ca-added","checked":2,"changed":2}'],
+    expect(audit.map((e) => [e.action, e.detail])).toEqual([
+      ['trusted-ca-added', `{"v":1,"sha256":"${fingerprintHex(ca)}","origin":"import"}`],
+      ['trust-reevaluated', '{"v":1,"reason":"ca-added","checked":2,"changed":2}'],
     ]);
     // the same file again: nothing added, nothing judged, nothing audited
     expect(await api.call('trust.add', { file: files.der! })).toMatchObject({ added: 0, reevaluated: { checked: 0, changed: 0 } });
@@ -145,20 +145,20 @@ describe('the office’s trusted sender CAs', () => {
   it('a delivery fetched while the CA is trusted is "vertrauenswürdig" from the start', async () => {
     await send(intermediary.url, pkiDir, { service: 'but', seed: 'vertrauen-3' });
     expect(await api.call('mailbox.fetch', {})).toMatchObject({ newMessages: 1 });
-    expect(await statuses()).toEqual(['vertrauenswuerdig', 'vertrauenswuerdig', 'vertrauenswuerdig']);
+    expect(await statuses()).toEqual(['trusted', 'trusted', 'trusted']);
   });
 
   it('removing it turns every stored delivery back to "unbekannter Aussteller" (with the reason); audited', async () => {
     const result = await api.call('trust.remove', { fingerprint: ca.fingerprint256 });
     expect(result).toMatchObject({ removed: true, reevaluated: { checked: 3, changed: 3 }, list: { cas: [] } });
-    expect(await statuses()).toEqual(['unbekannter-aussteller', 'unbekannter-aussteller', 'unbekannter-aussteller']);
+    expect(await statuses()).toEqual(['unknown-issuer', 'unknown-issuer', 'unknown-issuer']);
     // exactly as the fetch had judged it without the CA (the chain ends at the CA from the mailbox's key file)
     expect(await authorOf(1)).toEqual(untrustedAtFetch);
     expect((await authorOf(3)).reasons.map((r) => r.de)).toEqual(['Die Kette endet bei einer Zertifizierungsstelle, die nicht als vertrauenswürdig eingerichtet ist.']);
     const audit = (await api.call('audit.list', {})).entries.filter((e) => e.action.startsWith('trust')).slice(-2);
-    expect(audit.map((e) => [e.action, e.actionText, e.detail])).toEqual([
-      ['trusted-ca-removed', 'vertrauenswürdige Absender-CA entfernt', `{"v":1,"sha256":"${fingerprintHex(ca)}"}`],
-      ['trust-reevaluated', 'Vertrauensstatus der Signaturen neu bewertet', '{"v":1,"reason":"ca-removed","checked":3,"changed":3}'],
+    expect(audit.map((e) => [e.action, e.detail])).toEqual([
+      ['trusted-ca-removed', `{"v":1,"sha256":"${fingerprintHex(ca)}"}`],
+      ['trust-reevaluated', '{"v":1,"reason":"ca-removed","checked":3,"changed":3}'],
     ]);
     expect((await errorOf(api.call('trust.remove', { fingerprint: ca.fingerprint256 }))).kind).toBe('trusted-ca-unknown');
   });
@@ -170,11 +170,11 @@ describe('the office’s trusted sender CAs', () => {
       expect(seen.skipped, name).toBe(name === 'p7bDer' ? 1 : 0);
       const added = await api.call('trust.add', { file: files[name]! });
       expect(added, name).toMatchObject({ added: 1, reevaluated: { changed: 3 } });
-      expect(await statuses()).toEqual(['vertrauenswuerdig', 'vertrauenswuerdig', 'vertrauenswuerdig']);
+      expect(await statuses()).toEqual(['trusted', 'trusted', 'trusted']);
       // without colons, as the audit log names it
       expect((await api.call('trust.remove', { fingerprint: fingerprintHex(ca) })).removed).toBe(true);
     }
-    expect(await statuses()).toEqual(['unbekannter-aussteller', 'unbekannter-aussteller', 'unbekannter-aussteller']);
+    expect(await statuses()).toEqual(['unknown-issuer', 'unknown-issuer', 'unknown-issuer']);
   });
 
   it('a broken file, random bytes, an empty file, a key file or a sender certificate are refused in German; nothing changes', async () => {
@@ -198,7 +198,7 @@ describe('the office’s trusted sender CAs', () => {
     }
     expect((await api.call('trust.list', {})).cas).toEqual([]);
     expect((await api.call('audit.list', {})).entries.length).toBe(auditBefore);
-    expect(await statuses()).toEqual(['unbekannter-aussteller', 'unbekannter-aussteller', 'unbekannter-aussteller']);
+    expect(await statuses()).toEqual(['unknown-issuer', 'unknown-issuer', 'unknown-issuer']);
   });
 
   it('a delivery stored before the signer was kept is judged again from the message’s sender certificate', async () => {
@@ -209,7 +209,7 @@ describe('the office’s trusted sender CAs', () => {
       expect(evidence).toBeDefined();
       const row = { id: 1, signatureResult: older as never, senderCertificate: Buffer.from(record.senderCertificate!), unreadable: false, contentCoverage: record.content.coverage };
       const judged = reevaluatedSignatures(row, { anchors: [ca], intermediates: [] });
-      expect(judged?.signatureStatus).toBe('vertrauenswuerdig');
+      expect(judged?.signatureStatus).toBe('trusted');
       expect(JSON.stringify(judged?.signatureResult)).toContain('"certificate":"trusted"');
       expect(judged?.signatureResult).not.toHaveProperty('evidence');
       // no signer certificate at hand: the check stays as it was
@@ -219,7 +219,7 @@ describe('the office’s trusted sender CAs', () => {
       // the list status comes from the signatures that cover the application shown, and from nothing else: a
       // trusted signer that covers no part of the application does not make the row "vertrauenswürdig"
       const coveringNone = { ...row, contentCoverage: { version: 1, role: 'application', status: 'unsigned', signatures: [] } };
-      expect(reevaluatedSignatures(coveringNone, { anchors: [ca], intermediates: [] })?.signatureStatus).toBe('unsigniert');
+      expect(reevaluatedSignatures(coveringNone, { anchors: [ca], intermediates: [] })?.signatureStatus).toBe('unsigned');
     } finally {
       store.close();
     }
@@ -230,7 +230,7 @@ describe('IT’s trusted CAs (machine file)', () => {
   it('as defaults: listed as IT’s, in force beside the office’s; the stored deliveries are judged again on open', async () => {
     await startService({ settings: {}, defaults: { trustedCaFiles: [files.der] } });
     await api.call('store.open', { unlock: { password: STORE_PASSWORD } });
-    expect(await statuses()).toEqual(['vertrauenswuerdig', 'vertrauenswuerdig', 'vertrauenswuerdig']);
+    expect(await statuses()).toEqual(['trusted', 'trusted', 'trusted']);
     const reevaluated = (await api.call('audit.list', {})).entries.filter((e) => e.action === 'trust-reevaluated' && e.detail?.includes('"reason":"ca-set-changed"'));
     expect(reevaluated.map((e) => e.detail)).toEqual(['{"v":1,"reason":"ca-set-changed","checked":3,"changed":3}']);
     const list = await api.call('trust.list', {});
@@ -252,7 +252,7 @@ describe('IT’s trusted CAs (machine file)', () => {
     const other = readFileSync(path.join(import.meta.dirname, '..', 'fixtures', 'pki', 'openssl3-ca.cer'));
     await startService({ settings: { trustedCaFiles: [file('andere-ca.cer', other)] }, defaults: {} });
     await api.call('store.open', { unlock: { password: STORE_PASSWORD } });
-    expect(await statuses()).toEqual(['unbekannter-aussteller', 'unbekannter-aussteller', 'unbekannter-aussteller']);
+    expect(await statuses()).toEqual(['unknown-issuer', 'unknown-issuer', 'unknown-issuer']);
     const list = await api.call('trust.list', {});
     expect(list.locked).toBe(true);
     expect(list.lockReason?.de).toBe('von Ihrer IT festgelegt (Konfigurationsdatei des PCs)');

@@ -124,7 +124,7 @@ describe('postfach pki show', () => {
     expect(shown.stdout).toContain('Art: PKCS#12-Schlüsseldatei mit 1 Schlüssel und 2 weiteren Zertifikaten');
     expect(shown.stdout).toContain('Schlüssel 1 (Alias „bob signature 4096“)');
     expect(shown.stdout).toContain('Weiteres Zertifikat 2');
-    expect(shown.stdout).toContain('Vertrauen:              vertrauenswürdig (Sperrstatus nicht geprüft)');
+    expect(shown.stdout).toContain('Vertrauen:              Zertifikat vertrauenswürdig; Sperrstatus nicht geprüft');
     // the PIN never appears in the output
     expect(shown.stdout + shown.stderr).not.toContain(VECTOR_PIN);
   });

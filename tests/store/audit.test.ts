@@ -157,7 +157,7 @@ describe('audit log', () => {
     expect(rows.find((r) => r[4] === 'settings-changed')?.[7]).toBe('Einstellungen geändert: Aufbewahrung nach Übertragung von 30 auf 14 Tage');
     expect(rows.find((r) => r[4] === 'settings-changed')?.[8]).toBe('{"v":1,"event":"retention","changes":["retention.transferredDays=30→14"]}');
     expect(rows.find((r) => r[4] === 'exported')?.[7]).toBe('Exportiert (pdf,xml ?mit Anlagen?)');
-    expect(rows.find((r) => r[4] === 'opened')?.[3]).toBe('geöffnet');
+    expect(rows.find((r) => r[4] === 'opened')?.[3]).toBe('Geöffnet');
     expect(text).toContain('"{""v"":1,""format"":""pdf,xml ?mit Anlagen?""}"');
     // the log holds no names, subjects or content
     for (const personal of ['Musterfrau', 'Erika', 'Öztürk', 'Antrag', 'Hauptstraße']) expect(text).not.toContain(personal);

@@ -76,7 +76,7 @@ export function delivery(i: number, overrides: Partial<NewDelivery> = {}): NewDe
     contentType: 'application/xml',
     processCard: { creation: new Date(Date.UTC(2026, 10, 1, 8, 0, 0) + i * 3_600_000), forwarding: new Date(Date.UTC(2026, 10, 28)), inspectionReport: { ok: true } },
     signatureResult: { valid: true, signer: 'CN=Sozialplattform Test' },
-    certificateResult: { status: 'vertrauenswuerdig' },
+    certificateResult: { status: 'trusted' },
     summary: { applicants: [applicant], benefitCode: code, benefitText: text, applicationDate: '2026-10-30', isTest: false, signatureStatus: 'gueltig' },
     fetchedAt: new Date(Date.UTC(2026, 10, 28, 9, 0, 0)),
     ...overrides,

@@ -98,8 +98,10 @@ describe('migrations', () => {
       expect(store.list().total).toBe(0);
     } else {
       expect(store.list({ sort: 'eingang', descending: false }).items.map((i) => [i.id, i.messageId, i.applicants, i.benefitCode, i.isTest, i.state, i.signatureStatus, i.legalHold])).toEqual([
-        [1, 'legacy-msg-1', ['Łukasiewicz, Jan'], 'BUT', false, 'gelesen', 'gueltig', false],
-        [2, 'legacy-msg-2', ['Öztürk, Ayşe'], 'HZL', true, 'neu', 'ungueltig', false],
+        // migration 16: the German token of the signature status becomes the English code; a value the engine
+        // never wrote ('gueltig') stays as it was
+        [1, 'legacy-msg-1', ['Łukasiewicz, Jan'], 'BUT', false, 'read', 'gueltig', false],
+        [2, 'legacy-msg-2', ['Öztürk, Ayşe'], 'HZL', true, 'new', 'invalid', false],
       ]);
       const one = store.getDelivery(1);
       expect(one).toMatchObject({ eingang: '2026-10-01T00:00:00.000Z', applicationDate: '2026-09-30', checklist: [], signatureResult: { valid: true }, processCard: { inspectionReport: { ok: true } } });
@@ -311,6 +313,33 @@ describe('migrations', () => {
         { code: 'weak-key', bits: 2048, minimum: 3000 },
         { code: 'weak-signature-algorithm', algorithm: 'SHA-1 mit RSA' },
       ]);
+    } finally {
+      raw.db.close();
+    }
+  });
+
+  it('migration 16 turns the German signature-status tokens of version 14 into the English codes the contract carries', async () => {
+    // a real store at schema 14 with the tokens as the version-14 fetch engine wrote them, beside an empty and a
+    // foreign value
+    const { dbPath, db } = await emptyStoreAt(14);
+    const german = ['vertrauenswuerdig', 'unbekannter-aussteller', 'ungueltig', 'unsigniert', 'nicht-pruefbar', null, 'etwas-anderes'];
+    const insert = db.prepare('INSERT INTO deliveries(id, message_id, fetched_at, signature_status) VALUES (?, ?, ?, ?)');
+    german.forEach((token, i) => insert.run(i + 1, `token-${i + 1}`, Date.UTC(2026, 10, i + 1), token));
+    db.close();
+    const store = await PostfachStore.open(dbPath, { password: PASSWORD });
+    try {
+      const items = store.list({ sort: 'eingang', descending: false }).items;
+      expect(items.map((i) => i.signatureStatus)).toEqual(['trusted', 'unknown-issuer', 'invalid', 'unsigned', 'not-checkable', null, 'etwas-anderes']);
+      // what the contract hands out: every code the engine wrote is understood again; the foreign value is "not stated"
+      expect(items.map((i) => listItemDto(i).signatureStatus)).toEqual(['trusted', 'unknown-issuer', 'invalid', 'unsigned', 'not-checkable', null, null]);
+    } finally {
+      store.close();
+    }
+    const raw = await rawDatabase(dbPath);
+    try {
+      expect(schemaVersion(raw.db)).toBe(LATEST_SCHEMA_VERSION);
+      const stored = raw.db.prepare('SELECT signature_status AS s FROM deliveries ORDER BY id').all() as Array<{ s: string | null }>;
+      for (const token of german.slice(0, 5)) expect(stored.map((r) => r.s)).not.toContain(token);
     } finally {
       raw.db.close();
     }

@@ -57,8 +57,8 @@ describe('list', () => {
     const byBenefit = store.list({ sort: 'benefit', limit: 1000 }).items.map((i) => i.benefitCode);
     expect(byBenefit).toEqual([...byBenefit].sort());
     const byStateDesc = store.list({ sort: 'state', descending: true, limit: 1000 }).items.map((i) => i.state);
-    expect(byStateDesc.slice(0, 5)).toEqual(Array(5).fill('uebertragen'));
-    expect(new Set(byStateDesc)).toEqual(new Set(['uebertragen', 'exportiert', 'gelesen', 'neu']));
+    expect(byStateDesc.slice(0, 5)).toEqual(Array(5).fill('transferred'));
+    expect(new Set(byStateDesc)).toEqual(new Set(['transferred', 'exported', 'read', 'new']));
   });
 
   it('filters: ungelesen, mit Anhängen, nicht übertragen, Zeitraum, Testanträge, nicht lesbar, Papierkorb', () => {
@@ -76,7 +76,7 @@ describe('list', () => {
     expect(ids({ unreadable: true })).toEqual([22]);
     expect(store.list({ unreadable: true }).items[0]?.unreadableReason).toBe('no-matching-key');
     expect(ids({ trash: true }).sort((a, b) => a - b)).toEqual([31, 32, 33]);
-    expect(store.list({ trash: true }).items.every((i) => i.state === 'papierkorb')).toBe(true);
+    expect(store.list({ trash: true }).items.every((i) => i.state === 'trashed')).toBe(true);
     expect(ids({ unread: true, withAttachments: true, test: false }).every((id) => id > 20 && (id - 1) % 3 !== 0)).toBe(true);
   });
 
@@ -86,10 +86,10 @@ describe('list', () => {
 
   it('restoring from the Papierkorb brings the previous state back', () => {
     store.restoreFromTrash(31);
-    expect(store.getDelivery(31).state).toBe('neu');
+    expect(store.getDelivery(31).state).toBe('new');
     expect(store.counts().trash).toBe(2);
     store.moveToTrash(31);
-    expect(store.getDelivery(31).state).toBe('papierkorb');
+    expect(store.getDelivery(31).state).toBe('trashed');
   });
 });
 

@@ -102,7 +102,7 @@ describe('retention', () => {
     store.setLegalHold(2, true);
     store.moveToTrash(2);
     await expect(store.deletePermanently(2)).rejects.toMatchObject({ kind: 'store-legal-hold' });
-    expect(store.getDelivery(2).state).toBe('papierkorb');
+    expect(store.getDelivery(2).state).toBe('trashed');
     expect(store.auditEntries().map((e) => e.action)).toEqual(expect.arrayContaining(['marked-transferred', 'unmarked-transferred', 'legal-hold-set', 'trashed']));
     store.close();
   });

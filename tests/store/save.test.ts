@@ -41,7 +41,7 @@ describe('saving a delivery', () => {
       isTest: false,
       attachmentCount: 2,
       signatureStatus: 'gueltig',
-      state: 'neu',
+      state: 'new',
       unread: true,
       unreadableReason: null,
       legalHold: false,
@@ -52,7 +52,7 @@ describe('saving a delivery', () => {
         inspectionReport: { timestamps: 2, checks: ['ok'] },
       },
       signatureResult: { valid: true, signer: 'CN=Sozialplattform Test' },
-      certificateResult: { status: 'vertrauenswuerdig' },
+      certificateResult: { status: 'trusted' },
       content: { size: contentXml('Müller, Jürgen').length, sha256: sha256(contentXml('Müller, Jürgen')), contentType: 'application/xml' },
       checklist: [],
     });

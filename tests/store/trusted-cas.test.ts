@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AUDIT_ACTIONS, caSetDigest, type JsonValue, type TrustEvaluation } from '../../core/store/index.js';
+import { actionWords, caSetDigest, type JsonValue, type TrustEvaluation } from '../../core/store/index.js';
 import { delivery, newStore, PASSWORD, rawDatabase, sha256 } from './helpers.js';
 
 const ca = readFileSync(path.join(import.meta.dirname, '..', 'fixtures', 'pki', 'openssl3-ca.cer'));
@@ -22,7 +22,7 @@ function everythingTrusted(digest: string): TrustEvaluation & { calls: number[] 
     calls,
     evaluate: (row) => {
       calls.push(row.id);
-      return { signatureResult: signed('trusted'), signatureStatus: 'vertrauenswuerdig' };
+      return { signatureResult: signed('trusted'), signatureStatus: 'trusted' };
     },
   };
 }
@@ -54,7 +54,7 @@ describe('trusted CAs in the store', () => {
   it('judging again writes the new result beside the fetch’s own, in batches, and records the digest at the end', async () => {
     const { store, dbPath } = await newStore();
     try {
-      for (let i = 0; i < 1203; i++) await store.saveDelivery(delivery(i, { signatureResult: signed('unknown-issuer'), summary: { signatureStatus: 'unbekannter-aussteller' } }));
+      for (let i = 0; i < 1203; i++) await store.saveDelivery(delivery(i, { signatureResult: signed('unknown-issuer'), summary: { signatureStatus: 'unknown-issuer' } }));
       // one without any signer is not looked at
       const unsigned = await store.saveDelivery(delivery(9999, { signatureResult: { version: 1, checks: [] } }));
       const evaluation = everythingTrusted(caSetDigest([sha256(ca)]));
@@ -64,8 +64,8 @@ describe('trusted CAs in the store', () => {
       expect(store.trustEvaluatedWith()).toBe(caSetDigest([sha256(ca)]));
       expect(store.getDelivery(1).signatureResult).toEqual(signed('trusted'));
       const all = [...store.list({ limit: 1000 }).items, ...store.list({ limit: 1000, offset: 1000 }).items];
-      expect(all.filter((i) => i.signatureStatus === 'vertrauenswuerdig')).toHaveLength(1203);
-      expect(store.auditEntries({ afterSeq: 1000 }).filter((e) => e.action === 'trust-reevaluated').map((e) => [AUDIT_ACTIONS[e.action], e.detail])).toEqual([
+      expect(all.filter((i) => i.signatureStatus === 'trusted')).toHaveLength(1203);
+      expect(store.auditEntries({ afterSeq: 1000 }).filter((e) => e.action === 'trust-reevaluated').map((e) => [actionWords(e.action).de, e.detail])).toEqual([
         ['Vertrauensstatus der Signaturen neu bewertet', '{"v":1,"reason":"ca-added","checked":1203,"changed":1203}'],
       ]);
       // the next run starts from the judged result: nothing to change, nothing written
@@ -99,13 +99,13 @@ describe('trusted CAs in the store', () => {
         digest: caSetDigest(['bb']),
         evaluate: (row) => {
           if (row.id > 550) throw new Error('cut short');
-          return { signatureResult: signed('trusted'), signatureStatus: 'vertrauenswuerdig' };
+          return { signatureResult: signed('trusted'), signatureStatus: 'trusted' };
         },
       };
       await expect(store.reevaluateTrust(failing, 'ca-set-changed')).rejects.toThrow('cut short');
       expect(store.trustEvaluatedWith()).toBe(caSetDigest(['aa']));
       // the first batch (500) was committed, the second not
-      expect(store.list({ limit: 1000 }).items.filter((i) => i.signatureStatus === 'vertrauenswuerdig')).toHaveLength(500);
+      expect(store.list({ limit: 1000 }).items.filter((i) => i.signatureStatus === 'trusted')).toHaveLength(500);
     } finally {
       store.close();
     }

@@ -49,7 +49,7 @@ async function addHostileDelivery(dbPath: string): Promise<void> {
         benefitText: summary.benefit?.text === undefined ? null : clipText(summary.benefit.text, 200),
         applicationDate: null,
         isTest: summary.test,
-        signatureStatus: 'unsigniert',
+        signatureStatus: 'unsigned',
       },
       fetchedAt: new Date(),
     });

@@ -93,9 +93,9 @@ describe('a forged delivery in the caseworker\'s window', () => {
     const { page } = ui;
     const items = await listedItems(ui);
     const unsigned = items.find((i) => i.messageId === ids.unsigned)!;
-    expect(unsigned.signatureStatus).toBe('unsigniert');
+    expect(unsigned.signatureStatus).toBe('unsigned');
     const row = page.locator(`[data-testid="message-list"] [data-id="${unsigned.id}"]`);
-    expect(await row.locator('[data-signature]').getAttribute('data-signature')).toBe('unsigniert');
+    expect(await row.locator('[data-signature]').getAttribute('data-signature')).toBe('unsigned');
     expect(await row.innerText()).toContain('nicht signiert');
     expect(await row.innerText()).toContain(forgedApplicant.split(' ')[0]);
     await openMessage(ids.unsigned);
@@ -119,7 +119,7 @@ describe('a forged delivery in the caseworker\'s window', () => {
   it('a forged container in front of the signed one: the genuine application, the forged part flagged per item', async () => {
     const { page } = ui;
     const front = (await listedItems(ui)).find((i) => i.messageId === ids.front)!;
-    expect(front.signatureStatus).toBe('vertrauenswuerdig');
+    expect(front.signatureStatus).toBe('trusted');
     expect(front.applicants).not.toContain(forgedApplicant);
     await openMessage(ids.front);
     await page.getByTestId('extra-parts-banner').waitFor();
@@ -157,7 +157,7 @@ describe('a forged delivery in the caseworker\'s window', () => {
   it('one signed and one extra unsigned Content in the same container: the extra one "nicht von der Signatur erfasst"', async () => {
     const { page } = ui;
     const item = (await listedItems(ui)).find((i) => i.messageId === ids.uncovered)!;
-    expect(item.signatureStatus).toBe('vertrauenswuerdig');
+    expect(item.signatureStatus).toBe('trusted');
     expect(item.applicants).not.toContain(forgedApplicant);
     await openMessage(ids.uncovered);
     await page.getByTestId('extra-parts-banner').waitFor();

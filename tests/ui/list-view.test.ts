@@ -138,7 +138,7 @@ describe('the list as a mail program keeps it: day groups switchable, the readin
     await poll(shownId).toBe(chosen);
     expect(await row(chosen).getAttribute('aria-selected')).toBe('true');
     expect(await scrollTop()).toBe(top);
-    expect((await serviceApi(ui).call('messages.detail', { ref: { id: Number(chosen) } })).item.state).not.toBe('papierkorb');
+    expect((await serviceApi(ui).call('messages.detail', { ref: { id: Number(chosen) } })).item.state).not.toBe('trashed');
     ui.assertClean();
   }, 180_000);
 
@@ -198,7 +198,7 @@ describe('the list as a mail program keeps it: day groups switchable, the readin
     await page.getByTestId('status-action').click();
     await poll(() => row(first).count()).toBe(1);
     await poll(shownId).toBe(first);
-    expect((await serviceApi(ui).call('messages.detail', { ref: { id: Number(first) } })).item.state).toBe('uebertragen');
+    expect((await serviceApi(ui).call('messages.detail', { ref: { id: Number(first) } })).item.state).toBe('transferred');
     await page.getByRole('option', { name: /^Posteingang/ }).click();
     ui.assertClean();
   }, 180_000);

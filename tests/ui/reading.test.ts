@@ -51,7 +51,7 @@ describe('reading a real-like BuT application', () => {
             content: xml,
             contentType: 'application/xml',
             processCard: { creation: new Date(), forwarding: new Date(), reception: new Date() },
-            summary: { applicants: summary.applicants, applicantNames: summary.applicantNames, benefitCode: summary.benefit?.code ?? null, benefitText: summary.benefit?.text ?? null, applicationDate: '2025-11-20', signatureStatus: 'vertrauenswuerdig' },
+            summary: { applicants: summary.applicants, applicantNames: summary.applicantNames, benefitCode: summary.benefit?.code ?? null, benefitText: summary.benefit?.text ?? null, applicationDate: '2025-11-20', signatureStatus: 'trusted' },
             fetchedAt: new Date(),
           });
           butId = saved.id;

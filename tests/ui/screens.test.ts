@@ -208,7 +208,7 @@ describe('a store written by the command line', () => {
   it('says "Signatur ungültig – nicht verwenden" and why', async () => {
     const { page } = ui;
     await page.getByTestId('folders').getByRole('option', { name: /^Posteingang/ }).click();
-    const invalid = (await listedItems(ui)).find((i) => i.signatureStatus === 'ungueltig');
+    const invalid = (await listedItems(ui)).find((i) => i.signatureStatus === 'invalid');
     expect(invalid).toBeDefined();
     await page.locator(`[data-testid="message-list"] [data-id="${invalid?.id}"]`).click();
     await page.getByText('Signatur ungültig – nicht verwenden').first().waitFor();
@@ -250,7 +250,7 @@ describe('a store written by the command line', () => {
   it('settings: interval kept by the service, the store, retention said before it deletes', async () => {
     const { page } = ui;
     const api = serviceApi(ui);
-    const transferred = (await listedItems(ui)).find((i) => i.signatureStatus === 'vertrauenswuerdig' && !i.isTest);
+    const transferred = (await listedItems(ui)).find((i) => i.signatureStatus === 'trusted' && !i.isTest);
     await api.call('messages.setTransferred', { id: transferred?.id ?? 0, transferred: true });
     await page.getByTestId('open-settings').click();
     const dialog = page.getByTestId('settings-dialog');
@@ -335,7 +335,7 @@ describe('a store written by the command line', () => {
 
   it('trash: nothing is lost by a mistake — Papierkorb first, deletion only after a confirmation', async () => {
     const { page } = ui;
-    const victim = (await listedItems(ui)).find((i) => i.unreadableReason === null && i.state !== 'uebertragen');
+    const victim = (await listedItems(ui)).find((i) => i.unreadableReason === null && i.state !== 'transferred');
     const row = page.locator(`[data-testid="message-list"] [data-id="${victim?.id}"]`);
     await row.click();
     await page.getByTestId('more-menu').click();

@@ -168,7 +168,7 @@ describe('setting up the real mailbox (browser mode)', () => {
     const { page } = ui;
     const rows = () => page.getByTestId('message-list').locator('[data-signature]').evaluateAll((els) => els.map((e) => e.getAttribute('data-signature')));
     // set up without the senders' CA: every valid signature has an unknown issuer
-    await expect.poll(rows).toEqual(['unbekannter-aussteller', 'unbekannter-aussteller']);
+    await expect.poll(rows).toEqual(['unknown-issuer', 'unknown-issuer']);
     await page.getByTestId('open-settings').click();
     const dialog = page.getByTestId('settings-dialog');
     await dialog.getByRole('tab', { name: 'Postfach' }).click();
@@ -200,7 +200,7 @@ describe('setting up the real mailbox (browser mode)', () => {
     const audit = (await serviceApi(ui).call('audit.list', {})).entries.filter((e) => e.action.startsWith('trust'));
     expect(audit.map((e) => e.detail)).toEqual([`{"v":1,"sha256":"${ca.fingerprint256.replace(/:/g, '').toLowerCase()}","origin":"import"}`, '{"v":1,"reason":"ca-added","checked":2,"changed":2}']);
     // the message list behind the dialog was read again
-    await expect.poll(rows).toEqual(['vertrauenswuerdig', 'vertrauenswuerdig']);
+    await expect.poll(rows).toEqual(['trusted', 'trusted']);
 
     await section.getByRole('button', { name: 'CN=OSCI-Postfach Test-CA, O=OSCI-Postfach Übungsumgebung, C=DE entfernen' }).click();
     const removal = page.getByTestId('trust-remove');
@@ -211,7 +211,7 @@ describe('setting up the real mailbox (browser mode)', () => {
     await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Vertrauenswürdige Absender-CAs');
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
-    await expect.poll(rows).toEqual(['unbekannter-aussteller', 'unbekannter-aussteller']);
+    await expect.poll(rows).toEqual(['unknown-issuer', 'unknown-issuer']);
     ui.assertClean();
   });
 

@@ -179,7 +179,7 @@ describe('space to read, a list that lives', () => {
     await page.keyboard.press('Enter');
     await poll(() => page.locator(`[data-testid="message-list"] [data-id="${id}"]`).count()).toBe(1);
     await poll(listCount).toBe(before);
-    expect((await serviceApi(ui).call('messages.detail', { ref: { id: Number(id) } })).item.state).not.toBe('papierkorb');
+    expect((await serviceApi(ui).call('messages.detail', { ref: { id: Number(id) } })).item.state).not.toBe('trashed');
 
     // once more into the trash, then out again from the Papierkorb view's own button
     await page.locator(`[data-testid="message-list"] [data-id="${id}"]`).click();
@@ -194,7 +194,7 @@ describe('space to read, a list that lives', () => {
     await expectAxeClean(page, 'Papierkorb mit Wiederherstellen');
     await page.getByTestId('restore-selected').click();
     await expect.poll(() => page.locator(`[data-testid="message-list"] [data-id="${id}"]`).count(), { timeout: 2000 }).toBe(0);
-    expect((await serviceApi(ui).call('messages.detail', { ref: { id: Number(id) } })).item.state).not.toBe('papierkorb');
+    expect((await serviceApi(ui).call('messages.detail', { ref: { id: Number(id) } })).item.state).not.toBe('trashed');
 
     // "übertragen" in the view of the not transferred: out at once, Rückgängig brings it back
     await page.getByRole('option', { name: /^Nicht übertragen/ }).click();
@@ -208,7 +208,7 @@ describe('space to read, a list that lives', () => {
     expect(await page.getByTestId('status-message').innerText()).toContain('Als übertragen markiert.');
     await page.getByTestId('status-action').click();
     await poll(() => page.locator(`[data-testid="message-list"] [data-id="${marked}"]`).count()).toBe(1);
-    expect((await serviceApi(ui).call('messages.detail', { ref: { id: Number(marked) } })).item.state).not.toBe('uebertragen');
+    expect((await serviceApi(ui).call('messages.detail', { ref: { id: Number(marked) } })).item.state).not.toBe('transferred');
     await page.getByRole('option', { name: /^Posteingang/ }).click();
     ui.assertClean();
   }, 180_000);

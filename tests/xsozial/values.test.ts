@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatAmount, formatDate, formatDateTime, formatValue, groupIban, ibanIsValid } from '../../core/xsozial/values.js';
+import { amount as formatAmount } from '../../core/words/format.js';
+import { formatDate, formatDateTime, formatValue, groupIban, ibanIsValid } from '../../core/xsozial/values.js';
 import { humanise } from '../../core/xsozial/labels.js';
 
 describe('value formatting', () => {

@@ -1,3 +1,7 @@
+/**
+ * The view model is declared once, as zod schemas (core/xsozial/view-schema.ts) with the types derived from them;
+ * this test proves that what the reader produces is what the schemas accept (and so what crosses the contract).
+ */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readDelivery, summarize } from '../../core/xsozial/index.js';

@@ -214,7 +214,7 @@ export { SIGNATURE_STATUSES };
 export const signatureStatusSchema = z.enum(SIGNATURE_STATUSES);
 export type SignatureStatus = z.infer<typeof signatureStatusSchema>;
 
-export const deliveryStateSchema = z.enum(['neu', 'gelesen', 'exportiert', 'uebertragen', 'papierkorb']);
+export const deliveryStateSchema = z.enum(['new', 'read', 'exported', 'transferred', 'trashed']);
 
 export const messageRefSchema = z.union([z.strictObject({ id: storeId }), z.strictObject({ messageId: z.string().min(1).max(1024) })]);
 
@@ -471,9 +471,8 @@ export const auditEntrySchema = z.strictObject({
   seq: count,
   at: isoTime,
   osUser: shortText,
+  /** The action's code (core/store/audit-actions.ts); its words are in `words`. */
   action: shortText,
-  /** The action in German words (as in the CSV). */
-  actionText: shortText,
   deliveryId: z.number().int().nullable(),
   messageId: z.string().max(1024).nullable(),
   /** The parameters as stored (versioned JSON; free text in entries written before schema 9). */

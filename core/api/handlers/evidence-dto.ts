@@ -119,7 +119,7 @@ export function messageDetailDto(m: MessageFacts, timeZone?: string): MessageDet
     parts: m.parts.map((p) => ({ ...p, coverage: partCoverageDto(p.coverage) })),
     inspections: m.inspections.map(inspectionDto),
     content: m.content,
-    view: m.view as MessageDetail['view'],
+    view: m.view,
     ...(m.viewError === undefined ? {} : { viewError: m.viewError }),
     documents: m.documents.map(({ coverage, ...d }) => ({ ...d, ...(coverage === undefined ? {} : { coverage: partCoverageDto(coverage) }) })),
     checklist: [...m.checklist],

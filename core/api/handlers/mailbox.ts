@@ -7,7 +7,7 @@
 import path from 'node:path';
 import type { ServiceContext } from '../api-types.js';
 import type { HandlerInput, MethodName } from '../contract.js';
-import { AUDIT_ACTIONS, auditWords, type ListQuery } from '../../store/index.js';
+import { auditWords, type ListQuery } from '../../store/index.js';
 import { mailboxError } from '../../mailbox/errors.js';
 import { identityDto, keyCandidates, type MailboxIdentity } from '../../mailbox/identity.js';
 import { documentChunk, fullValue, messageDetail } from '../../mailbox/message-detail.js';
@@ -157,7 +157,7 @@ export function mailboxHandlers(options: ServiceOptions, mailbox: MailboxService
       return {
         entries: store()
           .auditEntries({ ...rest, ...(fromMs === undefined ? {} : { from: fromMs }), ...(toMs === undefined ? {} : { to: toMs }) })
-          .map((e) => ({ ...e, actionText: AUDIT_ACTIONS[e.action] ?? e.action, words: auditWords(e.action, e.detail) })),
+          .map((e) => ({ ...e, words: auditWords(e.action, e.detail) })),
       };
     },
     'audit.exportCsv': async (input: In<'audit.exportCsv'>) => {

@@ -1,4 +1,5 @@
 /** The German words of the domain's codes (words.ts says what each is). German first: the office's language. */
+import { plural } from '../../words/plural.js';
 import type { EvidenceWords } from './words.js';
 
 const ROLE = { cipher: 'Verschlüsselung', signature: 'Signatur' } as const;
@@ -25,11 +26,11 @@ export const de: EvidenceWords = {
     'attachment-not-covered': 'Mindestens eine Anlage passt nicht zu dieser Signatur; sie ist einzeln gekennzeichnet und gehört nicht zum Nachweis.',
   },
   signatureStatus: {
-    vertrauenswuerdig: 'gültig, vertrauenswürdig',
-    'unbekannter-aussteller': 'gültig, unbekannter Aussteller',
-    ungueltig: 'ungültig',
-    unsigniert: 'nicht signiert',
-    'nicht-pruefbar': 'nicht prüfbar',
+    trusted: 'gültig, vertrauenswürdig',
+    'unknown-issuer': 'gültig, unbekannter Aussteller',
+    invalid: 'ungültig',
+    unsigned: 'nicht signiert',
+    'not-checkable': 'nicht prüfbar',
   },
   certificateWarning: (w) => {
     switch (w.code) {
@@ -38,7 +39,7 @@ export const de: EvidenceWords = {
       case 'not-yet-valid':
         return `Das Zertifikat ist noch nicht gültig (gültig ab ${w.validFrom}).`;
       case 'expires-soon':
-        return `Das Zertifikat läuft in ${w.days ?? 0} ${w.days === 1 ? 'Tag' : 'Tagen'} ab (am ${w.validTo}). Bitte rechtzeitig ein neues beantragen.`;
+        return `Das Zertifikat läuft in ${w.days ?? 0} ${plural('de', w.days ?? 0, 'Tag', 'Tagen')} ab (am ${w.validTo}). Bitte rechtzeitig ein neues beantragen.`;
       case 'wrong-key-usage':
         return `Der Schlüssel ist laut Zertifikat nicht für ${ROLE[w.role ?? 'signature']} vorgesehen.`;
       case 'weak-key':
@@ -79,4 +80,5 @@ export const de: EvidenceWords = {
   fetchedShort: (at) => `Abruf ${at}`,
   judgedAtReceipt: 'Zertifikat zum Zeitpunkt des Abrufs geprüft, weil der Eingang nicht plausibel oder unbekannt ist',
   expiredSince: (validTo) => `Zertifikat inzwischen abgelaufen (gültig bis ${validTo}); zum Eingang war es gültig`,
+  unsignedBanner: 'NICHT SIGNIERT – keine Signatur des Absenders erfasst diesen Antrag; Herkunft und Unverändertheit sind nicht nachgewiesen',
 };

@@ -1,4 +1,5 @@
 /** The English words of the domain's codes (words.ts says what each is). */
+import { plural } from '../../words/plural.js';
 import type { EvidenceWords } from './words.js';
 
 const ROLE = { cipher: 'encryption', signature: 'signature' } as const;
@@ -25,11 +26,11 @@ export const en: EvidenceWords = {
     'attachment-not-covered': 'At least one attachment does not match this signature; it is marked on its own and is not covered.',
   },
   signatureStatus: {
-    vertrauenswuerdig: 'valid, trusted',
-    'unbekannter-aussteller': 'valid, unknown issuer',
-    ungueltig: 'invalid',
-    unsigniert: 'not signed',
-    'nicht-pruefbar': 'not checkable',
+    trusted: 'valid, trusted',
+    'unknown-issuer': 'valid, unknown issuer',
+    invalid: 'invalid',
+    unsigned: 'not signed',
+    'not-checkable': 'not checkable',
   },
   certificateWarning: (w) => {
     switch (w.code) {
@@ -38,7 +39,7 @@ export const en: EvidenceWords = {
       case 'not-yet-valid':
         return `The certificate is not valid yet (valid from ${w.validFrom}).`;
       case 'expires-soon':
-        return `The certificate expires in ${w.days ?? 0} ${w.days === 1 ? 'day' : 'days'} (on ${w.validTo}). Please request a new one in time.`;
+        return `The certificate expires in ${w.days ?? 0} ${plural('en', w.days ?? 0, 'day', 'days')} (on ${w.validTo}). Please request a new one in time.`;
       case 'wrong-key-usage':
         return `According to its certificate the key is not meant for ${ROLE[w.role ?? 'signature']}.`;
       case 'weak-key':
@@ -79,4 +80,5 @@ export const en: EvidenceWords = {
   fetchedShort: (at) => `fetched ${at}`,
   judgedAtReceipt: 'certificate checked at the time of fetching, because the Eingang is not plausible or unknown',
   expiredSince: (validTo) => `certificate expired since (valid until ${validTo}); it was valid at the Eingang`,
+  unsignedBanner: 'NOT SIGNED – no signature of the sender covers this application; its origin and integrity are not proven',
 };

@@ -57,6 +57,8 @@ export interface EvidenceWords {
   readonly fetchedShort: (receivedAt: string) => string;
   readonly judgedAtReceipt: string;
   readonly expiredSince: (validTo: string) => string;
+  /** The banner of an application no author signature covers (CLI, PDF, receipt). */
+  readonly unsignedBanner: string;
 }
 
 /** The whole sentence of a signature check, e.g. "Signatur gültig; Zertifikat vertrauenswürdig; Sperrstatus nicht geprüft". */

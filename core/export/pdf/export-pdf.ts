@@ -15,7 +15,7 @@ import { rename, rm } from 'node:fs/promises';
 import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFRawStream, PDFRef, PDFString } from 'pdf-lib';
 import { readDocumentBytes } from '../../xsozial/read-delivery.js';
 import { toByteSource, type XmlSource } from '../../xsozial/source.js';
-import { formatBytes } from '../../xsozial/values.js';
+import { bytes as formatBytes } from '../../words/format.js';
 import type { DeliveryView, DocumentView, Field, TreeNode } from '../../xsozial/view.js';
 import { TEST_BANNER } from '../../xsozial/view.js';
 import { PostfachError } from '../../errors.js';

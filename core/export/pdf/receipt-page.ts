@@ -1,5 +1,5 @@
 /** The proof of receipt (Laufzettel): first page of the application PDF and the one-page Eingangsbestätigung. */
-import { formatBytes } from '../../xsozial/values.js';
+import { bytes as formatBytes } from '../../words/format.js';
 import type { DeliverySummary, DeliveryView } from '../../xsozial/view.js';
 import { TEST_BANNER } from '../../xsozial/view.js';
 import { eingangInWords, signatureInWords, timestampInWords, UNSIGNED_BANNER, validityInWords, type ReceiptFacts } from '../receipt.js';

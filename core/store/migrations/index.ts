@@ -19,11 +19,12 @@ import { migration012 } from './012-names-and-code-lists.js';
 import { migration013 } from './013-evidence-codes.js';
 import { migration014 } from './014-case-work.js';
 import { migration015 } from './015-handover.js';
+import { migration016 } from './016-english-tokens.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
 
-export const migrations: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, migration009, migration010, migration011, migration012, migration013, migration014, migration015];
+export const migrations: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, migration009, migration010, migration011, migration012, migration013, migration014, migration015, migration016];
 
 export const LATEST_SCHEMA_VERSION = migrations.length;
 

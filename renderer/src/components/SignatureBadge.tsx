@@ -7,18 +7,18 @@ import { useT } from '../i18n/i18n.js';
 import { IconCheck, IconCross, IconDash, IconQuestion, IconWarning } from './Icons.js';
 
 const icons: Readonly<Record<SignatureStatus, typeof IconCheck>> = {
-  vertrauenswuerdig: IconCheck,
-  'unbekannter-aussteller': IconWarning,
-  ungueltig: IconCross,
-  unsigniert: IconDash,
-  'nicht-pruefbar': IconQuestion,
+  trusted: IconCheck,
+  'unknown-issuer': IconWarning,
+  invalid: IconCross,
+  unsigned: IconDash,
+  'not-checkable': IconQuestion,
 };
 
 export function signatureTone(status: SignatureStatus | null): 'ok' | 'warn' | 'bad' | 'neutral' {
-  if (status === 'vertrauenswuerdig') return 'ok';
-  if (status === 'ungueltig') return 'bad';
+  if (status === 'trusted') return 'ok';
+  if (status === 'invalid') return 'bad';
   // "nicht signiert" is a warning, not a neutral fact: nothing proves where the application came from
-  if (status === 'unbekannter-aussteller' || status === 'nicht-pruefbar' || status === 'unsigniert') return 'warn';
+  if (status === 'unknown-issuer' || status === 'not-checkable' || status === 'unsigned') return 'warn';
   return 'neutral';
 }
 

@@ -21,11 +21,11 @@ const SAY_EVERY_MS = 2000;
 export type Leaving = 'trashed' | 'transferred' | 'untransferred' | 'restored';
 
 export function leavesView(before: MessageListItem, after: MessageListItem, folder: Folder, filters: Filters): Leaving | null {
-  if (folder === 'trash') return before.state === 'papierkorb' && after.state !== 'papierkorb' ? 'restored' : null;
-  if (before.state !== 'papierkorb' && after.state === 'papierkorb') return 'trashed';
+  if (folder === 'trash') return before.state === 'trashed' && after.state !== 'trashed' ? 'restored' : null;
+  if (before.state !== 'trashed' && after.state === 'trashed') return 'trashed';
   const onlyNotTransferred = folder === 'notTransferred' || filters.notTransferred;
-  if (onlyNotTransferred && before.state !== 'uebertragen' && after.state === 'uebertragen') return 'transferred';
-  if (folder === 'transferred' && before.state === 'uebertragen' && after.state !== 'uebertragen') return 'untransferred';
+  if (onlyNotTransferred && before.state !== 'transferred' && after.state === 'transferred') return 'transferred';
+  if (folder === 'transferred' && before.state === 'transferred' && after.state !== 'transferred') return 'untransferred';
   return null;
 }
 

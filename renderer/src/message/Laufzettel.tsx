@@ -188,7 +188,7 @@ export function Laufzettel({ detail }: { detail: Detail }) {
         )}
         <Fact label={t.message.laufzettel.sender}>
           {l.sender ? <Shown text={l.sender.subject} /> : t.common.unknown}
-          {detail.item.unreadableReason === null && detail.item.signatureStatus === 'unsigniert' ? ` (${t.message.laufzettel.senderUnproven})` : ''}
+          {detail.item.unreadableReason === null && detail.item.signatureStatus === 'unsigned' ? ` (${t.message.laufzettel.senderUnproven})` : ''}
         </Fact>
         <Fact label={t.message.laufzettel.recipient}>{l.recipient ? <Shown text={l.recipient.subject} /> : t.common.unknown}</Fact>
         <Fact label={t.message.laufzettel.contentSize}>{bytes(detail.content.size, language)}</Fact>

@@ -16,7 +16,7 @@ export function MessageBanners({ detail }: { detail: Detail }) {
           {t.message.testBanner}
         </p>
       ) : null}
-      {item.unreadableReason === null && item.signatureStatus === 'unsigniert' ? (
+      {item.unreadableReason === null && item.signatureStatus === 'unsigned' ? (
         <p className="banner banner--unsigned" role="note" data-testid="unsigned-banner">
           {t.message.unsignedBanner}
         </p>

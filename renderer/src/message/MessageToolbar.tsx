@@ -32,8 +32,8 @@ export function MessageToolbar({ detail, actions, standalone, onPrint, onCaseWor
   const { isDesktop } = useWorkspace();
   const item = detail.item;
   const view = detail.view;
-  const transferred = item.state === 'uebertragen';
-  const inTrash = item.state === 'papierkorb';
+  const transferred = item.state === 'transferred';
+  const inTrash = item.state === 'trashed';
 
   const onMenu = (key: Key): void => {
     switch (key) {

@@ -124,7 +124,7 @@ export function useMessageActions(id: number, detail: Detail | null, update: (ch
         update((d) => ({ ...d, checklist }));
         const cards = detail.view?.cards ?? [];
         const complete = cards.length > 0 && cards.every((c) => checklist.includes(c.id));
-        if (complete && detail.item.state !== 'uebertragen') {
+        if (complete && detail.item.state !== 'transferred') {
           changed(await api.call('messages.setTransferred', { id: detail.item.id, transferred: true }));
           announce(t.message.checklist.complete);
         }

@@ -145,7 +145,7 @@ export function MailboxScreen({ onSetUp }: { onSetUp: () => void }) {
         {listPaneVisible ? (
           <section className="pane pane--list" id="list-pane" aria-label={t.mailbox.regionList}>
             <ListHeader total={pages.total} sort={sort} onSort={view.setSort} descending={descending} onDescending={view.setDescending} density={paneLayout.density} onDensity={(density) => paneLayout.change({ density })} groupByDay={groupByDay} onGroupByDay={(on) => paneLayout.change({ groupByDay: on })} />
-            {folder === 'trash' && selected?.state === 'papierkorb' ? (
+            {folder === 'trash' && selected?.state === 'trashed' ? (
               <RestoreBar
                 item={selected}
                 onBeforeChange={markOurs}

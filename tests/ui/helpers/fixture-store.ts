@@ -90,7 +90,7 @@ export async function createFixtureStore(storePath: string, count = 8): Promise<
           benefitText: summary.benefit?.text ?? null,
           applicationDate: summary.applicationDate?.slice(0, 10) ?? null,
           isTest: summary.test,
-          signatureStatus: i === 5 ? 'ungueltig' : 'vertrauenswuerdig',
+          signatureStatus: i === 5 ? 'invalid' : 'trusted',
         },
         attachments: withAttachment ? [{ name: 'Kontoauszug.pdf', mimeType: 'application/pdf', content: Buffer.concat([...evidenceChunks({ seed: `att-${i}`, index: 1, size: 20_000, kind: 'pdf' })]) }] : [],
         fetchedAt: new Date(now - 60_000),
@@ -104,7 +104,7 @@ export async function createFixtureStore(storePath: string, count = 8): Promise<
       processCard: { creation: new Date(now - 30 * 60_000) },
       unreadableReason: 'no-matching-key',
       unreadableKind: 'no-matching-key',
-      summary: { signatureStatus: 'nicht-pruefbar' },
+      summary: { signatureStatus: 'not-checkable' },
       fetchedAt: new Date(now - 60_000),
     });
   } finally {
