@@ -21,3 +21,5 @@ export type { StoreErrorKind } from './errors.js';
 export type { StoredPersonName } from './applicant-names.js';
 export type { NewCodeList, StoredCodeList, CodeListSaveResult } from './code-lists.js';
 export * from './records.js';
+export type { MailboxStore, MailboxRetentionResult } from './mailbox-store.js';
+export { SqliteMailboxStore } from './sqlite-mailbox-store.js';
