@@ -274,7 +274,8 @@ export class PgMailboxStore implements MailboxStore {
         // another program saved the same message meanwhile: take back everything of this attempt
         await client.query('ROLLBACK');
         discardAll();
-        const raced = await this.findByMessageId(prepared.messageId);
+        // on this connection: waiting for another one of the pool while holding this one could exhaust the pool
+        const raced = (await client.query<{ id: number }>('SELECT id FROM deliveries WHERE message_id = $1', [prepared.messageId])).rows[0]?.id;
         if (raced === undefined) throw storeError('store-busy', 'save delivery: message id conflict without a stored row');
         return { id: raced, created: false };
       }

@@ -52,6 +52,8 @@ export function usePgCluster(): { readonly cluster: () => LocalCluster; readonly
   beforeAll(async () => {
     cluster = await startLocalCluster();
     admin = new pg.Client({ connectionString: cluster.url });
+    // the server going away at the end of the file must not surface as an uncaught error
+    admin.on('error', () => undefined);
     await admin.connect();
   }, 120_000);
   afterAll(async () => {
@@ -77,6 +79,7 @@ export function usePgCluster(): { readonly cluster: () => LocalCluster; readonly
       const database = databases.get(store);
       if (database === undefined) throw new Error('not a store of this backend');
       const raw = new pg.Client(connection(database));
+      raw.on('error', () => undefined);
       await raw.connect();
       try {
         await raw.query('ALTER TABLE audit_log DISABLE TRIGGER USER');
