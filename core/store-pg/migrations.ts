@@ -77,10 +77,10 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
         note_sealed bytea,                    -- the office's note may name persons: sealed
         follow_up_on text COLLATE "C",
         search tsvector NOT NULL,             -- German stemming over names, ids, subject, benefit, Aktenzeichen
-        eingang bigint GENERATED ALWAYS AS (coalesce(creation_at, fetched_at)) STORED,
+        eingang bigint NOT NULL GENERATED ALWAYS AS (coalesce(creation_at, fetched_at)) STORED,
         state_rank smallint GENERATED ALWAYS AS (
           CASE WHEN trashed_at IS NOT NULL THEN 4 WHEN transferred_at IS NOT NULL THEN 3
-               WHEN exported_at IS NOT NULL THEN 2 WHEN read_at IS NOT NULL THEN 1 ELSE 0 END) STORED
+               WHEN exported_at IS NOT NULL THEN 2 WHEN read_at IS NOT NULL THEN 1 ELSE 0 END) STORED NOT NULL
       );
 
       CREATE TABLE delivery_details (
@@ -127,11 +127,13 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
       CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();
 
-      CREATE INDEX deliveries_eingang ON deliveries(eingang);
-      CREATE INDEX deliveries_applicant ON deliveries(applicant_sort, eingang);
-      CREATE INDEX deliveries_benefit ON deliveries(benefit_code, eingang);
-      CREATE INDEX deliveries_state ON deliveries(state_rank, eingang);
-      CREATE INDEX deliveries_inbox ON deliveries(eingang) WHERE trashed_at IS NULL;
+      -- in the list's order (pg-queries.ts: NULLs first when ascending, as SQLite), so a page is read off the index
+      CREATE INDEX deliveries_eingang ON deliveries(eingang, id);
+      CREATE INDEX deliveries_applicant ON deliveries(applicant_sort ASC NULLS FIRST, eingang, id);
+      CREATE INDEX deliveries_benefit ON deliveries(benefit_code ASC NULLS FIRST, eingang, id);
+      CREATE INDEX deliveries_state ON deliveries(state_rank, eingang, id);
+      CREATE INDEX deliveries_follow_up ON deliveries(follow_up_on ASC NULLS FIRST, eingang, id);
+      CREATE INDEX deliveries_inbox ON deliveries(eingang, id) WHERE trashed_at IS NULL;
       CREATE INDEX deliveries_transferred ON deliveries(transferred_at) WHERE transferred_at IS NOT NULL;
       CREATE INDEX deliveries_trashed ON deliveries(trashed_at) WHERE trashed_at IS NOT NULL;
       CREATE INDEX deliveries_search ON deliveries USING gin(search);

@@ -137,13 +137,16 @@ export async function pgListDeliveries(db: Queryable, query: ListQuery = {}): Pr
   const sort = query.sort ?? 'eingang';
   if (!(sort in ORDER)) throw storeError('store-invalid-input', 'list: unknown sort key');
   const descending = query.descending ?? sort === 'eingang';
-  // SQLite puts NULLs first when ascending and last when descending; PostgreSQL the other way round unless told
-  const dir = descending ? 'DESC NULLS LAST' : 'ASC NULLS FIRST';
+  // SQLite puts NULLs first when ascending and last when descending; PostgreSQL the other way round unless told —
+  // said only for the keys that can be NULL, so the indexes (declared in that order) serve the never-NULL ones as is
+  const dir = descending ? 'DESC' : 'ASC';
+  const nullableDir = descending ? 'DESC NULLS LAST' : 'ASC NULLS FIRST';
   const limit = Math.min(Math.max(Math.trunc(query.limit ?? 50), 1), MAX_PAGE);
   const offset = Math.max(Math.trunc(query.offset ?? 0), 0);
   const countFrom = (query.countFrom ?? []).map((moment, i) => toMillis(moment, `countFrom[${i}]`));
   if (countFrom.length > 12) throw storeError('store-invalid-input', 'list: at most 12 moments to count from');
-  const orderBy = sort === 'eingang' ? `d.eingang ${dir}, d.id ${dir}` : `${ORDER[sort]} ${dir}, d.eingang ${dir}, d.id ${dir}`;
+  const keyDir = sort === 'state' ? dir : nullableDir;
+  const orderBy = sort === 'eingang' ? `d.eingang ${dir}, d.id ${dir}` : `${ORDER[sort]} ${keyDir}, d.eingang ${dir}, d.id ${dir}`;
 
   const page = new Params();
   const pageWhere = where(query, page);

@@ -60,6 +60,12 @@ export interface PgStoreOptions {
   readonly osUser?: string;
   /** Connections in the pool (default 4). */
   readonly maxConnections?: number;
+  /**
+   * Default true. false — ONLY for bulk loading and benchmarks, as the SQLite store's option of the same name: the
+   * connections commit with synchronous_commit=off (a server crash may lose the last commits). The fetch engine
+   * never sets it: its acknowledgement relies on durable saves.
+   */
+  readonly durableCommits?: boolean;
 }
 
 /** bigint (int8) columns as numbers: ids, sizes and epoch milliseconds all fit 2^53. */
@@ -130,7 +136,12 @@ export class PgMailboxStore implements MailboxStore {
   static async open(options: PgStoreOptions): Promise<PgMailboxStore> {
     const keys = sealingKeys(Buffer.from(options.dataKey));
     const config: pg.PoolConfig = typeof options.connection === 'string' ? { connectionString: options.connection } : options.connection;
-    const pool = new pg.Pool({ ...config, max: options.maxConnections ?? 4, types });
+    const pool = new pg.Pool({
+      ...config,
+      max: options.maxConnections ?? 4,
+      types,
+      ...(options.durableCommits === false ? { options: `${config.options ?? ''} -c synchronous_commit=off`.trim() } : {}),
+    });
     // an idle connection the server dropped must not crash the process; the next query reports it
     pool.on('error', () => undefined);
     const osUser = options.osUser ?? currentOsUser();
