@@ -158,7 +158,7 @@ describe('PostgreSQL store', () => {
     expect(new Set((await a.auditEntries()).map((e) => e.osUser))).toEqual(new Set(['dienst-a', 'dienst-b']));
   });
 
-  it('finds a sealed value moved to another row (store-corrupt), and keeps the audit log append-only', async () => {
+  it('finds a sealed value or a chunk moved to another row or dropped (store-corrupt), and keeps the audit log append-only', async () => {
     const database = await newDatabase();
     const store = await openStore(database, randomBytes(32));
     await store.saveDelivery(delivery(0));
@@ -167,6 +167,12 @@ describe('PostgreSQL store', () => {
     const client = await admin(database);
     await client.query('UPDATE deliveries SET note_sealed = (SELECT note_sealed FROM deliveries WHERE id = 1) WHERE id = 2');
     await expect(store.getDelivery(2)).rejects.toMatchObject({ kind: 'store-corrupt' });
+    // chunks of two blobs swapped, or one chunk dropped: the content is refused, never handed out altered
+    const blobs = (await client.query<{ content_blob: string }>('SELECT content_blob FROM delivery_details ORDER BY delivery_id')).rows.map((r) => r.content_blob);
+    await client.query('UPDATE blob_chunks SET sealed = (SELECT sealed FROM blob_chunks WHERE blob_id = $2 AND idx = 0) WHERE blob_id = $1 AND idx = 0', [blobs[0], blobs[1]]);
+    await expect(store.readContent(1)).rejects.toMatchObject({ kind: 'store-corrupt' });
+    await client.query('DELETE FROM blob_chunks WHERE blob_id = $1', [blobs[1]]);
+    await expect(store.readContent(2)).rejects.toMatchObject({ kind: 'store-corrupt' });
     await expect(client.query('DELETE FROM audit_log WHERE seq = 1')).rejects.toThrow(/append-only/);
     await expect(client.query('TRUNCATE audit_log')).rejects.toThrow(/append-only/);
   });
