@@ -10,6 +10,7 @@ import { Readable } from 'node:stream';
 import type pg from 'pg';
 import { blobHeader, openChunk, sealChunk } from '../store/blob-crypto.js';
 import { storeError } from '../store/errors.js';
+import { fromPgError } from './pg-errors.js';
 import { chunksOf, type ByteChunks } from '../store/store-input.js';
 import { seal, unseal, type SealingKeys } from './sealing.js';
 
@@ -92,6 +93,14 @@ export async function* readPgBlob(pool: pg.Pool, keys: SealingKeys, id: string):
   }
 }
 
+/** The blob as a stream; a database failure while reading ends it with a store error, as a damaged blob does. */
 export function pgBlobStream(pool: pg.Pool, keys: SealingKeys, id: string): Readable {
-  return Readable.from(readPgBlob(pool, keys, id), { objectMode: false, highWaterMark: 1 });
+  async function* guarded(): AsyncGenerator<Buffer> {
+    try {
+      yield* readPgBlob(pool, keys, id);
+    } catch (error) {
+      throw fromPgError(error, `read blob ${id}`);
+    }
+  }
+  return Readable.from(guarded(), { objectMode: false, highWaterMark: 1 });
 }

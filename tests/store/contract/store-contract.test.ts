@@ -7,7 +7,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MailboxStore, NewDelivery } from '../../../core/store/index.js';
-import { APPLICANTS, contentXml, delivery, sha256 } from '../helpers.js';
+import { APPLICANTS, chunked, contentXml, delivery, sha256 } from '../helpers.js';
 import { sqliteBackend, usePgCluster, type Backend } from './backends.js';
 
 const pgCluster = usePgCluster();
@@ -92,6 +92,19 @@ describe.each(BACKENDS)('store contract: %s', (_name, backend) => {
     expect(await store.readAttachment(record.attachments[1]!.id)).toEqual(Buffer.alloc(0));
     const fetched = await store.auditEntries({ deliveryId: saved.id });
     expect(fetched.map((e) => e.action)).toEqual(['fetched']);
+  });
+
+  it('streams a large content given as a stream back byte-exact, chunk by chunk', async () => {
+    const store = await open();
+    const big = Buffer.concat([contentXml('Musterfrau, Erika', `<anlage>${'A'.repeat(700 * 1024)}</anlage>`)]);
+    const { id } = await store.saveDelivery(sample(0, { content: chunked(big, 64 * 1024) }));
+    const record = await store.getDelivery(id);
+    expect(record.content).toMatchObject({ size: big.length, sha256: sha256(big) });
+    const parts: Buffer[] = [];
+    for await (const part of await store.openContent(id)) parts.push(part as Buffer);
+    expect(parts.length).toBeGreaterThan(1);
+    expect(Buffer.concat(parts)).toEqual(big);
+    await expect(store.readContent(id, 1024)).rejects.toMatchObject({ kind: 'store-invalid-input' });
   });
 
   it('is idempotent by OSCI message id: a second save, also a simultaneous one, writes nothing', async () => {
