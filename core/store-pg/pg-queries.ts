@@ -113,7 +113,7 @@ class Params {
   }
 }
 
-function where(query: ListQuery, p: Params): string {
+function where(query: ListQuery, p: Params, ts: string | undefined): string {
   const conditions: string[] = [query.trash === true ? 'd.trashed_at IS NOT NULL' : 'd.trashed_at IS NULL'];
   const flag = (value: boolean | undefined, yes: string, no: string): void => {
     if (value !== undefined) conditions.push(value ? yes : no);
@@ -128,7 +128,6 @@ function where(query: ListQuery, p: Params): string {
   flag(query.followUp, 'd.follow_up_on IS NOT NULL', 'd.follow_up_on IS NULL');
   if (query.from !== undefined) conditions.push(`d.eingang >= ${p.add(toMillis(query.from, 'from'))}`);
   if (query.to !== undefined) conditions.push(`d.eingang < ${p.add(toMillis(query.to, 'to'))}`);
-  const ts = query.search === undefined ? undefined : tsQuery(query.search);
   if (ts !== undefined) conditions.push(`d.search @@ to_tsquery('german', ${p.add(ts)})`);
   return conditions.join(' AND ');
 }
@@ -148,13 +147,20 @@ export async function pgListDeliveries(db: Queryable, query: ListQuery = {}): Pr
   const keyDir = sort === 'state' ? dir : nullableDir;
   const orderBy = sort === 'eingang' ? `d.eingang ${dir}, d.id ${dir}` : `${ORDER[sort]} ${keyDir}, d.eingang ${dir}, d.id ${dir}`;
 
+  // German stop words ("der", "und") leave no lexeme; a search of nothing else is no filter, as an empty search box
+  // (PostgreSQL would match nothing), and a stop word beside other words is dropped by to_tsquery itself
+  let ts = query.search === undefined ? undefined : tsQuery(query.search);
+  if (ts !== undefined) {
+    const { rows } = await db.query<{ n: number }>("SELECT numnode(to_tsquery('german', $1)) AS n", [ts]);
+    if (Number(rows[0]?.n ?? 0) === 0) ts = undefined;
+  }
   const page = new Params();
-  const pageWhere = where(query, page);
+  const pageWhere = where(query, page, ts);
   const rows = await db.query<PgListRow>(`SELECT ${PG_LIST_COLUMNS} FROM deliveries d WHERE ${pageWhere} ORDER BY ${orderBy} LIMIT ${page.add(limit)} OFFSET ${page.add(offset)}`, page.values);
 
   // the total and the day counts in one pass over the matching rows
   const count = new Params();
-  const countWhere = where(query, count);
+  const countWhere = where(query, count, ts);
   const sums = countFrom.map((moment, i) => `, count(*) FILTER (WHERE d.eingang >= ${count.add(moment)}) AS c${i}`).join('');
   const totals = await db.query<Record<string, number>>(`SELECT count(*) AS n${sums} FROM deliveries d WHERE ${countWhere}`, count.values);
   const t = totals.rows[0] ?? {};
