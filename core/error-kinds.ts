@@ -151,6 +151,7 @@ export const ERROR_KINDS = [
   'no-content',
   'password-missing',
   'setting-locked',
+  'open-external-failed',
   'shell-unavailable',
   'ui-not-built',
   'usage',

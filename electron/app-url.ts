@@ -32,3 +32,9 @@ export function messageWindowUrl(id: number): string {
   if (!Number.isSafeInteger(id) || id <= 0) throw new RangeError('message id must be a positive integer');
   return `${APP_ENTRY_URL}#message=${id}`;
 }
+
+/** One document of a message in a window of its own: `#message=<id>&document=<key>` (key `i<ordinal>` or `a<attachment id>`). */
+export function documentWindowUrl(id: number, documentKey: string): string {
+  if (!/^[ia]\d{1,16}$/.test(documentKey)) throw new RangeError('document key must be i<ordinal> or a<attachment id>');
+  return `${messageWindowUrl(id)}&document=${documentKey}`;
+}

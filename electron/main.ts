@@ -7,15 +7,16 @@
  * Bundled by esbuild to dist/electron/main.cjs (package.json "main"); the built UI is dist/renderer.
  */
 import os from 'node:os';
-import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, Notification, protocol, safeStorage, session, Tray } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, Notification, protocol, safeStorage, session, shell, Tray } from 'electron';
 import { createApiClient } from '../core/api/client.js';
 import type { ServiceHandle } from '../core/api/supervised-service.js';
-import { APP_ENTRY_URL, APP_SCHEME, messageWindowUrl } from './app-url.js';
+import { APP_ENTRY_URL, APP_SCHEME, documentWindowUrl, messageWindowUrl } from './app-url.js';
 import { contentsGuards, sessionGuards } from './guards.js';
 import { wireIpc, type IpcWiring } from './ipc.js';
 import { osKeyStoreServices } from './key-protector.js';
 import { applicationMenuTemplate, type UiCommand } from './menu.js';
 import { windowOpenDecision } from './navigation-policy.js';
+import { PrivateCopies } from './open-external.js';
 import { createNotifier } from './notifications.js';
 import { createAppProtocolHandler } from './protocol.js';
 import { parseSelfTestArguments, runSelfTest, type SelfTestRequest } from './self-test.js';
@@ -34,6 +35,8 @@ let tray: Tray | undefined;
 let service: ServiceHandle | undefined;
 let ipc: IpcWiring | undefined;
 let quitting = false;
+/** Private copies handed to the system's programs (open-external.ts); made once the app is ready. */
+let copies: PrivateCopies | undefined;
 
 protocol.registerSchemesAsPrivileged(APP_SCHEME_REGISTRATION);
 app.enableSandbox();
@@ -84,6 +87,14 @@ function createTray(): Tray {
   return icon;
 }
 
+function privateCopies(): PrivateCopies {
+  if (copies === undefined) {
+    copies = new PrivateCopies(app.getPath('temp'));
+    void copies.removeLeftovers();
+  }
+  return copies;
+}
+
 /** Connects a running service to the window world: events, IPC, menu and tray. */
 function wire(running: ServiceHandle): ServiceHandle {
   service = running;
@@ -94,7 +105,12 @@ function wire(running: ServiceHandle): ServiceHandle {
     ipcMain,
     service: running,
     shell: createShellHandlers(
-      { parent: () => windows.dialogParent(BrowserWindow.getFocusedWindow()), openMessage: (id) => void windows.openMessage(id, () => newWindow(messageWindowUrl(id))) },
+      {
+        parent: () => windows.dialogParent(BrowserWindow.getFocusedWindow()),
+        openMessage: (id) => void windows.openMessage(id, () => newWindow(messageWindowUrl(id))),
+        // the same options as every window: sandboxed, no Node, the preload, the app:// CSP
+        openDocument: (id, key) => void windows.openDocument(id, key, () => newWindow(documentWindowUrl(id, key))),
+      },
       {
         open: (options) => dialog.showOpenDialog(options),
         openFor: (parent, options) => dialog.showOpenDialog(parent, options),
@@ -102,6 +118,7 @@ function wire(running: ServiceHandle): ServiceHandle {
         saveFor: (parent, options) => dialog.showSaveDialog(parent, options),
         documentsFolder: () => app.getPath('documents'),
       },
+      { api: createApiClient(running.asBridge()), privateFolder: () => privateCopies().create(), openPath: (file) => shell.openPath(file) },
     ),
     targets: () => BrowserWindow.getAllWindows().map((w) => w.webContents),
   });
@@ -156,6 +173,7 @@ carryOut(plan, {
       quitting = true;
       ipc?.dispose();
       tray?.destroy();
+      copies?.removeAll();
       void service?.close();
     });
   },

@@ -1,6 +1,6 @@
 /**
- * Which windows the shell has and which of them a command goes to: the main window, and one window per message
- * opened on its own (side-by-side work with the case system). Written against the few methods of BrowserWindow it
+ * Which windows the shell has and which of them a command goes to: the main window, one window per message
+ * opened on its own (side-by-side work with the case system), and one per document opened in a window of its own. Written against the few methods of BrowserWindow it
  * uses, so the decisions are unit-tested with stand-in windows; main.ts creates the real ones.
  */
 
@@ -29,6 +29,8 @@ export class ShellWindows<W extends ShellWindow> {
   private mainWindow: W | undefined;
   /** Messages opened in windows of their own, by store id (one window per message). */
   private readonly messages = new Map<number, W>();
+  /** Documents in windows of their own, by "<message id>:<document key>" (one window per document). */
+  private readonly documents = new Map<string, W>();
 
   get main(): W | undefined {
     return this.mainWindow;
@@ -38,24 +40,37 @@ export class ShellWindows<W extends ShellWindow> {
   setMain(win: W): void {
     this.mainWindow = win;
     win.on('closed', () => {
-      for (const other of this.messages.values()) if (!other.isDestroyed()) other.close();
+      for (const other of [...this.messages.values(), ...this.documents.values()]) if (!other.isDestroyed()) other.close();
     });
   }
 
   /** Shows the window of this message, creating it only where none is open. */
   openMessage(id: number, create: () => W): W {
-    const existing = this.messages.get(id);
+    return ShellWindows.showOrCreate(this.messages, id, create);
+  }
+
+  /** Shows the window of this document of this message, creating it only where none is open. */
+  openDocument(id: number, documentKey: string, create: () => W): W {
+    return ShellWindows.showOrCreate(this.documents, `${id}:${documentKey}`, create);
+  }
+
+  private static showOrCreate<K, W extends ShellWindow>(windows: Map<K, W>, key: K, create: () => W): W {
+    const existing = windows.get(key);
     if (alive(existing)) {
       existing.show();
       existing.focus();
       return existing;
     }
     const win = create();
-    this.messages.set(id, win);
+    windows.set(key, win);
     win.on('closed', () => {
-      if (this.messages.get(id) === win) this.messages.delete(id);
+      if (windows.get(key) === win) windows.delete(key);
     });
     return win;
+  }
+
+  get openDocumentKeys(): string[] {
+    return [...this.documents.entries()].filter(([, win]) => !win.isDestroyed()).map(([key]) => key);
   }
 
   get openMessageIds(): number[] {

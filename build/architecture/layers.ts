@@ -68,7 +68,7 @@ export interface Part {
 /** What runs anywhere (Node, the renderer, the sandboxed preload): no Node built-in, no package but zod. */
 const UNIVERSAL = ['zod'] as const;
 /** The renderer's packages (pdf.js: its browser build, and its worker as a URL). */
-const RENDERER_PACKAGES = ['react', 'react-dom', 'react-aria-components', '@tanstack/react-virtual', 'pdfjs-dist'] as const;
+const RENDERER_PACKAGES = ['react', 'react-dom', 'react-aria-components', '@internationalized/date', '@tanstack/react-virtual', 'pdfjs-dist'] as const;
 const NODE = [NODE_BUILTINS, ANY_PACKAGE] as const;
 
 export const PARTS: Readonly<Record<PartName, Part>> = {

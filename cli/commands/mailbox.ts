@@ -301,6 +301,18 @@ async function detailOf(api: PostfachApi, id: string): Promise<Detail> {
 const SHOW_VALUE_CHARS = 2000;
 const SHOWN_SHORTENED = ' … (gekürzt; vollständig im Inhalt: show --raw)';
 
+/**
+ * The office's own notes, as the PDF's Laufzettel states them ("Vermerke des Amtes"), only when something is noted:
+ * the Wiedervorlage is a calendar day (no zone), the note keeps its lines, each indented under the label.
+ */
+function caseWorkLines(caseWork: Detail['caseWork'], l: (label: string, value: string) => void, out: string[]): void {
+  if (caseWork.aktenzeichen === null && caseWork.note === null && caseWork.followUpOn === null) return;
+  out.push('', 'Vermerke des Amtes');
+  if (caseWork.aktenzeichen !== null) l('Aktenzeichen', visibleText(caseWork.aktenzeichen));
+  if (caseWork.followUpOn !== null) l('Wiedervorlage', caseWork.followUpOn.split('-').reverse().join('.'));
+  if (caseWork.note !== null) l('Notiz', visibleText(caseWork.note, { lineBreaks: true }).replace(/\n/g, `\n${' '.repeat(30)}`));
+}
+
 function detailText(d: Detail, office: OfficeTime): string {
   const time = (iso: string | null | undefined): string => office.stated(iso, { missing: '—' });
   const out: string[] = [];
@@ -324,6 +336,7 @@ function detailText(d: Detail, office: OfficeTime): string {
   if (d.laufzettel.subject) l('Betreff', v(d.laufzettel.subject));
   l('Absender', `${d.laufzettel.sender ? v(d.laufzettel.sender.subject) : 'unbekannt'}${!d.item.unreadableReason && d.item.signatureStatus === 'unsigniert' ? ' (laut Nachricht; keine Signatur des Absenders erfasst den Antrag)' : ''}`);
   l('Empfänger', d.laufzettel.recipient ? v(d.laufzettel.recipient.subject) : 'unbekannt');
+  caseWorkLines(d.caseWork, l, out);
   out.push('', 'Signaturen');
   for (const [index, s] of d.signatures.entries()) {
     l(s.role === 'author' ? `Absender${s.container ? ` (${s.container})` : ''}` : 'Intermediär', s.words.de);

@@ -98,6 +98,13 @@ const browserShellHandlers = {
   'window.capture': async () => {
     throw unavailableInBrowser('window.capture');
   },
+  // the UI offers the download instead, and the full-window view in the page
+  'document.openExternally': async () => {
+    throw unavailableInBrowser('document.openExternally');
+  },
+  'window.openDocument': async () => {
+    throw unavailableInBrowser('window.openDocument');
+  },
 } satisfies ShellHandlers;
 
 /** HTTP status for failures of the call itself; failures of the work (any other kind) travel with 200. */

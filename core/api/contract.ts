@@ -21,6 +21,7 @@ import {
   type MethodNameOf,
   type ReceivedPayloadOf,
 } from './contract-kit.js';
+import { activeContentMethods } from './contract/active-content.js';
 import { appEvents, appMethods } from './contract/app.js';
 import { codelistsEvents, codelistsMethods } from './contract/codelists.js';
 import { mailboxEvents, mailboxMethods } from './contract/mailbox.js';
@@ -36,10 +37,11 @@ export { fetchProgressSchema } from './contract/mailbox.js';
 /**
  * The areas, each in its own file under contract/: app (program information, settings), shell (native dialogs,
  * menu commands), mailbox (store, identity, fetch, messages, exports, audit log, retention), workspace (UI-only),
- * ops (machine settings, backup, certificate rotation, acceptance record), trust (trusted sender CAs), codelists (code texts from Genericode).
+ * ops (machine settings, backup, certificate rotation, acceptance record), trust (trusted sender CAs), codelists (code texts from Genericode),
+ * active content (what a document may run; opening it in the system's program or a window of its own).
  */
 export const contract = defineContract({
-  methods: { ...appMethods, ...shellMethods, ...mailboxMethods, ...workspaceMethods, ...opsMethods, ...trustMethods, ...codelistsMethods },
+  methods: { ...appMethods, ...shellMethods, ...mailboxMethods, ...workspaceMethods, ...opsMethods, ...trustMethods, ...codelistsMethods, ...activeContentMethods },
   events: { ...appEvents, ...shellEvents, ...mailboxEvents, ...workspaceEvents, ...opsEvents, ...trustEvents, ...codelistsEvents },
 });
 

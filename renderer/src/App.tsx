@@ -1,13 +1,15 @@
 /**
  * What the window shows: while loading a calm message; on the first start the choice (real mailbox or
  * Übungsmodus) and the set-up; a locked store asks for the way in; then the mailbox. A window opened for one
- * message (`#message=<id>`, desktop app) shows only that message.
+ * message (`#message=<id>`, desktop app) shows only that message; one opened for a document of it
+ * (`#message=<id>&document=<key>`) only that document in its viewer (message/DocumentWindow.tsx).
  */
 import { useState } from 'react';
 import { AboutDialog } from './dialogs/AboutDialog.js';
 import { CommandsProvider, useCommands } from './keyboard/commands.js';
 import { ErrorNotice } from './components/ErrorNotice.js';
 import { useT } from './i18n/i18n.js';
+import { DocumentWindow } from './message/DocumentWindow.js';
 import { MessageView } from './message/MessageView.js';
 import { FirstStartScreen } from './screens/FirstStartScreen.js';
 import { MailboxScreen } from './screens/MailboxScreen.js';
@@ -17,10 +19,12 @@ import { AppShell } from './shell/AppShell.js';
 import { ServiceIncidentNotice } from './shell/ServiceIncidentNotice.js';
 import { useWorkspace, WorkspaceProvider } from './state/workspace.js';
 
-export function App({ messageId }: { messageId?: number | undefined }) {
+export function App({ messageId, documentKey }: { messageId?: number | undefined; documentKey?: string | undefined }) {
   return (
     <WorkspaceProvider>
-      <CommandsProvider>{messageId === undefined ? <MainWindow /> : <MessageWindow id={messageId} />}</CommandsProvider>
+      <CommandsProvider>
+        {messageId === undefined ? <MainWindow /> : documentKey === undefined ? <MessageWindow id={messageId} /> : <DocumentWindowScreen id={messageId} documentKey={documentKey} />}
+      </CommandsProvider>
     </WorkspaceProvider>
   );
 }
@@ -83,6 +87,20 @@ function MainScreens() {
     case 'mailbox':
       return <MailboxScreen onSetUp={() => setView('setup')} />;
   }
+}
+
+function DocumentWindowScreen({ id, documentKey }: { id: number; documentKey: string }) {
+  const t = useT();
+  const { phase, bootError, reload } = useWorkspace();
+  return (
+    <AppShell fill>
+      {phase === 'failed' ? <ErrorNotice error={bootError} onRetry={reload} /> : null}
+      {phase === 'loading' ? <p role="status">{t.app.loading}</p> : null}
+      {phase === 'mailbox' ? <DocumentWindow id={id} documentKey={documentKey} /> : null}
+      {phase === 'unlock' || phase === 'first-start' ? <p>{t.message.none}</p> : null}
+      <ServiceIncidentNotice />
+    </AppShell>
+  );
 }
 
 function MessageWindow({ id }: { id: number }) {

@@ -13,3 +13,26 @@ if (document.getElementById('react-aria-pressable-style') === null) {
   marker.id = 'react-aria-pressable-style';
   document.head.append(marker);
 }
+
+// React Aria's live announcer (used by spin buttons: the date fields' segments) empties its log regions with
+// `innerHTML = ''`. Trusted Types (require-trusted-types-for 'script') refuses every string sink, so the page
+// would stop on the first typed date. Emptying an element parses no markup: exactly '' becomes replaceChildren();
+// every other value still goes to the browser's setter, which Trusted Types refuses as before.
+const innerHtml = Object.getOwnPropertyDescriptor(Element.prototype, 'innerHTML');
+// eslint-disable-next-line @typescript-eslint/unbound-method -- the browser's accessor, called with the element as this (.call below)
+const innerHtmlGet = innerHtml?.get as ((this: Element) => string) | undefined;
+// eslint-disable-next-line @typescript-eslint/unbound-method -- the browser's accessor, called with the element as this (.call below)
+const innerHtmlSet = innerHtml?.set as ((this: Element, value: unknown) => void) | undefined;
+if (innerHtmlGet !== undefined && innerHtmlSet !== undefined) {
+  Object.defineProperty(Element.prototype, 'innerHTML', {
+    configurable: true,
+    enumerable: innerHtml?.enumerable ?? true,
+    get(this: Element) {
+      return innerHtmlGet.call(this);
+    },
+    set(this: Element, value: unknown) {
+      if (value === '') this.replaceChildren();
+      else innerHtmlSet.call(this, value);
+    },
+  });
+}

@@ -19,8 +19,15 @@ function messageOfLocation(): number | undefined {
   return Number.isSafeInteger(id) && id > 0 ? id : undefined;
 }
 
+/** …and one document of it (`&document=i<ordinal>` or `a<attachment id>`, electron/app-url.ts). */
+function documentOfLocation(): string | undefined {
+  const value = new URLSearchParams(window.location.hash.slice(1)).get('document');
+  return value !== null && /^[ia]\d{1,16}$/.test(value) ? value : undefined;
+}
+
 const root = createRoot(document.getElementById('root') as HTMLElement);
 const messageId = messageOfLocation();
+const documentKey = messageId === undefined ? undefined : documentOfLocation();
 const bridge = connectBridge();
 
 if (bridge === null) {
@@ -45,7 +52,7 @@ if (bridge === null) {
       <ApiProvider api={createApiClient(bridge)}>
         <LanguageProvider>
           <StatusProvider>
-            <App messageId={messageId} />
+            <App messageId={messageId} documentKey={documentKey} />
           </StatusProvider>
         </LanguageProvider>
       </ApiProvider>

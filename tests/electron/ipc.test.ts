@@ -43,6 +43,8 @@ describe('IPC wiring', () => {
     'dialog.saveFile': async () => ({ path: null }),
     'window.openMessage': async () => ({ opened: false }),
     'window.capture': async () => ({ png: '' }),
+    'window.openDocument': async () => ({ opened: false }),
+    'document.openExternally': async () => ({ opened: false, findings: [] }),
   } satisfies ShellHandlers;
 
   beforeAll(async () => {

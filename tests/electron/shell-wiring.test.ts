@@ -12,11 +12,20 @@ import { contentsGuards, sessionGuards } from '../../electron/guards.js';
 import { osKeyStoreServices, type SafeStorageLike } from '../../electron/key-protector.js';
 import { CERTIFICATE_NOTICE_INTERVAL_MS, createNotifier, type Notice } from '../../electron/notifications.js';
 import { desktopTransport, parentPortChannel } from '../../electron/service-wiring.js';
+import { documentWindowUrl } from '../../electron/app-url.js';
+import type { ExternalOpening } from '../../electron/open-external.js';
 import { createShellHandlers, type NativeDialogs } from '../../electron/shell-handlers.js';
 import { APP_SCHEME_REGISTRATION, carryOut, desktopServiceOptions, SERVICE_STOPPED_TEXT, serviceExitListener, shellPaths, startFailureText, startupPlan, type StartupActions } from '../../electron/shell-setup.js';
 import { certificateNotice } from '../../electron/tray.js';
 import { utilityChannel, type UtilityChild } from '../../electron/utility-channel.js';
 import { bringToFront, ShellWindows, type ShellWindow } from '../../electron/windows.js';
+
+/** The dialog and window tests never open a document in the system's program (open-external.test.ts does). */
+const unusedExternal: ExternalOpening = {
+  api: { call: () => Promise.reject(new Error('no service in this test')) },
+  privateFolder: () => Promise.reject(new Error('no folder in this test')),
+  openPath: () => Promise.reject(new Error('nothing is opened in this test')),
+};
 
 class FakeWindow extends EventEmitter implements ShellWindow {
   readonly calls: string[] = [];
@@ -75,6 +84,29 @@ describe('windows: main window, message windows, where commands go', () => {
     main.close();
     expect(a.calls).toContain('close');
     expect(b.calls).not.toContain('close');
+  });
+
+  it('opens one window per document of a message, shows the open one again, closes them with the main window', () => {
+    const windows = new ShellWindows<FakeWindow>();
+    const main = new FakeWindow('main');
+    windows.setMain(main);
+    let made = 0;
+    const create = () => new FakeWindow(`doc${++made}`);
+    const first = windows.openDocument(4, 'a9', create);
+    expect(windows.openDocument(4, 'a9', create)).toBe(first);
+    expect(first.calls).toEqual(['show', 'focus']);
+    // another document of the same message, the same document of another message: windows of their own
+    const second = windows.openDocument(4, 'i0', create);
+    const third = windows.openDocument(5, 'a9', create);
+    expect(new Set([first, second, third]).size).toBe(3);
+    expect(windows.openDocumentKeys).toEqual(['4:a9', '4:i0', '5:a9']);
+    second.close();
+    expect(windows.openDocumentKeys).toEqual(['4:a9', '5:a9']);
+    // a document window is not where menu commands go: the main window is
+    expect(windows.commandTarget(first)).toBe(main);
+    main.close();
+    expect(first.calls).toContain('close');
+    expect(third.calls).toContain('close');
   });
 
   it('sends a command to the focused window when it is ours, else to the main window brought to front', () => {
@@ -200,7 +232,7 @@ describe('shell handlers over native dialogs', () => {
   it('attaches dialogs to the asking window, or opens them free-standing without one', async () => {
     const { dialogs, calls } = fakeDialogs({ canceled: false, filePaths: ['C:\\Schlüssel\\amt.p12'] });
     let parent: Win | undefined = win;
-    const handlers = createShellHandlers({ parent: () => parent, openMessage: () => undefined }, dialogs);
+    const handlers = createShellHandlers({ parent: () => parent, openMessage: () => undefined, openDocument: () => undefined }, dialogs, unusedExternal);
     expect(await handlers['dialog.openFile']({ kind: 'p12' })).toEqual({ path: 'C:\\Schlüssel\\amt.p12' });
     parent = undefined;
     expect(await handlers['dialog.saveFile']({ kind: 'folder', suggestedName: 'x' })).toEqual({ path: 'C:\\Schlüssel\\amt.p12' });
@@ -211,14 +243,14 @@ describe('shell handlers over native dialogs', () => {
   });
 
   it('answers null for a cancelled or empty choice, and a save path otherwise', async () => {
-    const cancelled = createShellHandlers({ parent: () => win, openMessage: () => undefined }, fakeDialogs({ canceled: true, filePaths: ['x'], filePath: 'y' }).dialogs);
+    const cancelled = createShellHandlers({ parent: () => win, openMessage: () => undefined, openDocument: () => undefined }, fakeDialogs({ canceled: true, filePaths: ['x'], filePath: 'y' }).dialogs, unusedExternal);
     expect(await cancelled['dialog.openFile']({ kind: 'certificate' })).toEqual({ path: null });
     expect(await cancelled['dialog.saveFile']({ kind: 'pdf', suggestedName: 'a.pdf' })).toEqual({ path: null });
-    const empty = createShellHandlers({ parent: () => undefined, openMessage: () => undefined }, fakeDialogs({ canceled: false, filePath: '' }).dialogs);
+    const empty = createShellHandlers({ parent: () => undefined, openMessage: () => undefined, openDocument: () => undefined }, fakeDialogs({ canceled: false, filePath: '' }).dialogs, unusedExternal);
     expect(await empty['dialog.openFile']({ kind: 'backup' })).toEqual({ path: null });
     expect(await empty['dialog.saveFile']({ kind: 'csv', suggestedName: 'p.csv' })).toEqual({ path: null });
     const { dialogs, calls } = fakeDialogs({ canceled: false, filePath: 'C:\\Users\\sb\\Documents\\Antrag.pdf' });
-    const chosen = createShellHandlers({ parent: () => win, openMessage: () => undefined }, dialogs);
+    const chosen = createShellHandlers({ parent: () => win, openMessage: () => undefined, openDocument: () => undefined }, dialogs, unusedExternal);
     expect(await chosen['dialog.saveFile']({ kind: 'pdf', suggestedName: '..\\Antrag.pdf' })).toEqual({ path: 'C:\\Users\\sb\\Documents\\Antrag.pdf' });
     expect(calls[0]).toEqual({ kind: 'save', parent: 'main', title: 'Speichern unter', defaultPath: 'C:\\Users\\sb\\Documents/Antrag.pdf' });
   });
@@ -226,9 +258,16 @@ describe('shell handlers over native dialogs', () => {
   it('opens message windows and captures the asking window as PNG', async () => {
     const opened: number[] = [];
     let parent: Win | undefined = win;
-    const handlers = createShellHandlers({ parent: () => parent, openMessage: (id) => void opened.push(id) }, fakeDialogs({ canceled: true }).dialogs);
+    const documents: string[] = [];
+    const handlers = createShellHandlers({ parent: () => parent, openMessage: (id) => void opened.push(id), openDocument: (id, key) => void documents.push(`${id}:${key}`) }, fakeDialogs({ canceled: true }).dialogs, unusedExternal);
     expect(await handlers['window.openMessage']({ id: 5 })).toEqual({ opened: true });
     expect(opened).toEqual([5]);
+    // a document in a window of its own: its key in the window's address (app-url.ts documentWindowUrl)
+    expect(await handlers['window.openDocument']({ id: 5, document: { source: 'attachment', attachmentId: 12 } })).toEqual({ opened: true });
+    expect(await handlers['window.openDocument']({ id: 5, document: { source: 'inline', ordinal: 0 } })).toEqual({ opened: true });
+    expect(documents).toEqual(['5:a12', '5:i0']);
+    expect(documentWindowUrl(5, 'a12')).toBe('app://postfach/index.html#message=5&document=a12');
+    expect(() => documentWindowUrl(5, 'x1')).toThrow(RangeError);
     expect(await handlers['window.capture']()).toEqual({ png: png.toString('base64') });
     parent = undefined;
     expect(await handlers['window.capture']()).toEqual({ png: '' });

@@ -51,6 +51,25 @@ describe.skipIf(!electronRuntime.available)('desktop shell (Electron)', () => {
     await second.close();
   });
 
+  it('opens a document in a window of its own (…#message=<id>&document=<key>), sandboxed, once per document', async () => {
+    const open = () =>
+      page.evaluate(() => (window as unknown as { postfach: { call(m: string, i: unknown): Promise<unknown> } }).postfach.call('window.openDocument', { id: 7, document: { source: 'attachment', attachmentId: 3 } }));
+    expect(await open()).toMatchObject({ ok: true, value: { opened: true } });
+    const win = await launched.app.waitForEvent('window');
+    expect(win.url()).toBe('app://postfach/index.html#message=7&document=a3');
+    await open();
+    expect(launched.app.windows()).toHaveLength(2);
+    // the same page rules as the main window: no Node, only the typed API
+    const globals = await win.evaluate(() => ({ require: typeof (window as unknown as { require?: unknown }).require, api: Object.keys((window as unknown as { postfach?: object }).postfach ?? {}).sort() }));
+    expect(globals).toEqual({ require: 'undefined', api: ['call', 'on'] });
+    // "open in the system program" answers through the shell (no store open here: the service's error, not a crash)
+    const external = await page.evaluate(() =>
+      (window as unknown as { postfach: { call(m: string, i: unknown): Promise<unknown> } }).postfach.call('document.openExternally', { id: 7, document: { source: 'attachment', attachmentId: 3 }, acceptActive: false }),
+    );
+    expect(external).toMatchObject({ ok: false, error: { kind: 'store-not-open' } });
+    await win.close();
+  });
+
   it('runs the page without Node and with only the typed API (options pinned by window-options.test.ts)', async () => {
     const globals = await page.evaluate(() => ({
       require: typeof (window as unknown as { require?: unknown }).require,

@@ -15,6 +15,7 @@ import { auditActions, listedItems, pdfText, serviceApi } from './helpers/flow.j
 import { createFixtureStore, FIXTURE_PASSWORD, type FixtureInfo } from './helpers/fixture-store.js';
 import { focusInfo, tabTo } from './helpers/keyboard.js';
 import { saveScreenshot, screenshotDir } from './helpers/screenshots.js';
+import { enterOfficeDay, officeDayShown } from './helpers/office-date.js';
 import { startUiSession, type UiSession } from './helpers/ui-session.js';
 
 const AZ = '50.2-4711/26';
@@ -29,6 +30,8 @@ describe('Outlook habits: search marks, case work, Wiedervorlage, date range, da
 
   beforeAll(async () => {
     ui = await startUiSession({
+      // an English browser: the date fields must still be the office's TT.MM.JJJJ
+      locale: 'en-US',
       prepare: async (dataDir) => {
         fixture = await createFixtureStore(path.join(dataDir, 'postfach.db'));
       },
@@ -111,9 +114,12 @@ describe('Outlook habits: search marks, case work, Wiedervorlage, date range, da
     await page.keyboard.type(NOTE);
     await page.keyboard.press('Tab');
     const due = berlin.day(new Date(Date.now() + 3 * 86_400_000)) as string;
-    // the date field's segments follow the browser's locale: the value is set on the focused field
-    expect((await focusInfo(page))?.tag).toBe('input');
-    await page.getByTestId('case-work-day').fill(due);
+    // the Wiedervorlage day: its first segment (the day) has focus; typed TT MM JJJJ, shown as the office writes it
+    // although this browser runs in en-US (a native date field would show MM/DD/YYYY)
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('role'))).toBe('spinbutton');
+    await enterOfficeDay(page, 'case-work-day', due, { alreadyFocused: true });
+    const [dueYear, dueMonth, dueDate] = due.split('-');
+    expect(await officeDayShown(page, 'case-work-day')).toBe(`${dueDate}.${dueMonth}.${dueYear}`);
     await saveScreenshot(page, 'ui-case-work-form');
     await expectAxeClean(page, 'Bearbeitung: Aktenzeichen, Notiz, Wiedervorlage');
     await tabTo(page, (f) => f.text === 'Speichern');
@@ -129,6 +135,19 @@ describe('Outlook habits: search marks, case work, Wiedervorlage, date range, da
     expect(await auditActions(ui, target.id)).toEqual(expect.arrayContaining(['aktenzeichen-changed', 'note-changed', 'follow-up-set']));
     await saveScreenshot(page, 'ui-case-work');
     await expectAxeClean(page, 'Bearbeitung gespeichert');
+
+    // the Laufzettel tab states them as the PDF's Laufzettel does, under "Vermerke des Amtes"
+    await page.getByRole('tab', { name: 'Laufzettel' }).click();
+    const notes = page.getByTestId('laufzettel-case-work');
+    await notes.waitFor();
+    expect(await notes.getByRole('heading').innerText()).toBe('Vermerke des Amtes');
+    expect(await page.getByTestId('laufzettel-aktenzeichen').innerText()).toBe(AZ);
+    expect(await page.getByTestId('laufzettel-follow-up').innerText()).toBe(`${dueDate}.${dueMonth}.${dueYear}`);
+    expect(await page.getByTestId('laufzettel-note').innerText()).toBe(NOTE);
+    await notes.scrollIntoViewIfNeeded();
+    await saveScreenshot(page, 'ui-laufzettel-vermerke', { fullPage: false });
+    await expectAxeClean(page, 'Laufzettel mit Vermerken des Amtes');
+    await page.getByRole('tab', { name: 'Übersicht' }).click();
 
     // the search finds the note and the Aktenzeichen, and marks them
     await page.getByTestId('search').fill('Vermieterbesch');
@@ -168,13 +187,15 @@ describe('Outlook habits: search marks, case work, Wiedervorlage, date range, da
     expect(expected).toBeLessThan(items.length);
     await page.getByRole('button', { name: /Zeitraum \(Eingang\)/ }).click();
     await page.getByRole('option', { name: 'von – bis …' }).click();
-    await page.getByTestId('range-from').fill(oldest);
-    await page.getByTestId('range-to').fill(oldest);
+    await enterOfficeDay(page, 'range-from', oldest);
+    await enterOfficeDay(page, 'range-to', oldest);
+    // TT.MM.JJJJ in an en-US browser
+    expect(await officeDayShown(page, 'range-from')).toBe(oldest.split('-').reverse().join('.'));
     await expect.poll(() => page.getByTestId('list-count').innerText()).toBe(expected === 1 ? '1 Antrag' : `${expected} Anträge`);
     await saveScreenshot(page, 'ui-date-range');
     await expectAxeClean(page, 'Zeitraum von – bis');
     // "bis" before "von": said, and not applied
-    await page.getByTestId('range-from').fill(days[days.length - 1] as string);
+    await enterOfficeDay(page, 'range-from', days[days.length - 1] as string);
     await page.getByRole('alert').filter({ hasText: 'liegt vor' }).waitFor();
     await expect.poll(() => page.getByTestId('list-count').innerText()).toBe(`${fixture.count} Anträge`);
     await page.getByRole('button', { name: 'Filter zurücksetzen' }).click();

@@ -125,6 +125,52 @@ describe('an application with hidden characters and disguised documents', () => 
     ui.assertClean();
   });
 
+  it('"open in the system program" warns for a program by its content, names it, and downloads only when accepted', async () => {
+    const { page } = ui;
+    const list = page.getByTestId('documents-list');
+    await list.getByRole('option').filter({ hasText: 'Bescheid.pdf.exe' }).click();
+    await page.getByTestId('open-external').click();
+    const dialog = page.getByTestId('active-content-warning');
+    await dialog.waitFor();
+    expect(await dialog.getAttribute('role')).toBe('alertdialog');
+    expect(await dialog.getByRole('heading').innerText()).toBe('Achtung: Dieses Dokument kann Programme ausführen');
+    expect(await dialog.getByTestId('active-content-findings').locator('li').allInnerTexts()).toEqual(['ausführbares Programm']);
+    // the safe choice has focus: Enter does not open it
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Nicht öffnen');
+    await saveScreenshot(page, 'ui-active-content-warning', { fullPage: false });
+    await expectAxeClean(page, 'Warnung: aktiver Inhalt');
+    let downloads = 0;
+    const count = () => void downloads++;
+    page.on('download', count);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => dialog.count()).toBe(0);
+    expect(await page.getByTestId('status-message').innerText()).toBe('Das Dokument wurde nicht geöffnet.');
+    // Escape cancels as well
+    await page.getByTestId('open-external').click();
+    await dialog.waitFor();
+    await page.keyboard.press('Escape');
+    await expect.poll(() => dialog.count()).toBe(0);
+    expect(downloads).toBe(0);
+    page.off('download', count);
+    // accepted: the download is the .bin the export writes, never .exe
+    await page.getByTestId('open-external').click();
+    await dialog.waitFor();
+    const [download] = await Promise.all([page.waitForEvent('download'), dialog.getByTestId('active-accept').click()]);
+    expect(download.suggestedFilename()).toBe('Bescheid_pdf_exe.bin');
+    // the HTA page, by its content (its declared type says PDF)
+    await list.getByRole('option').filter({ hasText: 'Nachweis.pdf.hta' }).click();
+    await page.getByTestId('open-external').click();
+    await dialog.waitFor();
+    expect(await dialog.getByTestId('active-content-findings').locator('li').allInnerTexts()).toEqual(['Webseite oder SVG (HTML, kann Skripte ausführen)']);
+    await dialog.getByTestId('active-cancel').click();
+    // a real PDF named like a program: no warning, the download at once
+    await list.getByRole('option').filter({ hasText: 'Antrag⟨U+202E⟩fdp.exe' }).first().click();
+    const [pdf] = await Promise.all([page.waitForEvent('download'), page.getByTestId('open-external').click()]);
+    expect(pdf.suggestedFilename()).toMatch(/fdp_exe\.pdf$/);
+    expect(await dialog.count()).toBe(0);
+    ui.assertClean();
+  });
+
   it('the Laufzettel lists the documents with a warning and shows the subject with its token', async () => {
     const { page } = ui;
     await page.getByRole('tab', { name: 'Laufzettel' }).click();

@@ -4,7 +4,9 @@
  * workspace.json); the compact density shows at least 18 rows; during a fetch of 20 deliveries the list's count
  * rises while the fetch runs, and the selected row stays selected; "In den Papierkorb" takes the row out of the view
  * at once and "Rückgängig" in the status bar brings it back; "Wiederherstellen" in the Papierkorb view; the document
- * viewer shows at least half an A4 page. axe-core runs on each state; screenshots go to test-artifacts/screenshots/.
+ * viewer shows at least half an A4 page, turns a page or an image by button and by keyboard (R, Shift+R) and keeps
+ * each document's turns while the program runs; "open in the system's program" downloads in browser mode; a
+ * document in a window of its own (the route the desktop shell opens) fills the window. axe-core runs on each state; screenshots go to test-artifacts/screenshots/.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -324,6 +326,50 @@ describe('space to read, a list that lives', () => {
       return r.height > r.width;
     }).toBe(true);
     expect(await viewer.getAttribute('data-turns')).toBe('0');
+    // by keyboard, while the page has focus: R turns clockwise, Shift+R back
+    await page.getByTestId('pdf-frame').focus();
+    await page.keyboard.press('r');
+    await poll(() => viewer.getAttribute('data-turns')).toBe('1');
+    expect(await page.getByTestId('pdf-frame').getAttribute('aria-keyshortcuts')).toBe('R Shift+R');
+    await page.keyboard.press('Shift+R');
+    await poll(() => viewer.getAttribute('data-turns')).toBe('0');
+
+    // per document: the PDF left turned once, an image turned by keyboard, then the PDF again as it was left
+    await page.keyboard.press('r');
+    await poll(() => viewer.getAttribute('data-turns')).toBe('1');
+    await page.getByTestId('documents-list').getByRole('option', { name: /jpg|png/i }).first().click();
+    const imageViewer = page.getByTestId('image-viewer');
+    const image = imageViewer.locator('img');
+    await expect.poll(() => image.evaluate((img) => (img as HTMLImageElement).naturalWidth), { timeout: 20_000 }).toBeGreaterThan(0);
+    expect(await imageViewer.getAttribute('data-turns')).toBe('0');
+    const upright = await image.boundingBox();
+    if (upright === null) throw new Error('no image box');
+    expect(Math.abs(upright.width / upright.height - 1)).toBeGreaterThan(0.1);
+    await page.getByTestId('image-frame').focus();
+    await page.keyboard.press('r');
+    await poll(() => imageViewer.getAttribute('data-turns')).toBe('1');
+    // turned a quarter: on screen the other way round, and still inside the frame's width
+    await poll(async () => {
+      const box = await image.boundingBox();
+      return box === null ? 0 : Math.round((100 * box.width) / box.height);
+    }).toBe(Math.round((100 * upright.height) / upright.width));
+    const turnedBox = await image.boundingBox();
+    const imageFrame = await page.getByTestId('image-frame').boundingBox();
+    expect((turnedBox?.width ?? 0) <= (imageFrame?.width ?? 0)).toBe(true);
+    await saveScreenshot(page, 'ui-document-image-turned', { fullPage: false });
+    await expectAxeClean(page, 'Bild gedreht');
+    // an image has the whole-window view too; Esc leaves
+    await page.getByTestId('viewer-full-window').click();
+    await poll(async () => (await page.getByTestId('image-frame').boundingBox())?.height ?? 0).toBeGreaterThan(600);
+    expect(await imageViewer.getAttribute('data-turns')).toBe('1');
+    await page.getByTestId('image-frame').focus();
+    await page.keyboard.press('Escape');
+    await poll(() => page.locator('.viewer--full').count()).toBe(0);
+    await page.getByTestId('documents-list').getByRole('option').first().click();
+    await poll(() => page.getByTestId('pdf-viewer').getAttribute('data-turns')).toBe('1');
+    await page.getByTestId('pdf-frame').focus();
+    await page.keyboard.press('Shift+R');
+    await poll(() => page.getByTestId('pdf-viewer').getAttribute('data-turns')).toBe('0');
 
     // the whole window (browser mode), Esc leaves
     await page.getByTestId('viewer-full-window').click();
@@ -339,6 +385,54 @@ describe('space to read, a list that lives', () => {
     expect(download.suggestedFilename()).toMatch(/\.pdf$/);
     const file = await download.path();
     expect(readFileSync(file).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+
+    // "open in the system's program": in browser mode the button says it downloads; a PDF without active content
+    // comes at once, without a warning
+    const openExternal = page.getByTestId('open-external');
+    expect(await openExternal.getAttribute('aria-label')).toBe('Herunterladen, um es im Standardprogramm zu öffnen (im Browser-Modus über die Downloads des Browsers)');
+    // a window of its own is the desktop app's; the browser has the full-window view
+    expect(await page.getByTestId('open-window').count()).toBe(0);
+    const [opened] = await Promise.all([page.waitForEvent('download'), openExternal.click()]);
+    expect(opened.suggestedFilename()).toMatch(/\.pdf$/);
+    expect(await page.getByTestId('active-content-warning').count()).toBe(0);
     ui.assertClean();
   }, 240_000);
+
+  it('a document window of its own (#message=…&document=…) shows the viewer over the window, with its actions', async () => {
+    const { page } = ui;
+    const id = Number(await page.locator('[data-message-id]').first().getAttribute('data-message-id'));
+    const detail = await serviceApi(ui).call('messages.detail', { ref: { id } });
+    const pdf = detail.documents.find((d) => d.detectedMimeType === 'application/pdf' && d.ref.source !== 'content');
+    if (pdf === undefined || pdf.ref.source === 'content') throw new Error('no PDF document');
+    const key = pdf.ref.source === 'inline' ? `i${pdf.ref.ordinal}` : `a${pdf.ref.attachmentId}`;
+    const base = page.url().split('#')[0] as string;
+    // what the desktop shell loads in the new BrowserWindow (electron/app-url.ts documentWindowUrl), here in the tab
+    await page.goto(`${base}#message=${id}&document=${key}`);
+    await page.reload();
+    const viewer = page.getByTestId('pdf-viewer');
+    await expect.poll(() => viewer.getAttribute('data-rendered'), { timeout: 30_000 }).not.toBe('0');
+    expect(await viewer.getAttribute('class')).toContain('viewer--window');
+    expect(await page.getByTestId('document-window-title').innerText()).toBe(pdf.name);
+    expect(await page.title()).toContain(pdf.name);
+    // the frame takes the window below the title bar, the viewer's toolbar and above the status bar
+    const frame = await page.getByTestId('pdf-frame').boundingBox();
+    console.info(`document window at 1280×800: frame ${Math.round(frame?.width ?? 0)}×${Math.round(frame?.height ?? 0)} px`);
+    expect(frame?.height ?? 0).toBeGreaterThan(500);
+    expect(frame?.width ?? 0).toBeGreaterThan(1200);
+    // no "Ganzes Fenster" (it is the window), no list; the actions are there
+    expect(await page.getByTestId('viewer-full-window').count()).toBe(0);
+    expect(await page.getByTestId('message-list').count()).toBe(0);
+    expect(await page.getByTestId('save-document').count()).toBe(1);
+    expect(await page.getByTestId('open-external').count()).toBe(1);
+    await page.getByTestId('pdf-frame').focus();
+    await page.keyboard.press('r');
+    await poll(() => viewer.getAttribute('data-turns')).toBe('1');
+    await page.keyboard.press('Shift+R');
+    await saveScreenshot(page, 'ui-document-window', { fullPage: false });
+    await expectAxeClean(page, 'Dokument im eigenen Fenster');
+    await page.goto(base);
+    await page.reload();
+    await page.getByTestId('message-list').waitFor();
+    ui.assertClean();
+  }, 120_000);
 });

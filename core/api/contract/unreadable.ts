@@ -141,6 +141,7 @@ const REASONS = {
   network: OTHER,
   'password-missing': OTHER,
   'setting-locked': OTHER,
+  'open-external-failed': OTHER,
   'shell-unavailable': OTHER,
   'ui-not-built': OTHER,
   usage: OTHER,

@@ -27,6 +27,8 @@ import {
   type MailboxIdentity,
 } from '../../mailbox/identity.js';
 import { importCodeListFolder, type FolderImport } from '../../mailbox/code-lists.js';
+import { activeFindings } from '../contract/active-content.js';
+import { documentActiveContent } from '../../mailbox/active-content-check.js';
 import { documentChunk, fullValue, messageDetail, ViewCache, type ViewSettings } from '../../mailbox/message-detail.js';
 import { startNameBackfill, type Backfill } from '../../mailbox/name-backfill.js';
 import { listItemDto, messageDetailDto } from './evidence-dto.js';
@@ -506,6 +508,7 @@ export function mailboxHandlers(options: ServiceOptions, host: HostLink, deps: M
       return detail;
     },
     'messages.documentChunk': (input: In<'messages.documentChunk'>) => documentChunk(store(), input.id, input.document, input.offset, input.length, views),
+    'messages.documentActiveContent': async (input: In<'messages.documentActiveContent'>) => ({ findings: activeFindings(await documentActiveContent(store(), input.id, input.document, views)) }),
     'messages.value': (input: In<'messages.value'>) =>
       heavy.run('message-detail', { storeId: input.id, messageId: store().getDelivery(input.id).messageId }, () => fullValue(store(), input.id, input.where, input.valueId, views)),
     'messages.setRead': (input: In<'messages.setRead'>, context: ServiceContext) => {

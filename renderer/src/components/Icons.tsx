@@ -133,3 +133,16 @@ export const IconMore = (p: IconProps) => (
     <circle cx="19" cy="12" r="1" />
   </Svg>
 );
+/** "Im Standardprogramm öffnen": a box with an arrow leaving it. */
+export const IconOpenExternal = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M14 4h6v6M20 4l-9 9M18 14v5a1 1 0 0 1-1 1H5a1 1 0 0 1-1-1V7a1 1 0 0 1 1-1h5" />
+  </Svg>
+);
+/** "In eigenem Fenster öffnen": a window in front of another. */
+export const IconNewWindow = (p: IconProps) => (
+  <Svg {...p}>
+    <rect x="8" y="8" width="13" height="12" rx="1.5" />
+    <path d="M8 12h13M16 4H4a1 1 0 0 0-1 1v10" />
+  </Svg>
+);

@@ -186,6 +186,10 @@ export const HELP = {
     de: 'Laden Sie den Antrag erneut (in der Liste anklicken).',
     en: 'Load the application again (click it in the list).',
   },
+  'open-external-failed': {
+    de: 'Speichern Sie das Dokument („Diese Anlage speichern“) und öffnen Sie es aus dem Ordner. Fehlt ein Programm für diesen Dateityp, hilft die IT.',
+    en: 'Save the document (“Save this attachment”) and open it from the folder. If no program for this file type is installed, IT can help.',
+  },
   'shell-unavailable': {
     de: 'Diese Funktion gibt es nur im Desktop-Programm. Im Browser-Modus werden Exporte als Download gespeichert.',
     en: 'This function exists only in the desktop program. In browser mode, exports are saved as downloads.',

@@ -10,6 +10,7 @@ import { Button, Input, Label, TextArea, TextField } from 'react-aria-components
 import { AKTENZEICHEN_MAX, NOTE_MAX, type CaseWorkDto } from '../../../core/api/contract/case-work.js';
 import { clipText } from '../../../core/text-bounds.js';
 import { useApi } from '../api/api-context.js';
+import { OfficeDateField } from '../components/OfficeDateField.js';
 import { Shown } from '../components/Shown.js';
 import { dayText, isDay, today } from '../format/days.js';
 import { useLanguage } from '../i18n/i18n.js';
@@ -166,18 +167,8 @@ export function CaseWorkPanel({
             {noteTooLong ? <span className="field__error">{t2.tooLong(NOTE_MAX)}</span> : null}
           </TextField>
           <div className="field">
-            <label className="field__label" htmlFor={`${headingId}-day`}>
-              {t2.followUp}
-            </label>
             <div className="case-work__day">
-              <input
-                id={`${headingId}-day`}
-                className="input case-work__date"
-                type="date"
-                value={followUpOn}
-                onChange={(e) => setFollowUpOn(e.target.value)}
-                data-testid="case-work-day"
-              />
+              <OfficeDateField label={t2.followUp} value={followUpOn} onChange={setFollowUpOn} testId="case-work-day" />
               {followUpOn !== '' ? (
                 <Button className="button button--link" onPress={() => setFollowUpOn('')} data-testid="case-work-day-clear">
                   {t2.followUpClear}

@@ -1,28 +1,30 @@
 /**
  * "Dokumente": the documents of the application (inline documents of the XML — the platform's application PDF
- * first — and OSCI attachments) and the built-in viewer for PDF and images. Other types can be exported.
+ * first — and OSCI attachments) and the built-in viewer for PDF and images. Every document can be saved by itself,
+ * opened in the system's program (with a warning for active content) and, in the desktop app, in a window of its
+ * own (DocumentActions.tsx).
  */
 import { useRef, useState } from 'react';
-import { Button, ListBox, ListBoxItem, type Key } from 'react-aria-components';
-import type { DocumentRef } from '../../../core/api/contract/mailbox.js';
+import { ListBox, ListBoxItem, type Key } from 'react-aria-components';
 import { coverageTone } from '../../../core/api/contract/coverage.js';
 import { clipText } from '../../../core/text-bounds.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { visibleText } from '../../../core/visible-text.js';
-import { IconExport, IconWarning } from '../components/Icons.js';
+import { IconWarning } from '../components/Icons.js';
 import { Shown } from '../components/Shown.js';
 import { bytes as formatBytes } from '../format/format.js';
 import { useLanguage } from '../i18n/i18n.js';
 import { useDocumentBytes } from './document-bytes.js';
 import { ImageViewer } from './ImageViewer.js';
 import { PdfViewer } from './PdfViewer.js';
-import { useExporter } from './use-exporter.js';
+import { DocumentActions } from './DocumentActions.js';
+import { documentKeyOf } from './DocumentWindow.js';
 import type { DocumentEntry } from './types.js';
 
 /** Characters of a document's name and file name on its tile (names come from the message, of any length). */
 const NAME_CHARS = 200;
 
-const keyOf = (ref: DocumentRef): string => (ref.source === 'inline' ? `i${ref.ordinal}` : ref.source === 'attachment' ? `a${ref.attachmentId}` : 'content');
+const keyOf = documentKeyOf;
 
 function typeOf(doc: DocumentEntry): string {
   return (doc.detectedMimeType ?? doc.mimeType ?? '').toLowerCase();
@@ -49,19 +51,15 @@ function DocumentWarnings({ doc }: { doc: DocumentEntry }) {
 
 export function DocumentsPanel({ id, documents }: { id: number; documents: readonly DocumentEntry[] }) {
   const { t, language } = useLanguage();
-  const exportAs = useExporter();
   const panel = useRef<HTMLDivElement>(null);
   const sorted = [...documents].sort((a, b) => Number(b.isApplicationForm) - Number(a.isApplicationForm));
   const [selected, setSelected] = useState<string | null>(sorted[0] ? keyOf(sorted[0].ref) : null);
   const doc = sorted.find((d) => keyOf(d.ref) === selected) ?? null;
   const bytes = useDocumentBytes(id, doc?.ref ?? null);
   const type = doc === null ? '' : typeOf(doc);
-  const save =
-    doc === null || doc.ref.source === 'content' ? null : (
-      <Button className="button button--icon" onPress={() => void exportAs(id, 'attachments', `Anlage_${id}`, doc.ref)} aria-label={t.mailbox.space.saveOne} data-testid="save-document">
-        <IconExport />
-      </Button>
-    );
+  // save, open in the system's program, a window of its own (desktop)
+  const save = doc === null || doc.ref.source === 'content' ? null : <DocumentActions id={id} document={doc.ref} ownWindow />;
+  const rotationKey = doc === null ? undefined : `${id}:${keyOf(doc.ref)}`;
 
   return (
     <div className="documents" ref={panel}>
@@ -122,9 +120,9 @@ export function DocumentsPanel({ id, documents }: { id: number; documents: reado
         {doc !== null && bytes?.phase === 'failed' ? <ErrorNotice error={bytes.error} headingLevel={3} /> : null}
         {doc !== null && bytes?.phase === 'ready' ? (
           type === 'application/pdf' ? (
-            <PdfViewer bytes={bytes.bytes} name={visibleText(clipText(doc.name, NAME_CHARS))} actions={save} />
+            <PdfViewer bytes={bytes.bytes} name={visibleText(clipText(doc.name, NAME_CHARS))} actions={save} rotationKey={rotationKey} />
           ) : type === 'image/jpeg' || type === 'image/png' || type === 'image/gif' || type === 'image/webp' ? (
-            <ImageViewer bytes={bytes.bytes} mimeType={type} name={visibleText(clipText(doc.name, NAME_CHARS))} actions={save} />
+            <ImageViewer bytes={bytes.bytes} mimeType={type} name={visibleText(clipText(doc.name, NAME_CHARS))} actions={save} rotationKey={rotationKey} />
           ) : (
             <>
               <p className="notice">{t.message.documents.noPreview}</p>

@@ -2,7 +2,8 @@
  * "Laufzettel": the proof of receipt (Eingang = Creation at the intermediary, Forwarding, Reception), the message id,
  * sender and recipient, the content's checksum, every stored part with what the sender's signature covers of it,
  * the signature and certificate results in plain words (with "Sperrstatus nicht geprüft") and what each signature
- * covers, the intermediary's inspection report, and what happened to the message here. The technical detail of
+ * covers, the intermediary's inspection report, the office's own notes (Aktenzeichen, Wiedervorlage, Notiz — as on
+ * the PDF's Laufzettel), and what happened to the message here. The technical detail of
  * each signature (signer, algorithm, fingerprint, the engine's technical text) is one click away.
  */
 import { Button, Disclosure, DisclosurePanel, Heading } from 'react-aria-components';
@@ -12,6 +13,7 @@ import { BoundedValue } from '../components/BoundedValue.js';
 import { SignatureBadge } from '../components/SignatureBadge.js';
 import { expiredSinceWords, JUDGED_AT_RECEIPT_WORDS } from '../../../core/api/contract/legal-time.js';
 import { signatureSentence, wordsOf } from '../../../core/domain/words/index.js';
+import { dayText } from '../format/days.js';
 import { bytes, date, dateTime, office } from '../format/format.js';
 import { useLanguage } from '../i18n/i18n.js';
 import { DocumentFindings } from './DocumentFindings.js';
@@ -129,6 +131,38 @@ function SignatureResult({ check, covers }: { check: SignatureCheck; covers: str
   );
 }
 
+/**
+ * The office's Aktenzeichen, Wiedervorlage and note, as the PDF's Laufzettel states them ("Vermerke des Amtes"):
+ * apart from what the sender sent, and only when something is noted.
+ */
+function CaseWorkFacts({ caseWork }: { caseWork: Detail['caseWork'] }) {
+  const { t, language } = useLanguage();
+  if (caseWork.aktenzeichen === null && caseWork.note === null && caseWork.followUpOn === null) return null;
+  return (
+    <section className="laufzettel__case-work" aria-labelledby="laufzettel-case-work" data-testid="laufzettel-case-work">
+      <h3 id="laufzettel-case-work">{t.message.laufzettel.caseWork}</h3>
+      <p className="card__intro">{t.message.laufzettel.caseWorkIntro}</p>
+      <dl className="facts">
+        {caseWork.aktenzeichen === null ? null : (
+          <Fact label={t.habits.caseWork.aktenzeichen} testId="laufzettel-aktenzeichen">
+            <Shown text={caseWork.aktenzeichen} />
+          </Fact>
+        )}
+        {caseWork.followUpOn === null ? null : (
+          <Fact label={t.message.laufzettel.caseWorkFollowUp} testId="laufzettel-follow-up">
+            {dayText(caseWork.followUpOn, language)}
+          </Fact>
+        )}
+        {caseWork.note === null ? null : (
+          <Fact label={t.habits.caseWork.note} testId="laufzettel-note">
+            <Shown text={caseWork.note} lineBreaks />
+          </Fact>
+        )}
+      </dl>
+    </section>
+  );
+}
+
 export function Laufzettel({ detail }: { detail: Detail }) {
   const { t, language } = useLanguage();
   const l = detail.laufzettel;
@@ -162,6 +196,7 @@ export function Laufzettel({ detail }: { detail: Detail }) {
           <span className="mono">{detail.content.sha256}</span>
         </Fact>
       </dl>
+      <CaseWorkFacts caseWork={detail.caseWork} />
       <DocumentFindings documents={detail.documents} />
       <h3>{t.message.laufzettel.parts}</h3>
       <p className="card__intro">{t.message.laufzettel.partsIntro}</p>

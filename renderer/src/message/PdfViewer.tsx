@@ -1,8 +1,9 @@
 /**
  * A PDF inside the program: one page at a time on a canvas, page navigation (buttons, page number, Bild↑/Bild↓
  * while the viewer has focus) and zoom (buttons, +/−; "Ganze Breite" and "Ganze Seite" fit the pane, and follow it
- * when the window or the splitter changes it). The frame uses the whole reading pane (use-fill-pane.ts); "Ganzes
- * Fenster" shows the viewer over the whole window (Esc leaves). The canvas is an image with a
+ * when the window or the splitter changes it), turning by quarters (button, R / Umschalt+R; per document,
+ * use-turns.ts). The frame uses the whole reading pane (use-fill-pane.ts); "Ganzes Fenster" shows the viewer over
+ * the whole window (Esc leaves); in a document window of its own (desktop) the viewer is the window. The canvas is an image with a
  * text alternative ("Seite 2 des Dokuments"); the document itself can be exported for a screen reader.
  * A page zoomed wider or taller than the frame scrolls inside it (scroll bars, the arrow keys while it has focus,
  * and dragging with the mouse), so no part of it is out of reach.
@@ -12,25 +13,44 @@ import { Button, Group, Input, Label, NumberField } from 'react-aria-components'
 import { IconChevronLeft, IconChevronRight, IconWindow } from '../components/Icons.js';
 import { useT } from '../i18n/i18n.js';
 import { openPdf, type PdfDocument } from './pdf-engine.js';
+import { RotateButton } from './RotateButton.js';
+import { turnKey, useTurns } from './use-turns.js';
 import { useFillPane } from './use-fill-pane.js';
 import { ZoomControls, type Zoom } from './ZoomControls.js';
 
 const ZOOMS = [0.5, 0.75, 1, 1.25, 1.5, 2, 3];
 
-export function PdfViewer({ bytes, name, actions }: { bytes: Uint8Array<ArrayBuffer>; name: string; /** More buttons for the toolbar ("Diese Anlage speichern"). */ actions?: ReactNode }) {
+export function PdfViewer({
+  bytes,
+  name,
+  actions,
+  rotationKey,
+  fullWindow = false,
+}: {
+  bytes: Uint8Array<ArrayBuffer>;
+  name: string;
+  /** More buttons for the toolbar ("Diese Anlage speichern"). */
+  actions?: ReactNode;
+  /** The document's key for its turns (use-turns.ts). */
+  rotationKey?: string;
+  /** The viewer is all its window shows (a document window of its own): no "Ganzes Fenster", the frame fills it. */
+  fullWindow?: boolean;
+}) {
   const t = useT();
   const [doc, setDoc] = useState<PdfDocument | null>(null);
   const [failed, setFailed] = useState(false);
   const [page, setPage] = useState(1);
   const [zoom, setZoom] = useState<Zoom>('fit');
-  const [full, setFull] = useState(false);
-  /** Quarter turns clockwise on top of the page's own rotation (a scan put in sideways). */
-  const [turns, setTurns] = useState(0);
+  const [fullChosen, setFull] = useState(false);
+  const full = fullWindow || fullChosen;
+  /** Quarter turns clockwise on top of the page's own rotation (a scan put in sideways), per document. */
+  const [turns, turn] = useTurns(rotationKey);
   const [rendered, setRendered] = useState(0);
   const canvas = useRef<HTMLCanvasElement>(null);
   const frame = useRef<HTMLDivElement>(null);
   const drag = useRef<{ x: number; y: number; left: number; top: number } | null>(null);
-  const size = useFillPane(frame, full);
+  // in a window of its own the frame takes the window's rest by CSS (.viewer--window); chosen full-window is measured
+  const size = useFillPane(frame, fullChosen);
   // a fitted page follows the frame (window, splitter); a chosen zoom does not
   const fitSize = zoom === 'fit' || zoom === 'page' ? `${size.width}x${size.height}` : '';
 
@@ -105,8 +125,8 @@ export function PdfViewer({ bytes, name, actions }: { bytes: Uint8Array<ArrayBuf
     else if (event.key === 'PageUp') setPage((p) => Math.max(1, p - 1));
     else if (event.key === '+' || event.key === '=') zoomBy(1);
     else if (event.key === '-') zoomBy(-1);
-    else if (event.key === 'Escape' && full) setFull(false);
-    else return;
+    else if (event.key === 'Escape' && fullChosen) setFull(false);
+    else if (!turnKey(event, turn)) return;
     event.preventDefault();
   };
 
@@ -133,14 +153,14 @@ export function PdfViewer({ bytes, name, actions }: { bytes: Uint8Array<ArrayBuf
   if (failed) return <p className="notice notice--warn">{t.message.documents.renderFailed}</p>;
   return (
     <div
-      className={full ? 'viewer viewer--full' : 'viewer'}
+      className={fullWindow ? 'viewer viewer--window' : full ? 'viewer viewer--full' : 'viewer'}
       data-testid="pdf-viewer"
       data-rendered={rendered}
       data-page={page}
       data-pages={pages}
       data-turns={turns}
       onKeyDown={(event) => {
-        if (event.key === 'Escape' && full) {
+        if (event.key === 'Escape' && fullChosen) {
           setFull(false);
           event.stopPropagation();
         }
@@ -164,14 +184,12 @@ export function PdfViewer({ bytes, name, actions }: { bytes: Uint8Array<ArrayBuf
         </Button>
         <span className="viewer__spacer" />
         <ZoomControls zoom={zoom} onZoomOut={() => zoomBy(-1)} onZoomIn={() => zoomBy(1)} onFit={() => setZoom('fit')} onFitPage={() => setZoom('page')} />
-        <Button className="button button--icon" onPress={() => setTurns((n) => (n + 1) % 4)} aria-label={t.mailbox.space.rotate} data-testid="viewer-rotate">
-          <span title={t.mailbox.space.rotate} aria-hidden="true" className="viewer__rotate">
-            ↻
-          </span>
-        </Button>
-        <Button className="button button--icon" onPress={() => setFull((f) => !f)} aria-pressed={full} aria-label={full ? t.mailbox.space.leaveFullWindow : t.mailbox.space.fullWindow} data-testid="viewer-full-window">
-          <IconWindow />
-        </Button>
+        <RotateButton onTurn={() => turn(1)} />
+        {fullWindow ? null : (
+          <Button className="button button--icon" onPress={() => setFull((f) => !f)} aria-pressed={full} aria-label={full ? t.mailbox.space.leaveFullWindow : t.mailbox.space.fullWindow} data-testid="viewer-full-window">
+            <IconWindow />
+          </Button>
+        )}
         {actions}
       </Group>
       <div
@@ -186,6 +204,8 @@ export function PdfViewer({ bytes, name, actions }: { bytes: Uint8Array<ArrayBuf
         onPointerCancel={endDrag}
         role="group"
         aria-label={t.message.documents.viewerLabel(name)}
+        // the keys that work while the page has focus: turning (R, Umschalt+R)
+        aria-keyshortcuts="R Shift+R"
         data-testid="pdf-frame"
       >
         <canvas ref={canvas} className="viewer__canvas" role="img" aria-label={t.message.documents.pageImage(page)} />

@@ -37,6 +37,8 @@ export interface UiSessionOptions {
   readonly prepare?: (dataDir: string) => Promise<void>;
   /** Grants the page clipboard read/write (the tests read what "Kopieren" wrote). */
   readonly clipboard?: boolean;
+  /** The browser's locale (default de-DE); the UI must write days as the office does whatever it is. */
+  readonly locale?: string;
   /** The browser's own time zone (default: the machine's); the UI must show the office's zone whatever it is. */
   readonly timezoneId?: string;
   /** The service's worker (test-only entry with hooks, a heap limit). */
@@ -55,7 +57,7 @@ export async function startUiSession(options: UiSessionOptions = {}): Promise<Ui
   const context = await browser.newContext({
     viewport: options.viewport ?? { width: 1280, height: 800 },
     deviceScaleFactor: options.deviceScaleFactor ?? 1,
-    locale: 'de-DE',
+    locale: options.locale ?? 'de-DE',
     colorScheme: 'light',
     reducedMotion: 'reduce',
     acceptDownloads: true,

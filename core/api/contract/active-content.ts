@@ -1,0 +1,76 @@
+/**
+ * Contract area "active content" (issue 17, "Im Standardprogramm öffnen"): what the service found in a document's
+ * bytes that the program opening it may run (core/xsozial/active-content.ts decides), as codes with German and
+ * English words, and the shell method that hands a private copy to the operating system's program. No Node and no
+ * DOM here (the renderer and the preload import this file).
+ */
+import { z } from 'zod';
+import { serviceMethod, shellMethod } from '../contract-kit.js';
+
+/** The codes of core/xsozial/active-content.ts (the handler's `satisfies` keeps both lists equal). */
+export const activeContentCodeSchema = z.enum([
+  'pdf-javascript',
+  'pdf-launch',
+  'pdf-embedded-file',
+  'pdf-form-action',
+  'office-macros',
+  'office-activex',
+  'rtf-object',
+  'markup',
+  'script',
+  'executable',
+  'shortcut',
+  'archive',
+  'unknown-compound',
+  'not-checked',
+]);
+export type ActiveContentCodeDto = z.infer<typeof activeContentCodeSchema>;
+
+export const ACTIVE_CONTENT_WORDS: Readonly<Record<ActiveContentCodeDto, { readonly de: string; readonly en: string }>> = {
+  'pdf-javascript': { de: 'PDF mit JavaScript', en: 'PDF with JavaScript' },
+  'pdf-launch': { de: 'PDF, das Programme oder andere Dateien starten kann (Launch-Aktion)', en: 'PDF that can start programs or other files (launch action)' },
+  'pdf-embedded-file': { de: 'PDF mit eingebetteten Dateien oder Medien', en: 'PDF with embedded files or media' },
+  'pdf-form-action': { de: 'PDF-Formular, das Daten senden oder laden kann', en: 'PDF form that can send or load data' },
+  'office-macros': { de: 'Office-Dokument mit Makros', en: 'Office document with macros' },
+  'office-activex': { de: 'Office-Dokument mit ActiveX-Steuerelementen', en: 'Office document with ActiveX controls' },
+  'rtf-object': { de: 'RTF-Dokument mit eingebetteten Objekten', en: 'RTF document with embedded objects' },
+  markup: { de: 'Webseite oder SVG (HTML, kann Skripte ausführen)', en: 'web page or SVG (HTML, can run scripts)' },
+  script: { de: 'Skript (Programmtext)', en: 'script (program text)' },
+  executable: { de: 'ausführbares Programm', en: 'executable program' },
+  shortcut: { de: 'Verknüpfung, die ein Programm oder eine Adresse öffnet', en: 'shortcut that opens a program or an address' },
+  archive: { de: 'Archiv (sein Inhalt wurde nicht geprüft)', en: 'archive (its content was not checked)' },
+  'unknown-compound': { de: 'Containerdatei unbekannter Art (z. B. ein Installationspaket)', en: 'container file of an unknown kind (e.g. an installer package)' },
+  'not-checked': { de: 'nicht vollständig prüfbar (zu groß, verschlüsselt oder beschädigt)', en: 'cannot be checked completely (too large, encrypted or damaged)' },
+};
+
+export const activeFindingSchema = z.strictObject({ code: activeContentCodeSchema, words: z.strictObject({ de: z.string().max(200), en: z.string().max(200) }) });
+export const activeContentSchema = z.strictObject({ findings: z.array(activeFindingSchema).max(activeContentCodeSchema.options.length) });
+
+const storeId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+/** The same document reference as messages.documentChunk takes (an inline document or an OSCI attachment). */
+const openableRef = z.union([
+  z.strictObject({ source: z.literal('inline'), ordinal: z.number().int().nonnegative().max(1_000_000) }),
+  z.strictObject({ source: z.literal('attachment'), attachmentId: storeId }),
+]);
+
+export const activeContentMethods = {
+  /** What in this document's bytes the program opening it may run ([] = nothing found). Not audited: nothing leaves. */
+  'messages.documentActiveContent': serviceMethod(z.strictObject({ id: storeId, document: openableRef }), activeContentSchema),
+  /**
+   * Desktop app: a private temporary copy of the document (its content-derived name, the Mark-of-the-Web, audited as
+   * "exportiert") opened with the operating system's program. When the document holds active content and
+   * `acceptActive` is false, nothing is written or opened and the findings come back (`opened: false`) for the
+   * warning. Browser mode answers `shell-unavailable` (the UI offers the download instead).
+   */
+  'document.openExternally': shellMethod(
+    z.strictObject({ id: storeId, document: openableRef, acceptActive: z.boolean() }),
+    z.strictObject({ opened: z.boolean(), findings: activeContentSchema.shape.findings }),
+  ),
+  /** Desktop app: the document in a window of its own (sandboxed, the same CSP); browser mode: `shell-unavailable`. */
+  'window.openDocument': shellMethod(z.strictObject({ id: storeId, document: openableRef }), z.strictObject({ opened: z.boolean() })),
+};
+
+/** The findings with their words, in the order of the codes. */
+export function activeFindings(codes: readonly ActiveContentCodeDto[]): z.infer<typeof activeFindingSchema>[] {
+  return codes.map((code) => ({ code, words: { ...ACTIVE_CONTENT_WORDS[code] } }));
+}
