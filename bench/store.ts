@@ -32,7 +32,7 @@ export interface StoreBenchResult {
 }
 
 /** Small deterministic PRNG (mulberry32), so every run fills the same store. */
-function prng(seed: number): () => number {
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -63,7 +63,7 @@ function messageIdOf(random: () => number): string {
   return Array.from({ length: 4 }, () => Math.floor(random() * 2 ** 32).toString(16).padStart(8, '0')).join('');
 }
 
-function syntheticDelivery(i: number, random: () => number): NewDelivery {
+export function syntheticDelivery(i: number, random: () => number): NewDelivery {
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
   const family = pick(FAMILY);
   const given = pick(GIVEN);
@@ -99,7 +99,7 @@ function syntheticDelivery(i: number, random: () => number): NewDelivery {
   };
 }
 
-function percentile(sorted: readonly number[], p: number): number {
+export function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
 }
 
@@ -117,7 +117,7 @@ function measure(name: string, runs: number, work: () => number | void): Latency
   return { name, p50Ms: round(percentile(times, 50)), p95Ms: round(percentile(times, 95)), ...(hits === undefined ? {} : { hits }) };
 }
 
-const round = (n: number): number => Math.round(n * 100) / 100;
+export const round = (n: number): number => Math.round(n * 100) / 100;
 
 export async function runStoreBench(options: { count?: number; runs?: number; dir?: string; progress?: (line: string) => void } = {}): Promise<StoreBenchResult> {
   const count = options.count ?? 100_000;

@@ -30,7 +30,7 @@ packages=(
   python3             # ... with node-gyp
   binutils
   ca-certificates     # npm ci reaches the registry over TLS
-  postgresql          # the database server later issues use
+  postgresql          # the PostgreSQL store tests start a throw-away cluster (initdb, pg_ctl, pg_dump)
 )
 
 if [ "$(id -u)" -eq 0 ]; then

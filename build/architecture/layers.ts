@@ -35,6 +35,7 @@ export type PartName =
   | 'export'
   | 'osci'
   | 'store'
+  | 'store-pg'
   | 'xsozial'
   | 'xsozial-view'
   | 'pki'
@@ -303,6 +304,13 @@ export const PARTS: Readonly<Record<PartName, Part>> = {
     runsIn: 'the service, Node',
     purpose: 'the encrypted SQLite store and attachment files; knows nothing of OSCI',
     imports: ['time', 'words', 'errors', 'visible-text'],
+    packages: NODE,
+  },
+  'store-pg': {
+    paths: ['core/store-pg/'],
+    runsIn: 'the service, Node',
+    purpose: 'the shared store on PostgreSQL (pg): the same async store interface as the SQLite store, contents sealed with the data key',
+    imports: ['store', 'errors', 'visible-text'],
     packages: NODE,
   },
   xsozial: {

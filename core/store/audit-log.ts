@@ -38,9 +38,11 @@ export interface NewAuditEntry {
   readonly detail?: string | null;
 }
 
-const GENESIS = Buffer.alloc(32);
+/** hash(0): the predecessor of the first entry. */
+export const GENESIS = Buffer.alloc(32);
 
-function entryHash(prev: Buffer, seq: number, at: number, user: string, action: string, deliveryId: number | null, messageId: string | null, detail: string | null): Buffer {
+/** The chain rule, shared with the PostgreSQL store (core/store-pg): one entry's hash from its predecessor's. */
+export function entryHash(prev: Buffer, seq: number, at: number, user: string, action: string, deliveryId: number | null, messageId: string | null, detail: string | null): Buffer {
   return createHash('sha256').update(prev).update(JSON.stringify([seq, at, user, action, deliveryId, messageId, detail])).digest();
 }
 

@@ -55,9 +55,11 @@ export function readCaseWork(db: Db, id: number): CaseWork {
   return { aktenzeichen: row.aktenzeichen, note: row.note, followUpOn: row.follow_up_on };
 }
 
-/** Applies the patch; returns the audit entries for what really changed (the caller appends them). */
-export function writeCaseWork(db: Db, id: number, messageId: string, patch: CaseWorkPatch): NewAuditEntry[] {
-  const before = readCaseWork(db, id);
+/**
+ * The values after `patch` and the audit entries for what really changed, without touching a database: both store
+ * backends (SQLite here, PostgreSQL in core/store-pg) apply a patch by this one rule.
+ */
+export function applyCaseWorkPatch(before: CaseWork, patch: CaseWorkPatch, ref: { readonly deliveryId: number; readonly messageId: string }): { next: CaseWork; entries: NewAuditEntry[] } {
   const next: CaseWork = {
     aktenzeichen: patch.aktenzeichen === undefined ? before.aktenzeichen : cleanText(patch.aktenzeichen, MAX_AKTENZEICHEN, 'aktenzeichen', false),
     note: patch.note === undefined ? before.note : cleanText(patch.note, MAX_NOTE, 'note', true),
@@ -67,7 +69,6 @@ export function writeCaseWork(db: Db, id: number, messageId: string, patch: Case
     throw storeError('store-invalid-input', 'followUpOn: a calendar day YYYY-MM-DD expected');
   }
   const entries: NewAuditEntry[] = [];
-  const ref = { deliveryId: id, messageId };
   // parameters only (audit-words.ts makes the sentence): a length or a day, never the text
   const size = (value: string | null) => auditDetail(value === null ? { removed: true } : { length: value.length });
   if (next.aktenzeichen !== before.aktenzeichen) entries.push({ action: 'aktenzeichen-changed', ...ref, detail: size(next.aktenzeichen) });
@@ -75,6 +76,13 @@ export function writeCaseWork(db: Db, id: number, messageId: string, patch: Case
   if (next.followUpOn !== before.followUpOn) {
     entries.push(next.followUpOn === null ? { action: 'follow-up-cleared', ...ref } : { action: 'follow-up-set', ...ref, detail: auditDetail({ due: next.followUpOn }) });
   }
+  return { next, entries };
+}
+
+/** Applies the patch; returns the audit entries for what really changed (the caller appends them). */
+export function writeCaseWork(db: Db, id: number, messageId: string, patch: CaseWorkPatch): NewAuditEntry[] {
+  const before = readCaseWork(db, id);
+  const { next, entries } = applyCaseWorkPatch(before, patch, { deliveryId: id, messageId });
   if (entries.length === 0) return entries;
   stmt(db, 'UPDATE deliveries SET aktenzeichen = ?, note = ?, follow_up_on = ? WHERE id = ?').run(next.aktenzeichen, next.note, next.followUpOn, id);
   if (next.aktenzeichen !== before.aktenzeichen || next.note !== before.note) {

@@ -69,7 +69,7 @@ function bytes(value: Uint8Array | null | undefined, field: string): Buffer | nu
   return Buffer.from(value);
 }
 
-interface Prepared {
+export interface Prepared {
   readonly messageId: string;
   readonly row: Record<string, unknown>;
   readonly details: Record<string, unknown>;
@@ -77,8 +77,11 @@ interface Prepared {
   readonly subject: string | null;
 }
 
-/** Checks and converts everything but the byte sources, before anything is written. */
-function prepare(d: NewDelivery): Prepared {
+/**
+ * Checks and converts everything but the byte sources, before anything is written (the PostgreSQL store checks by
+ * the same rule, core/store-pg).
+ */
+export function prepareDelivery(d: NewDelivery): Prepared {
   const messageId = text(d.messageId, 'messageId', LIMITS.messageId, true) as string;
   const summary = d.summary ?? {};
   const listed = summary.applicants ?? [];
@@ -202,7 +205,7 @@ function reservePending(db: Db, ids: readonly string[]): void {
 
 export async function saveDelivery(ctx: WriterContext, delivery: NewDelivery): Promise<SaveResult> {
   const { db } = ctx;
-  const prepared = prepare(delivery);
+  const prepared = prepareDelivery(delivery);
   const known = existingId(db, prepared.messageId);
   if (known !== undefined) {
     discardAll(delivery);

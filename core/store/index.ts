@@ -22,3 +22,5 @@ export type { StoredPersonName } from './applicant-names.js';
 export type { NewCodeList, StoredCodeList, CodeListSaveResult } from './code-lists.js';
 export type { HandoverRecord, HandoverState, PendingHandover } from './handover-state.js';
 export * from './records.js';
+export type { MailboxStore, MailboxRetentionResult } from './mailbox-store.js';
+export { SqliteMailboxStore } from './sqlite-mailbox-store.js';

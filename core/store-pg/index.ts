@@ -1,0 +1,7 @@
+/**
+ * core/store-pg — the shared store on PostgreSQL (public surface): PgMailboxStore behind the MailboxStore interface
+ * of core/store, its schema, and a throw-away local cluster for tests, the bench and trying out.
+ */
+export { PgMailboxStore, type PgStoreOptions } from './pg-store.js';
+export { PG_LATEST_VERSION, PG_MIGRATIONS } from './migrations.js';
+export { findPostgresBin, startLocalCluster, type LocalCluster, type LocalClusterOptions } from './local-cluster.js';

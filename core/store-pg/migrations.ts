@@ -1,0 +1,177 @@
+/**
+ * The PostgreSQL store's schema, as numbered forward-only migrations recorded in `schema_migrations` (version,
+ * name, when). Each runs in its own transaction together with its record, under a transaction-scoped advisory lock,
+ * so two programs opening a new database at once migrate it once. A database with a version this program does not
+ * know is refused (`store-too-new`). Released migrations are never edited: a change is a new migration.
+ *
+ * Times are milliseconds since the epoch (bigint), as in the SQLite store, so both compute the same Eingang,
+ * state and retention. Readable columns are those the list, its filters, sorting and search need; what is sealed
+ * (sealing.ts) is bytea. docs/datenschutz.md names each readable column for the data-protection officer.
+ */
+import type pg from 'pg';
+import { storeError } from '../store/errors.js';
+
+export interface PgMigration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+/** Key of the advisory lock that serialises migrations (any constant the other locks of the program do not use). */
+const MIGRATION_LOCK = 0x0f05_7fac;
+
+export const PG_MIGRATIONS: readonly PgMigration[] = [
+  {
+    version: 1,
+    name: 'deliveries, blobs, audit log, settings',
+    sql: `
+      CREATE TABLE store_meta (
+        key text PRIMARY KEY,
+        value bytea NOT NULL
+      );
+
+      -- one row per content or attachment; key_wrapped: the blob's own AES-256 key, sealed under the data key
+      CREATE TABLE blobs (
+        id text PRIMARY KEY,
+        key_wrapped bytea NOT NULL,
+        size bigint NOT NULL,
+        sha256 bytea NOT NULL,
+        chunk_bytes integer NOT NULL,
+        chunks integer NOT NULL
+      );
+      -- AES-256-GCM chunks in the blob file format of core/store/blob-crypto.ts
+      CREATE TABLE blob_chunks (
+        blob_id text NOT NULL REFERENCES blobs(id) ON DELETE CASCADE,
+        idx integer NOT NULL,
+        sealed bytea NOT NULL,
+        PRIMARY KEY (blob_id, idx)
+      );
+
+      CREATE TABLE deliveries (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        message_id text NOT NULL UNIQUE,
+        subject text,
+        creation_at bigint,
+        forwarding_at bigint,
+        reception_at bigint,
+        creation_check jsonb,                 -- codes only
+        unreadable_reason text,
+        unreadable_kind text,
+        fetched_at bigint NOT NULL,
+        read_at bigint,
+        exported_at bigint,
+        transferred_at bigint,
+        trashed_at bigint,
+        applicants jsonb NOT NULL DEFAULT '[]',
+        applicant_parts jsonb,
+        applicant_sort text COLLATE "C",      -- sort-key.ts orders byte by byte
+        benefit_code text COLLATE "C",
+        benefit_text text,
+        application_date text,
+        is_test boolean NOT NULL DEFAULT false,
+        attachment_count integer NOT NULL DEFAULT 0,
+        signature_status text,
+        checklist jsonb NOT NULL DEFAULT '[]',
+        legal_hold boolean NOT NULL DEFAULT false,
+        aktenzeichen text,
+        note_sealed bytea,                    -- the office's note may name persons: sealed
+        follow_up_on text COLLATE "C",
+        search tsvector NOT NULL,             -- German stemming over names, ids, subject, benefit, Aktenzeichen
+        eingang bigint NOT NULL GENERATED ALWAYS AS (coalesce(creation_at, fetched_at)) STORED,
+        state_rank smallint GENERATED ALWAYS AS (
+          CASE WHEN trashed_at IS NOT NULL THEN 4 WHEN transferred_at IS NOT NULL THEN 3
+               WHEN exported_at IS NOT NULL THEN 2 WHEN read_at IS NOT NULL THEN 1 ELSE 0 END) STORED NOT NULL
+      );
+
+      CREATE TABLE delivery_details (
+        delivery_id bigint PRIMARY KEY REFERENCES deliveries(id) ON DELETE CASCADE,
+        evidence_sealed bytea NOT NULL,       -- certificates, signature and certificate results, inspection report, coverage
+        content_size bigint NOT NULL,
+        content_sha256 bytea NOT NULL,
+        content_type text,
+        content_blob text NOT NULL REFERENCES blobs(id)
+      );
+
+      CREATE TABLE attachments (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        delivery_id bigint NOT NULL REFERENCES deliveries(id) ON DELETE CASCADE,
+        position integer NOT NULL,
+        name_sealed bytea NOT NULL,           -- file names may name persons: sealed
+        mime_type text NOT NULL,
+        size bigint NOT NULL,
+        sha256 bytea NOT NULL,
+        blob_id text NOT NULL REFERENCES blobs(id),
+        coverage jsonb,
+        UNIQUE (delivery_id, position)
+      );
+
+      CREATE TABLE settings (
+        key text PRIMARY KEY,
+        value text NOT NULL
+      );
+      INSERT INTO settings(key, value) VALUES ('retention.transferredDays', '30'), ('retention.trashDays', '30');
+
+      CREATE TABLE audit_log (
+        seq bigint PRIMARY KEY,
+        at bigint NOT NULL,
+        os_user text NOT NULL,
+        action text NOT NULL,
+        delivery_id bigint,
+        message_id text,
+        detail text,
+        prev_hash bytea NOT NULL,
+        hash bytea NOT NULL
+      );
+      CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN RAISE EXCEPTION 'audit log is append-only'; END $$;
+      CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
+      CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();
+
+      -- in the list's order (pg-queries.ts: NULLs first when ascending, as SQLite), so a page is read off the index
+      CREATE INDEX deliveries_eingang ON deliveries(eingang, id);
+      CREATE INDEX deliveries_applicant ON deliveries(applicant_sort ASC NULLS FIRST, eingang, id);
+      CREATE INDEX deliveries_benefit ON deliveries(benefit_code ASC NULLS FIRST, eingang, id);
+      CREATE INDEX deliveries_state ON deliveries(state_rank, eingang, id);
+      CREATE INDEX deliveries_follow_up ON deliveries(follow_up_on ASC NULLS FIRST, eingang, id);
+      CREATE INDEX deliveries_inbox ON deliveries(eingang, id) WHERE trashed_at IS NULL;
+      CREATE INDEX deliveries_transferred ON deliveries(transferred_at) WHERE transferred_at IS NOT NULL;
+      CREATE INDEX deliveries_trashed ON deliveries(trashed_at) WHERE trashed_at IS NOT NULL;
+      CREATE INDEX deliveries_search ON deliveries USING gin(search);
+      CREATE INDEX attachments_delivery ON attachments(delivery_id);
+      CREATE INDEX audit_log_delivery ON audit_log(delivery_id);
+    `,
+  },
+];
+
+export const PG_LATEST_VERSION = PG_MIGRATIONS.length;
+
+/** Applies every migration the database lacks; returns the version now in force. */
+export async function migratePg(client: pg.ClientBase): Promise<number> {
+  await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version integer PRIMARY KEY,
+      name text NOT NULL,
+      applied_at timestamptz NOT NULL DEFAULT now()
+    )`).catch(async (error: unknown) => {
+    // two programs creating it at the same moment: the loser sees a unique violation on the catalog; the table exists
+    if ((error as { code?: string }).code !== '23505') throw error;
+  });
+  for (const m of PG_MIGRATIONS) {
+    await client.query('BEGIN');
+    try {
+      await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+      const { rows } = await client.query<{ version: number }>('SELECT coalesce(max(version), 0) AS version FROM schema_migrations');
+      const current = Number(rows[0]?.version ?? 0);
+      if (current > PG_LATEST_VERSION) throw storeError('store-too-new', `schema version ${current}, this program knows up to ${PG_LATEST_VERSION}`);
+      if (current < m.version) {
+        await client.query(m.sql);
+        await client.query('INSERT INTO schema_migrations(version, name) VALUES ($1, $2)', [m.version, m.name]);
+      }
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  }
+  const { rows } = await client.query<{ version: number }>('SELECT coalesce(max(version), 0) AS version FROM schema_migrations');
+  return Number(rows[0]?.version ?? 0);
+}

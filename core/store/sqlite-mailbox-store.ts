@@ -1,0 +1,123 @@
+/**
+ * The embedded SQLite store (PostfachStore) behind the asynchronous MailboxStore interface. A thin adapter: every
+ * call goes to the PostfachStore method of the same name, so the SQLite behaviour stays exactly as it is; the
+ * synchronous answers become resolved promises (and a thrown store error a rejected one).
+ */
+import type { Readable } from 'node:stream';
+import type { AuditEntry, AuditQuery, AuditVerification } from './audit-log.js';
+import type { CaseWork, CaseWorkPatch } from './case-work.js';
+import type { MailboxRetentionResult, MailboxStore } from './mailbox-store.js';
+import type { PostfachStore } from './store.js';
+import type {
+  DeliveryCounts,
+  DeliveryPage,
+  DeliveryRecord,
+  DeliveryRef,
+  ListQuery,
+  NewDelivery,
+  ProcessCardInput,
+  RetentionCandidate,
+  SaveResult,
+  StoreSettings,
+  TimeInput,
+} from './records.js';
+
+/** Runs a synchronous call so that a throw becomes a rejection (callers only ever await). */
+async function call<T>(work: () => T): Promise<T> {
+  return work();
+}
+
+export class SqliteMailboxStore implements MailboxStore {
+  readonly backend = 'sqlite' as const;
+
+  /** `store` stays owned by the caller only until close(): closing the adapter closes it. */
+  constructor(readonly store: PostfachStore) {}
+
+  saveDelivery(delivery: NewDelivery): Promise<SaveResult> {
+    return this.store.saveDelivery(delivery);
+  }
+  recordProcessCard(ref: DeliveryRef, card: ProcessCardInput): Promise<void> {
+    return call(() => this.store.recordProcessCard(ref, card));
+  }
+  findByMessageId(messageId: string): Promise<number | undefined> {
+    return call(() => this.store.findByMessageId(messageId));
+  }
+  getDelivery(ref: DeliveryRef): Promise<DeliveryRecord> {
+    return call(() => this.store.getDelivery(ref));
+  }
+  openDelivery(ref: DeliveryRef): Promise<DeliveryRecord> {
+    return call(() => this.store.openDelivery(ref));
+  }
+  list(query?: ListQuery): Promise<DeliveryPage> {
+    return call(() => this.store.list(query));
+  }
+  counts(): Promise<DeliveryCounts> {
+    return call(() => this.store.counts());
+  }
+  openContent(ref: DeliveryRef): Promise<Readable> {
+    return call(() => this.store.openContent(ref));
+  }
+  readContent(ref: DeliveryRef, maxBytes?: number): Promise<Buffer> {
+    return this.store.readContent(ref, maxBytes);
+  }
+  openAttachment(attachmentId: number): Promise<Readable> {
+    return call(() => this.store.openAttachment(attachmentId));
+  }
+  readAttachment(attachmentId: number, maxBytes?: number): Promise<Buffer> {
+    return this.store.readAttachment(attachmentId, maxBytes);
+  }
+  markRead(ref: DeliveryRef): Promise<void> {
+    return call(() => this.store.markRead(ref));
+  }
+  markUnread(ref: DeliveryRef): Promise<void> {
+    return call(() => this.store.markUnread(ref));
+  }
+  recordExported(ref: DeliveryRef, detail: string): Promise<void> {
+    return call(() => this.store.recordExported(ref, detail));
+  }
+  recordPrinted(ref: DeliveryRef): Promise<void> {
+    return call(() => this.store.recordPrinted(ref));
+  }
+  markTransferred(ref: DeliveryRef, transferred?: boolean): Promise<void> {
+    return call(() => this.store.markTransferred(ref, transferred));
+  }
+  setChecklist(ref: DeliveryRef, ticked: readonly string[]): Promise<void> {
+    return call(() => this.store.setChecklist(ref, ticked));
+  }
+  moveToTrash(ref: DeliveryRef): Promise<void> {
+    return call(() => this.store.moveToTrash(ref));
+  }
+  restoreFromTrash(ref: DeliveryRef): Promise<void> {
+    return call(() => this.store.restoreFromTrash(ref));
+  }
+  setCaseWork(ref: DeliveryRef, patch: CaseWorkPatch): Promise<CaseWork> {
+    return call(() => this.store.setCaseWork(ref, patch));
+  }
+  setLegalHold(ref: DeliveryRef, hold: boolean): Promise<void> {
+    return call(() => this.store.setLegalHold(ref, hold));
+  }
+  deletePermanently(ref: DeliveryRef): Promise<void> {
+    return this.store.deletePermanently(ref);
+  }
+  auditEntries(query?: AuditQuery): Promise<AuditEntry[]> {
+    return call(() => this.store.auditEntries(query));
+  }
+  verifyAuditLog(): Promise<AuditVerification> {
+    return call(() => this.store.verifyAuditLog());
+  }
+  getSettings(): Promise<StoreSettings> {
+    return call(() => this.store.getSettings());
+  }
+  updateSettings(patch: Partial<StoreSettings>): Promise<StoreSettings> {
+    return call(() => this.store.updateSettings(patch));
+  }
+  planRetention(now?: TimeInput): Promise<RetentionCandidate[]> {
+    return call(() => this.store.planRetention(now));
+  }
+  applyRetention(options?: { now?: TimeInput; onlyIds?: readonly number[] }): Promise<MailboxRetentionResult> {
+    return this.store.applyRetention(options);
+  }
+  close(): Promise<void> {
+    return call(() => this.store.close());
+  }
+}
