@@ -106,7 +106,18 @@ export async function runColdStartBench(options: { runs?: number; sampleDir: str
   cases.push(
     await repeat('postfach inspect, exchange/06 (RSA-4096, legacy PKCS#12 3DES/RC2)', runs, () =>
       timedChild(
-        [cli, 'inspect', '--p12', path.join(certs, 'bob_cipher_4096.p12'), '--password-env', 'BENCH_VECTOR_P12', '--trusted-signer', path.join(certs, 'osci_manager_signature_4096.cer'), '--json', path.join(vectorsDir, 'exchange', '06-FetchDelivery.response.http-body')],
+        [
+          cli,
+          'inspect',
+          '--p12',
+          path.join(certs, 'bob_cipher_4096.p12'),
+          '--password-env',
+          'BENCH_VECTOR_P12',
+          '--trusted-signer',
+          path.join(certs, 'osci_manager_signature_4096.cer'),
+          '--json',
+          path.join(vectorsDir, 'exchange', '06-FetchDelivery.response.http-body'),
+        ],
         env,
       ),
     ),
@@ -119,7 +130,14 @@ export async function runColdStartBench(options: { runs?: number; sampleDir: str
     try {
       log(`  sending ${runs} deliveries for postfach fetch …`);
       for (let i = 0; i < runs; i++) {
-        await sendApplications({ intermediaryUrl: intermediary.url, setup: loadSenderSetup({ pkiDir: sample.pkiDir }), service: 'hzl', seed: `cold-${i}`, attachments: 2, attachmentSize: 200_000 });
+        await sendApplications({
+          intermediaryUrl: intermediary.url,
+          setup: loadSenderSetup({ pkiDir: sample.pkiDir }),
+          service: 'hzl',
+          seed: `cold-${i}`,
+          attachments: 2,
+          attachmentSize: 200_000,
+        });
       }
       const storePath = path.join(work, 'store', 'postfach.db');
       const { store } = await PostfachStore.create(storePath, { password: STORE_PASSWORD });
@@ -127,7 +145,23 @@ export async function runColdStartBench(options: { runs?: number; sampleDir: str
       cases.push(
         await repeat('postfach fetch --max 1, realistic delivery (store unlock, worker, dialog, commit)', runs, async () => {
           const r = await timedChild(
-            [cli, 'fetch', '--store', storePath, '--intermediary', intermediary.url, '--intermediary-cert', f.intermediary.cer, '--p12', f.municipality.p12, '--password-env', 'BENCH_P12', '--max', '1', '--json'],
+            [
+              cli,
+              'fetch',
+              '--store',
+              storePath,
+              '--intermediary',
+              intermediary.url,
+              '--intermediary-cert',
+              f.intermediary.cer,
+              '--p12',
+              f.municipality.p12,
+              '--password-env',
+              'BENCH_P12',
+              '--max',
+              '1',
+              '--json',
+            ],
             env,
           );
           if (r.code === 0 && (JSON.parse(r.out) as { newMessages: number }).newMessages !== 1) return { ...r, code: -1 };

@@ -99,7 +99,14 @@ function workOf(decoded: DecodedMessage, content: ContentResult): CryptoWork {
 }
 
 /** The raw cryptography of `work`, back to back (RSA-OAEP-SHA256 with `key`, RSA-SHA256 checks, AES-256-GCM, SHA-256). */
-function cryptoOnce(work: CryptoWork, key: KeyEntry, wrapped: Buffer, signed: { data: Buffer; signature: Buffer; publicKey: KeyObject }, aes: { key: Buffer; iv: Buffer; ciphertext: Buffer; tag: Buffer }, plain: Buffer): void {
+function cryptoOnce(
+  work: CryptoWork,
+  key: KeyEntry,
+  wrapped: Buffer,
+  signed: { data: Buffer; signature: Buffer; publicKey: KeyObject },
+  aes: { key: Buffer; iv: Buffer; ciphertext: Buffer; tag: Buffer },
+  plain: Buffer,
+): void {
   for (let i = 0; i < work.rsaDecryptions; i++) privateDecrypt({ key: key.privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, wrapped);
   for (let i = 0; i < work.signatureChecks; i++) verify('sha256', signed.data, signed.publicKey, signed.signature);
   const d = createDecipheriv('aes-256-gcm', aes.key, aes.iv);

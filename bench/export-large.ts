@@ -81,11 +81,23 @@ async function main(): Promise<void> {
     const app = await generateApplication({ service: 'hzl', seed: 'bench', evidence: { count: evidenceCount, size: evidenceSize } });
     const xmlPath = path.join(dir, 'antrag.xml');
     await app.writeFile(xmlPath);
-    console.log(`generated ${mb(statSync(xmlPath).size)} with ${evidenceCount} evidence files of ${mb(evidenceSize)} in ${Date.now() - t} ms (generator peak RSS ${mb(process.resourceUsage().maxRSS * 1024)})`);
+    console.log(
+      `generated ${mb(statSync(xmlPath).size)} with ${evidenceCount} evidence files of ${mb(evidenceSize)} in ${Date.now() - t} ms (generator peak RSS ${mb(process.resourceUsage().maxRSS * 1024)})`,
+    );
     const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--export-only', xmlPath, dir], { encoding: 'utf8' });
     if (child.status !== 0) throw new Error(`export step failed: ${child.stderr}`);
-    const result = JSON.parse(child.stdout.trim().split('\n').pop()!) as { peakRssBytes: number; timingsMs: Record<string, number>; pdfBytes: number; pdfPages: number; pdfa: boolean; attachments: number; xmlBytes: number };
-    console.log(`export of ${mb(result.xmlBytes)}: read ${result.timingsMs.read} ms, PDF ${result.timingsMs.pdf} ms (${mb(result.pdfBytes)}, ${result.pdfPages} pages, PDF/A ${result.pdfa}), XML ${result.timingsMs.xml} ms, ${result.attachments} attachments ${result.timingsMs.attachments} ms`);
+    const result = JSON.parse(child.stdout.trim().split('\n').pop()!) as {
+      peakRssBytes: number;
+      timingsMs: Record<string, number>;
+      pdfBytes: number;
+      pdfPages: number;
+      pdfa: boolean;
+      attachments: number;
+      xmlBytes: number;
+    };
+    console.log(
+      `export of ${mb(result.xmlBytes)}: read ${result.timingsMs.read} ms, PDF ${result.timingsMs.pdf} ms (${mb(result.pdfBytes)}, ${result.pdfPages} pages, PDF/A ${result.pdfa}), XML ${result.timingsMs.xml} ms, ${result.attachments} attachments ${result.timingsMs.attachments} ms`,
+    );
     console.log(`export process peak RSS: ${mb(result.peakRssBytes)}`);
   } finally {
     if (!arg('--keep')) rmSync(dir, { recursive: true, force: true });

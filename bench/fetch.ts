@@ -114,9 +114,15 @@ function producerHash(): string {
  * The mailbox of `count` deliveries (test PKI + intermediary data), made once per producer code and kept in the
  * temporary folder. Returns its folder and how long making it took now (0 when reused).
  */
-export async function cachedMailbox(count: number, attachmentBytes: number, log: (line: string) => void = () => undefined): Promise<{ dir: string; seconds: number; xmlBytesAverage: number }> {
+export async function cachedMailbox(
+  count: number,
+  attachmentBytes: number,
+  log: (line: string) => void = () => undefined,
+): Promise<{ dir: string; seconds: number; xmlBytesAverage: number }> {
   const dir = path.join(os.tmpdir(), `postfach-bench-fetch-${count}x${attachmentBytes}-${producerHash()}`);
-  const documents = await Promise.all(['hzl', 'grusi', 'but', 'asylblg', 'wbs'].map(async (service, i) => (await generateApplication({ service: service as 'hzl', seed: `bench-${i}` })).bytes()));
+  const documents = await Promise.all(
+    ['hzl', 'grusi', 'but', 'asylblg', 'wbs'].map(async (service, i) => (await generateApplication({ service: service as 'hzl', seed: `bench-${i}` })).bytes()),
+  );
   const xmlBytesAverage = Math.round(documents.reduce((n, d) => n + d.length, 0) / documents.length);
   if (existsSync(path.join(dir, 'complete'))) return { dir, seconds: 0, xmlBytesAverage };
   const building = `${dir}.${process.pid}.tmp`;
@@ -133,7 +139,14 @@ export async function cachedMailbox(count: number, attachmentBytes: number, log:
     await Promise.all(
       [0, 1, 2].map(async () => {
         for (let i = next++; i < count; i = next++) {
-          await sendApplications({ intermediaryUrl: intermediary.url, setup, content: documents[i % documents.length]!, attachments: 2, attachmentSize: attachmentBytes, seed: `bench-${i}` });
+          await sendApplications({
+            intermediaryUrl: intermediary.url,
+            setup,
+            content: documents[i % documents.length]!,
+            attachments: 2,
+            attachmentSize: attachmentBytes,
+            seed: `bench-${i}`,
+          });
           if ((i + 1) % 50 === 0) log(`    sent ${i + 1}/${count} (${round((performance.now() - started) / 1000)} s)`);
         }
       }),
@@ -241,7 +254,10 @@ function timeAesDecrypt(total: number): number {
 function timeSha256(total: number): number {
   const piece = randomBytes(4 * 1024 * 1024);
   const start = performance.now();
-  for (let done = 0; done < total; done += piece.length) createHash('sha256').update(piece.subarray(0, Math.min(piece.length, total - done))).digest();
+  for (let done = 0; done < total; done += piece.length)
+    createHash('sha256')
+      .update(piece.subarray(0, Math.min(piece.length, total - done)))
+      .digest();
   return (performance.now() - start) / 1000;
 }
 

@@ -96,7 +96,14 @@ async function largeSection(work: string): Promise<LargeFigures> {
   let engine: LargeFigures['engine'];
   try {
     log(`  sending one delivery with a ${attachmentBytes / 1e9} GB attachment …`);
-    await sendApplications({ intermediaryUrl: intermediary.url, setup: loadSenderSetup({ pkiDir }), service: 'hzl', seed: 'gross', attachments: 1, attachmentSize: attachmentBytes });
+    await sendApplications({
+      intermediaryUrl: intermediary.url,
+      setup: loadSenderSetup({ pkiDir }),
+      service: 'hzl',
+      seed: 'gross',
+      attachments: 1,
+      attachmentSize: attachmentBytes,
+    });
     const f = testPkiFiles(pkiDir);
     const dbPath = path.join(work, 'store-large', 'postfach.db');
     const { store } = await PostfachStore.create(dbPath, { password: 'Bench-Passwort-2026', scrypt: { N: 1024, r: 8, p: 1 } });
@@ -105,7 +112,21 @@ async function largeSection(work: string): Promise<LargeFigures> {
     const start = performance.now();
     const child = spawn(
       process.execPath,
-      [cli, 'fetch', '--store', dbPath, '--intermediary', intermediary.url, '--intermediary-cert', f.intermediary.cer, '--p12', f.municipality.p12, '--password-env', 'BENCH_P12', '--json'],
+      [
+        cli,
+        'fetch',
+        '--store',
+        dbPath,
+        '--intermediary',
+        intermediary.url,
+        '--intermediary-cert',
+        f.intermediary.cer,
+        '--p12',
+        f.municipality.p12,
+        '--password-env',
+        'BENCH_P12',
+        '--json',
+      ],
       { stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, BENCH_P12: readFileSync(f.password, 'utf8').trim(), POSTFACH_STORE_PASSWORD: 'Bench-Passwort-2026' } },
     );
     let out = '';
@@ -143,9 +164,12 @@ async function profileSections(work: string, text: string[]): Promise<void> {
     const sampleDir = path.join(work, 'decode-sample');
     await deliverySample(sampleDir); // made here, so that the profile holds decodes only
     const decodeDir = path.join(dir, 'decode');
-    const r = spawnSync(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${decodeDir}`, path.join(here, 'decode.js'), '--profile-child', sampleDir, quick ? '100' : '300'], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${decodeDir}`, path.join(here, 'decode.js'), '--profile-child', sampleDir, quick ? '100' : '300'], {
+      encoding: 'utf8',
+    });
     if (r.status !== 0) throw new Error(`decode profile failed: ${r.stderr.slice(-500)}`);
-    for (const file of readdirSync(decodeDir).filter((n) => n.endsWith('.cpuprofile'))) text.push(formatTop('Decode (realistic delivery and exchange/06, warm, many runs)', path.join(decodeDir, file)), '');
+    for (const file of readdirSync(decodeDir).filter((n) => n.endsWith('.cpuprofile')))
+      text.push(formatTop('Decode (realistic delivery and exchange/06, warm, many runs)', path.join(decodeDir, file)), '');
   }
   if (sections.has('fetch')) {
     log('profiling the fetch …');
@@ -157,7 +181,10 @@ async function profileSections(work: string, text: string[]): Promise<void> {
 
 async function main(): Promise<void> {
   const work = mkdtempSync(path.join(os.tmpdir(), 'postfach-bench-'));
-  const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, ${round(os.totalmem() / 1024 ** 3)} GiB, Node ${process.version}, ${os.platform()}, load ${os.loadavg().map((l) => round(l)).join(' ')}`;
+  const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, ${round(os.totalmem() / 1024 ** 3)} GiB, Node ${process.version}, ${os.platform()}, load ${os
+    .loadavg()
+    .map((l) => round(l))
+    .join(' ')}`;
   const report: Record<string, unknown> = { machine, quick };
   const text: string[] = [`OSCI-Postfach benchmark${quick ? ' (--quick)' : ''} — ${machine}`, ''];
   /** One line per target of issue 14, printed last. */
@@ -190,7 +217,10 @@ async function main(): Promise<void> {
       const r = await runColdStartBench({ runs: quick ? 3 : 7, sampleDir: path.join(work, 'decode-sample'), log });
       report.cold = r;
       text.push('Cold start (bench/cold-start.ts; process start to exit after the first decoded delivery):', ...formatColdFigures(r), '');
-      for (const c of r.cases) summary.push(`cold start ${c.name.split(',')[0]} ${c.name.includes('exchange') ? '(exchange/06, legacy key)' : ''}: ${c.ms.median} ms (target ≤ 400 ms)`.replace(' :', ':'));
+      for (const c of r.cases)
+        summary.push(
+          `cold start ${c.name.split(',')[0]} ${c.name.includes('exchange') ? '(exchange/06, legacy key)' : ''}: ${c.ms.median} ms (target ≤ 400 ms)`.replace(' :', ':'),
+        );
     }
     if (sections.has('large')) {
       log('large delivery …');
@@ -200,7 +230,9 @@ async function main(): Promise<void> {
         `One delivery with a ${r.attachmentBytes / 1e9} GB attachment (10^9 bytes):`,
         `  postfach fetch (engine in its worker, encrypted store): ${r.engine.seconds} s, ${r.engine.megabytesPerSecond} MB/s, peak RSS ${r.engine.peakRssMiB} MiB (target ≤ 200 MB)`,
         ...(r.protocolOnly
-          ? [`  protocol only, 200 MiB (bench/roundtrip-large.ts): ${r.protocolOnly.seconds} s, peak RSS ${r.protocolOnly.peakRssMiB} MiB (baseline ${r.protocolOnly.baselineMiB} MiB), intact: ${r.protocolOnly.verified ? 'yes' : 'NO'}`]
+          ? [
+              `  protocol only, 200 MiB (bench/roundtrip-large.ts): ${r.protocolOnly.seconds} s, peak RSS ${r.protocolOnly.peakRssMiB} MiB (baseline ${r.protocolOnly.baselineMiB} MiB), intact: ${r.protocolOnly.verified ? 'yes' : 'NO'}`,
+            ]
           : []),
         '',
       );
@@ -219,9 +251,17 @@ async function main(): Promise<void> {
       try {
         const r = await runUiListBench({ count: 100_000, reuseOlder: true, progress: (line) => log(`  ${line}`) });
         report.ui = r;
-        text.push(...formatUiListFigures(r).split('\n').map((l, i) => (i === 0 ? l : `  ${l}`)), `  store cache: ${r.storeCache}`, '');
+        text.push(
+          ...formatUiListFigures(r)
+            .split('\n')
+            .map((l, i) => (i === 0 ? l : `  ${l}`)),
+          `  store cache: ${r.storeCache}`,
+          '',
+        );
         const worst = Math.max(...r.queries.map((q) => q.ms));
-        summary.push(`UI at 100,000 messages: first render ${r.firstRenderMs} ms, queries ${Math.min(...r.queries.map((q) => q.ms))}–${worst} ms, scroll frames max ${r.scrollFrames.maxMs} ms (targets ≤ 100 ms, ≤ 50 ms)`);
+        summary.push(
+          `UI at 100,000 messages: first render ${r.firstRenderMs} ms, queries ${Math.min(...r.queries.map((q) => q.ms))}–${worst} ms, scroll frames max ${r.scrollFrames.maxMs} ms (targets ≤ 100 ms, ≤ 50 ms)`,
+        );
       } catch (error) {
         text.push(`UI list: not measured (${error instanceof Error ? error.message : String(error)})`, '');
         summary.push('UI at 100,000 messages: not measured (see above)');
@@ -234,7 +274,9 @@ async function main(): Promise<void> {
       report.store = r;
       text.push(
         `Store: ${r.count.toLocaleString('en')} messages (${r.databaseMiB} MiB), opened in ${r.openSeconds} s, durable save p50 ${r.durableSave.p50Ms} ms`,
-        ...r.queries.map((q) => `  ${q.name.padEnd(58)} p50 ${String(q.p50Ms).padStart(7)} ms  p95 ${String(q.p95Ms).padStart(7)} ms${q.hits === undefined ? '' : `  (${q.hits} hits)`}`),
+        ...r.queries.map(
+          (q) => `  ${q.name.padEnd(58)} p50 ${String(q.p50Ms).padStart(7)} ms  p95 ${String(q.p95Ms).padStart(7)} ms${q.hits === undefined ? '' : `  (${q.hits} hits)`}`,
+        ),
         '',
       );
     }
@@ -251,7 +293,10 @@ async function main(): Promise<void> {
       };
       text.push(
         `Store on PostgreSQL: ${r.count.toLocaleString('en')} messages (${r.databaseMiB} MiB), fill ${r.fillPerSecond}/s, opened in ${r.openSeconds} s, durable save p50 ${r.durableSave.p50Ms} ms`,
-        ...r.queries.map((q) => `  ${q.name.padEnd(58)} p50 ${String(q.p50Ms).padStart(7)} ms  p95 ${String(q.p95Ms).padStart(7)} ms${q.hits === undefined ? '' : `  (${q.hits} hits)`}${beside(q.name)}`),
+        ...r.queries.map(
+          (q) =>
+            `  ${q.name.padEnd(58)} p50 ${String(q.p50Ms).padStart(7)} ms  p95 ${String(q.p95Ms).padStart(7)} ms${q.hits === undefined ? '' : `  (${q.hits} hits)`}${beside(q.name)}`,
+        ),
         '',
       );
     }
@@ -265,7 +310,10 @@ async function main(): Promise<void> {
       log('osci decode of a large message …');
       const r = await runOsciDecodeBench({ attachmentMiB: quick ? 50 : 200 });
       report.osciDecode = r;
-      text.push(`OSCI decode (bench/osci-decode.ts): ${round(r.messageBytes / 1048576)} MiB message decoded in ${round(r.decodeSeconds)} s, peak RSS ${r.peakRssMiB} MiB (baseline ${r.baselineRssMiB} MiB)`, '');
+      text.push(
+        `OSCI decode (bench/osci-decode.ts): ${round(r.messageBytes / 1048576)} MiB message decoded in ${round(r.decodeSeconds)} s, peak RSS ${r.peakRssMiB} MiB (baseline ${r.baselineRssMiB} MiB)`,
+        '',
+      );
     }
     if (summary.length > 0) text.push('Issue 14 targets:', ...summary.map((l) => `  ${l}`), '');
   } finally {

@@ -192,13 +192,15 @@ function runChild(args: string[]): Promise<{ seconds: number; maxRssKiB: number;
     let out = '';
     p.stdout.on('data', (d: Buffer) => (out += d.toString()));
     p.on('error', reject);
-    p.on('close', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!) as { seconds: number; maxRssKiB: number; verified: boolean }) : reject(new Error(`decode child exited with ${code}`))));
+    p.on('close', (code) =>
+      code === 0
+        ? resolve(JSON.parse(out.trim().split('\n').pop()!) as { seconds: number; maxRssKiB: number; verified: boolean })
+        : reject(new Error(`decode child exited with ${code}`)),
+    );
   });
 }
 
-export async function runOsciDecodeBench(
-  options: { attachmentMiB?: number; base64MiB?: number; keep?: string; viaHttp?: boolean } = {},
-): Promise<OsciDecodeBenchResult> {
+export async function runOsciDecodeBench(options: { attachmentMiB?: number; base64MiB?: number; keep?: string; viaHttp?: boolean } = {}): Promise<OsciDecodeBenchResult> {
   const attachmentBytes = Math.round((options.attachmentMiB ?? 200) * 1024 * 1024);
   const base64ContentBytes = Math.round((options.base64MiB ?? 0) * 1024 * 1024);
   const dir = options.keep ?? mkdtempSync(path.join(os.tmpdir(), 'osci-bench-'));

@@ -42,7 +42,14 @@ function forgeOnly(data: Buffer, password: string): void {
   forge.pkcs12.pkcs12FromAsn1(forge.asn1.fromDer(data.toString('binary')), false, password);
 }
 
-type Kdf = (password: string, salt: forge.util.ByteStringBuffer, id: number, iterations: number, length: number, md?: { algorithm: string; digestLength: number; blockLength: number }) => forge.util.ByteStringBuffer;
+type Kdf = (
+  password: string,
+  salt: forge.util.ByteStringBuffer,
+  id: number,
+  iterations: number,
+  length: number,
+  md?: { algorithm: string; digestLength: number; blockLength: number },
+) => forge.util.ByteStringBuffer;
 
 /** RFC 7292 appendix B with node:crypto hashes: the alternative measured against forge's pure-JS KDF. */
 const nativePkcs12Kdf: Kdf = (password, salt, id, iterations, length, md) => {

@@ -136,10 +136,13 @@ function child(args: string[]): ChildHandle {
   const done = new Promise<number | null>((resolve) => p.on('close', (code) => resolve(code)));
   return {
     lines,
-    next: () => (lines.length ? Promise.resolve(lines.shift()!) : new Promise((resolve, reject) => {
-      waiters.push(resolve);
-      void done.then((code) => reject(new Error(`child ${args[1]} exited with ${code}`)));
-    })),
+    next: () =>
+      lines.length
+        ? Promise.resolve(lines.shift()!)
+        : new Promise((resolve, reject) => {
+            waiters.push(resolve);
+            void done.then((code) => reject(new Error(`child ${args[1]} exited with ${code}`)));
+          }),
     done,
     kill: () => p.kill('SIGTERM'),
   };

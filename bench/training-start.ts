@@ -98,9 +98,12 @@ const median = (key: keyof Run): number => {
 const seconds = (ms: number): string => (ms / 1000).toFixed(1);
 const load = os.loadavg()[0]?.toFixed(1) ?? '?';
 if (args.includes('--json')) {
-  process.stdout.write(`${JSON.stringify({ readSeconds, runs: results, median: { mailboxShownMs: median('mailboxShownMs'), firstRowsMs: median('firstRowsMs'), allRowsMs: median('allRowsMs') }, load })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ readSeconds, runs: results, median: { mailboxShownMs: median('mailboxShownMs'), firstRowsMs: median('firstRowsMs'), allRowsMs: median('allRowsMs') }, load })}\n`,
+  );
 } else {
-  for (const r of results) process.stdout.write(`run: mailbox ${seconds(r.mailboxShownMs)} s, first rows ${seconds(r.firstRowsMs)} s, all ${DEMO_TOTAL} ${seconds(r.allRowsMs)} s\n`);
+  for (const r of results)
+    process.stdout.write(`run: mailbox ${seconds(r.mailboxShownMs)} s, first rows ${seconds(r.firstRowsMs)} s, all ${DEMO_TOTAL} ${seconds(r.allRowsMs)} s\n`);
   process.stdout.write(
     `Übungsmodus (median of ${runs}, first-start screen read ${readSeconds} s, load ${load}): mailbox shown ${seconds(median('mailboxShownMs'))} s, first rows ${seconds(median('firstRowsMs'))} s, all ${DEMO_TOTAL} rows ${seconds(median('allRowsMs'))} s after the click\n`,
   );

@@ -164,7 +164,11 @@ export async function runUiListBench(options: UiListOptions = {}): Promise<UiLis
   cpSync(cached.dir, dataDir, { recursive: true });
   const service = await startWorkerService({ dataDir, appVersion: 'bench', host: 'browser' });
   const bridge = await startBridge({ service, rendererDir });
-  const browser = await chromium.launch({ executablePath: options.chromiumPath ?? process.env.POSTFACH_CHROMIUM ?? '/usr/bin/chromium', headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+  const browser = await chromium.launch({
+    executablePath: options.chromiumPath ?? process.env.POSTFACH_CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu'],
+  });
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(bridge.launchUrl);
@@ -184,8 +188,18 @@ export async function runUiListBench(options: UiListOptions = {}): Promise<UiLis
     await step('filter: nur ungelesene', () => page.getByText('nur ungelesene').click());
     await step('filter: + nicht übertragen', () => page.getByText('nicht übertragen', { exact: true }).click());
     await step('filter: reset', () => page.getByRole('button', { name: 'Filter zurücksetzen' }).click());
-    await step('view: Testanträge', () => page.getByTestId('folders').getByRole('option', { name: /^Testanträge/ }).click());
-    await step('view: Posteingang', () => page.getByTestId('folders').getByRole('option', { name: /^Posteingang/ }).click());
+    await step('view: Testanträge', () =>
+      page
+        .getByTestId('folders')
+        .getByRole('option', { name: /^Testanträge/ })
+        .click(),
+    );
+    await step('view: Posteingang', () =>
+      page
+        .getByTestId('folders')
+        .getByRole('option', { name: /^Posteingang/ })
+        .click(),
+    );
     await step('search: "Łukasiewicz"', () => page.getByTestId('search').fill('Łukasiewicz'));
     await step('search: "Łukasiewicz Zofia"', () => page.getByTestId('search').fill('Łukasiewicz Zofia'));
     await step('search: cleared', () => page.getByTestId('search').fill(''));
@@ -222,8 +236,21 @@ export async function runUiListBench(options: UiListOptions = {}): Promise<UiLis
       return deltas;
     });
     const sortedFrames = [...frameTimes].sort((a, b) => a - b);
-    const scrollFrames = { frames: frameTimes.length, p95Ms: Math.round(sortedFrames[Math.floor(sortedFrames.length * 0.95)] ?? NaN), maxMs: Math.round(sortedFrames[sortedFrames.length - 1] ?? NaN) };
-    return { count, storeCache: cached.dir, fillSeconds: Math.round(cached.fillSeconds * 10) / 10, firstRenderMs: Math.round(firstRenderMs), queries, jumpToMiddleMs, scrollFrames, domRows };
+    const scrollFrames = {
+      frames: frameTimes.length,
+      p95Ms: Math.round(sortedFrames[Math.floor(sortedFrames.length * 0.95)] ?? NaN),
+      maxMs: Math.round(sortedFrames[sortedFrames.length - 1] ?? NaN),
+    };
+    return {
+      count,
+      storeCache: cached.dir,
+      fillSeconds: Math.round(cached.fillSeconds * 10) / 10,
+      firstRenderMs: Math.round(firstRenderMs),
+      queries,
+      jumpToMiddleMs,
+      scrollFrames,
+      domRows,
+    };
   } finally {
     await browser.close().catch(() => undefined);
     await bridge.close();

@@ -10,8 +10,6 @@ exports.default = async function afterPack(context) {
   const platform = context.electronPlatformName;
   const name = context.packager.appInfo.productFilename;
   const executable =
-    platform === 'darwin'
-      ? path.join(context.appOutDir, `${name}.app`)
-      : path.join(context.appOutDir, platform === 'win32' ? `${name}.exe` : context.packager.executableName);
+    platform === 'darwin' ? path.join(context.appOutDir, `${name}.app`) : path.join(context.appOutDir, platform === 'win32' ? `${name}.exe` : context.packager.executableName);
   await flipFuses(executable, { ...fuseConfig, resetAdHocDarwinSignature: platform === 'darwin' && context.arch === 3 /* arm64 */ });
 };

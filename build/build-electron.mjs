@@ -31,7 +31,16 @@ const results = await Promise.all([
   build({ ...common, ...nodeBundle, entryPoints: ['electron/main.ts'], outfile: `${outdir}/main.cjs`, platform: 'node', target: 'node22', external: ['electron'] }),
   build({ ...common, entryPoints: ['electron/preload.ts'], outfile: `${outdir}/preload.cjs`, platform: 'browser', target: 'chrome140', external: ['electron'] }),
   // the desktop service: core/api's service with Electron's net handed to the fetch engine (electron/service-entry.ts)
-  build({ ...common, ...nodeBundle, entryPoints: ['electron/service-entry.ts'], outfile: `${outdir}/service.cjs`, platform: 'node', target: 'node22', packages: 'external', external: ['electron'] }),
+  build({
+    ...common,
+    ...nodeBundle,
+    entryPoints: ['electron/service-entry.ts'],
+    outfile: `${outdir}/service.cjs`,
+    platform: 'node',
+    target: 'node22',
+    packages: 'external',
+    external: ['electron'],
+  }),
   build({ ...common, entryPoints: ['electron/fuses.ts'], outfile: `${outdir}/fuses.cjs`, platform: 'node', target: 'node20', packages: 'external', sourcemap: false }),
 ]);
 if (inputsFile !== undefined) {

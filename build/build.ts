@@ -36,4 +36,5 @@ for (const step of steps) {
   built++;
   process.stdout.write(`build ${step}: gebaut in ${seconds} s / built in ${seconds} s (${result.reason ?? ''})\n`);
 }
-if (built > 0) process.stdout.write(`build: ${built} von ${steps.length} Schritten gebaut, ${((Date.now() - started) / 1000).toFixed(1)} s / ${built} of ${steps.length} steps built\n`);
+if (built > 0)
+  process.stdout.write(`build: ${built} von ${steps.length} Schritten gebaut, ${((Date.now() - started) / 1000).toFixed(1)} s / ${built} of ${steps.length} steps built\n`);

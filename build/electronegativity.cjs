@@ -68,7 +68,9 @@ async function main() {
   const report = { electronVersion, input, findings, unjustified, stale, parseErrors: result.errors.map((e) => `${e.file}: ${e.message}`) };
   if (asJson) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   else {
-    process.stdout.write(`Electronegativity (Electron ${electronVersion}): ${findings.length} finding(s), ${unjustified.length} unjustified, ${stale.length} stale justification(s)\n`);
+    process.stdout.write(
+      `Electronegativity (Electron ${electronVersion}): ${findings.length} finding(s), ${unjustified.length} unjustified, ${stale.length} stale justification(s)\n`,
+    );
     for (const f of unjustified) process.stdout.write(`  UNJUSTIFIED ${f.check} ${f.file}:${f.line} — ${f.description}\n`);
     for (const j of stale) process.stdout.write(`  STALE justification ${j.check} ${j.file} (no such finding any more: remove it)\n`);
     for (const e of report.parseErrors) process.stdout.write(`  PARSE ERROR ${e}\n`);

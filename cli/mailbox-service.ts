@@ -65,7 +65,11 @@ export async function storeIdOf(api: PostfachApi, ref: string): Promise<number> 
     const found = (await api.call('messages.list', { search: ref, folder, limit: 10 })).items.find((i) => i.messageId === ref);
     if (found) return found.id;
   }
-  throw new PostfachError('store-unknown-message', { de: 'Diese Nachricht gibt es im Datenspeicher nicht (mehr).', en: 'This message is not (or no longer) in the data store.' }, 'no message with that OSCI message id');
+  throw new PostfachError(
+    'store-unknown-message',
+    { de: 'Diese Nachricht gibt es im Datenspeicher nicht (mehr).', en: 'This message is not (or no longer) in the data store.' },
+    'no message with that OSCI message id',
+  );
 }
 
 /** The recovery key of a new store: shown once, on stderr, with what to do with it. */
@@ -99,7 +103,10 @@ export async function openStore(api: PostfachApi, options: StoreOptions, firstFe
     if (firstFetch === undefined) {
       throw new PostfachError(
         'store-not-found',
-        { de: 'Der Datenspeicher wurde nicht gefunden. Bitte den Pfad prüfen (er wird beim ersten Abruf angelegt).', en: 'The data store was not found. Please check the path (it is created by the first fetch).' },
+        {
+          de: 'Der Datenspeicher wurde nicht gefunden. Bitte den Pfad prüfen (er wird beim ersten Abruf angelegt).',
+          en: 'The data store was not found. Please check the path (it is created by the first fetch).',
+        },
         'no database or key file at the --store path',
       );
     }
@@ -116,7 +123,10 @@ export async function openStore(api: PostfachApi, options: StoreOptions, firstFe
     if (password.length < 8) {
       throw new PostfachError(
         'store-weak-password',
-        { de: 'Das Passwort für den neuen Datenspeicher ist zu kurz. Bitte mindestens 8 Zeichen verwenden.', en: 'The password for the new data store is too short. Please use at least 8 characters.' },
+        {
+          de: 'Das Passwort für den neuen Datenspeicher ist zu kurz. Bitte mindestens 8 Zeichen verwenden.',
+          en: 'The password for the new data store is too short. Please use at least 8 characters.',
+        },
         `password in the environment variable has ${password.length} characters, at least 8 needed`,
       );
     }

@@ -32,11 +32,7 @@ const COMMANDS: ReadonlyArray<readonly [readonly string[], () => Promise<Command
 ];
 
 const program = new Command();
-program
-  .name('postfach')
-  .description('OSCI-Postfach: OSCI-Zustellungen abrufen, prüfen, speichern und exportieren')
-  .showHelpAfterError()
-  .exitOverride();
+program.name('postfach').description('OSCI-Postfach: OSCI-Zustellungen abrufen, prüfen, speichern und exportieren').showHelpAfterError().exitOverride();
 
 // the sub-command named first on the command line; anything else (no command, an option first, `help`, a typo)
 // registers them all, so that help and errors read as before

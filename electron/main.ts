@@ -133,7 +133,12 @@ async function startService(): Promise<ServiceHandle> {
   hardenSession();
   protocol.handle(APP_SCHEME, createAppProtocolHandler(paths.rendererDir));
   return wire(
-    await startSupervisedUtilityService(paths.serviceEntry, desktopServiceOptions(app.getPath('userData'), app.getVersion()), osKeyStoreServices(safeStorage, os.userInfo().username), showMainWindow),
+    await startSupervisedUtilityService(
+      paths.serviceEntry,
+      desktopServiceOptions(app.getPath('userData'), app.getVersion()),
+      osKeyStoreServices(safeStorage, os.userInfo().username),
+      showMainWindow,
+    ),
   );
 }
 
@@ -157,7 +162,10 @@ async function selfTest(request: SelfTestRequest): Promise<void> {
   app.exit(exitCode);
 }
 
-const plan = startupPlan(parseSelfTestArguments(process.argv), { takeSingleInstanceLock: () => app.requestSingleInstanceLock(), useProfile: (dir) => app.setPath('userData', dir) });
+const plan = startupPlan(parseSelfTestArguments(process.argv), {
+  takeSingleInstanceLock: () => app.requestSingleInstanceLock(),
+  useProfile: (dir) => app.setPath('userData', dir),
+});
 /** Failures go to a dialog for the caseworker, to stderr in the self-test (nobody is there to close a dialog). */
 const errorOutputs = { dialog: (text: string) => dialog.showErrorBox(PRODUCT_TITLE, text), stderr: (text: string) => void process.stderr.write(`${PRODUCT_TITLE}: ${text}\n`) };
 const showError = errorOutputs[plan.errors];

@@ -32,7 +32,8 @@ export interface SelfTestRequest {
   readonly profileDir: string;
 }
 
-export type SelfTestArguments = { readonly kind: 'none' } | { readonly kind: 'self-test'; readonly request: SelfTestRequest } | { readonly kind: 'invalid'; readonly message: string };
+export type SelfTestArguments =
+  { readonly kind: 'none' } | { readonly kind: 'self-test'; readonly request: SelfTestRequest } | { readonly kind: 'invalid'; readonly message: string };
 
 export const SELF_TEST_REPORT = 'self-test.json';
 export const SELF_TEST_PDF = 'uebungsantrag.pdf';

@@ -24,6 +24,11 @@ export function startUtilityService(entryFile: string, options: ServiceOptions, 
 }
 
 /** The utility process, started again when it dies (bounded restarts with a growing pause). */
-export function startSupervisedUtilityService(entryFile: string, options: ServiceOptions, hostServices: HostServices, onIncident: (incident: ServiceRestarted) => void): Promise<ServiceHandle> {
+export function startSupervisedUtilityService(
+  entryFile: string,
+  options: ServiceOptions,
+  hostServices: HostServices,
+  onIncident: (incident: ServiceRestarted) => void,
+): Promise<ServiceHandle> {
   return SupervisedService.start({ dataDir: options.dataDir, start: () => startUtilityService(entryFile, options, hostServices), onIncident });
 }

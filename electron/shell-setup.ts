@@ -56,9 +56,7 @@ export function startFailureText(error: unknown): string {
 
 /** What this process does, from its arguments and the single-instance lock (taken only where it matters). */
 export type StartupPlan = (
-  | { readonly kind: 'normal' }
-  | { readonly kind: 'self-test'; readonly request: SelfTestRequest }
-  | { readonly kind: 'exit'; readonly code: number; readonly message?: string }
+  { readonly kind: 'normal' } | { readonly kind: 'self-test'; readonly request: SelfTestRequest } | { readonly kind: 'exit'; readonly code: number; readonly message?: string }
 ) & {
   /** Where failures are shown: a dialog for the caseworker; stderr for a self-test or a usage error (no one to click). */
   readonly errors: 'dialog' | 'stderr';

@@ -24,7 +24,10 @@ export interface CertificateExpiry {
 export function certificateNotice(expiry: CertificateExpiry | undefined): { title: string; body: string } | null {
   if (expiry === undefined || expiry.status === 'ok') return null;
   return {
-    title: expiry.status === 'expired' ? 'Zertifikat des Postfachs abgelaufen' : `Zertifikat des Postfachs läuft in ${expiry.daysLeft} ${plural('de', expiry.daysLeft, 'Tag', 'Tagen')} ab`,
+    title:
+      expiry.status === 'expired'
+        ? 'Zertifikat des Postfachs abgelaufen'
+        : `Zertifikat des Postfachs läuft in ${expiry.daysLeft} ${plural('de', expiry.daysLeft, 'Tag', 'Tagen')} ab`,
     body: expiry.text.de,
   };
 }

@@ -43,7 +43,9 @@ export function loadIntermediaryKeys(files: IntermediaryKeyFiles): IntermediaryK
     const f = testPkiFiles(path.resolve(files.pkiDir));
     cas.push(loadCertificate(readGivenFile(f.ca)));
     if (!files.cipherP12) {
-      const password = readGivenFile(f.password).toString('utf8').replace(/\r?\n$/, '');
+      const password = readGivenFile(f.password)
+        .toString('utf8')
+        .replace(/\r?\n$/, '');
       primary = loadPkcs12(readGivenFile(f.intermediary.p12), password);
     }
   }

@@ -302,7 +302,10 @@ export class MailboxStore {
   /** The deliveries of a mailbox with the given message ids (in the order asked). */
   byMessageIds(mailbox: string, ids: readonly string[]): DeliveryRecord[] {
     const stmt = this.db.prepare('SELECT * FROM deliveries WHERE mailbox = ? AND message_id = ?');
-    return ids.map((id) => stmt.get(mailbox, id) as Row | undefined).filter((r): r is Row => r !== undefined).map(toRecord);
+    return ids
+      .map((id) => stmt.get(mailbox, id) as Row | undefined)
+      .filter((r): r is Row => r !== undefined)
+      .map(toRecord);
   }
 
   /**
@@ -313,9 +316,7 @@ export class MailboxStore {
     const rows = (
       createdFrom === undefined
         ? this.db.prepare('SELECT * FROM deliveries WHERE mailbox = ? AND reception IS NULL ORDER BY seq LIMIT ?').all(mailbox, limit)
-        : this.db
-            .prepare('SELECT * FROM deliveries WHERE mailbox = ? AND reception IS NULL AND creation >= ? ORDER BY seq LIMIT ?')
-            .all(mailbox, createdFrom, limit)
+        : this.db.prepare('SELECT * FROM deliveries WHERE mailbox = ? AND reception IS NULL AND creation >= ? ORDER BY seq LIMIT ?').all(mailbox, createdFrom, limit)
     ) as Row[];
     return rows.map(toRecord);
   }

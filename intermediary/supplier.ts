@@ -327,10 +327,7 @@ export class Supplier {
   /** The requester's own certificates (what a ResponseToFetchDelivery without delivery names, quirk Q8). */
   private requesterCertificates(r: Request): CertificateInput[] {
     const sig = r.message.nonIntermediaryCertificates.find((c) => c.role === 'SignatureCertificateOriginator');
-    return [
-      { role: 'CipherCertificateOriginator', certificate: r.answerTo },
-      ...(sig ? [{ role: 'SignatureCertificateOriginator' as const, certificate: sig.certificate }] : []),
-    ];
+    return [{ role: 'CipherCertificateOriginator', certificate: r.answerTo }, ...(sig ? [{ role: 'SignatureCertificateOriginator' as const, certificate: sig.certificate }] : [])];
   }
 
   private async build(spec: Spec) {
@@ -695,4 +692,3 @@ export class Supplier {
     });
   }
 }
-

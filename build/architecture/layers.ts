@@ -93,14 +93,16 @@ export const PARTS: Readonly<Record<PartName, Part>> = {
   domain: {
     paths: ['core/domain/'],
     runsIn: 'anywhere',
-    purpose: 'the domain types of the evidence (signature result, trust, revocation, certificate facts, inspection, unreadable reason, legal time, coverage) as codes, and their words, one module per language',
+    purpose:
+      'the domain types of the evidence (signature result, trust, revocation, certificate facts, inspection, unreadable reason, legal time, coverage) as codes, and their words, one module per language',
     imports: ['words'],
     packages: [],
   },
   'visible-text': {
     paths: ['core/visible-text.ts', 'core/text-bounds.ts', 'core/search-fold.ts'],
     runsIn: 'anywhere',
-    purpose: 'text from a message shown with invisible and reordering characters written out, cut to bounds without breaking a character; the search folding shared by index and highlight',
+    purpose:
+      'text from a message shown with invisible and reordering characters written out, cut to bounds without breaking a character; the search folding shared by index and highlight',
     imports: [],
     packages: [],
   },

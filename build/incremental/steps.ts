@@ -49,7 +49,9 @@ function filesOf(root: string): { stat: StatFn; hash: HashFn } {
     },
     hash: (file) => {
       try {
-        return createHash('sha256').update(readFileSync(path.resolve(root, file))).digest('hex');
+        return createHash('sha256')
+          .update(readFileSync(path.resolve(root, file)))
+          .digest('hex');
       } catch {
         return undefined;
       }
@@ -66,7 +68,12 @@ const buildInfoFile = (root: string, step: StepName): string => path.join(record
 function scriptsHash(): string {
   const hash = createHash('sha256');
   const dir = path.dirname(fileURLToPath(import.meta.url));
-  for (const file of [path.join(dir, '..', 'build.ts'), ...readdirSync(dir).sort().map((f) => path.join(dir, f))]) {
+  for (const file of [
+    path.join(dir, '..', 'build.ts'),
+    ...readdirSync(dir)
+      .sort()
+      .map((f) => path.join(dir, f)),
+  ]) {
     hash.update(path.basename(file)).update(readFileSync(file));
   }
   return hash.digest('hex').slice(0, 16);
@@ -117,11 +124,16 @@ async function typescriptStep(root: string, configFile: string, step: StepName, 
   report(ts, root, diagnostics, write);
 
   const configSource = parsed.options.configFile as import('typescript').TsConfigSourceFile | undefined;
-  const inputs = [config, ...(configSource?.extendedSourceFiles ?? []), ...program.getProgram().getSourceFiles().map((f) => f.fileName)];
+  const inputs = [
+    config,
+    ...(configSource?.extendedSourceFiles ?? []),
+    ...program
+      .getProgram()
+      .getSourceFiles()
+      .map((f) => f.fileName),
+  ];
   const ignoreCase = !ts.sys.useCaseSensitiveFileNames;
-  const outputs = parsed.options.noEmit
-    ? []
-    : parsed.fileNames.filter((f) => !f.endsWith('.d.ts')).flatMap((f) => ts.getOutputFileNames(parsed, f, ignoreCase));
+  const outputs = parsed.options.noEmit ? [] : parsed.fileNames.filter((f) => !f.endsWith('.d.ts')).flatMap((f) => ts.getOutputFileNames(parsed, f, ignoreCase));
   const errors = diagnostics.filter((d) => d.category === ts.DiagnosticCategory.Error).length;
   return { ok: errors === 0, inputs, globbed: parsed.fileNames, outputs };
 }
@@ -224,10 +236,7 @@ function fileSystemNow(root: string): number {
   return statSync(probe).mtimeMs;
 }
 
-export async function runStep(
-  step: StepName,
-  options: { readonly force?: boolean; readonly write?: (text: string) => void; readonly root?: string } = {},
-): Promise<StepOutcome> {
+export async function runStep(step: StepName, options: { readonly force?: boolean; readonly write?: (text: string) => void; readonly root?: string } = {}): Promise<StepOutcome> {
   const started = Date.now();
   const root = options.root ?? projectRoot;
   const { stat, hash } = filesOf(root);
@@ -243,7 +252,16 @@ export async function runStep(
   if (!result.ok) return { step, outcome: 'failed', reason, ms: Date.now() - started };
   writeRecord(
     recordFile(root, step),
-    makeRecord({ key: stepKey(step), root, inputs: result.inputs, ...(result.globbed ? { globbed: result.globbed } : {}), outputs: result.outputs, startedAt: startedOnDisk, stat, hash }),
+    makeRecord({
+      key: stepKey(step),
+      root,
+      inputs: result.inputs,
+      ...(result.globbed ? { globbed: result.globbed } : {}),
+      outputs: result.outputs,
+      startedAt: startedOnDisk,
+      stat,
+      hash,
+    }),
   );
   return { step, outcome: 'built', reason, ms: Date.now() - started };
 }

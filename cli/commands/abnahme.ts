@@ -20,7 +20,11 @@ function readScreenshot(file: string): string {
   try {
     png = readFileSync(file);
   } catch (error) {
-    throw new PostfachError('input-file', { de: 'Das Bildschirmfoto kann nicht gelesen werden.', en: 'The screenshot cannot be read.' }, `--screenshot: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+    throw new PostfachError(
+      'input-file',
+      { de: 'Das Bildschirmfoto kann nicht gelesen werden.', en: 'The screenshot cannot be read.' },
+      `--screenshot: ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
+    );
   }
   if (png.length > SCREENSHOT_MAX_BYTES) {
     throw new PostfachError(
@@ -47,7 +51,8 @@ export function register(program: Command): void {
       const json = opts.json === true;
       await runAction(json, async () => {
         // the contract carries a file name of at most 200 characters: a longer one is cut, not refused
-        const screenshot = opts.screenshot === undefined ? undefined : { screenshot: readScreenshot(opts.screenshot), screenshotSource: clipText(`Datei ${path.basename(opts.screenshot)}`, 200) };
+        const screenshot =
+          opts.screenshot === undefined ? undefined : { screenshot: readScreenshot(opts.screenshot), screenshotSource: clipText(`Datei ${path.basename(opts.screenshot)}`, 200) };
         const result = await withMailboxService(opts.store, async ({ api }) => {
           await openStore(api, opts);
           const id = await storeIdOf(api, ref);
@@ -55,7 +60,10 @@ export function register(program: Command): void {
             if (error instanceof PostfachError && error.kind === 'export-target-exists') {
               throw new PostfachError(
                 error.kind,
-                { de: 'Die Datei (--out) gibt es schon. Sie wird nicht überschrieben; bitte einen anderen Namen wählen oder sie mit --force ersetzen.', en: 'The file (--out) already exists. It is not overwritten; please choose another name or replace it with --force.' },
+                {
+                  de: 'Die Datei (--out) gibt es schon. Sie wird nicht überschrieben; bitte einen anderen Namen wählen oder sie mit --force ersetzen.',
+                  en: 'The file (--out) already exists. It is not overwritten; please choose another name or replace it with --force.',
+                },
                 error.detail,
                 { cause: error },
               );
@@ -66,7 +74,10 @@ export function register(program: Command): void {
         if (json) printJson({ ok: true, ...result });
         else {
           process.stdout.write(`Abnahmeprotokoll geschrieben: ${result.path}\n`);
-          if (!result.screenshot) process.stderr.write('Hinweis: ohne Browser erstellt – statt eines Bildschirmfotos enthält das Protokoll die Übersicht als Text. Mit --screenshot PNG kann ein Bild (z. B. aus dem Desktop-Programm) beigefügt werden.\n');
+          if (!result.screenshot)
+            process.stderr.write(
+              'Hinweis: ohne Browser erstellt – statt eines Bildschirmfotos enthält das Protokoll die Übersicht als Text. Mit --screenshot PNG kann ein Bild (z. B. aus dem Desktop-Programm) beigefügt werden.\n',
+            );
         }
         return ExitCode.ok;
       });

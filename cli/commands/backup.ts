@@ -66,7 +66,10 @@ export function register(program: Command): void {
           rmSync(scratch, { recursive: true, force: true }),
         );
         if (json) printJson({ ok: true, ...verified });
-        else process.stdout.write(`Sicherung in Ordnung (erstellt ${(await configuredOfficeTime()).stated(verified.createdAt, { missing: verified.createdAt })}, Programmversion ${verified.appVersion}):\n${summaryLines(verified.summary)}`);
+        else
+          process.stdout.write(
+            `Sicherung in Ordnung (erstellt ${(await configuredOfficeTime()).stated(verified.createdAt, { missing: verified.createdAt })}, Programmversion ${verified.appVersion}):\n${summaryLines(verified.summary)}`,
+          );
         return ExitCode.ok;
       });
     });

@@ -31,7 +31,9 @@ const ORIGIN: Readonly<Record<string, string>> = { shipped: 'mit dem Programm', 
 
 function printList(listing: MethodOutput<'codelists.list'>): void {
   for (const l of listing.lists) {
-    process.stdout.write(`${l.name}\n  ${l.listURI || '(Kennung nicht öffentlich)'}  Version ${l.listVersionID || '–'}  ${l.codes} Codes  ${ORIGIN[l.origin] ?? l.origin}\n  Quelle: ${l.source}\n`);
+    process.stdout.write(
+      `${l.name}\n  ${l.listURI || '(Kennung nicht öffentlich)'}  Version ${l.listVersionID || '–'}  ${l.codes} Codes  ${ORIGIN[l.origin] ?? l.origin}\n  Quelle: ${l.source}\n`,
+    );
   }
   if (listing.folder.path) process.stdout.write(`Codelisten-Ordner (Richtlinie): ${listing.folder.path}\n`);
   for (const r of listing.folder.refused) process.stdout.write(`  nicht übernommen: ${r.fileName} (${r.kind}: ${r.detail})\n`);
@@ -52,7 +54,13 @@ export function register(program: Command): void {
       await runAction(json, () =>
         withMailboxService(opts.store, async ({ api }) => {
           await openStore(api, opts);
-          const results: Array<{ file: string; ok: boolean; result?: string; list?: MethodOutput<'codelists.import'>['list']; error?: ReturnType<ReturnType<typeof toPostfachError>['toJSON']> }> = [];
+          const results: Array<{
+            file: string;
+            ok: boolean;
+            result?: string;
+            list?: MethodOutput<'codelists.import'>['list'];
+            error?: ReturnType<ReturnType<typeof toPostfachError>['toJSON']>;
+          }> = [];
           for (const file of files) {
             try {
               const done = await api.call('codelists.import', { file });

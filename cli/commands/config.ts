@@ -53,7 +53,9 @@ export function register(program: Command): void {
         } else {
           process.stdout.write(`Gruppenrichtlinie: ${config.origins.policy}\nKonfigurationsdatei: ${config.origins.machineFile}\n\n`);
           for (const r of rows) {
-            process.stdout.write(`${r.title.padEnd(52)} ${shown(r.value).padEnd(40)} ${SOURCE_WORDS[r.source]}${r.locked ? ` · gesperrt (${lockReason(config, r.key)?.de})` : ''}\n`);
+            process.stdout.write(
+              `${r.title.padEnd(52)} ${shown(r.value).padEnd(40)} ${SOURCE_WORDS[r.source]}${r.locked ? ` · gesperrt (${lockReason(config, r.key)?.de})` : ''}\n`,
+            );
           }
           if (config.problems.length > 0) {
             process.stdout.write('\n');

@@ -90,7 +90,12 @@ export function register(program: Command): void {
                 'Ansehen:',
                 `  export ${env}`,
                 `  postfach list --store ${demo.storePath}`,
-                ...(first ? [`  postfach show ${first.id} --store ${demo.storePath}`, `  postfach export ${first.id} --store ${demo.storePath} --pdf antrag.pdf --xml antrag.xml --attachments anlagen --receipt eingang.pdf`] : []),
+                ...(first
+                  ? [
+                      `  postfach show ${first.id} --store ${demo.storePath}`,
+                      `  postfach export ${first.id} --store ${demo.storePath} --pdf antrag.pdf --xml antrag.xml --attachments anlagen --receipt eingang.pdf`,
+                    ]
+                  : []),
                 '',
               ].join('\n'),
             );

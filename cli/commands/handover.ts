@@ -35,7 +35,12 @@ export function register(program: Command): void {
             const messageId = /^\d+$/.test(id) ? undefined : id;
             const list = messageId ? await api.call('messages.list', { search: messageId, limit: 10 }) : undefined;
             const storeId = messageId ? list?.items.find((i) => i.messageId === messageId)?.id : Number(id);
-            if (storeId === undefined) throw new PostfachError('store-unknown-message', { de: 'Diese Nachricht gibt es im Datenspeicher nicht (mehr).', en: 'This message is not (or no longer) in the data store.' }, 'no message with that OSCI message id');
+            if (storeId === undefined)
+              throw new PostfachError(
+                'store-unknown-message',
+                { de: 'Diese Nachricht gibt es im Datenspeicher nicht (mehr).', en: 'This message is not (or no longer) in the data store.' },
+                'no message with that OSCI message id',
+              );
             const done = await api.call('handover.again', { id: storeId });
             if (json) printJson({ ok: true, ...done });
             else process.stdout.write(done.state === 'done' ? `Erneut übergeben: ${done.path}\n` : `Nicht lesbar oder gesperrt – nur die Fehlerdatei geschrieben: ${done.path}\n`);

@@ -104,12 +104,20 @@ function text(r: InspectReport, office: OfficeTime): string {
     l('Laufzettel', `${p.messageId}: Eingang ${t(p.creation)}, Weiterleitung ${t(p.forwarding)}, Empfang ${t(p.reception)}`);
   }
   for (const c of r.containers) {
-    const sig = c.signatures.length === 0 ? 'unsigniert' : c.signatures.map((s) => `${s.valid ? 'Signatur gültig' : 'Signatur UNGÜLTIG'} (${s.signer ?? '?'}; ${TRUST_DE[s.trust] ?? s.trust})`).join(', ');
+    const sig =
+      c.signatures.length === 0
+        ? 'unsigniert'
+        : c.signatures.map((s) => `${s.valid ? 'Signatur gültig' : 'Signatur UNGÜLTIG'} (${s.signer ?? '?'}; ${TRUST_DE[s.trust] ?? s.trust})`).join(', ');
     l('Inhaltscontainer', `${c.path}${c.encryptedDataId ? ' (verschlüsselt)' : ''}: ${c.error ? `nicht lesbar (${c.error.kind})` : sig}`);
   }
   for (const c of r.contents) l('Inhalt', `${c.container} ${c.id ?? ''} ${c.kind}, ${c.length} Byte, SHA-256 ${c.sha256}`);
-  for (const c of r.coverage) l('Signaturabdeckung', `${c.container} ${c.id ?? c.contentId ?? ''} ${c.kind}: ${COVERAGE_DE[c.status] ?? c.status}${c.signedBy.length > 0 ? ` (${c.signedBy.map((s) => s ?? '?').join(', ')})` : ''}`);
-  for (const a of r.attachments) l('Anlage', `${a.contentId}${a.encrypted ? ' (verschlüsselt)' : ''}: ${a.length ?? a.transportedLength} Byte, SHA-256 ${a.sha256 ?? a.transportedSha256}`);
+  for (const c of r.coverage)
+    l(
+      'Signaturabdeckung',
+      `${c.container} ${c.id ?? c.contentId ?? ''} ${c.kind}: ${COVERAGE_DE[c.status] ?? c.status}${c.signedBy.length > 0 ? ` (${c.signedBy.map((s) => s ?? '?').join(', ')})` : ''}`,
+    );
+  for (const a of r.attachments)
+    l('Anlage', `${a.contentId}${a.encrypted ? ' (verschlüsselt)' : ''}: ${a.length ?? a.transportedLength} Byte, SHA-256 ${a.sha256 ?? a.transportedSha256}`);
   if (r.weakAlgorithms) lines.push('  Hinweis: Die Nachricht verwendet veraltete Verfahren (z. B. SHA-1, RSA-1.5, CBC).');
   // ids, names and fault texts come from the inspected file: hidden characters as visible tokens (core/visible-text)
   return visibleText(`${lines.join('\n')}\n`, { lineBreaks: true });

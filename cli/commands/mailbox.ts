@@ -182,12 +182,14 @@ function registerFetch(program: Command): void {
           process.stderr.write(`\nWARNUNG: ${result.expiry.text.de}\n\n`);
         }
         // the hand-over folder could not be written: the deliveries are stored and stay pending (postfach handover)
-        if (result.handover?.error) process.stderr.write(`\nWARNUNG: ${result.handover.error.message}\n  Technische Angabe: ${result.handover.error.kind}: ${result.handover.error.detail}\n\n`);
+        if (result.handover?.error)
+          process.stderr.write(`\nWARNUNG: ${result.handover.error.message}\n  Technische Angabe: ${result.handover.error.kind}: ${result.handover.error.detail}\n\n`);
         if (json) printJson({ ok: result.outcome !== 'failed', ...result });
         else {
           process.stdout.write(fetchSummary(result));
           if (result.error) process.stderr.write(`Fehler: ${result.error.message}\n  Technische Angabe: ${result.error.kind}: ${result.error.detail}\n`);
-          if (result.newMessages > 0 && result.outcome !== 'failed') process.stdout.write('Nichts verloren: Jede Zustellung wurde gespeichert, bevor ihr Empfang bestätigt wurde.\n');
+          if (result.newMessages > 0 && result.outcome !== 'failed')
+            process.stdout.write('Nichts verloren: Jede Zustellung wurde gespeichert, bevor ihr Empfang bestätigt wurde.\n');
         }
         return exitCodeOf(result);
       });
@@ -228,13 +230,19 @@ function listLine(item: MessageListItem, office: OfficeTime): string {
     column(visibleText(clipText(item.benefit.text ?? item.benefit.code ?? '—', 36)), 36),
     item.signatureStatus ? wordsOf('de').signatureStatus[item.signatureStatus] : '—',
   ];
-  const flags = [eingangNote(item, office, false), item.isTest ? 'TESTANTRAG' : '', item.unread ? 'ungelesen' : '', item.unreadableReason ?? '', item.legalHold ? 'gesperrt' : ''].filter(Boolean);
+  const flags = [
+    eingangNote(item, office, false),
+    item.isTest ? 'TESTANTRAG' : '',
+    item.unread ? 'ungelesen' : '',
+    item.unreadableReason ?? '',
+    item.legalHold ? 'gesperrt' : '',
+  ].filter(Boolean);
   return `${cells.join('  ')}${flags.length > 0 ? `  [${flags.join(', ')}]` : ''}\n`;
 }
 
 async function allItems(api: PostfachApi, query: MethodInput<'messages.list'>): Promise<MessageListItem[]> {
   const items: MessageListItem[] = [];
-  for (let offset = 0; ; ) {
+  for (let offset = 0; ;) {
     const page = await api.call('messages.list', { ...query, sort: 'eingang', descending: false, offset, limit: 1000 });
     items.push(...page.items);
     offset += page.items.length;
@@ -335,7 +343,10 @@ function detailText(d: Detail, office: OfficeTime): string {
   l('Abgerufen', time(d.laufzettel.fetchedAt));
   l('Nachrichtenkennung', v(d.laufzettel.messageId));
   if (d.laufzettel.subject) l('Betreff', v(d.laufzettel.subject));
-  l('Absender', `${d.laufzettel.sender ? v(d.laufzettel.sender.subject) : 'unbekannt'}${!d.item.unreadableReason && d.item.signatureStatus === 'unsigned' ? ' (laut Nachricht; keine Signatur des Absenders erfasst den Antrag)' : ''}`);
+  l(
+    'Absender',
+    `${d.laufzettel.sender ? v(d.laufzettel.sender.subject) : 'unbekannt'}${!d.item.unreadableReason && d.item.signatureStatus === 'unsigned' ? ' (laut Nachricht; keine Signatur des Absenders erfasst den Antrag)' : ''}`,
+  );
   l('Empfänger', d.laufzettel.recipient ? v(d.laufzettel.recipient.subject) : 'unbekannt');
   caseWorkLines(d.caseWork, l, out);
   out.push('', 'Signaturen');
@@ -374,7 +385,10 @@ function detailText(d: Detail, office: OfficeTime): string {
     out.push('', 'Dokumente');
     for (const doc of d.documents) {
       const declared = doc.mimeType !== undefined && doc.mimeType !== doc.detectedMimeType ? `, angegeben: ${v(doc.mimeType)}` : '';
-      l(doc.ref.source === 'inline' ? 'im Antrag' : 'Anlage', `${v(doc.fileName ?? doc.name)} (${doc.detectedMimeType ?? 'Inhalt nicht erkannt'}${declared}, ${formatBytes(doc.size)})`);
+      l(
+        doc.ref.source === 'inline' ? 'im Antrag' : 'Anlage',
+        `${v(doc.fileName ?? doc.name)} (${doc.detectedMimeType ?? 'Inhalt nicht erkannt'}${declared}, ${formatBytes(doc.size)})`,
+      );
       if (doc.mimeMismatch || doc.problem) l('  WARNUNG', doc.problem?.de ?? 'Der angegebene Dateityp passt nicht zum Inhalt.');
       if (!doc.exportAllowed) l('  WARNUNG', 'Kein zugelassener Dateityp: wird als .bin exportiert; nur öffnen, wenn der Inhalt geprüft ist.');
       l('  Export als', doc.exportName);
@@ -391,7 +405,7 @@ function detailText(d: Detail, office: OfficeTime): string {
 
 /** The stored content, exactly as delivered, to stdout (in chunks of 1 MiB over the contract). */
 async function writeRawContent(api: PostfachApi, id: number): Promise<void> {
-  for (let offset = 0; ; ) {
+  for (let offset = 0; ;) {
     const chunk = await api.call('messages.documentChunk', { id, document: { source: 'content' }, offset, length: 1024 * 1024 });
     const bytes = Buffer.from(chunk.data, 'base64');
     if (bytes.length > 0) await new Promise<void>((resolve, reject) => process.stdout.write(bytes, (e) => (e ? reject(e) : resolve())));
@@ -453,7 +467,14 @@ function registerExport(program: Command): void {
         ] as const
       ).filter((w): w is readonly ['xml' | 'pdf' | 'attachments' | 'receipt', string] => w[1] !== undefined);
       if (wanted.length === 0) {
-        reportError(new PostfachError('usage', { de: 'Bitte mindestens eines angeben: --pdf, --xml, --attachments, --receipt.', en: 'Please give at least one of --pdf, --xml, --attachments, --receipt.' }, 'nothing to export'), json);
+        reportError(
+          new PostfachError(
+            'usage',
+            { de: 'Bitte mindestens eines angeben: --pdf, --xml, --attachments, --receipt.', en: 'Please give at least one of --pdf, --xml, --attachments, --receipt.' },
+            'nothing to export',
+          ),
+          json,
+        );
         return ExitCode.usage;
       }
       return withMailboxService(opts.store, async ({ api }) => {

@@ -44,7 +44,10 @@ function line(label: string, value: string): string {
  */
 function withWords(entry: ReportedCertificate, office: OfficeTime) {
   const c = entry.certificate;
-  const days = { de: { validFrom: office.date(c.validFrom), validTo: office.date(c.validTo) }, en: { validFrom: office.day(c.validFrom) ?? '', validTo: office.day(c.validTo) ?? '' } };
+  const days = {
+    de: { validFrom: office.date(c.validFrom), validTo: office.date(c.validTo) },
+    en: { validFrom: office.day(c.validFrom) ?? '', validTo: office.day(c.validTo) ?? '' },
+  };
   const say = (w: CertificateFacts['warnings'][number], language: 'de' | 'en'): string => wordsOf(language).certificateWarning({ ...w, ...days[language] });
   const trust = entry.trust && {
     ...entry.trust,
@@ -152,8 +155,7 @@ async function show(file: string, options: ShowOptions): Promise<ExitCode> {
     );
   }
   const trustAnchors = options.ca.flatMap((f) => loadCertificates(readGivenFile(f)));
-  const roles: KeyRole[] | undefined =
-    options.role === undefined ? undefined : options.role === 'both' ? ['cipher', 'signature'] : [options.role];
+  const roles: KeyRole[] | undefined = options.role === undefined ? undefined : options.role === 'both' ? ['cipher', 'signature'] : [options.role];
   const office = await configuredOfficeTime();
   const report = reportKeyFile(
     data,
@@ -165,7 +167,14 @@ async function show(file: string, options: ShowOptions): Promise<ExitCode> {
     },
     file,
   );
-  if (json) printJson({ ok: true, file: path.resolve(file), ...report, keys: report.keys.map((k) => json1(withWords(k, office))), certificates: report.certificates.map((c) => json1(withWords(c, office))) });
+  if (json)
+    printJson({
+      ok: true,
+      file: path.resolve(file),
+      ...report,
+      keys: report.keys.map((k) => json1(withWords(k, office))),
+      certificates: report.certificates.map((c) => json1(withWords(c, office))),
+    });
   else process.stdout.write(reportText(file, report, office));
   return ExitCode.ok;
 }
@@ -226,10 +235,15 @@ export function register(program: Command): void {
     .description('Test-PKI anlegen: CA, Intermediär, Sender (Sozialplattform) und Kommune, Passwort in DIR/password')
     .requiredOption('--dir <dir>', 'Zielordner (wird angelegt)')
     .option('--force', 'eine vorhandene Test-PKI im Ordner ersetzen')
-    .option('--key-size <bits>', 'RSA-Schlüssellänge: 3072 oder 4096', (v) => {
-      if (v !== '3072' && v !== '4096') throw new InvalidArgumentError('3072 oder 4096');
-      return Number(v);
-    }, 3072)
+    .option(
+      '--key-size <bits>',
+      'RSA-Schlüssellänge: 3072 oder 4096',
+      (v) => {
+        if (v !== '3072' && v !== '4096') throw new InvalidArgumentError('3072 oder 4096');
+        return Number(v);
+      },
+      3072,
+    )
     .option('--valid-days <days>', 'Gültigkeit der Schlüsselzertifikate in Tagen', parseIntOption('--valid-days', 1, 3650), 730)
     .option('--expired', 'Schlüsselzertifikate, die gestern abgelaufen sind (für Tests der Ablaufprüfung)')
     .option('--json', 'Ergebnis als JSON')

@@ -21,12 +21,20 @@ function shortFingerprint(fingerprint: string): string {
 }
 
 function certificateLines(label: string, c: CertificateSummary, office: OfficeTime): string[] {
-  return [`  ${label} ${c.subject} (gültig bis ${office.date(c.validTo, { missing: c.validTo })}, SHA-256 ${c.fingerprintSha256})`, ...c.warnings.map((w) => `            Hinweis: ${w.de}`)];
+  return [
+    `  ${label} ${c.subject} (gültig bis ${office.date(c.validTo, { missing: c.validTo })}, SHA-256 ${c.fingerprintSha256})`,
+    ...c.warnings.map((w) => `            Hinweis: ${w.de}`),
+  ];
 }
 
 /** The rotation's state in German; times in the office time zone, stated (core/time). */
 export function statusText(s: RotationStatus, office: OfficeTime = officeTime()): string {
-  const state = { none: 'kein Zertifikatswechsel begonnen', staged: 'neues Zertifikat eingelesen', draining: 'altes Postfach wird geleert (fortsetzbar)', drained: 'altes Postfach leer, bereit zum Umschalten' }[s.state];
+  const state = {
+    none: 'kein Zertifikatswechsel begonnen',
+    staged: 'neues Zertifikat eingelesen',
+    draining: 'altes Postfach wird geleert (fortsetzbar)',
+    drained: 'altes Postfach leer, bereit zum Umschalten',
+  }[s.state];
   const lines: string[] = [];
   if (s.state === 'none' && s.lastCompleted) {
     const when = office.stated(s.lastCompleted.at, { missing: s.lastCompleted.at });

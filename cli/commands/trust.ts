@@ -88,38 +88,42 @@ export function register(program: Command): void {
     );
   });
 
-  storeOptions(trust.command('add').argument('<file>', 'CA-Zertifikat (.cer, .crt, .pem) oder Zertifikatsbündel (.p7b)').description('die CA-Zertifikate einer Datei als vertrauenswürdig einlesen')).action(
-    async (file: string, opts: TrustCli) => {
-      const json = opts.json === true;
-      await runAction(json, () =>
-        withMailboxService(opts.store, async ({ api }) => {
-          await openStore(api, opts);
-          const seen = await api.call('trust.inspectFile', { file });
-          const result = await api.call('trust.add', { file });
-          if (json) printJson({ ok: true, file: seen, ...result });
-          else {
-            for (const ca of seen.cas) process.stdout.write(`${ca.alreadyTrusted ? 'Schon vertrauenswürdig' : 'Eingelesen'}: ${ca.certificate.subject}\n  SHA-256 ${ca.certificate.fingerprintSha256}\n`);
-            if (seen.skipped > 0) process.stdout.write(`${seen.skipped} Zertifikat(e) der Datei sind keine CA und wurden nicht übernommen.\n`);
-            process.stdout.write(reevaluatedText(result.reevaluated));
-          }
-          return ExitCode.ok;
-        }),
-      );
-    },
-  );
+  storeOptions(
+    trust
+      .command('add')
+      .argument('<file>', 'CA-Zertifikat (.cer, .crt, .pem) oder Zertifikatsbündel (.p7b)')
+      .description('die CA-Zertifikate einer Datei als vertrauenswürdig einlesen'),
+  ).action(async (file: string, opts: TrustCli) => {
+    const json = opts.json === true;
+    await runAction(json, () =>
+      withMailboxService(opts.store, async ({ api }) => {
+        await openStore(api, opts);
+        const seen = await api.call('trust.inspectFile', { file });
+        const result = await api.call('trust.add', { file });
+        if (json) printJson({ ok: true, file: seen, ...result });
+        else {
+          for (const ca of seen.cas)
+            process.stdout.write(`${ca.alreadyTrusted ? 'Schon vertrauenswürdig' : 'Eingelesen'}: ${ca.certificate.subject}\n  SHA-256 ${ca.certificate.fingerprintSha256}\n`);
+          if (seen.skipped > 0) process.stdout.write(`${seen.skipped} Zertifikat(e) der Datei sind keine CA und wurden nicht übernommen.\n`);
+          process.stdout.write(reevaluatedText(result.reevaluated));
+        }
+        return ExitCode.ok;
+      }),
+    );
+  });
 
-  storeOptions(trust.command('remove').argument('<fingerprint>', 'SHA-256-Fingerabdruck der CA (wie „trust list“ ihn zeigt)').description('einer eingelesenen CA nicht mehr vertrauen')).action(
-    async (fingerprint: string, opts: TrustCli) => {
-      const json = opts.json === true;
-      await runAction(json, () =>
-        withMailboxService(opts.store, async ({ api }) => {
-          await openStore(api, opts);
-          const result = await api.call('trust.remove', { fingerprint });
-          if (json) printJson({ ok: true, ...result });
-          else process.stdout.write(`CA entfernt.\n${reevaluatedText(result.reevaluated)}`);
-          return ExitCode.ok;
-        }),
-      );
-    },
-  );
+  storeOptions(
+    trust.command('remove').argument('<fingerprint>', 'SHA-256-Fingerabdruck der CA (wie „trust list“ ihn zeigt)').description('einer eingelesenen CA nicht mehr vertrauen'),
+  ).action(async (fingerprint: string, opts: TrustCli) => {
+    const json = opts.json === true;
+    await runAction(json, () =>
+      withMailboxService(opts.store, async ({ api }) => {
+        await openStore(api, opts);
+        const result = await api.call('trust.remove', { fingerprint });
+        if (json) printJson({ ok: true, ...result });
+        else process.stdout.write(`CA entfernt.\n${reevaluatedText(result.reevaluated)}`);
+        return ExitCode.ok;
+      }),
+    );
+  });
 }

@@ -77,8 +77,7 @@ async function runBrowserMode(root: string, options: UiOptions): Promise<ExitCod
   const service = await startSupervisedWorkerService({ dataDir, appVersion: readAppVersion(), host: 'browser' });
   const bridge = await startBridge({ service, rendererDir, port });
   process.stdout.write(
-    `Adresse / Address: ${bridge.launchUrl}\n` +
-      'Nur auf diesem Rechner erreichbar. Beenden mit Strg+C. / Reachable from this computer only. Stop with Ctrl+C.\n',
+    `Adresse / Address: ${bridge.launchUrl}\n` + 'Nur auf diesem Rechner erreichbar. Beenden mit Strg+C. / Reachable from this computer only. Stop with Ctrl+C.\n',
   );
   await stop;
   await bridge.close();

@@ -235,7 +235,9 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
       res.end();
       return;
     }
-    createReadStream(resolved.file).on('error', () => res.destroy()).pipe(res);
+    createReadStream(resolved.file)
+      .on('error', () => res.destroy())
+      .pipe(res);
   };
 
   const server = createServer((req, res) => {

@@ -42,7 +42,17 @@ export { fetchProgressSchema } from './contract/mailbox.js';
  * active content (what a document may run; opening it in the system's program or a window of its own).
  */
 export const contract = defineContract({
-  methods: { ...appMethods, ...shellMethods, ...mailboxMethods, ...workspaceMethods, ...opsMethods, ...trustMethods, ...codelistsMethods, ...activeContentMethods, ...handoverMethods },
+  methods: {
+    ...appMethods,
+    ...shellMethods,
+    ...mailboxMethods,
+    ...workspaceMethods,
+    ...opsMethods,
+    ...trustMethods,
+    ...codelistsMethods,
+    ...activeContentMethods,
+    ...handoverMethods,
+  },
   events: { ...appEvents, ...shellEvents, ...mailboxEvents, ...workspaceEvents, ...opsEvents, ...trustEvents, ...codelistsEvents, ...handoverEvents },
 });
 

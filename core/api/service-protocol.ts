@@ -40,10 +40,7 @@ export const hostToServiceSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('host-result'),
     id: callId,
-    result: z.discriminatedUnion('ok', [
-      z.object({ ok: z.literal(true), data: z.string().max(16_384) }),
-      z.object({ ok: z.literal(false), error: postfachErrorJsonSchema }),
-    ]),
+    result: z.discriminatedUnion('ok', [z.object({ ok: z.literal(true), data: z.string().max(16_384) }), z.object({ ok: z.literal(false), error: postfachErrorJsonSchema })]),
   }),
 ]);
 export type HostToService = z.infer<typeof hostToServiceSchema>;

@@ -35,7 +35,10 @@ export function createServiceHandlers(options: ServiceOptions, host: HostLink = 
   // the application layer: one MailboxService that every area's handlers are thin over
   // (a demo starter of a test's own has no keys to make ahead)
   const demo = { startDemo, ...(startDemo === startDemoMailbox ? { warmDemo } : {}) };
-  const service = new MailboxService({ dataDir: options.dataDir, protector: host.protector, appVersion: options.appVersion, resumeHandoverAtOpen: options.host !== 'cli' }, { viewSettings, ...demo, ...deps });
+  const service = new MailboxService(
+    { dataDir: options.dataDir, protector: host.protector, appVersion: options.appVersion, resumeHandoverAtOpen: options.host !== 'cli' },
+    { viewSettings, ...demo, ...deps },
+  );
   const mailbox = mailboxHandlers(options, service);
   return {
     ...appHandlers(options, workspace, service.config),

@@ -61,7 +61,10 @@ export function incidentReasonOf(exitReason: string): IncidentReason {
 
 /** The words for a call that the ending service could not answer, naming the message it was working on. */
 export function restartedError(incident: ServiceRestarted, exitReason: string): PostfachError {
-  const why = incident.reason === 'memory' ? { de: 'beendet, weil sein Arbeitsspeicher nicht reichte', en: 'because it ran out of memory' } : { de: 'unerwartet beendet', en: 'unexpectedly' };
+  const why =
+    incident.reason === 'memory'
+      ? { de: 'beendet, weil sein Arbeitsspeicher nicht reichte', en: 'because it ran out of memory' }
+      : { de: 'unerwartet beendet', en: 'unexpectedly' };
   const on = incident.operations.find((o) => o.messageId !== undefined);
   const what = on
     ? {
@@ -70,7 +73,10 @@ export function restartedError(incident: ServiceRestarted, exitReason: string): 
       }
     : { de: '', en: '' };
   const next = incident.restarted
-    ? { de: 'Er wurde neu gestartet; gespeicherte Nachrichten und der Abrufstand sind erhalten. Bitte die Aktion erneut versuchen.', en: 'It was restarted; stored messages and the fetch state are kept. Please try the action again.' }
+    ? {
+        de: 'Er wurde neu gestartet; gespeicherte Nachrichten und der Abrufstand sind erhalten. Bitte die Aktion erneut versuchen.',
+        en: 'It was restarted; stored messages and the fetch state are kept. Please try the action again.',
+      }
     : { de: 'Bitte starten Sie das Programm neu; gespeicherte Nachrichten sind erhalten.', en: 'Please restart the program; stored messages are kept.' };
   return new PostfachError(
     'service-restarted',
@@ -193,7 +199,9 @@ export class SupervisedService implements ServiceHandle {
     const incident: ServiceRestarted = {
       at: new Date(now).toISOString(),
       reason,
-      operations: operations.slice(0, 20).map((o) => ({ operation: o.operation, ...(o.storeId === undefined ? {} : { storeId: o.storeId }), ...(o.messageId === undefined ? {} : { messageId: o.messageId }) })),
+      operations: operations
+        .slice(0, 20)
+        .map((o) => ({ operation: o.operation, ...(o.storeId === undefined ? {} : { storeId: o.storeId }), ...(o.messageId === undefined ? {} : { messageId: o.messageId }) })),
       quarantined: operations.some((o) => o.messageId !== undefined && o.operation !== 'fetch'),
       restarted: restart,
     };

@@ -7,16 +7,7 @@
  */
 import type { z } from 'zod';
 import { PostfachError } from '../errors.js';
-import {
-  contract,
-  type EventName,
-  type EventPayload,
-  type HandlerInput,
-  type MethodName,
-  type MethodOutput,
-  type ServiceMethodName,
-  type ShellMethodName,
-} from './contract.js';
+import { contract, type EventName, type EventPayload, type HandlerInput, type MethodName, type MethodOutput, type ServiceMethodName, type ShellMethodName } from './contract.js';
 
 const has = (record: object, key: string): boolean => Object.prototype.hasOwnProperty.call(record, key);
 

@@ -25,12 +25,7 @@ export const callResultSchema = z.discriminatedUnion('ok', [
 
 /** Brings a serialised error back to life on the receiving side, so callers catch one error type everywhere. */
 export function errorFromJson(json: PostfachErrorJson): PostfachError {
-  return new PostfachError(
-    json.kind,
-    { de: json.message, en: json.messageEn },
-    json.detail,
-    json.osciCode === undefined ? {} : { osciCode: json.osciCode },
-  );
+  return new PostfachError(json.kind, { de: json.message, en: json.messageEn }, json.detail, json.osciCode === undefined ? {} : { osciCode: json.osciCode });
 }
 
 export function failure(error: unknown): { ok: false; error: PostfachErrorJson } {

@@ -47,7 +47,7 @@ export function handoverService(deps: HandoverDeps) {
     timeZone: c.values.officeTimeZone,
     appVersion: deps.appVersion,
     // the PDF export that brought the service down would do it again inside the hand-over
-    refused: (messageId) => (deps.heavy.quarantined(messageId, 'handover') ?? deps.heavy.quarantined(messageId, 'export-pdf') ? 'quarantined' : undefined),
+    refused: (messageId) => ((deps.heavy.quarantined(messageId, 'handover') ?? deps.heavy.quarantined(messageId, 'export-pdf')) ? 'quarantined' : undefined),
     around: (subject, work) => deps.heavy.run('handover', subject, work),
   });
 
@@ -84,7 +84,8 @@ export function handoverService(deps: HandoverDeps) {
 
   // the run started when the store opened (resuming what a stopped run left): `handover.run` reports it too
   let resumed: Promise<HandoverRunDto | undefined> = Promise.resolve(undefined);
-  const add = (a: HandoverRunDto | undefined, b: HandoverRunDto): HandoverRunDto => (a === undefined ? b : { ...b, handedOver: a.handedOver + b.handedOver, refused: a.refused + b.refused });
+  const add = (a: HandoverRunDto | undefined, b: HandoverRunDto): HandoverRunDto =>
+    a === undefined ? b : { ...b, handedOver: a.handedOver + b.handedOver, refused: a.refused + b.refused };
 
   return {
     prepare,

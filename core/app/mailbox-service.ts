@@ -258,7 +258,8 @@ export class MailboxService {
     if (s === undefined) return;
     const current = s.getSettings();
     const patch: { retentionTransferredDays?: number; retentionTrashDays?: number } = {};
-    if (c.state.retentionTransferredDays.locked && current.retentionTransferredDays !== c.values.retentionTransferredDays) patch.retentionTransferredDays = c.values.retentionTransferredDays;
+    if (c.state.retentionTransferredDays.locked && current.retentionTransferredDays !== c.values.retentionTransferredDays)
+      patch.retentionTransferredDays = c.values.retentionTransferredDays;
     if (c.state.retentionTrashDays.locked && current.retentionTrashDays !== c.values.retentionTrashDays) patch.retentionTrashDays = c.values.retentionTrashDays;
     if (Object.keys(patch).length > 0) s.updateSettings(patch);
   }
@@ -415,7 +416,12 @@ export class MailboxService {
 
   /** The transport for an identity: the host's (Electron net) where it offers one, else Node's HTTP. */
   private transportOf(using: MailboxIdentity): PostFunction | undefined {
-    return this.deps.transport?.({ url: using.connection.intermediaryUrl, timeoutMs: using.connection.timeoutSeconds * 1000, tlsCas: using.connection.tlsCas, proxyMode: this.configNow?.values.proxyMode ?? 'system' });
+    return this.deps.transport?.({
+      url: using.connection.intermediaryUrl,
+      timeoutMs: using.connection.timeoutSeconds * 1000,
+      tlsCas: using.connection.tlsCas,
+      proxyMode: this.configNow?.values.proxyMode ?? 'system',
+    });
   }
 
   async testConnection(input: In<'mailbox.testConnection'>) {
@@ -488,7 +494,12 @@ export class MailboxService {
       const result: FetchResult = { ...fetched, expiry: keyExpiry(using, new Date(), c.values.officeTimeZone), ...(handedOver ? { handover: handedOver } : {}) };
       for (const id of result.newIds.slice(0, 1000)) {
         const stored = s.getDelivery(id);
-        this.log.write(stored.unreadableReason ? 'warn' : 'info', 'delivery.stored', { id, messageId: stored.messageId, readable: stored.unreadableReason === null, test: stored.isTest });
+        this.log.write(stored.unreadableReason ? 'warn' : 'info', 'delivery.stored', {
+          id,
+          messageId: stored.messageId,
+          readable: stored.unreadableReason === null,
+          test: stored.isTest,
+        });
       }
       this.log.write(result.outcome === 'failed' ? 'error' : 'info', 'fetch.finished', {
         outcome: result.outcome,

@@ -58,7 +58,8 @@ async function* fileChunks(file: string): AsyncGenerator<Buffer> {
   for await (const chunk of createReadStream(file, { highWaterMark: 256 * 1024 })) yield chunk as Buffer;
 }
 
-const ioError = (what: string, error: unknown): PostfachError => (error instanceof PostfachError ? error : backupError('backup-io', `${what}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`, error));
+const ioError = (what: string, error: unknown): PostfachError =>
+  error instanceof PostfachError ? error : backupError('backup-io', `${what}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`, error);
 
 /** Writes the backup; on any failure the half-written file is removed. */
 export async function createBackup(options: CreateBackupOptions): Promise<BackupManifest> {
@@ -66,7 +67,14 @@ export async function createBackup(options: CreateBackupOptions): Promise<Backup
   const paths = store.paths;
   const target = path.resolve(options.out);
   if ([paths.database, paths.keyFile].some((p) => path.resolve(p) === target)) {
-    throw new PostfachError('backup-io', { de: 'Die Sicherung kann nicht in den Datenspeicher selbst geschrieben werden. Bitte einen anderen Namen wählen.', en: 'The backup cannot be written over the data store itself. Please choose another name.' }, 'backup target is a store file');
+    throw new PostfachError(
+      'backup-io',
+      {
+        de: 'Die Sicherung kann nicht in den Datenspeicher selbst geschrieben werden. Bitte einen anderen Namen wählen.',
+        en: 'The backup cannot be written over the data store itself. Please choose another name.',
+      },
+      'backup target is a store file',
+    );
   }
   const replace = options.replace === true;
   /** With `replace`, a temporary file beside the target, renamed over it at the end. */
@@ -82,7 +90,10 @@ export async function createBackup(options: CreateBackupOptions): Promise<Backup
       if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
         throw new PostfachError(
           'backup-io',
-          { de: 'Diese Sicherungsdatei gibt es schon. Sie wird nicht überschrieben; bitte einen anderen Namen wählen.', en: 'This backup file already exists. It is not overwritten; please choose another name.' },
+          {
+            de: 'Diese Sicherungsdatei gibt es schon. Sie wird nicht überschrieben; bitte einen anderen Namen wählen.',
+            en: 'This backup file already exists. It is not overwritten; please choose another name.',
+          },
           `backup file ${path.basename(target)}: EEXIST`,
           { cause: error },
         );
@@ -90,7 +101,11 @@ export async function createBackup(options: CreateBackupOptions): Promise<Backup
       throw ioError(`backup file ${path.basename(target)}`, error);
     }
     created = true;
-    const writer = await BackupWriter.start(out, options.password, { appVersion: options.appVersion, ...(options.cost ? { cost: options.cost } : {}), ...(options.chunkBytes ? { chunkBytes: options.chunkBytes } : {}) });
+    const writer = await BackupWriter.start(out, options.password, {
+      appVersion: options.appVersion,
+      ...(options.cost ? { cost: options.cost } : {}),
+      ...(options.chunkBytes ? { chunkBytes: options.chunkBytes } : {}),
+    });
     const entries: ManifestEntry[] = [];
     const add = async (name: string, file: string): Promise<void> => {
       let size: number;
@@ -191,7 +206,8 @@ async function readBackup(file: string, password: string, sink?: (name: string, 
     if (entries.length !== seen.size) throw backupError('backup-corrupt', `manifest lists ${entries.length} entries, the backup holds ${seen.size}`);
     for (const entry of entries) {
       const got = seen.get(entry.name);
-      if (got === undefined || got.size !== entry.size || got.sha256 !== entry.sha256) throw backupError('backup-corrupt', `entry ${entry.name.slice(0, 100)} does not match the manifest (SHA-256)`);
+      if (got === undefined || got.size !== entry.size || got.sha256 !== entry.sha256)
+        throw backupError('backup-corrupt', `entry ${entry.name.slice(0, 100)} does not match the manifest (SHA-256)`);
     }
     if (!seen.has(DATABASE_ENTRY) || !seen.has(KEY_FILE_ENTRY)) throw backupError('backup-corrupt', 'database or key file missing');
     return { header: opened.header, manifest };
@@ -248,7 +264,13 @@ export async function restoreBackup(options: RestoreOptions): Promise<VerifiedBa
     await mkdir(path.join(staging, 'files'), { recursive: true, mode: 0o700 });
     await mkdir(path.join(staging, 'settings'), { recursive: true, mode: 0o700 });
     const local = (name: string): string =>
-      name === DATABASE_ENTRY ? path.join(staging, 'database') : name === KEY_FILE_ENTRY ? path.join(staging, 'keys.json') : name.startsWith(BLOB_PREFIX) ? path.join(staging, 'files', name.slice(BLOB_PREFIX.length)) : path.join(staging, 'settings', name.slice(SETTINGS_PREFIX.length));
+      name === DATABASE_ENTRY
+        ? path.join(staging, 'database')
+        : name === KEY_FILE_ENTRY
+          ? path.join(staging, 'keys.json')
+          : name.startsWith(BLOB_PREFIX)
+            ? path.join(staging, 'files', name.slice(BLOB_PREFIX.length))
+            : path.join(staging, 'settings', name.slice(SETTINGS_PREFIX.length));
     const { header, manifest } = await readBackup(options.file, options.password, async (name, data) => {
       const handle = await open(local(name), 'wx', 0o600).catch((error: unknown) => {
         throw ioError(name, error);

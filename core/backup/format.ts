@@ -57,7 +57,11 @@ export interface ManifestEntry {
   readonly sha256: string;
 }
 
-export function backupError(kind: 'backup-wrong-password' | 'backup-corrupt' | 'backup-too-new' | 'backup-weak-password' | 'backup-target-exists' | 'backup-io', detail: string, cause?: unknown): PostfachError {
+export function backupError(
+  kind: 'backup-wrong-password' | 'backup-corrupt' | 'backup-too-new' | 'backup-weak-password' | 'backup-target-exists' | 'backup-io',
+  detail: string,
+  cause?: unknown,
+): PostfachError {
   const texts = {
     'backup-wrong-password': {
       de: 'Das Passwort der Sicherung ist falsch.',
@@ -89,9 +93,7 @@ export function backupError(kind: 'backup-wrong-password' | 'backup-corrupt' | '
 
 /** The key for a password; the cost must have passed `scryptCostProblem` (callers check before, with their own error). */
 export function deriveKey(password: string, salt: Buffer, cost: ScryptCost): Promise<Buffer> {
-  return new Promise((resolve, reject) =>
-    scryptCallback(password.normalize('NFC'), salt, 32, scryptOptions(cost), (error, key) => (error ? reject(error) : resolve(key))),
-  );
+  return new Promise((resolve, reject) => scryptCallback(password.normalize('NFC'), salt, 32, scryptOptions(cost), (error, key) => (error ? reject(error) : resolve(key))));
 }
 
 export function keyCheckOf(key: Buffer): Buffer {
@@ -131,7 +133,8 @@ export class BackupWriter {
   ) {}
 
   static async start(out: FileHandle, password: string, options: { appVersion: string; cost?: ScryptCost; chunkBytes?: number; now?: Date }): Promise<BackupWriter> {
-    if (password.length < MIN_BACKUP_PASSWORD) throw backupError('backup-weak-password', `backup password has ${password.length} characters, at least ${MIN_BACKUP_PASSWORD} needed`);
+    if (password.length < MIN_BACKUP_PASSWORD)
+      throw backupError('backup-weak-password', `backup password has ${password.length} characters, at least ${MIN_BACKUP_PASSWORD} needed`);
     const cost = options.cost ?? DEFAULT_BACKUP_SCRYPT;
     // never write a header this program would refuse to read
     const problem = scryptCostProblem(cost);
@@ -250,7 +253,8 @@ export async function openBackup(file: FileHandle, password: string): Promise<Op
     throw backupError('backup-corrupt', 'header is not JSON', error);
   }
   if (header.format !== FORMAT) throw backupError('backup-corrupt', `format ${String(header.format)}`);
-  if (typeof header.version !== 'number' || header.version > FORMAT_VERSION) throw backupError('backup-too-new', `format version ${String(header.version)}, this program reads ${FORMAT_VERSION}`);
+  if (typeof header.version !== 'number' || header.version > FORMAT_VERSION)
+    throw backupError('backup-too-new', `format version ${String(header.version)}, this program reads ${FORMAT_VERSION}`);
   const kdf = header.kdf;
   if (kdf?.name !== 'scrypt' || typeof kdf.salt !== 'string' || header.cipher !== 'aes-256-gcm') {
     throw backupError('backup-corrupt', 'unsupported or damaged key derivation parameters');
@@ -269,7 +273,9 @@ export async function openBackup(file: FileHandle, password: string): Promise<Op
   }
   const prefix = Buffer.from(header.noncePrefix ?? '', 'base64');
   if (prefix.length !== NONCE_PREFIX_BYTES) throw backupError('backup-corrupt', 'nonce prefix');
-  const aad = createHash('sha256').update(Buffer.concat([magic, headerJson])).digest();
+  const aad = createHash('sha256')
+    .update(Buffer.concat([magic, headerJson]))
+    .digest();
   const start = 12 + headerLength;
   const size = (await file.stat()).size;
 
@@ -293,7 +299,11 @@ export async function openBackup(file: FileHandle, password: string): Promise<Op
           try {
             plain = Buffer.concat([decipher.update(sealed.subarray(0, length - TAG_BYTES)), decipher.final()]);
           } catch (error) {
-            throw backupError('backup-corrupt', `chunk ${index} at offset ${position - 4 - length} does not authenticate${last ? ' as the final chunk (truncated or appended data?)' : ''}`, error);
+            throw backupError(
+              'backup-corrupt',
+              `chunk ${index} at offset ${position - 4 - length} does not authenticate${last ? ' as the final chunk (truncated or appended data?)' : ''}`,
+              error,
+            );
           }
           index++;
           yield plain;
@@ -354,7 +364,8 @@ export async function readRecords(
       handlers.manifest(meta);
       continue;
     }
-    if (type !== 'F' || typeof meta.name !== 'string' || !Number.isSafeInteger(meta.size) || (meta.size as number) < 0) throw backupError('backup-corrupt', `unknown record ${type}`);
+    if (type !== 'F' || typeof meta.name !== 'string' || !Number.isSafeInteger(meta.size) || (meta.size as number) < 0)
+      throw backupError('backup-corrupt', `unknown record ${type}`);
     let remaining = meta.size as number;
     async function* data(): AsyncGenerator<Buffer> {
       while (remaining > 0) {

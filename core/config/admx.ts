@@ -106,7 +106,7 @@ function presentation(d: SettingDeclaration, lang: 'de' | 'en'): string | undefi
     case 'boolean':
       return undefined;
     case 'integer':
-      return `        <presentation id="${id}"><decimalTextBox refId="${id}" defaultValue="${typeof d.default === 'number' ? d.default : d.min ?? 0}">${label}</decimalTextBox></presentation>`;
+      return `        <presentation id="${id}"><decimalTextBox refId="${id}" defaultValue="${typeof d.default === 'number' ? d.default : (d.min ?? 0)}">${label}</decimalTextBox></presentation>`;
     case 'enum':
       return `        <presentation id="${id}"><dropdownList refId="${id}" noSort="true" defaultItem="0">${label}</dropdownList></presentation>`;
     case 'pathList':
@@ -127,8 +127,14 @@ export function generateAdml(language: (typeof ADML_LANGUAGES)[number]): string 
   for (const d of declarations) {
     strings.push([d.policyName, d.title[lang]]);
     const values = d.values && d.valueNames ? `\n\n${d.values.map((v, i) => `${v}: ${d.valueNames?.[lang][i] ?? v}`).join('\n')}` : '';
-    const limits = d.kind === 'integer' ? `\n\n${lang === 'de' ? 'Bereich' : 'Range'}: ${d.min ?? 0}–${d.max ?? ''}${d.default !== undefined ? `; ${lang === 'de' ? 'Standard' : 'default'}: ${String(d.default)}` : ''}` : '';
-    const lock = lang === 'de' ? '\n\nAktiviert: der Wert gilt und ist im Programm gesperrt („von Ihrer IT festgelegt“).' : '\n\nEnabled: the value applies and is locked in the program (“set by your IT”).';
+    const limits =
+      d.kind === 'integer'
+        ? `\n\n${lang === 'de' ? 'Bereich' : 'Range'}: ${d.min ?? 0}–${d.max ?? ''}${d.default !== undefined ? `; ${lang === 'de' ? 'Standard' : 'default'}: ${String(d.default)}` : ''}`
+        : '';
+    const lock =
+      lang === 'de'
+        ? '\n\nAktiviert: der Wert gilt und ist im Programm gesperrt („von Ihrer IT festgelegt“).'
+        : '\n\nEnabled: the value applies and is locked in the program (“set by your IT”).';
     strings.push([`${d.policyName}_Explain`, `${d.description[lang]}${values}${limits}${lock}`]);
     for (const [i, v] of (d.values ?? []).entries()) strings.push([`${d.policyName}_${v}`, d.valueNames?.[lang][i] ?? v]);
   }

@@ -65,7 +65,13 @@ function fromRegistry(d: SettingDeclaration, v: RegistryValue): { value: unknown
     case 'pathList':
     case 'certificateFiles':
       if (v.type === 'REG_MULTI_SZ') return { value: v.data.filter((s) => s.trim() !== '') };
-      if (v.type === 'REG_SZ' || v.type === 'REG_EXPAND_SZ') return { value: v.data.split(/[;\n]/).map((s) => s.trim()).filter((s) => s !== '') };
+      if (v.type === 'REG_SZ' || v.type === 'REG_EXPAND_SZ')
+        return {
+          value: v.data
+            .split(/[;\n]/)
+            .map((s) => s.trim())
+            .filter((s) => s !== ''),
+        };
       return { error: `${v.type} where REG_MULTI_SZ is expected` };
     default:
       if (v.type === 'REG_SZ' || v.type === 'REG_EXPAND_SZ') return { value: v.data.trim() };
@@ -91,7 +97,15 @@ function describeIssue(error: unknown): string {
 }
 
 /** Validates one value of one layer: converted, expanded, schema-checked, files read. */
-function accept(d: SettingDeclaration, raw: unknown, layer: ConfigLayer, where: string, env: NodeJS.ProcessEnv, platform: NodeJS.Platform, problems: ConfigProblem[]): { value: unknown } | undefined {
+function accept(
+  d: SettingDeclaration,
+  raw: unknown,
+  layer: ConfigLayer,
+  where: string,
+  env: NodeJS.ProcessEnv,
+  platform: NodeJS.Platform,
+  problems: ConfigProblem[],
+): { value: unknown } | undefined {
   let value = raw;
   if (PATH_KINDS.has(d.kind)) {
     if (typeof value === 'string') value = expandEnvironment(value, env);
@@ -100,7 +114,9 @@ function accept(d: SettingDeclaration, raw: unknown, layer: ConfigLayer, where: 
   const parsed = valueSchema(d).safeParse(value);
   const title = d.title;
   if (!parsed.success) {
-    problems.push(problem(layer, { de: `Der Wert für „${title.de}“ ist ungültig.`, en: `The value for “${title.en}” is invalid.` }, `${where}: ${describeIssue(parsed.error)}`, d.key));
+    problems.push(
+      problem(layer, { de: `Der Wert für „${title.de}“ ist ungültig.`, en: `The value for “${title.en}” is invalid.` }, `${where}: ${describeIssue(parsed.error)}`, d.key),
+    );
     return undefined;
   }
   const pathApi = platform === 'win32' ? path.win32 : path.posix;
@@ -108,7 +124,14 @@ function accept(d: SettingDeclaration, raw: unknown, layer: ConfigLayer, where: 
     const paths = (Array.isArray(parsed.data) ? parsed.data : [parsed.data]) as string[];
     const relative = paths.find((p) => !pathApi.isAbsolute(p));
     if (relative !== undefined) {
-      problems.push(problem(layer, { de: `„${title.de}“ muss ein vollständiger Pfad sein.`, en: `“${title.en}” must be a full path.` }, `${where}: not absolute: ${relative.slice(0, 200)}`, d.key));
+      problems.push(
+        problem(
+          layer,
+          { de: `„${title.de}“ muss ein vollständiger Pfad sein.`, en: `“${title.en}” must be a full path.` },
+          `${where}: not absolute: ${relative.slice(0, 200)}`,
+          d.key,
+        ),
+      );
       return undefined;
     }
     if (d.kind === 'certificateFile' || d.kind === 'certificateFiles') {
@@ -118,7 +141,12 @@ function accept(d: SettingDeclaration, raw: unknown, layer: ConfigLayer, where: 
         } catch (error) {
           const detail = error instanceof PostfachError ? `${error.kind}: ${error.detail}` : ((error as NodeJS.ErrnoException).code ?? 'unreadable');
           problems.push(
-            problem(layer, { de: `Die Zertifikatsdatei für „${title.de}“ fehlt oder ist beschädigt.`, en: `The certificate file for “${title.en}” is missing or damaged.` }, `${where}: ${file.slice(0, 200)}: ${detail.slice(0, 200)}`, d.key),
+            problem(
+              layer,
+              { de: `Die Zertifikatsdatei für „${title.de}“ fehlt oder ist beschädigt.`, en: `The certificate file for “${title.en}” is missing or damaged.` },
+              `${where}: ${file.slice(0, 200)}: ${detail.slice(0, 200)}`,
+              d.key,
+            ),
           );
           return undefined;
         }
@@ -145,12 +173,25 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Resol
   for (const [name, value] of read.values) {
     const d = byPolicyName.get(name.toLowerCase());
     if (d === undefined) {
-      problems.push(problem('policy', { de: `Unbekannter Richtlinienwert „${name.slice(0, 60)}“.`, en: `Unknown policy value “${name.slice(0, 60)}”.` }, `${policy.where}: value ${name.slice(0, 60)} is not a setting of this version`));
+      problems.push(
+        problem(
+          'policy',
+          { de: `Unbekannter Richtlinienwert „${name.slice(0, 60)}“.`, en: `Unknown policy value “${name.slice(0, 60)}”.` },
+          `${policy.where}: value ${name.slice(0, 60)} is not a setting of this version`,
+        ),
+      );
       continue;
     }
     const converted = fromRegistry(d, value);
     if ('error' in converted) {
-      problems.push(problem('policy', { de: `Der Wert für „${d.title.de}“ hat den falschen Typ.`, en: `The value for “${d.title.en}” has the wrong type.` }, `${policy.where} ${d.policyName}: ${converted.error}`, d.key));
+      problems.push(
+        problem(
+          'policy',
+          { de: `Der Wert für „${d.title.de}“ hat den falschen Typ.`, en: `The value for “${d.title.en}” has the wrong type.` },
+          `${policy.where} ${d.policyName}: ${converted.error}`,
+          d.key,
+        ),
+      );
       continue;
     }
     const ok = accept(d, converted.value, 'policy', `${policy.where} ${d.policyName}`, env, platform, problems);
@@ -169,12 +210,23 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Resol
         for (const [key, raw] of Object.entries(section)) {
           const d = byKey.get(key);
           if (d === undefined) {
-            problems.push(problem('machine-file', { de: `Unbekannte Einstellung „${key.slice(0, 60)}“.`, en: `Unknown setting “${key.slice(0, 60)}”.` }, `${machineFile}: ${sectionName}.${key.slice(0, 60)} is not a setting of this version`));
+            problems.push(
+              problem(
+                'machine-file',
+                { de: `Unbekannte Einstellung „${key.slice(0, 60)}“.`, en: `Unknown setting “${key.slice(0, 60)}”.` },
+                `${machineFile}: ${sectionName}.${key.slice(0, 60)} is not a setting of this version`,
+              ),
+            );
             continue;
           }
           if (source === 'machine-default' && !d.userEditable) {
             problems.push(
-              problem('machine-file', { de: `„${d.title.de}“ kann nur fest vorgegeben werden (unter „settings“).`, en: `“${d.title.en}” can only be fixed (under “settings”).` }, `${machineFile}: defaults.${key} is not user-editable`, d.key),
+              problem(
+                'machine-file',
+                { de: `„${d.title.de}“ kann nur fest vorgegeben werden (unter „settings“).`, en: `“${d.title.en}” can only be fixed (under “settings”).` },
+                `${machineFile}: defaults.${key} is not user-editable`,
+                d.key,
+              ),
             );
             continue;
           }
@@ -200,7 +252,11 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Resol
   const state: Record<string, SettingState> = {};
   for (const d of SETTINGS as readonly SettingDeclaration[]) {
     const chosen: Candidate | undefined =
-      policyValues.get(d.key) ?? machineValues.get(d.key) ?? userValues.get(d.key) ?? machineDefaults.get(d.key) ?? (d.default !== undefined ? { value: d.default, source: 'default' } : undefined);
+      policyValues.get(d.key) ??
+      machineValues.get(d.key) ??
+      userValues.get(d.key) ??
+      machineDefaults.get(d.key) ??
+      (d.default !== undefined ? { value: d.default, source: 'default' } : undefined);
     if (chosen !== undefined) values[d.key] = Array.isArray(chosen.value) ? [...(chosen.value as unknown[])] : chosen.value;
     const source = chosen?.source ?? 'none';
     state[d.key] = { source, locked: source === 'policy' || source === 'machine' };
@@ -213,7 +269,10 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Resol
     problems.push(
       problem(
         state.proxyMode?.source === 'policy' ? 'policy' : 'machine-file',
-        { de: `Zum Proxy-Modus „${mode}“ fehlt „${missing.de}“; es gelten die Proxy-Einstellungen des Systems.`, en: `The proxy mode “${mode}” lacks “${missing.en}”; the system proxy settings apply.` },
+        {
+          de: `Zum Proxy-Modus „${mode}“ fehlt „${missing.de}“; es gelten die Proxy-Einstellungen des Systems.`,
+          en: `The proxy mode “${mode}” lacks “${missing.en}”; the system proxy settings apply.`,
+        },
         `proxyMode ${mode} (${state.proxyMode?.source ?? 'none'}) without ${missing.key}`,
         'proxyMode',
       ),

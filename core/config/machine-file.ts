@@ -65,19 +65,40 @@ export function readMachineFile(file: string): { content: MachineFileContent | u
     };
   }
   if (!isObject(parsed)) {
-    return { content: undefined, problems: [problem('machine-file', { de: 'Die Datei enthält kein JSON-Objekt.', en: 'The file holds no JSON object.' }, `${file}: top level is ${Array.isArray(parsed) ? 'an array' : typeof parsed}`)] };
+    return {
+      content: undefined,
+      problems: [
+        problem(
+          'machine-file',
+          { de: 'Die Datei enthält kein JSON-Objekt.', en: 'The file holds no JSON object.' },
+          `${file}: top level is ${Array.isArray(parsed) ? 'an array' : typeof parsed}`,
+        ),
+      ],
+    };
   }
   const problems: ConfigProblem[] = [];
   for (const key of Object.keys(parsed)) {
     if (key !== 'settings' && key !== 'defaults' && key !== '$schema' && key !== '$comment') {
-      problems.push(problem('machine-file', { de: `Unbekannter Eintrag „${key.slice(0, 60)}“.`, en: `Unknown entry “${key.slice(0, 60)}”.` }, `${file}: top-level key ${key.slice(0, 60)} (expected settings, defaults)`));
+      problems.push(
+        problem(
+          'machine-file',
+          { de: `Unbekannter Eintrag „${key.slice(0, 60)}“.`, en: `Unknown entry “${key.slice(0, 60)}”.` },
+          `${file}: top-level key ${key.slice(0, 60)} (expected settings, defaults)`,
+        ),
+      );
     }
   }
   const section = (name: 'settings' | 'defaults'): Record<string, unknown> => {
     const value = parsed[name];
     if (value === undefined) return {};
     if (isObject(value)) return value;
-    problems.push(problem('machine-file', { de: `„${name}“ ist kein JSON-Objekt.`, en: `“${name}” is not a JSON object.` }, `${file}: ${name} is ${Array.isArray(value) ? 'an array' : typeof value}`));
+    problems.push(
+      problem(
+        'machine-file',
+        { de: `„${name}“ ist kein JSON-Objekt.`, en: `“${name}” is not a JSON object.` },
+        `${file}: ${name} is ${Array.isArray(value) ? 'an array' : typeof value}`,
+      ),
+    );
     return {};
   };
   return { content: { settings: section('settings'), defaults: section('defaults') }, problems };

@@ -34,13 +34,16 @@ const url = (protocols: readonly string[]) =>
   z
     .string()
     .max(2000)
-    .refine((value) => {
-      try {
-        return protocols.includes(new URL(value).protocol);
-      } catch {
-        return false;
-      }
-    }, `eine URL mit ${protocols.join(' oder ')}`);
+    .refine(
+      (value) => {
+        try {
+          return protocols.includes(new URL(value).protocol);
+        } catch {
+          return false;
+        }
+      },
+      `eine URL mit ${protocols.join(' oder ')}`,
+    );
 
 export const SETTINGS = [
   {

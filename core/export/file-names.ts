@@ -80,7 +80,13 @@ export function allowedExtension(detected: string | undefined, declared: string 
 /** An Office type named by a file's extension ("Lebenslauf.docx"), for content without a declared type. */
 function officeTypeByName(name: string | undefined): string | undefined {
   const dot = name?.lastIndexOf('.') ?? -1;
-  const ext = dot < 0 ? undefined : name!.slice(dot + 1).trim().toLowerCase();
+  const ext =
+    dot < 0
+      ? undefined
+      : name!
+          .slice(dot + 1)
+          .trim()
+          .toLowerCase();
   return Object.entries(OFFICE_IN_ZIP).find(([, e]) => e === ext)?.[0];
 }
 
@@ -113,7 +119,13 @@ export function attachmentFileName(wanted: string | undefined, fallback: string,
 }
 
 /** The file name of an inline document (xsb:dokument): its file name or name, the content's detected type. */
-export function inlineDocumentName(doc: { readonly ordinal: number; readonly name: string; readonly fileName?: string | undefined; readonly mimeType?: string | undefined; readonly detectedMimeType?: string | undefined }): AttachmentName {
+export function inlineDocumentName(doc: {
+  readonly ordinal: number;
+  readonly name: string;
+  readonly fileName?: string | undefined;
+  readonly mimeType?: string | undefined;
+  readonly detectedMimeType?: string | undefined;
+}): AttachmentName {
   return attachmentFileName(doc.fileName ?? doc.name, `dokument-${doc.ordinal + 1}`, doc.detectedMimeType, doc.mimeType);
 }
 

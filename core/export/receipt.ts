@@ -118,7 +118,9 @@ export function eingangInWords(receipt: ReceiptFacts): { readonly value: string;
   const at = timestampInWords(receipt.receivedAt, zone);
   const received = DE.receivedInstead(at);
   const words = DE.creationCheck[code];
-  return code === 'missing' ? { value: `${words}; ${received}` } : { value: `${creation}\n${words}; ${received}`, ...(isImplausible(code) ? { note: 'Eingang nicht plausibel' } : {}) };
+  return code === 'missing'
+    ? { value: `${words}; ${received}` }
+    : { value: `${creation}\n${words}; ${received}`, ...(isImplausible(code) ? { note: 'Eingang nicht plausibel' } : {}) };
 }
 
 /** What is said beside a signature result about the time its certificate was judged at (German). */

@@ -55,7 +55,10 @@ export interface HandoverRun {
 
 /** Words of the reason codes in `.error` markers. */
 const REASON_WORDS: Readonly<Record<string, { de: string; en: string }>> = {
-  unreadable: { de: 'Die Nachricht ist nicht lesbar; sie wird nicht übergeben. Bitte im Postfach ansehen.', en: 'The message is not readable; it is not handed over. Please look at it in the mailbox.' },
+  unreadable: {
+    de: 'Die Nachricht ist nicht lesbar; sie wird nicht übergeben. Bitte im Postfach ansehen.',
+    en: 'The message is not readable; it is not handed over. Please look at it in the mailbox.',
+  },
   quarantined: {
     de: 'Die Übergabe dieser Nachricht hat den Hintergrunddienst zum Absturz gebracht; sie wird nicht übergeben. Bitte im Postfach ansehen.',
     en: 'Handing this message over brought the background service down; it is not handed over. Please look at it in the mailbox.',
@@ -116,7 +119,14 @@ async function writeFolder(options: HandoverOptions, record: DeliveryRecord, nam
     if (documents.files.length === 0) await rmdir(path.join(temp, ATTACHMENTS_FOLDER)).catch(() => undefined);
     killPoint('handover-attachments-written');
     const files = await syncTree(temp);
-    const manifest = manifestOf(record, { folder: name, ...(again === undefined ? {} : { again }), files, timeZone: options.timeZone, appVersion: options.appVersion, now: new Date() });
+    const manifest = manifestOf(record, {
+      folder: name,
+      ...(again === undefined ? {} : { again }),
+      files,
+      timeZone: options.timeZone,
+      appVersion: options.appVersion,
+      now: new Date(),
+    });
     const bytes = Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, 'utf8');
     if (!(await writeFileOnce(temp, MANIFEST_FILE, bytes))) throw inconsistentFolder(name, 'a document is named manifest.json');
     killPoint('handover-manifest-written');
@@ -259,7 +269,8 @@ export async function handOverAgain(options: HandoverOptions, id: number): Promi
   const base = deliveryFolderName(record.messageId);
   for (let n = 1; n < 10_000; n++) {
     const name = againFolderName(base, n);
-    const taken = (await exists(path.join(folder, name))) || (await exists(path.join(folder, `${name}${DONE_SUFFIX}`))) || (await exists(path.join(folder, `${name}${ERROR_SUFFIX}`)));
+    const taken =
+      (await exists(path.join(folder, name))) || (await exists(path.join(folder, `${name}${DONE_SUFFIX}`))) || (await exists(path.join(folder, `${name}${ERROR_SUFFIX}`)));
     if (taken) continue;
     const outcome = await around(options, record, () => handOverOne(options, record, name, n));
     store.recordHandover(record.id, { state: outcome.state, folder: name, again: true, ...(outcome.reason ? { reason: outcome.reason } : {}) });

@@ -47,7 +47,10 @@ export function roleOf(file: string): ManifestFile['role'] {
   return file.split('/').length > 2 ? 'other-part' : 'attachment';
 }
 
-export function manifestOf(record: DeliveryRecord, facts: { folder: string; again?: number; files: readonly FileFacts[]; timeZone: string; appVersion: string; now: Date }): Manifest {
+export function manifestOf(
+  record: DeliveryRecord,
+  facts: { folder: string; again?: number; files: readonly FileFacts[]; timeZone: string; appVersion: string; now: Date },
+): Manifest {
   const time = officeTime(facts.timeZone);
   return {
     format: MANIFEST_FORMAT,

@@ -76,10 +76,7 @@ export function concatSources(parts: readonly ByteSource[]): ByteSource {
 }
 
 /** A source whose bytes pass through a transform on every read (e.g. base64 decoding); size must be known. */
-export function transformedSource(
-  size: number,
-  open: () => AsyncIterable<Buffer>,
-): ByteSource {
+export function transformedSource(size: number, open: () => AsyncIterable<Buffer>): ByteSource {
   return {
     size,
     async *stream(range?: ByteRange) {

@@ -112,7 +112,11 @@ function authorCheck(
     ...(since === undefined ? {} : { expiredSince: since }),
     revocation: 'not-checked',
     reasons,
-    technical: `${sig.signatureMethod}; ${sig.references.length} references${sig.failure ? `; ${sig.failure.kind}: ${sig.failure.detail}` : ''}${sig.weak ? '; weak algorithm' : ''}`.slice(0, 4000),
+    technical:
+      `${sig.signatureMethod}; ${sig.references.length} references${sig.failure ? `; ${sig.failure.kind}: ${sig.failure.detail}` : ''}${sig.weak ? '; weak algorithm' : ''}`.slice(
+        0,
+        4000,
+      ),
   };
 }
 

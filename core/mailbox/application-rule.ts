@@ -43,7 +43,10 @@ export type Choice =
   | { readonly kind: 'none'; readonly parts: readonly Part[]; readonly error: PostfachError };
 
 export async function looksLikeXml(source: ByteSource): Promise<boolean> {
-  const text = (await readAll(source, 64, { start: 0, end: Math.min(64, source.size) })).toString('utf8').replace(/^\uFEFF/, '').trimStart();
+  const text = (await readAll(source, 64, { start: 0, end: Math.min(64, source.size) }))
+    .toString('utf8')
+    .replace(/^\uFEFF/, '')
+    .trimStart();
   return text.startsWith('<');
 }
 
@@ -80,7 +83,11 @@ export async function chooseApplication(coverage: ContentCoverage): Promise<Choi
     return {
       kind: 'none',
       parts: leaves.map(extraOf),
-      error: new PostfachError('no-content', { de: 'Die Zustellung enthält keinen Inhalt.', en: 'The delivery holds no content.' }, 'no Base64Content or inline content in any container'),
+      error: new PostfachError(
+        'no-content',
+        { de: 'Die Zustellung enthält keinen Inhalt.', en: 'The delivery holds no content.' },
+        'no Base64Content or inline content in any container',
+      ),
     };
   }
   const signed = firstOfEachSha(candidates.filter((c) => c.status === 'covered'));

@@ -44,7 +44,8 @@ export function findValue(view: DeliveryView, where: 'card' | 'tree', id: string
 /** A copy of the view within the bounds; the view itself (cached for exports) stays complete. */
 export function boundedView(view: DeliveryView): DeliveryView {
   let budget: number = DETAIL_BOUNDS.total;
-  const label = (l: Label): Label => (l.de.length > DETAIL_BOUNDS.label || l.en.length > DETAIL_BOUNDS.label ? { de: clipText(l.de, DETAIL_BOUNDS.label), en: clipText(l.en, DETAIL_BOUNDS.label) } : l);
+  const label = (l: Label): Label =>
+    l.de.length > DETAIL_BOUNDS.label || l.en.length > DETAIL_BOUNDS.label ? { de: clipText(l.de, DETAIL_BOUNDS.label), en: clipText(l.en, DETAIL_BOUNDS.label) } : l;
   const value = (v: DisplayValue): DisplayValue => {
     const max = budget > 0 ? DETAIL_BOUNDS.value : DETAIL_BOUNDS.short;
     budget -= Math.min(v.raw.length, max);

@@ -43,7 +43,10 @@ export function certificateSummary(certificate: X509Certificate | Uint8Array, op
   // the words of the domain (core/domain/words), with the certificate's days in the office zone: "03.05.2036" in
   // German, "2036-05-03" in English
   const office = officeTime(options.timeZone ?? DEFAULT_OFFICE_TIME_ZONE);
-  const days = { de: { validFrom: office.date(facts.validFrom), validTo: office.date(facts.validTo) }, en: { validFrom: office.day(facts.validFrom) ?? '', validTo: office.day(facts.validTo) ?? '' } };
+  const days = {
+    de: { validFrom: office.date(facts.validFrom), validTo: office.date(facts.validTo) },
+    en: { validFrom: office.day(facts.validFrom) ?? '', validTo: office.day(facts.validTo) ?? '' },
+  };
   return { ...base, warnings: warningFacts(facts).map((w) => ({ code: w.code, ...both((words, language) => words.certificateWarning({ ...w, ...days[language] })) })) };
 }
 

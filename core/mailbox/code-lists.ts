@@ -70,7 +70,10 @@ export interface FolderImport {
 export async function importCodeListFolder(store: PostfachStore, folder: string): Promise<FolderImport> {
   let names: string[];
   try {
-    names = (await readdir(folder, { withFileTypes: true })).filter((e) => e.isFile() && /\.xml$/i.test(e.name)).map((e) => e.name).sort();
+    names = (await readdir(folder, { withFileTypes: true }))
+      .filter((e) => e.isFile() && /\.xml$/i.test(e.name))
+      .map((e) => e.name)
+      .sort();
   } catch (error) {
     return { imported: [], refused: [{ fileName: folder, kind: 'codelist-folder', detail: `cannot read the folder (${(error as NodeJS.ErrnoException).code ?? 'error'})` }] };
   }

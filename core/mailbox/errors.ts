@@ -18,15 +18,7 @@
 import { INPUT_FILE_TEXT, PostfachError, type UserText } from '../errors.js';
 
 export type MailboxErrorKind =
-  | 'store-not-open'
-  | 'identity-missing'
-  | 'input-file'
-  | 'identity-invalid'
-  | 'fetch-running'
-  | 'network'
-  | 'http-status'
-  | 'document-missing'
-  | 'value-missing';
+  'store-not-open' | 'identity-missing' | 'input-file' | 'identity-invalid' | 'fetch-running' | 'network' | 'http-status' | 'document-missing' | 'value-missing';
 
 const texts: Record<MailboxErrorKind, UserText> = {
   'store-not-open': {

@@ -109,7 +109,11 @@ export function receiptFacts(record: DeliveryRecord, timeZone?: string): Receipt
     sender: `${sender ? subjectName(sender) : 'unbekannt'}${isUnsigned(record) === true ? ' (laut Nachricht; keine Signatur des Absenders erfasst den Antrag)' : ''}`,
     recipient: recipient ? subjectName(recipient) : 'unbekannt',
     signatures,
-    inspections: inspectionsOf(record).map((i) => ({ subject: i.subject === '' ? DE.inspectionSubjectUnknown : i.subject, result: inspectionWords(i), ...(i.time ? { time: i.time } : {}) })),
+    inspections: inspectionsOf(record).map((i) => ({
+      subject: i.subject === '' ? DE.inspectionSubjectUnknown : i.subject,
+      result: inspectionWords(i),
+      ...(i.time ? { time: i.time } : {}),
+    })),
     contentSha256: record.content.sha256,
     contentSize: record.content.size,
     ...(isUnsigned(record) === undefined ? {} : { unsigned: isUnsigned(record) }),
@@ -124,13 +128,16 @@ export function receiptFacts(record: DeliveryRecord, timeZone?: string): Receipt
   };
 }
 
-
 /**
  * OSCI attachments (kept as separate files in the store) into the folder: safe names, never overwriting. A part
  * that is not a signed part of the application (extra, unsigned, duplicate, foreign-encrypted, ...) goes into the
  * subfolder EXTRA_PARTS_FOLDER with its status in front of its name, so it is never mistaken for a genuine one.
  */
-async function exportStoredAttachments(store: PostfachStore, record: DeliveryRecord, folder: string): Promise<Array<{ path: string; size: number; sha256: string; allowed: boolean }>> {
+async function exportStoredAttachments(
+  store: PostfachStore,
+  record: DeliveryRecord,
+  folder: string,
+): Promise<Array<{ path: string; size: number; sha256: string; allowed: boolean }>> {
   await createFolder(folder);
   const written: Array<{ path: string; size: number; sha256: string; allowed: boolean }> = [];
   let extraFolder: string | undefined;
@@ -141,7 +148,11 @@ async function exportStoredAttachments(store: PostfachStore, record: DeliveryRec
       await createFolder(extraFolder);
     }
     const { fileName, allowed } = storedAttachmentFile(attachment, extra);
-    const { path: target, size, sha256 } = await writeNewFile(extraFolder !== undefined && extra !== undefined ? extraFolder : folder, fileName, store.openAttachment(attachment.id));
+    const {
+      path: target,
+      size,
+      sha256,
+    } = await writeNewFile(extraFolder !== undefined && extra !== undefined ? extraFolder : folder, fileName, store.openAttachment(attachment.id));
     written.push({ path: target, size, sha256, allowed });
   }
   return written;
@@ -171,7 +182,14 @@ export async function exportMessage(store: PostfachStore, id: number, format: Ex
  * The files of an export without recording it: for the hand-over folder (core/handover), which audits its own
  * hand-over and must not change the caseworker's "neu"/"exportiert" state.
  */
-export async function writeMessageExport(store: PostfachStore, id: number, format: ExportFormat, target: string, cache: ViewCache, options: ExportOptions = {}): Promise<ExportResult> {
+export async function writeMessageExport(
+  store: PostfachStore,
+  id: number,
+  format: ExportFormat,
+  target: string,
+  cache: ViewCache,
+  options: ExportOptions = {},
+): Promise<ExportResult> {
   const record = store.getDelivery(id);
   const source = contentSource(store, record);
   if (format !== 'attachments') {
@@ -189,11 +207,16 @@ export async function writeMessageExport(store: PostfachStore, id: number, forma
     case 'pdf': {
       const view = await storedView(store, record, cache);
       if (view === undefined) throw notReadable();
-      const pdf = await exportPdf(view, receiptFacts(record, options.timeZone), {
-        source,
-        xmlFileName: `${safeFileName(`Antrag-${record.messageId}`, 'Antrag')}.xml`,
-        caseWork: { aktenzeichen: record.aktenzeichen, note: record.note, followUpOn: record.followUpOn },
-      }, target);
+      const pdf = await exportPdf(
+        view,
+        receiptFacts(record, options.timeZone),
+        {
+          source,
+          xmlFileName: `${safeFileName(`Antrag-${record.messageId}`, 'Antrag')}.xml`,
+          caseWork: { aktenzeichen: record.aktenzeichen, note: record.note, followUpOn: record.followUpOn },
+        },
+        target,
+      );
       result = { files: [{ path: pdf.path, size: pdf.size }], pdfa: pdf.pdfa, notes: [...pdf.pdfaBlockers] };
       break;
     }
@@ -210,7 +233,8 @@ export async function writeMessageExport(store: PostfachStore, id: number, forma
       if (only?.source === 'content') throw mailboxError('document-missing', 'single-document export of the delivered content: use the XML export');
       const documents = view === undefined ? [] : only === undefined ? view.documents : only.source === 'inline' ? view.documents.filter((d) => d.ordinal === only.ordinal) : [];
       const stored = only === undefined ? record.attachments : only.source === 'attachment' ? record.attachments.filter((a) => a.id === only.attachmentId) : [];
-      if (only !== undefined && documents.length + stored.length === 0) throw mailboxError('document-missing', `single-document export: no ${only.source} document with that reference`);
+      if (only !== undefined && documents.length + stored.length === 0)
+        throw mailboxError('document-missing', `single-document export: no ${only.source} document with that reference`);
       const inline = documents.length > 0 ? await exportAttachments(source, documents, target) : [];
       const osci = stored.length > 0 || only === undefined ? await exportStoredAttachments(store, { ...record, attachments: stored }, target) : [];
       const all = [...inline, ...osci];

@@ -135,8 +135,7 @@ export async function runFetch(options: FetchOptions): Promise<FetchResult> {
   let receipts = 0;
   const newIds: number[] = [];
   const received: string[] = [];
-  const progress = (phase: FetchProgress['phase']): void =>
-    options.onProgress?.({ phase, messagesDone: done, bytesDone: bytes, newMessages: fresh, duplicates, unreadable });
+  const progress = (phase: FetchProgress['phase']): void => options.onProgress?.({ phase, messagesDone: done, bytesDone: bytes, newMessages: fresh, duplicates, unreadable });
   const post = options.post ?? transportFor(identity, (n) => (bytes += n), options.network);
   const result = (outcome: FetchResult['outcome'], error?: PostfachError): FetchResult => ({
     outcome,
@@ -207,7 +206,11 @@ export async function runFetch(options: FetchOptions): Promise<FetchResult> {
 }
 
 /** Opens a dialog and closes it again: reachability, the keys (only the key holder can read the challenge), the signer. */
-export async function testConnection(identity: MailboxIdentity, post?: PostFunction, network?: NetworkSettings): Promise<{ ok: true; url: string; durationMs: number; signer?: ReturnType<typeof certificateSummary> }> {
+export async function testConnection(
+  identity: MailboxIdentity,
+  post?: PostFunction,
+  network?: NetworkSettings,
+): Promise<{ ok: true; url: string; durationMs: number; signer?: ReturnType<typeof certificateSummary> }> {
   const started = Date.now();
   const dialog = await ExplicitDialog.open(clientOptions(identity, post ?? transportFor(identity, undefined, network)));
   try {

@@ -130,9 +130,16 @@ function checkUrl(url: string): string {
 }
 
 /** Reads the connection part of a set-up (certificate files) into a Connection. */
-export function connectionFromFiles(input: Omit<ConnectionUpdate, 'intermediaryUrl' | 'intermediaryCertificateFile'> & { intermediaryUrl: string; intermediaryCertificateFile: string; trustedCaFiles?: readonly string[] | undefined }): Connection {
+export function connectionFromFiles(
+  input: Omit<ConnectionUpdate, 'intermediaryUrl' | 'intermediaryCertificateFile'> & {
+    intermediaryUrl: string;
+    intermediaryCertificateFile: string;
+    trustedCaFiles?: readonly string[] | undefined;
+  },
+): Connection {
   const intermediaryCertificate = certificatesFrom([input.intermediaryCertificateFile], 'intermediary certificate')[0] as X509Certificate;
-  const signers = input.intermediarySignerFiles && input.intermediarySignerFiles.length > 0 ? certificatesFrom(input.intermediarySignerFiles, 'intermediary signer') : [intermediaryCertificate];
+  const signers =
+    input.intermediarySignerFiles && input.intermediarySignerFiles.length > 0 ? certificatesFrom(input.intermediarySignerFiles, 'intermediary signer') : [intermediaryCertificate];
   return {
     intermediaryUrl: checkUrl(input.intermediaryUrl),
     intermediaryCertificate,
@@ -145,7 +152,9 @@ export function connectionFromFiles(input: Omit<ConnectionUpdate, 'intermediaryU
 }
 
 /** The keys of a set-up from its key file(s): cipher key, signature key (may be the same), chain certificates. */
-export function keysFromFiles(input: Pick<IdentitySetup, 'keyFile' | 'password' | 'signatureKeyFile' | 'signaturePassword' | 'cipherKeyFingerprint' | 'signatureKeyFingerprint'>): Pick<MailboxIdentity, 'cipherKey' | 'signatureKey' | 'chain'> {
+export function keysFromFiles(
+  input: Pick<IdentitySetup, 'keyFile' | 'password' | 'signatureKeyFile' | 'signaturePassword' | 'cipherKeyFingerprint' | 'signatureKeyFingerprint'>,
+): Pick<MailboxIdentity, 'cipherKey' | 'signatureKey' | 'chain'> {
   const primary = loadPkcs12(readInput(input.keyFile, 'key file'), input.password);
   let signatureFile: Pkcs12Contents | undefined;
   if (input.signatureKeyFile !== undefined) {
@@ -212,7 +221,10 @@ function connectionFromJson(json: JsonValue): Connection {
   } catch (error) {
     throw new PostfachError(
       'store-corrupt',
-      { de: 'Die gespeicherte Einrichtung des Postfachs ist beschädigt. Bitte das Postfach neu einrichten.', en: 'The stored mailbox set-up is damaged. Please set the mailbox up again.' },
+      {
+        de: 'Die gespeicherte Einrichtung des Postfachs ist beschädigt. Bitte das Postfach neu einrichten.',
+        en: 'The stored mailbox set-up is damaged. Please set the mailbox up again.',
+      },
       `mailbox connection JSON unreadable: ${error instanceof Error ? error.name : 'error'}`,
     );
   }
@@ -344,4 +356,3 @@ export function identityDto(identity: MailboxIdentity, now = new Date(), timeZon
     configuredAt: identity.configuredAt,
   };
 }
-

@@ -10,7 +10,11 @@ import { PostfachError } from '../errors.js';
 import { describeCertificate } from '../pki/certificate-facts.js';
 import type { MailboxIdentity } from './identity.js';
 
-export function checkKeyPolicy(identity: Pick<MailboxIdentity, 'cipherKey' | 'signatureKey'>, config: ResolvedConfig | undefined, options: { now?: Date; requireValidNow?: boolean } = {}): void {
+export function checkKeyPolicy(
+  identity: Pick<MailboxIdentity, 'cipherKey' | 'signatureKey'>,
+  config: ResolvedConfig | undefined,
+  options: { now?: Date; requireValidNow?: boolean } = {},
+): void {
   const now = options.now ?? new Date();
   const minimum = config?.values.minimumKeyBits ?? 2048;
   const refuseSelfSigned = config?.values.refuseSelfSignedMailboxCertificates ?? false;
@@ -49,7 +53,10 @@ export function checkKeyPolicy(identity: Pick<MailboxIdentity, 'cipherKey' | 'si
       throw new PostfachError(
         'key-not-valid-now',
         {
-          de: to.getTime() <= now.getTime() ? 'Das Zertifikat des Postfachschlüssels ist abgelaufen und kann nicht eingerichtet werden.' : 'Das Zertifikat des Postfachschlüssels ist noch nicht gültig.',
+          de:
+            to.getTime() <= now.getTime()
+              ? 'Das Zertifikat des Postfachschlüssels ist abgelaufen und kann nicht eingerichtet werden.'
+              : 'Das Zertifikat des Postfachschlüssels ist noch nicht gültig.',
           en: to.getTime() <= now.getTime() ? 'The mailbox key’s certificate has expired and cannot be set up.' : 'The mailbox key’s certificate is not valid yet.',
         },
         `${role} certificate valid ${from.toISOString()}..${to.toISOString()}; sha256=${cert.fingerprint256}`,

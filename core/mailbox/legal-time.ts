@@ -113,7 +113,12 @@ const storedCheck = z.object({
   check: z.strictObject({
     code: z.enum(CREATION_CHECK_CODES),
     reference: z.string().max(40).optional(),
-    toleranceSeconds: z.number().int().nonnegative().max(86_400 * 366).optional(),
+    toleranceSeconds: z
+      .number()
+      .int()
+      .nonnegative()
+      .max(86_400 * 366)
+      .optional(),
   }),
 });
 
@@ -125,8 +130,7 @@ const storedCheck = z.object({
 export function judgingTimeOfRecord(record: Pick<DeliveryRecord, 'processCard' | 'times'>): JudgingTime & { readonly check: CreationCheck } {
   const receivedAt = new Date(record.times.fetchedAt);
   const check =
-    storedCreationCheck(record.processCard.creationCheck) ??
-    checkCreation({ creation: record.processCard.creation, forwarding: record.processCard.forwarding, receivedAt });
+    storedCreationCheck(record.processCard.creationCheck) ?? checkCreation({ creation: record.processCard.creation, forwarding: record.processCard.forwarding, receivedAt });
   return { ...judgingTime(check, record.processCard.creation, receivedAt), check };
 }
 

@@ -23,7 +23,8 @@ import { clipText } from '../text-bounds.js';
 import { boundedView, findValue } from './bounded-view.js';
 
 /** Inline documents (xsb:dokument in the XML) and OSCI attachments, one list for the viewer. */
-export type DocumentRef = { readonly source: 'inline'; readonly ordinal: number } | { readonly source: 'attachment'; readonly attachmentId: number } | { readonly source: 'content' };
+export type DocumentRef =
+  { readonly source: 'inline'; readonly ordinal: number } | { readonly source: 'attachment'; readonly attachmentId: number } | { readonly source: 'content' };
 
 /** One part of the delivery as stored: the content (the application, or the delivery as received) or an attachment. */
 export interface StoredPart {
@@ -215,7 +216,12 @@ function attachmentMismatch(detected: string | undefined): { de: string; en: str
 }
 
 /** Opens a message for a caseworker: audited as "geöffnet" and marked read by the store. */
-export async function messageDetail(store: PostfachStore, ref: DeliveryRef, cache: ViewCache, options: { readonly timeZone?: string; readonly viewRefused?: PostfachError } = {}): Promise<MessageFacts> {
+export async function messageDetail(
+  store: PostfachStore,
+  ref: DeliveryRef,
+  cache: ViewCache,
+  options: { readonly timeZone?: string; readonly viewRefused?: PostfachError } = {},
+): Promise<MessageFacts> {
   const record = store.openDelivery(ref);
   // refused (the content brought the service down before): shown without the view, with the reason
   const { view, error } = options.viewRefused === undefined ? await viewOf(store, record, cache) : { view: undefined, error: options.viewRefused };

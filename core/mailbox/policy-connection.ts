@@ -47,7 +47,9 @@ export function connectionUnderPolicy(connection: Connection, config: ResolvedCo
   if (config === undefined) return connection;
   const locked = (key: keyof ResolvedConfig['state']) => config.state[key].locked;
   const v = config.values;
-  const intermediaryCertificate = locked('intermediaryCertificateFile') ? (certificates([v.intermediaryCertificateFile as string])[0] ?? connection.intermediaryCertificate) : connection.intermediaryCertificate;
+  const intermediaryCertificate = locked('intermediaryCertificateFile')
+    ? (certificates([v.intermediaryCertificateFile as string])[0] ?? connection.intermediaryCertificate)
+    : connection.intermediaryCertificate;
   const signers = locked('intermediarySignerFiles') ? certificates(v.intermediarySignerFiles) : undefined;
   const extraTls = config.state.tlsCaFiles.source === 'default' || config.state.tlsCaFiles.source === 'none' ? [] : certificates(v.tlsCaFiles);
   const known = new Set(connection.tlsCas.map((c) => c.fingerprint256));
@@ -55,7 +57,12 @@ export function connectionUnderPolicy(connection: Connection, config: ResolvedCo
     ...connection,
     intermediaryUrl: locked('intermediaryUrl') && v.intermediaryUrl ? v.intermediaryUrl : connection.intermediaryUrl,
     intermediaryCertificate,
-    intermediarySigners: signers && signers.length > 0 ? signers : locked('intermediaryCertificateFile') && !connection.intermediarySigners.some((s) => s.ca) ? [intermediaryCertificate] : connection.intermediarySigners,
+    intermediarySigners:
+      signers && signers.length > 0
+        ? signers
+        : locked('intermediaryCertificateFile') && !connection.intermediarySigners.some((s) => s.ca)
+          ? [intermediaryCertificate]
+          : connection.intermediarySigners,
     trustedCas: locked('trustedCaFiles') ? certificates(v.trustedCaFiles) : connection.trustedCas,
     tlsCas: [...connection.tlsCas, ...extraTls.filter((c) => !known.has(c.fingerprint256))],
   };

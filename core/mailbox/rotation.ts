@@ -104,7 +104,10 @@ const INTERRUPTIONS: Readonly<Record<string, UserText>> = {
   'dialog-mismatch': { de: 'Die Verbindung zum Intermediär wurde unterbrochen.', en: 'The connection to the intermediary was interrupted.' },
   'dialog-closed': { de: 'Die Verbindung zum Intermediär wurde unterbrochen.', en: 'The connection to the intermediary was interrupted.' },
   'signer-untrusted': { de: 'Die Antwort war nicht vom eingestellten Intermediär signiert.', en: 'The answer was not signed by the configured intermediary.' },
-  'transport-decryption': { de: 'Die Antwort des Intermediärs konnte mit dem alten Schlüssel nicht entschlüsselt werden.', en: 'The intermediary’s answer could not be decrypted with the old key.' },
+  'transport-decryption': {
+    de: 'Die Antwort des Intermediärs konnte mit dem alten Schlüssel nicht entschlüsselt werden.',
+    en: 'The intermediary’s answer could not be decrypted with the old key.',
+  },
   'no-matching-key': { de: 'Der alte Schlüssel passt nicht zur Antwort des Intermediärs.', en: 'The old key does not fit the intermediary’s answer.' },
   'proxy-auth': { de: 'Der Proxy hat die Anmeldung abgelehnt.', en: 'The proxy refused the sign-in.' },
   'tls-untrusted': { de: 'Dem Serverzertifikat des Intermediärs wird nicht vertraut.', en: 'The intermediary’s server certificate is not trusted.' },
@@ -161,7 +164,11 @@ export function rotationStatus(store: PostfachStore, now = new Date()): Rotation
 }
 
 /** Step 1: reads and checks the new key file and stages it (replaces a staged, not yet switched one). */
-export function stageRotation(store: PostfachStore, input: Pick<IdentitySetup, 'keyFile' | 'password' | 'signatureKeyFile' | 'signaturePassword' | 'cipherKeyFingerprint' | 'signatureKeyFingerprint'>, config?: ResolvedConfig): RotationStatus {
+export function stageRotation(
+  store: PostfachStore,
+  input: Pick<IdentitySetup, 'keyFile' | 'password' | 'signatureKeyFile' | 'signaturePassword' | 'cipherKeyFingerprint' | 'signatureKeyFingerprint'>,
+  config?: ResolvedConfig,
+): RotationStatus {
   const record = store.readMailboxIdentity();
   if (record === undefined) throw mailboxError('identity-missing', 'key rotation without a mailbox identity');
   const current = identityFromRecord(record);
@@ -169,12 +176,19 @@ export function stageRotation(store: PostfachStore, input: Pick<IdentitySetup, '
   if (loaded.cipherKey.certificate.fingerprint256 === current.cipherKey.certificate.fingerprint256) {
     throw rotationError(
       'rotation-same-certificate',
-      { de: 'Die Schlüsseldatei enthält das Zertifikat, das schon eingerichtet ist. Bitte die Datei mit dem neuen Zertifikat wählen.', en: 'The key file holds the certificate already set up. Please choose the file with the new certificate.' },
+      {
+        de: 'Die Schlüsseldatei enthält das Zertifikat, das schon eingerichtet ist. Bitte die Datei mit dem neuen Zertifikat wählen.',
+        en: 'The key file holds the certificate already set up. Please choose the file with the new certificate.',
+      },
       `new cipher certificate equals the current one (sha256=${current.cipherKey.certificate.fingerprint256})`,
     );
   }
   if (!suitsRole(loaded.cipherKey.certificate, 'cipher')) {
-    throw rotationError('rotation-unsuitable', { de: 'Das neue Zertifikat ist nicht für die Verschlüsselung zugelassen (Schlüsselverwendung).', en: 'The new certificate is not allowed for encryption (key usage).' }, 'key usage lacks keyEncipherment');
+    throw rotationError(
+      'rotation-unsuitable',
+      { de: 'Das neue Zertifikat ist nicht für die Verschlüsselung zugelassen (Schlüsselverwendung).', en: 'The new certificate is not allowed for encryption (key usage).' },
+      'key usage lacks keyEncipherment',
+    );
   }
   checkKeyPolicy(loaded, config, { requireValidNow: true });
   const same = loaded.signatureKey.certificateDer.equals(loaded.cipherKey.certificateDer);
@@ -214,7 +228,14 @@ export interface RunRotationOptions {
 export async function runRotation(store: PostfachStore, options: RunRotationOptions): Promise<{ status: RotationStatus; fetch?: FetchResult }> {
   const rotation = store.readKeyRotation();
   if (rotation === undefined) {
-    throw rotationError('rotation-none', { de: 'Es ist kein Zertifikatswechsel begonnen. Bitte zuerst das neue Zertifikat einlesen.', en: 'No certificate change has been started. Please import the new certificate first.' }, 'no staged key rotation');
+    throw rotationError(
+      'rotation-none',
+      {
+        de: 'Es ist kein Zertifikatswechsel begonnen. Bitte zuerst das neue Zertifikat einlesen.',
+        en: 'No certificate change has been started. Please import the new certificate first.',
+      },
+      'no staged key rotation',
+    );
   }
   let fetch: FetchResult | undefined;
   if (rotation.state !== 'drained') {

@@ -104,16 +104,24 @@ export class StoreSession {
    * Creates the store and opens it. `prepare` (e.g. saving the mailbox identity of a set-up) runs on the new store
    * first; when it fails, the new store is removed again and the one open before stays open.
    */
-  async create(wanted: string | undefined, wrappers: { password?: string; protector?: boolean }, prepare?: (store: PostfachStore) => void | Promise<void>): Promise<{ store: PostfachStore; recoveryKey: string }> {
+  async create(
+    wanted: string | undefined,
+    wrappers: { password?: string; protector?: boolean },
+    prepare?: (store: PostfachStore) => void | Promise<void>,
+  ): Promise<{ store: PostfachStore; recoveryKey: string }> {
     const file = this.resolvePath(wanted);
     if (wrappers.protector === true && this.options.protector === undefined) {
       throw storeError('store-key-unavailable', 'store creation with protector requested, but the host offers none');
     }
-    const created = await PostfachStore.create(file, {
-      ...this.options.storeOptions,
-      ...(wrappers.password === undefined ? {} : { password: wrappers.password }),
-      ...(wrappers.protector === true && this.options.protector ? { protector: this.options.protector } : {}),
-    }, prepare);
+    const created = await PostfachStore.create(
+      file,
+      {
+        ...this.options.storeOptions,
+        ...(wrappers.password === undefined ? {} : { password: wrappers.password }),
+        ...(wrappers.protector === true && this.options.protector ? { protector: this.options.protector } : {}),
+      },
+      prepare,
+    );
     this.close();
     this.current = { store: created.store, path: file };
     return created;

@@ -32,10 +32,7 @@ import { tlsFailure } from './tls-errors.js';
 
 /** How the intermediary is reached (core/config's proxy settings; `env`: the environment variables, the default). */
 export type ProxySetting =
-  | { readonly mode: 'env' }
-  | { readonly mode: 'direct' }
-  | { readonly mode: 'fixed'; readonly url: string }
-  | { readonly mode: 'pac'; readonly pacUrl: string };
+  { readonly mode: 'env' } | { readonly mode: 'direct' } | { readonly mode: 'fixed'; readonly url: string } | { readonly mode: 'pac'; readonly pacUrl: string };
 
 export interface HttpTransportOptions {
   readonly url: string;
@@ -257,7 +254,10 @@ async function responseStream(response: http.IncomingMessage, target: URL, onByt
   if (response.statusCode === 407) {
     response.resume();
     const credentials = proxy !== '' && new URL(proxy).username !== '';
-    throw proxyAuthError(proxy, `HTTP 407 ${response.statusMessage ?? ''} (${credentials ? 'credentials refused' : 'no credentials configured'}; Proxy-Authenticate: ${String(response.headers['proxy-authenticate'] ?? 'none').slice(0, 100)})`);
+    throw proxyAuthError(
+      proxy,
+      `HTTP 407 ${response.statusMessage ?? ''} (${credentials ? 'credentials refused' : 'no credentials configured'}; Proxy-Authenticate: ${String(response.headers['proxy-authenticate'] ?? 'none').slice(0, 100)})`,
+    );
   }
   // not 200: an OSCI fault (some intermediaries answer faults with 500) or an error page of a server or proxy
   const iterator = response[Symbol.asyncIterator]();

@@ -111,7 +111,10 @@ export function reevaluatedSignatures(row: StoredTrustRow, trust: TrustContext, 
     return { ...check, certificate: status, reasons };
   });
   if (!changed) return undefined;
-  return { signatureResult: { ...(row.signatureResult as Record<string, JsonValue>), checks: checks as unknown as JsonValue[] }, signatureStatus: listStatusOf(statusChecks(checks, row), row.unreadable) };
+  return {
+    signatureResult: { ...(row.signatureResult as Record<string, JsonValue>), checks: checks as unknown as JsonValue[] },
+    signatureStatus: listStatusOf(statusChecks(checks, row), row.unreadable),
+  };
 }
 
 /** The judgement under a set of CAs as the store runs it over its deliveries (core/store trusted-cas.ts). */

@@ -72,7 +72,9 @@ export class TechLog {
   read(filter: (line: LogLine) => boolean = () => true, limit = 200): LogLine[] {
     let names: string[];
     try {
-      names = readdirSync(this.dir).filter((n) => /^postfach-\d{4}-\d{2}\.log$/.test(n)).sort();
+      names = readdirSync(this.dir)
+        .filter((n) => /^postfach-\d{4}-\d{2}\.log$/.test(n))
+        .sort();
     } catch {
       return [];
     }

@@ -16,12 +16,7 @@ import { readMultipart, type MimeEntity } from './mime/reader.js';
 import { verifyMessageSignature, type MessageSignatureResult } from './signature/message-signature.js';
 import type { TrustAnchors } from './signature/trust.js';
 import { readPlaintext } from './crypto/symmetric.js';
-import {
-  decryptTransport,
-  isTransportEnvelope,
-  parseRootPart,
-  type TransportAlgorithms,
-} from './transport-encryption.js';
+import { decryptTransport, isTransportEnvelope, parseRootPart, type TransportAlgorithms } from './transport-encryption.js';
 
 export interface DecodeOptions {
   /** Cipher keys that may open the transport layer (client: own cipher key; intermediary: its cipher key). */

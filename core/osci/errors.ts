@@ -120,11 +120,7 @@ const texts: Record<OsciErrorKind, UserText> = {
   },
 };
 
-export function osciError(
-  kind: OsciErrorKind,
-  detail: string,
-  options: { osciCode?: string; cause?: unknown; text?: UserText } = {},
-): PostfachError {
+export function osciError(kind: OsciErrorKind, detail: string, options: { osciCode?: string; cause?: unknown; text?: UserText } = {}): PostfachError {
   return new PostfachError(kind, options.text ?? texts[kind], detail, {
     ...(options.osciCode === undefined ? {} : { osciCode: options.osciCode }),
     ...(options.cause === undefined ? {} : { cause: options.cause }),

@@ -34,13 +34,7 @@ export {
 } from './messages/build.js';
 export { certificateElementId, type CertificateInput } from './messages/certificates.js';
 export { contentPackageSource, contentPackageXmlOf } from './messages/content-package.js';
-export {
-  checkRequestControlBlock,
-  checkResponseControlBlock,
-  controlBlockViolations,
-  EXPLICIT_DIALOG_ONLY,
-  type SupplierDialogState,
-} from './messages/control-block.js';
+export { checkRequestControlBlock, checkResponseControlBlock, controlBlockViolations, EXPLICIT_DIALOG_ONLY, type SupplierDialogState } from './messages/control-block.js';
 export { FEEDBACK_CODES, feedbackCode, feedbackEntry, feedbackText, isErrorCode } from './messages/feedback-codes.js';
 export type * from './messages/model.js';
 export { encryptTransport, type TransportAlgorithms, type TransportEncryptionOptions } from './transport-encryption.js';

@@ -145,7 +145,19 @@ export async function inspectMessage(body: ByteSource, options: InspectOptions):
     size: body.size,
     sha256: whole,
     transport: null,
-    signature: { present: false, wrapper: null, valid: false, allPartsSigned: false, signer: null, signerSha256: null, pinned: false, algorithm: null, references: [], uncovered: [], weak: false },
+    signature: {
+      present: false,
+      wrapper: null,
+      valid: false,
+      allPartsSigned: false,
+      signer: null,
+      signerSha256: null,
+      pinned: false,
+      algorithm: null,
+      references: [],
+      uncovered: [],
+      weak: false,
+    },
     containers: [],
     contents: [],
     coverage: [],
@@ -350,13 +362,16 @@ async function fillReport(report: InspectReport, decoded: DecodedMessage, option
   const uncovered = coverage.items.find((c) => c.status === 'not-covered');
   if (uncovered && !options.allowUncoveredContent) {
     fail(
-      osciError('signature-incomplete', `content ${(uncovered.item.id ?? uncovered.item.kind).slice(0, 80)} in container ${uncovered.path.slice(0, 120)} is not covered by the container's signature`, {
-        text: {
-          de: 'Die Signatur eines Inhaltscontainers deckt nicht alle seine Inhalte ab.',
-          en: 'The signature of a content container does not cover all of its contents.',
+      osciError(
+        'signature-incomplete',
+        `content ${(uncovered.item.id ?? uncovered.item.kind).slice(0, 80)} in container ${uncovered.path.slice(0, 120)} is not covered by the container's signature`,
+        {
+          text: {
+            de: 'Die Signatur eines Inhaltscontainers deckt nicht alle seine Inhalte ab.',
+            en: 'The signature of a content container does not cover all of its contents.',
+          },
         },
-      }),
+      ),
     );
   }
 }
-

@@ -15,12 +15,7 @@ import { osciError } from './errors.js';
 import { DEFAULTS, symmetricAlgorithm, type SymmetricAlgorithm } from './crypto/algorithms.js';
 import { unwrapKey, wrapKey, type KeyTransportMethod } from './crypto/rsa-key-transport.js';
 import { decryptSymmetric, encryptSymmetricStream, ivLengthFor, newSymmetricKey } from './crypto/symmetric.js';
-import {
-  cipherReferenceXml,
-  encryptedKeyWithCertificateXml,
-  encryptionMethodXml,
-  parseEncryptedData,
-} from './crypto/xmlenc.js';
+import { cipherReferenceXml, encryptedKeyWithCertificateXml, encryptionMethodXml, parseEncryptedData } from './crypto/xmlenc.js';
 import { buildMultipart, newBoundary, soapPart } from './mime/writer.js';
 import { partById, type MimeEntity } from './mime/reader.js';
 import { NS, schemaLocation } from './xml/namespaces.js';
@@ -56,12 +51,7 @@ export function isTransportEnvelope(xml: ParsedXml): boolean {
   return !!body && !!firstChild(body, NS.xenc, 'EncryptedData') && !firstChild(xml.root, NS.soap, 'Header');
 }
 
-export async function decryptTransport(
-  entity: MimeEntity,
-  envelope: ParsedXml,
-  keys: readonly KeyEntry[],
-  scope: SpoolScope,
-): Promise<TransportDecryption> {
+export async function decryptTransport(entity: MimeEntity, envelope: ParsedXml, keys: readonly KeyEntry[], scope: SpoolScope): Promise<TransportDecryption> {
   const what = 'transport layer';
   const body = firstChild(envelope.root, NS.soap, 'Body');
   const encEl = body ? firstChild(body, NS.xenc, 'EncryptedData') : undefined;
@@ -127,11 +117,7 @@ export interface TransportEncryptionOptions {
 }
 
 /** Encrypts a complete inner MIME entity for the recipient's cipher certificate; returns the HTTP body. */
-export function encryptTransport(
-  inner: ByteSource,
-  recipient: X509Certificate,
-  options: TransportEncryptionOptions = {},
-): ByteSource {
+export function encryptTransport(inner: ByteSource, recipient: X509Certificate, options: TransportEncryptionOptions = {}): ByteSource {
   const symUri = options.symmetric ?? DEFAULTS.symmetric;
   const alg: SymmetricAlgorithm = symmetricAlgorithm(symUri);
   const ivLength = alg.mode === 'cbc' ? alg.blockSize : (options.ivLength ?? DEFAULTS.ivLength);
@@ -174,4 +160,3 @@ export async function parseRootPart(entity: MimeEntity, what: string, maxBytes?:
   // large text (CipherValue, Base64Content) stays in the source; `limit` bounds what is parsed into the DOM
   return parseXmlSource(src, { what, maxBytes: limit });
 }
-

@@ -58,9 +58,7 @@ function nameAsn1(name: NameSpec): forge.asn1.Asn1 {
         seq([
           oid(NAME_OIDS[type]),
           // countries as PrintableString (RFC 5280), everything else as UTF8String
-          type === 'C'
-            ? asn1.create(U, T.PRINTABLESTRING, false, value)
-            : asn1.create(U, T.UTF8, false, Buffer.from(value, 'utf8').toString('binary')),
+          type === 'C' ? asn1.create(U, T.PRINTABLESTRING, false, value) : asn1.create(U, T.UTF8, false, Buffer.from(value, 'utf8').toString('binary')),
         ]),
       ]),
     ),
@@ -69,9 +67,7 @@ function nameAsn1(name: NameSpec): forge.asn1.Asn1 {
 
 function timeAsn1(date: Date): forge.asn1.Asn1 {
   // RFC 5280 §4.1.2.5: UTCTime up to 2049, GeneralizedTime from 2050
-  return date.getUTCFullYear() < 2050
-    ? asn1.create(U, T.UTCTIME, false, asn1.dateToUtcTime(date))
-    : asn1.create(U, T.GENERALIZEDTIME, false, asn1.dateToGeneralizedTime(date));
+  return date.getUTCFullYear() < 2050 ? asn1.create(U, T.UTCTIME, false, asn1.dateToUtcTime(date)) : asn1.create(U, T.GENERALIZEDTIME, false, asn1.dateToGeneralizedTime(date));
 }
 
 function integerAsn1(bytes: Buffer): forge.asn1.Asn1 {
@@ -137,9 +133,7 @@ export function issueCertificate(request: CertificateRequest): X509Certificate {
     extension(EXTENSION.keyUsage, true, asn1.create(U, T.BITSTRING, false, keyUsageBits(request.keyUsage).toString('binary'))),
     ...(request.extendedKeyUsage?.length ? [extension(EXTENSION.extKeyUsage, false, seq(request.extendedKeyUsage.map(oid)))] : []),
     extension(EXTENSION.subjectKeyIdentifier, false, octets(subjectKeyId)),
-    ...(authorityKeyId
-      ? [extension(EXTENSION.authorityKeyIdentifier, false, seq([asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, false, authorityKeyId.toString('binary'))]))]
-      : []),
+    ...(authorityKeyId ? [extension(EXTENSION.authorityKeyIdentifier, false, seq([asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, false, authorityKeyId.toString('binary'))]))] : []),
   ];
 
   const tbs = seq([
@@ -154,11 +148,7 @@ export function issueCertificate(request: CertificateRequest): X509Certificate {
   ]);
   const tbsDer = toDer(tbs);
   const signature = sign(algorithm.digest, tbsDer, signingKey);
-  const certificate = seq([
-    fromDer(tbsDer),
-    fromDer(toDer(algorithm.asn1)),
-    asn1.create(U, T.BITSTRING, false, `\x00${signature.toString('binary')}`),
-  ]);
+  const certificate = seq([fromDer(tbsDer), fromDer(toDer(algorithm.asn1)), asn1.create(U, T.BITSTRING, false, `\x00${signature.toString('binary')}`)]);
   return new X509Certificate(toDer(certificate));
 }
 

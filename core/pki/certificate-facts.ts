@@ -19,13 +19,7 @@ export const EXPIRY_WARNING_DAYS = 60;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-export type CertificateWarningCode =
-  | 'expired'
-  | 'not-yet-valid'
-  | 'expires-soon'
-  | 'wrong-key-usage'
-  | 'weak-key'
-  | 'weak-signature-algorithm';
+export type CertificateWarningCode = 'expired' | 'not-yet-valid' | 'expires-soon' | 'wrong-key-usage' | 'weak-key' | 'weak-signature-algorithm';
 
 /**
  * A warning as a code with the facts its words need (no words: they are said where the warning is shown, from
@@ -106,10 +100,7 @@ export function suitsRole(cert: X509Certificate, role: KeyRole): boolean {
   if (role === 'cipher') {
     return algorithm === 'RSA' && (keyUsage === null || keyUsage.includes('keyEncipherment') || keyUsage.includes('dataEncipherment'));
   }
-  return (
-    ['RSA', 'RSA-PSS', 'EC'].includes(algorithm) &&
-    (keyUsage === null || keyUsage.includes('digitalSignature') || keyUsage.includes('nonRepudiation'))
-  );
+  return ['RSA', 'RSA-PSS', 'EC'].includes(algorithm) && (keyUsage === null || keyUsage.includes('digitalSignature') || keyUsage.includes('nonRepudiation'));
 }
 
 function isSelfSigned(cert: X509Certificate): boolean {

@@ -89,7 +89,6 @@ export function readName(node: Asn1): DistinguishedName {
  */
 export function sameName(a: { readonly der: Buffer; readonly name: DistinguishedName }, b: { readonly der: Buffer; readonly name: DistinguishedName }): boolean {
   if (a.der.equals(b.der)) return true;
-  const norm = (n: DistinguishedName): string =>
-    JSON.stringify(n.rdns.map((rdn) => rdn.map((x) => `${x.oid}=${x.value.trim().replace(/\s+/g, ' ').toLowerCase()}`).sort()));
+  const norm = (n: DistinguishedName): string => JSON.stringify(n.rdns.map((rdn) => rdn.map((x) => `${x.oid}=${x.value.trim().replace(/\s+/g, ' ').toLowerCase()}`).sort()));
   return norm(a.name) === norm(b.name);
 }

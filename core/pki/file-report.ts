@@ -71,9 +71,7 @@ export function reportKeyFile(data: Uint8Array, options: KeyFileReportOptions = 
   const format = sniffKeyFileFormat(data, fileName);
   const describe = (cert: X509Certificate, intermediates: readonly X509Certificate[], roles?: readonly KeyRole[]): ReportedCertificate => ({
     certificate: describeCertificate(cert, { at, ...(roles ? { roles } : {}) }),
-    ...(options.trustAnchors && options.trustAnchors.length > 0
-      ? { trust: trustResultJson(validateChain(cert, { trustAnchors: options.trustAnchors, intermediates, at })) }
-      : {}),
+    ...(options.trustAnchors && options.trustAnchors.length > 0 ? { trust: trustResultJson(validateChain(cert, { trustAnchors: options.trustAnchors, intermediates, at })) } : {}),
   });
   if (format === 'certificate') {
     const certs = loadCertificates(data);

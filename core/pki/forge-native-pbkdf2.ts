@@ -67,7 +67,10 @@ export const kdfBudget = (): KdfBudget => ({ remaining: KDF_ITERATION_BUDGET });
 
 /** Thrown before a derivation the file asks for would exceed the bound; pkcs12.ts turns it into `pkcs12-too-costly`. */
 export class KdfTooCostly extends Error {
-  constructor(readonly iterations: number, readonly reason: 'per-derivation' | 'budget' | 'invalid') {
+  constructor(
+    readonly iterations: number,
+    readonly reason: 'per-derivation' | 'budget' | 'invalid',
+  ) {
     super(`key derivation with ${iterations} iterations refused (${reason})`);
   }
 }

@@ -19,24 +19,8 @@ export {
 } from './certificate-facts.js';
 export { type DistinguishedName, type NameAttribute } from './distinguished-name.js';
 export { type KeyUsage, type X509Fields, x509Fields } from './x509-fields.js';
-export {
-  type ChainOptions,
-  type TrustReason,
-  type TrustReasonCode,
-  type TrustResult,
-  type TrustStatus,
-  matchesPinnedSigner,
-  trustResultJson,
-  validateChain,
-} from './trust.js';
-export {
-  AmbiguousKeyError,
-  type KeyCandidate,
-  type KeySelector,
-  type MailboxKeyFiles,
-  type MailboxKeys,
-  resolveMailboxKeys,
-} from './key-selection.js';
+export { type ChainOptions, type TrustReason, type TrustReasonCode, type TrustResult, type TrustStatus, matchesPinnedSigner, trustResultJson, validateChain } from './trust.js';
+export { AmbiguousKeyError, type KeyCandidate, type KeySelector, type MailboxKeyFiles, type MailboxKeys, resolveMailboxKeys } from './key-selection.js';
 export { type CertificateRequest, type NameSpec, createPkcs12, issueCertificate } from './certificate-builder.js';
 export {
   type CreatedTestPki,
@@ -49,12 +33,4 @@ export {
   TEST_PKI_ROLES,
   TEST_PKI_SUBJECTS,
 } from './test-pki.js';
-export {
-  type KeyFileFormat,
-  type KeyFileReport,
-  type KeyFileReportOptions,
-  type ReportedCertificate,
-  type ReportedKey,
-  reportKeyFile,
-  sniffKeyFileFormat,
-} from './file-report.js';
+export { type KeyFileFormat, type KeyFileReport, type KeyFileReportOptions, type ReportedCertificate, type ReportedKey, reportKeyFile, sniffKeyFileFormat } from './file-report.js';

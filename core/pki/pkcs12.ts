@@ -42,13 +42,7 @@ const MAX_PKCS12_BYTES = 4 * 1024 * 1024;
 const oids = forge.pki.oids as Record<'pkcs8ShroudedKeyBag' | 'keyBag' | 'certBag', string>;
 
 type Pkcs12ErrorKind =
-  | 'pkcs12-wrong-password'
-  | 'pkcs12-corrupt'
-  | 'pkcs12-unsupported'
-  | 'pkcs12-is-certificate'
-  | 'pkcs12-no-private-key'
-  | 'pkcs12-key-without-certificate'
-  | 'pkcs12-too-costly';
+  'pkcs12-wrong-password' | 'pkcs12-corrupt' | 'pkcs12-unsupported' | 'pkcs12-is-certificate' | 'pkcs12-no-private-key' | 'pkcs12-key-without-certificate' | 'pkcs12-too-costly';
 
 const TEXTS: Readonly<Record<Pkcs12ErrorKind, { de: string; en: string }>> = {
   'pkcs12-wrong-password': {
@@ -109,20 +103,12 @@ interface RawCert {
 
 function keyFromBag(bag: forge.pkcs12.Bag): KeyObject {
   // RSA keys are decoded by forge (`bag.key`); other key types (EC) are left as raw PrivateKeyInfo ASN.1.
-  const der = bag.key
-    ? derOf(forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(bag.key)))
-    : bag.asn1
-      ? derOf(bag.asn1)
-      : fail('pkcs12-corrupt', 'key bag without key data');
+  const der = bag.key ? derOf(forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(bag.key))) : bag.asn1 ? derOf(bag.asn1) : fail('pkcs12-corrupt', 'key bag without key data');
   return createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
 }
 
 function certFromBag(bag: forge.pkcs12.Bag): { cert: X509Certificate; der: Buffer } {
-  const der = bag.cert
-    ? derOf(forge.pki.certificateToAsn1(bag.cert))
-    : bag.asn1
-      ? derOf(bag.asn1)
-      : fail('pkcs12-corrupt', 'certificate bag without certificate data');
+  const der = bag.cert ? derOf(forge.pki.certificateToAsn1(bag.cert)) : bag.asn1 ? derOf(bag.asn1) : fail('pkcs12-corrupt', 'certificate bag without certificate data');
   return { cert: new X509Certificate(der), der };
 }
 
@@ -162,7 +148,11 @@ function decodeWith(asn1: forge.asn1.Asn1, password: string, budget: KdfBudget):
     return withNativePbkdf2(() => forge.pkcs12.pkcs12FromAsn1(asn1, false, password), budget);
   } catch (cause) {
     if (cause instanceof KdfTooCostly) {
-      fail('pkcs12-too-costly', `PKCS#12 asks for a key derivation of ${cause.iterations} iterations (${cause.reason}; at most ${MAX_KDF_ITERATIONS} per derivation, ${KDF_ITERATION_BUDGET} per file)`, cause);
+      fail(
+        'pkcs12-too-costly',
+        `PKCS#12 asks for a key derivation of ${cause.iterations} iterations (${cause.reason}; at most ${MAX_KDF_ITERATIONS} per derivation, ${KDF_ITERATION_BUDGET} per file)`,
+        cause,
+      );
     }
     throw cause;
   }

@@ -99,11 +99,7 @@ function allFiles(dir: string): string[] {
 }
 
 function usageError(detail: string): never {
-  throw new PostfachError(
-    'invalid-argument',
-    { de: 'Ungültige Angabe für die Test-PKI.', en: 'Invalid option for the test PKI.' },
-    detail,
-  );
+  throw new PostfachError('invalid-argument', { de: 'Ungültige Angabe für die Test-PKI.', en: 'Invalid option for the test PKI.' }, detail);
 }
 
 /** Writes through a temporary file and a rename, so that no half-written file carries the final name. */
@@ -247,7 +243,9 @@ function read(file: string): Buffer {
 export function loadTestPki(dir: string): TestPki {
   const absolute = path.resolve(dir);
   const files = testPkiFiles(absolute);
-  const password = read(files.password).toString('utf8').replace(/\r?\n$/, '');
+  const password = read(files.password)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
   const ca = loadCertificate(read(files.ca));
   const key = (role: TestPkiRole): KeyEntry => {
     const contents = loadPkcs12(read(files[role].p12), password);

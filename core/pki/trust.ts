@@ -157,10 +157,7 @@ export function validateChain(cert: X509Certificate, options: ChainOptions): Tru
       const next = chain.length;
       // CA certificates below this issuer in the path (the end-entity does not count, RFC 5280 §4.2.1.9)
       const caBelow = Math.max(0, next - 1);
-      walk(
-        [...chain, issuer],
-        [...reasons, ...linkReasons(last, issuer, next, caBelow), ...timeReasons(issuer, next, at), ...extensionReasons(issuer, next)],
-      );
+      walk([...chain, issuer], [...reasons, ...linkReasons(last, issuer, next, caBelow), ...timeReasons(issuer, next, at), ...extensionReasons(issuer, next)]);
     }
   };
   walk([cert], [...timeReasons(cert, 0, at), ...extensionReasons(cert, 0)]);
@@ -181,12 +178,7 @@ export function validateChain(cert: X509Certificate, options: ChainOptions): Tru
  * The pin check for the intermediary's SupplierSignature (PROTOCOL.md §13.1): the signer certificate equals one
  * of the pinned certificates byte for byte, or chains to one of them (a pinned CA) at time `at`.
  */
-export function matchesPinnedSigner(
-  cert: X509Certificate,
-  pins: readonly X509Certificate[],
-  intermediates: readonly X509Certificate[] = [],
-  at: Date = new Date(),
-): boolean {
+export function matchesPinnedSigner(cert: X509Certificate, pins: readonly X509Certificate[], intermediates: readonly X509Certificate[] = [], at: Date = new Date()): boolean {
   if (pins.some((p) => p.raw.equals(cert.raw))) return true;
   return validateChain(cert, { trustAnchors: pins, intermediates, at }).status === 'trusted';
 }

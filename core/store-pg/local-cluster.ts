@@ -51,7 +51,9 @@ export function findPostgresBin(): string | undefined {
   if (fromEnv !== undefined && existsSync(path.join(fromEnv, 'initdb'))) return fromEnv;
   const debian = '/usr/lib/postgresql';
   if (existsSync(debian)) {
-    const majors = readdirSync(debian).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a));
+    const majors = readdirSync(debian)
+      .filter((v) => /^\d+$/.test(v))
+      .sort((a, b) => Number(b) - Number(a));
     for (const major of majors) {
       const bin = path.join(debian, major, 'bin');
       if (existsSync(path.join(bin, 'initdb'))) return bin;
@@ -118,7 +120,12 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
   rmSync(pwfile, { force: true });
   const port = await freePort();
   const settings = [
-    '-c', 'listen_addresses=127.0.0.1', '-p', String(port), '-c', `unix_socket_directories=${socketDir}`,
+    '-c',
+    'listen_addresses=127.0.0.1',
+    '-p',
+    String(port),
+    '-c',
+    `unix_socket_directories=${socketDir}`,
     ...(options.durable === true ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']),
   ];
   try {
@@ -140,10 +147,11 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
     if (stopped) return;
     stopped = true;
     try {
-      execFileSync(owner === undefined ? path.join(binDir, 'pg_ctl') : 'runuser', [
-        ...(owner === undefined ? [] : ['-u', owner.name, '--', path.join(binDir, 'pg_ctl')]),
-        '-D', data, '-m', 'immediate', '-w', 'stop',
-      ], { stdio: 'ignore' });
+      execFileSync(
+        owner === undefined ? path.join(binDir, 'pg_ctl') : 'runuser',
+        [...(owner === undefined ? [] : ['-u', owner.name, '--', path.join(binDir, 'pg_ctl')]), '-D', data, '-m', 'immediate', '-w', 'stop'],
+        { stdio: 'ignore' },
+      );
     } catch {
       // already gone
     }

@@ -147,14 +147,18 @@ export const PG_LATEST_VERSION = PG_MIGRATIONS.length;
 
 /** Applies every migration the database lacks; returns the version now in force. */
 export async function migratePg(client: pg.ClientBase): Promise<number> {
-  await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+  await client
+    .query(
+      `CREATE TABLE IF NOT EXISTS schema_migrations (
       version integer PRIMARY KEY,
       name text NOT NULL,
       applied_at timestamptz NOT NULL DEFAULT now()
-    )`).catch(async (error: unknown) => {
-    // two programs creating it at the same moment: the loser sees a unique violation on the catalog; the table exists
-    if ((error as { code?: string }).code !== '23505') throw error;
-  });
+    )`,
+    )
+    .catch(async (error: unknown) => {
+      // two programs creating it at the same moment: the loser sees a unique violation on the catalog; the table exists
+      if ((error as { code?: string }).code !== '23505') throw error;
+    });
   for (const m of PG_MIGRATIONS) {
     await client.query('BEGIN');
     try {

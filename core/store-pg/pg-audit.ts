@@ -25,7 +25,15 @@ export async function pgAppendAudit(db: Queryable, storeUser: string, entry: New
   const detail = entry.detail ?? null;
   const hash = entryHash(prev, seq, at, osUser, entry.action, deliveryId, messageId, detail);
   await db.query('INSERT INTO audit_log(seq, at, os_user, action, delivery_id, message_id, detail, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)', [
-    seq, at, osUser, entry.action, deliveryId, messageId, detail, prev, hash,
+    seq,
+    at,
+    osUser,
+    entry.action,
+    deliveryId,
+    messageId,
+    detail,
+    prev,
+    hash,
   ]);
   return seq;
 }

@@ -30,7 +30,12 @@ export async function writePgBlob(client: pg.ClientBase, keys: SealingKeys, sour
   const key = randomBytes(32);
   try {
     const header = blobHeader(Buffer.from(id, 'hex'), chunkBytes);
-    await client.query('INSERT INTO blobs(id, key_wrapped, size, sha256, chunk_bytes, chunks) VALUES ($1, $2, 0, $3, $4, 0)', [id, seal(keys.blob, keyAad(id), key), Buffer.alloc(32), chunkBytes]);
+    await client.query('INSERT INTO blobs(id, key_wrapped, size, sha256, chunk_bytes, chunks) VALUES ($1, $2, 0, $3, $4, 0)', [
+      id,
+      seal(keys.blob, keyAad(id), key),
+      Buffer.alloc(32),
+      chunkBytes,
+    ]);
     const hash = createHash('sha256');
     let size = 0;
     let index = 0;

@@ -8,7 +8,16 @@
 import type pg from 'pg';
 import { decodeNames } from '../store/applicant-names.js';
 import { storeError } from '../store/errors.js';
-import { DELIVERY_STATES, type DeliveryCounts, type DeliveryListItem, type DeliveryPage, type DeliveryRef, type DeliveryState, type ListQuery, type SortKey } from '../store/records.js';
+import {
+  DELIVERY_STATES,
+  type DeliveryCounts,
+  type DeliveryListItem,
+  type DeliveryPage,
+  type DeliveryRef,
+  type DeliveryState,
+  type ListQuery,
+  type SortKey,
+} from '../store/records.js';
 import { indexText } from '../store/search-text.js';
 import { toMillis } from '../store/time.js';
 import { searchTerms } from '../search-fold.js';
@@ -77,7 +86,11 @@ export function pgListItem(row: PgListRow): DeliveryListItem {
  * would otherwise keep "-2026" or "/4711" as tokens of their own that no typed word matches.
  */
 export function searchParts(f: { applicants: readonly string[]; messageId: string; id: number; subject: string | null; aktenzeichen: string | null }): string[] {
-  const words = (text: string) => indexText(text).split(/[^\p{L}\p{N}]+/u).filter((w) => w !== '').join(' ');
+  const words = (text: string) =>
+    indexText(text)
+      .split(/[^\p{L}\p{N}]+/u)
+      .filter((w) => w !== '')
+      .join(' ');
   return [words(f.applicants.join(' ')), words(`${f.messageId} ${f.id}`), words(f.subject ?? ''), words(f.aktenzeichen ?? '')];
 }
 
@@ -156,7 +169,10 @@ export async function pgListDeliveries(db: Queryable, query: ListQuery = {}): Pr
   }
   const page = new Params();
   const pageWhere = where(query, page, ts);
-  const rows = await db.query<PgListRow>(`SELECT ${PG_LIST_COLUMNS} FROM deliveries d WHERE ${pageWhere} ORDER BY ${orderBy} LIMIT ${page.add(limit)} OFFSET ${page.add(offset)}`, page.values);
+  const rows = await db.query<PgListRow>(
+    `SELECT ${PG_LIST_COLUMNS} FROM deliveries d WHERE ${pageWhere} ORDER BY ${orderBy} LIMIT ${page.add(limit)} OFFSET ${page.add(offset)}`,
+    page.values,
+  );
 
   // the total and the day counts in one pass over the matching rows
   const count = new Params();

@@ -275,9 +275,24 @@ export class PgMailboxStore implements MailboxStore {
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, ''::tsvector)
          ON CONFLICT (message_id) DO NOTHING RETURNING id`,
         [
-          r['message_id'], r['subject'], r['creation_at'], r['forwarding_at'], r['reception_at'], r['creation_check'], r['unreadable_reason'], r['unreadable_kind'],
-          r['fetched_at'], r['applicants'], r['applicant_parts'], r['applicant_sort'], r['benefit_code'], r['benefit_text'], r['application_date'], r['is_test'] === 1,
-          r['attachment_count'], r['signature_status'],
+          r['message_id'],
+          r['subject'],
+          r['creation_at'],
+          r['forwarding_at'],
+          r['reception_at'],
+          r['creation_check'],
+          r['unreadable_reason'],
+          r['unreadable_kind'],
+          r['fetched_at'],
+          r['applicants'],
+          r['applicant_parts'],
+          r['applicant_sort'],
+          r['benefit_code'],
+          r['benefit_text'],
+          r['application_date'],
+          r['is_test'] === 1,
+          r['attachment_count'],
+          r['signature_status'],
         ],
       );
       const row = inserted.rows[0];
@@ -292,18 +307,28 @@ export class PgMailboxStore implements MailboxStore {
       }
       const id = row.id;
       await client.query(`UPDATE deliveries SET search = ${searchVector(2)} WHERE id = $1`, [
-        id, ...searchParts({ applicants: prepared.applicants, messageId: prepared.messageId, id, subject: prepared.subject, aktenzeichen: null }),
+        id,
+        ...searchParts({ applicants: prepared.applicants, messageId: prepared.messageId, id, subject: prepared.subject, aktenzeichen: null }),
       ]);
-      await client.query(
-        'INSERT INTO delivery_details(delivery_id, evidence_sealed, content_size, content_sha256, content_type, content_blob) VALUES ($1, $2, $3, $4, $5, $6)',
-        [id, sealText(this.keys.field, evidenceAad(prepared.messageId), JSON.stringify(evidence)), content.size, content.sha256, prepared.details['content_type'], content.id],
-      );
+      await client.query('INSERT INTO delivery_details(delivery_id, evidence_sealed, content_size, content_sha256, content_type, content_blob) VALUES ($1, $2, $3, $4, $5, $6)', [
+        id,
+        sealText(this.keys.field, evidenceAad(prepared.messageId), JSON.stringify(evidence)),
+        content.size,
+        content.sha256,
+        prepared.details['content_type'],
+        content.id,
+      ]);
       for (const [position, { attachment, blob }] of stored.entries()) {
-        await client.query(
-          'INSERT INTO attachments(delivery_id, position, name_sealed, mime_type, size, sha256, blob_id, coverage) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
-          [id, position, sealText(this.keys.field, attachmentNameAad(blob.id), attachment.name), attachment.mimeType, blob.size, blob.sha256, blob.id,
-            attachment.coverage === undefined ? null : JSON.stringify(attachment.coverage)],
-        );
+        await client.query('INSERT INTO attachments(delivery_id, position, name_sealed, mime_type, size, sha256, blob_id, coverage) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)', [
+          id,
+          position,
+          sealText(this.keys.field, attachmentNameAad(blob.id), attachment.name),
+          attachment.mimeType,
+          blob.size,
+          blob.sha256,
+          blob.id,
+          attachment.coverage === undefined ? null : JSON.stringify(attachment.coverage),
+        ]);
       }
       const detail = auditDetail({ attachments: stored.length, content: 'inline', ...(r['unreadable_reason'] !== null ? { unreadable: true } : {}) });
       await this.audit(client, { action: 'fetched', deliveryId: id, messageId: prepared.messageId, detail });
@@ -330,7 +355,10 @@ export class PgMailboxStore implements MailboxStore {
       if (card.inspectionReport !== undefined) {
         const evidence = await this.evidenceOf(db, id, messageId);
         evidence.inspectionReport = jsonOrNull(card.inspectionReport, 'processCard.inspectionReport');
-        await db.query('UPDATE delivery_details SET evidence_sealed = $2 WHERE delivery_id = $1', [id, sealText(this.keys.field, evidenceAad(messageId), JSON.stringify(evidence))]);
+        await db.query('UPDATE delivery_details SET evidence_sealed = $2 WHERE delivery_id = $1', [
+          id,
+          sealText(this.keys.field, evidenceAad(messageId), JSON.stringify(evidence)),
+        ]);
       }
       if (card.creationCheck !== undefined) await db.query('UPDATE deliveries SET creation_check = $2 WHERE id = $1', [id, JSON.stringify(card.creationCheck)]);
     });
@@ -350,10 +378,21 @@ export class PgMailboxStore implements MailboxStore {
   }
 
   private async record(db: Queryable, id: number): Promise<DeliveryRecord> {
-    const { rows } = await db.query<PgListRow & {
-      forwarding_at: number | null; reception_at: number | null; creation_check: JsonValue | null; exported_at: number | null; transferred_at: number | null;
-      trashed_at: number | null; checklist: string[]; note_sealed: Buffer | null; content_size: number; content_sha256: Buffer; content_type: string | null;
-    }>(
+    const { rows } = await db.query<
+      PgListRow & {
+        forwarding_at: number | null;
+        reception_at: number | null;
+        creation_check: JsonValue | null;
+        exported_at: number | null;
+        transferred_at: number | null;
+        trashed_at: number | null;
+        checklist: string[];
+        note_sealed: Buffer | null;
+        content_size: number;
+        content_sha256: Buffer;
+        content_type: string | null;
+      }
+    >(
       `SELECT ${PG_LIST_COLUMNS}, d.forwarding_at, d.reception_at, d.creation_check, d.exported_at, d.transferred_at, d.trashed_at, d.checklist, d.note_sealed,
          x.content_size, x.content_sha256, x.content_type
        FROM deliveries d JOIN delivery_details x ON x.delivery_id = d.id WHERE d.id = $1`,
@@ -391,10 +430,16 @@ export class PgMailboxStore implements MailboxStore {
   }
 
   private async attachmentsOf(db: Queryable, id: number): Promise<AttachmentInfo[]> {
-    const { rows } = await db.query<{ id: number; position: number; name_sealed: Buffer; mime_type: string; size: number; sha256: Buffer; blob_id: string; coverage: JsonValue | null }>(
-      'SELECT id, position, name_sealed, mime_type, size, sha256, blob_id, coverage FROM attachments WHERE delivery_id = $1 ORDER BY position',
-      [id],
-    );
+    const { rows } = await db.query<{
+      id: number;
+      position: number;
+      name_sealed: Buffer;
+      mime_type: string;
+      size: number;
+      sha256: Buffer;
+      blob_id: string;
+      coverage: JsonValue | null;
+    }>('SELECT id, position, name_sealed, mime_type, size, sha256, blob_id, coverage FROM attachments WHERE delivery_id = $1 ORDER BY position', [id]);
     return rows.map((a) => ({
       id: a.id,
       position: a.position,

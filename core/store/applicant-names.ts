@@ -37,7 +37,14 @@ export function decodeNames(json: string | null): { names: StoredPersonName[]; g
 }
 
 export function checkNames(names: readonly StoredPersonName[]): boolean {
-  return names.every((n) => typeof n.family === 'string' && typeof n.given === 'string' && n.family.length <= MAX_PART && n.given.length <= MAX_PART && (n.title === undefined || (typeof n.title === 'string' && n.title.length <= MAX_PART)));
+  return names.every(
+    (n) =>
+      typeof n.family === 'string' &&
+      typeof n.given === 'string' &&
+      n.family.length <= MAX_PART &&
+      n.given.length <= MAX_PART &&
+      (n.title === undefined || (typeof n.title === 'string' && n.title.length <= MAX_PART)),
+  );
 }
 
 const TITLE = /^(?:Dr|Prof|Dipl|Mag|PD)\b[.\w-]*\.?$/i;

@@ -43,7 +43,10 @@ export const GENESIS = Buffer.alloc(32);
 
 /** The chain rule, shared with the PostgreSQL store (core/store-pg): one entry's hash from its predecessor's. */
 export function entryHash(prev: Buffer, seq: number, at: number, user: string, action: string, deliveryId: number | null, messageId: string | null, detail: string | null): Buffer {
-  return createHash('sha256').update(prev).update(JSON.stringify([seq, at, user, action, deliveryId, messageId, detail])).digest();
+  return createHash('sha256')
+    .update(prev)
+    .update(JSON.stringify([seq, at, user, action, deliveryId, messageId, detail]))
+    .digest();
 }
 
 /** Appends one entry. Call inside the write transaction of the change it records, so both commit or neither. */
@@ -58,7 +61,15 @@ export function appendAudit(db: Db, storeUser: string, entry: NewAuditEntry, at:
   const detail = entry.detail ?? null;
   const hash = entryHash(prev, seq, at, osUser, entry.action, deliveryId, messageId, detail);
   stmt(db, 'INSERT INTO audit_log(seq, at, os_user, action, delivery_id, message_id, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
-    seq, at, osUser, entry.action, deliveryId, messageId, detail, prev, hash,
+    seq,
+    at,
+    osUser,
+    entry.action,
+    deliveryId,
+    messageId,
+    detail,
+    prev,
+    hash,
   );
   return seq;
 }
@@ -159,7 +170,19 @@ export function verifyAuditChain(db: Db): AuditVerification {
  * offset, for sorting and for programs. "Angabe" is the entry in words; "Angabe (Code)" its parameters as stored
  * (JSON, or the free text of before schema 12).
  */
-export const AUDIT_CSV_HEADER = ['Lfd. Nr.', 'Zeitpunkt', 'Benutzer', 'Aktion', 'Aktion (Code)', 'Nachricht (Nr.)', 'OSCI-Nachrichten-ID', 'Angabe', 'Angabe (Code)', 'Prüfsumme (SHA-256)', 'Zeitpunkt (ISO 8601)'];
+export const AUDIT_CSV_HEADER = [
+  'Lfd. Nr.',
+  'Zeitpunkt',
+  'Benutzer',
+  'Aktion',
+  'Aktion (Code)',
+  'Nachricht (Nr.)',
+  'OSCI-Nachrichten-ID',
+  'Angabe',
+  'Angabe (Code)',
+  'Prüfsumme (SHA-256)',
+  'Zeitpunkt (ISO 8601)',
+];
 
 /** One CSV field per RFC 4180: quoted when it holds the delimiter, a quote, CR or LF; quotes doubled. */
 export function csvField(value: string, delimiter: string): string {
@@ -173,8 +196,7 @@ export function csvField(value: string, delimiter: string): string {
  */
 export function* auditCsv(db: Db, delimiter: ',' | ';' = ',', timeZone: string = DEFAULT_OFFICE_TIME_ZONE): Generator<string> {
   const office = officeTime(timeZone);
-  const line = (fields: readonly string[]): string =>
-    `${fields.map((f) => csvField(/^[=+\-@\t\r]/.test(f) ? `'${f}` : f, delimiter).normalize('NFC')).join(delimiter)}\r\n`;
+  const line = (fields: readonly string[]): string => `${fields.map((f) => csvField(/^[=+\-@\t\r]/.test(f) ? `'${f}` : f, delimiter).normalize('NFC')).join(delimiter)}\r\n`;
   yield `\uFEFF${line(AUDIT_CSV_HEADER)}`;
   // paged by seq, so the caller may use the database between pieces (an open iterator would block it)
   let after = 0;
@@ -184,8 +206,17 @@ export function* auditCsv(db: Db, delimiter: ',' | ';' = ',', timeZone: string =
     yield entries
       .map((e) =>
         line([
-          String(e.seq), office.stated(e.at), e.osUser, actionWords(e.action).de, e.action,
-          e.deliveryId === null ? '' : String(e.deliveryId), e.messageId ?? '', auditWords(e.action, e.detail).de, e.detail ?? '', e.hash, office.iso(e.at) ?? e.at,
+          String(e.seq),
+          office.stated(e.at),
+          e.osUser,
+          actionWords(e.action).de,
+          e.action,
+          e.deliveryId === null ? '' : String(e.deliveryId),
+          e.messageId ?? '',
+          auditWords(e.action, e.detail).de,
+          e.detail ?? '',
+          e.hash,
+          office.iso(e.at) ?? e.at,
         ]),
       )
       .join('');

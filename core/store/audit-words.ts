@@ -70,7 +70,8 @@ function legacyParams(action: string, detail: string): AuditParams | undefined {
       if (detail === 'mailbox connection changed') return { event: 'connection-changed' };
       if ((m = new RegExp(`^mailbox key rotation started: new cipher certificate sha256=${SHA}$`).exec(detail))) return { event: 'rotation-started', sha256: m[1]! };
       if (detail === 'mailbox key rotation cancelled') return { event: 'rotation-cancelled' };
-      if ((m = new RegExp(`^mailbox key rotated: cipher certificate sha256=${SHA} retired, sha256=${SHA} in force$`).exec(detail))) return { event: 'rotated', retired: m[1]!, inForce: m[2]! };
+      if ((m = new RegExp(`^mailbox key rotated: cipher certificate sha256=${SHA} retired, sha256=${SHA} in force$`).exec(detail)))
+        return { event: 'rotated', retired: m[1]!, inForce: m[2]! };
       const changes = detail.split(' ').map((t) => /^(retention\.(?:transferredDays|trashDays))=(\d+)→(\d+)$/.exec(t));
       if (changes.every((c) => c !== null)) return { event: 'retention', changes: changes.map((c) => `${c[1]}=${c[2]}→${c[3]}`) };
       return undefined;
@@ -164,7 +165,8 @@ function specific(action: string, p: AuditParams): Words | undefined {
     }
     case 'fetched': {
       const n = typeof p.attachments === 'number' ? p.attachments : 0;
-      const attachments: Words | undefined = n > 0 ? { de: `mit ${n} ${plural('de', n, 'OSCI-Anhang', 'OSCI-Anhängen')}`, en: `with ${n} ${plural('en', n, 'OSCI attachment', 'OSCI attachments')}` } : undefined;
+      const attachments: Words | undefined =
+        n > 0 ? { de: `mit ${n} ${plural('de', n, 'OSCI-Anhang', 'OSCI-Anhängen')}`, en: `with ${n} ${plural('en', n, 'OSCI attachment', 'OSCI attachments')}` } : undefined;
       const unreadable: Words | undefined = p.unreadable === true ? { de: 'nicht lesbar', en: 'not readable' } : undefined;
       const extra = [attachments, unreadable].filter((w): w is Words => w !== undefined);
       return extra.length === 0 ? undefined : { de: `Abgerufen, ${join(extra).de}`, en: `Fetched, ${join(extra).en}` };
@@ -172,7 +174,8 @@ function specific(action: string, p: AuditParams): Words | undefined {
     case 'exported':
       return typeof p.format === 'string' ? (EXPORT_FORMATS[p.format] ?? { de: `Exportiert (${p.format})`, en: `Exported (${p.format})` }) : undefined;
     case 'retention-deleted':
-      if (p.reason === 'transferred') return { de: 'Nach Ablauf der Aufbewahrungsfrist gelöscht (war als übertragen markiert)', en: 'Deleted when its retention period ended (was marked as transferred)' };
+      if (p.reason === 'transferred')
+        return { de: 'Nach Ablauf der Aufbewahrungsfrist gelöscht (war als übertragen markiert)', en: 'Deleted when its retention period ended (was marked as transferred)' };
       if (p.reason === 'trash') return { de: 'Nach Ablauf der Aufbewahrungsfrist gelöscht (lag im Papierkorb)', en: 'Deleted when its retention period ended (was in the trash)' };
       return undefined;
     case 'settings-changed':
@@ -191,7 +194,10 @@ function specific(action: string, p: AuditParams): Words | undefined {
             en: `Certificate changed (was SHA-256 ${short(p.retired)}, now SHA-256 ${short(p.inForce)})`,
           };
         case 'handover-started':
-          return { de: `Übergabeordner für das Fachverfahren eingeschaltet (ab Nachricht ${String(p.fromDelivery)})`, en: `Hand-over folder for the case system switched on (from message ${String(p.fromDelivery)})` };
+          return {
+            de: `Übergabeordner für das Fachverfahren eingeschaltet (ab Nachricht ${String(p.fromDelivery)})`,
+            en: `Hand-over folder for the case system switched on (from message ${String(p.fromDelivery)})`,
+          };
         case 'retention': {
           const parts = list(p.changes).flatMap((c) => {
             const m = /^([\w.]+)=(\d+)→(\d+)$/.exec(c);
@@ -223,7 +229,10 @@ function specific(action: string, p: AuditParams): Words | undefined {
     case 'codelist-imported': {
       const how: Words = p.result === 'replaced' ? { de: 'ersetzt', en: 'replaced' } : { de: 'neu', en: 'new' };
       const from: Words = p.origin === 'folder' ? { de: 'aus dem Codelisten-Ordner', en: 'from the code list folder' } : { de: 'von Hand', en: 'by hand' };
-      return { de: `Codeliste ${String(p.list)}, Version ${String(p.version)} übernommen (${how.de}, ${from.de})`, en: `Code list ${String(p.list)}, version ${String(p.version)} taken over (${how.en}, ${from.en})` };
+      return {
+        de: `Codeliste ${String(p.list)}, Version ${String(p.version)} übernommen (${how.de}, ${from.de})`,
+        en: `Code list ${String(p.list)}, version ${String(p.version)} taken over (${how.en}, ${from.en})`,
+      };
     }
     case 'aktenzeichen-changed':
     case 'note-changed': {
@@ -240,7 +249,10 @@ function specific(action: string, p: AuditParams): Words | undefined {
         ? { de: `Erneut an das Fachverfahren übergeben (Ordner ${String(p.folder)})`, en: `Handed over to the case system again (folder ${String(p.folder)})` }
         : { de: `An das Fachverfahren übergeben (Ordner ${String(p.folder)})`, en: `Handed over to the case system (folder ${String(p.folder)})` };
     case 'handover-refused':
-      return { de: `Übergabe an das Fachverfahren nicht möglich (${String(p.reason)}): nur eine Fehlerdatei geschrieben`, en: `Hand-over to the case system not possible (${String(p.reason)}): only an error file written` };
+      return {
+        de: `Übergabe an das Fachverfahren nicht möglich (${String(p.reason)}): nur eine Fehlerdatei geschrieben`,
+        en: `Hand-over to the case system not possible (${String(p.reason)}): only an error file written`,
+      };
     case 'trusted-ca-added': {
       const origin = CA_ORIGINS[String(p.origin)] ?? { de: String(p.origin), en: String(p.origin) };
       return { de: `Vertrauenswürdige Absender-CA SHA-256 ${short(p.sha256)} hinzugefügt (${origin.de})`, en: `Trusted sender CA SHA-256 ${short(p.sha256)} added (${origin.en})` };

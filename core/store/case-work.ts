@@ -59,7 +59,11 @@ export function readCaseWork(db: Db, id: number): CaseWork {
  * The values after `patch` and the audit entries for what really changed, without touching a database: both store
  * backends (SQLite here, PostgreSQL in core/store-pg) apply a patch by this one rule.
  */
-export function applyCaseWorkPatch(before: CaseWork, patch: CaseWorkPatch, ref: { readonly deliveryId: number; readonly messageId: string }): { next: CaseWork; entries: NewAuditEntry[] } {
+export function applyCaseWorkPatch(
+  before: CaseWork,
+  patch: CaseWorkPatch,
+  ref: { readonly deliveryId: number; readonly messageId: string },
+): { next: CaseWork; entries: NewAuditEntry[] } {
   const next: CaseWork = {
     aktenzeichen: patch.aktenzeichen === undefined ? before.aktenzeichen : cleanText(patch.aktenzeichen, MAX_AKTENZEICHEN, 'aktenzeichen', false),
     note: patch.note === undefined ? before.note : cleanText(patch.note, MAX_NOTE, 'note', true),

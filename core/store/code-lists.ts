@@ -31,7 +31,14 @@ export type CodeListSaveResult = 'created' | 'replaced' | 'unchanged';
 const MAX = { uri: 1000, version: 200, name: 1000, fileName: 255, codes: 100_000 };
 
 export function saveCodeList(db: Db, osUser: string, list: NewCodeList, now = Date.now()): CodeListSaveResult {
-  if (!list.listURI || list.listURI.length > MAX.uri || !list.listVersionID || list.listVersionID.length > MAX.version || list.name.length > MAX.name || list.fileName.length > MAX.fileName) {
+  if (
+    !list.listURI ||
+    list.listURI.length > MAX.uri ||
+    !list.listVersionID ||
+    list.listVersionID.length > MAX.version ||
+    list.name.length > MAX.name ||
+    list.fileName.length > MAX.fileName
+  ) {
     throw storeError('store-invalid-input', 'code list: identification missing or too long');
   }
   if (!/^[0-9a-f]{64}$/.test(list.sha256)) throw storeError('store-invalid-input', 'code list: sha256 is not 64 hex digits');
@@ -40,12 +47,25 @@ export function saveCodeList(db: Db, osUser: string, list: NewCodeList, now = Da
   if (existing?.sha256 === list.sha256) return 'unchanged';
   const row = [list.canonicalVersionUri, list.name, list.origin, list.fileName, list.sha256, now, JSON.stringify({ v: 1, codes: list.codes })];
   if (existing) {
-    stmt(db, 'UPDATE code_lists SET canonical_version_uri = ?, name = ?, origin = ?, file_name = ?, sha256 = ?, imported_at = ?, codes = ? WHERE list_uri = ? AND version = ?').run(...row, list.listURI, list.listVersionID);
+    stmt(db, 'UPDATE code_lists SET canonical_version_uri = ?, name = ?, origin = ?, file_name = ?, sha256 = ?, imported_at = ?, codes = ? WHERE list_uri = ? AND version = ?').run(
+      ...row,
+      list.listURI,
+      list.listVersionID,
+    );
   } else {
-    stmt(db, 'INSERT INTO code_lists(canonical_version_uri, name, origin, file_name, sha256, imported_at, codes, list_uri, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run(...row, list.listURI, list.listVersionID);
+    stmt(db, 'INSERT INTO code_lists(canonical_version_uri, name, origin, file_name, sha256, imported_at, codes, list_uri, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
+      ...row,
+      list.listURI,
+      list.listVersionID,
+    );
   }
   const result: CodeListSaveResult = existing ? 'replaced' : 'created';
-  appendAudit(db, osUser, { action: 'codelist-imported', detail: auditDetail({ list: list.listURI, version: list.listVersionID, sha256: list.sha256, origin: list.origin, result }) }, now);
+  appendAudit(
+    db,
+    osUser,
+    { action: 'codelist-imported', detail: auditDetail({ list: list.listURI, version: list.listVersionID, sha256: list.sha256, origin: list.origin, result }) },
+    now,
+  );
   return result;
 }
 

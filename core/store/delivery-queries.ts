@@ -5,18 +5,7 @@
 import { stmt } from './statements.js';
 import type { Db } from './database.js';
 import { storeError } from './errors.js';
-import type {
-  AttachmentInfo,
-  DeliveryCounts,
-  DeliveryListItem,
-  DeliveryPage,
-  DeliveryRecord,
-  DeliveryRef,
-  DeliveryState,
-  JsonValue,
-  ListQuery,
-  SortKey,
-} from './records.js';
+import type { AttachmentInfo, DeliveryCounts, DeliveryListItem, DeliveryPage, DeliveryRecord, DeliveryRef, DeliveryState, JsonValue, ListQuery, SortKey } from './records.js';
 import { DELIVERY_STATES } from './records.js';
 import { decodeNames } from './applicant-names.js';
 import { ftsQuery, ftsTerms } from './search-text.js';
@@ -172,7 +161,12 @@ export function listDeliveries(db: Db, query: ListQuery = {}): DeliveryPage {
   const offset = Math.max(Math.trunc(query.offset ?? 0), 0);
   const w = where(db, query);
   const orderBy = sort === 'eingang' ? `d.eingang ${dir}, d.id ${dir}` : `${ORDER[sort]} ${dir}, d.eingang ${dir}, d.id ${dir}`;
-  const rows = stmt(db, `${w.with}SELECT ${LIST_COLUMNS} FROM ${w.from} WHERE ${w.sql} ORDER BY ${orderBy} LIMIT ? OFFSET ?`).all(...w.withParams, ...w.params, limit, offset) as ListRow[];
+  const rows = stmt(db, `${w.with}SELECT ${LIST_COLUMNS} FROM ${w.from} WHERE ${w.sql} ORDER BY ${orderBy} LIMIT ? OFFSET ?`).all(
+    ...w.withParams,
+    ...w.params,
+    limit,
+    offset,
+  ) as ListRow[];
   const countFrom = (query.countFrom ?? []).map((moment, i) => toMillis(moment, `countFrom[${i}]`));
   if (countFrom.length > 12) throw storeError('store-invalid-input', 'list: at most 12 moments to count from');
   let total: number;
@@ -186,7 +180,9 @@ export function listDeliveries(db: Db, query: ListQuery = {}): DeliveryPage {
   } else {
     total = (stmt(db, `${w.with}SELECT count(*) AS n FROM ${w.from} WHERE ${w.sql}`).get(...w.withParams, ...w.params) as { n: number }).n;
     // range counts on the Eingang: each reads only its part of the view's index (migration 5)
-    atOrAfter = countFrom.map((moment) => (stmt(db, `${w.with}SELECT count(*) AS n FROM ${w.from} WHERE ${w.sql} AND d.eingang >= ?`).get(...w.withParams, ...w.params, moment) as { n: number }).n);
+    atOrAfter = countFrom.map(
+      (moment) => (stmt(db, `${w.with}SELECT count(*) AS n FROM ${w.from} WHERE ${w.sql} AND d.eingang >= ?`).get(...w.withParams, ...w.params, moment) as { n: number }).n,
+    );
   }
   return { items: rows.map(listItem), total, offset, ...(countFrom.length > 0 ? { atOrAfter } : {}) };
 }
@@ -266,13 +262,12 @@ export function attachmentsOf(db: Db, deliveryId: number): AttachmentInfo[] {
 
 export function getDeliveryRecord(db: Db, id: number): DeliveryRecord {
   const row = stmt(
-          db,
-      `SELECT ${LIST_COLUMNS}, d.forwarding_at, d.reception_at, d.creation_check, d.exported_at, d.transferred_at, d.trashed_at, d.checklist, d.note,
+    db,
+    `SELECT ${LIST_COLUMNS}, d.forwarding_at, d.reception_at, d.creation_check, d.exported_at, d.transferred_at, d.trashed_at, d.checklist, d.note,
          x.sender_cert, x.addressee_cert, x.inspection_report, coalesce(t.signature_result, x.signature_result) AS signature_result, x.certificate_result,
          x.content_size, x.content_sha256, x.content_type, x.content_coverage
        FROM deliveries d JOIN delivery_details x ON x.delivery_id = d.id LEFT JOIN delivery_trust t ON t.delivery_id = d.id WHERE d.id = ?`,
-    )
-    .get(id) as DetailRow | undefined;
+  ).get(id) as DetailRow | undefined;
   if (row === undefined) throw storeError('store-unknown-message', `no message with store id ${id}`);
   return {
     ...listItem(row),
@@ -305,5 +300,7 @@ export function getDeliveryRecord(db: Db, id: number): DeliveryRecord {
 export function deliveriesNamed(db: Db, typed: string, limit = 1000): number[] {
   const match = ftsQuery(typed, 'names');
   if (match === undefined) return [];
-  return (stmt(db, 'SELECT rowid AS id FROM delivery_search WHERE delivery_search MATCH ? ORDER BY rowid DESC LIMIT ?').all(match, limit) as Array<{ id: number }>).map((r) => r.id);
+  return (stmt(db, 'SELECT rowid AS id FROM delivery_search WHERE delivery_search MATCH ? ORDER BY rowid DESC LIMIT ?').all(match, limit) as Array<{ id: number }>).map(
+    (r) => r.id,
+  );
 }

@@ -89,7 +89,8 @@ export function prepareDelivery(d: NewDelivery): Prepared {
   listed.forEach((a, i) => text(a, `summary.applicants[${i}]`, LIMITS.name, true));
   const applicants: readonly string[] = listed;
   const names = summary.applicantNames ?? applicants.map(guessNameParts);
-  if (!Array.isArray(names) || names.length > LIMITS.applicants || !checkNames(names)) throw storeError('store-invalid-input', 'summary.applicantNames: not a list of names or too long');
+  if (!Array.isArray(names) || names.length > LIMITS.applicants || !checkNames(names))
+    throw storeError('store-invalid-input', 'summary.applicantNames: not a list of names or too long');
   const applicationDate = text(summary.applicationDate, 'summary.applicationDate', 10);
   if (applicationDate !== null && !/^\d{4}-\d{2}-\d{2}$/.test(applicationDate)) throw storeError('store-invalid-input', 'summary.applicationDate: not YYYY-MM-DD');
   const card = d.processCard ?? {};
@@ -97,7 +98,8 @@ export function prepareDelivery(d: NewDelivery): Prepared {
   (d.attachments ?? []).forEach((a: NewAttachment, i) => {
     text(a.name, `attachments[${i}].name`, LIMITS.name, true);
     text(a.mimeType, `attachments[${i}].mimeType`, LIMITS.mimeType, true);
-    if (a.expectedSha256 !== undefined && !/^[0-9a-fA-F]{64}$/.test(a.expectedSha256)) throw storeError('store-invalid-input', `attachments[${i}].expectedSha256: not 64 hex digits`);
+    if (a.expectedSha256 !== undefined && !/^[0-9a-fA-F]{64}$/.test(a.expectedSha256))
+      throw storeError('store-invalid-input', `attachments[${i}].expectedSha256: not 64 hex digits`);
   });
   if (d.searchText !== undefined) text(d.searchText, 'searchText', LIMITS.searchText);
   return {
@@ -276,10 +278,7 @@ export async function saveDelivery(ctx: WriterContext, delivery: NewDelivery): P
           content_blob: 'inline' in content ? null : content.blob.id,
           content_inline: 'inline' in content ? content.inline : null,
         });
-        const insertAttachment = stmt(
-          db,
-          'INSERT INTO attachments(delivery_id, position, name, mime_type, size, sha256, blob_id, coverage) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-        );
+        const insertAttachment = stmt(db, 'INSERT INTO attachments(delivery_id, position, name, mime_type, size, sha256, blob_id, coverage) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
         stored.forEach(({ attachment, blob }, position) =>
           insertAttachment.run(id, position, attachment.name, attachment.mimeType, blob.size, blob.sha256, blob.id, json(attachment.coverage, `attachments[${position}].coverage`)),
         );
@@ -290,7 +289,11 @@ export async function saveDelivery(ctx: WriterContext, delivery: NewDelivery): P
           indexText(prepared.subject ?? ''),
           indexText(body),
         );
-        const detail = auditDetail({ attachments: stored.length, content: 'inline' in content ? 'inline' : 'file', ...(prepared.row.unreadable_reason !== null ? { unreadable: true } : {}) });
+        const detail = auditDetail({
+          attachments: stored.length,
+          content: 'inline' in content ? 'inline' : 'file',
+          ...(prepared.row.unreadable_reason !== null ? { unreadable: true } : {}),
+        });
         appendAudit(db, ctx.osUser, { action: 'fetched', deliveryId: id, messageId: prepared.messageId, detail });
         const unpend = stmt(db, 'DELETE FROM pending_blobs WHERE id = ?');
         for (const reservedId of reserved) unpend.run(reservedId);

@@ -56,5 +56,8 @@ export function writeHandover(db: Db, id: number, state: HandoverState, folder: 
   if (state !== 'done' && state !== 'error') throw storeError('store-invalid-input', 'handover: state done or error expected');
   if (!/^[A-Za-z0-9._-]{1,200}$/.test(folder)) throw storeError('store-invalid-input', 'handover: folder name of the safe alphabet expected');
   if (reason !== null && !/^[a-z0-9][a-z0-9-]{0,63}$/.test(reason)) throw storeError('store-invalid-input', 'handover: reason code expected');
-  return stmt(db, 'INSERT INTO handover(delivery_id, state, folder, reason, at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(delivery_id) DO NOTHING').run(id, state, folder, reason, now).changes > 0;
+  return (
+    stmt(db, 'INSERT INTO handover(delivery_id, state, folder, reason, at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(delivery_id) DO NOTHING').run(id, state, folder, reason, now)
+      .changes > 0
+  );
 }

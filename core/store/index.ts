@@ -15,7 +15,17 @@ export { LATEST_SCHEMA_VERSION } from './migrations/index.js';
 export { foldForSearch } from './search-text.js';
 export type { MailboxIdentityRecord } from './mailbox-identity.js';
 export { MAX_AKTENZEICHEN, MAX_NOTE, type CaseWork, type CaseWorkPatch } from './case-work.js';
-export { TRUSTED_CA_ORIGINS, caSetDigest, fingerprintOf, type ReevaluationCount, type StoredTrustRow, type TrustedCaOrigin, type TrustedCaRecord, type TrustEvaluation, type TrustUpdate } from './trusted-cas.js';
+export {
+  TRUSTED_CA_ORIGINS,
+  caSetDigest,
+  fingerprintOf,
+  type ReevaluationCount,
+  type StoredTrustRow,
+  type TrustedCaOrigin,
+  type TrustedCaRecord,
+  type TrustEvaluation,
+  type TrustUpdate,
+} from './trusted-cas.js';
 export type { KeyMaterial, KeyRotationRecord, RetiredKey, RotationState } from './key-rotation.js';
 export type { StoreErrorKind } from './errors.js';
 export type { StoredPersonName } from './applicant-names.js';

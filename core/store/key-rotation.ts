@@ -70,8 +70,7 @@ export function stageRotation(db: Db, dataKey: Buffer, storeId: string, keys: Ke
 
 export function readRotation(db: Db, dataKey: Buffer, storeId: string): KeyRotationRecord | undefined {
   const row = stmt(db, 'SELECT * FROM key_rotation WHERE id = 1').get() as
-    | (KeyRow & { state: RotationState; chain_certs: string; started_at: number; updated_at: number; fetched: number; last_error: string | null })
-    | undefined;
+    (KeyRow & { state: RotationState; chain_certs: string; started_at: number; updated_at: number; fetched: number; last_error: string | null }) | undefined;
   if (row === undefined) return undefined;
   const key = sealingKey(dataKey, storeId);
   try {
@@ -97,7 +96,8 @@ export function readRotation(db: Db, dataKey: Buffer, storeId: string): KeyRotat
 
 export function updateRotation(db: Db, state: RotationState, at: number, change: { fetched?: number; lastError?: string | null }): boolean {
   return (
-    stmt(db, 'UPDATE key_rotation SET state = ?, updated_at = ?, fetched = fetched + ?, last_error = ? WHERE id = 1').run(state, at, change.fetched ?? 0, change.lastError ?? null).changes > 0
+    stmt(db, 'UPDATE key_rotation SET state = ?, updated_at = ?, fetched = fetched + ?, last_error = ? WHERE id = 1').run(state, at, change.fetched ?? 0, change.lastError ?? null)
+      .changes > 0
   );
 }
 
@@ -113,7 +113,8 @@ export function switchToStagedKeys(db: Db, dataKey: Buffer, storeId: string, at:
   const key = sealingKey(dataKey, storeId);
   try {
     const current = stmt(db, 'SELECT cipher_key, cipher_cert, signature_key, signature_cert FROM mailbox_identity WHERE id = 1').get() as KeyRow | undefined;
-    const staged = stmt(db, 'SELECT cipher_key, cipher_cert, signature_key, signature_cert, chain_certs FROM key_rotation WHERE id = 1').get() as (KeyRow & { chain_certs: string }) | undefined;
+    const staged = stmt(db, 'SELECT cipher_key, cipher_cert, signature_key, signature_cert, chain_certs FROM key_rotation WHERE id = 1').get() as
+      (KeyRow & { chain_certs: string }) | undefined;
     if (current === undefined) throw storeError('store-invalid-input', 'key rotation: no mailbox identity to rotate');
     if (staged === undefined) throw storeError('store-invalid-input', 'key rotation: nothing staged');
     // re-sealed under their new roles: a sealed key is bound (AAD) to where it is kept

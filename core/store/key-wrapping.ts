@@ -50,9 +50,7 @@ function unseal(kek: Buffer, sealed: Sealed, additional: Buffer): Buffer | undef
 function scryptKek(password: string, salt: Buffer, params: ScryptParams): Promise<Buffer> {
   // async scrypt runs on the libuv pool: the UI/worker event loop keeps running meanwhile
   return new Promise((resolve, reject) => {
-    scrypt(password.normalize('NFC'), salt, 32, scryptOptions(params), (error, key) =>
-      error ? reject(error) : resolve(key),
-    );
+    scrypt(password.normalize('NFC'), salt, 32, scryptOptions(params), (error, key) => (error ? reject(error) : resolve(key)));
   });
 }
 

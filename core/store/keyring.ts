@@ -88,12 +88,7 @@ export function wrapperInfo(file: KeyFile): KeyWrapperInfo[] {
 }
 
 /** Re-reads the key file under its lock, applies `change` to its wrappers and writes it back. */
-export async function changeWrappers(
-  paths: StorePaths,
-  storeId: string,
-  dataKey: Buffer,
-  change: (wrappers: KeyWrapper[]) => Promise<KeyWrapper[]>,
-): Promise<KeyFile> {
+export async function changeWrappers(paths: StorePaths, storeId: string, dataKey: Buffer, change: (wrappers: KeyWrapper[]) => Promise<KeyWrapper[]>): Promise<KeyFile> {
   return withKeyFileLock(paths.keyLock, async () => {
     const current = readKeyFile(paths.keyFile);
     if (current.storeId !== storeId || !keyCheckMatches(dataKey, storeId, current.keyCheck)) {

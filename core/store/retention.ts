@@ -74,11 +74,10 @@ export function planRetention(db: Db, now: number): RetentionCandidate[] {
   const s = readSettings(db);
   const { transferredCut, trashCut } = retentionCuts(s, now);
   const rows = stmt(
-          db,
-      `SELECT id, message_id, transferred_at, trashed_at FROM deliveries
+    db,
+    `SELECT id, message_id, transferred_at, trashed_at FROM deliveries
        WHERE legal_hold = 0 AND ((transferred_at IS NOT NULL AND transferred_at <= ?) OR (trashed_at IS NOT NULL AND trashed_at <= ?))
        ORDER BY id`,
-    )
-    .all(transferredCut, trashCut) as Array<{ id: number; message_id: string; transferred_at: number | null; trashed_at: number | null }>;
+  ).all(transferredCut, trashCut) as Array<{ id: number; message_id: string; transferred_at: number | null; trashed_at: number | null }>;
   return rows.map((r) => retentionCandidate(s, r));
 }

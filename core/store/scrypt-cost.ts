@@ -36,7 +36,8 @@ export function scryptCostProblem(params: Partial<Record<keyof ScryptParams, unk
   const cost = { N: n, r: r as number, p: p as number };
   if (n < 2 || n > 2 ** 30 || (n & (n - 1)) !== 0) return `scrypt N=${n} is not a power of two`;
   const memory = scryptMemoryBytes(cost);
-  if (memory > MAX_SCRYPT_MEMORY_BYTES) return `scrypt N=${n}, r=${cost.r}, p=${cost.p} needs ${Math.round(memory / 2 ** 20)} MiB, at most ${MAX_SCRYPT_MEMORY_BYTES / 2 ** 20} MiB allowed`;
+  if (memory > MAX_SCRYPT_MEMORY_BYTES)
+    return `scrypt N=${n}, r=${cost.r}, p=${cost.p} needs ${Math.round(memory / 2 ** 20)} MiB, at most ${MAX_SCRYPT_MEMORY_BYTES / 2 ** 20} MiB allowed`;
   const work = n * cost.r * cost.p;
   if (work > MAX_SCRYPT_WORK) return `scrypt N·r·p = ${work} exceeds the bound ${MAX_SCRYPT_WORK} (4 × the default)`;
   return undefined;

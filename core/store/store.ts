@@ -47,8 +47,31 @@ import {
 import { migrate } from './migrations/index.js';
 import { hasMailboxIdentity, readMailboxIdentity, updateMailboxConnection, writeMailboxIdentity, type MailboxIdentityRecord } from './mailbox-identity.js';
 import { sweepOrphans } from './orphans.js';
-import { caSetDigest, deleteTrustedCa, evaluatedWith, insertTrustedCas, readTrustedCas, recordEvaluatedWith, reevaluateBatch, type ReevaluationCount, type TrustedCaOrigin, type TrustedCaRecord, type TrustEvaluation } from './trusted-cas.js';
-import { deleteRotation, readRetiredKeys, readRotation, stageRotation, switchToStagedKeys, updateRotation, type KeyMaterial, type KeyRotationRecord, type RetiredKey, type RotationState } from './key-rotation.js';
+import {
+  caSetDigest,
+  deleteTrustedCa,
+  evaluatedWith,
+  insertTrustedCas,
+  readTrustedCas,
+  recordEvaluatedWith,
+  reevaluateBatch,
+  type ReevaluationCount,
+  type TrustedCaOrigin,
+  type TrustedCaRecord,
+  type TrustEvaluation,
+} from './trusted-cas.js';
+import {
+  deleteRotation,
+  readRetiredKeys,
+  readRotation,
+  stageRotation,
+  switchToStagedKeys,
+  updateRotation,
+  type KeyMaterial,
+  type KeyRotationRecord,
+  type RetiredKey,
+  type RotationState,
+} from './key-rotation.js';
 import { currentOsUser } from './os-user.js';
 import { storePaths, type StorePaths } from './paths.js';
 import type {
@@ -346,11 +369,10 @@ export class PostfachStore {
     const row = this.run('open content', (db) => {
       const { id } = resolveRef(db, ref);
       return stmt(
-          db,
-          `SELECT x.content_inline, x.content_size, b.id AS blob_id, b.file_key FROM delivery_details x
+        db,
+        `SELECT x.content_inline, x.content_size, b.id AS blob_id, b.file_key FROM delivery_details x
            LEFT JOIN blobs b ON b.id = x.content_blob WHERE x.delivery_id = ?`,
-        )
-        .get(id) as { content_inline: Buffer | null; content_size: number; blob_id: string | null; file_key: Buffer | null };
+      ).get(id) as { content_inline: Buffer | null; content_size: number; blob_id: string | null; file_key: Buffer | null };
     });
     if (row.content_inline !== null) return Readable.from([row.content_inline]);
     if (row.blob_id === null || row.file_key === null) throw storeError('store-corrupt', 'content blob row missing');
@@ -363,9 +385,11 @@ export class PostfachStore {
   }
 
   openAttachment(attachmentId: number): Readable {
-    const row = this.run('open attachment', (db) =>
-      stmt(db, 'SELECT a.size, b.id AS blob_id, b.file_key FROM attachments a JOIN blobs b ON b.id = a.blob_id WHERE a.id = ?')
-        .get(attachmentId) as { size: number; blob_id: string; file_key: Buffer } | undefined,
+    const row = this.run(
+      'open attachment',
+      (db) =>
+        stmt(db, 'SELECT a.size, b.id AS blob_id, b.file_key FROM attachments a JOIN blobs b ON b.id = a.blob_id WHERE a.id = ?').get(attachmentId) as
+          { size: number; blob_id: string; file_key: Buffer } | undefined,
     );
     if (row === undefined) throw storeError('store-unknown-message', `no attachment with id ${attachmentId}`);
     return blobStream(this.paths.filesDir, row.blob_id, row.file_key, row.size);
@@ -545,7 +569,10 @@ export class PostfachStore {
   rowsWithGuessedNames(afterId: number, limit: number): number[] {
     return this.run('find guessed names', (db) =>
       (
-        stmt(db, `SELECT id FROM deliveries WHERE id > ? AND unreadable_reason IS NULL AND json_valid(applicant_parts) AND json_extract(applicant_parts, '$.guessed') = 1 ORDER BY id LIMIT ?`).all(afterId, limit) as Array<{ id: number }>
+        stmt(
+          db,
+          `SELECT id FROM deliveries WHERE id > ? AND unreadable_reason IS NULL AND json_valid(applicant_parts) AND json_extract(applicant_parts, '$.guessed') = 1 ORDER BY id LIMIT ?`,
+        ).all(afterId, limit) as Array<{ id: number }>
       ).map((r) => r.id),
     );
   }
@@ -675,7 +702,7 @@ export class PostfachStore {
   async reevaluateTrust(evaluation: TrustEvaluation, reason: 'ca-added' | 'ca-removed' | 'ca-set-changed'): Promise<ReevaluationCount> {
     let checked = 0;
     let changed = 0;
-    for (let after = 0; ; ) {
+    for (let after = 0; ;) {
       const batch = this.write('re-evaluate trust', (db) => reevaluateBatch(db, evaluation, after));
       checked += batch.checked;
       changed += batch.changed;

@@ -78,7 +78,12 @@ interface Row {
 
 export function readTrustedCas(db: Db): TrustedCaRecord[] {
   const rows = stmt(db, 'SELECT fingerprint, certificate, origin, added_at FROM trusted_cas ORDER BY id').all() as Row[];
-  return rows.map((r) => ({ fingerprint: r.fingerprint, certificate: Buffer.from(r.certificate), origin: r.origin as TrustedCaOrigin, addedAt: new Date(r.added_at).toISOString() }));
+  return rows.map((r) => ({
+    fingerprint: r.fingerprint,
+    certificate: Buffer.from(r.certificate),
+    origin: r.origin as TrustedCaOrigin,
+    addedAt: new Date(r.added_at).toISOString(),
+  }));
 }
 
 /** A new store has judged nothing, with no CA: recorded so that its first open has nothing to do again. */
@@ -152,11 +157,10 @@ export function reevaluateBatch(db: Db, evaluation: TrustEvaluation, after: numb
     });
     if (update === undefined) continue;
     // beside the fetch's own result (delivery_details keeps it, and its row carries the content: not rewritten)
-    stmt(db, 'INSERT INTO delivery_trust(delivery_id, signature_result, judged_at) VALUES (?, ?, ?) ON CONFLICT(delivery_id) DO UPDATE SET signature_result = excluded.signature_result, judged_at = excluded.judged_at').run(
-      row.id,
-      JSON.stringify(update.signatureResult),
-      now,
-    );
+    stmt(
+      db,
+      'INSERT INTO delivery_trust(delivery_id, signature_result, judged_at) VALUES (?, ?, ?) ON CONFLICT(delivery_id) DO UPDATE SET signature_result = excluded.signature_result, judged_at = excluded.judged_at',
+    ).run(row.id, JSON.stringify(update.signatureResult), now);
     stmt(db, 'UPDATE deliveries SET signature_status = ? WHERE id = ?').run(update.signatureStatus.slice(0, 64), row.id);
     changed++;
   }

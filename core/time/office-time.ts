@@ -110,7 +110,11 @@ interface WallClock {
 }
 
 function wallClock(zone: string, d: Date): WallClock {
-  const parts = Object.fromEntries(intl(zone, 'en', 'parts').formatToParts(d).map((p) => [p.type, p.value]));
+  const parts = Object.fromEntries(
+    intl(zone, 'en', 'parts')
+      .formatToParts(d)
+      .map((p) => [p.type, p.value]),
+  );
   return {
     year: Number(parts['year']),
     month: Number(parts['month']),

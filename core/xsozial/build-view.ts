@@ -75,10 +75,7 @@ export function buildView(root: RawElement, sourceSize: number, options: BuildOp
 
 export function classify(root: RawElement): DeliveryKind {
   if (root.ns.startsWith(XSOZIAL_NAMESPACE_PREFIX) && child(child(root, 'xsozial'), 'vorgang')) return 'xsozial-application';
-  const looksXoev =
-    attr(root, 'standard') !== undefined ||
-    /\.\d{4,}$/.test(root.local) ||
-    root.children.some((c) => c.local.startsWith('nachrichtenkopf'));
+  const looksXoev = attr(root, 'standard') !== undefined || /\.\d{4,}$/.test(root.local) || root.children.some((c) => c.local.startsWith('nachrichtenkopf'));
   return looksXoev ? 'generic-xoev' : 'generic-xml';
 }
 
@@ -143,7 +140,9 @@ export function applicantNamesOf(root: RawElement, codeLists: CodeListRegistry =
 
 /** Names of the applicants as "Vorname Nachname" (the form kept for the full-text search). */
 export function applicantNames(root: RawElement): string[] {
-  return applicantNamesOf(root).map((n) => formatPersonName(n, false)).filter((n) => n !== '');
+  return applicantNamesOf(root)
+    .map((n) => formatPersonName(n, false))
+    .filter((n) => n !== '');
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -348,7 +347,6 @@ function documentFor(el: RawElement, ancestors: readonly RawElement[], treeId: s
   return doc;
 }
 
-
 // ---------------------------------------------------------------------------------------------------------------
 // small helpers over the raw tree and the view tree
 
@@ -377,7 +375,3 @@ function findDescendant(el: RawElement | undefined, local: string): RawElement |
   }
   return undefined;
 }
-
-
-
-

@@ -97,7 +97,10 @@ export function nameOfNode(n: TreeNode): PersonName | undefined {
       const c = nodeChild(natural, local);
       if (!c) return '';
       if (c.value) return presentValue(c)?.raw ?? '';
-      return c.children.map((x) => presentValue(x)?.raw ?? '').filter((x) => x !== '').join(' ');
+      return c.children
+        .map((x) => presentValue(x)?.raw ?? '')
+        .filter((x) => x !== '')
+        .join(' ');
     };
     const family = part('familienname');
     const given = part('vorname');
@@ -186,7 +189,10 @@ function personSummary(p: TreeNode): Field[] {
       const value = nodeChild(g, valueLocal);
       if (!presentValue(value)) continue;
       const what = kind?.code?.text ?? kind?.display;
-      fields.push({ ...fieldOf(value!, what ? { de: `${word.de}: ${what}`, en: `${word.en}: ${what}` } : word), covers: [nodeChild(g, kindLocal)?.id ?? ''].filter((x) => x !== '') });
+      fields.push({
+        ...fieldOf(value!, what ? { de: `${word.de}: ${what}`, en: `${word.en}: ${what}` } : word),
+        covers: [nodeChild(g, kindLocal)?.id ?? ''].filter((x) => x !== ''),
+      });
     }
   };
   amount('einkommen', 'einkommensart', 'betrag', L('Einkommen', 'Income'));
@@ -239,22 +245,16 @@ export function flatten(node: TreeNode, ctx: CardContext): Field[] {
     if (ref.value.kind !== 'reference') continue;
     const name = ctx.naturalName(ref.value.raw);
     if (name === undefined) continue;
-    const twin = collected.find(
-      (t) => t.parentId === ref.parentId && t.value.kind === 'text' && t.label.de === ref.label.de && !dropped.has(t.id) && sameName(t.value.raw, name),
-    );
+    const twin = collected.find((t) => t.parentId === ref.parentId && t.value.kind === 'text' && t.label.de === ref.label.de && !dropped.has(t.id) && sameName(t.value.raw, name));
     if (!twin) continue;
     dropped.add(twin.id);
     covered.set(ref.id, [...(covered.get(ref.id) ?? []), twin.id]);
   }
-  const out = collected
-    .filter((f) => !dropped.has(f.id))
-    .map(({ parentId: _parent, ...f }) => (covered.has(f.id) ? { ...f, covers: covered.get(f.id)! } : f));
+  const out = collected.filter((f) => !dropped.has(f.id)).map(({ parentId: _parent, ...f }) => (covered.has(f.id) ? { ...f, covers: covered.get(f.id)! } : f));
   const counts = new Map<string, number>();
   for (const f of out) counts.set(f.label.de, (counts.get(f.label.de) ?? 0) + 1);
   return out.map(({ parentLabel, ...f }) =>
-    (counts.get(f.label.de) ?? 0) > 1 && parentLabel.de !== f.label.de
-      ? { ...f, label: { de: `${parentLabel.de} › ${f.label.de}`, en: `${parentLabel.en} › ${f.label.en}` } }
-      : f,
+    (counts.get(f.label.de) ?? 0) > 1 && parentLabel.de !== f.label.de ? { ...f, label: { de: `${parentLabel.de} › ${f.label.de}`, en: `${parentLabel.en} › ${f.label.en}` } } : f,
   );
 }
 

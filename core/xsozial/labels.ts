@@ -68,7 +68,8 @@ const UMLAUT_WORDS: ReadonlyArray<[RegExp, string]> = [
   [/ue/g, 'ü'],
 ];
 /** Words where the ae/oe/ue spelling is no umlaut. */
-const KEEP_SPELLING = /^(?:neue?[nrs]?|steuer\w*|feuer\w*|aktuel\w*|manuel\w*|individuel\w*|quelle\w*|dauer\w*|bauer\w*|mauer\w*|trauer\w*|israel\w*|michael|raphael|poet\w*|koexist\w*|bauerwartungsland|uebrig)$/i;
+const KEEP_SPELLING =
+  /^(?:neue?[nrs]?|steuer\w*|feuer\w*|aktuel\w*|manuel\w*|individuel\w*|quelle\w*|dauer\w*|bauer\w*|mauer\w*|trauer\w*|israel\w*|michael|raphael|poet\w*|koexist\w*|bauerwartungsland|uebrig)$/i;
 
 /** `nameNatuerlichePerson` → "Name natürliche Person", `identifikation.nachricht` → "Identifikation Nachricht". */
 export function humanise(name: string): string {
@@ -81,9 +82,7 @@ export function humanise(name: string): string {
     .split(/\s+/)
     .filter((w) => w.length > 0)
     .map((w) => (KEEP_SPELLING.test(w) ? w : UMLAUT_WORDS.reduce((s, [re, r]) => s.replace(re, r), w)));
-  return words
-    .map((w, i) => (i === 0 ? w.charAt(0).toUpperCase() + w.slice(1) : isNounLike(words, i) ? w : w.toLowerCase()))
-    .join(' ');
+  return words.map((w, i) => (i === 0 ? w.charAt(0).toUpperCase() + w.slice(1) : isNounLike(words, i) ? w : w.toLowerCase())).join(' ');
 }
 
 /** In camelCase element names every later word starts upper-case; German keeps nouns capitalised, adjectives not. */

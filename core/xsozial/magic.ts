@@ -143,7 +143,14 @@ const CLAIMED_BY_EXTENSION: Readonly<Record<string, string>> = {
 export function declaredType(mimeType: string | undefined, fileName: string | undefined): string | undefined {
   if (mimeType !== undefined && mimeType.trim() !== '') return mimeType;
   const dot = fileName?.lastIndexOf('.') ?? -1;
-  return dot < 0 ? undefined : CLAIMED_BY_EXTENSION[fileName!.slice(dot + 1).trim().toLowerCase()];
+  return dot < 0
+    ? undefined
+    : CLAIMED_BY_EXTENSION[
+        fileName!
+          .slice(dot + 1)
+          .trim()
+          .toLowerCase()
+      ];
 }
 
 /**

@@ -85,7 +85,10 @@ export function ibanIsValid(iban: string): boolean {
 }
 
 export function groupIban(iban: string): string {
-  return iban.replace(/\s+/g, '').toUpperCase().replace(/(.{4})(?=.)/g, '$1 ');
+  return iban
+    .replace(/\s+/g, '')
+    .toUpperCase()
+    .replace(/(.{4})(?=.)/g, '$1 ');
 }
 
 function formatIban(raw: string): DisplayValue | undefined {

@@ -26,5 +26,10 @@ export const TEST_BANNER: Label = {
 
 /** A card section as "label<TAB>value" lines, for "Block kopieren" (the raw value where the display adds words). */
 export function sectionAsText(section: CardSection): string {
-  return section.fields.map((f) => `${f.label.de}\t${f.value.kind === 'date' || f.value.kind === 'boolean' || f.value.kind === 'code' || f.value.kind === 'iban' || f.value.kind === 'amount' ? f.value.display : f.value.raw}`).join('\n');
+  return section.fields
+    .map(
+      (f) =>
+        `${f.label.de}\t${f.value.kind === 'date' || f.value.kind === 'boolean' || f.value.kind === 'code' || f.value.kind === 'iban' || f.value.kind === 'amount' ? f.value.display : f.value.raw}`,
+    )
+    .join('\n');
 }

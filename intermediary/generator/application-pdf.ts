@@ -27,7 +27,14 @@ export async function renderApplicationPdf(facts: ApplicationPdfFacts): Promise<
   const doc = new PDFDocument({
     size: 'A4',
     margins: { top: 56, bottom: 56, left: 62, right: 62 },
-    info: { Title: `Antrag: ${facts.product}`, Author: 'Sozialplattform (synthetische Testdaten)', Producer: 'OSCI-Postfach Generator', Creator: 'OSCI-Postfach Generator', CreationDate: facts.createdAt, ModDate: facts.createdAt },
+    info: {
+      Title: `Antrag: ${facts.product}`,
+      Author: 'Sozialplattform (synthetische Testdaten)',
+      Producer: 'OSCI-Postfach Generator',
+      Creator: 'OSCI-Postfach Generator',
+      CreationDate: facts.createdAt,
+      ModDate: facts.createdAt,
+    },
     lang: 'de-DE',
     font: bundledFont('regular') as unknown as string,
     bufferPages: false,
@@ -58,7 +65,11 @@ export async function renderApplicationPdf(facts: ApplicationPdfFacts): Promise<
   };
   doc.rect(0, 0, 595, 40).fill('#e8eef6').fillColor('#1d3557').font('Bold').fontSize(10).text('Sozialplattform · Antrag (synthetische Testdaten, keine echten Personen)', 62, 15);
   doc.fillColor('black').font('Bold').fontSize(18).text(`Antrag auf ${facts.product}`, 62, 64);
-  doc.font('Regular').fontSize(10).moveDown(0.3).text(`Antragsdatum: ${germanDate(facts.applicationDate)} · Vorgang ${facts.caseId}`);
+  doc
+    .font('Regular')
+    .fontSize(10)
+    .moveDown(0.3)
+    .text(`Antragsdatum: ${germanDate(facts.applicationDate)} · Vorgang ${facts.caseId}`);
   h.persons.forEach((p, i) => {
     heading(`${i + 1}. ${p.applicant ? 'Antragstellende Person' : 'Weitere Person im Haushalt'}: ${fullName(p)}`);
     row('Familienname', p.familyName);
@@ -96,7 +107,12 @@ export async function renderApplicationPdf(facts: ApplicationPdfFacts): Promise<
   for (const text of DECLARATIONS) doc.font('Regular').fontSize(10).text(`☐ ${text}`, { align: 'left' }).moveDown(0.5);
   doc.addPage();
   heading('Übermittlung');
-  doc.font('Regular').fontSize(10).text(`Dieser Antrag wurde am ${germanDate(facts.applicationDate)} elektronisch über die Sozialplattform gestellt und ohne Unterschrift übermittelt. Die Anlagen sind als eigene Dokumente beigefügt.`);
+  doc
+    .font('Regular')
+    .fontSize(10)
+    .text(
+      `Dieser Antrag wurde am ${germanDate(facts.applicationDate)} elektronisch über die Sozialplattform gestellt und ohne Unterschrift übermittelt. Die Anlagen sind als eigene Dokumente beigefügt.`,
+    );
   doc.end();
   await done;
   return Buffer.concat(chunks);

@@ -130,7 +130,14 @@ export async function generateApplication(options: GenerateOptions): Promise<Gen
   for (let i = 0; i < evidence.count; i++) {
     const kind = kinds[(firstKind + i) % 3]!;
     const title = titles[i % titles.length]!;
-    const spec = { seed: `${options.service}:${seed}`, index: i, size: evidence.size, kind, title, lines: [fullName(holder), `${household.address.postcode} ${household.address.town}`, standLine] };
+    const spec = {
+      seed: `${options.service}:${seed}`,
+      index: i,
+      size: evidence.size,
+      kind,
+      title,
+      lines: [fullName(holder), `${household.address.postcode} ${household.address.town}`, standLine],
+    };
     const n = i + 2;
     const plan = evidencePlan(spec);
     documents.push({
@@ -145,7 +152,18 @@ export async function generateApplication(options: GenerateOptions): Promise<Gen
     });
   }
 
-  const pieces = xmlPieces({ service: options.service, product: service.product, code: service.code, test, messageId, caseId, createdAt, applicationDate: `${applicationDate}${offset}`, household, documents });
+  const pieces = xmlPieces({
+    service: options.service,
+    product: service.product,
+    code: service.code,
+    test,
+    messageId,
+    caseId,
+    createdAt,
+    applicationDate: `${applicationDate}${offset}`,
+    household,
+    documents,
+  });
   const size = pieces.reduce((n, p) => n + (typeof p === 'string' ? Buffer.byteLength(p) : base64Length(documents[p.document]!.size)), 0);
   function* chunks(): Generator<Buffer> {
     for (const p of pieces) {

@@ -27,7 +27,16 @@ export interface EvidenceFileOptions {
 export const EVIDENCE_MIME: Record<EvidenceKind, string> = { pdf: 'application/pdf', jpeg: 'image/jpeg', png: 'image/png' };
 export const EVIDENCE_EXTENSION: Record<EvidenceKind, string> = { pdf: 'pdf', jpeg: 'jpg', png: 'png' };
 
-const DEFAULT_TITLES = ['Kontoauszug', 'Mietvertrag', 'Lohnabrechnung', 'Personalausweis', 'Nebenkostenabrechnung', 'Rentenbescheid', 'Krankenversicherungskarte', 'Schulbescheinigung'];
+const DEFAULT_TITLES = [
+  'Kontoauszug',
+  'Mietvertrag',
+  'Lohnabrechnung',
+  'Personalausweis',
+  'Nebenkostenabrechnung',
+  'Rentenbescheid',
+  'Krankenversicherungskarte',
+  'Schulbescheinigung',
+];
 
 /** Bytes, pseudo-random filler, or a PNG chunk of filler (its CRC is computed while it is produced). */
 type Piece = Buffer | { readonly filler: number; readonly seed: string; readonly pngChunk?: string };
@@ -96,7 +105,12 @@ const PAGE_H = 702;
 
 function page(title: string, lines: readonly string[], pageNo: number, pages: number, index: number): Raster {
   const r = new Raster(PAGE_W, PAGE_H, [250, 249, 244]);
-  const tint: [number, number, number][] = [[214, 228, 240], [226, 238, 214], [240, 226, 214], [232, 222, 240]];
+  const tint: [number, number, number][] = [
+    [214, 228, 240],
+    [226, 238, 214],
+    [240, 226, 214],
+    [232, 222, 240],
+  ];
   r.rect(0, 0, PAGE_W, 70, tint[index % tint.length]!);
   // the heading is as large as fits the page width (6 font pixels per character)
   const scale = Math.max(2, Math.min(4, Math.floor((PAGE_W - 56) / (6 * Math.max(1, title.length)))));
@@ -259,7 +273,9 @@ function pdfLayout(images: readonly Buffer[], pad: number, seed: string): Piece[
     text(`<< /Length ${content.length} >>\nstream\n${content}\nendstream\nendobj\n`);
     const jpegPieces = i === 0 ? padJpeg(image, pad, seed) : [image];
     obj(p + 2);
-    text(`<< /Type /XObject /Subtype /Image /Width ${PAGE_W} /Height ${PAGE_H} /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /DCTDecode /Length ${total(jpegPieces)} >>\nstream\n`);
+    text(
+      `<< /Type /XObject /Subtype /Image /Width ${PAGE_W} /Height ${PAGE_H} /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /DCTDecode /Length ${total(jpegPieces)} >>\nstream\n`,
+    );
     jpegPieces.forEach(add);
     text('\nendstream\nendobj\n');
   });

@@ -83,14 +83,43 @@ export interface Household {
   readonly address: Address;
   readonly email: string;
   readonly phone: string;
-  readonly housing?: { readonly area: string; readonly rooms: string; readonly rent: string; readonly serviceCharges: string; readonly heating: string; readonly heatingType: string; readonly landlordId: string };
+  readonly housing?: {
+    readonly area: string;
+    readonly rooms: string;
+    readonly rent: string;
+    readonly serviceCharges: string;
+    readonly heating: string;
+    readonly heatingType: string;
+    readonly landlordId: string;
+  };
 }
 
 const FEMALE = ['Erika', 'Ayşe', 'Małgorzata', 'Zoë', 'Ingrid', 'Renée', 'Şükran', 'Łucja', 'Chloé', 'Dörte', 'Jóhanna', 'Anaïs', 'Grażyna', 'Marta', 'Hülya', 'Ewa'];
 const MALE = ['Jürgen', 'Ömer', 'Łukasz', 'Søren', 'François', 'Björn', 'Dragoș', 'Jiří', 'Mehmet', 'Václav', 'Đorđe', 'Thomas', 'Karl-Heinz', 'Grzegorz', 'Sven', 'Andrés'];
 const CHILD_F = ['Lea', 'Zeynep', 'Zofia', 'Mia', 'Lina', 'Hanna', 'Émilie', 'Elif'];
 const CHILD_M = ['Ben', 'Jonas', 'Emir', 'Kacper', 'Noah', 'Luka', 'Mateusz', 'Élias'];
-const FAMILY = ['Musterfrau', 'Mustermann', 'Łukasiewicz', 'Øvergård', 'Öztürk', 'Şahin', 'Dąbrowski', 'Novák', 'Đurić', 'Müller-Lüdenscheidt', 'Schäfer', 'Weiß', 'Lefèvre', 'Grünewald', 'Kovačević', 'Brøndsted', 'Żurawski', 'Ćosić', 'Knoß', 'Ibáñez'];
+const FAMILY = [
+  'Musterfrau',
+  'Mustermann',
+  'Łukasiewicz',
+  'Øvergård',
+  'Öztürk',
+  'Şahin',
+  'Dąbrowski',
+  'Novák',
+  'Đurić',
+  'Müller-Lüdenscheidt',
+  'Schäfer',
+  'Weiß',
+  'Lefèvre',
+  'Grünewald',
+  'Kovačević',
+  'Brøndsted',
+  'Żurawski',
+  'Ćosić',
+  'Knoß',
+  'Ibáñez',
+];
 /** "Müller" with a combining diaeresis (U+0308), as typed on some systems: readers must cope with both forms. */
 const COMBINING_FAMILY = 'Mu\u0308ller';
 const STREETS = ['Hauptstraße', 'Am Mühlenbach', 'Lindenallee', 'Schloßstraße', 'Bahnhofstraße', 'Zur Ölmühle', 'Kirchgasse', 'Weidenweg'];
@@ -180,7 +209,10 @@ export function makeHousehold(rng: Rng, service: Service, year: number, forced?:
       income: [{ kind: { code: 'KG', name: 'Kindergeld' }, amount: '255.00', since: date(rng, year - age) }],
       assets: [],
       earlierBenefits: [],
-      school: { kind: { code: age < 10 ? 'GS' : 'SEK1', name: age < 10 ? 'Grundschule' : 'Sekundarstufe I' }, name: `${rng.pick(['Astrid-Lindgren', 'Geschwister-Scholl', 'Marie-Curie', 'Käthe-Kollwitz'])}-Schule ${town}` },
+      school: {
+        kind: { code: age < 10 ? 'GS' : 'SEK1', name: age < 10 ? 'Grundschule' : 'Sekundarstufe I' },
+        name: `${rng.pick(['Astrid-Lindgren', 'Geschwister-Scholl', 'Marie-Curie', 'Käthe-Kollwitz'])}-Schule ${town}`,
+      },
       benefit: BENEFIT[service],
     };
   };
@@ -190,7 +222,16 @@ export function makeHousehold(rng: Rng, service: Service, year: number, forced?:
     const count = rng.int(1, 3);
     for (let i = 0; i < count; i++) persons.push(child(true));
     const parentName = rng.pick(FEMALE);
-    thirdParties.push({ id: 'D1', type: TYPE_PARENT, person: { givenName: parentName, familyName: family, birthDate: date(rng, year - rng.int(28, 45)) }, address, email: mail(parentName, family), phone: phone(rng), forPersonId: persons[0]!.id, receivesMail: true });
+    thirdParties.push({
+      id: 'D1',
+      type: TYPE_PARENT,
+      person: { givenName: parentName, familyName: family, birthDate: date(rng, year - rng.int(28, 45)) },
+      address,
+      email: mail(parentName, family),
+      phone: phone(rng),
+      forPersonId: persons[0]!.id,
+      receivesMail: true,
+    });
   } else {
     const first = adult(firstSex, true);
     persons.push(first);
@@ -200,7 +241,16 @@ export function makeHousehold(rng: Rng, service: Service, year: number, forced?:
       for (let i = 0; i < count; i++) persons.push(child(false));
     }
     if (kind === 'guardian') {
-      thirdParties.push({ id: `D${thirdParties.length + 1}`, type: TYPE_GUARDIAN, person: { givenName: rng.pick(MALE), familyName: rng.pick(FAMILY.filter((f) => f !== family)), birthDate: date(rng, year - rng.int(35, 60)) }, address: { street: 'Betreuungsweg', houseNumber: String(rng.int(1, 30)), postcode: address.postcode, town: address.town }, email: 'betreuung@example.org', phone: phone(rng), forPersonId: first.id, receivesMail: true });
+      thirdParties.push({
+        id: `D${thirdParties.length + 1}`,
+        type: TYPE_GUARDIAN,
+        person: { givenName: rng.pick(MALE), familyName: rng.pick(FAMILY.filter((f) => f !== family)), birthDate: date(rng, year - rng.int(35, 60)) },
+        address: { street: 'Betreuungsweg', houseNumber: String(rng.int(1, 30)), postcode: address.postcode, town: address.town },
+        email: 'betreuung@example.org',
+        phone: phone(rng),
+        forPersonId: first.id,
+        receivesMail: true,
+      });
     }
   }
   const holder = persons.find((p) => p.applicant && p.relation === undefined) ?? persons[0]!;
@@ -212,9 +262,24 @@ export function makeHousehold(rng: Rng, service: Service, year: number, forced?:
   let housing: Household['housing'];
   if (service !== 'asylblg') {
     const landlordId = `D${thirdParties.length + 1}`;
-    thirdParties.push({ id: landlordId, type: TYPE_LANDLORD, organisation: rng.pick(['Wohnungsbau Musterstadt GmbH (fiktiv)', 'Gemeinnützige Wohnungsgenossenschaft Beispiel eG (fiktiv)', 'Hausverwaltung Schäfer & Söhne (fiktiv)']), address: { street: rng.pick(STREETS), houseNumber: String(rng.int(1, 80)), postcode: address.postcode, town: address.town }, phone: phone(rng), receivesMail: false });
+    thirdParties.push({
+      id: landlordId,
+      type: TYPE_LANDLORD,
+      organisation: rng.pick(['Wohnungsbau Musterstadt GmbH (fiktiv)', 'Gemeinnützige Wohnungsgenossenschaft Beispiel eG (fiktiv)', 'Hausverwaltung Schäfer & Söhne (fiktiv)']),
+      address: { street: rng.pick(STREETS), houseNumber: String(rng.int(1, 80)), postcode: address.postcode, town: address.town },
+      phone: phone(rng),
+      receivesMail: false,
+    });
     const area = rng.int(30, 45) + 12 * (persons.length - 1);
-    housing = { area: String(area), rooms: String(Math.min(5, 1 + persons.length)), rent: money(area * rng.int(7, 11)), serviceCharges: money(area * 2.1), heating: money(area * 1.4), heatingType: rng.pick(['Zentralheizung', 'Gasetagenheizung', 'Fernwärme']), landlordId };
+    housing = {
+      area: String(area),
+      rooms: String(Math.min(5, 1 + persons.length)),
+      rent: money(area * rng.int(7, 11)),
+      serviceCharges: money(area * 2.1),
+      heating: money(area * 1.4),
+      heatingType: rng.pick(['Zentralheizung', 'Gasetagenheizung', 'Fernwärme']),
+      landlordId,
+    };
   }
   const mainName = holder.givenName;
   return { kind, persons: finalPersons, thirdParties, address, email: mail(mainName, family), phone: phone(rng), ...(housing ? { housing } : {}) };
@@ -228,7 +293,8 @@ function incomes(rng: Rng, service: Service, age: number, year: number): Income[
   const out: Income[] = [];
   if (rng.chance(0.5)) out.push({ kind: { code: 'LOHN', name: 'Arbeitsentgelt (Minijob)' }, amount: money(rng.int(180, 538)), since: since(1, 4) });
   if (rng.chance(0.3)) out.push({ kind: { code: 'UNTERH', name: 'Unterhalt' }, amount: money(rng.int(150, 420)), since: since(1, 6) });
-  if (service === 'hzl' && rng.chance(0.4)) out.push({ kind: { code: 'EMR', name: 'Rente wegen voller Erwerbsminderung (befristet)' }, amount: money(rng.int(300, 700)), since: since(1, 6) });
+  if (service === 'hzl' && rng.chance(0.4))
+    out.push({ kind: { code: 'EMR', name: 'Rente wegen voller Erwerbsminderung (befristet)' }, amount: money(rng.int(300, 700)), since: since(1, 6) });
   return out;
 }
 

@@ -99,7 +99,9 @@ export interface SentApplication {
 /** Loads the sender's key and the certificates it needs from a test PKI folder (and optional overrides). */
 export function loadSenderSetup(files: SenderSetupFiles): SenderSetup {
   const f = testPkiFiles(path.resolve(files.pkiDir));
-  const password = readGivenFile(f.password).toString('utf8').replace(/\r?\n$/, '');
+  const password = readGivenFile(f.password)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
   const contents = loadPkcs12(readGivenFile(f.sender.p12), password);
   const { cipher } = resolveMailboxKeys({ primary: contents });
   const signerFile = files.intermediarySigner;

@@ -23,7 +23,13 @@ export function App({ messageId, documentKey }: { messageId?: number | undefined
   return (
     <WorkspaceProvider>
       <CommandsProvider>
-        {messageId === undefined ? <MainWindow /> : documentKey === undefined ? <MessageWindow id={messageId} /> : <DocumentWindowScreen id={messageId} documentKey={documentKey} />}
+        {messageId === undefined ? (
+          <MainWindow />
+        ) : documentKey === undefined ? (
+          <MessageWindow id={messageId} />
+        ) : (
+          <DocumentWindowScreen id={messageId} documentKey={documentKey} />
+        )}
       </CommandsProvider>
     </WorkspaceProvider>
   );
@@ -73,9 +79,7 @@ function MainScreens() {
     case 'first-start':
       return (
         <AppShell mainLabel={t.firstStart.heading}>
-          <FirstStartScreen
-            onSetup={() => setView('setup')}
-          />
+          <FirstStartScreen onSetup={() => setView('setup')} />
         </AppShell>
       );
     case 'unlock':

@@ -118,7 +118,11 @@ describe('loopback bridge', () => {
     }
     const noOrigin = await raw(bridge.port, { method: 'POST', path: '/api/call/app.info', body: '{}', headers: { ...own, Origin: '' } });
     expect(noOrigin.status).toBe(403);
-    const preflight = await raw(bridge.port, { method: 'OPTIONS', path: '/api/call/app.info', headers: { Host: own.Host ?? '', Origin: 'http://evil.example', 'Access-Control-Request-Method': 'POST' } });
+    const preflight = await raw(bridge.port, {
+      method: 'OPTIONS',
+      path: '/api/call/app.info',
+      headers: { Host: own.Host ?? '', Origin: 'http://evil.example', 'Access-Control-Request-Method': 'POST' },
+    });
     expect(preflight.status).toBe(403);
     expect(Object.keys(preflight.headers).filter((h) => h.startsWith('access-control-'))).toEqual([]);
     const crossSite = await raw(bridge.port, { method: 'POST', path: '/api/call/app.info', body: '{}', headers: { ...own, 'Sec-Fetch-Site': 'cross-site' } });

@@ -35,7 +35,11 @@ describe('contract declaration', () => {
 
   it('derives caller and handler types from the schemas', () => {
     expectTypeOf<MethodOutput<'app.info'>>().toEqualTypeOf<AppInfo>();
-    expectTypeOf<MethodInput<'settings.set'>>().toEqualTypeOf<{ language?: 'de' | 'en' | undefined; fetchIntervalMinutes?: number | undefined; familyNameFirst?: boolean | undefined }>();
+    expectTypeOf<MethodInput<'settings.set'>>().toEqualTypeOf<{
+      language?: 'de' | 'en' | undefined;
+      fetchIntervalMinutes?: number | undefined;
+      familyNameFirst?: boolean | undefined;
+    }>();
     // the compiler demands a handler for every service method and every shell method
     // @ts-expect-error settings.get and settings.set are missing
     const incomplete: ServiceHandlers = { 'app.info': () => ({}) as AppInfo };

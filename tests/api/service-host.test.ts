@@ -40,7 +40,10 @@ describe('service in a worker thread', () => {
     expect(await api.call('settings.get', {})).toEqual({ language: 'en', fetchIntervalMinutes: 15, familyNameFirst: true });
     await api.call('settings.set', { language: 'de' });
     off();
-    expect(changed).toEqual([{ language: 'en', fetchIntervalMinutes: 15, familyNameFirst: true }, { language: 'de', fetchIntervalMinutes: 15, familyNameFirst: true }]);
+    expect(changed).toEqual([
+      { language: 'en', fetchIntervalMinutes: 15, familyNameFirst: true },
+      { language: 'de', fetchIntervalMinutes: 15, familyNameFirst: true },
+    ]);
   });
 
   it('keeps the window arrangement (splitter, list density, day groups) across a restart of the service', async () => {

@@ -77,7 +77,12 @@ describe('a service killed by its memory limit', () => {
       `Der Hintergrunddienst wurde beim Export als PDF für die E-Akte der Nachricht Nr. 1 (${first.messageId}) beendet, weil sein Arbeitsspeicher nicht reichte. Er wurde neu gestartet; gespeicherte Nachrichten und der Abrufstand sind erhalten. Bitte die Aktion erneut versuchen.`,
     );
     expect(crash.detail).toMatch(/ERR_WORKER_OUT_OF_MEMORY/);
-    expect(await announced).toMatchObject({ reason: 'memory', restarted: true, quarantined: true, operations: [{ operation: 'export-pdf', storeId: 1, messageId: first.messageId }] });
+    expect(await announced).toMatchObject({
+      reason: 'memory',
+      restarted: true,
+      quarantined: true,
+      operations: [{ operation: 'export-pdf', storeId: 1, messageId: first.messageId }],
+    });
 
     // the new service answers; it holds no key, so the store is opened again (the UI asks for it)
     expect((await api.call('app.info', {})).product).toBe('OSCI-Postfach');
@@ -120,7 +125,12 @@ describe('a service that keeps dying', () => {
 
   it('is given up after the bounded number of restarts: then every call answers service-stopped', async () => {
     await createFixtureStore(dbPath, 3);
-    const service = await startSupervisedWorkerService({ dataDir, appVersion: '0.1.0-test', host: 'browser' }, {}, { entry: crashingEntry, maxHeapMb: HEAP_MB }, { backoffMs: [50], maxRestarts: 1 });
+    const service = await startSupervisedWorkerService(
+      { dataDir, appVersion: '0.1.0-test', host: 'browser' },
+      {},
+      { entry: crashingEntry, maxHeapMb: HEAP_MB },
+      { backoffMs: [50], maxRestarts: 1 },
+    );
     const api = createApiClient(service.asBridge());
     const restarted = restartedEvents(service);
     const ended = new Promise<string>((resolve) => service.onExit(resolve));
@@ -156,14 +166,25 @@ describe('a fetch cut off by a crash of the service', () => {
 
   it('loses and duplicates nothing: after the restart the next fetch stores the rest, each delivery once', async () => {
     const sent = await send(intermediary.url, pkiDir, { count: 4, seed: 'absturz' });
-    const service = await startSupervisedWorkerService({ dataDir, appVersion: '0.1.0-test', host: 'browser' }, {}, { entry: crashingEntry, maxHeapMb: HEAP_MB }, { backoffMs: [50] });
+    const service = await startSupervisedWorkerService(
+      { dataDir, appVersion: '0.1.0-test', host: 'browser' },
+      {},
+      { entry: crashingEntry, maxHeapMb: HEAP_MB },
+      { backoffMs: [50] },
+    );
     try {
       const api = createApiClient(service.asBridge());
       const restarted = restartedEvents(service);
       const f = testPkiFiles(pkiDir);
       const password = 'Kohlmeise-Winter-2026';
       await api.call('store.create', { password });
-      await api.call('identity.setup', { keyFile: f.municipality.p12, password: pkiPassword(pkiDir), intermediaryUrl: intermediary.url, intermediaryCertificateFile: f.intermediary.cer, trustedCaFiles: [f.ca] });
+      await api.call('identity.setup', {
+        keyFile: f.municipality.p12,
+        password: pkiPassword(pkiDir),
+        intermediaryUrl: intermediary.url,
+        intermediaryCertificateFile: f.intermediary.cer,
+        trustedCaFiles: [f.ca],
+      });
       const announced = restarted.next();
       const cut = await errorOf(api.call('mailbox.fetch', {}));
       expect(cut.kind).toBe('service-restarted');

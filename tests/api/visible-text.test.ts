@@ -7,7 +7,32 @@ describe('visible text: hidden characters shown as tokens', () => {
   });
 
   it('shows every bidi control, the marks, zero-width and other format characters', () => {
-    const hidden = ['\u202A', '\u202B', '\u202C', '\u202D', '\u202E', '\u2066', '\u2067', '\u2068', '\u2069', '\u200E', '\u200F', '\u061C', '\u200B', '\u200C', '\u200D', '\u2060', '\uFEFF', '\u00AD', '\u{E0041}', '\u3164', '\u115F', '\u034F', '\u2028', '\u2029'];
+    const hidden = [
+      '\u202A',
+      '\u202B',
+      '\u202C',
+      '\u202D',
+      '\u202E',
+      '\u2066',
+      '\u2067',
+      '\u2068',
+      '\u2069',
+      '\u200E',
+      '\u200F',
+      '\u061C',
+      '\u200B',
+      '\u200C',
+      '\u200D',
+      '\u2060',
+      '\uFEFF',
+      '\u00AD',
+      '\u{E0041}',
+      '\u3164',
+      '\u115F',
+      '\u034F',
+      '\u2028',
+      '\u2029',
+    ];
     for (const char of hidden) {
       const shown = visibleText(`a${char}b`);
       expect(shown).toMatch(/^a⟨U\+[0-9A-F]{4,5}⟩b$/);
@@ -32,7 +57,11 @@ describe('visible text: hidden characters shown as tokens', () => {
     expect(visibleSegments('Antrag\u202Efdp.exe')).toEqual([{ text: 'Antrag' }, { text: '⟨U+202E⟩', hidden: '\u202E' }, { text: 'fdp.exe' }]);
     expect(visibleSegments('a\nb', { lineBreaks: true })).toEqual([{ text: 'a\nb' }]);
     expect(visibleSegments('').length).toBe(0);
-    expect(visibleSegments('x\u200B\u200By').map((s) => s.text).join('')).toBe(visibleText('x\u200B\u200By'));
+    expect(
+      visibleSegments('x\u200B\u200By')
+        .map((s) => s.text)
+        .join(''),
+    ).toBe(visibleText('x\u200B\u200By'));
   });
 
   it('isolates plain text between FSI and PDI, the value itself visible', () => {

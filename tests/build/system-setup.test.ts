@@ -64,7 +64,9 @@ describe('npm test checks the system first (scripts/check-system.mjs)', () => {
     expect(run.status).toBe(1);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
     for (const name of ['chromium (', 'poppler-utils (pdftotext', 'qpdf (qpdf)', 'openssl (openssl)']) expect(run.stderr).toContain(name);
-    expect(run.stderr).toMatch(/^Systempakete fehlen: .* – bitte „scripts\/setup-debian\.sh“ ausführen\. \/ System packages missing: .* – please run "scripts\/setup-debian\.sh"\.\n$/);
+    expect(run.stderr).toMatch(
+      /^Systempakete fehlen: .* – bitte „scripts\/setup-debian\.sh“ ausführen\. \/ System packages missing: .* – please run "scripts\/setup-debian\.sh"\.\n$/,
+    );
   });
 });
 
@@ -72,7 +74,10 @@ describe('one set-up step for Debian, the same in README and CI', () => {
   it('scripts/setup-debian.sh installs every package the check asks for, and runs npm ci', () => {
     const setup = readFileSync(path.join(projectRoot, 'scripts', 'setup-debian.sh'), 'utf8');
     const list = /^packages=\(\n([\s\S]*?)\n\)/m.exec(setup)?.[1] ?? '';
-    const installed = list.split('\n').map((line) => line.replace(/#.*/, '').trim()).filter((p) => p !== '');
+    const installed = list
+      .split('\n')
+      .map((line) => line.replace(/#.*/, '').trim())
+      .filter((p) => p !== '');
     for (const r of requirements()) expect(installed).toContain(r.package);
     // the cipher build of npm ci, and the database server later issues need
     expect(installed).toEqual(expect.arrayContaining(['build-essential', 'python3', 'postgresql']));

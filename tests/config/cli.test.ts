@@ -15,10 +15,20 @@ beforeAll(() => ensureBuilt(), 600_000);
 describe('postfach config', () => {
   it('shows values, sources and locks; a broken value is reported and the rest applies', async () => {
     const file = path.join(root, 'config.json');
-    writeFileSync(file, JSON.stringify({ settings: { fetchIntervalMinutes: 30, language: 'fr', proxyMode: 'fixed', proxyUrl: 'http://svc:geheim@proxy.kommune.local:3128' }, defaults: { retentionTrashDays: 14 } }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        settings: { fetchIntervalMinutes: 30, language: 'fr', proxyMode: 'fixed', proxyUrl: 'http://svc:geheim@proxy.kommune.local:3128' },
+        defaults: { retentionTrashDays: 14 },
+      }),
+    );
     const run = await postfach(['config', '--json'], { POSTFACH_MACHINE_CONFIG: file });
     expect(run.status).toBe(3);
-    const out = JSON.parse(run.stdout) as { ok: boolean; settings: Array<{ key: string; value: unknown; source: string; locked: boolean }>; problems: Array<{ message: string; detail: string; setting: string }> };
+    const out = JSON.parse(run.stdout) as {
+      ok: boolean;
+      settings: Array<{ key: string; value: unknown; source: string; locked: boolean }>;
+      problems: Array<{ message: string; detail: string; setting: string }>;
+    };
     const setting = (key: string) => out.settings.find((s) => s.key === key);
     expect(setting('fetchIntervalMinutes')).toEqual({ key: 'fetchIntervalMinutes', value: 30, source: 'machine', locked: true });
     expect(setting('retentionTrashDays')).toEqual({ key: 'retentionTrashDays', value: 14, source: 'machine-default', locked: false });

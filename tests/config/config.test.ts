@@ -128,7 +128,9 @@ describe('broken input is reported, never silently ignored, and the rest still a
     const config = await loadConfig({ policy: fakePolicySource({ Language: { type: 'REG_SZ', data: 'en' } }), machineFile: file, user: { fetchIntervalMinutes: 45 } });
     expect(config.problems).toHaveLength(1);
     expect(config.problems[0]?.layer).toBe('machine-file');
-    expect(config.problems[0]?.text.de).toBe('Fehler in der Konfigurationsdatei des PCs: Die Datei ist kein gültiges JSON. Der Wert wird nicht verwendet; bitte die IT informieren.');
+    expect(config.problems[0]?.text.de).toBe(
+      'Fehler in der Konfigurationsdatei des PCs: Die Datei ist kein gültiges JSON. Der Wert wird nicht verwendet; bitte die IT informieren.',
+    );
     expect(config.problems[0]?.detail).toContain(file);
     expect(config.problems[0]?.detail).toMatch(/line 4, column/);
     expect(config.values.language).toBe('en');
@@ -176,7 +178,10 @@ describe('broken input is reported, never silently ignored, and the rest still a
     expect(fixed.problems[0]?.text.de).toMatch(/^Fehler in der Gruppenrichtlinie: Zum Proxy-Modus „fixed“ fehlt „Fester Proxy“/);
     const pac = await loadConfig({ policy: fakePolicySource({}), machineFile: machineFile('pac-ohne-url.json', { settings: { proxyMode: 'pac' } }) });
     expect(pac.problems.map((p) => [p.layer, p.detail])).toEqual([['machine-file', 'proxyMode pac (machine) without proxyPacUrl']]);
-    const complete = await loadConfig({ policy: fakePolicySource({ ProxyMode: { type: 'REG_SZ', data: 'fixed' }, ProxyUrl: { type: 'REG_SZ', data: 'http://proxy.kommune.local:3128' } }), machineFile: null });
+    const complete = await loadConfig({
+      policy: fakePolicySource({ ProxyMode: { type: 'REG_SZ', data: 'fixed' }, ProxyUrl: { type: 'REG_SZ', data: 'http://proxy.kommune.local:3128' } }),
+      machineFile: null,
+    });
     expect(complete.problems).toEqual([]);
   });
 
@@ -240,10 +245,12 @@ describe('the Windows registry reader (reg query), with a fake reg.exe', () => {
 
   it('runs reg.exe query on the policy key in the 64-bit view; a missing key is no policy; failures are errors', async () => {
     const calls: string[][] = [];
-    const exec = (result: Awaited<ReturnType<ExecFile>>): ExecFile => async (file, args) => {
-      calls.push([file, ...args]);
-      return result;
-    };
+    const exec =
+      (result: Awaited<ReturnType<ExecFile>>): ExecFile =>
+      async (file, args) => {
+        calls.push([file, ...args]);
+        return result;
+      };
     const found = await registryPolicySource(exec({ code: 0, stdout: output, stderr: '' })).read();
     expect(calls[0]).toEqual(['reg.exe', 'query', POLICY_KEY_FULL, '/reg:64']);
     expect(found.values.size).toBe(5);
@@ -256,7 +263,12 @@ describe('the Windows registry reader (reg query), with a fake reg.exe', () => {
     expect(noReg.error).toBe('reg.exe: ENOENT');
 
     // on Windows-shaped input the whole chain gives typed, validated values (paths judged as Windows paths)
-    const config = await loadConfig({ policy: registryPolicySource(exec({ code: 0, stdout: output, stderr: '' })), machineFile: null, platform: 'win32', env: { LOCALAPPDATA: 'C:\\Users\\sb1\\AppData\\Local' } });
+    const config = await loadConfig({
+      policy: registryPolicySource(exec({ code: 0, stdout: output, stderr: '' })),
+      machineFile: null,
+      platform: 'win32',
+      env: { LOCALAPPDATA: 'C:\\Users\\sb1\\AppData\\Local' },
+    });
     expect(config.values.fetchIntervalMinutes).toBe(30);
     expect(config.values.allowedExportFolders).toEqual(['D:\\Akten', 'E:\\Export Sozialamt']);
     expect(config.values.storeFolder).toBe('C:\\Users\\sb1\\AppData\\Local\\OSCI-Postfach');

@@ -52,6 +52,14 @@ describe('Electronegativity', () => {
     const { code, report } = await scan(['--input', path.join(projectRoot, 'tests', 'electron', 'fixtures', 'insecure-shell')]);
     expect(code).toBe(1);
     const checks = report.unjustified.map((f) => f.check);
-    expect(checks).toEqual(expect.arrayContaining(['CONTEXT_ISOLATION_JS_CHECK', 'SANDBOX_JS_CHECK', 'WEB_SECURITY_JS_CHECK', 'LIMIT_NAVIGATION_GLOBAL_CHECK', 'PERMISSION_REQUEST_HANDLER_GLOBAL_CHECK']));
+    expect(checks).toEqual(
+      expect.arrayContaining([
+        'CONTEXT_ISOLATION_JS_CHECK',
+        'SANDBOX_JS_CHECK',
+        'WEB_SECURITY_JS_CHECK',
+        'LIMIT_NAVIGATION_GLOBAL_CHECK',
+        'PERMISSION_REQUEST_HANDLER_GLOBAL_CHECK',
+      ]),
+    );
   });
 });

@@ -55,7 +55,8 @@ describe('packaging hook (build/after-pack.cjs)', () => {
     return file;
   };
   const context = () => ({ electronPlatformName: 'linux', appOutDir: dir, arch: 1, packager: { appInfo: { productFilename: 'OSCI-Postfach' }, executableName: 'osci-postfach' } });
-  const hook = (): ((context: unknown) => Promise<void>) => (require(path.join(projectRoot, 'build', 'after-pack.cjs')) as { default: (context: unknown) => Promise<void> }).default;
+  const hook = (): ((context: unknown) => Promise<void>) =>
+    (require(path.join(projectRoot, 'build', 'after-pack.cjs')) as { default: (context: unknown) => Promise<void> }).default;
 
   beforeAll(() => {
     // the hook reads the bundled decisions, as in packaging after `npm run build`; bundle them when missing or stale

@@ -64,7 +64,12 @@ describe('IPC wiring', () => {
   });
 
   it('refuses senders that are not the top frame of app://postfach, before looking at the message', async () => {
-    for (const event of [from('https://evil.example/'), from('app://postfach/index.html', { url: 'app://postfach/index.html' }), from('file:///tmp/x.html'), { senderFrame: null } as unknown as IpcMainInvokeEvent]) {
+    for (const event of [
+      from('https://evil.example/'),
+      from('app://postfach/index.html', { url: 'app://postfach/index.html' }),
+      from('file:///tmp/x.html'),
+      { senderFrame: null } as unknown as IpcMainInvokeEvent,
+    ]) {
       expect(await call(event, 'app.info', {})).toMatchObject({ ok: false, error: { kind: 'ipc-untrusted-sender' } });
     }
   });

@@ -57,9 +57,7 @@ describe('safeStorage key protector', () => {
   });
 
   it('refuses where safeStorage protects nothing: unavailable, or Linux basic_text', () => {
-    expect(() => safeStorageKeyProtector({ ...osKeyStore(), isEncryptionAvailable: () => false }, 'a', 'win32')).toThrow(
-      expect.objectContaining({ kind: 'keystore-unavailable' }),
-    );
+    expect(() => safeStorageKeyProtector({ ...osKeyStore(), isEncryptionAvailable: () => false }, 'a', 'win32')).toThrow(expect.objectContaining({ kind: 'keystore-unavailable' }));
     expect(() => safeStorageKeyProtector(osKeyStore('basic_text'), 'a', 'linux')).toThrow(expect.objectContaining({ kind: 'keystore-unavailable' }));
     expect(describeProtection(osKeyStore('kwallet6'), 'linux')).toEqual({ usable: true, detail: 'linux kwallet6' });
     expect(describeProtection(osKeyStore('basic_text'), 'win32')).toEqual({ usable: true, detail: 'DPAPI' });

@@ -49,7 +49,13 @@ describe('native dialogs', () => {
     expect(p12.filters?.[0]).toEqual({ name: 'Schlüsseldatei (PKCS#12)', extensions: ['p12', 'pfx'] });
     expect(p12.properties).toContain('openFile');
     // a code list (Genericode) for Settings › Codelisten
-    expect(openFileDialogOptions('codelist')).toMatchObject({ title: 'Codeliste (Genericode) öffnen', filters: [{ name: 'Codeliste (Genericode, XML)', extensions: ['xml'] }, { name: 'Alle Dateien', extensions: ['*'] }] });
+    expect(openFileDialogOptions('codelist')).toMatchObject({
+      title: 'Codeliste (Genericode) öffnen',
+      filters: [
+        { name: 'Codeliste (Genericode, XML)', extensions: ['xml'] },
+        { name: 'Alle Dateien', extensions: ['*'] },
+      ],
+    });
     const pdf = saveFileDialogOptions('pdf', 'Antrag 2026-11-28.pdf', 'C:\\Users\\sb\\Documents\\');
     expect(pdf.defaultPath).toBe('C:\\Users\\sb\\Documents/Antrag 2026-11-28.pdf');
     expect(pdf.properties).toContain('showOverwriteConfirmation');

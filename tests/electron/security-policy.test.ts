@@ -66,7 +66,20 @@ describe('web permissions', () => {
     expect(isPermissionAllowed('clipboard-sanitized-write', 'app://postfach')).toBe(true);
     expect(isPermissionAllowed('clipboard-sanitized-write', 'https://evil.example/')).toBe(false);
     expect(isPermissionAllowed('clipboard-sanitized-write', undefined)).toBe(false);
-    for (const permission of ['clipboard-read', 'media', 'geolocation', 'notifications', 'openExternal', 'fullscreen', 'hid', 'serial', 'usb', 'pointerLock', 'display-capture', 'unknown']) {
+    for (const permission of [
+      'clipboard-read',
+      'media',
+      'geolocation',
+      'notifications',
+      'openExternal',
+      'fullscreen',
+      'hid',
+      'serial',
+      'usb',
+      'pointerLock',
+      'display-capture',
+      'unknown',
+    ]) {
       expect(isPermissionAllowed(permission, 'app://postfach/index.html'), permission).toBe(false);
     }
   });

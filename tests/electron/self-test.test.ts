@@ -62,14 +62,26 @@ describe('self-test switches', () => {
       kind: 'self-test',
       request: { mode: 'full', reportDir: 'C:\\Temp\\bericht', profileDir: 'C:\\Temp\\postfach-profil' },
     });
-    expect(parseSelfTestArguments(['electron', '.', '--self-test=store', '--self-test-report=/tmp/r', '--user-data-dir=/tmp/p'])).toMatchObject({ kind: 'self-test', request: { mode: 'store' } });
-    expect(parseSelfTestArguments(['x', '--self-test', '--self-test-report=/tmp/r', profile])).toMatchObject({ kind: 'invalid', message: expect.stringContaining('"store" or "full"') });
+    expect(parseSelfTestArguments(['electron', '.', '--self-test=store', '--self-test-report=/tmp/r', '--user-data-dir=/tmp/p'])).toMatchObject({
+      kind: 'self-test',
+      request: { mode: 'store' },
+    });
+    expect(parseSelfTestArguments(['x', '--self-test', '--self-test-report=/tmp/r', profile])).toMatchObject({
+      kind: 'invalid',
+      message: expect.stringContaining('"store" or "full"'),
+    });
     expect(parseSelfTestArguments(['x', '--self-test=everything', '--self-test-report=/tmp/r', profile])).toMatchObject({ kind: 'invalid' });
     expect(parseSelfTestArguments(['x', '--self-test=store', profile])).toMatchObject({ kind: 'invalid', message: expect.stringContaining('--self-test-report') });
-    expect(parseSelfTestArguments(['x', '--self-test=store', '--self-test-report=bericht', profile])).toMatchObject({ kind: 'invalid', message: expect.stringContaining('absolute') });
+    expect(parseSelfTestArguments(['x', '--self-test=store', '--self-test-report=bericht', profile])).toMatchObject({
+      kind: 'invalid',
+      message: expect.stringContaining('absolute'),
+    });
     expect(parseSelfTestArguments(['x', '--self-test=store', '--self-test-report=/tmp/r'])).toMatchObject({ kind: 'invalid', message: expect.stringContaining('--user-data-dir') });
     expect(parseSelfTestArguments(['x', '--self-test=store', '--self-test-report=/tmp/r', '--user-data-dir='])).toMatchObject({ kind: 'invalid' });
-    expect(parseSelfTestArguments(['x', '--self-test=store', '--self-test-report=/tmp/r', '--user-data-dir=profil'])).toMatchObject({ kind: 'invalid', message: expect.stringContaining('absolute') });
+    expect(parseSelfTestArguments(['x', '--self-test=store', '--self-test-report=/tmp/r', '--user-data-dir=profil'])).toMatchObject({
+      kind: 'invalid',
+      message: expect.stringContaining('absolute'),
+    });
   });
 });
 
@@ -126,7 +138,14 @@ describe('self-test against the real service', () => {
   it('full: Übungsmodus, one fetch, a PDF and the window picture; a later run finds the fetched applications still there', async () => {
     const reportDir = path.join(root, 'full-1');
     const first = await run('full', reportDir, dpapi());
-    expect(first.report.steps.map((s) => `${s.name}:${s.ok ? 'ok' : JSON.stringify(s.error)}`)).toEqual(['service:ok', 'store:ok', 'training:ok', 'fetch:ok', 'export:ok', 'window:ok']);
+    expect(first.report.steps.map((s) => `${s.name}:${s.ok ? 'ok' : JSON.stringify(s.error)}`)).toEqual([
+      'service:ok',
+      'store:ok',
+      'training:ok',
+      'fetch:ok',
+      'export:ok',
+      'window:ok',
+    ]);
     expect(first.exitCode).toBe(0);
     const fetched = first.report.steps.find((s) => s.name === 'fetch')?.facts;
     expect(fetched).toMatchObject({ outcome: 'complete', unreadable: 0 });
@@ -152,16 +171,24 @@ describe('self-test against the real service', () => {
 
   it('reports a service that cannot start as a failed first step, and still writes the report', async () => {
     const reportDir = path.join(root, 'dead');
-    const result = await runSelfTest({ mode: 'full', reportDir, profileDir: root }, { connect: () => Promise.reject(new Error('better_sqlite3.node was compiled against a different Node.js version')), program: {}, captureMainWindow: async () => PNG });
+    const result = await runSelfTest(
+      { mode: 'full', reportDir, profileDir: root },
+      { connect: () => Promise.reject(new Error('better_sqlite3.node was compiled against a different Node.js version')), program: {}, captureMainWindow: async () => PNG },
+    );
     expect(result.exitCode).toBe(1);
-    expect(result.report.steps).toEqual([expect.objectContaining({ name: 'service', ok: false, error: expect.objectContaining({ detail: expect.stringContaining('different Node.js version') }) })]);
+    expect(result.report.steps).toEqual([
+      expect.objectContaining({ name: 'service', ok: false, error: expect.objectContaining({ detail: expect.stringContaining('different Node.js version') }) }),
+    ]);
     expect(JSON.parse(readFileSync(path.join(reportDir, SELF_TEST_REPORT), 'utf8'))).toMatchObject({ ok: false });
   });
 
   it('answers exit code 1 when the report cannot be written', async () => {
     const blocker = path.join(root, 'a-file');
     writeFileSync(blocker, 'a file where the report folder should be');
-    const result = await runSelfTest({ mode: 'store', reportDir: path.join(blocker, 'sub'), profileDir: root }, { connect: () => Promise.reject(new Error('not reached')), program: {}, captureMainWindow: async () => PNG });
+    const result = await runSelfTest(
+      { mode: 'store', reportDir: path.join(blocker, 'sub'), profileDir: root },
+      { connect: () => Promise.reject(new Error('not reached')), program: {}, captureMainWindow: async () => PNG },
+    );
     expect(result.exitCode).toBe(1);
     expect(result.report.ok).toBe(false);
   });
@@ -206,7 +233,9 @@ describe('the window picture waits for the Übungsmodus mailbox', () => {
   it('gives up after the timeout, saying what it saw; refuses a missing or closed window', async () => {
     let clock = 0;
     const { win } = fakeWindow([{ title: 'OSCI-Postfach', rows: 0 }]);
-    await expect(captureWhenMailboxShown(win, { timeoutMs: 100, pollMs: 40, now: () => clock, sleep: async (ms) => void (clock += ms) })).rejects.toThrow(/within 100 ms \(title "OSCI-Postfach", 0 rows\)/);
+    await expect(captureWhenMailboxShown(win, { timeoutMs: 100, pollMs: 40, now: () => clock, sleep: async (ms) => void (clock += ms) })).rejects.toThrow(
+      /within 100 ms \(title "OSCI-Postfach", 0 rows\)/,
+    );
     await expect(captureWhenMailboxShown(undefined)).rejects.toThrow(/does not exist/);
     const closing = fakeWindow([{ title: 'x', rows: 0 }]);
     await expect(captureWhenMailboxShown(closing.win, { sleep: async () => void (closing.win.destroyed = true) })).rejects.toThrow(/closed/);

@@ -15,7 +15,17 @@ import { desktopTransport, parentPortChannel } from '../../electron/service-wiri
 import { documentWindowUrl } from '../../electron/app-url.js';
 import type { ExternalOpening } from '../../electron/open-external.js';
 import { createShellHandlers, type NativeDialogs } from '../../electron/shell-handlers.js';
-import { APP_SCHEME_REGISTRATION, carryOut, desktopServiceOptions, SERVICE_STOPPED_TEXT, serviceExitListener, shellPaths, startFailureText, startupPlan, type StartupActions } from '../../electron/shell-setup.js';
+import {
+  APP_SCHEME_REGISTRATION,
+  carryOut,
+  desktopServiceOptions,
+  SERVICE_STOPPED_TEXT,
+  serviceExitListener,
+  shellPaths,
+  startFailureText,
+  startupPlan,
+  type StartupActions,
+} from '../../electron/shell-setup.js';
 import { certificateNotice } from '../../electron/tray.js';
 import { utilityChannel, type UtilityChild } from '../../electron/utility-channel.js';
 import { bringToFront, ShellWindows, type ShellWindow } from '../../electron/windows.js';
@@ -221,9 +231,18 @@ describe('shell handlers over native dialogs', () => {
     const calls: Array<{ kind: string; parent?: string; title?: string; defaultPath?: string }> = [];
     const dialogs: NativeDialogs<Win> = {
       open: async (o) => (calls.push({ kind: 'open', title: o.title, defaultPath: o.defaultPath }), { canceled: answer.canceled, filePaths: answer.filePaths ?? [] }),
-      openFor: async (p, o) => (calls.push({ kind: 'open', parent: p.name, title: o.title, defaultPath: o.defaultPath }), { canceled: answer.canceled, filePaths: answer.filePaths ?? [] }),
-      save: async (o) => (calls.push({ kind: 'save', title: o.title, defaultPath: o.defaultPath }), { canceled: answer.canceled, ...(answer.filePath === undefined ? {} : { filePath: answer.filePath }) }),
-      saveFor: async (p, o) => (calls.push({ kind: 'save', parent: p.name, title: o.title, defaultPath: o.defaultPath }), { canceled: answer.canceled, ...(answer.filePath === undefined ? {} : { filePath: answer.filePath }) }),
+      openFor: async (p, o) => (
+        calls.push({ kind: 'open', parent: p.name, title: o.title, defaultPath: o.defaultPath }),
+        { canceled: answer.canceled, filePaths: answer.filePaths ?? [] }
+      ),
+      save: async (o) => (
+        calls.push({ kind: 'save', title: o.title, defaultPath: o.defaultPath }),
+        { canceled: answer.canceled, ...(answer.filePath === undefined ? {} : { filePath: answer.filePath }) }
+      ),
+      saveFor: async (p, o) => (
+        calls.push({ kind: 'save', parent: p.name, title: o.title, defaultPath: o.defaultPath }),
+        { canceled: answer.canceled, ...(answer.filePath === undefined ? {} : { filePath: answer.filePath }) }
+      ),
       documentsFolder: () => 'C:\\Users\\sb\\Documents',
     };
     return { dialogs, calls };
@@ -243,10 +262,18 @@ describe('shell handlers over native dialogs', () => {
   });
 
   it('answers null for a cancelled or empty choice, and a save path otherwise', async () => {
-    const cancelled = createShellHandlers({ parent: () => win, openMessage: () => undefined, openDocument: () => undefined }, fakeDialogs({ canceled: true, filePaths: ['x'], filePath: 'y' }).dialogs, unusedExternal);
+    const cancelled = createShellHandlers(
+      { parent: () => win, openMessage: () => undefined, openDocument: () => undefined },
+      fakeDialogs({ canceled: true, filePaths: ['x'], filePath: 'y' }).dialogs,
+      unusedExternal,
+    );
     expect(await cancelled['dialog.openFile']({ kind: 'certificate' })).toEqual({ path: null });
     expect(await cancelled['dialog.saveFile']({ kind: 'pdf', suggestedName: 'a.pdf' })).toEqual({ path: null });
-    const empty = createShellHandlers({ parent: () => undefined, openMessage: () => undefined, openDocument: () => undefined }, fakeDialogs({ canceled: false, filePath: '' }).dialogs, unusedExternal);
+    const empty = createShellHandlers(
+      { parent: () => undefined, openMessage: () => undefined, openDocument: () => undefined },
+      fakeDialogs({ canceled: false, filePath: '' }).dialogs,
+      unusedExternal,
+    );
     expect(await empty['dialog.openFile']({ kind: 'backup' })).toEqual({ path: null });
     expect(await empty['dialog.saveFile']({ kind: 'csv', suggestedName: 'p.csv' })).toEqual({ path: null });
     const { dialogs, calls } = fakeDialogs({ canceled: false, filePath: 'C:\\Users\\sb\\Documents\\Antrag.pdf' });
@@ -259,7 +286,11 @@ describe('shell handlers over native dialogs', () => {
     const opened: number[] = [];
     let parent: Win | undefined = win;
     const documents: string[] = [];
-    const handlers = createShellHandlers({ parent: () => parent, openMessage: (id) => void opened.push(id), openDocument: (id, key) => void documents.push(`${id}:${key}`) }, fakeDialogs({ canceled: true }).dialogs, unusedExternal);
+    const handlers = createShellHandlers(
+      { parent: () => parent, openMessage: (id) => void opened.push(id), openDocument: (id, key) => void documents.push(`${id}:${key}`) },
+      fakeDialogs({ canceled: true }).dialogs,
+      unusedExternal,
+    );
     expect(await handlers['window.openMessage']({ id: 5 })).toEqual({ opened: true });
     expect(opened).toEqual([5]);
     // a document in a window of its own: its key in the window's address (app-url.ts documentWindowUrl)
@@ -315,7 +346,11 @@ describe('the utility process channel and the service side of it', () => {
   });
 
   it('fetches through Chromium’s net only with the system proxy and no extra TLS CAs', () => {
-    const net = { request: () => { throw new Error('not called while choosing'); } } as unknown as Parameters<typeof desktopTransport>[0];
+    const net = {
+      request: () => {
+        throw new Error('not called while choosing');
+      },
+    } as unknown as Parameters<typeof desktopTransport>[0];
     const choose = desktopTransport(net);
     const base = { url: 'https://intermediaer.example/osci', timeoutMs: 1000, tlsCas: [], proxyMode: 'system' };
     expect(typeof choose(base)).toBe('function');
@@ -337,7 +372,11 @@ describe('fixed facts and the start plan', () => {
       icon: path.join(asar, 'resources', 'icons', 'postfach-256.png'),
       trayIcon: path.join(asar, 'resources', 'icons', 'postfach-32.png'),
     });
-    expect(desktopServiceOptions(path.join('C:', 'AppData', 'OSCI-Postfach'), '1.2.3')).toEqual({ dataDir: path.join('C:', 'AppData', 'OSCI-Postfach', 'Postfach'), appVersion: '1.2.3', host: 'desktop' });
+    expect(desktopServiceOptions(path.join('C:', 'AppData', 'OSCI-Postfach'), '1.2.3')).toEqual({
+      dataDir: path.join('C:', 'AppData', 'OSCI-Postfach', 'Postfach'),
+      appVersion: '1.2.3',
+      host: 'desktop',
+    });
   });
 
   it('registers app:// as a standard secure scheme without CORS, service workers or CSP bypass', () => {
@@ -383,7 +422,10 @@ describe('fixed facts and the start plan', () => {
   it('reports a service that ends while the program runs, not while it quits', () => {
     const reported: string[] = [];
     let quitting = false;
-    const listener = serviceExitListener(() => quitting, (t) => void reported.push(t));
+    const listener = serviceExitListener(
+      () => quitting,
+      (t) => void reported.push(t),
+    );
     listener();
     quitting = true;
     listener();

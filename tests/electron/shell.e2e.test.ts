@@ -31,11 +31,18 @@ describe.skipIf(!electronRuntime.available)('desktop shell (Electron)', () => {
     expect(await page.title()).toBe('OSCI-Postfach');
     const electronVersion = await launched.app.evaluate(() => process.versions.electron);
     expect(await page.getByText('Desktop-Programm').isVisible()).toBe(true);
-    const info = await page.evaluate(() => (window as unknown as { postfach: { call(m: string, i: unknown): Promise<{ ok: boolean; value: { host: string; versions: { electron?: string } } }> } }).postfach.call('app.info', {}));
+    const info = await page.evaluate(() =>
+      (window as unknown as { postfach: { call(m: string, i: unknown): Promise<{ ok: boolean; value: { host: string; versions: { electron?: string } } }> } }).postfach.call(
+        'app.info',
+        {},
+      ),
+    );
     expect(info.value.host).toBe('desktop');
     expect(info.value.versions.electron).toBe(electronVersion);
     // the OS key store is offered to the service where it protects anything (not Linux "basic_text")
-    const status = await page.evaluate(() => (window as unknown as { postfach: { call(m: string, i: unknown): Promise<{ ok: boolean; value: { protectorAvailable: boolean } }> } }).postfach.call('store.status', {}));
+    const status = await page.evaluate(() =>
+      (window as unknown as { postfach: { call(m: string, i: unknown): Promise<{ ok: boolean; value: { protectorAvailable: boolean } }> } }).postfach.call('store.status', {}),
+    );
     expect(typeof status.value.protectorAvailable).toBe('boolean');
     await saveScreenshot(page, 'electron-first-start-de');
     await expectAxeClean(page, 'Erster Start (Electron)');
@@ -53,18 +60,30 @@ describe.skipIf(!electronRuntime.available)('desktop shell (Electron)', () => {
 
   it('opens a document in a window of its own (…#message=<id>&document=<key>), sandboxed, once per document', async () => {
     const open = () =>
-      page.evaluate(() => (window as unknown as { postfach: { call(m: string, i: unknown): Promise<unknown> } }).postfach.call('window.openDocument', { id: 7, document: { source: 'attachment', attachmentId: 3 } }));
+      page.evaluate(() =>
+        (window as unknown as { postfach: { call(m: string, i: unknown): Promise<unknown> } }).postfach.call('window.openDocument', {
+          id: 7,
+          document: { source: 'attachment', attachmentId: 3 },
+        }),
+      );
     expect(await open()).toMatchObject({ ok: true, value: { opened: true } });
     const win = await launched.app.waitForEvent('window');
     expect(win.url()).toBe('app://postfach/index.html#message=7&document=a3');
     await open();
     expect(launched.app.windows()).toHaveLength(2);
     // the same page rules as the main window: no Node, only the typed API
-    const globals = await win.evaluate(() => ({ require: typeof (window as unknown as { require?: unknown }).require, api: Object.keys((window as unknown as { postfach?: object }).postfach ?? {}).sort() }));
+    const globals = await win.evaluate(() => ({
+      require: typeof (window as unknown as { require?: unknown }).require,
+      api: Object.keys((window as unknown as { postfach?: object }).postfach ?? {}).sort(),
+    }));
     expect(globals).toEqual({ require: 'undefined', api: ['call', 'on'] });
     // "open in the system program" answers through the shell (no store open here: the service's error, not a crash)
     const external = await page.evaluate(() =>
-      (window as unknown as { postfach: { call(m: string, i: unknown): Promise<unknown> } }).postfach.call('document.openExternally', { id: 7, document: { source: 'attachment', attachmentId: 3 }, acceptActive: false }),
+      (window as unknown as { postfach: { call(m: string, i: unknown): Promise<unknown> } }).postfach.call('document.openExternally', {
+        id: 7,
+        document: { source: 'attachment', attachmentId: 3 },
+        acceptActive: false,
+      }),
     );
     expect(external).toMatchObject({ ok: false, error: { kind: 'store-not-open' } });
     await win.close();
@@ -92,7 +111,12 @@ describe.skipIf(!electronRuntime.available)('desktop shell (Electron)', () => {
       }
     });
     expect(injection).toBe('TypeError');
-    const outside = await page.evaluate(() => fetch('https://example.org/').then(() => 'loaded', () => 'blocked'));
+    const outside = await page.evaluate(() =>
+      fetch('https://example.org/').then(
+        () => 'loaded',
+        () => 'blocked',
+      ),
+    );
     expect(outside).toBe('blocked');
   });
 

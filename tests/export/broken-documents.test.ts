@@ -45,8 +45,9 @@ const DOCS: Array<[string, string, Buffer]> = [
 
 describe('PDF export with documents that cannot be shown', () => {
   it('places what it can, says why it cannot place the rest, and keeps a valid, tagged file', async () => {
-    const docs = DOCS.map(([name, mime, bytes], i) =>
-      `<xsb:dokument><xsb:dokumentID>D${i + 1}</xsb:dokumentID><xsb:name>${name}</xsb:name><xsb:dokumentRepraesentation><xsb:mimeType>${mime}</xsb:mimeType><xsb:inhalt>${bytes.toString('base64')}</xsb:inhalt><xsb:dateiname>datei-${i + 1}</xsb:dateiname></xsb:dokumentRepraesentation></xsb:dokument>`,
+    const docs = DOCS.map(
+      ([name, mime, bytes], i) =>
+        `<xsb:dokument><xsb:dokumentID>D${i + 1}</xsb:dokumentID><xsb:name>${name}</xsb:name><xsb:dokumentRepraesentation><xsb:mimeType>${mime}</xsb:mimeType><xsb:inhalt>${bytes.toString('base64')}</xsb:inhalt><xsb:dateiname>datei-${i + 1}</xsb:dateiname></xsb:dokumentRepraesentation></xsb:dokument>`,
     ).join('');
     const xml = Buffer.from(
       `<?xml version="1.0" encoding="UTF-8"?><xsb:vorgang.transportieren.1000001 xmlns:xsb="https://portalverbund.d-nrw.de/efa/XSozial-basis/Version_2_4_0" produkt="Hilfe zum Lebensunterhalt" standard="XSozial-basis" version="2.4.0"><xsb:xsozial><xsb:vorgang><xsb:person><xsb:personID>P1</xsb:personID><xsb:antragsteller>true</xsb:antragsteller><xsb:allgemein><xsb:nameNatuerlichePerson><xsb:familienname><xsb:name>Musterfrau</xsb:name></xsb:familienname><xsb:vorname><xsb:name>Erika</xsb:name></xsb:vorname></xsb:nameNatuerlichePerson></xsb:allgemein></xsb:person></xsb:vorgang>${docs}</xsb:xsozial></xsb:vorgang.transportieren.1000001>`,

@@ -33,7 +33,14 @@ async function hostilePdf(): Promise<Buffer> {
   const evilFile = ctx.register(ctx.obj({ Type: 'Filespec', F: PDFString.of('evil.exe'), UF: PDFHexString.fromText('evil.exe'), EF: { F: ctx.register(evilBytes) } }));
   const link = (rect: number[], action: ReturnType<typeof ctx.register>) => ctx.register(ctx.obj({ Type: 'Annot', Subtype: 'Link', Rect: rect, Border: [0, 0, 0], A: action }));
   const widget = ctx.register(
-    ctx.obj({ Type: 'Annot', Subtype: 'Widget', FT: 'Btn', T: PDFString.of('knopf'), Rect: [60, 300, 200, 340], AA: { U: ctx.register(js('app.launchURL("http://example.invalid")')) } }),
+    ctx.obj({
+      Type: 'Annot',
+      Subtype: 'Widget',
+      FT: 'Btn',
+      T: PDFString.of('knopf'),
+      Rect: [60, 300, 200, 340],
+      AA: { U: ctx.register(js('app.launchURL("http://example.invalid")')) },
+    }),
   );
   const attachment = ctx.register(ctx.obj({ Type: 'Annot', Subtype: 'FileAttachment', Rect: [400, 300, 420, 320], FS: evilFile }));
   page.node.set(PDFName.of('Annots'), ctx.obj([link([60, 600, 360, 720], launch), link([60, 550, 360, 580], uri), widget, attachment]));
@@ -79,9 +86,15 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 /** Every object of the file (qpdf's JSON) and the objects reachable from the trailer, by "n g R". */
 function reachability(file: string): { all: Set<string>; reachable: Set<string> } {
-  const json = JSON.parse(execFileSync('qpdf', ['--json=2', '--json-key=qpdf', file], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 })) as { qpdf: [unknown, Record<string, Json>] };
+  const json = JSON.parse(execFileSync('qpdf', ['--json=2', '--json-key=qpdf', file], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 })) as {
+    qpdf: [unknown, Record<string, Json>];
+  };
   const objects = json.qpdf[1];
-  const all = new Set(Object.keys(objects).filter((k) => k.startsWith('obj:')).map((k) => k.slice(4)));
+  const all = new Set(
+    Object.keys(objects)
+      .filter((k) => k.startsWith('obj:'))
+      .map((k) => k.slice(4)),
+  );
   const reachable = new Set<string>();
   const visit = (value: Json): void => {
     if (typeof value === 'string') {
@@ -107,7 +120,8 @@ describe('a hostile evidence PDF in the e-file PDF', () => {
     writeFileSync(fixture, hostile);
     execFileSync('qpdf', ['--qdf', '--object-streams=disable', fixture, `${fixture}.qdf`]);
     const fixtureText = readFileSync(`${fixture}.qdf`).toString('latin1');
-    for (const needle of ['/JavaScript', '/JS', '/Launch', '/EmbeddedFile', '/AA', '/OpenAction', 'javascript:', '/AcroForm', '/XFA', 'calc.exe', '/Ref']) expect(fixtureText).toContain(needle);
+    for (const needle of ['/JavaScript', '/JS', '/Launch', '/EmbeddedFile', '/AA', '/OpenAction', 'javascript:', '/AcroForm', '/XFA', 'calc.exe', '/Ref'])
+      expect(fixtureText).toContain(needle);
 
     const xml = applicationWith(hostile);
     const view = await readDelivery(xml);
@@ -119,7 +133,23 @@ describe('a hostile evidence PDF in the e-file PDF', () => {
     const qdf = path.join(tmp, 'efile-qdf.pdf');
     execFileSync('qpdf', ['--qdf', '--object-streams=disable', out, qdf]);
     const text = readFileSync(qdf).toString('latin1');
-    for (const needle of ['/JavaScript', '/JS', '/Launch', '/AA', '/OpenAction', 'javascript:', '/URI', '/Annots', '/AcroForm', '/XFA', 'calc.exe', 'evil.exe', '/Ref', 'app.alert', '/Versteck']) {
+    for (const needle of [
+      '/JavaScript',
+      '/JS',
+      '/Launch',
+      '/AA',
+      '/OpenAction',
+      'javascript:',
+      '/URI',
+      '/Annots',
+      '/AcroForm',
+      '/XFA',
+      'calc.exe',
+      'evil.exe',
+      '/Ref',
+      'app.alert',
+      '/Versteck',
+    ]) {
       expect(text, `${needle} left in the export`).not.toContain(needle);
     }
     // the one embedded file is the XML the e-file PDF carries on purpose
@@ -141,7 +171,11 @@ describe('a hostile evidence PDF in the e-file PDF', () => {
   });
 
   it('leaves no unreferenced object in an export without documents either', async () => {
-    const xml = Buffer.from(applicationWith(Buffer.alloc(0)).toString().replace(/<xsb:dokument>.*<\/xsb:dokument>/, ''));
+    const xml = Buffer.from(
+      applicationWith(Buffer.alloc(0))
+        .toString()
+        .replace(/<xsb:dokument>.*<\/xsb:dokument>/, ''),
+    );
     const view = await readDelivery(xml);
     const out = path.join(tmp, 'plain.pdf');
     await exportPdf(view, receiptFor(createHash('sha256').update(xml).digest('hex'), xml.length), { source: xml }, out);

@@ -51,7 +51,11 @@ describe('an evidence PDF whose page content is a decompression bomb', () => {
     const xml = `<?xml version="1.0" encoding="UTF-8"?><xsb:vorgang.transportieren.1000001 xmlns:xsb="https://portalverbund.d-nrw.de/efa/XSozial-basis/Version_2_4_0" produkt="Hilfe zum Lebensunterhalt" standard="XSozial-basis" version="2.4.0"><xsb:xsozial><xsb:vorgang><xsb:person><xsb:personID>P1</xsb:personID><xsb:antragsteller>true</xsb:antragsteller><xsb:allgemein><xsb:nameNatuerlichePerson><xsb:familienname><xsb:name>Musterfrau</xsb:name></xsb:familienname><xsb:vorname><xsb:name>Erika</xsb:name></xsb:vorname></xsb:nameNatuerlichePerson></xsb:allgemein></xsb:person></xsb:vorgang>${doc}</xsb:xsozial></xsb:vorgang.transportieren.1000001>`;
     const file = path.join(tmp, 'antrag.xml');
     await writeFile(file, xml);
-    const child = spawnSync(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'bench', 'export-large.ts'), '--export-only', file, tmp], { cwd: projectRoot, encoding: 'utf8', timeout: 120_000 });
+    const child = spawnSync(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'bench', 'export-large.ts'), '--export-only', file, tmp], {
+      cwd: projectRoot,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
     expect(child.status, child.stderr).toBe(0);
     const result = JSON.parse(child.stdout.trim().split('\n').pop()!) as { peakRssBytes: number };
     console.info(`export with a 1 GiB content bomb: peak RSS ${Math.round(result.peakRssBytes / 1024 / 1024)} MiB`);

@@ -53,7 +53,9 @@ describe.each(SERVICES)('export of a generated %s application', (service) => {
     const antrag = footers.flatMap((text, p) => (text.includes('Anlage 1: Antrag.pdf') ? [p + 1] : []));
     expect(antrag).toHaveLength(applicationPdf!.pages);
     for (const [k, page] of antrag.entries()) {
-      expect(footers[page - 1]).toContain(`Export OSCI-Postfach · Nachricht 7f3a9c0d1e2b4a5f8c6d7e8f9a0b1c2d · Anlage 1: Antrag.pdf (S. ${k + 1}/${applicationPdf!.pages}) · Seite ${page} von ${total}`);
+      expect(footers[page - 1]).toContain(
+        `Export OSCI-Postfach · Nachricht 7f3a9c0d1e2b4a5f8c6d7e8f9a0b1c2d · Anlage 1: Antrag.pdf (S. ${k + 1}/${applicationPdf!.pages}) · Seite ${page} von ${total}`,
+      );
     }
     // right after the end of the list of documents, no cover page between
     expect(footers[antrag[0]! - 2]).toContain(`Folgt als Anlage ${app.documents.length} `);

@@ -12,7 +12,14 @@ export function receiptFor(contentSha256: string, contentSize: number): ReceiptF
     sender: 'CN=Sozialplattform Übungsmodus,O=Testland,C=DE',
     recipient: 'CN=Sozialamt Musterstadt,O=Testland,C=DE',
     signatures: [
-      { role: 'Inhaltsdaten (Autor)', signer: 'CN=Sozialplattform Übungsmodus,O=Testland,C=DE', result: 'valid', certificate: 'trusted', revocationChecked: false, algorithm: 'RSASSA-PSS mit SHA-256' },
+      {
+        role: 'Inhaltsdaten (Autor)',
+        signer: 'CN=Sozialplattform Übungsmodus,O=Testland,C=DE',
+        result: 'valid',
+        certificate: 'trusted',
+        revocationChecked: false,
+        algorithm: 'RSASSA-PSS mit SHA-256',
+      },
     ],
     inspections: [{ subject: 'Signaturzertifikat des Absenders', result: 'gültig (mathematisch geprüft)', time: '2026-11-28T16:02:11+01:00' }],
     contentSha256,
@@ -30,7 +37,12 @@ export function pdftotext(file: string, firstPage?: number, lastPage?: number): 
 
 export function pdfinfo(file: string): Record<string, string> {
   const out = execFileSync('pdfinfo', [file], { encoding: 'utf8' });
-  return Object.fromEntries(out.split('\n').filter((l) => l.includes(':')).map((l) => [l.slice(0, l.indexOf(':')).trim(), l.slice(l.indexOf(':') + 1).trim()]));
+  return Object.fromEntries(
+    out
+      .split('\n')
+      .filter((l) => l.includes(':'))
+      .map((l) => [l.slice(0, l.indexOf(':')).trim(), l.slice(l.indexOf(':') + 1).trim()]),
+  );
 }
 
 /** qpdf --check; throws with its output when the structure is broken (exit 2; exit 3 = warnings only). */

@@ -87,7 +87,9 @@ describe('exported file names', () => {
     expect(attachmentFileName('CON.pdf', 'dok', 'application/pdf').fileName).toBe('_CON.pdf');
     expect(attachmentFileName('../../Autostart/x.lnk', 'dok', 'application/x-ms-shortcut').fileName).toBe('____Autostart_x_lnk.bin');
     // Office files: only as the declared (or named) OOXML/OpenDocument type, and only when the bytes are a ZIP
-    expect(attachmentFileName('Lebenslauf.docx', 'dok', 'application/zip', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document').fileName).toBe('Lebenslauf.docx');
+    expect(attachmentFileName('Lebenslauf.docx', 'dok', 'application/zip', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document').fileName).toBe(
+      'Lebenslauf.docx',
+    );
     expect(attachmentFileName('Lebenslauf.docx', 'dok', 'application/zip').fileName).toBe('Lebenslauf.docx');
     expect(attachmentFileName('Archiv.zip', 'dok', 'application/zip').fileName).toBe('Archiv_zip.bin');
     expect(attachmentFileName('Alt.doc', 'dok', 'application/x-ole-storage', 'application/msword').fileName).toBe('Alt_doc.bin');
@@ -148,7 +150,12 @@ describe('evidence images with lying length fields', () => {
       head.write(type, 4, 'latin1');
       return Buffer.concat([head, data, Buffer.alloc(4)]);
     };
-    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', Buffer.from([0, 0, 0, 4])), chunk('IDAT', Buffer.alloc(20)), chunk('IEND', Buffer.alloc(0))]);
+    const png = Buffer.concat([
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+      chunk('IHDR', Buffer.from([0, 0, 0, 4])),
+      chunk('IDAT', Buffer.alloc(20)),
+      chunk('IEND', Buffer.alloc(0)),
+    ]);
     expect(imageProblem(png, 'png')).toBe('PNG-Bildkopf beschädigt');
   });
 });

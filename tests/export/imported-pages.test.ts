@@ -147,7 +147,10 @@ describe('PDF pages appended to the export', () => {
     expect(result.pdfa).toBe(true);
     qpdfCheck(out);
     const fonts = execFileSync('pdffonts', [out], { encoding: 'utf8' });
-    const rows = fonts.split('\n').slice(2).filter((l) => l.trim() !== '');
+    const rows = fonts
+      .split('\n')
+      .slice(2)
+      .filter((l) => l.trim() !== '');
     expect(rows.length).toBeGreaterThan(0);
     for (const line of rows) expect(line).toMatch(/CID TrueType\s+Identity-H\s+yes/);
     const total = Number(pdfinfo(out).Pages);

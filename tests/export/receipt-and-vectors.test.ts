@@ -86,7 +86,11 @@ describe('PDF export of the reference vectors', () => {
     expect(text).toContain('TESTANTRAG');
     const fonts = execFileSync('pdffonts', [out], { encoding: 'utf8' });
     // every font embedded (column "emb" = yes)
-    for (const line of fonts.split('\n').slice(2).filter((l) => l.trim() !== '')) expect(line).toMatch(/CID TrueType\s+Identity-H\s+yes/);
+    for (const line of fonts
+      .split('\n')
+      .slice(2)
+      .filter((l) => l.trim() !== ''))
+      expect(line).toMatch(/CID TrueType\s+Identity-H\s+yes/);
   });
 });
 
@@ -100,7 +104,12 @@ describe('a source that changed after reading', () => {
     changed[at] = changed[at] === 0x41 ? 0x42 : 0x41;
     await expect(exportAttachments(changed, view.documents, path.join(tmp, 'changed'))).rejects.toMatchObject({ kind: 'document-missing' });
     await expect(exportPdf(view, receiptFor(sha(xml), xml.length), { source: changed }, path.join(tmp, 'changed.pdf'))).rejects.toMatchObject({ kind: 'document-missing' });
-    const short = { size: xml.length, async *stream() { yield xml.subarray(0, 100); } };
+    const short = {
+      size: xml.length,
+      async *stream() {
+        yield xml.subarray(0, 100);
+      },
+    };
     await expect(exportXml(short, path.join(tmp, 'short.xml'))).rejects.toMatchObject({ kind: 'export-source' });
   });
 });

@@ -37,7 +37,9 @@ describe('export with images and imported pages written as they come', () => {
     const result = await exportPdf(view, receiptFor('0'.repeat(64), source.size), { source }, out);
     expect(qpdfCheck(out)).toMatch(/No syntax or stream encoding errors/);
     expect(Number(pdfinfo(out).Pages)).toBe(result.pages);
-    expect(result.documents.filter((d) => d.included === 'image')).toHaveLength(view.documents.filter((d) => d.detectedMimeType === 'image/jpeg' || d.detectedMimeType === 'image/png').length);
+    expect(result.documents.filter((d) => d.included === 'image')).toHaveLength(
+      view.documents.filter((d) => d.detectedMimeType === 'image/jpeg' || d.detectedMimeType === 'image/png').length,
+    );
 
     const pdf = await PDFDocument.load(readFileSync(out), { updateMetadata: false });
     const images = new Set<string>();

@@ -23,7 +23,12 @@ async function storeWith(): Promise<{ store: PostfachStore; dir: string }> {
 
 async function save(store: PostfachStore, messageId: string): Promise<number> {
   const { xml } = butApplication({ messageId });
-  const saved = await store.saveDelivery({ messageId, content: xml, processCard: { creation: '2026-12-01T09:30:00Z' }, summary: { applicants: ['Mia Müller'], benefitCode: '123', benefitText: 'Schulbedarf' } });
+  const saved = await store.saveDelivery({
+    messageId,
+    content: xml,
+    processCard: { creation: '2026-12-01T09:30:00Z' },
+    summary: { applicants: ['Mia Müller'], benefitCode: '123', benefitText: 'Schulbedarf' },
+  });
   return saved.id;
 }
 

@@ -77,14 +77,26 @@ describe('hand-over folder', () => {
         const xml = readFileSync(path.join(folder, name, 'Antrag.xml'));
         expect(sha256(xml)).toBe(s.content.sha256);
         expect(xml.equals(await store.readContent(id))).toBe(true);
-        expect(readFileSync(path.join(folder, name, 'Antrag.pdf')).subarray(0, 5).toString('latin1')).toBe('%PDF-');
-        expect(manifest).toMatchObject({ messageId: s.messageId, storeId: id, benefit: { code: record.benefitCode, text: record.benefitText }, applicants: [...record.applicants] });
+        expect(
+          readFileSync(path.join(folder, name, 'Antrag.pdf'))
+            .subarray(0, 5)
+            .toString('latin1'),
+        ).toBe('%PDF-');
+        expect(manifest).toMatchObject({
+          messageId: s.messageId,
+          storeId: id,
+          benefit: { code: record.benefitCode, text: record.benefitText },
+          applicants: [...record.applicants],
+        });
         expect(manifest.signature.status).toBe(record.signatureStatus);
         expect(manifest.eingang).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?[+-]\d{2}:\d{2}$/);
         expect(new Date(manifest.eingang).getTime()).toBe(new Date(record.eingang).getTime());
         expect(manifest.program.name).toBe('OSCI-Postfach');
         // the documents: every attachment sent is there with its bytes
-        const documents = manifest.files.filter((f) => f.role === 'attachment' || f.role === 'other-part').map((f) => f.sha256).sort();
+        const documents = manifest.files
+          .filter((f) => f.role === 'attachment' || f.role === 'other-part')
+          .map((f) => f.sha256)
+          .sort();
         for (const a of s.attachments) expect(documents).toContain(a.sha256);
         expect(store.handoverOf(id)).toMatchObject({ state: 'done', folder: name });
         // handed over is no caseworker's step: the message stays "new"
@@ -129,7 +141,12 @@ describe('hand-over folder', () => {
     const store = await openStore(dbPath);
     try {
       expect(store.handoverOf(store.findByMessageId(broken!.messageId)!)).toMatchObject({ state: 'error', reason: 'unreadable' });
-      expect(store.auditEntries().filter((e) => e.action === 'handover-refused').map((e) => e.messageId)).toEqual([broken!.messageId]);
+      expect(
+        store
+          .auditEntries()
+          .filter((e) => e.action === 'handover-refused')
+          .map((e) => e.messageId),
+      ).toEqual([broken!.messageId]);
     } finally {
       store.close();
     }
@@ -142,7 +159,11 @@ describe('hand-over folder', () => {
     const sent = await send(intermediary.url, pkiDir, { content: document, count: 2 });
     const run = await fetchWith(unwritable);
     expect(run.status, run.stderr).toBe(0);
-    const result = JSON.parse(run.stdout) as { outcome: string; newMessages: number; handover: { handedOver: number; pending: number; error: { kind: string; message: string; messageEn: string; detail: string } } };
+    const result = JSON.parse(run.stdout) as {
+      outcome: string;
+      newMessages: number;
+      handover: { handedOver: number; pending: number; error: { kind: string; message: string; messageEn: string; detail: string } };
+    };
     expect(result.outcome).toBe('complete');
     expect(result.newMessages).toBe(2);
     expect(result.handover.handedOver).toBe(0);
@@ -161,7 +182,12 @@ describe('hand-over folder', () => {
 
     const store = await openStore(dbPath);
     try {
-      expect(store.pendingHandovers().map((p) => p.messageId).sort()).toEqual(sent.map((s) => s.messageId).sort());
+      expect(
+        store
+          .pendingHandovers()
+          .map((p) => p.messageId)
+          .sort(),
+      ).toEqual(sent.map((s) => s.messageId).sort());
     } finally {
       store.close();
     }

@@ -44,7 +44,9 @@ export function verifiedFolder(root: string, name: string): { manifest: Manifest
   const manifest = JSON.parse(raw.toString('utf8')) as ManifestJson;
   expect(manifest.format).toBe('osci-postfach-uebergabe');
   expect(manifest.folder).toBe(name);
-  const onDisk = filesBelow(dir).filter((f) => f !== 'manifest.json').sort();
+  const onDisk = filesBelow(dir)
+    .filter((f) => f !== 'manifest.json')
+    .sort();
   expect(onDisk).toEqual(manifest.files.map((f) => f.path).sort());
   for (const f of manifest.files) {
     const bytes = readFileSync(path.join(dir, f.path));

@@ -91,7 +91,9 @@ describe(`SIGKILL while handing over at ${RUNS.length} points (seed ${seed})`, (
         ...(await send(intermediary.url, pkiDir, { count: 1, attachments: 1, attachmentSize: 10_000, seed: `kill-${i}` })),
       ];
       for (const s of batch) sent.set(s.messageId, { content: s.content.sha256, broken: false });
-      if (run.broken) for (const s of await send(intermediary.url, pkiDir, { content: Buffer.from(`<kaputt ${i}`), count: 1 })) sent.set(s.messageId, { content: s.content.sha256, broken: true });
+      if (run.broken)
+        for (const s of await send(intermediary.url, pkiDir, { content: Buffer.from(`<kaputt ${i}`), count: 1 }))
+          sent.set(s.messageId, { content: s.content.sha256, broken: true });
 
       const result = await postfach(fetchArgs(dbPath, intermediary.url, pkiDir), { ...env, ...killAt(run.point) }, 180_000);
       expect(result.signal, `${run.point}: not killed (exit ${result.status}: ${result.stderr.slice(-400)})`).toBe('SIGKILL');
@@ -100,7 +102,11 @@ describe(`SIGKILL while handing over at ${RUNS.length} points (seed ${seed})`, (
       const state = readHandoverFolder(folder);
       // the kill came where it was meant to: mid-write leaves a temporary folder, after the rename a folder without .done
       const [name] = run.point.split(':') as [string];
-      if (['handover-temp-created', 'handover-xml-written', 'handover-pdf-written', 'handover-attachments-written', 'handover-file-synced', 'handover-manifest-written'].includes(name)) {
+      if (
+        ['handover-temp-created', 'handover-xml-written', 'handover-pdf-written', 'handover-attachments-written', 'handover-file-synced', 'handover-manifest-written'].includes(
+          name,
+        )
+      ) {
         expect(state.temporary.length, `${run.point}: no temporary folder left`).toBeGreaterThan(0);
       }
       if (name === 'handover-renamed') expect(state.undone.length, `${run.point}: no folder without .done`).toBeGreaterThan(0);
@@ -133,8 +139,14 @@ describe(`SIGKILL while handing over at ${RUNS.length} points (seed ${seed})`, (
     const state = readHandoverFolder(folder);
     expect(state.temporary).toEqual([]);
     expect(state.undone).toEqual([]);
-    const expectedDone = [...sent].filter(([, s]) => !s.broken).map(([m]) => deliveryFolderName(m)).sort();
-    const expectedErrors = [...sent].filter(([, s]) => s.broken).map(([m]) => deliveryFolderName(m)).sort();
+    const expectedDone = [...sent]
+      .filter(([, s]) => !s.broken)
+      .map(([m]) => deliveryFolderName(m))
+      .sort();
+    const expectedErrors = [...sent]
+      .filter(([, s]) => s.broken)
+      .map(([m]) => deliveryFolderName(m))
+      .sort();
     expect([...state.done.keys()].sort()).toEqual(expectedDone);
     expect([...state.errors.keys()].sort()).toEqual(expectedErrors);
     for (const [name, manifestSha] of seen) expect(state.done.get(name), `${name} was written again`).toBe(manifestSha);

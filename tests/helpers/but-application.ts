@@ -29,7 +29,9 @@ export interface ButFixture {
 }
 
 export function butApplication(options: { messageId?: string; test?: boolean } = {}): ButFixture {
-  const pdf = Buffer.concat([...evidenceChunks({ seed: 'but-antrag', index: 1, size: 40_000, kind: 'pdf', title: 'Antrag auf Leistungen für Bildung und Teilhabe', lines: ['Sozialplattform (Testdaten)'] })]);
+  const pdf = Buffer.concat([
+    ...evidenceChunks({ seed: 'but-antrag', index: 1, size: 40_000, kind: 'pdf', title: 'Antrag auf Leistungen für Bildung und Teilhabe', lines: ['Sozialplattform (Testdaten)'] }),
+  ]);
   const messageId = options.messageId ?? '3b0c6d1e-8f2a-4c55-9d0e-1a2b3c4d5e6f';
   const children = [
     { id: 'P1', given: 'Mia', birth: '2016-03-14', school: 'Grundschule am Park' },

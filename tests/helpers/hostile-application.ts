@@ -15,10 +15,16 @@ import { evidenceChunks, generateApplication } from '../../intermediary/generato
 
 export const RLO = '\u202E';
 
-export const HTA = Buffer.from('<html><head><hta:application id="x" windowstate="minimize"/><script language="VBScript">CreateObject("WScript.Shell").Run "calc.exe"</script></head><body></body></html>\r\n');
+export const HTA = Buffer.from(
+  '<html><head><hta:application id="x" windowstate="minimize"/><script language="VBScript">CreateObject("WScript.Shell").Run "calc.exe"</script></head><body></body></html>\r\n',
+);
 export const URL_FILE = Buffer.from('[InternetShortcut]\r\nURL=file:///C:/Windows/System32/calc.exe\r\nIconIndex=0\r\n');
 export const SCRIPT = Buffer.from('var shell = new ActiveXObject("WScript.Shell");\r\nshell.Run("calc.exe");\r\n');
-export const EXE = Buffer.concat([Buffer.from([0x4d, 0x5a, 0x90, 0x00, 0x03, 0x00, 0x00, 0x00, 0x04, 0x00, 0x00, 0x00, 0xff, 0xff, 0x00, 0x00]), Buffer.alloc(48), Buffer.from('This program cannot be run in DOS mode.')]);
+export const EXE = Buffer.concat([
+  Buffer.from([0x4d, 0x5a, 0x90, 0x00, 0x03, 0x00, 0x00, 0x00, 0x04, 0x00, 0x00, 0x00, 0xff, 0xff, 0x00, 0x00]),
+  Buffer.alloc(48),
+  Buffer.from('This program cannot be run in DOS mode.'),
+]);
 export const LNK = Buffer.concat([Buffer.from([0x4c, 0x00, 0x00, 0x00, 0x01, 0x14, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0xc0, 0x00, 0x00, 0x00]), Buffer.alloc(60)]);
 export const pdfBytes = (seed: string): Buffer => Buffer.concat([...evidenceChunks({ seed, index: 1, size: 6_000, kind: 'pdf' })]);
 
@@ -68,7 +74,13 @@ export async function hostileApplication(seed = 'hostile'): Promise<HostileAppli
   const xml = Buffer.from(text, 'utf8');
   const summary = await summarize(xml);
   const name = summary.applicantNames[0];
-  return { xml, applicant: summary.applicants[0] ?? '', applicantFiled: name ? `${name.family}, ${name.given}` : '', iban, subject: `Antrag auf Hilfe zum Lebensunterhalt ${RLO}(gnuthcaeb)` };
+  return {
+    xml,
+    applicant: summary.applicants[0] ?? '',
+    applicantFiled: name ? `${name.family}, ${name.given}` : '',
+    iban,
+    subject: `Antrag auf Hilfe zum Lebensunterhalt ${RLO}(gnuthcaeb)`,
+  };
 }
 
 /** OSCI attachments of the same kind: a shortcut with an override in its name, a real PDF. */

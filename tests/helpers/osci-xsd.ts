@@ -157,7 +157,15 @@ export function schemaValidator(file: string): lib.XsdValidator {
     return validator;
   } catch (error) {
     const details = (error as { details?: Array<{ message: string; level?: number }> }).details ?? [];
-    throw new Error(`schema ${file} does not compile: ${details.filter((d) => (d.level ?? 2) > 1).map((d) => d.message.trim()).join(' | ') || String(error)}`, { cause: error });
+    throw new Error(
+      `schema ${file} does not compile: ${
+        details
+          .filter((d) => (d.level ?? 2) > 1)
+          .map((d) => d.message.trim())
+          .join(' | ') || String(error)
+      }`,
+      { cause: error },
+    );
   }
 }
 

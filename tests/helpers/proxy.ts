@@ -31,8 +31,7 @@ export class Servers {
   }
 }
 
-export const listen = (server: net.Server): Promise<number> =>
-  new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
+export const listen = (server: net.Server): Promise<number> => new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
 
 /**
  * A proxy on loopback: forward requests (absolute URI) and CONNECT tunnels to 127.0.0.1, optionally demanding

@@ -97,14 +97,22 @@ async function cardsOfMailbox(url: string): Promise<string[]> {
 describe('SOAP faults (message level)', () => {
   it('9100: not an OSCI message (garbage, truncated MIME, DOCTYPE in the wrapper, unencrypted request)', async () => {
     expect((await faultOf(im.url, Buffer.from('Hallo, ist da jemand?'))).code).toBe('9100');
-    const valid = await craftRequest({ type: 'InitDialog', controlBlock: { ...implicit(), sequenceNumber: undefined }, nonIntermediaryCertificates: municipalityCertificates(true) });
+    const valid = await craftRequest({
+      type: 'InitDialog',
+      controlBlock: { ...implicit(), sequenceNumber: undefined },
+      nonIntermediaryCertificates: municipalityCertificates(true),
+    });
     expect((await faultOf(im.url, valid.subarray(0, Math.floor(valid.length / 2)))).code).toBe('9100');
     const text = valid.toString('latin1');
     const withDoctype = text.replace('<soap:Envelope', '<!DOCTYPE x [<!ENTITY a "aaaaaaaa">]><soap:Envelope');
     const f = await faultOf(im.url, Buffer.from(withDoctype, 'latin1'));
     expect(f.code).toBe('9100');
     expect(f.faultCode).toBe('soap:Client');
-    const built = await buildRequest({ type: 'InitDialog', controlBlock: { ...implicit(), sequenceNumber: undefined }, nonIntermediaryCertificates: municipalityCertificates(true) });
+    const built = await buildRequest({
+      type: 'InitDialog',
+      controlBlock: { ...implicit(), sequenceNumber: undefined },
+      nonIntermediaryCertificates: municipalityCertificates(true),
+    });
     expect((await faultOf(im.url, await readAll(built.mime, 1e7))).code).toBe('9100');
     // inside the encrypted message: an entity bomb, and a duplicate Id (signature wrapping)
     const spec: RequestSpec = { type: 'GetMessageId', controlBlock: implicit(), nonIntermediaryCertificates: municipalityCertificates(true), signer: municipalitySigner() };
@@ -145,7 +153,11 @@ describe('SOAP faults (message level)', () => {
     expect((await faultOf(im.url, await fetch({ conversationId: id, sequenceNumber: 0, response: 'falsch', challenge: newChallenge() }))).code).toBe('9400');
     expect((await faultOf(im.url, await fetch({ conversationId: id, sequenceNumber: 5, response: 'falsch', challenge: newChallenge() }))).code).toBe('9400');
     // InitDialog must not carry a ConversationId
-    const init = await craftRequest({ type: 'InitDialog', controlBlock: { conversationId: id, sequenceNumber: undefined, response: undefined, challenge: newChallenge() }, nonIntermediaryCertificates: municipalityCertificates(true) });
+    const init = await craftRequest({
+      type: 'InitDialog',
+      controlBlock: { conversationId: id, sequenceNumber: undefined, response: undefined, challenge: newChallenge() },
+      nonIntermediaryCertificates: municipalityCertificates(true),
+    });
     expect((await faultOf(im.url, init)).code).toBe('9400');
     expect(await dialog.fetchDelivery()).toBeUndefined(); // 9803: the chain was not disturbed
     await dialog.exit();

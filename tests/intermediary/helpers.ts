@@ -91,10 +91,7 @@ export async function decodeAnswer(answer: Buffer, key: KeyEntry): Promise<Decod
 }
 
 /** Builds a request, optionally changes its inner bytes, encrypts it for `recipient` (default: the intermediary). */
-export async function craftRequest(
-  spec: RequestSpec,
-  options: { recipient?: X509Certificate; changeInner?: (inner: string) => string } = {},
-): Promise<Buffer> {
+export async function craftRequest(spec: RequestSpec, options: { recipient?: X509Certificate; changeInner?: (inner: string) => string } = {}): Promise<Buffer> {
   const built = await buildRequest(spec);
   let inner: ByteSource = built.mime;
   if (options.changeInner) {

@@ -23,7 +23,11 @@ async function send(url: string, count: number, extra: Partial<Parameters<typeof
   return sendApplications({ intermediaryUrl: url, setup: fixtureSenderSetup(), count, seed: `protokoll-${Math.random()}`, ...extra });
 }
 
-async function cards(url: string, client: Partial<ClientOptions> = {}, ...args: Parameters<ExplicitDialog['fetchProcessCards']>): Promise<{ cards: readonly ProcessCardBundle[]; more: boolean }> {
+async function cards(
+  url: string,
+  client: Partial<ClientOptions> = {},
+  ...args: Parameters<ExplicitDialog['fetchProcessCards']>
+): Promise<{ cards: readonly ProcessCardBundle[]; more: boolean }> {
   const dialog = await ExplicitDialog.open(municipalityClient(url, client));
   try {
     const result = await dialog.fetchProcessCards(...args);
@@ -229,8 +233,16 @@ describe('PartialFetchDelivery', () => {
 
 describe('legacy answer modes', () => {
   const cases: Array<[string, IntermediaryOptions['answer'], Partial<TransportAlgorithms>]> = [
-    ['AES-256-CBC, RSA-1.5, base64 part, base64 attachments', { transport: { symmetric: SYM.aes256cbc, keyTransport: { algorithm: KEY_TRANSPORT.rsa15 }, base64: true }, attachmentEncoding: 'base64' }, { symmetric: SYM.aes256cbc, keyTransport: KEY_TRANSPORT.rsa15, partBase64: true, weak: true }],
-    ['AES-GCM with a 16-byte IV and no IvLength, 8-bit attachments', { transport: { ivLength: 16 }, attachmentEncoding: '8-bit' }, { symmetric: SYM.aes256gcm, ivLength: 16, ivLengthElement: undefined, partBase64: false }],
+    [
+      'AES-256-CBC, RSA-1.5, base64 part, base64 attachments',
+      { transport: { symmetric: SYM.aes256cbc, keyTransport: { algorithm: KEY_TRANSPORT.rsa15 }, base64: true }, attachmentEncoding: 'base64' },
+      { symmetric: SYM.aes256cbc, keyTransport: KEY_TRANSPORT.rsa15, partBase64: true, weak: true },
+    ],
+    [
+      'AES-GCM with a 16-byte IV and no IvLength, 8-bit attachments',
+      { transport: { ivLength: 16 }, attachmentEncoding: '8-bit' },
+      { symmetric: SYM.aes256gcm, ivLength: 16, ivLengthElement: undefined, partBase64: false },
+    ],
     ['3DES', { transport: { symmetric: SYM.tripledes } }, { symmetric: SYM.tripledes, ivLength: 8 }],
   ];
   for (const [name, answer, expected] of cases) {

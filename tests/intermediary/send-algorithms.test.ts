@@ -163,7 +163,10 @@ describe('postfach send: every algorithm variant through our intermediary, decod
       try {
         expect(d.message.type).toBe('StoreDelivery');
         const t = d.transport!.algorithms;
-        expect({ symmetric: t.symmetric, ivLength: t.ivLength, keyTransport: t.keyTransport, oaepDigest: t.oaepDigest, mgf: t.mgf, partBase64: t.partBase64 }, variant.name).toEqual({
+        expect(
+          { symmetric: t.symmetric, ivLength: t.ivLength, keyTransport: t.keyTransport, oaepDigest: t.oaepDigest, mgf: t.mgf, partBase64: t.partBase64 },
+          variant.name,
+        ).toEqual({
           symmetric: want.symmetric,
           ivLength: alg.mode === 'gcm' ? want.ivLength : alg.blockSize,
           keyTransport: want.keyTransport.algorithm,
@@ -174,7 +177,10 @@ describe('postfach send: every algorithm variant through our intermediary, decod
         expect(d.signature.valid, variant.name).toBe(true);
         expect(d.signature.signatureMethod, variant.name).toBe(want.signatureMethod ?? (variant.ec ? SIG.ecdsaSha256 : SIG.rsaSha256));
         expect(new Set(d.signature.references.map((r) => r.digestMethod)), variant.name).toEqual(new Set([want.digestMethod]));
-        expect([...d.message.attachments.values()].map((p) => p.transferEncoding), variant.name).toEqual([want.attachmentEncoding]);
+        expect(
+          [...d.message.attachments.values()].map((p) => p.transferEncoding),
+          variant.name,
+        ).toEqual([want.attachmentEncoding]);
       } finally {
         await d.release();
       }
@@ -184,7 +190,20 @@ describe('postfach send: every algorithm variant through our intermediary, decod
   it('every message of these exchanges validates against the OSCI schemas', async () => {
     const { findings, types } = await validateExchanges(log, [fixturePki().municipality]);
     expect(invalid(findings)).toEqual([]);
-    expect(types).toEqual(new Set(['GetMessageId', 'ResponseToGetMessageId', 'StoreDelivery', 'ResponseToStoreDelivery', 'InitDialog', 'ResponseToInitDialog', 'FetchDelivery', 'ResponseToFetchDelivery', 'ExitDialog', 'ResponseToExitDialog']));
+    expect(types).toEqual(
+      new Set([
+        'GetMessageId',
+        'ResponseToGetMessageId',
+        'StoreDelivery',
+        'ResponseToStoreDelivery',
+        'InitDialog',
+        'ResponseToInitDialog',
+        'FetchDelivery',
+        'ResponseToFetchDelivery',
+        'ExitDialog',
+        'ResponseToExitDialog',
+      ]),
+    );
     // every variant's wrapper and content were among them
     expect(findings.filter((f) => / request \(MessageEncrypted\)$/.test(f.what)).length).toBeGreaterThanOrEqual(2 * VARIANTS.length);
     expect(findings.filter((f) => / container /.test(f.what)).length).toBeGreaterThanOrEqual(2 * VARIANTS.length);
@@ -198,7 +217,12 @@ describe('postfach send: every algorithm variant through our intermediary, decod
     expect(() => resolveSendAlgorithms({ ivLength: 8 })).toThrow(expect.objectContaining({ kind: 'invalid-argument' }));
     const before = log.length;
     await expect(
-      sendApplications({ intermediaryUrl: im.url, setup: fixtureSenderSetup(), algorithms: resolveSendAlgorithms({ signature: 'ecdsa-sha256' }), post: recording(im.url, fixtureSenderSetup().sender, log) }),
+      sendApplications({
+        intermediaryUrl: im.url,
+        setup: fixtureSenderSetup(),
+        algorithms: resolveSendAlgorithms({ signature: 'ecdsa-sha256' }),
+        post: recording(im.url, fixtureSenderSetup().sender, log),
+      }),
     ).rejects.toMatchObject({ kind: 'invalid-argument' });
     expect(log.length).toBe(before); // refused before anything went out
     // the names resolve to the URIs of PROTOCOL.md §7.1
@@ -224,8 +248,30 @@ describe('postfach send: every algorithm variant through our intermediary, decod
           })
         ).stdout,
       ) as { ok: boolean; sent: SentApplication[] };
-    const ec = await run(['--signature', 'ecdsa-sha512', '--signature-p12', vectorPath('certs/alice_signature_ec256.p12'), '--digest', 'sha3-512', '--cipher', 'aes128-gcm', '--iv-length', '16']);
-    const legacy = await run(['--cipher', '3des', '--key-transport', 'rsa-1_5', '--attachment-encoding', 'base64', '--transport-encoding', 'base64', '--signature', 'rsa-pss-sha256']);
+    const ec = await run([
+      '--signature',
+      'ecdsa-sha512',
+      '--signature-p12',
+      vectorPath('certs/alice_signature_ec256.p12'),
+      '--digest',
+      'sha3-512',
+      '--cipher',
+      'aes128-gcm',
+      '--iv-length',
+      '16',
+    ]);
+    const legacy = await run([
+      '--cipher',
+      '3des',
+      '--key-transport',
+      'rsa-1_5',
+      '--attachment-encoding',
+      'base64',
+      '--transport-encoding',
+      'base64',
+      '--signature',
+      'rsa-pss-sha256',
+    ]);
     const oaep = await run(['--oaep-digest', 'sha512', '--mgf1-digest', 'sha256', '--cipher', 'aes192-cbc']);
     const got = new Map<string, DeliveryWithContent>();
     const client = municipalityClient(im.url);
@@ -238,7 +284,14 @@ describe('postfach send: every algorithm variant through our intermediary, decod
       const doc = c.contents.find((x) => x.kind === 'Base64Content');
       expect(doc?.kind === 'Base64Content' && doc.sha256).toBe([ec, legacy, oaep].flatMap((r) => r.sent).find((s) => s.messageId === d.messageId)!.content.sha256);
       got.set(d.messageId!, d);
-      expect({ method: c.signatures[0]!.signatureMethod, valid: c.signatures[0]!.valid, enc: c.encryption!.symmetric, kt: c.encryption!.keyTransport, digest: c.encryption!.oaepDigest, mgf: c.encryption!.mgf }).toEqual(
+      expect({
+        method: c.signatures[0]!.signatureMethod,
+        valid: c.signatures[0]!.valid,
+        enc: c.encryption!.symmetric,
+        kt: c.encryption!.keyTransport,
+        digest: c.encryption!.oaepDigest,
+        mgf: c.encryption!.mgf,
+      }).toEqual(
         d.messageId === ec.sent[0]!.messageId
           ? { method: SIG.ecdsaSha512, valid: true, enc: SYM.aes128gcm, kt: KEY_TRANSPORT.rsaOaep, digest: DIGEST.sha256, mgf: MGF.sha256 }
           : d.messageId === legacy.sent[0]!.messageId

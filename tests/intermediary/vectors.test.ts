@@ -81,7 +81,10 @@ describe('StoreDelivery vectors sd01–sd12 and neg05', () => {
       const m = answer.message;
       expect(m.type, entry.file).toBe('ResponseToStoreDelivery');
       expect(answer.signature, entry.file).toMatchObject({ valid: true, allPartsSigned: true, trust: 'pinned' });
-      expect(m.feedback.map((f) => f.code), entry.file).toEqual(['0800']);
+      expect(
+        m.feedback.map((f) => f.code),
+        entry.file,
+      ).toEqual(['0800']);
       expect(m.controlBlock?.response).toBe(entry.control_block.Challenge);
       expect(m.controlBlock?.sequenceNumber).toBe(0);
       expect(m.controlBlock?.challenge).toBeUndefined();
@@ -124,7 +127,10 @@ describe('StoreDelivery vectors sd01–sd12 and neg05', () => {
       expect(d.content?.firstError, entry.id).toBeUndefined();
       const signatures = d.content.allContainers.flatMap((c) => c.signatures);
       expect(signatures.length, entry.id).toBeGreaterThan(0);
-      expect(signatures.every((s) => s.valid), entry.id).toBe(true);
+      expect(
+        signatures.every((s) => s.valid),
+        entry.id,
+      ).toBe(true);
       const hashes = contentHashes(d.content);
       for (const h of manifestContentHashes(entry)) expect(hashes.has(h), `${entry.id} ${h}`).toBe(true);
       expect(d.moreWaiting).toBe(seen.length < entries.length - 1);
@@ -156,8 +162,7 @@ function replayingIntermediary(controlBlocks: Json[], firstConversation: number,
     {
       preIssuedMessageIds,
       newConversationId: () => String(conversation++),
-      newChallenge: ({ conversationId, sequenceNumber }) =>
-        challenges.get(`${conversationId}/${sequenceNumber ?? 'init'}`) ?? `unused-${conversationId}-${sequenceNumber ?? 'i'}`,
+      newChallenge: ({ conversationId, sequenceNumber }) => challenges.get(`${conversationId}/${sequenceNumber ?? 'init'}`) ?? `unused-${conversationId}-${sequenceNumber ?? 'i'}`,
     },
     undefined,
     managerKeys(),
@@ -188,7 +193,10 @@ describe('the recorded exchange, replayed', () => {
       const what = `step ${req.step} ${req.type}`;
       expect(m.type, what).toBe(recorded.type);
       expect(answer.signature, what).toMatchObject({ valid: true, allPartsSigned: true, trust: 'pinned' });
-      expect(m.feedback.map((f) => f.code), what).toEqual(recorded.feedback);
+      expect(
+        m.feedback.map((f) => f.code),
+        what,
+      ).toEqual(recorded.feedback);
       expect(m.controlBlock?.conversationId, what).toBe(recorded.ConversationId ?? undefined);
       expect(m.controlBlock?.sequenceNumber, what).toBe(recorded.SequenceNumber === null ? undefined : Number(recorded.SequenceNumber));
       expect(m.controlBlock?.response, what).toBe(recorded.Response);
@@ -231,7 +239,11 @@ describe('the recorded chunked exchange (EFFI), replayed', () => {
   let im: TestIntermediary;
 
   beforeAll(async () => {
-    im = await replayingIntermediary(requests.map((r) => r.control_block), 2001, ['testvektor-effi-0001']);
+    im = await replayingIntermediary(
+      requests.map((r) => r.control_block),
+      2001,
+      ['testvektor-effi-0001'],
+    );
   });
   afterAll(() => im.dispose());
 
@@ -246,7 +258,10 @@ describe('the recorded chunked exchange (EFFI), replayed', () => {
       const what = req.file;
       expect(m.type, what).toBe(recorded.message_type);
       expect(answer.signature, what).toMatchObject({ valid: true, allPartsSigned: true, trust: 'pinned' });
-      expect(m.feedback.map((f) => f.code), what).toEqual(recorded.feedback.map((f: Json) => f.code));
+      expect(
+        m.feedback.map((f) => f.code),
+        what,
+      ).toEqual(recorded.feedback.map((f: Json) => f.code));
       const cb = recorded.control_block;
       expect(m.controlBlock?.conversationId, what).toBe(cb.ConversationId ?? undefined);
       expect(m.controlBlock?.response, what).toBe(cb.Response);

@@ -43,7 +43,12 @@ export interface Finding {
 }
 
 /** Validates one body as it travels: the wrapper, the inner SOAP part, the decrypted content containers. */
-async function validateBody(body: Buffer, key: KeyEntry, what: string, contentKeys: readonly KeyEntry[]): Promise<{ findings: Finding[]; type: string; decoded?: Awaited<ReturnType<typeof decodeMessage>> }> {
+async function validateBody(
+  body: Buffer,
+  key: KeyEntry,
+  what: string,
+  contentKeys: readonly KeyEntry[],
+): Promise<{ findings: Finding[]; type: string; decoded?: Awaited<ReturnType<typeof decodeMessage>> }> {
   const findings: Finding[] = [];
   const outer = await validateOsciEntity(body);
   findings.push({ what: `${what} (${outer.type})`, schema: outer.schema, errors: outer.errors });

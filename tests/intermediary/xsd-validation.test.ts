@@ -33,8 +33,6 @@ import {
 } from './helpers.js';
 import { invalid, recording, validateExchanges, type Exchange } from './xsd-exchanges.js';
 
-
-
 describe('XSD validation of every message built (OSCI 1.2 + EFFI 2017)', () => {
   let im: TestIntermediary;
   beforeAll(async () => {
@@ -42,7 +40,7 @@ describe('XSD validation of every message built (OSCI 1.2 + EFFI 2017)', () => {
   });
   afterAll(() => im.dispose());
 
-  it('the harness is sound: the reference implementation\'s messages pass but for its known deviations, a changed one fails', async () => {
+  it("the harness is sound: the reference implementation's messages pass but for its known deviations, a changed one fails", async () => {
     // every inner message, reassembled message, fault and decrypted container of the vectors
     const results: Array<{ file: string; errors: readonly string[] }> = [];
     for (const dir of ['exchange', 'chunked', 'storedelivery', 'faults']) {
@@ -167,7 +165,12 @@ describe('XSD validation of every message built (OSCI 1.2 + EFFI 2017)', () => {
     await sender.release();
     // the complete StoreDelivery (unencrypted inner entity), cut into three chunks
     const { buildApplicationContent } = await import('../../intermediary/sender/content.js');
-    const content = await buildApplicationContent({ document: Buffer.from('<antrag>Teilzustellung</antrag>'), attachments: [], sender: setup.sender, recipient: pki.municipality.certificate });
+    const content = await buildApplicationContent({
+      document: Buffer.from('<antrag>Teilzustellung</antrag>'),
+      attachments: [],
+      sender: setup.sender,
+      recipient: pki.municipality.certificate,
+    });
     const whole = await buildRequest({
       type: 'StoreDelivery',
       controlBlock: { conversationId: undefined, sequenceNumber: 0, response: undefined, challenge: newChallenge() },

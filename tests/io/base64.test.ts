@@ -73,7 +73,28 @@ describe('the one base64 decoder (core/io/base64.ts)', () => {
       d.end();
       return d.invalid ?? out;
     };
-    const cases: string[] = ['', 'QQ==', 'QR==', 'QUI=', 'QUJ=', 'QUJD', 'QUJDRA==', 'QUJDR===', 'QUJD=A==', 'QUJDRA==QUJD', 'QUJDRA', 'QUJDRA=', 'QUJD*RA==', 'ab-_', 'QU\u00a0JD', 'QU\fJD', '  QU\r\nJD\t', 'QUJ\u2028D', 'QUJDRA=\n=', '===='];
+    const cases: string[] = [
+      '',
+      'QQ==',
+      'QR==',
+      'QUI=',
+      'QUJ=',
+      'QUJD',
+      'QUJDRA==',
+      'QUJDR===',
+      'QUJD=A==',
+      'QUJDRA==QUJD',
+      'QUJDRA',
+      'QUJDRA=',
+      'QUJD*RA==',
+      'ab-_',
+      'QU\u00a0JD',
+      'QU\fJD',
+      '  QU\r\nJD\t',
+      'QUJ\u2028D',
+      'QUJDRA=\n=',
+      '====',
+    ];
     for (const n of [1, 2, 3, 100, 4099]) {
       const text = randomBytes(n).toString('base64');
       cases.push(text, text.replace(/(.{76})/g, '$1\r\n'), ` ${text} `, text.slice(0, -1), `${text}=`, text.replace(/\+/g, '-'));

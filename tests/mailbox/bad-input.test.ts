@@ -30,7 +30,14 @@ let sentIds: string[] = [];
 
 function identity(url: string): MailboxIdentity {
   const f = testPkiFiles(pkiDir);
-  return identityFromFiles({ keyFile: f.municipality.p12, password: pkiPassword(pkiDir), intermediaryUrl: url, intermediaryCertificateFile: f.intermediary.cer, trustedCaFiles: [f.ca], timeoutSeconds: 20 });
+  return identityFromFiles({
+    keyFile: f.municipality.p12,
+    password: pkiPassword(pkiDir),
+    intermediaryUrl: url,
+    intermediaryCertificateFile: f.intermediary.cer,
+    trustedCaFiles: [f.ca],
+    timeoutSeconds: 20,
+  });
 }
 
 async function sendSome(count: number, attachments = 0): Promise<void> {
@@ -236,4 +243,3 @@ describe('intermediary problems', () => {
     }, 120_000);
   }
 });
-

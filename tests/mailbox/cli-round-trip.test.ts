@@ -39,7 +39,21 @@ const generated = new Map<string, Awaited<ReturnType<typeof generateApplication>
 const env = () => ({ TEST_P12_PASSWORD: pkiPassword(pkiDir), POSTFACH_STORE_PASSWORD: STORE_PASSWORD });
 const fetchArgs = () => {
   const f = testPkiFiles(pkiDir);
-  return ['fetch', '--store', dbPath, '--intermediary', url, '--intermediary-cert', f.intermediary.cer, '--p12', f.municipality.p12, '--password-env', 'TEST_P12_PASSWORD', '--trusted-ca', f.ca];
+  return [
+    'fetch',
+    '--store',
+    dbPath,
+    '--intermediary',
+    url,
+    '--intermediary-cert',
+    f.intermediary.cer,
+    '--p12',
+    f.municipality.p12,
+    '--password-env',
+    'TEST_P12_PASSWORD',
+    '--trusted-ca',
+    f.ca,
+  ];
 };
 
 beforeAll(async () => {
@@ -58,7 +72,24 @@ beforeAll(async () => {
   });
   // two of the twenty carry evidence files as OSCI attachments
   const plain = await postfach(['send', '--intermediary', url, '--pki', pkiDir, '--count', '18', '--seed', 'rundreise', '--json']);
-  const withAttachments = await postfach(['send', '--intermediary', url, '--pki', pkiDir, '--count', '2', '--seed', 'anlagen', '--service', 'grusi', '--attachments', '2', '--attachment-size', '40000', '--json']);
+  const withAttachments = await postfach([
+    'send',
+    '--intermediary',
+    url,
+    '--pki',
+    pkiDir,
+    '--count',
+    '2',
+    '--seed',
+    'anlagen',
+    '--service',
+    'grusi',
+    '--attachments',
+    '2',
+    '--attachment-size',
+    '40000',
+    '--json',
+  ]);
   expect([plain.status, withAttachments.status]).toEqual([0, 0]);
   sent = [...(JSON.parse(plain.stdout) as { sent: SentJson[] }).sent, ...(JSON.parse(withAttachments.stdout) as { sent: SentJson[] }).sent];
   // the same seed and moment of sending give the same bytes
@@ -92,7 +123,16 @@ describe('postfach fetch, list, show, export (real processes)', () => {
   it('list --json shows the 20 with applicant, benefit, Eingang (the Creation stamp) and signature status', async () => {
     const run = await postfach(['list', '--store', dbPath, '--json'], env());
     expect(run.status).toBe(0);
-    const items = JSON.parse(run.stdout) as Array<{ id: number; messageId: string; applicant: string; applicants: string[]; benefit: { code: string; text: string }; eingang: string; eingangKnown: boolean; signatureStatus: string }>;
+    const items = JSON.parse(run.stdout) as Array<{
+      id: number;
+      messageId: string;
+      applicant: string;
+      applicants: string[];
+      benefit: { code: string; text: string };
+      eingang: string;
+      eingangKnown: boolean;
+      signatureStatus: string;
+    }>;
     expect(items).toHaveLength(20);
     expect(new Set(items.map((i) => i.messageId))).toEqual(new Set(sent.map((s) => s.messageId)));
     for (const item of items) {
@@ -146,7 +186,10 @@ describe('postfach fetch, list, show, export (real processes)', () => {
     const item = list.find((i) => i.attachmentCount === 2)!;
     const s = sent.find((x) => x.messageId === item.messageId)!;
     const dir = path.join(exportDir, 'anlagen');
-    const run = await postfach(['export', String(item.id), '--store', dbPath, '--pdf', path.join(exportDir, 'a.pdf'), '--attachments', dir, '--receipt', path.join(exportDir, 'eingang.pdf'), '--json'], env());
+    const run = await postfach(
+      ['export', String(item.id), '--store', dbPath, '--pdf', path.join(exportDir, 'a.pdf'), '--attachments', dir, '--receipt', path.join(exportDir, 'eingang.pdf'), '--json'],
+      env(),
+    );
     expect(run.status).toBe(0);
     const files = (JSON.parse(run.stdout) as { files: Array<{ format: string; path: string; sha256?: string }> }).files;
     expect(readFileSync(path.join(exportDir, 'a.pdf')).subarray(0, 5).toString()).toBe('%PDF-');

@@ -35,7 +35,10 @@ describe('postfach codelists', () => {
     const list = await postfach(['codelists', 'list', '--store', dbPath, '--json'], env);
     expect(list.status).toBe(0);
     const lists = (JSON.parse(list.stdout) as { lists: Array<{ listURI: string; listVersionID: string; origin: string }> }).lists;
-    expect(lists.filter((l) => l.listURI === 'urn:beispiel:xsozial:codeliste:leistungsart').map((l) => [l.listVersionID, l.origin])).toEqual([['2', 'imported'], ['1', 'imported']]);
+    expect(lists.filter((l) => l.listURI === 'urn:beispiel:xsozial:codeliste:leistungsart').map((l) => [l.listVersionID, l.origin])).toEqual([
+      ['2', 'imported'],
+      ['1', 'imported'],
+    ]);
 
     // the store keeps them, with an audit entry each time something changed
     const store = await openStore(dbPath);
@@ -86,7 +89,12 @@ describe('the policy folder of code lists (codeListFolder)', () => {
       const listing = await api.call('codelists.list', {});
       expect(listing.folder.path).toBe(folder);
       expect(listing.folder.refused).toEqual([expect.objectContaining({ fileName: 'broken-duplicate-code.xml', kind: 'codelist-invalid' })]);
-      expect(listing.lists.filter((l) => l.origin === 'folder').map((l) => l.listURI).sort()).toEqual(['urn:beispiel:xsozial:codeliste:beteiligung', 'urn:beispiel:xsozial:codeliste:leistungsart']);
+      expect(
+        listing.lists
+          .filter((l) => l.origin === 'folder')
+          .map((l) => l.listURI)
+          .sort(),
+      ).toEqual(['urn:beispiel:xsozial:codeliste:beteiligung', 'urn:beispiel:xsozial:codeliste:leistungsart']);
       const detail = await api.call('messages.detail', { ref: { messageId: 'but-1' } });
       expect(detail.view?.cards.find((c) => c.id === 'dritte-1')?.title.de.normalize('NFC')).toBe('Beteiligte/r: Elternteil – Müller, Şükran');
       // the name order is the caseworker's setting, read for each view

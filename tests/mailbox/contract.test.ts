@@ -167,7 +167,7 @@ describe('fetch and messages', () => {
     const detail = await api.call('messages.detail', { ref: { id } });
     const read = async (document: (typeof detail.documents)[number]['ref'] | { source: 'content' }, step: number): Promise<Buffer> => {
       const parts: Buffer[] = [];
-      for (let offset = 0; ; ) {
+      for (let offset = 0; ;) {
         const chunk = await api.call('messages.documentChunk', { id, document, offset, length: step });
         const bytes = Buffer.from(chunk.data, 'base64');
         expect(bytes.length).toBeLessThanOrEqual(step);

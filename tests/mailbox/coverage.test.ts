@@ -283,7 +283,8 @@ describe('a hostile intermediary or sender: every part stored and shown as what 
       const dir = path.join(out, v, 'anlagen');
       const run = await exportOf(v, '--attachments', dir);
       expect(run.status, run.stderr).toBe(0);
-      const walk = (d: string, prefix = ''): string[] => readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(d, e.name), `${prefix}${e.name}/`) : [`${prefix}${e.name}`]));
+      const walk = (d: string, prefix = ''): string[] =>
+        readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(d, e.name), `${prefix}${e.name}/`) : [`${prefix}${e.name}`]));
       return walk(dir).sort();
     };
     const genuineAttachment = (v: Variant) => sha256(readFileSync(path.join(out, v, 'anlagen', 'anlage-1.pdf')));

@@ -22,7 +22,16 @@ describe('the demo mailbox', () => {
     const dir = path.join(tempDir('postfach-mailbox-demo-'), 'demo');
     const run = await postfach(['demo', '--dir', dir, '--json']);
     expect(run.status, run.stderr).toBe(0);
-    const out = JSON.parse(run.stdout) as { ok: boolean; store: string; storePasswordFile: string; recoveryKeyFile: string | null; created: boolean; sent: string[]; fetch: { newMessages: number; outcome: string }; messages: number };
+    const out = JSON.parse(run.stdout) as {
+      ok: boolean;
+      store: string;
+      storePasswordFile: string;
+      recoveryKeyFile: string | null;
+      created: boolean;
+      sent: string[];
+      fetch: { newMessages: number; outcome: string };
+      messages: number;
+    };
     expect(out).toMatchObject({ ok: true, created: true, messages: 5, fetch: { outcome: 'complete', newMessages: 5 } });
     expect(out.sent).toHaveLength(5);
     // the files README lists for the demo folder, the two secrets readable by the owner only
@@ -41,7 +50,10 @@ describe('the demo mailbox', () => {
     // trusted as a real office trusts its senders' CA: through the store's list (what Settings and `trust list` show)
     const trust = await postfach(['trust', 'list', '--store', out.store, '--json'], { POSTFACH_STORE_PASSWORD: readFileSync(out.storePasswordFile, 'utf8').trim() });
     const listed = JSON.parse(trust.stdout) as { cas: Array<{ owner: string; source: string; certificate: { subject: string } }>; locked: boolean };
-    expect(listed).toMatchObject({ locked: false, cas: [{ owner: 'office', source: 'demo', certificate: { subject: 'CN=OSCI-Postfach Test-CA, O=OSCI-Postfach Übungsumgebung, C=DE' } }] });
+    expect(listed).toMatchObject({
+      locked: false,
+      cas: [{ owner: 'office', source: 'demo', certificate: { subject: 'CN=OSCI-Postfach Test-CA, O=OSCI-Postfach Übungsumgebung, C=DE' } }],
+    });
     // in words, the moment the CA was added is in the office time zone like every time shown (it was UTC before)
     const trustText = await postfach(['trust', 'list', '--store', out.store], { POSTFACH_STORE_PASSWORD: readFileSync(out.storePasswordFile, 'utf8').trim() });
     const addedAt = (JSON.parse(trust.stdout) as { cas: Array<{ addedAt: string }> }).cas[0]!.addedAt;

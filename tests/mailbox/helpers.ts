@@ -10,7 +10,15 @@ import path from 'node:path';
 import { afterAll } from 'vitest';
 import { createTestPki, testPkiFiles } from '../../core/pki/test-pki.js';
 import { PostfachStore } from '../../core/store/index.js';
-import { loadIntermediaryKeys, loadSenderSetup, sendApplications, startIntermediary, type RunningIntermediary, type SendOptions, type SentApplication } from '../../intermediary/index.js';
+import {
+  loadIntermediaryKeys,
+  loadSenderSetup,
+  sendApplications,
+  startIntermediary,
+  type RunningIntermediary,
+  type SendOptions,
+  type SentApplication,
+} from '../../intermediary/index.js';
 import { ensureCliBuilt } from '../helpers/build.js';
 import { projectRoot } from '../helpers/shared.js';
 
@@ -106,7 +114,22 @@ export async function openStore(dbPath: string): Promise<PostfachStore> {
 /** `postfach fetch` arguments for the test PKI's municipality against `url`. */
 export function fetchArgs(dbPath: string, url: string, pkiDir: string, extra: readonly string[] = []): string[] {
   const f = testPkiFiles(pkiDir);
-  return ['fetch', '--store', dbPath, '--intermediary', url, '--intermediary-cert', f.intermediary.cer, '--p12', f.municipality.p12, '--password-env', 'TEST_P12_PASSWORD', '--trusted-ca', f.ca, ...extra];
+  return [
+    'fetch',
+    '--store',
+    dbPath,
+    '--intermediary',
+    url,
+    '--intermediary-cert',
+    f.intermediary.cer,
+    '--p12',
+    f.municipality.p12,
+    '--password-env',
+    'TEST_P12_PASSWORD',
+    '--trusted-ca',
+    f.ca,
+    ...extra,
+  ];
 }
 
 export function fetchEnv(pkiDir: string): Record<string, string> {

@@ -48,7 +48,8 @@ describe('disguised documents and hidden characters on the command line', () => 
     expect(run.stdout).toMatch(/Bescheid\.pdf\.exe \(application\/x-msdownload, angegeben: application\/pdf/);
     expect(run.stdout.match(/WARNUNG: +Der angegebene Dateityp stimmt nicht mit dem Inhalt überein/g)).toHaveLength(4);
     expect(run.stdout.match(/WARNUNG: +Kein zugelassener Dateityp: wird als \.bin exportiert/g)).toHaveLength(4);
-    for (const name of [...HOSTILE_EXPORT_NAMES, ...HOSTILE_OSCI_ATTACHMENTS.map((a) => a.exportName)]) expect(run.stdout).toMatch(new RegExp(`Export als: +${name.replace(/[.+()]/g, '\\$&')}\n`));
+    for (const name of [...HOSTILE_EXPORT_NAMES, ...HOSTILE_OSCI_ATTACHMENTS.map((a) => a.exportName)])
+      expect(run.stdout).toMatch(new RegExp(`Export als: +${name.replace(/[.+()]/g, '\\$&')}\n`));
     // an OSCI attachment that looks like "Scanknl.pdf" on screen is a Windows shortcut: the token shows the trick
     expect(run.stdout).toContain('Scan⟨U+202E⟩fdp.lnk (application/x-ms-shortcut');
   });

@@ -154,7 +154,14 @@ export function secondSignedApplication(forged: Buffer, signer: KeyEntry) {
  * also holds an extra Content — the forged application, placed first — that the signature does not reference.
  * Sent by StoreDelivery like `postfach send`. Returns the message id.
  */
-export async function sendWithUncoveredContent(url: string, setup: SenderSetup, genuine: Buffer, attachment: Buffer, forged: Buffer, post: PostFunction = httpPost(url)): Promise<string> {
+export async function sendWithUncoveredContent(
+  url: string,
+  setup: SenderSetup,
+  genuine: Buffer,
+  attachment: Buffer,
+  forged: Buffer,
+  post: PostFunction = httpPost(url),
+): Promise<string> {
   const sender = setup.sender;
   const signerId = certificateElementId('SignatureCertificateOriginator', sender.certificate);
   const container = await buildContainer({

@@ -66,7 +66,9 @@ describe('migration 6: the mailbox identity', () => {
     expect(identity.connection.trustedCas).toHaveLength(1);
     expect(back.connection.trustedCas).toEqual([]);
     expect(JSON.stringify(again.readMailboxIdentity()!.connection)).not.toContain('trustedCas');
-    expect(again.auditEntries().some((e) => e.action === 'settings-changed' && e.detail !== null && (JSON.parse(e.detail) as { event?: string }).event === 'identity-set')).toBe(true);
+    expect(again.auditEntries().some((e) => e.action === 'settings-changed' && e.detail !== null && (JSON.parse(e.detail) as { event?: string }).event === 'identity-set')).toBe(
+      true,
+    );
     again.close();
   });
 });
@@ -79,7 +81,10 @@ describe('the keys inside the store', () => {
     const back = identityFromRecord(store.readMailboxIdentity()!);
     store.close();
     const secret = Buffer.from('Challenge 0123456789');
-    const sealed = publicEncrypt({ key: createPublicKey(identity.cipherKey.certificate.publicKey.export({ format: 'pem', type: 'spki' })), padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, secret);
+    const sealed = publicEncrypt(
+      { key: createPublicKey(identity.cipherKey.certificate.publicKey.export({ format: 'pem', type: 'spki' })), padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' },
+      secret,
+    );
     expect(privateDecrypt({ key: back.cipherKey.privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, sealed).equals(secret)).toBe(true);
     const signature = sign('sha256', secret, back.signatureKey.privateKey);
     expect(verify('sha256', secret, identity.signatureKey.certificate.publicKey, signature)).toBe(true);

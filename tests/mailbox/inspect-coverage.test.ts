@@ -35,7 +35,9 @@ interface Report {
 
 async function inspect(file: string, extra: string[] = []): Promise<{ status: number | null; report: Report }> {
   const f = testPkiFiles(pkiDir);
-  const run = await postfach(['inspect', file, '--p12', f.intermediary.p12, '--p12', f.municipality.p12, '--p12', f.sender.p12, '--password-env', 'P12', '--json', ...extra], { P12: pkiPassword(pkiDir) });
+  const run = await postfach(['inspect', file, '--p12', f.intermediary.p12, '--p12', f.municipality.p12, '--p12', f.sender.p12, '--password-env', 'P12', '--json', ...extra], {
+    P12: pkiPassword(pkiDir),
+  });
   return { status: run.status, report: JSON.parse(run.stdout) as Report };
 }
 
@@ -108,7 +110,9 @@ describe('postfach inspect: coverage and stripped signatures', () => {
     // the coverage result is reported all the same
     expect(byId(lenient.report)).toEqual(byId(strict.report));
 
-    const text = await postfach(['inspect', file, '--p12', testPkiFiles(pkiDir).intermediary.p12, '--p12', testPkiFiles(pkiDir).municipality.p12, '--password-env', 'P12'], { P12: pkiPassword(pkiDir) });
+    const text = await postfach(['inspect', file, '--p12', testPkiFiles(pkiDir).intermediary.p12, '--p12', testPkiFiles(pkiDir).municipality.p12, '--password-env', 'P12'], {
+      P12: pkiPassword(pkiDir),
+    });
     expect(text.stdout).toMatch(/Signaturabdeckung: +contentcontainer0 content9 Base64Content: NICHT von der Signatur des Containers erfasst/);
   }, 120_000);
 

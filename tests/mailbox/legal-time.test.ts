@@ -179,12 +179,19 @@ describe('the rule', () => {
 
   it('checks the Creation against the clock, the Forwarding and the message, each with its tolerance', () => {
     expect(checkCreation({ creation: at(CREATION_FUTURE_TOLERANCE_MS), receivedAt }).code).toBe('plausible');
-    expect(checkCreation({ creation: at(CREATION_FUTURE_TOLERANCE_MS + 1000), receivedAt })).toEqual({ code: 'future', reference: receivedAt.toISOString(), toleranceSeconds: 300 });
+    expect(checkCreation({ creation: at(CREATION_FUTURE_TOLERANCE_MS + 1000), receivedAt })).toEqual({
+      code: 'future',
+      reference: receivedAt.toISOString(),
+      toleranceSeconds: 300,
+    });
     expect(checkCreation({ creation: at(-60_000), forwarding: at(-60_000 - CREATION_AFTER_FORWARDING_TOLERANCE_MS), receivedAt }).code).toBe('plausible');
     expect(checkCreation({ creation: at(-60_000), forwarding: at(-62_000), receivedAt }).code).toBe('after-forwarding');
     const created = at(-3_600_000);
     expect(checkCreation({ creation: at(-3_600_000 - CREATION_BEFORE_MESSAGE_TOLERANCE_MS), receivedAt, messageCreatedAt: created }).code).toBe('plausible');
-    expect(checkCreation({ creation: at(-3_600_000 - CREATION_BEFORE_MESSAGE_TOLERANCE_MS - 1000), receivedAt, messageCreatedAt: created })).toMatchObject({ code: 'before-message-created', reference: created });
+    expect(checkCreation({ creation: at(-3_600_000 - CREATION_BEFORE_MESSAGE_TOLERANCE_MS - 1000), receivedAt, messageCreatedAt: created })).toMatchObject({
+      code: 'before-message-created',
+      reference: created,
+    });
     // the author's time with an offset counts; one without a zone cannot be placed and is not compared
     expect(checkCreation({ creation: '2026-03-29T08:00:00Z', receivedAt, messageCreatedAt: '2026-03-29T10:00:00.000+02:00' }).code).toBe('plausible');
     expect(checkCreation({ creation: '2026-03-29T08:00:00Z', receivedAt, messageCreatedAt: '2026-03-29T10:00:00.000+01:00' }).code).toBe('before-message-created');
@@ -211,6 +218,8 @@ describe('the rule', () => {
     const card = (creation: string | null) => ({ creation, forwarding: null, reception: null, inspectionReport: null, creationCheck: null });
     expect(judgingTimeOfRecord({ processCard: card('2026-03-29T09:00:00Z'), times } as never)).toMatchObject({ basis: 'creation', check: { code: 'plausible' } });
     expect(judgingTimeOfRecord({ processCard: card('2099-01-01T00:00:00Z'), times } as never)).toMatchObject({ basis: 'receipt', at: receivedAt, check: { code: 'future' } });
-    expect(judgingTimeOfRecord({ processCard: { ...card('2026-03-01T00:00:00Z'), creationCheck: { version: 1, check: { code: 'before-message-created' } } }, times } as never)).toMatchObject({ basis: 'receipt' });
+    expect(
+      judgingTimeOfRecord({ processCard: { ...card('2026-03-01T00:00:00Z'), creationCheck: { version: 1, check: { code: 'before-message-created' } } }, times } as never),
+    ).toMatchObject({ basis: 'receipt' });
   });
 });

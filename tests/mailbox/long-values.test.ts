@@ -89,84 +89,103 @@ afterAll(async () => {
 });
 
 describe(`an application with a ${LENGTH.toLocaleString('de-DE')}-character word in every text value`, () => {
-  it('is fetched and stored (readable, listed with short forms) in bounded time and memory', async () => {
-    const run = await measured('fetch', [...fetchArgs(dbPath, intermediary.url, pkiDir), '--json']);
-    note('fetch', run);
-    withinBounds(run);
-    expect(JSON.parse(run.stdout)).toMatchObject({ outcome: 'complete', newMessages: 1, unreadable: 0 });
-    const list = await measured('list', ['list', '--store', dbPath, '--json']);
-    expect(list.status, list.stderr).toBe(0);
-    const [item] = JSON.parse(list.stdout) as Array<{ applicants: string[]; subject: string; unreadableReason: string | null; isTest: boolean }>;
-    expect(item).toMatchObject({ unreadableReason: null, isTest: true });
-    // the list keeps short forms; the message keeps every value in full (show --json below)
-    expect(item!.applicants[0]).toMatch(/^A{199}…$/);
-    expect(item!.subject).toMatch(/^B{3999}…$/);
-  }, 5 * BOUNDS.ms);
+  it(
+    'is fetched and stored (readable, listed with short forms) in bounded time and memory',
+    async () => {
+      const run = await measured('fetch', [...fetchArgs(dbPath, intermediary.url, pkiDir), '--json']);
+      note('fetch', run);
+      withinBounds(run);
+      expect(JSON.parse(run.stdout)).toMatchObject({ outcome: 'complete', newMessages: 1, unreadable: 0 });
+      const list = await measured('list', ['list', '--store', dbPath, '--json']);
+      expect(list.status, list.stderr).toBe(0);
+      const [item] = JSON.parse(list.stdout) as Array<{ applicants: string[]; subject: string; unreadableReason: string | null; isTest: boolean }>;
+      expect(item).toMatchObject({ unreadableReason: null, isTest: true });
+      // the list keeps short forms; the message keeps every value in full (show --json below)
+      expect(item!.applicants[0]).toMatch(/^A{199}…$/);
+      expect(item!.subject).toMatch(/^B{3999}…$/);
+    },
+    5 * BOUNDS.ms,
+  );
 
-  it('is shown: the detail is bounded per value and in all (show, show --json), each value comes in full on request', async () => {
-    const text = await measured('show', ['show', '1', '--store', dbPath]);
-    note('show', text);
-    withinBounds(text);
-    expect(text.stdout).toContain('(gekürzt; vollständig im Inhalt: show --raw)');
-    expect(text.stdout.length).toBeLessThan(values * 2_200 + 50_000);
-    const json = await measured('show-json', ['show', '1', '--store', dbPath, '--json']);
-    note('show-json', json);
-    withinBounds(json);
-    // the detail the UI gets: long values shortened and marked, some MB instead of some hundred
-    expect(json.stdout.length).toBeLessThan(6 * 1024 * 1024);
-    const detail = JSON.parse(json.stdout) as { item: { id: number }; view: { cards: Array<{ sections: Array<{ fields: Array<{ id: string; value: { raw: string; fullLength?: number } }> }> }> } };
-    const fields = detail.view.cards.flatMap((c) => c.sections.flatMap((s) => s.fields));
-    const street = fields.find((f) => f.value.fullLength === LENGTH);
-    expect(street).toBeDefined();
-    expect(street!.value.raw.length).toBeLessThanOrEqual(10_000);
-    expect(fields.every((f) => f.value.raw.length <= 10_000)).toBe(true);
+  it(
+    'is shown: the detail is bounded per value and in all (show, show --json), each value comes in full on request',
+    async () => {
+      const text = await measured('show', ['show', '1', '--store', dbPath]);
+      note('show', text);
+      withinBounds(text);
+      expect(text.stdout).toContain('(gekürzt; vollständig im Inhalt: show --raw)');
+      expect(text.stdout.length).toBeLessThan(values * 2_200 + 50_000);
+      const json = await measured('show-json', ['show', '1', '--store', dbPath, '--json']);
+      note('show-json', json);
+      withinBounds(json);
+      // the detail the UI gets: long values shortened and marked, some MB instead of some hundred
+      expect(json.stdout.length).toBeLessThan(6 * 1024 * 1024);
+      const detail = JSON.parse(json.stdout) as {
+        item: { id: number };
+        view: { cards: Array<{ sections: Array<{ fields: Array<{ id: string; value: { raw: string; fullLength?: number } }> }> }> };
+      };
+      const fields = detail.view.cards.flatMap((c) => c.sections.flatMap((s) => s.fields));
+      const street = fields.find((f) => f.value.fullLength === LENGTH);
+      expect(street).toBeDefined();
+      expect(street!.value.raw.length).toBeLessThanOrEqual(10_000);
+      expect(fields.every((f) => f.value.raw.length <= 10_000)).toBe(true);
 
-    // messages.value gives the one value in full (the UI's "Ganzen Wert anzeigen" and copy button)
-    const host = await startInProcessService({ dataDir: path.dirname(dbPath), appVersion: '0.1.0-test', host: 'cli' });
-    try {
-      const api = createApiClient(host.asBridge());
-      await api.call('store.open', { path: dbPath, unlock: { password: STORE_PASSWORD } });
-      const full = await api.call('messages.value', { id: detail.item.id, where: 'card', valueId: street!.id });
-      expect(full.raw).toBe('A'.repeat(LENGTH));
-      expect(full.fullLength).toBeUndefined();
-      await expect(api.call('messages.value', { id: detail.item.id, where: 'tree', valueId: 'kein-solcher-wert' })).rejects.toMatchObject({ kind: 'value-missing' });
-    } finally {
-      await host.close();
-    }
-  }, 5 * BOUNDS.ms);
+      // messages.value gives the one value in full (the UI's "Ganzen Wert anzeigen" and copy button)
+      const host = await startInProcessService({ dataDir: path.dirname(dbPath), appVersion: '0.1.0-test', host: 'cli' });
+      try {
+        const api = createApiClient(host.asBridge());
+        await api.call('store.open', { path: dbPath, unlock: { password: STORE_PASSWORD } });
+        const full = await api.call('messages.value', { id: detail.item.id, where: 'card', valueId: street!.id });
+        expect(full.raw).toBe('A'.repeat(LENGTH));
+        expect(full.fullLength).toBeUndefined();
+        await expect(api.call('messages.value', { id: detail.item.id, where: 'tree', valueId: 'kein-solcher-wert' })).rejects.toMatchObject({ kind: 'value-missing' });
+      } finally {
+        await host.close();
+      }
+    },
+    5 * BOUNDS.ms,
+  );
 
-  it('is exported as the e-file PDF: every value shortened with the notice, a bounded number of pages', async () => {
-    const out = path.join(root, 'antrag.pdf');
-    const run = await measured('pdf', ['export', '1', '--store', dbPath, '--pdf', out]);
-    note('pdf', run);
-    withinBounds(run);
-    qpdfCheck(out);
-    const pages = Number(pdfinfo(out).Pages);
-    figures.pdf += `, ${pages} pages`;
-    expect(pages).toBeLessThan(150);
-    const text = searchable(pdftotext(out));
-    expect(text).toContain('(gekürzt, vollständig in der XML-Anlage)');
-    // the document's budget ran out: the rest of the values is named, not printed
-    expect(text).toMatch(/\d+ weitere Angaben sind hier nicht gedruckt/);
-    // the structure is intact: the list of documents and the documents themselves follow
-    expect(text).toContain('Dokumente (2)');
-  }, 5 * BOUNDS.ms);
+  it(
+    'is exported as the e-file PDF: every value shortened with the notice, a bounded number of pages',
+    async () => {
+      const out = path.join(root, 'antrag.pdf');
+      const run = await measured('pdf', ['export', '1', '--store', dbPath, '--pdf', out]);
+      note('pdf', run);
+      withinBounds(run);
+      qpdfCheck(out);
+      const pages = Number(pdfinfo(out).Pages);
+      figures.pdf += `, ${pages} pages`;
+      expect(pages).toBeLessThan(150);
+      const text = searchable(pdftotext(out));
+      expect(text).toContain('(gekürzt, vollständig in der XML-Anlage)');
+      // the document's budget ran out: the rest of the values is named, not printed
+      expect(text).toMatch(/\d+ weitere Angaben sind hier nicht gedruckt/);
+      // the structure is intact: the list of documents and the documents themselves follow
+      expect(text).toContain('Dokumente (2)');
+    },
+    5 * BOUNDS.ms,
+  );
 
-  it('is exported as the Eingangsbestätigung and the Abnahmeprotokoll, each bounded', async () => {
-    const receipt = path.join(root, 'eingang.pdf');
-    const run = await measured('receipt', ['export', '1', '--store', dbPath, '--receipt', receipt]);
-    note('receipt', run);
-    withinBounds(run);
-    qpdfCheck(receipt);
-    expect(Number(pdfinfo(receipt).Pages)).toBeLessThan(12);
-    expect(searchable(pdftotext(receipt))).toContain('(gekürzt, vollständig in der Nachricht im Postfach)');
+  it(
+    'is exported as the Eingangsbestätigung and the Abnahmeprotokoll, each bounded',
+    async () => {
+      const receipt = path.join(root, 'eingang.pdf');
+      const run = await measured('receipt', ['export', '1', '--store', dbPath, '--receipt', receipt]);
+      note('receipt', run);
+      withinBounds(run);
+      qpdfCheck(receipt);
+      expect(Number(pdfinfo(receipt).Pages)).toBeLessThan(12);
+      expect(searchable(pdftotext(receipt))).toContain('(gekürzt, vollständig in der Nachricht im Postfach)');
 
-    const record = path.join(root, 'abnahme.pdf');
-    const abnahme = await measured('abnahme', ['abnahme', '1', '--store', dbPath, '--out', record]);
-    note('abnahme', abnahme);
-    withinBounds(abnahme);
-    qpdfCheck(record);
-    expect(Number(pdfinfo(record).Pages)).toBeLessThan(150);
-    expect(searchable(pdftotext(record))).toContain('(gekürzt, vollständig in der Nachricht im Postfach)');
-  }, 5 * BOUNDS.ms);
+      const record = path.join(root, 'abnahme.pdf');
+      const abnahme = await measured('abnahme', ['abnahme', '1', '--store', dbPath, '--out', record]);
+      note('abnahme', abnahme);
+      withinBounds(abnahme);
+      qpdfCheck(record);
+      expect(Number(pdfinfo(record).Pages)).toBeLessThan(150);
+      expect(searchable(pdftotext(record))).toContain('(gekürzt, vollständig in der Nachricht im Postfach)');
+    },
+    5 * BOUNDS.ms,
+  );
 });

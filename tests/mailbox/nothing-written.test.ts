@@ -76,7 +76,20 @@ afterAll(async () => {
 describe('a first fetch with bad key material creates no store', () => {
   const args = (dbPath: string, keyFile: string, extra: readonly string[] = []) => {
     const f = testPkiFiles(pkiDir);
-    return ['fetch', '--store', dbPath, '--intermediary', intermediary.url, '--intermediary-cert', f.intermediary.cer, '--p12', keyFile, '--password-env', 'TEST_P12_PASSWORD', ...extra];
+    return [
+      'fetch',
+      '--store',
+      dbPath,
+      '--intermediary',
+      intermediary.url,
+      '--intermediary-cert',
+      f.intermediary.cer,
+      '--p12',
+      keyFile,
+      '--password-env',
+      'TEST_P12_PASSWORD',
+      ...extra,
+    ];
   };
 
   for (const bad of BAD_KEYS) {
@@ -100,7 +113,10 @@ describe('a first fetch with bad key material creates no store', () => {
     const dbPath = path.join(root, 'cli', 'signer', 'postfach.db');
     const f = testPkiFiles(pkiDir);
     // the Sozialplattform's certificate is not who signs the intermediary's answers
-    const run = await postfach(args(dbPath, f.municipality.p12, ['--intermediary-signer', f.sender.cer]), { TEST_P12_PASSWORD: pkiPassword(pkiDir), POSTFACH_STORE_PASSWORD: STORE_PASSWORD });
+    const run = await postfach(args(dbPath, f.municipality.p12, ['--intermediary-signer', f.sender.cer]), {
+      TEST_P12_PASSWORD: pkiPassword(pkiDir),
+      POSTFACH_STORE_PASSWORD: STORE_PASSWORD,
+    });
     expect(run.status, run.stderr).toBe(1);
     expect(run.stderr).toMatch(/^Fehler: /m);
     expect(run.stderr).toContain('Technische Angabe: ');
@@ -111,7 +127,10 @@ describe('a first fetch with bad key material creates no store', () => {
   it('a --trusted-ca file that holds no CA: refused before the store is made', async () => {
     const dbPath = path.join(root, 'cli', 'keine-ca', 'postfach.db');
     const f = testPkiFiles(pkiDir);
-    const run = await postfach([...args(dbPath, f.municipality.p12, ['--trusted-ca', f.sender.cer]), '--json'], { TEST_P12_PASSWORD: pkiPassword(pkiDir), POSTFACH_STORE_PASSWORD: STORE_PASSWORD });
+    const run = await postfach([...args(dbPath, f.municipality.p12, ['--trusted-ca', f.sender.cer]), '--json'], {
+      TEST_P12_PASSWORD: pkiPassword(pkiDir),
+      POSTFACH_STORE_PASSWORD: STORE_PASSWORD,
+    });
     expect(run.status, run.stderr).toBe(1);
     expect(JSON.parse(run.stdout)).toMatchObject({ ok: false, error: { kind: 'trusted-ca-not-ca' } });
     expect(storeRemains(dbPath)).toEqual([]);
@@ -129,7 +148,21 @@ describe('a first fetch with bad key material creates no store', () => {
     const dbPath = path.join(root, 'cli', 'unerreichbar', 'postfach.db');
     const f = testPkiFiles(pkiDir);
     const run = await postfach(
-      ['fetch', '--store', dbPath, '--intermediary', 'http://127.0.0.1:9/osci', '--intermediary-cert', f.intermediary.cer, '--p12', f.municipality.p12, '--password-env', 'TEST_P12_PASSWORD', '--timeout', '5'],
+      [
+        'fetch',
+        '--store',
+        dbPath,
+        '--intermediary',
+        'http://127.0.0.1:9/osci',
+        '--intermediary-cert',
+        f.intermediary.cer,
+        '--p12',
+        f.municipality.p12,
+        '--password-env',
+        'TEST_P12_PASSWORD',
+        '--timeout',
+        '5',
+      ],
       { TEST_P12_PASSWORD: pkiPassword(pkiDir), POSTFACH_STORE_PASSWORD: STORE_PASSWORD },
     );
     expect(run.status, run.stderr).toBe(4);
@@ -187,12 +220,24 @@ describe('the set-up through the contract (store.create with identity) with bad 
 
   it('an unreadable intermediary certificate or a bad address: refused the same way, nothing written', async () => {
     const f = testPkiFiles(pkiDir);
-    const noCert = await errorOf(api.call('store.create', { password: 'Speicher-Passwort-2026', identity: setUp(f.municipality.p12, pkiPassword(pkiDir), { intermediaryCertificateFile: written('kein.cer', randomBytes(200)) }) }));
+    const noCert = await errorOf(
+      api.call('store.create', {
+        password: 'Speicher-Passwort-2026',
+        identity: setUp(f.municipality.p12, pkiPassword(pkiDir), { intermediaryCertificateFile: written('kein.cer', randomBytes(200)) }),
+      }),
+    );
     expect(noCert.kind).toBe('certificate-unreadable');
-    const badUrl = await errorOf(api.call('store.create', { password: 'Speicher-Passwort-2026', identity: setUp(f.municipality.p12, pkiPassword(pkiDir), { intermediaryUrl: 'ftp://intermediaer.example/osci' }) }));
+    const badUrl = await errorOf(
+      api.call('store.create', {
+        password: 'Speicher-Passwort-2026',
+        identity: setUp(f.municipality.p12, pkiPassword(pkiDir), { intermediaryUrl: 'ftp://intermediaer.example/osci' }),
+      }),
+    );
     expect(badUrl.kind).toBe('identity-invalid');
     // a senders' CA file that holds no CA (the sender's own certificate)
-    const notCa = await errorOf(api.call('store.create', { password: 'Speicher-Passwort-2026', identity: setUp(f.municipality.p12, pkiPassword(pkiDir), { trustedCaFiles: [f.sender.cer] }) }));
+    const notCa = await errorOf(
+      api.call('store.create', { password: 'Speicher-Passwort-2026', identity: setUp(f.municipality.p12, pkiPassword(pkiDir), { trustedCaFiles: [f.sender.cer] }) }),
+    );
     expect(notCa.kind).toBe('trusted-ca-not-ca');
     expect(storeRemains(path.join(dataDir, 'postfach.db'))).toEqual([]);
   });
@@ -204,7 +249,7 @@ describe('the set-up through the contract (store.create with identity) with bad 
     expect(existsSync(path.join(root, 'contract', 'neu'))).toBe(false);
   });
 
-  it('the good key file: store, identity and the senders\' CA in one step, the recovery key once', async () => {
+  it("the good key file: store, identity and the senders' CA in one step, the recovery key once", async () => {
     const f = testPkiFiles(pkiDir);
     const created = await api.call('store.create', { password: 'Speicher-Passwort-2026', identity: setUp(f.municipality.p12, pkiPassword(pkiDir), { trustedCaFiles: [f.ca] }) });
     expect(created.recoveryKey).toMatch(/^[0-9A-Z]{6}(-[0-9A-Z]{6}){7}$/);

@@ -31,7 +31,21 @@ let wrong: Run;
 function fetchWith(password: string | undefined, extraEnv: Record<string, string> = {}): Promise<Run> {
   const f = testPkiFiles(pkiDir);
   return postfach(
-    ['fetch', '--store', dbPath, '--intermediary', intermediary!.url, '--intermediary-cert', f.intermediary.cer, '--p12', keyFile, '--password-env', 'LEAK_TEST_P12_PASSWORD', '--trusted-ca', f.ca],
+    [
+      'fetch',
+      '--store',
+      dbPath,
+      '--intermediary',
+      intermediary!.url,
+      '--intermediary-cert',
+      f.intermediary.cer,
+      '--p12',
+      keyFile,
+      '--password-env',
+      'LEAK_TEST_P12_PASSWORD',
+      '--trusted-ca',
+      f.ca,
+    ],
     { LEAK_TEST_P12_PASSWORD: password, POSTFACH_STORE_PASSWORD: STORE_PASSWORD, TMPDIR: childTmp, ...extraEnv },
     60_000,
   );
@@ -43,7 +57,9 @@ beforeAll(async () => {
   const f = testPkiFiles(pkiDir);
   // the municipality's key again, protected by the distinctive password
   const municipality = loadPkcs12(readFileSync(f.municipality.p12), pkiPassword(pkiDir)).keys[0]!;
-  writeFileSync(keyFile, createPkcs12(municipality.privateKey, municipality.certificate, PASSWORD, { alias: 'kommune', chain: [loadCertificate(readFileSync(f.ca))] }), { mode: 0o600 });
+  writeFileSync(keyFile, createPkcs12(municipality.privateKey, municipality.certificate, PASSWORD, { alias: 'kommune', chain: [loadCertificate(readFileSync(f.ca))] }), {
+    mode: 0o600,
+  });
   intermediary = await startTestIntermediary(pkiDir, path.join(root, 'intermediary'));
   await send(intermediary.url, pkiDir, { count: 1, seed: 'passwort-leck' });
   mkdirSync(storeDir, { recursive: true });
@@ -105,8 +121,14 @@ describe('a p12 password typed by the user ends up in no file', () => {
       const bytes = readFileSync(file);
       for (const n of needles) if (bytes.includes(n.bytes)) found.push(`${n.what} in ${path.relative(root, file)}`);
     }
-    for (const [name, run] of [['right', good], ['wrong', wrong]] as const) {
-      for (const [stream, text] of [['stdout', run.stdout], ['stderr', run.stderr]] as const) {
+    for (const [name, run] of [
+      ['right', good],
+      ['wrong', wrong],
+    ] as const) {
+      for (const [stream, text] of [
+        ['stdout', run.stdout],
+        ['stderr', run.stderr],
+      ] as const) {
         for (const n of needles) if (Buffer.from(text, 'utf8').includes(n.bytes)) found.push(`${n.what} on ${stream} of the ${name} run`);
       }
     }

@@ -39,7 +39,23 @@ function tlsMaterial(): { caFile: string; key: Buffer; cert: Buffer } {
   run(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', path.join(dir, 'server.key'), '-out', path.join(dir, 'server.csr'), '-subj', '/CN=127.0.0.1']);
   const ext = path.join(dir, 'ext.cnf');
   spawnSync('sh', ['-c', `printf 'subjectAltName=IP:127.0.0.1\\n' > ${ext}`]);
-  run(['x509', '-req', '-in', path.join(dir, 'server.csr'), '-CA', path.join(dir, 'ca.pem'), '-CAkey', path.join(dir, 'ca.key'), '-CAcreateserial', '-out', path.join(dir, 'server.pem'), '-days', '2', '-extfile', ext]);
+  run([
+    'x509',
+    '-req',
+    '-in',
+    path.join(dir, 'server.csr'),
+    '-CA',
+    path.join(dir, 'ca.pem'),
+    '-CAkey',
+    path.join(dir, 'ca.key'),
+    '-CAcreateserial',
+    '-out',
+    path.join(dir, 'server.pem'),
+    '-days',
+    '2',
+    '-extfile',
+    ext,
+  ]);
   return { caFile: path.join(dir, 'ca.pem'), key: readFileSync(path.join(dir, 'server.key')), cert: readFileSync(path.join(dir, 'server.pem')) };
 }
 
@@ -67,7 +83,16 @@ afterAll(async () => {
   await intermediary?.close();
 });
 
-const clean = { HTTP_PROXY: undefined, HTTPS_PROXY: undefined, http_proxy: undefined, https_proxy: undefined, NO_PROXY: undefined, no_proxy: undefined, ALL_PROXY: undefined, all_proxy: undefined };
+const clean = {
+  HTTP_PROXY: undefined,
+  HTTPS_PROXY: undefined,
+  http_proxy: undefined,
+  https_proxy: undefined,
+  NO_PROXY: undefined,
+  no_proxy: undefined,
+  ALL_PROXY: undefined,
+  all_proxy: undefined,
+};
 
 describe('proxy from the environment', () => {
   it('HTTP_PROXY: every request of the dialog goes through the forward proxy', async () => {
@@ -87,7 +112,12 @@ describe('proxy from the environment', () => {
     await createStore(dbPath);
     await send(intermediary.url, pkiDir, { content: document, count: 1 });
     seen.length = 0;
-    const run = await postfach([...fetchArgs(dbPath, intermediary.url, pkiDir), '--json'], { ...fetchEnv(pkiDir), ...clean, HTTP_PROXY: 'http://127.0.0.1:9', NO_PROXY: '127.0.0.1,localhost' });
+    const run = await postfach([...fetchArgs(dbPath, intermediary.url, pkiDir), '--json'], {
+      ...fetchEnv(pkiDir),
+      ...clean,
+      HTTP_PROXY: 'http://127.0.0.1:9',
+      NO_PROXY: '127.0.0.1,localhost',
+    });
     expect(run.status, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ outcome: 'complete', newMessages: 1 });
     expect(seen).toEqual([]);

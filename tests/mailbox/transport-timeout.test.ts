@@ -101,28 +101,47 @@ describe('postfach fetch --timeout', () => {
   it.each<[Behaviour, string]>([
     ['silent', 'accepts and never answers'],
     ['stall-mid-body', 'answers the headers and part of the body, then falls silent'],
-  ])('exits with 4 (intermediary unreachable), intermediary %s: %s', async (behaviour) => {
-    ensureBuilt();
-    server.behaviour = behaviour;
-    const pkiDir = await sharedPki();
-    const f = testPkiFiles(pkiDir);
-    const dir = tempDir('postfach-mailbox-timeout-');
-    mkdirSync(path.join(dir, 'store'));
-    const dbPath = path.join(dir, 'store', 'postfach.db');
-    await createStore(dbPath);
-    const before = server.connections;
-    const started = Date.now();
-    const run = await postfach(
-      ['fetch', '--store', dbPath, '--intermediary', server.url, '--intermediary-cert', f.intermediary.cer, '--p12', f.municipality.p12, '--password-env', 'TEST_P12_PASSWORD', '--timeout', '1', '--json'],
-      { TEST_P12_PASSWORD: pkiPassword(pkiDir), POSTFACH_STORE_PASSWORD: STORE_PASSWORD, HTTP_PROXY: '', HTTPS_PROXY: '', ALL_PROXY: '' },
-      60_000,
-    );
-    const elapsed = Date.now() - started;
-    server.behaviour = 'silent';
-    expect(run.status, run.stderr).toBe(4);
-    expect(JSON.parse(run.stdout)).toMatchObject({ ok: false, outcome: 'failed', newMessages: 0, error: { kind: 'network' } });
-    // one InitDialog, given up after a second without progress, not sent again
-    expect(server.connections - before).toBe(1);
-    expect(elapsed).toBeLessThan(30_000);
-  }, 90_000);
+  ])(
+    'exits with 4 (intermediary unreachable), intermediary %s: %s',
+    async (behaviour) => {
+      ensureBuilt();
+      server.behaviour = behaviour;
+      const pkiDir = await sharedPki();
+      const f = testPkiFiles(pkiDir);
+      const dir = tempDir('postfach-mailbox-timeout-');
+      mkdirSync(path.join(dir, 'store'));
+      const dbPath = path.join(dir, 'store', 'postfach.db');
+      await createStore(dbPath);
+      const before = server.connections;
+      const started = Date.now();
+      const run = await postfach(
+        [
+          'fetch',
+          '--store',
+          dbPath,
+          '--intermediary',
+          server.url,
+          '--intermediary-cert',
+          f.intermediary.cer,
+          '--p12',
+          f.municipality.p12,
+          '--password-env',
+          'TEST_P12_PASSWORD',
+          '--timeout',
+          '1',
+          '--json',
+        ],
+        { TEST_P12_PASSWORD: pkiPassword(pkiDir), POSTFACH_STORE_PASSWORD: STORE_PASSWORD, HTTP_PROXY: '', HTTPS_PROXY: '', ALL_PROXY: '' },
+        60_000,
+      );
+      const elapsed = Date.now() - started;
+      server.behaviour = 'silent';
+      expect(run.status, run.stderr).toBe(4);
+      expect(JSON.parse(run.stdout)).toMatchObject({ ok: false, outcome: 'failed', newMessages: 0, error: { kind: 'network' } });
+      // one InitDialog, given up after a second without progress, not sent again
+      expect(server.connections - before).toBe(1);
+      expect(elapsed).toBeLessThan(30_000);
+    },
+    90_000,
+  );
 });

@@ -115,7 +115,10 @@ describe('the office’s trusted sender CAs', () => {
     const seen = await api.call('trust.inspectFile', { file: files.der! });
     expect(seen.skipped).toBe(0);
     expect(seen.cas).toHaveLength(1);
-    expect(seen.cas[0]).toMatchObject({ alreadyTrusted: false, certificate: { subject: 'CN=OSCI-Postfach Test-CA, O=OSCI-Postfach Übungsumgebung, C=DE', fingerprintSha256: ca.fingerprint256 } });
+    expect(seen.cas[0]).toMatchObject({
+      alreadyTrusted: false,
+      certificate: { subject: 'CN=OSCI-Postfach Test-CA, O=OSCI-Postfach Übungsumgebung, C=DE', fingerprintSha256: ca.fingerprint256 },
+    });
     expect(seen.cas[0]!.certificate.validTo).toBe(new Date(ca.validTo).toISOString());
     expect((await api.call('trust.list', {})).cas).toEqual([]);
   });
@@ -166,7 +169,10 @@ describe('the office’s trusted sender CAs', () => {
   it('PEM, .p7b (DER, with the sender certificate beside the CA) and .p7b (PEM) give the same CA', async () => {
     for (const name of ['pem', 'p7bDer', 'p7bPem'] as const) {
       const seen = await api.call('trust.inspectFile', { file: files[name]! });
-      expect(seen.cas.map((c) => c.certificate.fingerprintSha256), name).toEqual([ca.fingerprint256]);
+      expect(
+        seen.cas.map((c) => c.certificate.fingerprintSha256),
+        name,
+      ).toEqual([ca.fingerprint256]);
       expect(seen.skipped, name).toBe(name === 'p7bDer' ? 1 : 0);
       const added = await api.call('trust.add', { file: files[name]! });
       expect(added, name).toMatchObject({ added: 1, reevaluated: { changed: 3 } });
@@ -181,7 +187,12 @@ describe('the office’s trusted sender CAs', () => {
     const f = testPkiFiles(pkiDir);
     const whole = p7b([ca], false);
     const cases: Array<[string, string, string, RegExp]> = [
-      ['abgeschnitten.p7b', file('abgeschnitten.p7b', whole.subarray(0, Math.floor(whole.length / 2))), 'certificate-unreadable', /^Die Zertifikatsdatei ist beschädigt oder kein X\.509-Zertifikat \(\.cer\/\.crt\/\.pem\/\.p7b\)\.$/],
+      [
+        'abgeschnitten.p7b',
+        file('abgeschnitten.p7b', whole.subarray(0, Math.floor(whole.length / 2))),
+        'certificate-unreadable',
+        /^Die Zertifikatsdatei ist beschädigt oder kein X\.509-Zertifikat \(\.cer\/\.crt\/\.pem\/\.p7b\)\.$/,
+      ],
       ['zufall.cer', file('zufall.cer', randomBytes(2000)), 'certificate-unreadable', /beschädigt/],
       ['leer.cer', file('leer.cer', new Uint8Array(0)), 'certificate-unreadable', /beschädigt/],
       ['municipality.p12', f.municipality.p12, 'certificate-is-pkcs12', /Schlüsseldatei/],
@@ -207,7 +218,13 @@ describe('the office’s trusted sender CAs', () => {
       const record = store.getDelivery(1);
       const { evidence, ...older } = record.signatureResult as Record<string, unknown>;
       expect(evidence).toBeDefined();
-      const row = { id: 1, signatureResult: older as never, senderCertificate: Buffer.from(record.senderCertificate!), unreadable: false, contentCoverage: record.content.coverage };
+      const row = {
+        id: 1,
+        signatureResult: older as never,
+        senderCertificate: Buffer.from(record.senderCertificate!),
+        unreadable: false,
+        contentCoverage: record.content.coverage,
+      };
       const judged = reevaluatedSignatures(row, { anchors: [ca], intermediates: [] });
       expect(judged?.signatureStatus).toBe('trusted');
       expect(JSON.stringify(judged?.signatureResult)).toContain('"certificate":"trusted"');

@@ -92,7 +92,9 @@ describe('postfach abnahme', () => {
 
     // the technical log itself holds no names or subjects
     const logDir = path.join(root, 'daten', 'logs');
-    const log = readdirSync(logDir).map((f) => readFileSync(path.join(logDir, f), 'utf8')).join('');
+    const log = readdirSync(logDir)
+      .map((f) => readFileSync(path.join(logDir, f), 'utf8'))
+      .join('');
     expect(log).toContain('"event":"fetch.finished"');
     for (const item of items) for (const name of item.applicants) expect(log).not.toContain(name);
     expect(log).not.toContain('Musterstadt');

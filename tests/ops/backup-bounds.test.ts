@@ -25,7 +25,15 @@ async function realBackup(file: string): Promise<void> {
     const entries = [];
     for (const name of ['store/database', 'store/keys.json']) {
       const data = Buffer.from(`Inhalt von ${name}`);
-      entries.push(await writer.file(name, data.length, (async function* () { yield data; })()));
+      entries.push(
+        await writer.file(
+          name,
+          data.length,
+          (async function* () {
+            yield data;
+          })(),
+        ),
+      );
     }
     await writer.finish({ entries, summary: { messages: 0 } });
   } finally {

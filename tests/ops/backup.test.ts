@@ -21,7 +21,10 @@ let store: PostfachStore;
 let recoveryKey = '';
 const storePath = path.join(root, 'original', 'postfach.db');
 /** The technical log of a data folder, all days. */
-const techLog = (dataDir: string): string => readdirSync(path.join(dataDir, 'logs')).map((f) => readFileSync(path.join(dataDir, 'logs', f), 'utf8')).join('');
+const techLog = (dataDir: string): string =>
+  readdirSync(path.join(dataDir, 'logs'))
+    .map((f) => readFileSync(path.join(dataDir, 'logs', f), 'utf8'))
+    .join('');
 const backupFile = path.join(root, 'postfach.pfbak');
 
 /** Everything of a store that must survive: each message with its content and attachments, the audit log. */
@@ -79,7 +82,8 @@ describe('backup round trip', () => {
     const raw = readFileSync(backupFile);
     expect(raw.subarray(0, 6).toString('latin1')).toBe('OPFBAK');
     for (const needle of ['SQLite format', 'Sozialamt', 'antrag', 'wrapped', 'kdf":{"name":"scrypt","N":1024']) {
-      if (needle.startsWith('kdf')) expect(raw.includes(Buffer.from(needle))).toBe(true); // the header is plain by design
+      if (needle.startsWith('kdf'))
+        expect(raw.includes(Buffer.from(needle))).toBe(true); // the header is plain by design
       else expect(raw.includes(Buffer.from(needle)), needle).toBe(false);
     }
 

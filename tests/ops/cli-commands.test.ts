@@ -31,7 +31,7 @@ describe('postfach sub-commands', () => {
     expect(listed(postfach([]).out)).toEqual(ALL);
   });
 
-  it('a command\'s own help and options work when only it is loaded', () => {
+  it("a command's own help and options work when only it is loaded", () => {
     const inspect = postfach(['inspect', '--help']);
     expect(inspect.status).toBe(0);
     expect(inspect.out).toMatch(/--trusted-signer/);

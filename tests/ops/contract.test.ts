@@ -35,7 +35,14 @@ beforeAll(async () => {
   writeFileSync(
     machineFile,
     JSON.stringify({
-      settings: { intermediaryUrl: intermediary.url, allowedExportFolders: [exportDir], retentionTrashDays: 10, minimumKeyBits: 2048, language: 'klingonisch', fetchIntervalMinutes: 20 },
+      settings: {
+        intermediaryUrl: intermediary.url,
+        allowedExportFolders: [exportDir],
+        retentionTrashDays: 10,
+        minimumKeyBits: 2048,
+        language: 'klingonisch',
+        fetchIntervalMinutes: 20,
+      },
       defaults: { retentionTransferredDays: 21 },
     }),
   );
@@ -44,7 +51,13 @@ beforeAll(async () => {
   api = createApiClient(host.asBridge());
   await api.call('store.create', { password: STORE_PW });
   const f = testPkiFiles(pkiDir);
-  await api.call('identity.setup', { keyFile: f.municipality.p12, password: pkiPassword(pkiDir), intermediaryUrl: intermediary.url, intermediaryCertificateFile: f.intermediary.cer, trustedCaFiles: [f.ca] });
+  await api.call('identity.setup', {
+    keyFile: f.municipality.p12,
+    password: pkiPassword(pkiDir),
+    intermediaryUrl: intermediary.url,
+    intermediaryCertificateFile: f.intermediary.cer,
+    trustedCaFiles: [f.ca],
+  });
   await send(intermediary.url, pkiDir, { count: 1, seed: 'ops-test', test: true });
   await send(intermediary.url, pkiDir, { count: 1, seed: 'ops-echt' });
   const fetched = await api.call('mailbox.fetch', {});
@@ -62,7 +75,12 @@ describe('ops contract', () => {
   it('config.get: values with source, lock and reason; the broken value reported', async () => {
     const config = await api.call('config.get', {});
     const setting = (key: string) => config.settings.find((s) => s.key === key);
-    expect(setting('intermediaryUrl')).toMatchObject({ value: intermediary.url, source: 'machine', locked: true, lockReason: { de: 'von Ihrer IT festgelegt (Konfigurationsdatei des PCs)' } });
+    expect(setting('intermediaryUrl')).toMatchObject({
+      value: intermediary.url,
+      source: 'machine',
+      locked: true,
+      lockReason: { de: 'von Ihrer IT festgelegt (Konfigurationsdatei des PCs)' },
+    });
     expect(setting('fetchIntervalMinutes')).toMatchObject({ value: 20, source: 'machine', locked: true });
     expect(setting('retentionTransferredDays')).toMatchObject({ value: 21, source: 'machine-default', locked: false });
     expect(setting('language')).toMatchObject({ value: 'de', source: 'default' });

@@ -24,7 +24,13 @@ describe('desktop shell', () => {
   });
 
   it('offers backup files (.pfbak) in the open and save dialogs', () => {
-    expect(openFileDialogOptions('backup')).toMatchObject({ title: 'Sicherung öffnen', filters: [{ name: 'Sicherung (OSCI-Postfach)', extensions: ['pfbak'] }, { name: 'Alle Dateien', extensions: ['*'] }] });
+    expect(openFileDialogOptions('backup')).toMatchObject({
+      title: 'Sicherung öffnen',
+      filters: [
+        { name: 'Sicherung (OSCI-Postfach)', extensions: ['pfbak'] },
+        { name: 'Alle Dateien', extensions: ['*'] },
+      ],
+    });
     expect(saveFileDialogOptions('backup', 'OSCI-Postfach-Sicherung_2026-11-29.pfbak', 'C:\\Users\\sb\\Documents')).toMatchObject({
       defaultPath: 'C:\\Users\\sb\\Documents/OSCI-Postfach-Sicherung_2026-11-29.pfbak',
       filters: [{ extensions: ['pfbak'] }],

@@ -65,12 +65,27 @@ const DAY = 24 * 60 * 60 * 1000;
 export function makeTlsMaterial(): TlsMaterial {
   const now = Date.now();
   const caKeys = keyPair();
-  const ca = certificate({ subject: 'Test-CA Betriebstest', publicPem: caKeys.publicPem, signerKeyPem: caKeys.privatePem, notBefore: new Date(now - DAY), notAfter: new Date(now + 30 * DAY), ca: true });
+  const ca = certificate({
+    subject: 'Test-CA Betriebstest',
+    publicPem: caKeys.publicPem,
+    signerKeyPem: caKeys.privatePem,
+    notBefore: new Date(now - DAY),
+    notAfter: new Date(now + 30 * DAY),
+    ca: true,
+  });
   const server = keyPair();
   const issued = (notBefore: number, notAfter: number, host: { ip?: string; dns?: string }): Pem => ({
     key: server.privatePem,
     cert: forge.pki.certificateToPem(
-      certificate({ subject: host.ip ?? host.dns ?? 'server', publicPem: server.publicPem, signerKeyPem: caKeys.privatePem, issuer: ca, notBefore: new Date(notBefore), notAfter: new Date(notAfter), ...host }),
+      certificate({
+        subject: host.ip ?? host.dns ?? 'server',
+        publicPem: server.publicPem,
+        signerKeyPem: caKeys.privatePem,
+        issuer: ca,
+        notBefore: new Date(notBefore),
+        notAfter: new Date(notAfter),
+        ...host,
+      }),
     ),
   });
   return {
@@ -80,7 +95,16 @@ export function makeTlsMaterial(): TlsMaterial {
     wrongHost: issued(now - DAY, now + 10 * DAY, { dns: 'intermediaer.example.de' }),
     selfSigned: {
       key: server.privatePem,
-      cert: forge.pki.certificateToPem(certificate({ subject: '127.0.0.1', publicPem: server.publicPem, signerKeyPem: server.privatePem, notBefore: new Date(now - DAY), notAfter: new Date(now + 10 * DAY), ip: '127.0.0.1' })),
+      cert: forge.pki.certificateToPem(
+        certificate({
+          subject: '127.0.0.1',
+          publicPem: server.publicPem,
+          signerKeyPem: server.privatePem,
+          notBefore: new Date(now - DAY),
+          notAfter: new Date(now + 10 * DAY),
+          ip: '127.0.0.1',
+        }),
+      ),
     },
   };
 }

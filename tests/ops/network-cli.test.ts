@@ -116,7 +116,11 @@ describe('postfach fetch under machine settings', () => {
     const refused = await postfach([...fetchArgs(dbPath, frontUrl, pkiDir), '--json'], { ...fetchEnv(pkiDir), ...clean, POSTFACH_MACHINE_CONFIG: path.join(root, 'keine.json') });
     expect(refused.status).toBe(4);
     expect(JSON.parse(refused.stdout)).toMatchObject({ outcome: 'failed', error: { kind: 'tls-untrusted' } });
-    const run = await postfach([...fetchArgs(dbPath, frontUrl, pkiDir), '--json'], { ...fetchEnv(pkiDir), ...clean, POSTFACH_MACHINE_CONFIG: machineConfig('tls', { tlsCaFiles: [caFile] }) });
+    const run = await postfach([...fetchArgs(dbPath, frontUrl, pkiDir), '--json'], {
+      ...fetchEnv(pkiDir),
+      ...clean,
+      POSTFACH_MACHINE_CONFIG: machineConfig('tls', { tlsCaFiles: [caFile] }),
+    });
     expect(run.status, run.stdout).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ outcome: 'complete', newMessages: 1 });
   }, 180_000);

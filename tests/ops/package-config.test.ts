@@ -83,10 +83,24 @@ describe('electron-builder configuration (build/electron-builder.json)', () => {
   });
 
   it('packs the built app and its resources, never tests, benchmarks, docs or sources', () => {
-    const { FileMatcher } = require('app-builder-lib/out/fileMatcher.js') as { FileMatcher: new (from: string, to: string, expand: (s: string) => string, patterns: string[]) => { createFilter(): (file: string, stat: { isDirectory(): boolean }) => boolean } };
+    const { FileMatcher } = require('app-builder-lib/out/fileMatcher.js') as {
+      FileMatcher: new (
+        from: string,
+        to: string,
+        expand: (s: string) => string,
+        patterns: string[],
+      ) => { createFilter(): (file: string, stat: { isDirectory(): boolean }) => boolean };
+    };
     const filter = new FileMatcher(root, root, (s) => s, config.files as string[]).createFilter();
     const packed = (file: string) => filter(path.join(root, file), { isDirectory: () => false });
-    for (const file of ['package.json', 'dist/electron/main.cjs', 'dist/electron/service.cjs', 'dist/renderer/index.html', 'resources/icons/postfach-256.png', 'resources/fonts/DejaVuSans.ttf']) {
+    for (const file of [
+      'package.json',
+      'dist/electron/main.cjs',
+      'dist/electron/service.cjs',
+      'dist/renderer/index.html',
+      'resources/icons/postfach-256.png',
+      'resources/fonts/DejaVuSans.ttf',
+    ]) {
       expect(packed(file), file).toBe(true);
     }
     for (const file of [

@@ -106,7 +106,10 @@ describe('postfach fetch and rotate over a certificate’s lifetime', () => {
     expect(after.stdout).toContain(`(abgelöst: SHA-256 ${short(oldFingerprint)}, seitdem in Kraft: SHA-256 ${short(newCert.fingerprint256)}); kein neuer Wechsel begonnen`);
     expect(after.stdout).toContain(`früheres Zertifikat (Schlüssel aufbewahrt): `);
 
-    const json = JSON.parse((await postfach(['rotate', '--store', dbPath, '--status', '--json'], env())).stdout) as { state: string; lastCompleted: { at: string; retired: { fingerprintSha256: string } } };
+    const json = JSON.parse((await postfach(['rotate', '--store', dbPath, '--status', '--json'], env())).stdout) as {
+      state: string;
+      lastCompleted: { at: string; retired: { fingerprintSha256: string } };
+    };
     expect(json.state).toBe('none');
     expect(json.lastCompleted.retired.fingerprintSha256).toBe(oldFingerprint);
     expect(Date.now() - Date.parse(json.lastCompleted.at)).toBeLessThan(10 * 60_000);

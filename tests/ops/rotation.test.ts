@@ -131,7 +131,13 @@ describe('certificate rotation', () => {
     // after the switch: a delivery for the new certificate, and one whose content is still encrypted for the old one
     const toNew = { ...loadSenderSetup({ pkiDir }), recipient: newCert };
     await sendApplications({ intermediaryUrl: intermediary.url, setup: toNew, count: 1, seed: 'neu' });
-    await sendApplications({ intermediaryUrl: intermediary.url, setup: toNew, count: 1, seed: 'alt-verschluesselt', contentCertificate: new X509Certificate(readFileSync(testPkiFiles(pkiDir).municipality.cer)) });
+    await sendApplications({
+      intermediaryUrl: intermediary.url,
+      setup: toNew,
+      count: 1,
+      seed: 'alt-verschluesselt',
+      contentCertificate: new X509Certificate(readFileSync(testPkiFiles(pkiDir).municipality.cer)),
+    });
     const after = await runFetch({ store, identity: currentIdentity(store) });
     expect(after).toMatchObject({ outcome: 'complete', newMessages: 2, unreadable: 0 });
 
@@ -141,7 +147,13 @@ describe('certificate rotation', () => {
     expect(all.flatMap((i) => store.getDelivery(i.id).attachments)).toHaveLength(1);
 
     // the retired key is what makes the last one readable: without it such content is "nicht lesbar"
-    await sendApplications({ intermediaryUrl: intermediary.url, setup: toNew, count: 1, seed: 'kontrolle', contentCertificate: new X509Certificate(readFileSync(testPkiFiles(pkiDir).municipality.cer)) });
+    await sendApplications({
+      intermediaryUrl: intermediary.url,
+      setup: toNew,
+      count: 1,
+      seed: 'kontrolle',
+      contentCertificate: new X509Certificate(readFileSync(testPkiFiles(pkiDir).municipality.cer)),
+    });
     const withoutRetired = identityFromRecord(store.readMailboxIdentity() as NonNullable<ReturnType<PostfachStore['readMailboxIdentity']>>);
     const control = await runFetch({ store, identity: withoutRetired });
     expect(control).toMatchObject({ newMessages: 1, unreadable: 1 });

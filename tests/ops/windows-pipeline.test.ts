@@ -42,7 +42,9 @@ describe('.github/workflows/windows.yml', () => {
 
   it('keeps SchemaStore’s schema unchanged, with its source named', () => {
     expect(schema.$id).toBe('https://json.schemastore.org/github-workflow.json');
-    const sha256 = createHash('sha256').update(readFileSync(path.join(projectRoot, schemaFile))).digest('hex');
+    const sha256 = createHash('sha256')
+      .update(readFileSync(path.join(projectRoot, schemaFile)))
+      .digest('hex');
     const source = read('build/windows/schemastore/SOURCE.md');
     expect(source).toContain(`\`${sha256}\``);
     expect(source).toContain('`@action-validator/core` **0.6.0**');
@@ -152,7 +154,9 @@ describe('the previous MSI’s version', () => {
     expect(restPrevious).toEqual(rest);
     expect(previous.msi.upgradeCode).toBe(builder.msi.upgradeCode);
     // and electron-builder's own schema accepts it, as it accepts build/electron-builder.json
-    const validate = new Ajv.default({ allErrors: true, strict: false, allowUnionTypes: true }).compile(JSON.parse(readFileSync(require.resolve('app-builder-lib/scheme.json'), 'utf8')) as object);
+    const validate = new Ajv.default({ allErrors: true, strict: false, allowUnionTypes: true }).compile(
+      JSON.parse(readFileSync(require.resolve('app-builder-lib/scheme.json'), 'utf8')) as object,
+    );
     expect(validate(previous), JSON.stringify(validate.errors, null, 1)).toBe(true);
   });
 });
@@ -183,7 +187,7 @@ describe('build/windows/verify.ps1', () => {
     expect(root.hasError).toBe(false);
     const broken = (text: string): boolean => (parser.parse(text) as { rootNode: Node }).rootNode.hasError;
     expect(broken(script.replace('function Get-Installer {', 'function Get-Installer ('))).toBe(true);
-    expect(broken(script.replace("Write-Host ''\n  Write-Host \"== $Text\"", "Write-Host ''\n  Write-Host \"== $Text"))).toBe(true);
+    expect(broken(script.replace('Write-Host \'\'\n  Write-Host "== $Text"', "Write-Host ''\n  Write-Host \"== $Text"))).toBe(true);
   });
 
   it('is UTF-8 with a byte order mark (Windows PowerShell 5.1 reads a file without one as ANSI)', () => {
@@ -194,8 +198,23 @@ describe('build/windows/verify.ps1', () => {
   it('calls only functions it defines and known cmdlets', () => {
     const defined = new Set(all(root, 'function_name').map((n) => n.text));
     const cmdlets = new Set([
-      'Set-StrictMode', 'Write-Host', 'New-Object', 'Start-Process', 'Join-Path', 'Test-Path', 'Resolve-Path', 'Get-Content', 'ConvertFrom-Json',
-      'ConvertTo-Json', 'Set-Content', 'Where-Object', 'ForEach-Object', 'New-Item', 'Out-Null', 'Get-Location', 'Get-Date',
+      'Set-StrictMode',
+      'Write-Host',
+      'New-Object',
+      'Start-Process',
+      'Join-Path',
+      'Test-Path',
+      'Resolve-Path',
+      'Get-Content',
+      'ConvertFrom-Json',
+      'ConvertTo-Json',
+      'Set-Content',
+      'Where-Object',
+      'ForEach-Object',
+      'New-Item',
+      'Out-Null',
+      'Get-Location',
+      'Get-Date',
     ]);
     const called = [...new Set(all(root, 'command_name').map((n) => n.text))];
     expect(called.filter((c) => !defined.has(c) && !cmdlets.has(c))).toEqual([]);
@@ -236,7 +255,9 @@ describe('build/windows/verify.ps1', () => {
     expect(script).toMatch(line);
     // the same switches as Windows hands them to the program (the quotes are removed by the command-line parser)
     for (const mode of [...script.matchAll(/Invoke-SelfTest '(\w+)'/g)].map((m) => m[1])) {
-      expect(parseSelfTestArguments(['OSCI-Postfach.exe', '--user-data-dir=C:\\Temp\\p', `--self-test=${mode}`, '--self-test-report=C:\\Temp\\r'])).toMatchObject({ kind: 'self-test' });
+      expect(parseSelfTestArguments(['OSCI-Postfach.exe', '--user-data-dir=C:\\Temp\\p', `--self-test=${mode}`, '--self-test-report=C:\\Temp\\r'])).toMatchObject({
+        kind: 'self-test',
+      });
     }
     expect(script).toContain(`-ChildPath '${SELF_TEST_REPORT}'`);
     const selfTest = read('electron/self-test.ts');

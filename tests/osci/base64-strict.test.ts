@@ -48,7 +48,9 @@ describe('strict base64', () => {
   it('agrees with the rule on random mutations of valid text', () => {
     const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/= \n\r\t-_!.\u00a0\u000b\u2028';
     for (let round = 0; round < 3000; round++) {
-      const chars = randomBytes(1 + (round % 23)).toString('base64').split('');
+      const chars = randomBytes(1 + (round % 23))
+        .toString('base64')
+        .split('');
       const edits = round % 4;
       for (let e = 0; e < edits; e++) {
         const at = Math.floor(Math.random() * (chars.length + 1));

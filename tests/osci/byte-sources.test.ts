@@ -13,7 +13,13 @@ describe('byte sources', () => {
   it('slices and concatenations read any range', async () => {
     const src = concatSources([bufferSource(bytes.subarray(0, 1000)), sliceSource(bufferSource(bytes), 1000, 3000), bufferSource(bytes.subarray(3000))]);
     expect(src.size).toBe(5000);
-    for (const [s, e] of [[0, 5000], [999, 1001], [2500, 4100], [4999, 5000], [7, 7]] as const) {
+    for (const [s, e] of [
+      [0, 5000],
+      [999, 1001],
+      [2500, 4100],
+      [4999, 5000],
+      [7, 7],
+    ] as const) {
       expect((await readAll(src, 1e6, { start: s, end: e })).equals(bytes.subarray(s, e))).toBe(true);
     }
     await expect(readAll(src, 100)).rejects.toThrow(RangeError);
@@ -27,9 +33,11 @@ describe('byte sources', () => {
       const f = await fileSource(file);
       expect((await readAll(f, 1e6, { start: 123, end: 4567 })).equals(bytes.subarray(123, 4567))).toBe(true);
       const scope = new SpoolScope(1000);
-      const spooled = await scope.receive((async function* () {
-        for (let i = 0; i < bytes.length; i += 333) yield bytes.subarray(i, i + 333);
-      })());
+      const spooled = await scope.receive(
+        (async function* () {
+          for (let i = 0; i < bytes.length; i += 333) yield bytes.subarray(i, i + 333);
+        })(),
+      );
       expect(scope.spoolCount).toBe(1);
       expect((await readAll(spooled, 1e6, { start: 17, end: 4999 })).equals(bytes.subarray(17, 4999))).toBe(true);
       await scope.release();
@@ -44,8 +52,19 @@ describe('byte sources', () => {
       for await (const c of encodeBase64Lines(bufferSource(bytes.subarray(0, n)).stream())) chunks.push(c);
       const text = Buffer.concat(chunks);
       expect(text.length).toBe(base64LinesLength(n));
-      expect(text.toString().split('\n').every((l) => l.length <= 76)).toBe(true);
-      const decoded = await base64DecodedSource({ size: text.length, stream: () => (async function* () { for (let i = 0; i < text.length; i += 5) yield text.subarray(i, i + 5); })() });
+      expect(
+        text
+          .toString()
+          .split('\n')
+          .every((l) => l.length <= 76),
+      ).toBe(true);
+      const decoded = await base64DecodedSource({
+        size: text.length,
+        stream: () =>
+          (async function* () {
+            for (let i = 0; i < text.length; i += 5) yield text.subarray(i, i + 5);
+          })(),
+      });
       expect((await readAll(decoded, 1e6)).equals(bytes.subarray(0, n))).toBe(true);
     }
   });

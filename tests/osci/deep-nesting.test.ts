@@ -141,7 +141,11 @@ describe(`${DEEP.toLocaleString('en')}-level nesting is refused before a tree is
   it('a decrypted content container', async () => {
     const bob = vectorKey('bob_cipher_4096');
     const xml = `<osci:ContentContainer ${FIVE_NS_DECLS} Id="c0"><osci:Content Id="x">${deep(DEEP)}</osci:Content></osci:ContentContainer>`;
-    const encrypted = await encryptContainer({ xml, attachments: [] }, [{ certificate: bob.certificate, certificateId: certificateElementId('CipherCertificateAddressee', bob.certificate) }], { id: 'encdata_0' });
+    const encrypted = await encryptContainer(
+      { xml, attachments: [] },
+      [{ certificate: bob.certificate, certificateId: certificateElementId('CipherCertificateAddressee', bob.certificate) }],
+      { id: 'encdata_0' },
+    );
     const built = await buildResponse({
       type: 'ResponseToFetchDelivery',
       controlBlock: { conversationId: '1', sequenceNumber: 0, response: 'r', challenge: 'c' },

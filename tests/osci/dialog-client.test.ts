@@ -68,7 +68,11 @@ describe('explicit dialog client', () => {
       const c = d.content.allContainers[0]!;
       expect(c.signatures[0]!.valid).toBe(true);
       const first = c.contents[0]!;
-      expect(first.kind === 'Base64Content' && first.sha256).toBe(createHash('sha256').update(doc(i + 1)).digest('hex'));
+      expect(first.kind === 'Base64Content' && first.sha256).toBe(
+        createHash('sha256')
+          .update(doc(i + 1))
+          .digest('hex'),
+      );
       expect(d.processCard?.processCard?.creation?.plain).toBeDefined();
       expect(d.processCard?.processCard?.forwarding?.plain).toBeDefined();
     }
@@ -106,7 +110,13 @@ describe('explicit dialog client', () => {
     await dialog.release();
 
     const count = im.requests.length;
-    await expect(fetchAll(options, { onDelivery: async () => { throw new Error('disk full'); } })).rejects.toThrow('disk full');
+    await expect(
+      fetchAll(options, {
+        onDelivery: async () => {
+          throw new Error('disk full');
+        },
+      }),
+    ).rejects.toThrow('disk full');
     // InitDialog + one FetchDelivery, then silence: msg-10 is not acknowledged
     expect(im.requests.length).toBe(count + 2);
     expect(im.mailbox[0]!.reception).toBeUndefined();
@@ -247,18 +257,21 @@ describe('explicit dialog client', () => {
     im.chunkBytes = 1024 * 1024;
     let delivery: DeliveryWithContent | undefined;
     let spoolsWhileHeld = 0;
-    const result = await fetchAll({ ...options, spoolThreshold: 512 * 1024 }, {
-      chunkSizeKb: 1024,
-      onDelivery: async (d) => {
-        delivery = d;
-        spoolsWhileHeld = liveSpoolCount();
-        const item = d.content.allContainers[0]!.contents.find((c) => c.kind === 'attachment')!;
-        expect(item.kind === 'attachment' && item.length).toBe(size);
-        expect(item.kind === 'attachment' && item.sha256).toBe(expected.digest('hex'));
-        // the attachment plaintext lives in an encrypted spool, not in a Buffer
-        expect(item.kind === 'attachment' && 'buffer' in item.data).toBe(false);
+    const result = await fetchAll(
+      { ...options, spoolThreshold: 512 * 1024 },
+      {
+        chunkSizeKb: 1024,
+        onDelivery: async (d) => {
+          delivery = d;
+          spoolsWhileHeld = liveSpoolCount();
+          const item = d.content.allContainers[0]!.contents.find((c) => c.kind === 'attachment')!;
+          expect(item.kind === 'attachment' && item.length).toBe(size);
+          expect(item.kind === 'attachment' && item.sha256).toBe(expected.digest('hex'));
+          // the attachment plaintext lives in an encrypted spool, not in a Buffer
+          expect(item.kind === 'attachment' && 'buffer' in item.data).toBe(false);
+        },
       },
-    });
+    );
     im.chunkBytes = undefined;
     expect(result.fetched).toBe(1);
     expect(delivery!.chunks).toBe(4);
@@ -268,7 +281,7 @@ describe('explicit dialog client', () => {
     expect(liveSpoolCount()).toBe(0);
   });
 
-  it('a chunk whose MessageId is osci2017:MessageId (not the schema\'s osci:MessageId) is refused, not read leniently', async () => {
+  it("a chunk whose MessageId is osci2017:MessageId (not the schema's osci:MessageId) is refused, not read leniently", async () => {
     // our intermediary wrote this form and our client read it through a fallback, which hid the fault from us
     // while the reference implementation refused every chunk; no real peer writes it, so the client reads by the
     // schema only

@@ -55,8 +55,7 @@ export type Misbehaviour =
   | 'effi-messageid-namespace';
 
 /** An entity bomb in a DOCTYPE (a billion laughs in small). */
-const ENTITY_BOMB =
-  '<!DOCTYPE soap:Envelope [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>';
+const ENTITY_BOMB = '<!DOCTYPE soap:Envelope [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>';
 
 function replaceOnce(bytes: Buffer, from: string, to: string): Buffer {
   const i = bytes.indexOf(from);
@@ -80,7 +79,13 @@ async function signEnvelope(envelope: string, attachments: readonly AttachmentIn
   const signed = envelope.slice(0, at) + block + envelope.slice(at);
   return buildMultipart([
     soapPart(signed),
-    ...attachments.map((a) => ({ contentType: 'application/octet-stream', transferEncoding: a.transferEncoding ?? '8bit', contentId: a.contentId, contentLength: true, body: a.data })),
+    ...attachments.map((a) => ({
+      contentType: 'application/octet-stream',
+      transferEncoding: a.transferEncoding ?? '8bit',
+      contentId: a.contentId,
+      contentLength: true,
+      body: a.data,
+    })),
   ]);
 }
 
@@ -216,7 +221,9 @@ export class FakeIntermediary {
     const cb = m.controlBlock!;
     let dialog: Dialog | undefined;
     let spec: ResponseSpec;
-    const signerCerts: CertificateInput[] = [{ role: 'SignatureCertificateIntermediary', certificate: how === 'wrong-signer' ? this.wrongKey.certificate : this.signatureKey.certificate }];
+    const signerCerts: CertificateInput[] = [
+      { role: 'SignatureCertificateIntermediary', certificate: how === 'wrong-signer' ? this.wrongKey.certificate : this.signatureKey.certificate },
+    ];
     const common = () => ({ intermediaryCertificates: signerCerts });
     const reply = (challenge: string | undefined) => ({
       conversationId: how === 'wrong-conversation' ? '999999' : dialog!.id,
@@ -248,7 +255,10 @@ export class FakeIntermediary {
     let mime = built.mime;
     if (how === 'effi-messageid-namespace') {
       if (spec.type !== 'ResponseToPartialFetchDelivery') throw new Error('fake intermediary: effi-messageid-namespace needs a chunk response');
-      const envelope = built.envelope!.replace(/<osci:MessageId>([^<]*)<\/osci:MessageId><\/osci2017:responseToPartialFetchDelivery>/, '<osci2017:MessageId>$1</osci2017:MessageId></osci2017:responseToPartialFetchDelivery>');
+      const envelope = built.envelope!.replace(
+        /<osci:MessageId>([^<]*)<\/osci:MessageId><\/osci2017:responseToPartialFetchDelivery>/,
+        '<osci2017:MessageId>$1</osci2017:MessageId></osci2017:responseToPartialFetchDelivery>',
+      );
       if (envelope === built.envelope) throw new Error('fake intermediary: MessageId not found');
       mime = await signEnvelope(envelope, spec.attachments ?? [], signer, certificateElementId('SignatureCertificateIntermediary', signer.certificate));
     }
@@ -305,7 +315,16 @@ export class FakeIntermediary {
         const size = this.chunkBytes ?? (info.chunkSize ?? 1024) * 1024;
         if (info.chunkNumber === 1) {
           const d = pending()[0];
-          if (!d) return { type: 'ResponseToPartialFetchDelivery', controlBlock: reply(dialog.lastChallenge), feedback: [feedbackEntry('9803')], chunk: {}, messageId: '', chunkBlob: bufferSource(Buffer.alloc(0)), ...common() };
+          if (!d)
+            return {
+              type: 'ResponseToPartialFetchDelivery',
+              controlBlock: reply(dialog.lastChallenge),
+              feedback: [feedbackEntry('9803')],
+              chunk: {},
+              messageId: '',
+              chunkBlob: bufferSource(Buffer.alloc(0)),
+              ...common(),
+            };
           d.forwarding = now();
           dialog.handedOut = d;
           const full = await buildResponse({

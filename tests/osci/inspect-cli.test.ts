@@ -45,7 +45,10 @@ describe('postfach inspect --json', () => {
     // PartialStoreDelivery, quirk Q11) without: naming a trusted signer makes a missing signature a failure
     const all = allMessageEntries();
     const trusted = ['--trusted-signer', vectorPath('certs/governikus_ca_8_pn.cer'), '--trusted-signer', vectorPath('certs/alice_signature_ec256.cer')];
-    const signed = await inspect(all.filter((e: Json) => e.message_signature).map((e: Json) => e.file), trusted);
+    const signed = await inspect(
+      all.filter((e: Json) => e.message_signature).map((e: Json) => e.file),
+      trusted,
+    );
     const unsigned = await inspect(all.filter((e: Json) => !e.message_signature).map((e: Json) => e.file));
     const entries = [...all.filter((e: Json) => e.message_signature), ...all.filter((e: Json) => !e.message_signature)];
     const reports = [...signed.reports, ...unsigned.reports];
@@ -80,7 +83,10 @@ describe('postfach inspect --json', () => {
         expect(r.contents).toContainEqual(expect.objectContaining({ id: item.Id, length: item.length, sha256: item.sha256 }));
       }
       // no content of a signed container escapes its signature in the reference implementation's messages
-      expect(r.coverage.filter((c: Json) => c.status === 'not-covered' || c.status === 'digest-mismatch' || c.status === 'undecryptable'), entry.file).toEqual([]);
+      expect(
+        r.coverage.filter((c: Json) => c.status === 'not-covered' || c.status === 'digest-mismatch' || c.status === 'undecryptable'),
+        entry.file,
+      ).toEqual([]);
       for (const e of entry.encrypted_data ?? []) {
         expect(r.containers).toContainEqual(expect.objectContaining({ encryptedDataId: e.Id, plaintextSha256: e.decrypted_container_sha256 }));
       }

@@ -23,7 +23,9 @@ function chunked(buf: Buffer, size: number): ByteSource {
 }
 
 describe('large text elision', () => {
-  const payload = Buffer.alloc(300_000, 0x41).toString('base64').replace(/(.{76})/g, '$1\r\n');
+  const payload = Buffer.alloc(300_000, 0x41)
+    .toString('base64')
+    .replace(/(.{76})/g, '$1\r\n');
   const xml = Buffer.from(
     `<?xml version="1.0"?><r xmlns="urn:r" xmlns:osci="${NS.osci}"><!-- a > b --><a t="x>y" u='&lt;'>small &amp; text</a>` +
       `<![CDATA[ <not a tag> ]]><?pi data > x?><osci:Base64Content Id="c">${payload}</osci:Base64Content><b>${'z'.repeat(2000)}&amp;</b></r>`,
@@ -51,6 +53,8 @@ describe('large text elision', () => {
     const withEntity = Buffer.from(`<r>${'x'.repeat(50_000)}&amp;${'y'.repeat(10)}</r>`);
     const parsed = await parseXmlSource(bufferSource(withEntity), { largeTextThreshold: 1000 });
     expect(parsed.root.textContent?.length).toBe(50_011);
-    await expect(parseXmlSource(bufferSource(Buffer.from(`<!DOCTYPE r [<!ENTITY e "x">]><r>${'x'.repeat(5000)}</r>`)), { largeTextThreshold: 100 })).rejects.toMatchObject({ kind: 'hostile-xml' });
+    await expect(parseXmlSource(bufferSource(Buffer.from(`<!DOCTYPE r [<!ENTITY e "x">]><r>${'x'.repeat(5000)}</r>`)), { largeTextThreshold: 100 })).rejects.toMatchObject({
+      kind: 'hostile-xml',
+    });
   });
 });

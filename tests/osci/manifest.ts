@@ -45,4 +45,3 @@ export function expectedKind(n: Json): string {
   if (/signature value does not verify/.test(n.expected.message_signature)) return 'signature-invalid';
   throw new Error(`no kind for ${n.id}`);
 }
-

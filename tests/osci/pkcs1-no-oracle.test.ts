@@ -49,8 +49,8 @@ function blocks(length: number, key: Buffer): Record<string, Buffer> {
     'no zero separator': Buffer.concat([Buffer.from([0, 2]), ps(k - 2)]),
     'empty padding (separator right after 00 02)': Buffer.concat([Buffer.from([0, 2, 0]), ps(k - 3)]),
     'padding of 7 bytes': Buffer.concat([Buffer.from([0, 2]), ps(7), Buffer.from([0]), ps(k - 10)]),
-    'key shorter than the algorithm\'s': Buffer.concat([Buffer.from([0, 2]), ps(k - 3 - 16), Buffer.from([0]), key.subarray(0, 16)]),
-    'key longer than the algorithm\'s': Buffer.concat([Buffer.from([0, 2]), ps(k - 3 - length - 8), Buffer.from([0]), randomBytes(8), key]),
+    "key shorter than the algorithm's": Buffer.concat([Buffer.from([0, 2]), ps(k - 3 - 16), Buffer.from([0]), key.subarray(0, 16)]),
+    "key longer than the algorithm's": Buffer.concat([Buffer.from([0, 2]), ps(k - 3 - length - 8), Buffer.from([0]), randomBytes(8), key]),
     'well padded, but another key': Buffer.concat([Buffer.from([0, 2]), ps(k - 3 - length), Buffer.from([0]), randomBytes(length)]),
   };
 }

@@ -48,18 +48,72 @@ const clientCerts = (withCipher: boolean) => [
   { role: 'SignatureCertificateOriginator' as const, certificate: client().certificate },
 ];
 const clientSigner = () => ({ privateKey: client().privateKey, certificate: client().certificate });
-const imCerts = [{ role: 'SignatureCertificateIntermediary' as const, get certificate() { return imSig().certificate; } }];
+const imCerts = [
+  {
+    role: 'SignatureCertificateIntermediary' as const,
+    get certificate() {
+      return imSig().certificate;
+    },
+  },
+];
 const imSigner = () => ({ privateKey: imSig().privateKey, certificate: imSig().certificate });
 
 describe('requests: build → sign → encrypt → decode → verify', () => {
   const requests: Array<[string, () => RequestSpec]> = [
     ['InitDialog', () => ({ type: 'InitDialog', controlBlock: cb(), nonIntermediaryCertificates: clientCerts(true), signer: clientSigner() })],
     ['GetMessageId', () => ({ type: 'GetMessageId', controlBlock: cb({ sequenceNumber: 0 }), nonIntermediaryCertificates: clientCerts(true), signer: clientSigner() })],
-    ['FetchDelivery', () => ({ type: 'FetchDelivery', controlBlock: cb({ conversationId: '42', sequenceNumber: 3, response: 'abc' }), nonIntermediaryCertificates: clientCerts(false), signer: clientSigner(), selectionRule: { messageIds: ['Nachricht-ä-1'] } })],
-    ['FetchProcessCard', () => ({ type: 'FetchProcessCard', controlBlock: cb({ conversationId: '42', sequenceNumber: 1, response: 'x' }), nonIntermediaryCertificates: clientCerts(false), signer: clientSigner(), selectionRule: { recentModification: '2026-11-01T00:00:00Z', noReception: true, role: 'Addressee' }, quantityLimit: 5 })],
-    ['PartialFetchDelivery', () => ({ type: 'PartialFetchDelivery', controlBlock: cb({ conversationId: '42', sequenceNumber: 2, response: 'x' }), nonIntermediaryCertificates: clientCerts(false), signer: clientSigner(), chunk: { chunkNumber: 2, chunkSize: 12, receivedChunks: [1] } })],
-    ['PartialStoreDelivery', () => ({ type: 'PartialStoreDelivery', controlBlock: cb({ conversationId: '42', sequenceNumber: 1, response: 'x' }), nonIntermediaryCertificates: [...clientCerts(true), { role: 'CipherCertificateAddressee', certificate: bob().certificate }], signer: clientSigner(), messageId: 'm_Partial', chunk: { chunkNumber: 1, chunkSize: 12, totalChunkNumbers: 2, totalMessageSize: 20 }, chunkBlob: bufferSource(Buffer.from('\r\n--chunk bytes, raw\r\n')) })],
-    ['ExitDialog', () => ({ type: 'ExitDialog', controlBlock: cb({ conversationId: '42', sequenceNumber: 4, response: 'x' }), nonIntermediaryCertificates: clientCerts(false), signer: clientSigner() })],
+    [
+      'FetchDelivery',
+      () => ({
+        type: 'FetchDelivery',
+        controlBlock: cb({ conversationId: '42', sequenceNumber: 3, response: 'abc' }),
+        nonIntermediaryCertificates: clientCerts(false),
+        signer: clientSigner(),
+        selectionRule: { messageIds: ['Nachricht-ä-1'] },
+      }),
+    ],
+    [
+      'FetchProcessCard',
+      () => ({
+        type: 'FetchProcessCard',
+        controlBlock: cb({ conversationId: '42', sequenceNumber: 1, response: 'x' }),
+        nonIntermediaryCertificates: clientCerts(false),
+        signer: clientSigner(),
+        selectionRule: { recentModification: '2026-11-01T00:00:00Z', noReception: true, role: 'Addressee' },
+        quantityLimit: 5,
+      }),
+    ],
+    [
+      'PartialFetchDelivery',
+      () => ({
+        type: 'PartialFetchDelivery',
+        controlBlock: cb({ conversationId: '42', sequenceNumber: 2, response: 'x' }),
+        nonIntermediaryCertificates: clientCerts(false),
+        signer: clientSigner(),
+        chunk: { chunkNumber: 2, chunkSize: 12, receivedChunks: [1] },
+      }),
+    ],
+    [
+      'PartialStoreDelivery',
+      () => ({
+        type: 'PartialStoreDelivery',
+        controlBlock: cb({ conversationId: '42', sequenceNumber: 1, response: 'x' }),
+        nonIntermediaryCertificates: [...clientCerts(true), { role: 'CipherCertificateAddressee', certificate: bob().certificate }],
+        signer: clientSigner(),
+        messageId: 'm_Partial',
+        chunk: { chunkNumber: 1, chunkSize: 12, totalChunkNumbers: 2, totalMessageSize: 20 },
+        chunkBlob: bufferSource(Buffer.from('\r\n--chunk bytes, raw\r\n')),
+      }),
+    ],
+    [
+      'ExitDialog',
+      () => ({
+        type: 'ExitDialog',
+        controlBlock: cb({ conversationId: '42', sequenceNumber: 4, response: 'x' }),
+        nonIntermediaryCertificates: clientCerts(false),
+        signer: clientSigner(),
+      }),
+    ],
   ];
   for (const [type, make] of requests) {
     it(type, async () => {
@@ -73,7 +127,8 @@ describe('requests: build → sign → encrypt → decode → verify', () => {
       expect(d.message.desiredLanguages).toBe('de');
       expect(d.message.featureDescription?.features.map((f) => f.key)).toContain('PartialMessageTransmission');
       if (type === 'FetchDelivery') expect(d.message.order.selectionRule?.messageIds).toEqual(['Nachricht-ä-1']);
-      if (type === 'FetchProcessCard') expect(d.message.order).toMatchObject({ quantityLimit: 5, selectionRule: { recentModification: '2026-11-01T00:00:00Z', noReception: true, role: 'Addressee' } });
+      if (type === 'FetchProcessCard')
+        expect(d.message.order).toMatchObject({ quantityLimit: 5, selectionRule: { recentModification: '2026-11-01T00:00:00Z', noReception: true, role: 'Addressee' } });
       if (type === 'PartialFetchDelivery') expect(d.message.order.chunkInformation).toMatchObject({ chunkNumber: 2, chunkSize: 12, receivedChunks: [1] });
       if (type === 'PartialStoreDelivery') {
         expect(d.message.order.messageId).toBe('m_Partial');
@@ -144,11 +199,70 @@ describe('responses: build → sign → encrypt → decode → ControlBlock chec
   const responses: Array<[string, () => ResponseSpec, string]> = [
     ['ResponseToInitDialog', () => ({ type: 'ResponseToInitDialog', controlBlock: { ...reply(), sequenceNumber: undefined }, feedback: [feedbackEntry('0801')] }), 'InitDialog'],
     ['ResponseToGetMessageId', () => ({ type: 'ResponseToGetMessageId', controlBlock: reply(), feedback: [feedbackEntry('0800')], messageId: 'neu-1' }), 'GetMessageId'],
-    ['ResponseToStoreDelivery', () => ({ type: 'ResponseToStoreDelivery', controlBlock: { ...reply(), challenge: undefined }, feedback: [feedbackEntry('0800')], processCards: [{ messageId: 'neu-1', creation: '2026-11-29T10:00:00Z', subject: 'Betreff' }] }), 'StoreDelivery'],
+    [
+      'ResponseToStoreDelivery',
+      () => ({
+        type: 'ResponseToStoreDelivery',
+        controlBlock: { ...reply(), challenge: undefined },
+        feedback: [feedbackEntry('0800')],
+        processCards: [{ messageId: 'neu-1', creation: '2026-11-29T10:00:00Z', subject: 'Betreff' }],
+      }),
+      'StoreDelivery',
+    ],
     ['ResponseToFetchDelivery', () => ({ type: 'ResponseToFetchDelivery', controlBlock: reply(), feedback: [feedbackEntry('9803')] }), 'FetchDelivery'],
-    ['ResponseToFetchProcessCard', () => ({ type: 'ResponseToFetchProcessCard', controlBlock: reply(), feedback: [feedbackEntry('0801'), feedbackEntry('3801')], processCards: [{ messageId: 'a', creation: '2026-11-29T10:00:00Z', forwarding: '2026-11-29T10:01:00Z', reception: '2026-11-29T10:02:00Z', subject: 'S', inspections: [{ timestamp: { plain: '2026-11-29T10:00:00Z' }, subjectName: 'CN=x', issuerName: 'CN=y', serialNumber: '12', certType: 'advanced', mathResult: 'ok', offlineResult: 'valid', onlineResult: undefined }] }] }), 'FetchProcessCard'],
-    ['ResponseToPartialFetchDelivery', () => ({ type: 'ResponseToPartialFetchDelivery', controlBlock: reply(), feedback: [feedbackEntry('0801')], chunk: { chunkNumber: 1, totalChunkNumbers: 3, totalMessageSize: 34 }, messageId: 'gross', chunkBlob: bufferSource(Buffer.from('chunk')) }), 'PartialFetchDelivery'],
-    ['ResponseToPartialStoreDelivery', () => ({ type: 'ResponseToPartialStoreDelivery', controlBlock: reply(), feedback: [feedbackEntry('0801')], insideFeedback: [feedbackEntry('0800')], chunk: { chunkNumber: 3, receivedChunks: [1, 2, 3], totalChunkNumbers: 3 } }), 'PartialStoreDelivery'],
+    [
+      'ResponseToFetchProcessCard',
+      () => ({
+        type: 'ResponseToFetchProcessCard',
+        controlBlock: reply(),
+        feedback: [feedbackEntry('0801'), feedbackEntry('3801')],
+        processCards: [
+          {
+            messageId: 'a',
+            creation: '2026-11-29T10:00:00Z',
+            forwarding: '2026-11-29T10:01:00Z',
+            reception: '2026-11-29T10:02:00Z',
+            subject: 'S',
+            inspections: [
+              {
+                timestamp: { plain: '2026-11-29T10:00:00Z' },
+                subjectName: 'CN=x',
+                issuerName: 'CN=y',
+                serialNumber: '12',
+                certType: 'advanced',
+                mathResult: 'ok',
+                offlineResult: 'valid',
+                onlineResult: undefined,
+              },
+            ],
+          },
+        ],
+      }),
+      'FetchProcessCard',
+    ],
+    [
+      'ResponseToPartialFetchDelivery',
+      () => ({
+        type: 'ResponseToPartialFetchDelivery',
+        controlBlock: reply(),
+        feedback: [feedbackEntry('0801')],
+        chunk: { chunkNumber: 1, totalChunkNumbers: 3, totalMessageSize: 34 },
+        messageId: 'gross',
+        chunkBlob: bufferSource(Buffer.from('chunk')),
+      }),
+      'PartialFetchDelivery',
+    ],
+    [
+      'ResponseToPartialStoreDelivery',
+      () => ({
+        type: 'ResponseToPartialStoreDelivery',
+        controlBlock: reply(),
+        feedback: [feedbackEntry('0801')],
+        insideFeedback: [feedbackEntry('0800')],
+        chunk: { chunkNumber: 3, receivedChunks: [1, 2, 3], totalChunkNumbers: 3 },
+      }),
+      'PartialStoreDelivery',
+    ],
     ['ResponseToExitDialog', () => ({ type: 'ResponseToExitDialog', controlBlock: { ...reply(), challenge: undefined }, feedback: [feedbackEntry('0800')] }), 'ExitDialog'],
   ];
   for (const [type, make, requestType] of responses) {
@@ -158,7 +272,11 @@ describe('responses: build → sign → encrypt → decode → ControlBlock chec
       const d = await roundTrip(built, 'bob');
       expect(d.message.type).toBe(type);
       expect(d.signature).toMatchObject({ present: true, valid: true, allPartsSigned: true, trust: 'pinned', wrapper: 'SupplierSignature' });
-      checkResponseControlBlock(d.message.type, d.message.controlBlock, { ...sent, sequenceNumber: type === 'ResponseToInitDialog' ? undefined : sent.sequenceNumber, conversationId: requestType === 'InitDialog' ? undefined : '77' });
+      checkResponseControlBlock(d.message.type, d.message.controlBlock, {
+        ...sent,
+        sequenceNumber: type === 'ResponseToInitDialog' ? undefined : sent.sequenceNumber,
+        conversationId: requestType === 'InitDialog' ? undefined : '77',
+      });
       expect(d.message.feedback.map((f) => f.code)).toEqual((spec as unknown as { feedback: Array<{ code: string }> }).feedback.map((f) => f.code));
       if (type === 'ResponseToGetMessageId') expect(d.message.order.messageId).toBe('neu-1');
       if (type === 'ResponseToFetchProcessCard') {
@@ -183,7 +301,12 @@ describe('responses: build → sign → encrypt → decode → ControlBlock chec
 
 describe('algorithms', () => {
   it('transport layer in every receivable variant', async () => {
-    const built = await buildRequest({ type: 'ExitDialog', controlBlock: cb({ conversationId: '1', sequenceNumber: 0, response: 'r' }), nonIntermediaryCertificates: clientCerts(false), signer: clientSigner() });
+    const built = await buildRequest({
+      type: 'ExitDialog',
+      controlBlock: cb({ conversationId: '1', sequenceNumber: 0, response: 'r' }),
+      nonIntermediaryCertificates: clientCerts(false),
+      signer: clientSigner(),
+    });
     const variants = [
       { symmetric: SYM.aes256gcm, ivLength: 16 as const },
       { symmetric: SYM.aes128gcm },
@@ -219,7 +342,10 @@ describe('algorithms', () => {
       const built = await buildRequest({
         type: 'InitDialog',
         controlBlock: cb(),
-        nonIntermediaryCertificates: [{ role: 'CipherCertificateOriginator', certificate: bob().certificate }, { role: 'SignatureCertificateOriginator', certificate: key.certificate }],
+        nonIntermediaryCertificates: [
+          { role: 'CipherCertificateOriginator', certificate: bob().certificate },
+          { role: 'SignatureCertificateOriginator', certificate: key.certificate },
+        ],
         signer: { privateKey: key.privateKey, certificate: key.certificate, ...(method ? { signatureMethod: method } : {}), ...(digest ? { digestMethod: digest } : {}) },
       });
       const d = await roundTrip(built, 'im');
@@ -308,14 +434,84 @@ describe('algorithms', () => {
     expect((await decryptSymmetricBuffer({ algorithm: SYM.aes256cbc, ivLengthElement: 12 }, key, ct, scope, 'content-decryption', 't')).toString()).toBe('Hallo Welt');
     const gcm = await encryptSymmetricBuffer(SYM.aes256gcm, 12, key, Buffer.from('Hallo Welt'));
     gcm[gcm.length - 1] = gcm[gcm.length - 1]! ^ 1;
-    await expect(decryptSymmetricBuffer({ algorithm: SYM.aes256gcm, ivLengthElement: 12 }, key, gcm, scope, 'content-decryption', 't')).rejects.toMatchObject({ kind: 'content-decryption' });
-    await expect(decryptSymmetricBuffer({ algorithm: SYM.aes256gcm, ivLengthElement: 13 }, key, gcm, scope, 'content-decryption', 't')).rejects.toMatchObject({ kind: 'unsupported-algorithm' });
+    await expect(decryptSymmetricBuffer({ algorithm: SYM.aes256gcm, ivLengthElement: 12 }, key, gcm, scope, 'content-decryption', 't')).rejects.toMatchObject({
+      kind: 'content-decryption',
+    });
+    await expect(decryptSymmetricBuffer({ algorithm: SYM.aes256gcm, ivLengthElement: 13 }, key, gcm, scope, 'content-decryption', 't')).rejects.toMatchObject({
+      kind: 'unsupported-algorithm',
+    });
   });
 });
 
 describe('feedback codes', () => {
   it('every code of PROTOCOL.md §9 has German and English texts of our own', () => {
-    const codes = ['0800', '0801', '3500', '3501', '3700', '3701', '3702', '3703', '3704', '3705', '3706', '3707', '3708', '3800', '3801', '3802', '3803', '3950', '3951', '3952', '9000', '9100', '9200', '9201', '9202', '9300', '9400', '9500', '9501', '9502', '9503', '9600', '9601', '9602', '9603', '9700', '9701', '9704', '9705', '9706', '9707', '9708', '9709', '9710', '9711', '9712', '9800', '9801', '9802', '9803', '9804', '9805', '9806', '9807', '9808', '9809', '9810', '9811', '9900', '9901', '9902', '9903', '9904', '9905', '9950'];
+    const codes = [
+      '0800',
+      '0801',
+      '3500',
+      '3501',
+      '3700',
+      '3701',
+      '3702',
+      '3703',
+      '3704',
+      '3705',
+      '3706',
+      '3707',
+      '3708',
+      '3800',
+      '3801',
+      '3802',
+      '3803',
+      '3950',
+      '3951',
+      '3952',
+      '9000',
+      '9100',
+      '9200',
+      '9201',
+      '9202',
+      '9300',
+      '9400',
+      '9500',
+      '9501',
+      '9502',
+      '9503',
+      '9600',
+      '9601',
+      '9602',
+      '9603',
+      '9700',
+      '9701',
+      '9704',
+      '9705',
+      '9706',
+      '9707',
+      '9708',
+      '9709',
+      '9710',
+      '9711',
+      '9712',
+      '9800',
+      '9801',
+      '9802',
+      '9803',
+      '9804',
+      '9805',
+      '9806',
+      '9807',
+      '9808',
+      '9809',
+      '9810',
+      '9811',
+      '9900',
+      '9901',
+      '9902',
+      '9903',
+      '9904',
+      '9905',
+      '9950',
+    ];
     for (const code of codes) {
       const entry = FEEDBACK_CODES.find((c) => c.code === code);
       expect(entry, code).toBeDefined();

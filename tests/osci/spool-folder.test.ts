@@ -50,7 +50,7 @@ describe.skipIf(process.platform === 'win32')('a reused folder of a fixed name (
     }
   };
 
-  it('is created 0700 when missing and reused when it is this user\'s alone', () => {
+  it("is created 0700 when missing and reused when it is this user's alone", () => {
     const dir = path.join(scratch, 'neu');
     expect(kindOf(dir)).toBe('ok');
     expect(statSync(dir).mode & 0o777).toBe(0o700);

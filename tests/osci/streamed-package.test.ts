@@ -45,7 +45,9 @@ describe('a streamed ContentPackage', () => {
       ],
       signer: { privateKey: alice.privateKey, certificate: alice.certificate, certificateId: certificateElementId('SignatureCertificateOriginator', alice.certificate) },
     });
-    const encrypted = await encryptContainer(container, [{ certificate: bob.certificate, certificateId: certificateElementId('CipherCertificateAddressee', bob.certificate) }], { id: 'encdata_0' });
+    const encrypted = await encryptContainer(container, [{ certificate: bob.certificate, certificateId: certificateElementId('CipherCertificateAddressee', bob.certificate) }], {
+      id: 'encdata_0',
+    });
     return { xml: contentPackageXml([encrypted]), attachments: container.attachments };
   }
 
@@ -99,5 +101,4 @@ describe('a streamed ContentPackage', () => {
     expect((await readAll(source, 1e8)).toString('utf8')).toBe(text);
     expect(text).not.toContain('\r');
   });
-
 });

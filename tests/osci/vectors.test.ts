@@ -248,9 +248,7 @@ describe('reference vectors decode as the manifest says', () => {
         // content layer
         const content = await decodeContent(m, { keys, scope: d.scope });
         if (entry.content_package_order) {
-          expect(
-            content.items.map((i) => (i.kind === 'plain' ? `ContentContainer#${i.container.id}` : `EncryptedData#${i.encryptedDataId}`)),
-          ).toEqual(entry.content_package_order);
+          expect(content.items.map((i) => (i.kind === 'plain' ? `ContentContainer#${i.container.id}` : `EncryptedData#${i.encryptedDataId}`))).toEqual(entry.content_package_order);
         }
         for (const exp of entry.encrypted_data ?? []) {
           await checkEncrypted(encryptedById(content, exp.Id)!, exp);

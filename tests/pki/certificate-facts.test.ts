@@ -44,13 +44,7 @@ describe('facts of the reference certificates', () => {
     expect(facts.validFrom).toBe('2021-06-04T12:34:30.000Z');
     expect(facts.validTo).toBe('2036-05-03T07:18:12.000Z');
     expect(facts.keyUsage).toEqual(['digitalSignature', 'keyEncipherment', 'dataEncipherment']);
-    expect(facts.extendedKeyUsage?.map((e) => e.name ?? e.oid)).toEqual([
-      'clientAuth',
-      'emailProtection',
-      'msDocumentSigning',
-      'msSmartcardLogin',
-      'serverAuth',
-    ]);
+    expect(facts.extendedKeyUsage?.map((e) => e.name ?? e.oid)).toEqual(['clientAuth', 'emailProtection', 'msDocumentSigning', 'msSmartcardLogin', 'serverAuth']);
     expect(facts.key).toEqual({ algorithm: 'RSA', bits: 4096 });
     expect(facts.signatureAlgorithm).toBe('sha256WithRSAEncryption');
     const sha256 = createHash('sha256').update(bob.raw).digest('hex').toUpperCase().match(/../g)?.join(':');
@@ -104,9 +98,7 @@ describe('facts of the reference certificates', () => {
     expect(facts.extendedKeyUsage).toBeNull();
     expect(facts.signatureAlgorithm).toBe('ecdsa-with-SHA256');
     expect(facts.suitableFor).toEqual({ cipher: false, signature: true });
-    expect(codes(describeCertificate(vectorCertificate('alice_signature_ec256'), { at: during, roles: ['cipher'] }).warnings)).toEqual([
-      'wrong-key-usage',
-    ]);
+    expect(codes(describeCertificate(vectorCertificate('alice_signature_ec256'), { at: during, roles: ['cipher'] }).warnings)).toEqual(['wrong-key-usage']);
   });
 
   it('validity warnings relative to the time asked for', () => {

@@ -49,9 +49,16 @@ describe('postfach pki init', () => {
     };
     expect(report.ok).toBe(true);
     expect(report.dir).toBe(pkiDir);
-    expect(report.files.map((f) => path.basename(f)).sort()).toEqual(
-      ['ca.cer', 'intermediary.cer', 'intermediary.p12', 'municipality.cer', 'municipality.p12', 'password', 'sender.cer', 'sender.p12'],
-    );
+    expect(report.files.map((f) => path.basename(f)).sort()).toEqual([
+      'ca.cer',
+      'intermediary.cer',
+      'intermediary.p12',
+      'municipality.cer',
+      'municipality.p12',
+      'password',
+      'sender.cer',
+      'sender.p12',
+    ]);
     expect(report.certificates.municipality?.subject).toBe('CN=Sozialamt Musterstadt,OU=Sozialamt,O=Stadt Musterstadt,L=Musterstadt,C=DE');
     expect(report.certificates.sender?.keyBits).toBe(3072);
     expect(statSync(path.join(pkiDir, 'municipality.p12')).mode & 0o777).toBe(0o600);
@@ -116,10 +123,9 @@ describe('postfach pki show', () => {
   });
 
   it('a vector p12 with the PIN from the environment: key, alias, the two CA certificates, trust', () => {
-    const shown = postfach(
-      ['pki', 'show', vectorPath('certs/bob_signature_4096.p12'), '--password-env', 'PIN', '--ca', vectorPath('certs/governikus_root_ca_3_pn.cer')],
-      { PIN: VECTOR_PIN },
-    );
+    const shown = postfach(['pki', 'show', vectorPath('certs/bob_signature_4096.p12'), '--password-env', 'PIN', '--ca', vectorPath('certs/governikus_root_ca_3_pn.cer')], {
+      PIN: VECTOR_PIN,
+    });
     expect(shown.status).toBe(0);
     expect(shown.stdout).toContain('Art: PKCS#12-Schlüsseldatei mit 1 Schlüssel und 2 weiteren Zertifikaten');
     expect(shown.stdout).toContain('Schlüssel 1 (Alias „bob signature 4096“)');

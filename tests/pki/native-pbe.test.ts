@@ -60,7 +60,25 @@ function tripleDesFile(password: string, options: { useMac?: boolean } = {}): Bu
       if (r.status !== 0) throw new Error(`openssl ${args[0]}: ${r.stderr}`);
     };
     run(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'key.pem', '-out', 'cert.pem', '-days', '30', '-subj', '/CN=Sozialamt Beispielhausen (erfunden)']);
-    run(['pkcs12', '-export', '-inkey', 'key.pem', '-in', 'cert.pem', '-keypbe', 'PBE-SHA1-3DES', '-certpbe', 'PBE-SHA1-3DES', '-iter', '2048', ...(options.useMac === false ? ['-nomac'] : ['-macalg', 'sha1']), '-passout', 'env:P12_PASSWORD', '-out', 'file.p12']);
+    run([
+      'pkcs12',
+      '-export',
+      '-inkey',
+      'key.pem',
+      '-in',
+      'cert.pem',
+      '-keypbe',
+      'PBE-SHA1-3DES',
+      '-certpbe',
+      'PBE-SHA1-3DES',
+      '-iter',
+      '2048',
+      ...(options.useMac === false ? ['-nomac'] : ['-macalg', 'sha1']),
+      '-passout',
+      'env:P12_PASSWORD',
+      '-out',
+      'file.p12',
+    ]);
     return readFileSync(path.join(dir, 'file.p12'));
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -84,7 +102,7 @@ describe('PKCS#12 bags decrypted on node:crypto', () => {
     sameAsForge(fixture(name), password);
   });
 
-  it('a file with 3DES key AND certificate bags goes through OpenSSL for both and gives forge\'s bytes', () => {
+  it("a file with 3DES key AND certificate bags goes through OpenSSL for both and gives forge's bytes", () => {
     const file = tripleDesFile('Muster-Passwort-2026');
     sameAsForge(file, 'Muster-Passwort-2026');
     // the certificates really are in an EncryptedData under 3DES (so nativePkcs12PbeCipher read them)
@@ -104,7 +122,7 @@ describe('PKCS#12 bags decrypted on node:crypto', () => {
     }
   });
 
-  it('a shrouded key bag: OpenSSL decrypts it to forge\'s PrivateKeyInfo; a wrong password gives null; charged to the budget', () => {
+  it("a shrouded key bag: OpenSSL decrypts it to forge's PrivateKeyInfo; a wrong password gives null; charged to the budget", () => {
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const key = forge.pki.privateKeyFromPem(privateKey.export({ format: 'pem', type: 'pkcs1' }).toString());
     const info = forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(key));
@@ -127,7 +145,7 @@ describe('PKCS#12 bags decrypted on node:crypto', () => {
     expect(charged).toEqual([]);
   });
 
-  it('a SafeContents under PKCS#12 PBE 3DES decrypts with des-ede3-cbc to forge\'s bytes; RC2 is left to forge', () => {
+  it("a SafeContents under PKCS#12 PBE 3DES decrypts with des-ede3-cbc to forge's bytes; RC2 is left to forge", () => {
     const { asn1 } = forge;
     const salt = Buffer.from('0102030405060708', 'hex');
     const params = asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
@@ -136,7 +154,8 @@ describe('PKCS#12 bags decrypted on node:crypto', () => {
     ]);
     const plain = Buffer.from('Erfundene Sicherheitsdaten '.repeat(40));
     // encrypted by forge alone: its key derivation and its 3DES
-    const kdf = (forge as unknown as { pbe: { generatePkcs12Key: (pw: string, s: forge.util.ByteStringBuffer, id: number, it: number, n: number) => forge.util.ByteStringBuffer } }).pbe.generatePkcs12Key;
+    const kdf = (forge as unknown as { pbe: { generatePkcs12Key: (pw: string, s: forge.util.ByteStringBuffer, id: number, it: number, n: number) => forge.util.ByteStringBuffer } })
+      .pbe.generatePkcs12Key;
     const key = kdf('Geheim-2026', forge.util.createBuffer(salt.toString('binary')), 1, 2048, 24);
     const iv = kdf('Geheim-2026', forge.util.createBuffer(salt.toString('binary')), 2, 2048, 8);
     const des = (forge as unknown as { des: { startEncrypting(key: forge.util.ByteStringBuffer, iv: forge.util.ByteStringBuffer, output: null): forge.cipher.BlockCipher } }).des;

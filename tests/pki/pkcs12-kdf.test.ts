@@ -32,7 +32,7 @@ describe('PKCS#12 key derivation on node:crypto', () => {
     expect(() => sha1Iterated(randomBytes(19), 1)).toThrow(RangeError);
   });
 
-  it('gives forge\'s bytes for every purpose, digest, salt, password and length', () => {
+  it("gives forge's bytes for every purpose, digest, salt, password and length", () => {
     const passwords: Array<string | null> = [null, '', '123456', 'Grüße-€-ßß', 'x'.repeat(70), '\u{1F600}emoji'];
     let cases = 0;
     for (const digest of ['sha1', 'sha256', 'sha512']) {

@@ -29,9 +29,7 @@ describe('createTestPki / loadTestPki', () => {
   });
 
   it('writes ca.cer, {intermediary,sender,municipality}.p12/.cer and password with restrictive permissions', () => {
-    expect(created.files.map((f) => path.basename(f)).sort()).toEqual(
-      ['ca.cer', 'password', ...TEST_PKI_ROLES.flatMap((r) => [`${r}.p12`, `${r}.cer`])].sort(),
-    );
+    expect(created.files.map((f) => path.basename(f)).sort()).toEqual(['ca.cer', 'password', ...TEST_PKI_ROLES.flatMap((r) => [`${r}.p12`, `${r}.cer`])].sort());
     const mode = (f: string): number => statSync(f).mode & 0o777;
     expect(mode(files.password)).toBe(0o600);
     for (const role of TEST_PKI_ROLES) {
@@ -61,9 +59,7 @@ describe('createTestPki / loadTestPki', () => {
   it('certificates: invented subjects, RSA 3072, all four key usages, chain to ca.cer, no warnings', () => {
     const pki = loadTestPki(dir);
     expect(describeCertificate(pki.ca).subject.rfc2253).toBe('CN=OSCI-Postfach Test-CA,O=OSCI-Postfach Übungsumgebung,C=DE');
-    expect(describeCertificate(pki.municipality.certificate).subject.rfc2253).toBe(
-      'CN=Sozialamt Musterstadt,OU=Sozialamt,O=Stadt Musterstadt,L=Musterstadt,C=DE',
-    );
+    expect(describeCertificate(pki.municipality.certificate).subject.rfc2253).toBe('CN=Sozialamt Musterstadt,OU=Sozialamt,O=Stadt Musterstadt,L=Musterstadt,C=DE');
     expect(describeCertificate(pki.sender.certificate).subject.commonName).toBe('Sozialplattform (Test)');
     for (const role of TEST_PKI_ROLES) {
       const entry = pki[role];

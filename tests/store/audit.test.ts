@@ -85,7 +85,10 @@ describe('audit log', () => {
     // stored as code and parameters (versioned JSON), said in words when read
     const settings = entries.find((e) => e.action === 'settings-changed')!;
     expect(JSON.parse(settings.detail!)).toEqual({ v: 1, event: 'retention', changes: ['retention.transferredDays=30→14'] });
-    expect(auditWords(settings.action, settings.detail)).toEqual({ de: 'Einstellungen geändert: Aufbewahrung nach Übertragung von 30 auf 14 Tage', en: 'Settings changed: Retention after transfer from 30 to 14 days' });
+    expect(auditWords(settings.action, settings.detail)).toEqual({
+      de: 'Einstellungen geändert: Aufbewahrung nach Übertragung von 30 auf 14 Tage',
+      en: 'Settings changed: Retention after transfer from 30 to 14 days',
+    });
     // the caller's detail is reduced to technical characters
     expect(JSON.parse(entries.find((e) => e.action === 'exported')!.detail!)).toEqual({ v: 1, format: 'pdf,xml ?mit Anlagen?' });
     expect(auditWords('fetched', entries[1]!.detail)).toEqual({ de: 'Abgerufen', en: 'Fetched' });
@@ -142,11 +145,35 @@ describe('audit log', () => {
     expect(text.endsWith('\r\n')).toBe(true);
     expect(text.replace(/\r\n/g, '').includes('\n')).toBe(false);
     const rows = parseCsv(text);
-    expect(rows[0]).toEqual(['Lfd. Nr.', 'Zeitpunkt', 'Benutzer', 'Aktion', 'Aktion (Code)', 'Nachricht (Nr.)', 'OSCI-Nachrichten-ID', 'Angabe', 'Angabe (Code)', 'Prüfsumme (SHA-256)', 'Zeitpunkt (ISO 8601)']);
+    expect(rows[0]).toEqual([
+      'Lfd. Nr.',
+      'Zeitpunkt',
+      'Benutzer',
+      'Aktion',
+      'Aktion (Code)',
+      'Nachricht (Nr.)',
+      'OSCI-Nachrichten-ID',
+      'Angabe',
+      'Angabe (Code)',
+      'Prüfsumme (SHA-256)',
+      'Zeitpunkt (ISO 8601)',
+    ]);
     const entries = store.auditEntries();
     const office = officeTime('Europe/Berlin');
     expect(rows.slice(1)).toEqual(
-      entries.map((e) => [String(e.seq), office.stated(e.at), e.osUser, expect.any(String), e.action, e.deliveryId === null ? '' : String(e.deliveryId), e.messageId ?? '', auditWords(e.action, e.detail).de, e.detail ?? '', e.hash, office.iso(e.at)]),
+      entries.map((e) => [
+        String(e.seq),
+        office.stated(e.at),
+        e.osUser,
+        expect.any(String),
+        e.action,
+        e.deliveryId === null ? '' : String(e.deliveryId),
+        e.messageId ?? '',
+        auditWords(e.action, e.detail).de,
+        e.detail ?? '',
+        e.hash,
+        office.iso(e.at),
+      ]),
     );
     // the moment, stated in the office zone (German summer or winter time), and the same moment with its offset
     for (const row of rows.slice(1)) {
@@ -181,22 +208,40 @@ describe('audit log', () => {
 describe('audit log in words', () => {
   it('says entries written before schema 9 (free text) in German and English, from the same parameters', () => {
     const cases: Array<[string, string, string, string]> = [
-      ['store-created', 'wrappers=recovery,password,safestorage:clerk', 'Datenspeicher angelegt; Zugang mit Wiederherstellungsschlüssel, Passwort, Schlüsselspeicher des Betriebssystems (clerk)', 'Data store created; access by recovery key, password, operating system key store (clerk)'],
+      [
+        'store-created',
+        'wrappers=recovery,password,safestorage:clerk',
+        'Datenspeicher angelegt; Zugang mit Wiederherstellungsschlüssel, Passwort, Schlüsselspeicher des Betriebssystems (clerk)',
+        'Data store created; access by recovery key, password, operating system key store (clerk)',
+      ],
       ['fetched', 'attachments=2 content=file', 'Abgerufen, mit 2 OSCI-Anhängen', 'Fetched, with 2 OSCI attachments'],
       ['fetched', 'attachments=0 content=inline nicht-lesbar', 'Abgerufen, nicht lesbar', 'Fetched, not readable'],
       ['fetched', 'attachments=0 content=inline', 'Abgerufen', 'Fetched'],
       ['exported', 'pdf', 'Als PDF exportiert', 'Exported as PDF'],
       ['exported', 'abnahmeprotokoll', 'Abnahmeprotokoll erstellt', 'Acceptance record created'],
       ['retention-deleted', 'reason=trash', 'Nach Ablauf der Aufbewahrungsfrist gelöscht (lag im Papierkorb)', 'Deleted when its retention period ended (was in the trash)'],
-      ['settings-changed', `mailbox identity set: cipher certificate sha256=${'ab'.repeat(32)}`, 'Postfachschlüssel eingerichtet (Zertifikat SHA-256 ABABABABABABABAB…)', 'Mailbox key set up (certificate SHA-256 ABABABABABABABAB…)'],
+      [
+        'settings-changed',
+        `mailbox identity set: cipher certificate sha256=${'ab'.repeat(32)}`,
+        'Postfachschlüssel eingerichtet (Zertifikat SHA-256 ABABABABABABABAB…)',
+        'Mailbox key set up (certificate SHA-256 ABABABABABABABAB…)',
+      ],
       ['settings-changed', 'mailbox connection changed', 'Verbindung zum Intermediär geändert', 'Connection to the intermediary changed'],
-      ['settings-changed', 'retention.transferredDays=30→14 retention.trashDays=30→7', 'Einstellungen geändert: Aufbewahrung nach Übertragung von 30 auf 14 Tage; Aufbewahrung im Papierkorb von 30 auf 7 Tage', 'Settings changed: Retention after transfer from 30 to 14 days; Retention in the trash from 30 to 7 days'],
+      [
+        'settings-changed',
+        'retention.transferredDays=30→14 retention.trashDays=30→7',
+        'Einstellungen geändert: Aufbewahrung nach Übertragung von 30 auf 14 Tage; Aufbewahrung im Papierkorb von 30 auf 7 Tage',
+        'Settings changed: Retention after transfer from 30 to 14 days; Retention in the trash from 30 to 7 days',
+      ],
       ['key-wrapper-changed', 'password set', 'Passwort für den Datenspeicher gesetzt', 'Password for the data store set'],
       ['key-wrapper-changed', 'removed: safestorage:clerk', 'Zugang entfernt: Schlüsselspeicher des Betriebssystems (clerk)', 'Access removed: operating system key store (clerk)'],
     ];
     for (const [action, detail, de, en] of cases) expect(auditWords(action, detail)).toEqual({ de, en });
     // a detail neither form explains: the action's words, then the detail as written
-    expect(auditWords('settings-changed', 'trusted CA added: xyz')).toEqual({ de: 'Einstellungen geändert (Angabe: trusted CA added: xyz)', en: 'Settings changed (detail: trusted CA added: xyz)' });
+    expect(auditWords('settings-changed', 'trusted CA added: xyz')).toEqual({
+      de: 'Einstellungen geändert (Angabe: trusted CA added: xyz)',
+      en: 'Settings changed (detail: trusted CA added: xyz)',
+    });
   });
 
   it('writes the CSV in NFC: a user name written decomposed goes out composed (bytes compared)', async () => {

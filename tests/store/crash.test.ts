@@ -103,7 +103,11 @@ describe('a save killed with SIGKILL', () => {
     expect(store.list().total).toBe(1);
     expect(store.auditEntries().filter((e) => e.messageId === `crash-${scenario}`)).toEqual([]);
     // fetching it again after the crash stores it whole
-    const again = await store.saveDelivery({ messageId: `crash-${scenario}`, content: Buffer.from('<x/>'), attachments: [{ name: 'z', mimeType: 'x/y', content: patternBytes(MiB, 'again') }] });
+    const again = await store.saveDelivery({
+      messageId: `crash-${scenario}`,
+      content: Buffer.from('<x/>'),
+      attachments: [{ name: 'z', mimeType: 'x/y', content: patternBytes(MiB, 'again') }],
+    });
     expect(again.created).toBe(true);
     store.close();
   });

@@ -15,7 +15,9 @@ describe('the stored Creation check', () => {
   it('is kept as a code with the fetch time beside it; damaged or absent reads as none', async () => {
     const { store, dbPath } = await newStore();
     const future = await store.saveDelivery(
-      delivery(1, { processCard: { creation: '2099-01-01T00:00:00Z', creationCheck: creationCheckJson({ code: 'future', reference: '2026-11-28T09:00:00.000Z', toleranceSeconds: 300 }) } }),
+      delivery(1, {
+        processCard: { creation: '2099-01-01T00:00:00Z', creationCheck: creationCheckJson({ code: 'future', reference: '2026-11-28T09:00:00.000Z', toleranceSeconds: 300 }) },
+      }),
     );
     const unchecked = await store.saveDelivery(delivery(2));
     const damaged = await store.saveDelivery(delivery(3, { processCard: { creation: '2026-11-01T08:00:00Z', creationCheck: creationCheckJson({ code: 'plausible' }) } }));

@@ -46,8 +46,23 @@ describe('encryption at rest', () => {
     const raw = await rawDatabase(dbPath);
     raw.db.close();
     const dataKey = raw.dataKey;
-    const needles = [...names, SECRET_DOC, SUBJECT, 'Hauptstraße', 'Musterstadt', 'familienname', 'Kontoauszug', PASSWORD, recoveryKey,
-      recoveryKey.replace(/-/g, ''), dataKey, dataKey.toString('hex'), dataKey.toString('base64'), 'SQLite format 3', 'CREATE TABLE'];
+    const needles = [
+      ...names,
+      SECRET_DOC,
+      SUBJECT,
+      'Hauptstraße',
+      'Musterstadt',
+      'familienname',
+      'Kontoauszug',
+      PASSWORD,
+      recoveryKey,
+      recoveryKey.replace(/-/g, ''),
+      dataKey,
+      dataKey.toString('hex'),
+      dataKey.toString('base64'),
+      'SQLite format 3',
+      'CREATE TABLE',
+    ];
 
     const files = readdirSync(dir);
     expect(files).toEqual(expect.arrayContaining(['postfach.db', 'postfach.db-wal', 'postfach.db-shm', 'postfach.db.keys.json', 'postfach.db.files']));

@@ -49,7 +49,14 @@ describe('full disk', () => {
     const a1 = patternBytes(1_000_000, 'a1');
     const a2 = patternBytes(1_000_000, 'a2');
     await expect(
-      store.saveDelivery(delivery(1, { attachments: [{ name: 'a1.pdf', mimeType: 'application/pdf', content: a1 }, { name: 'a2.pdf', mimeType: 'application/pdf', content: a2 }] })),
+      store.saveDelivery(
+        delivery(1, {
+          attachments: [
+            { name: 'a1.pdf', mimeType: 'application/pdf', content: a1 },
+            { name: 'a2.pdf', mimeType: 'application/pdf', content: a2 },
+          ],
+        }),
+      ),
     ).rejects.toMatchObject({ kind: 'store-full', detail: expect.stringContaining('ENOSPC') });
     expect(disk.written).toBe(1_500_000);
     expect(store.list().total).toBe(0);
@@ -59,7 +66,14 @@ describe('full disk', () => {
     store.close();
 
     const reopened = await PostfachStore.open(dbPath, { password: PASSWORD });
-    const { id } = await reopened.saveDelivery(delivery(1, { attachments: [{ name: 'a1.pdf', mimeType: 'application/pdf', content: a1 }, { name: 'a2.pdf', mimeType: 'application/pdf', content: a2 }] }));
+    const { id } = await reopened.saveDelivery(
+      delivery(1, {
+        attachments: [
+          { name: 'a1.pdf', mimeType: 'application/pdf', content: a1 },
+          { name: 'a2.pdf', mimeType: 'application/pdf', content: a2 },
+        ],
+      }),
+    );
     const r = reopened.getDelivery(id);
     expect(sha256(await reopened.readAttachment(r.attachments[1]?.id ?? -1))).toBe(sha256(a2));
     reopened.close();
@@ -74,7 +88,9 @@ describe('full disk', () => {
     for (let i = 0; i < 500 && failure === undefined; i++) {
       try {
         // 100 KiB inline content each, plus a small attachment in a blob file
-        const r = await capped.saveDelivery(delivery(i, { content: patternBytes(100 * 1024, `c${i}`), attachments: [{ name: 'a.txt', mimeType: 'text/plain', content: patternBytes(5000, `a${i}`) }] }));
+        const r = await capped.saveDelivery(
+          delivery(i, { content: patternBytes(100 * 1024, `c${i}`), attachments: [{ name: 'a.txt', mimeType: 'text/plain', content: patternBytes(5000, `a${i}`) }] }),
+        );
         saved.push(r.id);
       } catch (error) {
         failure = error;

@@ -120,7 +120,7 @@ describe('recovery key', () => {
 });
 
 describe('OS key store protector', () => {
-  it('opens the store without a password; another user\'s protector cannot', async () => {
+  it("opens the store without a password; another user's protector cannot", async () => {
     const protector = softwareProtector();
     const { store, dbPath } = await newStore({ protector });
     await store.saveDelivery(delivery(1));
@@ -143,7 +143,13 @@ describe('OS key store protector', () => {
   });
 
   it('a protector that cannot give the key back is refused before the store relies on it', async () => {
-    const broken = { id: 'safestorage:broken', wrap: (k: Uint8Array) => Buffer.from(k).reverse(), unwrap: () => { throw new Error('keychain locked'); } };
+    const broken = {
+      id: 'safestorage:broken',
+      wrap: (k: Uint8Array) => Buffer.from(k).reverse(),
+      unwrap: () => {
+        throw new Error('keychain locked');
+      },
+    };
     expect(await kindOf(newStore({ protector: broken }))).toBe('store-key-unavailable');
     const { store } = await newStore();
     expect(await kindOf(store.addProtector(broken))).toBe('store-key-unavailable');
@@ -157,7 +163,12 @@ describe('OS key store protector', () => {
     const clerkB = softwareProtector('safestorage:clerk-b');
     await store.addProtector(clerkA);
     await store.addProtector(clerkB);
-    expect(store.keyWrappers().map((w) => w.id).sort()).toEqual(['password', 'recovery', 'safestorage:clerk-a', 'safestorage:clerk-b']);
+    expect(
+      store
+        .keyWrappers()
+        .map((w) => w.id)
+        .sort(),
+    ).toEqual(['password', 'recovery', 'safestorage:clerk-a', 'safestorage:clerk-b']);
     await store.removeKeyWrapper('password');
     await store.removeKeyWrapper('safestorage:clerk-a');
     expect(await kindOf(store.removeKeyWrapper('nonexistent'))).toBe('store-key-unavailable');
@@ -172,11 +183,16 @@ describe('OS key store protector', () => {
     expect(await kindOf(PostfachStore.open(dbPath, { recoveryKey }))).toBe('store-key-unavailable');
   });
 
-  it('two open instances adding wrappers do not lose each other\'s change', async () => {
+  it("two open instances adding wrappers do not lose each other's change", async () => {
     const { store, dbPath } = await newStore();
     const second = await PostfachStore.open(dbPath, { password: PASSWORD });
     await Promise.all([store.addProtector(softwareProtector('safestorage:x')), second.addProtector(softwareProtector('safestorage:y'))]);
-    expect(store.keyWrappers().map((w) => w.id).sort()).toEqual(['password', 'recovery', 'safestorage:x', 'safestorage:y']);
+    expect(
+      store
+        .keyWrappers()
+        .map((w) => w.id)
+        .sort(),
+    ).toEqual(['password', 'recovery', 'safestorage:x', 'safestorage:y']);
     expect(readKeyFile(`${dbPath}.keys.json`).revision).toBe(3);
     store.close();
     second.close();
@@ -236,7 +252,7 @@ describe('damaged stores', () => {
     (await PostfachStore.open(dbPath, { password: PASSWORD })).close();
   });
 
-  it('corrupt database (garbage, truncated, a flipped byte in a page, another store\'s key file): store-corrupt', async () => {
+  it("corrupt database (garbage, truncated, a flipped byte in a page, another store's key file): store-corrupt", async () => {
     const { store, dbPath } = await newStore();
     for (let i = 0; i < 30; i++) await store.saveDelivery(delivery(i));
     store.close();

@@ -32,16 +32,62 @@ async function seedDeliveries(db: Db, filesDir: string): Promise<void> {
     `INSERT INTO deliveries(id, message_id, subject, creation_at, fetched_at, read_at, applicants, applicant_sort, benefit_code, benefit_text,
        application_date, is_test, attachment_count, signature_status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  insert.run(1, 'legacy-msg-1', 'Antrag BuT', Date.UTC(2026, 9, 1), Date.UTC(2026, 9, 2), Date.UTC(2026, 9, 3), '["Łukasiewicz, Jan"]', 'lukasiewicz, jan', 'BUT', 'Bildung und Teilhabe', '2026-09-30', 0, 1, 'gueltig');
-  insert.run(2, 'legacy-msg-2', 'Antrag HzL', Date.UTC(2026, 9, 5), Date.UTC(2026, 9, 6), null, '["Öztürk, Ayşe"]', 'ozturk, ayse', 'HZL', 'Hilfe zum Lebensunterhalt', null, 1, 0, 'ungueltig');
+  insert.run(
+    1,
+    'legacy-msg-1',
+    'Antrag BuT',
+    Date.UTC(2026, 9, 1),
+    Date.UTC(2026, 9, 2),
+    Date.UTC(2026, 9, 3),
+    '["Łukasiewicz, Jan"]',
+    'lukasiewicz, jan',
+    'BUT',
+    'Bildung und Teilhabe',
+    '2026-09-30',
+    0,
+    1,
+    'gueltig',
+  );
+  insert.run(
+    2,
+    'legacy-msg-2',
+    'Antrag HzL',
+    Date.UTC(2026, 9, 5),
+    Date.UTC(2026, 9, 6),
+    null,
+    '["Öztürk, Ayşe"]',
+    'ozturk, ayse',
+    'HZL',
+    'Hilfe zum Lebensunterhalt',
+    null,
+    1,
+    0,
+    'ungueltig',
+  );
   const details = db.prepare(
     `INSERT INTO delivery_details(delivery_id, sender_cert, inspection_report, signature_result, content_size, content_sha256, content_type, content_blob, content_inline)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  details.run(1, Buffer.from([0x30, 0x82, 1, 2]), '{"ok":true}', '{"valid":true}', smallContent.length, createHash('sha256').update(smallContent).digest(), 'application/xml', null, smallContent);
+  details.run(
+    1,
+    Buffer.from([0x30, 0x82, 1, 2]),
+    '{"ok":true}',
+    '{"valid":true}',
+    smallContent.length,
+    createHash('sha256').update(smallContent).digest(),
+    'application/xml',
+    null,
+    smallContent,
+  );
   details.run(2, null, null, '{"valid":false}', contentBlob.size, contentBlob.sha256, 'application/xml', contentBlob.id, null);
   db.prepare('INSERT INTO attachments(delivery_id, position, name, mime_type, size, sha256, blob_id) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
-    1, 0, 'Zeugnis.pdf', 'application/pdf', attachmentBlob.size, attachmentBlob.sha256, attachmentBlob.id,
+    1,
+    0,
+    'Zeugnis.pdf',
+    'application/pdf',
+    attachmentBlob.size,
+    attachmentBlob.sha256,
+    attachmentBlob.id,
   );
 }
 
@@ -97,14 +143,22 @@ describe('migrations', () => {
     if (version === 0) {
       expect(store.list().total).toBe(0);
     } else {
-      expect(store.list({ sort: 'eingang', descending: false }).items.map((i) => [i.id, i.messageId, i.applicants, i.benefitCode, i.isTest, i.state, i.signatureStatus, i.legalHold])).toEqual([
+      expect(
+        store.list({ sort: 'eingang', descending: false }).items.map((i) => [i.id, i.messageId, i.applicants, i.benefitCode, i.isTest, i.state, i.signatureStatus, i.legalHold]),
+      ).toEqual([
         // migration 16: the German token of the signature status becomes the English code; a value the engine
         // never wrote ('gueltig') stays as it was
         [1, 'legacy-msg-1', ['Łukasiewicz, Jan'], 'BUT', false, 'read', 'gueltig', false],
         [2, 'legacy-msg-2', ['Öztürk, Ayşe'], 'HZL', true, 'new', 'invalid', false],
       ]);
       const one = store.getDelivery(1);
-      expect(one).toMatchObject({ eingang: '2026-10-01T00:00:00.000Z', applicationDate: '2026-09-30', checklist: [], signatureResult: { valid: true }, processCard: { inspectionReport: { ok: true } } });
+      expect(one).toMatchObject({
+        eingang: '2026-10-01T00:00:00.000Z',
+        applicationDate: '2026-09-30',
+        checklist: [],
+        signatureResult: { valid: true },
+        processCard: { inspectionReport: { ok: true } },
+      });
       expect([...(one.senderCertificate ?? [])]).toEqual([0x30, 0x82, 1, 2]);
       expect((await store.readContent(1)).equals(smallContent)).toBe(true);
       expect(sha256(await store.readContent(2))).toBe(sha256(largeContent));
@@ -121,7 +175,12 @@ describe('migrations', () => {
     }
     expect(store.getSettings()).toEqual({ retentionTransferredDays: 30, retentionTrashDays: 30 });
     const audit = store.auditEntries();
-    if (version >= 2) expect(audit.slice(0, 3).map((e) => [e.osUser, e.action])).toEqual([['altbenutzer', 'store-created'], ['altbenutzer', 'fetched'], ['altbenutzer', 'opened']]);
+    if (version >= 2)
+      expect(audit.slice(0, 3).map((e) => [e.osUser, e.action])).toEqual([
+        ['altbenutzer', 'store-created'],
+        ['altbenutzer', 'fetched'],
+        ['altbenutzer', 'opened'],
+      ]);
     expect(store.verifyAuditLog().ok).toBe(true);
     // a new delivery after the migration
     const fresh = await store.saveDelivery({ messageId: 'after-migration', content: Buffer.from('<x/>') });
@@ -171,10 +230,18 @@ describe('migrations', () => {
       for (const id of [1, 2]) expect(store.getDelivery(id).content.coverage).toEqual(before);
       expect(store.getDelivery(1).attachments.map((a) => a.coverage)).toEqual([before]);
       // read back as "not known": no role, no signatures, words that say so
-      expect(partCoverageDto(coverageOf(store.getDelivery(1).content.coverage))).toMatchObject({ role: null, status: 'before-coverage', signatures: [], words: { de: expect.stringContaining('unbekannt') } });
+      expect(partCoverageDto(coverageOf(store.getDelivery(1).content.coverage))).toMatchObject({
+        role: null,
+        status: 'before-coverage',
+        signatures: [],
+        words: { de: expect.stringContaining('unbekannt') },
+      });
       // what the receipt says of such a row: every part listed as not known, no signature claims to cover anything
       const facts = receiptFacts(store.getDelivery(1));
-      expect(facts.parts?.map((p) => p.status)).toEqual([expect.stringContaining('Abdeckung durch die Signatur unbekannt'), expect.stringContaining('Abdeckung durch die Signatur unbekannt')]);
+      expect(facts.parts?.map((p) => p.status)).toEqual([
+        expect.stringContaining('Abdeckung durch die Signatur unbekannt'),
+        expect.stringContaining('Abdeckung durch die Signatur unbekannt'),
+      ]);
       expect(facts.parts?.every((p) => p.warning)).toBe(true);
       // a new delivery keeps codes, never words
       const coverage = coverageJson({ role: 'application', status: 'signed', signatures: [1], container: 'contentcontainer0', contentId: 'content0' });
@@ -188,7 +255,9 @@ describe('migrations', () => {
       expect(fresh.content.coverage).toEqual({ version: 1, role: 'application', status: 'signed', signatures: [1], container: 'contentcontainer0', contentId: 'content0' });
       expect(fresh.attachments[0]?.coverage).toEqual({ version: 1, role: 'extra', status: 'unsigned', signatures: [] });
       const { db } = await rawDatabase(dbPath);
-      const stored = db.prepare('SELECT x.content_coverage AS c, a.coverage AS a FROM delivery_details x JOIN attachments a ON a.delivery_id = x.delivery_id WHERE x.delivery_id = ?').get(saved.id) as { c: string; a: string };
+      const stored = db
+        .prepare('SELECT x.content_coverage AS c, a.coverage AS a FROM delivery_details x JOIN attachments a ON a.delivery_id = x.delivery_id WHERE x.delivery_id = ?')
+        .get(saved.id) as { c: string; a: string };
       db.close();
       // codes and ids only: no sentence (no blank) in any stored value
       const values = (v: unknown): unknown[] => (Array.isArray(v) ? v.flatMap(values) : typeof v === 'object' && v !== null ? Object.values(v).flatMap(values) : [v]);
@@ -208,7 +277,10 @@ describe('migrations', () => {
       container: 'Inhaltsdaten',
       result: 'valid',
       certificate: 'unknown-issuer',
-      words: sentence('Signatur gültig; Zertifikat von unbekanntem Aussteller; Sperrstatus nicht geprüft', 'signature valid; certificate from an unknown issuer; revocation status not checked'),
+      words: sentence(
+        'Signatur gültig; Zertifikat von unbekanntem Aussteller; Sperrstatus nicht geprüft',
+        'signature valid; certificate from an unknown issuer; revocation status not checked',
+      ),
       signer: {
         subject: 'CN=Sozialamt-Portal Musterstadt',
         issuer: 'CN=Unbekannte CA',
@@ -219,9 +291,24 @@ describe('migrations', () => {
         keyAlgorithm: 'RSA',
         keyBits: 2048,
         warnings: [
-          { code: 'expires-soon', ...sentence('Das Zertifikat läuft in 20 Tagen ab (am 20.12.2026). Bitte rechtzeitig ein neues beantragen.', 'The certificate expires in 20 days (on 2026-12-20). Please request a new one in time.') },
-          { code: 'weak-key', ...sentence('Der Schlüssel ist mit 2048 Bit zu kurz (empfohlen: mindestens 3000 Bit, BSI TR-02102).', 'The key is too short at 2048 bit (recommended: at least 3000 bit, BSI TR-02102).') },
-          { code: 'weak-signature-algorithm', ...sentence('Das Zertifikat ist mit einem veralteten Verfahren signiert (SHA-1 mit RSA).', 'The certificate is signed with an outdated algorithm (SHA-1 mit RSA).') },
+          {
+            code: 'expires-soon',
+            ...sentence(
+              'Das Zertifikat läuft in 20 Tagen ab (am 20.12.2026). Bitte rechtzeitig ein neues beantragen.',
+              'The certificate expires in 20 days (on 2026-12-20). Please request a new one in time.',
+            ),
+          },
+          {
+            code: 'weak-key',
+            ...sentence(
+              'Der Schlüssel ist mit 2048 Bit zu kurz (empfohlen: mindestens 3000 Bit, BSI TR-02102).',
+              'The key is too short at 2048 bit (recommended: at least 3000 bit, BSI TR-02102).',
+            ),
+          },
+          {
+            code: 'weak-signature-algorithm',
+            ...sentence('Das Zertifikat ist mit einem veralteten Verfahren signiert (SHA-1 mit RSA).', 'The certificate is signed with an outdated algorithm (SHA-1 mit RSA).'),
+          },
         ],
       },
       algorithm: 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256',
@@ -230,7 +317,10 @@ describe('migrations', () => {
       revocation: 'not-checked',
       reasons: [
         sentence('Der Aussteller ist keine als vertrauenswürdig eingerichtete Zertifizierungsstelle.', 'The issuer is not a certification authority configured as trusted.'),
-        sentence('Mindestens eine Anlage passt nicht zu dieser Signatur; sie ist einzeln gekennzeichnet und gehört nicht zum Nachweis.', 'At least one attachment does not match this signature; it is marked on its own and is not covered.'),
+        sentence(
+          'Mindestens eine Anlage passt nicht zu dieser Signatur; sie ist einzeln gekennzeichnet und gehört nicht zum Nachweis.',
+          'At least one attachment does not match this signature; it is marked on its own and is not covered.',
+        ),
       ],
       technical: 'rsa-sha256; 2 references',
     };
@@ -246,11 +336,27 @@ describe('migrations', () => {
     };
     const inspectionsV1 = [
       { subject: 'CN=Sozialamt-Portal Musterstadt', mathResult: 'ok', offlineResult: 'valid', words: sentence('laut Intermediär gültig', 'valid according to the intermediary') },
-      { subject: 'unbekannt', mathResult: 'corrupted', offlineResult: 'invalid', words: sentence('laut Intermediär nicht in Ordnung (corrupted/invalid)', 'not in order according to the intermediary (corrupted/invalid)') },
+      {
+        subject: 'unbekannt',
+        mathResult: 'corrupted',
+        offlineResult: 'invalid',
+        words: sentence('laut Intermediär nicht in Ordnung (corrupted/invalid)', 'not in order according to the intermediary (corrupted/invalid)'),
+      },
     ];
     const signatureV1 = { version: 1, checks: [intermediaryV1, authorV1], evidence: { signers: [null, null], intermediates: [] } };
     // the trust judged again after a CA change, as version 12 kept it: the same format
-    const trustV1 = { ...signatureV1, checks: [intermediaryV1, { ...authorV1, certificate: 'trusted', words: sentence('Signatur gültig; Zertifikat vertrauenswürdig; Sperrstatus nicht geprüft', 'signature valid; certificate trusted; revocation status not checked'), reasons: [authorV1.reasons[1]] }] };
+    const trustV1 = {
+      ...signatureV1,
+      checks: [
+        intermediaryV1,
+        {
+          ...authorV1,
+          certificate: 'trusted',
+          words: sentence('Signatur gültig; Zertifikat vertrauenswürdig; Sperrstatus nicht geprüft', 'signature valid; certificate trusted; revocation status not checked'),
+          reasons: [authorV1.reasons[1]],
+        },
+      ],
+    };
     const insert = db.prepare('INSERT INTO deliveries(id, message_id, unreadable_reason, unreadable_kind, fetched_at) VALUES (?, ?, ?, ?, ?)');
     const details = db.prepare(
       'INSERT INTO delivery_details(delivery_id, inspection_report, signature_result, certificate_result, content_size, content_sha256, content_inline) VALUES (?, ?, ?, ?, 1, ?, ?)',
@@ -282,8 +388,15 @@ describe('migrations', () => {
         expect(checks[1]?.signer?.warnings).toEqual(authorV1.signer.warnings);
       }
       const fresh = store.getDelivery(1);
-      expect(inspectionsOf(fresh).map(inspectionDto).map((i) => [i.subject, i.words])).toEqual(inspectionsV1.map((i) => [i.subject, i.words]));
-      expect(listItemDto(store.getDelivery(2))).toMatchObject({ unreadableReason: 'nicht lesbar: Inhalt ist nicht für das Zertifikat dieses Postfachs verschlüsselt', unreadableKind: 'no-matching-key' });
+      expect(
+        inspectionsOf(fresh)
+          .map(inspectionDto)
+          .map((i) => [i.subject, i.words]),
+      ).toEqual(inspectionsV1.map((i) => [i.subject, i.words]));
+      expect(listItemDto(store.getDelivery(2))).toMatchObject({
+        unreadableReason: 'nicht lesbar: Inhalt ist nicht für das Zertifikat dieses Postfachs verschlüsselt',
+        unreadableKind: 'no-matching-key',
+      });
       // what was not the engine's JSON stays as it was
       expect(store.getDelivery(3).signatureResult).toEqual({ version: 1, valid: true });
     } finally {
@@ -300,7 +413,20 @@ describe('migrations', () => {
         .all() as Array<Record<string, string | null>>;
       // no sentence left: neither German nor English words of the evidence
       const text = JSON.stringify(stored);
-      for (const words of ['Signatur ', 'Zertifikat', 'Sperrstatus', 'laut Intermedi', 'nicht lesbar', 'unbekannt', 'signature valid', 'according to', 'Aussteller', '"words"', '"de"']) expect(text).not.toContain(words);
+      for (const words of [
+        'Signatur ',
+        'Zertifikat',
+        'Sperrstatus',
+        'laut Intermedi',
+        'nicht lesbar',
+        'unbekannt',
+        'signature valid',
+        'according to',
+        'Aussteller',
+        '"words"',
+        '"de"',
+      ])
+        expect(text).not.toContain(words);
       expect(stored[1]?.reason).toBe('no-matching-key');
       const trust = JSON.parse(stored[0]!.trust!) as { version: number; checks: Array<{ certificate: string; reasons: string[] }> };
       expect(trust.version).toBe(2);
@@ -348,13 +474,27 @@ describe('migrations', () => {
   it('migration 11 moves the trusted CAs of an older identity\'s connection into the store\'s own list (origin "migrated")', async () => {
     const { dbPath, db } = await emptyStoreAt(10);
     const ca = readFileSync(path.join(import.meta.dirname, '..', 'fixtures', 'pki', 'openssl3-ca.cer'));
-    const connection = { intermediaryUrl: 'https://intermediaer.example/osci', intermediaryCertificate: 'AAAA', trustedCas: [ca.toString('base64'), ca.toString('base64')], tlsCas: [], timeoutSeconds: 90 };
+    const connection = {
+      intermediaryUrl: 'https://intermediaer.example/osci',
+      intermediaryCertificate: 'AAAA',
+      trustedCas: [ca.toString('base64'), ca.toString('base64')],
+      tlsCas: [],
+      timeoutSeconds: 90,
+    };
     const configuredAt = Date.UTC(2026, 10, 2, 9, 30);
-    db.prepare('INSERT INTO mailbox_identity(id, cipher_key, cipher_cert, chain_certs, connection, configured_at) VALUES (1, ?, ?, ?, ?, ?)').run(Buffer.from('versiegelt'), Buffer.from('zertifikat'), '[]', JSON.stringify(connection), configuredAt);
+    db.prepare('INSERT INTO mailbox_identity(id, cipher_key, cipher_cert, chain_certs, connection, configured_at) VALUES (1, ?, ?, ?, ?, ?)').run(
+      Buffer.from('versiegelt'),
+      Buffer.from('zertifikat'),
+      '[]',
+      JSON.stringify(connection),
+      configuredAt,
+    );
     db.close();
     const store = await PostfachStore.open(dbPath, { password: PASSWORD });
     try {
-      expect(store.trustedCas()).toEqual([{ fingerprint: createHash('sha256').update(ca).digest('hex'), certificate: ca, origin: 'migrated', addedAt: new Date(configuredAt).toISOString() }]);
+      expect(store.trustedCas()).toEqual([
+        { fingerprint: createHash('sha256').update(ca).digest('hex'), certificate: ca, origin: 'migrated', addedAt: new Date(configuredAt).toISOString() },
+      ]);
       // never judged by this version: the first open through the service judges the stored deliveries
       expect(store.trustEvaluatedWith()).toBeNull();
     } finally {

@@ -28,7 +28,7 @@ describe('orphan sweep', () => {
 
     const ids = { untracked: newBlobId(), deadWriter: newBlobId(), liveWriter: newBlobId(), otherHostOld: newBlobId(), otherHostFresh: newBlobId() };
     for (const id of Object.values(ids)) writeFileSync(path.join(filesDir, `${id}.blob`), 'partial');
-    writeFileSync(path.join(filesDir, 'notiz.txt'), 'not the store\'s');
+    writeFileSync(path.join(filesDir, 'notiz.txt'), "not the store's");
     const { db } = await rawDatabase(dbPath);
     const pend = db.prepare('INSERT INTO pending_blobs(id, owner, created_at) VALUES (?, ?, ?)');
     pend.run(ids.deadWriter, `${os.hostname()}:${deadPid()}`, Date.now());
@@ -40,7 +40,9 @@ describe('orphan sweep', () => {
     expect(await store.cleanupOrphans()).toBe(3);
     expect(readdirSync(filesDir).sort()).toEqual([...committed, `${ids.liveWriter}.blob`, `${ids.otherHostFresh}.blob`, 'notiz.txt'].sort());
     const check = await rawDatabase(dbPath);
-    expect((check.db.prepare('SELECT id FROM pending_blobs ORDER BY id').all() as Array<{ id: string }>).map((r) => r.id).sort()).toEqual([ids.liveWriter, ids.otherHostFresh].sort());
+    expect((check.db.prepare('SELECT id FROM pending_blobs ORDER BY id').all() as Array<{ id: string }>).map((r) => r.id).sort()).toEqual(
+      [ids.liveWriter, ids.otherHostFresh].sort(),
+    );
     check.db.close();
     // the committed delivery still reads
     const r = store.getDelivery(1);

@@ -86,7 +86,10 @@ describe('PostgreSQL store', () => {
     for (const [kind, marker] of Object.entries(MARKERS)) {
       // as text, folded (a search vector), and as the hex of a bytea
       // (the word parts only where they cannot occur by chance among the hex digits of the sealed bytea)
-      const words = marker.toLowerCase().split('-').filter((w) => w.length >= 6 && !/^[0-9a-f]+$/.test(w));
+      const words = marker
+        .toLowerCase()
+        .split('-')
+        .filter((w) => w.length >= 6 && !/^[0-9a-f]+$/.test(w));
       const forms = [marker.toLowerCase(), ...words, Buffer.from(marker, 'utf8').toString('hex')];
       for (const form of forms) expect(lower.includes(form), `${kind} marker "${form}" in the dump`).toBe(false);
     }
@@ -122,9 +125,9 @@ describe('PostgreSQL store', () => {
     await store.saveDelivery(delivery(0));
     const entries = (await store.auditEntries()).length;
     const c = cluster();
-    await expect(
-      PgMailboxStore.open({ connection: { host: c.host, port: c.port, user: c.user, password: c.password, database }, dataKey: randomBytes(32) }),
-    ).rejects.toMatchObject({ kind: 'store-wrong-password' });
+    await expect(PgMailboxStore.open({ connection: { host: c.host, port: c.port, user: c.user, password: c.password, database }, dataKey: randomBytes(32) })).rejects.toMatchObject(
+      { kind: 'store-wrong-password' },
+    );
     expect((await store.auditEntries()).length).toBe(entries);
     const again = await openStore(database, key);
     expect((await again.getDelivery(1)).messageId).toBe(delivery(0).messageId);

@@ -15,7 +15,8 @@ beforeAll(async () => {
   for (let i = 0; i < N; i++) {
     await store.saveDelivery(
       delivery(i, {
-        attachments: i % 3 === 0 ? [] : Array.from({ length: i % 3 }, (_, k) => ({ name: `Anlage ${k}.pdf`, mimeType: 'application/pdf', content: Buffer.from(`anlage ${i}/${k}`) })),
+        attachments:
+          i % 3 === 0 ? [] : Array.from({ length: i % 3 }, (_, k) => ({ name: `Anlage ${k}.pdf`, mimeType: 'application/pdf', content: Buffer.from(`anlage ${i}/${k}`) })),
         summary: {
           ...delivery(i).summary,
           isTest: i % 10 === 7,
@@ -53,7 +54,18 @@ describe('list', () => {
   it('sorts by applicant (folded: Ł with L, Ö with O), benefit and state', () => {
     const byApplicant = store.list({ sort: 'applicant', limit: 1000 }).items.map((i) => i.applicants[0]);
     const distinctInOrder = byApplicant.filter((a, k) => a !== byApplicant[k - 1]);
-    expect(distinctInOrder).toEqual(['Beispiel, Max', 'Đorđević, Milica', 'Groß, Sören', 'Łukasiewicz, Jan', 'Müller, Jürgen', 'Musterfrau, Erika', 'Nguyễn, Thị Hoa', 'Ødegård, Bjørn', 'Öztürk, Ayşe', 'Schäfer, Änne']);
+    expect(distinctInOrder).toEqual([
+      'Beispiel, Max',
+      'Đorđević, Milica',
+      'Groß, Sören',
+      'Łukasiewicz, Jan',
+      'Müller, Jürgen',
+      'Musterfrau, Erika',
+      'Nguyễn, Thị Hoa',
+      'Ødegård, Bjørn',
+      'Öztürk, Ayşe',
+      'Schäfer, Änne',
+    ]);
     const byBenefit = store.list({ sort: 'benefit', limit: 1000 }).items.map((i) => i.benefitCode);
     expect(byBenefit).toEqual([...byBenefit].sort());
     const byStateDesc = store.list({ sort: 'state', descending: true, limit: 1000 }).items.map((i) => i.state);

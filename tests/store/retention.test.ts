@@ -12,7 +12,9 @@ const DAY = 24 * 60 * 60 * 1000;
 async function setUp(): Promise<Awaited<ReturnType<typeof newStore>> & { now: number }> {
   const s = await newStore();
   for (let i = 0; i < 8; i++) {
-    await s.store.saveDelivery(delivery(i, { attachments: [{ name: 'a.pdf', mimeType: 'application/pdf', content: Buffer.alloc(300_000, i) }], content: Buffer.alloc(400_000, 0x41 + i) }));
+    await s.store.saveDelivery(
+      delivery(i, { attachments: [{ name: 'a.pdf', mimeType: 'application/pdf', content: Buffer.alloc(300_000, i) }], content: Buffer.alloc(400_000, 0x41 + i) }),
+    );
   }
   return { ...s, now: Date.now() };
 }
@@ -42,7 +44,10 @@ describe('retention', () => {
     store.setLegalHold(7, true); // held in the trash
 
     const plan = store.planRetention();
-    expect(plan.map((c) => [c.id, c.reason])).toEqual([[1, 'transferred'], [5, 'trash']]);
+    expect(plan.map((c) => [c.id, c.reason])).toEqual([
+      [1, 'transferred'],
+      [5, 'trash'],
+    ]);
     expect(Date.parse(plan[0]?.dueAt ?? '')).toBeLessThan(Date.now());
     // the dry run deleted nothing
     expect(store.list({ limit: 100 }).total + store.list({ trash: true }).total).toBe(8);
@@ -53,7 +58,12 @@ describe('retention', () => {
     expect(() => store.getDelivery(5)).toThrowError(expect.objectContaining({ kind: 'store-unknown-message' }));
     for (const kept of [2, 3, 4, 6, 7, 8]) expect(store.getDelivery(kept).id).toBe(kept);
     expect(readdirSync(filesDir)).toHaveLength(12);
-    expect(store.auditEntries().filter((e) => e.action === 'retention-deleted').map((e) => [e.deliveryId, e.messageId, e.detail])).toEqual([
+    expect(
+      store
+        .auditEntries()
+        .filter((e) => e.action === 'retention-deleted')
+        .map((e) => [e.deliveryId, e.messageId, e.detail]),
+    ).toEqual([
       [1, 'osci-msg-00000-a1b2c3', '{"v":1,"reason":"transferred"}'],
       [5, 'osci-msg-00004-a1b2c3', '{"v":1,"reason":"trash"}'],
     ]);
@@ -81,7 +91,9 @@ describe('retention', () => {
     expect(store.planRetention()).toEqual([]);
     store.updateSettings({ retentionTransferredDays: 10, retentionTrashDays: 7 });
     expect(store.getSettings()).toEqual({ retentionTransferredDays: 10, retentionTrashDays: 7 });
-    expect(store.auditEntries().find((e) => e.action === 'settings-changed')?.detail).toBe('{"v":1,"event":"retention","changes":["retention.transferredDays=30→10","retention.trashDays=30→7"]}');
+    expect(store.auditEntries().find((e) => e.action === 'settings-changed')?.detail).toBe(
+      '{"v":1,"event":"retention","changes":["retention.transferredDays=30→10","retention.trashDays=30→7"]}',
+    );
     expect(() => store.updateSettings({ retentionTransferredDays: -1 })).toThrowError(expect.objectContaining({ kind: 'store-invalid-input' }));
     expect(store.planRetention().map((c) => c.id)).toEqual([1, 2]);
     // the user confirmed only message 2 (say, the list shown was older than the plan)

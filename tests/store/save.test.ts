@@ -86,7 +86,10 @@ describe('saving a delivery', () => {
     expect(store.getDelivery(first.id).subject).toBe('Antrag Grundsicherung im Alter und bei Erwerbsminderung');
     expect(store.auditEntries().filter((e) => e.action === 'fetched')).toHaveLength(1);
     // two saves of one message racing: one wins, both get its id, no file of the loser remains
-    const racing = await Promise.all([store.saveDelivery(delivery(2, { attachments: [{ name: 'x', mimeType: 'text/plain', content: Buffer.alloc(3) }] })), store.saveDelivery(delivery(2, { attachments: [{ name: 'x', mimeType: 'text/plain', content: Buffer.alloc(3) }] }))]);
+    const racing = await Promise.all([
+      store.saveDelivery(delivery(2, { attachments: [{ name: 'x', mimeType: 'text/plain', content: Buffer.alloc(3) }] })),
+      store.saveDelivery(delivery(2, { attachments: [{ name: 'x', mimeType: 'text/plain', content: Buffer.alloc(3) }] })),
+    ]);
     expect(racing.map((r) => r.created).sort()).toEqual([false, true]);
     expect(racing[0]?.id).toBe(racing[1]?.id);
     expect(filesIn(dir)).toHaveLength(2);
@@ -123,7 +126,11 @@ describe('saving a delivery', () => {
       delivery(1, { summary: { applicants: ['A'], applicationDate: '30.10.2026' } }),
       delivery(1, { attachments: [{ name: '', mimeType: 'text/plain', content: Buffer.alloc(1) }] }),
       delivery(1, { attachments: [{ name: 'a', mimeType: 'text/plain', content: Buffer.alloc(1), expectedSha256: 'zz' }] }),
-      delivery(1, { content: (async function* () { yield 'text, not bytes' as unknown as Uint8Array; })() }),
+      delivery(1, {
+        content: (async function* () {
+          yield 'text, not bytes' as unknown as Uint8Array;
+        })(),
+      }),
     ];
     for (const d of bad) await expect(store.saveDelivery(d)).rejects.toMatchObject({ kind: 'store-invalid-input' });
     expect(store.list().total).toBe(0);
@@ -135,14 +142,20 @@ describe('saving a delivery', () => {
     const { store, dir } = await newStore();
     const data = patternBytes(500_000, 'att');
     await expect(
-      store.saveDelivery(delivery(1, { attachments: [
-        { name: 'ok.pdf', mimeType: 'application/pdf', content: data, expectedSha256: sha256(data) },
-        { name: 'bad.pdf', mimeType: 'application/pdf', content: data, expectedSha256: sha256(Buffer.from('other')) },
-      ] })),
+      store.saveDelivery(
+        delivery(1, {
+          attachments: [
+            { name: 'ok.pdf', mimeType: 'application/pdf', content: data, expectedSha256: sha256(data) },
+            { name: 'bad.pdf', mimeType: 'application/pdf', content: data, expectedSha256: sha256(Buffer.from('other')) },
+          ],
+        }),
+      ),
     ).rejects.toMatchObject({ kind: 'store-invalid-input' });
     expect(store.list().total).toBe(0);
     expect(filesIn(dir)).toEqual([]);
-    const ok = await store.saveDelivery(delivery(1, { attachments: [{ name: 'ok.pdf', mimeType: 'application/pdf', content: chunked(data, 9999), expectedSha256: sha256(data).toUpperCase() }] }));
+    const ok = await store.saveDelivery(
+      delivery(1, { attachments: [{ name: 'ok.pdf', mimeType: 'application/pdf', content: chunked(data, 9999), expectedSha256: sha256(data).toUpperCase() }] }),
+    );
     expect(ok.created).toBe(true);
     store.close();
   });
@@ -182,9 +195,24 @@ describe('tampered blob files', () => {
   });
 
   it.each([
-    ['a flipped ciphertext bit', (b: Buffer) => { b[header + 10] = (b[header + 10] ?? 0) ^ 1; return b; }],
-    ['a flipped header byte', (b: Buffer) => { b[9] = (b[9] ?? 0) ^ 1; return b; }],
-    ['two chunks swapped', (b: Buffer) => Buffer.concat([b.subarray(0, header), b.subarray(header + sealed, header + 2 * sealed), b.subarray(header, header + sealed), b.subarray(header + 2 * sealed)])],
+    [
+      'a flipped ciphertext bit',
+      (b: Buffer) => {
+        b[header + 10] = (b[header + 10] ?? 0) ^ 1;
+        return b;
+      },
+    ],
+    [
+      'a flipped header byte',
+      (b: Buffer) => {
+        b[9] = (b[9] ?? 0) ^ 1;
+        return b;
+      },
+    ],
+    [
+      'two chunks swapped',
+      (b: Buffer) => Buffer.concat([b.subarray(0, header), b.subarray(header + sealed, header + 2 * sealed), b.subarray(header, header + sealed), b.subarray(header + 2 * sealed)]),
+    ],
     ['a chunk repeated', (b: Buffer) => Buffer.concat([b.subarray(0, header + sealed), b.subarray(header, header + sealed), b.subarray(header + sealed)])],
     ['the last chunk cut off (truncated at a chunk boundary)', (b: Buffer) => b.subarray(0, header + 5 * sealed)],
     ['a few bytes cut off', (b: Buffer) => b.subarray(0, b.length - 3)],
@@ -206,7 +234,7 @@ describe('tampered blob files', () => {
     store.close();
   });
 
-  it('detects a blob file swapped for another blob\'s file', async () => {
+  it("detects a blob file swapped for another blob's file", async () => {
     const { store, dir } = await newStore();
     const a = patternBytes(300_000, 'A');
     const b = patternBytes(300_000, 'B');

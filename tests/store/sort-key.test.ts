@@ -12,10 +12,32 @@ const byKey = (a: readonly [string, string], b: readonly [string, string]) => {
 describe('name sort key (German collation, compared byte by byte in SQLite)', () => {
   it('orders family name, then given name, as Intl.Collator("de") does', () => {
     const names: Array<[string, string]> = [
-      ['Şükran', 'Ayşe'], ['Sükran', 'Bea'], ['Sven', 'Václav'], ['Renée', 'Anna'], ['Łukasiewicz', 'Jan'], ['Lutz', 'Ole'],
-      ['Müller', 'Hans'], ['Mueller', 'Hans'], ['Muller', 'Hans'], ['müller', 'a'], ['Ärger', 'Ali'], ['Arndt', 'Zoe'],
-      ['Strauß', 'Lea'], ['Strauss', 'Lea'], ['Øvergård', 'Kari'], ['Oberle', 'K'], ['van der Berg', 'Jan'], ['Berg', 'Anna'],
-      ['Bergmann', 'Anna'], ['Đorđević', 'Ana'], ['Dorn', 'Max'], ["O'Neil", 'Sean'], ['Æbelø', 'A'], ['Abt', 'A'], ['Zoë', 'x'], ['Zoe', 'x'],
+      ['Şükran', 'Ayşe'],
+      ['Sükran', 'Bea'],
+      ['Sven', 'Václav'],
+      ['Renée', 'Anna'],
+      ['Łukasiewicz', 'Jan'],
+      ['Lutz', 'Ole'],
+      ['Müller', 'Hans'],
+      ['Mueller', 'Hans'],
+      ['Muller', 'Hans'],
+      ['müller', 'a'],
+      ['Ärger', 'Ali'],
+      ['Arndt', 'Zoe'],
+      ['Strauß', 'Lea'],
+      ['Strauss', 'Lea'],
+      ['Øvergård', 'Kari'],
+      ['Oberle', 'K'],
+      ['van der Berg', 'Jan'],
+      ['Berg', 'Anna'],
+      ['Bergmann', 'Anna'],
+      ['Đorđević', 'Ana'],
+      ['Dorn', 'Max'],
+      ["O'Neil", 'Sean'],
+      ['Æbelø', 'A'],
+      ['Abt', 'A'],
+      ['Zoë', 'x'],
+      ['Zoe', 'x'],
     ];
     expect([...names].sort(byKey)).toEqual([...names].sort(byCollator));
   });
@@ -27,7 +49,10 @@ describe('name sort key (German collation, compared byte by byte in SQLite)', ()
       seed = (seed * 1103515245 + 12345) % 2 ** 31;
       return seed / 2 ** 31;
     };
-    const word = () => Array.from({ length: 2 + Math.floor(random() * 6) }, () => letters[Math.floor(random() * letters.length)]).join('').trim() || 'x';
+    const word = () =>
+      Array.from({ length: 2 + Math.floor(random() * 6) }, () => letters[Math.floor(random() * letters.length)])
+        .join('')
+        .trim() || 'x';
     const names: Array<[string, string]> = Array.from({ length: 600 }, () => [word(), word()]);
     const sorted = [...names].sort(byKey);
     for (let i = 1; i < sorted.length; i++) expect(byCollator(sorted[i - 1]!, sorted[i]!)).toBeLessThanOrEqual(0);

@@ -65,9 +65,12 @@ describe('trusted CAs in the store', () => {
       expect(store.getDelivery(1).signatureResult).toEqual(signed('trusted'));
       const all = [...store.list({ limit: 1000 }).items, ...store.list({ limit: 1000, offset: 1000 }).items];
       expect(all.filter((i) => i.signatureStatus === 'trusted')).toHaveLength(1203);
-      expect(store.auditEntries({ afterSeq: 1000 }).filter((e) => e.action === 'trust-reevaluated').map((e) => [actionWords(e.action).de, e.detail])).toEqual([
-        ['Vertrauensstatus der Signaturen neu bewertet', '{"v":1,"reason":"ca-added","checked":1203,"changed":1203}'],
-      ]);
+      expect(
+        store
+          .auditEntries({ afterSeq: 1000 })
+          .filter((e) => e.action === 'trust-reevaluated')
+          .map((e) => [actionWords(e.action).de, e.detail]),
+      ).toEqual([['Vertrauensstatus der Signaturen neu bewertet', '{"v":1,"reason":"ca-added","checked":1203,"changed":1203}']]);
       // the next run starts from the judged result: nothing to change, nothing written
       const again = { digest: evaluation.digest, evaluate: () => undefined };
       expect(await store.reevaluateTrust(again, 'ca-added')).toEqual({ checked: 1203, changed: 0 });

@@ -6,8 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { benefitTitle, shortName } from '../../renderer/src/message/benefit-title.js';
 
-const LONG =
-  'Antrag auf Leistungen zur Sicherung des Lebensunterhalts nach dem Zweiten Buch Sozialgesetzbuch – Bürgergeld, Grundsicherung für Arbeitsuchende (Hauptantrag)';
+const LONG = 'Antrag auf Leistungen zur Sicherung des Lebensunterhalts nach dem Zweiten Buch Sozialgesetzbuch – Bürgergeld, Grundsicherung für Arbeitsuchende (Hauptantrag)';
 
 describe('the title of an application', () => {
   it('is the code list word, with the long product name one click away', () => {

@@ -75,7 +75,9 @@ async function horizontalOverflow(ui: UiSession): Promise<number> {
     const page = document.scrollingElement!;
     const pane = document.querySelector<HTMLElement>('[data-testid="message-view"]')!;
     const right = pane.getBoundingClientRect().right;
-    const beyond = Array.from(pane.querySelectorAll<HTMLElement>('*')).filter((e) => e.closest('.message__pin') === null).map((e) => e.getBoundingClientRect().right - right);
+    const beyond = Array.from(pane.querySelectorAll<HTMLElement>('*'))
+      .filter((e) => e.closest('.message__pin') === null)
+      .map((e) => e.getBoundingClientRect().right - right);
     return Math.max(page.scrollWidth - page.clientWidth, 0, ...beyond);
   });
 }
@@ -122,7 +124,11 @@ describe(`an application with a ${LENGTH.toLocaleString('de-DE')}-character word
     await expectAxeClean(page, 'Antrag mit sehr langen Werten');
 
     // the whole value: one click away, in a box of its own; the copy button copies all of it
-    const fieldId = await page.locator('[data-card] .field-row').filter({ has: page.getByRole('button', { name: 'Ganzen Wert anzeigen (200.000 Zeichen)' }) }).first().getAttribute('data-field');
+    const fieldId = await page
+      .locator('[data-card] .field-row')
+      .filter({ has: page.getByRole('button', { name: 'Ganzen Wert anzeigen (200.000 Zeichen)' }) })
+      .first()
+      .getAttribute('data-field');
     const field = page.locator(`[data-card] .field-row[data-field="${fieldId}"]`).first();
     const clicked = Date.now();
     await field.getByRole('button', { name: 'Ganzen Wert anzeigen (200.000 Zeichen)' }).click();
@@ -204,7 +210,10 @@ describe('a service worker killed by its memory limit', () => {
     await page.getByTestId('message-view').waitFor();
     await page.getByTestId('export-menu').click();
     await page.getByRole('menuitem', { name: 'PDF für die E-Akte (Strg+E)' }).click();
-    await page.getByTestId('status-message').getByText('Diese Nachricht hat den Hintergrunddienst beim Export als PDF für die E-Akte zum Absturz gebracht.', { exact: false }).waitFor();
+    await page
+      .getByTestId('status-message')
+      .getByText('Diese Nachricht hat den Hintergrunddienst beim Export als PDF für die E-Akte zum Absturz gebracht.', { exact: false })
+      .waitFor();
     expect(await dialog.count()).toBe(0);
     expect(ui.service.running).toBe(true);
     await saveScreenshot(page, 'ui-export-refused-after-crash');

@@ -85,10 +85,13 @@ afterAll(async () => {
 async function openMessage(messageId: string): Promise<void> {
   const item = (await listedItems(ui)).find((i) => i.messageId === messageId)!;
   await ui.page.locator(`[data-testid="message-list"] [data-id="${item.id}"]`).click();
-  await ui.page.getByTestId('message-view').and(ui.page.locator(`[data-message-id="${item.id}"]`)).waitFor();
+  await ui.page
+    .getByTestId('message-view')
+    .and(ui.page.locator(`[data-message-id="${item.id}"]`))
+    .waitFor();
 }
 
-describe('a forged delivery in the caseworker\'s window', () => {
+describe("a forged delivery in the caseworker's window", () => {
   it('an application no signature covers: "nicht signiert" in the list, the banner, the Laufzettel per part', async () => {
     const { page } = ui;
     const items = await listedItems(ui);
@@ -107,7 +110,9 @@ describe('a forged delivery in the caseworker\'s window', () => {
     await page.getByRole('tab', { name: 'Laufzettel' }).click();
     const parts = page.getByTestId('laufzettel-parts');
     await parts.waitFor();
-    expect(await parts.locator('li').evaluateAll((lis) => lis.map((li) => `${li.getAttribute('data-role')}:${li.getAttribute('data-coverage')}`))).toEqual(['application:unsigned']);
+    expect(await parts.locator('li').evaluateAll((lis) => lis.map((li) => `${li.getAttribute('data-role')}:${li.getAttribute('data-coverage')}`))).toEqual([
+      'application:unsigned',
+    ]);
     expect(await parts.innerText()).toContain('Antrag: Antrag (XML) — nicht signiert');
     // no sender's signature card: the only signature is the intermediary's, about its transport message
     expect(await page.getByTestId('laufzettel').getByRole('group', { name: 'Inhaltsdaten (Signatur des Absenders)' }).count()).toBe(0);

@@ -216,7 +216,10 @@ describe('the caseworker flow in the Übungsmodus', () => {
     expect(block).toBe(block.normalize('NFC'));
     expect(block.split('\n').every((line) => line.includes('\t'))).toBe(true);
     // at 1280 px the actions stand in one row
-    const tops = await page.locator('.message__actions').getByRole('button').evaluateAll((buttons) => buttons.map((b) => Math.round(b.getBoundingClientRect().top)));
+    const tops = await page
+      .locator('.message__actions')
+      .getByRole('button')
+      .evaluateAll((buttons) => buttons.map((b) => Math.round(b.getBoundingClientRect().top)));
     expect(tops.length).toBeGreaterThanOrEqual(3);
     expect(new Set(tops).size).toBe(1);
     expect(await page.getByRole('button', { name: 'Drucken (Strg+P)' }).isVisible()).toBe(true);
@@ -242,7 +245,12 @@ describe('the caseworker flow in the Übungsmodus', () => {
     await page.getByRole('tab', { name: 'Daten' }).click();
     await page.getByTestId('data-tree').waitFor();
     await page.getByRole('button', { name: 'Alle aufklappen' }).click();
-    expect(await page.getByTestId('data-tree').getByRole('button', { name: /kopieren$/ }).count()).toBeGreaterThan(20);
+    expect(
+      await page
+        .getByTestId('data-tree')
+        .getByRole('button', { name: /kopieren$/ })
+        .count(),
+    ).toBeGreaterThan(20);
     await saveScreenshot(page, 'ui-message-data');
     await expectAxeClean(page, 'Antrag: Daten');
   });
@@ -272,7 +280,19 @@ describe('the caseworker flow in the Übungsmodus', () => {
         const c = (f.querySelector('canvas') as HTMLCanvasElement).getBoundingClientRect();
         const r = f.getBoundingClientRect();
         const pane = (f.closest('.pane--message') as HTMLElement).getBoundingClientRect();
-        return { canvasLeft: c.left, canvasRight: c.right, frameLeft: r.left, frameRight: r.right, frameTop: r.top, frameBottom: r.bottom, paneTop: pane.top, paneRight: pane.right, paneBottom: pane.bottom, scrollLeft: f.scrollLeft, overflow: f.scrollWidth - f.clientWidth };
+        return {
+          canvasLeft: c.left,
+          canvasRight: c.right,
+          frameLeft: r.left,
+          frameRight: r.right,
+          frameTop: r.top,
+          frameBottom: r.bottom,
+          paneTop: pane.top,
+          paneRight: pane.right,
+          paneBottom: pane.bottom,
+          scrollLeft: f.scrollLeft,
+          overflow: f.scrollWidth - f.clientWidth,
+        };
       });
     const zoomed = await geometry();
     expect(zoomed.overflow).toBeGreaterThan(50);
@@ -292,11 +312,21 @@ describe('the caseworker flow in the Übungsmodus', () => {
     await frame.evaluate((f) => f.scrollTo({ left: (f.scrollWidth - f.clientWidth) / 2 }));
     await saveScreenshot(page, 'ui-message-document-pdf', { fullPage: false });
     await expectAxeClean(page, 'Antrag: Dokument (PDF)');
-    const image = page.getByTestId('documents-list').getByRole('option', { name: /jpg|png/i }).first();
+    const image = page
+      .getByTestId('documents-list')
+      .getByRole('option', { name: /jpg|png/i })
+      .first();
     expect(await image.count()).toBeGreaterThan(0);
     await image.click();
     await page.getByTestId('image-viewer').locator('img').waitFor();
-    await expect.poll(() => page.getByTestId('image-viewer').locator('img').evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
+    await expect
+      .poll(() =>
+        page
+          .getByTestId('image-viewer')
+          .locator('img')
+          .evaluate((img) => (img as HTMLImageElement).naturalWidth),
+      )
+      .toBeGreaterThan(0);
     await page.locator('.viewer__frame').scrollIntoViewIfNeeded();
     await saveScreenshot(page, 'ui-message-document-image');
     await expectAxeClean(page, 'Antrag: Dokument (Bild)');
@@ -366,7 +396,12 @@ describe('the caseworker flow in the Übungsmodus', () => {
     const boxes = page.locator('[data-card] label.checkbox');
     const count = await boxes.count();
     expect(count).toBeGreaterThan(2);
-    expect(await page.getByTestId('message-view').getByRole('checkbox', { name: /^„.+“ übertragen$/ }).count()).toBe(count);
+    expect(
+      await page
+        .getByTestId('message-view')
+        .getByRole('checkbox', { name: /^„.+“ übertragen$/ })
+        .count(),
+    ).toBe(count);
     for (let i = 0; i < count; i++) {
       await boxes.nth(i).click();
       if (i < count - 1) await expect.poll(() => page.getByTestId('checklist-progress').innerText()).toContain(`${i + 1} von ${count} Blöcken`);
@@ -377,7 +412,10 @@ describe('the caseworker flow in the Übungsmodus', () => {
     const stored = await serviceApi(ui).call('messages.list', { transferred: true });
     expect(stored.items.map((i) => i.id)).toEqual([hzl.id]);
     expect(await auditActions(ui, hzl.id)).toContain('marked-transferred');
-    await page.getByTestId('folders').getByRole('option', { name: /^Übertragen/ }).click();
+    await page
+      .getByTestId('folders')
+      .getByRole('option', { name: /^Übertragen/ })
+      .click();
     await expect.poll(() => page.getByTestId('message-list').getByRole('option').count()).toBe(1);
     await saveScreenshot(page, 'ui-transferred');
     await expectAxeClean(page, 'Übertragen');

@@ -126,7 +126,9 @@ describe('the caseworker flow with the keyboard only', () => {
     const { page } = ui;
     const id = Number(await page.evaluate(() => document.activeElement?.getAttribute('data-id')));
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.evaluate(() => document.activeElement?.closest('[data-message-id]')?.getAttribute('data-message-id') ?? document.activeElement?.id)).toBe(String(id));
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.closest('[data-message-id]')?.getAttribute('data-message-id') ?? document.activeElement?.id))
+      .toBe(String(id));
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('message-heading');
     await page.locator(`[data-testid="message-view"][data-message-id="${id}"]`).waitFor();
     const copy = await tabUntil(page, (f) => f.name.endsWith(' kopieren') && !f.name.startsWith('Block'), { limit: 60 });
@@ -135,7 +137,10 @@ describe('the caseworker flow with the keyboard only', () => {
     await page.getByTestId('status-message').getByText(`„${label}“ kopiert`).waitFor();
     expect((await clipboardText(page)).length).toBeGreaterThan(0);
     await page.keyboard.press('Control+Shift+C');
-    await page.getByTestId('status-message').getByText(/^Block „.+“ kopiert/).waitFor();
+    await page
+      .getByTestId('status-message')
+      .getByText(/^Block „.+“ kopiert/)
+      .waitFor();
     expect((await clipboardText(page)).split('\n').every((line) => line.includes('\t'))).toBe(true);
     await saveScreenshot(page, 'ui-keyboard-copy');
   });

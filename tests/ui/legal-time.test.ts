@@ -92,7 +92,12 @@ beforeAll(async () => {
   // certificates valid at the instants (March 2026)
   pkiDir = path.join(root, 'pki');
   await createTestPki(pkiDir, { now: new Date('2026-01-01T00:00:00Z'), validDays: 1000 });
-  intermediary = await startIntermediary({ port: 0, dataDir: path.join(root, 'intermediary'), keys: loadIntermediaryKeys({ pkiDir }), options: { clock: () => intermediaryNow ?? new Date() } });
+  intermediary = await startIntermediary({
+    port: 0,
+    dataDir: path.join(root, 'intermediary'),
+    keys: loadIntermediaryKeys({ pkiDir }),
+    options: { clock: () => intermediaryNow ?? new Date() },
+  });
   ui = await startUiSession({
     timezoneId: 'America/New_York',
     prepare: async (dataDir) => {
@@ -204,7 +209,10 @@ describe('the same date and time everywhere, in the office time zone', () => {
     const target = path.join(ui.dataDir, 'protokoll.csv');
     // semicolons (as for German Excel): the stated time holds a comma, so no quoting to undo here
     await api.call('audit.exportCsv', { target, delimiter: ';' });
-    const rows = readFileSync(target, 'utf8').replace(/^\uFEFF/, '').split('\r\n').map((r) => r.split(';'));
+    const rows = readFileSync(target, 'utf8')
+      .replace(/^\uFEFF/, '')
+      .split('\r\n')
+      .map((r) => r.split(';'));
     for (const [i, instant] of INSTANTS.entries()) {
       const fetched = rows.find((r) => r[4] === 'fetched' && r[5] === String(ids[i]));
       expect(fetched?.[1]).toBe(instant.stated);

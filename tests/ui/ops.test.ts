@@ -132,7 +132,14 @@ describe('Settings → Betrieb', () => {
     const file = path.join(ui.dataDir, 'download.pfbak');
     await download.saveAs(file);
     expect(readFileSync(file).subarray(0, 6).toString('latin1')).toBe('OPFBAK');
-    await expect.poll(() => page.getByTestId('status-message').innerText().catch(() => '')).toMatch(/Sicherung mit \d+ Anträgen erstellt und heruntergeladen/);
+    await expect
+      .poll(() =>
+        page
+          .getByTestId('status-message')
+          .innerText()
+          .catch(() => ''),
+      )
+      .toMatch(/Sicherung mit \d+ Anträgen erstellt und heruntergeladen/);
     await dialog.getByRole('button', { name: 'Schließen' }).first().click();
     await dialog.waitFor({ state: 'detached' });
     ui.assertClean();
@@ -226,7 +233,14 @@ describe('Zertifikat wechseln (Settings → Betrieb)', () => {
     expect(text).not.toMatch(/\d{4}-\d\d-\d\d/);
     // the warning stays in view for the certificate now in force
     expect(await section.getByTestId('rotation-current-warnings').innerText()).toContain('2048 Bit');
-    await expect.poll(() => page.getByTestId('status-message').innerText().catch(() => '')).toContain('Das neue Zertifikat ist jetzt in Kraft');
+    await expect
+      .poll(() =>
+        page
+          .getByTestId('status-message')
+          .innerText()
+          .catch(() => ''),
+      )
+      .toContain('Das neue Zertifikat ist jetzt in Kraft');
     expect((await listedItems(ui)).length).toBe(before + 1);
     expect((await serviceApi(ui).call('identity.get', {})).identity?.cipherCertificate.fingerprintSha256).toBe(next.certificate.fingerprint256);
     await section.evaluate((el) => el.scrollIntoView({ block: 'start' }));
@@ -240,7 +254,12 @@ describe('Zertifikat wechseln (Settings → Betrieb)', () => {
 
 describe('certificate expiry in the status bar', () => {
   const setUp = async (file: string) => {
-    await serviceApi(ui).call('identity.setup', { keyFile: file, password: KEY_PASSWORD, intermediaryUrl: intermediary.url, intermediaryCertificateFile: testPkiFiles(pkiDir).intermediary.cer });
+    await serviceApi(ui).call('identity.setup', {
+      keyFile: file,
+      password: KEY_PASSWORD,
+      intermediaryUrl: intermediary.url,
+      intermediaryCertificateFile: testPkiFiles(pkiDir).intermediary.cer,
+    });
     // the page loaded again: the service keeps the store open, the new identity is read at start
     await ui.page.reload({ waitUntil: 'load' });
     await ui.page.getByTestId('message-list').waitFor();

@@ -51,7 +51,14 @@ describe('reading a real-like BuT application', () => {
             content: xml,
             contentType: 'application/xml',
             processCard: { creation: new Date(), forwarding: new Date(), reception: new Date() },
-            summary: { applicants: summary.applicants, applicantNames: summary.applicantNames, benefitCode: summary.benefit?.code ?? null, benefitText: summary.benefit?.text ?? null, applicationDate: '2025-11-20', signatureStatus: 'trusted' },
+            summary: {
+              applicants: summary.applicants,
+              applicantNames: summary.applicantNames,
+              benefitCode: summary.benefit?.code ?? null,
+              benefitText: summary.benefit?.text ?? null,
+              applicationDate: '2025-11-20',
+              signatureStatus: 'trusted',
+            },
             fetchedAt: new Date(),
           });
           butId = saved.id;
@@ -85,7 +92,10 @@ describe('reading a real-like BuT application', () => {
 
   const openBut = async () => {
     const { page } = ui;
-    await page.getByTestId('message-list').getByRole('option', { name: new RegExp(`${MUELLER}, Mia; ${MUELLER}, Ben`) }).click();
+    await page
+      .getByTestId('message-list')
+      .getByRole('option', { name: new RegExp(`${MUELLER}, Mia; ${MUELLER}, Ben`) })
+      .click();
     await page.locator('[data-card="antragsteller-1"]').waitFor();
   };
 
@@ -144,7 +154,10 @@ describe('reading a real-like BuT application', () => {
       return { top: Math.max(0, r.top), bottom: Math.min(window.innerHeight, r.bottom), scrollTop: box?.scrollTop ?? 0 };
     });
     expect(pane.scrollTop).toBe(0);
-    for (const [card, birth] of [['antragsteller-1', '14.03.2016'], ['antragsteller-2', '02.09.2018']] as const) {
+    for (const [card, birth] of [
+      ['antragsteller-1', '14.03.2016'],
+      ['antragsteller-2', '02.09.2018'],
+    ] as const) {
       const block = page.locator(`[data-card="${card}"]`);
       for (const row of [block.locator('[data-field$="geburt/datum"]').first(), block.locator('[data-field$="leistungArt"]').first()]) {
         const box = await row.boundingBox();
@@ -243,13 +256,18 @@ describe('reading a real-like BuT application', () => {
     await page.getByRole('option', { name: 'Antragsteller/in' }).click();
     const collator = new Intl.Collator('de');
     const items = (await listedItems(ui, { sort: 'applicant' })).filter((i) => i.applicantNames !== null && i.applicantNames.length > 0);
-    const expected = [...items].sort((a, b) => collator.compare(a.applicantNames![0]!.family, b.applicantNames![0]!.family) || collator.compare(a.applicantNames![0]!.given, b.applicantNames![0]!.given));
+    const expected = [...items].sort(
+      (a, b) => collator.compare(a.applicantNames![0]!.family, b.applicantNames![0]!.family) || collator.compare(a.applicantNames![0]!.given, b.applicantNames![0]!.given),
+    );
     expect(items.map((i) => i.id)).toEqual(expected.map((i) => i.id));
     // the screen shows them so, family name first, not cut
     const names = expected.map((i) => nfc(i.applicantNames!.map((n) => [n.family, n.given, n.title].filter(Boolean).join(', ')).join('; ')));
     // rows without a name ("nicht lesbar") have no sort key and stand apart; the named ones in this order
     await expect.poll(async () => (await page.getByTestId('message-list').locator('.row__applicant').allInnerTexts()).map(nfc).filter((n) => names.includes(n))).toEqual(names);
-    const cut = await page.getByTestId('message-list').locator('.row__applicant').evaluateAll((els) => els.filter((e) => e.scrollWidth > e.clientWidth + 1).length);
+    const cut = await page
+      .getByTestId('message-list')
+      .locator('.row__applicant')
+      .evaluateAll((els) => els.filter((e) => e.scrollWidth > e.clientWidth + 1).length);
     expect(cut).toBe(0);
     await saveScreenshot(page, 'ui-list-sorted-by-family-name', { fullPage: false });
     ui.assertClean();

@@ -109,7 +109,9 @@ describe('without access token', () => {
       expect(await ui.page.getByText('No connection to the program').isVisible()).toBe(true);
       await saveScreenshot(ui.page, 'ui-no-token');
       await expectAxeClean(ui.page, 'Keine Verbindung');
-      const status = await ui.page.evaluate(async () => (await fetch('/api/call/app.info', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' })).status);
+      const status = await ui.page.evaluate(
+        async () => (await fetch('/api/call/app.info', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' })).status,
+      );
       expect(status).toBe(401);
       ui.problems.splice(0); // the refused fetch logs a console error by design
     } finally {
@@ -188,7 +190,10 @@ describe('a store written by the command line', () => {
 
   it('shows a "nicht lesbar" delivery with its reason, and exports it as received', async () => {
     const { page } = ui;
-    await page.getByTestId('folders').getByRole('option', { name: /^Nicht lesbar/ }).click();
+    await page
+      .getByTestId('folders')
+      .getByRole('option', { name: /^Nicht lesbar/ })
+      .click();
     await expect.poll(() => page.getByTestId('message-list').getByRole('option').count()).toBe(1);
     const row = page.getByTestId('message-list').getByRole('option').first();
     expect(await row.innerText()).toContain('nicht lesbar: Inhalt ist nicht für das Zertifikat dieses Postfachs verschlüsselt');
@@ -207,7 +212,10 @@ describe('a store written by the command line', () => {
 
   it('says "Signatur ungültig – nicht verwenden" and why', async () => {
     const { page } = ui;
-    await page.getByTestId('folders').getByRole('option', { name: /^Posteingang/ }).click();
+    await page
+      .getByTestId('folders')
+      .getByRole('option', { name: /^Posteingang/ })
+      .click();
     const invalid = (await listedItems(ui)).find((i) => i.signatureStatus === 'invalid');
     expect(invalid).toBeDefined();
     await page.locator(`[data-testid="message-list"] [data-id="${invalid?.id}"]`).click();
@@ -227,7 +235,10 @@ describe('a store written by the command line', () => {
       navigator.clipboard.writeText = () => Promise.reject(new DOMException('Write permission denied.', 'NotAllowedError'));
     });
     await page.getByRole('tab', { name: 'Übersicht' }).click();
-    await page.getByRole('button', { name: /^Block „.+“ kopieren$/ }).first().click();
+    await page
+      .getByRole('button', { name: /^Block „.+“ kopieren$/ })
+      .first()
+      .click();
     await page.getByTestId('status-message').getByText('Kopieren in die Zwischenablage nicht möglich.').waitFor();
     await page.getByTestId('status-message').getByRole('button', { name: 'Was kann ich tun?' }).click();
     const dialog = page.getByTestId('help-dialog');
@@ -299,7 +310,8 @@ describe('a store written by the command line', () => {
     await expect.poll(() => table.getByRole('row').count()).toBeGreaterThan(5);
     const text = await table.innerText();
     // each entry in words, made from its code and parameters
-    for (const action of ['Abgerufen', 'Geöffnet', 'exportiert', 'Als übertragen markiert', 'Nach Ablauf der Aufbewahrungsfrist gelöscht (war als übertragen markiert)']) expect(text).toContain(action);
+    for (const action of ['Abgerufen', 'Geöffnet', 'exportiert', 'Als übertragen markiert', 'Nach Ablauf der Aufbewahrungsfrist gelöscht (war als übertragen markiert)'])
+      expect(text).toContain(action);
     await dialog.getByRole('button', { name: 'Unversehrtheit prüfen' }).click();
     await dialog.getByText(/^Das Protokoll ist vollständig und unverändert/).waitFor();
     const [download] = await Promise.all([page.waitForEvent('download'), dialog.getByTestId('audit-export').click()]);
@@ -325,7 +337,8 @@ describe('a store written by the command line', () => {
     const licences = dialog.getByTestId('licenses');
     await licences.waitFor();
     const text = await licences.innerText();
-    for (const name of ['react', 'react-aria-components', 'pdfjs-dist', '@tanstack/react-virtual', 'zod', 'better-sqlite3-multiple-ciphers', 'pdfkit', 'DejaVu Sans']) expect(text).toContain(name);
+    for (const name of ['react', 'react-aria-components', 'pdfjs-dist', '@tanstack/react-virtual', 'zod', 'better-sqlite3-multiple-ciphers', 'pdfkit', 'DejaVu Sans'])
+      expect(text).toContain(name);
     expect(text).toContain('Oberfläche');
     expect(text).toContain('Hintergrunddienst');
     await saveScreenshot(page, 'ui-about');
@@ -343,7 +356,10 @@ describe('a store written by the command line', () => {
     await expectAxeClean(page, 'Weitere Aktionen');
     await page.getByRole('menuitem', { name: 'In den Papierkorb' }).click();
     await page.getByTestId('status-message').getByText('In den Papierkorb verschoben.').waitFor();
-    await page.getByTestId('folders').getByRole('option', { name: /^Papierkorb/ }).click();
+    await page
+      .getByTestId('folders')
+      .getByRole('option', { name: /^Papierkorb/ })
+      .click();
     await expect.poll(() => page.getByTestId('message-list').getByRole('option').count()).toBe(1);
     await page.getByTestId('message-list').getByRole('option').first().click();
     await page.getByTestId('more-menu').click();
@@ -358,7 +374,10 @@ describe('a store written by the command line', () => {
     const status = page.getByTestId('status-message');
     await status.getByText('Endgültig gelöscht.').waitFor();
     expect(await auditActions(ui, victim?.id ?? 0)).toEqual(expect.arrayContaining(['trashed', 'deleted']));
-    await page.getByTestId('folders').getByRole('option', { name: /^Posteingang/ }).click();
+    await page
+      .getByTestId('folders')
+      .getByRole('option', { name: /^Posteingang/ })
+      .click();
     await expect.poll(() => status.innerText()).toBe('');
     await page.getByTestId('message-list').getByRole('option').first().click();
     await page.getByTestId('more-menu').click();
@@ -378,7 +397,10 @@ describe('a store written by the command line', () => {
     await saveScreenshot(page, 'ui-mailbox-en');
     await expectAxeClean(page, 'Mailbox (en)');
     // "nicht lesbar" is stored in German with its kind; the English UI says the reason in English
-    await page.getByTestId('folders').getByRole('option', { name: /^Not readable/ }).click();
+    await page
+      .getByTestId('folders')
+      .getByRole('option', { name: /^Not readable/ })
+      .click();
     await expect.poll(() => page.getByTestId('message-list').getByRole('option').count()).toBe(1);
     const unreadable = page.getByTestId('message-list').getByRole('option').first();
     const english = "not readable: the content is not encrypted for this mailbox's certificate";
@@ -387,7 +409,10 @@ describe('a store written by the command line', () => {
     await unreadable.click();
     expect(await page.getByTestId('unreadable-notice').innerText()).toContain(english);
     expect(await page.getByTestId('message-view').innerText()).not.toContain('nicht lesbar');
-    await page.getByTestId('folders').getByRole('option', { name: /^Inbox/ }).click();
+    await page
+      .getByTestId('folders')
+      .getByRole('option', { name: /^Inbox/ })
+      .click();
     await page.getByTestId('message-list').getByRole('option').first().click();
     await page.getByTestId('message-view').waitFor();
     await page.getByRole('radio', { name: 'Deutsch' }).click();

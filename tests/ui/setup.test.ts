@@ -35,7 +35,11 @@ describe('setting up the real mailbox (browser mode)', () => {
     p12Password = readFileSync(testPkiFiles(pkiDir).password, 'utf8').trim();
     intermediary = await startIntermediary({ port: 0, dataDir: path.join(pkiDir, 'intermediary'), keys: loadIntermediaryKeys({ pkiDir }) });
     ui.page.on('response', (response) => {
-      if (response.url().includes('/api/call/')) void response.text().then((body) => answers.push(body), () => undefined);
+      if (response.url().includes('/api/call/'))
+        void response.text().then(
+          (body) => answers.push(body),
+          () => undefined,
+        );
     });
     await ui.open();
   });
@@ -166,7 +170,11 @@ describe('setting up the real mailbox (browser mode)', () => {
 
   it('settings: trusted sender CAs — import shown before it is trusted, the list turns "vertrauenswürdig", remove turns it back', async () => {
     const { page } = ui;
-    const rows = () => page.getByTestId('message-list').locator('[data-signature]').evaluateAll((els) => els.map((e) => e.getAttribute('data-signature')));
+    const rows = () =>
+      page
+        .getByTestId('message-list')
+        .locator('[data-signature]')
+        .evaluateAll((els) => els.map((e) => e.getAttribute('data-signature')));
     // set up without the senders' CA: every valid signature has an unknown issuer
     await expect.poll(rows).toEqual(['unknown-issuer', 'unknown-issuer']);
     await page.getByTestId('open-settings').click();
@@ -198,7 +206,10 @@ describe('setting up the real mailbox (browser mode)', () => {
     await expectAxeClean(page, 'Einstellungen: vertrauenswürdige Absender-CAs');
     // the audit log has it, with the count of stored applications judged again
     const audit = (await serviceApi(ui).call('audit.list', {})).entries.filter((e) => e.action.startsWith('trust'));
-    expect(audit.map((e) => e.detail)).toEqual([`{"v":1,"sha256":"${ca.fingerprint256.replace(/:/g, '').toLowerCase()}","origin":"import"}`, '{"v":1,"reason":"ca-added","checked":2,"changed":2}']);
+    expect(audit.map((e) => e.detail)).toEqual([
+      `{"v":1,"sha256":"${ca.fingerprint256.replace(/:/g, '').toLowerCase()}","origin":"import"}`,
+      '{"v":1,"reason":"ca-added","checked":2,"changed":2}',
+    ]);
     // the message list behind the dialog was read again
     await expect.poll(rows).toEqual(['trusted', 'trusted']);
 

@@ -297,7 +297,9 @@ describe('space to read, a list that lives', () => {
     expect(atWidth.height / atWidth.width).toBeGreaterThan(1.35);
     expect(atWidth.height / atWidth.width).toBeLessThan(1.48);
     expect(atWidth.visibleWidth).toBeGreaterThanOrEqual(atWidth.width - 1);
-    console.info(`viewer at 1280×800, fit width: ${Math.round(atWidth.visibleHeight)} of ${Math.round(atWidth.height)} px of the page in view (${Math.round((100 * atWidth.visibleHeight) / atWidth.height)} %)`);
+    console.info(
+      `viewer at 1280×800, fit width: ${Math.round(atWidth.visibleHeight)} of ${Math.round(atWidth.height)} px of the page in view (${Math.round((100 * atWidth.visibleHeight) / atWidth.height)} %)`,
+    );
     expect(atWidth.visibleHeight / atWidth.height).toBeGreaterThanOrEqual(0.5);
     await expectAxeClean(page, 'Dokument, Ganze Breite');
 
@@ -337,7 +339,11 @@ describe('space to read, a list that lives', () => {
     // per document: the PDF left turned once, an image turned by keyboard, then the PDF again as it was left
     await page.keyboard.press('r');
     await poll(() => viewer.getAttribute('data-turns')).toBe('1');
-    await page.getByTestId('documents-list').getByRole('option', { name: /jpg|png/i }).first().click();
+    await page
+      .getByTestId('documents-list')
+      .getByRole('option', { name: /jpg|png/i })
+      .first()
+      .click();
     const imageViewer = page.getByTestId('image-viewer');
     const image = imageViewer.locator('img');
     await expect.poll(() => image.evaluate((img) => (img as HTMLImageElement).naturalWidth), { timeout: 20_000 }).toBeGreaterThan(0);

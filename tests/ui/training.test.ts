@@ -47,7 +47,11 @@ describe('the Übungsmodus while it is prepared', () => {
     const keys = steps.filter((s) => s.startsWith('Schlüssel'));
     if (keys.length > 0) expect(keys[keys.length - 1]).toBe('Schlüssel der Übungsumgebung werden erzeugt (4 von 4)');
     const rest = steps.filter((s) => !s.startsWith('Schlüssel'));
-    expect(rest.slice(0, 3)).toEqual(['Der Datenspeicher des Übungspostfachs wird angelegt', 'Erfundene Anträge werden erzeugt (0 von 5)', 'Erfundene Anträge werden erzeugt (1 von 5)']);
+    expect(rest.slice(0, 3)).toEqual([
+      'Der Datenspeicher des Übungspostfachs wird angelegt',
+      'Erfundene Anträge werden erzeugt (0 von 5)',
+      'Erfundene Anträge werden erzeugt (1 von 5)',
+    ]);
 
     const note = page.getByTestId('training-preparation');
     expect(await note.innerText()).toMatch(/^Weitere Übungsanträge werden erzeugt: [234] von 5 bereit – „Abrufen“ holt die fertigen\.$/);

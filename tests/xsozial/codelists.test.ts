@@ -36,7 +36,14 @@ async function leistungArt(attrs: string, lists: CodeListRegistry) {
 describe('Genericode files', () => {
   it('reads a list as XRepository publishes it: identification, key column, text column, every row', async () => {
     const list = await parseGenericode(fixture('leistungsart_1.xml'));
-    expect(list).toMatchObject({ listURI: LEISTUNGSART, listVersionID: '1', canonicalVersionUri: `${LEISTUNGSART}_1`, name: 'Leistungsart (Testliste)', keyColumn: 'code', textColumn: 'beschreibung' });
+    expect(list).toMatchObject({
+      listURI: LEISTUNGSART,
+      listVersionID: '1',
+      canonicalVersionUri: `${LEISTUNGSART}_1`,
+      name: 'Leistungsart (Testliste)',
+      keyColumn: 'code',
+      textColumn: 'beschreibung',
+    });
     expect(list.codes).toEqual({ '6010': 'Ausflüge (Testtext)', '6070': 'Mittagsverpflegung', '6080': 'Lernförderung (Testtext)' });
   });
 

@@ -28,7 +28,10 @@ describe.each(SERVICES)('generated %s application', (service) => {
     expect(view.applicants.map(nfc)).toEqual(view.applicantNames.map((n) => nfc([n.family, n.given, n.title].filter(Boolean).join(', '))));
     expect(view.applicationDate?.raw).toBe(f.applicationDate);
     // every person and third party has a block of its own, titled with the name as an office files it
-    const titles = view.cards.map((c) => c.title.de).map(nfc).join('\n');
+    const titles = view.cards
+      .map((c) => c.title.de)
+      .map(nfc)
+      .join('\n');
     for (const p of f.household.persons) expect(titles).toContain(nfc(`${p.familyName}, ${p.givenName}`));
     for (const t of f.household.thirdParties) expect(titles).toContain(nfc(t.organisation ?? `${t.person!.familyName}, ${t.person!.givenName}`));
     expect(view.cards.filter((c) => c.id.startsWith('haushalt-'))).toHaveLength(f.persons.length - f.applicants.length);
@@ -108,7 +111,8 @@ describe('generator', () => {
         expect(f.applicationDate).toBe(`${berlin(created).slice(0, 10)}${offset}`);
         expect(applicationDay <= berlin(sentAt).slice(0, 10)).toBe(true);
         const earlier = f.household.persons.flatMap((p) => [p.birthDate, ...p.income.map((i) => i.since), ...p.earlierBenefits.flatMap((e) => [e.from, e.to])]);
-        for (const d of [...earlier, ...f.household.thirdParties.flatMap((t) => (t.person ? [t.person.birthDate] : []))]) expect(d < applicationDay, `${d} before ${applicationDay}`).toBe(true);
+        for (const d of [...earlier, ...f.household.thirdParties.flatMap((t) => (t.person ? [t.person.birthDate] : []))])
+          expect(d < applicationDay, `${d} before ${applicationDay}`).toBe(true);
         const view = await readDelivery(app.bytes());
         expect(view.applicationDate?.raw).toBe(f.applicationDate);
       }
@@ -192,7 +196,9 @@ describe('inline documents written with entities or CDATA', () => {
 
   it('flags a declared type that the bytes contradict', async () => {
     const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]);
-    const xml = Buffer.from(`<a xmlns="urn:x"><dokument><name>Scan</name><dokumentRepraesentation><mimeType>application/pdf</mimeType><inhalt>${png.toString('base64')}</inhalt><dateiname>scan.pdf</dateiname></dokumentRepraesentation></dokument></a>`);
+    const xml = Buffer.from(
+      `<a xmlns="urn:x"><dokument><name>Scan</name><dokumentRepraesentation><mimeType>application/pdf</mimeType><inhalt>${png.toString('base64')}</inhalt><dateiname>scan.pdf</dateiname></dokumentRepraesentation></dokument></a>`,
+    );
     const [doc] = (await readDelivery(xml)).documents;
     expect(doc).toMatchObject({ name: 'Scan', mimeType: 'application/pdf', detectedMimeType: 'image/png', mimeMismatch: true });
     expect(doc!.problem?.kind).toBe('mime-mismatch');

@@ -23,7 +23,10 @@ async function failure(input: Uint8Array | string | ByteSource): Promise<Postfac
 
 describe('hostile and broken XML', () => {
   it('refuses a DOCTYPE with an entity bomb before expanding anything', async () => {
-    const entities = ['<!ENTITY a "Musterfrau Musterfrau">', ...Array.from({ length: 9 }, (_, i) => `<!ENTITY ${String.fromCharCode(98 + i)} "${`&${String.fromCharCode(97 + i)};`.repeat(10)}">`)].join('\n');
+    const entities = [
+      '<!ENTITY a "Musterfrau Musterfrau">',
+      ...Array.from({ length: 9 }, (_, i) => `<!ENTITY ${String.fromCharCode(98 + i)} "${`&${String.fromCharCode(97 + i)};`.repeat(10)}">`),
+    ].join('\n');
     const e = await failure(`<?xml version="1.0"?>\n<!DOCTYPE x [\n${entities}\n]>\n<x>&j;</x>`);
     expect(e.kind).toBe('hostile-xml');
     expect(e.text.de).toContain('DOCTYPE');

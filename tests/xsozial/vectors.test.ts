@@ -51,7 +51,15 @@ describe('reference vectors antrag-1.xml / antrag-2.xml', () => {
     const view = await readDelivery(antrag1);
     expect(view.documents).toHaveLength(1);
     const doc = view.documents[0]!;
-    expect(doc).toMatchObject({ id: 'DOK-1', name: 'Antrag (Testdokument)', fileName: 'anlage-1.pdf', mimeType: 'application/pdf', detectedMimeType: 'application/pdf', mimeMismatch: false, isApplicationForm: true });
+    expect(doc).toMatchObject({
+      id: 'DOK-1',
+      name: 'Antrag (Testdokument)',
+      fileName: 'anlage-1.pdf',
+      mimeType: 'application/pdf',
+      detectedMimeType: 'application/pdf',
+      mimeMismatch: false,
+      isApplicationForm: true,
+    });
     const expected = readFileSync(vectorPath('content/anlage-1.pdf'));
     expect(doc.size).toBe(expected.length);
     const bytes = await readDocumentBytes(antrag1, doc);
@@ -70,7 +78,13 @@ describe('reference vectors antrag-1.xml / antrag-2.xml', () => {
     const bytes = await readDocumentBytes(antrag2, view.documents[0]!);
     expect(bytes.equals(readFileSync(vectorPath('content/anlage-2.pdf')))).toBe(true);
     const summary = await summarize(antrag2);
-    expect(summary).toMatchObject({ kind: 'xsozial-application', applicants: ['Erika Musterfrau'], test: true, applicationDate: '2024-05-03+02:00', applicationDateDisplay: '03.05.2024' });
+    expect(summary).toMatchObject({
+      kind: 'xsozial-application',
+      applicants: ['Erika Musterfrau'],
+      test: true,
+      applicationDate: '2024-05-03+02:00',
+      applicationDateDisplay: '03.05.2024',
+    });
     expect(summary.benefit?.code).toBe('9999');
   });
 });

@@ -6,7 +6,9 @@ import { loadXsdBundle, readDelivery, validateWithXsd } from '../../core/xsozial
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures');
 const NS = 'urn:osci-postfach:test:antrag';
 const instance = (dates: string) =>
-  Buffer.from(`<?xml version="1.0" encoding="UTF-8"?>\n<testantrag xmlns="${NS}">\n  <antragstellerin><rufname>Zoë</rufname><familienname>Øvergård</familienname></antragstellerin>\n${dates}</testantrag>`);
+  Buffer.from(
+    `<?xml version="1.0" encoding="UTF-8"?>\n<testantrag xmlns="${NS}">\n  <antragstellerin><rufname>Zoë</rufname><familienname>Øvergård</familienname></antragstellerin>\n${dates}</testantrag>`,
+  );
 
 describe('user-loaded XSD bundle', () => {
   it('gives labels from short xs:documentation texts, across included files', async () => {
@@ -42,6 +44,8 @@ describe('user-loaded XSD bundle', () => {
 
   it('hands no DOCTYPE to the validator', async () => {
     const bundle = await loadXsdBundle(path.join(fixtures, 'xsd-bundle'));
-    await expect(validateWithXsd(Buffer.from('<!DOCTYPE t [<!ENTITY e SYSTEM "file:///etc/passwd">]><testantrag xmlns="urn:osci-postfach:test:antrag">&e;</testantrag>'), bundle)).rejects.toMatchObject({ kind: 'hostile-xml' });
+    await expect(
+      validateWithXsd(Buffer.from('<!DOCTYPE t [<!ENTITY e SYSTEM "file:///etc/passwd">]><testantrag xmlns="urn:osci-postfach:test:antrag">&e;</testantrag>'), bundle),
+    ).rejects.toMatchObject({ kind: 'hostile-xml' });
   });
 });

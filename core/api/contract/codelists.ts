@@ -41,7 +41,16 @@ export const codelistsMethods = {
    * (desktop app, command line), or the file's bytes in base64 (browser mode, at most 8 MiB).
    */
   'codelists.import': serviceMethod(
-    z.union([z.strictObject({ file: filePath }), z.strictObject({ name: shortText.min(1), data: z.string().min(1).max(Math.ceil(CODELIST_UPLOAD_MAX_BYTES / 3) * 4) })]),
+    z.union([
+      z.strictObject({ file: filePath }),
+      z.strictObject({
+        name: shortText.min(1),
+        data: z
+          .string()
+          .min(1)
+          .max(Math.ceil(CODELIST_UPLOAD_MAX_BYTES / 3) * 4),
+      }),
+    ]),
     z.strictObject({ list: codeListInfoSchema, result: z.enum(['created', 'replaced', 'unchanged']) }),
   ),
 };

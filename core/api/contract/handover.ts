@@ -23,10 +23,7 @@ export type HandoverRunDto = z.infer<typeof handoverRunSchema>;
 
 export const handoverMethods = {
   'handover.run': serviceMethod(noInput, handoverRunSchema),
-  'handover.again': serviceMethod(
-    z.strictObject({ id: storeId }),
-    z.strictObject({ folder: folderName, state: z.enum(['done', 'error']), path: z.string().max(4000) }),
-  ),
+  'handover.again': serviceMethod(z.strictObject({ id: storeId }), z.strictObject({ folder: folderName, state: z.enum(['done', 'error']), path: z.string().max(4000) })),
 };
 
 export const handoverEvents = {};

@@ -22,7 +22,12 @@ export const creationCheckSchema = z.strictObject({
   /** What an implausible Creation was compared with: the Forwarding stamp or the message's own creation time. */
   reference: isoTime.optional(),
   /** The tolerance of the comparison that failed, in seconds. */
-  toleranceSeconds: z.number().int().nonnegative().max(86_400 * 366).optional(),
+  toleranceSeconds: z
+    .number()
+    .int()
+    .nonnegative()
+    .max(86_400 * 366)
+    .optional(),
 });
 export type CreationCheck = z.infer<typeof creationCheckSchema>;
 

@@ -194,7 +194,7 @@ export const fetchResultSchema = z.strictObject({
   newIds: z.array(storeId).max(100_000),
   error: postfachErrorJsonSchema.optional(),
   /** The mailbox certificate's expiry as of this fetch (warn from 60 days before; the tray and the CLI show it). */
-  expiry: expirySchema.optional(),  /** The hand-over folder for the case system after this fetch (absent when none is set). */
+  expiry: expirySchema.optional() /** The hand-over folder for the case system after this fetch (absent when none is set). */,
   handover: z.strictObject({ handedOver: count, refused: count, pending: count, error: postfachErrorJsonSchema.optional() }).optional(),
 });
 export type FetchResult = z.infer<typeof fetchResultSchema>;
@@ -559,7 +559,16 @@ export const mailboxMethods = {
    * One value of the message in full: the detail's view shortens long values (`fullLength` set); `where` and
    * `valueId` name the field of a card or the tree node / attribute it is shown as.
    */
-  'messages.value': serviceMethod(idInput({ where: z.enum(['card', 'tree']), valueId: z.string().min(1).max(1024 * 1024) }), displayValueSchema),
+  'messages.value': serviceMethod(
+    idInput({
+      where: z.enum(['card', 'tree']),
+      valueId: z
+        .string()
+        .min(1)
+        .max(1024 * 1024),
+    }),
+    displayValueSchema,
+  ),
   'messages.setRead': serviceMethod(idInput({ read: z.boolean() }), messageListItemSchema),
   'messages.setTransferred': serviceMethod(idInput({ transferred: z.boolean() }), messageListItemSchema),
   'messages.setChecklist': serviceMethod(idInput({ ticked: z.array(z.string().min(1).max(64)).max(100) }), z.strictObject({ checklist: z.array(z.string().max(64)).max(100) })),
@@ -603,10 +612,7 @@ export const mailboxMethods = {
   /** Dry run: what retention would delete now. */
   'retention.plan': serviceMethod(noInput, z.strictObject({ candidates: z.array(retentionCandidateSchema).max(100_000) })),
   /** Deletes what the plan listed, restricted to these ids (what the user was shown). */
-  'retention.apply': serviceMethod(
-    z.strictObject({ ids: z.array(storeId).max(100_000) }),
-    z.strictObject({ deleted: z.array(retentionCandidateSchema).max(100_000) }),
-  ),
+  'retention.apply': serviceMethod(z.strictObject({ ids: z.array(storeId).max(100_000) }), z.strictObject({ deleted: z.array(retentionCandidateSchema).max(100_000) })),
 };
 
 export const mailboxEvents = {
@@ -616,9 +622,7 @@ export const mailboxEvents = {
   /** New applications arrived (counts only: the tray notification must not carry personal data). */
   'mailbox.newApplications': serviceEvent(z.strictObject({ count: z.number().int().positive() })),
   /** Messages changed (fetched, state changed, deleted): lists and counts should be read again. */
-  'messages.changed': serviceEvent(
-    z.strictObject({ reason: z.enum(['fetched', 'state', 'deleted', 'retention']), ids: z.array(storeId).max(1000).optional() }),
-  ),
+  'messages.changed': serviceEvent(z.strictObject({ reason: z.enum(['fetched', 'state', 'deleted', 'retention']), ids: z.array(storeId).max(1000).optional() })),
   /** The store was opened, created or closed. */
   'store.changed': serviceEvent(storeStatusSchema),
 };

@@ -103,10 +103,7 @@ export const opsMethods = {
   /** Changing the mailbox certificate: where it stands, each step explained. */
   'rotation.status': serviceMethod(noInput, rotationStatusSchema),
   /** Step 1: reads and checks the new key file, keeps it sealed in the store; the old key stays in force. */
-  'rotation.stage': serviceMethod(
-    z.strictObject(keyFileFields),
-    rotationStatusSchema,
-  ),
+  'rotation.stage': serviceMethod(z.strictObject(keyFileFields), rotationStatusSchema),
   /** Steps 2 and 3 from wherever the rotation stands (progress: `fetch.progress`); repeat after an interruption. */
   'rotation.run': serviceMethod(noInput, z.strictObject({ status: rotationStatusSchema, fetch: fetchResultSchema.optional() })),
   'rotation.cancel': serviceMethod(noInput, rotationStatusSchema),
@@ -116,7 +113,10 @@ export const opsMethods = {
     z.strictObject({
       id: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
       target: filePath,
-      screenshot: z.string().max(Math.ceil(SCREENSHOT_MAX_BYTES / 3) * 4).optional(),
+      screenshot: z
+        .string()
+        .max(Math.ceil(SCREENSHOT_MAX_BYTES / 3) * 4)
+        .optional(),
       screenshotSource: shortText.optional(),
       /** false: an existing file is refused (`postfach abnahme` without --force); default true (the save dialog asked). */
       replace: z.boolean().optional(),

@@ -54,10 +54,7 @@ export const trustMethods = {
     z.strictObject({ added: count, reevaluated: reevaluationSchema, list: trustedCaListSchema }),
   ),
   /** Stops trusting one of the office's CAs (SHA-256 fingerprint, with or without colons); audited. */
-  'trust.remove': serviceMethod(
-    z.strictObject({ fingerprint }),
-    z.strictObject({ removed: z.boolean(), reevaluated: reevaluationSchema, list: trustedCaListSchema }),
-  ),
+  'trust.remove': serviceMethod(z.strictObject({ fingerprint }), z.strictObject({ removed: z.boolean(), reevaluated: reevaluationSchema, list: trustedCaListSchema })),
 };
 
 export const trustEvents = {};

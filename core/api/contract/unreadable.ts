@@ -29,7 +29,10 @@ const REASONS = {
   'xml-limit': { de: 'Inhalt überschreitet eine Sicherheitsgrenze', en: 'the content exceeds a safety limit' },
   'xml-empty': { de: 'Inhalt ist leer', en: 'the content is empty' },
   'no-content': { de: 'Zustellung enthält keinen Inhalt', en: 'the delivery holds no content' },
-  'content-ambiguous': { de: 'Zustellung enthält mehrere verschiedene Anträge, keiner ist eindeutig der signierte', en: 'the delivery holds several different applications, none is clearly the signed one' },
+  'content-ambiguous': {
+    de: 'Zustellung enthält mehrere verschiedene Anträge, keiner ist eindeutig der signierte',
+    en: 'the delivery holds several different applications, none is clearly the signed one',
+  },
   malformed: { de: 'Inhaltsdaten sind beschädigt', en: 'the content data is damaged' },
   // the general words fit these
   'codelist-invalid': OTHER,

@@ -99,10 +99,7 @@ export const workspaceMethods = {
   /** The real mailbox is set up (store created and identity imported): remembered for the next start. */
   'workspace.chooseReal': serviceMethod(noInput, workspaceStateSchema),
   /** Records how a fetch ended, for "Zuletzt abgerufen" in the status bar (kept across restarts). */
-  'workspace.recordFetch': serviceMethod(
-    z.strictObject({ outcome: lastFetchSchema.shape.outcome, newMessages: count, errorKind: shortText.optional() }),
-    workspaceStateSchema,
-  ),
+  'workspace.recordFetch': serviceMethod(z.strictObject({ outcome: lastFetchSchema.shape.outcome, newMessages: count, errorKind: shortText.optional() }), workspaceStateSchema),
 
   /**
    * Browser mode's file upload for the set-up (the desktop app uses the native open dialog instead): the bytes go
@@ -110,7 +107,14 @@ export const workspaceMethods = {
    * and when the service starts.
    */
   'workspace.uploadFile': serviceMethod(
-    z.strictObject({ kind: uploadKindSchema, name: fileName, data: z.string().min(1).max(Math.ceil(UPLOAD_MAX_BYTES / 3) * 4) }),
+    z.strictObject({
+      kind: uploadKindSchema,
+      name: fileName,
+      data: z
+        .string()
+        .min(1)
+        .max(Math.ceil(UPLOAD_MAX_BYTES / 3) * 4),
+    }),
     z.strictObject({ path: z.string().min(1).max(4096), name: fileName, size: count }),
   ),
   'workspace.discardUploads': serviceMethod(noInput, z.strictObject({ discarded: count })),
@@ -120,13 +124,19 @@ export const workspaceMethods = {
    * `messages.export` or `audit.exportCsv` as the target), then the files are read in chunks and the folder is
    * deleted (`workspace.releaseDownload`, and on every start).
    */
-  'workspace.createDownload': serviceMethod(
-    z.strictObject({ fileName }),
-    z.strictObject({ downloadId: token, target: z.string().min(1).max(4096) }),
-  ),
+  'workspace.createDownload': serviceMethod(z.strictObject({ fileName }), z.strictObject({ downloadId: token, target: z.string().min(1).max(4096) })),
   'workspace.downloadFiles': serviceMethod(z.strictObject({ downloadId: token }), z.strictObject({ files: z.array(downloadFileSchema).max(10_000) })),
   'workspace.readDownload': serviceMethod(
-    z.strictObject({ downloadId: token, file: fileName, offset: count, length: z.number().int().positive().max(1024 * 1024) }),
+    z.strictObject({
+      downloadId: token,
+      file: fileName,
+      offset: count,
+      length: z
+        .number()
+        .int()
+        .positive()
+        .max(1024 * 1024),
+    }),
     z.strictObject({ offset: count, size: count, data: z.string().max(Math.ceil((1024 * 1024) / 3) * 4), done: z.boolean() }),
   ),
   'workspace.releaseDownload': serviceMethod(z.strictObject({ downloadId: token }), z.strictObject({ released: z.boolean() })),

@@ -18,7 +18,7 @@ export async function effectiveSettings(workspace: WorkspaceFile, config: () => 
   const c = await config();
   const own: Partial<Settings> = workspace.get().settings;
   const firstStart = !existsSync(workspace.file);
-  const pick = <K extends (typeof USER_KEYS)[number]>(key: K): Settings[K] => (c.state[key].locked || firstStart || own[key] === undefined ? (c.values[key]) : (own[key]));
+  const pick = <K extends (typeof USER_KEYS)[number]>(key: K): Settings[K] => (c.state[key].locked || firstStart || own[key] === undefined ? c.values[key] : own[key]);
   return { language: pick('language'), fetchIntervalMinutes: pick('fetchIntervalMinutes'), familyNameFirst: pick('familyNameFirst') };
 }
 

@@ -30,7 +30,14 @@ export function codelistsHandlers(internals: MailboxService) {
       const c = await internals.config();
       const store = internals.session.store;
       const imported = store === undefined ? [] : store.codeLists().map(storedInfo);
-      const shipped: CodeListInfo[] = bundledCodeLists().map((l) => ({ listURI: l.listURI, listVersionID: l.listVersionID, name: l.name, origin: 'shipped', source: l.source, codes: Object.keys(l.codes).length }));
+      const shipped: CodeListInfo[] = bundledCodeLists().map((l) => ({
+        listURI: l.listURI,
+        listVersionID: l.listVersionID,
+        name: l.name,
+        origin: 'shipped',
+        source: l.source,
+        codes: Object.keys(l.codes).length,
+      }));
       // an imported list of a shipped version replaces it (as in the registry)
       const lists = [...imported, ...shipped.filter((s) => !imported.some((i) => i.listURI === s.listURI && i.listVersionID === s.listVersionID))].sort(
         (a, b) => a.name.localeCompare(b.name, 'de') || a.listURI.localeCompare(b.listURI) || compareVersions(b.listVersionID, a.listVersionID),

@@ -85,14 +85,23 @@ export function mailboxHandlers(options: ServiceOptions, mailbox: MailboxService
       const refused = mailbox.heavy.quarantined(messageId, 'message-detail');
       const detail = refused
         ? messageDetailDto(await messageDetail(store(), ref, mailbox.views, { timeZone, viewRefused: quarantinedError(refused) }), timeZone)
-        : messageDetailDto(await mailbox.heavy.run('message-detail', { messageId, ...('id' in input.ref ? { storeId: input.ref.id } : {}) }, () => messageDetail(store(), ref, mailbox.views, { timeZone })), timeZone);
+        : messageDetailDto(
+            await mailbox.heavy.run('message-detail', { messageId, ...('id' in input.ref ? { storeId: input.ref.id } : {}) }, () =>
+              messageDetail(store(), ref, mailbox.views, { timeZone }),
+            ),
+            timeZone,
+          );
       context.emit('messages.changed', { reason: 'state', ids: [detail.item.id] });
       return detail;
     },
     'messages.documentChunk': (input: In<'messages.documentChunk'>) => documentChunk(store(), input.id, input.document, input.offset, input.length, mailbox.views),
-    'messages.documentActiveContent': async (input: In<'messages.documentActiveContent'>) => ({ findings: activeFindings(await documentActiveContent(store(), input.id, input.document, mailbox.views)) }),
+    'messages.documentActiveContent': async (input: In<'messages.documentActiveContent'>) => ({
+      findings: activeFindings(await documentActiveContent(store(), input.id, input.document, mailbox.views)),
+    }),
     'messages.value': (input: In<'messages.value'>) =>
-      mailbox.heavy.run('message-detail', { storeId: input.id, messageId: store().getDelivery(input.id).messageId }, () => fullValue(store(), input.id, input.where, input.valueId, mailbox.views)),
+      mailbox.heavy.run('message-detail', { storeId: input.id, messageId: store().getDelivery(input.id).messageId }, () =>
+        fullValue(store(), input.id, input.where, input.valueId, mailbox.views),
+      ),
     'messages.setRead': (input: In<'messages.setRead'>, context: ServiceContext) => {
       if (input.read) store().markRead(input.id);
       else store().markUnread(input.id);
@@ -134,9 +143,14 @@ export function mailboxHandlers(options: ServiceOptions, mailbox: MailboxService
       const { exportMessage } = await import('../../mailbox/export.js');
       const c = await mailbox.config();
       assertExportAllowed(c, input.target, downloads);
-      if (input.document !== undefined && input.format !== 'attachments') throw mailboxError('document-missing', `a single document is exported with the format attachments, not ${input.format}`);
+      if (input.document !== undefined && input.format !== 'attachments')
+        throw mailboxError('document-missing', `a single document is exported with the format attachments, not ${input.format}`);
       await mailbox.applyViewSettings();
-      const work = () => exportMessage(store(), input.id, input.format, path.resolve(input.target), mailbox.views, { timeZone: c.values.officeTimeZone, ...(input.document === undefined ? {} : { only: input.document }) });
+      const work = () =>
+        exportMessage(store(), input.id, input.format, path.resolve(input.target), mailbox.views, {
+          timeZone: c.values.officeTimeZone,
+          ...(input.document === undefined ? {} : { only: input.document }),
+        });
       // the XML is a byte copy: never heavy, never refused (the way out for a message that is refused otherwise)
       const operation = EXPORT_OPERATIONS[input.format];
       const result = operation === undefined ? await work() : await mailbox.heavy.run(operation, { storeId: input.id, messageId: store().getDelivery(input.id).messageId }, work);

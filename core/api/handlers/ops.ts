@@ -40,7 +40,13 @@ export function machineConfigDto(config: ResolvedConfig): MachineConfigDto {
         title: { de: d.title.de, en: d.title.en },
       };
     }),
-    problems: config.problems.map((p) => ({ layer: p.layer, ...(p.setting ? { setting: p.setting } : {}), message: p.text.de, messageEn: p.text.en, detail: p.detail.slice(0, 4000) })),
+    problems: config.problems.map((p) => ({
+      layer: p.layer,
+      ...(p.setting ? { setting: p.setting } : {}),
+      message: p.text.de,
+      messageEn: p.text.en,
+      detail: p.detail.slice(0, 4000),
+    })),
     origins: { policy: config.origins.policy, machineFile: config.origins.machineFile },
   };
 }
@@ -53,12 +59,18 @@ const NO_SCREENSHOT: Readonly<Record<ServiceOptions['host'], string>> = {
   serve: 'über den Abrufdienst ohne Bildschirmfoto erstellt',
 };
 
-const dto = (s: RotationStatus): RotationStatusDto => ({ ...s, steps: s.steps.map((x) => ({ ...x })), retired: [...s.retired], lastCompleted: s.lastCompleted ? { ...s.lastCompleted } : null });
+const dto = (s: RotationStatus): RotationStatusDto => ({
+  ...s,
+  steps: s.steps.map((x) => ({ ...x })),
+  retired: [...s.retired],
+  lastCompleted: s.lastCompleted ? { ...s.lastCompleted } : null,
+});
 
 export function opsHandlers(options: ServiceOptions, shared: MailboxService) {
   const store = () => {
     const s = shared.session.store;
-    if (s === undefined) throw new PostfachError('store-not-open', { de: 'Der Datenspeicher ist nicht geöffnet.', en: 'The data store is not open.' }, 'no store opened in this service');
+    if (s === undefined)
+      throw new PostfachError('store-not-open', { de: 'Der Datenspeicher ist nicht geöffnet.', en: 'The data store is not open.' }, 'no store opened in this service');
     return s;
   };
   const downloads = [path.join(options.dataDir, 'transfer', 'downloads')];
@@ -85,9 +97,18 @@ export function opsHandlers(options: ServiceOptions, shared: MailboxService) {
       await shared.config();
       const target = shared.session.resolvePath(input.storePath);
       if (shared.session.store !== undefined && path.resolve(shared.session.store.paths.database) === target) {
-        throw new PostfachError('backup-target-exists', { de: 'Der Datenspeicher ist geöffnet; zurückgespielt wird nur in einen leeren Ort.', en: 'The data store is open; a backup is only restored into an empty place.' }, 'restore target is the open store');
+        throw new PostfachError(
+          'backup-target-exists',
+          { de: 'Der Datenspeicher ist geöffnet; zurückgespielt wird nur in einen leeren Ort.', en: 'The data store is open; a backup is only restored into an empty place.' },
+          'restore target is the open store',
+        );
       }
-      const restored = await restoreBackup({ file: input.file, password: input.password, storePath: target, ...(input.settings === false ? {} : { settingsDir: options.dataDir }) });
+      const restored = await restoreBackup({
+        file: input.file,
+        password: input.password,
+        storePath: target,
+        ...(input.settings === false ? {} : { settingsDir: options.dataDir }),
+      });
       shared.log.write('info', 'backup.restored', { messages: restored.summary.messages, files: restored.summary.files });
       return { storePath: restored.storePath, summary: restored.summary, createdAt: restored.createdAt, settingsRestored: restored.settingsRestored };
     },
@@ -126,19 +147,23 @@ export function opsHandlers(options: ServiceOptions, shared: MailboxService) {
       assertExportAllowed(c, input.target, downloads);
       // the PDF stack (pdfkit, pdf-lib, fonts) is loaded when a record is made, not with the service (issue 14)
       const { acceptanceRecord } = await import('../../mailbox/acceptance.js');
-      const result = await shared.heavy.run('acceptance-record', { storeId: input.id, messageId: store().getDelivery(input.id).messageId }, () => acceptanceRecord(store(), input.id, {
-        out: input.target,
-        timeZone: c.values.officeTimeZone,
-        // the target comes from the save dialog (which asked before replacing) or is a fresh download file; the
-        // command line replaces only with --force
-        replace: input.replace ?? true,
-        programVersion: options.appVersion,
-        log: shared.log,
-        cache: shared.views,
-        ...(input.screenshot
-          ? { screenshot: { png: Buffer.from(input.screenshot, 'base64'), source: input.screenshotSource ?? (options.host === 'desktop' ? 'Desktop-Programm' : 'Browser-Modus') } }
-          : { noScreenshotReason: NO_SCREENSHOT[options.host] }),
-      }));
+      const result = await shared.heavy.run('acceptance-record', { storeId: input.id, messageId: store().getDelivery(input.id).messageId }, () =>
+        acceptanceRecord(store(), input.id, {
+          out: input.target,
+          timeZone: c.values.officeTimeZone,
+          // the target comes from the save dialog (which asked before replacing) or is a fresh download file; the
+          // command line replaces only with --force
+          replace: input.replace ?? true,
+          programVersion: options.appVersion,
+          log: shared.log,
+          cache: shared.views,
+          ...(input.screenshot
+            ? {
+                screenshot: { png: Buffer.from(input.screenshot, 'base64'), source: input.screenshotSource ?? (options.host === 'desktop' ? 'Desktop-Programm' : 'Browser-Modus') },
+              }
+            : { noScreenshotReason: NO_SCREENSHOT[options.host] }),
+        }),
+      );
       return { path: result.path, size: result.size, screenshot: result.screenshot };
     },
   };

@@ -14,9 +14,7 @@ import type { MailboxService } from '../../app/mailbox-service.js';
 
 function listDto(list: TrustedCaList) {
   return {
-    cas: list.entries.map(
-      (e): TrustedCaDto => ({ certificate: certificateSummary(e.certificate), owner: e.owner, source: e.source, addedAt: e.addedAt, inForce: e.inForce }),
-    ),
+    cas: list.entries.map((e): TrustedCaDto => ({ certificate: certificateSummary(e.certificate), owner: e.owner, source: e.source, addedAt: e.addedAt, inForce: e.inForce })),
     locked: list.locked,
     ...(list.lockReason ? { lockReason: list.lockReason } : {}),
   };
@@ -46,7 +44,10 @@ export function trustHandlers(shared: MailboxService) {
       if (chosen.length === 0) {
         throw new PostfachError(
           'trusted-ca-not-in-file',
-          { de: 'Die gewählte CA ist nicht (mehr) in der Datei. Bitte die Datei erneut wählen.', en: 'The CA chosen is not (or no longer) in the file. Please choose the file again.' },
+          {
+            de: 'Die gewählte CA ist nicht (mehr) in der Datei. Bitte die Datei erneut wählen.',
+            en: 'The CA chosen is not (or no longer) in the file. Please choose the file again.',
+          },
           `none of ${input.fingerprints?.length ?? 0} fingerprint(s) among the ${cas.length} CA certificate(s) of the file`,
         );
       }

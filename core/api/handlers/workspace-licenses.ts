@@ -80,7 +80,13 @@ export function serviceLicenses(root: string | undefined = findAppRoot()): Licen
   }
   if (existsSync(path.join(root, 'resources', 'fonts', 'DejaVu-LICENSE.txt'))) {
     const dejavu = readPackage(path.join(root, 'node_modules', 'dejavu-fonts-ttf', 'package.json'));
-    entries.push({ name: 'DejaVu Sans (PDF-Export)', version: text(dejavu?.version, '2.37'), license: 'Bitstream Vera / DejaVu (frei)', usedIn: 'font', homepage: 'https://dejavu-fonts.github.io/' });
+    entries.push({
+      name: 'DejaVu Sans (PDF-Export)',
+      version: text(dejavu?.version, '2.37'),
+      license: 'Bitstream Vera / DejaVu (frei)',
+      usedIn: 'font',
+      homepage: 'https://dejavu-fonts.github.io/',
+    });
   }
   return entries;
 }

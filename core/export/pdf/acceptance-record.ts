@@ -58,7 +58,12 @@ function writingField(w: TaggedWriter, label: string, lines: number, ruled = tru
     w.doc.rect(left, y, width, height).lineWidth(0.8).strokeColor('#6b6b6b').stroke();
     for (let i = 1; ruled && i < lines; i++) {
       const ly = y + 3 + i * WRITING_LINE;
-      w.doc.moveTo(left + 8, ly).lineTo(left + width - 8, ly).lineWidth(0.3).strokeColor('#b0b0b0').stroke();
+      w.doc
+        .moveTo(left + 8, ly)
+        .lineTo(left + width - 8, ly)
+        .lineWidth(0.3)
+        .strokeColor('#b0b0b0')
+        .stroke();
     }
   });
   w.doc.fillColor('black');
@@ -70,9 +75,20 @@ function writingField(w: TaggedWriter, label: string, lines: number, ruled = tru
  * Writes the record to `outputPath`. An existing file is replaced only with `replace` (the user chose it, e.g. in
  * the save dialog); otherwise it is refused and kept, like a backup file.
  */
-export async function exportAcceptanceRecord(facts: AcceptanceFacts, outputPath: string, createdAt = new Date(), options: { replace?: boolean } = {}): Promise<{ path: string; size: number }> {
+export async function exportAcceptanceRecord(
+  facts: AcceptanceFacts,
+  outputPath: string,
+  createdAt = new Date(),
+  options: { replace?: boolean } = {},
+): Promise<{ path: string; size: number }> {
   const r = facts.receipt;
-  const w = new TaggedWriter({ title: `Abnahmeprotokoll ${r.messageId}`, subject: 'Abnahmeprotokoll eines Testantrags (OSCI-Postfach)', pdfa: false, createdAt, shortened: SHORTENED.standalone });
+  const w = new TaggedWriter({
+    title: `Abnahmeprotokoll ${r.messageId}`,
+    subject: 'Abnahmeprotokoll eines Testantrags (OSCI-Postfach)',
+    pdfa: false,
+    createdAt,
+    shortened: SHORTENED.standalone,
+  });
   let bytes: Buffer;
   try {
     w.doc.outline.addItem('Abnahmeprotokoll');
@@ -101,7 +117,12 @@ export async function exportAcceptanceRecord(facts: AcceptanceFacts, outputPath:
     ]);
     w.heading(2, 'Signaturprüfung');
     if (r.unsigned === true) w.banner(UNSIGNED_BANNER);
-    w.table(r.signatures.map((s) => ({ label: s.role, value: `${[signatureInWords(s), ...validityInWords(s, zone)].join('\n')}${s.signer ? `\nUnterzeichner: ${printedName(s.signer)}` : ''}${s.algorithm ? `\nVerfahren: ${s.algorithm}` : ''}` })));
+    w.table(
+      r.signatures.map((s) => ({
+        label: s.role,
+        value: `${[signatureInWords(s), ...validityInWords(s, zone)].join('\n')}${s.signer ? `\nUnterzeichner: ${printedName(s.signer)}` : ''}${s.algorithm ? `\nVerfahren: ${s.algorithm}` : ''}`,
+      })),
+    );
     if (r.inspections.length > 0) {
       w.heading(2, 'Prüfbericht des Intermediärs');
       w.table(r.inspections.map((i) => ({ label: printedName(i.subject), value: `${i.result}${i.time ? ` (${timestampInWords(i.time, zone)})` : ''}` })));
@@ -146,7 +167,10 @@ export async function exportAcceptanceRecord(facts: AcceptanceFacts, outputPath:
       if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
         throw new PostfachError(
           'export-target-exists',
-          { de: 'Diese Datei gibt es schon. Sie wird nicht überschrieben; bitte einen anderen Namen wählen.', en: 'This file already exists. It is not overwritten; please choose another name.' },
+          {
+            de: 'Diese Datei gibt es schon. Sie wird nicht überschrieben; bitte einen anderen Namen wählen.',
+            en: 'This file already exists. It is not overwritten; please choose another name.',
+          },
           `acceptance record ${path.basename(outputPath)}: EEXIST`,
           { cause: error },
         );

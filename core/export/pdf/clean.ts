@@ -13,7 +13,9 @@ import { PDFArray, PDFDict, PDFName, PDFNull, PDFRef, PDFStream, type PDFContext
 
 /** Keys whose values make a PDF do something or fetch something. */
 const ACTIVE_KEYS = new Set(
-  ['A', 'AA', 'JS', 'JavaScript', 'OpenAction', 'Annots', 'AcroForm', 'XFA', 'EmbeddedFiles', 'EF', 'RF', 'URI', 'Launch', 'Ref', 'FFilter', 'FDecodeParms', 'AF', 'Threads'].map((k) => PDFName.of(k)),
+  ['A', 'AA', 'JS', 'JavaScript', 'OpenAction', 'Annots', 'AcroForm', 'XFA', 'EmbeddedFiles', 'EF', 'RF', 'URI', 'Launch', 'Ref', 'FFilter', 'FDecodeParms', 'AF', 'Threads'].map(
+    (k) => PDFName.of(k),
+  ),
 );
 
 /** Object types that have no place among a page's resources. */
@@ -21,9 +23,27 @@ const FOREIGN_TYPES = new Set(['Action', 'Filespec', 'EmbeddedFile', 'Annot', 'P
 
 /** Action types (the /S of an action dictionary, also where it lacks /Type). */
 const ACTION_TYPES = new Set(
-  ['JavaScript', 'Launch', 'URI', 'GoTo', 'GoToR', 'GoToE', 'GoTo3DView', 'SubmitForm', 'ResetForm', 'ImportData', 'Named', 'Rendition', 'Sound', 'Movie', 'Hide', 'SetOCGState', 'Trans', 'RichMediaExecute', 'Thread'].map((t) =>
-    PDFName.of(t),
-  ),
+  [
+    'JavaScript',
+    'Launch',
+    'URI',
+    'GoTo',
+    'GoToR',
+    'GoToE',
+    'GoTo3DView',
+    'SubmitForm',
+    'ResetForm',
+    'ImportData',
+    'Named',
+    'Rendition',
+    'Sound',
+    'Movie',
+    'Hide',
+    'SetOCGState',
+    'Trans',
+    'RichMediaExecute',
+    'Thread',
+  ].map((t) => PDFName.of(t)),
 );
 
 const TYPE = PDFName.of('Type');

@@ -62,7 +62,17 @@ export async function exportPdf(view: DeliveryView, receipt: ReceiptFacts, optio
   const blockers = [...new Set(plans.flatMap((p) => (p.kind === 'pdf' ? p.pdfaBlockers.map((b) => `${b} in „${p.doc.name}“`) : [])))];
   const pdfa = options.pdfa !== false && blockers.length === 0;
 
-  const title = `${view.test ? 'TESTANTRAG – ' : ''}${clipText(view.benefit?.text ?? view.product ?? 'Nachricht', 200)}${view.applicants.length > 0 ? `: ${clipText(view.applicants.slice(0, 10).map((a) => clipText(a, 100)).join(', '), 300)}` : ''}`;
+  const title = `${view.test ? 'TESTANTRAG – ' : ''}${clipText(view.benefit?.text ?? view.product ?? 'Nachricht', 200)}${
+    view.applicants.length > 0
+      ? `: ${clipText(
+          view.applicants
+            .slice(0, 10)
+            .map((a) => clipText(a, 100))
+            .join(', '),
+          300,
+        )}`
+      : ''
+  }`;
   const w = new TaggedWriter({ title: clipText(title, 500).normalize('NFC'), subject: `OSCI-Nachricht ${receipt.messageId}`, pdfa, createdAt: exportedAt });
   const outline = w.doc.outline;
   const placeholders = new Map<number, number[]>();
@@ -139,7 +149,11 @@ export async function exportPdf(view: DeliveryView, receipt: ReceiptFacts, optio
         const pages: number[] = [];
         for (let p = 0; p < plan.pages; p++) {
           const g = plan.geometry[p]!;
-          const page = w.placeholderPage([g.width, g.height], `Seite ${p + 1} von ${plan.pages} der Anlage „${name}“ (übernommene Seite; ihr Inhalt ist nicht als Text ausgezeichnet)`, IMPORTED_PAGE_XOBJECT);
+          const page = w.placeholderPage(
+            [g.width, g.height],
+            `Seite ${p + 1} von ${plan.pages} der Anlage „${name}“ (übernommene Seite; ihr Inhalt ist nicht als Text ausgezeichnet)`,
+            IMPORTED_PAGE_XOBJECT,
+          );
           if (p === 0) outlineItem(title);
           imported.set(page, `${messageLabel} · Anlage ${i + 1}: ${visibleText(d.fileName ?? d.name)}${plan.pages > 1 ? ` (S. ${p + 1}/${plan.pages})` : ''}`);
           pages.push(page);
@@ -155,7 +169,11 @@ export async function exportPdf(view: DeliveryView, receipt: ReceiptFacts, optio
       w.table(
         [
           { label: 'Dateiname', value: d.fileName === undefined ? 'keine Angabe' : visibleText(d.fileName) },
-          { label: 'Dateityp', value: `${d.detectedMimeType ?? 'unbekannt'}${d.mimeType && d.mimeType !== d.detectedMimeType ? ` (angegeben: ${d.mimeType})` : ''}`, ...(d.mimeMismatch ? { note: 'Angegebener Dateityp passt nicht zum Inhalt' } : {}) },
+          {
+            label: 'Dateityp',
+            value: `${d.detectedMimeType ?? 'unbekannt'}${d.mimeType && d.mimeType !== d.detectedMimeType ? ` (angegeben: ${d.mimeType})` : ''}`,
+            ...(d.mimeMismatch ? { note: 'Angegebener Dateityp passt nicht zum Inhalt' } : {}),
+          },
           { label: 'Größe', value: `${formatBytes(d.size)} (${d.size} Byte)` },
           { label: 'Prüfsumme (SHA-256)', value: d.sha256 },
           ...(d.documentType ? [{ label: 'Dokumenttyp', value: d.documentType.display }] : []),
@@ -167,7 +185,11 @@ export async function exportPdf(view: DeliveryView, receipt: ReceiptFacts, optio
         let problem = imageProblem(bytes, plan.format);
         if (!problem) {
           try {
-            const objectNumber = w.image(bytes, `Bild der Anlage „${name}“ (${d.fileName === undefined ? (d.detectedMimeType ?? '') : visibleText(d.fileName)}; Inhalt nicht als Text erfasst)`, { withoutData: true });
+            const objectNumber = w.image(
+              bytes,
+              `Bild der Anlage „${name}“ (${d.fileName === undefined ? (d.detectedMimeType ?? '') : visibleText(d.fileName)}; Inhalt nicht als Text erfasst)`,
+              { withoutData: true },
+            );
             if (objectNumber !== undefined) deferredImages.push({ objectNumber, doc: d });
           } catch {
             problem = 'nicht unterstütztes Bildformat';
@@ -304,7 +326,9 @@ function documentFindings(view: DeliveryView): string[] {
     const file = inlineDocumentName(d);
     if (!d.mimeMismatch && file.allowed) return [];
     const declared = d.mimeType ?? 'keine Angabe';
-    return [`Anlage ${i + 1} „${visibleText(d.fileName ?? d.name)}“: angegeben ${declared}, Inhalt ${d.detectedMimeType ?? 'nicht erkannt'}${d.mimeMismatch ? ' – passt nicht zur Angabe' : ''}; Export als ${file.fileName}`];
+    return [
+      `Anlage ${i + 1} „${visibleText(d.fileName ?? d.name)}“: angegeben ${declared}, Inhalt ${d.detectedMimeType ?? 'nicht erkannt'}${d.mimeMismatch ? ' – passt nicht zur Angabe' : ''}; Export als ${file.fileName}`,
+    ];
   });
 }
 
@@ -322,7 +346,8 @@ function remainingFields(tree: TreeNode, shown: ReadonlySet<string>): Row[] {
   const visit = (n: TreeNode, trail: string[]) => {
     for (const a of n.attributes) if (!shown.has(a.id)) rows.push({ label: label([...trail, a.label.de]), value: a.value.display });
     if (n.value) {
-      if (!shown.has(n.id) && n.value.kind !== 'document') rows.push({ label: label(trail) || n.label.de, value: n.value.display, ...(n.value.flag ? { note: n.value.flag.de } : {}) });
+      if (!shown.has(n.id) && n.value.kind !== 'document')
+        rows.push({ label: label(trail) || n.label.de, value: n.value.display, ...(n.value.flag ? { note: n.value.flag.de } : {}) });
       return;
     }
     for (const c of n.children) if (!holdsDocument(c, 2)) visit(c, [...trail, c.label.de]);

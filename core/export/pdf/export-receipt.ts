@@ -18,7 +18,13 @@ export async function exportReceiptPdf(
   options: ExportReceiptOptions = {},
 ): Promise<{ path: string; size: number }> {
   const exportedAt = options.exportedAt ?? new Date();
-  const w = new TaggedWriter({ title: `Eingangsbestätigung ${receipt.messageId}`, subject: 'Eingangsbestätigung (OSCI-Postfach)', pdfa: true, createdAt: exportedAt, shortened: SHORTENED.standalone });
+  const w = new TaggedWriter({
+    title: `Eingangsbestätigung ${receipt.messageId}`,
+    subject: 'Eingangsbestätigung (OSCI-Postfach)',
+    pdfa: true,
+    createdAt: exportedAt,
+    shortened: SHORTENED.standalone,
+  });
   let bytes: Buffer;
   try {
     w.doc.outline.addItem('Eingangsbestätigung');

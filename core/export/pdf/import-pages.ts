@@ -120,16 +120,18 @@ async function inspectPdf(source: XmlSource, doc: DocumentView): Promise<Documen
     return {
       doc,
       kind: 'none',
-      note: error instanceof PageContentTooLarge
-        ? `Der Inhalt einer Seite des PDF ist größer als ${MAX_PAGE_CONTENT_BYTES / 1024 / 1024} MB und wird nicht eingefügt; die Datei liegt beim Export der Anhänge bei.`
-        : encrypted
-          ? 'Das PDF ist verschlüsselt und kann nicht eingefügt werden; die Datei liegt beim Export der Anhänge bei.'
-          : 'Das PDF ist beschädigt und kann nicht eingefügt werden; die Datei liegt beim Export der Anhänge bei.',
+      note:
+        error instanceof PageContentTooLarge
+          ? `Der Inhalt einer Seite des PDF ist größer als ${MAX_PAGE_CONTENT_BYTES / 1024 / 1024} MB und wird nicht eingefügt; die Datei liegt beim Export der Anhänge bei.`
+          : encrypted
+            ? 'Das PDF ist verschlüsselt und kann nicht eingefügt werden; die Datei liegt beim Export der Anhänge bei.'
+            : 'Das PDF ist beschädigt und kann nicht eingefügt werden; die Datei liegt beim Export der Anhänge bei.',
     };
   }
   if (pages === 0) return { doc, kind: 'none', note: 'Das PDF enthält keine Seiten.' };
   const names = pdf.catalog.lookupMaybe(PDFName.of('Names'), PDFDict);
-  const catalogActive = ['OpenAction', 'AA', 'AcroForm'].some((key) => pdf.catalog.has(PDFName.of(key))) || ['JavaScript', 'EmbeddedFiles'].some((key) => names?.has(PDFName.of(key)) === true);
+  const catalogActive =
+    ['OpenAction', 'AA', 'AcroForm'].some((key) => pdf.catalog.has(PDFName.of(key))) || ['JavaScript', 'EmbeddedFiles'].some((key) => names?.has(PDFName.of(key)) === true);
   const hasAnnotations = catalogActive || pdf.getPages().some((page) => page.node.has(PDFName.of('Annots')) || page.node.has(PDFName.of('AA')));
   return { doc, kind: 'pdf', pages, pdfaBlockers: pdfaBlockers(pdf), hasAnnotations, geometry: pdf.getPages().map(pageGeometry) };
 }

@@ -83,7 +83,11 @@ export function renderReceipt(w: TaggedWriter, receipt: ReceiptFacts, content: R
   if (content.contentMessageId) inner.push({ label: 'Nachrichten-ID (Fachnachricht)', value: content.contentMessageId });
   if (content.documentCount !== undefined) inner.push({ label: 'Dokumente im Antrag', value: String(content.documentCount) });
   if (content.documentFindings !== undefined && content.documentFindings.length > 0) {
-    inner.push({ label: 'Dokumente mit Warnung', value: content.documentFindings.join('\n'), note: 'Inhalt nicht, was angegeben ist, oder kein zugelassener Dateityp – vor dem Öffnen prüfen' });
+    inner.push({
+      label: 'Dokumente mit Warnung',
+      value: content.documentFindings.join('\n'),
+      note: 'Inhalt nicht, was angegeben ist, oder kein zugelassener Dateityp – vor dem Öffnen prüfen',
+    });
   }
   inner.push({ label: 'Prüfsumme des Inhalts (SHA-256)', value: receipt.contentSha256 });
   if (receipt.contentSize !== undefined) inner.push({ label: 'Größe des Inhalts', value: `${formatBytes(receipt.contentSize)} (${receipt.contentSize} Byte)` });
@@ -116,7 +120,13 @@ export function renderReceipt(w: TaggedWriter, receipt: ReceiptFacts, content: R
     receipt.signatures.map((s) => ({
       label: s.role,
       value: `${[signatureInWords(s), ...validityInWords(s, zone)].join('\n')}${s.signer ? `\nUnterzeichnet von: ${s.signer}` : ''}${s.algorithm ? `\nVerfahren: ${s.algorithm}` : ''}`,
-      ...(s.result === 'invalid' ? { note: 'Signatur ungültig – Inhalt nicht verwenden' } : s.certificate === 'invalid' ? { note: 'Zertifikat ungültig' } : s.expiredSince ? { note: 'Zertifikat inzwischen abgelaufen' } : {}),
+      ...(s.result === 'invalid'
+        ? { note: 'Signatur ungültig – Inhalt nicht verwenden' }
+        : s.certificate === 'invalid'
+          ? { note: 'Zertifikat ungültig' }
+          : s.expiredSince
+            ? { note: 'Zertifikat inzwischen abgelaufen' }
+            : {}),
     })),
   );
   w.heading(2, 'Prüfprotokoll des Intermediärs');

@@ -75,7 +75,9 @@ export class PdfFileWriter {
     await this.writeObjects(ctx.enumerateIndirectObjects());
     if (embedded) {
       offsets.set(embedded.ref.objectNumber, { offset: writer.position, generation: 0 });
-      await writer.write(Buffer.from(`${embedded.ref.objectNumber} 0 obj\n<< ${embedded.dictEntries} /Filter /FlateDecode /Length ${embedded.lengthRef.objectNumber} 0 R >>\nstream\n`, 'latin1'));
+      await writer.write(
+        Buffer.from(`${embedded.ref.objectNumber} 0 obj\n<< ${embedded.dictEntries} /Filter /FlateDecode /Length ${embedded.lengthRef.objectNumber} 0 R >>\nstream\n`, 'latin1'),
+      );
       const start = writer.position;
       const deflate = createDeflate({ level: 6 });
       const pump = (async () => {

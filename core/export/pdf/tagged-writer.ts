@@ -159,13 +159,23 @@ export class TaggedWriter {
     if (this.doc.y > PAGE.margin + 1) this.doc.moveDown(level === 1 ? 0.4 : 0.6);
     this.section.add(
       this.doc.struct(`H${level}`, {}, () => {
-        this.doc.font('B').fontSize(size).fillColor(level === 1 ? '#14325c' : '#1f1f1f');
+        this.doc
+          .font('B')
+          .fontSize(size)
+          .fillColor(level === 1 ? '#14325c' : '#1f1f1f');
         this.draw(block, PAGE.margin, this.doc.y, CONTENT_WIDTH);
       }),
     );
     if (level === 1) {
       const y = this.doc.y + 2;
-      this.artifact(() => this.doc.moveTo(PAGE.margin, y).lineTo(PAGE.width - PAGE.margin, y).lineWidth(0.8).strokeColor('#14325c').stroke());
+      this.artifact(() =>
+        this.doc
+          .moveTo(PAGE.margin, y)
+          .lineTo(PAGE.width - PAGE.margin, y)
+          .lineWidth(0.8)
+          .strokeColor('#14325c')
+          .stroke(),
+      );
       this.doc.y = y + 6;
     } else {
       this.doc.moveDown(0.2);
@@ -256,7 +266,14 @@ export class TaggedWriter {
         }),
       );
       const bottom = Math.max(labelBottom, this.doc.y) + 3;
-      this.artifact(() => this.doc.moveTo(PAGE.margin, bottom - 1.5).lineTo(PAGE.width - PAGE.margin, bottom - 1.5).lineWidth(0.3).strokeColor('#d0d0d0').stroke());
+      this.artifact(() =>
+        this.doc
+          .moveTo(PAGE.margin, bottom - 1.5)
+          .lineTo(PAGE.width - PAGE.margin, bottom - 1.5)
+          .lineWidth(0.3)
+          .strokeColor('#d0d0d0')
+          .stroke(),
+      );
       this.doc.fillColor('black');
       this.doc.y = bottom + 1;
       this.doc.x = PAGE.margin;
@@ -341,13 +358,21 @@ export class TaggedWriter {
       const own = imported.get(i);
       const text = `${clipText(nfc(own ?? label), TITLE_CHARS)} · Seite ${i + 1} von ${range.count}`;
       if (own === undefined) {
-        this.doc.font('R').fontSize(7.5).fillColor('#6b6b6b').text(text, PAGE.margin, PAGE.height - 34, { width: CONTENT_WIDTH, align: 'center', lineBreak: false });
+        this.doc
+          .font('R')
+          .fontSize(7.5)
+          .fillColor('#6b6b6b')
+          .text(text, PAGE.margin, PAGE.height - 34, { width: CONTENT_WIDTH, align: 'center', lineBreak: false });
       } else {
         const side = Math.min(28, page.width * 0.04);
         const width = page.width - 2 * side;
         let size = 7;
         while (size > 4 && this.doc.font('R').fontSize(size).widthOfString(text) > width) size -= 0.5;
-        this.doc.font('R').fontSize(size).fillColor('#4a4a4a').text(text, side, page.height - size - 5, { width, align: 'center', lineBreak: false, height: size + 2, ellipsis: true });
+        this.doc
+          .font('R')
+          .fontSize(size)
+          .fillColor('#4a4a4a')
+          .text(text, side, page.height - size - 5, { width, align: 'center', lineBreak: false, height: size + 2, ellipsis: true });
       }
       this.doc.endMarkedContent();
       page.margins.bottom = bottomMargin;

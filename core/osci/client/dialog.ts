@@ -197,14 +197,14 @@ export class ExplicitDialog extends Exchange {
     const challenge = newChallenge();
     const { decoded } = await dialog
       .guard(() =>
-      dialog.roundTrip(
-        {
-          type: 'InitDialog',
-          controlBlock: { conversationId: undefined, sequenceNumber: undefined, response: undefined, challenge },
-          nonIntermediaryCertificates: dialog.ownCertificates(true),
-        },
-        { type: 'InitDialog', challenge, conversationId: undefined, sequenceNumber: undefined },
-      ),
+        dialog.roundTrip(
+          {
+            type: 'InitDialog',
+            controlBlock: { conversationId: undefined, sequenceNumber: undefined, response: undefined, challenge },
+            nonIntermediaryCertificates: dialog.ownCertificates(true),
+          },
+          { type: 'InitDialog', challenge, conversationId: undefined, sequenceNumber: undefined },
+        ),
       )
       .catch(async (error: unknown) => {
         await dialog.release();

@@ -65,7 +65,10 @@ export async function buildContainer(input: ContainerInput): Promise<BuiltContai
       contentsXml += el('osci:Content', [['Id', c.id]], stripRootDecls(c.container.xml));
       attachments.push(...c.container.attachments);
     } else {
-      contentsXml += el('osci:Content', [['Id', c.id], ['href', `cid:${c.contentId}`]]);
+      contentsXml += el('osci:Content', [
+        ['Id', c.id],
+        ['href', `cid:${c.contentId}`],
+      ]);
       cidPlain.set(c.contentId, c.data);
       if (c.encrypt === false) {
         attachments.push({ contentId: c.contentId, data: c.data, transferEncoding: c.transferEncoding ?? '8bit' });
@@ -78,7 +81,10 @@ export async function buildContainer(input: ContainerInput): Promise<BuiltContai
         attachments.push({ contentId: c.contentId, data: cipher, transferEncoding: c.transferEncoding ?? '8bit' });
         keysXml += el(
           'xenc:EncryptedData',
-          [['Id', `Attachment${c.contentId}`], ['MimeType', 'text/xml']],
+          [
+            ['Id', `Attachment${c.contentId}`],
+            ['MimeType', 'text/xml'],
+          ],
           encryptionMethodXml(algorithm, alg.mode === 'gcm' ? ivLength : 12) +
             el('ds:KeyInfo', [], el('ds:MgmtData', [], key.toString('base64'))) +
             cipherReferenceXml(c.contentId),
@@ -141,4 +147,3 @@ export async function encryptContainer(container: BuiltContainer, readers: reado
 export function contentPackageXml(encrypted: readonly string[], plain: readonly BuiltContainer[] = []): string {
   return el('osci:ContentPackage', [], encrypted.join('') + plain.map((p) => p.xml).join(''));
 }
-

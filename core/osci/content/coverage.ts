@@ -97,7 +97,12 @@ function walk(container: ContainerResult, path: string, inherited: Inherited, ou
   for (const item of container.contents) {
     if (item.kind === 'nested-container') {
       const { vouching, broken } = judge(own, item.element, item.payload);
-      walk(item.container, `${path}/${item.container.id ?? item.id ?? '?'}`, { vouching: [...inherited.vouching, ...vouching], broken: [...inherited.broken, ...broken], above: cidSigners }, out);
+      walk(
+        item.container,
+        `${path}/${item.container.id ?? item.id ?? '?'}`,
+        { vouching: [...inherited.vouching, ...vouching], broken: [...inherited.broken, ...broken], above: cidSigners },
+        out,
+      );
       continue;
     }
     const coveredBy: ContentSignatureInfo[] = [];
@@ -122,7 +127,12 @@ function walk(container: ContainerResult, path: string, inherited: Inherited, ou
   for (const nested of container.nestedEncrypted) {
     if (!nested.container) continue;
     const { vouching, broken } = judge(own, nested.element, undefined);
-    walk(nested.container, `${path}/${nested.container.id ?? nested.encryptedDataId ?? '?'}`, { vouching: [...inherited.vouching, ...vouching], broken: [...inherited.broken, ...broken], above: cidSigners }, out);
+    walk(
+      nested.container,
+      `${path}/${nested.container.id ?? nested.encryptedDataId ?? '?'}`,
+      { vouching: [...inherited.vouching, ...vouching], broken: [...inherited.broken, ...broken], above: cidSigners },
+      out,
+    );
   }
 }
 

@@ -311,12 +311,30 @@ async function decodeContainer(
         plain = { data: await transported(cid, ctx), encryption: undefined };
       }
       const { data, encryption: enc } = plain;
-      contents.push({ kind: 'attachment', id: contentId, href, contentId: cid, encrypted: enc !== undefined || error !== undefined, encryption: enc, data, length: data.size, sha256: await sha256Of(data), element: content, error });
+      contents.push({
+        kind: 'attachment',
+        id: contentId,
+        href,
+        contentId: cid,
+        encrypted: enc !== undefined || error !== undefined,
+        encryption: enc,
+        data,
+        length: data.size,
+        sha256: await sha256Of(data),
+        element: content,
+        error,
+      });
     } else if (b64) {
       const data = await base64Source(b64, 'Base64Content');
       contents.push({ kind: 'Base64Content', id: attr(b64, 'Id'), data, length: data.size, sha256: await sha256Of(data), element: content, payload: b64 });
     } else if (nested) {
-      contents.push({ kind: 'nested-container', id: contentId, container: await decodeContainer(nested, doc, ctx, 'plain', undefined, undefined, depth + 1, keys), element: content, payload: nested });
+      contents.push({
+        kind: 'nested-container',
+        id: contentId,
+        container: await decodeContainer(nested, doc, ctx, 'plain', undefined, undefined, depth + 1, keys),
+        element: content,
+        payload: nested,
+      });
     } else {
       // inline XML (allowed by the schema, not written by the library): the subtree as a standalone canonical
       // document (exclusive C14N: only the namespaces it uses) is the payload
@@ -372,7 +390,6 @@ async function decodeContainer(
   }
   return { id: attr(container, 'Id'), origin, plaintext, encryption, contents, nestedEncrypted, signatures };
 }
-
 
 export async function decodeContent(message: OsciMessage, options: ContentOptions): Promise<ContentResult> {
   const ctx: Ctx = {

@@ -13,16 +13,7 @@
  *    the caller carries on exactly as with a real key: the failure surfaces later as the same decryption error
  *    as any other wrong key (GCM tag mismatch, or for CBC the unreadable plaintext, crypto/symmetric.ts).
  */
-import {
-  constants,
-  createHash,
-  createHmac,
-  privateDecrypt,
-  publicEncrypt,
-  randomBytes,
-  timingSafeEqual,
-  type KeyObject,
-} from 'node:crypto';
+import { constants, createHash, createHmac, privateDecrypt, publicEncrypt, randomBytes, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { osciError, type OsciErrorKind } from '../errors.js';
 import { DIGEST, KEY_TRANSPORT, MGF, digestAlgorithm, mgfHash } from './algorithms.js';
 
@@ -124,7 +115,10 @@ function rejectionSecret(privateKey: KeyObject): Buffer {
 function substituteKey(privateKey: KeyObject, cipherValue: Buffer, length: number): Buffer {
   const out = Buffer.alloc(length);
   for (let block = 0, filled = 0; filled < length; block++) {
-    const h = createHmac('sha256', rejectionSecret(privateKey)).update(Buffer.from([block])).update(cipherValue).digest();
+    const h = createHmac('sha256', rejectionSecret(privateKey))
+      .update(Buffer.from([block]))
+      .update(cipherValue)
+      .digest();
     filled += h.copy(out, filled);
   }
   return out;
@@ -160,14 +154,7 @@ function pkcs1v15UnpadOrSubstitute(em: Buffer, k: number, expectedLength: number
  * same uniform failure. RSA-OAEP: every failure is one error. RSA PKCS#1 v1.5: no failure is reported here at
  * all — a bad padding gives a substitute key (implicit rejection, see the file comment).
  */
-export function unwrapKey(
-  privateKey: KeyObject,
-  method: KeyTransportMethod,
-  cipherValue: Buffer,
-  expectedLength: number,
-  failKind: OsciErrorKind,
-  what: string,
-): Buffer {
+export function unwrapKey(privateKey: KeyObject, method: KeyTransportMethod, cipherValue: Buffer, expectedLength: number, failKind: OsciErrorKind, what: string): Buffer {
   if (![KEY_TRANSPORT.rsaOaep, KEY_TRANSPORT.rsaOaepMgf1p, KEY_TRANSPORT.rsa15].includes(method.algorithm as never)) {
     throw osciError('unsupported-algorithm', `key transport ${method.algorithm.slice(0, 120)}`);
   }
@@ -191,10 +178,7 @@ export function unwrapKey(
     const h = oaepHashes(method);
     const label = method.oaepParams ?? Buffer.alloc(0);
     if (h.hash === h.mgf) {
-      key = privateDecrypt(
-        { key: privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: h.hash, ...(label.length ? { oaepLabel: label } : {}) },
-        cipherValue,
-      );
+      key = privateDecrypt({ key: privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: h.hash, ...(label.length ? { oaepLabel: label } : {}) }, cipherValue);
     } else {
       const em = privateDecrypt({ key: privateKey, padding: constants.RSA_NO_PADDING }, cipherValue);
       key = oaepDecode(em, k, h, label);
@@ -219,10 +203,7 @@ export function wrapKey(publicKey: KeyObject, method: KeyTransportMethod, key: B
   const h = oaepHashes(method);
   const label = method.oaepParams ?? Buffer.alloc(0);
   if (h.hash === h.mgf) {
-    return publicEncrypt(
-      { key: publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: h.hash, ...(label.length ? { oaepLabel: label } : {}) },
-      key,
-    );
+    return publicEncrypt({ key: publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: h.hash, ...(label.length ? { oaepLabel: label } : {}) }, key);
   }
   const k = modulusBytes(publicKey);
   return publicEncrypt({ key: publicKey, padding: constants.RSA_NO_PADDING }, oaepEncode(key, k, h, label));

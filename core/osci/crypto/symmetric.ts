@@ -67,14 +67,7 @@ export interface SymmetricParams {
  * Decrypts `IV ‖ ciphertext(‖ tag)` read from `source`. `failKind` is the error kind reported on any failure
  * (transport-decryption or content-decryption).
  */
-export async function decryptSymmetric(
-  params: SymmetricParams,
-  key: Buffer,
-  source: ByteSource,
-  scope: SpoolScope,
-  failKind: OsciErrorKind,
-  what: string,
-): Promise<ByteSource> {
+export async function decryptSymmetric(params: SymmetricParams, key: Buffer, source: ByteSource, scope: SpoolScope, failKind: OsciErrorKind, what: string): Promise<ByteSource> {
   const alg = symmetricAlgorithm(params.algorithm);
   if (key.length !== alg.keyLength) {
     throw osciError(failKind, `${what}: key of ${key.length} bytes does not fit ${alg.cipher}`);
@@ -132,14 +125,7 @@ async function* pipeCbc(decipher: ReturnType<typeof createDecipheriv>, input: As
 }
 
 /** Convenience for small in-memory data. */
-export async function decryptSymmetricBuffer(
-  params: SymmetricParams,
-  key: Buffer,
-  data: Buffer,
-  scope: SpoolScope,
-  failKind: OsciErrorKind,
-  what: string,
-): Promise<Buffer> {
+export async function decryptSymmetricBuffer(params: SymmetricParams, key: Buffer, data: Buffer, scope: SpoolScope, failKind: OsciErrorKind, what: string): Promise<Buffer> {
   const src = await decryptSymmetric(params, key, bufferSource(data), scope, failKind, what);
   return readAll(src, Number.MAX_SAFE_INTEGER);
 }

@@ -120,7 +120,10 @@ export function encryptionMethodXml(algorithm: string, ivLength: number | undefi
   // the library writes IvLength whenever its configured length is not 16 (also on CBC methods)
   const iv =
     ivLength !== undefined && ivLength !== 16
-      ? el('osci128:IvLength', [['xmlns:osci128', NS.osci128], ['Value', String(ivLength)]])
+      ? el('osci128:IvLength', [
+          ['xmlns:osci128', NS.osci128],
+          ['Value', String(ivLength)],
+        ])
       : '';
   return el('xenc:EncryptionMethod', [['Algorithm', algorithm]], iv);
 }
@@ -128,7 +131,11 @@ export function encryptionMethodXml(algorithm: string, ivLength: number | undefi
 export function keyTransportMethodXml(method: KeyTransportMethod): string {
   if (method.algorithm === KEY_TRANSPORT.rsa15) return el('xenc:EncryptionMethod', [['Algorithm', method.algorithm]]);
   let inner = '';
-  if (method.mgf) inner += el('xenc11:MGF', [['xmlns:xenc11', NS.xenc11], ['Algorithm', method.mgf]]);
+  if (method.mgf)
+    inner += el('xenc11:MGF', [
+      ['xmlns:xenc11', NS.xenc11],
+      ['Algorithm', method.mgf],
+    ]);
   if (method.digest) inner += el('ds:DigestMethod', [['Algorithm', method.digest]]);
   return el('xenc:EncryptionMethod', [['Algorithm', method.algorithm]], inner);
 }
@@ -150,15 +157,18 @@ export function encryptedKeyWithRetrievalXml(method: KeyTransportMethod, retriev
     'xenc:EncryptedKey',
     [],
     keyTransportMethodXml(method) +
-      el('ds:KeyInfo', [], el('ds:RetrievalMethod', [['Type', RETRIEVAL_X509], ['URI', `#${retrievalId}`]])) +
+      el(
+        'ds:KeyInfo',
+        [],
+        el('ds:RetrievalMethod', [
+          ['Type', RETRIEVAL_X509],
+          ['URI', `#${retrievalId}`],
+        ]),
+      ) +
       el('xenc:CipherData', [], el('xenc:CipherValue', [], base64Wrapped(wrapped))),
   );
 }
 
 export function cipherReferenceXml(cid: string): string {
-  return el(
-    'xenc:CipherData',
-    [],
-    el('xenc:CipherReference', [['URI', `cid:${cid}`]], el('xenc:Transforms', [], el('ds:Transform', [['Algorithm', TRANSFORM_BASE64]]))),
-  );
+  return el('xenc:CipherData', [], el('xenc:CipherReference', [['URI', `cid:${cid}`]], el('xenc:Transforms', [], el('ds:Transform', [['Algorithm', TRANSFORM_BASE64]]))));
 }

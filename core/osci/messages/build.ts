@@ -13,11 +13,7 @@ import { createSignatureXml, type SignerKey, type SignReference } from '../signa
 import { ACTOR_NEXT, ACTOR_NONE, FIVE_NS_DECLS, NS, schemaLocation } from '../xml/namespaces.js';
 import { childElements, parseXmlSource } from '../xml/parse.js';
 import { el, escapeText } from '../xml/write.js';
-import {
-  intermediaryCertificatesContent,
-  nonIntermediaryCertificatesContent,
-  type CertificateInput,
-} from './certificates.js';
+import { intermediaryCertificatesContent, nonIntermediaryCertificatesContent, type CertificateInput } from './certificates.js';
 import type { ChunkInformation, ControlBlock, FeedbackEntry, MessageType, ProcessCardBundle, Timestamp } from './model.js';
 
 /** A fresh Challenge as the library makes them: base64 of 10 random bytes. */
@@ -174,8 +170,7 @@ function block(name: string, id: string, attrs: ReadonlyArray<readonly [string, 
 
 function controlBlockXml(cb: ControlBlock): string {
   const content =
-    (cb.response !== undefined ? el('osci:Response', [], escapeText(cb.response)) : '') +
-    (cb.challenge !== undefined ? el('osci:Challenge', [], escapeText(cb.challenge)) : '');
+    (cb.response !== undefined ? el('osci:Response', [], escapeText(cb.response)) : '') + (cb.challenge !== undefined ? el('osci:Challenge', [], escapeText(cb.challenge)) : '');
   return block(
     'osci:ControlBlock',
     'controlblock',
@@ -188,7 +183,12 @@ function controlBlockXml(cb: ControlBlock): string {
 }
 
 function featureDescriptionXml(): string {
-  const features = LIBRARY_FEATURES.map(([k, v]) => el('osci2017:Feature', [['Key', k], ['Version', v]])).join('');
+  const features = LIBRARY_FEATURES.map(([k, v]) =>
+    el('osci2017:Feature', [
+      ['Key', k],
+      ['Version', v],
+    ]),
+  ).join('');
   return `<osci2017:FeatureDescription ${FIVE_NS_DECLS} xmlns:osci2017="${NS.osci2017}" Id="featuredescription">${el('osci2017:SupportedFeatures', [], features)}</osci2017:FeatureDescription>`;
 }
 
@@ -370,8 +370,28 @@ export async function buildRequest(spec: RequestSpec): Promise<BuiltMessage> {
         throw osciError('malformed', 'StoreDelivery needs CipherCertificateAddressee');
       }
       const q = spec.qualityOfTimestamp ?? {};
-      headers.push(block('osci:QualityOfTimestamp', 'qualityoftimestamp_creation', [['Quality', q.creation ?? 'plain'], ['Service', 'creation']], ''));
-      headers.push(block('osci:QualityOfTimestamp', 'qualityoftimestamp_reception', [['Quality', q.reception ?? 'plain'], ['Service', 'reception']], ''));
+      headers.push(
+        block(
+          'osci:QualityOfTimestamp',
+          'qualityoftimestamp_creation',
+          [
+            ['Quality', q.creation ?? 'plain'],
+            ['Service', 'creation'],
+          ],
+          '',
+        ),
+      );
+      headers.push(
+        block(
+          'osci:QualityOfTimestamp',
+          'qualityoftimestamp_reception',
+          [
+            ['Quality', q.reception ?? 'plain'],
+            ['Service', 'reception'],
+          ],
+          '',
+        ),
+      );
       headers.push(
         block(
           'osci:storeDelivery',
@@ -395,14 +415,31 @@ export async function buildRequest(spec: RequestSpec): Promise<BuiltMessage> {
       break;
     case 'PartialFetchDelivery':
       headers.push(
-        block('osci2017:partialFetchDelivery', 'partialfetchdelivery', [], selectionRuleXml(spec.selectionRule) + chunkXml(spec.chunk), ACTOR_NEXT, ` xmlns:osci2017="${NS.osci2017}"`),
+        block(
+          'osci2017:partialFetchDelivery',
+          'partialfetchdelivery',
+          [],
+          selectionRuleXml(spec.selectionRule) + chunkXml(spec.chunk),
+          ACTOR_NEXT,
+          ` xmlns:osci2017="${NS.osci2017}"`,
+        ),
       );
       break;
     case 'PartialStoreDelivery':
       if (!(spec.nonIntermediaryCertificates ?? []).some((c) => c.role === 'CipherCertificateAddressee')) {
         throw osciError('malformed', 'PartialStoreDelivery needs CipherCertificateAddressee');
       }
-      headers.push(block('osci:QualityOfTimestamp', 'qualityoftimestamp_creation', [['Quality', 'plain'], ['Service', 'creation']], ''));
+      headers.push(
+        block(
+          'osci:QualityOfTimestamp',
+          'qualityoftimestamp_creation',
+          [
+            ['Quality', 'plain'],
+            ['Service', 'creation'],
+          ],
+          '',
+        ),
+      );
       headers.push(
         block(
           'osci2017:partialStoreDelivery',
@@ -440,7 +477,14 @@ function chunkContentPackage(): string {
   return el(
     'osci:ContentPackage',
     [],
-    el('osci:ContentContainer', [['Id', 'ChunkContentContainer']], el('osci:Content', [['Id', 'ChunkContent'], ['href', 'cid:ChunkBlobStoreDelivery']])),
+    el(
+      'osci:ContentContainer',
+      [['Id', 'ChunkContentContainer']],
+      el('osci:Content', [
+        ['Id', 'ChunkContent'],
+        ['href', 'cid:ChunkBlobStoreDelivery'],
+      ]),
+    ),
   );
 }
 
@@ -558,4 +602,3 @@ export function buildFault(osciCode: string, faultString: string, faultCode?: 's
     `</soap:Fault></soap:Body></soap:Envelope>`;
   return buildMultipart([soapPart(envelope)], 'MIME_boundary', true);
 }
-

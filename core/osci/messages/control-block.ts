@@ -101,11 +101,7 @@ export interface SupplierDialogState {
  * (9802 without ConversationId), and for explicit dialogs ConversationId known, Response = last issued
  * Challenge, SequenceNumber = the expected one (9400). Returns the OSCI code to answer with, or undefined.
  */
-export function checkRequestControlBlock(
-  type: MessageType,
-  cb: ControlBlock | undefined,
-  dialog: SupplierDialogState | undefined,
-): '9400' | '9802' | undefined {
+export function checkRequestControlBlock(type: MessageType, cb: ControlBlock | undefined, dialog: SupplierDialogState | undefined): '9400' | '9802' | undefined {
   if (!cb) return '9400';
   if (EXPLICIT_DIALOG_ONLY.includes(type) && cb.conversationId === undefined) return '9802';
   if (controlBlockViolations(type, cb).length > 0) return '9400';

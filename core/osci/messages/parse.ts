@@ -220,9 +220,7 @@ function parseFeatureDescription(el: Element): FeatureDescription {
     minChunkSize: intAttr(el, 'MinChunkSize'),
     // named quirk: EFFI.xsd spells ChunkMessageTimeOut, both reference libraries write and read ChunkMessageTimeout
     chunkMessageTimeout: intAttr(el, 'ChunkMessageTimeout') ?? intAttr(el, 'ChunkMessageTimeOut'),
-    features: supported
-      ? childElements(supported, NS.osci2017, 'Feature').map((f) => ({ key: attr(f, 'Key') ?? '', version: attr(f, 'Version') ?? '' }))
-      : [],
+    features: supported ? childElements(supported, NS.osci2017, 'Feature').map((f) => ({ key: attr(f, 'Key') ?? '', version: attr(f, 'Version') ?? '' })) : [],
   };
 }
 

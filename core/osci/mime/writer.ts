@@ -24,14 +24,10 @@ export function newBoundary(): string {
 export function buildMultipart(parts: readonly MimePartInput[], boundary = newBoundary(), leadingCrlf = false): ByteSource {
   const pieces: ByteSource[] = [];
   const text = (s: string) => pieces.push(bufferSource(Buffer.from(s, 'utf8')));
-  text(
-    `${leadingCrlf ? '\r\n' : ''}MIME-Version: 1.0\r\nContent-Type: Multipart/Related; boundary=${boundary}; type=text/xml\r\n\r\n`,
-  );
+  text(`${leadingCrlf ? '\r\n' : ''}MIME-Version: 1.0\r\nContent-Type: Multipart/Related; boundary=${boundary}; type=text/xml\r\n\r\n`);
   for (const part of parts) {
     const base64 = part.transferEncoding.toLowerCase() === 'base64' || part.contentType.toLowerCase() === 'text/base64';
-    const body = base64
-      ? transformedSource(base64LinesLength(part.body.size), () => encodeBase64Lines(part.body.stream()))
-      : part.body;
+    const body = base64 ? transformedSource(base64LinesLength(part.body.size), () => encodeBase64Lines(part.body.stream())) : part.body;
     let head = `--${boundary}\r\nContent-Type: ${part.contentType}\r\nContent-Transfer-Encoding: ${part.transferEncoding}\r\nContent-ID: <${part.contentId}>\r\n`;
     if (part.contentLength) head += `Content-Length: ${body.size}\r\n`;
     text(`${head}\r\n`);

@@ -6,7 +6,11 @@
 import type { X509Certificate } from 'node:crypto';
 
 function derOrder(name: string): string {
-  return name.split('\n').filter((l) => l !== '').reverse().join(',');
+  return name
+    .split('\n')
+    .filter((l) => l !== '')
+    .reverse()
+    .join(',');
 }
 
 export function subjectName(cert: X509Certificate): string {

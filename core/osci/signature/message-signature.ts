@@ -85,9 +85,7 @@ export async function verifyMessageSignature(message: OsciMessage, anchors?: Tru
     if (!r.uri.startsWith('#')) continue;
     const target = message.xml.ids.get(r.uri.slice(1));
     const parent = target?.parentNode;
-    const okPlace =
-      target === message.body ||
-      (parent !== null && parent !== undefined && parent === message.header && target?.namespaceURI !== undefined);
+    const okPlace = target === message.body || (parent !== null && parent !== undefined && parent === message.header && target?.namespaceURI !== undefined);
     if (!okPlace) uncovered.push(`${r.uri} does not name a header block or the Body`);
   }
   const allPartsSigned = uncovered.length === 0;
@@ -121,4 +119,3 @@ export function requireTrustedSignature(result: MessageSignatureResult, what: st
     throw osciError('signer-untrusted', `${what}: signer is neither the configured certificate nor issued by a configured CA`);
   }
 }
-

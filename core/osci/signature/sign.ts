@@ -41,39 +41,21 @@ async function digestOf(ref: SignReference, hash: string): Promise<Buffer> {
  * where the signature will be placed (they determine the canonical SignedInfo); `keyInfoId` is the Id of the
  * signer's certificate element.
  */
-export async function createSignatureXml(
-  references: readonly SignReference[],
-  signer: SignerKey,
-  keyInfoId: string,
-  contextDecls: string,
-): Promise<string> {
+export async function createSignatureXml(references: readonly SignReference[], signer: SignerKey, keyInfoId: string, contextDecls: string): Promise<string> {
   const method = signer.signatureMethod ?? (signer.privateKey.asymmetricKeyType === 'ec' ? 'http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256' : DEFAULTS.signature);
   const digestUri = signer.digestMethod ?? DEFAULTS.digest;
   const hash = digestAlgorithm(digestUri).hash;
   let refs = '';
   for (const ref of references) {
     const digest = await digestOf(ref, hash);
-    const transforms =
-      ref.kind === 'cid'
-        ? ''
-        : el('ds:Transforms', [], el('ds:Transform', [['Algorithm', ref.kind === 'base64' ? TRANSFORM_BASE64 : C14N_URI]]));
+    const transforms = ref.kind === 'cid' ? '' : el('ds:Transforms', [], el('ds:Transform', [['Algorithm', ref.kind === 'base64' ? TRANSFORM_BASE64 : C14N_URI]]));
     refs += el('ds:Reference', [['URI', ref.uri]], transforms + el('ds:DigestMethod', [['Algorithm', digestUri]]) + el('ds:DigestValue', [], digest.toString('base64')));
   }
-  const signedInfo = el(
-    'ds:SignedInfo',
-    [],
-    el('ds:CanonicalizationMethod', [['Algorithm', C14N_URI]]) + el('ds:SignatureMethod', [['Algorithm', method]]) + refs,
-  );
+  const signedInfo = el('ds:SignedInfo', [], el('ds:CanonicalizationMethod', [['Algorithm', C14N_URI]]) + el('ds:SignatureMethod', [['Algorithm', method]]) + refs);
   // canonical SignedInfo in the namespace context of its final place
   const skeleton = parseXml(`<ctx ${contextDecls}><ds:Signature>${signedInfo}</ds:Signature></ctx>`, { what: 'SignedInfo' });
   const sigEl = firstChild(skeleton.root, NS.ds, 'Signature')!;
   const canonical = canonicalize(firstChild(sigEl, NS.ds, 'SignedInfo')!);
   const value = await createSignatureValueAsync(method, signer.privateKey, Buffer.from(canonical, 'utf8'));
-  return el(
-    'ds:Signature',
-    [],
-    signedInfo +
-      el('ds:SignatureValue', [], base64Wrapped(value)) +
-      el('ds:KeyInfo', [], el('ds:RetrievalMethod', [['URI', `#${keyInfoId}`]])),
-  );
+  return el('ds:Signature', [], signedInfo + el('ds:SignatureValue', [], base64Wrapped(value)) + el('ds:KeyInfo', [], el('ds:RetrievalMethod', [['URI', `#${keyInfoId}`]])));
 }

@@ -58,7 +58,6 @@ export interface VerifyContext {
   base64Bytes?(element: Element): Promise<ByteSource | undefined>;
 }
 
-
 /** The reference implementation's digest form of a nested EncryptedData (quirk Q10): no inherited declarations. */
 function q10Form(el: Element): string {
   const canon = canonicalize(el);

@@ -223,7 +223,8 @@ export async function elideLargeText(
           if (tagNameOpen) {
             if (b === SLASH && tagName === '' && !tagIsEnd) tagIsEnd = true;
             else if (b <= 0x20 || b === SLASH || b === 0x3d || b === 0x22 || b === 0x27) tagNameOpen = false;
-            else if (b === 0x3a) tagName = ''; // a prefix: what follows is the local name
+            else if (b === 0x3a)
+              tagName = ''; // a prefix: what follows is the local name
             else if (tagName.length < 64) tagName += String.fromCharCode(b);
             else tagName = '~'; // longer than any payload element's name
           }

@@ -15,8 +15,7 @@ export const NS = {
 } as const;
 
 /** The five declarations the library writes on the envelope, every header block, the Body and EncryptedData. */
-export const FIVE_NS_DECLS =
-  `xmlns:ds="${NS.ds}" xmlns:osci="${NS.osci}" xmlns:soap="${NS.soap}" xmlns:xenc="${NS.xenc}" xmlns:xsi="${NS.xsi}"`;
+export const FIVE_NS_DECLS = `xmlns:ds="${NS.ds}" xmlns:osci="${NS.osci}" xmlns:soap="${NS.soap}" xmlns:xenc="${NS.xenc}" xmlns:xsi="${NS.xsi}"`;
 
 export const ACTOR_NEXT = 'http://schemas.xmlsoap.org/soap/actor/next';
 export const ACTOR_NONE = 'http://www.w3.org/2001/12/soap-envelope/actor/none';

@@ -59,7 +59,14 @@ export function BoundedValue({ text, fullLength, loadFull, label, className }: B
     return (
       <span className={className}>
         {/* a read-only text field: Chromium lays out 200,000 characters there in some 50 ms, as markup it took seconds */}
-        <textarea className="value__full" readOnly rows={8} value={visibleText(state.text, { lineBreaks: true })} aria-label={t.values.fullRegion(label)} data-testid="value-full" />
+        <textarea
+          className="value__full"
+          readOnly
+          rows={8}
+          value={visibleText(state.text, { lineBreaks: true })}
+          aria-label={t.values.fullRegion(label)}
+          data-testid="value-full"
+        />
         <Button className="button button--link value__toggle" onPress={() => setState({ phase: 'short' })}>
           {t.values.showShort}
         </Button>

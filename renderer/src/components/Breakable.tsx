@@ -35,9 +35,5 @@ export function Breakable({ text }: { text: string }) {
     last = end;
   }
   if (last < text.length) parts.push(text.slice(last));
-  return (
-    <>
-      {parts.map((part, i) => (typeof part === 'string' ? <Fragment key={`t${i}`}>{part}</Fragment> : part))}
-    </>
-  );
+  return <>{parts.map((part, i) => (typeof part === 'string' ? <Fragment key={`t${i}`}>{part}</Fragment> : part))}</>;
 }

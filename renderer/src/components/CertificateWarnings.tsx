@@ -6,7 +6,19 @@
 import type { CertificateSummary } from '../../../core/api/contract/mailbox.js';
 import { useUserText } from '../i18n/i18n.js';
 
-export function CertificateWarnings({ certificate, heading, intro, testId, headingLevel = 3 }: { certificate: CertificateSummary | null | undefined; heading: string; intro?: string; testId?: string; headingLevel?: 2 | 3 | 4 }) {
+export function CertificateWarnings({
+  certificate,
+  heading,
+  intro,
+  testId,
+  headingLevel = 3,
+}: {
+  certificate: CertificateSummary | null | undefined;
+  heading: string;
+  intro?: string;
+  testId?: string;
+  headingLevel?: 2 | 3 | 4;
+}) {
   const text = useUserText();
   const warnings = certificate?.warnings ?? [];
   if (warnings.length === 0) return null;

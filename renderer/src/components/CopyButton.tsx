@@ -27,7 +27,21 @@ export async function writeClipboard(text: string): Promise<void> {
 }
 
 /** `text`: what to copy, or how to get it (a value the window shows shortened is fetched whole first). */
-export function CopyButton({ text, label, announce, className, showText = false, textLabel }: { text: string | (() => Promise<string>); label: string; announce: string; className?: string; showText?: boolean; textLabel?: string }) {
+export function CopyButton({
+  text,
+  label,
+  announce,
+  className,
+  showText = false,
+  textLabel,
+}: {
+  text: string | (() => Promise<string>);
+  label: string;
+  announce: string;
+  className?: string;
+  showText?: boolean;
+  textLabel?: string;
+}) {
   const t = useT();
   const { announce: say, reportError } = useStatus();
   const [done, setDone] = useState(false);
@@ -37,13 +51,10 @@ export function CopyButton({ text, label, announce, className, showText = false,
     return () => clearTimeout(timer);
   }, [done]);
   const copy = (): void => {
-    (typeof text === 'string' ? Promise.resolve(text) : text()).then(writeClipboard).then(
-      () => {
-        setDone(true);
-        say(announce);
-      },
-      reportError,
-    );
+    (typeof text === 'string' ? Promise.resolve(text) : text()).then(writeClipboard).then(() => {
+      setDone(true);
+      say(announce);
+    }, reportError);
   };
   return (
     <Button className={className ?? 'button button--icon'} aria-label={label} onPress={copy} data-copied={done || undefined}>

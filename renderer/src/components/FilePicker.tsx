@@ -70,7 +70,13 @@ export function FilePicker(props: {
 
   const describedBy = [nameId, description ? descriptionId : undefined, errorMessage ? errorId : undefined].filter(Boolean).join(' ');
   const button = (
-    <Button className="button button--secondary" isDisabled={busy} aria-label={`${label}: ${t.common.chooseFile}`} aria-describedby={describedBy} onPress={isDesktop ? () => void chooseNative() : undefined}>
+    <Button
+      className="button button--secondary"
+      isDisabled={busy}
+      aria-label={`${label}: ${t.common.chooseFile}`}
+      aria-describedby={describedBy}
+      onPress={isDesktop ? () => void chooseNative() : undefined}
+    >
       {t.common.chooseFile}
     </Button>
   );

@@ -9,7 +9,20 @@ type IconProps = Omit<SVGProps<SVGSVGElement>, 'children'>;
 
 function Svg({ children, ...props }: IconProps & { children: React.ReactNode }) {
   return (
-    <svg viewBox="0 0 24 24" width="1em" height="1em" fill="none" stroke="currentColor" strokeWidth={2} strokeLinecap="round" strokeLinejoin="round" aria-hidden="true" focusable="false" className="icon" {...props}>
+    <svg
+      viewBox="0 0 24 24"
+      width="1em"
+      height="1em"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth={2}
+      strokeLinecap="round"
+      strokeLinejoin="round"
+      aria-hidden="true"
+      focusable="false"
+      className="icon"
+      {...props}
+    >
       {children}
     </svg>
   );

@@ -22,7 +22,13 @@ export interface ModalProps {
 export function Modal({ title, isOpen, onClose, children, size = 'wide', role = 'dialog', dismissable = true, testId }: ModalProps) {
   const t = useT();
   return (
-    <ModalOverlay className="modal-overlay" isOpen={isOpen} onOpenChange={(open) => (open ? undefined : onClose())} isDismissable={dismissable} isKeyboardDismissDisabled={!dismissable}>
+    <ModalOverlay
+      className="modal-overlay"
+      isOpen={isOpen}
+      onOpenChange={(open) => (open ? undefined : onClose())}
+      isDismissable={dismissable}
+      isKeyboardDismissDisabled={!dismissable}
+    >
       <AriaModal className={`modal modal--${size}`}>
         <Dialog className="modal__dialog" role={role} data-testid={testId}>
           <header className="modal__header">

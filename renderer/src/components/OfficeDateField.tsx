@@ -45,7 +45,15 @@ export function OfficeDateField({
   return (
     <div className={className === undefined ? 'office-date' : `office-date ${className}`} data-testid={testId} data-value={value}>
       <I18nProvider locale={OFFICE_DATE_LOCALE}>
-        <DateField className="office-date__field" value={dayOf(value)} onChange={(day) => onChange(day === null ? '' : day.toString())} {...(minValue === null ? {} : { minValue })} {...(maxValue === null ? {} : { maxValue })} granularity="day" shouldForceLeadingZeros>
+        <DateField
+          className="office-date__field"
+          value={dayOf(value)}
+          onChange={(day) => onChange(day === null ? '' : day.toString())}
+          {...(minValue === null ? {} : { minValue })}
+          {...(maxValue === null ? {} : { maxValue })}
+          granularity="day"
+          shouldForceLeadingZeros
+        >
           <Label className={labelClassName ?? 'field__label'}>{label}</Label>
           <DateInput className="input office-date__input">{(segment) => <DateSegment segment={segment} className="office-date__segment" />}</DateInput>
         </DateField>

@@ -91,7 +91,13 @@ export function CodeListSettings() {
 
   const done = (answer: MethodOutput<'codelists.import'>): void => {
     const { name, listVersionID } = answer.list;
-    announce(answer.result === 'unchanged' ? w.codeLists.unchanged(name, listVersionID) : answer.result === 'replaced' ? w.codeLists.replaced(name, listVersionID) : w.codeLists.imported(name, listVersionID));
+    announce(
+      answer.result === 'unchanged'
+        ? w.codeLists.unchanged(name, listVersionID)
+        : answer.result === 'replaced'
+          ? w.codeLists.replaced(name, listVersionID)
+          : w.codeLists.imported(name, listVersionID),
+    );
     reload();
   };
   const run = async (work: () => Promise<MethodOutput<'codelists.import'> | null>): Promise<void> => {

@@ -242,7 +242,14 @@ function RotationSection() {
       },
     );
   // the interruption as the engine's kind with its words: "Was kann ich tun?" and the technical detail as elsewhere
-  const interruption = status.lastError && status.lastErrorText ? new PostfachError(isErrorKind(status.lastError) ? status.lastError : 'fetch-failed', status.lastErrorText, `certificate change: drain of the old mailbox interrupted (${status.lastError})`) : null;
+  const interruption =
+    status.lastError && status.lastErrorText
+      ? new PostfachError(
+          isErrorKind(status.lastError) ? status.lastError : 'fetch-failed',
+          status.lastErrorText,
+          `certificate change: drain of the old mailbox interrupted (${status.lastError})`,
+        )
+      : null;
 
   return (
     <div role="group" className="settings-block" aria-labelledby="ops-rotation" data-testid="rotation-section">

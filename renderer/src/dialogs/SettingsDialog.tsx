@@ -75,7 +75,10 @@ function useLocks(): ReadonlyMap<string, SettingState> {
   const api = useApi();
   const [locks, setLocks] = useState<ReadonlyMap<string, SettingState>>(new Map());
   useEffect(() => {
-    api.call('config.get', {}).then((c) => setLocks(new Map(c.settings.filter((s) => s.locked).map((s) => [s.key, s]))), () => undefined);
+    api.call('config.get', {}).then(
+      (c) => setLocks(new Map(c.settings.filter((s) => s.locked).map((s) => [s.key, s]))),
+      () => undefined,
+    );
   }, [api]);
   return locks;
 }
@@ -198,7 +201,13 @@ function MailboxSettings({ onSetUp, onClose }: { onSetUp: () => void; onClose: (
               <dd>{dateTime(identity.configuredAt, language)}</dd>
             </dl>
             {training ? null : <IntermediaryAddress current={identity.intermediaryUrl} />}
-            {testing ? <ConnectionTest embedded onDone={() => setTesting(false)} /> : <Button className="button button--secondary" onPress={() => setTesting(true)}>{t.settings.testConnection}</Button>}
+            {testing ? (
+              <ConnectionTest embedded onDone={() => setTesting(false)} />
+            ) : (
+              <Button className="button button--secondary" onPress={() => setTesting(true)}>
+                {t.settings.testConnection}
+              </Button>
+            )}
           </>
         )}
       </div>
@@ -245,7 +254,11 @@ function IntermediaryAddress({ current }: { current: string }) {
       <TextField className="field settings-inline__field" value={url} onChange={setUrl} isInvalid={!valid} type="url" isDisabled={lock !== undefined}>
         <Label className="field__label">{t.settings.intermediaryUrl}</Label>
         <Input className="input" spellCheck={false} />
-        {lock ? <span className="field__description" data-testid="lock-note">{language === 'de' ? lock.de : lock.en}</span> : null}
+        {lock ? (
+          <span className="field__description" data-testid="lock-note">
+            {language === 'de' ? lock.de : lock.en}
+          </span>
+        ) : null}
       </TextField>
       <Button
         className="button button--secondary"
@@ -318,12 +331,27 @@ function RetentionSettings() {
       >
         <Label className="field__label">{t.settings.retentionTransferred}</Label>
         <Input className="input input--narrow" />
-        {lockNote('retentionTransferredDays') ? <span className="field__description" data-testid="lock-note">{lockNote('retentionTransferredDays')}</span> : null}
+        {lockNote('retentionTransferredDays') ? (
+          <span className="field__description" data-testid="lock-note">
+            {lockNote('retentionTransferredDays')}
+          </span>
+        ) : null}
       </NumberField>
-      <NumberField className="field" value={settings.retentionTrashDays} minValue={0} maxValue={36500} isDisabled={locks.has('retentionTrashDays')} onChange={(v) => Number.isFinite(v) && save({ retentionTrashDays: Math.round(v) })}>
+      <NumberField
+        className="field"
+        value={settings.retentionTrashDays}
+        minValue={0}
+        maxValue={36500}
+        isDisabled={locks.has('retentionTrashDays')}
+        onChange={(v) => Number.isFinite(v) && save({ retentionTrashDays: Math.round(v) })}
+      >
         <Label className="field__label">{t.settings.retentionTrash}</Label>
         <Input className="input input--narrow" />
-        {lockNote('retentionTrashDays') ? <span className="field__description" data-testid="lock-note">{lockNote('retentionTrashDays')}</span> : null}
+        {lockNote('retentionTrashDays') ? (
+          <span className="field__description" data-testid="lock-note">
+            {lockNote('retentionTrashDays')}
+          </span>
+        ) : null}
       </NumberField>
       <Button className="button button--secondary" onPress={() => void api.call('retention.plan', {}).then((p) => setPlan(p.candidates), reportError)}>
         {t.settings.retentionPlan}

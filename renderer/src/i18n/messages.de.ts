@@ -89,10 +89,12 @@ export const de = {
     stoppedTitle: 'Der Hintergrunddienst ist beendet',
     memory: 'Er wurde beendet, weil sein Arbeitsspeicher nicht reichte.',
     crashed: 'Er wurde unerwartet beendet.',
-    during: (operation: string, id: number | undefined, messageId: string) => `Das geschah beim ${operation} der Nachricht ${id === undefined ? '' : `Nr. ${num(id)} `}(Kennung ${messageId}).`,
+    during: (operation: string, id: number | undefined, messageId: string) =>
+      `Das geschah beim ${operation} der Nachricht ${id === undefined ? '' : `Nr. ${num(id)} `}(Kennung ${messageId}).`,
     duringOther: (operation: string) => `Das geschah beim ${operation}.`,
     kept: 'Gespeicherte Nachrichten und der Abrufstand sind erhalten; nicht abgeholte Anträge liegen weiter beim Intermediär.',
-    quarantined: 'Damit das nicht wieder geschieht, wird dieser Schritt für diese Nachricht nicht noch einmal ausgeführt. Bitte informieren Sie die IT. Der Export als XML bleibt möglich.',
+    quarantined:
+      'Damit das nicht wieder geschieht, wird dieser Schritt für diese Nachricht nicht noch einmal ausgeführt. Bitte informieren Sie die IT. Der Export als XML bleibt möglich.',
     reopen: 'Falls das Postfach nach seinem Passwort fragt, öffnen Sie es bitte erneut.',
     restart: 'Der Dienst wurde in kurzer Zeit wiederholt beendet. Bitte starten Sie das Programm neu.',
     understood: 'Verstanden',
@@ -104,7 +106,9 @@ export const de = {
     lastFetch: (when: string) => `Zuletzt abgerufen: ${when}`,
     neverFetched: 'Noch nicht abgerufen',
     certificate: (date: string, days: number) =>
-      days >= 0 ? `Zertifikat gültig bis ${date} (in ${num(days)} ${plural(days, 'Tag', 'Tagen')})` : `Zertifikat abgelaufen am ${date} (vor ${num(-days)} ${plural(-days, 'Tag', 'Tagen')})`,
+      days >= 0
+        ? `Zertifikat gültig bis ${date} (in ${num(days)} ${plural(days, 'Tag', 'Tagen')})`
+        : `Zertifikat abgelaufen am ${date} (vor ${num(-days)} ${plural(-days, 'Tag', 'Tagen')})`,
     today: (time: string) => `heute ${time}`,
     whatCanIDo: 'Was kann ich tun?',
   },
@@ -114,8 +118,7 @@ export const de = {
     retry: 'Erneut versuchen',
     whatCanIDo: 'Was kann ich tun?',
     noConnectionHeading: 'Keine Verbindung zum Programm',
-    noConnection:
-      'Diese Seite wurde ohne Zugangsschlüssel geöffnet. Bitte öffnen Sie die Adresse, die beim Start des Programms angezeigt wurde (mit „#token=…“ am Ende).',
+    noConnection: 'Diese Seite wurde ohne Zugangsschlüssel geöffnet. Bitte öffnen Sie die Adresse, die beim Start des Programms angezeigt wurde (mit „#token=…“ am Ende).',
     helpDialogTitle: 'Was kann ich tun?',
   },
   firstStart: {
@@ -232,7 +235,8 @@ export const de = {
       openedExternal: 'Dokument an das Standardprogramm übergeben (eine Kopie im privaten temporären Ordner; als „exportiert“ protokolliert).',
       activeHeading: 'Achtung: Dieses Dokument kann Programme ausführen',
       activeIntro: 'Der Inhalt dieses Dokuments (nicht sein Name) zeigt aktive Inhalte:',
-      activeAdvice: 'Ein Programm, das solche Inhalte ausführt, kann Schaden anrichten. Öffnen Sie das Dokument nur, wenn Sie es erwartet haben und dem Absender trauen; im Zweifel fragen Sie die IT.',
+      activeAdvice:
+        'Ein Programm, das solche Inhalte ausführt, kann Schaden anrichten. Öffnen Sie das Dokument nur, wenn Sie es erwartet haben und dem Absender trauen; im Zweifel fragen Sie die IT.',
       activeOpen: 'Trotzdem öffnen',
       activeDownload: 'Trotzdem herunterladen',
       activeCancel: 'Nicht öffnen',
@@ -501,12 +505,14 @@ export const de = {
   },
   ops: {
     restoreTitle: 'Sicherung zurückspielen',
-    restoreText: 'Sie ziehen mit einem Postfach auf diesen PC um oder Ihr Benutzerprofil wurde neu angelegt? Spielen Sie die Sicherungsdatei (.pfbak) zurück. Danach öffnen Sie das Postfach mit seinem Passwort oder dem Wiederherstellungsschlüssel.',
+    restoreText:
+      'Sie ziehen mit einem Postfach auf diesen PC um oder Ihr Benutzerprofil wurde neu angelegt? Spielen Sie die Sicherungsdatei (.pfbak) zurück. Danach öffnen Sie das Postfach mit seinem Passwort oder dem Wiederherstellungsschlüssel.',
     restoreChoose: 'Sicherungsdatei wählen',
     restoreNone: 'Keine Datei gewählt',
     restorePassword: 'Passwort der Sicherung',
     restoreButton: 'Sicherung zurückspielen',
-    restored: (n: number) => `Sicherung mit ${num(n)} ${plural(n, 'Antrag', 'Anträgen')} zurückgespielt. Bitte öffnen Sie das Postfach jetzt mit dem Wiederherstellungsschlüssel oder dem Passwort.`,
+    restored: (n: number) =>
+      `Sicherung mit ${num(n)} ${plural(n, 'Antrag', 'Anträgen')} zurückgespielt. Bitte öffnen Sie das Postfach jetzt mit dem Wiederherstellungsschlüssel oder dem Passwort.`,
     tab: 'Betrieb',
     managedHeading: 'Von Ihrer IT festgelegt',
     managedIntro: 'Diese Einstellungen hat Ihre IT für diesen PC vorgegeben. Sie können hier nicht geändert werden.',
@@ -562,7 +568,10 @@ export const de = {
     retention: 'Aufbewahrung',
     interval: 'Automatisch abrufen',
     intervalHint: 'Solange das Programm geöffnet ist.',
-    intervals: { 0: 'nie (nur mit „Abrufen“)', 5: 'alle 5 Minuten', 15: 'alle 15 Minuten', 30: 'alle 30 Minuten', 60: 'jede Stunde', 240: 'alle 4 Stunden' } as Record<number, string>,
+    intervals: { 0: 'nie (nur mit „Abrufen“)', 5: 'alle 5 Minuten', 15: 'alle 15 Minuten', 30: 'alle 30 Minuten', 60: 'jede Stunde', 240: 'alle 4 Stunden' } as Record<
+      number,
+      string
+    >,
     saved: 'Einstellungen gespeichert.',
     identityHeading: 'Schlüssel und Intermediär',
     identityMissing: 'Für dieses Postfach ist noch kein Schlüssel eingerichtet.',
@@ -624,7 +633,8 @@ export const de = {
     trustRemove: 'Entfernen',
     trustRemoveLabel: (subject: string) => `${subject} entfernen`,
     trustRemoveTitle: 'Dieser CA nicht mehr vertrauen?',
-    trustRemoveText: 'Signaturen von Zertifikaten dieser CA gelten danach nicht mehr als „vertrauenswürdig“. Alle gespeicherten Anträge werden neu bewertet; die Änderung wird protokolliert.',
+    trustRemoveText:
+      'Signaturen von Zertifikaten dieser CA gelten danach nicht mehr als „vertrauenswürdig“. Alle gespeicherten Anträge werden neu bewertet; die Änderung wird protokolliert.',
     trustAdded: (n: number) => `CA eingerichtet. ${num(n)} ${plural(n, 'gespeicherter Antrag zeigt', 'gespeicherte Anträge zeigen')} jetzt einen anderen Vertrauensstatus.`,
     trustRemoved: (n: number) => `CA entfernt. ${num(n)} ${plural(n, 'gespeicherter Antrag zeigt', 'gespeicherte Anträge zeigen')} jetzt einen anderen Vertrauensstatus.`,
   },

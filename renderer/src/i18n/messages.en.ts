@@ -82,7 +82,8 @@ export const en: Messages = {
     stoppedTitle: 'The background service has stopped',
     memory: 'It was ended because it ran out of memory.',
     crashed: 'It ended unexpectedly.',
-    during: (operation: string, id: number | undefined, messageId: string) => `This happened during the ${operation} of message ${id === undefined ? '' : `no. ${num(id)} `}(id ${messageId}).`,
+    during: (operation: string, id: number | undefined, messageId: string) =>
+      `This happened during the ${operation} of message ${id === undefined ? '' : `no. ${num(id)} `}(id ${messageId}).`,
     duringOther: (operation: string) => `This happened during the ${operation}.`,
     kept: 'Stored messages and the fetch state are kept; applications not yet fetched stay at the intermediary.',
     quarantined: 'So that this does not happen again, this step is not run for this message again. Please inform IT. Exporting it as XML remains possible.',
@@ -97,7 +98,9 @@ export const en: Messages = {
     lastFetch: (when: string) => `Last fetched: ${when}`,
     neverFetched: 'Not fetched yet',
     certificate: (date: string, days: number) =>
-      days >= 0 ? `Certificate valid until ${date} (in ${num(days)} ${plural(days, 'day', 'days')})` : `Certificate expired on ${date} (${num(-days)} ${plural(-days, 'day', 'days')} ago)`,
+      days >= 0
+        ? `Certificate valid until ${date} (in ${num(days)} ${plural(days, 'day', 'days')})`
+        : `Certificate expired on ${date} (${num(-days)} ${plural(-days, 'day', 'days')} ago)`,
     today: (time: string) => `today ${time}`,
     whatCanIDo: 'What can I do?',
   },
@@ -107,14 +110,12 @@ export const en: Messages = {
     retry: 'Try again',
     whatCanIDo: 'What can I do?',
     noConnectionHeading: 'No connection to the program',
-    noConnection:
-      'This page was opened without an access key. Please open the address shown when the program was started (ending in “#token=…”).',
+    noConnection: 'This page was opened without an access key. Please open the address shown when the program was started (ending in “#token=…”).',
     helpDialogTitle: 'What can I do?',
   },
   firstStart: {
     heading: 'Welcome to OSCI-Postfach',
-    intro:
-      'This program receives the online applications of the Sozialplattform. Set up your authority’s mailbox – or try the program in training mode first.',
+    intro: 'This program receives the online applications of the Sozialplattform. Set up your authority’s mailbox – or try the program in training mode first.',
     realTitle: 'Set up the real mailbox',
     realText: 'You need your mailbox’s key file (.p12) with its password, the intermediary’s address and its certificate. IT support gives you these.',
     realButton: 'Set up mailbox',
@@ -167,8 +168,7 @@ export const en: Messages = {
   },
   recovery: {
     title: 'Your recovery key',
-    intro:
-      'With this key you open the mailbox if the Windows sign-in or the password no longer fits (e.g. after a new user profile). It is shown only now.',
+    intro: 'With this key you open the mailbox if the Windows sign-in or the password no longer fits (e.g. after a new user profile). It is shown only now.',
     instruction: 'Please write it down or print it and keep it locked away (not on this computer).',
     copy: 'Copy key',
     confirm: 'I have written down the recovery key safely.',
@@ -343,7 +343,7 @@ export const en: Messages = {
     untitled: 'Application',
     loading: 'Loading the application …',
     testBanner: 'TEST APPLICATION – not a real application, do not process',
-    unsignedBanner: "NOT SIGNED – no signature of the sender covers this application. Its origin and integrity are not proven.",
+    unsignedBanner: 'NOT SIGNED – no signature of the sender covers this application. Its origin and integrity are not proven.',
     extraParts: (n: number) =>
       n === 1
         ? 'This delivery holds one more part that does not belong to the signed application. It is marked in the Laufzettel under “Parts of the delivery”.'
@@ -360,8 +360,7 @@ export const en: Messages = {
     tabsLabel: 'Views of the application',
     unreadableTitle: 'Unreadable delivery',
     unreadableHeading: 'This delivery is not readable',
-    unreadableText:
-      'It was stored as it arrived and is not lost. You can export it as XML and give it to IT support or the sender. A confirmation of receipt is possible.',
+    unreadableText: 'It was stored as it arrived and is not lost. You can export it as XML and give it to IT support or the sender. A confirmation of receipt is possible.',
     viewErrorHeading: 'The content cannot be shown right now',
     actions: {
       label: 'Actions for the application',
@@ -467,7 +466,7 @@ export const en: Messages = {
       covers: 'Covers',
       coversNothing: 'no stored part',
       coversApplication: 'the application',
-      senderUnproven: "as the message states – no signature of the sender covers the application",
+      senderUnproven: 'as the message states – no signature of the sender covers the application',
       signatures: 'Signatures and certificates',
       noSignatures: 'There are no check results.',
       roleAuthor: 'Content (sender’s signature)',
@@ -492,7 +491,8 @@ export const en: Messages = {
   },
   ops: {
     restoreTitle: 'Restore a backup',
-    restoreText: 'Moving a mailbox to this PC, or was your user profile created anew? Restore the backup file (.pfbak). Then open the mailbox with its password or the recovery key.',
+    restoreText:
+      'Moving a mailbox to this PC, or was your user profile created anew? Restore the backup file (.pfbak). Then open the mailbox with its password or the recovery key.',
     restoreChoose: 'Choose backup file',
     restoreNone: 'No file chosen',
     restorePassword: 'Backup password',
@@ -506,7 +506,8 @@ export const en: Messages = {
     problemsHeading: 'Errors in your IT’s settings',
     problemsIntro: 'These values are not used; the program works with the others. Please inform IT.',
     backupHeading: 'Backup',
-    backupIntro: 'A backup holds the whole mailbox in one encrypted file: applications, attachments, the mailbox key, the log and your settings. It moves the mailbox to another PC.',
+    backupIntro:
+      'A backup holds the whole mailbox in one encrypted file: applications, attachments, the mailbox key, the log and your settings. It moves the mailbox to another PC.',
     backupPassword: 'Backup password',
     backupPasswordRepeat: 'Repeat the password',
     backupPasswordHint: 'At least 8 characters. Keep it apart from the file – without this password the backup cannot be read.',
@@ -515,7 +516,8 @@ export const en: Messages = {
     backupCreated: (n: number, path: string) => `Backup with ${num(n)} ${plural(n, 'application', 'applications')} created and checked: ${path}`,
     backupDownloaded: (n: number) => `Backup with ${num(n)} ${plural(n, 'application', 'applications')} created and downloaded.`,
     rotationHeading: 'Change certificate',
-    rotationIntro: 'When the mailbox certificate expires soon, set up the new one here. Every step is saved; if the change is interrupted, it continues at the same point next time.',
+    rotationIntro:
+      'When the mailbox certificate expires soon, set up the new one here. Every step is saved; if the change is interrupted, it continues at the same point next time.',
     rotationCurrent: 'In force',
     rotationNext: 'New',
     rotationKeyFile: 'Key file with the new certificate (.p12 or .pfx)',
@@ -571,8 +573,7 @@ export const en: Messages = {
     trainingActive: 'The program runs in training mode with a built-in training mailbox.',
     trainingStop: 'End training mode',
     trainingStopped: 'Training mode ended. The training data is kept for next time.',
-    retentionIntro:
-      'Applications marked as "transferred" are deleted after the set period (not while a legal hold is set). The deletion is logged.',
+    retentionIntro: 'Applications marked as "transferred" are deleted after the set period (not while a legal hold is set). The deletion is logged.',
     retentionTransferred: 'Delete transferred applications after (days)',
     retentionTrash: 'Empty the trash after (days)',
     retentionPlan: 'Check now what would be deleted',

@@ -14,8 +14,22 @@ export function DateRangeFields({ from, to, onChange }: { from: string; to: stri
   const reversed = isDay(from) && isDay(to) && to < from;
   return (
     <div className="date-range" data-testid="date-range">
-      <OfficeDateField label={t.habits.range.from} value={from} max={isDay(to) ? to : undefined} onChange={(day) => onChange(day, to)} testId="range-from" className="date-range__field" />
-      <OfficeDateField label={t.habits.range.to} value={to} min={isDay(from) ? from : undefined} onChange={(day) => onChange(from, day)} testId="range-to" className="date-range__field" />
+      <OfficeDateField
+        label={t.habits.range.from}
+        value={from}
+        max={isDay(to) ? to : undefined}
+        onChange={(day) => onChange(day, to)}
+        testId="range-from"
+        className="date-range__field"
+      />
+      <OfficeDateField
+        label={t.habits.range.to}
+        value={to}
+        min={isDay(from) ? from : undefined}
+        onChange={(day) => onChange(from, day)}
+        testId="range-to"
+        className="date-range__field"
+      />
       {reversed ? (
         <p className="field__error" role="alert">
           {t.habits.range.reversed}

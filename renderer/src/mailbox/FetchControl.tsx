@@ -28,7 +28,13 @@ export function FetchControl({ fetcher }: { fetcher: Fetcher }) {
   const words = useProgressWords(fetcher);
   return (
     <div className="fetch">
-      <Button className="button fetch__button" onPress={() => fetcher.start(false)} isDisabled={running || !fetcher.possible} aria-keyshortcuts="F5 Control+R" data-testid="fetch-button">
+      <Button
+        className="button fetch__button"
+        onPress={() => fetcher.start(false)}
+        isDisabled={running || !fetcher.possible}
+        aria-keyshortcuts="F5 Control+R"
+        data-testid="fetch-button"
+      >
         <IconFetch />
         {/* both labels take their place, the one not shown hidden: the button keeps its width */}
         <span className="fetch__labels">

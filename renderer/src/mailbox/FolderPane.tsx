@@ -72,7 +72,11 @@ export function FolderPane(props: { folder: Folder; onFolder: (f: Folder) => voi
           <span className="checkbox__box" aria-hidden="true" />
           {t.mailbox.filters.notTransferred}
         </Checkbox>
-        <Select className="select" selectedKey={filters.period} onSelectionChange={(k) => onFilters({ ...filters, period: (PERIODS as readonly Key[]).includes(k as Key) ? (k as Period) : 'all' })}>
+        <Select
+          className="select"
+          selectedKey={filters.period}
+          onSelectionChange={(k) => onFilters({ ...filters, period: (PERIODS as readonly Key[]).includes(k as Key) ? (k as Period) : 'all' })}
+        >
           <Label className="field__label">{t.mailbox.filters.period}</Label>
           <Button className="select__button">
             <SelectValue />
@@ -88,7 +92,9 @@ export function FolderPane(props: { folder: Folder; onFolder: (f: Folder) => voi
             </ListBox>
           </Popover>
         </Select>
-        {filters.period === 'range' ? <DateRangeFields from={filters.rangeFrom} to={filters.rangeTo} onChange={(rangeFrom, rangeTo) => onFilters({ ...filters, rangeFrom, rangeTo })} /> : null}
+        {filters.period === 'range' ? (
+          <DateRangeFields from={filters.rangeFrom} to={filters.rangeTo} onChange={(rangeFrom, rangeTo) => onFilters({ ...filters, rangeFrom, rangeTo })} />
+        ) : null}
         {active ? (
           <Button className="button button--link" onPress={() => onFilters(NO_FILTERS)}>
             {t.mailbox.filters.reset}

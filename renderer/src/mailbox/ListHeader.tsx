@@ -45,17 +45,35 @@ export function ListHeader({ total, sort, onSort, descending, onDescending, dens
           </ListBox>
         </Popover>
       </Select>
-      <ToggleButton className="button button--secondary button--small" isSelected={density === 'compact'} onChange={(compact) => onDensity(compact ? 'compact' : 'comfortable')} aria-label={t.mailbox.space.density} data-testid="density-toggle">
+      <ToggleButton
+        className="button button--secondary button--small"
+        isSelected={density === 'compact'}
+        onChange={(compact) => onDensity(compact ? 'compact' : 'comfortable')}
+        aria-label={t.mailbox.space.density}
+        data-testid="density-toggle"
+      >
         <span aria-hidden="true" title={t.mailbox.space.densityHint}>
           ☰
         </span>
       </ToggleButton>
-      <ToggleButton className="button button--secondary button--small" isSelected={groupByDay} isDisabled={sort !== 'eingang'} onChange={onGroupByDay} aria-label={t.mailbox.space.groupByDay} data-testid="group-toggle">
+      <ToggleButton
+        className="button button--secondary button--small"
+        isSelected={groupByDay}
+        isDisabled={sort !== 'eingang'}
+        onChange={onGroupByDay}
+        aria-label={t.mailbox.space.groupByDay}
+        data-testid="group-toggle"
+      >
         <span aria-hidden="true" title={t.mailbox.space.groupByDayHint}>
           <IconCalendar />
         </span>
       </ToggleButton>
-      <ToggleButton className="button button--secondary button--small" isSelected={descending} onChange={onDescending} aria-label={`${t.mailbox.sort.direction}: ${descending ? t.mailbox.sort.descending : t.mailbox.sort.ascending}`}>
+      <ToggleButton
+        className="button button--secondary button--small"
+        isSelected={descending}
+        onChange={onDescending}
+        aria-label={`${t.mailbox.sort.direction}: ${descending ? t.mailbox.sort.descending : t.mailbox.sort.ascending}`}
+      >
         {descending ? '↓' : '↑'}
       </ToggleButton>
     </div>

@@ -43,7 +43,9 @@ export interface ListOptionProps {
 
 export function ListOption({ index, placement, item, total, selected, active, opens, onFocus, onClick, onDoubleClick }: ListOptionProps) {
   const { t, language, settings } = useLanguage();
-  const classes = ['row', item?.unread ? 'row--unread' : '', selected ? 'row--selected' : '', item?.isTest ? 'row--test' : '', item?.unreadableReason ? 'row--unreadable' : ''].filter(Boolean).join(' ');
+  const classes = ['row', item?.unread ? 'row--unread' : '', selected ? 'row--selected' : '', item?.isTest ? 'row--test' : '', item?.unreadableReason ? 'row--unreadable' : '']
+    .filter(Boolean)
+    .join(' ');
   return (
     <div
       role="option"
@@ -52,7 +54,9 @@ export function ListOption({ index, placement, item, total, selected, active, op
       aria-selected={selected}
       aria-setsize={total}
       aria-posinset={index + 1}
-      aria-label={item === undefined ? t.mailbox.list.loadingRow : `${opens === undefined ? '' : `${groupName(opens, t)}: `}${rowName(item, t, language, settings.familyNameFirst)}`}
+      aria-label={
+        item === undefined ? t.mailbox.list.loadingRow : `${opens === undefined ? '' : `${groupName(opens, t)}: `}${rowName(item, t, language, settings.familyNameFirst)}`
+      }
       tabIndex={active ? 0 : -1}
       className={classes}
       style={{ height: placement.size, transform: `translateY(${placement.start}px)` }}
@@ -60,7 +64,11 @@ export function ListOption({ index, placement, item, total, selected, active, op
       onClick={onClick}
       onDoubleClick={onDoubleClick}
     >
-      {item === undefined ? <span className="row__placeholder">{t.mailbox.list.loadingRow}</span> : <MessageRowContent item={item} t={t} language={language} familyFirst={settings.familyNameFirst} />}
+      {item === undefined ? (
+        <span className="row__placeholder">{t.mailbox.list.loadingRow}</span>
+      ) : (
+        <MessageRowContent item={item} t={t} language={language} familyFirst={settings.familyNameFirst} />
+      )}
     </div>
   );
 }

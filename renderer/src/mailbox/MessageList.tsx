@@ -39,7 +39,18 @@ export interface MessageListProps {
   readonly density?: Density;
 }
 
-export function MessageList({ pages, label, selectedId, onSelect, onActivate, emptyText, onRowsShown, followFocus = true, layout: givenLayout, density = 'comfortable' }: MessageListProps) {
+export function MessageList({
+  pages,
+  label,
+  selectedId,
+  onSelect,
+  onActivate,
+  emptyText,
+  onRowsShown,
+  followFocus = true,
+  layout: givenLayout,
+  density = 'comfortable',
+}: MessageListProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const rowHeight = useRowHeight(density);
   const [activeIndex, setActiveIndex] = useState(0);
@@ -80,7 +91,15 @@ export function MessageList({ pages, label, selectedId, onSelect, onActivate, em
   }
 
   return (
-    <div ref={scrollRef} className={density === 'compact' ? 'list list--compact' : 'list'} role="listbox" aria-label={label} aria-busy={pages.loading || undefined} onKeyDown={onKeyDown} data-testid="message-list">
+    <div
+      ref={scrollRef}
+      className={density === 'compact' ? 'list list--compact' : 'list'}
+      role="listbox"
+      aria-label={label}
+      aria-busy={pages.loading || undefined}
+      onKeyDown={onKeyDown}
+      data-testid="message-list"
+    >
       <div role="presentation" className="list__canvas" style={{ height: virtualizer.getTotalSize() }}>
         {virtualizer.getVirtualItems().map((position) => {
           const at = layout.itemAt(position.index);

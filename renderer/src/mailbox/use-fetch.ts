@@ -57,7 +57,14 @@ export function useFetcher(onFetched: (result: FetchResult) => void): Fetcher {
         .then(
           (result) => {
             if (result.outcome === 'failed') {
-              const error = result.error ? new PostfachError(result.error.kind, { de: result.error.message, en: result.error.messageEn }, result.error.detail, result.error.osciCode ? { osciCode: result.error.osciCode } : {}) : undefined;
+              const error = result.error
+                ? new PostfachError(
+                    result.error.kind,
+                    { de: result.error.message, en: result.error.messageEn },
+                    result.error.detail,
+                    result.error.osciCode ? { osciCode: result.error.osciCode } : {},
+                  )
+                : undefined;
               record('failed', result.newMessages, result.error?.kind);
               reportError(error ?? new PostfachError('fetch-failed', { de: t.fetch.phases.failed, en: t.fetch.phases.failed }, 'fetch failed without error'), { lasting: true });
             } else if (result.outcome === 'cancelled') {

@@ -74,7 +74,12 @@ export function useLeavingRows({ pages, folder, filters, selection, markOurs, re
           announce(t.mailbox.space.undone);
         }, reportError);
       };
-      const text = { trashed: t.mailbox.space.trashedUndo, transferred: t.mailbox.space.transferredUndo, untransferred: t.message.unmarkedTransferred, restored: t.mailbox.space.restoredFromTrash }[leaving];
+      const text = {
+        trashed: t.mailbox.space.trashedUndo,
+        transferred: t.mailbox.space.transferredUndo,
+        untransferred: t.message.unmarkedTransferred,
+        restored: t.mailbox.space.restoredFromTrash,
+      }[leaving];
       announce(text, { label: t.mailbox.space.undo, run: undo, forMs: UNDO_MS });
     },
     [patch, remove, reload, refreshCounts, reopen, markOurs, api, announce, reportError, t],

@@ -28,7 +28,19 @@ export interface ListKeysOptions {
   readonly onActivate: (item: MessageListItem) => void;
 }
 
-export function useListKeys({ pages, layout, virtualizer, scrollRef, rowHeight, activeIndex, setActiveIndex, focusWantedRef, followFocus, onSelect, onActivate }: ListKeysOptions): (event: KeyboardEvent<HTMLDivElement>) => void {
+export function useListKeys({
+  pages,
+  layout,
+  virtualizer,
+  scrollRef,
+  rowHeight,
+  activeIndex,
+  setActiveIndex,
+  focusWantedRef,
+  followFocus,
+  onSelect,
+  onActivate,
+}: ListKeysOptions): (event: KeyboardEvent<HTMLDivElement>) => void {
   const follow = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const total = pages.total ?? 0;
 
@@ -91,9 +103,11 @@ export function useListKeys({ pages, layout, virtualizer, scrollRef, rowHeight, 
       }
       case 'n':
       case 'N':
-        void pages.findNext(activeIndex, (item) => item.unread).then((index) => {
-          if (index !== undefined) moveTo(index, true);
-        });
+        void pages
+          .findNext(activeIndex, (item) => item.unread)
+          .then((index) => {
+            if (index !== undefined) moveTo(index, true);
+          });
         break;
       default:
         return;

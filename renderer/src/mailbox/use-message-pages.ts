@@ -216,5 +216,20 @@ export function useMessagePages(query: ListQuery, onFirstPage?: (key: string, to
     [api, state],
   );
 
-  return { total: showing.total, atOrAfter: showing.atOrAfter, loading: state.key !== key, error, itemAt, indexOf, ensure, patch, remove, reload, generation, shownKey: state.key, shownQuery: state.key.replace(/#\d+$/, ''), findNext };
+  return {
+    total: showing.total,
+    atOrAfter: showing.atOrAfter,
+    loading: state.key !== key,
+    error,
+    itemAt,
+    indexOf,
+    ensure,
+    patch,
+    remove,
+    reload,
+    generation,
+    shownKey: state.key,
+    shownQuery: state.key.replace(/#\d+$/, ''),
+    findNext,
+  };
 }

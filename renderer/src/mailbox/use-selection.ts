@@ -109,7 +109,10 @@ export function useSelection(narrow: boolean): Selection {
     // the heading of the message just opened (not the one still shown while it loads); the row of the message shown
     // instead of one that left the view, when the focus was in the reading pane (or lost with it)
     const timer = setInterval(() => {
-      const element = target === 'heading' ? document.querySelector<HTMLElement>(`[data-message-id="${id}"] #message-heading`) : document.querySelector<HTMLElement>(`[data-testid="message-list"] [data-id="${id}"]`);
+      const element =
+        target === 'heading'
+          ? document.querySelector<HTMLElement>(`[data-message-id="${id}"] #message-heading`)
+          : document.querySelector<HTMLElement>(`[data-testid="message-list"] [data-id="${id}"]`);
       if (element === null) return;
       clearInterval(timer);
       if (target === 'row') {

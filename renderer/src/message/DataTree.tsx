@@ -36,7 +36,14 @@ function ValueLine({ label, id, value }: { label: string; id: string; value: Tre
       )}
       {value.note ? <span className="value__note">{language === 'de' ? value.note.de : value.note.en}</span> : null}
       {empty ? null : value.kind === 'address' ? (
-        <CopyButton text={copy} label={w.copyAddressOf(visibleText(label))} announce={w.copiedAddress} className="button button--secondary button--small" showText textLabel={w.copyAddress} />
+        <CopyButton
+          text={copy}
+          label={w.copyAddressOf(visibleText(label))}
+          announce={w.copiedAddress}
+          className="button button--secondary button--small"
+          showText
+          textLabel={w.copyAddress}
+        />
       ) : (
         <CopyButton text={copy} label={t.message.card.copyValue(visibleText(label))} announce={t.common.copiedValue(visibleText(label))} />
       )}
@@ -82,7 +89,10 @@ function Group({ node, depth }: { node: TreeNode; depth: number }) {
 
 function NodeContent({ node, depth }: { node: TreeNode; depth: number }) {
   const { language } = useLanguage();
-  const leaves = [...node.attributes.map((a) => ({ id: a.id, name: a.id, label: a.label, value: a.value, attributes: [], children: [] })), ...node.children.filter((c) => c.children.length === 0 && c.attributes.length === 0)];
+  const leaves = [
+    ...node.attributes.map((a) => ({ id: a.id, name: a.id, label: a.label, value: a.value, attributes: [], children: [] })),
+    ...node.children.filter((c) => c.children.length === 0 && c.attributes.length === 0),
+  ];
   const groups = node.children.filter((c) => c.children.length > 0 || c.attributes.length > 0);
   return (
     <>

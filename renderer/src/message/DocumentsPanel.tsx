@@ -103,7 +103,10 @@ export function DocumentsPanel({ id, documents }: { id: number; documents: reado
           <p className="documents__caption" data-testid="document-caption">
             {t.message.documents.savedAs}: <Shown text={doc.exportName} tokens className="mono" />
             {doc.coverage === undefined ? null : (
-              <span className={`documents__coverage documents__coverage--${coverageTone(doc.coverage.status, doc.coverage.role)}`}> · {language === 'de' ? doc.coverage.words.de : doc.coverage.words.en}</span>
+              <span className={`documents__coverage documents__coverage--${coverageTone(doc.coverage.status, doc.coverage.role)}`}>
+                {' '}
+                · {language === 'de' ? doc.coverage.words.de : doc.coverage.words.en}
+              </span>
             )}
           </p>
         )}

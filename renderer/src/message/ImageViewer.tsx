@@ -88,7 +88,13 @@ export function ImageViewer({
         <ZoomControls zoom={zoom} onZoomOut={() => setZoom(Math.max(0.25, current / 1.25))} onZoomIn={() => setZoom(Math.min(8, current * 1.25))} onFit={() => setZoom('fit')} />
         <RotateButton onTurn={() => turn(1)} label={t.mailbox.space.rotateImage} />
         {fullWindow ? null : (
-          <Button className="button button--icon" onPress={() => setFull((f) => !f)} aria-pressed={full} aria-label={full ? t.mailbox.space.leaveFullWindow : t.mailbox.space.fullWindow} data-testid="viewer-full-window">
+          <Button
+            className="button button--icon"
+            onPress={() => setFull((f) => !f)}
+            aria-pressed={full}
+            aria-label={full ? t.mailbox.space.leaveFullWindow : t.mailbox.space.fullWindow}
+            data-testid="viewer-full-window"
+          >
             <IconWindow />
           </Button>
         )}

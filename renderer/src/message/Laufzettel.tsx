@@ -68,7 +68,12 @@ function SignatureResult({ check, covers }: { check: SignatureCheck; covers: str
   const { t, language } = useLanguage();
   const text = (u: { de: string; en: string }): string => (language === 'de' ? u.de : u.en);
   // a certificate that has expired since its judging is said so, and not shown in the all-clear colour
-  const tone = check.result === 'invalid' || check.certificate === 'invalid' ? 'bad' : check.result === 'valid' && check.certificate === 'trusted' && check.expiredSince === undefined ? 'ok' : 'warn';
+  const tone =
+    check.result === 'invalid' || check.certificate === 'invalid'
+      ? 'bad'
+      : check.result === 'valid' && check.certificate === 'trusted' && check.expiredSince === undefined
+        ? 'ok'
+        : 'warn';
   const until = check.expiredSince === undefined ? '' : dateTime(check.expiredSince, language);
   return (
     <div role="group" className={`signature signature--${tone}`} aria-label={check.role === 'author' ? t.message.laufzettel.roleAuthor : t.message.laufzettel.roleIntermediary}>
@@ -205,7 +210,11 @@ export function Laufzettel({ detail }: { detail: Detail }) {
       <p>
         <SignatureBadge status={detail.item.signatureStatus} long />
       </p>
-      {detail.signatures.length === 0 ? <p>{t.message.laufzettel.noSignatures}</p> : detail.signatures.map((check, i) => <SignatureResult key={i} check={check} covers={coveredNames(detail.parts, i, t)} />)}
+      {detail.signatures.length === 0 ? (
+        <p>{t.message.laufzettel.noSignatures}</p>
+      ) : (
+        detail.signatures.map((check, i) => <SignatureResult key={i} check={check} covers={coveredNames(detail.parts, i, t)} />)
+      )}
       <h3>{t.message.laufzettel.inspections}</h3>
       <p className="card__intro">{t.message.laufzettel.inspectionsIntro}</p>
       {detail.inspections.length === 0 ? (

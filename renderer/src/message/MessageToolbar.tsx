@@ -73,7 +73,12 @@ export function MessageToolbar({ detail, actions, standalone, onPrint, onCaseWor
   return (
     <Toolbar className="message__actions" aria-label={t.message.actions.label}>
       {view !== null && !inTrash ? (
-        <Button className={transferred ? 'button button--secondary' : 'button'} onPress={() => actions.setTransferred(!transferred)} aria-label={transferred ? t.message.actions.unmarkTransferred : t.message.actions.markTransferred} data-testid="toggle-transferred">
+        <Button
+          className={transferred ? 'button button--secondary' : 'button'}
+          onPress={() => actions.setTransferred(!transferred)}
+          aria-label={transferred ? t.message.actions.unmarkTransferred : t.message.actions.markTransferred}
+          data-testid="toggle-transferred"
+        >
           {/* both labels take the room, the one not meant is invisible: the toolbar does not reflow when the state changes */}
           <span className="stable-label">
             <span data-shown={!transferred || undefined}>{t.message.actions.markTransferred}</span>

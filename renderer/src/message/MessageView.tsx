@@ -83,15 +83,40 @@ export function MessageView({ id, onItemChanged, onBeforeChange, standalone = fa
   const view = detail.view;
   // the short benefit name as the title (the code list's word); the product's full name one click away
   const codeListWord = view?.benefit?.text !== undefined && view.benefit.text !== view.product ? view.benefit.text : undefined;
-  const benefit = benefitTitle(codeListWord, view?.product ?? view?.benefit?.text ?? item.benefit.text ?? undefined, item.benefit.code ?? (item.unreadableReason !== null ? t.message.unreadableTitle : t.message.untitled));
+  const benefit = benefitTitle(
+    codeListWord,
+    view?.product ?? view?.benefit?.text ?? item.benefit.text ?? undefined,
+    item.benefit.code ?? (item.unreadableReason !== null ? t.message.unreadableTitle : t.message.untitled),
+  );
   const who = clipText(applicantOf(item, t, familyFirst), TITLE_CHARS);
 
   return (
     <article className="message" aria-labelledby="message-heading" data-testid="message-view" data-message-id={item.id}>
       <MessageBanners detail={detail} />
-      <PinnedSummary header={headerRef} messageId={item.id} who={clipText(who, PINNED_CHARS)} when={`${item.eingangKnown ? t.mailbox.list.eingang : t.mailbox.list.eingangUnknown} ${dateTime(item.eingang, language)}`} />
-      <MessageHeader detail={detail} title={clipText(benefit.title, TITLE_CHARS)} fullName={benefit.fullName} who={who} standalone={standalone} onShowDetails={() => setTab('laufzettel')} headerRef={headerRef} />
-      <MessageToolbar detail={detail} actions={actions} standalone={standalone} onPrint={print} onCaseWork={() => setCaseWorkOpen(true)} onDelete={() => setConfirmDelete(true)} onShowLog={onShowLog} />
+      <PinnedSummary
+        header={headerRef}
+        messageId={item.id}
+        who={clipText(who, PINNED_CHARS)}
+        when={`${item.eingangKnown ? t.mailbox.list.eingang : t.mailbox.list.eingangUnknown} ${dateTime(item.eingang, language)}`}
+      />
+      <MessageHeader
+        detail={detail}
+        title={clipText(benefit.title, TITLE_CHARS)}
+        fullName={benefit.fullName}
+        who={who}
+        standalone={standalone}
+        onShowDetails={() => setTab('laufzettel')}
+        headerRef={headerRef}
+      />
+      <MessageToolbar
+        detail={detail}
+        actions={actions}
+        standalone={standalone}
+        onPrint={print}
+        onCaseWork={() => setCaseWorkOpen(true)}
+        onDelete={() => setConfirmDelete(true)}
+        onShowLog={onShowLog}
+      />
       <UnreadableNotice item={item} />
       {detail.viewError !== undefined ? <ErrorNotice error={detail.viewError} headingLevel={3} /> : null}
       <CaseWorkPanel

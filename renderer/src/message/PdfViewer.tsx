@@ -170,7 +170,14 @@ export function PdfViewer({
         <Button className="button button--icon" onPress={() => setPage((p) => Math.max(1, p - 1))} isDisabled={page <= 1} aria-label={t.message.documents.previousPage}>
           <IconChevronLeft />
         </Button>
-        <NumberField className="viewer__page" value={page} minValue={1} maxValue={Math.max(1, pages)} onChange={(v) => Number.isFinite(v) && setPage(Math.max(1, Math.min(pages, Math.round(v))))} aria-label={t.message.documents.pageNumber}>
+        <NumberField
+          className="viewer__page"
+          value={page}
+          minValue={1}
+          maxValue={Math.max(1, pages)}
+          onChange={(v) => Number.isFinite(v) && setPage(Math.max(1, Math.min(pages, Math.round(v))))}
+          aria-label={t.message.documents.pageNumber}
+        >
           <Label className="visually-hidden">{t.message.documents.pageNumber}</Label>
           <Input className="input input--narrow" />
         </NumberField>
@@ -186,7 +193,13 @@ export function PdfViewer({
         <ZoomControls zoom={zoom} onZoomOut={() => zoomBy(-1)} onZoomIn={() => zoomBy(1)} onFit={() => setZoom('fit')} onFitPage={() => setZoom('page')} />
         <RotateButton onTurn={() => turn(1)} />
         {fullWindow ? null : (
-          <Button className="button button--icon" onPress={() => setFull((f) => !f)} aria-pressed={full} aria-label={full ? t.mailbox.space.leaveFullWindow : t.mailbox.space.fullWindow} data-testid="viewer-full-window">
+          <Button
+            className="button button--icon"
+            onPress={() => setFull((f) => !f)}
+            aria-pressed={full}
+            aria-label={full ? t.mailbox.space.leaveFullWindow : t.mailbox.space.fullWindow}
+            data-testid="viewer-full-window"
+          >
             <IconWindow />
           </Button>
         )}

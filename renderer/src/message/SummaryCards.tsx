@@ -39,7 +39,13 @@ export function FieldRow({ field }: { field: Field }) {
           {empty ? (
             <span className="value value--empty">{w.noValue}</span>
           ) : (
-            <BoundedValue className={`value value--${value.kind}`} text={value.display} fullLength={value.fullLength} loadFull={async () => (await whole()).display} label={label} />
+            <BoundedValue
+              className={`value value--${value.kind}`}
+              text={value.display}
+              fullLength={value.fullLength}
+              loadFull={async () => (await whole()).display}
+              label={label}
+            />
           )}
           {value.flag ? (
             <span className="value__flag">
@@ -51,7 +57,14 @@ export function FieldRow({ field }: { field: Field }) {
           {value.note ? <span className="value__note">{language === 'de' ? value.note.de : value.note.en}</span> : null}
         </span>
         {empty ? null : value.kind === 'address' ? (
-          <CopyButton text={copy} label={w.copyAddressOf(visibleText(label))} announce={w.copiedAddress} className="button button--secondary button--small" showText textLabel={w.copyAddress} />
+          <CopyButton
+            text={copy}
+            label={w.copyAddressOf(visibleText(label))}
+            announce={w.copiedAddress}
+            className="button button--secondary button--small"
+            showText
+            textLabel={w.copyAddress}
+          />
         ) : (
           <CopyButton text={copy} label={t.message.card.copyValue(visibleText(label))} announce={t.common.copiedValue(visibleText(label))} />
         )}
@@ -121,7 +134,12 @@ export function SummaryCard({ card, ticked, onTick, headingLevel = 3 }: { card: 
     </>
   );
   return (
-    <div role="group" className={`summary-card${ticked ? ' summary-card--done' : ''}${card.kind ? ` summary-card--${card.kind}` : ''}`} aria-labelledby={`card-${card.id}`} data-card={card.id}>
+    <div
+      role="group"
+      className={`summary-card${ticked ? ' summary-card--done' : ''}${card.kind ? ` summary-card--${card.kind}` : ''}`}
+      aria-labelledby={`card-${card.id}`}
+      data-card={card.id}
+    >
       <header className="summary-card__header">
         <H id={`card-${card.id}`} className="summary-card__title">
           <Shown text={title} />
@@ -134,7 +152,13 @@ export function SummaryCard({ card, ticked, onTick, headingLevel = 3 }: { card: 
             </Checkbox>
           )}
           <span className="split-button">
-            <Button className="button button--secondary button--small" onPress={() => copyBlock(false)} aria-label={t.message.card.copyBlockOf(visibleText(title))} aria-keyshortcuts="Control+Shift+C" data-copy-block={card.id}>
+            <Button
+              className="button button--secondary button--small"
+              onPress={() => copyBlock(false)}
+              aria-label={t.message.card.copyBlockOf(visibleText(title))}
+              aria-keyshortcuts="Control+Shift+C"
+              data-copy-block={card.id}
+            >
               <IconCopy />
               {t.message.card.copyBlock}
             </Button>

@@ -6,7 +6,10 @@ import { base64ToBytes } from '../format/base64.js';
 
 const CHUNK = 1024 * 1024;
 
-export type DocumentBytes = { readonly phase: 'loading'; readonly percent: number } | { readonly phase: 'ready'; readonly bytes: Uint8Array<ArrayBuffer> } | { readonly phase: 'failed'; readonly error: unknown };
+export type DocumentBytes =
+  | { readonly phase: 'loading'; readonly percent: number }
+  | { readonly phase: 'ready'; readonly bytes: Uint8Array<ArrayBuffer> }
+  | { readonly phase: 'failed'; readonly error: unknown };
 
 export function useDocumentBytes(id: number, ref: DocumentRef | null): DocumentBytes | null {
   const api = useApi();
@@ -21,7 +24,7 @@ export function useDocumentBytes(id: number, ref: DocumentRef | null): DocumentB
     setState({ phase: 'loading', percent: 0 });
     (async () => {
       let buffer: Uint8Array<ArrayBuffer> | undefined;
-      for (let offset = 0; ; ) {
+      for (let offset = 0; ;) {
         const chunk = await api.call('messages.documentChunk', { id, document: ref, offset, length: CHUNK });
         if (cancelled) return;
         buffer ??= new Uint8Array(chunk.size);

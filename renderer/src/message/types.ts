@@ -68,7 +68,5 @@ export function blockText(card: Card, language: 'de' | 'en', options: BlockOptio
 export function paperSections(card: Card): Section[] {
   const shown = new Set<string>();
   for (const s of card.sections) if (s.role !== 'all') for (const f of s.fields) for (const id of [f.id, ...(f.covers ?? [])]) shown.add(id);
-  return card.sections
-    .map((s) => (s.role === 'all' ? { ...s, fields: s.fields.filter((f) => !shown.has(f.id)) } : s))
-    .filter((s) => s.fields.length > 0);
+  return card.sections.map((s) => (s.role === 'all' ? { ...s, fields: s.fields.filter((f) => !shown.has(f.id)) } : s)).filter((s) => s.fields.length > 0);
 }

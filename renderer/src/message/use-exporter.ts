@@ -39,7 +39,8 @@ export function suggestedName(format: ExportFormat | 'csv', eingang: string | un
   }
 }
 
-const mimeOf = (name: string): string => (name.endsWith('.pdf') ? 'application/pdf' : name.endsWith('.xml') ? 'application/xml' : name.endsWith('.csv') ? 'text/csv' : 'application/octet-stream');
+const mimeOf = (name: string): string =>
+  name.endsWith('.pdf') ? 'application/pdf' : name.endsWith('.xml') ? 'application/xml' : name.endsWith('.csv') ? 'text/csv' : 'application/octet-stream';
 
 export function useDownloader() {
   const api = useApi();
@@ -50,7 +51,7 @@ export function useDownloader() {
         const { files } = await api.call('workspace.downloadFiles', { downloadId });
         for (const file of files) {
           const parts: Uint8Array<ArrayBuffer>[] = [];
-          for (let offset = 0; ; ) {
+          for (let offset = 0; ;) {
             const chunk = await api.call('workspace.readDownload', { downloadId, file: file.name, offset, length: CHUNK });
             const bytes = base64ToBytes(chunk.data);
             parts.push(bytes);

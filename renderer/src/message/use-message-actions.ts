@@ -32,7 +32,12 @@ export interface MessageActions {
   readonly deleteForever: () => Promise<void>;
 }
 
-export function useMessageActions(id: number, detail: Detail | null, update: (change: (d: Detail) => Detail) => void, { onItemChanged, onBeforeChange }: MessageActionsOptions): MessageActions {
+export function useMessageActions(
+  id: number,
+  detail: Detail | null,
+  update: (change: (d: Detail) => Detail) => void,
+  { onItemChanged, onBeforeChange }: MessageActionsOptions,
+): MessageActions {
   const api = useApi();
   const t = useT();
   const { announce, reportError } = useStatus();
@@ -63,10 +68,19 @@ export function useMessageActions(id: number, detail: Detail | null, update: (ch
     [changed, announce, reportError, onBeforeChange, id],
   );
 
-  const setTransferred = useCallback((transferred: boolean) => void act(() => api.call('messages.setTransferred', { id, transferred }), transferred ? t.message.markedTransferred : t.message.unmarkedTransferred), [act, api, id, t]);
+  const setTransferred = useCallback(
+    (transferred: boolean) => void act(() => api.call('messages.setTransferred', { id, transferred }), transferred ? t.message.markedTransferred : t.message.unmarkedTransferred),
+    [act, api, id, t],
+  );
   const markUnread = useCallback(() => void act(() => api.call('messages.setRead', { id, read: false }), t.message.markedUnread), [act, api, id, t]);
-  const setTrashed = useCallback((trashed: boolean) => void act(() => api.call('messages.setTrashed', { id, trashed }), trashed ? t.message.trashed : t.message.restored), [act, api, id, t]);
-  const setLegalHold = useCallback((hold: boolean) => void act(() => api.call('messages.setLegalHold', { id, hold }), hold ? t.message.actions.legalHoldOn : t.message.actions.legalHoldOff), [act, api, id, t]);
+  const setTrashed = useCallback(
+    (trashed: boolean) => void act(() => api.call('messages.setTrashed', { id, trashed }), trashed ? t.message.trashed : t.message.restored),
+    [act, api, id, t],
+  );
+  const setLegalHold = useCallback(
+    (hold: boolean) => void act(() => api.call('messages.setLegalHold', { id, hold }), hold ? t.message.actions.legalHoldOn : t.message.actions.legalHoldOff),
+    [act, api, id, t],
+  );
 
   const exportAs = useCallback(
     (format: ExportFormat) => {
@@ -75,10 +89,13 @@ export function useMessageActions(id: number, detail: Detail | null, update: (ch
       void exporter(detail.item.id, format, suggestedName(format, detail.laufzettel.eingang ?? detail.item.eingang, detail.item.messageId)).then((ok) => {
         if (ok && format !== 'receipt') {
           // the state may have become "exportiert"
-          api.call('messages.list', { search: detail.item.messageId, limit: 1 }).then((page) => {
-            const item = page.items.find((i) => i.id === detail.item.id);
-            if (item) changed(item);
-          }, () => undefined);
+          api.call('messages.list', { search: detail.item.messageId, limit: 1 }).then(
+            (page) => {
+              const item = page.items.find((i) => i.id === detail.item.id);
+              if (item) changed(item);
+            },
+            () => undefined,
+          );
         }
       });
     },

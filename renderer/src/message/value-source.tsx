@@ -24,7 +24,9 @@ export function valueSource(api: PostfachApi, messageId: number): ValueSource {
     full,
     fullCard: async (card) => ({
       ...card,
-      sections: await Promise.all(card.sections.map(async (s) => ({ ...s, fields: await Promise.all(s.fields.map(async (f) => ({ ...f, value: await full(f.value, 'card', f.id) }))) }))),
+      sections: await Promise.all(
+        card.sections.map(async (s) => ({ ...s, fields: await Promise.all(s.fields.map(async (f) => ({ ...f, value: await full(f.value, 'card', f.id) }))) })),
+      ),
     }),
   };
 }

@@ -28,7 +28,7 @@ export function PrintView({ detail }: { detail: Detail }) {
     <div className="print-root" data-testid="print-view">
       {item.isTest ? <p className="print__test">{t.message.testBanner}</p> : null}
       {item.unreadableReason === null && item.signatureStatus === 'unsigned' ? <p className="print__test">{t.message.unsignedBanner}</p> : null}
-      <h1>{item.benefit.text ?? item.benefit.code ? <Shown text={clipText(item.benefit.text ?? item.benefit.code ?? '', PRINTED_CHARS)} /> : t.message.untitled}</h1>
+      <h1>{(item.benefit.text ?? item.benefit.code) ? <Shown text={clipText(item.benefit.text ?? item.benefit.code ?? '', PRINTED_CHARS)} /> : t.message.untitled}</h1>
       <p>
         <Shown text={clipText(applicantOf(item, t, settings.familyNameFirst), PRINTED_CHARS)} />
       </p>

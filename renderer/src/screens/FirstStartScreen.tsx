@@ -20,7 +20,10 @@ export function FirstStartScreen({ onSetup }: { onSetup: () => void }) {
   // local IT may switch the Übungsmodus off for this PC (policy "TrainingModeOffered")
   const [trainingOffered, setTrainingOffered] = useState(true);
   useEffect(() => {
-    api.call('config.get', {}).then((c) => setTrainingOffered(c.settings.find((s) => s.key === 'trainingModeOffered')?.value !== false), () => undefined);
+    api.call('config.get', {}).then(
+      (c) => setTrainingOffered(c.settings.find((s) => s.key === 'trainingModeOffered')?.value !== false),
+      () => undefined,
+    );
   }, [api]);
 
   const startTraining = async (): Promise<void> => {

@@ -144,7 +144,17 @@ export function MailboxScreen({ onSetUp }: { onSetUp: () => void }) {
         {listPaneVisible ? <FolderPane folder={folder} onFolder={changeFolder} counts={counts} filters={filters} onFilters={view.setFilters} /> : null}
         {listPaneVisible ? (
           <section className="pane pane--list" id="list-pane" aria-label={t.mailbox.regionList}>
-            <ListHeader total={pages.total} sort={sort} onSort={view.setSort} descending={descending} onDescending={view.setDescending} density={paneLayout.density} onDensity={(density) => paneLayout.change({ density })} groupByDay={groupByDay} onGroupByDay={(on) => paneLayout.change({ groupByDay: on })} />
+            <ListHeader
+              total={pages.total}
+              sort={sort}
+              onSort={view.setSort}
+              descending={descending}
+              onDescending={view.setDescending}
+              density={paneLayout.density}
+              onDensity={(density) => paneLayout.change({ density })}
+              groupByDay={groupByDay}
+              onGroupByDay={(on) => paneLayout.change({ groupByDay: on })}
+            />
             {folder === 'trash' && selected?.state === 'trashed' ? (
               <RestoreBar
                 item={selected}
@@ -176,8 +186,21 @@ export function MailboxScreen({ onSetUp }: { onSetUp: () => void }) {
             <p className="list-hint">{t.mailbox.list.hint}</p>
           </section>
         ) : null}
-        {!narrow && listPaneVisible && paneLayout.loaded ? <Splitter controls="list-pane" label={t.mailbox.space.splitter} min={240} max={roomForList} onChange={(listWidth) => paneLayout.change({ listWidth })} /> : null}
-        {messagePaneVisible ? <ReadingPane selectedId={selection.selectedId} version={viewVersion} search={search} narrow={narrow} onBack={selection.showList} onItemChanged={onItemChanged} onBeforeChange={markOurs} onShowLog={(id) => openDialog('audit', id)} /> : null}
+        {!narrow && listPaneVisible && paneLayout.loaded ? (
+          <Splitter controls="list-pane" label={t.mailbox.space.splitter} min={240} max={roomForList} onChange={(listWidth) => paneLayout.change({ listWidth })} />
+        ) : null}
+        {messagePaneVisible ? (
+          <ReadingPane
+            selectedId={selection.selectedId}
+            version={viewVersion}
+            search={search}
+            narrow={narrow}
+            onBack={selection.showList}
+            onItemChanged={onItemChanged}
+            onBeforeChange={markOurs}
+            onShowLog={(id) => openDialog('audit', id)}
+          />
+        ) : null}
       </div>
       <SettingsDialog isOpen={dialog === 'settings'} onClose={() => setDialog(null)} onSetUp={onSetUp} />
       <AuditDialog isOpen={dialog === 'audit'} onClose={() => setDialog(null)} deliveryId={auditFor} />

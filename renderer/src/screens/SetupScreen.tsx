@@ -32,7 +32,21 @@ interface FieldErrors {
   storePassword?: string;
 }
 
-function PasswordInput({ name, label, inputRef, error, description, autoComplete }: { name: string; label: string; inputRef: React.RefObject<HTMLInputElement | null>; error?: string | undefined; description?: string; autoComplete: string }) {
+function PasswordInput({
+  name,
+  label,
+  inputRef,
+  error,
+  description,
+  autoComplete,
+}: {
+  name: string;
+  label: string;
+  inputRef: React.RefObject<HTMLInputElement | null>;
+  error?: string | undefined;
+  description?: string;
+  autoComplete: string;
+}) {
   const id = useId();
   const errorId = useId();
   const descriptionId = useId();
@@ -42,7 +56,17 @@ function PasswordInput({ name, label, inputRef, error, description, autoComplete
       <label className="field__label" htmlFor={id}>
         {label}
       </label>
-      <Input ref={inputRef} id={id} name={name} type="password" className="input" autoComplete={autoComplete} aria-invalid={error ? true : undefined} aria-describedby={describedBy} spellCheck={false} />
+      <Input
+        ref={inputRef}
+        id={id}
+        name={name}
+        type="password"
+        className="input"
+        autoComplete={autoComplete}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy}
+        spellCheck={false}
+      />
       {description ? (
         <span className="field__description" id={descriptionId}>
           {description}
@@ -162,9 +186,33 @@ export function SetupScreen({ onCancel, onDone }: { onCancel: () => void; onDone
           </Text>
           <FieldError className="field__error">{errors.url}</FieldError>
         </TextField>
-        <FilePicker kind="certificate" label={t.setup.intermediaryCertificate} value={certificate} onChange={setCertificate} onError={setFailure} errorMessage={errors.certificate} testId="pick-certificate" />
-        <FilePicker kind="certificate" label={t.setup.signerCertificate} value={signer} onChange={setSigner} onError={setFailure} description={t.setup.signerHint} testId="pick-signer" />
-        <FilePicker kind="certificate" label={t.setup.trustedCa} value={trustedCa} onChange={setTrustedCa} onError={setFailure} description={t.setup.trustedCaHint} testId="pick-trusted-ca" />
+        <FilePicker
+          kind="certificate"
+          label={t.setup.intermediaryCertificate}
+          value={certificate}
+          onChange={setCertificate}
+          onError={setFailure}
+          errorMessage={errors.certificate}
+          testId="pick-certificate"
+        />
+        <FilePicker
+          kind="certificate"
+          label={t.setup.signerCertificate}
+          value={signer}
+          onChange={setSigner}
+          onError={setFailure}
+          description={t.setup.signerHint}
+          testId="pick-signer"
+        />
+        <FilePicker
+          kind="certificate"
+          label={t.setup.trustedCa}
+          value={trustedCa}
+          onChange={setTrustedCa}
+          onError={setFailure}
+          description={t.setup.trustedCaHint}
+          testId="pick-trusted-ca"
+        />
         <fieldset className="fieldset">
           <legend className="fieldset__legend">{t.setup.storeSection}</legend>
           {storeOpen ? (
@@ -173,7 +221,14 @@ export function SetupScreen({ onCancel, onDone }: { onCancel: () => void; onDone
             <p>{t.setup.storeProtector}</p>
           ) : (
             <>
-              <PasswordInput name="storePassword" label={t.setup.storePassword} inputRef={storePassword} error={errors.storePassword} description={t.setup.storePasswordHint} autoComplete="new-password" />
+              <PasswordInput
+                name="storePassword"
+                label={t.setup.storePassword}
+                inputRef={storePassword}
+                error={errors.storePassword}
+                description={t.setup.storePasswordHint}
+                autoComplete="new-password"
+              />
               <PasswordInput name="storePasswordRepeat" label={t.setup.storePasswordRepeat} inputRef={storePasswordRepeat} autoComplete="new-password" />
             </>
           )}

@@ -102,7 +102,15 @@ export function WorkspaceProvider({ children }: { children: ReactNode }) {
   }, [storeOpen, identityConfigured, store?.path, refreshIdentity]);
 
   const phase: Phase =
-    bootError !== undefined ? 'failed' : store === undefined || workspace === undefined ? 'loading' : store.state === 'open' ? 'mailbox' : store.state === 'locked' ? 'unlock' : 'first-start';
+    bootError !== undefined
+      ? 'failed'
+      : store === undefined || workspace === undefined
+        ? 'loading'
+        : store.state === 'open'
+          ? 'mailbox'
+          : store.state === 'locked'
+            ? 'unlock'
+            : 'first-start';
 
   const value = useMemo<WorkspaceValue>(
     () => ({

@@ -89,10 +89,13 @@ export function usePgCluster(): { readonly cluster: () => LocalCluster; readonly
       }
     },
   };
-  return { cluster: () => {
-    if (cluster === undefined) throw new Error('cluster not started');
-    return cluster;
-  }, backend };
+  return {
+    cluster: () => {
+      if (cluster === undefined) throw new Error('cluster not started');
+      return cluster;
+    },
+    backend,
+  };
 }
 
 /** The PostfachStore behind an adapter (for tests that need a SQLite-only call). */

@@ -78,7 +78,12 @@ describe.each(BACKENDS)('store contract: %s', (_name, backend) => {
       signatureResult: { valid: true, signer: 'CN=Sozialplattform Test' },
       certificateResult: { status: 'trusted' },
       processCard: { creation: '2026-11-01T09:00:00.000Z', forwarding: '2026-11-28T00:00:00.000Z', inspectionReport: { ok: true } },
-      content: { size: (d.content as Buffer).length, sha256: sha256(d.content as Buffer), contentType: 'application/xml', coverage: { version: 1, role: 'application', status: 'signed' } },
+      content: {
+        size: (d.content as Buffer).length,
+        sha256: sha256(d.content as Buffer),
+        contentType: 'application/xml',
+        coverage: { version: 1, role: 'application', status: 'signed' },
+      },
       checklist: [],
       note: null,
     });
@@ -167,7 +172,11 @@ describe.each(BACKENDS)('store contract: %s', (_name, backend) => {
     await store.markTransferred(2);
     await store.markRead(5);
     const byState = (await store.list({ sort: 'state', descending: true, limit: 3 })).items.map((i) => [i.id, i.state]);
-    expect(byState).toEqual([[2, 'transferred'], [5, 'read'], [10, 'new']]);
+    expect(byState).toEqual([
+      [2, 'transferred'],
+      [5, 'read'],
+      [10, 'new'],
+    ]);
   });
 
   it('searches names, ids and subject: every word, as a prefix, with umlauts and DIN 91379 letters folded', async () => {
@@ -287,7 +296,11 @@ describe.each(BACKENDS)('store contract: %s', (_name, backend) => {
     expect(await store.planRetention()).toEqual([]);
     const later = new Date(Date.now() + 31 * DAY);
     const plan = await store.planRetention(later);
-    expect(plan.map((c) => [c.id, c.reason])).toEqual([[1, 'transferred'], [2, 'transferred'], [3, 'trash']]);
+    expect(plan.map((c) => [c.id, c.reason])).toEqual([
+      [1, 'transferred'],
+      [2, 'transferred'],
+      [3, 'trash'],
+    ]);
     const result = await store.applyRetention({ now: later, onlyIds: [1, 3] });
     expect(result.deleted.map((c) => c.id)).toEqual([1, 3]);
     await expect(store.getDelivery(1)).rejects.toMatchObject({ kind: 'store-unknown-message' });

@@ -92,7 +92,9 @@ export async function createFixtureStore(storePath: string, count = 8): Promise<
           isTest: summary.test,
           signatureStatus: i === 5 ? 'invalid' : 'trusted',
         },
-        attachments: withAttachment ? [{ name: 'Kontoauszug.pdf', mimeType: 'application/pdf', content: Buffer.concat([...evidenceChunks({ seed: `att-${i}`, index: 1, size: 20_000, kind: 'pdf' })]) }] : [],
+        attachments: withAttachment
+          ? [{ name: 'Kontoauszug.pdf', mimeType: 'application/pdf', content: Buffer.concat([...evidenceChunks({ seed: `att-${i}`, index: 1, size: 20_000, kind: 'pdf' })]) }]
+          : [],
         fetchedAt: new Date(now - 60_000),
       };
       await store.saveDelivery(delivery);

@@ -117,10 +117,13 @@ export async function toolbarBoxes(page: Page): Promise<Record<string, [number, 
 
 /** WCAG contrast ratio of an element's text colour on its own (opaque) background colour. */
 export async function textContrast(page: Page, selector: string): Promise<number> {
-  const [fg, bg] = await page.locator(selector).first().evaluate((el) => {
-    const style = getComputedStyle(el);
-    return [style.color, style.backgroundColor];
-  });
+  const [fg, bg] = await page
+    .locator(selector)
+    .first()
+    .evaluate((el) => {
+      const style = getComputedStyle(el);
+      return [style.color, style.backgroundColor];
+    });
   const rgb = (css: string): number[] => {
     const parts = (/rgba?\(([^)]+)\)/.exec(css)?.[1] ?? '').split(',').map((p) => Number(p.trim()));
     if (parts.length === 4 && parts[3] !== 1) throw new Error(`not opaque: ${css}`);

@@ -51,7 +51,12 @@ export async function startUiSession(options: UiSessionOptions = {}): Promise<Ui
   const rendererDir = await ensureRendererBuilt();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'postfach-ui-'));
   await options.prepare?.(dataDir);
-  const service = await startSupervisedWorkerService({ dataDir, appVersion: '0.1.0-test', host: 'browser' }, {}, options.worker ?? {}, options.restartBackoffMs ? { backoffMs: options.restartBackoffMs } : {});
+  const service = await startSupervisedWorkerService(
+    { dataDir, appVersion: '0.1.0-test', host: 'browser' },
+    {},
+    options.worker ?? {},
+    options.restartBackoffMs ? { backoffMs: options.restartBackoffMs } : {},
+  );
   const bridge = await startBridge({ service, rendererDir });
   const browser = await launchChromium();
   const context = await browser.newContext({
@@ -79,7 +84,9 @@ export async function startUiSession(options: UiSessionOptions = {}): Promise<Ui
   });
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   await page.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI} at ${e.sourceFile}:${e.lineNumber}:${e.columnNumber} sample=${e.sample}`));
+    document.addEventListener('securitypolicyviolation', (e) =>
+      console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI} at ${e.sourceFile}:${e.lineNumber}:${e.columnNumber} sample=${e.sample}`),
+    );
   });
 
   return {
