@@ -133,7 +133,7 @@ export const PARTS: Readonly<Record<PartName, Part>> = {
     packages: UNIVERSAL,
   },
   'xsozial-view': {
-    paths: ['core/xsozial/view-schema.ts', 'core/api/contract/names.ts'],
+    paths: ['core/xsozial/view-schema.ts', 'core/xsozial/person-names.ts'],
     runsIn: 'anywhere',
     purpose: 'the XSozial view model declared once (zod schemas, the types by z.infer) and person names (how a name is written), part of the contract',
     imports: [],

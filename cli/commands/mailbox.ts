@@ -8,7 +8,7 @@ import { type Command, InvalidArgumentError } from 'commander';
 import type { PostfachApi } from '../../core/api/api-types.js';
 import type { MethodInput, MethodOutput } from '../../core/api/contract.js';
 import type { FetchProgress, FetchResult, MessageListItem } from '../../core/api/contract/mailbox.js';
-import { formatPersonName } from '../../core/api/contract/names.js';
+import { formatPersonName } from '../../core/xsozial/person-names.js';
 import { roleWords } from '../../core/api/contract/coverage.js';
 import { PostfachError, toPostfachError } from '../../core/errors.js';
 import { clipText } from '../../core/text-bounds.js';

@@ -17,7 +17,7 @@
  */
 import type { X509Certificate } from 'node:crypto';
 import type { InspectionFacts, SignatureCheckFacts, SignatureReasonCode, UnreadableKind } from '../domain/evidence.js';
-import { formatPersonName } from '../api/contract/names.js';
+import { formatPersonName } from '../xsozial/person-names.js';
 import { clipText } from '../text-bounds.js';
 import { listNames } from './list-names.js';
 import { PostfachError, toPostfachError } from '../errors.js';

@@ -3,7 +3,7 @@
  * character. The store refuses longer parts (core/store/applicant-names.ts), so a hostile application with a
  * 200,000-character family name is still stored and listed; the message itself keeps every value in full.
  */
-import type { PersonName } from '../api/contract/names.js';
+import type { PersonName } from '../xsozial/person-names.js';
 import { clipText } from '../text-bounds.js';
 
 const MAX_NAMES = 50;

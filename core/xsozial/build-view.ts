@@ -2,7 +2,7 @@
  * Turns the parsed element tree into the view model: the full labelled tree for every message, summary cards for
  * recognised XSozial-basis applications, and the inline documents as attachments.
  */
-import { formatPersonName, type PersonName } from '../api/contract/names.js';
+import { formatPersonName, type PersonName } from './person-names.js';
 import { shippedCodeLists, type CodeListRegistry } from './codelists.js';
 import { createLabelSource, type LabelSource, type XsdLabels } from './labels.js';
 import { declaredType, detectMimeType, mimeTypesAgree } from './magic.js';

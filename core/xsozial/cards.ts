@@ -7,7 +7,7 @@
  * and last, closed, the technical facts (Vorgangs-ID, Nachrichten-ID, Erstellungszeitpunkt, …). The Daten tree
  * keeps every value of the message; this only chooses and orders.
  */
-import { formatPersonName, type PersonName } from '../api/contract/names.js';
+import { formatPersonName, type PersonName } from './person-names.js';
 import { visibleText } from '../visible-text.js';
 import { addressBlock } from './address.js';
 import type { Label } from './labels.js';

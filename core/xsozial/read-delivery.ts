@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { applicantNamesOf, buildView, classify, headerFacts, type BuildOptions } from './build-view.js';
-import { formatPersonName } from '../api/contract/names.js';
+import { formatPersonName } from './person-names.js';
 import { decodeBase64 } from '../io/base64.js';
 import { documentMissing } from './errors.js';
 import type { ByteSource } from '../io/byte-source.js';

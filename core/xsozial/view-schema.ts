@@ -5,7 +5,7 @@
  * reader (core/xsozial) is typed by. Plain JSON (no class instances, no binary data). Runs anywhere.
  */
 import { z } from 'zod';
-import { personNameSchema } from '../api/contract/names.js';
+import { personNameSchema } from './person-names.js';
 
 // bounded like every contract schema: the reader's own limits (1 MiB text nodes, at most 200 000 elements) are the bounds
 const text = z.string().max(1024 * 1024);

@@ -11,7 +11,7 @@
  * The forged application is a real synthetic XSozial application of another seed (another applicant).
  */
 import { createHash, type X509Certificate } from 'node:crypto';
-import { formatPersonName } from '../../core/api/contract/names.js';
+import { formatPersonName } from '../../core/xsozial/person-names.js';
 import { bufferSource } from '../../core/io/byte-source.js';
 import { ImplicitSender, type PostFunction } from '../../core/osci/client/dialog.js';
 import { httpPost } from '../../intermediary/sender/http-post.js';

@@ -15,7 +15,7 @@ import { postfachErrorJsonSchema } from '../wire.js';
 import { serviceEvent, serviceMethod } from '../contract-kit.js';
 import { count, filePath, fingerprint, isoTime, noInput, secret, shortText, text } from './fields.js';
 import { creationCheckCodeSchema, creationCheckSchema, validityBasisSchema } from './legal-time.js';
-import { personNameSchema } from './names.js';
+import { personNameSchema } from '../../xsozial/person-names.js';
 import { UNREADABLE_KIND_PATTERN } from './unreadable.js';
 import { COVERAGE_STATUSES, PART_ROLES } from './coverage.js';
 import { CERTIFICATE_TRUSTS, REVOCATIONS, SIGNATURE_RESULTS, SIGNATURE_ROLES, SIGNATURE_STATUSES } from '../../domain/evidence.js';

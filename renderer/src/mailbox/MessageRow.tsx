@@ -5,7 +5,7 @@
  * it in one sentence, "ungelesen" first.
  */
 import type { MessageListItem } from '../../../core/api/contract/mailbox.js';
-import { formatPersonName } from '../../../core/api/contract/names.js';
+import { formatPersonName } from '../../../core/xsozial/person-names.js';
 import { unreadableWords } from '../../../core/api/contract/unreadable.js';
 import { visibleText } from '../../../core/visible-text.js';
 import { clipText } from '../../../core/text-bounds.js';
