@@ -5,7 +5,17 @@
  * sequence numbers and the chain stay gap-free; the table's triggers refuse UPDATE, DELETE and TRUNCATE.
  */
 import { currentAuditActor } from '../store/audit-actor.js';
-import { entryHash, isAuditAction, GENESIS, type AuditAction, type AuditEntry, type AuditQuery, type AuditVerification, type NewAuditEntry } from '../store/audit-log.js';
+import {
+  entryHash,
+  isAuditAction,
+  GENESIS,
+  toAuditEntry,
+  type AuditRow,
+  type AuditEntry,
+  type AuditQuery,
+  type AuditVerification,
+  type NewAuditEntry,
+} from '../store/audit-log.js';
 import type { Queryable } from './pg-queries.js';
 
 /** Key of the advisory lock that serialises appends. */
@@ -38,31 +48,6 @@ export async function pgAppendAudit(db: Queryable, storeUser: string, entry: New
   return seq;
 }
 
-interface PgAuditRow {
-  seq: number;
-  at: number;
-  os_user: string;
-  action: string;
-  delivery_id: number | null;
-  message_id: string | null;
-  detail: string | null;
-  prev_hash: Buffer;
-  hash: Buffer;
-}
-
-function toEntry(row: PgAuditRow): AuditEntry {
-  return {
-    seq: row.seq,
-    at: new Date(row.at).toISOString(),
-    osUser: row.os_user,
-    action: row.action as AuditAction,
-    deliveryId: row.delivery_id,
-    messageId: row.message_id,
-    detail: row.detail,
-    hash: row.hash.toString('hex'),
-  };
-}
-
 export async function pgReadAudit(db: Queryable, query: AuditQuery = {}): Promise<AuditEntry[]> {
   const limit = Math.min(Math.max(query.limit ?? 1000, 1), 100_000);
   const values: unknown[] = [query.afterSeq ?? 0];
@@ -77,8 +62,8 @@ export async function pgReadAudit(db: Queryable, query: AuditQuery = {}): Promis
   if (query.from !== undefined) add((p) => `at >= ${p}`, query.from);
   if (query.to !== undefined) add((p) => `at < ${p}`, query.to);
   values.push(limit);
-  const { rows } = await db.query<PgAuditRow>(`SELECT * FROM audit_log WHERE ${conditions.join(' AND ')} ORDER BY seq LIMIT $${values.length}`, values);
-  return rows.map(toEntry);
+  const { rows } = await db.query<AuditRow>(`SELECT * FROM audit_log WHERE ${conditions.join(' AND ')} ORDER BY seq LIMIT $${values.length}`, values);
+  return rows.map(toAuditEntry);
 }
 
 /** Recomputes the chain, in pages of 1000 (a long log is never held whole). */
@@ -88,7 +73,7 @@ export async function pgVerifyAuditChain(db: Queryable): Promise<AuditVerificati
   let entries = 0;
   let after = 0;
   for (;;) {
-    const { rows } = await db.query<PgAuditRow>('SELECT * FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT 1000', [after]);
+    const { rows } = await db.query<AuditRow>('SELECT * FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT 1000', [after]);
     if (rows.length === 0) break;
     for (const row of rows) {
       entries++;

@@ -17,6 +17,7 @@
  * clear; a deleted row's bytes stay in PostgreSQL's pages until VACUUM reuses them, but its keys are unreadable
  * without the data key.
  */
+import { collectBounded as collect, technicalDetail } from '../store/bounded-read.js';
 import { Readable } from 'node:stream';
 import pg from 'pg';
 import { auditDetail } from '../store/audit-words.js';
@@ -97,24 +98,6 @@ function jsonOrNull(value: JsonValue | undefined, field: string): JsonValue | nu
   } catch (error) {
     throw storeError('store-invalid-input', `${field}: not serialisable as JSON`, error);
   }
-}
-
-function technicalDetail(detail: string): string {
-  return detail.replace(/[^A-Za-z0-9 ._=,:/-]/g, '?').slice(0, 200);
-}
-
-async function collect(stream: Readable, maxBytes: number, what: string): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  let total = 0;
-  for await (const chunk of stream) {
-    total += (chunk as Buffer).length;
-    if (total > maxBytes) {
-      stream.destroy();
-      throw storeError('store-invalid-input', `${what} larger than ${maxBytes} bytes: read it as a stream`);
-    }
-    parts.push(chunk as Buffer);
-  }
-  return Buffer.concat(parts, total);
 }
 
 export class PgMailboxStore implements MailboxStore {

@@ -74,7 +74,8 @@ export function appendAudit(db: Db, storeUser: string, entry: NewAuditEntry, at:
   return seq;
 }
 
-interface AuditRow {
+/** A row of the audit_log table, the same in both store backends. */
+export interface AuditRow {
   seq: number;
   at: number;
   os_user: string;
@@ -86,7 +87,7 @@ interface AuditRow {
   hash: Buffer;
 }
 
-function toEntry(row: AuditRow): AuditEntry {
+export function toAuditEntry(row: AuditRow): AuditEntry {
   return {
     seq: row.seq,
     at: new Date(row.at).toISOString(),
@@ -139,7 +140,7 @@ export function readAudit(db: Db, query: AuditQuery = {}): AuditEntry[] {
     params.push(query.to);
   }
   const rows = stmt(db, `SELECT * FROM audit_log WHERE ${conditions.join(' AND ')} ORDER BY seq LIMIT ?`).all(...params, limit);
-  return (rows as AuditRow[]).map(toEntry);
+  return (rows as AuditRow[]).map(toAuditEntry);
 }
 
 export type AuditVerification =

@@ -11,6 +11,7 @@
  *
  * The store logs nothing; its errors (errors.ts) carry ids and codes, never names, subjects or content.
  */
+import { collectBounded as collect, technicalDetail } from './bounded-read.js';
 import { createHash } from 'node:crypto';
 import { mkdirSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
@@ -872,23 +873,4 @@ export class PostfachStore {
       return { ok, problems: ok ? [] : rows };
     });
   }
-}
-
-/** Keeps audit details technical: one short line of letters, digits and a few separators. */
-function technicalDetail(detail: string): string {
-  return detail.replace(/[^A-Za-z0-9 ._=,:/-]/g, '?').slice(0, 200);
-}
-
-async function collect(stream: Readable, maxBytes: number, what: string): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  let total = 0;
-  for await (const chunk of stream) {
-    total += (chunk as Buffer).length;
-    if (total > maxBytes) {
-      stream.destroy();
-      throw storeError('store-invalid-input', `${what} larger than ${maxBytes} bytes: read it as a stream`);
-    }
-    parts.push(chunk as Buffer);
-  }
-  return Buffer.concat(parts, total);
 }
