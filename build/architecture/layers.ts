@@ -133,9 +133,10 @@ export const PARTS: Readonly<Record<PartName, Part>> = {
     packages: UNIVERSAL,
   },
   'xsozial-view': {
-    paths: ['core/xsozial/view-schema.ts', 'core/xsozial/person-names.ts'],
+    paths: ['core/xsozial/view-schema.ts', 'core/xsozial/person-names.ts', 'core/xsozial/active-content-codes.ts'],
     runsIn: 'anywhere',
-    purpose: 'the XSozial view model declared once (zod schemas, the types by z.infer) and person names (how a name is written), part of the contract',
+    purpose:
+      'the XSozial view model declared once (zod schemas, the types by z.infer), person names (how a name is written) and the codes of active document content, part of the contract',
     imports: [],
     packages: UNIVERSAL,
   },

@@ -12,24 +12,9 @@
  */
 import { inflateSync } from 'node:zlib';
 import { detectMimeType, MAGIC_LENGTH } from './magic.js';
+import { ACTIVE_CONTENT_CODES, type ActiveContentCode } from './active-content-codes.js';
 
-export const ACTIVE_CONTENT_CODES = [
-  'pdf-javascript',
-  'pdf-launch',
-  'pdf-embedded-file',
-  'pdf-form-action',
-  'office-macros',
-  'office-activex',
-  'rtf-object',
-  'markup',
-  'script',
-  'executable',
-  'shortcut',
-  'archive',
-  'unknown-compound',
-  'not-checked',
-] as const;
-export type ActiveContentCode = (typeof ACTIVE_CONTENT_CODES)[number];
+export { ACTIVE_CONTENT_CODES, type ActiveContentCode } from './active-content-codes.js';
 
 /** How many bytes of a document are checked at most (larger ones are `not-checked`). */
 export const MAX_CHECKED_BYTES = 64 * 1024 * 1024;

@@ -6,24 +6,10 @@
  */
 import { z } from 'zod';
 import { serviceMethod, shellMethod } from '../contract-kit.js';
+import { ACTIVE_CONTENT_CODES } from '../../xsozial/active-content-codes.js';
 
-/** The codes of core/xsozial/active-content.ts (the handler's `satisfies` keeps both lists equal). */
-export const activeContentCodeSchema = z.enum([
-  'pdf-javascript',
-  'pdf-launch',
-  'pdf-embedded-file',
-  'pdf-form-action',
-  'office-macros',
-  'office-activex',
-  'rtf-object',
-  'markup',
-  'script',
-  'executable',
-  'shortcut',
-  'archive',
-  'unknown-compound',
-  'not-checked',
-]);
+/** The codes core/xsozial/active-content.ts decides (declared once in core/xsozial/active-content-codes.ts). */
+export const activeContentCodeSchema = z.enum(ACTIVE_CONTENT_CODES);
 export type ActiveContentCodeDto = z.infer<typeof activeContentCodeSchema>;
 
 export const ACTIVE_CONTENT_WORDS: Readonly<Record<ActiveContentCodeDto, { readonly de: string; readonly en: string }>> = {
