@@ -320,7 +320,7 @@ describe('a store written by the command line', () => {
     await download.saveAs(csv);
     const lines = readFileSync(csv, 'utf8').trim().split('\n');
     expect(lines.length).toBeGreaterThan(5);
-    expect(lines.join('\n')).toContain('geöffnet');
+    expect(lines.join('\n')).toContain('Geöffnet');
     await saveScreenshot(page, 'ui-audit-log');
     await expectAxeClean(page, 'Protokoll');
     await page.keyboard.press('Escape');
