@@ -133,8 +133,9 @@ describe('reading a real-like BuT application', () => {
     await expect.poll(() => mia.locator('[data-field$="leistungArt"]').first().innerText()).toContain('Mittagsverpflegung (6070)');
     expect(nfc(await page.locator('[data-card="dritte-1"]').getByRole('heading').first().innerText())).toBe('Beteiligte/r: Elternteil – Müller, Şükran');
     // "Über das Programm" lists the lists in use
+    // the dialog loads the lists after it opens: wait for them rather than read the first paint
     await page.getByTestId('open-about').click();
-    expect(await page.getByTestId('about-dialog').getByTestId('codelists').innerText()).toContain('Leistungsart (Testliste)');
+    await expect.poll(() => page.getByTestId('about-dialog').getByTestId('codelists').innerText()).toContain('Leistungsart (Testliste)');
     await page.keyboard.press('Escape');
     ui.assertClean();
   });
