@@ -417,9 +417,10 @@ describe('space to read, a list that lives', () => {
     await page.reload();
     const viewer = page.getByTestId('pdf-viewer');
     await expect.poll(() => viewer.getAttribute('data-rendered'), { timeout: 30_000 }).not.toBe('0');
-    expect(await viewer.getAttribute('class')).toContain('viewer--window');
-    expect(await page.getByTestId('document-window-title').innerText()).toBe(pdf.name);
-    expect(await page.title()).toContain(pdf.name);
+    // the window's frame, title and document title follow the detail loaded after the first paint: waited for
+    await expect.poll(() => viewer.getAttribute('class')).toContain('viewer--window');
+    await expect.poll(() => page.getByTestId('document-window-title').innerText()).toBe(pdf.name);
+    await expect.poll(() => page.title()).toContain(pdf.name);
     // the frame takes the window below the title bar, the viewer's toolbar and above the status bar
     const frame = await page.getByTestId('pdf-frame').boundingBox();
     console.info(`document window at 1280×800: frame ${Math.round(frame?.width ?? 0)}×${Math.round(frame?.height ?? 0)} px`);
