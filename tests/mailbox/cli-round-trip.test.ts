@@ -10,10 +10,9 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testPkiFiles } from '../../core/pki/test-pki.js';
 import { foldForSearch } from '../../core/store/index.js';
 import { generateApplication } from '../../intermediary/generator/index.js';
-import { cli, ensureBuilt, openStore, pkiPassword, postfach, STORE_PASSWORD, tempDir } from './helpers.js';
+import { cli, ensureBuilt, fetchArgs as municipalityFetchArgs, openStore, pkiPassword, postfach, STORE_PASSWORD, tempDir } from './helpers.js';
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
@@ -37,24 +36,7 @@ let sent: SentJson[] = [];
 /** The applications as the generator makes them again from their seeds and moments of sending: names, IBANs, XML. */
 const generated = new Map<string, Awaited<ReturnType<typeof generateApplication>>>();
 const env = () => ({ TEST_P12_PASSWORD: pkiPassword(pkiDir), POSTFACH_STORE_PASSWORD: STORE_PASSWORD });
-const fetchArgs = () => {
-  const f = testPkiFiles(pkiDir);
-  return [
-    'fetch',
-    '--store',
-    dbPath,
-    '--intermediary',
-    url,
-    '--intermediary-cert',
-    f.intermediary.cer,
-    '--p12',
-    f.municipality.p12,
-    '--password-env',
-    'TEST_P12_PASSWORD',
-    '--trusted-ca',
-    f.ca,
-  ];
-};
+const fetchArgs = () => municipalityFetchArgs(dbPath, url, pkiDir);
 
 beforeAll(async () => {
   ensureBuilt();
