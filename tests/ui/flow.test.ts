@@ -71,7 +71,7 @@ describe('the caseworker flow in the Übungsmodus', () => {
     expect(await page.getByTestId('training-badge').innerText()).toBe('Übungsmodus');
     expect(await page.title()).toContain('Übungsmodus');
     expect(await page.locator('.app--training').count()).toBe(1);
-    expect(await page.getByText('Übungsmodus – nur erfundene Anträge').isVisible()).toBe(true);
+    await page.getByText('Übungsmodus – nur erfundene Anträge').waitFor();
     await expect.poll(() => page.getByTestId('certificate-expiry').innerText()).toMatch(/^Zertifikat gültig bis \d\d\.\d\d\.\d{4} \(in \d+ Tagen\)$/);
     expect(await page.getByTestId('last-fetch').innerText()).toBe('Noch nicht abgerufen');
     await saveScreenshot(page, 'ui-training-empty');
@@ -95,7 +95,7 @@ describe('the caseworker flow in the Übungsmodus', () => {
     await page.getByTestId('fetch-button').click();
     await page.getByTestId('fetch-progress-text').waitFor();
     expect(await page.getByTestId('fetch-button').isDisabled()).toBe(true);
-    expect(await page.getByTestId('fetch-cancel').isVisible()).toBe(true);
+    await page.getByTestId('fetch-cancel').waitFor();
     // the progress does not reflow the toolbar: every part where it was, one row
     expect(await toolbarBoxes(page)).toEqual(before);
     // "Wird abgerufen …" stays readable while disabled
@@ -195,7 +195,7 @@ describe('the caseworker flow in the Übungsmodus', () => {
     await page.locator(`[data-testid="message-view"][data-message-id="${hzl.id}"]`).waitFor();
     await expect.poll(() => row(hzl.id).getAttribute('aria-label')).not.toMatch(UNREAD_NAME);
     expect(await page.getByTestId('message-state').innerText()).toBe('gelesen');
-    expect(await page.getByText('Signatur gültig, Zertifikat vertrauenswürdig').first().isVisible()).toBe(true);
+    await page.getByText('Signatur gültig, Zertifikat vertrauenswürdig').first().waitFor();
     // who signed: the signer of the signature covering the application (the test PKI's Sozialplattform)
     expect(await page.getByTestId('signature-signer').innerText()).toBe('unterzeichnet von Sozialplattform (Test)');
     const detail = await serviceApi(ui).call('messages.detail', { ref: { id: hzl.id } });
@@ -222,7 +222,7 @@ describe('the caseworker flow in the Übungsmodus', () => {
       .evaluateAll((buttons) => buttons.map((b) => Math.round(b.getBoundingClientRect().top)));
     expect(tops.length).toBeGreaterThanOrEqual(3);
     expect(new Set(tops).size).toBe(1);
-    expect(await page.getByRole('button', { name: 'Drucken (Strg+P)' }).isVisible()).toBe(true);
+    await page.getByRole('button', { name: 'Drucken (Strg+P)' }).waitFor();
     await saveScreenshot(page, 'ui-message-overview');
     await expectAxeClean(page, 'Antrag: Übersicht');
     // scrolled down, a pinned line still says which application is open

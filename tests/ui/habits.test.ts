@@ -168,7 +168,7 @@ describe('Outlook habits: search marks, case work, Wiedervorlage, date range, da
     expect(flagged).toHaveLength(1);
     await page.getByRole('option', { name: /^Wiedervorlage/ }).click();
     await expect.poll(() => page.getByTestId('list-count').innerText()).toBe('1 Antrag');
-    expect(await row(flagged[0]!).isVisible()).toBe(true);
+    await row(flagged[0]!).waitFor();
     expect(await page.getByTestId('sort-select').innerText()).toContain('Wiedervorlage');
     await saveScreenshot(page, 'ui-follow-up-view');
     await expectAxeClean(page, 'Ansicht Wiedervorlage');

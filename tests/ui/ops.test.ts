@@ -124,7 +124,7 @@ describe('Settings → Betrieb', () => {
     await dialog.getByRole('tab', { name: 'Betrieb' }).click();
     await dialog.getByTestId('backup-password').fill('Sicherung-2026');
     await dialog.getByTestId('backup-password-repeat').fill('Sicherung-2025');
-    expect(await dialog.getByText('Die Passwörter stimmen nicht überein.').isVisible()).toBe(true);
+    await dialog.getByText('Die Passwörter stimmen nicht überein.').waitFor();
     expect(await dialog.getByTestId('backup-create').isDisabled()).toBe(true);
     await dialog.getByTestId('backup-password-repeat').fill('Sicherung-2026');
     const [download] = await Promise.all([page.waitForEvent('download'), dialog.getByTestId('backup-create').click()]);

@@ -165,7 +165,7 @@ describe('reading a real-like BuT application', () => {
         expect(box, `${card} row on screen`).not.toBeNull();
         expect(box!.y).toBeGreaterThanOrEqual(pane.top);
         expect(box!.y + box!.height, `${card}: ${await row.innerText()}`).toBeLessThanOrEqual(pane.bottom);
-        expect(await row.isVisible()).toBe(true);
+        await row.waitFor();
       }
       expect(await block.locator('[data-field$="geburt/datum"]').first().innerText()).toContain(birth);
       expect(await block.locator('[data-field$="leistungArt"]').first().innerText()).toContain('Mittagsverpflegung (6070)');

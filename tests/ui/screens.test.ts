@@ -33,7 +33,7 @@ describe('the window frame (first start)', () => {
     expect(await page.locator('html').getAttribute('lang')).toBe('de');
     expect(await page.title()).toBe('OSCI-Postfach');
     expect(page.url()).toBe(`${ui.bridge.origin}/`);
-    expect(await page.getByText('Browser-Modus (nur dieser Rechner)').isVisible()).toBe(true);
+    await page.getByText('Browser-Modus (nur dieser Rechner)').waitFor();
     ui.assertClean();
   });
 
@@ -88,9 +88,9 @@ describe('the window frame (first start)', () => {
     await expectAxeClean(page, 'Einrichtung');
     await page.getByRole('button', { name: 'Postfach einrichten' }).click();
     expect(await page.getByText('Bitte eine Datei wählen.').count()).toBe(2);
-    expect(await page.getByText('Bitte das Passwort eingeben.').isVisible()).toBe(true);
-    expect(await page.getByText('Bitte eine Adresse eingeben, die mit https:// (oder http://) beginnt.').isVisible()).toBe(true);
-    expect(await page.getByText('Das Passwort muss mindestens 8 Zeichen lang sein.').isVisible()).toBe(true);
+    await page.getByText('Bitte das Passwort eingeben.').waitFor();
+    await page.getByText('Bitte eine Adresse eingeben, die mit https:// (oder http://) beginnt.').waitFor();
+    await page.getByText('Das Passwort muss mindestens 8 Zeichen lang sein.').waitFor();
     expect((await serviceApi(ui).call('store.status', {})).state).toBe('none');
     await saveScreenshot(page, 'ui-setup-errors');
     await expectAxeClean(page, 'Einrichtung mit Fehlern');
@@ -106,7 +106,7 @@ describe('without access token', () => {
     try {
       await ui.page.goto(`${ui.bridge.origin}/`);
       await ui.page.getByRole('heading', { name: 'Keine Verbindung zum Programm' }).waitFor();
-      expect(await ui.page.getByText('No connection to the program').isVisible()).toBe(true);
+      await ui.page.getByText('No connection to the program').waitFor();
       await saveScreenshot(ui.page, 'ui-no-token');
       await expectAxeClean(ui.page, 'Keine Verbindung');
       const status = await ui.page.evaluate(
@@ -181,7 +181,7 @@ describe('a store written by the command line', () => {
     await page.getByRole('button', { name: 'Mit Passwort öffnen' }).click();
     await page.getByTestId('message-list').waitFor();
     await expect.poll(() => page.getByTestId('list-count').innerText()).toBe(`${fixture.count} Anträge`);
-    expect(await page.getByTestId('not-set-up').isVisible()).toBe(true);
+    await page.getByTestId('not-set-up').waitFor();
     expect(await page.getByTestId('fetch-button').isDisabled()).toBe(true);
     await saveScreenshot(page, 'ui-mailbox-not-set-up');
     await expectAxeClean(page, 'Postfach ohne Schlüssel');

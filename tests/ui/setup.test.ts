@@ -72,12 +72,12 @@ describe('setting up the real mailbox (browser mode)', () => {
     expect(await alert.innerText()).toContain('Geben Sie das Passwort der Schlüsseldatei erneut ein');
     expect(await page.getByTestId('recovery-dialog').count()).toBe(0);
     expect(await page.getByLabel('Passwort der Schlüsseldatei').inputValue()).toBe('');
-    expect(await page.getByLabel('Passwort für den Datenspeicher (mindestens 8 Zeichen)').isVisible()).toBe(true);
-    expect(await page.getByLabel('Passwort wiederholen').isVisible()).toBe(true);
+    await page.getByLabel('Passwort für den Datenspeicher (mindestens 8 Zeichen)').waitFor();
+    await page.getByLabel('Passwort wiederholen').waitFor();
     expect(await page.getByText('Der Datenspeicher ist bereits angelegt und geöffnet.').count()).toBe(0);
     expect(await serviceApi(ui).call('store.status', {})).toMatchObject({ state: 'none' });
     expect(readdirSync(ui.dataDir).filter((n) => n.startsWith('postfach.db'))).toEqual([]);
-    expect(await page.getByTestId('pick-key').getByText('municipality.p12').isVisible()).toBe(true);
+    await page.getByTestId('pick-key').getByText('municipality.p12').waitFor();
     await saveScreenshot(page, 'ui-setup-wrong-password');
     await expectAxeClean(page, 'Einrichtung: falsches Passwort');
   });
@@ -117,7 +117,7 @@ describe('setting up the real mailbox (browser mode)', () => {
     expect((await listedItems(ui)).map((i) => i.messageId).sort()).toEqual(sent.map((s) => s.messageId).sort());
     const state = await serviceApi(ui).call('workspace.state', {});
     expect(state.mode).toBe('real');
-    expect(await page.getByText('Sozialamt Musterstadt').first().isVisible()).toBe(true);
+    await page.getByText('Sozialamt Musterstadt').first().waitFor();
     // the uploaded key file is gone from the data folder; the key lives sealed in the store
     expect((await serviceApi(ui).call('workspace.discardUploads', {})).discarded).toBe(0);
     ui.assertClean();
@@ -182,7 +182,7 @@ describe('setting up the real mailbox (browser mode)', () => {
     await dialog.getByRole('tab', { name: 'Postfach' }).click();
     const section = dialog.getByTestId('trusted-cas');
     await section.getByRole('heading', { level: 2, name: 'Vertrauenswürdige Absender-CAs' }).waitFor();
-    expect(await section.getByText('Noch keine CA eingerichtet.').isVisible()).toBe(true);
+    await section.getByText('Noch keine CA eingerichtet.').waitFor();
 
     const ca = new X509Certificate(readFileSync(testPkiFiles(pkiDir).ca));
     await section.getByTestId('pick-trusted-ca').locator('input[type="file"]').setInputFiles(testPkiFiles(pkiDir).ca);

@@ -173,7 +173,7 @@ describe('space to read, a list that lives', () => {
     // offered for some seconds, and for as long as it has the focus (no time limit while in use)
     await undo.focus();
     await page.waitForTimeout(11_000);
-    expect(await undo.isVisible()).toBe(true);
+    await undo.waitFor();
     await saveScreenshot(page, 'ui-trash-undo');
     await expectAxeClean(page, 'Papierkorb mit Rückgängig');
     await page.keyboard.press('Enter');
