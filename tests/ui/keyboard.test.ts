@@ -57,6 +57,8 @@ async function tabUntil(page: Page, match: (f: Focused) => boolean, options: { b
   throw new Error('no focusable element matched');
 }
 
+// every step waits for what it looks at; under CI load (two cores, other tests beside) the flow's steps take longer
+// than the default minute, as in the other long UI runs (space.test.ts)
 describe('the caseworker flow with the keyboard only', () => {
   let ui: UiSession;
   let downloads: string;
@@ -85,7 +87,7 @@ describe('the caseworker flow with the keyboard only', () => {
     await page.getByTestId('message-list').waitFor({ timeout: 120_000 });
     await page.getByText(/^Abruf beendet: 5 neue Anträge\.$/).waitFor();
     ui.assertClean();
-  });
+  }, 180_000);
 
   it('Strg+F searches; Tab reaches the list; arrows move and the reading pane follows; N jumps to the next unread', async () => {
     const { page } = ui;
@@ -124,7 +126,7 @@ describe('the caseworker flow with the keyboard only', () => {
     // the reading pane follows the keyboard
     await page.locator(`[data-testid="message-view"][data-message-id="${nextId}"]`).waitFor();
     await saveScreenshot(page, 'ui-keyboard-list');
-  });
+  }, 180_000);
 
   it('Enter opens the application; Tab reaches a copy button; Strg+Umschalt+C copies the block', async () => {
     const { page } = ui;
@@ -147,7 +149,7 @@ describe('the caseworker flow with the keyboard only', () => {
       .waitFor();
     await expect.poll(async () => (await clipboardText(page)).split('\n').every((line) => line.includes('\t'))).toBe(true);
     await saveScreenshot(page, 'ui-keyboard-copy');
-  });
+  }, 180_000);
 
   it('arrows switch the tabs; the PDF viewer pages with Bild↓; Strg+E exports the PDF', async () => {
     const { page } = ui;
@@ -171,7 +173,7 @@ describe('the caseworker flow with the keyboard only', () => {
     const id = Number(await page.getByTestId('message-view').getAttribute('data-message-id'));
     const item = (await listedItems(ui)).find((i) => i.id === id);
     expect(pdfText(file)).toContain((item?.applicants[0] ?? '').split(' ').pop());
-  });
+  }, 180_000);
 
   it('Space on "Als übertragen markieren" marks the application transferred', async () => {
     const { page } = ui;
@@ -185,5 +187,5 @@ describe('the caseworker flow with the keyboard only', () => {
     await saveScreenshot(page, 'ui-keyboard-transferred');
     await expectAxeClean(page, 'Tastatur: übertragen');
     ui.assertClean();
-  });
+  }, 180_000);
 });
