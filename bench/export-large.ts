@@ -78,7 +78,11 @@ async function main(): Promise<void> {
       return;
     }
     // the service worker of `postfach export` (cli/commands/mailbox.ts): same entry limits
-    const worker = new Worker(fileURLToPath(import.meta.url), {
+    // from source (tsx), the worker registers tsx itself: Node 20 does not pass `--import` loaders on to workers
+    const self = import.meta.url;
+    const fromSource = self.endsWith('.ts');
+    const worker = new Worker(fromSource ? `import('tsx/esm/api').then((t) => { t.register(); return import(${JSON.stringify(self)}); });` : fileURLToPath(self), {
+      eval: fromSource,
       argv: ['--export-in-worker', args[1]!, args[2]!],
       resourceLimits: { maxOldGenerationSizeMb: SERVICE_HEAP_LIMIT_MB, maxYoungGenerationSizeMb: EXPORT_SERVICE_YOUNG_GENERATION_MB },
     });
