@@ -14,6 +14,7 @@ interface Grammar {
 
 const MAX_CACHED = 256;
 let installed = false;
+let nextId = 0;
 
 /** Installs the memo once per process (idempotent); parse.ts calls it before its first parse. */
 export function rememberXmldomExpressions(): void {
@@ -28,9 +29,19 @@ export function rememberXmldomExpressions(): void {
   const original = grammar.reg;
   if (typeof original !== 'function') return; // another xmldom layout: parse as it comes
   const cache = new Map<string, RegExp>();
+  // the parts are the grammar's own RegExp constants and short strings: a RegExp is named by its identity (a
+  // number), so the key stays short instead of repeating the sources of large Unicode classes on every call
+  const ids = new WeakMap<RegExp, number>();
   grammar.reg = function memoReg(this: unknown, ...parts: (RegExp | string)[]): RegExp {
     let key = '';
-    for (const part of parts) key += typeof part === 'string' ? `s${part.length}:${part}` : `r${part.source.length}:${part.source}/${part.flags}`;
+    for (const part of parts) {
+      if (typeof part === 'string') key += `s${part.length}:${part}`;
+      else {
+        let id = ids.get(part);
+        if (id === undefined) ids.set(part, (id = nextId++));
+        key += `r${id};`;
+      }
+    }
     const known = cache.get(key);
     if (known !== undefined) return known;
     const made = original.apply(this, parts);
