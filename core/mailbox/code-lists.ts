@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { PostfachError, toPostfachError } from '../errors.js';
-import type { CodeListSaveResult, PostfachStore, StoredCodeList } from '../store/index.js';
+import type { CodeListSaveResult, PostfachStore, ServiceStore, StoredCodeList } from '../store/index.js';
 import { CodeListRegistry, importedCodeList } from '../xsozial/codelists.js';
 import { codeListInvalid, MAX_CODELIST_BYTES, parseGenericode } from '../xsozial/genericode.js';
 
@@ -99,5 +99,17 @@ export function codeListRegistry(store: PostfachStore): CodeListRegistry {
   if (cached?.stamp === stamp) return cached.registry;
   const registry = new CodeListRegistry(store.codeLists().map((l: StoredCodeList) => importedCodeList(l, l.fileName)));
   registries.set(store, { stamp, registry });
+  return registry;
+}
+
+const serviceRegistries = new WeakMap<ServiceStore, { stamp: string; registry: CodeListRegistry }>();
+
+/** The same for a store behind the asynchronous interface (the fetch engine on SQLite or PostgreSQL). */
+export async function codeListRegistryOf(store: ServiceStore): Promise<CodeListRegistry> {
+  const stamp = await store.codeListsStamp();
+  const cached = serviceRegistries.get(store);
+  if (cached?.stamp === stamp) return cached.registry;
+  const registry = new CodeListRegistry((await store.codeLists()).map((l: StoredCodeList) => importedCodeList(l, l.fileName)));
+  serviceRegistries.set(store, { stamp, registry });
   return registry;
 }
