@@ -204,11 +204,19 @@ export function fetchRunningElsewhere(detail: string): PostfachError {
  */
 export async function pgTakeFetchLock(pool: pg.Pool, mailboxKey: string): Promise<FetchLock> {
   const client = await pool.connect();
+  // a checked-out connection that dies (server restart, pg_terminate_backend, network) emits 'error' between queries:
+  // without a listener that would end the whole service; the lock is gone with it and release() drops the connection
+  let broken = false;
+  const onError = (): void => {
+    broken = true;
+  };
+  client.on('error', onError);
   const key = `osci-postfach fetch ${mailboxKey}`;
   let taken: boolean;
   try {
     taken = (await client.query<{ taken: boolean }>('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS taken', [key])).rows[0]?.taken === true;
   } catch (error) {
+    client.off('error', onError);
     client.release(true);
     throw error;
   }
@@ -225,6 +233,7 @@ export async function pgTakeFetchLock(pool: pg.Pool, mailboxKey: string): Promis
     } catch {
       // the holder is only a detail
     }
+    client.off('error', onError);
     client.release();
     throw fetchRunningElsewhere(`PostgreSQL advisory fetch lock of mailbox ${mailboxKey.slice(0, 16)} held by ${holder}`);
   }
@@ -234,10 +243,13 @@ export async function pgTakeFetchLock(pool: pg.Pool, mailboxKey: string): Promis
       if (released) return;
       released = true;
       try {
+        if (broken) throw new Error('connection broken');
         await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [key]);
+        client.off('error', onError);
         client.release();
       } catch {
         // a broken connection: dropping it ends the session and with it the lock
+        client.off('error', onError);
         client.release(true);
       }
     },
