@@ -373,7 +373,7 @@ export class MailboxService {
     const c = await this.config();
     if (input.retentionTransferredDays !== undefined) assertUnlocked(c, 'retentionTransferredDays');
     if (input.retentionTrashDays !== undefined) assertUnlocked(c, 'retentionTrashDays');
-    return this.store().updateSettings(input);
+    return this.serviceStore().updateSettings(input);
   }
 
   // ---- the identity ----

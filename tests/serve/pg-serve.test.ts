@@ -121,6 +121,30 @@ describe('postfach serve on PostgreSQL', () => {
       await shared.close();
     }
 
+    // what a signed-in person's UI asks: the list, the folder counts, a step — answered from PostgreSQL
+    const page = value<{ total: number; items: Array<{ id: number; messageId: string }> }>(await a.service.invoke('messages.list', { limit: 5 }, 'test:anna'));
+    expect(page.total).toBe(expected.size);
+    expect(page.items).toHaveLength(5);
+    const first = page.items[0]!;
+    expect(value<{ id: number }>(await a.service.invoke('messages.setRead', { id: first.id, read: true }, 'test:anna')).id).toBe(first.id);
+    const counts = value<Record<string, unknown>>(await a.service.invoke('messages.counts', {}, 'test:anna'));
+    expect(counts).toMatchObject({ inbox: expected.size, unread: expected.size - 1 });
+    const check = await openSharedStore(cluster, DATABASE, keyFile);
+    try {
+      expect((await check.getDelivery(first.id)).times.readAt).not.toBeNull();
+      // the private keys are sealed: a dump of the database shows neither their bytes nor their Base64
+      const identity = await check.readMailboxIdentity();
+      expect(identity).toBeDefined();
+      const { stdout: dump } = await cluster.client('pg_dump', ['--dbname', cluster.url.replace(/\/postgres$/, `/${DATABASE}`)]);
+      const key = identity!.cipherKeyPkcs8;
+      const probe = key.subarray(key.length - 48);
+      expect(dump).toContain('mailbox_identity');
+      expect(dump).not.toContain(probe.toString('hex'));
+      expect(dump).not.toContain(probe.toString('base64').slice(0, 40));
+    } finally {
+      await check.close();
+    }
+
     const again = value<FetchValue>(await a.service.invoke('mailbox.fetch', {}, 'test:it'));
     expect(again).toMatchObject({ outcome: 'complete', newMessages: 0, duplicates: 0 });
     // nothing went into the single-PC store's file
