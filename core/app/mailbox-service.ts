@@ -422,10 +422,19 @@ export class MailboxService {
 
   async setUpIdentity(input: In<'identity.setup'>, context: ServiceContext): Promise<MailboxIdentity> {
     const c = await this.config();
-    const s = this.store();
     const loaded = identityFromFiles(input);
     checkKeyPolicy(loaded, c);
     const cas = setupCas(input.trustedCaFiles, this.inTraining() ? undefined : c);
+    if (this.pg !== undefined) {
+      const shared = this.pg.require();
+      await shared.saveMailboxIdentity(identityRecord(loaded));
+      if (cas.length > 0) await shared.addTrustedCas(cas, 'setup');
+      this.identity = undefined;
+      this.views.clear();
+      context.emit('store.changed', await this.pg.status());
+      return this.loadIdentity();
+    }
+    const s = this.store();
     s.saveMailboxIdentity(identityRecord(loaded));
     if (cas.length > 0) {
       s.addTrustedCas(cas, 'setup');
@@ -481,7 +490,7 @@ export class MailboxService {
   /** The trusted sender CAs of the open store with IT's (none of IT's in the Übungsmodus). */
   async trustList(): Promise<TrustedCaList> {
     await this.config();
-    return this.trustListNow();
+    return this.trustListOfStore();
   }
 
   /** The stored deliveries judged again under the CAs now in force, when they are not those last judged with. */
@@ -506,6 +515,12 @@ export class MailboxService {
    */
   async reevaluate(reason: 'ca-added' | 'ca-removed', context: ServiceContext): Promise<ReevaluationCount> {
     await this.config();
+    if (this.pg !== undefined) {
+      // PostgreSQL: stored results are not judged again yet (SQLite only); new fetches judge with the new list
+      this.identity = undefined;
+      this.log.write('warn', 'trust.reevaluation-skipped', { reason, backend: 'postgresql' });
+      return { checked: 0, changed: 0 };
+    }
     return this.reevaluateNow(reason, context);
   }
 
