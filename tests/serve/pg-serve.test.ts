@@ -145,6 +145,21 @@ describe('postfach serve on PostgreSQL', () => {
       await check.close();
     }
 
+    // IT imports a code list through the service: kept in PostgreSQL, listed beside the shipped ones
+    const codeListFile = path.join(projectRoot, 'tests', 'fixtures', 'codelists', 'leistungsart_1.xml');
+    const imported = value<{ result: string; list: { origin: string } }>(
+      await a.service.invoke('codelists.import', { data: readFileSync(codeListFile).toString('base64'), name: 'leistungsart_1.xml' }, 'test:ida'),
+    );
+    expect(imported).toMatchObject({ result: 'created', list: { origin: 'imported' } });
+    const listed = value<{ lists: Array<{ origin: string }> }>(await a.service.invoke('codelists.list', {}, 'test:ida'));
+    expect(listed.lists.filter((l) => l.origin === 'imported')).toHaveLength(1);
+    const lists = await openSharedStore(cluster, DATABASE, keyFile);
+    try {
+      expect((await lists.codeLists()).map((l) => l.fileName)).toEqual(['leistungsart_1.xml']);
+    } finally {
+      await lists.close();
+    }
+
     const again = value<FetchValue>(await a.service.invoke('mailbox.fetch', {}, 'test:it'));
     expect(again).toMatchObject({ outcome: 'complete', newMessages: 0, duplicates: 0 });
     // nothing went into the single-PC store's file
