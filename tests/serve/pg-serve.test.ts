@@ -127,8 +127,15 @@ describe('postfach serve on PostgreSQL', () => {
     expect(page.items).toHaveLength(5);
     const first = page.items[0]!;
     expect(value<{ id: number }>(await a.service.invoke('messages.setRead', { id: first.id, read: true }, 'test:anna')).id).toBe(first.id);
+    // the detail: read again from the sealed content in PostgreSQL, the application's view and the Laufzettel
+    const detail = value<{ item: { id: number; messageId: string }; view: unknown; viewError?: unknown; documents: unknown[] }>(
+      await a.service.invoke('messages.detail', { ref: { id: page.items[1]!.id } }, 'test:anna'),
+    );
+    expect(detail.item.messageId).toBe(page.items[1]!.messageId);
+    expect(detail.viewError).toBeUndefined();
+    expect(detail.view).not.toBeNull();
     const counts = value<Record<string, unknown>>(await a.service.invoke('messages.counts', {}, 'test:anna'));
-    expect(counts).toMatchObject({ inbox: expected.size, unread: expected.size - 1 });
+    expect(counts).toMatchObject({ inbox: expected.size, unread: expected.size - 2 });
     const check = await openSharedStore(cluster, DATABASE, keyFile);
     try {
       expect((await check.getDelivery(first.id)).times.readAt).not.toBeNull();

@@ -81,28 +81,28 @@ export function mailboxHandlers(options: ServiceOptions, mailbox: MailboxService
     'messages.detail': async (input: In<'messages.detail'>, context: ServiceContext) => {
       const ref = 'id' in input.ref ? input.ref.id : { messageId: input.ref.messageId };
       await mailbox.applyViewSettings();
-      const messageId = 'id' in input.ref ? store().getDelivery(input.ref.id).messageId : input.ref.messageId;
+      const messageId = 'id' in input.ref ? (await shared().getDelivery(input.ref.id)).messageId : input.ref.messageId;
       const timeZone = (await mailbox.config()).values.officeTimeZone;
       // a message whose content brought the service down is shown without it (Laufzettel, documents, the reason)
       const refused = mailbox.heavy.quarantined(messageId, 'message-detail');
       const detail = refused
-        ? messageDetailDto(await messageDetail(store(), ref, mailbox.views, { timeZone, viewRefused: quarantinedError(refused) }), timeZone)
+        ? messageDetailDto(await messageDetail(shared(), ref, mailbox.views, { timeZone, viewRefused: quarantinedError(refused) }), timeZone)
         : messageDetailDto(
             await mailbox.heavy.run('message-detail', { messageId, ...('id' in input.ref ? { storeId: input.ref.id } : {}) }, () =>
-              messageDetail(store(), ref, mailbox.views, { timeZone }),
+              messageDetail(shared(), ref, mailbox.views, { timeZone }),
             ),
             timeZone,
           );
       context.emit('messages.changed', { reason: 'state', ids: [detail.item.id] });
       return detail;
     },
-    'messages.documentChunk': (input: In<'messages.documentChunk'>) => documentChunk(store(), input.id, input.document, input.offset, input.length, mailbox.views),
+    'messages.documentChunk': (input: In<'messages.documentChunk'>) => documentChunk(shared(), input.id, input.document, input.offset, input.length, mailbox.views),
     'messages.documentActiveContent': async (input: In<'messages.documentActiveContent'>) => ({
-      findings: activeFindings(await documentActiveContent(store(), input.id, input.document, mailbox.views)),
+      findings: activeFindings(await documentActiveContent(shared(), input.id, input.document, mailbox.views)),
     }),
-    'messages.value': (input: In<'messages.value'>) =>
-      mailbox.heavy.run('message-detail', { storeId: input.id, messageId: store().getDelivery(input.id).messageId }, () =>
-        fullValue(store(), input.id, input.where, input.valueId, mailbox.views),
+    'messages.value': async (input: In<'messages.value'>) =>
+      mailbox.heavy.run('message-detail', { storeId: input.id, messageId: (await shared().getDelivery(input.id)).messageId }, () =>
+        fullValue(shared(), input.id, input.where, input.valueId, mailbox.views),
       ),
     'messages.setRead': async (input: In<'messages.setRead'>, context: ServiceContext) => {
       if (input.read) await shared().markRead(input.id);
