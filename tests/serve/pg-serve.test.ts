@@ -134,8 +134,24 @@ describe('postfach serve on PostgreSQL', () => {
     expect(detail.item.messageId).toBe(page.items[1]!.messageId);
     expect(detail.viewError).toBeUndefined();
     expect(detail.view).not.toBeNull();
+    // the export: the application's XML byte-exact from the sealed content, and a PDF
+    const exportDir = path.join(dir, 'a', 'transfer', 'downloads');
+    const xml = value<{ files: Array<{ path: string; sha256?: string }> }>(
+      await a.service.invoke('messages.export', { id: page.items[2]!.id, format: 'xml', target: path.join(exportDir, 'antrag.xml') }, 'test:anna'),
+    );
+    expect(sha256(readFileSync(xml.files[0]!.path))).toBe(expected.get(page.items[2]!.messageId)!.content);
+    const pdf = value<{ files: Array<{ path: string }> }>(
+      await a.service.invoke('messages.export', { id: page.items[2]!.id, format: 'pdf', target: path.join(exportDir, 'antrag.pdf') }, 'test:anna'),
+    );
+    expect(readFileSync(pdf.files[0]!.path).subarray(0, 5).toString('latin1')).toBe('%PDF-');
     const counts = value<Record<string, unknown>>(await a.service.invoke('messages.counts', {}, 'test:anna'));
-    expect(counts).toMatchObject({ inbox: expected.size, unread: expected.size - 2 });
+    // opened (setRead, detail) and exported: three no longer unread
+    expect(counts).toMatchObject({ inbox: expected.size, unread: expected.size - 3 });
+    expect(
+      (await (async () => value<{ items: Array<{ id: number; state: string }> }>(await a.service.invoke('messages.list', { limit: 5 }, 'test:anna')))()).items.find(
+        (i) => i.id === page.items[2]!.id,
+      )?.state,
+    ).toBe('exported');
     const check = await openSharedStore(cluster, DATABASE, keyFile);
     try {
       expect((await check.getDelivery(first.id)).times.readAt).not.toBeNull();

@@ -149,18 +149,19 @@ export function mailboxHandlers(options: ServiceOptions, mailbox: MailboxService
         throw mailboxError('document-missing', `a single document is exported with the format attachments, not ${input.format}`);
       await mailbox.applyViewSettings();
       const work = () =>
-        exportMessage(store(), input.id, input.format, path.resolve(input.target), mailbox.views, {
+        exportMessage(shared(), input.id, input.format, path.resolve(input.target), mailbox.views, {
           timeZone: c.values.officeTimeZone,
           ...(input.document === undefined ? {} : { only: input.document }),
         });
       // the XML is a byte copy: never heavy, never refused (the way out for a message that is refused otherwise)
       const operation = EXPORT_OPERATIONS[input.format];
-      const result = operation === undefined ? await work() : await mailbox.heavy.run(operation, { storeId: input.id, messageId: store().getDelivery(input.id).messageId }, work);
+      const result =
+        operation === undefined ? await work() : await mailbox.heavy.run(operation, { storeId: input.id, messageId: (await shared().getDelivery(input.id)).messageId }, work);
       mailbox.changed(context, input.id);
       return result;
     },
-    'messages.recordPrinted': (input: In<'messages.recordPrinted'>) => {
-      store().recordPrinted(input.id);
+    'messages.recordPrinted': async (input: In<'messages.recordPrinted'>) => {
+      await shared().recordPrinted(input.id);
       return { recorded: true as const };
     },
 
