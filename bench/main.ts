@@ -213,6 +213,12 @@ async function main(): Promise<void> {
       report.fetch = r;
       text.push(...formatFetchFigures(r), '');
       summary.push(`fetch: ${r.messagesPerSecond} deliveries/s, ratio ${r.ratio} to raw cryptography (targets ≥ 40/s, ≤ 2)`);
+      // the same mailbox committed to PostgreSQL (issue 13: the service on a shared store)
+      log(`fetch throughput into PostgreSQL (${count} deliveries) …`);
+      const rPg = await runFetchBench({ count, log, backend: 'postgresql' });
+      report.fetchPostgresql = rPg;
+      text.push(...formatFetchFigures(rPg), '');
+      summary.push(`fetch into PostgreSQL: ${rPg.messagesPerSecond} deliveries/s, ratio ${rPg.ratio} to raw cryptography`);
     }
     if (sections.has('cold')) {
       log('cold start …');
