@@ -29,6 +29,10 @@ export const AUDIT_ACTIONS = [
   'follow-up-cleared',
   'handed-over',
   'handover-refused',
+  'claimed',
+  'claim-released',
+  'claim-handed',
+  'claim-taken-over',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -113,6 +113,10 @@ const ACTION_WORDS: Readonly<Record<AuditAction, Words>> = {
   'follow-up-cleared': { de: 'Wiedervorlage aufgehoben', en: 'Follow-up removed' },
   'handed-over': { de: 'An das Fachverfahren übergeben', en: 'Handed over to the case system' },
   'handover-refused': { de: 'Übergabe an das Fachverfahren nicht möglich', en: 'Hand-over to the case system not possible' },
+  claimed: { de: 'In Bearbeitung genommen', en: 'Claimed for work' },
+  'claim-released': { de: 'Bearbeitung freigegeben', en: 'Released from work' },
+  'claim-handed': { de: 'An Kollegin oder Kollegen übergeben', en: 'Handed to a colleague' },
+  'claim-taken-over': { de: 'Bearbeitung übernommen', en: 'Work taken over' },
 };
 
 const CA_ORIGINS: Readonly<Record<string, Words>> = {
@@ -248,6 +252,15 @@ function specific(action: string, p: AuditParams): Words | undefined {
       return p.again === true
         ? { de: `Erneut an das Fachverfahren übergeben (Ordner ${String(p.folder)})`, en: `Handed over to the case system again (folder ${String(p.folder)})` }
         : { de: `An das Fachverfahren übergeben (Ordner ${String(p.folder)})`, en: `Handed over to the case system (folder ${String(p.folder)})` };
+    case 'claim-handed':
+      return typeof p.to === 'string'
+        ? {
+            de: `An ${p.to} übergeben${typeof p.from === 'string' ? ` (bisher bei ${p.from})` : ''}`,
+            en: `Handed to ${p.to}${typeof p.from === 'string' ? ` (was with ${p.from})` : ''}`,
+          }
+        : undefined;
+    case 'claim-taken-over':
+      return typeof p.from === 'string' ? { de: `Bearbeitung von ${p.from} übernommen`, en: `Work taken over from ${p.from}` } : undefined;
     case 'handover-refused':
       return {
         de: `Übergabe an das Fachverfahren nicht möglich (${String(p.reason)}): nur eine Fehlerdatei geschrieben`,

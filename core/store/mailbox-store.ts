@@ -11,6 +11,7 @@
 import type { Readable } from 'node:stream';
 import type { AuditEntry, AuditQuery, AuditVerification } from './audit-log.js';
 import type { CaseWork, CaseWorkPatch } from './case-work.js';
+import type { InboxStep } from './shared-inbox.js';
 import type {
   DeliveryCounts,
   DeliveryPage,
@@ -66,6 +67,10 @@ export interface MailboxStore {
   setLegalHold(ref: DeliveryRef, hold: boolean): Promise<void>;
   /** Deletes for good (refused while on legal hold). */
   deletePermanently(ref: DeliveryRef): Promise<void>;
+
+  // ---- the shared inbox (issue 13): the person is the call's audit actor, else the store's OS user ----
+  /** Claim, release, hand to a colleague or take over (shared-inbox.ts); the record as the person now sees it. */
+  claimStep(ref: DeliveryRef, step: InboxStep): Promise<DeliveryRecord>;
 
   // ---- audit log ----
   auditEntries(query?: AuditQuery): Promise<AuditEntry[]>;

@@ -6,6 +6,7 @@
 import type { Readable } from 'node:stream';
 import type { AuditEntry, AuditQuery, AuditVerification } from './audit-log.js';
 import type { CaseWork, CaseWorkPatch } from './case-work.js';
+import type { InboxStep } from './shared-inbox.js';
 import type { MailboxRetentionResult, MailboxStore } from './mailbox-store.js';
 import type { PostfachStore } from './store.js';
 import type {
@@ -98,6 +99,9 @@ export class SqliteMailboxStore implements MailboxStore {
   }
   deletePermanently(ref: DeliveryRef): Promise<void> {
     return this.store.deletePermanently(ref);
+  }
+  claimStep(ref: DeliveryRef, step: InboxStep): Promise<DeliveryRecord> {
+    return call(() => this.store.claimStep(ref, step));
   }
   auditEntries(query?: AuditQuery): Promise<AuditEntry[]> {
     return call(() => this.store.auditEntries(query));
