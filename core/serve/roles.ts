@@ -71,6 +71,7 @@ export const ROLE_TABLE: Readonly<Partial<Record<MethodName, readonly Role[]>>> 
   'inbox.release': ALL,
   'inbox.hand': ALL,
   'inbox.takeOver': LEAD,
+  'inbox.item': ALL,
   'inbox.people': ALL,
   'messages.setTrashed': LEAD,
   'messages.setLegalHold': LEAD,

@@ -283,7 +283,7 @@ export async function startServeServer(options: ServeServerOptions): Promise<Run
           .list()
           .filter((a) => !a.disabled && a.name !== session.name)
           .map((a) => ({ name: a.name }));
-        return success({ team: true, colleagues });
+        return success({ team: true, mayTakeOver: mayCall(session.role, 'inbox.takeOver', table), colleagues });
       }
       if (m === 'inbox.hand') {
         const to = (input as { to: string }).to;

@@ -19,6 +19,8 @@ export const colleagueNameSchema = z.string().regex(/^[a-z0-9][a-z0-9._-]{1,63}$
 export const inboxPeopleSchema = z.strictObject({
   /** true: several persons work on this mailbox through `postfach serve`; false: the single-PC mode. */
   team: z.boolean(),
+  /** May the caller take over a colleague's claim (postfach serve: Leitung and IT; the single-PC mode: yes)? */
+  mayTakeOver: z.boolean(),
   /** The colleagues an application can be handed to (signed-in person and disabled accounts left out). */
   colleagues: z.array(z.strictObject({ name: colleagueNameSchema })).max(10_000),
 });
@@ -33,6 +35,11 @@ export const inboxMethods = {
   'inbox.hand': serviceMethod(z.strictObject({ id: storeId, to: colleagueNameSchema }), messageListItemSchema),
   /** "Übernehmen": the caller takes a colleague's claim, explicitly and audited with both names. */
   'inbox.takeOver': serviceMethod(z.strictObject({ id: storeId }), messageListItemSchema),
+  /**
+   * The list item as the caller sees it now (claim, read mark), without opening it: an open reading pane reads it
+   * again when another person changed the message (`messages.changed`), so the claim shows at once.
+   */
+  'inbox.item': serviceMethod(z.strictObject({ id: storeId }), messageListItemSchema),
   /** Who else works on this mailbox (postfach serve answers from its accounts). */
   'inbox.people': serviceMethod(noInput, inboxPeopleSchema),
 };

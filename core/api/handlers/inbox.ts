@@ -38,7 +38,8 @@ export function inboxHandlers(options: ServiceOptions, mailbox: MailboxService) 
       if (options.host !== 'serve') throw notInTeam();
       return step(input.id, { kind: 'hand', to: `${SERVE_ACTOR_PREFIX}${input.to}` }, context);
     },
+    'inbox.item': async (input: HandlerInput<'inbox.item'>) => listItemDto(await mailbox.store().getDelivery(input.id)),
     // postfach serve answers this from its accounts (server.ts); here: the single-PC mode, one person
-    'inbox.people': () => ({ team: false, colleagues: [] }),
+    'inbox.people': () => ({ team: false, mayTakeOver: true, colleagues: [] }),
   };
 }
