@@ -3,6 +3,7 @@
  * store opened by password, the real mailbox chosen, the fetch schedule, and the HTTPS front. Used by the command
  * (cli/commands/serve.ts) and by the tests, which run it in-process and through the built command.
  */
+import type { SessionLimits } from './sessions.js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { readAppVersion } from '../api/app-version.js';
@@ -33,6 +34,8 @@ export interface RunServeOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Aborted (the service is being stopped): waiting for another service's lock ends. */
   readonly signal?: AbortSignal;
+  /** Tests: session limits in milliseconds instead of the configured minutes and hours (an expiry in seconds). */
+  readonly sessions?: SessionLimits;
 }
 
 function unwrap<T>(result: CallResult<T>): T {
@@ -86,7 +89,7 @@ export async function runServe(config: ServeConfig, options: RunServeOptions): P
       host,
       port,
       ...(tls === undefined ? { plainHttpOnLoopback: true } : { tls }),
-      sessions: { idleMs: config.sessionIdleMinutes * 60_000, maxMs: config.sessionMaxHours * 3_600_000 },
+      sessions: options.sessions ?? { idleMs: config.sessionIdleMinutes * 60_000, maxMs: config.sessionMaxHours * 3_600_000 },
     });
     if (config.fetchIntervalMinutes > 0) {
       schedule = startFetchSchedule({ intervalMs: config.fetchIntervalMinutes * 60_000, fetch: () => running.invoke('mailbox.fetch', {}, SCHEDULE_ACTOR), report: options.report });

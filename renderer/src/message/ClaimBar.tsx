@@ -85,45 +85,47 @@ export function ClaimBar({ detail, people, changed, onBeforeChange }: ClaimBarPr
           {transfer.by === null ? w.transferredAt(dateTime(transfer.at, language)) : w.transferredBy(transfer.by, dateTime(transfer.at, language))}
         </span>
       ) : null}
-      {claim === null ? (
-        <Button className="button button--secondary" data-testid="claim" onPress={() => void act(() => api.call('inbox.claim', { id }), w.claimed)}>
-          {w.claim}
-        </Button>
-      ) : null}
-      {claim !== null && claim.mine ? (
-        <Button className="button button--secondary" data-testid="release" onPress={() => void act(() => api.call('inbox.release', { id }), w.released)}>
-          {w.release}
-        </Button>
-      ) : null}
-      {claim === null || claim.mine ? (
-        <MenuTrigger>
-          <Button className="button button--secondary" data-testid="hand" isDisabled={people.colleagues.length === 0}>
-            {people.colleagues.length === 0 ? w.noColleagues : w.hand}
-            <IconChevronDown />
+      <span className="claim__buttons">
+        {claim === null ? (
+          <Button className="button button--secondary" data-testid="claim" onPress={() => void act(() => api.call('inbox.claim', { id }), w.claimed)}>
+            {w.claim}
           </Button>
-          <Popover className="popover">
-            <Menu
-              className="menu"
-              aria-label={w.hand}
-              onAction={(key) => {
-                const to = String(key);
-                void act(() => api.call('inbox.hand', { id, to }), w.handed(to));
-              }}
-            >
-              {people.colleagues.map((c) => (
-                <MenuItem key={c.name} id={c.name} className="menu__item" textValue={w.handTo(c.name)}>
-                  {w.handTo(c.name)}
-                </MenuItem>
-              ))}
-            </Menu>
-          </Popover>
-        </MenuTrigger>
-      ) : null}
-      {claim !== null && !claim.mine && people.mayTakeOver ? (
-        <Button className="button button--secondary" data-testid="take-over" onPress={() => void act(() => api.call('inbox.takeOver', { id }), w.takenOver(claim.by))}>
-          {w.takeOver}
-        </Button>
-      ) : null}
+        ) : null}
+        {claim !== null && claim.mine ? (
+          <Button className="button button--secondary" data-testid="release" onPress={() => void act(() => api.call('inbox.release', { id }), w.released)}>
+            {w.release}
+          </Button>
+        ) : null}
+        {claim === null || claim.mine ? (
+          <MenuTrigger>
+            <Button className="button button--secondary" data-testid="hand" isDisabled={people.colleagues.length === 0}>
+              {people.colleagues.length === 0 ? w.noColleagues : w.hand}
+              <IconChevronDown />
+            </Button>
+            <Popover className="popover">
+              <Menu
+                className="menu"
+                aria-label={w.hand}
+                onAction={(key) => {
+                  const to = String(key);
+                  void act(() => api.call('inbox.hand', { id, to }), w.handed(to));
+                }}
+              >
+                {people.colleagues.map((c) => (
+                  <MenuItem key={c.name} id={c.name} className="menu__item" textValue={w.handTo(c.name)}>
+                    {w.handTo(c.name)}
+                  </MenuItem>
+                ))}
+              </Menu>
+            </Popover>
+          </MenuTrigger>
+        ) : null}
+        {claim !== null && !claim.mine && people.mayTakeOver ? (
+          <Button className="button button--secondary" data-testid="take-over" onPress={() => void act(() => api.call('inbox.takeOver', { id }), w.takenOver(claim.by))}>
+            {w.takeOver}
+          </Button>
+        ) : null}
+      </span>
     </Toolbar>
   );
 }
