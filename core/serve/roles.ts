@@ -73,6 +73,8 @@ export const ROLE_TABLE: Readonly<Partial<Record<MethodName, readonly Role[]>>> 
   'inbox.takeOver': LEAD,
   'inbox.item': ALL,
   'inbox.people': ALL,
+  // the service's own: account changes into the audit log (run.ts calls it directly, never through the network)
+  'serve.recordAccountChange': NOBODY,
   'messages.setTrashed': LEAD,
   'messages.setLegalHold': LEAD,
   'messages.deletePermanently': LEAD,

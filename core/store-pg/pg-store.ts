@@ -28,6 +28,7 @@ import { storeError } from '../store/errors.js';
 import type { MailboxRetentionResult, MailboxStore } from '../store/mailbox-store.js';
 import { currentOsUser } from '../store/os-user.js';
 import type {
+  AccountAuditChange,
   AttachmentInfo,
   DeliveryCounts,
   DeliveryListItem,
@@ -63,7 +64,7 @@ import {
   type Queryable,
 } from './pg-queries.js';
 import type { Who } from '../store/delivery-queries.js';
-import { assertMayTransfer, currentPerson, decideClaim, readsPerPerson, type InboxStep } from '../store/shared-inbox.js';
+import { accountChangeEntry, assertMayTransfer, currentPerson, decideClaim, readsPerPerson, type InboxStep } from '../store/shared-inbox.js';
 import { KEY_CHECK_AAD, KEY_CHECK_TEXT, sealingKeys, sealText, unsealText, type SealingKeys } from './sealing.js';
 
 export interface PgStoreOptions {
@@ -571,6 +572,12 @@ export class PgMailboxStore implements MailboxStore {
         await this.audit(db, entry);
       }
       return this.record(db, id);
+    });
+  }
+
+  async recordAccountChange(change: AccountAuditChange): Promise<void> {
+    await this.write('record account change', async (db) => {
+      await this.audit(db, accountChangeEntry(change));
     });
   }
 

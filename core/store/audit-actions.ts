@@ -33,6 +33,7 @@ export const AUDIT_ACTIONS = [
   'claim-released',
   'claim-handed',
   'claim-taken-over',
+  'account-changed',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

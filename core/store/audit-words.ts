@@ -117,6 +117,14 @@ const ACTION_WORDS: Readonly<Record<AuditAction, Words>> = {
   'claim-released': { de: 'Bearbeitung freigegeben', en: 'Released from work' },
   'claim-handed': { de: 'An Kollegin oder Kollegen übergeben', en: 'Handed to a colleague' },
   'claim-taken-over': { de: 'Bearbeitung übernommen', en: 'Work taken over' },
+  'account-changed': { de: 'Konto des Abrufdienstes geändert', en: 'Account of the fetch service changed' },
+};
+
+/** The roles of postfach serve (core/serve/roles.ts ROLE_WORDS; the store does not import the service). */
+const ACCOUNT_ROLES: Readonly<Record<string, Words>> = {
+  sachbearbeitung: { de: 'Sachbearbeitung', en: 'Caseworker' },
+  leitung: { de: 'Leitung', en: 'Head of office' },
+  it: { de: 'IT', en: 'IT' },
 };
 
 const CA_ORIGINS: Readonly<Record<string, Words>> = {
@@ -259,6 +267,26 @@ function specific(action: string, p: AuditParams): Words | undefined {
             en: `Handed to ${p.to}${typeof p.from === 'string' ? ` (was with ${p.from})` : ''}`,
           }
         : undefined;
+    case 'account-changed': {
+      const account = String(p.account);
+      const role = ACCOUNT_ROLES[String(p.role)] ?? { de: String(p.role), en: String(p.role) };
+      switch (p.event) {
+        case 'created':
+          return { de: `Konto ${account} angelegt (Rolle ${role.de})`, en: `Account ${account} created (role ${role.en})` };
+        case 'disabled':
+          return { de: `Konto ${account} gesperrt`, en: `Account ${account} disabled` };
+        case 'enabled':
+          return { de: `Konto ${account} wieder freigegeben`, en: `Account ${account} enabled again` };
+        case 'password-set':
+          return { de: `Neues Passwort für Konto ${account} gesetzt, Fehlversuchssperre aufgehoben`, en: `New password set for account ${account}, lockout lifted` };
+        case 'role-changed':
+          return { de: `Rolle von Konto ${account} auf ${role.de} geändert`, en: `Role of account ${account} changed to ${role.en}` };
+        case 'locked':
+          return { de: `Konto ${account} nach mehreren Fehlversuchen vorübergehend gesperrt`, en: `Account ${account} locked for a while after several failed attempts` };
+        default:
+          return undefined;
+      }
+    }
     case 'claim-taken-over':
       return typeof p.from === 'string' ? { de: `Bearbeitung von ${p.from} übernommen`, en: `Work taken over from ${p.from}` } : undefined;
     case 'handover-refused':

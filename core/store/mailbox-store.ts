@@ -13,6 +13,7 @@ import type { AuditEntry, AuditQuery, AuditVerification } from './audit-log.js';
 import type { CaseWork, CaseWorkPatch } from './case-work.js';
 import type { InboxStep } from './shared-inbox.js';
 import type {
+  AccountAuditChange,
   DeliveryCounts,
   DeliveryPage,
   DeliveryRecord,
@@ -71,6 +72,9 @@ export interface MailboxStore {
   // ---- the shared inbox (issue 13): the person is the call's audit actor, else the store's OS user ----
   /** Claim, release, hand to a colleague or take over (shared-inbox.ts); the record as the person now sees it. */
   claimStep(ref: DeliveryRef, step: InboxStep): Promise<DeliveryRecord>;
+
+  /** `postfach serve`: a change of a personal account into the audit log (the call's actor made it). */
+  recordAccountChange(change: AccountAuditChange): Promise<void>;
 
   // ---- audit log ----
   auditEntries(query?: AuditQuery): Promise<AuditEntry[]>;

@@ -251,3 +251,15 @@ export interface RetentionCandidate {
 
 /** A delivery named by store id or by OSCI message id. */
 export type DeliveryRef = number | { readonly messageId: string };
+
+/**
+ * A change of a personal account of `postfach serve` for the audit log (the person who made it is the call's audit
+ * actor): `at` when it was made, `id` its id in the account file. Staff account names only, never an applicant's.
+ */
+export interface AccountAuditChange {
+  readonly id: string;
+  readonly at: string;
+  readonly event: 'created' | 'disabled' | 'enabled' | 'password-set' | 'role-changed' | 'locked';
+  readonly account: string;
+  readonly role?: string | undefined;
+}

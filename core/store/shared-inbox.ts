@@ -12,6 +12,7 @@ import { currentAuditActor } from './audit-actor.js';
 import type { NewAuditEntry } from './audit-log.js';
 import { auditDetail } from './audit-words.js';
 import { storeError } from './errors.js';
+import type { AccountAuditChange } from './records.js';
 
 /** The prefix `postfach serve` puts before a signed-in person's name in the audit log (core/serve/server.ts). */
 export const SERVE_ACTOR_PREFIX = 'serve:';
@@ -70,6 +71,14 @@ export function decideClaim(
       return { next: to, entry: { action: 'claim-handed', ...ref, detail: auditDetail({ to: personName(to), ...(current === null ? {} : { from: personName(current) }) }) } };
     }
   }
+}
+
+/** The audit entry of an account change of `postfach serve` (both backends append it as it is). */
+export function accountChangeEntry(change: AccountAuditChange): NewAuditEntry {
+  return {
+    action: 'account-changed',
+    detail: auditDetail({ event: change.event, account: change.account, ...(change.role === undefined ? {} : { role: change.role }), at: change.at, change: change.id }),
+  };
 }
 
 /** Refuses "übertragen" (and taking it back) while a colleague holds the message. */

@@ -10,6 +10,7 @@ import type { InboxStep } from './shared-inbox.js';
 import type { MailboxRetentionResult, MailboxStore } from './mailbox-store.js';
 import type { PostfachStore } from './store.js';
 import type {
+  AccountAuditChange,
   DeliveryCounts,
   DeliveryPage,
   DeliveryRecord,
@@ -102,6 +103,9 @@ export class SqliteMailboxStore implements MailboxStore {
   }
   claimStep(ref: DeliveryRef, step: InboxStep): Promise<DeliveryRecord> {
     return call(() => this.store.claimStep(ref, step));
+  }
+  recordAccountChange(change: AccountAuditChange): Promise<void> {
+    return call(() => this.store.recordAccountChange(change));
   }
   auditEntries(query?: AuditQuery): Promise<AuditEntry[]> {
     return call(() => this.store.auditEntries(query));

@@ -29,7 +29,7 @@ import { deleteDeliveryRows } from './deletion.js';
 import { readCaseWork, writeCaseWork, type CaseWork, type CaseWorkPatch } from './case-work.js';
 import { pendingHandovers, readHandover, startHandover, writeHandover, type HandoverRecord, type HandoverState, type PendingHandover } from './handover-state.js';
 import { countDeliveries, deliveriesNamed, getDeliveryRecord, listDeliveries, resolveRef, type Who } from './delivery-queries.js';
-import { assertMayTransfer, currentPerson, decideClaim, readsPerPerson, type InboxStep } from './shared-inbox.js';
+import { accountChangeEntry, assertMayTransfer, currentPerson, decideClaim, readsPerPerson, type InboxStep } from './shared-inbox.js';
 import { saveDelivery, type WriterContext } from './delivery-writer.js';
 import { fromFsError, fromSqliteError, storeError } from './errors.js';
 import { readKeyFile } from './key-file.js';
@@ -88,6 +88,7 @@ import type {
   SaveResult,
   StoreSettings,
   TimeInput,
+  AccountAuditChange,
 } from './records.js';
 import { planRetention, readSettings, writeSettings } from './retention.js';
 import { toMillis, toMillisOrNull } from './time.js';
@@ -476,6 +477,11 @@ export class PostfachStore {
       }
       return getDeliveryRecord(db, id, this.who());
     });
+  }
+
+  /** `postfach serve`: a change of a personal account into the audit log (the actor: who made it). */
+  recordAccountChange(change: AccountAuditChange): void {
+    this.write('record account change', (db) => this.audit(db, accountChangeEntry(change)));
   }
 
   /** Which checklist sections were ticked (ids defined by the UI, e.g. "person", "einkommen"). */

@@ -38,6 +38,12 @@ export function inboxHandlers(options: ServiceOptions, mailbox: MailboxService) 
       if (options.host !== 'serve') throw notInTeam();
       return step(input.id, { kind: 'hand', to: `${SERVE_ACTOR_PREFIX}${input.to}` }, context);
     },
+    // postfach serve's account changes into the audit log, the actor being who made them (core/serve/run.ts)
+    'serve.recordAccountChange': async (input: HandlerInput<'serve.recordAccountChange'>) => {
+      if (options.host !== 'serve') throw notInTeam();
+      await mailbox.store().recordAccountChange(input);
+      return { recorded: true as const };
+    },
     'inbox.item': async (input: HandlerInput<'inbox.item'>) => listItemDto(await mailbox.store().getDelivery(input.id)),
     // postfach serve answers this from its accounts (server.ts); here: the single-PC mode, one person
     'inbox.people': () => ({ team: false, mayTakeOver: true, colleagues: [] }),
