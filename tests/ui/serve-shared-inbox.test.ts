@@ -84,10 +84,16 @@ describe('the shared inbox: two persons on one postfach serve, in Chromium', () 
     await expect.poll(() => claimState(berta), { timeout: 20_000 }).toBe('Nicht zugewiesen');
     const bertaUrl = berta.url();
 
+    const clickedAt = Date.now();
     await anna.getByTestId('claim').click();
-    await expect.poll(() => claimState(anna), { timeout: 10_000 }).toMatch(/^In Bearbeitung durch Sie seit /);
+    await expect.poll(() => claimState(anna), { timeout: 10_000, intervals: [20] }).toMatch(/^In Bearbeitung durch Sie seit /);
+    const ownAfter = Date.now() - clickedAt;
     // Berta: pane and row follow by themselves (SSE), no reload
-    await expect.poll(() => claimState(berta), { timeout: 10_000 }).toMatch(/^In Bearbeitung durch anna seit /);
+    await expect.poll(() => claimState(berta), { timeout: 10_000, intervals: [20] }).toMatch(/^In Bearbeitung durch anna seit /);
+    const shownAfter = Date.now() - clickedAt;
+    // issue 13 asks for a second; measured here, not bounded: on a machine shared by parallel test runs the click's
+    // own round trip alone can take seconds (the push itself is bounded in tests/serve/shared-inbox.test.ts)
+    console.log(`shared inbox: Anna's click to her own pane ${ownAfter} ms, to Berta's reading pane ${shownAfter} ms`);
     await expect.poll(() => firstRow(berta).getByTestId('row-claim').textContent(), { timeout: 10_000 }).toBe('● bei anna');
     expect(berta.url()).toBe(bertaUrl);
     // a colleague's claim is not overridden by a click: no "Bearbeiten", no "Übernehmen" for the Sachbearbeitung
