@@ -16,7 +16,9 @@
  */
 import { randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { chmodSync, closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import path from 'node:path';
 import { z } from 'zod';
+import { syncFolderSync } from '../io/durable-file.js';
 import { scryptCostProblem, scryptOptions, type ScryptParams } from '../store/scrypt-cost.js';
 import { currentOsUser } from '../store/os-user.js';
 import { isRole, ROLES, type Role } from './roles.js';
@@ -192,7 +194,7 @@ export class AccountStore {
     return parsed.data;
   }
 
-  /** Atomic replace: temporary file (0600), fsync, rename. */
+  /** Atomic replace: temporary file (0600), fsync, rename, folder fsync. */
   private write(content: AccountsFile): void {
     const temporary = `${this.file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     try {
@@ -205,6 +207,7 @@ export class AccountStore {
       }
       chmodSync(temporary, 0o600);
       renameSync(temporary, this.file);
+      syncFolderSync(path.dirname(this.file));
     } catch (error) {
       rmSync(temporary, { force: true });
       throw serveError(
