@@ -86,10 +86,10 @@ describe('the shared inbox: two persons on one postfach serve, in Chromium', () 
 
     const clickedAt = Date.now();
     await anna.getByTestId('claim').click();
-    await expect.poll(() => claimState(anna), { timeout: 10_000, intervals: [20] }).toMatch(/^In Bearbeitung durch Sie seit /);
+    await expect.poll(() => claimState(anna), { timeout: 10_000, interval: 20 }).toMatch(/^In Bearbeitung durch Sie seit /);
     const ownAfter = Date.now() - clickedAt;
     // Berta: pane and row follow by themselves (SSE), no reload
-    await expect.poll(() => claimState(berta), { timeout: 10_000, intervals: [20] }).toMatch(/^In Bearbeitung durch anna seit /);
+    await expect.poll(() => claimState(berta), { timeout: 10_000, interval: 20 }).toMatch(/^In Bearbeitung durch anna seit /);
     const shownAfter = Date.now() - clickedAt;
     // issue 13 asks for a second; measured here, not bounded: on a machine shared by parallel test runs the click's
     // own round trip alone can take seconds (the push itself is bounded in tests/serve/shared-inbox.test.ts)
