@@ -35,6 +35,7 @@ export const ERROR_KINDS = [
   'store-key-unavailable',
   'store-last-key-wrapper',
   'store-legal-hold',
+  'store-claimed',
   'store-not-found',
   'store-not-open',
   'store-too-new',

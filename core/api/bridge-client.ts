@@ -19,6 +19,11 @@ export interface HttpBridgeOptions {
   /** Headers a browser adds by itself but Node's fetch does not (Origin), for tests. */
   readonly extraHeaders?: Readonly<Record<string, string>>;
   readonly reconnectDelayMs?: number;
+  /**
+   * `postfach serve`: the session ended (HTTP 401 on a call or on the event stream: expired, signed out elsewhere,
+   * account disabled). The browser then shows the sign-in page again instead of an error.
+   */
+  readonly onSignedOut?: () => void;
 }
 
 export interface HttpBridge extends PostfachBridge {
@@ -66,6 +71,10 @@ export function createHttpBridge(options: HttpBridgeOptions): HttpBridge {
     stream = controller;
     const run = async (): Promise<void> => {
       const response = await doFetch(`${options.origin}/api/events`, { headers, signal: controller.signal, cache: 'no-store' });
+      if (response.status === 401) {
+        options.onSignedOut?.();
+        throw new Error('events: signed out');
+      }
       if (!response.ok || response.body === null) throw new Error(`events: HTTP ${response.status}`);
       const reader = response.body.getReader();
       const decoder = new TextDecoder();
@@ -102,6 +111,7 @@ export function createHttpBridge(options: HttpBridgeOptions): HttpBridge {
       } catch (error) {
         return failure(unreachable(`fetch failed: ${error instanceof Error ? error.name : 'unknown'}`));
       }
+      if (response.status === 401) options.onSignedOut?.();
       try {
         // the envelope is checked by the API client (core/api/client.ts)
         return (await response.json()) as CallResult<never>;

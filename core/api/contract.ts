@@ -25,6 +25,8 @@ import { activeContentMethods } from './contract/active-content.js';
 import { appEvents, appMethods } from './contract/app.js';
 import { codelistsEvents, codelistsMethods } from './contract/codelists.js';
 import { handoverEvents, handoverMethods } from './contract/handover.js';
+import { inboxEvents, inboxMethods } from './contract/inbox.js';
+import { serviceAccountsEvents, serviceAccountsMethods } from './contract/service-accounts.js';
 import { mailboxEvents, mailboxMethods } from './contract/mailbox.js';
 import { opsEvents, opsMethods } from './contract/ops.js';
 import { shellEvents, shellMethods } from './contract/shell.js';
@@ -52,8 +54,21 @@ export const contract = defineContract({
     ...codelistsMethods,
     ...activeContentMethods,
     ...handoverMethods,
+    ...inboxMethods,
+    ...serviceAccountsMethods,
   },
-  events: { ...appEvents, ...shellEvents, ...mailboxEvents, ...workspaceEvents, ...opsEvents, ...trustEvents, ...codelistsEvents, ...handoverEvents },
+  events: {
+    ...appEvents,
+    ...shellEvents,
+    ...mailboxEvents,
+    ...workspaceEvents,
+    ...opsEvents,
+    ...trustEvents,
+    ...codelistsEvents,
+    ...handoverEvents,
+    ...inboxEvents,
+    ...serviceAccountsEvents,
+  },
 });
 
 export type Contract = typeof contract;

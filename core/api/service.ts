@@ -7,6 +7,7 @@
 import type { ServiceHandlers } from './api-types.js';
 import { appHandlers, effectiveSettings } from './handlers/app.js';
 import { codelistsHandlers } from './handlers/codelists.js';
+import { inboxHandlers } from './handlers/inbox.js';
 import { mailboxHandlers } from './handlers/mailbox.js';
 import { MailboxService, type MailboxDeps } from '../app/mailbox-service.js';
 import type { ViewSettings } from '../mailbox/message-detail.js';
@@ -55,5 +56,6 @@ export function createServiceHandlers(options: ServiceOptions, host: HostLink = 
     ...trustHandlers(service),
     ...codelistsHandlers(service),
     ...service.handover.handlers,
+    ...inboxHandlers(options, service),
   } satisfies ServiceHandlers;
 }

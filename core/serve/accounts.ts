@@ -7,6 +7,12 @@
  *
  * Lockout: after MAX_FAILURES failed attempts in a row the account is locked for LOCKOUT_MS; a correct password
  * during the lock does not help (and is not told apart from a wrong one). `reset` sets a new password and unlocks.
+ *
+ * Every change of an account (created, disabled, enabled, new password, role, locked after failed attempts) is kept
+ * in the file's `changes` until the running service has written it into the store's audit log (run.ts): the
+ * commands `postfach serve account …` cannot open the store while the service holds it. Each change names who made
+ * it (the OS user of the command, or the service itself for a lockout) and carries an id, so the service removes
+ * exactly what it recorded; a service stopped between recording and removing records that change once more.
  */
 import { randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { chmodSync, closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
@@ -14,6 +20,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { syncFolderSync } from '../io/durable-file.js';
 import { scryptCostProblem, scryptOptions, type ScryptParams } from '../store/scrypt-cost.js';
+import { currentOsUser } from '../store/os-user.js';
 import { isRole, ROLES, type Role } from './roles.js';
 import { serveError } from './errors.js';
 
@@ -30,6 +37,25 @@ const MAX_PASSWORD_LENGTH = 1024;
 
 export const ACCOUNT_NAME = /^[a-z0-9][a-z0-9._-]{1,63}$/;
 
+/** The audit log's name for the service itself (fetch at start, lockouts). */
+export const SERVICE_ACTOR = 'serve:Dienst';
+
+export const ACCOUNT_EVENTS = ['created', 'disabled', 'enabled', 'password-set', 'role-changed', 'locked'] as const;
+export type AccountEvent = (typeof ACCOUNT_EVENTS)[number];
+
+const changeSchema = z
+  .object({
+    id: z.string().regex(/^[0-9a-f]{32}$/),
+    at: z.string().max(40),
+    event: z.enum(ACCOUNT_EVENTS),
+    account: z.string().regex(ACCOUNT_NAME),
+    role: z.enum(ROLES).optional(),
+    by: z.string().min(1).max(200),
+  })
+  .strict();
+/** A change of an account, waiting to be written into the audit log. */
+export type AccountChange = z.infer<typeof changeSchema>;
+
 const hashSchema = z.object({ N: z.number().int(), r: z.number().int(), p: z.number().int(), salt: z.string().max(64), key: z.string().max(128) }).strict();
 const accountSchema = z
   .object({
@@ -43,7 +69,7 @@ const accountSchema = z
     passwordSetAt: z.string().max(40),
   })
   .strict();
-const fileSchema = z.object({ version: z.literal(1), accounts: z.array(accountSchema).max(10_000) }).strict();
+const fileSchema = z.object({ version: z.literal(1), accounts: z.array(accountSchema).max(10_000), changes: z.array(changeSchema).max(100_000).optional() }).strict();
 
 export type Account = z.infer<typeof accountSchema>;
 type AccountsFile = z.infer<typeof fileSchema>;
@@ -110,10 +136,40 @@ export class AccountStore {
   /** One change at a time within this process (the service's sign-ins; the CLI is one process per change). */
   private queue: Promise<unknown> = Promise.resolve();
 
+  /** `by`: who changes accounts through this object (the command's OS user); lockouts are the service's. */
   constructor(
     readonly file: string,
     private readonly now: () => number = Date.now,
+    private readonly by: string = currentOsUser(),
   ) {}
+
+  /** Notes a change for the audit log (in the same write as the change). */
+  private note(content: AccountsFile, event: AccountEvent, account: Account, by = this.by): void {
+    const change: AccountChange = {
+      id: randomBytes(16).toString('hex'),
+      at: new Date(this.now()).toISOString(),
+      event,
+      account: account.name,
+      ...(event === 'created' || event === 'role-changed' ? { role: account.role } : {}),
+      by: by.slice(0, 200) || 'unbekannt',
+    };
+    content.changes = [...(content.changes ?? []), change];
+  }
+
+  /** The changes not yet in the audit log, oldest first. */
+  pendingChanges(): AccountChange[] {
+    return [...(this.read().changes ?? [])];
+  }
+
+  /** Forgets the changes the service has written into the audit log. */
+  dropChanges(ids: readonly string[]): Promise<void> {
+    const recorded = new Set(ids);
+    return this.change((content) => {
+      const left = (content.changes ?? []).filter((c) => !recorded.has(c.id));
+      if (left.length > 0) content.changes = left;
+      else delete content.changes;
+    });
+  }
 
   private read(): AccountsFile {
     let text: string;
@@ -199,19 +255,27 @@ export class AccountStore {
       if (content.accounts.some((a) => a.name === name))
         throw serveError('serve-account', { de: 'Dieses Konto gibt es schon.', en: 'This account already exists.' }, 'account name taken');
       const at = new Date(this.now()).toISOString();
-      content.accounts.push({ name, role, hash: await hashPassword(password), disabled: false, failures: 0, lockedUntil: null, createdAt: at, passwordSetAt: at });
+      const account: Account = { name, role, hash: await hashPassword(password), disabled: false, failures: 0, lockedUntil: null, createdAt: at, passwordSetAt: at };
+      content.accounts.push(account);
+      this.note(content, 'created', account);
     });
   }
 
   setDisabled(name: string, disabled: boolean): Promise<void> {
     return this.change((content) => {
-      this.find(content, name).disabled = disabled;
+      const account = this.find(content, name);
+      if (account.disabled === disabled) return;
+      account.disabled = disabled;
+      this.note(content, disabled ? 'disabled' : 'enabled', account);
     });
   }
 
   setRole(name: string, role: Role): Promise<void> {
     return this.change((content) => {
-      this.find(content, name).role = role;
+      const account = this.find(content, name);
+      if (account.role === role) return;
+      account.role = role;
+      this.note(content, 'role-changed', account);
     });
   }
 
@@ -223,6 +287,7 @@ export class AccountStore {
       account.failures = 0;
       account.lockedUntil = null;
       account.passwordSetAt = new Date(this.now()).toISOString();
+      this.note(content, 'password-set', account);
     });
   }
 
@@ -254,6 +319,7 @@ export class AccountStore {
       if (account.failures >= MAX_FAILURES) {
         account.lockedUntil = now + LOCKOUT_MS;
         account.failures = 0;
+        this.note(content, 'locked', account, SERVICE_ACTOR);
         return { ok: false, reason: 'locked' };
       }
       return { ok: false, reason: 'unknown-or-wrong' };

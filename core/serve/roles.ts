@@ -6,7 +6,7 @@
  *
  * Sachbearbeitung: reads and works on the applications (read, übertragen, Checkliste, Aktenzeichen/Notizen,
  * exports, fetch now). Leitung: also what removes or keeps evidence (Papierkorb, endgültig löschen, Aufbewahrung
- * sperren) and the audit log. IT: also the store, the identity, trust, code lists, settings, backups, rotation.
+ * sperren), taking over a colleague's claim in the shared inbox, and the audit log. IT: also the store, the identity, trust, code lists, settings, backups, rotation.
  * What the service itself decides (which store is open, the Übungsmodus) is for nobody through the network.
  */
 import type { MethodName } from '../api/contract.js';
@@ -64,6 +64,17 @@ export const ROLE_TABLE: Readonly<Partial<Record<MethodName, readonly Role[]>>> 
   'messages.setCaseWork': ALL,
   'messages.export': ALL,
   'messages.recordPrinted': ALL,
+  // the shared inbox: everyone claims, releases and hands to a colleague what is free or their own; taking over a
+  // colleague's claim is for Leitung (and IT): holidays and sick days, audited with both names. While a colleague
+  // holds an application, "übertragen" is refused to the others — the Leitung takes it over first.
+  'inbox.claim': ALL,
+  'inbox.release': ALL,
+  'inbox.hand': ALL,
+  'inbox.takeOver': LEAD,
+  'inbox.item': ALL,
+  'inbox.people': ALL,
+  // the service's own: account changes into the audit log (run.ts calls it directly, never through the network)
+  'serve.recordAccountChange': NOBODY,
   'messages.setTrashed': LEAD,
   'messages.setLegalHold': LEAD,
   'messages.deletePermanently': LEAD,

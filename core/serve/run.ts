@@ -3,13 +3,15 @@
  * store opened by password, the real mailbox chosen, the fetch schedule, and the HTTPS front. Used by the command
  * (cli/commands/serve.ts) and by the tests, which run it in-process and through the built command.
  */
+import type { SessionLimits } from './sessions.js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { readAppVersion } from '../api/app-version.js';
 import type { SupervisedService } from '../api/supervised-service.js';
 import { startSupervisedWorkerService } from '../api/worker-service.js';
 import { errorFromJson, type CallResult } from '../api/wire.js';
-import { AccountStore } from './accounts.js';
+import { AccountStore, SERVICE_ACTOR } from './accounts.js';
+import { PostfachError } from '../errors.js';
 import { serveError } from './errors.js';
 import { startFetchSchedule, SCHEDULE_ACTOR, type FetchSchedule } from './schedule.js';
 import { defaultAccountsFile, parseListen, readStorePassword, resolvePgSettings, type ServeConfig } from './serve-config.js';
@@ -18,7 +20,7 @@ import { PostfachStore } from '../store/index.js';
 import { refuseWithoutTls, startServeServer, type RunningServeServer } from './server.js';
 
 /** The service's own actions (opening the store at start and after a restart). */
-export const SERVICE_ACTOR = 'serve:Dienst';
+export { SERVICE_ACTOR };
 
 export interface RunningServe {
   readonly origin: string;
@@ -34,6 +36,8 @@ export interface RunServeOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Aborted (the service is being stopped): waiting for another service's lock ends. */
   readonly signal?: AbortSignal;
+  /** Tests: session limits in milliseconds instead of the configured minutes and hours (an expiry in seconds). */
+  readonly sessions?: SessionLimits;
 }
 
 function unwrap<T>(result: CallResult<T>): T {
@@ -107,8 +111,10 @@ export async function runServe(config: ServeConfig, options: RunServeOptions): P
       host,
       port,
       ...(tls === undefined ? { plainHttpOnLoopback: true } : { tls }),
-      sessions: { idleMs: config.sessionIdleMinutes * 60_000, maxMs: config.sessionMaxHours * 3_600_000 },
+      sessions: options.sessions ?? { idleMs: config.sessionIdleMinutes * 60_000, maxMs: config.sessionMaxHours * 3_600_000 },
     });
+    const audit = startAccountAudit(accounts, running, options.report);
+    await audit.now();
     if (config.fetchIntervalMinutes > 0) {
       schedule = startFetchSchedule({ intervalMs: config.fetchIntervalMinutes * 60_000, fetch: () => running.invoke('mailbox.fetch', {}, SCHEDULE_ACTOR), report: options.report });
     }
@@ -119,6 +125,7 @@ export async function runServe(config: ServeConfig, options: RunServeOptions): P
       service: running,
       accounts,
       close: async () => {
+        await audit.stop();
         await served.close();
         await scheduled?.stop();
         await running.close();
@@ -144,4 +151,49 @@ function readTlsFile(file: string): Buffer {
       `${path.basename(file)}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}`,
     );
   }
+}
+
+/** How often the account file is looked at for changes to record (a command of IT, a lockout). */
+const ACCOUNT_AUDIT_MS = 2_000;
+
+/**
+ * Writes the account changes the account file keeps (accounts.ts `changes`) into the store's audit log, each as the
+ * person who made it, then removes them from the file: at start, and every ACCOUNT_AUDIT_MS while the service runs.
+ */
+function startAccountAudit(accounts: AccountStore, service: SupervisedService, report: (line: string) => void): { now: () => Promise<void>; stop: () => Promise<void> } {
+  let running: Promise<void> = Promise.resolve();
+  let stopped = false;
+  const once = async (): Promise<void> => {
+    const recorded: string[] = [];
+    try {
+      for (const change of accounts.pendingChanges()) {
+        const { by, ...rest } = change;
+        const result = await service.invoke('serve.recordAccountChange', rest, by);
+        if (!result.ok) {
+          report(`Kontoänderung nicht ins Protokoll übernommen / account change not recorded: ${result.error.kind}`);
+          break;
+        }
+        recorded.push(change.id);
+      }
+    } catch (error) {
+      report(`Kontenänderungen nicht lesbar / account changes unreadable: ${error instanceof PostfachError ? error.kind : 'error'}`);
+    }
+    if (recorded.length > 0) await accounts.dropChanges(recorded).catch(() => report('Kontendatei nicht geschrieben / account file not written'));
+  };
+  const now = (): Promise<void> => {
+    running = running.then(once);
+    return running;
+  };
+  const timer = setInterval(() => {
+    if (!stopped) void now();
+  }, ACCOUNT_AUDIT_MS);
+  timer.unref();
+  return {
+    now,
+    stop: async () => {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
 }

@@ -31,7 +31,7 @@ import { uiSecurityHeaders } from '../api/csp.js';
 import { dispatchCall } from '../api/dispatch.js';
 import { resolveStaticFile } from '../api/static-files.js';
 import { unknownMethodError } from '../api/validate.js';
-import { failure, type CallResult } from '../api/wire.js';
+import { failure, success, type CallResult } from '../api/wire.js';
 import type { AccountStore } from './accounts.js';
 import { serveError } from './errors.js';
 import { pathsOutside } from './file-paths.js';
@@ -114,6 +114,16 @@ const outsideTransfer = (method: string, count: number): PostfachError =>
       en: 'Through the fetch service, files can only be uploaded and downloaded through the user interface.',
     },
     `${method}: ${count} file path(s) outside the service's transfer folder`,
+  );
+
+const unknownColleague = (): PostfachError =>
+  serveError(
+    'serve-account',
+    {
+      de: 'An dieses Konto kann nicht übergeben werden: Es gibt es nicht, oder es ist gesperrt.',
+      en: 'Cannot hand to this account: it does not exist or is disabled.',
+    },
+    'inbox.hand: no enabled account of that name',
   );
 
 const foreign = (detail: string): PostfachError =>
@@ -266,7 +276,23 @@ export async function startServeServer(options: ServeServerOptions): Promise<Run
     const outside = pathsOutside(body, options.transferRoot ?? path.join(path.sep, 'nowhere', randomUUID()));
     if (outside.length > 0) return sendJson(res, 403, failure(outsideTransfer(method, outside.length)));
     const actor = actorOf(session.name);
-    const envelope = await dispatchCall(method, body, { invoke: (m, input) => options.service.invoke(m, input, actor) }, browserShellHandlers);
+    // the shared inbox's colleagues are the service's accounts: answered here, and a hand-over goes only to one of them
+    const invoke = async (m: string, input: unknown): Promise<CallResult<unknown>> => {
+      if (m === 'inbox.people') {
+        const colleagues = options.accounts
+          .list()
+          .filter((a) => !a.disabled && a.name !== session.name)
+          .map((a) => ({ name: a.name }));
+        return success({ team: true, mayTakeOver: mayCall(session.role, 'inbox.takeOver', table), colleagues });
+      }
+      if (m === 'inbox.hand') {
+        const to = (input as { to: string }).to;
+        const colleague = options.accounts.current(to);
+        if (colleague === undefined || colleague.disabled) return failure(unknownColleague());
+      }
+      return options.service.invoke(m, input, actor);
+    };
+    const envelope = await dispatchCall(method, body, { invoke }, browserShellHandlers);
     sendJson(res, envelope.ok ? 200 : envelope.error.kind === 'api-unknown-method' ? 404 : envelope.error.kind === 'api-invalid-input' ? 400 : 200, envelope);
   };
 

@@ -142,6 +142,25 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
     `,
   },
   {
+    // the shared inbox (issue 13; SQLite migration 17): who works on a message, who marked it "übertragen", read per
+    // person — plain names of staff accounts as the audit log has them (docs/datenschutz.md)
+    version: 2,
+    name: 'shared inbox: claims, transferred by, read per person',
+    sql: `
+      ALTER TABLE deliveries ADD COLUMN claimed_by text;
+      ALTER TABLE deliveries ADD COLUMN claimed_at bigint;
+      ALTER TABLE deliveries ADD COLUMN transferred_by text;
+      CREATE INDEX deliveries_claimed ON deliveries(claimed_by, eingang) WHERE trashed_at IS NULL;
+      CREATE TABLE delivery_reads (
+        delivery_id bigint NOT NULL REFERENCES deliveries(id) ON DELETE CASCADE,
+        person text NOT NULL,
+        read_at bigint NOT NULL,
+        PRIMARY KEY (delivery_id, person)
+      );
+      CREATE INDEX delivery_reads_person ON delivery_reads(person, delivery_id);
+    `,
+  },
+  {
     version: 3,
     name: 'mailbox identity, trusted CAs, code lists',
     sql: `

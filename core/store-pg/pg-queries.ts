@@ -21,6 +21,7 @@ import {
 import { indexText } from '../store/search-text.js';
 import { toMillis } from '../store/time.js';
 import { searchTerms } from '../search-fold.js';
+import type { Who } from '../store/delivery-queries.js';
 
 export type Queryable = Pick<pg.ClientBase, 'query'>;
 
@@ -47,13 +48,18 @@ export interface PgListRow {
   fetched_at: number;
   aktenzeichen: string | null;
   follow_up_on: string | null;
+  claimed_by: string | null;
+  claimed_at: number | null;
+  transfer_at: number | null;
+  transferred_by: string | null;
 }
 
 export const PG_LIST_COLUMNS = `d.id, d.message_id, d.subject, d.creation_at, d.eingang, d.applicants, d.applicant_parts, d.benefit_code, d.benefit_text,
   d.application_date, d.is_test, d.attachment_count, d.signature_status, d.state_rank, d.read_at, d.unreadable_reason, d.unreadable_kind, d.legal_hold,
-  d.creation_check #>> '{check,code}' AS creation_check_code, d.fetched_at, d.aktenzeichen, d.follow_up_on`;
+  d.creation_check #>> '{check,code}' AS creation_check_code, d.fetched_at, d.aktenzeichen, d.follow_up_on,
+  d.claimed_by, d.claimed_at, d.transferred_at AS transfer_at, d.transferred_by`;
 
-export function pgListItem(row: PgListRow): DeliveryListItem {
+export function pgListItem(row: PgListRow, who?: Who): DeliveryListItem {
   return {
     id: row.id,
     messageId: row.message_id,
@@ -77,7 +83,20 @@ export function pgListItem(row: PgListRow): DeliveryListItem {
     legalHold: row.legal_hold,
     aktenzeichen: row.aktenzeichen,
     followUpOn: row.follow_up_on,
+    claim: row.claimed_by === null ? null : { by: row.claimed_by, at: new Date(row.claimed_at ?? 0).toISOString(), mine: who !== undefined && row.claimed_by === who.person },
+    transfer: row.transfer_at === null ? null : { by: row.transferred_by, at: new Date(row.transfer_at).toISOString() },
   };
+}
+
+/** Per person (the service): `unread` of each item is whether this person has read it (delivery_reads). */
+export async function pgWithPersonalReads(db: Queryable, items: DeliveryListItem[], who: Who | undefined): Promise<DeliveryListItem[]> {
+  if (who === undefined || !who.perPerson || items.length === 0) return items;
+  const { rows } = await db.query<{ delivery_id: number }>('SELECT delivery_id FROM delivery_reads WHERE person = $1 AND delivery_id = ANY($2::bigint[])', [
+    who.person,
+    items.map((i) => i.id),
+  ]);
+  const read = new Set(rows.map((r) => Number(r.delivery_id)));
+  return items.map((i) => ({ ...i, unread: !read.has(i.id) }));
 }
 
 /**
@@ -126,12 +145,17 @@ class Params {
   }
 }
 
-function where(query: ListQuery, p: Params, ts: string | undefined): string {
+function where(query: ListQuery, p: Params, ts: string | undefined, who: Who | undefined): string {
   const conditions: string[] = [query.trash === true ? 'd.trashed_at IS NOT NULL' : 'd.trashed_at IS NULL'];
   const flag = (value: boolean | undefined, yes: string, no: string): void => {
     if (value !== undefined) conditions.push(value ? yes : no);
   };
-  flag(query.unread, 'd.read_at IS NULL', 'd.read_at IS NOT NULL');
+  if (query.unread !== undefined && who?.perPerson === true) {
+    conditions.push(`${query.unread ? 'NOT ' : ''}EXISTS (SELECT 1 FROM delivery_reads r WHERE r.delivery_id = d.id AND r.person = ${p.add(who.person)})`);
+  } else flag(query.unread, 'd.read_at IS NULL', 'd.read_at IS NOT NULL');
+  if (query.view === 'mine') conditions.push(`d.claimed_by = ${p.add(who?.person ?? '')}`);
+  else if (query.view === 'unassigned') conditions.push('d.claimed_by IS NULL');
+  else if (query.view !== undefined) throw storeError('store-invalid-input', 'list: unknown view');
   flag(query.withAttachments, 'd.attachment_count > 0', 'd.attachment_count = 0');
   flag(query.notTransferred, 'd.transferred_at IS NULL', 'd.transferred_at IS NOT NULL');
   flag(query.transferred, 'd.transferred_at IS NOT NULL', 'd.transferred_at IS NULL');
@@ -145,7 +169,7 @@ function where(query: ListQuery, p: Params, ts: string | undefined): string {
   return conditions.join(' AND ');
 }
 
-export async function pgListDeliveries(db: Queryable, query: ListQuery = {}): Promise<DeliveryPage> {
+export async function pgListDeliveries(db: Queryable, query: ListQuery = {}, who?: Who): Promise<DeliveryPage> {
   const sort = query.sort ?? 'eingang';
   if (!(sort in ORDER)) throw storeError('store-invalid-input', 'list: unknown sort key');
   const descending = query.descending ?? sort === 'eingang';
@@ -168,7 +192,7 @@ export async function pgListDeliveries(db: Queryable, query: ListQuery = {}): Pr
     if (Number(rows[0]?.n ?? 0) === 0) ts = undefined;
   }
   const page = new Params();
-  const pageWhere = where(query, page, ts);
+  const pageWhere = where(query, page, ts, who);
   const rows = await db.query<PgListRow>(
     `SELECT ${PG_LIST_COLUMNS} FROM deliveries d WHERE ${pageWhere} ORDER BY ${orderBy} LIMIT ${page.add(limit)} OFFSET ${page.add(offset)}`,
     page.values,
@@ -176,29 +200,42 @@ export async function pgListDeliveries(db: Queryable, query: ListQuery = {}): Pr
 
   // the total and the day counts in one pass over the matching rows
   const count = new Params();
-  const countWhere = where(query, count, ts);
+  const countWhere = where(query, count, ts, who);
   const sums = countFrom.map((moment, i) => `, count(*) FILTER (WHERE d.eingang >= ${count.add(moment)}) AS c${i}`).join('');
   const totals = await db.query<Record<string, number>>(`SELECT count(*) AS n${sums} FROM deliveries d WHERE ${countWhere}`, count.values);
   const t = totals.rows[0] ?? {};
   return {
-    items: rows.rows.map(pgListItem),
+    items: await pgWithPersonalReads(
+      db,
+      rows.rows.map((r) => pgListItem(r, who)),
+      who,
+    ),
     total: Number(t['n'] ?? 0),
     offset,
     ...(countFrom.length > 0 ? { atOrAfter: countFrom.map((_, i) => Number(t[`c${i}`] ?? 0)) } : {}),
   };
 }
 
-export async function pgCountDeliveries(db: Queryable): Promise<DeliveryCounts> {
-  const { rows } = await db.query<Record<keyof DeliveryCounts, number>>(`SELECT
+export async function pgCountDeliveries(db: Queryable, who?: Who): Promise<DeliveryCounts> {
+  const perPerson = who?.perPerson === true;
+  const unread = perPerson
+    ? 'trashed_at IS NULL AND NOT EXISTS (SELECT 1 FROM delivery_reads r WHERE r.delivery_id = deliveries.id AND r.person = $1)'
+    : 'trashed_at IS NULL AND read_at IS NULL';
+  const { rows } = await db.query<Record<keyof DeliveryCounts, number>>(
+    `SELECT
       count(*) FILTER (WHERE trashed_at IS NULL) AS inbox,
-      count(*) FILTER (WHERE trashed_at IS NULL AND read_at IS NULL) AS unread,
+      count(*) FILTER (WHERE ${unread}) AS unread,
+      count(*) FILTER (WHERE trashed_at IS NULL AND claimed_by = $1) AS mine,
+      count(*) FILTER (WHERE trashed_at IS NULL AND claimed_by IS NULL) AS unassigned,
       count(*) FILTER (WHERE trashed_at IS NULL AND transferred_at IS NULL) AS "notTransferred",
       count(*) FILTER (WHERE trashed_at IS NULL AND transferred_at IS NOT NULL) AS transferred,
       count(*) FILTER (WHERE trashed_at IS NULL AND unreadable_reason IS NOT NULL) AS unreadable,
       count(*) FILTER (WHERE trashed_at IS NULL AND is_test) AS test,
       count(*) FILTER (WHERE trashed_at IS NOT NULL) AS trash,
       count(*) FILTER (WHERE trashed_at IS NULL AND follow_up_on IS NOT NULL) AS "followUp"
-    FROM deliveries`);
+    FROM deliveries`,
+    [who?.person ?? ''],
+  );
   const r = rows[0];
   if (r === undefined) throw storeError('store-corrupt', 'counts: no row');
   return {
@@ -210,6 +247,8 @@ export async function pgCountDeliveries(db: Queryable): Promise<DeliveryCounts> 
     test: Number(r.test),
     trash: Number(r.trash),
     followUp: Number(r.followUp),
+    mine: Number(r.mine),
+    unassigned: Number(r.unassigned),
   };
 }
 

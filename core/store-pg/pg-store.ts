@@ -32,8 +32,10 @@ import type { FetchLock, ServiceStore } from '../store/service-store.js';
 import type { TrustedCaOrigin, TrustedCaRecord } from '../store/trusted-cas.js';
 import { currentOsUser } from '../store/os-user.js';
 import type {
+  AccountAuditChange,
   AttachmentInfo,
   DeliveryCounts,
+  DeliveryListItem,
   DeliveryPage,
   DeliveryRecord,
   DeliveryRef,
@@ -54,7 +56,20 @@ import { pgAppendAudit, pgReadAudit, pgVerifyAuditChain } from './pg-audit.js';
 import { pgBlobStream, writePgBlob } from './pg-blobs.js';
 import { pgAddTrustedCas, pgCodeLists, pgCodeListsStamp, pgHasIdentity, pgReadIdentity, pgSaveCodeList, pgSaveIdentity, pgTakeFetchLock, pgTrustedCas } from './pg-service-data.js';
 import { fromPgError } from './pg-errors.js';
-import { PG_LIST_COLUMNS, pgCountDeliveries, pgListDeliveries, pgListItem, pgResolveRef, searchParts, searchVector, type PgListRow, type Queryable } from './pg-queries.js';
+import {
+  PG_LIST_COLUMNS,
+  pgCountDeliveries,
+  pgListDeliveries,
+  pgListItem,
+  pgResolveRef,
+  pgWithPersonalReads,
+  searchParts,
+  searchVector,
+  type PgListRow,
+  type Queryable,
+} from './pg-queries.js';
+import type { Who } from '../store/delivery-queries.js';
+import { accountChangeEntry, assertMayTransfer, currentPerson, decideClaim, readsPerPerson, type InboxStep } from '../store/shared-inbox.js';
 import { KEY_CHECK_AAD, KEY_CHECK_TEXT, sealingKeys, sealText, unsealText, type SealingKeys } from './sealing.js';
 
 export interface PgStoreOptions {
@@ -212,6 +227,17 @@ export class PgMailboxStore implements ServiceStore {
     return pgAppendAudit(db, this.osUser, entry);
   }
 
+  /** The person of the running call (core/store/shared-inbox.ts): the service's signed-in person, else the OS user. */
+  private who(): Who {
+    return { person: currentPerson(this.osUser), perPerson: readsPerPerson() };
+  }
+
+  /** Read marks: the one mark ("read by anyone", the state) and the person's own. */
+  private async markReadBy(db: Queryable, id: number, at: number): Promise<void> {
+    await db.query('UPDATE deliveries SET read_at = coalesce(read_at, $2) WHERE id = $1', [id, at]);
+    await db.query('INSERT INTO delivery_reads(delivery_id, person, read_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [id, currentPerson(this.osUser), at]);
+  }
+
   // ---- deliveries in ----
 
   async saveDelivery(delivery: NewDelivery): Promise<SaveResult> {
@@ -366,6 +392,7 @@ export class PgMailboxStore implements ServiceStore {
   }
 
   private async record(db: Queryable, id: number): Promise<DeliveryRecord> {
+    const who = this.who();
     const { rows } = await db.query<
       PgListRow & {
         forwarding_at: number | null;
@@ -391,7 +418,7 @@ export class PgMailboxStore implements ServiceStore {
     const evidence = await this.evidenceOf(db, id, row.message_id);
     const cert = (b64: string | null) => (b64 === null ? null : Buffer.from(b64, 'base64'));
     return {
-      ...pgListItem(row),
+      ...((await pgWithPersonalReads(db, [pgListItem(row, who)], who))[0] as DeliveryListItem),
       senderCertificate: cert(evidence.senderCertificate),
       addresseeCertificate: cert(evidence.addresseeCertificate),
       processCard: {
@@ -446,18 +473,18 @@ export class PgMailboxStore implements ServiceStore {
   openDelivery(ref: DeliveryRef): Promise<DeliveryRecord> {
     return this.write('open message', async (db) => {
       const { id, messageId } = await pgResolveRef(db, ref, true);
-      await db.query('UPDATE deliveries SET read_at = coalesce(read_at, $2) WHERE id = $1', [id, Date.now()]);
+      await this.markReadBy(db, id, Date.now());
       await this.audit(db, { action: 'opened', deliveryId: id, messageId });
       return this.record(db, id);
     });
   }
 
   list(query: ListQuery = {}): Promise<DeliveryPage> {
-    return this.read('list messages', (db) => pgListDeliveries(db, query));
+    return this.read('list messages', (db) => pgListDeliveries(db, query, this.who()));
   }
 
   counts(): Promise<DeliveryCounts> {
-    return this.read('count messages', (db) => pgCountDeliveries(db));
+    return this.read('count messages', (db) => pgCountDeliveries(db, this.who()));
   }
 
   async openContent(ref: DeliveryRef): Promise<Readable> {
@@ -494,13 +521,16 @@ export class PgMailboxStore implements ServiceStore {
 
   async markRead(ref: DeliveryRef): Promise<void> {
     await this.write('mark read', async (db) => {
-      await db.query('UPDATE deliveries SET read_at = coalesce(read_at, $2) WHERE id = $1', [(await pgResolveRef(db, ref)).id, Date.now()]);
+      await this.markReadBy(db, (await pgResolveRef(db, ref)).id, Date.now());
     });
   }
 
   async markUnread(ref: DeliveryRef): Promise<void> {
     await this.write('mark unread', async (db) => {
-      await db.query('UPDATE deliveries SET read_at = NULL WHERE id = $1', [(await pgResolveRef(db, ref)).id]);
+      const { id } = await pgResolveRef(db, ref);
+      // per person (the service): only this person's mark goes; without a person the one mark is cleared, as before
+      if (!readsPerPerson()) await db.query('UPDATE deliveries SET read_at = NULL WHERE id = $1', [id]);
+      await db.query('DELETE FROM delivery_reads WHERE delivery_id = $1 AND person = $2', [id, currentPerson(this.osUser)]);
     });
   }
 
@@ -508,7 +538,8 @@ export class PgMailboxStore implements ServiceStore {
     await this.write('record export', async (db) => {
       const { id, messageId } = await pgResolveRef(db, ref, true);
       const now = Date.now();
-      await db.query('UPDATE deliveries SET exported_at = $2, read_at = coalesce(read_at, $2) WHERE id = $1', [id, now]);
+      await db.query('UPDATE deliveries SET exported_at = $2 WHERE id = $1', [id, now]);
+      await this.markReadBy(db, id, now);
       await this.audit(db, { action: 'exported', deliveryId: id, messageId, detail: auditDetail({ format: technicalDetail(detail) }) });
     });
   }
@@ -524,10 +555,34 @@ export class PgMailboxStore implements ServiceStore {
     await this.write('mark transferred', async (db) => {
       const { id, messageId } = await pgResolveRef(db, ref, true);
       const now = Date.now();
+      const me = currentPerson(this.osUser);
+      const { rows } = await db.query<{ claimed_by: string | null }>('SELECT claimed_by FROM deliveries WHERE id = $1', [id]);
+      assertMayTransfer(rows[0]?.claimed_by ?? null, me, id);
       const changed = transferred
-        ? (await db.query('UPDATE deliveries SET transferred_at = $2, read_at = coalesce(read_at, $2) WHERE id = $1 AND transferred_at IS NULL', [id, now])).rowCount
-        : (await db.query('UPDATE deliveries SET transferred_at = NULL WHERE id = $1 AND transferred_at IS NOT NULL', [id])).rowCount;
+        ? (await db.query('UPDATE deliveries SET transferred_at = $2, transferred_by = $3 WHERE id = $1 AND transferred_at IS NULL', [id, now, me])).rowCount
+        : (await db.query('UPDATE deliveries SET transferred_at = NULL, transferred_by = NULL WHERE id = $1 AND transferred_at IS NOT NULL', [id])).rowCount;
+      if (transferred) await this.markReadBy(db, id, now);
       if ((changed ?? 0) > 0) await this.audit(db, { action: transferred ? 'marked-transferred' : 'unmarked-transferred', deliveryId: id, messageId });
+    });
+  }
+
+  claimStep(ref: DeliveryRef, step: InboxStep): Promise<DeliveryRecord> {
+    return this.write('shared inbox', async (db) => {
+      // the row locked: two persons claiming at the same moment are decided one after the other
+      const { id, messageId } = await pgResolveRef(db, ref, true);
+      const { rows } = await db.query<{ claimed_by: string | null }>('SELECT claimed_by FROM deliveries WHERE id = $1', [id]);
+      const { next, entry } = decideClaim(rows[0]?.claimed_by ?? null, currentPerson(this.osUser), step, { deliveryId: id, messageId });
+      if (entry !== undefined) {
+        await db.query('UPDATE deliveries SET claimed_by = $2, claimed_at = $3 WHERE id = $1', [id, next, next === null ? null : Date.now()]);
+        await this.audit(db, entry);
+      }
+      return this.record(db, id);
+    });
+  }
+
+  async recordAccountChange(change: AccountAuditChange): Promise<void> {
+    await this.write('record account change', async (db) => {
+      await this.audit(db, accountChangeEntry(change));
     });
   }
 

@@ -29,6 +29,11 @@ export const AUDIT_ACTIONS = [
   'follow-up-cleared',
   'handed-over',
   'handover-refused',
+  'claimed',
+  'claim-released',
+  'claim-handed',
+  'claim-taken-over',
+  'account-changed',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -113,6 +113,18 @@ const ACTION_WORDS: Readonly<Record<AuditAction, Words>> = {
   'follow-up-cleared': { de: 'Wiedervorlage aufgehoben', en: 'Follow-up removed' },
   'handed-over': { de: 'An das Fachverfahren übergeben', en: 'Handed over to the case system' },
   'handover-refused': { de: 'Übergabe an das Fachverfahren nicht möglich', en: 'Hand-over to the case system not possible' },
+  claimed: { de: 'In Bearbeitung genommen', en: 'Claimed for work' },
+  'claim-released': { de: 'Bearbeitung freigegeben', en: 'Released from work' },
+  'claim-handed': { de: 'An Kollegin oder Kollegen übergeben', en: 'Handed to a colleague' },
+  'claim-taken-over': { de: 'Bearbeitung übernommen', en: 'Work taken over' },
+  'account-changed': { de: 'Konto des Abrufdienstes geändert', en: 'Account of the fetch service changed' },
+};
+
+/** The roles of postfach serve (core/serve/roles.ts ROLE_WORDS; the store does not import the service). */
+const ACCOUNT_ROLES: Readonly<Record<string, Words>> = {
+  sachbearbeitung: { de: 'Sachbearbeitung', en: 'Caseworker' },
+  leitung: { de: 'Leitung', en: 'Head of office' },
+  it: { de: 'IT', en: 'IT' },
 };
 
 const CA_ORIGINS: Readonly<Record<string, Words>> = {
@@ -248,6 +260,35 @@ function specific(action: string, p: AuditParams): Words | undefined {
       return p.again === true
         ? { de: `Erneut an das Fachverfahren übergeben (Ordner ${String(p.folder)})`, en: `Handed over to the case system again (folder ${String(p.folder)})` }
         : { de: `An das Fachverfahren übergeben (Ordner ${String(p.folder)})`, en: `Handed over to the case system (folder ${String(p.folder)})` };
+    case 'claim-handed':
+      return typeof p.to === 'string'
+        ? {
+            de: `An ${p.to} übergeben${typeof p.from === 'string' ? ` (bisher bei ${p.from})` : ''}`,
+            en: `Handed to ${p.to}${typeof p.from === 'string' ? ` (was with ${p.from})` : ''}`,
+          }
+        : undefined;
+    case 'account-changed': {
+      const account = String(p.account);
+      const role = ACCOUNT_ROLES[String(p.role)] ?? { de: String(p.role), en: String(p.role) };
+      switch (p.event) {
+        case 'created':
+          return { de: `Konto ${account} angelegt (Rolle ${role.de})`, en: `Account ${account} created (role ${role.en})` };
+        case 'disabled':
+          return { de: `Konto ${account} gesperrt`, en: `Account ${account} disabled` };
+        case 'enabled':
+          return { de: `Konto ${account} wieder freigegeben`, en: `Account ${account} enabled again` };
+        case 'password-set':
+          return { de: `Neues Passwort für Konto ${account} gesetzt, Fehlversuchssperre aufgehoben`, en: `New password set for account ${account}, lockout lifted` };
+        case 'role-changed':
+          return { de: `Rolle von Konto ${account} auf ${role.de} geändert`, en: `Role of account ${account} changed to ${role.en}` };
+        case 'locked':
+          return { de: `Konto ${account} nach mehreren Fehlversuchen vorübergehend gesperrt`, en: `Account ${account} locked for a while after several failed attempts` };
+        default:
+          return undefined;
+      }
+    }
+    case 'claim-taken-over':
+      return typeof p.from === 'string' ? { de: `Bearbeitung von ${p.from} übernommen`, en: `Work taken over from ${p.from}` } : undefined;
     case 'handover-refused':
       return {
         de: `Übergabe an das Fachverfahren nicht möglich (${String(p.reason)}): nur eine Fehlerdatei geschrieben`,

@@ -11,6 +11,12 @@ import { decodeNames } from './applicant-names.js';
 import { ftsQuery, ftsTerms } from './search-text.js';
 import { isoOrNull, toMillis } from './time.js';
 
+/** The person a read answers for (shared-inbox.ts): whose claim is "mine", and whether read marks are per person. */
+export interface Who {
+  readonly person: string;
+  readonly perPerson: boolean;
+}
+
 interface ListRow {
   id: number;
   message_id: string;
@@ -34,14 +40,18 @@ interface ListRow {
   fetched_at: number;
   aktenzeichen: string | null;
   follow_up_on: string | null;
+  claimed_by: string | null;
+  claimed_at: number | null;
+  transfer_at: number | null;
+  transferred_by: string | null;
 }
 
 const LIST_COLUMNS = `d.id, d.message_id, d.subject, d.creation_at, d.eingang, d.applicants, d.applicant_parts, d.benefit_code, d.benefit_text,
   d.application_date, d.is_test, d.attachment_count, d.signature_status, d.state_rank, d.read_at, d.unreadable_reason, d.unreadable_kind, d.legal_hold,
   CASE WHEN json_valid(d.creation_check) THEN json_extract(d.creation_check, '$.check.code') END AS creation_check_code, d.fetched_at,
-  d.aktenzeichen, d.follow_up_on`;
+  d.aktenzeichen, d.follow_up_on, d.claimed_by, d.claimed_at, d.transferred_at AS transfer_at, d.transferred_by`;
 
-function listItem(row: ListRow): DeliveryListItem {
+function listItem(row: ListRow, who: Who | undefined): DeliveryListItem {
   return {
     id: row.id,
     messageId: row.message_id,
@@ -65,7 +75,25 @@ function listItem(row: ListRow): DeliveryListItem {
     legalHold: row.legal_hold === 1,
     aktenzeichen: row.aktenzeichen,
     followUpOn: row.follow_up_on,
+    claim: row.claimed_by === null ? null : { by: row.claimed_by, at: new Date(row.claimed_at ?? 0).toISOString(), mine: who !== undefined && row.claimed_by === who.person },
+    transfer: row.transfer_at === null ? null : { by: row.transferred_by, at: new Date(row.transfer_at).toISOString() },
   };
+}
+
+/** Per person (the service): `unread` of each item is whether this person has read it (delivery_reads). */
+function withPersonalReads(db: Db, items: DeliveryListItem[], who: Who | undefined): DeliveryListItem[] {
+  if (who === undefined || !who.perPerson || items.length === 0) return items;
+  const read = new Set(
+    (
+      stmt(db, `SELECT delivery_id FROM delivery_reads WHERE person = ? AND delivery_id IN (SELECT value FROM json_each(?))`).all(
+        who.person,
+        JSON.stringify(items.map((i) => i.id)),
+      ) as Array<{
+        delivery_id: number;
+      }>
+    ).map((r) => r.delivery_id),
+  );
+  return items.map((i) => ({ ...i, unread: !read.has(i.id) }));
 }
 
 const ORDER: Record<SortKey, string> = {
@@ -90,13 +118,21 @@ interface Where {
   readonly searching: boolean;
 }
 
-function where(db: Db, query: ListQuery): Where {
+function where(db: Db, query: ListQuery, who: Who | undefined): Where {
   const conditions: string[] = [query.trash === true ? 'd.trashed_at IS NOT NULL' : 'd.trashed_at IS NULL'];
   const params: unknown[] = [];
   const flag = (value: boolean | undefined, yes: string, no: string): void => {
     if (value !== undefined) conditions.push(value ? yes : no);
   };
-  flag(query.unread, 'd.read_at IS NULL', 'd.read_at IS NOT NULL');
+  if (query.unread !== undefined && who?.perPerson === true) {
+    conditions.push(`${query.unread ? 'NOT ' : ''}EXISTS (SELECT 1 FROM delivery_reads r WHERE r.delivery_id = d.id AND r.person = ?)`);
+    params.push(who.person);
+  } else flag(query.unread, 'd.read_at IS NULL', 'd.read_at IS NOT NULL');
+  if (query.view === 'mine') {
+    conditions.push('d.claimed_by = ?');
+    params.push(who?.person ?? '');
+  } else if (query.view === 'unassigned') conditions.push('d.claimed_by IS NULL');
+  else if (query.view !== undefined) throw storeError('store-invalid-input', 'list: unknown view');
   flag(query.withAttachments, 'd.attachment_count > 0', 'd.attachment_count = 0');
   flag(query.notTransferred, 'd.transferred_at IS NULL', 'd.transferred_at IS NOT NULL');
   flag(query.transferred, 'd.transferred_at IS NOT NULL', 'd.transferred_at IS NULL');
@@ -152,14 +188,14 @@ function where(db: Db, query: ListQuery): Where {
   };
 }
 
-export function listDeliveries(db: Db, query: ListQuery = {}): DeliveryPage {
+export function listDeliveries(db: Db, query: ListQuery = {}, who?: Who): DeliveryPage {
   const sort = query.sort ?? 'eingang';
   if (!(sort in ORDER)) throw storeError('store-invalid-input', 'list: unknown sort key');
   const descending = query.descending ?? sort === 'eingang';
   const dir = descending ? 'DESC' : 'ASC';
   const limit = Math.min(Math.max(Math.trunc(query.limit ?? 50), 1), MAX_PAGE);
   const offset = Math.max(Math.trunc(query.offset ?? 0), 0);
-  const w = where(db, query);
+  const w = where(db, query, who);
   const orderBy = sort === 'eingang' ? `d.eingang ${dir}, d.id ${dir}` : `${ORDER[sort]} ${dir}, d.eingang ${dir}, d.id ${dir}`;
   const rows = stmt(db, `${w.with}SELECT ${LIST_COLUMNS} FROM ${w.from} WHERE ${w.sql} ORDER BY ${orderBy} LIMIT ? OFFSET ?`).all(
     ...w.withParams,
@@ -184,23 +220,42 @@ export function listDeliveries(db: Db, query: ListQuery = {}): DeliveryPage {
       (moment) => (stmt(db, `${w.with}SELECT count(*) AS n FROM ${w.from} WHERE ${w.sql} AND d.eingang >= ?`).get(...w.withParams, ...w.params, moment) as { n: number }).n,
     );
   }
-  return { items: rows.map(listItem), total, offset, ...(countFrom.length > 0 ? { atOrAfter } : {}) };
+  return {
+    items: withPersonalReads(
+      db,
+      rows.map((r) => listItem(r, who)),
+      who,
+    ),
+    total,
+    offset,
+    ...(countFrom.length > 0 ? { atOrAfter } : {}),
+  };
 }
 
-export function countDeliveries(db: Db): DeliveryCounts {
+export function countDeliveries(db: Db, who?: Who): DeliveryCounts {
   // one count per folder, each answered from its partial index (migration 5) instead of one scan of the table
   const count = (where: string): number => (stmt(db, `SELECT count(*) AS n FROM deliveries WHERE ${where}`).get() as { n: number }).n;
   const inbox = count('trashed_at IS NULL');
   const notTransferred = count('trashed_at IS NULL AND transferred_at IS NULL');
   return {
     inbox,
-    unread: count('trashed_at IS NULL AND read_at IS NULL'),
+    unread:
+      who?.perPerson === true
+        ? (
+            stmt(
+              db,
+              'SELECT count(*) AS n FROM deliveries d WHERE d.trashed_at IS NULL AND NOT EXISTS (SELECT 1 FROM delivery_reads r WHERE r.delivery_id = d.id AND r.person = ?)',
+            ).get(who.person) as { n: number }
+          ).n
+        : count('trashed_at IS NULL AND read_at IS NULL'),
     notTransferred,
     transferred: inbox - notTransferred,
     unreadable: count('trashed_at IS NULL AND unreadable_reason IS NOT NULL'),
     test: count('trashed_at IS NULL AND is_test = 1'),
     trash: count('trashed_at IS NOT NULL'),
     followUp: count('trashed_at IS NULL AND follow_up_on IS NOT NULL'),
+    mine: (stmt(db, 'SELECT count(*) AS n FROM deliveries WHERE trashed_at IS NULL AND claimed_by = ?').get(who?.person ?? '') as { n: number }).n,
+    unassigned: count('trashed_at IS NULL AND claimed_by IS NULL'),
   };
 }
 
@@ -260,7 +315,7 @@ export function attachmentsOf(db: Db, deliveryId: number): AttachmentInfo[] {
   ).map((a) => ({ id: a.id, position: a.position, name: a.name, mimeType: a.mime_type, size: a.size, sha256: a.sha256.toString('hex'), coverage: parseJson(a.coverage) }));
 }
 
-export function getDeliveryRecord(db: Db, id: number): DeliveryRecord {
+export function getDeliveryRecord(db: Db, id: number, who?: Who): DeliveryRecord {
   const row = stmt(
     db,
     `SELECT ${LIST_COLUMNS}, d.forwarding_at, d.reception_at, d.creation_check, d.exported_at, d.transferred_at, d.trashed_at, d.checklist, d.note,
@@ -270,7 +325,7 @@ export function getDeliveryRecord(db: Db, id: number): DeliveryRecord {
   ).get(id) as DetailRow | undefined;
   if (row === undefined) throw storeError('store-unknown-message', `no message with store id ${id}`);
   return {
-    ...listItem(row),
+    ...(withPersonalReads(db, [listItem(row, who)], who)[0] as DeliveryListItem),
     senderCertificate: row.sender_cert,
     addresseeCertificate: row.addressee_cert,
     processCard: {

@@ -15,6 +15,7 @@
  * | `store-too-new` | the store was written by a newer program version |
  * | `store-unknown-message` | no message with that id |
  * | `store-legal-hold` | the message is on legal hold and may not be deleted |
+ * | `store-claimed` | a colleague works on the message (shared inbox): release, hand-over or taking over first |
  * | `store-last-key-wrapper` | removing the only remaining way to open the store |
  * | `store-invalid-input` | the caller handed over something the store cannot keep (a bug in the caller) |
  * | `store-io` | any other file-system failure (permissions, ...) |
@@ -37,6 +38,7 @@ export type StoreErrorKind =
   | 'store-too-new'
   | 'store-unknown-message'
   | 'store-legal-hold'
+  | 'store-claimed'
   | 'store-last-key-wrapper'
   | 'store-invalid-input'
   | 'store-io'
@@ -90,6 +92,10 @@ const texts: Record<StoreErrorKind, UserText> = {
   'store-legal-hold': {
     de: 'Die Nachricht ist zur Aufbewahrung gesperrt und darf nicht gelöscht werden.',
     en: 'The message is on legal hold and may not be deleted.',
+  },
+  'store-claimed': {
+    de: 'Diese Nachricht ist bei einer Kollegin oder einem Kollegen in Bearbeitung. Sie bleibt unverändert.',
+    en: 'A colleague is working on this message. It stays unchanged.',
   },
   'store-last-key-wrapper': {
     de: 'Das ist der letzte Weg, den Datenspeicher zu öffnen; er kann nicht entfernt werden.',

@@ -11,7 +11,9 @@
 import type { Readable } from 'node:stream';
 import type { AuditEntry, AuditQuery, AuditVerification } from './audit-log.js';
 import type { CaseWork, CaseWorkPatch } from './case-work.js';
+import type { InboxStep } from './shared-inbox.js';
 import type {
+  AccountAuditChange,
   DeliveryCounts,
   DeliveryPage,
   DeliveryRecord,
@@ -66,6 +68,13 @@ export interface MailboxStore {
   setLegalHold(ref: DeliveryRef, hold: boolean): Promise<void>;
   /** Deletes for good (refused while on legal hold). */
   deletePermanently(ref: DeliveryRef): Promise<void>;
+
+  // ---- the shared inbox (issue 13): the person is the call's audit actor, else the store's OS user ----
+  /** Claim, release, hand to a colleague or take over (shared-inbox.ts); the record as the person now sees it. */
+  claimStep(ref: DeliveryRef, step: InboxStep): Promise<DeliveryRecord>;
+
+  /** `postfach serve`: a change of a personal account into the audit log (the call's actor made it). */
+  recordAccountChange(change: AccountAuditChange): Promise<void>;
 
   // ---- audit log ----
   auditEntries(query?: AuditQuery): Promise<AuditEntry[]>;

@@ -127,6 +127,10 @@ export interface DeliveryListItem {
   readonly aktenzeichen: string | null;
   /** Wiedervorlage: the office's day it is due ("2026-12-10"); null: not flagged. */
   readonly followUpOn: string | null;
+  /** Shared inbox (schema 17): who works on it now ("in Bearbeitung durch …"), as the audit log names them; null: nobody. */
+  readonly claim?: { readonly by: string; readonly at: string; readonly mine: boolean } | null;
+  /** Who marked it "übertragen" and when; null: not transferred (by: null for marks made before schema 17). */
+  readonly transfer?: { readonly by: string | null; readonly at: string } | null;
 }
 
 export interface AttachmentInfo {
@@ -188,6 +192,8 @@ export interface ListQuery {
   readonly legalHold?: boolean;
   /** true: only those flagged for a Wiedervorlage. */
   readonly followUp?: boolean;
+  /** Shared inbox: "mine" — claimed by the person of the call; "unassigned" — claimed by nobody. */
+  readonly view?: 'mine' | 'unassigned';
   /**
    * For grouping the list by Eingang day: for each of these moments, how many rows of the query have their Eingang
    * at or after it (`DeliveryPage.atOrAfter`). At most 12.
@@ -223,6 +229,9 @@ export interface DeliveryCounts {
   readonly trash: number;
   /** Flagged for a Wiedervorlage (outside the Papierkorb). */
   readonly followUp: number;
+  /** Shared inbox (outside the Papierkorb): claimed by the person of the call, and by nobody. */
+  readonly mine?: number;
+  readonly unassigned?: number;
 }
 
 export interface StoreSettings {
@@ -242,3 +251,15 @@ export interface RetentionCandidate {
 
 /** A delivery named by store id or by OSCI message id. */
 export type DeliveryRef = number | { readonly messageId: string };
+
+/**
+ * A change of a personal account of `postfach serve` for the audit log (the person who made it is the call's audit
+ * actor): `at` when it was made, `id` its id in the account file. Staff account names only, never an applicant's.
+ */
+export interface AccountAuditChange {
+  readonly id: string;
+  readonly at: string;
+  readonly event: 'created' | 'disabled' | 'enabled' | 'password-set' | 'role-changed' | 'locked';
+  readonly account: string;
+  readonly role?: string | undefined;
+}

@@ -6,7 +6,8 @@
 import type { Readable } from 'node:stream';
 import type { AuditEntry, AuditQuery, AuditVerification } from './audit-log.js';
 import type { CaseWork, CaseWorkPatch } from './case-work.js';
-import type { MailboxRetentionResult } from './mailbox-store.js';
+import type { InboxStep } from './shared-inbox.js';
+import type { MailboxRetentionResult, MailboxStore } from './mailbox-store.js';
 import type { CodeListSaveResult, NewCodeList, StoredCodeList } from './code-lists.js';
 import type { MailboxIdentityRecord } from './mailbox-identity.js';
 import { assertNoServiceElsewhere } from './serve-lock.js';
@@ -14,6 +15,7 @@ import type { FetchLock, ServiceStore } from './service-store.js';
 import type { TrustedCaOrigin, TrustedCaRecord } from './trusted-cas.js';
 import type { PostfachStore } from './store.js';
 import type {
+  AccountAuditChange,
   DeliveryCounts,
   DeliveryPage,
   DeliveryRecord,
@@ -103,6 +105,12 @@ export class SqliteMailboxStore implements ServiceStore {
   }
   deletePermanently(ref: DeliveryRef): Promise<void> {
     return this.store.deletePermanently(ref);
+  }
+  claimStep(ref: DeliveryRef, step: InboxStep): Promise<DeliveryRecord> {
+    return call(() => this.store.claimStep(ref, step));
+  }
+  recordAccountChange(change: AccountAuditChange): Promise<void> {
+    return call(() => this.store.recordAccountChange(change));
   }
   auditEntries(query?: AuditQuery): Promise<AuditEntry[]> {
     return call(() => this.store.auditEntries(query));

@@ -28,7 +28,8 @@ import { openEncryptedDatabase, type Db } from './database.js';
 import { deleteDeliveryRows } from './deletion.js';
 import { readCaseWork, writeCaseWork, type CaseWork, type CaseWorkPatch } from './case-work.js';
 import { pendingHandovers, readHandover, startHandover, writeHandover, type HandoverRecord, type HandoverState, type PendingHandover } from './handover-state.js';
-import { countDeliveries, deliveriesNamed, getDeliveryRecord, listDeliveries, resolveRef } from './delivery-queries.js';
+import { countDeliveries, deliveriesNamed, getDeliveryRecord, listDeliveries, resolveRef, type Who } from './delivery-queries.js';
+import { accountChangeEntry, assertMayTransfer, currentPerson, decideClaim, readsPerPerson, type InboxStep } from './shared-inbox.js';
 import { saveDelivery, type WriterContext } from './delivery-writer.js';
 import { fromFsError, fromSqliteError, storeError } from './errors.js';
 import { readKeyFile } from './key-file.js';
@@ -87,6 +88,7 @@ import type {
   SaveResult,
   StoreSettings,
   TimeInput,
+  AccountAuditChange,
 } from './records.js';
 import { planRetention, readSettings, writeSettings } from './retention.js';
 import { toMillis, toMillisOrNull } from './time.js';
@@ -307,6 +309,17 @@ export class PostfachStore {
     appendAudit(db, this.osUser, entry);
   }
 
+  /** The person of the running call (shared-inbox.ts): the service's signed-in person, else the OS user. */
+  private who(): Who {
+    return { person: currentPerson(this.osUser), perPerson: readsPerPerson() };
+  }
+
+  /** Read marks: the one mark of the single-PC mode ("read by anyone", the state), and the person's own. */
+  private markReadBy(db: Db, id: number, at: number): void {
+    stmt(db, 'UPDATE deliveries SET read_at = coalesce(read_at, ?) WHERE id = ?').run(at, id);
+    stmt(db, 'INSERT INTO delivery_reads(delivery_id, person, read_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING').run(id, currentPerson(this.osUser), at);
+  }
+
   // ---- deliveries in ----
 
   /**
@@ -344,25 +357,25 @@ export class PostfachStore {
 
   /** The full record, without audit (for the fetch engine and internal use). What a person opens goes through openDelivery. */
   getDelivery(ref: DeliveryRef): DeliveryRecord {
-    return this.run('get message', (db) => getDeliveryRecord(db, resolveRef(db, ref).id));
+    return this.run('get message', (db) => getDeliveryRecord(db, resolveRef(db, ref).id, this.who()));
   }
 
   /** A caseworker opens a message: audited as "opened", marked read. */
   openDelivery(ref: DeliveryRef): DeliveryRecord {
     return this.write('open message', (db) => {
       const { id, messageId } = resolveRef(db, ref);
-      stmt(db, 'UPDATE deliveries SET read_at = coalesce(read_at, ?) WHERE id = ?').run(Date.now(), id);
+      this.markReadBy(db, id, Date.now());
       this.audit(db, { action: 'opened', deliveryId: id, messageId });
-      return getDeliveryRecord(db, id);
+      return getDeliveryRecord(db, id, this.who());
     });
   }
 
   list(query: ListQuery = {}): DeliveryPage {
-    return this.run('list messages', (db) => listDeliveries(db, query));
+    return this.run('list messages', (db) => listDeliveries(db, query, this.who()));
   }
 
   counts(): DeliveryCounts {
-    return this.run('count messages', (db) => countDeliveries(db));
+    return this.run('count messages', (db) => countDeliveries(db, this.who()));
   }
 
   /** The content exactly as received, as a stream (each chunk authenticated before it is passed on). */
@@ -405,13 +418,16 @@ export class PostfachStore {
   /** Marks a message read without opening it (no "opened" audit entry: nobody saw the content). */
   markRead(ref: DeliveryRef): void {
     this.write('mark read', (db) => {
-      stmt(db, 'UPDATE deliveries SET read_at = coalesce(read_at, ?) WHERE id = ?').run(Date.now(), resolveRef(db, ref).id);
+      this.markReadBy(db, resolveRef(db, ref).id, Date.now());
     });
   }
 
   markUnread(ref: DeliveryRef): void {
     this.write('mark unread', (db) => {
-      stmt(db, 'UPDATE deliveries SET read_at = NULL WHERE id = ?').run(resolveRef(db, ref).id);
+      const { id } = resolveRef(db, ref);
+      // per person (the service): only this person's mark goes; the single-PC mode clears its one mark, as before
+      if (!readsPerPerson()) stmt(db, 'UPDATE deliveries SET read_at = NULL WHERE id = ?').run(id);
+      stmt(db, 'DELETE FROM delivery_reads WHERE delivery_id = ? AND person = ?').run(id, currentPerson(this.osUser));
     });
   }
 
@@ -420,7 +436,8 @@ export class PostfachStore {
     this.write('record export', (db) => {
       const { id, messageId } = resolveRef(db, ref);
       // exported means seen: it leaves "ungelesen" as well
-      stmt(db, 'UPDATE deliveries SET exported_at = ?, read_at = coalesce(read_at, ?) WHERE id = ?').run(Date.now(), Date.now(), id);
+      stmt(db, 'UPDATE deliveries SET exported_at = ? WHERE id = ?').run(Date.now(), id);
+      this.markReadBy(db, id, Date.now());
       this.audit(db, { action: 'exported', deliveryId: id, messageId, detail: auditDetail({ format: technicalDetail(detail) }) });
     });
   }
@@ -435,11 +452,36 @@ export class PostfachStore {
   markTransferred(ref: DeliveryRef, transferred = true): void {
     this.write('mark transferred', (db) => {
       const { id, messageId } = resolveRef(db, ref);
+      const me = currentPerson(this.osUser);
+      assertMayTransfer((stmt(db, 'SELECT claimed_by FROM deliveries WHERE id = ?').get(id) as { claimed_by: string | null }).claimed_by, me, id);
       const changed = transferred
-        ? stmt(db, 'UPDATE deliveries SET transferred_at = ?, read_at = coalesce(read_at, ?) WHERE id = ? AND transferred_at IS NULL').run(Date.now(), Date.now(), id).changes
-        : stmt(db, 'UPDATE deliveries SET transferred_at = NULL WHERE id = ? AND transferred_at IS NOT NULL').run(id).changes;
+        ? stmt(db, 'UPDATE deliveries SET transferred_at = ?, transferred_by = ? WHERE id = ? AND transferred_at IS NULL').run(Date.now(), me, id).changes
+        : stmt(db, 'UPDATE deliveries SET transferred_at = NULL, transferred_by = NULL WHERE id = ? AND transferred_at IS NOT NULL').run(id).changes;
+      if (transferred) this.markReadBy(db, id, Date.now());
       if (changed > 0) this.audit(db, { action: transferred ? 'marked-transferred' : 'unmarked-transferred', deliveryId: id, messageId });
     });
+  }
+
+  /**
+   * Shared inbox: claim, release, hand to a colleague (`to`: the person as the audit log names them) or take over a
+   * colleague's claim (shared-inbox.ts decides; a colleague's claim is refused, never overridden silently).
+   */
+  claimStep(ref: DeliveryRef, step: InboxStep): DeliveryRecord {
+    return this.write('shared inbox', (db) => {
+      const { id, messageId } = resolveRef(db, ref);
+      const current = (stmt(db, 'SELECT claimed_by FROM deliveries WHERE id = ?').get(id) as { claimed_by: string | null }).claimed_by;
+      const { next, entry } = decideClaim(current, currentPerson(this.osUser), step, { deliveryId: id, messageId });
+      if (entry !== undefined) {
+        stmt(db, 'UPDATE deliveries SET claimed_by = ?, claimed_at = ? WHERE id = ?').run(next, next === null ? null : Date.now(), id);
+        this.audit(db, entry);
+      }
+      return getDeliveryRecord(db, id, this.who());
+    });
+  }
+
+  /** `postfach serve`: a change of a personal account into the audit log (the actor: who made it). */
+  recordAccountChange(change: AccountAuditChange): void {
+    this.write('record account change', (db) => this.audit(db, accountChangeEntry(change)));
   }
 
   /** Which checklist sections were ticked (ids defined by the UI, e.g. "person", "einkommen"). */

@@ -120,6 +120,8 @@ async function emptyStoreAt(version: number): Promise<{ dbPath: string; paths: R
 async function storeAtVersion(version: number): Promise<string> {
   const { dbPath, paths, db } = await emptyStoreAt(version);
   if (version >= 1) await seedDeliveries(db, paths.filesDir);
+  // a program of schema 16 or later writes the English code (migration 16 converts only older stores)
+  if (version >= 16) db.prepare("UPDATE deliveries SET signature_status = 'invalid' WHERE signature_status = 'ungueltig'").run();
   if (version >= 2) seedAudit(db);
   if (version >= 3) seedSearch(db);
   db.close();

@@ -93,7 +93,7 @@ describe('list', () => {
   });
 
   it('counts for the folder pane', () => {
-    expect(store.counts()).toEqual({ inbox: 37, unread: 17, notTransferred: 32, transferred: 5, unreadable: 1, test: 4, trash: 3, followUp: 0 });
+    expect(store.counts()).toEqual({ inbox: 37, unread: 17, notTransferred: 32, transferred: 5, unreadable: 1, test: 4, trash: 3, followUp: 0, mine: 0, unassigned: 37 });
   });
 
   it('restoring from the Papierkorb brings the previous state back', () => {

@@ -232,6 +232,8 @@ export const listQuerySchema = z.strictObject({
   legalHold: z.boolean().optional(),
   /** true: only those flagged for a Wiedervorlage. */
   followUp: z.boolean().optional(),
+  /** Shared inbox (contract/inbox.ts): "Meine" — claimed by the caller; "Nicht zugewiesen" — claimed by nobody. */
+  view: z.enum(['mine', 'unassigned']).optional(),
   /** Eingang from (inclusive) / to (exclusive), ISO 8601. */
   from: isoTime.optional(),
   to: isoTime.optional(),
@@ -284,6 +286,10 @@ export const messageListItemSchema = z.strictObject({
   aktenzeichen: caseWorkSchema.shape.aktenzeichen,
   /** Wiedervorlage day; null: not flagged. */
   followUpOn: officeDaySchema.nullable(),
+  /** Shared inbox: who works on it ("in Bearbeitung durch …", `mine`: the caller), since when; null: nobody. */
+  claim: z.strictObject({ by: shortText, at: isoTime, mine: z.boolean() }).nullable().optional(),
+  /** Who marked it "übertragen" (null: before schema 17) and when; null: not transferred. */
+  transfer: z.strictObject({ by: shortText.nullable(), at: isoTime }).nullable().optional(),
 });
 export type MessageListItem = z.infer<typeof messageListItemSchema>;
 
@@ -305,6 +311,9 @@ export const countsSchema = z.strictObject({
   trash: count,
   /** Flagged for a Wiedervorlage. */
   followUp: count,
+  /** Shared inbox: claimed by the caller, and by nobody. */
+  mine: count.optional(),
+  unassigned: count.optional(),
 });
 
 /** One signature check in plain words, with the technical detail for IT beside it. */

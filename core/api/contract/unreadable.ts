@@ -54,6 +54,7 @@ const REASONS = {
   'store-key-unavailable': OTHER,
   'store-last-key-wrapper': OTHER,
   'store-legal-hold': OTHER,
+  'store-claimed': OTHER,
   'store-not-found': OTHER,
   'store-not-open': OTHER,
   'store-too-new': OTHER,

@@ -9,7 +9,7 @@ import { inspectionVerdict, UNREADABLE_KIND_PATTERN, type CertificateFacts, type
 import { both, coverageSentence, signatureSentence, type EvidenceWords, type Language } from '../../domain/words/index.js';
 import { listNames } from '../../mailbox/list-names.js';
 import type { MessageFacts } from '../../mailbox/message-detail.js';
-import type { DeliveryListItem } from '../../store/index.js';
+import { personName, type DeliveryListItem } from '../../store/index.js';
 import { clipText } from '../../text-bounds.js';
 import { DEFAULT_OFFICE_TIME_ZONE, officeTime } from '../../time/office-time.js';
 import { creationCheckCodeSchema } from '../contract/legal-time.js';
@@ -60,6 +60,11 @@ export function listItemDto(item: DeliveryListItem): MessageListItem {
     legalHold: item.legalHold,
     aktenzeichen: item.aktenzeichen === null ? null : clipText(item.aktenzeichen, 100),
     followUpOn: item.followUpOn,
+    // the shared inbox: persons shown by name (a service account without its `serve:` mark)
+    ...(item.claim === undefined ? {} : { claim: item.claim === null ? null : { ...item.claim, by: clipText(personName(item.claim.by), 200) } }),
+    ...(item.transfer === undefined
+      ? {}
+      : { transfer: item.transfer === null ? null : { by: item.transfer.by === null ? null : clipText(personName(item.transfer.by), 200), at: item.transfer.at } }),
   });
 }
 

@@ -20,6 +20,7 @@ import { migration013 } from './013-evidence-codes.js';
 import { migration014 } from './014-case-work.js';
 import { migration015 } from './015-handover.js';
 import { migration016 } from './016-english-tokens.js';
+import { migration017 } from './017-shared-inbox.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -41,6 +42,7 @@ export const migrations: readonly Migration[] = [
   migration014,
   migration015,
   migration016,
+  migration017,
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations.length;

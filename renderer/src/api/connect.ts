@@ -27,6 +27,30 @@ export function connectBridge(): PostfachBridge | null {
   const token = window.sessionStorage.getItem(TOKEN_KEY);
   if (token !== null) return createHttpBridge({ origin: '', token });
   // served by `postfach serve` (its index.html says so): the person's session cookie goes along, no token
-  if (document.querySelector('meta[name="postfach-session"][content="cookie"]') !== null) return createHttpBridge({ origin: '' });
+  if (servedByService()) return createHttpBridge({ origin: '', onSignedOut: () => toSignIn('abgelaufen') });
   return null;
+}
+
+/** Served by `postfach serve` (its index.html carries the marker): a person signed in with a session cookie. */
+export function servedByService(): boolean {
+  return document.querySelector('meta[name="postfach-session"][content="cookie"]') !== null;
+}
+
+let leaving = false;
+
+/** To the service's sign-in page, once: "abgelaufen" (the session ended) or "abgemeldet" (the person signed out). */
+function toSignIn(notice: 'abgelaufen' | 'abgemeldet'): void {
+  if (leaving) return;
+  leaving = true;
+  window.location.assign(`/anmelden?hinweis=${notice}`);
+}
+
+/** "Abmelden": ends the session at the service (POST /abmelden, same origin) and shows the sign-in page. */
+export async function signOutOfService(): Promise<void> {
+  leaving = true;
+  try {
+    await fetch('/abmelden', { method: 'POST', cache: 'no-store', redirect: 'manual' });
+  } finally {
+    window.location.assign('/anmelden?hinweis=abgemeldet');
+  }
 }

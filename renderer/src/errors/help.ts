@@ -59,6 +59,10 @@ export const HELP = {
     de: 'Für diesen Antrag ist eine Aufbewahrungspflicht gesetzt. Heben Sie sie zuerst auf (Weitere Aktionen), wenn er wirklich gelöscht werden darf.',
     en: 'A legal hold is set on this application. Lift it first (More actions) if it may really be deleted.',
   },
+  'store-claimed': {
+    de: 'Wer die Nachricht bearbeitet, steht in der Lesesicht. Bitten Sie die Person, sie freizugeben oder Ihnen zu übergeben; die Leitung kann sie übernehmen.',
+    en: 'The reading pane shows who is working on the message. Ask that person to release it or hand it to you; the head of office can take it over.',
+  },
   // key files and certificates
   'pkcs12-wrong-password': {
     de: 'Geben Sie das Passwort der Schlüsseldatei erneut ein (Groß- und Kleinschreibung beachten). Die IT hat es Ihnen mit der Datei gegeben.',

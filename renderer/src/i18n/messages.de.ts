@@ -269,6 +269,8 @@ export const de = {
       unreadable: 'Nicht lesbar',
       trash: 'Papierkorb',
       followUp: 'Wiedervorlage',
+      mine: 'Meine',
+      unassigned: 'Nicht zugewiesen',
     },
     filters: {
       heading: 'Filter',

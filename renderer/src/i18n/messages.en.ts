@@ -257,6 +257,8 @@ export const en: Messages = {
       unreadable: 'Not readable',
       trash: 'Trash',
       followUp: 'Follow-up',
+      mine: 'Mine',
+      unassigned: 'Not assigned',
     },
     filters: {
       heading: 'Filters',

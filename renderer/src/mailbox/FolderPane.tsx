@@ -11,8 +11,10 @@ import { useT } from '../i18n/i18n.js';
 import { DateRangeFields } from './DateRangeFields.js';
 import { rangeOfDays } from '../format/days.js';
 
-export type Folder = 'inbox' | 'unread' | 'notTransferred' | 'transferred' | 'followUp' | 'test' | 'unreadable' | 'trash';
+export type Folder = 'inbox' | 'mine' | 'unassigned' | 'unread' | 'notTransferred' | 'transferred' | 'followUp' | 'test' | 'unreadable' | 'trash';
 export const FOLDERS: readonly Folder[] = ['inbox', 'unread', 'notTransferred', 'transferred', 'followUp', 'test', 'unreadable', 'trash'];
+/** With a team (postfach serve): the shared inbox's views "Meine" and "Nicht zugewiesen" after the Posteingang. */
+export const TEAM_FOLDERS: readonly Folder[] = ['inbox', 'mine', 'unassigned', 'unread', 'notTransferred', 'transferred', 'followUp', 'test', 'unreadable', 'trash'];
 export type Period = 'all' | 'today' | 'week' | 'month' | 'year' | 'range';
 const PERIODS: readonly Period[] = ['all', 'today', 'week', 'month', 'year', 'range'];
 
@@ -30,9 +32,18 @@ export const NO_FILTERS: Filters = { unread: false, withAttachments: false, notT
 
 type Counts = MethodOutput<'messages.counts'>;
 
-export function FolderPane(props: { folder: Folder; onFolder: (f: Folder) => void; counts: Counts | undefined; filters: Filters; onFilters: (f: Filters) => void }) {
+export function FolderPane(props: {
+  folder: Folder;
+  onFolder: (f: Folder) => void;
+  counts: Counts | undefined;
+  filters: Filters;
+  onFilters: (f: Filters) => void;
+  /** The mailbox is shared by a team: the views "Meine" and "Nicht zugewiesen" too. */
+  team?: boolean;
+}) {
   const t = useT();
   const { folder, onFolder, counts, filters, onFilters } = props;
+  const folders = props.team === true ? TEAM_FOLDERS : FOLDERS;
   const active = filters.unread || filters.withAttachments || filters.notTransferred || filters.period !== 'all';
   return (
     <nav className="folders" aria-label={t.mailbox.regionFolders}>
@@ -44,11 +55,11 @@ export function FolderPane(props: { folder: Folder; onFolder: (f: Folder) => voi
         selectedKeys={[folder]}
         onSelectionChange={(keys) => {
           const next = [...(keys as Set<Key>)][0];
-          if (typeof next === 'string' && (FOLDERS as readonly string[]).includes(next)) onFolder(next as Folder);
+          if (typeof next === 'string' && (folders as readonly string[]).includes(next)) onFolder(next as Folder);
         }}
         data-testid="folders"
       >
-        {FOLDERS.map((f) => {
+        {folders.map((f) => {
           const count = counts?.[f];
           return (
             <ListBoxItem key={f} id={f} className="folders__item" textValue={t.mailbox.folders[f]}>

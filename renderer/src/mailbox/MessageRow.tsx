@@ -18,6 +18,7 @@ import { dateTime } from '../format/format.js';
 import { eingangFlagText, eingangNoticeText } from '../message/eingang.js';
 import type { Messages } from '../i18n/messages.de.js';
 import type { UiLanguage } from '../../../core/api/contract.js';
+import { inboxWords } from '../i18n/words-inbox.js';
 
 /** Characters a row shows of the applicants and of the benefit (the list keeps each up to 200; a row is one line). */
 const ROW_CHARS = 300;
@@ -61,8 +62,16 @@ export function rowName(item: MessageListItem, t: Messages, language: UiLanguage
     item.legalHold ? t.mailbox.list.legalHold : undefined,
     item.aktenzeichen === null ? undefined : `${t.habits.row.aktenzeichen} ${visibleText(item.aktenzeichen)}`,
     item.followUpOn === null ? undefined : `${t.habits.row.followUp(dayText(item.followUpOn, language))}${item.followUpOn <= today() ? ` (${t.habits.row.due})` : ''}`,
+    claimText(item, language),
   ];
   return parts.filter((p): p is string => p !== undefined && p !== '').join(', ');
+}
+
+/** The shared inbox: who works on it, as the row says it ("bei anna", "bei Ihnen"); undefined: nobody. */
+export function claimText(item: MessageListItem, language: UiLanguage): string | undefined {
+  if (item.claim === undefined || item.claim === null) return undefined;
+  const w = inboxWords(language);
+  return item.claim.mine ? w.rowMine : w.rowClaimed(item.claim.by);
 }
 
 export function MessageRowContent({ item, t, language, familyFirst = true }: { item: MessageListItem; t: Messages; language: UiLanguage; familyFirst?: boolean }) {
@@ -109,6 +118,11 @@ export function MessageRowContent({ item, t, language, familyFirst = true }: { i
           </span>
         ) : null}
         {item.unreadableReason !== null ? <span className="row__unreadable">{unreadableReasonOf(item, language)}</span> : <SignatureBadge status={item.signatureStatus} />}
+        {item.claim !== undefined && item.claim !== null ? (
+          <span className={`row__claim${item.claim.mine ? ' row__claim--mine' : ''}`} data-testid="row-claim">
+            ● {claimText(item, language)}
+          </span>
+        ) : null}
         {matchedElsewhere ? <span className="row__matched">{t.habits.row.matchedElsewhere}</span> : null}
       </span>
     </>

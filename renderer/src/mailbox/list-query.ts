@@ -37,6 +37,7 @@ export function queryOf(view: ListView, day: string): ListQuery {
     ...(folder === 'test' ? { test: true } : {}),
     ...(folder === 'unreadable' ? { unreadable: true } : {}),
     ...(folder === 'followUp' ? { followUp: true } : {}),
+    ...(folder === 'mine' || folder === 'unassigned' ? { view: folder } : {}),
     ...(filters.withAttachments ? { withAttachments: true } : {}),
     ...filterRange(filters),
     ...(words === '' ? {} : { search: words }),

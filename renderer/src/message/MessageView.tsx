@@ -19,6 +19,8 @@ import { applicantOf } from '../mailbox/MessageRow.js';
 import { PrintView } from '../print/PrintView.js';
 import { benefitTitle } from './benefit-title.js';
 import { CaseWorkPanel } from './CaseWorkPanel.js';
+import { ClaimBar } from './ClaimBar.js';
+import { useInboxPeople } from '../mailbox/use-inbox-people.js';
 import { DeleteConfirm } from './DeleteConfirm.js';
 import { MessageBanners } from './MessageBanners.js';
 import { MessageHeader, TITLE_CHARS } from './MessageHeader.js';
@@ -57,6 +59,8 @@ export function MessageView({ id, onItemChanged, onBeforeChange, standalone = fa
   const { printing, print } = usePrint(detail?.item.id);
   const copyBlock = useCopyBlock(detail);
   const headerRef = useRef<HTMLElement>(null);
+  // the shared inbox (postfach serve): who works on it, and the steps to take, give back or hand it over
+  const people = useInboxPeople();
   const [confirmDelete, setConfirmDelete] = useState(false);
   // "Aktenzeichen, Notiz oder Wiedervorlage eintragen …" (the ⋯ menu) opens the case-work form
   const [caseWorkOpen, setCaseWorkOpen] = useState(false);
@@ -117,6 +121,7 @@ export function MessageView({ id, onItemChanged, onBeforeChange, standalone = fa
         onDelete={() => setConfirmDelete(true)}
         onShowLog={onShowLog}
       />
+      {people.team ? <ClaimBar detail={detail} people={people} changed={actions.changed} onBeforeChange={onBeforeChange} /> : null}
       <UnreadableNotice item={item} />
       {detail.viewError !== undefined ? <ErrorNotice error={detail.viewError} headingLevel={3} /> : null}
       <CaseWorkPanel

@@ -22,6 +22,7 @@ import { useLayout } from '../layout/use-layout.js';
 import { useNarrow } from '../layout/use-narrow.js';
 import { groupedLayout } from '../mailbox/day-groups.js';
 import { FetchProgressText } from '../mailbox/FetchControl.js';
+import { useInboxPeople } from '../mailbox/use-inbox-people.js';
 import { FolderPane, type Folder } from '../mailbox/FolderPane.js';
 import { ListHeader } from '../mailbox/ListHeader.js';
 import { isGrouped, queryOf } from '../mailbox/list-query.js';
@@ -54,6 +55,8 @@ export function MailboxScreen({ onSetUp }: { onSetUp: () => void }) {
   const view = useListView();
   const paneLayout = useLayout();
   const selection = useSelection(narrow);
+  // a mailbox shared through postfach serve: the views "Meine" and "Nicht zugewiesen"
+  const people = useInboxPeople();
   const [dialog, setDialog] = useState<'settings' | 'audit' | 'about' | null>(null);
   /** The audit log narrowed to one message (opened from the message's menu). */
   const [auditFor, setAuditFor] = useState<number | undefined>(undefined);
@@ -141,7 +144,7 @@ export function MailboxScreen({ onSetUp }: { onSetUp: () => void }) {
         </div>
       ) : null}
       <div className={`panes${narrow ? ' panes--narrow' : ' panes--split'}`} style={panesStyle}>
-        {listPaneVisible ? <FolderPane folder={folder} onFolder={changeFolder} counts={counts} filters={filters} onFilters={view.setFilters} /> : null}
+        {listPaneVisible ? <FolderPane folder={folder} onFolder={changeFolder} counts={counts} filters={filters} onFilters={view.setFilters} team={people.team} /> : null}
         {listPaneVisible ? (
           <section className="pane pane--list" id="list-pane" aria-label={t.mailbox.regionList}>
             <ListHeader

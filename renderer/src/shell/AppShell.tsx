@@ -15,6 +15,18 @@ import { dateTime, isToday, time, date } from '../format/format.js';
 import { useLanguage, useT, useUserText } from '../i18n/i18n.js';
 import { useWorkspace } from '../state/workspace.js';
 import { StatusText, useStatus } from './status.js';
+import { servedByService, signOutOfService } from '../api/connect.js';
+import { useInboxWords } from '../i18n/words-inbox.js';
+
+/** Browser mode against `postfach serve`: "Abmelden" ends the session on the service and shows the sign-in page. */
+function SignOutButton() {
+  const w = useInboxWords();
+  return (
+    <Button className="button button--secondary button--small" data-testid="sign-out" onPress={() => void signOutOfService()}>
+      {w.signOut}
+    </Button>
+  );
+}
 
 /** "Sozialamt Musterstadt" from "CN=Sozialamt Musterstadt, O=Stadt Musterstadt, C=DE". */
 export function authorityName(subject: string | undefined): string | undefined {
@@ -66,6 +78,7 @@ export function AppShell({
           ) : null}
           <span className="titlebar__spacer" />
           <LanguageSwitch />
+          {info?.host === 'serve' && servedByService() ? <SignOutButton /> : null}
         </div>
         {toolbar}
         {training ? (

@@ -6,6 +6,7 @@
  * and its tamper detection, retention (plan, apply, legal hold), deletion.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { runAsAuditActor } from '../../../core/store/audit-actor.js';
 import type { MailboxStore, NewDelivery } from '../../../core/store/index.js';
 import { APPLICANTS, chunked, contentXml, delivery, sha256 } from '../helpers.js';
 import { sqliteBackend, usePgCluster, type Backend } from './backends.js';
@@ -209,7 +210,7 @@ describe.each(BACKENDS)('store contract: %s', (_name, backend) => {
 
   it("records the caseworker's steps with their audit entries, and counts the folders", async () => {
     const store = await filled();
-    expect(await store.counts()).toEqual({ inbox: 12, unread: 12, notTransferred: 12, transferred: 0, unreadable: 1, test: 1, trash: 0, followUp: 0 });
+    expect(await store.counts()).toEqual({ inbox: 12, unread: 12, notTransferred: 12, transferred: 0, unreadable: 1, test: 1, trash: 0, followUp: 0, mine: 0, unassigned: 12 });
     const record = await store.openDelivery(1);
     expect(record.unread).toBe(false);
     expect(record.state).toBe('read');
@@ -230,7 +231,7 @@ describe.each(BACKENDS)('store contract: %s', (_name, backend) => {
     expect((await store.getDelivery(6)).checklist).toEqual(['person', 'einkommen']);
     const twelve = await store.getDelivery(12);
     expect(twelve).toMatchObject({ eingang: '2026-11-02T07:00:00.000Z', eingangKnown: true, processCard: { inspectionReport: { ok: false, code: 'late' } } });
-    expect(await store.counts()).toEqual({ inbox: 11, unread: 9, notTransferred: 10, transferred: 1, unreadable: 1, test: 1, trash: 1, followUp: 0 });
+    expect(await store.counts()).toEqual({ inbox: 11, unread: 9, notTransferred: 10, transferred: 1, unreadable: 1, test: 1, trash: 1, followUp: 0, mine: 0, unassigned: 11 });
     expect(await ids(store, { unread: true, descending: false })).toEqual([1, 6, 7, 8, 9, 10, 11, 12, 4].sort((a, b) => a - b));
     expect(await ids(store, { trash: true })).toEqual([5]);
     expect(await ids(store, { transferred: true })).toEqual([3]);
@@ -323,6 +324,121 @@ describe.each(BACKENDS)('store contract: %s', (_name, backend) => {
     await store.saveDelivery(sample(0));
     await store.moveToTrash(1);
     expect((await store.planRetention(new Date(Date.now() + 8 * DAY))).map((c) => c.id)).toEqual([1]);
+  });
+
+  // ---- the shared inbox (issue 13): persons as the service names them (the call's audit actor) ----
+  const anna = 'serve:anna';
+  const berta = 'serve:berta';
+  const chef = 'serve:chef';
+  const as = <T>(who: string, work: () => Promise<T>): Promise<T> => runAsAuditActor(who, work);
+
+  it('shared inbox: a claim is shown to everyone, refused to colleagues, handed and taken over explicitly, each audited', async () => {
+    const store = await filled(4);
+    const claimed = await as(anna, () => store.claimStep(2, { kind: 'claim' }));
+    expect(claimed.claim).toMatchObject({ by: anna, mine: true });
+    expect(Date.parse(claimed.claim!.at)).toBeGreaterThan(Date.now() - 60_000);
+    // Berta sees Anna's claim, and cannot claim, release or hand it over: a colleague's claim is not overridden
+    expect((await as(berta, () => store.getDelivery(2))).claim).toMatchObject({ by: anna, mine: false });
+    for (const step of [{ kind: 'claim' }, { kind: 'release' }, { kind: 'hand', to: berta }] as const) {
+      await expect(as(berta, () => store.claimStep(2, step))).rejects.toMatchObject({ kind: 'store-claimed' });
+    }
+    expect((await store.getDelivery(2)).claim?.by).toBe(anna);
+    // claiming again is no step (no second audit entry)
+    await as(anna, () => store.claimStep(2, { kind: 'claim' }));
+    // Anna hands it to Berta; the Leitung takes it over from Berta; then releases it
+    expect((await as(anna, () => store.claimStep(2, { kind: 'hand', to: berta }))).claim).toMatchObject({ by: berta, mine: false });
+    expect((await as(chef, () => store.claimStep(2, { kind: 'take-over' }))).claim).toMatchObject({ by: chef, mine: true });
+    expect((await as(chef, () => store.claimStep(2, { kind: 'release' }))).claim).toBeNull();
+    // releasing what nobody holds changes nothing
+    await as(anna, () => store.claimStep(2, { kind: 'release' }));
+    const steps = (await store.auditEntries({ deliveryId: 2 })).filter((e) => e.action.startsWith('claim')).map((e) => [e.action, e.osUser, e.detail]);
+    expect(steps).toEqual([
+      ['claimed', anna, null],
+      ['claim-handed', anna, '{"v":1,"to":"berta","from":"anna"}'],
+      ['claim-taken-over', chef, '{"v":1,"from":"berta"}'],
+      ['claim-released', chef, null],
+    ]);
+    await expect(as(anna, () => store.claimStep(2, { kind: 'hand', to: '' }))).rejects.toMatchObject({ kind: 'store-invalid-input' });
+    await expect(as(anna, () => store.claimStep(99, { kind: 'claim' }))).rejects.toMatchObject({ kind: 'store-unknown-message' });
+    expect((await store.verifyAuditLog()).ok).toBe(true);
+  });
+
+  it('shared inbox: the views "Meine" and "Nicht zugewiesen" and their counts, per person', async () => {
+    const store = await filled(5);
+    await as(anna, () => store.claimStep(1, { kind: 'claim' }));
+    await as(anna, () => store.claimStep(3, { kind: 'claim' }));
+    await as(berta, () => store.claimStep(4, { kind: 'claim' }));
+    expect((await as(anna, () => ids(store, { view: 'mine' }))).sort()).toEqual([1, 3]);
+    expect(await as(berta, () => ids(store, { view: 'mine' }))).toEqual([4]);
+    expect((await as(chef, () => ids(store, { view: 'unassigned' }))).sort()).toEqual([2, 5]);
+    expect(await as(chef, () => ids(store, { view: 'mine' }))).toEqual([]);
+    expect(await as(anna, () => store.counts())).toMatchObject({ inbox: 5, mine: 2, unassigned: 2 });
+    expect(await as(berta, () => store.counts())).toMatchObject({ mine: 1, unassigned: 2 });
+    // a trashed message leaves the views
+    await store.moveToTrash(3);
+    expect(await as(anna, () => ids(store, { view: 'mine' }))).toEqual([1]);
+    expect((await as(anna, () => store.list({ view: 'mine' }))).items[0]?.claim).toMatchObject({ by: anna, mine: true });
+  });
+
+  it('shared inbox: read and unread per person; without a person (single PC) the one read mark as before', async () => {
+    const store = await filled(3);
+    await as(anna, () => store.openDelivery(1));
+    await as(anna, () => store.markRead(2));
+    expect((await as(anna, () => store.getDelivery(1))).unread).toBe(false);
+    expect((await as(berta, () => store.getDelivery(1))).unread).toBe(true);
+    expect(await as(anna, () => ids(store, { unread: true }))).toEqual([3]);
+    expect((await as(berta, () => ids(store, { unread: true }))).sort()).toEqual([1, 2, 3]);
+    expect(await as(berta, () => ids(store, { unread: false }))).toEqual([]);
+    expect((await as(anna, () => store.counts())).unread).toBe(1);
+    expect((await as(berta, () => store.counts())).unread).toBe(3);
+    // Anna marks one unread again: Berta's view does not change, the state "read" (by anyone) stays
+    await as(berta, () => store.markRead(2));
+    await as(anna, () => store.markUnread(2));
+    expect((await as(anna, () => store.getDelivery(2))).unread).toBe(true);
+    expect((await as(berta, () => store.getDelivery(2))).unread).toBe(false);
+    expect((await store.getDelivery(2)).state).toBe('read');
+    // the single-PC mode: one person, the store's one mark
+    expect((await store.getDelivery(1)).unread).toBe(false);
+    expect(await ids(store, { unread: true })).toEqual([3]);
+    await store.markUnread(1);
+    expect((await store.getDelivery(1)).unread).toBe(true);
+    expect((await store.counts()).unread).toBe(2);
+  });
+
+  it('shared inbox: "übertragen" names who and when, and is refused while a colleague holds the message', async () => {
+    const store = await filled(2);
+    await as(anna, () => store.claimStep(1, { kind: 'claim' }));
+    await expect(as(berta, () => store.markTransferred(1))).rejects.toMatchObject({ kind: 'store-claimed' });
+    expect((await store.getDelivery(1)).transfer).toBeNull();
+    const before = Date.now();
+    await as(anna, () => store.markTransferred(1));
+    const record = await as(berta, () => store.getDelivery(1));
+    expect(record.transfer?.by).toBe(anna);
+    expect(Date.parse(record.transfer!.at)).toBeGreaterThanOrEqual(before - 1000);
+    expect(record.state).toBe('transferred');
+    // after a take-over by the Leitung, she may take it back
+    await as(chef, () => store.claimStep(1, { kind: 'take-over' }));
+    await expect(as(anna, () => store.markTransferred(1, false))).rejects.toMatchObject({ kind: 'store-claimed' });
+    await as(chef, () => store.markTransferred(1, false));
+    expect((await store.getDelivery(1)).transfer).toBeNull();
+    // unclaimed: anyone; the single-PC mode names the OS user
+    await store.markTransferred(2);
+    expect((await store.getDelivery(2)).transfer?.by).toBe('sachbearbeitung1');
+    const audited = (await store.auditEntries()).filter((e) => e.action.endsWith('transferred')).map((e) => [e.action, e.deliveryId, e.osUser]);
+    expect(audited).toEqual([
+      ['marked-transferred', 1, anna],
+      ['unmarked-transferred', 1, chef],
+      ['marked-transferred', 2, 'sachbearbeitung1'],
+    ]);
+  });
+
+  it('shared inbox: two claims at the same moment — exactly one wins, the other is refused', async () => {
+    const store = await filled(1);
+    const results = await Promise.allSettled([as(anna, () => store.claimStep(1, { kind: 'claim' })), as(berta, () => store.claimStep(1, { kind: 'claim' }))]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const refused = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    expect(refused.reason).toMatchObject({ kind: 'store-claimed' });
+    expect((await store.auditEntries()).filter((e) => e.action === 'claimed')).toHaveLength(1);
   });
 
   it('refuses to be used after close()', async () => {

@@ -1,0 +1,153 @@
+/**
+ * The shared inbox in the real UI: one `postfach serve` on loopback (HTTPS, a self-made certificate), two Chromium
+ * contexts signed in as two persons of the Sachbearbeitung. Anna opens an application and takes it ("Bearbeiten");
+ * Berta, who has the same application open, sees "In Bearbeitung durch anna" in her reading pane and "bei anna" in
+ * her list without reloading (the service's messages.changed over SSE); she cannot take it or mark it übertragen
+ * (the store refuses, nothing changes) and has no "Übernehmen" (that is the Leitung's). Anna hands it to Berta by
+ * the keyboard; Berta's pane and her view "Meine" show it. The audit log names both. axe-clean; screenshots in
+ * test-artifacts/screenshots/.
+ */
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDemoMailbox, type DemoMailbox } from '../../app/demo-mailbox.js';
+import { AccountStore } from '../../core/serve/accounts.js';
+import { runServe, type RunningServe } from '../../core/serve/run.js';
+import { resolveServeConfig } from '../../core/serve/serve-config.js';
+import { makeCertificate, Person, tempDir, type TestCertificate } from '../serve/helpers.js';
+import { expectAxeClean } from './helpers/axe.js';
+import { launchChromium } from './helpers/chromium.js';
+import { ensureRendererBuilt } from './helpers/renderer-build.js';
+import { saveScreenshot } from './helpers/screenshots.js';
+
+let demo: DemoMailbox;
+let serve: RunningServe;
+let cert: TestCertificate;
+let browser: Browser;
+
+beforeAll(async () => {
+  const rendererDir = await ensureRendererBuilt();
+  const dir = tempDir();
+  cert = makeCertificate(dir);
+  demo = await startDemoMailbox(path.join(dir, 'mailbox'), { firstBatch: 3 });
+  const accounts = new AccountStore(`${demo.storePath}.accounts.json`);
+  await accounts.add('anna', 'sachbearbeitung', 'Anna-Passwort-2026');
+  await accounts.add('berta', 'sachbearbeitung', 'Berta-Passwort-2026');
+  await accounts.add('chef', 'leitung', 'Chef-Passwort-2026');
+  const config = resolveServeConfig(undefined, {
+    store: demo.storePath,
+    listen: '127.0.0.1:0',
+    tlsCert: cert.certFile,
+    tlsKey: cert.keyFile,
+    fetchIntervalMinutes: 60,
+    storePasswordEnv: 'UI_SERVE_PASSWORD',
+  });
+  serve = await runServe(config, { rendererDir, report: () => undefined, env: { UI_SERVE_PASSWORD: demo.unlock.password } });
+  browser = await launchChromium();
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await serve?.close();
+  await demo?.close();
+});
+
+async function signedIn(name: string, password: string): Promise<Page> {
+  // the self-made certificate is not in Chromium's store; TLS itself is real
+  const context = await browser.newContext({ ignoreHTTPSErrors: true, locale: 'de-DE', viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(serve.origin);
+  await expect.poll(() => new URL(page.url()).pathname).toBe('/anmelden');
+  await page.getByLabel('Benutzername').fill(name);
+  await page.getByLabel('Passwort').fill(password);
+  await page.getByRole('button', { name: /Anmelden/ }).click();
+  await page.getByTestId('message-list').getByRole('option').first().waitFor({ timeout: 60_000 });
+  return page;
+}
+
+const claimState = (page: Page) => page.getByTestId('claim-state').textContent();
+const firstRow = (page: Page) => page.getByTestId('message-list').getByRole('option').first();
+
+describe('the shared inbox: two persons on one postfach serve, in Chromium', () => {
+  it('A claims, B sees it without reloading; B cannot take or transfer it; A hands it to B', async () => {
+    const anna = await signedIn('anna', 'Anna-Passwort-2026');
+    const berta = await signedIn('berta', 'Berta-Passwort-2026');
+    // the team's views are in the folder list
+    for (const page of [anna, berta]) {
+      await page.getByTestId('folders').getByRole('option', { name: 'Meine' }).waitFor();
+      await page.getByTestId('folders').getByRole('option', { name: 'Nicht zugewiesen' }).waitFor();
+    }
+    // both open the same (newest) application
+    await firstRow(anna).click();
+    await firstRow(berta).click();
+    await expect.poll(() => claimState(anna), { timeout: 20_000 }).toBe('Nicht zugewiesen');
+    await expect.poll(() => claimState(berta), { timeout: 20_000 }).toBe('Nicht zugewiesen');
+    const bertaUrl = berta.url();
+
+    const clickedAt = Date.now();
+    await anna.getByTestId('claim').click();
+    await expect.poll(() => claimState(anna), { timeout: 10_000, interval: 20 }).toMatch(/^In Bearbeitung durch Sie seit /);
+    const ownAfter = Date.now() - clickedAt;
+    // Berta: pane and row follow by themselves (SSE), no reload
+    await expect.poll(() => claimState(berta), { timeout: 10_000, interval: 20 }).toMatch(/^In Bearbeitung durch anna seit /);
+    const shownAfter = Date.now() - clickedAt;
+    // issue 13 asks for a second; measured here, not bounded: on a machine shared by parallel test runs the click's
+    // own round trip alone can take seconds (the push itself is bounded in tests/serve/shared-inbox.test.ts)
+    console.log(`shared inbox: Anna's click to her own pane ${ownAfter} ms, to Berta's reading pane ${shownAfter} ms`);
+    await expect.poll(() => firstRow(berta).getByTestId('row-claim').textContent(), { timeout: 10_000 }).toBe('● bei anna');
+    expect(berta.url()).toBe(bertaUrl);
+    // a colleague's claim is not overridden by a click: no "Bearbeiten", no "Übernehmen" for the Sachbearbeitung
+    expect(await berta.getByTestId('claim').count()).toBe(0);
+    expect(await berta.getByTestId('take-over').count()).toBe(0);
+    expect(await berta.getByTestId('release').count()).toBe(0);
+    await saveScreenshot(anna, 'serve-inbox-anna-claimed', { fullPage: false });
+    await saveScreenshot(berta, 'serve-inbox-berta-sees-claim', { fullPage: false });
+    await expectAxeClean(berta, 'shared inbox, claimed by a colleague');
+
+    // Berta may not mark it übertragen while Anna holds it: refused, said, and nothing changes
+    await berta.getByTestId('toggle-transferred').click();
+    await expect
+      .poll(() => berta.getByTestId('status-message').textContent(), { timeout: 10_000 })
+      .toContain('Diese Nachricht ist bei einer Kollegin oder einem Kollegen in Bearbeitung');
+    await expect.poll(() => firstRow(berta).locator('.row__state').textContent(), { timeout: 5_000 }).not.toBe('übertragen');
+
+    // Anna hands it to Berta, by the keyboard only
+    await anna.getByTestId('hand').focus();
+    await anna.keyboard.press('Enter');
+    const handTo = anna.getByRole('menuitem', { name: 'An berta übergeben' });
+    await handTo.waitFor();
+    // chef is a colleague too; the menu names each account once
+    await anna.getByRole('menuitem', { name: 'An chef übergeben' }).waitFor();
+    // opened by the keyboard, the menu has the first colleague focused
+    await expect.poll(() => anna.evaluate(() => document.activeElement?.textContent ?? '')).toBe('An berta übergeben');
+    await anna.keyboard.press('Enter');
+    await expect.poll(() => claimState(anna), { timeout: 10_000 }).toMatch(/^In Bearbeitung durch berta seit /);
+    await expect.poll(() => claimState(berta), { timeout: 10_000 }).toMatch(/^In Bearbeitung durch Sie seit /);
+    await expect.poll(() => firstRow(berta).getByTestId('row-claim').textContent(), { timeout: 10_000 }).toBe('● bei Ihnen');
+    await expectAxeClean(anna, 'shared inbox, handed to a colleague');
+
+    // Berta's "Meine": the one she holds; Anna's "Meine" is empty, her "Nicht zugewiesen" has the other two
+    await berta.getByTestId('folders').getByRole('option', { name: 'Meine' }).click();
+    await expect.poll(() => berta.getByTestId('message-list').getByRole('option').count(), { timeout: 10_000 }).toBe(1);
+    await anna.getByTestId('folders').getByRole('option', { name: 'Nicht zugewiesen' }).click();
+    await expect.poll(() => anna.getByTestId('message-list').getByRole('option').count(), { timeout: 10_000 }).toBe(2);
+    await saveScreenshot(berta, 'serve-inbox-berta-mine', { fullPage: false });
+
+    // now hers: Berta marks it übertragen; the pane says by whom
+    await berta.getByTestId('message-list').getByRole('option').first().click();
+    await expect.poll(() => claimState(berta), { timeout: 10_000 }).toMatch(/^In Bearbeitung durch Sie/);
+    await berta.getByTestId('toggle-transferred').click();
+    await expect.poll(() => berta.getByTestId('claim-transfer').textContent(), { timeout: 10_000 }).toMatch(/^Übertragen von berta am /);
+
+    // the audit log (read by the Leitung) names each person
+    const leitung = new Person(serve.origin, cert.cert);
+    await leitung.signIn('chef', 'Chef-Passwort-2026');
+    const entries = (await leitung.value<{ entries: Array<{ osUser: string; action: string }> }>('audit.list', {})).entries;
+    const steps = entries.filter((e) => e.action.startsWith('claim') || e.action === 'marked-transferred').map((e) => [e.action, e.osUser]);
+    expect(steps).toEqual([
+      ['claimed', 'serve:anna'],
+      ['claim-handed', 'serve:anna'],
+      ['marked-transferred', 'serve:berta'],
+    ]);
+  }, 240_000);
+});
