@@ -1,17 +1,18 @@
 /**
  * `postfach demo [--dir DIR] [--keep-running]`: the whole path on an embedded demo mailbox — test PKI, the local
  * intermediary, a handful of synthetic applications sent as the Sozialplattform would, fetched into a demo store
- * through the typed contract — then says where everything is and which commands show it.
+ * through the typed contract — then says where everything is and which commands show it. The demo is set up and
+ * its intermediary runs in the service (contract area "demo", the service's data folder is the demo folder); this
+ * command only asks and shows.
  */
-import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { ensurePrivateFolder } from '../../core/io/private-folder.js';
 import { bytes as formatBytes } from '../../core/words/format.js';
 import { ExitCode } from '../exit-codes.js';
-import { withMailboxService } from '../mailbox-service.js';
+import { withServiceIn } from '../mailbox-service.js';
 import { printJson, runAction } from '../output.js';
+import { ensurePrivateFolder } from '../private-folder.js';
 
 interface DemoCli {
   readonly dir?: string;
@@ -26,6 +27,22 @@ export function outcomeWords(outcome: 'complete' | 'cancelled' | 'failed'): stri
   return { complete: 'Postfach leer', cancelled: 'abgebrochen', failed: 'fehlgeschlagen' }[outcome];
 }
 
+/**
+ * Settles at the first SIGINT (Strg+C) or SIGTERM. Listens from the moment it is called, so the caller installs it
+ * before it announces that the demo keeps running; afterwards the signals have their usual effect again.
+ */
+export function untilStopped(): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
 export function register(program: Command): void {
   program
     .command('demo')
@@ -37,85 +54,84 @@ export function register(program: Command): void {
       const json = opts.json === true;
       await runAction(json, async () => {
         const dir = path.resolve(opts.dir ?? DEFAULT_DEMO_DIR);
-        // the default lies in the shared temp folder under a fixed name: use it only if it is this user's alone
+        // the default lies in the shared temp folder under a fixed name: used only if it is this user's alone,
+        // checked before the service starts in it (it writes its technical log there at once)
         if (opts.dir === undefined) ensurePrivateFolder(dir);
         if (!json) process.stderr.write(`Demo-Postfach in ${dir} wird vorbereitet …\n`);
-        // loaded here, not at start-up: the intermediary and the generator are only needed by this command
-        const { startDemoMailbox } = await import('../../app/demo-mailbox.js');
-        const demo = await startDemoMailbox(dir);
-        try {
-          if (!json && demo.created) process.stderr.write(`${demo.sent.length} Anträge an ${demo.intermediaryUrl} gesendet; Abruf …\n`);
-          const result = await withMailboxService(demo.storePath, async ({ api }) => {
-            await api.call('store.open', { path: demo.storePath, unlock: demo.unlock });
+        return withServiceIn(dir, async (api) => {
+          const demo = await api.call('demo.start', {});
+          try {
+            if (!json && demo.created) process.stderr.write(`${demo.sent.length} Anträge an ${demo.intermediaryUrl} gesendet; Abruf …\n`);
             const fetched = await api.call('mailbox.fetch', {});
             const list = await api.call('messages.list', { limit: 100, sort: 'eingang', descending: false });
-            return { fetched, list };
-          });
-          const passwordFile = path.join(dir, 'store-password');
-          // written when the demo store was created (app/demo-mailbox.ts); a folder from an older version may lack it
-          const recoveryKeyFile = path.join(dir, 'recovery-key.txt');
-          const hasRecoveryKey = existsSync(recoveryKeyFile);
-          const env = `POSTFACH_STORE_PASSWORD="$(cat ${passwordFile})"`;
-          if (json) {
-            printJson({
-              ok: result.fetched.outcome !== 'failed',
-              dir,
-              store: demo.storePath,
-              storePasswordFile: passwordFile,
-              recoveryKeyFile: hasRecoveryKey ? recoveryKeyFile : null,
-              pki: demo.pkiDir,
-              intermediaryUrl: demo.intermediaryUrl,
-              created: demo.created,
-              sent: demo.sent.map((s) => s.messageId),
-              fetch: result.fetched,
-              messages: result.list.total,
-            });
-          } else {
-            const f = result.fetched;
-            const first = result.list.items[0];
-            process.stdout.write(
-              [
-                `Demo-Postfach: ${dir}`,
-                `  Abruf: ${f.newMessages} neu, ${f.duplicates} schon vorhanden, ${formatBytes(f.bytes)} (${outcomeWords(f.outcome)})`,
-                `  Im Datenspeicher: ${result.list.total} Nachricht(en)`,
-                '',
-                'Wo alles liegt:',
-                `  Datenspeicher (verschlüsselt):   ${demo.storePath}`,
-                `  Passwort des Datenspeichers:     ${passwordFile}   (nur für die Demo in einer Datei)`,
-                ...(hasRecoveryKey ? [`  Wiederherstellungsschlüssel:     ${recoveryKeyFile}   (nur für die Demo in einer Datei)`] : []),
-                `  Test-PKI (nur für Tests):        ${demo.pkiDir}`,
-                `  Daten des Intermediärs:          ${path.join(dir, 'intermediary')}`,
-                `  Intermediär:                     ${demo.intermediaryUrl}${opts.keepRunning ? '' : ' (beendet)'}`,
-                '',
-                'Ansehen:',
-                `  export ${env}`,
-                `  postfach list --store ${demo.storePath}`,
-                ...(first
-                  ? [
-                      `  postfach show ${first.id} --store ${demo.storePath}`,
-                      `  postfach export ${first.id} --store ${demo.storePath} --pdf antrag.pdf --xml antrag.xml --attachments anlagen --receipt eingang.pdf`,
-                    ]
-                  : []),
-                '',
-              ].join('\n'),
-            );
-          }
-          if (opts.keepRunning) {
-            if (!json) {
+            // closed before anything is shown: the commands it names (and `postfach fetch` while the intermediary
+            // keeps running) open the store themselves
+            await api.call('store.close', {});
+            const storePath = demo.store.path;
+            // listening before "running" is said: a Strg+C or SIGTERM right after the announcement ends the demo
+            // properly instead of killing the process with the intermediary's work half-done
+            const stopped = opts.keepRunning ? untilStopped() : undefined;
+            const env = `POSTFACH_STORE_PASSWORD="$(cat ${demo.storePasswordFile})"`;
+            if (json) {
+              printJson({
+                ok: fetched.outcome !== 'failed',
+                dir,
+                store: storePath,
+                storePasswordFile: demo.storePasswordFile,
+                recoveryKeyFile: demo.recoveryKeyFile,
+                pki: demo.pkiDir,
+                intermediaryUrl: demo.intermediaryUrl,
+                created: demo.created,
+                sent: demo.sent,
+                fetch: fetched,
+                messages: list.total,
+              });
+            } else {
+              const f = fetched;
+              const first = list.items[0];
               process.stdout.write(
-                `Der Intermediär läuft weiter. Weitere Anträge senden:\n  postfach send --intermediary ${demo.intermediaryUrl} --pki ${demo.pkiDir} --count 3\nabrufen:\n  postfach fetch --store ${demo.storePath}\nEnde mit Strg+C.\n`,
+                [
+                  `Demo-Postfach: ${dir}`,
+                  `  Abruf: ${f.newMessages} neu, ${f.duplicates} schon vorhanden, ${formatBytes(f.bytes)} (${outcomeWords(f.outcome)})`,
+                  `  Im Datenspeicher: ${list.total} Nachricht(en)`,
+                  '',
+                  'Wo alles liegt:',
+                  `  Datenspeicher (verschlüsselt):   ${storePath}`,
+                  `  Passwort des Datenspeichers:     ${demo.storePasswordFile}   (nur für die Demo in einer Datei)`,
+                  ...(demo.recoveryKeyFile !== null ? [`  Wiederherstellungsschlüssel:     ${demo.recoveryKeyFile}   (nur für die Demo in einer Datei)`] : []),
+                  `  Test-PKI (nur für Tests):        ${demo.pkiDir}`,
+                  `  Daten des Intermediärs:          ${demo.intermediaryDir}`,
+                  `  Intermediär:                     ${demo.intermediaryUrl}${opts.keepRunning ? '' : ' (beendet)'}`,
+                  '',
+                  'Ansehen:',
+                  `  export ${env}`,
+                  `  postfach list --store ${storePath}`,
+                  ...(first
+                    ? [
+                        `  postfach show ${first.id} --store ${storePath}`,
+                        `  postfach export ${first.id} --store ${storePath} --pdf antrag.pdf --xml antrag.xml --attachments anlagen --receipt eingang.pdf`,
+                      ]
+                    : []),
+                  '',
+                ].join('\n'),
               );
             }
-            await new Promise<void>((resolve) => {
-              process.once('SIGINT', resolve);
-              process.once('SIGTERM', resolve);
-            });
+            if (stopped !== undefined) {
+              if (!json) {
+                process.stdout.write(
+                  `Der Intermediär läuft weiter. Weitere Anträge senden:\n  postfach send --intermediary ${demo.intermediaryUrl} --pki ${demo.pkiDir} --count 3\nabrufen:\n  postfach fetch --store ${storePath}\nEnde mit Strg+C.\n`,
+                );
+              }
+              await stopped;
+            }
+            if (fetched.outcome === 'failed') return ExitCode.failed;
+            return fetched.unreadable > 0 ? ExitCode.partial : ExitCode.ok;
+          } finally {
+            // the intermediary stopped properly (after the application on its way); the service ends right after,
+            // and the intermediary with it, should this call fail
+            await api.call('demo.stop', {}).catch(() => undefined);
           }
-          if (result.fetched.outcome === 'failed') return ExitCode.failed;
-          return result.fetched.unreadable > 0 ? ExitCode.partial : ExitCode.ok;
-        } finally {
-          await demo.close();
-        }
+        });
       });
     });
 }

@@ -7,6 +7,7 @@
 import type { ServiceHandlers } from './api-types.js';
 import { appHandlers, effectiveSettings } from './handlers/app.js';
 import { codelistsHandlers } from './handlers/codelists.js';
+import { demoHandlers } from './handlers/demo.js';
 import { mailboxHandlers } from './handlers/mailbox.js';
 import { MailboxService, type MailboxDeps } from '../app/mailbox-service.js';
 import type { ViewSettings } from '../mailbox/message-detail.js';
@@ -16,6 +17,7 @@ import { workspaceHandlers } from './handlers/workspace.js';
 import { WorkspaceFile } from './handlers/workspace-file.js';
 import { layoutHandlers } from './handlers/workspace-layout.js';
 import type { DemoStarter, DemoWarmer } from '../app/training.js';
+import { DemoCommand, type DemoFolderStarter } from '../app/demo-command.js';
 import type { HostLink } from './service-runtime.js';
 import type { ServiceOptions } from './service-protocol.js';
 
@@ -27,6 +29,9 @@ const warmDemo: DemoWarmer = async (dir) => {
   // the demo's modules (intermediary, generator, PDF) are loaded meanwhile too: seconds on a busy machine
   await Promise.all([keys, import('../../app/demo-mailbox.js')]);
 };
+
+/** `postfach demo`: the same demo mailbox in the service's data folder, every application sent before it answers. */
+const startDemoFolder: DemoFolderStarter = async (dir) => (await import('../../app/demo-mailbox.js')).startDemoMailbox(dir);
 
 export function createServiceHandlers(options: ServiceOptions, host: HostLink = { protector: undefined }, startDemo: DemoStarter = startDemoMailbox, deps: MailboxDeps = {}) {
   const workspace = new WorkspaceFile(options.dataDir);
@@ -49,5 +54,6 @@ export function createServiceHandlers(options: ServiceOptions, host: HostLink = 
     ...trustHandlers(service),
     ...codelistsHandlers(service),
     ...service.handover.handlers,
+    ...demoHandlers(new DemoCommand(options, startDemoFolder, service)),
   } satisfies ServiceHandlers;
 }
