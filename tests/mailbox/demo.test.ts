@@ -4,17 +4,42 @@
  * the same folder (the Übungsmodus after a restart) it keeps everything and sends nothing twice; a start that
  * stopped half-way is made again.
  */
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { outcomeWords } from '../../cli/commands/demo.js';
+import { createApiClient } from '../../core/api/client.js';
+import { startInProcessService } from '../../core/api/in-process-service.js';
 import { runFetch } from '../../core/mailbox/fetch-engine.js';
 import { identityFromRecord } from '../../core/mailbox/identity.js';
 import { startDemoMailbox } from '../../app/demo-mailbox.js';
 import { createTestPki, testPkiFiles } from '../../core/pki/test-pki.js';
 import { PostfachStore } from '../../core/store/index.js';
 import { officeTime } from '../../core/time/office-time.js';
-import { ensureBuilt, postfach, tempDir } from './helpers.js';
+import { cli, ensureBuilt, postfach, tempDir } from './helpers.js';
+
+/** `postfach` as a process that keeps running: its stdout as it comes, and how it ended. */
+function running(args: readonly string[]) {
+  const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exit = new Promise<{ status: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (status, signal) => resolve({ status, signal })));
+  return {
+    child,
+    exit,
+    stderr: () => stderr,
+    /** Waits until stdout shows what `done` looks for (or the process ended without it). */
+    async stdoutUntil(done: (text: string) => boolean): Promise<string> {
+      let ended = false;
+      void exit.then(() => (ended = true));
+      await expect.poll(() => done(stdout) || ended, { timeout: 180_000, interval: 100 }).toBe(true);
+      return stdout;
+    },
+  };
+}
 
 describe('the demo mailbox', () => {
   it('postfach demo sends, fetches and says where everything is; a second start keeps it all', async () => {
@@ -139,6 +164,47 @@ describe('the demo mailbox', () => {
     }
     expect((JSON.parse(readFileSync(path.join(dir, 'applications.json'), 'utf8')) as { sent: string[] }).sent).toHaveLength(5);
   }, 240_000);
+
+  it('--keep-running: the intermediary answers and the store is free until SIGTERM, which ends the demo at once after it said so', async () => {
+    ensureBuilt();
+    const dir = path.join(tempDir('postfach-mailbox-demo-keep-'), 'demo');
+    const demo = running(['demo', '--dir', dir, '--keep-running']);
+    const said = await demo.stdoutUntil((text) => text.includes('Ende mit Strg+C.'));
+    expect(said, demo.stderr()).toContain('Der Intermediär läuft weiter.');
+    const url = /postfach send --intermediary (\S+)/.exec(said)?.[1] ?? '';
+    expect(said).toContain(`Intermediär:                     ${url}\n`);
+    // while it runs: another application sent to its intermediary, fetched by another process (the store is closed)
+    const sent = await postfach(['send', '--intermediary', url, '--pki', path.join(dir, 'pki'), '--count', '1']);
+    expect(sent.status, sent.stderr).toBe(0);
+    const password = readFileSync(path.join(dir, 'store-password'), 'utf8').trim();
+    const fetched = await postfach(['fetch', '--store', path.join(dir, 'postfach.db'), '--json'], { POSTFACH_STORE_PASSWORD: password });
+    expect(fetched.status, fetched.stderr).toBe(0);
+    expect(JSON.parse(fetched.stdout)).toMatchObject({ outcome: 'complete', newMessages: 1 });
+    demo.child.kill('SIGTERM');
+    expect(await demo.exit).toEqual({ status: 0, signal: null });
+    // the intermediary ended with the demo
+    await expect(fetch(url, { method: 'POST' })).rejects.toThrow();
+
+    // --json says nothing more than its answer: a SIGTERM the moment the answer is out still ends the demo properly
+    const quiet = running(['demo', '--dir', dir, '--keep-running', '--json']);
+    const answer = await quiet.stdoutUntil((text) => text.trimEnd().endsWith('}'));
+    quiet.child.kill('SIGTERM');
+    expect(await quiet.exit).toEqual({ status: 0, signal: null });
+    expect(JSON.parse(answer)).toMatchObject({ ok: true, created: false, sent: [], messages: 6, fetch: { outcome: 'complete', newMessages: 0 } });
+  }, 240_000);
+
+  it("is the command line's: the service of the desktop app, the browser mode or postfach serve refuses demo.start and sets nothing up", async () => {
+    for (const host of ['desktop', 'browser', 'serve'] as const) {
+      const dataDir = tempDir(`postfach-mailbox-demo-${host}-`);
+      const service = await startInProcessService({ dataDir, appVersion: '0.1.0-test', host });
+      try {
+        await expect(createApiClient(service.asBridge()).call('demo.start', {})).rejects.toMatchObject({ kind: 'training-unavailable' });
+      } finally {
+        await service.close();
+      }
+      for (const made of ['pki', 'intermediary', 'postfach.db', 'store-password']) expect(existsSync(path.join(dataDir, made))).toBe(false);
+    }
+  });
 
   it('the summary says how the fetch ended in German words', () => {
     expect(outcomeWords('complete')).toBe('Postfach leer');
