@@ -239,7 +239,7 @@ export const PARTS: Readonly<Record<PartName, Part>> = {
     runsIn: 'the service',
     purpose: 'the MailboxService the handlers are thin over: store session, settings, technical log, identity, fetch lock, heavy work, the Übungsmodus runner and postfach demo',
     // the quarantine file of heavy work is the host's (service-incidents.ts)
-    imports: ['contract', 'host', 'errors', 'mailbox', 'handover', 'config', 'ops', 'store'],
+    imports: ['contract', 'host', 'errors', 'mailbox', 'handover', 'backup', 'config', 'ops', 'store'],
     // the fetch engine's post function type, handed through to the mailbox
     typesFrom: ['osci'],
     packages: NODE,
