@@ -53,6 +53,8 @@ export class DemoCommand {
       if (this.running === starting) this.running = undefined;
       throw error;
     }
+    // a demo like the Übungsmodus: IT's intermediary, proxy, trusted CAs and hand-over folder are for the real mailbox
+    this.mailbox.treatAsDemo(demo.storePath);
     const store = await this.mailbox.openStore({ path: demo.storePath, unlock: demo.unlock }, context);
     return {
       dir: demo.dir,

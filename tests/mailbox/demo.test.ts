@@ -5,7 +5,7 @@
  * stopped half-way is made again.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { outcomeWords } from '../../cli/commands/demo.js';
@@ -191,6 +191,23 @@ describe('the demo mailbox', () => {
     quiet.child.kill('SIGTERM');
     expect(await quiet.exit).toEqual({ status: 0, signal: null });
     expect(JSON.parse(answer)).toMatchObject({ ok: true, created: false, sent: [], messages: 6, fetch: { outcome: 'complete', newMessages: 0 } });
+  }, 240_000);
+
+  it("IT's settings are for the real mailbox: where IT locks intermediary, proxy and hand-over folder, the demo fetches from its own and hands nothing over", async () => {
+    ensureBuilt();
+    const root = tempDir('postfach-mailbox-demo-it-');
+    const handover = path.join(root, 'uebergabe');
+    mkdirSync(handover);
+    const machine = path.join(root, 'machine.json');
+    writeFileSync(
+      machine,
+      JSON.stringify({ settings: { intermediaryUrl: 'https://intermediaer.invalid/osci', proxyMode: 'fixed', proxyUrl: 'http://127.0.0.1:9', handoverFolder: handover } }),
+    );
+    const run = await postfach(['demo', '--dir', path.join(root, 'demo'), '--json'], { POSTFACH_MACHINE_CONFIG: machine });
+    expect(run.status, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ ok: true, messages: 5, fetch: { outcome: 'complete', newMessages: 5 } });
+    // invented applications never reach the case system's folder
+    expect(readdirSync(handover)).toEqual([]);
   }, 240_000);
 
   it("is the command line's: the service of the desktop app, the browser mode or postfach serve refuses demo.start and sets nothing up", async () => {
