@@ -5,7 +5,8 @@
  * turns thrown errors into serialised PostfachErrors.
  */
 import type { ServiceHandlers } from './api-types.js';
-import { appHandlers, effectiveSettings } from './handlers/app.js';
+import { appHandlers } from './handlers/app.js';
+import { effectiveSettings } from '../app/user-settings.js';
 import { codelistsHandlers } from './handlers/codelists.js';
 import { demoHandlers } from './handlers/demo.js';
 import { mailboxHandlers } from './handlers/mailbox.js';
@@ -14,7 +15,8 @@ import type { ViewSettings } from '../mailbox/message-detail.js';
 import { opsHandlers } from './handlers/ops.js';
 import { trustHandlers } from './handlers/trust.js';
 import { workspaceHandlers } from './handlers/workspace.js';
-import { WorkspaceFile } from './handlers/workspace-file.js';
+import { WorkspaceFile } from '../app/workspace-file.js';
+import { Workspace } from '../app/workspace.js';
 import { layoutHandlers } from './handlers/workspace-layout.js';
 import type { DemoStarter, DemoWarmer } from '../app/training.js';
 import { DemoCommand, type DemoFolderStarter } from '../app/demo-command.js';
@@ -44,11 +46,10 @@ export function createServiceHandlers(options: ServiceOptions, host: HostLink = 
     { dataDir: options.dataDir, protector: host.protector, appVersion: options.appVersion, resumeHandoverAtOpen: options.host !== 'cli' },
     { viewSettings, ...demo, ...deps },
   );
-  const mailbox = mailboxHandlers(options, service);
   return {
     ...appHandlers(options, workspace, service.config),
-    ...mailbox,
-    ...workspaceHandlers(options, { file: workspace, mailbox, training: service.training, config: service.config, fetchIdle: service.fetchIdle }),
+    ...mailboxHandlers(options, service),
+    ...workspaceHandlers(options, new Workspace(workspace, service)),
     ...layoutHandlers(workspace),
     ...opsHandlers(options, service),
     ...trustHandlers(service),

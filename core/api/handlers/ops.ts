@@ -12,7 +12,7 @@ import type { ServiceOptions } from '../service-protocol.js';
 import { verifyBackup } from '../../backup/backup.js';
 import { lockReason, type ResolvedConfig } from '../../config/load-config.js';
 import { SETTINGS } from '../../config/settings.js';
-import { WORKSPACE_FILE } from './workspace-file.js';
+import { WORKSPACE_FILE } from '../../app/workspace-file.js';
 import type { MailboxService } from '../../app/mailbox-service.js';
 import { createAcceptanceRecord } from '../../app/acceptance-work.js';
 import { backUpStore, restoreStore } from '../../app/backup-work.js';
