@@ -27,22 +27,6 @@ export function outcomeWords(outcome: 'complete' | 'cancelled' | 'failed'): stri
   return { complete: 'Postfach leer', cancelled: 'abgebrochen', failed: 'fehlgeschlagen' }[outcome];
 }
 
-/**
- * Settles at the first SIGINT (Strg+C) or SIGTERM. Listens from the moment it is called, so the caller installs it
- * before it announces that the demo keeps running; afterwards the signals have their usual effect again.
- */
-export function untilStopped(): Promise<void> {
-  return new Promise((resolve) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
-}
-
 export function register(program: Command): void {
   program
     .command('demo')
@@ -52,6 +36,9 @@ export function register(program: Command): void {
     .option('--json', 'Ergebnis als JSON')
     .action(async (opts: DemoCli) => {
       const json = opts.json === true;
+      // listening for the stop before anything is set up or said: a SIGTERM at any moment (also right after "läuft
+      // weiter" is printed) ends the demo through demo.stop below, never by the signal's default death
+      const stopped = opts.keepRunning ? stopSignal() : undefined;
       await runAction(json, async () => {
         const dir = path.resolve(opts.dir ?? DEFAULT_DEMO_DIR);
         // the default lies in the shared temp folder under a fixed name: used only if it is this user's alone,
@@ -68,9 +55,6 @@ export function register(program: Command): void {
             // keeps running) open the store themselves
             await api.call('store.close', {});
             const storePath = demo.store.path;
-            // listening before "running" is said: a Strg+C or SIGTERM right after the announcement ends the demo
-            // properly instead of killing the process with the intermediary's work half-done
-            const stopped = opts.keepRunning ? untilStopped() : undefined;
             const env = `POSTFACH_STORE_PASSWORD="$(cat ${demo.storePasswordFile})"`;
             if (json) {
               printJson({
@@ -122,7 +106,7 @@ export function register(program: Command): void {
                   `Der Intermediär läuft weiter. Weitere Anträge senden:\n  postfach send --intermediary ${demo.intermediaryUrl} --pki ${demo.pkiDir} --count 3\nabrufen:\n  postfach fetch --store ${storePath}\nEnde mit Strg+C.\n`,
                 );
               }
-              await stopped;
+              await stopped.signal;
             }
             if (fetched.outcome === 'failed') return ExitCode.failed;
             return fetched.unreadable > 0 ? ExitCode.partial : ExitCode.ok;
@@ -132,6 +116,22 @@ export function register(program: Command): void {
             await api.call('demo.stop', {}).catch(() => undefined);
           }
         });
-      });
+      }).finally(() => stopped?.dispose());
     });
+}
+
+/** SIGINT or SIGTERM from now on: `signal` resolves (once), and the process is not ended by the signal itself. */
+function stopSignal(): { readonly signal: Promise<void>; dispose(): void } {
+  let stop = (): void => undefined;
+  const signal = new Promise<void>((resolve) => (stop = resolve));
+  const onSignal = (): void => stop();
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    signal,
+    dispose: () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
 }

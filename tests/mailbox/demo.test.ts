@@ -17,10 +17,11 @@ import { startDemoMailbox } from '../../app/demo-mailbox.js';
 import { createTestPki, testPkiFiles } from '../../core/pki/test-pki.js';
 import { PostfachStore } from '../../core/store/index.js';
 import { officeTime } from '../../core/time/office-time.js';
+import { projectRoot } from '../helpers/shared.js';
 import { cli, ensureBuilt, postfach, tempDir } from './helpers.js';
 
 /** `postfach` as a process that keeps running: its stdout as it comes, and how it ended. */
-function running(args: readonly string[]) {
+function keptRunning(args: readonly string[]) {
   const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -39,6 +40,36 @@ function running(args: readonly string[]) {
       return stdout;
     },
   };
+}
+
+/**
+ * `postfach demo --keep-running` sent SIGTERM as soon as stderr or stdout shows `when`: how the process ended and
+ * what it printed.
+ */
+function demoStoppedWhen(
+  dir: string,
+  when: { stderr?: RegExp; stdout?: RegExp },
+): Promise<{ status: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(projectRoot, 'dist', 'cli', 'main.js'), 'demo', '--dir', dir, '--keep-running'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 180_000,
+    });
+    let stdout = '';
+    let stderr = '';
+    let sent = false;
+    const check = (): void => {
+      if (sent) return;
+      if ((when.stderr && when.stderr.test(stderr)) || (when.stdout && when.stdout.test(stdout))) {
+        sent = true;
+        child.kill('SIGTERM');
+      }
+    };
+    child.stdout.on('data', (d: Buffer) => ((stdout += d.toString()), check()));
+    child.stderr.on('data', (d: Buffer) => ((stderr += d.toString()), check()));
+    child.on('error', reject);
+    child.on('close', (status, signal) => resolve({ status, signal, stdout, stderr }));
+  });
 }
 
 describe('the demo mailbox', () => {
@@ -168,7 +199,7 @@ describe('the demo mailbox', () => {
   it('--keep-running: the intermediary answers and the store is free until SIGTERM, which ends the demo at once after it said so', async () => {
     ensureBuilt();
     const dir = path.join(tempDir('postfach-mailbox-demo-keep-'), 'demo');
-    const demo = running(['demo', '--dir', dir, '--keep-running']);
+    const demo = keptRunning(['demo', '--dir', dir, '--keep-running']);
     const said = await demo.stdoutUntil((text) => text.includes('Ende mit Strg+C.'));
     expect(said, demo.stderr()).toContain('Der Intermediär läuft weiter.');
     const url = /postfach send --intermediary (\S+)/.exec(said)?.[1] ?? '';
@@ -186,7 +217,7 @@ describe('the demo mailbox', () => {
     await expect(fetch(url, { method: 'POST' })).rejects.toThrow();
 
     // --json says nothing more than its answer: a SIGTERM the moment the answer is out still ends the demo properly
-    const quiet = running(['demo', '--dir', dir, '--keep-running', '--json']);
+    const quiet = keptRunning(['demo', '--dir', dir, '--keep-running', '--json']);
     const answer = await quiet.stdoutUntil((text) => text.trimEnd().endsWith('}'));
     quiet.child.kill('SIGTERM');
     expect(await quiet.exit).toEqual({ status: 0, signal: null });
@@ -222,6 +253,23 @@ describe('the demo mailbox', () => {
       for (const made of ['pki', 'intermediary', 'postfach.db', 'store-password']) expect(existsSync(path.join(dataDir, made))).toBe(false);
     }
   });
+
+  it('--keep-running ends cleanly on SIGTERM at any moment, also before it says that it keeps running', async () => {
+    ensureBuilt();
+    const dir = path.join(tempDir('postfach-mailbox-demo-stop-'), 'demo');
+    // while it is still setting up: the stop is heard (not the signal's default death), the demo ends through its
+    // own close once it is set up, with the usual summary and exit code
+    const early = await demoStoppedWhen(dir, { stderr: /wird vorbereitet/ });
+    expect({ status: early.status, signal: early.signal }, early.stderr).toEqual({ status: 0, signal: null });
+    expect(early.stdout).toContain('Der Intermediär läuft weiter.');
+    // once it says so: the same
+    const running = await demoStoppedWhen(dir, { stdout: /Ende mit Strg\+C\./ });
+    expect({ status: running.status, signal: running.signal }, running.stderr).toEqual({ status: 0, signal: null });
+    // the store was closed properly both times: a third, ordinary run opens it and finds the five applications
+    const again = await postfach(['demo', '--dir', dir, '--json']);
+    expect(again.status, again.stderr).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ created: false, messages: 5 });
+  }, 300_000);
 
   it('the summary says how the fetch ended in German words', () => {
     expect(outcomeWords('complete')).toBe('Postfach leer');
