@@ -201,7 +201,9 @@ async function main(): Promise<void> {
       text.push('Warm decode (bench/decode.ts; median of interleaved runs, raw cryptography of the same work beside it):', ...figures.flatMap(formatDecodeFigure), '');
       for (const f of figures) {
         const target = f.name === 'exchange/06' ? '≤ 13 ms' : '≤ 2 × raw';
-        summary.push(`decode ${f.name}: ${f.decodeMs.median} ms, raw cryptography ${f.cryptoMs.median} ms, ratio ${f.ratio} (target ${target})`);
+        summary.push(
+          `decode ${f.name}: ${f.decodeMs.median} ms, raw cryptography ${f.cryptoMs.median} ms, ratio ${f.ratio}; CPU ${f.decodeCpuMs} / ${f.cryptoCpuMs} ms (target ${target})`,
+        );
       }
     }
     if (sections.has('fetch')) {
@@ -219,7 +221,10 @@ async function main(): Promise<void> {
       text.push('Cold start (bench/cold-start.ts; process start to exit after the first decoded delivery):', ...formatColdFigures(r), '');
       for (const c of r.cases)
         summary.push(
-          `cold start ${c.name.split(',')[0]} ${c.name.includes('exchange') ? '(exchange/06, legacy key)' : ''}: ${c.ms.median} ms (target ≤ 400 ms)`.replace(' :', ':'),
+          `cold start ${c.name.split(',')[0]} ${c.name.includes('exchange') ? '(exchange/06, legacy key)' : ''}: ${c.ms.median} ms, CPU ${c.cpuMs.median} ms (target ≤ 400 ms)`.replace(
+            ' :',
+            ':',
+          ),
         );
     }
     if (sections.has('large')) {
