@@ -15,7 +15,7 @@
  * engine; the service's handlers load it on first use (core/api/service.ts; docs/ARCHITECTURE.md).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadIntermediaryKeys, loadSenderSetup, sendApplications, startIntermediary, type SenderSetup, type SentApplication } from '../intermediary/index.js';
 import { testPkiFiles } from '../core/pki/test-pki.js';
@@ -35,6 +35,11 @@ export interface DemoMailbox {
   readonly unlock: { readonly password: string };
   readonly intermediaryUrl: string;
   readonly pkiDir: string;
+  /** The files and folders beside the store that `postfach demo` names: the store's password, the recovery key (a
+   * folder of an older version may lack it: undefined), the local intermediary's data. */
+  readonly passwordFile: string;
+  readonly recoveryKeyFile: string | undefined;
+  readonly intermediaryDir: string;
   /** true when this call set the folder up (and sent the applications). */
   readonly created: boolean;
   /** The recovery key of a store created by this call (also in `<dir>/recovery-key.txt`). */
@@ -81,15 +86,17 @@ export async function startDemoMailbox(dir: string, options: DemoOptions = {}): 
   const progress = options.onProgress ?? (() => undefined);
   await ensureDemoPki(pkiDir, (done, total) => progress({ step: 'keys', done, total }));
   const files = testPkiFiles(pkiDir);
+  const intermediaryDir = path.join(root, 'intermediary');
   const intermediary = await startIntermediary({
     port: options.port ?? 0,
-    dataDir: path.join(root, 'intermediary'),
+    dataDir: intermediaryDir,
     keys: loadIntermediaryKeys({ pkiDir }),
     ...(options.log ? { options: { log: options.log } } : {}),
   });
   try {
     const storePath = path.join(root, 'postfach.db');
     const passwordFile = path.join(root, 'store-password');
+    const recoveryKeyFile = path.join(root, 'recovery-key.txt');
     const created = !PostfachStore.exists(storePath);
     let password: string;
     let recoveryKey: string | undefined;
@@ -104,7 +111,7 @@ export async function startDemoMailbox(dir: string, options: DemoOptions = {}): 
       const made = await PostfachStore.create(storePath, { password, scrypt: DEMO_STORE_SCRYPT });
       store = made.store;
       recoveryKey = made.recoveryKey;
-      writeSecret(path.join(root, 'recovery-key.txt'), recoveryKey);
+      writeSecret(recoveryKeyFile, recoveryKey);
       progress({ step: 'store', done: 1, total: 1 });
     } else {
       password = readFileSync(passwordFile, 'utf8').trim();
@@ -165,6 +172,9 @@ export async function startDemoMailbox(dir: string, options: DemoOptions = {}): 
       unlock: { password },
       intermediaryUrl: intermediary.url,
       pkiDir,
+      passwordFile,
+      recoveryKeyFile: existsSync(recoveryKeyFile) ? recoveryKeyFile : undefined,
+      intermediaryDir,
       created,
       recoveryKey,
       sent,

@@ -40,16 +40,24 @@ export function printConfigProblems(config: MachineConfigDto): void {
  */
 export async function withMailboxService<T>(storePath: string, work: (session: MailboxSession) => Promise<T>, worker: WorkerOptions = {}): Promise<T> {
   const resolved = path.resolve(storePath);
+  return withServiceIn(path.dirname(resolved), (api, close) => work({ api, storePath: resolved, close }), worker);
+}
+
+/**
+ * Starts the service with `dataDir` as its data folder (`postfach demo`: the demo folder, where the service sets the
+ * demo up), runs `work` with the API and closes the service afterwards.
+ */
+export async function withServiceIn<T>(dataDir: string, work: (api: PostfachApi, close: () => Promise<void>) => Promise<T>, worker: WorkerOptions = {}): Promise<T> {
   let host: SupervisedService | undefined;
   try {
     // one command, one service: a crash is recorded (the message it worked on is refused that work next time) and
     // reported with its words, not restarted
-    host = await startSupervisedWorkerService({ dataDir: path.dirname(resolved), appVersion: readAppVersion(), host: 'cli' }, {}, worker, { maxRestarts: 0 });
+    host = await startSupervisedWorkerService({ dataDir: path.resolve(dataDir), appVersion: readAppVersion(), host: 'cli' }, {}, worker, { maxRestarts: 0 });
     const api = createApiClient(host.asBridge());
     // settings problems are reported on every command that works with a mailbox (the service applies the valid rest)
     printConfigProblems(await api.call('config.get', {}));
     const opened = host;
-    return await work({ api, storePath: resolved, close: () => opened.close() });
+    return await work(api, () => opened.close());
   } finally {
     await host?.close();
   }

@@ -40,12 +40,16 @@ export function partsSection(): string {
     '|---|---|---|---|---|---|---|',
     ...rows,
     '',
-    `Exceptions (${pairs} pairs of file and part): imports the structure does not want, each removed by a planned change.`,
-    'The rule reports a pair no import needs any more.',
-    '',
-    '| Files | May also import | Why | Removed by |',
-    '|---|---|---|---|',
-    ...exceptions,
+    ...(pairs === 0
+      ? ['Exceptions: none — every import follows the table.']
+      : [
+          `Exceptions (${pairs} pairs of file and part): imports the structure does not want, each removed by a planned change.`,
+          'The rule reports a pair no import needs any more.',
+          '',
+          '| Files | May also import | Why | Removed by |',
+          '|---|---|---|---|',
+          ...exceptions,
+        ]),
     '',
     END,
   ].join('\n');

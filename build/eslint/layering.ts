@@ -9,7 +9,7 @@ import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
-import { ANY_PACKAGE, ANY_PART, EXCEPTIONS, NODE_BUILTINS, PARTS, type PartName } from '../architecture/layers.js';
+import { ANY_PACKAGE, ANY_PART, EXCEPTIONS, NODE_BUILTINS, PARTS, type LayerException, type PartName } from '../architecture/layers.js';
 
 export const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 const DECLARATION = 'build/architecture/layers.ts';
@@ -58,11 +58,14 @@ function allowedWords(name: PartName): string {
 
 type MessageId = 'forbidden' | 'typesOnly' | 'package' | 'unplaced' | 'unplacedTarget' | 'staleException';
 
-export const layeringRule: TSESLint.RuleModule<MessageId> = {
+/** The exceptions are the declaration's; a test may lint with a list of its own (the declaration's is empty). */
+type Options = [{ readonly exceptions?: readonly LayerException[] }];
+
+export const layeringRule: TSESLint.RuleModule<MessageId, Options> = {
   meta: {
     type: 'problem',
     docs: { description: `imports follow the parts and arrows declared in ${DECLARATION}` },
-    schema: [],
+    schema: [{ type: 'object', properties: { exceptions: { type: 'array' } }, additionalProperties: false }],
     messages: {
       forbidden: `local/layering: part '{{from}}' may not import part '{{to}}' ({{target}}). '{{from}}' may import: {{allowed}} (${DECLARATION}).`,
       typesOnly: `local/layering: part '{{from}}' may import only types from part '{{to}}' ({{target}}): use 'import type'. '{{from}}' may import: {{allowed}} (${DECLARATION}).`,
@@ -72,7 +75,7 @@ export const layeringRule: TSESLint.RuleModule<MessageId> = {
       staleException: `local/layering: the exception {{file}} → '{{to}}' is no longer needed; remove it from ${DECLARATION}.`,
     },
   },
-  defaultOptions: [],
+  defaultOptions: [{}],
   create(context) {
     const file = context.filename;
     const relative = toRelative(file);
@@ -87,7 +90,9 @@ export const layeringRule: TSESLint.RuleModule<MessageId> = {
     }
     const part = PARTS[from];
     // the exceptions for this file, one per part
-    const exceptions = EXCEPTIONS.filter((e) => e.from.includes(relative)).flatMap((e) => e.to.map((to) => ({ to, typesOnly: e.typesOnly === true })));
+    const exceptions = (context.options[0]?.exceptions ?? EXCEPTIONS)
+      .filter((e) => e.from.includes(relative))
+      .flatMap((e) => e.to.map((to) => ({ to, typesOnly: e.typesOnly === true })));
     const used = new Set<(typeof exceptions)[number]>();
 
     const check = (node: TSESTree.Node, specifier: string, typeOnly: boolean): void => {

@@ -24,6 +24,7 @@ import {
 import { activeContentMethods } from './contract/active-content.js';
 import { appEvents, appMethods } from './contract/app.js';
 import { codelistsEvents, codelistsMethods } from './contract/codelists.js';
+import { demoMethods } from './contract/demo.js';
 import { handoverEvents, handoverMethods } from './contract/handover.js';
 import { inboxEvents, inboxMethods } from './contract/inbox.js';
 import { serviceAccountsEvents, serviceAccountsMethods } from './contract/service-accounts.js';
@@ -41,7 +42,8 @@ export { fetchProgressSchema } from './contract/mailbox.js';
  * The areas, each in its own file under contract/: app (program information, settings), shell (native dialogs,
  * menu commands), mailbox (store, identity, fetch, messages, exports, audit log, retention), workspace (UI-only),
  * ops (machine settings, backup, certificate rotation, acceptance record), trust (trusted sender CAs), codelists (code texts from Genericode),
- * active content (what a document may run; opening it in the system's program or a window of its own).
+ * active content (what a document may run; opening it in the system's program or a window of its own), handover (the
+ * hand-over folder for the case system), demo (`postfach demo`: the demo mailbox of the command line).
  */
 export const contract = defineContract({
   methods: {
@@ -56,6 +58,7 @@ export const contract = defineContract({
     ...handoverMethods,
     ...inboxMethods,
     ...serviceAccountsMethods,
+    ...demoMethods,
   },
   events: {
     ...appEvents,

@@ -5,18 +5,22 @@
  * turns thrown errors into serialised PostfachErrors.
  */
 import type { ServiceHandlers } from './api-types.js';
-import { appHandlers, effectiveSettings } from './handlers/app.js';
+import { appHandlers } from './handlers/app.js';
+import { effectiveSettings } from '../app/user-settings.js';
 import { codelistsHandlers } from './handlers/codelists.js';
 import { inboxHandlers } from './handlers/inbox.js';
+import { demoHandlers } from './handlers/demo.js';
 import { mailboxHandlers } from './handlers/mailbox.js';
 import { MailboxService, type MailboxDeps } from '../app/mailbox-service.js';
 import type { ViewSettings } from '../mailbox/message-detail.js';
 import { opsHandlers } from './handlers/ops.js';
 import { trustHandlers } from './handlers/trust.js';
 import { workspaceHandlers } from './handlers/workspace.js';
-import { WorkspaceFile } from './handlers/workspace-file.js';
+import { WorkspaceFile } from '../app/workspace-file.js';
+import { Workspace } from '../app/workspace.js';
 import { layoutHandlers } from './handlers/workspace-layout.js';
 import type { DemoStarter, DemoWarmer } from '../app/training.js';
+import { DemoCommand, type DemoFolderStarter } from '../app/demo-command.js';
 import type { HostLink } from './service-runtime.js';
 import type { ServiceOptions } from './service-protocol.js';
 
@@ -28,6 +32,9 @@ const warmDemo: DemoWarmer = async (dir) => {
   // the demo's modules (intermediary, generator, PDF) are loaded meanwhile too: seconds on a busy machine
   await Promise.all([keys, import('../../app/demo-mailbox.js')]);
 };
+
+/** `postfach demo`: the same demo mailbox in the service's data folder, every application sent before it answers. */
+const startDemoFolder: DemoFolderStarter = async (dir) => (await import('../../app/demo-mailbox.js')).startDemoMailbox(dir);
 
 export function createServiceHandlers(options: ServiceOptions, host: HostLink = { protector: undefined }, startDemo: DemoStarter = startDemoMailbox, deps: MailboxDeps = {}) {
   const workspace = new WorkspaceFile(options.dataDir);
@@ -46,16 +53,16 @@ export function createServiceHandlers(options: ServiceOptions, host: HostLink = 
     },
     { viewSettings, ...demo, ...deps },
   );
-  const mailbox = mailboxHandlers(options, service);
   return {
     ...appHandlers(options, workspace, service.config),
-    ...mailbox,
-    ...workspaceHandlers(options, { file: workspace, mailbox, training: service.training, config: service.config, fetchIdle: service.fetchIdle }),
+    ...mailboxHandlers(options, service),
+    ...workspaceHandlers(options, new Workspace(workspace, service)),
     ...layoutHandlers(workspace),
     ...opsHandlers(options, service),
     ...trustHandlers(service),
     ...codelistsHandlers(service),
     ...service.handover.handlers,
     ...inboxHandlers(options, service),
+    ...demoHandlers(new DemoCommand(options, startDemoFolder, service)),
   } satisfies ServiceHandlers;
 }

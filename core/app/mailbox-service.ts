@@ -113,6 +113,8 @@ export class MailboxService {
   private folderImport: FolderImport | undefined;
   /** One re-evaluation at a time: two runs over the same deliveries with different sets would leave them mixed. */
   private trustWork: Promise<unknown> = Promise.resolve();
+  /** Demo stores besides the Übungsmodus's (`treatAsDemo`). */
+  private readonly demoStores = new Set<string>();
 
   constructor(
     private readonly options: MailboxServiceOptions,
@@ -182,9 +184,20 @@ export class MailboxService {
     this.views.settings = this.deps.viewSettings ? await this.deps.viewSettings() : { familyNameFirst: true };
   }
 
-  /** The open store is the Übungsmodus demo store (`<data folder>/uebungsmodus/`). */
+  /**
+   * The open store is a demo store: the Übungsmodus's (`<data folder>/uebungsmodus/`) or one `postfach demo` set up
+   * (`treatAsDemo`). IT's settings are for the real mailbox: a demo fetches from its own local intermediary, directly,
+   * trusts its own CA and hands nothing over to the case system.
+   */
   inTraining(): boolean {
-    return this.session.store?.paths.database.startsWith(path.join(path.resolve(this.options.dataDir), TRAINING_FOLDER) + path.sep) === true;
+    const database = this.session.store?.paths.database;
+    if (database === undefined) return false;
+    return database.startsWith(path.join(path.resolve(this.options.dataDir), TRAINING_FOLDER) + path.sep) || this.demoStores.has(path.resolve(database));
+  }
+
+  /** `postfach demo`'s store (core/app/demo-command.ts), to be treated as the Übungsmodus's once it is open. */
+  treatAsDemo(database: string): void {
+    this.demoStores.add(path.resolve(database));
   }
 
   /** What the policy folder of code lists gave at the last opening of the store (undefined: no folder set). */

@@ -123,6 +123,10 @@ export const ROLE_TABLE: Readonly<Partial<Record<MethodName, readonly Role[]>>> 
   'workspace.layout': ALL,
   'workspace.setLayout': ALL,
   'workspace.licenses': ALL,
+  // `postfach demo`'s demo mailbox in the service's data folder: the command line's only (the service refuses it
+  // elsewhere too), never through the network
+  'demo.start': NOBODY,
+  'demo.stop': NOBODY,
   // shell methods: answered by the browser mode itself (with "only in the desktop program")
   'dialog.openFile': ALL,
   'dialog.saveFile': ALL,

@@ -5,10 +5,12 @@
  * stopped half-way is made again.
  */
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { outcomeWords } from '../../cli/commands/demo.js';
+import { createApiClient } from '../../core/api/client.js';
+import { startInProcessService } from '../../core/api/in-process-service.js';
 import { runFetch } from '../../core/mailbox/fetch-engine.js';
 import { identityFromRecord } from '../../core/mailbox/identity.js';
 import { startDemoMailbox } from '../../app/demo-mailbox.js';
@@ -16,7 +18,29 @@ import { createTestPki, testPkiFiles } from '../../core/pki/test-pki.js';
 import { PostfachStore } from '../../core/store/index.js';
 import { officeTime } from '../../core/time/office-time.js';
 import { projectRoot } from '../helpers/shared.js';
-import { ensureBuilt, postfach, tempDir } from './helpers.js';
+import { cli, ensureBuilt, postfach, tempDir } from './helpers.js';
+
+/** `postfach` as a process that keeps running: its stdout as it comes, and how it ended. */
+function keptRunning(args: readonly string[]) {
+  const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exit = new Promise<{ status: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (status, signal) => resolve({ status, signal })));
+  return {
+    child,
+    exit,
+    stderr: () => stderr,
+    /** Waits until stdout shows what `done` looks for (or the process ended without it). */
+    async stdoutUntil(done: (text: string) => boolean): Promise<string> {
+      let ended = false;
+      void exit.then(() => (ended = true));
+      await expect.poll(() => done(stdout) || ended, { timeout: 180_000, interval: 100 }).toBe(true);
+      return stdout;
+    },
+  };
+}
 
 /**
  * `postfach demo --keep-running` sent SIGTERM as soon as stderr or stdout shows `when`: how the process ended and
@@ -171,6 +195,64 @@ describe('the demo mailbox', () => {
     }
     expect((JSON.parse(readFileSync(path.join(dir, 'applications.json'), 'utf8')) as { sent: string[] }).sent).toHaveLength(5);
   }, 240_000);
+
+  it('--keep-running: the intermediary answers and the store is free until SIGTERM, which ends the demo at once after it said so', async () => {
+    ensureBuilt();
+    const dir = path.join(tempDir('postfach-mailbox-demo-keep-'), 'demo');
+    const demo = keptRunning(['demo', '--dir', dir, '--keep-running']);
+    const said = await demo.stdoutUntil((text) => text.includes('Ende mit Strg+C.'));
+    expect(said, demo.stderr()).toContain('Der Intermediär läuft weiter.');
+    const url = /postfach send --intermediary (\S+)/.exec(said)?.[1] ?? '';
+    expect(said).toContain(`Intermediär:                     ${url}\n`);
+    // while it runs: another application sent to its intermediary, fetched by another process (the store is closed)
+    const sent = await postfach(['send', '--intermediary', url, '--pki', path.join(dir, 'pki'), '--count', '1']);
+    expect(sent.status, sent.stderr).toBe(0);
+    const password = readFileSync(path.join(dir, 'store-password'), 'utf8').trim();
+    const fetched = await postfach(['fetch', '--store', path.join(dir, 'postfach.db'), '--json'], { POSTFACH_STORE_PASSWORD: password });
+    expect(fetched.status, fetched.stderr).toBe(0);
+    expect(JSON.parse(fetched.stdout)).toMatchObject({ outcome: 'complete', newMessages: 1 });
+    demo.child.kill('SIGTERM');
+    expect(await demo.exit).toEqual({ status: 0, signal: null });
+    // the intermediary ended with the demo
+    await expect(fetch(url, { method: 'POST' })).rejects.toThrow();
+
+    // --json says nothing more than its answer: a SIGTERM the moment the answer is out still ends the demo properly
+    const quiet = keptRunning(['demo', '--dir', dir, '--keep-running', '--json']);
+    const answer = await quiet.stdoutUntil((text) => text.trimEnd().endsWith('}'));
+    quiet.child.kill('SIGTERM');
+    expect(await quiet.exit).toEqual({ status: 0, signal: null });
+    expect(JSON.parse(answer)).toMatchObject({ ok: true, created: false, sent: [], messages: 6, fetch: { outcome: 'complete', newMessages: 0 } });
+  }, 240_000);
+
+  it("IT's settings are for the real mailbox: where IT locks intermediary, proxy and hand-over folder, the demo fetches from its own and hands nothing over", async () => {
+    ensureBuilt();
+    const root = tempDir('postfach-mailbox-demo-it-');
+    const handover = path.join(root, 'uebergabe');
+    mkdirSync(handover);
+    const machine = path.join(root, 'machine.json');
+    writeFileSync(
+      machine,
+      JSON.stringify({ settings: { intermediaryUrl: 'https://intermediaer.invalid/osci', proxyMode: 'fixed', proxyUrl: 'http://127.0.0.1:9', handoverFolder: handover } }),
+    );
+    const run = await postfach(['demo', '--dir', path.join(root, 'demo'), '--json'], { POSTFACH_MACHINE_CONFIG: machine });
+    expect(run.status, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ ok: true, messages: 5, fetch: { outcome: 'complete', newMessages: 5 } });
+    // invented applications never reach the case system's folder
+    expect(readdirSync(handover)).toEqual([]);
+  }, 240_000);
+
+  it("is the command line's: the service of the desktop app, the browser mode or postfach serve refuses demo.start and sets nothing up", async () => {
+    for (const host of ['desktop', 'browser', 'serve'] as const) {
+      const dataDir = tempDir(`postfach-mailbox-demo-${host}-`);
+      const service = await startInProcessService({ dataDir, appVersion: '0.1.0-test', host });
+      try {
+        await expect(createApiClient(service.asBridge()).call('demo.start', {})).rejects.toMatchObject({ kind: 'training-unavailable' });
+      } finally {
+        await service.close();
+      }
+      for (const made of ['pki', 'intermediary', 'postfach.db', 'store-password']) expect(existsSync(path.join(dataDir, made))).toBe(false);
+    }
+  });
 
   it('--keep-running ends cleanly on SIGTERM at any moment, also before it says that it keeps running', async () => {
     ensureBuilt();

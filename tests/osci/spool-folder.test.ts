@@ -7,7 +7,7 @@ import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, rmSync, stat
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ensurePrivateFolder } from '../../core/io/private-folder.js';
+import { ensurePrivateFolder } from '../../cli/private-folder.js';
 import { SecureSpool, spoolDirectory } from '../../core/io/secure-spool.js';
 import { PostfachError } from '../../core/errors.js';
 

@@ -8,27 +8,21 @@ import path from 'node:path';
 import type { ServiceContext } from '../api-types.js';
 import type { HandlerInput, MethodName } from '../contract.js';
 import { auditWords, type ListQuery } from '../../store/index.js';
-import { mailboxError } from '../../mailbox/errors.js';
 import { identityDto, keyCandidates, type MailboxIdentity } from '../../mailbox/identity.js';
-import { documentChunk, fullValue, messageDetail } from '../../mailbox/message-detail.js';
+import { documentChunk, fullValue } from '../../mailbox/message-detail.js';
 import { activeFindings } from '../contract/active-content.js';
 import { documentActiveContent } from '../../mailbox/active-content-check.js';
 import { listItemDto, messageDetailDto } from './evidence-dto.js';
-import { assertExportAllowed } from '../../config/export-folders.js';
 import type { MailboxService } from '../../app/mailbox-service.js';
-import { quarantinedError, type HeavyOperation } from '../service-incidents.js';
+import { showMessage } from '../../app/message-view.js';
+import { exportMessageFiles } from '../../app/message-export.js';
+import { auditEntries, exportAuditCsv, verifyAudit } from '../../app/audit-log.js';
+import { applyRetention, changeMessage, deleteMessage } from '../../app/message-state.js';
 import type { ServiceOptions } from '../service-protocol.js';
 
 export type { MailboxDeps } from '../../app/mailbox-service.js';
 
 type In<M extends MethodName> = HandlerInput<M>;
-
-const EXPORT_OPERATIONS: Readonly<Record<HandlerInput<'messages.export'>['format'], HeavyOperation | undefined>> = {
-  pdf: 'export-pdf',
-  receipt: 'export-receipt',
-  attachments: 'export-attachments',
-  xml: undefined,
-};
 
 function listQuery(input: HandlerInput<'messages.list'>): ListQuery {
   const { folder, ...rest } = input;
@@ -39,7 +33,6 @@ export function mailboxHandlers(options: ServiceOptions, mailbox: MailboxService
   const store = () => mailbox.store();
   // the calls below reach the store through the service's factory: SQLite, or the shared store on PostgreSQL
   const shared = () => mailbox.serviceStore();
-  const item = async (id: number) => listItemDto(await shared().getDelivery(id));
   const identityOut = (identity: MailboxIdentity) => identityDto(identity, new Date(), mailbox.officeTimeZone());
   const downloads = [path.join(options.dataDir, 'transfer', 'downloads')];
 
@@ -78,24 +71,8 @@ export function mailboxHandlers(options: ServiceOptions, mailbox: MailboxService
       return { items: page.items.map(listItemDto), total: page.total, offset: page.offset, ...(page.atOrAfter === undefined ? {} : { atOrAfter: [...page.atOrAfter] }) };
     },
     'messages.counts': () => shared().counts(),
-    'messages.detail': async (input: In<'messages.detail'>, context: ServiceContext) => {
-      const ref = 'id' in input.ref ? input.ref.id : { messageId: input.ref.messageId };
-      await mailbox.applyViewSettings();
-      const messageId = 'id' in input.ref ? (await shared().getDelivery(input.ref.id)).messageId : input.ref.messageId;
-      const timeZone = (await mailbox.config()).values.officeTimeZone;
-      // a message whose content brought the service down is shown without it (Laufzettel, documents, the reason)
-      const refused = mailbox.heavy.quarantined(messageId, 'message-detail');
-      const detail = refused
-        ? messageDetailDto(await messageDetail(shared(), ref, mailbox.views, { timeZone, viewRefused: quarantinedError(refused) }), timeZone)
-        : messageDetailDto(
-            await mailbox.heavy.run('message-detail', { messageId, ...('id' in input.ref ? { storeId: input.ref.id } : {}) }, () =>
-              messageDetail(shared(), ref, mailbox.views, { timeZone }),
-            ),
-            timeZone,
-          );
-      context.emit('messages.changed', { reason: 'state', ids: [detail.item.id] });
-      return detail;
-    },
+    'messages.detail': (input: In<'messages.detail'>, context: ServiceContext) =>
+      showMessage(mailbox, input.ref, context).then(({ facts, timeZone }) => messageDetailDto(facts, timeZone)),
     'messages.documentChunk': (input: In<'messages.documentChunk'>) => documentChunk(shared(), input.id, input.document, input.offset, input.length, mailbox.views),
     'messages.documentActiveContent': async (input: In<'messages.documentActiveContent'>) => ({
       findings: activeFindings(await documentActiveContent(shared(), input.id, input.document, mailbox.views)),
@@ -104,100 +81,39 @@ export function mailboxHandlers(options: ServiceOptions, mailbox: MailboxService
       mailbox.heavy.run('message-detail', { storeId: input.id, messageId: (await shared().getDelivery(input.id)).messageId }, () =>
         fullValue(shared(), input.id, input.where, input.valueId, mailbox.views),
       ),
-    'messages.setRead': async (input: In<'messages.setRead'>, context: ServiceContext) => {
-      if (input.read) await shared().markRead(input.id);
-      else await shared().markUnread(input.id);
-      mailbox.changed(context, input.id);
-      return item(input.id);
-    },
-    'messages.setTransferred': async (input: In<'messages.setTransferred'>, context: ServiceContext) => {
-      await shared().markTransferred(input.id, input.transferred);
-      mailbox.changed(context, input.id);
-      return item(input.id);
-    },
+    'messages.setRead': async (input: In<'messages.setRead'>, context: ServiceContext) =>
+      listItemDto((await changeMessage(mailbox, context, input.id, (s) => (input.read ? s.markRead(input.id) : s.markUnread(input.id)))).item),
+    'messages.setTransferred': async (input: In<'messages.setTransferred'>, context: ServiceContext) =>
+      listItemDto((await changeMessage(mailbox, context, input.id, (s) => s.markTransferred(input.id, input.transferred))).item),
     'messages.setChecklist': async (input: In<'messages.setChecklist'>) => {
       await shared().setChecklist(input.id, input.ticked);
       return { checklist: [...(await shared().getDelivery(input.id)).checklist] };
     },
-    'messages.setTrashed': async (input: In<'messages.setTrashed'>, context: ServiceContext) => {
-      if (input.trashed) await shared().moveToTrash(input.id);
-      else await shared().restoreFromTrash(input.id);
-      mailbox.changed(context, input.id);
-      return item(input.id);
-    },
-    'messages.setLegalHold': async (input: In<'messages.setLegalHold'>, context: ServiceContext) => {
-      await shared().setLegalHold(input.id, input.hold);
-      mailbox.changed(context, input.id);
-      return item(input.id);
-    },
+    'messages.setTrashed': async (input: In<'messages.setTrashed'>, context: ServiceContext) =>
+      listItemDto((await changeMessage(mailbox, context, input.id, (s) => (input.trashed ? s.moveToTrash(input.id) : s.restoreFromTrash(input.id)))).item),
+    'messages.setLegalHold': async (input: In<'messages.setLegalHold'>, context: ServiceContext) =>
+      listItemDto((await changeMessage(mailbox, context, input.id, (s) => s.setLegalHold(input.id, input.hold))).item),
     'messages.setCaseWork': async (input: In<'messages.setCaseWork'>, context: ServiceContext) => {
-      const caseWork = await shared().setCaseWork(input.id, input.change);
-      mailbox.changed(context, input.id);
-      return { item: await item(input.id), caseWork };
+      const { result, item } = await changeMessage(mailbox, context, input.id, (s) => s.setCaseWork(input.id, input.change));
+      return { item: listItemDto(item), caseWork: result };
     },
-    'messages.deletePermanently': async (input: In<'messages.deletePermanently'>, context: ServiceContext) => {
-      await shared().deletePermanently(input.id);
-      mailbox.changed(context, input.id, 'deleted');
-      return { deleted: true as const };
-    },
-    'messages.export': async (input: In<'messages.export'>, context: ServiceContext) => {
-      // loaded on first use: the PDF libraries take a while to load and most service starts never export
-      const { exportMessage } = await import('../../mailbox/export.js');
-      const c = await mailbox.config();
-      assertExportAllowed(c, input.target, downloads);
-      if (input.document !== undefined && input.format !== 'attachments')
-        throw mailboxError('document-missing', `a single document is exported with the format attachments, not ${input.format}`);
-      await mailbox.applyViewSettings();
-      const work = () =>
-        exportMessage(shared(), input.id, input.format, path.resolve(input.target), mailbox.views, {
-          timeZone: c.values.officeTimeZone,
-          ...(input.document === undefined ? {} : { only: input.document }),
-        });
-      // the XML is a byte copy: never heavy, never refused (the way out for a message that is refused otherwise)
-      const operation = EXPORT_OPERATIONS[input.format];
-      const result =
-        operation === undefined ? await work() : await mailbox.heavy.run(operation, { storeId: input.id, messageId: (await shared().getDelivery(input.id)).messageId }, work);
-      mailbox.changed(context, input.id);
-      return result;
-    },
+    'messages.deletePermanently': (input: In<'messages.deletePermanently'>, context: ServiceContext) =>
+      deleteMessage(mailbox, context, input.id).then(() => ({ deleted: true as const })),
+    'messages.export': (input: In<'messages.export'>, context: ServiceContext) => exportMessageFiles(mailbox, input, downloads, context),
     'messages.recordPrinted': async (input: In<'messages.recordPrinted'>) => {
       await shared().recordPrinted(input.id);
       return { recorded: true as const };
     },
 
     // ---- audit log ----
-    'audit.list': (input: In<'audit.list'>) => {
-      // the contract checked that both parse
-      const { from, to, ...rest } = input;
-      const fromMs = from === undefined ? undefined : Date.parse(from);
-      const toMs = to === undefined ? undefined : Date.parse(to);
-      return {
-        entries: store()
-          .auditEntries({ ...rest, ...(fromMs === undefined ? {} : { from: fromMs }), ...(toMs === undefined ? {} : { to: toMs }) })
-          .map((e) => ({ ...e, words: auditWords(e.action, e.detail) })),
-      };
-    },
-    'audit.exportCsv': async (input: In<'audit.exportCsv'>) => {
-      const target = path.resolve(input.target);
-      const c = await mailbox.config();
-      assertExportAllowed(c, target, downloads);
-      const s = store();
-      await s.exportAuditCsv(target, input.delimiter ?? ',', c.values.officeTimeZone);
-      return { path: target, entries: s.verifyAuditLog().entries };
-    },
-    'audit.verify': () => {
-      const v = store().verifyAuditLog();
-      return v.ok ? { ok: true, entries: v.entries } : { ok: false, entries: v.entries, firstBadSeq: v.firstBadSeq, problem: v.problem };
-    },
+    'audit.list': (input: In<'audit.list'>) => ({ entries: auditEntries(mailbox, input).map((e) => ({ ...e, words: auditWords(e.action, e.detail) })) }),
+    'audit.exportCsv': (input: In<'audit.exportCsv'>) => exportAuditCsv(mailbox, input, downloads),
+    'audit.verify': () => verifyAudit(mailbox),
 
     // ---- retention ----
     'retention.settings': () => shared().getSettings(),
     'retention.updateSettings': (input: In<'retention.updateSettings'>) => mailbox.updateRetention(input),
     'retention.plan': async () => ({ candidates: await shared().planRetention() }),
-    'retention.apply': async (input: In<'retention.apply'>, context: ServiceContext) => {
-      const { deleted } = await shared().applyRetention({ onlyIds: input.ids });
-      if (deleted.length > 0) context.emit('messages.changed', { reason: 'retention', ids: deleted.slice(0, 1000).map((d) => d.id) });
-      return { deleted: [...deleted] };
-    },
+    'retention.apply': async (input: In<'retention.apply'>, context: ServiceContext) => ({ deleted: await applyRetention(mailbox, input, context) }),
   };
 }

@@ -4,7 +4,7 @@
  * the desktop app and the browser mode. A convenience only: no IT layer locks it.
  */
 import { DEFAULT_UI_LAYOUT, type UiLayout } from '../contract/workspace.js';
-import type { WorkspaceFile } from './workspace-file.js';
+import type { WorkspaceFile } from '../../app/workspace-file.js';
 
 export function layoutHandlers(file: WorkspaceFile) {
   const current = (): UiLayout => ({ ...DEFAULT_UI_LAYOUT, ...file.get().layout });

@@ -10,9 +10,9 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { syncFolderSync } from '../../io/durable-file.js';
-import { settingsSchema, type Settings } from '../contract/app.js';
-import { lastFetchSchema, uiLayoutSchema, workspaceModeSchema } from '../contract/workspace.js';
+import { syncFolderSync } from '../io/durable-file.js';
+import { settingsSchema, type Settings } from '../api/contract/app.js';
+import { lastFetchSchema, uiLayoutSchema, workspaceModeSchema } from '../api/contract/workspace.js';
 
 export const WORKSPACE_FILE = 'workspace.json';
 

@@ -4,9 +4,12 @@
  * this user that nobody else can read or write — another user on a shared machine could otherwise create it first
  * and read or swap what the program puts there. On Windows the temp folder is the user's own (%LOCALAPPDATA%\Temp),
  * so only the symbolic-link check applies.
+ *
+ * The command line's own concern: only `postfach demo` has such a default folder, and it checks it before the
+ * service is started with that folder as its data folder (the service writes its technical log there at once).
  */
 import { lstatSync, mkdirSync } from 'node:fs';
-import { PostfachError } from '../errors.js';
+import { PostfachError } from '../core/errors.js';
 
 export function ensurePrivateFolder(dir: string, platform: NodeJS.Platform = process.platform): void {
   mkdirSync(dir, { recursive: true, mode: 0o700 });

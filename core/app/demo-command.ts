@@ -1,0 +1,81 @@
+/**
+ * `postfach demo` in the service (contract area "demo"): the demo mailbox in the service's data folder, every
+ * application it owes sent before it answers, its store opened through the MailboxService like any other store
+ * (the password stays in the service), its local intermediary kept running until `stop` or the end of the service.
+ *
+ * The command line's only: the service of the desktop app or of `postfach serve` refuses it — their data folder
+ * holds the real store, and they have the Übungsmodus (training.ts), which prepares a demo of its own in a folder
+ * of its own. The demo itself is passed in (core/api/service.ts loads app/demo-mailbox.ts on first use), as for the
+ * Übungsmodus, so this layer does not depend on how the demo is built.
+ */
+import type { ServiceContext } from '../api/api-types.js';
+import type { DemoStarted } from '../api/contract/demo.js';
+import type { ServiceOptions } from '../api/service-protocol.js';
+import type { MailboxService } from './mailbox-service.js';
+import { trainingUnavailable } from './training.js';
+
+/** What `postfach demo` needs of a started demo mailbox (app/demo-mailbox.ts). */
+export interface DemoFolder {
+  readonly dir: string;
+  /** The demo store (identity set up); closed until opened here. */
+  readonly storePath: string;
+  readonly unlock: { readonly password: string };
+  readonly intermediaryUrl: string;
+  readonly pkiDir: string;
+  readonly passwordFile: string;
+  readonly recoveryKeyFile: string | undefined;
+  readonly intermediaryDir: string;
+  readonly created: boolean;
+  readonly sent: readonly { readonly messageId: string }[];
+  close(): Promise<void>;
+}
+
+/** Starts the demo in a folder with every application it owes sent (none held back for later). */
+export type DemoFolderStarter = (dir: string) => Promise<DemoFolder>;
+
+/** At most one demo per service; a second start takes the running one. */
+export class DemoCommand {
+  private running: Promise<DemoFolder> | undefined;
+
+  constructor(
+    private readonly options: Pick<ServiceOptions, 'dataDir' | 'host'>,
+    private readonly startDemo: DemoFolderStarter,
+    private readonly mailbox: MailboxService,
+  ) {}
+
+  async start(context: ServiceContext): Promise<DemoStarted> {
+    if (this.options.host !== 'cli') throw trainingUnavailable(`demo.start in the service of host ${this.options.host}: the command line's only`);
+    const starting = (this.running ??= this.startDemo(this.options.dataDir));
+    let demo: DemoFolder;
+    try {
+      demo = await starting;
+    } catch (error) {
+      if (this.running === starting) this.running = undefined;
+      throw error;
+    }
+    // a demo like the Übungsmodus: IT's intermediary, proxy, trusted CAs and hand-over folder are for the real mailbox
+    this.mailbox.treatAsDemo(demo.storePath);
+    const store = await this.mailbox.openStore({ path: demo.storePath, unlock: demo.unlock }, context);
+    return {
+      dir: demo.dir,
+      store,
+      storePasswordFile: demo.passwordFile,
+      recoveryKeyFile: demo.recoveryKeyFile ?? null,
+      pkiDir: demo.pkiDir,
+      intermediaryDir: demo.intermediaryDir,
+      intermediaryUrl: demo.intermediaryUrl,
+      created: demo.created,
+      sent: demo.sent.map((s) => s.messageId),
+    };
+  }
+
+  /** Stops the intermediary (after the application on its way); false when no demo ran. */
+  async stop(): Promise<boolean> {
+    const running = this.running;
+    this.running = undefined;
+    if (running === undefined) return false;
+    const demo = await running.catch(() => undefined);
+    await demo?.close();
+    return demo !== undefined;
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * The certificate rotation as the contract runs it (`rotation.*`, core/mailbox/rotation.ts does the steps): each
+ * change written to the technical log and told to every window (`rotation.changed`); a run fetches with the old key
+ * until the mailbox is empty, switches, and the store's identity is read again.
+ */
+import type { ServiceContext } from '../api/api-types.js';
+import type { HandlerInput, HandlerResult } from '../api/contract.js';
+import type { RotationStatusDto } from '../api/contract/ops.js';
+import { cancelRotation, rotationStatus, runRotation, stageRotation, type RotationStatus } from '../mailbox/rotation.js';
+import type { MailboxService } from './mailbox-service.js';
+
+const dto = (s: RotationStatus): RotationStatusDto => ({
+  ...s,
+  steps: s.steps.map((x) => ({ ...x })),
+  retired: [...s.retired],
+  lastCompleted: s.lastCompleted ? { ...s.lastCompleted } : null,
+});
+
+export function rotationNow(mailbox: MailboxService): RotationStatusDto {
+  return dto(rotationStatus(mailbox.store()));
+}
+
+export async function stageKeys(mailbox: MailboxService, input: HandlerInput<'rotation.stage'>, context: ServiceContext): Promise<RotationStatusDto> {
+  const status = dto(stageRotation(mailbox.store(), input, await mailbox.config()));
+  mailbox.log.write('info', 'rotation.staged', { next: status.next?.fingerprintSha256 ?? null });
+  context.emit('rotation.changed', status);
+  return status;
+}
+
+export async function runStagedRotation(mailbox: MailboxService, context: ServiceContext): Promise<HandlerResult<'rotation.run'>> {
+  await mailbox.config();
+  const ran = await runRotation(mailbox.store(), { adapt: mailbox.adapt, fetch: (identity) => mailbox.fetchWith(identity, context) });
+  const run = { status: dto(ran.status), fetch: ran.fetch };
+  mailbox.forgetIdentity();
+  mailbox.log.write(run.status.state === 'none' ? 'info' : 'warn', run.status.state === 'none' ? 'rotation.switched' : 'rotation.interrupted', {
+    fetched: run.fetch?.newMessages ?? 0,
+    errorKind: run.fetch?.error?.kind ?? null,
+    current: run.status.current?.fingerprintSha256 ?? null,
+  });
+  context.emit('rotation.changed', run.status);
+  if (run.status.state === 'none') mailbox.storeChanged(context);
+  return run.fetch ? { status: run.status, fetch: run.fetch } : { status: run.status };
+}
+
+export function cancelStagedRotation(mailbox: MailboxService, context: ServiceContext): RotationStatusDto {
+  const status = dto(cancelRotation(mailbox.store()));
+  mailbox.log.write('info', 'rotation.cancelled');
+  context.emit('rotation.changed', status);
+  return status;
+}
