@@ -7,6 +7,7 @@
  *   postfach rotate --store DB                                      continue a begun rotation
  *   postfach rotate --store DB --status | --cancel
  */
+import { certificateWarningWords } from '../../core/domain/words/index.js';
 import type { Command } from 'commander';
 import type { CertificateSummary } from '../../core/api/contract/mailbox.js';
 import type { RotationStatusDto as RotationStatus } from '../../core/api/contract/ops.js';
@@ -23,7 +24,7 @@ function shortFingerprint(fingerprint: string): string {
 function certificateLines(label: string, c: CertificateSummary, office: OfficeTime): string[] {
   return [
     `  ${label} ${c.subject} (gültig bis ${office.date(c.validTo, { missing: c.validTo })}, SHA-256 ${c.fingerprintSha256})`,
-    ...c.warnings.map((w) => `            Hinweis: ${w.de}`),
+    ...c.warnings.map((w) => `            Hinweis: ${certificateWarningWords('de', w, (iso) => office.date(iso))}`),
   ];
 }
 

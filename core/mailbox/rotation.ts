@@ -136,8 +136,10 @@ function keySummary(keys: { cipherCertificate: Buffer; signatureCertificate: Buf
   const summary = certificateSummary(keys.cipherCertificate, { at, roles: separate ? ['cipher'] : ['cipher', 'signature'] });
   if (!separate || keys.signatureCertificate === null) return summary;
   const signature = certificateSummary(keys.signatureCertificate, { at, roles: ['signature'] });
-  const seen = new Set(summary.warnings.map((w) => w.de));
-  const extra = signature.warnings.filter((w) => !seen.has(w.de)).map((w) => ({ ...w, de: `Signaturzertifikat: ${w.de}`, en: `Signature certificate: ${w.en}` }));
+  // a warning the cipher certificate already gives in the same words (same code and facts, same dates) is said once
+  const key = (w: CertificateSummary['warnings'][number]): string => JSON.stringify({ ...w, signatureCertificate: undefined });
+  const seen = new Set(summary.warnings.map(key));
+  const extra = signature.warnings.filter((w) => !seen.has(key(w))).map((w) => ({ ...w, signatureCertificate: true as const }));
   return { ...summary, warnings: [...summary.warnings, ...extra] };
 }
 

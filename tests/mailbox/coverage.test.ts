@@ -35,6 +35,8 @@ import {
   sha256,
   swapAttachment,
 } from './hostile.js';
+import { coverageSentence, wordsOf } from '../../core/domain/words/index.js';
+import { unreadableWords } from '../../core/api/contract/unreadable.js';
 
 type Variant = 'control' | 'forged-in-front' | 'forged-after' | 'uncovered-content' | 'duplicate' | 'swapped-attachment' | 'unsigned' | 'two-signed';
 
@@ -160,7 +162,8 @@ describe('a hostile intermediary or sender: every part stored and shown as what 
       expect(two).toMatchObject({ unreadableKind: 'content-ambiguous', signatureStatus: 'not-checkable', applicants: [] });
       // the store keeps the kind; the list says it in words
       expect(two.unreadableReason).toBe('content-ambiguous');
-      expect(listItemDto(two).unreadableReason).toBe('nicht lesbar: Zustellung enthält mehrere verschiedene Anträge, keiner ist eindeutig der signierte');
+      expect(listItemDto(two).unreadableKind).toBe('content-ambiguous');
+      expect(unreadableWords(listItemDto(two).unreadableKind!).de).toBe('nicht lesbar: Zustellung enthält mehrere verschiedene Anträge, keiner ist eindeutig der signierte');
       expect(parts('two-signed')).toEqual(['received:as-received', 'extra:signed', 'extra:signed', 'extra:signed']);
       expect(two.attachments.map((a) => a.sha256)).toEqual(expect.arrayContaining([sent.get('two-signed')!.content, forgedSha]));
     } finally {
@@ -193,16 +196,18 @@ describe('a hostile intermediary or sender: every part stored and shown as what 
     expect(forgedIn.signatures[author]).toMatchObject({ result: 'valid', certificate: 'trusted' });
     // the signature's result is attached only to what it covers: the application and its attachment
     expect(forgedIn.parts.filter((p) => p.coverage.signatures.includes(author)).map((p) => p.coverage.role)).toEqual(['application', 'attachment']);
-    expect(forgedIn.parts[1]!.coverage).toMatchObject({ signatures: [], words: { de: 'nicht signiert', en: 'not signed' } });
+    expect(forgedIn.parts[1]!.coverage).toMatchObject({ signatures: [], status: 'unsigned' });
+    expect(coverageSentence(wordsOf('de'), forgedIn.parts[1]!.coverage.status, forgedIn.parts[1]!.coverage.role)).toBe('nicht signiert');
     expect(forgedIn.documents.find((d) => d.ref.source === 'attachment' && d.sha256 === sha256(forged.bytes))?.coverage?.status).toBe('unsigned');
 
     const swapped = await detail('swapped-attachment');
     expect(swapped.view).not.toBeNull();
     const slot = swapped.parts.find((p) => p.coverage.role === 'attachment')!;
-    expect(slot.coverage.words.de).toMatch(/^fremd verschlüsselt/);
+    expect(coverageSentence(wordsOf('de'), slot.coverage.status, slot.coverage.role)).toMatch(/^fremd verschlüsselt/);
     const check = swapped.signatures.find((s) => s.role === 'author')!;
     expect(check.result).toBe('valid');
-    expect(check.reasons.map((r) => r.de).join(' ')).toContain('Anlage passt nicht zu dieser Signatur');
+    expect(check.reasons).toContain('attachment-not-covered');
+    expect(check.reasons.map((r) => wordsOf('de').signatureReason[r]).join(' ')).toContain('Anlage passt nicht zu dieser Signatur');
 
     const unsigned = await detail('unsigned');
     expect(unsigned.item.signatureStatus).toBe('unsigned');

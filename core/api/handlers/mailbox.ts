@@ -7,7 +7,7 @@
 import path from 'node:path';
 import type { ServiceContext } from '../api-types.js';
 import type { HandlerInput, MethodName } from '../contract.js';
-import { auditWords, type ListQuery } from '../../store/index.js';
+import type { ListQuery } from '../../store/index.js';
 import { mailboxError } from '../../mailbox/errors.js';
 import { identityDto, keyCandidates, type MailboxIdentity } from '../../mailbox/identity.js';
 import { documentChunk, fullValue, messageDetail } from '../../mailbox/message-detail.js';
@@ -169,9 +169,7 @@ export function mailboxHandlers(options: ServiceOptions, mailbox: MailboxService
       const fromMs = from === undefined ? undefined : Date.parse(from);
       const toMs = to === undefined ? undefined : Date.parse(to);
       return {
-        entries: store()
-          .auditEntries({ ...rest, ...(fromMs === undefined ? {} : { from: fromMs }), ...(toMs === undefined ? {} : { to: toMs }) })
-          .map((e) => ({ ...e, words: auditWords(e.action, e.detail) })),
+        entries: store().auditEntries({ ...rest, ...(fromMs === undefined ? {} : { from: fromMs }), ...(toMs === undefined ? {} : { to: toMs }) }),
       };
     },
     'audit.exportCsv': async (input: In<'audit.exportCsv'>) => {

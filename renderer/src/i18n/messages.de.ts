@@ -313,23 +313,6 @@ export const de = {
     transferred: 'übertragen',
     trashed: 'im Papierkorb',
   },
-  signature: {
-    // who signed is not part of the status: it is the covering signature's signer, shown beside it (signedBy)
-    trusted: 'Signatur gültig, Zertifikat vertrauenswürdig',
-    'unknown-issuer': 'Signatur gültig, Aussteller unbekannt',
-    invalid: 'Signatur ungültig – nicht verwenden',
-    unsigned: 'nicht signiert',
-    'not-checkable': 'Signatur nicht prüfbar',
-    none: 'Signatur: keine Angabe',
-    short: {
-      trusted: 'gültig',
-      'unknown-issuer': 'gültig, Aussteller unbekannt',
-      invalid: 'ungültig',
-      unsigned: 'nicht signiert',
-      'not-checkable': 'nicht prüfbar',
-    },
-    revocation: 'Sperrstatus nicht geprüft',
-  },
   fetch: {
     progress: (done: number, total: number | undefined, bytes: string) =>
       total === undefined ? `${num(done)} ${plural(done, 'Antrag', 'Anträge')} abgerufen (${bytes})` : `${num(done)} von ${num(total)} abgerufen (${bytes})`,
@@ -356,7 +339,6 @@ export const de = {
     untitled: 'Antrag',
     loading: 'Der Antrag wird geladen …',
     testBanner: 'TESTANTRAG – kein echter Antrag, nicht bearbeiten',
-    unsignedBanner: 'NICHT SIGNIERT – Keine Signatur des Absenders erfasst diesen Antrag. Herkunft und Unverändertheit sind nicht nachgewiesen.',
     extraParts: (n: number) =>
       n === 1
         ? 'Diese Zustellung enthält einen weiteren Teil, der nicht zum signierten Antrag gehört. Er ist im Laufzettel unter „Teile der Zustellung“ gekennzeichnet.'

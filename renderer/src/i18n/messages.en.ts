@@ -301,22 +301,6 @@ export const en: Messages = {
     transferred: 'transferred',
     trashed: 'in the trash',
   },
-  signature: {
-    trusted: 'Signature valid, certificate trusted',
-    'unknown-issuer': 'Signature valid, unknown issuer',
-    invalid: 'Signature invalid – do not use',
-    unsigned: 'not signed',
-    'not-checkable': 'Signature not checkable',
-    none: 'Signature: not stated',
-    short: {
-      trusted: 'valid',
-      'unknown-issuer': 'valid, unknown issuer',
-      invalid: 'invalid',
-      unsigned: 'not signed',
-      'not-checkable': 'not checkable',
-    },
-    revocation: 'Revocation status not checked',
-  },
   fetch: {
     progress: (done: number, total: number | undefined, bytes: string) =>
       total === undefined ? `${num(done)} ${plural(done, 'application', 'applications')} fetched (${bytes})` : `${num(done)} of ${num(total)} fetched (${bytes})`,
@@ -343,7 +327,6 @@ export const en: Messages = {
     untitled: 'Application',
     loading: 'Loading the application …',
     testBanner: 'TEST APPLICATION – not a real application, do not process',
-    unsignedBanner: 'NOT SIGNED – no signature of the sender covers this application. Its origin and integrity are not proven.',
     extraParts: (n: number) =>
       n === 1
         ? 'This delivery holds one more part that does not belong to the signed application. It is marked in the Laufzettel under “Parts of the delivery”.'
