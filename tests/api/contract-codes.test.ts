@@ -12,7 +12,35 @@ import { contract } from '../../core/api/contract.js';
  * Places that still carry words, each named by method/event and path. Errors are not DTOs: a PostfachError is a
  * kind with German and English words for the caseworker by design (core/errors.ts), so its JSON form is left out.
  */
-const STILL_WORDS: ReadonlyMap<string, string> = new Map([]);
+const EXPIRY = "the mailbox certificate's expiry sentence (the tray in Electron main says it and has no office-time formatter or zone yet): next step of issue 11";
+const LOCK = 'why a setting is locked (policy or machine file): a code `source` is beside it; the words move to the renderer and CLI next';
+const ROTATION =
+  'a rotation interruption in words (core/mailbox/rotation.ts interruptionText): its kind `lastError` is beside it; the words table is not yet in a module that runs anywhere';
+const VIEW = "the XSozial view model (xsozial-view): labels, flags and notes of the delivered application's fields in both languages by design (labels files, XSD annotations)";
+const PROBLEM = "a document's type mismatch in words (core/mailbox/document-files.ts): `mimeMismatch` and `detectedMimeType` are beside it";
+
+const STILL_WORDS: ReadonlyMap<string, string> = new Map([
+  ['config.get.settings[].lockReason', LOCK],
+  ['trust.add.list.lockReason', LOCK],
+  ['trust.list.lockReason', LOCK],
+  ['trust.remove.list.lockReason', LOCK],
+  ['fetch.finished.expiry.text', EXPIRY],
+  ['identity.get.identity.expiry.text', EXPIRY],
+  ['identity.setup.expiry.text', EXPIRY],
+  ['identity.updateConnection.expiry.text', EXPIRY],
+  ['mailbox.fetch.expiry.text', EXPIRY],
+  ['messages.detail.documents[].problem', PROBLEM],
+  ['messages.detail.view.cards[].title', VIEW],
+  ['messages.detail.view.createdAt.flag', VIEW],
+  ['messages.detail.view.createdAt.note', VIEW],
+  ['messages.value.flag', VIEW],
+  ['messages.value.note', VIEW],
+  ['rotation.cancel.lastErrorText', ROTATION],
+  ['rotation.changed.lastErrorText', ROTATION],
+  ['rotation.run.status.lastErrorText', ROTATION],
+  ['rotation.stage.lastErrorText', ROTATION],
+  ['rotation.status.lastErrorText', ROTATION],
+]);
 
 /** Every object path in `schema` that is a {de, en} pair or a field called `words`. */
 function wordFields(schema: z.ZodType, at: string, found: string[], seen = new Set<z.ZodType>()): void {
@@ -65,7 +93,10 @@ function allWordFields(): string[] {
 
 describe('the contract carries codes, not words', () => {
   it('no DTO carries a German/English pair or a words field (beyond the listed ones)', () => {
-    expect(allWordFields().filter((at) => !STILL_WORDS.has(at))).toEqual([]);
+    const found = allWordFields();
+    expect(found.filter((at) => !STILL_WORDS.has(at))).toEqual([]);
+    // a listed place that no longer carries words leaves the list
+    expect([...STILL_WORDS.keys()].filter((at) => !found.includes(at))).toEqual([]);
   });
 
   it('the walk finds such a field where one is (the test can fail)', () => {

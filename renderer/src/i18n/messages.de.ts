@@ -3,6 +3,7 @@
  * must have the same keys (messages.en.ts is typed with `Messages`). Texts that depend on a number are functions.
  */
 import { plural as pluralBy } from '../../../core/words/plural.js';
+import { wordsOf } from '../../../core/domain/words/index.js';
 
 const plural = (n: number, one: string, many: string): string => pluralBy('de', n, one, many);
 const num = (n: number): string => n.toLocaleString('de-DE');
@@ -585,8 +586,7 @@ export const de = {
     retentionConfirmText: (n: number) => `${num(n)} ${plural(n, 'Antrag wird', 'Anträge werden')} unwiderruflich gelöscht. Das Löschen wird protokolliert.`,
     retentionDone: (n: number) => `${num(n)} ${plural(n, 'Antrag', 'Anträge')} gelöscht.`,
     trustHeading: 'Vertrauenswürdige Absender-CAs',
-    trustIntro:
-      'Die Signatur eines Absenders gilt als „vertrauenswürdig“, wenn sein Zertifikat von einer dieser Zertifizierungsstellen (CA) stammt. Ohne passende CA zeigt jede gültige Signatur „gültig, unbekannter Aussteller“. Die CA-Zertifikate bekommen Sie von Ihrer IT.',
+    trustIntro: `Die Signatur eines Absenders gilt als „vertrauenswürdig“, wenn sein Zertifikat von einer dieser Zertifizierungsstellen (CA) stammt. Ohne passende CA zeigt jede gültige Signatur „${wordsOf('de').signatureStatusShort['unknown-issuer']}“. Die CA-Zertifikate bekommen Sie von Ihrer IT.`,
     trustNone: 'Noch keine CA eingerichtet.',
     trustListLabel: 'Vertrauenswürdige CAs',
     trustFingerprint: 'SHA-256-Fingerabdruck',

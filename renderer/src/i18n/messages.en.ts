@@ -1,5 +1,6 @@
 import type { Messages } from './messages.de.js';
 import { plural as pluralBy } from '../../../core/words/plural.js';
+import { wordsOf } from '../../../core/domain/words/index.js';
 
 const plural = (n: number, one: string, many: string): string => pluralBy('en', n, one, many);
 const num = (n: number): string => n.toLocaleString('en-GB');
@@ -567,8 +568,7 @@ export const en: Messages = {
     retentionConfirmText: (n: number) => `${num(n)} ${plural(n, 'application is', 'applications are')} deleted irrevocably. The deletion is logged.`,
     retentionDone: (n: number) => `${num(n)} ${plural(n, 'application', 'applications')} deleted.`,
     trustHeading: 'Trusted sender CAs',
-    trustIntro:
-      'A sender’s signature counts as “trusted” when its certificate comes from one of these certification authorities (CAs). Without a matching CA every valid signature shows “valid, unknown issuer”. IT support gives you the CA certificates.',
+    trustIntro: `A sender’s signature counts as “trusted” when its certificate comes from one of these certification authorities (CAs). Without a matching CA every valid signature shows “${wordsOf('en').signatureStatusShort['unknown-issuer']}”. IT support gives you the CA certificates.`,
     trustNone: 'No CA set up yet.',
     trustListLabel: 'Trusted CAs',
     trustFingerprint: 'SHA-256 fingerprint',
