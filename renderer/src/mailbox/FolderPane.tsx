@@ -7,7 +7,7 @@ import { Button, Checkbox, Label, ListBox, ListBoxItem, Popover, Select, SelectV
 import type { MethodOutput } from '../../../core/api/contract.js';
 import { IconChevronDown } from '../components/Icons.js';
 import { officeDay, startOfOfficeDay } from '../format/format.js';
-import { useT } from '../i18n/i18n.js';
+import { useLanguage, useT } from '../i18n/i18n.js';
 import { DateRangeFields } from './DateRangeFields.js';
 import { rangeOfDays } from '../format/days.js';
 
@@ -32,6 +32,7 @@ type Counts = MethodOutput<'messages.counts'>;
 
 export function FolderPane(props: { folder: Folder; onFolder: (f: Folder) => void; counts: Counts | undefined; filters: Filters; onFilters: (f: Filters) => void }) {
   const t = useT();
+  const { language } = useLanguage();
   const { folder, onFolder, counts, filters, onFilters } = props;
   const active = filters.unread || filters.withAttachments || filters.notTransferred || filters.period !== 'all';
   return (
@@ -53,7 +54,7 @@ export function FolderPane(props: { folder: Folder; onFolder: (f: Folder) => voi
           return (
             <ListBoxItem key={f} id={f} className="folders__item" textValue={t.mailbox.folders[f]}>
               <span className="folders__name">{t.mailbox.folders[f]}</span>
-              {count === undefined || (count === 0 && f !== 'inbox') ? null : <span className="folders__count">{count.toLocaleString()}</span>}
+              {count === undefined || (count === 0 && f !== 'inbox') ? null : <span className="folders__count">{count.toLocaleString(language === 'de' ? 'de-DE' : 'en-GB')}</span>}
             </ListBoxItem>
           );
         })}
