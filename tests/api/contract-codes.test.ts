@@ -14,13 +14,10 @@ import { contract } from '../../core/api/contract.js';
  */
 const EXPIRY = "the mailbox certificate's expiry sentence (the tray in Electron main says it and has no office-time formatter or zone yet): next step of issue 11";
 const LOCK = 'why a setting is locked (policy or machine file): a code `source` is beside it; the words move to the renderer and CLI next';
-const ROTATION =
-  'a rotation interruption in words (core/mailbox/rotation.ts interruptionText): its kind `lastError` is beside it; the words table is not yet in a module that runs anywhere';
 const VIEW = "the XSozial view model (xsozial-view): labels, flags and notes of the delivered application's fields in both languages by design (labels files, XSD annotations)";
 const PROBLEM = "a document's type mismatch in words (core/mailbox/document-files.ts): `mimeMismatch` and `detectedMimeType` are beside it";
 
 const SETTING = 'the title of a setting from the settings declaration (core/config), in both languages; its `key` is beside it';
-const STEPS = "the rotation's step texts (core/mailbox/rotation.ts STEP_TEXTS); each step's `id` is beside it";
 
 /** Where a field still carries words: an exact path, or every path under a prefix ending in "." (the view model). */
 const STILL_WORDS: ReadonlyMap<string, string> = new Map([
@@ -38,16 +35,6 @@ const STILL_WORDS: ReadonlyMap<string, string> = new Map([
   ['messages.detail.documents[].problem', PROBLEM],
   ['messages.detail.view.', VIEW],
   ['messages.value.', VIEW],
-  ['rotation.cancel.lastErrorText', ROTATION],
-  ['rotation.changed.lastErrorText', ROTATION],
-  ['rotation.run.status.lastErrorText', ROTATION],
-  ['rotation.stage.lastErrorText', ROTATION],
-  ['rotation.status.lastErrorText', ROTATION],
-  ['rotation.cancel.steps[].', STEPS],
-  ['rotation.changed.steps[].', STEPS],
-  ['rotation.run.status.steps[].', STEPS],
-  ['rotation.stage.steps[].', STEPS],
-  ['rotation.status.steps[].', STEPS],
 ]);
 
 const listed = (at: string, entry: string): boolean => (entry.endsWith('.') ? at.startsWith(entry) : at === entry);
