@@ -15,7 +15,8 @@ import { contract } from '../../core/api/contract.js';
 const EXPIRY = "the mailbox certificate's expiry sentence (the tray in Electron main says it and has no office-time formatter or zone yet): next step of issue 11";
 const LOCK = 'why a setting is locked (policy or machine file): a code `source` is beside it; the words move to the renderer and CLI next';
 const VIEW = "the XSozial view model (xsozial-view): labels, flags and notes of the delivered application's fields in both languages by design (labels files, XSD annotations)";
-const PROBLEM = "a document's type mismatch in words (core/mailbox/document-files.ts): `mimeMismatch` and `detectedMimeType` are beside it";
+const PROBLEM =
+  "a document's problem in words: the view model's flag for an inline document (core/xsozial), the type mismatch of an attachment (core/mailbox/document-files.ts); `mimeMismatch` and `detectedMimeType` are beside it";
 
 const SETTING = 'the title of a setting from the settings declaration (core/config), in both languages; its `key` is beside it';
 
