@@ -7,9 +7,10 @@
  * after every application: a demo stopped half-way (the program closed while sending) sends the rest at its next
  * start, and nothing twice. A folder from before this ledger, whose store exists, had everything sent at once.
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { replaceFileSync } from '../core/io/durable-file.js';
 
 /** The services of the demo's applications (the generator's codes; demo.ts hands them to it, type-checked). */
 export type DemoService = 'hzl' | 'grusi' | 'but' | 'asylblg' | 'wbs';
@@ -46,9 +47,8 @@ function ledgerFile(dir: string): string {
 }
 
 function writeLedger(dir: string, ledger: Ledger): void {
-  const temporary = `${ledgerFile(dir)}.tmp`;
-  writeFileSync(temporary, `${JSON.stringify(ledger)}\n`, { mode: 0o600 });
-  renameSync(temporary, ledgerFile(dir));
+  // fsynced and renamed: what was sent must not be sent again after a crash
+  replaceFileSync(ledgerFile(dir), `${JSON.stringify(ledger)}\n`);
 }
 
 /** A new demo store: nothing of it has been sent (an older ledger in the folder belonged to a store that is gone). */

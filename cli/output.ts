@@ -40,8 +40,9 @@ export function reportError(error: unknown, json: boolean): ExitCode {
   }
   if (e.kind === 'internal') return ExitCode.internal;
   if (e.kind === 'network') return ExitCode.unreachable;
-  // a password variable that is not set is wrong usage (the command line names it), not a failed operation
-  if (e.kind === 'password-missing') return ExitCode.usage;
+  // wrong usage found after parsing (a bad value, a missing choice), and a password variable that is not set (the
+  // command line names it): exit code 2 like commander's own usage errors, not a failed operation
+  if (e.kind === 'usage' || e.kind === 'password-missing') return ExitCode.usage;
   return ExitCode.failed;
 }
 

@@ -185,7 +185,7 @@ export const PARTS: Readonly<Record<PartName, Part>> = {
     runsIn: 'Node (postfach serve)',
     purpose: 'the fetch service for a team: HTTPS front of the contract, personal accounts and sessions, roles, one service per store, the fetch schedule',
     // the bridge's shell answers, static files and CSP; scrypt's cost bound from the store
-    imports: ['contract', 'host', 'errors', 'store'],
+    imports: ['contract', 'host', 'io', 'errors', 'store'],
     packages: NODE,
   },
 
@@ -230,7 +230,7 @@ export const PARTS: Readonly<Record<PartName, Part>> = {
     ],
     runsIn: 'Node or Electron main',
     purpose: 'starts the service (worker thread), supervises and restarts it, talks to it; the loopback bridge for browser mode',
-    imports: ['contract', 'errors'],
+    imports: ['contract', 'io', 'errors'],
     // the OS key store protector the host lends the service implements the store's KeyProtector interface
     typesFrom: ['store'],
     packages: NODE,
@@ -239,7 +239,7 @@ export const PARTS: Readonly<Record<PartName, Part>> = {
     paths: ['core/api/'],
     runsIn: 'the service (worker thread or Electron utility process)',
     purpose: 'the handlers of the contract, composed per area; the service entry points',
-    imports: ['contract', 'host', 'errors', 'domain', 'time', 'visible-text', 'application', 'app', 'mailbox', 'backup', 'config', 'ops', 'store'],
+    imports: ['contract', 'host', 'errors', 'domain', 'time', 'visible-text', 'application', 'app', 'mailbox', 'backup', 'config', 'ops', 'store', 'io'],
     packages: NODE,
   },
   application: {
@@ -256,7 +256,7 @@ export const PARTS: Readonly<Record<PartName, Part>> = {
     paths: ['app/'],
     runsIn: 'the service, or Node (postfach demo)',
     purpose: 'the application layer: compositions of the mailbox with the local intermediary (the Übungsmodus)',
-    imports: ['mailbox', 'store', 'pki', 'errors', 'intermediary'],
+    imports: ['mailbox', 'store', 'pki', 'io', 'errors', 'intermediary'],
     packages: NODE,
   },
 
@@ -272,7 +272,7 @@ export const PARTS: Readonly<Record<PartName, Part>> = {
     paths: ['core/backup/'],
     runsIn: 'the service, Node',
     purpose: 'encrypted backup files of the store',
-    imports: ['store', 'errors'],
+    imports: ['store', 'io', 'errors'],
     packages: NODE,
   },
   handover: {

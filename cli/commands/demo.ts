@@ -35,6 +35,9 @@ export function register(program: Command): void {
     .option('--json', 'Ergebnis als JSON')
     .action(async (opts: DemoCli) => {
       const json = opts.json === true;
+      // listening for the stop before anything is set up or said: a SIGTERM at any moment (also right after "läuft
+      // weiter" is printed) ends the demo through demo.close() below, never by the signal's default death
+      const stopped = opts.keepRunning ? stopSignal() : undefined;
       await runAction(json, async () => {
         const dir = path.resolve(opts.dir ?? DEFAULT_DEMO_DIR);
         // the default lies in the shared temp folder under a fixed name: use it only if it is this user's alone
@@ -100,22 +103,35 @@ export function register(program: Command): void {
               ].join('\n'),
             );
           }
-          if (opts.keepRunning) {
+          if (stopped !== undefined) {
             if (!json) {
               process.stdout.write(
                 `Der Intermediär läuft weiter. Weitere Anträge senden:\n  postfach send --intermediary ${demo.intermediaryUrl} --pki ${demo.pkiDir} --count 3\nabrufen:\n  postfach fetch --store ${demo.storePath}\nEnde mit Strg+C.\n`,
               );
             }
-            await new Promise<void>((resolve) => {
-              process.once('SIGINT', resolve);
-              process.once('SIGTERM', resolve);
-            });
+            await stopped.signal;
           }
           if (result.fetched.outcome === 'failed') return ExitCode.failed;
           return result.fetched.unreadable > 0 ? ExitCode.partial : ExitCode.ok;
         } finally {
           await demo.close();
         }
-      });
+      }).finally(() => stopped?.dispose());
     });
+}
+
+/** SIGINT or SIGTERM from now on: `signal` resolves (once), and the process is not ended by the signal itself. */
+function stopSignal(): { readonly signal: Promise<void>; dispose(): void } {
+  let stop = (): void => undefined;
+  const signal = new Promise<void>((resolve) => (stop = resolve));
+  const onSignal = (): void => stop();
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    signal,
+    dispose: () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
 }

@@ -12,11 +12,11 @@
  * to a temporary file and are renamed over the old one, so a reader never sees half a file; a damaged file reads as
  * empty (it must never keep the service from starting).
  */
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { PostfachError } from '../errors.js';
+import { replaceFileSync } from '../io/durable-file.js';
 
 import { HEAVY_OPERATION_WORDS, heavyOperationSchema, incidentReasonSchema, type HeavyOperation } from './contract/app.js';
 
@@ -79,9 +79,8 @@ function readJson<T>(file: string, schema: z.ZodType<T>, empty: T): T {
 
 function writeJson(file: string, value: unknown): void {
   mkdirSync(path.dirname(file), { recursive: true });
-  const temp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
-  writeFileSync(temp, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o600 });
-  renameSync(temp, file);
+  // fsynced and renamed: the record of a step that crashed the service must outlive a crash of the machine too
+  replaceFileSync(file, `${JSON.stringify(value, null, 2)}\n`);
 }
 
 export function readInProgress(dataDir: string): OperationInProgress[] {

@@ -14,6 +14,7 @@ import { mkdir, open, readdir, rename, rm, rmdir, stat, type FileHandle } from '
 import { randomBytes, createHash } from 'node:crypto';
 import path from 'node:path';
 import { PostfachError } from '../errors.js';
+import { syncFolder } from '../io/durable-file.js';
 import { PostfachStore, storePaths } from '../store/index.js';
 import { BackupWriter, backupError, openBackup, readRecords, type BackupHeader, type ManifestEntry, type ScryptCost } from './format.js';
 
@@ -147,6 +148,7 @@ export async function createBackup(options: CreateBackupOptions): Promise<Backup
     if (replace) {
       try {
         await rename(written, target);
+        await syncFolder(path.dirname(target));
       } catch (error) {
         throw ioError(`backup file ${path.basename(target)}: replacing the existing file`, error);
       }
@@ -291,6 +293,8 @@ export async function restoreBackup(options: RestoreOptions): Promise<VerifiedBa
     await rename(path.join(staging, 'database'), paths.database);
     // the store is in place: nothing of it is taken back from here on
     restored = true;
+    // the renames (and the blob files' entries in their folder) on disk before the restore is said to be done
+    for (const folder of new Set([paths.filesDir, path.dirname(paths.filesDir), path.dirname(paths.keyFile), path.dirname(paths.database)])) await syncFolder(folder);
     const settingsRestored: string[] = [];
     if (options.settingsDir !== undefined) {
       await mkdir(options.settingsDir, { recursive: true, mode: 0o700 });
@@ -304,6 +308,7 @@ export async function restoreBackup(options: RestoreOptions): Promise<VerifiedBa
           settingsRestored.push(name);
         }
       }
+      if (settingsRestored.length > 0) await syncFolder(options.settingsDir);
     }
     return { createdAt: header.createdAt, appVersion: header.appVersion, summary: manifest.summary, storePath: paths.database, settingsRestored };
   } finally {

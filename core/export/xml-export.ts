@@ -2,8 +2,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { syncFile, syncFolder } from '../io/durable-file.js';
 import { toByteSource, type XmlSource } from '../xsozial/source.js';
 import { sourceChanged, targetNotWritable } from './errors.js';
 
@@ -32,12 +34,17 @@ export async function exportXml(source: XmlSource, outputPath: string): Promise<
   return { path: outputPath, size, sha256: hash.digest('hex') };
 }
 
-/** Writes through `write` into a temporary file beside `path`, then renames it into place. */
+/**
+ * Writes through `write` into a temporary file beside `path`, fsyncs it, renames it into place and fsyncs the folder:
+ * an export said to be written is on disk whole, never an empty or half file under the final name after a crash.
+ */
 export async function writeAtomically(path: string, write: (target: NodeJS.WritableStream) => Promise<void>): Promise<void> {
   const temp = `${path}.${randomBytes(6).toString('hex')}.part`;
   try {
     await write(createWriteStream(temp, { flags: 'wx', mode: 0o600 }));
+    await syncFile(temp);
     await rename(temp, path);
+    await syncFolder(dirname(path));
   } catch (error) {
     await rm(temp, { force: true }).catch(() => undefined);
     if (error instanceof Error && 'code' in error) throw targetNotWritable(`${(error as NodeJS.ErrnoException).code ?? 'error'} writing the export file`, error);

@@ -10,7 +10,9 @@
  */
 import { randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { chmodSync, closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import path from 'node:path';
 import { z } from 'zod';
+import { syncFolderSync } from '../io/durable-file.js';
 import { scryptCostProblem, scryptOptions, type ScryptParams } from '../store/scrypt-cost.js';
 import { isRole, ROLES, type Role } from './roles.js';
 import { serveError } from './errors.js';
@@ -136,7 +138,7 @@ export class AccountStore {
     return parsed.data;
   }
 
-  /** Atomic replace: temporary file (0600), fsync, rename. */
+  /** Atomic replace: temporary file (0600), fsync, rename, folder fsync. */
   private write(content: AccountsFile): void {
     const temporary = `${this.file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     try {
@@ -149,6 +151,7 @@ export class AccountStore {
       }
       chmodSync(temporary, 0o600);
       renameSync(temporary, this.file);
+      syncFolderSync(path.dirname(this.file));
     } catch (error) {
       rmSync(temporary, { force: true });
       throw serveError(

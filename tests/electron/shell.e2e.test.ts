@@ -28,9 +28,10 @@ describe.skipIf(!electronRuntime.available)('desktop shell (Electron)', () => {
 
   it('shows the UI from app:// with app.info answered by the utility process', async () => {
     expect(page.url()).toBe('app://postfach/index.html');
-    expect(await page.title()).toBe('OSCI-Postfach');
+    await expect.poll(() => page.title()).toBe('OSCI-Postfach');
     const electronVersion = await launched.app.evaluate(() => process.versions.electron);
-    expect(await page.getByText('Desktop-Programm').isVisible()).toBe(true);
+    // the host is said once app.info has answered (after the first paint): waited for, not read once
+    await page.getByText('Desktop-Programm').waitFor();
     const info = await page.evaluate(() =>
       (window as unknown as { postfach: { call(m: string, i: unknown): Promise<{ ok: boolean; value: { host: string; versions: { electron?: string } } }> } }).postfach.call(
         'app.info',
@@ -50,8 +51,9 @@ describe.skipIf(!electronRuntime.available)('desktop shell (Electron)', () => {
 
   it('opens a message in a window of its own (app://…#message=<id>), once per message', async () => {
     const open = () => page.evaluate(() => (window as unknown as { postfach: { call(m: string, i: unknown): Promise<unknown> } }).postfach.call('window.openMessage', { id: 7 }));
-    expect(await open()).toMatchObject({ ok: true, value: { opened: true } });
-    const second = await launched.app.waitForEvent('window');
+    // listening before the call: the window may open before the call's answer is read
+    const [second, opened] = await Promise.all([launched.app.waitForEvent('window'), open()]);
+    expect(opened).toMatchObject({ ok: true, value: { opened: true } });
     expect(second.url()).toBe('app://postfach/index.html#message=7');
     await open();
     expect(launched.app.windows()).toHaveLength(2);
@@ -66,8 +68,8 @@ describe.skipIf(!electronRuntime.available)('desktop shell (Electron)', () => {
           document: { source: 'attachment', attachmentId: 3 },
         }),
       );
-    expect(await open()).toMatchObject({ ok: true, value: { opened: true } });
-    const win = await launched.app.waitForEvent('window');
+    const [win, opened] = await Promise.all([launched.app.waitForEvent('window'), open()]);
+    expect(opened).toMatchObject({ ok: true, value: { opened: true } });
     expect(win.url()).toBe('app://postfach/index.html#message=7&document=a3');
     await open();
     expect(launched.app.windows()).toHaveLength(2);

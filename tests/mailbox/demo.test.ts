@@ -4,6 +4,7 @@
  * the same folder (the Übungsmodus after a restart) it keeps everything and sends nothing twice; a start that
  * stopped half-way is made again.
  */
+import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -14,7 +15,38 @@ import { startDemoMailbox } from '../../app/demo-mailbox.js';
 import { createTestPki, testPkiFiles } from '../../core/pki/test-pki.js';
 import { PostfachStore } from '../../core/store/index.js';
 import { officeTime } from '../../core/time/office-time.js';
+import { projectRoot } from '../helpers/shared.js';
 import { ensureBuilt, postfach, tempDir } from './helpers.js';
+
+/**
+ * `postfach demo --keep-running` sent SIGTERM as soon as stderr or stdout shows `when`: how the process ended and
+ * what it printed.
+ */
+function demoStoppedWhen(
+  dir: string,
+  when: { stderr?: RegExp; stdout?: RegExp },
+): Promise<{ status: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(projectRoot, 'dist', 'cli', 'main.js'), 'demo', '--dir', dir, '--keep-running'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 180_000,
+    });
+    let stdout = '';
+    let stderr = '';
+    let sent = false;
+    const check = (): void => {
+      if (sent) return;
+      if ((when.stderr && when.stderr.test(stderr)) || (when.stdout && when.stdout.test(stdout))) {
+        sent = true;
+        child.kill('SIGTERM');
+      }
+    };
+    child.stdout.on('data', (d: Buffer) => ((stdout += d.toString()), check()));
+    child.stderr.on('data', (d: Buffer) => ((stderr += d.toString()), check()));
+    child.on('error', reject);
+    child.on('close', (status, signal) => resolve({ status, signal, stdout, stderr }));
+  });
+}
 
 describe('the demo mailbox', () => {
   it('postfach demo sends, fetches and says where everything is; a second start keeps it all', async () => {
@@ -139,6 +171,23 @@ describe('the demo mailbox', () => {
     }
     expect((JSON.parse(readFileSync(path.join(dir, 'applications.json'), 'utf8')) as { sent: string[] }).sent).toHaveLength(5);
   }, 240_000);
+
+  it('--keep-running ends cleanly on SIGTERM at any moment, also before it says that it keeps running', async () => {
+    ensureBuilt();
+    const dir = path.join(tempDir('postfach-mailbox-demo-stop-'), 'demo');
+    // while it is still setting up: the stop is heard (not the signal's default death), the demo ends through its
+    // own close once it is set up, with the usual summary and exit code
+    const early = await demoStoppedWhen(dir, { stderr: /wird vorbereitet/ });
+    expect({ status: early.status, signal: early.signal }, early.stderr).toEqual({ status: 0, signal: null });
+    expect(early.stdout).toContain('Der Intermediär läuft weiter.');
+    // once it says so: the same
+    const running = await demoStoppedWhen(dir, { stdout: /Ende mit Strg\+C\./ });
+    expect({ status: running.status, signal: running.signal }, running.stderr).toEqual({ status: 0, signal: null });
+    // the store was closed properly both times: a third, ordinary run opens it and finds the five applications
+    const again = await postfach(['demo', '--dir', dir, '--json']);
+    expect(again.status, again.stderr).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ created: false, messages: 5 });
+  }, 300_000);
 
   it('the summary says how the fetch ended in German words', () => {
     expect(outcomeWords('complete')).toBe('Postfach leer');

@@ -46,4 +46,15 @@ describe('postfach sub-commands', () => {
     expect(typo.out).toMatch(/inspekt/);
     expect(postfach(['inspect', '--nope', 'x']).status).toBe(2);
   });
+
+  it('wrong usage found after parsing (PostfachError "usage") exits 2 too, naming what is wrong', () => {
+    // no account file named
+    const unnamed = postfach(['serve', 'account', 'list']);
+    expect(unnamed.out).toContain('Bitte --config, --store oder --accounts angeben.');
+    expect(unnamed.status).toBe(2);
+    // a role that does not exist (checked before any file is touched)
+    const role = postfach(['serve', 'account', 'add', 'carla', '--role', 'chef', '--accounts', path.join(projectRoot, 'nicht-da', 'accounts.json')]);
+    expect(role.out).toContain('Rolle: sachbearbeitung, leitung oder it.');
+    expect(role.status).toBe(2);
+  });
 });

@@ -68,12 +68,12 @@ describe('the caseworker flow in the Übungsmodus', () => {
     await page.getByTestId('fetch-button').waitFor({ timeout: 120_000 });
     // the first applications are there; the flow below fetches all of them at once (training.test.ts: while they come)
     await trainingPrepared(page);
-    expect(await page.getByTestId('training-badge').innerText()).toBe('Übungsmodus');
-    expect(await page.title()).toContain('Übungsmodus');
-    expect(await page.locator('.app--training').count()).toBe(1);
+    await expect.poll(() => page.getByTestId('training-badge').innerText()).toBe('Übungsmodus');
+    await expect.poll(() => page.title()).toContain('Übungsmodus');
+    await expect.poll(() => page.locator('.app--training').count()).toBe(1);
     await page.getByText('Übungsmodus – nur erfundene Anträge').waitFor();
     await expect.poll(() => page.getByTestId('certificate-expiry').innerText()).toMatch(/^Zertifikat gültig bis \d\d\.\d\d\.\d{4} \(in \d+ Tagen\)$/);
-    expect(await page.getByTestId('last-fetch').innerText()).toBe('Noch nicht abgerufen');
+    await expect.poll(() => page.getByTestId('last-fetch').innerText()).toBe('Noch nicht abgerufen');
     await saveScreenshot(page, 'ui-training-empty');
     await expectAxeClean(page, 'Übungsmodus, leer');
     ui.assertClean();
@@ -94,12 +94,12 @@ describe('the caseworker flow in the Übungsmodus', () => {
     const before = await toolbarBoxes(page);
     await page.getByTestId('fetch-button').click();
     await page.getByTestId('fetch-progress-text').waitFor();
-    expect(await page.getByTestId('fetch-button').isDisabled()).toBe(true);
+    await expect.poll(() => page.getByTestId('fetch-button').isDisabled()).toBe(true);
     await page.getByTestId('fetch-cancel').waitFor();
     // the progress does not reflow the toolbar: every part where it was, one row
     expect(await toolbarBoxes(page)).toEqual(before);
     // "Wird abgerufen …" stays readable while disabled
-    expect(await page.getByTestId('fetch-button').innerText()).toContain('Wird abgerufen …');
+    await expect.poll(() => page.getByTestId('fetch-button').innerText()).toContain('Wird abgerufen …');
     expect(await textContrast(page, '[data-testid="fetch-button"]')).toBeGreaterThanOrEqual(4.5);
     await saveScreenshot(page, 'ui-fetch-progress');
     await expectAxeClean(page, 'Abruf läuft');
@@ -168,7 +168,7 @@ describe('the caseworker flow in the Übungsmodus', () => {
     expect(expected).toBeGreaterThanOrEqual(1);
     await page.getByTestId('search').fill(family);
     await expect.poll(() => page.getByTestId('search-results').innerText()).toBe(`${expected} Treffer`);
-    expect(await page.getByTestId('message-list').getByRole('option').count()).toBe(expected);
+    await expect.poll(() => page.getByTestId('message-list').getByRole('option').count()).toBe(expected);
     await saveScreenshot(page, 'ui-search');
     await expectAxeClean(page, 'Suche');
     await page.getByTestId('search').fill('');
@@ -181,7 +181,7 @@ describe('the caseworker flow in the Übungsmodus', () => {
     expect(await row(test.id).innerText()).toContain('TESTANTRAG');
     await row(test.id).click();
     await page.getByTestId('test-banner').waitFor();
-    expect(await page.getByTestId('test-banner').innerText()).toBe('TESTANTRAG – kein echter Antrag, nicht bearbeiten');
+    await expect.poll(() => page.getByTestId('test-banner').innerText()).toBe('TESTANTRAG – kein echter Antrag, nicht bearbeiten');
     await saveScreenshot(page, 'ui-message-testantrag');
     await expectAxeClean(page, 'Testantrag');
   });
@@ -194,23 +194,25 @@ describe('the caseworker flow in the Übungsmodus', () => {
     await row(hzl.id).click();
     await page.locator(`[data-testid="message-view"][data-message-id="${hzl.id}"]`).waitFor();
     await expect.poll(() => row(hzl.id).getAttribute('aria-label')).not.toMatch(UNREAD_NAME);
-    expect(await page.getByTestId('message-state').innerText()).toBe('gelesen');
+    await expect.poll(() => page.getByTestId('message-state').innerText()).toBe('gelesen');
     await page.getByText('Signatur gültig, Zertifikat vertrauenswürdig').first().waitFor();
     // who signed: the signer of the signature covering the application (the test PKI's Sozialplattform)
-    expect(await page.getByTestId('signature-signer').innerText()).toBe('unterzeichnet von Sozialplattform (Test)');
+    await expect.poll(() => page.getByTestId('signature-signer').innerText()).toBe('unterzeichnet von Sozialplattform (Test)');
     const detail = await serviceApi(ui).call('messages.detail', { ref: { id: hzl.id } });
     const ibanField = detail.view?.cards.flatMap((c) => c.sections.flatMap((s) => s.fields)).find((f) => f.value.kind === 'iban');
     expect(ibanField).toBeDefined();
     const copy = page.getByRole('button', { name: `${ibanField?.label.de} kopieren` }).first();
     await copy.click();
-    expect(await clipboardText(page)).toBe(ibanField?.value.raw.replace(/\s+/g, ''));
+    // the clipboard is written asynchronously: wait for it
+    await expect.poll(() => clipboardText(page)).toBe(ibanField?.value.raw.replace(/\s+/g, ''));
     await page.getByTestId('status-message').getByText(`„${ibanField?.label.de}“ kopiert`).waitFor();
-    await page.locator('[data-copy-block="antragsteller-1"]').click();
-    const block = await clipboardText(page);
     // the person's summary: every value but the empty ones and technical ids, in NFC
     const summary = detail.view?.cards.find((c) => c.id === 'antragsteller-1')?.sections.find((s) => s.role === 'summary');
     const copied = (summary?.fields ?? []).filter((f) => f.value.kind !== 'empty' && f.technical !== true);
     expect(copied.length).toBeGreaterThan(2);
+    await page.locator('[data-copy-block="antragsteller-1"]').click();
+    await expect.poll(async () => (await clipboardText(page)).split('\n')).toHaveLength(copied.length);
+    const block = await clipboardText(page);
     for (const field of copied) expect(block).toContain(`${field.label.de}\t`);
     expect(block.split('\n')).toHaveLength(copied.length);
     expect(block).toBe(block.normalize('NFC'));
@@ -245,12 +247,14 @@ describe('the caseworker flow in the Übungsmodus', () => {
     await page.getByRole('tab', { name: 'Daten' }).click();
     await page.getByTestId('data-tree').waitFor();
     await page.getByRole('button', { name: 'Alle aufklappen' }).click();
-    expect(
-      await page
-        .getByTestId('data-tree')
-        .getByRole('button', { name: /kopieren$/ })
-        .count(),
-    ).toBeGreaterThan(20);
+    await expect
+      .poll(() =>
+        page
+          .getByTestId('data-tree')
+          .getByRole('button', { name: /kopieren$/ })
+          .count(),
+      )
+      .toBeGreaterThan(20);
     await saveScreenshot(page, 'ui-message-data');
     await expectAxeClean(page, 'Antrag: Daten');
   });
@@ -262,7 +266,7 @@ describe('the caseworker flow in the Übungsmodus', () => {
     await viewer.waitFor({ timeout: 30_000 });
     await expect.poll(() => viewer.getAttribute('data-rendered'), { timeout: 30_000 }).not.toBe('0');
     expect(Number(await viewer.getAttribute('data-pages'))).toBeGreaterThanOrEqual(1);
-    expect(await inkedPixels(page, '.viewer__canvas')).toBeGreaterThan(100);
+    await expect.poll(() => inkedPixels(page, '.viewer__canvas')).toBeGreaterThan(100);
     if (Number(await viewer.getAttribute('data-pages')) > 1) {
       await page.getByRole('button', { name: 'Nächste Seite' }).click();
       await expect.poll(() => viewer.getAttribute('data-page')).toBe('2');
@@ -305,7 +309,7 @@ describe('the caseworker flow in the Übungsmodus', () => {
     await page.mouse.down();
     await page.mouse.move(zoomed.frameLeft + 80, zoomed.frameTop + 100, { steps: 4 });
     await page.mouse.up();
-    expect((await geometry()).scrollLeft).toBeGreaterThanOrEqual(100);
+    await expect.poll(async () => (await geometry()).scrollLeft).toBeGreaterThanOrEqual(100);
     await frame.evaluate((f) => f.scrollTo({ left: f.scrollWidth }));
     const right = await geometry();
     expect(right.canvasRight).toBeLessThanOrEqual(right.frameRight);
@@ -349,7 +353,7 @@ describe('the caseworker flow in the Übungsmodus', () => {
     const technical = laufzettel.getByRole('button', { name: 'Technische Angaben' }).first();
     expect(await technical.getAttribute('aria-expanded')).toBe('false');
     await technical.click();
-    expect(await technical.getAttribute('aria-expanded')).toBe('true');
+    await expect.poll(() => technical.getAttribute('aria-expanded')).toBe('true');
     await saveScreenshot(page, 'ui-message-laufzettel');
     await expectAxeClean(page, 'Antrag: Laufzettel');
   });
@@ -394,6 +398,8 @@ describe('the caseworker flow in the Übungsmodus', () => {
     const { page } = ui;
     await page.getByRole('tab', { name: 'Übersicht' }).click();
     const boxes = page.locator('[data-card] label.checkbox');
+    // the tab's cards come with one render: the first box proves the others are there
+    await boxes.first().waitFor();
     const count = await boxes.count();
     expect(count).toBeGreaterThan(2);
     expect(
@@ -407,7 +413,7 @@ describe('the caseworker flow in the Übungsmodus', () => {
       if (i < count - 1) await expect.poll(() => page.getByTestId('checklist-progress').innerText()).toContain(`${i + 1} von ${count} Blöcken`);
     }
     await page.getByText('Alle Blöcke übertragen: Der Antrag ist als übertragen markiert.').waitFor();
-    expect(await page.getByTestId('message-state').innerText()).toBe('übertragen');
+    await expect.poll(() => page.getByTestId('message-state').innerText()).toBe('übertragen');
     await expect.poll(() => row(hzl.id).innerText()).toContain('übertragen');
     const stored = await serviceApi(ui).call('messages.list', { transferred: true });
     expect(stored.items.map((i) => i.id)).toEqual([hzl.id]);

@@ -105,10 +105,10 @@ describe('Outlook habits: search marks, case work, Wiedervorlage, date range, da
     await page.getByRole('button', { name: 'Weitere Aktionen' }).focus();
     await page.keyboard.press('Enter');
     await page.getByRole('menuitem', { name: 'Aktenzeichen, Notiz oder Wiedervorlage eintragen …' }).waitFor();
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Aktenzeichen, Notiz oder Wiedervorlage eintragen …');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Aktenzeichen, Notiz oder Wiedervorlage eintragen …');
     await page.keyboard.press('Enter');
     await page.getByTestId('case-work-form').waitFor();
-    expect((await focusInfo(page))?.tag).toBe('input');
+    await expect.poll(async () => (await focusInfo(page))?.tag).toBe('input');
     await page.keyboard.type(AZ);
     await page.keyboard.press('Tab');
     await page.keyboard.type(NOTE);
@@ -116,22 +116,22 @@ describe('Outlook habits: search marks, case work, Wiedervorlage, date range, da
     const due = berlin.day(new Date(Date.now() + 3 * 86_400_000)) as string;
     // the Wiedervorlage day: its first segment (the day) has focus; typed TT MM JJJJ, shown as the office writes it
     // although this browser runs in en-US (a native date field would show MM/DD/YYYY)
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('role'))).toBe('spinbutton');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('role'))).toBe('spinbutton');
     await enterOfficeDay(page, 'case-work-day', due, { alreadyFocused: true });
     const [dueYear, dueMonth, dueDate] = due.split('-');
-    expect(await officeDayShown(page, 'case-work-day')).toBe(`${dueDate}.${dueMonth}.${dueYear}`);
+    await expect.poll(() => officeDayShown(page, 'case-work-day')).toBe(`${dueDate}.${dueMonth}.${dueYear}`);
     await saveScreenshot(page, 'ui-case-work-form');
     await expectAxeClean(page, 'Bearbeitung: Aktenzeichen, Notiz, Wiedervorlage');
     await tabTo(page, (f) => f.text === 'Speichern');
     await page.keyboard.press('Enter');
     await page.getByTestId('case-work-summary').waitFor();
-    expect(await page.getByTestId('case-work-summary').innerText()).toContain(AZ);
-    expect(await page.getByTestId('case-work-summary').innerText()).toContain(NOTE);
-    // focus goes back to "Bearbeiten"
-    expect((await focusInfo(page))?.text).toBe('Bearbeiten');
+    await expect.poll(() => page.getByTestId('case-work-summary').innerText()).toContain(AZ);
+    await expect.poll(() => page.getByTestId('case-work-summary').innerText()).toContain(NOTE);
+    // focus goes back to "Bearbeiten" (after the form is gone: a frame later)
+    await expect.poll(async () => (await focusInfo(page))?.text).toBe('Bearbeiten');
     await expect.poll(() => row(target.id).innerText()).toContain(`Az. ${AZ}`);
-    expect(await row(target.id).getByTestId('row-follow-up').innerText()).toContain(`${due.slice(8, 10)}.${due.slice(5, 7)}.${due.slice(0, 4)}`);
-    expect(await row(target.id).getAttribute('aria-label')).toContain(`Aktenzeichen ${AZ}`);
+    await expect.poll(() => row(target.id).getByTestId('row-follow-up').innerText()).toContain(`${due.slice(8, 10)}.${due.slice(5, 7)}.${due.slice(0, 4)}`);
+    await expect.poll(() => row(target.id).getAttribute('aria-label')).toContain(`Aktenzeichen ${AZ}`);
     expect(await auditActions(ui, target.id)).toEqual(expect.arrayContaining(['aktenzeichen-changed', 'note-changed', 'follow-up-set']));
     await saveScreenshot(page, 'ui-case-work');
     await expectAxeClean(page, 'Bearbeitung gespeichert');
@@ -169,12 +169,12 @@ describe('Outlook habits: search marks, case work, Wiedervorlage, date range, da
     await page.getByRole('option', { name: /^Wiedervorlage/ }).click();
     await expect.poll(() => page.getByTestId('list-count').innerText()).toBe('1 Antrag');
     await row(flagged[0]!).waitFor();
-    expect(await page.getByTestId('sort-select').innerText()).toContain('Wiedervorlage');
+    await expect.poll(() => page.getByTestId('sort-select').innerText()).toContain('Wiedervorlage');
     await saveScreenshot(page, 'ui-follow-up-view');
     await expectAxeClean(page, 'Ansicht Wiedervorlage');
     await page.getByRole('option', { name: /^Posteingang/ }).click();
     await expect.poll(() => page.getByTestId('list-count').innerText()).toBe(`${fixture.count} Anträge`);
-    expect(await page.getByTestId('sort-select').innerText()).toContain('Eingang');
+    await expect.poll(() => page.getByTestId('sort-select').innerText()).toContain('Eingang');
   });
 
   it('narrows the list to a range of office days from–to', async () => {
@@ -190,7 +190,7 @@ describe('Outlook habits: search marks, case work, Wiedervorlage, date range, da
     await enterOfficeDay(page, 'range-from', oldest);
     await enterOfficeDay(page, 'range-to', oldest);
     // TT.MM.JJJJ in an en-US browser
-    expect(await officeDayShown(page, 'range-from')).toBe(oldest.split('-').reverse().join('.'));
+    await expect.poll(() => officeDayShown(page, 'range-from')).toBe(oldest.split('-').reverse().join('.'));
     await expect.poll(() => page.getByTestId('list-count').innerText()).toBe(expected === 1 ? '1 Antrag' : `${expected} Anträge`);
     await saveScreenshot(page, 'ui-date-range');
     await expectAxeClean(page, 'Zeitraum von – bis');
@@ -210,7 +210,7 @@ describe('Outlook habits: search marks, case work, Wiedervorlage, date range, da
     await page.getByRole('button', { name: 'Mit Passwort öffnen' }).click();
     await list().waitFor();
     await row(target.id).click();
-    await page.getByTestId('case-work-summary').waitFor();
+    await page.locator(`[data-testid="message-view"][data-message-id="${target.id}"] [data-testid="case-work-summary"]`).waitFor();
     const summary = await page.getByTestId('case-work-summary').innerText();
     expect(summary).toContain(AZ);
     expect(summary).toContain(NOTE);
@@ -231,8 +231,8 @@ describe('Outlook habits: search marks, case work, Wiedervorlage, date range, da
     // the same in English
     await page.getByRole('radio', { name: 'English' }).click();
     await page.getByRole('heading', { name: 'Case work' }).waitFor();
-    expect(await page.getByTestId('case-work-summary').innerText()).toContain(`File ${AZ}`);
-    expect(await page.getByRole('option', { name: /^Follow-up/ }).count()).toBe(1);
+    await expect.poll(() => page.getByTestId('case-work-summary').innerText()).toContain(`File ${AZ}`);
+    await expect.poll(() => page.getByRole('option', { name: /^Follow-up/ }).count()).toBe(1);
     await expect.poll(() => page.getByTestId('list-group').first().innerText()).toBe('Today');
     await saveScreenshot(page, 'ui-case-work-en');
     await expectAxeClean(page, 'Case work (en)');

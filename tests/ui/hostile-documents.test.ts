@@ -70,7 +70,8 @@ describe('an application with hidden characters and disguised documents', () => 
     // written "Nachname, Vorname" as lists file it (the setting's default)
     expect(applicant).toContain(RLO);
     const shownName = applicantFiled.replace(RLO, '⟨U+202E⟩');
-    expect(await row.innerText()).toContain(shownName);
+    // the first row may still be a placeholder while the list reads its page: wait for the name
+    await expect.poll(() => row.innerText()).toContain(shownName);
     expect(await row.locator('bdi [data-hidden-char="⟨U+202E⟩"]').count()).toBe(1);
     // the row's accessible name says it too
     expect(await row.getAttribute('aria-label')).toContain(shownName);
@@ -115,8 +116,8 @@ describe('an application with hidden characters and disguised documents', () => 
     await exe.click();
     const warning = page.getByTestId('document-warning');
     await warning.waitFor();
-    expect(await warning.innerText()).toContain('application/x-msdownload');
-    expect(await warning.innerText()).toContain('.bin');
+    await expect.poll(() => warning.innerText()).toContain('application/x-msdownload');
+    await expect.poll(() => warning.innerText()).toContain('.bin');
     await tile.scrollIntoViewIfNeeded();
     await saveScreenshot(page, 'ui-hostile-documents');
     await warning.scrollIntoViewIfNeeded();
@@ -134,9 +135,9 @@ describe('an application with hidden characters and disguised documents', () => 
     await dialog.waitFor();
     expect(await dialog.getAttribute('role')).toBe('alertdialog');
     expect(await dialog.getByRole('heading').innerText()).toBe('Achtung: Dieses Dokument kann Programme ausführen');
-    expect(await dialog.getByTestId('active-content-findings').locator('li').allInnerTexts()).toEqual(['ausführbares Programm']);
-    // the safe choice has focus: Enter does not open it
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Nicht öffnen');
+    await expect.poll(() => dialog.getByTestId('active-content-findings').locator('li').allInnerTexts()).toEqual(['ausführbares Programm']);
+    // the safe choice has focus (moved there once the dialog is open): Enter does not open it
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Nicht öffnen');
     await saveScreenshot(page, 'ui-active-content-warning', { fullPage: false });
     await expectAxeClean(page, 'Warnung: aktiver Inhalt');
     let downloads = 0;
@@ -144,7 +145,7 @@ describe('an application with hidden characters and disguised documents', () => 
     page.on('download', count);
     await page.keyboard.press('Enter');
     await expect.poll(() => dialog.count()).toBe(0);
-    expect(await page.getByTestId('status-message').innerText()).toBe('Das Dokument wurde nicht geöffnet.');
+    await expect.poll(() => page.getByTestId('status-message').innerText()).toBe('Das Dokument wurde nicht geöffnet.');
     // Escape cancels as well
     await page.getByTestId('open-external').click();
     await dialog.waitFor();
@@ -161,7 +162,7 @@ describe('an application with hidden characters and disguised documents', () => 
     await list.getByRole('option').filter({ hasText: 'Nachweis.pdf.hta' }).click();
     await page.getByTestId('open-external').click();
     await dialog.waitFor();
-    expect(await dialog.getByTestId('active-content-findings').locator('li').allInnerTexts()).toEqual(['Webseite oder SVG (HTML, kann Skripte ausführen)']);
+    await expect.poll(() => dialog.getByTestId('active-content-findings').locator('li').allInnerTexts()).toEqual(['Webseite oder SVG (HTML, kann Skripte ausführen)']);
     await dialog.getByTestId('active-cancel').click();
     // a real PDF named like a program: no warning, the download at once
     await list.getByRole('option').filter({ hasText: 'Antrag⟨U+202E⟩fdp.exe' }).first().click();

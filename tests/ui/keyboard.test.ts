@@ -57,6 +57,8 @@ async function tabUntil(page: Page, match: (f: Focused) => boolean, options: { b
   throw new Error('no focusable element matched');
 }
 
+// every step waits for what it looks at; under CI load (two cores, other tests beside) the flow's steps take longer
+// than the default minute, as in the other long UI runs (space.test.ts)
 describe('the caseworker flow with the keyboard only', () => {
   let ui: UiSession;
   let downloads: string;
@@ -85,7 +87,7 @@ describe('the caseworker flow with the keyboard only', () => {
     await page.getByTestId('message-list').waitFor({ timeout: 120_000 });
     await page.getByText(/^Abruf beendet: 5 neue Anträge\.$/).waitFor();
     ui.assertClean();
-  });
+  }, 180_000);
 
   it('Strg+F searches; Tab reaches the list; arrows move and the reading pane follows; N jumps to the next unread', async () => {
     const { page } = ui;
@@ -93,7 +95,7 @@ describe('the caseworker flow with the keyboard only', () => {
     const target = items.find((i) => !i.isTest && i.attachmentCount === 0) ?? items[0];
     const family = (target?.applicants[0] ?? '').split(' ').pop() as string;
     await page.keyboard.press('Control+f');
-    expect((await focused(page)).testId).toBe('search');
+    await expect.poll(async () => (await focused(page)).testId).toBe('search');
     await page.keyboard.type(family);
     const expected = (await listedItems(ui, { search: family })).length;
     await expect.poll(() => page.getByTestId('search-results').innerText()).toBe(`${expected} Treffer`);
@@ -103,7 +105,11 @@ describe('the caseworker flow with the keyboard only', () => {
 
     const first = await tabUntil(page, (f) => f.inList);
     expect(first.name).toMatch(UNREAD_NAME);
+    const activeId = async () => Number(await page.evaluate(() => document.activeElement?.getAttribute('data-id')));
+    const firstId = await activeId();
     await page.keyboard.press('ArrowDown');
+    // the focus moves with the list's own handling: wait until it has left the first row before looking at it
+    await expect.poll(activeId).not.toBe(firstId);
     const second = await focused(page);
     expect(second.role).toBe('option');
     expect(second.visible).toBe(true);
@@ -111,7 +117,7 @@ describe('the caseworker flow with the keyboard only', () => {
     await page.locator(`[data-testid="message-view"][data-message-id="${secondId}"]`).waitFor();
     // the message just shown is read now; N goes to the next unread one below
     await page.keyboard.press('ArrowUp');
-    const firstId = Number(await page.evaluate(() => document.activeElement?.getAttribute('data-id')));
+    await expect.poll(activeId).toBe(firstId);
     await page.keyboard.press('n');
     await expect.poll(async () => Number(await page.evaluate(() => document.activeElement?.getAttribute('data-id')))).not.toBe(firstId);
     const nextId = Number(await page.evaluate(() => document.activeElement?.getAttribute('data-id')));
@@ -120,7 +126,7 @@ describe('the caseworker flow with the keyboard only', () => {
     // the reading pane follows the keyboard
     await page.locator(`[data-testid="message-view"][data-message-id="${nextId}"]`).waitFor();
     await saveScreenshot(page, 'ui-keyboard-list');
-  });
+  }, 180_000);
 
   it('Enter opens the application; Tab reaches a copy button; Strg+Umschalt+C copies the block', async () => {
     const { page } = ui;
@@ -129,21 +135,21 @@ describe('the caseworker flow with the keyboard only', () => {
     await expect
       .poll(() => page.evaluate(() => document.activeElement?.closest('[data-message-id]')?.getAttribute('data-message-id') ?? document.activeElement?.id))
       .toBe(String(id));
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('message-heading');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('message-heading');
     await page.locator(`[data-testid="message-view"][data-message-id="${id}"]`).waitFor();
     const copy = await tabUntil(page, (f) => f.name.endsWith(' kopieren') && !f.name.startsWith('Block'), { limit: 60 });
     await page.keyboard.press('Enter');
     const label = copy.name.replace(/ kopieren$/, '');
     await page.getByTestId('status-message').getByText(`„${label}“ kopiert`).waitFor();
-    expect((await clipboardText(page)).length).toBeGreaterThan(0);
+    await expect.poll(async () => (await clipboardText(page)).length).toBeGreaterThan(0);
     await page.keyboard.press('Control+Shift+C');
     await page
       .getByTestId('status-message')
       .getByText(/^Block „.+“ kopiert/)
       .waitFor();
-    expect((await clipboardText(page)).split('\n').every((line) => line.includes('\t'))).toBe(true);
+    await expect.poll(async () => (await clipboardText(page)).split('\n').every((line) => line.includes('\t'))).toBe(true);
     await saveScreenshot(page, 'ui-keyboard-copy');
-  });
+  }, 180_000);
 
   it('arrows switch the tabs; the PDF viewer pages with Bild↓; Strg+E exports the PDF', async () => {
     const { page } = ui;
@@ -151,7 +157,7 @@ describe('the caseworker flow with the keyboard only', () => {
     expect(tab.visible).toBe(true);
     await page.keyboard.press('ArrowRight');
     await page.keyboard.press('ArrowRight');
-    expect((await focused(page)).name).toMatch(/^Dokumente/);
+    await expect.poll(async () => (await focused(page)).name).toMatch(/^Dokumente/);
     const viewer = page.getByTestId('pdf-viewer');
     await expect.poll(() => viewer.getAttribute('data-rendered'), { timeout: 30_000 }).not.toBe('0');
     const frame = await tabUntil(page, (f) => f.name.startsWith('Vorschau:') && f.role === 'group', { limit: 30 });
@@ -167,7 +173,7 @@ describe('the caseworker flow with the keyboard only', () => {
     const id = Number(await page.getByTestId('message-view').getAttribute('data-message-id'));
     const item = (await listedItems(ui)).find((i) => i.id === id);
     expect(pdfText(file)).toContain((item?.applicants[0] ?? '').split(' ').pop());
-  });
+  }, 180_000);
 
   it('Space on "Als übertragen markieren" marks the application transferred', async () => {
     const { page } = ui;
@@ -181,5 +187,5 @@ describe('the caseworker flow with the keyboard only', () => {
     await saveScreenshot(page, 'ui-keyboard-transferred');
     await expectAxeClean(page, 'Tastatur: übertragen');
     ui.assertClean();
-  });
+  }, 180_000);
 });

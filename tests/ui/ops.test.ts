@@ -98,23 +98,21 @@ describe('Settings → Betrieb', () => {
     await dialog.getByRole('tab', { name: 'Betrieb' }).click();
     const managed = dialog.getByTestId('managed-settings');
     await managed.waitFor();
-    const text = await managed.innerText();
-    expect(text).toContain('Aufbewahrung im Papierkorb (Tage)');
-    expect(text).toContain('45');
-    expect(text).toContain('Gesperrt: von Ihrer IT festgelegt (Konfigurationsdatei des PCs)');
-    expect(text).toContain('Erlaubte Exportordner');
+    // the tab reads IT's settings after it opens: wait for them rather than read the first paint
+    for (const said of ['Aufbewahrung im Papierkorb (Tage)', '45', 'Gesperrt: von Ihrer IT festgelegt (Konfigurationsdatei des PCs)', 'Erlaubte Exportordner'])
+      await expect.poll(() => managed.innerText()).toContain(said);
     const problems = dialog.getByTestId('config-problems');
     expect(await problems.getAttribute('role')).toBe('alert');
-    expect(await problems.innerText()).toMatch(/Der Wert für „Sprache der Oberfläche“ ist ungültig/);
+    await expect.poll(() => problems.innerText()).toMatch(/Der Wert für „Sprache der Oberfläche“ ist ungültig/);
     await saveScreenshot(page, 'ui-settings-ops');
     await expectAxeClean(page, 'Einstellungen: Betrieb');
 
     await dialog.getByRole('tab', { name: 'Aufbewahrung' }).click();
     const trash = dialog.getByLabel('Papierkorb leeren nach (Tagen)');
     await trash.waitFor();
-    expect(await trash.isDisabled()).toBe(true);
-    expect(await trash.inputValue()).toBe('45');
-    expect(await dialog.getByTestId('lock-note').first().innerText()).toBe('von Ihrer IT festgelegt (Konfigurationsdatei des PCs)');
+    await expect.poll(() => trash.isDisabled()).toBe(true);
+    await expect.poll(() => trash.inputValue()).toBe('45');
+    await expect.poll(() => dialog.getByTestId('lock-note').first().innerText()).toBe('von Ihrer IT festgelegt (Konfigurationsdatei des PCs)');
     await expectAxeClean(page, 'Einstellungen: Aufbewahrung gesperrt');
     ui.assertClean();
   });
@@ -126,7 +124,7 @@ describe('Settings → Betrieb', () => {
     await dialog.getByTestId('backup-password').fill('Sicherung-2026');
     await dialog.getByTestId('backup-password-repeat').fill('Sicherung-2025');
     await dialog.getByText('Die Passwörter stimmen nicht überein.').waitFor();
-    expect(await dialog.getByTestId('backup-create').isDisabled()).toBe(true);
+    await expect.poll(() => dialog.getByTestId('backup-create').isDisabled()).toBe(true);
     await dialog.getByTestId('backup-password-repeat').fill('Sicherung-2026');
     const [download] = await Promise.all([page.waitForEvent('download'), dialog.getByTestId('backup-create').click()]);
     expect(download.suggestedFilename()).toMatch(/^OSCI-Postfach-Sicherung_\d{4}-\d{2}-\d{2}\.pfbak$/);
@@ -156,8 +154,10 @@ describe('Abnahmeprotokoll', () => {
     const real = items.find((i) => !i.isTest && i.unreadableKind === null) as MessageListItem;
     const row = (id: number) => page.locator(`[data-testid="message-list"] [data-id="${id}"]`);
     await row(real.id).click();
-    await page.getByTestId('message-view').waitFor();
+    await page.locator(`[data-testid="message-view"][data-message-id="${real.id}"]`).waitFor();
     await page.getByTestId('export-menu').click();
+    // the menu is open (its items are there) before the missing one counts
+    await page.getByRole('menuitem', { name: 'XML (Original)' }).waitFor();
     expect(await page.getByTestId('menu-abnahme').count()).toBe(0);
     await page.keyboard.press('Escape');
     await row(test.id).click();
@@ -189,7 +189,7 @@ describe('Zertifikat wechseln (Settings → Betrieb)', () => {
     await section.waitFor();
     // the office's calendar day (Europe/Berlin), as the UI shows it whatever zone this machine runs in
     const validTo = (iso: string) => officeTime().date(iso);
-    expect(await section.innerText()).toContain(`gültig bis ${validTo(oldCert.validTo)}`);
+    await expect.poll(() => section.innerText()).toContain(`gültig bis ${validTo(oldCert.validTo)}`);
 
     await section.getByTestId('rotation-key-file').locator('input[type="file"]').setInputFiles(next.file);
     await section.getByTestId('rotation-key-file').getByText('neu.p12').waitFor();
@@ -197,15 +197,17 @@ describe('Zertifikat wechseln (Settings → Betrieb)', () => {
     await section.getByTestId('rotation-stage').click();
     const warnings = section.getByTestId('rotation-next-warnings');
     await warnings.waitFor();
-    expect(await warnings.innerText()).toContain('Der Schlüssel ist mit 2048 Bit zu kurz (empfohlen: mindestens 3000 Bit, BSI TR-02102).');
+    await expect.poll(() => warnings.innerText()).toContain('Der Schlüssel ist mit 2048 Bit zu kurz (empfohlen: mindestens 3000 Bit, BSI TR-02102).');
     const steps = section.getByTestId('rotation-steps').locator('li');
-    expect(await steps.allInnerTexts()).toEqual([
-      expect.stringMatching(/^Neues Zertifikat einlesen \(erledigt\)/),
-      expect.stringMatching(/^Altes Postfach leeren \(offen\)/),
-      expect.stringMatching(/^Auf das neue Zertifikat umschalten \(offen\)/),
-      expect.stringMatching(/^Neues Zertifikat bekannt geben \(offen\)/),
-    ]);
-    expect(await section.innerText()).toContain(`Sozialamt Musterstadt 2028, O=Stadt Musterstadt, C=DE (gültig bis ${validTo(next.certificate.validTo)})`);
+    await expect
+      .poll(() => steps.allInnerTexts())
+      .toEqual([
+        expect.stringMatching(/^Neues Zertifikat einlesen \(erledigt\)/),
+        expect.stringMatching(/^Altes Postfach leeren \(offen\)/),
+        expect.stringMatching(/^Auf das neue Zertifikat umschalten \(offen\)/),
+        expect.stringMatching(/^Neues Zertifikat bekannt geben \(offen\)/),
+      ]);
+    await expect.poll(() => section.innerText()).toContain(`Sozialamt Musterstadt 2028, O=Stadt Musterstadt, C=DE (gültig bis ${validTo(next.certificate.validTo)})`);
 
     // the intermediary is down: the interruption in words, with what to do, never the bare error kind
     const port = Number(new URL(intermediary.url).port);
@@ -213,12 +215,14 @@ describe('Zertifikat wechseln (Settings → Betrieb)', () => {
     await section.getByTestId('rotation-run').click();
     const interrupted = section.getByTestId('rotation-interrupted');
     await interrupted.waitFor();
+    await expect
+      .poll(() => interrupted.innerText())
+      .toContain('Der Wechsel wurde unterbrochen: Der Intermediär war nicht erreichbar. Er kann fortgesetzt werden; nichts geht verloren.');
     const said = await interrupted.innerText();
-    expect(said).toContain('Der Wechsel wurde unterbrochen: Der Intermediär war nicht erreichbar. Er kann fortgesetzt werden; nichts geht verloren.');
     expect(said).toContain('Was kann ich tun?');
     expect(said).toContain('Prüfen Sie, ob der Rechner mit dem Netz verbunden ist');
     expect(said).not.toMatch(/\(network\)/);
-    expect(await section.getByTestId('rotation-run').innerText()).toBe('Wechsel fortsetzen');
+    await expect.poll(() => section.getByTestId('rotation-run').innerText()).toBe('Wechsel fortsetzen');
     await interrupted.scrollIntoViewIfNeeded();
     await saveScreenshot(page, 'ui-settings-rotation-interrupted', { fullPage: false });
     await expectAxeClean(page, 'Einstellungen: Zertifikatswechsel unterbrochen');
@@ -227,13 +231,14 @@ describe('Zertifikat wechseln (Settings → Betrieb)', () => {
     await section.getByTestId('rotation-run').click();
     const done = section.getByTestId('rotation-last-completed');
     await done.waitFor();
-    expect(await done.innerText()).toMatch(/^Der letzte Zertifikatswechsel wurde am \d\d\.\d\d\.\d{4}, \d\d:\d\d abgeschlossen\.$/);
+    await expect.poll(() => done.innerText()).toMatch(/^Der letzte Zertifikatswechsel wurde am \d\d\.\d\d\.\d{4}, \d\d:\d\d abgeschlossen\.$/);
+    // the identity in force is read again after the last step: wait for it
+    await expect.poll(() => section.innerText()).toMatch(/In Kraft\s+CN=Sozialamt Musterstadt 2028/);
     const text = await section.innerText();
-    expect(text).toMatch(/In Kraft\s+CN=Sozialamt Musterstadt 2028/);
     expect(text).toMatch(new RegExp(`Abgelöst\\s+.*Sozialamt Musterstadt.*\\(gültig bis ${validTo(oldCert.validTo).replace(/\./g, '\\.')}\\)`));
     expect(text).not.toMatch(/\d{4}-\d\d-\d\d/);
     // the warning stays in view for the certificate now in force
-    expect(await section.getByTestId('rotation-current-warnings').innerText()).toContain('2048 Bit');
+    await expect.poll(() => section.getByTestId('rotation-current-warnings').innerText()).toContain('2048 Bit');
     await expect
       .poll(() =>
         page
@@ -276,7 +281,7 @@ describe('certificate expiry in the status bar', () => {
     expect(await expiry.innerText()).toContain(officeTime().date(soon.certificate.validTo));
     await expiry.getByRole('button', { name: 'Was kann ich tun?' }).click();
     const help = page.getByRole('dialog');
-    expect(await help.innerText()).toContain('Das Zertifikat des Postfachs läuft in 30 Tagen ab');
+    await expect.poll(() => help.innerText()).toContain('Das Zertifikat des Postfachs läuft in 30 Tagen ab');
     // the same count as the certificate's own warning (a day begun counts)
     expect(
       (await serviceApi(ui).call('identity.get', {})).identity?.cipherCertificate.warnings.map((w) => certificateWarningWords('de', w, (iso) => officeTime().date(iso))),
@@ -296,7 +301,7 @@ describe('certificate expiry in the status bar', () => {
     expect(await expiry.getAttribute('class')).toContain('statusbar__warning');
     await expiry.getByRole('button', { name: 'Was kann ich tun?' }).click();
     const help = page.getByRole('dialog');
-    expect(await help.innerText()).toContain('Abrufen geht noch');
+    await expect.poll(() => help.innerText()).toContain('Abrufen geht noch');
     expect(await help.innerText()).toContain('Bitten Sie die IT sofort um ein neues Zertifikat');
     await saveScreenshot(page, 'ui-statusbar-certificate-expired', { fullPage: false });
     await expectAxeClean(page, 'Statusleiste: Zertifikat abgelaufen');

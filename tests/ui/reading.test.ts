@@ -83,6 +83,8 @@ describe('reading a real-like BuT application', () => {
     });
     await page.reload({ waitUntil: 'load' });
     await page.getByTestId('message-list').waitFor();
+    // the identity is read after the list: its certificate line proves it was, before the notice's absence counts
+    await page.getByTestId('certificate-expiry').waitFor();
     expect(await page.getByTestId('not-set-up').count()).toBe(0);
   });
   afterAll(async () => {
@@ -96,7 +98,8 @@ describe('reading a real-like BuT application', () => {
       .getByTestId('message-list')
       .getByRole('option', { name: new RegExp(`${MUELLER}, Mia; ${MUELLER}, Ben`) })
       .click();
-    await page.locator('[data-card="antragsteller-1"]').waitFor();
+    // this message's view, not the one shown before (every application has an "antragsteller-1" card)
+    await page.locator(`[data-testid="message-view"][data-message-id="${butId}"] [data-card="antragsteller-1"]`).waitFor();
   };
 
   it('shows a code whose list version is not loaded as code, list and version', async () => {
@@ -124,8 +127,9 @@ describe('reading a real-like BuT application', () => {
       await expect.poll(() => page.getByTestId('status-message').innerText()).toMatch(/Codeliste „.*“, Version 1 übernommen/);
     }
     const table = section.getByTestId('codelists');
-    expect(await table.innerText()).toContain('urn:beispiel:xsozial:codeliste:leistungsart');
-    expect(await table.innerText()).toContain('XRepository: XInneres-Codeliste');
+    // the table is read again after the status line says so: wait for it
+    await expect.poll(() => table.innerText()).toContain('urn:beispiel:xsozial:codeliste:leistungsart');
+    await expect.poll(() => table.innerText()).toContain('XRepository: XInneres-Codeliste');
     await saveScreenshot(page, 'ui-settings-codelists');
     await page.keyboard.press('Escape');
     await openBut();
@@ -198,7 +202,7 @@ describe('reading a real-like BuT application', () => {
     expect(await third.locator('.field-row').first().innerText()).toMatch(/^Empfänger\/in der Post\s+Ja/);
     await third.getByRole('button', { name: /^Alle Angaben/ }).click();
     // the real sample's house number ("1b" in teilnummerDerHausnummer) is a house number, not a mere "Zusatz"
-    expect(await third.locator('[data-field$="teilnummerDerHausnummer"]').innerText()).toMatch(/^Hausnummer \(Teilnummer\)\s+1b/);
+    await expect.poll(() => third.locator('[data-field$="teilnummerDerHausnummer"]').innerText()).toMatch(/^Hausnummer \(Teilnummer\)\s+1b/);
     ui.assertClean();
   });
 
@@ -206,6 +210,8 @@ describe('reading a real-like BuT application', () => {
     const { page } = ui;
     const third = page.locator('[data-card="dritte-1"]');
     await third.locator('[data-copy-block="dritte-1"]').click();
+    // the clipboard is written asynchronously: wait for the block, then look at its bytes
+    await expect.poll(() => clipboardText(page)).toMatch(/^Empfänger\/in der Post\tJa\n/);
     const block = await clipboardText(page);
     expect(bytesOf(block)).toContain(NFC_UMLAUT);
     expect(bytesOf(block)).not.toContain(NFD_UMLAUT);
@@ -224,13 +230,13 @@ describe('reading a real-like BuT application', () => {
     expect(block).not.toContain('D1');
     await third.getByRole('button', { name: /^Weitere Kopieroptionen/ }).click();
     await page.getByRole('menuitem', { name: /Block mit allen Angaben kopieren/ }).click();
+    await expect.poll(() => clipboardText(page)).toContain('Titel\tkeine Angabe');
     const everything = await clipboardText(page);
-    expect(everything).toContain('Titel\tkeine Angabe');
     expect(everything).toContain('ID der dritten Person\tD1');
 
     await third.getByRole('button', { name: 'Anschrift als Adresse kopieren' }).first().click();
+    await expect.poll(() => clipboardText(page)).toBe('Ölmühlenweg 1b\n12345 Beispielstadt\nbei Nowak');
     const address = await clipboardText(page);
-    expect(address).toBe('Ölmühlenweg 1b\n12345 Beispielstadt\nbei Nowak');
     expect(bytesOf(address).startsWith('c3 96 6c 6d c3 bc')).toBe(true); // "Ölmü" composed
 
     // the block in focus: a value's copy button in Mia's block, then the shortcut

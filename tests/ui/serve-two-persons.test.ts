@@ -73,7 +73,7 @@ describe('two persons on one postfach serve, in Chromium', () => {
     await expect.poll(() => anna.getByTestId('message-list').getByRole('option').count(), { timeout: 30_000 }).toBe(3);
     await expect.poll(() => bernd.getByTestId('message-list').getByRole('option').count(), { timeout: 30_000 }).toBe(3);
     // the status bar says where the program runs: the service, not "this computer only"
-    expect(await anna.locator('.statusbar__host').textContent()).toBe('Abrufdienst (Anmeldung über das Netz)');
+    await expect.poll(() => anna.locator('.statusbar__host').textContent()).toBe('Abrufdienst (Anmeldung über das Netz)');
     // the session cookie is not visible to the page's script
     expect(await anna.evaluate(() => document.cookie)).toBe('');
     await anna.getByTestId('message-list').getByRole('option').first().click();

@@ -68,10 +68,10 @@ describe('setting up the real mailbox (browser mode)', () => {
 
     // the key file is read before the store is made: no store, no recovery key, the form stays as it was
     const alert = page.getByRole('alert');
-    await alert.waitFor();
-    expect(await alert.innerText()).toContain('Geben Sie das Passwort der Schlüsseldatei erneut ein');
+    await expect.poll(() => alert.innerText()).toContain('Geben Sie das Passwort der Schlüsseldatei erneut ein');
+    // the refusal is shown, so the set-up call has ended: no recovery key came with it
     expect(await page.getByTestId('recovery-dialog').count()).toBe(0);
-    expect(await page.getByLabel('Passwort der Schlüsseldatei').inputValue()).toBe('');
+    await expect.poll(() => page.getByLabel('Passwort der Schlüsseldatei').inputValue()).toBe('');
     await page.getByLabel('Passwort für den Datenspeicher (mindestens 8 Zeichen)').waitFor();
     await page.getByLabel('Passwort wiederholen').waitFor();
     expect(await page.getByText('Der Datenspeicher ist bereits angelegt und geöffnet.').count()).toBe(0);
@@ -95,6 +95,7 @@ describe('setting up the real mailbox (browser mode)', () => {
     // store and identity made in one step: now the recovery key is shown, once
     const recovery = page.getByTestId('recovery-dialog');
     await recovery.waitFor();
+    await expect.poll(async () => (await recovery.getByTestId('recovery-key').innerText()).length).toBeGreaterThan(20);
     const key = await recovery.getByTestId('recovery-key').innerText();
     expect(key.length).toBeGreaterThan(20);
     expect(await recovery.getByRole('button', { name: 'Weiter' }).isDisabled()).toBe(true);
@@ -105,9 +106,10 @@ describe('setting up the real mailbox (browser mode)', () => {
     await page.getByRole('heading', { level: 1, name: 'Verbindung prüfen' }).waitFor();
     await page.getByText(/^Verbindung in Ordnung: Der Intermediär hat geantwortet/).waitFor({ timeout: 60_000 });
     const warnings = page.getByTestId('setup-certificate-warnings');
-    expect(await warnings.getByRole('heading', { level: 2 }).innerText()).toBe('Hinweise zum Zertifikat des Postfachs');
-    expect(await warnings.innerText()).toMatch(/Das Zertifikat läuft in (44|45) Tagen ab \(am \d\d\.\d\d\.\d{4}\)\. Bitte rechtzeitig ein neues beantragen\./);
-    expect(await warnings.innerText()).toContain('Bitte geben Sie diese Hinweise an die IT weiter.');
+    // the warnings may come after the test's verdict: wait for them rather than read the first paint
+    await expect.poll(() => warnings.getByRole('heading', { level: 2 }).innerText()).toBe('Hinweise zum Zertifikat des Postfachs');
+    await expect.poll(() => warnings.innerText()).toMatch(/Das Zertifikat läuft in (44|45) Tagen ab \(am \d\d\.\d\d\.\d{4}\)\. Bitte rechtzeitig ein neues beantragen\./);
+    await expect.poll(() => warnings.innerText()).toContain('Bitte geben Sie diese Hinweise an die IT weiter.');
     await saveScreenshot(page, 'ui-connection-test');
     await expectAxeClean(page, 'Verbindung prüfen');
     await page.getByRole('button', { name: 'Zum Postfach' }).click();
@@ -129,15 +131,16 @@ describe('setting up the real mailbox (browser mode)', () => {
     const dialog = page.getByTestId('settings-dialog');
     await dialog.getByRole('tab', { name: 'Postfach' }).click();
     const address = dialog.getByLabel('Adresse des Intermediärs ändern');
-    expect(await address.inputValue()).toBe(intermediary.url);
+    // the identity is loaded after the tab opens
+    await expect.poll(() => address.inputValue()).toBe(intermediary.url);
     await address.fill('http://127.0.0.1:9/osci');
     await dialog.getByRole('button', { name: 'Speichern' }).click();
     await expect.poll(async () => (await serviceApi(ui).call('identity.get', {})).identity?.intermediaryUrl).toBe('http://127.0.0.1:9/osci');
     await dialog.getByRole('button', { name: 'Verbindung prüfen' }).click();
     const alert = dialog.getByRole('alert');
     await alert.waitFor({ timeout: 60_000 });
+    await expect.poll(() => alert.innerText()).toContain('Der Intermediär ist nicht erreichbar.');
     const text = await alert.innerText();
-    expect(text).toContain('Der Intermediär ist nicht erreichbar.');
     expect(text).toContain('Was kann ich tun?');
     expect(text).toContain('Es geht nichts verloren');
     await saveScreenshot(page, 'ui-intermediary-down');
@@ -148,8 +151,8 @@ describe('setting up the real mailbox (browser mode)', () => {
     await page.getByTestId('fetch-button').click();
     const status = page.getByTestId('status-message');
     await status.getByRole('button', { name: 'Was kann ich tun?' }).waitFor({ timeout: 60_000 });
+    await expect.poll(() => status.innerText()).toContain('Der Intermediär ist nicht erreichbar.');
     const failed = await status.innerText();
-    expect(failed).toContain('Der Intermediär ist nicht erreichbar.');
     await page.getByTestId('message-list').getByRole('option').first().click();
     await page.getByTestId('message-view').waitFor();
     await page.getByTestId('open-settings').click();
@@ -188,15 +191,16 @@ describe('setting up the real mailbox (browser mode)', () => {
     await section.getByTestId('pick-trusted-ca').locator('input[type="file"]').setInputFiles(testPkiFiles(pkiDir).ca);
     const confirm = page.getByTestId('trust-confirm');
     await confirm.waitFor();
-    expect(await confirm.innerText()).toContain('CN=OSCI-Postfach Test-CA, O=OSCI-Postfach Übungsumgebung, C=DE');
-    expect(await confirm.innerText()).toContain(ca.fingerprint256);
+    await expect.poll(() => confirm.innerText()).toContain('CN=OSCI-Postfach Test-CA, O=OSCI-Postfach Übungsumgebung, C=DE');
+    await expect.poll(() => confirm.innerText()).toContain(ca.fingerprint256);
     await saveScreenshot(page, 'ui-trust-confirm');
     await expectAxeClean(page, 'Einstellungen: CA vertrauen?');
     await confirm.getByRole('button', { name: 'Vertrauen' }).click();
     await confirm.waitFor({ state: 'detached' });
     await page.getByText('CA eingerichtet. 2 gespeicherte Anträge zeigen jetzt einen anderen Vertrauensstatus.').waitFor();
     const item = section.getByRole('list', { name: 'Vertrauenswürdige CAs' }).getByRole('listitem');
-    expect(await item.count()).toBe(1);
+    await expect.poll(() => item.count()).toBe(1);
+    await expect.poll(() => item.innerText()).toContain(ca.fingerprint256);
     const listed = await item.innerText();
     expect(listed).toContain(ca.fingerprint256);
     expect(listed).toMatch(/Gültig\s+\d\d\.\d\d\.\d{4} bis \d\d\.\d\d\.\d{4}/);

@@ -54,7 +54,8 @@ describe('the Übungsmodus while it is prepared', () => {
     ]);
 
     const note = page.getByTestId('training-preparation');
-    expect(await note.innerText()).toMatch(/^Weitere Übungsanträge werden erzeugt: [234] von 5 bereit – „Abrufen“ holt die fertigen\.$/);
+    // the strip follows the service's progress events: wait for its words rather than read the first paint
+    await expect.poll(() => note.innerText()).toMatch(/^Weitere Übungsanträge werden erzeugt: [234] von 5 bereit – „Abrufen“ holt die fertigen\.$/);
     await saveScreenshot(page, 'ui-training-background');
     await expectAxeClean(page, 'Übungsmodus, Anträge werden noch erzeugt');
     ui.assertClean();
@@ -67,7 +68,8 @@ describe('the Übungsmodus while it is prepared', () => {
     const first = await rows().count();
     expect(first).toBeLessThan(5);
     // the rows are there while the strip still says applications are being made
-    expect(await page.getByTestId('training-preparation').innerText()).toMatch(/^Weitere Übungsanträge werden erzeugt: \d von 5 bereit/);
+    // (once the preparation has ended the strip is empty for good: polling cannot hide a late end)
+    await expect.poll(() => page.getByTestId('training-preparation').innerText()).toMatch(/^Weitere Übungsanträge werden erzeugt: \d von 5 bereit/);
     await saveScreenshot(page, 'ui-training-first-rows');
 
     await expect.poll(() => page.getByTestId('training-preparation').innerText(), { timeout: 120_000 }).toBe('');

@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { syncFolderSync } from '../../io/durable-file.js';
 import { settingsSchema, type Settings } from '../contract/app.js';
 import { lastFetchSchema, uiLayoutSchema, workspaceModeSchema } from '../contract/workspace.js';
 
@@ -86,5 +87,7 @@ export class WorkspaceFile {
       rmSync(temporary, { force: true });
       throw error;
     }
+    // the rename itself on disk (else a crash may bring the old settings back)
+    syncFolderSync(path.dirname(this.file));
   }
 }

@@ -12,6 +12,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { rename, rm } from 'node:fs/promises';
+import path from 'node:path';
 import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFRawStream, PDFRef, PDFString } from 'pdf-lib';
 import { readDocumentBytes } from '../../xsozial/read-delivery.js';
 import { toByteSource, type XmlSource } from '../../xsozial/source.js';
@@ -19,6 +20,7 @@ import { bytes as formatBytes } from '../../words/format.js';
 import type { DeliveryView, DocumentView, Field, TreeNode } from '../../xsozial/view.js';
 import { TEST_BANNER } from '../../xsozial/view.js';
 import { PostfachError } from '../../errors.js';
+import { syncFile, syncFolder } from '../../io/durable-file.js';
 import { visibleText } from '../../visible-text.js';
 import type { CaseWorkFacts } from './receipt-page.js';
 import { pdfFailed, targetNotWritable } from '../errors.js';
@@ -251,7 +253,10 @@ export async function exportPdf(view: DeliveryView, receipt: ReceiptFacts, optio
   removeUnreachable(target);
   try {
     const size = await file.finish(target, embedded);
+    // on disk before it appears under its name, and the rename on disk before "exportiert" is said
+    await syncFile(temp);
     await rename(temp, outputPath);
+    await syncFolder(path.dirname(outputPath));
     return { path: outputPath, size, pages: target.getPageCount(), pdfa, pdfaBlockers: options.pdfa === false ? [] : blockers, documents: results };
   } catch (error) {
     await abandon();
