@@ -53,6 +53,12 @@ export interface DecodeFigure {
   readonly runs: number;
   readonly decodeMs: { readonly min: number; readonly median: number };
   readonly cryptoMs: { readonly min: number; readonly median: number };
+  /**
+   * CPU time (process.cpuUsage: user + system, every thread of the process) of one run, median: on a shared
+   * machine the wall figures grow with the load, these much less.
+   */
+  readonly decodeCpuMs: number;
+  readonly cryptoCpuMs: number;
   /** median decode / median raw cryptography */
   readonly ratio: number;
   readonly work: CryptoWork;
@@ -137,18 +143,39 @@ export async function measureCase(c: DecodeCase, runs: number): Promise<DecodeFi
   }
   const decodeTimes: number[] = [];
   const cryptoTimes: number[] = [];
+  const decodeCpu: number[] = [];
+  const cryptoCpu: number[] = [];
+  const cpuMs = (since: NodeJS.CpuUsage): number => {
+    const u = process.cpuUsage(since);
+    return (u.user + u.system) / 1000;
+  };
   for (let i = 0; i < runs; i++) {
     let t = performance.now();
+    let cpu = process.cpuUsage();
     await decodeOnce(c);
     decodeTimes.push(performance.now() - t);
+    decodeCpu.push(cpuMs(cpu));
     t = performance.now();
+    cpu = process.cpuUsage();
     cryptoOnce(work, c.key, wrapped, signed, aes, plain);
     cryptoTimes.push(performance.now() - t);
+    cryptoCpu.push(cpuMs(cpu));
   }
   const decodeMs = { min: round(Math.min(...decodeTimes)), median: round(median(decodeTimes)) };
   const cryptoMs = { min: round(Math.min(...cryptoTimes)), median: round(median(cryptoTimes)) };
   const keyBits = c.key.certificate.publicKey.asymmetricKeyDetails?.modulusLength ?? 0;
-  return { name: c.name, bytes: c.body.length, runs, decodeMs, cryptoMs, ratio: round(decodeMs.median / cryptoMs.median, 2), work, keyBits };
+  return {
+    name: c.name,
+    bytes: c.body.length,
+    runs,
+    decodeMs,
+    cryptoMs,
+    decodeCpuMs: round(median(decodeCpu)),
+    cryptoCpuMs: round(median(cryptoCpu)),
+    ratio: round(decodeMs.median / cryptoMs.median, 2),
+    work,
+    keyBits,
+  };
 }
 
 /** The two cases: the realistic delivery (made in `sampleDir` once) and exchange/06. */
@@ -182,6 +209,7 @@ export function formatDecodeFigure(f: DecodeFigure): string[] {
   const w = f.work;
   return [
     `  ${f.name} (${round(f.bytes / 1024, 0)} KB, RSA-${f.keyBits}): decode min ${f.decodeMs.min} ms, median ${f.decodeMs.median} ms; raw cryptography min ${f.cryptoMs.min} ms, median ${f.cryptoMs.median} ms; ratio ${f.ratio}`,
+    `    CPU per run (median, process.cpuUsage): decode ${f.decodeCpuMs} ms, raw cryptography ${f.cryptoCpuMs} ms; ratio ${round(f.decodeCpuMs / f.cryptoCpuMs, 2)}`,
     `    raw cryptography = ${w.rsaDecryptions} RSA-OAEP decryptions, ${w.signatureChecks} signature checks, AES-256-GCM over ${round(w.aesBytes / 1024, 0)} KB, SHA-256 over ${round(w.sha256Bytes / 1024, 0)} KB`,
   ];
 }

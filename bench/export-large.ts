@@ -1,18 +1,20 @@
 /**
  * Export of a large (default 50 MB) synthetic application with bounded memory: generates the XML into a temporary
  * file (streamed), then, in a fresh child process, reads it (readDelivery from a file source) and exports the PDF,
- * the XML and the attachments, and reports that process's peak RSS and the time of each step.
+ * the XML and the attachments, and reports that process's peak RSS and the time of each step. The export runs in a
+ * worker thread with the V8 limits `postfach export` gives its service worker (core/api/service-limits.ts), as the
+ * command does; `--main-thread` runs it on the main thread with V8's defaults instead (the earlier figure).
  *
- *   npx tsx bench/export-large.ts [--mb 50] [--keep DIR]
+ *   npx tsx bench/export-large.ts [--mb 50] [--keep DIR] [--main-thread]
  */
 import { spawnSync } from 'node:child_process';
+import { Worker } from 'node:worker_threads';
+import { EXPORT_SERVICE_YOUNG_GENERATION_MB, SERVICE_HEAP_LIMIT_MB } from '../core/api/service-limits.js';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { exportAttachments, exportPdf, exportXml, type ReceiptFacts } from '../core/export/index.js';
-import { fileSource, readDelivery } from '../core/xsozial/index.js';
-import { generateApplication } from '../intermediary/generator/index.js';
+import type { ReceiptFacts } from '../core/export/index.js';
 import { peakRssKiB } from './peak-rss.js';
 
 const args = process.argv.slice(2);
@@ -23,7 +25,10 @@ const arg = (name: string): string | undefined => {
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
-async function exportStep(xmlPath: string, outDir: string): Promise<void> {
+async function exportStep(xmlPath: string, outDir: string, report: (line: string) => void): Promise<void> {
+  // loaded here, not at the top: the process that starts the export worker holds no export or generator code
+  const { exportAttachments, exportPdf, exportXml } = await import('../core/export/index.js');
+  const { fileSource, readDelivery } = await import('../core/xsozial/index.js');
   const timings: Record<string, number> = {};
   let t = Date.now();
   const source = await fileSource(xmlPath);
@@ -52,7 +57,7 @@ async function exportStep(xmlPath: string, outDir: string): Promise<void> {
   timings.attachments = Date.now() - t;
   // VmHWM: getrusage's maxRSS would keep the spawning parent's high-water mark across exec
   const peak = peakRssKiB() * 1024;
-  console.log(
+  report(
     JSON.stringify({
       xmlBytes: source.size,
       documents: view.documents.length,
@@ -68,7 +73,34 @@ async function exportStep(xmlPath: string, outDir: string): Promise<void> {
 
 async function main(): Promise<void> {
   if (args[0] === '--export-only') {
-    await exportStep(args[1]!, args[2]!);
+    if (args.includes('--main-thread')) {
+      await exportStep(args[1]!, args[2]!, (line) => console.log(line));
+      return;
+    }
+    // the service worker of `postfach export` (cli/commands/mailbox.ts): same entry limits
+    // from source (tsx), the worker registers tsx itself: Node 20 does not pass `--import` loaders on to workers
+    const self = import.meta.url;
+    const fromSource = self.endsWith('.ts');
+    const worker = new Worker(fromSource ? `import('tsx/esm/api').then((t) => { t.register(); return import(${JSON.stringify(self)}); });` : fileURLToPath(self), {
+      eval: fromSource,
+      argv: ['--export-in-worker', args[1]!, args[2]!],
+      resourceLimits: { maxOldGenerationSizeMb: SERVICE_HEAP_LIMIT_MB, maxYoungGenerationSizeMb: EXPORT_SERVICE_YOUNG_GENERATION_MB },
+    });
+    let line = '';
+    worker.on('message', (m: string) => (line = m));
+    const code = await new Promise<number>((resolve, reject) => {
+      worker.on('error', reject);
+      worker.on('exit', resolve);
+    });
+    if (code !== 0 || !line) throw new Error(`export worker exited with ${code}`);
+    // the whole process's high-water mark (both threads), read after the worker ended
+    const result = JSON.parse(line) as Record<string, unknown>;
+    console.log(JSON.stringify({ ...result, peakRssBytes: peakRssKiB() * 1024 }));
+    return;
+  }
+  if (args[0] === '--export-in-worker') {
+    const { parentPort } = await import('node:worker_threads');
+    await exportStep(args[1]!, args[2]!, (line) => parentPort!.postMessage(line));
     return;
   }
   const targetMb = Number(arg('--mb') ?? '50');
@@ -78,13 +110,18 @@ async function main(): Promise<void> {
     // base64 grows by 4/3; the platform PDF and the XML around it are small
     const evidenceSize = Math.floor((targetMb * 1024 * 1024 * 0.75) / evidenceCount);
     const t = Date.now();
+    const { generateApplication } = await import('../intermediary/generator/index.js');
     const app = await generateApplication({ service: 'hzl', seed: 'bench', evidence: { count: evidenceCount, size: evidenceSize } });
     const xmlPath = path.join(dir, 'antrag.xml');
     await app.writeFile(xmlPath);
     console.log(
       `generated ${mb(statSync(xmlPath).size)} with ${evidenceCount} evidence files of ${mb(evidenceSize)} in ${Date.now() - t} ms (generator peak RSS ${mb(process.resourceUsage().maxRSS * 1024)})`,
     );
-    const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--export-only', xmlPath, dir], { encoding: 'utf8' });
+    const child = spawnSync(
+      process.execPath,
+      [...process.execArgv, fileURLToPath(import.meta.url), '--export-only', xmlPath, dir, ...(args.includes('--main-thread') ? ['--main-thread'] : [])],
+      { encoding: 'utf8' },
+    );
     if (child.status !== 0) throw new Error(`export step failed: ${child.stderr}`);
     const result = JSON.parse(child.stdout.trim().split('\n').pop()!) as {
       peakRssBytes: number;
@@ -98,7 +135,9 @@ async function main(): Promise<void> {
     console.log(
       `export of ${mb(result.xmlBytes)}: read ${result.timingsMs.read} ms, PDF ${result.timingsMs.pdf} ms (${mb(result.pdfBytes)}, ${result.pdfPages} pages, PDF/A ${result.pdfa}), XML ${result.timingsMs.xml} ms, ${result.attachments} attachments ${result.timingsMs.attachments} ms`,
     );
-    console.log(`export process peak RSS: ${mb(result.peakRssBytes)}`);
+    console.log(
+      `export process peak RSS: ${mb(result.peakRssBytes)}${args.includes('--main-thread') ? ' (main thread, V8 defaults)' : ` (in a worker with postfach export's limits: young generation ${EXPORT_SERVICE_YOUNG_GENERATION_MB} MB)`}`,
+    );
   } finally {
     if (!arg('--keep')) rmSync(dir, { recursive: true, force: true });
   }

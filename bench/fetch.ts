@@ -9,7 +9,9 @@
  * cryptography (RSA private-key operations, signature checks, AES-GCM, SHA-256) the fetch needs for these bytes,
  * done back to back with node:crypto in the same run, and the ratio.
  *
- *   node dist/bench/fetch.js [--count 100] [--attachment-kb 300] [--profile DIR] [--json]
+ *   node dist/bench/fetch.js [--count 100] [--attachment-kb 300] [--profile DIR] [--pg] [--json]
+ *
+ * --pg: the same fetch committed to PostgreSQL (core/store-pg, a throw-away cluster with fsync on) instead of SQLite.
  */
 import { spawn } from 'node:child_process';
 import { constants, createCipheriv, createDecipheriv, createHash, privateDecrypt, publicEncrypt, randomBytes, sign, verify } from 'node:crypto';
@@ -21,6 +23,7 @@ import { runFetch } from '../core/mailbox/fetch-engine.js';
 import { identityFromFiles } from '../core/mailbox/identity.js';
 import { createTestPki, loadTestPki, testPkiFiles } from '../core/pki/test-pki.js';
 import { PostfachStore } from '../core/store/index.js';
+import { PgMailboxStore, startLocalCluster, type LocalCluster } from '../core/store-pg/index.js';
 import { generateApplication } from '../intermediary/generator/index.js';
 import { loadSenderSetup, sendApplications } from '../intermediary/index.js';
 
@@ -32,6 +35,8 @@ const MB = 1_000_000;
 const round = (n: number, digits = 1): number => Math.round(n * 10 ** digits) / 10 ** digits;
 
 export interface FetchFigures {
+  /** Where the deliveries were committed: the encrypted SQLite store, or PostgreSQL (sealed, durable commits). */
+  readonly backend?: 'sqlite' | 'postgresql';
   readonly applications: number;
   readonly attachmentBytes: number;
   readonly xmlBytesAverage: number;
@@ -168,6 +173,8 @@ interface ChildConfig {
   readonly url: string;
   readonly storePath: string;
   readonly intermediaryPid: number;
+  /** Fetch into PostgreSQL instead (a throw-away cluster with durable settings) with this data key. */
+  readonly pg?: { readonly connection: { host: string; port: number; user: string; password: string; database: string }; readonly dataKeyHex: string };
 }
 
 interface ChildResult {
@@ -191,7 +198,9 @@ async function child(config: ChildConfig): Promise<void> {
     intermediaryCertificateFile: f.intermediary.cer,
     trustedCaFiles: [f.ca],
   });
-  const store = await PostfachStore.open(config.storePath, { password: STORE_PASSWORD });
+  const store = config.pg
+    ? await PgMailboxStore.open({ connection: config.pg.connection, dataKey: Buffer.from(config.pg.dataKeyHex, 'hex') })
+    : await PostfachStore.open(config.storePath, { password: STORE_PASSWORD });
   const cpu = process.cpuUsage();
   const imCpu = processCpuMs(config.intermediaryPid);
   const start = performance.now();
@@ -201,14 +210,14 @@ async function child(config: ChildConfig): Promise<void> {
   const imCpuEnd = processCpuMs(config.intermediaryPid);
   let storedBytes = 0;
   for (let offset = 0; ; offset += 1000) {
-    const page = store.list({ limit: 1000, offset }).items;
+    const page = (await store.list({ limit: 1000, offset })).items;
     for (const item of page) {
-      const record = store.getDelivery(item.id);
+      const record = await store.getDelivery(item.id);
       storedBytes += record.content.size + record.attachments.reduce((n, a) => n + a.size, 0);
     }
     if (page.length < 1000) break;
   }
-  store.close();
+  await store.close();
   const out: ChildResult = {
     seconds,
     cpuMs: (used.user + used.system) / 1000,
@@ -274,13 +283,28 @@ function collectProfiles(dir: string, since: number, label: (name: string) => st
   return out;
 }
 
-export async function runFetchBench(options: { count: number; attachmentBytes?: number; profileDir?: string; log?: (line: string) => void }): Promise<FetchFigures> {
+export async function runFetchBench(options: {
+  count: number;
+  attachmentBytes?: number;
+  profileDir?: string;
+  log?: (line: string) => void;
+  /** postgresql: the same fetch committed to PostgreSQL (a throw-away cluster, fsync on) instead of SQLite. */
+  backend?: 'sqlite' | 'postgresql';
+}): Promise<FetchFigures> {
   const count = options.count;
   const attachmentBytes = options.attachmentBytes ?? 300_000;
   const log = options.log ?? (() => undefined);
   const mailbox = await cachedMailbox(count, attachmentBytes, log);
   const work = mkdtempSync(path.join(os.tmpdir(), 'postfach-bench-fetch-run-'));
+  let cluster: LocalCluster | undefined;
   try {
+    if (options.backend === 'postgresql') cluster = await startLocalCluster({ durable: true });
+    const pg = cluster
+      ? {
+          connection: { host: cluster.host, port: cluster.port, user: cluster.user, password: cluster.password, database: cluster.database },
+          dataKeyHex: randomBytes(32).toString('hex'),
+        }
+      : undefined;
     cpSync(mailbox.dir, work, { recursive: true });
     const pkiDir = path.join(work, 'pki');
     const storePath = path.join(work, 'store', 'postfach.db');
@@ -292,7 +316,7 @@ export async function runFetchBench(options: { count: number; attachmentBytes?: 
     let r: ChildResult;
     try {
       log(`  fetching ${count} …`);
-      r = await runChild({ pkiDir, url: intermediary.url, storePath, intermediaryPid: intermediary.pid }, profileArgs(options.profileDir));
+      r = await runChild({ pkiDir, url: intermediary.url, storePath, intermediaryPid: intermediary.pid, ...(pg ? { pg } : {}) }, profileArgs(options.profileDir));
     } finally {
       await intermediary.stop();
     }
@@ -323,6 +347,7 @@ export async function runFetchBench(options: { count: number; attachmentBytes?: 
     const sha256Seconds = timeSha256(sha256Bytes);
     const totalSeconds = rsaPrivateSeconds + rsaVerifySeconds + aesDecryptSeconds + sha256Seconds;
     return {
+      backend: options.backend ?? 'sqlite',
       applications: count,
       attachmentBytes,
       xmlBytesAverage: mailbox.xmlBytesAverage,
@@ -348,13 +373,14 @@ export async function runFetchBench(options: { count: number; attachmentBytes?: 
       profiles,
     };
   } finally {
+    await cluster?.stop();
     rmSync(work, { recursive: true, force: true });
   }
 }
 
 export function formatFetchFigures(r: FetchFigures): string[] {
   return [
-    `Fetch: ${r.applications} applications (XML ~${round(r.xmlBytesAverage / 1024, 0)} KB with inline documents + 2 OSCI attachments of ${r.attachmentBytes / 1000} KB), one dialog into the encrypted store${r.mailboxMadeSeconds > 0 ? ` (mailbox made in ${r.mailboxMadeSeconds} s, kept)` : ''}`,
+    `Fetch: ${r.applications} applications (XML ~${round(r.xmlBytesAverage / 1024, 0)} KB with inline documents + 2 OSCI attachments of ${r.attachmentBytes / 1000} KB), one dialog into ${r.backend === 'postgresql' ? 'PostgreSQL (sealed, durable commits)' : 'the encrypted store'}${r.mailboxMadeSeconds > 0 ? ` (mailbox made in ${r.mailboxMadeSeconds} s, kept)` : ''}`,
     `  ${r.seconds} s: ${r.messagesPerSecond} deliveries/s (target ≥ 40), ${r.megabytesPerSecond} MB/s (${round(r.responseBytes / MB)} MB received, ${round(r.storedBytes / MB)} MB stored)`,
     `  CPU per delivery: fetching process ${r.cpuMsPerDelivery.fetch} ms, intermediary ${r.cpuMsPerDelivery.intermediary ?? '?'} ms`,
     `  raw cryptography of the same workload: ${r.crypto.totalSeconds} s = ${round((1000 * r.crypto.totalSeconds) / r.applications)} ms per delivery`,
@@ -378,6 +404,7 @@ if (isMain) {
       attachmentBytes: Number(value('--attachment-kb') ?? 300) * 1000,
       ...(value('--profile') ? { profileDir: path.resolve(value('--profile')!) } : {}),
       log: (line) => process.stderr.write(`${line}\n`),
+      ...(args.includes('--pg') ? { backend: 'postgresql' as const } : {}),
     });
     process.stdout.write(args.includes('--json') ? `${JSON.stringify(figures, null, 2)}\n` : `${formatFetchFigures(figures).join('\n')}\n`);
   }

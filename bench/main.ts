@@ -201,7 +201,9 @@ async function main(): Promise<void> {
       text.push('Warm decode (bench/decode.ts; median of interleaved runs, raw cryptography of the same work beside it):', ...figures.flatMap(formatDecodeFigure), '');
       for (const f of figures) {
         const target = f.name === 'exchange/06' ? '≤ 13 ms' : '≤ 2 × raw';
-        summary.push(`decode ${f.name}: ${f.decodeMs.median} ms, raw cryptography ${f.cryptoMs.median} ms, ratio ${f.ratio} (target ${target})`);
+        summary.push(
+          `decode ${f.name}: ${f.decodeMs.median} ms, raw cryptography ${f.cryptoMs.median} ms, ratio ${f.ratio}; CPU ${f.decodeCpuMs} / ${f.cryptoCpuMs} ms (target ${target})`,
+        );
       }
     }
     if (sections.has('fetch')) {
@@ -211,6 +213,12 @@ async function main(): Promise<void> {
       report.fetch = r;
       text.push(...formatFetchFigures(r), '');
       summary.push(`fetch: ${r.messagesPerSecond} deliveries/s, ratio ${r.ratio} to raw cryptography (targets ≥ 40/s, ≤ 2)`);
+      // the same mailbox committed to PostgreSQL (issue 13: the service on a shared store)
+      log(`fetch throughput into PostgreSQL (${count} deliveries) …`);
+      const rPg = await runFetchBench({ count, log, backend: 'postgresql' });
+      report.fetchPostgresql = rPg;
+      text.push(...formatFetchFigures(rPg), '');
+      summary.push(`fetch into PostgreSQL: ${rPg.messagesPerSecond} deliveries/s, ratio ${rPg.ratio} to raw cryptography`);
     }
     if (sections.has('cold')) {
       log('cold start …');
@@ -219,7 +227,10 @@ async function main(): Promise<void> {
       text.push('Cold start (bench/cold-start.ts; process start to exit after the first decoded delivery):', ...formatColdFigures(r), '');
       for (const c of r.cases)
         summary.push(
-          `cold start ${c.name.split(',')[0]} ${c.name.includes('exchange') ? '(exchange/06, legacy key)' : ''}: ${c.ms.median} ms (target ≤ 400 ms)`.replace(' :', ':'),
+          `cold start ${c.name.split(',')[0]} ${c.name.includes('exchange') ? '(exchange/06, legacy key)' : ''}: ${c.ms.median} ms, CPU ${c.cpuMs.median} ms (target ≤ 400 ms)`.replace(
+            ' :',
+            ':',
+          ),
         );
     }
     if (sections.has('large')) {

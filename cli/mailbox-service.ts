@@ -12,7 +12,7 @@ import { createApiClient } from '../core/api/client.js';
 import type { StoreStatus } from '../core/api/contract/mailbox.js';
 import type { MachineConfigDto } from '../core/api/contract/ops.js';
 import type { SupervisedService } from '../core/api/supervised-service.js';
-import { startSupervisedWorkerService } from '../core/api/worker-service.js';
+import { startSupervisedWorkerService, type WorkerOptions } from '../core/api/worker-service.js';
 import { PostfachError } from '../core/errors.js';
 import { passwordFromEnv } from './output.js';
 
@@ -38,13 +38,13 @@ export function printConfigProblems(config: MachineConfigDto): void {
  * Starts the service for the store's folder (its data folder: technical log, work in progress); `work` runs with
  * the API; the service is closed afterwards. Every command that touches a store or the mailbox goes through here.
  */
-export async function withMailboxService<T>(storePath: string, work: (session: MailboxSession) => Promise<T>): Promise<T> {
+export async function withMailboxService<T>(storePath: string, work: (session: MailboxSession) => Promise<T>, worker: WorkerOptions = {}): Promise<T> {
   const resolved = path.resolve(storePath);
   let host: SupervisedService | undefined;
   try {
     // one command, one service: a crash is recorded (the message it worked on is refused that work next time) and
     // reported with its words, not restarted
-    host = await startSupervisedWorkerService({ dataDir: path.dirname(resolved), appVersion: readAppVersion(), host: 'cli' }, {}, {}, { maxRestarts: 0 });
+    host = await startSupervisedWorkerService({ dataDir: path.dirname(resolved), appVersion: readAppVersion(), host: 'cli' }, {}, worker, { maxRestarts: 0 });
     const api = createApiClient(host.asBridge());
     // settings problems are reported on every command that works with a mailbox (the service applies the valid rest)
     printConfigProblems(await api.call('config.get', {}));

@@ -247,7 +247,8 @@ export const PARTS: Readonly<Record<PartName, Part>> = {
     runsIn: 'the service',
     purpose: 'the MailboxService the handlers are thin over: store session, settings, technical log, identity, fetch lock, heavy work, the Übungsmodus runner',
     // the quarantine file of heavy work is the host's (service-incidents.ts)
-    imports: ['contract', 'host', 'errors', 'mailbox', 'handover', 'config', 'ops', 'store'],
+    // store-pg: the store factory opens the PostgreSQL store when the service is configured for it
+    imports: ['contract', 'host', 'errors', 'mailbox', 'handover', 'config', 'ops', 'store', 'store-pg'],
     // the fetch engine's post function type, handed through to the mailbox
     typesFrom: ['osci'],
     packages: NODE,

@@ -20,7 +20,6 @@ import { loadCertificates, loadPkcs12, type KeyEntry } from '../../core/pki/pkcs
 import { visibleText } from '../../core/visible-text.js';
 import type { OfficeTime } from '../../core/time/office-time.js';
 import { ExitCode } from '../exit-codes.js';
-import { configuredOfficeTime } from '../office-time.js';
 import { passwordFromEnv, printJson, runAction } from '../output.js';
 
 interface InspectCliOptions {
@@ -176,7 +175,8 @@ export function register(program: Command): void {
         const signers = opts.trustedSigner.flatMap((f) => loadCertificates(readInput(f, '--trusted-signer')));
         const cas = opts.trustedCa.flatMap((f) => loadCertificates(readInput(f, '--trusted-ca')));
         // the office time zone is for text (--json keeps ISO 8601 with offset): not read for --json
-        const office = opts.json ? undefined : await configuredOfficeTime();
+        // (loaded only then: the settings' zod schemas cost about 65 ms of CPU at start)
+        const office = opts.json ? undefined : await (await import('../office-time.js')).configuredOfficeTime();
         const reports: Array<InspectReport & { file: string }> = [];
         for (const file of files) {
           // streamed from the file: large messages are never read into memory whole

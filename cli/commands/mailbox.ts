@@ -20,6 +20,7 @@ import { visibleText } from '../../core/visible-text.js';
 import { bytes as formatBytes } from '../../core/words/format.js';
 import { officeTimeOf } from '../office-time.js';
 import { ExitCode } from '../exit-codes.js';
+import { EXPORT_SERVICE_YOUNG_GENERATION_MB } from '../../core/api/service-limits.js';
 import { DEFAULT_STORE_PASSWORD_ENV, openStore, storeIdOf, withMailboxService } from '../mailbox-service.js';
 import { passwordFromEnv, printJson, reportError, runAction } from '../output.js';
 
@@ -489,23 +490,28 @@ function registerExport(program: Command): void {
         );
         return ExitCode.usage;
       }
-      return withMailboxService(opts.store, async ({ api }) => {
-        await openStore(api, opts);
-        const storeId = await storeIdOf(api, id);
-        const files: Array<{ format: string; path: string; size: number; sha256?: string }> = [];
-        for (const [format, target] of wanted) {
-          const result = await api.call('messages.export', { id: storeId, format, target });
-          for (const f of result.files) files.push({ format, ...f });
-          if (!json) {
-            const label = { xml: 'XML', pdf: 'PDF', attachments: 'Anlagen', receipt: 'Eingangsbestätigung' }[format];
-            for (const f of result.files) process.stdout.write(`${label} geschrieben: ${f.path} (${formatBytes(f.size)})\n`);
-            if (format === 'attachments' && result.files.length === 0) process.stdout.write('Keine Anlagen vorhanden.\n');
-            for (const note of result.notes ?? []) process.stdout.write(`  Hinweis: ${note}\n`);
+      return withMailboxService(
+        opts.store,
+        async ({ api }) => {
+          await openStore(api, opts);
+          const storeId = await storeIdOf(api, id);
+          const files: Array<{ format: string; path: string; size: number; sha256?: string }> = [];
+          for (const [format, target] of wanted) {
+            const result = await api.call('messages.export', { id: storeId, format, target });
+            for (const f of result.files) files.push({ format, ...f });
+            if (!json) {
+              const label = { xml: 'XML', pdf: 'PDF', attachments: 'Anlagen', receipt: 'Eingangsbestätigung' }[format];
+              for (const f of result.files) process.stdout.write(`${label} geschrieben: ${f.path} (${formatBytes(f.size)})\n`);
+              if (format === 'attachments' && result.files.length === 0) process.stdout.write('Keine Anlagen vorhanden.\n');
+              for (const note of result.notes ?? []) process.stdout.write(`  Hinweis: ${note}\n`);
+            }
           }
-        }
-        if (json) printJson({ ok: true, id: storeId, files });
-        return ExitCode.ok;
-      });
+          if (json) printJson({ ok: true, id: storeId, files });
+          return ExitCode.ok;
+          // an export-only service: a small young generation keeps a large PDF export's peak memory down
+        },
+        { maxYoungGenerationMb: EXPORT_SERVICE_YOUNG_GENERATION_MB },
+      );
     });
   });
 }

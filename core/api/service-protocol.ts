@@ -10,6 +10,28 @@
 import { z } from 'zod';
 import { callResultSchema, postfachErrorJsonSchema } from './wire.js';
 
+/**
+ * The shared store on PostgreSQL (issue 13, `postfach serve` with `postgresql` in its settings): where the database
+ * is, how the connection is protected, and the mailbox key file (the data key wrapped by the store password, mode
+ * 0600). The database password travels only inside the process (host → its worker thread), never to a browser.
+ */
+export const pgSettingsSchema = z
+  .object({
+    host: z.string().min(1).max(255),
+    port: z.number().int().min(1).max(65535).default(5432),
+    database: z.string().min(1).max(63),
+    user: z.string().min(1).max(63),
+    password: z.string().max(1000).optional(),
+    /** verify-full: TLS with the server's certificate checked (default) · require: TLS unchecked · disable: loopback only. */
+    tls: z.enum(['verify-full', 'require', 'disable']).default('verify-full'),
+    /** CA certificate file (PEM) for verify-full, where the server's certificate is not from a public CA. */
+    tlsCaFile: z.string().min(1).max(4096).optional(),
+    /** The mailbox key file: the data key wrapped by the store password (and the recovery key), mode 0600. */
+    keyFile: z.string().min(1).max(4096),
+  })
+  .strict();
+export type PgSettings = z.infer<typeof pgSettingsSchema>;
+
 export const serviceOptionsSchema = z
   .object({
     /** The data folder (store, settings); created by the service where missing. */
@@ -22,6 +44,8 @@ export const serviceOptionsSchema = z
      * unwraps the store's data key through `host-call`s. Absent: no protector (browser mode, command line).
      */
     protectorId: z.string().min(1).max(200).optional(),
+    /** The store is the shared one on PostgreSQL (postfach serve); absent: the embedded SQLite store. */
+    postgresql: pgSettingsSchema.optional(),
   })
   .strict();
 export type ServiceOptions = z.infer<typeof serviceOptionsSchema>;

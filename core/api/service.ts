@@ -36,7 +36,13 @@ export function createServiceHandlers(options: ServiceOptions, host: HostLink = 
   // (a demo starter of a test's own has no keys to make ahead)
   const demo = { startDemo, ...(startDemo === startDemoMailbox ? { warmDemo } : {}) };
   const service = new MailboxService(
-    { dataDir: options.dataDir, protector: host.protector, appVersion: options.appVersion, resumeHandoverAtOpen: options.host !== 'cli' },
+    {
+      dataDir: options.dataDir,
+      protector: host.protector,
+      appVersion: options.appVersion,
+      resumeHandoverAtOpen: options.host !== 'cli',
+      ...(options.postgresql === undefined ? {} : { postgresql: options.postgresql }),
+    },
     { viewSettings, ...demo, ...deps },
   );
   const mailbox = mailboxHandlers(options, service);

@@ -20,6 +20,8 @@ export { SERVICE_HEAP_LIMIT_MB };
 export interface WorkerOptions {
   /** Heap limit in MB (default {@link SERVICE_HEAP_LIMIT_MB}). */
   readonly maxHeapMb?: number;
+  /** Young-generation limit in MB (default: V8's); see EXPORT_SERVICE_YOUNG_GENERATION_MB. */
+  readonly maxYoungGenerationMb?: number;
   /**
    * Test-only: another entry module for the worker thread, which tests use to inject hooks into the service's
    * handlers (never an environment variable read by the product). Default: the service's own entry.
@@ -34,7 +36,14 @@ export interface WorkerOptions {
 function createWorker(options: WorkerOptions): Worker {
   const compiled = new URL('./service-entry.js', import.meta.url);
   const entry = options.entry ?? (existsSync(fileURLToPath(compiled)) ? compiled : new URL('./service-entry-from-source.mjs', import.meta.url));
-  return new Worker(entry, { stdout: false, stderr: false, resourceLimits: { maxOldGenerationSizeMb: options.maxHeapMb ?? SERVICE_HEAP_LIMIT_MB } });
+  return new Worker(entry, {
+    stdout: false,
+    stderr: false,
+    resourceLimits: {
+      maxOldGenerationSizeMb: options.maxHeapMb ?? SERVICE_HEAP_LIMIT_MB,
+      ...(options.maxYoungGenerationMb === undefined ? {} : { maxYoungGenerationSizeMb: options.maxYoungGenerationMb }),
+    },
+  });
 }
 
 export function workerChannel(worker: Worker): ServiceChannel {

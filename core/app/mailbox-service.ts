@@ -34,7 +34,10 @@ import { StoreSession } from '../mailbox/store-session.js';
 import { assertOfficeListOpen, evaluationFor, readCaFile, reevaluateIfChanged, trustedCaList, withTrustAnchors, type TrustedCaList } from '../mailbox/trusted-cas.js';
 import type { PostFunction } from '../osci/client/dialog.js';
 import { TechLog } from '../ops/tech-log.js';
-import type { KeyProtector, PostfachStore, ReevaluationCount } from '../store/index.js';
+import { PostfachStore, SqliteMailboxStore, type KeyProtector, type ReevaluationCount, type ServiceStore } from '../store/index.js';
+import type { PgSettings } from '../api/service-protocol.js';
+import { PgStoreSession } from './pg-session.js';
+import { readKeyFile } from '../store/key-file.js';
 import { HeavyWork, type InsideHeavyWorkHook } from './heavy-work.js';
 import { handoverService, type HandoverService } from './handover-runner.js';
 import { TRAINING_FOLDER, TrainingRunner, trainingUnavailable, type DemoStarter, type DemoWarmer } from './training.js';
@@ -81,6 +84,8 @@ export interface MailboxServiceOptions {
   readonly appVersion: string;
   /** A command-line process ends after its one command: it hands over in `fetch`/`handover`, not in the background. */
   readonly resumeHandoverAtOpen: boolean;
+  /** The shared store on PostgreSQL instead of the embedded SQLite store (postfach serve, issue 13). */
+  readonly postgresql?: PgSettings | undefined;
 }
 
 export class MailboxService {
@@ -93,6 +98,9 @@ export class MailboxService {
   readonly training: TrainingRunner;
   /** The hand-over folder for the case system (core/handover/): one run at a time, never in the Übungsmodus. */
   readonly handover: HandoverService;
+  /** The shared store on PostgreSQL, when the service is configured for it (else the SQLite store of `session`). */
+  readonly pg: PgStoreSession | undefined;
+  private sqliteAdapter: SqliteMailboxStore | undefined;
   private identity: MailboxIdentity | undefined;
   /** The fetch lock: the one running fetch, if any. */
   private running: AbortController | undefined;
@@ -111,6 +119,7 @@ export class MailboxService {
     private readonly deps: MailboxDeps = {},
   ) {
     this.session = new StoreSession({ dataDir: options.dataDir, ...(options.protector ? { protector: options.protector } : {}) });
+    this.pg = options.postgresql === undefined ? undefined : new PgStoreSession(options.postgresql);
     this.heavy = new HeavyWork(options.dataDir, deps.insideHeavyWork);
     this.log = new TechLog(options.dataDir);
     this.training = new TrainingRunner(options.dataDir, deps.startDemo ?? noDemo, undefined, deps.warmDemo);
@@ -143,9 +152,29 @@ export class MailboxService {
     return this.configNow;
   };
 
-  /** The open store, or `store-not-open`: the one place the service reaches the store. */
+  /**
+   * The open embedded SQLite store, or `store-not-open` — also when the service works on PostgreSQL: what is not
+   * yet behind the asynchronous interface (see serviceStore) runs on SQLite only.
+   */
   store(): PostfachStore {
     return this.session.require();
+  }
+
+  /**
+   * The store factory: the open store behind the asynchronous interface — the PostgreSQL store when the service is
+   * configured for it, else the SQLite store of the session — or `store-not-open`. The fetch, the identity, the
+   * trusted CAs and the code lists reach the store only through it.
+   */
+  serviceStore(): ServiceStore {
+    if (this.pg !== undefined) return this.pg.require();
+    const s = this.session.require();
+    if (this.sqliteAdapter?.store !== s) this.sqliteAdapter = new SqliteMailboxStore(s);
+    return this.sqliteAdapter;
+  }
+
+  /** The service works on the shared store on PostgreSQL. */
+  onPostgres(): boolean {
+    return this.pg !== undefined;
   }
 
   /** The settings that change how a view is written, read before each view. */
@@ -167,7 +196,59 @@ export class MailboxService {
 
   async status(wanted?: string): Promise<StoreStatus> {
     await this.config();
+    if (this.pg !== undefined) return this.pg.status();
     return this.session.status(wanted);
+  }
+
+  /** store.create on PostgreSQL: the key file with the password, then the identity and its CAs in the database. */
+  private async createPgStore(pg: PgStoreSession, input: In<'store.create'>, context: ServiceContext): Promise<{ status: StoreStatus; recoveryKey: string }> {
+    if (input.password === undefined) {
+      throw mailboxError('identity-invalid', 'store.create on PostgreSQL without password', {
+        text: { de: 'Für den Postfachschlüssel des Dienstes ist ein Passwort nötig.', en: 'The service’s mailbox key needs a password.' },
+      });
+    }
+    const c = await this.config();
+    let recoveryKey = '';
+    if (input.identity === undefined && input.path !== undefined && PostfachStore.exists(input.path)) {
+      // the move from one PC to the team: the single-PC store's key, identity, CAs and code lists are taken over
+      await this.adoptSingleStore(pg, input.path, input.password);
+    } else {
+      const setUp = input.identity === undefined ? undefined : identityFromFiles(input.identity);
+      if (setUp) checkKeyPolicy(setUp, c);
+      const setUpCas = setupCas(input.identity?.trustedCaFiles, c);
+      const created = await pg.create(input.password, async (s) => {
+        if (setUp) await s.saveMailboxIdentity(identityRecord(setUp));
+        if (setUpCas.length > 0) await s.addTrustedCas(setUpCas, 'setup');
+      });
+      recoveryKey = created.recoveryKey;
+    }
+    await this.applyRetentionPolicy(c);
+    await this.afterOpen(c);
+    this.identity = undefined;
+    this.views.clear();
+    const status = await pg.status();
+    context.emit('store.changed', status);
+    return { status, recoveryKey };
+  }
+
+  /** Opens the single-PC store with its password, copies what the service needs into PostgreSQL, closes it again. */
+  private async adoptSingleStore(pg: PgStoreSession, file: string, password: string): Promise<void> {
+    const single = await this.session.open(file, { password });
+    try {
+      const record = single.readMailboxIdentity();
+      if (record === undefined) throw mailboxError('identity-missing', 'the single-PC store to take over has no mailbox identity');
+      const cas = single.trustedCas();
+      const lists = single.codeLists();
+      await pg.adopt(readKeyFile(single.paths.keyFile), password, async (s) => {
+        await s.saveMailboxIdentity(record);
+        // each with its origin, as the single-PC store recorded it
+        for (const ca of cas) await s.addTrustedCas([ca.certificate], ca.origin);
+        for (const { importedAt: _at, ...list } of lists) await s.saveCodeList(list);
+      });
+      this.log.write('info', 'store.adopted', { backend: 'postgresql', cas: cas.length, codeLists: lists.length });
+    } finally {
+      this.session.close();
+    }
   }
 
   async createStore(input: In<'store.create'>, context: ServiceContext): Promise<{ status: StoreStatus; recoveryKey: string }> {
@@ -179,6 +260,7 @@ export class MailboxService {
         },
       });
     }
+    if (this.pg !== undefined) return this.createPgStore(this.pg, input, context);
     const c = await this.config();
     // a set-up: the key files, the connection and the CA files are read and checked before anything is written
     const setUp = input.identity === undefined ? undefined : identityFromFiles(input.identity);
@@ -200,7 +282,7 @@ export class MailboxService {
           }
         : undefined,
     );
-    this.applyRetentionPolicy(c);
+    await this.applyRetentionPolicy(c);
     await this.reevaluateStored(context);
     await this.afterOpen(c);
     return { status: this.storeChanged(context), recoveryKey: created.recoveryKey };
@@ -208,17 +290,39 @@ export class MailboxService {
 
   async openStore(input: In<'store.open'>, context: ServiceContext): Promise<StoreStatus> {
     const c = await this.config();
+    if (this.pg !== undefined) {
+      // the key file named in the service's settings, whatever path the call names
+      await this.pg.open(input.unlock);
+      await this.applyRetentionPolicy(c);
+      await this.afterOpen(c);
+      this.log.write('info', 'store.opened', { way: 'password' in input.unlock ? 'password' : 'recovery-key', backend: 'postgresql' });
+      this.identity = undefined;
+      this.views.clear();
+      const status = await this.pg.status();
+      context.emit('store.changed', status);
+      return status;
+    }
     await this.session.open(input.path, input.unlock);
-    this.applyRetentionPolicy(c);
+    await this.applyRetentionPolicy(c);
     await this.reevaluateStored(context);
     await this.afterOpen(c);
     this.log.write('info', 'store.opened', { way: 'password' in input.unlock ? 'password' : 'recoveryKey' in input.unlock ? 'recovery-key' : 'os-key-store' });
     return this.storeChanged(context);
   }
 
-  closeStore(context: ServiceContext): StoreStatus {
+  closeStore(context: ServiceContext): StoreStatus | Promise<StoreStatus> {
     this.running?.abort();
     this.backfill?.stop();
+    if (this.pg !== undefined) {
+      const pg = this.pg;
+      return pg.close().then(async () => {
+        this.identity = undefined;
+        this.views.clear();
+        const status = await pg.status();
+        context.emit('store.changed', status);
+        return status;
+      });
+    }
     this.session.close();
     return this.storeChanged(context);
   }
@@ -238,37 +342,38 @@ export class MailboxService {
    * their parts are read again in the background.
    */
   private async afterOpen(c: ResolvedConfig): Promise<void> {
-    const s = this.store();
     this.folderImport = undefined;
     if (c.values.codeListFolder !== undefined) {
-      this.folderImport = await importCodeListFolder(s, c.values.codeListFolder);
+      this.folderImport = await importCodeListFolder(this.serviceStore(), c.values.codeListFolder);
       const changed = this.folderImport.imported.filter((f) => f.result !== 'unchanged').length;
       this.log.write('info', 'codelists.folder', { imported: this.folderImport.imported.length, changed, refused: this.folderImport.refused.length });
       for (const r of this.folderImport.refused) this.log.write('warn', 'codelists.refused', { kind: r.kind, detail: r.detail.slice(0, 500) });
     }
+    // SQLite only so far: the name backfill (rows of before schema 12 exist only there) and the hand-over folder
+    if (this.pg !== undefined) return;
     this.backfill?.stop();
-    this.backfill = startNameBackfill(s);
+    this.backfill = startNameBackfill(this.store());
     // what a stopped run left pending is handed over now (in the background; runs are serialized)
     this.handover.resume();
   }
 
   /** Retention values IT fixed are written into the store when it opens (audited there as a settings change). */
-  private applyRetentionPolicy(c: ResolvedConfig): void {
-    const s = this.session.store;
-    if (s === undefined) return;
-    const current = s.getSettings();
+  private async applyRetentionPolicy(c: ResolvedConfig): Promise<void> {
+    if (this.pg === undefined && this.session.store === undefined) return;
+    const s = this.serviceStore();
+    const current = await s.getSettings();
     const patch: { retentionTransferredDays?: number; retentionTrashDays?: number } = {};
     if (c.state.retentionTransferredDays.locked && current.retentionTransferredDays !== c.values.retentionTransferredDays)
       patch.retentionTransferredDays = c.values.retentionTransferredDays;
     if (c.state.retentionTrashDays.locked && current.retentionTrashDays !== c.values.retentionTrashDays) patch.retentionTrashDays = c.values.retentionTrashDays;
-    if (Object.keys(patch).length > 0) s.updateSettings(patch);
+    if (Object.keys(patch).length > 0) await s.updateSettings(patch);
   }
 
   async updateRetention(input: In<'retention.updateSettings'>) {
     const c = await this.config();
     if (input.retentionTransferredDays !== undefined) assertUnlocked(c, 'retentionTransferredDays');
     if (input.retentionTrashDays !== undefined) assertUnlocked(c, 'retentionTrashDays');
-    return this.store().updateSettings(input);
+    return this.serviceStore().updateSettings(input);
   }
 
   // ---- the identity ----
@@ -293,15 +398,43 @@ export class MailboxService {
   /** The identity of the store, undefined where none is set up. */
   async identityIfAny(): Promise<MailboxIdentity | undefined> {
     await this.config();
+    if (this.pg !== undefined) return (await this.pg.require().hasMailboxIdentity()) ? this.loadIdentity() : undefined;
     return this.store().hasMailboxIdentity() ? this.storedIdentity() : undefined;
+  }
+
+  /**
+   * The mailbox identity through the store factory (both backends): on SQLite the same as storedIdentity; on
+   * PostgreSQL read from its sealed row with the office's CAs there (no retired keys: rotation is SQLite only).
+   */
+  async loadIdentity(): Promise<MailboxIdentity> {
+    if (this.pg === undefined) return this.storedIdentity();
+    if (this.identity) return this.identity;
+    const record = await this.pg.require().readMailboxIdentity();
+    if (record === undefined) throw mailboxError('identity-missing', 'no mailbox identity in the store');
+    this.identity = withTrustAnchors(identityUnderPolicy(identityFromRecord(record), this.configNow), await this.trustListOfStore());
+    return this.identity;
+  }
+
+  /** The trusted CAs in force, read through the store factory (both backends). */
+  private async trustListOfStore(): Promise<TrustedCaList> {
+    return trustedCaList(await this.serviceStore().trustedCas(), this.trustConfig());
   }
 
   async setUpIdentity(input: In<'identity.setup'>, context: ServiceContext): Promise<MailboxIdentity> {
     const c = await this.config();
-    const s = this.store();
     const loaded = identityFromFiles(input);
     checkKeyPolicy(loaded, c);
     const cas = setupCas(input.trustedCaFiles, this.inTraining() ? undefined : c);
+    if (this.pg !== undefined) {
+      const shared = this.pg.require();
+      await shared.saveMailboxIdentity(identityRecord(loaded));
+      if (cas.length > 0) await shared.addTrustedCas(cas, 'setup');
+      this.identity = undefined;
+      this.views.clear();
+      context.emit('store.changed', await this.pg.status());
+      return this.loadIdentity();
+    }
+    const s = this.store();
     s.saveMailboxIdentity(identityRecord(loaded));
     if (cas.length > 0) {
       s.addTrustedCas(cas, 'setup');
@@ -357,11 +490,12 @@ export class MailboxService {
   /** The trusted sender CAs of the open store with IT's (none of IT's in the Übungsmodus). */
   async trustList(): Promise<TrustedCaList> {
     await this.config();
-    return this.trustListNow();
+    return this.trustListOfStore();
   }
 
   /** The stored deliveries judged again under the CAs now in force, when they are not those last judged with. */
   private async reevaluateStored(context?: ServiceContext): Promise<void> {
+    if (this.pg !== undefined) return;
     const counted = await this.serialized(async () => {
       const s = this.store();
       return reevaluateIfChanged(s, this.trustListNow(), this.chainOf(s));
@@ -381,6 +515,12 @@ export class MailboxService {
    */
   async reevaluate(reason: 'ca-added' | 'ca-removed', context: ServiceContext): Promise<ReevaluationCount> {
     await this.config();
+    if (this.pg !== undefined) {
+      // PostgreSQL: stored results are not judged again yet (SQLite only); new fetches judge with the new list
+      this.identity = undefined;
+      this.log.write('warn', 'trust.reevaluation-skipped', { reason, backend: 'postgresql' });
+      return { checked: 0, changed: 0 };
+    }
     return this.reevaluateNow(reason, context);
   }
 
@@ -403,11 +543,17 @@ export class MailboxService {
    */
   private async trustOneOff(cas: readonly X509Certificate[], result: FetchResult, context: ServiceContext): Promise<void> {
     if (cas.length === 0 || result.newMessages === 0) return;
-    const added = this.store().addTrustedCas(
+    const added = await this.serviceStore().addTrustedCas(
       cas.map((c) => c.raw),
       'fetch',
     );
     if (added.length === 0) return;
+    // PostgreSQL: the stored results are not judged again yet (trust re-evaluation is SQLite only)
+    if (this.pg !== undefined) {
+      this.identity = undefined;
+      this.log.write('info', 'trust.added', { origin: 'fetch', added: added.length, checked: 0, changed: 0 });
+      return;
+    }
     const counted = await this.reevaluateNow('ca-added', context);
     this.log.write('info', 'trust.added', { origin: 'fetch', added: added.length, checked: counted.checked, changed: counted.changed });
   }
@@ -433,7 +579,7 @@ export class MailboxService {
       setupCas(input.identity.trustedCaFiles, c);
       return testConnection(oneOff, this.transportOf(oneOff), networkSettings(c));
     }
-    const using = this.storedIdentity();
+    const using = await this.loadIdentity();
     if (this.inTraining()) return testConnection(using, undefined, { proxy: { mode: 'direct' } });
     return testConnection(using, this.transportOf(using), networkSettings(c));
   }
@@ -441,13 +587,16 @@ export class MailboxService {
   /** `mailbox.fetch`: with the store's identity, or a one-off one from files (`--trusted-ca` CAs kept once it stored). */
   async fetch(input: In<'mailbox.fetch'>, context: ServiceContext): Promise<FetchResult> {
     const c = await this.config();
-    this.store();
+    this.serviceStore();
     if (this.running) throw mailboxError('fetch-running', 'mailbox.fetch while a fetch is running');
-    if (input.identity === undefined) return this.heavy.run('fetch', {}, () => this.fetchWith(this.storedIdentity(), context, input.maxDeliveries));
+    if (input.identity === undefined) {
+      const stored = await this.loadIdentity();
+      return this.heavy.run('fetch', {}, () => this.fetchWith(stored, context, input.maxDeliveries));
+    }
     const files = identityFromFiles(input.identity);
     // `--trusted-ca`: CA certificates only, refused while IT fixes the list
     const cas = setupCas(input.identity.trustedCaFiles, c).map((der) => new X509Certificate(der));
-    const using = this.withTrust(identityUnderPolicy({ ...files, connection: { ...files.connection, trustedCas: cas } }, c));
+    const using = withTrustAnchors(identityUnderPolicy({ ...files, connection: { ...files.connection, trustedCas: cas } }, c), await this.trustListOfStore());
     const result = await this.heavy.run('fetch', {}, () => this.fetchWith(using, context, input.maxDeliveries));
     try {
       await this.trustOneOff(cas, result, context);
@@ -468,7 +617,8 @@ export class MailboxService {
   /** One fetch run for an identity (the fetch lock held): progress events, the technical log, the events after it. */
   readonly fetchWith = async (using: MailboxIdentity, context: ServiceContext, maxDeliveries?: number): Promise<FetchResult> => {
     const c = await this.config();
-    const s = this.store();
+    const s = this.serviceStore();
+    const onPg = this.pg !== undefined;
     if (this.running) throw mailboxError('fetch-running', 'fetch while a fetch is running');
     const post = this.transportOf(using);
     const controller = new AbortController();
@@ -477,7 +627,8 @@ export class MailboxService {
     this.fetchFinished = ended;
     try {
       const training = this.inTraining();
-      await this.handover.prepare();
+      // the hand-over folder is SQLite only so far
+      if (!onPg) await this.handover.prepare();
       const fetched = await runFetch({
         store: s,
         identity: using,
@@ -490,10 +641,10 @@ export class MailboxService {
         ...(maxDeliveries === undefined ? {} : { maxDeliveries }),
       });
       // the hand-over folder for the case system: what was committed, whatever the outcome of the dialog
-      const handedOver = await this.handover.runPending();
+      const handedOver = onPg ? undefined : await this.handover.runPending();
       const result: FetchResult = { ...fetched, expiry: keyExpiry(using, new Date(), c.values.officeTimeZone), ...(handedOver ? { handover: handedOver } : {}) };
       for (const id of result.newIds.slice(0, 1000)) {
-        const stored = s.getDelivery(id);
+        const stored = await s.getDelivery(id);
         this.log.write(stored.unreadableReason ? 'warn' : 'info', 'delivery.stored', {
           id,
           messageId: stored.messageId,

@@ -29,11 +29,11 @@ import type { FetchedDelivery } from '../osci/client/dialog.js';
 import type { Inspection as OsciInspection, ProcessCardBundle, Timestamp } from '../osci/messages/model.js';
 import { validateChain } from '../pki/trust.js';
 import { toInstant } from '../time/office-time.js';
-import type { JsonValue, NewAttachment, NewDelivery, PostfachStore } from '../store/index.js';
+import type { JsonValue, NewAttachment, NewDelivery, ServiceStore } from '../store/index.js';
 import { readDelivery, type DeliveryView } from '../xsozial/index.js';
 import { detectMimeType, MAGIC_LENGTH, UNKNOWN_TYPE } from '../xsozial/magic.js';
 import { certificateFacts } from './certificates.js';
-import { codeListRegistry } from './code-lists.js';
+import { codeListRegistryOf } from './code-lists.js';
 import type { MailboxIdentity } from './identity.js';
 import { killPoint } from './kill-points.js';
 import { checkCreation, creationCheckJson, expiredSince, judgingTime, type JudgingTime } from './legal-time.js';
@@ -192,7 +192,8 @@ function clipOrNull(value: string | null | undefined, max: number): string | nul
 }
 
 export interface AcceptOptions {
-  readonly store: PostfachStore;
+  /** The store behind the asynchronous interface (SQLite or PostgreSQL). */
+  readonly store: ServiceStore;
   readonly identity: MailboxIdentity;
   /** The office time zone (the evidence keeps instants and codes; kept for callers that pass it). */
   readonly timeZone?: string;
@@ -212,7 +213,7 @@ export async function acceptDelivery(delivery: FetchedDelivery, options: AcceptO
       'ResponseToFetchDelivery without MessageId',
     );
   }
-  const existing = store.findByMessageId(messageId);
+  const existing = await store.findByMessageId(messageId);
   if (existing !== undefined) return { kind: 'duplicate', id: existing, messageId };
 
   const card = delivery.processCard?.processCard;
@@ -304,7 +305,7 @@ export async function acceptDelivery(delivery: FetchedDelivery, options: AcceptO
   let view: DeliveryView | undefined;
   if (failure === undefined && main) {
     try {
-      view = await readDelivery(main.data, { codeLists: codeListRegistry(store) });
+      view = await readDelivery(main.data, { codeLists: await codeListRegistryOf(store) });
     } catch (error) {
       failure = toPostfachError(error);
     }

@@ -8,12 +8,17 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { PostfachError, toPostfachError } from '../errors.js';
-import type { CodeListSaveResult, PostfachStore, StoredCodeList } from '../store/index.js';
+import type { CodeListSaveResult, NewCodeList, PostfachStore, ServiceStore, StoredCodeList } from '../store/index.js';
 import { CodeListRegistry, importedCodeList } from '../xsozial/codelists.js';
 import { codeListInvalid, MAX_CODELIST_BYTES, parseGenericode } from '../xsozial/genericode.js';
 
 // the lists shipped with the program and the version order, for the service's list of code lists
 export { bundledCodeLists, compareVersions } from '../xsozial/codelists.js';
+
+/** Where imported lists are kept: the SQLite store (synchronous) or a store behind the asynchronous interface. */
+export interface CodeListSink {
+  saveCodeList(list: NewCodeList): CodeListSaveResult | Promise<CodeListSaveResult>;
+}
 
 export interface ImportedFile {
   readonly fileName: string;
@@ -25,7 +30,7 @@ export interface ImportedFile {
 }
 
 /** Reads, checks and keeps one Genericode file. */
-export async function importCodeListFile(store: PostfachStore, file: string, origin: 'import' | 'folder' = 'import'): Promise<ImportedFile> {
+export async function importCodeListFile(store: CodeListSink, file: string, origin: 'import' | 'folder' = 'import'): Promise<ImportedFile> {
   let bytes: Buffer;
   try {
     const info = await stat(file);
@@ -44,10 +49,10 @@ export async function importCodeListFile(store: PostfachStore, file: string, ori
 }
 
 /** Checks and keeps a Genericode file given as bytes (`fileName`: its name, shown in "Über das Programm"). */
-export async function importCodeListBytes(store: PostfachStore, bytes: Buffer, name: string, origin: 'import' | 'folder' = 'import'): Promise<ImportedFile> {
+export async function importCodeListBytes(store: CodeListSink, bytes: Buffer, name: string, origin: 'import' | 'folder' = 'import'): Promise<ImportedFile> {
   const data = await parseGenericode(bytes);
   const fileName = (name.split(/[\\/]/).pop() ?? 'Codeliste.xml').slice(0, 255);
-  const result = store.saveCodeList({
+  const result = await store.saveCodeList({
     listURI: data.listURI,
     listVersionID: data.listVersionID,
     canonicalVersionUri: data.canonicalVersionUri,
@@ -67,7 +72,7 @@ export interface FolderImport {
 }
 
 /** Every *.xml in the policy folder (not its subfolders); a broken file is reported and skipped, the rest taken. */
-export async function importCodeListFolder(store: PostfachStore, folder: string): Promise<FolderImport> {
+export async function importCodeListFolder(store: CodeListSink, folder: string): Promise<FolderImport> {
   let names: string[];
   try {
     names = (await readdir(folder, { withFileTypes: true }))
@@ -99,5 +104,17 @@ export function codeListRegistry(store: PostfachStore): CodeListRegistry {
   if (cached?.stamp === stamp) return cached.registry;
   const registry = new CodeListRegistry(store.codeLists().map((l: StoredCodeList) => importedCodeList(l, l.fileName)));
   registries.set(store, { stamp, registry });
+  return registry;
+}
+
+const serviceRegistries = new WeakMap<ServiceStore, { stamp: string; registry: CodeListRegistry }>();
+
+/** The same for a store behind the asynchronous interface (the fetch engine on SQLite or PostgreSQL). */
+export async function codeListRegistryOf(store: ServiceStore): Promise<CodeListRegistry> {
+  const stamp = await store.codeListsStamp();
+  const cached = serviceRegistries.get(store);
+  if (cached?.stamp === stamp) return cached.registry;
+  const registry = new CodeListRegistry((await store.codeLists()).map((l: StoredCodeList) => importedCodeList(l, l.fileName)));
+  serviceRegistries.set(store, { stamp, registry });
   return registry;
 }

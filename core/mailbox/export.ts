@@ -18,11 +18,11 @@ import { createFolder, writeNewFile } from '../export/attachments.js';
 import { targetNotWritable } from '../export/errors.js';
 import { markFromInternet } from '../export/mark-of-the-web.js';
 import { extraStatusOf, storedAttachmentFile } from './document-files.js';
-import type { DeliveryRecord, PostfachStore } from '../store/index.js';
+import type { DeliveryRecord } from '../store/index.js';
 import type { DeliverySummary } from '../xsozial/index.js';
 import { certificateOrUndefined } from './certificates.js';
 import { mailboxError } from './errors.js';
-import { contentSource, storedView, type ViewCache } from './message-detail.js';
+import { contentSource, storedView, type DetailStore, type ViewCache } from './message-detail.js';
 import { storedCreationCheck } from './legal-time.js';
 import { coverageOf, inspectionsOf, signaturesOf } from './message-dto.js';
 import { partsOf, type DocumentRef, type StoredPart } from './message-detail.js';
@@ -133,7 +133,7 @@ export function receiptFacts(record: DeliveryRecord, timeZone?: string): Receipt
  * subfolder EXTRA_PARTS_FOLDER with its status in front of its name, so it is never mistaken for a genuine one.
  */
 async function exportStoredAttachments(
-  store: PostfachStore,
+  store: DetailStore,
   record: DeliveryRecord,
   folder: string,
 ): Promise<Array<{ path: string; size: number; sha256: string; allowed: boolean }>> {
@@ -151,7 +151,7 @@ async function exportStoredAttachments(
       path: target,
       size,
       sha256,
-    } = await writeNewFile(extraFolder !== undefined && extra !== undefined ? extraFolder : folder, fileName, store.openAttachment(attachment.id));
+    } = await writeNewFile(extraFolder !== undefined && extra !== undefined ? extraFolder : folder, fileName, await store.openAttachment(attachment.id));
     written.push({ path: target, size, sha256, allowed });
   }
   return written;
@@ -171,9 +171,9 @@ export interface ExportOptions {
 }
 
 /** An export of a stored message, audited as "exportiert" (and the message leaves "neu"). */
-export async function exportMessage(store: PostfachStore, id: number, format: ExportFormat, target: string, cache: ViewCache, options: ExportOptions = {}): Promise<ExportResult> {
+export async function exportMessage(store: DetailStore, id: number, format: ExportFormat, target: string, cache: ViewCache, options: ExportOptions = {}): Promise<ExportResult> {
   const result = await writeMessageExport(store, id, format, target, cache, options);
-  store.recordExported(id, format);
+  await store.recordExported(id, format);
   return result;
 }
 
@@ -182,14 +182,14 @@ export async function exportMessage(store: PostfachStore, id: number, format: Ex
  * hand-over and must not change the caseworker's "neu"/"exportiert" state.
  */
 export async function writeMessageExport(
-  store: PostfachStore,
+  store: DetailStore,
   id: number,
   format: ExportFormat,
   target: string,
   cache: ViewCache,
   options: ExportOptions = {},
 ): Promise<ExportResult> {
-  const record = store.getDelivery(id);
+  const record = await store.getDelivery(id);
   const source = contentSource(store, record);
   if (format !== 'attachments') {
     await mkdir(path.dirname(target), { recursive: true }).catch((error: unknown) => {

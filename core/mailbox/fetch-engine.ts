@@ -14,7 +14,8 @@
 import { PostfachError, toPostfachError, type PostfachErrorJson } from '../errors.js';
 import { ExplicitDialog, type ClientOptions, type FetchedDelivery, type PostFunction } from '../osci/client/dialog.js';
 import type { ProcessCardBundle } from '../osci/messages/model.js';
-import type { PostfachStore } from '../store/index.js';
+import { createHash } from 'node:crypto';
+import { PostfachStore, SqliteMailboxStore, type ServiceStore } from '../store/index.js';
 import { acceptDelivery, inspectionsOf } from './accept-delivery.js';
 import { certificateSummary } from './certificates.js';
 import type { KeyExpiry, MailboxIdentity } from './identity.js';
@@ -22,7 +23,6 @@ import { killPoint } from './kill-points.js';
 import { laterProcessCard } from './legal-time.js';
 import { inspectionsJson } from './message-dto.js';
 import type { NetworkSettings } from './policy-connection.js';
-import { assertNoServiceElsewhere } from '../store/serve-lock.js';
 import { httpTransport } from './transport.js';
 
 /** How far a fetch is (the contract's `fetchProgressSchema`). */
@@ -52,7 +52,8 @@ export interface FetchResult {
 }
 
 export interface FetchOptions {
-  readonly store: PostfachStore;
+  /** The embedded SQLite store, or any store behind the asynchronous interface (the PostgreSQL one). */
+  readonly store: PostfachStore | ServiceStore;
   readonly identity: MailboxIdentity;
   /** Cancels between deliveries (the delivery in hand is stored first). */
   readonly signal?: AbortSignal;
@@ -94,7 +95,7 @@ export function transportFor(identity: MailboxIdentity, onResponseBytes?: (bytes
 }
 
 /** Reception (and the other stamps) of the deliveries received in this dialog, recorded in the store. */
-async function recordReceipts(dialog: ExplicitDialog, store: PostfachStore, received: readonly string[]): Promise<number> {
+async function recordReceipts(dialog: ExplicitDialog, store: ServiceStore, received: readonly string[]): Promise<number> {
   let recorded = 0;
   for (let i = 0; i < received.length; i += RECEIPT_BATCH) {
     const batch = received.slice(i, i + RECEIPT_BATCH);
@@ -108,12 +109,12 @@ async function recordReceipts(dialog: ExplicitDialog, store: PostfachStore, rece
     }
     killPoint('after-process-cards');
     for (const bundle of cards) {
-      const id = store.findByMessageId(bundle.messageId);
+      const id = await store.findByMessageId(bundle.messageId);
       const card = bundle.processCard;
       if (id === undefined || card === undefined) continue;
-      store.recordProcessCard(id, {
+      await store.recordProcessCard(id, {
         // the Creation judged at acceptance stays; one learnt only now is checked like it (legal-time.ts)
-        ...laterProcessCard(store.getDelivery(id), { creation: card.creation?.plain, forwarding: card.forwarding?.plain, reception: card.reception?.plain }),
+        ...laterProcessCard(await store.getDelivery(id), { creation: card.creation?.plain, forwarding: card.forwarding?.plain, reception: card.reception?.plain }),
         ...(bundle.inspections.length > 0 ? { inspectionReport: inspectionsJson(inspectionsOf(bundle)) } : {}),
       });
       if (card.reception?.plain) recorded++;
@@ -122,11 +123,27 @@ async function recordReceipts(dialog: ExplicitDialog, store: PostfachStore, rece
   return recorded;
 }
 
+/** The fetch lock's name of a mailbox: its cipher certificate (what the intermediary addresses). */
+export function mailboxLockKey(identity: MailboxIdentity): string {
+  return createHash('sha256').update(identity.cipherKey.certificateDer).digest('hex');
+}
+
 export async function runFetch(options: FetchOptions): Promise<FetchResult> {
   const started = Date.now();
-  const { store, identity } = options;
-  // exactly one fetcher per mailbox: not while a postfach serve of another process holds this store
-  assertNoServiceElsewhere(store.paths.database);
+  const { identity } = options;
+  const store: ServiceStore = options.store instanceof PostfachStore ? new SqliteMailboxStore(options.store) : options.store;
+  // exactly one fetcher per mailbox: SQLite — not while a postfach serve of another process holds this store;
+  // PostgreSQL — an advisory lock on the mailbox, so a second service or desktop opens no parallel dialog
+  const lock = await store.takeFetchLock(mailboxLockKey(identity));
+  try {
+    return await fetchLocked(options, store, started);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function fetchLocked(options: FetchOptions, store: ServiceStore, started: number): Promise<FetchResult> {
+  const { identity } = options;
   let bytes = 0;
   let done = 0;
   let fresh = 0;

@@ -11,10 +11,10 @@
 import type { PartCoverageFacts } from '../domain/coverage.js';
 import type { InspectionFacts, SignatureCheckFacts } from '../domain/evidence.js';
 import { PostfachError, toPostfachError, type PostfachErrorJson } from '../errors.js';
-import type { DeliveryListItem, DeliveryRecord, DeliveryRef, PostfachStore } from '../store/index.js';
+import { PostfachStore, SqliteMailboxStore, type DeliveryListItem, type DeliveryRecord, type DeliveryRef, type ServiceStore } from '../store/index.js';
 import { documentSource, readDelivery, type DeliveryView, type DisplayValue, type DocumentView } from '../xsozial/index.js';
 import type { ByteSource } from '../io/byte-source.js';
-import { codeListRegistry } from './code-lists.js';
+import { codeListRegistry, codeListRegistryOf } from './code-lists.js';
 import { extraStatusOf, inlineDocumentFile, storedAttachmentFile } from './document-files.js';
 import { mailboxError } from './errors.js';
 import { coverageOf, inspectionsOf, laufzettelOf, signaturesOf, type Laufzettel } from './message-dto.js';
@@ -112,14 +112,26 @@ export class ViewCache {
   }
 }
 
-export function contentSource(store: PostfachStore, record: Pick<DeliveryRecord, 'id' | 'content'>): ByteSource {
+/** A message's store: the SQLite store itself, or any store behind the asynchronous interface (PostgreSQL). */
+export type DetailStore = PostfachStore | ServiceStore;
+
+// one adapter per SQLite store, so that the code-list registry cached per store stays cached
+const adapters = new WeakMap<PostfachStore, ServiceStore>();
+function asService(store: DetailStore): ServiceStore {
+  if (!(store instanceof PostfachStore)) return store;
+  let adapter = adapters.get(store);
+  if (adapter === undefined) adapters.set(store, (adapter = new SqliteMailboxStore(store)));
+  return adapter;
+}
+
+export function contentSource(store: DetailStore, record: Pick<DeliveryRecord, 'id' | 'content'>): ByteSource {
   return rangedSource(record.content.size, () => store.openContent(record.id));
 }
 
-async function viewOf(store: PostfachStore, record: DeliveryRecord, cache: ViewCache): Promise<CachedView> {
+async function viewOf(store: DetailStore, record: DeliveryRecord, cache: ViewCache): Promise<CachedView> {
   const settings = cache.settings;
   // an imported code list or another name order gives another view of the same content
-  const key = `${record.content.sha256}|${store.codeListsStamp()}|${settings.familyNameFirst ? 'family' : 'given'}`;
+  const key = `${record.content.sha256}|${await store.codeListsStamp()}|${settings.familyNameFirst ? 'family' : 'given'}`;
   const cached = cache.get(record.id, key);
   if (cached) return cached;
   let entry: CachedView;
@@ -127,7 +139,10 @@ async function viewOf(store: PostfachStore, record: DeliveryRecord, cache: ViewC
     entry = { key, view: undefined, error: undefined };
   } else {
     try {
-      const options = { codeLists: codeListRegistry(store), familyNameFirst: settings.familyNameFirst };
+      const options = {
+        codeLists: store instanceof PostfachStore ? codeListRegistry(store) : await codeListRegistryOf(asService(store)),
+        familyNameFirst: settings.familyNameFirst,
+      };
       entry = { key, view: await readDelivery(contentSource(store, record), options), error: undefined };
     } catch (error) {
       entry = { key, view: undefined, error: toPostfachError(error) };
@@ -217,12 +232,12 @@ function attachmentMismatch(detected: string | undefined): { de: string; en: str
 
 /** Opens a message for a caseworker: audited as "geöffnet" and marked read by the store. */
 export async function messageDetail(
-  store: PostfachStore,
+  store: DetailStore,
   ref: DeliveryRef,
   cache: ViewCache,
   options: { readonly timeZone?: string; readonly viewRefused?: PostfachError } = {},
 ): Promise<MessageFacts> {
-  const record = store.openDelivery(ref);
+  const record = await store.openDelivery(ref);
   // refused (the content brought the service down before): shown without the view, with the reason
   const { view, error } = options.viewRefused === undefined ? await viewOf(store, record, cache) : { view: undefined, error: options.viewRefused };
   return {
@@ -243,15 +258,15 @@ export async function messageDetail(
 }
 
 /** One value of a message in full (the detail shortens long values), without auditing: the message is open already. */
-export async function fullValue(store: PostfachStore, id: number, where: 'card' | 'tree', valueId: string, cache: ViewCache): Promise<DisplayValue> {
-  const view = await storedView(store, store.getDelivery(id), cache);
+export async function fullValue(store: DetailStore, id: number, where: 'card' | 'tree', valueId: string, cache: ViewCache): Promise<DisplayValue> {
+  const view = await storedView(store, await store.getDelivery(id), cache);
   const found = view === undefined ? undefined : findValue(view, where, valueId);
   if (found === undefined) throw mailboxError('value-missing', `no ${where} value with that id in message ${id}`);
   return found;
 }
 
 /** The view of a stored message without auditing (exports, which audit themselves). */
-export async function storedView(store: PostfachStore, record: DeliveryRecord, cache: ViewCache): Promise<DeliveryView | undefined> {
+export async function storedView(store: DetailStore, record: DeliveryRecord, cache: ViewCache): Promise<DeliveryView | undefined> {
   const { view, error } = await viewOf(store, record, cache);
   if (error) throw error;
   return view;
@@ -264,8 +279,8 @@ export function inlineDocument(view: DeliveryView | undefined, ordinal: number):
 }
 
 /** A document's bytes as a re-readable source. */
-export async function documentBytes(store: PostfachStore, id: number, ref: DocumentRef, cache: ViewCache): Promise<ByteSource> {
-  const record = store.getDelivery(id);
+export async function documentBytes(store: DetailStore, id: number, ref: DocumentRef, cache: ViewCache): Promise<ByteSource> {
+  const record = await store.getDelivery(id);
   if (ref.source === 'content') return contentSource(store, record);
   if (ref.source === 'attachment') {
     const attachment = record.attachments.find((a) => a.id === ref.attachmentId);
@@ -277,7 +292,7 @@ export async function documentBytes(store: PostfachStore, id: number, ref: Docum
 }
 
 export async function documentChunk(
-  store: PostfachStore,
+  store: DetailStore,
   id: number,
   ref: DocumentRef,
   offset: number,

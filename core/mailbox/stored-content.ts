@@ -6,14 +6,14 @@
 import type { Readable } from 'node:stream';
 import type { ByteRange, ByteSource } from '../io/byte-source.js';
 
-export function rangedSource(size: number, open: () => Readable): ByteSource {
+export function rangedSource(size: number, open: () => Readable | Promise<Readable>): ByteSource {
   return {
     size,
     async *stream(range?: ByteRange) {
       const start = range?.start ?? 0;
       const end = range?.end ?? size;
       if (end <= start) return;
-      const stream = open();
+      const stream = await open();
       let offset = 0;
       try {
         for await (const raw of stream) {

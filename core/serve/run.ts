@@ -12,8 +12,9 @@ import { errorFromJson, type CallResult } from '../api/wire.js';
 import { AccountStore } from './accounts.js';
 import { serveError } from './errors.js';
 import { startFetchSchedule, SCHEDULE_ACTOR, type FetchSchedule } from './schedule.js';
-import { defaultAccountsFile, parseListen, readStorePassword, type ServeConfig } from './serve-config.js';
+import { defaultAccountsFile, parseListen, readStorePassword, resolvePgSettings, type ServeConfig } from './serve-config.js';
 import { takeServeLock, type ServeLock } from '../store/serve-lock.js';
+import { PostfachStore } from '../store/index.js';
 import { refuseWithoutTls, startServeServer, type RunningServeServer } from './server.js';
 
 /** The service's own actions (opening the store at start and after a restart). */
@@ -46,16 +47,36 @@ export async function runServe(config: ServeConfig, options: RunServeOptions): P
   refuseWithoutTls(host, config.plainHttpOnLoopback, config.tlsCert === undefined ? undefined : { cert: Buffer.alloc(0), key: Buffer.alloc(0) });
   const tls = config.tlsCert !== undefined && config.tlsKey !== undefined ? { cert: readTlsFile(config.tlsCert), key: readTlsFile(config.tlsKey) } : undefined;
   const password = readStorePassword(config, options.env);
+  const postgresql = resolvePgSettings(config, options.env);
   const lock: ServeLock = await takeServeLock(config.store, config.waitSeconds * 1000, undefined, options.signal);
   let service: SupervisedService | undefined;
   let schedule: FetchSchedule | undefined;
   let server: RunningServeServer | undefined;
   try {
-    service = await startSupervisedWorkerService({ dataDir: path.dirname(config.store), appVersion: readAppVersion(), host: 'serve' });
+    service = await startSupervisedWorkerService({
+      dataDir: path.dirname(config.store),
+      appVersion: readAppVersion(),
+      host: 'serve',
+      ...(postgresql === undefined ? {} : { postgresql }),
+    });
     const running = service;
     const openStore = async (): Promise<void> => {
       const status = unwrap(await running.invoke('store.status', { path: config.store }, SERVICE_ACTOR)) as { state: string };
-      if (status.state === 'none') {
+      if (status.state === 'none' && postgresql !== undefined) {
+        if (!PostfachStore.exists(config.store)) {
+          throw serveError(
+            'serve-config',
+            {
+              de: 'Für PostgreSQL gibt es noch keinen Postfachschlüssel, und unter „store“ liegt kein Einzelplatz-Datenspeicher zum Übernehmen. Bitte das Postfach zuerst mit dem Programm einrichten und dessen Datenspeicher als „store“ angeben.',
+              en: 'There is no mailbox key for PostgreSQL yet, and "store" names no single-PC store to take over. Please set up the mailbox with the program first and name its data store as "store".',
+            },
+            'postgresql key file missing and no SQLite store at the store path',
+          );
+        }
+        // the first start on PostgreSQL: the single-PC store at `store` is taken over (key, identity, CAs, code lists)
+        unwrap(await running.invoke('store.create', { path: config.store, password }, SERVICE_ACTOR));
+        options.report('Postfach aus dem Einzelplatz-Datenspeicher nach PostgreSQL übernommen / mailbox taken over from the single-PC store into PostgreSQL');
+      } else if (status.state === 'none') {
         throw serveError(
           'serve-config',
           {

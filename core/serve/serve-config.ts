@@ -8,6 +8,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import type { PgSettings } from '../api/service-protocol.js';
 import { serveError } from './errors.js';
 
 export const serveConfigSchema = z
@@ -36,6 +37,29 @@ export const serveConfigSchema = z
       .max(24 * 60)
       .default(30),
     sessionMaxHours: z.number().int().min(1).max(24).default(10),
+    /**
+     * The shared store on PostgreSQL (issue 13) instead of the SQLite store: where the database is and the mailbox
+     * key file (default `<store>.pg-keys.json`); `store` then names the single-PC store taken over at the first
+     * start and the place of the service's local files (accounts, transfer folder, lock). The database password
+     * comes from `passwordFile` (chmod 600) or the environment variable `passwordEnv` (default PGPASSWORD).
+     */
+    postgresql: z
+      .object({
+        host: z.string().min(1).max(255),
+        port: z.number().int().min(1).max(65535).default(5432),
+        database: z.string().min(1).max(63),
+        user: z.string().min(1).max(63),
+        passwordFile: z.string().min(1).max(4096).optional(),
+        passwordEnv: z
+          .string()
+          .regex(/^[A-Za-z_][A-Za-z0-9_]{0,99}$/)
+          .default('PGPASSWORD'),
+        tls: z.enum(['verify-full', 'require', 'disable']).default('verify-full'),
+        tlsCaFile: z.string().min(1).max(4096).optional(),
+        keyFile: z.string().min(1).max(4096).optional(),
+      })
+      .strict()
+      .optional(),
     /** Seconds a second service waits for the first to end before it refuses. */
     waitSeconds: z
       .number()
@@ -64,6 +88,15 @@ export function resolveServeConfig(file: string | undefined, overrides: Readonly
     for (const key of ['store', 'tlsCert', 'tlsKey', 'storePasswordFile', 'accountsFile'] as const) {
       const value = fromFile[key];
       if (typeof value === 'string') fromFile[key] = path.resolve(base, value);
+    }
+    const pgSection = fromFile.postgresql;
+    if (typeof pgSection === 'object' && pgSection !== null && !Array.isArray(pgSection)) {
+      const section = { ...(pgSection as Record<string, unknown>) };
+      for (const key of ['passwordFile', 'tlsCaFile', 'keyFile'] as const) {
+        const value = section[key];
+        if (typeof value === 'string') section[key] = path.resolve(base, value);
+      }
+      fromFile.postgresql = section;
     }
   }
   const merged = { ...fromFile, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) };
@@ -124,3 +157,42 @@ export function readStorePassword(config: ServeConfig, env: NodeJS.ProcessEnv = 
 }
 
 export const defaultAccountsFile = (storePath: string): string => `${storePath}.accounts.json`;
+
+/** The mailbox key file of the PostgreSQL store when the settings name none. */
+export const defaultPgKeyFile = (storePath: string): string => `${storePath}.pg-keys.json`;
+
+/** A secret from its file (first line; owner-only where the system has modes) or else from an environment variable. */
+function readSecret(file: string | undefined, envName: string, env: NodeJS.ProcessEnv, what: string): string | undefined {
+  if (file !== undefined) {
+    let text: string;
+    try {
+      if (process.platform !== 'win32' && (statSync(file).mode & 0o077) !== 0) throw invalid(`${what} file is readable by group or others (chmod 600)`);
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      if (error instanceof Error && 'kind' in error) throw error;
+      throw invalid(`${what} file: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}`);
+    }
+    const value = text.split(/\r?\n/)[0] ?? '';
+    if (value === '') throw invalid(`${what} file is empty`);
+    return value;
+  }
+  const value = env[envName];
+  return value === undefined || value === '' ? undefined : value;
+}
+
+/** The service's PostgreSQL settings with the database password read (undefined: the service works on SQLite). */
+export function resolvePgSettings(config: ServeConfig, env: NodeJS.ProcessEnv = process.env): PgSettings | undefined {
+  const section = config.postgresql;
+  if (section === undefined) return undefined;
+  const password = readSecret(section.passwordFile, section.passwordEnv, env, 'postgresql password');
+  return {
+    host: section.host,
+    port: section.port,
+    database: section.database,
+    user: section.user,
+    ...(password === undefined ? {} : { password }),
+    tls: section.tls,
+    ...(section.tlsCaFile === undefined ? {} : { tlsCaFile: section.tlsCaFile }),
+    keyFile: section.keyFile ?? defaultPgKeyFile(config.store),
+  };
+}

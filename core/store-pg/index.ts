@@ -5,3 +5,6 @@
 export { PgMailboxStore, type PgStoreOptions } from './pg-store.js';
 export { PG_LATEST_VERSION, PG_MIGRATIONS } from './migrations.js';
 export { findPostgresBin, startLocalCluster, type LocalCluster, type LocalClusterOptions } from './local-cluster.js';
+export { createPgKeyFile, pgKeyFileExists, unlockPgKeyFile } from './pg-key-file.js';
+export { pgPoolConfig, type PgConnectionSettings } from './pg-connect.js';
+export { fetchRunningElsewhere } from './pg-service-data.js';

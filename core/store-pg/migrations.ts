@@ -141,9 +141,45 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       CREATE INDEX audit_log_delivery ON audit_log(delivery_id);
     `,
   },
+  {
+    version: 3,
+    name: 'mailbox identity, trusted CAs, code lists',
+    sql: `
+      -- the identity (private keys, certificates, connection) sealed as one value under the field key
+      CREATE TABLE mailbox_identity (
+        id integer PRIMARY KEY CHECK (id = 1),
+        sealed bytea NOT NULL,
+        cipher_cert_sha256 text NOT NULL,
+        configured_at bigint NOT NULL
+      );
+
+      CREATE TABLE trusted_cas (
+        id bigserial PRIMARY KEY,
+        fingerprint text NOT NULL UNIQUE,
+        certificate bytea NOT NULL,
+        origin text NOT NULL,
+        added_at bigint NOT NULL
+      );
+
+      CREATE TABLE code_lists (
+        id bigserial PRIMARY KEY,
+        list_uri text NOT NULL,
+        version text NOT NULL,
+        canonical_version_uri text NOT NULL,
+        name text NOT NULL,
+        origin text NOT NULL,
+        file_name text NOT NULL,
+        sha256 text NOT NULL,
+        imported_at bigint NOT NULL,
+        codes text NOT NULL,
+        UNIQUE (list_uri, version)
+      );
+    `,
+  },
 ];
 
-export const PG_LATEST_VERSION = PG_MIGRATIONS.length;
+/** The highest version (not the count: versions of parallel branches may be merged in any order). */
+export const PG_LATEST_VERSION = Math.max(...PG_MIGRATIONS.map((m) => m.version));
 
 /** Applies every migration the database lacks; returns the version now in force. */
 export async function migratePg(client: pg.ClientBase): Promise<number> {

@@ -25,7 +25,11 @@ import type { AuditEntry, AuditQuery, AuditVerification, NewAuditEntry } from '.
 import { applyCaseWorkPatch, type CaseWork, type CaseWorkPatch } from '../store/case-work.js';
 import { prepareDelivery } from '../store/delivery-writer.js';
 import { storeError } from '../store/errors.js';
-import type { MailboxRetentionResult, MailboxStore } from '../store/mailbox-store.js';
+import type { MailboxRetentionResult } from '../store/mailbox-store.js';
+import type { CodeListSaveResult, NewCodeList, StoredCodeList } from '../store/code-lists.js';
+import type { MailboxIdentityRecord } from '../store/mailbox-identity.js';
+import type { FetchLock, ServiceStore } from '../store/service-store.js';
+import type { TrustedCaOrigin, TrustedCaRecord } from '../store/trusted-cas.js';
 import { currentOsUser } from '../store/os-user.js';
 import type {
   AttachmentInfo,
@@ -48,6 +52,7 @@ import { isoOrNull, toMillis, toMillisOrNull } from '../store/time.js';
 import { migratePg } from './migrations.js';
 import { pgAppendAudit, pgReadAudit, pgVerifyAuditChain } from './pg-audit.js';
 import { pgBlobStream, writePgBlob } from './pg-blobs.js';
+import { pgAddTrustedCas, pgCodeLists, pgCodeListsStamp, pgHasIdentity, pgReadIdentity, pgSaveCodeList, pgSaveIdentity, pgTakeFetchLock, pgTrustedCas } from './pg-service-data.js';
 import { fromPgError } from './pg-errors.js';
 import { PG_LIST_COLUMNS, pgCountDeliveries, pgListDeliveries, pgListItem, pgResolveRef, searchParts, searchVector, type PgListRow, type Queryable } from './pg-queries.js';
 import { KEY_CHECK_AAD, KEY_CHECK_TEXT, sealingKeys, sealText, unsealText, type SealingKeys } from './sealing.js';
@@ -100,7 +105,7 @@ function jsonOrNull(value: JsonValue | undefined, field: string): JsonValue | nu
   }
 }
 
-export class PgMailboxStore implements MailboxStore {
+export class PgMailboxStore implements ServiceStore {
   readonly backend = 'postgresql' as const;
   private pool: pg.Pool | undefined;
 
@@ -666,5 +671,39 @@ export class PgMailboxStore implements MailboxStore {
       }
       return { deleted: plan };
     });
+  }
+
+  // ---- what the service keeps besides deliveries (schema version 3, pg-service-data.ts) ----
+
+  async saveMailboxIdentity(record: MailboxIdentityRecord): Promise<void> {
+    await this.write('save mailbox identity', (db) => pgSaveIdentity(db, this.keys.field, (q, e) => this.audit(q, e), record));
+  }
+  hasMailboxIdentity(): Promise<boolean> {
+    return this.read('read mailbox identity', (db) => pgHasIdentity(db));
+  }
+  readMailboxIdentity(): Promise<MailboxIdentityRecord | undefined> {
+    return this.read('read mailbox identity', (db) => pgReadIdentity(db, this.keys.field));
+  }
+  trustedCas(): Promise<TrustedCaRecord[]> {
+    return this.read('read trusted CAs', (db) => pgTrustedCas(db));
+  }
+  addTrustedCas(certificates: readonly Uint8Array[], origin: TrustedCaOrigin): Promise<string[]> {
+    return this.write('add trusted CAs', (db) => pgAddTrustedCas(db, (q, e) => this.audit(q, e), certificates, origin));
+  }
+  saveCodeList(list: NewCodeList): Promise<CodeListSaveResult> {
+    return this.write('save code list', (db) => pgSaveCodeList(db, (q, e) => this.audit(q, e), list));
+  }
+  codeLists(): Promise<StoredCodeList[]> {
+    return this.read('read code lists', (db) => pgCodeLists(db));
+  }
+  codeListsStamp(): Promise<string> {
+    return this.read('code lists stamp', (db) => pgCodeListsStamp(db));
+  }
+  async takeFetchLock(mailboxKey: string): Promise<FetchLock> {
+    try {
+      return await pgTakeFetchLock(this.db, mailboxKey);
+    } catch (error) {
+      throw fromPgError(error, 'take fetch lock');
+    }
   }
 }

@@ -34,3 +34,4 @@ export type { HandoverRecord, HandoverState, PendingHandover } from './handover-
 export * from './records.js';
 export type { MailboxStore, MailboxRetentionResult } from './mailbox-store.js';
 export { SqliteMailboxStore } from './sqlite-mailbox-store.js';
+export type { FetchLock, ServiceStore } from './service-store.js';

@@ -6,7 +6,12 @@
 import type { Readable } from 'node:stream';
 import type { AuditEntry, AuditQuery, AuditVerification } from './audit-log.js';
 import type { CaseWork, CaseWorkPatch } from './case-work.js';
-import type { MailboxRetentionResult, MailboxStore } from './mailbox-store.js';
+import type { MailboxRetentionResult } from './mailbox-store.js';
+import type { CodeListSaveResult, NewCodeList, StoredCodeList } from './code-lists.js';
+import type { MailboxIdentityRecord } from './mailbox-identity.js';
+import { assertNoServiceElsewhere } from './serve-lock.js';
+import type { FetchLock, ServiceStore } from './service-store.js';
+import type { TrustedCaOrigin, TrustedCaRecord } from './trusted-cas.js';
 import type { PostfachStore } from './store.js';
 import type {
   DeliveryCounts,
@@ -27,7 +32,7 @@ async function call<T>(work: () => T): Promise<T> {
   return work();
 }
 
-export class SqliteMailboxStore implements MailboxStore {
+export class SqliteMailboxStore implements ServiceStore {
   readonly backend = 'sqlite' as const;
 
   /** `store` stays owned by the caller only until close(): closing the adapter closes it. */
@@ -119,5 +124,41 @@ export class SqliteMailboxStore implements MailboxStore {
   }
   close(): Promise<void> {
     return call(() => this.store.close());
+  }
+
+  // ---- ServiceStore (service-store.ts) ----
+  saveMailboxIdentity(record: MailboxIdentityRecord): Promise<void> {
+    return call(() => this.store.saveMailboxIdentity(record));
+  }
+  hasMailboxIdentity(): Promise<boolean> {
+    return call(() => this.store.hasMailboxIdentity());
+  }
+  readMailboxIdentity(): Promise<MailboxIdentityRecord | undefined> {
+    return call(() => this.store.readMailboxIdentity());
+  }
+  trustedCas(): Promise<TrustedCaRecord[]> {
+    return call(() => this.store.trustedCas());
+  }
+  addTrustedCas(certificates: readonly Uint8Array[], origin: TrustedCaOrigin): Promise<string[]> {
+    return call(() => this.store.addTrustedCas(certificates, origin));
+  }
+  saveCodeList(list: NewCodeList): Promise<CodeListSaveResult> {
+    return call(() => this.store.saveCodeList(list));
+  }
+  codeLists(): Promise<StoredCodeList[]> {
+    return call(() => this.store.codeLists());
+  }
+  codeListsStamp(): Promise<string> {
+    return call(() => this.store.codeListsStamp());
+  }
+  /**
+   * The SQLite store is one PC's: the one fetcher is the service's own fetch lock (core/app) plus the serve lock
+   * file — no fetch while a `postfach serve` of another process holds this store (`serve-running`).
+   */
+  takeFetchLock(): Promise<FetchLock> {
+    return call(() => {
+      assertNoServiceElsewhere(this.store.paths.database);
+      return { release: () => Promise.resolve() };
+    });
   }
 }

@@ -103,7 +103,6 @@ describe('space to read, a list that lives', () => {
     await poll(splitterValue).toBe(before);
     await page.keyboard.press('End');
     await poll(splitterValue).toBeGreaterThan(before);
-    const widest = await splitterValue();
     // the reading pane keeps at least 20rem
     expect((await page.locator('.pane--message').boundingBox())?.width ?? 0).toBeGreaterThanOrEqual(320);
     await page.keyboard.press('Home');

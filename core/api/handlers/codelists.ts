@@ -28,8 +28,9 @@ export function codelistsHandlers(internals: MailboxService) {
   return {
     'codelists.list': async () => {
       const c = await internals.config();
-      const store = internals.session.store;
-      const imported = store === undefined ? [] : store.codeLists().map(storedInfo);
+      // through the store factory (SQLite or PostgreSQL); none open: the shipped lists only
+      const open = internals.onPostgres() ? internals.pg?.store !== undefined : internals.session.store !== undefined;
+      const imported = open ? (await internals.serviceStore().codeLists()).map(storedInfo) : [];
       const shipped: CodeListInfo[] = bundledCodeLists().map((l) => ({
         listURI: l.listURI,
         listVersionID: l.listVersionID,
@@ -52,12 +53,12 @@ export function codelistsHandlers(internals: MailboxService) {
       };
     },
     'codelists.import': async (input: HandlerInput<'codelists.import'>, context: ServiceContext) => {
-      const store = internals.session.require();
+      const store = internals.serviceStore();
       const done = 'file' in input ? await importCodeListFile(store, path.resolve(input.file)) : await importCodeListBytes(store, Buffer.from(input.data, 'base64'), input.name);
-      const stored = store.codeLists().find((l) => l.listURI === done.listURI && l.listVersionID === done.listVersionID)!;
+      const stored = (await store.codeLists()).find((l) => l.listURI === done.listURI && l.listVersionID === done.listVersionID)!;
       // the views read so far name codes by the lists of before
       internals.views.clear();
-      codeListRegistry(store);
+      if (!internals.onPostgres()) codeListRegistry(internals.store());
       if (done.result !== 'unchanged') context.emit('codelists.changed', { count: 1 });
       return { list: storedInfo(stored), result: done.result };
     },

@@ -37,7 +37,9 @@ function listQuery(input: HandlerInput<'messages.list'>): ListQuery {
 
 export function mailboxHandlers(options: ServiceOptions, mailbox: MailboxService) {
   const store = () => mailbox.store();
-  const item = (id: number) => listItemDto(store().getDelivery(id));
+  // the calls below reach the store through the service's factory: SQLite, or the shared store on PostgreSQL
+  const shared = () => mailbox.serviceStore();
+  const item = async (id: number) => listItemDto(await shared().getDelivery(id));
   const identityOut = (identity: MailboxIdentity) => identityDto(identity, new Date(), mailbox.officeTimeZone());
   const downloads = [path.join(options.dataDir, 'transfer', 'downloads')];
 
@@ -71,70 +73,70 @@ export function mailboxHandlers(options: ServiceOptions, mailbox: MailboxService
     'mailbox.cancelFetch': () => ({ cancelling: mailbox.cancelFetch() }),
 
     // ---- messages ----
-    'messages.list': (input: In<'messages.list'>) => {
-      const page = store().list(listQuery(input));
+    'messages.list': async (input: In<'messages.list'>) => {
+      const page = await shared().list(listQuery(input));
       return { items: page.items.map(listItemDto), total: page.total, offset: page.offset, ...(page.atOrAfter === undefined ? {} : { atOrAfter: [...page.atOrAfter] }) };
     },
-    'messages.counts': () => store().counts(),
+    'messages.counts': () => shared().counts(),
     'messages.detail': async (input: In<'messages.detail'>, context: ServiceContext) => {
       const ref = 'id' in input.ref ? input.ref.id : { messageId: input.ref.messageId };
       await mailbox.applyViewSettings();
-      const messageId = 'id' in input.ref ? store().getDelivery(input.ref.id).messageId : input.ref.messageId;
+      const messageId = 'id' in input.ref ? (await shared().getDelivery(input.ref.id)).messageId : input.ref.messageId;
       const timeZone = (await mailbox.config()).values.officeTimeZone;
       // a message whose content brought the service down is shown without it (Laufzettel, documents, the reason)
       const refused = mailbox.heavy.quarantined(messageId, 'message-detail');
       const detail = refused
-        ? messageDetailDto(await messageDetail(store(), ref, mailbox.views, { timeZone, viewRefused: quarantinedError(refused) }), timeZone)
+        ? messageDetailDto(await messageDetail(shared(), ref, mailbox.views, { timeZone, viewRefused: quarantinedError(refused) }), timeZone)
         : messageDetailDto(
             await mailbox.heavy.run('message-detail', { messageId, ...('id' in input.ref ? { storeId: input.ref.id } : {}) }, () =>
-              messageDetail(store(), ref, mailbox.views, { timeZone }),
+              messageDetail(shared(), ref, mailbox.views, { timeZone }),
             ),
             timeZone,
           );
       context.emit('messages.changed', { reason: 'state', ids: [detail.item.id] });
       return detail;
     },
-    'messages.documentChunk': (input: In<'messages.documentChunk'>) => documentChunk(store(), input.id, input.document, input.offset, input.length, mailbox.views),
+    'messages.documentChunk': (input: In<'messages.documentChunk'>) => documentChunk(shared(), input.id, input.document, input.offset, input.length, mailbox.views),
     'messages.documentActiveContent': async (input: In<'messages.documentActiveContent'>) => ({
-      findings: activeFindings(await documentActiveContent(store(), input.id, input.document, mailbox.views)),
+      findings: activeFindings(await documentActiveContent(shared(), input.id, input.document, mailbox.views)),
     }),
-    'messages.value': (input: In<'messages.value'>) =>
-      mailbox.heavy.run('message-detail', { storeId: input.id, messageId: store().getDelivery(input.id).messageId }, () =>
-        fullValue(store(), input.id, input.where, input.valueId, mailbox.views),
+    'messages.value': async (input: In<'messages.value'>) =>
+      mailbox.heavy.run('message-detail', { storeId: input.id, messageId: (await shared().getDelivery(input.id)).messageId }, () =>
+        fullValue(shared(), input.id, input.where, input.valueId, mailbox.views),
       ),
-    'messages.setRead': (input: In<'messages.setRead'>, context: ServiceContext) => {
-      if (input.read) store().markRead(input.id);
-      else store().markUnread(input.id);
+    'messages.setRead': async (input: In<'messages.setRead'>, context: ServiceContext) => {
+      if (input.read) await shared().markRead(input.id);
+      else await shared().markUnread(input.id);
       mailbox.changed(context, input.id);
       return item(input.id);
     },
-    'messages.setTransferred': (input: In<'messages.setTransferred'>, context: ServiceContext) => {
-      store().markTransferred(input.id, input.transferred);
+    'messages.setTransferred': async (input: In<'messages.setTransferred'>, context: ServiceContext) => {
+      await shared().markTransferred(input.id, input.transferred);
       mailbox.changed(context, input.id);
       return item(input.id);
     },
-    'messages.setChecklist': (input: In<'messages.setChecklist'>) => {
-      store().setChecklist(input.id, input.ticked);
-      return { checklist: [...store().getDelivery(input.id).checklist] };
+    'messages.setChecklist': async (input: In<'messages.setChecklist'>) => {
+      await shared().setChecklist(input.id, input.ticked);
+      return { checklist: [...(await shared().getDelivery(input.id)).checklist] };
     },
-    'messages.setTrashed': (input: In<'messages.setTrashed'>, context: ServiceContext) => {
-      if (input.trashed) store().moveToTrash(input.id);
-      else store().restoreFromTrash(input.id);
+    'messages.setTrashed': async (input: In<'messages.setTrashed'>, context: ServiceContext) => {
+      if (input.trashed) await shared().moveToTrash(input.id);
+      else await shared().restoreFromTrash(input.id);
       mailbox.changed(context, input.id);
       return item(input.id);
     },
-    'messages.setLegalHold': (input: In<'messages.setLegalHold'>, context: ServiceContext) => {
-      store().setLegalHold(input.id, input.hold);
+    'messages.setLegalHold': async (input: In<'messages.setLegalHold'>, context: ServiceContext) => {
+      await shared().setLegalHold(input.id, input.hold);
       mailbox.changed(context, input.id);
       return item(input.id);
     },
-    'messages.setCaseWork': (input: In<'messages.setCaseWork'>, context: ServiceContext) => {
-      const caseWork = store().setCaseWork(input.id, input.change);
+    'messages.setCaseWork': async (input: In<'messages.setCaseWork'>, context: ServiceContext) => {
+      const caseWork = await shared().setCaseWork(input.id, input.change);
       mailbox.changed(context, input.id);
-      return { item: item(input.id), caseWork };
+      return { item: await item(input.id), caseWork };
     },
     'messages.deletePermanently': async (input: In<'messages.deletePermanently'>, context: ServiceContext) => {
-      await store().deletePermanently(input.id);
+      await shared().deletePermanently(input.id);
       mailbox.changed(context, input.id, 'deleted');
       return { deleted: true as const };
     },
@@ -147,18 +149,19 @@ export function mailboxHandlers(options: ServiceOptions, mailbox: MailboxService
         throw mailboxError('document-missing', `a single document is exported with the format attachments, not ${input.format}`);
       await mailbox.applyViewSettings();
       const work = () =>
-        exportMessage(store(), input.id, input.format, path.resolve(input.target), mailbox.views, {
+        exportMessage(shared(), input.id, input.format, path.resolve(input.target), mailbox.views, {
           timeZone: c.values.officeTimeZone,
           ...(input.document === undefined ? {} : { only: input.document }),
         });
       // the XML is a byte copy: never heavy, never refused (the way out for a message that is refused otherwise)
       const operation = EXPORT_OPERATIONS[input.format];
-      const result = operation === undefined ? await work() : await mailbox.heavy.run(operation, { storeId: input.id, messageId: store().getDelivery(input.id).messageId }, work);
+      const result =
+        operation === undefined ? await work() : await mailbox.heavy.run(operation, { storeId: input.id, messageId: (await shared().getDelivery(input.id)).messageId }, work);
       mailbox.changed(context, input.id);
       return result;
     },
-    'messages.recordPrinted': (input: In<'messages.recordPrinted'>) => {
-      store().recordPrinted(input.id);
+    'messages.recordPrinted': async (input: In<'messages.recordPrinted'>) => {
+      await shared().recordPrinted(input.id);
       return { recorded: true as const };
     },
 
@@ -186,11 +189,11 @@ export function mailboxHandlers(options: ServiceOptions, mailbox: MailboxService
     },
 
     // ---- retention ----
-    'retention.settings': () => store().getSettings(),
+    'retention.settings': () => shared().getSettings(),
     'retention.updateSettings': (input: In<'retention.updateSettings'>) => mailbox.updateRetention(input),
-    'retention.plan': () => ({ candidates: store().planRetention() }),
+    'retention.plan': async () => ({ candidates: await shared().planRetention() }),
     'retention.apply': async (input: In<'retention.apply'>, context: ServiceContext) => {
-      const { deleted } = await store().applyRetention({ onlyIds: input.ids });
+      const { deleted } = await shared().applyRetention({ onlyIds: input.ids });
       if (deleted.length > 0) context.emit('messages.changed', { reason: 'retention', ids: deleted.slice(0, 1000).map((d) => d.id) });
       return { deleted: [...deleted] };
     },

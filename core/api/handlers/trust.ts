@@ -51,7 +51,7 @@ export function trustHandlers(shared: MailboxService) {
           `none of ${input.fingerprints?.length ?? 0} fingerprint(s) among the ${cas.length} CA certificate(s) of the file`,
         );
       }
-      const added = store().addTrustedCas(
+      const added = await shared.serviceStore().addTrustedCas(
         chosen.map((c) => c.raw),
         'import',
       );

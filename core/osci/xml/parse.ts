@@ -9,6 +9,7 @@ import { bufferSource, readAll, type ByteSource } from '../../io/byte-source.js'
 import { osciError } from '../errors.js';
 import { base64DecodedSource, decodeBase64Text } from '../mime/base64-stream.js';
 import { MAX_XML_DEPTH, nestingWithin } from '../../xml/nesting.js';
+import { rememberXmldomExpressions } from './xmldom-regex-cache.js';
 import { elideLargeText, LARGE_TEXT_THRESHOLD, largeRunOf, PAYLOAD_TEXT_THRESHOLD, registerLargeTexts } from './large-text.js';
 
 export const MAX_XML_BYTES = 64 * 1024 * 1024;
@@ -45,6 +46,7 @@ export function parseXml(input: Buffer | string, options: ParseOptions = {}): Pa
     throw osciError('hostile-xml', `${what}: DOCTYPE/ENTITY declarations are refused`);
   }
   let document: Document;
+  rememberXmldomExpressions();
   try {
     document = new DOMParser({ onError: onErrorStopParsing }).parseFromString(text, 'text/xml');
   } catch (error) {

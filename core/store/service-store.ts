@@ -1,0 +1,43 @@
+/**
+ * ServiceStore: what the service (core/app) and the fetch engine need of a store beyond the deliveries of
+ * MailboxStore — the mailbox identity with its sealed keys, the office's trusted sender CAs, IT's code lists, and
+ * the fetch lock (exactly one fetcher per mailbox). Declared once, asynchronous, so that the embedded SQLite store
+ * (sqlite-mailbox-store.ts) and the shared PostgreSQL store (core/store-pg) answer the same calls; the service picks
+ * one through its store factory (core/app/store-factory.ts).
+ */
+import type { CodeListSaveResult, NewCodeList, StoredCodeList } from './code-lists.js';
+import type { MailboxIdentityRecord } from './mailbox-identity.js';
+import type { MailboxStore } from './mailbox-store.js';
+import type { TrustedCaOrigin, TrustedCaRecord } from './trusted-cas.js';
+
+/** Held while one fetch runs; release() lets the next fetcher in (also when the fetch failed). */
+export interface FetchLock {
+  release(): Promise<void>;
+}
+
+export interface ServiceStore extends MailboxStore {
+  // ---- the mailbox identity (keys sealed inside the store) ----
+  /** Saves (or replaces) the identity; audited as a settings change naming the certificate fingerprint. */
+  saveMailboxIdentity(record: MailboxIdentityRecord): Promise<void>;
+  hasMailboxIdentity(): Promise<boolean>;
+  /** The identity with its keys unsealed (service process only), or undefined. */
+  readMailboxIdentity(): Promise<MailboxIdentityRecord | undefined>;
+
+  // ---- trusted sender CAs ----
+  trustedCas(): Promise<TrustedCaRecord[]>;
+  /** Adds the CAs not there yet (one audit entry each); returns the fingerprints added. */
+  addTrustedCas(certificates: readonly Uint8Array[], origin: TrustedCaOrigin): Promise<string[]>;
+
+  // ---- code lists ----
+  saveCodeList(list: NewCodeList): Promise<CodeListSaveResult>;
+  codeLists(): Promise<StoredCodeList[]>;
+  /** Changes whenever a code list is imported or replaced (also by another program). */
+  codeListsStamp(): Promise<string>;
+
+  // ---- exactly one fetcher per mailbox ----
+  /**
+   * Takes the fetch lock of the mailbox named by `mailboxKey` (derived from its identity) or refuses at once with
+   * `fetch-running-elsewhere` when another program (another service, another desktop) fetches it now.
+   */
+  takeFetchLock(mailboxKey: string): Promise<FetchLock>;
+}

@@ -1,0 +1,75 @@
+/**
+ * What a start loads (issue 14, cold start): `postfach inspect --json` decodes and checks without the settings'
+ * zod schemas, and the mailbox service (the fetch worker) starts without the PDF stack (pdf-lib, pdfkit, fontkit),
+ * which core/export loads with the first PDF. Each process runs the built code with a loader hook that records
+ * every module it resolves (tests/fixtures/perf/record-imports.mjs); the inspect run must still verify.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureCliBuilt } from '../helpers/build.js';
+import { projectRoot, vectorPath, VECTOR_PIN } from '../helpers/shared.js';
+
+const recorder = pathToFileURL(path.join(projectRoot, 'tests', 'fixtures', 'perf', 'record-imports.mjs')).href;
+const dist = path.join(projectRoot, 'dist');
+let dir: string;
+let runs = 0;
+
+beforeAll(() => {
+  ensureCliBuilt(['inspect.js']);
+  dir = mkdtempSync(path.join(tmpdir(), 'postfach-start-modules-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Runs node with the recorder; the exit status, stdout and the module URLs resolved. */
+function recorded(args: string[], env: NodeJS.ProcessEnv = {}): { status: number | null; stdout: string; modules: string[] } {
+  const file = path.join(dir, `imports-${runs++}.txt`);
+  const r = spawnSync(process.execPath, ['--import', recorder, ...args], { encoding: 'utf8', env: { ...process.env, ...env, RECORD_IMPORTS_FILE: file }, timeout: 120_000 });
+  let modules: string[] = [];
+  try {
+    modules = readFileSync(file, 'utf8').split('\n').filter(Boolean);
+  } catch {
+    // nothing resolved: the empty list fails the checks below
+  }
+  return { status: r.status, stdout: r.stdout, modules };
+}
+
+const loads = (modules: string[], pkg: string): boolean => modules.some((u) => u.includes(`/node_modules/${pkg}/`));
+
+describe('what a start loads', () => {
+  it('postfach inspect --json verifies exchange/06 without loading zod', () => {
+    const r = recorded(
+      [
+        path.join(dist, 'cli', 'main.js'),
+        'inspect',
+        vectorPath('exchange/06-FetchDelivery.response.http-body'),
+        '--p12',
+        vectorPath('certs/bob_cipher_4096.p12'),
+        '--password-env',
+        'VECTOR_PIN',
+        '--json',
+      ],
+      { VECTOR_PIN },
+    );
+    expect(r.status).toBe(0);
+    expect((JSON.parse(r.stdout) as { ok: boolean }).ok).toBe(true);
+    // the recorder works: the decoder's own libraries are in the list
+    expect(loads(r.modules, 'xml-crypto')).toBe(true);
+    expect(loads(r.modules, 'zod')).toBe(false);
+  });
+
+  it('the mailbox service loads no PDF library until a PDF is made', () => {
+    const script = [
+      `await import(${JSON.stringify(pathToFileURL(path.join(dist, 'core', 'api', 'service.js')).href)});`,
+      `const exp = await import(${JSON.stringify(pathToFileURL(path.join(dist, 'core', 'export', 'index.js')).href)});`,
+      `if (typeof exp.exportPdf !== 'function' || typeof exp.exportReceiptPdf !== 'function') process.exit(3);`,
+    ].join('\n');
+    const r = recorded(['--input-type=module', '-e', script]);
+    expect(r.status).toBe(0);
+    expect(loads(r.modules, 'zod')).toBe(true);
+    for (const pkg of ['pdf-lib', 'pdfkit', 'fontkit']) expect(loads(r.modules, pkg), pkg).toBe(false);
+  });
+});
