@@ -21,6 +21,7 @@ export type PartName =
   | 'domain'
   | 'visible-text'
   | 'words'
+  | 'audit-words'
   | 'xml'
   | 'contract'
   | 'host'
@@ -113,6 +114,13 @@ export const PARTS: Readonly<Record<PartName, Part>> = {
     imports: [],
     packages: [],
   },
+  'audit-words': {
+    paths: ['core/store/audit-actions.ts', 'core/store/audit-words.ts'],
+    runsIn: 'anywhere',
+    purpose: "the audit log's action codes and their words (an entry is stored as code and parameters; said where shown: the UI, the CSV)",
+    imports: ['words'],
+    packages: [],
+  },
   contract: {
     paths: [
       'core/api/contract.ts',
@@ -146,7 +154,7 @@ export const PARTS: Readonly<Record<PartName, Part>> = {
     paths: ['renderer/src/'],
     runsIn: 'Chromium (sandboxed renderer or a browser)',
     purpose: 'the React UI; talks to the program through the contract only',
-    imports: ['contract', 'xsozial-view', 'errors', 'time', 'visible-text', 'domain', 'words'],
+    imports: ['contract', 'xsozial-view', 'errors', 'time', 'visible-text', 'domain', 'words', 'audit-words'],
     packages: RENDERER_PACKAGES,
   },
   preload: {
@@ -307,14 +315,14 @@ export const PARTS: Readonly<Record<PartName, Part>> = {
     paths: ['core/store/'],
     runsIn: 'the service, Node',
     purpose: 'the encrypted SQLite store and attachment files; knows nothing of OSCI',
-    imports: ['time', 'words', 'errors', 'visible-text'],
+    imports: ['time', 'words', 'audit-words', 'errors', 'visible-text'],
     packages: NODE,
   },
   'store-pg': {
     paths: ['core/store-pg/'],
     runsIn: 'the service, Node',
     purpose: 'the shared store on PostgreSQL (pg): the same async store interface as the SQLite store, contents sealed with the data key',
-    imports: ['store', 'errors', 'visible-text'],
+    imports: ['store', 'audit-words', 'errors', 'visible-text'],
     packages: NODE,
   },
   xsozial: {

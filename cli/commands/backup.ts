@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { BackupSummaryDto as BackupSummary } from '../../core/api/contract/ops.js';
+import { bytes as formatBytes } from '../../core/words/format.js';
 import { ExitCode } from '../exit-codes.js';
 import { configuredOfficeTime } from '../office-time.js';
 import { passwordFromEnv, printJson, runAction } from '../output.js';
@@ -21,7 +22,7 @@ interface CommonCli {
 }
 
 function summaryLines(s: BackupSummary): string {
-  return `  Nachrichten: ${s.messages}\n  Protokolleinträge: ${s.auditEntries}\n  Dateien: ${s.files} (${(s.bytes / 1024 / 1024).toFixed(1).replace('.', ',')} MB)\n`;
+  return `  Nachrichten: ${s.messages}\n  Protokolleinträge: ${s.auditEntries}\n  Dateien: ${s.files} (${formatBytes(s.bytes)})\n`;
 }
 
 export function register(program: Command): void {

@@ -12,7 +12,8 @@ import { formatPersonName } from '../../core/xsozial/person-names.js';
 import { roleWords } from '../../core/api/contract/coverage.js';
 import { PostfachError, toPostfachError } from '../../core/errors.js';
 import { clipText } from '../../core/text-bounds.js';
-import { wordsOf } from '../../core/domain/words/index.js';
+import { coverageSentence, inspectionSentence, signatureSentence, wordsOf } from '../../core/domain/words/index.js';
+import { unreadableWords } from '../../core/api/contract/unreadable.js';
 import { creationCheckWords, expiredSinceWords, isImplausible, JUDGED_AT_RECEIPT_WORDS, receivedInsteadWords } from '../../core/api/contract/legal-time.js';
 import type { OfficeTime } from '../../core/time/office-time.js';
 import { visibleText } from '../../core/visible-text.js';
@@ -218,8 +219,13 @@ function column(text: string, width: number, ellipsis = false): string {
 function applicantCell(item: MessageListItem): string {
   const name = item.applicantNames?.[0];
   const text = name !== undefined ? formatPersonName(name, true) : item.applicants[0];
-  if (text === undefined) return item.unreadableReason ? '(nicht lesbar)' : '—';
+  if (text === undefined) return item.unreadableKind !== null ? '(nicht lesbar)' : '—';
   return visibleText(clipText(text, 28)).normalize('NFC');
+}
+
+/** "nicht lesbar: …" in German words from the kind (contract/unreadable.ts); null when readable. */
+function unreadableText(item: MessageListItem): string | null {
+  return item.unreadableKind === null ? null : unreadableWords(item.unreadableKind).de;
 }
 
 function listLine(item: MessageListItem, office: OfficeTime): string {
@@ -235,7 +241,7 @@ function listLine(item: MessageListItem, office: OfficeTime): string {
     eingangNote(item, office, false),
     item.isTest ? 'TESTANTRAG' : '',
     item.unread ? 'ungelesen' : '',
-    item.unreadableReason ?? '',
+    unreadableText(item) ?? '',
     item.legalHold ? 'gesperrt' : '',
   ].filter(Boolean);
   return `${cells.join('  ')}${flags.length > 0 ? `  [${flags.join(', ')}]` : ''}\n`;
@@ -272,7 +278,8 @@ function registerList(program: Command): void {
           ...(opts.trash ? { folder: 'trash' as const } : {}),
         });
         // `applicant` (the first applicant, as the list sorts) beside the full `applicants`, for scripts
-        if (json) printJson(items.map(({ id, ...item }) => ({ id, applicant: item.applicants[0] ?? null, ...item })));
+        // `unreadableReason`: the German words of `unreadableKind`, as documented for scripts (README "list")
+        if (json) printJson(items.map(({ id, ...item }) => ({ id, applicant: item.applicants[0] ?? null, ...item, unreadableReason: unreadableText({ id, ...item }) })));
         else if (items.length === 0) process.stdout.write('Keine Nachrichten.\n');
         else {
           const office = await officeTimeOf(api);
@@ -323,6 +330,9 @@ function caseWorkLines(caseWork: Detail['caseWork'], l: (label: string, value: s
   if (caseWork.note !== null) l('Notiz', visibleText(caseWork.note, { lineBreaks: true }).replace(/\n/g, `\n${' '.repeat(30)}`));
 }
 
+/** `show` speaks German (the office's language), from the one words module (core/domain/words). */
+const DE = wordsOf('de');
+
 function detailText(d: Detail, office: OfficeTime): string {
   const time = (iso: string | null | undefined): string => office.stated(iso, { missing: '—' });
   const out: string[] = [];
@@ -331,10 +341,11 @@ function detailText(d: Detail, office: OfficeTime): string {
   // every value that came from the message or its certificates: hidden characters as visible tokens
   const v = (value: string) => visibleText(value);
   out.push(`Nachricht ${d.item.id}${d.item.isTest ? '  — TESTANTRAG: kein echter Antrag, nicht bearbeiten' : ''}`);
-  if (d.item.unreadableReason) out.push(`  ${d.item.unreadableReason}`);
-  else if (d.item.signatureStatus === 'unsigned') out.push(`  ${wordsOf('de').unsignedBanner}`);
+  const unreadable = unreadableText(d.item);
+  if (unreadable !== null) out.push(`  ${unreadable}`);
+  else if (d.item.signatureStatus === 'unsigned') out.push(`  ${DE.unsignedBanner}`);
   const extras = d.parts.filter((p) => p.coverage.role === 'extra').length;
-  if (extras > 0 && !d.item.unreadableReason) out.push(`  Achtung: ${extras} weitere(r) Teil(e) der Zustellung gehören nicht zum Antrag (siehe „Teile der Zustellung“).`);
+  if (extras > 0 && unreadable === null) out.push(`  Achtung: ${extras} weitere(r) Teil(e) der Zustellung gehören nicht zum Antrag (siehe „Teile der Zustellung“).`);
   out.push('', 'Laufzettel');
   l('Eingang (beim Intermediär)', time(d.laufzettel.eingang));
   const note = eingangNote({ ...d.item, creationCheck: d.laufzettel.creationCheck?.code ?? d.item.creationCheck }, office, true);
@@ -346,13 +357,13 @@ function detailText(d: Detail, office: OfficeTime): string {
   if (d.laufzettel.subject) l('Betreff', v(d.laufzettel.subject));
   l(
     'Absender',
-    `${d.laufzettel.sender ? v(d.laufzettel.sender.subject) : 'unbekannt'}${!d.item.unreadableReason && d.item.signatureStatus === 'unsigned' ? ' (laut Nachricht; keine Signatur des Absenders erfasst den Antrag)' : ''}`,
+    `${d.laufzettel.sender ? v(d.laufzettel.sender.subject) : 'unbekannt'}${unreadable === null && d.item.signatureStatus === 'unsigned' ? ' (laut Nachricht; keine Signatur des Absenders erfasst den Antrag)' : ''}`,
   );
   l('Empfänger', d.laufzettel.recipient ? v(d.laufzettel.recipient.subject) : 'unbekannt');
   caseWorkLines(d.caseWork, l, out);
   out.push('', 'Signaturen');
   for (const [index, s] of d.signatures.entries()) {
-    l(s.role === 'author' ? `Absender${s.container ? ` (${s.container})` : ''}` : 'Intermediär', s.words.de);
+    l(s.role === 'author' ? `Absender${s.container ? ` (${s.container})` : ''}` : 'Intermediär', signatureSentence(DE, s.result, s.certificate, s.revocation));
     if (s.role === 'author' && s.validityBasis === 'receipt') l('  Prüfzeitpunkt', JUDGED_AT_RECEIPT_WORDS.de);
     if (s.expiredSince) {
       const until = office.stated(s.expiredSince, { seconds: false });
@@ -363,12 +374,13 @@ function detailText(d: Detail, office: OfficeTime): string {
       const covered = d.parts.filter((p) => p.coverage.signatures.includes(index)).map((p) => (p.coverage.role === 'application' ? 'Antrag' : v(p.name)));
       l('  erfasst', covered.length > 0 ? covered.join(', ') : 'keinen gespeicherten Teil');
     }
-    for (const r of s.reasons) l('  Hinweis', r.de);
+    for (const r of s.reasons) l('  Hinweis', DE.signatureReason[r]);
     l('  technisch', v(s.technical));
   }
   if (d.inspections.length > 0) {
     out.push('', 'Prüfbericht des Intermediärs');
-    for (const i of d.inspections) l(column(v(clipText(i.subject, 60)), 60, true).trimEnd(), i.words.de);
+    for (const i of d.inspections)
+      l(column(i.subject === '' ? DE.inspectionSubjectUnknown : v(clipText(i.subject, 60)), 60, true).trimEnd(), inspectionSentence(DE, i.verdict, i.mathResult, i.offlineResult));
   }
   if (d.view) {
     out.push('', `Inhalt: ${v(clipText(d.view.benefit?.display ?? d.view.product ?? d.view.rootName, 300))}`);
@@ -397,7 +409,7 @@ function detailText(d: Detail, office: OfficeTime): string {
   }
   out.push('', 'Teile der Zustellung (was die Signatur des Absenders erfasst)');
   for (const p of d.parts) {
-    out.push(`  - ${roleWords(p.coverage.role).de}: ${v(p.name)} — ${p.coverage.words.de}`);
+    out.push(`  - ${roleWords(p.coverage.role).de}: ${v(p.name)} — ${coverageSentence(DE, p.coverage.status, p.coverage.role)}`);
     out.push(`    ${formatBytes(p.size)}, SHA-256 ${p.sha256}`);
   }
   out.push('', `Inhalt: ${formatBytes(d.content.size)}, SHA-256 ${d.content.sha256}`);

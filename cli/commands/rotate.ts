@@ -7,6 +7,8 @@
  *   postfach rotate --store DB                                      continue a begun rotation
  *   postfach rotate --store DB --status | --cancel
  */
+import { certificateWarningWords } from '../../core/domain/words/index.js';
+import { interruptionText, ROTATION_STEP_WORDS } from '../../core/api/contract/rotation-words.js';
 import type { Command } from 'commander';
 import type { CertificateSummary } from '../../core/api/contract/mailbox.js';
 import type { RotationStatusDto as RotationStatus } from '../../core/api/contract/ops.js';
@@ -23,7 +25,7 @@ function shortFingerprint(fingerprint: string): string {
 function certificateLines(label: string, c: CertificateSummary, office: OfficeTime): string[] {
   return [
     `  ${label} ${c.subject} (gültig bis ${office.date(c.validTo, { missing: c.validTo })}, SHA-256 ${c.fingerprintSha256})`,
-    ...c.warnings.map((w) => `            Hinweis: ${w.de}`),
+    ...c.warnings.map((w) => `            Hinweis: ${certificateWarningWords('de', w, (iso) => office.date(iso))}`),
   ];
 }
 
@@ -46,9 +48,10 @@ export function statusText(s: RotationStatus, office: OfficeTime = officeTime())
   if (s.current) lines.push(...certificateLines('in Kraft:', s.current, office));
   if (s.next) lines.push(...certificateLines('neu:     ', s.next, office));
   if (s.state !== 'none') {
-    for (const step of s.steps) lines.push(`  [${step.done ? 'x' : ' '}] ${step.title.de}: ${step.explanation.de}`);
+    for (const step of s.steps) lines.push(`  [${step.done ? 'x' : ' '}] ${ROTATION_STEP_WORDS[step.id].title.de}: ${ROTATION_STEP_WORDS[step.id].explanation.de}`);
     lines.push(`  für das alte Zertifikat abgerufen: ${s.fetched}`);
-    if (s.lastErrorText) lines.push(`  zuletzt unterbrochen: ${s.lastErrorText.de} Der Wechsel wird beim nächsten Aufruf fortgesetzt (technische Angabe: ${s.lastError}).`);
+    if (s.lastError)
+      lines.push(`  zuletzt unterbrochen: ${interruptionText(s.lastError).de} Der Wechsel wird beim nächsten Aufruf fortgesetzt (technische Angabe: ${s.lastError}).`);
   }
   for (const r of s.retired) lines.push(`  früheres Zertifikat (Schlüssel aufbewahrt): ${r.subject}, SHA-256 ${r.fingerprintSha256}`);
   return `${lines.join('\n')}\n`;

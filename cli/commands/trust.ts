@@ -10,6 +10,7 @@
  * CAs that IT sets by group policy or the machine file (`trustedCaFiles`) are listed as such and cannot be removed
  * here; while IT fixes the setting, add and remove are refused.
  */
+import { certificateWarningWords, wordsOf } from '../../core/domain/words/index.js';
 import type { Command } from 'commander';
 import type { MethodOutput } from '../../core/api/contract.js';
 import type { TrustedCaDto } from '../../core/api/contract/trust.js';
@@ -49,7 +50,7 @@ function caLines(ca: TrustedCaDto, office: OfficeTime): string {
     `  ${c.subject}`,
     `      SHA-256 ${c.fingerprintSha256}`,
     `      gültig ${day(c.validFrom)} – ${day(c.validTo)}; ${SOURCE_WORDS[ca.source]}${added}${ca.inForce ? '' : ' – gilt nicht, solange die IT die Liste vorgibt'}`,
-    ...c.warnings.map((w) => `      Hinweis: ${w.de}`),
+    ...c.warnings.map((w) => `      Hinweis: ${certificateWarningWords('de', w, (iso) => office.date(iso))}`),
   ];
   return `${lines.join('\n')}\n`;
 }
@@ -57,7 +58,7 @@ function caLines(ca: TrustedCaDto, office: OfficeTime): string {
 function listText(list: MethodOutput<'trust.list'>, office: OfficeTime): string {
   const head = 'Vertrauenswürdige Absender-CAs (Signaturen von Zertifikaten dieser CAs gelten als „vertrauenswürdig“):\n';
   const lock = list.locked ? `Die Liste ist ${list.lockReason?.de ?? 'von der IT festgelegt'}; sie kann hier nicht geändert werden.\n` : '';
-  if (list.cas.length === 0) return `${head}  keine – jede gültige Absender-Signatur zeigt „gültig, unbekannter Aussteller“.\n${lock}`;
+  if (list.cas.length === 0) return `${head}  keine – jede gültige Absender-Signatur zeigt „${wordsOf('de').signatureStatus['unknown-issuer']}“.\n${lock}`;
   return `${head}${list.cas.map((ca) => caLines(ca, office)).join('')}${lock}`;
 }
 

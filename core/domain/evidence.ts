@@ -43,7 +43,7 @@ export type SignatureNoteCode = (typeof SIGNATURE_NOTE_CODES)[number];
 
 /** What is said beside a signature result: a reason of the certificate's trust, or a note of the fetch. */
 export type SignatureReasonCode = TrustReasonCode | SignatureNoteCode;
-export const SIGNATURE_REASON_CODES: readonly SignatureReasonCode[] = [...TRUST_REASON_CODES, ...SIGNATURE_NOTE_CODES];
+export const SIGNATURE_REASON_CODES = [...TRUST_REASON_CODES, ...SIGNATURE_NOTE_CODES] as const satisfies readonly SignatureReasonCode[];
 
 /** The warnings of a certificate (core/pki/certificate-facts.ts), as codes with what their words need. */
 export const CERTIFICATE_WARNING_CODES = ['expired', 'not-yet-valid', 'expires-soon', 'wrong-key-usage', 'weak-key', 'weak-signature-algorithm'] as const;
@@ -99,7 +99,8 @@ export interface SignatureCheckFacts {
  * The intermediary's verdict on one certificate in its inspection report (its statement, not a proof):
  * valid, revoked, or not in order (with its raw results beside it).
  */
-export type InspectionVerdict = 'valid' | 'revoked' | 'not-in-order';
+export const INSPECTION_VERDICTS = ['valid', 'revoked', 'not-in-order'] as const;
+export type InspectionVerdict = (typeof INSPECTION_VERDICTS)[number];
 
 /** One entry of the intermediary's inspection report: its raw results as delivered (bounded), no words. */
 export interface InspectionFacts {

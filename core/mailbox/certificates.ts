@@ -1,22 +1,32 @@
 /**
  * Certificates as the evidence keeps them (facts and warning codes, no words: certificateFacts) and as the UI and
- * the command line show them now (with the warnings in words: certificateSummary, the contract's CertificateSummary).
+ * the command line show them now (certificateSummary, the contract's CertificateSummary: the same codes, each warning
+ * with the certificate's validity its words name).
  */
 import { X509Certificate } from 'node:crypto';
 import type { CertificateFacts, CertificateWarningFact } from '../domain/evidence.js';
-import { both } from '../domain/words/index.js';
 import { describeCertificate, type KeyRole } from '../pki/certificate-facts.js';
 import { clipText } from '../text-bounds.js';
-import { DEFAULT_OFFICE_TIME_ZONE, officeTime } from '../time/office-time.js';
 
-/** A certificate as shown now: the evidence's facts of it, with the warnings in words (German and English). */
+/**
+ * A certificate as shown now: the evidence's facts of it, each warning with the certificate's validity beside it (the
+ * dates its words name). No words: they are said where shown (core/domain/words `warningSentence`).
+ */
 export interface CertificateSummary extends Omit<CertificateFacts, 'warnings'> {
-  warnings: Array<{ code: string; de: string; en: string }>;
+  warnings: ShownWarning[];
+}
+
+export interface ShownWarning extends CertificateWarningFact {
+  readonly validFrom: string;
+  readonly validTo: string;
+  /** Of the separate signature certificate beside the cipher certificate (rotation). */
+  readonly signatureCertificate?: true;
 }
 
 interface Options {
   readonly at?: Date;
   readonly roles?: readonly KeyRole[];
+  /** The office zone of the caller (accepted for its callers; the summary carries no words, so no dates are formatted). */
   readonly timeZone?: string;
 }
 
@@ -37,17 +47,9 @@ function described(certificate: X509Certificate | Uint8Array, options: Options) 
   return { facts, base };
 }
 
-/** `timeZone`: the office zone the dates in the warnings are given in (default Europe/Berlin). */
 export function certificateSummary(certificate: X509Certificate | Uint8Array, options: Options = {}): CertificateSummary {
   const { facts, base } = described(certificate, options);
-  // the words of the domain (core/domain/words), with the certificate's days in the office zone: "03.05.2036" in
-  // German, "2036-05-03" in English
-  const office = officeTime(options.timeZone ?? DEFAULT_OFFICE_TIME_ZONE);
-  const days = {
-    de: { validFrom: office.date(facts.validFrom), validTo: office.date(facts.validTo) },
-    en: { validFrom: office.day(facts.validFrom) ?? '', validTo: office.day(facts.validTo) ?? '' },
-  };
-  return { ...base, warnings: warningFacts(facts).map((w) => ({ code: w.code, ...both((words, language) => words.certificateWarning({ ...w, ...days[language] })) })) };
+  return { ...base, warnings: warningFacts(facts).map((w) => ({ ...w, validFrom: facts.validFrom, validTo: facts.validTo })) };
 }
 
 function warningFacts(facts: ReturnType<typeof describeCertificate>): CertificateWarningFact[] {

@@ -28,7 +28,7 @@ import { coverageOf, inspectionsOf, signaturesOf } from './message-dto.js';
 import { partsOf, type DocumentRef, type StoredPart } from './message-detail.js';
 import { EXTRA_PARTS_FOLDER } from '../domain/coverage.js';
 import { inspectionVerdict, type InspectionFacts } from '../domain/evidence.js';
-import { coverageSentence, wordsOf } from '../domain/words/index.js';
+import { coverageSentence, inspectionSentence, wordsOf } from '../domain/words/index.js';
 import { subjectName } from '../osci/signature/cert-names.js';
 
 /** The formats of an export (the contract's `exportFormatSchema`). */
@@ -44,10 +44,9 @@ export interface ExportResult {
 /** The PDF and the receipt are German documents (the e-file's language): their words are the German ones. */
 const DE = wordsOf('de');
 
-/** The intermediary's verdict on an inspected certificate, in the PDF's words. */
+/** The intermediary's verdict on an inspected certificate, in the PDF's words (the same the UI and the CLI say). */
 function inspectionWords(i: InspectionFacts): string {
-  const verdict = inspectionVerdict(i);
-  return verdict === 'valid' ? DE.inspectionValid : verdict === 'revoked' ? DE.inspectionRevoked : DE.inspectionNotInOrder(i.mathResult ?? '?', i.offlineResult ?? '?');
+  return inspectionSentence(DE, inspectionVerdict(i), i.mathResult, i.offlineResult);
 }
 
 const notReadable = (): PostfachError =>

@@ -17,7 +17,6 @@ import {
   SIGNATURE_ROLES,
   type InspectionFacts,
   type SignatureCheckFacts,
-  type SignatureReasonCode,
   type SignatureStatus,
 } from '../domain/evidence.js';
 import { VALIDITY_BASES } from '../domain/legal-time.js';
@@ -66,7 +65,7 @@ export const storedCheckSchema = z.object({
   validityBasis: z.enum(VALIDITY_BASES).optional(),
   expiredSince: iso.optional(),
   revocation: z.enum(REVOCATIONS),
-  reasons: z.array(z.enum(SIGNATURE_REASON_CODES as [SignatureReasonCode, ...SignatureReasonCode[]])).max(20),
+  reasons: z.array(z.enum(SIGNATURE_REASON_CODES)).max(20),
   technical: z.string().max(4000),
 });
 

@@ -29,10 +29,9 @@ import { X509Certificate } from 'node:crypto';
 
 export type RotationStepId = 'import' | 'drain' | 'switch' | 'announce';
 
+/** A step of the rotation; its title and explanation are said where shown (core/api/contract/rotation-words.ts). */
 export interface RotationStep {
   readonly id: RotationStepId;
-  readonly title: UserText;
-  readonly explanation: UserText;
   readonly done: boolean;
 }
 
@@ -46,8 +45,6 @@ export interface RotationStatus {
   readonly fetched: number;
   /** Error kind of the last, unfinished drain (e.g. network); the step is repeated on resume. */
   readonly lastError: string | null;
-  /** What interrupted the last drain, in words (null with no `lastError`). */
-  readonly lastErrorText: UserText | null;
   readonly steps: readonly RotationStep[];
   /** Certificates retired by earlier rotations (their keys are kept for old content). */
   readonly retired: readonly CertificateSummary[];
@@ -60,67 +57,6 @@ export interface CompletedRotation {
   readonly at: string;
   /** The certificate the switch retired. */
   readonly retired: CertificateSummary;
-}
-
-const STEP_TEXTS: Record<RotationStepId, { title: UserText; explanation: UserText }> = {
-  import: {
-    title: { de: 'Neues Zertifikat einlesen', en: 'Import the new certificate' },
-    explanation: {
-      de: 'Die neue Schlüsseldatei (.p12) wird geprüft und verschlüsselt im Datenspeicher abgelegt. Das alte Zertifikat bleibt vorerst in Kraft.',
-      en: 'The new key file (.p12) is checked and kept encrypted in the data store. The old certificate stays in force for now.',
-    },
-  },
-  drain: {
-    title: { de: 'Altes Postfach leeren', en: 'Empty the old mailbox' },
-    explanation: {
-      de: 'Alles, was beim Intermediär noch für das alte Zertifikat bereitliegt, wird mit dem alten Schlüssel abgerufen. Bricht der Abruf ab, wird dieser Schritt beim nächsten Mal fortgesetzt; nichts wird doppelt gespeichert.',
-      en: 'Everything still waiting at the intermediary for the old certificate is fetched with the old key. If the fetch is interrupted, this step continues next time; nothing is stored twice.',
-    },
-  },
-  switch: {
-    title: { de: 'Auf das neue Zertifikat umschalten', en: 'Switch to the new certificate' },
-    explanation: {
-      de: 'Das neue Zertifikat wird zum Postfachschlüssel. Der alte Schlüssel bleibt verschlüsselt im Datenspeicher, damit Inhalte, die noch für das alte Zertifikat verschlüsselt sind, lesbar bleiben.',
-      en: 'The new certificate becomes the mailbox key. The old key stays encrypted in the data store, so that content still encrypted for the old certificate remains readable.',
-    },
-  },
-  announce: {
-    title: { de: 'Neues Zertifikat bekannt geben', en: 'Announce the new certificate' },
-    explanation: {
-      de: 'Außerhalb des Programms: Das neue Zertifikat muss im DVDV (über die zuständige Pflegestelle) und beim Betreiber des Intermediärs hinterlegt sein, damit Absender dafür verschlüsseln.',
-      en: 'Outside the program: the new certificate must be registered in the DVDV (through the responsible registration office) and with the intermediary’s operator, so that senders encrypt for it.',
-    },
-  },
-};
-
-/** What interrupted a drain, by the error kind the fetch reported (or its outcome), in plain words. */
-const INTERRUPTIONS: Readonly<Record<string, UserText>> = {
-  cancelled: { de: 'Der Abruf wurde abgebrochen.', en: 'The fetch was cancelled.' },
-  failed: { de: 'Der Abruf ist fehlgeschlagen.', en: 'The fetch failed.' },
-  network: { de: 'Der Intermediär war nicht erreichbar.', en: 'The intermediary could not be reached.' },
-  'http-status': { de: 'Der Intermediär war gestört (HTTP-Fehler).', en: 'The intermediary was disrupted (HTTP error).' },
-  fault: { de: 'Der Intermediär hat die Anfrage abgelehnt.', en: 'The intermediary refused the request.' },
-  'osci-error': { de: 'Der Intermediär hat einen Fehler gemeldet.', en: 'The intermediary reported an error.' },
-  'dialog-mismatch': { de: 'Die Verbindung zum Intermediär wurde unterbrochen.', en: 'The connection to the intermediary was interrupted.' },
-  'dialog-closed': { de: 'Die Verbindung zum Intermediär wurde unterbrochen.', en: 'The connection to the intermediary was interrupted.' },
-  'signer-untrusted': { de: 'Die Antwort war nicht vom eingestellten Intermediär signiert.', en: 'The answer was not signed by the configured intermediary.' },
-  'transport-decryption': {
-    de: 'Die Antwort des Intermediärs konnte mit dem alten Schlüssel nicht entschlüsselt werden.',
-    en: 'The intermediary’s answer could not be decrypted with the old key.',
-  },
-  'no-matching-key': { de: 'Der alte Schlüssel passt nicht zur Antwort des Intermediärs.', en: 'The old key does not fit the intermediary’s answer.' },
-  'proxy-auth': { de: 'Der Proxy hat die Anmeldung abgelehnt.', en: 'The proxy refused the sign-in.' },
-  'tls-untrusted': { de: 'Dem Serverzertifikat des Intermediärs wird nicht vertraut.', en: 'The intermediary’s server certificate is not trusted.' },
-  'tls-expired': { de: 'Das Serverzertifikat des Intermediärs ist abgelaufen.', en: 'The intermediary’s server certificate has expired.' },
-  'tls-wrong-host': { de: 'Das Serverzertifikat passt nicht zur Adresse des Intermediärs.', en: 'The server certificate does not match the intermediary’s address.' },
-  'store-full': { de: 'Der Speicherplatz war erschöpft.', en: 'The disk space was used up.' },
-  'store-busy': { de: 'Der Datenspeicher war von einem anderen Programm belegt.', en: 'The data store was in use by another program.' },
-  'fetch-running': { de: 'Es lief gerade ein anderer Abruf.', en: 'Another fetch was running.' },
-};
-
-/** The words for an interruption's error kind; an unknown kind is named as a technical detail. */
-export function interruptionText(kind: string): UserText {
-  return INTERRUPTIONS[kind] ?? { de: `Ein Fehler ist aufgetreten (technische Angabe: ${kind}).`, en: `An error occurred (technical detail: ${kind}).` };
 }
 
 function rotationError(kind: ErrorKind, text: UserText, detail: string): PostfachError {
@@ -136,8 +72,10 @@ function keySummary(keys: { cipherCertificate: Buffer; signatureCertificate: Buf
   const summary = certificateSummary(keys.cipherCertificate, { at, roles: separate ? ['cipher'] : ['cipher', 'signature'] });
   if (!separate || keys.signatureCertificate === null) return summary;
   const signature = certificateSummary(keys.signatureCertificate, { at, roles: ['signature'] });
-  const seen = new Set(summary.warnings.map((w) => w.de));
-  const extra = signature.warnings.filter((w) => !seen.has(w.de)).map((w) => ({ ...w, de: `Signaturzertifikat: ${w.de}`, en: `Signature certificate: ${w.en}` }));
+  // a warning the cipher certificate already gives in the same words (same code and facts, same dates) is said once
+  const key = (w: CertificateSummary['warnings'][number]): string => JSON.stringify({ ...w, signatureCertificate: undefined });
+  const seen = new Set(summary.warnings.map(key));
+  const extra = signature.warnings.filter((w) => !seen.has(key(w))).map((w) => ({ ...w, signatureCertificate: true as const }));
   return { ...summary, warnings: [...summary.warnings, ...extra] };
 }
 
@@ -156,8 +94,7 @@ export function rotationStatus(store: PostfachStore, now = new Date()): Rotation
     startedAt: rotation?.startedAt ?? null,
     fetched: rotation?.fetched ?? 0,
     lastError: rotation?.lastError ?? null,
-    lastErrorText: rotation?.lastError ? interruptionText(rotation.lastError) : null,
-    steps: (['import', 'drain', 'switch', 'announce'] as const).map((id, i) => ({ id, ...STEP_TEXTS[id], done: state !== 'none' && i < reached })),
+    steps: (['import', 'drain', 'switch', 'announce'] as const).map((id, i) => ({ id, done: state !== 'none' && i < reached })),
     retired: retired.map((k) => certificateSummary(k.cipherCertificate, { at: now })),
     lastCompleted: last ? { at: last.retiredAt, retired: certificateSummary(last.cipherCertificate, { at: now }) } : null,
   };

@@ -7,7 +7,7 @@ import type { Readable } from 'node:stream';
 import type { AuditEntry, AuditQuery, AuditVerification } from './audit-log.js';
 import type { CaseWork, CaseWorkPatch } from './case-work.js';
 import type { InboxStep } from './shared-inbox.js';
-import type { MailboxRetentionResult, MailboxStore } from './mailbox-store.js';
+import type { MailboxRetentionResult } from './mailbox-store.js';
 import type { CodeListSaveResult, NewCodeList, StoredCodeList } from './code-lists.js';
 import type { MailboxIdentityRecord } from './mailbox-identity.js';
 import { assertNoServiceElsewhere } from './serve-lock.js';

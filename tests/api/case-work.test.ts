@@ -13,6 +13,7 @@ import { createApiClient } from '../../core/api/client.js';
 import type { ServiceHost } from '../../core/api/service-host.js';
 import { startWorkerService } from '../../core/api/worker-service.js';
 import { createFixtureStore, FIXTURE_PASSWORD } from '../ui/helpers/fixture-store.js';
+import { auditWords } from '../../core/store/audit-words.js';
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'postfach-case-work-'));
 const dbPath = path.join(dataDir, 'postfach.db');
@@ -48,7 +49,7 @@ describe('case work through the contract', () => {
     expect((await api.call('messages.list', { followUp: true })).items.map((i) => i.id)).toEqual([2]);
     expect((await api.call('messages.counts', {})).followUp).toBe(1);
     expect((await api.call('messages.list', { search: 'kontoausz' })).items.map((i) => i.id)).toEqual([2]);
-    const actions = (await api.call('audit.list', { deliveryId: 2 })).entries.map((e) => [e.action, e.words.de]);
+    const actions = (await api.call('audit.list', { deliveryId: 2 })).entries.map((e) => [e.action, auditWords(e.action, e.detail).de]);
     expect(actions).toEqual(
       expect.arrayContaining([
         ['aktenzeichen-changed', 'Aktenzeichen geändert (11 Zeichen)'],

@@ -1,7 +1,7 @@
 /**
- * The one mapping of the evidence's codes to the contract (core/api/handlers/evidence-dto.ts) with the words of
- * core/domain/words: every code has words in both languages, the sentences are those the store used to hold, and
- * what comes out passes the contract's schemas.
+ * The one mapping of the evidence's codes to the contract (core/api/handlers/evidence-dto.ts): codes and facts, no
+ * words; the words of core/domain/words said from them are the sentences the store used to hold; every code has
+ * words in both languages, and what comes out passes the contract's schemas.
  */
 import { describe, expect, it } from 'vitest';
 import { inspectionDto, partCoverageDto, signatureCheckDto } from '../../core/api/handlers/evidence-dto.js';
@@ -9,7 +9,8 @@ import { messageDetailSchema } from '../../core/api/contract/mailbox.js';
 import { COVERAGE_STATUSES, PART_ROLES } from '../../core/domain/coverage.js';
 import { CERTIFICATE_TRUSTS, SIGNATURE_REASON_CODES, SIGNATURE_RESULTS, SIGNATURE_STATUSES } from '../../core/domain/evidence.js';
 import { CREATION_CHECK_CODES } from '../../core/domain/legal-time.js';
-import { WORDS } from '../../core/domain/words/index.js';
+import { certificateWarningWords, coverageSentence, inspectionSentence, signatureSentence, WORDS } from '../../core/domain/words/index.js';
+import { officeTime } from '../../core/time/office-time.js';
 
 const signatureSchema = messageDetailSchema.shape.signatures.element;
 
@@ -49,21 +50,27 @@ describe('evidence words and the mapping to the contract', () => {
       reasons: ['issuer-not-found'],
       technical: 'rsa-sha256; 1 references',
     });
-    expect(dto.words).toEqual({
-      de: 'Signatur ungültig – Inhalt nicht verwenden; Zertifikat von unbekanntem Aussteller; Sperrstatus nicht geprüft',
-      en: 'signature invalid – do not use the content; certificate from an unknown issuer; revocation status not checked',
-    });
-    expect(dto.reasons).toEqual([
-      { de: 'Der Aussteller ist keine als vertrauenswürdig eingerichtete Zertifizierungsstelle.', en: 'The issuer is not a certification authority configured as trusted.' },
-    ]);
-    // the office's day: 23:30 UTC on 31 December is 1 January in Berlin
-    expect(dto.signer?.warnings).toEqual([
-      { code: 'expired', de: 'Das Zertifikat ist abgelaufen (gültig bis 01.01.2027).', en: 'The certificate has expired (valid until 2027-01-01).' },
-    ]);
+    // codes and facts only: the words are said where shown, from the one words module per language
+    expect(dto.reasons).toEqual(['issuer-not-found']);
+    expect(dto.signer?.warnings).toEqual([{ code: 'expired', days: 3, validFrom: '2026-01-01T00:00:00.000Z', validTo: '2026-12-31T23:30:00.000Z' }]);
     expect(signatureSchema.parse(dto)).toEqual(dto);
-    expect(inspectionDto({ subject: '', mathResult: 'ok', onlineResult: 'revoked' })).toMatchObject({ subject: 'unbekannt', words: { de: 'laut Intermediär gesperrt' } });
-    expect(partCoverageDto({ role: 'extra', status: 'signed', signatures: [1], container: null, contentId: null }).words.de).toBe(
-      'signiert, gehört aber nicht zum angezeigten Antrag (andere Signatur)',
+    expect(signatureSentence(WORDS.de, dto.result, dto.certificate, dto.revocation)).toBe(
+      'Signatur ungültig – Inhalt nicht verwenden; Zertifikat von unbekanntem Aussteller; Sperrstatus nicht geprüft',
     );
+    expect(signatureSentence(WORDS.en, dto.result, dto.certificate, dto.revocation)).toBe(
+      'signature invalid – do not use the content; certificate from an unknown issuer; revocation status not checked',
+    );
+    expect(WORDS.de.signatureReason[dto.reasons[0]!]).toBe('Der Aussteller ist keine als vertrauenswürdig eingerichtete Zertifizierungsstelle.');
+    // the office's day: 23:30 UTC on 31 December is 1 January in Berlin
+    const office = officeTime('Europe/Berlin');
+    const warning = dto.signer!.warnings[0]!;
+    expect(certificateWarningWords('de', warning, (iso) => office.date(iso))).toBe('Das Zertifikat ist abgelaufen (gültig bis 01.01.2027).');
+    expect(certificateWarningWords('en', warning, (iso) => office.day(iso) ?? '')).toBe('The certificate has expired (valid until 2027-01-01).');
+    const inspection = inspectionDto({ subject: '', mathResult: 'ok', onlineResult: 'revoked' });
+    expect(inspection).toEqual({ subject: '', mathResult: 'ok', onlineResult: 'revoked', verdict: 'revoked' });
+    expect(inspectionSentence(WORDS.de, inspection.verdict, inspection.mathResult, inspection.offlineResult)).toBe('laut Intermediär gesperrt');
+    const coverage = partCoverageDto({ role: 'extra', status: 'signed', signatures: [1], container: null, contentId: null });
+    expect(coverage).toEqual({ role: 'extra', status: 'signed', signatures: [1], container: null, contentId: null });
+    expect(coverageSentence(WORDS.de, coverage.status, coverage.role)).toBe('signiert, gehört aber nicht zum angezeigten Antrag (andere Signatur)');
   });
 });

@@ -87,7 +87,7 @@ describe('open a document in the system program (the shell side, without Electro
     const folders = readdirSync(temp).length;
     const refused = await openDocumentExternally({ id: 1, document: ref, acceptActive: false }, deps);
     expect(refused.opened).toBe(false);
-    expect(refused.findings).toEqual([{ code: 'executable', words: { de: 'ausführbares Programm', en: 'executable program' } }]);
+    expect(refused.findings).toEqual([{ code: 'executable' }]);
     expect(opened.length).toBe(count);
     expect(readdirSync(temp).length).toBe(folders);
     // accepted: the copy is the .bin the export writes (never .exe), with the program's bytes

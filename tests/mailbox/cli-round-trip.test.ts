@@ -132,7 +132,8 @@ describe('postfach fetch, list, show, export (real processes)', () => {
     }
     const human = await postfach(['list', '--store', dbPath], env());
     expect(human.stdout).toContain('20 Nachricht(en)');
-    expect(human.stdout).toContain('gültig, vertrauenswürdig');
+    // the list's signature column in the catalog's words (core/domain/words), as the UI's reading pane says it
+    expect(human.stdout).toContain('Signatur gültig, Zertifikat vertrauenswürdig');
   }, 120_000);
 
   it('show --raw (by store id and by OSCI message id) and export --xml give the delivered content byte for byte', async () => {

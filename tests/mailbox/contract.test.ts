@@ -17,6 +17,8 @@ import { testPkiFiles } from '../../core/pki/test-pki.js';
 import type { KeyProtector } from '../../core/store/index.js';
 import type { RunningIntermediary, SentApplication } from '../../intermediary/index.js';
 import { pkiPassword, send, sharedPki, startTestIntermediary, tempDir } from './helpers.js';
+import { signatureSentence, wordsOf } from '../../core/domain/words/index.js';
+import { auditWords } from '../../core/store/audit-words.js';
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
@@ -147,7 +149,7 @@ describe('fetch and messages', () => {
     expect(detail.laufzettel.sender?.subject).toContain('Sozialplattform');
     const author = detail.signatures.find((s) => s.role === 'author')!;
     expect(author).toMatchObject({ result: 'valid', certificate: 'trusted', revocation: 'not-checked' });
-    expect(author.words.de).toBe('Signatur gültig; Zertifikat vertrauenswürdig; Sperrstatus nicht geprüft');
+    expect(signatureSentence(wordsOf('de'), author.result, author.certificate, author.revocation)).toBe('Signatur gültig; Zertifikat vertrauenswürdig; Sperrstatus nicht geprüft');
     expect(detail.signatures.find((s) => s.role === 'intermediary')).toMatchObject({ result: 'valid', certificate: 'trusted' });
     expect(detail.inspections.length).toBeGreaterThan(0);
     expect(detail.view?.kind).toBe('xsozial-application');
@@ -159,7 +161,7 @@ describe('fetch and messages', () => {
     expect(byMessageId.item.id).toBe(id);
     const audit = await api.call('audit.list', { deliveryId: id });
     expect(audit.entries.map((e) => e.action)).toEqual(['fetched', 'opened', 'opened']);
-    expect(audit.entries[1]!.words).toEqual({ de: 'Geöffnet', en: 'Opened' });
+    expect(auditWords(audit.entries[1]!.action, audit.entries[1]!.detail)).toEqual({ de: 'Geöffnet', en: 'Opened' });
   });
 
   it('hands out documents and the content in bounded chunks that add up to the exact bytes', async () => {

@@ -35,6 +35,9 @@ import {
   sha256,
   swapAttachment,
 } from './hostile.js';
+import { coverageSentence, wordsOf } from '../../core/domain/words/index.js';
+import type { SignatureStatus } from '../../core/domain/evidence.js';
+import { unreadableWords } from '../../core/api/contract/unreadable.js';
 
 type Variant = 'control' | 'forged-in-front' | 'forged-after' | 'uncovered-content' | 'duplicate' | 'swapped-attachment' | 'unsigned' | 'two-signed';
 
@@ -160,7 +163,8 @@ describe('a hostile intermediary or sender: every part stored and shown as what 
       expect(two).toMatchObject({ unreadableKind: 'content-ambiguous', signatureStatus: 'not-checkable', applicants: [] });
       // the store keeps the kind; the list says it in words
       expect(two.unreadableReason).toBe('content-ambiguous');
-      expect(listItemDto(two).unreadableReason).toBe('nicht lesbar: Zustellung enthält mehrere verschiedene Anträge, keiner ist eindeutig der signierte');
+      expect(listItemDto(two).unreadableKind).toBe('content-ambiguous');
+      expect(unreadableWords(listItemDto(two).unreadableKind!).de).toBe('nicht lesbar: Zustellung enthält mehrere verschiedene Anträge, keiner ist eindeutig der signierte');
       expect(parts('two-signed')).toEqual(['received:as-received', 'extra:signed', 'extra:signed', 'extra:signed']);
       expect(two.attachments.map((a) => a.sha256)).toEqual(expect.arrayContaining([sent.get('two-signed')!.content, forgedSha]));
     } finally {
@@ -171,7 +175,14 @@ describe('a hostile intermediary or sender: every part stored and shown as what 
   it('lists each with the status of the signature covering the application shown', async () => {
     const run = await postfach(['list', '--store', dbPath, '--json'], env());
     expect(run.status, run.stderr).toBe(0);
-    const items = JSON.parse(run.stdout) as Array<{ messageId: string; applicant: string | null; signatureStatus: string; unreadableKind: string | null }>;
+    const items = JSON.parse(run.stdout) as Array<{
+      id: number;
+      messageId: string;
+      applicant: string | null;
+      signatureStatus: string;
+      unreadableKind: string | null;
+      unreadableReason: string | null;
+    }>;
     const item = (v: Variant) => items.find((i) => i.messageId === sent.get(v)!.messageId)!;
     for (const v of ['forged-in-front', 'forged-after', 'uncovered-content', 'duplicate', 'swapped-attachment'] as const) {
       expect(item(v).signatureStatus, v).toBe('trusted');
@@ -179,11 +190,19 @@ describe('a hostile intermediary or sender: every part stored and shown as what 
     }
     expect(item('unsigned')).toMatchObject({ applicant: forged.applicant, signatureStatus: 'unsigned' });
     expect(item('two-signed')).toMatchObject({ applicant: null, signatureStatus: 'not-checkable', unreadableKind: 'content-ambiguous' });
+    // list --json keeps the documented German words of the kind beside it (README "list"), said by the CLI
+    expect(item('two-signed').unreadableReason).toBe(unreadableWords('content-ambiguous').de);
+    expect(item('unsigned').unreadableReason).toBeNull();
     // the forged applicant is never listed as trusted
     expect(items.filter((i) => i.applicant === forged.applicant && i.signatureStatus === 'trusted')).toEqual([]);
     const text = await postfach(['list', '--store', dbPath], env());
     const line = text.stdout.split('\n').find((l) => l.includes(forged.listed))!;
     expect(line).toContain('nicht signiert');
+    // every status listed in the catalog's words (core/domain/words), the reading pane's
+    for (const i of items.filter((x) => x.unreadableKind === null)) {
+      const row = text.stdout.split('\n').find((l) => l.trimStart().startsWith(`${i.id} `))!;
+      expect(row, i.messageId).toContain(wordsOf('de').signatureStatus[i.signatureStatus as SignatureStatus]);
+    }
   }, 480_000);
 
   it('shows each through the contract: parts, what each signature covers, the raw content chosen by the rule', async () => {
@@ -193,16 +212,18 @@ describe('a hostile intermediary or sender: every part stored and shown as what 
     expect(forgedIn.signatures[author]).toMatchObject({ result: 'valid', certificate: 'trusted' });
     // the signature's result is attached only to what it covers: the application and its attachment
     expect(forgedIn.parts.filter((p) => p.coverage.signatures.includes(author)).map((p) => p.coverage.role)).toEqual(['application', 'attachment']);
-    expect(forgedIn.parts[1]!.coverage).toMatchObject({ signatures: [], words: { de: 'nicht signiert', en: 'not signed' } });
+    expect(forgedIn.parts[1]!.coverage).toMatchObject({ signatures: [], status: 'unsigned' });
+    expect(coverageSentence(wordsOf('de'), forgedIn.parts[1]!.coverage.status, forgedIn.parts[1]!.coverage.role)).toBe('nicht signiert');
     expect(forgedIn.documents.find((d) => d.ref.source === 'attachment' && d.sha256 === sha256(forged.bytes))?.coverage?.status).toBe('unsigned');
 
     const swapped = await detail('swapped-attachment');
     expect(swapped.view).not.toBeNull();
     const slot = swapped.parts.find((p) => p.coverage.role === 'attachment')!;
-    expect(slot.coverage.words.de).toMatch(/^fremd verschlüsselt/);
+    expect(coverageSentence(wordsOf('de'), slot.coverage.status, slot.coverage.role)).toMatch(/^fremd verschlüsselt/);
     const check = swapped.signatures.find((s) => s.role === 'author')!;
     expect(check.result).toBe('valid');
-    expect(check.reasons.map((r) => r.de).join(' ')).toContain('Anlage passt nicht zu dieser Signatur');
+    expect(check.reasons).toContain('attachment-not-covered');
+    expect(check.reasons.map((r) => wordsOf('de').signatureReason[r]).join(' ')).toContain('Anlage passt nicht zu dieser Signatur');
 
     const unsigned = await detail('unsigned');
     expect(unsigned.item.signatureStatus).toBe('unsigned');
@@ -221,7 +242,8 @@ describe('a hostile intermediary or sender: every part stored and shown as what 
     }
     // German text: the banner, the parts, what the signature covers
     const text = (await postfach(['show', String(await idOf('unsigned')), '--store', dbPath], env())).stdout;
-    expect(text).toContain('NICHT SIGNIERT');
+    // the one wording of the banner (core/domain/words): the same sentence the reading pane and the PDF show
+    expect(text).toContain(wordsOf('de').unsignedBanner);
     expect(text).toContain('- Antrag: Antrag (XML) — nicht signiert');
     const front = (await postfach(['show', String(await idOf('forged-in-front')), '--store', dbPath], env())).stdout;
     expect(front).toContain('Achtung: 1 weitere(r) Teil(e) der Zustellung gehören nicht zum Antrag');
@@ -259,7 +281,7 @@ describe('a hostile intermediary or sender: every part stored and shown as what 
       for (const t of [laufzettel, receiptText]) {
         expect(t, v).toContain('Teile der Zustellung');
         if (v === 'unsigned') {
-          expect(t).toContain('NICHT SIGNIERT');
+          expect(t.replace(/\s+/g, ' ')).toContain(wordsOf('de').unsignedBanner);
           expect(t).toContain('Der Antrag ist von keiner Signatur des Absenders erfasst');
           // the sender's certificate is what the message names, not what a signature proves
           expect(t.replace(/\s+/g, ' ')).toContain('(laut Nachricht; keine Signatur des Absenders erfasst den Antrag)');

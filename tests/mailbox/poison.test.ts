@@ -113,8 +113,8 @@ describe('poison deliveries never block the mailbox', () => {
             // the store keeps the kind, a code; the words are said from it where shown
             expect(record.unreadableReason).toBe(stableKinds[kind]);
             expect(record.unreadableKind).toBe(stableKinds[kind]);
-            expect(listItemDto(record)).toMatchObject({ unreadableReason: unreadableWords(stableKinds[kind]!).de, unreadableKind: stableKinds[kind] });
-            expect(listItemDto(record).unreadableReason).toMatch(reasons[kind]!);
+            expect(listItemDto(record)).toMatchObject({ unreadableKind: stableKinds[kind] });
+            expect(unreadableWords(listItemDto(record).unreadableKind!).de).toMatch(reasons[kind]!);
             expect(unreadableWords(stableKinds[kind]!).en).toMatch(/^not readable: [a-z]/);
             expect(record.applicants).toEqual([]);
             const stored = await store.readContent(id);

@@ -23,6 +23,7 @@ import { testPkiFiles } from '../../core/pki/test-pki.js';
 import { PostfachStore } from '../../core/store/index.js';
 import type { RunningIntermediary } from '../../intermediary/index.js';
 import { pkiPassword, send, sharedPki, startTestIntermediary, tempDir } from './helpers.js';
+import { signatureSentence, wordsOf } from '../../core/domain/words/index.js';
 
 const root = tempDir('postfach-trusted-cas-');
 const dataDir = path.join(root, 'daten');
@@ -106,7 +107,9 @@ describe('the office’s trusted sender CAs', () => {
     expect(await statuses()).toEqual(['unknown-issuer', 'unknown-issuer']);
     const author = await authorOf(1);
     expect(author).toMatchObject({ result: 'valid', certificate: 'unknown-issuer' });
-    expect(author.words.de).toBe('Signatur gültig; Zertifikat von unbekanntem Aussteller; Sperrstatus nicht geprüft');
+    expect(signatureSentence(wordsOf('de'), author.result, author.certificate, author.revocation)).toBe(
+      'Signatur gültig; Zertifikat von unbekanntem Aussteller; Sperrstatus nicht geprüft',
+    );
     untrustedAtFetch = author;
     expect(await api.call('trust.list', {})).toEqual({ cas: [], locked: false });
   });
@@ -131,7 +134,7 @@ describe('the office’s trusted sender CAs', () => {
     expect(await statuses()).toEqual(['trusted', 'trusted']);
     const author = await authorOf(1);
     expect(author).toMatchObject({ result: 'valid', certificate: 'trusted', reasons: [] });
-    expect(author.words.de).toBe('Signatur gültig; Zertifikat vertrauenswürdig; Sperrstatus nicht geprüft');
+    expect(signatureSentence(wordsOf('de'), author.result, author.certificate, author.revocation)).toBe('Signatur gültig; Zertifikat vertrauenswürdig; Sperrstatus nicht geprüft');
     // the identity the UI shows names it too
     expect((await api.call('identity.get', {})).identity?.trustedCas.map((c) => c.fingerprintSha256)).toEqual([ca.fingerprint256]);
     // the change, then the judgement of the stored messages with its count
@@ -157,7 +160,9 @@ describe('the office’s trusted sender CAs', () => {
     expect(await statuses()).toEqual(['unknown-issuer', 'unknown-issuer', 'unknown-issuer']);
     // exactly as the fetch had judged it without the CA (the chain ends at the CA from the mailbox's key file)
     expect(await authorOf(1)).toEqual(untrustedAtFetch);
-    expect((await authorOf(3)).reasons.map((r) => r.de)).toEqual(['Die Kette endet bei einer Zertifizierungsstelle, die nicht als vertrauenswürdig eingerichtet ist.']);
+    expect((await authorOf(3)).reasons.map((r) => wordsOf('de').signatureReason[r])).toEqual([
+      'Die Kette endet bei einer Zertifizierungsstelle, die nicht als vertrauenswürdig eingerichtet ist.',
+    ]);
     const audit = (await api.call('audit.list', {})).entries.filter((e) => e.action.startsWith('trust')).slice(-2);
     expect(audit.map((e) => [e.action, e.detail])).toEqual([
       ['trusted-ca-removed', `{"v":1,"sha256":"${fingerprintHex(ca)}"}`],

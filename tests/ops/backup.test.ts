@@ -186,7 +186,7 @@ describe('backup round trip', () => {
     expect(verified.stdout).toMatch(/^Sicherung in Ordnung/);
     expect(verified.stdout).toContain('Nachrichten: 4');
     // sizes the German way (decimal comma)
-    expect(verified.stdout).toMatch(/ {2}Dateien: \d+ \(\d+,\d MB\)\n/);
+    expect(verified.stdout).toMatch(/ {2}Dateien: \d+ \(\d+(,\d)? (Byte|KB|MB|GB)\)\n/);
     const target = path.join(root, 'cli-ziel', 'postfach.db');
     const restored = await postfach(['backup', 'restore', file, '--store', target], env);
     expect(restored.status, restored.stderr).toBe(0);

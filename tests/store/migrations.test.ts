@@ -9,6 +9,9 @@ import { describe, expect, it } from 'vitest';
 import { coverageJson, coverageOf, inspectionsOf, signaturesOf } from '../../core/mailbox/message-dto.js';
 import { inspectionDto, listItemDto, partCoverageDto, signatureCheckDto } from '../../core/api/handlers/evidence-dto.js';
 import { receiptFacts } from '../../core/mailbox/export.js';
+import { unreadableWords } from '../../core/api/contract/unreadable.js';
+import { both, certificateWarningWords, coverageSentence, inspectionSentence, signatureSentence, wordsOf } from '../../core/domain/words/index.js';
+import { officeTime } from '../../core/time/office-time.js';
 import { appendAudit } from '../../core/store/audit-log.js';
 import { writeBlob, nodeBlobFileIo, newBlobId } from '../../core/store/blob-files.js';
 import { openEncryptedDatabase, type Db } from '../../core/store/database.js';
@@ -232,12 +235,9 @@ describe('migrations', () => {
       for (const id of [1, 2]) expect(store.getDelivery(id).content.coverage).toEqual(before);
       expect(store.getDelivery(1).attachments.map((a) => a.coverage)).toEqual([before]);
       // read back as "not known": no role, no signatures, words that say so
-      expect(partCoverageDto(coverageOf(store.getDelivery(1).content.coverage))).toMatchObject({
-        role: null,
-        status: 'before-coverage',
-        signatures: [],
-        words: { de: expect.stringContaining('unbekannt') },
-      });
+      const notKnown = partCoverageDto(coverageOf(store.getDelivery(1).content.coverage));
+      expect(notKnown).toMatchObject({ role: null, status: 'before-coverage', signatures: [] });
+      expect(coverageSentence(wordsOf('de'), notKnown.status, notKnown.role)).toContain('unbekannt');
       // what the receipt says of such a row: every part listed as not known, no signature claims to cover anything
       const facts = receiptFacts(store.getDelivery(1));
       expect(facts.parts?.map((p) => p.status)).toEqual([
@@ -377,7 +377,19 @@ describe('migrations', () => {
     try {
       // the words shown are exactly those version 12 stored (same office zone), now said from the codes: the fetch's
       // own result, and the result judged again (which the store hands out where there is one)
-      const said = (value: unknown) => signaturesOf({ signatureResult: value as never }, new Date('2026-12-01T00:00:00Z')).map((c) => signatureCheckDto(c, 'Europe/Berlin'));
+      // (the contract carries the codes; said here as the UI and the CLI say them, from core/domain/words)
+      const office = officeTime('Europe/Berlin');
+      const days = { de: (iso: string) => office.date(iso), en: (iso: string) => office.day(iso) ?? '' };
+      const said = (value: unknown) =>
+        signaturesOf({ signatureResult: value as never }, new Date('2026-12-01T00:00:00Z'))
+          .map((c) => signatureCheckDto(c))
+          .map((c) => ({
+            words: both((w) => signatureSentence(w, c.result, c.certificate, c.revocation)),
+            reasons: c.reasons.map((r) => both((w) => w.signatureReason[r])),
+            signer: c.signer && {
+              warnings: c.signer.warnings.map((x) => ({ code: x.code, de: certificateWarningWords('de', x, days.de), en: certificateWarningWords('en', x, days.en) })),
+            },
+          }));
       const raw11 = await rawDatabase(dbPath);
       const own = JSON.parse((raw11.db.prepare('SELECT signature_result AS v FROM delivery_details WHERE delivery_id = 1').get() as { v: string }).v) as unknown;
       raw11.db.close();
@@ -393,12 +405,10 @@ describe('migrations', () => {
       expect(
         inspectionsOf(fresh)
           .map(inspectionDto)
-          .map((i) => [i.subject, i.words]),
+          .map((i) => [i.subject === '' ? wordsOf('de').inspectionSubjectUnknown : i.subject, both((w) => inspectionSentence(w, i.verdict, i.mathResult, i.offlineResult))]),
       ).toEqual(inspectionsV1.map((i) => [i.subject, i.words]));
-      expect(listItemDto(store.getDelivery(2))).toMatchObject({
-        unreadableReason: 'nicht lesbar: Inhalt ist nicht für das Zertifikat dieses Postfachs verschlüsselt',
-        unreadableKind: 'no-matching-key',
-      });
+      expect(listItemDto(store.getDelivery(2))).toMatchObject({ unreadableKind: 'no-matching-key' });
+      expect(unreadableWords('no-matching-key').de).toBe('nicht lesbar: Inhalt ist nicht für das Zertifikat dieses Postfachs verschlüsselt');
       // what was not the engine's JSON stays as it was
       expect(store.getDelivery(3).signatureResult).toEqual({ version: 1, valid: true });
     } finally {

@@ -15,6 +15,7 @@ import { generateApplication } from '../../intermediary/generator/index.js';
 import { loadIntermediaryKeys, loadSenderSetup, startIntermediary, type HandedOutDelivery } from '../../intermediary/index.js';
 import { pkiPassword, send, sharedPki } from '../mailbox/helpers.js';
 import { forgedApplication, forgedEvidence, forgedPlainInFront, replaceByUnsigned, sendWithUncoveredContent } from '../mailbox/hostile.js';
+import { wordsOf } from '../../core/domain/words/index.js';
 import { expectAxeClean } from './helpers/axe.js';
 import { listedItems } from './helpers/flow.js';
 import { FIXTURE_PASSWORD } from './helpers/fixture-store.js';
@@ -98,13 +99,18 @@ describe("a forged delivery in the caseworker's window", () => {
     const unsigned = items.find((i) => i.messageId === ids.unsigned)!;
     expect(unsigned.signatureStatus).toBe('unsigned');
     const row = page.locator(`[data-testid="message-list"] [data-id="${unsigned.id}"]`);
-    expect(await row.locator('[data-signature]').getAttribute('data-signature')).toBe('unsigned');
+    await row.locator('[data-signature="unsigned"]').waitFor();
+    // the one wording (core/domain/words): the list's badge says the catalog's short form, as `postfach list` its long one
+    await expect.poll(() => row.locator('[data-signature]').innerText()).toBe(wordsOf('de').signatureStatusShort.unsigned);
     expect(await row.innerText()).toContain('nicht signiert');
     expect(await row.innerText()).toContain(forgedApplicant.split(' ')[0]);
     await openMessage(ids.unsigned);
     const banner = page.getByTestId('unsigned-banner');
     await banner.waitFor();
-    expect(await banner.innerText()).toContain('NICHT SIGNIERT');
+    // word for word the banner of the CLI's show, the PDF and the receipt (core/domain/words)
+    await expect.poll(() => banner.innerText()).toBe(wordsOf('de').unsignedBanner);
+    // the header's badge: the catalog's long form
+    await expect.poll(() => page.getByTestId('message-view').locator('[data-signature]').first().innerText()).toBe(wordsOf('de').signatureStatus.unsigned);
     // no signer is named: nothing signed what is shown
     expect(await page.getByTestId('signature-signer').count()).toBe(0);
     await page.getByRole('tab', { name: 'Laufzettel' }).click();
@@ -125,6 +131,8 @@ describe("a forged delivery in the caseworker's window", () => {
     const { page } = ui;
     const front = (await listedItems(ui)).find((i) => i.messageId === ids.front)!;
     expect(front.signatureStatus).toBe('trusted');
+    const frontRow = page.locator(`[data-testid="message-list"] [data-id="${front.id}"]`);
+    await expect.poll(() => frontRow.locator('[data-signature]').innerText()).toBe(wordsOf('de').signatureStatusShort.trusted);
     expect(front.applicants).not.toContain(forgedApplicant);
     await openMessage(ids.front);
     await page.getByTestId('extra-parts-banner').waitFor();

@@ -185,7 +185,7 @@ describe('the list as a mail program keeps it: day groups switchable, the readin
     await expectAxeClean(page, 'Papierkorb geleert: leere Antragsansicht');
 
     // the view of the transferred: taking the mark back takes the row out too, and shows the next one
-    const items = (await serviceApi(ui).call('messages.list', { limit: 3 })).items.filter((i) => i.unreadableReason === null);
+    const items = (await serviceApi(ui).call('messages.list', { limit: 3 })).items.filter((i) => i.unreadableKind === null);
     for (const i of items) await serviceApi(ui).call('messages.setTransferred', { id: i.id, transferred: true });
     await page.getByRole('option', { name: /^Übertragen/ }).click();
     await poll(listCount).toBe(items.length);

@@ -26,6 +26,7 @@ import { createFixtureStore, FIXTURE_PASSWORD } from './helpers/fixture-store.js
 import { listedItems, serviceApi } from './helpers/flow.js';
 import { saveScreenshot } from './helpers/screenshots.js';
 import { startUiSession, type UiSession } from './helpers/ui-session.js';
+import { certificateWarningWords } from '../../core/domain/words/index.js';
 
 let ui: UiSession;
 const saved = process.env.POSTFACH_MACHINE_CONFIG;
@@ -150,7 +151,7 @@ describe('Abnahmeprotokoll', () => {
     page.setDefaultTimeout(20_000);
     const items: MessageListItem[] = await listedItems(ui);
     const test = items.find((i) => i.isTest) as MessageListItem;
-    const real = items.find((i) => !i.isTest && i.unreadableReason === null) as MessageListItem;
+    const real = items.find((i) => !i.isTest && i.unreadableKind === null) as MessageListItem;
     const row = (id: number) => page.locator(`[data-testid="message-list"] [data-id="${id}"]`);
     await row(real.id).click();
     await page.locator(`[data-testid="message-view"][data-message-id="${real.id}"]`).waitFor();
@@ -282,7 +283,9 @@ describe('certificate expiry in the status bar', () => {
     const help = page.getByRole('dialog');
     await expect.poll(() => help.innerText()).toContain('Das Zertifikat des Postfachs läuft in 30 Tagen ab');
     // the same count as the certificate's own warning (a day begun counts)
-    expect((await serviceApi(ui).call('identity.get', {})).identity?.cipherCertificate.warnings.map((w) => w.de)).toContainEqual(expect.stringContaining('läuft in 30 Tagen ab'));
+    expect(
+      (await serviceApi(ui).call('identity.get', {})).identity?.cipherCertificate.warnings.map((w) => certificateWarningWords('de', w, (iso) => officeTime().date(iso))),
+    ).toContainEqual(expect.stringContaining('läuft in 30 Tagen ab'));
     expect(await help.innerText()).toContain('Bitten Sie die IT rechtzeitig um ein neues Zertifikat');
     await saveScreenshot(page, 'ui-statusbar-certificate-expiring', { fullPage: false });
     await expectAxeClean(page, 'Statusleiste: Zertifikat läuft bald ab');

@@ -179,7 +179,7 @@ describe('reading a real-like BuT application', () => {
 
   it('keeps an HzL application to a summary: its Übersicht is a fraction of the field dump it was', async () => {
     const { page } = ui;
-    const hzl = (await listedItems(ui)).find((i) => i.benefit.text?.startsWith('Hilfe zum Lebensunterhalt') && i.unreadableReason === null);
+    const hzl = (await listedItems(ui)).find((i) => i.benefit.text?.startsWith('Hilfe zum Lebensunterhalt') && i.unreadableKind === null);
     expect(hzl).toBeDefined();
     await page.locator(`[data-testid="message-list"] [data-id="${hzl!.id}"]`).click();
     await page.locator(`[data-testid="message-view"][data-message-id="${hzl!.id}"] [data-card="antragsteller-1"]`).waitFor();

@@ -357,7 +357,7 @@ describe('a store written by the command line', () => {
 
   it('trash: nothing is lost by a mistake — Papierkorb first, deletion only after a confirmation', async () => {
     const { page } = ui;
-    const victim = (await listedItems(ui)).find((i) => i.unreadableReason === null && i.state !== 'transferred');
+    const victim = (await listedItems(ui)).find((i) => i.unreadableKind === null && i.state !== 'transferred');
     const row = page.locator(`[data-testid="message-list"] [data-id="${victim?.id}"]`);
     await row.click();
     await page.getByTestId('more-menu').click();

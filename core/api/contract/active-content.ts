@@ -29,7 +29,8 @@ export const ACTIVE_CONTENT_WORDS: Readonly<Record<ActiveContentCodeDto, { reado
   'not-checked': { de: 'nicht vollständig prüfbar (zu groß, verschlüsselt oder beschädigt)', en: 'cannot be checked completely (too large, encrypted or damaged)' },
 };
 
-export const activeFindingSchema = z.strictObject({ code: activeContentCodeSchema, words: z.strictObject({ de: z.string().max(200), en: z.string().max(200) }) });
+/** A finding as its code; its words (ACTIVE_CONTENT_WORDS) are said where shown. */
+export const activeFindingSchema = z.strictObject({ code: activeContentCodeSchema });
 export const activeContentSchema = z.strictObject({ findings: z.array(activeFindingSchema).max(activeContentCodeSchema.options.length) });
 
 const storeId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
@@ -56,7 +57,7 @@ export const activeContentMethods = {
   'window.openDocument': shellMethod(z.strictObject({ id: storeId, document: openableRef }), z.strictObject({ opened: z.boolean() })),
 };
 
-/** The findings with their words, in the order of the codes. */
+/** The findings as the contract carries them (codes), in the order of the codes. */
 export function activeFindings(codes: readonly ActiveContentCodeDto[]): z.infer<typeof activeFindingSchema>[] {
-  return codes.map((code) => ({ code, words: { ...ACTIVE_CONTENT_WORDS[code] } }));
+  return codes.map((code) => ({ code }));
 }

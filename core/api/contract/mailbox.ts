@@ -18,7 +18,16 @@ import { creationCheckCodeSchema, creationCheckSchema, validityBasisSchema } fro
 import { personNameSchema } from '../../xsozial/person-names.js';
 import { UNREADABLE_KIND_PATTERN } from './unreadable.js';
 import { COVERAGE_STATUSES, PART_ROLES } from './coverage.js';
-import { CERTIFICATE_TRUSTS, REVOCATIONS, SIGNATURE_RESULTS, SIGNATURE_ROLES, SIGNATURE_STATUSES } from '../../domain/evidence.js';
+import {
+  CERTIFICATE_TRUSTS,
+  CERTIFICATE_WARNING_CODES,
+  INSPECTION_VERDICTS,
+  REVOCATIONS,
+  SIGNATURE_REASON_CODES,
+  SIGNATURE_RESULTS,
+  SIGNATURE_ROLES,
+  SIGNATURE_STATUSES,
+} from '../../domain/evidence.js';
 import { caseWorkPatchSchema, caseWorkSchema, officeDaySchema } from './case-work.js';
 
 const storeId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
@@ -61,7 +70,29 @@ const storeLocation = { path: filePath.optional() };
 // ---------------------------------------------------------------------------------------------------------------
 // identity
 
-export const certificateWarningSchema = z.strictObject({ code: shortText, de: text, en: text });
+/**
+ * A warning of a certificate as a code with the facts its words need (core/domain/words `warningSentence`): the
+ * days, the key role, the key's bits, the algorithm, and the certificate's validity (its dates are in the sentence).
+ * No words: they are said where shown, in the office time zone.
+ */
+export const certificateWarningSchema = z.strictObject({
+  code: z.enum(CERTIFICATE_WARNING_CODES),
+  /** expires-soon: whole days left; expired: days since expiry. */
+  days: z.number().int().optional(),
+  /** wrong-key-usage: the role the key does not fit. */
+  role: z.enum(['cipher', 'signature']).optional(),
+  /** weak-key: the key's length and the recommended minimum in bit. */
+  bits: z.number().int().nonnegative().optional(),
+  minimum: z.number().int().nonnegative().optional(),
+  /** weak-signature-algorithm: the algorithm's name. */
+  algorithm: shortText.optional(),
+  /** The validity of the certificate warned about. */
+  validFrom: isoTime,
+  validTo: isoTime,
+  /** Of the separate signature certificate beside the cipher certificate (rotation): said so. */
+  signatureCertificate: z.literal(true).optional(),
+});
+export type CertificateWarning = z.infer<typeof certificateWarningSchema>;
 
 /** A certificate as the UI shows it. */
 export const certificateSummarySchema = z.strictObject({
@@ -274,11 +305,9 @@ export const messageListItemSchema = z.strictObject({
   signatureStatus: signatureStatusSchema.nullable(),
   state: deliveryStateSchema,
   unread: z.boolean(),
-  /** "nicht lesbar: …" when the content could not be decrypted, verified or read; else null. */
-  unreadableReason: text.nullable(),
   /**
-   * The reason's stable kind (e.g. `no-matching-key`, see contract/unreadable.ts) for a UI in another language;
-   * null when readable, and for deliveries stored without one (then `unreadableReason` is the text to show).
+   * "nicht lesbar": the stable kind of why the content could not be decrypted, verified or read (e.g.
+   * `no-matching-key`; its words: contract/unreadable.ts `unreadableWords`); null when readable.
    */
   unreadableKind: z.string().regex(UNREADABLE_KIND_PATTERN).nullable(),
   legalHold: z.boolean(),
@@ -316,7 +345,7 @@ export const countsSchema = z.strictObject({
   unassigned: count.optional(),
 });
 
-/** One signature check in plain words, with the technical detail for IT beside it. */
+/** One signature check as codes (their words: core/domain/words `signatureSentence`), with the technical detail for IT. */
 export const signatureCheckSchema = z.strictObject({
   /** author: the sender's signature over the content · intermediary: the response signature (checked at fetch). */
   role: z.enum(SIGNATURE_ROLES),
@@ -325,8 +354,6 @@ export const signatureCheckSchema = z.strictObject({
   result: z.enum(SIGNATURE_RESULTS),
   /** Whether the signer's certificate chains to a CA local IT configured as trusted. */
   certificate: z.enum(CERTIFICATE_TRUSTS),
-  /** e.g. "Signatur gültig; Zertifikat vertrauenswürdig; Sperrstatus nicht geprüft". */
-  words: userTextSchema,
   signer: certificateSummarySchema.optional(),
   algorithm: shortText.optional(),
   /** Validity was evaluated at this time: the delivery's Eingang when plausible, else the time of receipt. */
@@ -339,7 +366,8 @@ export const signatureCheckSchema = z.strictObject({
    */
   expiredSince: isoTime.optional(),
   revocation: z.enum(REVOCATIONS),
-  reasons: z.array(userTextSchema).max(20),
+  /** Why the certificate is not trusted, or a note of the fetch (words: `signatureReason`). */
+  reasons: z.array(z.enum(SIGNATURE_REASON_CODES)).max(20),
   technical: text,
 });
 export type SignatureCheck = z.infer<typeof signatureCheckSchema>;
@@ -354,7 +382,8 @@ export const inspectionSchema = z.strictObject({
   offlineResult: shortText.optional(),
   onlineResult: shortText.optional(),
   time: isoTime.optional(),
-  words: userTextSchema,
+  /** The intermediary's verdict from its raw results (words: core/domain/words `inspectionSentence`). */
+  verdict: z.enum(INSPECTION_VERDICTS),
 });
 
 /** Inline documents (xsb:dokument in the XML) and OSCI attachments, one list for the viewer. */
@@ -368,8 +397,8 @@ export type DocumentRef = z.infer<typeof documentRefSchema>;
 
 /**
  * What the author signature covers of one part (contract/coverage.ts): role and status as codes, the covering
- * signatures as indexes into the detail's `signatures`, where the part sat (container path, Content id), and the
- * status in words. Role null: stored before per-part coverage was recorded.
+ * signatures as indexes into the detail's `signatures`, where the part sat (container path, Content id); its words
+ * are said where shown (core/domain/words `coverageSentence`). Role null: stored before per-part coverage was recorded.
  */
 export const partCoverageSchema = z.strictObject({
   role: z.enum(PART_ROLES).nullable(),
@@ -377,7 +406,6 @@ export const partCoverageSchema = z.strictObject({
   signatures: z.array(z.number().int().nonnegative().max(1000)).max(50),
   container: shortText.nullable(),
   contentId: shortText.nullable(),
-  words: userTextSchema,
 });
 export type PartCoverage = z.infer<typeof partCoverageSchema>;
 
@@ -480,14 +508,12 @@ export const auditEntrySchema = z.strictObject({
   seq: count,
   at: isoTime,
   osUser: shortText,
-  /** The action's code (core/store/audit-actions.ts); its words are in `words`. */
+  /** The action's code (core/store/audit-actions.ts); its words are said where shown (core/store/audit-words.ts `auditWords`). */
   action: shortText,
   deliveryId: z.number().int().nullable(),
   messageId: z.string().max(1024).nullable(),
   /** The parameters as stored (versioned JSON; free text in entries written before schema 9). */
   detail: text.nullable(),
-  /** The entry as a sentence, made from action and parameters (core/store/audit-words.ts). */
-  words: userTextSchema,
   hash: z.string().max(64),
 });
 

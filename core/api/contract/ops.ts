@@ -47,9 +47,8 @@ export const backupSummarySchema = z.strictObject({
 export type BackupSummaryDto = z.infer<typeof backupSummarySchema>;
 
 export const rotationStepSchema = z.strictObject({
+  /** Its title and explanation: contract/rotation-words.ts. */
   id: z.enum(['import', 'drain', 'switch', 'announce']),
-  title: userTextSchema,
-  explanation: userTextSchema,
   done: z.boolean(),
 });
 
@@ -59,9 +58,8 @@ export const rotationStatusSchema = z.strictObject({
   next: certificateSummarySchema.nullable(),
   startedAt: isoTime.nullable(),
   fetched: count,
+  /** The error kind that interrupted the last drain (its words: contract/rotation-words.ts `interruptionText`). */
   lastError: shortText.nullable(),
-  /** What interrupted the last drain, in words. */
-  lastErrorText: userTextSchema.nullable(),
   steps: z.array(rotationStepSchema).max(10),
   retired: z.array(certificateSummarySchema).max(50),
   /** The last completed change: when, and the certificate it retired (the one in force since is `current`). */

@@ -1,17 +1,16 @@
 /**
  * The one place where the mailbox's domain facts become the contract's DTOs: store list items, signature checks,
  * certificate facts, the inspection report, what the signature covers of each part, an opened message. The
- * evidence is stored as codes (core/domain); the words the contract carries beside the codes come from the one
- * words module per language (core/domain/words), with the dates in them in the office time zone.
+ * evidence is stored as codes (core/domain), and the contract carries the same codes and the facts their words need
+ * (dates, names, counts) — never words: those are said where shown (renderer, command line, PDF), from the one
+ * words module per language (core/domain/words).
  */
 import type { PartCoverageFacts } from '../../domain/coverage.js';
 import { inspectionVerdict, UNREADABLE_KIND_PATTERN, type CertificateFacts, type InspectionFacts, type SignatureCheckFacts } from '../../domain/evidence.js';
-import { both, coverageSentence, signatureSentence, type EvidenceWords, type Language } from '../../domain/words/index.js';
 import { listNames } from '../../mailbox/list-names.js';
 import type { MessageFacts } from '../../mailbox/message-detail.js';
 import { personName, type DeliveryListItem } from '../../store/index.js';
 import { clipText } from '../../text-bounds.js';
-import { DEFAULT_OFFICE_TIME_ZONE, officeTime } from '../../time/office-time.js';
 import { creationCheckCodeSchema } from '../contract/legal-time.js';
 import {
   messageListItemSchema,
@@ -22,7 +21,6 @@ import {
   type PartCoverage,
   type SignatureCheck,
 } from '../contract/mailbox.js';
-import { unreadableWords } from '../contract/unreadable.js';
 
 type Inspection = MessageDetail['inspections'][number];
 
@@ -30,13 +28,17 @@ function clipOrNull(value: string | null, max: number): string | null {
   return value === null ? null : clipText(value, max);
 }
 
-/** A store list item as the contract's; "nicht lesbar" said from its kind. */
+/** The kind of a "nicht lesbar" row whose stored kind is no kind (a damaged row): its general words (migration 13 does the same). */
+const UNREADABLE_OTHER = 'unreadable';
+
+/** A store list item as the contract's; "nicht lesbar" as its kind. */
 export function listItemDto(item: DeliveryListItem): MessageListItem {
   const status = signatureStatusSchema.safeParse(item.signatureStatus);
-  // the store keeps the kind (migration 13); a row written otherwise (a damaged one) keeps its own text
+  // the store keeps the kind (migration 13); a row written otherwise (a damaged one) is "nicht lesbar" in general words
   const kind =
-    item.unreadableReason === null ? null : ([item.unreadableKind, item.unreadableReason].find((k): k is string => k !== null && UNREADABLE_KIND_PATTERN.test(k)) ?? null);
-  const reason = item.unreadableReason === null ? null : kind === null ? clipText(item.unreadableReason, 4000) : unreadableWords(kind).de;
+    item.unreadableReason === null
+      ? null
+      : ([item.unreadableKind, item.unreadableReason].find((k): k is string => k !== null && UNREADABLE_KIND_PATTERN.test(k)) ?? UNREADABLE_OTHER);
   return messageListItemSchema.parse({
     id: item.id,
     messageId: item.messageId,
@@ -55,7 +57,6 @@ export function listItemDto(item: DeliveryListItem): MessageListItem {
     signatureStatus: status.success ? status.data : null,
     state: item.state,
     unread: item.unread,
-    unreadableReason: reason,
     unreadableKind: kind,
     legalHold: item.legalHold,
     aktenzeichen: item.aktenzeichen === null ? null : clipText(item.aktenzeichen, 100),
@@ -68,11 +69,8 @@ export function listItemDto(item: DeliveryListItem): MessageListItem {
   });
 }
 
-/** A certificate of the evidence with its warnings in words, the dates in them in the office zone. */
-export function certificateDto(c: CertificateFacts, timeZone: string = DEFAULT_OFFICE_TIME_ZONE): CertificateSummary {
-  const office = officeTime(timeZone);
-  // as the certificate facts say them (core/pki/certificate-facts.ts): the office's day, German and ISO
-  const day = (iso: string, language: Language): string => (language === 'de' ? office.date(iso) : (office.day(iso) ?? ''));
+/** A certificate of the evidence: its facts, each warning with the validity its words name. */
+export function certificateDto(c: CertificateFacts): CertificateSummary {
   return {
     subject: c.subject,
     issuer: c.issuer,
@@ -82,45 +80,34 @@ export function certificateDto(c: CertificateFacts, timeZone: string = DEFAULT_O
     fingerprintSha256: c.fingerprintSha256,
     keyAlgorithm: c.keyAlgorithm,
     ...(c.keyBits === undefined ? {} : { keyBits: c.keyBits }),
-    warnings: c.warnings.map((w) => ({
-      code: w.code,
-      ...both((words, language) => words.certificateWarning({ ...w, validFrom: day(c.validFrom, language), validTo: day(c.validTo, language) })),
-    })),
+    warnings: c.warnings.map((w) => ({ ...w, validFrom: c.validFrom, validTo: c.validTo })),
   };
 }
 
-/** A signature check with its sentence and reasons in words. */
-export function signatureCheckDto(check: SignatureCheckFacts, timeZone?: string): SignatureCheck {
+/** A signature check: its codes, the signer's facts. */
+export function signatureCheckDto(check: SignatureCheckFacts): SignatureCheck {
   const { signer, reasons, ...rest } = check;
-  return {
-    ...rest,
-    words: both((w) => signatureSentence(w, check.result, check.certificate, check.revocation)),
-    ...(signer === undefined ? {} : { signer: certificateDto(signer, timeZone) }),
-    reasons: reasons.map((code) => both((w) => w.signatureReason[code])),
-  };
+  return { ...rest, ...(signer === undefined ? {} : { signer: certificateDto(signer) }), reasons: [...reasons] };
 }
 
-/** The intermediary's verdict on an inspected certificate in words. */
-export function inspectionWords(w: EvidenceWords, i: InspectionFacts): string {
-  const verdict = inspectionVerdict(i);
-  return verdict === 'valid' ? w.inspectionValid : verdict === 'revoked' ? w.inspectionRevoked : w.inspectionNotInOrder(i.mathResult ?? '?', i.offlineResult ?? '?');
-}
-
+/** An entry of the intermediary's inspection report with its verdict (from the raw results) as a code. */
 export function inspectionDto(i: InspectionFacts): Inspection {
-  // an entry that names no certificate: said so in German, as the report always did
-  return { ...i, subject: i.subject === '' ? both((w) => w.inspectionSubjectUnknown).de : i.subject, words: both((w) => inspectionWords(w, i)) };
+  return { ...i, verdict: inspectionVerdict(i) };
 }
 
 export function partCoverageDto(c: PartCoverageFacts): PartCoverage {
-  return { ...c, signatures: [...c.signatures], words: both((w) => coverageSentence(w, c.status, c.role)) };
+  return { ...c, signatures: [...c.signatures] };
 }
 
-/** An opened message as the contract's detail. */
-export function messageDetailDto(m: MessageFacts, timeZone?: string): MessageDetail {
+/**
+ * An opened message as the contract's detail. `_timeZone`: taken for its callers' sake; the detail carries codes and
+ * ISO times, no words, so nothing in it depends on the office zone.
+ */
+export function messageDetailDto(m: MessageFacts, _timeZone?: string): MessageDetail {
   return {
     item: listItemDto(m.item),
     laufzettel: m.laufzettel,
-    signatures: m.signatures.map((s) => signatureCheckDto(s, timeZone)),
+    signatures: m.signatures.map(signatureCheckDto),
     parts: m.parts.map((p) => ({ ...p, coverage: partCoverageDto(p.coverage) })),
     inspections: m.inspections.map(inspectionDto),
     content: m.content,

@@ -7,7 +7,7 @@
 import path from 'node:path';
 import type { ServiceContext } from '../api-types.js';
 import type { HandlerInput, MethodName } from '../contract.js';
-import { auditWords, type ListQuery } from '../../store/index.js';
+import type { ListQuery } from '../../store/index.js';
 import { identityDto, keyCandidates, type MailboxIdentity } from '../../mailbox/identity.js';
 import { documentChunk, fullValue } from '../../mailbox/message-detail.js';
 import { activeFindings } from '../contract/active-content.js';
@@ -106,7 +106,7 @@ export function mailboxHandlers(options: ServiceOptions, mailbox: MailboxService
     },
 
     // ---- audit log ----
-    'audit.list': (input: In<'audit.list'>) => ({ entries: auditEntries(mailbox, input).map((e) => ({ ...e, words: auditWords(e.action, e.detail) })) }),
+    'audit.list': (input: In<'audit.list'>) => ({ entries: auditEntries(mailbox, input) }),
     'audit.exportCsv': (input: In<'audit.exportCsv'>) => exportAuditCsv(mailbox, input, downloads),
     'audit.verify': () => verifyAudit(mailbox),
 

@@ -26,12 +26,20 @@ export const de: EvidenceWords = {
     'attachment-not-covered': 'Mindestens eine Anlage passt nicht zu dieser Signatur; sie ist einzeln gekennzeichnet und gehört nicht zum Nachweis.',
   },
   signatureStatus: {
-    trusted: 'gültig, vertrauenswürdig',
-    'unknown-issuer': 'gültig, unbekannter Aussteller',
+    trusted: 'Signatur gültig, Zertifikat vertrauenswürdig',
+    'unknown-issuer': 'Signatur gültig, Aussteller unbekannt',
+    invalid: 'Signatur ungültig – nicht verwenden',
+    unsigned: 'nicht signiert',
+    'not-checkable': 'Signatur nicht prüfbar',
+  },
+  signatureStatusShort: {
+    trusted: 'gültig',
+    'unknown-issuer': 'gültig, Aussteller unbekannt',
     invalid: 'ungültig',
     unsigned: 'nicht signiert',
     'not-checkable': 'nicht prüfbar',
   },
+  signatureStatusNone: 'Signatur: keine Angabe',
   certificateWarning: (w) => {
     switch (w.code) {
       case 'expired':
@@ -48,6 +56,7 @@ export const de: EvidenceWords = {
         return `Das Zertifikat ist mit einem veralteten Verfahren signiert (${w.algorithm ?? '?'}).`;
     }
   },
+  signatureCertificateWarning: (sentence) => `Signaturzertifikat: ${sentence}`,
   inspectionValid: 'laut Intermediär gültig',
   inspectionRevoked: 'laut Intermediär gesperrt',
   inspectionNotInOrder: (math, offline) => `laut Intermediär nicht in Ordnung (${math}/${offline})`,

@@ -26,12 +26,20 @@ export const en: EvidenceWords = {
     'attachment-not-covered': 'At least one attachment does not match this signature; it is marked on its own and is not covered.',
   },
   signatureStatus: {
-    trusted: 'valid, trusted',
+    trusted: 'Signature valid, certificate trusted',
+    'unknown-issuer': 'Signature valid, unknown issuer',
+    invalid: 'Signature invalid – do not use',
+    unsigned: 'not signed',
+    'not-checkable': 'Signature not checkable',
+  },
+  signatureStatusShort: {
+    trusted: 'valid',
     'unknown-issuer': 'valid, unknown issuer',
     invalid: 'invalid',
     unsigned: 'not signed',
     'not-checkable': 'not checkable',
   },
+  signatureStatusNone: 'Signature: not stated',
   certificateWarning: (w) => {
     switch (w.code) {
       case 'expired':
@@ -48,6 +56,7 @@ export const en: EvidenceWords = {
         return `The certificate is signed with an outdated algorithm (${w.algorithm ?? '?'}).`;
     }
   },
+  signatureCertificateWarning: (sentence) => `Signature certificate: ${sentence}`,
   inspectionValid: 'valid according to the intermediary',
   inspectionRevoked: 'revoked according to the intermediary',
   inspectionNotInOrder: (math, offline) => `not in order according to the intermediary (${math}/${offline})`,

@@ -6,7 +6,7 @@
  * all say the same from here.
  */
 import type { CoverageStatus, PartRole } from '../coverage.js';
-import type { CertificateTrust, CertificateWarningCode, KeyRole, Revocation, SignatureReasonCode, SignatureResult, SignatureStatus } from '../evidence.js';
+import type { CertificateTrust, CertificateWarningCode, InspectionVerdict, KeyRole, Revocation, SignatureReasonCode, SignatureResult, SignatureStatus } from '../evidence.js';
 import type { CreationCheckCode } from '../legal-time.js';
 
 export type Language = 'de' | 'en';
@@ -22,6 +22,8 @@ export interface WarningWordsInput {
   /** The certificate's first and last day, formatted. */
   readonly validFrom: string;
   readonly validTo: string;
+  /** The warning is of a separate signature certificate shown beside the cipher certificate (rotation). */
+  readonly signatureCertificate?: boolean | undefined;
 }
 
 export interface EvidenceWords {
@@ -33,9 +35,15 @@ export interface EvidenceWords {
   readonly revocation: Readonly<Record<Revocation, string>>;
   /** Why a certificate is not trusted, or a note of the fetch beside a signature. */
   readonly signatureReason: Readonly<Record<SignatureReasonCode, string>>;
-  /** The status in the message list, e.g. "gültig, vertrauenswürdig". */
+  /** The signature status of a message, e.g. "Signatur gültig, Zertifikat vertrauenswürdig" (reading pane, print, CLI). */
   readonly signatureStatus: Readonly<Record<SignatureStatus, string>>;
+  /** The same where there is little room (a list row's badge), e.g. "gültig". */
+  readonly signatureStatusShort: Readonly<Record<SignatureStatus, string>>;
+  /** A message stored without a signature status. */
+  readonly signatureStatusNone: string;
   readonly certificateWarning: (w: WarningWordsInput) => string;
+  /** A warning of the separate signature certificate: "Signaturzertifikat: …". */
+  readonly signatureCertificateWarning: (sentence: string) => string;
   /** The intermediary's verdict on a certificate of its inspection report. */
   readonly inspectionValid: string;
   readonly inspectionRevoked: string;
@@ -57,7 +65,7 @@ export interface EvidenceWords {
   readonly fetchedShort: (receivedAt: string) => string;
   readonly judgedAtReceipt: string;
   readonly expiredSince: (validTo: string) => string;
-  /** The banner of an application no author signature covers (CLI, PDF, receipt). */
+  /** The banner of an application no author signature covers (reading pane, print, CLI, PDF, receipt). */
   readonly unsignedBanner: string;
 }
 
@@ -65,6 +73,17 @@ export interface EvidenceWords {
 export function signatureSentence(w: EvidenceWords, result: SignatureResult, certificate: CertificateTrust, revocation: Revocation | undefined): string {
   const parts = [w.signatureResult[result], w.certificateTrust[certificate]];
   return (revocation === undefined ? parts : [...parts, w.revocation[revocation]]).join('; ');
+}
+
+/** A certificate warning in words; a separate signature certificate's warning says so. */
+export function warningSentence(w: EvidenceWords, input: WarningWordsInput): string {
+  const sentence = w.certificateWarning(input);
+  return input.signatureCertificate === true ? w.signatureCertificateWarning(sentence) : sentence;
+}
+
+/** The intermediary's verdict on an inspected certificate in words (its raw results when not in order). */
+export function inspectionSentence(w: EvidenceWords, verdict: InspectionVerdict, mathResult: string | undefined, offlineResult: string | undefined): string {
+  return verdict === 'valid' ? w.inspectionValid : verdict === 'revoked' ? w.inspectionRevoked : w.inspectionNotInOrder(mathResult ?? '?', offlineResult ?? '?');
 }
 
 /** A coverage status in words (a signed extra part is signed by another signature, or none). */

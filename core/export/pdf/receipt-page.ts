@@ -5,6 +5,7 @@ import { TEST_BANNER } from '../../xsozial/view.js';
 import { eingangInWords, signatureInWords, timestampInWords, UNSIGNED_BANNER, validityInWords, type ReceiptFacts } from '../receipt.js';
 import type { Row, TaggedWriter } from './tagged-writer.js';
 import { visibleText } from '../../visible-text.js';
+import { wordsOf } from '../../domain/words/index.js';
 
 /** What the receipt says about the content itself. */
 export interface ReceiptContent {
@@ -121,9 +122,9 @@ export function renderReceipt(w: TaggedWriter, receipt: ReceiptFacts, content: R
       label: s.role,
       value: `${[signatureInWords(s), ...validityInWords(s, zone)].join('\n')}${s.signer ? `\nUnterzeichnet von: ${s.signer}` : ''}${s.algorithm ? `\nVerfahren: ${s.algorithm}` : ''}`,
       ...(s.result === 'invalid'
-        ? { note: 'Signatur ungültig – Inhalt nicht verwenden' }
+        ? { note: wordsOf('de').signatureResult.invalid }
         : s.certificate === 'invalid'
-          ? { note: 'Zertifikat ungültig' }
+          ? { note: wordsOf('de').certificateTrust.invalid }
           : s.expiredSince
             ? { note: 'Zertifikat inzwischen abgelaufen' }
             : {}),

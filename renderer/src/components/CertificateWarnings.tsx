@@ -3,8 +3,20 @@
  * not fit, outdated signature algorithm), as `postfach pki show` names them: shown where a key file is chosen — at
  * the set-up and in the certificate change wizard. Nothing is shown for a certificate without warnings.
  */
-import type { CertificateSummary } from '../../../core/api/contract/mailbox.js';
-import { useUserText } from '../i18n/i18n.js';
+import type { CertificateSummary, CertificateWarning } from '../../../core/api/contract/mailbox.js';
+import type { UiLanguage } from '../../../core/api/contract.js';
+import { certificateWarningWords } from '../../../core/domain/words/index.js';
+import { office } from '../format/format.js';
+import { useLanguage } from '../i18n/i18n.js';
+
+/**
+ * A certificate warning in the UI's language from the one words module (core/domain/words), its days in the office
+ * zone as the command line says them: "03.05.2036" in German, "2036-05-03" in English.
+ */
+export function certificateWarningText(w: CertificateWarning, language: UiLanguage): string {
+  const f = office(language);
+  return certificateWarningWords(language, w, (iso) => (language === 'de' ? f.date(iso) : (f.day(iso) ?? '')));
+}
 
 export function CertificateWarnings({
   certificate,
@@ -19,7 +31,7 @@ export function CertificateWarnings({
   testId?: string;
   headingLevel?: 2 | 3 | 4;
 }) {
-  const text = useUserText();
+  const { language } = useLanguage();
   const warnings = certificate?.warnings ?? [];
   if (warnings.length === 0) return null;
   const Title = `h${headingLevel}` as const;
@@ -28,7 +40,7 @@ export function CertificateWarnings({
       <Title className="notice__title">{heading}</Title>
       <ul>
         {warnings.map((w) => (
-          <li key={`${w.code}|${w.de}`}>{text(w)}</li>
+          <li key={JSON.stringify(w)}>{certificateWarningText(w, language)}</li>
         ))}
       </ul>
       {intro ? <p>{intro}</p> : null}
@@ -40,7 +52,13 @@ export function CertificateWarnings({
 export function mergedWarnings(...certificates: Array<CertificateSummary | null | undefined>): CertificateSummary | null {
   const first = certificates.find((c): c is CertificateSummary => c !== null && c !== undefined);
   if (first === undefined) return null;
+  // each sentence once (the German one decides, in every language)
   const seen = new Set<string>();
-  const warnings = certificates.flatMap((c) => c?.warnings ?? []).filter((w) => (seen.has(w.de) ? false : (seen.add(w.de), true)));
+  const warnings = certificates
+    .flatMap((c) => c?.warnings ?? [])
+    .filter((w) => {
+      const key = certificateWarningText(w, 'de');
+      return seen.has(key) ? false : (seen.add(key), true);
+    });
   return { ...first, warnings };
 }

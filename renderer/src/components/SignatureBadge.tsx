@@ -3,7 +3,7 @@
  * trusted, valid with an unknown issuer, invalid ("nicht verwenden"), not signed, not checkable.
  */
 import type { SignatureStatus } from '../../../core/api/contract/mailbox.js';
-import { useT } from '../i18n/i18n.js';
+import { useWords } from '../i18n/i18n.js';
 import { IconCheck, IconCross, IconDash, IconQuestion, IconWarning } from './Icons.js';
 
 const icons: Readonly<Record<SignatureStatus, typeof IconCheck>> = {
@@ -23,13 +23,14 @@ export function signatureTone(status: SignatureStatus | null): 'ok' | 'warn' | '
 }
 
 export function SignatureBadge({ status, long = false }: { status: SignatureStatus | null; long?: boolean }) {
-  const t = useT();
-  if (status === null) return <span className="sig sig--neutral">{t.signature.none}</span>;
+  // the words of the one words module (core/domain/words): the CLI and the PDF say the same
+  const words = useWords();
+  if (status === null) return <span className="sig sig--neutral">{words.signatureStatusNone}</span>;
   const Icon = icons[status];
   return (
     <span className={`sig sig--${signatureTone(status)}`} data-signature={status}>
       <Icon />
-      <span>{long ? t.signature[status] : t.signature.short[status]}</span>
+      <span>{long ? words.signatureStatus[status] : words.signatureStatusShort[status]}</span>
     </span>
   );
 }

@@ -16,6 +16,7 @@ import { useReadingWords } from '../i18n/words-reading.js';
 import { suggestedName, useDownloader } from '../message/use-exporter.js';
 import { useStatus } from '../shell/status.js';
 import { useWorkspace } from '../state/workspace.js';
+import { auditWords } from '../../../core/store/audit-words.js';
 
 type Entry = MethodOutput<'audit.list'>['entries'][number];
 const PAGE = 500;
@@ -173,7 +174,7 @@ function AuditLog({ deliveryId }: { deliveryId?: number | undefined }) {
                 <Cell className="table__cell">{dateTime(entry.at, language, true)}</Cell>
                 <Cell className="table__cell">{entry.osUser}</Cell>
                 <Cell className="table__cell" data-testid="audit-words">
-                  {entry.words[language]}
+                  {auditWords(entry.action, entry.detail)[language]}
                 </Cell>
                 <Cell className="table__cell mono">{entry.messageId === null ? '' : `${entry.deliveryId ?? ''} · ${entry.messageId}`}</Cell>
               </Row>

@@ -17,6 +17,7 @@ import { useLanguage } from '../i18n/i18n.js';
 import { useDownloader } from '../message/use-exporter.js';
 import { useStatus } from '../shell/status.js';
 import { useWorkspace } from '../state/workspace.js';
+import { interruptionText, ROTATION_STEP_WORDS } from '../../../core/api/contract/rotation-words.js';
 
 type MachineConfig = MethodOutput<'config.get'>;
 type RotationStatus = MethodOutput<'rotation.status'>;
@@ -238,18 +239,17 @@ function RotationSection() {
         if (s.state === 'none') {
           void refreshIdentity();
           announce(t.ops.rotationDone);
-        } else announce(t.ops.rotationInterrupted(s.lastErrorText ? words(s.lastErrorText) : ''));
+        } else announce(t.ops.rotationInterrupted(s.lastError ? words(interruptionText(s.lastError)) : ''));
       },
     );
   // the interruption as the engine's kind with its words: "Was kann ich tun?" and the technical detail as elsewhere
-  const interruption =
-    status.lastError && status.lastErrorText
-      ? new PostfachError(
-          isErrorKind(status.lastError) ? status.lastError : 'fetch-failed',
-          status.lastErrorText,
-          `certificate change: drain of the old mailbox interrupted (${status.lastError})`,
-        )
-      : null;
+  const interruption = status.lastError
+    ? new PostfachError(
+        isErrorKind(status.lastError) ? status.lastError : 'fetch-failed',
+        interruptionText(status.lastError),
+        `certificate change: drain of the old mailbox interrupted (${status.lastError})`,
+      )
+    : null;
 
   return (
     <div role="group" className="settings-block" aria-labelledby="ops-rotation" data-testid="rotation-section">
@@ -281,9 +281,9 @@ function RotationSection() {
       <ol className="steps" data-testid="rotation-steps">
         {status.steps.map((step) => (
           <li key={step.id} className={step.done ? 'steps__step steps__step--done' : 'steps__step'}>
-            <strong>{words(step.title)}</strong> <span>({step.done ? t.ops.stepDone : t.ops.stepOpen})</span>
+            <strong>{words(ROTATION_STEP_WORDS[step.id].title)}</strong> <span>({step.done ? t.ops.stepDone : t.ops.stepOpen})</span>
             <br />
-            <span className="field__description">{words(step.explanation)}</span>
+            <span className="field__description">{words(ROTATION_STEP_WORDS[step.id].explanation)}</span>
           </li>
         ))}
       </ol>

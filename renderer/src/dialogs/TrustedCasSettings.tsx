@@ -10,6 +10,7 @@ import { Button } from 'react-aria-components';
 import type { MethodOutput } from '../../../core/api/contract.js';
 import type { TrustedCaDto } from '../../../core/api/contract/trust.js';
 import { useApi } from '../api/api-context.js';
+import { certificateWarningText } from '../components/CertificateWarnings.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { FilePicker, type PickedFile } from '../components/FilePicker.js';
 import { Modal } from '../components/Modal.js';
@@ -101,7 +102,6 @@ export function TrustedCasSettings() {
     }
   };
 
-  const text = (u: { de: string; en: string }): string => (language === 'de' ? u.de : u.en);
   const newOnes = picked?.seen.cas.filter((c) => !c.alreadyTrusted) ?? [];
 
   return (
@@ -131,7 +131,7 @@ export function TrustedCasSettings() {
               </dl>
               {ca.certificate.warnings.map((w) => (
                 <p key={w.code} className="field__description">
-                  {text(w)}
+                  {certificateWarningText(w, language)}
                 </p>
               ))}
               {ca.inForce ? null : <p className="field__description">{t.settings.trustNotInForce}</p>}

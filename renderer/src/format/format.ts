@@ -10,8 +10,6 @@
 import type { UiLanguage } from '../../../core/api/contract.js';
 import { DEFAULT_OFFICE_TIME_ZONE, isTimeZone, officeTime, type OfficeTime } from '../../../core/time/office-time.js';
 
-const locales: Readonly<Record<UiLanguage, string>> = { de: 'de-DE', en: 'en-GB' };
-
 let zone = DEFAULT_OFFICE_TIME_ZONE;
 const formatters = new Map<UiLanguage, OfficeTime>();
 
@@ -67,15 +65,5 @@ export function startOfOfficeDay(at: Date): Date {
   return office('de').startOfDay(at);
 }
 
-/** 1,5 MB / 1.5 MB */
-export function bytes(n: number, language: UiLanguage): string {
-  const units = ['B', 'KB', 'MB', 'GB'];
-  let value = n;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  const digits = unit === 0 || value >= 100 ? 0 : 1;
-  return `${value.toLocaleString(locales[language], { maximumFractionDigits: digits, minimumFractionDigits: digits })} ${units[unit]}`;
-}
+/** Sizes: the one formatter every part shares (core/words/format.ts), "1,5 MB" / "1.5 MB", "512 Byte" / "512 bytes". */
+export { bytes } from '../../../core/words/format.js';

@@ -10,6 +10,7 @@ import type { Settings, UiLanguage } from '../../../core/api/contract.js';
 import { useApi } from '../api/api-context.js';
 import { de, type Messages } from './messages.de.js';
 import { en } from './messages.en.js';
+import { wordsOf, type EvidenceWords } from '../../../core/domain/words/index.js';
 
 const dictionaries: Readonly<Record<UiLanguage, Messages>> = { de, en };
 const locales: Readonly<Record<UiLanguage, string>> = { de: 'de-DE', en: 'en-GB' };
@@ -73,6 +74,11 @@ export function useLanguage(): SettingsState {
 /** The texts of the current language. */
 export function useT(): Messages {
   return useContext(SettingsContext).t;
+}
+
+/** The words of the evidence's codes (core/domain/words) in the current language: the same the CLI and the PDF say. */
+export function useWords(): EvidenceWords {
+  return wordsOf(useContext(SettingsContext).language);
 }
 
 /** A German/English pair from the engine (error texts, signature words) in the current language. */

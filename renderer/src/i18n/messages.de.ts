@@ -3,6 +3,7 @@
  * must have the same keys (messages.en.ts is typed with `Messages`). Texts that depend on a number are functions.
  */
 import { plural as pluralBy } from '../../../core/words/plural.js';
+import { wordsOf } from '../../../core/domain/words/index.js';
 
 const plural = (n: number, one: string, many: string): string => pluralBy('de', n, one, many);
 const num = (n: number): string => n.toLocaleString('de-DE');
@@ -315,23 +316,6 @@ export const de = {
     transferred: 'übertragen',
     trashed: 'im Papierkorb',
   },
-  signature: {
-    // who signed is not part of the status: it is the covering signature's signer, shown beside it (signedBy)
-    trusted: 'Signatur gültig, Zertifikat vertrauenswürdig',
-    'unknown-issuer': 'Signatur gültig, Aussteller unbekannt',
-    invalid: 'Signatur ungültig – nicht verwenden',
-    unsigned: 'nicht signiert',
-    'not-checkable': 'Signatur nicht prüfbar',
-    none: 'Signatur: keine Angabe',
-    short: {
-      trusted: 'gültig',
-      'unknown-issuer': 'gültig, Aussteller unbekannt',
-      invalid: 'ungültig',
-      unsigned: 'nicht signiert',
-      'not-checkable': 'nicht prüfbar',
-    },
-    revocation: 'Sperrstatus nicht geprüft',
-  },
   fetch: {
     progress: (done: number, total: number | undefined, bytes: string) =>
       total === undefined ? `${num(done)} ${plural(done, 'Antrag', 'Anträge')} abgerufen (${bytes})` : `${num(done)} von ${num(total)} abgerufen (${bytes})`,
@@ -358,7 +342,6 @@ export const de = {
     untitled: 'Antrag',
     loading: 'Der Antrag wird geladen …',
     testBanner: 'TESTANTRAG – kein echter Antrag, nicht bearbeiten',
-    unsignedBanner: 'NICHT SIGNIERT – Keine Signatur des Absenders erfasst diesen Antrag. Herkunft und Unverändertheit sind nicht nachgewiesen.',
     extraParts: (n: number) =>
       n === 1
         ? 'Diese Zustellung enthält einen weiteren Teil, der nicht zum signierten Antrag gehört. Er ist im Laufzettel unter „Teile der Zustellung“ gekennzeichnet.'
@@ -605,8 +588,7 @@ export const de = {
     retentionConfirmText: (n: number) => `${num(n)} ${plural(n, 'Antrag wird', 'Anträge werden')} unwiderruflich gelöscht. Das Löschen wird protokolliert.`,
     retentionDone: (n: number) => `${num(n)} ${plural(n, 'Antrag', 'Anträge')} gelöscht.`,
     trustHeading: 'Vertrauenswürdige Absender-CAs',
-    trustIntro:
-      'Die Signatur eines Absenders gilt als „vertrauenswürdig“, wenn sein Zertifikat von einer dieser Zertifizierungsstellen (CA) stammt. Ohne passende CA zeigt jede gültige Signatur „gültig, unbekannter Aussteller“. Die CA-Zertifikate bekommen Sie von Ihrer IT.',
+    trustIntro: `Die Signatur eines Absenders gilt als „vertrauenswürdig“, wenn sein Zertifikat von einer dieser Zertifizierungsstellen (CA) stammt. Ohne passende CA zeigt jede gültige Signatur „${wordsOf('de').signatureStatusShort['unknown-issuer']}“. Die CA-Zertifikate bekommen Sie von Ihrer IT.`,
     trustNone: 'Noch keine CA eingerichtet.',
     trustListLabel: 'Vertrauenswürdige CAs',
     trustFingerprint: 'SHA-256-Fingerabdruck',

@@ -1,5 +1,6 @@
 import type { Messages } from './messages.de.js';
 import { plural as pluralBy } from '../../../core/words/plural.js';
+import { wordsOf } from '../../../core/domain/words/index.js';
 
 const plural = (n: number, one: string, many: string): string => pluralBy('en', n, one, many);
 const num = (n: number): string => n.toLocaleString('en-GB');
@@ -303,22 +304,6 @@ export const en: Messages = {
     transferred: 'transferred',
     trashed: 'in the trash',
   },
-  signature: {
-    trusted: 'Signature valid, certificate trusted',
-    'unknown-issuer': 'Signature valid, unknown issuer',
-    invalid: 'Signature invalid – do not use',
-    unsigned: 'not signed',
-    'not-checkable': 'Signature not checkable',
-    none: 'Signature: not stated',
-    short: {
-      trusted: 'valid',
-      'unknown-issuer': 'valid, unknown issuer',
-      invalid: 'invalid',
-      unsigned: 'not signed',
-      'not-checkable': 'not checkable',
-    },
-    revocation: 'Revocation status not checked',
-  },
   fetch: {
     progress: (done: number, total: number | undefined, bytes: string) =>
       total === undefined ? `${num(done)} ${plural(done, 'application', 'applications')} fetched (${bytes})` : `${num(done)} of ${num(total)} fetched (${bytes})`,
@@ -345,7 +330,6 @@ export const en: Messages = {
     untitled: 'Application',
     loading: 'Loading the application …',
     testBanner: 'TEST APPLICATION – not a real application, do not process',
-    unsignedBanner: 'NOT SIGNED – no signature of the sender covers this application. Its origin and integrity are not proven.',
     extraParts: (n: number) =>
       n === 1
         ? 'This delivery holds one more part that does not belong to the signed application. It is marked in the Laufzettel under “Parts of the delivery”.'
@@ -586,8 +570,7 @@ export const en: Messages = {
     retentionConfirmText: (n: number) => `${num(n)} ${plural(n, 'application is', 'applications are')} deleted irrevocably. The deletion is logged.`,
     retentionDone: (n: number) => `${num(n)} ${plural(n, 'application', 'applications')} deleted.`,
     trustHeading: 'Trusted sender CAs',
-    trustIntro:
-      'A sender’s signature counts as “trusted” when its certificate comes from one of these certification authorities (CAs). Without a matching CA every valid signature shows “valid, unknown issuer”. IT support gives you the CA certificates.',
+    trustIntro: `A sender’s signature counts as “trusted” when its certificate comes from one of these certification authorities (CAs). Without a matching CA every valid signature shows “${wordsOf('en').signatureStatusShort['unknown-issuer']}”. IT support gives you the CA certificates.`,
     trustNone: 'No CA set up yet.',
     trustListLabel: 'Trusted CAs',
     trustFingerprint: 'SHA-256 fingerprint',

@@ -7,7 +7,7 @@ import { Button, Checkbox, Label, ListBox, ListBoxItem, Popover, Select, SelectV
 import type { MethodOutput } from '../../../core/api/contract.js';
 import { IconChevronDown } from '../components/Icons.js';
 import { officeDay, startOfOfficeDay } from '../format/format.js';
-import { useT } from '../i18n/i18n.js';
+import { useLanguage, useT } from '../i18n/i18n.js';
 import { DateRangeFields } from './DateRangeFields.js';
 import { rangeOfDays } from '../format/days.js';
 
@@ -42,6 +42,7 @@ export function FolderPane(props: {
   team?: boolean;
 }) {
   const t = useT();
+  const { language } = useLanguage();
   const { folder, onFolder, counts, filters, onFilters } = props;
   const folders = props.team === true ? TEAM_FOLDERS : FOLDERS;
   const active = filters.unread || filters.withAttachments || filters.notTransferred || filters.period !== 'all';
@@ -64,7 +65,7 @@ export function FolderPane(props: {
           return (
             <ListBoxItem key={f} id={f} className="folders__item" textValue={t.mailbox.folders[f]}>
               <span className="folders__name">{t.mailbox.folders[f]}</span>
-              {count === undefined || (count === 0 && f !== 'inbox') ? null : <span className="folders__count">{count.toLocaleString()}</span>}
+              {count === undefined || (count === 0 && f !== 'inbox') ? null : <span className="folders__count">{count.toLocaleString(language === 'de' ? 'de-DE' : 'en-GB')}</span>}
             </ListBoxItem>
           );
         })}

@@ -43,7 +43,7 @@ export interface ListOptionProps {
 
 export function ListOption({ index, placement, item, total, selected, active, opens, onFocus, onClick, onDoubleClick }: ListOptionProps) {
   const { t, language, settings } = useLanguage();
-  const classes = ['row', item?.unread ? 'row--unread' : '', selected ? 'row--selected' : '', item?.isTest ? 'row--test' : '', item?.unreadableReason ? 'row--unreadable' : '']
+  const classes = ['row', item?.unread ? 'row--unread' : '', selected ? 'row--selected' : '', item?.isTest ? 'row--test' : '', item?.unreadableKind ? 'row--unreadable' : '']
     .filter(Boolean)
     .join(' ');
   return (

@@ -7,6 +7,7 @@
 import type { MessageListItem } from '../../../core/api/contract/mailbox.js';
 import { formatPersonName } from '../../../core/xsozial/person-names.js';
 import { unreadableWords } from '../../../core/api/contract/unreadable.js';
+import { wordsOf } from '../../../core/domain/words/index.js';
 import { visibleText } from '../../../core/visible-text.js';
 import { clipText } from '../../../core/text-bounds.js';
 import { IconAttachment } from '../components/Icons.js';
@@ -30,17 +31,13 @@ const ROW_CHARS = 300;
 export function applicantOf(item: MessageListItem, t: Messages, familyFirst = true): string {
   if (item.applicantNames !== null && item.applicantNames.length > 0) return clipText(item.applicantNames.map((n) => formatPersonName(n, familyFirst)).join('; '), ROW_CHARS);
   if (item.applicants.length > 0) return clipText(item.applicants.join('; '), ROW_CHARS);
-  if (item.unreadableReason !== null) return t.mailbox.folders.unreadable;
+  if (item.unreadableKind !== null) return t.mailbox.folders.unreadable;
   return item.subject === null ? t.mailbox.list.noApplicant : clipText(item.subject, ROW_CHARS);
 }
 
-/**
- * A "nicht lesbar" delivery's reason in the UI's language: said from its stable kind; a delivery stored without a
- * kind shows the reason as stored (German).
- */
+/** A "nicht lesbar" delivery's reason in the UI's language, said from its stable kind; null when readable. */
 export function unreadableReasonOf(item: MessageListItem, language: UiLanguage): string | null {
-  if (item.unreadableReason === null) return null;
-  return item.unreadableKind === null ? item.unreadableReason : unreadableWords(item.unreadableKind)[language];
+  return item.unreadableKind === null ? null : unreadableWords(item.unreadableKind)[language];
 }
 
 export function benefitOf(item: MessageListItem): string {
@@ -58,7 +55,7 @@ export function rowName(item: MessageListItem, t: Messages, language: UiLanguage
     eingangFlagText(item, language) === null ? undefined : (eingangNoticeText(item, language) ?? undefined),
     item.attachmentCount > 0 ? t.mailbox.list.attachments(item.attachmentCount) : undefined,
     t.states[item.state],
-    unreadableReasonOf(item, language) ?? (item.signatureStatus === null ? undefined : t.signature[item.signatureStatus]),
+    unreadableReasonOf(item, language) ?? (item.signatureStatus === null ? undefined : wordsOf(language).signatureStatus[item.signatureStatus]),
     item.legalHold ? t.mailbox.list.legalHold : undefined,
     item.aktenzeichen === null ? undefined : `${t.habits.row.aktenzeichen} ${visibleText(item.aktenzeichen)}`,
     item.followUpOn === null ? undefined : `${t.habits.row.followUp(dayText(item.followUpOn, language))}${item.followUpOn <= today() ? ` (${t.habits.row.due})` : ''}`,
@@ -117,7 +114,7 @@ export function MessageRowContent({ item, t, language, familyFirst = true }: { i
             ⚑ {dayText(item.followUpOn, language)}
           </span>
         ) : null}
-        {item.unreadableReason !== null ? <span className="row__unreadable">{unreadableReasonOf(item, language)}</span> : <SignatureBadge status={item.signatureStatus} />}
+        {item.unreadableKind !== null ? <span className="row__unreadable">{unreadableReasonOf(item, language)}</span> : <SignatureBadge status={item.signatureStatus} />}
         {item.claim !== undefined && item.claim !== null ? (
           <span className={`row__claim${item.claim.mine ? ' row__claim--mine' : ''}`} data-testid="row-claim">
             ● {claimText(item, language)}

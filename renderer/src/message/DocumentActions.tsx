@@ -10,7 +10,7 @@
  */
 import { useState } from 'react';
 import { Button } from 'react-aria-components';
-import type { ActiveContentCodeDto } from '../../../core/api/contract/active-content.js';
+import { ACTIVE_CONTENT_WORDS, type ActiveContentCodeDto } from '../../../core/api/contract/active-content.js';
 import type { DocumentRef } from '../../../core/api/contract/mailbox.js';
 import { useApi } from '../api/api-context.js';
 import { IconExport, IconNewWindow, IconOpenExternal, IconWarning } from '../components/Icons.js';
@@ -21,7 +21,7 @@ import { useWorkspace } from '../state/workspace.js';
 import { useExporter } from './use-exporter.js';
 
 type Openable = Exclude<DocumentRef, { source: 'content' }>;
-type Finding = { code: ActiveContentCodeDto; words: { de: string; en: string } };
+type Finding = { code: ActiveContentCodeDto };
 
 export function DocumentActions({
   id,
@@ -108,7 +108,7 @@ export function DocumentActions({
         <ul data-testid="active-content-findings">
           {(warning ?? []).map((f) => (
             <li key={f.code} data-code={f.code}>
-              {language === 'de' ? f.words.de : f.words.en}
+              {ACTIVE_CONTENT_WORDS[f.code][language]}
             </li>
           ))}
         </ul>

@@ -7,6 +7,7 @@
 import { useRef, useState } from 'react';
 import { ListBox, ListBoxItem, type Key } from 'react-aria-components';
 import { coverageTone } from '../../../core/api/contract/coverage.js';
+import { coverageSentence, wordsOf } from '../../../core/domain/words/index.js';
 import { clipText } from '../../../core/text-bounds.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { visibleText } from '../../../core/visible-text.js';
@@ -90,7 +91,7 @@ export function DocumentsPanel({ id, documents }: { id: number; documents: reado
             </span>
             {d.coverage !== undefined ? (
               <span className={`documents__coverage documents__coverage--${coverageTone(d.coverage.status, d.coverage.role)}`} data-coverage={d.coverage.status}>
-                {language === 'de' ? d.coverage.words.de : d.coverage.words.en}
+                {coverageSentence(wordsOf(language), d.coverage.status, d.coverage.role)}
               </span>
             ) : null}
           </ListBoxItem>
@@ -105,7 +106,7 @@ export function DocumentsPanel({ id, documents }: { id: number; documents: reado
             {doc.coverage === undefined ? null : (
               <span className={`documents__coverage documents__coverage--${coverageTone(doc.coverage.status, doc.coverage.role)}`}>
                 {' '}
-                · {language === 'de' ? doc.coverage.words.de : doc.coverage.words.en}
+                · {coverageSentence(wordsOf(language), doc.coverage.status, doc.coverage.role)}
               </span>
             )}
           </p>

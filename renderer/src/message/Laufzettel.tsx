@@ -12,7 +12,7 @@ import { coverageTone, roleWords } from '../../../core/api/contract/coverage.js'
 import { BoundedValue } from '../components/BoundedValue.js';
 import { SignatureBadge } from '../components/SignatureBadge.js';
 import { expiredSinceWords, JUDGED_AT_RECEIPT_WORDS } from '../../../core/api/contract/legal-time.js';
-import { signatureSentence, wordsOf } from '../../../core/domain/words/index.js';
+import { coverageSentence, inspectionSentence, signatureSentence, wordsOf } from '../../../core/domain/words/index.js';
 import { dayText } from '../format/days.js';
 import { bytes, date, dateTime, office } from '../format/format.js';
 import { useLanguage } from '../i18n/i18n.js';
@@ -53,7 +53,8 @@ function PartsList({ parts }: { parts: readonly Part[] }) {
     <ul className="parts" data-testid="laufzettel-parts" aria-label={t.message.laufzettel.parts}>
       {parts.map((p, i) => (
         <li key={i} className={`part part--${coverageTone(p.coverage.status, p.coverage.role)}`} data-coverage={p.coverage.status} data-role={p.coverage.role ?? 'unknown'}>
-          <strong>{text(roleWords(p.coverage.role))}</strong>: <Shown text={p.name} /> — <span className="part__status">{text(p.coverage.words)}</span>
+          <strong>{text(roleWords(p.coverage.role))}</strong>: <Shown text={p.name} /> —{' '}
+          <span className="part__status">{coverageSentence(wordsOf(language), p.coverage.status, p.coverage.role)}</span>
           <span className="part__facts">
             {' '}
             ({bytes(p.size, language)}, SHA-256 <span className="mono">{p.sha256}</span>)
@@ -66,7 +67,6 @@ function PartsList({ parts }: { parts: readonly Part[] }) {
 
 function SignatureResult({ check, covers }: { check: SignatureCheck; covers: string | undefined }) {
   const { t, language } = useLanguage();
-  const text = (u: { de: string; en: string }): string => (language === 'de' ? u.de : u.en);
   // a certificate that has expired since its judging is said so, and not shown in the all-clear colour
   const tone =
     check.result === 'invalid' || check.certificate === 'invalid'
@@ -92,7 +92,7 @@ function SignatureResult({ check, covers }: { check: SignatureCheck; covers: str
       {check.reasons.length > 0 ? (
         <ul className="signature__reasons" aria-label={t.message.laufzettel.reasons}>
           {check.reasons.map((r, i) => (
-            <li key={i}>{text(r)}</li>
+            <li key={i}>{wordsOf(language).signatureReason[r]}</li>
           ))}
         </ul>
       ) : null}
@@ -102,7 +102,7 @@ function SignatureResult({ check, covers }: { check: SignatureCheck; covers: str
           ⚠ {expiredSinceWords({ de: until, en: until })[language]}
         </p>
       )}
-      <p className="signature__revocation">{t.signature.revocation}</p>
+      <p className="signature__revocation">{wordsOf(language).revocation[check.revocation]}</p>
       <Disclosure className="signature__detail">
         <Heading level={5} className="notice__detail-heading">
           <Button slot="trigger" className="button button--link">
@@ -193,7 +193,7 @@ export function Laufzettel({ detail }: { detail: Detail }) {
         )}
         <Fact label={t.message.laufzettel.sender}>
           {l.sender ? <Shown text={l.sender.subject} /> : t.common.unknown}
-          {detail.item.unreadableReason === null && detail.item.signatureStatus === 'unsigned' ? ` (${t.message.laufzettel.senderUnproven})` : ''}
+          {detail.item.unreadableKind === null && detail.item.signatureStatus === 'unsigned' ? ` (${t.message.laufzettel.senderUnproven})` : ''}
         </Fact>
         <Fact label={t.message.laufzettel.recipient}>{l.recipient ? <Shown text={l.recipient.subject} /> : t.common.unknown}</Fact>
         <Fact label={t.message.laufzettel.contentSize}>{bytes(detail.content.size, language)}</Fact>
@@ -223,10 +223,8 @@ export function Laufzettel({ detail }: { detail: Detail }) {
         <ul className="inspections">
           {detail.inspections.map((inspection, i) => (
             <li key={i}>
-              <strong>
-                <Shown text={inspection.subject} />
-              </strong>
-              : {language === 'de' ? inspection.words.de : inspection.words.en}
+              <strong>{inspection.subject === '' ? wordsOf(language).inspectionSubjectUnknown : <Shown text={inspection.subject} />}</strong>:{' '}
+              {inspectionSentence(wordsOf(language), inspection.verdict, inspection.mathResult, inspection.offlineResult)}
               {inspection.time ? ` (${dateTime(inspection.time, language)})` : ''}
             </li>
           ))}

@@ -2,11 +2,12 @@
  * The lines above a message's header that say what kind of delivery it is: a Testantrag, an application without
  * signature, parts that are not the application. Each only where it applies.
  */
-import { useT } from '../i18n/i18n.js';
+import { useT, useWords } from '../i18n/i18n.js';
 import type { Detail } from './types.js';
 
 export function MessageBanners({ detail }: { detail: Detail }) {
   const t = useT();
+  const words = useWords();
   const item = detail.item;
   const extraParts = detail.parts.filter((p) => p.coverage.role === 'extra').length;
   return (
@@ -16,12 +17,12 @@ export function MessageBanners({ detail }: { detail: Detail }) {
           {t.message.testBanner}
         </p>
       ) : null}
-      {item.unreadableReason === null && item.signatureStatus === 'unsigned' ? (
+      {item.unreadableKind === null && item.signatureStatus === 'unsigned' ? (
         <p className="banner banner--unsigned" role="note" data-testid="unsigned-banner">
-          {t.message.unsignedBanner}
+          {words.unsignedBanner}
         </p>
       ) : null}
-      {item.unreadableReason === null && extraParts > 0 ? (
+      {item.unreadableKind === null && extraParts > 0 ? (
         <p className="banner banner--extra" role="note" data-testid="extra-parts-banner">
           {t.message.extraParts(extraParts)}
         </p>

@@ -90,7 +90,7 @@ export function MessageView({ id, onItemChanged, onBeforeChange, standalone = fa
   const benefit = benefitTitle(
     codeListWord,
     view?.product ?? view?.benefit?.text ?? item.benefit.text ?? undefined,
-    item.benefit.code ?? (item.unreadableReason !== null ? t.message.unreadableTitle : t.message.untitled),
+    item.benefit.code ?? (item.unreadableKind !== null ? t.message.unreadableTitle : t.message.untitled),
   );
   const who = clipText(applicantOf(item, t, familyFirst), TITLE_CHARS);
 

@@ -5,7 +5,7 @@ import type { ListItem } from './types.js';
 
 export function UnreadableNotice({ item }: { item: ListItem }) {
   const { t, language } = useLanguage();
-  if (item.unreadableReason === null) return null;
+  if (item.unreadableKind === null) return null;
   return (
     <div className="notice notice--warn" data-testid="unreadable-notice">
       <h3 className="notice__title">{t.message.unreadableHeading}</h3>

@@ -8,7 +8,7 @@ import { Shown } from '../components/Shown.js';
 import { office } from '../format/format.js';
 import { EingangNotice } from '../message/eingang.js';
 import { clipText } from '../../../core/text-bounds.js';
-import { useLanguage } from '../i18n/i18n.js';
+import { useLanguage, useWords } from '../i18n/i18n.js';
 import { useReadingWords } from '../i18n/words-reading.js';
 import { isEmptyValue, paperSections, type Detail } from '../message/types.js';
 import { applicantOf, unreadableReasonOf } from '../mailbox/MessageRow.js';
@@ -23,11 +23,12 @@ function printed(text: string, fullLength: number | undefined, notice: string): 
 export function PrintView({ detail }: { detail: Detail }) {
   const { t, language, settings } = useLanguage();
   const w = useReadingWords();
+  const words = useWords();
   const item = detail.item;
   return createPortal(
     <div className="print-root" data-testid="print-view">
       {item.isTest ? <p className="print__test">{t.message.testBanner}</p> : null}
-      {item.unreadableReason === null && item.signatureStatus === 'unsigned' ? <p className="print__test">{t.message.unsignedBanner}</p> : null}
+      {item.unreadableKind === null && item.signatureStatus === 'unsigned' ? <p className="print__test">{words.unsignedBanner}</p> : null}
       <h1>{(item.benefit.text ?? item.benefit.code) ? <Shown text={clipText(item.benefit.text ?? item.benefit.code ?? '', PRINTED_CHARS)} /> : t.message.untitled}</h1>
       <p>
         <Shown text={clipText(applicantOf(item, t, settings.familyNameFirst), PRINTED_CHARS)} />
@@ -39,13 +40,13 @@ export function PrintView({ detail }: { detail: Detail }) {
           {office(language).stated(detail.laufzettel.eingang ?? item.eingang)} <EingangNotice item={item} language={language} />
         </dd>
         <dt>{t.message.signatureLine}</dt>
-        <dd>{item.signatureStatus === null ? t.signature.none : t.signature[item.signatureStatus]}</dd>
+        <dd>{item.signatureStatus === null ? words.signatureStatusNone : words.signatureStatus[item.signatureStatus]}</dd>
         <dt>{t.message.laufzettel.messageId}</dt>
         <dd>
           <Shown text={detail.laufzettel.messageId} />
         </dd>
       </dl>
-      {item.unreadableReason !== null ? <p>{unreadableReasonOf(item, language)}</p> : null}
+      {item.unreadableKind !== null ? <p>{unreadableReasonOf(item, language)}</p> : null}
       {(detail.view?.cards ?? []).map((card) => (
         <section key={card.id} className="print__card">
           <h2>
