@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 import { PostfachStore, type NewDelivery } from '../../../core/store/index.js';
 import { signaturesJson } from '../../../core/mailbox/message-dto.js';
 import { summarize } from '../../../core/xsozial/index.js';
+import { officeTime } from '../../../core/time/office-time.js';
 import { evidenceChunks, generateApplication, type Service } from '../../../intermediary/generator/index.js';
 
 export const FIXTURE_PASSWORD = 'Fixture-Passwort-2026';
@@ -60,6 +61,18 @@ export interface FixtureInfo {
  * A small realistic mailbox: `count` applications of every service (every fourth with an OSCI attachment PDF, one
  * Testantrag, one with an invalid signature) plus one "nicht lesbar" delivery. Creation times lie in the past days.
  */
+/**
+ * Half an hour ago, but never before the office's midnight (Europe/Berlin): tests that expect the newest row under
+ * "Heute" must not fail when they run in the first half hour of the office's day.
+ */
+function newestInOfficeToday(now: number): number {
+  const day = officeTime('Europe/Berlin').day(new Date(now));
+  let start = now - 30 * 60_000;
+  // half an hour ago lies before midnight: forward in minutes to the first one of today
+  while (officeTime('Europe/Berlin').day(new Date(start)) !== day) start += 60_000;
+  return Math.min(start, now);
+}
+
 export async function createFixtureStore(storePath: string, count = 8): Promise<FixtureInfo> {
   const { store } = await PostfachStore.create(storePath, { password: FIXTURE_PASSWORD, durableCommits: false, osUser: 'test' });
   const applicants: string[] = [];
@@ -103,7 +116,7 @@ export async function createFixtureStore(storePath: string, count = 8): Promise<
       messageId: messageId('fixture-unreadable'),
       content: Buffer.from('-----BEGIN ENCRYPTED CONTENT----- (a delivery encrypted for another certificate) -----END-----'),
       contentType: 'application/octet-stream',
-      processCard: { creation: new Date(now - 30 * 60_000) },
+      processCard: { creation: new Date(newestInOfficeToday(now)) },
       unreadableReason: 'no-matching-key',
       unreadableKind: 'no-matching-key',
       summary: { signatureStatus: 'not-checkable' },
