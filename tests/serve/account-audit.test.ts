@@ -2,13 +2,14 @@
  * Account changes of `postfach serve` in the audit log: what IT does with `postfach serve account …` (here: the
  * AccountStore the command uses, as OS user "it-admin") before and while the service runs — create, role, disable,
  * enable, new password — and a lockout after failed sign-ins (by the service itself) become audit entries naming
- * who made them, in words, with the hash chain intact; the account file keeps nothing once recorded. Real store,
+ * who made them (said in words by the catalog, as the renderer does), with the hash chain intact; the account file keeps nothing once recorded. Real store,
  * real HTTPS on loopback.
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoMailbox, type DemoMailbox } from '../../app/demo-mailbox.js';
 import { AccountStore, MAX_FAILURES } from '../../core/serve/accounts.js';
+import { auditWords } from '../../core/store/audit-words.js';
 import { runServe, type RunningServe } from '../../core/serve/run.js';
 import { resolveServeConfig } from '../../core/serve/serve-config.js';
 import { projectRoot } from '../helpers/shared.js';
@@ -18,7 +19,6 @@ interface Entry {
   readonly osUser: string;
   readonly action: string;
   readonly detail: string | null;
-  readonly words: { readonly de: string; readonly en: string };
 }
 
 let cert: TestCertificate;
@@ -65,7 +65,7 @@ describe('account changes of postfach serve in the audit log', () => {
     expect((await chef.signIn('chef', 'Chef-Passwort-2026')).status).toBe(303);
     // recorded at the service's start
     const atStart = await accountEntries(chef);
-    expect(atStart.map((e) => [e.osUser, e.words.de])).toEqual([['it-admin', 'Konto chef angelegt (Rolle Leitung)']]);
+    expect(atStart.map((e) => [e.osUser, auditWords(e.action, e.detail).de])).toEqual([['it-admin', 'Konto chef angelegt (Rolle Leitung)']]);
 
     // while the service runs: IT's commands, in another AccountStore as a command would have it
     const it = new AccountStore(accountsFile, Date.now, 'it-admin');
@@ -88,9 +88,9 @@ describe('account changes of postfach serve in the audit log', () => {
       ['it-admin', 'Neues Passwort für Konto anna gesetzt, Fehlversuchssperre aufgehoben'],
       ['serve:Dienst', 'Konto anna nach mehreren Fehlversuchen vorübergehend gesperrt'],
     ];
-    await expect.poll(async () => (await accountEntries(chef)).map((e) => [e.osUser, e.words.de]), { timeout: 20_000, interval: 250 }).toEqual(expected);
+    await expect.poll(async () => (await accountEntries(chef)).map((e) => [e.osUser, auditWords(e.action, e.detail).de]), { timeout: 20_000, interval: 250 }).toEqual(expected);
     const entries = await accountEntries(chef);
-    expect(entries[1]?.words.en).toBe('Account anna created (role Caseworker)');
+    expect(entries[1] === undefined ? undefined : auditWords(entries[1].action, entries[1].detail).en).toBe('Account anna created (role Caseworker)');
     expect(JSON.parse(entries[2]?.detail ?? '{}')).toMatchObject({ v: 1, event: 'role-changed', account: 'anna', role: 'leitung' });
     // nothing is kept twice: the account file holds no recorded change
     await expect.poll(() => new AccountStore(accountsFile).pendingChanges().length, { timeout: 10_000 }).toBe(0);
