@@ -67,7 +67,8 @@ describe('postfach fetch and rotate over a certificate’s lifetime', () => {
     expect(days).toBe(20);
     const run = await postfach(['fetch', '--store', dbPath], env());
     expect(run.status, run.stderr).toBe(0);
-    const dateDe = validTo.toISOString().slice(0, 10).split('-').reverse().join('.');
+    // the day in the office's time zone (Europe/Berlin), not UTC's: they differ after 23:00 UTC
+    const dateDe = new Intl.DateTimeFormat('de-DE', { timeZone: 'Europe/Berlin', day: '2-digit', month: '2-digit', year: 'numeric' }).format(validTo);
     expect(run.stderr).toContain(`WARNUNG: Das Zertifikat des Postfachs läuft in ${days} Tagen ab (am ${dateDe}). Bitte rechtzeitig ein neues beantragen und einrichten.`);
     expect(run.stdout).toMatch(/Neu gespeichert: +1/);
   }, 120_000);
