@@ -280,7 +280,7 @@ export const PARTS: Readonly<Record<PartName, Part>> = {
     paths: ['core/handover/'],
     runsIn: 'the service, Node',
     purpose: 'the hand-over folder for the case system: each new delivery written once, atomically, with manifest and marker',
-    imports: ['mailbox', 'store', 'time', 'errors'],
+    imports: ['mailbox', 'store', 'time', 'errors', 'io'],
     packages: NODE,
   },
   config: {
@@ -315,7 +315,7 @@ export const PARTS: Readonly<Record<PartName, Part>> = {
     paths: ['core/store/'],
     runsIn: 'the service, Node',
     purpose: 'the encrypted SQLite store and attachment files; knows nothing of OSCI',
-    imports: ['time', 'words', 'audit-words', 'errors', 'visible-text'],
+    imports: ['time', 'words', 'audit-words', 'errors', 'visible-text', 'io'],
     packages: NODE,
   },
   'store-pg': {

@@ -7,6 +7,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { lstat, open, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { syncFolder } from '../io/durable-file.js';
 import { killPoint } from '../mailbox/kill-points.js';
 
 export interface FileFacts {
@@ -23,17 +24,6 @@ export async function exists(file: string): Promise<boolean> {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
     throw error;
-  }
-}
-
-/** fsync of a folder (its entries); skipped on Windows, which cannot open a folder for it. */
-export async function syncFolder(folder: string): Promise<void> {
-  if (process.platform === 'win32') return;
-  const handle = await open(folder, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
   }
 }
 

@@ -11,6 +11,7 @@ import { closeSync, fsyncSync, linkSync, openSync, readFileSync, renameSync, rmS
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
+import { syncFolderSync } from '../io/durable-file.js';
 import { fromFsError, storeError } from './errors.js';
 
 const b64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/);
@@ -112,21 +113,10 @@ export function writeKeyFile(file: string, content: KeyFile, exclusive = false):
     } else {
       renameSync(tmp, file);
     }
-    fsyncDirectory(path.dirname(file));
+    syncFolderSync(path.dirname(file));
   } catch (error) {
     rmSync(tmp, { force: true });
     throw fromFsError(error, 'key file');
-  }
-}
-
-export function fsyncDirectory(dir: string): void {
-  // Windows cannot open directories for fsync; NTFS metadata journaling covers the rename there.
-  if (process.platform === 'win32') return;
-  const fd = openSync(dir, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
   }
 }
 
