@@ -7,71 +7,44 @@
  * the keyboard; Berta's pane and her view "Meine" show it. The audit log names both. axe-clean; screenshots in
  * test-artifacts/screenshots/.
  */
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDemoMailbox, type DemoMailbox } from '../../app/demo-mailbox.js';
-import { AccountStore } from '../../core/serve/accounts.js';
-import { runServe, type RunningServe } from '../../core/serve/run.js';
-import { resolveServeConfig } from '../../core/serve/serve-config.js';
-import { makeCertificate, Person, tempDir, type TestCertificate } from '../serve/helpers.js';
+import { startDemoServe, type DemoServe } from '../serve/serve-harness.js';
 import { expectAxeClean } from './helpers/axe.js';
 import { launchChromium } from './helpers/chromium.js';
 import { ensureRendererBuilt } from './helpers/renderer-build.js';
 import { saveScreenshot } from './helpers/screenshots.js';
+import { signedInPage } from './helpers/serve-sign-in.js';
 
-let demo: DemoMailbox;
-let serve: RunningServe;
-let cert: TestCertificate;
+let team: DemoServe;
 let browser: Browser;
 
 beforeAll(async () => {
   const rendererDir = await ensureRendererBuilt();
-  const dir = tempDir();
-  cert = makeCertificate(dir);
-  demo = await startDemoMailbox(path.join(dir, 'mailbox'), { firstBatch: 3 });
-  const accounts = new AccountStore(`${demo.storePath}.accounts.json`);
-  await accounts.add('anna', 'sachbearbeitung', 'Anna-Passwort-2026');
-  await accounts.add('berta', 'sachbearbeitung', 'Berta-Passwort-2026');
-  await accounts.add('chef', 'leitung', 'Chef-Passwort-2026');
-  const config = resolveServeConfig(undefined, {
-    store: demo.storePath,
-    listen: '127.0.0.1:0',
-    tlsCert: cert.certFile,
-    tlsKey: cert.keyFile,
-    fetchIntervalMinutes: 60,
-    storePasswordEnv: 'UI_SERVE_PASSWORD',
+  team = await startDemoServe(3, {
+    accounts: [
+      { name: 'anna', role: 'sachbearbeitung' },
+      { name: 'berta', role: 'sachbearbeitung' },
+      { name: 'chef', role: 'leitung' },
+    ],
+    rendererDir,
   });
-  serve = await runServe(config, { rendererDir, report: () => undefined, env: { UI_SERVE_PASSWORD: demo.unlock.password } });
   browser = await launchChromium();
 }, 240_000);
 
 afterAll(async () => {
   await browser?.close();
-  await serve?.close();
-  await demo?.close();
+  await team?.close();
 });
 
-async function signedIn(name: string, password: string): Promise<Page> {
-  // the self-made certificate is not in Chromium's store; TLS itself is real
-  const context = await browser.newContext({ ignoreHTTPSErrors: true, locale: 'de-DE', viewport: { width: 1400, height: 900 } });
-  const page = await context.newPage();
-  await page.goto(serve.origin);
-  await expect.poll(() => new URL(page.url()).pathname).toBe('/anmelden');
-  await page.getByLabel('Benutzername').fill(name);
-  await page.getByLabel('Passwort').fill(password);
-  await page.getByRole('button', { name: /Anmelden/ }).click();
-  await page.getByTestId('message-list').getByRole('option').first().waitFor({ timeout: 60_000 });
-  return page;
-}
-
+const signedIn = (name: string): Promise<Page> => signedInPage(browser, team.origin, name, { viewport: { width: 1400, height: 900 } });
 const claimState = (page: Page) => page.getByTestId('claim-state').textContent();
 const firstRow = (page: Page) => page.getByTestId('message-list').getByRole('option').first();
 
 describe('the shared inbox: two persons on one postfach serve, in Chromium', () => {
   it('A claims, B sees it without reloading; B cannot take or transfer it; A hands it to B', async () => {
-    const anna = await signedIn('anna', 'Anna-Passwort-2026');
-    const berta = await signedIn('berta', 'Berta-Passwort-2026');
+    const anna = await signedIn('anna');
+    const berta = await signedIn('berta');
     // the team's views are in the folder list
     for (const page of [anna, berta]) {
       await page.getByTestId('folders').getByRole('option', { name: 'Meine' }).waitFor();
@@ -140,8 +113,7 @@ describe('the shared inbox: two persons on one postfach serve, in Chromium', () 
     await expect.poll(() => berta.getByTestId('claim-transfer').textContent(), { timeout: 10_000 }).toMatch(/^Übertragen von berta am /);
 
     // the audit log (read by the Leitung) names each person
-    const leitung = new Person(serve.origin, cert.cert);
-    await leitung.signIn('chef', 'Chef-Passwort-2026');
+    const leitung = await team.person('chef');
     const entries = (await leitung.value<{ entries: Array<{ osUser: string; action: string }> }>('audit.list', {})).entries;
     const steps = entries.filter((e) => e.action.startsWith('claim') || e.action === 'marked-transferred').map((e) => [e.action, e.osUser]);
     expect(steps).toEqual([

@@ -4,72 +4,38 @@
  * sees the deliveries the service fetched at its start; what Anna opens is in the audit log under her name, which
  * Bernd (Leitung) reads and Anna (Sachbearbeitung) may not. Screenshots in test-artifacts/screenshots/.
  */
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDemoMailbox, type DemoMailbox } from '../../app/demo-mailbox.js';
-import { AccountStore } from '../../core/serve/accounts.js';
-import { runServe, type RunningServe } from '../../core/serve/run.js';
-import { resolveServeConfig } from '../../core/serve/serve-config.js';
-import { projectRoot } from '../helpers/shared.js';
-import { makeCertificate, Person, tempDir, type TestCertificate } from '../serve/helpers.js';
+import { startDemoServe, type DemoServe } from '../serve/serve-harness.js';
 import { launchChromium } from './helpers/chromium.js';
+import { ensureRendererBuilt } from './helpers/renderer-build.js';
+import { saveScreenshot } from './helpers/screenshots.js';
+import { signedInPage } from './helpers/serve-sign-in.js';
 
-const shots = path.join(projectRoot, 'test-artifacts', 'screenshots');
-let demo: DemoMailbox;
-let serve: RunningServe;
-let cert: TestCertificate;
+let team: DemoServe;
 let browser: Browser;
 
 beforeAll(async () => {
-  const dir = tempDir();
-  cert = makeCertificate(dir);
-  demo = await startDemoMailbox(path.join(dir, 'mailbox'), { firstBatch: 3 });
-  const accounts = new AccountStore(`${demo.storePath}.accounts.json`);
-  await accounts.add('anna', 'sachbearbeitung', 'Anna-Passwort-2026');
-  await accounts.add('bernd', 'leitung', 'Bernd-Passwort-2026');
-  const config = resolveServeConfig(undefined, {
-    store: demo.storePath,
-    listen: '127.0.0.1:0',
-    tlsCert: cert.certFile,
-    tlsKey: cert.keyFile,
-    fetchIntervalMinutes: 60,
-    storePasswordEnv: 'UI_SERVE_PASSWORD',
+  const rendererDir = await ensureRendererBuilt();
+  team = await startDemoServe(3, {
+    accounts: [
+      { name: 'anna', role: 'sachbearbeitung' },
+      { name: 'bernd', role: 'leitung' },
+    ],
+    rendererDir,
   });
-  serve = await runServe(config, { rendererDir: path.join(projectRoot, 'dist', 'renderer'), report: () => undefined, env: { UI_SERVE_PASSWORD: demo.unlock.password } });
   browser = await launchChromium();
-  mkdirSync(shots, { recursive: true });
 }, 240_000);
 
 afterAll(async () => {
   await browser?.close();
-  await serve?.close();
-  await demo?.close();
+  await team?.close();
 });
-
-async function signedIn(name: string, password: string): Promise<Page> {
-  // the self-made certificate is not in Chromium's store; TLS itself is real
-  const context = await browser.newContext({ ignoreHTTPSErrors: true, locale: 'de-DE' });
-  const page = await context.newPage();
-  await page.goto(serve.origin);
-  await expect.poll(() => new URL(page.url()).pathname).toBe('/anmelden');
-  await page.getByLabel('Benutzername').fill(name);
-  await page.getByLabel('Passwort').fill(password);
-  await page.getByRole('button', { name: /Anmelden/ }).click();
-  try {
-    await page.getByTestId('message-list').getByRole('option').first().waitFor({ timeout: 60_000 });
-  } catch (error) {
-    await page.screenshot({ path: path.join(shots, `serve-${name}-failed.png`) });
-    throw error;
-  }
-  return page;
-}
 
 describe('two persons on one postfach serve, in Chromium', () => {
   it('both see what the service fetched; Anna’s opening is in the audit log under her name', async () => {
-    const anna = await signedIn('anna', 'Anna-Passwort-2026');
-    const bernd = await signedIn('bernd', 'Bernd-Passwort-2026');
+    const anna = await signedInPage(browser, team.origin, 'anna');
+    const bernd = await signedInPage(browser, team.origin, 'bernd');
     await expect.poll(() => anna.getByTestId('message-list').getByRole('option').count(), { timeout: 30_000 }).toBe(3);
     await expect.poll(() => bernd.getByTestId('message-list').getByRole('option').count(), { timeout: 30_000 }).toBe(3);
     // the status bar says where the program runs: the service, not "this computer only"
@@ -77,11 +43,10 @@ describe('two persons on one postfach serve, in Chromium', () => {
     // the session cookie is not visible to the page's script
     expect(await anna.evaluate(() => document.cookie)).toBe('');
     await anna.getByTestId('message-list').getByRole('option').first().click();
-    await anna.screenshot({ path: path.join(shots, 'serve-anna.png') });
-    await bernd.screenshot({ path: path.join(shots, 'serve-bernd.png') });
+    await saveScreenshot(anna, 'serve-anna');
+    await saveScreenshot(bernd, 'serve-bernd');
 
-    const leitung = new Person(serve.origin, cert.cert);
-    await leitung.signIn('bernd', 'Bernd-Passwort-2026');
+    const leitung = await team.person('bernd');
     await expect
       .poll(
         async () =>
