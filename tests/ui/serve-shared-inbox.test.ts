@@ -3,8 +3,9 @@
  * contexts signed in as two persons of the Sachbearbeitung. Anna opens an application and takes it ("Bearbeiten");
  * Berta, who has the same application open, sees "In Bearbeitung durch anna" in her reading pane and "bei anna" in
  * her list without reloading (the service's messages.changed over SSE); she cannot take it or mark it übertragen
- * (the store refuses, nothing changes) and has no "Übernehmen" (that is the Leitung's). Anna hands it to Berta by
- * the keyboard; Berta's pane and her view "Meine" show it. The audit log names both. axe-clean; screenshots in
+ * ("Als übertragen markieren" is disabled with the reason beside it) and has no "Übernehmen" (that is the Leitung's).
+ * Anna hands it to Berta by the keyboard; Berta's pane and her view "Meine" show it; her own "Freigeben" takes it
+ * out of "Meine" at once and "Bearbeiten" brings it back. The audit log names both. axe-clean; screenshots in
  * test-artifacts/screenshots/.
  */
 import type { Browser, Page } from 'playwright-core';
@@ -77,12 +78,16 @@ describe('the shared inbox: two persons on one postfach serve, in Chromium', () 
     await saveScreenshot(berta, 'serve-inbox-berta-sees-claim', { fullPage: false });
     await expectAxeClean(berta, 'shared inbox, claimed by a colleague');
 
-    // Berta may not mark it übertragen while Anna holds it: refused, said, and nothing changes
-    await berta.getByTestId('toggle-transferred').click();
+    // Berta may not mark it übertragen while Anna holds it: the button is disabled and says why (the service would
+    // refuse it: tests/serve/shared-inbox.test.ts); nothing changes
+    await expect.poll(() => berta.getByTestId('toggle-transferred').isDisabled(), { timeout: 10_000 }).toBe(true);
     await expect
-      .poll(() => berta.getByTestId('status-message').textContent(), { timeout: 10_000 })
-      .toContain('Diese Nachricht ist bei einer Kollegin oder einem Kollegen in Bearbeitung');
-    await expect.poll(() => firstRow(berta).locator('.row__state').textContent(), { timeout: 5_000 }).not.toBe('übertragen');
+      .poll(() => berta.getByTestId('transfer-held').textContent(), { timeout: 10_000 })
+      .toBe('anna bearbeitet diesen Antrag: nur wer ihn bearbeitet, kann ihn als übertragen markieren.');
+    expect(await firstRow(berta).locator('.row__state').textContent()).not.toBe('übertragen');
+    // Anna, who holds it, may
+    expect(await anna.getByTestId('toggle-transferred').isDisabled()).toBe(false);
+    expect(await anna.getByTestId('transfer-held').count()).toBe(0);
 
     // Anna hands it to Berta, by the keyboard only
     await anna.getByTestId('hand').focus();
@@ -106,9 +111,21 @@ describe('the shared inbox: two persons on one postfach serve, in Chromium', () 
     await expect.poll(() => anna.getByTestId('message-list').getByRole('option').count(), { timeout: 10_000 }).toBe(2);
     await saveScreenshot(berta, 'serve-inbox-berta-mine', { fullPage: false });
 
-    // now hers: Berta marks it übertragen; the pane says by whom
+    // in her "Meine", Berta's own "Freigeben" takes the row out at once (the pane keeps the application), and
+    // "Bearbeiten" brings it back, without a reload
+    const bertaRows = () => berta.getByTestId('message-list').getByRole('option').count();
     await berta.getByTestId('message-list').getByRole('option').first().click();
     await expect.poll(() => claimState(berta), { timeout: 10_000 }).toMatch(/^In Bearbeitung durch Sie/);
+    await berta.getByTestId('release').click();
+    await expect.poll(() => claimState(berta), { timeout: 10_000 }).toBe('Nicht zugewiesen');
+    await expect.poll(bertaRows, { timeout: 10_000 }).toBe(0);
+    await expect.poll(() => berta.getByTestId('list-count').textContent(), { timeout: 10_000 }).toBe('0 Anträge');
+    await berta.getByTestId('claim').click();
+    await expect.poll(() => claimState(berta), { timeout: 10_000 }).toMatch(/^In Bearbeitung durch Sie/);
+    await expect.poll(bertaRows, { timeout: 10_000 }).toBe(1);
+    await saveScreenshot(berta, 'serve-inbox-berta-mine-again', { fullPage: false });
+
+    // now hers: Berta marks it übertragen; the pane says by whom
     await berta.getByTestId('toggle-transferred').click();
     await expect.poll(() => berta.getByTestId('claim-transfer').textContent(), { timeout: 10_000 }).toMatch(/^Übertragen von berta am /);
 
@@ -119,6 +136,8 @@ describe('the shared inbox: two persons on one postfach serve, in Chromium', () 
     expect(steps).toEqual([
       ['claimed', 'serve:anna'],
       ['claim-handed', 'serve:anna'],
+      ['claim-released', 'serve:berta'],
+      ['claimed', 'serve:berta'],
       ['marked-transferred', 'serve:berta'],
     ]);
   }, 240_000);
