@@ -117,17 +117,22 @@ export async function startDemoServe(firstBatch: number, options: ServeHarnessOp
   }
 }
 
-/** One event of a person's event stream, with when it arrived (performance.now()). */
+/** One event of a person's event stream, with when it arrived: `at` performance.now(), `wall` Date.now() (to compare with a browser's clock). */
 export interface ReceivedEvent {
   readonly event: string;
   readonly data: unknown;
   readonly at: number;
+  readonly wall: number;
 }
 
 /** The events the person's browser would receive (SSE, `/api/events` with their session), collected until `stop`. */
-export function listenEvents(p: Person, ca: Buffer): { events: ReceivedEvent[]; stop: () => void } {
+export function listenEvents(p: Person, ca: Buffer): { events: ReceivedEvent[]; opened: Promise<void>; stop: () => void } {
   const events: ReceivedEvent[] = [];
+  let open!: () => void;
+  // the service subscribes the stream before it answers: from the answer on, no event is missed
+  const opened = new Promise<void>((resolve) => (open = resolve));
   const req = request(new URL('/api/events', p.origin), { ca, headers: { Cookie: p.cookie ?? '' } }, (res) => {
+    open();
     let buffer = '';
     res.on('data', (chunk: Buffer) => {
       buffer += chunk.toString('utf8');
@@ -137,11 +142,11 @@ export function listenEvents(p: Person, ca: Buffer): { events: ReceivedEvent[]; 
         buffer = buffer.slice(end + 2);
         const event = /^event: (.*)$/m.exec(block)?.[1];
         const data = /^data: (.*)$/m.exec(block)?.[1];
-        if (event !== undefined && data !== undefined) events.push({ event, data: JSON.parse(data) as unknown, at: performance.now() });
+        if (event !== undefined && data !== undefined) events.push({ event, data: JSON.parse(data) as unknown, at: performance.now(), wall: Date.now() });
       }
     });
   });
   req.on('error', () => undefined);
   req.end();
-  return { events, stop: () => req.destroy() };
+  return { events, opened, stop: () => req.destroy() };
 }

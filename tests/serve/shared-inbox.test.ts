@@ -44,7 +44,7 @@ describe('the shared inbox through postfach serve', () => {
     const id = items[0]!.id;
     const other = items[1]!.id;
     const bertaSees = listenEvents(berta, team.cert.cert);
-    await new Promise((r) => setTimeout(r, 300));
+    await bertaSees.opened;
 
     // who is claiming is never an input
     const named = await anna.call('inbox.claim', { id, by: 'berta' });

@@ -10,7 +10,7 @@
  *   shared by parallel runs the page's own work takes time the push does not).
  * - Anna's own claim takes the row out of her "Nicht zugewiesen" at once (no reload); "Freigeben" brings it back.
  * - Berta cannot mark it übertragen while Anna holds it: the button is disabled with the reason beside it, and the
- *   service refuses the call anyway.
+ *   service refuses the call anyway; the Leitung is told to take it over first.
  * - The audit log in PostgreSQL names each person: the fetches by the schedule, Anna's claim and release, the
  *   openings by Anna and by Berta.
  *
@@ -26,7 +26,7 @@ import { vectorPath } from '../helpers/shared.js';
 import { send, sharedPki, startTestIntermediary, STORE_PASSWORD } from '../mailbox/helpers.js';
 import { createDatabase, openSharedStore, pgSection, singlePcStore } from '../mailbox/pg-helpers.js';
 import { tempDir } from '../serve/helpers.js';
-import { startServeHarness, type ServeHarness } from '../serve/serve-harness.js';
+import { listenEvents, startServeHarness, type ServeHarness } from '../serve/serve-harness.js';
 import { expectAxeClean } from './helpers/axe.js';
 import { launchChromium } from './helpers/chromium.js';
 import { ensureRendererBuilt } from './helpers/renderer-build.js';
@@ -80,33 +80,41 @@ afterAll(async () => {
   await cluster?.stop();
 }, 60_000);
 
-/** Times the page records itself (Date.now(), the machine's one clock), read by the test afterwards. */
+/** Times Berta's page records itself (Date.now(), the machine's one clock), read by the test afterwards. */
 interface Marks {
-  claimSent?: number;
-  claimAnswered?: number;
-  pushed?: number;
   paneShown?: number;
   rowShown?: number;
 }
 
+/** A contract call the page made: its method, when it was sent and when its answer came (Date.now()). */
+interface NotedCall {
+  readonly method: string;
+  readonly sent: number;
+  answered?: number;
+}
+
 /**
- * In Anna's page, before the renderer loads: her bridge's fetch is wrapped so the moment the claim's answer
- * arrives is noted (the renderer takes `fetch` when it starts, so this must come first).
+ * In each person's page, before the renderer loads: the bridge's fetch is wrapped so each contract call's sending
+ * and answer are noted (the renderer takes `fetch` when it starts, so this must come first).
  */
-const NOTE_CLAIM_ANSWER = `(() => {
+function noteCalls(): void {
   const original = window.fetch.bind(window);
-  window.__marks = {};
-  window.fetch = async (...args) => {
-    const url = typeof args[0] === 'string' ? args[0] : args[0] instanceof Request ? args[0].url : String(args[0]);
-    const claim = url.includes('/api/call/inbox.claim');
-    if (claim) window.__marks.claimSent = Date.now();
-    const response = await original(...args);
-    if (claim) window.__marks.claimAnswered = Date.now();
+  const calls: NotedCall[] = [];
+  (window as unknown as { __calls: NotedCall[] }).__calls = calls;
+  window.fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+    const url = typeof input === 'string' ? input : input instanceof Request ? input.url : input.href;
+    const at = url.indexOf('/api/call/');
+    const noted: NotedCall | undefined = at < 0 ? undefined : { method: url.slice(at + '/api/call/'.length).split('?')[0] ?? '', sent: Date.now() };
+    if (noted !== undefined) calls.push(noted);
+    const response = await original(input, init);
+    if (noted !== undefined) noted.answered = Date.now();
     return response;
   };
-})();`;
+}
 
-async function signedIn(name: string, initScript?: string): Promise<Page> {
+const callsOf = (page: Page): Promise<NotedCall[]> => page.evaluate(() => (window as unknown as { __calls: NotedCall[] }).__calls);
+
+async function signedIn(name: string, initScript?: () => void): Promise<Page> {
   const context = await browser.newContext({ ignoreHTTPSErrors: true, locale: 'de-DE', viewport: { width: 1400, height: 900 } });
   if (initScript !== undefined) await context.addInitScript(initScript);
   const page = await context.newPage();
@@ -121,8 +129,8 @@ const folder = (page: Page, name: string) => page.getByTestId('folders').getByRo
 
 describe('issue 13 must show: two persons, one postfach serve on PostgreSQL, in Chromium', () => {
   it('50 fetched, both see all; A claims, B sees it within a second and cannot mark it übertragen; the audit log names each', async () => {
-    const anna = await signedIn('anna', NOTE_CLAIM_ANSWER);
-    const berta = await signedIn('berta');
+    const anna = await signedIn('anna', noteCalls);
+    const berta = await signedIn('berta', noteCalls);
 
     // both see all 50 the service fetched into PostgreSQL: in the list, and message by message through their session
     for (const page of [anna, berta]) await expect.poll(() => listCount(page), { timeout: 120_000 }).toBe(`${DELIVERIES} Anträge`);
@@ -145,16 +153,11 @@ describe('issue 13 must show: two persons, one postfach serve on PostgreSQL, in 
     await expect.poll(() => claimState(berta), { timeout: 20_000 }).toBe('Nicht zugewiesen');
     const bertaUrl = berta.url();
 
-    // Berta's page notes when the push arrives on an event stream of her session, and when pane and row show it
+    // Berta's page notes when her pane and her row show the claim; her session's event stream is also read here
+    // (the service's push alone, without the browser)
     await berta.evaluate((messageId) => {
-      const marks: Record<string, number> = {};
-      (window as unknown as { __marks: Record<string, number> }).__marks = marks;
-      const events = new EventSource('/api/events');
-      events.addEventListener('messages.changed', (e) => {
-        const data = JSON.parse((e as MessageEvent<string>).data) as { ids?: number[] };
-        if (marks.pushed === undefined && data.ids?.includes(messageId) === true) marks.pushed = Date.now();
-      });
-      (window as unknown as { __events: EventSource }).__events = events;
+      const marks: Marks = {};
+      (window as unknown as { __marks: Marks }).__marks = marks;
       const look = (): void => {
         const pane = document.querySelector('[data-testid="claim-state"]')?.textContent ?? '';
         if (marks.paneShown === undefined && pane.startsWith('In Bearbeitung durch anna')) marks.paneShown = Date.now();
@@ -163,31 +166,35 @@ describe('issue 13 must show: two persons, one postfach serve on PostgreSQL, in 
       };
       new MutationObserver(look).observe(document.body, { subtree: true, childList: true, characterData: true });
     }, id);
-    // the event stream is open before the claim (the service sends a first event or comment on connect; give it a moment)
-    await new Promise((r) => setTimeout(r, 500));
+    const bertaStream = listenEvents(await team.person('berta'), team.cert.cert);
+    await bertaStream.opened;
 
     await anna.getByTestId('claim').click();
     await expect.poll(() => claimState(anna), { timeout: 20_000 }).toMatch(/^In Bearbeitung durch Sie seit /);
     await expect.poll(() => claimState(berta), { timeout: 20_000 }).toMatch(/^In Bearbeitung durch anna seit /);
     await expect.poll(() => rowOf(berta, id).getByTestId('row-claim').textContent(), { timeout: 20_000 }).toBe('● bei anna');
-    const a = await anna.evaluate(() => (window as unknown as { __marks: Marks }).__marks);
-    const b = await berta.evaluate(() => {
-      (window as unknown as { __events: EventSource }).__events.close();
-      return (window as unknown as { __marks: Marks }).__marks;
-    });
-    expect(a.claimAnswered).toBeDefined();
-    expect(b.pushed).toBeDefined();
+    bertaStream.stop();
+    const claim = (await callsOf(anna)).find((c) => c.method === 'inbox.claim');
+    const b = await berta.evaluate(() => (window as unknown as { __marks: Marks }).__marks);
+    expect(claim?.answered).toBeDefined();
     expect(b.paneShown).toBeDefined();
     expect(b.rowShown).toBeDefined();
-    const pushAfter = b.pushed! - a.claimAnswered!;
-    const paneAfter = b.paneShown! - a.claimAnswered!;
-    const rowAfter = b.rowShown! - a.claimAnswered!;
+    const answered = claim!.answered!;
+    // the push as Berta's program receives it: its event stream's messages.changed makes her reading pane read the
+    // item again (inbox.item) — the first such call after Anna's claim is that reaction
+    const reread = (await callsOf(berta)).find((c) => c.method === 'inbox.item' && c.sent >= claim!.sent);
+    expect(reread).toBeDefined();
+    const pushed = bertaStream.events.find((e) => e.event === 'messages.changed' && JSON.stringify(e.data).includes(`[${id}]`));
+    expect(pushed).toBeDefined();
+    const inBrowser = reread!.sent - answered;
     console.log(
-      `must show (PostgreSQL): from Anna's claim answer — push in Berta's browser (SSE) ${pushAfter} ms, Berta's reading pane ${paneAfter} ms, her row ${rowAfter} ms ` +
-        `(Anna's claim request to its answer ${a.claimAnswered! - a.claimSent!} ms; the service pushes before it answers, so the push may come first)`,
+      `must show (PostgreSQL), from Anna's claim answer (her request to answer ${answered - claim!.sent} ms; the service pushes before it answers, so a push may come first): ` +
+        `push on Berta's session stream ${pushed!.wall - answered} ms, Berta's program acting on it (inbox.item sent) ${inBrowser} ms, ` +
+        `answered ${reread!.answered === undefined ? '?' : reread!.answered - answered} ms, her reading pane showing it ${b.paneShown! - answered} ms, her row ${b.rowShown! - answered} ms`,
     );
-    // issue 13: "B sees the claim within a second" — the push to B's browser, bounded; the painted figures are logged
-    expect(pushAfter).toBeLessThan(1000);
+    // issue 13: "B sees the claim within a second" — the push reaching B's program, bounded; the painted figures are
+    // logged (on a machine shared by parallel runs, painting waits for the CPU, not for the service)
+    expect(inBrowser).toBeLessThan(1000);
     // no reload: Berta is where she was
     expect(berta.url()).toBe(bertaUrl);
 
@@ -207,6 +214,14 @@ describe('issue 13 must show: two persons, one postfach serve on PostgreSQL, in 
     await saveScreenshot(berta, 'serve-pg-berta-sees-claim', { fullPage: false });
     await saveScreenshot(anna, 'serve-pg-anna-claimed', { fullPage: false });
     await expectAxeClean(berta, 'PostgreSQL team: claimed by a colleague, übertragen disabled');
+    // the Leitung neither, until taking it over: the reason says so, "Übernehmen" is there
+    const chef = await signedIn('chef');
+    await rowOf(chef, id).click();
+    await expect.poll(() => claimState(chef), { timeout: 20_000 }).toMatch(/^In Bearbeitung durch anna seit /);
+    expect(await chef.getByTestId('toggle-transferred').isDisabled()).toBe(true);
+    expect(await chef.getByTestId('transfer-held').textContent()).toBe('anna bearbeitet diesen Antrag: zum Markieren als übertragen zuerst übernehmen.');
+    await chef.getByTestId('take-over').waitFor();
+    await chef.context().close();
     // and the service refuses it all the same (a call from her page, with her session)
     const refused = await berta.evaluate(async (messageId) => {
       const response = await fetch('/api/call/messages.setTransferred', {
@@ -239,7 +254,7 @@ describe('issue 13 must show: two persons, one postfach serve on PostgreSQL, in 
         ['claim-released', 'serve:anna'],
       ]);
       const openedBy = new Set(ofIt.filter((e) => e.action === 'opened').map((e) => e.osUser));
-      expect(openedBy).toEqual(new Set(['serve:anna', 'serve:berta']));
+      expect(openedBy).toEqual(new Set(['serve:anna', 'serve:berta', 'serve:chef']));
       expect((await shared.verifyAuditLog()).ok).toBe(true);
     } finally {
       await shared.close();
