@@ -5,7 +5,9 @@
  * her list without reloading (the service's messages.changed over SSE); she cannot take it or mark it übertragen
  * ("Als übertragen markieren" is disabled with the reason beside it) and has no "Übernehmen" (that is the Leitung's).
  * Anna hands it to Berta by the keyboard; Berta's pane and her view "Meine" show it; her own "Freigeben" takes it
- * out of "Meine" at once and "Bearbeiten" brings it back. The audit log names both. axe-clean; screenshots in
+ * out of "Meine" at once and "Bearbeiten" brings it back. Both see what the service fetched; the status bar names the
+ * service; the session cookie is not visible to script. The audit log names both (read by the Leitung; refused to
+ * the Sachbearbeitung). One service and one browser for all of it (CI time). axe-clean; screenshots in
  * test-artifacts/screenshots/.
  */
 import type { Browser, Page } from 'playwright-core';
@@ -51,6 +53,11 @@ describe('the shared inbox: two persons on one postfach serve, in Chromium', () 
       await page.getByTestId('folders').getByRole('option', { name: 'Meine' }).waitFor();
       await page.getByTestId('folders').getByRole('option', { name: 'Nicht zugewiesen' }).waitFor();
     }
+    // both see what the service fetched at its start; the status bar says where the program runs (the service, not
+    // "this computer only"); the session cookie is not visible to the page's script
+    for (const page of [anna, berta]) await expect.poll(() => page.getByTestId('message-list').getByRole('option').count(), { timeout: 30_000 }).toBe(3);
+    await expect.poll(() => anna.locator('.statusbar__host').textContent()).toBe('Abrufdienst (Anmeldung über das Netz)');
+    expect(await anna.evaluate(() => document.cookie)).toBe('');
     // both open the same (newest) application
     await firstRow(anna).click();
     await firstRow(berta).click();
@@ -129,9 +136,10 @@ describe('the shared inbox: two persons on one postfach serve, in Chromium', () 
     await berta.getByTestId('toggle-transferred').click();
     await expect.poll(() => berta.getByTestId('claim-transfer').textContent(), { timeout: 10_000 }).toMatch(/^Übertragen von berta am /);
 
-    // the audit log (read by the Leitung) names each person
+    // the audit log (read by the Leitung) names each person: who opened it, each step
     const leitung = await team.person('chef');
     const entries = (await leitung.value<{ entries: Array<{ osUser: string; action: string }> }>('audit.list', {})).entries;
+    expect(new Set(entries.filter((e) => e.action === 'opened').map((e) => e.osUser))).toEqual(new Set(['serve:anna', 'serve:berta']));
     const steps = entries.filter((e) => e.action.startsWith('claim') || e.action === 'marked-transferred').map((e) => [e.action, e.osUser]);
     expect(steps).toEqual([
       ['claimed', 'serve:anna'],
@@ -140,5 +148,12 @@ describe('the shared inbox: two persons on one postfach serve, in Chromium', () 
       ['claimed', 'serve:berta'],
       ['marked-transferred', 'serve:berta'],
     ]);
+    // the same call from Anna's page (Sachbearbeitung) is refused by role
+    const refused = await anna.evaluate(async () => {
+      const response = await fetch('/api/call/audit.list', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+      return { status: response.status, body: (await response.json()) as { error?: { kind?: string } } };
+    });
+    expect(refused.status).toBe(403);
+    expect(refused.body.error?.kind).toBe('serve-forbidden');
   }, 240_000);
 });
