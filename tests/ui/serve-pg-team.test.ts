@@ -11,8 +11,8 @@
  * - Anna's own claim takes the row out of her "Nicht zugewiesen" at once (no reload); "Freigeben" brings it back.
  * - Berta cannot mark it übertragen while Anna holds it: the button is disabled with the reason beside it, and the
  *   service refuses the call anyway; the Leitung is told to take it over first.
- * - The audit log in PostgreSQL names each person: the fetches by the schedule, Anna's claim and release, the
- *   openings by Anna and by Berta.
+ * - The audit log in PostgreSQL names each person: the accounts created, the fetches by the schedule, Anna's claim
+ *   and release, the openings by Anna, Berta and the Leitung.
  *
  * One cluster, one service, one browser for the whole file (CI time).
  */
@@ -255,6 +255,9 @@ describe('issue 13 must show: two persons, one postfach serve on PostgreSQL, in 
       ]);
       const openedBy = new Set(ofIt.filter((e) => e.action === 'opened').map((e) => e.osUser));
       expect(openedBy).toEqual(new Set(['serve:anna', 'serve:berta', 'serve:chef']));
+      // the accounts IT created, written by the service into the audit log in PostgreSQL (serve.recordAccountChange)
+      const accountsCreated = entries.filter((e) => e.action === 'account-changed').map((e) => JSON.parse(e.detail ?? '{}') as { event?: string; account?: string });
+      expect(accountsCreated.filter((d) => d.event === 'created').map((d) => d.account)).toEqual(['anna', 'berta', 'chef']);
       expect((await shared.verifyAuditLog()).ok).toBe(true);
     } finally {
       await shared.close();
