@@ -31,6 +31,9 @@ const COMMANDS: ReadonlyArray<readonly [readonly string[], () => Promise<Command
   [['handover'], () => import('./commands/handover.js')],
 ];
 
+/** Sub-commands that always start the service (cli/mailbox-service.ts) with the worker's default options. */
+const EARLY_SERVICE: ReadonlySet<string> = new Set(['fetch', 'list', 'show']);
+
 const program = new Command();
 program.name('postfach').description('OSCI-Postfach: OSCI-Zustellungen abrufen, prüfen, speichern und exportieren').showHelpAfterError().exitOverride();
 
@@ -38,6 +41,9 @@ program.name('postfach').description('OSCI-Postfach: OSCI-Zustellungen abrufen, 
 // registers them all, so that help and errors read as before
 const first = process.argv[2];
 const named = first === undefined || first.startsWith('-') ? undefined : COMMANDS.find(([names]) => names.includes(first));
+// these commands run the service in a worker thread with its default options: the thread starts now and loads the
+// service's modules on the other core while this thread loads the command and the contract (issue 14, cold start)
+if (first !== undefined && EARLY_SERVICE.has(first)) (await import('../core/api/service-worker-thread.js')).startServiceWorkerEarly();
 for (const [, load] of named ? [named] : COMMANDS) (await load()).register(program);
 
 try {
