@@ -30,10 +30,11 @@ export interface WorkerOptions {
  * The compiled entry beside this module (dist/core/api/service-entry.js); when this module itself runs from source
  * (Vitest, tsx), the TypeScript entry through service-entry-from-source.mjs.
  */
-export function createServiceWorker(options: WorkerOptions): Worker {
+export function createServiceWorker(options: WorkerOptions, earlyUnlock?: EarlyUnlock): Worker {
   const compiled = new URL('./service-entry.js', import.meta.url);
   const entry = options.entry ?? (existsSync(fileURLToPath(compiled)) ? compiled : new URL('./service-entry-from-source.mjs', import.meta.url));
   return new Worker(entry, {
+    ...(earlyUnlock === undefined ? {} : { workerData: { earlyUnlock } }),
     stdout: false,
     stderr: false,
     resourceLimits: {
@@ -41,6 +42,15 @@ export function createServiceWorker(options: WorkerOptions): Worker {
       ...(options.maxYoungGenerationMb === undefined ? {} : { maxYoungGenerationSizeMb: options.maxYoungGenerationMb }),
     },
   });
+}
+
+/**
+ * The store a command is about to open and its password: the thread starts the password's key derivation before
+ * it loads the service (service-entry.ts, core/store/early-kek.ts); the open takes the result when the inputs match.
+ */
+export interface EarlyUnlock {
+  readonly databasePath: string;
+  readonly password: string;
 }
 
 interface EarlyWorker {
@@ -54,9 +64,9 @@ let early: EarlyWorker | undefined;
  * Starts the next service's thread now, with the default options. It does not keep the process alive (a command
  * that ends with a usage error exits as before) until {@link takeServiceWorker} hands it out.
  */
-export function startServiceWorkerEarly(): void {
+export function startServiceWorkerEarly(earlyUnlock?: EarlyUnlock): void {
   if (early !== undefined) return;
-  const started: EarlyWorker = { worker: createServiceWorker({}), ended: false };
+  const started: EarlyWorker = { worker: createServiceWorker({}, earlyUnlock), ended: false };
   // an error before the take-over is the thread's end, seen here; the host's listeners come with the take-over
   started.worker.on('error', () => (started.ended = true));
   started.worker.on('exit', () => (started.ended = true));

@@ -12,6 +12,7 @@ import { createApiClient } from '../../core/api/client.js';
 import type { SupervisedService } from '../../core/api/supervised-service.js';
 import { earlyServiceWorkerWaiting, startServiceWorkerEarly } from '../../core/api/service-worker-thread.js';
 import { startSupervisedWorkerService } from '../../core/api/worker-service.js';
+import { PostfachStore } from '../../core/store/index.js';
 import { tempDir } from '../mailbox/helpers.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -33,6 +34,26 @@ describe('the service thread started early', () => {
     const api = createApiClient(service.asBridge());
     const status = await api.call('store.status', { path: path.join(dataDir, 'postfach.db') });
     expect(status.state).toBe('none');
+  }, 120_000);
+
+  it('started with the store and its password: the store opens through the service (the right password), and a wrong one is refused', async () => {
+    const dataDir = tempDir('postfach-early-worker-');
+    const dbPath = path.join(dataDir, 'postfach.db');
+    const { store } = await PostfachStore.create(dbPath, { password: 'Sommer-Regen-2026!', scrypt: { N: 1024, r: 8, p: 1 } });
+    store.close();
+    startServiceWorkerEarly({ databasePath: dbPath, password: 'Sommer-Regen-2026!' });
+    service = await startSupervisedWorkerService({ dataDir, appVersion: '0.1.0-test', host: 'cli' }, {}, {}, { maxRestarts: 0 });
+    const api = createApiClient(service.asBridge());
+    expect((await api.call('store.open', { path: dbPath, unlock: { password: 'Sommer-Regen-2026!' } })).state).toBe('open');
+    await service.close();
+    startServiceWorkerEarly({ databasePath: dbPath, password: 'Sommer-Regen-2026!' });
+    service = await startSupervisedWorkerService({ dataDir, appVersion: '0.1.0-test', host: 'cli' }, {}, {}, { maxRestarts: 0 });
+    const again = createApiClient(service.asBridge());
+    const refused = await again.call('store.open', { path: dbPath, unlock: { password: 'Falsches-Passwort-1' } }).then(
+      () => 'opened',
+      (e: unknown) => (e as { kind?: string }).kind,
+    );
+    expect(refused).toBe('store-wrong-password');
   }, 120_000);
 
   it('is not used for a service with other limits (a new thread is started, the early one ended)', async () => {
