@@ -1,8 +1,10 @@
 /**
  * The message list at scale, measured in Chromium (Debian's, driven by playwright-core) against the loopback bridge
  * and the real service on a store of 100,000 messages: first render of the list (mailbox shown → first rows
- * painted), the time from a filter, search or sort change to its rows on screen, and a jump into the middle of the
- * list. The figures come from the UI's own performance marks (renderer/src/screens/MailboxScreen.tsx).
+ * painted), the time from the input (the click, the typed text) that changes the view, a filter, the search or the
+ * sort to its rows painted, and a jump into the middle of the list. The figures come from the UI's own performance
+ * marks (renderer/src/mailbox/use-list-marks.ts: from the input event's time stamp to the end of the frame that
+ * painted the rows).
  *
  *   npx tsx bench/ui-list.ts [--count N] [--json]          (needs dist/renderer: npm run build:renderer)
  *
@@ -123,7 +125,7 @@ export interface UiListFigures {
   readonly fillSeconds: number;
   /** Mailbox shown → first rows painted. */
   readonly firstRenderMs: number;
-  /** A filter, search or sort changed → its rows on screen. */
+  /** The input that changed the view, a filter, the search or the sort → its rows painted. */
   readonly queries: ReadonlyArray<{ readonly name: string; readonly ms: number; readonly total: number }>;
   /** The list scrolled to its middle → the rows there loaded and painted. */
   readonly jumpToMiddleMs: number;
