@@ -12,11 +12,11 @@
  * `performance.timeOrigin + now` and this process's are both milliseconds since the Unix epoch.
  */
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Page } from 'playwright-core';
+import { chromium, type CDPSession, type Page } from 'playwright-core';
 import { BULK_PASSWORD, cachedBulkStore } from './ui-list.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -41,6 +41,12 @@ export interface UiStartRun {
   readonly interactiveMs: number;
   /** Long tasks of the renderer from navigation to interactive: count and the longest. */
   readonly longTasks: { readonly count: number; readonly maxMs: number };
+  /**
+   * CPU time until interactive, which grows far less with the machine's load than the wall time: the program's
+   * process (every thread: the bridge and the service's worker; /proc, 10 ms steps) and the page's main thread
+   * (Chromium's TaskDuration).
+   */
+  readonly cpu: { readonly programMs: number; readonly pageMs: number };
 }
 
 export interface UiStartFigures {
@@ -49,11 +55,29 @@ export interface UiStartFigures {
   readonly median: UiStartRun;
 }
 
+/** CPU time (user + system, every thread) of a process so far, from /proc (Linux); NaN elsewhere. */
+function processCpuMs(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      .replace(/^.*\) /, '')
+      .split(' ');
+    // after the command name: state is field 3, utime 14 and stime 15 (in clock ticks, 100 per second on Linux)
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return NaN;
+  }
+}
+
+async function pageTaskMs(cdp: CDPSession): Promise<number> {
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  return Math.round((metrics.find((m) => m.name === 'TaskDuration')?.value ?? NaN) * 1000);
+}
+
 async function pageEpoch(page: Page): Promise<number> {
   return page.evaluate(() => performance.timeOrigin + performance.now());
 }
 
-async function oneStart(page: Page, storeDir: string, profileDir: string | undefined): Promise<UiStartRun> {
+async function oneStart(page: Page, cdp: CDPSession, storeDir: string, profileDir: string | undefined): Promise<UiStartRun> {
   const data = mkdtempSync(path.join(os.tmpdir(), 'postfach-bench-uistart-'));
   cpSync(storeDir, data, { recursive: true });
   const cli = path.join(root, 'dist', 'cli', 'main.js');
@@ -103,6 +127,7 @@ async function oneStart(page: Page, storeDir: string, profileDir: string | undef
         longTasks: { count: all.length, maxMs: Math.round(Math.max(0, ...all.map((t) => t.duration))) },
       };
     }, QUIET_MS);
+    const cpu = { programMs: processCpuMs(child.pid), pageMs: await pageTaskMs(cdp) };
     return {
       addressMs: Math.round(addressAt - started),
       unlockShownMs: Math.round(unlockShownAt - started),
@@ -110,6 +135,7 @@ async function oneStart(page: Page, storeDir: string, profileDir: string | undef
       listPaintedMs: Math.round(times.origin + times.paintedAt - started),
       interactiveMs: Math.round(times.origin + times.interactiveAt - started),
       longTasks: times.longTasks,
+      cpu,
     };
   } finally {
     child.kill('SIGINT');
@@ -150,7 +176,9 @@ export async function runUiStartBench(
         new PerformanceObserver((list) => tasks.push(...list.getEntries())).observe({ type: 'longtask', buffered: true });
       });
       await page.goto('about:blank');
-      runs.push(await oneStart(page, cached.dir, options.profileDir));
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('Performance.enable');
+      runs.push(await oneStart(page, cdp, cached.dir, options.profileDir));
       options.progress?.(`  run ${i + 1}: interactive after ${runs[runs.length - 1]?.interactiveMs} ms`);
       await context.close();
     }
@@ -168,6 +196,7 @@ export function formatUiStartFigures(f: UiStartFigures): string {
     `address printed ${r.addressMs} ms; unlock form shown ${r.unlockShownMs} ms; store opened ${r.unlockMs} ms after the password was sent`,
     `list painted ${r.listPaintedMs} ms; interactive ${r.interactiveMs} ms (long tasks: ${r.longTasks.count}, longest ${r.longTasks.maxMs} ms)`,
     `interactive, all runs: ${f.runs.map((x) => x.interactiveMs).join(', ')} ms; of which opening the store: ${f.runs.map((x) => x.unlockMs).join(', ')} ms`,
+    `CPU until interactive: program (bridge + service) ${r.cpu.programMs} ms, page main thread ${r.cpu.pageMs} ms`,
   ].join('\n');
 }
 
