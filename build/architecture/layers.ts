@@ -221,6 +221,7 @@ export const PARTS: Readonly<Record<PartName, Part>> = {
       'core/api/service-protocol.ts',
       'core/api/worker-service.ts',
       'core/api/bridge-server.ts',
+      'core/api/starting-service.ts',
       'core/api/static-files.ts',
       'core/api/app-version.ts',
       'core/api/supervised-service.ts',

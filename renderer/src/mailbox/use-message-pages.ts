@@ -122,13 +122,15 @@ export function useMessagePages(query: ListQuery, onFirstPage?: (key: string, to
   const waiting = useRef<{ key: string; query: ListQuery } | null>(null);
   const loadFirst = useCallback(
     (forKey: string, forQuery: ListQuery): void => {
-      const next = (): void => {
-        firstBusy.current = false;
-        const w = waiting.current;
-        waiting.current = null;
-        if (w !== null && w.key === current.current.key) loadFirst(w.key, w.query);
-      };
-      firstBusy.current = loadPage(forKey, forQuery, 0, next);
+      function ask(k: string, q: ListQuery): void {
+        firstBusy.current = loadPage(k, q, 0, () => {
+          firstBusy.current = false;
+          const w = waiting.current;
+          waiting.current = null;
+          if (w !== null && w.key === current.current.key) ask(w.key, w.query);
+        });
+      }
+      ask(forKey, forQuery);
     },
     [loadPage],
   );
