@@ -232,6 +232,7 @@ export const PARTS: Readonly<Record<PartName, Part>> = {
       'core/api/worker-service.ts',
       'core/api/service-worker-thread.ts',
       'core/api/bridge-server.ts',
+      'core/api/starting-service.ts',
       'core/api/static-files.ts',
       'core/api/app-version.ts',
       'core/api/supervised-service.ts',

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { readAppVersion } from '../../core/api/app-version.js';
 import { startBridge } from '../../core/api/bridge-server.js';
+import { whenStarted } from '../../core/api/starting-service.js';
 import { startSupervisedWorkerService } from '../../core/api/worker-service.js';
 import { PostfachError } from '../../core/errors.js';
 import { findElectronRuntime } from '../electron-runtime.js';
@@ -74,11 +75,25 @@ async function runBrowserMode(root: string, options: UiOptions): Promise<ExitCod
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
-  const service = await startSupervisedWorkerService({ dataDir, appVersion: readAppVersion(), host: 'browser' });
-  const bridge = await startBridge({ service, rendererDir, port });
+  // the address is printed while the service still starts: the browser loads the UI meanwhile (starting-service.ts)
+  const starting = startSupervisedWorkerService({ dataDir, appVersion: readAppVersion(), host: 'browser' });
+  let bridge: Awaited<ReturnType<typeof startBridge>>;
+  try {
+    bridge = await startBridge({ service: whenStarted(starting), rendererDir, port });
+  } catch (error) {
+    await starting.then((s) => s.close()).catch(() => undefined);
+    throw error;
+  }
   process.stdout.write(
     `Adresse / Address: ${bridge.launchUrl}\n` + 'Nur auf diesem Rechner erreichbar. Beenden mit Strg+C. / Reachable from this computer only. Stop with Ctrl+C.\n',
   );
+  let service: Awaited<typeof starting>;
+  try {
+    service = await starting;
+  } catch (error) {
+    await bridge.close();
+    throw error;
+  }
   await stop;
   await bridge.close();
   await service.close();

@@ -92,7 +92,7 @@ export class Workspace {
   /**
    * Called once by the UI after it has loaded: in the Übungsmodus starts it again (unless IT switched it off since:
    * then back to the real mailbox, or to the first start); otherwise only answers — and while the first-start
-   * choice is on screen, the Übungsmodus's keys are made meanwhile, should it be chosen.
+   * choice is on screen (no store yet), the Übungsmodus's keys are made meanwhile, should it be chosen.
    */
   async resume(context: ServiceContext): Promise<WorkspaceSwitch> {
     const mode = this.file.get().mode;
@@ -101,8 +101,11 @@ export class Workspace {
       return { state: this.state(), store: real };
     }
     if (mode === 'training') return this.startTraining(context);
-    if (mode === 'unset' && (await this.offered())) this.mailbox.training.warmUp();
-    return { state: this.state(), store: await this.mailbox.status() };
+    const store = await this.mailbox.status();
+    // the first-start choice is on screen only where there is no store yet; beside the password form the keys'
+    // making (about 1.5 s of CPU) would only slow down the opening of the mailbox
+    if (mode === 'unset' && store.state === 'none' && (await this.offered())) this.mailbox.training.warmUp();
+    return { state: this.state(), store };
   }
 
   async stopTraining(context: ServiceContext): Promise<WorkspaceSwitch> {

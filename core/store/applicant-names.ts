@@ -66,3 +66,10 @@ export function applicantSortKey(names: readonly StoredPersonName[]): string | n
   const first = names[0];
   return first === undefined ? null : nameSortKey(first.family, first.given);
 }
+
+/**
+ * The rows whose parts are guessed (readable ones only), as SQL over `deliveries`: word for word the condition of
+ * migration 18's partial index, so the search for them at every store open reads that (mostly empty) index instead
+ * of every row's JSON (360 ms at 100,000 messages, the first list waiting behind it). Damaged JSON counts as no parts.
+ */
+export const GUESSED_NAMES = `unreadable_reason IS NULL AND json_extract(CASE WHEN json_valid(applicant_parts) THEN applicant_parts END, '$.guessed') = 1`;

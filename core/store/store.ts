@@ -22,7 +22,7 @@ import { blobStream, deleteBlobFile, nodeBlobFileIo, type BlobFileIo } from './b
 import { DEFAULT_CHUNK_BYTES } from './blob-crypto.js';
 import { stmt } from './statements.js';
 import { auditDetail, type AuditParams } from './audit-words.js';
-import { applicantSortKey, checkNames, encodeNames, type StoredPersonName } from './applicant-names.js';
+import { GUESSED_NAMES, applicantSortKey, checkNames, encodeNames, type StoredPersonName } from './applicant-names.js';
 import { readCodeLists, saveCodeList, type CodeListSaveResult, type NewCodeList, type StoredCodeList } from './code-lists.js';
 import { openEncryptedDatabase, type Db } from './database.js';
 import { deleteDeliveryRows } from './deletion.js';
@@ -611,12 +611,7 @@ export class PostfachStore {
   /** Readable rows whose name parts were guessed by the migration, by id from `afterId`, at most `limit`. */
   rowsWithGuessedNames(afterId: number, limit: number): number[] {
     return this.run('find guessed names', (db) =>
-      (
-        stmt(
-          db,
-          `SELECT id FROM deliveries WHERE id > ? AND unreadable_reason IS NULL AND json_valid(applicant_parts) AND json_extract(applicant_parts, '$.guessed') = 1 ORDER BY id LIMIT ?`,
-        ).all(afterId, limit) as Array<{ id: number }>
-      ).map((r) => r.id),
+      (stmt(db, `SELECT id FROM deliveries WHERE id > ? AND ${GUESSED_NAMES} ORDER BY id LIMIT ?`).all(afterId, limit) as Array<{ id: number }>).map((r) => r.id),
     );
   }
 

@@ -21,6 +21,7 @@ import { migration014 } from './014-case-work.js';
 import { migration015 } from './015-handover.js';
 import { migration016 } from './016-english-tokens.js';
 import { migration017 } from './017-shared-inbox.js';
+import { migration018 } from './018-combined-filter-indexes.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -43,6 +44,7 @@ export const migrations: readonly Migration[] = [
   migration015,
   migration016,
   migration017,
+  migration018,
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations.length;

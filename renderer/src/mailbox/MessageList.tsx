@@ -11,7 +11,7 @@
  * (use-keep-place.ts), the keys (use-list-keys.ts: ↑/↓, Bild↑/Bild↓, Pos1/Ende, Enter, N), the rows and headers
  * (ListOption.tsx).
  */
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { MessageListItem } from '../../../core/api/contract/mailbox.js';
 import { flatLayout, type ListLayout } from './day-groups.js';
 import { ListGroupHeader, ListOption } from './ListOption.js';
@@ -73,11 +73,10 @@ export function MessageList({
   useKeepPlace({ pages, scrollRef, virtualizer, rowHeight, activeIndex, setActiveIndex, first, selectedId, focusWantedRef });
 
   const rowsReady = total === 0 || pages.itemAt(first) !== undefined;
-  useEffect(() => {
+  // in the commit that put the rows in the DOM, before the browser paints them (the marks wait for the paint)
+  useLayoutEffect(() => {
     if (!rowsReady || pages.loading) return;
-    const key = pages.shownKey;
-    const frame = requestAnimationFrame(() => onRowsShown?.(key));
-    return () => cancelAnimationFrame(frame);
+    onRowsShown?.(pages.shownKey);
   }, [rowsReady, pages.loading, pages.shownKey, onRowsShown]);
 
   const onKeyDown = useListKeys({ pages, layout, virtualizer, scrollRef, rowHeight, activeIndex, setActiveIndex, focusWantedRef, followFocus, onSelect, onActivate });

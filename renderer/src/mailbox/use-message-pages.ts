@@ -75,9 +75,9 @@ export function useMessagePages(query: ListQuery, onFirstPage?: (key: string, to
   firstPage.current = onFirstPage;
 
   const loadPage = useCallback(
-    (forKey: string, forQuery: ListQuery, page: number): void => {
+    (forKey: string, forQuery: ListQuery, page: number, done?: () => void): boolean => {
       const tag = `${forKey}|${page}`;
-      if (inflight.current.has(tag)) return;
+      if (inflight.current.has(tag)) return false;
       inflight.current.add(tag);
       // the day counts once per query, with its first page
       const { countFrom, ...rest } = forQuery;
@@ -105,15 +105,40 @@ export function useMessagePages(query: ListQuery, onFirstPage?: (key: string, to
             if (current.current.key === forKey) setError(e);
           },
         )
-        .finally(() => inflight.current.delete(tag));
+        .finally(() => {
+          inflight.current.delete(tag);
+          done?.();
+        });
+      return true;
     },
     [api],
   );
 
+  // One first page on its way at a time. A query asked meanwhile waits, and only the newest waiting one is asked
+  // when the answer is in: the search asks with every letter typed (no pause before it), yet a fast typist never
+  // queues one store read per letter behind the other; the rows of the last letter come right after the read
+  // that was on its way.
+  const firstBusy = useRef(false);
+  const waiting = useRef<{ key: string; query: ListQuery } | null>(null);
+  const loadFirst = useCallback(
+    (forKey: string, forQuery: ListQuery): void => {
+      function ask(k: string, q: ListQuery): void {
+        firstBusy.current = loadPage(k, q, 0, () => {
+          firstBusy.current = false;
+          const w = waiting.current;
+          waiting.current = null;
+          if (w !== null && w.key === current.current.key) ask(w.key, w.query);
+        });
+      }
+      ask(forKey, forQuery);
+    },
+    [loadPage],
+  );
   useEffect(() => {
-    loadPage(key, query, 0);
+    if (firstBusy.current) waiting.current = { key, query };
+    else loadFirst(key, query);
     // eslint-disable-next-line react-hooks/exhaustive-deps -- the query object is described completely by the key
-  }, [key, loadPage]);
+  }, [key, loadFirst]);
 
   // while a new query loads, the previous rows stay visible
   const showing = state;

@@ -1,0 +1,210 @@
+/**
+ * App start in browser mode, measured from the process start: `postfach ui --browser` (the built CLI, as `npm
+ * start` runs it after its build check) on a copy of the 100,000-message store, Chromium already open (in browser
+ * mode the caseworker's browser is), the address opened as soon as it is printed, the store password typed at
+ * once (a person's typing is not the program's time), until the mailbox is interactive.
+ *
+ *   npx tsx bench/ui-start.ts [--runs N] [--profile DIR] [--json]          (needs dist/: npm run build)
+ *
+ * Interactive: the first rows of the list painted (the renderer's `postfach:list-first-render` mark, taken after
+ * the frame that holds them) and the renderer's main thread free — no long task (> 50 ms) in the 500 ms after the
+ * last one (Time to Interactive with a shorter quiet window). Every moment is taken on one clock: the page's
+ * `performance.timeOrigin + now` and this process's are both milliseconds since the Unix epoch.
+ */
+import { spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type CDPSession, type Page } from 'playwright-core';
+import { BULK_PASSWORD, cachedBulkStore } from './ui-list.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, existsSync(path.join(here, '..', 'package.json')) ? '..' : '../..');
+
+/** Milliseconds since the Unix epoch, sub-millisecond (the same clock as the page's timeOrigin + now). */
+const epoch = (): number => performance.timeOrigin + performance.now();
+
+/** A quiet window after the last long task: the main thread answers input within 50 ms from then on. */
+const QUIET_MS = 500;
+
+export interface UiStartRun {
+  /** Process start → the address printed (bridge listening, service started). */
+  readonly addressMs: number;
+  /** Process start → the unlock form visible (renderer loaded, store status read). */
+  readonly unlockShownMs: number;
+  /** The password sent → the store open (scrypt of the password, SQLCipher key, migrations check). */
+  readonly unlockMs: number;
+  /** Process start → first rows of the list painted. */
+  readonly listPaintedMs: number;
+  /** Process start → interactive (list painted, no long task in the quiet window after). */
+  readonly interactiveMs: number;
+  /** Long tasks of the renderer from navigation to interactive: count and the longest. */
+  readonly longTasks: { readonly count: number; readonly maxMs: number };
+  /**
+   * CPU time until interactive, which grows far less with the machine's load than the wall time: the program's
+   * process (every thread: the bridge and the service's worker; /proc, 10 ms steps) and the page's main thread
+   * (Chromium's TaskDuration).
+   */
+  readonly cpu: { readonly programMs: number; readonly pageMs: number };
+}
+
+export interface UiStartFigures {
+  readonly count: number;
+  readonly runs: readonly UiStartRun[];
+  readonly median: UiStartRun;
+}
+
+/** CPU time (user + system, every thread) of a process so far, from /proc (Linux); NaN elsewhere. */
+function processCpuMs(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      .replace(/^.*\) /, '')
+      .split(' ');
+    // after the command name: state is field 3, utime 14 and stime 15 (in clock ticks, 100 per second on Linux)
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return NaN;
+  }
+}
+
+async function pageTaskMs(cdp: CDPSession): Promise<number> {
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  return Math.round((metrics.find((m) => m.name === 'TaskDuration')?.value ?? NaN) * 1000);
+}
+
+async function pageEpoch(page: Page): Promise<number> {
+  return page.evaluate(() => performance.timeOrigin + performance.now());
+}
+
+async function oneStart(page: Page, cdp: CDPSession, storeDir: string, profileDir: string | undefined): Promise<UiStartRun> {
+  const data = mkdtempSync(path.join(os.tmpdir(), 'postfach-bench-uistart-'));
+  cpSync(storeDir, data, { recursive: true });
+  const cli = path.join(root, 'dist', 'cli', 'main.js');
+  const started = epoch();
+  const profile = profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`];
+  const child = spawn(process.execPath, [...profile, cli, 'ui', '--browser', '--data', data], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString('utf8');
+        const m = /Adresse \/ Address: (\S+)/.exec(out);
+        if (m?.[1] !== undefined) resolve(m[1]);
+      });
+      child.on('exit', (code) => reject(new Error(`postfach ui ended (${code}) before the address:\n${out}\n${err}`)));
+    });
+    const addressAt = epoch();
+    await page.goto(url, { waitUntil: 'commit' });
+    const password = page.getByLabel('Passwort des Datenspeichers');
+    await password.waitFor({ timeout: 60_000 });
+    const unlockShownAt = await pageEpoch(page);
+    await password.fill(BULK_PASSWORD);
+    const sentAt = await pageEpoch(page);
+    await page.getByRole('button', { name: 'Mit Passwort öffnen' }).click();
+    await page.waitForFunction(() => performance.getEntriesByName('postfach:list-first-render').length > 0, undefined, { timeout: 120_000, polling: 20 });
+    const times = await page.evaluate(async (quiet) => {
+      const painted = performance.getEntriesByName('postfach:list-first-render')[0];
+      const paintedAt = painted === undefined ? NaN : painted.startTime + painted.duration;
+      const opened = performance.getEntriesByName('postfach:mailbox-shown')[0]?.startTime ?? NaN;
+      // (no named functions in here: the page has no helpers of a bundler)
+      const all = (window as unknown as { __longTasks: PerformanceEntry[] }).__longTasks;
+      // wait until the quiet window after the last long task (or after the paint) has passed
+      for (;;) {
+        const last = Math.max(paintedAt, ...all.map((t) => t.startTime + t.duration));
+        const wait = last + quiet - performance.now();
+        if (wait <= 0) break;
+        await new Promise((r) => setTimeout(r, wait + 5));
+      }
+      const interactiveAt = Math.max(paintedAt, ...all.map((t) => t.startTime + t.duration));
+      return {
+        origin: performance.timeOrigin,
+        paintedAt,
+        opened,
+        interactiveAt,
+        longTasks: { count: all.length, maxMs: Math.round(Math.max(0, ...all.map((t) => t.duration))) },
+      };
+    }, QUIET_MS);
+    const cpu = { programMs: processCpuMs(child.pid), pageMs: await pageTaskMs(cdp) };
+    return {
+      addressMs: Math.round(addressAt - started),
+      unlockShownMs: Math.round(unlockShownAt - started),
+      unlockMs: Math.round(times.origin + times.opened - sentAt),
+      listPaintedMs: Math.round(times.origin + times.paintedAt - started),
+      interactiveMs: Math.round(times.origin + times.interactiveAt - started),
+      longTasks: times.longTasks,
+      cpu,
+    };
+  } finally {
+    child.kill('SIGINT');
+    await new Promise((r) => child.once('exit', r));
+    rmSync(data, { recursive: true, force: true });
+  }
+}
+
+export async function runUiStartBench(
+  options: {
+    readonly runs?: number;
+    readonly count?: number;
+    readonly chromiumPath?: string;
+    readonly progress?: (line: string) => void;
+    /** CPU profiles (node --cpu-prof) of the program, every thread, written here. */
+    readonly profileDir?: string;
+  } = {},
+): Promise<UiStartFigures> {
+  const count = options.count ?? 100_000;
+  if (!existsSync(path.join(root, 'dist', 'renderer', 'index.html')) || !existsSync(path.join(root, 'dist', 'cli', 'main.js'))) {
+    throw new Error('not built: npm run build');
+  }
+  const cached = await cachedBulkStore(count, options.progress, { reuseOlder: true });
+  const browser = await chromium.launch({
+    executablePath: options.chromiumPath ?? process.env.POSTFACH_CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu'],
+  });
+  const runs: UiStartRun[] = [];
+  try {
+    for (let i = 0; i < (options.runs ?? 5); i++) {
+      // a fresh page each run (no cache of an earlier run's bundle: the bridge's address and token change anyway)
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      const page = await context.newPage();
+      await page.addInitScript(() => {
+        const tasks: PerformanceEntry[] = [];
+        (window as unknown as { __longTasks: PerformanceEntry[] }).__longTasks = tasks;
+        new PerformanceObserver((list) => tasks.push(...list.getEntries())).observe({ type: 'longtask', buffered: true });
+      });
+      await page.goto('about:blank');
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('Performance.enable');
+      runs.push(await oneStart(page, cdp, cached.dir, options.profileDir));
+      options.progress?.(`  run ${i + 1}: interactive after ${runs[runs.length - 1]?.interactiveMs} ms`);
+      await context.close();
+    }
+  } finally {
+    await browser.close().catch(() => undefined);
+  }
+  const median = [...runs].sort((a, b) => a.interactiveMs - b.interactiveMs)[Math.floor(runs.length / 2)] as UiStartRun;
+  return { count, runs, median };
+}
+
+export function formatUiStartFigures(f: UiStartFigures): string {
+  const r = f.median;
+  return [
+    `App start in browser mode (postfach ui --browser, ${f.count.toLocaleString('en')} messages), median of ${f.runs.length} runs, from the process start:`,
+    `address printed ${r.addressMs} ms; unlock form shown ${r.unlockShownMs} ms; store opened ${r.unlockMs} ms after the password was sent`,
+    `list painted ${r.listPaintedMs} ms; interactive ${r.interactiveMs} ms (long tasks: ${r.longTasks.count}, longest ${r.longTasks.maxMs} ms)`,
+    `interactive, all runs: ${f.runs.map((x) => x.interactiveMs).join(', ')} ms; of which opening the store: ${f.runs.map((x) => x.unlockMs).join(', ')} ms`,
+    `CPU until interactive: program (bridge + service) ${r.cpu.programMs} ms, page main thread ${r.cpu.pageMs} ms`,
+  ].join('\n');
+}
+
+const isMain = process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+if (isMain) {
+  const args = process.argv.slice(2);
+  const runs = args.includes('--runs') ? Number(args[args.indexOf('--runs') + 1]) : 5;
+  const profileDir = args.includes('--profile') ? path.resolve(args[args.indexOf('--profile') + 1] ?? 'profiles') : undefined;
+  const figures = await runUiStartBench({ runs, profileDir, progress: (line) => process.stderr.write(`${line}\n`) });
+  process.stdout.write(args.includes('--json') ? `${JSON.stringify(figures, null, 2)}\n` : `${formatUiStartFigures(figures)}\n`);
+}
