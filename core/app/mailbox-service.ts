@@ -417,14 +417,17 @@ export class MailboxService {
 
   /**
    * The mailbox identity through the store factory (both backends): on SQLite the same as storedIdentity; on
-   * PostgreSQL read from its sealed row with the office's CAs there (no retired keys: rotation is SQLite only).
+   * PostgreSQL read from its sealed row with the retired keys of earlier rotations and the office's CAs there.
    */
   async loadIdentity(): Promise<MailboxIdentity> {
     if (this.pg === undefined) return this.storedIdentity();
     if (this.identity) return this.identity;
-    const record = await this.pg.require().readMailboxIdentity();
+    const shared = this.pg.require();
+    const record = await shared.readMailboxIdentity();
     if (record === undefined) throw mailboxError('identity-missing', 'no mailbox identity in the store');
-    this.identity = withTrustAnchors(identityUnderPolicy(identityFromRecord(record), this.configNow), await this.trustListOfStore());
+    const retired = (await shared.retiredKeys()).map(retiredKeyEntry);
+    const own = { ...identityFromRecord(record), ...(retired.length > 0 ? { previousCipherKeys: retired } : {}) };
+    this.identity = withTrustAnchors(identityUnderPolicy(own, this.configNow), await this.trustListOfStore());
     return this.identity;
   }
 

@@ -7,6 +7,7 @@
  */
 import type { CodeListSaveResult, NewCodeList, StoredCodeList } from './code-lists.js';
 import type { MailboxIdentityRecord } from './mailbox-identity.js';
+import type { KeyRotationStore } from './key-rotation-store.js';
 import type { MailboxStore } from './mailbox-store.js';
 import type { TrustedCaOrigin, TrustedCaRecord } from './trusted-cas.js';
 
@@ -15,7 +16,7 @@ export interface FetchLock {
   release(): Promise<void>;
 }
 
-export interface ServiceStore extends MailboxStore {
+export interface ServiceStore extends MailboxStore, KeyRotationStore {
   // ---- the mailbox identity (keys sealed inside the store) ----
   /** Saves (or replaces) the identity; audited as a settings change naming the certificate fingerprint. */
   saveMailboxIdentity(record: MailboxIdentityRecord): Promise<void>;
@@ -36,8 +37,10 @@ export interface ServiceStore extends MailboxStore {
 
   // ---- exactly one fetcher per mailbox ----
   /**
-   * Takes the fetch lock of the mailbox named by `mailboxKey` (derived from its identity) or refuses at once with
-   * `fetch-running-elsewhere` when another program (another service, another desktop) fetches it now.
+   * Takes the fetch lock of the mailbox or refuses at once with `fetch-running-elsewhere` when another program
+   * (another service, another desktop) fetches it now. `mailboxKey` is derived from the identity (its cipher
+   * certificate); PostgreSQL names the lock by the mailbox id kept in the database instead, so that the lock stays
+   * the same across a key rotation (a service still holding the old key and one after the switch exclude each other).
    */
   takeFetchLock(mailboxKey: string): Promise<FetchLock>;
 }
