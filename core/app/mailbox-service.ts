@@ -481,6 +481,10 @@ export class MailboxService {
   /** The machine settings applied to an identity (locked connection values, the trusted CAs). */
   adapt = (identity: MailboxIdentity): MailboxIdentity => this.withTrust(identityUnderPolicy(identity, this.configNow));
 
+  /** The same through the store factory (both backends): the trusted CAs read from the store in use. */
+  adaptShared = async (identity: MailboxIdentity): Promise<MailboxIdentity> =>
+    this.pg === undefined ? this.adapt(identity) : withTrustAnchors(identityUnderPolicy(identity, this.configNow), await this.trustListOfStore());
+
   // ---- trust ----
 
   /** IT's settings as they apply to trust: none in the Übungsmodus (its demo CA must count whatever IT fixed). */

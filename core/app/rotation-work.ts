@@ -30,7 +30,7 @@ export async function stageKeys(mailbox: MailboxService, input: HandlerInput<'ro
 
 export async function runStagedRotation(mailbox: MailboxService, context: ServiceContext): Promise<HandlerResult<'rotation.run'>> {
   await mailbox.config();
-  const ran = await runRotation(mailbox.serviceStore(), { adapt: mailbox.adapt, fetch: (identity) => mailbox.fetchWith(identity, context) });
+  const ran = await runRotation(mailbox.serviceStore(), { adapt: mailbox.adaptShared, fetch: (identity) => mailbox.fetchWith(identity, context) });
   const run = { status: dto(ran.status), fetch: ran.fetch };
   mailbox.forgetIdentity();
   mailbox.log.write(run.status.state === 'none' ? 'info' : 'warn', run.status.state === 'none' ? 'rotation.switched' : 'rotation.interrupted', {

@@ -165,7 +165,7 @@ export interface RunRotationOptions {
   /** Fetches the mailbox of the given identity (the fetch engine with the program's transport and settings). */
   readonly fetch: (identity: MailboxIdentity) => Promise<FetchResult>;
   /** Adapts the identity before use (e.g. the machine settings' locked connection values). */
-  readonly adapt?: (identity: MailboxIdentity) => MailboxIdentity;
+  readonly adapt?: (identity: MailboxIdentity) => MailboxIdentity | Promise<MailboxIdentity>;
 }
 
 /**
@@ -190,7 +190,7 @@ export async function runRotation(input: RotationStoreInput, options: RunRotatio
   if (rotation.state !== 'drained') {
     await store.updateKeyRotation('draining', { lastError: rotation.lastError });
     const old = await currentIdentity(store);
-    fetch = await options.fetch(options.adapt ? options.adapt(old) : old);
+    fetch = await options.fetch(options.adapt ? await options.adapt(old) : old);
     const complete = fetch.outcome === 'complete';
     await store.updateKeyRotation(complete ? 'drained' : 'draining', { fetched: fetch.newMessages, lastError: complete ? null : (fetch.error?.kind ?? fetch.outcome) });
     if (!complete) return { status: await rotationStatus(store), fetch };
