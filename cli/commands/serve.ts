@@ -11,6 +11,7 @@ import type { Command } from 'commander';
 import { PostfachError } from '../../core/errors.js';
 import { AccountStore } from '../../core/serve/accounts.js';
 import { isRole, ROLE_WORDS, type Role } from '../../core/serve/roles.js';
+import { restoreSharedStore } from '../../core/serve/pg-move.js';
 import { runServe } from '../../core/serve/run.js';
 import { defaultAccountsFile, resolveServeConfig } from '../../core/serve/serve-config.js';
 import { ExitCode } from '../exit-codes.js';
@@ -146,6 +147,26 @@ export function register(program: Command): void {
         await stop;
         await running.close();
         report('Abrufdienst beendet / fetch service stopped');
+        return ExitCode.ok;
+      }),
+    );
+
+  serve
+    .command('restore <file>')
+    .description('Umzug: eine Sicherung des Team-Datenspeichers in die leere PostgreSQL-Datenbank der Einstellungen zurückspielen (Dienst dabei nicht gestartet)')
+    .requiredOption('--config <file>', 'Einstellungsdatei des Abrufdienstes mit Abschnitt „postgresql“')
+    .option('--backup-password-env <var>', 'Umgebungsvariable mit dem Passwort der Sicherung (Standard POSTFACH_BACKUP_PASSWORD)')
+    .option('--json', 'Ergebnis als JSON')
+    .action((file: string, options: { config: string; backupPasswordEnv?: string; json?: boolean }) =>
+      runAction(options.json === true, async () => {
+        const config = resolveServeConfig(options.config, {});
+        const restored = await restoreSharedStore(config, path.resolve(file), passwordFromEnv(options.backupPasswordEnv ?? 'POSTFACH_BACKUP_PASSWORD'));
+        if (options.json === true) printJson({ ok: true, ...restored });
+        else
+          process.stdout.write(
+            `Zurückgespielt in die Datenbank ${restored.database} (Schlüsseldatei ${restored.keyFile}): ${restored.summary.messages} Nachrichten, ${restored.summary.auditEntries} Protokolleinträge.\n` +
+              `Restored into database ${restored.database} (key file ${restored.keyFile}): ${restored.summary.messages} messages, ${restored.summary.auditEntries} audit entries.\n`,
+          );
         return ExitCode.ok;
       }),
     );
