@@ -20,8 +20,9 @@ import { runServe, type RunningServe } from '../../core/serve/run.js';
 import { resolveServeConfig, type ServeConfig } from '../../core/serve/serve-config.js';
 import { PgMailboxStore, startLocalCluster, unlockPgKeyFile, type LocalCluster } from '../../core/store-pg/index.js';
 import type { RunningIntermediary } from '../../intermediary/index.js';
-import { send, sharedPki, startTestIntermediary, STORE_PASSWORD } from '../mailbox/helpers.js';
-import { createDatabase, pgSection, serveEnv, singlePcStore } from '../mailbox/pg-helpers.js';
+import { postfach, send, sharedPki, startTestIntermediary, STORE_PASSWORD } from '../mailbox/helpers.js';
+import { createDatabase, pgSection, serveEnv, singlePcStore, writeServeConfig } from '../mailbox/pg-helpers.js';
+import { ensureCliBuilt } from '../helpers/build.js';
 import { projectRoot } from '../helpers/shared.js';
 import { tempDir } from './helpers.js';
 
@@ -93,6 +94,7 @@ async function contents(store: PgMailboxStore) {
 }
 
 beforeAll(async () => {
+  ensureCliBuilt(['serve.js']);
   dir = tempDir('postfach-pg-move-');
   cluster = await startLocalCluster();
   pkiDir = await sharedPki();
@@ -173,6 +175,24 @@ describe('postfach backup of the shared store on PostgreSQL: a move', () => {
     expect(refused?.kind).toBe('backup-corrupt');
     expect(refused?.text.de).toContain('postfach serve restore');
     expect(existsSync(path.dirname(single))).toBe(false);
+
+    // the command IT runs: the built `postfach serve restore` into database C, from the settings file
+    const keyC = path.join(dir, 'c', 'team.keys.json');
+    const configFile = writeServeConfig(path.join(dir, 'c', 'serve.json'), {
+      store: path.join(dir, 'c', 'postfach.db'),
+      storePasswordEnv: 'SERVE_TEST_STORE_PASSWORD',
+      postgresql: pgSection(cluster, 'move_c', keyC),
+    });
+    const run = await postfach(['serve', 'restore', file, '--config', configFile, '--json'], { ...serveEnv(cluster), POSTFACH_BACKUP_PASSWORD: BACKUP_PASSWORD });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ ok: true, database: 'move_c', keyFile: keyC, summary: { messages: 5 } });
+    const viaCli = await openStore('move_c', keyC);
+    try {
+      expect(await contents(viaCli)).toEqual(want);
+    } finally {
+      await viaCli.close();
+    }
 
     // a service on the moved store: it opens with the same password, lists, and fetches what came since
     await a.close();
