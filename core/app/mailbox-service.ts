@@ -102,6 +102,8 @@ export class MailboxService {
   readonly pg: PgStoreSession | undefined;
   private sqliteAdapter: SqliteMailboxStore | undefined;
   private identity: MailboxIdentity | undefined;
+  /** PostgreSQL: the identity row's stamp when `identity` was read (another service may rotate the key meanwhile). */
+  private identityStamp: string | undefined;
   /** The fetch lock: the one running fetch, if any. */
   private running: AbortController | undefined;
   // the running fetch's end, for those who wait until no fetch runs (fetchIdle)
@@ -421,8 +423,11 @@ export class MailboxService {
    */
   async loadIdentity(): Promise<MailboxIdentity> {
     if (this.pg === undefined) return this.storedIdentity();
-    if (this.identity) return this.identity;
     const shared = this.pg.require();
+    // a key rotation by another service on the same database: read again, else this one fetched the old mailbox on
+    const stamp = await shared.identityStamp();
+    if (this.identity && stamp === this.identityStamp) return this.identity;
+    this.identityStamp = stamp;
     const record = await shared.readMailboxIdentity();
     if (record === undefined) throw mailboxError('identity-missing', 'no mailbox identity in the store');
     const retired = (await shared.retiredKeys()).map(retiredKeyEntry);

@@ -736,6 +736,13 @@ export class PgMailboxStore implements ServiceStore {
   async saveMailboxIdentity(record: MailboxIdentityRecord): Promise<void> {
     await this.write('save mailbox identity', (db) => pgSaveIdentity(db, this.keys.field, (q, e) => this.audit(q, e), record));
   }
+  /** Changes whenever the identity is saved or switched (by any program): its certificate and when it was set. */
+  identityStamp(): Promise<string | undefined> {
+    return this.read('read mailbox identity', async (db) => {
+      const row = (await db.query<{ stamp: string }>("SELECT cipher_cert_sha256 || ':' || configured_at AS stamp FROM mailbox_identity WHERE id = 1")).rows[0];
+      return row?.stamp;
+    });
+  }
   hasMailboxIdentity(): Promise<boolean> {
     return this.read('read mailbox identity', (db) => pgHasIdentity(db));
   }

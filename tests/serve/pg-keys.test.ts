@@ -3,7 +3,8 @@
  * throw-away cluster and the real local intermediary:
  * - the certificate rotation: staged, cancelled, staged again, the old mailbox drained and the keys switched — all
  *   kept in PostgreSQL, the single-PC file untouched; deliveries for the new certificate and content still
- *   encrypted for the old one readable, also after a restart of the service (the retired key read from PostgreSQL);
+ *   encrypted for the old one readable — fetched by a second service that had read the identity before the switch
+ *   — and also after a restart of the service (the retired key read from PostgreSQL);
  * - the store password and the recovery key changed in the PG key file: the old ones stop working, the new ones
  *   open it, the file stays 0600, the service starts again with the new password, each change audited in the DB.
  */
@@ -45,9 +46,9 @@ function value<T>(result: CallResult<unknown>): T {
   return result.value as T;
 }
 
-async function startService(password = STORE_PASSWORD): Promise<RunningServe> {
+async function startService(password = STORE_PASSWORD, folder = 'a'): Promise<RunningServe> {
   const config = resolveServeConfig(undefined, {
-    store: path.join(dir, 'a', 'postfach.db'),
+    store: path.join(dir, folder, 'postfach.db'),
     listen: '127.0.0.1:0',
     plainHttpOnLoopback: true,
     fetchIntervalMinutes: 0,
@@ -108,6 +109,7 @@ beforeAll(async () => {
   intermediary = await startTestIntermediary(pkiDir, path.join(dir, 'intermediary'));
   await createDatabase(cluster, DATABASE);
   mkdirSync(path.join(dir, 'a'));
+  mkdirSync(path.join(dir, 'b'));
   await singlePcStore(path.join(dir, 'a', 'postfach.db'), pkiDir, intermediary.url);
   oldCert = new X509Certificate(readFileSync(testPkiFiles(pkiDir).municipality.cer));
   makeNewKey();
@@ -124,6 +126,9 @@ describe('keys of postfach serve on PostgreSQL', () => {
     let a = await startService();
     await send(intermediary.url, pkiDir, { count: 1, seed: 'pg-vorher' });
     expect(value<{ newMessages: number }>(await a.service.invoke('mailbox.fetch', {}, 'test:it')).newMessages).toBe(1);
+    // a second service on the same database has read the identity (it fetched once, nothing new)
+    const other = await startService(STORE_PASSWORD, 'b');
+    expect(value<{ newMessages: number }>(await other.service.invoke('mailbox.fetch', {}, 'test:it')).newMessages).toBe(0);
     // two wait for the old certificate when the rotation begins
     await send(intermediary.url, pkiDir, { count: 2, seed: 'pg-alt' });
 
@@ -151,7 +156,9 @@ describe('keys of postfach serve on PostgreSQL', () => {
     const toNew = { ...loadSenderSetup({ pkiDir }), recipient: newCert };
     await sendApplications({ intermediaryUrl: intermediary.url, setup: toNew, count: 1, seed: 'pg-neu' });
     await sendApplications({ intermediaryUrl: intermediary.url, setup: toNew, count: 1, seed: 'pg-alt-verschluesselt', contentCertificate: oldCert });
-    expect(value<{ newMessages: number; unreadable: number }>(await a.service.invoke('mailbox.fetch', {}, 'test:it'))).toMatchObject({ newMessages: 2, unreadable: 0 });
+    // the second service fetches them: it reads the switched identity from PostgreSQL, not its old one
+    expect(value<{ newMessages: number; unreadable: number }>(await other.service.invoke('mailbox.fetch', {}, 'test:it'))).toMatchObject({ newMessages: 2, unreadable: 0 });
+    await stopService(other);
 
     // a restart: the identity with its retired key is read from PostgreSQL again
     await stopService(a);
