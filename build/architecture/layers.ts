@@ -186,7 +186,7 @@ export const PARTS: Readonly<Record<PartName, Part>> = {
     runsIn: 'Node (postfach serve)',
     purpose: 'the fetch service for a team: HTTPS front of the contract, personal accounts and sessions, roles, one service per store, the fetch schedule',
     // the bridge's shell answers, static files and CSP; scrypt's cost bound from the store
-    imports: ['contract', 'host', 'io', 'errors', 'store'],
+    imports: ['contract', 'host', 'io', 'errors', 'store', 'backup', 'store-pg'],
     packages: NODE,
   },
 
@@ -284,8 +284,8 @@ export const PARTS: Readonly<Record<PartName, Part>> = {
   backup: {
     paths: ['core/backup/'],
     runsIn: 'the service, Node',
-    purpose: 'encrypted backup files of the store',
-    imports: ['store', 'io', 'errors'],
+    purpose: 'encrypted backup files of the store (single-PC, and the shared store on PostgreSQL for a move)',
+    imports: ['store', 'store-pg', 'io', 'errors'],
     packages: NODE,
   },
   handover: {

@@ -11,6 +11,7 @@ import type { Command } from 'commander';
 import { PostfachError } from '../../core/errors.js';
 import { AccountStore } from '../../core/serve/accounts.js';
 import { isRole, ROLE_WORDS, type Role } from '../../core/serve/roles.js';
+import { restoreSharedStore } from '../../core/serve/pg-move.js';
 import { runServe } from '../../core/serve/run.js';
 import { defaultAccountsFile, resolveServeConfig } from '../../core/serve/serve-config.js';
 import { ExitCode } from '../exit-codes.js';
@@ -149,6 +150,30 @@ export function register(program: Command): void {
         return ExitCode.ok;
       }),
     );
+
+  serve
+    .command('restore <file>')
+    .description('Umzug: eine Sicherung des Team-Datenspeichers in die leere PostgreSQL-Datenbank der Einstellungen zurückspielen (Dienst dabei nicht gestartet)')
+    .option('--config <file>', 'Einstellungsdatei des Abrufdienstes mit Abschnitt „postgresql“ (erforderlich)')
+    .option('--backup-password-env <var>', 'Umgebungsvariable mit dem Passwort der Sicherung (Standard POSTFACH_BACKUP_PASSWORD)')
+    .option('--json', 'Ergebnis als JSON')
+    .action((file: string, _options: unknown, command: Command) => {
+      // --config may stand before or after "restore" (serve itself takes it too)
+      const options = command.optsWithGlobals<{ config?: string; backupPasswordEnv?: string; json?: boolean }>();
+      return runAction(options.json === true, async () => {
+        if (options.config === undefined)
+          throw new PostfachError('usage', { de: 'Bitte --config <serve.json> angeben.', en: 'Please give --config <serve.json>.' }, 'serve restore without --config');
+        const config = resolveServeConfig(options.config, {});
+        const restored = await restoreSharedStore(config, path.resolve(file), passwordFromEnv(options.backupPasswordEnv ?? 'POSTFACH_BACKUP_PASSWORD'));
+        if (options.json === true) printJson({ ok: true, ...restored });
+        else
+          process.stdout.write(
+            `Zurückgespielt in die Datenbank ${restored.database} (Schlüsseldatei ${restored.keyFile}): ${restored.summary.messages} Nachrichten, ${restored.summary.auditEntries} Protokolleinträge.\n` +
+              `Restored into database ${restored.database} (key file ${restored.keyFile}): ${restored.summary.messages} messages, ${restored.summary.auditEntries} audit entries.\n`,
+          );
+        return ExitCode.ok;
+      });
+    });
 
   const account = serve.command('account').description('persönliche Konten des Abrufdienstes verwalten');
   accountCommand(account, 'add <name>', 'Konto anlegen (Passwort aus der Umgebungsvariable, Standard POSTFACH_ACCOUNT_PASSWORD)')

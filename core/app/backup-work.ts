@@ -1,11 +1,14 @@
 /**
  * Backups of the open store as the contract makes them (`backup.create`, `backup.restore`; core/backup writes and
  * reads the files): into a folder the settings allow, with the caseworker's settings file; restored only into an
- * empty place, never over the open store. Each is written to the technical log.
+ * empty place, never over the open store. On PostgreSQL a backup is a move of the shared store (pg-backup.ts); it is
+ * restored with `postfach serve restore`. Each is written to the technical log.
  */
 import path from 'node:path';
 import type { HandlerInput, HandlerResult } from '../api/contract.js';
 import { createBackup, restoreBackup } from '../backup/backup.js';
+import { createPgBackup } from '../backup/pg-backup.js';
+import { pgPoolConfig } from '../store-pg/index.js';
 import { assertExportAllowed } from '../config/export-folders.js';
 import { PostfachError } from '../errors.js';
 import type { MailboxService } from './mailbox-service.js';
@@ -22,6 +25,21 @@ export interface BackupPlace {
 
 export async function backUpStore(mailbox: MailboxService, input: HandlerInput<'backup.create'>, place: BackupPlace): Promise<HandlerResult<'backup.create'>> {
   assertExportAllowed(await mailbox.config(), input.target, place.downloads);
+  if (mailbox.pg !== undefined) {
+    // the shared store: a move (pg-backup.ts) — the rows of the open database and its key file; IT's PostgreSQL
+    // backup stays the office's backup
+    mailbox.pg.require();
+    const moved = await createPgBackup({
+      connection: pgPoolConfig(mailbox.pg.settings),
+      keyFile: mailbox.pg.settings.keyFile,
+      out: input.target,
+      replace: input.replace === true,
+      password: input.password,
+      appVersion: place.appVersion,
+    });
+    mailbox.log.write('info', 'backup.created', { messages: moved.summary.messages, files: moved.summary.files, bytes: moved.summary.bytes, backend: 'postgresql' });
+    return { path: path.resolve(input.target), summary: moved.summary, entries: moved.entries.length };
+  }
   const manifest = await createBackup({
     store: mailbox.store(),
     out: input.target,

@@ -102,6 +102,8 @@ export class MailboxService {
   readonly pg: PgStoreSession | undefined;
   private sqliteAdapter: SqliteMailboxStore | undefined;
   private identity: MailboxIdentity | undefined;
+  /** PostgreSQL: the identity row's stamp when `identity` was read (another service may rotate the key meanwhile). */
+  private identityStamp: string | undefined;
   /** The fetch lock: the one running fetch, if any. */
   private running: AbortController | undefined;
   // the running fetch's end, for those who wait until no fetch runs (fetchIdle)
@@ -417,14 +419,20 @@ export class MailboxService {
 
   /**
    * The mailbox identity through the store factory (both backends): on SQLite the same as storedIdentity; on
-   * PostgreSQL read from its sealed row with the office's CAs there (no retired keys: rotation is SQLite only).
+   * PostgreSQL read from its sealed row with the retired keys of earlier rotations and the office's CAs there.
    */
   async loadIdentity(): Promise<MailboxIdentity> {
     if (this.pg === undefined) return this.storedIdentity();
-    if (this.identity) return this.identity;
-    const record = await this.pg.require().readMailboxIdentity();
+    const shared = this.pg.require();
+    // a key rotation by another service on the same database: read again, else this one fetched the old mailbox on
+    const stamp = await shared.identityStamp();
+    if (this.identity && stamp === this.identityStamp) return this.identity;
+    this.identityStamp = stamp;
+    const record = await shared.readMailboxIdentity();
     if (record === undefined) throw mailboxError('identity-missing', 'no mailbox identity in the store');
-    this.identity = withTrustAnchors(identityUnderPolicy(identityFromRecord(record), this.configNow), await this.trustListOfStore());
+    const retired = (await shared.retiredKeys()).map(retiredKeyEntry);
+    const own = { ...identityFromRecord(record), ...(retired.length > 0 ? { previousCipherKeys: retired } : {}) };
+    this.identity = withTrustAnchors(identityUnderPolicy(own, this.configNow), await this.trustListOfStore());
     return this.identity;
   }
 
@@ -477,6 +485,10 @@ export class MailboxService {
 
   /** The machine settings applied to an identity (locked connection values, the trusted CAs). */
   adapt = (identity: MailboxIdentity): MailboxIdentity => this.withTrust(identityUnderPolicy(identity, this.configNow));
+
+  /** The same through the store factory (both backends): the trusted CAs read from the store in use. */
+  adaptShared = async (identity: MailboxIdentity): Promise<MailboxIdentity> =>
+    this.pg === undefined ? this.adapt(identity) : withTrustAnchors(identityUnderPolicy(identity, this.configNow), await this.trustListOfStore());
 
   // ---- trust ----
 

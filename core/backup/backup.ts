@@ -163,7 +163,8 @@ export async function createBackup(options: CreateBackupOptions): Promise<Backup
   }
 }
 
-const SAFE_NAME = /^(store\/database|store\/keys\.json|store\/files\/[0-9a-f]{32}\.blob|settings\/[A-Za-z0-9._-]{1,100})$/;
+// pg/<table>.jsonl: the rows of a shared store on PostgreSQL (pg-backup.ts)
+const SAFE_NAME = /^(store\/database|store\/keys\.json|store\/files\/[0-9a-f]{32}\.blob|settings\/[A-Za-z0-9._-]{1,100}|pg\/[a-z_][a-z0-9_]{0,62}\.jsonl)$/;
 
 interface ReadResult {
   readonly header: BackupHeader;
@@ -211,7 +212,8 @@ async function readBackup(file: string, password: string, sink?: (name: string, 
       if (got === undefined || got.size !== entry.size || got.sha256 !== entry.sha256)
         throw backupError('backup-corrupt', `entry ${entry.name.slice(0, 100)} does not match the manifest (SHA-256)`);
     }
-    if (!seen.has(DATABASE_ENTRY) || !seen.has(KEY_FILE_ENTRY)) throw backupError('backup-corrupt', 'database or key file missing');
+    const shared = (manifest as { postgresql?: unknown }).postgresql !== undefined;
+    if ((!shared && !seen.has(DATABASE_ENTRY)) || !seen.has(KEY_FILE_ENTRY)) throw backupError('backup-corrupt', 'database or key file missing');
     return { header: opened.header, manifest };
   } finally {
     await handle.close();
@@ -223,6 +225,9 @@ export interface VerifiedBackup {
   readonly appVersion: string;
   readonly summary: BackupSummary;
 }
+
+/** readBackup for the backup of a shared store on PostgreSQL (pg-backup.ts). */
+export const readBackupFile = readBackup;
 
 /** Decrypts and checks the whole backup without writing anything. */
 export async function verifyBackup(file: string, password: string): Promise<VerifiedBackup> {
@@ -274,6 +279,7 @@ export async function restoreBackup(options: RestoreOptions): Promise<VerifiedBa
             ? path.join(staging, 'files', name.slice(BLOB_PREFIX.length))
             : path.join(staging, 'settings', name.slice(SETTINGS_PREFIX.length));
     const { header, manifest } = await readBackup(options.file, options.password, async (name, data) => {
+      if (name.startsWith('pg/')) throw notSingleStore();
       const handle = await open(local(name), 'wx', 0o600).catch((error: unknown) => {
         throw ioError(name, error);
       });
@@ -317,6 +323,18 @@ export async function restoreBackup(options: RestoreOptions): Promise<VerifiedBa
     // a wrong password or a damaged backup leaves nothing behind, not even the empty folder made for it
     if (!restored && madeFolder !== undefined) await removeEmptyFolders(parent, madeFolder);
   }
+}
+
+/** A backup of a team's shared store restored as a single-PC store: refused before anything is written. */
+function notSingleStore(): PostfachError {
+  return new PostfachError(
+    'backup-corrupt',
+    {
+      de: 'Diese Sicherung stammt aus einem Team-Datenspeicher auf PostgreSQL. Sie wird mit „postfach serve restore“ in eine leere PostgreSQL-Datenbank zurückgespielt.',
+      en: 'This backup is of a team store on PostgreSQL. It is restored into an empty PostgreSQL database with "postfach serve restore".',
+    },
+    'backup of a shared store on PostgreSQL given to the single-PC restore',
+  );
 }
 
 /** Removes `folder` and its parents up to `top` (inclusive) as long as they are empty. */

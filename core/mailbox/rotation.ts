@@ -19,7 +19,8 @@ import type { FetchResult } from './fetch-engine.js';
 import type { ResolvedConfig } from '../config/load-config.js';
 import { PostfachError, type ErrorKind, type UserText } from '../errors.js';
 import type { CertificateSummary } from './certificates.js';
-import type { PostfachStore } from '../store/index.js';
+import { PostfachStore, SqliteMailboxStore } from '../store/index.js';
+import type { KeyRotationStore } from '../store/key-rotation-store.js';
 import { certificateSummary } from './certificates.js';
 import { identityFromRecord, keysFromFiles, retiredKeyEntry, type IdentitySetup, type MailboxIdentity } from './identity.js';
 import { checkKeyPolicy } from './key-policy.js';
@@ -79,10 +80,18 @@ function keySummary(keys: { cipherCertificate: Buffer; signatureCertificate: Buf
   return { ...summary, warnings: [...summary.warnings, ...extra] };
 }
 
-export function rotationStatus(store: PostfachStore, now = new Date()): RotationStatus {
-  const identity = store.readMailboxIdentity();
-  const rotation = store.readKeyRotation();
-  const retired = store.retiredKeys();
+/** Where a rotation's rows are kept: either backend (the embedded store is taken behind its adapter). */
+export type RotationStoreInput = PostfachStore | KeyRotationStore;
+
+function rotationStore(store: RotationStoreInput): KeyRotationStore {
+  return store instanceof PostfachStore ? new SqliteMailboxStore(store) : store;
+}
+
+export async function rotationStatus(input: RotationStoreInput, now = new Date()): Promise<RotationStatus> {
+  const store = rotationStore(input);
+  const identity = await store.readMailboxIdentity();
+  const rotation = await store.readKeyRotation();
+  const retired = await store.retiredKeys();
   const last = retired[retired.length - 1];
   const state = rotation?.state ?? 'none';
   const order: Record<RotationStatus['state'], number> = { none: 0, staged: 1, draining: 1, drained: 2 };
@@ -101,12 +110,13 @@ export function rotationStatus(store: PostfachStore, now = new Date()): Rotation
 }
 
 /** Step 1: reads and checks the new key file and stages it (replaces a staged, not yet switched one). */
-export function stageRotation(
-  store: PostfachStore,
+export async function stageRotation(
+  where: RotationStoreInput,
   input: Pick<IdentitySetup, 'keyFile' | 'password' | 'signatureKeyFile' | 'signaturePassword' | 'cipherKeyFingerprint' | 'signatureKeyFingerprint'>,
   config?: ResolvedConfig,
-): RotationStatus {
-  const record = store.readMailboxIdentity();
+): Promise<RotationStatus> {
+  const store = rotationStore(where);
+  const record = await store.readMailboxIdentity();
   if (record === undefined) throw mailboxError('identity-missing', 'key rotation without a mailbox identity');
   const current = identityFromRecord(record);
   const loaded = keysFromFiles(input);
@@ -130,7 +140,7 @@ export function stageRotation(
   checkKeyPolicy(loaded, config, { requireValidNow: true });
   const same = loaded.signatureKey.certificateDer.equals(loaded.cipherKey.certificateDer);
   const pkcs8 = (k: MailboxIdentity['cipherKey']) => k.privateKey.export({ format: 'der', type: 'pkcs8' }) as Buffer;
-  store.stageKeyRotation(
+  await store.stageKeyRotation(
     {
       cipherKeyPkcs8: pkcs8(loaded.cipherKey),
       cipherCertificate: loaded.cipherKey.certificateDer,
@@ -143,10 +153,11 @@ export function stageRotation(
 }
 
 /** The identity that still holds the OLD key (in force until the switch), with the retired keys of earlier rotations. */
-export function currentIdentity(store: PostfachStore): MailboxIdentity {
-  const record = store.readMailboxIdentity();
+export async function currentIdentity(input: RotationStoreInput): Promise<MailboxIdentity> {
+  const store = rotationStore(input);
+  const record = await store.readMailboxIdentity();
   if (record === undefined) throw mailboxError('identity-missing', 'key rotation without a mailbox identity');
-  const retired = store.retiredKeys().map(retiredKeyEntry);
+  const retired = (await store.retiredKeys()).map(retiredKeyEntry);
   return { ...identityFromRecord(record), ...(retired.length > 0 ? { previousCipherKeys: retired } : {}) };
 }
 
@@ -154,7 +165,7 @@ export interface RunRotationOptions {
   /** Fetches the mailbox of the given identity (the fetch engine with the program's transport and settings). */
   readonly fetch: (identity: MailboxIdentity) => Promise<FetchResult>;
   /** Adapts the identity before use (e.g. the machine settings' locked connection values). */
-  readonly adapt?: (identity: MailboxIdentity) => MailboxIdentity;
+  readonly adapt?: (identity: MailboxIdentity) => MailboxIdentity | Promise<MailboxIdentity>;
 }
 
 /**
@@ -162,8 +173,9 @@ export interface RunRotationOptions {
  * A drain that does not complete (network, cancelled) leaves the rotation at "draining" with the error recorded;
  * calling again continues.
  */
-export async function runRotation(store: PostfachStore, options: RunRotationOptions): Promise<{ status: RotationStatus; fetch?: FetchResult }> {
-  const rotation = store.readKeyRotation();
+export async function runRotation(input: RotationStoreInput, options: RunRotationOptions): Promise<{ status: RotationStatus; fetch?: FetchResult }> {
+  const store = rotationStore(input);
+  const rotation = await store.readKeyRotation();
   if (rotation === undefined) {
     throw rotationError(
       'rotation-none',
@@ -176,19 +188,20 @@ export async function runRotation(store: PostfachStore, options: RunRotationOpti
   }
   let fetch: FetchResult | undefined;
   if (rotation.state !== 'drained') {
-    store.updateKeyRotation('draining', { lastError: rotation.lastError });
-    const old = currentIdentity(store);
-    fetch = await options.fetch(options.adapt ? options.adapt(old) : old);
+    await store.updateKeyRotation('draining', { lastError: rotation.lastError });
+    const old = await currentIdentity(store);
+    fetch = await options.fetch(options.adapt ? await options.adapt(old) : old);
     const complete = fetch.outcome === 'complete';
-    store.updateKeyRotation(complete ? 'drained' : 'draining', { fetched: fetch.newMessages, lastError: complete ? null : (fetch.error?.kind ?? fetch.outcome) });
-    if (!complete) return { status: rotationStatus(store), fetch };
+    await store.updateKeyRotation(complete ? 'drained' : 'draining', { fetched: fetch.newMessages, lastError: complete ? null : (fetch.error?.kind ?? fetch.outcome) });
+    if (!complete) return { status: await rotationStatus(store), fetch };
   }
-  store.completeKeyRotation();
-  return { status: rotationStatus(store), ...(fetch ? { fetch } : {}) };
+  await store.completeKeyRotation();
+  return { status: await rotationStatus(store), ...(fetch ? { fetch } : {}) };
 }
 
-export function cancelRotation(store: PostfachStore): RotationStatus {
-  store.cancelKeyRotation();
+export async function cancelRotation(input: RotationStoreInput): Promise<RotationStatus> {
+  const store = rotationStore(input);
+  await store.cancelKeyRotation();
   return rotationStatus(store);
 }
 

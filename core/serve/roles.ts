@@ -42,6 +42,7 @@ export const ROLE_TABLE: Readonly<Partial<Record<MethodName, readonly Role[]>>> 
   'store.close': NOBODY,
   'store.addProtector': NOBODY,
   'store.setPassword': IT,
+  'store.renewRecoveryKey': IT,
   // identity and connection
   'identity.get': ALL,
   'identity.inspectKeyFile': IT,

@@ -196,6 +196,34 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
     `,
   },
   {
+    // key rotation on the shared store (issue 13; the SQLite store's migration 007): the staged key and the retired
+    // keys sealed like the identity; and the mailbox id, which names the fetch lock — it stays the same when the
+    // certificate changes, so a service with the old key and one after the switch still exclude each other
+    version: 4,
+    name: 'key rotation, retired keys, mailbox id',
+    sql: `
+      CREATE TABLE key_rotation (
+        id integer PRIMARY KEY CHECK (id = 1),
+        state text NOT NULL CHECK (state IN ('staged', 'draining', 'drained')),
+        sealed bytea NOT NULL,
+        cipher_cert_sha256 text NOT NULL,
+        started_at bigint NOT NULL,
+        updated_at bigint NOT NULL,
+        fetched integer NOT NULL DEFAULT 0,
+        last_error text
+      );
+
+      CREATE TABLE retired_keys (
+        id bigserial PRIMARY KEY,
+        sealed bytea NOT NULL,
+        cipher_cert_sha256 text NOT NULL,
+        retired_at bigint NOT NULL
+      );
+
+      INSERT INTO store_meta(key, value) VALUES ('mailbox-id', convert_to(gen_random_uuid()::text, 'UTF8')) ON CONFLICT (key) DO NOTHING;
+    `,
+  },
+  {
     // the hand-over folder for the case system (issue 13; SQLite migration 15, core/store-pg/pg-handover.ts): from
     // which delivery on it applies, and one row per delivery handed over — written with its audit entry after the
     // delivery's folder and marker are on disk; `folder` holds ids only, never a person's name

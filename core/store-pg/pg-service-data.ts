@@ -38,6 +38,12 @@ interface SealedIdentity {
 }
 
 export async function pgSaveIdentity(db: Queryable, fieldKey: Buffer, audit: Audit, record: MailboxIdentityRecord, at = Date.now()): Promise<void> {
+  const fingerprint = await pgWriteIdentity(db, fieldKey, record, at);
+  await audit(db, { action: 'settings-changed', detail: auditDetail({ event: 'identity-set', sha256: fingerprint }) });
+}
+
+/** Writes the sealed identity row without an audit entry (the caller audits: set-up, or a key rotation's switch). */
+export async function pgWriteIdentity(db: Queryable, fieldKey: Buffer, record: MailboxIdentityRecord, at: number): Promise<string> {
   if ((record.signatureKeyPkcs8 === null) !== (record.signatureCertificate === null)) {
     throw storeError('store-invalid-input', 'mailbox identity: signature key and certificate go together');
   }
@@ -56,7 +62,7 @@ export async function pgSaveIdentity(db: Queryable, fieldKey: Buffer, audit: Aud
      ON CONFLICT (id) DO UPDATE SET sealed = excluded.sealed, cipher_cert_sha256 = excluded.cipher_cert_sha256, configured_at = excluded.configured_at`,
     [sealText(fieldKey, IDENTITY_AAD, JSON.stringify(plain)), fingerprint, at],
   );
-  await audit(db, { action: 'settings-changed', detail: auditDetail({ event: 'identity-set', sha256: fingerprint }) });
+  return fingerprint;
 }
 
 export async function pgHasIdentity(db: Queryable): Promise<boolean> {

@@ -27,6 +27,7 @@ import { prepareDelivery } from '../store/delivery-writer.js';
 import { storeError } from '../store/errors.js';
 import type { MailboxRetentionResult } from '../store/mailbox-store.js';
 import type { CodeListSaveResult, NewCodeList, StoredCodeList } from '../store/code-lists.js';
+import type { KeyMaterial, KeyRotationRecord, RetiredKey, RotationState } from '../store/key-rotation.js';
 import type { MailboxIdentityRecord } from '../store/mailbox-identity.js';
 import type { FetchLock, ServiceStore } from '../store/service-store.js';
 import type { TrustedCaOrigin, TrustedCaRecord } from '../store/trusted-cas.js';
@@ -59,6 +60,7 @@ import { fromPgError } from './pg-errors.js';
 import { pgPendingHandovers, pgReadHandover, pgRecordHandover, pgStartHandover, pgTakeHandoverLock } from './pg-handover.js';
 import type { HandoverRecord, PendingHandover } from '../store/handover-state.js';
 import type { HandoverLock, HandoverOutcome } from '../store/handover-store.js';
+import { pgCancelRotation, pgMailboxId, pgReadRotation, pgRetiredKeys, pgStageRotation, pgSwitchToStagedKeys, pgUpdateRotation } from './pg-key-rotation.js';
 import {
   PG_LIST_COLUMNS,
   pgCountDeliveries,
@@ -126,6 +128,7 @@ function jsonOrNull(value: JsonValue | undefined, field: string): JsonValue | nu
 export class PgMailboxStore implements ServiceStore {
   readonly backend = 'postgresql' as const;
   private pool: pg.Pool | undefined;
+  private mailboxId: string | undefined;
 
   private constructor(
     pool: pg.Pool,
@@ -736,6 +739,13 @@ export class PgMailboxStore implements ServiceStore {
   async saveMailboxIdentity(record: MailboxIdentityRecord): Promise<void> {
     await this.write('save mailbox identity', (db) => pgSaveIdentity(db, this.keys.field, (q, e) => this.audit(q, e), record));
   }
+  /** Changes whenever the identity is saved or switched (by any program): its certificate and when it was set. */
+  identityStamp(): Promise<string | undefined> {
+    return this.read('read mailbox identity', async (db) => {
+      const row = (await db.query<{ stamp: string }>("SELECT cipher_cert_sha256 || ':' || configured_at AS stamp FROM mailbox_identity WHERE id = 1")).rows[0];
+      return row?.stamp;
+    });
+  }
   hasMailboxIdentity(): Promise<boolean> {
     return this.read('read mailbox identity', (db) => pgHasIdentity(db));
   }
@@ -757,9 +767,15 @@ export class PgMailboxStore implements ServiceStore {
   codeListsStamp(): Promise<string> {
     return this.read('code lists stamp', (db) => pgCodeListsStamp(db));
   }
-  async takeFetchLock(mailboxKey: string): Promise<FetchLock> {
+  /**
+   * The lock is named by the mailbox id kept in this database, not by `_identityKey` (the cipher certificate's
+   * hash): a key rotation changes the certificate, and a service still holding the old key must exclude one that
+   * has switched — both fetch the one mailbox this database holds.
+   */
+  async takeFetchLock(_identityKey: string): Promise<FetchLock> {
     try {
-      return await pgTakeFetchLock(this.db, mailboxKey);
+      this.mailboxId ??= await pgMailboxId(this.db);
+      return await pgTakeFetchLock(this.db, `mailbox ${this.mailboxId}`);
     } catch (error) {
       throw fromPgError(error, 'take fetch lock');
     }
@@ -785,5 +801,31 @@ export class PgMailboxStore implements ServiceStore {
     } catch (error) {
       throw fromPgError(error, 'take handover lock');
     }
+  }
+
+  /** The key file outside the database changed (core/app/pg-session.ts): audited here, as the SQLite store does. */
+  async recordKeyWrapperChange(event: 'password-set' | 'recovery-renewed'): Promise<void> {
+    await this.write('audit key change', (db) => this.audit(db, { action: 'key-wrapper-changed', detail: auditDetail({ event }) }));
+  }
+
+  // ---- key rotation (schema version 4, pg-key-rotation.ts; the steps: core/mailbox/rotation.ts) ----
+
+  async stageKeyRotation(keys: KeyMaterial, chain: readonly Buffer[]): Promise<void> {
+    await this.write('stage key rotation', (db) => pgStageRotation(db, this.keys.field, (q, e) => this.audit(q, e), keys, chain));
+  }
+  readKeyRotation(): Promise<KeyRotationRecord | undefined> {
+    return this.read('read key rotation', (db) => pgReadRotation(db, this.keys.field));
+  }
+  updateKeyRotation(state: RotationState, change: { fetched?: number; lastError?: string | null } = {}): Promise<boolean> {
+    return this.write('update key rotation', (db) => pgUpdateRotation(db, state, change));
+  }
+  cancelKeyRotation(): Promise<boolean> {
+    return this.write('cancel key rotation', (db) => pgCancelRotation(db, (q, e) => this.audit(q, e)));
+  }
+  async completeKeyRotation(): Promise<void> {
+    await this.write('complete key rotation', (db) => pgSwitchToStagedKeys(db, this.keys.field, (q, e) => this.audit(q, e)));
+  }
+  retiredKeys(): Promise<RetiredKey[]> {
+    return this.read('read retired keys', (db) => pgRetiredKeys(db, this.keys.field));
   }
 }

@@ -8,6 +8,7 @@
 import type { CodeListSaveResult, NewCodeList, StoredCodeList } from './code-lists.js';
 import type { MailboxIdentityRecord } from './mailbox-identity.js';
 import type { HandoverStore } from './handover-store.js';
+import type { KeyRotationStore } from './key-rotation-store.js';
 import type { MailboxStore } from './mailbox-store.js';
 import type { TrustedCaOrigin, TrustedCaRecord } from './trusted-cas.js';
 
@@ -16,7 +17,7 @@ export interface FetchLock {
   release(): Promise<void>;
 }
 
-export interface ServiceStore extends MailboxStore, HandoverStore {
+export interface ServiceStore extends MailboxStore, HandoverStore, KeyRotationStore {
   // ---- the mailbox identity (keys sealed inside the store) ----
   /** Saves (or replaces) the identity; audited as a settings change naming the certificate fingerprint. */
   saveMailboxIdentity(record: MailboxIdentityRecord): Promise<void>;
@@ -37,8 +38,10 @@ export interface ServiceStore extends MailboxStore, HandoverStore {
 
   // ---- exactly one fetcher per mailbox ----
   /**
-   * Takes the fetch lock of the mailbox named by `mailboxKey` (derived from its identity) or refuses at once with
-   * `fetch-running-elsewhere` when another program (another service, another desktop) fetches it now.
+   * Takes the fetch lock of the mailbox or refuses at once with `fetch-running-elsewhere` when another program
+   * (another service, another desktop) fetches it now. `mailboxKey` is derived from the identity (its cipher
+   * certificate); PostgreSQL names the lock by the mailbox id kept in the database instead, so that the lock stays
+   * the same across a key rotation (a service still holding the old key and one after the switch exclude each other).
    */
   takeFetchLock(mailboxKey: string): Promise<FetchLock>;
 }

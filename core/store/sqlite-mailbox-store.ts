@@ -9,6 +9,7 @@ import type { CaseWork, CaseWorkPatch } from './case-work.js';
 import type { InboxStep } from './shared-inbox.js';
 import type { MailboxRetentionResult } from './mailbox-store.js';
 import type { CodeListSaveResult, NewCodeList, StoredCodeList } from './code-lists.js';
+import type { KeyMaterial, KeyRotationRecord, RetiredKey, RotationState } from './key-rotation.js';
 import type { MailboxIdentityRecord } from './mailbox-identity.js';
 import { assertNoServiceElsewhere } from './serve-lock.js';
 import type { FetchLock, ServiceStore } from './service-store.js';
@@ -160,6 +161,24 @@ export class SqliteMailboxStore implements ServiceStore {
   }
   codeListsStamp(): Promise<string> {
     return call(() => this.store.codeListsStamp());
+  }
+  stageKeyRotation(keys: KeyMaterial, chain: readonly Buffer[]): Promise<void> {
+    return call(() => this.store.stageKeyRotation(keys, chain));
+  }
+  readKeyRotation(): Promise<KeyRotationRecord | undefined> {
+    return call(() => this.store.readKeyRotation());
+  }
+  updateKeyRotation(state: RotationState, change?: { fetched?: number; lastError?: string | null }): Promise<boolean> {
+    return call(() => this.store.updateKeyRotation(state, change));
+  }
+  cancelKeyRotation(): Promise<boolean> {
+    return call(() => this.store.cancelKeyRotation());
+  }
+  completeKeyRotation(): Promise<void> {
+    return call(() => this.store.completeKeyRotation());
+  }
+  retiredKeys(): Promise<RetiredKey[]> {
+    return call(() => this.store.retiredKeys());
   }
   /**
    * The SQLite store is one PC's: the one fetcher is the service's own fetch lock (core/app) plus the serve lock

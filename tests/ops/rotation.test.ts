@@ -74,7 +74,7 @@ describe('certificate rotation', () => {
     let store = created.store;
     store.saveMailboxIdentity(identityRecord(identityFor(pkiDir, intermediary.url)));
     await send(intermediary.url, pkiDir, { count: 1, seed: 'vorher' });
-    expect((await runFetch({ store, identity: currentIdentity(store) })).newMessages).toBe(1);
+    expect((await runFetch({ store, identity: await currentIdentity(store) })).newMessages).toBe(1);
     // three more wait for the old certificate when the rotation begins, one with attachments
     await send(intermediary.url, pkiDir, { count: 2, seed: 'alt' });
     await send(intermediary.url, pkiDir, { count: 1, seed: 'alt-anlage', attachments: 1, attachmentSize: 50_000 });
@@ -87,9 +87,9 @@ describe('certificate rotation', () => {
     expect(selfSigned.text.de).toMatch(/selbst signiert/);
     const long = await loadConfig({ policy: fakePolicySource({ MinimumKeyBits: { type: 'REG_DWORD', data: 4096 } }), machineFile: null });
     expect((await failure(() => stageRotation(store, { keyFile: newP12, password: NEW_PASSWORD }, long))).kind).toBe('key-too-short');
-    expect(rotationStatus(store).state).toBe('none');
+    expect((await rotationStatus(store)).state).toBe('none');
 
-    const staged = stageRotation(store, { keyFile: newP12, password: NEW_PASSWORD });
+    const staged = await stageRotation(store, { keyFile: newP12, password: NEW_PASSWORD });
     expect(staged.state).toBe('staged');
     expect(staged.next?.fingerprintSha256).toBe(newCert.fingerprint256);
     expect(staged.steps.map((s) => [s.id, s.done])).toEqual([
@@ -123,7 +123,7 @@ describe('certificate rotation', () => {
     // a restart: the store closed and opened again, the rotation resumes where it stood
     store.close();
     store = await PostfachStore.open(dbPath, { password: STORE_PASSWORD });
-    expect(rotationStatus(store)).toMatchObject({ state: 'draining', fetched: 1 });
+    expect(await rotationStatus(store)).toMatchObject({ state: 'draining', fetched: 1 });
     const resumed = await runRotation(store, { fetch: (identity) => runFetch({ store, identity }) });
     expect(resumed.fetch).toMatchObject({ outcome: 'complete', newMessages: 2 });
     expect(resumed.status.state).toBe('none');
@@ -140,7 +140,7 @@ describe('certificate rotation', () => {
       seed: 'alt-verschluesselt',
       contentCertificate: new X509Certificate(readFileSync(testPkiFiles(pkiDir).municipality.cer)),
     });
-    const after = await runFetch({ store, identity: currentIdentity(store) });
+    const after = await runFetch({ store, identity: await currentIdentity(store) });
     expect(after).toMatchObject({ outcome: 'complete', newMessages: 2, unreadable: 0 });
 
     const all = store.list({ limit: 100 }).items;
@@ -174,8 +174,8 @@ describe('certificate rotation', () => {
     try {
       store.saveMailboxIdentity(identityRecord(identityFor(pkiDir, intermediary.url)));
       expect((await failure(() => runRotation(store, { fetch: async () => Promise.reject(new Error('not called')) }))).kind).toBe('rotation-none');
-      stageRotation(store, { keyFile: newP12, password: NEW_PASSWORD });
-      expect(cancelRotation(store).state).toBe('none');
+      await stageRotation(store, { keyFile: newP12, password: NEW_PASSWORD });
+      expect((await cancelRotation(store)).state).toBe('none');
       expect(store.readMailboxIdentity()?.cipherCertificate.equals(readFileSync(testPkiFiles(pkiDir).municipality.cer))).toBe(true);
     } finally {
       store.close();

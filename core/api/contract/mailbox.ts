@@ -550,6 +550,8 @@ export const mailboxMethods = {
   'store.addProtector': serviceMethod(noInput, storeStatusSchema),
   /** Sets or replaces the command-line password (at least 8 characters). */
   'store.setPassword': serviceMethod(z.strictObject({ password: z.string().min(8).max(1024) }), storeStatusSchema),
+  /** A new recovery key (the old one stops working; the store must be open); shown once, like the first one. */
+  'store.renewRecoveryKey': serviceMethod(noInput, z.strictObject({ status: storeStatusSchema, recoveryKey: z.string().max(200) })),
 
   // identity
   'identity.get': serviceMethod(noInput, z.strictObject({ identity: identitySchema.nullable() })),

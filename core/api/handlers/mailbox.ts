@@ -18,6 +18,7 @@ import { showMessage } from '../../app/message-view.js';
 import { exportMessageFiles } from '../../app/message-export.js';
 import { auditEntries, exportAuditCsv, verifyAudit } from '../../app/audit-log.js';
 import { applyRetention, changeMessage, deleteMessage } from '../../app/message-state.js';
+import { changeStorePassword, renewStoreRecoveryKey } from '../../app/store-keys.js';
 import type { ServiceOptions } from '../service-protocol.js';
 
 export type { MailboxDeps } from '../../app/mailbox-service.js';
@@ -30,7 +31,6 @@ function listQuery(input: HandlerInput<'messages.list'>): ListQuery {
 }
 
 export function mailboxHandlers(options: ServiceOptions, mailbox: MailboxService) {
-  const store = () => mailbox.store();
   // the calls below reach the store through the service's factory: SQLite, or the shared store on PostgreSQL
   const shared = () => mailbox.serviceStore();
   const identityOut = (identity: MailboxIdentity) => identityDto(identity, new Date(), mailbox.officeTimeZone());
@@ -46,10 +46,8 @@ export function mailboxHandlers(options: ServiceOptions, mailbox: MailboxService
       await mailbox.session.addProtector();
       return mailbox.session.status();
     },
-    'store.setPassword': async (input: In<'store.setPassword'>) => {
-      await store().changePassword(input.password);
-      return mailbox.session.status();
-    },
+    'store.setPassword': (input: In<'store.setPassword'>) => changeStorePassword(mailbox, input.password),
+    'store.renewRecoveryKey': () => renewStoreRecoveryKey(mailbox),
 
     // ---- identity ----
     'identity.get': async () => {

@@ -140,8 +140,11 @@ describe('fetch lock on PostgreSQL: exactly one fetcher per mailbox', () => {
       expect((refused as PostfachError).text.de).toContain('von einem anderen Programm abgerufen');
       expect((refused as PostfachError).text.en).toContain('Another program');
       expect((refused as PostfachError).detail).toMatch(/advisory fetch lock .* held by backend pid \d+/);
-      // another mailbox is not held up
-      const other = await b.takeFetchLock('mailbox-2');
+      // another mailbox (on PostgreSQL: another database, the lock is named by its mailbox id) is not held up
+      await admin.query(`CREATE DATABASE ${database}_2`);
+      const c = await PgMailboxStore.open({ connection: { ...connection, database: `${database}_2` }, dataKey });
+      opened.push(c);
+      const other = await c.takeFetchLock('mailbox-2');
       await other.release();
       await held.release();
       const second = await b.takeFetchLock('mailbox-1');
