@@ -756,7 +756,17 @@ export class PgMailboxStore implements ServiceStore {
   }
   async takeFetchLock(mailboxKey: string): Promise<FetchLock> {
     try {
-      return await pgTakeFetchLock(this.db, mailboxKey);
+      const lock = await pgTakeFetchLock(this.db, mailboxKey);
+      return {
+        confirm: async () => {
+          try {
+            await lock.confirm();
+          } catch (error) {
+            throw fromPgError(error, 'confirm fetch lock');
+          }
+        },
+        release: () => lock.release(),
+      };
     } catch (error) {
       throw fromPgError(error, 'take fetch lock');
     }
