@@ -1,7 +1,7 @@
 /**
  * The scaffolding of the kill tests (tests/mailbox/kill.test.ts on SQLite through `postfach fetch`,
  * tests/mailbox/pg-kill.test.ts on PostgreSQL through `postfach serve`): the random kill runs drawn from a seed
- * (printed by the tests; `POSTFACH_KILL_SEED=<n>` repeats a run exactly), what each run needs waiting in the mailbox,
+ * (printed by the tests; `POSTFACH_TEST_SEED=<n>` repeats a run exactly), what each run needs waiting in the mailbox,
  * the environment that makes the built program SIGKILL itself at a point (the preload kill-points-preload.mjs
  * installs core/mailbox/kill-points.ts's crash points), sending just enough before each run, and asking the
  * intermediary which deliveries it has recorded as received (acknowledged).
@@ -56,14 +56,14 @@ const MAX_HIT: Readonly<Record<(typeof FETCH_POINTS)[number], number>> = {
 };
 
 /**
- * The seed of the kill tests' random points: `POSTFACH_KILL_SEED` (to reproduce a failure), else a fresh one each
+ * The seed of the kill tests' random points: `POSTFACH_TEST_SEED` (to reproduce a failure), else a fresh one each
  * run. The tests print it and name it in their title.
  */
 export function killSeed(): number {
-  const given = process.env.POSTFACH_KILL_SEED;
+  const given = process.env.POSTFACH_TEST_SEED;
   if (given === undefined || given === '') return randomInt(1, 2 ** 31);
   const seed = Number(given);
-  if (!Number.isSafeInteger(seed) || seed < 0) throw new Error(`POSTFACH_KILL_SEED must be a non-negative integer, not ${given}`);
+  if (!Number.isSafeInteger(seed) || seed < 0) throw new Error(`POSTFACH_TEST_SEED must be a non-negative integer, not ${given}`);
   return seed;
 }
 

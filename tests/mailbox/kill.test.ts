@@ -1,6 +1,6 @@
 /**
  * The kill test: `postfach fetch` (a real process, a real store, the real local intermediary on loopback) is
- * SIGKILLed at 32 random points across the dialog, drawn from a seed (printed; `POSTFACH_KILL_SEED=<n>` repeats a
+ * SIGKILLed at 32 random points across the dialog, drawn from a seed (printed; `POSTFACH_TEST_SEED=<n>` repeats a
  * failing run exactly; kill-scaffold.ts), every kind of point at least once — after InitDialog; a delivery received but not saved; before and
  * during the save (content and attachment streams being written); saved but not yet acknowledged; before and
  * after FetchProcessCard; after the receipts were recorded; before and after ExitDialog; in the middle of a large
@@ -81,8 +81,8 @@ afterAll(async () => {
 });
 
 describe('SIGKILL during fetch at 32 random points: nothing lost, nothing duplicated', () => {
-  it(`survives every kill and ends with every delivery stored exactly once (POSTFACH_KILL_SEED=${SEED})`, async () => {
-    console.log(`SQLite kill test, POSTFACH_KILL_SEED=${SEED}:\n${describeRuns(RUNS)}`);
+  it(`survives every kill and ends with every delivery stored exactly once (POSTFACH_TEST_SEED=${SEED})`, async () => {
+    console.log(`SQLite kill test, POSTFACH_TEST_SEED=${SEED}:\n${describeRuns(RUNS)}`);
     expect(RUNS.length).toBeGreaterThanOrEqual(30);
     let stored = new Set<string>();
     let acknowledged = new Set<string>();

@@ -1,7 +1,7 @@
 /**
  * The kill test on PostgreSQL: the built `postfach serve` (a real process with its worker service) on a real
  * throw-away cluster fetches from the real local intermediary at its start and is SIGKILLed at 20 random points of
- * the dialog, drawn from a seed (printed; `POSTFACH_KILL_SEED=<n>` repeats a failing run exactly): every kind of
+ * the dialog, drawn from a seed (printed; `POSTFACH_TEST_SEED=<n>` repeats a failing run exactly): every kind of
  * crash point at least once — after InitDialog, a delivery received but not saved, before, during and after the save
  * (the PostgreSQL transaction), before and after FetchProcessCard, after the receipts, around ExitDialog, in the
  * middle of a large response — each at a random n-th delivery, save stream or chunk, with a random mix of small
@@ -125,8 +125,8 @@ afterAll(async () => {
 }, 60_000);
 
 describe('SIGKILL of postfach serve on PostgreSQL during its fetch at 20 random points: nothing lost, nothing duplicated', () => {
-  it(`survives every kill and ends with every delivery stored exactly once (POSTFACH_KILL_SEED=${SEED})`, async () => {
-    console.log(`PostgreSQL kill test, POSTFACH_KILL_SEED=${SEED}:\n${describeRuns(RUNS)}`);
+  it(`survives every kill and ends with every delivery stored exactly once (POSTFACH_TEST_SEED=${SEED})`, async () => {
+    console.log(`PostgreSQL kill test, POSTFACH_TEST_SEED=${SEED}:\n${describeRuns(RUNS)}`);
     let stored = new Set<string>();
     let acknowledged = new Set<string>();
     for (const run of RUNS) {
