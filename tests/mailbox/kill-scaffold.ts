@@ -9,6 +9,7 @@
 import { createHash, randomInt } from 'node:crypto';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { KILL_POINTS } from '../../core/mailbox/kill-points.js';
 import { ExplicitDialog } from '../../core/osci/client/dialog.js';
 import { httpTransport } from '../../core/mailbox/transport.js';
 import { loadTestPki } from '../../core/pki/test-pki.js';
@@ -25,33 +26,15 @@ export interface KillRun {
   readonly large?: boolean;
 }
 
-/** The crash points of a fetch (core/mailbox/kill-points.ts; the hand-over's own points are its kill test's). */
-const FETCH_POINTS = [
-  'after-init',
-  'response-received',
-  'before-save',
-  'during-save',
-  'after-save',
-  'before-process-cards',
-  'after-process-cards',
-  'after-receipts',
-  'before-exit',
-  'after-exit',
-  'mid-transfer',
-] as const;
+/** The crash points of a fetch (all of core/mailbox/kill-points.ts but the hand-over's, which its own kill test uses). */
+const FETCH_POINTS: readonly string[] = KILL_POINTS.filter((p) => !p.startsWith('handover-'));
 
-/** How many times a point may be passed before the kill: per delivery, per save stream, per chunk of a large response. */
-const MAX_HIT: Readonly<Record<(typeof FETCH_POINTS)[number], number>> = {
-  'after-init': 1,
+/** How many times a point may be passed before the kill: per delivery, per save stream, per chunk of a large response (else once). */
+const MAX_HIT: Readonly<Record<string, number>> = {
   'response-received': 4,
   'before-save': 4,
   'during-save': 5,
   'after-save': 4,
-  'before-process-cards': 1,
-  'after-process-cards': 1,
-  'after-receipts': 1,
-  'before-exit': 1,
-  'after-exit': 1,
   'mid-transfer': 5,
 };
 
@@ -88,7 +71,7 @@ export function randomKillRuns(count: number, seed: number): KillRun[] {
   }
   return Array.from({ length: count }, (_, i) => {
     const name = kinds[i] ?? FETCH_POINTS[below(FETCH_POINTS.length)]!;
-    const hit = 1 + below(MAX_HIT[name]);
+    const hit = 1 + below(MAX_HIT[name] ?? 1);
     const attachments = random() < 0.35 ? 1 + below(2) : 0;
     const large = name === 'mid-transfer' || random() < 0.08;
     return { point: `${name}:${hit}`, ...(attachments > 0 ? { attachments } : {}), ...(large ? { large } : {}) };
