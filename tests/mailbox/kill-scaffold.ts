@@ -88,14 +88,18 @@ export const killAt = (point: string): Record<string, string> => ({
   POSTFACH_TEST_KILL_POINT: point,
 });
 
-/** What a run needs waiting in the mailbox: deliveries offered (new or already stored) and fresh save streams. */
-function needs(point: string): { offered: number; fresh: number } {
+/**
+ * What a run needs waiting in the mailbox: deliveries offered (new or already stored), fresh deliveries (before-save
+ * is passed once per delivery not stored yet) and their save streams (during-save: once per content or attachment).
+ */
+function needs(point: string): { offered: number; freshDeliveries: number; freshStreams: number } {
   const [name, hit] = point.split(':') as [string, string];
   const n = Number(hit);
-  if (name === 'response-received' || name === 'after-save') return { offered: n, fresh: 0 };
-  if (name === 'before-save' || name === 'during-save') return { offered: 0, fresh: n };
-  if (name === 'after-init' || name === 'mid-transfer') return { offered: 0, fresh: 0 };
-  return { offered: 1, fresh: 0 };
+  if (name === 'response-received' || name === 'after-save') return { offered: n, freshDeliveries: 0, freshStreams: 0 };
+  if (name === 'before-save') return { offered: 0, freshDeliveries: n, freshStreams: 0 };
+  if (name === 'during-save') return { offered: 0, freshDeliveries: 0, freshStreams: n };
+  if (name === 'after-init' || name === 'mid-transfer') return { offered: 0, freshDeliveries: 0, freshStreams: 0 };
+  return { offered: 1, freshDeliveries: 0, freshStreams: 0 };
 }
 
 /** One mailbox under kill test: what was sent (message id → hashes) and the intermediary it was sent to. */
@@ -111,11 +115,18 @@ export class KillScenario {
   /** Sends just enough that the run's kill point is surely reached (deliveries left from killed runs count). */
   async sendFor(run: KillRun, stored: ReadonlySet<string>, acknowledged: ReadonlySet<string>): Promise<void> {
     const waiting = [...this.expected.keys()].filter((id) => !acknowledged.has(id));
-    const pending = { offered: waiting.length, freshStreams: waiting.filter((id) => !stored.has(id)).reduce((n, id) => n + 1 + this.expected.get(id)!.attachments.length, 0) };
+    const fresh = waiting.filter((id) => !stored.has(id));
+    const pending = { offered: waiting.length, freshDeliveries: fresh.length, freshStreams: fresh.reduce((n, id) => n + 1 + this.expected.get(id)!.attachments.length, 0) };
     const need = needs(run.point);
     const extraStreams = (run.attachments ? run.attachments + 1 : 0) + (run.large ? 2 : 0);
     const extraOffered = (run.attachments ? 1 : 0) + (run.large ? 1 : 0);
-    const small = Math.max(0, need.offered - pending.offered - extraOffered, need.fresh - pending.freshStreams - extraStreams, 1);
+    const small = Math.max(
+      0,
+      need.offered - pending.offered - extraOffered,
+      need.freshDeliveries - pending.freshDeliveries - extraOffered,
+      need.freshStreams - pending.freshStreams - extraStreams,
+      1,
+    );
     const url = this.intermediaryUrl();
     const pki = this.pkiDir();
     const content = this.document();
