@@ -1,16 +1,17 @@
 /**
  * `npm run bench`: what this machine does, measured against the cost of the cryptography itself (issue 14).
  *
- *   npm run bench [-- --quick] [--all] [--only decode,fetch,cold,large,export,ui,store,store-pg,pki,osci-decode] [--pg-count N] [--profile] [--json]
+ *   npm run bench [-- --quick] [--all] [--only decode,fetch,cold,large,export,ui,store,pki,osci-decode] [--store-count N] [--profile] [--json]
  *
- * Sections (default: decode, fetch, cold, large, export, ui; --all adds store, store-pg, pki, osci-decode):
+ * Sections (default: decode, fetch, cold, large, export, ui; --all adds store, pki, osci-decode):
  *  decode  bench/decode.ts: warm decode of the realistic delivery (about 950 KB, RSA-3072) and of exchange/06
  *          (40 KB, RSA-4096) beside the raw cryptography of the same work, interleaved, and the ratio.
  *  fetch   bench/fetch.ts: 500 applications (--quick: 50), each a generated XSozial-basis application (about 290
  *          KB of XML with inline documents) with two 300 KB evidence files as content-encrypted OSCI attachments,
  *          fetched by the engine (one dialog, every delivery decrypted, verified, read and committed to the
  *          encrypted store with fsync before it is acknowledged) from the local intermediary in its own process:
- *          deliveries/s beside the raw cryptography of the same workload, and the ratio.
+ *          deliveries/s beside the raw cryptography of the same workload, and the ratio; then the same into
+ *          PostgreSQL (a throw-away cluster), printed beside it.
  *  cold    bench/cold-start.ts: process start to first decoded delivery (postfach inspect, postfach fetch).
  *  large   one delivery with a 1 GB (10^9 bytes) attachment fetched by `postfach fetch` (engine in its worker, encrypted store):
  *          peak RSS; without --quick also bench/roundtrip-large.ts's protocol-only fetch.
@@ -18,10 +19,11 @@
  *  ui      bench/ui-list.ts: the message list in Chromium with 100,000 messages (a store cache from an earlier
  *          run is reused, migrated on open): every query from input to painted rows, scroll frame times; and
  *          bench/ui-start.ts: `postfach ui --browser` from the process start to an interactive mailbox.
- *  store, pki, osci-decode   bench/store.ts, bench/pki.ts, bench/osci-decode.ts (200 MB message; --quick 50).
- *  store-pg  bench/store-pg.ts: the same store figures on PostgreSQL (a throw-away cluster; 20,000 messages, --quick
- *          5,000, --pg-count N for another size — the fill saves through the store one by one and takes minutes);
- *          with `store` in the same run, each query's p50 beside SQLite's.
+ *  store   bench/store.ts: list, filter, sort, search and count latency with 100,000 messages (--quick 5,000,
+ *          --store-count N) in the SQLite store and in the PostgreSQL store (a throw-away cluster), each query's
+ *          p50 / p95 side by side; both fills save through the store one by one and take minutes (PostgreSQL most).
+ *          `store-pg` is accepted as a name of this section.
+ *  pki, osci-decode   bench/pki.ts, bench/osci-decode.ts (200 MB message; --quick 50).
  *
  * --profile: CPU profiles (node --cpu-prof) of the decode and of the fetch (the fetching process and the
  * intermediary) are written to test-artifacts/profiles/<time>/ and their top 10 self-time functions printed.
@@ -41,8 +43,7 @@ import { formatFetchFigures, runFetchBench, startIntermediaryProcess } from './f
 import { runOsciDecodeBench } from './osci-decode.js';
 import { formatTop } from './profile-top.js';
 import { runRoundtripLargeBench } from './roundtrip-large.js';
-import { runStoreBench, type StoreBenchResult } from './store.js';
-import { runPgStoreBench } from './store-pg.js';
+import { formatStoreFigures, runStoreBench, type StoreBenchResult } from './store.js';
 import { formatUiListFigures, runUiListBench } from './ui-list.js';
 import { formatUiStartFigures, runUiStartBench } from './ui-start.js';
 
@@ -54,7 +55,12 @@ const json = args.includes('--json');
 const profile = args.includes('--profile');
 const onlyArg = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
 const DEFAULT_SECTIONS = 'decode,fetch,cold,large,export,ui';
-const sections = new Set((onlyArg ?? (profile ? 'decode,fetch' : args.includes('--all') ? `${DEFAULT_SECTIONS},store,store-pg,pki,osci-decode` : DEFAULT_SECTIONS)).split(','));
+// `store-pg` (the former PostgreSQL-only section) is the store section now, which runs both backends
+const sections = new Set(
+  (onlyArg ?? (profile ? 'decode,fetch' : args.includes('--all') ? `${DEFAULT_SECTIONS},store,pki,osci-decode` : DEFAULT_SECTIONS))
+    .split(',')
+    .map((s) => (s === 'store-pg' ? 'store' : s)),
+);
 const log = (line: string): void => {
   if (!json) process.stderr.write(`${line}\n`);
 };
@@ -297,37 +303,24 @@ async function main(): Promise<void> {
       }
     }
     if (sections.has('store')) {
-      const count = quick ? 20_000 : 100_000;
-      log(`store with ${count} messages …`);
-      const r = await runStoreBench({ count, runs: quick ? 10 : 20, dir: path.join(work, 'store-bench'), progress: (line) => log(`  ${line}`) });
-      report.store = r;
-      text.push(
-        `Store: ${r.count.toLocaleString('en')} messages (${r.databaseMiB} MiB), opened in ${r.openSeconds} s, durable save p50 ${r.durableSave.p50Ms} ms`,
-        ...r.queries.map(
-          (q) => `  ${q.name.padEnd(58)} p50 ${String(q.p50Ms).padStart(7)} ms  p95 ${String(q.p95Ms).padStart(7)} ms${q.hits === undefined ? '' : `  (${q.hits} hits)`}`,
-        ),
-        '',
-      );
-    }
-    if (sections.has('store-pg')) {
-      const countArg = args.includes('--pg-count') ? Number(args[args.indexOf('--pg-count') + 1]) : undefined;
-      const count = countArg !== undefined && Number.isInteger(countArg) && countArg > 0 ? countArg : quick ? 5_000 : 20_000;
-      log(`store on PostgreSQL with ${count} messages …`);
-      const r = await runPgStoreBench({ count, runs: quick ? 10 : 20, progress: (line) => log(`  ${line}`) });
-      report.storePg = r;
-      const sqlite = report.store as StoreBenchResult | undefined;
-      const beside = (name: string): string => {
-        const q = sqlite?.queries.find((x) => x.name === name || `${x.name} (not indexed here)` === name);
-        return q === undefined ? '' : `  SQLite (${sqlite?.count.toLocaleString('en')}) p50 ${String(q.p50Ms).padStart(7)} ms`;
-      };
-      text.push(
-        `Store on PostgreSQL: ${r.count.toLocaleString('en')} messages (${r.databaseMiB} MiB), fill ${r.fillPerSecond}/s, opened in ${r.openSeconds} s, durable save p50 ${r.durableSave.p50Ms} ms`,
-        ...r.queries.map(
-          (q) =>
-            `  ${q.name.padEnd(58)} p50 ${String(q.p50Ms).padStart(7)} ms  p95 ${String(q.p95Ms).padStart(7)} ms${q.hits === undefined ? '' : `  (${q.hits} hits)`}${beside(q.name)}`,
-        ),
-        '',
-      );
+      // the same 100,000 synthetic deliveries in both stores (issue 13: list and search on PostgreSQL beside SQLite)
+      const countArg = args.includes('--store-count') ? Number(args[args.indexOf('--store-count') + 1]) : undefined;
+      const count = countArg !== undefined && Number.isInteger(countArg) && countArg > 0 ? countArg : quick ? 5_000 : 100_000;
+      const results: StoreBenchResult[] = [];
+      for (const backend of ['sqlite', 'postgresql'] as const) {
+        log(`store (${backend}) with ${count} messages …`);
+        results.push(
+          await runStoreBench({
+            backend,
+            count,
+            runs: quick ? 10 : 20,
+            ...(backend === 'sqlite' ? { dir: path.join(work, 'store-bench') } : {}),
+            progress: (line) => log(`  ${line}`),
+          }),
+        );
+      }
+      report.store = results;
+      text.push('Store (bench/store.ts; the same deliveries and calls on both backends):', ...formatStoreFigures(results), '');
     }
     if (sections.has('pki')) {
       log('pki …');

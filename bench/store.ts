@@ -1,17 +1,26 @@
 /**
- * Store benchmark: fills a store with synthetic deliveries (default 100,000, small content, every 20th with a small
- * attachment file) and measures list, filter, sort, search and count latency (p50/p95), the fill time, the
- * durable save latency (fsynced, as the fetch engine saves) and the time to open the full store.
+ * Store benchmark over both backends: fills a store with the same synthetic deliveries (default 100,000, small
+ * content, every 20th with a small attachment file; the same seed and workflow shares) through the store's own
+ * saveDelivery — the embedded SQLite store and the shared PostgreSQL store (a throw-away cluster,
+ * core/store-pg/local-cluster.ts, durable settings: fsync on) — and measures on each the same list, filter, sort,
+ * search and count queries (p50/p95), the fill time, the durable save latency (as the fetch engine saves) and the
+ * time to open the full store. Both are driven through the one asynchronous MailboxStore interface the service uses
+ * (SQLite through its adapter), so the two columns are the same calls.
  *
- *   npx tsx bench/store.ts [--count N] [--runs R] [--json] [--keep DIR]
+ *   npx tsx bench/store.ts [--backend sqlite|postgresql|both] [--count N] [--runs R] [--json] [--keep DIR]
  *
- * runStoreBench() is exported for `npm run bench`. All names and documents are invented.
+ * runStoreBench() (one backend) and formatStoreFigures() (side by side) are used by `npm run bench` (section store).
+ * All names and documents are invented.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PostfachStore, type ListQuery, type NewDelivery } from '../core/store/index.js';
+import { PostfachStore, SqliteMailboxStore, type ListQuery, type MailboxStore, type NewDelivery } from '../core/store/index.js';
+import { PgMailboxStore, startLocalCluster, type LocalCluster } from '../core/store-pg/index.js';
+
+export type StoreBackend = 'sqlite' | 'postgresql';
 
 export interface LatencyFigure {
   readonly name: string;
@@ -22,6 +31,7 @@ export interface LatencyFigure {
 }
 
 export interface StoreBenchResult {
+  readonly backend: StoreBackend;
   readonly count: number;
   readonly fillSeconds: number;
   readonly fillPerSecond: number;
@@ -213,13 +223,15 @@ export function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
 }
 
-function measure(name: string, runs: number, work: () => number | void): LatencyFigure {
-  work(); // warm-up: statement preparation and page cache
+export const round = (n: number): number => Math.round(n * 100) / 100;
+
+async function measure(name: string, runs: number, work: () => Promise<number | void>): Promise<LatencyFigure> {
+  await work(); // warm-up: statement preparation, plans, page and buffer cache
   const times: number[] = [];
   let hits: number | undefined;
   for (let r = 0; r < runs; r++) {
     const t = performance.now();
-    const h = work();
+    const h = await work();
     times.push(performance.now() - t);
     if (typeof h === 'number') hits = h;
   }
@@ -227,101 +239,179 @@ function measure(name: string, runs: number, work: () => number | void): Latency
   return { name, p50Ms: round(percentile(times, 50)), p95Ms: round(percentile(times, 95)), ...(hits === undefined ? {} : { hits }) };
 }
 
-export const round = (n: number): number => Math.round(n * 100) / 100;
+type Step = 'transferred' | 'exported' | 'opened' | 'trashed' | undefined;
 
-export async function runStoreBench(options: { count?: number; runs?: number; dir?: string; progress?: (line: string) => void } = {}): Promise<StoreBenchResult> {
+/** One backend under test: the bulk-loading store, the store opened again as a program opens it, its size. */
+interface BenchBackend {
+  /** Saves at once while filling (PostgreSQL: four connections, as a service would; SQLite: one writer). */
+  readonly batch: number;
+  fillStore(): Promise<MailboxStore>;
+  openStore(): Promise<MailboxStore>;
+  sizeMiB(): Promise<number>;
+  dispose(): Promise<void>;
+}
+
+const PASSWORD = 'Bench-Passwort-2026';
+
+function sqliteBackend(dir: string): BenchBackend {
+  const dbPath = path.join(dir, 'bench.db');
+  return {
+    batch: 1,
+    // the same saveDelivery the fetch engine uses, without fsync per save (a bulk load)
+    fillStore: async () => new SqliteMailboxStore((await PostfachStore.create(dbPath, { password: PASSWORD, durableCommits: false, osUser: 'bench' })).store),
+    openStore: async () => new SqliteMailboxStore(await PostfachStore.open(dbPath, { password: PASSWORD })),
+    sizeMiB: () => Promise.resolve(round(statSync(dbPath).size / 1024 / 1024)),
+    dispose: () => Promise.resolve(),
+  };
+}
+
+async function postgresqlBackend(): Promise<BenchBackend> {
+  const cluster: LocalCluster = await startLocalCluster({ durable: true });
+  const dataKey = randomBytes(32);
+  const connection = { host: cluster.host, port: cluster.port, user: cluster.user, password: cluster.password, database: cluster.database };
+  return {
+    batch: 4,
+    // a bulk load, as SQLite is filled without fsync: commits not waited for
+    fillStore: () => PgMailboxStore.open({ connection, dataKey, osUser: 'bench', maxConnections: 4, durableCommits: false }),
+    openStore: () => PgMailboxStore.open({ connection, dataKey, osUser: 'bench' }),
+    sizeMiB: async () => {
+      const size = await cluster.client('psql', ['--dbname', cluster.url, '-At', '-c', 'SELECT pg_database_size(current_database())']);
+      return round(Number(size.stdout.trim()) / 1024 / 1024);
+    },
+    dispose: async () => {
+      dataKey.fill(0);
+      await cluster.stop();
+    },
+  };
+}
+
+/** The list, filter, sort, search and count queries, the same on both backends (names are the table's rows). */
+async function measureQueries(store: MailboxStore, count: number, runs: number, random: () => number): Promise<LatencyFigure[]> {
+  const list = (q: ListQuery) => async () => (await store.list(q)).total;
+  const pastedId = (await store.list({ offset: Math.floor(count / 2), limit: 1 })).items[0]?.messageId ?? '';
+  const ids = (await store.list({ limit: 1000 })).items.map((i) => i.id);
+  // offset 50,000 of 100,000; a smaller store is asked half its size (the row's name says which)
+  const deep = Math.min(50_000, Math.floor(count / 2));
+  return [
+    await measure('list: inbox first page (50, Eingang ↓) + total', runs, list({})),
+    await measure('counts for the folder pane', runs, async () => (await store.counts()).inbox),
+    await measure('filter: ungelesen', runs, list({ unread: true })),
+    await measure('filter: mit Anhängen', runs, list({ withAttachments: true })),
+    await measure('filter: nicht übertragen', runs, list({ notTransferred: true })),
+    await measure('filter: Zeitraum (one month)', runs, list({ from: '2026-03-01T00:00:00Z', to: '2026-04-01T00:00:00Z' })),
+    await measure('filter: Testanträge', runs, list({ test: true })),
+    await measure('filter: nicht lesbar', runs, list({ unreadable: true })),
+    await measure('filter: Papierkorb', runs, list({ trash: true })),
+    await measure('filter: ungelesen + mit Anhängen + Zeitraum', runs, list({ unread: true, withAttachments: true, from: '2025-06-01T00:00:00Z', to: '2026-06-01T00:00:00Z' })),
+    await measure('sort: applicant ↑ first page', runs, list({ sort: 'applicant' })),
+    await measure('sort: benefit ↑ first page', runs, list({ sort: 'benefit' })),
+    await measure('sort: state ↑ first page', runs, list({ sort: 'state' })),
+    await measure('sort: Eingang ↑ first page', runs, list({ descending: false })),
+    await measure(`page at offset ${deep.toLocaleString('en')} (Eingang ↓)`, runs, list({ offset: deep })),
+    await measure(`page at offset ${deep.toLocaleString('en')} (applicant ↑)`, runs, list({ sort: 'applicant', offset: deep })),
+    await measure('search: common family name "Müller"', runs, list({ search: 'Müller' })),
+    await measure('search: full name "Lukasiewicz Karolina"', runs, list({ search: 'Lukasiewicz Karolina' })),
+    await measure('search: 3-letter prefix "sch"', runs, list({ search: 'sch' })),
+    // SQLite indexes the content's words, PostgreSQL only what stays readable (names, benefit): 0 hits there
+    await measure('search: content word "Lindenallee"', runs, list({ search: 'Lindenallee' })),
+    await measure('search: a pasted OSCI message id', runs, list({ search: pastedId })),
+    await measure('search + filter: "Öztürk" ungelesen, sorted by applicant', runs, list({ search: 'Öztürk', unread: true, sort: 'applicant' })),
+    await measure('open one message (record + audit)', runs, async () => {
+      await store.openDelivery(ids[Math.floor(random() * ids.length)] ?? 1);
+    }),
+  ];
+}
+
+export async function runStoreBench(
+  options: { backend?: StoreBackend; count?: number; runs?: number; dir?: string; progress?: (line: string) => void } = {},
+): Promise<StoreBenchResult> {
+  const backendName = options.backend ?? 'sqlite';
   const count = options.count ?? 100_000;
   const runs = options.runs ?? 25;
   const progress = options.progress ?? (() => undefined);
   const dir = options.dir ?? mkdtempSync(path.join(os.tmpdir(), 'postfach-bench-store-'));
-  const dbPath = path.join(dir, 'bench.db');
-  const password = 'Bench-Passwort-2026';
+  const backend = backendName === 'sqlite' ? sqliteBackend(dir) : await postgresqlBackend();
   const random = prng(20261128);
   try {
-    // fill: the same saveDelivery the fetch engine uses, without fsync per save (a bulk load)
-    const { store: filling } = await PostfachStore.create(dbPath, { password, durableCommits: false, osUser: 'bench' });
+    const filling = await backend.fillStore();
     const fillStart = performance.now();
-    for (let i = 0; i < count; i++) {
-      const { id } = await filling.saveDelivery(syntheticDelivery(i, random));
-      // workflow states in realistic shares: most done, some open, a few in the trash
-      const r = random();
-      if (r < 0.6) {
-        filling.markTransferred(id);
-      } else if (r < 0.75) {
-        filling.recordExported(id, 'pdf');
-      } else if (r < 0.92) {
-        filling.openDelivery(id);
-      } else if (r < 0.94) {
-        filling.moveToTrash(id);
+    for (let i = 0; i < count; i += backend.batch) {
+      // the same draws in the same order on both backends: the delivery, then its workflow state
+      const batch: Array<{ delivery: NewDelivery; step: Step }> = [];
+      for (let k = i; k < Math.min(count, i + backend.batch); k++) {
+        const delivery = syntheticDelivery(k, random);
+        // workflow states in realistic shares: most done, some open, a few in the trash
+        const r = random();
+        batch.push({ delivery, step: r < 0.6 ? 'transferred' : r < 0.75 ? 'exported' : r < 0.92 ? 'opened' : r < 0.94 ? 'trashed' : undefined });
       }
-      if (i > 0 && i % 10_000 === 0) progress(`  ${i} deliveries stored (${((performance.now() - fillStart) / 1000).toFixed(0)} s)`);
+      await Promise.all(
+        batch.map(async ({ delivery, step }) => {
+          const { id } = await filling.saveDelivery(delivery);
+          if (step === 'transferred') await filling.markTransferred(id);
+          else if (step === 'exported') await filling.recordExported(id, 'pdf');
+          else if (step === 'opened') await filling.openDelivery(id);
+          else if (step === 'trashed') await filling.moveToTrash(id);
+        }),
+      );
+      if (i > 0 && i % 10_000 === 0) progress(`${backendName}: ${i} deliveries stored (${((performance.now() - fillStart) / 1000).toFixed(0)} s)`);
     }
     const fillSeconds = (performance.now() - fillStart) / 1000;
-    filling.close();
+    await filling.close();
 
     const openStart = performance.now();
-    const store = await PostfachStore.open(dbPath, { password });
+    const store = await backend.openStore();
     const openSeconds = (performance.now() - openStart) / 1000;
-
-    // durable saves (fsync'd commit, as each fetched delivery is saved)
-    const saveTimes: number[] = [];
-    for (let i = 0; i < 200; i++) {
-      const t = performance.now();
-      await store.saveDelivery(syntheticDelivery(count + i, random));
-      saveTimes.push(performance.now() - t);
+    let durableSave: LatencyFigure;
+    let queries: LatencyFigure[];
+    try {
+      // durable saves one after the other (fsync'd / commit flushed, as each fetched delivery is saved)
+      const saveTimes: number[] = [];
+      for (let i = 0; i < 100; i++) {
+        const t = performance.now();
+        await store.saveDelivery(syntheticDelivery(count + i, random));
+        saveTimes.push(performance.now() - t);
+      }
+      saveTimes.sort((a, b) => a - b);
+      durableSave = { name: 'saveDelivery (durable commit, small content)', p50Ms: round(percentile(saveTimes, 50)), p95Ms: round(percentile(saveTimes, 95)) };
+      queries = await measureQueries(store, count, runs, random);
+    } finally {
+      await store.close();
     }
-    saveTimes.sort((a, b) => a - b);
-    const durableSave: LatencyFigure = { name: 'saveDelivery (fsync, small content)', p50Ms: round(percentile(saveTimes, 50)), p95Ms: round(percentile(saveTimes, 95)) };
-
-    const list = (q: ListQuery) => () => store.list(q).total;
-    const pastedId = store.getDelivery(Math.floor(count / 2)).messageId;
-    const queries: LatencyFigure[] = [
-      measure('list: inbox first page (50, Eingang ↓) + total', runs, list({})),
-      measure('counts for the folder pane', runs, () => store.counts().inbox),
-      measure('filter: ungelesen', runs, list({ unread: true })),
-      measure('filter: mit Anhängen', runs, list({ withAttachments: true })),
-      measure('filter: nicht übertragen', runs, list({ notTransferred: true })),
-      measure('filter: Zeitraum (one month)', runs, list({ from: '2026-03-01T00:00:00Z', to: '2026-04-01T00:00:00Z' })),
-      measure('filter: Testanträge', runs, list({ test: true })),
-      measure('filter: nicht lesbar', runs, list({ unreadable: true })),
-      measure('filter: Papierkorb', runs, list({ trash: true })),
-      measure('filter: ungelesen + mit Anhängen + Zeitraum', runs, list({ unread: true, withAttachments: true, from: '2025-06-01T00:00:00Z', to: '2026-06-01T00:00:00Z' })),
-      measure('sort: applicant ↑ first page', runs, list({ sort: 'applicant' })),
-      measure('sort: benefit ↑ first page', runs, list({ sort: 'benefit' })),
-      measure('sort: state ↑ first page', runs, list({ sort: 'state' })),
-      measure('sort: Eingang ↑ first page', runs, list({ descending: false })),
-      measure('page at offset 50,000 (Eingang ↓)', runs, list({ offset: 50_000 })),
-      measure('page at offset 50,000 (applicant ↑)', runs, list({ sort: 'applicant', offset: 50_000 })),
-      measure('search: common family name "Müller"', runs, list({ search: 'Müller' })),
-      measure('search: full name "Lukasiewicz Karolina"', runs, list({ search: 'Lukasiewicz Karolina' })),
-      measure('search: 3-letter prefix "sch"', runs, list({ search: 'sch' })),
-      measure('search: content word "Lindenallee"', runs, list({ search: 'Lindenallee' })),
-      measure('search: a pasted OSCI message id', runs, list({ search: pastedId })),
-      measure('search + filter: "Öztürk" ungelesen, sorted by applicant', runs, list({ search: 'Öztürk', unread: true, sort: 'applicant' })),
-      measure('open one message (record + audit)', runs, () => {
-        store.openDelivery(1 + Math.floor(random() * count));
-      }),
-    ];
-    store.close();
-    const { statSync } = await import('node:fs');
-    const databaseMiB = round(statSync(dbPath).size / 1024 / 1024);
-    return { count, fillSeconds: round(fillSeconds), fillPerSecond: Math.round(count / fillSeconds), durableSave, openSeconds: round(openSeconds), databaseMiB, queries };
+    const databaseMiB = await backend.sizeMiB();
+    return {
+      backend: backendName,
+      count,
+      fillSeconds: round(fillSeconds),
+      fillPerSecond: Math.round(count / fillSeconds),
+      durableSave,
+      openSeconds: round(openSeconds),
+      databaseMiB,
+      queries,
+    };
   } finally {
+    await backend.dispose();
     if (options.dir === undefined) rmSync(dir, { recursive: true, force: true });
   }
 }
 
-function table(result: StoreBenchResult): string {
-  const lines = [
-    `Store benchmark — ${result.count.toLocaleString('en')} deliveries (${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, Node ${process.version})`,
-    `fill (saveDelivery + state change, no fsync): ${result.fillSeconds} s = ${result.fillPerSecond}/s; database ${result.databaseMiB} MiB`,
-    `open the full store (unlock, migrate check, orphan sweep): ${result.openSeconds} s`,
-    `durable save (fsync'd commit): p50 ${result.durableSave.p50Ms} ms, p95 ${result.durableSave.p95Ms} ms`,
-    '',
-    `${'query'.padEnd(58)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)} ${'hits'.padStart(8)}`,
-    ...result.queries.map((q) => `${q.name.padEnd(58)} ${String(q.p50Ms).padStart(8)} ${String(q.p95Ms).padStart(8)} ${String(q.hits ?? '').padStart(8)}`),
+const LABEL: Readonly<Record<StoreBackend, string>> = { sqlite: 'SQLite', postgresql: 'PostgreSQL' };
+
+/** The figures of one or both backends, each query's row with every backend's p50 / p95 (hits) side by side. */
+export function formatStoreFigures(results: readonly StoreBenchResult[]): string[] {
+  const cell = (q: LatencyFigure | undefined): string =>
+    q === undefined ? '—'.padStart(28) : `${String(q.p50Ms).padStart(7)} / ${String(q.p95Ms).padStart(7)} ms${q.hits === undefined ? '' : ` (${q.hits})`}`.padEnd(28);
+  const names = [...new Set(results.flatMap((r) => r.queries.map((q) => q.name)))];
+  return [
+    ...results.map(
+      (r) =>
+        `${LABEL[r.backend]}: ${r.count.toLocaleString('en')} messages, ${r.databaseMiB} MiB; fill ${r.fillSeconds} s = ${r.fillPerSecond}/s (${r.backend === 'sqlite' ? 'no fsync' : '4 connections, synchronous_commit off'}); opened in ${r.openSeconds} s; durable save p50 ${r.durableSave.p50Ms} ms, p95 ${r.durableSave.p95Ms} ms`,
+    ),
+    `  ${'query (p50 / p95, hits)'.padEnd(58)} ${results.map((r) => `${LABEL[r.backend]} (${r.count.toLocaleString('en')})`.padEnd(28)).join(' ')}`,
+    ...names.map((name) => `  ${name.padEnd(58)} ${results.map((r) => cell(r.queries.find((q) => q.name === name))).join(' ')}`),
+    ...(results.some((r) => r.backend === 'postgresql')
+      ? ['  (PostgreSQL searches only what stays readable — names, benefit, ids — not the encrypted content: the content word has no hits there)']
+      : []),
   ];
-  return lines.join('\n');
 }
 
 if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
@@ -330,11 +420,24 @@ if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLTo
     return i === -1 ? undefined : process.argv[i + 1];
   };
   const json = process.argv.includes('--json');
-  const result = await runStoreBench({
-    count: arg('--count') === undefined ? undefined : Number(arg('--count')),
-    runs: arg('--runs') === undefined ? undefined : Number(arg('--runs')),
-    dir: arg('--keep'),
-    progress: json ? undefined : (line) => process.stderr.write(`${line}\n`),
-  });
-  process.stdout.write(json ? `${JSON.stringify(result, null, 2)}\n` : `${table(result)}\n`);
+  const which = arg('--backend') ?? 'both';
+  if (which !== 'sqlite' && which !== 'postgresql' && which !== 'both') throw new Error(`--backend sqlite|postgresql|both, not ${which}`);
+  const results: StoreBenchResult[] = [];
+  const backends: readonly StoreBackend[] = which === 'both' ? ['sqlite', 'postgresql'] : [which];
+  for (const backend of backends) {
+    results.push(
+      await runStoreBench({
+        backend,
+        count: arg('--count') === undefined ? undefined : Number(arg('--count')),
+        runs: arg('--runs') === undefined ? undefined : Number(arg('--runs')),
+        ...(backend === 'sqlite' && arg('--keep') !== undefined ? { dir: arg('--keep') } : {}),
+        progress: json ? undefined : (line) => process.stderr.write(`${line}\n`),
+      }),
+    );
+  }
+  process.stdout.write(
+    json
+      ? `${JSON.stringify(results, null, 2)}\n`
+      : `Store benchmark (${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, Node ${process.version})\n${formatStoreFigures(results).join('\n')}\n`,
+  );
 }

@@ -15,7 +15,7 @@ import { PostfachError, toPostfachError, type PostfachErrorJson } from '../error
 import { ExplicitDialog, type ClientOptions, type FetchedDelivery, type PostFunction } from '../osci/client/dialog.js';
 import type { ProcessCardBundle } from '../osci/messages/model.js';
 import { createHash } from 'node:crypto';
-import { PostfachStore, SqliteMailboxStore, type ServiceStore } from '../store/index.js';
+import { PostfachStore, SqliteMailboxStore, type FetchLock, type ServiceStore } from '../store/index.js';
 import { acceptDelivery, inspectionsOf } from './accept-delivery.js';
 import { certificateSummary } from './certificates.js';
 import type { KeyExpiry, MailboxIdentity } from './identity.js';
@@ -136,13 +136,13 @@ export async function runFetch(options: FetchOptions): Promise<FetchResult> {
   // PostgreSQL — an advisory lock on the mailbox, so a second service or desktop opens no parallel dialog
   const lock = await store.takeFetchLock(mailboxLockKey(identity));
   try {
-    return await fetchLocked(options, store, started);
+    return await fetchLocked(options, store, lock, started);
   } finally {
     await lock.release();
   }
 }
 
-async function fetchLocked(options: FetchOptions, store: ServiceStore, started: number): Promise<FetchResult> {
+async function fetchLocked(options: FetchOptions, store: ServiceStore, lock: FetchLock, started: number): Promise<FetchResult> {
   const { identity } = options;
   let bytes = 0;
   let done = 0;
@@ -189,6 +189,9 @@ async function fetchLocked(options: FetchOptions, store: ServiceStore, started: 
       if (!chunkKb) dialog.prepareFetchDelivery();
       const outcome = await acceptDelivery(delivery, { store, identity, ...(options.timeZone ? { timeZone: options.timeZone } : {}) });
       killPoint('after-save');
+      // the next request acknowledges: only while this fetcher still holds the mailbox's lock (on PostgreSQL it dies
+      // with its connection, and a second fetcher may have started); else the run stops here, the delivery committed
+      await lock.confirm();
       // stored durably: only now may the next request (the receipt) be sent
       dialog.confirmPersisted();
       await dialog.release();

@@ -203,21 +203,28 @@ export function fetchRunningElsewhere(detail: string): PostfachError {
   );
 }
 
+/** How long the lock's connection may take to answer the check before an acknowledge before it counts as lost. */
+const LOCK_CHECK_TIMEOUT_MS = 10_000;
+
+/** A connection holding the lock; `broken` once it emitted 'error' (it died between queries). */
+interface LockConnection {
+  readonly client: pg.PoolClient;
+  readonly state: { broken: boolean };
+  readonly onError: () => void;
+}
+
 /**
- * Takes the session-level advisory lock of the mailbox on a connection of its own, held until release() (or until
- * the connection ends: a killed process's lock goes with its connection, so nothing has to be cleaned up).
- * `pg_try_advisory_lock` never waits: a second fetcher is refused at once.
+ * Takes the advisory lock on a connection of its own, or refuses with `fetch-running` naming the holder.
+ * A checked-out connection that dies (server restart, pg_terminate_backend, network) emits 'error' between queries:
+ * without a listener that would end the whole service; the listener marks it broken instead.
  */
-export async function pgTakeFetchLock(pool: pg.Pool, mailboxKey: string): Promise<FetchLock> {
+async function takeOn(pool: pg.Pool, key: string, mailboxKey: string, context: string): Promise<LockConnection> {
   const client = await pool.connect();
-  // a checked-out connection that dies (server restart, pg_terminate_backend, network) emits 'error' between queries:
-  // without a listener that would end the whole service; the lock is gone with it and release() drops the connection
-  let broken = false;
+  const state = { broken: false };
   const onError = (): void => {
-    broken = true;
+    state.broken = true;
   };
   client.on('error', onError);
-  const key = `osci-postfach fetch ${mailboxKey}`;
   let taken: boolean;
   try {
     taken = (await client.query<{ taken: boolean }>('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS taken', [key])).rows[0]?.taken === true;
@@ -241,22 +248,70 @@ export async function pgTakeFetchLock(pool: pg.Pool, mailboxKey: string): Promis
     }
     client.off('error', onError);
     client.release();
-    throw fetchRunningElsewhere(`PostgreSQL advisory fetch lock of mailbox ${mailboxKey.slice(0, 16)} held by ${holder}`);
+    throw fetchRunningElsewhere(`PostgreSQL advisory fetch lock of mailbox ${mailboxKey.slice(0, 16)} ${context}held by ${holder}`);
   }
-  let released = false;
+  return { client, state, onError };
+}
+
+/** Drops a lock connection for good: ending the session ends its lock. */
+function drop(held: LockConnection): void {
+  held.client.off('error', held.onError);
+  held.client.release(true);
+}
+
+/** Whether the lock's session still answers (a session-level advisory lock lives exactly as long as its session). */
+async function stillHeld(held: LockConnection): Promise<boolean> {
+  if (held.state.broken) return false;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const answered = await Promise.race([
+      held.client.query('SELECT 1').then(() => true),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), LOCK_CHECK_TIMEOUT_MS);
+      }),
+    ]);
+    return answered && !held.state.broken;
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Takes the session-level advisory lock of the mailbox on a connection of its own, held until release() (or until
+ * the connection ends: a killed process's lock goes with its connection, so nothing has to be cleaned up).
+ * `pg_try_advisory_lock` never waits: a second fetcher is refused at once.
+ *
+ * confirm() runs before every acknowledge of the fetch: the lock dies with its connection (a terminated backend, a
+ * server restart, a network cut), and from then on a second fetcher may take it. confirm() asks the lock's session;
+ * if it is gone, the lock is taken again on a fresh connection — possible only when no other program took it in
+ * between — else confirm() throws `fetch-running` and the fetch stops before the acknowledge (the delivery in hand
+ * is committed already and is offered again, then recognised as stored).
+ */
+export async function pgTakeFetchLock(pool: pg.Pool, mailboxKey: string): Promise<FetchLock> {
+  const key = `osci-postfach fetch ${mailboxKey}`;
+  let held: LockConnection | undefined = await takeOn(pool, key, mailboxKey, '');
   return {
+    confirm: async () => {
+      if (held === undefined) throw fetchRunningElsewhere(`PostgreSQL advisory fetch lock of mailbox ${mailboxKey.slice(0, 16)} already released`);
+      if (await stillHeld(held)) return;
+      drop(held);
+      held = undefined;
+      held = await takeOn(pool, key, mailboxKey, 'lost with its connection during the fetch; now ');
+    },
     release: async () => {
-      if (released) return;
-      released = true;
+      const h = held;
+      if (h === undefined) return;
+      held = undefined;
       try {
-        if (broken) throw new Error('connection broken');
-        await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [key]);
-        client.off('error', onError);
-        client.release();
+        if (h.state.broken) throw new Error('connection broken');
+        await h.client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [key]);
+        h.client.off('error', h.onError);
+        h.client.release();
       } catch {
         // a broken connection: dropping it ends the session and with it the lock
-        client.off('error', onError);
-        client.release(true);
+        drop(h);
       }
     },
   };

@@ -775,7 +775,17 @@ export class PgMailboxStore implements ServiceStore {
   async takeFetchLock(_identityKey: string): Promise<FetchLock> {
     try {
       this.mailboxId ??= await pgMailboxId(this.db);
-      return await pgTakeFetchLock(this.db, `mailbox ${this.mailboxId}`);
+      const lock = await pgTakeFetchLock(this.db, `mailbox ${this.mailboxId}`);
+      return {
+        confirm: async () => {
+          try {
+            await lock.confirm();
+          } catch (error) {
+            throw fromPgError(error, 'confirm fetch lock');
+          }
+        },
+        release: () => lock.release(),
+      };
     } catch (error) {
       throw fromPgError(error, 'take fetch lock');
     }

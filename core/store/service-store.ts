@@ -14,6 +14,11 @@ import type { TrustedCaOrigin, TrustedCaRecord } from './trusted-cas.js';
 
 /** Held while one fetch runs; release() lets the next fetcher in (also when the fetch failed). */
 export interface FetchLock {
+  /**
+   * Called before every acknowledge of the fetch: resolves while the lock is still this fetcher's (taken again if it
+   * was lost and nobody else took it), else throws `fetch-running` so that nothing more is acknowledged.
+   */
+  confirm(): Promise<void>;
   release(): Promise<void>;
 }
 

@@ -187,7 +187,8 @@ export class SqliteMailboxStore implements ServiceStore {
   takeFetchLock(): Promise<FetchLock> {
     return call(() => {
       assertNoServiceElsewhere(this.store.paths.database);
-      return { release: () => Promise.resolve() };
+      // nothing that could be lost mid-fetch: the serve lock file stays with the other process's lifetime
+      return { confirm: () => Promise.resolve(), release: () => Promise.resolve() };
     });
   }
 

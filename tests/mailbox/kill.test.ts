@@ -1,6 +1,7 @@
 /**
  * The kill test: `postfach fetch` (a real process, a real store, the real local intermediary on loopback) is
- * SIGKILLed at 32 points across the dialog — after InitDialog; a delivery received but not saved; before and
+ * SIGKILLed at 32 random points across the dialog, drawn from a seed (printed; `POSTFACH_TEST_SEED=<n>` repeats a
+ * failing run exactly; kill-scaffold.ts), every kind of point at least once — after InitDialog; a delivery received but not saved; before and
  * during the save (content and attachment streams being written); saved but not yet acknowledged; before and
  * after FetchProcessCard; after the receipts were recorded; before and after ExitDialog; in the middle of a large
  * response — through the test-only hook POSTFACH_TEST_KILL_POINT, read by this test's preload
@@ -18,7 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningIntermediary } from '../../intermediary/index.js';
 import { vectorPath } from '../helpers/shared.js';
 import { createStore, ensureBuilt, fetchArgs, fetchEnv, openStore, postfach, sharedPki, startTestIntermediary, tempDir } from './helpers.js';
-import { KILL_RUNS, killAt, KillScenario } from './kill-scaffold.js';
+import { describeRuns, killAt, KillScenario, killSeed, randomKillRuns } from './kill-scaffold.js';
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
@@ -33,7 +34,8 @@ const scenario = new KillScenario(
   () => document,
 );
 const expected = scenario.expected;
-const RUNS = KILL_RUNS;
+const SEED = killSeed();
+const RUNS = randomKillRuns(32, SEED);
 
 /** Everything that must hold after a kill; returns the stored and the acknowledged message ids. */
 async function checkStore(before: ReadonlySet<string>): Promise<{ stored: Set<string>; acknowledged: Set<string> }> {
@@ -78,8 +80,9 @@ afterAll(async () => {
   await intermediary?.close();
 });
 
-describe('SIGKILL during fetch at 32 points: nothing lost, nothing duplicated', () => {
-  it('survives every kill and ends with every delivery stored exactly once', async () => {
+describe('SIGKILL during fetch at 32 random points: nothing lost, nothing duplicated', () => {
+  it(`survives every kill and ends with every delivery stored exactly once (POSTFACH_TEST_SEED=${SEED})`, async () => {
+    console.log(`SQLite kill test, POSTFACH_TEST_SEED=${SEED}:\n${describeRuns(RUNS)}`);
     expect(RUNS.length).toBeGreaterThanOrEqual(30);
     let stored = new Set<string>();
     let acknowledged = new Set<string>();
@@ -87,13 +90,14 @@ describe('SIGKILL during fetch at 32 points: nothing lost, nothing duplicated', 
     for (const run of RUNS) {
       await scenario.sendFor(run, stored, acknowledged);
       const result = await postfach(fetchArgs(dbPath, intermediary.url, pkiDir), { ...fetchEnv(pkiDir), ...killAt(run.point) }, 120_000);
-      expect(result.signal, `${run.point}: the process was not killed (exit ${result.status}: ${result.stderr.slice(-300)})`).toBe('SIGKILL');
+      expect(result.signal, `${run.point} (seed ${SEED}): the process was not killed (exit ${result.status}: ${result.stderr.slice(-300)})`).toBe('SIGKILL');
       kills.push(run.point);
       ({ stored, acknowledged } = await checkStore(stored));
     }
     expect(kills).toHaveLength(RUNS.length);
-    // some runs got deliveries stored, some did not: both cases were exercised
+    // the kills let deliveries through; one more is waiting, so that the fetch without a kill surely fetches
     expect(stored.size).toBeGreaterThan(0);
+    await scenario.sendFor({ point: 'after-exit:1' }, stored, acknowledged);
     expect(stored.size).toBeLessThan(expected.size);
 
     const final = await postfach([...fetchArgs(dbPath, intermediary.url, pkiDir), '--json'], fetchEnv(pkiDir), 180_000);

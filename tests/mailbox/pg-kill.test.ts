@@ -1,9 +1,11 @@
 /**
  * The kill test on PostgreSQL: the built `postfach serve` (a real process with its worker service) on a real
- * throw-away cluster fetches from the real local intermediary at its start and is SIGKILLed at 22 points of the
- * dialog — after InitDialog, a delivery received but not saved, before, during and after the save (the PostgreSQL
- * transaction), before and after FetchProcessCard, after the receipts, around ExitDialog, in the middle of a large
- * response — with the same runs and crash points as the SQLite kill test (kill-scaffold.ts).
+ * throw-away cluster fetches from the real local intermediary at its start and is SIGKILLed at 20 random points of
+ * the dialog, drawn from a seed (printed; `POSTFACH_TEST_SEED=<n>` repeats a failing run exactly): every kind of
+ * crash point at least once — after InitDialog, a delivery received but not saved, before, during and after the save
+ * (the PostgreSQL transaction), before and after FetchProcessCard, after the receipts, around ExitDialog, in the
+ * middle of a large response — each at a random n-th delivery, save stream or chunk, with a random mix of small
+ * deliveries, attachments and a large one waiting (kill-scaffold.ts, shared with the SQLite kill test).
  *
  * After every kill: the shared store opens with the key file and the password, its audit chain verifies, every
  * stored delivery's content and attachments are byte for byte what was sent, nothing stored before is gone, there
@@ -21,13 +23,13 @@ import type { RunningIntermediary } from '../../intermediary/index.js';
 import { ensureCliBuilt } from '../helpers/build.js';
 import { vectorPath } from '../helpers/shared.js';
 import { cli, postfach, sharedPki, startTestIntermediary, tempDir } from './helpers.js';
-import { KILL_RUNS, killAt, KillScenario } from './kill-scaffold.js';
+import { describeRuns, killAt, KillScenario, killSeed, randomKillRuns } from './kill-scaffold.js';
 import { createDatabase, openSharedStore, pgSection, serveEnv, singlePcStore, writeServeConfig } from './pg-helpers.js';
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 const DATABASE = 'kill_postfach';
-/** 22 of the SQLite kill test's runs: every kind of point, small, with attachments and large. */
-const RUNS = KILL_RUNS.slice(0, 22);
+const SEED = killSeed();
+const RUNS = randomKillRuns(20, SEED);
 
 const root = tempDir('postfach-pg-kill-');
 const storePath = path.join(root, 'store', 'postfach.db');
@@ -122,18 +124,20 @@ afterAll(async () => {
   await cluster?.stop();
 }, 60_000);
 
-describe('SIGKILL of postfach serve on PostgreSQL during its fetch: nothing lost, nothing duplicated', () => {
-  it('survives every kill and ends with every delivery stored exactly once', async () => {
+describe('SIGKILL of postfach serve on PostgreSQL during its fetch at 20 random points: nothing lost, nothing duplicated', () => {
+  it(`survives every kill and ends with every delivery stored exactly once (POSTFACH_TEST_SEED=${SEED})`, async () => {
+    console.log(`PostgreSQL kill test, POSTFACH_TEST_SEED=${SEED}:\n${describeRuns(RUNS)}`);
     let stored = new Set<string>();
     let acknowledged = new Set<string>();
     for (const run of RUNS) {
       await scenario.sendFor(run, stored, acknowledged);
       const result = await postfach(['serve', '--config', configFile], { ...serveEnv(cluster), ...killAt(run.point) }, 120_000);
-      expect(result.signal, `${run.point}: the service was not killed (exit ${result.status}: ${(result.stdout + result.stderr).slice(-400)})`).toBe('SIGKILL');
+      expect(result.signal, `${run.point} (seed ${SEED}): the service was not killed (exit ${result.status}: ${(result.stdout + result.stderr).slice(-400)})`).toBe('SIGKILL');
       ({ stored, acknowledged } = await checkStore(stored));
     }
-    // some runs got deliveries stored, some did not: both cases were exercised
+    // the kills let deliveries through; one more is waiting, so that the run without a kill surely fetches
     expect(stored.size).toBeGreaterThan(0);
+    await scenario.sendFor({ point: 'after-exit:1' }, stored, acknowledged);
     expect(stored.size).toBeLessThan(scenario.expected.size);
 
     const final = await serveOnce();

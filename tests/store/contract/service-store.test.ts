@@ -4,7 +4,8 @@
  * CAs (each once, audited with its origin), IT's code lists (created / unchanged / replaced, the stamp moving) —
  * and, on PostgreSQL, the fetch lock: exactly one holder per mailbox across two programs (two connection pools),
  * refused at once with `fetch-running` naming that another program fetches, free again after release or when the
- * holder's connection dies (a killed service).
+ * holder's connection dies (a killed service); and confirm() (called by the fetch before every acknowledge) taking a
+ * lost lock again when nobody else took it, refusing when another program did.
  */
 import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
@@ -166,6 +167,72 @@ describe('fetch lock on PostgreSQL: exactly one fetcher per mailbox', () => {
         )
         .toBe('taken');
       await second.release();
+    } finally {
+      await admin.end();
+    }
+  }, 60_000);
+
+  it('confirm(): holds while the session lives, re-takes a lost lock nobody took, refuses once another program took it', async () => {
+    const cluster = pgCluster.cluster();
+    const admin = new pg.Client({ connectionString: cluster.url });
+    admin.on('error', () => undefined);
+    await admin.connect();
+    try {
+      const database = `postfach_confirm_${process.pid}`;
+      await admin.query(`CREATE DATABASE ${database}`);
+      const connection = { host: cluster.host, port: cluster.port, user: cluster.user, password: cluster.password, database, application_name: 'osci-postfach' };
+      const dataKey = randomBytes(32);
+      const a = await PgMailboxStore.open({ connection, dataKey });
+      const b = await PgMailboxStore.open({ connection, dataKey });
+      opened.push(a, b);
+      const lockHolders = async (): Promise<number[]> =>
+        (
+          await admin.query<{ pid: number }>("SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = $1)", [
+            database,
+          ])
+        ).rows.map((r) => r.pid);
+      const refusedToB = async (): Promise<boolean> =>
+        await b.takeFetchLock('mailbox-1').then(
+          (l) => l.release().then(() => false),
+          (error: unknown) => error instanceof PostfachError && error.kind === 'fetch-running',
+        );
+
+      const lock = await a.takeFetchLock('mailbox-1');
+      await lock.confirm();
+      const [first] = await lockHolders();
+      expect(first).toBeDefined();
+      // the lock's backend is terminated: confirm() finds the session gone and takes the lock again (nobody else did)
+      await admin.query('SELECT pg_terminate_backend($1)', [first]);
+      await lock.confirm();
+      const holders = await lockHolders();
+      expect(holders).toHaveLength(1);
+      expect(holders[0]).not.toBe(first);
+      expect(await refusedToB()).toBe(true);
+
+      // terminated again, and this time a second program takes the lock before the next confirm(): refused
+      await admin.query('SELECT pg_terminate_backend($1)', [holders[0]]);
+      let intruder: Awaited<ReturnType<typeof b.takeFetchLock>> | undefined;
+      await expect
+        .poll(
+          async () => {
+            intruder ??= await b.takeFetchLock('mailbox-1').catch(() => undefined);
+            return intruder !== undefined;
+          },
+          { timeout: 10_000 },
+        )
+        .toBe(true);
+      const lost = await lock.confirm().then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(lost).toBeInstanceOf(PostfachError);
+      expect((lost as PostfachError).kind).toBe('fetch-running');
+      expect((lost as PostfachError).detail).toMatch(/lost with its connection during the fetch; now held by backend pid \d+/);
+      await lock.release();
+      // the intruder still holds it: a's release of a lost lock freed nothing of b's
+      expect(await lockHolders()).toHaveLength(1);
+      await intruder!.release();
+      expect(await lockHolders()).toHaveLength(0);
     } finally {
       await admin.end();
     }
