@@ -24,8 +24,8 @@ const notInTeam = (): PostfachError =>
 
 export function inboxHandlers(options: ServiceOptions, mailbox: MailboxService) {
   const step = async (id: number, inboxStep: InboxStep, context: ServiceContext) => {
-    // Promise.resolve: the SQLite store answers at once, a MailboxStore (PostgreSQL) with a promise
-    const record = await Promise.resolve(mailbox.store().claimStep(id, inboxStep));
+    // through the store factory: the SQLite store, or the shared store on PostgreSQL
+    const record = await mailbox.serviceStore().claimStep(id, inboxStep);
     mailbox.changed(context, id);
     return listItemDto(record);
   };
@@ -42,10 +42,10 @@ export function inboxHandlers(options: ServiceOptions, mailbox: MailboxService) 
     // postfach serve's account changes into the audit log, the actor being who made them (core/serve/run.ts)
     'serve.recordAccountChange': async (input: HandlerInput<'serve.recordAccountChange'>) => {
       if (options.host !== 'serve') throw notInTeam();
-      await Promise.resolve(mailbox.store().recordAccountChange(input));
+      await mailbox.serviceStore().recordAccountChange(input);
       return { recorded: true as const };
     },
-    'inbox.item': async (input: HandlerInput<'inbox.item'>) => listItemDto(await Promise.resolve(mailbox.store().getDelivery(input.id))),
+    'inbox.item': async (input: HandlerInput<'inbox.item'>) => listItemDto(await mailbox.serviceStore().getDelivery(input.id)),
     // postfach serve answers this from its accounts (server.ts); here: the single-PC mode, one person
     'inbox.people': () => ({ team: false, mayTakeOver: true, colleagues: [] }),
   };
