@@ -29,7 +29,7 @@ import type { MailboxRetentionResult } from '../store/mailbox-store.js';
 import type { CodeListSaveResult, NewCodeList, StoredCodeList } from '../store/code-lists.js';
 import type { MailboxIdentityRecord } from '../store/mailbox-identity.js';
 import type { FetchLock, ServiceStore } from '../store/service-store.js';
-import { EVALUATED_WITH, evaluatedWithValue, type ReevaluationCount, type TrustEvaluation, type TrustedCaOrigin, type TrustedCaRecord } from '../store/trusted-cas.js';
+import { caSetDigest, EVALUATED_WITH, evaluatedWithValue, type ReevaluationCount, type TrustEvaluation, type TrustedCaOrigin, type TrustedCaRecord } from '../store/trusted-cas.js';
 import { currentOsUser } from '../store/os-user.js';
 import type {
   AccountAuditChange,
@@ -173,6 +173,8 @@ export class PgMailboxStore implements ServiceStore {
         if (check === undefined) {
           await client.query("INSERT INTO store_meta(key, value) VALUES ('key-check', $1)", [sealText(keys.field, KEY_CHECK_AAD, KEY_CHECK_TEXT)]);
           await pgAppendAudit(client, osUser, { action: 'store-created', detail: auditDetail({ wrappers: [] }) });
+          // as a new SQLite store: nothing judged, with no CA — the first open has nothing to judge again
+          await client.query('INSERT INTO settings(key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING', [EVALUATED_WITH, JSON.stringify(caSetDigest([]))]);
         } else {
           let ok = false;
           try {
