@@ -16,9 +16,7 @@ import type { MailboxService } from './mailbox-service.js';
 /** The entries the query asks for (`from`/`to` parse: the contract checked them). */
 export async function auditEntries(mailbox: MailboxService, input: HandlerInput<'audit.list'>): Promise<AuditEntry[]> {
   const { from, to, ...rest } = input;
-  return mailbox
-    .serviceStore()
-    .auditEntries({ ...rest, ...(from === undefined ? {} : { from: Date.parse(from) }), ...(to === undefined ? {} : { to: Date.parse(to) }) });
+  return mailbox.serviceStore().auditEntries({ ...rest, ...(from === undefined ? {} : { from: Date.parse(from) }), ...(to === undefined ? {} : { to: Date.parse(to) }) });
 }
 
 /** `downloads`: the browser mode's download folders, allowed whatever IT's export folders say. */

@@ -364,7 +364,8 @@ export class MailboxService {
       this.log.write('info', 'codelists.folder', { imported: this.folderImport.imported.length, changed, refused: this.folderImport.refused.length });
       for (const r of this.folderImport.refused) this.log.write('warn', 'codelists.refused', { kind: r.kind, detail: r.detail.slice(0, 500) });
     }
-    // SQLite only so far: the name backfill (rows of before schema 12 exist only there) and the hand-over folder
+    // SQLite only: the name backfill — rows with guessed name parts (migration 9) exist only there; PostgreSQL keeps
+    // every row as saveDelivery wrote it (tests/store/contract/trust-and-audit.test.ts) — and, so far, the hand-over
     if (this.pg !== undefined) return;
     this.backfill?.stop();
     this.backfill = startNameBackfill(this.store());

@@ -784,7 +784,9 @@ export class PgMailboxStore implements ServiceStore {
   // ---- trust re-evaluation (core/store/trusted-cas.ts: the same batches, digest and audit as on SQLite) ----
 
   trustEvaluatedWith(): Promise<string | null> {
-    return this.read('read trust evaluation', async (db) => evaluatedWithValue((await db.query<{ value: string }>('SELECT value FROM settings WHERE key = $1', [EVALUATED_WITH])).rows[0]?.value));
+    return this.read('read trust evaluation', async (db) =>
+      evaluatedWithValue((await db.query<{ value: string }>('SELECT value FROM settings WHERE key = $1', [EVALUATED_WITH])).rows[0]?.value),
+    );
   }
 
   async reevaluateTrust(evaluation: TrustEvaluation, reason: 'ca-added' | 'ca-removed' | 'ca-set-changed'): Promise<ReevaluationCount> {
@@ -799,7 +801,10 @@ export class PgMailboxStore implements ServiceStore {
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
     await this.write('record trust evaluation', async (db) => {
-      await db.query('INSERT INTO settings(key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [EVALUATED_WITH, JSON.stringify(evaluation.digest)]);
+      await db.query('INSERT INTO settings(key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [
+        EVALUATED_WITH,
+        JSON.stringify(evaluation.digest),
+      ]);
       if (checked > 0 || reason !== 'ca-set-changed') await this.audit(db, { action: 'trust-reevaluated', detail: auditDetail({ reason, checked, changed }) });
     });
     return { checked, changed };
@@ -833,7 +838,10 @@ export class PgMailboxStore implements ServiceStore {
       });
       if (update === undefined) continue;
       const next: Evidence = { ...evidence, judged: { signatureResult: jsonOrNull(update.signatureResult, 'signatureResult') ?? null, at: now } };
-      await db.query('UPDATE delivery_details SET evidence_sealed = $2 WHERE delivery_id = $1', [row.id, sealText(this.keys.field, evidenceAad(row.message_id), JSON.stringify(next))]);
+      await db.query('UPDATE delivery_details SET evidence_sealed = $2 WHERE delivery_id = $1', [
+        row.id,
+        sealText(this.keys.field, evidenceAad(row.message_id), JSON.stringify(next)),
+      ]);
       await db.query('UPDATE deliveries SET signature_status = $2 WHERE id = $1', [row.id, update.signatureStatus.slice(0, 64)]);
       changed++;
     }

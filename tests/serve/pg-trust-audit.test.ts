@@ -57,7 +57,7 @@ function value<T>(result: CallResult<unknown>): T {
   if (!result.ok) throw new Error(`${result.error.kind}: ${result.error.detail}`);
   return result.value as T;
 }
-const invoke = async <T>(method: string, input: unknown, actor = 'test:it'): Promise<T> => value<T>(await serve.service.invoke(method as never, input as never, actor));
+const invoke = async <T>(method: string, input: unknown, actor = 'test:it'): Promise<T> => value<T>(await serve.service.invoke(method, input, actor));
 
 beforeAll(async () => {
   dir = tempDir('postfach-pg-trust-');

@@ -5,12 +5,17 @@
  * the connection of the identity (sealed on PostgreSQL), and judging the stored signature results again after the
  * CA set changed — the new judgement read back, the list status following, the set's digest recorded, the run
  * audited, the fetch's own result kept beside it. Before issue 13's pgtrust work these calls ran on SQLite only.
+ * And why the name backfill has nothing to do on PostgreSQL.
  */
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import pg from 'pg';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { identityFromFiles, identityRecord } from '../../../core/mailbox/identity.js';
 import { testPkiFiles } from '../../../core/pki/test-pki.js';
 import { auditCsvOf, caSetDigest, type MailboxStore, type ServiceStore, type TrustEvaluation } from '../../../core/store/index.js';
+import { decodeNames } from '../../../core/store/applicant-names.js';
+import { PgMailboxStore } from '../../../core/store-pg/index.js';
 import { pkiPassword, sharedPki } from '../../mailbox/helpers.js';
 import { delivery } from '../helpers.js';
 import { sqliteBackend, usePgCluster, type Backend } from './backends.js';
@@ -116,7 +121,12 @@ describe.each(BACKENDS)('trust and audit log: %s', (_name, backend) => {
     const store = await open();
     const f = testPkiFiles(pkiDir);
     const record = identityRecord(
-      identityFromFiles({ keyFile: f.municipality.p12, password: pkiPassword(pkiDir), intermediaryUrl: 'http://127.0.0.1:1/osci', intermediaryCertificateFile: f.intermediary.cer }),
+      identityFromFiles({
+        keyFile: f.municipality.p12,
+        password: pkiPassword(pkiDir),
+        intermediaryUrl: 'http://127.0.0.1:1/osci',
+        intermediaryCertificateFile: f.intermediary.cer,
+      }),
     );
     const connection = { ...(record.connection as Record<string, unknown>), intermediaryUrl: 'https://intermediaer.example.invalid/osci' };
     expect(await store.updateMailboxConnection(connection)).toBe(false);
@@ -160,5 +170,47 @@ describe.each(BACKENDS)('trust and audit log: %s', (_name, backend) => {
     expect(await store.trustEvaluatedWith()).toBe('digest-3');
     expect(await runs()).toHaveLength(3);
     expect((await store.verifyAuditLog()).ok).toBe(true);
+  });
+});
+
+describe('name backfill: not needed on PostgreSQL', () => {
+  // The backfill (core/mailbox/name-backfill.ts) re-reads rows whose name parts the SQLite migration 9 guessed and
+  // marked `guessed`. The PostgreSQL store began after schema 9: every row comes through saveDelivery, which keeps
+  // the parts without that mark, and the take-over from a single-PC store copies no deliveries. So no row on
+  // PostgreSQL ever waits for the backfill — also when the parts were guessed from a display name at save time.
+  it('keeps no row with guessed name parts, whether the engine gave the parts or not', async () => {
+    const cluster = pgCluster.cluster();
+    const database = `postfach_names_${process.pid}`;
+    const admin = new pg.Client({ connectionString: cluster.url });
+    admin.on('error', () => undefined);
+    await admin.connect();
+    try {
+      await admin.query(`CREATE DATABASE ${database}`);
+    } finally {
+      await admin.end();
+    }
+    const connection = { host: cluster.host, port: cluster.port, user: cluster.user, password: cluster.password, database };
+    const store = await PgMailboxStore.open({ connection, dataKey: randomBytes(32) });
+    opened.push(store);
+    const withParts = delivery(1, { summary: { ...delivery(1).summary, applicantNames: [{ family: 'van der Berg', given: 'Anna' }] } });
+    const guessedAtSave = delivery(2);
+    await store.saveDelivery(withParts);
+    await store.saveDelivery(guessedAtSave);
+    const raw = new pg.Client(connection);
+    raw.on('error', () => undefined);
+    await raw.connect();
+    try {
+      const { rows } = await raw.query<{ parts: string | null }>('SELECT applicant_parts::text AS parts FROM deliveries ORDER BY id');
+      expect(rows).toHaveLength(2);
+      for (const row of rows) {
+        expect(row.parts).not.toBeNull();
+        expect(decodeNames(row.parts)?.guessed).toBe(false);
+      }
+    } finally {
+      await raw.end();
+    }
+    expect((await store.list({ limit: 10 })).items.map((i) => i.applicantNames?.[0]?.family).sort()).toEqual(
+      ['van der Berg', (delivery(2).summary?.applicants?.[0] ?? '').split(', ')[0]].sort(),
+    );
   });
 });
