@@ -3,12 +3,12 @@
  * as the store's milliseconds, the CSV export into a folder the settings allow (times in the office time zone), and
  * the check of the hash chain — on either backend (the store factory: SQLite, or the shared store on PostgreSQL).
  */
-import { createWriteStream } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { HandlerInput, HandlerResult } from '../api/contract.js';
 import { assertExportAllowed } from '../config/export-folders.js';
+import { writeFileDurably } from '../io/durable-file.js';
 import { fromFsError } from '../store/errors.js';
 import { auditCsvOf, type AuditEntry } from '../store/index.js';
 import type { MailboxService } from './mailbox-service.js';
@@ -35,12 +35,11 @@ export async function exportAuditCsv(mailbox: MailboxService, input: HandlerInpu
     input.delimiter ?? ',',
     c.values.officeTimeZone,
   );
-  try {
-    // written piece by piece: a long log is never held whole (the store answers between pieces)
-    await pipeline(Readable.from(pieces), createWriteStream(target, { mode: 0o600 }));
-  } catch (error) {
+  // written piece by piece (a long log is never held whole; the store answers between pieces), then put in place
+  // whole and durably, as every export
+  await writeFileDurably(target, (out) => pipeline(Readable.from(pieces), out)).catch((error: unknown) => {
     throw fromFsError(error, 'audit CSV file');
-  }
+  });
   return { path: target, entries };
 }
 
