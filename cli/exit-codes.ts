@@ -15,3 +15,18 @@ export const ExitCode = {
   internal: 70,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/**
+ * Error kinds that mean the intermediary could not be reached (safely): the network, an HTTP status, TLS refused,
+ * the proxy refused. Every command that talks to the intermediary exits with `unreachable` for them (README).
+ */
+export const UNREACHABLE_KINDS: ReadonlySet<string> = new Set([
+  'network',
+  'http-status',
+  'tls-untrusted',
+  'tls-expired',
+  'tls-wrong-host',
+  'tls-failed',
+  'proxy-auth',
+  'proxy-pac',
+]);

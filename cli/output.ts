@@ -1,5 +1,5 @@
 import { PostfachError, toPostfachError } from '../core/errors.js';
-import { ExitCode } from './exit-codes.js';
+import { ExitCode, UNREACHABLE_KINDS } from './exit-codes.js';
 
 /**
  * Reads a password from the environment variable the user named; never from argv (visible in `ps`). Unset or empty:
@@ -39,7 +39,7 @@ export function reportError(error: unknown, json: boolean): ExitCode {
     process.stderr.write(`${(error as Error).stack ?? ''}\n`);
   }
   if (e.kind === 'internal') return ExitCode.internal;
-  if (e.kind === 'network') return ExitCode.unreachable;
+  if (UNREACHABLE_KINDS.has(e.kind)) return ExitCode.unreachable;
   // wrong usage found after parsing (a bad value, a missing choice), and a password variable that is not set (the
   // command line names it): exit code 2 like commander's own usage errors, not a failed operation
   if (e.kind === 'usage' || e.kind === 'password-missing') return ExitCode.usage;

@@ -19,7 +19,7 @@ import type { OfficeTime } from '../../core/time/office-time.js';
 import { visibleText } from '../../core/visible-text.js';
 import { bytes as formatBytes } from '../../core/words/format.js';
 import { officeTimeOf } from '../office-time.js';
-import { ExitCode } from '../exit-codes.js';
+import { ExitCode, UNREACHABLE_KINDS } from '../exit-codes.js';
 import { EXPORT_SERVICE_YOUNG_GENERATION_MB } from '../../core/api/service-limits.js';
 import { DEFAULT_STORE_PASSWORD_ENV, openStore, storeIdOf, withMailboxService } from '../mailbox-service.js';
 import { passwordFromEnv, printJson, reportError, runAction } from '../output.js';
@@ -104,8 +104,6 @@ function fetchSummary(r: FetchResult): string {
   ];
   return `${lines.join('\n')}\n`;
 }
-
-const UNREACHABLE_KINDS = new Set(['network', 'http-status', 'tls-untrusted', 'tls-expired', 'tls-wrong-host', 'tls-failed', 'proxy-auth', 'proxy-pac']);
 
 function exitCodeOf(r: FetchResult): ExitCode {
   if (r.outcome === 'failed') {
