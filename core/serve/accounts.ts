@@ -15,7 +15,7 @@
  * exactly what it recorded; a service stopped between recording and removing records that change once more.
  */
 import { randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from 'node:crypto';
-import { chmodSync, closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { syncFolderSync } from '../io/durable-file.js';
@@ -143,6 +143,52 @@ async function hashPassword(password: string): Promise<Account['hash']> {
   return { ...ACCOUNT_SCRYPT, salt: salt.toString('base64'), key: key.toString('base64') };
 }
 
+/** How long a change waits for another program's change of the account file; a lock older than STALE is left over. */
+const LOCK_WAIT_MS = 10_000;
+const LOCK_STALE_MS = 30_000;
+
+/** `<file>.lock`, made exclusively (O_EXCL) for one read-change-write; a lock a killed program left is removed. */
+async function withFileLock<T>(file: string, work: () => Promise<T>): Promise<T> {
+  const lock = `${file}.lock`;
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      closeSync(openSync(lock, 'wx', 0o600));
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+        throw serveError(
+          'serve-account',
+          { de: 'Die Kontendatei des Dienstes konnte nicht geschrieben werden.', en: 'The service’s account file could not be written.' },
+          `accounts lock file: ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
+        );
+      }
+      let age: number;
+      try {
+        age = Date.now() - statSync(lock).mtimeMs;
+      } catch {
+        continue; // released meanwhile
+      }
+      if (age > LOCK_STALE_MS) rmSync(lock, { force: true });
+      else if (Date.now() > deadline) {
+        throw serveError(
+          'serve-account',
+          {
+            de: 'Die Kontendatei des Dienstes wird gerade von einem anderen Programm geändert. Bitte erneut versuchen.',
+            en: 'Another program is changing the service’s account file. Please try again.',
+          },
+          'accounts file lock held longer than 10 s',
+        );
+      } else await new Promise((resolve) => setTimeout(resolve, 15));
+    }
+  }
+  try {
+    return await work();
+  } finally {
+    rmSync(lock, { force: true });
+  }
+}
+
 export class AccountStore {
   /** One change at a time within this process (the service's sign-ins; the CLI is one process per change). */
   private queue: Promise<unknown> = Promise.resolve();
@@ -244,12 +290,16 @@ export class AccountStore {
   }
 
   private change<T>(work: (content: AccountsFile) => Promise<T> | T): Promise<T> {
-    const next = this.queue.then(async () => {
-      const content = this.read();
-      const result = await work(content);
-      this.write(content);
-      return result;
-    });
+    const next = this.queue.then(() =>
+      // across processes too: the service (sign-ins, recorded changes dropped) and IT's commands change the same file;
+      // without the lock one's read-change-write could bring back what the other just removed (recorded twice)
+      withFileLock(this.file, async () => {
+        const content = this.read();
+        const result = await work(content);
+        this.write(content);
+        return result;
+      }),
+    );
     this.queue = next.catch(() => undefined);
     return next;
   }
