@@ -5,15 +5,8 @@
  * what a colleague holds (after taking it over); read marks are per person; the other person's event stream carries
  * each step (SSE), so their UI can show it at once.
  */
-import { request } from 'node:https';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDemoMailbox, type DemoMailbox } from '../../app/demo-mailbox.js';
-import { AccountStore } from '../../core/serve/accounts.js';
-import { runServe, type RunningServe } from '../../core/serve/run.js';
-import { resolveServeConfig } from '../../core/serve/serve-config.js';
-import { projectRoot } from '../helpers/shared.js';
-import { makeCertificate, Person, tempDir, type TestCertificate } from './helpers.js';
+import { listenEvents, startDemoServe, type DemoServe } from './serve-harness.js';
 
 interface Item {
   readonly id: number;
@@ -23,77 +16,35 @@ interface Item {
   readonly transfer?: { readonly by: string | null } | null;
 }
 
-let cert: TestCertificate;
-let demo: DemoMailbox;
-let serve: RunningServe;
-let accounts: AccountStore;
+let team: DemoServe;
 
 beforeAll(async () => {
-  const dir = tempDir();
-  cert = makeCertificate(dir);
-  demo = await startDemoMailbox(path.join(dir, 'mailbox'), { firstBatch: 2 });
-  accounts = new AccountStore(`${demo.storePath}.accounts.json`);
-  await accounts.add('anna', 'sachbearbeitung', 'Anna-Passwort-2026');
-  await accounts.add('berta', 'sachbearbeitung', 'Berta-Passwort-2026');
-  await accounts.add('chef', 'leitung', 'Chef-Passwort-2026');
-  await accounts.add('weg', 'sachbearbeitung', 'Weg-Passwort-2026!');
-  await accounts.setDisabled('weg', true);
-  const config = resolveServeConfig(undefined, {
-    store: demo.storePath,
-    listen: '127.0.0.1:0',
-    tlsCert: cert.certFile,
-    tlsKey: cert.keyFile,
-    fetchIntervalMinutes: 60,
-    storePasswordEnv: 'SERVE_INBOX_PASSWORD',
+  team = await startDemoServe(2, {
+    accounts: [
+      { name: 'anna', role: 'sachbearbeitung' },
+      { name: 'berta', role: 'sachbearbeitung' },
+      { name: 'chef', role: 'leitung' },
+      { name: 'weg', role: 'sachbearbeitung', disabled: true },
+    ],
   });
-  serve = await runServe(config, { rendererDir: path.join(projectRoot, 'dist', 'renderer'), report: () => undefined, env: { SERVE_INBOX_PASSWORD: demo.unlock.password } });
 }, 180_000);
 
 afterAll(async () => {
-  await serve?.close();
-  await demo?.close();
+  await team?.close();
 });
-
-async function person(name: string, password: string): Promise<Person> {
-  const p = new Person(serve.origin, cert.cert);
-  expect((await p.signIn(name, password)).status).toBe(303);
-  return p;
-}
-
-/** The events the person's browser would receive (SSE), collected until `stop`. */
-function listen(p: Person): { events: Array<{ event: string; data: unknown }>; stop: () => void } {
-  const events: Array<{ event: string; data: unknown }> = [];
-  const req = request(new URL('/api/events', serve.origin), { ca: cert.cert, headers: { Cookie: p.cookie ?? '' } }, (res) => {
-    let buffer = '';
-    res.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString('utf8');
-      let end: number;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const event = /^event: (.*)$/m.exec(block)?.[1];
-        const data = /^data: (.*)$/m.exec(block)?.[1];
-        if (event !== undefined && data !== undefined) events.push({ event, data: JSON.parse(data) as unknown });
-      }
-    });
-  });
-  req.on('error', () => undefined);
-  req.end();
-  return { events, stop: () => req.destroy() };
-}
 
 describe('the shared inbox through postfach serve', () => {
   it('takes the person from the session, hands only to accounts, leaves taking over to the Leitung, pushes each step', async () => {
-    const anna = await person('anna', 'Anna-Passwort-2026');
-    const berta = await person('berta', 'Berta-Passwort-2026');
-    const chef = await person('chef', 'Chef-Passwort-2026');
+    const anna = await team.person('anna');
+    const berta = await team.person('berta');
+    const chef = await team.person('chef');
     // the service fetches the demo's deliveries at its start
     await expect.poll(async () => (await anna.value<{ items: Item[] }>('messages.list', {})).items.length, { timeout: 60_000 }).toBe(2);
     const { items } = await anna.value<{ items: Item[] }>('messages.list', {});
     const id = items[0]!.id;
     const other = items[1]!.id;
-    const bertaSees = listen(berta);
-    await new Promise((r) => setTimeout(r, 300));
+    const bertaSees = listenEvents(berta, team.cert.cert);
+    await bertaSees.opened;
 
     // who is claiming is never an input
     const named = await anna.call('inbox.claim', { id, by: 'berta' });

@@ -4,68 +4,41 @@
  * seconds) brings the person back to the sign-in form with "Ihre Sitzung ist abgelaufen" at the next step — not an
  * error in the program. Real HTTPS on loopback, a real Chromium.
  */
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDemoMailbox, type DemoMailbox } from '../../app/demo-mailbox.js';
-import { AccountStore } from '../../core/serve/accounts.js';
-import { runServe, type RunningServe } from '../../core/serve/run.js';
-import { resolveServeConfig } from '../../core/serve/serve-config.js';
-import { makeCertificate, tempDir } from '../serve/helpers.js';
+import { startDemoServe, type DemoServe } from '../serve/serve-harness.js';
 import { expectAxeClean } from './helpers/axe.js';
 import { launchChromium } from './helpers/chromium.js';
 import { ensureRendererBuilt } from './helpers/renderer-build.js';
 import { saveScreenshot } from './helpers/screenshots.js';
+import { signInOn } from './helpers/serve-sign-in.js';
 
 /** Long enough to sign in and see the list on a busy machine, short enough to wait for. */
 const SESSION_MAX_MS = 20_000;
 
-let demo: DemoMailbox;
-let serve: RunningServe;
+let team: DemoServe;
 let browser: Browser;
 
 beforeAll(async () => {
   const rendererDir = await ensureRendererBuilt();
-  const dir = tempDir();
-  const cert = makeCertificate(dir);
-  demo = await startDemoMailbox(path.join(dir, 'mailbox'), { firstBatch: 2 });
-  await new AccountStore(`${demo.storePath}.accounts.json`).add('anna', 'sachbearbeitung', 'Anna-Passwort-2026');
-  const config = resolveServeConfig(undefined, {
-    store: demo.storePath,
-    listen: '127.0.0.1:0',
-    tlsCert: cert.certFile,
-    tlsKey: cert.keyFile,
-    fetchIntervalMinutes: 60,
-    storePasswordEnv: 'UI_SERVE_PASSWORD',
-  });
-  serve = await runServe(config, {
-    rendererDir,
-    report: () => undefined,
-    env: { UI_SERVE_PASSWORD: demo.unlock.password },
-    sessions: { idleMs: 60 * 60_000, maxMs: SESSION_MAX_MS },
-  });
+  team = await startDemoServe(2, { accounts: [{ name: 'anna', role: 'sachbearbeitung' }], rendererDir, sessions: { idleMs: 60 * 60_000, maxMs: SESSION_MAX_MS } });
   browser = await launchChromium();
 }, 240_000);
 
 afterAll(async () => {
   await browser?.close();
-  await serve?.close();
-  await demo?.close();
+  await team?.close();
 });
 
+/** Signs Anna in; returns a time at or before the sign-in (the session's lifetime counts from later). */
 async function signIn(page: Page): Promise<number> {
-  await page.goto(serve.origin);
-  await expect.poll(() => new URL(page.url()).pathname).toBe('/anmelden');
-  await page.getByLabel('Benutzername').fill('anna');
-  await page.getByLabel('Passwort').fill('Anna-Passwort-2026');
-  await page.getByRole('button', { name: /Anmelden/ }).click();
   const at = Date.now();
-  await page.getByTestId('message-list').getByRole('option').first().waitFor({ timeout: 60_000 });
+  await signInOn(page, team.origin, 'anna');
   return at;
 }
 
 /** The session's state at the service, asked with the page's cookies (the sign-in form's own policy allows no fetch). */
-const sessionStatus = async (page: Page): Promise<number> => (await page.context().request.get(`${serve.origin}/api/session`)).status();
+const sessionStatus = async (page: Page): Promise<number> => (await page.context().request.get(`${team.origin}/api/session`)).status();
 
 describe('signing out of postfach serve and an ended session, in Chromium', () => {
   it('"Abmelden" ends the session and shows the sign-in form', async () => {
@@ -78,11 +51,11 @@ describe('signing out of postfach serve and an ended session, in Chromium', () =
     // keyboard operable: focus and Enter
     await signOut.focus();
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.url(), { timeout: 15_000 }).toBe(`${serve.origin}/anmelden?hinweis=abgemeldet`);
+    await expect.poll(() => page.url(), { timeout: 15_000 }).toBe(`${team.origin}/anmelden?hinweis=abgemeldet`);
     await page.getByText('Sie sind abgemeldet.').waitFor();
     // the session is gone at the service too: the program's page sends back to the form
     expect(await sessionStatus(page)).toBe(401);
-    await page.goto(serve.origin);
+    await page.goto(team.origin);
     await expect.poll(() => new URL(page.url()).pathname).toBe('/anmelden');
     await context.close();
   }, 120_000);
@@ -97,7 +70,7 @@ describe('signing out of postfach serve and an ended session, in Chromium', () =
     await expect.poll(() => sessionStatus(page), { timeout: 30_000 }).toBe(401);
     // the next step in the program: opening an application
     await page.getByTestId('message-list').getByRole('option').last().click();
-    await expect.poll(() => page.url(), { timeout: 30_000 }).toBe(`${serve.origin}/anmelden?hinweis=abgelaufen`);
+    await expect.poll(() => page.url(), { timeout: 30_000 }).toBe(`${team.origin}/anmelden?hinweis=abgelaufen`);
     await page.getByText('Ihre Sitzung ist abgelaufen. Bitte melden Sie sich erneut an.').waitFor();
     await saveScreenshot(page, 'serve-session-expired');
     await expectAxeClean(page, 'sign-in form after an ended session');

@@ -24,7 +24,7 @@ const notInTeam = (): PostfachError =>
 
 export function inboxHandlers(options: ServiceOptions, mailbox: MailboxService) {
   const step = async (id: number, inboxStep: InboxStep, context: ServiceContext) => {
-    // through the store factory: the SQLite store, or the shared store on PostgreSQL
+    // serviceStore(): the SQLite adapter or the PostgreSQL store (store() is SQLite only and refuses on PostgreSQL)
     const record = await mailbox.serviceStore().claimStep(id, inboxStep);
     mailbox.changed(context, id);
     return listItemDto(record);

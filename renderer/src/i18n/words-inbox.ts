@@ -26,6 +26,8 @@ const de = {
   takenOver: (name: string) => `Von ${name} übernommen.`,
   transferredBy: (name: string, when: string) => `Übertragen von ${name} am ${when}`,
   transferredAt: (when: string) => `Übertragen am ${when}`,
+  transferHeld: (name: string) => `${name} bearbeitet diesen Antrag: nur wer ihn bearbeitet, kann ihn als übertragen markieren.`,
+  transferHeldLead: (name: string) => `${name} bearbeitet diesen Antrag: zum Markieren als übertragen zuerst übernehmen.`,
   signOut: 'Abmelden',
 };
 
@@ -51,6 +53,8 @@ const en: InboxWords = {
   takenOver: (name: string) => `Taken over from ${name}.`,
   transferredBy: (name: string, when: string) => `Transferred by ${name} on ${when}`,
   transferredAt: (when: string) => `Transferred on ${when}`,
+  transferHeld: (name: string) => `${name} is working on this application: only whoever works on it can mark it transferred.`,
+  transferHeldLead: (name: string) => `${name} is working on this application: take it over first to mark it transferred.`,
   signOut: 'Sign out',
 };
 

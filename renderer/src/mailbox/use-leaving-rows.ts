@@ -3,6 +3,12 @@
  * belongs to the view (put in the trash, marked übertragen where the view shows only the not transferred, the mark
  * taken back in the view of the transferred, restored out of the Papierkorb; live-list.ts) — taken out of the list
  * at once, with "Rückgängig" in the status bar for a while. Was it the message shown, the reading pane shows the row that took its place (use-selection.ts).
+ *
+ * In a team (postfach serve) a step of the shared inbox moves the row between "Meine" and "Nicht zugewiesen" at once:
+ * "Bearbeiten" takes it out of "Nicht zugewiesen", "Freigeben" or a hand-over out of "Meine". The reading pane keeps
+ * the application (the person has just taken it up or given it away; the opposite step is right there in the pane,
+ * so no "Rückgängig"), and when that step brings it back into the view, the list is read again and shows it. The
+ * folder counts follow at once.
  */
 import { useCallback, useRef } from 'react';
 import type { MessageListItem } from '../../../core/api/contract/mailbox.js';
@@ -10,7 +16,7 @@ import { useApi } from '../api/api-context.js';
 import { useT } from '../i18n/i18n.js';
 import { useStatus } from '../shell/status.js';
 import type { Filters, Folder } from './FolderPane.js';
-import { leavesView } from './live-list.js';
+import { byClaim, entersView, leavesView } from './live-list.js';
 import type { MessagePages } from './use-message-pages.js';
 import type { Selection } from './use-selection.js';
 
@@ -49,8 +55,19 @@ export function useLeavingRows({ pages, folder, filters, selection, markOurs, re
       const index = shown.indexOf(item.id);
       const before = index === undefined ? undefined : shown.itemAt(index);
       const leaving = before === undefined ? null : leavesView(before, item, inFolder, withFilters);
+      if (index === undefined && entersView(item, inFolder)) {
+        // a step in the reading pane brought the application (back) into this view
+        reload();
+        refreshCounts();
+        return;
+      }
       if (leaving === null || index === undefined) {
         patch(item);
+        return;
+      }
+      if (byClaim(leaving)) {
+        remove(item.id);
+        refreshCounts();
         return;
       }
       const wasShown = selected.selectedId === item.id;

@@ -2,11 +2,15 @@
  * A message's actions: "Als übertragen markieren" (the main one), the export menu (PDF, XML, attachments, receipt,
  * the acceptance record of a Testantrag), print, an own window (desktop), and the ⋯ menu (case work, ungelesen,
  * trash or restore, legal hold, its audit log, delete forever in the Papierkorb).
+ *
+ * In a team, while a colleague works on the application, "übertragen" is theirs: the button is disabled and the
+ * reason is shown beside it (the service would refuse it anyway; core/store/shared-inbox.ts).
  */
 import { Button, Menu, MenuItem, MenuTrigger, Popover, Separator, Toolbar, type Key } from 'react-aria-components';
 import { useApi } from '../api/api-context.js';
 import { IconChevronDown, IconExport, IconMore, IconPrint, IconWindow } from '../components/Icons.js';
 import { useT } from '../i18n/i18n.js';
+import { useInboxWords } from '../i18n/words-inbox.js';
 import { useReadingWords } from '../i18n/words-reading.js';
 import { useStatus } from '../shell/status.js';
 import { useWorkspace } from '../state/workspace.js';
@@ -22,9 +26,11 @@ export interface MessageToolbarProps {
   readonly onCaseWork: () => void;
   readonly onDelete: () => void;
   readonly onShowLog?: ((id: number) => void) | undefined;
+  /** The person may take a colleague's claim over (the Leitung): the reason for a disabled "übertragen" says so. */
+  readonly mayTakeOver?: boolean;
 }
 
-export function MessageToolbar({ detail, actions, standalone, onPrint, onCaseWork, onDelete, onShowLog }: MessageToolbarProps) {
+export function MessageToolbar({ detail, actions, standalone, onPrint, onCaseWork, onDelete, onShowLog, mayTakeOver = false }: MessageToolbarProps) {
   const api = useApi();
   const t = useT();
   const w = useReadingWords();
@@ -34,6 +40,9 @@ export function MessageToolbar({ detail, actions, standalone, onPrint, onCaseWor
   const view = detail.view;
   const transferred = item.state === 'transferred';
   const inTrash = item.state === 'trashed';
+  const inboxWords = useInboxWords();
+  // a colleague works on it (shared inbox): übertragen is theirs
+  const heldBy = item.claim != null && !item.claim.mine ? item.claim.by : null;
 
   const onMenu = (key: Key): void => {
     switch (key) {
@@ -77,6 +86,8 @@ export function MessageToolbar({ detail, actions, standalone, onPrint, onCaseWor
           className={transferred ? 'button button--secondary' : 'button'}
           onPress={() => actions.setTransferred(!transferred)}
           aria-label={transferred ? t.message.actions.unmarkTransferred : t.message.actions.markTransferred}
+          isDisabled={heldBy !== null}
+          aria-describedby={heldBy !== null ? 'transfer-held' : undefined}
           data-testid="toggle-transferred"
         >
           {/* both labels take the room, the one not meant is invisible: the toolbar does not reflow when the state changes */}
@@ -85,6 +96,11 @@ export function MessageToolbar({ detail, actions, standalone, onPrint, onCaseWor
             <span data-shown={transferred || undefined}>{t.message.actions.unmarkTransferred}</span>
           </span>
         </Button>
+      ) : null}
+      {view !== null && !inTrash && heldBy !== null ? (
+        <span className="message__held" id="transfer-held" data-testid="transfer-held">
+          {mayTakeOver ? inboxWords.transferHeldLead(heldBy) : inboxWords.transferHeld(heldBy)}
+        </span>
       ) : null}
       <MenuTrigger>
         <Button className="button button--secondary" data-testid="export-menu">

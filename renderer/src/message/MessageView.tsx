@@ -120,6 +120,7 @@ export function MessageView({ id, onItemChanged, onBeforeChange, standalone = fa
         onCaseWork={() => setCaseWorkOpen(true)}
         onDelete={() => setConfirmDelete(true)}
         onShowLog={onShowLog}
+        mayTakeOver={people.mayTakeOver}
       />
       {people.team ? <ClaimBar detail={detail} people={people} changed={actions.changed} onBeforeChange={onBeforeChange} /> : null}
       <UnreadableNotice item={item} />
