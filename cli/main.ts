@@ -21,6 +21,7 @@ const COMMANDS: ReadonlyArray<readonly [readonly string[], () => Promise<Command
   [['send'], () => import('./commands/send.js')],
   [['fetch', 'list', 'show', 'export'], () => import('./commands/mailbox.js')],
   [['demo'], () => import('./commands/demo.js')],
+  [['team-demo'], () => import('./commands/team-demo.js')],
   [['backup'], () => import('./commands/backup.js')],
   [['abnahme'], () => import('./commands/abnahme.js')],
   [['config'], () => import('./commands/config.js')],

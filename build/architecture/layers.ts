@@ -49,6 +49,7 @@ export type PartName =
   | 'serve'
   | 'cli'
   | 'cli-tools'
+  | 'cli-team-demo'
   | 'cli-common'
   | 'bench'
   | 'tests'
@@ -194,7 +195,7 @@ export const PARTS: Readonly<Record<PartName, Part>> = {
     paths: ['cli/'],
     runsIn: 'Node',
     purpose: 'the postfach command: mailbox commands through the contract, the UI in browser mode',
-    imports: ['contract', 'xsozial-view', 'host', 'errors', 'time', 'visible-text', 'domain', 'words', 'cli-common', 'cli-tools', 'serve'],
+    imports: ['contract', 'xsozial-view', 'host', 'errors', 'time', 'visible-text', 'domain', 'words', 'cli-common', 'cli-tools', 'cli-team-demo', 'serve'],
     packages: NODE,
   },
   'cli-tools': {
@@ -202,6 +203,15 @@ export const PARTS: Readonly<Record<PartName, Part>> = {
     runsIn: 'Node',
     purpose: 'commands that touch neither store nor mailbox: inspect a message, key files, the local intermediary and sender, settings',
     imports: ['osci', 'pki', 'io', 'config', 'intermediary', 'errors', 'time', 'visible-text', 'domain', 'words', 'cli-common'],
+    packages: NODE,
+  },
+  'cli-team-demo': {
+    paths: ['cli/commands/team-demo.ts'],
+    runsIn: 'Node',
+    purpose:
+      'postfach team-demo: a team on one machine for trying it out — the demo through the contract, a throw-away PostgreSQL cluster, two accounts, postfach serve as a child process',
+    // store-pg: only its throw-away local cluster (initdb + pg_ctl); the store itself is reached by the service alone
+    imports: ['cli-common', 'serve', 'store-pg', 'contract', 'host', 'errors'],
     packages: NODE,
   },
   'cli-common': {

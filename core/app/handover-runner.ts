@@ -1,6 +1,6 @@
 /**
- * The service's side of the hand-over folder (core/handover/, contract area "handover"): runs one at a time (after
- * each fetch, at the opening of a store in the desktop app to resume what a stopped run left pending, and on
+ * The service's side of the hand-over folder (core/handover/, contract area "handover"), on either store backend: runs
+ * one at a time (in this process; across programs on one shared store the store's hand-over lock) (after each fetch, at the opening of a store in the desktop app to resume what a stopped run left pending, and on
  * request), only for the real mailbox (never the Übungsmodus: its invented applications must not reach a case
  * system), each delivery as heavy work (a crash quarantines that delivery's hand-over: the next run writes its
  * `.error` marker), every run in the technical log.
@@ -13,12 +13,13 @@ import { handOverAgain, handOverPending, type HandoverOptions } from '../handove
 import { notConfigured } from '../handover/errors.js';
 import type { ViewCache } from '../mailbox/message-detail.js';
 import type { TechLog } from '../ops/tech-log.js';
-import type { PostfachStore } from '../store/index.js';
+import type { ServiceStore } from '../store/index.js';
 import type { HeavyWork } from './heavy-work.js';
 
 export interface HandoverDeps {
   readonly config: () => Promise<ResolvedConfig>;
-  readonly store: () => PostfachStore;
+  /** The open store of either backend (the service's store factory). */
+  readonly store: () => ServiceStore;
   readonly inTraining: () => boolean;
   readonly views: ViewCache;
   readonly heavy: HeavyWork;
@@ -59,7 +60,7 @@ export function handoverService(deps: HandoverDeps) {
     const c = await deps.config();
     if (c.values.handoverFolder === undefined || deps.inTraining()) return;
     try {
-      deps.store().startHandover();
+      await deps.store().startHandover();
     } catch (error) {
       // never a reason to fail the fetch; the run after it reports what is wrong with the store
       deps.log.write('error', 'handover.start-failed', { errorKind: toPostfachError(error).kind });

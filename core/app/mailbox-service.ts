@@ -127,7 +127,7 @@ export class MailboxService {
     this.training = new TrainingRunner(options.dataDir, deps.startDemo ?? noDemo, undefined, deps.warmDemo);
     this.handover = handoverService({
       config: this.config,
-      store: () => this.store(),
+      store: () => this.serviceStore(),
       inTraining: () => this.inTraining(),
       views: this.views,
       heavy: this.heavy,
@@ -364,13 +364,13 @@ export class MailboxService {
       this.log.write('info', 'codelists.folder', { imported: this.folderImport.imported.length, changed, refused: this.folderImport.refused.length });
       for (const r of this.folderImport.refused) this.log.write('warn', 'codelists.refused', { kind: r.kind, detail: r.detail.slice(0, 500) });
     }
+    // what a stopped run left pending is handed over now (in the background; runs are serialized), on both backends
+    this.handover.resume();
     // SQLite only: the name backfill — rows with guessed name parts (migration 9) exist only there; PostgreSQL keeps
-    // every row as saveDelivery wrote it (tests/store/contract/trust-and-audit.test.ts) — and, so far, the hand-over
+    // every row as saveDelivery wrote it (tests/store/contract/trust-and-audit.test.ts)
     if (this.pg !== undefined) return;
     this.backfill?.stop();
     this.backfill = startNameBackfill(this.store());
-    // what a stopped run left pending is handed over now (in the background; runs are serialized)
-    this.handover.resume();
   }
 
   /** Retention values IT fixed are written into the store when it opens (audited there as a settings change). */
@@ -621,7 +621,6 @@ export class MailboxService {
   readonly fetchWith = async (using: MailboxIdentity, context: ServiceContext, maxDeliveries?: number): Promise<FetchResult> => {
     const c = await this.config();
     const s = this.serviceStore();
-    const onPg = this.pg !== undefined;
     if (this.running) throw mailboxError('fetch-running', 'fetch while a fetch is running');
     const post = this.transportOf(using);
     const controller = new AbortController();
@@ -630,8 +629,7 @@ export class MailboxService {
     this.fetchFinished = ended;
     try {
       const training = this.inTraining();
-      // the hand-over folder is SQLite only so far
-      if (!onPg) await this.handover.prepare();
+      await this.handover.prepare();
       const fetched = await runFetch({
         store: s,
         identity: using,
@@ -644,7 +642,7 @@ export class MailboxService {
         ...(maxDeliveries === undefined ? {} : { maxDeliveries }),
       });
       // the hand-over folder for the case system: what was committed, whatever the outcome of the dialog
-      const handedOver = onPg ? undefined : await this.handover.runPending();
+      const handedOver = await this.handover.runPending();
       const result: FetchResult = { ...fetched, expiry: keyExpiry(using, new Date(), c.values.officeTimeZone), ...(handedOver ? { handover: handedOver } : {}) };
       for (const id of result.newIds.slice(0, 1000)) {
         const stored = await s.getDelivery(id);

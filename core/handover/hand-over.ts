@@ -22,7 +22,7 @@ import { PostfachError, toPostfachError } from '../errors.js';
 import { killPoint } from '../mailbox/kill-points.js';
 import { writeMessageExport } from '../mailbox/export.js';
 import type { ViewCache } from '../mailbox/message-detail.js';
-import type { DeliveryRecord, PostfachStore } from '../store/index.js';
+import type { DeliveryRecord, HandoverLock, ServiceStore } from '../store/index.js';
 import { syncFolder } from '../io/durable-file.js';
 import { describeTree, exists, removeLeftovers, syncTree, writeFileOnce } from './durable.js';
 import { folderNotWritable, inconsistentFolder } from './errors.js';
@@ -30,7 +30,8 @@ import { manifestOf, MANIFEST_FORMAT, type DoneMarker, type ErrorMarker, type Ma
 import { againFolderName, ATTACHMENTS_FOLDER, deliveryFolderName, DONE_SUFFIX, ERROR_SUFFIX, MANIFEST_FILE, PDF_FILE, tempName, tempPrefix, XML_FILE } from './names.js';
 
 export interface HandoverOptions {
-  readonly store: PostfachStore;
+  /** Either backend (the SQLite adapter or the shared store on PostgreSQL). */
+  readonly store: ServiceStore;
   /** The hand-over folder (IT's setting `handoverFolder`). */
   readonly folder: string;
   readonly cache: ViewCache;
@@ -227,15 +228,19 @@ export async function handOverPending(options: HandoverOptions): Promise<Handove
   let refused = 0;
   const skipped = new Set<number>();
   let inconsistent: PostfachError | undefined;
-  const stillPending = (): number => store.pendingHandovers(BATCH * 10).length;
+  const stillPending = async (): Promise<number> => (await store.pendingHandovers(BATCH * 10)).length;
+  let lock: HandoverLock | undefined;
   try {
-    store.startHandover();
+    // one program at a time writes into the folder (two services on one shared store): the other waits, then finds
+    // recorded what this one handed over
+    lock = await store.takeHandoverLock();
+    await store.startHandover();
     await ensureFolder(options.folder);
     for (;;) {
-      const batch = store.pendingHandovers(BATCH + skipped.size).filter((p) => !skipped.has(p.id));
+      const batch = (await store.pendingHandovers(BATCH + skipped.size)).filter((p) => !skipped.has(p.id));
       if (batch.length === 0) break;
       for (const pending of batch) {
-        const record = store.getDelivery(pending.id);
+        const record = await store.getDelivery(pending.id);
         const name = deliveryFolderName(record.messageId);
         let outcome: { state: 'done' | 'error'; reason?: string };
         try {
@@ -247,15 +252,18 @@ export async function handOverPending(options: HandoverOptions): Promise<Handove
           inconsistent ??= e;
           continue;
         }
-        store.recordHandover(record.id, { state: outcome.state, folder: name, ...(outcome.reason ? { reason: outcome.reason } : {}) });
+        await store.recordHandover(record.id, { state: outcome.state, folder: name, ...(outcome.reason ? { reason: outcome.reason } : {}) });
         killPoint('handover-recorded');
         if (outcome.state === 'done') handedOver++;
         else refused++;
       }
     }
-    return { handedOver, refused, pending: stillPending(), ...(inconsistent ? { error: inconsistent } : {}) };
+    return { handedOver, refused, pending: await stillPending(), ...(inconsistent ? { error: inconsistent } : {}) };
   } catch (error) {
-    return { handedOver, refused, pending: stillPending(), error: toPostfachError(error) };
+    // the store itself may be what failed (the error says so): then how many wait is not known here
+    return { handedOver, refused, pending: await stillPending().catch(() => 0), error: toPostfachError(error) };
+  } finally {
+    await lock?.release();
   }
 }
 
@@ -265,8 +273,17 @@ export async function handOverPending(options: HandoverOptions): Promise<Handove
  */
 export async function handOverAgain(options: HandoverOptions, id: number): Promise<{ folder: string; state: 'done' | 'error'; path: string }> {
   const { store, folder } = options;
+  const lock = await store.takeHandoverLock();
+  try {
+    return await handOverAgainLocked(options, store, folder, id);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function handOverAgainLocked(options: HandoverOptions, store: ServiceStore, folder: string, id: number): Promise<{ folder: string; state: 'done' | 'error'; path: string }> {
   await ensureFolder(folder);
-  const record = store.getDelivery(id);
+  const record = await store.getDelivery(id);
   const base = deliveryFolderName(record.messageId);
   for (let n = 1; n < 10_000; n++) {
     const name = againFolderName(base, n);
@@ -274,7 +291,7 @@ export async function handOverAgain(options: HandoverOptions, id: number): Promi
       (await exists(path.join(folder, name))) || (await exists(path.join(folder, `${name}${DONE_SUFFIX}`))) || (await exists(path.join(folder, `${name}${ERROR_SUFFIX}`)));
     if (taken) continue;
     const outcome = await around(options, record, () => handOverOne(options, record, name, n));
-    store.recordHandover(record.id, { state: outcome.state, folder: name, again: true, ...(outcome.reason ? { reason: outcome.reason } : {}) });
+    await store.recordHandover(record.id, { state: outcome.state, folder: name, again: true, ...(outcome.reason ? { reason: outcome.reason } : {}) });
     return { folder: name, state: outcome.state, path: path.join(folder, outcome.state === 'done' ? name : `${name}${ERROR_SUFFIX}`) };
   }
   throw folderNotWritable('find a free name for the repeat', undefined);

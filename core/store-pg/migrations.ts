@@ -195,6 +195,27 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       );
     `,
   },
+  {
+    // the hand-over folder for the case system (issue 13; SQLite migration 15, core/store-pg/pg-handover.ts): from
+    // which delivery on it applies, and one row per delivery handed over — written with its audit entry after the
+    // delivery's folder and marker are on disk; `folder` holds ids only, never a person's name
+    version: 5,
+    name: 'hand-over folder',
+    sql: `
+      CREATE TABLE handover_start (
+        id integer PRIMARY KEY CHECK (id = 1),
+        from_delivery bigint NOT NULL,
+        started_at bigint NOT NULL
+      );
+      CREATE TABLE handover (
+        delivery_id bigint PRIMARY KEY REFERENCES deliveries(id) ON DELETE CASCADE,
+        state text NOT NULL CHECK (state IN ('done', 'error')),
+        folder text NOT NULL,
+        reason text,
+        at bigint NOT NULL
+      );
+    `,
+  },
 ];
 
 /** The highest version (not the count: versions of parallel branches may be merged in any order). */

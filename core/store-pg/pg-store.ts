@@ -68,6 +68,9 @@ import {
   pgUpdateConnection,
 } from './pg-service-data.js';
 import { fromPgError } from './pg-errors.js';
+import { pgPendingHandovers, pgReadHandover, pgRecordHandover, pgStartHandover, pgTakeHandoverLock } from './pg-handover.js';
+import type { HandoverRecord, PendingHandover } from '../store/handover-state.js';
+import type { HandoverLock, HandoverOutcome } from '../store/handover-store.js';
 import {
   PG_LIST_COLUMNS,
   pgCountDeliveries,
@@ -853,6 +856,28 @@ export class PgMailboxStore implements ServiceStore {
       return await pgTakeFetchLock(this.db, mailboxKey);
     } catch (error) {
       throw fromPgError(error, 'take fetch lock');
+    }
+  }
+
+  // ---- the hand-over folder (schema version 5, pg-handover.ts) ----
+
+  startHandover(): Promise<{ fromDelivery: number; started: boolean }> {
+    return this.write('start handover', (db) => pgStartHandover(db, (q, e) => this.audit(q, e), Date.now()));
+  }
+  pendingHandovers(limit = 100): Promise<PendingHandover[]> {
+    return this.read('pending handovers', (db) => pgPendingHandovers(db, limit));
+  }
+  handoverOf(ref: DeliveryRef): Promise<HandoverRecord | undefined> {
+    return this.read('read handover', (db) => pgReadHandover(db, ref));
+  }
+  recordHandover(ref: DeliveryRef, outcome: HandoverOutcome): Promise<boolean> {
+    return this.write('record handover', (db) => pgRecordHandover(db, (q, e) => this.audit(q, e), ref, outcome, Date.now()));
+  }
+  async takeHandoverLock(waitMs = 10 * 60_000): Promise<HandoverLock> {
+    try {
+      return await pgTakeHandoverLock(this.db, waitMs);
+    } catch (error) {
+      throw fromPgError(error, 'take handover lock');
     }
   }
 }

@@ -52,10 +52,15 @@ export function readHandover(db: Db, id: number): HandoverRecord | undefined {
 }
 
 /** Records the first hand-over of a delivery; false when it has one already (nothing changed). */
-export function writeHandover(db: Db, id: number, state: HandoverState, folder: string, reason: string | null, now: number): boolean {
+/** What both backends accept as a hand-over record: a state, a folder name of the safe alphabet, a reason code. */
+export function checkHandoverOutcome(state: HandoverState, folder: string, reason: string | null): void {
   if (state !== 'done' && state !== 'error') throw storeError('store-invalid-input', 'handover: state done or error expected');
   if (!/^[A-Za-z0-9._-]{1,200}$/.test(folder)) throw storeError('store-invalid-input', 'handover: folder name of the safe alphabet expected');
   if (reason !== null && !/^[a-z0-9][a-z0-9-]{0,63}$/.test(reason)) throw storeError('store-invalid-input', 'handover: reason code expected');
+}
+
+export function writeHandover(db: Db, id: number, state: HandoverState, folder: string, reason: string | null, now: number): boolean {
+  checkHandoverOutcome(state, folder, reason);
   return (
     stmt(db, 'INSERT INTO handover(delivery_id, state, folder, reason, at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(delivery_id) DO NOTHING').run(id, state, folder, reason, now)
       .changes > 0

@@ -35,4 +35,5 @@ export * from './records.js';
 export type { MailboxStore, MailboxRetentionResult } from './mailbox-store.js';
 export { SqliteMailboxStore } from './sqlite-mailbox-store.js';
 export type { FetchLock, ServiceStore } from './service-store.js';
+export type { HandoverLock, HandoverOutcome, HandoverStore } from './handover-store.js';
 export { SERVE_ACTOR_PREFIX, personName, type InboxStep } from './shared-inbox.js';

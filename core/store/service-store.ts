@@ -7,6 +7,7 @@
  */
 import type { CodeListSaveResult, NewCodeList, StoredCodeList } from './code-lists.js';
 import type { MailboxIdentityRecord } from './mailbox-identity.js';
+import type { HandoverStore } from './handover-store.js';
 import type { MailboxStore } from './mailbox-store.js';
 import type { ReevaluationCount, TrustEvaluation, TrustedCaOrigin, TrustedCaRecord } from './trusted-cas.js';
 
@@ -15,7 +16,7 @@ export interface FetchLock {
   release(): Promise<void>;
 }
 
-export interface ServiceStore extends MailboxStore {
+export interface ServiceStore extends MailboxStore, HandoverStore {
   // ---- the mailbox identity (keys sealed inside the store) ----
   /** Saves (or replaces) the identity; audited as a settings change naming the certificate fingerprint. */
   saveMailboxIdentity(record: MailboxIdentityRecord): Promise<void>;

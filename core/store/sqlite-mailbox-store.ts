@@ -12,6 +12,8 @@ import type { CodeListSaveResult, NewCodeList, StoredCodeList } from './code-lis
 import type { MailboxIdentityRecord } from './mailbox-identity.js';
 import { assertNoServiceElsewhere } from './serve-lock.js';
 import type { FetchLock, ServiceStore } from './service-store.js';
+import type { HandoverLock, HandoverOutcome } from './handover-store.js';
+import type { HandoverRecord, PendingHandover } from './handover-state.js';
 import type { ReevaluationCount, TrustEvaluation, TrustedCaOrigin, TrustedCaRecord } from './trusted-cas.js';
 import type { PostfachStore } from './store.js';
 import type {
@@ -180,5 +182,26 @@ export class SqliteMailboxStore implements ServiceStore {
       assertNoServiceElsewhere(this.store.paths.database);
       return { release: () => Promise.resolve() };
     });
+  }
+
+  // ---- HandoverStore (handover-store.ts) ----
+  startHandover(): Promise<{ fromDelivery: number; started: boolean }> {
+    return call(() => this.store.startHandover());
+  }
+  pendingHandovers(limit?: number): Promise<PendingHandover[]> {
+    return call(() => this.store.pendingHandovers(limit));
+  }
+  handoverOf(ref: DeliveryRef): Promise<HandoverRecord | undefined> {
+    return call(() => this.store.handoverOf(ref));
+  }
+  recordHandover(ref: DeliveryRef, outcome: HandoverOutcome): Promise<boolean> {
+    return call(() => this.store.recordHandover(ref, outcome));
+  }
+  /**
+   * The SQLite store is one PC's: the runs of one process are serialized by the service (core/app/handover-runner.ts)
+   * and a `postfach serve` holds the store alone (serve lock) — nothing to wait for here.
+   */
+  takeHandoverLock(): Promise<HandoverLock> {
+    return Promise.resolve({ release: () => Promise.resolve() });
   }
 }

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { handOverPending, type HandoverOptions } from '../../core/handover/hand-over.js';
 import { deliveryFolderName } from '../../core/handover/names.js';
 import { ViewCache } from '../../core/mailbox/message-detail.js';
-import { PostfachStore } from '../../core/store/index.js';
+import { PostfachStore, SqliteMailboxStore } from '../../core/store/index.js';
 import { butApplication } from '../helpers/but-application.js';
 import { FAST_SCRYPT, STORE_PASSWORD, tempDir } from '../mailbox/helpers.js';
 import { readHandoverFolder } from './helpers.js';
@@ -32,7 +32,13 @@ async function save(store: PostfachStore, messageId: string): Promise<number> {
   return saved.id;
 }
 
-const options = (store: PostfachStore, folder: string): HandoverOptions => ({ store, folder, cache: new ViewCache(), timeZone: 'Europe/Berlin', appVersion: '0.0.0-test' });
+const options = (store: PostfachStore, folder: string): HandoverOptions => ({
+  store: new SqliteMailboxStore(store),
+  folder,
+  cache: new ViewCache(),
+  timeZone: 'Europe/Berlin',
+  appVersion: '0.0.0-test',
+});
 
 describe('hand-over folder, in-process', () => {
   it('names ids outside the safe alphabet safely and apart, and hands over only what came after switching on', async () => {

@@ -4,6 +4,7 @@
  * set-up), the serve settings with a `postgresql` section for a throw-away cluster, and the shared store opened the
  * way the service opens it (the key file and the store password).
  */
+import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { X509Certificate } from 'node:crypto';
 import path from 'node:path';
@@ -11,7 +12,7 @@ import { identityFromFiles, identityRecord } from '../../core/mailbox/identity.j
 import { testPkiFiles } from '../../core/pki/test-pki.js';
 import { PostfachStore } from '../../core/store/index.js';
 import { PgMailboxStore, unlockPgKeyFile, type LocalCluster } from '../../core/store-pg/index.js';
-import { FAST_SCRYPT, pkiPassword, STORE_PASSWORD } from './helpers.js';
+import { cli, FAST_SCRYPT, pkiPassword, STORE_PASSWORD } from './helpers.js';
 
 /** A single-PC store with the mailbox identity (the test municipality against `url`) and the test CA, as set up by the program. */
 export async function singlePcStore(dbPath: string, pkiDir: string, url: string): Promise<void> {
@@ -68,4 +69,32 @@ export function serveEnv(cluster: LocalCluster): Record<string, string> {
 export async function openSharedStore(cluster: LocalCluster, database: string, keyFile: string): Promise<PgMailboxStore> {
   const dataKey = await unlockPgKeyFile(keyFile, { password: STORE_PASSWORD });
   return PgMailboxStore.open({ connection: { host: cluster.host, port: cluster.port, user: cluster.user, password: cluster.password, database }, dataKey, osUser: 'test' });
+}
+
+/**
+ * The built `postfach serve` without a kill: started, its first scheduled fetch awaited in its output (the hand-over
+ * after it is done by then), then stopped (SIGTERM). The fetch line, and the exit code.
+ */
+export function serveUntilFetched(configFile: string, env: Record<string, string>): Promise<{ fetchLine: string; code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cli, 'serve', '--config', configFile], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    let out = '';
+    let fetchLine = '';
+    const timer = setTimeout(() => child.kill('SIGKILL'), 180_000);
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      const line = out.split('\n').find((l) => l.startsWith('Abruf / fetch:') || l.startsWith('Abruf fehlgeschlagen') || l.startsWith('Abruf läuft schon'));
+      if (line !== undefined && fetchLine === '') {
+        fetchLine = line;
+        child.kill('SIGTERM');
+      }
+    });
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (fetchLine === '') reject(new Error(`serve ended without a fetch: ${out.slice(-500)}`));
+      else resolve({ fetchLine, code, output: out });
+    });
+  });
 }

@@ -4,10 +4,10 @@
  * they name is the example's schema, and `systemd-analyze verify` accepts the unit where it is installed.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, readFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { resolveServeConfig } from '../../core/serve/serve-config.js';
+import { resolvePgSettings, resolveServeConfig } from '../../core/serve/serve-config.js';
 import { ensureCliBuilt } from '../helpers/build.js';
 import { projectRoot } from '../helpers/shared.js';
 import { tempDir } from './helpers.js';
@@ -78,5 +78,31 @@ describe('packaging/service', () => {
     expect(config.store).toBe('/var/lib/osci-postfach/postfach.db');
     expect(config.tlsCert).toBeDefined();
     expect(config.plainHttpOnLoopback).toBe(false);
+  });
+
+  it('the example settings file for PostgreSQL is valid for postfach serve, TLS to the database checked', () => {
+    const file = path.join(folder, 'serve.postgresql.example.json');
+    const config = resolveServeConfig(file, {});
+    expect(config.store).toBe('/var/lib/osci-postfach/postfach.db');
+    expect(config.tlsCert).toBeDefined();
+    expect(config.postgresql).toEqual({
+      host: 'db.sozialamt.example',
+      port: 5432,
+      database: 'osci_postfach',
+      user: 'osci_postfach',
+      passwordFile: '/etc/osci-postfach/pg-password',
+      passwordEnv: 'PGPASSWORD',
+      tls: 'verify-full',
+      tlsCaFile: '/etc/osci-postfach/tls/pg-ca.crt',
+      keyFile: '/var/lib/osci-postfach/postfach.db.pg-keys.json',
+    });
+    // the settings the service opens the database with: the password from its file (owner-only), read as the service does
+    const dir = tempDir();
+    const passwordFile = path.join(dir, 'pg-password');
+    writeFileSync(passwordFile, 'Datenbank-Passwort\n', { mode: 0o600 });
+    const example = JSON.parse(readFileSync(file, 'utf8')) as { postgresql: Record<string, unknown> };
+    const copy = path.join(dir, 'serve.json');
+    writeFileSync(copy, JSON.stringify({ ...example, postgresql: { ...example.postgresql, passwordFile } }));
+    expect(resolvePgSettings(resolveServeConfig(copy, {}), {})).toMatchObject({ host: 'db.sozialamt.example', password: 'Datenbank-Passwort', tls: 'verify-full' });
   });
 });
