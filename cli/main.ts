@@ -3,6 +3,7 @@
  * The `postfach` command. Each sub-command lives in cli/commands/<name>.ts and exports `register(program)`;
  * the command-line contract is in ../shared/DESIGN.md and README.md. Only the sub-command that runs is loaded.
  */
+import path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { ExitCode } from './exit-codes.js';
 
@@ -32,6 +33,25 @@ const COMMANDS: ReadonlyArray<readonly [readonly string[], () => Promise<Command
   [['handover'], () => import('./commands/handover.js')],
 ];
 
+/**
+ * The store and its password as the mailbox commands will take them (`--store`, `--store-password-env`, default
+ * POSTFACH_STORE_PASSWORD), read ahead of commander: the service thread derives the password's key while it loads
+ * (core/store/early-kek.ts). A wrong reading costs only that early work; the command reads its options as always.
+ */
+function earlyUnlock(args: readonly string[]): { databasePath: string; password: string } | undefined {
+  const option = (name: string): string | undefined => {
+    const i = args.findIndex((a) => a === name || a.startsWith(`${name}=`));
+    if (i < 0) return undefined;
+    return args[i] === name ? args[i + 1] : args[i]!.slice(name.length + 1);
+  };
+  const store = option('--store');
+  const password = process.env[option('--store-password-env') ?? 'POSTFACH_STORE_PASSWORD'];
+  return store === undefined || password === undefined || password === '' ? undefined : { databasePath: path.resolve(store), password };
+}
+
+/** Sub-commands that always start the service (cli/mailbox-service.ts) with the worker's default options. */
+const EARLY_SERVICE: ReadonlySet<string> = new Set(['fetch', 'list', 'show']);
+
 const program = new Command();
 program.name('postfach').description('OSCI-Postfach: OSCI-Zustellungen abrufen, prüfen, speichern und exportieren').showHelpAfterError().exitOverride();
 
@@ -39,6 +59,9 @@ program.name('postfach').description('OSCI-Postfach: OSCI-Zustellungen abrufen, 
 // registers them all, so that help and errors read as before
 const first = process.argv[2];
 const named = first === undefined || first.startsWith('-') ? undefined : COMMANDS.find(([names]) => names.includes(first));
+// these commands run the service in a worker thread with its default options: the thread starts now and loads the
+// service's modules on the other core while this thread loads the command and the contract (issue 14, cold start)
+if (first !== undefined && EARLY_SERVICE.has(first)) (await import('../core/api/service-worker-thread.js')).startServiceWorkerEarly(earlyUnlock(process.argv.slice(3)));
 for (const [, load] of named ? [named] : COMMANDS) (await load()).register(program);
 
 try {

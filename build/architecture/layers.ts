@@ -230,6 +230,7 @@ export const PARTS: Readonly<Record<PartName, Part>> = {
       'core/api/service-host.ts',
       'core/api/service-protocol.ts',
       'core/api/worker-service.ts',
+      'core/api/service-worker-thread.ts',
       'core/api/bridge-server.ts',
       'core/api/static-files.ts',
       'core/api/app-version.ts',

@@ -2,9 +2,18 @@
  * Entry point of the service process: started as a worker thread (Node: loopback bridge, CLI) or as an Electron
  * utility process (desktop app). Connects the message loop to whichever parent port exists.
  */
-import { parentPort } from 'node:worker_threads';
-import { createServiceHandlers } from './service.js';
-import { runService, type ServicePort } from './service-runtime.js';
+import { parentPort, workerData } from 'node:worker_threads';
+import { deriveStoreKekEarly } from '../store/early-kek.js';
+import type { ServicePort } from './service-runtime.js';
+
+/**
+ * What a thread started early (service-worker-thread.ts) may bring: the store the command will open and its
+ * password, so that the password's key derivation (scrypt, about 0.4 s on the libuv pool) runs while the service's
+ * modules load below — loaded only after it has started, for that reason (issue 14, cold start).
+ */
+const earlyUnlock = (workerData as { earlyUnlock?: { databasePath?: unknown; password?: unknown } } | null | undefined)?.earlyUnlock;
+if (typeof earlyUnlock?.databasePath === 'string' && typeof earlyUnlock.password === 'string') deriveStoreKekEarly(earlyUnlock.databasePath, earlyUnlock.password);
+const [{ createServiceHandlers }, { runService }] = await Promise.all([import('./service.js'), import('./service-runtime.js')]);
 
 /** Electron's utility-process port, typed here because core/ never imports electron. */
 interface UtilityParentPort {

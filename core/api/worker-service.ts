@@ -7,44 +7,15 @@
  * (`ERR_WORKER_OUT_OF_MEMORY`), not the process that hosts the window or the bridge, and the supervisor
  * (supervised-service.ts) starts a new one.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { ServiceHost, type HostServices, type ServiceChannel } from './service-host.js';
 import type { ServiceOptions } from './service-protocol.js';
 import { SERVICE_HEAP_LIMIT_MB } from './service-limits.js';
+import { takeServiceWorker, type WorkerOptions } from './service-worker-thread.js';
 import { SupervisedService, type SupervisorOptions } from './supervised-service.js';
 
 export { SERVICE_HEAP_LIMIT_MB };
-
-export interface WorkerOptions {
-  /** Heap limit in MB (default {@link SERVICE_HEAP_LIMIT_MB}). */
-  readonly maxHeapMb?: number;
-  /** Young-generation limit in MB (default: V8's); see EXPORT_SERVICE_YOUNG_GENERATION_MB. */
-  readonly maxYoungGenerationMb?: number;
-  /**
-   * Test-only: another entry module for the worker thread, which tests use to inject hooks into the service's
-   * handlers (never an environment variable read by the product). Default: the service's own entry.
-   */
-  readonly entry?: URL;
-}
-
-/**
- * The compiled entry beside this module (dist/core/api/service-entry.js); when this module itself runs from source
- * (Vitest, tsx), the TypeScript entry through service-entry-from-source.mjs.
- */
-function createWorker(options: WorkerOptions): Worker {
-  const compiled = new URL('./service-entry.js', import.meta.url);
-  const entry = options.entry ?? (existsSync(fileURLToPath(compiled)) ? compiled : new URL('./service-entry-from-source.mjs', import.meta.url));
-  return new Worker(entry, {
-    stdout: false,
-    stderr: false,
-    resourceLimits: {
-      maxOldGenerationSizeMb: options.maxHeapMb ?? SERVICE_HEAP_LIMIT_MB,
-      ...(options.maxYoungGenerationMb === undefined ? {} : { maxYoungGenerationSizeMb: options.maxYoungGenerationMb }),
-    },
-  });
-}
+export type { WorkerOptions };
 
 export function workerChannel(worker: Worker): ServiceChannel {
   return {
@@ -65,7 +36,7 @@ export function workerChannel(worker: Worker): ServiceChannel {
 }
 
 export async function startWorkerService(options: ServiceOptions, hostServices: HostServices = {}, worker: WorkerOptions = {}): Promise<ServiceHost> {
-  return ServiceHost.start(workerChannel(createWorker(worker)), options, undefined, hostServices);
+  return ServiceHost.start(workerChannel(takeServiceWorker(worker)), options, undefined, hostServices);
 }
 
 /** The service in a worker thread that is started again when it dies (the browser mode, the command line, tests). */

@@ -11,7 +11,15 @@ import { mailboxError } from '../mailbox/errors.js';
 import { storeError } from '../store/errors.js';
 import { readKeyFile, writeKeyFile, type KeyFile } from '../store/key-file.js';
 import { unlockDataKey, wrapperInfo } from '../store/keyring.js';
-import { createPgKeyFile, pgKeyFileExists, pgPoolConfig, PgMailboxStore, unlockPgKeyFile } from '../store-pg/index.js';
+import type * as StorePg from '../store-pg/index.js';
+import type { PgMailboxStore } from '../store-pg/index.js';
+
+/**
+ * The PostgreSQL part (the `pg` driver and core/store-pg) is loaded when a PostgreSQL store is first touched: a
+ * service on the single-PC store never needs it, and loading it cost about 60 ms of CPU at every start of the
+ * service — the CLI's `postfach fetch` included (issue 14, cold start).
+ */
+const storePg = (): Promise<typeof StorePg> => import('../store-pg/index.js');
 
 export type PgUnlock = { readonly password: string } | { readonly recoveryKey: string } | { readonly protector: true };
 
@@ -31,7 +39,7 @@ export class PgStoreSession {
   }
 
   async status(): Promise<StoreStatus> {
-    const exists = pgKeyFileExists(this.settings.keyFile);
+    const exists = (await storePg()).pgKeyFileExists(this.settings.keyFile);
     let wrappers: StoreStatus['wrappers'] = [];
     if (exists) {
       try {
@@ -52,6 +60,7 @@ export class PgStoreSession {
 
   private async connect(dataKey: Buffer): Promise<PgMailboxStore> {
     try {
+      const { PgMailboxStore, pgPoolConfig } = await storePg();
       return await PgMailboxStore.open({ connection: pgPoolConfig(this.settings), dataKey });
     } finally {
       dataKey.fill(0);
@@ -61,7 +70,7 @@ export class PgStoreSession {
   async open(unlock: PgUnlock): Promise<PgMailboxStore> {
     if (this.current !== undefined) return this.current;
     if ('protector' in unlock) throw storeError('store-key-unavailable', 'the PostgreSQL store opens with password or recovery key only');
-    this.current = await this.connect(await unlockPgKeyFile(this.settings.keyFile, unlock));
+    this.current = await this.connect(await (await storePg()).unlockPgKeyFile(this.settings.keyFile, unlock));
     return this.current;
   }
 
@@ -70,7 +79,7 @@ export class PgStoreSession {
    * refused by its key check; the new key file is then removed again). `prepare` runs on the opened store.
    */
   async create(password: string, prepare?: (store: PgMailboxStore) => Promise<void>): Promise<{ store: PgMailboxStore; recoveryKey: string }> {
-    const { dataKey, recoveryKey } = await createPgKeyFile(this.settings.keyFile, password);
+    const { dataKey, recoveryKey } = await (await storePg()).createPgKeyFile(this.settings.keyFile, password);
     let store: PgMailboxStore | undefined;
     try {
       store = await this.connect(dataKey);

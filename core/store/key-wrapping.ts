@@ -8,6 +8,7 @@
  * learn "wrong" without touching the database.
  */
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { takeEarlyKek } from './early-kek.js';
 import { storeError } from './errors.js';
 import { DEFAULT_SCRYPT, scryptCostProblem, scryptOptions, type ScryptParams } from './scrypt-cost.js';
 import type { KeyProtector } from './key-protector.js';
@@ -81,7 +82,9 @@ export async function unwrapWithPassword(wrapper: PasswordWrapper, password: str
   // the key file's header chooses the work: bounded before any derivation (scrypt-cost.ts)
   const problem = scryptCostProblem({ N, r, p });
   if (problem !== undefined) throw storeError('store-corrupt', `key file: ${problem}`);
-  const kek = await scryptKek(password, Buffer.from(salt, 'base64'), { N, r, p });
+  const saltBytes = Buffer.from(salt, 'base64');
+  // the same derivation started before the service was ready (early-kek.ts), when it had exactly these inputs
+  const kek = await (takeEarlyKek(password, saltBytes, { N, r, p }) ?? scryptKek(password, saltBytes, { N, r, p }));
   const key = unseal(kek, wrapper, aad(storeId, 'password'));
   if (key === undefined) throw storeError('store-wrong-password', 'password wrapper: authentication tag mismatch');
   return key;
