@@ -25,8 +25,11 @@ export async function createAcceptanceRecord(
   assertExportAllowed(c, input.target, service.downloads);
   // the PDF stack (pdfkit, pdf-lib, fonts) is loaded when a record is made, not with the service (issue 14)
   const { acceptanceRecord } = await import('../mailbox/acceptance.js');
-  const result = await mailbox.heavy.run('acceptance-record', { storeId: input.id, messageId: mailbox.store().getDelivery(input.id).messageId }, () =>
-    acceptanceRecord(mailbox.store(), input.id, {
+  // through the store factory: the SQLite store, or the shared store on PostgreSQL
+  const store = mailbox.serviceStore();
+  const { messageId } = await store.getDelivery(input.id);
+  const result = await mailbox.heavy.run('acceptance-record', { storeId: input.id, messageId }, () =>
+    acceptanceRecord(store, input.id, {
       out: input.target,
       timeZone: c.values.officeTimeZone,
       // the target comes from the save dialog (which asked before replacing) or is a fresh download file; the

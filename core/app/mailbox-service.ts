@@ -238,6 +238,7 @@ export class MailboxService {
       recoveryKey = created.recoveryKey;
     }
     await this.applyRetentionPolicy(c);
+    await this.reevaluateStored(context);
     await this.afterOpen(c);
     this.identity = undefined;
     this.views.clear();
@@ -309,6 +310,7 @@ export class MailboxService {
       // the key file named in the service's settings, whatever path the call names
       await this.pg.open(input.unlock);
       await this.applyRetentionPolicy(c);
+      await this.reevaluateStored(context);
       await this.afterOpen(c);
       this.log.write('info', 'store.opened', { way: 'password' in input.unlock ? 'password' : 'recovery-key', backend: 'postgresql' });
       this.identity = undefined;
@@ -366,7 +368,8 @@ export class MailboxService {
     }
     // what a stopped run left pending is handed over now (in the background; runs are serialized), on both backends
     this.handover.resume();
-    // SQLite only: the name backfill (rows of before schema 12 exist only there)
+    // SQLite only: the name backfill — rows with guessed name parts (migration 9) exist only there; PostgreSQL keeps
+    // every row as saveDelivery wrote it (tests/store/contract/trust-and-audit.test.ts)
     if (this.pg !== undefined) return;
     this.backfill?.stop();
     this.backfill = startNameBackfill(this.store());
@@ -472,10 +475,10 @@ export class MailboxService {
     if (input.intermediaryUrl !== undefined) assertUnlocked(c, 'intermediaryUrl');
     if (input.intermediaryCertificateFile !== undefined) assertUnlocked(c, 'intermediaryCertificateFile');
     if (input.intermediarySignerFiles !== undefined) assertUnlocked(c, 'intermediarySignerFiles');
-    const next = updatedConnection(this.storedIdentity().connection, input);
-    this.store().updateMailboxConnection(connectionRecord(next));
+    const next = updatedConnection((await this.loadIdentity()).connection, input);
+    await this.serviceStore().updateMailboxConnection(connectionRecord(next));
     this.identity = undefined;
-    return this.storedIdentity();
+    return this.loadIdentity();
   }
 
   /** The identity changed in the store (rotation): read it again next time. */
@@ -500,8 +503,8 @@ export class MailboxService {
     return trustedCaList(this.store().trustedCas(), this.trustConfig());
   }
   /** Certificates that may complete a sender's chain: those of the mailbox's own key files. */
-  private chainOf(s: PostfachStore): X509Certificate[] {
-    return (s.readMailboxIdentity()?.chainCertificates ?? []).map((der) => new X509Certificate(der));
+  private async chainOf(s: ServiceStore): Promise<X509Certificate[]> {
+    return ((await s.readMailboxIdentity())?.chainCertificates ?? []).map((der) => new X509Certificate(der));
   }
   private withTrust(using: MailboxIdentity): MailboxIdentity {
     return withTrustAnchors(using, this.trustListNow());
@@ -520,10 +523,9 @@ export class MailboxService {
 
   /** The stored deliveries judged again under the CAs now in force, when they are not those last judged with. */
   private async reevaluateStored(context?: ServiceContext): Promise<void> {
-    if (this.pg !== undefined) return;
     const counted = await this.serialized(async () => {
-      const s = this.store();
-      return reevaluateIfChanged(s, this.trustListNow(), this.chainOf(s));
+      const s = this.serviceStore();
+      return reevaluateIfChanged(s, await this.trustListOfStore(), await this.chainOf(s));
     });
     if (counted === undefined) return;
     this.log.write('info', 'trust.reevaluated', { reason: 'ca-set-changed', checked: counted.checked, changed: counted.changed });
@@ -540,20 +542,14 @@ export class MailboxService {
    */
   async reevaluate(reason: 'ca-added' | 'ca-removed', context: ServiceContext): Promise<ReevaluationCount> {
     await this.config();
-    if (this.pg !== undefined) {
-      // PostgreSQL: stored results are not judged again yet (SQLite only); new fetches judge with the new list
-      this.identity = undefined;
-      this.log.write('warn', 'trust.reevaluation-skipped', { reason, backend: 'postgresql' });
-      return { checked: 0, changed: 0 };
-    }
     return this.reevaluateNow(reason, context);
   }
 
   private async reevaluateNow(reason: 'ca-added' | 'ca-removed', context: ServiceContext): Promise<ReevaluationCount> {
     this.identity = undefined;
     const counted = await this.serialized(async () => {
-      const s = this.store();
-      return s.reevaluateTrust(evaluationFor(s.trustedCas(), this.trustConfig(), this.chainOf(s)), reason);
+      const s = this.serviceStore();
+      return s.reevaluateTrust(evaluationFor(await s.trustedCas(), this.trustConfig(), await this.chainOf(s)), reason);
     });
     this.identity = undefined;
     this.views.clear();
@@ -573,12 +569,6 @@ export class MailboxService {
       'fetch',
     );
     if (added.length === 0) return;
-    // PostgreSQL: the stored results are not judged again yet (trust re-evaluation is SQLite only)
-    if (this.pg !== undefined) {
-      this.identity = undefined;
-      this.log.write('info', 'trust.added', { origin: 'fetch', added: added.length, checked: 0, changed: 0 });
-      return;
-    }
     const counted = await this.reevaluateNow('ca-added', context);
     this.log.write('info', 'trust.added', { origin: 'fetch', added: added.length, checked: counted.checked, changed: counted.changed });
   }

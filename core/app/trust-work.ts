@@ -72,7 +72,7 @@ export async function removeTrustedCa(mailbox: MailboxService, given: string, co
       `no trusted CA with sha256=${fingerprint.slice(0, 64)}`,
     );
   }
-  const removed = mailbox.store().removeTrustedCa(fingerprint);
+  const removed = await mailbox.serviceStore().removeTrustedCa(fingerprint);
   const reevaluated = removed ? await mailbox.reevaluate('ca-removed', context) : { checked: 0, changed: 0 };
   mailbox.log.write('info', 'trust.removed', { checked: reevaluated.checked, changed: reevaluated.changed });
   return { removed, reevaluated, list: await mailbox.trustList() };

@@ -1,11 +1,9 @@
 /** The original content, byte for byte, into a file (written beside the target and renamed when complete). */
-import { createHash, randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { createHash } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { syncFile, syncFolder } from '../io/durable-file.js';
+import { writeFileDurably } from '../io/durable-file.js';
 import { toByteSource, type XmlSource } from '../xsozial/source.js';
 import { sourceChanged, targetNotWritable } from './errors.js';
 
@@ -39,14 +37,9 @@ export async function exportXml(source: XmlSource, outputPath: string): Promise<
  * an export said to be written is on disk whole, never an empty or half file under the final name after a crash.
  */
 export async function writeAtomically(path: string, write: (target: NodeJS.WritableStream) => Promise<void>): Promise<void> {
-  const temp = `${path}.${randomBytes(6).toString('hex')}.part`;
   try {
-    await write(createWriteStream(temp, { flags: 'wx', mode: 0o600 }));
-    await syncFile(temp);
-    await rename(temp, path);
-    await syncFolder(dirname(path));
+    await writeFileDurably(path, write);
   } catch (error) {
-    await rm(temp, { force: true }).catch(() => undefined);
     if (error instanceof Error && 'code' in error) throw targetNotWritable(`${(error as NodeJS.ErrnoException).code ?? 'error'} writing the export file`, error);
     throw error;
   }

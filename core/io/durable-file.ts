@@ -5,8 +5,8 @@
  * its journal, so the folder sync is skipped there.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { closeSync, createWriteStream, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 
 /** fsync of a file already written (and closed or not) by whatever wrote it. */
@@ -64,4 +64,22 @@ export function replaceFileSync(file: string, content: string | Uint8Array): voi
     throw error;
   }
   syncFolderSync(path.dirname(file));
+}
+
+/**
+ * Writes through `write` into a temporary file beside `file` (mode 0600, never an existing one), fsyncs it, renames
+ * it into place and fsyncs the folder: a file said to be written is on disk whole, never empty or half under its
+ * name after a crash. On failure the temporary file is removed and the error passed on as it came.
+ */
+export async function writeFileDurably(file: string, write: (target: NodeJS.WritableStream) => Promise<void>): Promise<void> {
+  const temp = `${file}.${randomBytes(6).toString('hex')}.part`;
+  try {
+    await write(createWriteStream(temp, { flags: 'wx', mode: 0o600 }));
+    await syncFile(temp);
+    await rename(temp, file);
+    await syncFolder(path.dirname(file));
+  } catch (error) {
+    await rm(temp, { force: true }).catch(() => undefined);
+    throw error;
+  }
 }

@@ -8,9 +8,8 @@ import { PostfachError } from '../errors.js';
 import { markFromInternet } from '../export/mark-of-the-web.js';
 import { exportAcceptanceRecord } from '../export/pdf/acceptance-record.js';
 import { logLineText, type TechLog } from '../ops/tech-log.js';
-import type { PostfachStore } from '../store/index.js';
 import { receiptFacts } from './export.js';
-import { storedView, ViewCache } from './message-detail.js';
+import { storedView, ViewCache, type DetailStore } from './message-detail.js';
 import { signaturesOf } from './message-dto.js';
 
 export interface AcceptanceOptions {
@@ -27,8 +26,9 @@ export interface AcceptanceOptions {
   readonly timeZone?: string;
 }
 
-export async function acceptanceRecord(store: PostfachStore, id: number, options: AcceptanceOptions): Promise<{ path: string; size: number; screenshot: boolean }> {
-  const record = store.getDelivery(id);
+export async function acceptanceRecord(store: DetailStore, id: number, options: AcceptanceOptions): Promise<{ path: string; size: number; screenshot: boolean }> {
+  // either backend: the SQLite store answers at once, the shared store on PostgreSQL with a promise
+  const record = await store.getDelivery(id);
   if (!record.isTest) {
     throw new PostfachError(
       'abnahme-not-test',
@@ -63,6 +63,6 @@ export async function acceptanceRecord(store: PostfachStore, id: number, options
   );
   // it quotes the application (and shows a screenshot of it): marked as coming from outside like every export
   await markFromInternet(result.path);
-  store.recordExported(id, 'abnahmeprotokoll');
+  await store.recordExported(id, 'abnahmeprotokoll');
   return { ...result, screenshot: options.screenshot !== undefined };
 }

@@ -14,7 +14,7 @@ import type { ResolvedConfig } from '../config/load-config.js';
 import { lockReason } from '../config/load-config.js';
 import { PostfachError, type UserText } from '../errors.js';
 import { loadCertificates } from '../pki/pkcs12.js';
-import { caSetDigest, fingerprintOf, type PostfachStore, type ReevaluationCount, type TrustedCaOrigin, type TrustedCaRecord, type TrustEvaluation } from '../store/index.js';
+import { caSetDigest, fingerprintOf, type ServiceStore, type ReevaluationCount, type TrustedCaOrigin, type TrustedCaRecord, type TrustEvaluation } from '../store/index.js';
 import { mailboxError } from './errors.js';
 import type { MailboxIdentity } from './identity.js';
 import { trustEvaluation } from './trust-reevaluation.js';
@@ -155,9 +155,14 @@ export function assertOfficeListOpen(list: TrustedCaList): void {
  * its list, or the store comes from an older version, or an earlier run was cut short); undefined when nothing was
  * to do.
  */
-export async function reevaluateIfChanged(store: PostfachStore, list: TrustedCaList, intermediates: readonly X509Certificate[]): Promise<ReevaluationCount | undefined> {
+export async function reevaluateIfChanged(
+  // either backend (ServiceStore), or the SQLite store itself (it answers the digest at once)
+  store: Pick<ServiceStore, 'reevaluateTrust'> & { trustEvaluatedWith(): string | null | Promise<string | null> },
+  list: TrustedCaList,
+  intermediates: readonly X509Certificate[],
+): Promise<ReevaluationCount | undefined> {
   const anchors = anchorsOf(list);
-  if (store.trustEvaluatedWith() === caSetDigest(anchors.map((c) => c.fingerprint256))) return undefined;
+  if ((await store.trustEvaluatedWith()) === caSetDigest(anchors.map((c) => c.fingerprint256))) return undefined;
   return store.reevaluateTrust(trustEvaluation({ anchors, intermediates }), 'ca-set-changed');
 }
 

@@ -15,7 +15,7 @@
  * exactly what it recorded; a service stopped between recording and removing records that change once more.
  */
 import { randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from 'node:crypto';
-import { chmodSync, closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { syncFolderSync } from '../io/durable-file.js';
@@ -42,14 +42,25 @@ export const SERVICE_ACTOR = 'serve:Dienst';
 
 export const ACCOUNT_EVENTS = ['created', 'disabled', 'enabled', 'password-set', 'role-changed', 'locked'] as const;
 export type AccountEvent = (typeof ACCOUNT_EVENTS)[number];
+/** Sign-ins, kept for the audit log the same way as the changes (the password typed never). */
+export const SIGN_IN_EVENTS = ['signed-in', 'sign-in-failed'] as const;
+export const SIGN_IN_REFUSALS = ['wrong-password', 'unknown-account', 'locked', 'disabled'] as const;
+export type SignInRefusal = (typeof SIGN_IN_REFUSALS)[number];
+/**
+ * Sign-ins waiting for the audit log beyond this many pending entries are not noted (changes of accounts still are):
+ * a flood of failed attempts while the store is closed must not grow the account file without bound.
+ */
+export const MAX_PENDING_SIGN_INS = 10_000;
 
 const changeSchema = z
   .object({
     id: z.string().regex(/^[0-9a-f]{32}$/),
     at: z.string().max(40),
-    event: z.enum(ACCOUNT_EVENTS),
-    account: z.string().regex(ACCOUNT_NAME),
+    event: z.enum([...ACCOUNT_EVENTS, ...SIGN_IN_EVENTS]),
+    /** Absent only for a failed sign-in under a name no account has (what was typed may be a password). */
+    account: z.string().regex(ACCOUNT_NAME).optional(),
     role: z.enum(ROLES).optional(),
+    reason: z.enum(SIGN_IN_REFUSALS).optional(),
     by: z.string().min(1).max(200),
   })
   .strict();
@@ -132,6 +143,52 @@ async function hashPassword(password: string): Promise<Account['hash']> {
   return { ...ACCOUNT_SCRYPT, salt: salt.toString('base64'), key: key.toString('base64') };
 }
 
+/** How long a change waits for another program's change of the account file; a lock older than STALE is left over. */
+const LOCK_WAIT_MS = 10_000;
+const LOCK_STALE_MS = 30_000;
+
+/** `<file>.lock`, made exclusively (O_EXCL) for one read-change-write; a lock a killed program left is removed. */
+async function withFileLock<T>(file: string, work: () => Promise<T>): Promise<T> {
+  const lock = `${file}.lock`;
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      closeSync(openSync(lock, 'wx', 0o600));
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+        throw serveError(
+          'serve-account',
+          { de: 'Die Kontendatei des Dienstes konnte nicht geschrieben werden.', en: 'The service’s account file could not be written.' },
+          `accounts lock file: ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
+        );
+      }
+      let age: number;
+      try {
+        age = Date.now() - statSync(lock).mtimeMs;
+      } catch {
+        continue; // released meanwhile
+      }
+      if (age > LOCK_STALE_MS) rmSync(lock, { force: true });
+      else if (Date.now() > deadline) {
+        throw serveError(
+          'serve-account',
+          {
+            de: 'Die Kontendatei des Dienstes wird gerade von einem anderen Programm geändert. Bitte erneut versuchen.',
+            en: 'Another program is changing the service’s account file. Please try again.',
+          },
+          'accounts file lock held longer than 10 s',
+        );
+      } else await new Promise((resolve) => setTimeout(resolve, 15));
+    }
+  }
+  try {
+    return await work();
+  } finally {
+    rmSync(lock, { force: true });
+  }
+}
+
 export class AccountStore {
   /** One change at a time within this process (the service's sign-ins; the CLI is one process per change). */
   private queue: Promise<unknown> = Promise.resolve();
@@ -152,6 +209,20 @@ export class AccountStore {
       account: account.name,
       ...(event === 'created' || event === 'role-changed' ? { role: account.role } : {}),
       by: by.slice(0, 200) || 'unbekannt',
+    };
+    content.changes = [...(content.changes ?? []), change];
+  }
+
+  /** Notes a sign-in for the audit log: the person's own when it succeeded, the service's when it was refused. */
+  private noteSignIn(content: AccountsFile, account: Account | undefined, refused?: SignInRefusal): void {
+    if ((content.changes?.length ?? 0) >= MAX_PENDING_SIGN_INS) return;
+    const change: AccountChange = {
+      id: randomBytes(16).toString('hex'),
+      at: new Date(this.now()).toISOString(),
+      event: refused === undefined ? 'signed-in' : 'sign-in-failed',
+      ...(account === undefined ? {} : { account: account.name }),
+      ...(refused === undefined ? {} : { reason: refused }),
+      by: refused === undefined && account !== undefined ? `serve:${account.name}` : SERVICE_ACTOR,
     };
     content.changes = [...(content.changes ?? []), change];
   }
@@ -219,12 +290,16 @@ export class AccountStore {
   }
 
   private change<T>(work: (content: AccountsFile) => Promise<T> | T): Promise<T> {
-    const next = this.queue.then(async () => {
-      const content = this.read();
-      const result = await work(content);
-      this.write(content);
-      return result;
-    });
+    const next = this.queue.then(() =>
+      // across processes too: the service (sign-ins, recorded changes dropped) and IT's commands change the same file;
+      // without the lock one's read-change-write could bring back what the other just removed (recorded twice)
+      withFileLock(this.file, async () => {
+        const content = this.read();
+        const result = await work(content);
+        this.write(content);
+        return result;
+      }),
+    );
     this.queue = next.catch(() => undefined);
     return next;
   }
@@ -299,13 +374,17 @@ export class AccountStore {
     return this.change(async (content): Promise<SignInResult> => {
       const account = content.accounts.find((a) => a.name === name);
       const now = this.now();
-      if (password.length > MAX_PASSWORD_LENGTH) return { ok: false, reason: 'unknown-or-wrong' };
+      const refuse = (refusal: SignInRefusal, reason: 'unknown-or-wrong' | 'locked' | 'disabled'): SignInResult => {
+        this.noteSignIn(content, account, refusal);
+        return { ok: false, reason };
+      };
+      if (password.length > MAX_PASSWORD_LENGTH) return refuse(account === undefined ? 'unknown-account' : 'wrong-password', 'unknown-or-wrong');
       if (account === undefined) {
         await limited(() => derive(password, randomBytes(16), ACCOUNT_SCRYPT));
-        return { ok: false, reason: 'unknown-or-wrong' };
+        return refuse('unknown-account', 'unknown-or-wrong');
       }
-      if (account.disabled) return { ok: false, reason: 'disabled' };
-      if (account.lockedUntil !== null && account.lockedUntil > now) return { ok: false, reason: 'locked' };
+      if (account.disabled) return refuse('disabled', 'disabled');
+      if (account.lockedUntil !== null && account.lockedUntil > now) return refuse('locked', 'locked');
       const problem = boundProblem(account.hash);
       if (problem !== undefined) throw serveError('serve-account', { de: 'Die Kontendatei des Dienstes ist beschädigt.', en: 'The service’s account file is damaged.' }, problem);
       const expected = Buffer.from(account.hash.key, 'base64');
@@ -313,9 +392,11 @@ export class AccountStore {
       if (expected.length === given.length && timingSafeEqual(expected, given)) {
         account.failures = 0;
         account.lockedUntil = null;
+        this.noteSignIn(content, account);
         return { ok: true, name: account.name, role: account.role };
       }
       account.failures += 1;
+      this.noteSignIn(content, account, 'wrong-password');
       if (account.failures >= MAX_FAILURES) {
         account.lockedUntil = now + LOCKOUT_MS;
         account.failures = 0;

@@ -16,6 +16,8 @@ import {
   type AuditVerification,
   type NewAuditEntry,
 } from '../store/audit-log.js';
+import { searchTerms } from '../search-fold.js';
+import { indexText } from '../store/search-text.js';
 import type { Queryable } from './pg-queries.js';
 
 /** Key of the advisory lock that serialises appends. */
@@ -89,4 +91,30 @@ export async function pgVerifyAuditChain(db: Queryable): Promise<AuditVerificati
     }
   }
   return { ok: true, entries, head: entries === 0 ? null : prev.toString('hex') };
+}
+
+/**
+ * Store ids of the messages whose applicants' names contain every word typed (prefixes), newest first, at most
+ * `limit` — the audit log's person filter, by the SQLite store's rule (its FTS5 `names` column: the folded names,
+ * cut into words of letters and digits, no stemming). The names are readable on PostgreSQL (the list shows them),
+ * so they are matched here page by page rather than through the German-stemmed search vector, which mixes the
+ * names with ids, subject and Aktenzeichen and would find "Müllers" under "Müller".
+ */
+export async function pgDeliveriesNamed(db: Queryable, typed: string, limit = 1000): Promise<number[]> {
+  const terms = searchTerms(typed);
+  if (terms.length === 0) return [];
+  const found: number[] = [];
+  let before = Number.MAX_SAFE_INTEGER;
+  for (;;) {
+    const { rows } = await db.query<{ id: number; applicants: string[] }>('SELECT id, applicants FROM deliveries WHERE id < $1 ORDER BY id DESC LIMIT 2000', [before]);
+    if (rows.length === 0) return found;
+    for (const row of rows) {
+      const words = indexText(row.applicants.join(' '))
+        .split(/[^\p{L}\p{N}]+/u)
+        .filter((w) => w !== '');
+      if (terms.every((t) => words.some((w) => w.startsWith(t)))) found.push(row.id);
+      if (found.length >= limit) return found;
+    }
+    before = rows[rows.length - 1]?.id ?? 0;
+  }
 }

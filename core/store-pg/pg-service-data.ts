@@ -65,6 +65,18 @@ export async function pgWriteIdentity(db: Queryable, fieldKey: Buffer, record: M
   return fingerprint;
 }
 
+function unsealIdentity(fieldKey: Buffer, sealed: Buffer): SealedIdentity {
+  let plain: SealedIdentity;
+  try {
+    plain = JSON.parse(unsealText(fieldKey, IDENTITY_AAD, sealed, 'mailbox identity')) as SealedIdentity;
+  } catch (error) {
+    if (error instanceof PostfachError) throw error;
+    throw storeError('store-corrupt', 'mailbox identity: sealed JSON unreadable', error);
+  }
+  if (plain.v !== 1) throw storeError('store-corrupt', 'mailbox identity: unknown sealed version');
+  return plain;
+}
+
 export async function pgHasIdentity(db: Queryable): Promise<boolean> {
   return (await db.query('SELECT 1 FROM mailbox_identity WHERE id = 1')).rows.length > 0;
 }
@@ -72,14 +84,7 @@ export async function pgHasIdentity(db: Queryable): Promise<boolean> {
 export async function pgReadIdentity(db: Queryable, fieldKey: Buffer): Promise<MailboxIdentityRecord | undefined> {
   const row = (await db.query<{ sealed: Buffer; configured_at: number }>('SELECT sealed, configured_at FROM mailbox_identity WHERE id = 1')).rows[0];
   if (row === undefined) return undefined;
-  let plain: SealedIdentity;
-  try {
-    plain = JSON.parse(unsealText(fieldKey, IDENTITY_AAD, row.sealed, 'mailbox identity')) as SealedIdentity;
-  } catch (error) {
-    if (error instanceof PostfachError) throw error;
-    throw storeError('store-corrupt', 'mailbox identity: sealed JSON unreadable', error);
-  }
-  if (plain.v !== 1) throw storeError('store-corrupt', 'mailbox identity: unknown sealed version');
+  const plain = unsealIdentity(fieldKey, row.sealed);
   const b = (s: string) => Buffer.from(s, 'base64');
   return {
     cipherKeyPkcs8: b(plain.cipherKey),
@@ -90,6 +95,28 @@ export async function pgReadIdentity(db: Queryable, fieldKey: Buffer): Promise<M
     connection: plain.connection,
     configuredAt: new Date(row.configured_at).toISOString(),
   };
+}
+
+/**
+ * Replaces the identity's connection (audited as the SQLite store does); false when none is set up. The row is
+ * read FOR UPDATE, unsealed, changed and sealed again as a whole: the connection is sealed with the keys.
+ */
+export async function pgUpdateConnection(db: Queryable, fieldKey: Buffer, audit: Audit, connection: JsonValue, at = Date.now()): Promise<boolean> {
+  const row = (await db.query<{ sealed: Buffer }>('SELECT sealed FROM mailbox_identity WHERE id = 1 FOR UPDATE')).rows[0];
+  if (row === undefined) return false;
+  const next: SealedIdentity = { ...unsealIdentity(fieldKey, row.sealed), connection: JSON.parse(JSON.stringify(connection)) as JsonValue };
+  await db.query('UPDATE mailbox_identity SET sealed = $1, configured_at = $2 WHERE id = 1', [sealText(fieldKey, IDENTITY_AAD, JSON.stringify(next)), at]);
+  await audit(db, { action: 'settings-changed', detail: auditDetail({ event: 'connection-changed' }) });
+  return true;
+}
+
+/** Removes one of the office's CAs (audited as the SQLite store does); false when it was not in the list. */
+export async function pgRemoveTrustedCa(db: Queryable, audit: Audit, fingerprint: string): Promise<boolean> {
+  const normalized = fingerprint.toLowerCase();
+  const removed = await db.query('DELETE FROM trusted_cas WHERE fingerprint = $1', [normalized]);
+  if ((removed.rowCount ?? 0) === 0) return false;
+  await audit(db, { action: 'trusted-ca-removed', detail: auditDetail({ sha256: normalized }) });
+  return true;
 }
 
 export async function pgTrustedCas(db: Queryable): Promise<TrustedCaRecord[]> {

@@ -30,7 +30,7 @@ import type { CodeListSaveResult, NewCodeList, StoredCodeList } from '../store/c
 import type { KeyMaterial, KeyRotationRecord, RetiredKey, RotationState } from '../store/key-rotation.js';
 import type { MailboxIdentityRecord } from '../store/mailbox-identity.js';
 import type { FetchLock, ServiceStore } from '../store/service-store.js';
-import type { TrustedCaOrigin, TrustedCaRecord } from '../store/trusted-cas.js';
+import { caSetDigest, EVALUATED_WITH, evaluatedWithValue, type ReevaluationCount, type TrustEvaluation, type TrustedCaOrigin, type TrustedCaRecord } from '../store/trusted-cas.js';
 import { currentOsUser } from '../store/os-user.js';
 import type {
   AccountAuditChange,
@@ -53,9 +53,21 @@ import { retentionCandidate, retentionCuts, settingChanges, settingsFromRows } f
 import { discardSource, resolveSource } from '../store/store-input.js';
 import { isoOrNull, toMillis, toMillisOrNull } from '../store/time.js';
 import { migratePg } from './migrations.js';
-import { pgAppendAudit, pgReadAudit, pgVerifyAuditChain } from './pg-audit.js';
+import { pgAppendAudit, pgDeliveriesNamed, pgReadAudit, pgVerifyAuditChain } from './pg-audit.js';
 import { pgBlobStream, writePgBlob } from './pg-blobs.js';
-import { pgAddTrustedCas, pgCodeLists, pgCodeListsStamp, pgHasIdentity, pgReadIdentity, pgSaveCodeList, pgSaveIdentity, pgTakeFetchLock, pgTrustedCas } from './pg-service-data.js';
+import {
+  pgAddTrustedCas,
+  pgCodeLists,
+  pgCodeListsStamp,
+  pgHasIdentity,
+  pgReadIdentity,
+  pgRemoveTrustedCa,
+  pgSaveCodeList,
+  pgSaveIdentity,
+  pgTakeFetchLock,
+  pgTrustedCas,
+  pgUpdateConnection,
+} from './pg-service-data.js';
 import { fromPgError } from './pg-errors.js';
 import { pgPendingHandovers, pgReadHandover, pgRecordHandover, pgStartHandover, pgTakeHandoverLock } from './pg-handover.js';
 import type { HandoverRecord, PendingHandover } from '../store/handover-state.js';
@@ -110,6 +122,8 @@ interface Evidence {
   signatureResult: JsonValue | null;
   certificateResult: JsonValue | null;
   contentCoverage: JsonValue | null;
+  /** The signature result as judged again after the office's CAs changed (the fetch's own stays in signatureResult). */
+  judged?: { signatureResult: JsonValue; at: number };
 }
 
 const evidenceAad = (messageId: string) => `delivery_details:evidence:${messageId}`;
@@ -165,6 +179,8 @@ export class PgMailboxStore implements ServiceStore {
         if (check === undefined) {
           await client.query("INSERT INTO store_meta(key, value) VALUES ('key-check', $1)", [sealText(keys.field, KEY_CHECK_AAD, KEY_CHECK_TEXT)]);
           await pgAppendAudit(client, osUser, { action: 'store-created', detail: auditDetail({ wrappers: [] }) });
+          // as a new SQLite store: nothing judged, with no CA — the first open has nothing to judge again
+          await client.query('INSERT INTO settings(key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING', [EVALUATED_WITH, JSON.stringify(caSetDigest([]))]);
         } else {
           let ok = false;
           try {
@@ -434,7 +450,7 @@ export class PgMailboxStore implements ServiceStore {
         inspectionReport: evidence.inspectionReport,
         creationCheck: row.creation_check,
       },
-      signatureResult: evidence.signatureResult,
+      signatureResult: evidence.judged?.signatureResult ?? evidence.signatureResult,
       certificateResult: evidence.certificateResult,
       content: { size: row.content_size, sha256: row.content_sha256.toString('hex'), contentType: row.content_type, coverage: evidence.contentCoverage },
       attachments: await this.attachmentsOf(db, id),
@@ -675,8 +691,12 @@ export class PgMailboxStore implements ServiceStore {
 
   // ---- audit log ----
 
-  auditEntries(query: AuditQuery = {}): Promise<AuditEntry[]> {
-    return this.read('read audit log', (db) => pgReadAudit(db, query));
+  auditEntries(query: AuditQuery & { readonly person?: string } = {}): Promise<AuditEntry[]> {
+    return this.read('read audit log', async (db) => {
+      const { person, ...rest } = query;
+      // a person is found through the messages about them (a deleted message's entries keep only its ids)
+      return pgReadAudit(db, person === undefined || person.trim() === '' ? rest : { ...rest, deliveryIds: await pgDeliveriesNamed(db, person) });
+    });
   }
 
   verifyAuditLog(): Promise<AuditVerification> {
@@ -767,6 +787,80 @@ export class PgMailboxStore implements ServiceStore {
   codeListsStamp(): Promise<string> {
     return this.read('code lists stamp', (db) => pgCodeListsStamp(db));
   }
+  updateMailboxConnection(connection: MailboxIdentityRecord['connection']): Promise<boolean> {
+    return this.write('update mailbox connection', (db) => pgUpdateConnection(db, this.keys.field, (q, e) => this.audit(q, e), connection));
+  }
+  removeTrustedCa(fingerprint: string): Promise<boolean> {
+    return this.write('remove trusted CA', (db) => pgRemoveTrustedCa(db, (q, e) => this.audit(q, e), fingerprint));
+  }
+
+  // ---- trust re-evaluation (core/store/trusted-cas.ts: the same batches, digest and audit as on SQLite) ----
+
+  trustEvaluatedWith(): Promise<string | null> {
+    return this.read('read trust evaluation', async (db) =>
+      evaluatedWithValue((await db.query<{ value: string }>('SELECT value FROM settings WHERE key = $1', [EVALUATED_WITH])).rows[0]?.value),
+    );
+  }
+
+  async reevaluateTrust(evaluation: TrustEvaluation, reason: 'ca-added' | 'ca-removed' | 'ca-set-changed'): Promise<ReevaluationCount> {
+    let checked = 0;
+    let changed = 0;
+    for (let after = 0; ;) {
+      const batch = await this.write('re-evaluate trust', (db) => this.reevaluateBatch(db, evaluation, after));
+      checked += batch.checked;
+      changed += batch.changed;
+      if (batch.last === undefined) break;
+      after = batch.last;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    await this.write('record trust evaluation', async (db) => {
+      await db.query('INSERT INTO settings(key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [
+        EVALUATED_WITH,
+        JSON.stringify(evaluation.digest),
+      ]);
+      if (checked > 0 || reason !== 'ca-set-changed') await this.audit(db, { action: 'trust-reevaluated', detail: auditDetail({ reason, checked, changed }) });
+    });
+    return { checked, changed };
+  }
+
+  /**
+   * One batch (ids above `after`): the evidence is sealed, so the rows with a signer in their result are found after
+   * unsealing; a new judgement is sealed into the evidence beside the fetch's own result, the list status follows.
+   */
+  private async reevaluateBatch(db: Queryable, evaluation: TrustEvaluation, after: number): Promise<ReevaluationCount & { readonly last: number | undefined }> {
+    const now = Date.now();
+    const { rows } = await db.query<{ id: number; message_id: string; unreadable_reason: string | null; evidence_sealed: Buffer }>(
+      `SELECT d.id, d.message_id, d.unreadable_reason, x.evidence_sealed FROM deliveries d JOIN delivery_details x ON x.delivery_id = d.id
+       WHERE d.id > $1 ORDER BY d.id LIMIT 500 FOR UPDATE OF d`,
+      [after],
+    );
+    let checked = 0;
+    let changed = 0;
+    for (const row of rows) {
+      const evidence = JSON.parse(unsealText(this.keys.field, evidenceAad(row.message_id), row.evidence_sealed, `message ${row.id} evidence`)) as Evidence;
+      const current = evidence.judged?.signatureResult ?? evidence.signatureResult;
+      // as the SQLite store selects them: a result that names a signer
+      if (current === null || !JSON.stringify(current).includes('"signer"')) continue;
+      checked++;
+      const update = evaluation.evaluate({
+        id: row.id,
+        signatureResult: current,
+        senderCertificate: evidence.senderCertificate === null ? null : Buffer.from(evidence.senderCertificate, 'base64'),
+        unreadable: row.unreadable_reason !== null,
+        contentCoverage: evidence.contentCoverage,
+      });
+      if (update === undefined) continue;
+      const next: Evidence = { ...evidence, judged: { signatureResult: jsonOrNull(update.signatureResult, 'signatureResult') ?? null, at: now } };
+      await db.query('UPDATE delivery_details SET evidence_sealed = $2 WHERE delivery_id = $1', [
+        row.id,
+        sealText(this.keys.field, evidenceAad(row.message_id), JSON.stringify(next)),
+      ]);
+      await db.query('UPDATE deliveries SET signature_status = $2 WHERE id = $1', [row.id, update.signatureStatus.slice(0, 64)]);
+      changed++;
+    }
+    return { checked, changed, last: rows.at(-1)?.id };
+  }
+
   /**
    * The lock is named by the mailbox id kept in this database, not by `_identityKey` (the cipher certificate's
    * hash): a key rotation changes the certificate, and a service still holding the old key must exclude one that

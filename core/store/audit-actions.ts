@@ -34,6 +34,8 @@ export const AUDIT_ACTIONS = [
   'claim-handed',
   'claim-taken-over',
   'account-changed',
+  'signed-in',
+  'sign-in-failed',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -196,31 +196,64 @@ export function csvField(value: string, delimiter: string): string {
  * with = + - @ is prefixed with an apostrophe, so a spreadsheet never runs it as a formula.
  */
 export function* auditCsv(db: Db, delimiter: ',' | ';' = ',', timeZone: string = DEFAULT_OFFICE_TIME_ZONE): Generator<string> {
-  const office = officeTime(timeZone);
-  const line = (fields: readonly string[]): string => `${fields.map((f) => csvField(/^[=+\-@\t\r]/.test(f) ? `'${f}` : f, delimiter).normalize('NFC')).join(delimiter)}\r\n`;
-  yield `\uFEFF${line(AUDIT_CSV_HEADER)}`;
+  const csv = auditCsvFormat(delimiter, timeZone);
+  yield csv.header;
   // paged by seq, so the caller may use the database between pieces (an open iterator would block it)
   let after = 0;
   for (;;) {
-    const entries = readAudit(db, { afterSeq: after, limit: 500 });
+    const entries = readAudit(db, { afterSeq: after, limit: AUDIT_CSV_PAGE });
     if (entries.length === 0) return;
-    yield entries
-      .map((e) =>
-        line([
-          String(e.seq),
-          office.stated(e.at),
-          e.osUser,
-          actionWords(e.action).de,
-          e.action,
-          e.deliveryId === null ? '' : String(e.deliveryId),
-          e.messageId ?? '',
-          auditWords(e.action, e.detail).de,
-          e.detail ?? '',
-          e.hash,
-          office.iso(e.at) ?? e.at,
-        ]),
-      )
-      .join('');
+    yield csv.rows(entries);
     after = entries[entries.length - 1]?.seq ?? after;
   }
+}
+
+/** Entries per piece of the CSV. */
+export const AUDIT_CSV_PAGE = 500;
+
+/**
+ * The same CSV from any store (both backends, through the asynchronous MailboxStore): `read` gives the entries after
+ * a sequence number, a page at a time.
+ */
+export async function* auditCsvOf(
+  read: (afterSeq: number, limit: number) => Promise<readonly AuditEntry[]>,
+  delimiter: ',' | ';' = ',',
+  timeZone: string = DEFAULT_OFFICE_TIME_ZONE,
+): AsyncGenerator<string> {
+  const csv = auditCsvFormat(delimiter, timeZone);
+  yield csv.header;
+  let after = 0;
+  for (;;) {
+    const entries = await read(after, AUDIT_CSV_PAGE);
+    if (entries.length === 0) return;
+    yield csv.rows(entries);
+    after = entries[entries.length - 1]?.seq ?? after;
+  }
+}
+
+/** The header piece (with the byte order mark) and the lines of a page of entries. */
+function auditCsvFormat(delimiter: ',' | ';', timeZone: string): { readonly header: string; rows(entries: readonly AuditEntry[]): string } {
+  const office = officeTime(timeZone);
+  const line = (fields: readonly string[]): string => `${fields.map((f) => csvField(/^[=+\-@\t\r]/.test(f) ? `'${f}` : f, delimiter).normalize('NFC')).join(delimiter)}\r\n`;
+  return {
+    header: `\uFEFF${line(AUDIT_CSV_HEADER)}`,
+    rows: (entries) =>
+      entries
+        .map((e) =>
+          line([
+            String(e.seq),
+            office.stated(e.at),
+            e.osUser,
+            actionWords(e.action).de,
+            e.action,
+            e.deliveryId === null ? '' : String(e.deliveryId),
+            e.messageId ?? '',
+            auditWords(e.action, e.detail).de,
+            e.detail ?? '',
+            e.hash,
+            office.iso(e.at) ?? e.at,
+          ]),
+        )
+        .join(''),
+  };
 }

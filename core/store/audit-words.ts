@@ -118,6 +118,16 @@ const ACTION_WORDS: Readonly<Record<AuditAction, Words>> = {
   'claim-handed': { de: 'An Kollegin oder Kollegen übergeben', en: 'Handed to a colleague' },
   'claim-taken-over': { de: 'Bearbeitung übernommen', en: 'Work taken over' },
   'account-changed': { de: 'Konto des Abrufdienstes geändert', en: 'Account of the fetch service changed' },
+  'signed-in': { de: 'Am Abrufdienst angemeldet', en: 'Signed in to the fetch service' },
+  'sign-in-failed': { de: 'Anmeldung am Abrufdienst fehlgeschlagen', en: 'Sign-in to the fetch service failed' },
+};
+
+/** Why a sign-in to postfach serve was refused (core/serve/accounts.ts); the password typed is never recorded. */
+const SIGN_IN_REFUSALS: Readonly<Record<string, Words>> = {
+  'wrong-password': { de: 'falsches Passwort', en: 'wrong password' },
+  'unknown-account': { de: 'Konto unbekannt', en: 'no such account' },
+  locked: { de: 'Konto nach Fehlversuchen vorübergehend gesperrt', en: 'account locked for a while after failed attempts' },
+  disabled: { de: 'Konto gesperrt', en: 'account disabled' },
 };
 
 /** The roles of postfach serve (core/serve/roles.ts ROLE_WORDS; the store does not import the service). */
@@ -286,6 +296,13 @@ function specific(action: string, p: AuditParams): Words | undefined {
         default:
           return undefined;
       }
+    }
+    case 'signed-in':
+      return { de: `Konto ${String(p.account)} angemeldet`, en: `Account ${String(p.account)} signed in` };
+    case 'sign-in-failed': {
+      const who = typeof p.account === 'string' ? { de: `Konto ${p.account}`, en: `account ${p.account}` } : { de: 'unbekanntes Konto', en: 'unknown account' };
+      const why = SIGN_IN_REFUSALS[String(p.reason)] ?? { de: String(p.reason), en: String(p.reason) };
+      return { de: `Anmeldung fehlgeschlagen: ${who.de} (${why.de})`, en: `Sign-in failed: ${who.en} (${why.en})` };
     }
     case 'claim-taken-over':
       return typeof p.from === 'string' ? { de: `Bearbeitung von ${p.from} übernommen`, en: `Work taken over from ${p.from}` } : undefined;

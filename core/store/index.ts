@@ -8,7 +8,7 @@ export type { ScryptParams } from './key-wrapping.js';
 export { DEFAULT_SCRYPT } from './key-wrapping.js';
 export type { StoreInput, ByteChunks } from './store-input.js';
 export type { BlobFileIo, WritableBlobFile } from './blob-files.js';
-export { AUDIT_ACTIONS, type AuditAction, type AuditEntry, type AuditQuery, type AuditVerification } from './audit-log.js';
+export { AUDIT_ACTIONS, auditCsvOf, type AuditAction, type AuditEntry, type AuditQuery, type AuditVerification } from './audit-log.js';
 export { actionWords, auditWords, auditParams, type Words } from './audit-words.js';
 export { storePaths, type StorePaths } from './paths.js';
 export { LATEST_SCHEMA_VERSION } from './migrations/index.js';

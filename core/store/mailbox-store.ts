@@ -77,7 +77,8 @@ export interface MailboxStore {
   recordAccountChange(change: AccountAuditChange): Promise<void>;
 
   // ---- audit log ----
-  auditEntries(query?: AuditQuery): Promise<AuditEntry[]>;
+  /** `person`: entries about messages whose applicants' names contain every word typed (prefixes). */
+  auditEntries(query?: AuditQuery & { readonly person?: string }): Promise<AuditEntry[]>;
   verifyAuditLog(): Promise<AuditVerification>;
 
   // ---- settings and retention ----

@@ -259,7 +259,9 @@ export type DeliveryRef = number | { readonly messageId: string };
 export interface AccountAuditChange {
   readonly id: string;
   readonly at: string;
-  readonly event: 'created' | 'disabled' | 'enabled' | 'password-set' | 'role-changed' | 'locked';
-  readonly account: string;
+  readonly event: 'created' | 'disabled' | 'enabled' | 'password-set' | 'role-changed' | 'locked' | 'signed-in' | 'sign-in-failed';
+  /** Absent only for a failed sign-in under a name no account has. */
+  readonly account?: string | undefined;
   readonly role?: string | undefined;
+  readonly reason?: 'wrong-password' | 'unknown-account' | 'locked' | 'disabled' | undefined;
 }

@@ -10,7 +10,7 @@ import type { MailboxIdentityRecord } from './mailbox-identity.js';
 import type { HandoverStore } from './handover-store.js';
 import type { KeyRotationStore } from './key-rotation-store.js';
 import type { MailboxStore } from './mailbox-store.js';
-import type { TrustedCaOrigin, TrustedCaRecord } from './trusted-cas.js';
+import type { ReevaluationCount, TrustEvaluation, TrustedCaOrigin, TrustedCaRecord } from './trusted-cas.js';
 
 /** Held while one fetch runs; release() lets the next fetcher in (also when the fetch failed). */
 export interface FetchLock {
@@ -29,11 +29,22 @@ export interface ServiceStore extends MailboxStore, HandoverStore, KeyRotationSt
   hasMailboxIdentity(): Promise<boolean>;
   /** The identity with its keys unsealed (service process only), or undefined. */
   readMailboxIdentity(): Promise<MailboxIdentityRecord | undefined>;
+  /** Replaces the connection settings of the identity (audited); false when no identity is set up. */
+  updateMailboxConnection(connection: MailboxIdentityRecord['connection']): Promise<boolean>;
 
   // ---- trusted sender CAs ----
   trustedCas(): Promise<TrustedCaRecord[]>;
   /** Adds the CAs not there yet (one audit entry each); returns the fingerprints added. */
   addTrustedCas(certificates: readonly Uint8Array[], origin: TrustedCaOrigin): Promise<string[]>;
+  /** Removes one (audited); false when it was not in the list. Then `reevaluateTrust`. */
+  removeTrustedCa(fingerprint: string): Promise<boolean>;
+  /** The digest of the CA set the stored signature results were last judged with (null: never). */
+  trustEvaluatedWith(): Promise<string | null>;
+  /**
+   * Judges every stored delivery again under `evaluation` in batches of their own transactions; then records the
+   * set's digest and audits the run (core/store/trusted-cas.ts). The fetch's own result stays beside the new one.
+   */
+  reevaluateTrust(evaluation: TrustEvaluation, reason: 'ca-added' | 'ca-removed' | 'ca-set-changed'): Promise<ReevaluationCount>;
 
   // ---- code lists ----
   saveCodeList(list: NewCodeList): Promise<CodeListSaveResult>;

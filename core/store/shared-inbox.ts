@@ -75,9 +75,15 @@ export function decideClaim(
 
 /** The audit entry of an account change of `postfach serve` (both backends append it as it is). */
 export function accountChangeEntry(change: AccountAuditChange): NewAuditEntry {
+  const account: { account?: string } = change.account === undefined ? {} : { account: change.account };
+  // a sign-in is its own action (the audit view filters and words it apart from changes of accounts)
+  if (change.event === 'signed-in') return { action: 'signed-in', detail: auditDetail({ ...account, at: change.at, change: change.id }) };
+  if (change.event === 'sign-in-failed') {
+    return { action: 'sign-in-failed', detail: auditDetail({ ...account, ...(change.reason === undefined ? {} : { reason: change.reason }), at: change.at, change: change.id }) };
+  }
   return {
     action: 'account-changed',
-    detail: auditDetail({ event: change.event, account: change.account, ...(change.role === undefined ? {} : { role: change.role }), at: change.at, change: change.id }),
+    detail: auditDetail({ event: change.event, ...account, ...(change.role === undefined ? {} : { role: change.role }), at: change.at, change: change.id }),
   };
 }
 

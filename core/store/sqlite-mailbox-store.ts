@@ -15,7 +15,7 @@ import { assertNoServiceElsewhere } from './serve-lock.js';
 import type { FetchLock, ServiceStore } from './service-store.js';
 import type { HandoverLock, HandoverOutcome } from './handover-store.js';
 import type { HandoverRecord, PendingHandover } from './handover-state.js';
-import type { TrustedCaOrigin, TrustedCaRecord } from './trusted-cas.js';
+import type { ReevaluationCount, TrustEvaluation, TrustedCaOrigin, TrustedCaRecord } from './trusted-cas.js';
 import type { PostfachStore } from './store.js';
 import type {
   AccountAuditChange,
@@ -115,7 +115,7 @@ export class SqliteMailboxStore implements ServiceStore {
   recordAccountChange(change: AccountAuditChange): Promise<void> {
     return call(() => this.store.recordAccountChange(change));
   }
-  auditEntries(query?: AuditQuery): Promise<AuditEntry[]> {
+  auditEntries(query?: AuditQuery & { readonly person?: string }): Promise<AuditEntry[]> {
     return call(() => this.store.auditEntries(query));
   }
   verifyAuditLog(): Promise<AuditVerification> {
@@ -147,11 +147,23 @@ export class SqliteMailboxStore implements ServiceStore {
   readMailboxIdentity(): Promise<MailboxIdentityRecord | undefined> {
     return call(() => this.store.readMailboxIdentity());
   }
+  updateMailboxConnection(connection: MailboxIdentityRecord['connection']): Promise<boolean> {
+    return call(() => this.store.updateMailboxConnection(connection));
+  }
   trustedCas(): Promise<TrustedCaRecord[]> {
     return call(() => this.store.trustedCas());
   }
   addTrustedCas(certificates: readonly Uint8Array[], origin: TrustedCaOrigin): Promise<string[]> {
     return call(() => this.store.addTrustedCas(certificates, origin));
+  }
+  removeTrustedCa(fingerprint: string): Promise<boolean> {
+    return call(() => this.store.removeTrustedCa(fingerprint));
+  }
+  trustEvaluatedWith(): Promise<string | null> {
+    return call(() => this.store.trustEvaluatedWith());
+  }
+  reevaluateTrust(evaluation: TrustEvaluation, reason: 'ca-added' | 'ca-removed' | 'ca-set-changed'): Promise<ReevaluationCount> {
+    return this.store.reevaluateTrust(evaluation, reason);
   }
   saveCodeList(list: NewCodeList): Promise<CodeListSaveResult> {
     return call(() => this.store.saveCodeList(list));

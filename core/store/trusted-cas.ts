@@ -58,7 +58,8 @@ export interface ReevaluationCount {
   readonly changed: number;
 }
 
-const EVALUATED_WITH = 'trust.evaluatedWith';
+/** The `settings` key of that digest (both store backends). */
+export const EVALUATED_WITH = 'trust.evaluatedWith';
 const BATCH = 500;
 
 export const fingerprintOf = (der: Uint8Array): string => createHash('sha256').update(der).digest('hex');
@@ -111,9 +112,14 @@ export function deleteTrustedCa(db: Db, fingerprint: string): boolean {
 /** The digest of the CA set the stored results were last judged with (null: never judged by this version). */
 export function evaluatedWith(db: Db): string | null {
   const row = stmt(db, 'SELECT value FROM settings WHERE key = ?').get(EVALUATED_WITH) as { value: string } | undefined;
-  if (row === undefined) return null;
+  return evaluatedWithValue(row?.value);
+}
+
+/** The digest from its stored settings value (JSON text); null when absent or not a string. */
+export function evaluatedWithValue(stored: string | undefined): string | null {
+  if (stored === undefined) return null;
   try {
-    const value = JSON.parse(row.value) as unknown;
+    const value = JSON.parse(stored) as unknown;
     return typeof value === 'string' ? value : null;
   } catch {
     return null;

@@ -104,7 +104,7 @@ export function mailboxHandlers(options: ServiceOptions, mailbox: MailboxService
     },
 
     // ---- audit log ----
-    'audit.list': (input: In<'audit.list'>) => ({ entries: auditEntries(mailbox, input) }),
+    'audit.list': async (input: In<'audit.list'>) => ({ entries: await auditEntries(mailbox, input) }),
     'audit.exportCsv': (input: In<'audit.exportCsv'>) => exportAuditCsv(mailbox, input, downloads),
     'audit.verify': () => verifyAudit(mailbox),
 
