@@ -116,7 +116,14 @@ export async function runServe(config: ServeConfig, options: RunServeOptions): P
     const audit = startAccountAudit(accounts, running, options.report);
     await audit.now();
     if (config.fetchIntervalMinutes > 0) {
-      schedule = startFetchSchedule({ intervalMs: config.fetchIntervalMinutes * 60_000, fetch: () => running.invoke('mailbox.fetch', {}, SCHEDULE_ACTOR), report: options.report });
+      schedule = startFetchSchedule({
+        intervalMs: config.fetchIntervalMinutes * 60_000,
+        fetch: () => running.invoke('mailbox.fetch', {}, SCHEDULE_ACTOR),
+        // the scheduled fetch is the team's usual one: its end is what "Zuletzt abgerufen" shows every person
+        record: async (outcome, newMessages, errorKind) =>
+          unwrap(await running.invoke('workspace.recordFetch', { outcome, newMessages, ...(errorKind === undefined ? {} : { errorKind }) }, SCHEDULE_ACTOR)),
+        report: options.report,
+      });
     }
     const served = server;
     const scheduled = schedule;

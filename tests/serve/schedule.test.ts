@@ -37,4 +37,34 @@ describe('the fetch schedule', () => {
     expect(lines[0]).toMatch(/^Abruf \/ fetch: completed, 2 neu \/ new, \d+ ms$/);
     expect(lines[1]).toContain('scheduled run skipped');
   });
+
+  it('records how each run ended for the status bar, but not a run skipped for a running fetch', async () => {
+    const results: CallResult<unknown>[] = [
+      { ok: true, value: { outcome: 'complete', newMessages: 3, newIds: [1, 2, 3] } },
+      { ok: false, error: { kind: 'fetch-running', message: 'Abruf läuft', messageEn: 'fetch running', detail: 'a person fetches' } },
+      { ok: true, value: { outcome: 'failed', newMessages: 1, newIds: [4], error: { kind: 'network' } } },
+      { ok: false, error: { kind: 'store-not-open', message: 'zu', messageEn: 'closed', detail: 'closed' } },
+    ];
+    const recorded: unknown[][] = [];
+    const lines: string[] = [];
+    let calls = 0;
+    const schedule = startFetchSchedule({
+      intervalMs: 10,
+      fetch: () => Promise.resolve(results[Math.min(calls++, results.length - 1)]!),
+      record: (...args) => {
+        recorded.push(args);
+        return recorded.length === 3 ? Promise.reject(new Error('refused')) : Promise.resolve();
+      },
+      report: (line) => lines.push(line),
+    });
+    await expect.poll(() => calls, { timeout: 5_000 }).toBeGreaterThanOrEqual(4);
+    await schedule.stop();
+    expect(recorded.slice(0, 3)).toEqual([
+      ['complete', 3, undefined],
+      ['failed', 1, 'network'],
+      ['failed', 0, 'store-not-open'],
+    ]);
+    // a record that fails is reported, and the schedule goes on
+    expect(lines).toContain('Abrufstand nicht vermerkt / fetch status not recorded: Error');
+  });
 });

@@ -3,7 +3,7 @@
  * signed-in one — an input naming someone else is refused as invalid; a hand-over goes only to an enabled account;
  * taking over a colleague's claim is for the Leitung (403 for the Sachbearbeitung), and so is marking "übertragen"
  * what a colleague holds (after taking it over); read marks are per person; the other person's event stream carries
- * each step (SSE), so their UI can show it at once.
+ * each step (SSE), so their UI can show it at once; the service's scheduled fetch is every person's "Zuletzt abgerufen".
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listenEvents, startDemoServe, type DemoServe } from './serve-harness.js';
@@ -34,6 +34,13 @@ afterAll(async () => {
 });
 
 describe('the shared inbox through postfach serve', () => {
+  it('shows every person the service\'s own scheduled fetch as the last fetch (not "Noch nicht abgerufen")', async () => {
+    const berta = await team.person('berta');
+    const last = () => berta.value<{ lastFetch: { outcome: string; newMessages: number; at: string } | null }>('workspace.state', {});
+    await expect.poll(async () => (await last()).lastFetch, { timeout: 60_000 }).toMatchObject({ outcome: 'complete', newMessages: 2 });
+    expect(Date.parse((await last()).lastFetch!.at)).toBeLessThanOrEqual(Date.now());
+  }, 90_000);
+
   it('takes the person from the session, hands only to accounts, leaves taking over to the Leitung, pushes each step', async () => {
     const anna = await team.person('anna');
     const berta = await team.person('berta');
