@@ -3,7 +3,9 @@
  * core/store/delivery-queries.ts gives from SQLite: the same filters, sort keys with the same tie-breaks (NULLs
  * ordered as SQLite orders them: first when ascending), the same paging and day counts. The statement is assembled
  * from fixed fragments; every value is a bound parameter. Search: the full-text vector with German stemming
- * (`to_tsvector('german', …)` over the folded names, ids, subject and Aktenzeichen), every word a prefix.
+ * (`to_tsvector('german', …)` over the folded names, ids, subject and Aktenzeichen), every word a prefix. Unlike
+ * SQLite's index, it holds no words of the application's text or the note: their index would stand readable in the
+ * database (docs/datenschutz.md), so a search for a word only the content has finds fewer rows here by design.
  */
 import type pg from 'pg';
 import { decodeNames } from '../store/applicant-names.js';
