@@ -12,7 +12,7 @@
  * `performance.timeOrigin + now` and this process's are both milliseconds since the Unix epoch.
  */
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -83,6 +83,12 @@ async function oneStart(page: Page, cdp: CDPSession, storeDir: string, profileDi
   const cli = path.join(root, 'dist', 'cli', 'main.js');
   const started = epoch();
   const profile = profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`];
+  if (profileDir !== undefined) {
+    // the page's main thread too, from before the navigation to interactive (Chromium's sampling profiler)
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
+    await cdp.send('Profiler.start');
+  }
   const child = spawn(process.execPath, [...profile, cli, 'ui', '--browser', '--data', data], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
@@ -128,6 +134,11 @@ async function oneStart(page: Page, cdp: CDPSession, storeDir: string, profileDi
       };
     }, QUIET_MS);
     const cpu = { programMs: processCpuMs(child.pid), pageMs: await pageTaskMs(cdp) };
+    if (profileDir !== undefined) {
+      const { profile: pageProfile } = await cdp.send('Profiler.stop');
+      mkdirSync(profileDir, { recursive: true });
+      writeFileSync(path.join(profileDir, `page-${Math.round(started)}.cpuprofile`), JSON.stringify(pageProfile));
+    }
     return {
       addressMs: Math.round(addressAt - started),
       unlockShownMs: Math.round(unlockShownAt - started),
@@ -150,7 +161,7 @@ export async function runUiStartBench(
     readonly count?: number;
     readonly chromiumPath?: string;
     readonly progress?: (line: string) => void;
-    /** CPU profiles (node --cpu-prof) of the program, every thread, written here. */
+    /** CPU profiles written here: the program's (node --cpu-prof, every thread) and the page's main thread (page-*.cpuprofile). */
     readonly profileDir?: string;
   } = {},
 ): Promise<UiStartFigures> {
