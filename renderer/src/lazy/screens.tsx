@@ -1,9 +1,9 @@
 /**
  * The screens and dialogs that the way to the mailbox does not need, each in a bundle chunk of its own that loads
  * when it is first shown (issue 14, app start: the browser parses and runs only the mailbox's code before the first
- * list). Same names and props as the components they stand for. Once the mailbox is shown, the chunks are fetched
- * while the window is idle ({@link preloadLaterScreens}), so that opening a message or a dialog then waits for
- * nothing.
+ * list). Same names and props as the components they stand for. Once the mailbox's list is painted, the chunks are
+ * fetched while the window is idle ({@link preloadLaterScreens}), so that opening a message or a dialog then waits
+ * for nothing.
  */
 import { lazy, Suspense, useState, type ComponentType, type JSX } from 'react';
 import { useT } from '../i18n/i18n.js';
@@ -64,9 +64,13 @@ export const SettingsDialog = lazyDialog(async () => (await loadSettingsDialog()
 
 let preloaded = false;
 
+/** The mark the list sets once its first rows are painted (mailbox/use-list-marks.ts). */
+const LIST_PAINTED = 'postfach:list-first-render';
+
 /**
- * Fetches the later screens' chunks once the window is idle (after the mailbox's first list): the message view
- * first, which the caseworker opens most. A failure here is not reported (the screen's own load reports it).
+ * Fetches the later screens' chunks once the list's first rows are painted and the window is idle (not before: on
+ * a busy machine their loading would compete with the first list), the message view first, which the caseworker
+ * opens most. A failure here is not reported (the screen's own load reports it).
  */
 export function preloadLaterScreens(): void {
   if (preloaded) return;
@@ -80,7 +84,28 @@ export function preloadLaterScreens(): void {
       () => whenIdle(next),
     );
   };
-  whenIdle(next);
+  afterListPainted(() => whenIdle(next));
+}
+
+function afterListPainted(run: () => void): void {
+  if (performance.getEntriesByName(LIST_PAINTED).length > 0) {
+    run();
+    return;
+  }
+  const observer = new PerformanceObserver((list) => {
+    if (list.getEntriesByName(LIST_PAINTED).length > 0) once();
+  });
+  // a mailbox without a list to paint (an error, another view) still gets its chunks, a little later
+  const fallback = window.setTimeout(() => once(), 10_000);
+  let done = false;
+  function once(): void {
+    if (done) return;
+    done = true;
+    observer.disconnect();
+    window.clearTimeout(fallback);
+    run();
+  }
+  observer.observe({ type: 'measure' });
 }
 
 function whenIdle(run: () => void): void {
