@@ -244,6 +244,43 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       );
     `,
   },
+  {
+    // the list at 100,000 messages (issue 14; the SQLite store's migrations 5 and 18): each quick filter and each
+    // combination the list asks has a partial index of exactly its rows in the list's order (Eingang, id), so its
+    // first page reads 50 entries and its total counts its own index (index-only, no table rows); the sort keys'
+    // indexes hold only the inbox (every list names the trash condition), so a deep page is counted off in the
+    // index before 50 rows are read (pg-queries.ts); the folder pane's counts read one narrow index of the inbox
+    // instead of every row of the table. The trash is small: it keeps one index and is sorted when asked.
+    version: 6,
+    name: 'list indexes for filters, combinations, deep pages and counts',
+    sql: `
+      DROP INDEX deliveries_applicant;
+      DROP INDEX deliveries_benefit;
+      DROP INDEX deliveries_state;
+      DROP INDEX deliveries_follow_up;
+      DROP INDEX deliveries_claimed;
+      CREATE INDEX deliveries_inbox_applicant ON deliveries(applicant_sort ASC NULLS FIRST, eingang, id) WHERE trashed_at IS NULL;
+      CREATE INDEX deliveries_inbox_benefit ON deliveries(benefit_code ASC NULLS FIRST, eingang, id) WHERE trashed_at IS NULL;
+      CREATE INDEX deliveries_inbox_state ON deliveries(state_rank, eingang, id) WHERE trashed_at IS NULL;
+      CREATE INDEX deliveries_inbox_follow_up ON deliveries(follow_up_on ASC NULLS FIRST, eingang, id) WHERE trashed_at IS NULL;
+      CREATE INDEX deliveries_claimed ON deliveries(claimed_by, eingang, id) WHERE trashed_at IS NULL;
+      CREATE INDEX deliveries_unread ON deliveries(eingang, id) WHERE trashed_at IS NULL AND read_at IS NULL;
+      CREATE INDEX deliveries_open ON deliveries(eingang, id) WHERE trashed_at IS NULL AND transferred_at IS NULL;
+      CREATE INDEX deliveries_done ON deliveries(eingang, id) WHERE trashed_at IS NULL AND transferred_at IS NOT NULL;
+      CREATE INDEX deliveries_with_attachments ON deliveries(eingang, id) WHERE trashed_at IS NULL AND attachment_count > 0;
+      CREATE INDEX deliveries_test ON deliveries(eingang, id) WHERE trashed_at IS NULL AND is_test;
+      CREATE INDEX deliveries_unreadable ON deliveries(eingang, id) WHERE trashed_at IS NULL AND unreadable_reason IS NOT NULL;
+      CREATE INDEX deliveries_in_trash ON deliveries(eingang, id) WHERE trashed_at IS NOT NULL;
+      CREATE INDEX deliveries_unread_open ON deliveries(eingang, id) WHERE trashed_at IS NULL AND read_at IS NULL AND transferred_at IS NULL;
+      CREATE INDEX deliveries_unread_done ON deliveries(eingang, id) WHERE trashed_at IS NULL AND read_at IS NULL AND transferred_at IS NOT NULL;
+      CREATE INDEX deliveries_unread_attachments ON deliveries(eingang, id) WHERE trashed_at IS NULL AND read_at IS NULL AND attachment_count > 0;
+      CREATE INDEX deliveries_open_attachments ON deliveries(eingang, id) WHERE trashed_at IS NULL AND transferred_at IS NULL AND attachment_count > 0;
+      CREATE INDEX deliveries_unread_open_attachments ON deliveries(eingang, id)
+        WHERE trashed_at IS NULL AND read_at IS NULL AND transferred_at IS NULL AND attachment_count > 0;
+      CREATE INDEX deliveries_inbox_counts ON deliveries(id)
+        INCLUDE (read_at, transferred_at, claimed_by, unreadable_reason, is_test, follow_up_on) WHERE trashed_at IS NULL;
+    `,
+  },
 ];
 
 /** The highest version (not the count: versions of parallel branches may be merged in any order). */
