@@ -84,7 +84,7 @@ beforeAll(async () => {
   }
   // bigint columns as numbers, as the store's pool reads them (pg-store.ts)
   const types = { getTypeParser: (oid: number, format?: 'text' | 'binary') => (oid === 20 ? Number : pg.types.getTypeParser(oid, format ?? 'text')) };
-  client = new pg.Client({ ...connection, types } as pg.ClientConfig);
+  client = new pg.Client({ ...connection, types });
   client.on('error', () => undefined);
   await client.connect();
   // the visibility map and statistics as autovacuum keeps them; then no table scans, so the indexes are judged
