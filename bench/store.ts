@@ -13,7 +13,7 @@
  * runStoreBench() (one backend) and formatStoreFigures() (side by side) are used by `npm run bench` (section store).
  * All names and documents are invented.
  */
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import os from 'node:os';
@@ -34,36 +34,47 @@ export interface LatencyFigure {
   readonly cpuMs?: { readonly client: number; readonly server?: number };
 }
 
-/** CPU nanoseconds of the given processes so far (Linux /proc/<pid>/schedstat: time on a CPU; 0 for a gone one). */
-function cpuNsOf(pids: readonly number[]): number {
-  let sum = 0;
-  for (const pid of pids) {
-    try {
-      sum += Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0] ?? 0);
-    } catch {
-      // ended, or not Linux
-    }
-  }
-  return sum;
-}
-
 /**
- * The server processes that answer this store's queries: every client backend of its database but the asking one
- * (the server runs on this machine, so /proc sees them). Asked again after each warm-up, so new pool connections count.
+ * CPU milliseconds the database server has used so far: every live child of the postmaster (backends, parallel
+ * workers, autovacuum; /proc/<pid>/schedstat, nanoseconds) plus what its ended children used (the postmaster's
+ * cutime + cstime, clock ticks) — so parallel workers, which live for one query, are counted too. Linux only (the
+ * server runs on this machine); 0 elsewhere.
  */
-function serverPidsOf(url: string): () => Promise<number[]> {
-  return async () => {
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
+function serverCpuMs(postmaster: number): number {
+  const stat = (pid: string): string[] | undefined => {
     try {
-      const { rows } = await client.query<{ pid: number }>(
-        "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> pg_backend_pid()",
-      );
-      return rows.map((r) => Number(r.pid));
-    } finally {
-      await client.end();
+      const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      return text.slice(text.lastIndexOf(')') + 2).split(' '); // fields from the 3rd (state) on
+    } catch {
+      return undefined;
     }
   };
+  const own = stat(String(postmaster));
+  if (own === undefined) return 0;
+  const tick = 10; // USER_HZ 100 on Linux
+  let ms = (Number(own[13]) + Number(own[14])) * tick; // cutime, cstime (fields 16, 17)
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid) || Number(stat(pid)?.[1]) !== postmaster) continue; // ppid (field 4)
+    try {
+      ms += Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0] ?? 0) / 1e6;
+    } catch {
+      // ended in between: its time is in cutime at the next probe
+    }
+  }
+  return ms;
+}
+
+/** The postmaster of the store's server (the parent of the asking backend), for serverCpuMs. */
+async function postmasterOf(url: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+    const text = readFileSync(`/proc/${rows[0]?.pid ?? 0}/stat`, 'utf8');
+    return Number(text.slice(text.lastIndexOf(')') + 2).split(' ')[1]);
+  } finally {
+    await client.end();
+  }
 }
 
 export interface StoreBenchResult {
@@ -261,13 +272,12 @@ export function percentile(sorted: readonly number[], p: number): number {
 
 export const round = (n: number): number => Math.round(n * 100) / 100;
 
-async function measureCall(name: string, runs: number, work: () => Promise<number | void>, serverPids?: () => Promise<number[]>): Promise<LatencyFigure> {
+async function measureCall(name: string, runs: number, work: () => Promise<number | void>, serverCpu?: () => number): Promise<LatencyFigure> {
   await work(); // warm-up: statement preparation, plans, page and buffer cache
-  const pids = serverPids === undefined ? [] : await serverPids();
   const times: number[] = [];
   let hits: number | undefined;
   const client = process.cpuUsage();
-  const server = cpuNsOf(pids);
+  const server = serverCpu?.() ?? 0;
   for (let r = 0; r < runs; r++) {
     const t = performance.now();
     const h = await work();
@@ -277,7 +287,7 @@ async function measureCall(name: string, runs: number, work: () => Promise<numbe
   const clientUsed = process.cpuUsage(client);
   const cpuMs = {
     client: round((clientUsed.user + clientUsed.system) / 1000 / runs),
-    ...(serverPids === undefined ? {} : { server: round((cpuNsOf(pids) - server) / 1e6 / runs) }),
+    ...(serverCpu === undefined ? {} : { server: round((serverCpu() - server) / runs) }),
   };
   times.sort((a, b) => a - b);
   return { name, p50Ms: round(percentile(times, 50)), p95Ms: round(percentile(times, 95)), ...(hits === undefined ? {} : { hits }), cpuMs };
@@ -293,8 +303,8 @@ interface BenchBackend {
   openStore(): Promise<MailboxStore>;
   sizeMiB(): Promise<number>;
   dispose(): Promise<void>;
-  /** The database server's processes serving the store (PostgreSQL), for their CPU time. */
-  readonly serverPids?: () => Promise<number[]>;
+  /** The database server's postmaster (PostgreSQL on this machine), for the server's CPU time. */
+  readonly postmaster?: () => Promise<number>;
 }
 
 /**
@@ -357,7 +367,7 @@ async function postgresqlBackend(): Promise<BenchBackend> {
       dataKey.fill(0);
       await cluster.stop();
     },
-    serverPids: serverPidsOf(cluster.url),
+    postmaster: () => postmasterOf(cluster.url),
   };
 }
 
@@ -378,13 +388,13 @@ function filledPostgresqlBackend(filled: { url: string; dataKey: Uint8Array }): 
       }
     },
     dispose: () => Promise.resolve(),
-    serverPids: serverPidsOf(filled.url),
+    postmaster: () => postmasterOf(filled.url),
   };
 }
 
 /** The list, filter, sort, search and count queries, the same on both backends (names are the table's rows). */
-async function measureQueries(store: MailboxStore, count: number, runs: number, random: () => number, serverPids: (() => Promise<number[]>) | undefined): Promise<LatencyFigure[]> {
-  const measure = (name: string, times: number, work: () => Promise<number | void>) => measureCall(name, times, work, serverPids);
+async function measureQueries(store: MailboxStore, count: number, runs: number, random: () => number, serverCpu: (() => number) | undefined): Promise<LatencyFigure[]> {
+  const measure = (name: string, times: number, work: () => Promise<number | void>) => measureCall(name, times, work, serverCpu);
   const list = (q: ListQuery) => async () => (await store.list(q)).total;
   const pastedId = (await store.list({ offset: Math.floor(count / 2), limit: 1 })).items[0]?.messageId ?? '';
   const ids = (await store.list({ limit: 1000 })).items.map((i) => i.id);
@@ -463,7 +473,8 @@ export async function runStoreBench(
       }
       saveTimes.sort((a, b) => a - b);
       durableSave = { name: 'saveDelivery (durable commit, small content)', p50Ms: round(percentile(saveTimes, 50)), p95Ms: round(percentile(saveTimes, 95)) };
-      queries = await measureQueries(store, count, runs, random, backend.serverPids);
+      const postmaster = await backend.postmaster?.();
+      queries = await measureQueries(store, count, runs, random, postmaster === undefined ? undefined : () => serverCpuMs(postmaster));
     } finally {
       await store.close();
     }
