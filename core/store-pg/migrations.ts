@@ -15,6 +15,11 @@ export interface PgMigration {
   readonly version: number;
   readonly name: string;
   readonly sql: string;
+  /**
+   * The migration adds or drops indexes only: every table's columns stay, so rows written at the version before fit
+   * as they are (a backup of that version is restored — core/backup/pg-backup.ts — and then is at this one).
+   */
+  readonly rowsUnchanged?: boolean;
 }
 
 /** Key of the advisory lock that serialises migrations (any constant the other locks of the program do not use). */
@@ -253,6 +258,7 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
     // instead of every row of the table. The trash is small: it keeps one index and is sorted when asked.
     version: 6,
     name: 'list indexes for filters, combinations, deep pages and counts',
+    rowsUnchanged: true,
     sql: `
       DROP INDEX deliveries_applicant;
       DROP INDEX deliveries_benefit;
@@ -285,6 +291,11 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
 
 /** The highest version (not the count: versions of parallel branches may be merged in any order). */
 export const PG_LATEST_VERSION = Math.max(...PG_MIGRATIONS.map((m) => m.version));
+
+/** Whether rows of a store at `version` fit this program's tables as they are (only index migrations since). */
+export function pgRowsFitSince(version: number): boolean {
+  return Number.isInteger(version) && version >= 1 && version <= PG_LATEST_VERSION && PG_MIGRATIONS.every((m) => m.version <= version || m.rowsUnchanged === true);
+}
 
 /** Applies every migration the database lacks; returns the version now in force. */
 export async function migratePg(client: pg.ClientBase): Promise<number> {
