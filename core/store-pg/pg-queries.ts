@@ -226,29 +226,33 @@ export async function pgListDeliveries(db: Queryable, query: ListQuery = {}, who
 }
 
 /**
- * The folder pane's counts in one pass over the inbox's narrow index (migration 6: its flags beside the id, read
- * without the rows) and the trash's own index. A person's unread (the service) is the inbox less what this person
- * has read of it — one join of their read marks, not a look-up per message (one mark per person and message: the
- * primary key).
+ * The folder pane's counts in one statement (one snapshot), each read off the partial index of exactly its rows
+ * (migration 6; index-only, no table rows): the inbox is counted once, and what has an index of the complement is
+ * the inbox less that ("übertragen" = inbox − "nicht übertragen", "nicht zugewiesen" = inbox − claimed), so the
+ * large counts do not each walk the inbox again. A person's unread (the service) is the inbox less what this
+ * person has read of it — one join of their read marks (one mark per person and message: the primary key).
  */
 export async function pgCountDeliveries(db: Queryable, who?: Who): Promise<DeliveryCounts> {
   const perPerson = who?.perPerson === true;
+  const count = (condition: string) => `(SELECT count(*) FROM deliveries d WHERE d.trashed_at IS NULL AND ${condition})`;
   const unread = perPerson
-    ? `count(*) - (SELECT count(*) FROM delivery_reads r JOIN deliveries x ON x.id = r.delivery_id WHERE r.person = $1 AND x.trashed_at IS NULL)`
-    : 'count(*) FILTER (WHERE read_at IS NULL)';
+    ? 'i.n - (SELECT count(*) FROM delivery_reads r JOIN deliveries d ON d.id = r.delivery_id WHERE r.person = $1 AND d.trashed_at IS NULL)'
+    : count('d.read_at IS NULL');
   const { rows } = await db.query<Record<keyof DeliveryCounts, number>>(
-    `SELECT
-      count(*) AS inbox,
+    `WITH i AS MATERIALIZED (SELECT count(*) AS n FROM deliveries d WHERE d.trashed_at IS NULL),
+          o AS MATERIALIZED (SELECT ${count('d.transferred_at IS NULL')} AS n)
+    SELECT
+      i.n AS inbox,
       ${unread} AS unread,
-      count(*) FILTER (WHERE claimed_by = $1) AS mine,
-      count(*) FILTER (WHERE claimed_by IS NULL) AS unassigned,
-      count(*) FILTER (WHERE transferred_at IS NULL) AS "notTransferred",
-      count(*) FILTER (WHERE transferred_at IS NOT NULL) AS transferred,
-      count(*) FILTER (WHERE unreadable_reason IS NOT NULL) AS unreadable,
-      count(*) FILTER (WHERE is_test) AS test,
-      (SELECT count(*) FROM deliveries t WHERE t.trashed_at IS NOT NULL) AS trash,
-      count(*) FILTER (WHERE follow_up_on IS NOT NULL) AS "followUp"
-    FROM deliveries WHERE trashed_at IS NULL`,
+      ${count('d.claimed_by = $1')} AS mine,
+      i.n - ${count('d.claimed_by IS NOT NULL')} AS unassigned,
+      o.n AS "notTransferred",
+      i.n - o.n AS transferred,
+      ${count('d.unreadable_reason IS NOT NULL')} AS unreadable,
+      ${count('d.is_test')} AS test,
+      (SELECT count(*) FROM deliveries d WHERE d.trashed_at IS NOT NULL) AS trash,
+      ${count('d.follow_up_on IS NOT NULL')} AS "followUp"
+    FROM i, o`,
     [who?.person ?? ''],
   );
   const r = rows[0];
