@@ -31,23 +31,14 @@ export function sha1Iterated(value: Buffer, times: number): Buffer {
       w2 = h2,
       w3 = h3,
       w4 = h4;
-    let w5 = 0,
-      w6 = 0,
-      w7 = 0,
-      w8 = 0,
-      w9 = 0,
-      w10 = 0,
-      w11 = 0,
-      w12 = 0,
-      w13 = 0,
-      w14 = 0,
-      w15 = 0;
+    // W5–W15 of the block are the padding (literals in the rounds); these locals hold W16–W79 as they are formed
+    let w5: number, w6: number, w7: number, w8: number, w9: number, w10: number, w11: number, w12: number, w13: number, w14: number, w15: number;
     let a = 0x67452301,
       b = -271733879,
       c = -1732584194,
       d = 0x10325476,
       e = -1009589776;
-    let x = 0;
+    let x: number;
     e = (((a << 5) | (a >>> 27)) + ((b & c) | (~b & d)) + e + 0x5a827999 + w0) | 0;
     b = (b << 30) | (b >>> 2);
     d = (((e << 5) | (e >>> 27)) + ((a & b) | (~a & c)) + d + 0x5a827999 + w1) | 0;
