@@ -4,7 +4,6 @@
  * talk to it, read from the same settings for those that do not. `--json` keeps ISO 8601 with offset.
  */
 import type { PostfachApi } from '../core/api/api-types.js';
-import { loadConfig } from '../core/config/load-config.js';
 import { officeTime, type OfficeTime } from '../core/time/office-time.js';
 
 /** The formatter in the zone the service uses. */
@@ -12,7 +11,12 @@ export async function officeTimeOf(api: PostfachApi): Promise<OfficeTime> {
   return officeTime((await api.call('app.info', {})).officeTimeZone);
 }
 
-/** The formatter in the configured zone, for commands without a service (pki, rotate). */
+/**
+ * The formatter in the configured zone, for commands without a service (pki, rotate). The settings are loaded
+ * here, on first use: the mailbox commands (fetch, list, show) import this module for officeTimeOf, and the
+ * settings with their schemas and the PKCS#12 reader (node-forge) cost about 50 ms of CPU at their start.
+ */
 export async function configuredOfficeTime(): Promise<OfficeTime> {
+  const { loadConfig } = await import('../core/config/load-config.js');
   return officeTime((await loadConfig()).values.officeTimeZone);
 }

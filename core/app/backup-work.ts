@@ -2,13 +2,13 @@
  * Backups of the open store as the contract makes them (`backup.create`, `backup.restore`; core/backup writes and
  * reads the files): into a folder the settings allow, with the caseworker's settings file; restored only into an
  * empty place, never over the open store. On PostgreSQL a backup is a move of the shared store (pg-backup.ts); it is
- * restored with `postfach serve restore`. Each is written to the technical log.
+ * restored with `postfach serve restore`. Each is written to the technical log. The PostgreSQL parts (pg-backup.ts,
+ * core/store-pg with the `pg` client) are loaded only for a PostgreSQL store: this module is part of every
+ * service's start (the handlers), and they cost a single-PC service's start about 60 ms of CPU (issue 14).
  */
 import path from 'node:path';
 import type { HandlerInput, HandlerResult } from '../api/contract.js';
 import { createBackup, restoreBackup } from '../backup/backup.js';
-import { createPgBackup } from '../backup/pg-backup.js';
-import { pgPoolConfig } from '../store-pg/index.js';
 import { assertExportAllowed } from '../config/export-folders.js';
 import { PostfachError } from '../errors.js';
 import type { MailboxService } from './mailbox-service.js';
@@ -29,6 +29,7 @@ export async function backUpStore(mailbox: MailboxService, input: HandlerInput<'
     // the shared store: a move (pg-backup.ts) — the rows of the open database and its key file; IT's PostgreSQL
     // backup stays the office's backup
     mailbox.pg.require();
+    const [{ createPgBackup }, { pgPoolConfig }] = await Promise.all([import('../backup/pg-backup.js'), import('../store-pg/index.js')]);
     const moved = await createPgBackup({
       connection: pgPoolConfig(mailbox.pg.settings),
       keyFile: mailbox.pg.settings.keyFile,

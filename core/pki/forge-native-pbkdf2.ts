@@ -28,8 +28,9 @@
  * bags under PKCS#12 PBE 3DES or PBES2 (AES/3DES-CBC) through `createPrivateKey` with the password, SafeContents
  * under PKCS#12 PBE 3DES through `des-ede3-cbc`; their iterations are charged to the same budget first. RC2 bags
  * (the certificates of legacy files) stay with forge's RC2: Node's OpenSSL 3 does not load the legacy provider.
+ * The MAC's HMAC runs on node:crypto too (nativeHmac below).
  */
-import { pbkdf2Sync } from 'node:crypto';
+import { createHmac, pbkdf2Sync, type Hmac } from 'node:crypto';
 import forge from 'node-forge';
 import type { Asn1 } from './asn1-reader.js';
 import { nativePkcs12PbeCipher, nativePrivateKeyInfo, type ForgeCipherLike } from './native-pbe.js';
@@ -86,6 +87,43 @@ type Pkcs12Kdf = (password: unknown, salt: unknown, id: number, iterations: numb
 type DecryptPrivateKeyInfo = (encrypted: Asn1, password: unknown) => Asn1 | null;
 type Pkcs12PbeCipher = (oid: string, params: Asn1, password: unknown) => ForgeCipherLike;
 
+/** What forge's PKCS#12 code uses of an HMAC (forge.hmac.create()): the MAC over the whole AuthenticatedSafe. */
+interface ForgeHmacLike {
+  start(md: unknown, key: unknown): void;
+  update(bytes: string): void;
+  getMac(): forge.util.ByteStringBuffer;
+}
+
+/**
+ * An HMAC with forge's interface on node:crypto: the PKCS#12 MAC over the file's whole content (SHA-1 in legacy
+ * files) ran in forge's JavaScript SHA-1, about 5 ms of a cold start. Digests node:crypto does not know here (MD5
+ * MACs), and a key that is not forge's buffer, go to forge's HMAC as before.
+ */
+function nativeHmac(forgeHmac: () => ForgeHmacLike): ForgeHmacLike {
+  let native: Hmac | undefined;
+  let fallback: ForgeHmacLike | undefined;
+  return {
+    start(md, key) {
+      const digest = digestName(md);
+      if (digest !== undefined && md !== null && md !== undefined && key instanceof forge.util.ByteStringBuffer) {
+        native = createHmac(digest, Buffer.from(key.bytes(), 'binary'));
+      } else {
+        fallback = forgeHmac();
+        fallback.start(md, key);
+      }
+    },
+    update(bytes) {
+      if (fallback) fallback.update(bytes);
+      else native?.update(Buffer.from(bytes, 'binary'));
+    },
+    getMac() {
+      if (fallback) return fallback.getMac();
+      if (!native) throw new Error('HMAC not started');
+      return forge.util.createBuffer(native.digest().toString('binary'));
+    },
+  };
+}
+
 export function withNativePbkdf2<T>(run: () => T, budget: KdfBudget = kdfBudget()): T {
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- it is needed: without it tsc refuses `pkcs5.pbkdf2 = native` (forge declares pbkdf2 as overloads)
   const pkcs5 = forge.pkcs5 as { pbkdf2: Pbkdf2 };
@@ -95,7 +133,10 @@ export function withNativePbkdf2<T>(run: () => T, budget: KdfBudget = kdfBudget(
   // the bags' decryption: shrouded key bags (forge.pki.decryptPrivateKeyInfo) and PKCS#12 PBE SafeContents
   // (forge.pki.pbe.getCipherForPKCS12PBE) go to OpenSSL where it has the cipher (native-pbe.ts)
   const pki = forge.pki as unknown as { decryptPrivateKeyInfo: DecryptPrivateKeyInfo; pbe: { getCipherForPKCS12PBE: Pkcs12PbeCipher } };
+  // the MAC's HMAC (forge.hmac.create, looked up at call time by forge's pkcs12.js)
+  const hmac = forge.hmac as unknown as { create: () => ForgeHmacLike };
   const original = {
+    hmac: hmac.create,
     pbkdf2: pkcs5.pbkdf2,
     pbeKdf: pbe.generatePkcs12Key,
     macKdf: p12.generateKey,
@@ -134,6 +175,7 @@ export function withNativePbkdf2<T>(run: () => T, budget: KdfBudget = kdfBudget(
   p12.generateKey = bounded(original.macKdf);
   pki.decryptPrivateKeyInfo = decryptKey;
   pki.pbe.getCipherForPKCS12PBE = pbeCipher;
+  hmac.create = () => nativeHmac(original.hmac);
   try {
     return run();
   } finally {
@@ -142,5 +184,6 @@ export function withNativePbkdf2<T>(run: () => T, budget: KdfBudget = kdfBudget(
     p12.generateKey = original.macKdf;
     pki.decryptPrivateKeyInfo = original.decryptKey;
     pki.pbe.getCipherForPKCS12PBE = original.pbeCipher;
+    hmac.create = original.hmac;
   }
 }

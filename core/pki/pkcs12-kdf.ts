@@ -6,12 +6,15 @@
  * node:crypto once per iteration is hardly faster (each call costs about a microsecond of crossing into C++).
  *
  * So the first hash of each block (over D‖I, any length) is node:crypto's, and the iterations that follow — always
- * SHA-1 over the 20-byte digest in legacy files — run in sha1Iterated below: the SHA-1 compression function of
- * FIPS 180-4 for exactly one padded 20-byte block, repeated without allocating. Other digests (a SHA-256 MAC of
- * an OpenSSL 3 file, 2048 iterations) iterate with node:crypto. tests/pki/pkcs12-kdf.test.ts compares both with
+ * SHA-1 over the 20-byte digest in legacy files — run in sha1Iterated (sha1-iterated.ts): the SHA-1 compression
+ * function of FIPS 180-4 for exactly one padded 20-byte block, unrolled, repeated without allocating. Other
+ * digests (a SHA-256 MAC of an OpenSSL 3 file, 2048 iterations) iterate with node:crypto. tests/pki/pkcs12-kdf.test.ts compares both with
  * node:crypto and with forge's own derivation.
  */
 import { hash } from 'node:crypto';
+import { sha1Iterated } from './sha1-iterated.js';
+
+export { sha1Iterated };
 
 /** Output and block length (bytes) of the digests a PKCS#12 file may name. */
 const SIZES: Readonly<Record<string, { readonly u: number; readonly v: number }>> = {
@@ -26,79 +29,6 @@ const SIZES: Readonly<Record<string, { readonly u: number; readonly v: number }>
 
 export function pkcs12KdfSupports(digest: string): boolean {
   return digest in SIZES;
-}
-
-/** The message schedule as a window of 16 words (FIPS 180-4 §6.1.3): about a fifth faster than all 80 words. */
-const W = new Int32Array(16);
-
-/**
- * SHA-1 applied `times` times to a 20-byte value: every round hashes one block holding the previous digest,
- * the padding bit and the length 160 (FIPS 180-4 §5.1.1, §6.1.2).
- */
-export function sha1Iterated(value: Buffer, times: number): Buffer {
-  if (value.length !== 20) throw new RangeError('sha1Iterated takes a 20-byte value');
-  let h0 = value.readInt32BE(0);
-  let h1 = value.readInt32BE(4);
-  let h2 = value.readInt32BE(8);
-  let h3 = value.readInt32BE(12);
-  let h4 = value.readInt32BE(16);
-  for (let round = 0; round < times; round++) {
-    W[0] = h0;
-    W[1] = h1;
-    W[2] = h2;
-    W[3] = h3;
-    W[4] = h4;
-    W[5] = 0x80000000 | 0;
-    for (let t = 6; t < 15; t++) W[t] = 0;
-    W[15] = 160;
-    let a = 0x67452301 | 0;
-    let b = 0xefcdab89 | 0;
-    let c = 0x98badcfe | 0;
-    let d = 0x10325476 | 0;
-    let e = 0xc3d2e1f0 | 0;
-    for (let t = 0; t < 80; t++) {
-      let w: number;
-      if (t < 16) w = W[t]!;
-      else {
-        const x = W[(t - 3) & 15]! ^ W[(t - 8) & 15]! ^ W[(t - 14) & 15]! ^ W[t & 15]!;
-        w = (x << 1) | (x >>> 31);
-        W[t & 15] = w;
-      }
-      let f: number;
-      let k: number;
-      if (t < 20) {
-        f = (b & c) | (~b & d);
-        k = 0x5a827999;
-      } else if (t < 40) {
-        f = b ^ c ^ d;
-        k = 0x6ed9eba1;
-      } else if (t < 60) {
-        f = (b & c) | (b & d) | (c & d);
-        k = 0x8f1bbcdc | 0;
-      } else {
-        f = b ^ c ^ d;
-        k = 0xca62c1d6 | 0;
-      }
-      const next = (((a << 5) | (a >>> 27)) + f + e + k + w) | 0;
-      e = d;
-      d = c;
-      c = (b << 30) | (b >>> 2);
-      b = a;
-      a = next;
-    }
-    h0 = (0x67452301 + a) | 0;
-    h1 = (0xefcdab89 + b) | 0;
-    h2 = (0x98badcfe + c) | 0;
-    h3 = (0x10325476 + d) | 0;
-    h4 = (0xc3d2e1f0 + e) | 0;
-  }
-  const out = Buffer.allocUnsafe(20);
-  out.writeInt32BE(h0, 0);
-  out.writeInt32BE(h1, 4);
-  out.writeInt32BE(h2, 8);
-  out.writeInt32BE(h3, 12);
-  out.writeInt32BE(h4, 16);
-  return out;
 }
 
 /** `bytes` repeated to `length` bytes (empty when `bytes` is). */

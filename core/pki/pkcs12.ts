@@ -102,7 +102,7 @@ interface RawCert {
 }
 
 function keyFromBag(bag: forge.pkcs12.Bag): KeyObject {
-  // RSA keys are decoded by forge (`bag.key`); other key types (EC) are left as raw PrivateKeyInfo ASN.1.
+  // the parse leaves keys as raw PrivateKeyInfo ASN.1 (rawBags); a forge key (`bag.key`) only if forge decoded one
   const der = bag.key ? derOf(forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(bag.key))) : bag.asn1 ? derOf(bag.asn1) : fail('pkcs12-corrupt', 'key bag without key data');
   return createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
 }
@@ -143,9 +143,36 @@ function withoutMac(pfx: forge.asn1.Asn1): forge.asn1.Asn1 {
   return forge.asn1.create(pfx.tagClass, pfx.type, pfx.constructed, parts.slice(0, 2));
 }
 
+/** forge's decoder of a bag's key or certificate (as pkcs12.js calls it). */
+type BagDecoder = (asn1: forge.asn1.Asn1, computeHash?: boolean) => unknown;
+
+/**
+ * Runs forge's PKCS#12 parse with its decoders of a bag's private key and certificate refused: forge then keeps
+ * the bag's PrivateKeyInfo or Certificate as raw ASN.1 (its own fallback for key and certificate types it does not
+ * know, `bag.asn1`), and node:crypto parses that DER once (keyFromBag, certFromBag), with the same checks. forge's
+ * decoding of a 4096-bit RSA key into big integers and of every certificate with its extensions — re-encoded to
+ * DER right after — cost about 15 ms of every cold start with a key file (issue 14). forge looks both up at call
+ * time; they are swapped only for one synchronous parse.
+ */
+function withRawBags<T>(run: () => T): T {
+  const pki = forge.pki as unknown as { privateKeyFromAsn1: BagDecoder; certificateFromAsn1: BagDecoder };
+  const original = { key: pki.privateKeyFromAsn1, cert: pki.certificateFromAsn1 };
+  const refuse: BagDecoder = () => {
+    throw new Error('left to node:crypto');
+  };
+  pki.privateKeyFromAsn1 = refuse;
+  pki.certificateFromAsn1 = refuse;
+  try {
+    return run();
+  } finally {
+    pki.privateKeyFromAsn1 = original.key;
+    pki.certificateFromAsn1 = original.cert;
+  }
+}
+
 function decodeWith(asn1: forge.asn1.Asn1, password: string, budget: KdfBudget): forge.pkcs12.Pkcs12Pfx {
   try {
-    return withNativePbkdf2(() => forge.pkcs12.pkcs12FromAsn1(asn1, false, password), budget);
+    return withNativePbkdf2(() => withRawBags(() => forge.pkcs12.pkcs12FromAsn1(asn1, false, password)), budget);
   } catch (cause) {
     if (cause instanceof KdfTooCostly) {
       fail(

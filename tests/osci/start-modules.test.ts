@@ -1,7 +1,9 @@
 /**
  * What a start loads (issue 14, cold start): `postfach inspect --json` decodes and checks without the settings'
  * zod schemas, and the mailbox service (the fetch worker) starts without the PDF stack (pdf-lib, pdfkit, fontkit),
- * which core/export loads with the first PDF. Each process runs the built code with a loader hook that records
+ * which core/export loads with the first PDF, and without the PostgreSQL client (`pg`, core/store-pg), which only a
+ * PostgreSQL store needs; the CLI thread of `postfach fetch`/`list`/`show` loads neither the settings nor node-forge
+ * (it speaks to the service, which holds the keys). Each process runs the built code with a loader hook that records
  * every module it resolves (tests/fixtures/perf/record-imports.mjs); the inspect run must still verify.
  */
 import { spawnSync } from 'node:child_process';
@@ -71,5 +73,21 @@ describe('what a start loads', () => {
     expect(r.status).toBe(0);
     expect(loads(r.modules, 'zod')).toBe(true);
     for (const pkg of ['pdf-lib', 'pdfkit', 'fontkit']) expect(loads(r.modules, pkg), pkg).toBe(false);
+    // a backup handler brought pg and core/store-pg into every start (core/app/backup-work.ts)
+    expect(loads(r.modules, 'pg')).toBe(false);
+    expect(r.modules.some((u) => u.includes('/dist/core/store-pg/'))).toBe(false);
+  });
+
+  it("the mailbox commands' CLI thread loads neither the settings nor node-forge", () => {
+    const script = [
+      `const cmd = await import(${JSON.stringify(pathToFileURL(path.join(dist, 'cli', 'commands', 'mailbox.js')).href)});`,
+      `if (typeof cmd.register !== 'function') process.exit(3);`,
+    ].join('\n');
+    const r = recorded(['--input-type=module', '-e', script]);
+    expect(r.status).toBe(0);
+    // the recorder works: the contract (zod) the client checks answers with is in the list
+    expect(loads(r.modules, 'zod')).toBe(true);
+    expect(loads(r.modules, 'node-forge')).toBe(false);
+    expect(r.modules.some((u) => u.endsWith('/dist/core/config/load-config.js'))).toBe(false);
   });
 });
