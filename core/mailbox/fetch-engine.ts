@@ -20,7 +20,6 @@ import { acceptDelivery, inspectionsOf } from './accept-delivery.js';
 import { certificateSummary } from './certificates.js';
 import type { KeyExpiry, MailboxIdentity } from './identity.js';
 import { killPoint } from './kill-points.js';
-import { drainByMessageId, openSideDialog } from './parallel-dialogs.js';
 import { laterProcessCard } from './legal-time.js';
 import { inspectionsJson } from './message-dto.js';
 import type { NetworkSettings } from './policy-connection.js';
@@ -170,114 +169,50 @@ async function fetchLocked(options: FetchOptions, store: ServiceStore, lock: Fet
 
   progress('connecting');
   let dialog: ExplicitDialog | undefined;
-  let side: ExplicitDialog | undefined;
   let cancelled = false;
-  /** Deliveries asked for (in flight or done): the bound of maxDeliveries across the dialogs. */
-  let claimed = 0;
-  /** A dialog failed: the other sends nothing more (its delivery in hand is still stored). */
-  let laneFailed = false;
-  const stopped = (): boolean => {
-    if (options.signal?.aborted) cancelled = true;
-    return cancelled || laneFailed;
-  };
-  const mayClaim = (): boolean => !stopped() && (options.maxDeliveries === undefined || claimed < options.maxDeliveries);
-
-  /**
-   * Stores a delivery received in `lane` and confirms it there; `next` is what that dialog will ask for next (a
-   * message id, undefined for the rule-less request, null when unknown), signed while the delivery is stored.
-   */
-  const keep = async (lane: ExplicitDialog, delivery: FetchedDelivery, next: string | undefined | null): Promise<void> => {
-    killPoint('response-received');
-    progress('storing');
-    // the next FetchDelivery is signed while this delivery is stored; it is sent only after the commit below
-    if (next !== null) lane.prepareFetchDelivery(next);
-    const outcome = await acceptDelivery(delivery, { store, identity, ...(options.timeZone ? { timeZone: options.timeZone } : {}) });
-    killPoint('after-save');
-    // the next request acknowledges: only while this fetcher still holds the mailbox's lock (on PostgreSQL it dies
-    // with its connection, and a second fetcher may have started); else the run stops here, the delivery committed
-    await lock.confirm();
-    // stored durably: only now may the next request of this dialog (the receipt) be sent
-    lane.confirmPersisted();
-    await lane.release();
-    done++;
-    received.push(outcome.messageId);
-    if (outcome.kind === 'duplicate') duplicates++;
-    else {
-      fresh++;
-      newIds.push(outcome.id);
-      if (outcome.unreadable) unreadable++;
-    }
-  };
-
   try {
     dialog = await ExplicitDialog.open(clientOptions(identity, post));
-    const main = dialog;
     killPoint('after-init');
     const chunkKb = identity.connection.partialFetchKb;
-    // the first delivery as always (no extra request for an empty mailbox or a single delivery)
-    let first: FetchedDelivery | undefined;
-    if (mayClaim()) {
-      claimed++;
-      progress('fetching');
-      first = chunkKb ? await main.partialFetchDelivery(chunkKb) : await main.fetchDelivery();
-      if (first === undefined) claimed--;
-    }
-    if (first !== undefined && first.moreWaiting && !chunkKb && mayClaim()) {
-      // more are waiting: a second dialog lists them and fetches them by message id beside this one, each dialog
-      // strictly request–commit–acknowledge (parallel-dialogs.ts); it starts while the first delivery is stored
-      const opening = openSideDialog(clientOptions(identity, post), first.messageId);
-      await keep(main, first, null);
-      first = undefined;
-      const opened = await opening;
-      side = opened?.dialog;
-      if (opened) {
-        const queue = opened.waiting;
-        const hooks = {
-          mayClaim: () => mayClaim() && ++claimed > 0,
-          stopped,
-          unclaim: () => void claimed--,
-          keep,
-          progress: () => progress('fetching'),
-        };
-        const lanes = [main, opened.dialog].map((lane) =>
-          drainByMessageId(lane, queue, hooks).catch((error: unknown) => {
-            laneFailed = true;
-            throw error;
-          }),
-        );
-        // a failure in one dialog stops the other after its delivery in hand is stored (nothing more is sent)
-        const outcomes = await Promise.allSettled(lanes);
-        const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
-        if (failed) throw failed.reason;
-        // ends the second dialog: its last delivery (stored) is acknowledged
-        await opened.dialog.exit();
-        side = undefined;
-      }
-    } else if (first !== undefined) {
-      await keep(main, first, chunkKb ? null : undefined);
-      first = undefined;
-    }
-    // what is still waiting (arrived meanwhile, or beyond the list) comes one by one in the first dialog
     for (;;) {
-      if (!mayClaim()) break;
-      progress('fetching');
-      claimed++;
-      const delivery: FetchedDelivery | undefined = chunkKb ? await main.partialFetchDelivery(chunkKb) : await main.fetchDelivery();
-      if (delivery === undefined) {
-        claimed--;
+      if (options.signal?.aborted) {
+        cancelled = true;
         break;
       }
-      await keep(main, delivery, chunkKb ? null : undefined);
+      if (options.maxDeliveries !== undefined && done >= options.maxDeliveries) break;
+      progress('fetching');
+      const delivery: FetchedDelivery | undefined = chunkKb ? await dialog.partialFetchDelivery(chunkKb) : await dialog.fetchDelivery();
+      if (delivery === undefined) break;
+      killPoint('response-received');
+      progress('storing');
+      // the next FetchDelivery is signed while this delivery is stored; it is sent only after the commit below
+      if (!chunkKb) dialog.prepareFetchDelivery();
+      const outcome = await acceptDelivery(delivery, { store, identity, ...(options.timeZone ? { timeZone: options.timeZone } : {}) });
+      killPoint('after-save');
+      // the next request acknowledges: only while this fetcher still holds the mailbox's lock (on PostgreSQL it dies
+      // with its connection, and a second fetcher may have started); else the run stops here, the delivery committed
+      await lock.confirm();
+      // stored durably: only now may the next request (the receipt) be sent
+      dialog.confirmPersisted();
+      await dialog.release();
+      done++;
+      received.push(outcome.messageId);
+      if (outcome.kind === 'duplicate') duplicates++;
+      else {
+        fresh++;
+        newIds.push(outcome.id);
+        if (outcome.unreadable) unreadable++;
+      }
     }
     if (received.length > 0) {
       progress('receipts');
       killPoint('before-process-cards');
-      receipts = await recordReceipts(main, store, received);
+      receipts = await recordReceipts(dialog, store, received);
       killPoint('after-receipts');
     }
     progress('closing');
     killPoint('before-exit');
-    await main.exit();
+    await dialog.exit();
     killPoint('after-exit');
     progress(cancelled ? 'cancelled' : 'done');
     return result(cancelled ? 'cancelled' : 'complete');
@@ -286,7 +221,6 @@ async function fetchLocked(options: FetchOptions, store: ServiceStore, lock: Fet
     progress('failed');
     return result('failed', e);
   } finally {
-    await side?.release().catch(() => undefined);
     await dialog?.release().catch(() => undefined);
   }
 }

@@ -185,9 +185,7 @@ export class ExplicitDialog extends Exchange {
   private stateValue: DialogState = 'open';
   private abandonReason: PostfachError | undefined;
   /** The next FetchDelivery, prepared while the last delivery is being stored (sent only after confirmPersisted). */
-  private preparedFetch:
-    | { readonly sequence: number; readonly response: string | undefined; readonly messageId: string | undefined; readonly request: PreparedRequest }
-    | undefined;
+  private preparedFetch: { readonly sequence: number; readonly response: string | undefined; readonly request: PreparedRequest } | undefined;
 
   private constructor(options: ClientOptions) {
     super(options);
@@ -285,25 +283,20 @@ export class ExplicitDialog extends Exchange {
   }
 
   /**
-   * Builds, signs and encrypts the next FetchDelivery (without a selection rule, or for one message id) now, while
-   * the delivery in hand is being stored: the signature is computed in the thread pool beside the store's work.
-   * Nothing is sent — the request goes out from fetchDelivery(), which still refuses to send before
-   * confirmPersisted().
+   * Builds, signs and encrypts the next FetchDelivery (without a selection rule) now, while the delivery in hand is
+   * being stored: the signature is computed in the thread pool beside the store's work. Nothing is sent — the
+   * request goes out from fetchDelivery(), which still refuses to send before confirmPersisted().
    */
-  prepareFetchDelivery(messageId?: string): void {
+  prepareFetchDelivery(): void {
     if (this.stateValue !== 'open' && this.stateValue !== 'awaiting-persist') return;
-    const rule = messageId === undefined ? undefined : { messageIds: [messageId] };
-    this.preparedFetch = { sequence: this.nextSequence, response: this.lastChallenge, messageId, request: this.fetchDeliveryRequest(rule) };
+    this.preparedFetch = { sequence: this.nextSequence, response: this.lastChallenge, request: this.fetchDeliveryRequest() };
   }
 
-  /** The prepared FetchDelivery if it still continues the dialog as it stands with this rule (else undefined); taken once. */
+  /** The prepared FetchDelivery if it still continues the dialog as it stands (else undefined); taken once. */
   private takePrepared(rule: SelectionRuleInput | undefined): PreparedRequest | undefined {
     const p = this.preparedFetch;
     this.preparedFetch = undefined;
-    if (!p || p.sequence !== this.nextSequence || p.response !== this.lastChallenge) return undefined;
-    const plainRule = rule === undefined;
-    const oneId = rule !== undefined && rule.messageIds?.length === 1 && Object.keys(rule).length === 1 ? rule.messageIds[0] : undefined;
-    return (plainRule && p.messageId === undefined) || (oneId !== undefined && oneId === p.messageId) ? p.request : undefined;
+    return p && !rule && p.sequence === this.nextSequence && p.response === this.lastChallenge ? p.request : undefined;
   }
 
   /**
