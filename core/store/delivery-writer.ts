@@ -246,8 +246,8 @@ export async function saveDelivery(ctx: WriterContext, delivery: NewDelivery): P
     if (failed) throw failed.reason;
     const content = (writes[0] as PromiseFulfilledResult<StoredContent>).value;
     const stored = attachments.map((attachment, i) => ({ attachment, blob: (writes[i + 1] as PromiseFulfilledResult<WrittenBlob>).value }));
-    // the folder's fsync (the new files' names) before the commit that refers to them; awaited, not blocking: a
-    // fetch in two dialogs decodes the other delivery meanwhile
+    // the folder's fsync (the new files' names) before the commit that refers to them; awaited, not blocking the
+    // service's thread, which answers the list and the next response's bytes meanwhile
     if (written.length > 0 && ctx.durable) await syncFolder(ctx.filesDir);
 
     const body = delivery.searchText ?? ('inline' in content ? contentText(content.inline) : '');
