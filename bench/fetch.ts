@@ -9,9 +9,11 @@
  * cryptography (RSA private-key operations, signature checks, AES-GCM, SHA-256) the fetch needs for these bytes,
  * done back to back with node:crypto in the same run, and the ratio.
  *
- *   node dist/bench/fetch.js [--count 100] [--attachment-kb 300] [--profile DIR] [--pg] [--json]
+ *   node dist/bench/fetch.js [--count 100] [--attachment-kb 300] [--profile DIR] [--pg] [--rtt MS] [--json]
  *
  * --pg: the same fetch committed to PostgreSQL (core/store-pg, a throw-away cluster with fsync on) instead of SQLite.
+ * --rtt: every request waits MS milliseconds before it is sent — the network round trip to a real intermediary,
+ *   which is not on the same machine (the local one answers within the machine).
  */
 import { spawn } from 'node:child_process';
 import { constants, createCipheriv, createDecipheriv, createHash, privateDecrypt, publicEncrypt, randomBytes, sign, verify } from 'node:crypto';
@@ -19,7 +21,7 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync,
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runFetch } from '../core/mailbox/fetch-engine.js';
+import { runFetch, transportFor } from '../core/mailbox/fetch-engine.js';
 import { identityFromFiles } from '../core/mailbox/identity.js';
 import { createTestPki, loadTestPki, testPkiFiles } from '../core/pki/test-pki.js';
 import { PostfachStore } from '../core/store/index.js';
@@ -37,6 +39,8 @@ const round = (n: number, digits = 1): number => Math.round(n * 10 ** digits) / 
 export interface FetchFigures {
   /** Where the deliveries were committed: the encrypted SQLite store, or PostgreSQL (sealed, durable commits). */
   readonly backend?: 'sqlite' | 'postgresql';
+  /** Simulated network round trip (ms) before every request, if any. */
+  readonly rttMs?: number;
   readonly applications: number;
   readonly attachmentBytes: number;
   readonly xmlBytesAverage: number;
@@ -173,6 +177,8 @@ interface ChildConfig {
   readonly url: string;
   readonly storePath: string;
   readonly intermediaryPid: number;
+  /** Simulated network round trip (ms) added before every request. */
+  readonly rttMs?: number;
   /** Fetch into PostgreSQL instead (a throw-away cluster with durable settings) with this data key. */
   readonly pg?: { readonly connection: { host: string; port: number; user: string; password: string; database: string }; readonly dataKeyHex: string };
 }
@@ -204,7 +210,21 @@ async function child(config: ChildConfig): Promise<void> {
   const cpu = process.cpuUsage();
   const imCpu = processCpuMs(config.intermediaryPid);
   const start = performance.now();
-  const result = await runFetch({ store, identity });
+  let received = 0;
+  const rtt = config.rttMs ?? 0;
+  const http = transportFor(identity, (n) => (received += n));
+  const result = await runFetch({
+    store,
+    identity,
+    ...(rtt > 0
+      ? {
+          post: async (body: Parameters<typeof http>[0]) => {
+            await new Promise((r) => setTimeout(r, rtt));
+            return http(body);
+          },
+        }
+      : {}),
+  });
   const seconds = (performance.now() - start) / 1000;
   const used = process.cpuUsage(cpu);
   const imCpuEnd = processCpuMs(config.intermediaryPid);
@@ -225,7 +245,7 @@ async function child(config: ChildConfig): Promise<void> {
     newMessages: result.newMessages,
     outcome: result.outcome,
     error: result.error ? `${result.error.kind}: ${result.error.detail}` : undefined,
-    bytes: result.bytes,
+    bytes: rtt > 0 ? received : result.bytes,
     storedBytes,
   };
   process.stdout.write(`${JSON.stringify(out)}\n`);
@@ -290,6 +310,8 @@ export async function runFetchBench(options: {
   log?: (line: string) => void;
   /** postgresql: the same fetch committed to PostgreSQL (a throw-away cluster, fsync on) instead of SQLite. */
   backend?: 'sqlite' | 'postgresql';
+  /** Simulated network round trip (ms) before every request. */
+  rttMs?: number;
 }): Promise<FetchFigures> {
   const count = options.count;
   const attachmentBytes = options.attachmentBytes ?? 300_000;
@@ -316,7 +338,10 @@ export async function runFetchBench(options: {
     let r: ChildResult;
     try {
       log(`  fetching ${count} …`);
-      r = await runChild({ pkiDir, url: intermediary.url, storePath, intermediaryPid: intermediary.pid, ...(pg ? { pg } : {}) }, profileArgs(options.profileDir));
+      r = await runChild(
+        { pkiDir, url: intermediary.url, storePath, intermediaryPid: intermediary.pid, ...(pg ? { pg } : {}), ...(options.rttMs ? { rttMs: options.rttMs } : {}) },
+        profileArgs(options.profileDir),
+      );
     } finally {
       await intermediary.stop();
     }
@@ -348,6 +373,7 @@ export async function runFetchBench(options: {
     const totalSeconds = rsaPrivateSeconds + rsaVerifySeconds + aesDecryptSeconds + sha256Seconds;
     return {
       backend: options.backend ?? 'sqlite',
+      ...(options.rttMs ? { rttMs: options.rttMs } : {}),
       applications: count,
       attachmentBytes,
       xmlBytesAverage: mailbox.xmlBytesAverage,
@@ -380,7 +406,7 @@ export async function runFetchBench(options: {
 
 export function formatFetchFigures(r: FetchFigures): string[] {
   return [
-    `Fetch: ${r.applications} applications (XML ~${round(r.xmlBytesAverage / 1024, 0)} KB with inline documents + 2 OSCI attachments of ${r.attachmentBytes / 1000} KB), one dialog into ${r.backend === 'postgresql' ? 'PostgreSQL (sealed, durable commits)' : 'the encrypted store'}${r.mailboxMadeSeconds > 0 ? ` (mailbox made in ${r.mailboxMadeSeconds} s, kept)` : ''}`,
+    `Fetch: ${r.applications} applications (XML ~${round(r.xmlBytesAverage / 1024, 0)} KB with inline documents + 2 OSCI attachments of ${r.attachmentBytes / 1000} KB)${r.rttMs ? `, ${r.rttMs} ms simulated round trip per request,` : ''} one dialog into ${r.backend === 'postgresql' ? 'PostgreSQL (sealed, durable commits)' : 'the encrypted store'}${r.mailboxMadeSeconds > 0 ? ` (mailbox made in ${r.mailboxMadeSeconds} s, kept)` : ''}`,
     `  ${r.seconds} s: ${r.messagesPerSecond} deliveries/s (target ≥ 40), ${r.megabytesPerSecond} MB/s (${round(r.responseBytes / MB)} MB received, ${round(r.storedBytes / MB)} MB stored)`,
     `  CPU per delivery: fetching process ${r.cpuMsPerDelivery.fetch} ms, intermediary ${r.cpuMsPerDelivery.intermediary ?? '?'} ms`,
     `  raw cryptography of the same workload: ${r.crypto.totalSeconds} s = ${round((1000 * r.crypto.totalSeconds) / r.applications)} ms per delivery`,
@@ -405,6 +431,7 @@ if (isMain) {
       ...(value('--profile') ? { profileDir: path.resolve(value('--profile')!) } : {}),
       log: (line) => process.stderr.write(`${line}\n`),
       ...(args.includes('--pg') ? { backend: 'postgresql' as const } : {}),
+      ...(value('--rtt') ? { rttMs: Number(value('--rtt')) } : {}),
     });
     process.stdout.write(args.includes('--json') ? `${JSON.stringify(figures, null, 2)}\n` : `${formatFetchFigures(figures).join('\n')}\n`);
   }

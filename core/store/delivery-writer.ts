@@ -18,7 +18,7 @@ import { appendAudit } from './audit-log.js';
 import { auditDetail } from './audit-words.js';
 import { deleteBlobFile, newBlobId, writeBlob, type BlobFileIo, type WrittenBlob } from './blob-files.js';
 import { chunksOf, discardSource, resolveSource, type ByteChunks } from './store-input.js';
-import { syncFolderSync } from '../io/durable-file.js';
+import { syncFolder } from '../io/durable-file.js';
 import type { JsonValue, NewAttachment, NewDelivery, SaveResult } from './records.js';
 import { applicantSortKey, checkNames, encodeNames, guessNameParts } from './applicant-names.js';
 import { contentText, indexText } from './search-text.js';
@@ -246,7 +246,9 @@ export async function saveDelivery(ctx: WriterContext, delivery: NewDelivery): P
     if (failed) throw failed.reason;
     const content = (writes[0] as PromiseFulfilledResult<StoredContent>).value;
     const stored = attachments.map((attachment, i) => ({ attachment, blob: (writes[i + 1] as PromiseFulfilledResult<WrittenBlob>).value }));
-    if (written.length > 0 && ctx.durable) syncFolderSync(ctx.filesDir);
+    // the folder's fsync (the new files' names) before the commit that refers to them; awaited, not blocking the
+    // service's thread, which answers the list and the next response's bytes meanwhile
+    if (written.length > 0 && ctx.durable) await syncFolder(ctx.filesDir);
 
     const body = delivery.searchText ?? ('inline' in content ? contentText(content.inline) : '');
     const result = db
