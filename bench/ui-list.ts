@@ -6,14 +6,19 @@
  * marks (renderer/src/mailbox/use-list-marks.ts: from the input event's time stamp to the end of the frame that
  * painted the rows).
  *
- *   npx tsx bench/ui-list.ts [--count N] [--json]          (needs dist/renderer: npm run build:renderer)
+ *   npx tsx bench/ui-list.ts [--count N] [--profile DIR] [--renderer DIR] [--json]   (needs dist/renderer)
+ *
+ * `--profile DIR` writes a CPU profile of the page's main thread over the query steps (queries.cpuprofile) and over
+ * the scrolling (scroll.cpuprofile); `node dist/bench/profile-top.js FILE` names the top self-time functions (build
+ * the renderer unminified for readable names: `npx vite build -c renderer/vite.config.ts --minify false --outDir X`
+ * and pass `--renderer X`).
  *
  * The store is filled once through the store API without fsync (about 1,000 small messages per second on two cores)
  * and kept in the temporary folder for later runs (keyed by the store's migrations and this file). All names are
  * invented. tests/ui/performance.test.ts runs the same measurement and asserts generous bounds.
  */
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -164,6 +169,8 @@ export interface UiListOptions {
   readonly progress?: (line: string) => void;
   /** Use a store cache filled by an earlier schema or fill code when there is no current one (npm run bench). */
   readonly reuseOlder?: boolean;
+  /** Write CPU profiles of the page's main thread (queries, scrolling) into this folder. */
+  readonly profileDir?: string;
 }
 
 export async function runUiListBench(options: UiListOptions = {}): Promise<UiListFigures> {
@@ -192,6 +199,19 @@ export async function runUiListBench(options: UiListOptions = {}): Promise<UiLis
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Performance.enable');
     const pageTask = async (): Promise<number> => ((await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration')?.value ?? NaN) * 1000;
+    const profiling = options.profileDir;
+    const startProfile = async (): Promise<void> => {
+      if (profiling === undefined) return;
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+      await cdp.send('Profiler.start');
+    };
+    const stopProfile = async (file: string): Promise<void> => {
+      if (profiling === undefined) return;
+      const { profile } = await cdp.send('Profiler.stop');
+      mkdirSync(profiling, { recursive: true });
+      writeFileSync(path.join(profiling, file), JSON.stringify(profile));
+    };
     const queries: Array<UiListFigures['queries'][number]> = [];
     const step = async (name: string, act: () => Promise<void>): Promise<void> => {
       const before = (await measures(page, 'postfach:list-query')).length;
@@ -203,6 +223,7 @@ export async function runUiListBench(options: UiListOptions = {}): Promise<UiLis
       const pageMs = Math.round((await pageTask()) - taskBefore);
       queries.push({ name, ms: Math.round(ms), total: await listTotal(page), cpu: { serviceMs: Math.round((cpu.user + cpu.system) / 1000), pageMs } });
     };
+    await startProfile();
     await step('filter: nur ungelesene', () => page.getByText('nur ungelesene').click());
     await step('filter: + nicht übertragen', () => page.getByText('nicht übertragen', { exact: true }).click());
     await step('filter: reset', () => page.getByRole('button', { name: 'Filter zurücksetzen' }).click());
@@ -225,6 +246,7 @@ export async function runUiListBench(options: UiListOptions = {}): Promise<UiLis
       await page.getByTestId('sort-select').click();
       await page.getByRole('option', { name: 'Antragsteller/in' }).click();
     });
+    await stopProfile('queries.cpuprofile');
 
     const started = await page.evaluate(() => performance.now());
     await page.getByTestId('message-list').evaluate((list) => {
@@ -242,6 +264,7 @@ export async function runUiListBench(options: UiListOptions = {}): Promise<UiLis
     const jumpToMiddleMs = Math.round((await page.evaluate(() => performance.now())) - started);
     // scrolling: 120 animation frames, the list moved by 300 px in each (rows keep loading); the time between
     // frames shows how long the renderer's main thread was busy
+    await startProfile();
     const frameTimes = await page.getByTestId('message-list').evaluate(async (list) => {
       const deltas: number[] = [];
       let last = await new Promise<number>((r) => requestAnimationFrame(r));
@@ -253,6 +276,7 @@ export async function runUiListBench(options: UiListOptions = {}): Promise<UiLis
       }
       return deltas;
     });
+    await stopProfile('scroll.cpuprofile');
     const sortedFrames = [...frameTimes].sort((a, b) => a - b);
     const scrollFrames = {
       frames: frameTimes.length,
@@ -297,6 +321,8 @@ const isMain = process.argv[1] !== undefined && path.resolve(process.argv[1]) ==
 if (isMain) {
   const args = process.argv.slice(2);
   const count = args.includes('--count') ? Number(args[args.indexOf('--count') + 1]) : 100_000;
-  const figures = await runUiListBench({ count, progress: (line) => process.stderr.write(`${line}\n`) });
+  const profileDir = args.includes('--profile') ? path.resolve(args[args.indexOf('--profile') + 1] ?? 'profiles') : undefined;
+  const rendererDir = args.includes('--renderer') ? path.resolve(args[args.indexOf('--renderer') + 1] ?? '') : undefined;
+  const figures = await runUiListBench({ count, profileDir, ...(rendererDir === undefined ? {} : { rendererDir }), progress: (line) => process.stderr.write(`${line}\n`) });
   process.stdout.write(args.includes('--json') ? `${JSON.stringify(figures, null, 2)}\n` : `${formatUiListFigures(figures)}\n`);
 }
