@@ -9,7 +9,8 @@
  *   npx tsx bench/ui-list.ts [--count N] [--profile DIR] [--renderer DIR] [--json]   (needs dist/renderer)
  *
  * `--profile DIR` writes a CPU profile of the page's main thread over the query steps (queries.cpuprofile) and over
- * the scrolling (scroll.cpuprofile); `node dist/bench/profile-top.js FILE` names the top self-time functions (build
+ * the scrolling (scroll.cpuprofile), each with a Chromium trace beside it (trace-*.json: style, layout, paint; open
+ * it in Chromium's performance panel); `node dist/bench/profile-top.js FILE` names the top self-time functions (build
  * the renderer unminified for readable names: `npx vite build -c renderer/vite.config.ts --minify false --outDir X`
  * and pass `--renderer X`).
  *
@@ -202,6 +203,8 @@ export async function runUiListBench(options: UiListOptions = {}): Promise<UiLis
     const profiling = options.profileDir;
     const startProfile = async (): Promise<void> => {
       if (profiling === undefined) return;
+      mkdirSync(profiling, { recursive: true });
+      await browser.startTracing(page, { path: path.join(profiling, `trace-${Date.now()}.json`), categories: ['devtools.timeline', 'blink.user_timing'] });
       await cdp.send('Profiler.enable');
       await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
       await cdp.send('Profiler.start');
@@ -209,7 +212,7 @@ export async function runUiListBench(options: UiListOptions = {}): Promise<UiLis
     const stopProfile = async (file: string): Promise<void> => {
       if (profiling === undefined) return;
       const { profile } = await cdp.send('Profiler.stop');
-      mkdirSync(profiling, { recursive: true });
+      await browser.stopTracing();
       writeFileSync(path.join(profiling, file), JSON.stringify(profile));
     };
     const queries: Array<UiListFigures['queries'][number]> = [];
