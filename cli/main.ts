@@ -61,7 +61,10 @@ const first = process.argv[2];
 const named = first === undefined || first.startsWith('-') ? undefined : COMMANDS.find(([names]) => names.includes(first));
 // these commands run the service in a worker thread with its default options: the thread starts now and loads the
 // service's modules on the other core while this thread loads the command and the contract (issue 14, cold start)
-if (first !== undefined && EARLY_SERVICE.has(first)) (await import('../core/api/service-worker-thread.js')).startServiceWorkerEarly(earlyUnlock(process.argv.slice(3)));
+// — and `ui --browser` (its service is a worker thread with the default options too): the mailbox's first answers wait
+// for the service's modules, not for the bridge's (issue 14, app start)
+if (first !== undefined && (EARLY_SERVICE.has(first) || (first === 'ui' && process.argv.includes('--browser'))))
+  (await import('../core/api/service-worker-thread.js')).startServiceWorkerEarly(EARLY_SERVICE.has(first) ? earlyUnlock(process.argv.slice(3)) : undefined);
 for (const [, load] of named ? [named] : COMMANDS) (await load()).register(program);
 
 try {

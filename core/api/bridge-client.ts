@@ -8,7 +8,7 @@
 import { PostfachError } from '../errors.js';
 import type { PostfachBridge, Unsubscribe } from './api-types.js';
 import type { EventName } from './contract.js';
-import { failure, type CallResult } from './wire.js';
+import { failure, type CallResult } from './call-result.js';
 
 export interface HttpBridgeOptions {
   /** The bridge's origin, e.g. `http://127.0.0.1:41234`; '' in the browser (same origin). */

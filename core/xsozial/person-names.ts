@@ -15,14 +15,4 @@ export const personNameSchema = z.strictObject({
 });
 export type PersonName = z.infer<typeof personNameSchema>;
 
-/** "Musterfrau, Erika" (familyFirst) or "Erika Musterfrau"; with a title "Musterfrau, Erika, Dr." / "Dr. Erika Musterfrau". */
-export function formatPersonName(name: PersonName, familyFirst: boolean): string {
-  const family = name.family.trim();
-  const given = name.given.trim();
-  const title = name.title?.trim() ?? '';
-  if (familyFirst) {
-    if (family === '') return [title, given].filter((p) => p !== '').join(' ');
-    return [family, given, title].filter((p) => p !== '').join(', ');
-  }
-  return [title, given, family].filter((p) => p !== '').join(' ');
-}
+export { formatPersonName } from './person-name-format.js';

@@ -89,11 +89,8 @@ export const summaryCardSchema = z.strictObject({
 });
 export type SummaryCard = z.infer<typeof summaryCardSchema>;
 
-/**
- * The id by which a tree node's composed block (e.g. an address written as lines) is found again, e.g. when the UI
- * fetches its whole value (`messages.value`, where "tree").
- */
-export const treeBlockId = (nodeId: string): string => `${nodeId}#block`;
+// the id of a tree node's composed block (tree-block-id.ts, without zod for the renderer)
+export { treeBlockId } from './tree-block-id.js';
 
 /** One element of the content as a tree; its children are nodes of the same kind. */
 export const treeNodeSchema = z.strictObject({

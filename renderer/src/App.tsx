@@ -4,16 +4,13 @@
  * message (`#message=<id>`, desktop app) shows only that message; one opened for a document of it
  * (`#message=<id>&document=<key>`) only that document in its viewer (message/DocumentWindow.tsx).
  */
-import { useState } from 'react';
-import { AboutDialog } from './dialogs/AboutDialog.js';
+import { useEffect, useState } from 'react';
 import { CommandsProvider, useCommands } from './keyboard/commands.js';
 import { ErrorNotice } from './components/ErrorNotice.js';
 import { useT } from './i18n/i18n.js';
-import { DocumentWindow } from './message/DocumentWindow.js';
-import { MessageView } from './message/MessageView.js';
-import { FirstStartScreen } from './screens/FirstStartScreen.js';
+// the way to the mailbox (unlock, mailbox) is in the first chunk; everything else loads when shown (lazy/screens.tsx)
+import { AboutDialog, DocumentWindow, FirstStartScreen, MessageView, preloadLaterScreens, SetupScreen } from './lazy/screens.js';
 import { MailboxScreen } from './screens/MailboxScreen.js';
-import { SetupScreen } from './screens/SetupScreen.js';
 import { UnlockScreen } from './screens/UnlockScreen.js';
 import { AppShell } from './shell/AppShell.js';
 import { ServiceIncidentNotice } from './shell/ServiceIncidentNotice.js';
@@ -53,6 +50,10 @@ function MainScreens() {
   const { phase, bootError, reload } = useWorkspace();
   // set-up runs across store changes (the store is created first), so it is a view of its own
   const [view, setView] = useState<'auto' | 'setup' | 'first-start'>('auto');
+  // the mailbox is there: the message view's and the dialogs' code is fetched while the window is idle
+  useEffect(() => {
+    if (phase === 'mailbox') preloadLaterScreens();
+  }, [phase]);
 
   if (view === 'setup') {
     return (

@@ -1,10 +1,8 @@
 /**
  * Keeps libraries within the UI's CSP (no eval, no inline styles). Imported FIRST by main.tsx, for its side
- * effects: zod decides about compiled parsers when a schema is created, i.e. while the contract module loads.
+ * effects. (zod, which would need its compiler switched off here, is no part of the UI bundle: the renderer's
+ * API client checks no payload against the contract, core/api/renderer-client.ts.)
  */
-import { configureZodWithoutEval } from '../../core/api/zod-without-eval.js';
-
-configureZodWithoutEval();
 
 // React Aria adds an inline <style> (touch-action for pressable elements) unless an element with this id exists;
 // the CSP would refuse it, so theme.css carries the rule and this marker tells React Aria it is there.

@@ -2,7 +2,7 @@
 import './csp-compat.js';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { createApiClient } from '../../core/api/client.js';
+import { createRendererApiClient } from '../../core/api/renderer-client.js';
 import { App } from './App.js';
 import { ApiProvider } from './api/api-context.js';
 import { connectBridge } from './api/connect.js';
@@ -49,7 +49,7 @@ if (bridge === null) {
 } else {
   root.render(
     <StrictMode>
-      <ApiProvider api={createApiClient(bridge)}>
+      <ApiProvider api={createRendererApiClient(bridge)}>
         <LanguageProvider>
           <StatusProvider>
             <App messageId={messageId} documentKey={documentKey} />

@@ -12,22 +12,7 @@ import { ACTIVE_CONTENT_CODES } from '../../xsozial/active-content-codes.js';
 export const activeContentCodeSchema = z.enum(ACTIVE_CONTENT_CODES);
 export type ActiveContentCodeDto = z.infer<typeof activeContentCodeSchema>;
 
-export const ACTIVE_CONTENT_WORDS: Readonly<Record<ActiveContentCodeDto, { readonly de: string; readonly en: string }>> = {
-  'pdf-javascript': { de: 'PDF mit JavaScript', en: 'PDF with JavaScript' },
-  'pdf-launch': { de: 'PDF, das Programme oder andere Dateien starten kann (Launch-Aktion)', en: 'PDF that can start programs or other files (launch action)' },
-  'pdf-embedded-file': { de: 'PDF mit eingebetteten Dateien oder Medien', en: 'PDF with embedded files or media' },
-  'pdf-form-action': { de: 'PDF-Formular, das Daten senden oder laden kann', en: 'PDF form that can send or load data' },
-  'office-macros': { de: 'Office-Dokument mit Makros', en: 'Office document with macros' },
-  'office-activex': { de: 'Office-Dokument mit ActiveX-Steuerelementen', en: 'Office document with ActiveX controls' },
-  'rtf-object': { de: 'RTF-Dokument mit eingebetteten Objekten', en: 'RTF document with embedded objects' },
-  markup: { de: 'Webseite oder SVG (HTML, kann Skripte ausführen)', en: 'web page or SVG (HTML, can run scripts)' },
-  script: { de: 'Skript (Programmtext)', en: 'script (program text)' },
-  executable: { de: 'ausführbares Programm', en: 'executable program' },
-  shortcut: { de: 'Verknüpfung, die ein Programm oder eine Adresse öffnet', en: 'shortcut that opens a program or an address' },
-  archive: { de: 'Archiv (sein Inhalt wurde nicht geprüft)', en: 'archive (its content was not checked)' },
-  'unknown-compound': { de: 'Containerdatei unbekannter Art (z. B. ein Installationspaket)', en: 'container file of an unknown kind (e.g. an installer package)' },
-  'not-checked': { de: 'nicht vollständig prüfbar (zu groß, verschlüsselt oder beschädigt)', en: 'cannot be checked completely (too large, encrypted or damaged)' },
-};
+export { ACTIVE_CONTENT_WORDS } from './active-content-words.js';
 
 /** A finding as its code; its words (ACTIVE_CONTENT_WORDS) are said where shown. */
 export const activeFindingSchema = z.strictObject({ code: activeContentCodeSchema });

@@ -3,6 +3,7 @@
  */
 import { z } from 'zod';
 import { serviceEvent, serviceMethod } from '../contract-kit.js';
+import { HEAVY_OPERATIONS } from './heavy-operations.js';
 
 const noInput = z.object({}).strict();
 const shortText = z.string().max(200);
@@ -57,19 +58,8 @@ export const appMethods = {
 };
 
 /** Work that may take much memory or time on one message (core/api/heavy-work.ts). */
-export const heavyOperationSchema = z.enum(['export-pdf', 'export-receipt', 'export-attachments', 'acceptance-record', 'message-detail', 'fetch', 'handover']);
-export type HeavyOperation = z.infer<typeof heavyOperationSchema>;
-
-/** What each heavy operation is called in the caseworker's words ("beim … der Nachricht"), for the service's errors and the UI. */
-export const HEAVY_OPERATION_WORDS: Readonly<Record<HeavyOperation, { readonly de: string; readonly en: string }>> = {
-  'export-pdf': { de: 'Export als PDF für die E-Akte', en: 'export as PDF for the e-file' },
-  'export-receipt': { de: 'Export der Eingangsbestätigung', en: 'export of the confirmation of receipt' },
-  'export-attachments': { de: 'Export der Anlagen', en: 'export of the attachments' },
-  'acceptance-record': { de: 'Erstellen des Abnahmeprotokolls', en: 'creation of the acceptance record' },
-  'message-detail': { de: 'Anzeigen des Inhalts', en: 'display of the content' },
-  fetch: { de: 'Abruf', en: 'fetch' },
-  handover: { de: 'Übergabe an das Fachverfahren', en: 'hand-over to the case system' },
-};
+export const heavyOperationSchema = z.enum(HEAVY_OPERATIONS);
+export { HEAVY_OPERATION_WORDS, type HeavyOperation } from './heavy-operations.js';
 
 /** Why the service ended: its memory limit, or any other crash (a native fault, ended from outside). */
 export const incidentReasonSchema = z.enum(['memory', 'crashed']);

@@ -5,9 +5,9 @@
  */
 import { z } from 'zod';
 
-/** At most this long (the store refuses longer; the UI says so before). */
-export const AKTENZEICHEN_MAX = 100;
-export const NOTE_MAX = 4000;
+import { AKTENZEICHEN_MAX, NOTE_MAX } from './case-work-limits.js';
+
+export { AKTENZEICHEN_MAX, NOTE_MAX } from './case-work-limits.js';
 
 /** A calendar day of the office, "2026-12-10" (a Wiedervorlage is due on a day, not at a moment). */
 export const officeDaySchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);

@@ -66,7 +66,7 @@ export const uiLayoutSchema = z.strictObject({
   groupByDay: z.boolean(),
 });
 export type UiLayout = z.infer<typeof uiLayoutSchema>;
-export const DEFAULT_UI_LAYOUT: UiLayout = { listWidth: null, density: 'comfortable', groupByDay: true };
+export { DEFAULT_UI_LAYOUT } from './ui-layout-default.js';
 
 export const uploadKindSchema = z.enum(['p12', 'certificate']);
 

@@ -4,7 +4,8 @@
  * changes, so a restart (and the browser mode on another day) shows the same window. A drag saves once it rests.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { DEFAULT_UI_LAYOUT, type UiLayout } from '../../../core/api/contract/workspace.js';
+import type { UiLayout } from '../../../core/api/contract/workspace.js';
+import { DEFAULT_UI_LAYOUT } from '../../../core/api/contract/ui-layout-default.js';
 import { useApi } from '../api/api-context.js';
 
 const SAVE_DELAY_MS = 400;

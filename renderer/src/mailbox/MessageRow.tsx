@@ -5,7 +5,7 @@
  * it in one sentence, "ungelesen" first.
  */
 import type { MessageListItem } from '../../../core/api/contract/mailbox.js';
-import { formatPersonName } from '../../../core/xsozial/person-names.js';
+import { formatPersonName } from '../../../core/xsozial/person-name-format.js';
 import { unreadableWords } from '../../../core/api/contract/unreadable.js';
 import { wordsOf } from '../../../core/domain/words/index.js';
 import { visibleText } from '../../../core/visible-text.js';

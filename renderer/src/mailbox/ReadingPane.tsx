@@ -6,7 +6,7 @@ import { Button } from 'react-aria-components';
 import { IconChevronLeft } from '../components/Icons.js';
 import { SearchHighlight } from '../components/Highlight.js';
 import { useT } from '../i18n/i18n.js';
-import { MessageView } from '../message/MessageView.js';
+import { MessageView } from '../lazy/screens.js';
 import type { ListItem } from '../message/types.js';
 
 export interface ReadingPaneProps {

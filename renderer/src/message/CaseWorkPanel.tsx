@@ -7,7 +7,8 @@
  */
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import { Button, Input, Label, TextArea, TextField } from 'react-aria-components';
-import { AKTENZEICHEN_MAX, NOTE_MAX, type CaseWorkDto } from '../../../core/api/contract/case-work.js';
+import type { CaseWorkDto } from '../../../core/api/contract/case-work.js';
+import { AKTENZEICHEN_MAX, NOTE_MAX } from '../../../core/api/contract/case-work-limits.js';
 import { clipText } from '../../../core/text-bounds.js';
 import { useApi } from '../api/api-context.js';
 import { OfficeDateField } from '../components/OfficeDateField.js';

@@ -14,7 +14,7 @@ import { useReadingWords } from '../i18n/words-reading.js';
 import { copyText, isEmptyValue, type TreeNode } from './types.js';
 import { useValueSource } from './value-source.js';
 import { BoundedValue } from '../components/BoundedValue.js';
-import { treeBlockId } from '../../../core/xsozial/view-schema.js';
+import { treeBlockId } from '../../../core/xsozial/tree-block-id.js';
 
 /** "Alle aufklappen/zuklappen": a generation and the wanted state; every group follows when the generation changes. */
 const ExpandAll = createContext<{ generation: number; expanded: boolean }>({ generation: 0, expanded: false });

@@ -10,7 +10,8 @@
  */
 import { useState } from 'react';
 import { Button } from 'react-aria-components';
-import { ACTIVE_CONTENT_WORDS, type ActiveContentCodeDto } from '../../../core/api/contract/active-content.js';
+import type { ActiveContentCodeDto } from '../../../core/api/contract/active-content.js';
+import { ACTIVE_CONTENT_WORDS } from '../../../core/api/contract/active-content-words.js';
 import type { DocumentRef } from '../../../core/api/contract/mailbox.js';
 import { useApi } from '../api/api-context.js';
 import { IconExport, IconNewWindow, IconOpenExternal, IconWarning } from '../components/Icons.js';

@@ -11,7 +11,7 @@ import { Shown } from '../components/Shown.js';
 import { coverageTone, roleWords } from '../../../core/api/contract/coverage.js';
 import { BoundedValue } from '../components/BoundedValue.js';
 import { SignatureBadge } from '../components/SignatureBadge.js';
-import { expiredSinceWords, JUDGED_AT_RECEIPT_WORDS } from '../../../core/api/contract/legal-time.js';
+import { expiredSinceWords, JUDGED_AT_RECEIPT_WORDS } from '../../../core/api/contract/legal-time-words.js';
 import { coverageSentence, inspectionSentence, signatureSentence, wordsOf } from '../../../core/domain/words/index.js';
 import { dayText } from '../format/days.js';
 import { bytes, date, dateTime, office } from '../format/format.js';

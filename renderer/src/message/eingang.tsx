@@ -5,7 +5,7 @@
  * the check was stored whose Creation is known.
  */
 import type { MessageListItem } from '../../../core/api/contract/mailbox.js';
-import { creationCheckWords, creationFlagWords, fetchedShortWords, receivedInsteadWords, type CreationCheckCode } from '../../../core/api/contract/legal-time.js';
+import { creationCheckWords, creationFlagWords, fetchedShortWords, receivedInsteadWords, type CreationCheckCode } from '../../../core/api/contract/legal-time-words.js';
 import type { UiLanguage } from '../../../core/api/contract.js';
 import { dateTime } from '../format/format.js';
 

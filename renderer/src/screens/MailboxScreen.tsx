@@ -12,9 +12,7 @@ import { memo, useCallback, useMemo, useRef, useState, type CSSProperties } from
 import { Button } from 'react-aria-components';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { SearchHighlight } from '../components/Highlight.js';
-import { AboutDialog } from '../dialogs/AboutDialog.js';
-import { AuditDialog } from '../dialogs/AuditDialog.js';
-import { SettingsDialog } from '../dialogs/SettingsDialog.js';
+import { AboutDialog, AuditDialog, SettingsDialog } from '../lazy/screens.js';
 import { useLanguage } from '../i18n/i18n.js';
 import { useCommands } from '../keyboard/commands.js';
 import { Splitter } from '../layout/Splitter.js';

@@ -5,7 +5,7 @@
  * service did not come back). An alert dialog, acknowledged with "Verstanden".
  */
 import { Button } from 'react-aria-components';
-import { HEAVY_OPERATION_WORDS } from '../../../core/api/contract/app.js';
+import { HEAVY_OPERATION_WORDS } from '../../../core/api/contract/heavy-operations.js';
 import { Modal } from '../components/Modal.js';
 import { useLanguage } from '../i18n/i18n.js';
 import { useWorkspace } from '../state/workspace.js';
