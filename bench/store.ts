@@ -8,12 +8,14 @@
  * (SQLite through its adapter), so the two columns are the same calls.
  *
  *   npx tsx bench/store.ts [--backend sqlite|postgresql|both] [--count N] [--runs R] [--json] [--keep DIR]
+ *                          [--pg-url URL --data-key-file FILE]   (a PostgreSQL store filled by bench/store-pg-fill.ts)
  *
  * runStoreBench() (one backend) and formatStoreFigures() (side by side) are used by `npm run bench` (section store).
  * All names and documents are invented.
  */
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import pg from 'pg';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +30,51 @@ export interface LatencyFigure {
   readonly p95Ms: number;
   /** Matches (total) of the query, so the figure can be judged. */
   readonly hits?: number;
+  /** CPU per call (mean over the runs): this process, and the database server's backends (PostgreSQL only). */
+  readonly cpuMs?: { readonly client: number; readonly server?: number };
+}
+
+/**
+ * CPU milliseconds the database server has used so far: every live child of the postmaster (backends, parallel
+ * workers, autovacuum; /proc/<pid>/schedstat, nanoseconds) plus what its ended children used (the postmaster's
+ * cutime + cstime, clock ticks) — so parallel workers, which live for one query, are counted too. Linux only (the
+ * server runs on this machine); 0 elsewhere.
+ */
+function serverCpuMs(postmaster: number): number {
+  const stat = (pid: string): string[] | undefined => {
+    try {
+      const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      return text.slice(text.lastIndexOf(')') + 2).split(' '); // fields from the 3rd (state) on
+    } catch {
+      return undefined;
+    }
+  };
+  const own = stat(String(postmaster));
+  if (own === undefined) return 0;
+  const tick = 10; // USER_HZ 100 on Linux
+  let ms = (Number(own[13]) + Number(own[14])) * tick; // cutime, cstime (fields 16, 17)
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid) || Number(stat(pid)?.[1]) !== postmaster) continue; // ppid (field 4)
+    try {
+      ms += Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0] ?? 0) / 1e6;
+    } catch {
+      // ended in between: its time is in cutime at the next probe
+    }
+  }
+  return ms;
+}
+
+/** The postmaster of the store's server (the parent of the asking backend), for serverCpuMs. */
+async function postmasterOf(url: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+    const text = readFileSync(`/proc/${rows[0]?.pid ?? 0}/stat`, 'utf8');
+    return Number(text.slice(text.lastIndexOf(')') + 2).split(' ')[1]);
+  } finally {
+    await client.end();
+  }
 }
 
 export interface StoreBenchResult {
@@ -225,18 +272,25 @@ export function percentile(sorted: readonly number[], p: number): number {
 
 export const round = (n: number): number => Math.round(n * 100) / 100;
 
-async function measure(name: string, runs: number, work: () => Promise<number | void>): Promise<LatencyFigure> {
+async function measureCall(name: string, runs: number, work: () => Promise<number | void>, serverCpu?: () => number): Promise<LatencyFigure> {
   await work(); // warm-up: statement preparation, plans, page and buffer cache
   const times: number[] = [];
   let hits: number | undefined;
+  const client = process.cpuUsage();
+  const server = serverCpu?.() ?? 0;
   for (let r = 0; r < runs; r++) {
     const t = performance.now();
     const h = await work();
     times.push(performance.now() - t);
     if (typeof h === 'number') hits = h;
   }
+  const clientUsed = process.cpuUsage(client);
+  const cpuMs = {
+    client: round((clientUsed.user + clientUsed.system) / 1000 / runs),
+    ...(serverCpu === undefined ? {} : { server: round((serverCpu() - server) / runs) }),
+  };
   times.sort((a, b) => a - b);
-  return { name, p50Ms: round(percentile(times, 50)), p95Ms: round(percentile(times, 95)), ...(hits === undefined ? {} : { hits }) };
+  return { name, p50Ms: round(percentile(times, 50)), p95Ms: round(percentile(times, 95)), ...(hits === undefined ? {} : { hits }), cpuMs };
 }
 
 type Step = 'transferred' | 'exported' | 'opened' | 'trashed' | undefined;
@@ -249,6 +303,37 @@ interface BenchBackend {
   openStore(): Promise<MailboxStore>;
   sizeMiB(): Promise<number>;
   dispose(): Promise<void>;
+  /** The database server's postmaster (PostgreSQL on this machine), for the server's CPU time. */
+  readonly postmaster?: () => Promise<number>;
+}
+
+/**
+ * Fills a store with `count` synthetic deliveries through its own saveDelivery, `batch` at once, with their
+ * workflow states; the draws come from `random` in a fixed order, so the same seed fills the same store. Seconds.
+ */
+export async function fillStore(filling: MailboxStore, count: number, batch: number, random: () => number, progress: (line: string) => void): Promise<number> {
+  const fillStart = performance.now();
+  for (let i = 0; i < count; i += batch) {
+    // the same draws in the same order on both backends: the delivery, then its workflow state
+    const group: Array<{ delivery: NewDelivery; step: Step }> = [];
+    for (let k = i; k < Math.min(count, i + batch); k++) {
+      const delivery = syntheticDelivery(k, random);
+      // workflow states in realistic shares: most done, some open, a few in the trash
+      const r = random();
+      group.push({ delivery, step: r < 0.6 ? 'transferred' : r < 0.75 ? 'exported' : r < 0.92 ? 'opened' : r < 0.94 ? 'trashed' : undefined });
+    }
+    await Promise.all(
+      group.map(async ({ delivery, step }) => {
+        const { id } = await filling.saveDelivery(delivery);
+        if (step === 'transferred') await filling.markTransferred(id);
+        else if (step === 'exported') await filling.recordExported(id, 'pdf');
+        else if (step === 'opened') await filling.openDelivery(id);
+        else if (step === 'trashed') await filling.moveToTrash(id);
+      }),
+    );
+    if (i > 0 && i % 10_000 < batch) progress(`${i} deliveries stored (${((performance.now() - fillStart) / 1000).toFixed(0)} s)`);
+  }
+  return (performance.now() - fillStart) / 1000;
 }
 
 const PASSWORD = 'Bench-Passwort-2026';
@@ -282,11 +367,34 @@ async function postgresqlBackend(): Promise<BenchBackend> {
       dataKey.fill(0);
       await cluster.stop();
     },
+    postmaster: () => postmasterOf(cluster.url),
+  };
+}
+
+/** A store filled before and kept running (bench/store-pg-fill.ts), opened as the service opens it. */
+function filledPostgresqlBackend(filled: { url: string; dataKey: Uint8Array }): BenchBackend {
+  return {
+    batch: 4,
+    fillStore: () => Promise.reject(new Error('a filled store is not filled again')),
+    openStore: () => PgMailboxStore.open({ connection: filled.url, dataKey: filled.dataKey, osUser: 'bench' }),
+    sizeMiB: async () => {
+      const client = new pg.Client({ connectionString: filled.url });
+      await client.connect();
+      try {
+        const { rows } = await client.query<{ size: string }>('SELECT pg_database_size(current_database()) AS size');
+        return round(Number(rows[0]?.size ?? 0) / 1024 / 1024);
+      } finally {
+        await client.end();
+      }
+    },
+    dispose: () => Promise.resolve(),
+    postmaster: () => postmasterOf(filled.url),
   };
 }
 
 /** The list, filter, sort, search and count queries, the same on both backends (names are the table's rows). */
-async function measureQueries(store: MailboxStore, count: number, runs: number, random: () => number): Promise<LatencyFigure[]> {
+async function measureQueries(store: MailboxStore, count: number, runs: number, random: () => number, serverCpu: (() => number) | undefined): Promise<LatencyFigure[]> {
+  const measure = (name: string, times: number, work: () => Promise<number | void>) => measureCall(name, times, work, serverCpu);
   const list = (q: ListQuery) => async () => (await store.list(q)).total;
   const pastedId = (await store.list({ offset: Math.floor(count / 2), limit: 1 })).items[0]?.messageId ?? '';
   const ids = (await store.list({ limit: 1000 })).items.map((i) => i.id);
@@ -323,40 +431,32 @@ async function measureQueries(store: MailboxStore, count: number, runs: number, 
 }
 
 export async function runStoreBench(
-  options: { backend?: StoreBackend; count?: number; runs?: number; dir?: string; progress?: (line: string) => void } = {},
+  options: {
+    backend?: StoreBackend;
+    count?: number;
+    runs?: number;
+    dir?: string;
+    progress?: (line: string) => void;
+    /** A PostgreSQL store filled before (bench/store-pg-fill.ts): measured as it is, not filled again. */
+    filledPg?: { url: string; dataKey: Uint8Array };
+  } = {},
 ): Promise<StoreBenchResult> {
   const backendName = options.backend ?? 'sqlite';
   const count = options.count ?? 100_000;
   const runs = options.runs ?? 25;
   const progress = options.progress ?? (() => undefined);
   const dir = options.dir ?? mkdtempSync(path.join(os.tmpdir(), 'postfach-bench-store-'));
-  const backend = backendName === 'sqlite' ? sqliteBackend(dir) : await postgresqlBackend();
-  const random = prng(20261128);
+  const filled = backendName === 'postgresql' ? options.filledPg : undefined;
+  const backend = backendName === 'sqlite' ? sqliteBackend(dir) : filled !== undefined ? filledPostgresqlBackend(filled) : await postgresqlBackend();
+  // a filled store already holds the seed's deliveries: the saves below draw new message ids (each run adds 100)
+  const random = filled === undefined ? prng(20261128) : prng(Date.now());
   try {
-    const filling = await backend.fillStore();
-    const fillStart = performance.now();
-    for (let i = 0; i < count; i += backend.batch) {
-      // the same draws in the same order on both backends: the delivery, then its workflow state
-      const batch: Array<{ delivery: NewDelivery; step: Step }> = [];
-      for (let k = i; k < Math.min(count, i + backend.batch); k++) {
-        const delivery = syntheticDelivery(k, random);
-        // workflow states in realistic shares: most done, some open, a few in the trash
-        const r = random();
-        batch.push({ delivery, step: r < 0.6 ? 'transferred' : r < 0.75 ? 'exported' : r < 0.92 ? 'opened' : r < 0.94 ? 'trashed' : undefined });
-      }
-      await Promise.all(
-        batch.map(async ({ delivery, step }) => {
-          const { id } = await filling.saveDelivery(delivery);
-          if (step === 'transferred') await filling.markTransferred(id);
-          else if (step === 'exported') await filling.recordExported(id, 'pdf');
-          else if (step === 'opened') await filling.openDelivery(id);
-          else if (step === 'trashed') await filling.moveToTrash(id);
-        }),
-      );
-      if (i > 0 && i % 10_000 === 0) progress(`${backendName}: ${i} deliveries stored (${((performance.now() - fillStart) / 1000).toFixed(0)} s)`);
+    let fillSeconds = NaN;
+    if (filled === undefined) {
+      const filling = await backend.fillStore();
+      fillSeconds = await fillStore(filling, count, backend.batch, random, (line) => progress(`${backendName}: ${line}`));
+      await filling.close();
     }
-    const fillSeconds = (performance.now() - fillStart) / 1000;
-    await filling.close();
 
     const openStart = performance.now();
     const store = await backend.openStore();
@@ -373,7 +473,8 @@ export async function runStoreBench(
       }
       saveTimes.sort((a, b) => a - b);
       durableSave = { name: 'saveDelivery (durable commit, small content)', p50Ms: round(percentile(saveTimes, 50)), p95Ms: round(percentile(saveTimes, 95)) };
-      queries = await measureQueries(store, count, runs, random);
+      const postmaster = await backend.postmaster?.();
+      queries = await measureQueries(store, count, runs, random, postmaster === undefined ? undefined : () => serverCpuMs(postmaster));
     } finally {
       await store.close();
     }
@@ -398,15 +499,16 @@ const LABEL: Readonly<Record<StoreBackend, string>> = { sqlite: 'SQLite', postgr
 
 /** The figures of one or both backends, each query's row with every backend's p50 / p95 (hits) side by side. */
 export function formatStoreFigures(results: readonly StoreBenchResult[]): string[] {
+  const cpu = (q: LatencyFigure): string => (q.cpuMs === undefined ? '' : ` CPU ${q.cpuMs.client}${q.cpuMs.server === undefined ? '' : ` + ${q.cpuMs.server}`}`);
   const cell = (q: LatencyFigure | undefined): string =>
-    q === undefined ? '—'.padStart(28) : `${String(q.p50Ms).padStart(7)} / ${String(q.p95Ms).padStart(7)} ms${q.hits === undefined ? '' : ` (${q.hits})`}`.padEnd(28);
+    q === undefined ? '—'.padStart(44) : `${String(q.p50Ms).padStart(7)} / ${String(q.p95Ms).padStart(7)} ms${q.hits === undefined ? '' : ` (${q.hits})`}${cpu(q)}`.padEnd(44);
   const names = [...new Set(results.flatMap((r) => r.queries.map((q) => q.name)))];
   return [
     ...results.map(
       (r) =>
-        `${LABEL[r.backend]}: ${r.count.toLocaleString('en')} messages, ${r.databaseMiB} MiB; fill ${r.fillSeconds} s = ${r.fillPerSecond}/s (${r.backend === 'sqlite' ? 'no fsync' : '4 connections, synchronous_commit off'}); opened in ${r.openSeconds} s; durable save p50 ${r.durableSave.p50Ms} ms, p95 ${r.durableSave.p95Ms} ms`,
+        `${LABEL[r.backend]}: ${r.count.toLocaleString('en')} messages, ${r.databaseMiB} MiB; ${Number.isNaN(r.fillSeconds) ? 'filled before' : `fill ${r.fillSeconds} s = ${r.fillPerSecond}/s (${r.backend === 'sqlite' ? 'no fsync' : '4 connections, synchronous_commit off'})`}; opened in ${r.openSeconds} s; durable save p50 ${r.durableSave.p50Ms} ms, p95 ${r.durableSave.p95Ms} ms`,
     ),
-    `  ${'query (p50 / p95, hits)'.padEnd(58)} ${results.map((r) => `${LABEL[r.backend]} (${r.count.toLocaleString('en')})`.padEnd(28)).join(' ')}`,
+    `  ${'query (p50 / p95, hits; CPU ms per call: this process + server)'.padEnd(58)} ${results.map((r) => `${LABEL[r.backend]} (${r.count.toLocaleString('en')})`.padEnd(44)).join(' ')}`,
     ...names.map((name) => `  ${name.padEnd(58)} ${results.map((r) => cell(r.queries.find((q) => q.name === name))).join(' ')}`),
     ...(results.some((r) => r.backend === 'postgresql')
       ? ['  (PostgreSQL searches only what stays readable — names, benefit, ids — not the encrypted content: the content word has no hits there)']
@@ -422,6 +524,8 @@ if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLTo
   const json = process.argv.includes('--json');
   const which = arg('--backend') ?? 'both';
   if (which !== 'sqlite' && which !== 'postgresql' && which !== 'both') throw new Error(`--backend sqlite|postgresql|both, not ${which}`);
+  // a kept, filled PostgreSQL store (bench/store-pg-fill.ts): measured without the fill
+  const pgUrl = arg('--pg-url');
   const results: StoreBenchResult[] = [];
   const backends: readonly StoreBackend[] = which === 'both' ? ['sqlite', 'postgresql'] : [which];
   for (const backend of backends) {
@@ -431,6 +535,7 @@ if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLTo
         count: arg('--count') === undefined ? undefined : Number(arg('--count')),
         runs: arg('--runs') === undefined ? undefined : Number(arg('--runs')),
         ...(backend === 'sqlite' && arg('--keep') !== undefined ? { dir: arg('--keep') } : {}),
+        ...(backend === 'postgresql' && pgUrl !== undefined ? { filledPg: { url: pgUrl, dataKey: readFileSync(arg('--data-key-file') ?? '') } } : {}),
         progress: json ? undefined : (line) => process.stderr.write(`${line}\n`),
       }),
     );

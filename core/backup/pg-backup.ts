@@ -19,7 +19,7 @@ import pg from 'pg';
 import { PostfachError } from '../errors.js';
 import { syncFolder } from '../io/durable-file.js';
 import { readKeyFile, writeKeyFile, type KeyFile } from '../store/key-file.js';
-import { migratePg, PG_LATEST_VERSION } from '../store-pg/migrations.js';
+import { migratePg, pgRowsFitSince, PG_LATEST_VERSION } from '../store-pg/migrations.js';
 import { BackupWriter, backupError, type ManifestEntry, type ScryptCost } from './format.js';
 import { KEY_FILE_ENTRY, readBackupFile, type BackupManifest, type BackupSummary, type VerifiedBackup } from './backup.js';
 
@@ -267,7 +267,9 @@ export async function restorePgBackup(options: PgRestoreOptions): Promise<Verifi
     if (pgInfo === undefined) {
       throw backupError('backup-corrupt', 'not a backup of a shared store on PostgreSQL (restore it with postfach backup restore --store)');
     }
-    if (pgInfo.schemaVersion !== PG_LATEST_VERSION) {
+    // a backup of an older version whose rows fit this program's tables (only indexes changed since) is restored too:
+    // a program update must not make yesterday's backup useless
+    if (pgInfo.schemaVersion === undefined || !pgRowsFitSince(pgInfo.schemaVersion)) {
       throw backupError(
         pgInfo.schemaVersion !== undefined && pgInfo.schemaVersion > PG_LATEST_VERSION ? 'backup-too-new' : 'backup-corrupt',
         `backup schema version ${String(pgInfo.schemaVersion)}, this program ${PG_LATEST_VERSION}`,

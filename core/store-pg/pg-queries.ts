@@ -193,49 +193,66 @@ export async function pgListDeliveries(db: Queryable, query: ListQuery = {}, who
     const { rows } = await db.query<{ n: number }>("SELECT numnode(to_tsquery('german', $1)) AS n", [ts]);
     if (Number(rows[0]?.n ?? 0) === 0) ts = undefined;
   }
-  const page = new Params();
-  const pageWhere = where(query, page, ts, who);
-  const rows = await db.query<PgListRow>(
-    `SELECT ${PG_LIST_COLUMNS} FROM deliveries d WHERE ${pageWhere} ORDER BY ${orderBy} LIMIT ${page.add(limit)} OFFSET ${page.add(offset)}`,
-    page.values,
+  // One statement, one round trip and one snapshot (total and page agree even while others write): the total and
+  // the day counts in one pass over the matching rows (off a partial index, without reading rows, where one fits —
+  // migration 6), beside the page — whose ids are first counted off in that index (the "deferred join": a page at
+  // offset 50,000 skips 50,000 index entries, not 50,000 rows) and only then are its 50 rows read. The rows come
+  // back in the list's order; when the page is past the end, one row carries the totals alone.
+  const p = new Params();
+  const matching = where(query, p, ts, who);
+  const sums = countFrom.map((moment, i) => `, count(*) FILTER (WHERE d.eingang >= ${p.add(moment)}) AS page_c${i}`).join('');
+  const personal = who?.perPerson === true ? `, EXISTS (SELECT 1 FROM delivery_reads r WHERE r.delivery_id = d.id AND r.person = ${p.add(who.person)}) AS person_read` : '';
+  const { rows } = await db.query<PgListRow & { page_total: number; person_read?: boolean } & Record<string, unknown>>(
+    `WITH totals AS MATERIALIZED (SELECT count(*) AS page_total${sums} FROM deliveries d WHERE ${matching}),
+       page AS MATERIALIZED (SELECT d.id FROM deliveries d WHERE ${matching} ORDER BY ${orderBy} LIMIT ${p.add(limit)} OFFSET ${p.add(offset)})
+     SELECT totals.*, ${PG_LIST_COLUMNS}${personal}
+     FROM totals LEFT JOIN (page JOIN deliveries d ON d.id = page.id) ON true
+     ORDER BY ${orderBy}`,
+    p.values,
   );
-
-  // the total and the day counts in one pass over the matching rows
-  const count = new Params();
-  const countWhere = where(query, count, ts, who);
-  const sums = countFrom.map((moment, i) => `, count(*) FILTER (WHERE d.eingang >= ${count.add(moment)}) AS c${i}`).join('');
-  const totals = await db.query<Record<string, number>>(`SELECT count(*) AS n${sums} FROM deliveries d WHERE ${countWhere}`, count.values);
-  const t = totals.rows[0] ?? {};
+  const t = rows[0];
+  const items = rows
+    .filter((r) => r.id !== null)
+    .map((r) => {
+      const item = pgListItem(r, who);
+      return r.person_read === undefined ? item : { ...item, unread: !r.person_read };
+    });
   return {
-    items: await pgWithPersonalReads(
-      db,
-      rows.rows.map((r) => pgListItem(r, who)),
-      who,
-    ),
-    total: Number(t['n'] ?? 0),
+    items,
+    total: Number(t?.page_total ?? 0),
     offset,
-    ...(countFrom.length > 0 ? { atOrAfter: countFrom.map((_, i) => Number(t[`c${i}`] ?? 0)) } : {}),
+    ...(countFrom.length > 0 ? { atOrAfter: countFrom.map((_, i) => Number(t?.[`page_c${i}`] ?? 0)) } : {}),
   };
 }
 
+/**
+ * The folder pane's counts in one statement (one snapshot), each read off the partial index of exactly its rows
+ * (migration 6; index-only, no table rows): the inbox is counted once, and what has an index of the complement is
+ * the inbox less that ("übertragen" = inbox − "nicht übertragen", "nicht zugewiesen" = inbox − claimed), so the
+ * large counts do not each walk the inbox again. A person's unread (the service) is the inbox less what this
+ * person has read of it — one join of their read marks (one mark per person and message: the primary key).
+ */
 export async function pgCountDeliveries(db: Queryable, who?: Who): Promise<DeliveryCounts> {
   const perPerson = who?.perPerson === true;
+  const count = (condition: string) => `(SELECT count(*) FROM deliveries d WHERE d.trashed_at IS NULL AND ${condition})`;
   const unread = perPerson
-    ? 'trashed_at IS NULL AND NOT EXISTS (SELECT 1 FROM delivery_reads r WHERE r.delivery_id = deliveries.id AND r.person = $1)'
-    : 'trashed_at IS NULL AND read_at IS NULL';
+    ? 'i.n - (SELECT count(*) FROM delivery_reads r JOIN deliveries d ON d.id = r.delivery_id WHERE r.person = $1 AND d.trashed_at IS NULL)'
+    : count('d.read_at IS NULL');
   const { rows } = await db.query<Record<keyof DeliveryCounts, number>>(
-    `SELECT
-      count(*) FILTER (WHERE trashed_at IS NULL) AS inbox,
-      count(*) FILTER (WHERE ${unread}) AS unread,
-      count(*) FILTER (WHERE trashed_at IS NULL AND claimed_by = $1) AS mine,
-      count(*) FILTER (WHERE trashed_at IS NULL AND claimed_by IS NULL) AS unassigned,
-      count(*) FILTER (WHERE trashed_at IS NULL AND transferred_at IS NULL) AS "notTransferred",
-      count(*) FILTER (WHERE trashed_at IS NULL AND transferred_at IS NOT NULL) AS transferred,
-      count(*) FILTER (WHERE trashed_at IS NULL AND unreadable_reason IS NOT NULL) AS unreadable,
-      count(*) FILTER (WHERE trashed_at IS NULL AND is_test) AS test,
-      count(*) FILTER (WHERE trashed_at IS NOT NULL) AS trash,
-      count(*) FILTER (WHERE trashed_at IS NULL AND follow_up_on IS NOT NULL) AS "followUp"
-    FROM deliveries`,
+    `WITH i AS MATERIALIZED (SELECT count(*) AS n FROM deliveries d WHERE d.trashed_at IS NULL),
+          o AS MATERIALIZED (SELECT ${count('d.transferred_at IS NULL')} AS n)
+    SELECT
+      i.n AS inbox,
+      ${unread} AS unread,
+      ${count('d.claimed_by = $1')} AS mine,
+      i.n - ${count('d.claimed_by IS NOT NULL')} AS unassigned,
+      o.n AS "notTransferred",
+      i.n - o.n AS transferred,
+      ${count('d.unreadable_reason IS NOT NULL')} AS unreadable,
+      ${count('d.is_test')} AS test,
+      (SELECT count(*) FROM deliveries d WHERE d.trashed_at IS NOT NULL) AS trash,
+      ${count('d.follow_up_on IS NOT NULL')} AS "followUp"
+    FROM i, o`,
     [who?.person ?? ''],
   );
   const r = rows[0];

@@ -153,6 +153,36 @@ describe.each(BACKENDS)('store contract: %s', (_name, backend) => {
     expect(await ids(store, { descending: false })).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
   });
 
+  it('gives every page of every sort as the same slice of the whole list, and the total past the end', async () => {
+    const store = await filled();
+    await store.markTransferred(2);
+    await store.markRead(5);
+    await store.setCaseWork(4, { followUpOn: '2026-12-01' });
+    await store.moveToTrash(6);
+    const sorts = ['eingang', 'applicant', 'benefit', 'state', 'followUp'] as const;
+    for (const sort of sorts) {
+      for (const descending of [false, true]) {
+        for (const filter of [{}, { unread: true }, { withAttachments: false, notTransferred: true }, { trash: true }]) {
+          const q = { sort, descending, ...filter };
+          const whole = await store.list({ ...q, limit: 1000, countFrom: ['2026-11-01T12:00:00Z'] });
+          for (const offset of [0, 2, 5]) {
+            const page = await store.list({ ...q, limit: 3, offset, countFrom: ['2026-11-01T12:00:00Z'] });
+            expect(
+              page.items.map((i) => i.id),
+              JSON.stringify({ ...q, offset }),
+            ).toEqual(whole.items.slice(offset, offset + 3).map((i) => i.id));
+            expect(page.total).toBe(whole.total);
+            expect(page.atOrAfter).toEqual(whole.atOrAfter);
+          }
+          const past = await store.list({ ...q, offset: 50 });
+          expect(past).toMatchObject({ items: [], total: whole.total, offset: 50 });
+        }
+      }
+    }
+    expect((await store.list({ offset: 50 })).total).toBe(11);
+    expect((await store.list({ trash: true })).items.map((i) => i.id)).toEqual([6]);
+  });
+
   it('filters by the quick filters and the Eingang range', async () => {
     const store = await filled();
     expect(await ids(store, { withAttachments: true, descending: false })).toEqual([1, 4, 7, 10]);
@@ -403,6 +433,22 @@ describe.each(BACKENDS)('store contract: %s', (_name, backend) => {
     await store.markUnread(1);
     expect((await store.getDelivery(1)).unread).toBe(true);
     expect((await store.counts()).unread).toBe(2);
+  });
+
+  it("shared inbox: a person's unread count and list leave out the trash, also what they read there", async () => {
+    const store = await filled(4);
+    await as(anna, () => store.markRead(1));
+    await as(anna, () => store.markRead(2));
+    await store.moveToTrash(2);
+    await store.moveToTrash(3);
+    expect(await as(anna, () => store.counts())).toMatchObject({ inbox: 2, unread: 1, trash: 2 });
+    expect(await as(berta, () => store.counts())).toMatchObject({ inbox: 2, unread: 2, trash: 2 });
+    expect(await as(anna, () => ids(store, { unread: true }))).toEqual([4]);
+    expect((await as(anna, () => store.list({ trash: true }))).items.map((i) => [i.id, i.unread])).toEqual([
+      [3, true],
+      [2, false],
+    ]);
+    expect((await as(anna, () => store.list({ unread: false }))).items.map((i) => [i.id, i.unread])).toEqual([[1, false]]);
   });
 
   it('shared inbox: "übertragen" names who and when, and is refused while a colleague holds the message', async () => {
