@@ -6,14 +6,20 @@
  * marks (renderer/src/mailbox/use-list-marks.ts: from the input event's time stamp to the end of the frame that
  * painted the rows).
  *
- *   npx tsx bench/ui-list.ts [--count N] [--json]          (needs dist/renderer: npm run build:renderer)
+ *   npx tsx bench/ui-list.ts [--count N] [--profile DIR] [--renderer DIR] [--json]   (needs dist/renderer)
+ *
+ * `--profile DIR` writes a CPU profile of the page's main thread over the query steps (queries.cpuprofile) and over
+ * the scrolling (scroll.cpuprofile), each with a Chromium trace beside it (trace-*.json: style, layout, paint; open
+ * it in Chromium's performance panel); `node dist/bench/profile-top.js FILE` names the top self-time functions (build
+ * the renderer unminified for readable names: `npx vite build -c renderer/vite.config.ts --minify false --outDir X`
+ * and pass `--renderer X`).
  *
  * The store is filled once through the store's writer without fsync, 5,000 per commit (100,000 in about half a minute
  * on two cores), and kept in the temporary folder for later runs (keyed by the store's migrations and this file). All names are
  * invented. tests/ui/performance.test.ts runs the same measurement and asserts generous bounds.
  */
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -181,6 +187,8 @@ export interface UiListOptions {
   readonly progress?: (line: string) => void;
   /** Use a store cache filled by an earlier schema or fill code when there is no current one (npm run bench). */
   readonly reuseOlder?: boolean;
+  /** Write CPU profiles of the page's main thread (queries, scrolling) into this folder. */
+  readonly profileDir?: string;
 }
 
 export async function runUiListBench(options: UiListOptions = {}): Promise<UiListFigures> {
@@ -209,6 +217,21 @@ export async function runUiListBench(options: UiListOptions = {}): Promise<UiLis
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Performance.enable');
     const pageTask = async (): Promise<number> => ((await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration')?.value ?? NaN) * 1000;
+    const profiling = options.profileDir;
+    const startProfile = async (): Promise<void> => {
+      if (profiling === undefined) return;
+      mkdirSync(profiling, { recursive: true });
+      await browser.startTracing(page, { path: path.join(profiling, `trace-${Date.now()}.json`), categories: ['devtools.timeline', 'blink.user_timing'] });
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+      await cdp.send('Profiler.start');
+    };
+    const stopProfile = async (file: string): Promise<void> => {
+      if (profiling === undefined) return;
+      const { profile } = await cdp.send('Profiler.stop');
+      await browser.stopTracing();
+      writeFileSync(path.join(profiling, file), JSON.stringify(profile));
+    };
     const queries: Array<UiListFigures['queries'][number]> = [];
     const step = async (name: string, act: () => Promise<void>): Promise<void> => {
       const before = (await measures(page, 'postfach:list-query')).length;
@@ -220,6 +243,7 @@ export async function runUiListBench(options: UiListOptions = {}): Promise<UiLis
       const pageMs = Math.round((await pageTask()) - taskBefore);
       queries.push({ name, ms: Math.round(ms), total: await listTotal(page), cpu: { serviceMs: Math.round((cpu.user + cpu.system) / 1000), pageMs } });
     };
+    await startProfile();
     await step('filter: nur ungelesene', () => page.getByText('nur ungelesene').click());
     await step('filter: + nicht übertragen', () => page.getByText('nicht übertragen', { exact: true }).click());
     await step('filter: reset', () => page.getByRole('button', { name: 'Filter zurücksetzen' }).click());
@@ -242,6 +266,7 @@ export async function runUiListBench(options: UiListOptions = {}): Promise<UiLis
       await page.getByTestId('sort-select').click();
       await page.getByRole('option', { name: 'Antragsteller/in' }).click();
     });
+    await stopProfile('queries.cpuprofile');
 
     const started = await page.evaluate(() => performance.now());
     await page.getByTestId('message-list').evaluate((list) => {
@@ -259,6 +284,7 @@ export async function runUiListBench(options: UiListOptions = {}): Promise<UiLis
     const jumpToMiddleMs = Math.round((await page.evaluate(() => performance.now())) - started);
     // scrolling: 120 animation frames, the list moved by 300 px in each (rows keep loading); the time between
     // frames shows how long the renderer's main thread was busy
+    await startProfile();
     const frameTimes = await page.getByTestId('message-list').evaluate(async (list) => {
       const deltas: number[] = [];
       let last = await new Promise<number>((r) => requestAnimationFrame(r));
@@ -270,6 +296,7 @@ export async function runUiListBench(options: UiListOptions = {}): Promise<UiLis
       }
       return deltas;
     });
+    await stopProfile('scroll.cpuprofile');
     const sortedFrames = [...frameTimes].sort((a, b) => a - b);
     const scrollFrames = {
       frames: frameTimes.length,
@@ -314,6 +341,8 @@ const isMain = process.argv[1] !== undefined && path.resolve(process.argv[1]) ==
 if (isMain) {
   const args = process.argv.slice(2);
   const count = args.includes('--count') ? Number(args[args.indexOf('--count') + 1]) : 100_000;
-  const figures = await runUiListBench({ count, progress: (line) => process.stderr.write(`${line}\n`) });
+  const profileDir = args.includes('--profile') ? path.resolve(args[args.indexOf('--profile') + 1] ?? 'profiles') : undefined;
+  const rendererDir = args.includes('--renderer') ? path.resolve(args[args.indexOf('--renderer') + 1] ?? '') : undefined;
+  const figures = await runUiListBench({ count, profileDir, ...(rendererDir === undefined ? {} : { rendererDir }), progress: (line) => process.stderr.write(`${line}\n`) });
   process.stdout.write(args.includes('--json') ? `${JSON.stringify(figures, null, 2)}\n` : `${formatUiListFigures(figures)}\n`);
 }

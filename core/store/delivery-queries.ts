@@ -3,6 +3,7 @@
  * SQL fragments; values (times, the FTS5 query built by ftsQuery) are always bound parameters.
  */
 import { stmt } from './statements.js';
+import { coveredFrom, searchCovered } from './search-cover.js';
 import type { Db } from './database.js';
 import { storeError } from './errors.js';
 import type { AttachmentInfo, DeliveryCounts, DeliveryListItem, DeliveryPage, DeliveryRecord, DeliveryRef, DeliveryState, JsonValue, ListQuery, SortKey } from './records.js';
@@ -195,14 +196,20 @@ export function listDeliveries(db: Db, query: ListQuery = {}, who?: Who): Delive
   const dir = descending ? 'DESC' : 'ASC';
   const limit = Math.min(Math.max(Math.trunc(query.limit ?? 50), 1), MAX_PAGE);
   const offset = Math.max(Math.trunc(query.offset ?? 0), 0);
-  const w = where(db, query, who);
+  const found = where(db, query, who);
   const orderBy = sort === 'eingang' ? `d.eingang ${dir}, d.id ${dir}` : `${ORDER[sort]} ${dir}, d.eingang ${dir}, d.id ${dir}`;
-  const rows = stmt(db, `${w.with}SELECT ${LIST_COLUMNS} FROM ${w.from} WHERE ${w.sql} ORDER BY ${orderBy} LIMIT ? OFFSET ?`).all(
-    ...w.withParams,
-    ...w.params,
-    limit,
-    offset,
-  ) as ListRow[];
+  // a search sorts and counts its matches from the narrow index where it can (search-cover.ts, migration 19); the
+  // page's rows alone are then read from the table
+  const covered = found.searching && searchCovered(query);
+  const w = covered ? { ...found, from: coveredFrom(found.from) } : found;
+  const rows = (
+    covered
+      ? stmt(
+          db,
+          `${w.with}SELECT ${LIST_COLUMNS} FROM deliveries d WHERE d.id IN (SELECT d.id FROM ${w.from} WHERE ${w.sql} ORDER BY ${orderBy} LIMIT ? OFFSET ?) ORDER BY ${orderBy}`,
+        )
+      : stmt(db, `${w.with}SELECT ${LIST_COLUMNS} FROM ${w.from} WHERE ${w.sql} ORDER BY ${orderBy} LIMIT ? OFFSET ?`)
+  ).all(...w.withParams, ...w.params, limit, offset) as ListRow[];
   const countFrom = (query.countFrom ?? []).map((moment, i) => toMillis(moment, `countFrom[${i}]`));
   if (countFrom.length > 12) throw storeError('store-invalid-input', 'list: at most 12 moments to count from');
   let total: number;

@@ -22,6 +22,7 @@ import { migration015 } from './015-handover.js';
 import { migration016 } from './016-english-tokens.js';
 import { migration017 } from './017-shared-inbox.js';
 import { migration018 } from './018-combined-filter-indexes.js';
+import { migration019 } from './019-search-list-index.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -45,6 +46,7 @@ export const migrations: readonly Migration[] = [
   migration016,
   migration017,
   migration018,
+  migration019,
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations.length;

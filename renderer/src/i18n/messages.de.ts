@@ -4,9 +4,10 @@
  */
 import { plural as pluralBy } from '../../../core/words/plural.js';
 import { wordsOf } from '../../../core/domain/words/index.js';
+import { formatCount } from '../format/count.js';
 
 const plural = (n: number, one: string, many: string): string => pluralBy('de', n, one, many);
-const num = (n: number): string => n.toLocaleString('de-DE');
+const num = (n: number): string => formatCount(n, 'de-DE');
 
 export const de = {
   app: {

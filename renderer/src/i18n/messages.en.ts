@@ -1,9 +1,10 @@
 import type { Messages } from './messages.de.js';
 import { plural as pluralBy } from '../../../core/words/plural.js';
 import { wordsOf } from '../../../core/domain/words/index.js';
+import { formatCount } from '../format/count.js';
 
 const plural = (n: number, one: string, many: string): string => pluralBy('en', n, one, many);
-const num = (n: number): string => n.toLocaleString('en-GB');
+const num = (n: number): string => formatCount(n, 'en-GB');
 
 export const en: Messages = {
   app: {

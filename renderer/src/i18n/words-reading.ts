@@ -3,9 +3,10 @@
  * values, copying blocks and addresses, the summary's "Alle Angaben", code lists (Settings, "Über das Programm"),
  * the audit log's filters. Kept apart from messages.*.ts so the catalog of issue 11 can take them over whole.
  */
+import { formatCount } from '../format/count.js';
 import { useLanguage } from './i18n.js';
 
-const num = (n: number, locale: string) => n.toLocaleString(locale);
+const num = (n: number, locale: string) => formatCount(n, locale);
 
 const de = {
   /** One way to write an empty value, everywhere (the same as the engine's "keine Angabe"). */

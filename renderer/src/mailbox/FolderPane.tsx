@@ -6,6 +6,7 @@
 import { Button, Checkbox, Label, ListBox, ListBoxItem, Popover, Select, SelectValue, type Key } from 'react-aria-components';
 import type { MethodOutput } from '../../../core/api/contract.js';
 import { IconChevronDown } from '../components/Icons.js';
+import { formatCount } from '../format/count.js';
 import { officeDay, startOfOfficeDay } from '../format/format.js';
 import { useLanguage, useT } from '../i18n/i18n.js';
 import { DateRangeFields } from './DateRangeFields.js';
@@ -65,7 +66,7 @@ export function FolderPane(props: {
           return (
             <ListBoxItem key={f} id={f} className="folders__item" textValue={t.mailbox.folders[f]}>
               <span className="folders__name">{t.mailbox.folders[f]}</span>
-              {count === undefined || (count === 0 && f !== 'inbox') ? null : <span className="folders__count">{count.toLocaleString(language === 'de' ? 'de-DE' : 'en-GB')}</span>}
+              {count === undefined || (count === 0 && f !== 'inbox') ? null : <span className="folders__count">{formatCount(count, language === 'de' ? 'de-DE' : 'en-GB')}</span>}
             </ListBoxItem>
           );
         })}

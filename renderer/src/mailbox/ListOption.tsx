@@ -4,6 +4,7 @@
  * while its page loads — after the ARIA listbox pattern (roving tabindex, aria-setsize/aria-posinset for the full
  * count, aria-selected on the message shown).
  */
+import { memo } from 'react';
 import type { MessageListItem } from '../../../core/api/contract/mailbox.js';
 import { useLanguage } from '../i18n/i18n.js';
 import { groupName, type GroupKey } from './day-groups.js';
@@ -36,12 +37,17 @@ export interface ListOptionProps {
   readonly active: boolean;
   /** The group this row opens, said first in its name. */
   readonly opens: GroupKey | undefined;
-  readonly onFocus: () => void;
-  readonly onClick: () => void;
-  readonly onDoubleClick: () => void;
+  /** The list's handlers, the same for every row (so a row that did not change is not rendered again). */
+  readonly onFocusRow: (index: number) => void;
+  readonly onClickRow: (index: number, item: MessageListItem | undefined) => void;
+  readonly onDoubleClickRow: (item: MessageListItem | undefined) => void;
 }
 
-export function ListOption({ index, placement, item, total, selected, active, opens, onFocus, onClick, onDoubleClick }: ListOptionProps) {
+/**
+ * Memoised: the list renders again at every scroll step and with every page that arrives; the rows already on
+ * screen keep their props (the virtualizer keeps its placement objects while the layout stands) and are skipped.
+ */
+export const ListOption = memo(function ListOption({ index, placement, item, total, selected, active, opens, onFocusRow, onClickRow, onDoubleClickRow }: ListOptionProps) {
   const { t, language, settings } = useLanguage();
   const classes = ['row', item?.unread ? 'row--unread' : '', selected ? 'row--selected' : '', item?.isTest ? 'row--test' : '', item?.unreadableKind ? 'row--unreadable' : '']
     .filter(Boolean)
@@ -60,9 +66,9 @@ export function ListOption({ index, placement, item, total, selected, active, op
       tabIndex={active ? 0 : -1}
       className={classes}
       style={{ height: placement.size, transform: `translateY(${placement.start}px)` }}
-      onFocus={onFocus}
-      onClick={onClick}
-      onDoubleClick={onDoubleClick}
+      onFocus={() => onFocusRow(index)}
+      onClick={() => onClickRow(index, item)}
+      onDoubleClick={() => onDoubleClickRow(item)}
     >
       {item === undefined ? (
         <span className="row__placeholder">{t.mailbox.list.loadingRow}</span>
@@ -71,4 +77,4 @@ export function ListOption({ index, placement, item, total, selected, active, op
       )}
     </div>
   );
-}
+});

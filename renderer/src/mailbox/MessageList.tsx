@@ -11,7 +11,7 @@
  * (use-keep-place.ts), the keys (use-list-keys.ts: ↑/↓, Bild↑/Bild↓, Pos1/Ende, Enter, N), the rows and headers
  * (ListOption.tsx).
  */
-import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { MessageListItem } from '../../../core/api/contract/mailbox.js';
 import { flatLayout, type ListLayout } from './day-groups.js';
 import { ListGroupHeader, ListOption } from './ListOption.js';
@@ -79,6 +79,22 @@ export function MessageList({
     onRowsShown?.(pages.shownKey);
   }, [rowsReady, pages.loading, pages.shownKey, onRowsShown]);
 
+  // one set of handlers for all rows: each row passes its index and item (ListOption is memoised)
+  const onFocusRow = useCallback((index: number) => setActiveIndex(index), []);
+  const onClickRow = useCallback(
+    (index: number, item: MessageListItem | undefined) => {
+      setActiveIndex(index);
+      if (item !== undefined) onSelect(item);
+    },
+    [onSelect],
+  );
+  const onDoubleClickRow = useCallback(
+    (item: MessageListItem | undefined) => {
+      if (item !== undefined) onActivate(item);
+    },
+    [onActivate],
+  );
+
   const onKeyDown = useListKeys({ pages, layout, virtualizer, scrollRef, rowHeight, activeIndex, setActiveIndex, focusWantedRef, followFocus, onSelect, onActivate });
 
   if (pages.total === 0) {
@@ -115,14 +131,9 @@ export function MessageList({
               selected={item !== undefined && item.id === selectedId}
               active={index === activeIndex}
               opens={layout.groupOpenedBy(index)}
-              onFocus={() => setActiveIndex(index)}
-              onClick={() => {
-                setActiveIndex(index);
-                if (item !== undefined) onSelect(item);
-              }}
-              onDoubleClick={() => {
-                if (item !== undefined) onActivate(item);
-              }}
+              onFocusRow={onFocusRow}
+              onClickRow={onClickRow}
+              onDoubleClickRow={onDoubleClickRow}
             />
           );
         })}

@@ -3,7 +3,7 @@
  * interval, progress from `fetch.progress` (count, bytes), cancel between deliveries, and the outcome in the status
  * bar and in the workspace ("Zuletzt abgerufen"). A background fetch that finds another fetch running stays quiet.
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { FetchProgress, FetchResult } from '../../../core/api/contract/mailbox.js';
 import { PostfachError, toPostfachError } from '../../../core/errors.js';
 import { useApi } from '../api/api-context.js';
@@ -107,5 +107,6 @@ export function useFetcher(onFetched: (result: FetchResult) => void): Fetcher {
     return () => clearInterval(timer);
   }, [minutes, possible, start]);
 
-  return { ...state, start, cancel, possible };
+  // one object while nothing changed: the toolbar is not rendered again when only the list's rows change
+  return useMemo(() => ({ ...state, start, cancel, possible }), [state, start, cancel, possible]);
 }

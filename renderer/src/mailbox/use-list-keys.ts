@@ -68,7 +68,9 @@ export function useListKeys({
     }, FOLLOW_DELAY_MS);
   };
 
-  const pageRows = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? rowHeight * 10) / rowHeight) - 1);
+  // read at the key press, not in every render: the list's height read during a render forces a layout of the
+  // whole page in the middle of React's work (a new query's rows rendered one each time)
+  const pageRows = (): number => Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? rowHeight * 10) / rowHeight) - 1);
 
   return (event: KeyboardEvent<HTMLDivElement>): void => {
     if (event.altKey || event.ctrlKey || event.metaKey) return;
@@ -80,10 +82,10 @@ export function useListKeys({
         moveTo(activeIndex - 1, true);
         break;
       case 'PageDown':
-        moveTo(activeIndex + pageRows, true);
+        moveTo(activeIndex + pageRows(), true);
         break;
       case 'PageUp':
-        moveTo(activeIndex - pageRows, true);
+        moveTo(activeIndex - pageRows(), true);
         break;
       case 'Home':
         moveTo(0, true);

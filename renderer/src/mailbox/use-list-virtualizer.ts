@@ -5,7 +5,7 @@
  * what the list loads.
  */
 import { defaultRangeExtractor, useVirtualizer, type Range, type Virtualizer } from '@tanstack/react-virtual';
-import { useCallback, useEffect, useState, type RefObject } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type RefObject } from 'react';
 import type { ListLayout } from './day-groups.js';
 
 export type Density = 'comfortable' | 'compact';
@@ -59,10 +59,14 @@ export function useListVirtualizer(scrollRef: RefObject<HTMLDivElement | null>, 
     },
     [layout],
   );
+  // the font size read once per row height (which follows it), not per header in the middle of a render, where
+  // reading a computed style forces the page's style to be worked out again
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- rowHeight is measured from the same font size
+  const headerHeight = useMemo(() => Math.round(HEADER_REM * remPx()), [rowHeight]);
   const virtualizer = useVirtualizer({
     count: layout.count,
     getScrollElement: () => scrollRef.current,
-    estimateSize: (position) => ('header' in layout.itemAt(position) ? Math.round(HEADER_REM * remPx()) : rowHeight),
+    estimateSize: (position) => ('header' in layout.itemAt(position) ? headerHeight : rowHeight),
     // a new layout is a new key function: the positions are computed again in the same render, so a header is
     // never drawn for one frame where a row still stands (the effect's measure() below would come a frame late)
     getItemKey,
@@ -70,10 +74,17 @@ export function useListVirtualizer(scrollRef: RefObject<HTMLDivElement | null>, 
     rangeExtractor,
   });
 
-  // a new layout (other groups, other sizes) is laid out again; rows keep their positions within it
+  // another row height lays the list out again. A new layout needs no call here: its key function is new, which
+  // makes the virtualizer compute every position in that same render; measure() would do it over again (100,000
+  // positions) and render the list once more. Not at the first render either: the positions were just computed with
+  // these sizes
+  const measuredWith = useRef(`${rowHeight}/${headerHeight}`);
   useEffect(() => {
+    const sizes = `${rowHeight}/${headerHeight}`;
+    if (measuredWith.current === sizes) return;
+    measuredWith.current = sizes;
     virtualizer.measure();
-  }, [rowHeight, virtualizer, layout]);
+  }, [rowHeight, headerHeight, virtualizer]);
 
   const items = virtualizer.getVirtualItems();
   const inView = items.filter((row) => row.index !== activePosition || items.length === 1);

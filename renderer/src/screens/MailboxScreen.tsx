@@ -8,7 +8,7 @@
  * elsewhere (use-list-changes.ts), the counts, the fetch, the window's arrangement, the performance marks — and
  * the panes are components of their own.
  */
-import { useCallback, useMemo, useRef, useState, type CSSProperties } from 'react';
+import { memo, useCallback, useMemo, useRef, useState, type CSSProperties } from 'react';
 import { Button } from 'react-aria-components';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { SearchHighlight } from '../components/Highlight.js';
@@ -38,9 +38,25 @@ import { useListView } from '../mailbox/use-list-view.js';
 import { useMessagePages } from '../mailbox/use-message-pages.js';
 import { useOfficeToday } from '../mailbox/use-office-today.js';
 import { useSelection } from '../mailbox/use-selection.js';
+import type { Density } from '../mailbox/use-list-virtualizer.js';
 import { AppShell } from '../shell/AppShell.js';
 import { useStatus } from '../shell/status.js';
 import { useWorkspace } from '../state/workspace.js';
+
+/**
+ * The panes around the list, rendered again only when their own props change. Rows arriving for a query (a page of
+ * 100, a new filter's first page) change the list and the count; without these the toolbar, the views pane, the
+ * reading pane and the dialogs were rendered again with every page too (most of the page's CPU time per query at
+ * 100,000 messages). Their callbacks below are stable for the same reason.
+ */
+const Toolbar = memo(MailboxToolbar);
+const Folders = memo(FolderPane);
+const Header = memo(ListHeader);
+const Reading = memo(ReadingPane);
+const PaneSplitter = memo(Splitter);
+const Settings = memo(SettingsDialog);
+const Audit = memo(AuditDialog);
+const About = memo(AboutDialog);
 
 /** The reading pane's least width (rem) beside the list; the splitter stops there. */
 const MESSAGE_MIN_REM = 20;
@@ -93,6 +109,11 @@ export function MailboxScreen({ onSetUp }: { onSetUp: () => void }) {
     },
     [clearTransient],
   );
+  const openAudit = useCallback(() => openDialog('audit'), [openDialog]);
+  const openSettings = useCallback(() => openDialog('settings'), [openDialog]);
+  const openAbout = useCallback(() => openDialog('about'), [openDialog]);
+  const showLog = useCallback((id: number) => openDialog('audit', id), [openDialog]);
+  const closeDialog = useCallback(() => setDialog(null), []);
   useCommands({
     fetch: () => fetcher.start(false),
     search: () => {
@@ -103,11 +124,20 @@ export function MailboxScreen({ onSetUp }: { onSetUp: () => void }) {
     about: () => openDialog('about'),
   });
 
-  const changeFolder = (f: Folder): void => {
-    if (f !== folder) clearTransient();
-    view.setFolder(f);
-    selection.showList();
-  };
+  const { setFolder } = view;
+  const { showList } = selection;
+  const changeFolder = useCallback(
+    (f: Folder): void => {
+      if (f !== folder) clearTransient();
+      setFolder(f);
+      showList();
+    },
+    [folder, clearTransient, setFolder, showList],
+  );
+  const { change: changeLayout } = paneLayout;
+  const changeDensity = useCallback((density: Density) => changeLayout({ density }), [changeLayout]);
+  const changeGroupByDay = useCallback((on: boolean) => changeLayout({ groupByDay: on }), [changeLayout]);
+  const changeListWidth = useCallback((listWidth: number | null) => changeLayout({ listWidth }), [changeLayout]);
 
   const folderName = t.mailbox.folders[folder];
   const searching = search.trim() !== '';
@@ -118,15 +148,15 @@ export function MailboxScreen({ onSetUp }: { onSetUp: () => void }) {
   const selected = selection.selectedId === null ? undefined : pages.itemAt(pages.indexOf(selection.selectedId) ?? -1);
 
   const toolbar = (
-    <MailboxToolbar
+    <Toolbar
       fetcher={fetcher}
       searchText={view.searchText}
       onSearchText={view.setSearchText}
       searchInput={searchInput}
       results={searching && pages.total !== undefined && !pages.loading ? t.mailbox.results(pages.total) : ''}
-      onAudit={() => openDialog('audit')}
-      onSettings={() => openDialog('settings')}
-      onAbout={() => openDialog('about')}
+      onAudit={openAudit}
+      onSettings={openSettings}
+      onAbout={openAbout}
     />
   );
 
@@ -142,19 +172,19 @@ export function MailboxScreen({ onSetUp }: { onSetUp: () => void }) {
         </div>
       ) : null}
       <div className={`panes${narrow ? ' panes--narrow' : ' panes--split'}`} style={panesStyle}>
-        {listPaneVisible ? <FolderPane folder={folder} onFolder={changeFolder} counts={counts} filters={filters} onFilters={view.setFilters} team={people.team} /> : null}
+        {listPaneVisible ? <Folders folder={folder} onFolder={changeFolder} counts={counts} filters={filters} onFilters={view.setFilters} team={people.team} /> : null}
         {listPaneVisible ? (
           <section className="pane pane--list" id="list-pane" aria-label={t.mailbox.regionList}>
-            <ListHeader
+            <Header
               total={pages.total}
               sort={sort}
               onSort={view.setSort}
               descending={descending}
               onDescending={view.setDescending}
               density={paneLayout.density}
-              onDensity={(density) => paneLayout.change({ density })}
+              onDensity={changeDensity}
               groupByDay={groupByDay}
-              onGroupByDay={(on) => paneLayout.change({ groupByDay: on })}
+              onGroupByDay={changeGroupByDay}
             />
             {folder === 'trash' && selected?.state === 'trashed' ? (
               <RestoreBar
@@ -188,10 +218,10 @@ export function MailboxScreen({ onSetUp }: { onSetUp: () => void }) {
           </section>
         ) : null}
         {!narrow && listPaneVisible && paneLayout.loaded ? (
-          <Splitter controls="list-pane" label={t.mailbox.space.splitter} min={240} max={roomForList} onChange={(listWidth) => paneLayout.change({ listWidth })} />
+          <PaneSplitter controls="list-pane" label={t.mailbox.space.splitter} min={240} max={roomForList} onChange={changeListWidth} />
         ) : null}
         {messagePaneVisible ? (
-          <ReadingPane
+          <Reading
             selectedId={selection.selectedId}
             version={viewVersion}
             search={search}
@@ -199,13 +229,13 @@ export function MailboxScreen({ onSetUp }: { onSetUp: () => void }) {
             onBack={selection.showList}
             onItemChanged={onItemChanged}
             onBeforeChange={markOurs}
-            onShowLog={(id) => openDialog('audit', id)}
+            onShowLog={showLog}
           />
         ) : null}
       </div>
-      <SettingsDialog isOpen={dialog === 'settings'} onClose={() => setDialog(null)} onSetUp={onSetUp} />
-      <AuditDialog isOpen={dialog === 'audit'} onClose={() => setDialog(null)} deliveryId={auditFor} />
-      <AboutDialog isOpen={dialog === 'about'} onClose={() => setDialog(null)} />
+      <Settings isOpen={dialog === 'settings'} onClose={closeDialog} onSetUp={onSetUp} />
+      <Audit isOpen={dialog === 'audit'} onClose={closeDialog} deliveryId={auditFor} />
+      <About isOpen={dialog === 'about'} onClose={closeDialog} />
     </AppShell>
   );
 }
