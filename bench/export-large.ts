@@ -23,7 +23,7 @@ const arg = (name: string): string | undefined => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 
-const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 
 async function exportStep(xmlPath: string, outDir: string, report: (line: string) => void): Promise<void> {
   // loaded here, not at the top: the process that starts the export worker holds no export or generator code
