@@ -11,36 +11,9 @@ import { GUESSED_NAMES } from '../../core/store/applicant-names.js';
 import { PostfachStore } from '../../core/store/index.js';
 import type { DeliveryListItem, ListQuery } from '../../core/store/records.js';
 import { PASSWORD, delivery, newStore, rawDatabase } from './helpers.js';
+import { recordListStatements } from './recorded-statements.js';
 
 const COUNT = 40;
-
-/** The statements a list call runs, with the parameters each ran with. */
-function recorded(db: Db, query: ListQuery): Array<{ sql: string; params: unknown[] }> {
-  const seen: Array<{ sql: string; params: unknown[] }> = [];
-  const prepare = db.prepare.bind(db);
-  const spy = (sql: string): ReturnType<Db['prepare']> => {
-    const statement = prepare(sql);
-    return new Proxy(statement, {
-      get(target, name, receiver) {
-        const value: unknown = Reflect.get(target, name, receiver);
-        if ((name === 'all' || name === 'get') && typeof value === 'function') {
-          return (...params: unknown[]) => {
-            seen.push({ sql, params });
-            return (value as (...p: unknown[]) => unknown).apply(target, params);
-          };
-        }
-        return value;
-      },
-    });
-  };
-  (db as unknown as { prepare: typeof spy }).prepare = spy;
-  try {
-    listDeliveries(db, query);
-  } finally {
-    (db as unknown as { prepare: typeof prepare }).prepare = prepare;
-  }
-  return seen;
-}
 
 function plan(db: Db, sql: string, params: unknown[]): string[] {
   return (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as Array<{ detail: string }>).map((r) => r.detail);
@@ -94,7 +67,7 @@ describe('list statements at combined filters', () => {
   ];
 
   it.each(cases)('%s: the page and the count read only their own index, in Eingang order', (_name, filter, index) => {
-    const statements = recorded(db, { ...filter, sort: 'eingang', descending: true, limit: 10, countFrom: [new Date(Date.UTC(2026, 10, 2)).toISOString()] });
+    const statements = recordListStatements(db, { ...filter, sort: 'eingang', descending: true, limit: 10, countFrom: [new Date(Date.UTC(2026, 10, 2)).toISOString()] });
     const lists = statements.filter((s) => /FROM deliveries d/.test(s.sql));
     expect(lists.length).toBeGreaterThanOrEqual(3); // page, count, day count
     for (const s of lists) {

@@ -11,41 +11,20 @@ import { listDeliveries } from '../../core/store/delivery-queries.js';
 import type { ListQuery } from '../../core/store/records.js';
 import { searchCovered, SEARCH_COVER_INDEX } from '../../core/store/search-cover.js';
 import { delivery, newStore, rawDatabase } from './helpers.js';
+import { recordListStatements, type RecordedStatement } from './recorded-statements.js';
 
 const COUNT = 60;
 
 /** The statements a list call runs, with their parameters (on a connection of its own: statements are cached per connection). */
-async function recorded(dbPath: string, query: ListQuery): Promise<Array<{ sql: string; params: unknown[] }>> {
+async function recorded(dbPath: string, query: ListQuery): Promise<RecordedStatement[]> {
   const { db } = await rawDatabase(dbPath);
-  const seen: Array<{ sql: string; params: unknown[] }> = [];
-  const prepare = db.prepare.bind(db);
-  const spy = (sql: string): ReturnType<Db['prepare']> => {
-    const statement = prepare(sql);
-    return new Proxy(statement, {
-      get(target, name, receiver) {
-        const value: unknown = Reflect.get(target, name, receiver);
-        if ((name === 'all' || name === 'get') && typeof value === 'function') {
-          return (...params: unknown[]) => {
-            seen.push({ sql, params });
-            return (value as (...p: unknown[]) => unknown).apply(target, params);
-          };
-        }
-        return value;
-      },
-    });
-  };
-  (db as unknown as { prepare: typeof spy }).prepare = spy;
   try {
-    try {
-      listDeliveries(db, query);
-    } finally {
-      (db as unknown as { prepare: typeof prepare }).prepare = prepare;
-    }
+    const seen = recordListStatements(db, query);
     for (const s of seen) s.sql = `${s.sql}\n-- plan: ${plan(db, s.sql, s.params)}`;
+    return seen;
   } finally {
     db.close();
   }
-  return seen;
 }
 
 function plan(db: Db, sql: string, params: unknown[]): string {
@@ -55,8 +34,8 @@ function plan(db: Db, sql: string, params: unknown[]): string {
 describe('searches through the narrow list index', () => {
   let db: Db;
   let dbPath: string;
-  let coveredStatements: Array<{ sql: string; params: unknown[] }> = [];
-  const tableStatements: Array<Array<{ sql: string; params: unknown[] }>> = [];
+  let coveredStatements: RecordedStatement[] = [];
+  const tableStatements: RecordedStatement[][] = [];
   const days = ['2026-11-02T00:00:00+01:00', '2026-11-02T12:00:00+01:00', '2026-11-03T00:00:00+01:00'];
   const uncovered: ListQuery[] = [
     { search: 'Łukasiewicz', withAttachments: true },
