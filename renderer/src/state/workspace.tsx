@@ -5,6 +5,7 @@
  * where it was chosen) and kept current through the service's events.
  */
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { flushSync } from 'react-dom';
 import type { AppInfo, MethodOutput } from '../../../core/api/contract.js';
 import type { ServiceRestarted } from '../../../core/api/contract/app.js';
 import type { StoreStatus } from '../../../core/api/contract/mailbox.js';
@@ -77,8 +78,12 @@ export function WorkspaceProvider({ children }: { children: ReactNode }) {
     const offs = [
       api.on('store.changed', setStore),
       api.on('workspace.changed', setWorkspace),
-      // the Übungsmodus's preparation, step by step (before the call that started it returns, and in the background after)
-      api.on('workspace.trainingProgress', (trainingPreparation) => setWorkspace((current) => (current === undefined ? current : { ...current, trainingPreparation }))),
+      // the Übungsmodus's preparation, step by step (before the call that started it returns, and in the background after);
+      // committed one by one: events that arrive together (one read of the event stream) would otherwise be batched
+      // into one render and a short step would never be shown or announced by the status region
+      api.on('workspace.trainingProgress', (trainingPreparation) =>
+        flushSync(() => setWorkspace((current) => (current === undefined ? current : { ...current, trainingPreparation }))),
+      ),
     ];
     return () => {
       cancelled = true;
