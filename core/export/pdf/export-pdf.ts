@@ -13,8 +13,7 @@
 import { randomBytes } from 'node:crypto';
 import { rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFRawStream, PDFRef, PDFString } from 'pdf-lib';
-import { readDocumentBytes } from '../../xsozial/read-delivery.js';
+import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFRawStream, PDFRef, PDFString, type PDFObject } from 'pdf-lib';
 import { toByteSource, type XmlSource } from '../../xsozial/source.js';
 import { bytes as formatBytes } from '../../words/format.js';
 import type { DeliveryView, DocumentView, Field, TreeNode } from '../../xsozial/view.js';
@@ -27,6 +26,7 @@ import { pdfFailed, targetNotWritable } from '../errors.js';
 import { inlineDocumentName } from '../file-names.js';
 import { UNSIGNED_BANNER, type ReceiptFacts } from '../receipt.js';
 import { removeUnreachable, takeObjectsAbove } from './clean.js';
+import { DocumentBuffer } from './document-buffer.js';
 import { imageProblem } from './image-check.js';
 import { IMPORTED_PAGE_XOBJECT, importPdfPages, planDocuments, type DocumentPlan } from './import-pages.js';
 import { receiptContentOf, renderReceipt } from './receipt-page.js';
@@ -60,7 +60,9 @@ export interface ExportPdfResult {
 
 export async function exportPdf(view: DeliveryView, receipt: ReceiptFacts, options: ExportPdfOptions, outputPath: string): Promise<ExportPdfResult> {
   const exportedAt = options.exportedAt ?? new Date();
-  const plans = await planDocuments(options.source, view.documents);
+  // every document read whole is read into this one buffer, each in turn (document-buffer.ts)
+  const documentBuffer = new DocumentBuffer(options.source);
+  const plans = await planDocuments(documentBuffer, view.documents);
   const blockers = [...new Set(plans.flatMap((p) => (p.kind === 'pdf' ? p.pdfaBlockers.map((b) => `${b} in „${p.doc.name}“`) : [])))];
   const pdfa = options.pdfa !== false && blockers.length === 0;
 
@@ -183,7 +185,9 @@ export async function exportPdf(view: DeliveryView, receipt: ReceiptFacts, optio
         { essential: true },
       );
       if (plan.kind === 'image') {
-        const bytes = await readDocumentBytes(options.source, d);
+        // pdfkit has read what it needs (size, orientation) when image() returns; the JPEG's bytes themselves are
+        // put in when the file is written
+        const bytes = await documentBuffer.read(d);
         let problem = imageProblem(bytes, plan.format);
         if (!problem) {
           try {
@@ -228,19 +232,24 @@ export async function exportPdf(view: DeliveryView, receipt: ReceiptFacts, optio
   let target: PDFDocument;
   try {
     target = await PDFDocument.load(rendered, { updateMetadata: false });
-    for (const image of deferredImages) {
-      const taken = await jpegWithData(target, image.objectNumber, await readDocumentBytes(options.source, image.doc));
-      await file.writeObjects([taken]).catch((error: unknown) => {
+    // each document's bytes are in the shared buffer until the next one is read: written and flushed before that
+    const written = async (objects: Iterable<readonly [PDFRef, PDFObject]>): Promise<void> => {
+      try {
+        await file.writeObjects(objects);
+        await file.flush();
+      } catch (error) {
         throw new WriteFailure(error);
-      });
+      }
+      detachFromBuffer(target, documentBuffer);
+    };
+    for (const image of deferredImages) {
+      await written([jpegWithData(target, image.objectNumber, await documentBuffer.read(image.doc))]);
     }
     for (const [i, plan] of plans.entries()) {
       if (plan.kind !== 'pdf') continue;
       const mark = target.context.largestObjectNumber;
-      await importPdfPages(target, options.source, plan, placeholders.get(i)!);
-      await file.writeObjects(takeObjectsAbove(target, mark)).catch((error: unknown) => {
-        throw new WriteFailure(error);
-      });
+      await importPdfPages(target, documentBuffer, plan, placeholders.get(i)!);
+      await written(takeObjectsAbove(target, mark));
     }
   } catch (error) {
     await abandon();
@@ -268,7 +277,7 @@ export async function exportPdf(view: DeliveryView, receipt: ReceiptFacts, optio
  * The image XObject pdfkit wrote without data (TaggedWriter.image), now with the JPEG's bytes as its stream, taken
  * out of the document to be written ahead (so the image is in memory only while it is written).
  */
-async function jpegWithData(target: PDFDocument, objectNumber: number, bytes: Buffer): Promise<[PDFRef, PDFRawStream]> {
+function jpegWithData(target: PDFDocument, objectNumber: number, bytes: Buffer): [PDFRef, PDFRawStream] {
   const ref = PDFRef.of(objectNumber);
   const object = target.context.lookup(ref);
   // pdfkit writes an object whose stream is empty as its dictionary alone
@@ -279,6 +288,20 @@ async function jpegWithData(target: PDFDocument, objectNumber: number, bytes: Bu
   target.context.delete(ref);
   // its /Length is set from the bytes when it is written (PdfFileWriter)
   return [ref, PDFRawStream.of(dict, bytes)];
+}
+
+/**
+ * Whatever stream still in the document has its bytes in the shared document buffer gets its own copy, before
+ * that buffer is read into again. Nothing should: the objects made from a document are written ahead and taken
+ * out (takeObjectsAbove); this keeps a later change of that from silently putting the next document's bytes
+ * into the file.
+ */
+function detachFromBuffer(target: PDFDocument, buffer: DocumentBuffer): void {
+  for (const [ref, object] of target.context.enumerateIndirectObjects()) {
+    if (object instanceof PDFRawStream && buffer.sharesMemory(object.contents)) {
+      target.context.assign(ref, PDFRawStream.of(object.dict, Buffer.from(object.contents)));
+    }
+  }
 }
 
 /** A failure of writing the file (not of reading a document) during the page import. */
