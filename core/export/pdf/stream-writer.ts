@@ -170,8 +170,7 @@ class Writer {
   async flush(): Promise<void> {
     if (this.failure) throw this.failure;
     // chunks are written in order: when this empty one is done, every one before it is
-    await new Promise<void>((resolve, reject) => this.out.write(Buffer.alloc(0), (error) => (error ? reject(error) : resolve())));
-    if (this.failure) throw this.failure;
+    await new Promise<void>((resolve, reject) => this.out.write(Buffer.alloc(0), (error) => (error ? reject(error) : this.failure ? reject(this.failure) : resolve())));
   }
 
   async end(): Promise<void> {
