@@ -71,6 +71,8 @@ function scriptsHash(): string {
   const dir = path.dirname(fileURLToPath(import.meta.url));
   for (const file of [
     path.join(dir, '..', 'build.ts'),
+    // the zod bundle's plugin (the core step's zod bundle, the Electron bundles)
+    path.join(dir, '..', 'zod-without-locales.mjs'),
     ...readdirSync(dir)
       .sort()
       .map((f) => path.join(dir, f)),

@@ -1,10 +1,9 @@
 /**
  * zod for the built Node program (dist/): every entry of zod 4 (`zod`, `zod/mini`, `zod/v4/core`) re-exports
  * `locales`, a namespace of 64 locale modules, so each Node thread that imports zod loads all of them (about 45 ms of
- * CPU of a cold start per thread: the CLI and the service each load zod). Bundlers drop them; Node's loader cannot.
- * The program never picks a locale (describeIssues reports zod's issue codes, not its messages), and zod's schemas
- * module registers its English messages itself, so the core step bundles zod once with esbuild into
- * dist/vendor/zod.js with `locales` left empty and points the emitted `from 'zod'` imports there. Sources, types,
+ * CPU of a cold start per thread: the CLI and the service each load zod). Bundlers can drop them; Node's loader
+ * cannot. The core step bundles zod once with esbuild into dist/vendor/zod.js with `locales` left empty
+ * (build/zod-without-locales.mjs says why that is safe) and points the emitted `from 'zod'` imports there. Sources, types,
  * Vitest and tsx keep the package itself; only what `node dist/...` runs uses the bundle.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -29,13 +28,9 @@ export function pointZodImports(code: string, file: string, bundle: string): str
   return code.replace(ZOD_IMPORT, (_all, head: string, quote: string) => `${head}${quote}${relative}${quote}`);
 }
 
-/**
- * Bundles zod without its locale modules into `outfile`. The namespace `locales` stays (as an empty object), so
- * every other export is zod's own; asking it for a locale fails loudly (`z.locales.de is not a function`).
- */
+/** Bundles zod without its locale modules into `outfile` (build/zod-without-locales.mjs). */
 export async function bundleZodWithoutLocales(root: string, outfile: string): Promise<void> {
-  const { build } = await import('esbuild');
-  const zodDir = path.join(root, 'node_modules', 'zod') + path.sep;
+  const [{ build }, { zodWithoutLocales }] = await Promise.all([import('esbuild'), import('../zod-without-locales.mjs')]);
   await build({
     absWorkingDir: root,
     entryPoints: ['zod'],
@@ -46,20 +41,7 @@ export async function bundleZodWithoutLocales(root: string, outfile: string): Pr
     outfile,
     legalComments: 'inline',
     logLevel: 'warning',
-    plugins: [
-      {
-        name: 'zod-without-locales',
-        setup(b) {
-          b.onResolve({ filter: /(^|\/)locales\/index\.js$/ }, (args) =>
-            args.importer.startsWith(zodDir) ? { path: 'zod-locales', namespace: 'zod-without-locales' } : undefined,
-          );
-          b.onLoad({ filter: /.*/, namespace: 'zod-without-locales' }, () => ({
-            contents: '// the locales are left out: the program never selects one (build/incremental/zod-for-node.ts)\nexport {};\n',
-            loader: 'js',
-          }));
-        },
-      },
-    ],
+    plugins: [zodWithoutLocales(root)],
   });
 }
 
