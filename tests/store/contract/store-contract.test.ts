@@ -283,10 +283,17 @@ describe.each(BACKENDS)('store contract: %s', (_name, backend) => {
     const store = await filled(3);
     await store.recordProcessCards([
       { ref: 1, card: { reception: '2026-11-29T09:15:00Z' } },
-      { ref: { messageId: (await store.getDelivery(2)).messageId }, card: { forwarding: '2026-11-29T09:14:00Z', reception: '2026-11-29T09:16:00Z', inspectionReport: { ok: true } } },
+      {
+        ref: { messageId: (await store.getDelivery(2)).messageId },
+        card: { forwarding: '2026-11-29T09:14:00Z', reception: '2026-11-29T09:16:00Z', inspectionReport: { ok: true } },
+      },
     ]);
     expect((await store.getDelivery(1)).processCard.reception).toBe('2026-11-29T09:15:00.000Z');
-    expect((await store.getDelivery(2)).processCard).toMatchObject({ forwarding: '2026-11-29T09:14:00.000Z', reception: '2026-11-29T09:16:00.000Z', inspectionReport: { ok: true } });
+    expect((await store.getDelivery(2)).processCard).toMatchObject({
+      forwarding: '2026-11-29T09:14:00.000Z',
+      reception: '2026-11-29T09:16:00.000Z',
+      inspectionReport: { ok: true },
+    });
     // the second names no message: the first is not recorded either
     await expect(
       store.recordProcessCards([
