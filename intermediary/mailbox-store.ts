@@ -7,6 +7,8 @@
  *   deliveries/<uuid>/        package.xml (the ContentPackage, canonical, byte-exact for the author signatures;
  *                             streamed in and out, never held as one string)
  *                             att-<n>.bin (attachments as transported: content ciphertext or plain bytes)
+ *                             digests.json (SHA-256 of each attachment and of the response Body around the package,
+ *                             computed once at intake: they do not change, so a hand-out does not hash them again)
  *   incoming/<uuid>/          a delivery being written (moved to deliveries/ when complete)
  *
  * Why SQLite and files: the small, often updated facts (a Reception stamp, an id consumed together with the
@@ -22,6 +24,7 @@ import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { fileSource, type ByteSource } from '../core/io/byte-source.js';
+import { RESPONSE_BODY_FORM, responseBodySha256 } from '../core/osci/messages/build.js';
 import { PostfachError } from '../core/errors.js';
 import type { CertificateRole, Inspection } from '../core/osci/messages/model.js';
 
@@ -103,11 +106,31 @@ function dataError(detail: string, cause?: unknown): PostfachError {
   );
 }
 
-async function writeDurably(file: string, chunks: AsyncIterable<Buffer> | Iterable<Buffer>): Promise<number> {
+/** What digests.json holds (every part optional: a folder without it, or of another form, is hashed at hand-out). */
+interface StoredDigests {
+  /** RESPONSE_BODY_FORM the body digest was computed for. */
+  readonly form?: string;
+  /** SHA-256 (base64) of the canonical response Body around package.xml. */
+  readonly body?: string;
+  /** SHA-256 (hex) of each attachment file, by file name. */
+  readonly attachments?: Record<string, string>;
+}
+
+/** Digests of a delivery computed at intake, for the SupplierSignature of its hand-out. */
+export interface DeliveryDigests {
+  readonly bodySha256: Buffer | undefined;
+  /** By attachment file name. */
+  readonly attachmentSha256: ReadonlyMap<string, Buffer>;
+}
+
+const DIGESTS_FILE = 'digests.json';
+
+async function writeDurably(file: string, chunks: AsyncIterable<Buffer> | Iterable<Buffer>, hash?: ReturnType<typeof createHash>): Promise<number> {
   const handle = await open(file, 'wx', 0o600);
   let size = 0;
   try {
     for await (const chunk of chunks) {
+      hash?.update(chunk);
       let at = 0;
       while (at < chunk.length) {
         const { bytesWritten } = await handle.write(chunk, at, chunk.length - at);
@@ -248,11 +271,18 @@ export class MailboxStore {
       await mkdir(staging, { mode: 0o700 });
       packageSize = await writeDurably(path.join(staging, 'package.xml'), input.contentPackage.stream());
       let index = 0;
+      const attachmentDigests: Record<string, string> = {};
       for (const a of input.attachments) {
         const file = `att-${index++}.bin`;
-        const size = await writeDurably(path.join(staging, file), a.data.stream());
+        const hash = createHash('sha256');
+        const size = await writeDurably(path.join(staging, file), a.data.stream(), hash);
         attachments.push({ contentId: a.contentId, file, size });
+        attachmentDigests[file] = hash.digest('hex');
       }
+      // a package the response Body cannot be digested around is hashed (and refused) at hand-out as before
+      const body = await responseBodySha256(await fileSource(path.join(staging, 'package.xml'))).catch(() => undefined);
+      const digests: StoredDigests = { form: RESPONSE_BODY_FORM, ...(body ? { body: body.toString('base64') } : {}), attachments: attachmentDigests };
+      await writeDurably(path.join(staging, DIGESTS_FILE), [Buffer.from(JSON.stringify(digests), 'utf8')]);
       await syncDirectory(staging);
       await rename(staging, final);
       await syncDirectory(this.deliveriesDir);
@@ -393,6 +423,26 @@ export class MailboxStore {
     } catch (error) {
       throw dataError(`delivery files missing (${record.folder})`, error);
     }
+  }
+
+  /** The digests kept at intake; none for a folder written before them or for another Body form. */
+  async digests(record: DeliveryRecord): Promise<DeliveryDigests> {
+    let stored: StoredDigests = {};
+    try {
+      stored = JSON.parse(await readFile(path.join(this.deliveriesDir, record.folder, DIGESTS_FILE), 'utf8')) as StoredDigests;
+    } catch {
+      // absent (written by an earlier version) or unreadable: everything is hashed at hand-out
+    }
+    const sha256 = (value: unknown, encoding: 'base64' | 'hex'): Buffer | undefined => {
+      const bytes = typeof value === 'string' ? Buffer.from(value, encoding) : undefined;
+      return bytes?.length === 32 ? bytes : undefined;
+    };
+    const attachmentSha256 = new Map<string, Buffer>();
+    for (const a of record.attachments) {
+      const digest = sha256(stored.attachments?.[a.file], 'hex');
+      if (digest) attachmentSha256.set(a.file, digest);
+    }
+    return { bodySha256: stored.form === RESPONSE_BODY_FORM ? sha256(stored.body, 'base64') : undefined, attachmentSha256 };
   }
 
   async attachmentSources(record: DeliveryRecord): Promise<Array<{ contentId: string; data: ByteSource }>> {

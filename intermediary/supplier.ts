@@ -441,7 +441,12 @@ export class Supplier {
       handedOut = rewritten;
       contentPackage = rewritten.contentPackageXml;
     }
-    const attachments: AttachmentInput[] = handedOut.attachments.map((a) => ({ ...a, transferEncoding: encoding }));
+    // the digests kept at intake stand for the stored files only, never for what a test's rewrite hands out
+    const digests = this.options.rewriteDelivery ? undefined : await this.store.digests(record);
+    const attachments: AttachmentInput[] = handedOut.attachments.map((a, i) => {
+      const sha256 = digests?.attachmentSha256.get(record.attachments[i]?.file ?? '');
+      return { ...a, transferEncoding: encoding, ...(sha256 ? { sha256 } : {}) };
+    });
     const rule = toRuleInput(r.message.order.selectionRule);
     return {
       type: 'ResponseToFetchDelivery',
@@ -450,6 +455,7 @@ export class Supplier {
       ...(rule ? { selectionRuleEcho: rule } : {}),
       processCards: [this.card(record, 'fetch')],
       contentPackageXml: contentPackage,
+      ...(digests?.bodySha256 ? { contentPackageBodySha256: digests.bodySha256 } : {}),
       attachments,
       nonIntermediaryCertificates: [...handedOut.certificates],
     };

@@ -15,7 +15,7 @@ import { PostfachError, toPostfachError, type PostfachErrorJson } from '../error
 import { ExplicitDialog, type ClientOptions, type FetchedDelivery, type PostFunction } from '../osci/client/dialog.js';
 import type { ProcessCardBundle } from '../osci/messages/model.js';
 import { createHash } from 'node:crypto';
-import { PostfachStore, SqliteMailboxStore, type FetchLock, type ServiceStore } from '../store/index.js';
+import { PostfachStore, SqliteMailboxStore, type FetchLock, type ProcessCardInput, type ServiceStore } from '../store/index.js';
 import { acceptDelivery, inspectionsOf } from './accept-delivery.js';
 import { certificateSummary } from './certificates.js';
 import type { KeyExpiry, MailboxIdentity } from './identity.js';
@@ -108,17 +108,25 @@ async function recordReceipts(dialog: ExplicitDialog, store: ServiceStore, recei
       throw error;
     }
     killPoint('after-process-cards');
+    const stamps: Array<{ ref: number; card: ProcessCardInput }> = [];
+    let withReception = 0;
     for (const bundle of cards) {
       const id = await store.findByMessageId(bundle.messageId);
       const card = bundle.processCard;
       if (id === undefined || card === undefined) continue;
-      await store.recordProcessCard(id, {
-        // the Creation judged at acceptance stays; one learnt only now is checked like it (legal-time.ts)
-        ...laterProcessCard(await store.getDelivery(id), { creation: card.creation?.plain, forwarding: card.forwarding?.plain, reception: card.reception?.plain }),
-        ...(bundle.inspections.length > 0 ? { inspectionReport: inspectionsJson(inspectionsOf(bundle)) } : {}),
+      stamps.push({
+        ref: id,
+        card: {
+          // the Creation judged at acceptance stays; one learnt only now is checked like it (legal-time.ts)
+          ...laterProcessCard(await store.getDelivery(id), { creation: card.creation?.plain, forwarding: card.forwarding?.plain, reception: card.reception?.plain }),
+          ...(bundle.inspections.length > 0 ? { inspectionReport: inspectionsJson(inspectionsOf(bundle)) } : {}),
+        },
       });
-      if (card.reception?.plain) recorded++;
+      if (card.reception?.plain) withReception++;
     }
+    // one commit for the batch, not one (with its fsync) per delivery
+    await store.recordProcessCards(stamps);
+    recorded += withReception;
   }
   return recorded;
 }

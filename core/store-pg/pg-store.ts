@@ -384,23 +384,31 @@ export class PgMailboxStore implements ServiceStore {
   }
 
   async recordProcessCard(ref: DeliveryRef, card: ProcessCardInput): Promise<void> {
+    await this.recordProcessCards([{ ref, card }]);
+  }
+
+  /** The stamps of several process cards in one transaction (a fetch's receipts: one commit); all or none. */
+  async recordProcessCards(cards: ReadonlyArray<{ readonly ref: DeliveryRef; readonly card: ProcessCardInput }>): Promise<void> {
+    if (cards.length === 0) return;
     await this.write('record process card', async (db) => {
-      const { id, messageId } = await pgResolveRef(db, ref, true);
-      const set = async (column: string, value: TimeInput | null | undefined, field: string) => {
-        if (value !== undefined) await db.query(`UPDATE deliveries SET ${column} = $2 WHERE id = $1`, [id, toMillisOrNull(value, field)]);
-      };
-      await set('creation_at', card.creation, 'processCard.creation');
-      await set('forwarding_at', card.forwarding, 'processCard.forwarding');
-      await set('reception_at', card.reception, 'processCard.reception');
-      if (card.inspectionReport !== undefined) {
-        const evidence = await this.evidenceOf(db, id, messageId);
-        evidence.inspectionReport = jsonOrNull(card.inspectionReport, 'processCard.inspectionReport');
-        await db.query('UPDATE delivery_details SET evidence_sealed = $2 WHERE delivery_id = $1', [
-          id,
-          sealText(this.keys.field, evidenceAad(messageId), JSON.stringify(evidence)),
-        ]);
+      for (const { ref, card } of cards) {
+        const { id, messageId } = await pgResolveRef(db, ref, true);
+        const set = async (column: string, value: TimeInput | null | undefined, field: string) => {
+          if (value !== undefined) await db.query(`UPDATE deliveries SET ${column} = $2 WHERE id = $1`, [id, toMillisOrNull(value, field)]);
+        };
+        await set('creation_at', card.creation, 'processCard.creation');
+        await set('forwarding_at', card.forwarding, 'processCard.forwarding');
+        await set('reception_at', card.reception, 'processCard.reception');
+        if (card.inspectionReport !== undefined) {
+          const evidence = await this.evidenceOf(db, id, messageId);
+          evidence.inspectionReport = jsonOrNull(card.inspectionReport, 'processCard.inspectionReport');
+          await db.query('UPDATE delivery_details SET evidence_sealed = $2 WHERE delivery_id = $1', [
+            id,
+            sealText(this.keys.field, evidenceAad(messageId), JSON.stringify(evidence)),
+          ]);
+        }
+        if (card.creationCheck !== undefined) await db.query('UPDATE deliveries SET creation_check = $2 WHERE id = $1', [id, JSON.stringify(card.creationCheck)]);
       }
-      if (card.creationCheck !== undefined) await db.query('UPDATE deliveries SET creation_check = $2 WHERE id = $1', [id, JSON.stringify(card.creationCheck)]);
     });
   }
 

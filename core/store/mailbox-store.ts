@@ -40,6 +40,8 @@ export interface MailboxStore {
   saveDelivery(delivery: NewDelivery): Promise<SaveResult>;
   /** Later process card stamps (fields left out stay as they are). */
   recordProcessCard(ref: DeliveryRef, card: ProcessCardInput): Promise<void>;
+  /** The stamps of several process cards in one transaction (a fetch's receipts: one commit); all or none. */
+  recordProcessCards(cards: ReadonlyArray<{ readonly ref: DeliveryRef; readonly card: ProcessCardInput }>): Promise<void>;
 
   // ---- reading ----
   findByMessageId(messageId: string): Promise<number | undefined>;

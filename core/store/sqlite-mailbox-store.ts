@@ -49,6 +49,9 @@ export class SqliteMailboxStore implements ServiceStore {
   recordProcessCard(ref: DeliveryRef, card: ProcessCardInput): Promise<void> {
     return call(() => this.store.recordProcessCard(ref, card));
   }
+  recordProcessCards(cards: ReadonlyArray<{ readonly ref: DeliveryRef; readonly card: ProcessCardInput }>): Promise<void> {
+    return call(() => this.store.recordProcessCards(cards));
+  }
   findByMessageId(messageId: string): Promise<number | undefined> {
     return call(() => this.store.findByMessageId(messageId));
   }

@@ -333,18 +333,29 @@ export class PostfachStore {
 
   /** Records (later) process card stamps, e.g. Reception after FetchProcessCard; fields left out stay as they are. */
   recordProcessCard(ref: DeliveryRef, card: ProcessCardInput): void {
+    this.recordProcessCards([{ ref, card }]);
+  }
+
+  /**
+   * The stamps of several process cards in one transaction: the receipts of a fetch are one commit (one fsync)
+   * instead of one per delivery. All or none are recorded.
+   */
+  recordProcessCards(cards: ReadonlyArray<{ readonly ref: DeliveryRef; readonly card: ProcessCardInput }>): void {
+    if (cards.length === 0) return;
     this.write('record process card', (db) => {
-      const { id } = resolveRef(db, ref);
-      const set = (column: string, value: TimeInput | null | undefined, field: string): void => {
-        if (value !== undefined) stmt(db, `UPDATE deliveries SET ${column} = ? WHERE id = ?`).run(toMillisOrNull(value, field), id);
-      };
-      set('creation_at', card.creation, 'processCard.creation');
-      set('forwarding_at', card.forwarding, 'processCard.forwarding');
-      set('reception_at', card.reception, 'processCard.reception');
-      if (card.inspectionReport !== undefined) {
-        stmt(db, 'UPDATE delivery_details SET inspection_report = ? WHERE delivery_id = ?').run(JSON.stringify(card.inspectionReport), id);
+      for (const { ref, card } of cards) {
+        const { id } = resolveRef(db, ref);
+        const set = (column: string, value: TimeInput | null | undefined, field: string): void => {
+          if (value !== undefined) stmt(db, `UPDATE deliveries SET ${column} = ? WHERE id = ?`).run(toMillisOrNull(value, field), id);
+        };
+        set('creation_at', card.creation, 'processCard.creation');
+        set('forwarding_at', card.forwarding, 'processCard.forwarding');
+        set('reception_at', card.reception, 'processCard.reception');
+        if (card.inspectionReport !== undefined) {
+          stmt(db, 'UPDATE delivery_details SET inspection_report = ? WHERE delivery_id = ?').run(JSON.stringify(card.inspectionReport), id);
+        }
+        if (card.creationCheck !== undefined) stmt(db, 'UPDATE deliveries SET creation_check = ? WHERE id = ?').run(JSON.stringify(card.creationCheck), id);
       }
-      if (card.creationCheck !== undefined) stmt(db, 'UPDATE deliveries SET creation_check = ? WHERE id = ?').run(JSON.stringify(card.creationCheck), id);
     });
   }
 

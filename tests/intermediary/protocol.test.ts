@@ -5,7 +5,8 @@
  * Quantity with 3801, NoReception, Role), chunked fetch (PartialFetchDelivery), the sender's view of its own
  * deliveries, and the data folder across restarts (including what a crash leaves behind).
  */
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3-multiple-ciphers';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExplicitDialog, type ClientOptions } from '../../core/osci/client/dialog.js';
@@ -301,6 +302,36 @@ describe('the data folder', () => {
       // message ids issued before the restart stay valid, used ones stay used
       const ids = await sendApplications({ intermediaryUrl: im.url, setup: fixtureSenderSetup(), count: 1, seed: 'nach-neustart' });
       expect(ids).toHaveLength(1);
+    } finally {
+      await im.dispose();
+    }
+  });
+
+  it('signs a hand-out with the digests kept at intake; a folder without them (an earlier version) is hashed as before', async () => {
+    const im = await startTestIntermediary();
+    try {
+      const [older, tampered] = await send(im.url, 2, { attachments: 1, attachmentSize: 20_000 });
+      const db = new Database(path.join(im.dataDir, 'intermediary.sqlite'), { readonly: true });
+      const folderOf = (messageId: string) =>
+        path.join(im.dataDir, 'deliveries', (db.prepare('SELECT folder FROM deliveries WHERE message_id = ?').get(messageId) as { folder: string }).folder);
+      const [olderFolder, tamperedFolder] = [folderOf(older!.messageId), folderOf(tampered!.messageId)];
+      db.close();
+      const digestsOf = (f: string) => JSON.parse(readFileSync(path.join(f, 'digests.json'), 'utf8')) as { body?: string; attachments?: Record<string, string> };
+      for (const f of [olderFolder, tamperedFolder])
+        expect(digestsOf(f)).toMatchObject({ body: expect.any(String), attachments: { 'att-0.bin': expect.stringMatching(/^[0-9a-f]{64}$/) } });
+      rmSync(path.join(olderFolder, 'digests.json'));
+      writeFileSync(path.join(tamperedFolder, 'digests.json'), JSON.stringify({ ...digestsOf(tamperedFolder), body: Buffer.alloc(32, 1).toString('base64') }));
+
+      const dialog = await ExplicitDialog.open(municipalityClient(im.url));
+      try {
+        const first = await dialog.fetchDelivery({ messageIds: [older!.messageId] });
+        expect(first?.decoded.signature.valid).toBe(true);
+        dialog.confirmPersisted();
+        // the intermediary signed a digest that is not the Body's: the client refuses the response
+        await expect(dialog.fetchDelivery({ messageIds: [tampered!.messageId] })).rejects.toMatchObject({ kind: 'digest-mismatch' });
+      } finally {
+        await dialog.release();
+      }
     } finally {
       await im.dispose();
     }

@@ -4,14 +4,14 @@
  * received message's package taken out as a stream (contentPackageSource: canonical markup, large text runs
  * streamed and normalised) equals the text form (contentPackageXmlOf) — CRLF line breaks in a large run included.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { bufferSource, readAll, type ByteSource } from '../../core/io/byte-source.js';
 import { SpoolScope } from '../../core/io/sink.js';
 import { buildContainer, contentPackageXml, encryptContainer } from '../../core/osci/content/build.js';
 import { decodeContent } from '../../core/osci/content/decode.js';
 import { decodeMessage } from '../../core/osci/decode.js';
-import { buildResponse, newChallenge, type ResponseSpec } from '../../core/osci/messages/build.js';
+import { buildResponse, newChallenge, responseBodySha256, type ResponseSpec } from '../../core/osci/messages/build.js';
 import { certificateElementId } from '../../core/osci/messages/certificates.js';
 import { contentPackageSource, contentPackageXmlOf } from '../../core/osci/messages/content-package.js';
 import { feedbackEntry } from '../../core/osci/messages/feedback-codes.js';
@@ -85,6 +85,32 @@ describe('a streamed ContentPackage', () => {
     const content = await decodeContent(decoded.message, { keys: [bob], scope });
     expect(content.firstError).toBeUndefined();
     expect(content.allContainers[0]!.signatures[0]!.valid).toBe(true);
+    await decoded.release();
+  });
+
+  it('signs with the digests an intermediary kept at intake: the same message, byte for byte; a wrong one fails the check', async () => {
+    const { xml, attachments } = await packageXml(randomBytes(300_000));
+    const challenge = newChallenge();
+    const hashed = await buildResponse(spec(trickle(Buffer.from(xml, 'utf8')), attachments, challenge));
+    // what the intermediary keeps at intake: each attachment's SHA-256
+    const withDigests = await Promise.all(
+      (attachments ?? []).map(async (a) => ({
+        ...a,
+        sha256: createHash('sha256')
+          .update(await readAll(a.data, 1e8))
+          .digest(),
+      })),
+    );
+    const kept = (bodySha256: Buffer) =>
+      buildResponse({ ...spec(trickle(Buffer.from(xml, 'utf8')), withDigests, challenge), contentPackageBodySha256: bodySha256 } as ResponseSpec);
+    const fromIntake = await kept(await responseBodySha256(trickle(Buffer.from(xml, 'utf8'))));
+    expect((await readAll(fromIntake.mime, 1e8)).equals(await readAll(hashed.mime, 1e8))).toBe(true);
+
+    // a digest that does not belong to this package: the response's own signature check fails at the client
+    const wrong = await kept(createHash('sha256').update('another package').digest());
+    const scope = new SpoolScope();
+    const decoded = await decodeMessage(wrong.mime, { keys: [bob], anchors: { pinned: [imSig.certificate] }, scope });
+    expect(decoded.signature.valid).toBe(false);
     await decoded.release();
   });
 

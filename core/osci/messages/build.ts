@@ -5,9 +5,11 @@
  * Body and every attachment, KeyInfo by RetrievalMethod to the signer's certificate element. The result is the
  * inner MIME entity as a ByteSource of known length; transport-encryption.ts wraps it for the recipient.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { bufferSource, concatSources, type ByteSource } from '../../io/byte-source.js';
 import { osciError } from '../errors.js';
+import { DEFAULTS, digestAlgorithm } from '../crypto/algorithms.js';
+import { digestCanonical } from '../xml/c14n.js';
 import { buildMultipart, newBoundary, soapPart, soapPartOf, type MimePartInput } from '../mime/writer.js';
 import { createSignatureXml, type SignerKey, type SignReference } from '../signature/sign.js';
 import { ACTOR_NEXT, ACTOR_NONE, FIVE_NS_DECLS, NS, schemaLocation } from '../xml/namespaces.js';
@@ -31,6 +33,8 @@ export interface AttachmentInput {
   readonly data: ByteSource;
   /** Content-Transfer-Encoding to write: `8bit` (default), `binary`, `8-bit`, `base64`. */
   readonly transferEncoding?: string;
+  /** SHA-256 of `data`, computed earlier (the intermediary at intake): a SHA-256 signature does not hash it again. */
+  readonly sha256?: Buffer;
 }
 
 export interface CommonInput {
@@ -93,6 +97,11 @@ export type ResponseSpec = CommonInput &
         /** `<osci:ContentPackage>…</osci:ContentPackage>`; default: empty element (nothing delivered). */
         /** The ContentPackage: text, or a byte source streamed into the message (large packages). */
         readonly contentPackageXml?: string | ByteSource;
+        /**
+         * responseBodySha256() of exactly this ContentPackage, computed earlier (the intermediary at intake): a
+         * SHA-256 signature then neither parses nor hashes the package again.
+         */
+        readonly contentPackageBodySha256?: Buffer;
       }
     | {
         readonly type: 'ResponseToFetchProcessCard';
@@ -277,6 +286,8 @@ interface Assembly {
   readonly signerCertId: string | undefined;
   readonly controlBlock: ControlBlock;
   readonly boundary: string | undefined;
+  /** SHA-256 of the canonical Body, computed earlier (responseBodySha256). */
+  readonly bodySha256?: Buffer | undefined;
 }
 
 /** `before` + the Body's content + `after` as one source; the content is streamed when it is a source. */
@@ -285,17 +296,45 @@ function around(before: string, content: string | ByteSource, after: string): By
   return concatSources([bufferSource(Buffer.from(before, 'utf8')), content, bufferSource(Buffer.from(after, 'utf8'))]);
 }
 
+const BODY_OPEN = `<soap:Body ${FIVE_NS_DECLS} Id="body">`;
+const BODY_CLOSE = '</soap:Body></soap:Envelope>';
+const envelopeOpen = (type: MessageType): string => `<soap:Envelope ${FIVE_NS_DECLS} xsi:schemaLocation="${schemaLocation(type)}">`;
+
+/**
+ * What responseBodySha256() depends on besides the ContentPackage (the Body's wrapper and namespace context): a
+ * digest kept from before is only used while this is unchanged.
+ */
+export const RESPONSE_BODY_FORM = createHash('sha256')
+  .update(`1 ${envelopeOpen('ResponseToFetchDelivery')} ${BODY_OPEN} ${BODY_CLOSE}`)
+  .digest('hex')
+  .slice(0, 32);
+
+/**
+ * The SHA-256 digest of the canonical soap:Body of a ResponseToFetchDelivery carrying `contentPackage`, exactly as
+ * the SupplierSignature's `#body` reference computes it (inclusive C14N depends only on the Body and the namespace
+ * declarations in scope, which are fixed): an intermediary can compute it once when the delivery comes in.
+ */
+export async function responseBodySha256(contentPackage: string | ByteSource): Promise<Buffer> {
+  const doc = await parseXmlSource(around(`${envelopeOpen('ResponseToFetchDelivery')}<soap:Header></soap:Header>${BODY_OPEN}`, contentPackage, BODY_CLOSE), {
+    what: 'ContentPackage',
+  });
+  return digestCanonical(childElements(doc.root, NS.soap, 'Body')[0]!, 'sha256');
+}
+
 async function assemble(a: Assembly): Promise<BuiltMessage> {
-  const bodyOpen = `<soap:Body ${FIVE_NS_DECLS} Id="body">`;
-  const bodyClose = '</soap:Body></soap:Envelope>';
-  const open = `<soap:Envelope ${FIVE_NS_DECLS} xsi:schemaLocation="${schemaLocation(a.type)}">`;
+  const bodyOpen = BODY_OPEN;
+  const bodyClose = BODY_CLOSE;
+  const open = envelopeOpen(a.type);
   const [cb, ...rest] = a.headers;
   let signatureBlock = '';
   if (a.signer) {
     if (!a.signerCertId) throw osciError('malformed', 'signer certificate missing from the certificate header blocks');
     // large payload text stays out of the DOM (streamed when hashed); a ContentPackage given as a source is read
     // from it, never held whole
-    const unsigned = around(`${open}<soap:Header>${a.headers.join('')}</soap:Header>${bodyOpen}`, a.bodyContent, bodyClose);
+    const hash = digestAlgorithm(a.signer.digestMethod ?? DEFAULTS.digest).hash;
+    // digests computed earlier count only for SHA-256; the Body is then not parsed at all (only the header blocks)
+    const bodySha256 = hash === 'sha256' ? a.bodySha256 : undefined;
+    const unsigned = around(`${open}<soap:Header>${a.headers.join('')}</soap:Header>${bodyOpen}`, bodySha256 ? '' : a.bodyContent, bodyClose);
     const doc = await parseXmlSource(unsigned, { what: 'message to sign' });
     const refs: SignReference[] = [];
     const header = childElements(doc.root, NS.soap, 'Header')[0]!;
@@ -304,8 +343,11 @@ async function assemble(a: Assembly): Promise<BuiltMessage> {
       if (!id) throw osciError('malformed', `header block ${h.localName} without Id cannot be signed`);
       refs.push({ uri: `#${id}`, kind: 'xml', element: h });
     }
-    refs.push({ uri: '#body', kind: 'xml', element: childElements(doc.root, NS.soap, 'Body')[0]! });
-    for (const att of a.attachments) refs.push({ uri: `cid:${att.contentId}`, kind: 'cid', data: att.data });
+    refs.push(bodySha256 ? { uri: '#body', kind: 'xml-digest', hash, digest: bodySha256 } : { uri: '#body', kind: 'xml', element: childElements(doc.root, NS.soap, 'Body')[0]! });
+    for (const att of a.attachments) {
+      const uri = `cid:${att.contentId}`;
+      refs.push(att.sha256 && hash === 'sha256' ? { uri, kind: 'cid-digest', hash, digest: att.sha256 } : { uri, kind: 'cid', data: att.data });
+    }
     const sig = await createSignatureXml(refs, a.signer, a.signerCertId, FIVE_NS_DECLS);
     const wrapperId = a.wrapper === 'ClientSignature' ? 'clientsignature' : 'suppliersignature';
     signatureBlock = `<osci:${a.wrapper} Id="${wrapperId}" soap:actor="${ACTOR_NEXT}" soap:mustUnderstand="1">${sig}</osci:${a.wrapper}>`;
@@ -496,6 +538,7 @@ export async function buildResponse(spec: ResponseSpec): Promise<BuiltMessage> {
   // the EFFI responses' schemas require osci2017:FeatureDescription after the certificate blocks (the reference
   // implementation writes it only when configured to; its parsers accept it)
   let featureDescription = false;
+  let bodySha256: Buffer | undefined;
   switch (spec.type) {
     case 'ResponseToInitDialog':
       bodyContent = el('osci:responseToInitDialog', [], feedbackXml(spec.feedback));
@@ -523,6 +566,7 @@ export async function buildResponse(spec: ResponseSpec): Promise<BuiltMessage> {
         ),
       );
       bodyContent = spec.contentPackageXml ?? el('osci:ContentPackage');
+      bodySha256 = spec.contentPackageXml === undefined ? undefined : spec.contentPackageBodySha256;
       break;
     case 'ResponseToFetchProcessCard':
       bodyContent = el(
@@ -590,6 +634,7 @@ export async function buildResponse(spec: ResponseSpec): Promise<BuiltMessage> {
     signerCertId: certs.signerCertId,
     controlBlock: spec.controlBlock,
     boundary: spec.boundary,
+    bodySha256,
   });
 }
 

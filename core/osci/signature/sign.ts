@@ -27,9 +27,19 @@ export interface SignerKey {
 export type SignReference =
   | { readonly uri: string; readonly kind: 'xml'; readonly element: Element }
   | { readonly uri: string; readonly kind: 'base64'; readonly data: ByteSource }
-  | { readonly uri: string; readonly kind: 'cid'; readonly data: ByteSource };
+  | { readonly uri: string; readonly kind: 'cid'; readonly data: ByteSource }
+  /**
+   * A digest computed earlier over exactly the bytes this reference stands for, with `hash` (an XML part in its
+   * canonical form, C14N transform; or an attachment, no transform): what does not change is not hashed again.
+   */
+  | { readonly uri: string; readonly kind: 'xml-digest'; readonly hash: string; readonly digest: Buffer }
+  | { readonly uri: string; readonly kind: 'cid-digest'; readonly hash: string; readonly digest: Buffer };
 
 async function digestOf(ref: SignReference, hash: string): Promise<Buffer> {
+  if (ref.kind === 'xml-digest' || ref.kind === 'cid-digest') {
+    if (ref.hash !== hash) throw new Error(`a ${ref.hash} digest given for a ${hash} reference (${ref.uri})`);
+    return ref.digest;
+  }
   const h = createHash(hash);
   if (ref.kind === 'xml') return digestCanonical(ref.element, hash);
   for await (const chunk of ref.data.stream()) h.update(chunk);
@@ -48,7 +58,8 @@ export async function createSignatureXml(references: readonly SignReference[], s
   let refs = '';
   for (const ref of references) {
     const digest = await digestOf(ref, hash);
-    const transforms = ref.kind === 'cid' ? '' : el('ds:Transforms', [], el('ds:Transform', [['Algorithm', ref.kind === 'base64' ? TRANSFORM_BASE64 : C14N_URI]]));
+    const transforms =
+      ref.kind === 'cid' || ref.kind === 'cid-digest' ? '' : el('ds:Transforms', [], el('ds:Transform', [['Algorithm', ref.kind === 'base64' ? TRANSFORM_BASE64 : C14N_URI]]));
     refs += el('ds:Reference', [['URI', ref.uri]], transforms + el('ds:DigestMethod', [['Algorithm', digestUri]]) + el('ds:DigestValue', [], digest.toString('base64')));
   }
   const signedInfo = el('ds:SignedInfo', [], el('ds:CanonicalizationMethod', [['Algorithm', C14N_URI]]) + el('ds:SignatureMethod', [['Algorithm', method]]) + refs);

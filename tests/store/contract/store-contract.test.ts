@@ -279,6 +279,32 @@ describe.each(BACKENDS)('store contract: %s', (_name, backend) => {
     await expect(store.getDelivery({ messageId: 'nicht-da' })).rejects.toMatchObject({ kind: 'store-unknown-message' });
   });
 
+  it('records the process cards of a fetch in one step: all of them, or none when one names no message', async () => {
+    const store = await filled(3);
+    await store.recordProcessCards([
+      { ref: 1, card: { reception: '2026-11-29T09:15:00Z' } },
+      {
+        ref: { messageId: (await store.getDelivery(2)).messageId },
+        card: { forwarding: '2026-11-29T09:14:00Z', reception: '2026-11-29T09:16:00Z', inspectionReport: { ok: true } },
+      },
+    ]);
+    expect((await store.getDelivery(1)).processCard.reception).toBe('2026-11-29T09:15:00.000Z');
+    expect((await store.getDelivery(2)).processCard).toMatchObject({
+      forwarding: '2026-11-29T09:14:00.000Z',
+      reception: '2026-11-29T09:16:00.000Z',
+      inspectionReport: { ok: true },
+    });
+    // the second names no message: the first is not recorded either
+    await expect(
+      store.recordProcessCards([
+        { ref: 3, card: { reception: '2026-11-29T09:17:00Z' } },
+        { ref: 999, card: { reception: '2026-11-29T09:18:00Z' } },
+      ]),
+    ).rejects.toMatchObject({ kind: 'store-unknown-message' });
+    expect((await store.getDelivery(3)).processCard.reception).toBeNull();
+    await store.recordProcessCards([]);
+  });
+
   it('keeps the case work, finds the Aktenzeichen, counts the Wiedervorlage, audits lengths and days only', async () => {
     const store = await filled(4);
     const work = await store.setCaseWork(2, { aktenzeichen: 'SO-2026/4711', note: '  Rückruf bei Frau Öztürk\r\nwegen Mietvertrag  ', followUpOn: '2026-12-10' });
