@@ -8,9 +8,9 @@ import { useEffect, useState } from 'react';
 import { CommandsProvider, useCommands } from './keyboard/commands.js';
 import { ErrorNotice } from './components/ErrorNotice.js';
 import { useT } from './i18n/i18n.js';
-// the unlock form is in the first chunk; the mailbox's is fetched once the start knows it comes next, everything
-// else loads when shown (lazy/screens.tsx)
-import { AboutDialog, DocumentWindow, FirstStartScreen, MailboxScreen, MessageView, preloadLaterScreens, preloadMailbox, SetupScreen } from './lazy/screens.js';
+// the way to the mailbox (unlock, mailbox) is in the first chunk; everything else loads when shown (lazy/screens.tsx)
+import { AboutDialog, DocumentWindow, FirstStartScreen, MessageView, preloadLaterScreens, SetupScreen } from './lazy/screens.js';
+import { MailboxScreen } from './screens/MailboxScreen.js';
 import { UnlockScreen } from './screens/UnlockScreen.js';
 import { AppShell } from './shell/AppShell.js';
 import { ServiceIncidentNotice } from './shell/ServiceIncidentNotice.js';
@@ -53,10 +53,6 @@ function MainScreens() {
   // the mailbox is there: the message view's and the dialogs' code is fetched while the window is idle
   useEffect(() => {
     if (phase === 'mailbox') preloadLaterScreens();
-  }, [phase]);
-  // the mailbox comes next: its code loads while the unlock form waits for the password and the store opens
-  useEffect(() => {
-    if (phase === 'unlock' || phase === 'mailbox') preloadMailbox();
   }, [phase]);
 
   if (view === 'setup') {

@@ -3,8 +3,6 @@
  * (the renderer's API client checks no payload against the contract: core/api/renderer-client.ts), and the screens
  * the way to the mailbox does not need — the message view, the dialogs, set-up and first start, the document window,
  * pdf.js — are chunks of their own that the first page neither loads nor preloads (renderer/src/lazy/screens.tsx).
- * The mailbox screen too: the first page carries what the unlock form needs, the mailbox's chunk is fetched once the
- * start knows the mailbox comes next (while the form waits for the password and the store derives its key).
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -17,7 +15,7 @@ function firstScripts(): string[] {
   return [...html.matchAll(/<(?:script type="module"[^>]*src|link rel="modulepreload"[^>]*href)="\.\/(assets\/[^"]+\.js)"/g)].map((m) => m[1] as string);
 }
 
-const LATER = ['MailboxScreen', 'MessageView', 'DocumentWindow', 'SetupScreen', 'FirstStartScreen', 'AboutDialog', 'AuditDialog', 'SettingsDialog', 'pdf'];
+const LATER = ['MessageView', 'DocumentWindow', 'SetupScreen', 'FirstStartScreen', 'AboutDialog', 'AuditDialog', 'SettingsDialog', 'pdf'];
 
 describe('the UI bundle', () => {
   beforeAll(async () => {
@@ -45,9 +43,8 @@ describe('the UI bundle', () => {
         name,
       ).toEqual([]);
     }
-    // what the first page loads: 1.1 MB in one file before the split (zod and the contract's schemas 0.2 MB of it),
-    // 743 KB with the mailbox in it, 449 KB without
+    // what the first page loads: 1.1 MB in one file before the split (zod and the contract's schemas 0.2 MB of it)
     const bytes = first.reduce((sum, f) => sum + statSync(path.join(rendererDist, f)).size, 0);
-    expect(bytes).toBeLessThan(550_000);
+    expect(bytes).toBeLessThan(850_000);
   });
 });

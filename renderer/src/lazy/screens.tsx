@@ -7,9 +7,7 @@
  */
 import { lazy, Suspense, useState, type ComponentType, type JSX } from 'react';
 import { useT } from '../i18n/i18n.js';
-import { AppShell } from '../shell/AppShell.js';
 
-const loadMailboxScreen = () => import('../screens/MailboxScreen.js');
 const loadMessageView = () => import('../message/MessageView.js');
 const loadDocumentWindow = () => import('../message/DocumentWindow.js');
 const loadSetupScreen = () => import('../screens/SetupScreen.js');
@@ -29,11 +27,11 @@ function Loading() {
 }
 
 /** A component of a lazily loaded module, shown with the loading line until its code is there. */
-function lazyScreen<P extends object>(load: () => Promise<ComponentType<P>>, fallback: JSX.Element = <Loading />): (props: P) => JSX.Element {
+function lazyScreen<P extends object>(load: () => Promise<ComponentType<P>>): (props: P) => JSX.Element {
   const Lazy = lazy(async () => ({ default: await load() }));
   return function LazyScreen(props: P) {
     return (
-      <Suspense fallback={fallback}>
+      <Suspense fallback={<Loading />}>
         <Lazy {...(props as JSX.IntrinsicAttributes & P)} />
       </Suspense>
     );
@@ -54,24 +52,6 @@ function lazyDialog<P extends { readonly isOpen: boolean }>(load: () => Promise<
       </Suspense>
     );
   };
-}
-
-/**
- * The mailbox too is a chunk of its own: the first page runs only what the unlock form needs, and the mailbox's code
- * is fetched as soon as the start knows that the mailbox comes next ({@link preloadMailbox}) — while the form waits
- * for the password and the service derives the store's key (scrypt, about 0.4 s), not before the form is shown.
- */
-export const MailboxScreen = lazyScreen(
-  async () => (await loadMailboxScreen()).MailboxScreen,
-  // the window's frame as on the way there (the screen brings its own), should its code still be on the way
-  <AppShell>
-    <Loading />
-  </AppShell>,
-);
-
-/** Fetches the mailbox's chunk now (once; a failure is reported by the screen's own load when it is shown). */
-export function preloadMailbox(): void {
-  loadMailboxScreen().catch(() => undefined);
 }
 
 export const MessageView = lazyScreen(async () => (await loadMessageView()).MessageView);
