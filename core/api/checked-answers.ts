@@ -7,7 +7,9 @@
  * about 60 ms for a page of 100 rows and protects nothing: so the host marks such answers here and dispatch passes
  * them on as they are. Only the host marks (service-host.ts, for a channel that says it runs in this process); an
  * answer from anywhere else — another process (Electron's utility process), a front end's own answer — is checked
- * as before. Every input is checked where it arrives, always (issue 14, app start).
+ * as before. Every input is checked where it arrives, always (issue 14, app start). This holds for every front end
+ * over a worker-thread service alike: the loopback bridge (`postfach ui --browser`) and `postfach serve`
+ * (core/serve/, whose own answers, e.g. `inbox.people`, are not marked and so are checked).
  */
 const checked = new WeakSet<object>();
 
