@@ -4,7 +4,7 @@
  * mode the caseworker's browser is), the address opened as soon as it is printed, the store password typed at
  * once (a person's typing is not the program's time), until the mailbox is interactive.
  *
- *   npx tsx bench/ui-start.ts [--runs N] [--profile DIR] [--json]          (needs dist/: npm run build)
+ *   npx tsx bench/ui-start.ts [--runs N] [--profile DIR] [--trace-calls] [--json]   (needs dist/: npm run build)
  *
  * Interactive: the first rows of the list painted (the renderer's `postfach:list-first-render` mark, taken after
  * the frame that holds them) and the renderer's main thread free — no long task (> 50 ms) in the 500 ms after the
@@ -118,7 +118,7 @@ async function pageEpoch(page: Page): Promise<number> {
   return page.evaluate(() => performance.timeOrigin + performance.now());
 }
 
-async function oneStart(page: Page, cdp: CDPSession, storeDir: string, profileDir: string | undefined): Promise<UiStartRun> {
+async function oneStart(page: Page, cdp: CDPSession, storeDir: string, profileDir: string | undefined, traceCalls: boolean): Promise<UiStartRun> {
   const data = mkdtempSync(path.join(os.tmpdir(), 'postfach-bench-uistart-'));
   cpSync(storeDir, data, { recursive: true });
   const cli = path.join(root, 'dist', 'cli', 'main.js');
@@ -130,6 +130,14 @@ async function oneStart(page: Page, cdp: CDPSession, storeDir: string, profileDi
     await cdp.send('Profiler.enable');
     await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
     await cdp.send('Profiler.start');
+  }
+  if (traceCalls) {
+    // every request of the page with its start and end on the process-start clock: which calls wait for what
+    page.on('requestfinished', (request) => {
+      const t = request.timing();
+      const at = (ms: number): string => String(Math.round(t.startTime + ms - started)).padStart(5);
+      process.stderr.write(`    ${at(0)} → ${at(t.responseEnd)} ms  ${request.method()} ${new URL(request.url()).pathname}\n`);
+    });
   }
   const child = spawn(process.execPath, [...profile, cli, 'ui', '--browser', '--data', data], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
@@ -205,6 +213,8 @@ export async function runUiStartBench(
     readonly progress?: (line: string) => void;
     /** CPU profiles written here: the program's (node --cpu-prof, every thread) and the page's main thread (page-*.cpuprofile). */
     readonly profileDir?: string;
+    /** Every request of the page, with its start and end since the process start, on the progress stream. */
+    readonly traceCalls?: boolean;
   } = {},
 ): Promise<UiStartFigures> {
   const count = options.count ?? 100_000;
@@ -231,7 +241,8 @@ export async function runUiStartBench(
       await page.goto('about:blank');
       const cdp = await context.newCDPSession(page);
       await cdp.send('Performance.enable');
-      runs.push(await oneStart(page, cdp, cached.dir, options.profileDir));
+      runs.push(await oneStart(page, cdp, cached.dir, options.profileDir, options.traceCalls === true));
+      page.removeAllListeners('requestfinished');
       options.progress?.(`  run ${i + 1}: interactive after ${runs[runs.length - 1]?.interactiveMs} ms`);
       await context.close();
     }
@@ -259,6 +270,6 @@ if (isMain) {
   const args = process.argv.slice(2);
   const runs = args.includes('--runs') ? Number(args[args.indexOf('--runs') + 1]) : 5;
   const profileDir = args.includes('--profile') ? path.resolve(args[args.indexOf('--profile') + 1] ?? 'profiles') : undefined;
-  const figures = await runUiStartBench({ runs, profileDir, progress: (line) => process.stderr.write(`${line}\n`) });
+  const figures = await runUiStartBench({ runs, profileDir, traceCalls: args.includes('--trace-calls'), progress: (line) => process.stderr.write(`${line}\n`) });
   process.stdout.write(args.includes('--json') ? `${JSON.stringify(figures, null, 2)}\n` : `${formatUiStartFigures(figures)}\n`);
 }

@@ -131,6 +131,7 @@ export const PARTS: Readonly<Record<PartName, Part>> = {
       'core/api/wire.ts',
       'core/api/validate.ts',
       'core/api/dispatch.ts',
+      'core/api/checked-answers.ts',
       'core/api/call-result.ts',
       'core/api/client.ts',
       'core/api/renderer-client.ts',

@@ -12,7 +12,6 @@ import type { Command } from 'commander';
 import { readAppVersion } from '../../core/api/app-version.js';
 import { startBridge } from '../../core/api/bridge-server.js';
 import { whenStarted } from '../../core/api/starting-service.js';
-import { startSupervisedWorkerService } from '../../core/api/worker-service.js';
 import { PostfachError } from '../../core/errors.js';
 import { findElectronRuntime } from '../electron-runtime.js';
 import { ExitCode } from '../exit-codes.js';
@@ -75,8 +74,10 @@ async function runBrowserMode(root: string, options: UiOptions): Promise<ExitCod
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
-  // the address is printed while the service still starts: the browser loads the UI meanwhile (starting-service.ts)
-  const starting = startSupervisedWorkerService({ dataDir, appVersion: readAppVersion(), host: 'browser' });
+  // the address is printed while the service still starts: the browser loads the UI meanwhile (starting-service.ts);
+  // the host side (service host, supervisor: the zod contract) loads meanwhile too, not before the bridge listens
+  const appVersion = readAppVersion();
+  const starting = import('../../core/api/worker-service.js').then(({ startSupervisedWorkerService }) => startSupervisedWorkerService({ dataDir, appVersion, host: 'browser' }));
   let bridge: Awaited<ReturnType<typeof startBridge>>;
   try {
     bridge = await startBridge({ service: whenStarted(starting), rendererDir, port });

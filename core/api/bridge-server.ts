@@ -21,12 +21,22 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import net from 'node:net';
 import { PostfachError, type ErrorKind } from '../errors.js';
 import type { ShellHandlers, Unsubscribe } from './api-types.js';
-import { contract, type EventName } from './contract.js';
+import { failure } from './call-result.js';
+import type { EventName } from './contract.js';
 import { uiSecurityHeaders } from './csp.js';
+import type { ServiceInvoker } from './dispatch.js';
 import { resolveStaticFile } from './static-files.js';
-import { dispatchCall, type ServiceInvoker } from './dispatch.js';
-import { unknownMethodError } from './validate.js';
-import { failure } from './wire.js';
+
+/**
+ * The contract's checks (zod and every schema: about 0.15 s of loading), loaded when the bridge starts but not
+ * waited for before it listens: the browser fetches the UI meanwhile, and the first call (which comes only from the
+ * loaded UI) waits for them. Nothing reaches the service unchecked: calls and events are handled only once they are
+ * here (issue 14, app start).
+ */
+const loadChecks = async () => {
+  const [{ dispatchCall }, { contract }, { unknownMethodError }] = await Promise.all([import('./dispatch.js'), import('./contract.js'), import('./validate.js')]);
+  return { dispatchCall, eventNames: Object.keys(contract.events) as EventName[], unknownMethodError };
+};
 
 /** What the bridge needs from the service: a ServiceHost fits. */
 export interface BridgeService extends ServiceInvoker {
@@ -128,6 +138,9 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
   const token = options.token ?? randomBytes(32).toString('base64url');
   if (token.length < 32) throw new TypeError('bridge token too short');
   const tokenBytes = Buffer.from(token);
+  const checks = loadChecks();
+  // a failure to load is reported to each API request that waits for them (500), not as an unhandled rejection
+  checks.catch(() => undefined);
 
   let allowedHosts = new Set<string>();
   let allowedOrigins = new Set<string>();
@@ -194,11 +207,15 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
       sendJson(res, typeof status === 'number' ? status : 400, failure(error));
       return;
     }
+    const { dispatchCall } = await checks;
     const envelope = await dispatchCall(method, body, options.service, browserShellHandlers);
     sendJson(res, envelope.ok ? 200 : (statusOfKind[envelope.error.kind] ?? 200), envelope);
   };
 
-  const handleEvents = (req: IncomingMessage, res: ServerResponse): void => {
+  const handleEvents = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const { eventNames } = await checks;
+    // a page that went away while the checks loaded: nothing to subscribe for (its close has already passed)
+    if (res.destroyed || req.socket.destroyed) return;
     res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-store',
@@ -207,7 +224,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
     });
     res.write(': connected\n\n');
     streams.add(res);
-    const unsubscribes = (Object.keys(contract.events) as EventName[]).map((event) =>
+    const unsubscribes = eventNames.map((event) =>
       options.service.on(event, (payload) => {
         res.write(`event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`);
       }),
@@ -254,7 +271,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
         const call = /^\/api\/call\/([\w.-]{1,100})$/.exec(url.pathname);
         if (call !== null && req.method === 'POST') return handleCall(req, res, call[1] ?? '');
         if (url.pathname === '/api/events' && req.method === 'GET') return handleEvents(req, res);
-        sendJson(res, req.method === 'POST' || req.method === 'GET' ? 404 : 405, failure(unknownMethodError(url.pathname)));
+        sendJson(res, req.method === 'POST' || req.method === 'GET' ? 404 : 405, failure((await checks).unknownMethodError(url.pathname)));
         return;
       }
       if (req.method !== 'GET' && req.method !== 'HEAD') {

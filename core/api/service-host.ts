@@ -6,6 +6,7 @@
 import { PostfachError, toPostfachError } from '../errors.js';
 import type { KeyProtector } from '../store/key-protector.js';
 import type { PostfachBridge, Unsubscribe } from './api-types.js';
+import { markCheckedInProcess } from './checked-answers.js';
 import type { EventName } from './contract.js';
 import { serviceToHostSchema, type HostOperation, type HostToService, type ServiceOptions } from './service-protocol.js';
 import { isEventName, parseEventPayload } from './validate.js';
@@ -20,6 +21,11 @@ export interface ServiceChannel {
   onExit(listener: (reason: string) => void): void;
   /** Ends the service without waiting for it. */
   kill(): void;
+  /**
+   * The service runs in this process (a worker thread), so its runtime checked each answer against the contract
+   * here already: the host marks successful answers as checked (checked-answers.ts). Unset: another process.
+   */
+  readonly inThisProcess?: boolean;
 }
 
 const serviceStopped = (reason: string): PostfachError =>
@@ -87,7 +93,7 @@ export class ServiceHost {
           case 'result': {
             const complete = host.pending.get(message.id);
             host.pending.delete(message.id);
-            complete?.(message.result);
+            complete?.(channel.inThisProcess === true && message.result.ok ? markCheckedInProcess(message.result) : message.result);
             return;
           }
           case 'event':

@@ -8,7 +8,7 @@
 import type { Unsubscribe } from './api-types.js';
 import type { BridgeService } from './bridge-server.js';
 import type { EventName } from './contract.js';
-import { failure } from './wire.js';
+import { failure } from './call-result.js';
 
 export function whenStarted(starting: Promise<BridgeService>): BridgeService {
   // the caller awaits the start itself; here a failure only answers the calls

@@ -32,6 +32,8 @@ export function workerChannel(worker: Worker): ServiceChannel {
       worker.on('exit', (code) => report(`worker exited with code ${code}`));
     },
     kill: () => void worker.terminate(),
+    // a thread of this process: its runtime checks every answer with this process's contract code
+    inThisProcess: true,
   };
 }
 
