@@ -5,7 +5,9 @@
  * fetched while the window is idle ({@link preloadLaterScreens}), so that opening a message or a dialog then waits
  * for nothing.
  */
-import { lazy, Suspense, useState, type ComponentType, type JSX } from 'react';
+import { Component, lazy, Suspense, useState, type ComponentType, type JSX, type ReactNode } from 'react';
+import { PostfachError } from '../../../core/errors.js';
+import { ErrorNotice } from '../components/ErrorNotice.js';
 import { useT } from '../i18n/i18n.js';
 
 const loadMessageView = () => import('../message/MessageView.js');
@@ -26,14 +28,45 @@ function Loading() {
   );
 }
 
+/**
+ * A chunk that cannot be loaded (the bridge or the app's protocol gone, the program updated under an open page)
+ * rejects its lazy component; without a boundary React would unmount the whole window and leave it blank. The
+ * boundary shows the failure as every other error, where the screen would have been; "Erneut versuchen" reloads
+ * the page (React keeps a failed lazy load as failed, so only a reload fetches the chunk again).
+ */
+class ChunkBoundary extends Component<{ readonly children: ReactNode }, { readonly failure: PostfachError | null }> {
+  override state: { readonly failure: PostfachError | null } = { failure: null };
+
+  static getDerivedStateFromError(error: unknown): { failure: PostfachError } {
+    const detail = error instanceof Error ? error.message : String(error);
+    return {
+      failure: new PostfachError(
+        'bridge-unreachable',
+        {
+          de: 'Dieser Teil des Programms konnte nicht geladen werden. Bitte laden Sie die Seite neu oder starten Sie das Programm neu.',
+          en: 'This part of the program could not be loaded. Please reload the page or restart the program.',
+        },
+        `screen code not loaded: ${detail}`,
+      ),
+    };
+  }
+
+  override render(): ReactNode {
+    const { failure } = this.state;
+    return failure === null ? this.props.children : <ErrorNotice error={failure} onRetry={() => window.location.reload()} />;
+  }
+}
+
 /** A component of a lazily loaded module, shown with the loading line until its code is there. */
 function lazyScreen<P extends object>(load: () => Promise<ComponentType<P>>): (props: P) => JSX.Element {
   const Lazy = lazy(async () => ({ default: await load() }));
   return function LazyScreen(props: P) {
     return (
-      <Suspense fallback={<Loading />}>
-        <Lazy {...(props as JSX.IntrinsicAttributes & P)} />
-      </Suspense>
+      <ChunkBoundary>
+        <Suspense fallback={<Loading />}>
+          <Lazy {...(props as JSX.IntrinsicAttributes & P)} />
+        </Suspense>
+      </ChunkBoundary>
     );
   };
 }
@@ -47,9 +80,11 @@ function lazyDialog<P extends { readonly isOpen: boolean }>(load: () => Promise<
     if (props.isOpen && !wanted) setWanted(true);
     if (!wanted && !props.isOpen) return null;
     return (
-      <Suspense fallback={null}>
-        <Lazy {...(props as JSX.IntrinsicAttributes & P)} />
-      </Suspense>
+      <ChunkBoundary>
+        <Suspense fallback={null}>
+          <Lazy {...(props as JSX.IntrinsicAttributes & P)} />
+        </Suspense>
+      </ChunkBoundary>
     );
   };
 }
@@ -70,7 +105,7 @@ const LIST_PAINTED = 'postfach:list-first-render';
 /**
  * Fetches the later screens' chunks once the list's first rows are painted and the window is idle (not before: on
  * a busy machine their loading would compete with the first list), the message view first, which the caseworker
- * opens most. A failure here is not reported (the screen's own load reports it).
+ * opens most. A failure here is not reported (the screen's own load reports it, through its ChunkBoundary).
  */
 export function preloadLaterScreens(): void {
   if (preloaded) return;
