@@ -171,11 +171,11 @@ export async function elideLargeText(
           if (seg.indexOf(AMP) >= 0 || seg.indexOf(GT) >= 0) runBad = true;
           runLength += seg.length;
           if (!runLarge) {
-            runPending.push(Buffer.from(seg));
+            // a run known to be large is not copied (it stays a range of the source)
             if (runLength > (inPayload ? payloadThreshold : threshold)) {
               runLarge = true;
               runPending = [];
-            }
+            } else runPending.push(Buffer.from(seg));
           }
         }
         if (j < 0) return;
