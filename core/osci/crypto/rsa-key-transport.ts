@@ -13,7 +13,7 @@
  *    the caller carries on exactly as with a real key: the failure surfaces later as the same decryption error
  *    as any other wrong key (GCM tag mismatch, or for CBC the unreadable plaintext, crypto/symmetric.ts).
  */
-import { constants, createHash, createHmac, privateDecrypt, publicEncrypt, randomBytes, timingSafeEqual, type KeyObject } from 'node:crypto';
+import { constants, createHash, createHmac, privateDecrypt, publicEncrypt, randomBytes, timingSafeEqual, webcrypto, type KeyObject } from 'node:crypto';
 import { osciError, type OsciErrorKind } from '../errors.js';
 import { DIGEST, KEY_TRANSPORT, MGF, digestAlgorithm, mgfHash } from './algorithms.js';
 
@@ -189,6 +189,62 @@ export function unwrapKey(privateKey: KeyObject, method: KeyTransportMethod, cip
     throw osciError(failKind, `${what}: the symmetric key could not be unwrapped (wrong key or damaged data)`, { cause: error });
   }
   return key;
+}
+
+/** WebCrypto's names of the OAEP digests it shares with node:crypto (the digest and MGF1 are one hash there). */
+const WEBCRYPTO_OAEP_HASH: Readonly<Record<string, string>> = { sha1: 'SHA-1', sha256: 'SHA-256', sha384: 'SHA-384', sha512: 'SHA-512' };
+
+/** The private key as a WebCrypto RSA-OAEP key, per digest; made once per key (Node 20 has no KeyObject.toCryptoKey). */
+const oaepCryptoKeys = new WeakMap<KeyObject, Map<string, Promise<webcrypto.CryptoKey | undefined>>>();
+
+function oaepCryptoKey(privateKey: KeyObject, hash: string): Promise<webcrypto.CryptoKey | undefined> {
+  let byHash = oaepCryptoKeys.get(privateKey);
+  if (!byHash) oaepCryptoKeys.set(privateKey, (byHash = new Map()));
+  let key = byHash.get(hash);
+  if (!key) {
+    const der = privateKey.export({ format: 'der', type: 'pkcs8' });
+    // a key WebCrypto does not take is unwrapped on this thread instead (undefined)
+    key = webcrypto.subtle.importKey('pkcs8', der, { name: 'RSA-OAEP', hash }, false, ['decrypt']).catch(() => undefined);
+    byHash.set(hash, key);
+  }
+  return key;
+}
+
+/**
+ * {@link unwrapKey} off the main thread where it can be: RSA-OAEP with one digest for OAEP and MGF1 runs as
+ * WebCrypto's decryption on libuv's thread pool (OpenSSL, the same operation as `privateDecrypt`), so that
+ * independent key transports (two content containers; a container's key while the message signature is
+ * checked) use the second core. Same result and the same single error as unwrapKey; every other method (PKCS#1
+ * v1.5 with its implicit rejection, mixed OAEP digests) is unwrapKey itself.
+ */
+export async function unwrapKeyConcurrently(
+  privateKey: KeyObject,
+  method: KeyTransportMethod,
+  cipherValue: Buffer,
+  expectedLength: number,
+  failKind: OsciErrorKind,
+  what: string,
+): Promise<Buffer> {
+  const oaep = method.algorithm === KEY_TRANSPORT.rsaOaep || method.algorithm === KEY_TRANSPORT.rsaOaepMgf1p;
+  let hash: string | undefined;
+  try {
+    const h = oaep && privateKey.asymmetricKeyType === 'rsa' ? oaepHashes(method) : undefined;
+    hash = h && h.hash === h.mgf ? WEBCRYPTO_OAEP_HASH[h.hash] : undefined;
+  } catch {
+    hash = undefined;
+  }
+  const cryptoKey = hash ? await oaepCryptoKey(privateKey, hash) : undefined;
+  if (!cryptoKey) return unwrapKey(privateKey, method, cipherValue, expectedLength, failKind, what);
+  try {
+    if (cipherValue.length !== modulusBytes(privateKey)) throw new Error('ciphertext length differs from modulus length');
+    const label = method.oaepParams ?? Buffer.alloc(0);
+    const key = Buffer.from(await webcrypto.subtle.decrypt({ name: 'RSA-OAEP', ...(label.length ? { label } : {}) }, cryptoKey, cipherValue));
+    if (key.length !== expectedLength) throw new Error('unwrapped key has the wrong length');
+    return key;
+  } catch (error) {
+    // one message for every failure, as unwrapKey: no padding oracle
+    throw osciError(failKind, `${what}: the symmetric key could not be unwrapped (wrong key or damaged data)`, { cause: error });
+  }
 }
 
 /** Wraps a symmetric key for a recipient's public key. */
