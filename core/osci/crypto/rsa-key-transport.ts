@@ -199,7 +199,7 @@ const oaepCryptoKeys = new WeakMap<KeyObject, Map<string, Promise<webcrypto.Cryp
 
 function oaepCryptoKey(privateKey: KeyObject, hash: string): Promise<webcrypto.CryptoKey | undefined> {
   let byHash = oaepCryptoKeys.get(privateKey);
-  if (!byHash) oaepCryptoKeys.set(privateKey, (byHash = new Map()));
+  if (!byHash) oaepCryptoKeys.set(privateKey, (byHash = new Map<string, Promise<webcrypto.CryptoKey | undefined>>()));
   let key = byHash.get(hash);
   if (!key) {
     const der = privateKey.export({ format: 'der', type: 'pkcs8' });
