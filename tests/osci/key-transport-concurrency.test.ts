@@ -74,10 +74,10 @@ describe('content key transports of several containers', () => {
   const bob = () => vectorKey('bob_cipher_4096');
 
   /** A StoreDelivery with two containers encrypted for bob, transport-encrypted for bob; `damaged`: whose EncryptedKey is broken. */
-  async function twoContainers(damaged: 'none' | 'first' | 'second'): Promise<Buffer> {
+  async function twoContainers(damaged: 'none' | 'first' | 'second', ids = ['first', 'second'], afterFirst = ''): Promise<Buffer> {
     const readers = [{ certificate: bob().certificate, certificateId: certificateElementId('CipherCertificateAddressee', bob().certificate) }];
     const encrypted: string[] = [];
-    for (const id of ['first', 'second']) {
+    for (const id of ids) {
       const container = await buildContainer({ id, contents: [{ kind: 'base64', id: `${id}-0`, data: Buffer.from(`Inhalt ${id}`) }] });
       encrypted.push(await encryptContainer(container, readers, { id: `enc-${id}` }));
     }
@@ -90,7 +90,7 @@ describe('content key transports of several containers', () => {
       type: 'StoreDelivery',
       controlBlock: { sequenceNumber: 0, challenge: newChallenge(), conversationId: undefined, response: undefined },
       messageId: 'm',
-      contentPackageXml: contentPackageXml(encrypted),
+      contentPackageXml: contentPackageXml([encrypted[0]!, afterFirst, ...encrypted.slice(1)]),
       attachments: [],
       nonIntermediaryCertificates: [
         { role: 'CipherCertificateAddressee', certificate: bob().certificate },
@@ -134,5 +134,18 @@ describe('content key transports of several containers', () => {
       expect(content.firstError?.message).toMatch(new RegExp(`EncryptedData enc-${damaged}: the symmetric key could not be unwrapped`));
       await decoded.release();
     }
+  });
+
+  it('starts only the next container ahead: a package that turns out broken leaves at most one operation behind', async () => {
+    // a plain container with a Content href that is not cid: between the first and the two others ends decodeContent
+    const broken = await buildContainer({ id: 'broken', contents: [{ kind: 'base64', id: 'b-0', data: Buffer.from('x') }] });
+    const brokenXml = broken.xml.replace('<osci:Content>', '<osci:Content href="http://example.invalid/x">');
+    expect(brokenXml).not.toBe(broken.xml);
+    const body = await twoContainers('none', ['first', 'second', 'third'], brokenXml);
+    const decoded = await decodeMessage(bufferSource(body), { keys: [bob()] });
+    const decrypt = vi.spyOn(webcrypto.subtle, 'decrypt');
+    await expect(decodeContent(decoded.message, { keys: [bob()], scope: decoded.scope })).rejects.toMatchObject({ kind: 'malformed' });
+    expect(decrypt).toHaveBeenCalledTimes(1);
+    await decoded.release();
   });
 });

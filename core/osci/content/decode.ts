@@ -209,7 +209,7 @@ function chooseKey(message: OsciMessage, info: EncryptedDataInfo, keys: readonly
 }
 
 /**
- * Key transports of content EncryptedData already under way (started by {@link startKeyTransports}), by the
+ * Key transports of content EncryptedData already under way (started by {@link startNextKeyTransport}), by the
  * EncryptedData element: which key and which EncryptedKey, and the promised symmetric key. A container takes one
  * only when it chose the same key for the same EncryptedKey; its failure is the same error unwrapKey gives,
  * reported by the container in its turn.
@@ -240,15 +240,17 @@ function startKeyTransport(el: Element, message: OsciMessage, keys: readonly Key
 }
 
 /**
- * Several encrypted containers side by side (exchange/06: two, each with an RSA-4096 key transport): the key
- * transports of all but the first start now on libuv's thread pool (rsa-key-transport.ts), while this thread
- * opens the first one — the private-key operations, independent of each other, use the second core instead of
- * running one after the other (issue 14). A single container is opened here as before: with nothing beside it
- * the pool would only add a hand-over. Nothing is decided here: each container takes its result in its turn,
- * with its checks and errors unchanged.
+ * Several encrypted containers side by side (exchange/06: two, each with an RSA-4096 key transport): while this
+ * thread opens one, the key transport of the next one starts on libuv's thread pool (rsa-key-transport.ts), so
+ * that the private-key operations, independent of each other, use the second core instead of running one after
+ * the other (issue 14). Only the next one: a message that turns out broken leaves at most one operation behind,
+ * not one per container. A single container is opened here as before: with nothing beside it the pool would only
+ * add a hand-over. Nothing is decided here: each container takes its result in its turn, with its checks and
+ * errors unchanged.
  */
-function startKeyTransports(elements: readonly Element[], message: OsciMessage, keys: readonly KeyEntry[]): void {
-  for (const el of elements.slice(1)) startKeyTransport(el, message, keys);
+function startNextKeyTransport(elements: readonly Element[], current: Element, message: OsciMessage, keys: readonly KeyEntry[]): void {
+  const next = elements[elements.indexOf(current) + 1];
+  if (next) startKeyTransport(next, message, keys);
 }
 
 async function decryptEncryptedContainer(el: Element, ctx: Ctx, depth: number, keys: AttachmentKeys | undefined): Promise<EncryptedContainerResult> {
@@ -398,8 +400,10 @@ async function decodeContainer(
   }
   const nestedEncrypted: EncryptedContainerResult[] = [];
   const nestedElements = childElements(container, NS.xenc, 'EncryptedData').filter((ed) => !attachmentKeys.has(ed));
-  startKeyTransports(nestedElements, ctx.message, ctx.options.keys);
-  for (const ed of nestedElements) nestedEncrypted.push(await decryptEncryptedContainer(ed, ctx, depth + 1, keys));
+  for (const ed of nestedElements) {
+    startNextKeyTransport(nestedElements, ed, ctx.message, ctx.options.keys);
+    nestedEncrypted.push(await decryptEncryptedContainer(ed, ctx, depth + 1, keys));
+  }
 
   const signatures: ContentSignatureInfo[] = [];
   for (const sig of childElements(container, NS.ds, 'Signature')) {
@@ -451,9 +455,10 @@ export async function decodeContent(message: OsciMessage, options: ContentOption
   const items: Array<ContentResult['items'][number]> = [];
   const pkg = message.contentPackage;
   if (pkg) {
-    startKeyTransports(childElements(pkg, NS.xenc, 'EncryptedData'), message, options.keys);
+    const encrypted = childElements(pkg, NS.xenc, 'EncryptedData');
     for (const child of childElements(pkg)) {
       if (child.namespaceURI === NS.xenc && child.localName === 'EncryptedData') {
+        startNextKeyTransport(encrypted, child, message, options.keys);
         items.push({ kind: 'encrypted', ...(await decryptEncryptedContainer(child, ctx, 1, undefined)) });
       } else if (child.namespaceURI === NS.osci && child.localName === 'ContentContainer') {
         items.push({ kind: 'plain', container: await decodeContainer(child, message.xml, ctx, 'plain', undefined, undefined, 1, undefined) });
