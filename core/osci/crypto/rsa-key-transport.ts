@@ -14,6 +14,7 @@
  *    as any other wrong key (GCM tag mismatch, or for CBC the unreadable plaintext, crypto/symmetric.ts).
  */
 import { constants, createHash, createHmac, privateDecrypt, publicEncrypt, randomBytes, timingSafeEqual, webcrypto, type KeyObject } from 'node:crypto';
+import type { PostfachError } from '../../errors.js';
 import { osciError, type OsciErrorKind } from '../errors.js';
 import { DIGEST, KEY_TRANSPORT, MGF, digestAlgorithm, mgfHash } from './algorithms.js';
 
@@ -194,30 +195,38 @@ export function unwrapKey(privateKey: KeyObject, method: KeyTransportMethod, cip
 /** WebCrypto's names of the OAEP digests it shares with node:crypto (the digest and MGF1 are one hash there). */
 const WEBCRYPTO_OAEP_HASH: Readonly<Record<string, string>> = { sha1: 'SHA-1', sha256: 'SHA-256', sha384: 'SHA-384', sha512: 'SHA-512' };
 
-/** The private key as a WebCrypto RSA-OAEP key, per digest; made once per key (Node 20 has no KeyObject.toCryptoKey). */
-const oaepCryptoKeys = new WeakMap<KeyObject, Map<string, Promise<webcrypto.CryptoKey | undefined>>>();
+/**
+ * The private key as a WebCrypto RSA-OAEP key, per digest; made once per key (Node 20 has no
+ * KeyObject.toCryptoKey). `undefined` while it is being made and for a key WebCrypto does not take (that one is
+ * unwrapped on this thread).
+ */
+const oaepCryptoKeys = new WeakMap<KeyObject, Map<string, { key: webcrypto.CryptoKey | undefined; readonly made: Promise<void> }>>();
 
-function oaepCryptoKey(privateKey: KeyObject, hash: string): Promise<webcrypto.CryptoKey | undefined> {
+function oaepCryptoKey(privateKey: KeyObject, hash: string): { key: webcrypto.CryptoKey | undefined; readonly made: Promise<void> } {
   let byHash = oaepCryptoKeys.get(privateKey);
-  if (!byHash) oaepCryptoKeys.set(privateKey, (byHash = new Map<string, Promise<webcrypto.CryptoKey | undefined>>()));
-  let key = byHash.get(hash);
-  if (!key) {
+  if (!byHash) oaepCryptoKeys.set(privateKey, (byHash = new Map<string, { key: webcrypto.CryptoKey | undefined; readonly made: Promise<void> }>()));
+  let entry = byHash.get(hash);
+  if (!entry) {
     const der = privateKey.export({ format: 'der', type: 'pkcs8' });
-    // a key WebCrypto does not take is unwrapped on this thread instead (undefined)
-    key = webcrypto.subtle.importKey('pkcs8', der, { name: 'RSA-OAEP', hash }, false, ['decrypt']).catch(() => undefined);
-    byHash.set(hash, key);
+    const made: { key: webcrypto.CryptoKey | undefined; made: Promise<void> } = { key: undefined, made: Promise.resolve() };
+    made.made = webcrypto.subtle.importKey('pkcs8', der, { name: 'RSA-OAEP', hash }, false, ['decrypt']).then(
+      (key) => void (made.key = key),
+      () => undefined,
+    );
+    byHash.set(hash, (entry = made));
   }
-  return key;
+  return entry;
 }
 
 /**
  * {@link unwrapKey} off the main thread where it can be: RSA-OAEP with one digest for OAEP and MGF1 runs as
  * WebCrypto's decryption on libuv's thread pool (OpenSSL, the same operation as `privateDecrypt`), so that
- * independent key transports (two content containers; a container's key while the message signature is
- * checked) use the second core. Same result and the same single error as unwrapKey; every other method (PKCS#1
- * v1.5 with its implicit rejection, mixed OAEP digests) is unwrapKey itself.
+ * independent key transports (two content containers) use the second core. The operation is handed to the pool
+ * before this function returns (not after a later turn of the event loop), so that it runs while the caller goes
+ * on. Same result and the same single error as unwrapKey; every other method (PKCS#1 v1.5 with its implicit
+ * rejection, mixed OAEP digests) is unwrapKey itself.
  */
-export async function unwrapKeyConcurrently(
+export function unwrapKeyConcurrently(
   privateKey: KeyObject,
   method: KeyTransportMethod,
   cipherValue: Buffer,
@@ -225,6 +234,7 @@ export async function unwrapKeyConcurrently(
   failKind: OsciErrorKind,
   what: string,
 ): Promise<Buffer> {
+  const here = (): Promise<Buffer> => new Promise((resolve) => resolve(unwrapKey(privateKey, method, cipherValue, expectedLength, failKind, what)));
   const oaep = method.algorithm === KEY_TRANSPORT.rsaOaep || method.algorithm === KEY_TRANSPORT.rsaOaepMgf1p;
   let hash: string | undefined;
   try {
@@ -233,18 +243,31 @@ export async function unwrapKeyConcurrently(
   } catch {
     hash = undefined;
   }
-  const cryptoKey = hash ? await oaepCryptoKey(privateKey, hash) : undefined;
-  if (!cryptoKey) return unwrapKey(privateKey, method, cipherValue, expectedLength, failKind, what);
-  try {
-    if (cipherValue.length !== modulusBytes(privateKey)) throw new Error('ciphertext length differs from modulus length');
-    const label = method.oaepParams ?? Buffer.alloc(0);
-    const key = Buffer.from(await webcrypto.subtle.decrypt({ name: 'RSA-OAEP', ...(label.length ? { label } : {}) }, cryptoKey, cipherValue));
-    if (key.length !== expectedLength) throw new Error('unwrapped key has the wrong length');
-    return key;
-  } catch (error) {
-    // one message for every failure, as unwrapKey: no padding oracle
-    throw osciError(failKind, `${what}: the symmetric key could not be unwrapped (wrong key or damaged data)`, { cause: error });
-  }
+  if (!hash) return here();
+  const onPool = (cryptoKey: webcrypto.CryptoKey): Promise<Buffer> => {
+    const failed = (error: unknown): PostfachError =>
+      // one message for every failure, as unwrapKey: no padding oracle
+      osciError(failKind, `${what}: the symmetric key could not be unwrapped (wrong key or damaged data)`, { cause: error });
+    try {
+      if (cipherValue.length !== modulusBytes(privateKey)) throw new Error('ciphertext length differs from modulus length');
+      const label = method.oaepParams ?? Buffer.alloc(0);
+      return webcrypto.subtle.decrypt({ name: 'RSA-OAEP', ...(label.length ? { label } : {}) }, cryptoKey, cipherValue).then(
+        (plain) => {
+          const key = Buffer.from(plain);
+          if (key.length !== expectedLength) throw failed(new Error('unwrapped key has the wrong length'));
+          return key;
+        },
+        (error: unknown) => {
+          throw failed(error);
+        },
+      );
+    } catch (error) {
+      return Promise.reject(failed(error));
+    }
+  };
+  const entry = oaepCryptoKey(privateKey, hash);
+  if (entry.key) return onPool(entry.key);
+  return entry.made.then(() => (entry.key ? onPool(entry.key) : here()));
 }
 
 /** Wraps a symmetric key for a recipient's public key. */
