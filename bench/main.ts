@@ -12,7 +12,8 @@
  *          encrypted store with fsync before it is acknowledged) from the local intermediary in its own process:
  *          deliveries/s beside the raw cryptography of the same workload, and the ratio; then the same into
  *          PostgreSQL (a throw-away cluster), printed beside it.
- *  cold    bench/cold-start.ts: process start to first decoded delivery (postfach inspect, postfach fetch).
+ *  cold    bench/cold-start.ts: process start to first decoded delivery (postfach inspect, postfach fetch);
+ *          bench/fetch-worker-start.ts: a new service thread in a running program → its first fetched delivery.
  *  large   one delivery with a 1 GB (10^9 bytes) attachment fetched by `postfach fetch` (engine in its worker, encrypted store):
  *          peak RSS; without --quick also bench/roundtrip-large.ts's protocol-only fetch.
  *  export  bench/export-large.ts: a 50 MB application exported to PDF, XML and files: peak RSS.
@@ -37,6 +38,7 @@ import { createTestPki, testPkiFiles } from '../core/pki/test-pki.js';
 import { PostfachStore } from '../core/store/index.js';
 import { loadSenderSetup, sendApplications } from '../intermediary/index.js';
 import { formatColdFigures, runColdStartBench } from './cold-start.js';
+import { formatWorkerStartFigures, runFetchWorkerStartBench } from './fetch-worker-start.js';
 import { formatDecodeFigure, projectRoot, runDecodeBench } from './decode.js';
 import { deliverySample } from './delivery-sample.js';
 import { formatFetchFigures, runFetchBench, startIntermediaryProcess } from './fetch.js';
@@ -240,6 +242,12 @@ async function main(): Promise<void> {
             ':',
           ),
         );
+      const w = await runFetchWorkerStartBench({ runs: quick ? 3 : 7, sampleDir: path.join(work, 'decode-sample'), log });
+      report.fetchWorkerStart = w;
+      text.push('Fetch worker start (bench/fetch-worker-start.ts; a new service thread in a running program):', ...formatWorkerStartFigures(w), '');
+      summary.push(
+        `fetch worker start → first decoded delivery (store open excluded): ${w.median.withoutOpenMs} ms (target ≤ 400 ms); store.open ${w.median.openMs} ms; CPU ${w.median.cpuMs} ms`,
+      );
     }
     if (sections.has('large')) {
       log('large delivery …');

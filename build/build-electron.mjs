@@ -12,6 +12,7 @@
 import { build } from 'esbuild';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { zodWithoutLocales } from './zod-without-locales.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 // --outdir DIR: bundle elsewhere (tests inspect fresh bundles without touching dist/)
@@ -19,7 +20,16 @@ const outdirArg = process.argv.indexOf('--outdir');
 const outdir = outdirArg >= 0 ? process.argv[outdirArg + 1] : 'dist/electron';
 const inputsArg = process.argv.indexOf('--inputs');
 const inputsFile = inputsArg >= 0 ? process.argv[inputsArg + 1] : undefined;
-const common = { absWorkingDir: root, bundle: true, format: 'cjs', sourcemap: 'linked', logLevel: 'warning', legalComments: 'none', metafile: inputsFile !== undefined };
+const common = {
+  absWorkingDir: root,
+  bundle: true,
+  format: 'cjs',
+  sourcemap: 'linked',
+  logLevel: 'warning',
+  legalComments: 'none',
+  metafile: inputsFile !== undefined,
+  plugins: [zodWithoutLocales(root)],
+};
 // core/ is written as ES modules and finds its files from import.meta.url (resources/, the PAC sandbox's wasm);
 // in a CommonJS bundle import.meta is empty, so the Node bundles get the bundle file's own URL instead.
 const nodeBundle = {
@@ -40,6 +50,8 @@ const results = await Promise.all([
     target: 'node22',
     packages: 'external',
     external: ['electron'],
+    // zod is bundled (without its 64 locale modules, which its package entry loads in Node): issue 14, app start
+    plugins: [zodWithoutLocales(root, { bundleZod: true })],
   }),
   build({ ...common, entryPoints: ['electron/fuses.ts'], outfile: `${outdir}/fuses.cjs`, platform: 'node', target: 'node20', packages: 'external', sourcemap: false }),
 ]);

@@ -4,10 +4,10 @@
  * the command-line contract is in ../shared/DESIGN.md and README.md. Only the sub-command that runs is loaded.
  */
 import path from 'node:path';
-import { Command, CommanderError } from 'commander';
+import type { Command as CommandType } from 'commander';
 import { ExitCode } from './exit-codes.js';
 
-type CommandModule = { register(program: Command): void };
+type CommandModule = { register(program: CommandType): void };
 
 /**
  * Every sub-command by the name(s) it answers to, in help order. A sub-command's module is loaded only when it
@@ -52,9 +52,6 @@ function earlyUnlock(args: readonly string[]): { databasePath: string; password:
 /** Sub-commands that always start the service (cli/mailbox-service.ts) with the worker's default options. */
 const EARLY_SERVICE: ReadonlySet<string> = new Set(['fetch', 'list', 'show']);
 
-const program = new Command();
-program.name('postfach').description('OSCI-Postfach: OSCI-Zustellungen abrufen, prüfen, speichern und exportieren').showHelpAfterError().exitOverride();
-
 // the sub-command named first on the command line; anything else (no command, an option first, `help`, a typo)
 // registers them all, so that help and errors read as before
 const first = process.argv[2];
@@ -65,6 +62,10 @@ const named = first === undefined || first.startsWith('-') ? undefined : COMMAND
 // for the service's modules, not for the bridge's (issue 14, app start)
 if (first !== undefined && (EARLY_SERVICE.has(first) || (first === 'ui' && process.argv.includes('--browser'))))
   (await import('../core/api/service-worker-thread.js')).startServiceWorkerEarly(EARLY_SERVICE.has(first) ? earlyUnlock(process.argv.slice(3)) : undefined);
+// commander after the service thread's start: the thread begins loading while this one loads commander
+const { Command, CommanderError } = await import('commander');
+const program = new Command();
+program.name('postfach').description('OSCI-Postfach: OSCI-Zustellungen abrufen, prüfen, speichern und exportieren').showHelpAfterError().exitOverride();
 for (const [, load] of named ? [named] : COMMANDS) (await load()).register(program);
 
 try {

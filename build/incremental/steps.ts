@@ -19,6 +19,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync }
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeRecord, readRecord, staleReason, writeRecord, type BuildRecord, type FileStamp, type HashFn, type StatFn } from './records.js';
+import { useZodBundle } from './zod-for-node.js';
 
 /** This project; tests build a small project of their own elsewhere (the steps only need its configuration files). */
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -70,6 +71,8 @@ function scriptsHash(): string {
   const dir = path.dirname(fileURLToPath(import.meta.url));
   for (const file of [
     path.join(dir, '..', 'build.ts'),
+    // the zod bundle's plugin (the core step's zod bundle, the Electron bundles)
+    path.join(dir, '..', 'zod-without-locales.mjs'),
     ...readdirSync(dir)
       .sort()
       .map((f) => path.join(dir, f)),
@@ -202,8 +205,12 @@ function electronBundleStep(root: string, write: (text: string) => void): StepRe
 
 async function runStepTool(root: string, step: StepName, write: (text: string) => void): Promise<StepResult> {
   switch (step) {
-    case 'core':
-      return typescriptStep(root, 'tsconfig.json', step, write);
+    case 'core': {
+      // tsc emits even with type errors: the emitted modules get the bundle either way
+      const result = await typescriptStep(root, 'tsconfig.json', step, write);
+      const bundle = await useZodBundle(root, result.inputs, result.outputs);
+      return bundle === undefined ? result : { ...result, outputs: [...result.outputs, bundle] };
+    }
     case 'renderer-types':
       return typescriptStep(root, path.join('renderer', 'tsconfig.json'), step, write);
     case 'renderer':
