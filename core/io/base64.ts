@@ -1,13 +1,14 @@
 /**
  * The one streaming base64 decoder: base64 text that arrives in pieces (MIME parts, large XML text nodes, inline
- * document content in XSozial) is decoded group by group without holding the whole text. Whitespace (LF or CRLF
- * line breaks, indentation) is skipped; a character outside the alphabet, misplaced padding, data after the
+ * document content in XSozial) is decoded group by group without holding the whole text. XML whitespace (space, tab,
+ * CR, LF: line breaks, indentation) is skipped; any other character outside the alphabet, misplaced padding, data after the
  * padding or a dangling partial group makes the data invalid instead of being dropped silently. Padding may arrive
  * split across pieces ("ab=" then "="). The decoder itself never throws: it names what is wrong, and each caller
  * turns that into its own error (core/osci: `malformed`; core/xsozial: the document is missing).
  */
-const NON_BASE64 = /[^A-Za-z0-9+/=\s]/;
-const WHITESPACE = /\s+/g;
+// XML Schema's base64Binary allows only these four whitespace characters (not \f, \v or U+00A0, which `\s` takes)
+const NON_BASE64 = /[^A-Za-z0-9+/= \t\r\n]/;
+const WHITESPACE = /[ \t\r\n]+/g;
 const EMPTY = Buffer.alloc(0);
 
 export class Base64Decoder {

@@ -40,6 +40,14 @@ describe('the one base64 decoder (core/io/base64.ts)', () => {
     }
   });
 
+  it('skips only XML whitespace (space, tab, CR, LF): form feed, vertical tab and no-break space are refused', async () => {
+    for (const text of ['QUJD\fQUJD', 'QUJD\vQUJD', 'QUJD\u00a0QUJD', 'QUJD\u2028QUJD']) {
+      for (const size of [1, 3, 100]) expect(await reason(text, size), JSON.stringify(text)).toBe('invalid character in base64 data');
+      expect(decodeBase64Whole(text)).toBe('invalid character in base64 data');
+    }
+    expect(await decodeAll(' QUJD\t\r\nQUJD ', 100)).toEqual(Buffer.from('ABCABC'));
+  });
+
   it('accepts padding split across pieces ("ab=" then "=")', async () => {
     // the decoder of core/xsozial refused this before issue 11 (it saw "ab=" as misplaced padding)
     const d = new Base64Decoder();

@@ -265,7 +265,12 @@ export function unwrapKeyConcurrently(
       return Promise.reject(failed(error));
     }
   };
-  const entry = oaepCryptoKey(privateKey, hash);
+  let entry: ReturnType<typeof oaepCryptoKey>;
+  try {
+    entry = oaepCryptoKey(privateKey, hash);
+  } catch {
+    return here(); // a key that cannot be exported for WebCrypto: unwrapKey here, with its errors
+  }
   if (entry.key) return onPool(entry.key);
   return entry.made.then(() => (entry.key ? onPool(entry.key) : here()));
 }
