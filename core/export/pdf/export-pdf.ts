@@ -13,8 +13,7 @@
 import { randomBytes } from 'node:crypto';
 import { rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFRawStream, PDFRef, PDFString } from 'pdf-lib';
-import { readDocumentBytes } from '../../xsozial/read-delivery.js';
+import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFRawStream, PDFRef, PDFString, type PDFObject } from 'pdf-lib';
 import { toByteSource, type XmlSource } from '../../xsozial/source.js';
 import { bytes as formatBytes } from '../../words/format.js';
 import type { DeliveryView, DocumentView, Field, TreeNode } from '../../xsozial/view.js';
@@ -27,7 +26,9 @@ import { pdfFailed, targetNotWritable } from '../errors.js';
 import { inlineDocumentName } from '../file-names.js';
 import { UNSIGNED_BANNER, type ReceiptFacts } from '../receipt.js';
 import { removeUnreachable, takeObjectsAbove } from './clean.js';
+import { DocumentBuffer } from './document-buffer.js';
 import { imageProblem } from './image-check.js';
+import { pngPixelDataInPlace, pngWithoutPixelData } from './png-data.js';
 import { IMPORTED_PAGE_XOBJECT, importPdfPages, planDocuments, type DocumentPlan } from './import-pages.js';
 import { receiptContentOf, renderReceipt } from './receipt-page.js';
 import { PdfFileWriter } from './stream-writer.js';
@@ -60,7 +61,9 @@ export interface ExportPdfResult {
 
 export async function exportPdf(view: DeliveryView, receipt: ReceiptFacts, options: ExportPdfOptions, outputPath: string): Promise<ExportPdfResult> {
   const exportedAt = options.exportedAt ?? new Date();
-  const plans = await planDocuments(options.source, view.documents);
+  // every document read whole is read into this one buffer, each in turn (document-buffer.ts)
+  const documentBuffer = new DocumentBuffer(options.source);
+  const plans = await planDocuments(documentBuffer, view.documents);
   const blockers = [...new Set(plans.flatMap((p) => (p.kind === 'pdf' ? p.pdfaBlockers.map((b) => `${b} in „${p.doc.name}“`) : [])))];
   const pdfa = options.pdfa !== false && blockers.length === 0;
 
@@ -82,8 +85,8 @@ export async function exportPdf(view: DeliveryView, receipt: ReceiptFacts, optio
   const imported = new Map<number, string>();
   const messageLabel = `${view.test ? 'TESTANTRAG · ' : ''}Export OSCI-Postfach · Nachricht ${receipt.messageId}`;
   const results: Array<ExportPdfResult['documents'][number]> = [];
-  /** JPEG images laid out by pdfkit without their bytes: filled in when the file is written. */
-  const deferredImages: Array<{ objectNumber: number; doc: DocumentView }> = [];
+  /** Images laid out by pdfkit without their data (JPEG, PNG that pdfkit passes through): filled in when the file is written. */
+  const deferredImages: Array<{ objectNumber: number; doc: DocumentView; format: 'jpeg' | 'png' }> = [];
   try {
     w.beginSection();
     outline.addItem('Laufzettel');
@@ -183,16 +186,19 @@ export async function exportPdf(view: DeliveryView, receipt: ReceiptFacts, optio
         { essential: true },
       );
       if (plan.kind === 'image') {
-        const bytes = await readDocumentBytes(options.source, d);
+        // pdfkit has read what it needs (size, orientation, colours) when image() returns; the image data itself
+        // (a JPEG's bytes, a PNG's IDAT data where pdfkit passes it through) is put in when the file is written
+        const bytes = await documentBuffer.read(d);
         let problem = imageProblem(bytes, plan.format);
         if (!problem) {
           try {
+            const withoutPixels = plan.format === 'png' ? pngWithoutPixelData(bytes) : undefined;
             const objectNumber = w.image(
-              bytes,
+              withoutPixels ?? bytes,
               `Bild der Anlage „${name}“ (${d.fileName === undefined ? (d.detectedMimeType ?? '') : visibleText(d.fileName)}; Inhalt nicht als Text erfasst)`,
-              { withoutData: true },
+              { withoutData: plan.format === 'jpeg' || withoutPixels !== undefined },
             );
-            if (objectNumber !== undefined) deferredImages.push({ objectNumber, doc: d });
+            if (objectNumber !== undefined) deferredImages.push({ objectNumber, doc: d, format: plan.format });
           } catch {
             problem = 'nicht unterstütztes Bildformat';
           }
@@ -228,19 +234,25 @@ export async function exportPdf(view: DeliveryView, receipt: ReceiptFacts, optio
   let target: PDFDocument;
   try {
     target = await PDFDocument.load(rendered, { updateMetadata: false });
-    for (const image of deferredImages) {
-      const taken = await jpegWithData(target, image.objectNumber, await readDocumentBytes(options.source, image.doc));
-      await file.writeObjects([taken]).catch((error: unknown) => {
+    // each document's bytes are in the shared buffer until the next one is read: written and flushed before that
+    const written = async (objects: Iterable<readonly [PDFRef, PDFObject]>): Promise<void> => {
+      try {
+        await file.writeObjects(objects);
+        await file.flush();
+      } catch (error) {
         throw new WriteFailure(error);
-      });
+      }
+      detachFromBuffer(target, documentBuffer);
+    };
+    for (const image of deferredImages) {
+      const bytes = await documentBuffer.read(image.doc);
+      await written(imageWithData(target, image.objectNumber, image.format === 'png' ? pngPixelDataInPlace(bytes) : bytes, image.format));
     }
     for (const [i, plan] of plans.entries()) {
       if (plan.kind !== 'pdf') continue;
       const mark = target.context.largestObjectNumber;
-      await importPdfPages(target, options.source, plan, placeholders.get(i)!);
-      await file.writeObjects(takeObjectsAbove(target, mark)).catch((error: unknown) => {
-        throw new WriteFailure(error);
-      });
+      await importPdfPages(target, documentBuffer, plan, placeholders.get(i)!);
+      await written(takeObjectsAbove(target, mark));
     }
   } catch (error) {
     await abandon();
@@ -265,20 +277,59 @@ export async function exportPdf(view: DeliveryView, receipt: ReceiptFacts, optio
 }
 
 /**
- * The image XObject pdfkit wrote without data (TaggedWriter.image), now with the JPEG's bytes as its stream, taken
- * out of the document to be written ahead (so the image is in memory only while it is written).
+ * The image XObject pdfkit wrote without data (TaggedWriter.image), now with its data as its stream (a JPEG's
+ * bytes, a PNG's IDAT data), taken out of the document to be written ahead (so the image is in memory only while it
+ * is written) — together with the objects its dictionary refers to (a PNG's DecodeParms, its palette): once the
+ * image is out of the document, nothing there refers to them, and removeUnreachable would drop them.
  */
-async function jpegWithData(target: PDFDocument, objectNumber: number, bytes: Buffer): Promise<[PDFRef, PDFRawStream]> {
+function imageWithData(target: PDFDocument, objectNumber: number, bytes: Buffer, format: 'jpeg' | 'png'): Array<[PDFRef, PDFObject]> {
   const ref = PDFRef.of(objectNumber);
   const object = target.context.lookup(ref);
   // pdfkit writes an object whose stream is empty as its dictionary alone
   const dict = object instanceof PDFDict ? object : object instanceof PDFRawStream && object.contents.length === 0 ? object.dict : undefined;
-  if (!dict || dict.get(PDFName.of('Subtype')) !== PDFName.of('Image') || dict.get(PDFName.of('Filter')) !== PDFName.of('DCTDecode')) {
-    throw new Error(`image object ${objectNumber} is not the empty JPEG image reserved for it`);
+  const filter = format === 'jpeg' ? 'DCTDecode' : 'FlateDecode';
+  if (!dict || dict.get(PDFName.of('Subtype')) !== PDFName.of('Image') || dict.get(PDFName.of('Filter')) !== PDFName.of(filter)) {
+    throw new Error(`image object ${objectNumber} is not the empty ${format.toUpperCase()} image reserved for it`);
   }
   target.context.delete(ref);
   // its /Length is set from the bytes when it is written (PdfFileWriter)
-  return [ref, PDFRawStream.of(dict, bytes)];
+  return [[ref, PDFRawStream.of(dict, bytes)], ...takeReferenced(target, dict)];
+}
+
+/** The indirect objects `value` refers to, directly or through them, taken out of the document. */
+function takeReferenced(target: PDFDocument, value: PDFObject): Array<[PDFRef, PDFObject]> {
+  const taken: Array<[PDFRef, PDFObject]> = [];
+  const visit = (v: PDFObject | undefined): void => {
+    if (v instanceof PDFRef) {
+      const object = target.context.lookup(v);
+      if (object === undefined) return;
+      target.context.delete(v);
+      taken.push([v, object]);
+      visit(object);
+    } else if (v instanceof PDFDict) {
+      for (const [, entry] of v.entries()) visit(entry);
+    } else if (v instanceof PDFArray) {
+      for (const entry of v.asArray()) visit(entry);
+    } else if (v instanceof PDFRawStream) {
+      visit(v.dict);
+    }
+  };
+  visit(value);
+  return taken;
+}
+
+/**
+ * Whatever stream still in the document has its bytes in the shared document buffer gets its own copy, before
+ * that buffer is read into again. Nothing should: the objects made from a document are written ahead and taken
+ * out (takeObjectsAbove); this keeps a later change of that from silently putting the next document's bytes
+ * into the file.
+ */
+function detachFromBuffer(target: PDFDocument, buffer: DocumentBuffer): void {
+  for (const [ref, object] of target.context.enumerateIndirectObjects()) {
+    if (object instanceof PDFRawStream && buffer.sharesMemory(object.contents)) {
+      target.context.assign(ref, PDFRawStream.of(object.dict, Buffer.from(object.contents)));
+    }
+  }
 }
 
 /** A failure of writing the file (not of reading a document) during the page import. */

@@ -15,9 +15,8 @@ import { inflateSync } from 'node:zlib';
 import { decodePDFRawStream, PDFArray, PDFDict, PDFDocument, PDFName, PDFNumber, PDFRawStream, PDFRef, PDFStream, type PDFPage } from 'pdf-lib';
 import { PostfachError } from '../../errors.js';
 import { removeActiveContent } from './clean.js';
-import { readDocumentBytes } from '../../xsozial/read-delivery.js';
-import type { XmlSource } from '../../xsozial/source.js';
 import type { DocumentView } from '../../xsozial/view.js';
+import type { DocumentBuffer } from './document-buffer.js';
 
 export type DocumentPlan =
   | {
@@ -83,14 +82,14 @@ export function pageGeometry(page: PDFPage): PageGeometry {
 
 const IMAGE_TYPES: Record<string, 'jpeg' | 'png'> = { 'image/jpeg': 'jpeg', 'image/png': 'png' };
 
-export async function planDocuments(source: XmlSource, documents: readonly DocumentView[]): Promise<DocumentPlan[]> {
+export async function planDocuments(buffer: DocumentBuffer, documents: readonly DocumentView[]): Promise<DocumentPlan[]> {
   const plans: DocumentPlan[] = [];
   for (const doc of documents) {
     const type = doc.detectedMimeType;
     if (doc.problem?.kind === 'document-invalid') {
       plans.push({ doc, kind: 'none', note: 'Der Inhalt ist beschädigt (kein gültiges Base64) und kann nicht dargestellt werden.' });
     } else if (type === 'application/pdf') {
-      plans.push(await inspectPdf(source, doc));
+      plans.push(await inspectPdf(buffer, doc));
     } else if (type && IMAGE_TYPES[type]) {
       plans.push({ doc, kind: 'image', format: IMAGE_TYPES[type] });
     } else {
@@ -100,15 +99,19 @@ export async function planDocuments(source: XmlSource, documents: readonly Docum
   return plans;
 }
 
-async function loadPdf(source: XmlSource, doc: DocumentView): Promise<PDFDocument> {
-  return PDFDocument.load(await readDocumentBytes(source, doc), { updateMetadata: false, throwOnInvalidObject: false });
+/**
+ * The PDF parsed from the shared document buffer: its streams' contents are views of that buffer (pdf-lib slices
+ * a Node Buffer without copying), valid until the buffer's next read.
+ */
+async function loadPdf(buffer: DocumentBuffer, doc: DocumentView): Promise<PDFDocument> {
+  return PDFDocument.load(await buffer.read(doc), { updateMetadata: false, throwOnInvalidObject: false });
 }
 
-async function inspectPdf(source: XmlSource, doc: DocumentView): Promise<DocumentPlan> {
+async function inspectPdf(buffer: DocumentBuffer, doc: DocumentView): Promise<DocumentPlan> {
   let pdf: PDFDocument;
   let pages: number;
   try {
-    pdf = await loadPdf(source, doc);
+    pdf = await loadPdf(buffer, doc);
     // a file that loads can still lack its page tree: asking for the pages is part of the check
     pages = pdf.getPageCount();
     // every page's content can be taken into a form XObject (import below)
@@ -161,11 +164,12 @@ function pdfaBlockers(pdf: PDFDocument): string[] {
  * Fills the placeholders: `placeholders[i]` is the target page index for page i of the plan's document. Each
  * imported page becomes a form XObject (its content, resources, the visible box as BBox, the plan's placement as
  * Matrix) in its placeholder's resources; the placeholder's own content (the Figure that draws it, the footer)
- * stays.
+ * stays. The copied streams are views of the document buffer: the caller writes and flushes them before the
+ * buffer's next read.
  * Returns the number of pages filled.
  */
-export async function importPdfPages(target: PDFDocument, source: XmlSource, plan: DocumentPlan & { kind: 'pdf' }, placeholders: readonly number[]): Promise<number> {
-  const src = await loadPdf(source, plan.doc);
+export async function importPdfPages(target: PDFDocument, buffer: DocumentBuffer, plan: DocumentPlan & { kind: 'pdf' }, placeholders: readonly number[]): Promise<number> {
+  const src = await loadPdf(buffer, plan.doc);
   const copied = await target.copyPages(src, src.getPageIndices());
   const ctx = target.context;
   // the copied pages and their own content streams (pages may share them) are not used once the forms hold the

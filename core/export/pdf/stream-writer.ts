@@ -67,6 +67,14 @@ export class PdfFileWriter {
     }
   }
 
+  /**
+   * Resolves when every byte written so far has left for the file (the write stream keeps references to the
+   * chunks it has not written yet): after this the memory they came from may be reused (DocumentBuffer).
+   */
+  async flush(): Promise<void> {
+    await this.writer.flush();
+  }
+
   /** Writes the rest of the document and ends the file; returns its size in bytes. */
   async finish(doc: PDFDocument, embedded?: StreamedEmbeddedFile): Promise<number> {
     const writer = this.writer;
@@ -157,6 +165,12 @@ class Writer {
     if (this.failure) throw this.failure;
     this.position += chunk.length;
     if (!this.out.write(chunk)) await once(this.out, 'drain');
+  }
+
+  async flush(): Promise<void> {
+    if (this.failure) throw this.failure;
+    // chunks are written in order: when this empty one is done, every one before it is
+    await new Promise<void>((resolve, reject) => this.out.write(Buffer.alloc(0), (error) => (error ? reject(error) : this.failure ? reject(this.failure) : resolve())));
   }
 
   async end(): Promise<void> {

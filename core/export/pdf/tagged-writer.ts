@@ -292,19 +292,25 @@ export class TaggedWriter {
    * opened and embedded before any marked content starts, so a broken image leaves the structure intact.
    */
   /**
-   * An image on the page, in a Figure with alternative text. With `withoutData` (JPEG only) the image XObject is
-   * written with an empty stream and its object number returned: the caller puts the JPEG's bytes into that object
-   * when it writes the file (export-pdf.ts), so pdfkit's output never holds the image — it is laid out, turned by
-   * its EXIF orientation and tagged by pdfkit all the same.
+   * An image on the page, in a Figure with alternative text. With `withoutData` the image XObject is written with
+   * an empty stream and its object number returned: a JPEG's bytes are dropped here, a PNG comes without its IDAT
+   * chunks already (png-data.ts); the caller puts the data into that object when it writes the file
+   * (export-pdf.ts), so pdfkit never holds it — the image is laid out, turned by its EXIF orientation and tagged
+   * by pdfkit all the same.
    */
   image(bytes: Buffer, alt: string, options: { withoutData?: boolean } = {}): number | undefined {
-    const doc = this.doc as unknown as { openImage(src: Buffer): { obj?: { id: number }; data?: Buffer | null; width: number; height: number; embed(d: unknown): void } };
+    const doc = this.doc as unknown as {
+      openImage(src: Buffer): { obj?: { id: number }; data?: Buffer | null; imgData?: Uint8Array | null; width: number; height: number; embed(d: unknown): void };
+    };
     const image = doc.openImage(bytes);
     let objectNumber: number | undefined;
     if (!image.obj) {
       // pdfkit's JPEG embeds its `data` as the stream as it is (DCTDecode, no compression of its own)
-      const deferred = options.withoutData === true && bytes[0] === 0xff && bytes[1] === 0xd8 && image.data instanceof Uint8Array;
-      if (deferred) image.data = Buffer.alloc(0);
+      const jpeg = bytes[0] === 0xff && bytes[1] === 0xd8 && image.data instanceof Uint8Array;
+      // a PNG without pixel data: pdfkit embeds its (empty) `imgData` as it is (FlateDecode, PNG predictor)
+      const png = !jpeg && image.imgData instanceof Uint8Array && image.imgData.length === 0;
+      const deferred = options.withoutData === true && (jpeg || png);
+      if (deferred && jpeg) image.data = Buffer.alloc(0);
       image.embed(this.doc);
       // embed() has set obj (the narrowing above does not know)
       if (deferred) objectNumber = (image as { obj?: { id: number } }).obj?.id;
