@@ -40,6 +40,14 @@ describe('the one base64 decoder (core/io/base64.ts)', () => {
     }
   });
 
+  it('skips only XML whitespace (space, tab, CR, LF): form feed, vertical tab and no-break space are refused', async () => {
+    for (const text of ['QUJD\fQUJD', 'QUJD\vQUJD', 'QUJD\u00a0QUJD', 'QUJD\u2028QUJD']) {
+      for (const size of [1, 3, 100]) expect(await reason(text, size), JSON.stringify(text)).toBe('invalid character in base64 data');
+      expect(decodeBase64Whole(text)).toBe('invalid character in base64 data');
+    }
+    expect(await decodeAll(' QUJD\t\r\nQUJD ', 100)).toEqual(Buffer.from('ABCABC'));
+  });
+
   it('accepts padding split across pieces ("ab=" then "=")', async () => {
     // the decoder of core/xsozial refused this before issue 11 (it saw "ab=" as misplaced padding)
     const d = new Base64Decoder();
@@ -106,6 +114,54 @@ describe('the one base64 decoder (core/io/base64.ts)', () => {
         const got = decodeBase64Whole(input);
         if (typeof want === 'string') expect(got, JSON.stringify(text)).toBe(want);
         else expect(Buffer.isBuffer(got) && got.equals(want), JSON.stringify(text)).toBe(true);
+      }
+    }
+  });
+  it('laid-out bytes (the native path by counting) decode exactly as the decoder decides, over many pieces and with every fault', () => {
+    const byDecoder = (text: Buffer): Buffer | string => {
+      const d = new Base64Decoder();
+      const out = d.push(text);
+      d.end();
+      return d.invalid ?? out;
+    };
+    const same = (input: Buffer, label: string): void => {
+      const want = byDecoder(input);
+      const got = decodeBase64Whole(input);
+      if (typeof want === 'string') expect(got, label).toBe(want);
+      else expect(Buffer.isBuffer(got) && got.equals(want), label).toBe(true);
+    };
+    const layouts: Array<[string, (b64: string) => string]> = [
+      ['LF 76', (t) => t.replace(/(.{76})(?=.)/g, '$1\n')],
+      ['CRLF 76', (t) => t.replace(/(.{76})(?=.)/g, '$1\r\n')],
+      ['LF 64, breaks around', (t) => `\n${t.replace(/(.{64})(?=.)/g, '$1\n')}\n`],
+      ['CRLF 75, breaks around', (t) => `\r\n${t.replace(/(.{75})(?=.)/g, '$1\r\n')}\r\n`],
+      ['LF 1', (t) => t.split('').join('\n')],
+      ['one line', (t) => t],
+      ['LF 76, break after the last full line', (t) => `${t.replace(/(.{76})/g, '$1\n')}`],
+    ];
+    // bytes the decoder treats differently: whitespace it skips, characters it refuses, the URL-safe alphabet, padding
+    const faults = [0x2d, 0x5f, 0x3d, 0x20, 0x09, 0x0a, 0x0d, 0x0b, 0xa0, 0x2a, 0x00, 0xe4, 0x2e];
+    for (const n of [1, 2, 3, 56, 57, 58, 1000, 70_000, 250_001]) {
+      const raw = randomBytes(n);
+      for (const [name, layout] of layouts) {
+        if (name === 'LF 1' && n > 1000) continue;
+        const text = Buffer.from(layout(raw.toString('base64')), 'latin1');
+        const got = decodeBase64Whole(text);
+        expect(Buffer.isBuffer(got) && got.equals(raw), `${name} ${n}`).toBe(true);
+        for (let round = 0; round < 12; round++) {
+          const fault = faults[(round + n) % faults.length]!;
+          const at = (round * 7919 + n * 31) % text.length;
+          const replaced = Buffer.from(text);
+          replaced[at] = fault;
+          same(replaced, `${name} ${n}: byte ${at} replaced by ${fault}`);
+          same(Buffer.concat([text.subarray(0, at), Buffer.from([fault]), text.subarray(at)]), `${name} ${n}: ${fault} inserted at ${at}`);
+          same(Buffer.concat([text.subarray(0, at), text.subarray(at + 1)]), `${name} ${n}: byte ${at} left out`);
+        }
+        // stray bits in the last group, an extra pad, and padding that is not at the end
+        const b64 = raw.toString('base64');
+        if (b64.endsWith('=')) same(Buffer.from(layout(`${b64.slice(0, b64.indexOf('=') - 1)}B${b64.slice(b64.indexOf('='))}`), 'latin1'), `${name} ${n}: stray bits`);
+        same(Buffer.from(`${layout(b64)}=`, 'latin1'), `${name} ${n}: extra pad`);
+        same(Buffer.from(layout(`QQ==${b64}`), 'latin1'), `${name} ${n}: pad first`);
       }
     }
   });

@@ -1,8 +1,8 @@
 /**
  * The strict base64 decoder of core/osci (mime/base64-stream.ts): its fast path (one table pass, Node's decoder)
  * must accept exactly what the rule accepts — the alphabet, whitespace anywhere, at most two `=` at the very end,
- * a length that is a multiple of 4 — and give the same bytes as decoding the text without its whitespace; the
- * general path decides texts with other whitespace (e.g. U+00A0) as before.
+ * a length that is a multiple of 4 — and give the same bytes as decoding the text without its whitespace; whitespace
+ * other than XML's four (space, tab, CR, LF) is refused like any foreign character.
  */
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
@@ -11,7 +11,7 @@ import { base64DecodedSource, decodeBase64Text } from '../../core/osci/mime/base
 
 /** The rule as a regular expression over the text without whitespace (what the decoder replaced). */
 function byRule(text: string): Buffer | undefined {
-  const s = text.replace(/\s+/g, '');
+  const s = text.replace(/[ \t\r\n]+/g, '');
   return /^[A-Za-z0-9+/]*={0,2}$/.test(s) && s.length % 4 === 0 ? Buffer.from(s, 'base64') : undefined;
 }
 
@@ -66,8 +66,12 @@ describe('strict base64', () => {
     }
   });
 
-  it('other whitespace (no-break space, vertical tab, line separator) is skipped as before, by the general path', () => {
-    expect(decodeBase64Text('QU\u00a0JD\u000bRA\u2028==', 'test: invalid base64').toString()).toBe('ABCD');
+  it('whitespace other than the four of XML (form feed, vertical tab, no-break space, line separator) is refused', () => {
+    for (const text of ['QUJD\fQUJD', 'QUJD\vQUJD', 'QUJD\u00a0QUJD', 'QU\u00a0JD\u000bRA\u2028==']) {
+      expect(outcome(text), JSON.stringify(text)).toBe('invalid');
+      expect(() => decodeBase64Text(Buffer.from(text, 'latin1'), 'test: invalid base64')).toThrow(/invalid base64/);
+    }
+    expect(decodeBase64Text(' QUJD\t\r\nQUJD ', 'test: invalid base64').toString()).toBe('ABCABC');
   });
 
   it('a source in memory follows the same rule (a padding inside the data is refused)', async () => {

@@ -13,7 +13,8 @@
  *    the caller carries on exactly as with a real key: the failure surfaces later as the same decryption error
  *    as any other wrong key (GCM tag mismatch, or for CBC the unreadable plaintext, crypto/symmetric.ts).
  */
-import { constants, createHash, createHmac, privateDecrypt, publicEncrypt, randomBytes, timingSafeEqual, type KeyObject } from 'node:crypto';
+import { constants, createHash, createHmac, privateDecrypt, publicEncrypt, randomBytes, timingSafeEqual, webcrypto, type KeyObject } from 'node:crypto';
+import type { PostfachError } from '../../errors.js';
 import { osciError, type OsciErrorKind } from '../errors.js';
 import { DIGEST, KEY_TRANSPORT, MGF, digestAlgorithm, mgfHash } from './algorithms.js';
 
@@ -189,6 +190,89 @@ export function unwrapKey(privateKey: KeyObject, method: KeyTransportMethod, cip
     throw osciError(failKind, `${what}: the symmetric key could not be unwrapped (wrong key or damaged data)`, { cause: error });
   }
   return key;
+}
+
+/** WebCrypto's names of the OAEP digests it shares with node:crypto (the digest and MGF1 are one hash there). */
+const WEBCRYPTO_OAEP_HASH: Readonly<Record<string, string>> = { sha1: 'SHA-1', sha256: 'SHA-256', sha384: 'SHA-384', sha512: 'SHA-512' };
+
+/**
+ * The private key as a WebCrypto RSA-OAEP key, per digest; made once per key (Node 20 has no
+ * KeyObject.toCryptoKey). `undefined` while it is being made and for a key WebCrypto does not take (that one is
+ * unwrapped on this thread).
+ */
+const oaepCryptoKeys = new WeakMap<KeyObject, Map<string, { key: webcrypto.CryptoKey | undefined; readonly made: Promise<void> }>>();
+
+function oaepCryptoKey(privateKey: KeyObject, hash: string): { key: webcrypto.CryptoKey | undefined; readonly made: Promise<void> } {
+  let byHash = oaepCryptoKeys.get(privateKey);
+  if (!byHash) oaepCryptoKeys.set(privateKey, (byHash = new Map<string, { key: webcrypto.CryptoKey | undefined; readonly made: Promise<void> }>()));
+  let entry = byHash.get(hash);
+  if (!entry) {
+    const der = privateKey.export({ format: 'der', type: 'pkcs8' });
+    const made: { key: webcrypto.CryptoKey | undefined; made: Promise<void> } = { key: undefined, made: Promise.resolve() };
+    made.made = webcrypto.subtle.importKey('pkcs8', der, { name: 'RSA-OAEP', hash }, false, ['decrypt']).then(
+      (key) => void (made.key = key),
+      () => undefined,
+    );
+    byHash.set(hash, (entry = made));
+  }
+  return entry;
+}
+
+/**
+ * {@link unwrapKey} off the main thread where it can be: RSA-OAEP with one digest for OAEP and MGF1 runs as
+ * WebCrypto's decryption on libuv's thread pool (OpenSSL, the same operation as `privateDecrypt`), so that
+ * independent key transports (two content containers) use the second core. The operation is handed to the pool
+ * before this function returns (not after a later turn of the event loop), so that it runs while the caller goes
+ * on. Same result and the same single error as unwrapKey; every other method (PKCS#1 v1.5 with its implicit
+ * rejection, mixed OAEP digests) is unwrapKey itself.
+ */
+export function unwrapKeyConcurrently(
+  privateKey: KeyObject,
+  method: KeyTransportMethod,
+  cipherValue: Buffer,
+  expectedLength: number,
+  failKind: OsciErrorKind,
+  what: string,
+): Promise<Buffer> {
+  const here = (): Promise<Buffer> => new Promise((resolve) => resolve(unwrapKey(privateKey, method, cipherValue, expectedLength, failKind, what)));
+  const oaep = method.algorithm === KEY_TRANSPORT.rsaOaep || method.algorithm === KEY_TRANSPORT.rsaOaepMgf1p;
+  let hash: string | undefined;
+  try {
+    const h = oaep && privateKey.asymmetricKeyType === 'rsa' ? oaepHashes(method) : undefined;
+    hash = h && h.hash === h.mgf ? WEBCRYPTO_OAEP_HASH[h.hash] : undefined;
+  } catch {
+    hash = undefined;
+  }
+  if (!hash) return here();
+  const onPool = (cryptoKey: webcrypto.CryptoKey): Promise<Buffer> => {
+    const failed = (error: unknown): PostfachError =>
+      // one message for every failure, as unwrapKey: no padding oracle
+      osciError(failKind, `${what}: the symmetric key could not be unwrapped (wrong key or damaged data)`, { cause: error });
+    try {
+      if (cipherValue.length !== modulusBytes(privateKey)) throw new Error('ciphertext length differs from modulus length');
+      const label = method.oaepParams ?? Buffer.alloc(0);
+      return webcrypto.subtle.decrypt({ name: 'RSA-OAEP', ...(label.length ? { label } : {}) }, cryptoKey, cipherValue).then(
+        (plain) => {
+          const key = Buffer.from(plain);
+          if (key.length !== expectedLength) throw failed(new Error('unwrapped key has the wrong length'));
+          return key;
+        },
+        (error: unknown) => {
+          throw failed(error);
+        },
+      );
+    } catch (error) {
+      return Promise.reject(failed(error));
+    }
+  };
+  let entry: ReturnType<typeof oaepCryptoKey>;
+  try {
+    entry = oaepCryptoKey(privateKey, hash);
+  } catch {
+    return here(); // a key that cannot be exported for WebCrypto: unwrapKey here, with its errors
+  }
+  if (entry.key) return onPool(entry.key);
+  return entry.made.then(() => (entry.key ? onPool(entry.key) : here()));
 }
 
 /** Wraps a symmetric key for a recipient's public key. */

@@ -171,11 +171,11 @@ export async function elideLargeText(
           if (seg.indexOf(AMP) >= 0 || seg.indexOf(GT) >= 0) runBad = true;
           runLength += seg.length;
           if (!runLarge) {
-            runPending.push(Buffer.from(seg));
+            // a run known to be large is not copied (it stays a range of the source)
             if (runLength > (inPayload ? payloadThreshold : threshold)) {
               runLarge = true;
               runPending = [];
-            }
+            } else runPending.push(Buffer.from(seg));
           }
         }
         if (j < 0) return;
@@ -211,25 +211,42 @@ export async function elideLargeText(
         continue;
       }
       if (state === 'tag') {
+        // every byte of the markup passes here: the state is held in locals, quoted values are skipped natively
         let k = i;
-        for (; k < data.length; k++) {
-          const b = data[k]!;
-          if (quote) {
-            if (b === quote) quote = 0;
+        let q = quote;
+        let nameOpen = tagNameOpen;
+        let name = tagName;
+        let isEnd = tagIsEnd;
+        let slash = tagSlash;
+        for (const n = data.length; k < n; k++) {
+          if (q !== 0) {
+            const close = data.indexOf(q, k);
+            if (close < 0) {
+              k = n;
+              break;
+            }
+            k = close;
+            q = 0;
             continue;
           }
+          const b = data[k]!;
           if (b === GT) break;
-          if (b === 0x22 || b === 0x27) quote = b;
-          if (tagNameOpen) {
-            if (b === SLASH && tagName === '' && !tagIsEnd) tagIsEnd = true;
-            else if (b <= 0x20 || b === SLASH || b === 0x3d || b === 0x22 || b === 0x27) tagNameOpen = false;
+          if (b === 0x22 || b === 0x27) q = b;
+          if (nameOpen) {
+            if (b === SLASH && name === '' && !isEnd) isEnd = true;
+            else if (b <= 0x20 || b === SLASH || b === 0x3d || b === 0x22 || b === 0x27) nameOpen = false;
             else if (b === 0x3a)
-              tagName = ''; // a prefix: what follows is the local name
-            else if (tagName.length < 64) tagName += String.fromCharCode(b);
-            else tagName = '~'; // longer than any payload element's name
+              name = ''; // a prefix: what follows is the local name
+            else if (name.length < 64) name += String.fromCharCode(b);
+            else name = '~'; // longer than any payload element's name
           }
-          tagSlash = b === SLASH;
+          slash = b === SLASH;
         }
+        quote = q;
+        tagNameOpen = nameOpen;
+        tagName = name;
+        tagIsEnd = isEnd;
+        tagSlash = slash;
         if (k >= data.length) {
           keep(Buffer.from(data.subarray(i)));
           return;
