@@ -6,31 +6,14 @@ import { deflateSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { exportAttachments, exportPdf } from '../../core/export/index.js';
 import { readDelivery } from '../../core/xsozial/index.js';
-import { pdfinfo, pdftotext, qpdfCheck, receiptFor, searchable } from './helpers.js';
+import { pdfinfo, pdftotext, pngChunk, qpdfCheck, receiptFor, searchable } from './helpers.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'export-broken-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-function crc32(data: Buffer): number {
-  let c = -1;
-  for (const byte of data) {
-    c ^= byte;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  }
-  return (c ^ -1) >>> 0;
-}
-
 function png(colourType: 2 | 6, idat: Buffer, width = 4, height = 4): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const head = Buffer.alloc(8);
-    head.writeUInt32BE(data.length, 0);
-    head.write(type, 4, 'latin1');
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])), 0);
-    return Buffer.concat([head, data, crc]);
-  };
   const ihdr = Buffer.from([0, 0, 0, width, 0, 0, 0, height, 8, colourType, 0, 0, 0]);
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', idat), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), pngChunk('IHDR', ihdr), pngChunk('IDAT', idat), pngChunk('IEND', Buffer.alloc(0))]);
 }
 
 const channels = 4;

@@ -1,5 +1,6 @@
-/** Shared pieces of the export tests: receipt facts, poppler/qpdf calls. */
+/** Shared pieces of the export tests: receipt facts, poppler/qpdf calls, PNG chunks. */
 import { execFileSync } from 'node:child_process';
+import { crc32 } from 'node:zlib';
 import type { ReceiptFacts } from '../../core/export/index.js';
 
 export function receiptFor(contentSha256: string, contentSize: number): ReceiptFacts {
@@ -59,4 +60,14 @@ export function qpdfCheck(file: string): string {
 /** Whitespace-insensitive, NFC text for searching extracted PDF text. */
 export function searchable(text: string): string {
   return text.normalize('NFC').replace(/\s+/g, ' ');
+}
+
+/** One PNG chunk: length, type, data and the CRC-32 over type and data (PNG spec §5.3). */
+export function pngChunk(type: string, data: Buffer): Buffer {
+  const head = Buffer.alloc(8);
+  head.writeUInt32BE(data.length, 0);
+  head.write(type, 4, 'latin1');
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])), 0);
+  return Buffer.concat([head, data, crc]);
 }

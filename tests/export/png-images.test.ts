@@ -10,26 +10,17 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { crc32, deflateSync, inflateSync } from 'node:zlib';
+import { deflateSync, inflateSync } from 'node:zlib';
 import { PDFArray, PDFDict, PDFDocument, PDFName, PDFNumber, PDFRawStream } from 'pdf-lib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { exportPdf } from '../../core/export/index.js';
 import { pngWithoutPixelData } from '../../core/export/pdf/png-data.js';
 import { bytesSource, readDelivery } from '../../core/xsozial/index.js';
 import { dokumentXml } from '../helpers/hostile-application.js';
-import { qpdfCheck, receiptFor } from './helpers.js';
+import { pngChunk, qpdfCheck, receiptFor } from './helpers.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'export-png-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-function chunk(type: string, data: Buffer): Buffer {
-  const head = Buffer.alloc(8);
-  head.writeUInt32BE(data.length, 0);
-  head.write(type, 4, 'latin1');
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])), 0);
-  return Buffer.concat([head, data, crc]);
-}
 
 /** A PNG of noise (so its IDAT data is as large as its pixels), its IDAT split in several chunks. */
 function png(width: number, height: number, colorType: 2 | 3 | 6, extra: Buffer[] = []): { file: Buffer; idat: Buffer } {
@@ -46,10 +37,10 @@ function png(width: number, height: number, colorType: 2 | 3 | 6, extra: Buffer[
   const parts = [0, 1, 2].map((k) => idat.subarray(Math.floor((k * idat.length) / 3), Math.floor(((k + 1) * idat.length) / 3)));
   const file = Buffer.concat([
     Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', header),
+    pngChunk('IHDR', header),
     ...extra,
-    ...parts.map((p) => chunk('IDAT', p)),
-    chunk('IEND', Buffer.alloc(0)),
+    ...parts.map((p) => pngChunk('IDAT', p)),
+    pngChunk('IEND', Buffer.alloc(0)),
   ]);
   return { file, idat };
 }
@@ -70,15 +61,15 @@ describe('PNG images in the PDF export', () => {
     // alpha channel: pdfkit splits it from the pixels, it needs them
     expect(pngWithoutPixelData(png(40, 30, 6).file)).toBeUndefined();
     // a palette with transparency: pdfkit decodes the pixels for the mask
-    const palette = chunk('PLTE', Buffer.from([0, 0, 0, 255, 255, 255]));
-    expect(pngWithoutPixelData(png(40, 30, 3, [palette, chunk('tRNS', Buffer.from([0]))]).file)).toBeUndefined();
+    const palette = pngChunk('PLTE', Buffer.from([0, 0, 0, 255, 255, 255]));
+    expect(pngWithoutPixelData(png(40, 30, 3, [palette, pngChunk('tRNS', Buffer.from([0]))]).file)).toBeUndefined();
     expect(pngWithoutPixelData(png(40, 30, 3, [palette]).file)).toBeDefined();
   });
 
   it('carry exactly their IDAT data, predictor and palette in the exported file', async () => {
     const large = png(1200, 900, 2);
     const colours = randomBytes(256 * 3);
-    const indexed = png(300, 200, 3, [chunk('PLTE', colours)]);
+    const indexed = png(300, 200, 3, [pngChunk('PLTE', colours)]);
     const alpha = png(200, 100, 6);
     const xml = applicationWith([
       ['gross.png', 'image/png', large.file],
