@@ -34,4 +34,8 @@ function connect(): ServicePort {
   throw new Error('service-entry must run as a worker thread or an Electron utility process');
 }
 
-runService(connect(), (options, host) => createStagedHandlers(options, host), () => process.exit(0));
+runService(
+  connect(),
+  (options, host) => createStagedHandlers(options, host),
+  () => process.exit(0),
+);

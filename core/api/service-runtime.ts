@@ -26,11 +26,14 @@ export interface HostLink {
 
 /**
  * Handlers in two stages (service-start.ts): `early` answers at once; every other method waits for `rest`, which
- * the runtime starts as soon as it has posted `ready` (issue 14: the first answers before most modules load).
+ * the runtime asks for at the first call that needs it, or `restAfterMs` after `ready` at the latest (issue 14:
+ * the first answers before most modules load). An early handler may ask for it itself (store.open does, so that
+ * the modules load while the password's scrypt runs on libuv's pool).
  */
 export interface StagedHandlers {
   readonly early: Partial<ServiceHandlers>;
   readonly rest: () => Promise<ServiceHandlers>;
+  readonly restAfterMs?: number;
 }
 
 /** Builds the handlers once at `init`; may be async (opening the store, loading settings). */
@@ -110,8 +113,9 @@ export function runService(port: ServicePort, createHandlers: HandlersFactory, o
               const staged = isStaged(created) ? created : { early: created, rest: () => Promise.resolve(created) };
               handlers = staged;
               port.post({ type: 'ready' });
-              // the second stage loads now: while the window shows and the caseworker types the password
-              void allHandlers(staged);
+              // not at once: beside the window's first page it would take CPU the page needs (two cores are common)
+              if (staged.restAfterMs === undefined || staged.restAfterMs <= 0) void allHandlers(staged);
+              else setTimeout(() => void allHandlers(staged), staged.restAfterMs).unref();
             },
             (error: unknown) => port.post({ type: 'fatal', error: failure(error).error }),
           );

@@ -2,8 +2,9 @@
  * The service's start in two stages (issue 14, app start). A window's first calls — `app.info`, `settings.get`,
  * `workspace.resume`, `store.status` — and the unlocking half of `store.open` answer from the service's core
  * (core/app/service-core.ts: about half of the service's modules); the MailboxService with the fetch engine, the
- * trust lists, the hand-over and the message views (service.ts `mailboxStage`) loads right after the service is
- * ready, while the caseworker types the password and while its scrypt runs on libuv's pool. Every other method
+ * trust lists, the hand-over and the message views (service.ts `mailboxStage`) loads when `store.open` starts —
+ * while the password's scrypt runs on libuv's pool — or at the first call that needs it, or
+ * {@link SECOND_STAGE_AFTER_MS} after the service is ready (while a person types the password). Every other method
  * waits for it (service-runtime.ts); every input and answer is checked against the contract as before.
  *
  * Where the second stage cannot be loaded (a damaged installation), the calls that need it fail with a clear error
@@ -49,23 +50,14 @@ export interface ServiceStart {
  * The first stage. `mailbox` gives the MailboxService over this core once it is loaded (at once where the caller
  * has it already: service.ts `createServiceHandlers`).
  */
-export function serviceStart(
-  options: ServiceOptions,
-  host: HostLink,
-  startDemo: DemoStarter,
-  extraDeps: MailboxDeps,
-  mailbox: () => Promise<MailboxService>,
-): ServiceStart {
+export function serviceStart(options: ServiceOptions, host: HostLink, startDemo: DemoStarter, extraDeps: MailboxDeps, mailbox: () => Promise<MailboxService>): ServiceStart {
   const workspaceFile = new WorkspaceFile(options.dataDir);
   // a demo starter of a test's own has no keys to make ahead
   const demo = { startDemo, ...(startDemo === startDemoMailbox ? { warmDemo } : {}) };
   // the name order is the caseworker's setting (app area); the mailbox area writes views with it
   const viewSettings = async (): Promise<ViewSettings> => ({ familyNameFirst: (await effectiveSettings(workspaceFile, core.config)).familyNameFirst });
   const deps: MailboxDeps = { viewSettings, ...demo, ...extraDeps };
-  const core = new ServiceCore(
-    { dataDir: options.dataDir, protector: host.protector, ...(options.postgresql === undefined ? {} : { postgresql: options.postgresql }) },
-    deps,
-  );
+  const core = new ServiceCore({ dataDir: options.dataDir, protector: host.protector, ...(options.postgresql === undefined ? {} : { postgresql: options.postgresql }) }, deps);
   const forWorkspace: WorkspaceMailbox = {
     training: core.training,
     config: core.config,
@@ -110,6 +102,12 @@ export function secondStageFailed(error: unknown): PostfachError {
 }
 
 /**
+ * The second stage's load at the latest this long after `ready`, where no call asked for it before: the window's
+ * first page and the unlock form are drawn meanwhile, and a person types the password for longer than this.
+ */
+export const SECOND_STAGE_AFTER_MS = 1500;
+
+/**
  * The service as the worker thread runs it (service-entry.ts): the first stage at once, the second loaded by
  * `rest`, which the runtime calls as soon as it posted `ready`. `load` is the second stage's module (a test's
  * own to prove the failure path); by default service.ts.
@@ -129,5 +127,5 @@ export function createStagedHandlers(
       },
     ));
   const start: ServiceStart = serviceStart(options, host, startDemoMailbox, {}, async () => (await loadSecond()).service);
-  return { early: start.early, rest: async () => (await loadSecond()).handlers };
+  return { early: start.early, rest: async () => (await loadSecond()).handlers, restAfterMs: SECOND_STAGE_AFTER_MS };
 }

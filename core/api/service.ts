@@ -54,7 +54,9 @@ export function mailboxStage(options: ServiceOptions, start: ServiceStart): { se
 /** Both stages at once (the desktop's service bundle, tests): the same handlers the worker thread ends up with. */
 export function createServiceHandlers(options: ServiceOptions, host: HostLink = { protector: undefined }, startDemo: DemoStarter = startDemoMailbox, deps: MailboxDeps = {}) {
   let service: MailboxService | undefined;
-  const start = serviceStart(options, host, startDemo, deps, () => (service === undefined ? Promise.reject(new Error('the mailbox stage is not built yet')) : Promise.resolve(service)));
+  const start = serviceStart(options, host, startDemo, deps, () =>
+    service === undefined ? Promise.reject(new Error('the mailbox stage is not built yet')) : Promise.resolve(service),
+  );
   const stage = mailboxStage(options, start);
   service = stage.service;
   return stage.handlers;
