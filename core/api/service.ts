@@ -53,11 +53,12 @@ export function mailboxStage(options: ServiceOptions, start: ServiceStart): { se
 
 /** Both stages at once (the desktop's service bundle, tests): the same handlers the worker thread ends up with. */
 export function createServiceHandlers(options: ServiceOptions, host: HostLink = { protector: undefined }, startDemo: DemoStarter = startDemoMailbox, deps: MailboxDeps = {}) {
-  let service: MailboxService | undefined;
+  // the first stage asks for the service only in calls, by when the second stage below has built it
+  const built: { service?: MailboxService } = {};
   const start = serviceStart(options, host, startDemo, deps, () =>
-    service === undefined ? Promise.reject(new Error('the mailbox stage is not built yet')) : Promise.resolve(service),
+    built.service === undefined ? Promise.reject(new Error('the mailbox stage is not built yet')) : Promise.resolve(built.service),
   );
   const stage = mailboxStage(options, start);
-  service = stage.service;
+  built.service = stage.service;
   return stage.handlers;
 }
