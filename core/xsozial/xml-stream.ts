@@ -187,34 +187,11 @@ export class XmlStreamParser {
     }
     const cut = utf8CutPoint(data);
     this.carry = Buffer.from(data.subarray(cut));
-    // the base64 text of a document (most of an application's bytes) goes from the bytes to the binary reader: no
-    // UTF-8 decoding and character check of it (only base64 characters and white space are taken this way, which
-    // are valid UTF-8 and allowed XML characters anyway); everything else is decoded, checked and fed to sax in
-    // pieces that end after a possible `inhalt` start tag, so that the reader is back here right after one
-    let at = 0;
-    while (at < cut && !this.stopped) {
-      if (this.inBinaryText()) {
-        const end = binaryRunEnd(data, at, cut);
-        const run = end > at ? data.toString('latin1', at, end) : '';
-        if (run !== '' && !NOT_BASE64_TEXT.test(run)) {
-          this.passBinaryText(run);
-          at = end;
-          continue;
-        }
-      }
-      const end = pieceEnd(data, at, cut);
-      this.decodeAndFeed(data.subarray(at, end), byteStart + at);
-      at = end;
-    }
-  }
-
-  /** Decodes bytes that end on a character boundary, checks them as XML text and feeds them to sax. */
-  private decodeAndFeed(bytes: Uint8Array, byteStart: number): void {
     let text: string;
     try {
-      text = this.decoder.decode(bytes);
+      text = this.decoder.decode(data.subarray(0, cut));
     } catch {
-      throw badEncoding(`invalid UTF-8 sequence between byte ${byteStart} and ${byteStart + bytes.length}`);
+      throw badEncoding(`invalid UTF-8 sequence between byte ${byteStart} and ${byteStart + cut}`);
     }
     if (this.chunkCharStart === 0 && this.chunkText === '' && text.length > 0) checkDeclaredEncoding(text);
     const forbidden = NOT_XML_CHAR.exec(text);
@@ -223,13 +200,6 @@ export class XmlStreamParser {
       throw malformedXml(`character U+${code} is not allowed in XML 1.0 (byte ${byteStart + Buffer.byteLength(text.slice(0, forbidden.index))})`);
     }
     this.feed(text, byteStart);
-  }
-
-  /** Whether sax stands in the text of an open binary element (where skipBinaryText takes the text over). */
-  private inBinaryText(): boolean {
-    if ((this.parser as unknown as SaxPosition).state !== SAX_TEXT_STATE) return false;
-    const element = this.stack[this.stack.length - 1];
-    return element !== undefined && this.binaries.has(element);
   }
 
   /** Ends the source; returns the root element. */
@@ -291,18 +261,12 @@ export class XmlStreamParser {
     const amp = text.indexOf('&', at);
     if (amp >= 0 && amp < end) end = amp;
     if (end === at) return at;
-    this.passBinaryText(text.slice(at, end));
-    return end;
-  }
-
-  /** Hands a run of a binary element's text (no markup, no entity) to the binary reader; sax moves on as if it had read it. */
-  private passBinaryText(run: string): void {
-    const p = this.parser as unknown as SaxPosition;
     if (p.textNode !== '') {
       const held = p.textNode;
       p.textNode = '';
       this.text(held);
     }
+    const run = text.slice(at, end);
     p.position += run.length;
     const lastBreak = run.lastIndexOf('\n');
     if (lastBreak < 0) {
@@ -312,6 +276,7 @@ export class XmlStreamParser {
       p.column = run.length - lastBreak - 1;
     }
     this.text(run);
+    return end;
   }
 
   /** Source byte offset of the character at the parser's current position (inside the current chunk). */
@@ -442,35 +407,6 @@ export async function parseXmlSource(source: ByteSource, options: XmlStreamOptio
   }
   const stoppedEarly = parser.done;
   return { ...parser.end(), stoppedEarly };
-}
-
-/** A character that is neither base64 nor white space: such a run goes the way of all text (decoded and checked). */
-const NOT_BASE64_TEXT = /[^A-Za-z0-9+/= \t\r\n]/;
-const LT = 0x3c;
-const AMP = 0x26;
-const GT = 0x3e;
-const BINARY_NAME = Buffer.from(BINARY_ELEMENT, 'latin1');
-
-/** End of the text run at `at` in a binary element: the next markup (`<`) or entity (`&`), or `limit`. */
-function binaryRunEnd(data: Buffer, at: number, limit: number): number {
-  const lt = data.indexOf(LT, at);
-  const amp = data.indexOf(AMP, at);
-  let end = limit;
-  if (lt >= 0 && lt < end) end = lt;
-  if (amp >= 0 && amp < end) end = amp;
-  return end;
-}
-
-/**
- * End of the next piece for sax: just after the `>` that follows the next occurrence of the name `inhalt` (a start
- * tag of a binary element may end there; any other match only makes one more piece), else `limit`. Both bytes are
- * ASCII, so a piece never ends inside a UTF-8 sequence.
- */
-function pieceEnd(data: Buffer, at: number, limit: number): number {
-  const name = data.indexOf(BINARY_NAME, at);
-  if (name < 0 || name >= limit) return limit;
-  const gt = data.indexOf(GT, name + BINARY_NAME.length);
-  return gt < 0 || gt >= limit ? limit : gt + 1;
 }
 
 /** Where to cut a byte chunk so that no UTF-8 sequence is split (the rest is carried to the next chunk). */

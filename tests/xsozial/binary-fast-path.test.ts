@@ -90,7 +90,7 @@ describe('base64 text of inhalt elements taken past sax', () => {
   });
 });
 
-describe('base64 text taken from the bytes (not decoded as text first): the checks of all text still hold', () => {
+describe('bytes in the base64 text of a document: the checks of all text hold there too', () => {
   const doc = (inner: Buffer): Buffer =>
     Buffer.concat([Buffer.from(`<a><x>Größe</x><inhalt>${wrapped(randomBytes(2001))}`, 'utf8'), inner, Buffer.from('QUJD</inhalt><y>ü</y></a>', 'utf8')]);
 
