@@ -371,8 +371,9 @@ describe('the fetch stamp commit is durable before it is answered', () => {
     const settle = (how: 'resolve' | 'reject') => {
       const open = gates;
       gates = [];
-      for (const g of open) if (how === 'resolve') g.resolve();
-      else g.reject(new Error('EIO: fsync failed'));
+      for (const g of open)
+        if (how === 'resolve') g.resolve();
+        else g.reject(new Error('EIO: fsync failed'));
     };
     const waiting = () => gates.length;
     return { calls, syncFile, settle, waiting };
