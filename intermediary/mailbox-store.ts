@@ -439,7 +439,8 @@ export class MailboxStore {
     } finally {
       this.db.pragma('synchronous = FULL');
     }
-    this.startWalSync();
+    // awaited by durable() before any answer; its failure is handled there
+    void this.startWalSync();
     return result;
   }
 
