@@ -72,11 +72,36 @@ export async function parseXmlSource(source: ByteSource, options: ParseOptions &
   const threshold = options.largeTextThreshold ?? LARGE_TEXT_THRESHOLD;
   const payloadThreshold = Math.min(threshold, PAYLOAD_TEXT_THRESHOLD);
   if (source.size <= payloadThreshold) return parseXml(await readAll(source, payloadThreshold), options);
+  const maxBytes = options.maxBytes ?? MAX_XML_BYTES;
+  const inMemory = bufferOf(source);
+  // nothing to elide (the elision pass would return the same bytes, after copying them piece by piece): parsed as
+  // they are, with the same checks (size, nesting, DOCTYPE) and errors
+  if (inMemory && inMemory.length <= maxBytes && !hasTextRunLongerThan(inMemory, payloadThreshold)) return parseXml(inMemory, options);
   const maxDepth = options.maxDepth ?? MAX_DEPTH;
-  const { xml, large } = await elideLargeText(source, threshold, options.maxBytes ?? MAX_XML_BYTES, maxDepth, options.what ?? 'XML', payloadThreshold);
+  const { xml, large } = await elideLargeText(source, threshold, maxBytes, maxDepth, options.what ?? 'XML', payloadThreshold);
   const parsed = parseXml(xml, options);
   if (large.runs.length > 0) registerLargeTexts(parsed.document, large);
   return parsed;
+}
+
+/** The bytes of a source that lies in memory (bufferSource), else undefined. */
+function bufferOf(source: ByteSource): Buffer | undefined {
+  const buffer = (source as { buffer?: unknown }).buffer;
+  return Buffer.isBuffer(buffer) ? buffer : undefined;
+}
+
+/**
+ * Could the elision pass find a text run longer than `limit` bytes? A text run lies between a tag's `>` and the
+ * next `<`, so it is shorter than the distance between two consecutive `<` (or the document's start or end and
+ * the nearest `<`); when no such distance exceeds `limit`, no run does. One native search per `<`.
+ */
+function hasTextRunLongerThan(xml: Buffer, limit: number): boolean {
+  let previous = -1;
+  for (let at = xml.indexOf(0x3c); at >= 0; at = xml.indexOf(0x3c, at + 1)) {
+    if (at - previous > limit) return true;
+    previous = at;
+  }
+  return xml.length - previous > limit;
 }
 
 /** Walks the tree iteratively (no recursion on hostile depth), checks depth and collects Ids. */
