@@ -1,15 +1,17 @@
 /**
  * Content key transports off the main thread (issue 14): unwrapKeyConcurrently gives exactly what unwrapKey gives —
- * the key, or the one error — for every key transport method; with two encrypted containers decodeContent starts
- * the second one's RSA operation on the pool while it opens the first, and takes it (no second operation); a
- * container whose key transport fails — started ahead or not — reports the same error in its turn, the other
- * container stays readable.
+ * the key, or the one error — for every key transport method; as soon as the message is parsed, decodeMessage starts
+ * the key transports of the first two encrypted containers on the pool (beside the message signature's check), and
+ * decodeContent takes them (no second operation) and starts one more ahead while it opens a container; a container
+ * whose key transport fails — started ahead or not — reports the same error in its turn, the others stay readable,
+ * and when several fail the first error is the first container's in document order, as without the head start.
  */
 import { generateKeyPairSync, webcrypto } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { bufferSource, readAll } from '../../core/io/byte-source.js';
 import { buildContainer, contentPackageXml, encryptContainer } from '../../core/osci/content/build.js';
 import { decodeContent } from '../../core/osci/content/decode.js';
+import { KEY_TRANSPORTS_AHEAD } from '../../core/osci/content/key-transports.js';
 import { DIGEST, KEY_TRANSPORT, MGF } from '../../core/osci/crypto/algorithms.js';
 import { unwrapKey, unwrapKeyConcurrently, wrapKey, type KeyTransportMethod } from '../../core/osci/crypto/rsa-key-transport.js';
 import { decodeMessage } from '../../core/osci/decode.js';
@@ -73,18 +75,29 @@ describe('content key transports of several containers', () => {
   const client = () => vectorKey('bob_signature_4096');
   const bob = () => vectorKey('bob_cipher_4096');
 
-  /** A StoreDelivery with two containers encrypted for bob, transport-encrypted for bob; `damaged`: whose EncryptedKey is broken. */
-  async function twoContainers(damaged: 'none' | 'first' | 'second', ids = ['first', 'second'], afterFirst = ''): Promise<Buffer> {
+  type Damage = 'none' | 'first' | 'second' | 'both' | 'first-ciphertext and second';
+
+  /**
+   * A StoreDelivery with two containers encrypted for bob, transport-encrypted for `transportFor` (bob);
+   * `damaged`: whose EncryptedKey is broken (or, for the first, its ciphertext: its key transport succeeds).
+   */
+  async function twoContainers(damaged: Damage, ids = ['first', 'second'], afterFirst = '', transportFor = bob()): Promise<Buffer> {
     const readers = [{ certificate: bob().certificate, certificateId: certificateElementId('CipherCertificateAddressee', bob().certificate) }];
     const encrypted: string[] = [];
     for (const id of ids) {
       const container = await buildContainer({ id, contents: [{ kind: 'base64', id: `${id}-0`, data: Buffer.from(`Inhalt ${id}`) }] });
       encrypted.push(await encryptContainer(container, readers, { id: `enc-${id}` }));
     }
-    if (damaged !== 'none') {
+    const flip = (c: string) => (c === 'A' ? 'B' : 'A');
+    const keyBroken = { none: [], first: [0], second: [1], both: [0, 1], 'first-ciphertext and second': [1] }[damaged];
+    for (const at of keyBroken) {
       // one base64 character of the EncryptedKey's CipherValue changed: the RSA-OAEP decoding fails
-      const at = damaged === 'first' ? 0 : 1;
-      encrypted[at] = encrypted[at]!.replace(/(<xenc:EncryptedKey[\s\S]*?<xenc:CipherValue>)(.)/, (_m, head: string, c: string) => head + (c === 'A' ? 'B' : 'A'));
+      encrypted[at] = encrypted[at]!.replace(/(<xenc:EncryptedKey[\s\S]*?<xenc:CipherValue>)(.)/, (_m, head: string, c: string) => head + flip(c));
+    }
+    if (damaged === 'first-ciphertext and second') {
+      // the 21st base64 character of the container's own CipherValue (after the EncryptedKey): past the IV, so the
+      // GCM tag does not verify
+      encrypted[0] = encrypted[0]!.replace(/(<\/xenc:EncryptedKey>[\s\S]*?<xenc:CipherValue>[^<]{20})(.)/, (_m, head: string, c: string) => head + flip(c));
     }
     const built = await buildRequest({
       type: 'StoreDelivery',
@@ -98,20 +111,36 @@ describe('content key transports of several containers', () => {
       ],
       signer: { privateKey: client().privateKey, certificate: client().certificate },
     });
-    return readAll(encryptTransport(built.mime, bob().certificate), 1e9);
+    return readAll(encryptTransport(built.mime, transportFor.certificate), 1e9);
   }
 
-  it('decodeContent starts the second container on the pool while it opens the first, and takes it', async () => {
+  it('decodeMessage starts both containers on the pool once the message is parsed; decodeContent takes them', async () => {
     const body = await twoContainers('none');
+    const decrypt = vi.spyOn(webcrypto.subtle, 'decrypt');
     const decoded = await decodeMessage(bufferSource(body), { keys: [bob()], anchors: { pinned: [client().certificate] } });
     expect(decoded.signature.valid).toBe(true);
-    const decrypt = vi.spyOn(webcrypto.subtle, 'decrypt');
+    // the transport layer's own key transport runs here (everything else is inside it); the two containers' on the pool
+    expect(decrypt).toHaveBeenCalledTimes(2);
     const content = await decodeContent(decoded.message, { keys: [bob()], scope: decoded.scope });
-    expect(decrypt).toHaveBeenCalledTimes(1);
+    expect(decrypt).toHaveBeenCalledTimes(2);
     expect(content.firstError).toBeUndefined();
     expect(content.allContainers.map((c) => c.id)).toEqual(['first', 'second']);
     const texts = content.allContainers.map((c) => c.contents[0]!).map((item) => ('data' in item ? item.data : undefined));
     expect(await Promise.all(texts.map(async (d) => (d ? (await readAll(d, 100)).toString() : '')))).toEqual(['Inhalt first', 'Inhalt second']);
+    await decoded.release();
+  });
+
+  it('without a head start (the transport layer opened with another key), decodeContent starts the second container while it opens the first', async () => {
+    const body = await twoContainers('none', undefined, undefined, client());
+    const decrypt = vi.spyOn(webcrypto.subtle, 'decrypt');
+    const decoded = await decodeMessage(bufferSource(body), { keys: [client()] });
+    // the containers are not for the transport layer's key: nothing started
+    expect(decrypt).toHaveBeenCalledTimes(0);
+    const content = await decodeContent(decoded.message, { keys: [bob()], scope: decoded.scope });
+    // the first container here, the second on the pool
+    expect(decrypt).toHaveBeenCalledTimes(1);
+    expect(content.firstError).toBeUndefined();
+    expect(content.allContainers.map((c) => c.id)).toEqual(['first', 'second']);
     await decoded.release();
   });
 
@@ -136,16 +165,56 @@ describe('content key transports of several containers', () => {
     }
   });
 
-  it('starts only the next container ahead: a package that turns out broken leaves at most one operation behind', async () => {
+  it("when both key transports fail, each container reports its own error and the first error is the first container's", async () => {
+    for (let round = 0; round < 3; round++) {
+      const decoded = await decodeMessage(bufferSource(await twoContainers('both')), { keys: [bob()] });
+      const content = await decodeContent(decoded.message, { keys: [bob()], scope: decoded.scope });
+      expect(content.items.map((i) => (i.kind === 'encrypted' ? [i.encryptedDataId, i.error?.kind, i.container?.id] : []))).toEqual([
+        ['enc-first', 'content-decryption', undefined],
+        ['enc-second', 'content-decryption', undefined],
+      ]);
+      expect(content.firstError?.message).toMatch(/EncryptedData enc-first: the symmetric key could not be unwrapped/);
+      await decoded.release();
+    }
+  });
+
+  it('a container that fails after its key transport (damaged ciphertext) comes first before a later key transport failure', async () => {
+    for (const keys of [[bob()], [client()]]) {
+      // with the head start (transport keys open the content) and without it
+      const body = await twoContainers('first-ciphertext and second', undefined, undefined, keys[0]);
+      const decoded = await decodeMessage(bufferSource(body), { keys });
+      const content = await decodeContent(decoded.message, { keys: [bob()], scope: decoded.scope });
+      expect(content.items.map((i) => (i.kind === 'encrypted' ? [i.encryptedDataId, i.error?.kind] : []))).toEqual([
+        ['enc-first', 'content-decryption'],
+        ['enc-second', 'content-decryption'],
+      ]);
+      expect(content.firstError?.message).toMatch(/EncryptedData enc-first: GCM/);
+      expect(content.firstError?.message).not.toMatch(/could not be unwrapped/);
+      await decoded.release();
+    }
+  });
+
+  it('starts at most two containers ahead: a package that turns out broken leaves at most two operations behind', async () => {
     // a plain container with a Content href that is not cid: between the first and the two others ends decodeContent
     const broken = await buildContainer({ id: 'broken', contents: [{ kind: 'base64', id: 'b-0', data: Buffer.from('x') }] });
     const brokenXml = broken.xml.replace('<osci:Content>', '<osci:Content href="http://example.invalid/x">');
     expect(brokenXml).not.toBe(broken.xml);
     const body = await twoContainers('none', ['first', 'second', 'third'], brokenXml);
-    const decoded = await decodeMessage(bufferSource(body), { keys: [bob()] });
     const decrypt = vi.spyOn(webcrypto.subtle, 'decrypt');
+    const decoded = await decodeMessage(bufferSource(body), { keys: [bob()] });
+    expect(decrypt).toHaveBeenCalledTimes(KEY_TRANSPORTS_AHEAD);
     await expect(decodeContent(decoded.message, { keys: [bob()], scope: decoded.scope })).rejects.toMatchObject({ kind: 'malformed' });
-    expect(decrypt).toHaveBeenCalledTimes(1);
+    expect(decrypt).toHaveBeenCalledTimes(2);
+    await decoded.release();
+  });
+
+  it('a message whose content is never opened leaves its started key transports behind without an unhandled rejection', async () => {
+    const decrypt = vi.spyOn(webcrypto.subtle, 'decrypt');
+    const decoded = await decodeMessage(bufferSource(await twoContainers('both')), { keys: [bob()] });
+    expect(decrypt).toHaveBeenCalledTimes(2);
+    // both operations fail on the pool; nobody takes them (an unhandled rejection would fail this test file)
+    await Promise.all(decrypt.mock.results.map((r) => (r.value as Promise<unknown>).catch(() => undefined)));
+    await new Promise((resolve) => setTimeout(resolve, 20));
     await decoded.release();
   });
 });
