@@ -3,7 +3,7 @@
  * `node:crypto`'s X509Certificate does not expose (key usage bits, extension criticality, raw names).
  * Every accessor throws a plain Error on unexpected structure; callers turn it into a PostfachError.
  */
-import forge from 'node-forge';
+import forge from './forge.js';
 
 export type Asn1 = forge.asn1.Asn1;
 

@@ -31,7 +31,7 @@
  * The MAC's HMAC runs on node:crypto too (nativeHmac below).
  */
 import { createHmac, pbkdf2Sync, type Hmac } from 'node:crypto';
-import forge from 'node-forge';
+import forge from './forge.js';
 import type { Asn1 } from './asn1-reader.js';
 import { nativePkcs12PbeCipher, nativePrivateKeyInfo, type ForgeCipherLike } from './native-pbe.js';
 import { bmpPassword, pkcs12Kdf, pkcs12KdfSupports } from './pkcs12-kdf.js';

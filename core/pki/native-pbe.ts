@@ -19,7 +19,7 @@
  * code units; OpenSSL converts the UTF-8 password the same way) for the PKCS#12 KDF.
  */
 import { createDecipheriv, createPrivateKey } from 'node:crypto';
-import forge from 'node-forge';
+import forge from './forge.js';
 import { bytesOf, children, oidOf, type Asn1 } from './asn1-reader.js';
 import { bmpPassword, pkcs12Kdf } from './pkcs12-kdf.js';
 

@@ -15,7 +15,7 @@
  * The password is used for this call only and never stored or logged.
  */
 import { createPrivateKey, createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
-import forge from 'node-forge';
+import forge from './forge.js';
 import { PostfachError } from '../errors.js';
 import { KDF_ITERATION_BUDGET, KdfTooCostly, kdfBudget, MAX_KDF_ITERATIONS, withNativePbkdf2, type KdfBudget } from './forge-native-pbkdf2.js';
 import { certificatesFromPkcs7, looksLikePkcs7 } from './pkcs7-certificates.js';
