@@ -4,13 +4,17 @@
  * is built (core/xml/nesting.ts: the limit every XML reader shares; during the streaming pass for large sources),
  * and an Id index that refuses duplicate Id values document-wide (the defence against signature wrapping).
  */
-import { DOMParser, onErrorStopParsing, type Document, type Element, type Node } from '@xmldom/xmldom';
+import { createRequire } from 'node:module';
+import type { DOMParser as XmldomParser, Document, Element, Node, onErrorStopParsing as XmldomStop } from '@xmldom/xmldom';
 import { bufferSource, readAll, type ByteSource } from '../../io/byte-source.js';
 import { osciError } from '../errors.js';
 import { base64DecodedSource, decodeBase64Text } from '../mime/base64-stream.js';
 import { MAX_XML_DEPTH, nestingWithin } from '../../xml/nesting.js';
 import { rememberXmldomExpressions } from './xmldom-regex-cache.js';
 import { elideLargeText, LARGE_TEXT_THRESHOLD, largeRunOf, PAYLOAD_TEXT_THRESHOLD, registerLargeTexts } from './large-text.js';
+
+// required as CommonJS: an ESM import of a CommonJS package costs the loader more than a require (core/pki/forge.ts)
+const { DOMParser, onErrorStopParsing } = createRequire(import.meta.url)('@xmldom/xmldom') as { DOMParser: typeof XmldomParser; onErrorStopParsing: typeof XmldomStop };
 
 export const MAX_XML_BYTES = 64 * 1024 * 1024;
 /** The program-wide nesting limit (core/xml/nesting.ts). */
