@@ -210,6 +210,17 @@ describe('content key transports of several containers', () => {
     await decoded.release();
   });
 
+  it('a single encrypted container is opened on this thread after the message signature, as before', async () => {
+    const body = await twoContainers('none', ['only']);
+    const decrypt = vi.spyOn(webcrypto.subtle, 'decrypt');
+    const decoded = await decodeMessage(bufferSource(body), { keys: [bob()] });
+    const content = await decodeContent(decoded.message, { keys: [bob()], scope: decoded.scope });
+    expect(decrypt).toHaveBeenCalledTimes(0);
+    expect(content.firstError).toBeUndefined();
+    expect(content.allContainers.map((c) => c.id)).toEqual(['only']);
+    await decoded.release();
+  });
+
   it('a message whose content is never opened leaves its started key transports behind without an unhandled rejection', async () => {
     const decrypt = vi.spyOn(webcrypto.subtle, 'decrypt');
     const decoded = await decodeMessage(bufferSource(await twoContainers('both')), { keys: [bob()] });
