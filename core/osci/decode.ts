@@ -12,7 +12,6 @@ import { SpoolScope } from '../io/sink.js';
 import { osciError } from './errors.js';
 import type { OsciMessage } from './messages/model.js';
 import { parseMessage } from './messages/parse.js';
-import { startContentKeyTransports } from './content/key-transports.js';
 import { readMultipart, type MimeEntity } from './mime/reader.js';
 import { verifyMessageSignature, type MessageSignatureResult } from './signature/message-signature.js';
 import type { TrustAnchors } from './signature/trust.js';
@@ -74,11 +73,6 @@ export async function decodeMessage(body: ByteSource, options: DecodeOptions): P
     if (!transport && options.requireEncryption && message.type !== 'SOAPFault') {
       throw osciError('malformed', 'unencrypted response to an encrypted request (only SOAP faults may be unencrypted)');
     }
-    // the content containers' key transports (independent of each other and of what follows) start on libuv's pool
-    // now, so that they run beside the message signature's check; the content layer takes them in its turn
-    // (content/key-transports.ts: nothing is decided there, and a caller that does not open the content leaves at
-    // most KEY_TRANSPORTS_AHEAD operations behind)
-    startContentKeyTransports(message, options.keys);
     const signature = await verifyMessageSignature(message, options.anchors);
     return { outer, transport, inner, message, signature, scope, release: () => scope.release() };
   } catch (error) {

@@ -194,9 +194,10 @@ function encryptionInfo(info: EncryptedDataInfo, keyIndex: number): ContentEncry
  * Several encrypted containers side by side (exchange/06: two, each with an RSA-4096 key transport): while this
  * thread opens one, the key transport of the next one runs on libuv's thread pool (key-transports.ts), so that the
  * private-key operations, independent of each other, use the second core instead of running one after the other
- * (issue 14); the first ones were started when the message was parsed (decode.ts). Only the next: a message that
- * turns out broken leaves few operations behind, not one per container. Nothing is decided here: each container
- * takes its result in its turn, with its checks and errors unchanged.
+ * (issue 14). Only the next: a message that turns out broken leaves at most one operation behind, not one per
+ * container; and the main thread keeps one operation itself (both on the pool measured slower, key-transports.ts).
+ * A single container is opened here: with nothing beside it the pool would only add a hand-over. Nothing is decided
+ * here: each container takes its result in its turn, with its checks and errors unchanged.
  */
 function startNextKeyTransport(elements: readonly Element[], current: Element, message: OsciMessage, keys: readonly KeyEntry[]): void {
   const next = elements[elements.indexOf(current) + 1];

@@ -1,18 +1,17 @@
 /**
  * Content key transports started ahead (issue 14): the RSA private-key operation that opens an encrypted content
- * container depends only on its EncryptedKey, not on any other container, so it can run on libuv's thread pool
- * (rsa-key-transport.ts, `unwrapKeyConcurrently`) while the main thread does something else — from the moment the
- * transport layer is open and the message parsed (decode.ts: beside the message signature's check, when there are
- * at least two), not only while the container before it is opened.
+ * container depends only on its EncryptedKey, not on any other container, so the next container's can run on
+ * libuv's thread pool (rsa-key-transport.ts, `unwrapKeyConcurrently`) while the main thread opens the current one.
  *
  * Nothing is decided here. A container takes a started operation only when it chose the same key for the same
  * EncryptedKey with the same ciphertext; its failure is the same single error `unwrapKey` gives, reported by the
  * container in its turn (document order, as without the head start). Anything that cannot be started (no matching
  * key, a malformed EncryptedData) is left alone: the container reports it itself.
  *
- * At most {@link KEY_TRANSPORTS_AHEAD} top-level containers are started before the content layer is opened, and
- * while it is, one container beyond the one being opened: a message that turns out broken (or a message signature
- * that fails, after which nobody opens the content) leaves at most that many operations behind.
+ * Starting them earlier — both containers of exchange/06 on the pool as soon as the message is parsed, beside the
+ * message signature's check — was measured and dropped (README "Performance", branch `decode2`): the main thread
+ * then gave up its core and the two pool threads had to get cores of their own; at load 2–4 the median decode rose
+ * from 12.7–13.4 to 14.7–16.9 ms. The main thread keeps one RSA operation, the pool the other.
  */
 import type { Element } from '@xmldom/xmldom';
 import type { KeyEntry } from '../../pki/pkcs12.js';
@@ -22,9 +21,6 @@ import { parseEncryptedData, type EncryptedDataInfo, type EncryptedKeyInfo } fro
 import type { OsciMessage } from '../messages/model.js';
 import { NS } from '../xml/namespaces.js';
 import { attr, childElements } from '../xml/parse.js';
-
-/** Top-level content containers whose key transport starts as soon as the message is parsed (two cores). */
-export const KEY_TRANSPORTS_AHEAD = 2;
 
 export interface StartedKeyTransport {
   /** The EncryptedData as parsed when the operation was started (the same element, not changed since). */
@@ -86,19 +82,4 @@ export function startedKeyTransport(el: Element): StartedKeyTransport | undefine
 /** The encrypted containers a ContentPackage holds at its top level, in document order. */
 export function topLevelEncryptedContainers(message: OsciMessage): Element[] {
   return message.contentPackage ? childElements(message.contentPackage, NS.xenc, 'EncryptedData') : [];
-}
-
-/**
- * As soon as the message is parsed (transport layer open): the key transports of the first
- * {@link KEY_TRANSPORTS_AHEAD} top-level encrypted containers that one of `keys` opens start on the pool — when there
- * are at least two. A single container stays on the main thread after the message signature's check, as before:
- * beside that check alone the pool gained wall time only with a free core and cost the realistic delivery about 2 ms
- * of CPU per decode (15 %; one process, alternating, 300 decodes each, load 9), while two containers' operations ran
- * side by side already and cost nothing more this way.
- */
-export function startContentKeyTransports(message: OsciMessage, keys: readonly KeyEntry[]): void {
-  if (keys.length === 0) return;
-  const containers = topLevelEncryptedContainers(message);
-  if (containers.length < 2) return;
-  for (const el of containers.slice(0, KEY_TRANSPORTS_AHEAD)) startKeyTransport(el, message, keys);
 }
