@@ -78,8 +78,14 @@ function earlyHandlers(options: ServiceOptions, core: ServiceCore, workspaceFile
     'store.status': (input: HandlerInput<'store.status'>) => core.status(input.path),
     'store.open': async (input: HandlerInput<'store.open'>, context: ServiceContext) => {
       // the password's key derivation runs on libuv's pool while the mailbox's modules load on this thread
-      const [service] = await Promise.all([mailbox(), core.unlock(input)]);
-      return service.storeOpened(input, context);
+      const [loaded, unlocked] = await Promise.allSettled([mailbox(), core.unlock(input)]);
+      if (loaded.status === 'rejected') {
+        // no store left open behind the error the caseworker sees (no retention, no events, the key in memory)
+        if (unlocked.status === 'fulfilled') await core.lock();
+        throw loaded.reason;
+      }
+      if (unlocked.status === 'rejected') throw unlocked.reason;
+      return loaded.value.storeOpened(input, context);
     },
   } satisfies Partial<ServiceHandlers>;
 }
@@ -119,13 +125,13 @@ export function createStagedHandlers(
 ): StagedHandlers {
   let second: Promise<{ service: MailboxService; handlers: ServiceHandlers }> | undefined;
   const loadSecond = (): Promise<{ service: MailboxService; handlers: ServiceHandlers }> =>
-    (second ??= load().then(
-      ({ mailboxStage }) => mailboxStage(options, start),
-      (error: unknown) => {
+    // a failure to load the module or to build the stage over it: both are the same failure for the caseworker and IT
+    (second ??= load()
+      .then(({ mailboxStage }) => mailboxStage(options, start))
+      .catch((error: unknown) => {
         start.core.log.write('error', 'service.stage-failed', { detail: (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).slice(0, 500) });
         throw secondStageFailed(error);
-      },
-    ));
+      }));
   const start: ServiceStart = serviceStart(options, host, startDemoMailbox, {}, async () => (await loadSecond()).service);
   return { early: start.early, rest: async () => (await loadSecond()).handlers, restAfterMs: SECOND_STAGE_AFTER_MS };
 }

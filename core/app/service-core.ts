@@ -99,4 +99,10 @@ export class ServiceCore {
     if (this.pg !== undefined) await this.pg.open(input.unlock);
     else await this.session.open(input.path, input.unlock);
   }
+
+  /** Undoes `unlock` where `store.open` cannot be completed: the store closed again, its key out of memory. */
+  async lock(): Promise<void> {
+    if (this.pg !== undefined) await this.pg.close();
+    else this.session.close();
+  }
 }

@@ -141,6 +141,46 @@ describe('a second stage that cannot load', () => {
       };
       expect(await host.invoke('messages.counts', {})).toMatchObject(refused);
       expect(await host.invoke('store.open', { path: database, unlock: { password } })).toMatchObject(refused);
+      // the unlocking half that did succeed is undone: no store stays open behind the error
+      // (before, the scrypt went on behind the refusal and the store was open about half a second later)
+      for (let i = 0; i < 12; i++) {
+        expect(await host.invoke('store.status', { path: database })).toMatchObject({ ok: true, value: { state: 'locked' } });
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      const log = readdirSync(path.join(dataDir, 'logs')).map((name) => readFileSync(path.join(dataDir, 'logs', name), 'utf8'));
+      expect(log.join('')).toContain('service.stage-failed');
+    } finally {
+      port1.close();
+      port2.close();
+    }
+  });
+
+  it('a stage that loads but cannot be built fails the same way, and the log names it', async () => {
+    const dataDir = mkdtempSync(path.join(dir, 'unbuilt-'));
+    const options = { dataDir, appVersion: '1.2.3', host: 'browser' as const };
+    const { port1, port2 } = new MessageChannel();
+    const unbuildable = () =>
+      Promise.resolve({
+        mailboxStage: (): never => {
+          throw new TypeError('this.trust is undefined');
+        },
+      });
+    runService(
+      { post: (m) => port2.postMessage(m), onMessage: (l) => port2.on('message', l) },
+      (o, h) => createStagedHandlers(o, h, unbuildable),
+      () => undefined,
+    );
+    const channel: ServiceChannel = { post: (m) => port1.postMessage(m), onMessage: (l) => port1.on('message', l), onExit: () => undefined, kill: () => port1.close() };
+    const host = await ServiceHost.start(channel, options, 10_000);
+    try {
+      expect(await host.invoke('messages.counts', {})).toMatchObject({
+        ok: false,
+        error: {
+          kind: 'service-protocol',
+          message: expect.stringContaining('konnte nicht geladen werden') as unknown,
+          detail: expect.stringContaining('TypeError: this.trust is undefined') as unknown,
+        },
+      });
       const log = readdirSync(path.join(dataDir, 'logs')).map((name) => readFileSync(path.join(dataDir, 'logs', name), 'utf8'));
       expect(log.join('')).toContain('service.stage-failed');
     } finally {
