@@ -6,9 +6,10 @@
  *   gives it), read in ONE repeatable-read snapshot, so a running service may keep fetching — the sealed values and
  *   the encrypted blob chunks are copied as they are, never decrypted;
  * - the PG key file (`store/keys.json`: the data key wrapped by the store password and the recovery key).
- * Restored only into an EMPTY database at the same schema version, in ONE transaction that commits only after the
- * whole backup has authenticated and matched its manifest: a wrong password, a damaged file or a refused row
- * leave the database empty. Ids, the audit log with its hash chain, the mailbox id (the fetch lock's name) and the
+ * Restored only into an EMPTY database, in ONE transaction that commits only after the whole backup has
+ * authenticated and matched its manifest: a wrong password, a damaged file or a refused row leave the database
+ * empty. A backup of an older program version is restored at its schema version and then migrated forward in the
+ * same transaction, as the update would have migrated the store itself. Ids, the audit log with its hash chain, the mailbox id (the fetch lock's name) and the
  * contents come back byte-exact; the same store password and recovery key open it.
  */
 import { open } from 'node:fs/promises';
@@ -19,7 +20,7 @@ import pg from 'pg';
 import { PostfachError } from '../errors.js';
 import { syncFolder } from '../io/durable-file.js';
 import { readKeyFile, writeKeyFile, type KeyFile } from '../store/key-file.js';
-import { migratePg, pgRowsFitSince, PG_LATEST_VERSION } from '../store-pg/migrations.js';
+import { migratePgAfterRestore, migratePgForRestore, PG_LATEST_VERSION } from '../store-pg/migrations.js';
 import { BackupWriter, backupError, type ManifestEntry, type ScryptCost } from './format.js';
 import { KEY_FILE_ENTRY, readBackupFile, type BackupManifest, type BackupSummary, type VerifiedBackup } from './backup.js';
 
@@ -197,9 +198,27 @@ async function* lines(data: AsyncGenerator<Buffer>): AsyncGenerator<string> {
 }
 
 /**
- * Restores a backup of a shared store into an empty database (and its key file beside): the schema is made by
- * this program's migrations, then every row goes in within one transaction, committed once the whole backup has
- * been read and checked.
+ * The schema version a backup's rows were written at (its manifest). Any version this program has migrations for is
+ * restored (then migrated forward): a program update must not make yesterday's backup useless.
+ */
+function schemaVersionOf(manifest: BackupManifest): number {
+  const pgInfo = (manifest as BackupManifest & { postgresql?: { schemaVersion?: unknown } }).postgresql;
+  if (pgInfo === undefined) {
+    throw backupError('backup-corrupt', 'not a backup of a shared store on PostgreSQL (restore it with postfach backup restore --store)');
+  }
+  const version = pgInfo.schemaVersion;
+  if (typeof version === 'number' && Number.isInteger(version) && version > PG_LATEST_VERSION) {
+    throw backupError('backup-too-new', `backup schema version ${version}, this program ${PG_LATEST_VERSION}`);
+  }
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) throw backupError('backup-corrupt', `backup schema version ${String(version)}`);
+  return version;
+}
+
+/**
+ * Restores a backup of a shared store into an empty database (and its key file beside). The backup is read twice:
+ * first only authenticated, for the schema version its rows were written at (the manifest comes last); then, in one
+ * transaction, the schema is made up to that version, every row goes in, the later migrations follow, and the
+ * transaction commits once the whole backup has been read and checked again.
  */
 export async function restorePgBackup(options: PgRestoreOptions): Promise<VerifiedBackup> {
   const keyFile = path.resolve(options.keyFile);
@@ -228,8 +247,17 @@ export async function restorePgBackup(options: PgRestoreOptions): Promise<Verifi
         'restore target database is not empty',
       );
     }
-    await migratePg(db);
+    const version = schemaVersionOf((await readBackupFile(options.file, options.password)).manifest);
     await db.query('BEGIN');
+    const found = await migratePgForRestore(db, version);
+    if (found > version) {
+      // an empty schema of a later version (a restore by a newer program failed here): its tables do not take these rows
+      throw moveError(
+        'Die Datenbank enthält schon ein (leeres) Schema einer neueren Programmversion. Bitte in eine neue, leere Datenbank zurückspielen.',
+        'The database already holds an (empty) schema of a newer program version. Please restore into a new, empty database.',
+        `restore target schema version ${found}, backup ${version}`,
+      );
+    }
     const known = new Map((await tables(db)).map((t) => [t.name, t]));
     // what the migrations wrote (default settings, a new mailbox id) gives way to the backup's rows
     if (Number((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_log')).rows[0]?.n ?? 0) > 0) {
@@ -263,18 +291,9 @@ export async function restorePgBackup(options: PgRestoreOptions): Promise<Verifi
       }
       restored.push(table.name);
     });
-    const pgInfo = (manifest as BackupManifest & { postgresql?: { schemaVersion?: number } }).postgresql;
-    if (pgInfo === undefined) {
-      throw backupError('backup-corrupt', 'not a backup of a shared store on PostgreSQL (restore it with postfach backup restore --store)');
-    }
-    // a backup of an older version whose rows fit this program's tables (only indexes changed since) is restored too:
-    // a program update must not make yesterday's backup useless
-    if (pgInfo.schemaVersion === undefined || !pgRowsFitSince(pgInfo.schemaVersion)) {
-      throw backupError(
-        pgInfo.schemaVersion !== undefined && pgInfo.schemaVersion > PG_LATEST_VERSION ? 'backup-too-new' : 'backup-corrupt',
-        `backup schema version ${String(pgInfo.schemaVersion)}, this program ${PG_LATEST_VERSION}`,
-      );
-    }
+    // the same file read again: it must still be the backup of that version (it could have been replaced between)
+    if (schemaVersionOf(manifest) !== version) throw backupError('backup-corrupt', 'backup changed while it was restored');
+    await migratePgAfterRestore(db, version);
     if (keyBytes === undefined) throw backupError('backup-corrupt', 'key file missing');
     const parsed = JSON.parse(keyBytes.toString('utf8')) as KeyFile;
     // the key file first (its own name, link-exclusive), then the rows: a failed commit removes the key file again

@@ -15,11 +15,6 @@ export interface PgMigration {
   readonly version: number;
   readonly name: string;
   readonly sql: string;
-  /**
-   * The migration adds or drops indexes only: every table's columns stay, so rows written at the version before fit
-   * as they are (a backup of that version is restored — core/backup/pg-backup.ts — and then is at this one).
-   */
-  readonly rowsUnchanged?: boolean;
 }
 
 /** Key of the advisory lock that serialises migrations (any constant the other locks of the program do not use). */
@@ -258,7 +253,6 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
     // row of the table. The trash is small: it keeps one index and is sorted when asked.
     version: 6,
     name: 'list indexes for filters, combinations, deep pages and counts',
-    rowsUnchanged: true,
     sql: `
       DROP INDEX deliveries_applicant;
       DROP INDEX deliveries_benefit;
@@ -296,42 +290,64 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
 /** The highest version (not the count: versions of parallel branches may be merged in any order). */
 export const PG_LATEST_VERSION = Math.max(...PG_MIGRATIONS.map((m) => m.version));
 
-/** Whether rows of a store at `version` fit this program's tables as they are (only index migrations since). */
-export function pgRowsFitSince(version: number): boolean {
-  return Number.isInteger(version) && version >= 1 && version <= PG_LATEST_VERSION && PG_MIGRATIONS.every((m) => m.version <= version || m.rowsUnchanged === true);
+const SCHEMA_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (
+  version integer PRIMARY KEY,
+  name text NOT NULL,
+  applied_at timestamptz NOT NULL DEFAULT now()
+)`;
+
+async function versionInForce(client: pg.ClientBase): Promise<number> {
+  const { rows } = await client.query<{ version: number }>('SELECT coalesce(max(version), 0) AS version FROM schema_migrations');
+  return Number(rows[0]?.version ?? 0);
+}
+
+async function apply(client: pg.ClientBase, m: PgMigration): Promise<void> {
+  await client.query(m.sql);
+  await client.query('INSERT INTO schema_migrations(version, name) VALUES ($1, $2)', [m.version, m.name]);
 }
 
 /** Applies every migration the database lacks; returns the version now in force. */
 export async function migratePg(client: pg.ClientBase): Promise<number> {
-  await client
-    .query(
-      `CREATE TABLE IF NOT EXISTS schema_migrations (
-      version integer PRIMARY KEY,
-      name text NOT NULL,
-      applied_at timestamptz NOT NULL DEFAULT now()
-    )`,
-    )
-    .catch(async (error: unknown) => {
-      // two programs creating it at the same moment: the loser sees a unique violation on the catalog; the table exists
-      if ((error as { code?: string }).code !== '23505') throw error;
-    });
+  await client.query(SCHEMA_MIGRATIONS_TABLE).catch(async (error: unknown) => {
+    // two programs creating it at the same moment: the loser sees a unique violation on the catalog; the table exists
+    if ((error as { code?: string }).code !== '23505') throw error;
+  });
   for (const m of PG_MIGRATIONS) {
     await client.query('BEGIN');
     try {
       await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
-      const { rows } = await client.query<{ version: number }>('SELECT coalesce(max(version), 0) AS version FROM schema_migrations');
-      const current = Number(rows[0]?.version ?? 0);
+      const current = await versionInForce(client);
       if (current > PG_LATEST_VERSION) throw storeError('store-too-new', `schema version ${current}, this program knows up to ${PG_LATEST_VERSION}`);
-      if (current < m.version) {
-        await client.query(m.sql);
-        await client.query('INSERT INTO schema_migrations(version, name) VALUES ($1, $2)', [m.version, m.name]);
-      }
+      if (current < m.version) await apply(client, m);
       await client.query('COMMIT');
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
     }
   }
-  const { rows } = await client.query<{ version: number }>('SELECT coalesce(max(version), 0) AS version FROM schema_migrations');
-  return Number(rows[0]?.version ?? 0);
+  return versionInForce(client);
+}
+
+/**
+ * For a restore (core/backup/pg-backup.ts), inside the CALLER's transaction: takes the migration lock (a program
+ * opening the database meanwhile waits for the commit or rollback, then finds the restored store) and brings the
+ * schema to `version` — the version the backup's rows were written at; returns the version found before. The rows
+ * go in at that version, then `migratePgAfterRestore` applies the later migrations in the same transaction, as an
+ * update of the program would have applied them to the store itself.
+ */
+export async function migratePgForRestore(client: pg.ClientBase, version: number): Promise<number> {
+  await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+  await client.query(SCHEMA_MIGRATIONS_TABLE);
+  const found = await versionInForce(client);
+  if (found <= version) for (const m of sortedMigrations()) if (m.version > found && m.version <= version) await apply(client, m);
+  return found;
+}
+
+/** The migrations after `version`, inside the caller's transaction (see migratePgForRestore). */
+export async function migratePgAfterRestore(client: pg.ClientBase, version: number): Promise<void> {
+  for (const m of sortedMigrations()) if (m.version > version) await apply(client, m);
+}
+
+function sortedMigrations(): PgMigration[] {
+  return [...PG_MIGRATIONS].sort((a, b) => a.version - b.version);
 }

@@ -136,12 +136,12 @@ describe('postfach backup of the shared store on PostgreSQL: a move', () => {
     expect(want.messages.filter((m) => m.claimedBy !== null)).toHaveLength(1);
     expect(made.summary.auditEntries).toBe(want.audit.length);
 
-    // a wrong password: refused, database and key folder left empty
+    // a wrong password: refused before the database is touched — no table made — and the key folder left empty
     const keyB = path.join(dir, 'b', 'team.keys.json');
     const configB = configFor('b', 'move_b', keyB);
     await expect(restoreSharedStore(configB, file, 'falsches-Passwort', serveEnv(cluster))).rejects.toMatchObject({ kind: 'backup-wrong-password' });
     expect(existsSync(keyB)).toBe(false);
-    expect(await raw<{ n: number }>('move_b', "SELECT count(*)::int AS n FROM store_meta WHERE key = 'key-check'")).toEqual([{ n: 0 }]);
+    expect(await raw<{ n: number }>('move_b', "SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public'")).toEqual([{ n: 0 }]);
 
     // the move: into the empty database B (after the failed try), with a new key file
     const restored = await restoreSharedStore(configB, file, BACKUP_PASSWORD, serveEnv(cluster));
