@@ -3,7 +3,8 @@
  * their process-card timestamps. The mailbox key is the SHA-256 of the addressee's cipher certificate (DER).
  *
  * Layout of the data folder:
- *   intermediary.sqlite       ids, deliveries, timestamps, certificates, inspections (WAL, synchronous=FULL)
+ *   intermediary.sqlite       ids, deliveries, timestamps, certificates, inspections (WAL, synchronous=FULL; the
+ *                             fetch's stamp commit fsyncs its WAL beside the response: `commitStamps`)
  *   deliveries/<uuid>/        package.xml (the ContentPackage, canonical, byte-exact for the author signatures;
  *                             streamed in and out, never held as one string)
  *                             att-<n>.bin (attachments as transported: content ciphertext or plain bytes)
@@ -156,12 +157,38 @@ async function syncDirectory(dir: string): Promise<void> {
   }
 }
 
+/** Makes a file's written bytes durable (fsync). The seam where tests make the stamp commit's sync fail. */
+export type SyncFile = (file: string) => Promise<void>;
+
+async function fsyncFile(file: string): Promise<void> {
+  const handle = await open(file, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+export interface MailboxStoreOptions {
+  /** How the WAL of a deferred stamp commit is fsynced (default: fsync on the libuv pool). */
+  readonly syncFile?: SyncFile;
+}
+
 export class MailboxStore {
   private readonly db: Database.Database;
   private readonly deliveriesDir: string;
   private readonly incomingDir: string;
+  private readonly walFile: string;
+  private readonly syncFile: SyncFile;
+  /** The fsync of the WAL behind the latest `commitStamps` (resolved when nothing is pending). */
+  private pendingSync: Promise<void> = Promise.resolve();
 
-  private constructor(readonly dataDir: string) {
+  private constructor(
+    readonly dataDir: string,
+    options: MailboxStoreOptions = {},
+  ) {
+    this.walFile = path.join(dataDir, 'intermediary.sqlite-wal');
+    this.syncFile = options.syncFile ?? fsyncFile;
     this.deliveriesDir = path.join(dataDir, 'deliveries');
     this.incomingDir = path.join(dataDir, 'incoming');
     try {
@@ -181,8 +208,8 @@ export class MailboxStore {
   }
 
   /** Opens (or creates) the data folder; removes what a crash left half-written. */
-  static open(dataDir: string): MailboxStore {
-    return new MailboxStore(path.resolve(dataDir));
+  static open(dataDir: string, options: MailboxStoreOptions = {}): MailboxStore {
+    return new MailboxStore(path.resolve(dataDir), options);
   }
 
   private migrate(): void {
@@ -395,6 +422,49 @@ export class MailboxStore {
   /** Runs `work` (synchronous store calls) as one transaction: one commit, one fsync. */
   transaction<T>(work: () => T): T {
     return this.db.transaction(work)();
+  }
+
+  /**
+   * Runs `work` as one transaction whose fsync does not block the thread: committed into the WAL without the
+   * synchronous fsync (synchronous=NORMAL for this commit; a checkpoint still syncs WAL and database itself), then
+   * the WAL file is fsynced on the libuv pool while the caller builds its response. What was committed is durable
+   * once `durable()` resolves: every answer of the intermediary waits for it (Supplier.handle), so no stamp is
+   * reported — to this client or any other — before it would survive a power cut, as with synchronous=FULL.
+   */
+  commitStamps<T>(work: () => T): T {
+    this.db.pragma('synchronous = NORMAL');
+    let result: T;
+    try {
+      result = this.db.transaction(work)();
+    } finally {
+      this.db.pragma('synchronous = FULL');
+    }
+    // awaited by durable() before any answer; its failure is handled there
+    void this.startWalSync();
+    return result;
+  }
+
+  private startWalSync(): Promise<void> {
+    const previous = this.pendingSync;
+    // one after the other: a later sync never resolves before an earlier one (each covers all the WAL's bytes)
+    const next = previous.catch(() => undefined).then(() => this.syncFile(this.walFile));
+    next.catch(() => undefined); // awaited by durable(); never an unhandled rejection meanwhile
+    this.pendingSync = next;
+    return next;
+  }
+
+  /**
+   * Resolves when every deferred stamp commit so far is on disk. A failed fsync is tried once more (it covers the
+   * same bytes); failing again, this rejects, and the caller answers with a fault instead of the stamps.
+   */
+  async durable(): Promise<void> {
+    const pending = this.pendingSync;
+    try {
+      await pending;
+    } catch {
+      if (this.pendingSync === pending) await this.startWalSync();
+      else await this.durable();
+    }
   }
 
   /** Stamps Forwarding (the delivery was handed to the client); the latest hand-out counts. */

@@ -13,12 +13,14 @@ import { SpoolScope } from '../core/io/sink.js';
 import { PostfachError } from '../core/errors.js';
 import { buildFault } from '../core/osci/messages/build.js';
 import { feedbackText } from '../core/osci/messages/feedback-codes.js';
-import { MailboxStore } from './mailbox-store.js';
+import { MailboxStore, type SyncFile } from './mailbox-store.js';
 import { Supplier, type IntermediaryKeys, type SupplierOptions } from './supplier.js';
 
 export interface IntermediaryOptions extends SupplierOptions {
   /** Largest request body accepted (default 1 GiB); larger ones are refused with a fault 9904. */
   readonly maxRequestBytes?: number;
+  /** How the stamp commit's WAL is fsynced (tests make it fail; default: fsync). */
+  readonly syncFile?: SyncFile;
 }
 
 export interface StartIntermediaryInput {
@@ -59,7 +61,7 @@ export async function startIntermediary(input: StartIntermediaryInput): Promise<
   }
   const options = input.options ?? {};
   const maxRequestBytes = options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
-  const store = MailboxStore.open(input.dataDir);
+  const store = MailboxStore.open(input.dataDir, options.syncFile ? { syncFile: options.syncFile } : {});
   const supplier = new Supplier(input.keys, store, options);
   const inFlight = new Set<Promise<void>>();
 

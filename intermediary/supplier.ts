@@ -164,7 +164,10 @@ export class Supplier {
   /** Answers one request body; never throws (anything unexpected is fault 9000). */
   async handle(body: ByteSource, scope: SpoolScope): Promise<ByteSource> {
     try {
-      return await this.process(body, scope);
+      const answer = await this.process(body, scope);
+      // the fetch's stamp commit is fsynced while its response was built: nothing is answered before it is durable
+      await this.store.durable();
+      return answer;
     } catch (error) {
       if (error instanceof SupplierFault) {
         this.log(`fault ${error.code} (${error.detail.slice(0, 300)})`);
@@ -476,7 +479,8 @@ export class Supplier {
   private async fetchDelivery(r: Request, received?: number): Promise<Spec> {
     const dialog = r.dialog!;
     let refused: Error | undefined;
-    const picked = this.store.transaction(() => {
+    // its fsync runs beside the building of the response; handle() answers only once it is done
+    const picked = this.store.commitStamps(() => {
       if (received !== undefined) this.store.stampReception(received, r.now);
       try {
         const { delivery, more } = this.select(dialog, r.message.order.selectionRule);

@@ -13,7 +13,8 @@ import type { ServicePort } from './service-runtime.js';
  */
 const earlyUnlock = (workerData as { earlyUnlock?: { databasePath?: unknown; password?: unknown } } | null | undefined)?.earlyUnlock;
 if (typeof earlyUnlock?.databasePath === 'string' && typeof earlyUnlock.password === 'string') deriveStoreKekEarly(earlyUnlock.databasePath, earlyUnlock.password);
-const [{ createServiceHandlers }, { runService }] = await Promise.all([import('./service.js'), import('./service-runtime.js')]);
+// the first stage only (service-start.ts): the MailboxService's modules load once the service answers
+const [{ createStagedHandlers }, { runService }] = await Promise.all([import('./service-start.js'), import('./service-runtime.js')]);
 
 /** Electron's utility-process port, typed here because core/ never imports electron. */
 interface UtilityParentPort {
@@ -33,4 +34,8 @@ function connect(): ServicePort {
   throw new Error('service-entry must run as a worker thread or an Electron utility process');
 }
 
-runService(connect(), createServiceHandlers, () => process.exit(0));
+runService(
+  connect(),
+  (options, host) => createStagedHandlers(options, host),
+  () => process.exit(0),
+);

@@ -24,11 +24,34 @@ export interface HostLink {
   readonly protector: KeyProtector | undefined;
 }
 
+/**
+ * Handlers in two stages (service-start.ts): `early` answers at once; every other method waits for `rest`, which
+ * the runtime asks for at the first call that needs it, or `restAfterMs` after `ready` at the latest (issue 14:
+ * the first answers before most modules load). An early handler may ask for it itself (store.open does, so that
+ * the modules load while the password's scrypt runs on libuv's pool).
+ */
+export interface StagedHandlers {
+  readonly early: Partial<ServiceHandlers>;
+  readonly rest: () => Promise<ServiceHandlers>;
+  readonly restAfterMs?: number;
+}
+
 /** Builds the handlers once at `init`; may be async (opening the store, loading settings). */
-export type HandlersFactory = (options: ServiceOptions, host: HostLink) => ServiceHandlers | Promise<ServiceHandlers>;
+export type HandlersFactory = (options: ServiceOptions, host: HostLink) => ServiceHandlers | StagedHandlers | Promise<ServiceHandlers | StagedHandlers>;
+
+const isStaged = (handlers: ServiceHandlers | StagedHandlers): handlers is StagedHandlers => 'early' in handlers && typeof handlers.rest === 'function';
 
 export function runService(port: ServicePort, createHandlers: HandlersFactory, onShutdown: () => void): void {
-  let handlers: ServiceHandlers | undefined;
+  let handlers: StagedHandlers | undefined;
+  // the second stage, asked for once; a failure is every later call's answer (a clear error, never a hang)
+  let rest: Promise<ServiceHandlers> | undefined;
+  const allHandlers = (ready: StagedHandlers): Promise<ServiceHandlers> => {
+    if (rest === undefined) {
+      rest = ready.rest();
+      rest.catch(() => undefined);
+    }
+    return rest;
+  };
   let nextHostCall = 0;
   const hostCalls = new Map<number, (result: (HostToService & { type: 'host-result' })['result']) => void>();
 
@@ -60,8 +83,9 @@ export function runService(port: ServicePort, createHandlers: HandlersFactory, o
       if (ready === undefined) throw new Error('call before init');
       if (!isMethodName(method) || !isServiceMethod(method)) throw unknownMethodError(method);
       const parsed = parseMethodInput(method, input);
+      const handler = ready.early[method] ?? (await allHandlers(ready))[method];
       // the audit log names the person the front end called for (postfach serve), else the store's OS user
-      const value = await runAsAuditActor(actor, () => invoke(ready, method, parsed, context));
+      const value = await runAsAuditActor(actor, () => invoke(handler, parsed, context));
       port.post({ type: 'result', id, result: success(parseMethodOutput(method, value)) });
     } catch (error) {
       port.post({ type: 'result', id, result: failure(error) });
@@ -86,8 +110,12 @@ export function runService(port: ServicePort, createHandlers: HandlersFactory, o
           .then(() => createHandlers(message.options, hostLink(message.options)))
           .then(
             (created) => {
-              handlers = created;
+              const staged = isStaged(created) ? created : { early: created, rest: () => Promise.resolve(created) };
+              handlers = staged;
               port.post({ type: 'ready' });
+              // not at once: beside the window's first page it would take CPU the page needs (two cores are common)
+              if (staged.restAfterMs === undefined || staged.restAfterMs <= 0) void allHandlers(staged);
+              else setTimeout(() => void allHandlers(staged), staged.restAfterMs).unref();
             },
             (error: unknown) => port.post({ type: 'fatal', error: failure(error).error }),
           );
@@ -109,7 +137,6 @@ export function runService(port: ServicePort, createHandlers: HandlersFactory, o
 }
 
 /** Calls one handler; the generic keeps each handler's input and output types tied to its method. */
-function invoke<M extends ServiceMethodName>(handlers: ServiceHandlers, method: M, input: HandlerInput<M>, context: ServiceContext): unknown {
-  const handler = handlers[method] as (input: HandlerInput<M>, context: ServiceContext) => unknown;
-  return handler(input, context);
+function invoke<M extends ServiceMethodName>(handler: ServiceHandlers[M], input: HandlerInput<M>, context: ServiceContext): unknown {
+  return (handler as (input: HandlerInput<M>, context: ServiceContext) => unknown)(input, context);
 }

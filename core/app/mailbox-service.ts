@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { ServiceContext } from '../api/api-types.js';
 import type { HandlerInput, MethodName } from '../api/contract.js';
 import type { FetchResult, StoreStatus } from '../api/contract/mailbox.js';
-import { assertUnlocked, loadConfig, type ResolvedConfig } from '../config/load-config.js';
+import { assertUnlocked, type ResolvedConfig } from '../config/load-config.js';
 import { toPostfachError } from '../errors.js';
 import { importCodeListFolder, type FolderImport } from '../mailbox/code-lists.js';
 import { mailboxError } from '../mailbox/errors.js';
@@ -30,20 +30,18 @@ import { checkKeyPolicy } from '../mailbox/key-policy.js';
 import { ViewCache, type ViewSettings } from '../mailbox/message-detail.js';
 import { startNameBackfill, type Backfill } from '../mailbox/name-backfill.js';
 import { identityUnderPolicy, networkSettings } from '../mailbox/policy-connection.js';
-import { StoreSession } from '../mailbox/store-session.js';
+import type { StoreSession } from '../mailbox/store-session.js';
 import { assertOfficeListOpen, evaluationFor, readCaFile, reevaluateIfChanged, trustedCaList, withTrustAnchors, type TrustedCaList } from '../mailbox/trusted-cas.js';
 import type { PostFunction } from '../osci/client/dialog.js';
-import { TechLog } from '../ops/tech-log.js';
+import type { TechLog } from '../ops/tech-log.js';
 import { PostfachStore, SqliteMailboxStore, type KeyProtector, type ReevaluationCount, type ServiceStore } from '../store/index.js';
 import type { PgSettings } from '../api/service-protocol.js';
-import { PgStoreSession } from './pg-session.js';
+import type { PgStoreSession } from './pg-session.js';
 import { readKeyFile } from '../store/key-file.js';
-import { HeavyWork, type InsideHeavyWorkHook } from './heavy-work.js';
+import type { HeavyWork } from './heavy-work.js';
 import { handoverService, type HandoverService } from './handover-runner.js';
-import { TRAINING_FOLDER, TrainingRunner, trainingUnavailable, type DemoStarter, type DemoWarmer } from './training.js';
-
-/** A service composed without the demo (none today): the Übungsmodus says it cannot start. */
-const noDemo: DemoStarter = () => Promise.reject(trainingUnavailable('no demo starter in this service'));
+import { ServiceCore, type ServiceCoreDeps } from './service-core.js';
+import { TRAINING_FOLDER, type TrainingRunner } from './training.js';
 
 type In<M extends MethodName> = HandlerInput<M>;
 
@@ -57,22 +55,15 @@ function setupCas(files: readonly string[] | undefined, config: ResolvedConfig |
   return files.flatMap((file) => readCaFile(file).cas.map((c) => c.raw));
 }
 
-export interface MailboxDeps {
-  /** The machine settings (core/config); default: loaded once from policy and machine file. */
-  readonly config?: () => Promise<ResolvedConfig>;
+export interface MailboxDeps extends ServiceCoreDeps {
   /**
    * A transport in place of Node's HTTP (the desktop app's Electron net: system proxy with NTLM/Kerberos, the Windows
    * certificate store). It may answer undefined — with extra TLS CAs (Chromium's network cannot take CAs per request)
    * or a proxy mode other than `system` — and Node's HTTP (system store + those CAs, the configured proxy) is used.
    */
   readonly transport?: (connection: { url: string; timeoutMs: number; tlsCas: readonly X509Certificate[]; proxyMode: string }) => PostFunction | undefined;
-  /** Test-only: runs inside heavy work once it is recorded as in progress (heavy-work.ts); never set by the product. */
-  readonly insideHeavyWork?: InsideHeavyWorkHook;
   /** The caseworker's settings that change how a message is written (name order); default "Nachname, Vorname". */
   readonly viewSettings?: () => Promise<ViewSettings>;
-  /** The Übungsmodus's demo mailbox (app/, loaded on first use) and, optionally, its keys made ahead. */
-  readonly startDemo?: DemoStarter;
-  readonly warmDemo?: DemoWarmer;
 }
 
 export interface MailboxServiceOptions {
@@ -109,8 +100,6 @@ export class MailboxService {
   // the running fetch's end, for those who wait until no fetch runs (fetchIdle)
   private fetchFinished: Promise<void> = Promise.resolve();
   private fetchEnded: (() => void) | undefined;
-  private configLoaded: Promise<ResolvedConfig> | undefined;
-  private configNow: ResolvedConfig | undefined;
   private backfill: Backfill | undefined;
   private folderImport: FolderImport | undefined;
   /** One re-evaluation at a time: two runs over the same deliveries with different sets would leave them mixed. */
@@ -118,15 +107,24 @@ export class MailboxService {
   /** Demo stores besides the Übungsmodus's (`treatAsDemo`). */
   private readonly demoStores = new Set<string>();
 
+  /** The machine settings, loaded on first use (policy, machine file); they apply to every identity used. */
+  readonly config: () => Promise<ResolvedConfig>;
+
+  /**
+   * `core`: the session, settings, log and Übungsmodus the service's first answers already use
+   * (core/api/service-start.ts); by default one of its own.
+   */
   constructor(
     private readonly options: MailboxServiceOptions,
     private readonly deps: MailboxDeps = {},
+    private readonly core: ServiceCore = new ServiceCore(options, deps),
   ) {
-    this.session = new StoreSession({ dataDir: options.dataDir, ...(options.protector ? { protector: options.protector } : {}) });
-    this.pg = options.postgresql === undefined ? undefined : new PgStoreSession(options.postgresql);
-    this.heavy = new HeavyWork(options.dataDir, deps.insideHeavyWork);
-    this.log = new TechLog(options.dataDir);
-    this.training = new TrainingRunner(options.dataDir, deps.startDemo ?? noDemo, undefined, deps.warmDemo);
+    this.session = core.session;
+    this.pg = core.pg;
+    this.heavy = core.heavy;
+    this.log = core.log;
+    this.training = core.training;
+    this.config = core.config;
     this.handover = handoverService({
       config: this.config,
       store: () => this.serviceStore(),
@@ -139,22 +137,10 @@ export class MailboxService {
     });
   }
 
-  /** The machine settings, loaded on first use (policy, machine file); they apply to every identity used. */
-  readonly config = async (): Promise<ResolvedConfig> => {
-    if (this.configLoaded === undefined) {
-      this.configLoaded = (this.deps.config ?? (() => loadConfig()))();
-      this.configLoaded.then(
-        (c) => {
-          this.log.write('info', 'config.loaded', { policy: c.origins.policy, machineFile: c.origins.machineFile, locked: Object.values(c.state).filter((x) => x.locked).length });
-          for (const p of c.problems) this.log.write('warn', 'config.problem', { layer: p.layer, setting: p.setting ?? null, detail: p.detail });
-        },
-        () => undefined,
-      );
-    }
-    this.configNow = await this.configLoaded;
-    this.session.setStoreFolder(this.configNow.values.storeFolder);
-    return this.configNow;
-  };
+  /** The machine settings once loaded. */
+  private get configNow(): ResolvedConfig | undefined {
+    return this.core.configNow;
+  }
 
   /**
    * The open embedded SQLite store, or `store-not-open` — also when the service works on PostgreSQL: what is not
@@ -209,10 +195,8 @@ export class MailboxService {
 
   // ---- the store ----
 
-  async status(wanted?: string): Promise<StoreStatus> {
-    await this.config();
-    if (this.pg !== undefined) return this.pg.status();
-    return this.session.status(wanted);
+  status(wanted?: string): Promise<StoreStatus> {
+    return this.core.status(wanted);
   }
 
   /** store.create on PostgreSQL: the key file with the password, then the identity and its CAs in the database. */
@@ -305,10 +289,17 @@ export class MailboxService {
   }
 
   async openStore(input: In<'store.open'>, context: ServiceContext): Promise<StoreStatus> {
+    await this.core.unlock(input);
+    return this.storeOpened(input, context);
+  }
+
+  /**
+   * The second half of `store.open`, once ServiceCore.unlock opened the session: IT's retention values, the stored
+   * deliveries judged again where the CAs changed, the code-list folder, hand-over and name backfill, the UI told.
+   */
+  async storeOpened(input: In<'store.open'>, context: ServiceContext): Promise<StoreStatus> {
     const c = await this.config();
     if (this.pg !== undefined) {
-      // the key file named in the service's settings, whatever path the call names
-      await this.pg.open(input.unlock);
       await this.applyRetentionPolicy(c);
       await this.reevaluateStored(context);
       await this.afterOpen(c);
@@ -319,7 +310,6 @@ export class MailboxService {
       context.emit('store.changed', status);
       return status;
     }
-    await this.session.open(input.path, input.unlock);
     await this.applyRetentionPolicy(c);
     await this.reevaluateStored(context);
     await this.afterOpen(c);

@@ -15,6 +15,12 @@ import type { MailboxService } from './mailbox-service.js';
 import { trainingUnavailable } from './training.js';
 import type { WorkspaceFile } from './workspace-file.js';
 
+/**
+ * What the workspace uses of the mailbox: `workspace.resume` answers from the service's core before the
+ * MailboxService's modules are loaded (core/api/service-start.ts), opening and closing a store wait for them.
+ */
+export type WorkspaceMailbox = Pick<MailboxService, 'training' | 'config' | 'status' | 'openStore' | 'closeStore' | 'fetchIdle'>;
+
 const trainingNotOffered = (): PostfachError =>
   new PostfachError(
     'training-not-offered',
@@ -33,7 +39,7 @@ export class Workspace {
 
   constructor(
     private readonly file: WorkspaceFile,
-    private readonly mailbox: MailboxService,
+    private readonly mailbox: WorkspaceMailbox,
   ) {
     mailbox.training.listen({
       progress: (preparation) => this.events?.emit('workspace.trainingProgress', preparation),

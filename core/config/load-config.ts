@@ -9,12 +9,12 @@
  * Every value is validated against the declaration; a wrong one is reported (ConfigProblem: German sentence +
  * detail) and skipped, so the next layer down applies — the program still starts with what is valid. Certificate
  * files are read and parsed here, so a policy naming a missing or broken file is reported at start, not at the
- * first fetch.
+ * first fetch — with the PKCS#12/PEM reader (node-forge), loaded only where a layer names certificate files: the
+ * service's first answers need the settings, not node-forge (issue 14, app start).
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { PostfachError, type UserText } from '../errors.js';
-import { loadCertificates } from '../pki/pkcs12.js';
 import { machineFilePath, readMachineFile } from './machine-file.js';
 import { platformPolicySource, type PolicySource, type RegistryValue } from './policy-source.js';
 import { problem, type ConfigLayer, type ConfigProblem } from './problems.js';
@@ -96,6 +96,11 @@ function describeIssue(error: unknown): string {
     .slice(0, 300);
 }
 
+/** Reads the certificates of a file (core/pki/pkcs12.ts `loadCertificates`); throws where there are none. */
+type CertificateReader = (bytes: Buffer) => unknown;
+
+const isCertificateSetting = (d: SettingDeclaration | undefined): boolean => d !== undefined && (d.kind === 'certificateFile' || d.kind === 'certificateFiles');
+
 /** Validates one value of one layer: converted, expanded, schema-checked, files read. */
 function accept(
   d: SettingDeclaration,
@@ -105,6 +110,7 @@ function accept(
   env: NodeJS.ProcessEnv,
   platform: NodeJS.Platform,
   problems: ConfigProblem[],
+  loadCertificates: CertificateReader | undefined,
 ): { value: unknown } | undefined {
   let value = raw;
   if (PATH_KINDS.has(d.kind)) {
@@ -134,7 +140,9 @@ function accept(
       );
       return undefined;
     }
-    if (d.kind === 'certificateFile' || d.kind === 'certificateFiles') {
+    if (isCertificateSetting(d)) {
+      // loadConfig loads the reader wherever a layer names such a setting
+      if (loadCertificates === undefined) throw new Error(`certificate reader not loaded for ${d.key}`);
       for (const file of paths) {
         try {
           loadCertificates(readFileSync(file));
@@ -170,6 +178,13 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Resol
     problems.push(problem('policy', { de: 'Die Gruppenrichtlinie kann nicht gelesen werden.', en: 'The group policy cannot be read.' }, `${policy.where}: ${read.error}`));
   }
   const byPolicyName = new Map(SETTINGS.map((d) => [d.policyName.toLowerCase(), d as SettingDeclaration]));
+  const byKey = new Map<string, SettingDeclaration>(SETTINGS.map((d) => [d.key, d as SettingDeclaration]));
+  const machine = machineFile === null ? undefined : readMachineFile(machineFile);
+  const named = [
+    ...[...read.values.keys()].map((name) => byPolicyName.get(name.toLowerCase())),
+    ...[machine?.content?.settings, machine?.content?.defaults, options.user].flatMap((layer) => Object.keys(layer ?? {}).map((key) => byKey.get(key))),
+  ];
+  const loadCertificates = named.some(isCertificateSetting) ? (await import('../pki/pkcs12.js')).loadCertificates : undefined;
   for (const [name, value] of read.values) {
     const d = byPolicyName.get(name.toLowerCase());
     if (d === undefined) {
@@ -194,18 +209,17 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Resol
       );
       continue;
     }
-    const ok = accept(d, converted.value, 'policy', `${policy.where} ${d.policyName}`, env, platform, problems);
+    const ok = accept(d, converted.value, 'policy', `${policy.where} ${d.policyName}`, env, platform, problems, loadCertificates);
     if (ok) policyValues.set(d.key, { value: ok.value, source: 'policy' });
   }
 
   // layer 2: machine file (settings lock; defaults sit below the user)
   const machineValues = new Map<string, Candidate>();
   const machineDefaults = new Map<string, Candidate>();
-  if (machineFile !== null) {
-    const { content, problems: fileProblems } = readMachineFile(machineFile);
+  if (machine !== undefined) {
+    const { content, problems: fileProblems } = machine;
     problems.push(...fileProblems);
     if (content) {
-      const byKey = new Map<string, SettingDeclaration>(SETTINGS.map((d) => [d.key, d as SettingDeclaration]));
       const take = (section: Record<string, unknown>, target: Map<string, Candidate>, source: SettingSource, sectionName: string) => {
         for (const [key, raw] of Object.entries(section)) {
           const d = byKey.get(key);
@@ -230,7 +244,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Resol
             );
             continue;
           }
-          const ok = accept(d, raw, 'machine-file', `${machineFile} ${sectionName}.${key}`, env, platform, problems);
+          const ok = accept(d, raw, 'machine-file', `${machineFile} ${sectionName}.${key}`, env, platform, problems, loadCertificates);
           if (ok) target.set(key, { value: ok.value, source });
         }
       };
@@ -244,7 +258,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Resol
   for (const [key, raw] of Object.entries(options.user ?? {})) {
     const d = SETTINGS.find((s) => s.key === key) as SettingDeclaration | undefined;
     if (d === undefined || !d.userEditable || raw === undefined) continue;
-    const ok = accept(d, raw, 'user', `workspace.json settings.${key}`, env, platform, problems);
+    const ok = accept(d, raw, 'user', `workspace.json settings.${key}`, env, platform, problems, loadCertificates);
     if (ok) userValues.set(key, { value: ok.value, source: 'user' });
   }
 

@@ -30,7 +30,7 @@ import type { Inspection as OsciInspection, ProcessCardBundle, Timestamp } from 
 import { validateChain } from '../pki/trust.js';
 import { toInstant } from '../time/office-time.js';
 import type { JsonValue, NewAttachment, NewDelivery, ServiceStore } from '../store/index.js';
-import { readDelivery, type DeliveryView } from '../xsozial/index.js';
+import { readStoreFacts, type StoreFacts } from '../xsozial/index.js';
 import { detectMimeType, MAGIC_LENGTH, UNKNOWN_TYPE } from '../xsozial/magic.js';
 import { certificateFacts } from './certificates.js';
 import { codeListRegistryOf } from './code-lists.js';
@@ -156,24 +156,6 @@ function senderCertificate(delivery: FetchedDelivery): X509Certificate | undefin
 
 function addresseeCertificate(delivery: FetchedDelivery, identity: MailboxIdentity): X509Certificate {
   return delivery.decoded.message.nonIntermediaryCertificates.find((c) => c.role === 'CipherCertificateAddressee')?.certificate ?? identity.cipherKey.certificate;
-}
-
-/** What goes into the full-text index for a content too large to be indexed from its text (the view's values). */
-function searchTextOf(view: DeliveryView): string {
-  const parts: string[] = [];
-  let size = 0;
-  for (const card of view.cards) {
-    // a person's summary repeats values of its other sections
-    for (const section of card.sections.filter((s) => s.role !== 'summary')) {
-      for (const field of section.fields) {
-        if (field.value.kind === 'document' || field.value.kind === 'empty') continue;
-        parts.push(field.value.display);
-        size += field.value.display.length;
-        if (size > 256 * 1024) return parts.join(' ');
-      }
-    }
-  }
-  return parts.join(' ');
 }
 
 const INLINE_CONTENT_LIMIT = 256 * 1024;
@@ -302,10 +284,11 @@ export async function acceptDelivery(delivery: FetchedDelivery, options: AcceptO
     });
   }
 
-  let view: DeliveryView | undefined;
+  // the list's facts and the search text (the documents inside are read when the message is opened, not here)
+  let view: StoreFacts | undefined;
   if (failure === undefined && main) {
     try {
-      view = await readDelivery(main.data, { codeLists: await codeListRegistryOf(store) });
+      view = await readStoreFacts(main.data, { codeLists: await codeListRegistryOf(store) });
     } catch (error) {
       failure = toPostfachError(error);
     }
@@ -343,7 +326,7 @@ export async function acceptDelivery(delivery: FetchedDelivery, options: AcceptO
       searchText: '',
     };
   } else {
-    const v = view as DeliveryView;
+    const v = view as StoreFacts;
     const shown = application as Part;
     // the list's status from the signatures that cover the application shown, and from nothing else
     const covering = shown.signatures.map((s) => checks[checkIndex.get(s) ?? -1]).filter((c): c is SignatureCheckFacts => c !== undefined);
@@ -366,7 +349,8 @@ export async function acceptDelivery(delivery: FetchedDelivery, options: AcceptO
         isTest: v.test,
         signatureStatus: listStatusOf(covering, false),
       },
-      ...(shown.coverage.item.length > INLINE_CONTENT_LIMIT ? { searchText: searchTextOf(v) } : {}),
+      // a content too large to be indexed from its text: the values of its cards instead
+      ...(shown.coverage.item.length > INLINE_CONTENT_LIMIT ? { searchText: v.searchText } : {}),
     };
   }
   const saved = await store.saveDelivery(delivered);

@@ -23,6 +23,52 @@ export async function readDelivery(source: XmlSource, options: ReadOptions = {})
   return buildView(root, bytes.size, options);
 }
 
+/** What the mailbox keeps of a content when it fetches it (the list's columns and the search index). */
+export type StoreFacts = Pick<DeliveryView, 'applicantNames' | 'benefit' | 'product' | 'applicationDate' | 'test' | 'createdAt'> & {
+  /** The values of the cards (not the documents, not the persons' summaries), for the search index; up to 256 KiB. */
+  readonly searchText: string;
+};
+
+const SEARCH_TEXT_LIMIT = 256 * 1024;
+
+/**
+ * The facts a fetch stores of a content, read as readDelivery reads it — the whole XML, with the same limits and
+ * checks, so a content readDelivery refuses is refused here the same way — but without decoding or hashing the
+ * inline documents' base64 (most of an application's bytes): their sizes and digests belong to the message view,
+ * which reads them when the message is opened, and nothing of them is stored.
+ */
+export async function readStoreFacts(source: XmlSource, options: ReadOptions = {}): Promise<StoreFacts> {
+  const bytes = toByteSource(source);
+  const { root } = await parseXmlSource(bytes, { ...(options.limits ? { limits: options.limits } : {}), skipBinaryContent: true });
+  const view = buildView(root, bytes.size, options);
+  return {
+    applicantNames: view.applicantNames,
+    test: view.test,
+    ...(view.benefit ? { benefit: view.benefit } : {}),
+    ...(view.product !== undefined ? { product: view.product } : {}),
+    ...(view.applicationDate ? { applicationDate: view.applicationDate } : {}),
+    ...(view.createdAt ? { createdAt: view.createdAt } : {}),
+    searchText: searchTextOf(view),
+  };
+}
+
+/** The values shown on the cards (a person's summary repeats values of its other sections; documents are not text). */
+export function searchTextOf(view: Pick<DeliveryView, 'cards'>): string {
+  const parts: string[] = [];
+  let size = 0;
+  for (const card of view.cards) {
+    for (const section of card.sections.filter((s) => s.role !== 'summary')) {
+      for (const field of section.fields) {
+        if (field.value.kind === 'document' || field.value.kind === 'empty') continue;
+        parts.push(field.value.display);
+        size += field.value.display.length;
+        if (size > SEARCH_TEXT_LIMIT) return parts.join(' ');
+      }
+    }
+  }
+  return parts.join(' ');
+}
+
 /** Applicants, benefit, date and test flag, read up to the end of the case data (the documents are skipped). */
 export async function summarize(source: XmlSource, options: Pick<ReadOptions, 'limits' | 'codeLists'> = {}): Promise<DeliverySummary> {
   const { root } = await parseXmlSource(toByteSource(source), {

@@ -37,6 +37,8 @@ export interface BinaryContent {
   invalid?: string;
   /** Byte range of the base64 text in the source, when it can be read back directly (no entities, no CDATA). */
   range?: ByteRange;
+  /** Not read (`skipBinaryContent`): size, digest, head and validity are unknown. */
+  skipped?: true;
 }
 
 export interface RawElement {
@@ -97,6 +99,11 @@ export interface XmlStreamOptions {
   readonly onBinaryChunk?: (ordinal: number, bytes: Buffer) => void;
   /** Receives a binary content once it is complete. */
   readonly onBinaryEnd?: (binary: BinaryContent) => void;
+  /**
+   * Binary contents are passed over: their text is neither decoded nor hashed (size 0, `skipped`), its byte range
+   * is still found. For readers that need none of the documents (the facts a fetch stores: read-delivery.ts).
+   */
+  readonly skipBinaryContent?: boolean;
 }
 
 interface OpenBinary {
@@ -316,7 +323,13 @@ export class XmlStreamParser {
 
   /** Starts binary content at the open tag of an `inhalt` element (its byte range in the source is then known). */
   private startBinary(element: RawElement): void {
-    const content: BinaryContent = { ordinal: this.allBinaries.length, size: 0, sha256: '', head: new Uint8Array(0) };
+    const content: BinaryContent = {
+      ordinal: this.allBinaries.length,
+      size: 0,
+      sha256: '',
+      head: new Uint8Array(0),
+      ...(this.options.skipBinaryContent ? { skipped: true as const } : {}),
+    };
     this.allBinaries.push(content);
     element.binary = content;
     const open: OpenBinary = {
@@ -333,6 +346,7 @@ export class XmlStreamParser {
 
   private binaryText(open: OpenBinary, text: string): void {
     open.textChars += text.length;
+    if (this.options.skipBinaryContent) return;
     const bytes = open.decoder.push(text);
     if (open.decoder.invalid !== undefined) {
       this.failBinary(open, open.decoder.invalid);
@@ -384,10 +398,12 @@ export class XmlStreamParser {
     const open = this.binaries.get(element);
     if (open) {
       this.binaries.delete(element);
-      open.decoder.end();
-      if (open.decoder.invalid !== undefined) this.failBinary(open, open.decoder.invalid);
       const c = open.content;
-      c.sha256 = open.hash.digest('hex');
+      if (!this.options.skipBinaryContent) {
+        open.decoder.end();
+        if (open.decoder.invalid !== undefined) this.failBinary(open, open.decoder.invalid);
+        c.sha256 = open.hash.digest('hex');
+      }
       const charEnd = this.parser.startTagPosition - 1;
       if (open.clean && charEnd - open.charStart === open.textChars) {
         c.range = { start: open.byteStart, end: open.byteStart + open.textChars };

@@ -5,7 +5,7 @@
  * Quantity with 3801, NoReception, Role), chunked fetch (PartialFetchDelivery), the sender's view of its own
  * deliveries, and the data folder across restarts (including what a crash leaves behind).
  */
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3-multiple-ciphers';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -354,6 +354,100 @@ describe('the data folder', () => {
       await other.release();
       expect(osciTime(new Date('2026-01-02T03:04:05.678Z'))).toBe('2026-01-02T03:04:05Z');
     } finally {
+      await im.dispose();
+    }
+  });
+});
+
+describe('the fetch stamp commit is durable before it is answered', () => {
+  /** A WAL fsync the test releases (or fails) by hand; each call is recorded with whether its file existed. */
+  function gatedSync() {
+    const calls: Array<{ file: string; existed: boolean }> = [];
+    let gates: Array<{ resolve: () => void; reject: (e: Error) => void }> = [];
+    const syncFile = (file: string): Promise<void> => {
+      calls.push({ file, existed: existsSync(file) });
+      return new Promise<void>((resolve, reject) => gates.push({ resolve, reject }));
+    };
+    const settle = (how: 'resolve' | 'reject') => {
+      const open = gates;
+      gates = [];
+      for (const g of open)
+        if (how === 'resolve') g.resolve();
+        else g.reject(new Error('EIO: fsync failed'));
+    };
+    const waiting = () => gates.length;
+    return { calls, syncFile, settle, waiting };
+  }
+
+  const until = async (check: () => boolean) => {
+    for (let i = 0; i < 200 && !check(); i++) await sleep(10);
+    expect(check()).toBe(true);
+  };
+
+  it('the FetchDelivery answer (Forwarding, and the Reception of the delivery before) waits for the fsync of the WAL', async () => {
+    const sync = gatedSync();
+    const im = await startTestIntermediary({ syncFile: sync.syncFile });
+    try {
+      const [a, b] = await send(im.url, 2);
+      const dialog = await ExplicitDialog.open(municipalityClient(im.url));
+      try {
+        let answered = false;
+        const first = dialog.fetchDelivery().then((d) => ((answered = true), d));
+        await until(() => sync.waiting() === 1);
+        // the stamps are committed into the WAL, whose fsync runs on the pool: the answer is held back meanwhile
+        expect(sync.calls[0]).toEqual({ file: path.join(im.dataDir, 'intermediary.sqlite-wal'), existed: true });
+        await sleep(150);
+        expect(answered).toBe(false);
+        sync.settle('resolve');
+        expect((await first)?.messageId).toBe(a!.messageId);
+        dialog.confirmPersisted();
+        const second = dialog.fetchDelivery(); // the receipt of a, with the hand-out of b: one commit, one sync
+        await until(() => sync.waiting() === 1);
+        sync.settle('resolve');
+        expect((await second)?.messageId).toBe(b!.messageId);
+        dialog.confirmPersisted();
+        await dialog.exit();
+      } finally {
+        await dialog.release();
+      }
+      expect(sync.calls).toHaveLength(2);
+      expect(cardOf((await cards(im.url)).cards, a!.messageId)?.reception?.plain).toBeDefined();
+    } finally {
+      sync.settle('resolve');
+      await im.dispose();
+    }
+  });
+
+  it('a failed fsync is tried once more; failing again, the answer is a fault (9000), not the delivery', async () => {
+    const sync = gatedSync();
+    const im = await startTestIntermediary({ syncFile: sync.syncFile });
+    try {
+      const [a] = await send(im.url, 1);
+      const once = await ExplicitDialog.open(municipalityClient(im.url));
+      try {
+        const fetched = once.fetchDelivery();
+        await until(() => sync.waiting() === 1);
+        sync.settle('reject');
+        await until(() => sync.waiting() === 1); // the second try
+        sync.settle('resolve');
+        expect((await fetched)?.messageId).toBe(a!.messageId);
+      } finally {
+        await once.release();
+      }
+
+      const twice = await ExplicitDialog.open(municipalityClient(im.url));
+      try {
+        const fetched = twice.fetchDelivery();
+        await until(() => sync.waiting() === 1);
+        sync.settle('reject');
+        await until(() => sync.waiting() === 1);
+        sync.settle('reject');
+        await expect(fetched).rejects.toMatchObject({ kind: 'fault', osciCode: '9000' });
+      } finally {
+        await twice.release();
+      }
+    } finally {
+      sync.settle('resolve');
       await im.dispose();
     }
   });

@@ -90,6 +90,42 @@ describe('base64 text of inhalt elements taken past sax', () => {
   });
 });
 
+describe('bytes in the base64 text of a document: the checks of all text hold there too', () => {
+  const doc = (inner: Buffer): Buffer =>
+    Buffer.concat([Buffer.from(`<a><x>Größe</x><inhalt>${wrapped(randomBytes(2001))}`, 'utf8'), inner, Buffer.from('QUJD</inhalt><y>ü</y></a>', 'utf8')]);
+
+  it('a byte that is not UTF-8 in a document refuses the whole XML (xml-encoding), for every chunking', async () => {
+    const xml = doc(Buffer.from([0x51, 0xff, 0x51]));
+    for (const size of CHUNKINGS) await expect(parseXmlSource(chunked(xml, size))).rejects.toMatchObject({ kind: 'xml-encoding' });
+  });
+
+  it('a character XML does not allow (U+0001) in a document refuses the whole XML (xml-malformed)', async () => {
+    const xml = doc(Buffer.from([0x51, 0x01, 0x51]));
+    for (const size of CHUNKINGS) {
+      await expect(parseXmlSource(chunked(xml, size))).rejects.toMatchObject({ kind: 'xml-malformed', detail: expect.stringContaining('U+0001') });
+    }
+  });
+
+  it('a valid character that is not base64 (ä) marks only that document invalid; the text around it reads as before', async () => {
+    const xml = doc(Buffer.from('QäQ', 'utf8'));
+    for (const size of CHUNKINGS) {
+      const { root, binaries } = await parseXmlSource(chunked(xml, size));
+      expect(binaries[0]!.invalid).toBe('invalid character in base64 data');
+      expect(root.children.map((c) => c.text)).toEqual(['Größe', '', 'ü']);
+    }
+  });
+
+  it('several documents in one piece: each is read from the bytes with its exact range', async () => {
+    const parts = [randomBytes(30_000), randomBytes(7), randomBytes(12_345)];
+    const xml = Buffer.from(`<a>${parts.map((p, i) => `<t>ö${i}</t><d:inhalt xmlns:d="urn:d">${wrapped(p)}</d:inhalt>`).join('')}</a>`, 'utf8');
+    for (const size of CHUNKINGS) {
+      const b = await binariesOf(xml, size);
+      expect(b.map((x) => x.sha256)).toEqual(parts.map(sha));
+      b.forEach((x, i) => expect(xml.subarray(x.range!.start, x.range!.end).toString()).toBe(wrapped(parts[i]!)));
+    }
+  });
+});
+
 describe('the base64 decoder (core/io) of inline documents', () => {
   it('decodes the same whatever the pieces, the padding split between two of them included', () => {
     for (const data of [randomBytes(4000), randomBytes(4001), randomBytes(4002)]) {

@@ -38,9 +38,8 @@ export function mailboxHandlers(options: ServiceOptions, mailbox: MailboxService
 
   return {
     // ---- store ----
-    'store.status': (input: In<'store.status'>) => mailbox.status(input.path),
+    // store.status and store.open answer from the service's first stage (core/api/service-start.ts)
     'store.create': (input: In<'store.create'>, context: ServiceContext) => mailbox.createStore(input, context),
-    'store.open': (input: In<'store.open'>, context: ServiceContext) => mailbox.openStore(input, context),
     'store.close': (_input: In<'store.close'>, context: ServiceContext) => mailbox.closeStore(context),
     'store.addProtector': async (_input: In<'store.addProtector'>) => {
       await mailbox.session.addProtector();
