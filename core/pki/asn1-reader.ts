@@ -3,9 +3,10 @@
  * `node:crypto`'s X509Certificate does not expose (key usage bits, extension criticality, raw names).
  * Every accessor throws a plain Error on unexpected structure; callers turn it into a PostfachError.
  */
-import forge from 'node-forge';
+import type * as Forge from 'node-forge';
+import forge from './forge.js';
 
-export type Asn1 = forge.asn1.Asn1;
+export type Asn1 = Forge.asn1.Asn1;
 
 export const TAG = forge.asn1.Type;
 export const CLASS = forge.asn1.Class;

@@ -31,7 +31,8 @@
  * The MAC's HMAC runs on node:crypto too (nativeHmac below).
  */
 import { createHmac, pbkdf2Sync, type Hmac } from 'node:crypto';
-import forge from 'node-forge';
+import type * as Forge from 'node-forge';
+import forge from './forge.js';
 import type { Asn1 } from './asn1-reader.js';
 import { nativePkcs12PbeCipher, nativePrivateKeyInfo, type ForgeCipherLike } from './native-pbe.js';
 import { bmpPassword, pkcs12Kdf, pkcs12KdfSupports } from './pkcs12-kdf.js';
@@ -91,7 +92,7 @@ type Pkcs12PbeCipher = (oid: string, params: Asn1, password: unknown) => ForgeCi
 interface ForgeHmacLike {
   start(md: unknown, key: unknown): void;
   update(bytes: string): void;
-  getMac(): forge.util.ByteStringBuffer;
+  getMac(): Forge.util.ByteStringBuffer;
 }
 
 /**

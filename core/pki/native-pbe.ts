@@ -19,7 +19,8 @@
  * code units; OpenSSL converts the UTF-8 password the same way) for the PKCS#12 KDF.
  */
 import { createDecipheriv, createPrivateKey } from 'node:crypto';
-import forge from 'node-forge';
+import type * as Forge from 'node-forge';
+import forge from './forge.js';
 import { bytesOf, children, oidOf, type Asn1 } from './asn1-reader.js';
 import { bmpPassword, pkcs12Kdf } from './pkcs12-kdf.js';
 
@@ -115,9 +116,9 @@ export function nativePrivateKeyInfo(encrypted: Asn1, password: string, spend: S
 
 /** What forge's PBE cipher objects offer that its PKCS#12 code uses. */
 export interface ForgeCipherLike {
-  update(input: forge.util.ByteStringBuffer): void;
+  update(input: Forge.util.ByteStringBuffer): void;
   finish(): boolean;
-  readonly output: forge.util.ByteStringBuffer;
+  readonly output: Forge.util.ByteStringBuffer;
 }
 
 /**

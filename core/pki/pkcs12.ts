@@ -15,7 +15,8 @@
  * The password is used for this call only and never stored or logged.
  */
 import { createPrivateKey, createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
-import forge from 'node-forge';
+import type * as Forge from 'node-forge';
+import forge from './forge.js';
 import { PostfachError } from '../errors.js';
 import { KDF_ITERATION_BUDGET, KdfTooCostly, kdfBudget, MAX_KDF_ITERATIONS, withNativePbkdf2, type KdfBudget } from './forge-native-pbkdf2.js';
 import { certificatesFromPkcs7, looksLikePkcs7 } from './pkcs7-certificates.js';
@@ -79,11 +80,11 @@ function fail(kind: Pkcs12ErrorKind, detail: string, cause?: unknown): never {
   throw new PostfachError(kind, TEXTS[kind], detail, cause === undefined ? {} : { cause });
 }
 
-function derOf(asn1: forge.asn1.Asn1): Buffer {
+function derOf(asn1: Forge.asn1.Asn1): Buffer {
   return Buffer.from(forge.asn1.toDer(asn1).getBytes(), 'binary');
 }
 
-function bagAttribute(bag: forge.pkcs12.Bag, name: 'friendlyName' | 'localKeyId'): string | undefined {
+function bagAttribute(bag: Forge.pkcs12.Bag, name: 'friendlyName' | 'localKeyId'): string | undefined {
   // node-forge types a bag's attributes as any
   const values = (bag.attributes as Readonly<Record<string, unknown>>)[name];
   return Array.isArray(values) && typeof values[0] === 'string' ? values[0] : undefined;
@@ -101,13 +102,13 @@ interface RawCert {
   readonly alias: string | undefined;
 }
 
-function keyFromBag(bag: forge.pkcs12.Bag): KeyObject {
+function keyFromBag(bag: Forge.pkcs12.Bag): KeyObject {
   // the parse leaves keys as raw PrivateKeyInfo ASN.1 (rawBags); a forge key (`bag.key`) only if forge decoded one
   const der = bag.key ? derOf(forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(bag.key))) : bag.asn1 ? derOf(bag.asn1) : fail('pkcs12-corrupt', 'key bag without key data');
   return createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
 }
 
-function certFromBag(bag: forge.pkcs12.Bag): { cert: X509Certificate; der: Buffer } {
+function certFromBag(bag: Forge.pkcs12.Bag): { cert: X509Certificate; der: Buffer } {
   const der = bag.cert ? derOf(forge.pki.certificateToAsn1(bag.cert)) : bag.asn1 ? derOf(bag.asn1) : fail('pkcs12-corrupt', 'certificate bag without certificate data');
   return { cert: new X509Certificate(der), der };
 }
@@ -138,13 +139,13 @@ function describeNonDer(data: Buffer): string {
   return 'not a well-formed DER structure';
 }
 
-function withoutMac(pfx: forge.asn1.Asn1): forge.asn1.Asn1 {
-  const parts = pfx.value as forge.asn1.Asn1[];
+function withoutMac(pfx: Forge.asn1.Asn1): Forge.asn1.Asn1 {
+  const parts = pfx.value as Forge.asn1.Asn1[];
   return forge.asn1.create(pfx.tagClass, pfx.type, pfx.constructed, parts.slice(0, 2));
 }
 
 /** forge's decoder of a bag's key or certificate (as pkcs12.js calls it). */
-type BagDecoder = (asn1: forge.asn1.Asn1, computeHash?: boolean) => unknown;
+type BagDecoder = (asn1: Forge.asn1.Asn1, computeHash?: boolean) => unknown;
 
 /**
  * Runs forge's PKCS#12 parse with its decoders of a bag's private key and certificate refused: forge then keeps
@@ -170,7 +171,7 @@ function withRawBags<T>(run: () => T): T {
   }
 }
 
-function decodeWith(asn1: forge.asn1.Asn1, password: string, budget: KdfBudget): forge.pkcs12.Pkcs12Pfx {
+function decodeWith(asn1: Forge.asn1.Asn1, password: string, budget: KdfBudget): Forge.pkcs12.Pkcs12Pfx {
   try {
     return withNativePbkdf2(() => withRawBags(() => forge.pkcs12.pkcs12FromAsn1(asn1, false, password)), budget);
   } catch (cause) {
@@ -185,10 +186,10 @@ function decodeWith(asn1: forge.asn1.Asn1, password: string, budget: KdfBudget):
   }
 }
 
-function decodeContainer(data: Buffer, password: string): forge.pkcs12.Pkcs12Pfx {
+function decodeContainer(data: Buffer, password: string): Forge.pkcs12.Pkcs12Pfx {
   if (data.length > MAX_PKCS12_BYTES) fail('pkcs12-corrupt', `file of ${data.length} bytes is far larger than a key file`);
   if (isCertificate(data)) fail('pkcs12-is-certificate', 'the file parses as an X.509 certificate');
-  let asn1: forge.asn1.Asn1;
+  let asn1: Forge.asn1.Asn1;
   try {
     asn1 = forge.asn1.fromDer(data.toString('binary'), true);
   } catch (cause) {

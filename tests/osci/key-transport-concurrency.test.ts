@@ -1,9 +1,10 @@
 /**
  * Content key transports off the main thread (issue 14): unwrapKeyConcurrently gives exactly what unwrapKey gives —
- * the key, or the one error — for every key transport method; with two encrypted containers decodeContent starts
- * the second one's RSA operation on the pool while it opens the first, and takes it (no second operation); a
- * container whose key transport fails — started ahead or not — reports the same error in its turn, the other
- * container stays readable.
+ * the key, or the one error — for every key transport method, and two operations at once take two key objects (Node
+ * runs one key object's operations one after the other); with two encrypted containers decodeContent starts the
+ * second one's RSA operation on the pool while it opens the first, and takes it (no second operation); a container
+ * whose key transport fails — started ahead or not — reports the same error in its turn, the other container stays
+ * readable, and when several fail the first error is the first container's in document order.
  */
 import { generateKeyPairSync, webcrypto } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -69,22 +70,49 @@ describe('unwrapKeyConcurrently', () => {
   });
 });
 
+describe('two key transports at once', () => {
+  it('take two WebCrypto key objects of the same private key', async () => {
+    const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const method: KeyTransportMethod = { algorithm: KEY_TRANSPORT.rsaOaep, digest: DIGEST.sha256, mgf: MGF.sha256 };
+    const keys = [Buffer.alloc(32, 1), Buffer.alloc(32, 2)];
+    const decrypt = vi.spyOn(webcrypto.subtle, 'decrypt');
+    const run = () => Promise.all(keys.map((k) => unwrapKeyConcurrently(privateKey, method, wrapKey(publicKey, method, k), 32, 'content-decryption', 't')));
+    expect(await run()).toEqual(keys);
+    expect(decrypt).toHaveBeenCalledTimes(2);
+    expect(decrypt.mock.calls[0]![1]).not.toBe(decrypt.mock.calls[1]![1]);
+    // one after the other: the same (idle) key object again
+    await unwrapKeyConcurrently(privateKey, method, wrapKey(publicKey, method, keys[0]!), 32, 'content-decryption', 't');
+    expect(decrypt.mock.calls[2]![1]).toBe(decrypt.mock.calls[0]![1]);
+  });
+});
+
 describe('content key transports of several containers', () => {
   const client = () => vectorKey('bob_signature_4096');
   const bob = () => vectorKey('bob_cipher_4096');
 
-  /** A StoreDelivery with two containers encrypted for bob, transport-encrypted for bob; `damaged`: whose EncryptedKey is broken. */
-  async function twoContainers(damaged: 'none' | 'first' | 'second', ids = ['first', 'second'], afterFirst = ''): Promise<Buffer> {
+  type Damage = 'none' | 'first' | 'second' | 'both' | 'first-ciphertext and second';
+
+  /**
+   * A StoreDelivery with two containers encrypted for bob, transport-encrypted for `transportFor` (bob);
+   * `damaged`: whose EncryptedKey is broken (or, for the first, its ciphertext: its key transport succeeds).
+   */
+  async function twoContainers(damaged: Damage, ids = ['first', 'second'], afterFirst = '', transportFor = bob()): Promise<Buffer> {
     const readers = [{ certificate: bob().certificate, certificateId: certificateElementId('CipherCertificateAddressee', bob().certificate) }];
     const encrypted: string[] = [];
     for (const id of ids) {
       const container = await buildContainer({ id, contents: [{ kind: 'base64', id: `${id}-0`, data: Buffer.from(`Inhalt ${id}`) }] });
       encrypted.push(await encryptContainer(container, readers, { id: `enc-${id}` }));
     }
-    if (damaged !== 'none') {
+    const flip = (c: string) => (c === 'A' ? 'B' : 'A');
+    const keyBroken = { none: [], first: [0], second: [1], both: [0, 1], 'first-ciphertext and second': [1] }[damaged];
+    for (const at of keyBroken) {
       // one base64 character of the EncryptedKey's CipherValue changed: the RSA-OAEP decoding fails
-      const at = damaged === 'first' ? 0 : 1;
-      encrypted[at] = encrypted[at]!.replace(/(<xenc:EncryptedKey[\s\S]*?<xenc:CipherValue>)(.)/, (_m, head: string, c: string) => head + (c === 'A' ? 'B' : 'A'));
+      encrypted[at] = encrypted[at]!.replace(/(<xenc:EncryptedKey[\s\S]*?<xenc:CipherValue>)(.)/, (_m, head: string, c: string) => head + flip(c));
+    }
+    if (damaged === 'first-ciphertext and second') {
+      // the 21st base64 character of the container's own CipherValue (after the EncryptedKey): past the IV, so the
+      // GCM tag does not verify
+      encrypted[0] = encrypted[0]!.replace(/(<\/xenc:EncryptedKey>[\s\S]*?<xenc:CipherValue>[^<]{20})(.)/, (_m, head: string, c: string) => head + flip(c));
     }
     const built = await buildRequest({
       type: 'StoreDelivery',
@@ -98,15 +126,18 @@ describe('content key transports of several containers', () => {
       ],
       signer: { privateKey: client().privateKey, certificate: client().certificate },
     });
-    return readAll(encryptTransport(built.mime, bob().certificate), 1e9);
+    return readAll(encryptTransport(built.mime, transportFor.certificate), 1e9);
   }
 
   it('decodeContent starts the second container on the pool while it opens the first, and takes it', async () => {
     const body = await twoContainers('none');
+    const decrypt = vi.spyOn(webcrypto.subtle, 'decrypt');
     const decoded = await decodeMessage(bufferSource(body), { keys: [bob()], anchors: { pinned: [client().certificate] } });
     expect(decoded.signature.valid).toBe(true);
-    const decrypt = vi.spyOn(webcrypto.subtle, 'decrypt');
+    // the transport layer's own key transport runs here (everything else is inside it)
+    expect(decrypt).toHaveBeenCalledTimes(0);
     const content = await decodeContent(decoded.message, { keys: [bob()], scope: decoded.scope });
+    // the first container here, the second on the pool
     expect(decrypt).toHaveBeenCalledTimes(1);
     expect(content.firstError).toBeUndefined();
     expect(content.allContainers.map((c) => c.id)).toEqual(['first', 'second']);
@@ -136,6 +167,35 @@ describe('content key transports of several containers', () => {
     }
   });
 
+  it("when both key transports fail, each container reports its own error and the first error is the first container's", async () => {
+    for (let round = 0; round < 3; round++) {
+      const decoded = await decodeMessage(bufferSource(await twoContainers('both')), { keys: [bob()] });
+      const content = await decodeContent(decoded.message, { keys: [bob()], scope: decoded.scope });
+      expect(content.items.map((i) => (i.kind === 'encrypted' ? [i.encryptedDataId, i.error?.kind, i.container?.id] : []))).toEqual([
+        ['enc-first', 'content-decryption', undefined],
+        ['enc-second', 'content-decryption', undefined],
+      ]);
+      expect(content.firstError?.message).toMatch(/EncryptedData enc-first: the symmetric key could not be unwrapped/);
+      await decoded.release();
+    }
+  });
+
+  it('a container that fails after its key transport (damaged ciphertext) comes first before a later key transport failure', async () => {
+    for (const keys of [[bob()], [client()]]) {
+      // the transport layer opened with the content key and with another
+      const body = await twoContainers('first-ciphertext and second', undefined, undefined, keys[0]);
+      const decoded = await decodeMessage(bufferSource(body), { keys });
+      const content = await decodeContent(decoded.message, { keys: [bob()], scope: decoded.scope });
+      expect(content.items.map((i) => (i.kind === 'encrypted' ? [i.encryptedDataId, i.error?.kind] : []))).toEqual([
+        ['enc-first', 'content-decryption'],
+        ['enc-second', 'content-decryption'],
+      ]);
+      expect(content.firstError?.message).toMatch(/EncryptedData enc-first: GCM/);
+      expect(content.firstError?.message).not.toMatch(/could not be unwrapped/);
+      await decoded.release();
+    }
+  });
+
   it('starts only the next container ahead: a package that turns out broken leaves at most one operation behind', async () => {
     // a plain container with a Content href that is not cid: between the first and the two others ends decodeContent
     const broken = await buildContainer({ id: 'broken', contents: [{ kind: 'base64', id: 'b-0', data: Buffer.from('x') }] });
@@ -146,6 +206,17 @@ describe('content key transports of several containers', () => {
     const decrypt = vi.spyOn(webcrypto.subtle, 'decrypt');
     await expect(decodeContent(decoded.message, { keys: [bob()], scope: decoded.scope })).rejects.toMatchObject({ kind: 'malformed' });
     expect(decrypt).toHaveBeenCalledTimes(1);
+    await decoded.release();
+  });
+
+  it('a single encrypted container is opened on this thread after the message signature, as before', async () => {
+    const body = await twoContainers('none', ['only']);
+    const decrypt = vi.spyOn(webcrypto.subtle, 'decrypt');
+    const decoded = await decodeMessage(bufferSource(body), { keys: [bob()] });
+    const content = await decodeContent(decoded.message, { keys: [bob()], scope: decoded.scope });
+    expect(decrypt).toHaveBeenCalledTimes(0);
+    expect(content.firstError).toBeUndefined();
+    expect(content.allContainers.map((c) => c.id)).toEqual(['only']);
     await decoded.release();
   });
 });

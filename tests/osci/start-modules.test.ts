@@ -61,8 +61,9 @@ describe('what a start loads', () => {
     );
     expect(r.status).toBe(0);
     expect((JSON.parse(r.stdout) as { ok: boolean }).ok).toBe(true);
-    // the recorder works: the decoder's own libraries are in the list
+    // the recorder works: the decoder's own libraries are in the list (required as CommonJS: from require's cache)
     expect(loads(r.modules, 'xml-crypto')).toBe(true);
+    expect(loads(r.modules, 'node-forge')).toBe(true);
     expect(loadsZod(r.modules)).toBe(false);
   });
 

@@ -22,10 +22,11 @@ import type { SpoolScope } from '../../io/sink.js';
 import { PostfachError } from '../../errors.js';
 import { osciError } from '../errors.js';
 import { symmetricAlgorithm } from '../crypto/algorithms.js';
-import { unwrapKey, unwrapKeyConcurrently } from '../crypto/rsa-key-transport.js';
+import { unwrapKey } from '../crypto/rsa-key-transport.js';
 import { decryptSymmetric, ivLengthFor, readPlaintext } from '../crypto/symmetric.js';
 import { parseEncryptedData, type EncryptedDataInfo } from '../crypto/xmlenc.js';
 import type { OsciMessage } from '../messages/model.js';
+import { chooseKey, startedKeyTransport, startKeyTransport, topLevelEncryptedContainers } from './key-transports.js';
 import { certificateResolver } from '../signature/message-signature.js';
 import { authorTrustStatus, evaluateTrust, type TrustAnchors, type TrustResult } from '../signature/trust.js';
 import { verifySignature, type ReferenceResult } from '../signature/verify.js';
@@ -189,64 +190,14 @@ function encryptionInfo(info: EncryptedDataInfo, keyIndex: number): ContentEncry
   };
 }
 
-/** Certificates a content EncryptedKey may point to: cipher certificates of NonIntermediaryCertificates. */
-function recipientCertificate(message: OsciMessage, ek: EncryptedDataInfo['encryptedKeys'][number]): Buffer | undefined {
-  if (ek.certificateDer) return ek.certificateDer;
-  if (!ek.retrievalUri?.startsWith('#')) return undefined;
-  const target = message.xml.ids.get(ek.retrievalUri.slice(1));
-  const entry = message.nonIntermediaryCertificates.find((e) => e.element === target && e.role.startsWith('Cipher'));
-  return entry?.certificate.raw;
-}
-
-/** The first EncryptedKey (by position) that one of the keys opens, and that key. */
-function chooseKey(message: OsciMessage, info: EncryptedDataInfo, keys: readonly KeyEntry[]): { index: number; key: KeyEntry } | undefined {
-  for (let index = 0; index < info.encryptedKeys.length; index++) {
-    const der = recipientCertificate(message, info.encryptedKeys[index]!);
-    const key = der ? keys.find((k) => k.certificateDer.equals(der)) : undefined;
-    if (key) return { index, key };
-  }
-  return undefined;
-}
-
-/**
- * Key transports of content EncryptedData already under way (started by {@link startNextKeyTransport}), by the
- * EncryptedData element: which key and which EncryptedKey, and the promised symmetric key. A container takes one
- * only when it chose the same key for the same EncryptedKey; its failure is the same error unwrapKey gives,
- * reported by the container in its turn.
- */
-const keyTransports = new WeakMap<
-  Element,
-  { readonly privateKey: KeyEntry['privateKey']; readonly index: number; readonly cipherValue: Buffer; readonly symmetricKey: Promise<Buffer> }
->();
-
-function startKeyTransport(el: Element, message: OsciMessage, keys: readonly KeyEntry[]): void {
-  if (keyTransports.has(el)) return;
-  let info: EncryptedDataInfo;
-  let chosen: { index: number; key: KeyEntry } | undefined;
-  let keyLength: number;
-  try {
-    info = parseEncryptedData(el, 'content EncryptedData');
-    chosen = chooseKey(message, info, keys);
-    keyLength = symmetricAlgorithm(info.symmetric.algorithm).keyLength;
-  } catch {
-    return; // the container reports it in its turn
-  }
-  if (!chosen) return;
-  const ek = info.encryptedKeys[chosen.index]!;
-  const id = attr(el, 'Id');
-  const symmetricKey = unwrapKeyConcurrently(chosen.key.privateKey, ek.method, ek.cipherValue, keyLength, 'content-decryption', `EncryptedData ${id ?? ''}`);
-  symmetricKey.catch(() => undefined); // reported when the container takes it; no unhandled rejection meanwhile
-  keyTransports.set(el, { privateKey: chosen.key.privateKey, index: chosen.index, cipherValue: ek.cipherValue, symmetricKey });
-}
-
 /**
  * Several encrypted containers side by side (exchange/06: two, each with an RSA-4096 key transport): while this
- * thread opens one, the key transport of the next one starts on libuv's thread pool (rsa-key-transport.ts), so
- * that the private-key operations, independent of each other, use the second core instead of running one after
- * the other (issue 14). Only the next one: a message that turns out broken leaves at most one operation behind,
- * not one per container. A single container is opened here as before: with nothing beside it the pool would only
- * add a hand-over. Nothing is decided here: each container takes its result in its turn, with its checks and
- * errors unchanged.
+ * thread opens one, the key transport of the next one runs on libuv's thread pool (key-transports.ts), so that the
+ * private-key operations, independent of each other, use the second core instead of running one after the other
+ * (issue 14). Only the next: a message that turns out broken leaves at most one operation behind, not one per
+ * container; and the main thread keeps one operation itself (both on the pool measured slower, key-transports.ts).
+ * A single container is opened here: with nothing beside it the pool would only add a hand-over. Nothing is decided
+ * here: each container takes its result in its turn, with its checks and errors unchanged.
  */
 function startNextKeyTransport(elements: readonly Element[], current: Element, message: OsciMessage, keys: readonly KeyEntry[]): void {
   const next = elements[elements.indexOf(current) + 1];
@@ -256,12 +207,13 @@ function startNextKeyTransport(elements: readonly Element[], current: Element, m
 async function decryptEncryptedContainer(el: Element, ctx: Ctx, depth: number, keys: AttachmentKeys | undefined): Promise<EncryptedContainerResult> {
   const id = attr(el, 'Id');
   try {
-    const info = parseEncryptedData(el, `content EncryptedData ${id ?? ''}`.trim());
+    const started = startedKeyTransport(el);
+    // parsed once: a started operation kept what it parsed of this (unchanged) element
+    const info = started?.info ?? parseEncryptedData(el, `content EncryptedData ${id ?? ''}`.trim());
     const alg = symmetricAlgorithm(info.symmetric.algorithm);
     const chosen = chooseKey(ctx.message, info, ctx.options.keys);
     if (!chosen) throw osciError('no-matching-key', `content EncryptedData ${id ?? ''}: not encrypted for any of the given keys`);
     const ek = info.encryptedKeys[chosen.index]!;
-    const started = keyTransports.get(el);
     const symKey =
       started && started.privateKey === chosen.key.privateKey && started.index === chosen.index && started.cipherValue.equals(ek.cipherValue)
         ? await started.symmetricKey
@@ -455,7 +407,7 @@ export async function decodeContent(message: OsciMessage, options: ContentOption
   const items: Array<ContentResult['items'][number]> = [];
   const pkg = message.contentPackage;
   if (pkg) {
-    const encrypted = childElements(pkg, NS.xenc, 'EncryptedData');
+    const encrypted = topLevelEncryptedContainers(message);
     for (const child of childElements(pkg)) {
       if (child.namespaceURI === NS.xenc && child.localName === 'EncryptedData') {
         startNextKeyTransport(encrypted, child, message, options.keys);

@@ -195,27 +195,43 @@ export function unwrapKey(privateKey: KeyObject, method: KeyTransportMethod, cip
 /** WebCrypto's names of the OAEP digests it shares with node:crypto (the digest and MGF1 are one hash there). */
 const WEBCRYPTO_OAEP_HASH: Readonly<Record<string, string>> = { sha1: 'SHA-1', sha256: 'SHA-256', sha384: 'SHA-384', sha512: 'SHA-512' };
 
-/**
- * The private key as a WebCrypto RSA-OAEP key, per digest; made once per key (Node 20 has no
- * KeyObject.toCryptoKey). `undefined` while it is being made and for a key WebCrypto does not take (that one is
- * unwrapped on this thread).
- */
-const oaepCryptoKeys = new WeakMap<KeyObject, Map<string, { key: webcrypto.CryptoKey | undefined; readonly made: Promise<void> }>>();
+/** A WebCrypto RSA-OAEP key made from a private key; `undefined` while it is being made and for a key WebCrypto does not take. */
+interface OaepCryptoKey {
+  key: webcrypto.CryptoKey | undefined;
+  readonly made: Promise<void>;
+  /** Operations handed to the pool with this key and not yet finished. */
+  busy: number;
+}
 
-function oaepCryptoKey(privateKey: KeyObject, hash: string): { key: webcrypto.CryptoKey | undefined; readonly made: Promise<void> } {
+/**
+ * Node runs the operations of one key object one at a time (its key data is guarded by a lock), so two
+ * containers' key transports on the pool need two WebCrypto keys to run at once: at most this many per private key
+ * and digest, made on first need (each import costs about 0.5 ms of CPU for RSA-4096).
+ */
+const CRYPTO_KEYS_PER_KEY = 2;
+
+/**
+ * The private key as WebCrypto RSA-OAEP keys, per digest; made once per key (Node 20 has no KeyObject.toCryptoKey).
+ * The unwrapping on this thread uses the KeyObject itself, which runs beside them.
+ */
+const oaepCryptoKeys = new WeakMap<KeyObject, Map<string, OaepCryptoKey[]>>();
+
+function oaepCryptoKey(privateKey: KeyObject, hash: string): OaepCryptoKey {
   let byHash = oaepCryptoKeys.get(privateKey);
-  if (!byHash) oaepCryptoKeys.set(privateKey, (byHash = new Map<string, { key: webcrypto.CryptoKey | undefined; readonly made: Promise<void> }>()));
-  let entry = byHash.get(hash);
-  if (!entry) {
-    const der = privateKey.export({ format: 'der', type: 'pkcs8' });
-    const made: { key: webcrypto.CryptoKey | undefined; made: Promise<void> } = { key: undefined, made: Promise.resolve() };
-    made.made = webcrypto.subtle.importKey('pkcs8', der, { name: 'RSA-OAEP', hash }, false, ['decrypt']).then(
-      (key) => void (made.key = key),
-      () => undefined,
-    );
-    byHash.set(hash, (entry = made));
-  }
-  return entry;
+  if (!byHash) oaepCryptoKeys.set(privateKey, (byHash = new Map<string, OaepCryptoKey[]>()));
+  let keys = byHash.get(hash);
+  if (!keys) byHash.set(hash, (keys = []));
+  const idle = keys.find((k) => k.busy === 0);
+  if (idle) return idle;
+  if (keys.length >= CRYPTO_KEYS_PER_KEY) return keys.reduce((a, b) => (b.busy < a.busy ? b : a));
+  const der = privateKey.export({ format: 'der', type: 'pkcs8' });
+  const made: OaepCryptoKey = { key: undefined, made: Promise.resolve(), busy: 0 };
+  (made as { made: Promise<void> }).made = webcrypto.subtle.importKey('pkcs8', der, { name: 'RSA-OAEP', hash }, false, ['decrypt']).then(
+    (key) => void (made.key = key),
+    () => undefined,
+  );
+  keys.push(made);
+  return made;
 }
 
 /**
@@ -265,14 +281,19 @@ export function unwrapKeyConcurrently(
       return Promise.reject(failed(error));
     }
   };
-  let entry: ReturnType<typeof oaepCryptoKey>;
+  let entry: OaepCryptoKey;
   try {
     entry = oaepCryptoKey(privateKey, hash);
   } catch {
     return here(); // a key that cannot be exported for WebCrypto: unwrapKey here, with its errors
   }
-  if (entry.key) return onPool(entry.key);
-  return entry.made.then(() => (entry.key ? onPool(entry.key) : here()));
+  // counted from the choice on, so that the next operation of this turn takes the other key
+  entry.busy++;
+  const chosen = entry;
+  const result = chosen.key ? onPool(chosen.key) : chosen.made.then(() => (chosen.key ? onPool(chosen.key) : here()));
+  const finished = (): void => void chosen.busy--;
+  result.then(finished, finished);
+  return result;
 }
 
 /** Wraps a symmetric key for a recipient's public key. */

@@ -4,12 +4,22 @@
  * declarations it inherits from its ancestors.
  */
 import type { Element } from '@xmldom/xmldom';
-import { C14nCanonicalization, ExclusiveCanonicalization } from 'xml-crypto';
-import { findAncestorNsForElement } from 'xml-crypto/lib/utils.js';
+import type { C14nCanonicalization as C14n } from 'xml-crypto/lib/c14n-canonicalization.js';
+import type { ExclusiveCanonicalization as ExclusiveC14n } from 'xml-crypto/lib/exclusive-canonicalization.js';
+import type { findAncestorNsForElement as FindAncestorNs } from 'xml-crypto/lib/utils.js';
 import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { largeTextsOf, normalizedRun } from './large-text.js';
 
 export const C14N_URI = 'http://www.w3.org/TR/2001/REC-xml-c14n-20010315';
+
+// the two canonicalisations from their own files, required as CommonJS: xml-crypto's index also loads its signing
+// code (SignedXml, its hash and signature algorithms), which this program never uses (about 6 ms of CPU at every
+// cold start), and each ESM import of a CommonJS file costs the loader more than a require (core/pki/forge.ts)
+const require = createRequire(import.meta.url);
+const { C14nCanonicalization } = require('xml-crypto/lib/c14n-canonicalization.js') as { C14nCanonicalization: typeof C14n };
+const { ExclusiveCanonicalization } = require('xml-crypto/lib/exclusive-canonicalization.js') as { ExclusiveCanonicalization: typeof ExclusiveC14n };
+const { findAncestorNsForElement } = require('xml-crypto/lib/utils.js') as { findAncestorNsForElement: typeof FindAncestorNs };
 
 const engine = new C14nCanonicalization();
 

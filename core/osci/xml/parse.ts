@@ -4,13 +4,17 @@
  * is built (core/xml/nesting.ts: the limit every XML reader shares; during the streaming pass for large sources),
  * and an Id index that refuses duplicate Id values document-wide (the defence against signature wrapping).
  */
-import { DOMParser, onErrorStopParsing, type Document, type Element, type Node } from '@xmldom/xmldom';
+import { createRequire } from 'node:module';
+import type { DOMParser as XmldomParser, Document, Element, Node, onErrorStopParsing as XmldomStop } from '@xmldom/xmldom';
 import { bufferSource, readAll, type ByteSource } from '../../io/byte-source.js';
 import { osciError } from '../errors.js';
 import { base64DecodedSource, decodeBase64Text } from '../mime/base64-stream.js';
 import { MAX_XML_DEPTH, nestingWithin } from '../../xml/nesting.js';
 import { rememberXmldomExpressions } from './xmldom-regex-cache.js';
 import { elideLargeText, LARGE_TEXT_THRESHOLD, largeRunOf, PAYLOAD_TEXT_THRESHOLD, registerLargeTexts } from './large-text.js';
+
+// required as CommonJS: an ESM import of a CommonJS package costs the loader more than a require (core/pki/forge.ts)
+const { DOMParser, onErrorStopParsing } = createRequire(import.meta.url)('@xmldom/xmldom') as { DOMParser: typeof XmldomParser; onErrorStopParsing: typeof XmldomStop };
 
 export const MAX_XML_BYTES = 64 * 1024 * 1024;
 /** The program-wide nesting limit (core/xml/nesting.ts). */
@@ -72,11 +76,36 @@ export async function parseXmlSource(source: ByteSource, options: ParseOptions &
   const threshold = options.largeTextThreshold ?? LARGE_TEXT_THRESHOLD;
   const payloadThreshold = Math.min(threshold, PAYLOAD_TEXT_THRESHOLD);
   if (source.size <= payloadThreshold) return parseXml(await readAll(source, payloadThreshold), options);
+  const maxBytes = options.maxBytes ?? MAX_XML_BYTES;
+  const inMemory = bufferOf(source);
+  // nothing to elide (the elision pass would return the same bytes, after copying them piece by piece): parsed as
+  // they are, with the same checks (size, nesting, DOCTYPE) and errors
+  if (inMemory && inMemory.length <= maxBytes && !hasTextRunLongerThan(inMemory, payloadThreshold)) return parseXml(inMemory, options);
   const maxDepth = options.maxDepth ?? MAX_DEPTH;
-  const { xml, large } = await elideLargeText(source, threshold, options.maxBytes ?? MAX_XML_BYTES, maxDepth, options.what ?? 'XML', payloadThreshold);
+  const { xml, large } = await elideLargeText(source, threshold, maxBytes, maxDepth, options.what ?? 'XML', payloadThreshold);
   const parsed = parseXml(xml, options);
   if (large.runs.length > 0) registerLargeTexts(parsed.document, large);
   return parsed;
+}
+
+/** The bytes of a source that lies in memory (bufferSource), else undefined. */
+function bufferOf(source: ByteSource): Buffer | undefined {
+  const buffer = (source as { buffer?: unknown }).buffer;
+  return Buffer.isBuffer(buffer) ? buffer : undefined;
+}
+
+/**
+ * Could the elision pass find a text run longer than `limit` bytes? A text run lies between a tag's `>` and the
+ * next `<`, so it is shorter than the distance between two consecutive `<` (or the document's start or end and
+ * the nearest `<`); when no such distance exceeds `limit`, no run does. One native search per `<`.
+ */
+function hasTextRunLongerThan(xml: Buffer, limit: number): boolean {
+  let previous = -1;
+  for (let at = xml.indexOf(0x3c); at >= 0; at = xml.indexOf(0x3c, at + 1)) {
+    if (at - previous > limit) return true;
+    previous = at;
+  }
+  return xml.length - previous > limit;
 }
 
 /** Walks the tree iteratively (no recursion on hostile depth), checks depth and collects Ids. */
