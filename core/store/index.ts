@@ -11,7 +11,7 @@ export type { BlobFileIo, WritableBlobFile } from './blob-files.js';
 export { AUDIT_ACTIONS, auditCsvOf, type AuditAction, type AuditEntry, type AuditQuery, type AuditVerification } from './audit-log.js';
 export { actionWords, auditWords, auditParams, type Words } from './audit-words.js';
 export { storePaths, type StorePaths } from './paths.js';
-export { LATEST_SCHEMA_VERSION } from './migrations/index.js';
+export { LATEST_SCHEMA_VERSION } from './migrations/latest.js';
 export { foldForSearch } from './search-text.js';
 export type { MailboxIdentityRecord } from './mailbox-identity.js';
 export { MAX_AKTENZEICHEN, MAX_NOTE, type CaseWork, type CaseWorkPatch } from './case-work.js';

@@ -14,25 +14,17 @@
  *
  * The key format is part of the store: a change needs a migration that computes every key again.
  */
+import { SORT_WEIGHTS } from './sort-weights.generated.js';
 
 const LEVEL = '\u0001';
 const NAMES = '\u0002';
 const UNKNOWN = '\uF000';
 
 /** Letters the German collator treats as two at base strength (ranked after the two plain letters). */
-const EXPANSIONS: Readonly<Record<string, string>> = { ß: 'ss', ẞ: 'SS', æ: 'ae', Æ: 'AE', œ: 'oe', Œ: 'OE', ĳ: 'ij', Ĳ: 'IJ' };
+export const EXPANSIONS: Readonly<Record<string, string>> = { ß: 'ss', ẞ: 'SS', æ: 'ae', Æ: 'AE', œ: 'oe', Œ: 'OE', ĳ: 'ij', Ĳ: 'IJ' };
 
-function repertoire(): string[] {
-  const chars = new Set<string>();
-  const add = (from: number, to: number) => {
-    for (let c = from; c <= to; c++) chars.add(String.fromCodePoint(c));
-  };
-  add(0x20, 0x7e); // ASCII letters, digits, space, punctuation
-  add(0xa0, 0x24f); // Latin-1 Supplement, Latin Extended-A and -B
-  add(0x1e00, 0x1eff); // Latin Extended Additional (ḍ, ṣ, …)
-  for (const c of Object.keys(EXPANSIONS)) chars.delete(c);
-  return [...chars].filter((c) => /[\p{L}\p{N}\p{Zs}\p{P}\p{S}]/u.test(c));
-}
+/** Fixed-width base-36 fields of one entry of SORT_WEIGHTS: code point (3), primary, secondary, tertiary rank (2 each). */
+export const ENTRY_FIELDS = [3, 2, 2, 2] as const;
 
 interface Weights {
   readonly primary: string;
@@ -42,34 +34,26 @@ interface Weights {
 
 let table: Map<string, Weights> | undefined;
 
-/** Ranks of `chars` under a comparison: equal ones share a rank. */
-function ranks(chars: readonly string[], compare: (a: string, b: string) => number): Map<string, number> {
-  const sorted = [...chars].sort((a, b) => compare(a, b) || (a < b ? -1 : 1));
-  const out = new Map<string, number>();
-  let rank = 0;
-  sorted.forEach((c, i) => {
-    if (i > 0 && compare(sorted[i - 1]!, c) !== 0) rank += 1;
-    out.set(c, rank);
-  });
-  return out;
-}
-
+/**
+ * The weights of the repertoire, read from the generated table (sort-weights.generated.ts, made with the German ICU
+ * collator by sort-weights-icu.ts): sorting the repertoire with three collators here cost about 40 ms of CPU in every
+ * process that saved a delivery (issue 14).
+ */
 function weightTable(): Map<string, Weights> {
   if (table) return table;
-  const base = new Intl.Collator('de', { sensitivity: 'base', usage: 'sort' });
-  const accent = new Intl.Collator('de', { sensitivity: 'accent', usage: 'sort' });
-  const full = new Intl.Collator('de', { sensitivity: 'variant', usage: 'sort' });
-  const chars = repertoire();
-  const groups = ranks(chars, (a, b) => base.compare(a, b));
-  const members = new Map<number, string[]>();
-  for (const c of chars) members.set(groups.get(c)!, [...(members.get(groups.get(c)!) ?? []), c]);
+  const [cpDigits, ...rankDigits] = ENTRY_FIELDS;
+  const entryLength = ENTRY_FIELDS.reduce((a, b) => a + b, 0);
   const weights = new Map<string, Weights>();
-  for (const [group, inGroup] of members) {
-    const accents = ranks(inGroup, (a, b) => accent.compare(a, b));
-    for (const c of inGroup) {
-      const sameAccent = inGroup.filter((x) => accents.get(x) === accents.get(c));
-      const cases = ranks(sameAccent, (a, b) => full.compare(a, b));
-      weights.set(c, { primary: weight(group), secondary: weight(accents.get(c)!), tertiary: weight(cases.get(c)!) });
+  for (const line of SORT_WEIGHTS) {
+    for (let at = 0; at < line.length; at += entryLength) {
+      const cp = parseInt(line.slice(at, at + cpDigits), 36);
+      let from = at + cpDigits;
+      const [primary, secondary, tertiary] = rankDigits.map((digits) => {
+        const rank = parseInt(line.slice(from, from + digits), 36);
+        from += digits;
+        return weight(rank);
+      }) as [string, string, string];
+      weights.set(String.fromCodePoint(cp), { primary, secondary, tertiary });
     }
   }
   table = weights;

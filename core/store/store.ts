@@ -25,6 +25,7 @@ import { auditDetail, type AuditParams } from './audit-words.js';
 import { GUESSED_NAMES, applicantSortKey, checkNames, encodeNames, type StoredPersonName } from './applicant-names.js';
 import { readCodeLists, saveCodeList, type CodeListSaveResult, type NewCodeList, type StoredCodeList } from './code-lists.js';
 import { openEncryptedDatabase, type Db } from './database.js';
+import { migrateToLatest } from './schema-check.js';
 import { deleteDeliveryRows } from './deletion.js';
 import { readCaseWork, writeCaseWork, type CaseWork, type CaseWorkPatch } from './case-work.js';
 import { pendingHandovers, readHandover, startHandover, writeHandover, type HandoverRecord, type HandoverState, type PendingHandover } from './handover-state.js';
@@ -46,7 +47,6 @@ import {
   type KeyWrapperInfo,
   type StoreUnlock,
 } from './keyring.js';
-import { migrate } from './migrations/index.js';
 import { hasMailboxIdentity, readMailboxIdentity, updateMailboxConnection, writeMailboxIdentity, type MailboxIdentityRecord } from './mailbox-identity.js';
 import { sweepOrphans } from './orphans.js';
 import {
@@ -220,7 +220,7 @@ export class PostfachStore {
     let store: PostfachStore | undefined;
     try {
       db = openEncryptedDatabase(paths.database, keyring.dataKey, { create: true, maxBytes: options.maxDatabaseBytes, durable: options.durableCommits });
-      migrate(db);
+      await migrateToLatest(db);
       const osUser = options.osUser ?? currentOsUser();
       const wrappers = ['recovery', ...(options.password === undefined ? [] : ['password']), ...(options.protector === undefined ? [] : [options.protector.id])];
       const audited = db;
@@ -262,7 +262,7 @@ export class PostfachStore {
     let db: Db | undefined;
     try {
       db = openEncryptedDatabase(paths.database, dataKey, { create: false, maxBytes: options.maxDatabaseBytes, durable: options.durableCommits });
-      migrate(db);
+      await migrateToLatest(db);
       mkdirSync(paths.filesDir, { recursive: true, mode: 0o700 });
       const store = new PostfachStore(db, paths, keyFile.storeId, dataKey, options.osUser ?? currentOsUser(), options);
       await store.cleanupOrphans();

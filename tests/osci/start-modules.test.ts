@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PostfachStore } from '../../core/store/index.js';
 import { ensureCliBuilt } from '../helpers/build.js';
 import { projectRoot, vectorPath, VECTOR_PIN } from '../helpers/shared.js';
 
@@ -94,5 +95,28 @@ describe('what a start loads', () => {
     expect(loads(r.modules, 'zod'), 'zod with its 64 locale modules').toBe(false);
     expect(loads(r.modules, 'node-forge')).toBe(false);
     expect(r.modules.some((u) => u.endsWith('/dist/core/config/load-config.js'))).toBe(false);
+  });
+
+  it('opening a store of the current schema loads no migration (older ones: tests/store/migrations.test.ts opens them)', async () => {
+    const dbPath = path.join(dir, 'current', 'postfach.db');
+    const { store } = await PostfachStore.create(dbPath, { password: 'Start-Module-Test', scrypt: { N: 2 ** 10, r: 8, p: 1 } });
+    store.close();
+    const storeModule = JSON.stringify(pathToFileURL(path.join(dist, 'core', 'store', 'index.js')).href);
+    const open = (file: string) =>
+      recorded([
+        '--input-type=module',
+        '-e',
+        [
+          `const { PostfachStore } = await import(${storeModule});`,
+          `const s = await PostfachStore.open(${JSON.stringify(file)}, { password: 'Start-Module-Test' });`,
+          `s.close();`,
+        ].join('\n'),
+      ]);
+    const migrationModules = (modules: string[]) => modules.filter((u) => /\/dist\/core\/store\/migrations\/(index|0\d\d-)/.test(u));
+    const current = open(dbPath);
+    expect(current.status).toBe(0);
+    // the recorder works: the store's own modules are in the list
+    expect(current.modules.some((u) => u.endsWith('/dist/core/store/store.js'))).toBe(true);
+    expect(migrationModules(current.modules)).toEqual([]);
   });
 });

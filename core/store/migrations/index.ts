@@ -24,6 +24,7 @@ import { migration017 } from './017-shared-inbox.js';
 import { migration018 } from './018-combined-filter-indexes.js';
 import { migration019 } from './019-search-list-index.js';
 import type { Migration } from './migration.js';
+import { LATEST_SCHEMA_VERSION as LATEST_DECLARED } from './latest.js';
 
 export type { Migration } from './migration.js';
 
@@ -50,6 +51,9 @@ export const migrations: readonly Migration[] = [
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations.length;
+
+// the open skips this module for a store at latest.ts's version: a list longer than that number would never run
+if (LATEST_DECLARED !== LATEST_SCHEMA_VERSION) throw new Error(`migrations/latest.ts says ${LATEST_DECLARED}, the list has ${LATEST_SCHEMA_VERSION}: update latest.ts`);
 
 export function schemaVersion(db: Db): number {
   return Number(db.pragma('user_version', { simple: true }));
