@@ -13,8 +13,10 @@
  *  - reopen:  `store.close`, then `store.open` with the recovery key (HKDF, no scrypt): what the open itself costs
  *             once the key is at hand — `open` minus this is about the time the open waited for the scrypt.
  *
- * "Worker start → first decoded delivery, store open excluded" is ready + fetched: what the target of ≤ 400 ms
- * is about once the store's password has been given. CPU is `process.cpuUsage()` over the run (all threads; this
+ * "Worker start → first decoded delivery" is the whole run (thread start → fetched), the figure for the target of
+ * ≤ 400 ms. "Store open excluded" (ready + fetched) is printed beside it but no longer compares with figures before the
+ * service's two stages (core/api/service-start.ts): the mailbox's modules now load inside `store.open`, beside the
+ * scrypt, where they used to load before `ready`. CPU is `process.cpuUsage()` over the run (all threads; this
  * process is otherwise idle meanwhile).
  *
  *   node dist/bench/fetch-worker-start.js [--runs 5] [--json]
@@ -142,7 +144,7 @@ export async function runFetchWorkerStartBench(options: { runs?: number; sampleD
 export function formatWorkerStartFigures(r: WorkerStartFigures): string[] {
   const m = r.median;
   return [
-    `  fetch worker start → first decoded delivery, store open excluded: median ${m.withoutOpenMs} ms (target ≤ 400 ms; ${r.runs.length} runs, min ${Math.min(...r.runs.map((x) => x.withoutOpenMs))} ms)`,
+    `  fetch worker start → first decoded delivery: median ${m.totalMs} ms (target ≤ 400 ms; ${r.runs.length} runs, min ${Math.min(...r.runs.map((x) => x.totalMs))} ms); store open excluded ${m.withoutOpenMs} ms (the mailbox's modules load inside store.open)`,
     `    thread start → service ready ${m.readyMs} ms, store.open ${m.openMs} ms (scrypt begun at the thread's start), mailbox.fetch of one delivery ${m.fetchedMs} ms; all ${m.totalMs} ms, CPU ${m.cpuMs} ms (all threads)`,
     `    store.open again with the key at hand (recovery key, no scrypt) ${m.reopenMs} ms: the first open waited for the scrypt the rest of its time`,
   ];
