@@ -1,5 +1,16 @@
 /** core/xsozial: reading XSozial-basis applications and any other XÖV/XML message into the shared view model. */
-export { readDelivery, readStoreFacts, searchTextOf, summarize, openDocument, documentSource, readDocumentBytes, type ReadOptions, type StoreFacts } from './read-delivery.js';
+export {
+  readDelivery,
+  readStoreFacts,
+  storeFactsOf,
+  searchTextOf,
+  summarize,
+  openDocument,
+  documentSource,
+  readDocumentBytes,
+  type ReadOptions,
+  type StoreFacts,
+} from './read-delivery.js';
 export type { DeliveryView, DeliverySummary, DeliveryKind, DocumentView, DocumentLocation, SummaryCard, CardSection, Field, TreeNode, BenefitSummary } from './view.js';
 export { TEST_BANNER, sectionAsText } from './view.js';
 export type { DisplayValue, ValueFlag, ValueKind } from './values.js';

@@ -40,7 +40,11 @@ const SEARCH_TEXT_LIMIT = 256 * 1024;
 export async function readStoreFacts(source: XmlSource, options: ReadOptions = {}): Promise<StoreFacts> {
   const bytes = toByteSource(source);
   const { root } = await parseXmlSource(bytes, { ...(options.limits ? { limits: options.limits } : {}), skipBinaryContent: true });
-  const view = buildView(root, bytes.size, options);
+  return storeFactsOf(buildView(root, bytes.size, options));
+}
+
+/** What the store keeps of a view: the list's facts and the search text. */
+export function storeFactsOf(view: DeliveryView): StoreFacts {
   return {
     applicantNames: view.applicantNames,
     test: view.test,
