@@ -3,7 +3,7 @@
  * utility process (desktop app). Connects the message loop to whichever parent port exists.
  */
 import { MessagePort, parentPort, workerData } from 'node:worker_threads';
-import { deriveStoreKekEarly } from '../store/early-kek.js';
+import { deriveStoreKekEarly, whileWaitingForKek } from '../store/early-kek.js';
 import type { ServicePort } from './service-runtime.js';
 
 /**
@@ -11,11 +11,24 @@ import type { ServicePort } from './service-runtime.js';
  * password, so that the password's key derivation (scrypt, about 0.4 s on the libuv pool) runs while the service's
  * modules load below — loaded only after it has started, for that reason (issue 14, cold start).
  */
-const early = workerData as { earlyUnlock?: { databasePath?: unknown; password?: unknown }; kekPort?: unknown } | null | undefined;
+const early = workerData as { earlyUnlock?: { databasePath?: unknown; password?: unknown; keyFiles?: unknown }; kekPort?: unknown } | null | undefined;
 const earlyUnlock = early?.earlyUnlock;
 // kekPort: the starting thread derives the key already and posts it there (it could begin before this thread existed)
 const kekPort = early?.kekPort instanceof MessagePort ? early.kekPort : undefined;
 if (typeof earlyUnlock?.databasePath === 'string' && typeof earlyUnlock.password === 'string') deriveStoreKekEarly(earlyUnlock.databasePath, earlyUnlock.password, kekPort);
+// the command's key files (fetch --p12): loaded while the open waits for the scrypt, taken by the fetch if unchanged
+const keyFiles = Array.isArray(earlyUnlock?.keyFiles)
+  ? (earlyUnlock.keyFiles as unknown[]).filter(
+      (k): k is { file: string; password: string } => typeof (k as { file?: unknown })?.file === 'string' && typeof (k as { password?: unknown }).password === 'string',
+    )
+  : [];
+if (keyFiles.length > 0)
+  whileWaitingForKek(() => {
+    import('../pki/key-file-preload.js').then(
+      ({ preloadPkcs12 }) => keyFiles.forEach((k) => preloadPkcs12(k)),
+      () => undefined,
+    );
+  });
 // the first stage only (service-start.ts): the MailboxService's modules load once the service answers
 const [{ createStagedHandlers }, { runService }] = await Promise.all([import('./service-start.js'), import('./service-runtime.js')]);
 

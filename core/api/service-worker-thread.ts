@@ -12,6 +12,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import type { KeyFileToPreload } from '../pki/key-file-preload.js';
 import { deriveStoreKekForThread } from '../store/early-kek.js';
 import { SERVICE_HEAP_LIMIT_MB } from './service-limits.js';
 
@@ -53,6 +54,8 @@ export function createServiceWorker(options: WorkerOptions, earlyUnlock?: EarlyU
 export interface EarlyUnlock {
   readonly databasePath: string;
   readonly password: string;
+  /** The command's key files (`fetch --p12`): loaded while the open waits (core/pki/key-file-preload.ts). */
+  readonly keyFiles?: readonly KeyFileToPreload[];
 }
 
 interface EarlyWorker {

@@ -22,6 +22,16 @@ interface EarlyKek {
 }
 
 let early: EarlyKek | undefined;
+let whileWaiting: (() => void) | undefined;
+
+/**
+ * Work for this thread while the open waits for the early derivation (the command's key file, key-file-preload.ts):
+ * it runs once, right after the open took the early derivation, and is dropped if the open takes none. The store
+ * knows nothing of it; the work must leave every decision to its later use.
+ */
+export function whileWaitingForKek(work: () => void): void {
+  whileWaiting = work;
+}
 
 function passwordKdf(keyFile: string): { salt: Buffer; params: ScryptParams } | undefined {
   const file: unknown = JSON.parse(readFileSync(keyFile, 'utf8'));
@@ -132,5 +142,9 @@ export function takeEarlyKek(password: string, salt: Buffer, params: ScryptParam
   early = undefined;
   if (waiting === undefined) return undefined;
   const same = waiting.password === password && waiting.salt.equals(salt) && sameParams(waiting.params, params);
+  const work = whileWaiting;
+  whileWaiting = undefined;
+  // after this turn: the open is then waiting for the derivation, and this thread has nothing else to do
+  if (same && work !== undefined) setImmediate(work);
   return same ? waiting.kek : undefined;
 }

@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { scryptSync } from 'node:crypto';
 import { MessageChannel } from 'node:worker_threads';
-import { deriveStoreKekEarly, deriveStoreKekForThread, takeEarlyKek } from '../../core/store/early-kek.js';
+import { deriveStoreKekEarly, deriveStoreKekForThread, takeEarlyKek, whileWaitingForKek } from '../../core/store/early-kek.js';
 import { PostfachStore } from '../../core/store/index.js';
 import { readKeyFile } from '../../core/store/key-file.js';
 import { FAST_SCRYPT, newStore, PASSWORD } from './helpers.js';
@@ -176,5 +176,22 @@ describe('the store key derived early', () => {
       channel.port2.close();
       expect((handed as { kek?: unknown }).kek).toBeUndefined();
     });
+  });
+
+  it('runs the work for the wait once, after the open took the early derivation — and not when it took none', async () => {
+    const { store, dbPath } = await newStore();
+    store.close();
+    let ran = 0;
+    whileWaitingForKek(() => ran++);
+    deriveStoreKekEarly(dbPath, PASSWORD);
+    (await PostfachStore.open(dbPath, { password: PASSWORD })).close();
+    expect(ran).toBe(1);
+    (await PostfachStore.open(dbPath, { password: PASSWORD })).close();
+    expect(ran).toBe(1);
+    whileWaitingForKek(() => ran++);
+    deriveStoreKekEarly(dbPath, 'Falsches-Passwort-1');
+    (await PostfachStore.open(dbPath, { password: PASSWORD })).close();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(ran).toBe(1);
   });
 });
