@@ -2,7 +2,7 @@
  * Entry point of the service process: started as a worker thread (Node: loopback bridge, CLI) or as an Electron
  * utility process (desktop app). Connects the message loop to whichever parent port exists.
  */
-import { MessagePort, parentPort, workerData } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { deriveStoreKekEarly, whileWaitingForKek } from '../store/early-kek.js';
 import type { ServicePort } from './service-runtime.js';
 
@@ -11,11 +11,8 @@ import type { ServicePort } from './service-runtime.js';
  * password, so that the password's key derivation (scrypt, about 0.4 s on the libuv pool) runs while the service's
  * modules load below — loaded only after it has started, for that reason (issue 14, cold start).
  */
-const early = workerData as { earlyUnlock?: { databasePath?: unknown; password?: unknown; keyFiles?: unknown }; kekPort?: unknown } | null | undefined;
-const earlyUnlock = early?.earlyUnlock;
-// kekPort: the starting thread derives the key already and posts it there (it could begin before this thread existed)
-const kekPort = early?.kekPort instanceof MessagePort ? early.kekPort : undefined;
-if (typeof earlyUnlock?.databasePath === 'string' && typeof earlyUnlock.password === 'string') deriveStoreKekEarly(earlyUnlock.databasePath, earlyUnlock.password, kekPort);
+const earlyUnlock = (workerData as { earlyUnlock?: { databasePath?: unknown; password?: unknown; keyFiles?: unknown } } | null | undefined)?.earlyUnlock;
+if (typeof earlyUnlock?.databasePath === 'string' && typeof earlyUnlock.password === 'string') deriveStoreKekEarly(earlyUnlock.databasePath, earlyUnlock.password);
 // the command's key files (fetch --p12): loaded while the open waits for the scrypt, taken by the fetch if unchanged
 const keyFiles = Array.isArray(earlyUnlock?.keyFiles)
   ? (earlyUnlock.keyFiles as unknown[]).filter(

@@ -11,9 +11,8 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import { Worker } from 'node:worker_threads';
 import type { KeyFileToPreload } from '../pki/key-file-preload.js';
-import { deriveStoreKekForThread } from '../store/early-kek.js';
 import { SERVICE_HEAP_LIMIT_MB } from './service-limits.js';
 
 export interface WorkerOptions {
@@ -32,12 +31,11 @@ export interface WorkerOptions {
  * The compiled entry beside this module (dist/core/api/service-entry.js); when this module itself runs from source
  * (Vitest, tsx), the TypeScript entry through service-entry-from-source.mjs.
  */
-export function createServiceWorker(options: WorkerOptions, earlyUnlock?: EarlyUnlock, kekPort?: MessagePort): Worker {
+export function createServiceWorker(options: WorkerOptions, earlyUnlock?: EarlyUnlock): Worker {
   const compiled = new URL('./service-entry.js', import.meta.url);
   const entry = options.entry ?? (existsSync(fileURLToPath(compiled)) ? compiled : new URL('./service-entry-from-source.mjs', import.meta.url));
   return new Worker(entry, {
-    ...(earlyUnlock === undefined ? {} : { workerData: { earlyUnlock, ...(kekPort === undefined ? {} : { kekPort }) } }),
-    ...(kekPort === undefined ? {} : { transferList: [kekPort] }),
+    ...(earlyUnlock === undefined ? {} : { workerData: { earlyUnlock } }),
     stdout: false,
     stderr: false,
     resourceLimits: {
@@ -71,15 +69,7 @@ let early: EarlyWorker | undefined;
  */
 export function startServiceWorkerEarly(earlyUnlock?: EarlyUnlock): void {
   if (early !== undefined) return;
-  let kekPort: MessagePort | undefined;
-  if (earlyUnlock !== undefined) {
-    // the scrypt starts here, on this process's libuv pool, before the new thread exists (≈ 45 ms sooner than the
-    // thread could start it); the thread takes the key from the port (core/store/early-kek.ts)
-    const channel = new MessageChannel();
-    deriveStoreKekForThread(earlyUnlock.databasePath, earlyUnlock.password, channel.port1);
-    kekPort = channel.port2;
-  }
-  const started: EarlyWorker = { worker: createServiceWorker({}, earlyUnlock, kekPort), ended: false };
+  const started: EarlyWorker = { worker: createServiceWorker({}, earlyUnlock), ended: false };
   // an error before the take-over is the thread's end, seen here; the host's listeners come with the take-over
   started.worker.on('error', () => (started.ended = true));
   started.worker.on('exit', () => (started.ended = true));

@@ -10,7 +10,6 @@
  */
 import { scrypt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { MessagePort } from 'node:worker_threads';
 import { storePaths } from './paths.js';
 import { scryptCostProblem, scryptOptions, type ScryptParams } from './scrypt-cost.js';
 
@@ -52,85 +51,19 @@ function derive(password: string, salt: Buffer, params: ScryptParams): Promise<B
   return kek;
 }
 
-/** What the thread that started a service thread derived for it (see {@link deriveStoreKekForThread}). */
-interface HandedKek {
-  readonly salt: Uint8Array;
-  readonly params: ScryptParams;
-  readonly kek?: Uint8Array;
-}
-
 const sameParams = (a: ScryptParams, b: ScryptParams): boolean => a.N === b.N && a.r === b.r && a.p === b.p;
 
-/**
- * The key derived by the thread that started this one (`from`), when it was derived from the salt and parameters
- * this thread read from the key file itself; anything else (no answer, an error, other inputs) derives here.
- */
-function handedOver(from: MessagePort, password: string, salt: Buffer, params: ScryptParams): Promise<Buffer> {
-  const kek = new Promise<Buffer>((resolve, reject) => {
-    let answered = false;
-    from.once('message', (handed: HandedKek) => {
-      answered = true;
-      from.close();
-      if (handed.kek !== undefined && handed.kek.length === 32 && salt.equals(handed.salt) && sameParams(params, handed.params)) resolve(Buffer.from(handed.kek));
-      else derive(password, salt, params).then(resolve, reject);
-    });
-    // the starting thread's end of the port went away without an answer: derive here
-    from.once('close', () => {
-      if (!answered) derive(password, salt, params).then(resolve, reject);
-    });
-  });
-  kek.catch(() => undefined);
-  return kek;
-}
-
-/**
- * Starts deriving the key of the store at `databasePath` for `password`; does nothing where there is no such store.
- * With `from`, the thread that started this one derives it already (it could start about 45 ms sooner, before this
- * thread existed, on the same process's libuv pool) and posts the key there: this thread takes it instead of deriving
- * again, when the salt and parameters agree with the key file as this thread reads it.
- */
-export function deriveStoreKekEarly(databasePath: string, password: string, from?: MessagePort): void {
+/** Starts deriving the key of the store at `databasePath` for `password`; does nothing where there is no such store. */
+export function deriveStoreKekEarly(databasePath: string, password: string): void {
   let kdf: ReturnType<typeof passwordKdf>;
   try {
     kdf = passwordKdf(storePaths(databasePath).keyFile);
   } catch {
-    from?.close();
     return; // no key file (a first fetch), unreadable or not JSON: the open says why
   }
-  if (kdf === undefined) {
-    from?.close();
-    return;
-  }
+  if (kdf === undefined) return;
   const { salt, params } = kdf;
-  early = { password, salt, params, kek: from === undefined ? derive(password, salt, params) : handedOver(from, password, salt, params) };
-}
-
-/**
- * The calling thread's share of {@link deriveStoreKekEarly} for a service thread it is about to start: derives the
- * key of the store at `databasePath` now and posts it (with the salt and parameters it used) to `to`, whose other
- * end the new thread passes to deriveStoreKekEarly. Where there is no such store, or the derivation fails, it posts
- * no key and the new thread decides as it would alone.
- */
-export function deriveStoreKekForThread(databasePath: string, password: string, to: MessagePort): void {
-  let kdf: ReturnType<typeof passwordKdf>;
-  try {
-    kdf = passwordKdf(storePaths(databasePath).keyFile);
-  } catch {
-    kdf = undefined;
-  }
-  const post = (handed: HandedKek): void => {
-    to.postMessage(handed);
-    to.close();
-  };
-  if (kdf === undefined) {
-    post({ salt: new Uint8Array(0), params: { N: 0, r: 0, p: 0 } });
-    return;
-  }
-  const { salt, params } = kdf;
-  derive(password, salt, params).then(
-    (kek) => post({ salt, params, kek }),
-    () => post({ salt, params }),
-  );
+  early = { password, salt, params, kek: derive(password, salt, params) };
 }
 
 /**

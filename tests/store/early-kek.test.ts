@@ -6,9 +6,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { scryptSync } from 'node:crypto';
-import { MessageChannel } from 'node:worker_threads';
-import { deriveStoreKekEarly, deriveStoreKekForThread, takeEarlyKek, whileWaitingForKek } from '../../core/store/early-kek.js';
+import { deriveStoreKekEarly, takeEarlyKek, whileWaitingForKek } from '../../core/store/early-kek.js';
 import { PostfachStore } from '../../core/store/index.js';
 import { readKeyFile } from '../../core/store/key-file.js';
 import { FAST_SCRYPT, newStore, PASSWORD } from './helpers.js';
@@ -106,76 +104,6 @@ describe('the store key derived early', () => {
     writeFileSync(`${dbPath}.keys.json`, 'kein JSON');
     deriveStoreKekEarly(dbPath, PASSWORD);
     expect(takeEarlyKek(PASSWORD, Buffer.alloc(16), FAST_SCRYPT)).toBeUndefined();
-  });
-
-  describe('derived by the thread that starts the service thread and handed over a port', () => {
-    const direct = (password: string, salt: Buffer, params: { N: number; r: number; p: number }): Buffer =>
-      scryptSync(password.normalize('NFC'), salt, 32, { N: params.N, r: params.r, p: params.p, maxmem: 256 * 1024 * 1024 });
-
-    it('is the very derivation, taken by the open (the store opens)', async () => {
-      const { store, dbPath } = await newStore();
-      store.close();
-      const { salt, params } = passwordKdf(dbPath);
-      const channel = new MessageChannel();
-      deriveStoreKekForThread(dbPath, PASSWORD, channel.port1);
-      deriveStoreKekEarly(dbPath, PASSWORD, channel.port2);
-      const taken = takeEarlyKek(PASSWORD, salt, params);
-      expect(taken).toBeDefined();
-      expect((await taken!).equals(direct(PASSWORD, salt, params))).toBe(true);
-      deriveStoreKekEarly(
-        dbPath,
-        PASSWORD,
-        (() => {
-          const again = new MessageChannel();
-          deriveStoreKekForThread(dbPath, PASSWORD, again.port1);
-          return again.port2;
-        })(),
-      );
-      (await PostfachStore.open(dbPath, { password: PASSWORD })).close();
-    });
-
-    it('a key handed over is only used, never trusted: a wrong one fails the open with store-wrong-password', async () => {
-      const { store, dbPath } = await newStore();
-      store.close();
-      const { salt, params } = passwordKdf(dbPath);
-      const channel = new MessageChannel();
-      deriveStoreKekEarly(dbPath, PASSWORD, channel.port2);
-      channel.port1.postMessage({ salt, params, kek: new Uint8Array(32).fill(9) });
-      expect(await kindOf(PostfachStore.open(dbPath, { password: PASSWORD }))).toBe('store-wrong-password');
-      channel.port1.close();
-    });
-
-    it('a key derived from other inputs than the key file now has, or no key, is derived here again', async () => {
-      const { store, dbPath } = await newStore();
-      store.close();
-      const { salt, params } = passwordKdf(dbPath);
-      for (const handed of [
-        { salt: Buffer.alloc(16, 1), params, kek: new Uint8Array(32).fill(9) },
-        { salt, params: { ...params, N: params.N * 2 }, kek: new Uint8Array(32).fill(9) },
-        { salt, params },
-      ]) {
-        const channel = new MessageChannel();
-        deriveStoreKekEarly(dbPath, PASSWORD, channel.port2);
-        channel.port1.postMessage(handed);
-        (await PostfachStore.open(dbPath, { password: PASSWORD })).close();
-      }
-      // the starting thread's end closed without an answer
-      const channel = new MessageChannel();
-      deriveStoreKekEarly(dbPath, PASSWORD, channel.port2);
-      channel.port1.close();
-      const taken = takeEarlyKek(PASSWORD, salt, params);
-      expect((await taken!).equals(direct(PASSWORD, salt, params))).toBe(true);
-    });
-
-    it('where there is no store, the starting thread posts no key and the open reports as always', async () => {
-      const { store, dbPath } = await newStore();
-      store.close();
-      const channel = new MessageChannel();
-      deriveStoreKekForThread(`${dbPath}-missing`, PASSWORD, channel.port1);
-      const handed = await new Promise<unknown>((resolve) => channel.port2.once('message', resolve));
-      channel.port2.close();
-      expect((handed as { kek?: unknown }).kek).toBeUndefined();
-    });
   });
 
   it('runs the work for the wait once, after the open took the early derivation — and not when it took none', async () => {
