@@ -97,9 +97,8 @@ export async function runFetchWorkerStartBench(options: { runs?: number; sampleD
         const cpu0 = cpuNow();
         const t0 = performance.now();
         // as the CLI and the app start it: with the store and its password, so scrypt runs while the modules load
-        // and, as `fetch --p12` does, with the key file that the fetch will name (loaded while the open waits)
         if (options.recoveryKey === true) startServiceWorkerEarly();
-        else startServiceWorkerEarly({ databasePath: storePath, password: STORE_PASSWORD, keyFiles: [{ file: identity.keyFile, password: identity.password }] });
+        else startServiceWorkerEarly({ databasePath: storePath, password: STORE_PASSWORD });
         const host = await startSupervisedWorkerService({ dataDir: path.dirname(storePath), appVersion: readAppVersion(), host: 'cli' }, {}, {}, { maxRestarts: 0 });
         try {
           const api = createApiClient(host.asBridge());

@@ -5,7 +5,6 @@
  */
 import path from 'node:path';
 import type { Command as CommandType } from 'commander';
-import type { EarlyUnlock } from '../core/api/service-worker-thread.js';
 import { ExitCode } from './exit-codes.js';
 
 type CommandModule = { register(program: CommandType): void };
@@ -39,7 +38,7 @@ const COMMANDS: ReadonlyArray<readonly [readonly string[], () => Promise<Command
  * POSTFACH_STORE_PASSWORD), read ahead of commander: the service thread derives the password's key while it loads
  * (core/store/early-kek.ts). A wrong reading costs only that early work; the command reads its options as always.
  */
-function earlyUnlock(args: readonly string[], command: string): EarlyUnlock | undefined {
+function earlyUnlock(args: readonly string[]): { databasePath: string; password: string } | undefined {
   const option = (name: string): string | undefined => {
     const i = args.findIndex((a) => a === name || a.startsWith(`${name}=`));
     if (i < 0) return undefined;
@@ -47,14 +46,7 @@ function earlyUnlock(args: readonly string[], command: string): EarlyUnlock | un
   };
   const store = option('--store');
   const password = process.env[option('--store-password-env') ?? 'POSTFACH_STORE_PASSWORD'];
-  if (store === undefined || password === undefined || password === '') return undefined;
-  // `fetch --p12`: its key files load while the open waits for the scrypt (core/pki/key-file-preload.ts)
-  const p12Password = process.env[option('--password-env') ?? 'POSTFACH_P12_PASSWORD'];
-  const keyFiles =
-    command !== 'fetch' || p12Password === undefined
-      ? []
-      : [option('--p12'), option('--signature-p12')].flatMap((file) => (file === undefined ? [] : [{ file, password: p12Password }]));
-  return { databasePath: path.resolve(store), password, ...(keyFiles.length > 0 ? { keyFiles } : {}) };
+  return store === undefined || password === undefined || password === '' ? undefined : { databasePath: path.resolve(store), password };
 }
 
 /** Sub-commands that always start the service (cli/mailbox-service.ts) with the worker's default options. */
@@ -69,7 +61,7 @@ const named = first === undefined || first.startsWith('-') ? undefined : COMMAND
 // — and `ui --browser` (its service is a worker thread with the default options too): the mailbox's first answers wait
 // for the service's modules, not for the bridge's (issue 14, app start)
 if (first !== undefined && (EARLY_SERVICE.has(first) || (first === 'ui' && process.argv.includes('--browser'))))
-  (await import('../core/api/service-worker-thread.js')).startServiceWorkerEarly(EARLY_SERVICE.has(first) ? earlyUnlock(process.argv.slice(3), first) : undefined);
+  (await import('../core/api/service-worker-thread.js')).startServiceWorkerEarly(EARLY_SERVICE.has(first) ? earlyUnlock(process.argv.slice(3)) : undefined);
 // commander after the service thread's start: the thread begins loading while this one loads commander
 const { Command, CommanderError } = await import('commander');
 const program = new Command();

@@ -3,7 +3,7 @@
  * utility process (desktop app). Connects the message loop to whichever parent port exists.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { deriveStoreKekEarly, whileWaitingForKek } from '../store/early-kek.js';
+import { deriveStoreKekEarly } from '../store/early-kek.js';
 import type { ServicePort } from './service-runtime.js';
 
 /**
@@ -11,21 +11,8 @@ import type { ServicePort } from './service-runtime.js';
  * password, so that the password's key derivation (scrypt, about 0.4 s on the libuv pool) runs while the service's
  * modules load below — loaded only after it has started, for that reason (issue 14, cold start).
  */
-const earlyUnlock = (workerData as { earlyUnlock?: { databasePath?: unknown; password?: unknown; keyFiles?: unknown } } | null | undefined)?.earlyUnlock;
+const earlyUnlock = (workerData as { earlyUnlock?: { databasePath?: unknown; password?: unknown } } | null | undefined)?.earlyUnlock;
 if (typeof earlyUnlock?.databasePath === 'string' && typeof earlyUnlock.password === 'string') deriveStoreKekEarly(earlyUnlock.databasePath, earlyUnlock.password);
-// the command's key files (fetch --p12): loaded while the open waits for the scrypt, taken by the fetch if unchanged
-const keyFiles = Array.isArray(earlyUnlock?.keyFiles)
-  ? (earlyUnlock.keyFiles as unknown[]).filter(
-      (k): k is { file: string; password: string } => typeof (k as { file?: unknown })?.file === 'string' && typeof (k as { password?: unknown }).password === 'string',
-    )
-  : [];
-if (keyFiles.length > 0)
-  whileWaitingForKek(() => {
-    import('../pki/key-file-preload.js').then(
-      ({ preloadPkcs12 }) => keyFiles.forEach((k) => preloadPkcs12(k)),
-      () => undefined,
-    );
-  });
 // the first stage only (service-start.ts): the MailboxService's modules load once the service answers
 const [{ createStagedHandlers }, { runService }] = await Promise.all([import('./service-start.js'), import('./service-runtime.js')]);
 

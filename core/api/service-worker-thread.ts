@@ -12,7 +12,6 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { KeyFileToPreload } from '../pki/key-file-preload.js';
 import { SERVICE_HEAP_LIMIT_MB } from './service-limits.js';
 
 export interface WorkerOptions {
@@ -52,8 +51,6 @@ export function createServiceWorker(options: WorkerOptions, earlyUnlock?: EarlyU
 export interface EarlyUnlock {
   readonly databasePath: string;
   readonly password: string;
-  /** The command's key files (`fetch --p12`): loaded while the open waits (core/pki/key-file-preload.ts). */
-  readonly keyFiles?: readonly KeyFileToPreload[];
 }
 
 interface EarlyWorker {

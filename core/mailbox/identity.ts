@@ -12,7 +12,6 @@ import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { PostfachError } from '../errors.js';
 import { EXPIRY_WARNING_DAYS, suitsRole } from '../pki/certificate-facts.js';
-import { takePreloadedPkcs12 } from '../pki/key-file-preload.js';
 import { resolveMailboxKeys } from '../pki/key-selection.js';
 import { loadCertificates, loadPkcs12, type KeyEntry, type Pkcs12Contents } from '../pki/pkcs12.js';
 import type { JsonValue, MailboxIdentityRecord } from '../store/index.js';
@@ -109,12 +108,6 @@ function readInput(file: string, role: string): Buffer {
   }
 }
 
-/** A key file, from its early load when that was of exactly these bytes and password (key-file-preload.ts). */
-function keyFileContents(file: string, password: string, role: string): Pkcs12Contents {
-  const bytes = readInput(file, role);
-  return takePreloadedPkcs12(file, password, bytes) ?? loadPkcs12(bytes, password);
-}
-
 function certificatesFrom(files: readonly string[], role: string): X509Certificate[] {
   return files.flatMap((file) => loadCertificates(readInput(file, role)));
 }
@@ -162,10 +155,10 @@ export function connectionFromFiles(
 export function keysFromFiles(
   input: Pick<IdentitySetup, 'keyFile' | 'password' | 'signatureKeyFile' | 'signaturePassword' | 'cipherKeyFingerprint' | 'signatureKeyFingerprint'>,
 ): Pick<MailboxIdentity, 'cipherKey' | 'signatureKey' | 'chain'> {
-  const primary = keyFileContents(input.keyFile, input.password, 'key file');
+  const primary = loadPkcs12(readInput(input.keyFile, 'key file'), input.password);
   let signatureFile: Pkcs12Contents | undefined;
   if (input.signatureKeyFile !== undefined) {
-    signatureFile = keyFileContents(input.signatureKeyFile, input.signaturePassword ?? input.password, 'signature key file');
+    signatureFile = loadPkcs12(readInput(input.signatureKeyFile, 'signature key file'), input.signaturePassword ?? input.password);
   }
   const keys = resolveMailboxKeys({
     primary,

@@ -21,16 +21,6 @@ interface EarlyKek {
 }
 
 let early: EarlyKek | undefined;
-let whileWaiting: (() => void) | undefined;
-
-/**
- * Work for this thread while the open waits for the early derivation (the command's key file, key-file-preload.ts):
- * it runs once, right after the open took the early derivation, and is dropped if the open takes none. The store
- * knows nothing of it; the work must leave every decision to its later use.
- */
-export function whileWaitingForKek(work: () => void): void {
-  whileWaiting = work;
-}
 
 function passwordKdf(keyFile: string): { salt: Buffer; params: ScryptParams } | undefined {
   const file: unknown = JSON.parse(readFileSync(keyFile, 'utf8'));
@@ -44,15 +34,6 @@ function passwordKdf(keyFile: string): { salt: Buffer; params: ScryptParams } | 
   return { salt: Buffer.from(kdf.salt, 'base64'), params: { N: N as number, r: r as number, p: p as number } };
 }
 
-function derive(password: string, salt: Buffer, params: ScryptParams): Promise<Buffer> {
-  const kek = new Promise<Buffer>((resolve, reject) => scrypt(password.normalize('NFC'), salt, 32, scryptOptions(params), (error, key) => (error ? reject(error) : resolve(key))));
-  // a failure is the derivation's business when it is taken; unhandled until then it must not end the thread
-  kek.catch(() => undefined);
-  return kek;
-}
-
-const sameParams = (a: ScryptParams, b: ScryptParams): boolean => a.N === b.N && a.r === b.r && a.p === b.p;
-
 /** Starts deriving the key of the store at `databasePath` for `password`; does nothing where there is no such store. */
 export function deriveStoreKekEarly(databasePath: string, password: string): void {
   let kdf: ReturnType<typeof passwordKdf>;
@@ -63,7 +44,10 @@ export function deriveStoreKekEarly(databasePath: string, password: string): voi
   }
   if (kdf === undefined) return;
   const { salt, params } = kdf;
-  early = { password, salt, params, kek: derive(password, salt, params) };
+  const kek = new Promise<Buffer>((resolve, reject) => scrypt(password.normalize('NFC'), salt, 32, scryptOptions(params), (error, key) => (error ? reject(error) : resolve(key))));
+  // a failure is the derivation's business when it is taken; unhandled until then it must not end the thread
+  kek.catch(() => undefined);
+  early = { password, salt, params, kek };
 }
 
 /**
@@ -74,10 +58,6 @@ export function takeEarlyKek(password: string, salt: Buffer, params: ScryptParam
   const waiting = early;
   early = undefined;
   if (waiting === undefined) return undefined;
-  const same = waiting.password === password && waiting.salt.equals(salt) && sameParams(waiting.params, params);
-  const work = whileWaiting;
-  whileWaiting = undefined;
-  // after this turn: the open is then waiting for the derivation, and this thread has nothing else to do
-  if (same && work !== undefined) setImmediate(work);
+  const same = waiting.password === password && waiting.salt.equals(salt) && waiting.params.N === params.N && waiting.params.r === params.r && waiting.params.p === params.p;
   return same ? waiting.kek : undefined;
 }

@@ -6,7 +6,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { deriveStoreKekEarly, takeEarlyKek, whileWaitingForKek } from '../../core/store/early-kek.js';
+import { deriveStoreKekEarly, takeEarlyKek } from '../../core/store/early-kek.js';
 import { PostfachStore } from '../../core/store/index.js';
 import { readKeyFile } from '../../core/store/key-file.js';
 import { FAST_SCRYPT, newStore, PASSWORD } from './helpers.js';
@@ -104,22 +104,5 @@ describe('the store key derived early', () => {
     writeFileSync(`${dbPath}.keys.json`, 'kein JSON');
     deriveStoreKekEarly(dbPath, PASSWORD);
     expect(takeEarlyKek(PASSWORD, Buffer.alloc(16), FAST_SCRYPT)).toBeUndefined();
-  });
-
-  it('runs the work for the wait once, after the open took the early derivation — and not when it took none', async () => {
-    const { store, dbPath } = await newStore();
-    store.close();
-    let ran = 0;
-    whileWaitingForKek(() => ran++);
-    deriveStoreKekEarly(dbPath, PASSWORD);
-    (await PostfachStore.open(dbPath, { password: PASSWORD })).close();
-    expect(ran).toBe(1);
-    (await PostfachStore.open(dbPath, { password: PASSWORD })).close();
-    expect(ran).toBe(1);
-    whileWaitingForKek(() => ran++);
-    deriveStoreKekEarly(dbPath, 'Falsches-Passwort-1');
-    (await PostfachStore.open(dbPath, { password: PASSWORD })).close();
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(ran).toBe(1);
   });
 });
