@@ -34,12 +34,6 @@ export interface StagedHandlers {
   readonly early: Partial<ServiceHandlers>;
   readonly rest: () => Promise<ServiceHandlers>;
   readonly restAfterMs?: number;
-  /**
-   * Asked after each answer of the first stage: a delay after which the second stage loads (undefined: not now).
-   * service-start.ts says 0 where an answer tells the window that the store is locked: the unlock form comes next,
-   * and the modules load while it is drawn and the password typed, not after the password was sent.
-   */
-  readonly restAfterAnswer?: (method: ServiceMethodName, value: unknown) => number | undefined;
 }
 
 /** Builds the handlers once at `init`; may be async (opening the store, loading settings). */
@@ -92,11 +86,7 @@ export function runService(port: ServicePort, createHandlers: HandlersFactory, o
       const handler = ready.early[method] ?? (await allHandlers(ready))[method];
       // the audit log names the person the front end called for (postfach serve), else the store's OS user
       const value = await runAsAuditActor(actor, () => invoke(handler, parsed, context));
-      const output = parseMethodOutput(method, value);
-      port.post({ type: 'result', id, result: success(output) });
-      const soon = rest === undefined ? ready.restAfterAnswer?.(method, output) : undefined;
-      // after the answer has gone out (a timer, not a microtask): the window draws with it meanwhile
-      if (soon !== undefined) setTimeout(() => void allHandlers(ready), soon).unref();
+      port.post({ type: 'result', id, result: success(parseMethodOutput(method, value)) });
     } catch (error) {
       port.post({ type: 'result', id, result: failure(error) });
     }

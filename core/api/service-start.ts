@@ -19,7 +19,7 @@ import { WorkspaceFile } from '../app/workspace-file.js';
 import { Workspace, type WorkspaceMailbox } from '../app/workspace.js';
 import type { ViewSettings } from '../mailbox/message-detail.js';
 import type { ServiceContext, ServiceHandlers } from './api-types.js';
-import type { HandlerInput, MethodOutput, ServiceMethodName } from './contract.js';
+import type { HandlerInput } from './contract.js';
 import { appHandlers } from './handlers/app.js';
 import { workspaceHandlers } from './handlers/workspace.js';
 import { layoutHandlers } from './handlers/workspace-layout.js';
@@ -114,16 +114,6 @@ export function secondStageFailed(error: unknown): PostfachError {
 export const SECOND_STAGE_AFTER_MS = 1500;
 
 /**
- * The second stage at once after an answer that shows a window the unlock form (a locked store: `workspace.resume`,
- * `store.status`): the modules load while the form is drawn and the password typed, so that `store.open` waits for
- * the password's scrypt alone (issue 14, app start). A first start (no store) or an open store loads it as before.
- */
-export function loadWhenLocked(method: ServiceMethodName, value: unknown): number | undefined {
-  const store = method === 'workspace.resume' ? (value as MethodOutput<'workspace.resume'>).store : method === 'store.status' ? (value as MethodOutput<'store.status'>) : undefined;
-  return store?.state === 'locked' ? 0 : undefined;
-}
-
-/**
  * The service as the worker thread runs it (service-entry.ts): the first stage at once, the second loaded by
  * `rest`, which the runtime calls as soon as it posted `ready`. `load` is the second stage's module (a test's
  * own to prove the failure path); by default service.ts.
@@ -143,5 +133,5 @@ export function createStagedHandlers(
         throw secondStageFailed(error);
       }));
   const start: ServiceStart = serviceStart(options, host, startDemoMailbox, {}, async () => (await loadSecond()).service);
-  return { early: start.early, rest: async () => (await loadSecond()).handlers, restAfterMs: SECOND_STAGE_AFTER_MS, restAfterAnswer: loadWhenLocked };
+  return { early: start.early, rest: async () => (await loadSecond()).handlers, restAfterMs: SECOND_STAGE_AFTER_MS };
 }

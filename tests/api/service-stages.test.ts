@@ -57,10 +57,9 @@ describe('the service answers its first calls from the first stage', () => {
       const { createStagedHandlers } = await import(${url('service-start.js')});
       const { runService } = await import(${url('service-runtime.js')});
       const { port1, port2 } = new MessageChannel();
-      // the second stage only when a call needs it (the product's timer, and its load once an answer shows the unlock
-      // form, would make this depend on the machine's speed; both are tested on their own below)
+      // the second stage only when a call needs it (the product's timer would make this depend on the machine's speed)
       runService({ post: (m) => port2.postMessage(m), onMessage: (l) => port2.on('message', l) },
-        (o, h) => ({ ...createStagedHandlers(o, h), restAfterMs: 600000, restAfterAnswer: undefined }), () => undefined);
+        (o, h) => ({ ...createStagedHandlers(o, h), restAfterMs: 600000 }), () => undefined);
       let next = 0;
       const waiting = new Map();
       const call = (method, input) => new Promise((resolve) => { const id = next++; waiting.set(id, resolve); port1.postMessage({ type: 'call', id, method, input }); });
@@ -110,66 +109,6 @@ describe('the service answers its first calls from the first stage', () => {
     for (const heavy of SECOND_STAGE) {
       expect(has(before, heavy), `${heavy} before the first answers`).toBe(false);
       expect(has(after, heavy), `${heavy} for store.open`).toBe(true);
-    }
-  });
-});
-
-describe('the second stage loads while the unlock form is shown', () => {
-  /** The real service over a MessageChannel, the real second stage behind a load that says when it was asked for. */
-  async function serviceOn(dataDir: string) {
-    const asked: string[] = [];
-    const load = () => {
-      asked.push('second stage');
-      return import('../../core/api/service.js');
-    };
-    const { port1, port2 } = new MessageChannel();
-    // without the product's timer after `ready`: only the answers can have asked for the second stage
-    runService(
-      { post: (m) => port2.postMessage(m), onMessage: (l) => port2.on('message', l) },
-      (o, h) => ({ ...createStagedHandlers(o, h, load), restAfterMs: 600_000 }),
-      () => undefined,
-    );
-    const channel: ServiceChannel = { post: (m) => port1.postMessage(m), onMessage: (l) => port1.on('message', l), onExit: () => undefined, kill: () => port1.close() };
-    const host = await ServiceHost.start(channel, { dataDir, appVersion: '1.2.3', host: 'browser' }, 10_000);
-    const close = () => {
-      port1.close();
-      port2.close();
-    };
-    return { host, asked, close };
-  }
-
-  it('a locked store: loaded after workspace.resume answered, before any call needs it; store.open then opens', async () => {
-    const dataDir = mkdtempSync(path.join(dir, 'ahead-'));
-    const database = path.join(dataDir, 'postfach.db');
-    (await PostfachStore.create(database, { password })).store.close();
-    const { host, asked, close } = await serviceOn(dataDir);
-    try {
-      expect(await host.invoke('app.info', {})).toMatchObject({ ok: true });
-      expect(asked).toEqual([]);
-      expect(await host.invoke('workspace.resume', {})).toMatchObject({ ok: true, value: { store: { state: 'locked' } } });
-      for (let i = 0; i < 100 && asked.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
-      expect(asked).toEqual(['second stage']);
-      // asked for once: store.open takes the stage that is loading or loaded
-      expect(await host.invoke('store.open', { path: database, unlock: { password } })).toMatchObject({ ok: true, value: { state: 'open' } });
-      expect(await host.invoke('messages.counts', {})).toMatchObject({ ok: true });
-      expect(asked).toEqual(['second stage']);
-    } finally {
-      close();
-    }
-  });
-
-  it('no store yet (the first start): the answers do not load it', async () => {
-    const dataDir = mkdtempSync(path.join(dir, 'first-start-'));
-    const { host, asked, close } = await serviceOn(dataDir);
-    try {
-      const resumed = await host.invoke('workspace.resume', {});
-      expect(resumed).toMatchObject({ ok: true });
-      expect((resumed as { value: { store: { state: string } } }).value.store.state).not.toBe('locked');
-      expect(await host.invoke('store.status', {})).toMatchObject({ ok: true });
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      expect(asked).toEqual([]);
-    } finally {
-      close();
     }
   });
 });
