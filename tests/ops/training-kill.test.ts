@@ -11,35 +11,17 @@
  * more than the ledger accounts for; after the next start without a kill it holds each of the five exactly once,
  * the ledger has all five and no intent open, and the demo store has fetched five.
  */
-import { cpSync, readFileSync } from 'node:fs';
+import { cpSync } from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3-multiple-ciphers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_APPLICATIONS } from '../../app/demo-applications.js';
 import { createTestPki } from '../../core/pki/test-pki.js';
 import { ensureBuilt, postfach, tempDir } from '../mailbox/helpers.js';
 import { killAt } from '../mailbox/kill-scaffold.js';
+import { deliveriesAt, ledgerOf } from './training-helpers.js';
 
 const root = tempDir('postfach-training-kill-');
 const pki = path.join(root, 'pki');
-
-interface Ledger {
-  readonly version: number;
-  readonly sent: readonly string[];
-  readonly sending?: { readonly seed: string; readonly messageId: string };
-}
-
-const ledgerOf = (dir: string): Ledger => JSON.parse(readFileSync(path.join(dir, 'applications.json'), 'utf8')) as Ledger;
-
-/** What the intermediary has stored: message id and subject of every delivery (its SQLite file, read only). */
-export function deliveriesAt(dir: string): Array<{ messageId: string; subject: string }> {
-  const db = new Database(path.join(dir, 'intermediary', 'intermediary.sqlite'), { readonly: true, fileMustExist: true });
-  try {
-    return db.prepare('SELECT message_id AS messageId, subject FROM deliveries ORDER BY seq').all() as Array<{ messageId: string; subject: string }>;
-  } finally {
-    db.close();
-  }
-}
 
 /** Each application at most once (one subject per service), and no delivery the ledger cannot account for. */
 function expectNothingTwice(dir: string): void {
