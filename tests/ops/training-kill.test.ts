@@ -11,7 +11,7 @@
  * more than the ledger accounts for; after the next start without a kill it holds each of the five exactly once,
  * the ledger has all five and no intent open, and the demo store has fetched five.
  */
-import { cpSync } from 'node:fs';
+import { cpSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_APPLICATIONS } from '../../app/demo-applications.js';
@@ -73,4 +73,22 @@ describe('the Übungsmodus killed while it sends its applications', () => {
       expect(ledgerOf(dir)).toEqual({ version: 1, sent: DEMO_APPLICATIONS.map((a) => a.seed) });
     }, 240_000);
   }
+
+  it('an intent left open for an intermediary whose folder was replaced meanwhile: sent under a new id, once', async () => {
+    const dir = tempDir('postfach-training-kill-run-');
+    cpSync(pki, path.join(dir, 'pki'), { recursive: true });
+    const killed = await postfach(['demo', '--dir', dir, '--json'], killAt('demo-intent-written:1'));
+    expect(killed.signal, killed.stderr).toBe('SIGKILL');
+    const { sending } = ledgerOf(dir);
+    expect(sending?.seed).toBe(DEMO_APPLICATIONS[0]!.seed);
+    rmSync(path.join(dir, 'intermediary'), { recursive: true, force: true });
+    // the old id is unknown to the new intermediary (9801): not there, so a new id is issued and recorded
+    const again = await postfach(['demo', '--dir', dir, '--json']);
+    expect(again.status, again.stderr).toBe(0);
+    const stored = deliveriesAt(dir);
+    expect(stored).toHaveLength(DEMO_APPLICATIONS.length);
+    expect(new Set(stored.map((d) => d.subject)).size).toBe(DEMO_APPLICATIONS.length);
+    expect(stored.map((d) => d.messageId)).not.toContain(sending!.messageId);
+    expect(ledgerOf(dir)).toEqual({ version: 1, sent: DEMO_APPLICATIONS.map((a) => a.seed) });
+  }, 240_000);
 });
