@@ -17,12 +17,20 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { loadIntermediaryKeys, loadSenderSetup, sendApplications, startIntermediary, type SenderSetup, type SentApplication } from '../intermediary/index.js';
+import {
+  deliveredUnder,
+  issueMessageId,
+  loadIntermediaryKeys,
+  loadSenderSetup,
+  sendApplications,
+  startIntermediary,
+  type SenderSetup,
+  type SentApplication,
+} from '../intermediary/index.js';
 import { testPkiFiles } from '../core/pki/test-pki.js';
 import { fingerprintOf, PostfachStore } from '../core/store/index.js';
 import { DEMO_APPLICATIONS, owedApplications, sendDemoApplications, startLedger, testPauseMs, type DemoApplication } from './demo-applications.js';
 import { demoPkiDir, ensureDemoPki } from './demo-pki.js';
-import { deliveredUnder, issueMessageId } from './demo-sender-dialogs.js';
 import { connectionRecord, identityFromFiles, identityFromRecord, identityRecord } from '../core/mailbox/identity.js';
 import { evaluationFor } from '../core/mailbox/trusted-cas.js';
 

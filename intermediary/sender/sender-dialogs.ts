@@ -1,18 +1,17 @@
 /**
- * What the demo's sender (the Sozialplattform's part, demo-mailbox.ts) asks its intermediary besides the sending
- * itself, so that an application is never sent twice (demo-applications.ts): a message id to record before the
- * application goes out under it (GetMessageId, an implicit dialog), and, after a stop, whether a delivery under a
- * recorded id is there (FetchProcessCard by MessageId in an explicit dialog of the sender: the intermediary shows a
- * sender the process cards of what it sent, PROTOCOL.md §10.4).
+ * What a sender asks the intermediary besides the sending itself (send.ts), so that it can send each application
+ * once only (the Übungsmodus: app/demo-applications.ts): a message id to record before the application goes out
+ * under it (`sendApplications({messageId})`; GetMessageId, an implicit dialog), and, after a stop, whether a
+ * delivery under a recorded id is there (FetchProcessCard by MessageId in an explicit dialog of the sender: the
+ * intermediary shows a sender the process cards of what it sent, PROTOCOL.md §10.4).
  */
-import { ExplicitDialog, ImplicitSender, type ClientOptions } from '../core/osci/client/dialog.js';
-import { httpTransport } from '../core/mailbox/transport.js';
-import type { SenderSetup } from '../intermediary/index.js';
+import { ExplicitDialog, ImplicitSender, type ClientOptions } from '../../core/osci/client/dialog.js';
+import { httpPost } from './http-post.js';
+import type { SenderSetup } from './send.js';
 
 function clientOptions(intermediaryUrl: string, setup: SenderSetup): ClientOptions {
   return {
-    // loopback: the demo's own intermediary, never through a proxy
-    post: httpTransport({ url: intermediaryUrl, proxy: { mode: 'direct' } }),
+    post: httpPost(intermediaryUrl),
     cipherKey: setup.sender,
     signatureKey: setup.signatureKey ?? setup.sender,
     intermediaryCertificate: setup.intermediaryCertificate,
