@@ -1,16 +1,23 @@
 /**
  * The invented applications of the demo mailbox and the order of their sending to its local intermediary, one by
  * one, so the Übungsmodus can open after the first few and send the rest in the background. The sending itself is
- * passed in by demo.ts (the one module of core/ that uses intermediary/).
+ * passed in by demo-mailbox.ts (the one module of app/ that speaks to the intermediary).
  *
- * What has been sent is kept in `<demo folder>/applications.json` (version 1: the seeds, codes not sentences), written
- * after every application: a demo stopped half-way (the program closed while sending) sends the rest at its next
- * start, and nothing twice. A folder from before this ledger, whose store exists, had everything sent at once.
+ * Nothing is sent twice, whatever moment the program is stopped or killed at. What has been sent is kept in
+ * `<demo folder>/applications.json` (version 1: the seeds, codes not sentences). Each application goes in three
+ * durable steps: a message id is asked of the intermediary; the intent (seed and message id) is written to the
+ * ledger; the application is stored under that id (the intermediary accepts an id once only); then the ledger
+ * records the seed as sent. A start that finds an intent left open asks the intermediary for the process card of
+ * that id, as the sender of it: there, the seed is recorded as sent; not there, it is sent under the same id. So a
+ * kill between the intermediary's commit and the ledger's write (the bug of 2026-12-06) no longer sends it again,
+ * and a kill before the commit loses nothing. A folder from before this ledger, whose store exists, had everything
+ * sent at once; a ledger of a version without intents reads as one with none open.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { replaceFileSync } from '../core/io/durable-file.js';
+import { killPoint } from '../core/mailbox/kill-points.js';
 
 /** The services of the demo's applications (the generator's codes; demo.ts hands them to it, type-checked). */
 export type DemoService = 'hzl' | 'grusi' | 'but' | 'asylblg' | 'wbs';
@@ -37,9 +44,20 @@ export const DEMO_APPLICATIONS: readonly DemoApplication[] = [
 
 const LEDGER = 'applications.json';
 
+/** An application on its way: its seed and the message id the intermediary issued for it. */
+export interface SendingIntent {
+  readonly seed: string;
+  readonly messageId: string;
+}
+
+/**
+ * The ledger's file. `sending` was added to version 1 without a new version: a program that does not know it reads
+ * the rest as before, and a ledger without it has no intent open.
+ */
 interface Ledger {
   readonly version: 1;
   readonly sent: readonly string[];
+  readonly sending?: SendingIntent;
 }
 
 function ledgerFile(dir: string): string {
@@ -47,7 +65,7 @@ function ledgerFile(dir: string): string {
 }
 
 function writeLedger(dir: string, ledger: Ledger): void {
-  // fsynced and renamed: what was sent must not be sent again after a crash
+  // fsynced and renamed: what was sent (or is on its way) must be known after a crash
   replaceFileSync(ledgerFile(dir), `${JSON.stringify(ledger)}\n`);
 }
 
@@ -56,34 +74,57 @@ export function startLedger(dir: string): void {
   writeLedger(dir, { version: 1, sent: [] });
 }
 
-/** The seeds already sent; a folder without a ledger is one from before it, where everything was sent at once. */
-export function sentSeeds(dir: string): readonly string[] {
-  if (!existsSync(ledgerFile(dir))) return DEMO_APPLICATIONS.map((a) => a.seed);
+const isIntent = (value: unknown): value is SendingIntent =>
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as SendingIntent).seed === 'string' &&
+  typeof (value as SendingIntent).messageId === 'string' &&
+  (value as SendingIntent).messageId !== '';
+
+/** The ledger as it is on disk; a folder without one is one from before it, where everything was sent at once. */
+export function readLedger(dir: string): Ledger {
+  if (!existsSync(ledgerFile(dir))) return { version: 1, sent: DEMO_APPLICATIONS.map((a) => a.seed) };
   try {
     const parsed = JSON.parse(readFileSync(ledgerFile(dir), 'utf8')) as Partial<Ledger>;
-    if (parsed.version === 1 && Array.isArray(parsed.sent) && parsed.sent.every((s) => typeof s === 'string')) return parsed.sent;
+    if (parsed.version === 1 && Array.isArray(parsed.sent) && parsed.sent.every((s) => typeof s === 'string')) {
+      return { version: 1, sent: parsed.sent, ...(isIntent(parsed.sending) ? { sending: { seed: parsed.sending.seed, messageId: parsed.sending.messageId } } : {}) };
+    }
   } catch {
     // unreadable: taken as nothing sent below
   }
   // a damaged ledger: sending again is better than a demo mailbox that stays empty (duplicates are harmless test data)
-  return [];
+  return { version: 1, sent: [] };
 }
 
-/** The applications still to send, in sending order. */
+/** The seeds already sent. */
+export function sentSeeds(dir: string): readonly string[] {
+  return readLedger(dir).sent;
+}
+
+/** The applications still to send, in sending order (one whose intent is open among them: it is checked first). */
 export function owedApplications(dir: string): DemoApplication[] {
   const sent = new Set(sentSeeds(dir));
   return DEMO_APPLICATIONS.filter((a) => !sent.has(a.seed));
 }
 
+/** The intermediary's answer 9801: the message id was not issued by it or is used already. */
+export const isUnusableMessageId = (error: unknown): boolean => (error as { osciCode?: unknown } | null)?.osciCode === '9801';
+
 export interface SendDemoOptions<T> {
   readonly dir: string;
   readonly applications: readonly DemoApplication[];
-  /** Sends one application as the Sozialplattform would; resolves when it is at the intermediary. */
-  readonly send: (application: DemoApplication) => Promise<readonly T[]>;
+  /** Asks the intermediary for a message id (GetMessageId), to be recorded before the application is sent under it. */
+  readonly issueMessageId: () => Promise<string>;
+  /** Sends one application under `messageId` as the Sozialplattform would; resolves when it is at the intermediary. */
+  readonly send: (application: DemoApplication, messageId: string) => Promise<readonly T[]>;
+  /** Whether the intermediary holds a delivery under `messageId` from this sender (its process card); rejects when it cannot tell. */
+  readonly delivered: (messageId: string) => Promise<boolean>;
   /** Checked before each application: an aborted run stops after the one it is sending. */
   readonly signal?: AbortSignal;
   /** After each application is at the intermediary (and in the ledger). */
   readonly onSent?: (sent: T) => void;
+  /** After an application found at the intermediary by the intent a stopped run left (recorded as sent now). */
+  readonly onFound?: (application: DemoApplication, messageId: string) => void;
   /** A pause before each application (the UI tests slow the background part down to look at it; see testPauseMs). */
   readonly pauseMs?: number;
   /** Waited for before each application (the Übungsmodus holds the background part while a fetch runs). */
@@ -99,7 +140,59 @@ export function testPauseMs(): number {
   return Number.isFinite(value) && value > 0 ? Math.min(value, 60_000) : 0;
 }
 
-/** Sends `applications` one by one, recording each in the ledger once it is at the intermediary. */
+/** Records `seed` as sent and closes its intent. */
+function recordSent(dir: string, seed: string): void {
+  const ledger = readLedger(dir);
+  writeLedger(dir, { version: 1, sent: ledger.sent.includes(seed) ? ledger.sent : [...ledger.sent, seed] });
+}
+
+/** Records the intent to send `seed` under `messageId` (durably, before anything of it is sent). */
+function recordIntent(dir: string, intent: SendingIntent): void {
+  writeLedger(dir, { version: 1, sent: readLedger(dir).sent, sending: intent });
+}
+
+/**
+ * One application, never twice: an intent left open by a stopped run is checked at the intermediary first (there:
+ * recorded, nothing sent; not there: sent under the same id); else a new id is issued and recorded before sending.
+ * Returns what was sent, or undefined when it was found already there.
+ */
+async function sendOnce<T>(options: SendDemoOptions<T>, app: DemoApplication): Promise<readonly T[] | undefined> {
+  const open = readLedger(options.dir).sending;
+  if (open?.seed === app.seed) {
+    if (await options.delivered(open.messageId)) {
+      recordSent(options.dir, app.seed);
+      options.onFound?.(app, open.messageId);
+      return undefined;
+    }
+    try {
+      return await sendRecorded(options, app, open.messageId);
+    } catch (error) {
+      // 9801 after "not there": the id is not this intermediary's (its folder was replaced): a new id below
+      if (!isUnusableMessageId(error)) throw error;
+      if (await options.delivered(open.messageId)) {
+        recordSent(options.dir, app.seed);
+        options.onFound?.(app, open.messageId);
+        return undefined;
+      }
+    }
+  }
+  const messageId = await options.issueMessageId();
+  killPoint('demo-id-issued');
+  recordIntent(options.dir, { seed: app.seed, messageId });
+  killPoint('demo-intent-written');
+  return sendRecorded(options, app, messageId);
+}
+
+/** Sends under an id whose intent is recorded, then records the seed as sent. */
+async function sendRecorded<T>(options: SendDemoOptions<T>, app: DemoApplication, messageId: string): Promise<readonly T[]> {
+  const sent = await options.send(app, messageId);
+  killPoint('demo-delivered');
+  recordSent(options.dir, app.seed);
+  killPoint('demo-recorded');
+  return sent;
+}
+
+/** Sends `applications` one by one, each at most once (sendOnce), recording each in the ledger. */
 export async function sendDemoApplications<T>(options: SendDemoOptions<T>): Promise<T[]> {
   const results: T[] = [];
   for (const app of options.applications) {
@@ -112,9 +205,8 @@ export async function sendDemoApplications<T>(options: SendDemoOptions<T>): Prom
     }
     await options.before?.();
     if (options.signal?.aborted) break;
-    const sent = await options.send(app);
-    writeLedger(options.dir, { version: 1, sent: [...sentSeeds(options.dir), app.seed] });
-    for (const s of sent) {
+    const sent = await sendOnce(options, app);
+    for (const s of sent ?? []) {
       results.push(s);
       options.onSent?.(s);
     }

@@ -6,7 +6,7 @@
  *
  * Started again on the same folder it keeps everything: the PKI, the intermediary's mailbox, the store (fetched
  * applications stay); only the intermediary's new port is written into the store's connection. Applications are
- * sent once, when the folder is new (demo-applications.ts keeps count). With `firstBatch` only that many are sent
+ * sent once, when the folder is new — never twice, also after a kill (demo-applications.ts keeps count). With `firstBatch` only that many are sent
  * before the mailbox is handed over, the rest when the caller asks (`sendRest`, in the background: once its own
  * work — opening the store — is done, so the two do not compete); `onProgress` follows every step.
  *
@@ -17,7 +17,16 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { loadIntermediaryKeys, loadSenderSetup, sendApplications, startIntermediary, type SenderSetup, type SentApplication } from '../intermediary/index.js';
+import {
+  deliveredUnder,
+  issueMessageId,
+  loadIntermediaryKeys,
+  loadSenderSetup,
+  sendApplications,
+  startIntermediary,
+  type SenderSetup,
+  type SentApplication,
+} from '../intermediary/index.js';
 import { testPkiFiles } from '../core/pki/test-pki.js';
 import { fingerprintOf, PostfachStore } from '../core/store/index.js';
 import { DEMO_APPLICATIONS, owedApplications, sendDemoApplications, startLedger, testPauseMs, type DemoApplication } from './demo-applications.js';
@@ -145,19 +154,27 @@ export async function startDemoMailbox(dir: string, options: DemoOptions = {}): 
     const first = owed.slice(0, options.firstBatch ?? owed.length);
     let done = DEMO_APPLICATIONS.length - owed.length;
     if (owed.length > 0) progress({ step: 'applications', done, total: DEMO_APPLICATIONS.length });
-    let setup: SenderSetup | undefined;
-    const send = (app: DemoApplication): Promise<SentApplication[]> => {
-      setup ??= loadSenderSetup({ pkiDir });
-      return sendApplications({
+    let loaded: SenderSetup | undefined;
+    const setup = (): SenderSetup => (loaded ??= loadSenderSetup({ pkiDir }));
+    const send = (app: DemoApplication, messageId: string): Promise<SentApplication[]> =>
+      sendApplications({
         intermediaryUrl: intermediary.url,
-        setup,
+        setup: setup(),
         service: app.service,
         seed: app.seed,
+        messageId,
         ...(app.test ? { test: true } : {}),
         ...(app.attachments ? { attachments: app.attachments, attachmentSize: 120_000 } : {}),
       });
+    const counted = () => progress({ step: 'applications', done: ++done, total: DEMO_APPLICATIONS.length });
+    const sending = {
+      dir: root,
+      send,
+      issueMessageId: () => issueMessageId(intermediary.url, setup()),
+      delivered: (messageId: string) => deliveredUnder(intermediary.url, setup(), messageId),
+      onSent: counted,
+      onFound: counted,
     };
-    const sending = { dir: root, send, onSent: () => progress({ step: 'applications', done: ++done, total: DEMO_APPLICATIONS.length }) };
     const sent = await sendDemoApplications({ ...sending, applications: first });
     const stop = new AbortController();
     let rest: Promise<{ readonly sent: readonly SentApplication[]; readonly error?: unknown }> | undefined;

@@ -21,6 +21,7 @@ import { createNotifier } from './notifications.js';
 import { createAppProtocolHandler } from './protocol.js';
 import { parseSelfTestArguments, runSelfTest, type SelfTestRequest } from './self-test.js';
 import { startSupervisedUtilityService } from './service-process.js';
+import { quitAfterService } from './quit-after-service.js';
 import { createShellHandlers } from './shell-handlers.js';
 import { APP_SCHEME_REGISTRATION, carryOut, desktopServiceOptions, PRODUCT_TITLE, serviceExitListener, shellPaths, startupPlan } from './shell-setup.js';
 import { TRAY_TOOLTIP, trayMenuTemplate } from './tray.js';
@@ -177,12 +178,19 @@ carryOut(plan, {
     app.on('second-instance', showMainWindow);
     app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
     app.on('window-all-closed', () => app.quit());
-    app.on('will-quit', () => {
-      quitting = true;
-      ipc?.dispose();
-      tray?.destroy();
-      copies?.removeAll();
-      void service?.close();
+    // the quit waits for the service's own end (its shutdown finishes the Übungsmodus's application on its way)
+    const afterService = quitAfterService(
+      () => service?.close(),
+      () => app.quit(),
+    );
+    app.on('will-quit', (event) => {
+      if (!quitting) {
+        quitting = true;
+        ipc?.dispose();
+        tray?.destroy();
+        copies?.removeAll();
+      }
+      afterService(event);
     });
   },
   start,

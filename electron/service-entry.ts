@@ -13,8 +13,10 @@ import { desktopTransport, parentPortChannel, type UtilityParentPort } from './s
 
 const transport = desktopTransport(net as unknown as NetLike);
 
-runService(
+const service = runService(
   parentPortChannel((process as unknown as { parentPort?: UtilityParentPort }).parentPort),
   (options, host) => createServiceHandlers(options, host, undefined, { transport }),
   () => process.exit(0),
 );
+// SIGTERM (the system ending the process) ends it as the host's shutdown does: the Übungsmodus's sending finished first
+process.once('SIGTERM', () => service.shutdown());

@@ -34,8 +34,10 @@ function connect(): ServicePort {
   throw new Error('service-entry must run as a worker thread or an Electron utility process');
 }
 
-runService(
+const service = runService(
   connect(),
   (options, host) => createStagedHandlers(options, host),
   () => process.exit(0),
 );
+// a process of its own (Electron utility process): SIGTERM ends it as the host's shutdown does (a thread gets none)
+if (parentPort === null) process.once('SIGTERM', () => service.shutdown());

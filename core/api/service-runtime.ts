@@ -22,6 +22,23 @@ export interface ServicePort {
 export interface HostLink {
   /** A KeyProtector whose wrap/unwrap run in the host (Electron main: safeStorage); undefined without one. */
   readonly protector: KeyProtector | undefined;
+  /**
+   * Registers work to finish before the service ends at the host's `shutdown` (the Übungsmodus's application on its
+   * way): awaited, bounded by {@link SHUTDOWN_WORK_MS}. Absent where the service is not run by runService (tests).
+   */
+  readonly atShutdown?: (finish: () => Promise<void>) => void;
+}
+
+/**
+ * How long the service finishes registered work at `shutdown` before it ends anyway: below the host's grace
+ * (ServiceHost.close, 2 s), after which the host kills it. Work cut here must be crash-safe by itself (the
+ * Übungsmodus records an intent before each sending, app/demo-applications.ts); the bound only spares it the check.
+ */
+export const SHUTDOWN_WORK_MS = 1_500;
+
+/** The service's end at `shutdown`, also on SIGTERM where the service is a process of its own (service-entry.ts). */
+export interface RunningService {
+  shutdown(): void;
 }
 
 /**
@@ -41,7 +58,7 @@ export type HandlersFactory = (options: ServiceOptions, host: HostLink) => Servi
 
 const isStaged = (handlers: ServiceHandlers | StagedHandlers): handlers is StagedHandlers => 'early' in handlers && typeof handlers.rest === 'function';
 
-export function runService(port: ServicePort, createHandlers: HandlersFactory, onShutdown: () => void): void {
+export function runService(port: ServicePort, createHandlers: HandlersFactory, onShutdown: () => void): RunningService {
   let handlers: StagedHandlers | undefined;
   // the second stage, asked for once; a failure is every later call's answer (a clear error, never a hang)
   let rest: Promise<ServiceHandlers> | undefined;
@@ -62,7 +79,23 @@ export function runService(port: ServicePort, createHandlers: HandlersFactory, o
       port.post({ type: 'host-call', id, op, data: Buffer.from(data).toString('base64') });
     });
 
+  // the shutdown: registered work finished (bounded), then onShutdown; once, whoever asks first
+  const finishing: Array<() => Promise<void>> = [];
+  let ending = false;
+  const shutdown = (): void => {
+    if (ending) return;
+    ending = true;
+    const work = Promise.allSettled(finishing.map((finish) => Promise.resolve().then(finish)));
+    let bound: ReturnType<typeof setTimeout> | undefined;
+    const cut = new Promise<void>((resolve) => (bound = setTimeout(resolve, SHUTDOWN_WORK_MS)));
+    void Promise.race([work, cut]).then(() => {
+      clearTimeout(bound);
+      onShutdown();
+    });
+  };
+
   const hostLink = (options: ServiceOptions): HostLink => ({
+    atShutdown: (finish) => void finishing.push(finish),
     protector:
       options.protectorId === undefined
         ? undefined
@@ -130,10 +163,11 @@ export function runService(port: ServicePort, createHandlers: HandlersFactory, o
         return;
       }
       case 'shutdown':
-        onShutdown();
+        shutdown();
         return;
     }
   });
+  return { shutdown };
 }
 
 /** Calls one handler; the generic keeps each handler's input and output types tied to its method. */

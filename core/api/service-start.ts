@@ -58,6 +58,8 @@ export function serviceStart(options: ServiceOptions, host: HostLink, startDemo:
   const viewSettings = async (): Promise<ViewSettings> => ({ familyNameFirst: (await effectiveSettings(workspaceFile, core.config)).familyNameFirst });
   const deps: MailboxDeps = { viewSettings, ...demo, ...extraDeps };
   const core = new ServiceCore({ dataDir: options.dataDir, protector: host.protector, ...(options.postgresql === undefined ? {} : { postgresql: options.postgresql }) }, deps);
+  // the service's end waits (bounded) for the Übungsmodus's application on its way: nothing cut between its steps
+  host.atShutdown?.(() => core.training.finish());
   const forWorkspace: WorkspaceMailbox = {
     training: core.training,
     config: core.config,

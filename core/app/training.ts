@@ -152,4 +152,14 @@ export class TrainingRunner {
     this.preparing = null;
     await demo?.close();
   }
+
+  /**
+   * At the service's end (its `shutdown`, service-runtime.ts bounds the wait): a demo being started sends its first
+   * batch to the end, then the background sending stops after the application on its way and the intermediary
+   * closes, so a normal close leaves no intent open (a cut one is checked at the next start: demo-applications.ts).
+   */
+  async finish(): Promise<void> {
+    await this.starting?.catch(() => undefined);
+    await this.stop();
+  }
 }

@@ -4,7 +4,7 @@
  * (tests/mailbox/kill.test.ts) cuts a real `postfach fetch` to check that nothing is lost or duplicated. The
  * program itself installs nothing and reads no environment here: a point is one check of an empty slot. The kill
  * test's preload (tests/mailbox/kill-points-preload.mjs, loaded with `node --import`) installs the handler that
- * SIGKILLs the process.
+ * SIGKILLs the process. The Übungsmodus's demo sending has its points here too (`demo-…`).
  */
 export const KILL_POINTS = [
   'after-init',
@@ -29,6 +29,12 @@ export const KILL_POINTS = [
   'handover-marker-written',
   'handover-recorded',
   'handover-error-marker-written',
+  // the Übungsmodus's sending of its invented applications (app/demo-applications.ts; tests/ops/training-kill.test.ts):
+  // a message id issued, the intent recorded, the delivery stored at the intermediary, the ledger written
+  'demo-id-issued',
+  'demo-intent-written',
+  'demo-delivered',
+  'demo-recorded',
 ] as const;
 export type KillPoint = (typeof KILL_POINTS)[number];
 

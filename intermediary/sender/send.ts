@@ -75,6 +75,12 @@ export interface SendOptions {
   readonly post?: PostFunction;
   /** Called after each stored delivery. */
   readonly onSent?: (sent: SentApplication) => void;
+  /**
+   * A message id this intermediary issued before (GetMessageId), used instead of asking for a new one (count 1):
+   * a sender that records the id before it sends can ask for the delivery's process card by it after a crash and
+   * send again under the same id, which the intermediary accepts once only (9801).
+   */
+  readonly messageId?: string;
 }
 
 export interface SentApplication {
@@ -146,6 +152,7 @@ export async function sendApplications(options: SendOptions): Promise<SentApplic
   const attachmentCount = options.attachments ?? 0;
   const attachmentSize = options.attachmentSize ?? 100_000;
   if (!Number.isInteger(count) || count < 1 || count > 10_000) throw usage(`count ${count}: 1 to 10000`);
+  if (options.messageId !== undefined && count !== 1) throw usage(`a given message id for ${count} applications: 1 only`);
   if (!Number.isInteger(attachmentCount) || attachmentCount < 0 || attachmentCount > 100) throw usage(`attachments ${attachmentCount}: 0 to 100`);
   if (!Number.isInteger(attachmentSize) || attachmentSize < 1 || attachmentSize > 4 * 1024 ** 3) throw usage(`attachment size ${attachmentSize}`);
   const service = options.service ?? 'hzl';
@@ -191,7 +198,7 @@ export async function sendApplications(options: SendOptions): Promise<SentApplic
       ...(options.contentCertificate ? { contentCertificate: options.contentCertificate } : {}),
       ...(options.tamperSignature ? { tamperSignature: true } : {}),
     });
-    const messageId = await sender.getMessageId();
+    const messageId = options.messageId ?? (await sender.getMessageId());
     const stored = await sender.storeDelivery({
       messageId,
       subject,
