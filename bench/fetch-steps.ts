@@ -6,7 +6,9 @@
  * received, are decoded again warm in this process without the rest of the fetch (transport layer, content layer,
  * the XSozial facts the store keeps), so the fetch's figures stand beside the decode's of the same bytes.
  *
- *   node dist/bench/fetch-steps.js [--count 50] [--json]
+ *   node dist/bench/fetch-steps.js [--count 50] [--json] [--save-only]
+ *
+ * --save-only: only the store's save of the bench delivery's sizes from memory (see storeSaveAlone).
  *
  * The loop is runFetch's (core/mailbox/fetch-engine.ts) written out, so that each step can be measured; it is a
  * measuring tool, never a way to fetch. Steps per delivery:
@@ -18,6 +20,7 @@
  *   store save: blob files (encryption, SHA-256, fsync), the folder's fsync, the transaction with its fsync;
  *   next request's preparation (its synchronous part; the signing runs while the delivery is stored).
  */
+import { createHash, randomBytes } from 'node:crypto';
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -40,6 +43,8 @@ import { cachedMailbox, startIntermediaryProcess } from './fetch.js';
 
 const self = fileURLToPath(import.meta.url);
 const STORE_PASSWORD = 'Bench-Passwort-2026';
+/** The bench's applications are about this large (bench/fetch.ts: 284–347 KB). */
+const SAVE_CONTENT_BYTES = 294_000;
 const round = (n: number, digits = 2): number => Math.round(n * 10 ** digits) / 10 ** digits;
 
 export interface StepFigures {
@@ -52,6 +57,8 @@ export interface StepFigures {
   readonly gc: ReadonlyArray<{ readonly kind: string; readonly count: number; readonly ms: number }>;
   /** The same responses decoded again warm in this process: CPU ms per delivery of each part. */
   readonly replay: ReadonlyArray<{ readonly part: string; readonly cpuMs: number }>;
+  /** The store's save alone (a fresh store, the bench delivery's sizes from memory, durable): CPU and wall ms per save, median of the passes. */
+  readonly saveAlone: { readonly cpuMs: number; readonly wallMs: number };
   readonly responseBytes: number;
 }
 
@@ -210,6 +217,7 @@ export async function runFetchSteps(options: { count: number; log?: (line: strin
         if (measure) replayed++;
       }
     }
+    const saveAlone = await storeSaveAlone(work);
     const steps = [...clock.cpu.keys()].map((step) => ({ step, cpuMs: round((clock.cpu.get(step) ?? 0) / n), wallMs: round((clock.wall.get(step) ?? 0) / n) }));
     return {
       deliveries: n,
@@ -218,10 +226,59 @@ export async function runFetchSteps(options: { count: number; log?: (line: strin
       totalWallMs: round(totalWall / n),
       gc: [...gc].map(([kind, v]) => ({ kind, count: round(v.count / n), ms: round(v.ms / n) })),
       replay: [...replay].map(([part, ms]) => ({ part, cpuMs: round(ms / Math.max(1, replayed)) })),
+      saveAlone,
       responseBytes: Math.round(deliveries.reduce((s, r) => s + r.length, 0) / Math.max(1, deliveries.length)),
     };
   } finally {
     rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The store's save alone, without the fetch around it: a content of `contentBytes` (the bench's XML is about
+ * 294 KB) and two attachments of 300 KB from
+ * memory (as the fetch hands them over: 64 KiB pieces), into a fresh store with fsync; 10 warm-up saves, then 50.
+ */
+export async function storeSaveAlone(work: string, contentBytes = SAVE_CONTENT_BYTES): Promise<{ cpuMs: number; wallMs: number }> {
+  const file = path.join(work, 'save-alone', 'postfach.db');
+  (await PostfachStore.create(file, { password: STORE_PASSWORD })).store.close();
+  const opened = await PostfachStore.open(file, { password: STORE_PASSWORD });
+  try {
+    const store = new SqliteMailboxStore(opened);
+    const content = Buffer.concat([Buffer.from('<antrag>'), Buffer.alloc(Math.max(0, contentBytes - 18), 'x'), Buffer.from('</antrag>\n')]);
+    const attachments = [randomBytes(300_000), randomBytes(300_000)];
+    const pieces = (b: Buffer) => () =>
+      (async function* () {
+        for (let at = 0; at < b.length; at += 65_536) yield b.subarray(at, at + 65_536);
+      })();
+    const cpu: number[] = [];
+    const wall: number[] = [];
+    for (let i = 0; i < 60; i++) {
+      const c = process.cpuUsage();
+      const t = performance.now();
+      await store.saveDelivery({
+        messageId: `save-alone-${i}`,
+        subject: 'Antrag',
+        content: pieces(content),
+        contentType: 'application/xml',
+        attachments: attachments.map((a, n) => ({
+          name: `nachweis-${n}.pdf`,
+          mimeType: 'application/pdf',
+          content: pieces(a),
+          expectedSha256: createHash('sha256').update(a).digest('hex'),
+        })),
+        summary: { applicants: ['Erika Mustermann'], signatureStatus: 'valid' },
+        searchText: 'Erika Mustermann Hilfe zum Lebensunterhalt',
+      });
+      if (i >= 10) {
+        cpu.push(cpuMs(process.cpuUsage(c)));
+        wall.push(performance.now() - t);
+      }
+    }
+    const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)] ?? 0;
+    return { cpuMs: round(median(cpu)), wallMs: round(median(wall)) };
+  } finally {
+    opened.close();
   }
 }
 
@@ -232,6 +289,7 @@ export function formatStepFigures(r: StepFigures): string[] {
     `  garbage collector pauses per delivery: ${r.gc.map((g) => `${g.kind} ${g.count}× ${g.ms} ms`).join(', ')}`,
     `The same answers decoded again warm in one process (CPU per delivery):`,
     ...r.replay.map((p) => `  ${String(p.cpuMs).padStart(7)} ms  ${p.part}`),
+    `The store's save alone (content ${SAVE_CONTENT_BYTES / 1000} KB + 2 × 300 KB from memory, fsync; median of 50): ${r.saveAlone.cpuMs} ms CPU, ${r.saveAlone.wallMs} ms wall`,
   ];
 }
 
@@ -239,6 +297,17 @@ const isMain = process.argv[1] !== undefined && path.resolve(process.argv[1]) ==
 if (isMain) {
   const args = process.argv.slice(2);
   const count = args.includes('--count') ? Number(args[args.indexOf('--count') + 1]) : 50;
+  if (args.includes('--save-only')) {
+    // the store's save alone, for before/after comparisons of the write path
+    const work = mkdtempSync(path.join(os.tmpdir(), 'postfach-bench-save-'));
+    try {
+      const r = await storeSaveAlone(work);
+      process.stdout.write(`${JSON.stringify(r)}\n`);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+    process.exit(0);
+  }
   const figures = await runFetchSteps({ count, log: (line) => process.stderr.write(`${line}\n`) });
   process.stdout.write(args.includes('--json') ? `${JSON.stringify(figures, null, 2)}\n` : `${formatStepFigures(figures).join('\n')}\n`);
 }
