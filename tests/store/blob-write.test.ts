@@ -2,7 +2,8 @@
  * The blob file writer seals each chunk from the pieces it received (no copy into one buffer) and writes the
  * header with the first chunk in one vectored write: the file must be byte for byte the format of blob-crypto.ts
  * (the same as sealing each whole chunk), for every way the input is cut and at every chunk boundary, and readable
- * through a file seam that offers no vectored write (tests inject full disks that way).
+ * through a file seam that wraps the node file's `write` (tests inject full disks that way): such a seam sees every
+ * byte, the vectored write never passes it by.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -33,11 +34,18 @@ function* cut(data: Buffer, sizes: readonly number[]): Generator<Uint8Array> {
   }
 }
 
-/** The node file seam without its vectored write: piece by piece. */
+/** The node file seam wrapped as the tests that inject write errors do (spread, `write` replaced): every byte through `write`. */
+let wrappedWrites = 0;
 const withoutWritev: BlobFileIo = {
   async create(file) {
     const real = await nodeBlobFileIo.create(file);
-    return { write: (d) => real.write(d), sync: () => real.sync(), close: () => real.close() };
+    return {
+      ...real,
+      write: (d) => {
+        wrappedWrites += d.length;
+        return real.write(d);
+      },
+    };
   },
 };
 
@@ -71,9 +79,12 @@ describe('writing a blob file', () => {
     for (const io of [nodeBlobFileIo, withoutWritev]) {
       for (const sizes of [[size || 1], [1], [1000, 3000, 97], [4096], [5000, 7]]) {
         const id = newBlobId();
+        wrappedWrites = 0;
         const written = await writeBlob(io, dir, id, cut(data, sizes), chunkBytes);
         expect(written.size).toBe(size);
         const file = readFileSync(blobPath(dir, id));
+        // a wrapping seam saw every byte of the file (an error it injects cannot be passed by)
+        expect(wrappedWrites).toBe(io === withoutWritev ? file.length : 0);
         expect(file.subarray(0, BLOB_HEADER_BYTES).equals(blobHeader(Buffer.from(id, 'hex'), chunkBytes))).toBe(true);
         expect(file.equals(expectedFile(written.key, id, chunkBytes, data))).toBe(true);
         expect((await collect(readBlob(dir, id, written.key, size))).equals(data)).toBe(true);
