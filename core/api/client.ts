@@ -2,9 +2,15 @@
  * Turns a PostfachBridge (the preload's `window.postfach`, or the loopback bridge's HTTP client) into the
  * PostfachApi that UI code uses: inputs are checked before they leave, outputs and event payloads are checked
  * when they arrive, and a failed call rejects with a PostfachError rebuilt from its serialised form.
+ *
+ * One answer is not checked twice: the very object a service runtime in this process checked and its host marked
+ * (checked-answers.ts; the command line's service in a worker thread) — a second parse costs the CLI thread CPU
+ * at every mailbox command and protects nothing. Every other answer (over HTTP, from another process, a copy) is
+ * checked as before.
  */
 import { PostfachError } from '../errors.js';
 import type { PostfachApi, PostfachBridge } from './api-types.js';
+import { checkedInProcess } from './checked-answers.js';
 import { callResultSchema, errorFromJson } from './wire.js';
 import { assertMethodName, describeIssues, isEventName, parseEventPayload, parseMethodInput, parseMethodOutput } from './validate.js';
 
@@ -14,6 +20,8 @@ export function createApiClient(bridge: PostfachBridge): PostfachApi {
       assertMethodName(method);
       parseMethodInput(method, input);
       const raw: unknown = await bridge.call(method, input);
+      // only a successful answer is ever marked, and only by the host that received it from its runtime
+      if (typeof raw === 'object' && raw !== null && checkedInProcess(raw)) return (raw as { value: never }).value;
       const envelope = callResultSchema.safeParse(raw);
       if (!envelope.success) {
         throw new PostfachError(

@@ -175,3 +175,51 @@ describe('bind address', () => {
     }
   });
 });
+
+describe('the first page', () => {
+  it('is read into memory at the start and sent from there; other files come from disk as before', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'postfach-bridge-first-page-'));
+    const ui = path.join(dir, 'renderer');
+    mkdirSync(path.join(ui, 'assets'), { recursive: true });
+    const index =
+      '<!doctype html><title>Postfach</title><script type="module" crossorigin src="./assets/index-A1.js"></script>' +
+      '<link rel="modulepreload" crossorigin href="./assets/chunk-B2.js"><link rel="stylesheet" crossorigin href="./assets/index-C3.css">';
+    writeFileSync(path.join(ui, 'index.html'), index);
+    writeFileSync(path.join(ui, 'assets', 'index-A1.js'), 'console.log("entry")');
+    writeFileSync(path.join(ui, 'assets', 'chunk-B2.js'), 'export const b = "chunk";');
+    writeFileSync(path.join(ui, 'assets', 'index-C3.css'), 'body{margin:0}');
+    writeFileSync(path.join(ui, 'assets', 'Later-D4.js'), 'export const later = 1;');
+    const service = { invoke: () => Promise.reject(new Error('not called')), on: () => () => undefined };
+    const bridge = await startBridge({ service, rendererDir: ui });
+    try {
+      const get = (p: string, method = 'GET') => raw(bridge.port, { method, path: p, headers: { Host: `127.0.0.1:${bridge.port}` } });
+      // the files the browser asks for first, as they were when the bridge started
+      expect((await get('/')).body).toBe(index);
+      // (what a rebuild would do meanwhile: the page already served keeps getting the files it names)
+      rmSync(path.join(ui, 'assets', 'chunk-B2.js'));
+      writeFileSync(path.join(ui, 'assets', 'index-A1.js'), 'changed on disk');
+      writeFileSync(path.join(ui, 'assets', 'Later-D4.js'), 'export const later = 2;');
+      const entry = await get('/assets/index-A1.js');
+      expect(entry).toMatchObject({ status: 200, body: 'console.log("entry")' });
+      expect(entry.headers).toMatchObject({
+        'content-type': 'text/javascript; charset=utf-8',
+        'content-length': String('console.log("entry")'.length),
+        'content-security-policy': contentSecurityPolicy,
+        'x-content-type-options': 'nosniff',
+      });
+      expect(await get('/assets/chunk-B2.js')).toMatchObject({ status: 200, body: 'export const b = "chunk";' });
+      expect((await get('/assets/index-C3.css')).headers['content-type']).toBe('text/css; charset=utf-8');
+      const head = await get('/assets/index-A1.js', 'HEAD');
+      expect(head).toMatchObject({ status: 200, body: '' });
+      expect(head.headers['content-length']).toBe(String('console.log("entry")'.length));
+      // a file the first page does not name (a screen loaded later) is read from disk when asked for
+      expect(await get('/assets/Later-D4.js')).toMatchObject({ status: 200, body: 'export const later = 2;' });
+      // the same refusals as from disk
+      expect((await get('/assets/..%2findex.html')).status).toBe(404);
+      expect((await raw(bridge.port, { path: '/assets/index-A1.js', headers: { Host: 'evil.example:80' } })).status).toBe(403);
+    } finally {
+      await bridge.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

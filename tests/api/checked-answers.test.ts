@@ -11,6 +11,8 @@ import { MessageChannel } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBridge, type RunningBridge } from '../../core/api/bridge-server.js';
 import { checkedInProcess } from '../../core/api/checked-answers.js';
+import { createApiClient } from '../../core/api/client.js';
+import type { PostfachBridge } from '../../core/api/api-types.js';
 import { dispatchCall } from '../../core/api/dispatch.js';
 import { createServiceHandlers } from '../../core/api/service.js';
 import { ServiceHost, type ServiceChannel } from '../../core/api/service-host.js';
@@ -108,5 +110,42 @@ describe('answers checked by a service in this process', () => {
     expect(refused.body).toMatchObject({ ok: false, error: { kind: 'api-invalid-output', detail: expect.stringContaining('settings.get') } });
     // the other answers of the same service pass
     expect((await call('app.info')).body).toMatchObject({ ok: true, value: { product: 'OSCI-Postfach' } });
+  });
+
+  describe("the Node client's answers (the command line's mailbox commands)", () => {
+    /** A bridge over `answer` that keeps what it handed to the client. */
+    const bridgeOver = (answer: (method: string, input: unknown) => Promise<unknown>): PostfachBridge & { last?: unknown } => {
+      const bridge: PostfachBridge & { last?: unknown } = {
+        call: async (method, input) => (bridge.last = await answer(method, input)) as never,
+        on: () => () => undefined,
+      };
+      return bridge;
+    };
+
+    it('takes the value of an answer the worker service checked in this process as it is', async () => {
+      const bridge = bridgeOver((method, input) => worker.invoke(method, input));
+      const info = await createApiClient(bridge).call('app.info', {});
+      expect(info).toMatchObject({ product: 'OSCI-Postfach', version: '0.1.0', host: 'browser' });
+      expect(checkedInProcess(bridge.last as object)).toBe(true);
+      expect(info).toBe((bridge.last as { value: unknown }).value);
+    });
+
+    it('checks every other answer: an unchecked one that breaks the contract is refused, a valid one is parsed again', async () => {
+      const answer = await worker.invoke('app.info', {});
+      const copy = structuredClone(answer) as { ok: true; value: Record<string, unknown> };
+      const valid = await createApiClient(bridgeOver(async () => copy)).call('app.info', {});
+      expect(valid).toEqual(copy.value);
+      expect(valid).not.toBe(copy.value); // parsed again
+      delete copy.value.product;
+      await expect(createApiClient(bridgeOver(async () => copy)).call('app.info', {})).rejects.toMatchObject({ kind: 'api-invalid-output' });
+      // a marked answer's look-alike (another object with the same data) is not taken for it
+      await expect(createApiClient(bridgeOver(async () => ({ ...copy }))).call('app.info', {})).rejects.toMatchObject({ kind: 'api-invalid-output' });
+    });
+
+    it('still checks every input before it leaves', async () => {
+      const bridge = bridgeOver((method, input) => worker.invoke(method, input));
+      await expect(createApiClient(bridge).call('messages.list', { folder: 'nowhere' } as never)).rejects.toMatchObject({ kind: 'api-invalid-input' });
+      expect(bridge.last).toBeUndefined();
+    });
   });
 });

@@ -3,8 +3,9 @@
  * zod schemas, and the mailbox service (the fetch worker) starts without the PDF stack (pdf-lib, pdfkit, fontkit),
  * which core/export loads with the first PDF, and without the PostgreSQL client (`pg`, core/store-pg), which only a
  * PostgreSQL store needs; the CLI thread of `postfach fetch`/`list`/`show` loads neither the settings nor node-forge
- * (it speaks to the service, which holds the keys). Each process runs the built code with a loader hook that records
- * every module it resolves (tests/fixtures/perf/record-imports.mjs); the inspect run must still verify.
+ * (it speaks to the service, which holds the keys), nor does its first import, which starts the service thread. Each
+ * process runs the built code with a loader hook that records every module it resolves
+ * (tests/fixtures/perf/record-imports.mjs); the inspect run must still verify.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -118,5 +119,22 @@ describe('what a start loads', () => {
     // the recorder works: the store's own modules are in the list
     expect(current.modules.some((u) => u.endsWith('/dist/core/store/store.js'))).toBe(true);
     expect(migrationModules(current.modules)).toEqual([]);
+  });
+
+  it("the CLI thread's first import (the service thread's early start) loads neither zod, SQLite nor node-forge", () => {
+    // it is imported before commander, so that the thread loads the service beside the command; the thread itself is
+    // not started here (the recorder would list its modules too)
+    const script = [
+      `const m = await import(${JSON.stringify(pathToFileURL(path.join(dist, 'core', 'api', 'service-worker-thread.js')).href)});`,
+      `if (typeof m.startServiceWorkerEarly !== 'function') process.exit(3);`,
+    ].join('\n');
+    const r = recorded(['--input-type=module', '-e', script]);
+    expect(r.status).toBe(0);
+    // the recorder works: the module and its limits are in the list
+    expect(r.modules.some((u) => u.endsWith('/dist/core/api/service-limits.js'))).toBe(true);
+    expect(loadsZod(r.modules)).toBe(false);
+    expect(loads(r.modules, 'better-sqlite3-multiple-ciphers')).toBe(false);
+    expect(loads(r.modules, 'node-forge')).toBe(false);
+    expect(r.modules.some((u) => u.endsWith('/dist/core/pki/pkcs12.js'))).toBe(false);
   });
 });
