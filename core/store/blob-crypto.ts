@@ -56,9 +56,25 @@ function additionalData(header: Buffer, index: number, final: boolean): Buffer {
 
 /** ciphertext || tag of one chunk. */
 export function sealChunk(key: Buffer, header: Buffer, index: number, final: boolean, plaintext: Uint8Array): Buffer {
+  return Buffer.concat(sealChunkPieces(key, header, index, final, [plaintext]));
+}
+
+/**
+ * The same sealed chunk as pieces (ciphertext of each plaintext piece in order, then the tag) for a vectored
+ * write: the chunk's plaintext need not be copied into one buffer first, nor its ciphertext and tag into another.
+ */
+export function sealChunkPieces(key: Buffer, header: Buffer, index: number, final: boolean, plaintext: readonly Uint8Array[]): Buffer[] {
   const cipher = createCipheriv('aes-256-gcm', key, nonce(index));
   cipher.setAAD(additionalData(header, index, final));
-  return Buffer.concat([cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
+  const out: Buffer[] = [];
+  for (const piece of plaintext) {
+    const c = cipher.update(piece);
+    if (c.length > 0) out.push(c);
+  }
+  const last = cipher.final();
+  if (last.length > 0) out.push(last);
+  out.push(cipher.getAuthTag());
+  return out;
 }
 
 /** The chunk's plaintext, or undefined when it fails authentication. */

@@ -7,7 +7,7 @@ import { open, readdir, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { fromFsError, storeError } from './errors.js';
-import { BLOB_HEADER_BYTES, BLOB_TAG_BYTES, blobHeader, DEFAULT_CHUNK_BYTES, openChunk, parseBlobHeader, sealChunk } from './blob-crypto.js';
+import { BLOB_HEADER_BYTES, BLOB_TAG_BYTES, blobHeader, DEFAULT_CHUNK_BYTES, openChunk, parseBlobHeader, sealChunkPieces } from './blob-crypto.js';
 import { chunksOf, type ByteChunks } from './store-input.js';
 
 /** A file opened for writing. The seam where tests inject write errors (full disk). */
@@ -22,10 +22,17 @@ export interface BlobFileIo {
   create(file: string): Promise<WritableBlobFile>;
 }
 
+/**
+ * The node file's vectored write (several pieces in one call). Not part of the seam and not enumerable: a test seam
+ * that wraps a node file's `write` (spreading the file into its own object) gets every byte through its `write`.
+ */
+const vectored = Symbol('vectored write');
+type VectoredFile = WritableBlobFile & { readonly [vectored]?: (pieces: readonly Uint8Array[]) => Promise<void> };
+
 export const nodeBlobFileIo: BlobFileIo = {
   async create(file) {
     const handle = await open(file, 'wx', 0o600);
-    return {
+    const writable: WritableBlobFile = {
       async write(data) {
         let offset = 0;
         while (offset < data.length) {
@@ -36,6 +43,26 @@ export const nodeBlobFileIo: BlobFileIo = {
       sync: () => handle.sync(),
       close: () => handle.close(),
     };
+    Object.defineProperty(writable, vectored, {
+      enumerable: false,
+      value: async (pieces: readonly Uint8Array[]): Promise<void> => {
+        const total = pieces.reduce((n, p) => n + p.length, 0);
+        const { bytesWritten } = await handle.writev(pieces as Uint8Array[]);
+        if (bytesWritten === total) return;
+        // a short vectored write (rare): the rest piece by piece
+        let skip = bytesWritten;
+        for (const piece of pieces) {
+          if (skip >= piece.length) {
+            skip -= piece.length;
+            continue;
+          }
+          let offset = skip;
+          skip = 0;
+          while (offset < piece.length) offset += (await handle.write(piece, offset, piece.length - offset)).bytesWritten;
+        }
+      },
+    });
+    return writable;
   },
 };
 
@@ -53,6 +80,24 @@ export function newBlobId(): string {
 
 export function blobPath(filesDir: string, id: string): string {
   return path.join(filesDir, `${id}.blob`);
+}
+
+/** The first `bytes` of the pieces, and the rest (views, not copies). */
+function splitAt(pieces: readonly Uint8Array[], bytes: number): [Uint8Array[], Uint8Array[]] {
+  const head: Uint8Array[] = [];
+  let need = bytes;
+  let i = 0;
+  for (; i < pieces.length && need > 0; i++) {
+    const p = pieces[i]!;
+    if (p.length <= need) {
+      head.push(p);
+      need -= p.length;
+      continue;
+    }
+    head.push(p.subarray(0, need));
+    return [head, [p.subarray(need), ...pieces.slice(i + 1)]];
+  }
+  return [head, pieces.slice(i)];
 }
 
 /**
@@ -74,7 +119,16 @@ export async function writeBlob(
   let handle: WritableBlobFile | undefined;
   try {
     handle = await io.create(file);
-    await handle.write(header);
+    const target = handle;
+    // the header goes out with the first sealed chunk; the plaintext pieces are sealed as they came (no copies)
+    let unwritten: Uint8Array[] = [header];
+    const put = async (sealed: readonly Uint8Array[]): Promise<void> => {
+      const pieces = [...unwritten, ...sealed];
+      unwritten = [];
+      const writev = (target as VectoredFile)[vectored];
+      if (writev) await writev(pieces);
+      else for (const piece of pieces) await target.write(piece);
+    };
     let parts: Uint8Array[] = [];
     let partsBytes = 0;
     let index = 0;
@@ -85,17 +139,14 @@ export async function writeBlob(
       parts.push(chunk);
       partsBytes += chunk.length;
       // keep at least one byte back: the last chunk must be written with the final flag, once the source ends
-      if (partsBytes > chunkBytes) {
-        let pending = Buffer.concat(parts, partsBytes);
-        while (pending.length > chunkBytes) {
-          await handle.write(sealChunk(key, header, index++, false, pending.subarray(0, chunkBytes)));
-          pending = pending.subarray(chunkBytes);
-        }
-        parts = [pending];
-        partsBytes = pending.length;
+      while (partsBytes > chunkBytes) {
+        const [chunkParts, rest] = splitAt(parts, chunkBytes);
+        await put(sealChunkPieces(key, header, index++, false, chunkParts));
+        parts = rest;
+        partsBytes -= chunkBytes;
       }
     }
-    await handle.write(sealChunk(key, header, index, true, Buffer.concat(parts, partsBytes)));
+    await put(sealChunkPieces(key, header, index, true, parts));
     if (sync) await handle.sync();
     await handle.close();
     handle = undefined;
