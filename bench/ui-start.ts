@@ -300,8 +300,18 @@ if (isMain) {
   const args = process.argv.slice(2);
   const runs = args.includes('--runs') ? Number(args[args.indexOf('--runs') + 1]) : 5;
   const profileDir = args.includes('--profile') ? path.resolve(args[args.indexOf('--profile') + 1] ?? 'profiles') : undefined;
-  const typingMs = args.includes('--typing') ? Number(args[args.indexOf('--typing') + 1]) : 0;
-  const settleMs = args.includes('--settle') ? Number(args[args.indexOf('--settle') + 1]) : SETTLE_MS;
+  // a misspelt number must not silently measure something else (NaN in the JSON, or no settling at all)
+  const msArgument = (name: string, fallback: number): number => {
+    if (!args.includes(name)) return fallback;
+    const value = Number(args[args.indexOf(name) + 1]);
+    if (!Number.isInteger(value) || value < 0) {
+      process.stderr.write(`${name} braucht eine ganze Zahl von Millisekunden ≥ 0 / needs a whole number of ms >= 0\n`);
+      process.exit(2);
+    }
+    return value;
+  };
+  const typingMs = msArgument('--typing', 0);
+  const settleMs = msArgument('--settle', SETTLE_MS);
   const figures = await runUiStartBench({
     runs,
     profileDir,

@@ -243,6 +243,7 @@ export const PARTS: Readonly<Record<PartName, Part>> = {
       'core/api/bridge-server.ts',
       'core/api/starting-service.ts',
       'core/api/static-files.ts',
+      'core/api/first-page.ts',
       'core/api/app-version.ts',
       'core/api/supervised-service.ts',
       'core/api/service-listeners.ts',

@@ -16,7 +16,7 @@
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import net from 'node:net';
 import { PostfachError, type ErrorKind } from '../errors.js';
@@ -25,6 +25,7 @@ import { failure } from './call-result.js';
 import type { EventName } from './contract.js';
 import { uiSecurityHeaders } from './csp.js';
 import type { ServiceInvoker } from './dispatch.js';
+import { firstPageOf } from './first-page.js';
 import { resolveStaticFile } from './static-files.js';
 
 /**
@@ -37,34 +38,6 @@ const loadChecks = async () => {
   const [{ dispatchCall }, { contract }, { unknownMethodError }] = await Promise.all([import('./dispatch.js'), import('./contract.js'), import('./validate.js')]);
   return { dispatchCall, eventNames: Object.keys(contract.events) as EventName[], unknownMethodError };
 };
-
-/**
- * The first page's files — index.html and the scripts and styles it names — read into memory when the bridge starts
- * (about 0.75 MB), keyed by their path on disk. Each is then sent in one step, where a file from disk takes several
- * turns of this thread's event loop (stat, open, reads, close), and this thread loads the contract's checks and the
- * service host while the browser asks for them (issue 14, app start: the assets waited 100–300 ms on a busy
- * machine). A file that cannot be read here is served from disk as before.
- */
-async function readFirstPage(rendererDir: string): Promise<ReadonlyMap<string, Buffer>> {
-  const files = new Map<string, Buffer>();
-  const index = resolveStaticFile(rendererDir, '/');
-  if (index === null) return files;
-  try {
-    const html = await readFile(index.file);
-    files.set(index.file, html);
-    const named = [...html.toString('utf8').matchAll(/<(?:script|link)\b[^>]*\s(?:src|href)="\.?(\/assets\/[^"]+)"/g)].map((m) => m[1] ?? '');
-    await Promise.all(
-      named.map(async (pathname) => {
-        const resolved = resolveStaticFile(rendererDir, pathname);
-        const bytes = resolved === null ? undefined : await readFile(resolved.file).catch(() => undefined);
-        if (resolved !== null && bytes !== undefined) files.set(resolved.file, bytes);
-      }),
-    );
-  } catch {
-    // no index.html: served from disk (and answered 404 there) as before
-  }
-  return files;
-}
 
 /** What the bridge needs from the service: a ServiceHost fits. */
 export interface BridgeService extends ServiceInvoker {
@@ -166,7 +139,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
   const token = options.token ?? randomBytes(32).toString('base64url');
   if (token.length < 32) throw new TypeError('bridge token too short');
   const tokenBytes = Buffer.from(token);
-  const firstPage = readFirstPage(options.rendererDir);
+  const firstPage = firstPageOf(options.rendererDir);
   const checks = loadChecks();
   // a failure to load is reported to each API request that waits for them (500), not as an unhandled rejection
   checks.catch(() => undefined);
@@ -271,7 +244,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
 
   const handleStatic = async (req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> => {
     const resolved = resolveStaticFile(options.rendererDir, pathname);
-    const inMemory = resolved === null ? undefined : (await firstPage).get(resolved.file);
+    const inMemory = resolved === null ? undefined : await firstPage.get(resolved.file);
     if (resolved !== null && inMemory !== undefined) {
       res.writeHead(200, { ...uiSecurityHeaders, 'Content-Type': resolved.contentType, 'Content-Length': inMemory.length });
       res.end(req.method === 'HEAD' ? undefined : inMemory);

@@ -214,6 +214,15 @@ describe('the first page', () => {
       expect(head.headers['content-length']).toBe(String('console.log("entry")'.length));
       // a file the first page does not name (a screen loaded later) is read from disk when asked for
       expect(await get('/assets/Later-D4.js')).toMatchObject({ status: 200, body: 'export const later = 2;' });
+      // an update in place: a new index.html naming new files is read again at the next request for it (a reload
+      // gets the new page), and the earlier first page's files stay for a page that was served it
+      const updated = '<!doctype html><title>Postfach</title><script type="module" crossorigin src="./assets/index-E5.js"></script>';
+      writeFileSync(path.join(ui, 'assets', 'index-E5.js'), 'console.log("new entry")');
+      writeFileSync(path.join(ui, 'index.html'), updated);
+      expect((await get('/')).body).toBe(updated);
+      rmSync(path.join(ui, 'assets', 'index-E5.js'));
+      expect(await get('/assets/index-E5.js')).toMatchObject({ status: 200, body: 'console.log("new entry")' });
+      expect(await get('/assets/index-A1.js')).toMatchObject({ status: 200, body: 'console.log("entry")' });
       // the same refusals as from disk
       expect((await get('/assets/..%2findex.html')).status).toBe(404);
       expect((await raw(bridge.port, { path: '/assets/index-A1.js', headers: { Host: 'evil.example:80' } })).status).toBe(403);
