@@ -20,7 +20,7 @@ async function started(script: string): Promise<ChildProcess> {
   children.push(child);
   await new Promise<void>((resolve, reject) => {
     child.once('error', reject);
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       if (chunk.toString().includes('ready')) resolve();
     });
   });
