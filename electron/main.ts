@@ -175,7 +175,10 @@ carryOut(plan, {
   exit: (code) => app.exit(code),
   report: showError,
   registerAppEvents: () => {
-    app.on('second-instance', showMainWindow);
+    // once quitting, IPC is disposed: a window opened now would show a dead app
+    app.on('second-instance', () => {
+      if (!quitting) showMainWindow();
+    });
     app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
     app.on('window-all-closed', () => app.quit());
     // the quit waits for the service's own end (its shutdown finishes the Übungsmodus's application on its way)

@@ -8,6 +8,7 @@
 import { net } from 'electron';
 import { createServiceHandlers } from '../core/api/service.js';
 import { runService } from '../core/api/service-runtime.js';
+import { shutdownOnSigterm } from '../core/api/service-sigterm.js';
 import type { NetLike } from '../core/mailbox/chromium-transport.js';
 import { desktopTransport, parentPortChannel, type UtilityParentPort } from './service-wiring.js';
 
@@ -18,5 +19,6 @@ const service = runService(
   (options, host) => createServiceHandlers(options, host, undefined, { transport }),
   () => process.exit(0),
 );
-// SIGTERM (the system ending the process) ends it as the host's shutdown does: the Übungsmodus's sending finished first
-process.once('SIGTERM', () => service.shutdown());
+// SIGTERM (the system ending the process) ends it as the host's shutdown does: the Übungsmodus's sending finished
+// first; a second SIGTERM meanwhile ends it at once
+shutdownOnSigterm(() => service.shutdown());

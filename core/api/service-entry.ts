@@ -14,7 +14,11 @@ import type { ServicePort } from './service-runtime.js';
 const earlyUnlock = (workerData as { earlyUnlock?: { databasePath?: unknown; password?: unknown } } | null | undefined)?.earlyUnlock;
 if (typeof earlyUnlock?.databasePath === 'string' && typeof earlyUnlock.password === 'string') deriveStoreKekEarly(earlyUnlock.databasePath, earlyUnlock.password);
 // the first stage only (service-start.ts): the MailboxService's modules load once the service answers
-const [{ createStagedHandlers }, { runService }] = await Promise.all([import('./service-start.js'), import('./service-runtime.js')]);
+const [{ createStagedHandlers }, { runService }, { shutdownOnSigterm }] = await Promise.all([
+  import('./service-start.js'),
+  import('./service-runtime.js'),
+  import('./service-sigterm.js'),
+]);
 
 /** Electron's utility-process port, typed here because core/ never imports electron. */
 interface UtilityParentPort {
@@ -39,5 +43,6 @@ const service = runService(
   (options, host) => createStagedHandlers(options, host),
   () => process.exit(0),
 );
-// a process of its own (Electron utility process): SIGTERM ends it as the host's shutdown does (a thread gets none)
-if (parentPort === null) process.once('SIGTERM', () => service.shutdown());
+// a process of its own (Electron utility process): SIGTERM ends it as the host's shutdown does, a second one at
+// once (a thread gets none)
+if (parentPort === null) shutdownOnSigterm(() => service.shutdown());

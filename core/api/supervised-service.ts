@@ -103,6 +103,8 @@ export class SupervisedService implements ServiceHandle {
   private readonly restarts: number[] = [];
   private closing = false;
   private ended: string | undefined;
+  /** Set while a restart is pending (its pause or the new service's start); ends the pause early at close. */
+  private restarting: { cancelPause(): void } | undefined;
 
   private constructor(
     private readonly options: SupervisorOptions,
@@ -149,9 +151,19 @@ export class SupervisedService implements ServiceHandle {
     return bridgeOf((method, input) => this.invoke(method, input), this.listeners);
   }
 
+  /**
+   * Closes the service. During a restart it returns at once: the dead service has nothing to close, no new one is
+   * started after the pause, and one already starting is closed when it is ready (the restart's own handler) — a
+   * quit must not wait up to the pause plus the new service's ready timeout.
+   */
   async close(graceMs = 2_000): Promise<void> {
     if (this.closing) return;
     this.closing = true;
+    if (this.restarting !== undefined) {
+      this.restarting.cancelPause();
+      this.end('closed');
+      return;
+    }
     try {
       await (await this.current).close(graceMs);
     } catch {
@@ -214,10 +226,20 @@ export class SupervisedService implements ServiceHandle {
     this.restarts.push(now);
     const backoff = this.options.backoffMs ?? [500, 2_000, 8_000];
     const pause = backoff[Math.min(this.restarts.length - 1, backoff.length - 1)] ?? 0;
-    const next = new Promise<ServiceHost>((resolve) => setTimeout(resolve, pause)).then(() => this.options.start());
+    const restarting = { cancelPause: () => undefined as void };
+    const paused = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(resolve, pause);
+      restarting.cancelPause = () => {
+        clearTimeout(timer);
+        reject(new Error('closed during the pause before the restart'));
+      };
+    });
+    this.restarting = restarting;
+    const next = paused.then(() => this.options.start());
     this.current = next;
     next.then(
       (fresh) => {
+        this.restarting = undefined;
         if (this.closing) {
           void fresh.close();
           return;
@@ -226,6 +248,8 @@ export class SupervisedService implements ServiceHandle {
         this.announce(incident);
       },
       (error: unknown) => {
+        this.restarting = undefined;
+        if (this.closing) return;
         // the new service does not start either: give up, every call says so
         this.announce({ ...incident, restarted: false });
         this.end(`service could not be started again: ${error instanceof Error ? error.message.slice(0, 200) : String(error)}`);

@@ -8,16 +8,21 @@
  *    not), `service.restarted` says what happened;
  *  - too many crashes in a short time: the supervisor gives up, every call answers `service-stopped`;
  *  - a fetch cut off by a crash (the second delivery received, not stored): after the restart a fetch stores the
- *    rest, every delivery is in the store exactly once and the intermediary's mailbox is empty.
+ *    rest, every delivery is in the store exactly once and the intermediary's mailbox is empty;
+ *  - a close during a restart's pause returns at once (a quit does not wait for the pause and the new start), and
+ *    no new service is started after it.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiClient } from '../../core/api/client.js';
 import type { ServiceRestarted } from '../../core/api/contract/app.js';
 import { INCIDENTS_FILE, IN_PROGRESS_FILE, recordIncident } from '../../core/api/service-incidents.js';
-import type { SupervisedService } from '../../core/api/supervised-service.js';
-import { startSupervisedWorkerService } from '../../core/api/worker-service.js';
+import { ServiceHost } from '../../core/api/service-host.js';
+import { takeServiceWorker } from '../../core/api/service-worker-thread.js';
+import { SupervisedService } from '../../core/api/supervised-service.js';
+import { startSupervisedWorkerService, workerChannel } from '../../core/api/worker-service.js';
 import { PostfachError } from '../../core/errors.js';
 import { testPkiFiles } from '../../core/pki/test-pki.js';
 import type { RunningIntermediary } from '../../intermediary/index.js';
@@ -217,4 +222,45 @@ describe('a fetch cut off by a crash of the service', () => {
       await service.close();
     }
   }, 240_000);
+});
+
+describe('a close during a restart', () => {
+  /** Services whose worker the test can end from outside; counts the starts. */
+  function startable(dataDir: string): { start: () => Promise<ServiceHost>; workers: Worker[] } {
+    const workers: Worker[] = [];
+    return {
+      workers,
+      start: () => {
+        const worker = takeServiceWorker({});
+        workers.push(worker);
+        return ServiceHost.start(workerChannel(worker), { dataDir, appVersion: '0.1.0-test', host: 'browser' });
+      },
+    };
+  }
+
+  it.each([
+    ['returns promptly instead of waiting for the pause and the new start', [5_000]],
+    ['starts no new service after the pause', [300]],
+  ])(
+    '%s',
+    async (_what, backoffMs) => {
+      const dataDir = tempDir('postfach-supervised-close-');
+      const services = startable(dataDir);
+      const service = await SupervisedService.start({ dataDir, start: services.start, backoffMs });
+      const ended = new Promise<string>((resolve) => service.onExit(resolve));
+      const first = services.workers[0]!;
+      await first.terminate(); // ended from outside: the supervisor's restart begins with its pause
+      const pending = service.invoke('app.info', {});
+      const started = performance.now();
+      await service.close();
+      expect(performance.now() - started).toBeLessThan(2_500);
+      expect(await ended).toBe('closed');
+      expect(service.running).toBe(false);
+      const answer = await pending;
+      expect(answer.ok ? 'answered' : answer.error.kind).toBe('service-stopped');
+      await new Promise((resolve) => setTimeout(resolve, 800));
+      expect(services.workers).toHaveLength(1);
+    },
+    60_000,
+  );
 });

@@ -1,11 +1,12 @@
 /**
  * The desktop app's quit waits for its service (electron/quit-after-service.ts): the first will-quit is held back
  * until the real service (a worker thread here, the utility process in the app) has ended by itself, then the quit
- * is asked for again and goes through; without a service nothing is held back.
+ * is asked for again and goes through; without a service nothing is held back; a close that never ends holds the
+ * quit no longer than the deadline (IPC and tray are gone by then: an invisible process would keep the lock).
  */
 import { describe, expect, it } from 'vitest';
 import { startWorkerService } from '../../core/api/worker-service.js';
-import { quitAfterService } from '../../electron/quit-after-service.js';
+import { QUIT_HOLD_MS, quitAfterService } from '../../electron/quit-after-service.js';
 import { tempDir } from '../mailbox/helpers.js';
 
 /** A will-quit event as Electron hands it over: records whether the quit was held back. */
@@ -48,5 +49,35 @@ describe('the quit waits for the service', () => {
     )(event);
     expect(event.held).toBe(0);
     expect(quits).toBe(0);
+  });
+
+  it('quits anyway at the deadline when the service never ends', async () => {
+    const event = quitEvent();
+    const started = performance.now();
+    const quitAt = await new Promise<number | undefined>((resolve) => {
+      const bound = setTimeout(() => resolve(undefined), QUIT_HOLD_MS + 1_500);
+      quitAfterService(
+        () => new Promise<void>(() => undefined),
+        () => {
+          clearTimeout(bound);
+          resolve(performance.now() - started);
+        },
+      )(event);
+    });
+    expect(event.held).toBe(1);
+    expect(quitAt).toBeDefined();
+    expect(quitAt!).toBeGreaterThanOrEqual(QUIT_HOLD_MS - 50);
+    expect(quitAt!).toBeLessThan(QUIT_HOLD_MS + 1_000);
+  }, 10_000);
+
+  it('asks for the quit once when the service ends before the deadline', async () => {
+    let quits = 0;
+    quitAfterService(
+      () => new Promise<void>((resolve) => setTimeout(resolve, 50)),
+      () => void quits++,
+      300,
+    )(quitEvent());
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(quits).toBe(1);
   });
 });

@@ -322,8 +322,10 @@ describe('the utility process channel and the service side of it', () => {
     channel.onExit((r) => exits.push(r));
     channel.post({ type: 'shutdown' });
     child.emit('message', { type: 'ready' });
+    channel.kill();
     child.emit('exit', 3);
     child.emit('exit', 4);
+    // once it has exited its pid may be another process's: no kill any more
     channel.kill();
     expect(child.posted).toEqual([{ type: 'shutdown' }]);
     expect(received).toEqual([{ type: 'ready' }]);
