@@ -70,6 +70,8 @@ export class TrainingRunner {
   private running: DemoMailbox | undefined;
   private starting: Promise<DemoMailbox> | undefined;
   private preparing: TrainingPreparation | null = null;
+  /** A stop waiting for its demo to close: a start meanwhile waits for it, so one folder never has two demos. */
+  private stopping: Promise<void> | undefined;
 
   constructor(
     private readonly dataDir: string,
@@ -108,21 +110,27 @@ export class TrainingRunner {
 
   async start(): Promise<DemoMailbox> {
     if (this.running) return this.running;
-    this.starting ??= this.startDemo(trainingDir(this.dataDir), {
-      firstBatch: TRAINING_FIRST_BATCH,
-      onProgress: (progress) => this.report({ ...progress, failed: false }),
-    }).then(
-      (demo) => {
-        this.running = demo;
-        this.starting = undefined;
-        return demo;
-      },
-      (error: unknown) => {
-        this.starting = undefined;
-        this.preparing = null;
-        throw error;
-      },
-    );
+    // a second tab, a reload, the UI's resume may ask while a stop still waits for the application on its way: the
+    // demo started now would send it again (its list of what is owed is taken before the stopping one records it)
+    this.starting ??= this.afterStop()
+      .then(() =>
+        this.startDemo(trainingDir(this.dataDir), {
+          firstBatch: TRAINING_FIRST_BATCH,
+          onProgress: (progress) => this.report({ ...progress, failed: false }),
+        }),
+      )
+      .then(
+        (demo) => {
+          this.running = demo;
+          this.starting = undefined;
+          return demo;
+        },
+        (error: unknown) => {
+          this.starting = undefined;
+          this.preparing = null;
+          throw error;
+        },
+      );
     return this.starting;
   }
 
@@ -146,11 +154,28 @@ export class TrainingRunner {
     });
   }
 
+  /** Settles once no stop is closing a demo (also after several stops in turn). */
+  private async afterStop(): Promise<void> {
+    while (this.stopping !== undefined) await this.stopping;
+  }
+
   async stop(): Promise<void> {
     const demo = this.running;
     this.running = undefined;
     this.preparing = null;
-    await demo?.close();
+    if (demo === undefined) return this.afterStop();
+    const before = this.stopping;
+    const closing = (async () => {
+      await before;
+      await demo.close();
+    })();
+    const stopping: Promise<void> = closing
+      .catch(() => undefined)
+      .finally(() => {
+        if (this.stopping === stopping) this.stopping = undefined;
+      });
+    this.stopping = stopping;
+    return closing;
   }
 
   /**
