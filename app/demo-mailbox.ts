@@ -27,6 +27,8 @@ import {
   type SenderSetup,
   type SentApplication,
 } from '../intermediary/index.js';
+import { PostfachError } from '../core/errors.js';
+import { trainingUnavailable } from '../core/app/training.js';
 import { testPkiFiles } from '../core/pki/test-pki.js';
 import { fingerprintOf, PostfachStore } from '../core/store/index.js';
 import { DEMO_APPLICATIONS, owedApplications, sendDemoApplications, startLedger, testPauseMs, type DemoApplication } from './demo-applications.js';
@@ -80,6 +82,18 @@ export interface DemoOptions {
   readonly firstBatch?: number;
   readonly onProgress?: (progress: DemoProgress) => void;
 }
+
+/**
+ * A question to the local intermediary that failed (a message id, a process card): the caseworker reads the
+ * Übungsmodus's own words, not the intermediary's, IT the detail. The intent in the ledger stays open for the next
+ * start to check.
+ */
+const notAsked =
+  (what: string) =>
+  (error: unknown): never => {
+    const why = error instanceof PostfachError ? `${error.kind}: ${error.detail}` : error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    throw trainingUnavailable(`demo intermediary, ${what}: ${why}`, error);
+  };
 
 /** The demo store's password KDF: a token scrypt cost (see where it is used). */
 const DEMO_STORE_SCRYPT = { N: 2 ** 10, r: 8, p: 1 };
@@ -170,8 +184,8 @@ export async function startDemoMailbox(dir: string, options: DemoOptions = {}): 
     const sending = {
       dir: root,
       send,
-      issueMessageId: () => issueMessageId(intermediary.url, setup()),
-      delivered: (messageId: string) => deliveredUnder(intermediary.url, setup(), messageId),
+      issueMessageId: () => issueMessageId(intermediary.url, setup()).catch(notAsked('message id')),
+      delivered: (messageId: string) => deliveredUnder(intermediary.url, setup(), messageId).catch(notAsked(`process card of ${messageId}`)),
       onSent: counted,
       onFound: counted,
     };

@@ -49,7 +49,7 @@ export function trainingDir(dataDir: string): string {
   return path.join(dataDir, TRAINING_FOLDER);
 }
 
-export const trainingUnavailable = (detail: string): PostfachError =>
+export const trainingUnavailable = (detail: string, cause?: unknown): PostfachError =>
   new PostfachError(
     'training-unavailable',
     {
@@ -57,6 +57,7 @@ export const trainingUnavailable = (detail: string): PostfachError =>
       en: 'The training mode cannot be started right now. Please restart the program; if that does not help, ask IT support.',
     },
     detail,
+    cause === undefined ? {} : { cause },
   );
 
 /** Where the preparation stands: each step while it runs; null once it ended (`ended` after the background part). */
