@@ -32,6 +32,7 @@ import { trainingUnavailable } from '../core/app/training.js';
 import { testPkiFiles } from '../core/pki/test-pki.js';
 import { fingerprintOf, PostfachStore } from '../core/store/index.js';
 import { DEMO_APPLICATIONS, owedApplications, sendDemoApplications, startLedger, testPauseMs, type DemoApplication } from './demo-applications.js';
+import { takeDemoLock, type DemoLock } from './demo-lock.js';
 import { demoPkiDir, ensureDemoPki } from './demo-pki.js';
 import { connectionRecord, identityFromFiles, identityFromRecord, identityRecord } from '../core/mailbox/identity.js';
 import { evaluationFor } from '../core/mailbox/trusted-cas.js';
@@ -105,6 +106,17 @@ function writeSecret(file: string, text: string): void {
 export async function startDemoMailbox(dir: string, options: DemoOptions = {}): Promise<DemoMailbox> {
   const root = path.resolve(dir);
   mkdirSync(root, { recursive: true, mode: 0o700 });
+  // one demo per folder (demo-lock.ts): a second one would send what the first one sends, again
+  const lock = takeDemoLock(root);
+  try {
+    return await runDemoMailbox(root, options, lock);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+async function runDemoMailbox(root: string, options: DemoOptions, lock: DemoLock): Promise<DemoMailbox> {
   const pkiDir = demoPkiDir(root);
   const progress = options.onProgress ?? (() => undefined);
   await ensureDemoPki(pkiDir, (done, total) => progress({ step: 'keys', done, total }));
@@ -213,7 +225,11 @@ export async function startDemoMailbox(dir: string, options: DemoOptions = {}): 
       close: async () => {
         stop.abort();
         await rest;
-        await intermediary.close();
+        try {
+          await intermediary.close();
+        } finally {
+          lock.release();
+        }
       },
     };
   } catch (error) {
