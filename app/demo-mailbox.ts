@@ -27,8 +27,7 @@ import {
   type SenderSetup,
   type SentApplication,
 } from '../intermediary/index.js';
-import { PostfachError } from '../core/errors.js';
-import { trainingUnavailable } from '../core/app/training.js';
+import { PostfachError, trainingUnavailable } from '../core/errors.js';
 import { testPkiFiles } from '../core/pki/test-pki.js';
 import { fingerprintOf, PostfachStore } from '../core/store/index.js';
 import { DEMO_APPLICATIONS, owedApplications, sendDemoApplications, startLedger, testPauseMs, type DemoApplication } from './demo-applications.js';

@@ -13,7 +13,6 @@
  * The keys, the largest part, may be made ahead while the first-start screen is read (`warmUp`).
  */
 import path from 'node:path';
-import { PostfachError } from '../errors.js';
 import type { TrainingPreparation } from '../api/contract/workspace.js';
 
 export interface DemoMailbox {
@@ -49,16 +48,8 @@ export function trainingDir(dataDir: string): string {
   return path.join(dataDir, TRAINING_FOLDER);
 }
 
-export const trainingUnavailable = (detail: string, cause?: unknown): PostfachError =>
-  new PostfachError(
-    'training-unavailable',
-    {
-      de: 'Der Übungsmodus kann gerade nicht gestartet werden. Bitte das Programm neu starten; hilft das nicht, die IT fragen.',
-      en: 'The training mode cannot be started right now. Please restart the program; if that does not help, ask IT support.',
-    },
-    detail,
-    cause === undefined ? {} : { cause },
-  );
+/** The Übungsmodus's own „kann gerade nicht gestartet werden“ (in core/errors.ts: app/demo-mailbox.ts uses it too). */
+export { trainingUnavailable } from '../errors.js';
 
 /** Where the preparation stands: each step while it runs; null once it ended (`ended` after the background part). */
 export interface PreparationListener {

@@ -49,7 +49,7 @@ describe('a new start while a stop still sends the application on its way', () =
       });
       const reached = gate();
       const held = gate();
-      const first = sendDemoApplications({ ...sender({ reached: reached.open, gate: held.promise }), applications });
+      const first = sendDemoApplications({ ...sender({ reached: () => reached.open(), gate: held.promise }), applications });
       await reached.promise;
       // the first application's intent is recorded and it is on its way: the second run takes its list now
       expect(ledgerOf(dir).sending?.seed).toBe(applications[0]!.seed);
