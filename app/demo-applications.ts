@@ -154,10 +154,13 @@ function recordIntent(dir: string, intent: SendingIntent): void {
 /**
  * One application, never twice: an intent left open by a stopped run is checked at the intermediary first (there:
  * recorded, nothing sent; not there: sent under the same id); else a new id is issued and recorded before sending.
- * Returns what was sent, or undefined when it was found already there.
+ * Returns what was sent, or undefined when it was found already there or already recorded as sent.
  */
 async function sendOnce<T>(options: SendDemoOptions<T>, app: DemoApplication): Promise<readonly T[] | undefined> {
-  const open = readLedger(options.dir).sending;
+  // read again here, not trusted from the list computed at the start: a run that stopped meanwhile may have sent it
+  const ledger = readLedger(options.dir);
+  if (ledger.sent.includes(app.seed)) return undefined;
+  const open = ledger.sending;
   if (open?.seed === app.seed) {
     if (await options.delivered(open.messageId)) {
       recordSent(options.dir, app.seed);
@@ -178,6 +181,8 @@ async function sendOnce<T>(options: SendDemoOptions<T>, app: DemoApplication): P
   }
   const messageId = await options.issueMessageId();
   killPoint('demo-id-issued');
+  // and once more after the wait for the id (an unused id costs nothing)
+  if (sentSeeds(options.dir).includes(app.seed)) return undefined;
   recordIntent(options.dir, { seed: app.seed, messageId });
   killPoint('demo-intent-written');
   return sendRecorded(options, app, messageId);

@@ -27,9 +27,11 @@ import {
   type SenderSetup,
   type SentApplication,
 } from '../intermediary/index.js';
+import { PostfachError, trainingUnavailable } from '../core/errors.js';
 import { testPkiFiles } from '../core/pki/test-pki.js';
 import { fingerprintOf, PostfachStore } from '../core/store/index.js';
 import { DEMO_APPLICATIONS, owedApplications, sendDemoApplications, startLedger, testPauseMs, type DemoApplication } from './demo-applications.js';
+import { takeDemoLock, type DemoLock } from './demo-lock.js';
 import { demoPkiDir, ensureDemoPki } from './demo-pki.js';
 import { connectionRecord, identityFromFiles, identityFromRecord, identityRecord } from '../core/mailbox/identity.js';
 import { evaluationFor } from '../core/mailbox/trusted-cas.js';
@@ -81,6 +83,18 @@ export interface DemoOptions {
   readonly onProgress?: (progress: DemoProgress) => void;
 }
 
+/**
+ * A question to the local intermediary that failed (a message id, a process card): the caseworker reads the
+ * Übungsmodus's own words, not the intermediary's, IT the detail. The intent in the ledger stays open for the next
+ * start to check.
+ */
+const notAsked =
+  (what: string) =>
+  (error: unknown): never => {
+    const why = error instanceof PostfachError ? `${error.kind}: ${error.detail}` : error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    throw trainingUnavailable(`demo intermediary, ${what}: ${why}`, error);
+  };
+
 /** The demo store's password KDF: a token scrypt cost (see where it is used). */
 const DEMO_STORE_SCRYPT = { N: 2 ** 10, r: 8, p: 1 };
 
@@ -91,6 +105,17 @@ function writeSecret(file: string, text: string): void {
 export async function startDemoMailbox(dir: string, options: DemoOptions = {}): Promise<DemoMailbox> {
   const root = path.resolve(dir);
   mkdirSync(root, { recursive: true, mode: 0o700 });
+  // one demo per folder (demo-lock.ts): a second one would send what the first one sends, again
+  const lock = takeDemoLock(root);
+  try {
+    return await runDemoMailbox(root, options, lock);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+async function runDemoMailbox(root: string, options: DemoOptions, lock: DemoLock): Promise<DemoMailbox> {
   const pkiDir = demoPkiDir(root);
   const progress = options.onProgress ?? (() => undefined);
   await ensureDemoPki(pkiDir, (done, total) => progress({ step: 'keys', done, total }));
@@ -170,8 +195,8 @@ export async function startDemoMailbox(dir: string, options: DemoOptions = {}): 
     const sending = {
       dir: root,
       send,
-      issueMessageId: () => issueMessageId(intermediary.url, setup()),
-      delivered: (messageId: string) => deliveredUnder(intermediary.url, setup(), messageId),
+      issueMessageId: () => issueMessageId(intermediary.url, setup()).catch(notAsked('message id')),
+      delivered: (messageId: string) => deliveredUnder(intermediary.url, setup(), messageId).catch(notAsked(`process card of ${messageId}`)),
       onSent: counted,
       onFound: counted,
     };
@@ -199,7 +224,11 @@ export async function startDemoMailbox(dir: string, options: DemoOptions = {}): 
       close: async () => {
         stop.abort();
         await rest;
-        await intermediary.close();
+        try {
+          await intermediary.close();
+        } finally {
+          lock.release();
+        }
       },
     };
   } catch (error) {

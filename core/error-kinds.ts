@@ -129,6 +129,7 @@ export const ERROR_KINDS = [
   'service-stopped',
   // Übungsmodus
   'training-not-offered',
+  'training-running',
   'training-unavailable',
   // the test PKI (postfach pki)
   'test-pki-exists',

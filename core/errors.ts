@@ -69,6 +69,18 @@ export function inputFileError(detail: string, cause?: unknown): PostfachError {
   return new PostfachError('input-file', INPUT_FILE_TEXT, detail, cause === undefined ? {} : { cause });
 }
 
+/** The Übungsmodus cannot be started (its demo mailbox, its local intermediary); `detail` for IT. */
+export const trainingUnavailable = (detail: string, cause?: unknown): PostfachError =>
+  new PostfachError(
+    'training-unavailable',
+    {
+      de: 'Der Übungsmodus kann gerade nicht gestartet werden. Bitte das Programm neu starten; hilft das nicht, die IT fragen.',
+      en: 'The training mode cannot be started right now. Please restart the program; if that does not help, ask IT support.',
+    },
+    detail,
+    cause === undefined ? {} : { cause },
+  );
+
 /** Wraps anything thrown into a PostfachError; unexpected errors become kind `internal`. */
 export function toPostfachError(error: unknown): PostfachError {
   if (error instanceof PostfachError) return error;

@@ -58,6 +58,17 @@ export type HandlersFactory = (options: ServiceOptions, host: HostLink) => Servi
 
 const isStaged = (handlers: ServiceHandlers | StagedHandlers): handlers is StagedHandlers => 'early' in handlers && typeof handlers.rest === 'function';
 
+/** The answer to a call that arrives after the host's `shutdown` began (the host's own word for a service gone). */
+const serviceEnding = (method: string): PostfachError =>
+  new PostfachError(
+    'service-stopped',
+    {
+      de: 'Der Hintergrunddienst des Programms wurde beendet. Bitte starten Sie das Programm neu.',
+      en: 'The background service of the program has stopped. Please restart the program.',
+    },
+    `${method} after the service's shutdown began`,
+  );
+
 export function runService(port: ServicePort, createHandlers: HandlersFactory, onShutdown: () => void): RunningService {
   let handlers: StagedHandlers | undefined;
   // the second stage, asked for once; a failure is every later call's answer (a clear error, never a hang)
@@ -112,6 +123,8 @@ export function runService(port: ServicePort, createHandlers: HandlersFactory, o
 
   const answer = async (id: number, method: string, input: unknown, actor: string | undefined): Promise<void> => {
     try {
+      // after `shutdown` began nothing new is started: a demo started now would be one the finishing work knows not of
+      if (ending) throw serviceEnding(method);
       const ready = handlers;
       if (ready === undefined) throw new Error('call before init');
       if (!isMethodName(method) || !isServiceMethod(method)) throw unknownMethodError(method);

@@ -13,7 +13,6 @@
  * The keys, the largest part, may be made ahead while the first-start screen is read (`warmUp`).
  */
 import path from 'node:path';
-import { PostfachError } from '../errors.js';
 import type { TrainingPreparation } from '../api/contract/workspace.js';
 
 export interface DemoMailbox {
@@ -49,15 +48,8 @@ export function trainingDir(dataDir: string): string {
   return path.join(dataDir, TRAINING_FOLDER);
 }
 
-export const trainingUnavailable = (detail: string): PostfachError =>
-  new PostfachError(
-    'training-unavailable',
-    {
-      de: 'Der Übungsmodus kann gerade nicht gestartet werden. Bitte das Programm neu starten; hilft das nicht, die IT fragen.',
-      en: 'The training mode cannot be started right now. Please restart the program; if that does not help, ask IT support.',
-    },
-    detail,
-  );
+/** The Übungsmodus's own „kann gerade nicht gestartet werden“ (in core/errors.ts: app/demo-mailbox.ts uses it too). */
+export { trainingUnavailable } from '../errors.js';
 
 /** Where the preparation stands: each step while it runs; null once it ended (`ended` after the background part). */
 export interface PreparationListener {
@@ -70,6 +62,8 @@ export class TrainingRunner {
   private running: DemoMailbox | undefined;
   private starting: Promise<DemoMailbox> | undefined;
   private preparing: TrainingPreparation | null = null;
+  /** A stop waiting for its demo to close: a start meanwhile waits for it, so one folder never has two demos. */
+  private stopping: Promise<void> | undefined;
 
   constructor(
     private readonly dataDir: string,
@@ -108,21 +102,27 @@ export class TrainingRunner {
 
   async start(): Promise<DemoMailbox> {
     if (this.running) return this.running;
-    this.starting ??= this.startDemo(trainingDir(this.dataDir), {
-      firstBatch: TRAINING_FIRST_BATCH,
-      onProgress: (progress) => this.report({ ...progress, failed: false }),
-    }).then(
-      (demo) => {
-        this.running = demo;
-        this.starting = undefined;
-        return demo;
-      },
-      (error: unknown) => {
-        this.starting = undefined;
-        this.preparing = null;
-        throw error;
-      },
-    );
+    // a second tab, a reload, the UI's resume may ask while a stop still waits for the application on its way: the
+    // demo started now would send it again (its list of what is owed is taken before the stopping one records it)
+    this.starting ??= this.afterStop()
+      .then(() =>
+        this.startDemo(trainingDir(this.dataDir), {
+          firstBatch: TRAINING_FIRST_BATCH,
+          onProgress: (progress) => this.report({ ...progress, failed: false }),
+        }),
+      )
+      .then(
+        (demo) => {
+          this.running = demo;
+          this.starting = undefined;
+          return demo;
+        },
+        (error: unknown) => {
+          this.starting = undefined;
+          this.preparing = null;
+          throw error;
+        },
+      );
     return this.starting;
   }
 
@@ -146,11 +146,28 @@ export class TrainingRunner {
     });
   }
 
+  /** Settles once no stop is closing a demo (also after several stops in turn). */
+  private async afterStop(): Promise<void> {
+    while (this.stopping !== undefined) await this.stopping;
+  }
+
   async stop(): Promise<void> {
     const demo = this.running;
     this.running = undefined;
     this.preparing = null;
-    await demo?.close();
+    if (demo === undefined) return this.afterStop();
+    const before = this.stopping;
+    const closing = (async () => {
+      await before;
+      await demo.close();
+    })();
+    const stopping: Promise<void> = closing
+      .catch(() => undefined)
+      .finally(() => {
+        if (this.stopping === stopping) this.stopping = undefined;
+      });
+    this.stopping = stopping;
+    return closing;
   }
 
   /**

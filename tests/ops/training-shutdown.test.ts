@@ -6,7 +6,6 @@
  * local intermediary on loopback, its SQLite file counted from here; then the next start sends the rest, nothing
  * twice.
  */
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEMO_APPLICATIONS } from '../../app/demo-applications.js';
 import { trainingDir } from '../../core/app/training.js';
@@ -77,6 +76,5 @@ describe('the Übungsmodus closed while it sends in the background', () => {
     expect(all).toHaveLength(DEMO_APPLICATIONS.length);
     expect(new Set(all.map((d) => d.subject)).size).toBe(DEMO_APPLICATIONS.length);
     expect(ledgerOf(demoDir)).toEqual({ version: 1, sent: DEMO_APPLICATIONS.map((a) => a.seed) });
-    expect(path.basename(demoDir)).toBe('uebungsmodus');
   }, 240_000);
 });

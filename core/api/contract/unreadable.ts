@@ -128,6 +128,7 @@ const REASONS = {
   'service-restarted': OTHER,
   'service-stopped': OTHER,
   'training-not-offered': OTHER,
+  'training-running': OTHER,
   'training-unavailable': OTHER,
   'test-pki-exists': OTHER,
   'test-pki-invalid': OTHER,

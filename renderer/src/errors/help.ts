@@ -256,6 +256,10 @@ export const HELP = {
     de: 'Markieren Sie den Wert mit der Maus und kopieren Sie ihn mit Strg+C. Wenn das Kopieren dauerhaft gesperrt ist, bitten Sie die IT, die Zwischenablage für das OSCI-Postfach freizugeben.',
     en: 'Select the value with the mouse and copy it with Ctrl+C. If copying stays blocked, ask IT support to allow the clipboard for OSCI-Postfach.',
   },
+  'training-running': {
+    de: 'Beenden Sie den Übungsmodus im anderen Programm (oder in einem anderen Fenster) und versuchen Sie es dann erneut. ' + ask,
+    en: 'End the training mode in the other program (or another window), then try again. ' + askEn,
+  },
   'training-unavailable': {
     de: 'Starten Sie das Programm neu. ' + ask,
     en: 'Restart the program. ' + askEn,
