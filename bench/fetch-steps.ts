@@ -21,7 +21,7 @@
  *   next request's preparation (its synchronous part; the signing runs while the delivery is stored).
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
@@ -31,15 +31,13 @@ import { SpoolScope } from '../core/io/sink.js';
 import { acceptDelivery } from '../core/mailbox/accept-delivery.js';
 import { chooseApplication } from '../core/mailbox/application-rule.js';
 import { transportFor } from '../core/mailbox/fetch-engine.js';
-import { identityFromFiles } from '../core/mailbox/identity.js';
 import { ExplicitDialog, type PostFunction } from '../core/osci/client/dialog.js';
 import { contentCoverage } from '../core/osci/content/coverage.js';
 import { decodeContent } from '../core/osci/content/decode.js';
 import { decodeMessage } from '../core/osci/decode.js';
-import { testPkiFiles } from '../core/pki/test-pki.js';
 import { PostfachStore, SqliteMailboxStore, type NewDelivery } from '../core/store/index.js';
 import { readStoreFacts } from '../core/xsozial/index.js';
-import { cachedMailbox, startIntermediaryProcess } from './fetch.js';
+import { cachedMailbox, municipalityIdentity, startIntermediaryProcess } from './fetch.js';
 
 const self = fileURLToPath(import.meta.url);
 const STORE_PASSWORD = 'Bench-Passwort-2026';
@@ -95,14 +93,7 @@ export async function runFetchSteps(options: { count: number; log?: (line: strin
     const storePath = path.join(work, 'store', 'postfach.db');
     (await PostfachStore.create(storePath, { password: STORE_PASSWORD })).store.close();
     const intermediary = await startIntermediaryProcess(pkiDir, path.join(work, 'intermediary'));
-    const f = testPkiFiles(pkiDir);
-    const identity = identityFromFiles({
-      keyFile: f.municipality.p12,
-      password: readFileSync(f.password, 'utf8').replace(/\r?\n$/, ''),
-      intermediaryUrl: intermediary.url,
-      intermediaryCertificateFile: f.intermediary.cer,
-      trustedCaFiles: [f.ca],
-    });
+    const identity = municipalityIdentity(pkiDir, intermediary.url);
     const opened = await PostfachStore.open(storePath, { password: STORE_PASSWORD });
     const store = new SqliteMailboxStore(opened);
     const clock = new StepClock();

@@ -20,11 +20,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { acceptDelivery } from '../core/mailbox/accept-delivery.js';
 import { transportFor } from '../core/mailbox/fetch-engine.js';
-import { identityFromFiles } from '../core/mailbox/identity.js';
 import { ExplicitDialog, type PostFunction } from '../core/osci/client/dialog.js';
-import { testPkiFiles } from '../core/pki/test-pki.js';
 import { PostfachStore, SqliteMailboxStore } from '../core/store/index.js';
-import { cachedMailbox, startIntermediaryProcess } from './fetch.js';
+import { cachedMailbox, municipalityIdentity, startIntermediaryProcess } from './fetch.js';
 
 const PASSWORD = 'Bench-Passwort-2026';
 
@@ -54,14 +52,7 @@ export async function measureStoreModel(mode: 'current' | 'raw-first', count: nu
   const raw = await freshStore(path.join(work, 'raw'));
   const intermediary = await startIntermediaryProcess(pkiDir, path.join(work, 'intermediary'));
   try {
-    const f = testPkiFiles(pkiDir);
-    const identity = identityFromFiles({
-      keyFile: f.municipality.p12,
-      password: readFileSync(f.password, 'utf8').replace(/\r?\n$/, ''),
-      intermediaryUrl: intermediary.url,
-      intermediaryCertificateFile: f.intermediary.cer,
-      trustedCaFiles: [f.ca],
-    });
+    const identity = municipalityIdentity(pkiDir, intermediary.url);
     const http = transportFor(identity);
     const post: PostFunction =
       rttMs > 0

@@ -22,7 +22,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runFetch, transportFor } from '../core/mailbox/fetch-engine.js';
-import { identityFromFiles } from '../core/mailbox/identity.js';
+import { identityFromFiles, type MailboxIdentity } from '../core/mailbox/identity.js';
 import { createTestPki, loadTestPki, testPkiFiles } from '../core/pki/test-pki.js';
 import { PostfachStore } from '../core/store/index.js';
 import { PgMailboxStore, startLocalCluster, type LocalCluster } from '../core/store-pg/index.js';
@@ -194,16 +194,21 @@ interface ChildResult {
   readonly storedBytes: number;
 }
 
-/** The fetching process: opens the store, fetches everything, reports. */
-async function child(config: ChildConfig): Promise<void> {
-  const f = testPkiFiles(config.pkiDir);
-  const identity = identityFromFiles({
+/** The test PKI's municipality as the fetching mailbox, against the intermediary at `intermediaryUrl`. */
+export function municipalityIdentity(pkiDir: string, intermediaryUrl: string): MailboxIdentity {
+  const f = testPkiFiles(pkiDir);
+  return identityFromFiles({
     keyFile: f.municipality.p12,
     password: readFileSync(f.password, 'utf8').replace(/\r?\n$/, ''),
-    intermediaryUrl: config.url,
+    intermediaryUrl,
     intermediaryCertificateFile: f.intermediary.cer,
     trustedCaFiles: [f.ca],
   });
+}
+
+/** The fetching process: opens the store, fetches everything, reports. */
+async function child(config: ChildConfig): Promise<void> {
+  const identity = municipalityIdentity(config.pkiDir, config.url);
   const store = config.pg
     ? await PgMailboxStore.open({ connection: config.pg.connection, dataKey: Buffer.from(config.pg.dataKeyHex, 'hex') })
     : await PostfachStore.open(config.storePath, { password: STORE_PASSWORD });
