@@ -162,21 +162,20 @@ async function sendOnce<T>(options: SendDemoOptions<T>, app: DemoApplication): P
   if (ledger.sent.includes(app.seed)) return undefined;
   const open = ledger.sending;
   if (open?.seed === app.seed) {
-    if (await options.delivered(open.messageId)) {
+    // there: recorded as sent now, nothing sent
+    const foundThere = async (): Promise<boolean> => {
+      if (!(await options.delivered(open.messageId))) return false;
       recordSent(options.dir, app.seed);
       options.onFound?.(app, open.messageId);
-      return undefined;
-    }
+      return true;
+    };
+    if (await foundThere()) return undefined;
     try {
       return await sendRecorded(options, app, open.messageId);
     } catch (error) {
       // 9801 after "not there": the id is not this intermediary's (its folder was replaced): a new id below
       if (!isUnusableMessageId(error)) throw error;
-      if (await options.delivered(open.messageId)) {
-        recordSent(options.dir, app.seed);
-        options.onFound?.(app, open.messageId);
-        return undefined;
-      }
+      if (await foundThere()) return undefined;
     }
   }
   const messageId = await options.issueMessageId();

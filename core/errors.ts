@@ -81,6 +81,17 @@ export const trainingUnavailable = (detail: string, cause?: unknown): PostfachEr
     cause === undefined ? {} : { cause },
   );
 
+/** The program's background service has ended (or is ending) and answers no more; `reason` for IT. */
+export const serviceStopped = (reason: string): PostfachError =>
+  new PostfachError(
+    'service-stopped',
+    {
+      de: 'Der Hintergrunddienst des Programms wurde beendet. Bitte starten Sie das Programm neu.',
+      en: 'The background service of the program has stopped. Please restart the program.',
+    },
+    reason,
+  );
+
 /** Wraps anything thrown into a PostfachError; unexpected errors become kind `internal`. */
 export function toPostfachError(error: unknown): PostfachError {
   if (error instanceof PostfachError) return error;

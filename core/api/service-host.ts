@@ -3,7 +3,7 @@
  * matches results by id, passes events on, and reports a crashed or stopped service as a clear PostfachError to
  * every open and later call instead of leaving them hanging.
  */
-import { PostfachError, toPostfachError } from '../errors.js';
+import { PostfachError, serviceStopped, toPostfachError } from '../errors.js';
 import type { KeyProtector } from '../store/key-protector.js';
 import type { PostfachBridge, Unsubscribe } from './api-types.js';
 import { markCheckedInProcess } from './checked-answers.js';
@@ -27,16 +27,6 @@ export interface ServiceChannel {
    */
   readonly inThisProcess?: boolean;
 }
-
-const serviceStopped = (reason: string): PostfachError =>
-  new PostfachError(
-    'service-stopped',
-    {
-      de: 'Der Hintergrunddienst des Programms wurde beendet. Bitte starten Sie das Programm neu.',
-      en: 'The background service of the program has stopped. Please restart the program.',
-    },
-    reason,
-  );
 
 /** What only the host has and the service may ask for (see `host-call` in service-protocol.ts). */
 export interface HostServices {

@@ -4,7 +4,7 @@
  * point (service-entry.ts) connects it to a worker thread's parentPort or an Electron utility process's parentPort,
  * and tests connect it to a MessageChannel.
  */
-import { PostfachError } from '../errors.js';
+import { PostfachError, serviceStopped } from '../errors.js';
 import { runAsAuditActor } from '../store/audit-actor.js';
 import type { KeyProtector } from '../store/key-protector.js';
 import type { ServiceContext, ServiceHandlers } from './api-types.js';
@@ -57,17 +57,6 @@ export interface StagedHandlers {
 export type HandlersFactory = (options: ServiceOptions, host: HostLink) => ServiceHandlers | StagedHandlers | Promise<ServiceHandlers | StagedHandlers>;
 
 const isStaged = (handlers: ServiceHandlers | StagedHandlers): handlers is StagedHandlers => 'early' in handlers && typeof handlers.rest === 'function';
-
-/** The answer to a call that arrives after the host's `shutdown` began (the host's own word for a service gone). */
-const serviceEnding = (method: string): PostfachError =>
-  new PostfachError(
-    'service-stopped',
-    {
-      de: 'Der Hintergrunddienst des Programms wurde beendet. Bitte starten Sie das Programm neu.',
-      en: 'The background service of the program has stopped. Please restart the program.',
-    },
-    `${method} after the service's shutdown began`,
-  );
 
 export function runService(port: ServicePort, createHandlers: HandlersFactory, onShutdown: () => void): RunningService {
   let handlers: StagedHandlers | undefined;
@@ -124,7 +113,7 @@ export function runService(port: ServicePort, createHandlers: HandlersFactory, o
   const answer = async (id: number, method: string, input: unknown, actor: string | undefined): Promise<void> => {
     try {
       // after `shutdown` began nothing new is started: a demo started now would be one the finishing work knows not of
-      if (ending) throw serviceEnding(method);
+      if (ending) throw serviceStopped(`${method} after the service's shutdown began`);
       const ready = handlers;
       if (ready === undefined) throw new Error('call before init');
       if (!isMethodName(method) || !isServiceMethod(method)) throw unknownMethodError(method);

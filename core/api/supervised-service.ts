@@ -16,7 +16,7 @@
  * The store loses nothing: every delivery is committed before the intermediary is told it arrived
  * (commit-before-acknowledge), so a fetch cut off by the crash leaves it at the intermediary to be fetched again.
  */
-import { PostfachError } from '../errors.js';
+import { PostfachError, serviceStopped } from '../errors.js';
 import type { PostfachBridge, Unsubscribe } from './api-types.js';
 import { contract, type EventName } from './contract.js';
 import type { ServiceRestarted } from './contract/app.js';
@@ -85,16 +85,6 @@ export function restartedError(incident: ServiceRestarted, exitReason: string): 
   );
 }
 
-const stopped = (reason: string): PostfachError =>
-  new PostfachError(
-    'service-stopped',
-    {
-      de: 'Der Hintergrunddienst des Programms wurde beendet. Bitte starten Sie das Programm neu.',
-      en: 'The background service of the program has stopped. Please restart the program.',
-    },
-    reason,
-  );
-
 export class SupervisedService implements ServiceHandle {
   private current: Promise<ServiceHost>;
   /** The services that died, with the error their unanswered calls get. */
@@ -124,12 +114,12 @@ export class SupervisedService implements ServiceHandle {
   }
 
   async invoke(method: string, input: unknown, actor?: string): Promise<CallResult<unknown>> {
-    if (this.ended !== undefined) return failure(stopped(this.ended));
+    if (this.ended !== undefined) return failure(serviceStopped(this.ended));
     let host: ServiceHost;
     try {
       host = await this.current;
     } catch {
-      return failure(stopped(this.ended ?? 'the service could not be started again'));
+      return failure(serviceStopped(this.ended ?? 'the service could not be started again'));
     }
     const result = await host.invoke(method, input, actor);
     if (!result.ok && result.error.kind === 'service-stopped') {
