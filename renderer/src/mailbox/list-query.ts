@@ -3,10 +3,13 @@
  * direction — and, where the list is grouped by Eingang day, the first moment of each group, so that the store
  * counts the rows of each group with the first page (day-groups.ts).
  */
+import { DEFAULT_UI_LAYOUT } from '../../../core/api/contract/ui-layout-default.js';
+import { today } from '../format/days.js';
 import { officeTimeZone } from '../format/format.js';
 import { groupStarts } from './day-groups.js';
-import { filterRange, type Filters, type Folder } from './FolderPane.js';
-import type { ListQuery } from './use-message-pages.js';
+import { filterRange, NO_FILTERS, type Filters, type Folder } from './FolderPane.js';
+import type { MethodInput } from '../../../core/api/contract.js';
+import { pageInput, type ListQuery } from './use-message-pages.js';
 
 export type SortKey = NonNullable<ListQuery['sort']>;
 export const SORTS: readonly SortKey[] = ['eingang', 'applicant', 'benefit', 'state', 'followUp'];
@@ -20,6 +23,9 @@ export interface ListView {
   /** Headers by Eingang day when sorted by Eingang (the caseworker may switch them off). */
   readonly groupByDay: boolean;
 }
+
+/** The view the mailbox opens with: the inbox, no filters, no search, newest Eingang first. */
+export const START_VIEW: Omit<ListView, 'groupByDay'> = { folder: 'inbox', filters: NO_FILTERS, search: '', sort: 'eingang', descending: true };
 
 /** Only the Eingang sort is grouped, and only when the caseworker wants groups. */
 export function isGrouped(view: Pick<ListView, 'sort' | 'groupByDay'>): boolean {
@@ -46,6 +52,14 @@ export function queryOf(view: ListView, day: string): ListQuery {
     descending,
     ...(isGrouped(view) ? { countFrom: groupFroms(day) } : {}),
   };
+}
+
+/**
+ * The first page the mailbox asks when it opens: the start's view with the default layout on the office's day
+ * today (the screen's first render uses the default layout until the stored one is read).
+ */
+export function startPageInput(day = today()): MethodInput<'messages.list'> {
+  return pageInput(queryOf({ ...START_VIEW, groupByDay: DEFAULT_UI_LAYOUT.groupByDay }, day), 0);
 }
 
 let froms: { readonly day: string; readonly zone: string; readonly from: string[] } | undefined;

@@ -4,8 +4,8 @@
  * that order means nothing, so leaving it goes back to the Eingang, newest first.
  */
 import { useCallback, useState } from 'react';
-import { NO_FILTERS, type Filters, type Folder } from './FolderPane.js';
-import { SORTS, type SortKey } from './list-query.js';
+import type { Filters, Folder } from './FolderPane.js';
+import { SORTS, START_VIEW, type SortKey } from './list-query.js';
 
 export interface ListViewState {
   readonly folder: Folder;
@@ -25,12 +25,13 @@ export interface ListViewState {
 }
 
 export function useListView(): ListViewState {
-  const [folder, setFolderState] = useState<Folder>('inbox');
-  const [filters, setFilters] = useState<Filters>(NO_FILTERS);
-  const [searchText, setSearchText] = useState('');
+  // the start's view is also the one whose first page is asked as the store opens (early-page.ts)
+  const [folder, setFolderState] = useState<Folder>(START_VIEW.folder);
+  const [filters, setFilters] = useState<Filters>(START_VIEW.filters);
+  const [searchText, setSearchText] = useState(START_VIEW.search);
   const search = searchText;
-  const [sort, setSortState] = useState<SortKey>('eingang');
-  const [descending, setDescending] = useState(true);
+  const [sort, setSortState] = useState<SortKey>(START_VIEW.sort);
+  const [descending, setDescending] = useState(START_VIEW.descending);
 
   const setFolder = useCallback(
     (f: Folder) => {

@@ -11,10 +11,17 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { MessageListItem } from '../../../core/api/contract/mailbox.js';
 import type { MethodInput } from '../../../core/api/contract.js';
 import { useApi } from '../api/api-context.js';
+import { takeEarlyPage } from './early-page.js';
 
 export const PAGE_SIZE = 100;
 
 export type ListQuery = Omit<MethodInput<'messages.list'>, 'offset' | 'limit'>;
+
+/** What one page of a query asks the service: the day counts (`countFrom`) once per query, with its first page. */
+export function pageInput(query: ListQuery, page: number): MethodInput<'messages.list'> {
+  const { countFrom, ...rest } = query;
+  return { ...(page === 0 && countFrom !== undefined ? { ...rest, countFrom } : rest), offset: page * PAGE_SIZE, limit: PAGE_SIZE };
+}
 
 interface PagesState {
   readonly key: string;
@@ -79,11 +86,10 @@ export function useMessagePages(query: ListQuery, onFirstPage?: (key: string, to
       const tag = `${forKey}|${page}`;
       if (inflight.current.has(tag)) return false;
       inflight.current.add(tag);
-      // the day counts once per query, with its first page
-      const { countFrom, ...rest } = forQuery;
+      const input = pageInput(forQuery, page);
       const answer = ++asked.current;
-      api
-        .call('messages.list', { ...(page === 0 && countFrom !== undefined ? { ...rest, countFrom } : rest), offset: page * PAGE_SIZE, limit: PAGE_SIZE })
+      // the first page may have been asked already, as the store opened (early-page.ts)
+      ((page === 0 ? takeEarlyPage(input) : undefined) ?? api.call('messages.list', input))
         .then(
           (result) => {
             // the same list read again while this answer was on its way (a fetch stores one delivery after the

@@ -4,7 +4,7 @@
  * identity (certificate expiry for the status bar). Loaded once at start (`workspace.resume` starts the Übungsmodus
  * where it was chosen) and kept current through the service's events.
  */
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { flushSync } from 'react-dom';
 import type { AppInfo, MethodOutput } from '../../../core/api/contract.js';
 import type { ServiceRestarted } from '../../../core/api/contract/app.js';
@@ -12,6 +12,8 @@ import type { StoreStatus } from '../../../core/api/contract/mailbox.js';
 import type { WorkspaceState } from '../../../core/api/contract/workspace.js';
 import { useApi } from '../api/api-context.js';
 import { setOfficeTimeZone } from '../format/format.js';
+import { askEarlyPage } from '../mailbox/early-page.js';
+import { startPageInput } from '../mailbox/list-query.js';
 
 export type Identity = NonNullable<MethodOutput<'identity.get'>['identity']>;
 
@@ -42,7 +44,19 @@ export function WorkspaceProvider({ children }: { children: ReactNode }) {
   const api = useApi();
   const [info, setInfo] = useState<AppInfo | undefined>(undefined);
   const [workspace, setWorkspace] = useState<WorkspaceState | undefined>(undefined);
-  const [store, setStore] = useState<StoreStatus | undefined>(undefined);
+  const [store, setStoreState] = useState<StoreStatus | undefined>(undefined);
+  // the store found open (unlocked, resumed, the Übungsmodus's): the list's first page is read while the mailbox
+  // screen is built (early-page.ts), whichever of the answer and the event says so first
+  const storeWasOpen = useRef(false);
+  const setStore = useCallback(
+    (status: StoreStatus) => {
+      const open = status.state === 'open';
+      if (open && !storeWasOpen.current) askEarlyPage(api, startPageInput());
+      storeWasOpen.current = open;
+      setStoreState(status);
+    },
+    [api],
+  );
   const [identity, setIdentity] = useState<Identity | null | undefined>(undefined);
   const [bootError, setBootError] = useState<unknown>(undefined);
   const [attempt, setAttempt] = useState(0);
@@ -89,7 +103,7 @@ export function WorkspaceProvider({ children }: { children: ReactNode }) {
       cancelled = true;
       for (const off of offs) off();
     };
-  }, [api, attempt]);
+  }, [api, attempt, setStore]);
 
   const refreshIdentity = useCallback(async () => {
     try {
@@ -134,7 +148,7 @@ export function WorkspaceProvider({ children }: { children: ReactNode }) {
       setStore,
       setWorkspace,
     }),
-    [info, workspace, store, identity, phase, bootError, refreshIdentity, serviceIncident],
+    [info, workspace, store, identity, phase, bootError, refreshIdentity, serviceIncident, setStore],
   );
   return <WorkspaceContext.Provider value={value}>{children}</WorkspaceContext.Provider>;
 }

@@ -1,0 +1,56 @@
+/**
+ * The list's first page asked the moment the window learns the store is open, before the mailbox screen is drawn
+ * (issue 14, app start). Before, the screen's first render (50–90 ms of the page's main thread) came first and the
+ * query after it, one after the other; now the service reads the rows while the page builds the screen, on the
+ * other core.
+ *
+ * The screen takes the answer only for exactly the input it asks first (the start's view, the default layout, the
+ * same office day), once, soon after it was asked, and only when no change to the list was announced in between
+ * (a stored delivery, a state changed elsewhere: the screen, not yet listening, would have missed it); otherwise it
+ * asks as before and the early answer is dropped. A failure is the screen's to show, as its own query's would be.
+ */
+import type { PostfachApi } from '../../../core/api/api-types.js';
+import type { MethodInput, MethodOutput } from '../../../core/api/contract.js';
+
+/** Taken later than this (the screen did not come), the early rows are too old to show. */
+const FRESH_MS = 5_000;
+
+type ListInput = MethodInput<'messages.list'>;
+type ListAnswer = MethodOutput<'messages.list'>;
+
+interface Early {
+  readonly input: string;
+  readonly answer: Promise<ListAnswer>;
+  readonly at: number;
+  /** A change to the list was announced after the ask. */
+  changed: boolean;
+  readonly stopListening: () => void;
+}
+
+let early: Early | undefined;
+
+function drop(): Early | undefined {
+  const asked = early;
+  early = undefined;
+  asked?.stopListening();
+  return asked;
+}
+
+/** Asks `input` now; the mailbox screen takes the answer for its first query when that is `input`. */
+export function askEarlyPage(api: PostfachApi, input: ListInput): void {
+  drop();
+  // listening before asking: a change announced while the answer is on its way counts too
+  const offs = [api.on('messages.changed', () => void (asked.changed = true)), api.on('fetch.progress', () => void (asked.changed = true))];
+  const answer = api.call('messages.list', input);
+  // not unhandled while nobody took it; whoever takes it sees the failure
+  answer.catch(() => undefined);
+  const asked: Early = { input: JSON.stringify(input), answer, at: performance.now(), changed: false, stopListening: () => offs.forEach((off) => off()) };
+  early = asked;
+}
+
+/** The early answer for `input`, once; undefined (and the early answer dropped) for any other input, when stale or changed. */
+export function takeEarlyPage(input: ListInput): Promise<ListAnswer> | undefined {
+  const asked = drop();
+  if (asked === undefined || asked.changed || asked.input !== JSON.stringify(input) || performance.now() - asked.at > FRESH_MS) return undefined;
+  return asked.answer;
+}
