@@ -77,10 +77,14 @@ describe('the first page as the store opens', () => {
     expect(shown).toEqual(expected.slice(0, shown.length));
     // asked as the store opened: before the screen's first calls, and not asked again by the screen
     const methods = calls.map((c) => c.method);
-    expect(methods.indexOf('messages.list')).toBeGreaterThan(methods.indexOf('store.open'));
-    expect(methods.indexOf('messages.list')).toBeLessThan(methods.indexOf('workspace.layout'));
-    const firstPages = listCalls().filter((c) => c.input.offset === 0);
-    expect(firstPages).toHaveLength(1);
+    const sent = JSON.stringify(calls);
+    expect(methods.indexOf('messages.list'), sent).toBeGreaterThan(methods.indexOf('store.open'));
+    expect(methods.indexOf('messages.list'), sent).toBeLessThan(methods.indexOf('workspace.layout'));
+    // the calls of the screen's first instance (after a wrong password the screen is mounted a second time, which
+    // asks its own calls again — so on main too; not this test's subject)
+    const again = methods.indexOf('workspace.layout', methods.indexOf('workspace.layout') + 1);
+    const firstPages = calls.slice(0, again < 0 ? calls.length : again).filter((c) => c.method === 'messages.list' && c.input.offset === 0);
+    expect(firstPages, sent).toHaveLength(1);
     expect(firstPages[0]?.input).toMatchObject({ sort: 'eingang', descending: true, offset: 0, limit: 100 });
     expect(firstPages[0]?.input.countFrom).toBeInstanceOf(Array);
     ui.assertClean();
