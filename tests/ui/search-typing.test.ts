@@ -38,11 +38,14 @@ describe('search while typing', () => {
     let most = 0;
     let asked = 0;
     const firstPage = (request: Request): boolean => request.url().endsWith('/api/call/messages.list') && (request.postDataJSON() as { offset?: number }).offset === 0;
+    // only those seen starting here: the page may have the rows of one whose end is reported to this process later
+    const counted = new Set<Request>();
     const ended = (request: Request): void => {
-      if (firstPage(request)) onTheWay -= 1;
+      if (counted.delete(request)) onTheWay -= 1;
     };
     page.on('request', (request) => {
       if (!firstPage(request)) return;
+      counted.add(request);
       asked += 1;
       onTheWay += 1;
       most = Math.max(most, onTheWay);

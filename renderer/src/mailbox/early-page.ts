@@ -29,6 +29,22 @@ interface Early {
 
 let early: Early | undefined;
 
+/** The mailbox screen's first input (list-query.ts names it when the mailbox's code loads). */
+let startInput: (() => ListInput) | undefined;
+
+/**
+ * Named by the module that knows the start's view (list-query.ts), so that the window's state (state/workspace.tsx,
+ * part of every screen's chunk) needs none of the list's modules: they would come into the first page's scripts.
+ */
+export function setStartPage(input: () => ListInput): void {
+  startInput = input;
+}
+
+/** The store was found open: the start's first page asked now (where the mailbox's code named it). */
+export function askStartPage(api: PostfachApi): void {
+  if (startInput !== undefined) askEarlyPage(api, startInput());
+}
+
 function drop(): Early | undefined {
   const asked = early;
   early = undefined;

@@ -7,6 +7,7 @@ import { DEFAULT_UI_LAYOUT } from '../../../core/api/contract/ui-layout-default.
 import { today } from '../format/days.js';
 import { officeTimeZone } from '../format/format.js';
 import { groupStarts } from './day-groups.js';
+import { setStartPage } from './early-page.js';
 import { filterRange, NO_FILTERS, type Filters, type Folder } from './FolderPane.js';
 import type { MethodInput } from '../../../core/api/contract.js';
 import { pageInput, type ListQuery } from './use-message-pages.js';
@@ -61,6 +62,9 @@ export function queryOf(view: ListView, day: string): ListQuery {
 export function startPageInput(day = today()): MethodInput<'messages.list'> {
   return pageInput(queryOf({ ...START_VIEW, groupByDay: DEFAULT_UI_LAYOUT.groupByDay }, day), 0);
 }
+
+// the window asks it as soon as the store is open (early-page.ts)
+setStartPage(startPageInput);
 
 let froms: { readonly day: string; readonly zone: string; readonly from: string[] } | undefined;
 

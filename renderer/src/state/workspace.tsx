@@ -12,8 +12,7 @@ import type { StoreStatus } from '../../../core/api/contract/mailbox.js';
 import type { WorkspaceState } from '../../../core/api/contract/workspace.js';
 import { useApi } from '../api/api-context.js';
 import { setOfficeTimeZone } from '../format/format.js';
-import { askEarlyPage } from '../mailbox/early-page.js';
-import { startPageInput } from '../mailbox/list-query.js';
+import { askStartPage } from '../mailbox/early-page.js';
 
 export type Identity = NonNullable<MethodOutput<'identity.get'>['identity']>;
 
@@ -51,7 +50,7 @@ export function WorkspaceProvider({ children }: { children: ReactNode }) {
   const setStore = useCallback(
     (status: StoreStatus) => {
       const open = status.state === 'open';
-      if (open && !storeWasOpen.current) askEarlyPage(api, startPageInput());
+      if (open && !storeWasOpen.current) askStartPage(api);
       storeWasOpen.current = open;
       setStoreState(status);
     },
