@@ -7,7 +7,7 @@
  * killing the process; made here step by step with the real sender): the real service, the real intermediary on
  * loopback, its SQLite file read from here.
  */
-import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEMO_APPLICATIONS } from '../../app/demo-applications.js';
