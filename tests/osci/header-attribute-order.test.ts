@@ -19,8 +19,8 @@ const startTagOf = (xml: string): string => xml.slice(0, xml.indexOf('>') + 1);
 
 async function headerBlocks(envelope: string | undefined): Promise<Array<{ name: string; built: string[]; canonical: string[] }>> {
   if (envelope === undefined) throw new Error('no envelope text');
-  const { document } = parseXml(envelope);
-  const header = childElements(document.documentElement, NS.soap, 'Header')[0];
+  const { root } = parseXml(envelope);
+  const header = childElements(root, NS.soap, 'Header')[0];
   if (!header) throw new Error('no soap:Header');
   return childElements(header).map((el) => {
     const id = el.getAttribute('Id') ?? '';
@@ -44,7 +44,7 @@ describe('header blocks: attribute order as canonical XML has it', () => {
     const response = await buildResponse({
       type: 'ResponseToFetchDelivery',
       controlBlock: { conversationId: 'Dialog-7', sequenceNumber: 4, challenge: newChallenge(), response: 'r' },
-      feedback: [{ code: '0801', text: 'Keine Nachricht' }],
+      feedback: [{ code: '0801', lang: 'de', text: 'Keine Nachricht' }],
     });
     const blocks = [...(await headerBlocks(request.envelope)), ...(await headerBlocks(response.envelope))];
     const names = new Set(blocks.flatMap((b) => b.built));
