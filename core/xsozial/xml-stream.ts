@@ -295,17 +295,16 @@ export class XmlStreamParser {
       p.textNode = '';
       this.text(held);
     }
-    // line and column counted in place: the run itself (most of the document's bytes) is copied out only for a
-    // reader that decodes it
-    p.position += end - at;
-    let lastBreak = -1;
-    for (let i = text.indexOf('\n', at); i >= 0 && i < end; i = text.indexOf('\n', i + 1)) {
-      p.line += 1;
-      lastBreak = i;
+    const run = text.slice(at, end);
+    p.position += run.length;
+    const lastBreak = run.lastIndexOf('\n');
+    if (lastBreak < 0) {
+      p.column += run.length;
+    } else {
+      for (let i = run.indexOf('\n'); i >= 0; i = run.indexOf('\n', i + 1)) p.line += 1;
+      p.column = run.length - lastBreak - 1;
     }
-    p.column = lastBreak < 0 ? p.column + (end - at) : end - lastBreak - 1;
-    if (this.options.skipBinaryContent) this.skippedText(element, end - at);
-    else this.text(text.slice(at, end));
+    this.text(run);
     return end;
   }
 
@@ -404,13 +403,6 @@ export class XmlStreamParser {
     this.totalText += text.length;
     if (this.totalText > this.limits.maxTotalText) throw limitExceeded(`more than ${this.limits.maxTotalText} characters of text`);
     element.text += text;
-  }
-
-  /** What `text` does with a run of an open binary element's text that is passed over (skipBinaryContent). */
-  private skippedText(element: RawElement, length: number): void {
-    if (this.stopped) return;
-    const open = this.binaries.get(element);
-    if (open) open.textChars += length;
   }
 
   private cdata(text: string): void {
