@@ -11,7 +11,6 @@
  * nesting deeper than `maxDepth`, text nodes over `maxTextLength` (outside `inhalt`), more than `maxElements`
  * elements, more than 256 attributes on an element, names, attribute values or comments over 64 KiB.
  */
-import { isAscii } from 'node:buffer';
 import { createHash, type Hash } from 'node:crypto';
 import sax from 'sax';
 import { MAX_XML_DEPTH } from '../xml/nesting.js';
@@ -88,9 +87,6 @@ interface SaxPosition {
   column: number;
 }
 const SAX_TEXT_STATE = (sax as unknown as { readonly STATE: Readonly<Record<string, number>> }).STATE['TEXT'];
-
-/** Bytes decoded at a time (write): small enough that one non-ASCII character widens only its own piece. */
-const TEXT_PIECE_BYTES = 16 * 1024;
 
 /** Characters outside XML 1.0's Char production that valid UTF-8 can still carry (surrogates cannot). */
 const NOT_XML_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
@@ -198,30 +194,12 @@ export class XmlStreamParser {
     }
     const cut = utf8CutPoint(data);
     this.carry = Buffer.from(data.subarray(cut));
-    // decoded piece by piece: a piece of ASCII bytes (the documents' base64, most markup) is the same text in
-    // Latin-1, which V8 keeps one byte per character — a whole chunk with one "ü" in it became a string of two
-    // bytes per character, which the UTF-8 decoder, the character check and sax all paid for
-    for (let at = 0; at < cut;) {
-      let end = Math.min(cut, at + TEXT_PIECE_BYTES);
-      let text: string;
-      if (isAscii(data.subarray(at, end))) {
-        text = data.toString('latin1', at, end);
-      } else {
-        // never inside a character: the next piece starts at its lead byte
-        if (end < cut) end = at + (utf8CutPoint(data.subarray(at, end)) || end - at);
-        try {
-          text = this.decoder.decode(data.subarray(at, end));
-        } catch {
-          throw badEncoding(`invalid UTF-8 sequence between byte ${byteStart + at} and ${byteStart + end}`);
-        }
-      }
-      this.decoded(text, byteStart + at);
-      at = end;
+    let text: string;
+    try {
+      text = this.decoder.decode(data.subarray(0, cut));
+    } catch {
+      throw badEncoding(`invalid UTF-8 sequence between byte ${byteStart} and ${byteStart + cut}`);
     }
-  }
-
-  /** Checks a decoded piece of text and gives it to sax (and the binary reader). */
-  private decoded(text: string, byteStart: number): void {
     if (this.chunkCharStart === 0 && this.chunkText === '' && text.length > 0) checkDeclaredEncoding(text);
     const forbidden = NOT_XML_CHAR.exec(text);
     if (forbidden) {
