@@ -23,22 +23,58 @@ export interface EventSpec<P extends z.ZodType = z.ZodType, A extends Answerer =
   readonly emittedBy: A;
 }
 
+/**
+ * The schemas of a method or an event are built at their first use, not when the contract is imported: building
+ * all of them costs about 40 ms of CPU in every thread that loads the contract (the bridge, the service worker, the
+ * CLI), and a thread answers its first calls with a handful of them. A declaration therefore names each schema
+ * through a function; the spec calls it once, at the first read, and keeps the schema (so the first call is checked
+ * by the same schema as every later one).
+ */
+function builtOnce<T>(build: () => T): () => T {
+  let built: { readonly value: T } | undefined;
+  return () => (built ??= { value: build() }).value;
+}
+
+function lazyMethod<I extends z.ZodType, O extends z.ZodType, A extends Answerer>(input: () => I, output: () => O, answeredBy: A): MethodSpec<I, O, A> {
+  const inputSchema = builtOnce(input);
+  const outputSchema = builtOnce(output);
+  return {
+    get input() {
+      return inputSchema();
+    },
+    get output() {
+      return outputSchema();
+    },
+    answeredBy,
+  };
+}
+
+function lazyEvent<P extends z.ZodType, A extends Answerer>(payload: () => P, emittedBy: A): EventSpec<P, A> {
+  const payloadSchema = builtOnce(payload);
+  return {
+    get payload() {
+      return payloadSchema();
+    },
+    emittedBy,
+  };
+}
+
 /** A method answered by the service (the engine). */
-export function serviceMethod<I extends z.ZodType, O extends z.ZodType>(input: I, output: O): MethodSpec<I, O, 'service'> {
-  return { input, output, answeredBy: 'service' };
+export function serviceMethod<I extends z.ZodType, O extends z.ZodType>(input: () => I, output: () => O): MethodSpec<I, O, 'service'> {
+  return lazyMethod(input, output, 'service');
 }
 
 /** A method answered by the shell that hosts the UI (Electron main process, or the loopback bridge). */
-export function shellMethod<I extends z.ZodType, O extends z.ZodType>(input: I, output: O): MethodSpec<I, O, 'shell'> {
-  return { input, output, answeredBy: 'shell' };
+export function shellMethod<I extends z.ZodType, O extends z.ZodType>(input: () => I, output: () => O): MethodSpec<I, O, 'shell'> {
+  return lazyMethod(input, output, 'shell');
 }
 
-export function serviceEvent<P extends z.ZodType>(payload: P): EventSpec<P, 'service'> {
-  return { payload, emittedBy: 'service' };
+export function serviceEvent<P extends z.ZodType>(payload: () => P): EventSpec<P, 'service'> {
+  return lazyEvent(payload, 'service');
 }
 
-export function shellEvent<P extends z.ZodType>(payload: P): EventSpec<P, 'shell'> {
-  return { payload, emittedBy: 'shell' };
+export function shellEvent<P extends z.ZodType>(payload: () => P): EventSpec<P, 'shell'> {
+  return lazyEvent(payload, 'shell');
 }
 
 export interface ContractShape {

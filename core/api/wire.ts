@@ -9,16 +9,17 @@ import type { PostfachErrorJson } from '../errors.js';
 
 export { errorFromJson, failure, success, type CallResult } from './call-result.js';
 
-export const postfachErrorJsonSchema = z.object({
-  kind: z.enum(ERROR_KINDS),
-  osciCode: z.string().max(20).optional(),
-  message: z.string().max(2000),
-  messageEn: z.string().max(2000),
-  detail: z.string().max(4000),
-}) satisfies z.ZodType<PostfachErrorJson>;
+export const postfachErrorJsonSchema = z.lazy(() =>
+  z.object({
+    kind: z.enum(ERROR_KINDS),
+    osciCode: z.string().max(20).optional(),
+    message: z.string().max(2000),
+    messageEn: z.string().max(2000),
+    detail: z.string().max(4000),
+  }),
+) satisfies z.ZodType<PostfachErrorJson>;
 
 /** The envelope as it arrives, before the value is checked against the method's output schema. */
-export const callResultSchema = z.discriminatedUnion('ok', [
-  z.object({ ok: z.literal(true), value: z.unknown() }),
-  z.object({ ok: z.literal(false), error: postfachErrorJsonSchema }),
-]);
+export const callResultSchema = z.lazy(() =>
+  z.discriminatedUnion('ok', [z.object({ ok: z.literal(true), value: z.unknown() }), z.object({ ok: z.literal(false), error: postfachErrorJsonSchema })]),
+);

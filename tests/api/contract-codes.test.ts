@@ -107,10 +107,11 @@ describe('the contract carries codes, not words', () => {
   });
 
   it('the evidence DTOs are among the walked schemas and carry codes', () => {
-    const detail = contract.methods['messages.detail'].output;
-    const signature = detail.shape.signatures.element;
+    // the contract's named schemas are built at their first use (z.lazy): unwrap() gives the object inside
+    const detail = contract.methods['messages.detail'].output.unwrap();
+    const signature = detail.shape.signatures.element.unwrap();
     expect(Object.keys(signature.shape)).toEqual(expect.arrayContaining(['result', 'certificate', 'revocation', 'reasons']));
-    expect(Object.keys(detail.shape.inspections.element.shape)).toContain('verdict');
-    expect(Object.keys(contract.methods['messages.list'].output.shape.items.element.shape)).toContain('unreadableKind');
+    expect(Object.keys(detail.shape.inspections.element.unwrap().shape)).toContain('verdict');
+    expect(Object.keys(contract.methods['messages.list'].output.unwrap().shape.items.element.unwrap().shape)).toContain('unreadableKind');
   });
 });

@@ -12,7 +12,7 @@ import { CREATION_CHECK_CODES } from '../../core/domain/legal-time.js';
 import { certificateWarningWords, coverageSentence, inspectionSentence, signatureSentence, WORDS } from '../../core/domain/words/index.js';
 import { officeTime } from '../../core/time/office-time.js';
 
-const signatureSchema = messageDetailSchema.shape.signatures.element;
+const signatureSchema = messageDetailSchema.unwrap().shape.signatures.element;
 
 describe('evidence words and the mapping to the contract', () => {
   it('has words for every code in German and English, each language its own', () => {

@@ -12,24 +12,28 @@ export { AKTENZEICHEN_MAX, NOTE_MAX } from './case-work-limits.js';
 /** A calendar day of the office, "2026-12-10" (a Wiedervorlage is due on a day, not at a moment). */
 export const officeDaySchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 
-export const caseWorkSchema = z.strictObject({
-  aktenzeichen: z.string().max(AKTENZEICHEN_MAX).nullable(),
-  note: z.string().max(NOTE_MAX).nullable(),
-  followUpOn: officeDaySchema.nullable(),
-});
+export const caseWorkSchema = z.lazy(() =>
+  z.strictObject({
+    aktenzeichen: z.string().max(AKTENZEICHEN_MAX).nullable(),
+    note: z.string().max(NOTE_MAX).nullable(),
+    followUpOn: officeDaySchema.nullable(),
+  }),
+);
 export type CaseWorkDto = z.infer<typeof caseWorkSchema>;
 
 /** A change: a field left out stays as it is; null or blanks remove it. */
-export const caseWorkPatchSchema = z.strictObject({
-  aktenzeichen: z
-    .string()
-    .max(AKTENZEICHEN_MAX + 200)
-    .nullable()
-    .optional(),
-  note: z
-    .string()
-    .max(NOTE_MAX + 200)
-    .nullable()
-    .optional(),
-  followUpOn: officeDaySchema.nullable().optional(),
-});
+export const caseWorkPatchSchema = z.lazy(() =>
+  z.strictObject({
+    aktenzeichen: z
+      .string()
+      .max(AKTENZEICHEN_MAX + 200)
+      .nullable()
+      .optional(),
+    note: z
+      .string()
+      .max(NOTE_MAX + 200)
+      .nullable()
+      .optional(),
+    followUpOn: officeDaySchema.nullable().optional(),
+  }),
+);

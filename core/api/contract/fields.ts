@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 
-export const noInput = z.strictObject({});
+export const noInput = z.lazy(() => z.strictObject({}));
 export const shortText = z.string().max(200);
 export const text = z.string().max(4000);
 export const isoTime = z.string().max(40);

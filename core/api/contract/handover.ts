@@ -12,18 +12,26 @@ const storeId = z.number().int().positive();
 const folderName = z.string().max(300);
 
 /** What a run of the hand-over did; `error` when it stopped early (the rest stays pending). */
-export const handoverRunSchema = z.strictObject({
-  handedOver: count,
-  /** Written as `.error` only (not readable, quarantined). */
-  refused: count,
-  pending: count,
-  error: postfachErrorJsonSchema.optional(),
-});
+export const handoverRunSchema = z.lazy(() =>
+  z.strictObject({
+    handedOver: count,
+    /** Written as `.error` only (not readable, quarantined). */
+    refused: count,
+    pending: count,
+    error: postfachErrorJsonSchema.optional(),
+  }),
+);
 export type HandoverRunDto = z.infer<typeof handoverRunSchema>;
 
 export const handoverMethods = {
-  'handover.run': serviceMethod(noInput, handoverRunSchema),
-  'handover.again': serviceMethod(z.strictObject({ id: storeId }), z.strictObject({ folder: folderName, state: z.enum(['done', 'error']), path: z.string().max(4000) })),
+  'handover.run': serviceMethod(
+    () => noInput,
+    () => handoverRunSchema,
+  ),
+  'handover.again': serviceMethod(
+    () => z.strictObject({ id: storeId }),
+    () => z.strictObject({ folder: folderName, state: z.enum(['done', 'error']), path: z.string().max(4000) }),
+  ),
 };
 
 export const handoverEvents = {};

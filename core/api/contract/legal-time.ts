@@ -13,23 +13,25 @@ import { CREATION_CHECK_CODES, VALIDITY_BASES } from '../../domain/legal-time.js
 
 export { CREATION_CHECK_CODES, isImplausible, isPlausible, VALIDITY_BASES, type CreationCheckCode, type ValidityBasis } from '../../domain/legal-time.js';
 
-export const creationCheckCodeSchema = z.enum(CREATION_CHECK_CODES);
+export const creationCheckCodeSchema = z.lazy(() => z.enum(CREATION_CHECK_CODES));
 
 /** The stored and shown result of the Creation check (versioned JSON in the store). */
-export const creationCheckSchema = z.strictObject({
-  code: creationCheckCodeSchema,
-  /** What an implausible Creation was compared with: the Forwarding stamp or the message's own creation time. */
-  reference: isoTime.optional(),
-  /** The tolerance of the comparison that failed, in seconds. */
-  toleranceSeconds: z
-    .number()
-    .int()
-    .nonnegative()
-    .max(86_400 * 366)
-    .optional(),
-});
+export const creationCheckSchema = z.lazy(() =>
+  z.strictObject({
+    code: creationCheckCodeSchema,
+    /** What an implausible Creation was compared with: the Forwarding stamp or the message's own creation time. */
+    reference: isoTime.optional(),
+    /** The tolerance of the comparison that failed, in seconds. */
+    toleranceSeconds: z
+      .number()
+      .int()
+      .nonnegative()
+      .max(86_400 * 366)
+      .optional(),
+  }),
+);
 export type CreationCheck = z.infer<typeof creationCheckSchema>;
 
-export const validityBasisSchema = z.enum(VALIDITY_BASES);
+export const validityBasisSchema = z.lazy(() => z.enum(VALIDITY_BASES));
 
 export { creationCheckWords, creationFlagWords, expiredSinceWords, fetchedShortWords, JUDGED_AT_RECEIPT_WORDS, receivedInsteadWords, type LegalWords } from './legal-time-words.js';
