@@ -168,10 +168,17 @@ const LIBRARY_FEATURES: ReadonlyArray<readonly [string, string]> = [
 // ---------------------------------------------------------------------------------------------------------------
 // pieces
 
+/**
+ * Unqualified attributes in the order canonical XML gives them (C14N 1.0 §2.2: by code point of the local name).
+ * Not `localeCompare`: the names are ASCII, where it would order case differently, and its first call in a thread
+ * loads ICU's collator (≈ 6 ms in a fresh thread, measured).
+ */
+const byCodePoint = (x: readonly [string, string], y: readonly [string, string]): number => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0);
+
 function block(name: string, id: string, attrs: ReadonlyArray<readonly [string, string | undefined]>, content: string, actor = ACTOR_NEXT, extraDecls = ''): string {
   const a = [...attrs, ['Id', id] as const]
     .filter((x): x is readonly [string, string] => x[1] !== undefined)
-    .sort((x, y) => x[0].localeCompare(y[0]))
+    .sort(byCodePoint)
     .map(([k, v]) => ` ${k}="${v.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;')}"`)
     .join('');
   return `<${name} ${FIVE_NS_DECLS}${extraDecls}${a} soap:actor="${actor}" soap:mustUnderstand="1">${content}</${name}>`;
