@@ -46,6 +46,14 @@ import { TRAINING_FOLDER, type TrainingRunner } from './training.js';
 
 type In<M extends MethodName> = HandlerInput<M>;
 
+/** What a fetch with a one-off identity prepared while the store was opened (MailboxService `firstWhileOpening`). */
+interface EarlyFetch {
+  readonly first: FirstDelivery;
+  /** The key files and `--trusted-ca` CAs as read then: taken by the fetch, not read a second time. */
+  readonly files: MailboxIdentity;
+  readonly cas: X509Certificate[];
+}
+
 /**
  * The CA files of a set-up (or of `fetch --trusted-ca`), read and checked before anything is written: CA
  * certificates only; refused while IT fixed the list. DER of each CA.
@@ -607,27 +615,28 @@ export class MailboxService {
   /** `mailbox.fetch`: with the store's identity, or a one-off one from files (`--trusted-ca` CAs kept once it stored). */
   async fetch(input: In<'mailbox.fetch'>, context: ServiceContext): Promise<FetchResult> {
     const c = await this.config();
-    const first = input.identity === undefined ? undefined : await this.firstWhileOpening(input.identity, c, context);
+    const early = input.identity === undefined ? undefined : await this.firstWhileOpening(input.identity, c, context);
     try {
-      return await this.fetchOpen(input, c, context, first);
+      return await this.fetchOpen(input, c, context, early);
     } finally {
       // taken by the run (and released with its dialog) or not: never left open, never acknowledged here
-      await first?.abandon();
+      await early?.first?.abandon();
     }
   }
 
-  private async fetchOpen(input: In<'mailbox.fetch'>, c: ResolvedConfig, context: ServiceContext, first: FirstDelivery | undefined): Promise<FetchResult> {
+  private async fetchOpen(input: In<'mailbox.fetch'>, c: ResolvedConfig, context: ServiceContext, early: EarlyFetch | undefined): Promise<FetchResult> {
     this.serviceStore();
     if (this.running) throw mailboxError('fetch-running', 'mailbox.fetch while a fetch is running');
     if (input.identity === undefined) {
       const stored = await this.loadIdentity();
       return this.heavy.run('fetch', {}, () => this.fetchWith(stored, context, input.maxDeliveries));
     }
-    const files = identityFromFiles(input.identity);
+    // the key files as read while the store opened (one read of the PKCS#12 per fetch), else read now
+    const files = early?.files ?? identityFromFiles(input.identity);
     // `--trusted-ca`: CA certificates only, refused while IT fixes the list
-    const cas = setupCas(input.identity.trustedCaFiles, c).map((der) => new X509Certificate(der));
+    const cas = early?.cas ?? setupCas(input.identity.trustedCaFiles, c).map((der) => new X509Certificate(der));
     const using = withTrustAnchors(identityUnderPolicy({ ...files, connection: { ...files.connection, trustedCas: cas } }, c), await this.trustListOfStore());
-    const result = await this.heavy.run('fetch', {}, () => this.fetchWith(using, context, input.maxDeliveries, first));
+    const result = await this.heavy.run('fetch', {}, () => this.fetchWith(using, context, input.maxDeliveries, early?.first));
     try {
       await this.trustOneOff(cas, result, context);
     } catch (error) {
@@ -645,36 +654,38 @@ export class MailboxService {
    * and settings are known only once it is open), and only where no `postfach serve` holds the store. Undefined
    * when no open is under way: the fetch goes on as always.
    */
-  private async firstWhileOpening(input: NonNullable<In<'mailbox.fetch'>['identity']>, c: ResolvedConfig, context: ServiceContext): Promise<FirstDelivery | undefined> {
+  private async firstWhileOpening(input: NonNullable<In<'mailbox.fetch'>['identity']>, c: ResolvedConfig, context: ServiceContext): Promise<EarlyFetch | undefined> {
     const opening = this.pg === undefined && this.session.store === undefined && !this.running ? this.session.opening() : undefined;
     if (opening === undefined) return undefined;
     const training = opening.path.startsWith(path.join(path.resolve(this.options.dataDir), TRAINING_FOLDER) + path.sep) || this.demoStores.has(path.resolve(opening.path));
     const completed = new Promise<void>((resolve, reject) => this.openWaiters.push({ resolve, reject }));
     // settled by storeOpened; a failed unlock never reaches it and is seen through `opening.opened` below
     completed.catch(() => undefined);
-    let first: FirstDelivery | undefined;
-    if (!training) {
-      assertNoServiceElsewhere(opening.path);
-      const files = identityFromFiles(input);
-      const cas = setupCas(input.trustedCaFiles, c).map((der) => new X509Certificate(der));
-      // the transport layer's inputs are these: the store's trusted CAs judge the content, after the open
-      const early = identityUnderPolicy({ ...files, connection: { ...files.connection, trustedCas: cas } }, c);
-      const post = this.transportOf(early);
-      context.emit('fetch.progress', { phase: 'connecting', messagesDone: 0, bytesDone: 0 });
-      first = startFirstDelivery(early, {
-        ...(post ? { post } : {}),
-        network: networkSettings(c),
-        onDecoded: () => context.emit('fetch.progress', { phase: 'storing', messagesDone: 0, bytesDone: first?.bytes() ?? 0 }),
-      });
+    if (training) {
+      await opening.opened;
+      await completed;
+      return undefined;
     }
+    assertNoServiceElsewhere(opening.path);
+    const files = identityFromFiles(input);
+    const cas = setupCas(input.trustedCaFiles, c).map((der) => new X509Certificate(der));
+    // the transport layer's inputs are these: the store's trusted CAs judge the content, after the open
+    const early = identityUnderPolicy({ ...files, connection: { ...files.connection, trustedCas: cas } }, c);
+    const post = this.transportOf(early);
+    context.emit('fetch.progress', { phase: 'connecting', messagesDone: 0, bytesDone: 0 });
+    const first: FirstDelivery = startFirstDelivery(early, {
+      ...(post ? { post } : {}),
+      network: networkSettings(c),
+      onDecoded: () => context.emit('fetch.progress', { phase: 'storing', messagesDone: 0, bytesDone: first.bytes() }),
+    });
     try {
       await opening.opened;
       await completed;
     } catch (error) {
-      await first?.abandon();
+      await first.abandon();
       throw error;
     }
-    return first;
+    return { first, files, cas };
   }
 
   /** Asks the running fetch to stop; false if none runs. */
