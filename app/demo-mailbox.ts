@@ -55,13 +55,19 @@ export interface DemoMailbox {
   readonly created: boolean;
   /** The recovery key of a store created by this call (also in `<dir>/recovery-key.txt`). */
   readonly recoveryKey: string | undefined;
+  /** What this call sent to the intermediary (the first batch). */
   readonly sent: readonly SentApplication[];
+  /**
+   * The message ids of applications this call found at the intermediary through the intent a stopped or killed run
+   * left open (recorded as sent now, not sent again; they count in the progress like the sent ones).
+   */
+  readonly found: readonly string[];
   /**
    * Sends the applications after the first batch (none without `firstBatch`), each after `before` (if given) has
    * settled; the same promise on every call. Never rejects: a failure is `error` (what was not sent is sent at the
    * next start).
    */
-  sendRest(before?: () => Promise<void>): Promise<{ readonly sent: readonly SentApplication[]; readonly error?: unknown }>;
+  sendRest(before?: () => Promise<void>): Promise<{ readonly sent: readonly SentApplication[]; readonly found: readonly string[]; readonly error?: unknown }>;
   /** Stops sending (after the application on its way) and the intermediary. */
   close(): Promise<void>;
 }
@@ -81,6 +87,20 @@ export interface DemoOptions {
   /** How many applications to send before returning (default: all); the rest go in the background. */
   readonly firstBatch?: number;
   readonly onProgress?: (progress: DemoProgress) => void;
+  /**
+   * A stop while the demo is still being prepared: checked between the steps and before each application of the
+   * first batch (the one on its way is finished and recorded); the start then ends with `stoppedWhilePreparing`,
+   * its intermediary closed, nothing more sent.
+   */
+  readonly signal?: AbortSignal;
+}
+
+/** The start of a demo that a stop overtook (DemoOptions.signal): nothing more was sent after the stop. */
+export const stoppedWhilePreparing = (): PostfachError =>
+  trainingUnavailable('demo start stopped while it was being prepared (a stop came first); the intermediary is closed, nothing more is sent');
+
+function unlessStopped(signal: AbortSignal | undefined): void {
+  if (signal?.aborted === true) throw stoppedWhilePreparing();
 }
 
 /**
@@ -119,6 +139,7 @@ async function runDemoMailbox(root: string, options: DemoOptions, lock: DemoLock
   const pkiDir = demoPkiDir(root);
   const progress = options.onProgress ?? (() => undefined);
   await ensureDemoPki(pkiDir, (done, total) => progress({ step: 'keys', done, total }));
+  unlessStopped(options.signal);
   const files = testPkiFiles(pkiDir);
   const intermediaryDir = path.join(root, 'intermediary');
   const intermediary = await startIntermediary({
@@ -175,6 +196,7 @@ async function runDemoMailbox(root: string, options: DemoOptions, lock: DemoLock
     } finally {
       store.close();
     }
+    unlessStopped(options.signal);
     const owed = owedApplications(root);
     const first = owed.slice(0, options.firstBatch ?? owed.length);
     let done = DEMO_APPLICATIONS.length - owed.length;
@@ -198,16 +220,37 @@ async function runDemoMailbox(root: string, options: DemoOptions, lock: DemoLock
       issueMessageId: () => issueMessageId(intermediary.url, setup()).catch(notAsked('message id')),
       delivered: (messageId: string) => deliveredUnder(intermediary.url, setup(), messageId).catch(notAsked(`process card of ${messageId}`)),
       onSent: counted,
-      onFound: counted,
     };
-    const sent = await sendDemoApplications({ ...sending, applications: first });
+    /** Counts an application found at the intermediary by its open intent, and names it in `into`. */
+    const foundInto = (into: string[]) => (_app: DemoApplication, messageId: string) => {
+      into.push(messageId);
+      counted();
+    };
+    const found: string[] = [];
+    const sent = await sendDemoApplications({
+      ...sending,
+      applications: first,
+      onFound: foundInto(found),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    // a stop during the first batch: the application on its way was finished and recorded above, no further one
+    unlessStopped(options.signal);
     const stop = new AbortController();
-    let rest: Promise<{ readonly sent: readonly SentApplication[]; readonly error?: unknown }> | undefined;
-    const sendRest = (before?: () => Promise<void>) =>
-      (rest ??= sendDemoApplications({ ...sending, applications: owed.slice(first.length), signal: stop.signal, pauseMs: testPauseMs(), ...(before ? { before } : {}) }).then(
-        (later) => ({ sent: later }),
-        (error: unknown) => ({ sent: [], error }),
+    let rest: Promise<{ readonly sent: readonly SentApplication[]; readonly found: readonly string[]; readonly error?: unknown }> | undefined;
+    const sendRest = (before?: () => Promise<void>) => {
+      const foundLater: string[] = [];
+      return (rest ??= sendDemoApplications({
+        ...sending,
+        applications: owed.slice(first.length),
+        onFound: foundInto(foundLater),
+        signal: stop.signal,
+        pauseMs: testPauseMs(),
+        ...(before ? { before } : {}),
+      }).then(
+        (later) => ({ sent: later, found: foundLater }),
+        (error: unknown) => ({ sent: [], found: foundLater, error }),
       ));
+    };
     return {
       dir: root,
       storePath,
@@ -220,6 +263,7 @@ async function runDemoMailbox(root: string, options: DemoOptions, lock: DemoLock
       created,
       recoveryKey,
       sent,
+      found,
       sendRest,
       close: async () => {
         stop.abort();

@@ -27,6 +27,23 @@ export function outcomeWords(outcome: 'complete' | 'cancelled' | 'failed'): stri
   return { complete: 'Postfach leer', cancelled: 'abgebrochen', failed: 'fehlgeschlagen' }[outcome];
 }
 
+/**
+ * What this start brought to the intermediary, in German words: the applications it sent and those it found there by
+ * the intent a stopped run left open (recorded, not sent again). Undefined when it did neither.
+ */
+export function deliveredWords(demo: { readonly sent: readonly string[]; readonly found: readonly string[]; readonly intermediaryUrl: string }): string | undefined {
+  const sent = demo.sent.length;
+  const found = demo.found.length;
+  if (sent === 0 && found === 0) return undefined;
+  const parts = [
+    ...(sent > 0 ? [`${sent} ${sent === 1 ? 'Antrag' : 'Anträge'} an ${demo.intermediaryUrl} gesendet`] : []),
+    ...(found > 0
+      ? [`${found} ${found === 1 ? 'Antrag' : 'Anträge'} schon beim Intermediär ${sent > 0 ? '' : `${demo.intermediaryUrl} `}vorgefunden (nicht noch einmal gesendet)`]
+      : []),
+  ];
+  return parts.join(', ');
+}
+
 export function register(program: Command): void {
   program
     .command('demo')
@@ -48,7 +65,8 @@ export function register(program: Command): void {
         return withServiceIn(dir, async (api) => {
           const demo = await api.call('demo.start', {});
           try {
-            if (!json && demo.created) process.stderr.write(`${demo.sent.length} Anträge an ${demo.intermediaryUrl} gesendet; Abruf …\n`);
+            const delivered = deliveredWords(demo);
+            if (!json && delivered !== undefined) process.stderr.write(`${delivered}; Abruf …\n`);
             const fetched = await api.call('mailbox.fetch', {});
             const list = await api.call('messages.list', { limit: 100, sort: 'eingang', descending: false });
             // closed before anything is shown: the commands it names (and `postfach fetch` while the intermediary
@@ -67,6 +85,7 @@ export function register(program: Command): void {
                 intermediaryUrl: demo.intermediaryUrl,
                 created: demo.created,
                 sent: demo.sent,
+                found: demo.found,
                 fetch: fetched,
                 messages: list.total,
               });

@@ -34,6 +34,12 @@ export interface HostServices {
   readonly protector?: KeyProtector;
 }
 
+/**
+ * How long the close waits for the service's exit after its kill: a SIGKILL'd process or a terminated worker
+ * reports its exit within milliseconds; the Electron quit holds at most 3 s in all (electron/quit-after-service.ts).
+ */
+export const KILL_WAIT_MS = 750;
+
 export class ServiceHost {
   private nextId = 0;
   private readonly pending = new Map<number, (result: CallResult<unknown>) => void>();
@@ -134,8 +140,13 @@ export class ServiceHost {
     return bridgeOf((method, input) => this.invoke(method, input), this.listeners);
   }
 
-  /** Asks the service to stop; ends it after `graceMs` if it does not. */
-  async close(graceMs = 2_000): Promise<void> {
+  /**
+   * Asks the service to stop; kills it after `graceMs` if it does not, and waits at most `killWaitMs` more for its
+   * exit. A kill that does not take (a process the system cannot end, a channel whose exit never comes) does not
+   * hold the close — and with it the quit or the command — forever: the host counts the service as ended (open and
+   * later calls answer service-stopped) and the close rejects with service-stopped, its detail for IT.
+   */
+  async close(graceMs = 2_000, killWaitMs = KILL_WAIT_MS): Promise<void> {
     if (this.exited !== undefined) return;
     const ended = new Promise<void>((resolve) => this.listeners.onExit(() => resolve()));
     try {
@@ -143,9 +154,22 @@ export class ServiceHost {
     } catch {
       // the channel is already gone; kill below
     }
-    const timer = setTimeout(() => this.channel.kill(), graceMs);
-    await ended;
+    let unbounded: ((reason: string) => void) | undefined;
+    const noExit = new Promise<string>((resolve) => (unbounded = resolve));
+    let waitAfterKill: NodeJS.Timeout | undefined;
+    const timer = setTimeout(() => {
+      try {
+        this.channel.kill();
+      } finally {
+        waitAfterKill = setTimeout(() => unbounded?.(`the service did not stop within ${graceMs} ms and showed no exit within ${killWaitMs} ms after its kill`), killWaitMs);
+      }
+    }, graceMs);
+    const reason = await Promise.race([ended.then(() => undefined), noExit]);
     clearTimeout(timer);
+    clearTimeout(waitAfterKill);
+    if (reason === undefined) return;
+    this.handleExit(reason);
+    throw serviceStopped(reason);
   }
 
   private async answerHostCall(id: number, op: HostOperation, data: string): Promise<void> {

@@ -22,7 +22,7 @@ import type { ServiceOptions } from './service-protocol.js';
 import { serviceStart, startDemoMailbox, type ServiceStart } from './service-start.js';
 
 /** `postfach demo`: the same demo mailbox in the service's data folder, every application sent before it answers. */
-const startDemoFolder: DemoFolderStarter = async (dir) => (await import('../../app/demo-mailbox.js')).startDemoMailbox(dir);
+const startDemoFolder: DemoFolderStarter = async (dir, signal) => (await import('../../app/demo-mailbox.js')).startDemoMailbox(dir, { signal });
 
 /** The second stage over the first's core: the application layer's MailboxService and every area's handlers. */
 export function mailboxStage(options: ServiceOptions, start: ServiceStart): { service: MailboxService; handlers: ServiceHandlers } {

@@ -26,16 +26,24 @@ export interface DemoFolder {
   readonly recoveryKeyFile: string | undefined;
   readonly intermediaryDir: string;
   readonly created: boolean;
+  /** What this start sent. */
   readonly sent: readonly { readonly messageId: string }[];
+  /** What this start found at the intermediary by an intent left open (recorded as sent, not sent again). */
+  readonly found: readonly string[];
   close(): Promise<void>;
 }
 
-/** Starts the demo in a folder with every application it owes sent (none held back for later). */
-export type DemoFolderStarter = (dir: string) => Promise<DemoFolder>;
+/**
+ * Starts the demo in a folder with every application it owes sent (none held back for later); `signal`: a stop
+ * while it is still being prepared (the start then ends with an error, nothing more sent).
+ */
+export type DemoFolderStarter = (dir: string, signal: AbortSignal) => Promise<DemoFolder>;
 
 /** At most one demo per service; a second start takes the running one. */
 export class DemoCommand {
   private running: Promise<DemoFolder> | undefined;
+  /** Aborts the running start's preparation (its sending), for a stop that comes before it is ready. */
+  private abort: AbortController | undefined;
 
   constructor(
     private readonly options: Pick<ServiceOptions, 'dataDir' | 'host'>,
@@ -45,7 +53,11 @@ export class DemoCommand {
 
   async start(context: ServiceContext): Promise<DemoStarted> {
     if (this.options.host !== 'cli') throw trainingUnavailable(`demo.start in the service of host ${this.options.host}: the command line's only`);
-    const starting = (this.running ??= this.startDemo(this.options.dataDir));
+    if (this.running === undefined) {
+      this.abort = new AbortController();
+      this.running = this.startDemo(this.options.dataDir, this.abort.signal);
+    }
+    const starting = this.running;
     let demo: DemoFolder;
     try {
       demo = await starting;
@@ -53,6 +65,8 @@ export class DemoCommand {
       if (this.running === starting) this.running = undefined;
       throw error;
     }
+    // a stop came between the demo's readiness and here: it closes the demo; its store is not opened
+    if (this.running !== starting) throw trainingUnavailable('demo.start overtaken by demo.stop: the demo is closed');
     // a demo like the Übungsmodus: IT's intermediary, proxy, trusted CAs and hand-over folder are for the real mailbox
     this.mailbox.treatAsDemo(demo.storePath);
     const store = await this.mailbox.openStore({ path: demo.storePath, unlock: demo.unlock }, context);
@@ -66,16 +80,23 @@ export class DemoCommand {
       intermediaryUrl: demo.intermediaryUrl,
       created: demo.created,
       sent: demo.sent.map((s) => s.messageId),
+      found: [...demo.found],
     };
   }
 
-  /** Stops the intermediary (after the application on its way); false when no demo ran. */
+  /**
+   * Stops the intermediary (after the application on its way); false when no demo ran. A start still being prepared
+   * is stopped too: it sends nothing after its application on its way, and this answers only once it has ended.
+   */
   async stop(): Promise<boolean> {
     const running = this.running;
     this.running = undefined;
+    this.abort?.abort();
+    this.abort = undefined;
     if (running === undefined) return false;
+    // a start stopped while being prepared ends with an error and closes its intermediary itself
     const demo = await running.catch(() => undefined);
     await demo?.close();
-    return demo !== undefined;
+    return true;
   }
 }

@@ -14,6 +14,7 @@
  */
 import path from 'node:path';
 import type { TrainingPreparation } from '../api/contract/workspace.js';
+import { trainingUnavailable, type PostfachError } from '../errors.js';
 
 export interface DemoMailbox {
   /** The demo store (its mailbox identity is set up); closed, to be opened through `store.open`. */
@@ -33,6 +34,11 @@ export interface DemoStartOptions {
   /** Applications to send before the demo is handed over; the rest go in the background. */
   readonly firstBatch: number;
   readonly onProgress: (progress: Omit<TrainingPreparation, 'failed'>) => void;
+  /**
+   * Aborted by a stop that comes while the demo is still being prepared: the demo sends nothing after the
+   * application on its way and the start rejects (app/demo-mailbox.ts `stoppedWhilePreparing`).
+   */
+  readonly signal?: AbortSignal;
 }
 
 export type DemoStarter = (dir: string, options: DemoStartOptions) => Promise<DemoMailbox>;
@@ -51,6 +57,9 @@ export function trainingDir(dataDir: string): string {
 /** The Übungsmodus's own „kann gerade nicht gestartet werden“ (in core/errors.ts: app/demo-mailbox.ts uses it too). */
 export { trainingUnavailable } from '../errors.js';
 
+/** A start that a stop overtook before its demo was handed over (the demo starter's own error, if it threw one, wins). */
+const stoppedBeforeReady = (): PostfachError => trainingUnavailable('Übungsmodus start stopped before it was ready (a stop came first); nothing more is sent');
+
 /** Where the preparation stands: each step while it runs; null once it ended (`ended` after the background part). */
 export interface PreparationListener {
   progress(preparation: TrainingPreparation): void;
@@ -61,6 +70,8 @@ export interface PreparationListener {
 export class TrainingRunner {
   private running: DemoMailbox | undefined;
   private starting: Promise<DemoMailbox> | undefined;
+  /** Aborts the preparation of `starting`: a stop wins over a start still being prepared. */
+  private startAbort: AbortController | undefined;
   private preparing: TrainingPreparation | null = null;
   /** A stop waiting for its demo to close: a start meanwhile waits for it, so one folder never has two demos. */
   private stopping: Promise<void> | undefined;
@@ -102,28 +113,47 @@ export class TrainingRunner {
 
   async start(): Promise<DemoMailbox> {
     if (this.running) return this.running;
+    if (this.starting !== undefined) return this.starting;
+    const abort = new AbortController();
+    const { signal } = abort;
     // a second tab, a reload, the UI's resume may ask while a stop still waits for the application on its way: the
     // demo started now would send it again (its list of what is owed is taken before the stopping one records it)
-    this.starting ??= this.afterStop()
-      .then(() =>
-        this.startDemo(trainingDir(this.dataDir), {
+    const starting = this.afterStop(signal)
+      .then(() => {
+        if (signal.aborted) throw stoppedBeforeReady();
+        return this.startDemo(trainingDir(this.dataDir), {
           firstBatch: TRAINING_FIRST_BATCH,
-          onProgress: (progress) => this.report({ ...progress, failed: false }),
-        }),
-      )
+          signal,
+          onProgress: (progress) => {
+            // a stopped start reports nothing more: the stop has said the preparation is over
+            if (!signal.aborted) this.report({ ...progress, failed: false });
+          },
+        });
+      })
       .then(
-        (demo) => {
+        async (demo) => {
+          if (signal.aborted) {
+            // ready just as the stop came: the stop waits for this close before it answers
+            await demo.close().catch(() => undefined);
+            throw stoppedBeforeReady();
+          }
           this.running = demo;
           this.starting = undefined;
+          this.startAbort = undefined;
           return demo;
         },
         (error: unknown) => {
-          this.starting = undefined;
-          this.preparing = null;
+          if (this.starting === starting) {
+            this.starting = undefined;
+            this.startAbort = undefined;
+            this.preparing = null;
+          }
           throw error;
         },
       );
-    return this.starting;
+    this.starting = starting;
+    this.startAbort = abort;
+    return starting;
   }
 
   /**
@@ -146,20 +176,32 @@ export class TrainingRunner {
     });
   }
 
-  /** Settles once no stop is closing a demo (also after several stops in turn). */
-  private async afterStop(): Promise<void> {
-    while (this.stopping !== undefined) await this.stopping;
+  /**
+   * Settles once no stop is closing a demo (also after several stops in turn) — or, for a start that a stop has
+   * aborted meanwhile, at once: that stop waits for the start, the start must not wait for it.
+   */
+  private async afterStop(aborted?: AbortSignal): Promise<void> {
+    while (this.stopping !== undefined && aborted?.aborted !== true) await this.stopping;
   }
 
+  /**
+   * Closes the running demo, and stops a start still being prepared: it sends nothing after the application on its
+   * way and rejects; this settles only once it has ended, so after the stop's answer nothing more is sent.
+   */
   async stop(): Promise<void> {
     const demo = this.running;
+    const starting = this.starting;
+    this.startAbort?.abort();
     this.running = undefined;
+    this.starting = undefined;
+    this.startAbort = undefined;
     this.preparing = null;
-    if (demo === undefined) return this.afterStop();
+    if (demo === undefined && starting === undefined) return this.afterStop();
     const before = this.stopping;
     const closing = (async () => {
       await before;
-      await demo.close();
+      await starting?.catch(() => undefined);
+      await demo?.close();
     })();
     const stopping: Promise<void> = closing
       .catch(() => undefined)
@@ -171,12 +213,11 @@ export class TrainingRunner {
   }
 
   /**
-   * At the service's end (its `shutdown`, service-runtime.ts bounds the wait): a demo being started sends its first
-   * batch to the end, then the background sending stops after the application on its way and the intermediary
-   * closes, so a normal close leaves no intent open (a cut one is checked at the next start: demo-applications.ts).
+   * At the service's end (its `shutdown`, service-runtime.ts bounds the wait): a demo being started is stopped like
+   * the running one — the sending stops after the application on its way and the intermediary closes, so a normal
+   * close leaves no intent open (a cut one is checked at the next start: demo-applications.ts).
    */
   async finish(): Promise<void> {
-    await this.starting?.catch(() => undefined);
     await this.stop();
   }
 }

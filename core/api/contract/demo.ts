@@ -31,6 +31,8 @@ export const demoStartedSchema = z.strictObject({
   created: z.boolean(),
   /** The OSCI message ids of the applications this start sent (none when the folder had them all already). */
   sent: z.array(shortText).max(1000),
+  /** The OSCI message ids of applications this start found at the intermediary by an intent a stopped run left open (recorded as sent, not sent again). */
+  found: z.array(shortText).max(1000),
 });
 export type DemoStarted = z.infer<typeof demoStartedSchema>;
 
