@@ -19,6 +19,8 @@ interface Def {
   readonly in?: z.ZodType;
   readonly left?: z.ZodType;
   readonly right?: z.ZodType;
+  /** z.lazy: the contract's named schemas are built at their first use (core/api/contract-kit.ts). */
+  readonly getter?: () => z.ZodType;
 }
 const defOf = (schema: z.ZodType): Def => (schema as unknown as { _zod: { def: Def } })._zod.def;
 
@@ -27,6 +29,7 @@ function isPath(schema: z.ZodType): boolean {
   if (schema === filePath) return true;
   const def = defOf(schema);
   if (def.innerType !== undefined) return isPath(def.innerType);
+  if (def.type === 'lazy' && def.getter !== undefined) return isPath(def.getter());
   if (def.type === 'array' && def.element !== undefined) return isPath(def.element);
   return false;
 }
@@ -42,7 +45,8 @@ function pathFieldNames(schema: z.ZodType, found = new Set<string>(), seen = new
       pathFieldNames(value, found, seen);
     }
   }
-  for (const inner of [def.innerType, def.element, def.in, def.left, def.right, ...(def.options ?? [])]) if (inner !== undefined) pathFieldNames(inner, found, seen);
+  const lazy = def.type === 'lazy' ? def.getter?.() : undefined;
+  for (const inner of [def.innerType, def.element, def.in, def.left, def.right, lazy, ...(def.options ?? [])]) if (inner !== undefined) pathFieldNames(inner, found, seen);
   return found;
 }
 
@@ -51,6 +55,8 @@ describe('file paths in calls through the service', () => {
     const names = new Set<string>();
     for (const spec of Object.values(contract.methods)) pathFieldNames(spec.input as z.ZodType, names);
     expect(names.size).toBeGreaterThan(5);
+    // fields that sit only inside named (lazily built) schemas: the walk must reach them
+    for (const inside of ['keyFile', 'trustedCaFiles', 'intermediaryCertificateFile']) expect(names).toContain(inside);
     expect([...names].filter((n) => !PATH_FIELDS.has(n)).sort()).toEqual([]);
   });
 
