@@ -231,7 +231,9 @@ export class SupervisedService implements ServiceHandle {
       (fresh) => {
         this.restarting = undefined;
         if (this.closing) {
-          void fresh.close();
+          // ServiceHost.close rejects when the child does not exit after its kill; nobody waits here, so an
+          // unhandled rejection would end the calling process
+          fresh.close().catch(() => undefined);
           return;
         }
         this.attach(fresh);

@@ -85,8 +85,9 @@ export class DemoCommand {
   }
 
   /**
-   * Stops the intermediary (after the application on its way); false when no demo ran. A start still being prepared
-   * is stopped too: it sends nothing after its application on its way, and this answers only once it has ended.
+   * Stops the intermediary (after the application on its way); false when no start was made (or it was already
+   * stopped), true otherwise — also when that start had failed on its own. A start still being prepared is stopped
+   * too: it sends nothing after its application on its way, and this answers only once it has ended.
    */
   async stop(): Promise<boolean> {
     const running = this.running;

@@ -74,7 +74,7 @@ describe('ServiceHost.close of a service that never exits', () => {
     expect(host.running).toBe(false);
     expect(await open).toMatchObject({ ok: false, error: { kind: 'service-stopped' } });
     expect(await host.invoke('app.info', {})).toMatchObject({ ok: false, error: { kind: 'service-stopped' } });
-    // a second close answers at once with the same
+    // a second close answers at once: the service already counts as ended, nothing is left to wait for
     await expect(host.close(200, 300)).resolves.toBeUndefined();
   });
 

@@ -10,7 +10,8 @@
  *  - a fetch cut off by a crash (the second delivery received, not stored): after the restart a fetch stores the
  *    rest, every delivery is in the store exactly once and the intermediary's mailbox is empty;
  *  - a close during a restart's pause returns at once (a quit does not wait for the pause and the new start), and
- *    no new service is started after it.
+ *    no new service is started after it; a new service that comes up after the close is closed, and its close
+ *    failing (no exit after the kill) leaves no unhandled rejection.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -263,4 +264,42 @@ describe('a close during a restart', () => {
     },
     60_000,
   );
+
+  it('a new service that comes up after the close and does not end leaves no unhandled rejection', async () => {
+    const dataDir = tempDir('postfach-supervised-close-late-');
+    const services = startable(dataDir);
+    let release = (): void => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let starts = 0;
+    let second: ServiceHost | undefined;
+    const rejections: unknown[] = [];
+    const onRejection = (reason: unknown): void => void rejections.push(reason);
+    process.on('unhandledRejection', onRejection);
+    try {
+      const service = await SupervisedService.start({
+        dataDir,
+        backoffMs: [20],
+        start: async () => {
+          starts += 1;
+          const host = await services.start();
+          if (starts === 1) return host;
+          await gate; // the close comes while this start is under way
+          second = host;
+          // as ServiceHost.close answers when the child does not exit after its kill
+          Object.defineProperty(host, 'close', { value: () => Promise.reject(new Error('no exit after the kill')) });
+          return host;
+        },
+      });
+      await services.workers[0]!.terminate();
+      while (starts < 2) await new Promise((resolve) => setTimeout(resolve, 10));
+      await service.close();
+      release();
+      while (second === undefined) await new Promise((resolve) => setTimeout(resolve, 10));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(rejections).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onRejection);
+      for (const worker of services.workers) await worker.terminate();
+    }
+  }, 60_000);
 });
