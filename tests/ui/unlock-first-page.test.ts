@@ -116,18 +116,19 @@ describe('the first page as the store opens', () => {
     // the module the window uses, over a client of the real service (the page's bridge is HTTP; this one is the same contract)
     const api = serviceApi(ui);
     const input = { sort: 'eingang' as const, descending: true, offset: 0, limit: 100 };
-    askEarlyPage(api, input);
+    const storePath = (await api.call('store.status', {})).path;
+    askEarlyPage(api, input, storePath);
     const taken = takeEarlyPage(input);
     expect(taken).toBeDefined();
     expect((await taken)?.items.map((item) => item.id)).toEqual((await api.call('messages.list', input)).items.map((item) => item.id));
     expect(takeEarlyPage(input)).toBeUndefined();
 
-    askEarlyPage(api, input);
+    askEarlyPage(api, input, storePath);
     expect(takeEarlyPage({ ...input, descending: false })).toBeUndefined();
     // dropped by the other input: not there for its own either
     expect(takeEarlyPage(input)).toBeUndefined();
 
-    askEarlyPage(api, input);
+    askEarlyPage(api, input, storePath);
     const first = (await api.call('messages.list', input)).items[0];
     expect(first).toBeDefined();
     const announced = new Promise<void>((resolve) => {
@@ -138,6 +139,30 @@ describe('the first page as the store opens', () => {
     });
     await api.call('messages.setRead', { id: first?.id ?? 0, read: first?.unread === true });
     await announced;
+    expect(takeEarlyPage(input)).toBeUndefined();
+  });
+
+  it('the early answer is not taken once its store was closed or another store opened', async () => {
+    const api = serviceApi(ui);
+    const input = { sort: 'eingang' as const, descending: true, offset: 0, limit: 100 };
+    const storePath = (await api.call('store.status', {})).path;
+    const nextStoreChange = (): Promise<void> =>
+      new Promise<void>((resolve) => {
+        const off = api.on('store.changed', () => {
+          off();
+          resolve();
+        });
+      });
+    askEarlyPage(api, input, storePath);
+    const closed = nextStoreChange();
+    await api.call('store.close', {});
+    await closed;
+    expect(takeEarlyPage(input)).toBeUndefined();
+    // asked of one store, then another is open (the Übungsmodus switches open → open with no closed state between)
+    askEarlyPage(api, input, `${storePath}.other`);
+    const opened = nextStoreChange();
+    await api.call('store.open', { unlock: { password: FIXTURE_PASSWORD } });
+    await opened;
     expect(takeEarlyPage(input)).toBeUndefined();
   });
 });

@@ -41,8 +41,8 @@ export function setStartPage(input: () => ListInput): void {
 }
 
 /** The store was found open: the start's first page asked now (where the mailbox's code named it). */
-export function askStartPage(api: PostfachApi): void {
-  if (startInput !== undefined) askEarlyPage(api, startInput());
+export function askStartPage(api: PostfachApi, storePath: string): void {
+  if (startInput !== undefined) askEarlyPage(api, startInput(), storePath);
 }
 
 function drop(): Early | undefined {
@@ -52,16 +52,29 @@ function drop(): Early | undefined {
   return asked;
 }
 
-/** Asks `input` now; the mailbox screen takes the answer for its first query when that is `input`. */
-export function askEarlyPage(api: PostfachApi, input: ListInput): void {
+/**
+ * Asks `input` now of the store open at `storePath`; the mailbox screen takes the answer for its first query when that
+ * is `input` and the same store is still open (the Übungsmodus switches stores open → open, with no closed state).
+ */
+export function askEarlyPage(api: PostfachApi, input: ListInput, storePath: string): void {
   drop();
   // listening before asking: a change announced while the answer is on its way counts too
-  const offs = [api.on('messages.changed', () => void (asked.changed = true)), api.on('fetch.progress', () => void (asked.changed = true))];
+  const offs = [
+    api.on('messages.changed', () => void (asked.changed = true)),
+    api.on('fetch.progress', () => void (asked.changed = true)),
+    api.on('store.changed', (status) => {
+      if (status.state !== 'open' || status.path !== storePath) asked.changed = true;
+    }),
+  ];
   const answer = api.call('messages.list', input);
   // not unhandled while nobody took it; whoever takes it sees the failure
   answer.catch(() => undefined);
   const asked: Early = { input: JSON.stringify(input), answer, at: performance.now(), changed: false, stopListening: () => offs.forEach((off) => off()) };
   early = asked;
+  // never taken (the mailbox screen did not come): its listeners and rows go when they could no longer be taken
+  setTimeout(() => {
+    if (early === asked) drop();
+  }, FRESH_MS);
 }
 
 /** The early answer for `input`, once; undefined (and the early answer dropped) for any other input, when stale or changed. */

@@ -50,7 +50,7 @@ export function WorkspaceProvider({ children }: { children: ReactNode }) {
   const setStore = useCallback(
     (status: StoreStatus) => {
       const open = status.state === 'open';
-      if (open && !storeWasOpen.current) askStartPage(api);
+      if (open && !storeWasOpen.current) askStartPage(api, status.path);
       storeWasOpen.current = open;
       setStoreState(status);
     },
