@@ -8,7 +8,7 @@
  *  - raw-first: FetchDelivery → the decrypted OSCI message saved durably as one blob and row into a second store →
  *    the next request; acceptDelivery of the delivery runs behind, on the same thread, while the next response is
  *    awaited. A prototype for measuring only: it has no crash recovery, no "received, not yet read" state, nothing
- *    of what the lever would need (README, branch `fetchrate`) — never a way to fetch.
+ *    of what the lever would need (docs/performance.md, branch `fetchrate`) — never a way to fetch.
  *
  * Reported per mode: deliveries/s (until everything is decoded and stored), CPU per delivery of both processes.
  *

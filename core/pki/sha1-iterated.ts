@@ -8,7 +8,7 @@
  * round for f and K, the schedule in a typed array) V8 needed about 70 ms of CPU for them in a fresh process; with
  * the rounds unrolled, the working variables renamed from round to round instead of shifted, the schedule in 16
  * locals and the padding words (0x80000000, zeros, 160) folded in as constants, about 45 ms cold and less than
- * half warm (README "Performance", branch `cold`). tests/pki/pkcs12-kdf.test.ts compares it with node:crypto.
+ * half warm (docs/performance.md, branch `cold`). tests/pki/pkcs12-kdf.test.ts compares it with node:crypto.
  */
 
 // The constants are written into the rounds as literals (a module-level const costs a load and a hole check per

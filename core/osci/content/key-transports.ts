@@ -9,7 +9,7 @@
  * key, a malformed EncryptedData) is left alone: the container reports it itself.
  *
  * Starting them earlier — both containers of exchange/06 on the pool as soon as the message is parsed, beside the
- * message signature's check — was measured and dropped (README "Performance", branch `decode2`): the main thread
+ * message signature's check — was measured and dropped (docs/performance.md, branch `decode2`): the main thread
  * then gave up its core and the two pool threads had to get cores of their own; at load 2–4 the median decode rose
  * from 12.7–13.4 to 14.7–16.9 ms. The main thread keeps one RSA operation, the pool the other.
  */
