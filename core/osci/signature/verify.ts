@@ -68,10 +68,10 @@ export interface VerifyContext {
 export class DigestMemo {
   private readonly done = new Map<Element | string, Map<string, Promise<Buffer>>>();
   of(subject: Element | string, form: string, compute: () => Promise<Buffer>): Promise<Buffer> {
-    let forms = this.done.get(subject);
-    if (!forms) this.done.set(subject, (forms = new Map()));
-    let digest = forms.get(form);
-    if (!digest) forms.set(form, (digest = compute()));
+    const forms = this.done.get(subject) ?? new Map<string, Promise<Buffer>>();
+    this.done.set(subject, forms);
+    const digest = forms.get(form) ?? compute();
+    forms.set(form, digest);
     return digest;
   }
 }
