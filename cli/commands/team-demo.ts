@@ -66,6 +66,9 @@ async function withDemoService<T>(dataDir: string, work: (api: PostfachApi) => P
     return await work(createApiClient(host.asBridge()));
   } finally {
     await host.close();
+    // recorded in the data folder's service-incidents.json too; said here, where someone reads it
+    const failure = host.closeFailure;
+    if (failure !== undefined) process.stderr.write(`${failure.text.de}\n${failure.text.en}\n  Detail: ${failure.detail}\n`);
   }
 }
 
