@@ -1,0 +1,122 @@
+/**
+ * A stop that lands while a start opens the demo's store — after the demo was handed over (its intermediary runs),
+ * before its store is open — used to leave half a state: the stop closed the store (none open yet) and the demo's
+ * intermediary and answered; the start then opened the demo store anyway and answered with it. The Übungsmodus was
+ * left with its store open and mode `training` on a closed intermediary; `postfach demo`'s start answered "running"
+ * after the stop had answered.
+ *
+ * Now a start and a stop end consistent: the stop waits for a store being opened; a start it overtook closes that
+ * store again and ends with training-unavailable. After both answered: no store open, not in the Übungsmodus, the
+ * intermediary closed — or, where the stop came after the start had answered, the same after a full start.
+ *
+ * The real service (in this process), the real demo (test PKI made once, the local intermediary on loopback), the
+ * real store. The stop is sent the moment the service says the demo runs (`workspace.state`), which is inside the
+ * store's opening; the test says which of the two orders it saw.
+ */
+import { cpSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createApiClient } from '../../core/api/client.js';
+import { startInProcessService } from '../../core/api/in-process-service.js';
+import type { ServiceHost } from '../../core/api/service-host.js';
+import { trainingDir } from '../../core/app/training.js';
+import { createTestPki } from '../../core/pki/test-pki.js';
+import { tempDir } from '../mailbox/helpers.js';
+
+const pki = path.join(tempDir('postfach-training-opening-pki-'), 'pki');
+
+beforeAll(async () => {
+  await createTestPki(pki);
+}, 180_000);
+
+let host: ServiceHost | undefined;
+afterEach(async () => {
+  await host?.close();
+  host = undefined;
+});
+
+/** A demo folder with the test PKI made already (the keys are not the subject here). */
+function demoFolder(dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  cpSync(pki, path.join(dir, 'pki'), { recursive: true });
+  return dir;
+}
+
+type Settled<T> = { readonly ok: true; readonly value: T; readonly at: number } | { readonly ok: false; readonly error: unknown; readonly at: number };
+const settled = <T>(promise: Promise<T>): Promise<Settled<T>> =>
+  promise.then(
+    (value) => ({ ok: true, value, at: performance.now() }),
+    (error: unknown) => ({ ok: false, error, at: performance.now() }),
+  );
+
+/** Whether anything still answers at the intermediary's address. */
+async function answers(url: string): Promise<boolean> {
+  try {
+    await fetch(url, { method: 'POST', body: '', signal: AbortSignal.timeout(5_000) });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('a stop while the start opens the demo store', () => {
+  it('Übungsmodus: after both answered, no store open, mode left, intermediary closed', async () => {
+    const dataDir = tempDir('postfach-training-opening-');
+    demoFolder(trainingDir(dataDir));
+    host = await startInProcessService({ dataDir, appVersion: '0.1.0-test', host: 'browser' });
+    const api = createApiClient(host.asBridge());
+    const starting = settled(api.call('workspace.startTraining', {}));
+    // the demo is handed over (it runs) the moment before its store is opened: the stop goes now
+    let url: string | null = null;
+    while (url === null) url = (await api.call('workspace.state', {})).trainingIntermediaryUrl;
+    const storeAtStop = (await api.call('store.status', {})).state;
+    const stopping = settled(api.call('workspace.stopTraining', {}));
+    const [started, stopped] = await Promise.all([starting, stopping]);
+    console.log(`store at the stop: ${storeAtStop}; start ${started.ok ? 'answered with the demo' : 'refused'}`);
+    expect(stopped.ok, stopped.ok ? '' : String(stopped.error)).toBe(true);
+    const state = await api.call('workspace.state', {});
+    expect({ mode: state.mode, running: state.trainingRunning, store: (await api.call('store.status', {})).state }).toEqual({
+      mode: expect.not.stringMatching(/^training$/),
+      running: false,
+      store: expect.not.stringMatching(/^open$/),
+    });
+    expect(await answers(url)).toBe(false);
+    if (started.ok) {
+      // the stop came after the start: it answered after the start did
+      expect(stopped.at).toBeGreaterThan(started.at);
+    } else {
+      expect(started.error).toMatchObject({ kind: 'training-unavailable' });
+    }
+    // and the next start is a whole one
+    const again = await api.call('workspace.startTraining', {});
+    expect(again.store.state).toBe('open');
+    expect(again.state.mode).toBe('training');
+    await api.call('workspace.stopTraining', {});
+  }, 240_000);
+
+  it('postfach demo (demo.start / demo.stop): a start answers before the stop, or is refused with its store closed', async () => {
+    const dir = demoFolder(tempDir('postfach-demo-opening-'));
+    host = await startInProcessService({ dataDir: dir, appVersion: '0.1.0-test', host: 'cli' });
+    const api = createApiClient(host.asBridge());
+    const starting = settled(api.call('demo.start', {}));
+    // the demo store's session is unlocked, the rest of its opening (retention, trust, code lists) under way
+    while ((await api.call('store.status', {})).state !== 'open') await new Promise((resolve) => setImmediate(resolve));
+    const stopping = settled(api.call('demo.stop', {}));
+    const [started, stopped] = await Promise.all([starting, stopping]);
+    console.log(`demo start ${started.ok ? 'answered with the demo' : 'refused'}`);
+    expect(stopped).toMatchObject({ ok: true, value: { stopped: true } });
+    if (started.ok) {
+      // the stop came after the start: it answered after the start did (the store stays open for the caller, as
+      // after every demo.start; `postfach demo` closes it itself)
+      expect({ startedBeforeStop: started.at < stopped.at }).toEqual({ startedBeforeStop: true });
+    } else {
+      expect(started.error).toMatchObject({ kind: 'training-unavailable' });
+      expect((await api.call('store.status', {})).state).not.toBe('open');
+    }
+    // and the next start is a whole one
+    const again = await api.call('demo.start', {});
+    expect(again.store.state).toBe('open');
+    await api.call('store.close', {});
+    expect(await api.call('demo.stop', {})).toEqual({ stopped: true });
+  }, 240_000);
+});
