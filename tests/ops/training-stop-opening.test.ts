@@ -13,14 +13,15 @@
  * real store. The stop is sent the moment the service says the demo runs (`workspace.state`), which is inside the
  * store's opening; the test says which of the two orders it saw.
  */
-import { cpSync, mkdirSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { createApiClient } from '../../core/api/client.js';
 import { startInProcessService } from '../../core/api/in-process-service.js';
 import type { ServiceHost } from '../../core/api/service-host.js';
 import { trainingDir } from '../../core/app/training.js';
 import { createTestPki } from '../../core/pki/test-pki.js';
+import { projectRoot } from '../helpers/shared.js';
 import { tempDir } from '../mailbox/helpers.js';
 
 const pki = path.join(tempDir('postfach-training-opening-pki-'), 'pki');
@@ -48,6 +49,18 @@ const settled = <T>(promise: Promise<T>): Promise<Settled<T>> =>
     (value) => ({ ok: true, value, at: performance.now() }),
     (error: unknown) => ({ ok: false, error, at: performance.now() }),
   );
+
+const ROWS = 4_000;
+
+/** A Genericode list of `rows` codes (the shape of tests/fixtures/codelists/leistungsart_1.xml). */
+function longCodeList(rows: number): string {
+  const row = (i: number) =>
+    `<Row><Value ColumnRef="code"><SimpleValue>${i}</SimpleValue></Value><Value ColumnRef="beschreibung"><SimpleValue>Testeintrag ${i}</SimpleValue></Value></Row>`;
+  const template = readFileSync(path.join(projectRoot, 'tests', 'fixtures', 'codelists', 'leistungsart_1.xml'), 'utf8')
+    .replaceAll('leistungsart', 'langeliste')
+    .replace(/<SimpleCodeList>[\s\S]*<\/SimpleCodeList>/, `<SimpleCodeList>${Array.from({ length: rows }, (_, i) => row(i + 1)).join('')}</SimpleCodeList>`);
+  return template;
+}
 
 /** Whether anything still answers at the intermediary's address. */
 async function answers(url: string): Promise<boolean> {
@@ -96,14 +109,28 @@ describe('a stop while the start opens the demo store', () => {
 
   it('postfach demo (demo.start / demo.stop): a start answers before the stop, or is refused with its store closed', async () => {
     const dir = demoFolder(tempDir('postfach-demo-opening-'));
+    // IT's code-list folder with one long list: taken over in the store's opening after its unlocking, it keeps the
+    // opening under way long enough for the stop to land in it (the Übungsmodus's window above needs no such help)
+    const folder = path.join(dir, 'Codelisten');
+    mkdirSync(folder);
+    writeFileSync(path.join(folder, 'lang_1.xml'), longCodeList(ROWS));
+    const machineFile = path.join(dir, 'machine.json');
+    writeFileSync(machineFile, JSON.stringify({ settings: { codeListFolder: folder } }));
+    const saved = process.env.POSTFACH_MACHINE_CONFIG;
+    process.env.POSTFACH_MACHINE_CONFIG = machineFile;
+    onTestFinished(() => {
+      if (saved === undefined) delete process.env.POSTFACH_MACHINE_CONFIG;
+      else process.env.POSTFACH_MACHINE_CONFIG = saved;
+    });
     host = await startInProcessService({ dataDir: dir, appVersion: '0.1.0-test', host: 'cli' });
     const api = createApiClient(host.asBridge());
     const starting = settled(api.call('demo.start', {}));
     // the demo store's session is unlocked, the rest of its opening (retention, trust, code lists) under way
     while ((await api.call('store.status', {})).state !== 'open') await new Promise((resolve) => setImmediate(resolve));
+    const atStop = performance.now();
     const stopping = settled(api.call('demo.stop', {}));
     const [started, stopped] = await Promise.all([starting, stopping]);
-    console.log(`demo start ${started.ok ? 'answered with the demo' : 'refused'}`);
+    console.log(`demo start ${started.ok ? 'answered with the demo' : 'refused'} ${Math.round(started.at - atStop)} ms after the stop was sent, the stop ${Math.round(stopped.at - atStop)} ms`);
     expect(stopped).toMatchObject({ ok: true, value: { stopped: true } });
     if (started.ok) {
       // the stop came after the start: it answered after the start did (the store stays open for the caller, as
