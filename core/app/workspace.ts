@@ -110,7 +110,11 @@ export class Workspace {
   }
 
   /** The demo's store opened; a stop meanwhile (it waits for this) has it closed again and the start refused. */
-  private async openDemo(demo: { readonly storePath: string; readonly unlock: { readonly password: string } }, stopsBefore: number, context: ServiceContext): Promise<WorkspaceSwitch> {
+  private async openDemo(
+    demo: { readonly storePath: string; readonly unlock: { readonly password: string } },
+    stopsBefore: number,
+    context: ServiceContext,
+  ): Promise<WorkspaceSwitch> {
     const store = await this.mailbox.openStore({ path: demo.storePath, unlock: demo.unlock }, context);
     if (this.stops !== stopsBefore) {
       await this.mailbox.closeStore(context);

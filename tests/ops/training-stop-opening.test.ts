@@ -130,7 +130,9 @@ describe('a stop while the start opens the demo store', () => {
     const atStop = performance.now();
     const stopping = settled(api.call('demo.stop', {}));
     const [started, stopped] = await Promise.all([starting, stopping]);
-    console.log(`demo start ${started.ok ? 'answered with the demo' : 'refused'} ${Math.round(started.at - atStop)} ms after the stop was sent, the stop ${Math.round(stopped.at - atStop)} ms`);
+    console.log(
+      `demo start ${started.ok ? 'answered with the demo' : 'refused'} ${Math.round(started.at - atStop)} ms after the stop was sent, the stop ${Math.round(stopped.at - atStop)} ms`,
+    );
     expect(stopped).toMatchObject({ ok: true, value: { stopped: true } });
     if (started.ok) {
       // the stop came after the start: it answered after the start did (the store stays open for the caller, as
