@@ -44,6 +44,8 @@ export class Workspace {
   private stops = 0;
   /** Starts opening the demo's store now: a stop waits for them (they see it and close the store again). */
   private readonly opening = new Set<Promise<WorkspaceSwitch>>();
+  /** A stop under way: a start waits for it. */
+  private stopping: Promise<WorkspaceSwitch> | undefined;
 
   constructor(
     private readonly file: WorkspaceFile,
@@ -87,10 +89,15 @@ export class Workspace {
   }
 
   async startTraining(context: ServiceContext): Promise<WorkspaceSwitch> {
+    // a start while a stop runs (a second tab, a reload) begins after it: it would take the demo being closed
+    while (this.stopping !== undefined) await this.stopping.catch(() => undefined);
+    const stopsBefore = this.stops;
     if (!(await this.offered())) throw trainingNotOffered();
+    // a stop while the settings were read: nothing started yet, nothing to undo (from here on the stop's own
+    // TrainingRunner.stop reaches the demo this start begins)
+    if (this.stops !== stopsBefore) throw stoppedWhileOpening();
     this.events = context;
     const training = this.mailbox.training;
-    const stopsBefore = this.stops;
     let demo;
     try {
       demo = await training.start();
@@ -146,6 +153,16 @@ export class Workspace {
 
   async stopTraining(context: ServiceContext): Promise<WorkspaceSwitch> {
     this.stops += 1;
+    const stopping = this.stopNow(context);
+    this.stopping = stopping;
+    try {
+      return await stopping;
+    } finally {
+      if (this.stopping === stopping) this.stopping = undefined;
+    }
+  }
+
+  private async stopNow(context: ServiceContext): Promise<WorkspaceSwitch> {
     // a start opening the demo's store sees this stop, closes that store again and ends: its store is not left open
     // on the intermediary closed below, nor the mode set to training after this answer
     await Promise.all([...this.opening].map((opening) => opening.catch(() => undefined)));

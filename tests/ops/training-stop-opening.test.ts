@@ -82,10 +82,9 @@ describe('a stop while the start opens the demo store', () => {
     // the demo is handed over (it runs) the moment before its store is opened: the stop goes now
     let url: string | null = null;
     while (url === null) url = (await api.call('workspace.state', {})).trainingIntermediaryUrl;
-    const storeAtStop = (await api.call('store.status', {})).state;
     const stopping = settled(api.call('workspace.stopTraining', {}));
     const [started, stopped] = await Promise.all([starting, stopping]);
-    console.log(`store at the stop: ${storeAtStop}; start ${started.ok ? 'answered with the demo' : 'refused'}`);
+    console.log(`start ${started.ok ? 'answered with the demo (the stop came after it)' : 'refused (the stop came during it)'}`);
     expect(stopped.ok, stopped.ok ? '' : String(stopped.error)).toBe(true);
     const state = await api.call('workspace.state', {});
     expect({ mode: state.mode, running: state.trainingRunning, store: (await api.call('store.status', {})).state }).toEqual({
@@ -104,6 +103,26 @@ describe('a stop while the start opens the demo store', () => {
     const again = await api.call('workspace.startTraining', {});
     expect(again.store.state).toBe('open');
     expect(again.state.mode).toBe('training');
+    await api.call('workspace.stopTraining', {});
+  }, 240_000);
+
+  it('Übungsmodus: a start sent right after a stop (a second tab) begins after it: the demo it opens runs', async () => {
+    const dataDir = tempDir('postfach-training-restart-');
+    demoFolder(trainingDir(dataDir));
+    host = await startInProcessService({ dataDir, appVersion: '0.1.0-test', host: 'browser' });
+    const api = createApiClient(host.asBridge());
+    const first = await api.call('workspace.startTraining', {});
+    const firstUrl = first.state.trainingIntermediaryUrl!;
+    const stopping = settled(api.call('workspace.stopTraining', {}));
+    const starting = settled(api.call('workspace.startTraining', {}));
+    const [stopped, started] = await Promise.all([stopping, starting]);
+    expect(stopped.ok).toBe(true);
+    expect(started.ok, started.ok ? '' : String(started.error)).toBe(true);
+    const state = await api.call('workspace.state', {});
+    expect({ mode: state.mode, running: state.trainingRunning, store: (await api.call('store.status', {})).state }).toEqual({ mode: 'training', running: true, store: 'open' });
+    // the store open is the running demo's, on an intermediary that answers (not the one the stop closed)
+    expect(await answers(state.trainingIntermediaryUrl!)).toBe(true);
+    if (state.trainingIntermediaryUrl !== firstUrl) expect(await answers(firstUrl)).toBe(false);
     await api.call('workspace.stopTraining', {});
   }, 240_000);
 
