@@ -47,7 +47,7 @@ describe('the fetch engine: a failing release of the dialog at the end of a run'
     const dbPath = path.join(root, 'store', 'postfach.db');
     await createStore(dbPath);
     const store = await openStore(dbPath);
-    const realRelease = SpoolScope.prototype.release;
+    const realRelease = Object.getOwnPropertyDescriptor(SpoolScope.prototype, 'release')!.value as (this: SpoolScope) => Promise<void>;
     let failedReleases = 0;
     let failing = false;
     const release = vi.spyOn(SpoolScope.prototype, 'release').mockImplementation(async function (this: SpoolScope) {

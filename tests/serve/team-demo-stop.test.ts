@@ -16,7 +16,7 @@ import { stopChild, unconfirmedStopWords } from '../../cli/commands/team-demo.js
 function nodeChild(script: string): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'ignore'] });
   // ready once it says so (its SIGTERM handler, if any, is installed)
-  return new Promise((resolve) => child.stdout!.once('data', () => resolve(child)));
+  return new Promise((resolve) => child.stdout.once('data', () => resolve(child)));
 }
 
 describe('team-demo: stopping the service child', () => {
