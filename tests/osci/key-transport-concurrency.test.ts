@@ -10,7 +10,7 @@ import { generateKeyPairSync, webcrypto } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { bufferSource, readAll } from '../../core/io/byte-source.js';
 import { buildContainer, contentPackageXml, encryptContainer } from '../../core/osci/content/build.js';
-import { decodeContent } from '../../core/osci/content/decode.js';
+import { decodeContent, MAX_ENCRYPTED_CONTAINERS } from '../../core/osci/content/decode.js';
 import { DIGEST, KEY_TRANSPORT, MGF } from '../../core/osci/crypto/algorithms.js';
 import { unwrapKey, unwrapKeyConcurrently, wrapKey, type KeyTransportMethod } from '../../core/osci/crypto/rsa-key-transport.js';
 import { decodeMessage } from '../../core/osci/decode.js';
@@ -128,6 +128,20 @@ describe('content key transports of several containers', () => {
     });
     return readAll(encryptTransport(built.mime, transportFor.certificate), 1e9);
   }
+
+  it('opens at most MAX_ENCRYPTED_CONTAINERS containers of one message; those past it are refused without their RSA operation', async () => {
+    const ids = Array.from({ length: MAX_ENCRYPTED_CONTAINERS + 3 }, (_, i) => `c${i}`);
+    const decoded = await decodeMessage(bufferSource(await twoContainers('none', ids)), { keys: [bob()] });
+    const decrypt = vi.spyOn(webcrypto.subtle, 'decrypt');
+    const content = await decodeContent(decoded.message, { keys: [bob()], scope: decoded.scope });
+    const outcomes = content.items.map((i) => (i.kind === 'encrypted' ? (i.error?.kind ?? i.container?.id) : undefined));
+    expect(outcomes.slice(0, MAX_ENCRYPTED_CONTAINERS)).toEqual(ids.slice(0, MAX_ENCRYPTED_CONTAINERS));
+    expect(outcomes.slice(MAX_ENCRYPTED_CONTAINERS)).toEqual(['hostile-xml', 'hostile-xml', 'hostile-xml']);
+    expect(content.firstError?.message).toMatch(/more than 100 encrypted containers in one message/);
+    // every other container's operation went to the pool (one ahead), none for those past the budget
+    expect(decrypt.mock.calls.length).toBeLessThanOrEqual(MAX_ENCRYPTED_CONTAINERS);
+    await decoded.release();
+  }, 60_000);
 
   it('decodeContent starts the second container on the pool while it opens the first, and takes it', async () => {
     const body = await twoContainers('none');

@@ -158,6 +158,8 @@ interface Ctx {
   readonly options: ContentOptions;
   readonly resolveCertificate: (uri: string) => X509Certificate | undefined;
   errors: PostfachError[];
+  /** Encrypted containers begun so far (MAX_ENCRYPTED_CONTAINERS). */
+  keyTransports: number;
 }
 
 type Plaintext = { data: ByteSource; encryption: ContentEncryptionInfo | undefined };
@@ -199,14 +201,27 @@ function encryptionInfo(info: EncryptedDataInfo, keyIndex: number): ContentEncry
  * A single container is opened here: with nothing beside it the pool would only add a hand-over. Nothing is decided
  * here: each container takes its result in its turn, with its checks and errors unchanged.
  */
-function startNextKeyTransport(elements: readonly Element[], current: Element, message: OsciMessage, keys: readonly KeyEntry[]): void {
-  const next = elements[elements.indexOf(current) + 1];
-  if (next) startKeyTransport(next, message, keys);
+function startNextKeyTransport(elements: readonly Element[], index: number, ctx: Ctx): void {
+  const next = elements[index + 1];
+  // never ahead of the budget: a container past it is refused without its RSA operation
+  if (next && ctx.keyTransports + 1 < MAX_ENCRYPTED_CONTAINERS) startKeyTransport(next, ctx.message, ctx.options.keys);
 }
+
+/**
+ * Encrypted content containers one message may have opened, nested ones included. Each costs an RSA private-key
+ * operation (2.6–12 ms here): the sender chooses how many there are, and a 64 MB message holds tens of thousands —
+ * minutes of CPU for one delivery. A delivery of the Sozialplattform has one or two. Those past the budget are
+ * refused (`hostile-xml`) without the operation, each in its turn, so the delivery is kept as "nicht lesbar".
+ */
+export const MAX_ENCRYPTED_CONTAINERS = 100;
 
 async function decryptEncryptedContainer(el: Element, ctx: Ctx, depth: number, keys: AttachmentKeys | undefined): Promise<EncryptedContainerResult> {
   const id = attr(el, 'Id');
   try {
+    ctx.keyTransports += 1;
+    if (ctx.keyTransports > MAX_ENCRYPTED_CONTAINERS) {
+      throw osciError('hostile-xml', `content EncryptedData ${id ?? ''}: more than ${MAX_ENCRYPTED_CONTAINERS} encrypted containers in one message`);
+    }
     const started = startedKeyTransport(el);
     // parsed once: a started operation kept what it parsed of this (unchanged) element
     const info = started?.info ?? parseEncryptedData(el, `content EncryptedData ${id ?? ''}`.trim());
@@ -352,8 +367,8 @@ async function decodeContainer(
   }
   const nestedEncrypted: EncryptedContainerResult[] = [];
   const nestedElements = childElements(container, NS.xenc, 'EncryptedData').filter((ed) => !attachmentKeys.has(ed));
-  for (const ed of nestedElements) {
-    startNextKeyTransport(nestedElements, ed, ctx.message, ctx.options.keys);
+  for (const [index, ed] of nestedElements.entries()) {
+    startNextKeyTransport(nestedElements, index, ctx);
     nestedEncrypted.push(await decryptEncryptedContainer(ed, ctx, depth + 1, keys));
   }
 
@@ -406,14 +421,16 @@ export async function decodeContent(message: OsciMessage, options: ContentOption
     options,
     resolveCertificate: certificateResolver(message),
     errors: [],
+    keyTransports: 0,
   };
   const items: Array<ContentResult['items'][number]> = [];
   const pkg = message.contentPackage;
   if (pkg) {
     const encrypted = topLevelEncryptedContainers(message);
+    let index = 0;
     for (const child of childElements(pkg)) {
       if (child.namespaceURI === NS.xenc && child.localName === 'EncryptedData') {
-        startNextKeyTransport(encrypted, child, message, options.keys);
+        startNextKeyTransport(encrypted, index++, ctx);
         items.push({ kind: 'encrypted', ...(await decryptEncryptedContainer(child, ctx, 1, undefined)) });
       } else if (child.namespaceURI === NS.osci && child.localName === 'ContentContainer') {
         items.push({ kind: 'plain', container: await decodeContainer(child, message.xml, ctx, 'plain', undefined, undefined, 1, undefined) });
