@@ -215,6 +215,9 @@ function startNextKeyTransport(elements: readonly Element[], index: number, ctx:
  */
 export const MAX_ENCRYPTED_CONTAINERS = 100;
 
+/** Author signatures one content container may carry (a Sozialplattform container has one). */
+export const MAX_CONTAINER_SIGNATURES = 20;
+
 async function decryptEncryptedContainer(el: Element, ctx: Ctx, depth: number, keys: AttachmentKeys | undefined): Promise<EncryptedContainerResult> {
   const id = attr(el, 'Id');
   try {
@@ -375,7 +378,12 @@ async function decodeContainer(
   const signatures: ContentSignatureInfo[] = [];
   // the container's signatures verify over the same document: each target digested once, however many name it
   const digests = new DigestMemo();
-  for (const sig of childElements(container, NS.ds, 'Signature')) {
+  const signatureElements = childElements(container, NS.ds, 'Signature');
+  // each is verified and then judged against every content of the container: the sender chooses how many
+  if (signatureElements.length > MAX_CONTAINER_SIGNATURES) {
+    throw osciError('hostile-xml', `content container ${attr(container, 'Id') ?? ''}: ${signatureElements.length} signatures, more than ${MAX_CONTAINER_SIGNATURES}`);
+  }
+  for (const sig of signatureElements) {
     const r = await verifySignature(sig, {
       digests,
       resolveId: (id) => {
