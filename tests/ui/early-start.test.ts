@@ -40,7 +40,8 @@ describe('the first calls before React runs', () => {
     // the event stream connects late (a busy bridge): the Übungsmodus's first steps would be emitted before it, were
     // workspace.resume not sent after it
     const slowStream: typeof fetch = async (input, init) => {
-      if (String(input).endsWith('/api/events')) await new Promise((resolve) => setTimeout(resolve, 3_000));
+      const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+      if (url.endsWith('/api/events')) await new Promise((resolve) => setTimeout(resolve, 3_000));
       return fetch(input, init);
     };
     const http = createHttpBridge({ origin: bridge.origin, token: bridge.token, extraHeaders: { Origin: bridge.origin }, fetch: slowStream });
