@@ -27,10 +27,11 @@ export interface ExportedAttachment {
 export async function exportAttachments(source: XmlSource, documents: readonly DocumentView[], folder: string): Promise<ExportedAttachment[]> {
   await createFolder(folder);
   const out: ExportedAttachment[] = [];
+  const names = new FreeNames();
   for (const doc of documents) {
     if (doc.problem?.kind === 'document-invalid') continue;
     const name = inlineDocumentName(doc);
-    const written = await writeNewFile(folder, name.fileName, openDocument(source, doc));
+    const written = await writeNewFile(folder, name.fileName, openDocument(source, doc), names);
     if (written.sha256 !== doc.sha256) throw sourceChanged(`attachment ${doc.ordinal}: SHA-256 differs from the view`);
     out.push({ documentId: doc.id, ...written, allowed: name.allowed });
   }
@@ -47,12 +48,33 @@ export async function createFolder(folder: string): Promise<void> {
 }
 
 /**
+ * The numbers already used for each name in one export. The sender names every document, so all of them may
+ * carry the same name: without this, the n-th copy tried n−1 taken names first (50,000 copies: over a billion
+ * attempts) and the 10,000th failed the whole export.
+ */
+export class FreeNames {
+  private readonly next = new Map<string, number>();
+  /** The first number worth trying for `base` in `folder`. */
+  start(folder: string, base: string): number {
+    return this.next.get(`${folder}\0${base}`) ?? 1;
+  }
+  used(folder: string, base: string, n: number): void {
+    this.next.set(`${folder}\0${base}`, n + 1);
+  }
+}
+
+/**
  * Streams `chunks` into a new file in `folder` named after `base` (never overwriting: " (2)", " (3)", ...), synced
  * before it counts as written and then marked as coming from the Internet (Windows); a failure while writing removes
- * the partial file.
+ * the partial file. `names`, shared by the files of one export, remembers which numbers are taken.
  */
-export async function writeNewFile(folder: string, base: string, chunks: AsyncIterable<Uint8Array>): Promise<{ fileName: string; path: string; size: number; sha256: string }> {
-  const { handle, fileName } = await createExclusive(folder, base);
+export async function writeNewFile(
+  folder: string,
+  base: string,
+  chunks: AsyncIterable<Uint8Array>,
+  names: FreeNames = new FreeNames(),
+): Promise<{ fileName: string; path: string; size: number; sha256: string }> {
+  const { handle, fileName } = await createExclusive(folder, base, names);
   const target = path.join(folder, fileName);
   const hash = createHash('sha256');
   let size = 0;
@@ -73,16 +95,20 @@ export async function writeNewFile(folder: string, base: string, chunks: AsyncIt
   return { fileName, path: target, size, sha256: hash.digest('hex') };
 }
 
-async function createExclusive(folder: string, base: string): Promise<{ handle: import('node:fs/promises').FileHandle; fileName: string }> {
-  for (let n = 1; n < 10_000; n++) {
+/** Tries after the last number this export used for the name; names taken by others cost one attempt each. */
+async function createExclusive(folder: string, base: string, names: FreeNames): Promise<{ handle: import('node:fs/promises').FileHandle; fileName: string }> {
+  const start = names.start(folder, base);
+  for (let n = start; n < start + 10_000; n++) {
     const fileName = numbered(base, n);
     try {
-      return { handle: await open(path.join(folder, fileName), 'wx', 0o600), fileName };
+      const handle = await open(path.join(folder, fileName), 'wx', 0o600);
+      names.used(folder, base, n);
+      return { handle, fileName };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
         throw targetNotWritable(`cannot create an attachment file (${(error as NodeJS.ErrnoException).code ?? 'error'})`, error);
       }
     }
   }
-  throw targetNotWritable('no free file name after 9999 attempts');
+  throw targetNotWritable('no free file name after 10,000 attempts');
 }

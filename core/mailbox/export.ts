@@ -14,7 +14,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { PostfachError } from '../errors.js';
 import { exportAttachments, exportPdf, exportReceiptPdf, exportXml, safeFileName, type ReceiptFacts, type SignatureFacts } from '../export/index.js';
-import { createFolder, writeNewFile } from '../export/attachments.js';
+import { createFolder, FreeNames, writeNewFile } from '../export/attachments.js';
 import { targetNotWritable } from '../export/errors.js';
 import { markFromInternet } from '../export/mark-of-the-web.js';
 import { extraStatusOf, storedAttachmentFile } from './document-files.js';
@@ -140,6 +140,7 @@ async function exportStoredAttachments(
   await createFolder(folder);
   const written: Array<{ path: string; size: number; sha256: string; allowed: boolean }> = [];
   let extraFolder: string | undefined;
+  const names = new FreeNames();
   for (const attachment of record.attachments) {
     const extra = extraStatusOf(record, attachment);
     if (extra !== undefined && extraFolder === undefined) {
@@ -151,7 +152,7 @@ async function exportStoredAttachments(
       path: target,
       size,
       sha256,
-    } = await writeNewFile(extraFolder !== undefined && extra !== undefined ? extraFolder : folder, fileName, await store.openAttachment(attachment.id));
+    } = await writeNewFile(extraFolder !== undefined && extra !== undefined ? extraFolder : folder, fileName, await store.openAttachment(attachment.id), names);
     written.push({ path: target, size, sha256, allowed });
   }
   return written;

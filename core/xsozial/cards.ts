@@ -226,6 +226,9 @@ export function groupTitle(node: TreeNode): Label {
  * kontoinhaberPersonID P1, both "Kontoinhaber/in"; the person's name may carry a title the text leaves out) is one
  * field: the reference, covering the text's id.
  */
+/** Comparisons spent on finding twins in one flattened group (a real group has a few dozen fields). */
+const MAX_TWIN_CHECKS = 100_000;
+
 export function flatten(node: TreeNode, ctx: CardContext): Field[] {
   const collected: Array<Field & { parentLabel: Label; parentId: string }> = [];
   const visit = (n: TreeNode, parent: TreeNode, parentLabel: Label) => {
@@ -238,14 +241,40 @@ export function flatten(node: TreeNode, ctx: CardContext): Field[] {
   for (const c of node.children) visit(c, node, node.label);
   const norm = (x: string) => x.normalize('NFC').replace(/\s+/g, ' ').trim();
   // the reference's name is the text, or the text with what comes before it (an academic title: "Dr. Søren …")
-  const sameName = (written: string, name: string) => norm(written) !== '' && (norm(name) === norm(written) || norm(name).endsWith(` ${norm(written)}`));
+  const sameName = (written: string, name: string) => written !== '' && (name === written || name.endsWith(` ${written}`));
   const covered = new Map<string, string[]>();
   const dropped = new Set<string>();
+  // the text fields a reference may stand for, by parent and label, each normalised once: a search through all
+  // fields for every reference was quadratic (5,000 references under one parent: 6 s; 200,000: hours)
+  const texts = new Map<string, Array<{ field: (typeof collected)[number]; written: string | undefined }>>();
+  for (const t of collected) {
+    if (t.value.kind !== 'text') continue;
+    const key = `${t.parentId}\0${t.label.de}`;
+    const list = texts.get(key) ?? [];
+    list.push({ field: t, written: undefined });
+    texts.set(key, list);
+  }
+  const names = new Map<string, string>();
+  // merging twins is presentation only (unmerged, both are shown): bounded, so no delivery decides its cost
+  let checks = MAX_TWIN_CHECKS;
   for (const ref of collected) {
     if (ref.value.kind !== 'reference') continue;
-    const name = ctx.naturalName(ref.value.raw);
-    if (name === undefined) continue;
-    const twin = collected.find((t) => t.parentId === ref.parentId && t.value.kind === 'text' && t.label.de === ref.label.de && !dropped.has(t.id) && sameName(t.value.raw, name));
+    const candidates = texts.get(`${ref.parentId}\0${ref.label.de}`);
+    if (candidates === undefined || checks <= 0) continue;
+    const raw = ctx.naturalName(ref.value.raw);
+    if (raw === undefined) continue;
+    const name = names.get(raw) ?? norm(raw);
+    names.set(raw, name);
+    let twin: (typeof collected)[number] | undefined;
+    for (const candidate of candidates) {
+      if (--checks < 0) break;
+      if (dropped.has(candidate.field.id)) continue;
+      candidate.written ??= norm(candidate.field.value.raw);
+      if (sameName(candidate.written, name)) {
+        twin = candidate.field;
+        break;
+      }
+    }
     if (!twin) continue;
     dropped.add(twin.id);
     covered.set(ref.id, [...(covered.get(ref.id) ?? []), twin.id]);

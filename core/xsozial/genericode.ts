@@ -16,6 +16,8 @@ export const GENERICODE_NAMESPACE = 'http://docs.oasis-open.org/codelist/ns/gene
 export const MAX_CODELIST_BYTES = 32 * 1024 * 1024;
 const LIMITS = { maxDepth: 32, maxElements: 1_500_000, maxTextLength: 64 * 1024, maxTotalText: 64 * 1024 * 1024 };
 const MAX_CODES = 100_000;
+/** Real lists have a handful of columns (code, text, a few more); every row's values are matched against them. */
+const MAX_COLUMNS = 1_000;
 const MAX_CODE_LENGTH = 256;
 const MAX_TEXT_LENGTH = 4096;
 
@@ -107,10 +109,13 @@ export async function parseGenericode(bytes: Uint8Array): Promise<CodeListData> 
     return { id, shortName: child(c, 'ShortName')?.text.trim() ?? id, required: attr(c, 'Use') === 'required' };
   });
   if (columns.length < 2) throw codeListInvalid(`ColumnSet has ${columns.length} columns, a code list needs a code and a text column`);
-  if (new Set(columns.map((c) => c.id)).size !== columns.length) throw codeListInvalid('ColumnSet: two columns with the same Id');
+  if (columns.length > MAX_COLUMNS) throw codeListInvalid(`ColumnSet has ${columns.length} columns, more than ${MAX_COLUMNS}`);
+  // looked up once per value of every row: a set, not a search through the columns (quadratic in a hostile file)
+  const columnIds = new Set(columns.map((c) => c.id));
+  if (columnIds.size !== columns.length) throw codeListInvalid('ColumnSet: two columns with the same Id');
   const keyRef = ((el) => (el ? attr(el, 'Ref') : undefined))(child(children(columnSet, 'Key')[0], 'ColumnRef'));
   const keyColumn = keyRef ?? columns.find((c) => c.id.toLowerCase() === 'code' || c.shortName.toLowerCase() === 'code')?.id;
-  if (keyColumn === undefined || !columns.some((c) => c.id === keyColumn)) throw codeListInvalid('ColumnSet: no key column (Key/ColumnRef or a column "code")');
+  if (keyColumn === undefined || !columnIds.has(keyColumn)) throw codeListInvalid('ColumnSet: no key column (Key/ColumnRef or a column "code")');
   const others = columns.filter((c) => c.id !== keyColumn);
   const byName = TEXT_COLUMN_NAMES.map((n) => others.find((c) => c.id.toLowerCase() === n || c.shortName.toLowerCase() === n)).find((c) => c !== undefined);
   const textColumn = (byName ?? others.find((c) => c.required) ?? others[0])!.id;
@@ -126,7 +131,7 @@ export async function parseGenericode(bytes: Uint8Array): Promise<CodeListData> 
     children(row, 'Value').forEach((v, i) => {
       // a Value without ColumnRef takes the position of its column (Genericode allows both)
       const ref = attr(v, 'ColumnRef') ?? columns[i]?.id;
-      if (ref === undefined || !columns.some((c) => c.id === ref)) throw codeListInvalid(`Row ${r + 1}: Value refers to an unknown column`);
+      if (ref === undefined || !columnIds.has(ref)) throw codeListInvalid(`Row ${r + 1}: Value refers to an unknown column`);
       const simpleValue = child(v, 'SimpleValue');
       if (simpleValue) values.set(ref, simpleValue.text.trim());
     });

@@ -12,7 +12,7 @@
  * no annotations). Documents are loaded one at a time, so only one evidence PDF is in memory at once.
  */
 import { inflateSync } from 'node:zlib';
-import { decodePDFRawStream, PDFArray, PDFDict, PDFDocument, PDFName, PDFNumber, PDFRawStream, PDFRef, PDFStream, type PDFPage } from 'pdf-lib';
+import { decodePDFRawStream, PDFArray, PDFDict, PDFDocument, PDFName, PDFNumber, PDFPageLeaf, PDFPageTree, PDFRawStream, PDFRef, PDFStream, type PDFPage } from 'pdf-lib';
 import { PostfachError } from '../../errors.js';
 import { removeActiveContent } from './clean.js';
 import type { DocumentView } from '../../xsozial/view.js';
@@ -84,12 +84,15 @@ const IMAGE_TYPES: Record<string, 'jpeg' | 'png'> = { 'image/jpeg': 'jpeg', 'ima
 
 export async function planDocuments(buffer: DocumentBuffer, documents: readonly DocumentView[]): Promise<DocumentPlan[]> {
   const plans: DocumentPlan[] = [];
+  let importedPages = 0;
   for (const doc of documents) {
     const type = doc.detectedMimeType;
     if (doc.problem?.kind === 'document-invalid') {
       plans.push({ doc, kind: 'none', note: 'Der Inhalt ist beschädigt (kein gültiges Base64) und kann nicht dargestellt werden.' });
     } else if (type === 'application/pdf') {
-      plans.push(await inspectPdf(buffer, doc));
+      const plan = await inspectPdf(buffer, doc, MAX_EXPORT_PAGES - importedPages);
+      if (plan.kind === 'pdf') importedPages += plan.pages;
+      plans.push(plan);
     } else if (type && IMAGE_TYPES[type]) {
       plans.push({ doc, kind: 'image', format: IMAGE_TYPES[type] });
     } else {
@@ -107,36 +110,99 @@ async function loadPdf(buffer: DocumentBuffer, doc: DocumentView): Promise<PDFDo
   return PDFDocument.load(await buffer.read(doc), { updateMetadata: false, throwOnInvalidObject: false });
 }
 
-async function inspectPdf(buffer: DocumentBuffer, doc: DocumentView): Promise<DocumentPlan> {
-  let pdf: PDFDocument;
-  let pages: number;
+/** Most pages one evidence PDF may bring into the export; a larger one is listed (and exported as a file). */
+export const MAX_PDF_PAGES = 2_000;
+/** Most imported pages of all evidence PDFs of one export together (about 1 s of work per 1,000 pages). */
+export const MAX_EXPORT_PAGES = 10_000;
+/** Deepest page tree walked (real files have a handful of levels; pdf-lib walks it recursively). */
+const MAX_PAGE_TREE_DEPTH = 64;
+
+class PageTreeUnsound extends Error {}
+class TooManyPages extends Error {
+  constructor(readonly limit: number) {
+    super(`more than ${limit} pages`);
+  }
+}
+
+async function inspectPdf(buffer: DocumentBuffer, doc: DocumentView, pagesLeft: number): Promise<DocumentPlan> {
   try {
-    pdf = await loadPdf(buffer, doc);
-    // a file that loads can still lack its page tree: asking for the pages is part of the check
-    pages = pdf.getPageCount();
+    const pdf = await loadPdf(buffer, doc);
+    // the page tree is walked here, bounded, before pdf-lib walks it: its own walk follows every path through a
+    // tree whose nodes are shared (a 1 KB file can name 2^40 pages) and recurses without end on a cycle
+    const pages = checkedPageCount(pdf, Math.min(MAX_PDF_PAGES, pagesLeft));
+    if (pages === 0) return { doc, kind: 'none', note: 'Das PDF enthält keine Seiten.' };
     // every page's content can be taken into a form XObject (import below)
     pdf.getPages().forEach((page) => pageContent(page));
+    const names = pdf.catalog.lookupMaybe(PDFName.of('Names'), PDFDict);
+    const catalogActive =
+      ['OpenAction', 'AA', 'AcroForm'].some((key) => pdf.catalog.has(PDFName.of(key))) || ['JavaScript', 'EmbeddedFiles'].some((key) => names?.has(PDFName.of(key)) === true);
+    const hasAnnotations = catalogActive || pdf.getPages().some((page) => page.node.has(PDFName.of('Annots')) || page.node.has(PDFName.of('AA')));
+    return { doc, kind: 'pdf', pages, pdfaBlockers: pdfaBlockers(pdf), hasAnnotations, geometry: pdf.getPages().map(pageGeometry) };
   } catch (error) {
     // the content itself unreadable (changed source) is no property of this PDF
     if (error instanceof PostfachError) throw error;
-    const encrypted = error instanceof Error && /encrypt/i.test(error.message);
-    return {
-      doc,
-      kind: 'none',
-      note:
-        error instanceof PageContentTooLarge
-          ? `Der Inhalt einer Seite des PDF ist größer als ${MAX_PAGE_CONTENT_BYTES / 1024 / 1024} MB und wird nicht eingefügt; die Datei liegt beim Export der Anhänge bei.`
-          : encrypted
-            ? 'Das PDF ist verschlüsselt und kann nicht eingefügt werden; die Datei liegt beim Export der Anhänge bei.'
-            : 'Das PDF ist beschädigt und kann nicht eingefügt werden; die Datei liegt beim Export der Anhänge bei.',
-    };
+    return { doc, kind: 'none', note: unplacedNote(error) };
   }
-  if (pages === 0) return { doc, kind: 'none', note: 'Das PDF enthält keine Seiten.' };
-  const names = pdf.catalog.lookupMaybe(PDFName.of('Names'), PDFDict);
-  const catalogActive =
-    ['OpenAction', 'AA', 'AcroForm'].some((key) => pdf.catalog.has(PDFName.of(key))) || ['JavaScript', 'EmbeddedFiles'].some((key) => names?.has(PDFName.of(key)) === true);
-  const hasAnnotations = catalogActive || pdf.getPages().some((page) => page.node.has(PDFName.of('Annots')) || page.node.has(PDFName.of('AA')));
-  return { doc, kind: 'pdf', pages, pdfaBlockers: pdfaBlockers(pdf), hasAnnotations, geometry: pdf.getPages().map(pageGeometry) };
+}
+
+/** Why a PDF is listed instead of inserted, in the caseworker's words. */
+function unplacedNote(error: unknown): string {
+  const file = 'die Datei liegt beim Export der Anhänge bei.';
+  if (error instanceof PageContentTooLarge) return `Der Inhalt einer Seite des PDF ist größer als ${MAX_PAGE_CONTENT_BYTES / 1024 / 1024} MB und wird nicht eingefügt; ${file}`;
+  if (error instanceof TooManyPages) {
+    return error.limit < MAX_PDF_PAGES
+      ? `Mit diesem PDF hätte der Export mehr als ${MAX_EXPORT_PAGES.toLocaleString('de-DE')} übernommene Seiten; es wird nicht eingefügt, ${file}`
+      : `Das PDF hat mehr als ${MAX_PDF_PAGES.toLocaleString('de-DE')} Seiten und wird nicht eingefügt; ${file}`;
+  }
+  if (error instanceof PageTreeUnsound) return `Das Seitenverzeichnis des PDF ist beschädigt und kann nicht eingefügt werden; ${file}`;
+  if (error instanceof Error && /encrypt/i.test(error.message)) return `Das PDF ist verschlüsselt und kann nicht eingefügt werden; ${file}`;
+  return `Das PDF ist beschädigt und kann nicht eingefügt werden; ${file}`;
+}
+
+/**
+ * The number of pages of a PDF, found by walking its page tree iteratively: every node at most once (a node reached
+ * twice, a cycle among /Kids included, makes the tree unsound), at most {@link MAX_PAGE_TREE_DEPTH} levels, at
+ * most `limit` pages, and each node's /Parent chain must end (pdf-lib climbs it for inherited attributes such as
+ * the MediaBox, recursively). Counts pages as pdf-lib's getPages() finds them (PDFPageLeaf under PDFPageTree).
+ */
+function checkedPageCount(pdf: PDFDocument, limit: number): number {
+  const ctx = pdf.context;
+  const root = pdf.catalog.lookup(PDFName.of('Pages'));
+  // no page tree at all: a broken PDF as any other (pdf-lib's own message)
+  if (!(root instanceof PDFPageTree)) throw new Error('no page tree');
+  const seen = new Set<PDFDict>([root]);
+  const stack: Array<[PDFPageTree, number]> = [[root, 1]];
+  let pages = 0;
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (depth > MAX_PAGE_TREE_DEPTH) throw new PageTreeUnsound('page tree too deep');
+    parentChainEnds(node);
+    const kids = node.lookup(PDFName.of('Kids'));
+    if (!(kids instanceof PDFArray)) throw new PageTreeUnsound('page tree node without Kids');
+    for (let i = 0; i < kids.size(); i++) {
+      const kid = ctx.lookup(kids.get(i));
+      if (!(kid instanceof PDFPageTree) && !(kid instanceof PDFPageLeaf)) continue;
+      if (seen.has(kid)) throw new PageTreeUnsound('a page tree node is reached twice');
+      seen.add(kid);
+      if (kid instanceof PDFPageTree) {
+        stack.push([kid, depth + 1]);
+        continue;
+      }
+      parentChainEnds(kid);
+      pages++;
+      if (pages > limit) throw new TooManyPages(limit);
+    }
+  }
+  return pages;
+}
+
+/** The /Parent chain above a node ends within the tree's depth limit, without repeating a node. */
+function parentChainEnds(node: PDFDict): void {
+  const chain = new Set<PDFDict>();
+  for (let at: PDFDict | undefined = node; at !== undefined; at = at.lookupMaybe(PDFName.of('Parent'), PDFDict)) {
+    if (chain.has(at) || chain.size > MAX_PAGE_TREE_DEPTH) throw new PageTreeUnsound('the /Parent chain does not end');
+    chain.add(at);
+  }
 }
 
 /** Reasons why pages of this PDF would break PDF/A conformance of the export (empty: none found). */

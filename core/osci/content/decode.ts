@@ -29,7 +29,7 @@ import type { OsciMessage } from '../messages/model.js';
 import { chooseKey, startedKeyTransport, startKeyTransport, topLevelEncryptedContainers } from './key-transports.js';
 import { certificateResolver } from '../signature/message-signature.js';
 import { authorTrustStatus, evaluateTrust, type TrustAnchors, type TrustResult } from '../signature/trust.js';
-import { verifySignature, type ReferenceResult } from '../signature/verify.js';
+import { DigestMemo, verifySignature, type ReferenceResult } from '../signature/verify.js';
 import { subjectName } from '../signature/cert-names.js';
 import { canonicalizeStandalone, withLargeText } from '../xml/c14n.js';
 import { NS } from '../xml/namespaces.js';
@@ -358,8 +358,11 @@ async function decodeContainer(
   }
 
   const signatures: ContentSignatureInfo[] = [];
+  // the container's signatures verify over the same document: each target digested once, however many name it
+  const digests = new DigestMemo();
   for (const sig of childElements(container, NS.ds, 'Signature')) {
     const r = await verifySignature(sig, {
+      digests,
       resolveId: (id) => {
         const target = doc.ids.get(id);
         // references resolve inside this container only

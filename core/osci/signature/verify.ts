@@ -56,6 +56,24 @@ export interface VerifyContext {
   readonly allowNestedEncryptedDataQuirk?: boolean;
   /** Decoded bytes of a base64-transform target, when the caller holds them elsewhere (large payloads). */
   base64Bytes?(element: Element): Promise<ByteSource | undefined>;
+  /** Digests shared by the signatures verified over one unchanged document (e.g. a container's signatures). */
+  readonly digests?: DigestMemo;
+}
+
+/**
+ * Each digest a signature asks for, computed once. The references are digested before the signature value is
+ * checked, and the sender chooses them: ten thousand signatures naming the same 10 MB Content would each have it
+ * canonicalised and hashed anew (reference amplification). Within one signature a URI named twice is refused.
+ */
+export class DigestMemo {
+  private readonly done = new Map<Element | string, Map<string, Promise<Buffer>>>();
+  of(subject: Element | string, form: string, compute: () => Promise<Buffer>): Promise<Buffer> {
+    const forms = this.done.get(subject) ?? new Map<string, Promise<Buffer>>();
+    this.done.set(subject, forms);
+    const digest = forms.get(form) ?? compute();
+    forms.set(form, digest);
+    return digest;
+  }
 }
 
 /** The reference implementation's digest form of a nested EncryptedData (quirk Q10): no inherited declarations. */
@@ -81,9 +99,14 @@ export async function verifySignature(signature: Element, ctx: VerifyContext): P
 
   const references: ReferenceResult[] = [];
   let firstBad: string | undefined;
+  const digests = ctx.digests ?? new DigestMemo();
+  const named = new Set<string>();
   for (const ref of childElements(signedInfo, NS.ds, 'Reference')) {
     const uri = attr(ref, 'URI');
     if (uri === undefined) throw osciError('malformed', `${what}: Reference without URI`);
+    // a URI twice adds nothing a signer needs, only work (each would be digested again)
+    if (named.has(uri)) throw osciError('hostile-xml', `${what}: reference ${uri.slice(0, 80)} appears twice`);
+    named.add(uri);
     const digestUri = attr(requireChild(ref, NS.ds, 'DigestMethod', what), 'Algorithm') ?? '';
     const dAlg = digestAlgorithm(digestUri);
     weak ||= dAlg.weak;
@@ -99,18 +122,22 @@ export async function verifySignature(signature: Element, ctx: VerifyContext): P
     if (uri.startsWith('cid:')) {
       const src = await ctx.resolveCid(uri.slice(4));
       if (!src) throw osciError('malformed', `${what}: reference ${uri.slice(0, 80)} to a missing attachment`);
-      ok = (await digestOf(src, dAlg.hash)).equals(expected);
+      ok = (await digests.of(uri, dAlg.hash, () => digestOf(src, dAlg.hash))).equals(expected);
     } else if (uri.startsWith('#') && uri.length > 1) {
       target = ctx.resolveId(uri.slice(1));
       if (!target) throw osciError('malformed', `${what}: reference ${uri.slice(0, 80)} to a missing element`);
       if (transforms.includes(TRANSFORM_BASE64)) {
-        const held = ctx.base64Bytes ? await ctx.base64Bytes(target) : undefined;
-        const digest = await digestOf(held ?? (await base64Source(target, `${what}: ${uri.slice(0, 60)}`)), dAlg.hash);
+        const el = target;
+        const digest = await digests.of(el, `${dAlg.hash} base64`, async () => {
+          const held = ctx.base64Bytes ? await ctx.base64Bytes(el) : undefined;
+          return digestOf(held ?? (await base64Source(el, `${what}: ${uri.slice(0, 60)}`)), dAlg.hash);
+        });
         ok = digest.equals(expected);
       } else {
-        ok = (await digestCanonical(target, dAlg.hash)).equals(expected);
+        const el = target;
+        ok = (await digests.of(el, `${dAlg.hash} c14n`, () => digestCanonical(el, dAlg.hash))).equals(expected);
         if (!ok && ctx.allowNestedEncryptedDataQuirk && target.namespaceURI === NS.xenc && target.localName === 'EncryptedData') {
-          ok = (await digestCanonicalString(q10Form(target), target, dAlg.hash)).equals(expected);
+          ok = (await digests.of(el, `${dAlg.hash} q10`, () => digestCanonicalString(q10Form(el), el, dAlg.hash))).equals(expected);
           if (ok) quirk = 'Q10';
         }
       }
