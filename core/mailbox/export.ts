@@ -15,11 +15,12 @@ import path from 'node:path';
 import { PostfachError } from '../errors.js';
 import { exportAttachments, exportPdf, exportReceiptPdf, exportXml, safeFileName, type ReceiptFacts, type SignatureFacts } from '../export/index.js';
 import { createFolder, FreeNames, writeNewFile } from '../export/attachments.js';
+import { inlineDocumentName } from '../export/file-names.js';
 import { targetNotWritable } from '../export/errors.js';
 import { markFromInternet } from '../export/mark-of-the-web.js';
 import { extraStatusOf, storedAttachmentFile } from './document-files.js';
 import type { DeliveryRecord } from '../store/index.js';
-import type { DeliverySummary } from '../xsozial/index.js';
+import type { DeliverySummary, DocumentView } from '../xsozial/index.js';
 import { certificateOrUndefined } from './certificates.js';
 import { mailboxError } from './errors.js';
 import { contentSource, storedView, type DetailStore, type ViewCache } from './message-detail.js';
@@ -163,6 +164,15 @@ function binNotes(files: ReadonlyArray<{ path: string; allowed: boolean }>): str
   return files.filter((f) => !f.allowed).map((f) => `„${path.basename(f.path)}“: kein zugelassener Dateityp, als .bin gespeichert – nur öffnen, wenn der Inhalt geprüft ist`);
 }
 
+const DAMAGED_DOCUMENT = {
+  de: 'Der Inhalt dieser Anlage ist beschädigt (kein gültiges Base64) und kann nicht gespeichert werden. Die XML-Ausgabe enthält ihn unverändert.',
+  en: 'The content of this document is damaged (not valid base64) and cannot be saved. The XML export keeps it as it came.',
+};
+
+function damagedNote(doc: DocumentView): string {
+  return `„${inlineDocumentName(doc).fileName}“: Inhalt beschädigt (kein gültiges Base64), nicht gespeichert – die XML-Ausgabe enthält ihn unverändert`;
+}
+
 const UNREADABLE_SUMMARY: DeliverySummary = { kind: 'generic-xml', applicants: [], applicantNames: [], test: false };
 
 export interface ExportOptions {
@@ -235,10 +245,15 @@ export async function writeMessageExport(
       const stored = only === undefined ? record.attachments : only.source === 'attachment' ? record.attachments.filter((a) => a.id === only.attachmentId) : [];
       if (only !== undefined && documents.length + stored.length === 0)
         throw mailboxError('document-missing', `single-document export: no ${only.source} document with that reference`);
+      // a document whose content is no valid base64 cannot be written: the caseworker is told so, never silently
+      // left without it (the XML export keeps it as it came)
+      const damaged = documents.filter((d) => d.problem?.kind === 'document-invalid');
+      if (only?.source === 'inline' && damaged.length > 0)
+        throw mailboxError('document-missing', `document ${only.ordinal}: content is not valid base64`, { text: DAMAGED_DOCUMENT });
       const inline = documents.length > 0 ? await exportAttachments(source, documents, target) : [];
       const osci = stored.length > 0 || only === undefined ? await exportStoredAttachments(store, { ...record, attachments: stored }, target) : [];
       const all = [...inline, ...osci];
-      const notes = binNotes(all);
+      const notes = [...damaged.map(damagedNote), ...binNotes(all)];
       result = { files: all.map((f) => ({ path: f.path, size: f.size, sha256: f.sha256 })), ...(notes.length > 0 ? { notes: notes.slice(0, 100) } : {}) };
       break;
     }
