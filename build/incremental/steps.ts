@@ -155,21 +155,32 @@ async function viteStep(root: string): Promise<StepResult> {
   const { build } = await import('vite');
   const modules = new Set<string>();
   const outputs: string[] = [];
-  await build({
-    configFile: path.join(root, 'renderer', 'vite.config.ts'),
-    plugins: [
-      {
-        name: 'postfach-build-inputs',
-        apply: 'build',
-        buildEnd() {
-          for (const id of this.getModuleIds()) modules.add(id);
+  // The shipped UI is always React's production build. Vite takes the bundle's `process.env.NODE_ENV` (and the
+  // React plugin its JSX runtime) from this process's NODE_ENV when one is set: vitest sets `test`, so a UI test
+  // that built the renderer itself (ensureRendererBuilt, run alone after a change) got a development bundle — with
+  // StrictMode's second mount of every screen — which the record then counted as current for `npm run build`.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({
+      configFile: path.join(root, 'renderer', 'vite.config.ts'),
+      plugins: [
+        {
+          name: 'postfach-build-inputs',
+          apply: 'build',
+          buildEnd() {
+            for (const id of this.getModuleIds()) modules.add(id);
+          },
+          writeBundle(options, bundle) {
+            for (const file of Object.keys(bundle)) outputs.push(path.join(options.dir ?? path.join(root, 'dist', 'renderer'), file));
+          },
         },
-        writeBundle(options, bundle) {
-          for (const file of Object.keys(bundle)) outputs.push(path.join(options.dir ?? path.join(root, 'dist', 'renderer'), file));
-        },
-      },
-    ],
-  });
+      ],
+    });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
   // module ids are file paths, some with a query (?url) or virtual (\0…): keep the files
   const files = [...modules].map((id) => id.split('?')[0] ?? id).filter((id) => path.isAbsolute(id) && filesOf(root).stat(id) !== undefined);
   const viteFolder = path.join(root, 'build', 'vite');

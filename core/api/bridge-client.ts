@@ -27,6 +27,12 @@ export interface HttpBridgeOptions {
 }
 
 export interface HttpBridge extends PostfachBridge {
+  /**
+   * Settles once the event stream is connected (the bridge sends every event from then on) or could not be opened
+   * (then the calls go ahead as before; the stream is tried again). A call whose work emits events (the
+   * Übungsmodus's start in `workspace.resume`) waits for it, so that none of them is sent before the page listens.
+   */
+  readonly listening: Promise<void>;
   /** Ends the event stream. */
   close(): void;
 }
@@ -47,6 +53,8 @@ export function createHttpBridge(options: HttpBridgeOptions): HttpBridge {
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
   let stream: AbortController | undefined;
   let closed = false;
+  let listened: () => void = () => undefined;
+  const listening = new Promise<void>((resolve) => (listened = resolve));
 
   const dispatch = (block: string): void => {
     let event = 'message';
@@ -76,6 +84,8 @@ export function createHttpBridge(options: HttpBridgeOptions): HttpBridge {
         throw new Error('events: signed out');
       }
       if (!response.ok || response.body === null) throw new Error(`events: HTTP ${response.status}`);
+      // the bridge subscribes the stream before it answers with its headers
+      listened();
       const reader = response.body.getReader();
       const decoder = new TextDecoder();
       let buffer = '';
@@ -93,12 +103,14 @@ export function createHttpBridge(options: HttpBridgeOptions): HttpBridge {
     run()
       .catch(() => undefined)
       .finally(() => {
+        listened();
         if (stream === controller) stream = undefined;
         if (!closed && listeners.size > 0) setTimeout(openStream, options.reconnectDelayMs ?? 2_000);
       });
   };
 
   return {
+    listening,
     async call(method, input) {
       let response: Response;
       try {

@@ -1,11 +1,11 @@
 // first: configures libraries before they load (see csp-compat.ts)
 import './csp-compat.js';
+// second: the first calls go out before React and the screens' modules are evaluated (see start.ts)
+import { api, openedWithHash } from './start.js';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { createRendererApiClient } from '../../core/api/renderer-client.js';
 import { App } from './App.js';
 import { ApiProvider } from './api/api-context.js';
-import { connectBridge } from './api/connect.js';
 import { de } from './i18n/messages.de.js';
 import { en } from './i18n/messages.en.js';
 import { LanguageProvider } from './i18n/i18n.js';
@@ -14,23 +14,22 @@ import './theme/theme.css';
 
 /** A window opened for one message (desktop app: `app://postfach/index.html#message=<id>`). */
 function messageOfLocation(): number | undefined {
-  const value = new URLSearchParams(window.location.hash.slice(1)).get('message');
+  const value = new URLSearchParams(openedWithHash.slice(1)).get('message');
   const id = value === null ? NaN : Number(value);
   return Number.isSafeInteger(id) && id > 0 ? id : undefined;
 }
 
 /** …and one document of it (`&document=i<ordinal>` or `a<attachment id>`, electron/app-url.ts). */
 function documentOfLocation(): string | undefined {
-  const value = new URLSearchParams(window.location.hash.slice(1)).get('document');
+  const value = new URLSearchParams(openedWithHash.slice(1)).get('document');
   return value !== null && /^[ia]\d{1,16}$/.test(value) ? value : undefined;
 }
 
 const root = createRoot(document.getElementById('root') as HTMLElement);
 const messageId = messageOfLocation();
 const documentKey = messageId === undefined ? undefined : documentOfLocation();
-const bridge = connectBridge();
 
-if (bridge === null) {
+if (api === null) {
   // Opened without the preload and without a token: say so in both languages, there is no settings service to ask.
   root.render(
     <StrictMode>
@@ -49,7 +48,7 @@ if (bridge === null) {
 } else {
   root.render(
     <StrictMode>
-      <ApiProvider api={createRendererApiClient(bridge)}>
+      <ApiProvider api={api}>
         <LanguageProvider>
           <StatusProvider>
             <App messageId={messageId} documentKey={documentKey} />

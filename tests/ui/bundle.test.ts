@@ -3,6 +3,8 @@
  * (the renderer's API client checks no payload against the contract: core/api/renderer-client.ts), and the screens
  * the way to the mailbox does not need — the message view, the dialogs, set-up and first start, the document window,
  * pdf.js — are chunks of their own that the first page neither loads nor preloads (renderer/src/lazy/screens.tsx).
+ * And it is React's production build, also when the UI tests built it themselves (vitest sets NODE_ENV=test, which
+ * gave a development bundle: StrictMode mounted every screen twice and asked its calls twice).
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -46,5 +48,15 @@ describe('the UI bundle', () => {
     // what the first page loads: 1.1 MB in one file before the split (zod and the contract's schemas 0.2 MB of it)
     const bytes = first.reduce((sum, f) => sum + statSync(path.join(rendererDist, f)).size, 0);
     expect(bytes).toBeLessThan(850_000);
+  });
+
+  it('is React’s production build', () => {
+    const text = firstScripts()
+      .map((f) => readFileSync(path.join(rendererDist, f), 'utf8'))
+      .join('\n');
+    // (booleans: a failure would print the whole bundle)
+    expect(text.includes('react.dev/errors/'), 'React’s production error codes').toBe(true);
+    // what only react-dom's development build says (and does: StrictMode's second mount, the dev-time checks)
+    expect(text.includes('react.dev/link/react-devtools'), 'React’s development build').toBe(false);
   });
 });

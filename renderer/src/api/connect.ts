@@ -6,7 +6,7 @@
  * (HttpOnly, never seen by script) authorises each call.
  */
 import type { PostfachBridge } from '../../../core/api/api-types.js';
-import { createHttpBridge } from '../../../core/api/bridge-client.js';
+import { createHttpBridge, type HttpBridge } from '../../../core/api/bridge-client.js';
 
 declare global {
   interface Window {
@@ -17,17 +17,25 @@ declare global {
 
 const TOKEN_KEY = 'postfach.bridgeToken';
 
-export function connectBridge(): PostfachBridge | null {
-  if (window.postfach !== undefined) return window.postfach;
+export interface Connection {
+  readonly bridge: PostfachBridge;
+  /** Settles once events reach the window (the loopback bridge's event stream connected; the preload at once). */
+  readonly listening: Promise<void>;
+}
+
+const over = (bridge: HttpBridge): Connection => ({ bridge, listening: bridge.listening });
+
+export function connectBridge(): Connection | null {
+  if (window.postfach !== undefined) return { bridge: window.postfach, listening: Promise.resolve() };
   const fromFragment = new URLSearchParams(window.location.hash.slice(1)).get('token');
   if (fromFragment !== null && /^[A-Za-z0-9_-]{32,}$/.test(fromFragment)) {
     window.sessionStorage.setItem(TOKEN_KEY, fromFragment);
     window.history.replaceState(null, '', window.location.pathname + window.location.search);
   }
   const token = window.sessionStorage.getItem(TOKEN_KEY);
-  if (token !== null) return createHttpBridge({ origin: '', token });
+  if (token !== null) return over(createHttpBridge({ origin: '', token }));
   // served by `postfach serve` (its index.html says so): the person's session cookie goes along, no token
-  if (servedByService()) return createHttpBridge({ origin: '', onSignedOut: () => toSignIn('abgelaufen') });
+  if (servedByService()) return over(createHttpBridge({ origin: '', onSignedOut: () => toSignIn('abgelaufen') }));
   return null;
 }
 

@@ -8,6 +8,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useState, t
 import { I18nProvider } from 'react-aria-components';
 import type { Settings, UiLanguage } from '../../../core/api/contract.js';
 import { useApi } from '../api/api-context.js';
+import { takeEarlySettings } from '../state/early-start.js';
 import { de, type Messages } from './messages.de.js';
 import { en } from './messages.en.js';
 import { wordsOf, type EvidenceWords } from '../../../core/domain/words/index.js';
@@ -38,6 +39,10 @@ export function LanguageProvider({ children }: { children: ReactNode }) {
   const [settings, setSettings] = useState<Settings>(DEFAULTS);
 
   useEffect(() => {
+    // the first mount: settings.get went out before React ran (state/early-start.ts); its answer and any change
+    // heard meanwhile are applied in their order
+    const early = takeEarlySettings();
+    if (early !== undefined) return early.attach(setSettings);
     const off = api.on('settings.changed', setSettings);
     api.call('settings.get', {}).then(setSettings, () => undefined); // stays German; screens report connection problems
     return off;

@@ -9,10 +9,11 @@ import { flushSync } from 'react-dom';
 import type { AppInfo, MethodOutput } from '../../../core/api/contract.js';
 import type { ServiceRestarted } from '../../../core/api/contract/app.js';
 import type { StoreStatus } from '../../../core/api/contract/mailbox.js';
-import type { WorkspaceState } from '../../../core/api/contract/workspace.js';
+import type { TrainingPreparation, WorkspaceState } from '../../../core/api/contract/workspace.js';
 import { useApi } from '../api/api-context.js';
 import { setOfficeTimeZone } from '../format/format.js';
 import { askStartPage } from '../mailbox/early-page.js';
+import { takeEarlyWorkspace } from './early-start.js';
 
 export type Identity = NonNullable<MethodOutput<'identity.get'>['identity']>;
 
@@ -75,14 +76,46 @@ export function WorkspaceProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     let cancelled = false;
     setBootError(undefined);
+    const started = (appInfo: AppInfo, resumed: MethodOutput<'workspace.resume'>): void => {
+      // every time shown is in the office's zone, which only the service knows (a machine setting)
+      setOfficeTimeZone(appInfo.officeTimeZone);
+      setInfo(appInfo);
+      setWorkspace(resumed.state);
+      setStore(resumed.store);
+    };
+    // the Übungsmodus's preparation, step by step (before the call that started it returns, and in the background after);
+    // committed one by one: events that arrive together (one read of the event stream) would otherwise be batched
+    // into one render and a short step would never be shown or announced by the status region
+    const progress = (trainingPreparation: TrainingPreparation, commitNow: boolean): void => {
+      const apply = (): void => setWorkspace((current) => (current === undefined ? current : { ...current, trainingPreparation }));
+      if (commitNow) flushSync(apply);
+      else apply();
+    };
+    // the first mount: the calls went out and the events were heard before React ran (early-start.ts); what arrived
+    // meanwhile is applied in its order (without flushSync: React is committing this effect), the rest as it comes
+    const early = takeEarlyWorkspace();
+    if (early !== undefined) {
+      let replaying = true;
+      const close = early.attach((arrival) => {
+        switch (arrival.kind) {
+          case 'started':
+            return started(arrival.info, arrival.resumed);
+          case 'failed':
+            return setBootError(arrival.error);
+          case 'store.changed':
+            return setStore(arrival.payload);
+          case 'workspace.changed':
+            return setWorkspace(arrival.payload);
+          case 'workspace.trainingProgress':
+            return progress(arrival.payload, !replaying);
+        }
+      });
+      replaying = false;
+      return close;
+    }
     Promise.all([api.call('app.info', {}), api.call('workspace.resume', {})]).then(
       ([appInfo, resumed]) => {
-        if (cancelled) return;
-        // every time shown is in the office's zone, which only the service knows (a machine setting)
-        setOfficeTimeZone(appInfo.officeTimeZone);
-        setInfo(appInfo);
-        setWorkspace(resumed.state);
-        setStore(resumed.store);
+        if (!cancelled) started(appInfo, resumed);
       },
       (error: unknown) => {
         if (!cancelled) setBootError(error);
@@ -91,12 +124,7 @@ export function WorkspaceProvider({ children }: { children: ReactNode }) {
     const offs = [
       api.on('store.changed', setStore),
       api.on('workspace.changed', setWorkspace),
-      // the Übungsmodus's preparation, step by step (before the call that started it returns, and in the background after);
-      // committed one by one: events that arrive together (one read of the event stream) would otherwise be batched
-      // into one render and a short step would never be shown or announced by the status region
-      api.on('workspace.trainingProgress', (trainingPreparation) =>
-        flushSync(() => setWorkspace((current) => (current === undefined ? current : { ...current, trainingPreparation }))),
-      ),
+      api.on('workspace.trainingProgress', (trainingPreparation) => progress(trainingPreparation, true)),
     ];
     return () => {
       cancelled = true;
