@@ -15,7 +15,7 @@ import { assertUnlocked, type ResolvedConfig } from '../config/load-config.js';
 import { toPostfachError } from '../errors.js';
 import { importCodeListFolder, type FolderImport } from '../mailbox/code-lists.js';
 import { mailboxError } from '../mailbox/errors.js';
-import { runFetch, testConnection } from '../mailbox/fetch-engine.js';
+import { runFetch, startFirstDelivery, testConnection, type FirstDelivery } from '../mailbox/fetch-engine.js';
 import {
   connectionRecord,
   identityFromFiles,
@@ -38,12 +38,21 @@ import { PostfachStore, SqliteMailboxStore, type KeyProtector, type Reevaluation
 import type { PgSettings } from '../api/service-protocol.js';
 import type { PgStoreSession } from './pg-session.js';
 import { readKeyFile } from '../store/key-file.js';
+import { assertNoServiceElsewhere } from '../store/serve-lock.js';
 import type { HeavyWork } from './heavy-work.js';
 import { handoverService, type HandoverService } from './handover-runner.js';
 import { ServiceCore, type ServiceCoreDeps } from './service-core.js';
 import { TRAINING_FOLDER, type TrainingRunner } from './training.js';
 
 type In<M extends MethodName> = HandlerInput<M>;
+
+/** What a fetch with a one-off identity prepared while the store was opened (MailboxService `firstWhileOpening`). */
+interface EarlyFetch {
+  readonly first: FirstDelivery;
+  /** The key files and `--trusted-ca` CAs as read then: taken by the fetch, not read a second time. */
+  readonly files: MailboxIdentity;
+  readonly cas: X509Certificate[];
+}
 
 /**
  * The CA files of a set-up (or of `fetch --trusted-ca`), read and checked before anything is written: CA
@@ -106,6 +115,8 @@ export class MailboxService {
   private trustWork: Promise<unknown> = Promise.resolve();
   /** Demo stores besides the Übungsmodus's (`treatAsDemo`). */
   private readonly demoStores = new Set<string>();
+  /** Fetches begun while the store was being opened, waiting for `store.open` to complete (storeOpened). */
+  private openWaiters: Array<{ resolve: () => void; reject: (error: unknown) => void }> = [];
 
   /** The machine settings, loaded on first use (policy, machine file); they apply to every identity used. */
   readonly config: () => Promise<ResolvedConfig>;
@@ -298,6 +309,18 @@ export class MailboxService {
    * deliveries judged again where the CAs changed, the code-list folder, hand-over and name backfill, the UI told.
    */
   async storeOpened(input: In<'store.open'>, context: ServiceContext): Promise<StoreStatus> {
+    const waiting = this.openWaiters.splice(0);
+    try {
+      const status = await this.completeOpen(input, context);
+      for (const w of waiting) w.resolve();
+      return status;
+    } catch (error) {
+      for (const w of waiting) w.reject(error);
+      throw error;
+    }
+  }
+
+  private async completeOpen(input: In<'store.open'>, context: ServiceContext): Promise<StoreStatus> {
     const c = await this.config();
     if (this.pg !== undefined) {
       await this.applyRetentionPolicy(c);
@@ -592,17 +615,28 @@ export class MailboxService {
   /** `mailbox.fetch`: with the store's identity, or a one-off one from files (`--trusted-ca` CAs kept once it stored). */
   async fetch(input: In<'mailbox.fetch'>, context: ServiceContext): Promise<FetchResult> {
     const c = await this.config();
+    const early = input.identity === undefined ? undefined : await this.firstWhileOpening(input.identity, c, context);
+    try {
+      return await this.fetchOpen(input, c, context, early);
+    } finally {
+      // taken by the run (and released with its dialog) or not: never left open, never acknowledged here
+      await early?.first?.abandon();
+    }
+  }
+
+  private async fetchOpen(input: In<'mailbox.fetch'>, c: ResolvedConfig, context: ServiceContext, early: EarlyFetch | undefined): Promise<FetchResult> {
     this.serviceStore();
     if (this.running) throw mailboxError('fetch-running', 'mailbox.fetch while a fetch is running');
     if (input.identity === undefined) {
       const stored = await this.loadIdentity();
       return this.heavy.run('fetch', {}, () => this.fetchWith(stored, context, input.maxDeliveries));
     }
-    const files = identityFromFiles(input.identity);
+    // the key files as read while the store opened (one read of the PKCS#12 per fetch), else read now
+    const files = early?.files ?? identityFromFiles(input.identity);
     // `--trusted-ca`: CA certificates only, refused while IT fixes the list
-    const cas = setupCas(input.identity.trustedCaFiles, c).map((der) => new X509Certificate(der));
+    const cas = early?.cas ?? setupCas(input.identity.trustedCaFiles, c).map((der) => new X509Certificate(der));
     const using = withTrustAnchors(identityUnderPolicy({ ...files, connection: { ...files.connection, trustedCas: cas } }, c), await this.trustListOfStore());
-    const result = await this.heavy.run('fetch', {}, () => this.fetchWith(using, context, input.maxDeliveries));
+    const result = await this.heavy.run('fetch', {}, () => this.fetchWith(using, context, input.maxDeliveries, early?.first));
     try {
       await this.trustOneOff(cas, result, context);
     } catch (error) {
@@ -610,6 +644,48 @@ export class MailboxService {
       this.log.write('warn', 'trust.add-failed', { origin: 'fetch', errorKind: toPostfachError(error).kind });
     }
     return result;
+  }
+
+  /**
+   * A fetch with a one-off identity that arrives while `store.open` is still deriving the store's key (the command
+   * line sends both at once, issue 14): the dialog and its first delivery are fetched and decoded now, with the
+   * mailbox's own keys, and this waits for the open to complete. A failed open (a wrong password) abandons the dialog
+   * unacknowledged and is this call's error too. Only for the embedded store that is not a demo's (their transport
+   * and settings are known only once it is open), and only where no `postfach serve` holds the store. Undefined
+   * when no open is under way: the fetch goes on as always.
+   */
+  private async firstWhileOpening(input: NonNullable<In<'mailbox.fetch'>['identity']>, c: ResolvedConfig, context: ServiceContext): Promise<EarlyFetch | undefined> {
+    const opening = this.pg === undefined && this.session.store === undefined && !this.running ? this.session.opening() : undefined;
+    if (opening === undefined) return undefined;
+    const training = opening.path.startsWith(path.join(path.resolve(this.options.dataDir), TRAINING_FOLDER) + path.sep) || this.demoStores.has(path.resolve(opening.path));
+    const completed = new Promise<void>((resolve, reject) => this.openWaiters.push({ resolve, reject }));
+    // settled by storeOpened; a failed unlock never reaches it and is seen through `opening.opened` below
+    completed.catch(() => undefined);
+    if (training) {
+      await opening.opened;
+      await completed;
+      return undefined;
+    }
+    assertNoServiceElsewhere(opening.path);
+    const files = identityFromFiles(input);
+    const cas = setupCas(input.trustedCaFiles, c).map((der) => new X509Certificate(der));
+    // the transport layer's inputs are these: the store's trusted CAs judge the content, after the open
+    const early = identityUnderPolicy({ ...files, connection: { ...files.connection, trustedCas: cas } }, c);
+    const post = this.transportOf(early);
+    context.emit('fetch.progress', { phase: 'connecting', messagesDone: 0, bytesDone: 0 });
+    const first: FirstDelivery = startFirstDelivery(early, {
+      ...(post ? { post } : {}),
+      network: networkSettings(c),
+      onDecoded: () => context.emit('fetch.progress', { phase: 'storing', messagesDone: 0, bytesDone: first.bytes() }),
+    });
+    try {
+      await opening.opened;
+      await completed;
+    } catch (error) {
+      await first.abandon();
+      throw error;
+    }
+    return { first, files, cas };
   }
 
   /** Asks the running fetch to stop; false if none runs. */
@@ -620,7 +696,7 @@ export class MailboxService {
   }
 
   /** One fetch run for an identity (the fetch lock held): progress events, the technical log, the events after it. */
-  readonly fetchWith = async (using: MailboxIdentity, context: ServiceContext, maxDeliveries?: number): Promise<FetchResult> => {
+  readonly fetchWith = async (using: MailboxIdentity, context: ServiceContext, maxDeliveries?: number, first?: FirstDelivery): Promise<FetchResult> => {
     const c = await this.config();
     const s = this.serviceStore();
     if (this.running) throw mailboxError('fetch-running', 'fetch while a fetch is running');
@@ -642,6 +718,7 @@ export class MailboxService {
         timeZone: c.values.officeTimeZone,
         ...(post && !training ? { post } : {}),
         ...(maxDeliveries === undefined ? {} : { maxDeliveries }),
+        ...(first && !training ? { first } : {}),
       });
       // the hand-over folder for the case system: what was committed, whatever the outcome of the dialog
       const handedOver = await this.handover.runPending();
