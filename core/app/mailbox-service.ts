@@ -41,6 +41,7 @@ import { readKeyFile } from '../store/key-file.js';
 import { assertNoServiceElsewhere } from '../store/serve-lock.js';
 import type { HeavyWork } from './heavy-work.js';
 import { handoverService, type HandoverService } from './handover-runner.js';
+import type { OpenFlight } from './open-flights.js';
 import { ServiceCore, type ServiceCoreDeps } from './service-core.js';
 import { TRAINING_FOLDER, type TrainingRunner } from './training.js';
 
@@ -115,8 +116,8 @@ export class MailboxService {
   private trustWork: Promise<unknown> = Promise.resolve();
   /** Demo stores besides the Übungsmodus's (`treatAsDemo`). */
   private readonly demoStores = new Set<string>();
-  /** Fetches begun while the store was being opened, waiting for `store.open` to complete (storeOpened). */
-  private openWaiters: Array<{ resolve: () => void; reject: (error: unknown) => void }> = [];
+  /** A first delivery being fetched while the store opens (one at a time; `firstWhileOpening`). */
+  private earlyUnderWay = false;
 
   /** The machine settings, loaded on first use (policy, machine file); they apply to every identity used. */
   readonly config: () => Promise<ResolvedConfig>;
@@ -309,13 +310,13 @@ export class MailboxService {
    * deliveries judged again where the CAs changed, the code-list folder, hand-over and name backfill, the UI told.
    */
   async storeOpened(input: In<'store.open'>, context: ServiceContext): Promise<StoreStatus> {
-    const waiting = this.openWaiters.splice(0);
+    // the open is under way until all of this has ended (core/app/open-flights.ts): a fetch waits for it
     try {
       const status = await this.completeOpen(input, context);
-      for (const w of waiting) w.resolve();
+      this.core.opens.end();
       return status;
     } catch (error) {
-      for (const w of waiting) w.reject(error);
+      this.core.opens.end(error);
       throw error;
     }
   }
@@ -615,12 +616,17 @@ export class MailboxService {
   /** `mailbox.fetch`: with the store's identity, or a one-off one from files (`--trusted-ca` CAs kept once it stored). */
   async fetch(input: In<'mailbox.fetch'>, context: ServiceContext): Promise<FetchResult> {
     const c = await this.config();
-    const early = input.identity === undefined ? undefined : await this.firstWhileOpening(input.identity, c, context);
+    const flight = this.core.opens.latest();
+    const early = flight !== undefined && input.identity !== undefined ? this.firstWhileOpening(input.identity, flight, c, context) : undefined;
     try {
+      if (flight !== undefined) await this.afterOpensUnderWay(flight);
       return await this.fetchOpen(input, c, context, early);
     } finally {
-      // taken by the run (and released with its dialog) or not: never left open, never acknowledged here
-      await early?.first?.abandon();
+      if (early !== undefined) {
+        // taken by the run (and released with its dialog) or not: never left open, never acknowledged here
+        await early.first.abandon();
+        this.earlyUnderWay = false;
+      }
     }
   }
 
@@ -647,44 +653,43 @@ export class MailboxService {
   }
 
   /**
-   * A fetch with a one-off identity that arrives while `store.open` is still deriving the store's key (the command
-   * line sends both at once, issue 14): the dialog and its first delivery are fetched and decoded now, with the
-   * mailbox's own keys, and this waits for the open to complete. A failed open (a wrong password) abandons the dialog
-   * unacknowledged and is this call's error too. Only for the embedded store that is not a demo's (their transport
-   * and settings are known only once it is open), and only where no `postfach serve` holds the store. Undefined
-   * when no open is under way: the fetch goes on as always.
+   * A fetch that arrives while `store.open` is under way (the command line sends both at once, issue 14) waits until
+   * every open has ended — its unlock and its whole second half (retention, stored deliveries judged again, the
+   * code-list folder): the content layer, the XSozial facts with the store's code lists, the commit and the
+   * acknowledgement all come after that. A failed open is this call's error (the early transport, if any, was
+   * aborted with it: `firstWhileOpening`).
    */
-  private async firstWhileOpening(input: NonNullable<In<'mailbox.fetch'>['identity']>, c: ResolvedConfig, context: ServiceContext): Promise<EarlyFetch | undefined> {
-    const opening = this.pg === undefined && this.session.store === undefined && !this.running ? this.session.opening() : undefined;
-    if (opening === undefined) return undefined;
-    const training = opening.path.startsWith(path.join(path.resolve(this.options.dataDir), TRAINING_FOLDER) + path.sep) || this.demoStores.has(path.resolve(opening.path));
-    const completed = new Promise<void>((resolve, reject) => this.openWaiters.push({ resolve, reject }));
-    // settled by storeOpened; a failed unlock never reaches it and is seen through `opening.opened` below
-    completed.catch(() => undefined);
-    if (training) {
-      await opening.opened;
-      await completed;
-      return undefined;
-    }
-    assertNoServiceElsewhere(opening.path);
+  private async afterOpensUnderWay(flight: OpenFlight): Promise<void> {
+    await flight.ended;
+    await this.core.opens.idle();
+  }
+
+  /**
+   * The transport layer of a one-off identity's first delivery, begun while `flight` opens the store: the dialog and
+   * its first delivery fetched, decrypted and the intermediary's signature checked with the mailbox's own keys — no
+   * store, no code list, no setting of the store. Only on the embedded store that is not a demo's (their transport
+   * and settings are known only once it is open), and only where no `postfach serve` holds it. A failed open aborts
+   * it at once (`flight.failed`: the HTTP request torn down; nothing stored, nothing acknowledged). Undefined where
+   * nothing goes ahead.
+   */
+  private firstWhileOpening(input: NonNullable<In<'mailbox.fetch'>['identity']>, flight: OpenFlight, c: ResolvedConfig, context: ServiceContext): EarlyFetch | undefined {
+    const file = flight.file;
+    if (this.pg !== undefined || file === undefined || this.running || this.earlyUnderWay) return undefined;
+    if (file.startsWith(path.join(path.resolve(this.options.dataDir), TRAINING_FOLDER) + path.sep) || this.demoStores.has(path.resolve(file))) return undefined;
+    assertNoServiceElsewhere(file);
     const files = identityFromFiles(input);
     const cas = setupCas(input.trustedCaFiles, c).map((der) => new X509Certificate(der));
     // the transport layer's inputs are these: the store's trusted CAs judge the content, after the open
-    const early = identityUnderPolicy({ ...files, connection: { ...files.connection, trustedCas: cas } }, c);
-    const post = this.transportOf(early);
+    const ahead = identityUnderPolicy({ ...files, connection: { ...files.connection, trustedCas: cas } }, c);
+    const post = this.transportOf(ahead);
     context.emit('fetch.progress', { phase: 'connecting', messagesDone: 0, bytesDone: 0 });
-    const first: FirstDelivery = startFirstDelivery(early, {
+    this.earlyUnderWay = true;
+    const first: FirstDelivery = startFirstDelivery(ahead, {
       ...(post ? { post } : {}),
       network: networkSettings(c),
+      signal: flight.failed,
       onDecoded: () => context.emit('fetch.progress', { phase: 'storing', messagesDone: 0, bytesDone: first.bytes() }),
     });
-    try {
-      await opening.opened;
-      await completed;
-    } catch (error) {
-      await first.abandon();
-      throw error;
-    }
     return { first, files, cas };
   }
 

@@ -21,6 +21,7 @@ import { certificateSummary } from './certificates.js';
 import type { KeyExpiry, MailboxIdentity } from './identity.js';
 import { killPoint } from './kill-points.js';
 import { laterProcessCard } from './legal-time.js';
+import { mailboxError } from './errors.js';
 import { inspectionsJson } from './message-dto.js';
 import type { NetworkSettings } from './policy-connection.js';
 import { httpTransport } from './transport.js';
@@ -89,7 +90,7 @@ function clientOptions(identity: MailboxIdentity, post: PostFunction): ClientOpt
   };
 }
 
-export function transportFor(identity: MailboxIdentity, onResponseBytes?: (bytes: number) => void, network?: NetworkSettings): PostFunction {
+export function transportFor(identity: MailboxIdentity, onResponseBytes?: (bytes: number) => void, network?: NetworkSettings, signal?: AbortSignal): PostFunction {
   const c = identity.connection;
   return httpTransport({
     url: c.intermediaryUrl,
@@ -97,6 +98,7 @@ export function transportFor(identity: MailboxIdentity, onResponseBytes?: (bytes
     tlsCas: c.tlsCas,
     ...(onResponseBytes ? { onResponseBytes } : {}),
     ...(network ? { proxy: network.proxy } : {}),
+    ...(signal ? { signal } : {}),
   });
 }
 
@@ -163,29 +165,42 @@ export interface FirstDelivery {
   abandon(): Promise<void>;
 }
 
-/** Starts the dialog and the first FetchDelivery now (see {@link FirstDelivery}). */
-export function startFirstDelivery(identity: MailboxIdentity, options: { post?: PostFunction; network?: NetworkSettings; onDecoded?: () => void } = {}): FirstDelivery {
+/**
+ * Starts the dialog and the first FetchDelivery now (see {@link FirstDelivery}). `signal` (the store's open failing)
+ * aborts it at once: the HTTP request or response in transit is torn down and `fetched` rejects with the signal's
+ * reason; so does `abandon`.
+ */
+export function startFirstDelivery(
+  identity: MailboxIdentity,
+  options: { post?: PostFunction; network?: NetworkSettings; signal?: AbortSignal; onDecoded?: () => void } = {},
+): FirstDelivery {
   let received = 0;
   let forward: ((n: number) => void) | undefined;
   const counted = (n: number): void => {
     if (forward) forward(n);
     else received += n;
   };
-  const post = options.post ?? transportFor(identity, counted, options.network);
+  const own = new AbortController();
+  const signal = options.signal === undefined ? own.signal : AbortSignal.any([options.signal, own.signal]);
+  const post = abortable(options.post ?? transportFor(identity, counted, options.network, signal), signal);
   let opened: ExplicitDialog | undefined;
-  const fetched = (async () => {
+  const running = (async () => {
     const dialog = await ExplicitDialog.open(clientOptions(identity, post));
     opened = dialog;
     killPoint('after-init');
     const chunkKb = identity.connection.partialFetchKb;
     const delivery = chunkKb ? await dialog.partialFetchDelivery(chunkKb) : await dialog.fetchDelivery();
+    signal.throwIfAborted();
     if (delivery !== undefined) {
       options.onDecoded?.();
       killPoint('early-decoded');
     }
     return { dialog, delivery };
   })();
+  // an abort is seen at once, whatever step (the request's signing, the response's decryption) is under way
+  const fetched = Promise.race([running, aborted(signal)]);
   // a failure is the run's business when it takes the delivery; unhandled until then it must not end the thread
+  running.catch(() => undefined);
   fetched.catch(() => undefined);
   return {
     identity,
@@ -193,9 +208,27 @@ export function startFirstDelivery(identity: MailboxIdentity, options: { post?: 
     bytes: () => received,
     onBytes: (count) => (forward = count),
     abandon: async () => {
-      await fetched.catch(() => undefined);
+      // taken by a run that has ended, or never taken: no further request goes out through it either way
+      own.abort(mailboxError('network', 'first delivery abandoned'));
+      await running.catch(() => undefined);
       await opened?.release().catch(() => undefined);
     },
+  };
+}
+
+/** Rejects with the signal's reason once it aborts (never resolves). */
+function aborted(signal: AbortSignal): Promise<never> {
+  return new Promise<never>((_resolve, reject) => {
+    if (signal.aborted) reject(signal.reason);
+    else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+  });
+}
+
+/** A transport that sends nothing once `signal` aborted (also one given by the caller, that may not know signals). */
+function abortable(post: PostFunction, signal: AbortSignal): PostFunction {
+  return async (body) => {
+    signal.throwIfAborted();
+    return post(body);
   };
 }
 

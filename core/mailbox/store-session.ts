@@ -37,8 +37,6 @@ export interface StoreSessionOptions {
 export class StoreSession {
   private current: { store: PostfachStore; path: string } | undefined;
   private storeFolder: string | undefined;
-  /** The open under way (the password's scrypt, the key file, SQLCipher): what an early fetch waits for. */
-  private pending: { path: string; opened: Promise<PostfachStore> } | undefined;
 
   constructor(private readonly options: StoreSessionOptions) {}
 
@@ -96,26 +94,10 @@ export class StoreSession {
   async open(wanted: string | undefined, unlock: SessionUnlock): Promise<PostfachStore> {
     const file = this.resolvePath(wanted);
     if (this.current?.path === file && this.current.store.isOpen) return this.current.store;
-    const opened = PostfachStore.open(file, this.unlockOf(unlock), this.options.storeOptions);
-    const pending = { path: file, opened };
-    this.pending = pending;
-    try {
-      const store = await opened;
-      this.close();
-      this.current = { store, path: file };
-      return store;
-    } finally {
-      if (this.pending === pending) this.pending = undefined;
-    }
-  }
-
-  /**
-   * The store being opened right now (its path, and the open's outcome: a wrong password rejects), or undefined
-   * when no open is under way. A fetch that arrives meanwhile may start its dialog before the store is open; it
-   * commits (and so acknowledges) nothing before this settles (core/mailbox/fetch-engine.ts `startFirstDelivery`).
-   */
-  opening(): { readonly path: string; readonly opened: Promise<PostfachStore> } | undefined {
-    return this.pending;
+    const store = await PostfachStore.open(file, this.unlockOf(unlock), this.options.storeOptions);
+    this.close();
+    this.current = { store, path: file };
+    return store;
   }
 
   /**
