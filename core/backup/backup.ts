@@ -16,6 +16,7 @@ import path from 'node:path';
 import { PostfachError } from '../errors.js';
 import { syncFolder } from '../io/durable-file.js';
 import { PostfachStore, storePaths } from '../store/index.js';
+import { writeBackupTarget } from './backup-target.js';
 import { BackupWriter, backupError, openBackup, readRecords, type BackupHeader, type ManifestEntry, type ScryptCost } from './format.js';
 
 export const DATABASE_ENTRY = 'store/database';
@@ -77,87 +78,51 @@ export async function createBackup(options: CreateBackupOptions): Promise<Backup
       'backup target is a store file',
     );
   }
-  const replace = options.replace === true;
-  /** With `replace`, a temporary file beside the target, renamed over it at the end. */
-  const written = replace ? `${target}.${randomBytes(6).toString('hex')}.part` : target;
   const snapshot = path.join(path.dirname(paths.database), `.backup-${randomBytes(6).toString('hex')}.db`);
-  let out: FileHandle | undefined;
-  /** Only a file this call created is removed on failure — never one that was there before (EEXIST). */
-  let created = false;
   try {
-    try {
-      out = await open(written, 'wx', 0o600);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
-        throw new PostfachError(
-          'backup-io',
-          {
-            de: 'Diese Sicherungsdatei gibt es schon. Sie wird nicht überschrieben; bitte einen anderen Namen wählen.',
-            en: 'This backup file already exists. It is not overwritten; please choose another name.',
-          },
-          `backup file ${path.basename(target)}: EEXIST`,
-          { cause: error },
-        );
-      }
-      throw ioError(`backup file ${path.basename(target)}`, error);
-    }
-    created = true;
-    const writer = await BackupWriter.start(out, options.password, {
-      appVersion: options.appVersion,
-      ...(options.cost ? { cost: options.cost } : {}),
-      ...(options.chunkBytes ? { chunkBytes: options.chunkBytes } : {}),
-    });
-    const entries: ManifestEntry[] = [];
-    const add = async (name: string, file: string): Promise<void> => {
-      let size: number;
-      try {
-        size = (await stat(file)).size;
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT' && name.startsWith(BLOB_PREFIX)) {
-          throw backupError('backup-io', `${name}: deleted while the backup was made; please run the backup again`, error);
+    return await writeBackupTarget(target, options.replace === true, async (out) => {
+      const writer = await BackupWriter.start(out, options.password, {
+        appVersion: options.appVersion,
+        ...(options.cost ? { cost: options.cost } : {}),
+        ...(options.chunkBytes ? { chunkBytes: options.chunkBytes } : {}),
+      });
+      const entries: ManifestEntry[] = [];
+      const add = async (name: string, file: string): Promise<void> => {
+        let size: number;
+        try {
+          size = (await stat(file)).size;
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code === 'ENOENT' && name.startsWith(BLOB_PREFIX)) {
+            throw backupError('backup-io', `${name}: deleted while the backup was made; please run the backup again`, error);
+          }
+          throw ioError(name, error);
         }
-        throw ioError(name, error);
-      }
-      entries.push(await writer.file(name, size, fileChunks(file)));
-    };
+        entries.push(await writer.file(name, size, fileChunks(file)));
+      };
 
-    const { blobIds } = store.snapshotDatabase(snapshot);
-    const summary: BackupSummary = {
-      messages: store.counts().inbox + store.counts().trash,
-      auditEntries: store.verifyAuditLog().entries,
-      storeId: store.storeId,
-      files: 0,
-      bytes: 0,
-    };
-    await add(DATABASE_ENTRY, snapshot);
-    await add(KEY_FILE_ENTRY, paths.keyFile);
-    for (const id of blobIds) await add(`${BLOB_PREFIX}${id}.blob`, path.join(paths.filesDir, `${id}.blob`));
-    for (const s of options.settingsFiles ?? []) {
-      try {
-        await stat(s.path);
-      } catch {
-        continue; // no settings saved yet
+      const { blobIds } = store.snapshotDatabase(snapshot);
+      const summary: BackupSummary = {
+        messages: store.counts().inbox + store.counts().trash,
+        auditEntries: store.verifyAuditLog().entries,
+        storeId: store.storeId,
+        files: 0,
+        bytes: 0,
+      };
+      await add(DATABASE_ENTRY, snapshot);
+      await add(KEY_FILE_ENTRY, paths.keyFile);
+      for (const id of blobIds) await add(`${BLOB_PREFIX}${id}.blob`, path.join(paths.filesDir, `${id}.blob`));
+      for (const s of options.settingsFiles ?? []) {
+        try {
+          await stat(s.path);
+        } catch {
+          continue; // no settings saved yet
+        }
+        await add(`${SETTINGS_PREFIX}${s.name}`, s.path);
       }
-      await add(`${SETTINGS_PREFIX}${s.name}`, s.path);
-    }
-    const manifest: BackupManifest = { entries, summary: { ...summary, files: entries.length, bytes: entries.reduce((n, e) => n + e.size, 0) } };
-    await writer.finish(manifest);
-    await out.sync();
-    await out.close();
-    out = undefined;
-    if (replace) {
-      try {
-        await rename(written, target);
-        await syncFolder(path.dirname(target));
-      } catch (error) {
-        throw ioError(`backup file ${path.basename(target)}: replacing the existing file`, error);
-      }
-    }
-    return manifest;
-  } catch (error) {
-    await out?.close().catch(() => undefined);
-    if (created) await rm(written, { force: true }).catch(() => undefined);
-    throw error;
+      const manifest: BackupManifest = { entries, summary: { ...summary, files: entries.length, bytes: entries.reduce((n, e) => n + e.size, 0) } };
+      await writer.finish(manifest);
+      return manifest;
+    });
   } finally {
     await rm(snapshot, { force: true }).catch(() => undefined);
   }

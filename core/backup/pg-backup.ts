@@ -15,12 +15,12 @@
 import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { rm, rename } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import pg from 'pg';
 import { PostfachError } from '../errors.js';
-import { syncFolder } from '../io/durable-file.js';
 import { readKeyFile, writeKeyFile, type KeyFile } from '../store/key-file.js';
 import { migratePgAfterRestore, migratePgForRestore, PG_LATEST_VERSION } from '../store-pg/migrations.js';
+import { writeBackupTarget } from './backup-target.js';
 import { BackupWriter, backupError, type ManifestEntry, type ScryptCost } from './format.js';
 import { KEY_FILE_ENTRY, readBackupFile, type BackupManifest, type BackupSummary, type VerifiedBackup } from './backup.js';
 
@@ -106,69 +106,42 @@ export async function createPgBackup(options: PgBackupOptions): Promise<BackupMa
   if (target === path.resolve(options.keyFile)) throw backupError('backup-io', 'backup target is the key file');
   const keyFile: KeyFile = readKeyFile(options.keyFile);
   const keyBytes = Buffer.from(`${JSON.stringify(keyFile, null, 2)}\n`, 'utf8');
-  const written = options.replace === true ? `${target}.${randomBytes(6).toString('hex')}.part` : target;
   const db = new pg.Client({ ...options.connection, application_name: 'osci-postfach backup' });
   db.on('error', () => undefined);
-  let out: Awaited<ReturnType<typeof open>> | undefined;
-  let created = false;
   try {
-    try {
-      out = await open(written, 'wx', 0o600);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
-        throw new PostfachError(
-          'backup-io',
-          {
-            de: 'Diese Sicherungsdatei gibt es schon. Sie wird nicht überschrieben; bitte einen anderen Namen wählen.',
-            en: 'This backup file already exists. It is not overwritten; please choose another name.',
-          },
-          `backup file ${path.basename(target)}: EEXIST`,
-          { cause: error },
-        );
+    return await writeBackupTarget(target, options.replace === true, async (out) => {
+      await db.connect();
+      // one snapshot for every table: a service fetching meanwhile changes nothing of what is read
+      await db.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      const version = Number((await db.query<{ v: number }>('SELECT coalesce(max(version), 0) AS v FROM schema_migrations')).rows[0]?.v ?? 0);
+      const writer = await BackupWriter.start(out, options.password, { appVersion: options.appVersion, ...(options.cost ? { cost: options.cost } : {}) });
+      const entries: ManifestEntry[] = [];
+      const list = await tables(db);
+      for (const table of list) {
+        // the size first (the format names it before the bytes), then the same rows again from the same snapshot
+        let size = 0;
+        for await (const piece of rowsOf(db, table)) size += piece.length;
+        entries.push(await writer.file(`${PG_PREFIX}${table.name}.jsonl`, size, rowsOf(db, table)));
       }
-      throw backupError('backup-io', `backup file ${path.basename(target)}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`, error);
-    }
-    created = true;
-    await db.connect();
-    // one snapshot for every table: a service fetching meanwhile changes nothing of what is read
-    await db.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    const version = Number((await db.query<{ v: number }>('SELECT coalesce(max(version), 0) AS v FROM schema_migrations')).rows[0]?.v ?? 0);
-    const writer = await BackupWriter.start(out, options.password, { appVersion: options.appVersion, ...(options.cost ? { cost: options.cost } : {}) });
-    const entries: ManifestEntry[] = [];
-    const list = await tables(db);
-    for (const table of list) {
-      // the size first (the format names it before the bytes), then the same rows again from the same snapshot
-      let size = 0;
-      for await (const piece of rowsOf(db, table)) size += piece.length;
-      entries.push(await writer.file(`${PG_PREFIX}${table.name}.jsonl`, size, rowsOf(db, table)));
-    }
-    entries.push(await writer.file(KEY_FILE_ENTRY, keyBytes.length, once(keyBytes)));
-    const count = async (sql: string) => Number((await db.query<{ n: number }>(sql)).rows[0]?.n ?? 0);
-    const summary: BackupSummary = {
-      messages: await count('SELECT count(*)::int AS n FROM deliveries'),
-      auditEntries: await count('SELECT count(*)::int AS n FROM audit_log'),
-      storeId: keyFile.storeId,
-      files: entries.length,
-      bytes: entries.reduce((n, e) => n + e.size, 0),
-    };
-    await db.query('COMMIT');
-    const manifest: BackupManifest & { postgresql: { schemaVersion: number; tables: string[] } } = {
-      entries,
-      summary,
-      postgresql: { schemaVersion: version, tables: list.map((t) => t.name) },
-    };
-    await writer.finish(manifest);
-    await out.sync();
-    await out.close();
-    out = undefined;
-    if (written !== target) {
-      await rename(written, target);
-      await syncFolder(path.dirname(target));
-    }
-    return manifest;
+      entries.push(await writer.file(KEY_FILE_ENTRY, keyBytes.length, once(keyBytes)));
+      const count = async (sql: string) => Number((await db.query<{ n: number }>(sql)).rows[0]?.n ?? 0);
+      const summary: BackupSummary = {
+        messages: await count('SELECT count(*)::int AS n FROM deliveries'),
+        auditEntries: await count('SELECT count(*)::int AS n FROM audit_log'),
+        storeId: keyFile.storeId,
+        files: entries.length,
+        bytes: entries.reduce((n, e) => n + e.size, 0),
+      };
+      await db.query('COMMIT');
+      const manifest: BackupManifest & { postgresql: { schemaVersion: number; tables: string[] } } = {
+        entries,
+        summary,
+        postgresql: { schemaVersion: version, tables: list.map((t) => t.name) },
+      };
+      await writer.finish(manifest);
+      return manifest;
+    });
   } catch (error) {
-    await out?.close().catch(() => undefined);
-    if (created) await rm(written, { force: true }).catch(() => undefined);
     if (error instanceof PostfachError) throw error;
     throw backupError('backup-io', `PostgreSQL backup: ${(error as { code?: string }).code ?? (error as Error).message.slice(0, 200)}`, error);
   } finally {

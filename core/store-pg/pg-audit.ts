@@ -4,8 +4,9 @@
  * both. Several service processes may write: an append takes a transaction-scoped advisory lock first, so the
  * sequence numbers and the chain stay gap-free; the table's triggers refuse UPDATE, DELETE and TRUNCATE.
  */
-import { currentAuditActor } from '../store/audit-actor.js';
 import {
+  AUDIT_INSERT_COLUMNS,
+  chainedAuditValues,
   entryHash,
   isAuditAction,
   GENESIS,
@@ -25,28 +26,10 @@ const AUDIT_LOCK = 0x0f05_a0d1;
 
 /** Appends one entry. Call inside the write transaction of the change it records, so both commit or neither. */
 export async function pgAppendAudit(db: Queryable, storeUser: string, entry: NewAuditEntry, at: number = Date.now()): Promise<number> {
-  // the person a front end named for this call (postfach serve: the signed-in person), as the SQLite store does
-  const osUser = currentAuditActor() ?? storeUser;
   await db.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_LOCK]);
   const { rows } = await db.query<{ seq: number; hash: Buffer }>('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1');
-  const last = rows[0];
-  const seq = (last?.seq ?? 0) + 1;
-  const prev = last?.hash ?? GENESIS;
-  const deliveryId = entry.deliveryId ?? null;
-  const messageId = entry.messageId ?? null;
-  const detail = entry.detail ?? null;
-  const hash = entryHash(prev, seq, at, osUser, entry.action, deliveryId, messageId, detail);
-  await db.query('INSERT INTO audit_log(seq, at, os_user, action, delivery_id, message_id, detail, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)', [
-    seq,
-    at,
-    osUser,
-    entry.action,
-    deliveryId,
-    messageId,
-    detail,
-    prev,
-    hash,
-  ]);
+  const { seq, values } = chainedAuditValues(rows[0], storeUser, entry, at);
+  await db.query(`INSERT INTO audit_log(${AUDIT_INSERT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, [...values]);
   return seq;
 }
 

@@ -14,7 +14,7 @@ import type pg from 'pg';
 import { PostfachError } from '../errors.js';
 import type { NewAuditEntry } from '../store/audit-log.js';
 import { auditDetail } from '../store/audit-words.js';
-import type { CodeListSaveResult, NewCodeList, StoredCodeList } from '../store/code-lists.js';
+import { checkNewCodeList, type CodeListSaveResult, type NewCodeList, type StoredCodeList } from '../store/code-lists.js';
 import { storeError } from '../store/errors.js';
 import type { MailboxIdentityRecord } from '../store/mailbox-identity.js';
 import type { JsonValue } from '../store/records.js';
@@ -151,21 +151,8 @@ export async function pgAddTrustedCas(db: Queryable, audit: Audit, certificates:
   return added;
 }
 
-const MAX = { uri: 1000, version: 200, name: 1000, fileName: 255, codes: 100_000 };
-
 export async function pgSaveCodeList(db: Queryable, audit: Audit, list: NewCodeList, now = Date.now()): Promise<CodeListSaveResult> {
-  if (
-    !list.listURI ||
-    list.listURI.length > MAX.uri ||
-    !list.listVersionID ||
-    list.listVersionID.length > MAX.version ||
-    list.name.length > MAX.name ||
-    list.fileName.length > MAX.fileName
-  ) {
-    throw storeError('store-invalid-input', 'code list: identification missing or too long');
-  }
-  if (!/^[0-9a-f]{64}$/.test(list.sha256)) throw storeError('store-invalid-input', 'code list: sha256 is not 64 hex digits');
-  if (Object.keys(list.codes).length > MAX.codes) throw storeError('store-invalid-input', 'code list: too many codes');
+  checkNewCodeList(list);
   const existing = (await db.query<{ sha256: string }>('SELECT sha256 FROM code_lists WHERE list_uri = $1 AND version = $2 FOR UPDATE', [list.listURI, list.listVersionID]))
     .rows[0];
   if (existing?.sha256 === list.sha256) return 'unchanged';

@@ -49,28 +49,35 @@ export function entryHash(prev: Buffer, seq: number, at: number, user: string, a
     .digest();
 }
 
-/** Appends one entry. Call inside the write transaction of the change it records, so both commit or neither. */
-export function appendAudit(db: Db, storeUser: string, entry: NewAuditEntry, at: number = Date.now()): number {
-  // the person a front end named for this call (postfach serve: the signed-in person), else the store's OS user
+/** The columns of an audit entry's INSERT, in the order of `chainedAuditValues`. */
+export const AUDIT_INSERT_COLUMNS = 'seq, at, os_user, action, delivery_id, message_id, detail, prev_hash, hash';
+
+/**
+ * The next entry's values in the order of AUDIT_INSERT_COLUMNS, chained onto the last entry (the genesis for the
+ * first) — one rule for both stores. The person is the one a front end named for this call (postfach serve: the
+ * signed-in person), else the store's OS user.
+ */
+export function chainedAuditValues(
+  last: { readonly seq: number; readonly hash: Buffer } | undefined,
+  storeUser: string,
+  entry: NewAuditEntry,
+  at: number,
+): { readonly seq: number; readonly values: readonly [number, number, string, string, number | null, string | null, string | null, Buffer, Buffer] } {
   const osUser = currentAuditActor() ?? storeUser;
-  const last = stmt(db, 'SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: Buffer } | undefined;
   const seq = (last?.seq ?? 0) + 1;
   const prev = last?.hash ?? GENESIS;
   const deliveryId = entry.deliveryId ?? null;
   const messageId = entry.messageId ?? null;
   const detail = entry.detail ?? null;
   const hash = entryHash(prev, seq, at, osUser, entry.action, deliveryId, messageId, detail);
-  stmt(db, 'INSERT INTO audit_log(seq, at, os_user, action, delivery_id, message_id, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
-    seq,
-    at,
-    osUser,
-    entry.action,
-    deliveryId,
-    messageId,
-    detail,
-    prev,
-    hash,
-  );
+  return { seq, values: [seq, at, osUser, entry.action, deliveryId, messageId, detail, prev, hash] };
+}
+
+/** Appends one entry. Call inside the write transaction of the change it records, so both commit or neither. */
+export function appendAudit(db: Db, storeUser: string, entry: NewAuditEntry, at: number = Date.now()): number {
+  const last = stmt(db, 'SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: Buffer } | undefined;
+  const { seq, values } = chainedAuditValues(last, storeUser, entry, at);
+  stmt(db, `INSERT INTO audit_log(${AUDIT_INSERT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(...values);
   return seq;
 }
 

@@ -30,7 +30,8 @@ export type CodeListSaveResult = 'created' | 'replaced' | 'unchanged';
 
 const MAX = { uri: 1000, version: 200, name: 1000, fileName: 255, codes: 100_000 };
 
-export function saveCodeList(db: Db, osUser: string, list: NewCodeList, now = Date.now()): CodeListSaveResult {
+/** What either store accepts as a code list before it writes it (the same bounds on SQLite and PostgreSQL). */
+export function checkNewCodeList(list: NewCodeList): void {
   if (
     !list.listURI ||
     list.listURI.length > MAX.uri ||
@@ -43,6 +44,10 @@ export function saveCodeList(db: Db, osUser: string, list: NewCodeList, now = Da
   }
   if (!/^[0-9a-f]{64}$/.test(list.sha256)) throw storeError('store-invalid-input', 'code list: sha256 is not 64 hex digits');
   if (Object.keys(list.codes).length > MAX.codes) throw storeError('store-invalid-input', 'code list: too many codes');
+}
+
+export function saveCodeList(db: Db, osUser: string, list: NewCodeList, now = Date.now()): CodeListSaveResult {
+  checkNewCodeList(list);
   const existing = stmt(db, 'SELECT sha256 FROM code_lists WHERE list_uri = ? AND version = ?').get(list.listURI, list.listVersionID) as { sha256: string } | undefined;
   if (existing?.sha256 === list.sha256) return 'unchanged';
   const row = [list.canonicalVersionUri, list.name, list.origin, list.fileName, list.sha256, now, JSON.stringify({ v: 1, codes: list.codes })];

@@ -21,6 +21,7 @@ import type { RunningIntermediary } from '../../intermediary/index.js';
 import { vectorPath } from '../helpers/shared.js';
 import { createStore, ensureBuilt, fetchArgs, fetchEnv, openStore, postfach, send, sharedPki, startTestIntermediary, tempDir } from '../mailbox/helpers.js';
 import { machineConfig, readHandoverFolder, sha256 } from './helpers.js';
+import { seededRandom, testSeed } from '../helpers/seeded-random.js';
 
 const root = tempDir('postfach-handover-kill-');
 const dbPath = path.join(root, 'store', 'postfach.db');
@@ -30,19 +31,8 @@ let pkiDir = '';
 let intermediary: RunningIntermediary;
 let document: Buffer;
 
-/** A small seeded generator (mulberry32): the chosen hits are printed and can be repeated. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const seed = Number(process.env.POSTFACH_TEST_SEED ?? Date.now() % 1_000_000);
-const next = random(seed);
+const seed = testSeed();
+const next = seededRandom(seed);
 const upTo = (n: number): number => 1 + Math.floor(next() * n);
 
 /** Each run: the point, at which hit (at most what the run's fresh deliveries surely reach), and whether a broken delivery is sent. */

@@ -24,6 +24,7 @@ import { vectorPath } from '../helpers/shared.js';
 import { postfach, send, sharedPki, startTestIntermediary, tempDir } from '../mailbox/helpers.js';
 import { createDatabase, openSharedStore, pgSection, serveEnv, serveUntilFetched, singlePcStore, writeServeConfig } from '../mailbox/pg-helpers.js';
 import { machineConfig, readHandoverFolder, sha256 } from './helpers.js';
+import { seededRandom, testSeed } from '../helpers/seeded-random.js';
 
 const DATABASE = 'handover_kill';
 const root = tempDir('postfach-pg-handover-kill-');
@@ -36,19 +37,8 @@ let document: Buffer;
 /** Two services on the same database and folder, each with its own data folder. */
 const configs: string[] = [];
 
-/** A small seeded generator (mulberry32), as in the SQLite hand-over kill test. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const seed = Number(process.env.POSTFACH_TEST_SEED ?? Date.now() % 1_000_000);
-const next = random(seed);
+const seed = testSeed();
+const next = seededRandom(seed);
 const upTo = (n: number): number => 1 + Math.floor(next() * n);
 
 const RUNS: ReadonlyArray<{ readonly point: string; readonly broken?: boolean }> = [

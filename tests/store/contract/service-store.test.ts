@@ -114,6 +114,20 @@ describe.each(BACKENDS)('service store: %s', (_name, backend) => {
     expect(lists[0]?.codes).toEqual({ '01': 'Hilfe zum Lebensunterhalt', '02': 'Grundsicherung' });
     expect((await store.auditEntries()).filter((e) => e.action === 'codelist-imported')).toHaveLength(2);
   });
+
+  it('refuses a code list without identification, with a bad digest or too many codes, and stores nothing', async () => {
+    const store = await open();
+    const refused = [
+      { ...codeList('a', {}), listURI: '' },
+      { ...codeList('a', {}), listVersionID: 'v'.repeat(201) },
+      { ...codeList('a', {}), fileName: 'n'.repeat(256) },
+      { ...codeList('a', {}), sha256: 'A'.repeat(64) },
+      codeList('a', Object.fromEntries(Array.from({ length: 100_001 }, (_, i) => [String(i), 'x']))),
+    ];
+    for (const list of refused) await expect(store.saveCodeList(list)).rejects.toMatchObject({ kind: 'store-invalid-input' });
+    expect(await store.codeLists()).toEqual([]);
+    expect((await store.auditEntries()).filter((e) => e.action === 'codelist-imported')).toEqual([]);
+  });
 });
 
 describe('fetch lock on PostgreSQL: exactly one fetcher per mailbox', () => {
