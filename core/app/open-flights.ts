@@ -32,7 +32,7 @@ class Flight implements OpenFlight {
   readonly abort = new AbortController();
   readonly failed = this.abort.signal;
   readonly ended: Promise<void>;
-  settle!: (error?: unknown) => void;
+  settle!: (error?: Error) => void;
 
   constructor() {
     this.ended = new Promise<void>((resolve, reject) => {
@@ -57,7 +57,7 @@ export class OpenFlights {
       unlocked: () => {
         if (this.under.has(flight)) this.awaitingEnd.push(flight);
       },
-      fail: (error) => this.finish(flight, error ?? new Error('store.open failed')),
+      fail: (error) => this.finish(flight, asError(error)),
     };
   }
 
@@ -67,7 +67,7 @@ export class OpenFlights {
    */
   end(error?: unknown): void {
     const flight = this.awaitingEnd.shift();
-    if (flight) this.finish(flight, error);
+    if (flight) this.finish(flight, error === undefined ? undefined : asError(error));
   }
 
   /** The most recent open under way, or undefined. */
@@ -82,11 +82,16 @@ export class OpenFlights {
     while (this.under.size > 0) await Promise.allSettled([...this.under].map((f) => f.ended));
   }
 
-  private finish(flight: Flight, error: unknown): void {
+  private finish(flight: Flight, error: Error | undefined): void {
     if (!this.under.delete(flight)) return;
     const queued = this.awaitingEnd.indexOf(flight);
     if (queued >= 0) this.awaitingEnd.splice(queued, 1);
     if (error !== undefined) flight.abort.abort(error);
     flight.settle(error);
   }
+}
+
+/** What the open threw, as an Error for its waiters (it is one in practice: a PostfachError). */
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(typeof error === 'string' ? error : 'store.open failed');
 }

@@ -218,9 +218,13 @@ export function startFirstDelivery(
 
 /** Rejects with the signal's reason once it aborts (never resolves). */
 function aborted(signal: AbortSignal): Promise<never> {
+  const reason = (): Error => {
+    const r: unknown = signal.reason;
+    return r instanceof Error ? r : new Error(String(r));
+  };
   return new Promise<never>((_resolve, reject) => {
-    if (signal.aborted) reject(signal.reason);
-    else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+    if (signal.aborted) reject(reason());
+    else signal.addEventListener('abort', () => reject(reason()), { once: true });
   });
 }
 
