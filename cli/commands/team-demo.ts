@@ -66,6 +66,9 @@ async function withDemoService<T>(dataDir: string, work: (api: PostfachApi) => P
     return await work(createApiClient(host.asBridge()));
   } finally {
     await host.close();
+    // recorded in the data folder's service-incidents.json too; said here, where someone reads it
+    const failure = host.closeFailure;
+    if (failure !== undefined) process.stderr.write(`${failure.text.de}\n${failure.text.en}\n  Detail: ${failure.detail}\n`);
   }
 }
 
@@ -103,16 +106,53 @@ function startServe(configFile: string): { child: ChildProcess; origin: Promise<
   return { child, origin };
 }
 
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+/** How a child asked to stop ended: by itself after SIGTERM, after SIGKILL, or not seen ending at all. */
+export type ChildStop = 'exited' | 'killed' | 'unconfirmed';
+
+export interface StopTimes {
+  /** After SIGTERM: how long the child may take to end on its own before SIGKILL. */
+  readonly termGraceMs: number;
+  /** After SIGKILL: how long to wait for its exit before giving up on seeing it (a process stuck in the kernel). */
+  readonly killWaitMs: number;
+}
+
+/** `postfach serve` gets a minute to finish its fetch and close its stores; a SIGKILL'd process ends in milliseconds. */
+const STOP_TIMES: StopTimes = { termGraceMs: 60_000, killWaitMs: 5_000 };
+
+/**
+ * SIGTERM, SIGKILL after `termGraceMs`, then at most `killWaitMs` for the exit: a child whose exit never comes (stuck
+ * in the kernel, its exit lost) must not hold the team demo's end — and with it the cluster's stop — forever.
+ */
+export function stopChild(child: ChildProcess, times: StopTimes = STOP_TIMES): Promise<ChildStop> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve('exited');
   return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
+    let killed = false;
+    let giveUp: NodeJS.Timeout | undefined;
+    const kill = setTimeout(() => {
+      killed = true;
+      child.kill('SIGKILL');
+      giveUp = setTimeout(() => {
+        child.off('exit', onExit);
+        resolve('unconfirmed');
+      }, times.killWaitMs);
+    }, times.termGraceMs);
+    const onExit = (): void => {
+      clearTimeout(kill);
+      clearTimeout(giveUp);
+      resolve(killed ? 'killed' : 'exited');
+    };
+    child.once('exit', onExit);
     child.kill('SIGTERM');
   });
+}
+
+/** What the caseworker reads (and IT the detail) when the service was not seen ending. */
+export function unconfirmedStopWords(child: ChildProcess, times: StopTimes = STOP_TIMES): string {
+  return [
+    `Der Abrufdienst (Prozess ${child.pid ?? '?'}) hat sich nach dem Beenden nicht abgemeldet. Bitte prüfen, ob er noch läuft, und ihn dann beenden (Task-Manager bzw. „kill -9 ${child.pid ?? 'PID'}“). Die Team-Demo wird trotzdem beendet.`,
+    `The fetch service (process ${child.pid ?? '?'}) was not seen ending after its stop. Please check whether it still runs and end it (task manager or "kill -9 ${child.pid ?? 'PID'}"). The team demo ends anyway.`,
+    `  Detail: no exit event ${times.killWaitMs} ms after SIGKILL (SIGTERM ${times.termGraceMs} ms before); pid ${child.pid ?? 'unknown'}`,
+  ].join('\n');
 }
 
 export function register(program: Command): void {
@@ -128,11 +168,13 @@ export function register(program: Command): void {
       process.once('SIGINT', () => stop());
       process.once('SIGTERM', () => stop());
       return runAction(false, async () => {
+        // the service not seen ending: the team demo still ends (and stops its cluster), but says so by its exit code
+        let serviceLeft = false;
         const port = portOf(opts.port);
         const dir = prepareFolder(opts.dir);
         const demoDir = path.join(dir, 'demo');
         process.stderr.write(`Team-Demo in ${dir} wird vorbereitet … / team demo being prepared …\n`);
-        return withDemoService(demoDir, async (api) => {
+        const code = await withDemoService(demoDir, async (api) => {
           let cluster: LocalCluster | undefined;
           let serve: ChildProcess | undefined;
           try {
@@ -200,12 +242,16 @@ export function register(program: Command): void {
             const why = await Promise.race([stopped.then(() => 'stopped' as const), ended]);
             return why === 'stopped' ? ExitCode.ok : ExitCode.failed;
           } finally {
-            if (serve !== undefined) await stopChild(serve);
+            if (serve !== undefined && (await stopChild(serve)) === 'unconfirmed') {
+              serviceLeft = true;
+              process.stderr.write(`${unconfirmedStopWords(serve)}\n`);
+            }
             await cluster?.stop().catch(() => undefined);
             await api.call('demo.stop', {}).catch(() => undefined);
             process.stderr.write('Team-Demo beendet / team demo stopped\n');
           }
         });
+        return serviceLeft ? ExitCode.failed : code;
       });
     });
 }

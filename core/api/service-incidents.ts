@@ -32,13 +32,21 @@ export type OperationInProgress = z.infer<typeof operationInProgressSchema>;
 
 const inProgressFileSchema = z.strictObject({ version: z.literal(1), operations: z.array(operationInProgressSchema).max(1000) });
 
-export type IncidentReason = z.infer<typeof incidentReasonSchema>;
+/**
+ * Why an incident was recorded: the reasons a service dies (the contract's, told to the UI by `service.restarted`)
+ * and `not-stopped`, a close after which the service showed no exit even after its kill (ServiceHost.close): a
+ * thread or process may still run; nothing restarts, so the UI is not told by event.
+ */
+export const recordedReasonSchema = z.enum(['memory', 'crashed', 'not-stopped']);
+export type IncidentReason = z.infer<typeof recordedReasonSchema>;
 
 export const incidentSchema = z.strictObject({
   at: z.string().max(40),
-  reason: incidentReasonSchema,
+  reason: recordedReasonSchema,
   /** The operations that were running (the suspects). */
   operations: z.array(operationInProgressSchema).max(1000),
+  /** For IT: what the host saw (technical, no personal data). */
+  detail: z.string().max(300).optional(),
 });
 export type Incident = z.infer<typeof incidentSchema>;
 
@@ -46,7 +54,7 @@ export const quarantineEntrySchema = z.strictObject({
   messageId: z.string().min(1).max(1024),
   operation: heavyOperationSchema,
   since: z.string().max(40),
-  reason: incidentReasonSchema,
+  reason: recordedReasonSchema,
 });
 export type QuarantineEntry = z.infer<typeof quarantineEntrySchema>;
 
@@ -97,15 +105,35 @@ export function readIncidents(dataDir: string): IncidentsFile {
   return readJson(path.join(dataDir, INCIDENTS_FILE), incidentsFileSchema, { version: 1, incidents: [], quarantine: [] });
 }
 
+/** Each reason in the caseworker's words (and IT's), as docs/betrieb.md lists them. */
+export const INCIDENT_WORDS: Readonly<Record<IncidentReason, { readonly de: string; readonly en: string }>> = {
+  memory: { de: 'Der Hintergrunddienst wurde beendet, weil sein Arbeitsspeicher nicht reichte.', en: 'The background service was ended because it ran out of memory.' },
+  crashed: { de: 'Der Hintergrunddienst wurde unerwartet beendet.', en: 'The background service ended unexpectedly.' },
+  'not-stopped': {
+    de: 'Der Hintergrunddienst ließ sich beim Beenden nicht beenden. Gespeicherte Nachrichten sind erhalten. Startet das Programm danach nicht, bitte den Rechner neu starten oder die IT verständigen.',
+    en: 'The background service could not be stopped when closing. Stored messages are kept. If the program does not start afterwards, please restart the computer or contact IT.',
+  },
+};
+
+/** The close that did not end the service, for whoever closed it (the detail is ServiceHost.close's). */
+export const notStoppedError = (detail: string): PostfachError => new PostfachError('service-stopped', INCIDENT_WORDS['not-stopped'], detail.slice(0, 300));
+
 /**
- * Records that the service died while `operations` were running (host side, after its death): the incident, and
- * each operation that worked on a message goes into the quarantine. Clears the in-progress file.
+ * Records an incident while `operations` were running (host side, after the service's death or a close that did not
+ * end it): the incident, and — unless `quarantine` is false — each operation that worked on a message goes into the
+ * quarantine. Clears the in-progress file.
  */
-export function recordIncident(dataDir: string, reason: IncidentReason, operations: readonly OperationInProgress[], at = new Date()): Incident {
+export function recordIncident(
+  dataDir: string,
+  reason: IncidentReason,
+  operations: readonly OperationInProgress[],
+  at = new Date(),
+  extra: { readonly detail?: string; readonly quarantine?: boolean } = {},
+): Incident {
   const file = readIncidents(dataDir);
-  const incident: Incident = { at: at.toISOString(), reason, operations: [...operations] };
+  const incident: Incident = { at: at.toISOString(), reason, operations: [...operations], ...(extra.detail === undefined ? {} : { detail: extra.detail.slice(0, 300) }) };
   const quarantine = [...file.quarantine];
-  for (const op of operations) {
+  for (const op of extra.quarantine === false ? [] : operations) {
     if (op.messageId === undefined || op.operation === 'fetch') continue;
     if (quarantine.some((q) => q.messageId === op.messageId && q.operation === op.operation)) continue;
     quarantine.push({ messageId: op.messageId, operation: op.operation, since: incident.at, reason });

@@ -20,7 +20,7 @@ import { PostfachError, serviceStopped } from '../errors.js';
 import type { PostfachBridge, Unsubscribe } from './api-types.js';
 import { contract, type EventName } from './contract.js';
 import type { ServiceRestarted } from './contract/app.js';
-import { readInProgress, recordIncident, OPERATION_WORDS, type IncidentReason, type OperationInProgress } from './service-incidents.js';
+import { notStoppedError, readInProgress, recordIncident, OPERATION_WORDS, type OperationInProgress } from './service-incidents.js';
 import type { ServiceHost } from './service-host.js';
 import { parseEventPayload } from './validate.js';
 import { bridgeOf, ServiceListeners } from './service-listeners.js';
@@ -55,7 +55,7 @@ export interface SupervisorOptions {
 const SERVICE_EVENTS = (Object.keys(contract.events) as EventName[]).filter((e) => contract.events[e].emittedBy === 'service');
 
 /** Why the service ended, from what the channel reported (a worker names its memory limit; a process does not). */
-export function incidentReasonOf(exitReason: string): IncidentReason {
+export function incidentReasonOf(exitReason: string): ServiceRestarted['reason'] {
   return /ERR_WORKER_OUT_OF_MEMORY|memory limit|out of memory|heap/i.test(exitReason) ? 'memory' : 'crashed';
 }
 
@@ -95,6 +95,7 @@ export class SupervisedService implements ServiceHandle {
   private ended: string | undefined;
   /** Set while a restart is pending (its pause or the new service's start); ends the pause early at close. */
   private restarting: { cancelPause(): void } | undefined;
+  private notStopped: PostfachError | undefined;
 
   private constructor(
     private readonly options: SupervisorOptions,
@@ -154,12 +155,32 @@ export class SupervisedService implements ServiceHandle {
       this.end('closed');
       return;
     }
+    let host: ServiceHost | undefined;
     try {
-      await (await this.current).close(graceMs);
+      host = await this.current;
     } catch {
       // a service that never came back has nothing to close
     }
+    // ServiceHost.close rejects when the service showed no exit after its kill: the caller (a quit, a command's end)
+    // can do nothing about it, so the close still resolves, but the incident file and `closeFailure` say so
+    await host?.close(graceMs).catch((error: unknown) => this.recordNotStopped(error));
     this.end('closed');
+  }
+
+  /** Set when a close did not end a service (no exit after its kill): the caseworker's words, the detail for IT. */
+  get closeFailure(): PostfachError | undefined {
+    return this.notStopped;
+  }
+
+  private recordNotStopped(error: unknown): void {
+    const detail = error instanceof PostfachError ? error.detail : error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    this.notStopped ??= notStoppedError(detail);
+    try {
+      // the operations running are named as suspects; a close that does not take proves nothing against a message
+      recordIncident(this.options.dataDir, 'not-stopped', readInProgress(this.options.dataDir), new Date(), { detail, quarantine: false });
+    } catch {
+      // the data folder cannot be written: `closeFailure` still says it
+    }
   }
 
   private attach(host: ServiceHost): void {
@@ -233,7 +254,7 @@ export class SupervisedService implements ServiceHandle {
         if (this.closing) {
           // ServiceHost.close rejects when the child does not exit after its kill; nobody waits here, so an
           // unhandled rejection would end the calling process
-          fresh.close().catch(() => undefined);
+          fresh.close().catch((error: unknown) => this.recordNotStopped(error));
           return;
         }
         this.attach(fresh);

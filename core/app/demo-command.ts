@@ -10,6 +10,7 @@
  */
 import type { ServiceContext } from '../api/api-types.js';
 import type { DemoStarted } from '../api/contract/demo.js';
+import type { StoreStatus } from '../api/contract/mailbox.js';
 import type { ServiceOptions } from '../api/service-protocol.js';
 import type { MailboxService } from './mailbox-service.js';
 import { trainingUnavailable } from './training.js';
@@ -44,6 +45,8 @@ export class DemoCommand {
   private running: Promise<DemoFolder> | undefined;
   /** Aborts the running start's preparation (its sending), for a stop that comes before it is ready. */
   private abort: AbortController | undefined;
+  /** Starts opening the demo store now: a stop waits for them. */
+  private readonly opening = new Set<Promise<StoreStatus>>();
 
   constructor(
     private readonly options: Pick<ServiceOptions, 'dataDir' | 'host'>,
@@ -69,7 +72,14 @@ export class DemoCommand {
     if (this.running !== starting) throw trainingUnavailable('demo.start overtaken by demo.stop: the demo is closed');
     // a demo like the Übungsmodus: IT's intermediary, proxy, trusted CAs and hand-over folder are for the real mailbox
     this.mailbox.treatAsDemo(demo.storePath);
-    const store = await this.mailbox.openStore({ path: demo.storePath, unlock: demo.unlock }, context);
+    const opening = this.openDemoStore(demo, starting, context);
+    this.opening.add(opening);
+    let store: StoreStatus;
+    try {
+      store = await opening;
+    } finally {
+      this.opening.delete(opening);
+    }
     return {
       dir: demo.dir,
       store,
@@ -82,6 +92,16 @@ export class DemoCommand {
       sent: demo.sent.map((s) => s.messageId),
       found: [...demo.found],
     };
+  }
+
+  /** The demo store opened; a stop meanwhile (it waits for this) has it closed again and the start refused. */
+  private async openDemoStore(demo: DemoFolder, starting: Promise<DemoFolder>, context: ServiceContext): Promise<StoreStatus> {
+    const store = await this.mailbox.openStore({ path: demo.storePath, unlock: demo.unlock }, context);
+    if (this.running !== starting) {
+      await this.mailbox.closeStore(context);
+      throw trainingUnavailable('demo.start overtaken by demo.stop while its store was being opened: the store is closed again, the demo too');
+    }
+    return store;
   }
 
   /**
@@ -97,6 +117,9 @@ export class DemoCommand {
     if (running === undefined) return false;
     // a start stopped while being prepared ends with an error and closes its intermediary itself
     const demo = await running.catch(() => undefined);
+    // a start opening the demo store sees this stop and closes the store again: this answers only after that, so
+    // no start answers "running" after the stop did
+    await Promise.all([...this.opening].map((opening) => opening.catch(() => undefined)));
     await demo?.close();
     return true;
   }

@@ -28,6 +28,10 @@ const trainingNotOffered = (): PostfachError =>
     'trainingModeOffered is false in the machine settings',
   );
 
+/** A start that a stop overtook after its demo was handed over: the demo is closed, its store is not left open. */
+const stoppedWhileOpening = (): PostfachError =>
+  trainingUnavailable('Übungsmodus start stopped while its store was being opened (a stop came first); the store is closed, the demo too');
+
 /** The state and the store after a change of mailbox. */
 export interface WorkspaceSwitch {
   readonly state: WorkspaceState;
@@ -36,6 +40,12 @@ export interface WorkspaceSwitch {
 
 export class Workspace {
   private events: ServiceContext | undefined;
+  /** Counts the stops: a start compares it before and after its steps, so a stop in between wins. */
+  private stops = 0;
+  /** Starts opening the demo's store now: a stop waits for them (they see it and close the store again). */
+  private readonly opening = new Set<Promise<WorkspaceSwitch>>();
+  /** A stop under way: a start waits for it. */
+  private stopping: Promise<WorkspaceSwitch> | undefined;
 
   constructor(
     private readonly file: WorkspaceFile,
@@ -79,7 +89,13 @@ export class Workspace {
   }
 
   async startTraining(context: ServiceContext): Promise<WorkspaceSwitch> {
+    // a start while a stop runs (a second tab, a reload) begins after it: it would take the demo being closed
+    while (this.stopping !== undefined) await this.stopping.catch(() => undefined);
+    const stopsBefore = this.stops;
     if (!(await this.offered())) throw trainingNotOffered();
+    // a stop while the settings were read: nothing started yet, nothing to undo (from here on the stop's own
+    // TrainingRunner.stop reaches the demo this start begins)
+    if (this.stops !== stopsBefore) throw stoppedWhileOpening();
     this.events = context;
     const training = this.mailbox.training;
     let demo;
@@ -89,8 +105,29 @@ export class Workspace {
       if (error instanceof PostfachError) throw error;
       throw trainingUnavailable(`demo mailbox: ${error instanceof Error ? error.name : 'error'}`);
     }
+    // a stop came after the demo was handed over, before its store was opened: that stop has closed the demo
+    if (this.stops !== stopsBefore) throw stoppedWhileOpening();
+    const opening = this.openDemo(demo, stopsBefore, context);
+    this.opening.add(opening);
+    try {
+      return await opening;
+    } finally {
+      this.opening.delete(opening);
+    }
+  }
+
+  /** The demo's store opened; a stop meanwhile (it waits for this) has it closed again and the start refused. */
+  private async openDemo(
+    demo: { readonly storePath: string; readonly unlock: { readonly password: string } },
+    stopsBefore: number,
+    context: ServiceContext,
+  ): Promise<WorkspaceSwitch> {
     const store = await this.mailbox.openStore({ path: demo.storePath, unlock: demo.unlock }, context);
-    training.continueInBackground(this.mailbox.fetchIdle);
+    if (this.stops !== stopsBefore) {
+      await this.mailbox.closeStore(context);
+      throw stoppedWhileOpening();
+    }
+    this.mailbox.training.continueInBackground(this.mailbox.fetchIdle);
     if (this.file.get().mode !== 'training') this.file.update((current) => ({ ...current, mode: 'training', lastFetch: null, lastSuccessfulFetchAt: null }));
     return { state: this.changed(context), store };
   }
@@ -115,6 +152,20 @@ export class Workspace {
   }
 
   async stopTraining(context: ServiceContext): Promise<WorkspaceSwitch> {
+    this.stops += 1;
+    const stopping = this.stopNow(context);
+    this.stopping = stopping;
+    try {
+      return await stopping;
+    } finally {
+      if (this.stopping === stopping) this.stopping = undefined;
+    }
+  }
+
+  private async stopNow(context: ServiceContext): Promise<WorkspaceSwitch> {
+    // a start opening the demo's store sees this stop, closes that store again and ends: its store is not left open
+    // on the intermediary closed below, nor the mode set to training after this answer
+    await Promise.all([...this.opening].map((opening) => opening.catch(() => undefined)));
     if (this.mailbox.training.current !== undefined) await this.mailbox.closeStore(context);
     await this.mailbox.training.stop();
     const real = await this.leaveTraining();

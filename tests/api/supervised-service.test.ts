@@ -11,15 +11,17 @@
  *    rest, every delivery is in the store exactly once and the intermediary's mailbox is empty;
  *  - a close during a restart's pause returns at once (a quit does not wait for the pause and the new start), and
  *    no new service is started after it; a new service that comes up after the close is closed, and its close
- *    failing (no exit after the kill) leaves no unhandled rejection.
+ *    failing (no exit after the kill) leaves no unhandled rejection;
+ *  - a close that does not end the service (no exit after its kill): recorded in the incident file as "not-stopped"
+ *    with the detail for IT, German words for the caseworker, still no unhandled rejection.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiClient } from '../../core/api/client.js';
 import type { ServiceRestarted } from '../../core/api/contract/app.js';
-import { INCIDENTS_FILE, IN_PROGRESS_FILE, recordIncident } from '../../core/api/service-incidents.js';
+import { INCIDENT_WORDS, INCIDENTS_FILE, IN_PROGRESS_FILE, readIncidents, recordIncident } from '../../core/api/service-incidents.js';
 import { ServiceHost } from '../../core/api/service-host.js';
 import { takeServiceWorker } from '../../core/api/service-worker-thread.js';
 import { SupervisedService } from '../../core/api/supervised-service.js';
@@ -297,9 +299,57 @@ describe('a close during a restart', () => {
       while (second === undefined) await new Promise((resolve) => setTimeout(resolve, 10));
       await new Promise((resolve) => setTimeout(resolve, 100));
       expect(rejections).toEqual([]);
+      // not swallowed either: the incident file names it (after the first service's crash)
+      expect(readIncidents(dataDir).incidents.map((i) => [i.reason, i.detail])).toEqual([
+        ['crashed', undefined],
+        ['not-stopped', 'Error: no exit after the kill'],
+      ]);
     } finally {
       process.off('unhandledRejection', onRejection);
       for (const worker of services.workers) await worker.terminate();
+    }
+  }, 60_000);
+});
+
+describe('a close that does not end the service', () => {
+  it('is recorded as an incident "not-stopped" (detail for IT, no quarantine), words for the caseworker, no rejection', async () => {
+    const dataDir = tempDir('postfach-supervised-not-stopped-');
+    const worker = takeServiceWorker({});
+    const channel = workerChannel(worker);
+    // the real service in its thread, reached through a channel whose shutdown and kill do not take (a process the
+    // system cannot end, a channel whose exit never comes): ServiceHost.close rejects after its kill wait
+    const stuck = { ...channel, post: (message: Parameters<typeof channel.post>[0]) => (message.type === 'shutdown' ? undefined : channel.post(message)), kill: () => undefined };
+    const rejections: unknown[] = [];
+    const onRejection = (reason: unknown): void => void rejections.push(reason);
+    process.on('unhandledRejection', onRejection);
+    try {
+      const service = await SupervisedService.start({ dataDir, start: () => ServiceHost.start(stuck, { dataDir, appVersion: '0.1.0-test', host: 'browser' }) });
+      const answer = await service.invoke('app.info', {});
+      expect(answer.ok).toBe(true);
+      // what the service was doing when it would not stop: named as the suspects, not quarantined (a close that
+      // does not take proves nothing against a message)
+      const running = { operation: 'message-detail' as const, storeId: 2, messageId: 'msg-running', startedAt: new Date().toISOString() };
+      writeFileSync(path.join(dataDir, IN_PROGRESS_FILE), JSON.stringify({ version: 1, operations: [running] }));
+      const ended = new Promise<string>((resolve) => service.onExit(resolve));
+      await service.close(100);
+      expect(await ended).toBe('closed');
+      expect(service.running).toBe(false);
+      const file = readIncidents(dataDir);
+      expect(file.incidents).toHaveLength(1);
+      expect(file.incidents[0]).toMatchObject({ reason: 'not-stopped', operations: [running] });
+      expect(file.incidents[0]!.detail).toMatch(/did not stop within 100 ms and showed no exit within 750 ms after its kill/);
+      expect(file.quarantine).toEqual([]);
+      expect(existsSync(path.join(dataDir, IN_PROGRESS_FILE))).toBe(false);
+      const failure = service.closeFailure;
+      expect(failure?.kind).toBe('service-stopped');
+      expect(failure?.text.de).toMatch(/^Der Hintergrunddienst ließ sich beim Beenden nicht beenden/);
+      expect(failure?.detail).toMatch(/did not stop within 100 ms/);
+      expect(INCIDENT_WORDS['not-stopped'].de).toMatch(/nicht beenden/);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(rejections).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onRejection);
+      await worker.terminate();
     }
   }, 60_000);
 });
