@@ -37,6 +37,12 @@ export interface ColdFigure {
   /** CPU time of the whole process (user + system, all threads), median and min of the runs. */
   readonly cpuMs: { readonly min: number; readonly median: number };
   readonly peakRssMiB: number;
+  /**
+   * `postfach fetch`: spawn → the first delivery decoded (its progress line "Speichern" on stderr) and → committed
+   * (the line "Laufzettel", written once the commit is done and before the request that acknowledges it); medians.
+   */
+  readonly decodedAtMs?: number;
+  readonly committedAtMs?: number;
 }
 
 export interface ColdFigures {
@@ -48,19 +54,38 @@ export interface ColdFigures {
 const cpuPreload = path.join(here, 'cpu-at-exit.js');
 let cpuFiles = 0;
 
-/** Runs a child to its end: wall time from spawn to exit, its CPU time, peak RSS (Linux VmHWM, polled), stdout. */
-export function timedChild(
-  args: readonly string[],
-  env: NodeJS.ProcessEnv = process.env,
-): Promise<{ ms: number; cpuMs: number; peakKiB: number; code: number | null; out: string }> {
+interface ChildRun {
+  ms: number;
+  cpuMs: number;
+  peakKiB: number;
+  code: number | null;
+  out: string;
+  /** Spawn → the first stderr line starting with each of `marks` (NaN: none came). */
+  marks?: Record<string, number>;
+}
+
+/**
+ * Runs a child to its end: wall time from spawn to exit, its CPU time, peak RSS (Linux VmHWM, polled), stdout; with
+ * `marks`, the time of the first stderr line that starts with each.
+ */
+export function timedChild(args: readonly string[], env: NodeJS.ProcessEnv = process.env, marks: readonly string[] = []): Promise<ChildRun> {
   const cpuFile = path.join(os.tmpdir(), `postfach-bench-cpu-${process.pid}-${cpuFiles++}.json`);
   const started = performance.now();
   const child: ChildProcess = spawn(process.execPath, ['--import', pathToFileURL(cpuPreload).href, ...args], {
-    stdio: ['ignore', 'pipe', 'ignore'],
+    stdio: ['ignore', 'pipe', marks.length > 0 ? 'pipe' : 'ignore'],
     env: { ...env, BENCH_CPU_FILE: cpuFile },
   });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  const seen: Record<string, number> = Object.fromEntries(marks.map((m) => [m, NaN]));
+  let err = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    const now = performance.now() - started;
+    err += d.toString();
+    const lines = err.split('\n');
+    err = lines.pop() ?? '';
+    for (const line of lines) for (const m of marks) if (Number.isNaN(seen[m]) && line.startsWith(m)) seen[m] = now;
+  });
   let peak = 0;
   const poll = (): void => {
     try {
@@ -83,18 +108,16 @@ export function timedChild(
       } catch {
         // the child died before its exit handler ran: no CPU figure
       }
-      resolve({ ms: performance.now() - started, cpuMs, peakKiB: peak, code, out });
+      resolve({ ms: performance.now() - started, cpuMs, peakKiB: peak, code, out, ...(marks.length > 0 ? { marks: seen } : {}) });
     });
   });
 }
 
-async function repeat(
-  name: string,
-  runs: number,
-  once: (i: number) => Promise<{ ms: number; cpuMs: number; peakKiB: number; code: number | null; out: string }>,
-): Promise<ColdFigure> {
+async function repeat(name: string, runs: number, once: (i: number) => Promise<ChildRun>): Promise<ColdFigure> {
   const times: number[] = [];
   const cpu: number[] = [];
+  const decoded: number[] = [];
+  const committed: number[] = [];
   let peak = 0;
   for (let i = 0; i < runs; i++) {
     const r = await once(i);
@@ -102,6 +125,8 @@ async function repeat(
     times.push(r.ms);
     cpu.push(r.cpuMs);
     peak = Math.max(peak, r.peakKiB);
+    if (r.marks?.[DECODED_LINE] !== undefined) decoded.push(r.marks[DECODED_LINE]);
+    if (r.marks?.[COMMITTED_LINE] !== undefined) committed.push(r.marks[COMMITTED_LINE]);
   }
   return {
     name,
@@ -109,8 +134,13 @@ async function repeat(
     ms: { min: round(Math.min(...times)), median: round(median(times)) },
     cpuMs: { min: round(Math.min(...cpu)), median: round(median(cpu)) },
     peakRssMiB: round(peak / 1024),
+    ...(decoded.length > 0 ? { decodedAtMs: round(median(decoded)), committedAtMs: round(median(committed)) } : {}),
   };
 }
+
+/** `postfach fetch`'s progress lines (cli/commands/mailbox.ts): a delivery decoded and to be stored; the receipts asked for. */
+const DECODED_LINE = 'Speichern:';
+const COMMITTED_LINE = 'Laufzettel:';
 
 function scryptMs(): Promise<number> {
   const started = performance.now();
@@ -195,6 +225,7 @@ export async function runColdStartBench(options: { runs?: number; sampleDir: str
               '--json',
             ],
             env,
+            [DECODED_LINE, COMMITTED_LINE],
           );
           if (r.code === 0 && (JSON.parse(r.out) as { newMessages: number }).newMessages !== 1) return { ...r, code: -1 };
           return r;
@@ -215,7 +246,8 @@ export function formatColdFigures(r: ColdFigures): string[] {
   return [
     ...r.cases.map(
       (c) =>
-        `  ${c.name}: median ${c.ms.median} ms, min ${c.ms.min} ms (${c.runs} runs; target ≤ 400 ms); CPU median ${c.cpuMs.median} ms, min ${c.cpuMs.min} ms; peak RSS ${c.peakRssMiB} MiB`,
+        `  ${c.name}: median ${c.ms.median} ms, min ${c.ms.min} ms (${c.runs} runs; target ≤ 400 ms); CPU median ${c.cpuMs.median} ms, min ${c.cpuMs.min} ms; peak RSS ${c.peakRssMiB} MiB` +
+        (c.decodedAtMs === undefined ? '' : `; first delivery decoded at ${c.decodedAtMs} ms, committed at ${c.committedAtMs} ms (from spawn)`),
     ),
     `  of which the store password's scrypt (N=2^17, kept on purpose) alone: ${r.scryptMs} ms`,
   ];

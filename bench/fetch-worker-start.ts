@@ -10,6 +10,15 @@
  *             runs on the libuv pool while the modules load, core/store/early-kek.ts);
  *  - fetched: `mailbox.fetch` of one delivery (key file, TLS/HTTP, dialog, decode with every check, durable commit
  *             before the acknowledgement) → its answer;
+ *  - decoded: thread start → the first delivery decrypted and its transport layer checked (the service's
+ *             `fetch.progress` "storing"); committed: thread start → that delivery committed durably (the
+ *             progress "receipts", sent once the commit is done and before the request that acknowledges it).
+ *
+ * Since branch `coldfetch4` the bench sends `mailbox.fetch` beside `store.open`, as `postfach fetch` does with a
+ * one-off identity: the service fetches and decodes the first delivery while the store's key is derived and commits
+ * it once the store is open. Then "store.open" ends with the open's answer and "mailbox.fetch" counts from there
+ * (the rest of the fetch); the whole run (thread start → fetched) compares with the figures before. `--sequential`
+ * sends the fetch only after the open's answer, as before.
  *  - reopen:  `store.close`, then `store.open` with the recovery key (HKDF, no scrypt): what the open itself costs
  *             once the key is at hand — `open` minus this is about the time the open waited for the scrypt.
  *
@@ -23,7 +32,7 @@
  * the cost of the same start on a store key path without the password's deliberate 0.4 s, as the desktop app's OS
  * key store (safeStorage) would take it.
  *
- *   node dist/bench/fetch-worker-start.js [--runs 5] [--recovery-key] [--json]
+ *   node dist/bench/fetch-worker-start.js [--runs 5] [--recovery-key] [--sequential] [--json]
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -47,6 +56,10 @@ export interface WorkerStartRun {
   readonly readyMs: number;
   readonly openMs: number;
   readonly fetchedMs: number;
+  /** Thread start → the first delivery decoded (transport layer decrypted and checked). */
+  readonly decodedAtMs: number;
+  /** Thread start → the first delivery committed durably (before it is acknowledged). */
+  readonly committedAtMs: number;
   /** A second open of the same store in the same thread, with the recovery key (no scrypt). */
   readonly reopenMs: number;
   /** ready + fetched: worker start → first decoded delivery without the store's open. */
@@ -58,6 +71,8 @@ export interface WorkerStartRun {
 export interface WorkerStartFigures {
   /** How the first open unlocked the store: the password (scrypt) or the recovery key (`--recovery-key`, no scrypt). */
   readonly unlock: 'password' | 'recovery-key';
+  /** Whether the fetch was sent only after the open's answer (`--sequential`, the order before `coldfetch4`). */
+  readonly sequential: boolean;
   readonly runs: readonly WorkerStartRun[];
   readonly median: WorkerStartRun;
 }
@@ -67,7 +82,13 @@ const cpuNow = (): number => {
   return (u.user + u.system) / 1000;
 };
 
-export async function runFetchWorkerStartBench(options: { runs?: number; sampleDir: string; log?: (line: string) => void; recoveryKey?: boolean }): Promise<WorkerStartFigures> {
+export async function runFetchWorkerStartBench(options: {
+  runs?: number;
+  sampleDir: string;
+  log?: (line: string) => void;
+  recoveryKey?: boolean;
+  sequential?: boolean;
+}): Promise<WorkerStartFigures> {
   const runs = options.runs ?? 5;
   const log = options.log ?? (() => undefined);
   const sample = await deliverySample(options.sampleDir);
@@ -102,11 +123,21 @@ export async function runFetchWorkerStartBench(options: { runs?: number; sampleD
         const host = await startSupervisedWorkerService({ dataDir: path.dirname(storePath), appVersion: readAppVersion(), host: 'cli' }, {}, {}, { maxRestarts: 0 });
         try {
           const api = createApiClient(host.asBridge());
+          let decoded = NaN;
+          let committed = NaN;
+          api.on('fetch.progress', (p) => {
+            const now = performance.now();
+            if (p.phase === 'storing' && Number.isNaN(decoded)) decoded = now;
+            if (p.phase === 'receipts' && Number.isNaN(committed)) committed = now;
+          });
           await api.call('app.info', {});
           const ready = performance.now();
-          await api.call('store.open', { path: storePath, unlock: options.recoveryKey === true ? { recoveryKey } : { password: STORE_PASSWORD } });
+          const opening = api.call('store.open', { path: storePath, unlock: options.recoveryKey === true ? { recoveryKey } : { password: STORE_PASSWORD } });
+          const fetching = options.sequential === true ? undefined : api.call('mailbox.fetch', { identity, maxDeliveries: 1 });
+          fetching?.catch(() => undefined);
+          await opening;
           const opened = performance.now();
-          const result = await api.call('mailbox.fetch', { identity, maxDeliveries: 1 });
+          const result = await (fetching ?? api.call('mailbox.fetch', { identity, maxDeliveries: 1 }));
           const fetched = performance.now();
           if (result.newMessages !== 1) throw new Error(`run ${i}: ${result.newMessages} new messages (${result.outcome})`);
           const cpuFetched = cpuNow();
@@ -118,6 +149,8 @@ export async function runFetchWorkerStartBench(options: { runs?: number; sampleD
             readyMs: round(ready - t0),
             openMs: round(opened - ready),
             fetchedMs: round(fetched - opened),
+            decodedAtMs: round(decoded - t0),
+            committedAtMs: round(committed - t0),
             reopenMs: round(reopened - reopening),
             withoutOpenMs: round(ready - t0 + (fetched - opened)),
             totalMs: round(fetched - t0),
@@ -136,11 +169,14 @@ export async function runFetchWorkerStartBench(options: { runs?: number; sampleD
   const m = (key: keyof WorkerStartRun): number => round(median(results.map((r) => r[key])));
   return {
     unlock: options.recoveryKey === true ? 'recovery-key' : 'password',
+    sequential: options.sequential === true,
     runs: results,
     median: {
       readyMs: m('readyMs'),
       openMs: m('openMs'),
       fetchedMs: m('fetchedMs'),
+      decodedAtMs: m('decodedAtMs'),
+      committedAtMs: m('committedAtMs'),
       reopenMs: m('reopenMs'),
       withoutOpenMs: m('withoutOpenMs'),
       totalMs: m('totalMs'),
@@ -154,6 +190,7 @@ export function formatWorkerStartFigures(r: WorkerStartFigures): string[] {
   return [
     `  fetch worker start → first decoded delivery: median ${m.totalMs} ms (target ≤ 400 ms; ${r.runs.length} runs, min ${Math.min(...r.runs.map((x) => x.totalMs))} ms); store open excluded ${m.withoutOpenMs} ms (the mailbox's modules load inside store.open)`,
     `    thread start → service ready ${m.readyMs} ms, store.open ${m.openMs} ms (${r.unlock === 'password' ? "scrypt begun at the thread's start" : 'with the recovery key: no scrypt'}), mailbox.fetch of one delivery ${m.fetchedMs} ms; all ${m.totalMs} ms, CPU ${m.cpuMs} ms (all threads)`,
+    `    first delivery decoded at ${m.decodedAtMs} ms, committed at ${m.committedAtMs} ms (from the thread's start; ${r.sequential ? 'fetch sent after the open, --sequential' : 'fetch sent beside store.open'})`,
     `    store.open again with the key at hand (recovery key, no scrypt) ${m.reopenMs} ms: the first open waited for the scrypt the rest of its time`,
   ];
 }
@@ -165,7 +202,8 @@ if (isMain) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'postfach-bench-worker-start-sample-'));
   try {
     const recoveryKey = args.includes('--recovery-key');
-    const r = await runFetchWorkerStartBench({ runs, sampleDir: dir, recoveryKey, log: (line) => process.stderr.write(`${line}\n`) });
+    const sequential = args.includes('--sequential');
+    const r = await runFetchWorkerStartBench({ runs, sampleDir: dir, recoveryKey, sequential, log: (line) => process.stderr.write(`${line}\n`) });
     process.stdout.write(args.includes('--json') ? `${JSON.stringify(r, null, 2)}\n` : `${['Fetch worker start:', ...formatWorkerStartFigures(r)].join('\n')}\n`);
   } finally {
     rmSync(dir, { recursive: true, force: true });

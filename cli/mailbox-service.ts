@@ -96,6 +96,12 @@ export function printRecoveryKey(storePath: string, recoveryKey: string): void {
 /** What a first fetch brings to create the store with: the one-off identity from files, if any was given. */
 export interface FirstFetch {
   readonly identity: MethodInput<'mailbox.testConnection'>['identity'];
+  /**
+   * Called once `store.open` of an existing store is sent, before its answer: the fetch may be sent now, so that
+   * the service fetches and decodes the first delivery while the store's key is derived (MailboxService
+   * `firstWhileOpening`; it commits and acknowledges nothing before the open has completed).
+   */
+  readonly whileOpening?: () => void;
 }
 
 /**
@@ -144,5 +150,7 @@ export async function openStore(api: PostfachApi, options: StoreOptions, firstFe
     printRecoveryKey(created.status.path, created.recoveryKey);
     return created.status;
   }
-  return api.call('store.open', { path: options.store, unlock: { password } });
+  const opened = api.call('store.open', { path: options.store, unlock: { password } });
+  firstFetch?.whileOpening?.();
+  return opened;
 }

@@ -160,22 +160,46 @@ function registerFetch(program: Command): void {
           }
         : undefined;
       return withMailboxService(opts.store, async ({ api }) => {
-        try {
-          await openStore(api, opts, { identity });
-        } catch (error) {
-          // the check before a first fetch: an intermediary that cannot be reached is exit code 4, as in the fetch
-          const e = toPostfachError(error);
-          if (!UNREACHABLE_KINDS.has(e.kind)) throw e;
-          reportError(e, json);
-          return ExitCode.unreachable;
-        }
         let last = '';
         const off = api.on('fetch.progress', (p) => {
           const line = progressLine(p);
           if (line !== last) process.stderr.write(line);
           last = line;
         });
-        const result = await api.call('mailbox.fetch', { ...(identity ? { identity } : {}), ...(opts.max ? { maxDeliveries: opts.max } : {}) });
+        const fetchInput = { ...(identity ? { identity } : {}), ...(opts.max ? { maxDeliveries: opts.max } : {}) };
+        // with a one-off identity the fetch goes out beside store.open: its first delivery is fetched and decoded
+        // while the store's key is derived, and committed (then acknowledged) once the store is open
+        let early: Promise<FetchResult> | undefined;
+        const whileOpening = identity
+          ? (): void => {
+              early = api.call('mailbox.fetch', fetchInput);
+              early.catch(() => undefined);
+            }
+          : undefined;
+        try {
+          await openStore(api, opts, { identity, ...(whileOpening ? { whileOpening } : {}) });
+        } catch (error) {
+          // the early fetch ends with the open's error and acknowledged nothing: wait for it, report the open's error
+          await early?.catch(() => undefined);
+          off();
+          // the check before a first fetch: an intermediary that cannot be reached is exit code 4, as in the fetch
+          const e = toPostfachError(error);
+          if (!UNREACHABLE_KINDS.has(e.kind)) throw e;
+          reportError(e, json);
+          return ExitCode.unreachable;
+        }
+        const sent: Promise<FetchResult> | undefined = early;
+        let result: FetchResult;
+        if (sent === undefined) result = await api.call('mailbox.fetch', fetchInput);
+        else {
+          try {
+            result = await sent;
+          } catch (error) {
+            // it reached the service before the open was under way: nothing fetched, so sent again, now in order
+            if (toPostfachError(error).kind !== 'store-not-open') throw error;
+            result = await api.call('mailbox.fetch', fetchInput);
+          }
+        }
         off();
         if (result.expiry && result.expiry.status !== 'ok') {
           // on stderr also with --json: a script's log keeps it, the JSON carries it in `expiry`

@@ -15,7 +15,7 @@ import { assertUnlocked, type ResolvedConfig } from '../config/load-config.js';
 import { toPostfachError } from '../errors.js';
 import { importCodeListFolder, type FolderImport } from '../mailbox/code-lists.js';
 import { mailboxError } from '../mailbox/errors.js';
-import { runFetch, testConnection } from '../mailbox/fetch-engine.js';
+import { runFetch, startFirstDelivery, testConnection, type FirstDelivery } from '../mailbox/fetch-engine.js';
 import {
   connectionRecord,
   identityFromFiles,
@@ -38,12 +38,22 @@ import { PostfachStore, SqliteMailboxStore, type KeyProtector, type Reevaluation
 import type { PgSettings } from '../api/service-protocol.js';
 import type { PgStoreSession } from './pg-session.js';
 import { readKeyFile } from '../store/key-file.js';
+import { assertNoServiceElsewhere } from '../store/serve-lock.js';
 import type { HeavyWork } from './heavy-work.js';
 import { handoverService, type HandoverService } from './handover-runner.js';
+import type { OpenFlight } from './open-flights.js';
 import { ServiceCore, type ServiceCoreDeps } from './service-core.js';
 import { TRAINING_FOLDER, type TrainingRunner } from './training.js';
 
 type In<M extends MethodName> = HandlerInput<M>;
+
+/** What a fetch with a one-off identity prepared while the store was opened (MailboxService `firstWhileOpening`). */
+interface EarlyFetch {
+  readonly first: FirstDelivery;
+  /** The key files and `--trusted-ca` CAs as read then: taken by the fetch, not read a second time. */
+  readonly files: MailboxIdentity;
+  readonly cas: X509Certificate[];
+}
 
 /**
  * The CA files of a set-up (or of `fetch --trusted-ca`), read and checked before anything is written: CA
@@ -106,6 +116,8 @@ export class MailboxService {
   private trustWork: Promise<unknown> = Promise.resolve();
   /** Demo stores besides the Übungsmodus's (`treatAsDemo`). */
   private readonly demoStores = new Set<string>();
+  /** A first delivery being fetched while the store opens (one at a time; `firstWhileOpening`). */
+  private earlyUnderWay = false;
 
   /** The machine settings, loaded on first use (policy, machine file); they apply to every identity used. */
   readonly config: () => Promise<ResolvedConfig>;
@@ -298,6 +310,18 @@ export class MailboxService {
    * deliveries judged again where the CAs changed, the code-list folder, hand-over and name backfill, the UI told.
    */
   async storeOpened(input: In<'store.open'>, context: ServiceContext): Promise<StoreStatus> {
+    // the open is under way until all of this has ended (core/app/open-flights.ts): a fetch waits for it
+    try {
+      const status = await this.completeOpen(input, context);
+      this.core.opens.end();
+      return status;
+    } catch (error) {
+      this.core.opens.end(error);
+      throw error;
+    }
+  }
+
+  private async completeOpen(input: In<'store.open'>, context: ServiceContext): Promise<StoreStatus> {
     const c = await this.config();
     if (this.pg !== undefined) {
       await this.applyRetentionPolicy(c);
@@ -592,17 +616,33 @@ export class MailboxService {
   /** `mailbox.fetch`: with the store's identity, or a one-off one from files (`--trusted-ca` CAs kept once it stored). */
   async fetch(input: In<'mailbox.fetch'>, context: ServiceContext): Promise<FetchResult> {
     const c = await this.config();
+    const flight = this.core.opens.latest();
+    const early = flight !== undefined && input.identity !== undefined ? this.firstWhileOpening(input.identity, flight, c, context) : undefined;
+    try {
+      if (flight !== undefined) await this.afterOpensUnderWay(flight);
+      return await this.fetchOpen(input, c, context, early);
+    } finally {
+      if (early !== undefined) {
+        // taken by the run (and released with its dialog) or not: never left open, never acknowledged here
+        await early.first.abandon();
+        this.earlyUnderWay = false;
+      }
+    }
+  }
+
+  private async fetchOpen(input: In<'mailbox.fetch'>, c: ResolvedConfig, context: ServiceContext, early: EarlyFetch | undefined): Promise<FetchResult> {
     this.serviceStore();
     if (this.running) throw mailboxError('fetch-running', 'mailbox.fetch while a fetch is running');
     if (input.identity === undefined) {
       const stored = await this.loadIdentity();
       return this.heavy.run('fetch', {}, () => this.fetchWith(stored, context, input.maxDeliveries));
     }
-    const files = identityFromFiles(input.identity);
+    // the key files as read while the store opened (one read of the PKCS#12 per fetch), else read now
+    const files = early?.files ?? identityFromFiles(input.identity);
     // `--trusted-ca`: CA certificates only, refused while IT fixes the list
-    const cas = setupCas(input.identity.trustedCaFiles, c).map((der) => new X509Certificate(der));
+    const cas = early?.cas ?? setupCas(input.identity.trustedCaFiles, c).map((der) => new X509Certificate(der));
     const using = withTrustAnchors(identityUnderPolicy({ ...files, connection: { ...files.connection, trustedCas: cas } }, c), await this.trustListOfStore());
-    const result = await this.heavy.run('fetch', {}, () => this.fetchWith(using, context, input.maxDeliveries));
+    const result = await this.heavy.run('fetch', {}, () => this.fetchWith(using, context, input.maxDeliveries, early?.first));
     try {
       await this.trustOneOff(cas, result, context);
     } catch (error) {
@@ -610,6 +650,47 @@ export class MailboxService {
       this.log.write('warn', 'trust.add-failed', { origin: 'fetch', errorKind: toPostfachError(error).kind });
     }
     return result;
+  }
+
+  /**
+   * A fetch that arrives while `store.open` is under way (the command line sends both at once, issue 14) waits until
+   * every open has ended — its unlock and its whole second half (retention, stored deliveries judged again, the
+   * code-list folder): the content layer, the XSozial facts with the store's code lists, the commit and the
+   * acknowledgement all come after that. A failed open is this call's error (the early transport, if any, was
+   * aborted with it: `firstWhileOpening`).
+   */
+  private async afterOpensUnderWay(flight: OpenFlight): Promise<void> {
+    await flight.ended;
+    await this.core.opens.idle();
+  }
+
+  /**
+   * The transport layer of a one-off identity's first delivery, begun while `flight` opens the store: the dialog and
+   * its first delivery fetched, decrypted and the intermediary's signature checked with the mailbox's own keys — no
+   * store, no code list, no setting of the store. Only on the embedded store that is not a demo's (their transport
+   * and settings are known only once it is open), and only where no `postfach serve` holds it. A failed open aborts
+   * it at once (`flight.failed`: the HTTP request torn down; nothing stored, nothing acknowledged). Undefined where
+   * nothing goes ahead.
+   */
+  private firstWhileOpening(input: NonNullable<In<'mailbox.fetch'>['identity']>, flight: OpenFlight, c: ResolvedConfig, context: ServiceContext): EarlyFetch | undefined {
+    const file = flight.file;
+    if (this.pg !== undefined || file === undefined || this.running || this.earlyUnderWay) return undefined;
+    if (file.startsWith(path.join(path.resolve(this.options.dataDir), TRAINING_FOLDER) + path.sep) || this.demoStores.has(path.resolve(file))) return undefined;
+    assertNoServiceElsewhere(file);
+    const files = identityFromFiles(input);
+    const cas = setupCas(input.trustedCaFiles, c).map((der) => new X509Certificate(der));
+    // the transport layer's inputs are these: the store's trusted CAs judge the content, after the open
+    const ahead = identityUnderPolicy({ ...files, connection: { ...files.connection, trustedCas: cas } }, c);
+    const post = this.transportOf(ahead);
+    context.emit('fetch.progress', { phase: 'connecting', messagesDone: 0, bytesDone: 0 });
+    this.earlyUnderWay = true;
+    const first: FirstDelivery = startFirstDelivery(ahead, {
+      ...(post ? { post } : {}),
+      network: networkSettings(c),
+      signal: flight.failed,
+      onDecoded: () => context.emit('fetch.progress', { phase: 'storing', messagesDone: 0, bytesDone: first.bytes() }),
+    });
+    return { first, files, cas };
   }
 
   /** Asks the running fetch to stop; false if none runs. */
@@ -620,7 +701,7 @@ export class MailboxService {
   }
 
   /** One fetch run for an identity (the fetch lock held): progress events, the technical log, the events after it. */
-  readonly fetchWith = async (using: MailboxIdentity, context: ServiceContext, maxDeliveries?: number): Promise<FetchResult> => {
+  readonly fetchWith = async (using: MailboxIdentity, context: ServiceContext, maxDeliveries?: number, first?: FirstDelivery): Promise<FetchResult> => {
     const c = await this.config();
     const s = this.serviceStore();
     if (this.running) throw mailboxError('fetch-running', 'fetch while a fetch is running');
@@ -642,6 +723,7 @@ export class MailboxService {
         timeZone: c.values.officeTimeZone,
         ...(post && !training ? { post } : {}),
         ...(maxDeliveries === undefined ? {} : { maxDeliveries }),
+        ...(first && !training ? { first } : {}),
       });
       // the hand-over folder for the case system: what was committed, whatever the outcome of the dialog
       const handedOver = await this.handover.runPending();

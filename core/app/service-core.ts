@@ -9,10 +9,12 @@ import type { HandlerInput } from '../api/contract.js';
 import type { StoreStatus } from '../api/contract/mailbox.js';
 import type { PgSettings } from '../api/service-protocol.js';
 import { loadConfig, type ResolvedConfig } from '../config/load-config.js';
+import { mailboxError } from '../mailbox/errors.js';
 import { StoreSession } from '../mailbox/store-session.js';
 import { TechLog } from '../ops/tech-log.js';
 import type { KeyProtector } from '../store/index.js';
 import { HeavyWork, type InsideHeavyWorkHook } from './heavy-work.js';
+import { OpenFlights } from './open-flights.js';
 import { PgStoreSession } from './pg-session.js';
 import { TrainingRunner, trainingUnavailable, type DemoStarter, type DemoWarmer } from './training.js';
 
@@ -47,6 +49,8 @@ export class ServiceCore {
   readonly log: TechLog;
   /** The Übungsmodus: at most one demo mailbox, its store opened through `openStore` like any other. */
   readonly training: TrainingRunner;
+  /** The opens under way, from `store.open`'s start until its second half ended: what a fetch waits for. */
+  readonly opens = new OpenFlights();
   private configLoaded: Promise<ResolvedConfig> | undefined;
   private loadedConfig: ResolvedConfig | undefined;
 
@@ -95,13 +99,26 @@ export class ServiceCore {
    * service's settings, whatever path the call names.
    */
   async unlock(input: HandlerInput<'store.open'>): Promise<void> {
-    await this.config();
-    if (this.pg !== undefined) await this.pg.open(input.unlock);
-    else await this.session.open(input.path, input.unlock);
+    // marked before the first await: a fetch sent beside store.open finds the open under way (open-flights.ts)
+    const flight = this.opens.begin();
+    try {
+      await this.config();
+      if (this.pg !== undefined) await this.pg.open(input.unlock);
+      else {
+        flight.setFile(this.session.resolvePath(input.path));
+        await this.session.open(input.path, input.unlock);
+      }
+    } catch (error) {
+      flight.fail(error);
+      throw error;
+    }
+    // ended by the open's second half (MailboxService.storeOpened) or by `lock`
+    flight.unlocked();
   }
 
   /** Undoes `unlock` where `store.open` cannot be completed: the store closed again, its key out of memory. */
   async lock(): Promise<void> {
+    this.opens.end(mailboxError('store-not-open', 'store.open could not be completed: the store was locked again'));
     if (this.pg !== undefined) await this.pg.close();
     else this.session.close();
   }

@@ -21,6 +21,7 @@ import { certificateSummary } from './certificates.js';
 import type { KeyExpiry, MailboxIdentity } from './identity.js';
 import { killPoint } from './kill-points.js';
 import { laterProcessCard } from './legal-time.js';
+import { mailboxError } from './errors.js';
 import { inspectionsJson } from './message-dto.js';
 import type { NetworkSettings } from './policy-connection.js';
 import { httpTransport } from './transport.js';
@@ -66,6 +67,12 @@ export interface FetchOptions {
   readonly network?: NetworkSettings;
   /** The office time zone (machine setting) of the dates in stored certificate warnings; default Europe/Berlin. */
   readonly timeZone?: string;
+  /**
+   * A dialog opened and its first delivery fetched while the store was still being opened ({@link startFirstDelivery}).
+   * Taken for exactly the identity and connection it was started with; otherwise abandoned (nothing acknowledged)
+   * and a dialog of this run's own opened.
+   */
+  readonly first?: FirstDelivery;
 }
 
 /** Process cards are asked for in batches of this many message ids. */
@@ -83,7 +90,7 @@ function clientOptions(identity: MailboxIdentity, post: PostFunction): ClientOpt
   };
 }
 
-export function transportFor(identity: MailboxIdentity, onResponseBytes?: (bytes: number) => void, network?: NetworkSettings): PostFunction {
+export function transportFor(identity: MailboxIdentity, onResponseBytes?: (bytes: number) => void, network?: NetworkSettings, signal?: AbortSignal): PostFunction {
   const c = identity.connection;
   return httpTransport({
     url: c.intermediaryUrl,
@@ -91,6 +98,7 @@ export function transportFor(identity: MailboxIdentity, onResponseBytes?: (bytes
     tlsCas: c.tlsCas,
     ...(onResponseBytes ? { onResponseBytes } : {}),
     ...(network ? { proxy: network.proxy } : {}),
+    ...(signal ? { signal } : {}),
   });
 }
 
@@ -136,15 +144,137 @@ export function mailboxLockKey(identity: MailboxIdentity): string {
   return createHash('sha256').update(identity.cipherKey.certificateDer).digest('hex');
 }
 
+/**
+ * The first delivery of a fetch, fetched before the store is open (issue 14, cold fetch): the dialog's InitDialog and
+ * first FetchDelivery, the response decrypted and every transport-layer check made (dialog.ts) — what needs only the
+ * mailbox's own keys — while the store's key is derived on libuv's pool. Nothing of it is written anywhere (a large
+ * response spools encrypted, core/io/sink.ts) and nothing is acknowledged: the acknowledgement is the dialog's next
+ * request, which {@link runFetch} sends only after the delivery is committed to the store. Abandoned (a wrong store
+ * password, a fetch lock held elsewhere, the process killed), the dialog simply ends: the delivery stays at the
+ * intermediary and is offered again by the next fetch.
+ */
+export interface FirstDelivery {
+  /** The identity and connection it was fetched with (the transport layer's inputs). */
+  readonly identity: MailboxIdentity;
+  /** The dialog once opened, and its first delivery (undefined: nothing waiting); rejects as the dialog would. */
+  readonly fetched: Promise<{ dialog: ExplicitDialog; delivery: FetchedDelivery | undefined }>;
+  /** Response bytes received so far; later ones go to `onBytes`. */
+  bytes(): number;
+  onBytes(count: (n: number) => void): void;
+  /** Ends the dialog without a further request (nothing acknowledged); settles, never rejects. */
+  abandon(): Promise<void>;
+}
+
+/**
+ * Starts the dialog and the first FetchDelivery now (see {@link FirstDelivery}). `signal` (the store's open failing)
+ * aborts it at once: the HTTP request or response in transit is torn down and `fetched` rejects with the signal's
+ * reason; so does `abandon`.
+ */
+export function startFirstDelivery(
+  identity: MailboxIdentity,
+  options: { post?: PostFunction; network?: NetworkSettings; signal?: AbortSignal; onDecoded?: () => void } = {},
+): FirstDelivery {
+  let received = 0;
+  let forward: ((n: number) => void) | undefined;
+  const counted = (n: number): void => {
+    if (forward) forward(n);
+    else received += n;
+  };
+  const own = new AbortController();
+  const signal = options.signal === undefined ? own.signal : AbortSignal.any([options.signal, own.signal]);
+  const post = abortable(options.post ?? transportFor(identity, counted, options.network, signal), signal);
+  let opened: ExplicitDialog | undefined;
+  const running = (async () => {
+    const dialog = await ExplicitDialog.open(clientOptions(identity, post));
+    opened = dialog;
+    killPoint('after-init');
+    const chunkKb = identity.connection.partialFetchKb;
+    const delivery = chunkKb ? await dialog.partialFetchDelivery(chunkKb) : await dialog.fetchDelivery();
+    signal.throwIfAborted();
+    if (delivery !== undefined) {
+      options.onDecoded?.();
+      killPoint('early-decoded');
+    }
+    return { dialog, delivery };
+  })();
+  // an abort is seen at once, whatever step (the request's signing, the response's decryption) is under way
+  const fetched = Promise.race([running, aborted(signal)]);
+  // a failure is the run's business when it takes the delivery; unhandled until then it must not end the thread
+  running.catch(() => undefined);
+  fetched.catch(() => undefined);
+  return {
+    identity,
+    fetched,
+    bytes: () => received,
+    onBytes: (count) => (forward = count),
+    abandon: async () => {
+      // taken by a run that has ended, or never taken: no further request goes out through it either way
+      own.abort(mailboxError('network', 'first delivery abandoned'));
+      await running.catch(() => undefined);
+      await opened?.release().catch(() => undefined);
+    },
+  };
+}
+
+/** Rejects with the signal's reason once it aborts (never resolves). */
+function aborted(signal: AbortSignal): Promise<never> {
+  const reason = (): Error => {
+    const r: unknown = signal.reason;
+    return r instanceof Error ? r : new Error(String(r));
+  };
+  return new Promise<never>((_resolve, reject) => {
+    if (signal.aborted) reject(reason());
+    else signal.addEventListener('abort', () => reject(reason()), { once: true });
+  });
+}
+
+/** A transport that sends nothing once `signal` aborted (also one given by the caller, that may not know signals). */
+function abortable(post: PostFunction, signal: AbortSignal): PostFunction {
+  return async (body) => {
+    signal.throwIfAborted();
+    return post(body);
+  };
+}
+
+/** Whether a first delivery was fetched with what this run would open its dialog with (keys, intermediary, TLS, chunks). */
+function sameConnection(a: MailboxIdentity, b: MailboxIdentity): boolean {
+  const der = (c: { raw: Buffer } | undefined): string => c?.raw.toString('base64') ?? '';
+  const list = (l: readonly { raw: Buffer }[]): string => l.map(der).join(',');
+  const x = a.connection;
+  const y = b.connection;
+  return (
+    a.cipherKey.certificateDer.equals(b.cipherKey.certificateDer) &&
+    a.signatureKey.certificateDer.equals(b.signatureKey.certificateDer) &&
+    list(a.chain) === list(b.chain) &&
+    x.intermediaryUrl === y.intermediaryUrl &&
+    der(x.intermediaryCertificate) === der(y.intermediaryCertificate) &&
+    list(x.intermediarySigners) === list(y.intermediarySigners) &&
+    list(x.tlsCas) === list(y.tlsCas) &&
+    x.timeoutSeconds === y.timeoutSeconds &&
+    x.partialFetchKb === y.partialFetchKb
+  );
+}
+
 export async function runFetch(options: FetchOptions): Promise<FetchResult> {
   const started = Date.now();
   const { identity } = options;
+  let first = options.first;
+  if (first !== undefined && !sameConnection(first.identity, identity)) {
+    await first.abandon();
+    first = undefined;
+  }
   const store: ServiceStore = options.store instanceof PostfachStore ? new SqliteMailboxStore(options.store) : options.store;
   // exactly one fetcher per mailbox: SQLite — not while a postfach serve of another process holds this store;
   // PostgreSQL — an advisory lock on the mailbox, so a second service or desktop opens no parallel dialog
-  const lock = await store.takeFetchLock(mailboxLockKey(identity));
+  let lock: FetchLock;
   try {
-    return await fetchLocked(options, store, lock, started);
+    lock = await store.takeFetchLock(mailboxLockKey(identity));
+  } catch (error) {
+    await first?.abandon();
+    throw error;
+  }
+  try {
+    return await fetchLocked({ ...options, ...(first ? { first } : {}) }, store, lock, started);
   } finally {
     await lock.release();
   }
@@ -161,6 +291,11 @@ async function fetchLocked(options: FetchOptions, store: ServiceStore, lock: Fet
   const newIds: number[] = [];
   const received: string[] = [];
   const progress = (phase: FetchProgress['phase']): void => options.onProgress?.({ phase, messagesDone: done, bytesDone: bytes, newMessages: fresh, duplicates, unreadable });
+  const first = options.first;
+  if (first) {
+    bytes = first.bytes();
+    first.onBytes((n) => (bytes += n));
+  }
   const post = options.post ?? transportFor(identity, (n) => (bytes += n), options.network);
   const result = (outcome: FetchResult['outcome'], error?: PostfachError): FetchResult => ({
     outcome,
@@ -179,8 +314,16 @@ async function fetchLocked(options: FetchOptions, store: ServiceStore, lock: Fet
   let dialog: ExplicitDialog | undefined;
   let cancelled = false;
   try {
-    dialog = await ExplicitDialog.open(clientOptions(identity, post));
-    killPoint('after-init');
+    // the first delivery fetched while the store was opened: its dialog is this run's; it is stored like any other
+    let waiting: FetchedDelivery | undefined;
+    let fromFirst = false;
+    if (first) {
+      ({ dialog, delivery: waiting } = await first.fetched);
+      fromFirst = true;
+    } else {
+      dialog = await ExplicitDialog.open(clientOptions(identity, post));
+      killPoint('after-init');
+    }
     const chunkKb = identity.connection.partialFetchKb;
     for (;;) {
       if (options.signal?.aborted) {
@@ -189,7 +332,8 @@ async function fetchLocked(options: FetchOptions, store: ServiceStore, lock: Fet
       }
       if (options.maxDeliveries !== undefined && done >= options.maxDeliveries) break;
       progress('fetching');
-      const delivery: FetchedDelivery | undefined = chunkKb ? await dialog.partialFetchDelivery(chunkKb) : await dialog.fetchDelivery();
+      const delivery: FetchedDelivery | undefined = fromFirst ? waiting : chunkKb ? await dialog.partialFetchDelivery(chunkKb) : await dialog.fetchDelivery();
+      fromFirst = false;
       if (delivery === undefined) break;
       killPoint('response-received');
       progress('storing');
@@ -230,6 +374,8 @@ async function fetchLocked(options: FetchOptions, store: ServiceStore, lock: Fet
     return result('failed', e);
   } finally {
     await dialog?.release().catch(() => undefined);
+    // a first delivery whose dialog failed before this run took it: its scopes released too
+    await first?.abandon();
   }
 }
 

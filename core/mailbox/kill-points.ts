@@ -9,6 +9,8 @@
 export const KILL_POINTS = [
   'after-init',
   'response-received',
+  // a first delivery fetched and decoded while the store was still being opened (fetch-engine.ts startFirstDelivery)
+  'early-decoded',
   'before-save',
   'during-save',
   'after-save',

@@ -48,6 +48,11 @@ export interface HttpTransportOptions {
   readonly onResponseBytes?: (bytes: number) => void;
   /** Default: from the environment. */
   readonly proxy?: ProxySetting;
+  /**
+   * Aborts a request (or its response) in transit and any further one: the connection is torn down and the call
+   * rejects with the signal's reason (an early first delivery whose store failed to open, fetch-engine.ts).
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** Errors that mean "no connection was made", where the request cannot have reached the intermediary. */
@@ -134,7 +139,17 @@ function route(target: URL, ca: string[] | undefined, proxy: string): Route {
   };
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Waits `ms`, or less when `signal` aborts meanwhile (the caller then sees the abort). */
+const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
+  new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
 
 /** Looks at the first bytes of a non-200 answer: is it an OSCI message (MIME, SOAP) after all? */
 function looksLikeOsci(contentType: string | undefined, head: Buffer): boolean {
@@ -157,6 +172,7 @@ export function httpTransport(options: HttpTransportOptions): PostFunction {
   const attempts = Math.max(1, options.connectAttempts ?? 4);
   const backoff = options.backoffMs ?? 500;
   const proxyFor = proxyResolver(options.proxy ?? { mode: 'env' }, ca);
+  const signal = options.signal;
 
   const attempt = (body: ByteSource, proxy: string): Promise<http.IncomingMessage> =>
     new Promise((resolve, reject) => {
@@ -168,9 +184,24 @@ export function httpTransport(options: HttpTransportOptions): PostFunction {
         headers: { ...(r.options.headers as Record<string, string> | undefined), 'Content-Type': 'text/xml', 'Content-Length': String(body.size) },
         timeout: timeoutMs,
       };
-      const onResponse = (res: http.IncomingMessage) => resolve(res);
+      let answer: http.IncomingMessage | undefined;
+      const onResponse = (res: http.IncomingMessage) => {
+        answer = res;
+        resolve(res);
+      };
       // forward proxy: the request goes to the proxy with the target's absolute URL as its path
       const req = r.via === 'forward-proxy' ? r.lib.request(request, onResponse) : r.lib.request(target, request, onResponse);
+      if (signal) {
+        // the request, and its response once there: torn down at once (the response then breaks off, `counted`)
+        const stop = (): void => {
+          const reason = abortReason(signal);
+          answer?.destroy(reason);
+          req.destroy(reason);
+        };
+        const forget = (): void => signal.removeEventListener('abort', stop);
+        signal.addEventListener('abort', stop, { once: true });
+        req.once('close', () => (answer && !answer.closed ? answer.once('close', forget) : forget()));
+      }
       req.on('socket', (socket) => {
         // a socket handed over already connected (proxy tunnel, keep-alive) counts as connected right away
         if (!socket.connecting) connected = true;
@@ -187,13 +218,16 @@ export function httpTransport(options: HttpTransportOptions): PostFunction {
 
   return async (body) => {
     let response: http.IncomingMessage | undefined;
+    if (signal?.aborted) throw abortReason(signal);
     const proxy = await proxyFor(target);
     for (let n = 1; response === undefined; n++) {
       try {
+        if (signal?.aborted) throw abortReason(signal);
         response = await attempt(body, proxy);
       } catch (error) {
+        if (signal?.aborted) throw abortReason(signal);
         if (error instanceof NotConnected && n < attempts) {
-          await sleep(backoff * 2 ** (n - 1));
+          await sleep(backoff * 2 ** (n - 1), signal);
           continue;
         }
         const cause = error instanceof NotConnected ? error.cause : (error as Error);
@@ -203,15 +237,28 @@ export function httpTransport(options: HttpTransportOptions): PostFunction {
         throw mailboxError('network', `${target.host}: ${code ?? cause.name}: ${cause.message}${error instanceof NotConnected ? ` (after ${n} attempts)` : ''}`, { cause });
       }
     }
-    return responseStream(response, target, options.onResponseBytes, proxy);
+    return responseStream(response, target, options.onResponseBytes, proxy, signal);
   };
+}
+
+/** Why a transport stopped on its signal: the signal's reason where it is one of ours, else `network`. */
+function abortReason(signal: AbortSignal): PostfachError {
+  const reason: unknown = signal.reason;
+  if (reason instanceof PostfachError) return reason;
+  return mailboxError('network', `request aborted: ${reason instanceof Error ? reason.message : String(reason)}`.slice(0, 300), { cause: reason });
 }
 
 /**
  * The response body, counted. A body that breaks off (the connection closed, or no progress within the timeout:
  * the request's socket timeout destroys it) is `network` like a failed request — never an internal error.
  */
-async function* counted(response: http.IncomingMessage, first: Buffer | undefined, onBytes: ((n: number) => void) | undefined, target: URL): AsyncGenerator<Buffer> {
+async function* counted(
+  response: http.IncomingMessage,
+  first: Buffer | undefined,
+  onBytes: ((n: number) => void) | undefined,
+  target: URL,
+  signal: AbortSignal | undefined,
+): AsyncGenerator<Buffer> {
   let received = 0;
   const pass = (chunk: Buffer): Buffer => {
     received += chunk.length;
@@ -228,6 +275,7 @@ async function* counted(response: http.IncomingMessage, first: Buffer | undefine
       next = (await chunks.next()) as IteratorResult<Buffer>;
     } catch (error) {
       if (error instanceof PostfachError) throw error;
+      if (signal?.aborted) throw abortReason(signal);
       const cause = error as NodeJS.ErrnoException;
       throw mailboxError('network', `${target.host}: response broke off after ${received} bytes: ${cause.code ?? cause.name}: ${cause.message}`, { cause });
     }
@@ -249,8 +297,14 @@ export function proxyAuthError(proxy: string, detail: string): PostfachError {
   );
 }
 
-async function responseStream(response: http.IncomingMessage, target: URL, onBytes: ((n: number) => void) | undefined, proxy: string): Promise<AsyncIterable<Buffer>> {
-  if (response.statusCode === 200) return counted(response, undefined, onBytes, target);
+async function responseStream(
+  response: http.IncomingMessage,
+  target: URL,
+  onBytes: ((n: number) => void) | undefined,
+  proxy: string,
+  signal: AbortSignal | undefined,
+): Promise<AsyncIterable<Buffer>> {
+  if (response.statusCode === 200) return counted(response, undefined, onBytes, target, signal);
   if (response.statusCode === 407) {
     response.resume();
     const credentials = proxy !== '' && new URL(proxy).username !== '';
@@ -263,7 +317,7 @@ async function responseStream(response: http.IncomingMessage, target: URL, onByt
   const iterator = response[Symbol.asyncIterator]();
   const first = await iterator.next();
   const head = first.done ? Buffer.alloc(0) : (first.value as Buffer);
-  if (head.length > 0 && looksLikeOsci(response.headers['content-type'], head)) return counted(response, head, onBytes, target);
+  if (head.length > 0 && looksLikeOsci(response.headers['content-type'], head)) return counted(response, head, onBytes, target, signal);
   response.destroy();
   throw new PostfachError(
     'http-status',
