@@ -83,11 +83,11 @@ function earlyHandlers(options: ServiceOptions, core: ServiceCore, workspaceFile
       const [loaded, unlocked] = await Promise.allSettled([mailbox(), core.unlock(input)]);
       if (loaded.status === 'rejected') {
         // no store left open behind the error the caseworker sees (no retention, no events, the key in memory)
-        if (unlocked.status === 'fulfilled') await core.lock();
+        if (unlocked.status === 'fulfilled') await core.lock(unlocked.value);
         throw loaded.reason;
       }
       if (unlocked.status === 'rejected') throw unlocked.reason;
-      return loaded.value.storeOpened(input, context);
+      return loaded.value.storeOpened(input, context, unlocked.value);
     },
   } satisfies Partial<ServiceHandlers>;
 }

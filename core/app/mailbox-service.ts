@@ -41,7 +41,7 @@ import { readKeyFile } from '../store/key-file.js';
 import { assertNoServiceElsewhere } from '../store/serve-lock.js';
 import type { HeavyWork } from './heavy-work.js';
 import { handoverService, type HandoverService } from './handover-runner.js';
-import type { OpenFlight } from './open-flights.js';
+import type { OpenFlight, OpenTicket } from './open-flights.js';
 import { ServiceCore, type ServiceCoreDeps } from './service-core.js';
 import { TRAINING_FOLDER, type TrainingRunner } from './training.js';
 
@@ -301,22 +301,22 @@ export class MailboxService {
   }
 
   async openStore(input: In<'store.open'>, context: ServiceContext): Promise<StoreStatus> {
-    await this.core.unlock(input);
-    return this.storeOpened(input, context);
+    const open = await this.core.unlock(input);
+    return this.storeOpened(input, context, open);
   }
 
   /**
    * The second half of `store.open`, once ServiceCore.unlock opened the session: IT's retention values, the stored
    * deliveries judged again where the CAs changed, the code-list folder, hand-over and name backfill, the UI told.
    */
-  async storeOpened(input: In<'store.open'>, context: ServiceContext): Promise<StoreStatus> {
+  async storeOpened(input: In<'store.open'>, context: ServiceContext, open: OpenTicket): Promise<StoreStatus> {
     // the open is under way until all of this has ended (core/app/open-flights.ts): a fetch waits for it
     try {
       const status = await this.completeOpen(input, context);
-      this.core.opens.end();
+      open.end();
       return status;
     } catch (error) {
-      this.core.opens.end(error);
+      open.end(error);
       throw error;
     }
   }
@@ -683,13 +683,14 @@ export class MailboxService {
     const ahead = identityUnderPolicy({ ...files, connection: { ...files.connection, trustedCas: cas } }, c);
     const post = this.transportOf(ahead);
     context.emit('fetch.progress', { phase: 'connecting', messagesDone: 0, bytesDone: 0 });
-    this.earlyUnderWay = true;
     const first: FirstDelivery = startFirstDelivery(ahead, {
       ...(post ? { post } : {}),
       network: networkSettings(c),
       signal: flight.failed,
       onDecoded: () => context.emit('fetch.progress', { phase: 'storing', messagesDone: 0, bytesDone: first.bytes() }),
     });
+    // set once it is under way (reset by `fetch` when it is abandoned): a start that threw leaves no mark behind
+    this.earlyUnderWay = true;
     return { first, files, cas };
   }
 

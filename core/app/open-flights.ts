@@ -17,14 +17,15 @@ export interface OpenFlight {
   readonly ended: Promise<void>;
 }
 
-/** What the open itself reports to its flight. */
+/** What the open itself reports to its flight: each open ends its own, whatever order overlapping opens end in. */
 export interface OpenTicket {
   /** The SQLite store file the open resolved. */
   setFile(file: string): void;
-  /** The unlock succeeded: the flight now ends with the open's second half (OpenFlights.end). */
-  unlocked(): void;
-  /** The unlock failed: the flight ends with this error. */
-  fail(error: unknown): void;
+  /**
+   * The open has ended: its unlock failed, or its second half ran (`error`: it failed), or the store was locked
+   * again because the second half could not run. A second call changes nothing.
+   */
+  end(error?: unknown): void;
 }
 
 class Flight implements OpenFlight {
@@ -45,8 +46,6 @@ class Flight implements OpenFlight {
 
 export class OpenFlights {
   private readonly under = new Set<Flight>();
-  /** Unlocked opens whose second half is still to come, oldest first (opens rarely overlap; they end in order). */
-  private readonly awaitingEnd: Flight[] = [];
 
   /** An open begins (synchronously at the start of `store.open`, so that a fetch sent beside it sees it). */
   begin(): OpenTicket {
@@ -54,20 +53,8 @@ export class OpenFlights {
     this.under.add(flight);
     return {
       setFile: (file) => (flight.file = file),
-      unlocked: () => {
-        if (this.under.has(flight)) this.awaitingEnd.push(flight);
-      },
-      fail: (error) => this.finish(flight, asError(error)),
+      end: (error) => this.finish(flight, error === undefined ? undefined : asError(error)),
     };
-  }
-
-  /**
-   * The second half of the oldest unlocked open has ended (`error`: it failed), or that store was locked again
-   * because the second half could not run. Without an unlocked open under way (an open outside `store.open`): nothing.
-   */
-  end(error?: unknown): void {
-    const flight = this.awaitingEnd.shift();
-    if (flight) this.finish(flight, error === undefined ? undefined : asError(error));
   }
 
   /** The most recent open under way, or undefined. */
@@ -84,8 +71,6 @@ export class OpenFlights {
 
   private finish(flight: Flight, error: Error | undefined): void {
     if (!this.under.delete(flight)) return;
-    const queued = this.awaitingEnd.indexOf(flight);
-    if (queued >= 0) this.awaitingEnd.splice(queued, 1);
     if (error !== undefined) flight.abort.abort(error);
     flight.settle(error);
   }

@@ -14,7 +14,7 @@ import { StoreSession } from '../mailbox/store-session.js';
 import { TechLog } from '../ops/tech-log.js';
 import type { KeyProtector } from '../store/index.js';
 import { HeavyWork, type InsideHeavyWorkHook } from './heavy-work.js';
-import { OpenFlights } from './open-flights.js';
+import { OpenFlights, type OpenTicket } from './open-flights.js';
 import { PgStoreSession } from './pg-session.js';
 import { TrainingRunner, trainingUnavailable, type DemoStarter, type DemoWarmer } from './training.js';
 
@@ -98,7 +98,7 @@ export class ServiceCore {
    * half of `store.open`, which MailboxService.storeOpened completes. On PostgreSQL the key file named in the
    * service's settings, whatever path the call names.
    */
-  async unlock(input: HandlerInput<'store.open'>): Promise<void> {
+  async unlock(input: HandlerInput<'store.open'>): Promise<OpenTicket> {
     // marked before the first await: a fetch sent beside store.open finds the open under way (open-flights.ts)
     const flight = this.opens.begin();
     try {
@@ -109,16 +109,16 @@ export class ServiceCore {
         await this.session.open(input.path, input.unlock);
       }
     } catch (error) {
-      flight.fail(error);
+      flight.end(error);
       throw error;
     }
     // ended by the open's second half (MailboxService.storeOpened) or by `lock`
-    flight.unlocked();
+    return flight;
   }
 
   /** Undoes `unlock` where `store.open` cannot be completed: the store closed again, its key out of memory. */
-  async lock(): Promise<void> {
-    this.opens.end(mailboxError('store-not-open', 'store.open could not be completed: the store was locked again'));
+  async lock(open: OpenTicket): Promise<void> {
+    open.end(mailboxError('store-not-open', 'store.open could not be completed: the store was locked again'));
     if (this.pg !== undefined) await this.pg.close();
     else this.session.close();
   }

@@ -210,10 +210,23 @@ export function startFirstDelivery(
     abandon: async () => {
       // taken by a run that has ended, or never taken: no further request goes out through it either way
       own.abort(mailboxError('network', 'first delivery abandoned'));
-      await running.catch(() => undefined);
-      await opened?.release().catch(() => undefined);
+      const released = running.then(
+        () => opened?.release(),
+        () => opened?.release(),
+      );
+      // the Node transport ends at the abort; a caller's transport that does not know signals is not waited for
+      // beyond a moment (its dialog is released whenever its request ends)
+      await Promise.race([released.catch(() => undefined), moment(ABANDON_WAIT_MS)]);
     },
   };
+}
+
+/** How long `abandon` waits for a transport that does not end at the abort. */
+const ABANDON_WAIT_MS = 1_000;
+
+/** Resolves after `ms` without keeping the process alive. */
+function moment(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
 /** Rejects with the signal's reason once it aborts (never resolves). */

@@ -72,9 +72,9 @@ describe('a fetch sent beside store.open, the key derived before the mailbox sta
           const stage = module.mailboxStage(options, start);
           const storeOpened = stage.service.storeOpened.bind(stage.service);
           // a slow second half: held until the test lets it run
-          stage.service.storeOpened = async (input, context) => {
+          stage.service.storeOpened = async (input, context, open) => {
             await secondHalfHeld;
-            const status = await storeOpened(input, context);
+            const status = await storeOpened(input, context, open);
             secondHalfDone = true;
             return status;
           };

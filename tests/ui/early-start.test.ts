@@ -34,6 +34,26 @@ describe('the first calls before React runs', () => {
     ui = undefined;
   });
 
+  it('a stream that never connects does not hold workspace.resume for ever: the window still starts', async () => {
+    ui = await startUiSession({});
+    const { bridge } = ui;
+    // a proxy that keeps the event stream's headers: the stream's request never answers
+    const stuckStream: typeof fetch = async (input, init) => {
+      const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+      if (url.endsWith('/api/events')) return new Promise<Response>(() => undefined);
+      return fetch(input, init);
+    };
+    const http = createHttpBridge({ origin: bridge.origin, token: bridge.token, extraHeaders: { Origin: bridge.origin }, fetch: stuckStream });
+    const api = createRendererApiClient(http);
+    startEarly(api, http.listening, 500);
+    const feed = takeEarlyWorkspace();
+    takeEarlySettings()?.attach(() => undefined)();
+    const arrivals: WorkspaceArrival[] = [];
+    const close = feed?.attach((arrival) => arrivals.push(arrival));
+    await expect.poll(() => arrivals.map((a) => a.kind), { timeout: 10_000 }).toContain('started');
+    close?.();
+  });
+
   it('held until the window’s state mounts: the Übungsmodus’s start, in the order it came, then live', async () => {
     ui = await inTraining();
     const { bridge } = ui;

@@ -73,7 +73,10 @@ let earlySettings: ArrivalFeed<SettingsArrival> | undefined;
  * Starts listening and asks the first calls now. `listening` settles once the event stream is connected (the
  * loopback bridge; in the desktop app the preload listens at once).
  */
-export function startEarly(api: PostfachApi, listening: Promise<void>): void {
+/** How long `workspace.resume` waits for the event stream at most (it connects in ≈ 30 ms on loopback). */
+const LISTENING_WAIT_MS = 10_000;
+
+export function startEarly(api: PostfachApi, listening: Promise<void>, listeningWaitMs = LISTENING_WAIT_MS): void {
   const workspace = new ArrivalFeed<WorkspaceArrival>();
   const settings = new ArrivalFeed<SettingsArrival>();
   // listening first: the stream is opened by the first subscription
@@ -84,7 +87,8 @@ export function startEarly(api: PostfachApi, listening: Promise<void>): void {
 
   const info = api.call('app.info', {});
   // its work may emit events (the Übungsmodus started again): sent once they reach the window
-  const resumed = listening.then(() => api.call('workspace.resume', {}));
+  // — but not held for ever by a stream that never answers (a proxy that keeps its headers): then sent anyway
+  const resumed = Promise.race([listening, new Promise<void>((resolve) => setTimeout(resolve, listeningWaitMs))]).then(() => api.call('workspace.resume', {}));
   Promise.all([info, resumed]).then(
     ([appInfo, resume]) => workspace.push({ kind: 'started', info: appInfo, resumed: resume }),
     (error: unknown) => workspace.push({ kind: 'failed', error }),
