@@ -10,7 +10,7 @@ import path from 'node:path';
 import { openDocument } from '../xsozial/read-delivery.js';
 import type { XmlSource } from '../xsozial/source.js';
 import type { DocumentView } from '../xsozial/view.js';
-import { sourceChanged, targetNotWritable } from './errors.js';
+import { noFreeName, sourceChanged, targetNotWritable } from './errors.js';
 import { inlineDocumentName, numbered } from './file-names.js';
 import { markFromInternet } from './mark-of-the-web.js';
 
@@ -24,10 +24,9 @@ export interface ExportedAttachment {
   readonly allowed: boolean;
 }
 
-export async function exportAttachments(source: XmlSource, documents: readonly DocumentView[], folder: string): Promise<ExportedAttachment[]> {
+export async function exportAttachments(source: XmlSource, documents: readonly DocumentView[], folder: string, names: FreeNames = new FreeNames()): Promise<ExportedAttachment[]> {
   await createFolder(folder);
   const out: ExportedAttachment[] = [];
-  const names = new FreeNames();
   for (const doc of documents) {
     if (doc.problem?.kind === 'document-invalid') continue;
     const name = inlineDocumentName(doc);
@@ -56,10 +55,14 @@ export class FreeNames {
   private readonly next = new Map<string, number>();
   /** The first number worth trying for `base` in `folder`. */
   start(folder: string, base: string): number {
-    return this.next.get(`${folder}\0${base}`) ?? 1;
+    return this.next.get(FreeNames.key(folder, base)) ?? 1;
   }
   used(folder: string, base: string, n: number): void {
-    this.next.set(`${folder}\0${base}`, n + 1);
+    this.next.set(FreeNames.key(folder, base), n + 1);
+  }
+  /** Windows' file systems do not tell "Antrag.pdf" from "ANTRAG.PDF": one counter for both (and for both Unicode forms). */
+  private static key(folder: string, base: string): string {
+    return `${folder}\0${base.normalize('NFC').toLowerCase()}`;
   }
 }
 
@@ -110,5 +113,5 @@ async function createExclusive(folder: string, base: string, names: FreeNames): 
       }
     }
   }
-  throw targetNotWritable('no free file name after 10,000 attempts');
+  throw noFreeName(`no free file name for ${base.length} characters of name after 10,000 attempts`);
 }

@@ -16,6 +16,18 @@ export function targetNotWritable(detail: string, cause?: unknown): PostfachErro
   );
 }
 
+/** Every numbered name of a file is taken in the target folder (10,000 tried): the folder, not the program, is full. */
+export function noFreeName(detail: string): PostfachError {
+  return new PostfachError(
+    'export-target',
+    {
+      de: 'Im Zielordner gibt es keinen freien Dateinamen mehr für diese Anlage (zu viele gleichnamige Dateien). Bitte einen leeren Ordner wählen.',
+      en: 'The target folder has no free file name left for this document (too many files of the same name). Please choose an empty folder.',
+    },
+    detail,
+  );
+}
+
 export function pdfFailed(detail: string, cause?: unknown): PostfachError {
   return new PostfachError(
     'export-pdf',

@@ -137,11 +137,11 @@ async function exportStoredAttachments(
   store: DetailStore,
   record: DeliveryRecord,
   folder: string,
+  names: FreeNames,
 ): Promise<Array<{ path: string; size: number; sha256: string; allowed: boolean }>> {
   await createFolder(folder);
   const written: Array<{ path: string; size: number; sha256: string; allowed: boolean }> = [];
   let extraFolder: string | undefined;
-  const names = new FreeNames();
   for (const attachment of record.attachments) {
     const extra = extraStatusOf(record, attachment);
     if (extra !== undefined && extraFolder === undefined) {
@@ -250,8 +250,10 @@ export async function writeMessageExport(
       const damaged = documents.filter((d) => d.problem?.kind === 'document-invalid');
       if (only?.source === 'inline' && damaged.length > 0)
         throw mailboxError('document-missing', `document ${only.ordinal}: content is not valid base64`, { text: DAMAGED_DOCUMENT });
-      const inline = documents.length > 0 ? await exportAttachments(source, documents, target) : [];
-      const osci = stored.length > 0 || only === undefined ? await exportStoredAttachments(store, { ...record, attachments: stored }, target) : [];
+      // one memory of the numbers taken for the whole folder: the documents and the OSCI attachments share it
+      const names = new FreeNames();
+      const inline = documents.length > 0 ? await exportAttachments(source, documents, target, names) : [];
+      const osci = stored.length > 0 || only === undefined ? await exportStoredAttachments(store, { ...record, attachments: stored }, target, names) : [];
       const all = [...inline, ...osci];
       const notes = [...damaged.map(damagedNote), ...binNotes(all)];
       result = { files: all.map((f) => ({ path: f.path, size: f.size, sha256: f.sha256 })), ...(notes.length > 0 ? { notes: notes.slice(0, 100) } : {}) };

@@ -14,9 +14,9 @@ import { readDelivery } from '../../core/xsozial/index.js';
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'export-duplicates-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-function application(count: number): Buffer {
+function application(count: number, fileName: (i: number) => string = () => 'nachweis.txt'): Buffer {
   const doc = (i: number) =>
-    `<xsb:dokument><xsb:dokumentID>D${i}</xsb:dokumentID><xsb:name>Nachweis</xsb:name><xsb:dokumentRepraesentation><xsb:mimeType>text/plain</xsb:mimeType><xsb:inhalt>${Buffer.from(`Nachweis ${i}`).toString('base64')}</xsb:inhalt><xsb:dateiname>nachweis.txt</xsb:dateiname></xsb:dokumentRepraesentation></xsb:dokument>`;
+    `<xsb:dokument><xsb:dokumentID>D${i}</xsb:dokumentID><xsb:name>Nachweis</xsb:name><xsb:dokumentRepraesentation><xsb:mimeType>text/plain</xsb:mimeType><xsb:inhalt>${Buffer.from(`Nachweis ${i}`).toString('base64')}</xsb:inhalt><xsb:dateiname>${fileName(i)}</xsb:dateiname></xsb:dokumentRepraesentation></xsb:dokument>`;
   return Buffer.from(
     `<?xml version="1.0" encoding="UTF-8"?><xsb:vorgang.transportieren.1000001 xmlns:xsb="https://portalverbund.d-nrw.de/efa/XSozial-basis/Version_2_4_0" produkt="Hilfe zum Lebensunterhalt" standard="XSozial-basis" version="2.4.0"><xsb:xsozial><xsb:vorgang><xsb:person><xsb:personID>P1</xsb:personID></xsb:person></xsb:vorgang>${Array.from({ length: count }, (_, i) => doc(i)).join('')}</xsb:xsozial></xsb:vorgang.transportieren.1000001>`,
   );
@@ -36,6 +36,16 @@ describe('exporting many documents of the same name', () => {
     expect(readdirSync(folder)).toHaveLength(2_000);
     expect(readFileSync(path.join(folder, 'nachweis (1234).txt'), 'utf8')).toBe('Nachweis 1233');
   }, 180_000);
+
+  it('counts names that differ only in case as one (Windows does not tell them apart)', async () => {
+    const spellings = ['nachweis.txt', 'NACHWEIS.txt', 'Nachweis.txt'];
+    const xml = application(6, (i) => spellings[i % 3]!);
+    const view = await readDelivery(xml);
+    const files = await exportAttachments(xml, view.documents, path.join(tmp, 'gross-klein'));
+    const folded = files.map((f) => f.fileName.toLowerCase());
+    expect(new Set(folded).size).toBe(6);
+    expect(folded).toEqual(['nachweis.txt', 'nachweis (2).txt', 'nachweis (3).txt', 'nachweis (4).txt', 'nachweis (5).txt', 'nachweis (6).txt']);
+  });
 
   it('never overwrites what lies in the folder already, also a second export into it', async () => {
     const xml = application(3);
