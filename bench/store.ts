@@ -21,6 +21,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PostfachStore, SqliteMailboxStore, type ListQuery, type MailboxStore, type NewDelivery } from '../core/store/index.js';
 import { PgMailboxStore, startLocalCluster, type LocalCluster } from '../core/store-pg/index.js';
+import { seededRandom } from '../tests/helpers/seeded-random.js';
 
 export type StoreBackend = 'sqlite' | 'postgresql';
 
@@ -88,17 +89,8 @@ export interface StoreBenchResult {
   readonly queries: readonly LatencyFigure[];
 }
 
-/** Small deterministic PRNG (mulberry32), so every run fills the same store. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Small deterministic PRNG (mulberry32, the tests' seeded generator), so every run fills the same store. */
+export const prng = seededRandom;
 
 const FAMILY = [
   'Müller',
